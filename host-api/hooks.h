@@ -1,0 +1,204 @@
+// host-api/hooks.h — the hook points: what a plugin registers and how the host calls it.
+// One struct per kind; every text a person sees is a translation key the plugin registers (see Registrar::AddTranslations).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http.h"
+#include "services.h"
+#include "sql.h"
+#include "status.h"
+
+namespace crm {
+
+// Every hook list is called in priority order: lower first; equal priorities in
+// registration order (host first, then plugins in load order).
+inline constexpr int kDefaultPriority = 100;
+
+// ---- Client list -------------------------------------------------------------------
+
+// A column of the host's client table. Header, SQL and cell come together so they
+// cannot drift. `sql` is one SQL expression over the client row, aliased `c` (only
+// `c.id` is guaranteed), evaluated inside the host's single list query for the whole
+// page: no query per row. It may hold `?` parameters given in `params`.
+struct ListColumn {
+  std::string id;           // "status"; the API key is "<plugin-id>.<id>"
+  std::string label_key;    // translation key of the header
+  std::string sql;          // e.g. "(SELECT ... WHERE d.client_id = c.id)"
+  SqlParams params;
+  // The cell's HTML (escaped by the plugin) for the value `sql` produced.
+  std::function<std::string(const SqlValue& value, std::string_view language)> render_html;
+  int priority = kDefaultPriority;
+};
+
+struct FilterChoice {
+  std::string value;      // "uploaded"
+  std::string label;      // shown, already translated
+};
+
+// One filter as the list page offers it, e.g. id "doc.3", label "ID card".
+struct FilterDef {
+  std::string id;
+  std::string label;
+  std::vector<FilterChoice> choices;
+};
+
+// A WHERE fragment over the client row `c`, with bound parameters. ANDed into the
+// host's own list query.
+struct SqlPredicate {
+  std::string sql;
+  SqlParams params;
+};
+
+// A source of list filters. Filters may come and go at run time (one per document
+// type), so the source lists them when asked.
+struct ListFilterSource {
+  std::string id;  // registration id
+  // The filters offered now, labels in `language`.
+  std::function<std::vector<FilterDef>(std::string_view language)> list;
+  // The predicate for `filter[filter_id]=value`. kNotFound when filter_id is not one
+  // of this source's (the host then asks the next source); kInvalidArgument for a
+  // value it does not accept (the host answers 400).
+  std::function<Result<SqlPredicate>(std::string_view filter_id, std::string_view value)> predicate;
+  int priority = kDefaultPriority;
+};
+
+// ---- Client profile ----------------------------------------------------------------
+
+// A box in the sidebar of the admin client profile.
+struct SummaryBox {
+  std::string id;
+  std::string permission;  // the viewer must hold it; empty: any admin
+  // HTML fragment (escaped by the plugin). An error is shown in place of the box.
+  std::function<Result<std::string>(const ClientInfo& client, const Principal& viewer)> render;
+  int priority = kDefaultPriority;
+};
+
+// A tab of the admin client profile, at /admin/clients/{id}/tabs/{tab id}.
+struct ProfileTab {
+  std::string id;
+  std::string title_key;
+  std::string permission;  // empty: any admin
+  // Page fragment; the request gives the tab its query parameters.
+  std::function<Result<std::string>(const ClientInfo& client, Request& request)> render;
+  int priority = kDefaultPriority;
+};
+
+// ---- Client deletion ---------------------------------------------------------------
+
+// Runs when the host deletes a client. The host opens one transaction, calls every
+// hook's delete_rows in priority order, deletes the client row, and commits only if
+// all succeeded; otherwise it rolls back, deletes nothing and shows the error. After
+// the commit it calls after_commit (remove files: rows first, then files).
+struct ClientDeletionHook {
+  std::string id;
+  std::function<Status(int64_t client_id, SqlExecutor& tx)> delete_rows;
+  std::function<void(int64_t client_id)> after_commit;  // may be empty
+  int priority = kDefaultPriority;
+};
+
+// ---- Menus -------------------------------------------------------------------------
+
+struct MenuItem {
+  std::string id;
+  std::string label;   // already translated
+  std::string path;    // local path
+  int order = 100;     // position among the items
+};
+
+enum class MenuArea { kAdmin, kAccount };
+
+// A filter (WordPress-style) on a menu: receives the items so far and returns them,
+// with its own added, changed or removed. Runs on every page build.
+struct MenuFilter {
+  std::string id;
+  MenuArea area = MenuArea::kAccount;
+  std::function<std::vector<MenuItem>(std::vector<MenuItem> items, const Principal& viewer)> filter;
+  int priority = kDefaultPriority;
+};
+
+// ---- Routes ------------------------------------------------------------------------
+
+// Handler of a route. Return OK after sending a reply; return an error without
+// sending and the host answers it (JSON for API routes, an error page otherwise).
+using RouteHandler = std::function<Status(Request& request, Response& response)>;
+
+// Pattern segments in braces bind path parameters: "/account/documents/{type_id}".
+// A plugin's routes must live under /api/v1/plugins/<id>/, /admin/plugins/<id>/,
+// /account/ or /assets/plugins/<id>/. Unsafe methods on session audiences are CSRF
+// checked by the host (header X-CSRF-Token, query or form field `_csrf`).
+struct Route {
+  std::string method;   // "GET", "POST", "PUT", "PATCH", "DELETE"
+  std::string pattern;
+  Audience audience;
+  RouteHandler handler;
+  // Largest body accepted; the host answers 413 past it (as it streams).
+  uint64_t max_body = 1 << 20;
+};
+
+// ---- Reserved area -----------------------------------------------------------------
+
+struct GateDecision {
+  bool allow = true;
+  std::string redirect_to;  // where to send the client when !allow
+  static GateDecision Allow() { return {}; }
+  static GateDecision RedirectTo(std::string path) { return {false, std::move(path)}; }
+};
+
+// Runs before every reserved-area page (/account/...) for a logged-in client, in
+// priority order; the first refusal wins. A gate must allow its own target page.
+struct AccessGate {
+  std::string id;
+  std::function<GateDecision(const Principal& client, std::string_view path)> check;
+  int priority = kDefaultPriority;
+};
+
+// ---- Background work ---------------------------------------------------------------
+
+// Run by the host's scheduler every `period_seconds` (first run one period after
+// start), never two runs of one job at once.
+struct ScheduledJob {
+  std::string id;
+  int64_t period_seconds = 3600;
+  std::function<Status()> run;
+};
+
+// ---- Settings ----------------------------------------------------------------------
+
+// The plugin's settings page at /admin/plugins/<plugin-id>/settings (permission
+// plugins.manage). GET renders; POST (urlencoded form, CSRF checked by the host)
+// calls save, then the host renders again with its message.
+struct SettingsPage {
+  std::string title_key;
+  std::function<Result<std::string>(Request& request)> render;
+  std::function<Status(Request& request)> save;
+};
+
+// ---- Declarations ------------------------------------------------------------------
+
+// A permission the plugin checks; admins are granted it like the host's own.
+struct PermissionDecl {
+  std::string id;         // "documents.read"
+  std::string label_key;
+};
+
+// An API token scope the plugin's routes require.
+struct ScopeDecl {
+  std::string id;         // "documents:read"
+  std::string label_key;
+};
+
+// One numbered SQL migration, embedded in the library at build time (see
+// CrmPlugin.cmake). Versions start at 1 and have no gaps; an applied migration must
+// never change (the host compares checksums).
+struct Migration {
+  int version = 0;
+  std::string name;  // file name, e.g. "0001_types.sql"
+  std::string sql;
+};
+
+}  // namespace crm

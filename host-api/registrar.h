@@ -1,0 +1,41 @@
+// host-api/registrar.h — the context a plugin's entry registers everything with.
+// Registrations are staged; the host commits them only if the entry and the migrations succeed (all or nothing).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hooks.h"
+#include "status.h"
+
+namespace crm {
+
+// Valid only during the entry call. Each Add* checks its argument at once and
+// returns an error for a duplicate id, an empty callable or a route outside the
+// plugin's namespaces; any such error fails the whole registration, even if the
+// entry ignores it.
+class Registrar {
+ public:
+  virtual ~Registrar() = default;
+
+  virtual Status AddListColumn(ListColumn column) = 0;
+  virtual Status AddListFilterSource(ListFilterSource source) = 0;
+  virtual Status AddSummaryBox(SummaryBox box) = 0;
+  virtual Status AddProfileTab(ProfileTab tab) = 0;
+  virtual Status AddClientDeletionHook(ClientDeletionHook hook) = 0;
+  virtual Status AddMenuFilter(MenuFilter filter) = 0;
+  virtual Status AddRoute(Route route) = 0;
+  virtual Status AddAccessGate(AccessGate gate) = 0;
+  virtual Status AddScheduledJob(ScheduledJob job) = 0;
+  virtual Status SetSettingsPage(SettingsPage page) = 0;
+  virtual Status DeclarePermission(PermissionDecl permission) = 0;
+  virtual Status DeclareScope(ScopeDecl scope) = 0;
+  virtual Status AddMigration(Migration migration) = 0;
+  // Texts for one language ("en", "fr", "nl"). Every key must exist in all three.
+  virtual Status AddTranslations(std::string_view language,
+                                 std::vector<std::pair<std::string, std::string>> entries) = 0;
+};
+
+}  // namespace crm

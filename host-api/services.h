@@ -1,0 +1,84 @@
+// host-api/services.h — what a plugin may ask of its host: database, clock, data folder,
+// mailer, timeline, client look-up, translations and log. One object, owned by the host, alive as long as the process.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sql.h"
+#include "status.h"
+
+namespace crm {
+
+// What a plugin may know of a client. Read-only: clients belong to the host.
+struct ClientInfo {
+  int64_t id = 0;
+  std::string first_name;
+  std::string last_name;
+  std::string email;
+  std::string company;
+  std::string language = "en";  // preferred: "en", "fr" or "nl"
+  bool login_enabled = false;
+  std::string DisplayName() const {
+    std::string n = first_name;
+    if (!last_name.empty()) n += (n.empty() ? "" : " ") + last_name;
+    return n.empty() ? company : n;
+  }
+};
+
+// An outgoing email. The host builds an RFC 5322 message (encoded UTF-8 subject) and
+// writes it to its outbox, or sends it over SMTP when configured.
+struct MailMessage {
+  std::string to;         // one address
+  std::string subject;    // UTF-8
+  std::string text_body;  // UTF-8 plain text
+};
+
+// One entry of a client's action history (timeline).
+struct TimelineEntry {
+  int64_t client_id = 0;
+  std::string type;     // machine name, namespaced: "client-documents.upload"
+  std::string title;    // short, already in the admin's language or neutral
+  std::string detail;   // optional longer text (plain)
+  std::string actor;    // who did it: "admin:Marie Dupont", "client", "api:token 3"
+};
+
+enum class LogLevel { kDebug, kInfo, kWarning, kError };
+
+// Every method is thread-safe. The object outlives every plugin call.
+class HostServices {
+ public:
+  virtual ~HostServices() = default;
+
+  virtual Database& Db() = 0;
+
+  // Seconds since the Unix epoch, UTC. Tests may give a fixed clock.
+  virtual int64_t NowUnix() = 0;
+
+  // This plugin's own folder under the host's data folder (created by the host,
+  // e.g. DATA/plugins/client-documents/). Files outside it are not the plugin's.
+  virtual std::filesystem::path DataDir() = 0;
+
+  virtual Status SendMail(const MailMessage& message) = 0;
+
+  virtual Status AddTimeline(const TimelineEntry& entry) = 0;
+
+  // kNotFound when no such client exists.
+  virtual Result<ClientInfo> FindClient(int64_t client_id) = 0;
+
+  // The text of `key` in `language` from the catalogs registered by host and plugins;
+  // falls back to English, then to the key itself.
+  virtual std::string Translate(std::string_view language, std::string_view key) = 0;
+
+  virtual void Log(LogLevel level, std::string_view message) = 0;
+
+  // Absolute base URL of the host as clients reach it ("http://127.0.0.1:8080"),
+  // for links in emails.
+  virtual std::string BaseUrl() = 0;
+};
+
+}  // namespace crm

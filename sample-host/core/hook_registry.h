@@ -1,0 +1,157 @@
+// sample-host/core/hook_registry.h — the typed registries of every hook kind, filled by the
+// host's own registrations (owner "host") and by each plugin's, through one StagingRegistrar.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host-api/hooks.h"
+#include "host-api/registrar.h"
+#include "host-api/status.h"
+
+namespace host {
+
+// A hook with who registered it. `keep_alive` holds the plugin's library (nullptr for
+// the host), so every callable the host keeps keeps its code loaded.
+template <typename T>
+struct Registered {
+  T hook;
+  std::string owner;  // "host" or the plugin id
+  std::shared_ptr<void> keep_alive;
+  int64_t sequence = 0;  // registration order, for ties of priority
+};
+
+// Everything one owner registered, not yet visible. Built by StagingRegistrar.
+struct StagedRegistrations {
+  std::string owner;
+  std::shared_ptr<void> keep_alive;
+  std::vector<crm::ListColumn> columns;
+  std::vector<crm::ListFilterSource> filter_sources;
+  std::vector<crm::SummaryBox> summary_boxes;
+  std::vector<crm::ProfileTab> profile_tabs;
+  std::vector<crm::ClientDeletionHook> deletion_hooks;
+  std::vector<crm::MenuFilter> menu_filters;
+  std::vector<crm::Route> routes;
+  std::vector<crm::AccessGate> gates;
+  std::vector<crm::ScheduledJob> jobs;
+  std::optional<crm::SettingsPage> settings_page;
+  std::vector<crm::PermissionDecl> permissions;
+  std::vector<crm::ScopeDecl> scopes;
+  std::vector<crm::Migration> migrations;
+  // language -> key -> text
+  std::map<std::string, std::map<std::string, std::string>> translations;
+};
+
+// The Registrar a plugin's entry (or the host's own setup) registers with. Checks each
+// call at once (empty id or callable, duplicate id within the owner, route outside the
+// owner's namespaces, bad pattern, unknown language); the first error is kept and
+// makes the whole registration fail, even if the caller ignored it.
+class StagingRegistrar final : public crm::Registrar {
+ public:
+  // `owner` "host" may register routes anywhere; a plugin only under
+  // /api/v1/plugins/<id>/, /admin/plugins/<id>/, /account/ and /assets/plugins/<id>/.
+  explicit StagingRegistrar(std::string owner);
+
+  crm::Status AddListColumn(crm::ListColumn column) override;
+  crm::Status AddListFilterSource(crm::ListFilterSource source) override;
+  crm::Status AddSummaryBox(crm::SummaryBox box) override;
+  crm::Status AddProfileTab(crm::ProfileTab tab) override;
+  crm::Status AddClientDeletionHook(crm::ClientDeletionHook hook) override;
+  crm::Status AddMenuFilter(crm::MenuFilter filter) override;
+  crm::Status AddRoute(crm::Route route) override;
+  crm::Status AddAccessGate(crm::AccessGate gate) override;
+  crm::Status AddScheduledJob(crm::ScheduledJob job) override;
+  crm::Status SetSettingsPage(crm::SettingsPage page) override;
+  crm::Status DeclarePermission(crm::PermissionDecl permission) override;
+  crm::Status DeclareScope(crm::ScopeDecl scope) override;
+  crm::Status AddMigration(crm::Migration migration) override;
+  crm::Status AddTranslations(std::string_view language,
+                              std::vector<std::pair<std::string, std::string>> entries) override;
+
+  // The first error of any call, or OK.
+  const crm::Status& first_error() const { return first_error_; }
+  // Moves the staged registrations out. Precondition: first_error().ok().
+  StagedRegistrations Take();
+
+ private:
+  crm::Status Fail(crm::Status s);
+  StagedRegistrations staged_;
+  crm::Status first_error_;
+};
+
+// A matched route and the values its pattern bound.
+struct RouteMatch {
+  const Registered<crm::Route>* route = nullptr;
+  std::map<std::string, std::string, std::less<>> params;
+};
+
+// All committed hooks. Filled at start-up (Commit), then read concurrently by request
+// threads without locks: Commit must not be called once the server serves.
+class HookRegistry {
+ public:
+  // Makes `staged` visible, all or nothing: refuses (changing nothing) when an id
+  // clashes with another owner's (column id within owner is fine: API keys are
+  // "<owner>.<id>"; routes clash on method + pattern; filter sources, gates, jobs,
+  // tabs, boxes and deletion hooks on "<owner>.<id>").
+  crm::Status Commit(StagedRegistrations staged);
+
+  // Each list sorted by (priority, sequence).
+  const std::vector<Registered<crm::ListColumn>>& columns() const { return columns_; }
+  const std::vector<Registered<crm::ListFilterSource>>& filter_sources() const { return filter_sources_; }
+  const std::vector<Registered<crm::SummaryBox>>& summary_boxes() const { return summary_boxes_; }
+  const std::vector<Registered<crm::ProfileTab>>& profile_tabs() const { return profile_tabs_; }
+  const std::vector<Registered<crm::ClientDeletionHook>>& deletion_hooks() const { return deletion_hooks_; }
+  const std::vector<Registered<crm::MenuFilter>>& menu_filters() const { return menu_filters_; }
+  const std::vector<Registered<crm::Route>>& routes() const { return routes_; }
+  const std::vector<Registered<crm::AccessGate>>& gates() const { return gates_; }
+  const std::vector<Registered<crm::ScheduledJob>>& jobs() const { return jobs_; }
+  const std::map<std::string, crm::SettingsPage>& settings_pages() const { return settings_pages_; }  // by owner
+  const std::vector<Registered<crm::PermissionDecl>>& permissions() const { return permissions_; }
+  const std::vector<Registered<crm::ScopeDecl>>& scopes() const { return scopes_; }
+
+  // The menu of `area`: `base` passed through every menu filter of that area in order
+  // (each receives the previous one's result). A filter that throws is skipped and logged by the caller.
+  std::vector<crm::MenuItem> BuildMenu(crm::MenuArea area, std::vector<crm::MenuItem> base,
+                                       const crm::Principal& viewer) const;
+
+  // The gates in order; the first refusal wins.
+  crm::GateDecision RunGates(const crm::Principal& client, std::string_view path) const;
+
+  // Asks each filter source in order; the first answer other than kNotFound wins.
+  // kNotFound when no source knows filter_id.
+  crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id, std::string_view value) const;
+  std::vector<crm::FilterDef> ListFilters(std::string_view language) const;
+
+  // Route lookup: exact segments beat {params}; nullopt when nothing matches.
+  // `method_allowed` is set false when the path matches but not the method (405).
+  std::optional<RouteMatch> MatchRoute(std::string_view method, std::string_view path,
+                                       bool* path_matched_other_method = nullptr) const;
+
+  // Translation lookup: language, then "en", then the key itself.
+  std::string Translate(std::string_view language, std::string_view key) const;
+  // Keys present in one language but missing in another: "fr: documents.title" lines.
+  std::vector<std::string> MissingTranslations() const;
+
+ private:
+  int64_t next_sequence_ = 0;
+  std::vector<Registered<crm::ListColumn>> columns_;
+  std::vector<Registered<crm::ListFilterSource>> filter_sources_;
+  std::vector<Registered<crm::SummaryBox>> summary_boxes_;
+  std::vector<Registered<crm::ProfileTab>> profile_tabs_;
+  std::vector<Registered<crm::ClientDeletionHook>> deletion_hooks_;
+  std::vector<Registered<crm::MenuFilter>> menu_filters_;
+  std::vector<Registered<crm::Route>> routes_;
+  std::vector<Registered<crm::AccessGate>> gates_;
+  std::vector<Registered<crm::ScheduledJob>> jobs_;
+  std::map<std::string, crm::SettingsPage> settings_pages_;
+  std::vector<Registered<crm::PermissionDecl>> permissions_;
+  std::vector<Registered<crm::ScopeDecl>> scopes_;
+  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> translations_;
+};
+
+}  // namespace host
