@@ -1,0 +1,146 @@
+// sample-host/app/client_store.h — the CRM's clients (SPEC H1, H2, H6, H10): validation,
+// create/read/update/delete with the plugins' deletion hooks, and THE list query (one SQL statement per page).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "host-api/hooks.h"
+#include "host-api/sql.h"
+#include "host-api/status.h"
+#include "sample-host/core/hook_registry.h"
+
+namespace host {
+
+// A client exactly as SPEC §5's client JSON has it (plus the fields the host keeps
+// for itself: gender, email confirmation, updated_at).
+struct ClientAddress {
+  std::string street;
+  std::string postal_code;
+  std::string city;
+  std::string region;
+  std::string country;
+};
+
+struct Client {
+  int64_t id = 0;              // 0 until created
+  std::string first_name;
+  std::string last_name;
+  std::string email;
+  std::string phone;
+  std::string mobile;
+  std::string website;
+  std::string birth_date;      // "YYYY-MM-DD" or empty
+  std::string gender;
+  std::string language = "en";  // "en", "fr" or "nl"
+  ClientAddress address;
+  std::string company;
+  std::string vat_number;
+  std::string tax_code;
+  std::vector<std::string> tags;  // sorted, unique, trimmed
+  bool login_enabled = false;
+  bool email_confirmed = false;
+  int64_t created_at = 0;      // Unix seconds, UTC; set by Create
+  int64_t updated_at = 0;
+};
+
+// The request for one page of the client list. Values come straight from the caller
+// (query string, form): ClientStore validates every one of them.
+struct ClientListQuery {
+  int64_t page = 1;                 // 1-based
+  int64_t per_page = 25;            // 1..kMaxPerPage
+  std::string sort = "last_name";   // one of SortKeys(), optionally prefixed by '-'
+  std::string q;                    // search over names, email and company
+  // filter[ID]=VALUE pairs, host filters (region, city, postal_code, language, tag) and
+  // plugin filters alike; all ANDed.
+  std::vector<std::pair<std::string, std::string>> filters;
+};
+
+// One row of the list: the client and one value per registered column, in the order
+// of ClientListPage::columns.
+struct ClientListRow {
+  Client client;
+  std::vector<crm::SqlValue> column_values;
+};
+
+// A column as the list answer carries it: "<owner>.<id>" plus the registered hook
+// (for label_key and render_html). The pointer stays valid: the registry is filled
+// before serving and never changes afterwards.
+struct ClientListColumn {
+  std::string key;  // "client-documents.status"
+  const Registered<crm::ListColumn>* column = nullptr;
+};
+
+struct ClientListPage {
+  std::vector<ClientListColumn> columns;
+  std::vector<ClientListRow> rows;
+  int64_t total = 0;  // rows matching the filters, all pages
+  int64_t page = 1;
+  int64_t per_page = 25;
+};
+
+inline constexpr int64_t kMaxPerPage = 200;
+
+// Thread-safe (all state lives in the database). `registry` and `db` must outlive it.
+class ClientStore {
+ public:
+  // `now` returns Unix seconds (tests give a fixed clock).
+  ClientStore(crm::Database& db, const HookRegistry& registry, std::function<int64_t()> now);
+
+  // Checks a client before it is written: email format, language en|fr|nl, birth date
+  // YYYY-MM-DD (a real date), lengths. kInvalidArgument with a field-level message,
+  // e.g. "email: not a valid address". Also normalises (trims, sorts tags).
+  static crm::Status Validate(Client& client);
+
+  // Inserts a new client (and its tags). Returns it with id and timestamps.
+  // kInvalidArgument on validation, kConflict when the email is taken.
+  crm::Result<Client> Create(Client client);
+  // kNotFound when no such client.
+  crm::Result<Client> Get(int64_t id);
+  // Overwrites every field of client.id (tags included), keeps created_at and the
+  // login/password state. kNotFound, kInvalidArgument, kConflict as above.
+  crm::Result<Client> Update(Client client);
+  // SPEC H6: one transaction; each registered ClientDeletionHook::delete_rows in order,
+  // then the client row; any failure rolls back everything and returns that error,
+  // naming the plugin. After the commit, each hook's after_commit. kNotFound when no
+  // such client.
+  crm::Status Delete(int64_t id);
+  // Turns the reserved-area login on or off (the password is kept).
+  crm::Status SetLoginEnabled(int64_t id, bool enabled);
+
+  // One page of the list, in ONE SQL statement (rows, plugin columns, tags and the
+  // total count). kInvalidArgument for an unknown sort or filter or a bad value.
+  crm::Result<ClientListPage> List(const ClientListQuery& query);
+
+  // Every client matching `query` (page and per_page ignored), in its sort order,
+  // streamed row by row without holding them in memory (CSV export). `on_columns` is
+  // called once first. Stops when on_row returns false.
+  crm::Status ForEach(const ClientListQuery& query,
+                      const std::function<void(const std::vector<ClientListColumn>&)>& on_columns,
+                      const std::function<bool(const ClientListRow&)>& on_row);
+
+  // The sort keys the list accepts ("last_name", "first_name", "email", "city",
+  // "postal_code", "region", "created_at", "id"); "-key" sorts descending.
+  static const std::vector<std::string>& SortKeys();
+
+  // The host's own list filters (region, city, postal_code, language, tag), registered
+  // under owner "host" through the same registry as plugins' filters. Labels are the
+  // translations of "app.filter.<id>" in the asked language, through `translate`.
+  static crm::ListFilterSource HostFilterSource(
+      crm::Database& db, std::function<std::string(std::string_view, std::string_view)> translate);
+
+ private:
+  struct BuiltQuery;
+  crm::Result<BuiltQuery> Build(const ClientListQuery& query, bool paged);
+
+  crm::Database& db_;
+  const HookRegistry& registry_;
+  std::function<int64_t()> now_;
+};
+
+}  // namespace host
