@@ -1,0 +1,96 @@
+// plugin/document_service.h — a client's documents (CD5, CD9, CD11, SPEC §5): listing, upload,
+// replace (archiving the old version), delete, downloads, and every access rule, whatever route calls.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host-api/hooks.h"
+#include "host-api/http.h"
+#include "host-api/services.h"
+#include "host-api/sql.h"
+#include "host-api/status.h"
+#include "plugin/file_store.h"
+#include "plugin/type_store.h"
+#include "plugin/types.h"
+#include "plugin/upload_pipeline.h"
+
+namespace cd {
+
+// Thread-safe: state lives in the database and the file store.
+//
+// Deletion policy: Delete moves the current document's files to the archive (reason
+// "deleted") so a mis-click loses nothing; deleting the CLIENT removes everything.
+class DocumentService {
+ public:
+  DocumentService(crm::HostServices& host, TypeStore& types, FileStore& files);
+
+  // Every type (active ones, plus inactive ones the client has a document of) with the
+  // client's document or status missing. kNotFound when the client does not exist.
+  crm::Result<std::vector<ClientDocument>> List(const crm::Principal& actor, int64_t client_id);
+  // One type's document (status missing when none). kNotFound for an unknown type.
+  crm::Result<ClientDocument> Get(const crm::Principal& actor, int64_t client_id, int64_t type_id);
+
+  // Adds the document, or replaces it (the previous version goes to the archive). The
+  // fields are validated against the type (required, date YYYY-MM-DD, number; unknown
+  // keys refused) -> kUnprocessable. Files are renamed into place, THEN the rows are
+  // written in one transaction; on failure the new blobs are removed. Adds a timeline
+  // entry "client-documents.upload" or ".replace".
+  crm::Result<ClientDocument> Upload(const crm::Principal& actor, int64_t client_id,
+                                     int64_t type_id, UploadInput input);
+  // Edits the extra field values of the current document (kNotFound when missing).
+  crm::Result<ClientDocument> UpdateFields(const crm::Principal& actor, int64_t client_id,
+                                           int64_t type_id,
+                                           const std::map<std::string, std::string>& fields);
+  // Moves the current document to the archive (reason "deleted"); kNotFound when missing.
+  // Timeline entry "client-documents.delete".
+  crm::Status Delete(const crm::Principal& actor, int64_t client_id, int64_t type_id);
+
+  // The file to stream: the current document's first file, or `file_id` among its files.
+  // kNotFound for a file of another client/type (no IDOR).
+  crm::Result<crm::FileReply> OpenFile(const crm::Principal& actor, int64_t client_id,
+                                       int64_t type_id, std::optional<int64_t> file_id);
+  // The JPEG thumbnail of a current file; kNotFound when it has none.
+  crm::Result<crm::FileReply> OpenThumbnail(const crm::Principal& actor, int64_t client_id,
+                                            int64_t file_id);
+
+  // Archived versions of one type, newest first (staff and tokens only).
+  crm::Result<std::vector<ArchivedVersion>> ListArchive(const crm::Principal& actor,
+                                                        int64_t client_id, int64_t type_id);
+  // One archived file of the client (staff and tokens only).
+  crm::Result<crm::FileReply> OpenArchivedFile(const crm::Principal& actor, int64_t client_id,
+                                               int64_t file_id);
+
+  // No access check: for the hooks (summary box, gate, completeness).
+  crm::Result<Completeness> CountFor(int64_t client_id);
+
+  // CD9. Deletes every row of the client (documents, versions, files) inside the host's
+  // deletion transaction. Rows first: RemoveClientFiles runs after the commit.
+  static crm::Status DeleteClientRows(int64_t client_id, crm::SqlExecutor& tx);
+  // Removes the client's folder (blobs, thumbnails, versions). Logs failures.
+  void RemoveClientFiles(int64_t client_id);
+  // Removes orphans: folders of clients that no longer exist, blobs no row points to,
+  // temp files older than an hour. Returns how many entries were removed.
+  crm::Result<int> Scrub();
+
+ private:
+  crm::HostServices& host_;
+  TypeStore& types_;
+  FileStore& files_;
+};
+
+// The list column (CD6): an SQL expression over `c.id` giving 'yes' when the client has a
+// document of every active required type, 'no' otherwise. No parameters.
+std::string CompletenessColumnSql();
+
+// The filter predicate (CD7) for `doc.<type_id>` = uploaded|missing, over `c.id`, using
+// the (type_id, client_id) index. kNotFound when filter_id is not "doc.<number>",
+// kInvalidArgument for another value.
+crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_id,
+                                                       std::string_view value);
+
+}  // namespace cd

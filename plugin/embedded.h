@@ -1,0 +1,20 @@
+// plugin/embedded.h — the files compiled into the module by crm_embed_files (CrmPlugin.cmake):
+// migrations/*.sql, ui-fragments/** and plugin/openapi.json.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "host-api/hooks.h"
+
+namespace cd {
+
+// migrations/NNNN_words.sql, in version order (defined in client-documents.so only).
+std::vector<crm::Migration> EmbeddedMigrations();
+// (path relative to ui-fragments/, content), sorted by path (client-documents.so only).
+std::vector<std::pair<std::string, std::string>> EmbeddedFragments();
+// ("openapi.json", content) (in cd_logic).
+std::vector<std::pair<std::string, std::string>> EmbeddedOpenApi();
+
+}  // namespace cd

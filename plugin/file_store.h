@@ -1,0 +1,111 @@
+// plugin/file_store.h — the module's blob store under its DataDir: streamed temp files with
+// SHA-256, libmagic sniffing and a size limit, atomic rename under generated names, scrub.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host-api/status.h"
+
+namespace cd {
+
+// A file being received: written to `tmp/` and invisible until committed. The
+// destructor removes the temp file unless Commit succeeded. Not thread-safe.
+class PendingFile {
+ public:
+  ~PendingFile();
+  PendingFile(const PendingFile&) = delete;
+  PendingFile& operator=(const PendingFile&) = delete;
+
+  // Appends bytes. kTooLarge as soon as the total passes max_size (the temp file is
+  // removed at once), kUnsupportedType as soon as the first bytes sniff as a type
+  // outside the allow-list, kInternal on a write error.
+  crm::Status Write(std::string_view data);
+  // Ends the stream: sniffs (if not yet), checks the allow-list, fsyncs. kInvalidArgument
+  // for an empty file.
+  crm::Status Finish();
+
+  // Valid after Finish.
+  int64_t size() const { return size_; }
+  const std::string& sha256() const { return sha256_hex_; }
+  const std::string& mime() const { return mime_; }
+  const std::string& display_name() const { return display_name_; }
+  const std::filesystem::path& temp_path() const { return temp_path_; }
+
+ private:
+  friend class FileStore;
+  struct HashState;
+  PendingFile() = default;
+  crm::Status Sniff();
+
+  std::filesystem::path temp_path_;
+  int fd_ = -1;
+  int64_t size_ = 0;
+  int64_t max_size_ = 0;
+  std::vector<std::string> accept_;
+  std::string display_name_;
+  std::string head_;  // first bytes, for libmagic
+  std::string mime_;
+  std::string sha256_hex_;
+  std::unique_ptr<HashState> hash_;
+  bool finished_ = false;
+  bool committed_ = false;
+};
+
+// Where a committed file lives (relative keys, so the data folder can move).
+struct CommittedFile {
+  std::string storage_key;    // "files/<client_id>/<random>.bin"
+  std::string thumbnail_key;  // "files/<client_id>/<random>.thumb.jpg" or ""
+};
+
+// Thread-safe: files have generated, unique names; no shared state but the root.
+class FileStore {
+ public:
+  explicit FileStore(std::filesystem::path root);
+
+  // Starts a file. `client_name` is sanitised (SanitizeFileName) and kept for display.
+  // `accept` is the allow-list of sniffed MIME types (lower case).
+  crm::Result<std::unique_ptr<PendingFile>> Begin(std::string_view client_name, int64_t max_size,
+                                                 std::vector<std::string> accept);
+
+  // Moves a finished file into files/<client_id>/ under a generated name, fsyncs the
+  // folder, and writes a thumbnail for images (best effort: none when libvips fails).
+  // Call BEFORE inserting the row; if the row insert fails, call Remove.
+  crm::Result<CommittedFile> Commit(PendingFile& file, int64_t client_id);
+
+  // Absolute path of a key; kNotFound when the key is malformed or escapes the root.
+  crm::Result<std::filesystem::path> PathOf(std::string_view key) const;
+  // Removes a committed file and its thumbnail; missing files are not an error.
+  void Remove(const CommittedFile& file);
+  // Removes files/<client_id>/ entirely (CD9).
+  crm::Status RemoveClient(int64_t client_id);
+  // Removes client folders for which `client_exists` is false, blobs in a folder that
+  // `key_is_known` does not recognise, and temp files older than `max_temp_age_seconds`.
+  // Returns how many entries it removed.
+  crm::Result<int> Scrub(const std::function<bool(int64_t client_id)>& client_exists,
+                         const std::function<bool(const std::string& key)>& key_is_known,
+                         int64_t max_temp_age_seconds);
+
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+// The sniffed MIME type of a buffer (libmagic, MAGIC_MIME_TYPE), "" on failure.
+std::string SniffMime(std::string_view head);
+
+// A display name safe to store and show: last path component only, control characters
+// and quotes removed, at most 200 bytes (UTF-8 kept whole), "file" when nothing is left.
+std::string SanitizeFileName(std::string_view name);
+
+// Writes a ~320 px JPEG thumbnail of `source` to `dest`, all metadata stripped.
+// kUnsupportedType when libvips cannot read it (e.g. HEIC without a decoder).
+crm::Status MakeThumbnail(const std::filesystem::path& source, const std::filesystem::path& dest);
+
+}  // namespace cd

@@ -1,0 +1,42 @@
+// plugin/type_json.h — JSON shapes of SPEC §5 for types, documents, files, settings and
+// errors, and the parsing of API request bodies into drafts. Boost.JSON only here.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "host-api/status.h"
+#include "plugin/types.h"
+
+namespace cd {
+
+// {"id","name","help","upload_mode","fields","accept","max_size","max_files","active",
+//  "position","names":{"en","fr","nl"}} with name/help in `language`.
+boost::json::object TypeToJson(const DocumentType& type, std::string_view language);
+
+// A draft from a POST/PATCH body. `name` may be a string (sets the request's `language`
+// and, on create, English when empty) or an object {"en","fr","nl"}; `fields` may be an
+// array of objects or the comma-separated labels string. kInvalidArgument for a wrong
+// JSON type, with the member's name in the message.
+crm::Result<TypeDraft> TypeDraftFromJson(const boost::json::value& body, std::string_view language);
+
+// {"type_id","type_name","upload_mode","status","uploaded_at"(ISO 8601 UTC or null),
+//  "uploaded_by","fields":{},"files":[{"id","name","size","mime","sha256","url"}]}.
+// `url_base` is the API prefix the file URLs are built on.
+boost::json::object DocumentToJson(const ClientDocument& doc, std::string_view language,
+                                   std::string_view url_base);
+boost::json::object ArchivedToJson(const ArchivedVersion& version);
+
+boost::json::object SettingsToJson(const Settings& settings);
+// Partial: members absent keep `current`'s value.
+crm::Result<Settings> SettingsFromJson(const boost::json::value& body, const Settings& current);
+
+// {"error": {"code", "message"}} (SPEC §5).
+std::string ErrorJson(const crm::Status& status);
+
+// "2026-11-22T10:53:17Z".
+std::string IsoTimeUtc(int64_t unix_seconds);
+
+}  // namespace cd

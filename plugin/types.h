@@ -1,0 +1,134 @@
+// plugin/types.h — the module's value types: document types (CD1), settings (CD4), a client's
+// documents and files (CD5, SPEC §5), and the small enums they use. No I/O here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cd {
+
+// Who may upload a document of a type (CD1).
+enum class UploadMode { kOptional, kRequired, kAdminOnly };
+std::string_view UploadModeName(UploadMode mode);  // "optional" | "required" | "admin_only"
+std::optional<UploadMode> ParseUploadMode(std::string_view text);
+
+enum class FieldType { kText, kDate, kNumber };
+std::string_view FieldTypeName(FieldType type);  // "text" | "date" | "number"
+std::optional<FieldType> ParseFieldType(std::string_view text);
+
+// A text in the three languages of the product. Missing translations are empty and read
+// as English (see Get).
+struct LocalizedText {
+  std::string en;
+  std::string fr;
+  std::string nl;
+  // The text in `language` ("en", "fr", "nl"), falling back to English.
+  const std::string& Get(std::string_view language) const;
+  // Sets the text of one language; ignores unknown languages.
+  void Set(std::string_view language, std::string text);
+};
+
+// One extra data field of a document type ("Date of issue").
+struct FieldDef {
+  std::string key;    // slug, unique within the type: "date_of_issue"
+  std::string label;  // as the admin wrote it
+  FieldType type = FieldType::kText;
+  bool required = false;
+};
+
+inline constexpr int64_t kDefaultMaxSize = 20LL * 1024 * 1024;   // 20 MiB
+inline constexpr int64_t kMaxMaxSize = 100LL * 1024 * 1024;      // hard upper bound
+inline constexpr int kDefaultMaxFiles = 1;
+inline constexpr int kMaxMaxFiles = 10;
+// PDF, JPEG, PNG, WebP, HEIC (CD1 default allow-list).
+const std::vector<std::string>& DefaultAccept();
+
+struct DocumentType {
+  int64_t id = 0;
+  LocalizedText name;
+  LocalizedText help;
+  UploadMode upload_mode = UploadMode::kOptional;
+  std::vector<FieldDef> fields;
+  std::vector<std::string> accept;  // MIME types, lower case
+  int64_t max_size = kDefaultMaxSize;
+  int max_files = kDefaultMaxFiles;
+  bool active = true;
+  int position = 0;  // list order, ascending
+};
+
+// A create or a partial update of a type: unset members are left as they are (update)
+// or take their defaults (create). Built from JSON (type_json.h) or from a form (hooks/).
+struct TypeDraft {
+  std::optional<LocalizedText> name;        // merged per language on update
+  std::optional<LocalizedText> help;
+  std::optional<UploadMode> upload_mode;
+  std::optional<std::vector<FieldDef>> fields;
+  std::optional<std::vector<std::string>> accept;
+  std::optional<int64_t> max_size;
+  std::optional<int> max_files;
+  std::optional<bool> active;
+  std::optional<int> position;
+};
+
+// Plugin settings (CD4).
+struct Settings {
+  bool show_menu_entry = true;
+  std::string intro_markdown;
+  bool mandatory_gate = false;
+};
+
+// One stored file of a document (current or archived).
+struct StoredFile {
+  int64_t id = 0;
+  std::string name;    // sanitised display name, never used as a path
+  int64_t size = 0;
+  std::string mime;    // sniffed with libmagic at upload
+  std::string sha256;  // lower-case hex
+  std::string storage_key;    // relative to the file store root: "files/12/<random>.bin"
+  std::string thumbnail_key;  // empty when there is no thumbnail
+};
+
+enum class DocumentStatus { kMissing, kUploaded };
+std::string_view DocumentStatusName(DocumentStatus status);  // "missing" | "uploaded"
+
+// A client's document of one type (SPEC §5), as shown; status kMissing when none.
+struct ClientDocument {
+  int64_t client_id = 0;
+  DocumentType type;
+  DocumentStatus status = DocumentStatus::kMissing;
+  int64_t uploaded_at = 0;        // Unix seconds; 0 when missing
+  std::string uploaded_by;        // "admin:Marie Dupont", "client", "api:token 3"
+  std::map<std::string, std::string> fields;  // key -> value
+  std::vector<StoredFile> files;  // in upload order
+};
+
+// A previous version kept in the archive when a document was replaced or deleted (CD5).
+struct ArchivedVersion {
+  int64_t id = 0;
+  int64_t client_id = 0;
+  int64_t type_id = 0;
+  int64_t uploaded_at = 0;
+  std::string uploaded_by;
+  int64_t archived_at = 0;
+  std::string archived_by;
+  std::string reason;  // "replaced" | "deleted"
+  std::map<std::string, std::string> fields;
+  std::vector<StoredFile> files;
+};
+
+// Counts for the profile summary box (CD8) and the gate (CD3).
+struct Completeness {
+  int required_total = 0;     // active required types
+  int required_uploaded = 0;  // of which the client has a document
+  int uploaded_total = 0;     // documents of any active type
+  bool complete() const { return required_uploaded >= required_total; }
+};
+
+// Lower-case ASCII slug of a label ("Date of issue" -> "date_of_issue"); "field" when empty.
+std::string Slugify(std::string_view label);
+
+}  // namespace cd

@@ -1,0 +1,42 @@
+// plugin/upload_pipeline.h — turns a streamed multipart/form-data body into pending files
+// and extra field values for one document type, enforcing its limits while the bytes arrive.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host-api/http.h"
+#include "host-api/status.h"
+#include "plugin/file_store.h"
+#include "plugin/types.h"
+
+namespace cd {
+
+// What an upload form carried: every `file` part (not yet committed) and the other
+// parts as field values (each at most 4 KiB).
+struct UploadInput {
+  std::map<std::string, std::string> fields;
+  std::vector<std::unique_ptr<PendingFile>> files;
+};
+
+// Reads up to `size` bytes into `buffer`; 0 at the end (crm::Request::ReadBody's shape).
+using BodyReader = std::function<crm::Result<size_t>(char* buffer, size_t size)>;
+
+// Streams the body through the multipart parser: `file` parts go to `store` with the
+// type's max_size and accept list; more than type.max_files files is kUnprocessable;
+// no file at all is kUnprocessable unless `allow_no_file` (an update of fields only).
+// On error every temp file is already gone. Memory stays flat (64 KiB buffer).
+crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const BodyReader& read,
+                                          const DocumentType& type, FileStore& store,
+                                          bool allow_no_file = false);
+
+// Convenience over a crm::Request (Content-Type header and ReadBody).
+crm::Result<UploadInput> ReceiveMultipart(crm::Request& request, const DocumentType& type,
+                                          FileStore& store, bool allow_no_file = false);
+
+}  // namespace cd
