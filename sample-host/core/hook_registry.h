@@ -152,6 +152,8 @@ class HookRegistry {
   std::vector<Registered<crm::PermissionDecl>> permissions_;
   std::vector<Registered<crm::ScopeDecl>> scopes_;
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> translations_;
+  // key -> owner that registered it, so a plugin cannot overwrite another owner's text.
+  std::map<std::string, std::string, std::less<>> translation_owner_;
 };
 
 }  // namespace host

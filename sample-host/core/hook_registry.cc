@@ -1,0 +1,512 @@
+// sample-host/core/hook_registry.cc — staging of one owner's registrations and the committed,
+// sorted hook lists the host reads while serving (route matching, menus, gates, filters, translations).
+#include "sample-host/core/hook_registry.h"
+
+#include <algorithm>
+#include <exception>
+#include <set>
+#include <utility>
+
+namespace host {
+namespace {
+
+constexpr std::string_view kHostOwner = "host";
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.' || c == ':';
+}
+
+// Ids end up in URLs, API keys and log lines: keep them to a safe alphabet.
+crm::Status CheckId(std::string_view kind, std::string_view id) {
+  if (id.empty()) return crm::InvalidArgument(std::string(kind) + " with an empty id");
+  if (id.size() > 100) return crm::InvalidArgument(std::string(kind) + " id too long: " + std::string(id.substr(0, 100)));
+  for (char c : id) {
+    if (!IsIdChar(c)) return crm::InvalidArgument(std::string(kind) + " id \"" + std::string(id) + "\" has a character outside [A-Za-z0-9_.:-]");
+  }
+  return crm::Status::Ok();
+}
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (path.empty() || path.front() != '/') return out;
+  path.remove_prefix(1);
+  if (path.empty()) return out;  // "/" has no segments
+  size_t start = 0;
+  while (true) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) {
+      out.push_back(path.substr(start));
+      break;
+    }
+    out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+bool IsParamSegment(std::string_view segment) {
+  return segment.size() >= 3 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Checks a route pattern's shape: absolute, no empty segments (except "/" itself), braces
+// only as whole "{name}" segments with distinct names.
+crm::Status CheckPattern(std::string_view pattern) {
+  if (pattern.empty() || pattern.front() != '/') return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\" must start with /");
+  if (pattern == "/") return crm::Status::Ok();
+  std::set<std::string_view> names;
+  for (std::string_view segment : SplitPath(pattern)) {
+    if (segment.empty()) return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\" has an empty segment");
+    if (segment == "." || segment == "..") return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\" has a dot segment");
+    if (IsParamSegment(segment)) {
+      std::string_view name = segment.substr(1, segment.size() - 2);
+      for (char c : name) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+          return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\": bad parameter name");
+        }
+      }
+      if (!names.insert(name).second) return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\" binds a parameter twice");
+    } else if (segment.find_first_of("{}?#") != std::string_view::npos) {
+      return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\": braces only around a whole segment");
+    }
+  }
+  return crm::Status::Ok();
+}
+
+// "GET /a/{}/b": two patterns that differ only in parameter names clash.
+std::string RouteKey(std::string_view method, std::string_view pattern) {
+  std::string key(method);
+  key += ' ';
+  if (pattern == "/") return key + "/";
+  for (std::string_view segment : SplitPath(pattern)) {
+    key += '/';
+    key += IsParamSegment(segment) ? std::string_view("{}") : segment;
+  }
+  return key;
+}
+
+bool IsKnownLanguage(std::string_view language) {
+  for (std::string_view l : crm::kLanguages) {
+    if (l == language) return true;
+  }
+  return false;
+}
+
+template <typename T>
+void SortByPriority(std::vector<Registered<T>>& list) {
+  std::stable_sort(list.begin(), list.end(), [](const Registered<T>& a, const Registered<T>& b) {
+    if (a.hook.priority != b.hook.priority) return a.hook.priority < b.hook.priority;
+    return a.sequence < b.sequence;
+  });
+}
+
+template <typename T>
+bool HasOwnerId(const std::vector<Registered<T>>& list, std::string_view owner, std::string_view id) {
+  for (const auto& r : list) {
+    if (r.owner == owner && r.hook.id == id) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+// ---- StagingRegistrar ---------------------------------------------------------------
+
+StagingRegistrar::StagingRegistrar(std::string owner) { staged_.owner = std::move(owner); }
+
+crm::Status StagingRegistrar::Fail(crm::Status s) {
+  if (first_error_.ok()) first_error_ = s;
+  return s;
+}
+
+namespace {
+template <typename T>
+bool HasId(const std::vector<T>& list, std::string_view id) {
+  for (const auto& x : list) {
+    if (x.id == id) return true;
+  }
+  return false;
+}
+}  // namespace
+
+#define CRM_STAGE_CHECK(expr)                 \
+  do {                                        \
+    ::crm::Status stage_status_ = (expr);     \
+    if (!stage_status_.ok()) return Fail(stage_status_); \
+  } while (0)
+
+crm::Status StagingRegistrar::AddListColumn(crm::ListColumn column) {
+  CRM_STAGE_CHECK(CheckId("list column", column.id));
+  if (column.sql.empty()) return Fail(crm::InvalidArgument("list column " + column.id + " has no SQL"));
+  if (!column.render_html) return Fail(crm::InvalidArgument("list column " + column.id + " has no renderer"));
+  if (HasId(staged_.columns, column.id)) return Fail(crm::Conflict("duplicate list column id " + column.id));
+  staged_.columns.push_back(std::move(column));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddListFilterSource(crm::ListFilterSource source) {
+  CRM_STAGE_CHECK(CheckId("list filter source", source.id));
+  if (!source.list || !source.predicate) return Fail(crm::InvalidArgument("list filter source " + source.id + " lacks list or predicate"));
+  if (HasId(staged_.filter_sources, source.id)) return Fail(crm::Conflict("duplicate list filter source id " + source.id));
+  staged_.filter_sources.push_back(std::move(source));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddSummaryBox(crm::SummaryBox box) {
+  CRM_STAGE_CHECK(CheckId("summary box", box.id));
+  if (!box.render) return Fail(crm::InvalidArgument("summary box " + box.id + " has no renderer"));
+  if (HasId(staged_.summary_boxes, box.id)) return Fail(crm::Conflict("duplicate summary box id " + box.id));
+  staged_.summary_boxes.push_back(std::move(box));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddProfileTab(crm::ProfileTab tab) {
+  CRM_STAGE_CHECK(CheckId("profile tab", tab.id));
+  if (!tab.render) return Fail(crm::InvalidArgument("profile tab " + tab.id + " has no renderer"));
+  if (HasId(staged_.profile_tabs, tab.id)) return Fail(crm::Conflict("duplicate profile tab id " + tab.id));
+  staged_.profile_tabs.push_back(std::move(tab));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddClientDeletionHook(crm::ClientDeletionHook hook) {
+  CRM_STAGE_CHECK(CheckId("client deletion hook", hook.id));
+  if (!hook.delete_rows) return Fail(crm::InvalidArgument("client deletion hook " + hook.id + " has no delete_rows"));
+  if (HasId(staged_.deletion_hooks, hook.id)) return Fail(crm::Conflict("duplicate client deletion hook id " + hook.id));
+  staged_.deletion_hooks.push_back(std::move(hook));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddMenuFilter(crm::MenuFilter filter) {
+  CRM_STAGE_CHECK(CheckId("menu filter", filter.id));
+  if (!filter.filter) return Fail(crm::InvalidArgument("menu filter " + filter.id + " has no function"));
+  if (HasId(staged_.menu_filters, filter.id)) return Fail(crm::Conflict("duplicate menu filter id " + filter.id));
+  staged_.menu_filters.push_back(std::move(filter));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddRoute(crm::Route route) {
+  static const std::set<std::string, std::less<>> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+  if (!kMethods.count(route.method)) return Fail(crm::InvalidArgument("route " + route.pattern + ": unsupported method \"" + route.method + "\""));
+  CRM_STAGE_CHECK(CheckPattern(route.pattern));
+  if (!route.handler) return Fail(crm::InvalidArgument("route " + route.method + " " + route.pattern + " has no handler"));
+  const std::string& owner = staged_.owner;
+  if (owner != kHostOwner) {
+    const std::string prefixes[] = {"/api/v1/plugins/" + owner + "/", "/admin/plugins/" + owner + "/",
+                                    "/account/", "/assets/plugins/" + owner + "/"};
+    bool inside = false;
+    for (const auto& p : prefixes) {
+      if (route.pattern.size() > p.size() && route.pattern.compare(0, p.size(), p) == 0) inside = true;
+    }
+    if (!inside) {
+      return Fail(crm::PermissionDenied("route " + route.method + " " + route.pattern + " of plugin " + owner +
+                                        " is outside its namespaces (/api/v1/plugins/" + owner + "/, /admin/plugins/" +
+                                        owner + "/, /account/, /assets/plugins/" + owner + "/)"));
+    }
+  }
+  std::string key = RouteKey(route.method, route.pattern);
+  for (const auto& r : staged_.routes) {
+    if (RouteKey(r.method, r.pattern) == key) return Fail(crm::Conflict("duplicate route " + route.method + " " + route.pattern));
+  }
+  staged_.routes.push_back(std::move(route));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddAccessGate(crm::AccessGate gate) {
+  CRM_STAGE_CHECK(CheckId("access gate", gate.id));
+  if (!gate.check) return Fail(crm::InvalidArgument("access gate " + gate.id + " has no check"));
+  if (HasId(staged_.gates, gate.id)) return Fail(crm::Conflict("duplicate access gate id " + gate.id));
+  staged_.gates.push_back(std::move(gate));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddScheduledJob(crm::ScheduledJob job) {
+  CRM_STAGE_CHECK(CheckId("scheduled job", job.id));
+  if (!job.run) return Fail(crm::InvalidArgument("scheduled job " + job.id + " has no run function"));
+  if (job.period_seconds <= 0) return Fail(crm::InvalidArgument("scheduled job " + job.id + " needs a positive period"));
+  if (HasId(staged_.jobs, job.id)) return Fail(crm::Conflict("duplicate scheduled job id " + job.id));
+  staged_.jobs.push_back(std::move(job));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::SetSettingsPage(crm::SettingsPage page) {
+  if (!page.render || !page.save) return Fail(crm::InvalidArgument("settings page lacks render or save"));
+  if (staged_.settings_page) return Fail(crm::Conflict("settings page set twice"));
+  staged_.settings_page = std::move(page);
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::DeclarePermission(crm::PermissionDecl permission) {
+  CRM_STAGE_CHECK(CheckId("permission", permission.id));
+  if (HasId(staged_.permissions, permission.id)) return Fail(crm::Conflict("duplicate permission " + permission.id));
+  staged_.permissions.push_back(std::move(permission));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::DeclareScope(crm::ScopeDecl scope) {
+  CRM_STAGE_CHECK(CheckId("scope", scope.id));
+  if (HasId(staged_.scopes, scope.id)) return Fail(crm::Conflict("duplicate scope " + scope.id));
+  staged_.scopes.push_back(std::move(scope));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddMigration(crm::Migration migration) {
+  if (migration.version < 1) return Fail(crm::InvalidArgument("migration " + migration.name + ": version must be >= 1"));
+  if (migration.name.empty()) return Fail(crm::InvalidArgument("migration " + std::to_string(migration.version) + " has no name"));
+  if (migration.sql.empty()) return Fail(crm::InvalidArgument("migration " + migration.name + " is empty"));
+  for (const auto& m : staged_.migrations) {
+    if (m.version == migration.version) {
+      return Fail(crm::Conflict("duplicate migration version " + std::to_string(migration.version) + " (" + m.name + ", " + migration.name + ")"));
+    }
+  }
+  staged_.migrations.push_back(std::move(migration));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::AddTranslations(std::string_view language,
+                                              std::vector<std::pair<std::string, std::string>> entries) {
+  if (!IsKnownLanguage(language)) return Fail(crm::InvalidArgument("translations for unknown language \"" + std::string(language) + "\""));
+  auto& catalog = staged_.translations[std::string(language)];
+  for (auto& [key, text] : entries) {
+    if (key.empty()) return Fail(crm::InvalidArgument("translation with an empty key"));
+    if (!catalog.emplace(key, std::move(text)).second) {
+      return Fail(crm::Conflict("duplicate translation key " + key + " for " + std::string(language)));
+    }
+  }
+  return crm::Status::Ok();
+}
+
+#undef CRM_STAGE_CHECK
+
+StagedRegistrations StagingRegistrar::Take() { return std::move(staged_); }
+
+// ---- HookRegistry -------------------------------------------------------------------
+
+crm::Status HookRegistry::Commit(StagedRegistrations staged) {
+  const std::string& owner = staged.owner;
+  // Check everything first: a refusal must leave the registry exactly as it was.
+  auto owned_clash = [&](std::string_view kind, std::string_view id) {
+    return crm::Conflict(std::string(kind) + " id " + owner + "." + std::string(id) + " is already registered");
+  };
+  for (const auto& x : staged.columns) if (HasOwnerId(columns_, owner, x.id)) return owned_clash("list column", x.id);
+  for (const auto& x : staged.filter_sources) if (HasOwnerId(filter_sources_, owner, x.id)) return owned_clash("list filter source", x.id);
+  for (const auto& x : staged.summary_boxes) if (HasOwnerId(summary_boxes_, owner, x.id)) return owned_clash("summary box", x.id);
+  for (const auto& x : staged.deletion_hooks) if (HasOwnerId(deletion_hooks_, owner, x.id)) return owned_clash("client deletion hook", x.id);
+  for (const auto& x : staged.menu_filters) if (HasOwnerId(menu_filters_, owner, x.id)) return owned_clash("menu filter", x.id);
+  for (const auto& x : staged.gates) if (HasOwnerId(gates_, owner, x.id)) return owned_clash("access gate", x.id);
+  for (const auto& x : staged.jobs) if (HasOwnerId(jobs_, owner, x.id)) return owned_clash("scheduled job", x.id);
+  // Tab ids appear in URLs (/admin/clients/{id}/tabs/{tab}); permissions and scopes are
+  // granted by id: all three are global.
+  for (const auto& x : staged.profile_tabs) {
+    for (const auto& r : profile_tabs_) {
+      if (r.hook.id == x.id) return crm::Conflict("profile tab id " + x.id + " of " + owner + " is already registered by " + r.owner);
+    }
+  }
+  for (const auto& x : staged.permissions) {
+    for (const auto& r : permissions_) {
+      if (r.hook.id == x.id) return crm::Conflict("permission " + x.id + " of " + owner + " is already declared by " + r.owner);
+    }
+  }
+  for (const auto& x : staged.scopes) {
+    for (const auto& r : scopes_) {
+      if (r.hook.id == x.id) return crm::Conflict("scope " + x.id + " of " + owner + " is already declared by " + r.owner);
+    }
+  }
+  for (const auto& x : staged.routes) {
+    std::string key = RouteKey(x.method, x.pattern);
+    for (const auto& r : routes_) {
+      if (RouteKey(r.hook.method, r.hook.pattern) == key) {
+        return crm::Conflict("route " + x.method + " " + x.pattern + " of " + owner + " is already registered by " + r.owner);
+      }
+    }
+  }
+  if (staged.settings_page && settings_pages_.count(owner)) return crm::Conflict("settings page of " + owner + " is already registered");
+  for (const auto& [language, catalog] : staged.translations) {
+    auto it = translations_.find(language);
+    if (it == translations_.end()) continue;
+    for (const auto& [key, text] : catalog) {
+      auto found = it->second.find(key);
+      if (found != it->second.end()) {
+        auto by = translation_owner_.find(key);
+        std::string other = by == translation_owner_.end() ? std::string("?") : by->second;
+        if (other != owner) return crm::Conflict("translation key " + key + " of " + owner + " is already registered by " + other);
+      }
+    }
+  }
+
+  // Nothing can fail from here on.
+  auto add_all = [&](auto& list, auto& items) {
+    for (auto& item : items) {
+      list.push_back({std::move(item), owner, staged.keep_alive, next_sequence_++});
+    }
+    SortByPriority(list);
+  };
+  add_all(columns_, staged.columns);
+  add_all(filter_sources_, staged.filter_sources);
+  add_all(summary_boxes_, staged.summary_boxes);
+  add_all(profile_tabs_, staged.profile_tabs);
+  add_all(deletion_hooks_, staged.deletion_hooks);
+  add_all(menu_filters_, staged.menu_filters);
+  add_all(gates_, staged.gates);
+  // Routes, jobs, permissions and scopes have no priority: keep registration order.
+  auto append = [&](auto& list, auto& items) {
+    for (auto& item : items) list.push_back({std::move(item), owner, staged.keep_alive, next_sequence_++});
+  };
+  append(routes_, staged.routes);
+  append(jobs_, staged.jobs);
+  append(permissions_, staged.permissions);
+  append(scopes_, staged.scopes);
+  if (staged.settings_page) settings_pages_.emplace(owner, std::move(*staged.settings_page));
+  for (auto& [language, catalog] : staged.translations) {
+    auto& target = translations_[language];
+    for (auto& [key, text] : catalog) {
+      target[key] = std::move(text);
+      translation_owner_[key] = owner;
+    }
+  }
+  return crm::Status::Ok();
+}
+
+std::vector<crm::MenuItem> HookRegistry::BuildMenu(crm::MenuArea area, std::vector<crm::MenuItem> base,
+                                                   const crm::Principal& viewer) const {
+  std::vector<crm::MenuItem> items = std::move(base);
+  for (const auto& f : menu_filters_) {
+    if (f.hook.area != area) continue;
+    try {
+      items = f.hook.filter(items, viewer);
+    } catch (...) {
+      // A broken plugin must not take the menu (and so every page) down: skip it.
+    }
+  }
+  std::stable_sort(items.begin(), items.end(),
+                   [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
+  return items;
+}
+
+crm::GateDecision HookRegistry::RunGates(const crm::Principal& client, std::string_view path) const {
+  for (const auto& g : gates_) {
+    crm::GateDecision decision;
+    try {
+      decision = g.hook.check(client, path);
+    } catch (...) {
+      // A throwing gate is skipped: gates steer clients to pages, they are not the
+      // authorisation layer (the route's Audience is), so failing open is safe here.
+      continue;
+    }
+    if (!decision.allow) return decision;
+  }
+  return crm::GateDecision::Allow();
+}
+
+crm::Result<crm::SqlPredicate> HookRegistry::FilterPredicate(std::string_view filter_id,
+                                                             std::string_view value) const {
+  for (const auto& s : filter_sources_) {
+    try {
+      crm::Result<crm::SqlPredicate> r = s.hook.predicate(filter_id, value);
+      if (!r.ok() && r.status().code() == crm::StatusCode::kNotFound) continue;
+      return r;
+    } catch (const std::exception& e) {
+      return crm::Internal("filter source " + s.owner + "." + s.hook.id + " threw: " + e.what());
+    } catch (...) {
+      return crm::Internal("filter source " + s.owner + "." + s.hook.id + " threw");
+    }
+  }
+  return crm::NotFound("unknown filter " + std::string(filter_id));
+}
+
+std::vector<crm::FilterDef> HookRegistry::ListFilters(std::string_view language) const {
+  std::vector<crm::FilterDef> out;
+  for (const auto& s : filter_sources_) {
+    try {
+      for (auto& def : s.hook.list(language)) out.push_back(std::move(def));
+    } catch (...) {
+      // Skip a broken source; the list page still works without its filters.
+    }
+  }
+  return out;
+}
+
+std::optional<RouteMatch> HookRegistry::MatchRoute(std::string_view method, std::string_view path,
+                                                   bool* path_matched_other_method) const {
+  if (path_matched_other_method) *path_matched_other_method = false;
+  const bool root = path == "/";
+  std::vector<std::string_view> segments = SplitPath(path);
+  if (!root && (segments.empty() || path.front() != '/')) return std::nullopt;
+
+  std::optional<RouteMatch> best;
+  std::vector<bool> best_rank;  // literal flags per segment; lexicographically larger wins
+  for (const auto& r : routes_) {
+    const std::string& pattern = r.hook.pattern;
+    bool pattern_root = pattern == "/";
+    if (root || pattern_root) {
+      if (!(root && pattern_root)) continue;
+      if (r.hook.method != method) {
+        if (path_matched_other_method) *path_matched_other_method = true;
+        continue;
+      }
+      if (!best) best = RouteMatch{&r, {}};
+      continue;
+    }
+    std::vector<std::string_view> parts = SplitPath(pattern);
+    if (parts.size() != segments.size()) continue;
+    std::vector<bool> rank;
+    rank.reserve(parts.size());
+    bool ok = true;
+    for (size_t i = 0; i < parts.size() && ok; ++i) {
+      if (IsParamSegment(parts[i])) {
+        ok = !segments[i].empty();
+        rank.push_back(false);
+      } else {
+        ok = parts[i] == segments[i];
+        rank.push_back(true);
+      }
+    }
+    if (!ok) continue;
+    if (r.hook.method != method) {
+      if (path_matched_other_method) *path_matched_other_method = true;
+      continue;
+    }
+    if (!best || rank > best_rank) {
+      RouteMatch m{&r, {}};
+      for (size_t i = 0; i < parts.size(); ++i) {
+        if (IsParamSegment(parts[i])) {
+          m.params.emplace(std::string(parts[i].substr(1, parts[i].size() - 2)), std::string(segments[i]));
+        }
+      }
+      best = std::move(m);
+      best_rank = std::move(rank);
+    }
+  }
+  if (best && path_matched_other_method) *path_matched_other_method = false;
+  return best;
+}
+
+std::string HookRegistry::Translate(std::string_view language, std::string_view key) const {
+  auto lookup = [&](std::string_view lang) -> const std::string* {
+    auto it = translations_.find(lang);
+    if (it == translations_.end()) return nullptr;
+    auto found = it->second.find(key);
+    return found == it->second.end() ? nullptr : &found->second;
+  };
+  if (const std::string* t = lookup(language)) return *t;
+  if (const std::string* t = lookup("en")) return *t;
+  return std::string(key);
+}
+
+std::vector<std::string> HookRegistry::MissingTranslations() const {
+  std::set<std::string> keys;
+  for (const auto& [language, catalog] : translations_) {
+    for (const auto& [key, text] : catalog) keys.insert(key);
+  }
+  std::vector<std::string> out;
+  for (std::string_view language : crm::kLanguages) {
+    auto it = translations_.find(language);
+    for (const auto& key : keys) {
+      if (it == translations_.end() || it->second.find(key) == it->second.end()) {
+        out.push_back(std::string(language) + ": " + key);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace host

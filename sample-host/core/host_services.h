@@ -1,0 +1,56 @@
+// sample-host/core/host_services.h — crm::HostServices as sample-host gives it to one plugin:
+// the shared database, a private data folder, mail, timeline, client look-up, translations and log.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "host-api/services.h"
+#include "host-api/sql.h"
+
+namespace host {
+
+class Clock;
+class HookRegistry;
+class Logger;
+class Mailer;
+
+// One per plugin (owner). Thread-safe; must outlive every call of the plugin (the
+// PluginManager keeps it for the life of the process).
+class PluginHostServices final : public crm::HostServices {
+ public:
+  // `data_root` is the host's data folder; the plugin's folder is data_root/plugins/<owner>/.
+  PluginHostServices(crm::Database& db, const HookRegistry& registry,
+                     std::filesystem::path data_root, std::string owner, Mailer& mailer,
+                     Clock& clock, Logger& logger, std::string base_url);
+
+  crm::Database& Db() override { return db_; }
+  int64_t NowUnix() override;
+  // Creates DATA/plugins/<owner>/ with mode 0700 the first time. Returns the path
+  // (empty if it could not be created; the failure is logged).
+  std::filesystem::path DataDir() override;
+  crm::Status SendMail(const crm::MailMessage& message) override;
+  // kNotFound when the client does not exist; kInvalidArgument for an empty type/title.
+  crm::Status AddTimeline(const crm::TimelineEntry& entry) override;
+  crm::Result<crm::ClientInfo> FindClient(int64_t client_id) override;
+  std::string Translate(std::string_view language, std::string_view key) override;
+  void Log(crm::LogLevel level, std::string_view message) override;
+  std::string BaseUrl() override { return base_url_; }
+
+ private:
+  crm::Database& db_;
+  const HookRegistry& registry_;
+  std::filesystem::path data_root_;
+  std::string owner_;
+  Mailer& mailer_;
+  Clock& clock_;
+  Logger& logger_;
+  std::string base_url_;
+  std::once_flag data_dir_once_;
+  std::filesystem::path data_dir_;
+};
+
+}  // namespace host
