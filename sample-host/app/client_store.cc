@@ -1,3 +1,537 @@
-// sample-host/app/client_store.cc — implementation of client_store.h (being written).
-// Placeholder so the target builds while the headers are reviewed.
+// sample-host/app/client_store.cc — clients: validation, CRUD with deletion hooks, and the list query
+// that ANDs host and plugin filters and selects plugin columns in one statement per page.
 #include "sample-host/app/client_store.h"
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+#include <set>
+
+namespace host {
+namespace {
+
+// The client columns every read selects, in the order RowToClient reads them. Tags come
+// as one group_concat (unit separator) so a page needs no query per row.
+constexpr std::string_view kClientColumns =
+    "c.id, c.first_name, c.last_name, c.email, c.phone, c.mobile, c.website, c.birth_date, "
+    "c.gender, c.language, c.street, c.postal_code, c.city, c.region, c.country, c.company, "
+    "c.vat_number, c.tax_code, c.login_enabled, c.email_confirmed, c.created_at, c.updated_at, "
+    "(SELECT group_concat(tag, char(31)) FROM "
+    "(SELECT t.tag FROM client_tags t WHERE t.client_id = c.id ORDER BY t.tag)) AS tags";
+constexpr size_t kClientColumnCount = 23;
+
+Client RowToClient(const crm::SqlRow& r) {
+  Client c;
+  c.id = r.Int(0);
+  c.first_name = r.Text(1);
+  c.last_name = r.Text(2);
+  c.email = r.Text(3);
+  c.phone = r.Text(4);
+  c.mobile = r.Text(5);
+  c.website = r.Text(6);
+  c.birth_date = r.Text(7);
+  c.gender = r.Text(8);
+  c.language = r.Text(9);
+  c.address.street = r.Text(10);
+  c.address.postal_code = r.Text(11);
+  c.address.city = r.Text(12);
+  c.address.region = r.Text(13);
+  c.address.country = r.Text(14);
+  c.company = r.Text(15);
+  c.vat_number = r.Text(16);
+  c.tax_code = r.Text(17);
+  c.login_enabled = r.Int(18) != 0;
+  c.email_confirmed = r.Int(19) != 0;
+  c.created_at = r.Int(20);
+  c.updated_at = r.Int(21);
+  std::string tags = r.Text(22);
+  size_t start = 0;
+  while (!tags.empty() && start <= tags.size()) {
+    size_t end = tags.find('\x1f', start);
+    if (end == std::string::npos) end = tags.size();
+    c.tags.push_back(tags.substr(start, end - start));
+    start = end + 1;
+  }
+  return c;
+}
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+bool HasControl(std::string_view s) {
+  for (unsigned char ch : s) {
+    if (ch < 0x20 || ch == 0x7f) return true;
+  }
+  return false;
+}
+
+bool ValidEmail(std::string_view e) {
+  if (e.size() > 254) return false;
+  size_t at = e.find('@');
+  if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos)
+    return false;
+  std::string_view domain = e.substr(at + 1);
+  if (domain.size() < 3 || domain.front() == '.' || domain.back() == '.' ||
+      domain.find('.') == std::string_view::npos || domain.find("..") != std::string_view::npos)
+    return false;
+  for (unsigned char ch : e) {
+    if (ch <= 0x20 || ch == 0x7f || ch == '<' || ch == '>' || ch == ',' || ch == ';' ||
+        ch == '"' || ch == '(' || ch == ')' || ch == '[' || ch == ']' || ch == '\\')
+      return false;
+  }
+  return true;
+}
+
+bool ValidDate(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(d[i]))) return false;
+  }
+  int y = std::stoi(std::string(d.substr(0, 4)));
+  int m = std::stoi(std::string(d.substr(5, 2)));
+  int day = std::stoi(std::string(d.substr(8, 2)));
+  if (y < 1850 || y > 2200 || m < 1 || m > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  int max_day = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+  return day <= max_day;
+}
+
+// LIKE pattern for a search word, with the wildcards of the word itself escaped.
+std::string LikePattern(std::string_view word) {
+  std::string p = "%";
+  for (char ch : word) {
+    if (ch == '%' || ch == '_' || ch == '\\') p += '\\';
+    p += ch;
+  }
+  p += '%';
+  return p;
+}
+
+struct SortSpec {
+  std::string_view key;
+  std::string_view columns;  // comma-separated; each gets the direction appended
+};
+// Each sort walks an index: the trailing c.id matches the rowid every index ends with.
+constexpr SortSpec kSorts[] = {
+    {"last_name", "c.last_name COLLATE NOCASE|c.first_name COLLATE NOCASE|c.id"},
+    {"first_name", "c.first_name COLLATE NOCASE|c.last_name COLLATE NOCASE|c.id"},
+    {"email", "c.email COLLATE NOCASE|c.id"},
+    {"city", "c.city|c.id"},
+    {"postal_code", "c.postal_code|c.id"},
+    {"region", "c.region|c.id"},
+    {"language", "c.language|c.id"},
+    {"created_at", "c.created_at|c.id"},
+    {"id", "c.id"},
+};
+
+void AppendParams(crm::SqlParams& to, const crm::SqlParams& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+crm::Status WriteTags(crm::SqlExecutor& tx, int64_t id, const std::vector<std::string>& tags) {
+  auto del = tx.Exec("DELETE FROM client_tags WHERE client_id = ?", {id});
+  if (!del.ok()) return del.status();
+  for (const auto& tag : tags) {
+    auto ins = tx.Exec("INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?, ?)", {id, tag});
+    if (!ins.ok()) return ins.status();
+  }
+  return crm::Status::Ok();
+}
+
+crm::Status ConflictMessage(const crm::Status& s) {
+  if (s.code() == crm::StatusCode::kConflict) {
+    return crm::Conflict("email: already used by another client");
+  }
+  return s;
+}
+
+}  // namespace
+
+struct ClientStore::BuiltQuery {
+  std::string sql;
+  crm::SqlParams params;
+  std::string count_sql;  // the same WHERE, for pages past the end
+  crm::SqlParams count_params;
+  std::vector<ClientListColumn> columns;
+};
+
+ClientStore::ClientStore(crm::Database& db, const HookRegistry& registry,
+                         std::function<int64_t()> now)
+    : db_(db), registry_(registry), now_(std::move(now)) {}
+
+const std::vector<std::string>& ClientStore::SortKeys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k;
+    for (const auto& s : kSorts) k.emplace_back(s.key);
+    return k;
+  }();
+  return keys;
+}
+
+crm::Status ClientStore::Validate(Client& c) {
+  std::string* text_fields[] = {&c.first_name, &c.last_name,   &c.email,
+                                &c.phone,      &c.mobile,      &c.website,
+                                &c.birth_date, &c.gender,      &c.language,
+                                &c.company,    &c.vat_number,  &c.tax_code,
+                                &c.address.street, &c.address.postal_code, &c.address.city,
+                                &c.address.region, &c.address.country};
+  static constexpr std::string_view kNames[] = {
+      "first_name", "last_name", "email", "phone", "mobile", "website", "birth_date",
+      "gender", "language", "company", "vat_number", "tax_code", "address.street",
+      "address.postal_code", "address.city", "address.region", "address.country"};
+  for (size_t i = 0; i < std::size(text_fields); ++i) {
+    *text_fields[i] = Trim(*text_fields[i]);
+    if (text_fields[i]->size() > 200) {
+      return crm::InvalidArgument(std::string(kNames[i]) + ": longer than 200 characters");
+    }
+    if (HasControl(*text_fields[i])) {
+      return crm::InvalidArgument(std::string(kNames[i]) + ": contains control characters");
+    }
+  }
+  if (c.first_name.empty() && c.last_name.empty() && c.company.empty()) {
+    return crm::InvalidArgument("last_name: a client needs a name or a company");
+  }
+  if (!c.email.empty() && !ValidEmail(c.email)) {
+    return crm::InvalidArgument("email: not a valid address");
+  }
+  if (c.language.empty()) c.language = "en";
+  std::transform(c.language.begin(), c.language.end(), c.language.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  if (c.language != "en" && c.language != "fr" && c.language != "nl") {
+    return crm::InvalidArgument("language: must be en, fr or nl");
+  }
+  if (!c.birth_date.empty() && !ValidDate(c.birth_date)) {
+    return crm::InvalidArgument("birth_date: must be a date YYYY-MM-DD");
+  }
+  if (!c.website.empty()) {
+    // Only web links: a javascript: or data: URL would run in an admin's browser.
+    std::string lower = c.website;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (lower.find("://") == std::string::npos && lower.find(':') == std::string::npos) {
+      c.website = "https://" + c.website;
+    } else if (lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0) {
+      return crm::InvalidArgument("website: must be an http or https address");
+    }
+    if (c.website.find(' ') != std::string::npos) {
+      return crm::InvalidArgument("website: must not contain spaces");
+    }
+  }
+  std::set<std::string> tags;
+  for (auto& t : c.tags) {
+    std::string tag = Trim(t);
+    if (tag.empty()) continue;
+    if (tag.size() > 50) return crm::InvalidArgument("tags: a tag is longer than 50 characters");
+    if (HasControl(tag) || tag.find(',') != std::string::npos) {
+      return crm::InvalidArgument("tags: a tag may not contain commas or control characters");
+    }
+    tags.insert(tag);
+  }
+  if (tags.size() > 50) return crm::InvalidArgument("tags: at most 50 tags");
+  c.tags.assign(tags.begin(), tags.end());
+  return crm::Status::Ok();
+}
+
+crm::Result<Client> ClientStore::Create(Client client) {
+  CRM_RETURN_IF_ERROR(Validate(client));
+  client.created_at = client.updated_at = now_();
+  crm::Status s = db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    auto r = tx.Exec(
+        "INSERT INTO clients (first_name, last_name, birth_date, gender, email, phone, mobile, "
+        "website, street, postal_code, city, region, country, language, company, vat_number, "
+        "tax_code, login_enabled, email_confirmed, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {client.first_name, client.last_name,
+         client.birth_date.empty() ? crm::SqlValue{} : crm::SqlValue{client.birth_date},
+         client.gender, client.email, client.phone, client.mobile, client.website,
+         client.address.street, client.address.postal_code, client.address.city,
+         client.address.region, client.address.country, client.language, client.company,
+         client.vat_number, client.tax_code, int64_t{client.login_enabled},
+         int64_t{client.email_confirmed}, client.created_at, client.updated_at});
+    if (!r.ok()) return ConflictMessage(r.status());
+    client.id = tx.LastInsertId();
+    return WriteTags(tx, client.id, client.tags);
+  });
+  if (!s.ok()) return s;
+  return client;
+}
+
+crm::Result<Client> ClientStore::Get(int64_t id) {
+  auto row = db_.QueryOne("SELECT " + std::string(kClientColumns) + " FROM clients c WHERE c.id = ?",
+                          {id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return crm::NotFound("client " + std::to_string(id) + " does not exist");
+  return RowToClient(**row);
+}
+
+crm::Result<Client> ClientStore::Update(Client client) {
+  CRM_RETURN_IF_ERROR(Validate(client));
+  client.updated_at = now_();
+  crm::Status s = db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    auto r = tx.Exec(
+        "UPDATE clients SET first_name = ?, last_name = ?, birth_date = ?, gender = ?, email = ?, "
+        "phone = ?, mobile = ?, website = ?, street = ?, postal_code = ?, city = ?, region = ?, "
+        "country = ?, language = ?, company = ?, vat_number = ?, tax_code = ?, updated_at = ? "
+        "WHERE id = ?",
+        {client.first_name, client.last_name,
+         client.birth_date.empty() ? crm::SqlValue{} : crm::SqlValue{client.birth_date},
+         client.gender, client.email, client.phone, client.mobile, client.website,
+         client.address.street, client.address.postal_code, client.address.city,
+         client.address.region, client.address.country, client.language, client.company,
+         client.vat_number, client.tax_code, client.updated_at, client.id});
+    if (!r.ok()) return ConflictMessage(r.status());
+    if (*r == 0) return crm::NotFound("client " + std::to_string(client.id) + " does not exist");
+    return WriteTags(tx, client.id, client.tags);
+  });
+  if (!s.ok()) return s;
+  return Get(client.id);
+}
+
+crm::Status ClientStore::SetLoginEnabled(int64_t id, bool enabled) {
+  auto r = db_.Exec("UPDATE clients SET login_enabled = ?, updated_at = ? WHERE id = ?",
+                    {int64_t{enabled}, now_(), id});
+  if (!r.ok()) return r.status();
+  if (*r == 0) return crm::NotFound("client " + std::to_string(id) + " does not exist");
+  if (!enabled) {
+    // A disabled login must not keep its open sessions.
+    auto d = db_.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id});
+    if (!d.ok()) return d.status();
+  }
+  return crm::Status::Ok();
+}
+
+crm::Status ClientStore::Delete(int64_t id) {
+  const auto& hooks = registry_.deletion_hooks();
+  crm::Status s = db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    auto exists = tx.QueryOne("SELECT 1 FROM clients WHERE id = ?", {id});
+    if (!exists.ok()) return exists.status();
+    if (!exists->has_value()) return crm::NotFound("client " + std::to_string(id) + " does not exist");
+    for (const auto& h : hooks) {
+      crm::Status hs;
+      try {
+        hs = h.hook.delete_rows ? h.hook.delete_rows(id, tx) : crm::Status::Ok();
+      } catch (const std::exception& e) {
+        hs = crm::Internal(std::string("threw: ") + e.what());
+      } catch (...) {
+        hs = crm::Internal("threw a non-standard exception");
+      }
+      if (!hs.ok()) {
+        return crm::Status(hs.code(), "plugin " + h.owner + " (" + h.hook.id +
+                                          ") refused the deletion: " + hs.message());
+      }
+    }
+    auto sessions = tx.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id});
+    if (!sessions.ok()) return sessions.status();
+    auto r = tx.Exec("DELETE FROM clients WHERE id = ?", {id});
+    if (!r.ok()) return r.status();
+    if (*r != 1) return crm::Internal("client row vanished during deletion");
+    return crm::Status::Ok();
+  });
+  if (!s.ok()) return s;
+  // Files go after the rows (ARCHITECTURE: rows first, then files); a failure here
+  // leaves at worst an orphan file that a scrub removes.
+  for (const auto& h : hooks) {
+    if (!h.hook.after_commit) continue;
+    try {
+      h.hook.after_commit(id);
+    } catch (...) {
+    }
+  }
+  return crm::Status::Ok();
+}
+
+crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& query, bool paged) {
+  BuiltQuery b;
+  // WHERE: search words, then every filter (host and plugins alike, via the registry).
+  std::string where;
+  crm::SqlParams where_params;
+  auto add = [&](const std::string& sql, const crm::SqlParams& params) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += "(" + sql + ")";
+    AppendParams(where_params, params);
+  };
+  std::string q = Trim(query.q);
+  if (q.size() > 200) return crm::InvalidArgument("q: longer than 200 characters");
+  size_t words = 0;
+  for (size_t pos = 0; pos < q.size();) {
+    size_t end = q.find(' ', pos);
+    if (end == std::string::npos) end = q.size();
+    std::string word = q.substr(pos, end - pos);
+    pos = end + 1;
+    if (word.empty()) continue;
+    if (++words > 5) break;
+    std::string p = LikePattern(word);
+    add("c.last_name LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR "
+        "c.email LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'",
+        {p, p, p, p});
+  }
+  for (const auto& [id, value] : query.filters) {
+    if (value.empty()) continue;  // an empty select in a form means "any"
+    auto pred = registry_.FilterPredicate(id, value);
+    if (!pred.ok()) {
+      if (pred.status().code() == crm::StatusCode::kNotFound) {
+        return crm::InvalidArgument("filter[" + id + "]: unknown filter");
+      }
+      return crm::InvalidArgument("filter[" + id + "]: " + pred.status().message());
+    }
+    add(pred->sql, pred->params);
+  }
+
+  // ORDER BY from the whitelist only.
+  std::string_view sort = query.sort.empty() ? std::string_view("last_name") : query.sort;
+  bool desc = false;
+  if (sort.front() == '-') {
+    desc = true;
+    sort.remove_prefix(1);
+  }
+  const SortSpec* spec = nullptr;
+  for (const auto& s : kSorts) {
+    if (s.key == sort) spec = &s;
+  }
+  if (!spec) return crm::InvalidArgument("sort: unknown sort key '" + std::string(sort) + "'");
+  std::string order = " ORDER BY ";
+  {
+    std::string_view cols = spec->columns;
+    bool first = true;
+    while (!cols.empty()) {
+      size_t bar = cols.find('|');
+      std::string_view col = cols.substr(0, bar);
+      if (!first) order += ", ";
+      order += std::string(col) + (desc ? " DESC" : " ASC");
+      first = false;
+      cols = bar == std::string_view::npos ? std::string_view() : cols.substr(bar + 1);
+    }
+  }
+
+  // SELECT: the client, then each plugin column as col_N with its parameters.
+  std::string select = "SELECT " + std::string(kClientColumns);
+  crm::SqlParams select_params;
+  size_t n = 0;
+  for (const auto& col : registry_.columns()) {
+    select += ", (" + col.hook.sql + ") AS col_" + std::to_string(n++);
+    AppendParams(select_params, col.hook.params);
+    b.columns.push_back({col.owner + "." + col.hook.id, &col});
+  }
+
+  std::string count = "(SELECT COUNT(*) FROM clients c" + where + ")";
+  if (paged) {
+    if (query.page < 1) return crm::InvalidArgument("page: must be 1 or more");
+    if (query.per_page < 1 || query.per_page > kMaxPerPage) {
+      return crm::InvalidArgument("per_page: must be between 1 and " + std::to_string(kMaxPerPage));
+    }
+    // One statement: the page and the total (an uncorrelated subquery SQLite runs once).
+    b.sql = select + ", " + count + " AS total FROM clients c" + where + order + " LIMIT ? OFFSET ?";
+    AppendParams(b.params, select_params);
+    AppendParams(b.params, where_params);
+    AppendParams(b.params, where_params);
+    b.params.push_back(query.per_page);
+    b.params.push_back((query.page - 1) * query.per_page);
+    b.count_sql = "SELECT COUNT(*) FROM clients c" + where;
+    b.count_params = where_params;
+  } else {
+    b.sql = select + " FROM clients c" + where + order;
+    AppendParams(b.params, select_params);
+    AppendParams(b.params, where_params);
+  }
+  return b;
+}
+
+crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
+  auto built = Build(query, /*paged=*/true);
+  if (!built.ok()) return built.status();
+  ClientListPage page;
+  page.columns = built->columns;
+  page.page = query.page;
+  page.per_page = query.per_page;
+  const size_t ncols = page.columns.size();
+  crm::Status s = db_.Query(built->sql, built->params, [&](const crm::SqlRow& r) {
+    ClientListRow row;
+    row.client = RowToClient(r);
+    for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kClientColumnCount + i]);
+    page.total = r.Int(kClientColumnCount + ncols);
+    page.rows.push_back(std::move(row));
+    return true;
+  });
+  if (!s.ok()) return s;
+  if (page.rows.empty() && query.page > 1) {
+    // Past the last page the statement yields no row to carry the total: ask once.
+    auto c = db_.QueryOne(built->count_sql, built->count_params);
+    if (!c.ok()) return c.status();
+    page.total = c->has_value() ? (*c)->Int(0) : 0;
+  }
+  return page;
+}
+
+crm::Status ClientStore::ForEach(
+    const ClientListQuery& query,
+    const std::function<void(const std::vector<ClientListColumn>&)>& on_columns,
+    const std::function<bool(const ClientListRow&)>& on_row) {
+  auto built = Build(query, /*paged=*/false);
+  if (!built.ok()) return built.status();
+  if (on_columns) on_columns(built->columns);
+  const size_t ncols = built->columns.size();
+  return db_.Query(built->sql, built->params, [&](const crm::SqlRow& r) {
+    ClientListRow row;
+    row.client = RowToClient(r);
+    for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kClientColumnCount + i]);
+    return on_row(row);
+  });
+}
+
+crm::ListFilterSource ClientStore::HostFilterSource(
+    crm::Database& db, std::function<std::string(std::string_view, std::string_view)> translate) {
+  crm::ListFilterSource src;
+  src.id = "clients";
+  src.priority = 0;
+  src.list = [&db, translate](std::string_view language) {
+    std::vector<crm::FilterDef> defs;
+    auto distinct = [&](std::string_view id, std::string_view sql) {
+      crm::FilterDef def;
+      def.id = std::string(id);
+      def.label = translate(language, "app.filter." + std::string(id));
+      if (!sql.empty()) {
+        auto rows = db.QueryAll(sql);
+        if (rows.ok()) {
+          for (const auto& r : *rows) def.choices.push_back({r.Text(0), r.Text(0)});
+        }
+      }
+      defs.push_back(std::move(def));
+    };
+    distinct("region", "SELECT DISTINCT region FROM clients WHERE region <> '' ORDER BY region LIMIT 200");
+    distinct("city", "SELECT DISTINCT city FROM clients WHERE city <> '' ORDER BY city LIMIT 500");
+    distinct("postal_code", "");
+    crm::FilterDef lang;
+    lang.id = "language";
+    lang.label = translate(language, "app.filter.language");
+    for (std::string_view l : crm::kLanguages) {
+      lang.choices.push_back({std::string(l), translate(language, "app.language." + std::string(l))});
+    }
+    defs.push_back(std::move(lang));
+    distinct("tag", "SELECT DISTINCT tag FROM client_tags ORDER BY tag LIMIT 200");
+    return defs;
+  };
+  src.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    std::string v(value);
+    if (v.size() > 200) return crm::InvalidArgument("value too long");
+    if (id == "region") return crm::SqlPredicate{"c.region = ?", {v}};
+    if (id == "city") return crm::SqlPredicate{"c.city = ?", {v}};
+    if (id == "postal_code") return crm::SqlPredicate{"c.postal_code = ?", {v}};
+    if (id == "language") {
+      if (v != "en" && v != "fr" && v != "nl") return crm::InvalidArgument("must be en, fr or nl");
+      return crm::SqlPredicate{"c.language = ?", {v}};
+    }
+    if (id == "tag") {
+      return crm::SqlPredicate{
+          "EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.id AND t.tag = ?)", {v}};
+    }
+    return crm::NotFound("not a host filter");
+  };
+  return src;
+}
+
+}  // namespace host

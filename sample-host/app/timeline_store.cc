@@ -1,3 +1,106 @@
-// sample-host/app/timeline_store.cc — implementation of timeline_store.h (being written).
-// Placeholder so the target builds while the headers are reviewed.
+// sample-host/app/timeline_store.cc — reads and writes the `timeline` table of schema 1: filtered
+// listing for the profile page, and entries added by the host, its admins and (through HostServices) plugins.
 #include "sample-host/app/timeline_store.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace host {
+namespace {
+
+bool HasControl(std::string_view s, bool allow_newlines) {
+  for (unsigned char ch : s) {
+    if (allow_newlines && (ch == '\n' || ch == '\r' || ch == '\t')) continue;
+    if (ch < 0x20 || ch == 0x7f) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TimelineStore::TimelineStore(crm::Database& db, std::function<int64_t()> now)
+    : db_(db), now_(std::move(now)) {}
+
+crm::Result<std::vector<TimelineRecord>> TimelineStore::List(const TimelineQuery& query) {
+  std::string sql =
+      "SELECT id, client_id, type, title, detail, actor, created_at FROM timeline WHERE client_id = ?";
+  crm::SqlParams params{query.client_id};
+  if (query.from > 0) {
+    sql += " AND created_at >= ?";
+    params.push_back(query.from);
+  }
+  if (query.to > 0) {
+    sql += " AND created_at < ?";
+    params.push_back(query.to);
+  }
+  if (!query.types.empty()) {
+    sql += " AND (";
+    for (size_t i = 0; i < query.types.size(); ++i) {
+      const std::string& t = query.types[i];
+      if (i) sql += " OR ";
+      if (t.size() > 2 && t.compare(t.size() - 2, 2, ".*") == 0) {
+        // "client-documents.*": every type of that owner. substr keeps it free of LIKE wildcards.
+        sql += "substr(type, 1, ?) = ?";
+        std::string prefix = t.substr(0, t.size() - 1);
+        params.push_back(static_cast<int64_t>(prefix.size()));
+        params.push_back(prefix);
+      } else {
+        sql += "type = ?";
+        params.push_back(t);
+      }
+    }
+    sql += ")";
+  }
+  int64_t limit = query.limit < 1 ? 200 : std::min<int64_t>(query.limit, 1000);
+  sql += " ORDER BY created_at DESC, id DESC LIMIT ?";
+  params.push_back(limit);
+  std::vector<TimelineRecord> out;
+  crm::Status s = db_.Query(sql, params, [&](const crm::SqlRow& r) {
+    out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6)});
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+crm::Result<std::vector<std::string>> TimelineStore::Types(int64_t client_id) {
+  auto rows = db_.QueryAll("SELECT DISTINCT type FROM timeline WHERE client_id = ? ORDER BY type", {client_id});
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> out;
+  for (const auto& r : *rows) out.push_back(r.Text(0));
+  return out;
+}
+
+crm::Result<int64_t> TimelineStore::Add(const crm::TimelineEntry& e) {
+  if (e.type.empty() || e.type.size() > 100 || HasControl(e.type, false)) {
+    return crm::InvalidArgument("type: required, at most 100 characters");
+  }
+  if (e.title.empty() || e.title.size() > 500 || HasControl(e.title, false)) {
+    return crm::InvalidArgument("title: required, at most 500 characters, one line");
+  }
+  if (e.detail.size() > 10000) return crm::InvalidArgument("detail: at most 10000 characters");
+  auto exists = db_.QueryOne("SELECT 1 FROM clients WHERE id = ?", {e.client_id});
+  if (!exists.ok()) return exists.status();
+  if (!exists->has_value()) return crm::NotFound("client " + std::to_string(e.client_id) + " does not exist");
+  auto r = db_.Exec(
+      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      {e.client_id, e.type, e.title, e.detail, e.actor, now_()});
+  if (!r.ok()) {
+    // The client may have gone between the check and the insert (foreign key).
+    if (r.status().code() == crm::StatusCode::kConflict) {
+      return crm::NotFound("client " + std::to_string(e.client_id) + " does not exist");
+    }
+    return r.status();
+  }
+  return db_.LastInsertId();
+}
+
+crm::Result<int64_t> TimelineStore::AddNote(int64_t client_id, std::string_view title,
+                                            std::string_view note, std::string_view actor) {
+  std::string t(title);
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.erase(t.begin());
+  return Add({client_id, "host.note", t, std::string(note), std::string(actor)});
+}
+
+}  // namespace host

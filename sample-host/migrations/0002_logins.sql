@@ -8,6 +8,7 @@ CREATE TABLE admin_users (
   password_hash TEXT NOT NULL,               -- Argon2id encoded
   language      TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'fr', 'nl')),
   active        INTEGER NOT NULL DEFAULT 1,
+  superuser     INTEGER NOT NULL DEFAULT 0,  -- the first admin: every permission, plugins' included
   created_at    INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX admin_users_email ON admin_users (lower(email));
