@@ -1,0 +1,41 @@
+// sample-host/app/api_routes.h — the host's own JSON API (SPEC H10, §5) under /api/v1/clients, the CSV
+// export/import endpoints, and the email confirmation link, registered as owner "host" routes.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "host-api/http.h"
+#include "host-api/registrar.h"
+#include "host-api/status.h"
+#include "sample-host/app/auth.h"
+#include "sample-host/app/client_store.h"
+
+namespace host {
+
+// A client as SPEC §5's JSON (serialised).
+std::string ClientToJson(const Client& client);
+
+// Applies the fields present in a JSON object to `client` (POST: onto a blank client;
+// PATCH: onto the stored one). Unknown keys are ignored; `id`, `created_at` and
+// `login_enabled` are never taken from the caller. kInvalidArgument naming the field for
+// a wrong type, or for a body that is not a JSON object.
+crm::Status ApplyClientJson(std::string_view json, Client& client);
+
+// The list query of a request: page, per_page, q, sort and every filter[ID]=VALUE.
+// kInvalidArgument for a page or per_page that is not a number.
+crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request);
+
+// Registers on `registrar` (owner "host"):
+//   GET    /api/v1/clients                 clients:read   list {"items","total","page","per_page"}
+//   POST   /api/v1/clients                 clients:write  create (201)
+//   GET    /api/v1/clients/export.csv      clients:read   CSV of the filtered list (?sep=;&bom=1)
+//   POST   /api/v1/clients/import          clients:write  CSV body -> per-row report
+//   GET    /api/v1/clients/{id}            clients:read
+//   PATCH  /api/v1/clients/{id}            clients:write
+//   DELETE /api/v1/clients/{id}            clients:write  (204; 409 naming the plugin that refused)
+//   GET    /account/confirm?token=...      public         confirms a client's email, redirects to login
+// `clients` and `auth` must outlive the server.
+crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, Auth& auth);
+
+}  // namespace host
