@@ -1,0 +1,328 @@
+// sample-host/http/http_text.cc — implements the HTTP text helpers of http_text.h.
+// Kept apart from the Beast code so that every rule here is unit-tested without sockets.
+#include "sample-host/http/http_text.h"
+
+#include <cstdio>
+
+namespace host::http_text {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Lenient decoding for queries and forms: a bad escape stays as typed.
+std::string DecodeLenient(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool ParseUint(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 19) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return std::nullopt;
+      int hi = HexValue(in[i + 1]);
+      int lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view in) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view in) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!in.empty()) {
+    size_t amp = in.find('&');
+    std::string_view part = in.substr(0, amp);
+    in = amp == std::string_view::npos ? std::string_view() : in.substr(amp + 1);
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    if (eq == std::string_view::npos) {
+      out.emplace_back(DecodeLenient(part), std::string());
+    } else {
+      out.emplace_back(DecodeLenient(part.substr(0, eq)), DecodeLenient(part.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> FindCookie(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t semi = header.find(';');
+    std::string_view part = Trim(header.substr(0, semi));
+    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
+    size_t eq = part.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (Trim(part.substr(0, eq)) != name) continue;
+    std::string_view value = Trim(part.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
+RangeKind ParseRange(std::string_view header, uint64_t size, ByteRange* out) {
+  header = Trim(header);
+  constexpr std::string_view kPrefix = "bytes=";
+  if (header.size() < kPrefix.size() || !EqualsIgnoreCase(header.substr(0, kPrefix.size()), kPrefix)) {
+    return RangeKind::kNone;
+  }
+  std::string_view spec = Trim(header.substr(kPrefix.size()));
+  if (spec.find(',') != std::string_view::npos) return RangeKind::kNone;  // one range only
+  size_t dash = spec.find('-');
+  if (dash == std::string_view::npos) return RangeKind::kNone;
+  std::string_view a = Trim(spec.substr(0, dash));
+  std::string_view b = Trim(spec.substr(dash + 1));
+  uint64_t first = 0, last = 0;
+  if (a.empty()) {  // suffix: the last n bytes
+    uint64_t n = 0;
+    if (!ParseUint(b, &n)) return RangeKind::kNone;
+    if (n == 0 || size == 0) return RangeKind::kUnsatisfiable;
+    first = n >= size ? 0 : size - n;
+    last = size - 1;
+  } else {
+    if (!ParseUint(a, &first)) return RangeKind::kNone;
+    if (b.empty()) {
+      last = size == 0 ? 0 : size - 1;
+    } else {
+      if (!ParseUint(b, &last)) return RangeKind::kNone;
+      if (last < first) return RangeKind::kNone;  // invalid syntax: ignore the header
+      if (last >= size) last = size == 0 ? 0 : size - 1;
+    }
+    if (first >= size) return RangeKind::kUnsatisfiable;
+  }
+  out->first = first;
+  out->last = last;
+  return RangeKind::kSatisfiable;
+}
+
+std::string ContentDisposition(std::string_view download_name, bool inline_view) {
+  // Only the last path component: a name is never a path on the user's disk.
+  std::string_view name = download_name;
+  size_t slash = name.find_last_of("/\\");
+  if (slash != std::string_view::npos) name = name.substr(slash + 1);
+  std::string utf8;   // control bytes removed
+  std::string ascii;  // safe printable ASCII for the quoted fallback
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) continue;
+    utf8 += static_cast<char>(c);
+    if (c >= 0x80) {
+      ascii += '_';
+    } else if (c != '"' && c != '\\' && c != ';' && c != '%') {
+      ascii += static_cast<char>(c);
+    }
+  }
+  // Leading dots would make a hidden file or a relative name on some systems.
+  size_t lead = ascii.find_first_not_of(". ");
+  ascii = lead == std::string::npos ? std::string() : ascii.substr(lead);
+  size_t lead8 = utf8.find_first_not_of(". ");
+  utf8 = lead8 == std::string::npos ? std::string() : utf8.substr(lead8);
+  if (ascii.empty()) ascii = "download";
+  if (utf8.empty()) utf8 = ascii;
+  std::string out = inline_view ? "inline" : "attachment";
+  out += "; filename=\"" + ascii + "\"";
+  out += "; filename*=UTF-8''" + PercentEncode(utf8);
+  return out;
+}
+
+std::string HttpDate(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+bool IsSafeHeaderValue(std::string_view s) {
+  for (char c : s) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+bool IsToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (ToLower(a[i]) != ToLower(b[i])) return false;
+  }
+  return true;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  volatile unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    diff = diff | static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+  }
+}
+
+std::optional<std::string> DecodeRequestPath(std::string_view raw_path) {
+  if (raw_path.empty() || raw_path.front() != '/') return std::nullopt;
+  std::string out;
+  out.reserve(raw_path.size());
+  // Decode segment by segment so that an encoded '/' can be refused, not turned into a separator.
+  size_t start = 1;
+  while (true) {
+    size_t slash = raw_path.find('/', start);
+    std::string_view seg = raw_path.substr(start, slash == std::string_view::npos ? std::string_view::npos
+                                                                                   : slash - start);
+    auto decoded = PercentDecode(seg, false);
+    if (!decoded) return std::nullopt;
+    if (*decoded == "." || *decoded == "..") return std::nullopt;
+    for (char c : *decoded) {
+      if (c == '/' || c == '\\' || c == '\0') return std::nullopt;
+    }
+    out += '/';
+    out += *decoded;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+bool IsLocalRedirect(std::string_view location) {
+  if (location.empty() || location.front() != '/') return false;
+  if (location.size() > 1 && (location[1] == '/' || location[1] == '\\')) return false;
+  for (char c : location) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\\') return false;
+  }
+  return true;
+}
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else if (c == '<' || c == '>' || c == '&') {
+          // Keeps a JSON error harmless even if a browser sniffed it as HTML.
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace host::http_text

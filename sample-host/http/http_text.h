@@ -1,0 +1,74 @@
+// sample-host/http/http_text.h — the small text rules of HTTP the server applies: percent-decoding,
+// query and cookie parsing, Range and Content-Disposition, dates, header sanity. Pure functions, no Beast.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace host::http_text {
+
+// Decodes %XX escapes; with `plus_is_space` ('+' in query strings and forms) '+' becomes ' '.
+// Returns nullopt on a malformed escape, so that a caller can answer 400 rather than guess.
+std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
+
+// Encodes every byte outside RFC 3986 unreserved as %XX (used for filename* and `next=`).
+std::string PercentEncode(std::string_view in);
+
+// Splits "a=1&b=x%20y" into decoded pairs in order. Malformed escapes are kept literally
+// (a query is never a reason to fail a whole request); a key without '=' has an empty value.
+std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view in);
+
+// The value of cookie `name` in one or several Cookie header values ("a=b; c=d").
+std::optional<std::string> FindCookie(std::string_view cookie_header, std::string_view name);
+
+// A single byte range resolved against a file size: [first, last] inclusive.
+struct ByteRange {
+  uint64_t first = 0;
+  uint64_t last = 0;
+};
+
+enum class RangeKind { kNone, kSatisfiable, kUnsatisfiable };
+
+// Parses a Range header ("bytes=a-b", "bytes=a-", "bytes=-n") against `size`. Anything we
+// do not serve (other units, several ranges, garbage) yields kNone: RFC 9110 lets a server
+// ignore Range and send the whole representation.
+RangeKind ParseRange(std::string_view header, uint64_t size, ByteRange* out);
+
+// `Content-Disposition` per RFC 6266 / 5987: `attachment; filename="ascii"; filename*=UTF-8''...`.
+// The ASCII fallback drops quotes, backslashes, control bytes, path separators and non-ASCII;
+// the extended form carries the (path-stripped, control-free) UTF-8 name percent-encoded.
+std::string ContentDisposition(std::string_view download_name, bool inline_view);
+
+// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") of a Unix time.
+std::string HttpDate(std::time_t t);
+
+// True when `s` may be put in a header without splitting it (no CR, LF or NUL).
+bool IsSafeHeaderValue(std::string_view s);
+// True for an RFC 9110 token (header names).
+bool IsToken(std::string_view s);
+
+// Case-insensitive ASCII equality.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// Compares in time that depends only on the lengths, so a CSRF token cannot be guessed byte by byte.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// The reason phrase of a status code ("Not Found"); "Unknown" for codes we do not use.
+std::string_view ReasonPhrase(int status);
+
+// A path is routable when it is absolute, has no empty-after-decoding dot segments ("." or
+// ".."), no encoded slash or NUL. Returns the decoded path, or nullopt (the server answers 400).
+std::optional<std::string> DecodeRequestPath(std::string_view raw_path);
+
+// True when `location` is a local path ("/x", not "//host", not "/\\host", no scheme, no CR/LF).
+bool IsLocalRedirect(std::string_view location);
+
+// JSON string escaping for the small error bodies the server writes itself.
+std::string JsonEscape(std::string_view s);
+
+}  // namespace host::http_text

@@ -1,0 +1,404 @@
+// sample-host/http/server.cc — the Boost.Beast side of HttpServer: accept and header reads on the
+// io threads, handlers on a worker pool, and blocking body/write calls bridged to the connection's strand.
+#include "sample-host/http/server.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "sample-host/http/dispatcher.h"
+#include "sample-host/http/exchange.h"
+#include "sample-host/http/http_text.h"
+
+namespace host {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+class Session;
+
+// The server's shared state; HttpServer::Impl is this (the nested name is private).
+struct ServerState {
+  ServerState(ServerOptions o, const HookRegistry& r, Authenticator& a, PageRenderer& p,
+       std::function<void(crm::LogLevel, std::string_view)> l)
+      : options(std::move(o)), registry(r), auth(a), pages(p), log(std::move(l)),
+        ioc(options.io_threads > 0 ? options.io_threads : 1) {}
+
+  void Log(crm::LogLevel level, std::string_view msg) {
+    if (log) log(level, msg);
+  }
+  void DoAccept();
+  void Register(const std::shared_ptr<Session>& s);
+  void Unregister(Session* s);
+  void RequestBegan() { active_requests.fetch_add(1); }
+  void RequestEnded() {
+    std::lock_guard<std::mutex> lock(mu);
+    active_requests.fetch_sub(1);
+    cv.notify_all();
+  }
+  void CloseSessions(bool idle_only);
+
+  ServerOptions options;
+  const HookRegistry& registry;
+  Authenticator& auth;
+  PageRenderer& pages;
+  std::function<void(crm::LogLevel, std::string_view)> log;
+
+  // Declared before the io_context: its destructor destroys pending handlers, and with
+  // them sessions that unregister themselves here.
+  std::mutex sessions_mu;
+  std::map<Session*, std::weak_ptr<Session>> sessions;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<int> active_requests{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop_requested = false;  // guarded by mu
+  bool started = false;
+  bool waited = false;
+
+  asio::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;  // on its own strand
+  std::optional<asio::signal_set> signals;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<std::thread> io_threads;
+  std::unique_ptr<asio::thread_pool> workers;
+};
+
+// One TCP connection. Its stream's executor is a strand: every Beast call on it runs there,
+// either from the io threads (header phase) or posted by the worker that runs the handler.
+class Session final : public std::enable_shared_from_this<Session>, public Transport {
+ public:
+  Session(ServerState& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+  ~Session() override { server_.Unregister(this); }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+  // Strand only. Closes an idle connection now; a busy one closes after its reply.
+  void CloseIfIdle(bool force) {
+    if (busy_ && !force) return;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+  auto executor() { return stream_.get_executor(); }
+
+  // ---- Transport (worker thread) ----
+
+  crm::Result<size_t> ReadBody(char* buffer, size_t size) override {
+    if (parser_->is_done()) return size_t{0};
+    if (expect_continue_) {
+      expect_continue_ = false;
+      CRM_RETURN_IF_ERROR(Write("HTTP/1.1 100 Continue\r\n\r\n"));
+    }
+    while (true) {
+      // Shared so that the io thread may still be inside set_value when the worker wakes.
+      auto done = std::make_shared<std::promise<std::pair<beast::error_code, size_t>>>();
+      auto fut = done->get_future();
+      asio::post(stream_.get_executor(), [this, buffer, size, done] {
+        parser_->get().body().data = buffer;
+        parser_->get().body().size = size;
+        parser_->get().body().more = true;
+        stream_.expires_after(server_.options.idle_timeout);
+        bhttp::async_read(stream_, buffer_, *parser_,
+                          [this, size, done](beast::error_code ec, size_t) {
+                            if (ec == bhttp::error::need_buffer) ec = {};
+                            done->set_value({ec, size - parser_->get().body().size});
+                          });
+      });
+      auto [ec, n] = fut.get();
+      body_read_ += n;
+      if (ec) {
+        if (ec == bhttp::error::body_limit) return crm::TooLarge("the request body is too large");
+        if (ec == beast::error::timeout) return crm::Unavailable("the request body stalled");
+        if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == bhttp::error::partial_message ||
+            ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+          return crm::Unavailable("the connection closed during the request body");
+        }
+        return crm::InvalidArgument("malformed request body");
+      }
+      if (n > 0 || parser_->is_done()) return n;
+    }
+  }
+
+  bool BodyDone() const override { return parser_->is_done(); }
+
+  std::optional<uint64_t> BodyRemaining() const override {
+    if (parser_->is_done()) return uint64_t{0};
+    if (expect_continue_ || parser_->chunked()) return std::nullopt;
+    auto len = parser_->content_length_remaining();
+    if (!len) return std::nullopt;
+    return *len;
+  }
+
+  void SetBodyLimit(uint64_t limit) override {
+    // Beast counts the limit down as it reads; give it what is left of ours.
+    parser_->body_limit(limit > body_read_ ? limit - body_read_ : 0);
+  }
+
+  crm::Status Write(std::string_view bytes) override {
+    auto done = std::make_shared<std::promise<beast::error_code>>();
+    auto fut = done->get_future();
+    asio::post(stream_.get_executor(), [this, bytes, done] {
+      stream_.expires_after(server_.options.idle_timeout);
+      asio::async_write(stream_, asio::const_buffer(bytes.data(), bytes.size()),
+                        [done](beast::error_code ec, size_t) { done->set_value(ec); });
+    });
+    beast::error_code ec = fut.get();
+    if (ec) return crm::Unavailable("the client went away");
+    return crm::Status::Ok();
+  }
+
+  bool Stopping() const override { return server_.stopping.load(); }
+
+ private:
+  void ReadHeader() {
+    if (server_.stopping.load()) return Linger();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(server_.options.max_header_bytes));
+    parser_->body_limit(boost::none);  // the route's limit is applied once the route is known
+    body_read_ = 0;
+    stream_.expires_after(server_.options.header_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) {
+      if (ec == bhttp::error::header_limit) return Reject(431, "Request header fields too large\n");
+      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+          ec == asio::error::eof || ec == asio::error::connection_reset) {
+        return Close();
+      }
+      return Reject(400, "Bad request\n");
+    }
+    auto& msg = parser_->get();
+    auto head = std::make_shared<ParsedHead>();
+    head->method = std::string(msg.method_string());
+    head->target = std::string(msg.target());
+    head->version = msg.version();
+    head->keep_alive = msg.keep_alive();
+    head->chunked = parser_->chunked();
+    if (auto len = parser_->content_length()) head->content_length = *len;
+    for (const auto& field : msg) {
+      head->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    auto expect = msg[bhttp::field::expect];
+    expect_continue_ = http_text::EqualsIgnoreCase(expect, "100-continue") && head->HasBody() && head->version >= 11;
+
+    busy_ = true;
+    server_.RequestBegan();
+    asio::post(*server_.workers, [self = shared_from_this(), head] {
+      DispatchContext ctx{self->server_.registry, self->server_.auth, self->server_.pages, self->server_.log,
+                          self->server_.options.default_max_body};
+      bool keep = false;
+      try {
+        keep = Dispatch(ctx, *head, *self);
+      } catch (const std::exception& e) {
+        self->server_.Log(crm::LogLevel::kError, std::string("request dispatch failed: ") + e.what());
+      } catch (...) {
+        self->server_.Log(crm::LogLevel::kError, "request dispatch failed");
+      }
+      asio::post(self->stream_.get_executor(), [self, keep] {
+        self->busy_ = false;
+        self->server_.RequestEnded();
+        if (keep && !self->server_.stopping.load()) {
+          self->ReadHeader();
+        } else {
+          self->Linger();
+        }
+      });
+    });
+  }
+
+  // Answers a request we cannot route, then closes.
+  void Reject(int status, std::string_view text) {
+    auto bytes = std::make_shared<std::string>(SimpleResponse(status, text));
+    stream_.expires_after(server_.options.idle_timeout);
+    asio::async_write(stream_, asio::buffer(*bytes),
+                      [self = shared_from_this(), bytes](beast::error_code, size_t) { self->Linger(); });
+  }
+
+  // Half-closes, then reads and drops what the peer still sends for a short while, so that
+  // our last reply is not destroyed by a reset while the client is still uploading.
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    linger_left_ = 8u << 20;
+    stream_.expires_after(std::chrono::seconds(2));
+    LingerRead();
+  }
+  void LingerRead() {
+    if (!linger_buf_) linger_buf_ = std::make_unique<char[]>(kChunkSize);
+    stream_.async_read_some(asio::buffer(linger_buf_.get(), kChunkSize),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec || n >= self->linger_left_) return self->Close();
+                              self->linger_left_ -= n;
+                              self->LingerRead();
+                            });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
+
+  ServerState& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
+  bool busy_ = false;              // strand only
+  bool expect_continue_ = false;   // worker only, while busy
+  uint64_t body_read_ = 0;         // worker only, while busy
+  uint64_t linger_left_ = 0;
+  std::unique_ptr<char[]> linger_buf_;
+};
+
+void ServerState::Register(const std::shared_ptr<Session>& s) {
+  std::lock_guard<std::mutex> lock(sessions_mu);
+  sessions[s.get()] = s;
+}
+
+void ServerState::Unregister(Session* s) {
+  std::lock_guard<std::mutex> lock(sessions_mu);
+  sessions.erase(s);
+}
+
+void ServerState::CloseSessions(bool idle_only) {
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard<std::mutex> lock(sessions_mu);
+    for (auto& [ptr, weak] : sessions) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) {
+    asio::post(s->executor(), [s, idle_only] { s->CloseIfIdle(!idle_only); });
+  }
+}
+
+void ServerState::DoAccept() {
+  acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopping.load() || !acceptor->is_open()) return;
+    if (ec) {
+      Log(crm::LogLevel::kWarning, "accept failed: " + ec.message());
+    } else {
+      auto session = std::make_shared<Session>(*this, std::move(socket));
+      Register(session);
+      session->Start();
+    }
+    DoAccept();
+  });
+}
+
+struct HttpServer::Impl : ServerState {
+  using ServerState::ServerState;
+};
+
+HttpServer::HttpServer(ServerOptions options, const HookRegistry& registry, Authenticator& auth,
+                       PageRenderer& pages, std::function<void(crm::LogLevel, std::string_view)> log)
+    : impl_(std::make_unique<Impl>(std::move(options), registry, auth, pages, std::move(log))) {}
+
+HttpServer::~HttpServer() {
+  if (impl_->started && !impl_->waited) {
+    Stop();
+    Wait();
+  }
+}
+
+crm::Result<uint16_t> HttpServer::Start() {
+  Impl& s = *impl_;
+  if (s.started) return crm::Conflict("server already started");
+  beast::error_code ec;
+  auto address = asio::ip::make_address(s.options.address, ec);
+  if (ec) return crm::InvalidArgument("bad listen address: " + s.options.address);
+  s.acceptor.emplace(asio::make_strand(s.ioc));
+  tcp::endpoint endpoint(address, s.options.port);
+  s.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor->bind(endpoint, ec);
+  if (!ec) s.acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return crm::Unavailable("cannot listen on " + s.options.address + ":" + std::to_string(s.options.port) + ": " + ec.message());
+  uint16_t port = s.acceptor->local_endpoint().port();
+
+  s.signals.emplace(s.ioc, SIGINT, SIGTERM);
+  s.signals->async_wait([this](beast::error_code e, int) {
+    if (!e) Stop();
+  });
+  s.work.emplace(s.ioc.get_executor());
+  s.workers = std::make_unique<asio::thread_pool>(s.options.worker_threads > 0 ? s.options.worker_threads : 1);
+  s.DoAccept();
+  for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
+    s.io_threads.emplace_back([&s] {
+      while (true) {
+        try {
+          s.ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          s.Log(crm::LogLevel::kError, std::string("io thread: ") + e.what());
+        }
+      }
+    });
+  }
+  s.started = true;
+  return port;
+}
+
+void HttpServer::Stop() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->stop_requested = true;
+  impl_->cv.notify_all();
+}
+
+void HttpServer::Wait() {
+  Impl& s = *impl_;
+  if (!s.started || s.waited) return;
+  {
+    std::unique_lock<std::mutex> lock(s.mu);
+    s.cv.wait(lock, [&] { return s.stop_requested; });
+  }
+  s.stopping.store(true);
+  asio::post(s.acceptor->get_executor(), [&s] {
+    beast::error_code ec;
+    s.acceptor->close(ec);
+  });
+  asio::post(s.ioc, [&s] {
+    beast::error_code ec;
+    s.signals->cancel(ec);
+  });
+  s.CloseSessions(/*idle_only=*/true);
+  {
+    std::unique_lock<std::mutex> lock(s.mu);
+    bool drained = s.cv.wait_for(lock, s.options.shutdown_grace, [&] { return s.active_requests.load() == 0; });
+    if (!drained) s.Log(crm::LogLevel::kWarning, "shutdown grace passed with requests in flight; closing them");
+  }
+  // Whatever is still running loses its connection; its blocked I/O fails and it returns.
+  s.CloseSessions(/*idle_only=*/false);
+  s.workers->join();
+  s.work.reset();
+  s.ioc.stop();
+  for (auto& t : s.io_threads) t.join();
+  s.io_threads.clear();
+  s.waited = true;
+}
+
+}  // namespace host
