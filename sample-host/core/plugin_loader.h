@@ -34,7 +34,8 @@ using HostServicesFactory = std::function<std::unique_ptr<crm::HostServices>(con
 
 // Loads plugins. Not thread-safe: used at start-up, before the server serves. A plugin
 // that was dlopen()ed is never unloaded (its library is held by every hook it registered
-// and by the manager), even when it failed afterwards.
+// and by the manager), even when it failed afterwards. The plugins' HostServices die
+// with the manager: keep it alive as long as any hook may be called (the process).
 class PluginManager {
  public:
   PluginManager(crm::Database& db, HookRegistry& registry, HostServicesFactory factory, Logger& log);

@@ -1,0 +1,93 @@
+// sample-host/core/host_services.cc — the services one plugin gets. Plugins only reach host data
+// through here: bound SQL, their own folder, and timeline entries namespaced to their id.
+#include "sample-host/core/host_services.h"
+
+#include <system_error>
+
+#include "sample-host/core/clock.h"
+#include "sample-host/core/hook_registry.h"
+#include "sample-host/core/logger.h"
+#include "sample-host/core/mailer.h"
+
+namespace host {
+
+PluginHostServices::PluginHostServices(crm::Database& db, const HookRegistry& registry,
+                                       std::filesystem::path data_root, std::string owner, Mailer& mailer,
+                                       Clock& clock, Logger& logger, std::string base_url)
+    : db_(db),
+      registry_(registry),
+      data_root_(std::move(data_root)),
+      owner_(std::move(owner)),
+      mailer_(mailer),
+      clock_(clock),
+      logger_(logger),
+      base_url_(std::move(base_url)) {}
+
+int64_t PluginHostServices::NowUnix() { return clock_.NowUnix(); }
+
+std::filesystem::path PluginHostServices::DataDir() {
+  std::call_once(data_dir_once_, [&] {
+    namespace fs = std::filesystem;
+    fs::path plugins = data_root_ / "plugins";
+    fs::path dir = plugins / owner_;
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+      logger_.Error("plugin " + owner_, "cannot create its data folder " + dir.string() + ": " + ec.message());
+      return;
+    }
+    // Identity documents live here: only the host's user may read them.
+    fs::permissions(plugins, fs::perms::owner_all, fs::perm_options::replace, ec);
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (ec) logger_.Warn("plugin " + owner_, "cannot restrict " + dir.string() + " to mode 0700: " + ec.message());
+    data_dir_ = dir;
+  });
+  return data_dir_;
+}
+
+crm::Status PluginHostServices::SendMail(const crm::MailMessage& message) { return mailer_.Send(message); }
+
+crm::Status PluginHostServices::AddTimeline(const crm::TimelineEntry& entry) {
+  if (entry.client_id <= 0) return crm::InvalidArgument("timeline entry without a client");
+  if (entry.title.empty()) return crm::InvalidArgument("timeline entry without a title");
+  // A plugin writes only its own kind of entries, so it cannot pass for the host or another plugin.
+  const std::string prefix = owner_ + ".";
+  if (entry.type.size() <= prefix.size() || entry.type.compare(0, prefix.size(), prefix) != 0) {
+    return crm::InvalidArgument("timeline type \"" + entry.type + "\" must start with \"" + prefix + "\"");
+  }
+  auto r = db_.Exec(
+      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) "
+      "SELECT id, ?, ?, ?, ?, ? FROM clients WHERE id = ?",
+      {entry.type, entry.title, entry.detail, entry.actor, clock_.NowUnix(), entry.client_id});
+  if (!r.ok()) return r.status();
+  if (r.value() == 0) return crm::NotFound("client " + std::to_string(entry.client_id) + " does not exist");
+  return crm::Status::Ok();
+}
+
+crm::Result<crm::ClientInfo> PluginHostServices::FindClient(int64_t client_id) {
+  auto row = db_.QueryOne(
+      "SELECT id, first_name, last_name, email, company, language, login_enabled FROM clients WHERE id = ?",
+      {client_id});
+  if (!row.ok()) return row.status();
+  if (!row.value()) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
+  const crm::SqlRow& r = *row.value();
+  crm::ClientInfo c;
+  c.id = r.Int(0);
+  c.first_name = r.Text(1);
+  c.last_name = r.Text(2);
+  c.email = r.Text(3);
+  c.company = r.Text(4);
+  c.language = r.Text(5);
+  c.login_enabled = r.Int(6) != 0;
+  return c;
+}
+
+std::string PluginHostServices::Translate(std::string_view language, std::string_view key) {
+  return registry_.Translate(language, key);
+}
+
+void PluginHostServices::Log(crm::LogLevel level, std::string_view message) {
+  logger_.Log(level, "plugin " + owner_, message);
+}
+
+}  // namespace host

@@ -1,0 +1,142 @@
+// sample-host/core/migrator.cc — versioned, checksummed migrations recorded in host_migrations.
+// One transaction per migration (script + bookkeeping row), so a failure leaves the database as it was.
+#include "sample-host/core/migrator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "sample-host/core/sha256.h"
+
+namespace host {
+namespace {
+
+constexpr std::string_view kCreateTable =
+    "CREATE TABLE IF NOT EXISTS host_migrations ("
+    " owner TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " name TEXT NOT NULL,"
+    " checksum TEXT NOT NULL,"
+    " applied_at INTEGER NOT NULL,"
+    " PRIMARY KEY (owner, version))";
+
+struct Applied {
+  std::string name;
+  std::string checksum;
+};
+
+// Versions must be exactly 1..N: a gap means a lost file, a duplicate an unmerged branch.
+crm::Status CheckSequence(std::string_view owner, std::vector<const crm::Migration*>& sorted) {
+  std::sort(sorted.begin(), sorted.end(),
+            [](const crm::Migration* a, const crm::Migration* b) { return a->version < b->version; });
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    int expected = static_cast<int>(i) + 1;
+    const crm::Migration& m = *sorted[i];
+    if (i > 0 && m.version == sorted[i - 1]->version) {
+      return crm::InvalidArgument("migrations of " + std::string(owner) + ": version " + std::to_string(m.version) +
+                                  " appears twice (" + sorted[i - 1]->name + ", " + m.name + ")");
+    }
+    if (m.version != expected) {
+      return crm::InvalidArgument("migrations of " + std::string(owner) + ": versions must be 1..N without gaps; " +
+                                  "expected " + std::to_string(expected) + ", found " + m.name + " (version " +
+                                  std::to_string(m.version) + ")");
+    }
+  }
+  return crm::Status::Ok();
+}
+
+crm::Result<std::map<int, Applied>> ReadApplied(crm::SqlExecutor& db, std::string_view owner) {
+  std::map<int, Applied> applied;
+  crm::Status s = db.Query("SELECT version, name, checksum FROM host_migrations WHERE owner = ?",
+                           {std::string(owner)}, [&](const crm::SqlRow& row) {
+                             applied[static_cast<int>(row.Int(0))] = {row.Text(1), row.Text(2)};
+                             return true;
+                           });
+  if (!s.ok()) return s;
+  return applied;
+}
+
+crm::Status EditedError(std::string_view owner, const crm::Migration& m, const Applied& a, const std::string& now) {
+  return crm::Conflict("migration " + m.name + " of " + std::string(owner) +
+                       " was edited after it was applied (checksum " + a.checksum + " recorded, " + now +
+                       " now); add a new migration instead of changing an applied one");
+}
+
+// Shared by Apply and Check: validates the list against what the database holds.
+crm::Status Validate(crm::Database& db, std::string_view owner, const std::vector<crm::Migration>& migrations,
+                     std::vector<const crm::Migration*>* sorted, std::map<int, Applied>* applied) {
+  for (const auto& m : migrations) sorted->push_back(&m);
+  CRM_RETURN_IF_ERROR(CheckSequence(owner, *sorted));
+  auto created = db.Exec(kCreateTable);
+  if (!created.ok()) return crm::Status(created.status().code(), "creating host_migrations: " + created.status().message());
+  auto read = ReadApplied(db, owner);
+  if (!read.ok()) return read.status();
+  *applied = std::move(read.value());
+  for (const auto& [version, a] : *applied) {
+    if (version > static_cast<int>(sorted->size())) {
+      return crm::Conflict("the database holds migration " + a.name + " (version " + std::to_string(version) +
+                           ") of " + std::string(owner) + ", which this build does not have (was it downgraded?)");
+    }
+  }
+  for (const crm::Migration* m : *sorted) {
+    auto it = applied->find(m->version);
+    if (it == applied->end()) continue;
+    std::string checksum = Sha256Hex(m->sql);
+    if (it->second.checksum != checksum) return EditedError(owner, *m, it->second, checksum);
+  }
+  return crm::Status::Ok();
+}
+
+}  // namespace
+
+crm::Status ApplyMigrations(crm::Database& db, std::string_view owner, const std::vector<crm::Migration>& migrations) {
+  if (owner.empty()) return crm::InvalidArgument("migrations need an owner");
+  std::vector<const crm::Migration*> sorted;
+  std::map<int, Applied> applied;
+  CRM_RETURN_IF_ERROR(Validate(db, owner, migrations, &sorted, &applied));
+
+  for (const crm::Migration* m : sorted) {
+    if (applied.count(m->version)) continue;
+    const std::string checksum = Sha256Hex(m->sql);
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+      // Another process may have applied it since we looked: re-check under the write lock.
+      auto again = tx.QueryOne("SELECT checksum FROM host_migrations WHERE owner = ? AND version = ?",
+                               {std::string(owner), int64_t{m->version}});
+      if (!again.ok()) return again.status();
+      if (again.value()) {
+        if (again.value()->Text(0) != checksum) return EditedError(owner, *m, {m->name, again.value()->Text(0)}, checksum);
+        return crm::Status::Ok();
+      }
+      auto ran = tx.Exec(m->sql);
+      if (!ran.ok()) return ran.status();
+      auto recorded = tx.Exec(
+          "INSERT INTO host_migrations (owner, version, name, checksum, applied_at) VALUES (?, ?, ?, ?, ?)",
+          {std::string(owner), int64_t{m->version}, m->name, checksum, now});
+      if (!recorded.ok()) return recorded.status();
+      return crm::Status::Ok();
+    });
+    if (!s.ok()) {
+      return crm::Status(s.code(), "migration " + m->name + " of " + std::string(owner) +
+                                       " failed and was rolled back: " + s.message());
+    }
+  }
+  return crm::Status::Ok();
+}
+
+crm::Status CheckMigrations(crm::Database& db, std::string_view owner, const std::vector<crm::Migration>& migrations) {
+  std::vector<const crm::Migration*> sorted;
+  std::map<int, Applied> applied;
+  CRM_RETURN_IF_ERROR(Validate(db, owner, migrations, &sorted, &applied));
+  for (const crm::Migration* m : sorted) {
+    if (!applied.count(m->version)) {
+      return crm::Conflict("migration " + m->name + " of " + std::string(owner) + " is not applied yet");
+    }
+  }
+  return crm::Status::Ok();
+}
+
+}  // namespace host

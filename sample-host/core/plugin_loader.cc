@@ -1,0 +1,184 @@
+// sample-host/core/plugin_loader.cc — the load sequence of one plugin file: ELF/manifest checks
+// (no plugin code runs), dlopen through Boost.DLL, entry, staged hooks, migrations, commit.
+#include "sample-host/core/plugin_loader.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <boost/dll/shared_library.hpp>
+#include <exception>
+#include <mutex>
+#include <system_error>
+
+#include "host-api/plugin.h"
+#include "host-api/version.h"
+#include "sample-host/core/elf_manifest.h"
+#include "sample-host/core/logger.h"
+#include "sample-host/core/migrator.h"
+
+namespace host {
+namespace {
+
+constexpr std::string_view kLog = "plugin-loader";
+
+// The id becomes a folder name and part of URL prefixes: keep it to a safe alphabet.
+bool IsValidPluginId(std::string_view id) {
+  if (id.empty() || id.size() > 64 || id == "host") return false;
+  if (!((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= '0' && id[0] <= '9'))) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* StateName(PluginState::State state) {
+  switch (state) {
+    case PluginState::State::kLoaded: return "loaded";
+    case PluginState::State::kRefused: return "refused";
+    case PluginState::State::kFailed: return "failed";
+  }
+  return "failed";
+}
+
+// What a dlopen()ed plugin keeps alive for the rest of the process.
+struct PluginManager::Loaded {
+  std::shared_ptr<boost::dll::shared_library> library;
+  std::unique_ptr<crm::HostServices> services;
+};
+
+PluginManager::PluginManager(crm::Database& db, HookRegistry& registry, HostServicesFactory factory, Logger& log)
+    : db_(db), registry_(registry), factory_(std::move(factory)), log_(log) {}
+
+PluginManager::~PluginManager() {
+  // Libraries are never unloaded: a hook's std::function (whose destructor is plugin
+  // code; Registered<> drops keep_alive before the hook) or a plugin thread may outlive
+  // this manager, and unloading C++ libraries is unsafe (static destructors, TLS). They
+  // move to a process-wide list that stays reachable, so leak checkers stay quiet.
+  static std::mutex graveyard_mutex;
+  static auto* graveyard = new std::vector<std::shared_ptr<boost::dll::shared_library>>();
+  std::lock_guard<std::mutex> lock(graveyard_mutex);
+  for (auto& k : kept_) {
+    if (k->library) graveyard->push_back(std::move(k->library));
+  }
+}
+
+std::vector<PluginState> PluginManager::LoadAll(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::vector<PluginState> result;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    log_.Info(kLog, "no plugin folder at " + dir.string() + "; no plugins loaded");
+    return result;
+  }
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path& p = it->path();
+    if (p.extension() == ".so" && p.filename().string().front() != '.') files.push_back(p);
+  }
+  if (ec) log_.Warn(kLog, "listing " + dir.string() + ": " + ec.message());
+  std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+  for (const auto& f : files) result.push_back(LoadFile(f));
+  return result;
+}
+
+PluginState PluginManager::LoadFile(const std::filesystem::path& file) {
+  PluginState st;
+  st.file = file;
+  auto finish = [&](PluginState::State state, std::string error) {
+    st.state = state;
+    st.error = std::move(error);
+    std::string who = file.filename().string() + (st.id.empty() ? "" : " (" + st.id + ")");
+    if (state == PluginState::State::kLoaded) {
+      log_.Info(kLog, "loaded " + who + " version " + st.version);
+    } else if (state == PluginState::State::kRefused) {
+      log_.Warn(kLog, "refused " + who + ": " + st.error);
+    } else {
+      log_.Error(kLog, "failed " + who + ": " + st.error);
+    }
+    states_.push_back(st);
+    return st;
+  };
+
+  // 1. Everything that can be known from the file's bytes, before any of its code runs.
+  auto elf = ReadElfPluginFile(file);
+  if (!elf.ok()) return finish(PluginState::State::kRefused, elf.status().message());
+  if (!elf->manifest_text) {
+    return finish(PluginState::State::kRefused,
+                  std::string("no plugin manifest (section ") + CRM_PLUGIN_MANIFEST_SECTION + "): not a CRM plugin");
+  }
+  auto manifest = ParseManifest(*elf->manifest_text);
+  if (!manifest.ok()) return finish(PluginState::State::kRefused, "bad manifest: " + manifest.status().message());
+  st.id = manifest->id;
+  st.name = manifest->name;
+  st.version = manifest->version;
+  if (!IsValidPluginId(manifest->id)) {
+    return finish(PluginState::State::kRefused,
+                  "invalid plugin id \"" + manifest->id + "\" (lowercase letters, digits, - and _; not \"host\")");
+  }
+  crm::Status compatible = CheckManifestCompatible(*manifest, CRM_HOST_API_MAJOR, CRM_HOST_API_MINOR,
+                                                   CRM_TOOLCHAIN_FINGERPRINT);
+  if (!compatible.ok()) return finish(PluginState::State::kRefused, compatible.message());
+  if (manifest->entry != CRM_PLUGIN_ENTRY_SYMBOL) {
+    return finish(PluginState::State::kRefused, "manifest names entry \"" + manifest->entry + "\", this host calls \"" +
+                                                    CRM_PLUGIN_ENTRY_SYMBOL + "\"");
+  }
+  if (!elf->Exports(CRM_PLUGIN_ENTRY_SYMBOL)) {
+    return finish(PluginState::State::kRefused,
+                  std::string("missing entry symbol ") + CRM_PLUGIN_ENTRY_SYMBOL + " (not exported by the library)");
+  }
+  for (const auto& other : states_) {
+    if (other.state == PluginState::State::kLoaded && other.id == manifest->id) {
+      return finish(PluginState::State::kRefused,
+                    "duplicate plugin id " + manifest->id + ": already loaded from " + other.file.string());
+    }
+  }
+
+  // 2. Load. From here on plugin code runs (static constructors first).
+  auto library = std::make_shared<boost::dll::shared_library>();
+  std::error_code load_error;
+  library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, load_error);
+  if (load_error || !library->is_loaded()) {
+    const char* why = dlerror();
+    return finish(PluginState::State::kFailed, std::string("the library does not load: ") +
+                                                   (why ? why : load_error.message()));
+  }
+  auto kept = std::make_unique<Loaded>();
+  kept->library = library;
+  if (!library->has(CRM_PLUGIN_ENTRY_SYMBOL)) {
+    kept_.push_back(std::move(kept));
+    return finish(PluginState::State::kFailed, std::string("entry symbol ") + CRM_PLUGIN_ENTRY_SYMBOL + " not found by dlsym");
+  }
+  CrmPluginEntryFn* entry = &library->get<CrmPluginEntryFn>(CRM_PLUGIN_ENTRY_SYMBOL);
+  kept->services = factory_ ? factory_(manifest->id) : nullptr;
+  crm::HostServices* services = kept->services.get();
+  kept_.push_back(std::move(kept));
+  if (!services) return finish(PluginState::State::kFailed, "the host could not create its services");
+
+  // 3. The entry registers into a staging area; nothing is visible yet.
+  StagingRegistrar registrar(manifest->id);
+  crm::Status outcome = crm::Internal("the plugin entry did not report an outcome");
+  try {
+    entry(&registrar, services, &outcome);
+  } catch (const std::exception& e) {
+    return finish(PluginState::State::kFailed, std::string("the plugin entry threw: ") + e.what());
+  } catch (...) {
+    return finish(PluginState::State::kFailed, "the plugin entry threw a non-standard exception");
+  }
+  if (!outcome.ok()) return finish(PluginState::State::kFailed, "the plugin entry failed: " + outcome.ToString());
+  if (!registrar.first_error().ok()) {
+    return finish(PluginState::State::kFailed, "a registration was refused: " + registrar.first_error().ToString());
+  }
+  StagedRegistrations staged = registrar.Take();
+  staged.keep_alive = std::shared_ptr<void>(library, library.get());
+
+  // 4. Migrations, then make the hooks visible (all or nothing).
+  crm::Status migrated = ApplyMigrations(db_, manifest->id, staged.migrations);
+  if (!migrated.ok()) return finish(PluginState::State::kFailed, migrated.message());
+  crm::Status committed = registry_.Commit(std::move(staged));
+  if (!committed.ok()) return finish(PluginState::State::kFailed, "registrations clash: " + committed.message());
+  return finish(PluginState::State::kLoaded, "");
+}
+
+}  // namespace host
