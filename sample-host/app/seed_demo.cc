@@ -1,0 +1,240 @@
+// sample-host/app/seed_demo.cc — the demo seed: fixed pools of French, Dutch and English names and of
+// Belgian, French and Dutch places, combined by a seeded generator so every demo looks alike.
+#include "sample-host/app/seed_demo.h"
+
+#include <algorithm>
+#include <cctype>
+#include <random>
+
+namespace host {
+namespace {
+
+struct Place {
+  const char* city;
+  const char* postal_code;
+  const char* region;
+  const char* country;
+  const char* language;  // the language most people speak there
+};
+
+constexpr Place kPlaces[] = {
+    {"Bruxelles", "1000", "Bruxelles-Capitale", "BE", "fr"},
+    {"Ixelles", "1050", "Bruxelles-Capitale", "BE", "fr"},
+    {"Liège", "4000", "Wallonie", "BE", "fr"},
+    {"Namur", "5000", "Wallonie", "BE", "fr"},
+    {"Charleroi", "6000", "Wallonie", "BE", "fr"},
+    {"Mons", "7000", "Wallonie", "BE", "fr"},
+    {"Antwerpen", "2000", "Vlaanderen", "BE", "nl"},
+    {"Gent", "9000", "Vlaanderen", "BE", "nl"},
+    {"Brugge", "8000", "Vlaanderen", "BE", "nl"},
+    {"Leuven", "3000", "Vlaanderen", "BE", "nl"},
+    {"Hasselt", "3500", "Vlaanderen", "BE", "nl"},
+    {"Paris", "75011", "Île-de-France", "FR", "fr"},
+    {"Lyon", "69003", "Auvergne-Rhône-Alpes", "FR", "fr"},
+    {"Lille", "59000", "Hauts-de-France", "FR", "fr"},
+    {"Bordeaux", "33000", "Nouvelle-Aquitaine", "FR", "fr"},
+    {"Strasbourg", "67000", "Grand Est", "FR", "fr"},
+    {"Amsterdam", "1012 AB", "Noord-Holland", "NL", "nl"},
+    {"Rotterdam", "3011 AD", "Zuid-Holland", "NL", "nl"},
+    {"Utrecht", "3511 LN", "Utrecht", "NL", "nl"},
+    {"Maastricht", "6211 CS", "Limburg", "NL", "nl"},
+};
+
+constexpr const char* kFrFirst[] = {"Marie", "Jean", "Camille", "Louis", "Chloé", "Lucas", "Léa",
+                                    "Hugo", "Manon", "Nathan", "Élise", "Théo", "Juliette",
+                                    "Antoine", "Sophie", "Nicolas", "Amélie", "François"};
+constexpr const char* kFrLast[] = {"Dupont", "Lefèvre", "Martin", "Bernard", "Dubois", "Lambert",
+                                   "Moreau", "Laurent", "Simon", "Michel", "Leroy", "Roux",
+                                   "Fournier", "Girard", "Mercier", "Dumont", "Denis", "Renard"};
+constexpr const char* kNlFirst[] = {"Jan", "Els", "Pieter", "Sofie", "Bram", "Lotte", "Wout",
+                                    "Anke", "Joris", "Fien", "Lars", "Marieke", "Tom", "Lien",
+                                    "Stijn", "Eva", "Koen", "Griet"};
+constexpr const char* kNlLast[] = {"Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems",
+                                   "Claes", "Goossens", "Wouters", "De Smet", "Van den Berg",
+                                   "De Vries", "Bakker", "Visser", "Smit", "Vermeulen",
+                                   "Van Damme", "De Backer"};
+constexpr const char* kEnFirst[] = {"James", "Emily", "Oliver", "Charlotte", "William", "Amelia",
+                                    "Harry", "Olivia", "George", "Isla", "Jack", "Grace"};
+constexpr const char* kEnLast[] = {"Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson",
+                                   "Johnson", "Davies", "Evans", "Thomas", "Walker", "Wright"};
+constexpr const char* kFrStreets[] = {"Rue de la Loi", "Avenue Louise", "Rue Neuve",
+                                      "Boulevard Haussmann", "Rue de la République",
+                                      "Chaussée de Namur", "Rue des Carmes", "Place Saint-Lambert"};
+constexpr const char* kNlStreets[] = {"Kerkstraat", "Stationsstraat", "Meir", "Veldstraat",
+                                      "Dorpsstraat", "Molenstraat", "Bondgenotenlaan", "Oudegracht"};
+constexpr const char* kCompanies[] = {"", "", "", "Atelier Lumière SRL", "Brouwerij De Kroon BV",
+                                      "Cabinet Moreau", "Bakkerij Peeters", "Studio Nord SA",
+                                      "Van Damme & Zonen NV", "Thames Consulting Ltd"};
+constexpr const char* kTags[] = {"vip", "newsletter", "prospect", "partner", "b2b"};
+
+template <typename T, size_t N>
+const T& Pick(std::mt19937& rng, const T (&arr)[N]) {
+  return arr[std::uniform_int_distribution<size_t>(0, N - 1)(rng)];
+}
+
+// ASCII, lower-case local part for an email from a name ("Élise De Smet" -> "elise.de-smet").
+std::string EmailPart(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char ch = static_cast<unsigned char>(s[i]);
+    if (ch == 0xC3 && i + 1 < s.size()) {  // the accented Latin-1 letters used above
+      unsigned char n = static_cast<unsigned char>(s[++i]);
+      if (n >= 0xA0 && n <= 0xA5) out += 'a';
+      else if (n == 0xA7) out += 'c';
+      else if (n >= 0xA8 && n <= 0xAB) out += 'e';
+      else if (n >= 0x88 && n <= 0x8B) out += 'e';
+      else if (n >= 0xAC && n <= 0xAF) out += 'i';
+      else if (n >= 0xB2 && n <= 0xB6) out += 'o';
+      else if (n >= 0xB9 && n <= 0xBC) out += 'u';
+      continue;
+    }
+    if (std::isalnum(ch)) out += static_cast<char>(std::tolower(ch));
+    else if (ch == ' ' || ch == '-' || ch == '&') out += '-';
+  }
+  return out;
+}
+
+Client MakeClient(std::mt19937& rng, int64_t n, const char* domain) {
+  const Place& place = Pick(rng, kPlaces);
+  int lang_roll = std::uniform_int_distribution<int>(0, 9)(rng);
+  std::string lang = lang_roll == 0 ? "en" : place.language;
+  Client c;
+  if (lang == "fr") {
+    c.first_name = Pick(rng, kFrFirst);
+    c.last_name = Pick(rng, kFrLast);
+  } else if (lang == "nl") {
+    c.first_name = Pick(rng, kNlFirst);
+    c.last_name = Pick(rng, kNlLast);
+  } else {
+    c.first_name = Pick(rng, kEnFirst);
+    c.last_name = Pick(rng, kEnLast);
+  }
+  c.language = lang;
+  c.email = EmailPart(c.first_name) + "." + EmailPart(c.last_name) + "." + std::to_string(n) + "@" + domain;
+  std::string country = place.country;
+  std::string phone_prefix = country == "BE" ? "+32 " : country == "FR" ? "+33 " : "+31 ";
+  auto digits = [&](int k) {
+    std::string d;
+    for (int i = 0; i < k; ++i) d += static_cast<char>('0' + std::uniform_int_distribution<int>(0, 9)(rng));
+    return d;
+  };
+  c.phone = phone_prefix + digits(1) + " " + digits(3) + " " + digits(2) + " " + digits(2);
+  c.mobile = phone_prefix + "4" + digits(2) + " " + digits(2) + " " + digits(2) + " " + digits(2);
+  std::string street = std::string(std::string_view(place.language) == "fr" ? Pick(rng, kFrStreets)
+                                                                            : Pick(rng, kNlStreets));
+  int number = std::uniform_int_distribution<int>(1, 180)(rng);
+  // France writes the number first; Belgium and the Netherlands after the street.
+  c.address.street = country == "FR" ? std::to_string(number) + " " + street
+                                     : street + " " + std::to_string(number);
+  c.address.postal_code = place.postal_code;
+  c.address.city = place.city;
+  c.address.region = place.region;
+  c.address.country = country;
+  c.company = Pick(rng, kCompanies);
+  if (!c.company.empty()) {
+    c.vat_number = country + digits(10);
+  }
+  int year = std::uniform_int_distribution<int>(1945, 2004)(rng);
+  int month = std::uniform_int_distribution<int>(1, 12)(rng);
+  int day = std::uniform_int_distribution<int>(1, 28)(rng);
+  char date[16];
+  std::snprintf(date, sizeof date, "%04d-%02d-%02d", year, month, day);
+  c.birth_date = date;
+  if (std::uniform_int_distribution<int>(0, 4)(rng) == 0) c.tags.push_back(Pick(rng, kTags));
+  if (std::uniform_int_distribution<int>(0, 9)(rng) == 0) c.tags.push_back(Pick(rng, kTags));
+  return c;
+}
+
+}  // namespace
+
+crm::Result<bool> DatabaseIsEmpty(crm::Database& db) {
+  auto row = db.QueryOne("SELECT (SELECT COUNT(*) FROM clients) + (SELECT COUNT(*) FROM admin_users)");
+  if (!row.ok()) return row.status();
+  return (*row)->Int(0) == 0;
+}
+
+crm::Result<DemoCredentials> SeedDemo(crm::Database& db, ClientStore& clients, Auth& auth,
+                                      int clients_count) {
+  auto empty = DatabaseIsEmpty(db);
+  if (!empty.ok()) return empty.status();
+  if (!*empty) return crm::Conflict("the database already holds data; demo data goes only into an empty one");
+  DemoCredentials out;
+  out.admin_email = "admin@example.com";
+  out.admin_password = GeneratePassword();
+  auto admin = auth.CreateAdmin(out.admin_email, "Demo Admin", out.admin_password, "en");
+  if (!admin.ok()) return admin.status();
+  std::mt19937 rng(20261122);
+  for (int i = 1; i <= clients_count; ++i) {
+    auto c = clients.Create(MakeClient(rng, i, "example.com"));
+    if (!c.ok()) return c.status();
+    ++out.clients_created;
+    if (i <= 3) {
+      // Three clients with a working reserved-area login, one per language where possible.
+      std::string password = GeneratePassword();
+      CRM_RETURN_IF_ERROR(auth.SetClientPassword(c->id, password));
+      CRM_RETURN_IF_ERROR(clients.SetLoginEnabled(c->id, true));
+      auto r = db.Exec("UPDATE clients SET email_confirmed = 1 WHERE id = ?", {c->id});
+      if (!r.ok()) return r.status();
+      out.client_logins.emplace_back(c->email, password);
+    }
+  }
+  return out;
+}
+
+crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t now) {
+  constexpr int kRowsPerInsert = 100;
+  constexpr std::string_view kRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  std::mt19937 rng(static_cast<uint32_t>(now));
+  int64_t base = 0;
+  {
+    auto row = db.QueryOne("SELECT COALESCE(MAX(id), 0) FROM clients");
+    if (!row.ok()) return row.status();
+    base = (*row)->Int(0);
+  }
+  int64_t inserted = 0;
+  crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    std::string full_sql;
+    for (int64_t done = 0; done < count;) {
+      int rows = static_cast<int>(std::min<int64_t>(kRowsPerInsert, count - done));
+      std::string sql =
+          "INSERT INTO clients (id, first_name, last_name, birth_date, email, phone, mobile, street, "
+          "postal_code, city, region, country, language, company, vat_number, created_at, updated_at, "
+          "tax_code) VALUES ";
+      crm::SqlParams params;
+      params.reserve(rows * 18);
+      crm::SqlParams tag_params;
+      std::string tag_sql;
+      for (int r = 0; r < rows; ++r) {
+        int64_t id = base + done + r + 1;
+        Client c = MakeClient(rng, id, "example.org");
+        int64_t created = now - std::uniform_int_distribution<int64_t>(0, 3 * 365 * 86400)(rng);
+        if (r) sql += ",";
+        sql += kRow;
+        params.insert(params.end(),
+                      {id, c.first_name, c.last_name, c.birth_date, c.email, c.phone, c.mobile,
+                       c.address.street, c.address.postal_code, c.address.city, c.address.region,
+                       c.address.country, c.language, c.company, c.vat_number, created, created,
+                       std::string()});
+        for (const auto& t : c.tags) {
+          tag_sql += tag_sql.empty() ? "INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?,?)" : ",(?,?)";
+          tag_params.push_back(id);
+          tag_params.push_back(t);
+        }
+      }
+      if (rows == kRowsPerInsert && full_sql.empty()) full_sql = sql;
+      auto ins = tx.Exec(rows == kRowsPerInsert ? full_sql : sql, params);
+      if (!ins.ok()) return ins.status();
+      if (!tag_sql.empty()) {
+        auto t = tx.Exec(tag_sql, tag_params);
+        if (!t.ok()) return t.status();
+      }
+      done += rows;
+      inserted = done;
+    }
+    return crm::Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return inserted;
+}
+
+}  // namespace host
