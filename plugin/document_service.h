@@ -65,6 +65,11 @@ class DocumentService {
   crm::Result<crm::FileReply> OpenArchivedFile(const crm::Principal& actor, int64_t client_id,
                                                int64_t file_id);
 
+  // The list filter (CD7) for `doc.<type_id>`: kNotFound when filter_id is not one of
+  // ours or the type does not exist, kInvalidArgument for a value other than
+  // uploaded|missing. See DocumentFilterPredicate.
+  crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id, std::string_view value);
+
   // No access check: for the hooks (summary box, gate, completeness).
   crm::Result<Completeness> CountFor(int64_t client_id);
 

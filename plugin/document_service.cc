@@ -1,0 +1,521 @@
+// plugin/document_service.cc — a client's documents: reads, uploads with archiving of the old
+// version, deletes, downloads, client deletion and scrub. Access rules first in every method.
+#include "plugin/document_service.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include <boost/json.hpp>
+
+#include "plugin/access.h"
+
+namespace cd {
+namespace json = boost::json;
+
+namespace {
+
+constexpr int64_t kTempMaxAgeSeconds = 3600;
+
+std::string FieldsToJson(const std::map<std::string, std::string>& fields) {
+  json::object o;
+  for (const auto& [k, v] : fields) o[k] = v;
+  return json::serialize(o);
+}
+
+std::map<std::string, std::string> FieldsFromJson(const std::string& text) {
+  std::map<std::string, std::string> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& [k, val] : v.as_object())
+    if (val.is_string()) out[std::string(k)] = std::string(val.as_string());
+  return out;
+}
+
+bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+bool IsIsoDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (s[i] < '0' || s[i] > '9') return false;
+  int y = std::atoi(std::string(s.substr(0, 4)).c_str());
+  int m = std::atoi(std::string(s.substr(5, 2)).c_str());
+  int d = std::atoi(std::string(s.substr(8, 2)).c_str());
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  int max = kDays[m - 1] + (m == 2 && IsLeap(y) ? 1 : 0);
+  return d <= max;
+}
+
+bool IsNumber(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+      return false;
+  errno = 0;
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && errno == 0 && std::isfinite(v);
+}
+
+std::string TrimCopy(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// Checks and normalises the extra field values against the type's definitions.
+crm::Result<std::map<std::string, std::string>> ValidateFields(
+    const DocumentType& type, const std::map<std::string, std::string>& given) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : given) {
+    // Form plumbing (e.g. "_csrf") is not document data.
+    if (!key.empty() && key[0] == '_') continue;
+    bool known = false;
+    for (const FieldDef& f : type.fields) known = known || f.key == key;
+    if (!known) return crm::Unprocessable("fields." + key + ": unknown field");
+  }
+  for (const FieldDef& f : type.fields) {
+    auto it = given.find(f.key);
+    std::string value = it == given.end() ? "" : TrimCopy(it->second);
+    for (char c : value)
+      if (static_cast<unsigned char>(c) < 0x20)
+        return crm::Unprocessable("fields." + f.key + ": control characters are not allowed");
+    if (value.empty()) {
+      if (f.required) return crm::Unprocessable("fields." + f.key + ": required");
+      continue;
+    }
+    if (f.type == FieldType::kDate && !IsIsoDate(value))
+      return crm::Unprocessable("fields." + f.key + ": must be a date YYYY-MM-DD");
+    if (f.type == FieldType::kNumber && !IsNumber(value))
+      return crm::Unprocessable("fields." + f.key + ": must be a number");
+    out[f.key] = value;
+  }
+  return out;
+}
+
+constexpr char kSelectFile[] =
+    "SELECT f.id, f.name, f.size, f.mime, f.sha256, f.storage_key, f.thumbnail_key FROM cd_files f";
+
+StoredFile FileFromRow(const crm::SqlRow& r) {
+  StoredFile f;
+  f.id = r.Int(0);
+  f.name = r.Text(1);
+  f.size = r.Int(2);
+  f.mime = r.Text(3);
+  f.sha256 = r.Text(4);
+  f.storage_key = r.Text(5);
+  f.thumbnail_key = r.Text(6);
+  return f;
+}
+
+// Fills `doc` from the client's current document of doc->type (status missing if none).
+crm::Status LoadDocument(crm::SqlExecutor& db, ClientDocument* doc) {
+  auto row = db.QueryOne(
+      "SELECT id, fields_json, uploaded_at, uploaded_by FROM cd_documents"
+      " WHERE client_id = ? AND type_id = ?",
+      {doc->client_id, doc->type.id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) {
+    doc->status = DocumentStatus::kMissing;
+    return crm::Status::Ok();
+  }
+  const crm::SqlRow& r = **row;
+  int64_t document_id = r.Int(0);
+  doc->status = DocumentStatus::kUploaded;
+  doc->fields = FieldsFromJson(r.Text(1));
+  doc->uploaded_at = r.Int(2);
+  doc->uploaded_by = r.Text(3);
+  auto files = db.QueryAll(std::string(kSelectFile) + " WHERE f.document_id = ? ORDER BY f.position, f.id",
+                           {document_id});
+  if (!files.ok()) return files.status();
+  for (const crm::SqlRow& fr : *files) doc->files.push_back(FileFromRow(fr));
+  return crm::Status::Ok();
+}
+
+// Moves the current document (if any) to a new archived version. Returns whether there
+// was one.
+crm::Result<bool> ArchiveCurrent(crm::SqlExecutor& tx, int64_t client_id, int64_t type_id,
+                                 int64_t now, const std::string& who, const char* reason) {
+  auto row = tx.QueryOne(
+      "SELECT id, fields_json, uploaded_at, uploaded_by FROM cd_documents"
+      " WHERE client_id = ? AND type_id = ?",
+      {client_id, type_id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return false;
+  const crm::SqlRow& r = **row;
+  int64_t document_id = r.Int(0);
+  auto ins = tx.Exec(
+      "INSERT INTO cd_versions (client_id, type_id, fields_json, uploaded_at, uploaded_by,"
+      " archived_at, archived_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {client_id, type_id, r.Text(1), r.Int(2), r.Text(3), now, who, std::string(reason)});
+  if (!ins.ok()) return ins.status();
+  int64_t version_id = tx.LastInsertId();
+  auto mv = tx.Exec("UPDATE cd_files SET document_id = NULL, version_id = ? WHERE document_id = ?",
+                    {version_id, document_id});
+  if (!mv.ok()) return mv.status();
+  return true;
+}
+
+crm::Result<crm::FileReply> ReplyFor(FileStore& store, const crm::SqlRow& r, bool thumbnail) {
+  StoredFile f = FileFromRow(r);
+  const std::string& key = thumbnail ? f.thumbnail_key : f.storage_key;
+  if (key.empty()) return crm::NotFound("no thumbnail");
+  auto path = store.PathOf(key);
+  if (!path.ok()) return path.status();
+  crm::FileReply reply;
+  reply.path = *path;
+  reply.mime = thumbnail ? "image/jpeg" : f.mime;
+  reply.download_name = thumbnail ? "thumbnail.jpg" : f.name;
+  reply.etag = f.sha256;
+  return reply;
+}
+
+std::string Joined(const std::vector<std::unique_ptr<PendingFile>>& files) {
+  std::string out;
+  for (const auto& f : files) {
+    if (!out.empty()) out += ", ";
+    out += f->display_name();
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CompletenessColumnSql() {
+  // One correlated probe per (listed client, required type) on the unique
+  // (client_id, type_id) index; required types are few, so this stays O(page size).
+  return "(CASE WHEN EXISTS (SELECT 1 FROM cd_types t WHERE t.active = 1"
+         " AND t.upload_mode = 'required' AND NOT EXISTS (SELECT 1 FROM cd_documents d"
+         " WHERE d.client_id = c.id AND d.type_id = t.id)) THEN 'no' ELSE 'yes' END)";
+}
+
+crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_id,
+                                                       std::string_view value) {
+  if (filter_id.substr(0, 4) != "doc.") return crm::NotFound("not a documents filter");
+  std::string_view digits = filter_id.substr(4);
+  if (digits.empty() || digits.size() > 18) return crm::NotFound("not a documents filter");
+  for (char c : digits)
+    if (c < '0' || c > '9') return crm::NotFound("not a documents filter");
+  int64_t type_id = std::stoll(std::string(digits));
+  // IN / NOT IN over the (type_id, client_id) index: SQLite builds the set once per
+  // query instead of probing per client, which keeps a 1M-client list fast.
+  if (value == "uploaded")
+    return crm::SqlPredicate{"c.id IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?)",
+                             {type_id}};
+  if (value == "missing")
+    return crm::SqlPredicate{
+        "c.id NOT IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?)", {type_id}};
+  return crm::InvalidArgument("filter " + std::string(filter_id) + ": uploaded or missing");
+}
+
+DocumentService::DocumentService(crm::HostServices& host, TypeStore& types, FileStore& files)
+    : host_(host), types_(types), files_(files) {}
+
+crm::Result<std::vector<ClientDocument>> DocumentService::List(const crm::Principal& actor,
+                                                               int64_t client_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  auto client = host_.FindClient(client_id);
+  if (!client.ok()) return client.status();
+  auto types = types_.List(/*include_inactive=*/true);
+  if (!types.ok()) return types.status();
+  std::vector<ClientDocument> out;
+  for (const DocumentType& t : *types) {
+    ClientDocument doc;
+    doc.client_id = client_id;
+    doc.type = t;
+    CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
+    // Archived types stay listed only where the client has a document of them.
+    if (!t.active && doc.status == DocumentStatus::kMissing) continue;
+    out.push_back(std::move(doc));
+  }
+  return out;
+}
+
+crm::Result<ClientDocument> DocumentService::Get(const crm::Principal& actor, int64_t client_id,
+                                                 int64_t type_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  auto client = host_.FindClient(client_id);
+  if (!client.ok()) return client.status();
+  auto type = types_.Get(type_id);
+  if (!type.ok()) return type.status();
+  ClientDocument doc;
+  doc.client_id = client_id;
+  doc.type = *type;
+  CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
+  if (!doc.type.active && doc.status == DocumentStatus::kMissing && actor.IsClient())
+    return crm::NotFound("no document type " + std::to_string(type_id));
+  return doc;
+}
+
+crm::Result<ClientDocument> DocumentService::Upload(const crm::Principal& actor, int64_t client_id,
+                                                    int64_t type_id, UploadInput input) {
+  auto type = types_.Get(type_id);
+  if (!type.ok()) {
+    // A client must not learn about types it cannot see; staff get the plain 404.
+    return type.status();
+  }
+  CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, *type));
+  auto client = host_.FindClient(client_id);
+  if (!client.ok()) return client.status();
+  if (input.files.empty()) return crm::Unprocessable("file: required");
+  if (input.files.size() > static_cast<size_t>(type->max_files))
+    return crm::Unprocessable("at most " + std::to_string(type->max_files) + " file(s)");
+  for (const auto& f : input.files)
+    if (f->sha256().empty()) return crm::Internal("upload not finished");
+  auto fields = ValidateFields(*type, input.fields);
+  if (!fields.ok()) return fields.status();
+
+  // Blobs first (renamed into place and fsynced), rows second: a crash in between
+  // leaves an orphan blob for Scrub, never a row without its file.
+  std::vector<CommittedFile> committed;
+  auto undo = [&] {
+    for (const CommittedFile& c : committed) files_.Remove(c);
+  };
+  for (const auto& f : input.files) {
+    auto c = files_.Commit(*f, client_id);
+    if (!c.ok()) {
+      undo();
+      return c.status();
+    }
+    committed.push_back(*c);
+  }
+
+  const int64_t now = host_.NowUnix();
+  const std::string who = ActorLabel(actor);
+  bool replaced = false;
+  crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    auto archived = ArchiveCurrent(tx, client_id, type_id, now, who, "replaced");
+    if (!archived.ok()) return archived.status();
+    replaced = *archived;
+    crm::Result<int64_t> r = replaced
+        ? tx.Exec("UPDATE cd_documents SET fields_json = ?, uploaded_at = ?, uploaded_by = ?"
+                  " WHERE client_id = ? AND type_id = ?",
+                  {FieldsToJson(*fields), now, who, client_id, type_id})
+        : tx.Exec("INSERT INTO cd_documents (client_id, type_id, fields_json, uploaded_at,"
+                  " uploaded_by) VALUES (?, ?, ?, ?, ?)",
+                  {client_id, type_id, FieldsToJson(*fields), now, who});
+    if (!r.ok()) return r.status();
+    auto id_row = tx.QueryOne("SELECT id FROM cd_documents WHERE client_id = ? AND type_id = ?",
+                              {client_id, type_id});
+    if (!id_row.ok()) return id_row.status();
+    if (!id_row->has_value()) return crm::Internal("document row vanished");
+    int64_t document_id = (*id_row)->Int(0);
+    for (size_t i = 0; i < input.files.size(); ++i) {
+      const PendingFile& f = *input.files[i];
+      auto ins = tx.Exec(
+          "INSERT INTO cd_files (client_id, type_id, document_id, position, name, size, mime,"
+          " sha256, storage_key, thumbnail_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {client_id, type_id, document_id, static_cast<int64_t>(i), f.display_name(), f.size(),
+           f.mime(), f.sha256(), committed[i].storage_key, committed[i].thumbnail_key, now});
+      if (!ins.ok()) return ins.status();
+    }
+    return crm::Status::Ok();
+  });
+  if (!s.ok()) {
+    undo();
+    return s;
+  }
+
+  crm::TimelineEntry entry;
+  entry.client_id = client_id;
+  entry.type = replaced ? "client-documents.replace" : "client-documents.upload";
+  entry.title = (replaced ? "Document replaced: " : "Document uploaded: ") + type->name.en;
+  entry.detail = Joined(input.files);
+  entry.actor = who;
+  crm::Status t = host_.AddTimeline(entry);
+  if (!t.ok()) host_.Log(crm::LogLevel::kWarning, "timeline entry not added: " + t.ToString());
+
+  ClientDocument doc;
+  doc.client_id = client_id;
+  doc.type = *type;
+  CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
+  return doc;
+}
+
+crm::Result<ClientDocument> DocumentService::UpdateFields(
+    const crm::Principal& actor, int64_t client_id, int64_t type_id,
+    const std::map<std::string, std::string>& given) {
+  auto type = types_.Get(type_id);
+  if (!type.ok()) return type.status();
+  CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, *type));
+  auto fields = ValidateFields(*type, given);
+  if (!fields.ok()) return fields.status();
+  auto r = host_.Db().Exec("UPDATE cd_documents SET fields_json = ? WHERE client_id = ? AND type_id = ?",
+                           {FieldsToJson(*fields), client_id, type_id});
+  if (!r.ok()) return r.status();
+  if (*r == 0) return crm::NotFound("no document to edit");
+  crm::TimelineEntry entry{client_id, "client-documents.fields",
+                           "Document details edited: " + type->name.en, "", ActorLabel(actor)};
+  crm::Status t = host_.AddTimeline(entry);
+  if (!t.ok()) host_.Log(crm::LogLevel::kWarning, "timeline entry not added: " + t.ToString());
+  ClientDocument doc;
+  doc.client_id = client_id;
+  doc.type = *type;
+  CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
+  return doc;
+}
+
+crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_id, int64_t type_id) {
+  auto type = types_.Get(type_id);
+  if (!type.ok()) return type.status();
+  CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, *type));
+  const std::string who = ActorLabel(actor);
+  const int64_t now = host_.NowUnix();
+  CRM_RETURN_IF_ERROR(host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    auto archived = ArchiveCurrent(tx, client_id, type_id, now, who, "deleted");
+    if (!archived.ok()) return archived.status();
+    if (!*archived) return crm::NotFound("no document to delete");
+    auto r = tx.Exec("DELETE FROM cd_documents WHERE client_id = ? AND type_id = ?",
+                     {client_id, type_id});
+    return r.ok() ? crm::Status::Ok() : r.status();
+  }));
+  crm::TimelineEntry entry{client_id, "client-documents.delete",
+                           "Document deleted: " + type->name.en,
+                           "The files were moved to the archive.", who};
+  crm::Status t = host_.AddTimeline(entry);
+  if (!t.ok()) host_.Log(crm::LogLevel::kWarning, "timeline entry not added: " + t.ToString());
+  return crm::Status::Ok();
+}
+
+crm::Result<crm::FileReply> DocumentService::OpenFile(const crm::Principal& actor, int64_t client_id,
+                                                      int64_t type_id, std::optional<int64_t> file_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  std::string sql = std::string(kSelectFile) +
+                    " JOIN cd_documents d ON f.document_id = d.id"
+                    " WHERE d.client_id = ? AND d.type_id = ? AND f.client_id = ?";
+  crm::SqlParams params{client_id, type_id, client_id};
+  if (file_id) {
+    sql += " AND f.id = ?";
+    params.push_back(*file_id);
+  }
+  sql += " ORDER BY f.position, f.id LIMIT 1";
+  auto row = host_.Db().QueryOne(sql, params);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return crm::NotFound("no such file");
+  return ReplyFor(files_, **row, false);
+}
+
+crm::Result<crm::FileReply> DocumentService::OpenThumbnail(const crm::Principal& actor,
+                                                           int64_t client_id, int64_t file_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  auto row = host_.Db().QueryOne(std::string(kSelectFile) +
+                                     " WHERE f.id = ? AND f.client_id = ? AND f.document_id IS NOT NULL",
+                                 {file_id, client_id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return crm::NotFound("no such file");
+  return ReplyFor(files_, **row, true);
+}
+
+crm::Result<std::vector<ArchivedVersion>> DocumentService::ListArchive(const crm::Principal& actor,
+                                                                       int64_t client_id,
+                                                                       int64_t type_id) {
+  if (actor.IsClient()) return crm::PermissionDenied("the archive is for staff");
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  auto rows = host_.Db().QueryAll(
+      "SELECT id, fields_json, uploaded_at, uploaded_by, archived_at, archived_by, reason"
+      " FROM cd_versions WHERE client_id = ? AND type_id = ? ORDER BY archived_at DESC, id DESC",
+      {client_id, type_id});
+  if (!rows.ok()) return rows.status();
+  std::vector<ArchivedVersion> out;
+  for (const crm::SqlRow& r : *rows) {
+    ArchivedVersion v;
+    v.id = r.Int(0);
+    v.client_id = client_id;
+    v.type_id = type_id;
+    v.fields = FieldsFromJson(r.Text(1));
+    v.uploaded_at = r.Int(2);
+    v.uploaded_by = r.Text(3);
+    v.archived_at = r.Int(4);
+    v.archived_by = r.Text(5);
+    v.reason = r.Text(6);
+    auto files = host_.Db().QueryAll(
+        std::string(kSelectFile) + " WHERE f.version_id = ? ORDER BY f.position, f.id", {v.id});
+    if (!files.ok()) return files.status();
+    for (const crm::SqlRow& fr : *files) v.files.push_back(FileFromRow(fr));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+crm::Result<crm::FileReply> DocumentService::OpenArchivedFile(const crm::Principal& actor,
+                                                              int64_t client_id, int64_t file_id) {
+  if (actor.IsClient()) return crm::PermissionDenied("the archive is for staff");
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  auto row = host_.Db().QueryOne(
+      std::string(kSelectFile) + " WHERE f.id = ? AND f.client_id = ? AND f.version_id IS NOT NULL",
+      {file_id, client_id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return crm::NotFound("no such file");
+  return ReplyFor(files_, **row, false);
+}
+
+crm::Result<crm::SqlPredicate> DocumentService::FilterPredicate(std::string_view filter_id,
+                                                                std::string_view value) {
+  auto p = DocumentFilterPredicate(filter_id, value);
+  if (!p.ok()) return p;
+  int64_t type_id = std::get<int64_t>(p->params.at(0));
+  auto type = types_.Get(type_id);
+  if (!type.ok()) return type.status();
+  return p;
+}
+
+crm::Result<Completeness> DocumentService::CountFor(int64_t client_id) {
+  auto row = host_.Db().QueryOne(
+      "SELECT"
+      " (SELECT COUNT(*) FROM cd_types WHERE active = 1 AND upload_mode = 'required'),"
+      " (SELECT COUNT(*) FROM cd_types t JOIN cd_documents d ON d.type_id = t.id"
+      "   WHERE d.client_id = ? AND t.active = 1 AND t.upload_mode = 'required'),"
+      " (SELECT COUNT(*) FROM cd_types t JOIN cd_documents d ON d.type_id = t.id"
+      "   WHERE d.client_id = ? AND t.active = 1)",
+      {client_id, client_id});
+  if (!row.ok()) return row.status();
+  Completeness c;
+  c.required_total = static_cast<int>((*row)->Int(0));
+  c.required_uploaded = static_cast<int>((*row)->Int(1));
+  c.uploaded_total = static_cast<int>((*row)->Int(2));
+  return c;
+}
+
+crm::Status DocumentService::DeleteClientRows(int64_t client_id, crm::SqlExecutor& tx) {
+  // Files reference documents and versions: they go first.
+  for (const char* sql : {"DELETE FROM cd_files WHERE client_id = ?",
+                          "DELETE FROM cd_documents WHERE client_id = ?",
+                          "DELETE FROM cd_versions WHERE client_id = ?"}) {
+    auto r = tx.Exec(sql, {client_id});
+    if (!r.ok()) return r.status();
+  }
+  return crm::Status::Ok();
+}
+
+void DocumentService::RemoveClientFiles(int64_t client_id) {
+  crm::Status s = files_.RemoveClient(client_id);
+  if (!s.ok()) {
+    // The scrub job retries: the client no longer exists, so its folder is an orphan.
+    host_.Log(crm::LogLevel::kError, "client " + std::to_string(client_id) +
+                                         ": files not removed: " + s.ToString());
+  }
+}
+
+crm::Result<int> DocumentService::Scrub() {
+  auto client_exists = [&](int64_t id) {
+    auto c = host_.FindClient(id);
+    // Only a definite "not found" makes a folder an orphan; errors keep it.
+    return c.ok() || c.status().code() != crm::StatusCode::kNotFound;
+  };
+  auto key_is_known = [&](const std::string& key) {
+    std::string blob_key = key;
+    const std::string thumb_suffix = ".thumb.jpg";
+    if (blob_key.size() > thumb_suffix.size() &&
+        blob_key.compare(blob_key.size() - thumb_suffix.size(), thumb_suffix.size(), thumb_suffix) == 0)
+      blob_key = blob_key.substr(0, blob_key.size() - thumb_suffix.size()) + ".bin";
+    auto row = host_.Db().QueryOne("SELECT 1 FROM cd_files WHERE storage_key = ?", {blob_key});
+    // On a database error, keep the file.
+    return !row.ok() || row->has_value();
+  };
+  return files_.Scrub(client_exists, key_is_known, kTempMaxAgeSeconds);
+}
+
+}  // namespace cd

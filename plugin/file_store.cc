@@ -1,0 +1,387 @@
+// plugin/file_store.cc — streamed, hashed, sniffed temp files renamed atomically into place
+// under generated names; thumbnails with libvips; orphan scrubbing. POSIX I/O for fsync.
+#include "plugin/file_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+
+#include <magic.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <vips/vips8>
+
+namespace cd {
+namespace fs = std::filesystem;
+
+namespace {
+
+// libmagic needs a few KiB for every format we accept; PDF and images are decided by
+// their first bytes, so waiting for more would only delay the 415.
+constexpr size_t kSniffBytes = 16 * 1024;
+constexpr int kThumbnailSize = 320;
+// Images larger than this are not thumbnailed (decompression bombs).
+constexpr int64_t kMaxThumbnailPixels = 100LL * 1000 * 1000;
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+    return "";
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+crm::Status FsyncPath(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+  if (fd < 0) return crm::Internal("cannot open folder for fsync: " + std::string(std::strerror(errno)));
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return crm::Internal("fsync failed: " + std::string(std::strerror(errno)));
+  return crm::Status::Ok();
+}
+
+// Aliases libmagic may report for an allowed type.
+bool MimeAllowed(const std::string& mime, const std::vector<std::string>& accept) {
+  if (std::find(accept.begin(), accept.end(), mime) != accept.end()) return true;
+  auto has = [&](const char* m) { return std::find(accept.begin(), accept.end(), m) != accept.end(); };
+  if (mime == "image/heif" && has("image/heic")) return true;
+  if (mime == "image/heic-sequence" && has("image/heic")) return true;
+  if (mime == "image/pjpeg" && has("image/jpeg")) return true;
+  return false;
+}
+
+bool IsKnownKeyShape(std::string_view key) {
+  // files/<digits>/<32 hex>.bin | .thumb.jpg
+  if (key.substr(0, 6) != "files/") return false;
+  key.remove_prefix(6);
+  size_t slash = key.find('/');
+  if (slash == 0 || slash == std::string_view::npos || slash > 19) return false;
+  for (size_t i = 0; i < slash; ++i)
+    if (key[i] < '0' || key[i] > '9') return false;
+  std::string_view name = key.substr(slash + 1);
+  if (name.size() < 32) return false;
+  for (size_t i = 0; i < 32; ++i) {
+    char c = name[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  std::string_view ext = name.substr(32);
+  return ext == ".bin" || ext == ".thumb.jpg";
+}
+
+void InitVips() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (VIPS_INIT("client-documents") != 0) return;
+    vips_cache_set_max(0);  // thumbnails are one-shot; no cache to grow
+    vips_concurrency_set(1);
+  });
+}
+
+}  // namespace
+
+struct PendingFile::HashState {
+  EVP_MD_CTX* ctx = nullptr;
+  ~HashState() {
+    if (ctx) EVP_MD_CTX_free(ctx);
+  }
+};
+
+std::string SniffMime(std::string_view head) {
+  // A magic_t is not thread-safe; one per thread, loaded once.
+  thread_local magic_t cookie = [] {
+    magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS);
+    if (m && magic_load(m, nullptr) != 0) {
+      magic_close(m);
+      m = nullptr;
+    }
+    return m;
+  }();
+  if (!cookie) return "";
+  const char* r = magic_buffer(cookie, head.data(), head.size());
+  return r ? std::string(r) : std::string();
+}
+
+std::string SanitizeFileName(std::string_view name) {
+  // Keep only the last path component, whatever the client's separator.
+  size_t cut = name.find_last_of("/\\");
+  if (cut != std::string_view::npos) name.remove_prefix(cut + 1);
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f) continue;
+    if (c == '"' || c == '<' || c == '>' || c == ':' || c == '*' || c == '?' || c == '|') continue;
+    out += static_cast<char>(c);
+  }
+  // Trim dots and spaces at both ends (".." and hidden-file names).
+  size_t b = out.find_first_not_of(" .");
+  size_t e = out.find_last_not_of(" .");
+  out = b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
+  if (out.size() > 200) {
+    size_t n = 200;
+    // Do not cut inside a UTF-8 sequence.
+    while (n > 0 && (static_cast<unsigned char>(out[n]) & 0xC0) == 0x80) --n;
+    out.resize(n);
+  }
+  if (out.empty()) out = "file";
+  return out;
+}
+
+crm::Status MakeThumbnail(const fs::path& source, const fs::path& dest) {
+  InitVips();
+  try {
+    vips::VImage header = vips::VImage::new_from_file(
+        source.c_str(), vips::VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
+    if (static_cast<int64_t>(header.width()) * header.height() > kMaxThumbnailPixels)
+      return crm::UnsupportedType("image too large for a thumbnail");
+    vips::VImage thumb = vips::VImage::thumbnail(
+        source.c_str(), kThumbnailSize,
+        vips::VImage::option()->set("height", kThumbnailSize)->set("size", VIPS_SIZE_DOWN));
+    // strip: no EXIF (GPS), XMP, IPTC or ICC reaches the thumbnail.
+    thumb.jpegsave(dest.c_str(), vips::VImage::option()->set("strip", true)->set("Q", 80));
+  } catch (const vips::VError& e) {
+    vips_error_clear();
+    return crm::UnsupportedType(std::string("no thumbnail: ") + e.what());
+  } catch (const std::exception& e) {
+    return crm::UnsupportedType(std::string("no thumbnail: ") + e.what());
+  }
+  return crm::Status::Ok();
+}
+
+PendingFile::~PendingFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_ && !temp_path_.empty()) {
+    std::error_code ec;
+    fs::remove(temp_path_, ec);
+  }
+}
+
+crm::Status PendingFile::Sniff() {
+  mime_ = SniffMime(head_);
+  if (mime_.empty()) return crm::UnsupportedType("file type could not be determined");
+  if (!MimeAllowed(mime_, accept_))
+    return crm::UnsupportedType("file type " + mime_ + " is not accepted for this document");
+  return crm::Status::Ok();
+}
+
+crm::Status PendingFile::Write(std::string_view data) {
+  if (finished_ || fd_ < 0) return crm::Internal("write to a closed file");
+  auto abort = [&](crm::Status s) {
+    // Remove at once: a refused upload leaves nothing behind, even mid-stream.
+    ::close(fd_);
+    fd_ = -1;
+    std::error_code ec;
+    fs::remove(temp_path_, ec);
+    return s;
+  };
+  if (static_cast<int64_t>(data.size()) > max_size_ - size_)
+    return abort(crm::TooLarge("file larger than " + std::to_string(max_size_) + " bytes"));
+  bool sniffed_before = head_.size() >= kSniffBytes;
+  if (!sniffed_before) {
+    head_.append(data.substr(0, kSniffBytes - head_.size()));
+    if (head_.size() >= kSniffBytes) {
+      crm::Status s = Sniff();
+      if (!s.ok()) return abort(s);
+    }
+  }
+  if (EVP_DigestUpdate(hash_->ctx, data.data(), data.size()) != 1)
+    return abort(crm::Internal("sha256 failed"));
+  const char* p = data.data();
+  size_t left = data.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return abort(crm::Internal("write failed: " + std::string(std::strerror(errno))));
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  size_ += static_cast<int64_t>(data.size());
+  return crm::Status::Ok();
+}
+
+crm::Status PendingFile::Finish() {
+  if (finished_) return crm::Status::Ok();
+  if (fd_ < 0) return crm::Internal("file already aborted");
+  auto abort = [&](crm::Status s) {
+    ::close(fd_);
+    fd_ = -1;
+    std::error_code ec;
+    fs::remove(temp_path_, ec);
+    return s;
+  };
+  if (size_ == 0) return abort(crm::Unprocessable("the file is empty"));
+  if (head_.size() < kSniffBytes) {
+    crm::Status s = Sniff();
+    if (!s.ok()) return abort(s);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1) return abort(crm::Internal("sha256 failed"));
+  static const char kHex[] = "0123456789abcdef";
+  sha256_hex_.clear();
+  for (unsigned int i = 0; i < len; ++i) {
+    sha256_hex_ += kHex[digest[i] >> 4];
+    sha256_hex_ += kHex[digest[i] & 15];
+  }
+  if (::fsync(fd_) != 0) return abort(crm::Internal("fsync failed: " + std::string(std::strerror(errno))));
+  ::close(fd_);
+  fd_ = -1;
+  head_.clear();
+  head_.shrink_to_fit();
+  finished_ = true;
+  return crm::Status::Ok();
+}
+
+FileStore::FileStore(fs::path root) : root_(std::move(root)) {}
+
+crm::Result<std::unique_ptr<PendingFile>> FileStore::Begin(std::string_view client_name,
+                                                          int64_t max_size,
+                                                          std::vector<std::string> accept) {
+  std::error_code ec;
+  fs::create_directories(root_ / "tmp", ec);
+  if (ec) return crm::Internal("cannot create the temp folder: " + ec.message());
+  std::unique_ptr<PendingFile> f(new PendingFile());
+  std::string name = RandomHex(16);
+  if (name.empty()) return crm::Internal("no randomness");
+  f->temp_path_ = root_ / "tmp" / (name + ".part");
+  f->fd_ = ::open(f->temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (f->fd_ < 0) {
+    f->temp_path_.clear();
+    return crm::Internal("cannot create a temp file: " + std::string(std::strerror(errno)));
+  }
+  f->max_size_ = max_size;
+  f->accept_ = std::move(accept);
+  f->display_name_ = SanitizeFileName(client_name);
+  f->hash_ = std::make_unique<PendingFile::HashState>();
+  f->hash_->ctx = EVP_MD_CTX_new();
+  if (!f->hash_->ctx || EVP_DigestInit_ex(f->hash_->ctx, EVP_sha256(), nullptr) != 1)
+    return crm::Internal("sha256 unavailable");
+  return f;
+}
+
+crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_id) {
+  if (!file.finished_ || file.committed_) return crm::Internal("commit of an unfinished file");
+  if (client_id <= 0) return crm::InvalidArgument("bad client id");
+  fs::path files_dir = root_ / "files";
+  fs::path dir = files_dir / std::to_string(client_id);
+  std::error_code ec;
+  bool created = !fs::exists(dir, ec);
+  fs::create_directories(dir, ec);
+  if (ec) return crm::Internal("cannot create the client folder: " + ec.message());
+  if (created) {
+    // The new folder's own entry must be durable before a file in it is.
+    CRM_RETURN_IF_ERROR(FsyncPath(files_dir));
+  }
+  std::string stem = RandomHex(16);
+  if (stem.empty()) return crm::Internal("no randomness");
+  CommittedFile out;
+  out.storage_key = "files/" + std::to_string(client_id) + "/" + stem + ".bin";
+  fs::path dest = root_ / out.storage_key;
+  if (::rename(file.temp_path_.c_str(), dest.c_str()) != 0)
+    return crm::Internal("rename into place failed: " + std::string(std::strerror(errno)));
+  file.committed_ = true;
+  crm::Status synced = FsyncPath(dir);
+  if (!synced.ok()) {
+    fs::remove(dest, ec);
+    file.committed_ = false;
+    return synced;
+  }
+  if (file.mime_.rfind("image/", 0) == 0) {
+    // Best effort: a file without a thumbnail is still a good upload (HEIC, odd images).
+    fs::path tmp_thumb = root_ / "tmp" / (stem + ".thumb.part");
+    if (MakeThumbnail(dest, tmp_thumb).ok()) {
+      std::string thumb_key = "files/" + std::to_string(client_id) + "/" + stem + ".thumb.jpg";
+      if (::rename(tmp_thumb.c_str(), (root_ / thumb_key).c_str()) == 0) {
+        out.thumbnail_key = thumb_key;
+        (void)FsyncPath(dir);
+      }
+    }
+    fs::remove(tmp_thumb, ec);
+  }
+  return out;
+}
+
+crm::Result<fs::path> FileStore::PathOf(std::string_view key) const {
+  if (!IsKnownKeyShape(key)) return crm::NotFound("no such file");
+  return root_ / std::string(key);
+}
+
+void FileStore::Remove(const CommittedFile& file) {
+  std::error_code ec;
+  if (IsKnownKeyShape(file.storage_key)) fs::remove(root_ / file.storage_key, ec);
+  if (IsKnownKeyShape(file.thumbnail_key)) fs::remove(root_ / file.thumbnail_key, ec);
+}
+
+crm::Status FileStore::RemoveClient(int64_t client_id) {
+  if (client_id <= 0) return crm::InvalidArgument("bad client id");
+  std::error_code ec;
+  fs::remove_all(root_ / "files" / std::to_string(client_id), ec);
+  if (ec) return crm::Internal("cannot remove the client's files: " + ec.message());
+  return FsyncPath(root_ / "files").ok() || !fs::exists(root_ / "files")
+             ? crm::Status::Ok()
+             : crm::Internal("fsync of files/ failed");
+}
+
+crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exists,
+                                  const std::function<bool(const std::string&)>& key_is_known,
+                                  int64_t max_temp_age_seconds) {
+  int removed = 0;
+  std::error_code ec;
+  fs::path files_dir = root_ / "files";
+  if (fs::is_directory(files_dir, ec)) {
+    for (const fs::directory_entry& d : fs::directory_iterator(files_dir, ec)) {
+      std::string name = d.path().filename().string();
+      bool numeric = !name.empty() && name.size() < 19 &&
+                     std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!numeric || !d.is_directory()) {
+        std::error_code e2;
+        removed += fs::remove_all(d.path(), e2) > 0 ? 1 : 0;
+        continue;
+      }
+      int64_t client_id = std::stoll(name);
+      if (!client_exists(client_id)) {
+        std::error_code e2;
+        if (fs::remove_all(d.path(), e2) > 0) ++removed;
+        continue;
+      }
+      for (const fs::directory_entry& f : fs::directory_iterator(d.path(), ec)) {
+        std::string key = "files/" + name + "/" + f.path().filename().string();
+        if (key_is_known(key)) continue;
+        // A blob is renamed into place just before its row is inserted: only old
+        // unknown blobs are orphans, recent ones may belong to an upload in progress.
+        std::error_code e2;
+        auto age = fs::file_time_type::clock::now() - fs::last_write_time(f.path(), e2);
+        if (e2 || std::chrono::duration_cast<std::chrono::seconds>(age).count() < max_temp_age_seconds)
+          continue;
+        if (fs::remove_all(f.path(), e2) > 0) ++removed;
+      }
+    }
+  }
+  fs::path tmp_dir = root_ / "tmp";
+  if (fs::is_directory(tmp_dir, ec)) {
+    auto now = fs::file_time_type::clock::now();
+    for (const fs::directory_entry& f : fs::directory_iterator(tmp_dir, ec)) {
+      std::error_code e2;
+      auto age = now - fs::last_write_time(f.path(), e2);
+      if (!e2 && std::chrono::duration_cast<std::chrono::seconds>(age).count() >= max_temp_age_seconds) {
+        if (fs::remove_all(f.path(), e2) > 0) ++removed;
+      }
+    }
+  }
+  return removed;
+}
+
+}  // namespace cd

@@ -1,0 +1,326 @@
+// plugin/multipart_parser.cc — the multipart/form-data push parser. The stream is treated as
+// if it began with CRLF so that every delimiter, the first included, is "\r\n--boundary".
+#include "plugin/multipart_parser.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cd {
+namespace {
+
+constexpr size_t kMaxBoundaryLength = 70;
+constexpr size_t kMaxTransportPadding = 256;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string_view TrimWs(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool IsBoundaryChar(char c) {
+  if (std::isalnum(static_cast<unsigned char>(c))) return true;
+  switch (c) {
+    case '\'': case '(': case ')': case '+': case '_': case ',': case '-': case '.':
+    case '/': case ':': case '=': case '?': case ' ':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Splits `; key=value; key="quoted"` parameters. Keys lower case. Returns false on a
+// malformed quoted string.
+bool ParseParams(std::string_view s, std::vector<std::pair<std::string, std::string>>* out) {
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ';' || s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i >= s.size()) break;
+    size_t eq = s.find('=', i);
+    size_t semi = s.find(';', i);
+    if (eq == std::string_view::npos || (semi != std::string_view::npos && semi < eq)) {
+      // A parameter without a value: skip it.
+      i = semi == std::string_view::npos ? s.size() : semi;
+      continue;
+    }
+    std::string key = Lower(TrimWs(s.substr(i, eq - i)));
+    i = eq + 1;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    std::string value;
+    if (i < s.size() && s[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < s.size()) {
+        char c = s[i];
+        if (c == '\\' && i + 1 < s.size() && (s[i + 1] == '"' || s[i + 1] == '\\')) {
+          value += s[i + 1];
+          i += 2;
+          continue;
+        }
+        if (c == '"') {
+          closed = true;
+          ++i;
+          break;
+        }
+        value += c;
+        ++i;
+      }
+      if (!closed) return false;
+    } else {
+      size_t end = s.find(';', i);
+      if (end == std::string_view::npos) end = s.size();
+      value = std::string(TrimWs(s.substr(i, end - i)));
+      i = end;
+    }
+    out->emplace_back(std::move(key), std::move(value));
+  }
+  return true;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 5987 ext-value: charset'lang'pct-encoded. Only UTF-8 is accepted.
+std::optional<std::string> DecodeExtValue(std::string_view v) {
+  size_t q1 = v.find('\'');
+  if (q1 == std::string_view::npos) return std::nullopt;
+  size_t q2 = v.find('\'', q1 + 1);
+  if (q2 == std::string_view::npos) return std::nullopt;
+  if (Lower(v.substr(0, q1)) != "utf-8") return std::nullopt;
+  std::string out;
+  for (size_t i = q2 + 1; i < v.size(); ++i) {
+    if (v[i] == '%') {
+      if (i + 2 >= v.size()) return std::nullopt;
+      int hi = HexValue(v[i + 1]), lo = HexValue(v[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += v[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+crm::Result<std::string> BoundaryFromContentType(std::string_view content_type) {
+  size_t semi = content_type.find(';');
+  std::string media = Lower(TrimWs(content_type.substr(0, semi)));
+  if (media != "multipart/form-data")
+    return crm::InvalidArgument("Content-Type must be multipart/form-data");
+  if (semi == std::string_view::npos) return crm::InvalidArgument("multipart boundary missing");
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!ParseParams(content_type.substr(semi + 1), &params))
+    return crm::InvalidArgument("malformed Content-Type parameters");
+  for (const auto& [k, v] : params) {
+    if (k != "boundary") continue;
+    if (v.empty() || v.size() > kMaxBoundaryLength)
+      return crm::InvalidArgument("multipart boundary must be 1 to 70 characters");
+    if (v.back() == ' ') return crm::InvalidArgument("multipart boundary ends with a space");
+    for (char c : v)
+      if (!IsBoundaryChar(c)) return crm::InvalidArgument("multipart boundary has invalid characters");
+    return v;
+  }
+  return crm::InvalidArgument("multipart boundary missing");
+}
+
+crm::Result<ContentDisposition> ParseContentDisposition(std::string_view value) {
+  ContentDisposition out;
+  size_t semi = value.find(';');
+  out.type = Lower(TrimWs(value.substr(0, semi)));
+  if (out.type.empty()) return crm::InvalidArgument("empty Content-Disposition");
+  if (semi == std::string_view::npos) return out;
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!ParseParams(value.substr(semi + 1), &params))
+    return crm::InvalidArgument("malformed Content-Disposition");
+  std::optional<std::string> ext_name;
+  for (const auto& [k, v] : params) {
+    if (k == "name") out.name = v;
+    else if (k == "filename") out.filename = v;
+    else if (k == "filename*") ext_name = DecodeExtValue(v);
+  }
+  if (ext_name) out.filename = std::move(ext_name);
+  return out;
+}
+
+MultipartParser::MultipartParser(std::string boundary, Callbacks callbacks, MultipartLimits limits)
+    : delimiter_("\r\n--" + boundary), callbacks_(std::move(callbacks)), limits_(limits) {
+  buffer_ = "\r\n";  // see the file comment: the body's first line is a delimiter too
+}
+
+crm::Status MultipartParser::Fail(crm::Status status) {
+  state_ = State::kError;
+  error_ = status;
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  return status;
+}
+
+crm::Status MultipartParser::ParseHeaderBlock(std::string_view block, PartHeaders* out) const {
+  bool have_disposition = false;
+  size_t pos = 0;
+  while (pos < block.size()) {
+    size_t eol = block.find("\r\n", pos);
+    if (eol == std::string_view::npos) eol = block.size();
+    std::string_view line = block.substr(pos, eol - pos);
+    pos = eol + 2;
+    if (line.empty()) continue;
+    if (line.front() == ' ' || line.front() == '\t')
+      return crm::InvalidArgument("folded part headers are not accepted");
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0)
+      return crm::InvalidArgument("malformed part header");
+    if (out->headers.size() >= limits_.max_headers)
+      return crm::InvalidArgument("too many part headers");
+    std::string name = Lower(TrimWs(line.substr(0, colon)));
+    std::string value(TrimWs(line.substr(colon + 1)));
+    for (char c : value)
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+        return crm::InvalidArgument("control character in a part header");
+    if (name == "content-disposition") {
+      if (have_disposition) return crm::InvalidArgument("duplicate Content-Disposition");
+      auto cd = ParseContentDisposition(value);
+      if (!cd.ok()) return cd.status();
+      out->disposition = std::move(*cd);
+      have_disposition = true;
+    } else if (name == "content-type") {
+      out->content_type = value;
+    }
+    out->headers.emplace_back(std::move(name), std::move(value));
+  }
+  if (!have_disposition) return crm::InvalidArgument("part without Content-Disposition");
+  if (out->disposition.type != "form-data")
+    return crm::InvalidArgument("part is not form-data");
+  if (out->disposition.name.empty()) return crm::InvalidArgument("part without a name");
+  return crm::Status::Ok();
+}
+
+crm::Status MultipartParser::Feed(std::string_view chunk) {
+  if (state_ == State::kError) return error_;
+  if (state_ == State::kEpilogue) return crm::Status::Ok();  // the epilogue is ignored
+  buffer_.append(chunk.data(), chunk.size());
+  const size_t keep = delimiter_.size() - 1;  // a delimiter may straddle two chunks
+
+  while (true) {
+    switch (state_) {
+      case State::kPreamble: {
+        size_t pos = buffer_.find(delimiter_);
+        if (pos == std::string::npos) {
+          if (buffer_.size() > keep) {
+            preamble_bytes_ += buffer_.size() - keep;
+            buffer_.erase(0, buffer_.size() - keep);
+          }
+          if (preamble_bytes_ > limits_.max_preamble_bytes)
+            return Fail(crm::InvalidArgument("multipart boundary not found"));
+          return crm::Status::Ok();
+        }
+        preamble_bytes_ += pos;
+        if (preamble_bytes_ > limits_.max_preamble_bytes)
+          return Fail(crm::InvalidArgument("multipart boundary not found"));
+        buffer_.erase(0, pos + delimiter_.size());
+        state_ = State::kAfterBoundary;
+        break;
+      }
+      case State::kAfterBoundary: {
+        // After a delimiter: "--" closes the body; otherwise optional padding then CRLF.
+        if (buffer_.size() < 2) {
+          if (buffer_ == "-" || buffer_ == "\r" || buffer_.empty()) return crm::Status::Ok();
+        }
+        if (buffer_.compare(0, 2, "--") == 0) {
+          state_ = State::kEpilogue;
+          buffer_.clear();
+          buffer_.shrink_to_fit();
+          return crm::Status::Ok();
+        }
+        size_t i = 0;
+        while (i < buffer_.size() && (buffer_[i] == ' ' || buffer_[i] == '\t')) ++i;
+        if (i > kMaxTransportPadding) return Fail(crm::InvalidArgument("malformed boundary line"));
+        if (i == buffer_.size()) return crm::Status::Ok();  // need more
+        if (buffer_[i] != '\r') return Fail(crm::InvalidArgument("malformed boundary line"));
+        if (i + 1 == buffer_.size()) return crm::Status::Ok();
+        if (buffer_[i + 1] != '\n') return Fail(crm::InvalidArgument("malformed boundary line"));
+        buffer_.erase(0, i + 2);
+        state_ = State::kHeaders;
+        break;
+      }
+      case State::kHeaders: {
+        size_t end;
+        size_t consumed;
+        if (buffer_.compare(0, 2, "\r\n") == 0) {  // a part with no headers at all
+          end = 0;
+          consumed = 2;
+        } else {
+          end = buffer_.find("\r\n\r\n");
+          if (end == std::string::npos) {
+            if (buffer_.size() > limits_.max_header_bytes)
+              return Fail(crm::InvalidArgument("part headers too large"));
+            return crm::Status::Ok();
+          }
+          consumed = end + 4;
+        }
+        if (end > limits_.max_header_bytes)
+          return Fail(crm::InvalidArgument("part headers too large"));
+        if (++parts_ > limits_.max_parts) return Fail(crm::InvalidArgument("too many parts"));
+        PartHeaders headers;
+        crm::Status s = ParseHeaderBlock(std::string_view(buffer_).substr(0, end), &headers);
+        if (!s.ok()) return Fail(s);
+        buffer_.erase(0, consumed);
+        state_ = State::kBody;
+        if (callbacks_.on_part_begin) {
+          s = callbacks_.on_part_begin(headers);
+          if (!s.ok()) return Fail(s);
+        }
+        break;
+      }
+      case State::kBody: {
+        size_t pos = buffer_.find(delimiter_);
+        if (pos == std::string::npos) {
+          if (buffer_.size() > keep) {
+            size_t emit = buffer_.size() - keep;
+            if (callbacks_.on_part_data) {
+              crm::Status s = callbacks_.on_part_data(std::string_view(buffer_).substr(0, emit));
+              if (!s.ok()) return Fail(s);
+            }
+            buffer_.erase(0, emit);
+          }
+          return crm::Status::Ok();
+        }
+        if (pos > 0 && callbacks_.on_part_data) {
+          crm::Status s = callbacks_.on_part_data(std::string_view(buffer_).substr(0, pos));
+          if (!s.ok()) return Fail(s);
+        }
+        buffer_.erase(0, pos + delimiter_.size());
+        if (callbacks_.on_part_end) {
+          crm::Status s = callbacks_.on_part_end();
+          if (!s.ok()) return Fail(s);
+        }
+        state_ = State::kAfterBoundary;
+        break;
+      }
+      case State::kEpilogue:
+        return crm::Status::Ok();
+      case State::kError:
+        return error_;
+    }
+  }
+}
+
+crm::Status MultipartParser::Finish() {
+  if (state_ == State::kError) return error_;
+  if (state_ != State::kEpilogue)
+    return Fail(crm::InvalidArgument("multipart body ends before its final boundary"));
+  return crm::Status::Ok();
+}
+
+}  // namespace cd

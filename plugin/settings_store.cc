@@ -1,0 +1,64 @@
+// plugin/settings_store.cc — settings as key/value rows in cd_settings, and the intro's
+// Markdown rendered by cmark-gfm in its safe mode (raw HTML and unsafe links dropped).
+#include "plugin/settings_store.h"
+
+#include <cstdlib>
+#include <memory>
+
+#include <cmark-gfm.h>
+
+namespace cd {
+namespace {
+
+constexpr size_t kMaxIntroBytes = 64 * 1024;
+
+}  // namespace
+
+std::string RenderMarkdownSafe(std::string_view markdown) {
+  // CMARK_OPT_SAFE is the default of cmark-gfm (raw HTML becomes a comment, URLs with
+  // javascript:/vbscript:/file:/data: schemes become empty); we pass it explicitly and
+  // never CMARK_OPT_UNSAFE. Everything else cmark emits is escaped text.
+  char* html = cmark_markdown_to_html(markdown.data(), markdown.size(),
+                                      CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SMART);
+  if (html == nullptr) return "";
+  std::string out(html);
+  std::free(html);
+  return out;
+}
+
+SettingsStore::SettingsStore(crm::HostServices& host) : host_(host) {}
+
+crm::Result<Settings> SettingsStore::Get() const {
+  Settings s;
+  auto rows = host_.Db().QueryAll("SELECT key, value FROM cd_settings");
+  if (!rows.ok()) return rows.status();
+  for (const crm::SqlRow& r : *rows) {
+    std::string key = r.Text(0);
+    std::string value = r.Text(1);
+    if (key == "show_menu_entry") s.show_menu_entry = value == "1";
+    else if (key == "mandatory_gate") s.mandatory_gate = value == "1";
+    else if (key == "intro_markdown") s.intro_markdown = value;
+  }
+  return s;
+}
+
+crm::Status SettingsStore::Save(const Settings& s) {
+  if (s.intro_markdown.size() > kMaxIntroBytes)
+    return crm::Unprocessable("intro_markdown: at most 64 KiB");
+  return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    const std::pair<const char*, std::string> values[] = {
+        {"show_menu_entry", s.show_menu_entry ? "1" : "0"},
+        {"mandatory_gate", s.mandatory_gate ? "1" : "0"},
+        {"intro_markdown", s.intro_markdown}};
+    for (const auto& [key, value] : values) {
+      auto r = tx.Exec(
+          "INSERT INTO cd_settings (key, value) VALUES (?, ?)"
+          " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          {std::string(key), value});
+      if (!r.ok()) return r.status();
+    }
+    return crm::Status::Ok();
+  });
+}
+
+}  // namespace cd

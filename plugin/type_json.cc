@@ -1,0 +1,274 @@
+// plugin/type_json.cc — the JSON shapes of SPEC §5 and the parsing of API bodies into drafts.
+// Parsing is strict about JSON types so that a wrong body is a 400, never a silent default.
+#include "plugin/type_json.h"
+
+#include <ctime>
+
+#include "plugin/type_store.h"
+
+namespace cd {
+namespace json = boost::json;
+
+namespace {
+
+json::object LocalizedToJson(const LocalizedText& text) {
+  return json::object{{"en", text.en}, {"fr", text.fr}, {"nl", text.nl}};
+}
+
+crm::Status WrongType(std::string_view member, std::string_view expected) {
+  return crm::InvalidArgument(std::string(member) + ": must be " + std::string(expected));
+}
+
+// A localized text member: a string (for `language`) or an object per language.
+crm::Result<LocalizedText> ParseLocalized(const json::value& v, std::string_view member,
+                                          std::string_view language) {
+  LocalizedText out;
+  if (v.is_string()) {
+    out.Set(language, std::string(v.as_string()));
+    return out;
+  }
+  if (!v.is_object()) return WrongType(member, "a string or an object {en, fr, nl}");
+  for (const auto& [k, val] : v.as_object()) {
+    if (k != "en" && k != "fr" && k != "nl")
+      return crm::InvalidArgument(std::string(member) + ": unknown language " + std::string(k));
+    if (!val.is_string()) return WrongType(std::string(member) + "." + std::string(k), "a string");
+    out.Set(k, std::string(val.as_string()));
+  }
+  return out;
+}
+
+crm::Result<std::vector<FieldDef>> ParseFields(const json::value& v) {
+  if (v.is_string()) return FieldsFromLabels(v.as_string());
+  if (!v.is_array()) return WrongType("fields", "an array or a comma-separated string");
+  std::vector<FieldDef> fields;
+  for (size_t i = 0; i < v.as_array().size(); ++i) {
+    const json::value& f = v.as_array()[i];
+    std::string where = "fields[" + std::to_string(i) + "]";
+    if (f.is_string()) {  // a bare label
+      fields.push_back(FieldDef{Slugify(f.as_string()), std::string(f.as_string()),
+                                FieldType::kText, false});
+      continue;
+    }
+    if (!f.is_object()) return WrongType(where, "an object");
+    const json::object& o = f.as_object();
+    FieldDef def;
+    if (const json::value* label = o.if_contains("label")) {
+      if (!label->is_string()) return WrongType(where + ".label", "a string");
+      def.label = std::string(label->as_string());
+    }
+    if (const json::value* key = o.if_contains("key")) {
+      if (!key->is_string()) return WrongType(where + ".key", "a string");
+      def.key = std::string(key->as_string());
+    } else {
+      def.key = Slugify(def.label);
+    }
+    if (def.label.empty()) def.label = def.key;
+    if (const json::value* type = o.if_contains("type")) {
+      if (!type->is_string()) return WrongType(where + ".type", "a string");
+      auto parsed = ParseFieldType(type->as_string());
+      if (!parsed) return crm::Unprocessable(where + ".type: must be text, date or number");
+      def.type = *parsed;
+    }
+    if (const json::value* req = o.if_contains("required")) {
+      if (!req->is_bool()) return WrongType(where + ".required", "a boolean");
+      def.required = req->as_bool();
+    }
+    fields.push_back(std::move(def));
+  }
+  return fields;
+}
+
+crm::Result<int64_t> ParseInt(const json::value& v, std::string_view member) {
+  if (v.is_int64()) return v.as_int64();
+  if (v.is_uint64() && v.as_uint64() <= static_cast<uint64_t>(INT64_MAX))
+    return static_cast<int64_t>(v.as_uint64());
+  return WrongType(member, "an integer");
+}
+
+}  // namespace
+
+std::string IsoTimeUtc(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+json::object TypeToJson(const DocumentType& type, std::string_view language) {
+  json::array fields;
+  for (const FieldDef& f : type.fields) {
+    fields.push_back(json::object{{"key", f.key}, {"label", f.label},
+                                  {"type", FieldTypeName(f.type)}, {"required", f.required}});
+  }
+  json::array accept;
+  for (const std::string& m : type.accept) accept.push_back(json::string(m));
+  return json::object{{"id", type.id},
+                      {"name", type.name.Get(language)},
+                      {"help", type.help.Get(language)},
+                      {"upload_mode", UploadModeName(type.upload_mode)},
+                      {"fields", std::move(fields)},
+                      {"accept", std::move(accept)},
+                      {"max_size", type.max_size},
+                      {"max_files", type.max_files},
+                      {"active", type.active},
+                      {"position", type.position},
+                      {"names", LocalizedToJson(type.name)},
+                      {"helps", LocalizedToJson(type.help)}};
+}
+
+crm::Result<TypeDraft> TypeDraftFromJson(const json::value& body, std::string_view language) {
+  if (!body.is_object()) return crm::InvalidArgument("body: must be a JSON object");
+  TypeDraft d;
+  for (const auto& [key, v] : body.as_object()) {
+    if (key == "name" || key == "names") {
+      auto t = ParseLocalized(v, key, language);
+      if (!t.ok()) return t.status();
+      if (d.name) {  // "name" and "names" together: merge, non-empty wins
+        if (!t->en.empty()) d.name->en = t->en;
+        if (!t->fr.empty()) d.name->fr = t->fr;
+        if (!t->nl.empty()) d.name->nl = t->nl;
+      } else {
+        d.name = std::move(*t);
+      }
+    } else if (key == "help" || key == "helps") {
+      auto t = ParseLocalized(v, key, language);
+      if (!t.ok()) return t.status();
+      d.help = std::move(*t);
+    } else if (key == "upload_mode") {
+      if (!v.is_string()) return WrongType(key, "a string");
+      auto m = ParseUploadMode(v.as_string());
+      if (!m) return crm::Unprocessable("upload_mode: must be optional, required or admin_only");
+      d.upload_mode = *m;
+    } else if (key == "fields") {
+      auto f = ParseFields(v);
+      if (!f.ok()) return f.status();
+      d.fields = std::move(*f);
+    } else if (key == "accept") {
+      std::vector<std::string> accept;
+      if (v.is_string()) {  // "application/pdf, image/png"
+        std::string_view s = v.as_string();
+        size_t start = 0;
+        while (start <= s.size()) {
+          size_t comma = s.find(',', start);
+          if (comma == std::string_view::npos) comma = s.size();
+          std::string_view item = s.substr(start, comma - start);
+          while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+          while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+          if (!item.empty()) accept.emplace_back(item);
+          start = comma + 1;
+        }
+      } else if (v.is_array()) {
+        for (const json::value& m : v.as_array()) {
+          if (!m.is_string()) return WrongType("accept[]", "a string");
+          accept.emplace_back(m.as_string());
+        }
+      } else {
+        return WrongType(key, "an array of MIME types");
+      }
+      d.accept = std::move(accept);
+    } else if (key == "max_size") {
+      auto n = ParseInt(v, key);
+      if (!n.ok()) return n.status();
+      d.max_size = *n;
+    } else if (key == "max_files") {
+      auto n = ParseInt(v, key);
+      if (!n.ok()) return n.status();
+      if (*n < INT32_MIN || *n > INT32_MAX) return crm::Unprocessable("max_files: out of range");
+      d.max_files = static_cast<int>(*n);
+    } else if (key == "position") {
+      auto n = ParseInt(v, key);
+      if (!n.ok()) return n.status();
+      if (*n < INT32_MIN || *n > INT32_MAX) return crm::Unprocessable("position: out of range");
+      d.position = static_cast<int>(*n);
+    } else if (key == "active") {
+      if (!v.is_bool()) return WrongType(key, "a boolean");
+      d.active = v.as_bool();
+    } else if (key == "id") {
+      // Ignored: ids are the server's.
+    } else {
+      return crm::InvalidArgument("unknown member: " + std::string(key));
+    }
+  }
+  return d;
+}
+
+json::object DocumentToJson(const ClientDocument& doc, std::string_view language,
+                            std::string_view url_base) {
+  json::object fields;
+  for (const auto& [k, v] : doc.fields) fields[k] = v;
+  json::array files;
+  for (const StoredFile& f : doc.files) {
+    std::string url = std::string(url_base) + "/clients/" + std::to_string(doc.client_id) +
+                      "/documents/" + std::to_string(doc.type.id) +
+                      "/file?file_id=" + std::to_string(f.id);
+    files.push_back(json::object{{"id", f.id}, {"name", f.name}, {"size", f.size},
+                                 {"mime", f.mime}, {"sha256", f.sha256}, {"url", url}});
+  }
+  json::object o{{"type_id", doc.type.id},
+                 {"type_name", doc.type.name.Get(language)},
+                 {"upload_mode", UploadModeName(doc.type.upload_mode)},
+                 {"status", DocumentStatusName(doc.status)},
+                 {"uploaded_at", nullptr},
+                 {"uploaded_by", nullptr},
+                 {"fields", std::move(fields)},
+                 {"files", std::move(files)}};
+  if (doc.status == DocumentStatus::kUploaded) {
+    o["uploaded_at"] = IsoTimeUtc(doc.uploaded_at);
+    o["uploaded_by"] = doc.uploaded_by;
+  }
+  return o;
+}
+
+json::object ArchivedToJson(const ArchivedVersion& v) {
+  json::object fields;
+  for (const auto& [k, val] : v.fields) fields[k] = val;
+  json::array files;
+  for (const StoredFile& f : v.files) {
+    files.push_back(json::object{{"id", f.id}, {"name", f.name}, {"size", f.size},
+                                 {"mime", f.mime}, {"sha256", f.sha256}});
+  }
+  return json::object{{"id", v.id},
+                      {"type_id", v.type_id},
+                      {"uploaded_at", IsoTimeUtc(v.uploaded_at)},
+                      {"uploaded_by", v.uploaded_by},
+                      {"archived_at", IsoTimeUtc(v.archived_at)},
+                      {"archived_by", v.archived_by},
+                      {"reason", v.reason},
+                      {"fields", std::move(fields)},
+                      {"files", std::move(files)}};
+}
+
+json::object SettingsToJson(const Settings& s) {
+  return json::object{{"show_menu_entry", s.show_menu_entry},
+                      {"intro_markdown", s.intro_markdown},
+                      {"mandatory_gate", s.mandatory_gate}};
+}
+
+crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& current) {
+  if (!body.is_object()) return crm::InvalidArgument("body: must be a JSON object");
+  Settings s = current;
+  for (const auto& [key, v] : body.as_object()) {
+    if (key == "show_menu_entry") {
+      if (!v.is_bool()) return WrongType(key, "a boolean");
+      s.show_menu_entry = v.as_bool();
+    } else if (key == "mandatory_gate") {
+      if (!v.is_bool()) return WrongType(key, "a boolean");
+      s.mandatory_gate = v.as_bool();
+    } else if (key == "intro_markdown") {
+      if (!v.is_string()) return WrongType(key, "a string");
+      s.intro_markdown = std::string(v.as_string());
+    } else {
+      return crm::InvalidArgument("unknown member: " + std::string(key));
+    }
+  }
+  return s;
+}
+
+std::string ErrorJson(const crm::Status& status) {
+  return json::serialize(json::object{
+      {"error", json::object{{"code", ErrorCodeName(status.code())}, {"message", status.message()}}}});
+}
+
+}  // namespace cd

@@ -1,0 +1,278 @@
+// plugin/type_store.cc — document types in cd_types: validation with field-level messages,
+// JSON columns for fields and accept lists, ordering by position.
+#include "plugin/type_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include <boost/json.hpp>
+
+namespace cd {
+namespace json = boost::json;
+
+namespace {
+
+constexpr char kSelectType[] =
+    "SELECT id, name_en, name_fr, name_nl, help_en, help_fr, help_nl, upload_mode, fields_json,"
+    " accept_json, max_size, max_files, active, position FROM cd_types";
+
+bool IsMimeToken(std::string_view s) {
+  size_t slash = s.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 >= s.size()) return false;
+  if (s.find('/', slash + 1) != std::string_view::npos) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '.' ||
+              c == '+' || c == '-';
+    if (!ok) return false;
+  }
+  return s.size() <= 100;
+}
+
+std::string FieldsToJson(const std::vector<FieldDef>& fields) {
+  json::array a;
+  for (const FieldDef& f : fields) {
+    a.push_back(json::object{{"key", f.key}, {"label", f.label},
+                             {"type", FieldTypeName(f.type)}, {"required", f.required}});
+  }
+  return json::serialize(a);
+}
+
+std::vector<FieldDef> FieldsFromJson(const std::string& text) {
+  std::vector<FieldDef> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const json::value& f : v.as_array()) {
+    if (!f.is_object()) continue;
+    const json::object& o = f.as_object();
+    FieldDef d;
+    if (auto* k = o.if_contains("key"); k && k->is_string()) d.key = std::string(k->as_string());
+    if (auto* l = o.if_contains("label"); l && l->is_string()) d.label = std::string(l->as_string());
+    if (auto* t = o.if_contains("type"); t && t->is_string())
+      d.type = ParseFieldType(t->as_string()).value_or(FieldType::kText);
+    if (auto* r = o.if_contains("required"); r && r->is_bool()) d.required = r->as_bool();
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::string AcceptToJson(const std::vector<std::string>& accept) {
+  json::array a;
+  for (const std::string& m : accept) a.push_back(json::string(m));
+  return json::serialize(a);
+}
+
+std::vector<std::string> AcceptFromJson(const std::string& text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const json::value& m : v.as_array())
+    if (m.is_string()) out.emplace_back(m.as_string());
+  return out;
+}
+
+DocumentType TypeFromRow(const crm::SqlRow& r) {
+  DocumentType t;
+  t.id = r.Int(0);
+  t.name = LocalizedText{r.Text(1), r.Text(2), r.Text(3)};
+  t.help = LocalizedText{r.Text(4), r.Text(5), r.Text(6)};
+  t.upload_mode = ParseUploadMode(r.Text(7)).value_or(UploadMode::kOptional);
+  t.fields = FieldsFromJson(r.Text(8));
+  t.accept = AcceptFromJson(r.Text(9));
+  t.max_size = r.Int(10);
+  t.max_files = static_cast<int>(r.Int(11));
+  t.active = r.Int(12) != 0;
+  t.position = static_cast<int>(r.Int(13));
+  return t;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return std::string(s);
+}
+
+// Lower-cases and de-duplicates the accept list so comparisons with libmagic's output
+// (always lower case) are exact.
+void NormalizeAccept(std::vector<std::string>& accept) {
+  std::vector<std::string> out;
+  for (std::string m : accept) {
+    m = Trim(m);
+    std::transform(m.begin(), m.end(), m.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(std::move(m));
+  }
+  accept = std::move(out);
+}
+
+void ApplyDraft(const TypeDraft& d, DocumentType& t) {
+  if (d.name) {
+    if (!d.name->en.empty()) t.name.en = Trim(d.name->en);
+    if (!d.name->fr.empty()) t.name.fr = Trim(d.name->fr);
+    if (!d.name->nl.empty()) t.name.nl = Trim(d.name->nl);
+  }
+  if (d.help) t.help = *d.help;
+  if (d.upload_mode) t.upload_mode = *d.upload_mode;
+  if (d.fields) t.fields = *d.fields;
+  if (d.accept) {
+    t.accept = *d.accept;
+    NormalizeAccept(t.accept);
+  }
+  if (d.max_size) t.max_size = *d.max_size;
+  if (d.max_files) t.max_files = *d.max_files;
+  if (d.active) t.active = *d.active;
+  if (d.position) t.position = *d.position;
+}
+
+crm::SqlParams TypeParams(const DocumentType& t) {
+  return {t.name.en, t.name.fr, t.name.nl, t.help.en, t.help.fr, t.help.nl,
+          std::string(UploadModeName(t.upload_mode)), FieldsToJson(t.fields),
+          AcceptToJson(t.accept), t.max_size, static_cast<int64_t>(t.max_files),
+          static_cast<int64_t>(t.active ? 1 : 0), static_cast<int64_t>(t.position)};
+}
+
+}  // namespace
+
+crm::Status ValidateType(const DocumentType& t) {
+  if (t.name.en.empty()) return crm::Unprocessable("name: required");
+  for (const std::string* n : {&t.name.en, &t.name.fr, &t.name.nl})
+    if (n->size() > 200) return crm::Unprocessable("name: at most 200 characters");
+  for (const std::string* h : {&t.help.en, &t.help.fr, &t.help.nl})
+    if (h->size() > 4000) return crm::Unprocessable("help: at most 4000 characters");
+  if (t.max_size <= 0 || t.max_size > kMaxMaxSize)
+    return crm::Unprocessable("max_size: must be between 1 and " + std::to_string(kMaxMaxSize) +
+                              " bytes");
+  if (t.max_files < 1 || t.max_files > kMaxMaxFiles)
+    return crm::Unprocessable("max_files: must be between 1 and " + std::to_string(kMaxMaxFiles));
+  if (t.accept.empty()) return crm::Unprocessable("accept: at least one MIME type");
+  for (const std::string& m : t.accept)
+    if (!IsMimeToken(m)) return crm::Unprocessable("accept: not a MIME type: " + m);
+  if (t.fields.size() > 20) return crm::Unprocessable("fields: at most 20");
+  std::set<std::string> keys;
+  for (const FieldDef& f : t.fields) {
+    if (f.key.empty() || f.key.size() > 48) return crm::Unprocessable("fields.key: 1 to 48 characters");
+    for (char c : f.key)
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+        return crm::Unprocessable("fields.key: only a-z, 0-9 and _: " + f.key);
+    if (f.label.empty() || f.label.size() > 200)
+      return crm::Unprocessable("fields.label: 1 to 200 characters");
+    if (!keys.insert(f.key).second) return crm::Unprocessable("fields.key: duplicate " + f.key);
+  }
+  return crm::Status::Ok();
+}
+
+std::vector<FieldDef> FieldsFromLabels(std::string_view text) {
+  std::vector<FieldDef> fields;
+  std::set<std::string> used;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    std::string label = Trim(text.substr(start, comma - start));
+    start = comma + 1;
+    if (label.empty()) continue;
+    std::string base = Slugify(label);
+    std::string key = base;
+    for (int n = 2; used.count(key); ++n) key = base + "_" + std::to_string(n);
+    used.insert(key);
+    fields.push_back(FieldDef{key, label, FieldType::kText, false});
+  }
+  return fields;
+}
+
+TypeStore::TypeStore(crm::HostServices& host) : host_(host) {}
+
+crm::Result<std::vector<DocumentType>> TypeStore::List(bool include_inactive) const {
+  std::string sql = std::string(kSelectType) +
+                    (include_inactive ? "" : " WHERE active = 1") + " ORDER BY position, id";
+  auto rows = host_.Db().QueryAll(sql);
+  if (!rows.ok()) return rows.status();
+  std::vector<DocumentType> out;
+  for (const crm::SqlRow& r : *rows) out.push_back(TypeFromRow(r));
+  return out;
+}
+
+crm::Result<DocumentType> TypeStore::Get(int64_t id) const {
+  auto row = host_.Db().QueryOne(std::string(kSelectType) + " WHERE id = ?", {id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return crm::NotFound("no document type " + std::to_string(id));
+  return TypeFromRow(**row);
+}
+
+crm::Result<DocumentType> TypeStore::Create(const TypeDraft& draft) {
+  if (!draft.name) return crm::Unprocessable("name: required");
+  DocumentType t;
+  t.accept = DefaultAccept();
+  ApplyDraft(draft, t);
+  if (t.name.en.empty()) t.name.en = !t.name.fr.empty() ? t.name.fr : t.name.nl;
+  if (!draft.position) {
+    auto last = host_.Db().QueryOne("SELECT COALESCE(MAX(position), 0) FROM cd_types");
+    if (!last.ok()) return last.status();
+    t.position = static_cast<int>((*last)->Int(0)) + 1;
+  }
+  CRM_RETURN_IF_ERROR(ValidateType(t));
+  int64_t now = host_.NowUnix();
+  int64_t id = 0;
+  crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    crm::SqlParams p = TypeParams(t);
+    p.push_back(now);
+    p.push_back(now);
+    auto r = tx.Exec(
+        "INSERT INTO cd_types (name_en, name_fr, name_nl, help_en, help_fr, help_nl, upload_mode,"
+        " fields_json, accept_json, max_size, max_files, active, position, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        p);
+    if (!r.ok()) return r.status();
+    id = tx.LastInsertId();
+    return crm::Status::Ok();
+  });
+  if (!s.ok()) return s;
+  t.id = id;
+  return t;
+}
+
+crm::Result<DocumentType> TypeStore::Update(int64_t id, const TypeDraft& draft) {
+  auto current = Get(id);
+  if (!current.ok()) return current.status();
+  DocumentType t = *current;
+  ApplyDraft(draft, t);
+  CRM_RETURN_IF_ERROR(ValidateType(t));
+  crm::SqlParams p = TypeParams(t);
+  p.push_back(host_.NowUnix());
+  p.push_back(id);
+  auto r = host_.Db().Exec(
+      "UPDATE cd_types SET name_en = ?, name_fr = ?, name_nl = ?, help_en = ?, help_fr = ?,"
+      " help_nl = ?, upload_mode = ?, fields_json = ?, accept_json = ?, max_size = ?,"
+      " max_files = ?, active = ?, position = ?, updated_at = ? WHERE id = ?",
+      p);
+  if (!r.ok()) return r.status();
+  return t;
+}
+
+crm::Status TypeStore::Delete(int64_t id) {
+  return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    auto exists = tx.QueryOne("SELECT 1 FROM cd_types WHERE id = ?", {id});
+    if (!exists.ok()) return exists.status();
+    if (!exists->has_value()) return crm::NotFound("no document type " + std::to_string(id));
+    auto used = tx.QueryOne(
+        "SELECT EXISTS (SELECT 1 FROM cd_documents WHERE type_id = ?)"
+        " OR EXISTS (SELECT 1 FROM cd_versions WHERE type_id = ?)",
+        {id, id});
+    if (!used.ok()) return used.status();
+    if ((*used)->Int(0) != 0)
+      return crm::Conflict("clients have documents of this type; archive it (active=false) instead");
+    auto r = tx.Exec("DELETE FROM cd_types WHERE id = ?", {id});
+    return r.ok() ? crm::Status::Ok() : r.status();
+  });
+}
+
+crm::Result<int64_t> TypeStore::LargestMaxSize() const {
+  auto row = host_.Db().QueryOne("SELECT COALESCE(MAX(max_size), 0) FROM cd_types");
+  if (!row.ok()) return row.status();
+  return std::max<int64_t>((*row)->Int(0), kDefaultMaxSize);
+}
+
+}  // namespace cd

@@ -1,0 +1,93 @@
+// plugin/upload_pipeline.cc — glue between the multipart parser and the file store: `file`
+// parts stream to pending files, other parts become bounded field values.
+#include "plugin/upload_pipeline.h"
+
+#include "plugin/multipart_parser.h"
+
+namespace cd {
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kMaxFieldBytes = 4 * 1024;
+
+}  // namespace
+
+crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const BodyReader& read,
+                                          const DocumentType& type, FileStore& store,
+                                          bool allow_no_file) {
+  auto boundary = BoundaryFromContentType(content_type);
+  if (!boundary.ok()) return boundary.status();
+
+  UploadInput input;
+  PendingFile* current_file = nullptr;
+  std::string* current_field = nullptr;
+  std::string field_buffer;
+  std::string field_name;
+  size_t file_parts = 0;
+
+  MultipartParser::Callbacks cb;
+  cb.on_part_begin = [&](const PartHeaders& h) -> crm::Status {
+    if (h.disposition.name == "file") {
+      if (++file_parts > static_cast<size_t>(type.max_files))
+        return crm::Unprocessable("at most " + std::to_string(type.max_files) + " file(s)");
+      // The client's name is kept for display only; its Content-Type is ignored.
+      auto f = store.Begin(h.disposition.filename.value_or("file"), type.max_size, type.accept);
+      if (!f.ok()) return f.status();
+      current_file = f->get();
+      input.files.push_back(std::move(*f));
+      return crm::Status::Ok();
+    }
+    if (h.disposition.filename.has_value())
+      return crm::InvalidArgument("unexpected file part: " + h.disposition.name);
+    if (input.fields.count(h.disposition.name))
+      return crm::InvalidArgument("duplicate field: " + h.disposition.name);
+    field_name = h.disposition.name;
+    field_buffer.clear();
+    current_field = &field_buffer;
+    return crm::Status::Ok();
+  };
+  cb.on_part_data = [&](std::string_view data) -> crm::Status {
+    if (current_file) return current_file->Write(data);
+    if (current_field) {
+      if (current_field->size() + data.size() > kMaxFieldBytes)
+        return crm::Unprocessable(field_name + ": value too long");
+      current_field->append(data);
+    }
+    return crm::Status::Ok();
+  };
+  cb.on_part_end = [&]() -> crm::Status {
+    if (current_file) {
+      crm::Status s = current_file->Finish();
+      current_file = nullptr;
+      return s;
+    }
+    if (current_field) {
+      input.fields[field_name] = std::move(field_buffer);
+      field_buffer.clear();
+      current_field = nullptr;
+    }
+    return crm::Status::Ok();
+  };
+
+  MultipartParser parser(*boundary, std::move(cb));
+  std::string buffer(kReadChunk, '\0');
+  while (true) {
+    auto n = read(buffer.data(), buffer.size());
+    if (!n.ok()) return n.status();  // input (and its temp files) is destroyed here
+    if (*n == 0) break;
+    CRM_RETURN_IF_ERROR(parser.Feed(std::string_view(buffer.data(), *n)));
+  }
+  CRM_RETURN_IF_ERROR(parser.Finish());
+  if (input.files.empty() && !allow_no_file) return crm::Unprocessable("file: required");
+  return input;
+}
+
+crm::Result<UploadInput> ReceiveMultipart(crm::Request& request, const DocumentType& type,
+                                          FileStore& store, bool allow_no_file) {
+  std::string content_type = request.Header("Content-Type").value_or("");
+  return ReceiveMultipart(
+      content_type, [&](char* buf, size_t size) { return request.ReadBody(buf, size); }, type,
+      store, allow_no_file);
+}
+
+}  // namespace cd
