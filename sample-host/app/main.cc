@@ -1,0 +1,374 @@
+// sample-host/app/main.cc — the `sample-host` executable (SPEC §5 CLI): serve (migrate, register host
+// routes, load plugins, seed the demo, run the HTTP server and the job scheduler), create-admin, create-token.
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/program_options.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sample-host/app/api_routes.h"
+#include "sample-host/app/auth.h"
+#include "sample-host/app/client_csv.h"
+#include "sample-host/app/client_store.h"
+#include "sample-host/app/host_migrations.h"
+#include "sample-host/app/seed_demo.h"
+#include "sample-host/app/timeline_store.h"
+#include "sample-host/core/clock.h"
+#include "sample-host/core/hook_registry.h"
+#include "sample-host/core/host_services.h"
+#include "sample-host/core/logger.h"
+#include "sample-host/core/mailer.h"
+#include "sample-host/core/migrator.h"
+#include "sample-host/core/plugin_loader.h"
+#include "sample-host/core/sqlite_database.h"
+#include "sample-host/http/server.h"
+#include "sample-host/web/page_renderer.h"
+#include "sample-host/web/pages.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage:\n"
+    "  sample-host serve --data DIR --port N [--demo] [--demo-clients N] [--plugins DIR] [--base-url URL]\n"
+    "  sample-host create-admin --data DIR --email E [--name NAME] [--language en|fr|nl]  (password on stdin)\n"
+    "  sample-host create-token --data DIR --email E [--scope S]... [--name NAME]\n";
+
+int Fail(const std::string& message) {
+  std::cerr << "sample-host: " << message << "\n";
+  return 1;
+}
+
+// The data folder, its database (migrated) and the services every command needs.
+struct Core {
+  fs::path data;
+  host::SystemClock clock;
+  std::unique_ptr<host::Logger> logger;
+  std::unique_ptr<host::SqliteDatabase> db;
+  host::HookRegistry registry;
+  std::unique_ptr<host::Mailer> mailer;
+};
+
+crm::Status OpenCore(const fs::path& data, Core& core) {
+  core.data = data;
+  std::error_code ec;
+  fs::create_directories(data, ec);
+  if (ec) return crm::Internal("cannot create the data folder " + data.string() + ": " + ec.message());
+  // Identity documents live under it: only the host's user may read it.
+  ::chmod(data.c_str(), 0700);
+  core.logger = std::make_unique<host::Logger>(&core.clock);
+  auto db = host::SqliteDatabase::Open(data / "host.db");
+  if (!db.ok()) return db.status();
+  core.db = std::move(*db);
+  CRM_RETURN_IF_ERROR(host::ApplyMigrations(*core.db, "host", host::HostMigrations()));
+  core.mailer = std::make_unique<host::Mailer>(data / "outbox", "CRM <no-reply@localhost>", core.clock);
+  return crm::Status::Ok();
+}
+
+// A free port for --port 0, chosen before anything is built so that the base URL (used
+// in emails and by plugins) is right from the start.
+crm::Result<uint16_t> FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return crm::Internal("socket() failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return crm::Internal("cannot find a free port");
+  }
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Runs the plugins' ScheduledJobs: each one period after start, then every period; never
+// two runs of one job at once (one thread runs them all in turn).
+class Scheduler {
+ public:
+  Scheduler(const host::HookRegistry& registry, host::Logger& logger) : registry_(registry), logger_(logger) {}
+  ~Scheduler() { Stop(); }
+
+  void Start() {
+    if (registry_.jobs().empty()) return;
+    thread_ = std::thread([this] { Run(); });
+  }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    using Clock = std::chrono::steady_clock;
+    std::vector<Clock::time_point> next;
+    for (const auto& j : registry_.jobs()) {
+      next.push_back(Clock::now() + std::chrono::seconds(std::max<int64_t>(1, j.hook.period_seconds)));
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stop_) {
+      auto soonest = *std::min_element(next.begin(), next.end());
+      if (cv_.wait_until(lock, soonest, [this] { return stop_; })) break;
+      auto now = Clock::now();
+      for (size_t i = 0; i < next.size(); ++i) {
+        if (next[i] > now) continue;
+        const auto& job = registry_.jobs()[i];
+        lock.unlock();
+        crm::Status s;
+        try {
+          s = job.hook.run ? job.hook.run() : crm::Status::Ok();
+        } catch (const std::exception& e) {
+          s = crm::Internal(std::string("threw: ") + e.what());
+        } catch (...) {
+          s = crm::Internal("threw a non-standard exception");
+        }
+        if (!s.ok()) logger_.Warn("scheduler", job.owner + "." + job.hook.id + ": " + s.ToString());
+        lock.lock();
+        next[i] = Clock::now() + std::chrono::seconds(std::max<int64_t>(1, job.hook.period_seconds));
+      }
+    }
+  }
+
+  const host::HookRegistry& registry_;
+  host::Logger& logger_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+// Labels of the host's list filters (ClientStore::HostFilterSource), in every language.
+crm::Status RegisterAppTranslations(crm::Registrar& r) {
+  CRM_RETURN_IF_ERROR(r.AddTranslations(
+      "en", {{"app.filter.region", "Region"}, {"app.filter.city", "City"},
+             {"app.filter.postal_code", "Postal code"}, {"app.filter.language", "Language"},
+             {"app.filter.tag", "Tag"}, {"app.language.en", "English"},
+             {"app.language.fr", "French"}, {"app.language.nl", "Dutch"}}));
+  CRM_RETURN_IF_ERROR(r.AddTranslations(
+      "fr", {{"app.filter.region", "Région"}, {"app.filter.city", "Ville"},
+             {"app.filter.postal_code", "Code postal"}, {"app.filter.language", "Langue"},
+             {"app.filter.tag", "Étiquette"}, {"app.language.en", "Anglais"},
+             {"app.language.fr", "Français"}, {"app.language.nl", "Néerlandais"}}));
+  return r.AddTranslations(
+      "nl", {{"app.filter.region", "Regio"}, {"app.filter.city", "Gemeente"},
+             {"app.filter.postal_code", "Postcode"}, {"app.filter.language", "Taal"},
+             {"app.filter.tag", "Label"}, {"app.language.en", "Engels"},
+             {"app.language.fr", "Frans"}, {"app.language.nl", "Nederlands"}});
+}
+
+int Serve(const po::variables_map& vm) {
+  Core core;
+  crm::Status s = OpenCore(vm["data"].as<std::string>(), core);
+  if (!s.ok()) return Fail(s.ToString());
+  host::Logger& logger = *core.logger;
+  host::SqliteDatabase& db = *core.db;
+
+  int port_arg = vm["port"].as<int>();
+  if (port_arg < 0 || port_arg > 65535) return Fail("--port must be between 0 and 65535");
+  uint16_t port = static_cast<uint16_t>(port_arg);
+  if (port == 0) {
+    auto p = FreePort();
+    if (!p.ok()) return Fail(p.status().ToString());
+    port = *p;
+  }
+  std::string base_url = vm.count("base-url") ? vm["base-url"].as<std::string>()
+                                              : "http://127.0.0.1:" + std::to_string(port);
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+
+  auto now = [&core] { return core.clock.NowUnix(); };
+  host::ClientStore clients(db, core.registry, now);
+  host::TimelineStore timeline(db, now);
+  host::Auth auth(db, core.registry, now,
+                  [&core](const crm::MailMessage& m) { return core.mailer->Send(m); }, base_url);
+
+  host::PluginManager plugins(
+      db, core.registry,
+      [&](const std::string& id) -> std::unique_ptr<crm::HostServices> {
+        return std::make_unique<host::PluginHostServices>(db, core.registry, core.data, id, *core.mailer,
+                                                          core.clock, logger, base_url);
+      },
+      logger);
+
+  // The host registers first (hooks of equal priority run host first), all at once.
+  {
+    host::StagingRegistrar reg("host");
+    const host::HookRegistry& registry = core.registry;
+    (void)reg.AddListFilterSource(host::ClientStore::HostFilterSource(
+        db, [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); }));
+    (void)RegisterAppTranslations(reg);
+    (void)host::RegisterClientApi(reg, clients, auth);
+    host::web::WebDeps deps{
+        db, core.registry, clients, auth, timeline,
+        [&plugins] { return plugins.states(); },
+        logger, *core.mailer, core.clock,
+        [&clients](const host::ClientListQuery& q,
+                   const std::function<crm::Status(std::string_view)>& write) {
+          return host::ExportClientsCsv(clients, q, {';', true}, write);
+        },
+        [&clients](std::string_view text) -> crm::Result<std::vector<host::web::CsvImportLine>> {
+          auto r = host::ImportClientsCsv(clients, text);
+          if (!r.ok()) return r.status();
+          std::vector<host::web::CsvImportLine> lines;
+          for (const auto& x : *r) lines.push_back({x.line, x.ok, x.client_id, x.message});
+          return lines;
+        }};
+    (void)host::web::RegisterPages(reg, deps);
+    if (!reg.first_error().ok()) return Fail("host registration: " + reg.first_error().ToString());
+    s = core.registry.Commit(reg.Take());
+    if (!s.ok()) return Fail("host registration: " + s.ToString());
+  }
+
+  fs::path plugin_dir = vm.count("plugins")
+                            ? fs::path(vm["plugins"].as<std::string>())
+                            : boost::dll::program_location().parent_path().string() + "/plugins";
+  for (const auto& st : plugins.LoadAll(plugin_dir)) {
+    if (st.state == host::PluginState::State::kLoaded) {
+      logger.Info("plugins", "loaded " + st.id + " " + st.version + " from " + st.file.string());
+    }
+  }
+
+  bool demo = vm.count("demo") > 0;
+  int64_t demo_clients = vm["demo-clients"].as<int64_t>();
+  std::optional<host::DemoCredentials> demo_out;
+  if (demo || demo_clients > 0) {
+    auto empty = host::DatabaseIsEmpty(db);
+    if (!empty.ok()) return Fail(empty.status().ToString());
+    if (!*empty) {
+      std::cout << "demo: the database already holds data; nothing seeded" << std::endl;
+    } else {
+      if (demo) {
+        auto d = host::SeedDemo(db, clients, auth, 50);
+        if (!d.ok()) return Fail("demo: " + d.status().ToString());
+        demo_out = *d;
+      }
+      if (demo_clients > 0) {
+        auto t0 = std::chrono::steady_clock::now();
+        auto n = host::SeedBulkClients(db, demo_clients, core.clock.NowUnix());
+        if (!n.ok()) return Fail("demo-clients: " + n.status().ToString());
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        std::cout << "demo: " << *n << " generated clients inserted in " << ms.count() << " ms" << std::endl;
+      }
+    }
+  }
+
+  host::web::LayoutRenderer pages(core.registry);
+  host::AppAuthenticator authenticator(auth);
+  host::ServerOptions options;
+  options.port = port;
+  host::HttpServer server(options, core.registry, authenticator, pages,
+                          [&logger](crm::LogLevel level, std::string_view m) { logger.Log(level, "http", m); });
+  auto bound = server.Start();
+  if (!bound.ok()) return Fail("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + bound.status().ToString());
+  std::string url = "http://127.0.0.1:" + std::to_string(*bound);
+  if (demo_out) {
+    std::cout << "demo: admin      " << url << "/admin/login  " << demo_out->admin_email << "  password "
+              << demo_out->admin_password << "\n";
+    for (const auto& [email, password] : demo_out->client_logins) {
+      std::cout << "demo: client     " << url << "/account/login  " << email << "  password " << password << "\n";
+    }
+    std::cout << "demo: API        " << url << "/api/v1/clients  (sample-host create-token --data DIR --email "
+              << demo_out->admin_email << ")\n";
+  }
+  std::cout << "listening on " << url << std::endl;
+
+  Scheduler scheduler(core.registry, logger);
+  scheduler.Start();
+  server.Wait();
+  scheduler.Stop();
+  return 0;
+}
+
+int CreateAdmin(const po::variables_map& vm) {
+  if (!vm.count("email")) return Fail("create-admin needs --email");
+  Core core;
+  crm::Status s = OpenCore(vm["data"].as<std::string>(), core);
+  if (!s.ok()) return Fail(s.ToString());
+  std::string password;
+  if (!std::getline(std::cin, password)) return Fail("create-admin reads the password from stdin");
+  while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
+  std::string email = vm["email"].as<std::string>();
+  std::string name = vm.count("name") ? vm["name"].as<std::string>() : email.substr(0, email.find('@'));
+  host::Auth auth(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }, nullptr, "");
+  auto admin = auth.CreateAdmin(email, name, password, vm["language"].as<std::string>());
+  if (!admin.ok()) return Fail(admin.status().ToString());
+  std::cout << "admin " << admin->email << " created (id " << admin->id << ", "
+            << admin->permissions.size() << " permissions)" << std::endl;
+  return 0;
+}
+
+int CreateToken(const po::variables_map& vm) {
+  if (!vm.count("email")) return Fail("create-token needs --email");
+  Core core;
+  crm::Status s = OpenCore(vm["data"].as<std::string>(), core);
+  if (!s.ok()) return Fail(s.ToString());
+  host::Auth auth(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }, nullptr, "");
+  auto admin = auth.FindAdminByEmail(vm["email"].as<std::string>());
+  if (!admin.ok()) return Fail(admin.status().ToString());
+  std::vector<std::string> scopes;
+  if (vm.count("scope")) scopes = vm["scope"].as<std::vector<std::string>>();
+  std::string name = vm.count("name") ? vm["name"].as<std::string>() : "command line";
+  auto token = auth.CreateApiToken(admin->id, name, scopes);
+  if (!token.ok()) return Fail(token.status().ToString());
+  std::cout << *token << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    po::options_description opts("options");
+    opts.add_options()
+        ("command", po::value<std::string>(), "serve | create-admin | create-token")
+        ("data", po::value<std::string>(), "data folder (created if needed)")
+        ("port", po::value<int>()->default_value(8080), "port on 127.0.0.1 (0: any free port)")
+        ("demo", "seed demo data into an empty database")
+        ("demo-clients", po::value<int64_t>()->default_value(0), "seed N generated clients")
+        ("plugins", po::value<std::string>(), "plugin folder (default: plugins/ beside the executable)")
+        ("base-url", po::value<std::string>(), "public base URL for links in emails")
+        ("email", po::value<std::string>(), "admin email")
+        ("name", po::value<std::string>(), "admin or token name")
+        ("language", po::value<std::string>()->default_value("en"), "admin language")
+        ("scope", po::value<std::vector<std::string>>()->composing(), "token scope (repeatable)")
+        ("help,h", "this help");
+    po::positional_options_description pos;
+    pos.add("command", 1);
+    po::variables_map vm;
+    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+    if (vm.count("help") || !vm.count("command")) {
+      std::cout << kUsage;
+      return vm.count("help") ? 0 : 2;
+    }
+    if (!vm.count("data")) return Fail(std::string("--data DIR is required\n") + kUsage);
+    std::string command = vm["command"].as<std::string>();
+    if (command == "serve") return Serve(vm);
+    if (command == "create-admin") return CreateAdmin(vm);
+    if (command == "create-token") return CreateToken(vm);
+    return Fail("unknown command '" + command + "'\n" + kUsage);
+  } catch (const std::exception& e) {
+    return Fail(e.what());
+  }
+}
