@@ -1,0 +1,106 @@
+// tests/http/http_text_test.cc — unit tests of the HTTP text rules (decoding, Range, cookies,
+// Content-Disposition, local redirects, constant-time compare) that the server relies on.
+#include "sample-host/http/http_text.h"
+
+#include <gtest/gtest.h>
+
+namespace host::http_text {
+namespace {
+
+TEST(HttpText, PercentDecodeRejectsMalformedEscapes) {
+  EXPECT_EQ(PercentDecode("a%20b+c", true).value(), "a b c");
+  EXPECT_EQ(PercentDecode("a%20b+c", false).value(), "a b+c");
+  EXPECT_FALSE(PercentDecode("bad%2", false).has_value());
+  EXPECT_FALSE(PercentDecode("bad%zz", false).has_value());
+}
+
+TEST(HttpText, ParseUrlEncodedKeepsOrderAndDecodes) {
+  auto q = ParseUrlEncoded("filter%5Bdoc.3%5D=uploaded&q=J%C3%A9r%C3%B4me+D&flag&&x=%zz");
+  ASSERT_EQ(q.size(), 4u);
+  EXPECT_EQ(q[0].first, "filter[doc.3]");
+  EXPECT_EQ(q[0].second, "uploaded");
+  EXPECT_EQ(q[1].second, "J\xC3\xA9r\xC3\xB4me D");
+  EXPECT_EQ(q[2].first, "flag");
+  EXPECT_EQ(q[2].second, "");
+  EXPECT_EQ(q[3].second, "%zz");  // kept literally
+}
+
+TEST(HttpText, FindCookie) {
+  EXPECT_EQ(FindCookie("a=1; session=abc; b=\"q\"", "session").value(), "abc");
+  EXPECT_EQ(FindCookie("a=1; b=\"q\"", "b").value(), "q");
+  EXPECT_FALSE(FindCookie("xsession=1", "session").has_value());
+}
+
+TEST(HttpText, ParseRangeForms) {
+  ByteRange r;
+  EXPECT_EQ(ParseRange("bytes=0-9", 100, &r), RangeKind::kSatisfiable);
+  EXPECT_EQ(r.first, 0u);
+  EXPECT_EQ(r.last, 9u);
+  EXPECT_EQ(ParseRange("bytes=90-", 100, &r), RangeKind::kSatisfiable);
+  EXPECT_EQ(r.first, 90u);
+  EXPECT_EQ(r.last, 99u);
+  EXPECT_EQ(ParseRange("bytes=-5", 100, &r), RangeKind::kSatisfiable);
+  EXPECT_EQ(r.first, 95u);
+  EXPECT_EQ(r.last, 99u);
+  EXPECT_EQ(ParseRange("bytes=-500", 100, &r), RangeKind::kSatisfiable);
+  EXPECT_EQ(r.first, 0u);
+  EXPECT_EQ(ParseRange("bytes=50-1000", 100, &r), RangeKind::kSatisfiable);
+  EXPECT_EQ(r.last, 99u);
+  EXPECT_EQ(ParseRange("bytes=100-", 100, &r), RangeKind::kUnsatisfiable);
+  EXPECT_EQ(ParseRange("bytes=-0", 100, &r), RangeKind::kUnsatisfiable);
+  EXPECT_EQ(ParseRange("bytes=0-1,5-6", 100, &r), RangeKind::kNone);
+  EXPECT_EQ(ParseRange("items=0-1", 100, &r), RangeKind::kNone);
+  EXPECT_EQ(ParseRange("bytes=9-1", 100, &r), RangeKind::kNone);
+  EXPECT_EQ(ParseRange("bytes=x-1", 100, &r), RangeKind::kNone);
+}
+
+TEST(HttpText, ContentDispositionIsSafeForHostileNames) {
+  std::string cd = ContentDisposition("../\xC3\xA9vil\"\r\n.pdf", false);
+  EXPECT_EQ(cd.find('\r'), std::string::npos);
+  EXPECT_EQ(cd.find('\n'), std::string::npos);
+  EXPECT_EQ(cd.rfind("attachment; ", 0), 0u);
+  EXPECT_NE(cd.find("filename=\"_vil.pdf\""), std::string::npos) << cd;
+  EXPECT_NE(cd.find("filename*=UTF-8''%C3%A9vil%22.pdf"), std::string::npos) << cd;
+  EXPECT_EQ(cd.find(".."), std::string::npos);
+  EXPECT_EQ(cd.find('/'), std::string::npos);
+
+  // A Windows path keeps only its last component.
+  EXPECT_NE(ContentDisposition("C:\\Users\\x\\id.pdf", false).find("filename=\"id.pdf\""), std::string::npos);
+
+  std::string dots = ContentDisposition("..", true);
+  EXPECT_EQ(dots.rfind("inline; ", 0), 0u);
+  EXPECT_NE(dots.find("filename=\"download\""), std::string::npos) << dots;
+}
+
+TEST(HttpText, DecodeRequestPathRefusesTraversalAndEncodedSlash) {
+  EXPECT_EQ(DecodeRequestPath("/a/b%20c").value(), "/a/b c");
+  EXPECT_EQ(DecodeRequestPath("/").value(), "/");
+  EXPECT_FALSE(DecodeRequestPath("/a/../b").has_value());
+  EXPECT_FALSE(DecodeRequestPath("/a/%2e%2e/b").has_value());
+  EXPECT_FALSE(DecodeRequestPath("/a%2Fb").has_value());
+  EXPECT_FALSE(DecodeRequestPath("/a%00b").has_value());
+  EXPECT_FALSE(DecodeRequestPath("a/b").has_value());
+}
+
+TEST(HttpText, LocalRedirectsOnly) {
+  EXPECT_TRUE(IsLocalRedirect("/admin/clients?x=1"));
+  EXPECT_FALSE(IsLocalRedirect("//evil.example/"));
+  EXPECT_FALSE(IsLocalRedirect("/\\evil.example/"));
+  EXPECT_FALSE(IsLocalRedirect("https://evil.example/"));
+  EXPECT_FALSE(IsLocalRedirect("/ok\r\nSet-Cookie: x=1"));
+  EXPECT_FALSE(IsLocalRedirect(""));
+}
+
+TEST(HttpText, ConstantTimeEquals) {
+  EXPECT_TRUE(ConstantTimeEquals("abc", "abc"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abd"));
+  EXPECT_FALSE(ConstantTimeEquals("abc", "abcd"));
+  EXPECT_FALSE(ConstantTimeEquals("", "a"));
+}
+
+TEST(HttpText, JsonEscape) {
+  EXPECT_EQ(JsonEscape("a\"b\\c\n<"), "a\\\"b\\\\c\\n\\u003c");
+}
+
+}  // namespace
+}  // namespace host::http_text

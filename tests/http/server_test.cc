@@ -1,0 +1,544 @@
+// tests/http/server_test.cc — HttpServer end to end on 127.0.0.1:0 with test routes, a fake
+// Authenticator and PageRenderer, driven by the test HTTP client (routing, audiences, CSRF, streaming, Range, shutdown).
+#include "sample-host/http/server.h"
+
+#include <openssl/evp.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "sample-host/core/hook_registry.h"
+#include "tests/support/http_client.h"
+
+namespace host {
+namespace {
+
+using crm_test::HttpClient;
+using crm_test::HttpResponse;
+
+constexpr const char* kCsrf = "csrf-secret-token";
+
+// "X-Test-User: admin[:perm,...]" / "client:<id>" / "token:<scope>,..."; anonymous otherwise.
+class FakeAuth final : public Authenticator {
+ public:
+  crm::Principal Authenticate(const RequestHead& head) override {
+    crm::Principal p;
+    auto user = head.Header("X-Test-User");
+    if (!user) return p;
+    std::string_view u = *user;
+    auto list = [](std::string_view s) {
+      std::vector<std::string> out;
+      while (!s.empty()) {
+        size_t c = s.find(',');
+        out.emplace_back(s.substr(0, c));
+        s = c == std::string_view::npos ? std::string_view() : s.substr(c + 1);
+      }
+      return out;
+    };
+    if (u.rfind("admin", 0) == 0) {
+      p.kind = crm::Principal::Kind::kAdmin;
+      p.user_id = 1;
+      if (u.size() > 6) p.permissions = list(u.substr(6));
+      p.csrf_token = kCsrf;
+    } else if (u.rfind("client:", 0) == 0) {
+      p.kind = crm::Principal::Kind::kClient;
+      p.client_id = std::stoll(std::string(u.substr(7)));
+      p.csrf_token = kCsrf;
+    } else if (u.rfind("token:", 0) == 0) {
+      p.kind = crm::Principal::Kind::kApiToken;
+      p.scopes = list(u.substr(6));
+    }
+    return p;
+  }
+};
+
+class FakePages final : public PageRenderer {
+ public:
+  std::string RenderPage(const crm::PageReply& page, const crm::Principal&, std::string_view) override {
+    return "<html><title>" + page.title + "</title>" + page.body_html + "</html>";
+  }
+  std::string RenderError(int status, std::string_view message, const crm::Principal&, std::string_view) override {
+    return "<html>error " + std::to_string(status) + ": " + std::string(message) + "</html>";
+  }
+};
+
+std::string Sha256Hex(EVP_MD_CTX* ctx) {
+  unsigned char md[32];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, md, &len);
+  std::string hex;
+  char b[3];
+  for (unsigned i = 0; i < len; ++i) {
+    std::snprintf(b, sizeof b, "%02x", md[i]);
+    hex += b;
+  }
+  return hex;
+}
+
+long RssKib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+crm::Route MakeRoute(std::string method, std::string pattern, crm::RouteHandler h,
+                     crm::Audience audience = {}, uint64_t max_body = 1 << 20) {
+  crm::Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.handler = std::move(h);
+  r.audience = std::move(audience);
+  r.max_body = max_body;
+  return r;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    file_path_ = std::filesystem::temp_directory_path() / ("crm_http_test_" + std::to_string(::getpid()) + ".bin");
+    {
+      std::ofstream out(file_path_, std::ios::binary);
+      for (int i = 0; i < 1000; ++i) out.put(static_cast<char>('a' + i % 26));
+    }
+    StagingRegistrar reg("host");
+    auto add = [&](crm::Route r) { ASSERT_TRUE(reg.AddRoute(std::move(r)).ok()); };
+    add(MakeRoute("GET", "/hello", [](crm::Request&, crm::Response& res) { return res.Send("hello", "text/plain"); }));
+    add(MakeRoute("GET", "/items/{id}", [](crm::Request& req, crm::Response& res) {
+      return res.Send("item " + req.PathParam("id").value_or("?") + " q=" + req.Query("q").value_or("-"), "text/plain");
+    }));
+    add(MakeRoute("GET", "/items/special", [](crm::Request&, crm::Response& res) { return res.Send("special", "text/plain"); }));
+    crm::Audience token{crm::Audience::Kind::kApiToken, "", "things:read"};
+    add(MakeRoute("GET", "/api/v1/things", [](crm::Request&, crm::Response& res) { return res.SendJson("{\"items\":[]}"); }, token));
+    crm::Audience admin{crm::Audience::Kind::kAdmin, "clients.read", ""};
+    add(MakeRoute("GET", "/admin/page", [](crm::Request&, crm::Response& res) {
+      crm::PageReply page;
+      page.title = "Admin";
+      page.body_html = "<p>ok</p>";
+      return res.SendPage(page);
+    }, admin));
+    crm::Audience any_admin{crm::Audience::Kind::kAdmin, "", ""};
+    add(MakeRoute("POST", "/admin/action", [](crm::Request&, crm::Response& res) { return res.Send("done", "text/plain"); }, any_admin));
+    add(MakeRoute("POST", "/admin/form", [](crm::Request& req, crm::Response& res) {
+      return res.Send("name=" + req.FormValue("name").value_or("-"), "text/plain");
+    }, any_admin));
+    crm::Audience client{crm::Audience::Kind::kClient, "", ""};
+    add(MakeRoute("GET", "/account/home", [](crm::Request&, crm::Response& res) { return res.Send("home", "text/plain"); }, client));
+    add(MakeRoute("GET", "/account/documents", [](crm::Request&, crm::Response& res) { return res.Send("docs", "text/plain"); }, client));
+    crm::AccessGate gate;
+    gate.id = "docs";
+    gate.check = [](const crm::Principal& p, std::string_view) {
+      return p.client_id == 2 ? crm::GateDecision::RedirectTo("/account/documents") : crm::GateDecision::Allow();
+    };
+    ASSERT_TRUE(reg.AddAccessGate(gate).ok());
+    add(MakeRoute("POST", "/upload", [this](crm::Request& req, crm::Response& res) {
+      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+      EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+      std::vector<char> buf(64 * 1024);
+      uint64_t total = 0;
+      long base = RssKib();
+      long peak = base;
+      while (true) {
+        auto n = req.ReadBody(buf.data(), buf.size());
+        if (!n.ok()) {
+          EVP_MD_CTX_free(ctx);
+          return n.status();
+        }
+        if (*n == 0) break;
+        EVP_DigestUpdate(ctx, buf.data(), *n);
+        total += *n;
+        if ((total & ((1 << 22) - 1)) < *n) peak = std::max(peak, RssKib());
+      }
+      peak = std::max(peak, RssKib());
+      upload_rss_growth_kib_ = peak - base;
+      std::string hex = Sha256Hex(ctx);
+      EVP_MD_CTX_free(ctx);
+      return res.Send(hex + " " + std::to_string(total), "text/plain");
+    }, {}, 64ull << 20));
+    add(MakeRoute("POST", "/small", [](crm::Request& req, crm::Response& res) {
+      std::vector<char> buf(64 * 1024);
+      uint64_t total = 0;
+      while (true) {
+        auto n = req.ReadBody(buf.data(), buf.size());
+        if (!n.ok()) return n.status();
+        if (*n == 0) break;
+        total += *n;
+      }
+      return res.Send(std::to_string(total), "text/plain");
+    }, {}, 1 << 20));
+    add(MakeRoute("GET", "/file", [this](crm::Request&, crm::Response& res) {
+      crm::FileReply f;
+      f.path = file_path_;
+      f.mime = "application/pdf";
+      f.download_name = "../\xC3\xA9vil\"\r\n.pdf";
+      f.etag = "abc123";
+      return res.SendFile(f);
+    }));
+    add(MakeRoute("GET", "/file-inline", [this](crm::Request&, crm::Response& res) {
+      crm::FileReply f;
+      f.path = file_path_;
+      f.mime = "image/png";
+      f.download_name = "photo.png";
+      f.inline_view = true;
+      return res.SendFile(f);
+    }));
+    add(MakeRoute("GET", "/slow", [this](crm::Request&, crm::Response& res) {
+      slow_started_ = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      return res.Send("slow done", "text/plain");
+    }));
+    add(MakeRoute("GET", "/throws", [](crm::Request&, crm::Response&) -> crm::Status { throw std::runtime_error("boom secret"); }));
+    add(MakeRoute("GET", "/fail", [](crm::Request&, crm::Response&) { return crm::NotFound("nothing <here>"); }));
+    add(MakeRoute("GET", "/api/v1/fail", [](crm::Request&, crm::Response&) { return crm::Conflict("in use"); }));
+    add(MakeRoute("GET", "/silent", [](crm::Request&, crm::Response&) { return crm::Status::Ok(); }));
+    add(MakeRoute("GET", "/stream", [](crm::Request&, crm::Response& res) {
+      CRM_RETURN_IF_ERROR(res.BeginStream("text/csv"));
+      for (int i = 0; i < 3; ++i) CRM_RETURN_IF_ERROR(res.Write("row" + std::to_string(i) + "\n"));
+      return res.End();
+    }));
+    add(MakeRoute("GET", "/evil-redirect", [](crm::Request&, crm::Response& res) { return res.Redirect("//evil.example/"); }));
+    add(MakeRoute("GET", "/cookies", [](crm::Request& req, crm::Response& res) {
+      res.SetHeader("Set-Cookie", "a=1; HttpOnly");
+      res.SetHeader("Set-Cookie", "b=2; HttpOnly");
+      res.SetHeader("X-Injected", "x\r\nSet-Cookie: evil=1");
+      return res.Send("seen:" + req.Header("Cookie").value_or(""), "text/plain");
+    }));
+    ASSERT_TRUE(reg.first_error().ok()) << reg.first_error().ToString();
+    ASSERT_TRUE(registry_.Commit(reg.Take()).ok());
+
+    ServerOptions options;
+    options.port = 0;
+    options.io_threads = 2;
+    options.worker_threads = 4;
+    options.header_timeout = std::chrono::seconds(5);
+    options.idle_timeout = std::chrono::seconds(10);
+    options.shutdown_grace = std::chrono::seconds(10);
+    server_ = std::make_unique<HttpServer>(options, registry_, auth_, pages_, [this](crm::LogLevel, std::string_view m) {
+      std::lock_guard<std::mutex> lock(log_mu_);
+      log_ += std::string(m) + "\n";
+    });
+    auto port = server_->Start();
+    ASSERT_TRUE(port.ok()) << port.status().ToString();
+    port_ = *port;
+    waiter_ = std::thread([this] { server_->Wait(); });
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (waiter_.joinable()) waiter_.join();
+    server_.reset();
+    std::filesystem::remove(file_path_);
+  }
+
+  std::string Log() {
+    std::lock_guard<std::mutex> lock(log_mu_);
+    return log_;
+  }
+
+  HookRegistry registry_;
+  FakeAuth auth_;
+  FakePages pages_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread waiter_;
+  uint16_t port_ = 0;
+  std::filesystem::path file_path_;
+  std::atomic<bool> slow_started_{false};
+  std::atomic<long> upload_rss_growth_kib_{-1};
+  std::mutex log_mu_;
+  std::string log_;
+};
+
+TEST_F(ServerTest, RoutesWithPathParamsAndDecodedQuery) {
+  HttpClient c(port_);
+  auto r = c.Get("/items/42?q=a%20b+c");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "item 42 q=a b c");
+  EXPECT_EQ(c.Get("/items/special").body, "special");  // literal segment beats {id}
+  EXPECT_EQ(c.Get("/hello").body, "hello");
+}
+
+TEST_F(ServerTest, NotFoundAndMethodNotAllowed) {
+  HttpClient c(port_);
+  auto api = c.Get("/api/v1/nothing");
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(api.body, "{\"error\":{\"code\":\"not_found\",\"message\":\"Not found\"}}");
+  auto page = c.Get("/nothing");
+  EXPECT_EQ(page.status, 404);
+  EXPECT_NE(page.body.find("error 404"), std::string::npos);
+  EXPECT_EQ(page.Header("X-Frame-Options").value_or(""), "DENY");
+  auto m = c.Delete("/hello");
+  EXPECT_EQ(m.status, 405);
+  EXPECT_EQ(m.Header("Allow").value_or(""), "GET, HEAD");
+  EXPECT_EQ(c.Get("/items/..%2Fx").status, 400);
+}
+
+TEST_F(ServerTest, ApiTokenAudience) {
+  HttpClient c(port_);
+  auto none = c.Get("/api/v1/things");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_NE(none.body.find("\"code\":\"unauthenticated\""), std::string::npos);
+  EXPECT_EQ(none.Header("Content-Type").value_or(""), "application/json; charset=utf-8");
+  auto wrong = c.Get("/api/v1/things", {{"X-Test-User", "token:other:read"}});
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_NE(wrong.body.find("\"code\":\"permission_denied\""), std::string::npos);
+  // A session admin is not a token.
+  EXPECT_EQ(c.Get("/api/v1/things", {{"X-Test-User", "admin"}}).status, 401);
+  auto ok = c.Get("/api/v1/things", {{"X-Test-User", "token:things:read"}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "{\"items\":[]}");
+}
+
+TEST_F(ServerTest, AdminAudienceRedirectsPagesAndChecksPermission) {
+  HttpClient c(port_);
+  auto anon = c.Get("/admin/page?x=1");
+  EXPECT_EQ(anon.status, 303);
+  EXPECT_EQ(anon.Header("Location").value_or(""), "/admin/login?next=%2Fadmin%2Fpage%3Fx%3D1");
+  EXPECT_EQ(c.Post("/admin/action").status, 401);
+  EXPECT_EQ(c.Get("/admin/page", {{"X-Test-User", "admin:other"}}).status, 403);
+  auto ok = c.Get("/admin/page", {{"X-Test-User", "admin:clients.read"}});
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "<html><title>Admin</title><p>ok</p></html>");
+  EXPECT_EQ(ok.Header("X-Frame-Options").value_or(""), "DENY");
+  EXPECT_EQ(ok.Header("Referrer-Policy").value_or(""), "same-origin");
+  EXPECT_NE(ok.Header("Content-Security-Policy").value_or("").find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(ok.Header("X-Content-Type-Options").value_or(""), "nosniff");
+}
+
+TEST_F(ServerTest, ClientAudienceAndAccessGates) {
+  HttpClient c(port_);
+  auto anon = c.Get("/account/home");
+  EXPECT_EQ(anon.status, 303);
+  EXPECT_EQ(anon.Header("Location").value_or("").rfind("/account/login?next=", 0), 0u);
+  EXPECT_EQ(c.Get("/account/home", {{"X-Test-User", "admin"}}).status, 303);
+  EXPECT_EQ(c.Get("/account/home", {{"X-Test-User", "client:1"}}).body, "home");
+  auto gated = c.Get("/account/home", {{"X-Test-User", "client:2"}});
+  EXPECT_EQ(gated.status, 303);
+  EXPECT_EQ(gated.Header("Location").value_or(""), "/account/documents");
+  // The gate's own target stays reachable (no loop).
+  EXPECT_EQ(c.Get("/account/documents", {{"X-Test-User", "client:2"}}).body, "docs");
+}
+
+TEST_F(ServerTest, CsrfRejectedAndAccepted) {
+  HttpClient c(port_);
+  crm_test::Headers admin{{"X-Test-User", "admin"}};
+  auto missing = c.Post("/admin/action", admin);
+  EXPECT_EQ(missing.status, 403);
+  auto wrong_headers = admin;
+  wrong_headers.emplace_back("X-CSRF-Token", "csrf-secret-tokeX");
+  EXPECT_EQ(c.Post("/admin/action", wrong_headers).status, 403);
+  auto good_headers = admin;
+  good_headers.emplace_back("X-CSRF-Token", kCsrf);
+  auto ok = c.Post("/admin/action", good_headers);
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "done");
+  EXPECT_EQ(c.Post(std::string("/admin/action?_csrf=") + kCsrf, admin).status, 200);
+
+  auto form_headers = admin;
+  form_headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  auto form = c.Post("/admin/form", form_headers, std::string("name=J%C3%A9r%C3%B4me+D&_csrf=") + kCsrf);
+  EXPECT_EQ(form.status, 200);
+  EXPECT_EQ(form.body, "name=J\xC3\xA9r\xC3\xB4me D");
+  EXPECT_EQ(c.Post("/admin/form", form_headers, "name=x&_csrf=nope").status, 403);
+}
+
+TEST_F(ServerTest, StreamedUploadKeepsMemoryFlat) {
+  constexpr uint64_t kSize = 50ull << 20;
+  HttpClient c(port_);
+  auto r = c.StreamUpload("POST", "/upload", {}, "application/octet-stream", kSize, 7);
+  ASSERT_EQ(r.status, 200) << r.error << r.body;
+
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<char> buf(1 << 20);
+  for (uint64_t off = 0; off < kSize; off += buf.size()) {
+    crm_test::GenerateBytes(7, off, buf.data(), buf.size());
+    EVP_DigestUpdate(ctx, buf.data(), buf.size());
+  }
+  std::string expected = Sha256Hex(ctx);
+  EVP_MD_CTX_free(ctx);
+  EXPECT_EQ(r.body, expected + " " + std::to_string(kSize));
+  long growth = upload_rss_growth_kib_.load();
+  EXPECT_GE(growth, 0);
+  EXPECT_LT(growth, 32 * 1024) << "RSS grew by " << growth << " KiB during a 50 MiB upload";
+
+  // The same through chunked transfer coding.
+  auto chunked = c.StreamUpload("POST", "/upload", {}, "application/octet-stream", 3 << 20, 7, true);
+  ASSERT_EQ(chunked.status, 200) << chunked.error;
+  EXPECT_EQ(chunked.body.substr(chunked.body.find(' ') + 1), std::to_string(3 << 20));
+}
+
+TEST_F(ServerTest, OversizedBodiesGet413) {
+  HttpClient c(port_);
+  // Declared too large: refused before the handler reads.
+  auto declared = c.StreamUpload("POST", "/small", {}, "application/octet-stream", 2 << 20);
+  EXPECT_EQ(declared.status, 413) << declared.error;
+  EXPECT_NE(declared.body.find("error 413"), std::string::npos);
+  // Chunked: refused as soon as the limit passes.
+  auto chunked = c.StreamUpload("POST", "/small", {}, "application/octet-stream", 3 << 20, 1, true);
+  EXPECT_EQ(chunked.status, 413) << chunked.error;
+  // A 10 GiB declaration is answered without a byte of body being sent.
+  std::string raw = c.RawExchange("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10737418240\r\n\r\n");
+  EXPECT_EQ(raw.rfind("HTTP/1.1 413 ", 0), 0u) << raw;
+  // Within the limit still works.
+  auto small = c.StreamUpload("POST", "/small", {}, "application/octet-stream", 1 << 20);
+  EXPECT_EQ(small.status, 200);
+  EXPECT_EQ(small.body, std::to_string(1 << 20));
+}
+
+TEST_F(ServerTest, HugeHeadersGet431) {
+  HttpClient c(port_);
+  auto r = c.Get("/hello", {{"X-Big", std::string(20 * 1024, 'x')}});
+  EXPECT_EQ(r.status, 431) << r.error;
+  EXPECT_EQ(c.Get("/hello").status, 200);  // the server is fine afterwards
+}
+
+TEST_F(ServerTest, RangeRequests) {
+  HttpClient c(port_);
+  auto full = c.Get("/file");
+  ASSERT_EQ(full.status, 200);
+  ASSERT_EQ(full.body.size(), 1000u);
+  EXPECT_EQ(full.Header("Accept-Ranges").value_or(""), "bytes");
+  EXPECT_EQ(full.Header("ETag").value_or(""), "\"abc123\"");
+
+  auto part = c.Get("/file", {{"Range", "bytes=10-19"}});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, full.body.substr(10, 10));
+  EXPECT_EQ(part.Header("Content-Range").value_or(""), "bytes 10-19/1000");
+  EXPECT_EQ(part.Header("Content-Length").value_or(""), "10");
+
+  auto suffix = c.Get("/file", {{"Range", "bytes=-5"}});
+  EXPECT_EQ(suffix.status, 206);
+  EXPECT_EQ(suffix.body, full.body.substr(995));
+  EXPECT_EQ(suffix.Header("Content-Range").value_or(""), "bytes 995-999/1000");
+
+  auto open = c.Get("/file", {{"Range", "bytes=990-"}});
+  EXPECT_EQ(open.status, 206);
+  EXPECT_EQ(open.body, full.body.substr(990));
+
+  auto bad = c.Get("/file", {{"Range", "bytes=1000-"}});
+  EXPECT_EQ(bad.status, 416);
+  EXPECT_EQ(bad.Header("Content-Range").value_or(""), "bytes */1000");
+
+  auto if_range_ok = c.Get("/file", {{"Range", "bytes=0-3"}, {"If-Range", "\"abc123\""}});
+  EXPECT_EQ(if_range_ok.status, 206);
+  auto if_range_stale = c.Get("/file", {{"Range", "bytes=0-3"}, {"If-Range", "\"old\""}});
+  EXPECT_EQ(if_range_stale.status, 200);
+  EXPECT_EQ(if_range_stale.body.size(), 1000u);
+
+  auto head = c.Head("/file", {{"Range", "bytes=0-3"}});
+  EXPECT_EQ(head.status, 206);
+  EXPECT_TRUE(head.body.empty());
+}
+
+TEST_F(ServerTest, ContentDispositionOfHostileNameAndFileHeaders) {
+  HttpClient c(port_);
+  auto r = c.Get("/file");
+  ASSERT_EQ(r.status, 200);
+  std::string cd = r.Header("Content-Disposition").value_or("");
+  EXPECT_EQ(cd, "attachment; filename=\"_vil.pdf\"; filename*=UTF-8''%C3%A9vil%22.pdf");
+  EXPECT_EQ(r.Header("X-Content-Type-Options").value_or(""), "nosniff");
+  EXPECT_EQ(r.Header("Content-Type").value_or(""), "application/pdf");
+
+  auto in = c.Get("/file-inline");
+  ASSERT_EQ(in.status, 200);
+  EXPECT_EQ(in.Header("Content-Disposition").value_or("").rfind("inline; filename=\"photo.png\"", 0), 0u);
+  EXPECT_EQ(in.Header("Content-Security-Policy").value_or(""),
+            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
+}
+
+TEST_F(ServerTest, NosniffOnEveryResponse) {
+  HttpClient c(port_);
+  for (const char* path : {"/hello", "/nothing", "/api/v1/things", "/stream", "/admin/page"}) {
+    auto r = c.Get(path);
+    EXPECT_EQ(r.Header("X-Content-Type-Options").value_or(""), "nosniff") << path;
+  }
+}
+
+TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
+  HttpClient c(port_);
+  EXPECT_EQ(c.Get("/hello").status, 200);
+  EXPECT_EQ(c.Get("/items/1").status, 200);
+  EXPECT_EQ(c.Post("/small", {}, "abc").body, "3");
+  EXPECT_EQ(c.connections_opened(), 1);
+  // A small unread body is drained and the connection reused.
+  EXPECT_EQ(c.Post("/admin/action", {}, std::string(1000, 'z')).status, 401);
+  EXPECT_EQ(c.Get("/hello").status, 200);
+  EXPECT_EQ(c.connections_opened(), 1);
+}
+
+TEST_F(ServerTest, HeadAnswersWithoutBody) {
+  HttpClient c(port_);
+  auto r = c.Head("/hello");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_EQ(r.Header("Content-Length").value_or(""), "5");
+  EXPECT_EQ(c.Get("/hello").body, "hello");  // the connection is still in sync
+}
+
+TEST_F(ServerTest, HandlerErrorsAndExceptions) {
+  HttpClient c(port_);
+  auto thrown = c.Get("/throws");
+  EXPECT_EQ(thrown.status, 500);
+  EXPECT_EQ(thrown.body.find("boom secret"), std::string::npos);  // never leaked to the client
+  EXPECT_NE(Log().find("boom secret"), std::string::npos);          // but logged
+  auto page = c.Get("/fail");
+  EXPECT_EQ(page.status, 404);
+  EXPECT_NE(page.body.find("error 404"), std::string::npos);
+  auto api = c.Get("/api/v1/fail");
+  EXPECT_EQ(api.status, 409);
+  EXPECT_EQ(api.body, "{\"error\":{\"code\":\"conflict\",\"message\":\"in use\"}}");
+  auto json_accept = c.Get("/fail", {{"Accept", "application/json"}});
+  EXPECT_EQ(json_accept.body, "{\"error\":{\"code\":\"not_found\",\"message\":\"nothing \\u003chere\\u003e\"}}");
+  EXPECT_EQ(c.Get("/silent").status, 500);
+}
+
+TEST_F(ServerTest, StreamingRedirectsAndCookies) {
+  HttpClient c(port_);
+  auto s = c.Get("/stream");
+  EXPECT_EQ(s.status, 200);
+  EXPECT_EQ(s.body, "row0\nrow1\nrow2\n");
+  EXPECT_EQ(s.Header("Transfer-Encoding").value_or(""), "chunked");
+  auto evil = c.Get("/evil-redirect");
+  EXPECT_EQ(evil.status, 400);
+  EXPECT_FALSE(evil.Header("Location").has_value());
+
+  HttpClient jar(port_, {.cookie_jar = true});
+  auto ck = jar.Get("/cookies");
+  EXPECT_EQ(ck.HeaderAll("Set-Cookie").size(), 2u);
+  EXPECT_FALSE(ck.Header("X-Injected").has_value());
+  EXPECT_EQ(jar.Get("/cookies").body, "seen:a=1; b=2");
+}
+
+TEST_F(ServerTest, GracefulShutdownLetsSlowRequestFinish) {
+  HttpResponse slow;
+  std::thread t([&] {
+    HttpClient c(port_);
+    slow = c.Get("/slow");
+  });
+  for (int i = 0; i < 200 && !slow_started_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(slow_started_);
+  auto stop_at = std::chrono::steady_clock::now();
+  server_->Stop();
+  waiter_.join();  // Wait() returns only after the slow request
+  auto waited = std::chrono::steady_clock::now() - stop_at;
+  t.join();
+  EXPECT_EQ(slow.status, 200) << slow.error;
+  EXPECT_EQ(slow.body, "slow done");
+  EXPECT_EQ(slow.Header("Connection").value_or(""), "close");
+  EXPECT_GT(waited, std::chrono::milliseconds(500));
+  HttpClient after(port_);
+  EXPECT_EQ(after.Get("/hello").status, 0);  // no longer accepting
+}
+
+}  // namespace
+}  // namespace host
