@@ -1,0 +1,105 @@
+// sample-host/web/account_pages.cc — the reserved area's own pages (SPEC H5): the home page with the
+// menu as cards (host and plugin entries) and the client's profile, read-only.
+#include <algorithm>
+#include <exception>
+
+#include "sample-host/web/html.h"
+#include "sample-host/web/page_renderer.h"
+#include "sample-host/web/page_routes.h"
+#include "sample-host/web/page_support.h"
+
+namespace host::web {
+namespace {
+
+using Layout = crm::PageReply::Layout;
+
+crm::Status ShowHome(const DepsPtr& deps, crm::Request& request, crm::Response& response) {
+  PageContext page(deps->registry, request);
+  const Texts& texts = page.texts();
+  const crm::Principal& viewer = request.Caller();
+  std::vector<crm::MenuItem> base = BaseMenu(crm::MenuArea::kAccount, texts);
+  std::vector<crm::MenuItem> items;
+  try {
+    items = deps->registry.BuildMenu(crm::MenuArea::kAccount, base, viewer);
+  } catch (const std::exception& e) {
+    deps->logger.Error("web", std::string("account menu filter threw: ") + e.what());
+    items = base;
+  }
+  std::stable_sort(items.begin(), items.end(),
+                   [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
+  TemplateData cards(TemplateData::type::list);
+  for (const crm::MenuItem& item : items) {
+    if (item.path == "/account" || !IsSafeLocalPath(item.path)) continue;
+    TemplateData card;
+    card.set("label", item.label);
+    card.set("path", item.path);
+    cards.push_back(card);
+  }
+  TemplateData data;
+  std::string name = viewer.display_name.empty() ? viewer.email : viewer.display_name;
+  data.set("welcome", texts.Format("account.welcome", {{"name", name}}));
+  data.set("cards", cards);
+  return page.Send(response, "account_home", data, texts.Get("account.home_title"), Layout::kAccount);
+}
+
+crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Response& response) {
+  const crm::Principal& viewer = request.Caller();
+  // The client id comes from the session only, never from the URL.
+  crm::Result<Client> client = deps->clients.Get(viewer.client_id);
+  if (!client.ok()) return client.status();
+  PageContext page(deps->registry, request);
+  const Texts& texts = page.texts();
+  const Client& c = client.value();
+  auto row = [&](std::string_view key, const std::string& value) {
+    TemplateData item;
+    item.set("label", texts.Get("client." + std::string(key)));
+    item.set("value", value.empty() ? std::string("—") : value);
+    return item;
+  };
+  auto section = [&](std::string_view id, std::vector<TemplateData> rows) {
+    TemplateData s;
+    s.set("title", texts.Get("profile.section." + std::string(id)));
+    TemplateData list(TemplateData::type::list);
+    for (auto& r : rows) list.push_back(r);
+    s.set("rows", list);
+    return s;
+  };
+  TemplateData sections(TemplateData::type::list);
+  sections.push_back(section("personal", {row("first_name", c.first_name), row("last_name", c.last_name),
+                                          row("birth_date", c.birth_date),
+                                          row("language", std::string(LanguageName(c.language)))}));
+  sections.push_back(section("contact", {row("email", c.email), row("phone", c.phone), row("mobile", c.mobile),
+                                         row("website", c.website)}));
+  sections.push_back(section("address", {row("street", c.address.street), row("postal_code", c.address.postal_code),
+                                         row("city", c.address.city), row("region", c.address.region),
+                                         row("country", c.address.country)}));
+  if (!c.company.empty() || !c.vat_number.empty()) {
+    sections.push_back(section("billing", {row("company", c.company), row("vat_number", c.vat_number),
+                                           row("tax_code", c.tax_code)}));
+  }
+  TemplateData data;
+  data.set("sections", sections);
+  return page.Send(response, "account_profile", data, texts.Get("account.profile_title"), Layout::kAccount);
+}
+
+}  // namespace
+
+crm::Status RegisterAccountPages(crm::Registrar& registrar, DepsPtr deps) {
+  crm::Route home;
+  home.method = "GET";
+  // Route patterns have no empty segments, so the home page is "/account" (no trailing slash).
+  home.pattern = "/account";
+  home.audience = ClientAudience();
+  home.handler = [deps](crm::Request& rq, crm::Response& rs) { return ShowHome(deps, rq, rs); };
+  CRM_RETURN_IF_ERROR(registrar.AddRoute(std::move(home)));
+
+  crm::Route profile;
+  profile.method = "GET";
+  profile.pattern = "/account/profile";
+  profile.audience = ClientAudience();
+  profile.handler = [deps](crm::Request& rq, crm::Response& rs) { return ShowProfile(deps, rq, rs); };
+  CRM_RETURN_IF_ERROR(registrar.AddRoute(std::move(profile)));
+  return crm::Status::Ok();
+}
+
+}  // namespace host::web

@@ -1,0 +1,511 @@
+// sample-host/web/client_profile_page.cc — the admin client profile (SPEC H3, H4, H6): sections and
+// edit form, plugin summary boxes and tabs, login management, the action history, and deletion.
+#include <cctype>
+#include <exception>
+
+#include "sample-host/web/html.h"
+#include "sample-host/web/page_routes.h"
+#include "sample-host/web/page_support.h"
+
+namespace host::web {
+namespace {
+
+using Layout = crm::PageReply::Layout;
+
+struct FieldSpec {
+  std::string_view name;
+  std::string_view type;          // input type, or "language"
+  std::string_view autocomplete;
+};
+struct SectionSpec {
+  std::string_view id;
+  std::vector<FieldSpec> fields;
+};
+
+const std::vector<SectionSpec>& Sections() {
+  static const auto* sections = new std::vector<SectionSpec>{
+      {"personal",
+       {{"first_name", "text", "given-name"}, {"last_name", "text", "family-name"},
+        {"birth_date", "date", "bday"}, {"gender", "text", "sex"}, {"language", "language", ""}}},
+      {"contact",
+       {{"email", "email", "email"}, {"phone", "tel", "tel"}, {"mobile", "tel", "tel"}, {"website", "url", "url"}}},
+      {"address",
+       {{"street", "text", "street-address"}, {"postal_code", "text", "postal-code"},
+        {"city", "text", "address-level2"}, {"region", "text", "address-level1"}, {"country", "text", "country-name"}}},
+      {"billing", {{"company", "text", "organization"}, {"vat_number", "text", "off"}, {"tax_code", "text", "off"},
+                   {"tags", "text", "off"}}},
+  };
+  return *sections;
+}
+
+std::string JoinTags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const std::string& tag : tags) out += (out.empty() ? "" : ", ") + tag;
+  return out;
+}
+
+std::string FieldValue(const Client& c, std::string_view name) {
+  if (name == "first_name") return c.first_name;
+  if (name == "last_name") return c.last_name;
+  if (name == "birth_date") return c.birth_date;
+  if (name == "gender") return c.gender;
+  if (name == "language") return c.language;
+  if (name == "email") return c.email;
+  if (name == "phone") return c.phone;
+  if (name == "mobile") return c.mobile;
+  if (name == "website") return c.website;
+  if (name == "street") return c.address.street;
+  if (name == "postal_code") return c.address.postal_code;
+  if (name == "city") return c.address.city;
+  if (name == "region") return c.address.region;
+  if (name == "country") return c.address.country;
+  if (name == "company") return c.company;
+  if (name == "vat_number") return c.vat_number;
+  if (name == "tax_code") return c.tax_code;
+  if (name == "tags") return JoinTags(c.tags);
+  return "";
+}
+
+// The editable fields of `client` from the submitted form; ids and login state are not form fields.
+void ApplyForm(const crm::Request& request, Client& c) {
+  auto get = [&](std::string_view name) { return request.FormValue(name).value_or(""); };
+  c.first_name = get("first_name");
+  c.last_name = get("last_name");
+  c.birth_date = get("birth_date");
+  c.gender = get("gender");
+  c.language = get("language");
+  c.email = get("email");
+  c.phone = get("phone");
+  c.mobile = get("mobile");
+  c.website = get("website");
+  c.address.street = get("street");
+  c.address.postal_code = get("postal_code");
+  c.address.city = get("city");
+  c.address.region = get("region");
+  c.address.country = get("country");
+  c.company = get("company");
+  c.vat_number = get("vat_number");
+  c.tax_code = get("tax_code");
+  c.tags.clear();
+  std::string tags = get("tags");
+  size_t start = 0;
+  while (start <= tags.size()) {
+    size_t comma = tags.find(',', start);
+    std::string tag = tags.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    size_t b = tag.find_first_not_of(" \t"), e = tag.find_last_not_of(" \t");
+    if (b != std::string::npos) c.tags.push_back(tag.substr(b, e - b + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+}
+
+crm::ClientInfo InfoOf(const Client& c) {
+  crm::ClientInfo info;
+  info.id = c.id;
+  info.first_name = c.first_name;
+  info.last_name = c.last_name;
+  info.email = c.email;
+  info.company = c.company;
+  info.language = c.language;
+  info.login_enabled = c.login_enabled;
+  return info;
+}
+
+TemplateData SectionsData(const Texts& texts, const Client& c) {
+  TemplateData sections(TemplateData::type::list);
+  for (const SectionSpec& spec : Sections()) {
+    TemplateData section;
+    section.set("title", texts.Get("profile.section." + std::string(spec.id)));
+    section.set("id", std::string(spec.id));
+    TemplateData fields(TemplateData::type::list);
+    for (const FieldSpec& f : spec.fields) {
+      TemplateData field;
+      std::string name(f.name);
+      std::string value = FieldValue(c, f.name);
+      field.set("name", name);
+      field.set("dom_id", "client-" + name);
+      field.set("label", texts.Get("client." + name));
+      field.set("value", value);
+      field.set("shown", value.empty() ? std::string("—") : value);
+      field.set("type", std::string(f.type));
+      field.set("autocomplete", std::string(f.autocomplete));
+      bool is_language = f.type == "language";
+      field.set("is_select", is_language);
+      if (is_language) {
+        std::vector<std::pair<std::string, std::string>> choices;
+        for (std::string_view code : crm::kLanguages) {
+          choices.emplace_back(std::string(code), std::string(LanguageName(code)));
+        }
+        field.set("choices", Choices(choices, c.language));
+        field.set("shown", std::string(LanguageName(c.language)));
+      }
+      if (name == "tags") field.set("help", texts.Get("client.tags_help"));
+      fields.push_back(field);
+    }
+    section.set("fields", fields);
+    sections.push_back(section);
+  }
+  return sections;
+}
+
+std::string DisplayName(const Client& c) {
+  std::string name = InfoOf(c).DisplayName();
+  return name.empty() ? "#" + std::to_string(c.id) : name;
+}
+
+// Up to two ASCII initials for the avatar ("MD" for Marie Dupont); UTF-8 lead bytes are skipped
+// rather than cut in half.
+std::string Initials(const Client& c) {
+  std::string out;
+  for (const std::string* part : {&c.first_name, &c.last_name, &c.company}) {
+    if (out.size() >= 2) break;
+    if (!part->empty() && static_cast<unsigned char>((*part)[0]) < 0x80 &&
+        std::isalnum(static_cast<unsigned char>((*part)[0]))) {
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>((*part)[0])));
+    }
+  }
+  return out.empty() ? "#" : out;
+}
+
+// The tabs the viewer may see: the profile itself, then each plugin tab.
+TemplateData TabsData(const HookRegistry& registry, const Texts& texts, const crm::Principal& viewer,
+                      int64_t id, std::string_view active_tab) {
+  TemplateData tabs(TemplateData::type::list);
+  TemplateData overview;
+  overview.set("label", texts.Get("profile.tab_overview"));
+  overview.set("href", "/admin/clients/" + std::to_string(id));
+  overview.set("active", active_tab.empty());
+  tabs.push_back(overview);
+  for (const auto& tab : registry.profile_tabs()) {
+    if (!tab.hook.permission.empty() && !viewer.HasPermission(tab.hook.permission)) continue;
+    TemplateData item;
+    std::string tab_id = tab.owner + "." + tab.hook.id;
+    item.set("label", texts.Raw(tab.hook.title_key));
+    item.set("href", "/admin/clients/" + std::to_string(id) + "/tabs/" + UrlEncode(tab_id));
+    item.set("active", tab_id == active_tab);
+    tabs.push_back(item);
+  }
+  return tabs;
+}
+
+TemplateData BoxesData(const DepsPtr& deps, const crm::Principal& viewer, const Client& client) {
+  TemplateData boxes(TemplateData::type::list);
+  crm::ClientInfo info = InfoOf(client);
+  for (const auto& box : deps->registry.summary_boxes()) {
+    if (!box.hook.permission.empty() && !viewer.HasPermission(box.hook.permission)) continue;
+    TemplateData item;
+    item.set("id", box.owner + "." + box.hook.id);
+    try {
+      crm::Result<std::string> html = box.hook.render(info, viewer);
+      if (html.ok()) {
+        item.set("html", html.value());  // escaped by the plugin (host-api/hooks.h)
+      } else {
+        item.set("error", html.status().message());
+      }
+    } catch (const std::exception& e) {
+      deps->logger.Error("web", "summary box " + box.owner + "." + box.hook.id + " threw: " + e.what());
+      item.set("error", std::string("internal error"));
+    }
+    boxes.push_back(item);
+  }
+  return boxes;
+}
+
+struct TimelineFilter {
+  std::string from, to, type;
+};
+
+TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t client_id, const TimelineFilter& filter) {
+  TemplateData data;
+  TimelineQuery query;
+  query.client_id = client_id;
+  int64_t from = ParseDate(filter.from), to = ParseDate(filter.to);
+  if (from >= 0) query.from = from;
+  if (to >= 0) query.to = to + 86400;  // the "to" day is included
+  if (!filter.type.empty()) query.types.push_back(filter.type);
+  data.set("from", filter.from);
+  data.set("to", filter.to);
+  std::vector<std::pair<std::string, std::string>> type_choices;
+  if (auto types = deps->timeline.Types(client_id); types.ok()) {
+    for (const std::string& t : types.value()) type_choices.emplace_back(t, t);
+  }
+  data.set("types", Choices(type_choices, filter.type));
+  TemplateData entries(TemplateData::type::list);
+  crm::Result<std::vector<TimelineRecord>> records = deps->timeline.List(query);
+  if (records.ok()) {
+    for (const TimelineRecord& r : records.value()) {
+      TemplateData e;
+      e.set("when", FormatTime(r.created_at));
+      e.set("type", r.type);
+      e.set("title", r.title);
+      e.set("detail", r.detail);
+      e.set("actor", r.actor);
+      e.set("note", r.type == "host.note");
+      entries.push_back(e);
+    }
+  } else {
+    data.set("error", records.status().message());
+  }
+  data.set("empty", records.ok() && records.value().empty());
+  data.set("entries", entries);
+  (void)texts;
+  return data;
+}
+
+struct ProfileExtras {
+  std::string form_error;    // shown above the edit form (validation)
+  std::string action_error;  // shown at the top (delete refused, password...)
+  const Client* edited = nullptr;  // values to re-show after a refused save
+  int status = 200;
+};
+
+crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Response& response, const Client& client,
+                        const ProfileExtras& extras) {
+  PageContext page(deps->registry, request);
+  const Texts& texts = page.texts();
+  const crm::Principal& viewer = request.Caller();
+  std::string base = "/admin/clients/" + std::to_string(client.id);
+  TemplateData data;
+  data.set("base", base);
+  data.set("id", std::to_string(client.id));
+  data.set("name", DisplayName(client));
+  data.set("initials", Initials(client));
+  data.set("email", client.email);
+  data.set("language", client.language);
+  data.set("created_at", FormatTime(client.created_at));
+  data.set("sections", SectionsData(texts, extras.edited != nullptr ? *extras.edited : client));
+  data.set("tabs", TabsData(deps->registry, texts, viewer, client.id, ""));
+  data.set("boxes", BoxesData(deps, viewer, client));
+  data.set("can_write", viewer.HasPermission("clients.write"));
+  data.set("can_delete", viewer.HasPermission("clients.delete"));
+  data.set("login_enabled", client.login_enabled);
+  data.set("email_confirmed", client.email_confirmed);
+  TimelineFilter filter{request.Query("from").value_or(""), request.Query("to").value_or(""),
+                        request.Query("type").value_or("")};
+  data.set("timeline", TimelineData(deps, texts, client.id, filter));
+  if (!extras.form_error.empty()) data.set("form_error", extras.form_error);
+  if (!extras.action_error.empty()) data.set("action_error", extras.action_error);
+  std::string notice = NoticeText(texts, request.Query("notice").value_or(""));
+  if (!notice.empty()) data.set("notice", notice);
+  data.set("delete_confirm", texts.Format("profile.delete_confirm", {{"name", DisplayName(client)}}));
+  return page.Send(response, "client_profile", data, DisplayName(client), Layout::kAdmin, extras.status);
+}
+
+// The client named by the {id} path parameter; kNotFound for anything that is not an existing id.
+crm::Result<Client> ClientFromPath(const DepsPtr& deps, const crm::Request& request) {
+  int64_t id = ParseId(request.PathParam("id").value_or(""));
+  if (id <= 0) return crm::NotFound("no such client");
+  return deps->clients.Get(id);
+}
+
+std::string Actor(const crm::Principal& viewer) {
+  return "admin:" + (viewer.display_name.empty() ? viewer.email : viewer.display_name);
+}
+
+crm::Status ShowNewForm(const DepsPtr& deps, crm::Request& request, crm::Response& response, const Client& client,
+                        std::string error, int status) {
+  PageContext page(deps->registry, request);
+  TemplateData data;
+  data.set("sections", SectionsData(page.texts(), client));
+  if (!error.empty()) data.set("form_error", error);
+  return page.Send(response, "client_new", data, page.texts().Get("profile.new_title"), Layout::kAdmin, status);
+}
+
+using Handler = std::function<crm::Status(const DepsPtr&, crm::Request&, crm::Response&)>;
+
+crm::Status Add(crm::Registrar& registrar, const DepsPtr& deps, std::string method, std::string pattern,
+                std::string permission, Handler handler) {
+  crm::Route route;
+  route.method = std::move(method);
+  route.pattern = std::move(pattern);
+  route.audience = AdminAudience(std::move(permission));
+  route.handler = [deps, handler = std::move(handler)](crm::Request& request, crm::Response& response) {
+    return handler(deps, request, response);
+  };
+  return registrar.AddRoute(std::move(route));
+}
+
+// After a POST on a profile: back to the profile with a notice code.
+crm::Status BackToProfile(crm::Response& response, int64_t id, std::string_view notice) {
+  return response.Redirect("/admin/clients/" + std::to_string(id) + "?notice=" + std::string(notice));
+}
+
+}  // namespace
+
+crm::Status RegisterClientProfilePages(crm::Registrar& registrar, DepsPtr deps) {
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "GET", "/admin/clients/new", "clients.write",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+                            return ShowNewForm(d, rq, rs, Client(), "", 200);
+                          }));
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/new", "clients.write",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
+                            Client client;
+                            ApplyForm(rq, client);
+                            crm::Result<Client> created = d->clients.Create(client);
+                            if (!created.ok()) {
+                              if (created.status().http_status() >= 500) return created.status();
+                              return ShowNewForm(d, rq, rs, client, created.status().message(), 422);
+                            }
+                            return BackToProfile(rs, created->id, "created");
+                          }));
+
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "GET", "/admin/clients/{id}", "clients.read",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
+                            crm::Result<Client> client = ClientFromPath(d, rq);
+                            if (!client.ok()) return client.status();
+                            return ShowProfile(d, rq, rs, client.value(), {});
+                          }));
+
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}", "clients.write",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
+                            crm::Result<Client> client = ClientFromPath(d, rq);
+                            if (!client.ok()) return client.status();
+                            Client edited = client.value();
+                            ApplyForm(rq, edited);
+                            crm::Result<Client> saved = d->clients.Update(edited);
+                            if (!saved.ok()) {
+                              if (saved.status().http_status() >= 500) return saved.status();
+                              ProfileExtras extras;
+                              extras.form_error = saved.status().message();
+                              extras.edited = &edited;
+                              extras.status = 422;
+                              return ShowProfile(d, rq, rs, client.value(), extras);
+                            }
+                            crm::TimelineEntry entry{saved->id, "host.update",
+                                                     PageContext(d->registry, rq).texts().Get("timeline.updated"), "",
+                                                     Actor(rq.Caller())};
+                            if (auto added = d->timeline.Add(entry); !added.ok()) {
+                              d->logger.Warn("web", "timeline: " + added.status().ToString());
+                            }
+                            return BackToProfile(rs, saved->id, "saved");
+                          }));
+
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/delete", "clients.delete",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
+                            crm::Result<Client> client = ClientFromPath(d, rq);
+                            if (!client.ok()) return client.status();
+                            crm::Status deleted = d->clients.Delete(client->id);
+                            if (!deleted.ok()) {
+                              // A plugin refused (or the database failed): nothing was deleted; say why.
+                              d->logger.Warn("web", "delete client " + std::to_string(client->id) + ": " +
+                                                        deleted.ToString());
+                              PageContext page(d->registry, rq);
+                              ProfileExtras extras;
+                              extras.action_error = page.texts().Get("profile.delete_refused") + " " + deleted.message();
+                              extras.status = deleted.code() == crm::StatusCode::kInternal ? 500 : 409;
+                              return ShowProfile(d, rq, rs, client.value(), extras);
+                            }
+                            return rs.Redirect("/admin/clients?notice=deleted");
+                          }));
+
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/login", "clients.write",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
+                            crm::Result<Client> client = ClientFromPath(d, rq);
+                            if (!client.ok()) return client.status();
+                            bool enable = rq.FormValue("enabled").value_or("") == "1";
+                            CRM_RETURN_IF_ERROR(d->clients.SetLoginEnabled(client->id, enable));
+                            return BackToProfile(rs, client->id, enable ? "login_enabled" : "login_disabled");
+                          }));
+
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/password", "clients.write",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
+                            crm::Result<Client> client = ClientFromPath(d, rq);
+                            if (!client.ok()) return client.status();
+                            bool generate = rq.FormValue("mode").value_or("") == "generate";
+                            crm::Status s;
+                            if (generate) {
+                              // The password goes to the client by mail only; it is not shown here.
+                              s = d->auth.GenerateClientPassword(client->id).status();
+                            } else {
+                              s = d->auth.SetClientPassword(client->id, rq.FormValue("password").value_or(""));
+                            }
+                            if (!s.ok()) {
+                              if (s.http_status() >= 500) return s;
+                              ProfileExtras extras;
+                              extras.action_error = s.message();
+                              extras.status = 422;
+                              return ShowProfile(d, rq, rs, client.value(), extras);
+                            }
+                            return BackToProfile(rs, client->id, generate ? "password_sent" : "password_set");
+                          }));
+
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/confirmation", "clients.write",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
+                            crm::Result<Client> client = ClientFromPath(d, rq);
+                            if (!client.ok()) return client.status();
+                            crm::Status s = d->auth.SendEmailConfirmation(client->id);
+                            if (!s.ok()) {
+                              if (s.http_status() >= 500) return s;
+                              ProfileExtras extras;
+                              extras.action_error = s.message();
+                              extras.status = 422;
+                              return ShowProfile(d, rq, rs, client.value(), extras);
+                            }
+                            return BackToProfile(rs, client->id, "confirmation_sent");
+                          }));
+
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/timeline", "clients.write",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
+                            crm::Result<Client> client = ClientFromPath(d, rq);
+                            if (!client.ok()) return client.status();
+                            crm::Result<int64_t> added =
+                                d->timeline.AddNote(client->id, rq.FormValue("title").value_or(""),
+                                                    rq.FormValue("note").value_or(""), Actor(rq.Caller()));
+                            if (!added.ok()) {
+                              if (added.status().http_status() >= 500) return added.status();
+                              ProfileExtras extras;
+                              extras.action_error = added.status().message();
+                              extras.status = 422;
+                              return ShowProfile(d, rq, rs, client.value(), extras);
+                            }
+                            return rs.Redirect("/admin/clients/" + std::to_string(client->id) +
+                                               "?notice=note_added#timeline");
+                          }));
+
+  CRM_RETURN_IF_ERROR(Add(registrar, deps, "GET", "/admin/clients/{id}/tabs/{tab_id}", "clients.read",
+                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
+                            crm::Result<Client> client = ClientFromPath(d, rq);
+                            if (!client.ok()) return client.status();
+                            std::string tab_id = rq.PathParam("tab_id").value_or("");
+                            const Registered<crm::ProfileTab>* found = nullptr;
+                            for (const auto& tab : d->registry.profile_tabs()) {
+                              if (tab.owner + "." + tab.hook.id == tab_id || tab.hook.id == tab_id) {
+                                found = &tab;
+                                break;
+                              }
+                            }
+                            if (found == nullptr) return crm::NotFound("no such tab");
+                            const crm::Principal& viewer = rq.Caller();
+                            if (!found->hook.permission.empty() && !viewer.HasPermission(found->hook.permission)) {
+                              return crm::PermissionDenied("this tab needs the permission " + found->hook.permission);
+                            }
+                            PageContext page(d->registry, rq);
+                            TemplateData data;
+                            std::string canonical = found->owner + "." + found->hook.id;
+                            data.set("base", "/admin/clients/" + std::to_string(client->id));
+                            data.set("name", DisplayName(client.value()));
+                            data.set("initials", Initials(client.value()));
+                            data.set("email", client->email);
+                            data.set("language", client->language);
+                            data.set("tabs", TabsData(d->registry, page.texts(), viewer, client->id, canonical));
+                            data.set("boxes", BoxesData(d, viewer, client.value()));
+                            try {
+                              crm::Result<std::string> html = found->hook.render(InfoOf(client.value()), rq);
+                              if (rs.Started()) return crm::Status::Ok();  // the tab answered by itself
+                              if (html.ok()) {
+                                data.set("tab_html", html.value());
+                              } else {
+                                data.set("tab_error", html.status().message());
+                              }
+                            } catch (const std::exception& e) {
+                              d->logger.Error("web", "tab " + canonical + " threw: " + e.what());
+                              data.set("tab_error", std::string("internal error"));
+                            }
+                            return page.Send(rs, "client_tab", data,
+                                             DisplayName(client.value()) + " · " + page.texts().Raw(found->hook.title_key),
+                                             Layout::kAdmin);
+                          }));
+  return crm::Status::Ok();
+}
+
+}  // namespace host::web
