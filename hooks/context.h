@@ -1,0 +1,59 @@
+// hooks/context.h — what every hook file shares: the module's services, its texts and
+// templates (one Context per entry call), and the registration function of each hook file.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "host-api/registrar.h"
+#include "host-api/services.h"
+#include "host-api/status.h"
+#include "hooks/texts.h"
+#include "plugin/services.h"
+
+namespace cd::hooks {
+
+// Built once by Entry. Every registered callable holds a shared_ptr to it, so it lives
+// exactly as long as the host keeps the hooks (the process, in production; one test in
+// the tests). Thread-safe: everything in it is immutable or thread-safe itself.
+struct Context {
+  explicit Context(crm::HostServices& host_services);
+
+  crm::HostServices& host;
+  Services services;
+  Texts texts;
+  // ui-fragments/ files by relative path ("templates/client_area.mustache").
+  std::map<std::string, std::string, std::less<>> fragments;
+};
+
+using ContextPtr = std::shared_ptr<Context>;
+
+// The module's entry (CRM_PLUGIN in entry.cc calls it): builds the Context and
+// registers migrations, translations, permissions, scopes, every hook and the API.
+crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host);
+
+// One per hook file; each registers that file's hook(s) and routes.
+crm::Status RegisterListColumn(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterSummaryBox(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterProfileTab(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterDeletion(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterMenu(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterGate(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterClientArea(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterSettingsPage(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterAssets(crm::Registrar& registrar, const ContextPtr& ctx);
+
+// Paths shared by several files.
+inline constexpr char kPluginId[] = "client-documents";
+inline constexpr char kAdminPrefix[] = "/admin/plugins/client-documents";
+inline constexpr char kAssetPrefix[] = "/assets/plugins/client-documents";
+inline constexpr char kAccountPage[] = "/account/documents";
+inline constexpr char kTabId[] = "documents";
+
+// "/admin/clients/12/tabs/documents": where admin actions send the admin back.
+std::string ProfileTabPath(int64_t client_id);
+
+}  // namespace cd::hooks

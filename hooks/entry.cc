@@ -1,0 +1,75 @@
+// hooks/entry.cc — the module's one entry point: builds the services from the host's, then
+// registers migrations, texts, permissions, scopes, every hook file's hooks and the HTTP API.
+#include <memory>
+#include <string>
+
+#include "hooks/context.h"
+#include "host-api/plugin.h"
+#include "plugin/access.h"
+#include "plugin/api_routes.h"
+#include "plugin/embedded.h"
+
+namespace cd::hooks {
+
+Context::Context(crm::HostServices& host_services) : host(host_services), services(host_services) {
+  for (auto& [path, content] : EmbeddedFragments()) fragments.emplace(path, std::move(content));
+}
+
+std::string ProfileTabPath(int64_t client_id) {
+  return "/admin/clients/" + std::to_string(client_id) + "/tabs/" + kTabId;
+}
+
+crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
+  auto ctx = std::make_shared<Context>(host);
+  crm::Result<Texts> texts = Texts::Load(ctx->fragments);
+  if (!texts.ok()) return texts.status();
+  ctx->texts = std::move(texts).value();
+
+  for (crm::Migration& migration : EmbeddedMigrations()) {
+    CRM_RETURN_IF_ERROR(registrar.AddMigration(std::move(migration)));
+  }
+  for (std::string_view language : crm::kLanguages) {
+    CRM_RETURN_IF_ERROR(registrar.AddTranslations(language, ctx->texts.Entries(language)));
+  }
+
+  CRM_RETURN_IF_ERROR(registrar.DeclarePermission({kPermRead, "client-documents.permission.read"}));
+  CRM_RETURN_IF_ERROR(registrar.DeclarePermission({kPermWrite, "client-documents.permission.write"}));
+  CRM_RETURN_IF_ERROR(
+      registrar.DeclarePermission({kPermSettings, "client-documents.permission.settings"}));
+  CRM_RETURN_IF_ERROR(registrar.DeclareScope({kScopeRead, "client-documents.scope.documents_read"}));
+  CRM_RETURN_IF_ERROR(registrar.DeclareScope({kScopeWrite, "client-documents.scope.documents_write"}));
+  CRM_RETURN_IF_ERROR(
+      registrar.DeclareScope({kScopeSettings, "client-documents.scope.settings_write"}));
+
+  CRM_RETURN_IF_ERROR(RegisterListColumn(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterListFilters(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterSummaryBox(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterProfileTab(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterDeletion(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterMenu(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterGate(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterClientArea(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterSettingsPage(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterAssets(registrar, ctx));
+  // The API routes reference the services, which the Context owns; the Context is kept
+  // alive by the hooks above for as long as the host keeps them, and the host keeps a
+  // plugin's hooks for the process life, so a plain reference is enough here.
+  CRM_RETURN_IF_ERROR(RegisterApiRoutes(registrar, ctx->services));
+
+  // Orphan blobs (a crash between rename and row) and stale temp files: once a day.
+  CRM_RETURN_IF_ERROR(registrar.AddScheduledJob(crm::ScheduledJob{
+      "scrub", 24 * 3600, [ctx]() -> crm::Status {
+        crm::Result<int> removed = ctx->services.documents().Scrub();
+        if (!removed.ok()) return removed.status();
+        if (*removed > 0) {
+          ctx->host.Log(crm::LogLevel::kInfo,
+                        "client-documents: scrub removed " + std::to_string(*removed) + " entries");
+        }
+        return crm::Status::Ok();
+      }}));
+  return crm::Status::Ok();
+}
+
+}  // namespace cd::hooks
+
+CRM_PLUGIN("client-documents", "Client Documents", "1.0.0", cd::hooks::Entry)

@@ -1,0 +1,26 @@
+// hooks/list_column.cc — CD6: the "Documents" Yes/No column of the host's client list.
+// The SQL comes from the logic (one expression for the whole page); this file only labels it.
+#include <string>
+
+#include "hooks/context.h"
+#include "hooks/view.h"
+#include "plugin/document_service.h"
+
+namespace cd::hooks {
+
+crm::Status RegisterListColumn(crm::Registrar& registrar, const ContextPtr& ctx) {
+  crm::ListColumn column;
+  column.id = "status";
+  column.label_key = "client-documents.column.header";
+  column.sql = CompletenessColumnSql();
+  column.render_html = [ctx](const crm::SqlValue& value, std::string_view language) {
+    const std::string* text = std::get_if<std::string>(&value);
+    bool yes = text && *text == "yes";
+    std::string label = ctx->texts.Get(language, yes ? "column.yes" : "column.no");
+    return std::string("<span class=\"cd-status cd-status-") + (yes ? "yes" : "no") + "\">" +
+           EscapeHtml(label) + "</span>";
+  };
+  return registrar.AddListColumn(std::move(column));
+}
+
+}  // namespace cd::hooks

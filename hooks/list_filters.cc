@@ -1,0 +1,38 @@
+// hooks/list_filters.cc — CD7: one client-list filter per active document type, "doc.<id>" =
+// uploaded | missing; the predicates are the logic's, ANDed into the host's own list query.
+#include <string>
+#include <vector>
+
+#include "hooks/context.h"
+#include "plugin/document_service.h"
+
+namespace cd::hooks {
+
+crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx) {
+  crm::ListFilterSource source;
+  source.id = "documents";
+  source.list = [ctx](std::string_view language) {
+    std::vector<crm::FilterDef> filters;
+    crm::Result<std::vector<DocumentType>> types = ctx->services.types().List(false);
+    if (!types.ok()) {
+      // The list page still works without our filters; say why they are gone.
+      ctx->host.Log(crm::LogLevel::kError,
+                    "client-documents: listing filters: " + types.status().ToString());
+      return filters;
+    }
+    for (const DocumentType& type : *types) {
+      filters.push_back(crm::FilterDef{
+          "doc." + std::to_string(type.id),
+          type.name.Get(language),
+          {{"uploaded", ctx->texts.Get(language, "filter.uploaded")},
+           {"missing", ctx->texts.Get(language, "filter.missing")}}});
+    }
+    return filters;
+  };
+  source.predicate = [](std::string_view filter_id, std::string_view value) {
+    return DocumentFilterPredicate(filter_id, value);
+  };
+  return registrar.AddListFilterSource(std::move(source));
+}
+
+}  // namespace cd::hooks

@@ -1,0 +1,201 @@
+// hooks/view.cc — template rendering and the HTML/URL helpers of the hook files.
+// Templates come from the embedded ui-fragments/, so the module is one self-contained file.
+#include "hooks/view.h"
+
+#include <charconv>
+#include <cstdio>
+#include <map>
+
+
+namespace cd::hooks {
+
+namespace {
+
+// {{t.group.name}} for every "client-documents.group.name" key of `language`.
+Data TextsData(const Texts& texts, std::string_view language) {
+  std::map<std::string, Data> groups;
+  for (const auto& [key, text] : texts.Entries(language)) {
+    std::string_view rest = std::string_view(key).substr(kKeyPrefix.size());
+    size_t dot = rest.find('.');
+    if (dot == std::string_view::npos) continue;
+    std::string group(rest.substr(0, dot));
+    auto [it, inserted] = groups.try_emplace(group, Data(Data::type::object));
+    it->second.set(std::string(rest.substr(dot + 1)), Data(text));
+  }
+  Data t(Data::type::object);
+  for (auto& [group, data] : groups) t.set(group, data);
+  return t;
+}
+
+}  // namespace
+
+crm::Result<std::string> Render(const Context& ctx, std::string_view name,
+                                std::string_view language, Data data) {
+  std::string path = "templates/" + std::string(name) + ".mustache";
+  auto it = ctx.fragments.find(path);
+  if (it == ctx.fragments.end()) return crm::Internal("missing template " + path);
+  kainjow::mustache::mustache tmpl(it->second);
+  if (!tmpl.is_valid()) return crm::Internal(path + ": " + tmpl.error_message());
+  data.set("t", TextsData(ctx.texts, language));
+  data.set("lang", std::string(language));
+  data.set("assets", std::string(kAssetPrefix));
+  std::string html = tmpl.render(data);
+  if (!tmpl.is_valid()) return crm::Internal(path + ": " + tmpl.error_message());
+  return html;
+}
+
+std::string EscapeHtml(std::string_view text) {
+  return kainjow::mustache::html_escape<std::string>(std::string(text));
+}
+
+std::string UrlEncode(std::string_view text) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string JsonQuote(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::optional<int64_t> ParseId(const std::optional<std::string>& text) {
+  if (!text || text->empty() || text->size() > 18) return std::nullopt;
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value <= 0) return std::nullopt;
+  return value;
+}
+
+std::string_view ErrorKey(crm::StatusCode code) {
+  switch (code) {
+    case crm::StatusCode::kTooLarge: return "error.too_large";
+    case crm::StatusCode::kUnsupportedType: return "error.unsupported_type";
+    case crm::StatusCode::kUnprocessable:
+    case crm::StatusCode::kInvalidArgument: return "error.unprocessable";
+    case crm::StatusCode::kPermissionDenied:
+    case crm::StatusCode::kUnauthenticated: return "error.not_allowed";
+    case crm::StatusCode::kNotFound: return "error.not_found";
+    case crm::StatusCode::kConflict: return "error.conflict";
+    default: return "error.generic";
+  }
+}
+
+std::string ErrorText(const Context& ctx, std::string_view language, const crm::Status& error,
+                      const DocumentType* type) {
+  std::string_view key = ErrorKey(error.code());
+  std::string size = type ? FormatSize(language, type->max_size) : "";
+  std::string kinds = type ? KindList(type->accept) : "";
+  // Only validation messages are shown as they are: they name the field at fault and
+  // hold nothing internal. Other codes get the catalog's sentence alone.
+  std::string message = (error.code() == crm::StatusCode::kUnprocessable ||
+                         error.code() == crm::StatusCode::kInvalidArgument)
+                            ? error.message()
+                            : "";
+  return ctx.texts.Format(language, key, {{"size", size}, {"kinds", kinds}, {"message", message}});
+}
+
+std::string_view ModeKey(UploadMode mode) {
+  switch (mode) {
+    case UploadMode::kOptional: return "mode.optional";
+    case UploadMode::kRequired: return "mode.required";
+    case UploadMode::kAdminOnly: return "mode.admin_only";
+  }
+  return "mode.optional";
+}
+
+Data DocumentData(const Context& ctx, std::string_view language, const ClientDocument& doc,
+                  std::string_view doc_url, std::string_view thumb_base) {
+  const DocumentType& type = doc.type;
+  const bool uploaded = doc.status == DocumentStatus::kUploaded;
+  Data d;
+  d.set("type_id", std::to_string(type.id));
+  d.set("name", type.name.Get(language));
+  d.set("help", type.help.Get(language));
+  d.set("has_help", !type.help.Get(language).empty());
+  d.set("mode", ctx.texts.Get(language, ModeKey(type.upload_mode)));
+  d.set("mode_class", std::string(UploadModeName(type.upload_mode)));
+  d.set("is_required", type.upload_mode == UploadMode::kRequired);
+  d.set("is_admin_only", type.upload_mode == UploadMode::kAdminOnly);
+  d.set("uploaded", uploaded);
+  d.set("status_text", uploaded ? ctx.texts.Format(language, "status.uploaded_on",
+                                                   {{"date", FormatDate(language, doc.uploaded_at)}})
+                                : ctx.texts.Get(language, "status.missing"));
+  d.set("uploaded_by", doc.uploaded_by);
+  d.set("doc_url", std::string(doc_url));
+
+  DataList fields;
+  for (const FieldDef& field : type.fields) {
+    Data f;
+    auto value = doc.fields.find(field.key);
+    f.set("key", field.key);
+    f.set("label", field.label);
+    f.set("value", value == doc.fields.end() ? std::string() : value->second);
+    f.set("input_type", field.type == FieldType::kDate     ? "date"
+                        : field.type == FieldType::kNumber ? "number"
+                                                           : "text");
+    f.set("required", field.required);
+    fields.push_back(std::move(f));
+  }
+  d.set("has_fields", !fields.empty());
+  d.set("fields", fields);
+
+  DataList files;
+  for (const StoredFile& file : doc.files) {
+    Data f;
+    std::string file_url = std::string(doc_url) + "/files/" + std::to_string(file.id);
+    f.set("id", std::to_string(file.id));
+    f.set("name", file.name);
+    f.set("size", FormatSize(language, file.size));
+    f.set("kind", KindName(file.mime));
+    f.set("view_url", file_url + "?inline=1");
+    f.set("download_url", file_url);
+    f.set("has_thumbnail", !file.thumbnail_key.empty());
+    f.set("thumbnail_url", std::string(thumb_base) + "/" + std::to_string(file.id));
+    f.set("thumbnail_alt", ctx.texts.Format(language, "files.thumbnail_alt", {{"name", file.name}}));
+    files.push_back(std::move(f));
+  }
+  d.set("has_files", !files.empty());
+  d.set("files", files);
+
+  std::string accept;
+  for (const std::string& mime : type.accept) accept += (accept.empty() ? "" : ",") + mime;
+  d.set("accept", accept);
+  std::string limits = ctx.texts.Format(language, "area.accepted",
+                                        {{"kinds", KindList(type.accept)},
+                                         {"size", FormatSize(language, type.max_size)}});
+  if (type.max_files > 1) {
+    limits += " " + ctx.texts.Format(language, "area.max_files",
+                                     {{"count", std::to_string(type.max_files)}});
+  }
+  d.set("limits_text", limits);
+  d.set("multiple", type.max_files > 1);
+  d.set("max_size", std::to_string(type.max_size));
+  d.set("too_large_text",
+        ctx.texts.Format(language, "error.too_large", {{"size", FormatSize(language, type.max_size)}}));
+  return d;
+}
+
+}  // namespace cd::hooks

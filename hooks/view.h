@@ -1,0 +1,57 @@
+// hooks/view.h — renders the mustache templates of ui-fragments/templates/ (auto-escaping)
+// with the module's texts, and the small HTML helpers the hook files share.
+#pragma once
+
+#include <kainjow/mustache.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "host-api/status.h"
+#include "hooks/context.h"
+#include "plugin/types.h"
+
+namespace cd::hooks {
+
+using Data = kainjow::mustache::data;
+using DataList = kainjow::mustache::list;
+
+// Renders templates/<name>.mustache with `data`, plus "t" (the texts of `language`
+// as t.<group>.<name>, e.g. {{t.area.title}}), "lang" and "assets" (the asset prefix).
+// kInternal when the template is missing or does not parse (a bug, caught by tests).
+crm::Result<std::string> Render(const Context& ctx, std::string_view name,
+                                std::string_view language, Data data);
+
+// &, <, >, " and ' escaped, for the few fragments built outside templates.
+std::string EscapeHtml(std::string_view text);
+// Percent-encodes everything but unreserved characters (for query values in URLs).
+std::string UrlEncode(std::string_view text);
+
+// A JSON string literal (quotes included) of UTF-8 `text`.
+std::string JsonQuote(std::string_view text);
+
+// Parses a positive decimal id from a path parameter; nullopt otherwise.
+std::optional<int64_t> ParseId(const std::optional<std::string>& text);
+
+// The translation key of an error code's message on pages ("error.too_large", ...).
+std::string_view ErrorKey(crm::StatusCode code);
+// A sentence for `error` in `language`, with the limits of `type` where they explain it.
+std::string ErrorText(const Context& ctx, std::string_view language, const crm::Status& error,
+                      const DocumentType* type);
+
+// The translation key of a type's upload mode ("mode.required").
+std::string_view ModeKey(UploadMode mode);
+
+// Template data of one document, shared by the client area and the admin tab:
+// type_id, name, help, mode, is_required, is_admin_only, uploaded, status_text,
+// uploaded_by, fields [{key,label,value,input_type,required}], has_fields, files
+// [{id,name,size,mime,view_url,download_url,thumbnail_url,has_thumbnail}], accept
+// (for the input's accept attribute), limits_text, multiple.
+// File URLs are `doc_url` + "/files/<id>" (+ "?inline=1" to view); thumbnails
+// `thumb_base` + "/<file id>".
+Data DocumentData(const Context& ctx, std::string_view language, const ClientDocument& doc,
+                  std::string_view doc_url, std::string_view thumb_base);
+
+}  // namespace cd::hooks

@@ -1,0 +1,304 @@
+// tests/hooks/client_area_test.cc — the reserved area (CD2), its menu entry (CD4) and gate
+// (CD3), the admin tab (CD5) and escaping of hostile type names on every page.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "tests/hooks/test_host.h"
+
+namespace cd_test {
+namespace {
+
+using cd::UploadMode;
+
+const char kHostileName[] = "<img src=x onerror=alert(1)>";
+
+std::string Multipart(const std::vector<std::pair<std::string, std::string>>& fields,
+                      const std::string& file_name, const std::string& file_body) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body += "--XyZ\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+  }
+  body += "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file_name +
+          "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + file_body + "\r\n--XyZ--\r\n";
+  return body;
+}
+
+const char kPdf[] = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+class ClientAreaTest : public ModuleTest {
+ protected:
+  void SetUp() override {
+    ModuleTest::SetUp();
+    if (HasFatalFailure()) return;
+    id_card_ = AddType("ID card", UploadMode::kRequired, true, "Date of issue, Place of issue");
+    staff_ = AddType("Staff certificate", UploadMode::kAdminOnly);
+    client_ = host_.AddClient("Alice", "Martin");
+  }
+
+  crm::GateDecision Gate(const std::string& path) {
+    return registry_.RunGates(ClientPrincipal(client_), path);
+  }
+
+  FakeResponse Page(const std::string& language = "en") {
+    FakeRequest request;
+    request.caller = ClientPrincipal(client_, language);
+    FakeResponse response;
+    crm::Status s = Call("GET", "/account/documents", request, response);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_TRUE(response.page.has_value());
+    return response;
+  }
+
+  int64_t id_card_ = 0, staff_ = 0, client_ = 0;
+};
+
+TEST_F(ClientAreaTest, GateIsOpenWhenTheSettingIsOff) {
+  SetSettings(true, false);
+  EXPECT_TRUE(Gate("/account/profile").allow);
+}
+
+TEST_F(ClientAreaTest, GateSendsAClientMissingARequiredDocumentToMyDocuments) {
+  SetSettings(true, true);
+  for (const char* path : {"/account", "/account/profile", "/account/invoices/3", "/account/documentsX"}) {
+    crm::GateDecision d = Gate(path);
+    EXPECT_FALSE(d.allow) << path;
+    EXPECT_EQ(d.redirect_to.rfind("/account/documents", 0), 0u) << path;
+  }
+  for (const char* path : {"/account/documents", "/account/documents/3", "/account/documents/3/files/9",
+                           "/account/logout", "/account/login", "/assets/app.css",
+                           "/assets/plugins/client-documents/documents.js"}) {
+    EXPECT_TRUE(Gate(path).allow) << path;
+  }
+  // The admin-only type is not the client's to provide; the required one is.
+  GiveDocument(client_, id_card_);
+  EXPECT_TRUE(Gate("/account/profile").allow);
+}
+
+TEST_F(ClientAreaTest, MenuEntryAppearsOnlyWhenEnabled) {
+  SetSettings(false, false);
+  std::vector<crm::MenuItem> base = {{"host.profile", "Profile", "/account/profile", 10}};
+  auto items = registry_.BuildMenu(crm::MenuArea::kAccount, base, ClientPrincipal(client_, "fr"));
+  EXPECT_EQ(items.size(), 1u);
+
+  SetSettings(true, false);
+  items = registry_.BuildMenu(crm::MenuArea::kAccount, base, ClientPrincipal(client_, "fr"));
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1].path, "/account/documents");
+  EXPECT_EQ(items[1].label, "Mes documents");
+  items = registry_.BuildMenu(crm::MenuArea::kAccount, base, ClientPrincipal(client_, "nl"));
+  EXPECT_EQ(items.at(1).label, "Mijn documenten");
+  // The admin menu is not touched.
+  EXPECT_EQ(registry_.BuildMenu(crm::MenuArea::kAdmin, base, AdminPrincipal({})).size(), 1u);
+}
+
+TEST_F(ClientAreaTest, AdminOnlyDocumentsAreReadOnlyForTheClient) {
+  FakeResponse response = Page();
+  const std::string& html = response.page->body_html;
+  EXPECT_EQ(response.page->layout, crm::PageReply::Layout::kAccount);
+  // The required type has an upload form with its extra fields; the admin-only one none.
+  EXPECT_NE(html.find("action=\"/account/documents/" + std::to_string(id_card_) + "?_csrf=csrf-client\""),
+            std::string::npos) << html;
+  EXPECT_NE(html.find("name=\"date_of_issue\""), std::string::npos);
+  EXPECT_NE(html.find("Staff certificate"), std::string::npos);
+  EXPECT_EQ(html.find("action=\"/account/documents/" + std::to_string(staff_)), std::string::npos) << html;
+  EXPECT_NE(html.find("provided by our staff"), std::string::npos);
+
+  // And the route refuses an upload to it before reading the body.
+  FakeRequest request;
+  request.caller = ClientPrincipal(client_);
+  request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  request.body = Multipart({}, "cert.pdf", kPdf);
+  FakeResponse refused;
+  crm::Status s = Call("POST", "/account/documents/" + std::to_string(staff_), request, refused);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(refused.status, 403);
+  ASSERT_TRUE(refused.page);
+  EXPECT_NE(refused.page->body_html.find("not allowed to change this document"), std::string::npos);
+  auto row = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_documents");
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ((**row).Int(0), 0);
+}
+
+TEST_F(ClientAreaTest, PageShowsStatusInTheClientsLanguage) {
+  SetSettings(true, false, "Bring **both sides** <script>alert(1)</script>");
+  std::string html = Page("fr").page->body_html;
+  EXPECT_NE(html.find("Manquant"), std::string::npos);
+  EXPECT_NE(html.find("<strong>both sides</strong>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+  GiveDocument(client_, id_card_);
+  html = Page("nl").page->body_html;
+  EXPECT_NE(html.find("Geüpload op 18-11-2026"), std::string::npos) << html;
+}
+
+TEST_F(ClientAreaTest, UploadThroughTheFormStoresTheDocument) {
+  FakeRequest request;
+  request.caller = ClientPrincipal(client_);
+  request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  request.body = Multipart({{"date_of_issue", "2024-01-02"}, {"place_of_issue", "Namur"}}, "id.pdf", kPdf);
+  FakeResponse response;
+  crm::Status s = Call("POST", "/account/documents/" + std::to_string(id_card_), request, response);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(response.status, 303) << (response.page ? response.page->body_html : response.body);
+  EXPECT_EQ(response.redirect, "/account/documents?uploaded=" + std::to_string(id_card_));
+
+  auto doc = services_->documents().Get(ClientPrincipal(client_), client_, id_card_);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ(doc->status, cd::DocumentStatus::kUploaded);
+  EXPECT_EQ(doc->fields["place_of_issue"], "Namur");
+  ASSERT_EQ(doc->files.size(), 1u);
+  EXPECT_EQ(doc->files[0].mime, "application/pdf");
+
+  // The client can fetch its own file, not with another client's session.
+  FakeRequest get;
+  get.caller = ClientPrincipal(client_);
+  FakeResponse file;
+  std::string file_path = "/account/documents/" + std::to_string(id_card_) + "/files/" +
+                          std::to_string(doc->files[0].id);
+  ASSERT_TRUE(Call("GET", file_path, get, file).ok());
+  ASSERT_TRUE(file.file.has_value());
+  EXPECT_EQ(file.file->mime, "application/pdf");
+
+  int64_t other = host_.AddClient("Bruno", "Peeters");
+  FakeRequest intruder;
+  intruder.caller = ClientPrincipal(other);
+  FakeResponse none;
+  EXPECT_EQ(Call("GET", file_path, intruder, none).code(), crm::StatusCode::kNotFound);
+  EXPECT_FALSE(none.file.has_value());
+}
+
+TEST_F(ClientAreaTest, UploadErrorsAreShownInTheClientsLanguage) {
+  FakeRequest request;
+  request.caller = ClientPrincipal(client_, "fr");
+  request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  request.body = Multipart({{"date_of_issue", "2024-01-02"}}, "evil.exe", "MZ\x90\x00 not a pdf at all");
+  FakeResponse response;
+  ASSERT_TRUE(Call("POST", "/account/documents/" + std::to_string(id_card_), request, response).ok());
+  EXPECT_EQ(response.status, 415);
+  ASSERT_TRUE(response.page);
+  EXPECT_NE(response.page->body_html.find("Ce type de fichier n’est pas accepté"), std::string::npos)
+      << response.page->body_html;
+
+  // The page's script asks for JSON and gets the same text.
+  FakeRequest xhr;
+  xhr.caller = ClientPrincipal(client_, "nl");
+  xhr.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  xhr.headers["accept"] = "application/json";
+  xhr.body = request.body;
+  FakeResponse json;
+  ASSERT_TRUE(Call("POST", "/account/documents/" + std::to_string(id_card_), xhr, json).ok());
+  ASSERT_TRUE(json.error.has_value());
+  EXPECT_EQ(json.status, 415);
+  EXPECT_NE(json.error->message().find("niet aanvaard"), std::string::npos) << json.error->message();
+}
+
+TEST_F(ClientAreaTest, HostileTypeNamesAreEscapedEverywhere) {
+  int64_t hostile = AddType(kHostileName, UploadMode::kRequired, true, "<b>Field</b>");
+  GiveDocument(client_, hostile);
+  auto escaped = [](const std::string& html) {
+    return html.find("<img src=x") == std::string::npos && html.find("<b>Field") == std::string::npos &&
+           html.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos;
+  };
+
+  EXPECT_TRUE(escaped(Page().page->body_html)) << Page().page->body_html;
+
+  FakeRequest tab_request;
+  tab_request.caller = AdminPrincipal({"documents.read", "documents.write", "documents.settings"});
+  auto client = host_.FindClient(client_);
+  ASSERT_TRUE(client.ok());
+  auto tab = registry_.profile_tabs().at(0).hook.render(*client, tab_request);
+  ASSERT_TRUE(tab.ok()) << tab.status().ToString();
+  EXPECT_TRUE(escaped(*tab)) << *tab;
+
+  FakeRequest settings_request;
+  settings_request.caller = tab_request.caller;
+  auto settings = registry_.settings_pages().at("client-documents").render(settings_request);
+  ASSERT_TRUE(settings.ok()) << settings.status().ToString();
+  EXPECT_TRUE(escaped(*settings)) << *settings;
+
+  FakeRequest form_request;
+  form_request.caller = tab_request.caller;
+  FakeResponse form;
+  ASSERT_TRUE(Call("GET", "/admin/plugins/client-documents/types/" + std::to_string(hostile),
+                   form_request, form).ok());
+  ASSERT_TRUE(form.page);
+  EXPECT_EQ(form.page->body_html.find("<img src=x"), std::string::npos);
+
+  for (const auto& f : registry_.ListFilters("en")) {
+    if (f.id == "doc." + std::to_string(hostile)) EXPECT_EQ(f.label, kHostileName);  // plain text: the host escapes
+  }
+}
+
+TEST_F(ClientAreaTest, AdminTabActionsGoThroughTheServiceAndTheTimeline) {
+  crm::Principal admin = AdminPrincipal({"documents.read", "documents.write"});
+  const std::string base = "/admin/plugins/client-documents/clients/" + std::to_string(client_) +
+                           "/documents/" + std::to_string(id_card_);
+  FakeRequest upload;
+  upload.caller = admin;
+  upload.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  upload.body = Multipart({{"date_of_issue", "2024-01-02"}}, "id.pdf", kPdf);
+  FakeResponse uploaded;
+  ASSERT_TRUE(Call("POST", base, upload, uploaded).ok());
+  EXPECT_EQ(uploaded.redirect.rfind("/admin/clients/" + std::to_string(client_) + "/tabs/documents?flash=uploaded", 0), 0u)
+      << uploaded.redirect;
+
+  FakeRequest fields;
+  fields.caller = admin;
+  fields.form = {{"_csrf", "csrf-admin"}, {"date_of_issue", "2025-03-04"}, {"place_of_issue", "Liège"}};
+  FakeResponse saved;
+  ASSERT_TRUE(Call("POST", base + "/fields", fields, saved).ok());
+  EXPECT_NE(saved.redirect.find("flash=fields_saved"), std::string::npos) << saved.redirect;
+  auto doc = services_->documents().Get(admin, client_, id_card_);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->fields["place_of_issue"], "Liège");
+
+  FakeRequest del;
+  del.caller = admin;
+  FakeResponse deleted;
+  ASSERT_TRUE(Call("POST", base + "/delete", del, deleted).ok());
+  EXPECT_NE(deleted.redirect.find("flash=deleted"), std::string::npos);
+
+  // The tab shows the flash and the archived version.
+  FakeRequest tab_request;
+  tab_request.caller = admin;
+  tab_request.query["flash"] = "deleted";
+  auto client = host_.FindClient(client_);
+  auto tab = registry_.profile_tabs().at(0).hook.render(*client, tab_request);
+  ASSERT_TRUE(tab.ok()) << tab.status().ToString();
+  EXPECT_NE(tab->find("The document has been deleted."), std::string::npos);
+  EXPECT_NE(tab->find("/archive/files/"), std::string::npos) << *tab;
+
+  auto types = host_.Db().QueryAll("SELECT type FROM timeline WHERE client_id = ? ORDER BY id", {client_});
+  ASSERT_TRUE(types.ok());
+  std::vector<std::string> seen;
+  for (const auto& r : *types) seen.push_back(r.Text(0));
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "client-documents.upload"), seen.end());
+  EXPECT_NE(std::find(seen.begin(), seen.end(), "client-documents.delete"), seen.end());
+}
+
+TEST_F(ClientAreaTest, AdminErrorsComeBackAsCodesNotText) {
+  crm::Principal admin = AdminPrincipal({"documents.read", "documents.write"});
+  FakeRequest upload;
+  upload.caller = admin;
+  upload.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  upload.body = Multipart({}, "x.bin", "MZ\x90 nope");
+  FakeResponse response;
+  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/clients/" + std::to_string(client_) +
+                               "/documents/" + std::to_string(id_card_),
+                   upload, response).ok());
+  EXPECT_NE(response.redirect.find("error="), std::string::npos) << response.redirect;
+
+  FakeRequest tab_request;
+  tab_request.caller = admin;
+  tab_request.query["error"] = "unsupported_type";
+  tab_request.query["type"] = std::to_string(id_card_);
+  tab_request.query["flash"] = "<script>";
+  auto client = host_.FindClient(client_);
+  auto tab = registry_.profile_tabs().at(0).hook.render(*client, tab_request);
+  ASSERT_TRUE(tab.ok());
+  EXPECT_NE(tab->find("This kind of file is not accepted"), std::string::npos);
+  EXPECT_EQ(tab->find("<script>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cd_test
