@@ -240,9 +240,18 @@ int Serve(const po::variables_map& vm) {
     if (!s.ok()) return Fail("host registration: " + s.ToString());
   }
 
-  fs::path plugin_dir = vm.count("plugins")
-                            ? fs::path(vm["plugins"].as<std::string>())
-                            : boost::dll::program_location().parent_path().string() + "/plugins";
+  fs::path plugin_dir;
+  if (vm.count("plugins")) {
+    plugin_dir = vm["plugins"].as<std::string>();
+  } else {
+    // plugins/ beside the executable (<build>/plugins); when the binary had to go to
+    // <build>/bin/ (see app/CMakeLists.txt), the build folder's plugins/.
+    fs::path exe_dir = boost::dll::program_location().parent_path().string();
+    plugin_dir = exe_dir / "plugins";
+    if (!fs::is_directory(plugin_dir) && exe_dir.filename() == "bin") {
+      plugin_dir = exe_dir.parent_path() / "plugins";
+    }
+  }
   for (const auto& st : plugins.LoadAll(plugin_dir)) {
     if (st.state == host::PluginState::State::kLoaded) {
       logger.Info("plugins", "loaded " + st.id + " " + st.version + " from " + st.file.string());

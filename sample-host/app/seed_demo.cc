@@ -118,7 +118,7 @@ Client MakeClient(std::mt19937& rng, int64_t n, const char* domain) {
     for (int i = 0; i < k; ++i) d += static_cast<char>('0' + std::uniform_int_distribution<int>(0, 9)(rng));
     return d;
   };
-  c.phone = phone_prefix + digits(1) + " " + digits(3) + " " + digits(2) + " " + digits(2);
+  c.phone = phone_prefix + std::to_string(std::uniform_int_distribution<int>(2, 9)(rng)) + " " + digits(3) + " " + digits(2) + " " + digits(2);
   c.mobile = phone_prefix + "4" + digits(2) + " " + digits(2) + " " + digits(2) + " " + digits(2);
   std::string street = std::string(std::string_view(place.language) == "fr" ? Pick(rng, kFrStreets)
                                                                             : Pick(rng, kNlStreets));

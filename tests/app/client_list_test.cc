@@ -1,0 +1,283 @@
+// tests/app/client_list_test.cc — THE client list query (SPEC H2, CD6, CD7): every host filter, sorts,
+// search, pagination, a plugin column and filter registered like a plugin's, one statement per page, index use.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "sample-host/app/client_store.h"
+#include "sample-host/core/hook_registry.h"
+#include "tests/app/test_db.h"
+
+namespace host {
+namespace {
+
+class ClientListTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // The host's filters, registered exactly as main.cc does.
+    StagingRegistrar host_reg("host");
+    ASSERT_TRUE(host_reg
+                    .AddListFilterSource(ClientStore::HostFilterSource(
+                        tdb_.db(), [](std::string_view, std::string_view k) { return std::string(k); }))
+                    .ok());
+    ASSERT_TRUE(registry_.Commit(host_reg.Take()).ok());
+    // A plugin with one column (with a bound parameter) and one filter.
+    StagingRegistrar plugin("test-plugin");
+    crm::ListColumn col;
+    col.id = "badge";
+    col.label_key = "test-plugin.badge";
+    col.sql = "(? || c.id)";
+    col.params = {std::string("B-")};
+    col.render_html = [](const crm::SqlValue&, std::string_view) { return std::string(); };
+    ASSERT_TRUE(plugin.AddListColumn(col).ok());
+    crm::ListFilterSource src;
+    src.id = "parity";
+    src.list = [](std::string_view) { return std::vector<crm::FilterDef>{{"parity", "Parity", {}}}; };
+    src.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+      if (id != "parity") return crm::NotFound("not mine");
+      if (value == "even") return crm::SqlPredicate{"c.id % ? = 0", {int64_t{2}}};
+      if (value == "odd") return crm::SqlPredicate{"c.id % ? = 1", {int64_t{2}}};
+      return crm::InvalidArgument("even or odd");
+    };
+    ASSERT_TRUE(plugin.AddListFilterSource(src).ok());
+    ASSERT_TRUE(registry_.Commit(plugin.Take()).ok());
+
+    struct Row {
+      const char* first;
+      const char* last;
+      const char* email;
+      const char* company;
+      const char* city;
+      const char* postal;
+      const char* region;
+      const char* lang;
+      std::vector<std::string> tags;
+    };
+    const Row rows[] = {
+        {"Marie", "Dupont", "marie@example.com", "", "Liège", "4000", "Wallonie", "fr", {"vip"}},
+        {"Jan", "Peeters", "jan@example.be", "Bakkerij Peeters", "Gent", "9000", "Vlaanderen", "nl", {}},
+        {"Emily", "Smith", "emily@example.co.uk", "", "Bruxelles", "1000", "Bruxelles-Capitale", "en", {"vip", "b2b"}},
+        {"Élise", "Lambert", "elise@example.fr", "Atelier 100%", "Namur", "5000", "Wallonie", "fr", {"newsletter"}},
+        {"Sofie", "Claes", "sofie@example.be", "", "Antwerpen", "2000", "Vlaanderen", "nl", {"b2b"}},
+        {"Amélie", "Dupont", "amelie@example.fr", "", "Liège", "4020", "Wallonie", "fr", {}},
+    };
+    for (const auto& r : rows) {
+      Client c;
+      c.first_name = r.first;
+      c.last_name = r.last;
+      c.email = r.email;
+      c.company = r.company;
+      c.address.city = r.city;
+      c.address.postal_code = r.postal;
+      c.address.region = r.region;
+      c.language = r.lang;
+      c.tags = r.tags;
+      auto created = store_.Create(c);
+      ASSERT_TRUE(created.ok()) << created.status().ToString();
+      ids_.push_back(created->id);
+      now_ += 100;
+    }
+  }
+
+  std::vector<std::string> Emails(const ClientListQuery& q, int64_t* total = nullptr) {
+    auto page = store_.List(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<std::string> out;
+    if (!page.ok()) return out;
+    for (const auto& r : page->rows) out.push_back(r.client.email);
+    if (total) *total = page->total;
+    return out;
+  }
+
+  testing::TestDb tdb_;
+  testing::CountingDatabase counting_{tdb_.db()};
+  HookRegistry registry_;
+  int64_t now_ = 1700000000;
+  ClientStore store_{counting_, registry_, [this] { return now_; }};
+  std::vector<int64_t> ids_;
+};
+
+TEST_F(ClientListTest, OneStatementPerPageWithPluginColumnAndTags) {
+  ClientListQuery q;
+  q.per_page = 2;
+  q.filters = {{"region", "Wallonie"}, {"parity", "odd"}};
+  int before = counting_.statements.load();
+  auto page = store_.List(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(counting_.statements.load() - before, 1) << "the list must be ONE statement";
+  ASSERT_EQ(page->columns.size(), 1u);
+  EXPECT_EQ(page->columns[0].key, "test-plugin.badge");
+  // Wallonie: ids 1, 4, 6 -> odd: 1 only... ids are 1..6 in order of creation.
+  int64_t expected_total = 0;
+  for (size_t i = 0; i < ids_.size(); ++i) {
+    bool wallonie = i == 0 || i == 3 || i == 5;
+    if (wallonie && ids_[i] % 2 == 1) ++expected_total;
+  }
+  EXPECT_EQ(page->total, expected_total);
+  for (const auto& row : page->rows) {
+    ASSERT_EQ(row.column_values.size(), 1u);
+    EXPECT_EQ(std::get<std::string>(row.column_values[0]), "B-" + std::to_string(row.client.id));
+    EXPECT_EQ(row.client.address.region, "Wallonie");
+  }
+  auto all = store_.List(ClientListQuery{});
+  ASSERT_TRUE(all.ok());
+  for (const auto& row : all->rows) {
+    if (row.client.email == "emily@example.co.uk") {
+      EXPECT_EQ(row.client.tags, (std::vector<std::string>{"b2b", "vip"}));
+    }
+  }
+}
+
+TEST_F(ClientListTest, EveryHostFilter) {
+  ClientListQuery q;
+  q.sort = "email";
+  q.filters = {{"region", "Wallonie"}};
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "elise@example.fr", "marie@example.com"}));
+  q.filters = {{"city", "Liège"}};
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "marie@example.com"}));
+  q.filters = {{"postal_code", "4020"}};
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr"}));
+  q.filters = {{"language", "nl"}};
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"jan@example.be", "sofie@example.be"}));
+  q.filters = {{"tag", "vip"}};
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"emily@example.co.uk", "marie@example.com"}));
+  q.filters = {{"tag", "vip"}, {"language", "fr"}};
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"marie@example.com"}));
+  q.filters = {{"region", "Vlaanderen"}, {"parity", "even"}};
+  for (const auto& e : Emails(q)) EXPECT_TRUE(e == "jan@example.be" || e == "sofie@example.be");
+  q.filters = {{"city", "Nowhere"}};
+  int64_t total = -1;
+  EXPECT_TRUE(Emails(q, &total).empty());
+  EXPECT_EQ(total, 0);
+}
+
+TEST_F(ClientListTest, BadQueriesAreInvalidArguments) {
+  ClientListQuery q;
+  q.filters = {{"no-such-filter", "x"}};
+  auto r = store_.List(q);
+  EXPECT_EQ(r.status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("no-such-filter"), std::string::npos);
+  q.filters = {{"language", "de"}};
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kInvalidArgument);
+  q.filters = {{"parity", "maybe"}};
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kInvalidArgument);
+  q.filters.clear();
+  q.sort = "password_hash";
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kInvalidArgument);
+  q.sort = "last_name; DROP TABLE clients";
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kInvalidArgument);
+  q.sort = "last_name";
+  q.per_page = 201;
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kInvalidArgument);
+  q.per_page = 0;
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kInvalidArgument);
+  q.per_page = 10;
+  q.page = 0;
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ClientListTest, SortsAndPagination) {
+  ClientListQuery q;
+  q.sort = "last_name";
+  auto names = [&](const ClientListQuery& query) {
+    std::vector<std::string> out;
+    auto page = store_.List(query);
+    EXPECT_TRUE(page.ok());
+    for (const auto& r : page->rows) out.push_back(r.client.last_name + " " + r.client.first_name);
+    return out;
+  };
+  EXPECT_EQ(names(q), (std::vector<std::string>{"Claes Sofie", "Dupont Amélie", "Dupont Marie", "Lambert Élise",
+                                                "Peeters Jan", "Smith Emily"}));
+  q.sort = "-created_at";
+  EXPECT_EQ(names(q).front(), "Dupont Amélie");  // created last
+  q.sort = "city";
+  EXPECT_EQ(names(q).front(), "Claes Sofie");  // Antwerpen
+  q.sort = "-email";
+  EXPECT_EQ(names(q).front(), "Claes Sofie");  // sofie@...
+  for (const auto& key : ClientStore::SortKeys()) {
+    q.sort = key;
+    EXPECT_TRUE(store_.List(q).ok()) << key;
+    q.sort = "-" + key;
+    EXPECT_TRUE(store_.List(q).ok()) << key;
+  }
+
+  q.sort = "last_name";
+  q.per_page = 4;
+  q.page = 2;
+  int64_t total = 0;
+  auto p2 = store_.List(q);
+  ASSERT_TRUE(p2.ok());
+  EXPECT_EQ(p2->total, 6);
+  ASSERT_EQ(p2->rows.size(), 2u);
+  EXPECT_EQ(p2->rows[0].client.last_name, "Peeters");
+  q.page = 3;  // past the end: no rows, but the total is still right
+  auto p3 = store_.List(q);
+  ASSERT_TRUE(p3.ok());
+  EXPECT_TRUE(p3->rows.empty());
+  EXPECT_EQ(p3->total, 6);
+  (void)total;
+}
+
+TEST_F(ClientListTest, SearchOverNamesEmailAndCompany) {
+  ClientListQuery q;
+  q.sort = "email";
+  q.q = "dupont";
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "marie@example.com"}));
+  q.q = "bakkerij";
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"jan@example.be"});
+  q.q = "example.co.uk";
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"emily@example.co.uk"});
+  q.q = "marie dupont";  // every word must match
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"marie@example.com"});
+  q.q = "100%";  // LIKE wildcards in the search are literal
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"elise@example.fr"});
+  q.q = "_";
+  EXPECT_TRUE(Emails(q).empty());
+}
+
+TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
+  for (int i = 0; i < 200; ++i) {
+    Client c;
+    c.last_name = "Gen" + std::to_string(i);
+    c.email = "gen" + std::to_string(i) + "@example.org";
+    c.address.city = i % 2 ? "Gent" : "Namur";
+    ASSERT_TRUE(store_.Create(c).ok());
+  }
+  ASSERT_TRUE(tdb_.db().Exec("ANALYZE").ok());
+  for (const char* sort : {"last_name", "-last_name", "first_name", "email", "city", "postal_code", "region",
+                           "-created_at", "id", "-id"}) {
+    ClientListQuery q;
+    q.sort = sort;
+    ASSERT_TRUE(store_.List(q).ok());
+    auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    std::string text;
+    for (const auto& r : *plan) text += r.Text(3) + "\n";
+    EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << sort << ":\n" << text;
+  }
+}
+
+TEST_F(ClientListTest, ForEachStreamsEveryMatchingRow) {
+  ClientListQuery q;
+  q.filters = {{"region", "Vlaanderen"}};
+  q.sort = "email";
+  std::vector<std::string> keys;
+  std::vector<std::string> emails;
+  ASSERT_TRUE(store_
+                  .ForEach(
+                      q, [&](const std::vector<ClientListColumn>& cols) {
+                        for (const auto& c : cols) keys.push_back(c.key);
+                      },
+                      [&](const ClientListRow& row) {
+                        emails.push_back(row.client.email);
+                        return true;
+                      })
+                  .ok());
+  EXPECT_EQ(keys, std::vector<std::string>{"test-plugin.badge"});
+  EXPECT_EQ(emails, (std::vector<std::string>{"jan@example.be", "sofie@example.be"}));
+}
+
+}  // namespace
+}  // namespace host

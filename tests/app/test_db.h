@@ -1,0 +1,94 @@
+// tests/app/test_db.h — a migrated host database in a fresh temporary folder, and a Database wrapper
+// that counts statements (to prove the client list runs ONE statement per page).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "host-api/sql.h"
+#include "sample-host/app/host_migrations.h"
+#include "sample-host/core/migrator.h"
+#include "sample-host/core/random.h"
+#include "sample-host/core/sqlite_database.h"
+
+namespace host::testing {
+
+class TestDb {
+ public:
+  TestDb() {
+    dir_ = std::filesystem::temp_directory_path() / ("host-app-test-" + RandomHex(8));
+    std::filesystem::create_directories(dir_);
+    auto db = SqliteDatabase::Open(dir_ / "host.db");
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    crm::Status s = ApplyMigrations(*db_, "host", HostMigrations());
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  ~TestDb() {
+    db_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  SqliteDatabase& db() { return *db_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteDatabase> db_;
+};
+
+// Forwards to another Database and counts every statement run directly on it
+// (Exec/Query) and inside its transactions.
+class CountingDatabase final : public crm::Database {
+ public:
+  explicit CountingDatabase(crm::Database& inner) : inner_(inner) {}
+  crm::Result<int64_t> Exec(std::string_view sql, const crm::SqlParams& params = {}) override {
+    ++statements;
+    last_sql = std::string(sql);
+    return inner_.Exec(sql, params);
+  }
+  crm::Status Query(std::string_view sql, const crm::SqlParams& params,
+                    const std::function<bool(const crm::SqlRow&)>& on_row) override {
+    ++statements;
+    last_sql = std::string(sql);
+    last_params = params;
+    return inner_.Query(sql, params, on_row);
+  }
+  int64_t LastInsertId() override { return inner_.LastInsertId(); }
+  crm::Status Transaction(const std::function<crm::Status(crm::SqlExecutor& tx)>& body) override {
+    return inner_.Transaction([&](crm::SqlExecutor& tx) {
+      Counting counting(tx, *this);
+      return body(counting);
+    });
+  }
+  std::atomic<int> statements{0};
+  std::string last_sql;
+  crm::SqlParams last_params;
+
+ private:
+  class Counting final : public crm::SqlExecutor {
+   public:
+    Counting(crm::SqlExecutor& tx, CountingDatabase& owner) : tx_(tx), owner_(owner) {}
+    crm::Result<int64_t> Exec(std::string_view sql, const crm::SqlParams& params = {}) override {
+      ++owner_.statements;
+      return tx_.Exec(sql, params);
+    }
+    crm::Status Query(std::string_view sql, const crm::SqlParams& params,
+                      const std::function<bool(const crm::SqlRow&)>& on_row) override {
+      ++owner_.statements;
+      return tx_.Query(sql, params, on_row);
+    }
+    int64_t LastInsertId() override { return tx_.LastInsertId(); }
+
+   private:
+    crm::SqlExecutor& tx_;
+    CountingDatabase& owner_;
+  };
+  crm::Database& inner_;
+};
+
+}  // namespace host::testing
