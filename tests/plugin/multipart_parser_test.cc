@@ -1,0 +1,240 @@
+// tests/plugin/multipart_parser_test.cc — the multipart push parser against well-formed and
+// hostile bodies: split boundaries, boundary-like data, floods, limits, bad boundaries.
+#include "plugin/multipart_parser.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/plugin/test_env.h"
+
+namespace cd {
+namespace {
+
+struct Part {
+  PartHeaders headers;
+  std::string data;
+  bool ended = false;
+};
+
+// Parses `body` fed in chunks of `chunk` bytes; returns the final status and the parts.
+crm::Status Parse(const std::string& boundary, const std::string& body, size_t chunk,
+                  std::vector<Part>* parts, MultipartLimits limits = {}, size_t* max_buffered = nullptr) {
+  MultipartParser::Callbacks cb;
+  cb.on_part_begin = [&](const PartHeaders& h) {
+    parts->push_back(Part{h, "", false});
+    return crm::Status::Ok();
+  };
+  cb.on_part_data = [&](std::string_view d) {
+    if (max_buffered && d.size() > *max_buffered) *max_buffered = d.size();
+    parts->back().data.append(d);
+    return crm::Status::Ok();
+  };
+  cb.on_part_end = [&]() {
+    parts->back().ended = true;
+    return crm::Status::Ok();
+  };
+  MultipartParser parser(boundary, cb, limits);
+  for (size_t i = 0; i < body.size(); i += chunk) {
+    crm::Status s = parser.Feed(std::string_view(body).substr(i, chunk));
+    if (!s.ok()) return s;
+  }
+  return parser.Finish();
+}
+
+TEST(MultipartParserTest, ParsesFieldsAndFile) {
+  cd_test::MultipartBody b;
+  b.Field("date_of_issue", "2024-01-31").File("file", "scan.pdf", "application/pdf", "%PDF-1.4 data");
+  std::string body = b.Finish();
+  std::vector<Part> parts;
+  ASSERT_TRUE(Parse(b.boundary, body, body.size(), &parts).ok());
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].headers.disposition.name, "date_of_issue");
+  EXPECT_FALSE(parts[0].headers.disposition.filename.has_value());
+  EXPECT_EQ(parts[0].data, "2024-01-31");
+  EXPECT_EQ(parts[1].headers.disposition.name, "file");
+  EXPECT_EQ(parts[1].headers.disposition.filename.value_or(""), "scan.pdf");
+  EXPECT_EQ(parts[1].headers.content_type, "application/pdf");
+  EXPECT_EQ(parts[1].data, "%PDF-1.4 data");
+  EXPECT_TRUE(parts[1].ended);
+}
+
+TEST(MultipartParserTest, BoundarySplitAtEveryOffset) {
+  cd_test::MultipartBody b;
+  b.Field("a", "first value").File("file", "x.bin", "application/octet-stream", "\r\n--almost\r\n-");
+  std::string body = b.Finish();
+  for (size_t split = 1; split < body.size(); ++split) {
+    // Two chunks split at `split`, and also byte-by-byte once.
+    std::vector<Part> parts;
+    MultipartParser::Callbacks cb;
+    cb.on_part_begin = [&](const PartHeaders& h) { parts.push_back(Part{h, "", false}); return crm::Status::Ok(); };
+    cb.on_part_data = [&](std::string_view d) { parts.back().data.append(d); return crm::Status::Ok(); };
+    cb.on_part_end = [&]() { parts.back().ended = true; return crm::Status::Ok(); };
+    MultipartParser parser(b.boundary, cb);
+    ASSERT_TRUE(parser.Feed(std::string_view(body).substr(0, split)).ok()) << split;
+    ASSERT_TRUE(parser.Feed(std::string_view(body).substr(split)).ok()) << split;
+    ASSERT_TRUE(parser.Finish().ok()) << split;
+    ASSERT_EQ(parts.size(), 2u) << split;
+    EXPECT_EQ(parts[0].data, "first value") << split;
+    EXPECT_EQ(parts[1].data, "\r\n--almost\r\n-") << split;
+  }
+  std::vector<Part> parts;
+  ASSERT_TRUE(Parse(b.boundary, body, 1, &parts).ok());
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[1].data, "\r\n--almost\r\n-");
+}
+
+TEST(MultipartParserTest, BoundaryLikeBytesInsideDataAreData) {
+  cd_test::MultipartBody b;
+  // The boundary without the leading CRLF, and with CRLF but one character short.
+  std::string tricky = "--" + b.boundary + "x\r\n--" + b.boundary.substr(0, b.boundary.size() - 1) +
+                       "\r\n" + b.boundary;
+  b.File("file", "x.bin", "application/octet-stream", tricky);
+  std::string body = b.Finish();
+  for (size_t chunk : {1, 3, 7, 64, 100000}) {
+    std::vector<Part> parts;
+    ASSERT_TRUE(Parse(b.boundary, body, chunk, &parts).ok()) << chunk;
+    ASSERT_EQ(parts.size(), 1u);
+    EXPECT_EQ(parts[0].data, tricky) << chunk;
+  }
+}
+
+TEST(MultipartParserTest, CrlfFloodInDataIsStreamedWithBoundedBuffer) {
+  cd_test::MultipartBody b;
+  std::string flood;
+  for (int i = 0; i < 200000; ++i) flood += "\r\n";
+  b.File("file", "x.bin", "application/octet-stream", flood);
+  std::string body = b.Finish();
+  std::vector<Part> parts;
+  size_t largest = 0;
+  ASSERT_TRUE(Parse(b.boundary, body, 4096, &parts, {}, &largest).ok());
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].data.size(), flood.size());
+  // Memory flat: never more than one chunk (+ a delimiter) held at once.
+  EXPECT_LE(largest, 4096u + b.boundary.size() + 4);
+}
+
+TEST(MultipartParserTest, CrlfFloodInPreambleIsRefused) {
+  std::string body(200000, '\n');
+  for (size_t i = 0; i < body.size(); i += 2) body[i] = '\r';
+  std::vector<Part> parts;
+  crm::Status s = Parse("abc", body, 1000, &parts);
+  EXPECT_EQ(s.code(), crm::StatusCode::kInvalidArgument);
+}
+
+TEST(MultipartParserTest, PreambleAndEpilogueAreIgnored) {
+  std::string body = "This is a preamble.\r\n--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1"
+                     "\r\n--XyZ--\r\nepilogue text, even --XyZ again\r\n";
+  std::vector<Part> parts;
+  ASSERT_TRUE(Parse("XyZ", body, 5, &parts).ok());
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].data, "1");
+}
+
+TEST(MultipartParserTest, MissingFinalBoundaryIsAnError) {
+  cd_test::MultipartBody b;
+  b.File("file", "x.pdf", "application/pdf", "data");
+  std::vector<Part> parts;
+  crm::Status s = Parse(b.boundary, b.body, 10, &parts);  // no Finish(): no closing line
+  EXPECT_EQ(s.code(), crm::StatusCode::kInvalidArgument);
+  parts.clear();
+  EXPECT_EQ(Parse("abc", "", 10, &parts).code(), crm::StatusCode::kInvalidArgument);
+}
+
+TEST(MultipartParserTest, HugePartHeadersAreRefused) {
+  std::string body = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\nX-Junk: " +
+                     std::string(20000, 'x') + "\r\n\r\nv\r\n--b--\r\n";
+  std::vector<Part> parts;
+  crm::Status s = Parse("b", body, 512, &parts);
+  EXPECT_EQ(s.code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(parts.empty());
+}
+
+TEST(MultipartParserTest, TooManyHeadersAreRefused) {
+  std::string body = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n";
+  for (int i = 0; i < 40; ++i) body += "X-H" + std::to_string(i) + ": 1\r\n";
+  body += "\r\nv\r\n--b--\r\n";
+  std::vector<Part> parts;
+  EXPECT_EQ(Parse("b", body, 64, &parts).code(), crm::StatusCode::kInvalidArgument);
+}
+
+TEST(MultipartParserTest, ThousandsOfPartsAreRefused) {
+  cd_test::MultipartBody b;
+  for (int i = 0; i < 5000; ++i) b.Field("f" + std::to_string(i), "v");
+  std::string body = b.Finish();
+  std::vector<Part> parts;
+  crm::Status s = Parse(b.boundary, body, 8192, &parts);
+  EXPECT_EQ(s.code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_LE(parts.size(), MultipartLimits{}.max_parts);
+}
+
+TEST(MultipartParserTest, PartWithoutDispositionIsRefused) {
+  std::string body = "--b\r\nContent-Type: text/plain\r\n\r\nv\r\n--b--\r\n";
+  std::vector<Part> parts;
+  EXPECT_EQ(Parse("b", body, 100, &parts).code(), crm::StatusCode::kInvalidArgument);
+}
+
+TEST(MultipartParserTest, GarbageAfterBoundaryIsRefused) {
+  std::string body = "--bXYZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--b--\r\n";
+  std::vector<Part> parts;
+  EXPECT_EQ(Parse("b", body, 100, &parts).code(), crm::StatusCode::kInvalidArgument);
+}
+
+TEST(MultipartParserTest, CallbackErrorStopsTheParser) {
+  cd_test::MultipartBody b;
+  b.File("file", "x", "a/b", std::string(10000, 'z'));
+  std::string body = b.Finish();
+  MultipartParser::Callbacks cb;
+  size_t seen = 0;
+  cb.on_part_data = [&](std::string_view d) {
+    seen += d.size();
+    return seen > 100 ? crm::TooLarge("stop") : crm::Status::Ok();
+  };
+  MultipartParser parser(b.boundary, cb);
+  crm::Status s;
+  for (size_t i = 0; i < body.size() && s.ok(); i += 64) s = parser.Feed(std::string_view(body).substr(i, 64));
+  EXPECT_EQ(s.code(), crm::StatusCode::kTooLarge);
+  EXPECT_EQ(parser.Feed("more").code(), crm::StatusCode::kTooLarge);
+  EXPECT_EQ(parser.Finish().code(), crm::StatusCode::kTooLarge);
+}
+
+TEST(BoundaryTest, ValidatesContentType) {
+  auto ok = BoundaryFromContentType("multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(*ok, "----WebKitFormBoundary7MA4YWxkTrZu0gW");
+  auto quoted = BoundaryFromContentType("Multipart/Form-Data; charset=utf-8; boundary=\"a b'()+_,-./:=?\"");
+  ASSERT_TRUE(quoted.ok());
+  EXPECT_EQ(*quoted, "a b'()+_,-./:=?");
+
+  EXPECT_FALSE(BoundaryFromContentType("application/json").ok());
+  EXPECT_FALSE(BoundaryFromContentType("multipart/form-data").ok());
+  EXPECT_FALSE(BoundaryFromContentType("multipart/form-data; boundary=").ok());
+  EXPECT_FALSE(BoundaryFromContentType("multipart/form-data; boundary=" + std::string(71, 'a')).ok());
+  EXPECT_TRUE(BoundaryFromContentType("multipart/form-data; boundary=" + std::string(70, 'a')).ok());
+  EXPECT_FALSE(BoundaryFromContentType("multipart/form-data; boundary=\"ab \"").ok());
+  EXPECT_FALSE(BoundaryFromContentType("multipart/form-data; boundary=\"a\r\nb\"").ok());
+  EXPECT_FALSE(BoundaryFromContentType("multipart/form-data; boundary=a<b").ok());
+}
+
+TEST(ContentDispositionTest, ParsesNamesAndFilenames) {
+  auto d = ParseContentDisposition("form-data; name=\"file\"; filename=\"C:\\\\docs\\\\id.pdf\"");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->type, "form-data");
+  EXPECT_EQ(d->name, "file");
+  EXPECT_EQ(d->filename.value_or(""), "C:\\docs\\id.pdf");
+
+  auto ext = ParseContentDisposition(
+      "form-data; name=file; filename=\"fallback.pdf\"; filename*=UTF-8''carte%20d%E2%80%99identit%C3%A9.pdf");
+  ASSERT_TRUE(ext.ok());
+  EXPECT_EQ(ext->name, "file");
+  EXPECT_EQ(ext->filename.value_or(""), "carte d\xE2\x80\x99identit\xC3\xA9.pdf");
+
+  auto semi = ParseContentDisposition("form-data; name=\"a;b\"; filename=\"x\\\"y.pdf\"");
+  ASSERT_TRUE(semi.ok());
+  EXPECT_EQ(semi->name, "a;b");
+  EXPECT_EQ(semi->filename.value_or(""), "x\"y.pdf");
+
+  EXPECT_FALSE(ParseContentDisposition("form-data; name=\"unterminated").ok());
+  EXPECT_FALSE(ParseContentDisposition("").ok());
+}
+
+}  // namespace
+}  // namespace cd

@@ -1,0 +1,241 @@
+// tests/plugin/test_env.cc — the test world of test_env.h: database with both schemas, the
+// HostServices fake, and sample files generated with libvips or by hand.
+#include "tests/plugin/test_env.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include <openssl/evp.h>
+#include <vips/vips8>
+
+#include "sample-host/core/migrator.h"
+
+namespace cd_test {
+
+std::vector<crm::Migration> HostMigrations();
+std::vector<crm::Migration> ModuleMigrations();
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = fs::temp_directory_path() /
+          ("cd-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+FakeHost::FakeHost(const fs::path& root) : data_dir_(root / "plugins" / "client-documents") {
+  fs::create_directories(data_dir_);
+  auto db = host::SqliteDatabase::Open(root / "test.db");
+  if (!db.ok()) throw std::runtime_error("open db: " + db.status().ToString());
+  db_ = std::move(*db);
+  crm::Status s = host::ApplyMigrations(*db_, "host", HostMigrations());
+  if (!s.ok()) throw std::runtime_error("host migrations: " + s.ToString());
+  s = host::ApplyMigrations(*db_, "client-documents", ModuleMigrations());
+  if (!s.ok()) throw std::runtime_error("module migrations: " + s.ToString());
+}
+
+crm::Status FakeHost::AddTimeline(const crm::TimelineEntry& entry) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  timeline.push_back(entry);
+  auto r = db_->Exec(
+      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      {entry.client_id, entry.type, entry.title, entry.detail, entry.actor, now});
+  return r.ok() ? crm::Status::Ok() : r.status();
+}
+
+crm::Result<crm::ClientInfo> FakeHost::FindClient(int64_t client_id) {
+  auto row = db_->QueryOne("SELECT id, first_name, last_name, email, language FROM clients WHERE id = ?",
+                           {client_id});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return crm::NotFound("no client " + std::to_string(client_id));
+  crm::ClientInfo c;
+  c.id = (*row)->Int(0);
+  c.first_name = (*row)->Text(1);
+  c.last_name = (*row)->Text(2);
+  c.email = (*row)->Text(3);
+  c.language = (*row)->Text(4);
+  return c;
+}
+
+void FakeHost::Log(crm::LogLevel, std::string_view message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  logs.emplace_back(message);
+}
+
+int64_t FakeHost::AddClient(const std::string& first_name) {
+  auto r = db_->Exec("INSERT INTO clients (first_name, created_at, updated_at) VALUES (?, ?, ?)",
+                     {first_name, now, now});
+  if (!r.ok()) throw std::runtime_error("insert client: " + r.status().ToString());
+  auto row = db_->QueryOne("SELECT MAX(id) FROM clients");
+  return (*row)->Int(0);
+}
+
+crm::Principal Admin(std::vector<std::string> permissions) {
+  crm::Principal p;
+  p.kind = crm::Principal::Kind::kAdmin;
+  p.user_id = 1;
+  p.display_name = "Marie Dupont";
+  p.email = "marie@example.test";
+  p.permissions = std::move(permissions);
+  return p;
+}
+
+crm::Principal Client(int64_t client_id) {
+  crm::Principal p;
+  p.kind = crm::Principal::Kind::kClient;
+  p.client_id = client_id;
+  p.display_name = "A client";
+  p.language = "fr";
+  return p;
+}
+
+crm::Principal Token(std::vector<std::string> scopes) {
+  crm::Principal p;
+  p.kind = crm::Principal::Kind::kApiToken;
+  p.user_id = 1;
+  p.email = "marie@example.test";
+  p.scopes = std::move(scopes);
+  return p;
+}
+
+namespace {
+
+void EnsureVips() {
+  static bool done = [] { return VIPS_INIT("cd_logic_tests") == 0; }();
+  (void)done;
+}
+
+std::string SaveToBuffer(vips::VImage image, const char* suffix) {
+  void* buf = nullptr;
+  size_t len = 0;
+  image.write_to_buffer(suffix, &buf, &len);
+  std::string out(static_cast<const char*>(buf), len);
+  g_free(buf);
+  return out;
+}
+
+vips::VImage Gradient(int width, int height) {
+  // A non-uniform picture (x + y ramp, three bands) so encoders keep real data.
+  vips::VImage xy = vips::VImage::xyz(width, height);
+  vips::VImage sum = (xy[0] + xy[1]) % 256;
+  return sum.bandjoin({sum, (xy[0] * 3) % 256}).cast(VIPS_FORMAT_UCHAR);
+}
+
+}  // namespace
+
+std::string MakePng(int width, int height) {
+  EnsureVips();
+  return SaveToBuffer(Gradient(width, height), ".png");
+}
+
+std::string MakeJpeg(int width, int height, bool with_gps) {
+  EnsureVips();
+  vips::VImage image = Gradient(width, height);
+  if (with_gps) {
+    // libvips writes exif-ifdN-* string fields into the EXIF block it saves; IFD 3 is GPS.
+    image = image.copy();
+    image.set("exif-ifd0-Make", "TestCam");
+    image.set("exif-ifd3-GPSLatitudeRef", "N");
+    image.set("exif-ifd3-GPSLatitude", "50/1 51/1 0/1");
+    image.set("exif-ifd3-GPSLongitudeRef", "E");
+    image.set("exif-ifd3-GPSLongitude", "4/1 21/1 0/1");
+  }
+  return SaveToBuffer(image, ".jpg");
+}
+
+std::string MakePdf() {
+  // A minimal valid PDF 1.4 (offsets in the xref are not checked by libmagic, but are
+  // right anyway so a viewer opens it).
+  std::string objs[] = {
+      "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n",
+      "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n",
+      "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>\nendobj\n"};
+  std::string pdf = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
+  std::vector<size_t> offsets;
+  for (const std::string& o : objs) {
+    offsets.push_back(pdf.size());
+    pdf += o;
+  }
+  size_t xref = pdf.size();
+  pdf += "xref\n0 4\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    char line[32];
+    std::snprintf(line, sizeof(line), "%010zu 00000 n \n", off);
+    pdf += line;
+  }
+  pdf += "trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+std::string ElfBytes() { return ReadFile("/bin/true"); }
+
+std::string HtmlBytes() {
+  return "<!DOCTYPE html>\n<html><head><title>x</title></head><body><script>alert(1)</script>"
+         "</body></html>\n";
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const fs::path& path, const std::string& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::vector<std::string> ListFiles(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+    if (e.is_regular_file()) out.push_back(fs::relative(e.path(), dir).string());
+  return out;
+}
+
+MultipartBody& MultipartBody::Field(const std::string& name, const std::string& value) {
+  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" +
+          value + "\r\n";
+  return *this;
+}
+
+MultipartBody& MultipartBody::File(const std::string& name, const std::string& filename,
+                                   const std::string& content_type, const std::string& bytes) {
+  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name +
+          "\"; filename=\"" + filename + "\"\r\nContent-Type: " + content_type + "\r\n\r\n" +
+          bytes + "\r\n";
+  return *this;
+}
+
+std::string MultipartBody::Finish() {
+  body += "--" + boundary + "--\r\n";
+  return body;
+}
+
+}  // namespace cd_test

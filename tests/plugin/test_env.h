@@ -1,0 +1,88 @@
+// tests/plugin/test_env.h — the test fixture's world: a real SQLite database with the host's
+// and the module's schemas, a HostServices fake over it, a temp data folder, sample files.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "host-api/http.h"
+#include "host-api/services.h"
+#include "plugin/services.h"
+#include "sample-host/core/sqlite_database.h"
+
+namespace cd_test {
+
+// A fresh folder under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// HostServices over a real SqliteDatabase: FindClient reads the host's clients table,
+// AddTimeline records the entries (and writes them to the timeline table), the clock is fixed.
+class FakeHost final : public crm::HostServices {
+ public:
+  explicit FakeHost(const std::filesystem::path& root);
+  crm::Database& Db() override { return *db_; }
+  int64_t NowUnix() override { return now; }
+  std::filesystem::path DataDir() override { return data_dir_; }
+  crm::Status SendMail(const crm::MailMessage&) override { return crm::Status::Ok(); }
+  crm::Status AddTimeline(const crm::TimelineEntry& entry) override;
+  crm::Result<crm::ClientInfo> FindClient(int64_t client_id) override;
+  std::string Translate(std::string_view, std::string_view key) override { return std::string(key); }
+  void Log(crm::LogLevel, std::string_view message) override;
+  std::string BaseUrl() override { return "http://127.0.0.1:8080"; }
+
+  // Inserts a client row; returns its id.
+  int64_t AddClient(const std::string& first_name);
+
+  int64_t now = 1'800'000'000;
+  std::vector<crm::TimelineEntry> timeline;
+  std::vector<std::string> logs;
+
+ private:
+  std::unique_ptr<host::SqliteDatabase> db_;
+  std::filesystem::path data_dir_;
+  std::mutex mutex_;
+};
+
+// Principals.
+crm::Principal Admin(std::vector<std::string> permissions = {"documents.read", "documents.write",
+                                                             "documents.settings"});
+crm::Principal Client(int64_t client_id);
+crm::Principal Token(std::vector<std::string> scopes);
+
+// Sample files, made at test time (no binaries in the repository).
+std::string MakePng(int width = 64, int height = 48);
+std::string MakeJpeg(int width = 640, int height = 480, bool with_gps = false);
+std::string MakePdf();
+std::string ElfBytes();  // a copy of /bin/true
+std::string HtmlBytes();
+
+std::string ReadFile(const std::filesystem::path& path);
+void WriteFile(const std::filesystem::path& path, const std::string& bytes);
+std::string Sha256Hex(const std::string& bytes);
+// Every regular file under `dir` (recursive), as paths relative to it.
+std::vector<std::string> ListFiles(const std::filesystem::path& dir);
+
+// A multipart/form-data body builder.
+struct MultipartBody {
+  std::string boundary = "----cdTestBoundary7MA4YWxkTrZu0gW";
+  std::string body;
+  MultipartBody& Field(const std::string& name, const std::string& value);
+  MultipartBody& File(const std::string& name, const std::string& filename,
+                      const std::string& content_type, const std::string& bytes);
+  std::string Finish();  // appends the closing delimiter; returns body
+  std::string ContentType() const { return "multipart/form-data; boundary=" + boundary; }
+};
+
+}  // namespace cd_test

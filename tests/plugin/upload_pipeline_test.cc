@@ -1,0 +1,233 @@
+// tests/plugin/upload_pipeline_test.cc — the file store and the upload pipeline: size limit
+// mid-stream, sniffing (ELF named .pdf, HTML as PNG), hashes, atomicity, thumbnails, names.
+#include "plugin/upload_pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <vips/vips8>
+
+#include "plugin/file_store.h"
+#include "tests/plugin/test_env.h"
+
+namespace cd {
+namespace {
+
+namespace fs = std::filesystem;
+
+class UploadPipelineTest : public ::testing::Test {
+ protected:
+  UploadPipelineTest() : store_(dir_.path()) {
+    type_.id = 1;
+    type_.name.en = "ID card";
+    type_.accept = DefaultAccept();
+    type_.max_size = 1 << 20;
+    type_.max_files = 2;
+  }
+
+  // Streams `body` to the pipeline in chunks of `chunk` bytes; `after_read` runs after
+  // each read (to look at the folders mid-stream).
+  crm::Result<UploadInput> Receive(const std::string& content_type, const std::string& body,
+                                   size_t chunk = 1000,
+                                   const std::function<void()>& after_read = nullptr) {
+    size_t pos = 0;
+    BodyReader reader = [&](char* buf, size_t size) -> crm::Result<size_t> {
+      size_t n = std::min({size, chunk, body.size() - pos});
+      std::memcpy(buf, body.data() + pos, n);
+      pos += n;
+      if (after_read) after_read();
+      return n;
+    };
+    return ReceiveMultipart(content_type, reader, type_, store_);
+  }
+
+  crm::Result<UploadInput> ReceiveFile(const std::string& name, const std::string& claimed_type,
+                                       const std::string& bytes) {
+    cd_test::MultipartBody b;
+    b.File("file", name, claimed_type, bytes);
+    std::string body = b.Finish();
+    return Receive(b.ContentType(), body);
+  }
+
+  cd_test::TempDir dir_;
+  FileStore store_;
+  DocumentType type_;
+};
+
+TEST_F(UploadPipelineTest, SizeLimitMidStreamLeavesNoTempFile) {
+  type_.max_size = 100 * 1024;
+  cd_test::MultipartBody b;
+  std::string pdf = cd_test::MakePdf();
+  pdf += std::string(300 * 1024, 'x');
+  b.File("file", "big.pdf", "application/pdf", pdf);
+  std::string body = b.Finish();
+  size_t reads = 0;
+  size_t reads_at_error = 0;
+  auto r = Receive(b.ContentType(), body, 4096, [&] { ++reads; });
+  reads_at_error = reads;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), crm::StatusCode::kTooLarge);
+  // Stopped as soon as the limit passed, not at the end of the body.
+  EXPECT_LT(reads_at_error, body.size() / 4096);
+  EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "tmp").empty());
+  EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "files").empty());
+}
+
+TEST_F(UploadPipelineTest, ElfNamedPdfIsRefused) {
+  auto r = ReceiveFile("invoice.pdf", "application/pdf", cd_test::ElfBytes());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), crm::StatusCode::kUnsupportedType);
+  EXPECT_EQ(r.status().http_status(), 415);
+  EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "tmp").empty());
+}
+
+TEST_F(UploadPipelineTest, HtmlSentAsPngIsRefused) {
+  auto r = ReceiveFile("photo.png", "image/png", cd_test::HtmlBytes());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), crm::StatusCode::kUnsupportedType);
+  EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "tmp").empty());
+}
+
+TEST_F(UploadPipelineTest, RealFilesAreAcceptedWithSniffedTypeAndHash) {
+  struct Case {
+    std::string name, claimed, bytes, mime;
+  } cases[] = {
+      {"a.png", "application/octet-stream", cd_test::MakePng(), "image/png"},
+      {"b.jpg", "text/html", cd_test::MakeJpeg(), "image/jpeg"},
+      {"c.pdf", "image/png", cd_test::MakePdf(), "application/pdf"},
+  };
+  for (const Case& c : cases) {
+    auto r = ReceiveFile(c.name, c.claimed, c.bytes);
+    ASSERT_TRUE(r.ok()) << c.name << ": " << r.status().ToString();
+    ASSERT_EQ(r->files.size(), 1u);
+    const PendingFile& f = *r->files[0];
+    EXPECT_EQ(f.mime(), c.mime) << c.name;  // from the bytes, not from the client
+    EXPECT_EQ(f.size(), static_cast<int64_t>(c.bytes.size()));
+    EXPECT_EQ(f.sha256(), cd_test::Sha256Hex(c.bytes));
+    EXPECT_EQ(f.display_name(), c.name);
+    EXPECT_EQ(cd_test::ReadFile(f.temp_path()), c.bytes);
+  }
+}
+
+TEST_F(UploadPipelineTest, FieldsAreCollectedAndTooManyFilesRefused) {
+  cd_test::MultipartBody b;
+  b.Field("date_of_issue", "2024-02-29").File("file", "a.pdf", "application/pdf", cd_test::MakePdf());
+  std::string body = b.Finish();
+  auto r = Receive(b.ContentType(), body, 7);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->fields.at("date_of_issue"), "2024-02-29");
+
+  type_.max_files = 1;
+  cd_test::MultipartBody two;
+  two.File("file", "a.pdf", "application/pdf", cd_test::MakePdf())
+      .File("file", "b.pdf", "application/pdf", cd_test::MakePdf());
+  std::string body2 = two.Finish();
+  auto r2 = Receive(two.ContentType(), body2);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.status().code(), crm::StatusCode::kUnprocessable);
+
+  cd_test::MultipartBody none;
+  none.Field("x", "y");
+  std::string body3 = none.Finish();
+  EXPECT_EQ(Receive(none.ContentType(), body3).status().code(), crm::StatusCode::kUnprocessable);
+  EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "tmp").size() <= 1u);  // r still alive: one
+}
+
+TEST_F(UploadPipelineTest, DroppedInputRemovesTempFiles) {
+  {
+    auto r = ReceiveFile("a.pdf", "application/pdf", cd_test::MakePdf());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(cd_test::ListFiles(dir_.path() / "tmp").size(), 1u);
+  }
+  EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "tmp").empty());
+}
+
+TEST_F(UploadPipelineTest, NothingInFilesUntilCommitThenAtomicRename) {
+  std::vector<size_t> files_seen;
+  cd_test::MultipartBody b;
+  std::string png = cd_test::MakePng(400, 300);
+  b.File("file", "../../etc/passwd.png", "image/png", png);
+  std::string body = b.Finish();
+  auto r = Receive(b.ContentType(), body, 512,
+                   [&] { files_seen.push_back(cd_test::ListFiles(dir_.path() / "files").size()); });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  for (size_t n : files_seen) EXPECT_EQ(n, 0u);
+  EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "files").empty());
+  EXPECT_EQ(r->files[0]->display_name(), "passwd.png");
+
+  auto committed = store_.Commit(*r->files[0], 42);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_TRUE(committed->storage_key.rfind("files/42/", 0) == 0);
+  EXPECT_EQ(committed->storage_key.find("passwd"), std::string::npos);  // generated name
+  EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "tmp").empty());
+  auto path = store_.PathOf(committed->storage_key);
+  ASSERT_TRUE(path.ok());
+  EXPECT_EQ(cd_test::ReadFile(*path), png);
+  EXPECT_FALSE(committed->thumbnail_key.empty());
+  // Dropping the pending file after commit must not remove the committed blob.
+  r->files.clear();
+  EXPECT_TRUE(fs::exists(*path));
+}
+
+TEST_F(UploadPipelineTest, ThumbnailHasNoGpsExif) {
+  std::string jpeg = cd_test::MakeJpeg(1200, 900, /*with_gps=*/true);
+  // The source really carries GPS data, or the test would prove nothing.
+  {
+    vips::VImage src = vips::VImage::new_from_buffer(jpeg.data(), jpeg.size(), "");
+    ASSERT_NE(src.get_typeof("exif-data"), 0u);
+    ASSERT_NE(src.get_typeof("exif-ifd3-GPSLatitude"), 0u);
+  }
+  auto r = ReceiveFile("holiday.jpg", "image/jpeg", jpeg);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto committed = store_.Commit(*r->files[0], 7);
+  ASSERT_TRUE(committed.ok());
+  ASSERT_FALSE(committed->thumbnail_key.empty());
+  auto thumb_path = store_.PathOf(committed->thumbnail_key);
+  ASSERT_TRUE(thumb_path.ok());
+  std::string thumb = cd_test::ReadFile(*thumb_path);
+  vips::VImage t = vips::VImage::new_from_buffer(thumb.data(), thumb.size(), "");
+  EXPECT_LE(std::max(t.width(), t.height()), 320);
+  EXPECT_EQ(t.get_typeof("exif-data"), 0u);
+  EXPECT_EQ(t.get_typeof("exif-ifd3-GPSLatitude"), 0u);
+  EXPECT_EQ(thumb.find("Exif"), std::string::npos);
+  EXPECT_EQ(thumb.find("TestCam"), std::string::npos);
+}
+
+TEST_F(UploadPipelineTest, BadThumbnailSourceIsGraceful) {
+  // A file libmagic calls an image but libvips cannot decode: no thumbnail, no error.
+  std::string fake_png = cd_test::MakePng().substr(0, 40);
+  auto r = ReceiveFile("broken.png", "image/png", fake_png);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files[0]->mime(), "image/png");
+  auto committed = store_.Commit(*r->files[0], 9);
+  ASSERT_TRUE(committed.ok());
+  EXPECT_TRUE(committed->thumbnail_key.empty());
+}
+
+TEST_F(UploadPipelineTest, NonMultipartIsRefused) {
+  auto r = Receive("application/json", "{}");
+  EXPECT_EQ(r.status().code(), crm::StatusCode::kInvalidArgument);
+}
+
+TEST(SanitizeFileNameTest, KeepsOnlyASafeDisplayName) {
+  EXPECT_EQ(SanitizeFileName("C:\\Users\\me\\id.pdf"), "id.pdf");
+  EXPECT_EQ(SanitizeFileName("../../.."), "file");
+  EXPECT_EQ(SanitizeFileName(".hidden"), "hidden");
+  EXPECT_EQ(SanitizeFileName("a\r\nb\"c<d>.pdf"), "abcd.pdf");
+  EXPECT_EQ(SanitizeFileName(""), "file");
+  std::string long_name;
+  for (int i = 0; i < 150; ++i) long_name += "\xC3\xA9";  // 300 bytes of "é"
+  std::string s = SanitizeFileName(long_name);
+  EXPECT_LE(s.size(), 200u);
+  EXPECT_EQ(s.size() % 2, 0u);  // not cut inside a character
+}
+
+TEST(FileStoreTest, PathOfRefusesForeignKeys) {
+  FileStore store("/data");
+  EXPECT_FALSE(store.PathOf("../etc/passwd").ok());
+  EXPECT_FALSE(store.PathOf("files/1/../../x.bin").ok());
+  EXPECT_FALSE(store.PathOf("files/1/abc.bin").ok());
+  EXPECT_TRUE(store.PathOf("files/1/0123456789abcdef0123456789abcdef.bin").ok());
+}
+
+}  // namespace
+}  // namespace cd
