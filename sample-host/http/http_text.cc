@@ -171,7 +171,7 @@ std::string ContentDisposition(std::string_view download_name, bool inline_view)
     if (c < 0x20 || c == 0x7f) continue;
     utf8 += static_cast<char>(c);
     if (c >= 0x80) {
-      ascii += '_';
+      if (c >= 0xC0) ascii += '_';  // one '_' per UTF-8 character, not per byte
     } else if (c != '"' && c != '\\' && c != ';' && c != '%') {
       ascii += static_cast<char>(c);
     }
