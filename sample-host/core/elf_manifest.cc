@@ -71,8 +71,9 @@ crm::Result<ElfPluginFile> ReadElfPluginFile(const std::filesystem::path& file) 
   if (static_cast<uint64_t>(in.gcount()) != size) return crm::NotFound("cannot read " + file.string());
   const uint64_t total = bytes.size();
 
-  if (total < sizeof(Elf64_Ehdr)) return NotLoadable(total == 0 ? "empty file" : "too short for an ELF header");
-  if (std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0) return NotLoadable("no ELF signature");
+  if (total == 0) return NotLoadable("empty file");
+  if (total < SELFMAG || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0) return NotLoadable("no ELF signature");
+  if (total < sizeof(Elf64_Ehdr)) return NotLoadable("too short for an ELF header");
   auto eh = ReadStruct<Elf64_Ehdr>(bytes, 0);
   if (eh.e_ident[EI_CLASS] != ELFCLASS64) return NotLoadable("not a 64-bit ELF file");
   if (eh.e_ident[EI_DATA] != ELFDATA2LSB) return NotLoadable("not little-endian");

@@ -1,0 +1,347 @@
+// tests/core/hook_registry_test.cc — StagingRegistrar checks and HookRegistry behaviour: ordering,
+// all-or-nothing commits, route matching, menu filters, gates, filter sources, translations.
+#include "sample-host/core/hook_registry.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace host {
+namespace {
+
+crm::ListColumn Column(std::string id, int priority = crm::kDefaultPriority) {
+  crm::ListColumn c;
+  c.id = std::move(id);
+  c.sql = "(SELECT 1)";
+  c.render_html = [](const crm::SqlValue&, std::string_view) { return std::string("x"); };
+  c.priority = priority;
+  return c;
+}
+
+crm::Route MakeRoute(std::string method, std::string pattern, std::string tag = "") {
+  crm::Route r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.handler = [tag](crm::Request&, crm::Response& response) { return response.Send(tag, "text/plain"); };
+  return r;
+}
+
+crm::MenuFilter Menu(std::string id, crm::MenuArea area, std::string add, int priority = crm::kDefaultPriority) {
+  crm::MenuFilter f;
+  f.id = std::move(id);
+  f.area = area;
+  f.priority = priority;
+  f.filter = [add](std::vector<crm::MenuItem> items, const crm::Principal&) {
+    items.push_back({add, add, "/" + add, 100});
+    return items;
+  };
+  return f;
+}
+
+void CommitOk(HookRegistry& registry, StagingRegistrar& r) {
+  ASSERT_TRUE(r.first_error().ok()) << r.first_error().ToString();
+  crm::Status s = registry.Commit(r.Take());
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
+TEST(HookRegistryTest, ColumnsSortByPriorityThenRegistrationOrder) {
+  HookRegistry registry;
+  StagingRegistrar host("host");
+  ASSERT_TRUE(host.AddListColumn(Column("b", 100)).ok());
+  ASSERT_TRUE(host.AddListColumn(Column("a", 50)).ok());
+  CommitOk(registry, host);
+  StagingRegistrar plugin("plug");
+  ASSERT_TRUE(plugin.AddListColumn(Column("c", 100)).ok());
+  ASSERT_TRUE(plugin.AddListColumn(Column("d", 10)).ok());
+  CommitOk(registry, plugin);
+
+  std::vector<std::string> order;
+  for (const auto& c : registry.columns()) order.push_back(c.owner + "." + c.hook.id);
+  EXPECT_EQ(order, (std::vector<std::string>{"plug.d", "host.a", "host.b", "plug.c"}));
+}
+
+TEST(HookRegistryTest, DuplicateIdWithinOwnerFailsTheRegistrarEvenIfIgnored) {
+  StagingRegistrar r("plug");
+  EXPECT_TRUE(r.AddListColumn(Column("x")).ok());
+  crm::Status second = r.AddListColumn(Column("x"));
+  EXPECT_EQ(second.code(), crm::StatusCode::kConflict);
+  EXPECT_TRUE(r.AddListColumn(Column("y")).ok());  // later calls still checked alone...
+  EXPECT_EQ(r.first_error().code(), crm::StatusCode::kConflict);  // ...but the first error sticks
+  EXPECT_NE(r.first_error().message().find("duplicate list column id x"), std::string::npos);
+}
+
+TEST(HookRegistryTest, DuplicateAcrossOwnersRefusesWholeCommitAndShowsNothing) {
+  HookRegistry registry;
+  StagingRegistrar host("host");
+  ASSERT_TRUE(host.AddRoute(MakeRoute("GET", "/account/documents")).ok());
+  crm::PermissionDecl perm{"documents.read", "k"};
+  ASSERT_TRUE(host.DeclarePermission(perm).ok());
+  CommitOk(registry, host);
+
+  // Same route pattern (other parameter name does not matter): the whole commit is refused.
+  StagingRegistrar plugin("plug");
+  ASSERT_TRUE(plugin.AddListColumn(Column("col")).ok());
+  ASSERT_TRUE(plugin.AddRoute(MakeRoute("GET", "/api/v1/plugins/plug/{a}")).ok());
+  ASSERT_TRUE(plugin.AddRoute(MakeRoute("GET", "/account/documents")).ok());
+  ASSERT_TRUE(plugin.AddTranslations("en", {{"plug.title", "Title"}}).ok());
+  crm::Status s = registry.Commit(plugin.Take());
+  EXPECT_EQ(s.code(), crm::StatusCode::kConflict);
+  EXPECT_NE(s.message().find("/account/documents"), std::string::npos) << s.message();
+  EXPECT_TRUE(registry.columns().empty());
+  EXPECT_EQ(registry.routes().size(), 1u);
+  EXPECT_EQ(registry.Translate("en", "plug.title"), "plug.title");
+
+  // A permission id is global.
+  StagingRegistrar other("other");
+  ASSERT_TRUE(other.DeclarePermission(perm).ok());
+  EXPECT_EQ(registry.Commit(other.Take()).code(), crm::StatusCode::kConflict);
+  EXPECT_EQ(registry.permissions().size(), 1u);
+
+  // The same owner committing the same ids twice clashes on "<owner>.<id>".
+  StagingRegistrar again1("twice");
+  ASSERT_TRUE(again1.AddListColumn(Column("c")).ok());
+  CommitOk(registry, again1);
+  StagingRegistrar again2("twice");
+  ASSERT_TRUE(again2.AddListColumn(Column("c")).ok());
+  EXPECT_EQ(registry.Commit(again2.Take()).code(), crm::StatusCode::kConflict);
+  EXPECT_EQ(registry.columns().size(), 1u);
+
+  // Equal column ids of different owners are fine (API keys are "<owner>.<id>").
+  StagingRegistrar third("third");
+  ASSERT_TRUE(third.AddListColumn(Column("c")).ok());
+  CommitOk(registry, third);
+  EXPECT_EQ(registry.columns().size(), 2u);
+}
+
+TEST(HookRegistryTest, PluginRouteOutsideItsNamespaceIsRefused) {
+  StagingRegistrar r("client-documents");
+  EXPECT_EQ(r.AddRoute(MakeRoute("GET", "/admin/clients")).code(), crm::StatusCode::kPermissionDenied);
+  EXPECT_FALSE(r.first_error().ok());
+  EXPECT_NE(r.first_error().message().find("outside its namespaces"), std::string::npos);
+  StagingRegistrar other_prefix("client-documents");
+  EXPECT_FALSE(other_prefix.AddRoute(MakeRoute("GET", "/api/v1/plugins/other/x")).ok());
+  EXPECT_FALSE(other_prefix.AddRoute(MakeRoute("GET", "/api/v1/plugins/client-documents")).ok());  // prefix alone
+  StagingRegistrar fine("client-documents");
+  EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/api/v1/plugins/client-documents/types")).ok());
+  EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/admin/plugins/client-documents/settings")).ok());
+  EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/account/documents")).ok());
+  EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/assets/plugins/client-documents/app.js")).ok());
+  EXPECT_TRUE(fine.first_error().ok());
+  // The host may register anywhere.
+  StagingRegistrar host("host");
+  EXPECT_TRUE(host.AddRoute(MakeRoute("GET", "/admin/clients")).ok());
+}
+
+TEST(HookRegistryTest, BadRegistrationsAreRefused) {
+  StagingRegistrar r("plug");
+  crm::ListColumn no_renderer = Column("x");
+  no_renderer.render_html = nullptr;
+  EXPECT_EQ(r.AddListColumn(no_renderer).code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(r.AddListColumn(Column("")).ok());
+  EXPECT_FALSE(r.AddListColumn(Column("bad id")).ok());
+  EXPECT_FALSE(r.AddRoute(MakeRoute("TRACE", "/account/x")).ok());
+  EXPECT_FALSE(r.AddRoute(MakeRoute("GET", "/account//x")).ok());
+  EXPECT_FALSE(r.AddRoute(MakeRoute("GET", "/account/{a}/{a}")).ok());
+  EXPECT_FALSE(r.AddRoute(MakeRoute("GET", "/account/x{a}")).ok());
+  EXPECT_FALSE(r.AddTranslations("de", {{"k", "v"}}).ok());
+  EXPECT_FALSE(r.AddMigration({0, "0000_x.sql", "SELECT 1"}).ok());
+  EXPECT_TRUE(r.AddMigration({1, "0001_x.sql", "SELECT 1"}).ok());
+  EXPECT_EQ(r.AddMigration({1, "0001_y.sql", "SELECT 2"}).code(), crm::StatusCode::kConflict);
+}
+
+TEST(HookRegistryTest, RouteMatchingBindsParamsAndPrefersExactSegments) {
+  HookRegistry registry;
+  StagingRegistrar host("host");
+  ASSERT_TRUE(host.AddRoute(MakeRoute("GET", "/admin/clients/{id}", "param")).ok());
+  ASSERT_TRUE(host.AddRoute(MakeRoute("GET", "/admin/clients/new", "exact")).ok());
+  ASSERT_TRUE(host.AddRoute(MakeRoute("GET", "/admin/clients/{id}/tabs/{tab}", "tab")).ok());
+  ASSERT_TRUE(host.AddRoute(MakeRoute("POST", "/admin/clients/{id}", "post")).ok());
+  ASSERT_TRUE(host.AddRoute(MakeRoute("GET", "/", "root")).ok());
+  CommitOk(registry, host);
+
+  auto m = registry.MatchRoute("GET", "/admin/clients/42");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->route->hook.pattern, "/admin/clients/{id}");
+  EXPECT_EQ(m->params.at("id"), "42");
+
+  auto exact = registry.MatchRoute("GET", "/admin/clients/new");
+  ASSERT_TRUE(exact);
+  EXPECT_EQ(exact->route->hook.pattern, "/admin/clients/new");
+  EXPECT_TRUE(exact->params.empty());
+
+  auto tab = registry.MatchRoute("GET", "/admin/clients/7/tabs/documents");
+  ASSERT_TRUE(tab);
+  EXPECT_EQ(tab->params.at("id"), "7");
+  EXPECT_EQ(tab->params.at("tab"), "documents");
+
+  auto post = registry.MatchRoute("POST", "/admin/clients/9");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->route->hook.method, "POST");
+
+  EXPECT_TRUE(registry.MatchRoute("GET", "/"));
+  EXPECT_FALSE(registry.MatchRoute("GET", "/admin/clients"));
+  EXPECT_FALSE(registry.MatchRoute("GET", "/admin/clients/1/2"));
+  EXPECT_FALSE(registry.MatchRoute("GET", "/admin/clients/"));  // empty parameter
+
+  bool other_method = false;
+  EXPECT_FALSE(registry.MatchRoute("DELETE", "/admin/clients/3", &other_method));
+  EXPECT_TRUE(other_method);  // 405, not 404
+  EXPECT_FALSE(registry.MatchRoute("DELETE", "/nowhere", &other_method));
+  EXPECT_FALSE(other_method);
+  EXPECT_TRUE(registry.MatchRoute("GET", "/admin/clients/3", &other_method));
+  EXPECT_FALSE(other_method);
+}
+
+TEST(HookRegistryTest, ExactBeatsParamWhateverTheRegistrationOrder) {
+  HookRegistry registry;
+  StagingRegistrar host("host");
+  ASSERT_TRUE(host.AddRoute(MakeRoute("GET", "/a/{x}/c")).ok());
+  ASSERT_TRUE(host.AddRoute(MakeRoute("GET", "/a/b/{y}")).ok());
+  CommitOk(registry, host);
+  auto m = registry.MatchRoute("GET", "/a/b/c");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->route->hook.pattern, "/a/b/{y}");  // the earlier exact segment decides
+}
+
+TEST(HookRegistryTest, MenuFiltersPassTheVectorThroughInOrder) {
+  HookRegistry registry;
+  StagingRegistrar host("host");
+  ASSERT_TRUE(host.AddMenuFilter(Menu("late", crm::MenuArea::kAccount, "late", 200)).ok());
+  ASSERT_TRUE(host.AddMenuFilter(Menu("admin", crm::MenuArea::kAdmin, "admin-only")).ok());
+  CommitOk(registry, host);
+  StagingRegistrar plugin("plug");
+  crm::MenuFilter remover;
+  remover.id = "remover";
+  remover.priority = 150;
+  remover.filter = [](std::vector<crm::MenuItem> items, const crm::Principal&) {
+    // Sees what the earlier filters produced, removes "base" and records the count it saw.
+    std::vector<crm::MenuItem> out;
+    for (auto& i : items) {
+      if (i.id != "base") out.push_back(i);
+    }
+    out.push_back({"seen-" + std::to_string(items.size()), "", "/x", 1});
+    return out;
+  };
+  ASSERT_TRUE(plugin.AddMenuFilter(remover).ok());
+  ASSERT_TRUE(plugin.AddMenuFilter(Menu("early", crm::MenuArea::kAccount, "early", 10)).ok());
+  crm::MenuFilter thrower;
+  thrower.id = "thrower";
+  thrower.filter = [](std::vector<crm::MenuItem>, const crm::Principal&) -> std::vector<crm::MenuItem> {
+    throw std::runtime_error("broken");
+  };
+  ASSERT_TRUE(plugin.AddMenuFilter(thrower).ok());
+  CommitOk(registry, plugin);
+
+  crm::Principal viewer;
+  auto items = registry.BuildMenu(crm::MenuArea::kAccount, {{"base", "Base", "/account", 100}}, viewer);
+  std::vector<std::string> ids;
+  for (const auto& i : items) ids.push_back(i.id);
+  // early (10) added, thrower (100) skipped, remover (150) saw base+early, late (200) added.
+  EXPECT_EQ(ids, (std::vector<std::string>{"seen-2", "early", "late"}));
+}
+
+TEST(HookRegistryTest, GatesFirstRefusalWins) {
+  HookRegistry registry;
+  StagingRegistrar host("host");
+  crm::AccessGate allow{"allow", [](const crm::Principal&, std::string_view) { return crm::GateDecision::Allow(); }, 10};
+  crm::AccessGate first{"first", [](const crm::Principal&, std::string_view path) {
+                          return path == "/account/documents" ? crm::GateDecision::Allow()
+                                                              : crm::GateDecision::RedirectTo("/account/documents");
+                        }, 50};
+  crm::AccessGate second{"second", [](const crm::Principal&, std::string_view) {
+                           return crm::GateDecision::RedirectTo("/account/other");
+                         }, 60};
+  ASSERT_TRUE(host.AddAccessGate(second).ok());
+  ASSERT_TRUE(host.AddAccessGate(first).ok());
+  ASSERT_TRUE(host.AddAccessGate(allow).ok());
+  CommitOk(registry, host);
+  crm::Principal client;
+  auto d = registry.RunGates(client, "/account/profile");
+  EXPECT_FALSE(d.allow);
+  EXPECT_EQ(d.redirect_to, "/account/documents");
+  auto d2 = registry.RunGates(client, "/account/documents");
+  EXPECT_FALSE(d2.allow);
+  EXPECT_EQ(d2.redirect_to, "/account/other");
+
+  HookRegistry empty;
+  EXPECT_TRUE(empty.RunGates(client, "/account/x").allow);
+}
+
+TEST(HookRegistryTest, FilterPredicateAsksSourcesInOrderAndNotFoundPassesOn) {
+  HookRegistry registry;
+  StagingRegistrar host("host");
+  crm::ListFilterSource region;
+  region.id = "region";
+  region.priority = 10;
+  region.list = [](std::string_view) { return std::vector<crm::FilterDef>{{"region", "Region", {}}}; };
+  region.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    if (id != "region") return crm::NotFound("not mine");
+    return crm::SqlPredicate{"c.region = ?", {std::string(value)}};
+  };
+  crm::ListFilterSource docs;
+  docs.id = "docs";
+  docs.priority = 20;
+  docs.list = [](std::string_view lang) {
+    return std::vector<crm::FilterDef>{{"doc.1", lang == "fr" ? "Carte" : "Card", {{"uploaded", "Uploaded"}}}};
+  };
+  docs.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    if (id.substr(0, 4) != "doc.") return crm::NotFound("not mine");
+    if (value != "uploaded" && value != "missing") return crm::InvalidArgument("bad value");
+    return crm::SqlPredicate{"EXISTS (SELECT 1)", {}};
+  };
+  ASSERT_TRUE(host.AddListFilterSource(docs).ok());
+  ASSERT_TRUE(host.AddListFilterSource(region).ok());
+  CommitOk(registry, host);
+
+  auto r = registry.FilterPredicate("region", "Brussels");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sql, "c.region = ?");
+  auto d = registry.FilterPredicate("doc.1", "uploaded");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->sql, "EXISTS (SELECT 1)");
+  EXPECT_EQ(registry.FilterPredicate("doc.1", "maybe").status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry.FilterPredicate("nope", "x").status().code(), crm::StatusCode::kNotFound);
+
+  auto defs = registry.ListFilters("fr");
+  ASSERT_EQ(defs.size(), 2u);
+  EXPECT_EQ(defs[0].id, "region");
+  EXPECT_EQ(defs[1].label, "Carte");
+}
+
+TEST(HookRegistryTest, TranslationsFallBackAndReportMissingKeys) {
+  HookRegistry registry;
+  StagingRegistrar host("host");
+  ASSERT_TRUE(host.AddTranslations("en", {{"a", "A"}, {"b", "B"}}).ok());
+  ASSERT_TRUE(host.AddTranslations("fr", {{"a", "A-fr"}}).ok());
+  ASSERT_TRUE(host.AddTranslations("nl", {{"a", "A-nl"}, {"c", "C-nl"}}).ok());
+  CommitOk(registry, host);
+  EXPECT_EQ(registry.Translate("fr", "a"), "A-fr");
+  EXPECT_EQ(registry.Translate("fr", "b"), "B");      // English fallback
+  EXPECT_EQ(registry.Translate("fr", "zzz"), "zzz");  // the key itself
+  EXPECT_EQ(registry.Translate("xx", "a"), "A");
+  auto missing = registry.MissingTranslations();
+  EXPECT_EQ(missing, (std::vector<std::string>{"en: c", "fr: b", "fr: c", "nl: b"}));
+
+  // A plugin may not overwrite a host text.
+  StagingRegistrar plugin("plug");
+  ASSERT_TRUE(plugin.AddTranslations("en", {{"a", "hijacked"}}).ok());
+  EXPECT_EQ(registry.Commit(plugin.Take()).code(), crm::StatusCode::kConflict);
+  EXPECT_EQ(registry.Translate("en", "a"), "A");
+}
+
+TEST(HookRegistryTest, KeepAliveIsAttachedToEveryHook) {
+  HookRegistry registry;
+  auto token = std::make_shared<int>(7);
+  StagingRegistrar plugin("plug");
+  ASSERT_TRUE(plugin.AddListColumn(Column("c")).ok());
+  ASSERT_TRUE(plugin.AddRoute(MakeRoute("GET", "/account/plug")).ok());
+  StagedRegistrations staged = plugin.Take();
+  staged.keep_alive = token;
+  ASSERT_TRUE(registry.Commit(std::move(staged)).ok());
+  EXPECT_EQ(registry.columns()[0].keep_alive, token);
+  EXPECT_EQ(registry.routes()[0].keep_alive, token);
+  EXPECT_EQ(token.use_count(), 3);
+}
+
+}  // namespace
+}  // namespace host
