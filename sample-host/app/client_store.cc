@@ -189,6 +189,19 @@ crm::Status ClientStore::Validate(Client& c) {
     if (text_fields[i]->size() > 200) {
       return crm::InvalidArgument(std::string(kNames[i]) + ": longer than 200 characters");
     }
+    if (text_fields[i] == &c.address.street) {
+      // A street may take two lines (building, box); other fields are one line.
+      std::string& street = c.address.street;
+      for (size_t p = street.find("\r\n"); p != std::string::npos; p = street.find("\r\n", p)) {
+        street.erase(p, 1);
+      }
+      std::string without_newlines = street;
+      std::replace(without_newlines.begin(), without_newlines.end(), '\n', ' ');
+      if (HasControl(without_newlines)) {
+        return crm::InvalidArgument("address.street: contains control characters");
+      }
+      continue;
+    }
     if (HasControl(*text_fields[i])) {
       return crm::InvalidArgument(std::string(kNames[i]) + ": contains control characters");
     }

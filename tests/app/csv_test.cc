@@ -164,14 +164,14 @@ TEST_F(ClientCsvTest, ExportThenImportRoundTrips) {
 
 TEST_F(ClientCsvTest, ImportReportsEachBadRowAndKeepsTheGoodOnes) {
   std::string text =
-      "last_name;first_name;email;language;birth_date\n"
-      "Dupont;Marie;marie@example.com;fr;1980-01-01\n"
-      "Broken;Email;not-an-email;fr;\n"
-      "Lambert;Élise;elise@example.com;de;\n"
-      "Claes;Sofie;sofie@example.be;nl;1999-02-30\n"
-      "\"Multi\nLine\";Name;multi@example.com;en;\n"
+      "last_name;first_name;email;language;birth_date;street\n"
+      "Dupont;Marie;marie@example.com;fr;1980-01-01;\n"
+      "Broken;Email;not-an-email;fr;;\n"
+      "Lambert;Élise;elise@example.com;de;;\n"
+      "Claes;Sofie;sofie@example.be;nl;1999-02-30;\n"
+      "Multi;Line;multi@example.com;en;;\"Kerkstraat 1\nbus 2\"\n"
       "Too;Few\n"
-      "Twice;Marie;marie@example.com;fr;\n";
+      "Twice;Marie;marie@example.com;fr;;\n";
   auto report = ImportClientsCsv(store_b_, text);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_EQ(report->size(), 7u);
