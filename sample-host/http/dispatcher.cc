@@ -2,6 +2,7 @@
 // gates, CSRF, forms) and after it (answer its error, catch its exception, drain the body). No Beast.
 #include "sample-host/http/dispatcher.h"
 
+#include <algorithm>
 #include <exception>
 #include <string>
 #include <vector>
@@ -270,7 +271,9 @@ bool Dispatch(const DispatchContext& ctx, const ParsedHead& head, Transport& tra
   if (!status.ok()) {
     if (!response.Started()) {
       if (status.code() == crm::StatusCode::kInternal) {
+        // The detail is for the log; the client learns only that it failed.
         log(crm::LogLevel::kError, route.method + " " + path + ": " + status.ToString());
+        status = crm::Internal("Internal error");
       }
       if (json) {
         (void)response.SendError(status);

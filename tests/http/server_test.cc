@@ -199,7 +199,8 @@ class ServerTest : public ::testing::Test {
     }));
     add(MakeRoute("GET", "/throws", [](crm::Request&, crm::Response&) -> crm::Status { throw std::runtime_error("boom secret"); }));
     add(MakeRoute("GET", "/fail", [](crm::Request&, crm::Response&) { return crm::NotFound("nothing <here>"); }));
-    add(MakeRoute("GET", "/api/v1/fail", [](crm::Request&, crm::Response&) { return crm::Conflict("in use"); }));
+    add(MakeRoute("GET", "/api/v1/internal", [](crm::Request&, crm::Response&) { return crm::Internal("disk /secret/path full"); }));
+  add(MakeRoute("GET", "/api/v1/fail", [](crm::Request&, crm::Response&) { return crm::Conflict("in use"); }));
     add(MakeRoute("GET", "/silent", [](crm::Request&, crm::Response&) { return crm::Status::Ok(); }));
     add(MakeRoute("GET", "/stream", [](crm::Request&, crm::Response& res) {
       CRM_RETURN_IF_ERROR(res.BeginStream("text/csv"));
@@ -370,6 +371,7 @@ TEST_F(ServerTest, StreamedUploadKeepsMemoryFlat) {
   long growth = upload_rss_growth_kib_.load();
   EXPECT_GE(growth, 0);
   EXPECT_LT(growth, 32 * 1024) << "RSS grew by " << growth << " KiB during a 50 MiB upload";
+  RecordProperty("rss_growth_kib", static_cast<int>(growth));
 
   // The same through chunked transfer coding.
   auto chunked = c.StreamUpload("POST", "/upload", {}, "application/octet-stream", 3 << 20, 7, true);
@@ -500,6 +502,10 @@ TEST_F(ServerTest, HandlerErrorsAndExceptions) {
   auto json_accept = c.Get("/fail", {{"Accept", "application/json"}});
   EXPECT_EQ(json_accept.body, "{\"error\":{\"code\":\"not_found\",\"message\":\"nothing \\u003chere\\u003e\"}}");
   EXPECT_EQ(c.Get("/silent").status, 500);
+  auto internal = c.Get("/api/v1/internal");
+  EXPECT_EQ(internal.status, 500);
+  EXPECT_EQ(internal.body, "{\"error\":{\"code\":\"internal\",\"message\":\"Internal error\"}}");
+  EXPECT_NE(Log().find("/secret/path"), std::string::npos);
 }
 
 TEST_F(ServerTest, StreamingRedirectsAndCookies) {

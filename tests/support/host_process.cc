@@ -20,11 +20,16 @@ namespace crm_test {
 
 std::filesystem::path DefaultSampleHostPath() {
   if (const char* env = std::getenv("CRM_SAMPLE_HOST"); env && *env) return env;
-#ifdef CRM_SAMPLE_HOST_PATH
-  return CRM_SAMPLE_HOST_PATH;
+#ifdef CRM_BUILD_DIR
+  const std::filesystem::path build = CRM_BUILD_DIR;
 #else
-  return "build/sample-host";
+  const std::filesystem::path build = "build";
 #endif
+  // SPEC §5 names <build>/sample-host; while that path is CMake's folder for sample-host/,
+  // the app part writes the binary to <build>/bin/sample-host.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(build / "sample-host", ec)) return build / "sample-host";
+  return build / "bin" / "sample-host";
 }
 
 crm::Result<std::unique_ptr<HostProcess>> HostProcess::Start(Options options) {

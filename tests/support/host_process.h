@@ -17,7 +17,8 @@
 
 namespace crm_test {
 
-// The sample-host binary of this build: $CRM_SAMPLE_HOST if set, else <build>/sample-host.
+// The sample-host binary of this build: $CRM_SAMPLE_HOST if set, else <build>/sample-host when it
+// is a file, else <build>/bin/sample-host.
 std::filesystem::path DefaultSampleHostPath();
 
 class HostProcess {
