@@ -239,14 +239,12 @@ crm::Status RegisterApiRoutes(crm::Registrar& registrar, Services& services) {
           return crm::TooLarge("body larger than this document type allows");
         auto input = ReceiveMultipart(req, *type, sv->files());
         if (!input.ok()) return input.status();
-        bool existed = false;
-        {
-          auto before = sv->documents().Get(req.Caller(), *cid, *tid);
-          existed = before.ok() && before->status == DocumentStatus::kUploaded;
-        }
+        // Access was checked above; this only picks 200 (replaced) or 201 (added).
+        auto existed = sv->documents().HasDocument(*cid, *tid);
+        if (!existed.ok()) return existed.status();
         auto doc = sv->documents().Upload(req.Caller(), *cid, *tid, std::move(*input));
         if (!doc.ok()) return doc.status();
-        return SendJson(res, existed ? 200 : 201, DocumentToJson(*doc, Language(req), UrlBase()));
+        return SendJson(res, *existed ? 200 : 201, DocumentToJson(*doc, Language(req), UrlBase()));
       });
   upload.max_body = kMaxUploadBody;
   CRM_RETURN_IF_ERROR(registrar.AddRoute(std::move(upload)));

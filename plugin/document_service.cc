@@ -479,6 +479,13 @@ crm::Result<Completeness> DocumentService::CountFor(int64_t client_id) {
   return c;
 }
 
+crm::Result<bool> DocumentService::HasDocument(int64_t client_id, int64_t type_id) {
+  auto row = host_.Db().QueryOne("SELECT 1 FROM cd_documents WHERE client_id = ? AND type_id = ?",
+                                 {client_id, type_id});
+  if (!row.ok()) return row.status();
+  return row->has_value();
+}
+
 crm::Status DocumentService::DeleteClientRows(int64_t client_id, crm::SqlExecutor& tx) {
   // Files reference documents and versions: they go first.
   for (const char* sql : {"DELETE FROM cd_files WHERE client_id = ?",

@@ -72,6 +72,8 @@ class DocumentService {
 
   // No access check: for the hooks (summary box, gate, completeness).
   crm::Result<Completeness> CountFor(int64_t client_id);
+  // No access check: whether the client has a current document of the type.
+  crm::Result<bool> HasDocument(int64_t client_id, int64_t type_id);
 
   // CD9. Deletes every row of the client (documents, versions, files) inside the host's
   // deletion transaction. Rows first: RemoveClientFiles runs after the commit.

@@ -185,16 +185,19 @@ crm::Status PendingFile::Write(std::string_view data) {
     fs::remove(temp_path_, ec);
     return s;
   };
-  if (static_cast<int64_t>(data.size()) > max_size_ - size_)
-    return abort(crm::TooLarge("file larger than " + std::to_string(max_size_) + " bytes"));
-  bool sniffed_before = head_.size() >= kSniffBytes;
-  if (!sniffed_before) {
+  const bool over_limit = static_cast<int64_t>(data.size()) > max_size_ - size_;
+  if (!sniffed_) {
     head_.append(data.substr(0, kSniffBytes - head_.size()));
-    if (head_.size() >= kSniffBytes) {
+    // Sniff as soon as there is enough, or now if the file is refused anyway: a
+    // disguised executable is reported as such (415), not merely as too large.
+    if (head_.size() >= kSniffBytes || over_limit) {
+      sniffed_ = true;
       crm::Status s = Sniff();
       if (!s.ok()) return abort(s);
     }
   }
+  if (over_limit)
+    return abort(crm::TooLarge("file larger than " + std::to_string(max_size_) + " bytes"));
   if (EVP_DigestUpdate(hash_->ctx, data.data(), data.size()) != 1)
     return abort(crm::Internal("sha256 failed"));
   const char* p = data.data();
@@ -223,7 +226,8 @@ crm::Status PendingFile::Finish() {
     return s;
   };
   if (size_ == 0) return abort(crm::Unprocessable("the file is empty"));
-  if (head_.size() < kSniffBytes) {
+  if (!sniffed_) {
+    sniffed_ = true;
     crm::Status s = Sniff();
     if (!s.ok()) return abort(s);
   }

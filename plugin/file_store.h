@@ -53,6 +53,7 @@ class PendingFile {
   std::string mime_;
   std::string sha256_hex_;
   std::unique_ptr<HashState> hash_;
+  bool sniffed_ = false;
   bool finished_ = false;
   bool committed_ = false;
 };
