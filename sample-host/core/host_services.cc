@@ -90,4 +90,13 @@ void PluginHostServices::Log(crm::LogLevel level, std::string_view message) {
   logger_.Log(level, "plugin " + owner_, message);
 }
 
+std::function<std::unique_ptr<crm::HostServices>(const std::string& plugin_id)> MakePluginServicesFactory(
+    crm::Database& db, const HookRegistry& registry, std::filesystem::path data_root, Mailer& mailer, Clock& clock,
+    Logger& logger, std::string base_url) {
+  return [&db, &registry, data_root = std::move(data_root), &mailer, &clock, &logger,
+          base_url = std::move(base_url)](const std::string& plugin_id) -> std::unique_ptr<crm::HostServices> {
+    return std::make_unique<PluginHostServices>(db, registry, data_root, plugin_id, mailer, clock, logger, base_url);
+  };
+}
+
 }  // namespace host

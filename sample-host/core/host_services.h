@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -52,5 +54,12 @@ class PluginHostServices final : public crm::HostServices {
   std::once_flag data_dir_once_;
   std::filesystem::path data_dir_;
 };
+
+// The PluginManager's factory for sample-host: a PluginHostServices per plugin id over
+// these shared services (all must outlive the manager). Declared here so the app does
+// not need to spell the lambda.
+std::function<std::unique_ptr<crm::HostServices>(const std::string& plugin_id)> MakePluginServicesFactory(
+    crm::Database& db, const HookRegistry& registry, std::filesystem::path data_root, Mailer& mailer, Clock& clock,
+    Logger& logger, std::string base_url);
 
 }  // namespace host

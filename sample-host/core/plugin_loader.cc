@@ -8,6 +8,7 @@
 #include <boost/dll/shared_library.hpp>
 #include <exception>
 #include <mutex>
+#include <set>
 #include <system_error>
 
 #include "host-api/plugin.h"
@@ -32,6 +33,27 @@ bool IsValidPluginId(std::string_view id) {
 }
 
 }  // namespace
+
+// Every text must exist in en, fr and nl (host-api/registrar.h). A gap is not worth
+// refusing a plugin over (Translate falls back to English), but the admin should know.
+void PluginManager::WarnMissingTranslations(const StagedRegistrations& staged) {
+  std::set<std::string> keys;
+  for (const auto& [language, catalog] : staged.translations) {
+    for (const auto& [key, text] : catalog) keys.insert(key);
+  }
+  std::vector<std::string> missing;
+  for (std::string_view language : crm::kLanguages) {
+    auto it = staged.translations.find(std::string(language));
+    for (const auto& key : keys) {
+      if (it == staged.translations.end() || !it->second.count(key)) missing.push_back(std::string(language) + ": " + key);
+    }
+  }
+  if (missing.empty()) return;
+  std::string list;
+  for (size_t i = 0; i < missing.size() && i < 10; ++i) list += (i ? ", " : "") + missing[i];
+  if (missing.size() > 10) list += ", ... (" + std::to_string(missing.size()) + " in all)";
+  log_.Warn(kLog, "plugin " + staged.owner + " lacks translations: " + list);
+}
 
 const char* StateName(PluginState::State state) {
   switch (state) {
@@ -83,7 +105,11 @@ std::vector<PluginState> PluginManager::LoadAll(const std::filesystem::path& dir
   return result;
 }
 
-PluginState PluginManager::LoadFile(const std::filesystem::path& file) {
+PluginState PluginManager::LoadFile(const std::filesystem::path& given) {
+  namespace fs = std::filesystem;
+  // Absolute, so dlopen never searches LD_LIBRARY_PATH or the system folders for it.
+  std::error_code abs_error;
+  const fs::path file = fs::absolute(given, abs_error);
   PluginState st;
   st.file = file;
   auto finish = [&](PluginState::State state, std::string error) {
@@ -101,7 +127,15 @@ PluginState PluginManager::LoadFile(const std::filesystem::path& file) {
     return st;
   };
 
-  // 1. Everything that can be known from the file's bytes, before any of its code runs.
+  // 1. Everything that can be known from the file, before any of its code runs.
+  // A file or folder any local user may write is a way into the host process.
+  for (const fs::path& p : {file, file.parent_path()}) {
+    std::error_code ec;
+    fs::file_status status = fs::status(p, ec);
+    if (!ec && (status.permissions() & fs::perms::others_write) != fs::perms::none) {
+      return finish(PluginState::State::kRefused, p.string() + " is writable by any user (chmod o-w)");
+    }
+  }
   auto elf = ReadElfPluginFile(file);
   if (!elf.ok()) return finish(PluginState::State::kRefused, elf.status().message());
   if (!elf->manifest_text) {
@@ -171,6 +205,7 @@ PluginState PluginManager::LoadFile(const std::filesystem::path& file) {
     return finish(PluginState::State::kFailed, "a registration was refused: " + registrar.first_error().ToString());
   }
   StagedRegistrations staged = registrar.Take();
+  WarnMissingTranslations(staged);
   staged.keep_alive = std::shared_ptr<void>(library, library.get());
 
   // 4. Migrations, then make the hooks visible (all or nothing).

@@ -43,7 +43,8 @@ class PluginManager {
 
   // Loads every `*.so` file of `dir` in name order; a missing folder is not an error
   // (returns no states). Per file, refused with one WARN log line and the host going on:
-  //  kRefused (nothing of the plugin ran): not a loadable library, no manifest, bad
+  //  kRefused (nothing of the plugin ran): file or folder writable by any user, not a
+  //   loadable library, no manifest, bad
   //   manifest, API major differs, plugin minor newer than the host's, toolchain
   //   fingerprint differs, entry symbol not exported, invalid or duplicate plugin id;
   //  kFailed (after dlopen): the library does not load, the entry throws or returns an
@@ -58,6 +59,7 @@ class PluginManager {
 
  private:
   struct Loaded;
+  void WarnMissingTranslations(const StagedRegistrations& staged);
   crm::Database& db_;
   HookRegistry& registry_;
   HostServicesFactory factory_;

@@ -131,12 +131,17 @@ class StatementReset {
 // Prepares the first statement of `sql`. Single statements are cached; `*rest` points
 // after the first statement (non-blank when `sql` is a script).
 crm::Status Prepare(SqliteDatabase::Connection& c, std::string_view sql, sqlite3_stmt** out, bool* cached,
-                    const char** rest) {
+                    bool* single, const char** rest) {
+  *single = false;
   std::string key(sql);
   auto it = c.cache.find(key);
-  if (it != c.cache.end()) {
+  // A busy cached statement is being stepped by an outer call on this connection (a
+  // query whose on_row runs another statement): use a private one instead.
+  const bool busy = it != c.cache.end() && sqlite3_stmt_busy(it->second);
+  if (it != c.cache.end() && !busy) {
     *out = it->second;
     *cached = true;
+    *single = true;
     *rest = sql.data() + sql.size();
     return crm::Status::Ok();
   }
@@ -149,13 +154,25 @@ crm::Status Prepare(SqliteDatabase::Connection& c, std::string_view sql, sqlite3
   *out = stmt;
   *cached = false;
   if (stmt != nullptr && IsBlank(tail, sql.data() + sql.size())) {
+    if (busy) {
+      *single = true;  // one statement, owned by the caller
+      return crm::Status::Ok();
+    }
     if (c.cache.size() >= kMaxCachedStatements) {
       // Simple bound on memory: dynamic SQL (e.g. list queries) would grow it forever.
-      for (auto& [k, s] : c.cache) sqlite3_finalize(s);
-      c.cache.clear();
+      // Statements being stepped by an outer call stay.
+      for (auto i = c.cache.begin(); i != c.cache.end();) {
+        if (sqlite3_stmt_busy(i->second)) {
+          ++i;
+        } else {
+          sqlite3_finalize(i->second);
+          i = c.cache.erase(i);
+        }
+      }
     }
     c.cache.emplace(std::move(key), stmt);
     *cached = true;
+    *single = true;
   }
   return crm::Status::Ok();
 }
@@ -179,14 +196,21 @@ class ConnectionExecutor final : public crm::SqlExecutor {
     const char* end = sql.data() + sql.size();
     sqlite3_stmt* stmt = nullptr;
     bool cached = false;
+    bool single = false;
     const char* rest = nullptr;
-    CRM_RETURN_IF_ERROR(Prepare(c_, sql, &stmt, &cached, &rest));
+    CRM_RETURN_IF_ERROR(Prepare(c_, sql, &stmt, &cached, &single, &rest));
     if (stmt == nullptr && IsBlank(rest, end)) return int64_t{0};  // only comments
-    if (cached) {
-      StatementReset reset(stmt, false);
+    // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE; report 0 when
+    // this call changed nothing (e.g. a CREATE), not a stale count.
+    const int64_t total_before = sqlite3_total_changes64(c_.handle);
+    auto changed = [&]() -> int64_t {
+      return sqlite3_total_changes64(c_.handle) == total_before ? 0 : sqlite3_changes64(c_.handle);
+    };
+    if (single) {
+      StatementReset reset(stmt, !cached);
       CRM_RETURN_IF_ERROR(Bind(c_.handle, stmt, params));
       CRM_RETURN_IF_ERROR(StepToEnd(c_.handle, stmt));
-      return static_cast<int64_t>(sqlite3_changes64(c_.handle));
+      return changed();
     }
     // A script (several statements): run each in turn, without parameters.
     if (!params.empty()) {
@@ -205,18 +229,19 @@ class ConnectionExecutor final : public crm::SqlExecutor {
       if (rc != SQLITE_OK) return MapError(rc, c_.handle, "");
       rest = next;
     }
-    return static_cast<int64_t>(sqlite3_changes64(c_.handle));
+    return changed();
   }
 
   crm::Status Query(std::string_view sql, const crm::SqlParams& params,
                     const std::function<bool(const crm::SqlRow&)>& on_row) override {
     sqlite3_stmt* stmt = nullptr;
     bool cached = false;
+    bool single = false;
     const char* rest = nullptr;
-    CRM_RETURN_IF_ERROR(Prepare(c_, sql, &stmt, &cached, &rest));
+    CRM_RETURN_IF_ERROR(Prepare(c_, sql, &stmt, &cached, &single, &rest));
     if (stmt == nullptr) return crm::InvalidArgument("empty query");
     StatementReset reset(stmt, !cached);
-    if (!cached) return crm::InvalidArgument("a query must be one statement");
+    if (!single) return crm::InvalidArgument("a query must be one statement");
     CRM_RETURN_IF_ERROR(Bind(c_.handle, stmt, params));
     while (true) {
       int rc = sqlite3_step(stmt);

@@ -2,6 +2,7 @@
 // the right state and a clear message, the host survives, and nothing of a refused plugin is registered.
 #include "sample-host/core/plugin_loader.h"
 
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -72,7 +73,17 @@ class LoaderTest : public ::testing::Test {
   std::unique_ptr<PluginManager> manager_;
 };
 
+// True when this process has the library mapped already (its constructors will not run again).
+bool AlreadyLoaded(const fs::path& file) {
+  void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  if (handle) dlclose(handle);  // drops only the reference RTLD_NOLOAD just took
+  return handle != nullptr;
+}
+
 TEST_F(LoaderTest, GoodPluginLoadsRegistersAndMigrates) {
+  const bool already_loaded = AlreadyLoaded(kPlugins / "test_plugin_good.so");
+  std::error_code ec;
+  if (!already_loaded) fs::remove(kMarkers / "good.marker", ec);
   PluginState st = Load("test_plugin_good.so");
   ASSERT_EQ(st.state, State::kLoaded) << st.error;
   EXPECT_EQ(st.id, "test-good");
@@ -94,7 +105,9 @@ TEST_F(LoaderTest, GoodPluginLoadsRegistersAndMigrates) {
   auto applied = db_->QueryOne("SELECT name FROM host_migrations WHERE owner = 'test-good' AND version = 1");
   ASSERT_TRUE(applied.ok() && applied.value());
   EXPECT_EQ(applied.value()->Text(0), "0001_items.sql");
-  EXPECT_TRUE(fs::exists(kMarkers / "good.marker"));  // positive control: the marker mechanism works
+  if (!already_loaded) {
+    EXPECT_TRUE(fs::exists(kMarkers / "good.marker"));  // positive control: the marker mechanism works
+  }
   EXPECT_EQ(LogLinesContaining("INFO plugin test-good: good plugin registering"), 1u);
   EXPECT_EQ(LogLinesContaining("loaded test_plugin_good.so (test-good)"), 1u);
   ASSERT_EQ(manager_->states().size(), 1u);
@@ -130,11 +143,17 @@ TEST_F(LoaderTest, FilesRefusedBeforeLoading) {
       {"test_plugin_missing_entry.so", "missing entry symbol crm_plugin_entry_v1"},
       {"test_plugin_no_manifest.so", "no plugin manifest (section .crm_manifest)"},
   };
+  const char* markers[] = {"newer_minor", "wrong_toolchain", "missing_entry", "no_manifest"};
+  for (const char* m : markers) {
+    std::error_code ec;
+    fs::remove(kMarkers / (std::string(m) + ".marker"), ec);
+  }
   for (const auto& c : cases) {
     PluginState st = Load(c.file);
     EXPECT_EQ(st.state, State::kRefused) << c.file;
     EXPECT_NE(st.error.find(c.error), std::string::npos) << c.file << ": " << st.error;
   }
+  for (const char* m : markers) EXPECT_FALSE(fs::exists(kMarkers / (std::string(m) + ".marker"))) << m << " ran";
   // The toolchain message prints the host's fingerprint too.
   EXPECT_NE(manager_->states()[1].error.find(CRM_TOOLCHAIN_FINGERPRINT), std::string::npos);
   ExpectRegistryEmpty();
@@ -155,6 +174,28 @@ TEST_F(LoaderTest, TextAndEmptyFilesNamedSoAreRefused) {
   EXPECT_NE(states[1].error.find("not a loadable library: empty file"), std::string::npos) << states[1].error;
   // A missing folder is not an error.
   EXPECT_TRUE(manager_->LoadAll(plugins.path() / "nope").empty());
+}
+
+TEST_F(LoaderTest, WorldWritablePluginFileIsRefused) {
+  testing::TempDir plugins;
+  fs::copy_file(kPlugins / "test_plugin_good.so", plugins.path() / "copy.so");
+  fs::permissions(plugins.path() / "copy.so", fs::perms::others_write, fs::perm_options::add);
+  PluginState st = manager_->LoadFile(plugins.path() / "copy.so");
+  EXPECT_EQ(st.state, State::kRefused);
+  EXPECT_NE(st.error.find("is writable by any user"), std::string::npos) << st.error;
+  fs::permissions(plugins.path() / "copy.so", fs::perms::others_write, fs::perm_options::remove);
+  fs::permissions(plugins.path(), fs::perms::others_write, fs::perm_options::add);
+  st = manager_->LoadFile(plugins.path() / "copy.so");
+  EXPECT_EQ(st.state, State::kRefused);
+  EXPECT_NE(st.error.find(plugins.path().string() + " is writable by any user"), std::string::npos) << st.error;
+  ExpectRegistryEmpty();
+}
+
+TEST_F(LoaderTest, MissingTranslationsLoadWithAWarning) {
+  PluginState st = Load("test_plugin_translation_gap.so");
+  EXPECT_EQ(st.state, State::kLoaded) << st.error;
+  EXPECT_EQ(LogLinesContaining("WARN plugin-loader: plugin test-translation-gap lacks translations: nl: gap.help"), 1u);
+  EXPECT_EQ(registry_.Translate("nl", "gap.help"), "Help");
 }
 
 struct FailedCase {
@@ -226,7 +267,7 @@ TEST_F(LoaderTest, LoadAllGoesThroughTheWholeFolderInNameOrder) {
     if (s.state == State::kFailed) ++failed;
     EXPECT_EQ(s.state == State::kLoaded, s.error.empty()) << s.file;
   }
-  EXPECT_EQ(loaded, 1);  // only test_plugin_good.so
+  EXPECT_EQ(loaded, 2);  // test_plugin_good.so and test_plugin_translation_gap.so
   EXPECT_EQ(refused, 5);
   EXPECT_EQ(failed, 5);
   EXPECT_EQ(LogLinesContaining("WARN plugin-loader: refused"), 5u);  // one line per refused file

@@ -98,6 +98,34 @@ TEST(SqliteDatabaseTest, TransactionCommitsOnOkAndRollsBackOnErrorOrThrow) {
   EXPECT_EQ(db->QueryOne("SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)").value()->Text(0), "1,2,5");
 }
 
+TEST(SqliteDatabaseTest, NestedStatementsOnOneConnectionAndChangeCounts) {
+  testing::TempDir dir;
+  auto db = OpenIn(dir);
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (v INTEGER)").ok());
+  EXPECT_EQ(db->Exec("INSERT INTO t VALUES (1), (2), (3)").value(), 3);
+  EXPECT_EQ(db->Exec("CREATE TABLE u (x)").value(), 0);  // not the stale 3
+  ASSERT_TRUE(db->Transaction([](crm::SqlExecutor& tx) -> crm::Status {
+                  std::vector<int64_t> outer;
+                  // The same SQL again inside on_row must not reset the outer, running statement.
+                  CRM_RETURN_IF_ERROR(tx.Query("SELECT v FROM t ORDER BY v", {}, [&](const crm::SqlRow& r) {
+                    outer.push_back(r.Int(0));
+                    auto inner = tx.QueryAll("SELECT v FROM t ORDER BY v");
+                    EXPECT_TRUE(inner.ok() && inner.value().size() == 3);
+                    EXPECT_TRUE(tx.Exec("INSERT INTO u VALUES (?)", {r.Int(0) * 10}).ok());
+                    return true;
+                  }));
+                  EXPECT_EQ(outer, (std::vector<int64_t>{1, 2, 3}));
+                  return crm::Status::Ok();
+                })
+                  .ok());
+  EXPECT_EQ(db->QueryOne("SELECT group_concat(x) FROM (SELECT x FROM u ORDER BY x)").value()->Text(0), "10,20,30");
+  // Many distinct statements (past the cache bound) keep working.
+  for (int i = 0; i < 450; ++i) {
+    ASSERT_TRUE(db->QueryOne("SELECT " + std::to_string(i) + " + v FROM t WHERE v = 1").ok());
+  }
+}
+
 TEST(SqliteDatabaseTest, EightConcurrentWritersNeverSeeLocked) {
   testing::TempDir dir;
   auto db = OpenIn(dir);
