@@ -211,6 +211,13 @@ TemplateData BoxesData(const DepsPtr& deps, const crm::Principal& viewer, const 
   return boxes;
 }
 
+// Sets "boxes" and "has_boxes" (the sidebar exists only when a plugin gives it something).
+void SetBoxes(TemplateData& data, const DepsPtr& deps, const crm::Principal& viewer, const Client& client) {
+  TemplateData boxes = BoxesData(deps, viewer, client);
+  data.set("has_boxes", !boxes.list_value().empty());
+  data.set("boxes", boxes);
+}
+
 struct TimelineFilter {
   std::string from, to, type;
 };
@@ -275,7 +282,7 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
   data.set("created_at", FormatTime(client.created_at));
   data.set("sections", SectionsData(texts, extras.edited != nullptr ? *extras.edited : client));
   data.set("tabs", TabsData(deps->registry, texts, viewer, client.id, ""));
-  data.set("boxes", BoxesData(deps, viewer, client));
+  SetBoxes(data, deps, viewer, client);
   data.set("can_write", viewer.HasPermission("clients.write"));
   data.set("can_delete", viewer.HasPermission("clients.delete"));
   data.set("login_enabled", client.login_enabled);
@@ -488,7 +495,7 @@ crm::Status RegisterClientProfilePages(crm::Registrar& registrar, DepsPtr deps) 
                             data.set("email", client->email);
                             data.set("language", client->language);
                             data.set("tabs", TabsData(d->registry, page.texts(), viewer, client->id, canonical));
-                            data.set("boxes", BoxesData(d, viewer, client.value()));
+                            SetBoxes(data, d, viewer, client.value());
                             try {
                               crm::Result<std::string> html = found->hook.render(InfoOf(client.value()), rq);
                               if (rs.Started()) return crm::Status::Ok();  // the tab answered by itself

@@ -3,6 +3,7 @@
 #include "sample-host/web/page_renderer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 
 #include "sample-host/web/assets.h"
@@ -60,6 +61,10 @@ TemplateData LanguagesData(std::string_view current, std::string_view path) {
     TemplateData item;
     item.set("code", std::string(code));
     item.set("name", std::string(LanguageName(code)));
+    // Two-letter labels keep the switcher one short row on a phone; the full name is its accessible name.
+    std::string label(code);
+    for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    item.set("label", label);
     item.set("href", "/lang/" + std::string(code) + "?" + BuildQuery({{"next", next}}));
     item.set("active", code == current);
     list.push_back(item);

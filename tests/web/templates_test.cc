@@ -34,7 +34,7 @@ TEST(TemplatesTest, EveryPostFormInEveryTemplateHasTheCsrfField) {
 }
 
 TEST(TemplatesTest, EveryVisibleInputHasALabel) {
-  std::regex input_id(R"(<(input|select|textarea)\b[^>]*\bid="([^"]+)")");
+  std::regex input_id(R"re(<(input|select|textarea)\b[^>]*\bid="([^"]+)")re");
   for (const std::string& name : TemplateNames()) {
     const std::string& source = *TemplateSource(name);
     for (auto it = std::sregex_iterator(source.begin(), source.end(), input_id); it != std::sregex_iterator(); ++it) {

@@ -1,0 +1,221 @@
+// tests/browser/run.mjs — browser test of sample-host: headless Debian Chromium (playwright-core) drives a
+// demo host: an admin logs in, filters the client list, opens a profile; a client logs into the reserved area.
+// Usage: node run.mjs [path/to/sample-host]   (default: <repo>/build/sample-host)
+// Screenshots of every page go to tests/browser/screenshots/ (gitignored).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const defaultBinary = [path.join(repo, 'build', 'sample-host'), path.join(repo, 'build', 'bin', 'sample-host')].find((p) => fs.existsSync(p)) || path.join(repo, 'build', 'sample-host');
+const binary = path.resolve(process.argv[2] || process.env.SAMPLE_HOST || defaultBinary);
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const shots = path.join(here, 'screenshots');
+
+function fail(message) {
+  console.error(`browser_host: FAIL: ${message}`);
+  process.exitCode = 1;
+  throw new Error(message);
+}
+
+// Missing tools are failures, never skips: a green run must mean the pages were really driven.
+if (!fs.existsSync(chromiumPath)) {
+  console.error(`browser_host: FAIL: ${chromiumPath} is missing (run: bash .ci/install-deps --browser)`);
+  process.exit(1);
+}
+if (!fs.existsSync(path.join(here, 'node_modules', 'playwright-core'))) {
+  console.error('browser_host: FAIL: tests/browser/node_modules/playwright-core is missing (run: bash .ci/install-deps --browser)');
+  process.exit(1);
+}
+if (!fs.existsSync(binary)) {
+  console.error(`browser_host: FAIL: ${binary} does not exist (build the sample-host target first)`);
+  process.exit(1);
+}
+const { chromium } = await import('playwright-core');
+
+// Starts `sample-host serve --demo` on a free port and reads the URL and demo credentials it prints.
+function startHost(dataDir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['serve', '--demo', '--data', dataDir, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const info = { child, url: null, admin: null, clients: [], output: '' };
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 60 s:\n${info.output}`)), 60000);
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk.toString();
+      info.output += chunk.toString();
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        let m;
+        if ((m = line.match(/^demo: admin\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.admin = { email: m[1], password: m[2] };
+        if ((m = line.match(/^demo: client\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.clients.push({ email: m[1], password: m[2] });
+        if ((m = line.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)/))) {
+          info.url = m[1];
+          clearTimeout(timer);
+          resolve(info);
+        }
+      }
+    });
+    child.stderr.on('data', (chunk) => { info.output += chunk.toString(); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sample-host exited with ${code} before listening:\n${info.output}`));
+    });
+  });
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+// The page must not scroll sideways as a whole (tables scroll inside their own box).
+async function checkNoHorizontalOverflow(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 1) fail(`${what}: the page is ${overflow}px wider than the phone screen`);
+}
+
+async function expectUrl(page, regex, what) {
+  await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
+}
+
+async function adminFlow(browser, host) {
+  if (!host.admin) fail('the demo did not print admin credentials');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  await page.goto(`${host.url}/admin/clients`);
+  await expectUrl(page, /\/admin\/login/, 'anonymous admin page');
+  await shot(page, '01-admin-login');
+  await page.getByLabel('Email address').fill(host.admin.email);
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (!(await page.getByRole('alert').textContent()).includes('Wrong email or password')) fail('no error on a wrong password');
+  await page.getByLabel('Email address').fill(host.admin.email);
+  await page.getByLabel('Password').fill(host.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expectUrl(page, /\/admin\/clients$/, 'admin login');
+  const csrf = await page.getAttribute('meta[name="csrf-token"]', 'content');
+  if (!csrf) fail('no CSRF token in the admin layout');
+  const allRows = await page.locator('table.table tbody tr').count();
+  if (allRows < 2) fail(`the demo list shows ${allRows} rows`);
+  await shot(page, '02-admin-clients');
+
+  // Filter by language through the filter form (a host filter from HookRegistry::ListFilters).
+  const filters = page.locator('details.filters');
+  if (!(await filters.evaluate((d) => d.open))) await filters.locator('summary').click();
+  const language = page.locator('select[name="filter[language]"]');
+  if ((await language.count()) !== 1) fail('no language filter on the client list');
+  const options = await language.locator('option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+  if (options.length === 0) fail('the language filter offers no choice');
+  const wanted = options.includes('fr') ? 'fr' : options[0];
+  await language.selectOption(wanted);
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expectUrl(page, /filter%5Blanguage%5D=|filter\[language\]=/, 'filtered list');
+  const badges = await page.locator('table.table tbody td .badge').allTextContents();
+  if (badges.length === 0) fail(`filter language=${wanted} shows no client`);
+  if (badges.some((b) => b.trim() !== wanted)) fail(`filter language=${wanted} shows other languages: ${badges}`);
+  await shot(page, '03-admin-clients-filtered');
+
+  // Sort by email descending through the header link.
+  await page.locator('th a', { hasText: 'Email' }).click();
+  await expectUrl(page, /sort=email/, 'sort by email');
+
+  // Open the first profile.
+  const first = page.locator('table.table tbody tr td a').first();
+  const name = (await first.textContent()).trim();
+  await first.click();
+  await expectUrl(page, /\/admin\/clients\/\d+$/, 'open profile');
+  if (!(await page.locator('h1.page-title').textContent()).trim()) fail('the profile has no title');
+  for (const section of ['Personal', 'Contact', 'Address', 'Billing', 'Login', 'Action history']) {
+    if ((await page.getByText(section, { exact: true }).count()) === 0) fail(`the profile lacks the section ${section}`);
+  }
+  const forms = await page.locator('form[method="post"]').evaluateAll((fs) => fs.map((f) => !!f.querySelector('input[name="_csrf"]')));
+  if (forms.length === 0 || forms.some((ok) => !ok)) fail('a POST form of the profile lacks _csrf');
+  await shot(page, '04-admin-profile');
+  console.log(`browser_host: admin opened the profile of ${name}`);
+
+  // Add a custom history entry and see it listed.
+  await page.locator('details.add-note summary').click();
+  await page.getByLabel('Title', { exact: true }).fill('Called the client <b>');
+  await page.getByRole('button', { name: 'Add entry' }).click();
+  await expectUrl(page, /notice=note_added/, 'add a history entry');
+  if ((await page.locator('.timeline li', { hasText: 'Called the client <b>' }).count()) !== 1) fail('the new history entry is not listed');
+
+  await page.goto(`${host.url}/admin/plugins`);
+  await shot(page, '05-admin-plugins');
+
+  // The language switcher: French admin pages.
+  await page.goto(`${host.url}/admin/clients`);
+  await page.locator('.sidebar .lang-switch a[hreflang="fr"]').click();
+  await page.waitForLoadState('load');
+  const lang = await page.getAttribute('html', 'lang');
+  if (lang !== 'fr') console.log(`browser_host: note: after switching to French the admin page is lang=${lang} (the admin's own language wins)`);
+  await shot(page, '06-admin-clients-after-switch');
+
+  // A phone: the list must stay usable (no page-wide horizontal scroll).
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    storageState: await context.storageState() });
+  const phonePage = await phone.newPage();
+  await phonePage.goto(`${host.url}/admin/clients`);
+  await checkNoHorizontalOverflow(phonePage, 'client list on a phone');
+  await shot(phonePage, '07-admin-clients-phone');
+  await phone.close();
+  await context.close();
+}
+
+async function clientFlow(browser, host) {
+  if (host.clients.length === 0) fail('the demo did not print client credentials');
+  const client = host.clients[0];
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(`${host.url}/account/profile`);
+  await expectUrl(page, /\/account\/login/, 'anonymous reserved area');
+  await page.getByLabel(/Email address|Adresse e-mail|E-mailadres/).fill(client.email);
+  await page.getByLabel(/Password|Mot de passe|Wachtwoord/).fill(client.password);
+  await shot(page, '08-account-login-phone');
+  await page.locator('form button[type="submit"]').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/account/login'), { timeout: 10000 })
+    .catch(() => fail(`client login stayed on ${page.url()}`));
+  if (!page.url().includes('/account')) fail(`client login went to ${page.url()}`);
+  await checkNoHorizontalOverflow(page, 'reserved area on a phone');
+  await shot(page, '09-account-after-login-phone');
+  await page.goto(`${host.url}/account`);
+  const menu = await page.locator('.sidebar ul a').allTextContents();
+  if (menu.length < 2) fail(`the reserved-area menu has ${menu.length} entries`);
+  await shot(page, '10-account-home-phone');
+  await page.goto(`${host.url}/account/profile`);
+  // Either the profile or a plugin gate's redirect (e.g. mandatory documents) is a correct answer.
+  await shot(page, '11-account-profile-phone');
+  console.log(`browser_host: client ${client.email} landed on ${page.url()}; menu: ${menu.map((m) => m.trim()).join(', ')}`);
+  await context.close();
+}
+
+fs.mkdirSync(shots, { recursive: true });
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'browser-host-'));
+let host = null;
+let browser = null;
+try {
+  host = await startHost(dataDir);
+  console.log(`browser_host: sample-host at ${host.url}`);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+  await adminFlow(browser, host);
+  await clientFlow(browser, host);
+  console.log(`browser_host: OK (screenshots in ${shots})`);
+} catch (error) {
+  process.exitCode = 1;
+  if (!String(error.message).startsWith('browser_host')) console.error(`browser_host: FAIL: ${error.stack || error}`);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (host && host.child.exitCode === null) host.child.kill('SIGTERM');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}

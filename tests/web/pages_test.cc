@@ -1,0 +1,521 @@
+// tests/web/pages_test.cc — the page routes end to end without a server: a migrated SQLite database,
+// the app's stores, a demo plugin's hooks, fake Request/Response, and the real layout around each page.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "sample-host/app/auth.h"
+#include "sample-host/app/client_store.h"
+#include "sample-host/app/host_migrations.h"
+#include "sample-host/app/timeline_store.h"
+#include "sample-host/core/clock.h"
+#include "sample-host/core/hook_registry.h"
+#include "sample-host/core/logger.h"
+#include "sample-host/core/mailer.h"
+#include "sample-host/core/migrator.h"
+#include "sample-host/core/random.h"
+#include "sample-host/core/sqlite_database.h"
+#include "sample-host/web/page_renderer.h"
+#include "sample-host/web/pages.h"
+#include "tests/web/fake_http.h"
+
+namespace host::web {
+namespace {
+
+using testing::FakeRequest;
+using testing::FakeResponse;
+using testing::PostForms;
+
+constexpr char kHostile[] = "<script>alert(1)</script>";
+
+class PagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("host-web-test-" + RandomHex(8));
+    std::filesystem::create_directories(dir_);
+    auto db = SqliteDatabase::Open(dir_ / "host.db");
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    ASSERT_TRUE(ApplyMigrations(*db_, "host", HostMigrations()).ok());
+    auto now = [this] { return clock_.NowUnix(); };
+    clients_ = std::make_unique<ClientStore>(*db_, registry_, now);
+    timeline_ = std::make_unique<TimelineStore>(*db_, now);
+    mailer_ = std::make_unique<Mailer>(dir_ / "outbox", "CRM <no-reply@localhost>", clock_);
+    auth_ = std::make_unique<Auth>(*db_, registry_, now,
+                                   [this](const crm::MailMessage& m) { return mailer_->Send(m); },
+                                   "http://127.0.0.1:1");
+
+    StagingRegistrar host("host");
+    const HookRegistry* registry = &registry_;
+    ASSERT_TRUE(host.AddListFilterSource(ClientStore::HostFilterSource(
+                        *db_, [registry](std::string_view l, std::string_view k) { return registry->Translate(l, k); }))
+                    .ok());
+    WebDeps deps{*db_, registry_, *clients_, *auth_, *timeline_,
+                 [] {
+                   PluginState bad;
+                   bad.file = "/plugins/broken.so";
+                   bad.state = PluginState::State::kRefused;
+                   bad.error = "API major 2 <> 1";
+                   PluginState good;
+                   good.file = "/plugins/demo.so";
+                   good.id = "demo";
+                   good.name = "Demo";
+                   good.version = "1.2.3";
+                   good.state = PluginState::State::kLoaded;
+                   return std::vector<PluginState>{good, bad};
+                 },
+                 logger_, *mailer_, clock_, nullptr,
+                 [](std::string_view) -> crm::Result<std::vector<CsvImportLine>> {
+                   return std::vector<CsvImportLine>{{2, true, 1, ""}, {3, false, 0, "email: not a valid address <x>"}};
+                 }};
+    ASSERT_TRUE(RegisterPages(host, deps).ok());
+    ASSERT_TRUE(host.first_error().ok()) << host.first_error().ToString();
+    ASSERT_TRUE(registry_.Commit(host.Take()).ok());
+    RegisterDemoPlugin();
+    renderer_ = std::make_unique<LayoutRenderer>(registry_);
+
+    admin_.kind = crm::Principal::Kind::kAdmin;
+    admin_.user_id = 1;
+    admin_.display_name = "Ada";
+    admin_.csrf_token = "csrf-admin-42";
+    admin_.permissions = {"clients.read", "clients.write", "clients.delete", "clients.import_export",
+                          "plugins.manage"};
+  }
+
+  void TearDown() override {
+    renderer_.reset();
+    auth_.reset();
+    db_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // A plugin with a column, a filter, a summary box, a tab, a settings page and a deletion
+  // hook that refuses to delete clients whose last name is "Keep".
+  void RegisterDemoPlugin() {
+    StagingRegistrar plugin("demo");
+    crm::ListColumn column;
+    column.id = "flag";
+    column.label_key = "demo.col";
+    column.sql = "(CASE WHEN c.last_name = 'Keep' THEN 'kept' ELSE 'free' END)";
+    column.render_html = [](const crm::SqlValue& v, std::string_view) {
+      return "<span class=\"demo-cell\">" + std::get<std::string>(v) + "</span>";
+    };
+    ASSERT_TRUE(plugin.AddListColumn(column).ok());
+    crm::ListFilterSource filters;
+    filters.id = "filters";
+    filters.list = [](std::string_view) {
+      return std::vector<crm::FilterDef>{{"demo.kept", "Kept?", {{"yes", "Yes"}, {"no", "No"}}}};
+    };
+    filters.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+      if (id != "demo.kept") return crm::NotFound("not mine");
+      return crm::SqlPredicate{value == "yes" ? "c.last_name = ?" : "c.last_name <> ?", {std::string("Keep")}};
+    };
+    ASSERT_TRUE(plugin.AddListFilterSource(filters).ok());
+    crm::SummaryBox box;
+    box.id = "box";
+    box.render = [](const crm::ClientInfo& c, const crm::Principal&) -> crm::Result<std::string> {
+      return "<p class=\"demo-box\">box of " + std::to_string(c.id) + "</p>";
+    };
+    ASSERT_TRUE(plugin.AddSummaryBox(box).ok());
+    crm::ProfileTab tab;
+    tab.id = "docs";
+    tab.title_key = "demo.tab";
+    tab.render = [](const crm::ClientInfo& c, crm::Request&) -> crm::Result<std::string> {
+      return "<p class=\"demo-tab\">tab of " + std::to_string(c.id) + "</p>";
+    };
+    ASSERT_TRUE(plugin.AddProfileTab(tab).ok());
+    crm::ClientDeletionHook hook;
+    hook.id = "guard";
+    hook.delete_rows = [](int64_t id, crm::SqlExecutor& tx) -> crm::Status {
+      auto row = tx.QueryOne("SELECT last_name FROM clients WHERE id = ?", {id});
+      if (row.ok() && row.value() && row.value()->Text(0) == "Keep") return crm::Conflict("demo keeps this client");
+      return crm::Status::Ok();
+    };
+    ASSERT_TRUE(plugin.AddClientDeletionHook(hook).ok());
+    crm::SettingsPage settings;
+    settings.title_key = "demo.settings";
+    settings.render = [this](crm::Request&) -> crm::Result<std::string> {
+      return "<label for=\"demo-x\">X</label><input id=\"demo-x\" name=\"x\" value=\"" + saved_x_ + "\">";
+    };
+    settings.save = [this](crm::Request& r) -> crm::Status {
+      std::string x = r.FormValue("x").value_or("");
+      if (x == "bad") return crm::Unprocessable("x may not be bad");
+      saved_x_ = x;
+      return crm::Status::Ok();
+    };
+    ASSERT_TRUE(plugin.SetSettingsPage(settings).ok());
+    for (std::string lang : {"en", "fr", "nl"}) {
+      ASSERT_TRUE(plugin.AddTranslations(lang, {{"demo.col", "Kept " + lang},
+                                                {"demo.tab", "Docs " + lang},
+                                                {"demo.settings", "Demo settings"}})
+                      .ok());
+    }
+    ASSERT_TRUE(registry_.Commit(plugin.Take()).ok());
+  }
+
+  Client MakeClient(std::string first, std::string last, std::string language = "fr") {
+    Client c;
+    c.first_name = std::move(first);
+    c.last_name = std::move(last);
+    c.email = "c" + std::to_string(++email_counter_) + "@example.com";
+    c.language = std::move(language);
+    c.address.city = "Namur";
+    auto created = clients_->Create(c);
+    EXPECT_TRUE(created.ok()) << created.status().ToString();
+    return created.ok() ? created.value() : c;
+  }
+
+  // Runs the route matching method+path like the server would (after its own checks).
+  crm::Status Call(FakeRequest& request, FakeResponse& response) {
+    auto match = registry_.MatchRoute(request.method, request.path);
+    if (!match) return crm::NotFound("no route " + request.method + " " + request.path);
+    for (const auto& [k, v] : match->params) request.params[k] = v;
+    return match->route->hook.handler(request, response);
+  }
+
+  // Full HTML of a page reply, in the layout.
+  std::string Html(const FakeResponse& response, const crm::Principal& viewer, std::string_view path) {
+    if (!response.page) return "";
+    return renderer_->RenderPage(*response.page, viewer, path);
+  }
+
+  FakeRequest AdminGet(std::string path) {
+    FakeRequest r;
+    r.path = std::move(path);
+    r.caller = admin_;
+    return r;
+  }
+
+  std::string GetPage(std::string path, std::vector<std::pair<std::string, std::string>> query = {}) {
+    FakeRequest request = AdminGet(path);
+    request.query = std::move(query);
+    FakeResponse response;
+    crm::Status s = Call(request, response);
+    EXPECT_TRUE(s.ok()) << path << ": " << s.ToString();
+    EXPECT_TRUE(response.page.has_value()) << path;
+    return Html(response, admin_, path);
+  }
+
+  void ExpectCsrfInEveryPostForm(const std::string& html, const std::string& token) {
+    std::vector<std::string> forms = PostForms(html);
+    EXPECT_FALSE(forms.empty());
+    for (const std::string& form : forms) {
+      EXPECT_NE(form.find("name=\"_csrf\" value=\"" + token + "\""), std::string::npos) << form.substr(0, 200);
+    }
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteDatabase> db_;
+  HookRegistry registry_;
+  FixedClock clock_{1700000000};
+  Logger logger_{&clock_, false};
+  std::unique_ptr<ClientStore> clients_;
+  std::unique_ptr<TimelineStore> timeline_;
+  std::unique_ptr<Mailer> mailer_;
+  std::unique_ptr<Auth> auth_;
+  std::unique_ptr<LayoutRenderer> renderer_;
+  crm::Principal admin_;
+  std::string saved_x_ = "start";
+  int email_counter_ = 0;
+};
+
+TEST_F(PagesTest, ClientListEscapesHostileNames) {
+  MakeClient(kHostile, "O'Brien & <b>Sons</b>");
+  std::string html = GetPage("/admin/clients");
+  EXPECT_EQ(html.find(kHostile), std::string::npos);
+  EXPECT_EQ(html.find("<b>Sons</b>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("O&apos;Brien &amp; &lt;b&gt;Sons&lt;/b&gt;"), std::string::npos);
+}
+
+TEST_F(PagesTest, ClientListHasHostAndPluginFiltersColumnsAndSortLinks) {
+  MakeClient("Anne", "Keep");
+  MakeClient("Bert", "Other", "nl");
+  std::string html = GetPage("/admin/clients");
+  for (std::string name : {"filter[region]", "filter[city]", "filter[postal_code]", "filter[language]", "filter[tag]",
+                           "filter[demo.kept]"}) {
+    EXPECT_NE(html.find("name=\"" + name + "\""), std::string::npos) << name;
+  }
+  EXPECT_NE(html.find("Kept en"), std::string::npos);  // the plugin column's translated header
+  EXPECT_NE(html.find("<span class=\"demo-cell\">kept</span>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"demo-cell\">free</span>"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/admin/clients?sort=email\""), std::string::npos);
+  EXPECT_NE(html.find("aria-sort=\"ascending\""), std::string::npos);
+  EXPECT_EQ(html.find("web."), std::string::npos) << "an untranslated key leaked into the page";
+}
+
+TEST_F(PagesTest, PluginFilterNarrowsTheList) {
+  MakeClient("Anne", "Keep");
+  MakeClient("Bert", "Other");
+  std::string html = GetPage("/admin/clients", {{"filter[demo.kept]", "yes"}});
+  EXPECT_NE(html.find("Keep, Anne"), std::string::npos);
+  EXPECT_EQ(html.find("Other, Bert"), std::string::npos);
+  EXPECT_NE(html.find("<option value=\"yes\" selected>Yes</option>"), std::string::npos);
+}
+
+TEST_F(PagesTest, BadSortShowsAnErrorNotACrash) {
+  FakeRequest request = AdminGet("/admin/clients");
+  request.query = {{"sort", "password_hash"}};
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  EXPECT_EQ(response.status, 400);
+  EXPECT_NE(Html(response, admin_, "/admin/clients").find("alert-error"), std::string::npos);
+}
+
+TEST_F(PagesTest, EveryAdminFormCarriesTheCsrfToken) {
+  Client c = MakeClient("Anne", "Keep");
+  ExpectCsrfInEveryPostForm(GetPage("/admin/clients"), admin_.csrf_token);
+  ExpectCsrfInEveryPostForm(GetPage("/admin/clients/new"), admin_.csrf_token);
+  std::string profile = GetPage("/admin/clients/" + std::to_string(c.id));
+  ExpectCsrfInEveryPostForm(profile, admin_.csrf_token);
+  EXPECT_GE(PostForms(profile).size(), 6u);  // edit, login, 2x password, confirmation, note, delete, logout
+  ExpectCsrfInEveryPostForm(GetPage("/admin/plugins/demo/settings"), admin_.csrf_token);
+}
+
+TEST_F(PagesTest, ProfileShowsSectionsBoxesTabsAndTimeline) {
+  Client c = MakeClient("Anne", kHostile);
+  ASSERT_TRUE(timeline_->AddNote(c.id, "Called <her>", "about <docs>", "admin:Ada").ok());
+  std::string id = std::to_string(c.id);
+  std::string html = GetPage("/admin/clients/" + id);
+  EXPECT_EQ(html.find(kHostile), std::string::npos);
+  EXPECT_NE(html.find("<p class=\"demo-box\">box of " + id + "</p>"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/admin/clients/" + id + "/tabs/demo.docs\">Docs en</a>"), std::string::npos);
+  EXPECT_NE(html.find("Called &lt;her&gt;"), std::string::npos);
+  for (std::string section : {"Personal", "Contact", "Address", "Billing", "Login", "Action history"}) {
+    EXPECT_NE(html.find(">" + section + "<"), std::string::npos) << section;
+  }
+  std::string tab = GetPage("/admin/clients/" + id + "/tabs/demo.docs");
+  EXPECT_NE(tab.find("<p class=\"demo-tab\">tab of " + id + "</p>"), std::string::npos);
+  EXPECT_NE(tab.find("aria-current=\"page\" class=\"active\">Docs en</a>"), std::string::npos);
+}
+
+TEST_F(PagesTest, TimelineFiltersByType) {
+  Client c = MakeClient("Anne", "Keep");
+  ASSERT_TRUE(timeline_->AddNote(c.id, "A note", "", "admin:Ada").ok());
+  ASSERT_TRUE(timeline_->Add({c.id, "demo.upload", "An upload", "", "client"}).ok());
+  std::string html = GetPage("/admin/clients/" + std::to_string(c.id), {{"type", "demo.upload"}});
+  EXPECT_NE(html.find("An upload"), std::string::npos);
+  EXPECT_EQ(html.find("A note"), std::string::npos);
+}
+
+TEST_F(PagesTest, AddingAHistoryEntryRedirectsAndStoresIt) {
+  Client c = MakeClient("Anne", "Keep");
+  FakeRequest request = AdminGet("/admin/clients/" + std::to_string(c.id) + "/timeline");
+  request.method = "POST";
+  request.form = {{"title", "Phoned"}, {"note", "left a message"}};
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  ASSERT_TRUE(response.redirect.has_value());
+  auto entries = timeline_->List({c.id, 0, 0, {}, 10});
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ(entries->front().title, "Phoned");
+  EXPECT_EQ(entries->front().actor, "admin:Ada");
+}
+
+TEST_F(PagesTest, DeleteRefusedByAPluginShowsTheErrorAndDeletesNothing) {
+  Client c = MakeClient("Anne", "Keep");
+  FakeRequest request = AdminGet("/admin/clients/" + std::to_string(c.id) + "/delete");
+  request.method = "POST";
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  EXPECT_FALSE(response.redirect.has_value());
+  EXPECT_EQ(response.status, 409);
+  std::string html = Html(response, admin_, request.path);
+  EXPECT_NE(html.find("The client was not deleted."), std::string::npos);
+  EXPECT_NE(html.find("demo keeps this client"), std::string::npos);
+  EXPECT_TRUE(clients_->Get(c.id).ok());
+}
+
+TEST_F(PagesTest, DeleteWithoutRefusalRemovesTheClient) {
+  Client c = MakeClient("Bert", "Other");
+  FakeRequest request = AdminGet("/admin/clients/" + std::to_string(c.id) + "/delete");
+  request.method = "POST";
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  EXPECT_EQ(response.redirect.value_or(""), "/admin/clients?notice=deleted");
+  EXPECT_EQ(clients_->Get(c.id).status().code(), crm::StatusCode::kNotFound);
+}
+
+TEST_F(PagesTest, CreateAndEditClientThroughTheForms) {
+  FakeRequest create = AdminGet("/admin/clients/new");
+  create.method = "POST";
+  create.form = {{"first_name", "Chloé"}, {"last_name", "Martin"}, {"email", "not-an-email"}, {"language", "fr"}};
+  FakeResponse refused;
+  ASSERT_TRUE(Call(create, refused).ok());
+  EXPECT_EQ(refused.status, 422);
+  std::string html = Html(refused, admin_, create.path);
+  EXPECT_NE(html.find("value=\"Chloé\""), std::string::npos);  // the form keeps what was typed
+  create.form[2].second = "chloe@example.com";
+  create.form.emplace_back("tags", " vip, , new ");
+  FakeResponse created;
+  ASSERT_TRUE(Call(create, created).ok());
+  ASSERT_TRUE(created.redirect.has_value());
+  int64_t id = std::stoll(created.redirect->substr(std::string("/admin/clients/").size()));
+  auto stored = clients_->Get(id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->first_name, "Chloé");
+  EXPECT_EQ(stored->tags, (std::vector<std::string>{"new", "vip"}));
+
+  FakeRequest edit = AdminGet("/admin/clients/" + std::to_string(id));
+  edit.method = "POST";
+  edit.form = {{"first_name", "Chloé"}, {"last_name", "Dubois"}, {"email", "chloe@example.com"}, {"language", "nl"}};
+  FakeResponse saved;
+  ASSERT_TRUE(Call(edit, saved).ok());
+  EXPECT_EQ(saved.redirect.value_or(""), "/admin/clients/" + std::to_string(id) + "?notice=saved");
+  EXPECT_EQ(clients_->Get(id)->last_name, "Dubois");
+  EXPECT_EQ(clients_->Get(id)->language, "nl");
+}
+
+TEST_F(PagesTest, UnknownOrMalformedClientIdsAreNotFound) {
+  for (std::string path : {"/admin/clients/999", "/admin/clients/abc", "/admin/clients/1%20OR%201=1"}) {
+    FakeRequest request = AdminGet(path);
+    FakeResponse response;
+    EXPECT_EQ(Call(request, response).code(), crm::StatusCode::kNotFound) << path;
+  }
+}
+
+TEST_F(PagesTest, LoginLoginFailureAndSuccess) {
+  ASSERT_TRUE(auth_->CreateAdmin("ada@example.com", "Ada", "correct horse battery").ok());
+  FakeRequest request;
+  request.method = "POST";
+  request.path = "/admin/login";
+  request.form = {{"email", "ada@example.com"}, {"password", "nope-nope"}, {"next", "//evil.example/"}};
+  FakeResponse wrong;
+  ASSERT_TRUE(Call(request, wrong).ok());
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_NE(Html(wrong, request.caller, request.path).find("Wrong email or password."), std::string::npos);
+  EXPECT_FALSE(wrong.HeaderValue("Set-Cookie").has_value());
+
+  request.form[1].second = "correct horse battery";
+  FakeResponse ok;
+  ASSERT_TRUE(Call(request, ok).ok());
+  EXPECT_EQ(ok.redirect.value_or(""), "/admin/clients");  // never the foreign `next`
+  std::string cookie = ok.HeaderValue("Set-Cookie").value_or("");
+  EXPECT_NE(cookie.find("sid="), std::string::npos);
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+}
+
+TEST_F(PagesTest, LoginPagesAreTranslated) {
+  FakeRequest request;
+  request.path = "/account/login";
+  request.caller.language = "nl";
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  std::string html = Html(response, request.caller, request.path);
+  EXPECT_NE(html.find("Wachtwoord"), std::string::npos);
+  EXPECT_NE(html.find("<html lang=\"nl\">"), std::string::npos);
+  ExpectCsrfInEveryPostForm(html, "");
+}
+
+TEST_F(PagesTest, LanguageSwitchSetsACookieAndOnlyRedirectsLocally) {
+  FakeRequest request;
+  request.path = "/lang/fr";
+  request.query = {{"next", "/admin/clients?page=2"}};
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  EXPECT_EQ(response.redirect.value_or(""), "/admin/clients?page=2");
+  EXPECT_NE(response.HeaderValue("Set-Cookie").value_or("").find("lang=fr;"), std::string::npos);
+  request.query = {{"next", "//evil.example"}};
+  FakeResponse evil;
+  ASSERT_TRUE(Call(request, evil).ok());
+  EXPECT_EQ(evil.redirect.value_or(""), "/");
+  request.path = "/lang/de";
+  FakeResponse unknown;
+  EXPECT_EQ(Call(request, unknown).code(), crm::StatusCode::kNotFound);
+}
+
+TEST_F(PagesTest, PluginManagerShowsEveryFileWithStateAndError) {
+  std::string html = GetPage("/admin/plugins");
+  EXPECT_NE(html.find("broken.so"), std::string::npos);
+  EXPECT_NE(html.find("API major 2 &lt;&gt; 1"), std::string::npos);
+  EXPECT_NE(html.find("1.2.3"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/admin/plugins/demo/settings\""), std::string::npos);
+}
+
+TEST_F(PagesTest, SettingsPageSavesAndShowsTheOutcome) {
+  std::string get = GetPage("/admin/plugins/demo/settings");
+  EXPECT_NE(get.find("value=\"start\""), std::string::npos);
+  FakeRequest post = AdminGet("/admin/plugins/demo/settings");
+  post.method = "POST";
+  post.form = {{"x", "new"}};
+  FakeResponse saved;
+  ASSERT_TRUE(Call(post, saved).ok());
+  std::string html = Html(saved, admin_, post.path);
+  EXPECT_NE(html.find("Settings saved."), std::string::npos);
+  EXPECT_NE(html.find("value=\"new\""), std::string::npos);
+  post.form = {{"x", "bad"}};
+  FakeResponse refused;
+  ASSERT_TRUE(Call(post, refused).ok());
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(Html(refused, admin_, post.path).find("x may not be bad"), std::string::npos);
+  FakeRequest missing = AdminGet("/admin/plugins/nope/settings");
+  FakeResponse none;
+  EXPECT_EQ(Call(missing, none).code(), crm::StatusCode::kNotFound);
+}
+
+TEST_F(PagesTest, CsvImportShowsAPerRowReport) {
+  FakeRequest request = AdminGet("/admin/clients/import");
+  request.method = "POST";
+  request.form = {{"csv", "first_name,email\nA,a@example.com\nB,bad\n"}};
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  std::string html = Html(response, admin_, "/admin/clients");
+  EXPECT_NE(html.find("1 rows imported, 1 rows refused."), std::string::npos);
+  EXPECT_NE(html.find("email: not a valid address &lt;x&gt;"), std::string::npos);
+}
+
+TEST_F(PagesTest, AccountPagesShowOnlyTheCallersOwnData) {
+  Client me = MakeClient("Zoë", kHostile);
+  Client other = MakeClient("Other", "Intruder");
+  FakeRequest request;
+  request.path = "/account/profile";
+  request.caller.kind = crm::Principal::Kind::kClient;
+  request.caller.client_id = me.id;
+  request.caller.language = "fr";
+  request.caller.csrf_token = "c-tok";
+  request.query = {{"id", std::to_string(other.id)}};  // ignored: the id is the session's
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  std::string html = Html(response, request.caller, request.path);
+  EXPECT_NE(html.find("Zoë"), std::string::npos);
+  EXPECT_EQ(html.find("Intruder"), std::string::npos);
+  EXPECT_EQ(html.find(kHostile), std::string::npos);
+  EXPECT_NE(html.find("Mon profil"), std::string::npos);
+
+  request.path = "/account";
+  FakeResponse home;
+  ASSERT_TRUE(Call(request, home).ok());
+  std::string home_html = Html(home, request.caller, request.path);
+  EXPECT_NE(home_html.find("href=\"/account/profile\""), std::string::npos);
+  ExpectCsrfInEveryPostForm(home_html, "c-tok");
+}
+
+TEST_F(PagesTest, AssetsAreServedWithCachingHeaders) {
+  FakeRequest request;
+  request.path = "/assets/app.css";
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  EXPECT_EQ(response.content_type, "text/css; charset=utf-8");
+  EXPECT_NE(response.HeaderValue("Cache-Control").value_or("").find("max-age"), std::string::npos);
+  std::string etag = response.HeaderValue("ETag").value_or("");
+  ASSERT_FALSE(etag.empty());
+  request.headers["if-none-match"] = etag;
+  FakeResponse cached;
+  ASSERT_TRUE(Call(request, cached).ok());
+  EXPECT_EQ(cached.status, 304);
+  EXPECT_TRUE(cached.body.empty());
+}
+
+TEST_F(PagesTest, RootRedirectsToTheClientList) {
+  FakeRequest request;
+  request.path = "/";
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  EXPECT_EQ(response.redirect.value_or(""), "/admin/clients");
+}
+
+}  // namespace
+}  // namespace host::web
