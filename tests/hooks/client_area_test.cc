@@ -225,7 +225,10 @@ TEST_F(ClientAreaTest, HostileTypeNamesAreEscapedEverywhere) {
   EXPECT_EQ(form.page->body_html.find("<img src=x"), std::string::npos);
 
   for (const auto& f : registry_.ListFilters("en")) {
-    if (f.id == "doc." + std::to_string(hostile)) EXPECT_EQ(f.label, kHostileName);  // plain text: the host escapes
+    // Filter labels are plain text (the host escapes them), so they keep the name as is.
+    if (f.id == "doc." + std::to_string(hostile)) {
+      EXPECT_EQ(f.label, kHostileName);
+    }
   }
 }
 

@@ -1,0 +1,128 @@
+// tests/hooks/settings_page_test.cc — the settings page (CD4) and the document-type admin
+// routes (CD1): save, create from the seeds' comma-separated form, reorder, archive, errors.
+#include <string>
+#include <vector>
+
+#include "tests/hooks/test_host.h"
+
+namespace cd_test {
+namespace {
+
+class SettingsPageTest : public ModuleTest {
+ protected:
+  FakeRequest AdminRequest() {
+    FakeRequest request;
+    request.caller = AdminPrincipal({"documents.read", "documents.write", "documents.settings"});
+    return request;
+  }
+
+  std::vector<std::string> Names() {
+    std::vector<std::string> names;
+    auto types = services_->types().List(true);
+    EXPECT_TRUE(types.ok());
+    if (types.ok()) for (const auto& t : *types) names.push_back(t.name.en);
+    return names;
+  }
+};
+
+TEST_F(SettingsPageTest, SaveStoresTheThreeSettings) {
+  const crm::SettingsPage& page = registry_.settings_pages().at("client-documents");
+  FakeRequest request = AdminRequest();
+  request.method = "POST";
+  request.form = {{"_csrf", "csrf-admin"}, {"mandatory_gate", "1"}, {"intro", "Welcome *here*"}};
+  ASSERT_TRUE(page.save(request).ok());
+  auto settings = services_->settings().Get();
+  ASSERT_TRUE(settings.ok());
+  EXPECT_FALSE(settings->show_menu_entry);  // unchecked box: absent from the form
+  EXPECT_TRUE(settings->mandatory_gate);
+  EXPECT_EQ(settings->intro_markdown, "Welcome *here*");
+
+  auto html = page.render(request);
+  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  EXPECT_NE(html->find("name=\"mandatory_gate\" value=\"1\" checked"), std::string::npos) << *html;
+  EXPECT_EQ(html->find("name=\"show_menu_entry\" value=\"1\" checked"), std::string::npos);
+  EXPECT_NE(html->find("Welcome *here*</textarea>"), std::string::npos);
+}
+
+TEST_F(SettingsPageTest, CreatesATypeFromTheForm) {
+  FakeRequest request = AdminRequest();
+  request.form = {{"_csrf", "csrf-admin"},
+                  {"name_en", "Identity document"},
+                  {"name_fr", "Document d’identité"},
+                  {"name_nl", "Identiteitsbewijs"},
+                  {"upload_mode", "required"},
+                  {"ask_fields", "1"},
+                  {"fields", "Date of issue, Place of issue"},
+                  {"field_type.date_of_issue", "date"},
+                  {"field_required.date_of_issue", "1"},
+                  {"accept", "application/pdf"},
+                  {"accept", "image/jpeg"},
+                  {"max_size_mb", "2.5"},
+                  {"max_files", "2"}};
+  FakeResponse response;
+  crm::Status s = Call("POST", "/admin/plugins/client-documents/types", request, response);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(response.redirect, "/admin/plugins/client-documents/settings?flash=type_saved")
+      << (response.page ? response.page->body_html : "");
+
+  auto types = services_->types().List(true);
+  ASSERT_TRUE(types.ok());
+  ASSERT_EQ(types->size(), 1u);
+  const cd::DocumentType& t = (*types)[0];
+  EXPECT_EQ(t.name.fr, "Document d’identité");
+  EXPECT_EQ(t.upload_mode, cd::UploadMode::kRequired);
+  ASSERT_EQ(t.fields.size(), 2u);
+  EXPECT_EQ(t.fields[0].key, "date_of_issue");
+  EXPECT_EQ(t.fields[0].type, cd::FieldType::kDate);
+  EXPECT_TRUE(t.fields[0].required);
+  EXPECT_EQ(t.fields[1].type, cd::FieldType::kText);
+  EXPECT_FALSE(t.fields[1].required);
+  EXPECT_EQ(t.accept, (std::vector<std::string>{"application/pdf", "image/jpeg"}));
+  EXPECT_EQ(t.max_size, 2621440);
+  EXPECT_EQ(t.max_files, 2);
+}
+
+TEST_F(SettingsPageTest, AnInvalidFormComesBackWithTheErrorAndTheValues) {
+  FakeRequest request = AdminRequest();
+  request.form = {{"name_en", "<Passport>"}, {"upload_mode", "optional"},
+                  {"accept", "application/pdf"}, {"max_size_mb", "lots"}, {"max_files", "1"}};
+  FakeResponse response;
+  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/types", request, response).ok());
+  EXPECT_EQ(response.status, 422);
+  ASSERT_TRUE(response.page);
+  EXPECT_NE(response.page->body_html.find("max_size"), std::string::npos);
+  EXPECT_TRUE(Names().empty());
+}
+
+TEST_F(SettingsPageTest, MovesAndArchivesTypes) {
+  int64_t a = AddType("A", cd::UploadMode::kOptional);
+  AddType("B", cd::UploadMode::kOptional);
+  int64_t c = AddType("C", cd::UploadMode::kOptional);
+  const std::string base = "/admin/plugins/client-documents/types/";
+
+  FakeRequest down = AdminRequest();
+  down.form = {{"direction", "down"}};
+  FakeResponse r1;
+  ASSERT_TRUE(Call("POST", base + std::to_string(a) + "/move", down, r1).ok());
+  EXPECT_EQ(Names(), (std::vector<std::string>{"B", "A", "C"}));
+
+  FakeRequest up = AdminRequest();
+  up.form = {{"direction", "up"}};
+  FakeResponse r2;
+  ASSERT_TRUE(Call("POST", base + std::to_string(c) + "/move", up, r2).ok());
+  EXPECT_EQ(Names(), (std::vector<std::string>{"B", "C", "A"}));
+
+  FakeRequest archive = AdminRequest();
+  archive.form = {{"active", "0"}};
+  FakeResponse r3;
+  ASSERT_TRUE(Call("POST", base + std::to_string(c) + "/active", archive, r3).ok());
+  EXPECT_EQ(r3.redirect, "/admin/plugins/client-documents/settings?flash=type_archived");
+  auto stored = services_->types().Get(c);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(stored->active);
+  auto filters = registry_.ListFilters("en");
+  EXPECT_EQ(filters.size(), 2u);
+}
+
+}  // namespace
+}  // namespace cd_test
