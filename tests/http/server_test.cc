@@ -2,7 +2,12 @@
 // Authenticator and PageRenderer, driven by the test HTTP client (routing, audiences, CSRF, streaming, Range, shutdown).
 #include "sample-host/http/server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -544,6 +549,45 @@ TEST_F(ServerTest, GracefulShutdownLetsSlowRequestFinish) {
   EXPECT_GT(waited, std::chrono::milliseconds(500));
   HttpClient after(port_);
   EXPECT_EQ(after.Get("/hello").status, 0);  // no longer accepting
+}
+
+TEST_F(ServerTest, SigtermStopsTheServer) {
+  HttpClient c(port_);
+  ASSERT_EQ(c.Get("/hello").status, 200);
+  ASSERT_EQ(::raise(SIGTERM), 0);  // caught by the server's signal_set, not fatal
+  waiter_.join();                  // Wait() returns
+  HttpClient after(port_);
+  EXPECT_EQ(after.Get("/hello").status, 0);
+}
+
+TEST_F(ServerTest, ExpectContinueIsAnsweredWhenTheHandlerReads) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port_);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string head = "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
+  auto read_until = [&](std::string_view marker) {
+    std::string got;
+    char buf[4096];
+    while (got.find(marker) == std::string::npos) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    return got;
+  };
+  std::string interim = read_until("\r\n\r\n");
+  EXPECT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_EQ(::send(fd, "hello", 5, 0), 5);
+  std::string final_reply = read_until("\r\n\r\n5");
+  EXPECT_EQ(final_reply.rfind("HTTP/1.1 200 OK", 0), 0u) << final_reply;
+  ::close(fd);
 }
 
 }  // namespace
