@@ -6,6 +6,7 @@
 #include <cctype>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include "sample-host/app/csv.h"
 
@@ -129,6 +130,7 @@ crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store, s
     return crm::InvalidArgument("csv: at most " + std::to_string(kMaxImportRows) + " rows per import");
   }
   std::vector<CsvImportResult> results;
+  std::set<int64_t> created_here;
   for (size_t r = 1; r < records.size(); ++r) {
     const csv::Record& rec = records[r];
     CsvImportResult res;
@@ -150,11 +152,21 @@ crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store, s
       int64_t n = 0;
       bool digits = id->size() < 19 && std::all_of(id->begin(), id->end(), ::isdigit);
       if (digits) n = std::stoll(*id);
-      if (n > 0) {
+      // An id from another database (or from a row created by this very import) may name
+      // an unrelated client: update only when the row also names the same person (same
+      // email, or same first and last name); otherwise create, never overwrite.
+      if (n > 0 && created_here.count(n) == 0) {
         auto existing = store.Get(n);
         if (existing.ok()) {
-          c = std::move(*existing);
-          update = true;
+          std::string email = Lower(get("email").value_or(""));
+          bool same_email = !existing->email.empty() && Lower(existing->email) == email;
+          bool same_name = get("last_name").value_or("") == existing->last_name &&
+                           get("first_name").value_or("") == existing->first_name &&
+                           !(existing->last_name.empty() && existing->first_name.empty());
+          if (same_email || same_name) {
+            c = std::move(*existing);
+            update = true;
+          }
         }
       }
     }
@@ -186,6 +198,7 @@ crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store, s
       res.ok = true;
       res.client_id = saved->id;
       res.message = update ? "updated" : "created";
+      if (!update) created_here.insert(saved->id);
     } else {
       res.message = saved.status().message();
     }

@@ -37,8 +37,9 @@ struct CsvImportResult {
 };
 
 // Imports a CSV text (`;` or `,`, BOM or not). The header names the columns (any order,
-// case-insensitive; unknown ones ignored). A row whose `id` names an existing client
-// updates it; any other row creates a client (the id is not trusted). Each valid row is
+// case-insensitive; unknown ones ignored). A row whose `id` names an existing client AND
+// the same person (same email, or same first and last name) updates it; any other row
+// creates a client (an id alone is not trusted: it may come from another database). Each valid row is
 // written on its own, so one bad row does not stop the others. kInvalidArgument when the
 // text is not CSV at all or has no usable header; otherwise one result per record.
 crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store, std::string_view text);

@@ -203,17 +203,24 @@ TEST_F(ClientCsvTest, ImportRefusesTextWithoutHeader) {
 TEST_F(ClientCsvTest, ImportUpdatesAnExistingIdAndIgnoresUnknownIds) {
   Client c;
   c.last_name = "Original";
+  c.email = "orig@example.com";
   auto created = store_b_.Create(c);
   ASSERT_TRUE(created.ok());
-  std::string text = "id,last_name\n" + std::to_string(created->id) + ",Renamed\n999999,Newcomer\nabc,Third\n";
+  std::string id = std::to_string(created->id);
+  std::string text = "id,email,last_name\n" + id + ",orig@example.com,Renamed\n999999,,Newcomer\nabc,,Third\n" +
+                     id + ",stranger@example.com,Stranger\n";
   auto report = ImportClientsCsv(store_b_, text);
   ASSERT_TRUE(report.ok());
-  ASSERT_EQ(report->size(), 3u);
+  ASSERT_EQ(report->size(), 4u);
   EXPECT_EQ((*report)[0].message, "updated");
   EXPECT_EQ((*report)[1].message, "created");
   EXPECT_NE((*report)[1].client_id, 999999);
   EXPECT_EQ((*report)[2].message, "created");
+  // Same id, another person: a new client, the existing one untouched.
+  EXPECT_EQ((*report)[3].message, "created");
+  EXPECT_NE((*report)[3].client_id, created->id);
   EXPECT_EQ(store_b_.Get(created->id)->last_name, "Renamed");
+  EXPECT_EQ(store_b_.Get(created->id)->email, "orig@example.com");
 }
 
 }  // namespace

@@ -1,0 +1,400 @@
+// tests/e2e/app_e2e_test.cc — the real sample-host binary on a free port: tokens (401/403), the client API
+// with every filter, sort, search and a plugin's column and filter, CSV export -> import into a second host,
+// deletion refused by a plugin's hook, admin form login with CSRF, and the login rate limit.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/support/host_process.h"
+#include "tests/support/http_client.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using crm_test::Headers;
+using crm_test::HostProcess;
+using crm_test::HttpClient;
+using crm_test::HttpResponse;
+
+constexpr char kBinary[] = CRM_E2E_SAMPLE_HOST;
+constexpr char kPluginDir[] = CRM_E2E_PLUGIN_DIR;
+constexpr char kAdminEmail[] = "boss@e2e.test";
+constexpr char kAdminPassword[] = "e2e-password-42";
+
+// Runs the binary with a shell (paths here have no spaces or quotes); returns stdout and sets *code.
+std::string RunCli(const std::string& args, const std::string& stdin_line, int* code) {
+  std::string cmd = stdin_line.empty() ? std::string(kBinary) + " " + args
+                                       : "printf '%s\\n' '" + stdin_line + "' | " + kBinary + " " + args;
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  std::string out;
+  if (!p) {
+    *code = -1;
+    return out;
+  }
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = ::pclose(p);
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+fs::path FreshDir(const std::string& stem) {
+  std::random_device rd;
+  fs::path dir = fs::temp_directory_path() / (stem + "-" + std::to_string(rd()) + std::to_string(rd()));
+  fs::remove_all(dir);
+  return dir;
+}
+
+Headers Bearer(const std::string& token, Headers more = {}) {
+  more.emplace_back("Authorization", "Bearer " + token);
+  return more;
+}
+
+json::value Json(const HttpResponse& r) {
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  EXPECT_FALSE(ec) << "not JSON: " << r.body;
+  return v;
+}
+
+// One host per test: its own data folder, one admin with every permission, two tokens.
+class AppE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = FreshDir("app-e2e");
+    int code = 0;
+    std::string out = RunCli("create-admin --data " + data_.string() + " --email " + kAdminEmail, kAdminPassword, &code);
+    ASSERT_EQ(code, 0) << out;
+    write_token_ = Token("");
+    read_token_ = Token("--scope clients:read");
+    ASSERT_FALSE(write_token_.empty());
+    ASSERT_FALSE(read_token_.empty());
+    host_ = Start(data_);
+    ASSERT_TRUE(host_);
+    api_ = std::make_unique<HttpClient>(host_->port());
+  }
+  void TearDown() override {
+    api_.reset();
+    if (host_) host_->Stop();
+    std::error_code ec;
+    fs::remove_all(data_, ec);
+  }
+
+  std::string Token(const std::string& scope_args) {
+    int code = 0;
+    std::string out = RunCli("create-token --data " + data_.string() + " --email " + kAdminEmail + " " + scope_args,
+                             "", &code);
+    EXPECT_EQ(code, 0) << out;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    EXPECT_EQ(out.rfind("crm_", 0), 0u) << out;
+    return out;
+  }
+
+  static std::unique_ptr<HostProcess> Start(const fs::path& data) {
+    HostProcess::Options o;
+    o.binary = kBinary;
+    o.data_dir = data;
+    o.extra_args = {"--plugins", kPluginDir};
+    auto h = HostProcess::Start(o);
+    EXPECT_TRUE(h.ok()) << h.status().ToString();
+    if (!h.ok()) return nullptr;
+    return std::move(*h);
+  }
+
+  int64_t CreateClient(HttpClient& c, const std::string& token, const json::object& body) {
+    HttpResponse r = c.Post("/api/v1/clients", Bearer(token, {{"Content-Type", "application/json"}}),
+                            json::serialize(body));
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return 0;
+    return Json(r).at("id").as_int64();
+  }
+
+  std::vector<std::string> Emails(const std::string& query, int64_t* total = nullptr) {
+    HttpResponse r = api_->Get("/api/v1/clients?" + query, Bearer(read_token_));
+    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+    std::vector<std::string> out;
+    if (r.status != 200) return out;
+    json::value v = Json(r);
+    for (const auto& item : v.at("items").as_array()) out.emplace_back(item.at("email").as_string());
+    if (total) *total = v.at("total").as_int64();
+    return out;
+  }
+
+  void SeedThree() {
+    CreateClient(*api_, write_token_,
+                 {{"first_name", "Marie"}, {"last_name", "Dupont"}, {"email", "marie@e2e.test"},
+                  {"language", "fr"}, {"tags", json::array{"vip"}},
+                  {"address", {{"city", "Liège"}, {"postal_code", "4000"}, {"region", "Wallonie"}, {"country", "BE"}}}});
+    CreateClient(*api_, write_token_,
+                 {{"first_name", "Jan"}, {"last_name", "Peeters"}, {"email", "jan@e2e.test"},
+                  {"language", "nl"}, {"tags", json::array{"legal-hold"}}, {"company", "Bakkerij Peeters"},
+                  {"address", {{"city", "Gent"}, {"postal_code", "9000"}, {"region", "Vlaanderen"}, {"country", "BE"}}}});
+    CreateClient(*api_, write_token_,
+                 {{"first_name", "Emily"}, {"last_name", "Smith"}, {"email", "emily@e2e.test"},
+                  {"language", "en"}, {"tags", json::array{"vip", "b2b"}},
+                  {"address", {{"city", "Bruxelles"}, {"postal_code", "1000"}, {"region", "Bruxelles-Capitale"}}}});
+  }
+
+  fs::path data_;
+  std::string write_token_, read_token_;
+  std::unique_ptr<HostProcess> host_;
+  std::unique_ptr<HttpClient> api_;
+};
+
+TEST_F(AppE2e, TokensAre401WithoutAnd403WithoutScope) {
+  HttpResponse none = api_->Get("/api/v1/clients");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(Json(none).at("error").at("code").as_string(), "unauthenticated");
+  HttpResponse bad = api_->Get("/api/v1/clients", Bearer("crm_" + std::string(64, '0')));
+  EXPECT_EQ(bad.status, 401);
+  HttpResponse ok = api_->Get("/api/v1/clients", Bearer(read_token_));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  HttpResponse forbidden = api_->Post("/api/v1/clients", Bearer(read_token_, {{"Content-Type", "application/json"}}),
+                                      R"({"last_name":"X"})");
+  EXPECT_EQ(forbidden.status, 403);
+  EXPECT_EQ(Json(forbidden).at("error").at("code").as_string(), "permission_denied");
+  HttpResponse del = api_->Delete("/api/v1/clients/1", Bearer(read_token_));
+  EXPECT_EQ(del.status, 403);
+  int code = 0;
+  std::string out = RunCli("create-token --data " + data_.string() + " --email " + kAdminEmail + " --scope root:all",
+                           "", &code);
+  EXPECT_NE(code, 0) << out;
+}
+
+TEST_F(AppE2e, ClientApiCrudAndValidation) {
+  int64_t id = CreateClient(*api_, write_token_, {{"first_name", "Marie"}, {"last_name", "Dupont"},
+                                                  {"email", "marie@e2e.test"}, {"birth_date", "1980-05-17"}});
+  ASSERT_GT(id, 0);
+  std::string path = "/api/v1/clients/" + std::to_string(id);
+  HttpResponse got = api_->Get(path, Bearer(read_token_));
+  ASSERT_EQ(got.status, 200);
+  json::value v = Json(got);
+  EXPECT_EQ(v.at("birth_date").as_string(), "1980-05-17");
+  EXPECT_TRUE(v.at("address").is_object());
+  EXPECT_TRUE(v.at("tags").is_array());
+
+  HttpResponse patched = api_->Patch(path, Bearer(write_token_, {{"Content-Type", "application/json"}}),
+                                     R"({"address":{"city":"Namur"},"tags":["vip"]})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(Json(patched).at("address").at("city").as_string(), "Namur");
+  EXPECT_EQ(Json(patched).at("first_name").as_string(), "Marie");  // untouched fields stay
+
+  HttpResponse invalid = api_->Post("/api/v1/clients", Bearer(write_token_, {{"Content-Type", "application/json"}}),
+                                    R"({"last_name":"X","email":"nope"})");
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_EQ(Json(invalid).at("error").at("code").as_string(), "invalid_argument");
+  EXPECT_NE(std::string(Json(invalid).at("error").at("message").as_string()).find("email"), std::string::npos);
+  HttpResponse dup = api_->Post("/api/v1/clients", Bearer(write_token_, {{"Content-Type", "application/json"}}),
+                                R"({"last_name":"Y","email":"MARIE@e2e.test"})");
+  EXPECT_EQ(dup.status, 409);
+  EXPECT_EQ(api_->Get("/api/v1/clients/999999", Bearer(read_token_)).status, 404);
+  EXPECT_EQ(api_->Get("/api/v1/clients/abc", Bearer(read_token_)).status, 404);
+
+  HttpResponse deleted = api_->Delete(path, Bearer(write_token_));
+  EXPECT_EQ(deleted.status, 204);
+  EXPECT_EQ(api_->Get(path, Bearer(read_token_)).status, 404);
+}
+
+TEST_F(AppE2e, ListWithEveryFilterSortSearchAndPluginColumn) {
+  SeedThree();
+  EXPECT_EQ(Emails("sort=email&filter[region]=Wallonie"), std::vector<std::string>{"marie@e2e.test"});
+  EXPECT_EQ(Emails("sort=email&filter[city]=Gent"), std::vector<std::string>{"jan@e2e.test"});
+  EXPECT_EQ(Emails("sort=email&filter[postal_code]=1000"), std::vector<std::string>{"emily@e2e.test"});
+  EXPECT_EQ(Emails("sort=email&filter[language]=nl"), std::vector<std::string>{"jan@e2e.test"});
+  EXPECT_EQ(Emails("sort=email&filter[tag]=vip"), (std::vector<std::string>{"emily@e2e.test", "marie@e2e.test"}));
+  EXPECT_EQ(Emails("sort=email&filter[tag]=vip&filter[language]=fr"), std::vector<std::string>{"marie@e2e.test"});
+  // The plugin's filter, ANDed into the same query.
+  EXPECT_EQ(Emails("sort=email&filter[hold]=yes"), std::vector<std::string>{"jan@e2e.test"});
+  EXPECT_EQ(Emails("sort=email&filter[hold]=no"), (std::vector<std::string>{"emily@e2e.test", "marie@e2e.test"}));
+  EXPECT_EQ(Emails("sort=email&q=bakkerij"), std::vector<std::string>{"jan@e2e.test"});
+  EXPECT_EQ(Emails("sort=last_name"), (std::vector<std::string>{"marie@e2e.test", "jan@e2e.test", "emily@e2e.test"}));
+  EXPECT_EQ(Emails("sort=-email"), (std::vector<std::string>{"marie@e2e.test", "jan@e2e.test", "emily@e2e.test"}));
+  int64_t total = 0;
+  EXPECT_EQ(Emails("sort=email&per_page=2&page=2", &total), std::vector<std::string>{"marie@e2e.test"});
+  EXPECT_EQ(total, 3);
+
+  HttpResponse r = api_->Get("/api/v1/clients?sort=email&per_page=5", Bearer(read_token_));
+  ASSERT_EQ(r.status, 200);
+  json::value v = Json(r);
+  EXPECT_EQ(v.at("page").as_int64(), 1);
+  EXPECT_EQ(v.at("per_page").as_int64(), 5);
+  for (const auto& item : v.at("items").as_array()) {
+    const auto& cols = item.at("columns").as_object();
+    ASSERT_TRUE(cols.contains("e2e-hold.hold")) << json::serialize(item);
+    bool on_hold = item.at("email").as_string() == "jan@e2e.test";
+    EXPECT_EQ(cols.at("e2e-hold.hold").as_int64(), on_hold ? 1 : 0);
+  }
+
+  for (const char* bad : {"filter[nope]=1", "filter[language]=de", "filter[hold]=maybe", "sort=password_hash",
+                          "per_page=500", "page=abc"}) {
+    HttpResponse b = api_->Get(std::string("/api/v1/clients?") + bad, Bearer(read_token_));
+    EXPECT_EQ(b.status, 400) << bad << ": " << b.body;
+    EXPECT_EQ(Json(b).at("error").at("code").as_string(), "invalid_argument") << bad;
+  }
+}
+
+TEST_F(AppE2e, DeletionRefusedByAPluginHookDeletesNothing) {
+  SeedThree();
+  auto ids = [&] {
+    std::map<std::string, int64_t> m;
+    HttpResponse r = api_->Get("/api/v1/clients?per_page=10", Bearer(read_token_));
+    json::value v = Json(r);  // named: a range-for over a temporary's member would dangle
+    for (const auto& item : v.at("items").as_array()) {
+      m[std::string(item.at("email").as_string())] = item.at("id").as_int64();
+    }
+    return m;
+  }();
+  std::string held = "/api/v1/clients/" + std::to_string(ids["jan@e2e.test"]);
+  HttpResponse refused = api_->Delete(held, Bearer(write_token_));
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  std::string message(Json(refused).at("error").at("message").as_string());
+  EXPECT_NE(message.find("e2e-hold"), std::string::npos) << message;
+  EXPECT_NE(message.find("legal hold"), std::string::npos) << message;
+  HttpResponse still = api_->Get(held, Bearer(read_token_));
+  ASSERT_EQ(still.status, 200);
+  EXPECT_EQ(Json(still).at("tags").as_array().size(), 1u);
+
+  std::string free = "/api/v1/clients/" + std::to_string(ids["marie@e2e.test"]);
+  EXPECT_EQ(api_->Delete(free, Bearer(write_token_)).status, 204);
+  EXPECT_EQ(api_->Get(free, Bearer(read_token_)).status, 404);
+}
+
+TEST_F(AppE2e, CsvExportThenImportIntoAnotherHostRoundTrips) {
+  SeedThree();
+  HttpResponse csv = api_->Get("/api/v1/clients/export.csv?sep=;&bom=1&sort=email", Bearer(read_token_));
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_NE(csv.Header("Content-Type").value_or("").find("text/csv"), std::string::npos);
+  EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF", 0), 0u);
+  EXPECT_NE(csv.body.find("e2e-hold.hold"), std::string::npos);
+  // The filtered export holds only the filtered rows.
+  HttpResponse filtered = api_->Get("/api/v1/clients/export.csv?filter[region]=Wallonie", Bearer(read_token_));
+  ASSERT_EQ(filtered.status, 200);
+  EXPECT_NE(filtered.body.find("marie@e2e.test"), std::string::npos);
+  EXPECT_EQ(filtered.body.find("jan@e2e.test"), std::string::npos);
+
+  fs::path other_data = FreshDir("app-e2e-import");
+  int code = 0;
+  RunCli("create-admin --data " + other_data.string() + " --email " + kAdminEmail, kAdminPassword, &code);
+  ASSERT_EQ(code, 0);
+  std::string other_token = RunCli("create-token --data " + other_data.string() + " --email " + kAdminEmail, "", &code);
+  while (!other_token.empty() && other_token.back() == '\n') other_token.pop_back();
+  auto other = Start(other_data);
+  ASSERT_TRUE(other);
+  HttpClient client(other->port());
+  HttpResponse imported = client.Post("/api/v1/clients/import", Bearer(other_token, {{"Content-Type", "text/csv"}}),
+                                      csv.body);
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  json::value report = Json(imported);
+  EXPECT_EQ(report.at("failed").as_int64(), 0) << imported.body;
+  EXPECT_EQ(report.at("rows").as_array().size(), 3u);
+
+  auto dump = [](HttpClient& c, const std::string& token) {
+    HttpResponse r = c.Get("/api/v1/clients?sort=email", Bearer(token));
+    json::value v = json::parse(r.body);
+    std::vector<std::string> out;
+    for (auto& item : v.at("items").as_array()) {
+      json::object o = item.as_object();
+      o.erase("id");
+      o.erase("created_at");
+      out.push_back(json::serialize(o));
+    }
+    return out;
+  };
+  EXPECT_EQ(dump(*api_, read_token_), dump(client, other_token));
+  other->Stop();
+  std::error_code ec;
+  fs::remove_all(other_data, ec);
+}
+
+TEST_F(AppE2e, CsvImportReportsBadRows) {
+  std::string body = "last_name,email,language\nGood,good@e2e.test,fr\nBad,bad-email,fr\nWorse,worse@e2e.test,xx\n";
+  HttpResponse r = api_->Post("/api/v1/clients/import", Bearer(write_token_, {{"Content-Type", "text/csv"}}), body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::value v = Json(r);
+  EXPECT_EQ(v.at("created").as_int64(), 1);
+  EXPECT_EQ(v.at("failed").as_int64(), 2);
+  const auto& rows = v.at("rows").as_array();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1].at("line").as_int64(), 3);
+  EXPECT_FALSE(rows[1].at("ok").as_bool());
+  EXPECT_NE(std::string(rows[1].at("message").as_string()).find("email"), std::string::npos);
+  HttpResponse broken = api_->Post("/api/v1/clients/import", Bearer(write_token_, {{"Content-Type", "text/csv"}}),
+                                   "last_name\n\"never closed\n");
+  EXPECT_EQ(broken.status, 400);
+}
+
+std::string CsrfFrom(const std::string& html) {
+  std::smatch m;
+  static const std::regex re("name=\"_csrf\" value=\"([0-9a-f]{64})\"");
+  if (std::regex_search(html, m, re)) return m[1];
+  return "";
+}
+
+TEST_F(AppE2e, AdminFormLoginCsrfAndLogout) {
+  HttpClient browser(host_->port(), {true, 60});
+  HttpResponse form = browser.Get("/admin/login");
+  ASSERT_EQ(form.status, 200);
+  HttpResponse wrong = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                    "email=boss%40e2e.test&password=nope");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(browser.cookies().count("sid"), 0u);
+  HttpResponse login = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                    std::string("email=boss%40e2e.test&password=") + kAdminPassword);
+  ASSERT_EQ(login.status, 303) << login.body;
+  std::string cookie = login.Header("Set-Cookie").value_or("");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos) << cookie;
+  ASSERT_EQ(browser.cookies().count("sid"), 1u);
+
+  HttpResponse list = browser.Get("/admin/clients");
+  ASSERT_EQ(list.status, 200) << list.body.substr(0, 500);
+  std::string csrf = CsrfFrom(list.body);
+  ASSERT_EQ(csrf.size(), 64u) << "no _csrf field in the client list page";
+
+  // An unsafe request of a session without the token is refused.
+  HttpResponse forged = browser.Post("/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}}, "");
+  EXPECT_EQ(forged.status, 403);
+  HttpResponse bad_token = browser.Post("/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                        "_csrf=" + std::string(64, 'a'));
+  EXPECT_EQ(bad_token.status, 403);
+  EXPECT_EQ(browser.Get("/admin/clients").status, 200) << "still logged in";
+
+  HttpResponse out = browser.Post("/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                  "_csrf=" + csrf);
+  EXPECT_EQ(out.status, 303);
+  HttpResponse after = browser.Get("/admin/clients");
+  EXPECT_EQ(after.status, 303);
+  EXPECT_NE(after.Header("Location").value_or("").find("/admin/login"), std::string::npos);
+}
+
+TEST_F(AppE2e, WrongPasswordsAreRateLimited) {
+  HttpClient browser(host_->port(), {true, 60});
+  for (int i = 0; i < 5; ++i) {
+    HttpResponse r = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                  "email=boss%40e2e.test&password=wrong" + std::to_string(i));
+    EXPECT_EQ(r.status, 401) << i;
+  }
+  HttpResponse refused = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                      std::string("email=boss%40e2e.test&password=") + kAdminPassword);
+  EXPECT_EQ(refused.status, 429) << refused.body.substr(0, 300);
+  EXPECT_EQ(browser.cookies().count("sid"), 0u);
+}
+
+TEST_F(AppE2e, EmailConfirmationLinkRedirects) {
+  HttpResponse r = api_->Get("/account/confirm?token=" + std::string(64, 'f'));
+  EXPECT_EQ(r.status, 303);
+  EXPECT_NE(r.Header("Location").value_or("").find("confirmed=0"), std::string::npos);
+}
+
+}  // namespace
