@@ -203,6 +203,23 @@ TEST_F(UploadPipelineTest, BadThumbnailSourceIsGraceful) {
   EXPECT_TRUE(committed->thumbnail_key.empty());
 }
 
+TEST_F(UploadPipelineTest, HeicIsSniffedAndWithoutThumbnailIsStillStored) {
+  // An ISO-BMFF header with the "heic" brand (libvips here has no HEIF decoder).
+  std::string heic("\x00\x00\x00\x18" "ftypheic" "\x00\x00\x00\x00" "mif1heic"
+                   "\x00\x00\x00\x10" "mdat" "12345678", 40);
+  auto r = ReceiveFile("IMG_0001.HEIC", "application/octet-stream", heic);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files[0]->mime(), "image/heic");
+  auto committed = store_.Commit(*r->files[0], 5);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  EXPECT_TRUE(committed->thumbnail_key.empty());
+  EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "tmp").empty());
+
+  type_.accept = {"application/pdf"};
+  EXPECT_EQ(ReceiveFile("IMG_0002.HEIC", "application/pdf", heic).status().code(),
+            crm::StatusCode::kUnsupportedType);
+}
+
 TEST_F(UploadPipelineTest, NonMultipartIsRefused) {
   auto r = Receive("application/json", "{}");
   EXPECT_EQ(r.status().code(), crm::StatusCode::kInvalidArgument);
