@@ -55,7 +55,7 @@ struct ClientListQuery {
   int64_t page = 1;                 // 1-based
   int64_t per_page = 25;            // 1..kMaxPerPage
   std::string sort = "last_name";   // one of SortKeys(), optionally prefixed by '-'
-  std::string q;                    // search over names, email and company
+  std::string q;                    // words; each must start first/last name, email or company
   // filter[ID]=VALUE pairs, host filters (region, city, postal_code, language, tag) and
   // plugin filters alike; all ANDed.
   std::vector<std::pair<std::string, std::string>> filters;

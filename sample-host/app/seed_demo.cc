@@ -193,6 +193,26 @@ crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t n
   }
   int64_t inserted = 0;
   crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    // A big cache keeps the transaction's pages in memory instead of spilling them to the
+    // WAL again and again. For a large batch, the clients' indexes are dropped and rebuilt
+    // from their own stored definitions (sqlite_master, so they cannot drift from the
+    // migrations): building an index from scratch sorts once, far cheaper than a million
+    // random insertions into nine B-trees. All inside the one transaction.
+    auto cache = tx.Exec("PRAGMA cache_size = -262144");
+    if (!cache.ok()) return cache.status();
+    std::vector<std::pair<std::string, std::string>> indexes;
+    if (count >= 10000) {
+      auto rows = tx.QueryAll(
+          "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('clients', 'client_tags') "
+          "AND sql IS NOT NULL");
+      if (!rows.ok()) return rows.status();
+      for (const auto& r : *rows) indexes.emplace_back(r.Text(0), r.Text(1));
+      for (const auto& [name, sql] : indexes) {
+        // Names come from sqlite_master, not from input; quoted all the same.
+        auto d = tx.Exec("DROP INDEX \"" + name + "\"");
+        if (!d.ok()) return d.status();
+      }
+    }
     std::string full_sql;
     for (int64_t done = 0; done < count;) {
       int rows = static_cast<int>(std::min<int64_t>(kRowsPerInsert, count - done));
@@ -231,7 +251,13 @@ crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t n
       done += rows;
       inserted = done;
     }
-    return crm::Status::Ok();
+    for (const auto& [name, sql] : indexes) {
+      auto c = tx.Exec(sql);
+      if (!c.ok()) return c.status();
+    }
+    // Back to SQLite's default, so the pooled connection does not keep 256 MiB.
+    auto reset = tx.Exec("PRAGMA cache_size = -2000");
+    return reset.ok() ? crm::Status::Ok() : reset.status();
   });
   if (!s.ok()) return s;
   return inserted;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sample-host/app/client_store.h"
+#include "sample-host/app/seed_demo.h"
 #include "sample-host/core/hook_registry.h"
 #include "tests/app/test_db.h"
 
@@ -59,7 +60,7 @@ class ClientListTest : public ::testing::Test {
         {"Marie", "Dupont", "marie@example.com", "", "Liège", "4000", "Wallonie", "fr", {"vip"}},
         {"Jan", "Peeters", "jan@example.be", "Bakkerij Peeters", "Gent", "9000", "Vlaanderen", "nl", {}},
         {"Emily", "Smith", "emily@example.co.uk", "", "Bruxelles", "1000", "Bruxelles-Capitale", "en", {"vip", "b2b"}},
-        {"Élise", "Lambert", "elise@example.fr", "Atelier 100%", "Namur", "5000", "Wallonie", "fr", {"newsletter"}},
+        {"Élise", "Lambert", "elise@example.fr", "100% Atelier", "Namur", "5000", "Wallonie", "fr", {"newsletter"}},
         {"Sofie", "Claes", "sofie@example.be", "", "Antwerpen", "2000", "Vlaanderen", "nl", {"b2b"}},
         {"Amélie", "Dupont", "amelie@example.fr", "", "Liège", "4020", "Wallonie", "fr", {}},
     };
@@ -227,8 +228,12 @@ TEST_F(ClientListTest, SearchOverNamesEmailAndCompany) {
   EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "marie@example.com"}));
   q.q = "bakkerij";
   EXPECT_EQ(Emails(q), std::vector<std::string>{"jan@example.be"});
-  q.q = "example.co.uk";
+  q.q = "emily@";
   EXPECT_EQ(Emails(q), std::vector<std::string>{"emily@example.co.uk"});
+  q.q = "upont";  // a prefix search: the middle of a name does not match
+  EXPECT_TRUE(Emails(q).empty());
+  q.q = "DUP";
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "marie@example.com"}));
   q.q = "marie dupont";  // every word must match
   EXPECT_EQ(Emails(q), std::vector<std::string>{"marie@example.com"});
   q.q = "100%";  // LIKE wildcards in the search are literal
@@ -257,6 +262,17 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
     for (const auto& r : *plan) text += r.Text(3) + "\n";
     EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << sort << ":\n" << text;
   }
+  // The search is answered by index ranges (MULTI-INDEX OR), not by scanning the table.
+  ClientListQuery search;
+  search.q = "gen1";
+  auto found = store_.List(search);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->total, 111);  // Gen1, Gen10..19, Gen100..199
+  auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
+  ASSERT_TRUE(plan.ok());
+  std::string text;
+  for (const auto& r : *plan) text += r.Text(3) + "\n";
+  EXPECT_NE(text.find("MULTI-INDEX OR"), std::string::npos) << text;
 }
 
 TEST_F(ClientListTest, ForEachStreamsEveryMatchingRow) {
@@ -277,6 +293,35 @@ TEST_F(ClientListTest, ForEachStreamsEveryMatchingRow) {
                   .ok());
   EXPECT_EQ(keys, std::vector<std::string>{"test-plugin.badge"});
   EXPECT_EQ(emails, (std::vector<std::string>{"jan@example.be", "sofie@example.be"}));
+}
+
+}  // namespace
+}  // namespace host
+
+namespace host {
+namespace {
+
+TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
+  testing::TestDb tdb;
+  auto before = tdb.db().QueryAll("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name");
+  ASSERT_TRUE(before.ok());
+  auto n = SeedBulkClients(tdb.db(), 12000, 1700000000);  // above the drop-and-rebuild threshold
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 12000);
+  auto count = tdb.db().QueryOne("SELECT COUNT(*), COUNT(DISTINCT lower(email)) FROM clients");
+  EXPECT_EQ((*count)->Int(0), 12000);
+  EXPECT_EQ((*count)->Int(1), 12000);
+  auto after = tdb.db().QueryAll("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name");
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), before->size());
+  for (size_t i = 0; i < after->size(); ++i) {
+    EXPECT_EQ((*after)[i].Text(0), (*before)[i].Text(0));
+    EXPECT_EQ((*after)[i].Text(1), (*before)[i].Text(1));
+  }
+  auto tags = tdb.db().QueryOne("SELECT COUNT(*) FROM client_tags");
+  EXPECT_GT((*tags)->Int(0), 1000);  // about one client in five has a tag
+  auto integrity = tdb.db().QueryOne("PRAGMA integrity_check");
+  EXPECT_EQ((*integrity)->Text(0), "ok");
 }
 
 }  // namespace
