@@ -1,0 +1,78 @@
+// tests/hooks/texts_test.cc — the catalogs' look-up and fallbacks, and the formatting of dates,
+// sizes and file kinds the pages show (per language).
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "hooks/texts.h"
+#include "hooks/view.h"
+
+namespace cd::hooks {
+namespace {
+
+using Fragments = std::map<std::string, std::string, std::less<>>;
+
+Fragments Catalogs() {
+  return {{"i18n/en.json", R"({"client-documents.a.b": "Uploaded on {date}", "client-documents.a.only_en": "English"})"},
+          {"i18n/fr.json", R"({"client-documents.a.b": "Téléversé le {date}"})"},
+          {"i18n/nl.json", R"({"client-documents.a.b": "Geüpload op {date}"})"}};
+}
+
+TEST(TextsTest, LooksUpWithAndWithoutPrefixAndFallsBack) {
+  auto texts = Texts::Load(Catalogs());
+  ASSERT_TRUE(texts.ok()) << texts.status().ToString();
+  EXPECT_EQ(texts->Get("fr", "a.b"), "Téléversé le {date}");
+  EXPECT_EQ(texts->Get("nl", "client-documents.a.b"), "Geüpload op {date}");
+  EXPECT_EQ(texts->Get("fr", "a.only_en"), "English");      // English fallback
+  EXPECT_EQ(texts->Get("de", "a.b"), "Uploaded on {date}");  // unknown language
+  EXPECT_EQ(texts->Get("en", "a.nothing"), "client-documents.a.nothing");
+  EXPECT_EQ(texts->Format("fr", "a.b", {{"date", "18/11/2026"}}), "Téléversé le 18/11/2026");
+  EXPECT_EQ(texts->Missing(), (std::vector<std::string>{"fr: client-documents.a.only_en",
+                                                        "nl: client-documents.a.only_en"}));
+}
+
+TEST(TextsTest, RefusesBrokenCatalogs) {
+  Fragments broken = Catalogs();
+  broken["i18n/nl.json"] = "[1, 2]";
+  EXPECT_EQ(Texts::Load(broken).status().code(), crm::StatusCode::kInvalidArgument);
+  Fragments missing = Catalogs();
+  missing.erase("i18n/fr.json");
+  EXPECT_EQ(Texts::Load(missing).status().code(), crm::StatusCode::kInvalidArgument);
+  Fragments not_text = Catalogs();
+  not_text["i18n/en.json"] = R"({"client-documents.a.b": 3})";
+  EXPECT_FALSE(Texts::Load(not_text).ok());
+}
+
+TEST(TextsTest, FormatsDatesSizesAndKindsPerLanguage) {
+  const int64_t t = 1795000000;  // 2026-11-18 UTC
+  EXPECT_EQ(FormatDate("en", t), "2026-11-18");
+  EXPECT_EQ(FormatDate("fr", t), "18/11/2026");
+  EXPECT_EQ(FormatDate("nl", t), "18-11-2026");
+  EXPECT_EQ(FormatSize("en", 20LL * 1024 * 1024), "20 MB");
+  EXPECT_EQ(FormatSize("fr", 20LL * 1024 * 1024), "20 Mo");
+  EXPECT_EQ(FormatSize("nl", 1536LL * 1024), "1,5 MB");
+  EXPECT_EQ(FormatSize("en", 900), "900 bytes");
+  EXPECT_EQ(FormatSize("fr", 900), "900 octets");
+  EXPECT_EQ(KindList({"application/pdf", "image/heic", "application/x-custom"}),
+            "PDF, HEIC, application/x-custom");
+}
+
+TEST(ViewHelpersTest, ParsesIdsStrictly) {
+  EXPECT_EQ(ParseId(std::string("42")), 42);
+  EXPECT_FALSE(ParseId(std::string("0")));
+  EXPECT_FALSE(ParseId(std::string("-3")));
+  EXPECT_FALSE(ParseId(std::string("4x")));
+  EXPECT_FALSE(ParseId(std::string("")));
+  EXPECT_FALSE(ParseId(std::nullopt));
+  EXPECT_FALSE(ParseId(std::string("99999999999999999999")));
+}
+
+TEST(ViewHelpersTest, EscapesForHtmlUrlsAndJson) {
+  EXPECT_EQ(EscapeHtml("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
+  EXPECT_EQ(UrlEncode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+  EXPECT_EQ(JsonQuote("say \"hi\"\\\n"), "\"say \\\"hi\\\"\\\\\\u000a\"");
+}
+
+}  // namespace
+}  // namespace cd::hooks
