@@ -1,6 +1,7 @@
 // sample-host/web/auth_pages.cc — admin and client login/logout pages, the language switch and "/".
 // Login errors are shown as fixed, translated texts: which of email or password was wrong is never told.
 #include "sample-host/app/auth.h"
+#include "sample-host/app/client_store.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
@@ -107,11 +108,24 @@ crm::Status RegisterAuthPages(crm::Registrar& registrar, DepsPtr deps) {
         })));
   }
 
-  // The language switch: a `lang` cookie for a year, then back to the page.
+  // The language switch: a `lang` cookie for a year, then back to the page. A logged-in
+  // client's pages follow their preferred language (AppAuthenticator), so for them the
+  // choice is also saved as that preference. Admins have no such setter in Auth yet: for
+  // them only the cookie is set, which counts once the authenticator prefers it.
   CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(
-      "GET", "/lang/{code}", PublicAudience(), [](crm::Request& request, crm::Response& response) {
+      "GET", "/lang/{code}", PublicAudience(), [deps](crm::Request& request, crm::Response& response) {
         std::string code = request.PathParam("code").value_or("");
         if (code != "en" && code != "fr" && code != "nl") return crm::NotFound("unknown language");
+        const crm::Principal& who = request.Caller();
+        if (who.IsClient() && who.client_id > 0 && who.language != code) {
+          crm::Result<Client> client = deps->clients.Get(who.client_id);
+          crm::Status saved = client.status();
+          if (client.ok()) {
+            client->language = code;
+            saved = deps->clients.Update(client.value()).status();
+          }
+          if (!saved.ok()) deps->logger.Warn("web", "language switch: " + saved.ToString());
+        }
         response.SetHeader("Set-Cookie", "lang=" + code + "; Path=/; Max-Age=31536000; SameSite=Lax");
         std::string next = request.Query("next").value_or("/");
         return response.Redirect(IsSafeLocalPath(next) ? next : "/");

@@ -1,6 +1,8 @@
 // tests/browser/run.mjs — browser test of sample-host: headless Debian Chromium (playwright-core) drives a
 // demo host: an admin logs in, filters the client list, opens a profile; a client logs into the reserved area.
-// Usage: node run.mjs [path/to/sample-host]   (default: <repo>/build/sample-host)
+// Usage: node run.mjs [path/to/sample-host] [--require-plugin]   (default: <repo>/build/sample-host)
+// With --require-plugin the client-documents plugin must be loaded, and its column, profile box and tab,
+// settings page and reserved-area page are checked inside the host's layout too.
 // Screenshots of every page go to tests/browser/screenshots/ (gitignored).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 const defaultBinary = [path.join(repo, 'build', 'sample-host'), path.join(repo, 'build', 'bin', 'sample-host')].find((p) => fs.existsSync(p)) || path.join(repo, 'build', 'sample-host');
-const binary = path.resolve(process.argv[2] || process.env.SAMPLE_HOST || defaultBinary);
+const args = process.argv.slice(2);
+const requirePlugin = args.includes('--require-plugin');
+const binaryArg = args.find((a) => !a.startsWith('--'));
+const binary = path.resolve(binaryArg || process.env.SAMPLE_HOST || defaultBinary);
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const shots = path.join(here, 'screenshots');
 
@@ -148,6 +153,7 @@ async function adminFlow(browser, host) {
 
   await page.goto(`${host.url}/admin/plugins`);
   await shot(page, '05-admin-plugins');
+  if (requirePlugin) await pluginPages(page, host);
 
   // The language switcher: French admin pages.
   await page.goto(`${host.url}/admin/clients`);
@@ -166,6 +172,31 @@ async function adminFlow(browser, host) {
   await shot(phonePage, '07-admin-clients-phone');
   await phone.close();
   await context.close();
+}
+
+// The client-documents plugin's contributions, seen inside the host's pages.
+async function pluginPages(page, host) {
+  const loaded = page.locator('table.table tbody tr', { hasText: 'client-documents' });
+  if ((await loaded.count()) !== 1) fail('client-documents is not listed on /admin/plugins');
+  if ((await loaded.locator('.badge-ok').count()) !== 1) fail(`client-documents is not loaded: ${await loaded.textContent()}`);
+  await loaded.getByRole('link').click();
+  await expectUrl(page, /\/admin\/plugins\/client-documents\/settings/, 'plugin settings');
+  const forms = await page.locator('form[method="post" i]').evaluateAll((fs) => fs.map((f) => !!f.querySelector('input[name="_csrf"]')));
+  if (forms.some((ok) => !ok)) fail('a POST form of the plugin settings page lacks _csrf');
+  await shot(page, '05b-plugin-settings');
+  await page.goto(`${host.url}/admin/clients`);
+  const headers = await page.locator('table.table thead th').allTextContents();
+  if (!headers.some((h) => h.trim().length > 0 && h.includes('Documents'))) console.log(`browser_host: note: list headers ${headers.map((h) => h.trim())}`);
+  if ((await page.locator('th.plugin-col').count()) === 0) fail('the client list shows no plugin column');
+  await page.locator('table.table tbody tr td a').first().click();
+  await expectUrl(page, /\/admin\/clients\/\d+$/, 'open profile (plugin)');
+  if ((await page.locator('.profile-side .box').count()) === 0) fail('the profile shows no plugin summary box');
+  const tabs = page.locator('nav.tabs a');
+  if ((await tabs.count()) < 2) fail('the profile shows no plugin tab');
+  await shot(page, '05c-profile-with-plugin');
+  await tabs.nth(1).click();
+  await expectUrl(page, /\/tabs\//, 'open plugin tab');
+  await shot(page, '05d-profile-plugin-tab');
 }
 
 async function clientFlow(browser, host) {
@@ -191,6 +222,13 @@ async function clientFlow(browser, host) {
   await page.goto(`${host.url}/account/profile`);
   // Either the profile or a plugin gate's redirect (e.g. mandatory documents) is a correct answer.
   await shot(page, '11-account-profile-phone');
+  if (requirePlugin) {
+    await page.goto(`${host.url}/account/documents`);
+    if (!page.url().includes('/account/documents')) fail(`/account/documents went to ${page.url()}`);
+    if ((await page.locator('.sidebar ul a[aria-current="page"]').count()) !== 1) fail('no active menu entry on /account/documents');
+    await checkNoHorizontalOverflow(page, 'documents page on a phone');
+    await shot(page, '12-account-documents-phone');
+  }
   console.log(`browser_host: client ${client.email} landed on ${page.url()}; menu: ${menu.map((m) => m.trim()).join(', ')}`);
   await context.close();
 }

@@ -427,6 +427,21 @@ TEST_F(PagesTest, LanguageSwitchSetsACookieAndOnlyRedirectsLocally) {
   EXPECT_EQ(Call(request, unknown).code(), crm::StatusCode::kNotFound);
 }
 
+TEST_F(PagesTest, LanguageSwitchOfAClientSavesTheirPreferredLanguage) {
+  Client me = MakeClient("Zoë", "Client", "fr");
+  FakeRequest request;
+  request.path = "/lang/nl";
+  request.caller.kind = crm::Principal::Kind::kClient;
+  request.caller.client_id = me.id;
+  request.caller.language = "fr";
+  request.query = {{"next", "/account/profile"}};
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  EXPECT_EQ(response.redirect.value_or(""), "/account/profile");
+  EXPECT_EQ(clients_->Get(me.id)->language, "nl");
+  EXPECT_EQ(clients_->Get(me.id)->first_name, "Zoë");  // nothing else changed
+}
+
 TEST_F(PagesTest, PluginManagerShowsEveryFileWithStateAndError) {
   std::string html = GetPage("/admin/plugins");
   EXPECT_NE(html.find("broken.so"), std::string::npos);
