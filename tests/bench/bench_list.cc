@@ -1,0 +1,180 @@
+// tests/bench/bench_list.cc — list-page latency over many clients (issues 3 and 4): seeds N clients
+// (default 1,000,000) and 5 document types, then prints p50/p99 of 50-row pages through HTTP.
+//
+//   bench_list [--clients N] [--requests R]
+//
+// Figures printed: seeding time; the host list (one filter, sorted); the same list with the
+// client-documents column and one `doc.<type>` filter. Exits non-zero only when something
+// does not work (a wrong answer), never because of speed.
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <boost/json.hpp>
+
+#include "tests/bench/bench_util.h"
+#include "tests/support/host_process.h"
+#include "tests/support/http_client.h"
+
+namespace json = boost::json;
+
+namespace {
+
+std::string UrlEncode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "bench_list: %s\n", what.c_str());
+  std::exit(1);
+}
+
+struct Figures {
+  double p50_ms, p99_ms;
+  int64_t total;
+};
+
+// GETs `make_path(page)` `requests` times on one kept-alive connection; checks each answer.
+template <typename MakePath>
+Figures Measure(crm_test::HttpClient& http, const crm_test::Headers& auth, int requests,
+                MakePath make_path) {
+  std::mt19937 rng(42);
+  std::vector<double> ms;
+  int64_t total = -1;
+  for (int i = 0; i < requests; ++i) {
+    int page = 1 + static_cast<int>(rng() % 20);
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = http.Get(make_path(page), auth);
+    ms.push_back(bench::SecondsSince(t0) * 1000.0);
+    if (r.status != 200) Die("GET " + make_path(page) + " -> " + std::to_string(r.status) + " " + r.body);
+    json::value v = json::parse(r.body);
+    total = v.at("total").as_int64();
+    const auto& items = v.at("items").as_array();
+    if (!items.empty() && !items[0].at("columns").as_object().contains("client-documents.status"))
+      Die("the client-documents.status column is missing from the list");
+  }
+  return {bench::Percentile(ms, 0.5), bench::Percentile(ms, 0.99), total};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t clients = 1000000;
+  int requests = 300;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--clients")) clients = std::atoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--requests")) requests = std::atoi(argv[i + 1]);
+    else Die(std::string("unknown option ") + argv[i]);
+  }
+  try {
+    bench::ScratchDir dir("bench-list");
+    std::filesystem::path data = dir.path() / "data";
+    std::string token = bench::AdminToken(data);
+    crm_test::Headers auth = {{"Authorization", "Bearer " + token}};
+
+    // 1. Seed the clients (the host does it before it listens).
+    auto t0 = std::chrono::steady_clock::now();
+    crm_test::HostProcess::Options opt;
+    opt.data_dir = data;
+    opt.extra_args = {"--demo-clients", std::to_string(clients)};
+    opt.start_timeout = std::chrono::seconds(600);
+    auto host = crm_test::HostProcess::Start(opt);
+    if (!host.ok()) Die(host.status().ToString());
+    double seed_s = bench::SecondsSince(t0);
+
+    // 2. Five document types through the API: three required, two optional.
+    std::vector<int64_t> type_ids;
+    {
+      crm_test::HttpClient http((*host)->port());
+      for (int t = 0; t < 5; ++t) {
+        json::object body{{"name", "Bench type " + std::to_string(t + 1)},
+                          {"upload_mode", t < 3 ? "required" : "optional"}};
+        auto r = http.Post("/api/v1/plugins/client-documents/types",
+                           {auth[0], {"Content-Type", "application/json"}}, json::serialize(body));
+        if (r.status != 201 && r.status != 200) Die("POST types -> " + std::to_string(r.status) + " " + r.body);
+        type_ids.push_back(json::parse(r.body).at("id").to_number<int64_t>());
+      }
+    }
+    (*host)->Stop();
+
+    int64_t expected_missing = 0;
+    // 3. Documents for about 60% of the clients per type, written straight into the
+    //    module's tables (uploading a million files is not what is measured here).
+    t0 = std::chrono::steady_clock::now();
+    {
+      SQLite::Database db((data / "host.db").string(), SQLite::OPEN_READWRITE);
+      db.exec("PRAGMA journal_mode=WAL");
+      SQLite::Transaction tx(db);
+      for (size_t t = 0; t < type_ids.size(); ++t) {
+        SQLite::Statement ins(db,
+            "INSERT INTO cd_documents (client_id, type_id, fields_json, uploaded_at, uploaded_by)"
+            " SELECT id, ?, '{}', strftime('%s','now'), 'bench' FROM clients"
+            " WHERE ((id * 7 + ?) % 10) < 6");
+        ins.bind(1, static_cast<int64_t>(type_ids[t]));
+        ins.bind(2, static_cast<int64_t>(t));
+        ins.exec();
+      }
+      tx.commit();
+      db.exec("ANALYZE");
+      SQLite::Statement missing(db,
+          "SELECT count(*) FROM clients c WHERE NOT EXISTS (SELECT 1 FROM cd_documents d"
+          " WHERE d.client_id = c.id AND d.type_id = ?)");
+      missing.bind(1, static_cast<int64_t>(type_ids[0]));
+      missing.executeStep();
+      expected_missing = missing.getColumn(0).getInt64();
+    }
+    double docs_s = bench::SecondsSince(t0);
+
+    // 4. Serve again and measure.
+    opt.extra_args.clear();
+    auto host2 = crm_test::HostProcess::Start(opt);
+    if (!host2.ok()) Die(host2.status().ToString());
+    crm_test::HttpClient http((*host2)->port());
+
+    auto first = http.Get("/api/v1/clients?per_page=1", auth);
+    if (first.status != 200) Die("GET /api/v1/clients -> " + std::to_string(first.status) + " " + first.body);
+    json::value fv = json::parse(first.body);
+    if (fv.at("total").as_int64() != clients)
+      Die("expected " + std::to_string(clients) + " clients, the list says " + json::serialize(fv.at("total")));
+    std::string region = json::value_to<std::string>(fv.at("items").at(0).at("address").at("region"));
+
+    Figures host_list = Measure(http, auth, requests, [&](int page) {
+      return "/api/v1/clients?per_page=50&sort=last_name&page=" + std::to_string(page) +
+             "&filter%5Bregion%5D=" + UrlEncode(region);
+    });
+    std::string doc_filter = "doc." + std::to_string(type_ids[0]);
+    Figures doc_list = Measure(http, auth, requests, [&](int page) {
+      return "/api/v1/clients?per_page=50&sort=last_name&page=" + std::to_string(page) +
+             "&filter%5B" + UrlEncode(doc_filter) + "%5D=missing";
+    });
+    if (doc_list.total != expected_missing)
+      Die("doc filter total " + std::to_string(doc_list.total) + ", expected " + std::to_string(expected_missing));
+
+    std::printf("clients: %lld (seeded in %.1f s); document rows written in %.1f s\n",
+                static_cast<long long>(clients), seed_s, docs_s);
+    std::printf("list, filter[region]=%s, sort=last_name, 50 rows: p50 %.1f ms, p99 %.1f ms (%lld matches, %d requests)\n",
+                region.c_str(), host_list.p50_ms, host_list.p99_ms, static_cast<long long>(host_list.total), requests);
+    std::printf("list + documents column + filter[%s]=missing, sort=last_name, 50 rows: p50 %.1f ms, p99 %.1f ms (%lld matches)\n",
+                doc_filter.c_str(), doc_list.p50_ms, doc_list.p99_ms, static_cast<long long>(doc_list.total));
+    return 0;
+  } catch (const std::exception& e) {
+    Die(e.what());
+  }
+}
