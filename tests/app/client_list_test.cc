@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -322,6 +323,39 @@ TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
   EXPECT_GT((*tags)->Int(0), 1000);  // about one client in five has a tag
   auto integrity = tdb.db().QueryOne("PRAGMA integrity_check");
   EXPECT_EQ((*integrity)->Text(0), "ok");
+}
+
+}  // namespace
+}  // namespace host
+
+namespace host {
+namespace {
+
+TEST(HostFilterSource, ListsChoicesFromTheDataAndTranslatedLabels) {
+  testing::TestDb tdb;
+  HookRegistry registry;
+  ClientStore store(tdb.db(), registry, [] { return int64_t{1}; });
+  Client c;
+  c.last_name = "Dupont";
+  c.address.region = "Wallonie";
+  c.address.city = "Namur";
+  c.tags = {"vip"};
+  ASSERT_TRUE(store.Create(c).ok());
+  auto src = ClientStore::HostFilterSource(
+      tdb.db(), [](std::string_view lang, std::string_view key) { return std::string(lang) + ":" + std::string(key); });
+  auto defs = src.list("fr");
+  std::map<std::string, crm::FilterDef> by_id;
+  for (auto& d : defs) by_id[d.id] = d;
+  ASSERT_EQ(by_id.size(), 5u);
+  EXPECT_EQ(by_id["region"].label, "fr:app.filter.region");
+  ASSERT_EQ(by_id["region"].choices.size(), 1u);
+  EXPECT_EQ(by_id["region"].choices[0].value, "Wallonie");
+  EXPECT_EQ(by_id["city"].choices[0].value, "Namur");
+  EXPECT_EQ(by_id["tag"].choices[0].value, "vip");
+  EXPECT_EQ(by_id["language"].choices.size(), 3u);
+  EXPECT_TRUE(by_id["postal_code"].choices.empty());  // free text
+  EXPECT_EQ(src.predicate("doc.3", "uploaded").status().code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(src.predicate("language", "xx").status().code(), crm::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
