@@ -15,21 +15,11 @@ namespace cd::hooks {
 
 namespace {
 
-// Uploads of several files may be large; the pipeline enforces each type's own limits
-// while streaming, so this only bounds what the host lets through at all.
-constexpr uint64_t kUploadBodyLimit =
-    static_cast<uint64_t>(kMaxMaxSize) * kMaxMaxFiles + (1 << 20);
-
 // An upload error to show next to one document.
 struct PageError {
   int64_t type_id = 0;
   std::string text;
 };
-
-bool WantsJson(const crm::Request& request) {
-  std::string accept = request.Header("Accept").value_or("");
-  return accept.find("application/json") != std::string::npos;
-}
 
 // The page of every document of the caller, with an optional error next to one of them.
 crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,

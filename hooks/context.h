@@ -2,6 +2,7 @@
 // templates (one Context per entry call), and the registration function of each hook file.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 #include "host-api/status.h"
 #include "hooks/texts.h"
 #include "plugin/services.h"
+#include "plugin/types.h"
 
 namespace cd::hooks {
 
@@ -52,6 +54,11 @@ inline constexpr char kAdminPrefix[] = "/admin/plugins/client-documents";
 inline constexpr char kAssetPrefix[] = "/assets/plugins/client-documents";
 inline constexpr char kAccountPage[] = "/account/documents";
 inline constexpr char kTabId[] = "documents";
+
+// Uploads of several files may be large; the upload pipeline enforces each type's own
+// limits while streaming, so this only bounds what the host lets through at all.
+inline constexpr uint64_t kUploadBodyLimit =
+    static_cast<uint64_t>(kMaxMaxSize) * kMaxMaxFiles + (1 << 20);
 
 // "/admin/clients/12/tabs/documents": where admin actions send the admin back.
 std::string ProfileTabPath(int64_t client_id);

@@ -16,9 +16,6 @@ namespace cd::hooks {
 
 namespace {
 
-constexpr uint64_t kUploadBodyLimit =
-    static_cast<uint64_t>(kMaxMaxSize) * kMaxMaxFiles + (1 << 20);
-
 std::string ClientBase(int64_t client_id) {
   return std::string(kAdminPrefix) + "/clients/" + std::to_string(client_id);
 }
@@ -152,7 +149,7 @@ crm::Result<Target> ParseTarget(Context& ctx, crm::Request& request) {
 crm::Status BackToTab(Context& ctx, crm::Request& request, crm::Response& response,
                       int64_t client_id, int64_t type_id, const crm::Status& status,
                       std::string_view flash) {
-  const bool json = request.Header("Accept").value_or("").find("application/json") != std::string::npos;
+  const bool json = WantsJson(request);
   if (json && !status.ok()) {
     crm::Result<DocumentType> type = ctx.services.types().Get(type_id);
     return response.SendError(crm::Status(

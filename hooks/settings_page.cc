@@ -103,16 +103,20 @@ crm::Status SaveSettings(Context& ctx, crm::Request& request) {
 
 // ---- Document type form ------------------------------------------------------------
 
-// The type the form describes (for a draft, and to show the form again after an error).
-crm::Result<DocumentType> TypeFromForm(const crm::Request& request, bool* ask_fields) {
+// The type the form describes, as far as it could be read (so that the form can be shown
+// again with what the admin typed); *error says what could not be read.
+DocumentType TypeFromForm(const crm::Request& request, bool* ask_fields, crm::Status* error) {
   DocumentType type;
   for (std::string_view lang : crm::kLanguages) {
     type.name.Set(lang, request.FormValue("name_" + std::string(lang)).value_or(""));
     type.help.Set(lang, request.FormValue("help_" + std::string(lang)).value_or(""));
   }
   std::optional<UploadMode> mode = ParseUploadMode(request.FormValue("upload_mode").value_or(""));
-  if (!mode) return crm::Unprocessable("upload_mode: choose optional, required or staff only");
-  type.upload_mode = *mode;
+  if (mode) {
+    type.upload_mode = *mode;
+  } else {
+    *error = crm::Unprocessable("upload_mode: choose optional, required or staff only");
+  }
 
   *ask_fields = Checked(request, "ask_fields");
   if (*ask_fields) {
@@ -132,18 +136,20 @@ crm::Result<DocumentType> TypeFromForm(const crm::Request& request, bool* ask_fi
   char* end = nullptr;
   double mb = std::strtod(size_text.c_str(), &end);
   if (size_text.empty() || end != size_text.c_str() + size_text.size() || !std::isfinite(mb) ||
-      mb <= 0) {
-    return crm::Unprocessable("max_size: a number of MB greater than 0");
+      mb <= 0 || mb > 1e6) {
+    if (error->ok()) *error = crm::Unprocessable("max_size: a number of MB greater than 0");
+  } else {
+    type.max_size = static_cast<int64_t>(std::llround(mb * 1024 * 1024));
   }
-  type.max_size = static_cast<int64_t>(std::llround(mb * 1024 * 1024));
 
   std::string files_text = request.FormValue("max_files").value_or("");
   int max_files = 0;
   auto [ptr, ec] = std::from_chars(files_text.data(), files_text.data() + files_text.size(), max_files);
   if (ec != std::errc() || ptr != files_text.data() + files_text.size()) {
-    return crm::Unprocessable("max_files: a whole number");
+    if (error->ok()) *error = crm::Unprocessable("max_files: a whole number");
+  } else {
+    type.max_files = max_files;
   }
-  type.max_files = max_files;
   return type;
 }
 
@@ -263,11 +269,11 @@ crm::Status HandleTypeSave(Context& ctx, crm::Request& request, crm::Response& r
     if (!id) return crm::NotFound("no such document type");
   }
   bool ask_fields = false;
-  crm::Result<DocumentType> shown = TypeFromForm(request, &ask_fields);
-  crm::Status status = shown.status();
-  if (shown.ok()) {
-    status = id ? ctx.services.types().Update(*id, DraftOf(*shown)).status()
-                : ctx.services.types().Create(DraftOf(*shown)).status();
+  crm::Status status;
+  DocumentType shown = TypeFromForm(request, &ask_fields, &status);
+  if (status.ok()) {
+    status = id ? ctx.services.types().Update(*id, DraftOf(shown)).status()
+                : ctx.services.types().Create(DraftOf(shown)).status();
   }
   if (status.ok()) return response.Redirect(kSettingsPath + "?flash=type_saved");
   if (status.code() != crm::StatusCode::kUnprocessable &&
@@ -275,15 +281,8 @@ crm::Status HandleTypeSave(Context& ctx, crm::Request& request, crm::Response& r
     return status;  // not found, database trouble: the host's error page
   }
   // Show the form again with what the admin typed, and what is wrong with it.
-  DocumentType again;
-  if (shown.ok()) {
-    again = *shown;
-  } else if (id) {
-    crm::Result<DocumentType> stored = ctx.services.types().Get(*id);
-    if (stored.ok()) again = *stored;
-  }
-  if (id) again.id = *id;
-  return SendTypeForm(ctx, request, response, again, !id, ask_fields,
+  if (id) shown.id = *id;
+  return SendTypeForm(ctx, request, response, shown, !id, ask_fields,
                       ErrorText(ctx, lang, status, nullptr), 422);
 }
 

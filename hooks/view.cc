@@ -81,6 +81,10 @@ std::string JsonQuote(std::string_view text) {
   return out + "\"";
 }
 
+bool WantsJson(const crm::Request& request) {
+  return request.Header("Accept").value_or("").find("application/json") != std::string::npos;
+}
+
 std::optional<int64_t> ParseId(const std::optional<std::string>& text) {
   if (!text || text->empty() || text->size() > 18) return std::nullopt;
   int64_t value = 0;

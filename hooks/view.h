@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "host-api/http.h"
 #include "host-api/status.h"
 #include "hooks/context.h"
 #include "plugin/types.h"
@@ -31,6 +32,10 @@ std::string UrlEncode(std::string_view text);
 
 // A JSON string literal (quotes included) of UTF-8 `text`.
 std::string JsonQuote(std::string_view text);
+
+// The page's upload script asks for JSON (Accept: application/json) to show progress;
+// a plain form post gets a redirect or a page.
+bool WantsJson(const crm::Request& request);
 
 // Parses a positive decimal id from a path parameter; nullopt otherwise.
 std::optional<int64_t> ParseId(const std::optional<std::string>& text);

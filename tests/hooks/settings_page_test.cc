@@ -91,6 +91,9 @@ TEST_F(SettingsPageTest, AnInvalidFormComesBackWithTheErrorAndTheValues) {
   EXPECT_EQ(response.status, 422);
   ASSERT_TRUE(response.page);
   EXPECT_NE(response.page->body_html.find("max_size"), std::string::npos);
+  // What the admin typed is still there (escaped).
+  EXPECT_NE(response.page->body_html.find("value=\"&lt;Passport&gt;\""), std::string::npos)
+      << response.page->body_html;
   EXPECT_TRUE(Names().empty());
 }
 
