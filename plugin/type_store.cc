@@ -157,6 +157,9 @@ crm::Status ValidateType(const DocumentType& t) {
     for (char c : f.key)
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
         return crm::Unprocessable("fields.key: only a-z, 0-9 and _: " + f.key);
+    // "file" names the upload's file parts and "_x" is form plumbing (e.g. "_csrf").
+    if (f.key == "file" || f.key[0] == '_')
+      return crm::Unprocessable("fields.key: reserved: " + f.key);
     if (f.label.empty() || f.label.size() > 200)
       return crm::Unprocessable("fields.label: 1 to 200 characters");
     if (!keys.insert(f.key).second) return crm::Unprocessable("fields.key: duplicate " + f.key);
@@ -166,7 +169,7 @@ crm::Status ValidateType(const DocumentType& t) {
 
 std::vector<FieldDef> FieldsFromLabels(std::string_view text) {
   std::vector<FieldDef> fields;
-  std::set<std::string> used;
+  std::set<std::string> used = {"file"};  // reserved for the file parts
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);

@@ -71,6 +71,14 @@ TEST_F(TypeStoreTest, CommaSeparatedFieldsBecomeUniqueSlugs) {
   EXPECT_EQ(t->fields[1].key, "place_of_issue");
   EXPECT_EQ(t->fields[2].key, "date_of_issue_2");
   EXPECT_EQ(t->fields[3].key, "numero");
+  // "file" is the upload's file part: a field never takes that key.
+  auto f = CreateJson(R"({"name": "Scan", "fields": "File, Notes"})");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->fields[0].key, "file_2");
+  EXPECT_EQ(CreateJson(R"({"name": "x", "fields": [{"key": "file", "label": "F"}]})").status().code(),
+            crm::StatusCode::kUnprocessable);
+  EXPECT_EQ(CreateJson(R"({"name": "x", "fields": [{"key": "_csrf", "label": "F"}]})").status().code(),
+            crm::StatusCode::kUnprocessable);
   EXPECT_EQ(t->fields[3].type, FieldType::kText);
   EXPECT_FALSE(t->fields[3].required);
 }
