@@ -2,6 +2,9 @@
 // io threads, handlers on a worker pool, and blocking body/write calls bridged to the connection's strand.
 #include "sample-host/http/server.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -349,6 +352,13 @@ crm::Result<uint16_t> HttpServer::Start() {
   s.DoAccept();
   for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
     s.io_threads.emplace_back([&s] {
+      // A parent (supervisor, test runner) may have left SIGINT/SIGTERM blocked; the
+      // signal_set can only see them on a thread that does not block them.
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, SIGINT);
+      sigaddset(&set, SIGTERM);
+      pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
       while (true) {
         try {
           s.ioc.run();

@@ -551,10 +551,37 @@ TEST_F(ServerTest, GracefulShutdownLetsSlowRequestFinish) {
   EXPECT_EQ(after.Get("/hello").status, 0);  // no longer accepting
 }
 
+TEST_F(ServerTest, StalledHeadAndBodyTimeOut) {
+  ServerOptions o;
+  o.port = 0;
+  o.io_threads = 1;
+  o.worker_threads = 2;
+  o.header_timeout = std::chrono::seconds(1);
+  o.idle_timeout = std::chrono::seconds(1);
+  HttpServer quick(o, registry_, auth_, pages_, nullptr);
+  auto port = quick.Start();
+  ASSERT_TRUE(port.ok());
+  HttpClient c(*port);
+  auto t0 = std::chrono::steady_clock::now();
+  std::string head = c.RawExchange("GET /hello HTTP/1.1\r\nHost: x\r\n", 10);  // never finished
+  EXPECT_TRUE(head.empty()) << head;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  // A body that stops arriving: ReadBody fails with kUnavailable once the idle timeout
+  // passes, and Beast's timeout has closed the socket, so the client sees a close, not a hang.
+  t0 = std::chrono::steady_clock::now();
+  std::string body = c.RawExchange("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab", 10);
+  EXPECT_TRUE(body.empty()) << body;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_EQ(c.Get("/hello").status, 200);  // and the server is still serving
+  quick.Stop();
+  quick.Wait();
+}
+
 TEST_F(ServerTest, SigtermStopsTheServer) {
   HttpClient c(port_);
   ASSERT_EQ(c.Get("/hello").status, 200);
-  ASSERT_EQ(::raise(SIGTERM), 0);  // caught by the server's signal_set, not fatal
+  // Process-directed, as a supervisor sends it; caught by the server's signal_set.
+  ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
   waiter_.join();                  // Wait() returns
   HttpClient after(port_);
   EXPECT_EQ(after.Get("/hello").status, 0);

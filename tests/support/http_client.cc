@@ -59,13 +59,16 @@ std::vector<std::string> HttpResponse::HeaderAll(std::string_view name) const {
 
 void GenerateBytes(uint64_t seed, uint64_t offset, char* out, size_t size) {
   // splitmix64 of the 8-byte block index: random-looking, cheap, and seekable.
-  for (size_t i = 0; i < size; ++i) {
+  size_t i = 0;
+  while (i < size) {
     uint64_t pos = offset + i;
     uint64_t z = seed * 0x9E3779B97F4A7C15ULL + (pos >> 3) + 1;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     z ^= z >> 31;
-    out[i] = static_cast<char>((z >> ((pos & 7) * 8)) & 0xff);
+    for (unsigned b = static_cast<unsigned>(pos & 7); b < 8 && i < size; ++b, ++i) {
+      out[i] = static_cast<char>((z >> (b * 8)) & 0xff);
+    }
   }
 }
 
