@@ -306,6 +306,10 @@ void Auth::RecordAttempt(std::string_view email, std::string_view ip, bool succe
   int64_t now = now_();
   (void)db_.Exec("INSERT INTO login_attempts (email, ip, success, created_at) VALUES (?, ?, ?, ?)",
                  {Lower(email), std::string(ip), int64_t{success}, now});
+  if (success) {
+    // Attempts older than a day no longer count for anything: keep the table small.
+    (void)db_.Exec("DELETE FROM login_attempts WHERE created_at < ?", {now - 86400});
+  }
 }
 
 crm::Result<NewSession> Auth::OpenSession(std::string_view kind, int64_t user_id) {
