@@ -144,7 +144,11 @@ std::string LayoutRenderer::RenderPage(const crm::PageReply& page, const crm::Pr
     // The layout itself is broken (a bug): still answer something readable and escaped.
     return "<!doctype html><meta charset=\"utf-8\"><title>" + EscapeHtml(page.title) + "</title>" + page.body_html;
   }
-  return std::move(html).value();
+  // The template's leading comment leaves blank lines; the doctype must come first.
+  std::string out = std::move(html).value();
+  size_t start = out.find_first_not_of(" \t\r\n");
+  if (start != std::string::npos && start > 0) out.erase(0, start);
+  return out;
 }
 
 std::string LayoutRenderer::RenderError(int http_status, std::string_view message, const crm::Principal& viewer,

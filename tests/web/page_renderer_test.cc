@@ -67,6 +67,7 @@ TEST_F(PageRendererTest, AdminLayoutEscapesTitleAndUserAndCarriesCsrf) {
   page.title = "<script>alert(1)</script>";
   page.body_html = "<p id=\"body\">trusted</p>";
   std::string html = renderer.RenderPage(page, Admin(), "/admin/clients");
+  EXPECT_TRUE(html.starts_with("<!doctype html>")) << html.substr(0, 80);
   EXPECT_EQ(html.find("<script>alert(1)"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_EQ(html.find("<b>Admin</b>"), std::string::npos);
