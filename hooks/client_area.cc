@@ -57,7 +57,6 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
   data.set("gate", request.Query("gate").has_value());
   data.set("empty", items.empty());
   data.set("documents", items);
-  data.set("csrf", caller.csrf_token);
   // An error about no listed document (e.g. an unknown type) goes on top of the page.
   data.set("has_page_error", error && error->type_id == 0);
   data.set("page_error", error ? error->text : std::string());
@@ -84,6 +83,10 @@ crm::Status HandleUpload(Context& ctx, crm::Request& request, crm::Response& res
 
   auto fail = [&](const crm::Status& error, const DocumentType* type) -> crm::Status {
     std::string text = ErrorText(ctx, lang, error, type);
+    if (error.http_status() >= 500) {
+      // The client only sees "try again later"; the admin's log says what broke.
+      ctx.host.Log(crm::LogLevel::kError, "client-documents upload: " + error.ToString());
+    }
     if (json) {
       return response.SendError(crm::Status(error.code(), text));
     }
