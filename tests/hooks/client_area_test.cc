@@ -1,6 +1,7 @@
 // tests/hooks/client_area_test.cc — the reserved area (CD2), its menu entry (CD4) and gate
 // (CD3), the admin tab (CD5) and escaping of hostile type names on every page.
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,42 @@ TEST_F(ClientAreaTest, UploadThroughTheFormStoresTheDocument) {
   FakeResponse none;
   EXPECT_EQ(Call("GET", file_path, intruder, none).code(), crm::StatusCode::kNotFound);
   EXPECT_FALSE(none.file.has_value());
+}
+
+TEST_F(ClientAreaTest, ImagesGetAThumbnailOnThePage) {
+  static const unsigned char kPng[] = {
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+      0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+      0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x64, 0xf8, 0xcf, 0x50,
+      0x0f, 0x00, 0x03, 0x86, 0x01, 0x80, 0x5a, 0x34, 0x7d, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+      0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+  FakeRequest request;
+  request.caller = ClientPrincipal(client_);
+  request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  request.body = Multipart({}, "front.png", std::string(reinterpret_cast<const char*>(kPng), sizeof kPng));
+  FakeResponse response;
+  ASSERT_TRUE(Call("POST", "/account/documents/" + std::to_string(id_card_), request, response).ok());
+  ASSERT_EQ(response.status, 303) << (response.page ? response.page->body_html : "");
+
+  auto doc = services_->documents().Get(ClientPrincipal(client_), client_, id_card_);
+  ASSERT_TRUE(doc.ok());
+  ASSERT_EQ(doc->files.size(), 1u);
+  ASSERT_FALSE(doc->files[0].thumbnail_key.empty()) << "libvips made no thumbnail";
+  const std::string thumb = "/account/documents/thumbnails/" + std::to_string(doc->files[0].id);
+  std::string html = Page().page->body_html;
+  EXPECT_NE(html.find("src=\"" + thumb + "\""), std::string::npos) << html;
+
+  FakeRequest get;
+  get.caller = ClientPrincipal(client_);
+  FakeResponse file;
+  ASSERT_TRUE(Call("GET", thumb, get, file).ok());
+  ASSERT_TRUE(file.file.has_value());
+  EXPECT_TRUE(std::filesystem::exists(file.file->path));
+
+  FakeRequest other;
+  other.caller = ClientPrincipal(host_.AddClient("Bruno", "Peeters"));
+  FakeResponse none;
+  EXPECT_EQ(Call("GET", thumb, other, none).code(), crm::StatusCode::kNotFound);
 }
 
 TEST_F(ClientAreaTest, UploadErrorsAreShownInTheClientsLanguage) {
