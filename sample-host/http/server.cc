@@ -17,6 +17,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
@@ -304,6 +305,12 @@ void ServerState::DoAccept() {
     if (stopping.load() || !acceptor->is_open()) return;
     if (ec) {
       Log(crm::LogLevel::kWarning, "accept failed: " + ec.message());
+      // Out of descriptors and the like: back off instead of spinning on the error.
+      auto timer = std::make_shared<asio::steady_timer>(acceptor->get_executor(), std::chrono::milliseconds(100));
+      timer->async_wait([this, timer](beast::error_code) {
+        if (!stopping.load() && acceptor->is_open()) DoAccept();
+      });
+      return;
     } else {
       auto session = std::make_shared<Session>(*this, std::move(socket));
       Register(session);

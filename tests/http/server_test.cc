@@ -577,6 +577,17 @@ TEST_F(ServerTest, StalledHeadAndBodyTimeOut) {
   quick.Wait();
 }
 
+TEST_F(ServerTest, StartFailsCleanlyWhenThePortIsTaken) {
+  ServerOptions o;
+  o.port = port_;
+  HttpServer second(o, registry_, auth_, pages_, nullptr);
+  auto r = second.Start();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), crm::StatusCode::kUnavailable);
+  HttpClient c(port_);
+  EXPECT_EQ(c.Get("/hello").status, 200);  // the first server is unaffected
+}
+
 TEST_F(ServerTest, SigtermStopsTheServer) {
   HttpClient c(port_);
   ASSERT_EQ(c.Get("/hello").status, 200);
