@@ -100,12 +100,28 @@ TemplateData FiltersData(const HookRegistry& registry, const Texts& texts, const
   return list;
 }
 
+// Plugin columns come right after name and email: on a laptop screen they stay visible
+// without scrolling the table sideways.
+constexpr size_t kPluginColumnsAfter = 2;
+
 TemplateData HeadersData(const Texts& texts, const ClientListQuery& query, const ClientListPage& page) {
   TemplateData list(TemplateData::type::list);
   std::string_view current = query.sort;
   bool descending = current.starts_with("-");
   std::string_view current_key = descending ? current.substr(1) : current;
+  auto add_plugin_headers = [&] {
+    for (const ClientListColumn& column : page.columns) {
+      TemplateData item;
+      std::string label = column.column != nullptr ? texts.Raw(column.column->hook.label_key) : column.key;
+      item.set("label", label);
+      item.set("sortable", false);
+      item.set("plugin", true);
+      list.push_back(item);
+    }
+  };
+  size_t index = 0;
   for (const HostColumn& column : kHostColumns) {
+    if (index++ == kPluginColumnsAfter) add_plugin_headers();
     TemplateData item;
     item.set("label", texts.Get("clients.col." + std::string(column.id)));
     bool sortable = !column.sort.empty();
@@ -117,14 +133,6 @@ TemplateData HeadersData(const Texts& texts, const ClientListQuery& query, const
       item.set("aria_sort", std::string(is_current ? (descending ? "descending" : "ascending") : "none"));
       item.set("arrow", std::string(is_current ? (descending ? "↓" : "↑") : ""));
     }
-    list.push_back(item);
-  }
-  for (const ClientListColumn& column : page.columns) {
-    TemplateData item;
-    std::string label = column.column != nullptr ? texts.Raw(column.column->hook.label_key) : column.key;
-    item.set("label", label);
-    item.set("sortable", false);
-    item.set("plugin", true);
     list.push_back(item);
   }
   return list;

@@ -239,6 +239,13 @@ TEST_F(PagesTest, ClientListHasHostAndPluginFiltersColumnsAndSortLinks) {
     EXPECT_NE(html.find("name=\"" + name + "\""), std::string::npos) << name;
   }
   EXPECT_NE(html.find("Kept en"), std::string::npos);  // the plugin column's translated header
+  // Plugin columns sit right after name and email, headers and cells alike.
+  EXPECT_GT(html.find("Kept en"), html.find("sort=email"));
+  EXPECT_LT(html.find("Kept en"), html.find("sort=city"));
+  size_t row = html.find("<tbody>");
+  size_t cell = html.find("demo-cell", row);
+  EXPECT_GT(cell, html.find("@example.com</td>", row));
+  EXPECT_LT(cell, html.find("<td>Namur</td>", row));
   EXPECT_NE(html.find("<span class=\"demo-cell\">kept</span>"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"demo-cell\">free</span>"), std::string::npos);
   EXPECT_NE(html.find("href=\"/admin/clients?sort=email\""), std::string::npos);
