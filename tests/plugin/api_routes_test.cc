@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "sample-host/core/hook_registry.h"
 #include "tests/plugin/fake_http.h"
 #include "tests/plugin/test_env.h"
 
@@ -318,6 +319,24 @@ TEST_F(ApiRoutesTest, UploadErrors) {
   EXPECT_TRUE(cd_test::ListFiles(host_.DataDir() / "files").empty());
   auto n = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_files");
   EXPECT_EQ((*n)->Int(0), 0);
+}
+
+}  // namespace
+}  // namespace cd
+
+namespace cd {
+namespace {
+
+// The host's own registrar accepts every route (namespaces, patterns, no duplicates).
+TEST(ApiRoutesHostTest, HostStagingRegistrarAcceptsTheRoutes) {
+  cd_test::TempDir dir;
+  cd_test::FakeHost host(dir.path());
+  Services sv(host);
+  host::StagingRegistrar registrar("client-documents");
+  ASSERT_TRUE(RegisterApiRoutes(registrar, sv).ok());
+  EXPECT_TRUE(registrar.first_error().ok()) << registrar.first_error().ToString();
+  host::StagedRegistrations staged = registrar.Take();
+  EXPECT_EQ(staged.routes.size(), 14u);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "plugin/services.h"
 #include "tests/plugin/test_env.h"
 
@@ -281,6 +283,27 @@ TEST_F(DocumentServiceTest, ScrubRemovesOrphansOnly) {
   EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(bob_)).size(), 1u);
   EXPECT_TRUE(fs::exists(host_.DataDir() / "tmp" / "fresh.part"));
   EXPECT_TRUE(sv_.documents().OpenFile(cd_test::Admin(), bob_, id_card_.id, std::nullopt).ok());
+}
+
+TEST_F(DocumentServiceTest, ConcurrentUploadsOfOneDocumentAllLand) {
+  constexpr int kThreads = 4;
+  std::vector<UploadInput> inputs;
+  for (int i = 0; i < kThreads; ++i) inputs.push_back(ValidInput());
+  std::vector<crm::Status> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id, std::move(inputs[i])).status();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : results) EXPECT_TRUE(r.ok()) << r.ToString();
+  // One current version, every other one archived, no blob lost or orphaned.
+  EXPECT_EQ(sv_.documents().ListArchive(cd_test::Admin(), ann_, id_card_.id)->size(), kThreads - 1u);
+  auto rows = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_files WHERE client_id = ?", {ann_});
+  EXPECT_EQ((*rows)->Int(0), kThreads);
+  EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(ann_)).size(), static_cast<size_t>(kThreads));
+  EXPECT_TRUE(cd_test::ListFiles(host_.DataDir() / "tmp").empty());
 }
 
 TEST_F(DocumentServiceTest, CompletenessCountsActiveRequiredTypes) {
