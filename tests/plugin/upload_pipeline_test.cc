@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include <openssl/evp.h>
 #include <vips/vips8>
 
 #include "plugin/file_store.h"
@@ -223,6 +226,66 @@ TEST_F(UploadPipelineTest, HeicIsSniffedAndWithoutThumbnailIsStillStored) {
 TEST_F(UploadPipelineTest, NonMultipartIsRefused) {
   auto r = Receive("application/json", "{}");
   EXPECT_EQ(r.status().code(), crm::StatusCode::kInvalidArgument);
+}
+
+// Resident memory of this process in KiB (Linux).
+long RssKib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+TEST_F(UploadPipelineTest, MemoryStaysFlatForALargeUpload) {
+  // A 64 MiB file generated while it is read: the body never exists whole in memory,
+  // so any growth of the process would be the pipeline's.
+  constexpr size_t kFileBytes = 64u << 20;
+  type_.max_size = 100LL << 20;
+  const std::string boundary = "bigBoundary123";
+  const std::string head = "--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\r\n";
+  const std::string tail = "\r\n--" + boundary + "--\r\n";
+  std::string pdf = cd_test::MakePdf();
+  size_t total = head.size() + kFileBytes + tail.size();
+  size_t pos = 0;
+  long baseline = RssKib();
+  long peak = baseline;
+  EVP_MD_CTX* expected = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(expected, EVP_sha256(), nullptr);
+  BodyReader reader = [&](char* buf, size_t size) -> crm::Result<size_t> {
+    size_t n = std::min(size, total - pos);
+    for (size_t i = 0; i < n; ++i) {
+      size_t at = pos + i;
+      if (at < head.size()) {
+        buf[i] = head[at];
+      } else if (at < head.size() + kFileBytes) {
+        size_t f = at - head.size();
+        buf[i] = f < pdf.size() ? pdf[f] : static_cast<char>('a' + f % 23);
+        EVP_DigestUpdate(expected, &buf[i], 1);
+      } else {
+        buf[i] = tail[at - head.size() - kFileBytes];
+      }
+    }
+    pos += n;
+    peak = std::max(peak, RssKib());
+    return n;
+  };
+  auto r = ReceiveMultipart("multipart/form-data; boundary=" + boundary, reader, type_, store_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  unsigned char digest[32];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(expected, digest, &len);
+  EVP_MD_CTX_free(expected);
+  std::string hex;
+  for (unsigned char c : digest) {
+    hex += "0123456789abcdef"[c >> 4];
+    hex += "0123456789abcdef"[c & 15];
+  }
+  EXPECT_EQ(r->files[0]->size(), static_cast<int64_t>(kFileBytes));
+  EXPECT_EQ(r->files[0]->sha256(), hex);
+  EXPECT_EQ(r->files[0]->mime(), "application/pdf");
+  EXPECT_LT(peak - baseline, 8 * 1024) << "RSS grew by " << (peak - baseline) << " KiB";
 }
 
 TEST(SanitizeFileNameTest, KeepsOnlyASafeDisplayName) {
