@@ -206,6 +206,11 @@ async function clientFlow(browser, host) {
   const page = await context.newPage();
   await page.goto(`${host.url}/account/profile`);
   await expectUrl(page, /\/account\/login/, 'anonymous reserved area');
+  // The language switch works before login (a `lang` cookie) and keeps the page's `next`.
+  await page.locator('.lang-switch a[hreflang="nl"]').click();
+  await expectUrl(page, /\/account\/login/, 'language switch on the login page');
+  if ((await page.getAttribute('html', 'lang')) !== 'nl') fail('the login page did not switch to Dutch');
+  if ((await page.getByLabel('E-mailadres').count()) !== 1) fail('the Dutch login page has no "E-mailadres" label');
   await page.getByLabel(/Email address|Adresse e-mail|E-mailadres/).fill(client.email);
   await page.getByLabel(/Password|Mot de passe|Wachtwoord/).fill(client.password);
   await shot(page, '08-account-login-phone');
