@@ -41,7 +41,7 @@ struct FieldDef {
 };
 
 inline constexpr int64_t kDefaultMaxSize = 20LL * 1024 * 1024;   // 20 MiB
-inline constexpr int64_t kMaxMaxSize = 100LL * 1024 * 1024;      // hard upper bound
+inline constexpr int64_t kMaxMaxSize = 4LL * 1024 * 1024 * 1024;  // hard upper bound: 4 GiB (large scans, the 1 GiB benchmark)
 inline constexpr int kDefaultMaxFiles = 1;
 inline constexpr int kMaxMaxFiles = 10;
 // PDF, JPEG, PNG, WebP, HEIC (CD1 default allow-list).
