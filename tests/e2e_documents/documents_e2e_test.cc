@@ -1,0 +1,1107 @@
+// tests/e2e_documents/documents_e2e_test.cc — the Client Documents module inside the real sample-host
+// binary over HTTP: SPEC CD1, CD5-CD12 and §5 (types, uploads, downloads, reserved area, gate, list, cleanup).
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/host_process.h"
+#include "tests/support/http_client.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using crm_test::Headers;
+using crm_test::HostProcess;
+using crm_test::HttpClient;
+using crm_test::HttpResponse;
+using crm_test::MultipartBuilder;
+
+constexpr char kBinary[] = CD_E2E_SAMPLE_HOST;
+constexpr char kPluginDir[] = CD_E2E_PLUGIN_DIR;
+constexpr char kOpenApiPath[] = CD_E2E_OPENAPI;
+constexpr char kAdminEmail[] = "boss@docs-e2e.test";
+constexpr char kAdminPassword[] = "docs-e2e-password-42";
+constexpr char kClientPassword[] = "client-password-4242";
+constexpr char kApi[] = "/api/v1/plugins/client-documents";
+
+// A valid 1x1 PNG (libmagic says image/png; libvips can thumbnail it).
+const std::string kPng(
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+    "\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\xda\x63\xfc\xcf\xc0\x50\x0f\x00\x04\x85"
+    "\x01\x80\x84\xa9\x8c\x21\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
+    70);
+
+std::string Pdf(const std::string& marker) {
+  return "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
+         "endobj\n% " + marker + "\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+}
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs the binary with a shell (paths here have no spaces or quotes); returns stdout+stderr, sets *code.
+std::string RunCli(const std::string& args, const std::string& stdin_line, int* code) {
+  std::string cmd = stdin_line.empty() ? std::string(kBinary) + " " + args
+                                       : "printf '%s\\n' '" + stdin_line + "' | " + kBinary + " " + args;
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  std::string out;
+  if (!p) {
+    *code = -1;
+    return out;
+  }
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = ::pclose(p);
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+fs::path FreshDir(const std::string& stem) {
+  std::random_device rd;
+  fs::path dir = fs::temp_directory_path() / (stem + "-" + std::to_string(rd()) + std::to_string(rd()));
+  fs::remove_all(dir);
+  return dir;
+}
+
+Headers Bearer(const std::string& token, Headers more = {}) {
+  more.emplace_back("Authorization", "Bearer " + token);
+  return more;
+}
+
+json::value Json(const HttpResponse& r) {
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  EXPECT_FALSE(ec) << "not JSON (status " << r.status << "): " << r.body.substr(0, 400);
+  return ec ? json::value() : v;
+}
+
+// The error code of a `{"error":{"code","message"}}` body, failing the test when the shape is wrong.
+std::string ErrorCode(const HttpResponse& r) {
+  json::value v = Json(r);
+  if (!v.is_object() || !v.as_object().contains("error") || !v.at("error").is_object()) {
+    ADD_FAILURE() << "no error object: " << r.body.substr(0, 400);
+    return "";
+  }
+  const json::object& e = v.at("error").as_object();
+  EXPECT_TRUE(e.contains("message") && e.at("message").is_string() && !e.at("message").as_string().empty())
+      << r.body;
+  if (!e.contains("code") || !e.at("code").is_string()) {
+    ADD_FAILURE() << "no error.code: " << r.body;
+    return "";
+  }
+  return std::string(e.at("code").as_string());
+}
+
+std::string CsrfFrom(const std::string& html) {
+  std::smatch m;
+  static const std::regex meta("name=\"csrf-token\" content=\"([0-9a-f]{64})\"");
+  static const std::regex field("_csrf[=\"]+(?: value=\")?([0-9a-f]{64})");
+  if (std::regex_search(html, m, meta)) return m[1];
+  if (std::regex_search(html, m, field)) return m[1];
+  return "";
+}
+
+std::string UrlEncode(const std::string& s) {
+  std::string out;
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Every regular file under `root` (relative paths).
+std::set<std::string> FilesUnder(const fs::path& root) {
+  std::set<std::string> out;
+  std::error_code ec;
+  if (!fs::exists(root, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file()) out.insert(fs::relative(it->path(), root).generic_string());
+  }
+  return out;
+}
+
+// One host per test: its own data folder, an admin with every permission, tokens of several scopes.
+class DocsE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = FreshDir("cd-e2e");
+    int code = 0;
+    std::string out =
+        RunCli("create-admin --data " + data_.string() + " --email " + kAdminEmail, kAdminPassword, &code);
+    ASSERT_EQ(code, 0) << out;
+    full_ = Token("");
+    read_ = Token("--scope clients:read --scope documents:read");
+    // Everything but settings:write.
+    no_settings_ = Token("--scope clients:read --scope clients:write --scope documents:read --scope documents:write");
+    ASSERT_FALSE(full_.empty());
+    HostProcess::Options o;
+    o.binary = kBinary;
+    o.data_dir = data_;
+    o.extra_args = {"--plugins", kPluginDir};
+    auto h = HostProcess::Start(o);
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    host_ = std::move(*h);
+    api_ = std::make_unique<HttpClient>(host_->port());
+    // The module must really be loaded: its public route answers.
+    HttpResponse probe = api_->Get(std::string(kApi) + "/openapi.json");
+    ASSERT_EQ(probe.status, 200) << "client-documents is not loaded:\n" << host_->Output();
+  }
+  void TearDown() override {
+    api_.reset();
+    if (host_) host_->Stop();
+    std::error_code ec;
+    fs::remove_all(data_, ec);
+  }
+
+  std::string Token(const std::string& scope_args) {
+    int code = 0;
+    std::string out = RunCli(
+        "create-token --data " + data_.string() + " --email " + kAdminEmail + " " + scope_args, "", &code);
+    EXPECT_EQ(code, 0) << out;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    EXPECT_EQ(out.rfind("crm_", 0), 0u) << out;
+    return out;
+  }
+
+  Headers JsonHeaders(const std::string& token) { return Bearer(token, {{"Content-Type", "application/json"}}); }
+
+  int64_t CreateClient(const std::string& first, const std::string& email) {
+    json::object body{{"first_name", first}, {"last_name", "E2e"}, {"email", email}, {"language", "en"}};
+    HttpResponse r = api_->Post("/api/v1/clients", JsonHeaders(full_), json::serialize(body));
+    EXPECT_EQ(r.status, 201) << r.body;
+    if (r.status != 201) return 0;
+    return Json(r).at("id").as_int64();
+  }
+
+  // POST types; returns the created JSON (object) or null on a failed expectation.
+  json::value CreateType(const json::object& body) {
+    HttpResponse r = api_->Post(std::string(kApi) + "/types", JsonHeaders(full_), json::serialize(body));
+    EXPECT_EQ(r.status, 201) << json::serialize(body) << " -> " << r.body;
+    if (r.status != 201) return nullptr;
+    return Json(r);
+  }
+  int64_t CreateTypeId(const json::object& body) {
+    json::value v = CreateType(body);
+    return v.is_object() ? v.at("id").as_int64() : 0;
+  }
+
+  std::string DocPath(int64_t client, int64_t type) {
+    return std::string(kApi) + "/clients/" + std::to_string(client) + "/documents/" + std::to_string(type);
+  }
+
+  HttpResponse Upload(int64_t client, int64_t type, const std::string& filename, const std::string& content_type,
+                      const std::string& bytes, const std::map<std::string, std::string>& fields = {},
+                      const std::string& token = "") {
+    MultipartBuilder mb;
+    for (const auto& [k, v] : fields) mb.AddField(k, v);
+    mb.AddFile("file", filename, content_type, bytes);
+    return api_->Post(DocPath(client, type), Bearer(token.empty() ? full_ : token, {{"Content-Type", mb.ContentType()}}),
+                      mb.Build());
+  }
+
+  // A browser-like admin session (cookie jar) logged in through the form; sets *csrf.
+  std::unique_ptr<HttpClient> AdminSession(std::string* csrf) {
+    auto b = std::make_unique<HttpClient>(host_->port(), HttpClient::Options{true, 60});
+    HttpResponse login = b->Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                 "email=" + UrlEncode(kAdminEmail) + "&password=" + kAdminPassword);
+    EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
+    HttpResponse list = b->Get("/admin/clients");
+    EXPECT_EQ(list.status, 200);
+    *csrf = CsrfFrom(list.body);
+    EXPECT_EQ(csrf->size(), 64u) << "no CSRF token on /admin/clients";
+    return b;
+  }
+
+  // Enables the reserved-area login of a client with kClientPassword, through the admin pages.
+  void EnableLogin(int64_t client_id) {
+    std::string csrf;
+    auto admin = AdminSession(&csrf);
+    std::string base = "/admin/clients/" + std::to_string(client_id);
+    HttpResponse on = admin->Post(base + "/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                  "enabled=1&_csrf=" + csrf);
+    EXPECT_EQ(on.status, 303) << on.body.substr(0, 300);
+    HttpResponse pw = admin->Post(base + "/password", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                  std::string("mode=set&password=") + kClientPassword + "&_csrf=" + csrf);
+    EXPECT_EQ(pw.status, 303) << pw.body.substr(0, 300);
+  }
+
+  // A logged-in client session; sets *csrf from the "My documents" page.
+  std::unique_ptr<HttpClient> ClientSession(const std::string& email, std::string* csrf) {
+    auto b = std::make_unique<HttpClient>(host_->port(), HttpClient::Options{true, 60});
+    HttpResponse login = b->Post("/account/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                 "email=" + UrlEncode(email) + "&password=" + kClientPassword);
+    EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
+    HttpResponse page = b->Get("/account/documents");
+    EXPECT_EQ(page.status, 200) << page.body.substr(0, 300);
+    *csrf = CsrfFrom(page.body);
+    EXPECT_EQ(csrf->size(), 64u) << "no CSRF token on /account/documents";
+    return b;
+  }
+
+  json::value GetDoc(int64_t client, int64_t type) {
+    HttpResponse r = api_->Get(DocPath(client, type), Bearer(read_));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json(r);
+  }
+
+  fs::path PluginData() const { return data_ / "plugins" / "client-documents"; }
+
+  fs::path data_;
+  std::string full_, read_, no_settings_;
+  std::unique_ptr<HostProcess> host_;
+  std::unique_ptr<HttpClient> api_;
+};
+
+// ---- CD1 / §5: document types ------------------------------------------------------------
+
+TEST_F(DocsE2e, TypesCrudWithCommaSeparatedFieldsAndErrors) {
+  json::value created = CreateType({{"name", "Identity card"},
+                                    {"upload_mode", "required"},
+                                    {"fields", "Date of issue, Place of issue"},
+                                    {"accept", json::array{"application/pdf", "image/png"}},
+                                    {"max_size", 1048576},
+                                    {"max_files", 2}});
+  ASSERT_TRUE(created.is_object());
+  int64_t id = created.at("id").as_int64();
+  EXPECT_EQ(created.at("name").as_string(), "Identity card");
+  EXPECT_EQ(created.at("upload_mode").as_string(), "required");
+  EXPECT_EQ(created.at("max_size").as_int64(), 1048576);
+  EXPECT_EQ(created.at("max_files").as_int64(), 2);
+  EXPECT_TRUE(created.at("active").as_bool());
+  EXPECT_TRUE(created.at("help").is_string());
+  const json::array& fields = created.at("fields").as_array();
+  ASSERT_EQ(fields.size(), 2u) << json::serialize(created);
+  EXPECT_EQ(fields[0].at("label").as_string(), "Date of issue");
+  EXPECT_EQ(fields[1].at("label").as_string(), "Place of issue");
+  for (const auto& f : fields) {
+    std::string key(f.at("key").as_string());
+    EXPECT_TRUE(std::regex_match(key, std::regex("[a-z0-9_]+"))) << "key not slugified: " << key;
+    EXPECT_EQ(f.at("type").as_string(), "text");
+    EXPECT_FALSE(f.at("required").as_bool());
+  }
+  EXPECT_EQ(fields[0].at("key").as_string(), "date_of_issue");
+  EXPECT_EQ(fields[1].at("key").as_string(), "place_of_issue");
+
+  // The default accept list (CD1) when none is given.
+  json::value deflt = CreateType({{"name", "Proof of address"}, {"upload_mode", "optional"}});
+  ASSERT_TRUE(deflt.is_object());
+  std::set<std::string> accept;
+  for (const auto& m : deflt.at("accept").as_array()) accept.insert(std::string(m.as_string()));
+  for (const char* m : {"application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic"})
+    EXPECT_TRUE(accept.count(m)) << m << " missing from the default accept list";
+
+  std::string path = std::string(kApi) + "/types/" + std::to_string(id);
+  HttpResponse got = api_->Get(path, Bearer(read_));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(Json(got).at("fields").as_array().size(), 2u);
+
+  HttpResponse list = api_->Get(std::string(kApi) + "/types", Bearer(read_));
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(Json(list).at("items").as_array().size(), 2u);
+
+  HttpResponse patched = api_->Patch(path, JsonHeaders(full_), R"({"upload_mode":"admin_only","help":"Both sides"})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(Json(patched).at("upload_mode").as_string(), "admin_only");
+  EXPECT_EQ(Json(patched).at("help").as_string(), "Both sides");
+  EXPECT_EQ(Json(patched).at("name").as_string(), "Identity card") << "PATCH must keep untouched members";
+  EXPECT_EQ(Json(patched).at("fields").as_array().size(), 2u) << "PATCH must keep untouched members";
+
+  // Invalid input: 422 (or 400 for a malformed body) with the JSON error shape.
+  struct Bad {
+    const char* body;
+    int status;
+  };
+  for (const Bad& bad : {Bad{R"({"name":"X","upload_mode":"sometimes"})", 422},
+                         Bad{R"({"name":"","upload_mode":"optional"})", 422},
+                         Bad{R"({"upload_mode":"optional"})", 422},
+                         Bad{R"({"name":"X","max_size":-5})", 422},
+                         Bad{R"({"name":"X","max_files":0})", 422},
+                         Bad{R"({"name":"X","accept":["not a mime type"]})", 422},
+                         Bad{R"({"name":"X","fields":[{"label":"A","type":"colour"}]})", 422}}) {
+    HttpResponse r = api_->Post(std::string(kApi) + "/types", JsonHeaders(full_), bad.body);
+    EXPECT_EQ(r.status, bad.status) << bad.body << " -> " << r.body;
+    EXPECT_FALSE(ErrorCode(r).empty()) << bad.body;
+  }
+  HttpResponse not_json = api_->Post(std::string(kApi) + "/types", JsonHeaders(full_), "{nope");
+  EXPECT_EQ(not_json.status, 400);
+  EXPECT_FALSE(ErrorCode(not_json).empty());
+  HttpResponse bad_patch = api_->Patch(path, JsonHeaders(full_), R"({"upload_mode":"never"})");
+  EXPECT_EQ(bad_patch.status, 422) << bad_patch.body;
+  EXPECT_EQ(Json(api_->Get(path, Bearer(read_))).at("upload_mode").as_string(), "admin_only")
+      << "a refused PATCH changed the type";
+
+  // Auth: 401 without / with a bad token, 403 without settings:write.
+  HttpResponse anon = api_->Post(std::string(kApi) + "/types", {{"Content-Type", "application/json"}}, R"({"name":"A"})");
+  EXPECT_EQ(anon.status, 401);
+  EXPECT_EQ(ErrorCode(anon), "unauthenticated");
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/types").status, 401);
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/types", Bearer("crm_" + std::string(64, '0'))).status, 401);
+  for (const std::string& token : {read_, no_settings_}) {
+    HttpResponse f1 = api_->Post(std::string(kApi) + "/types", JsonHeaders(token), R"({"name":"A"})");
+    EXPECT_EQ(f1.status, 403) << f1.body;
+    EXPECT_FALSE(ErrorCode(f1).empty());
+    EXPECT_EQ(api_->Patch(path, JsonHeaders(token), R"({"name":"B"})").status, 403);
+    EXPECT_EQ(api_->Delete(path, Bearer(token)).status, 403);
+    EXPECT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(token), R"({"mandatory_gate":true})").status, 403);
+  }
+  EXPECT_EQ(Json(api_->Get(path, Bearer(read_))).at("name").as_string(), "Identity card");
+
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/types/999999", Bearer(read_)).status, 404);
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/types/abc", Bearer(read_)).status, 404);
+
+  // DELETE: 204 then 404; 409 while a document of the type exists.
+  HttpResponse del = api_->Delete(std::string(kApi) + "/types/" + std::to_string(deflt.at("id").as_int64()),
+                                  Bearer(full_));
+  EXPECT_EQ(del.status, 204) << del.body;
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/types/" + std::to_string(deflt.at("id").as_int64()), Bearer(read_)).status,
+            404);
+  int64_t client = CreateClient("Ann", "ann@docs-e2e.test");
+  ASSERT_EQ(Upload(client, id, "id.pdf", "application/pdf", Pdf("a")).status, 201);
+  HttpResponse busy = api_->Delete(path, Bearer(full_));
+  EXPECT_EQ(busy.status, 409) << busy.body;
+  EXPECT_FALSE(ErrorCode(busy).empty());
+  EXPECT_EQ(api_->Get(path, Bearer(read_)).status, 200);
+}
+
+TEST_F(DocsE2e, SettingsGetAndPut) {
+  HttpResponse got = api_->Get(std::string(kApi) + "/settings", Bearer(read_));
+  ASSERT_EQ(got.status, 200) << got.body;
+  HttpResponse put = api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_),
+                               R"({"mandatory_gate":true,"intro_markdown":"**Hello** <script>x</script>"})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  HttpResponse again = api_->Get(std::string(kApi) + "/settings", Bearer(read_));
+  ASSERT_EQ(again.status, 200);
+  EXPECT_TRUE(Json(again).at("mandatory_gate").as_bool()) << again.body;
+  HttpResponse bad = api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":"yes"})");
+  EXPECT_TRUE(bad.status == 400 || bad.status == 422) << bad.status << " " << bad.body;
+  EXPECT_FALSE(ErrorCode(bad).empty());
+  EXPECT_EQ(api_->Put(std::string(kApi) + "/settings", {{"Content-Type", "application/json"}}, "{}").status, 401);
+}
+
+// ---- CD5 / CD10 / CD12: uploads over the API -------------------------------------------
+
+TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
+  int64_t client = CreateClient("Bob", "bob@docs-e2e.test");
+  int64_t type = CreateTypeId({{"name", "Passport"},
+                               {"upload_mode", "required"},
+                               {"fields", json::array{json::object{{"label", "Expiry"}, {"type", "date"}, {"required", true}},
+                                                      json::object{{"label", "Number"}, {"type", "number"}}}},
+                               {"accept", json::array{"application/pdf", "image/png"}},
+                               {"max_size", 65536}});
+  ASSERT_GT(type, 0);
+
+  // Missing before any upload.
+  json::value missing = GetDoc(client, type);
+  EXPECT_EQ(missing.at("status").as_string(), "missing");
+  EXPECT_TRUE(missing.at("files").as_array().empty());
+
+  std::string pdf = Pdf("first");
+  HttpResponse up = Upload(client, type, "passport.pdf", "application/pdf", pdf, {{"expiry", "2030-01-31"}, {"number", "42"}});
+  ASSERT_EQ(up.status, 201) << up.body;
+  json::value doc = Json(up);
+  for (const char* k : {"type_id", "type_name", "upload_mode", "status", "uploaded_at", "uploaded_by", "fields", "files"})
+    EXPECT_TRUE(doc.as_object().contains(k)) << "missing " << k << " in " << up.body;
+  EXPECT_EQ(doc.at("type_id").as_int64(), type);
+  EXPECT_EQ(doc.at("type_name").as_string(), "Passport");
+  EXPECT_EQ(doc.at("upload_mode").as_string(), "required");
+  EXPECT_EQ(doc.at("status").as_string(), "uploaded");
+  EXPECT_TRUE(std::regex_match(std::string(doc.at("uploaded_at").as_string()),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
+      << doc.at("uploaded_at");
+  EXPECT_FALSE(doc.at("uploaded_by").as_string().empty());
+  EXPECT_EQ(doc.at("fields").at("expiry").as_string(), "2030-01-31");
+  EXPECT_EQ(doc.at("fields").at("number").as_string(), "42");
+  ASSERT_EQ(doc.at("files").as_array().size(), 1u);
+  const json::value& f = doc.at("files").as_array()[0];
+  for (const char* k : {"id", "name", "size", "mime", "sha256", "url"})
+    EXPECT_TRUE(f.as_object().contains(k)) << "missing files[0]." << k;
+  EXPECT_EQ(f.at("name").as_string(), "passport.pdf");
+  EXPECT_EQ(f.at("size").as_int64(), static_cast<int64_t>(pdf.size()));
+  EXPECT_EQ(f.at("mime").as_string(), "application/pdf");
+  EXPECT_EQ(f.at("sha256").as_string(), Sha256Hex(pdf));
+  std::string url(f.at("url").as_string());
+  HttpResponse via_url = api_->Get(url, Bearer(read_));
+  EXPECT_EQ(via_url.status, 200) << "files[0].url " << url << " does not download";
+  EXPECT_EQ(via_url.body, pdf);
+
+  // Listed among the client's documents.
+  HttpResponse list = api_->Get(std::string(kApi) + "/clients/" + std::to_string(client) + "/documents", Bearer(read_));
+  ASSERT_EQ(list.status, 200);
+  bool listed = false;
+  json::value listed_json = Json(list);  // named: a range-for over a temporary's member would dangle
+  for (const auto& item : listed_json.at("items").as_array())
+    if (item.at("type_id").as_int64() == type) listed = item.at("status").as_string() == "uploaded";
+  EXPECT_TRUE(listed) << list.body;
+
+  // The client's name and Content-Type are not trusted: libmagic decides.
+  std::string elf = ReadFile("/bin/true");
+  ASSERT_GT(elf.size(), 1000u);
+  HttpResponse exe = Upload(client, type, "x.pdf", "application/pdf", elf.substr(0, 60000), {{"expiry", "2030-01-31"}});
+  EXPECT_EQ(exe.status, 415) << exe.body;
+  EXPECT_FALSE(ErrorCode(exe).empty());
+  HttpResponse html = Upload(client, type, "x.png", "image/png",
+                             "<!DOCTYPE html><html><body><script>alert(1)</script></body></html>\n",
+                             {{"expiry", "2030-01-31"}});
+  EXPECT_EQ(html.status, 415) << html.body;
+  EXPECT_FALSE(ErrorCode(html).empty());
+
+  // 422: required field missing, bad date, bad number, unknown field, no file.
+  for (const auto& fields : std::vector<std::map<std::string, std::string>>{
+           {}, {{"expiry", "31/01/2030"}}, {{"expiry", "2030-02-30"}}, {{"expiry", "2030-01-31"}, {"number", "abc"}},
+           {{"expiry", "2030-01-31"}, {"nope", "1"}}}) {
+    HttpResponse r = Upload(client, type, "p.pdf", "application/pdf", Pdf("bad"), fields);
+    EXPECT_EQ(r.status, 422) << json::serialize(json::value_from(fields)) << " -> " << r.body;
+    EXPECT_FALSE(ErrorCode(r).empty());
+  }
+  MultipartBuilder only_fields;
+  only_fields.AddField("expiry", "2030-01-31");
+  HttpResponse no_file = api_->Post(DocPath(client, type), Bearer(full_, {{"Content-Type", only_fields.ContentType()}}),
+                                    only_fields.Build());
+  EXPECT_EQ(no_file.status, 422) << no_file.body;
+  HttpResponse not_multipart = api_->Post(DocPath(client, type), JsonHeaders(full_), "{}");
+  EXPECT_EQ(not_multipart.status, 415) << not_multipart.body;
+  // Nothing above changed the document.
+  EXPECT_EQ(GetDoc(client, type).at("files").as_array()[0].at("sha256").as_string(), Sha256Hex(pdf));
+
+  // Auth on uploads.
+  MultipartBuilder mb;
+  mb.AddField("expiry", "2030-01-31").AddFile("file", "a.pdf", "application/pdf", Pdf("anon"));
+  EXPECT_EQ(api_->Post(DocPath(client, type), {{"Content-Type", mb.ContentType()}}, mb.Build()).status, 401);
+  EXPECT_EQ(api_->Post(DocPath(client, type), Bearer(read_, {{"Content-Type", mb.ContentType()}}), mb.Build()).status, 403);
+  EXPECT_EQ(api_->Get(DocPath(client, type)).status, 401);
+  // Unknown client / type.
+  EXPECT_EQ(Upload(999999, type, "a.pdf", "application/pdf", Pdf("x"), {{"expiry", "2030-01-31"}}).status, 404);
+  EXPECT_EQ(Upload(client, 999999, "a.pdf", "application/pdf", Pdf("x"), {{"expiry", "2030-01-31"}}).status, 404);
+
+  // Replace: 200, new file current, the old one in the archive.
+  std::string png_bytes = kPng;
+  HttpResponse rep = Upload(client, type, "scan.png", "application/octet-stream", png_bytes, {{"expiry", "2031-06-30"}});
+  ASSERT_EQ(rep.status, 200) << rep.body;
+  json::value now = Json(rep);
+  EXPECT_EQ(now.at("files").as_array()[0].at("sha256").as_string(), Sha256Hex(png_bytes));
+  EXPECT_EQ(now.at("files").as_array()[0].at("mime").as_string(), "image/png");
+  EXPECT_EQ(now.at("fields").at("expiry").as_string(), "2031-06-30");
+  HttpResponse versions = api_->Get(DocPath(client, type) + "/versions", Bearer(read_));
+  ASSERT_EQ(versions.status, 200) << versions.body;
+  std::string archived = versions.body;
+  EXPECT_NE(archived.find(Sha256Hex(pdf)), std::string::npos) << "the replaced PDF is not in the archive: " << archived;
+  EXPECT_NE(archived.find("replaced"), std::string::npos) << archived;
+  // Staff download the archived file itself, byte for byte (admin pages).
+  int64_t old_file_id = f.at("id").as_int64();
+  std::string csrf;
+  auto admin = AdminSession(&csrf);
+  HttpResponse old = admin->Get("/admin/plugins/client-documents/clients/" + std::to_string(client) +
+                                "/archive/files/" + std::to_string(old_file_id));
+  EXPECT_EQ(old.status, 200);
+  EXPECT_EQ(old.body, pdf);
+  EXPECT_EQ(old.Header("X-Content-Type-Options").value_or(""), "nosniff");
+  // The current-file route does not serve archived files.
+  EXPECT_EQ(api_->Get(DocPath(client, type) + "/file?file_id=" + std::to_string(old_file_id), Bearer(read_)).status, 404);
+
+  // Delete over the API: 204, then missing; the deleted one is archived too.
+  HttpResponse del = api_->Delete(DocPath(client, type), Bearer(full_));
+  EXPECT_EQ(del.status, 204) << del.body;
+  EXPECT_EQ(GetDoc(client, type).at("status").as_string(), "missing");
+  EXPECT_EQ(api_->Delete(DocPath(client, type), Bearer(full_)).status, 404);
+  HttpResponse v2 = api_->Get(DocPath(client, type) + "/versions", Bearer(read_));
+  EXPECT_NE(v2.body.find(Sha256Hex(png_bytes)), std::string::npos) << v2.body;
+  EXPECT_NE(v2.body.find("deleted"), std::string::npos) << v2.body;
+}
+
+TEST_F(DocsE2e, BodiesOverTheTypeLimitAre413WithLengthAndChunked) {
+  int64_t client = CreateClient("Cleo", "cleo@docs-e2e.test");
+  int64_t type = CreateTypeId({{"name", "Small"}, {"upload_mode", "optional"}, {"max_size", 10000},
+                               {"accept", json::array{"application/pdf"}}});
+  ASSERT_GT(type, 0);
+  // A PDF a bit over the limit (sniffs as PDF so the size rule is what refuses it).
+  std::string big = Pdf("big") + std::string(20000, ' ');
+  HttpResponse r1 = Upload(client, type, "big.pdf", "application/pdf", big);
+  EXPECT_EQ(r1.status, 413) << r1.body;
+  EXPECT_FALSE(ErrorCode(r1).empty());
+
+  // A declared Content-Length far over the type's limit: refused before the body is read.
+  MultipartBuilder head;
+  std::string ct = head.ContentType();
+  HttpClient c1(host_->port());
+  HttpResponse r2 = c1.StreamUpload("POST", DocPath(client, type), Bearer(full_), ct, 50ull << 20, 7, false);
+  EXPECT_EQ(r2.status, 413) << r2.error << " " << r2.body;
+
+  // Chunked: no length to check, the pipeline must stop at the limit.
+  MultipartBuilder mb;
+  mb.AddFile("file", "big.pdf", "application/pdf", big);
+  std::string body = mb.Build();
+  HttpClient c2(host_->port());
+  std::string raw = "POST " + DocPath(client, type) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + full_ +
+                    "\r\nContent-Type: " + mb.ContentType() + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  for (size_t off = 0; off < body.size(); off += 4096) {
+    std::string piece = body.substr(off, 4096);
+    char len[32];
+    std::snprintf(len, sizeof len, "%zx\r\n", piece.size());
+    raw += len + piece + "\r\n";
+  }
+  raw += "0\r\n\r\n";
+  std::string answer = c2.RawExchange(raw, 15);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer.substr(0, 300);
+
+  // A large chunked stream of random bytes (not a multipart) is refused too, and the host survives.
+  HttpClient c3(host_->port());
+  HttpResponse r3 = c3.StreamUpload("POST", DocPath(client, type), Bearer(full_), ct, 30ull << 20, 9, true);
+  EXPECT_TRUE(r3.status == 413 || r3.status == 400) << r3.status << " " << r3.error << " " << r3.body;
+
+  EXPECT_EQ(GetDoc(client, type).at("status").as_string(), "missing");
+  // No temp file left behind.
+  for (const std::string& p : FilesUnder(PluginData())) EXPECT_EQ(p.rfind("tmp/", 0), std::string::npos) << p;
+  // Just under the limit is fine.
+  std::string ok = Pdf("ok") + std::string(1000, ' ');
+  EXPECT_EQ(Upload(client, type, "ok.pdf", "application/pdf", ok).status, 201);
+}
+
+// ---- CD12: downloads ---------------------------------------------------------------------
+
+TEST_F(DocsE2e, DownloadsHaveSafeHeadersNamesAndRanges) {
+  int64_t client = CreateClient("Dora", "dora@docs-e2e.test");
+  int64_t type = CreateTypeId({{"name", "Contract"}, {"upload_mode", "optional"}});
+  ASSERT_GT(type, 0);
+  std::string pdf = Pdf("download") + std::string(3000, 'x');
+  // A hostile name delivered with RFC 5987 (CR LF really reaches the server) and as a plain filename.
+  std::string hostile = "../../etc/passwd\r\n.pdf";
+  MultipartBuilder probe;
+  std::string boundary = probe.ContentType().substr(probe.ContentType().find("boundary=") + 9);
+  std::string body = "--" + boundary +
+                     "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"passwd.pdf\"; "
+                     "filename*=UTF-8''..%2F..%2Fetc%2Fpasswd%0D%0A.pdf\r\nContent-Type: application/pdf\r\n\r\n" +
+                     pdf + "\r\n--" + boundary + "--\r\n";
+  HttpResponse up = api_->Post(DocPath(client, type), Bearer(full_, {{"Content-Type", probe.ContentType()}}), body);
+  ASSERT_EQ(up.status, 201) << up.body;
+  std::string stored(Json(up).at("files").as_array()[0].at("name").as_string());
+  EXPECT_EQ(stored.find('/'), std::string::npos) << stored;
+  EXPECT_EQ(stored.find('\r'), std::string::npos) << stored;
+  EXPECT_EQ(stored.find('\n'), std::string::npos) << stored;
+  EXPECT_NE(stored.rfind("..", 0), 0u) << stored;
+
+  auto check_disposition = [](const HttpResponse& r, const std::string& what) {
+    std::string cd = r.Header("Content-Disposition").value_or("");
+    EXPECT_FALSE(cd.empty()) << what;
+    EXPECT_EQ(cd.rfind("attachment", 0), 0u) << what << ": " << cd;
+    for (unsigned char c : cd) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << what << ": non-ASCII or control byte in " << cd;
+    std::smatch m;
+    if (std::regex_search(cd, m, std::regex("filename=\"([^\"]*)\""))) {
+      std::string n = m[1];
+      EXPECT_EQ(n.find('/'), std::string::npos) << cd;
+      EXPECT_EQ(n.find('\\'), std::string::npos) << cd;
+      EXPECT_NE(n.rfind("..", 0), 0u) << cd;
+    }
+    EXPECT_EQ(r.Header("X-Content-Type-Options").value_or(""), "nosniff") << what;
+  };
+  HttpResponse dl = api_->Get(DocPath(client, type) + "/file", Bearer(read_));
+  ASSERT_EQ(dl.status, 200) << dl.body.substr(0, 300);
+  EXPECT_EQ(dl.body, pdf);
+  EXPECT_EQ(Sha256Hex(dl.body), Sha256Hex(pdf));
+  EXPECT_NE(dl.Header("Content-Type").value_or("").find("application/pdf"), std::string::npos);
+  check_disposition(dl, "hostile name");
+  (void)hostile;
+
+  // The plain filename="" form with path separators.
+  HttpResponse up2 = Upload(client, type, "..\\..\\windows\\win.ini.pdf", "application/pdf", pdf);
+  ASSERT_EQ(up2.status, 200) << up2.body;
+  EXPECT_EQ(Json(up2).at("files").as_array()[0].at("name").as_string(), "win.ini.pdf");
+  check_disposition(api_->Get(DocPath(client, type) + "/file", Bearer(read_)), "backslash name");
+
+  // A UTF-8 name: an ASCII fallback plus filename*=UTF-8''...
+  std::string utf8 = "Carte d\xE2\x80\x99identit\xC3\xA9 \xC3\xA9t\xC3\xA9.pdf";
+  HttpResponse up3 = Upload(client, type, utf8, "application/pdf", pdf);
+  ASSERT_EQ(up3.status, 200) << up3.body;
+  EXPECT_EQ(Json(up3).at("files").as_array()[0].at("name").as_string(), utf8);
+  HttpResponse dl3 = api_->Get(DocPath(client, type) + "/file", Bearer(read_));
+  ASSERT_EQ(dl3.status, 200);
+  check_disposition(dl3, "utf-8 name");
+  std::string cd3 = dl3.Header("Content-Disposition").value_or("");
+  EXPECT_NE(cd3.find("filename*=UTF-8''Carte%20d%E2%80%99identit%C3%A9%20%C3%A9t%C3%A9.pdf"), std::string::npos) << cd3;
+
+  // Ranges.
+  HttpResponse part = api_->Get(DocPath(client, type) + "/file", Bearer(read_, {{"Range", "bytes=0-9"}}));
+  EXPECT_EQ(part.status, 206) << part.body.substr(0, 200);
+  EXPECT_EQ(part.body, pdf.substr(0, 10));
+  EXPECT_EQ(part.Header("Content-Range").value_or(""), "bytes 0-9/" + std::to_string(pdf.size()));
+  HttpResponse tail = api_->Get(DocPath(client, type) + "/file", Bearer(read_, {{"Range", "bytes=-5"}}));
+  EXPECT_EQ(tail.status, 206);
+  EXPECT_EQ(tail.body, pdf.substr(pdf.size() - 5));
+  HttpResponse beyond = api_->Get(DocPath(client, type) + "/file",
+                                  Bearer(read_, {{"Range", "bytes=" + std::to_string(pdf.size() + 10) + "-"}}));
+  EXPECT_EQ(beyond.status, 416);
+  EXPECT_EQ(beyond.Header("Content-Range").value_or(""), "bytes */" + std::to_string(pdf.size()));
+
+  // No document / no client / no token.
+  int64_t other_type = CreateTypeId({{"name", "Other"}, {"upload_mode", "optional"}});
+  EXPECT_EQ(api_->Get(DocPath(client, other_type) + "/file", Bearer(read_)).status, 404);
+  EXPECT_EQ(api_->Get(DocPath(999999, type) + "/file", Bearer(read_)).status, 404);
+  EXPECT_EQ(api_->Get(DocPath(client, type) + "/file").status, 401);
+  EXPECT_EQ(api_->Get(DocPath(client, type) + "/file", Bearer(Token("--scope clients:read"))).status, 403);
+}
+
+// ---- CD2 / CD5: the reserved area ------------------------------------------------------------
+
+TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
+  int64_t alice = CreateClient("Alice", "alice@docs-e2e.test");
+  int64_t eve = CreateClient("Eve", "eve@docs-e2e.test");
+  int64_t id_type = CreateTypeId({{"name", "ID card"}, {"upload_mode", "required"}, {"fields", "Place of issue"}});
+  int64_t staff_type = CreateTypeId({{"name", "Staff notes"}, {"upload_mode", "admin_only"}});
+  ASSERT_GT(id_type, 0);
+  ASSERT_GT(staff_type, 0);
+  EnableLogin(alice);
+  EnableLogin(eve);
+  std::string csrf;
+  auto browser = ClientSession("alice@docs-e2e.test", &csrf);
+  ASSERT_EQ(csrf.size(), 64u);
+  std::string page = browser->Get("/account/documents").body;
+  EXPECT_NE(page.find("ID card"), std::string::npos);
+  EXPECT_NE(page.find("Staff notes"), std::string::npos) << "admin-only documents are shown read-only";
+
+  std::string png = kPng;
+  auto area_upload = [&](HttpClient& b, int64_t type, const std::string& token_query, Headers extra,
+                         const std::string& bytes) {
+    MultipartBuilder mb;
+    mb.AddField("place_of_issue", "Li\xC3\xA8ge");
+    mb.AddFile("file", "front.png", "image/png", bytes);
+    extra.emplace_back("Content-Type", mb.ContentType());
+    return b.Post("/account/documents/" + std::to_string(type) + token_query, extra, mb.Build());
+  };
+  // Without a CSRF token: 403, nothing stored.
+  HttpResponse forged = area_upload(*browser, id_type, "", {}, png);
+  EXPECT_EQ(forged.status, 403) << forged.body.substr(0, 200);
+  HttpResponse bad_token = area_upload(*browser, id_type, "?_csrf=" + std::string(64, 'a'), {}, png);
+  EXPECT_EQ(bad_token.status, 403);
+  EXPECT_EQ(GetDoc(alice, id_type).at("status").as_string(), "missing");
+
+  // With ?_csrf=: stored under the session's client.
+  HttpResponse ok = area_upload(*browser, id_type, "?_csrf=" + csrf, {}, png);
+  EXPECT_TRUE(ok.status == 303 || ok.status == 200) << ok.status << " " << ok.body.substr(0, 300);
+  json::value doc = GetDoc(alice, id_type);
+  EXPECT_EQ(doc.at("status").as_string(), "uploaded");
+  EXPECT_EQ(doc.at("fields").at("place_of_issue").as_string(), "Li\xC3\xA8ge");
+  ASSERT_EQ(doc.at("files").as_array().size(), 1u);
+  EXPECT_EQ(doc.at("files").as_array()[0].at("sha256").as_string(), Sha256Hex(png));
+  int64_t alice_file = doc.at("files").as_array()[0].at("id").as_int64();
+  // With X-CSRF-Token and the JSON answer of the page's script: a replace.
+  std::string png2 = kPng + "trailing";
+  HttpResponse js = area_upload(*browser, id_type, "", {{"X-CSRF-Token", csrf}, {"Accept", "application/json"}}, png2);
+  EXPECT_EQ(js.status, 200) << js.body.substr(0, 300);
+  EXPECT_NE(js.body.find("\"ok\":true"), std::string::npos) << js.body.substr(0, 300);
+  json::value replaced = GetDoc(alice, id_type);
+  int64_t alice_file2 = replaced.at("files").as_array()[0].at("id").as_int64();
+  EXPECT_NE(alice_file2, alice_file);
+  // Disguised executables are refused in the area too.
+  HttpResponse exe = area_upload(*browser, id_type, "?_csrf=" + csrf, {{"Accept", "application/json"}},
+                                 ReadFile("/bin/true").substr(0, 40000));
+  EXPECT_EQ(exe.status, 415) << exe.body.substr(0, 300);
+
+  // Her own file downloads (with nosniff); the page shows her thumbnail link.
+  HttpResponse own = browser->Get("/account/documents/" + std::to_string(id_type) + "/files/" + std::to_string(alice_file2));
+  EXPECT_EQ(own.status, 200);
+  EXPECT_EQ(own.body, png2);
+  EXPECT_EQ(own.Header("X-Content-Type-Options").value_or(""), "nosniff");
+
+  // admin_only: refused, before and after staff uploaded one.
+  HttpResponse staff = area_upload(*browser, staff_type, "?_csrf=" + csrf, {{"Accept", "application/json"}}, png);
+  EXPECT_EQ(staff.status, 403) << staff.body.substr(0, 300);
+  ASSERT_EQ(Upload(alice, staff_type, "notes.pdf", "application/pdf", Pdf("staff")).status, 201);
+  HttpResponse staff2 = area_upload(*browser, staff_type, "?_csrf=" + csrf, {{"Accept", "application/json"}}, png);
+  EXPECT_EQ(staff2.status, 403) << staff2.body.substr(0, 300);
+  EXPECT_EQ(GetDoc(alice, staff_type).at("files").as_array()[0].at("mime").as_string(), "application/pdf");
+  // No delete route for clients on admin-only (nor any other) documents.
+  HttpResponse del = browser->Post("/account/documents/" + std::to_string(staff_type) + "/delete?_csrf=" + csrf, {}, "");
+  EXPECT_TRUE(del.status == 403 || del.status == 404 || del.status == 405) << del.status;
+  EXPECT_EQ(GetDoc(alice, staff_type).at("status").as_string(), "uploaded");
+  // But she can read the admin-only file (shown read-only).
+  int64_t staff_file = GetDoc(alice, staff_type).at("files").as_array()[0].at("id").as_int64();
+  EXPECT_EQ(browser->Get("/account/documents/" + std::to_string(staff_type) + "/files/" + std::to_string(staff_file)).status,
+            200);
+
+  // Eve cannot read Alice's file, by any URL (404, no hint).
+  std::string eve_csrf;
+  auto eve_browser = ClientSession("eve@docs-e2e.test", &eve_csrf);
+  for (const std::string& p :
+       {"/account/documents/" + std::to_string(id_type) + "/files/" + std::to_string(alice_file2),
+        "/account/documents/" + std::to_string(id_type) + "/files/" + std::to_string(alice_file),
+        "/account/documents/thumbnails/" + std::to_string(alice_file2)}) {
+    HttpResponse r = eve_browser->Get(p);
+    EXPECT_EQ(r.status, 404) << p;
+    EXPECT_NE(r.body, png2) << p;
+  }
+  // The admin/API routes are not for client sessions.
+  EXPECT_EQ(eve_browser->Get(DocPath(alice, id_type) + "/file").status, 401);
+  HttpResponse admin_tab = eve_browser->Get("/admin/clients/" + std::to_string(alice) + "/tabs/documents");
+  EXPECT_NE(admin_tab.status, 200);
+  EXPECT_EQ(admin_tab.body.find("front.png"), std::string::npos);
+  // Eve's upload goes to Eve, never to Alice, whatever the URL says.
+  HttpResponse eve_up = eve_browser->Post("/account/documents/" + std::to_string(id_type) + "?_csrf=" + eve_csrf +
+                                              "&client_id=" + std::to_string(alice),
+                                          {{"Content-Type", "multipart/form-data; boundary=zz"}},
+                                          "--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.pdf\"\r\n"
+                                          "Content-Type: application/pdf\r\n\r\n" + Pdf("eve") + "\r\n--zz--\r\n");
+  EXPECT_TRUE(eve_up.status == 303 || eve_up.status == 200) << eve_up.status;
+  EXPECT_EQ(GetDoc(eve, id_type).at("status").as_string(), "uploaded");
+  EXPECT_EQ(GetDoc(alice, id_type).at("files").as_array()[0].at("id").as_int64(), alice_file2);
+
+  // Anonymous: the area sends to the login.
+  HttpClient anon(host_->port());
+  HttpResponse a = anon.Get("/account/documents");
+  EXPECT_EQ(a.status, 303);
+  EXPECT_NE(a.Header("Location").value_or("").find("/account/login"), std::string::npos);
+}
+
+// ---- CD3: the mandatory gate ---------------------------------------------------------------
+
+TEST_F(DocsE2e, MandatoryGateRedirectsUntilEveryRequiredDocumentIsThere) {
+  int64_t client = CreateClient("Gina", "gina@docs-e2e.test");
+  int64_t req1 = CreateTypeId({{"name", "ID card"}, {"upload_mode", "required"}});
+  int64_t req2 = CreateTypeId({{"name", "Bank details"}, {"upload_mode", "required"}});
+  int64_t opt = CreateTypeId({{"name", "Photo"}, {"upload_mode", "optional"}});
+  ASSERT_GT(req1 * req2 * opt, 0);
+  EnableLogin(client);
+  std::string csrf;
+  auto b = ClientSession("gina@docs-e2e.test", &csrf);
+
+  // Gate off: the area is open.
+  EXPECT_EQ(b->Get("/account/profile").status, 200);
+  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":true})").status, 200);
+
+  auto expect_gated = [&](bool gated, const std::string& when) {
+    for (const char* p : {"/account", "/account/profile"}) {
+      HttpResponse r = b->Get(p);
+      if (gated) {
+        EXPECT_TRUE(r.status == 302 || r.status == 303 || r.status == 307) << when << " " << p << " -> " << r.status;
+        EXPECT_EQ(r.Header("Location").value_or("").rfind("/account/documents", 0), 0u)
+            << when << " " << p << " -> " << r.Header("Location").value_or("(none)");
+      } else {
+        EXPECT_EQ(r.status, 200) << when << " " << p << " -> " << r.Header("Location").value_or("");
+      }
+    }
+    EXPECT_EQ(b->Get("/account/documents").status, 200) << when;
+  };
+  expect_gated(true, "nothing uploaded");
+  ASSERT_EQ(Upload(client, req1, "id.pdf", "application/pdf", Pdf("1")).status, 201);
+  ASSERT_EQ(Upload(client, opt, "p.png", "image/png", kPng).status, 201);
+  expect_gated(true, "one required of two");
+  // Uploading through the area itself stays possible under the gate.
+  MultipartBuilder mb;
+  mb.AddFile("file", "bank.pdf", "application/pdf", Pdf("2"));
+  HttpResponse up = b->Post("/account/documents/" + std::to_string(req2) + "?_csrf=" + csrf,
+                            {{"Content-Type", mb.ContentType()}}, mb.Build());
+  EXPECT_TRUE(up.status == 303 || up.status == 200) << up.status << " " << up.body.substr(0, 200);
+  expect_gated(false, "all required uploaded");
+  // Deleting one puts the gate back; archiving that type lifts it (archived types do not count).
+  ASSERT_EQ(api_->Delete(DocPath(client, req2), Bearer(full_)).status, 204);
+  expect_gated(true, "one required deleted");
+  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(req2), JsonHeaders(full_), R"({"active":false})").status,
+            200);
+  expect_gated(false, "the missing type archived");
+  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(req2), JsonHeaders(full_), R"({"active":true})").status,
+            200);
+  expect_gated(true, "the type active again");
+
+  // Logout stays reachable under the gate.
+  HttpResponse out = b->Post("/account/logout", {{"Content-Type", "application/x-www-form-urlencoded"}}, "_csrf=" + csrf);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_NE(out.Header("Location").value_or("").find("/account/login"), std::string::npos);
+  HttpResponse after = b->Get("/account/documents");
+  EXPECT_EQ(after.status, 303);
+  EXPECT_NE(after.Header("Location").value_or("").find("/account/login"), std::string::npos);
+  // Turning the gate off opens everything again (for a new session).
+  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":false})").status, 200);
+  auto b2 = ClientSession("gina@docs-e2e.test", &csrf);
+  EXPECT_EQ(b2->Get("/account/profile").status, 200);
+}
+
+// "/account/" (trailing slash) is the reserved area's home too: never a 404, and gated like "/account".
+TEST_F(DocsE2e, AccountHomeWithTrailingSlashIsGatedNot404) {
+  int64_t client = CreateClient("Sly", "sly@docs-e2e.test");
+  ASSERT_GT(CreateTypeId({{"name", "ID card"}, {"upload_mode", "required"}}), 0);
+  EnableLogin(client);
+  std::string csrf;
+  auto b = ClientSession("sly@docs-e2e.test", &csrf);
+  HttpResponse open = b->Get("/account/");
+  EXPECT_NE(open.status, 404) << "GET /account/ of a logged-in client";
+  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":true})").status, 200);
+  HttpResponse gated = b->Get("/account/");
+  EXPECT_TRUE(gated.status == 302 || gated.status == 303) << gated.status;
+  std::string location = gated.Header("Location").value_or("");
+  EXPECT_TRUE(location.rfind("/account/documents", 0) == 0 || location == "/account") << location;
+}
+
+// ---- CD6 / CD7 / CD8 / CD5: list column, filters, summary box, tab -----------------------------
+
+TEST_F(DocsE2e, ListColumnFiltersSummaryBoxAndTab) {
+  int64_t full = CreateClient("Full", "full@docs-e2e.test");
+  int64_t half = CreateClient("Half", "half@docs-e2e.test");
+  int64_t none = CreateClient("None", "none@docs-e2e.test");
+  int64_t a = CreateTypeId({{"name", "Alpha doc"}, {"upload_mode", "required"}});
+  int64_t b = CreateTypeId({{"name", "Beta doc"}, {"upload_mode", "required"}});
+  int64_t o = CreateTypeId({{"name", "Omega doc"}, {"upload_mode", "optional"}});
+  ASSERT_GT(a * b * o, 0);
+  ASSERT_EQ(Upload(full, a, "a.pdf", "application/pdf", Pdf("fa")).status, 201);
+  ASSERT_EQ(Upload(full, b, "b.pdf", "application/pdf", Pdf("fb")).status, 201);
+  ASSERT_EQ(Upload(half, a, "a.pdf", "application/pdf", Pdf("ha")).status, 201);
+  ASSERT_EQ(Upload(half, o, "o.pdf", "application/pdf", Pdf("ho")).status, 201);
+
+  auto ids = [&](const std::string& query) {
+    HttpResponse r = api_->Get("/api/v1/clients?per_page=50&" + query, Bearer(read_));
+    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+    std::map<int64_t, std::string> out;
+    if (r.status != 200) return out;
+    json::value v = Json(r);
+    for (const auto& item : v.at("items").as_array()) {
+      const json::object& cols = item.at("columns").as_object();
+      EXPECT_TRUE(cols.contains("client-documents.status")) << json::serialize(item);
+      out[item.at("id").as_int64()] =
+          cols.contains("client-documents.status") && cols.at("client-documents.status").is_string()
+              ? std::string(cols.at("client-documents.status").as_string())
+              : "?";
+    }
+    return out;
+  };
+  std::map<int64_t, std::string> all = ids("");
+  EXPECT_EQ(all[full], "yes");
+  EXPECT_EQ(all[half], "no");
+  EXPECT_EQ(all[none], "no");
+
+  auto keys = [](const std::map<int64_t, std::string>& m) {
+    std::set<int64_t> s;
+    for (const auto& [k, v] : m) s.insert(k);
+    return s;
+  };
+  std::string fa = "filter[doc." + std::to_string(a) + "]=";
+  std::string fb = "filter[doc." + std::to_string(b) + "]=";
+  std::string fo = "filter[doc." + std::to_string(o) + "]=";
+  EXPECT_EQ(keys(ids(fa + "uploaded")), (std::set<int64_t>{full, half}));
+  EXPECT_EQ(keys(ids(fa + "missing")), (std::set<int64_t>{none}));
+  EXPECT_EQ(keys(ids(fb + "uploaded")), (std::set<int64_t>{full}));
+  EXPECT_EQ(keys(ids(fb + "missing")), (std::set<int64_t>{half, none}));
+  EXPECT_EQ(keys(ids(fo + "uploaded")), (std::set<int64_t>{half}));
+  EXPECT_EQ(keys(ids(fa + "uploaded&" + fb + "missing")), (std::set<int64_t>{half}));
+  int64_t total = -1;
+  {
+    HttpResponse r = api_->Get("/api/v1/clients?" + fb + "missing", Bearer(read_));
+    total = Json(r).at("total").as_int64();
+  }
+  EXPECT_EQ(total, 2) << "total must count the filtered rows";
+  for (const std::string& bad : std::vector<std::string>{fa + "maybe", "filter[doc.abc]=missing"}) {
+    HttpResponse r = api_->Get("/api/v1/clients?" + bad, Bearer(read_));
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+  }
+  // An optional type does not count for the column; a new required type makes everybody "no".
+  int64_t c = CreateTypeId({{"name", "Gamma doc"}, {"upload_mode", "required"}});
+  EXPECT_EQ(ids("")[full], "no");
+  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(c), JsonHeaders(full_), R"({"active":false})").status, 200);
+  EXPECT_EQ(ids("")[full], "yes") << "an archived required type must not count";
+
+  // The profile of a logged-in admin: summary box and the Documents tab.
+  std::string csrf;
+  auto admin = AdminSession(&csrf);
+  HttpResponse profile = admin->Get("/admin/clients/" + std::to_string(half));
+  ASSERT_EQ(profile.status, 200);
+  EXPECT_NE(profile.body.find("1 of 2"), std::string::npos) << "summary box without '1 of 2 required'";
+  EXPECT_NE(profile.body.find("Not uploaded"), std::string::npos);
+  EXPECT_NE(profile.body.find("/tabs/documents"), std::string::npos) << "no Documents tab link";
+  HttpResponse full_profile = admin->Get("/admin/clients/" + std::to_string(full));
+  EXPECT_NE(full_profile.body.find("2 of 2"), std::string::npos);
+  HttpResponse tab = admin->Get("/admin/clients/" + std::to_string(half) + "/tabs/documents");
+  ASSERT_EQ(tab.status, 200);
+  EXPECT_NE(tab.body.find("Alpha doc"), std::string::npos);
+  EXPECT_NE(tab.body.find("Beta doc"), std::string::npos);
+  EXPECT_NE(tab.body.find("o.pdf"), std::string::npos);
+  // The admin list page shows the column.
+  HttpResponse list = admin->Get("/admin/clients");
+  EXPECT_NE(list.body.find("Documents"), std::string::npos);
+  // The admin list page filter works too.
+  HttpResponse filtered = admin->Get("/admin/clients?" + fb + "uploaded");
+  ASSERT_EQ(filtered.status, 200);
+  EXPECT_NE(filtered.body.find("full@docs-e2e.test"), std::string::npos);
+  EXPECT_EQ(filtered.body.find("half@docs-e2e.test"), std::string::npos);
+}
+
+// A filter on a document type that does not exist is refused like any unknown filter (400).
+TEST_F(DocsE2e, FilterOnAnUnknownDocumentTypeIs400) {
+  CreateClient("Una", "una@docs-e2e.test");
+  HttpResponse r = api_->Get("/api/v1/clients?filter[doc.999999]=uploaded", Bearer(read_));
+  EXPECT_EQ(r.status, 400) << r.body;
+  HttpResponse host_unknown = api_->Get("/api/v1/clients?filter[nope]=1", Bearer(read_));
+  EXPECT_EQ(host_unknown.status, 400) << "the host's own rule for unknown filters";
+}
+
+// The archive over the API: unknown client or type answer 404 like the other document routes, and
+// archived files can be downloaded with a token (README: staff and tokens may read archives).
+TEST_F(DocsE2e, ArchiveOverTheApi) {
+  int64_t client = CreateClient("Arc", "arc@docs-e2e.test");
+  int64_t type = CreateTypeId({{"name", "Deed"}, {"upload_mode", "optional"}});
+  ASSERT_GT(type, 0);
+  EXPECT_EQ(api_->Get(DocPath(999999, type) + "/versions", Bearer(read_)).status, 404);
+  EXPECT_EQ(api_->Get(DocPath(client, 999999) + "/versions", Bearer(read_)).status, 404);
+  std::string first = Pdf("deed-1");
+  ASSERT_EQ(Upload(client, type, "deed.pdf", "application/pdf", first).status, 201);
+  ASSERT_EQ(Upload(client, type, "deed2.pdf", "application/pdf", Pdf("deed-2")).status, 200);
+  HttpResponse v = api_->Get(DocPath(client, type) + "/versions", Bearer(read_));
+  ASSERT_EQ(v.status, 200);
+  json::value body = Json(v);
+  ASSERT_EQ(body.at("items").as_array().size(), 1u);
+  const json::object& file = body.at("items").as_array()[0].at("files").as_array()[0].as_object();
+  ASSERT_TRUE(file.contains("url")) << "archived files carry no download url: " << v.body;
+  HttpResponse dl = api_->Get(std::string(file.at("url").as_string()), Bearer(read_));
+  EXPECT_EQ(dl.status, 200);
+  EXPECT_EQ(dl.body, first);
+}
+
+// ---- CD9: deleting a client removes every row and file ------------------------------------------
+
+TEST_F(DocsE2e, DeletingAClientRemovesEveryRowAndFile) {
+  int64_t gone = CreateClient("Gone", "gone@docs-e2e.test");
+  int64_t kept = CreateClient("Kept", "kept@docs-e2e.test");
+  int64_t img = CreateTypeId({{"name", "Picture"}, {"upload_mode", "optional"}, {"max_files", 2}});
+  int64_t pdf = CreateTypeId({{"name", "Paper"}, {"upload_mode", "required"}});
+  ASSERT_GT(img * pdf, 0);
+  for (int64_t who : {gone, kept}) {
+    ASSERT_EQ(Upload(who, img, "a.png", "image/png", kPng).status, 201);
+    ASSERT_EQ(Upload(who, img, "b.png", "image/png", kPng + "v2").status, 200);  // archived version
+    ASSERT_EQ(Upload(who, pdf, "p.pdf", "application/pdf", Pdf(std::to_string(who))).status, 201);
+    ASSERT_EQ(api_->Delete(DocPath(who, pdf), Bearer(full_)).status, 204);  // archived by deletion
+    ASSERT_EQ(Upload(who, pdf, "p2.pdf", "application/pdf", Pdf("again" + std::to_string(who))).status, 201);
+  }
+  std::set<std::string> before = FilesUnder(PluginData());
+  std::string gone_prefix = "files/" + std::to_string(gone) + "/";
+  std::string kept_prefix = "files/" + std::to_string(kept) + "/";
+  size_t gone_files = 0, kept_files = 0, thumbs = 0;
+  std::map<std::string, std::string> kept_content;
+  for (const std::string& p : before) {
+    if (p.rfind(gone_prefix, 0) == 0) ++gone_files;
+    if (p.rfind(kept_prefix, 0) == 0) {
+      ++kept_files;
+      kept_content[p] = ReadFile(PluginData() / p);
+    }
+    if (p.find("thumb") != std::string::npos) ++thumbs;
+  }
+  // Current PNG + archived PNG + archived PDF + current PDF, and thumbnails of the images.
+  EXPECT_GE(gone_files, 4u) << "files are not where the README says (files/<client_id>/)";
+  EXPECT_GE(thumbs, 2u) << "no thumbnails were made";
+  // The sha256 of the gone client's files, to find them wherever they might be.
+  std::set<std::string> gone_hashes;
+  for (const std::string& p : before)
+    if (p.rfind(gone_prefix, 0) == 0) gone_hashes.insert(Sha256Hex(ReadFile(PluginData() / p)));
+
+  HttpResponse del = api_->Delete("/api/v1/clients/" + std::to_string(gone), Bearer(full_));
+  ASSERT_EQ(del.status, 204) << del.body;
+  EXPECT_EQ(api_->Get("/api/v1/clients/" + std::to_string(gone), Bearer(read_)).status, 404);
+
+  std::set<std::string> after = FilesUnder(PluginData());
+  for (const std::string& p : after) {
+    EXPECT_NE(p.rfind(gone_prefix, 0), 0u) << "left behind: " << p;
+    EXPECT_FALSE(gone_hashes.count(Sha256Hex(ReadFile(PluginData() / p))) && p.rfind(kept_prefix, 0) != 0)
+        << "a file of the deleted client is still there: " << p;
+  }
+  EXPECT_FALSE(fs::exists(PluginData() / "files" / std::to_string(gone))) << "the client's folder remains";
+  // The other client's files are untouched.
+  for (const auto& [p, content] : kept_content) {
+    ASSERT_TRUE(fs::exists(PluginData() / p)) << "removed a file of another client: " << p;
+    EXPECT_EQ(ReadFile(PluginData() / p), content) << p;
+  }
+  EXPECT_EQ(GetDoc(kept, img).at("status").as_string(), "uploaded");
+  EXPECT_EQ(api_->Get(DocPath(kept, img) + "/file", Bearer(read_)).body, kPng + "v2");
+  HttpResponse kv = api_->Get(DocPath(kept, pdf) + "/versions", Bearer(read_));
+  EXPECT_EQ(Json(kv).at("items").as_array().size(), 1u) << kv.body;
+
+  // The rows are gone: the API says 404 for the client's documents and versions.
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/clients/" + std::to_string(gone) + "/documents", Bearer(read_)).status, 404);
+  // A restart (whatever cleanup runs at start) keeps the other client's data.
+  host_->Stop();
+  HostProcess::Options o;
+  o.binary = kBinary;
+  o.data_dir = data_;
+  o.extra_args = {"--plugins", kPluginDir};
+  auto h = HostProcess::Start(o);
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  host_ = std::move(*h);
+  api_ = std::make_unique<HttpClient>(host_->port());
+  EXPECT_EQ(api_->Get(DocPath(kept, img) + "/file", Bearer(read_)).body, kPng + "v2");
+  // The type with only the deleted client's documents left can now be deleted? No: kept has some.
+  EXPECT_EQ(api_->Delete(std::string(kApi) + "/types/" + std::to_string(img), Bearer(full_)).status, 409);
+}
+
+// ---- CD11: the timeline -------------------------------------------------------------------------
+
+TEST_F(DocsE2e, TimelineShowsUploadReplaceAndDelete) {
+  int64_t client = CreateClient("Tim", "tim@docs-e2e.test");
+  int64_t type = CreateTypeId({{"name", "Lease"}, {"upload_mode", "optional"}});
+  ASSERT_GT(type, 0);
+  std::string csrf;
+  auto admin = AdminSession(&csrf);
+  std::string profile_path = "/admin/clients/" + std::to_string(client);
+  std::string before = admin->Get(profile_path).body;
+  EXPECT_EQ(before.find("Document uploaded: Lease"), std::string::npos);
+  ASSERT_EQ(Upload(client, type, "lease.pdf", "application/pdf", Pdf("l1")).status, 201);
+  ASSERT_EQ(Upload(client, type, "lease2.pdf", "application/pdf", Pdf("l2")).status, 200);
+  ASSERT_EQ(api_->Delete(DocPath(client, type), Bearer(full_)).status, 204);
+  HttpResponse profile = admin->Get(profile_path);
+  ASSERT_EQ(profile.status, 200);
+  EXPECT_NE(profile.body.find("Document uploaded: Lease"), std::string::npos);
+  EXPECT_NE(profile.body.find("Document replaced: Lease"), std::string::npos);
+  EXPECT_NE(profile.body.find("Document deleted: Lease"), std::string::npos);
+  EXPECT_NE(profile.body.find("lease2.pdf"), std::string::npos) << "the replace entry names the file";
+  // The timeline type filter knows the module's entries.
+  HttpResponse only = admin->Get(profile_path + "?timeline_type=client-documents.delete");
+  EXPECT_EQ(only.status, 200);
+}
+
+// ---- CD10: the OpenAPI document -----------------------------------------------------------------
+
+TEST_F(DocsE2e, OpenApiIsServedAsInTheRepository) {
+  HttpResponse r = api_->Get(std::string(kApi) + "/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.Header("Content-Type").value_or("").find("application/json"), std::string::npos);
+  std::string repo = ReadFile(kOpenApiPath);
+  ASSERT_FALSE(repo.empty()) << kOpenApiPath;
+  EXPECT_EQ(json::parse(r.body), json::parse(repo));
+  EXPECT_EQ(r.body, repo);
+  json::value v = json::parse(r.body);
+  EXPECT_EQ(std::string(v.at("openapi").as_string()).rfind("3.", 0), 0u);
+}
+
+}  // namespace
