@@ -1,0 +1,345 @@
+// tests/browser/documents.mjs — browser test of the Client Documents module in a demo sample-host (headless Chromium):
+// the admin turns the mandatory gate on; a client is gated, uploads a PNG with progress and thumbnail; the admin
+// checks the list column and filter, replaces a document, opens the archive, deletes the client; no file of it is left.
+// Usage: node tests/browser/documents.mjs [path/to/sample-host]   (default: <repo>/build/sample-host)
+// Screenshots go to tests/browser/screenshots/docs-*.png (gitignored). Exits non-zero with a message on any failure.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const binaryArg = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const defaultBinary = [path.join(repo, 'build', 'sample-host'), path.join(repo, 'build', 'bin', 'sample-host')]
+  .find((p) => fs.existsSync(p)) || path.join(repo, 'build', 'sample-host');
+const binary = path.resolve(binaryArg || process.env.SAMPLE_HOST || defaultBinary);
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const shots = path.join(here, 'screenshots');
+
+class TestFailure extends Error {}
+function fail(message) {
+  throw new TestFailure(message);
+}
+
+// Missing tools are failures, never skips.
+for (const [what, p] of [['chromium', chromiumPath], ['playwright-core', path.join(here, 'node_modules', 'playwright-core')],
+  ['sample-host', binary]]) {
+  if (!fs.existsSync(p)) {
+    console.error(`documents: FAIL: ${what} not found at ${p}`);
+    process.exit(1);
+  }
+}
+const { chromium } = await import('playwright-core');
+
+// ---- helpers --------------------------------------------------------------------------------
+
+// A real RGB PNG of width x height with noisy pixels (so it does not compress away: the upload takes time).
+function makePng(width, height) {
+  const crcTable = new Int32Array(256).map((_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c;
+  });
+  const crc32 = (buf) => {
+    let c = -1;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ -1) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  let seed = 12345;
+  for (let y = 0; y < height; y++) {
+    raw[y * (width * 3 + 1)] = 0; // filter: none
+    for (let x = 0; x < width; x++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const o = y * (width * 3 + 1) + 1 + x * 3;
+      raw[o] = (x * 255) / width; // a red gradient with noise in green and blue
+      raw[o + 1] = seed & 0xff;
+      raw[o + 2] = (seed >> 8) & 0xff;
+    }
+  }
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// Starts `sample-host serve --demo` on a free port; reads the URL and demo credentials it prints.
+function startHost(dataDir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['serve', '--demo', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const info = { child, url: null, admin: null, clients: [], output: '' };
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 60 s:\n${info.output}`)), 60000);
+    let buffer = '';
+    child.stdout.on('data', (data) => {
+      buffer += data.toString();
+      info.output += data.toString();
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        let m;
+        if ((m = line.match(/^demo: admin\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.admin = { email: m[1], password: m[2] };
+        if ((m = line.match(/^demo: client\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.clients.push({ email: m[1], password: m[2] });
+        if ((m = line.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)/))) {
+          info.url = m[1];
+          clearTimeout(timer);
+          resolve(info);
+        }
+      }
+    });
+    child.stderr.on('data', (data) => { info.output += data.toString(); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sample-host exited with ${code} before listening:\n${info.output}`));
+    });
+  });
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `docs-${name}.png`), fullPage: true });
+}
+
+async function expectUrl(page, regex, what) {
+  await page.waitForURL(regex, { timeout: 15000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
+}
+
+// Every regular file under dir (relative paths).
+function filesUnder(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
+}
+
+async function adminLogin(browser, host) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('dialog', (d) => d.accept()); // the delete/replace confirmations
+  await page.goto(`${host.url}/admin/login`);
+  await page.getByLabel('Email address').fill(host.admin.email);
+  await page.getByLabel('Password').fill(host.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expectUrl(page, /\/admin\/clients$/, 'admin login');
+  return { context, page };
+}
+
+// The profile id of the demo client with this email, via the list's search.
+async function clientIdByEmail(page, host, email) {
+  await page.goto(`${host.url}/admin/clients?q=${encodeURIComponent(email)}`);
+  const link = page.locator('table.table tbody tr', { hasText: email }).locator('a[href*="/admin/clients/"]').first();
+  if ((await link.count()) === 0) fail(`${email} is not in the client list`);
+  const href = await link.getAttribute('href');
+  const m = href.match(/\/admin\/clients\/(\d+)/);
+  if (!m) fail(`no client id in ${href}`);
+  return Number(m[1]);
+}
+
+// ---- the scenario ---------------------------------------------------------------------------------
+
+async function run(browser, host, dataDir) {
+  if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client credentials');
+  const client = host.clients[host.clients.length - 1];
+  const admin = await adminLogin(browser, host);
+  const ap = admin.page;
+
+  // 1. Admin: the mandatory gate on, on the plugin's settings page.
+  await ap.goto(`${host.url}/admin/plugins/client-documents/settings`);
+  const gate = ap.locator('form.cd-settings-form input[name="mandatory_gate"]');
+  if ((await gate.count()) !== 1) fail('no mandatory gate checkbox on the settings page');
+  await gate.check();
+  await ap.locator('form.cd-settings-form button[type="submit"]').click();
+  await ap.waitForLoadState('load');
+  await ap.goto(`${host.url}/admin/plugins/client-documents/settings`);
+  if (!(await ap.locator('form.cd-settings-form input[name="mandatory_gate"]').isChecked())) fail('the mandatory gate setting was not saved');
+  await shot(ap, '01-settings-gate-on');
+
+  // The demo's clients with a login have every required document: the admin deletes this one's identity
+  // document (Documents tab, delete button) so that the gate applies to them.
+  const clientId = await clientIdByEmail(ap, host, client.email);
+  await ap.goto(`${host.url}/admin/clients/${clientId}/tabs/documents`);
+  const identityAdmin = ap.locator('li.cd-document', { has: ap.locator('h3', { hasText: 'Identity document' }) });
+  if ((await identityAdmin.count()) !== 1) fail('no "Identity document" on the Documents tab');
+  if ((await identityAdmin.locator('.cd-status-yes').count()) !== 1) {
+    fail(`the demo client ${client.email} does not hold the identity document; the scenario needs one who did`);
+  }
+  const identityDomId = await identityAdmin.getAttribute('id'); // "cd-doc-<type id>", the same in the client area
+  await identityAdmin.locator('.cd-actions button.cd-button-danger').click();
+  await ap.waitForLoadState('load');
+  await ap.goto(`${host.url}/admin/clients/${clientId}/tabs/documents`);
+  if ((await ap.locator('li.cd-document', { has: ap.locator('h3', { hasText: 'Identity document' }) }).locator('.cd-status-no').count()) !== 1) {
+    fail('deleting the identity document from the Documents tab did not make it missing');
+  }
+
+  // 2. Client on a phone: login, sent to "My documents" by the gate.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const cp = await phone.newPage();
+  await cp.goto(`${host.url}/account/login`);
+  await cp.getByLabel('Email address').fill(client.email);
+  await cp.getByLabel('Password').fill(client.password);
+  await cp.getByRole('button', { name: 'Sign in' }).click();
+  await expectUrl(cp, /\/account\/documents/, 'the gate after login');
+  if ((await cp.locator('.cd-notice-gate').count()) !== 1) fail('the gated documents page shows no gate notice');
+  await shot(cp, '02-client-gated-phone');
+  await cp.goto(`${host.url}/account/profile`);
+  await expectUrl(cp, /\/account\/documents/, 'the gate from /account/profile');
+
+  // 3. Upload a PNG with its extra fields; watch the progress bar; see the thumbnail.
+  const png = makePng(900, 700); // ~1.9 MB of noise
+  const pngPath = path.join(os.tmpdir(), `cd-browser-${process.pid}.png`);
+  fs.writeFileSync(pngPath, png);
+  // The client reads the area in their own language: find the document by its type id.
+  const identity = cp.locator(`li.cd-document#${identityDomId}`);
+  if ((await identity.count()) !== 1) fail('no identity document in My documents');
+  const form = identity.locator('form.cd-upload');
+  await form.locator('input[name="date_of_issue"]').fill('2024-05-17');
+  await form.locator('input[name="place_of_issue"]').fill('Liège');
+  await form.locator('input[type="file"]').setInputFiles(pngPath);
+  // Slow the upload down so that the progress bar is visible for a while.
+  const cdp = await phone.newCDPSession(cp);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 400 * 1024 });
+  await form.locator('button[type="submit"]').click();
+  const bar = form.locator('progress.cd-progress');
+  await bar.waitFor({ state: 'visible', timeout: 5000 }).catch(() => fail('the progress bar did not appear during the upload'));
+  await shot(cp, '03-client-uploading-phone');
+  const midValue = Number(await bar.getAttribute('value').catch(() => '0'));
+  await expectUrl(cp, /\/account\/documents\?uploaded=\d+/, 'after the upload');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  const uploaded = cp.locator(`li.cd-document#${identityDomId}`);
+  if ((await uploaded.locator('.cd-status-yes').count()) !== 1) fail('the identity document is not shown as uploaded');
+  const thumb = uploaded.locator('img.cd-thumb');
+  if ((await thumb.count()) !== 1) fail('no thumbnail for the uploaded PNG');
+  await thumb.scrollIntoViewIfNeeded();
+  await cp.waitForFunction((el) => el.complete && el.naturalWidth > 0, await thumb.elementHandle(), { timeout: 10000 })
+    .catch(() => fail('the thumbnail image does not load'));
+  const natural = await thumb.evaluate((el) => [el.naturalWidth, el.naturalHeight]);
+  if (natural[0] > 320 || natural[1] > 320) fail(`the thumbnail is ${natural} px, not a thumbnail`);
+  if ((await uploaded.locator('.cd-file-name').textContent()).trim() !== path.basename(pngPath)) fail('the file name is not shown');
+  await shot(cp, '04-client-uploaded-phone');
+  // The page must not scroll sideways on a phone.
+  const overflow = await cp.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 1) fail(`My documents is ${overflow}px wider than the phone screen`);
+  // Every required document is there now: the gate lets the client through.
+  await cp.goto(`${host.url}/account/profile`);
+  await expectUrl(cp, /\/account\/profile$/, 'the gate lifted');
+  console.log(`documents: progress bar seen (value ${midValue} while uploading)`);
+
+  // 4. Admin: the list column and a "missing" filter.
+  await ap.goto(`${host.url}/admin/clients?per_page=100`);
+  const header = ap.locator('table.table thead th', { hasText: 'Documents' });
+  if ((await header.count()) !== 1) fail('no Documents column in the client list');
+  const colIndex = await header.evaluate((th) => Array.prototype.indexOf.call(th.parentElement.children, th));
+  const values = await ap.locator('table.table tbody tr').evaluateAll((rows, i) => rows.map((r) => r.children[i]?.textContent.trim()), colIndex);
+  if (!values.includes('Yes') || !values.includes('No')) fail(`the Documents column shows ${[...new Set(values)]}, expected both Yes and No`);
+  if (values.some((v) => v !== 'Yes' && v !== 'No')) fail(`unexpected Documents values: ${[...new Set(values)]}`);
+  const clientRow = ap.locator('table.table tbody tr', { hasText: client.email });
+  if ((await clientRow.locator('td').nth(colIndex).textContent()).trim() !== 'Yes') fail('the client who just uploaded is not "Yes"');
+  await shot(ap, '05-admin-list-column');
+  const filters = ap.locator('details.filters');
+  if (!(await filters.evaluate((d) => d.open))) await filters.locator('summary').click();
+  const contractFilter = ap.getByLabel('Signed contract', { exact: true });
+  if ((await contractFilter.count()) !== 1) fail('no "Signed contract" filter on the client list');
+  await contractFilter.selectOption('missing');
+  await ap.getByRole('button', { name: 'Apply filters' }).click();
+  await expectUrl(ap, /filter%5Bdoc\.\d+%5D=missing|filter\[doc\.\d+\]=missing/, 'the documents filter');
+  const filtered = await ap.locator('table.table tbody tr').evaluateAll((rows, i) => rows.map((r) => r.children[i]?.textContent.trim()), colIndex);
+  if (filtered.length === 0) fail('the "missing" filter shows nobody (demo clients 13+ have nothing)');
+  if (filtered.some((v) => v !== 'No')) fail(`the "Signed contract: missing" filter shows a complete client: ${filtered}`);
+  if ((await ap.locator('table.table tbody tr', { hasText: client.email }).count()) !== 0) fail('the filter shows a client who has the contract');
+  await shot(ap, '06-admin-list-filtered');
+
+  // 5. Admin: the client's Documents tab; replace the identity document; open the archive.
+  await ap.goto(`${host.url}/admin/clients/${clientId}`);
+  if ((await ap.locator('.profile-side', { hasText: '2 of 2' }).count()) === 0) fail('the summary box does not say 2 of 2 required');
+  await ap.locator('nav.tabs a', { hasText: 'Documents' }).click();
+  await expectUrl(ap, /\/tabs\/(client-documents\.)?documents/, 'the Documents tab');
+  const adminIdentity = ap.locator('li.cd-document', { has: ap.locator('h3', { hasText: 'Identity document' }) });
+  if ((await adminIdentity.locator('img.cd-thumb').count()) !== 1) fail('the admin tab shows no thumbnail of the client\'s PNG');
+  const pdfPath = path.join(os.tmpdir(), `cd-browser-${process.pid}.pdf`);
+  fs.writeFileSync(pdfPath, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const replace = adminIdentity.locator('form.cd-upload');
+  await replace.locator('input[name="date_of_issue"]').fill('2025-01-02');
+  await replace.locator('input[type="file"]').setInputFiles(pdfPath);
+  await replace.locator('button[type="submit"]').click();
+  await ap.waitForLoadState('load');
+  await ap.waitForFunction(() => document.querySelector('.cd-notice-ok, .cd-notice-error'), null, { timeout: 15000 })
+    .catch(() => fail('no message after the replace'));
+  const after = ap.locator('li.cd-document', { has: ap.locator('h3', { hasText: 'Identity document' }) });
+  if ((await after.locator('.cd-notice-error').count()) > 0) fail(`replace failed: ${await after.locator('.cd-notice-error').textContent()}`);
+  if ((await after.locator('.cd-file-name', { hasText: path.basename(pdfPath) }).count()) !== 1) fail('the replacing PDF is not the current file');
+  await after.locator('details.cd-archive summary').click();
+  const archiveRows = after.locator('details.cd-archive table tbody tr');
+  if ((await archiveRows.count()) < 2) fail(`the archive shows ${await archiveRows.count()} rows, expected the deleted and the replaced versions`);
+  if ((await after.locator('details.cd-archive', { hasText: path.basename(pngPath) }).count()) !== 1) fail('the replaced PNG is not in the archive');
+  await after.locator('details.cd-archive').scrollIntoViewIfNeeded();
+  await shot(ap, '07-admin-tab-archive');
+
+  // 6. Admin: delete the client; nothing of it stays on disk; other clients' files stay.
+  const pluginDir = path.join(dataDir, 'plugins', 'client-documents');
+  const clientDir = path.join(pluginDir, 'files', String(clientId));
+  const before = filesUnder(clientDir);
+  if (before.length < 3) fail(`expected the client's files, thumbnail and versions under ${clientDir}, found ${before}`);
+  const othersBefore = filesUnder(pluginDir).filter((p) => !p.startsWith(path.join('files', String(clientId)) + path.sep));
+  await ap.goto(`${host.url}/admin/clients/${clientId}`);
+  await ap.locator(`form[action$="/admin/clients/${clientId}/delete"] button[type="submit"]`).click();
+  await expectUrl(ap, /\/admin\/clients\?notice=deleted/, 'client deletion');
+  await shot(ap, '08-admin-client-deleted');
+  const leftInDir = filesUnder(clientDir);
+  if (fs.existsSync(clientDir) || leftInDir.length > 0) fail(`files of the deleted client remain: ${leftInDir}`);
+  for (const p of before) if (fs.existsSync(path.join(clientDir, p))) fail(`left behind: ${p}`);
+  const othersAfter = new Set(filesUnder(pluginDir));
+  const lost = othersBefore.filter((p) => !othersAfter.has(p));
+  if (lost.length > 0) fail(`other clients' files disappeared: ${lost.slice(0, 5)}`);
+  const resp = await ap.goto(`${host.url}/admin/clients/${clientId}`);
+  if (resp.status() !== 404) fail(`the deleted client's profile answers ${resp.status()}`);
+
+  fs.rmSync(pngPath, { force: true });
+  fs.rmSync(pdfPath, { force: true });
+  await phone.close();
+  await admin.context.close();
+}
+
+// ---- main --------------------------------------------------------------------------------------
+
+fs.mkdirSync(shots, { recursive: true });
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-browser-'));
+let host = null;
+let browser = null;
+let code = 0;
+try {
+  host = await startHost(dataDir);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+  await run(browser, host, dataDir);
+  console.log('documents: PASS');
+} catch (e) {
+  code = 1;
+  console.error(`documents: FAIL: ${e instanceof TestFailure ? e.message : e.stack || e}`);
+  if (host && !(e instanceof TestFailure)) console.error(host.output.slice(-2000));
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (host) {
+    host.child.removeAllListeners('exit');
+    host.child.kill('SIGTERM');
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(code);
