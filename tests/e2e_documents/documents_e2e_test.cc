@@ -790,6 +790,103 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
   EXPECT_NE(a.Header("Location").value_or("").find("/account/login"), std::string::npos);
 }
 
+// CD4: the intro's Markdown reaches the area rendered, without raw HTML or script; CD1: names per language;
+// archived types leave the area; several files per document; inline views only for safe kinds, sandboxed.
+TEST_F(DocsE2e, IntroTranslationsArchivedTypesFilesAndInlineViews) {
+  int64_t client = CreateClient("Ines", "ines@docs-e2e.test");
+  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_),
+                      R"J({"intro_markdown":"**Bonjour** <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"})J")
+                .status,
+            200);
+  int64_t two = CreateTypeId({{"names", {{"en", "ID card"}, {"fr", "Carte d'identit\xC3\xA9"}, {"nl", "Identiteitskaart"}}},
+                              {"upload_mode", "optional"},
+                              {"max_files", 2}});
+  int64_t old = CreateTypeId({{"name", "Old form"}, {"upload_mode", "optional"}});
+  int64_t web = CreateTypeId({{"name", "Web page"}, {"upload_mode", "optional"}, {"accept", json::array{"text/html"}}});
+  ASSERT_GT(two * old * web, 0);
+  HttpResponse fr = api_->Get(std::string(kApi) + "/types/" + std::to_string(two) + "?lang=fr", Bearer(read_));
+  EXPECT_EQ(Json(fr).at("name").as_string(), "Carte d'identit\xC3\xA9");
+  HttpResponse nl = api_->Get(std::string(kApi) + "/types/" + std::to_string(two) + "?lang=nl", Bearer(read_));
+  EXPECT_EQ(Json(nl).at("name").as_string(), "Identiteitskaart");
+
+  // Two files in one document; a third is refused.
+  MultipartBuilder mb;
+  mb.AddFile("file", "front.png", "image/png", kPng).AddFile("file", "back.pdf", "application/pdf", Pdf("back"));
+  HttpResponse up = api_->Post(DocPath(client, two), Bearer(full_, {{"Content-Type", mb.ContentType()}}), mb.Build());
+  ASSERT_EQ(up.status, 201) << up.body;
+  json::value doc = Json(up);
+  ASSERT_EQ(doc.at("files").as_array().size(), 2u);
+  EXPECT_EQ(doc.at("files").as_array()[1].at("sha256").as_string(), Sha256Hex(Pdf("back")));
+  int64_t back_id = doc.at("files").as_array()[1].at("id").as_int64();
+  HttpResponse back = api_->Get(DocPath(client, two) + "/file?file_id=" + std::to_string(back_id), Bearer(read_));
+  EXPECT_EQ(back.body, Pdf("back"));
+  MultipartBuilder three;
+  three.AddFile("file", "1.png", "image/png", kPng).AddFile("file", "2.png", "image/png", kPng).AddFile("file", "3.png", "image/png", kPng);
+  HttpResponse too_many = api_->Post(DocPath(client, two), Bearer(full_, {{"Content-Type", three.ContentType()}}), three.Build());
+  EXPECT_EQ(too_many.status, 422) << too_many.body;
+  EXPECT_EQ(GetDoc(client, two).at("files").as_array().size(), 2u);
+
+  // Inline over the API: a PDF inline on request, sandboxed; an HTML file never inline.
+  HttpResponse pdf_inline = api_->Get(DocPath(client, two) + "/file?inline=1&file_id=" + std::to_string(back_id), Bearer(read_));
+  EXPECT_EQ(pdf_inline.Header("Content-Disposition").value_or("").rfind("inline", 0), 0u);
+  std::string html = "<!DOCTYPE html><html><head><title>t</title></head><body><script>alert(1)</script></body></html>\n";
+  HttpResponse html_up = Upload(client, web, "page.html", "text/html", html);
+  ASSERT_EQ(html_up.status, 201) << html_up.body;
+  HttpResponse html_inline = api_->Get(DocPath(client, web) + "/file?inline=1", Bearer(read_));
+  EXPECT_EQ(html_inline.Header("Content-Disposition").value_or("").rfind("attachment", 0), 0u)
+      << html_inline.Header("Content-Disposition").value_or("");
+  EXPECT_EQ(html_inline.Header("X-Content-Type-Options").value_or(""), "nosniff");
+
+  EnableLogin(client);
+  std::string csrf;
+  auto b = ClientSession("ines@docs-e2e.test", &csrf);
+  HttpResponse page = b->Get("/account/documents");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<strong>Bonjour</strong>"), std::string::npos) << "the intro's Markdown is not rendered";
+  size_t intro_at = page.body.find("<strong>Bonjour</strong>");
+  std::string intro = intro_at == std::string::npos ? page.body : page.body.substr(intro_at, 400);
+  EXPECT_EQ(intro.find("<script"), std::string::npos) << "raw <script> of the intro reached the page: " << intro;
+  EXPECT_EQ(intro.find("<img"), std::string::npos) << "raw HTML of the intro reached the page: " << intro;
+  EXPECT_EQ(page.body.find("javascript:alert"), std::string::npos) << "a javascript: link reached the page";
+  EXPECT_NE(page.body.find("Old form"), std::string::npos);
+  // The client's HTML file viewed inline in the area: never inline, or at least sandboxed.
+  int64_t html_id = Json(html_up).at("files").as_array()[0].at("id").as_int64();
+  HttpResponse area_html = b->Get("/account/documents/" + std::to_string(web) + "/files/" + std::to_string(html_id) + "?inline=1");
+  ASSERT_EQ(area_html.status, 200);
+  bool attachment = area_html.Header("Content-Disposition").value_or("").rfind("attachment", 0) == 0;
+  bool sandboxed = area_html.Header("Content-Security-Policy").value_or("").find("sandbox") != std::string::npos;
+  EXPECT_TRUE(attachment) << "the area serves a client-uploaded text/html file inline (CSP: "
+                          << area_html.Header("Content-Security-Policy").value_or("none") << ")";
+  EXPECT_TRUE(attachment || sandboxed);
+  EXPECT_EQ(area_html.Header("X-Content-Type-Options").value_or(""), "nosniff");
+  // The same file opened by staff from the Documents tab ("View").
+  std::string admin_csrf;
+  auto admin = AdminSession(&admin_csrf);
+  HttpResponse tab_html = admin->Get("/admin/plugins/client-documents/clients/" + std::to_string(client) + "/documents/" +
+                                     std::to_string(web) + "/files/" + std::to_string(html_id) + "?inline=1");
+  ASSERT_EQ(tab_html.status, 200);
+  EXPECT_EQ(tab_html.Header("Content-Disposition").value_or("").rfind("attachment", 0), 0u)
+      << "the Documents tab serves a client-uploaded text/html file inline to staff (CSP: "
+      << tab_html.Header("Content-Security-Policy").value_or("none") << ")";
+
+  // Archived type: gone from the area, uploads refused.
+  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(old), JsonHeaders(full_), R"({"active":false})").status, 200);
+  EXPECT_EQ(b->Get("/account/documents").body.find("Old form"), std::string::npos);
+  MultipartBuilder one;
+  one.AddFile("file", "o.pdf", "application/pdf", Pdf("old"));
+  HttpResponse refused = b->Post("/account/documents/" + std::to_string(old) + "?_csrf=" + csrf,
+                                 {{"Content-Type", one.ContentType()}, {"Accept", "application/json"}}, one.Build());
+  EXPECT_EQ(refused.status, 403) << refused.body.substr(0, 200);
+  EXPECT_EQ(GetDoc(client, old).at("status").as_string(), "missing");
+  // The archive pages are staff-only.
+  HttpResponse archive = b->Get("/admin/plugins/client-documents/clients/" + std::to_string(client) + "/archive/files/1");
+  EXPECT_NE(archive.status, 200);
+  // The menu entry follows the setting.
+  EXPECT_NE(b->Get("/account").body.find("/account/documents"), std::string::npos);
+  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"show_menu_entry":false})").status, 200);
+  EXPECT_EQ(b->Get("/account").body.find("href=\"/account/documents\""), std::string::npos) << "menu entry still shown";
+}
+
 // ---- CD3: the mandatory gate ---------------------------------------------------------------
 
 TEST_F(DocsE2e, MandatoryGateRedirectsUntilEveryRequiredDocumentIsThere) {
