@@ -47,6 +47,8 @@ crm::Status RegisterGate(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterClientArea(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterSettingsPage(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterAssets(crm::Registrar& registrar, const ContextPtr& ctx);
+// Host API 1.1: demo types, settings and documents for `sample-host serve --demo`.
+crm::Status RegisterDemoData(crm::Registrar& registrar, const ContextPtr& ctx);
 
 // Paths shared by several files.
 inline constexpr char kPluginId[] = "client-documents";

@@ -51,6 +51,7 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   CRM_RETURN_IF_ERROR(RegisterClientArea(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterSettingsPage(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterAssets(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterDemoData(registrar, ctx));
   // The API routes reference the services, which the Context owns; the Context is kept
   // alive by the hooks above for as long as the host keeps them, and the host keeps a
   // plugin's hooks for the process life, so a plain reference is enough here.

@@ -178,6 +178,17 @@ struct SettingsPage {
   std::function<Status(Request& request)> save;
 };
 
+// ---- Demo data (host API 1.1) ------------------------------------------------------
+
+// Called once by a host's demo mode (sample-host serve --demo), after every plugin has
+// loaded and the host has seeded its demo clients into an empty database, so that a
+// plugin can add sample data of its own (document types, settings, a few documents).
+// Never called outside demo mode. `client_ids` are the demo clients, in creation order.
+struct DemoSeeder {
+  std::string id;
+  std::function<Status(const std::vector<int64_t>& client_ids)> seed;
+};
+
 // ---- Declarations ------------------------------------------------------------------
 
 // A permission the plugin checks; admins are granted it like the host's own.

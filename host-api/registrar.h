@@ -36,6 +36,10 @@ class Registrar {
   // Texts for one language ("en", "fr", "nl"). Every key must exist in all three.
   virtual Status AddTranslations(std::string_view language,
                                  std::vector<std::pair<std::string, std::string>> entries) = 0;
+
+  // Added in host API 1.1 (a plugin that calls it declares minor >= 1, so an older
+  // host refuses it before loading). New methods are only ever appended here.
+  virtual Status AddDemoSeeder(DemoSeeder seeder) = 0;
 };
 
 }  // namespace crm

@@ -268,6 +268,23 @@ int Serve(const po::variables_map& vm) {
         auto d = host::SeedDemo(db, clients, auth, 50);
         if (!d.ok()) return Fail("demo: " + d.status().ToString());
         demo_out = *d;
+        // Then each plugin's own demo data (host API 1.1), given the demo clients' ids.
+        std::vector<int64_t> client_ids;
+        auto rows = db.QueryAll("SELECT id FROM clients ORDER BY id");
+        if (!rows.ok()) return Fail("demo: " + rows.status().ToString());
+        for (const auto& r : *rows) client_ids.push_back(r.Int(0));
+        for (const auto& seeder : core.registry.demo_seeders()) {
+          crm::Status seeded;
+          try {
+            seeded = seeder.hook.seed(client_ids);
+          } catch (const std::exception& e) {
+            seeded = crm::Internal(std::string("demo seeder threw: ") + e.what());
+          }
+          if (!seeded.ok()) {
+            logger.Log(crm::LogLevel::kWarning, "demo",
+                       seeder.owner + "." + seeder.hook.id + ": " + seeded.ToString());
+          }
+        }
       }
       if (demo_clients > 0) {
         auto t0 = std::chrono::steady_clock::now();

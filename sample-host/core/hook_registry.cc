@@ -228,6 +228,14 @@ crm::Status StagingRegistrar::AddScheduledJob(crm::ScheduledJob job) {
   return crm::Status::Ok();
 }
 
+crm::Status StagingRegistrar::AddDemoSeeder(crm::DemoSeeder seeder) {
+  CRM_STAGE_CHECK(CheckId("demo seeder", seeder.id));
+  if (!seeder.seed) return Fail(crm::InvalidArgument("demo seeder " + seeder.id + " has no seed function"));
+  if (HasId(staged_.demo_seeders, seeder.id)) return Fail(crm::Conflict("duplicate demo seeder id " + seeder.id));
+  staged_.demo_seeders.push_back(std::move(seeder));
+  return crm::Status::Ok();
+}
+
 crm::Status StagingRegistrar::SetSettingsPage(crm::SettingsPage page) {
   if (!page.render || !page.save) return Fail(crm::InvalidArgument("settings page lacks render or save"));
   if (staged_.settings_page) return Fail(crm::Conflict("settings page set twice"));
@@ -294,6 +302,7 @@ crm::Status HookRegistry::Commit(StagedRegistrations staged) {
   for (const auto& x : staged.menu_filters) if (HasOwnerId(menu_filters_, owner, x.id)) return owned_clash("menu filter", x.id);
   for (const auto& x : staged.gates) if (HasOwnerId(gates_, owner, x.id)) return owned_clash("access gate", x.id);
   for (const auto& x : staged.jobs) if (HasOwnerId(jobs_, owner, x.id)) return owned_clash("scheduled job", x.id);
+  for (const auto& x : staged.demo_seeders) if (HasOwnerId(demo_seeders_, owner, x.id)) return owned_clash("demo seeder", x.id);
   // Tab ids appear in URLs (/admin/clients/{id}/tabs/{tab}); permissions and scopes are
   // granted by id: all three are global.
   for (const auto& x : staged.profile_tabs) {
@@ -353,6 +362,7 @@ crm::Status HookRegistry::Commit(StagedRegistrations staged) {
   };
   append(routes_, staged.routes);
   append(jobs_, staged.jobs);
+  append(demo_seeders_, staged.demo_seeders);
   append(permissions_, staged.permissions);
   append(scopes_, staged.scopes);
   if (staged.settings_page) settings_pages_.emplace(owner, std::move(*staged.settings_page));

@@ -43,6 +43,7 @@ struct StagedRegistrations {
   std::vector<crm::PermissionDecl> permissions;
   std::vector<crm::ScopeDecl> scopes;
   std::vector<crm::Migration> migrations;
+  std::vector<crm::DemoSeeder> demo_seeders;
   // language -> key -> text
   std::map<std::string, std::map<std::string, std::string>> translations;
 };
@@ -72,6 +73,7 @@ class StagingRegistrar final : public crm::Registrar {
   crm::Status AddMigration(crm::Migration migration) override;
   crm::Status AddTranslations(std::string_view language,
                               std::vector<std::pair<std::string, std::string>> entries) override;
+  crm::Status AddDemoSeeder(crm::DemoSeeder seeder) override;
 
   // The first error of any call, or OK.
   const crm::Status& first_error() const { return first_error_; }
@@ -113,6 +115,7 @@ class HookRegistry {
   const std::map<std::string, crm::SettingsPage>& settings_pages() const { return settings_pages_; }  // by owner
   const std::vector<Registered<crm::PermissionDecl>>& permissions() const { return permissions_; }
   const std::vector<Registered<crm::ScopeDecl>>& scopes() const { return scopes_; }
+  const std::vector<Registered<crm::DemoSeeder>>& demo_seeders() const { return demo_seeders_; }
 
   // The menu of `area`: `base` passed through every menu filter of that area in order
   // (each receives the previous one's result). A filter that throws is skipped and logged by the caller.
@@ -151,6 +154,7 @@ class HookRegistry {
   std::map<std::string, crm::SettingsPage> settings_pages_;
   std::vector<Registered<crm::PermissionDecl>> permissions_;
   std::vector<Registered<crm::ScopeDecl>> scopes_;
+  std::vector<Registered<crm::DemoSeeder>> demo_seeders_;
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> translations_;
   // key -> owner that registered it, so a plugin cannot overwrite another owner's text.
   std::map<std::string, std::string, std::less<>> translation_owner_;

@@ -70,6 +70,35 @@ TEST(HookRegistryTest, DuplicateIdWithinOwnerFailsTheRegistrarEvenIfIgnored) {
   EXPECT_NE(r.first_error().message().find("duplicate list column id x"), std::string::npos);
 }
 
+TEST(HookRegistryTest, DemoSeedersAreKeptInOrderAndDuplicatesRefused) {
+  HookRegistry registry;
+  std::vector<std::string> calls;
+  auto seeder = [&calls](std::string id) {
+    crm::DemoSeeder d;
+    d.id = id;
+    d.seed = [&calls, id](const std::vector<int64_t>& ids) {
+      calls.push_back(id + ":" + std::to_string(ids.size()));
+      return crm::Status::Ok();
+    };
+    return d;
+  };
+  StagingRegistrar a("plug-a");
+  ASSERT_TRUE(a.AddDemoSeeder(seeder("types")).ok());
+  EXPECT_EQ(a.AddDemoSeeder(seeder("types")).code(), crm::StatusCode::kConflict);
+  EXPECT_FALSE(a.first_error().ok());
+  StagingRegistrar b("plug-b");
+  ASSERT_TRUE(b.AddDemoSeeder(seeder("docs")).ok());
+  crm::DemoSeeder empty;
+  empty.id = "empty";
+  StagingRegistrar c("plug-c");
+  EXPECT_EQ(c.AddDemoSeeder(empty).code(), crm::StatusCode::kInvalidArgument);
+  CommitOk(registry, b);
+  ASSERT_EQ(registry.demo_seeders().size(), 1u);
+  ASSERT_TRUE(registry.demo_seeders()[0].hook.seed({1, 2, 3}).ok());
+  EXPECT_EQ(calls, (std::vector<std::string>{"docs:3"}));
+  EXPECT_EQ(registry.demo_seeders()[0].owner, "plug-b");
+}
+
 TEST(HookRegistryTest, DuplicateAcrossOwnersRefusesWholeCommitAndShowsNothing) {
   HookRegistry registry;
   StagingRegistrar host("host");

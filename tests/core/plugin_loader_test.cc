@@ -138,7 +138,7 @@ struct RefusedCase {
 
 TEST_F(LoaderTest, FilesRefusedBeforeLoading) {
   const RefusedCase cases[] = {
-      {"test_plugin_newer_minor.so", "plugin needs host API 1.99, newer than this host's 1.0"},
+      {"test_plugin_newer_minor.so", "plugin needs host API 1.99, newer than this host's " CRM_STRINGIFY(CRM_HOST_API_MAJOR) "." CRM_STRINGIFY(CRM_HOST_API_MINOR)},
       {"test_plugin_wrong_toolchain.so", "toolchain fingerprint differs: plugin \"clang 3.0; libc++ 1; boost 100000; c++201103\", host \""},
       {"test_plugin_missing_entry.so", "missing entry symbol crm_plugin_entry_v1"},
       {"test_plugin_no_manifest.so", "no plugin manifest (section .crm_manifest)"},

@@ -87,6 +87,7 @@ class FakeRegistrar final : public crm::Registrar {
   crm::Status AddTranslations(std::string_view, std::vector<std::pair<std::string, std::string>>) override {
     return crm::Status::Ok();
   }
+  crm::Status AddDemoSeeder(crm::DemoSeeder) override { return crm::Status::Ok(); }
 
   // Runs the request; fills `response` (status, body).
   void Call(FakeRequest& request, FakeResponse& response);
