@@ -666,7 +666,14 @@ std::string AppAuthenticator::LanguageFrom(std::optional<std::string> lang_cooki
 crm::Principal AppAuthenticator::Authenticate(const RequestHead& head) {
   try {
     if (auto sid = head.Cookie("sid")) {
-      if (auto p = auth_.SessionPrincipal(*sid)) return *p;
+      if (auto p = auth_.SessionPrincipal(*sid)) {
+        // The language switcher's cookie wins over the stored preference for what
+        // pages show (an admin switching to Dutch sees Dutch at once).
+        if (auto lang = head.Cookie("lang"); lang && (*lang == "en" || *lang == "fr" || *lang == "nl")) {
+          p->language = *lang;
+        }
+        return *p;
+      }
     }
     if (auto authz = head.Header("Authorization")) {
       std::string_view v = *authz;

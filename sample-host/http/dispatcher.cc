@@ -121,6 +121,19 @@ bool Dispatch(const DispatchContext& ctx, const ParsedHead& head, Transport& tra
   bool other_method = false;
   auto match = ctx.registry.MatchRoute(head.method, path, &other_method);
   if (!match && head.method == "HEAD") match = ctx.registry.MatchRoute("GET", path, &other_method);
+  // "/account/" typed by hand: send GET/HEAD to the same path without the trailing slash
+  // when that one exists (patterns never end with "/").
+  if (!match && !other_method && (head.method == "GET" || head.method == "HEAD") && path.size() > 1 &&
+      path.back() == '/') {
+    std::string stripped = path;
+    while (stripped.size() > 1 && stripped.back() == '/') stripped.pop_back();
+    if (ctx.registry.MatchRoute("GET", stripped)) {
+      size_t q = head.target.find('?');
+      if (q != std::string::npos) stripped += head.target.substr(q);
+      (void)response.Redirect(stripped);
+      return finish();
+    }
+  }
   if (!match) {
     bool json = api_path || AcceptsJson(head);
     if (other_method) {

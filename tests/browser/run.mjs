@@ -160,7 +160,7 @@ async function adminFlow(browser, host) {
   await page.locator('.sidebar .lang-switch a[hreflang="fr"]').click();
   await page.waitForLoadState('load');
   const lang = await page.getAttribute('html', 'lang');
-  if (lang !== 'fr') console.log(`browser_host: note: after switching to French the admin page is lang=${lang} (the admin's own language wins)`);
+  if (lang !== 'fr') fail(`after switching to French the admin page is lang=${lang}`);
   await shot(page, '06-admin-clients-after-switch');
 
   // A phone: the list must stay usable (no page-wide horizontal scroll).

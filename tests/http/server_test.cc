@@ -288,6 +288,15 @@ TEST_F(ServerTest, NotFoundAndMethodNotAllowed) {
   EXPECT_EQ(c.Get("/items/..%2Fx").status, 400);
 }
 
+TEST_F(ServerTest, TrailingSlashRedirectsToTheRouteWithoutIt) {
+  HttpClient c(port_);
+  auto r = c.Get("/hello/?x=1");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.Header("Location").value_or(""), "/hello?x=1");
+  EXPECT_EQ(c.Get("/nothing/").status, 404);   // no route without the slash either
+  EXPECT_EQ(c.Post("/hello/").status, 404);    // only GET and HEAD are redirected
+}
+
 TEST_F(ServerTest, ApiTokenAudience) {
   HttpClient c(port_);
   auto none = c.Get("/api/v1/things");
