@@ -86,10 +86,9 @@ int main(int argc, char** argv) {
   try {
     bench::ScratchDir dir("bench-list");
     std::filesystem::path data = dir.path() / "data";
-    std::string token = bench::AdminToken(data);
-    crm_test::Headers auth = {{"Authorization", "Bearer " + token}};
 
-    // 1. Seed the clients (the host does it before it listens).
+    // 1. Seed the clients (the host does it before it listens, into an empty database only:
+    //    the admin and its token come after).
     auto t0 = std::chrono::steady_clock::now();
     crm_test::HostProcess::Options opt;
     opt.data_dir = data;
@@ -98,6 +97,8 @@ int main(int argc, char** argv) {
     auto host = crm_test::HostProcess::Start(opt);
     if (!host.ok()) Die(host.status().ToString());
     double seed_s = bench::SecondsSince(t0);
+    std::string token = bench::AdminToken(data);  // the CLI works beside the running host (WAL)
+    crm_test::Headers auth = {{"Authorization", "Bearer " + token}};
 
     // 2. Five document types through the API: three required, two optional.
     std::vector<int64_t> type_ids;
