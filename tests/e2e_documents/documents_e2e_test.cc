@@ -500,6 +500,12 @@ TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
   EXPECT_EQ(no_file.status, 422) << no_file.body;
   HttpResponse not_multipart = api_->Post(DocPath(client, type), JsonHeaders(full_), "{}");
   EXPECT_EQ(not_multipart.status, 415) << not_multipart.body;
+  // No refused upload leaves a temp file or a blob behind (only the first PDF's blob exists).
+  std::set<std::string> stored = FilesUnder(PluginData());
+  for (const std::string& p : stored) EXPECT_EQ(p.rfind("tmp/", 0), std::string::npos) << "temp file left: " << p;
+  size_t blobs = 0;
+  for (const std::string& p : stored) blobs += p.size() > 4 && p.substr(p.size() - 4) == ".bin";
+  EXPECT_EQ(blobs, 1u) << "refused uploads left blobs";
   // Nothing above changed the document.
   EXPECT_EQ(GetDoc(client, type).at("files").as_array()[0].at("sha256").as_string(), Sha256Hex(pdf));
 
@@ -604,7 +610,7 @@ TEST_F(DocsE2e, DownloadsHaveSafeHeadersNamesAndRanges) {
   ASSERT_GT(type, 0);
   std::string pdf = Pdf("download") + std::string(3000, 'x');
   // A hostile name delivered with RFC 5987 (CR LF really reaches the server) and as a plain filename.
-  std::string hostile = "../../etc/passwd\r\n.pdf";
+  // "../../etc/passwd\r\n.pdf", percent-encoded in filename*.
   MultipartBuilder probe;
   std::string boundary = probe.ContentType().substr(probe.ContentType().find("boundary=") + 9);
   std::string body = "--" + boundary +
@@ -639,7 +645,6 @@ TEST_F(DocsE2e, DownloadsHaveSafeHeadersNamesAndRanges) {
   EXPECT_EQ(Sha256Hex(dl.body), Sha256Hex(pdf));
   EXPECT_NE(dl.Header("Content-Type").value_or("").find("application/pdf"), std::string::npos);
   check_disposition(dl, "hostile name");
-  (void)hostile;
 
   // The plain filename="" form with path separators.
   HttpResponse up2 = Upload(client, type, "..\\..\\windows\\win.ini.pdf", "application/pdf", pdf);
@@ -1047,6 +1052,16 @@ TEST_F(DocsE2e, ListColumnFiltersSummaryBoxAndTab) {
   EXPECT_NE(tab.body.find("Alpha doc"), std::string::npos);
   EXPECT_NE(tab.body.find("Beta doc"), std::string::npos);
   EXPECT_NE(tab.body.find("o.pdf"), std::string::npos);
+  // Staff upload on the client's behalf from the tab: CSRF required.
+  std::string tab_upload = "/admin/plugins/client-documents/clients/" + std::to_string(none) + "/documents/" + std::to_string(o);
+  MultipartBuilder staff;
+  staff.AddFile("file", "staff.pdf", "application/pdf", Pdf("staff"));
+  HttpResponse no_csrf = admin->Post(tab_upload, {{"Content-Type", staff.ContentType()}}, staff.Build());
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(GetDoc(none, o).at("status").as_string(), "missing");
+  HttpResponse with_csrf = admin->Post(tab_upload + "?_csrf=" + csrf, {{"Content-Type", staff.ContentType()}}, staff.Build());
+  EXPECT_TRUE(with_csrf.status == 303 || with_csrf.status == 200) << with_csrf.status << " " << with_csrf.body.substr(0, 200);
+  EXPECT_EQ(GetDoc(none, o).at("status").as_string(), "uploaded");
   // The admin list page shows the column.
   HttpResponse list = admin->Get("/admin/clients");
   EXPECT_NE(list.body.find("Documents"), std::string::npos);
