@@ -145,7 +145,7 @@ crm::Status RegisterClientArea(crm::Registrar& registrar, const ContextPtr& ctx)
         crm::Result<crm::FileReply> file =
             ctx->services.documents().OpenFile(caller, caller.client_id, *type_id, *file_id);
         if (!file.ok()) return file.status();
-        file->inline_view = request.Query("inline").has_value();
+        file->inline_view = request.Query("inline").has_value() && SafeToViewInline(file->mime);
         return response.SendFile(*file);
       },
       0}));

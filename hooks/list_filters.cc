@@ -29,8 +29,10 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
     }
     return filters;
   };
-  source.predicate = [](std::string_view filter_id, std::string_view value) {
-    return DocumentFilterPredicate(filter_id, value);
+  // The service's predicate also checks that the type exists: "doc.<id>" of an unknown
+  // type is then no filter of this source, and the host answers 400 as for any unknown filter.
+  source.predicate = [ctx](std::string_view filter_id, std::string_view value) {
+    return ctx->services.documents().FilterPredicate(filter_id, value);
   };
   return registrar.AddListFilterSource(std::move(source));
 }

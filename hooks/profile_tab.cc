@@ -210,7 +210,7 @@ crm::Status HandleDelete(Context& ctx, crm::Request& request, crm::Response& res
 crm::Status SendFileResult(crm::Result<crm::FileReply> file, bool inline_view,
                            crm::Response& response) {
   if (!file.ok()) return file.status();
-  file->inline_view = inline_view;
+  file->inline_view = inline_view && SafeToViewInline(file->mime);
   return response.SendFile(*file);
 }
 

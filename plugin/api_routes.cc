@@ -277,10 +277,7 @@ crm::Status RegisterApiRoutes(crm::Registrar& registrar, Services& services) {
         auto reply = sv->documents().OpenFile(req.Caller(), *cid, *tid, file_id);
         if (!reply.ok()) return reply.status();
         // Inline only for kinds a browser shows without running anything.
-        if (req.Query("inline").value_or("") == "1" &&
-            (reply->mime == "application/pdf" || reply->mime == "image/jpeg" ||
-             reply->mime == "image/png" || reply->mime == "image/webp"))
-          reply->inline_view = true;
+        reply->inline_view = req.Query("inline").value_or("") == "1" && SafeToViewInline(reply->mime);
         return res.SendFile(*reply);
       })));
 
@@ -294,8 +291,21 @@ crm::Status RegisterApiRoutes(crm::Registrar& registrar, Services& services) {
         auto versions = sv->documents().ListArchive(req.Caller(), *cid, *tid);
         if (!versions.ok()) return versions.status();
         json::array items;
-        for (const ArchivedVersion& v : *versions) items.push_back(ArchivedToJson(v));
+        for (const ArchivedVersion& v : *versions) items.push_back(ArchivedToJson(v, UrlBase()));
         return SendJson(res, 200, json::object{{"items", std::move(items)}});
+      })));
+
+  // One file of an archived version (the `url` of the versions' files). Never inline.
+  CRM_RETURN_IF_ERROR(registrar.AddRoute(ApiRoute(
+      "GET", "/clients/{client_id}/archive/files/{file_id}", kScopeRead,
+      [sv](crm::Request& req, crm::Response& res) -> crm::Status {
+        auto cid = IdParam(req, "client_id");
+        if (!cid.ok()) return cid.status();
+        auto fid = IdParam(req, "file_id");
+        if (!fid.ok()) return fid.status();
+        auto reply = sv->documents().OpenArchivedFile(req.Caller(), *cid, *fid);
+        if (!reply.ok()) return reply.status();
+        return res.SendFile(*reply);
       })));
 
   // ---- Description -------------------------------------------------------------------

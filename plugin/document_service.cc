@@ -414,6 +414,11 @@ crm::Result<std::vector<ArchivedVersion>> DocumentService::ListArchive(const crm
                                                                        int64_t type_id) {
   if (actor.IsClient()) return crm::PermissionDenied("the archive is for staff");
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  // An unknown client or type is a 404, as on every other document route.
+  auto client = host_.FindClient(client_id);
+  if (!client.ok()) return client.status();
+  auto type = types_.Get(type_id);
+  if (!type.ok()) return type.status();
   auto rows = host_.Db().QueryAll(
       "SELECT id, fields_json, uploaded_at, uploaded_by, archived_at, archived_by, reason"
       " FROM cd_versions WHERE client_id = ? AND type_id = ? ORDER BY archived_at DESC, id DESC",
@@ -523,6 +528,11 @@ crm::Result<int> DocumentService::Scrub() {
     return !row.ok() || row->has_value();
   };
   return files_.Scrub(client_exists, key_is_known, kTempMaxAgeSeconds);
+}
+
+bool SafeToViewInline(std::string_view mime) {
+  return mime == "application/pdf" || mime == "image/jpeg" || mime == "image/png" ||
+         mime == "image/webp";
 }
 
 }  // namespace cd

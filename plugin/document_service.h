@@ -90,6 +90,10 @@ class DocumentService {
   FileStore& files_;
 };
 
+// True for the kinds a browser may show inline without running anything (PDF and the
+// raster images); every other kind is served as an attachment, whatever the route.
+bool SafeToViewInline(std::string_view mime);
+
 // The list column (CD6): an SQL expression over `c.id` giving 'yes' when the client has a
 // document of every active required type, 'no' otherwise. No parameters.
 std::string CompletenessColumnSql();

@@ -221,13 +221,15 @@ json::object DocumentToJson(const ClientDocument& doc, std::string_view language
   return o;
 }
 
-json::object ArchivedToJson(const ArchivedVersion& v) {
+json::object ArchivedToJson(const ArchivedVersion& v, std::string_view url_base) {
   json::object fields;
   for (const auto& [k, val] : v.fields) fields[k] = val;
   json::array files;
   for (const StoredFile& f : v.files) {
+    std::string url = std::string(url_base) + "/clients/" + std::to_string(v.client_id) +
+                      "/archive/files/" + std::to_string(f.id);
     files.push_back(json::object{{"id", f.id}, {"name", f.name}, {"size", f.size},
-                                 {"mime", f.mime}, {"sha256", f.sha256}});
+                                 {"mime", f.mime}, {"sha256", f.sha256}, {"url", url}});
   }
   return json::object{{"id", v.id},
                       {"type_id", v.type_id},

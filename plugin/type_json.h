@@ -27,7 +27,8 @@ crm::Result<TypeDraft> TypeDraftFromJson(const boost::json::value& body, std::st
 // `url_base` is the API prefix the file URLs are built on.
 boost::json::object DocumentToJson(const ClientDocument& doc, std::string_view language,
                                    std::string_view url_base);
-boost::json::object ArchivedToJson(const ArchivedVersion& version);
+// `url_base` as for DocumentToJson: each file gets the URL of the API route that serves it.
+boost::json::object ArchivedToJson(const ArchivedVersion& version, std::string_view url_base);
 
 boost::json::object SettingsToJson(const Settings& settings);
 // Partial: members absent keep `current`'s value.

@@ -148,8 +148,15 @@ crm::Status ValidateType(const DocumentType& t) {
   if (t.max_files < 1 || t.max_files > kMaxMaxFiles)
     return crm::Unprocessable("max_files: must be between 1 and " + std::to_string(kMaxMaxFiles));
   if (t.accept.empty()) return crm::Unprocessable("accept: at least one MIME type");
-  for (const std::string& m : t.accept)
+  for (const std::string& m : t.accept) {
     if (!IsMimeToken(m)) return crm::Unprocessable("accept: not a MIME type: " + m);
+    // Kinds a browser runs (scripts in HTML, SVG, XML) are never collected: a stored one
+    // served back to staff would be an attack on them, however it is served.
+    if (m == "text/html" || m == "application/xhtml+xml" || m == "image/svg+xml" ||
+        m == "text/xml" || m == "application/xml" || m == "text/javascript" ||
+        m == "application/javascript" || m == "application/x-shockwave-flash")
+      return crm::Unprocessable("accept: " + m + " is not allowed (a browser would run it)");
+  }
   if (t.fields.size() > 20) return crm::Unprocessable("fields: at most 20");
   std::set<std::string> keys;
   for (const FieldDef& f : t.fields) {

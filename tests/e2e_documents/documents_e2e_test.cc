@@ -807,7 +807,15 @@ TEST_F(DocsE2e, IntroTranslationsArchivedTypesFilesAndInlineViews) {
                               {"upload_mode", "optional"},
                               {"max_files", 2}});
   int64_t old = CreateTypeId({{"name", "Old form"}, {"upload_mode", "optional"}});
-  int64_t web = CreateTypeId({{"name", "Web page"}, {"upload_mode", "optional"}, {"accept", json::array{"text/html"}}});
+  // Kinds a browser would run are refused as accepted kinds; plain text is allowed but,
+  // like every kind other than PDF and raster images, never served inline.
+  HttpResponse html_type = api_->Post(std::string(kApi) + "/types", JsonHeaders(full_),
+                                      R"({"name":"Web page","upload_mode":"optional","accept":["text/html"]})");
+  EXPECT_EQ(html_type.status, 422) << html_type.body;
+  HttpResponse svg_type = api_->Post(std::string(kApi) + "/types", JsonHeaders(full_),
+                                     R"({"name":"Drawing","upload_mode":"optional","accept":["image/svg+xml"]})");
+  EXPECT_EQ(svg_type.status, 422) << svg_type.body;
+  int64_t web = CreateTypeId({{"name", "Notes"}, {"upload_mode", "optional"}, {"accept", json::array{"text/plain"}}});
   ASSERT_GT(two * old * web, 0);
   HttpResponse fr = api_->Get(std::string(kApi) + "/types/" + std::to_string(two) + "?lang=fr", Bearer(read_));
   EXPECT_EQ(Json(fr).at("name").as_string(), "Carte d'identit\xC3\xA9");
@@ -831,11 +839,11 @@ TEST_F(DocsE2e, IntroTranslationsArchivedTypesFilesAndInlineViews) {
   EXPECT_EQ(too_many.status, 422) << too_many.body;
   EXPECT_EQ(GetDoc(client, two).at("files").as_array().size(), 2u);
 
-  // Inline over the API: a PDF inline on request, sandboxed; an HTML file never inline.
+  // Inline over the API: a PDF inline on request, sandboxed; a text file never inline.
   HttpResponse pdf_inline = api_->Get(DocPath(client, two) + "/file?inline=1&file_id=" + std::to_string(back_id), Bearer(read_));
   EXPECT_EQ(pdf_inline.Header("Content-Disposition").value_or("").rfind("inline", 0), 0u);
-  std::string html = "<!DOCTYPE html><html><head><title>t</title></head><body><script>alert(1)</script></body></html>\n";
-  HttpResponse html_up = Upload(client, web, "page.html", "text/html", html);
+  std::string html = "Notes of the meeting.\nNothing to run here, but not for inline view either.\n";
+  HttpResponse html_up = Upload(client, web, "notes.txt", "text/plain", html);
   ASSERT_EQ(html_up.status, 201) << html_up.body;
   HttpResponse html_inline = api_->Get(DocPath(client, web) + "/file?inline=1", Bearer(read_));
   EXPECT_EQ(html_inline.Header("Content-Disposition").value_or("").rfind("attachment", 0), 0u)
@@ -854,13 +862,13 @@ TEST_F(DocsE2e, IntroTranslationsArchivedTypesFilesAndInlineViews) {
   EXPECT_EQ(intro.find("<img"), std::string::npos) << "raw HTML of the intro reached the page: " << intro;
   EXPECT_EQ(page.body.find("javascript:alert"), std::string::npos) << "a javascript: link reached the page";
   EXPECT_NE(page.body.find("Old form"), std::string::npos);
-  // The client's HTML file viewed inline in the area: never inline, or at least sandboxed.
+  // The client's text file "viewed" in the area: served as an attachment.
   int64_t html_id = Json(html_up).at("files").as_array()[0].at("id").as_int64();
   HttpResponse area_html = b->Get("/account/documents/" + std::to_string(web) + "/files/" + std::to_string(html_id) + "?inline=1");
   ASSERT_EQ(area_html.status, 200);
   bool attachment = area_html.Header("Content-Disposition").value_or("").rfind("attachment", 0) == 0;
   bool sandboxed = area_html.Header("Content-Security-Policy").value_or("").find("sandbox") != std::string::npos;
-  EXPECT_TRUE(attachment) << "the area serves a client-uploaded text/html file inline (CSP: "
+  EXPECT_TRUE(attachment) << "the area serves a client-uploaded text file inline (CSP: "
                           << area_html.Header("Content-Security-Policy").value_or("none") << ")";
   EXPECT_TRUE(attachment || sandboxed);
   EXPECT_EQ(area_html.Header("X-Content-Type-Options").value_or(""), "nosniff");
@@ -871,7 +879,7 @@ TEST_F(DocsE2e, IntroTranslationsArchivedTypesFilesAndInlineViews) {
                                      std::to_string(web) + "/files/" + std::to_string(html_id) + "?inline=1");
   ASSERT_EQ(tab_html.status, 200);
   EXPECT_EQ(tab_html.Header("Content-Disposition").value_or("").rfind("attachment", 0), 0u)
-      << "the Documents tab serves a client-uploaded text/html file inline to staff (CSP: "
+      << "the Documents tab serves a client-uploaded text file inline to staff (CSP: "
       << tab_html.Header("Content-Security-Policy").value_or("none") << ")";
 
   // Archived type: gone from the area, uploads refused.
