@@ -1,12 +1,10 @@
 // tests/hooks/test_host.h — the hooks' test harness: a real SQLite database with the host's
-// and the module's schemas, a small crm::HostServices over it, and request/response doubles.
+// and the module's schemas, a small crm::HostServices over it, and the shared request/response doubles.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +16,7 @@
 #include "plugin/services.h"
 #include "plugin/types.h"
 #include "sample-host/core/sqlite_database.h"
+#include "tests/support/fake_http.h"
 
 namespace cd_test {
 
@@ -25,7 +24,9 @@ namespace cd_test {
 std::vector<crm::Migration> HostMigrations();
 
 // HostServices over a real database in a fresh temporary folder (removed at the end).
-class TestHost final : public crm::HostServices {
+// The shared fake records mails and logs, reads the clients table, and adds clients
+// (AddClient(first_name, last_name)).
+class TestHost final : public crm_test::FakeHostServices {
  public:
   TestHost();
   ~TestHost() override;
@@ -33,18 +34,7 @@ class TestHost final : public crm::HostServices {
   crm::Database& Db() override { return *db_; }
   int64_t NowUnix() override { return now_; }
   std::filesystem::path DataDir() override { return dir_ / "plugin-data"; }
-  crm::Status SendMail(const crm::MailMessage& message) override;
-  crm::Status AddTimeline(const crm::TimelineEntry& entry) override;
-  crm::Result<crm::ClientInfo> FindClient(int64_t client_id) override;
-  std::string Translate(std::string_view language, std::string_view key) override;
-  void Log(crm::LogLevel level, std::string_view message) override;
-  std::string BaseUrl() override { return "http://127.0.0.1:8080"; }
 
-  // Inserts a client row; returns its id.
-  int64_t AddClient(const std::string& first_name, const std::string& last_name);
-
-  std::vector<std::string> logs;
-  std::vector<crm::MailMessage> mails;
   int64_t now_ = 1795000000;  // 2026-11-18
 
  private:
@@ -52,66 +42,11 @@ class TestHost final : public crm::HostServices {
   std::unique_ptr<host::SqliteDatabase> db_;
 };
 
-// A request as the host hands it to a handler: path params, query, form and body given.
-class FakeRequest final : public crm::Request {
- public:
-  std::string method = "GET";
-  std::string path = "/";
-  std::map<std::string, std::string> query;
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::map<std::string, std::string> path_params;
-  std::vector<std::pair<std::string, std::string>> form;
-  std::string body;
-  crm::Principal caller;
-
-  std::string_view Method() const override { return method; }
-  std::string_view Path() const override { return path; }
-  std::string_view Target() const override { return path; }
-  std::optional<std::string> Query(std::string_view name) const override;
-  std::vector<std::pair<std::string, std::string>> QueryAll() const override;
-  std::optional<std::string> Header(std::string_view name) const override;
-  std::optional<std::string> PathParam(std::string_view name) const override;
-  std::optional<uint64_t> ContentLength() const override { return body.size(); }
-  crm::Result<size_t> ReadBody(char* buffer, size_t size) override;
-  const std::vector<std::pair<std::string, std::string>>& Form() const override { return form; }
-  const crm::Principal& Caller() const override { return caller; }
-
- private:
-  size_t read_ = 0;
-};
-
-// Records what a handler sent.
-class FakeResponse final : public crm::Response {
- public:
-  int status = 200;
-  std::map<std::string, std::string> headers;
-  std::string body;
-  std::string content_type;
-  std::optional<crm::PageReply> page;
-  std::optional<crm::FileReply> file;
-  std::string redirect;
-  std::optional<crm::Status> error;
-  bool started = false;
-
-  void SetStatus(int code) override { status = code; }
-  void SetHeader(std::string_view name, std::string_view value) override {
-    headers[std::string(name)] = std::string(value);
-  }
-  crm::Status Send(std::string_view b, std::string_view type) override;
-  crm::Status SendError(const crm::Status& e) override;
-  crm::Status SendPage(const crm::PageReply& p) override;
-  crm::Status SendFile(const crm::FileReply& f) override;
-  crm::Status Redirect(std::string_view location) override;
-  crm::Status BeginStream(std::string_view type) override;
-  crm::Status Write(std::string_view chunk) override;
-  crm::Status End() override { return crm::Status::Ok(); }
-  bool Started() const override { return started; }
-};
-
-// Principals as the host's authenticator would build them.
-crm::Principal AdminPrincipal(std::vector<std::string> permissions);
-crm::Principal ClientPrincipal(int64_t client_id, std::string language = "en");
-
+// The shared request/response doubles and principals of tests/support/fake_http.h.
+using crm_test::AdminPrincipal;
+using crm_test::ClientPrincipal;
+using crm_test::FakeRequest;
+using crm_test::FakeResponse;
 
 // ---- Fixture ---------------------------------------------------------------------------
 

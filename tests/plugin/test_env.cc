@@ -44,67 +44,9 @@ FakeHost::FakeHost(const fs::path& root) : data_dir_(root / "plugins" / "client-
   if (!s.ok()) throw std::runtime_error("module migrations: " + s.ToString());
 }
 
-crm::Status FakeHost::AddTimeline(const crm::TimelineEntry& entry) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  timeline.push_back(entry);
-  auto r = db_->Exec(
-      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      {entry.client_id, entry.type, entry.title, entry.detail, entry.actor, now});
-  return r.ok() ? crm::Status::Ok() : r.status();
-}
-
-crm::Result<crm::ClientInfo> FakeHost::FindClient(int64_t client_id) {
-  auto row = db_->QueryOne("SELECT id, first_name, last_name, email, language FROM clients WHERE id = ?",
-                           {client_id});
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) return crm::NotFound("no client " + std::to_string(client_id));
-  crm::ClientInfo c;
-  c.id = (*row)->Int(0);
-  c.first_name = (*row)->Text(1);
-  c.last_name = (*row)->Text(2);
-  c.email = (*row)->Text(3);
-  c.language = (*row)->Text(4);
-  return c;
-}
-
-void FakeHost::Log(crm::LogLevel, std::string_view message) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  logs.emplace_back(message);
-}
-
-int64_t FakeHost::AddClient(const std::string& first_name) {
-  auto r = db_->Exec("INSERT INTO clients (first_name, created_at, updated_at) VALUES (?, ?, ?)",
-                     {first_name, now, now});
-  if (!r.ok()) throw std::runtime_error("insert client: " + r.status().ToString());
-  auto row = db_->QueryOne("SELECT MAX(id) FROM clients");
-  return (*row)->Int(0);
-}
-
-crm::Principal Admin(std::vector<std::string> permissions) {
-  crm::Principal p;
-  p.kind = crm::Principal::Kind::kAdmin;
-  p.user_id = 1;
-  p.display_name = "Marie Dupont";
-  p.email = "marie@example.test";
-  p.permissions = std::move(permissions);
-  return p;
-}
-
 crm::Principal Client(int64_t client_id) {
-  crm::Principal p;
-  p.kind = crm::Principal::Kind::kClient;
-  p.client_id = client_id;
+  crm::Principal p = crm_test::ClientPrincipal(client_id, "fr");
   p.display_name = "A client";
-  p.language = "fr";
-  return p;
-}
-
-crm::Principal Token(std::vector<std::string> scopes) {
-  crm::Principal p;
-  p.kind = crm::Principal::Kind::kApiToken;
-  p.user_id = 1;
-  p.email = "marie@example.test";
-  p.scopes = std::move(scopes);
   return p;
 }
 

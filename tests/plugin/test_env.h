@@ -5,14 +5,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host-api/http.h"
 #include "host-api/services.h"
 #include "plugin/services.h"
 #include "sample-host/core/sqlite_database.h"
+#include "tests/support/fake_http.h"
 
 namespace cd_test {
 
@@ -27,39 +28,31 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// HostServices over a real SqliteDatabase: FindClient reads the host's clients table,
-// AddTimeline records the entries (and writes them to the timeline table), the clock is fixed.
-class FakeHost final : public crm::HostServices {
+// HostServices over a real SqliteDatabase with both schemas (the shared fake records the
+// timeline entries, mails and logs, and reads the host's clients table); the clock is fixed.
+class FakeHost final : public crm_test::FakeHostServices {
  public:
   explicit FakeHost(const std::filesystem::path& root);
   crm::Database& Db() override { return *db_; }
   int64_t NowUnix() override { return now; }
   std::filesystem::path DataDir() override { return data_dir_; }
-  crm::Status SendMail(const crm::MailMessage&) override { return crm::Status::Ok(); }
-  crm::Status AddTimeline(const crm::TimelineEntry& entry) override;
-  crm::Result<crm::ClientInfo> FindClient(int64_t client_id) override;
-  std::string Translate(std::string_view, std::string_view key) override { return std::string(key); }
-  void Log(crm::LogLevel, std::string_view message) override;
-  std::string BaseUrl() override { return "http://127.0.0.1:8080"; }
-
-  // Inserts a client row; returns its id.
-  int64_t AddClient(const std::string& first_name);
 
   int64_t now = 1'800'000'000;
-  std::vector<crm::TimelineEntry> timeline;
-  std::vector<std::string> logs;
 
  private:
   std::unique_ptr<host::SqliteDatabase> db_;
   std::filesystem::path data_dir_;
-  std::mutex mutex_;
 };
 
-// Principals.
-crm::Principal Admin(std::vector<std::string> permissions = {"documents.read", "documents.write",
-                                                             "documents.settings"});
-crm::Principal Client(int64_t client_id);
-crm::Principal Token(std::vector<std::string> scopes);
+// Principals (the shared ones of tests/support/fake_http.h, with this folder's defaults).
+inline crm::Principal Admin(std::vector<std::string> permissions = {"documents.read", "documents.write",
+                                                                    "documents.settings"}) {
+  return crm_test::AdminPrincipal(std::move(permissions));
+}
+crm::Principal Client(int64_t client_id);  // a French-speaking client, "A client"
+inline crm::Principal Token(std::vector<std::string> scopes) {
+  return crm_test::TokenPrincipal(std::move(scopes));
+}
 
 // Sample files, made at test time (no binaries in the repository).
 std::string MakePng(int width = 64, int height = 48);
