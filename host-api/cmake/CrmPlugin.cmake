@@ -26,10 +26,19 @@ function(crm_embed_files target)
     list(APPEND deps ${found})
   endforeach()
   string(REPLACE ";" "\\;" globs_arg "${ARG_GLOBS}")
+  # The file names go on the command line too: ninja reruns a command when its line
+  # changes, so removing or renaming a file regenerates the source (a deleted migration
+  # must not stay embedded). The script ignores this argument.
+  set(names "")
+  foreach(f IN LISTS deps)
+    file(RELATIVE_PATH rel "${ARG_DIR}" "${f}")
+    string(APPEND names "${rel},")
+  endforeach()
+  string(SHA256 names_hash "${names}")
   add_custom_command(
     OUTPUT "${out}"
     COMMAND ${CMAKE_COMMAND} "-DDIR=${ARG_DIR}" "-DGLOBS=${globs_arg}" "-DOUT_FILE=${out}"
-            "-DFUNCTION=${ARG_FUNCTION}" "-DMODE=${ARG_MODE}"
+            "-DFUNCTION=${ARG_FUNCTION}" "-DMODE=${ARG_MODE}" "-DFILES_HASH=${names_hash}"
             -P "${CRM_HOST_API_CMAKE_DIR}/embed_files.cmake"
     DEPENDS ${deps} "${CRM_HOST_API_CMAKE_DIR}/embed_files.cmake"
     COMMENT "Embedding ${ARG_DIR} (${ARG_MODE})"

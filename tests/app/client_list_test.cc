@@ -276,6 +276,36 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
   EXPECT_NE(text.find("MULTI-INDEX OR"), std::string::npos) << text;
 }
 
+TEST_F(ClientListTest, OneHostFilterWithTheDefaultSortWalksAnIndex) {
+  const char* regions[] = {"Wallonie", "Vlaanderen", "Bruxelles-Capitale"};
+  const char* cities[] = {"Namur", "Gent", "Bruxelles", "Liège"};
+  for (int i = 0; i < 400; ++i) {
+    Client c;
+    c.last_name = "Gen" + std::to_string(i);
+    c.email = "filter" + std::to_string(i) + "@example.org";
+    c.address.region = regions[i % 3];
+    c.address.city = cities[i % 4];
+    c.address.postal_code = std::to_string(1000 + i % 7);
+    c.language = i % 2 ? "fr" : "nl";
+    ASSERT_TRUE(store_.Create(c).ok());
+  }
+  ASSERT_TRUE(tdb_.db().Exec("ANALYZE").ok());
+  for (auto [filter, value] : std::vector<std::pair<std::string, std::string>>{
+           {"region", "Wallonie"}, {"city", "Gent"}, {"postal_code", "1003"}, {"language", "fr"}}) {
+    ClientListQuery q;
+    q.filters = {{filter, value}};
+    ASSERT_TRUE(store_.List(q).ok());
+    auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    std::string text;
+    for (const auto& r : *plan) text += r.Text(3) + "\n";
+    EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << filter << ":\n" << text;
+    // The (filter, last name, first name) index of schema 5: on a million clients the
+    // planner otherwise takes the filter's own index and sorts every match.
+    EXPECT_NE(text.find("clients_" + filter + "_name"), std::string::npos) << filter << ":\n" << text;
+  }
+}
+
 TEST_F(ClientListTest, ForEachStreamsEveryMatchingRow) {
   ClientListQuery q;
   q.filters = {{"region", "Vlaanderen"}};
