@@ -25,8 +25,9 @@ using Operation = std::pair<std::string, std::string>;  // METHOD, path
 constexpr char kOwner[] = "client-documents";
 constexpr char kApiPrefix[] = "/api/v1/plugins/client-documents/";
 
-// plugin/openapi.json of this source tree, found from this file's location (tests/hooks/ -> repo root).
-fs::path OpenApiPath() { return fs::path(__FILE__).parent_path().parent_path().parent_path() / "plugin" / "openapi.json"; }
+// plugin/openapi.json of this source tree. The build gives the tree's root (not __FILE__:
+// with ccache's base_dir, __FILE__ is relative to the build folder).
+fs::path OpenApiPath() { return fs::path(CD_TEST_SOURCE_DIR) / "plugin" / "openapi.json"; }
 
 std::string ReadText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
