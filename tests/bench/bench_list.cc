@@ -19,27 +19,13 @@
 #include <boost/json.hpp>
 
 #include "tests/bench/bench_util.h"
+#include "tests/support/e2e_env.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
 namespace json = boost::json;
 
 namespace {
-
-std::string UrlEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "bench_list: %s\n", what.c_str());
@@ -158,12 +144,12 @@ int main(int argc, char** argv) {
 
     Figures host_list = Measure(http, auth, requests, [&](int page) {
       return "/api/v1/clients?per_page=50&sort=last_name&page=" + std::to_string(page) +
-             "&filter%5Bregion%5D=" + UrlEncode(region);
+             "&filter%5Bregion%5D=" + crm_test::UrlEncode(region);
     });
     std::string doc_filter = "doc." + std::to_string(type_ids[0]);
     Figures doc_list = Measure(http, auth, requests, [&](int page) {
       return "/api/v1/clients?per_page=50&sort=last_name&page=" + std::to_string(page) +
-             "&filter%5B" + UrlEncode(doc_filter) + "%5D=missing";
+             "&filter%5B" + crm_test::UrlEncode(doc_filter) + "%5D=missing";
     });
     if (doc_list.total != expected_missing)
       Die("doc filter total " + std::to_string(doc_list.total) + ", expected " + std::to_string(expected_missing));

@@ -1,5 +1,5 @@
-// tests/bench/bench_util.h — shared pieces of the benchmarks: a scratch data folder, running the
-// sample-host CLI, percentiles, peak RSS of a process. Benchmarks print figures; they assert nothing about speed.
+// tests/bench/bench_util.h — shared pieces of the benchmarks: a scratch data folder, an admin token (the
+// CLI of tests/support/e2e_env.h), percentiles, peak RSS of a process. Benchmarks print figures; they assert nothing about speed.
 #pragma once
 
 #include <sys/types.h>
@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/e2e_env.h"
 #include "tests/support/host_process.h"
 
 namespace bench {
@@ -40,26 +40,6 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-// Runs `sample-host ARGS` with `stdin_text` on its standard input; returns its stdout.
-// Throws when it exits non-zero.
-inline std::string RunCli(const std::string& args, const std::string& stdin_text = "") {
-  std::filesystem::path in = std::filesystem::temp_directory_path() /
-                             ("bench-stdin-" + std::to_string(getpid()));
-  { std::ofstream(in) << stdin_text; }
-  std::string cmd = "'" + crm_test::DefaultSampleHostPath().string() + "' " + args + " < '" +
-                    in.string() + "'";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) throw std::runtime_error("popen failed: " + cmd);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  std::filesystem::remove(in);
-  if (rc != 0) throw std::runtime_error("command failed (" + std::to_string(rc) + "): " + cmd + "\n" + out);
-  return out;
-}
-
 // The last non-empty line of `text` (create-token prints the token last).
 inline std::string LastLine(const std::string& text) {
   std::istringstream s(text);
@@ -72,10 +52,14 @@ inline std::string LastLine(const std::string& text) {
 }
 
 // Creates an admin and an all-scopes token in `data`; returns the token.
+// Throws when the CLI exits non-zero.
 inline std::string AdminToken(const std::filesystem::path& data) {
-  RunCli("create-admin --data '" + data.string() + "' --email bench@example.com",
-         "bench-password-123456\n");
-  return LastLine(RunCli("create-token --data '" + data.string() + "' --email bench@example.com"));
+  const std::filesystem::path binary = crm_test::DefaultSampleHostPath();
+  crm_test::CliResult r = crm_test::CreateAdmin(binary, data, "bench@example.com", "bench-password-123456");
+  if (r.code != 0) throw std::runtime_error("create-admin failed (" + std::to_string(r.code) + "): " + r.output);
+  r = crm_test::CreateToken(binary, data, "bench@example.com", "");
+  if (r.code != 0) throw std::runtime_error("create-token failed (" + std::to_string(r.code) + "): " + r.output);
+  return LastLine(r.output);
 }
 
 // Value at quantile q (0..1) of `samples`, in the same unit.

@@ -3,20 +3,15 @@
 // checks the list column and filter, replaces a document, opens the archive, deletes the client; no file of it is left.
 // Usage: node tests/browser/documents.mjs [path/to/sample-host]   (default: <repo>/build/sample-host)
 // Screenshots go to tests/browser/screenshots/docs-*.png (gitignored). Exits non-zero with a message on any failure.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { chromiumPath, launchChromium, sampleHostBinary, startDemoHost } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const binaryArg = process.argv.slice(2).find((a) => !a.startsWith('--'));
-const defaultBinary = [path.join(repo, 'build', 'sample-host'), path.join(repo, 'build', 'bin', 'sample-host')]
-  .find((p) => fs.existsSync(p)) || path.join(repo, 'build', 'sample-host');
-const binary = path.resolve(binaryArg || process.env.SAMPLE_HOST || defaultBinary);
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const binary = sampleHostBinary(process.argv.slice(2));
 const shots = path.join(here, 'screenshots');
 
 class TestFailure extends Error {}
@@ -75,38 +70,6 @@ function makePng(width, height) {
   }
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
     chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-// Starts `sample-host serve --demo` on a free port; reads the URL and demo credentials it prints.
-function startHost(dataDir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--demo', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const info = { child, url: null, admin: null, clients: [], output: '' };
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 60 s:\n${info.output}`)), 60000);
-    let buffer = '';
-    child.stdout.on('data', (data) => {
-      buffer += data.toString();
-      info.output += data.toString();
-      let nl;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl).trim();
-        buffer = buffer.slice(nl + 1);
-        let m;
-        if ((m = line.match(/^demo: admin\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.admin = { email: m[1], password: m[2] };
-        if ((m = line.match(/^demo: client\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.clients.push({ email: m[1], password: m[2] });
-        if ((m = line.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)/))) {
-          info.url = m[1];
-          clearTimeout(timer);
-          resolve(info);
-        }
-      }
-    });
-    child.stderr.on('data', (data) => { info.output += data.toString(); });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sample-host exited with ${code} before listening:\n${info.output}`));
-    });
-  });
 }
 
 async function shot(page, name) {
@@ -321,13 +284,8 @@ let host = null;
 let browser = null;
 let code = 0;
 try {
-  host = await startHost(dataDir);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  host = await startDemoHost(binary, dataDir);
+  browser = await launchChromium(chromium);
   await run(browser, host, dataDir);
   console.log('documents: PASS');
 } catch (e) {

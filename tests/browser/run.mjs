@@ -4,20 +4,16 @@
 // With --require-plugin the client-documents plugin must be loaded, and its column, profile box and tab,
 // settings page and reserved-area page are checked inside the host's layout too.
 // Screenshots of every page go to tests/browser/screenshots/ (gitignored).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumPath, launchChromium, sampleHostBinary, startDemoHost } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
-const defaultBinary = [path.join(repo, 'build', 'sample-host'), path.join(repo, 'build', 'bin', 'sample-host')].find((p) => fs.existsSync(p)) || path.join(repo, 'build', 'sample-host');
 const args = process.argv.slice(2);
 const requirePlugin = args.includes('--require-plugin');
-const binaryArg = args.find((a) => !a.startsWith('--'));
-const binary = path.resolve(binaryArg || process.env.SAMPLE_HOST || defaultBinary);
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const binary = sampleHostBinary(args);
 const shots = path.join(here, 'screenshots');
 
 function fail(message) {
@@ -40,40 +36,6 @@ if (!fs.existsSync(binary)) {
   process.exit(1);
 }
 const { chromium } = await import('playwright-core');
-
-// Starts `sample-host serve --demo` on a free port and reads the URL and demo credentials it prints.
-function startHost(dataDir) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--demo', '--data', dataDir, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const info = { child, url: null, admin: null, clients: [], output: '' };
-    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 60 s:\n${info.output}`)), 60000);
-    let buffer = '';
-    child.stdout.on('data', (chunk) => {
-      buffer += chunk.toString();
-      info.output += chunk.toString();
-      let nl;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl).trim();
-        buffer = buffer.slice(nl + 1);
-        let m;
-        if ((m = line.match(/^demo: admin\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.admin = { email: m[1], password: m[2] };
-        if ((m = line.match(/^demo: client\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.clients.push({ email: m[1], password: m[2] });
-        if ((m = line.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)/))) {
-          info.url = m[1];
-          clearTimeout(timer);
-          resolve(info);
-        }
-      }
-    });
-    child.stderr.on('data', (chunk) => { info.output += chunk.toString(); });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sample-host exited with ${code} before listening:\n${info.output}`));
-    });
-  });
-}
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
@@ -243,14 +205,9 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'browser-host-'));
 let host = null;
 let browser = null;
 try {
-  host = await startHost(dataDir);
+  host = await startDemoHost(binary, dataDir);
   console.log(`browser_host: sample-host at ${host.url}`);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium(chromium);
   await adminFlow(browser, host);
   await clientFlow(browser, host);
   console.log(`browser_host: OK (screenshots in ${shots})`);

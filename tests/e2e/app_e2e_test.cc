@@ -5,15 +5,14 @@
 
 #include <boost/json.hpp>
 
-#include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <random>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "tests/support/e2e_env.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -21,7 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using crm_test::Headers;
+using crm_test::Bearer;
 using crm_test::HostProcess;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
@@ -30,36 +29,6 @@ constexpr char kBinary[] = CRM_E2E_SAMPLE_HOST;
 constexpr char kPluginDir[] = CRM_E2E_PLUGIN_DIR;
 constexpr char kAdminEmail[] = "boss@e2e.test";
 constexpr char kAdminPassword[] = "e2e-password-42";
-
-// Runs the binary with a shell (paths here have no spaces or quotes); returns stdout and sets *code.
-std::string RunCli(const std::string& args, const std::string& stdin_line, int* code) {
-  std::string cmd = stdin_line.empty() ? std::string(kBinary) + " " + args
-                                       : "printf '%s\\n' '" + stdin_line + "' | " + kBinary + " " + args;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  if (!p) {
-    *code = -1;
-    return out;
-  }
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = ::pclose(p);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-fs::path FreshDir(const std::string& stem) {
-  std::random_device rd;
-  fs::path dir = fs::temp_directory_path() / (stem + "-" + std::to_string(rd()) + std::to_string(rd()));
-  fs::remove_all(dir);
-  return dir;
-}
-
-Headers Bearer(const std::string& token, Headers more = {}) {
-  more.emplace_back("Authorization", "Bearer " + token);
-  return more;
-}
 
 json::value Json(const HttpResponse& r) {
   boost::system::error_code ec;
@@ -72,41 +41,26 @@ json::value Json(const HttpResponse& r) {
 class AppE2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    data_ = FreshDir("app-e2e");
-    int code = 0;
-    std::string out = RunCli("create-admin --data " + data_.string() + " --email " + kAdminEmail, kAdminPassword, &code);
-    ASSERT_EQ(code, 0) << out;
+    crm_test::CliResult admin = site_.CreateAdmin();
+    ASSERT_EQ(admin.code, 0) << admin.output;
     write_token_ = Token("");
     read_token_ = Token("--scope clients:read");
     ASSERT_FALSE(write_token_.empty());
     ASSERT_FALSE(read_token_.empty());
-    host_ = Start(data_);
+    host_ = Start(site_.data());
     ASSERT_TRUE(host_);
     api_ = std::make_unique<HttpClient>(host_->port());
   }
-  void TearDown() override {
-    api_.reset();
-    if (host_) host_->Stop();
-    std::error_code ec;
-    fs::remove_all(data_, ec);
-  }
 
   std::string Token(const std::string& scope_args) {
-    int code = 0;
-    std::string out = RunCli("create-token --data " + data_.string() + " --email " + kAdminEmail + " " + scope_args,
-                             "", &code);
-    EXPECT_EQ(code, 0) << out;
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    EXPECT_EQ(out.rfind("crm_", 0), 0u) << out;
-    return out;
+    crm_test::CliResult token = site_.CreateToken(scope_args);
+    EXPECT_EQ(token.code, 0) << token.output;
+    EXPECT_EQ(token.output.rfind("crm_", 0), 0u) << token.output;
+    return token.output;
   }
 
   static std::unique_ptr<HostProcess> Start(const fs::path& data) {
-    HostProcess::Options o;
-    o.binary = kBinary;
-    o.data_dir = data;
-    o.extra_args = {"--plugins", kPluginDir};
-    auto h = HostProcess::Start(o);
+    auto h = crm_test::StartHost(kBinary, data, kPluginDir);
     EXPECT_TRUE(h.ok()) << h.status().ToString();
     if (!h.ok()) return nullptr;
     return std::move(*h);
@@ -146,7 +100,8 @@ class AppE2e : public ::testing::Test {
                   {"address", {{"city", "Bruxelles"}, {"postal_code", "1000"}, {"region", "Bruxelles-Capitale"}}}});
   }
 
-  fs::path data_;
+  // Destroyed in reverse: api_, then host_ (stopped), then site_ (its data folder removed).
+  crm_test::E2eSite site_{{kBinary, kPluginDir, "app-e2e", kAdminEmail, kAdminPassword}};
   std::string write_token_, read_token_;
   std::unique_ptr<HostProcess> host_;
   std::unique_ptr<HttpClient> api_;
@@ -166,10 +121,8 @@ TEST_F(AppE2e, TokensAre401WithoutAnd403WithoutScope) {
   EXPECT_EQ(Json(forbidden).at("error").at("code").as_string(), "permission_denied");
   HttpResponse del = api_->Delete("/api/v1/clients/1", Bearer(read_token_));
   EXPECT_EQ(del.status, 403);
-  int code = 0;
-  std::string out = RunCli("create-token --data " + data_.string() + " --email " + kAdminEmail + " --scope root:all",
-                           "", &code);
-  EXPECT_NE(code, 0) << out;
+  crm_test::CliResult root = site_.CreateToken("--scope root:all");
+  EXPECT_NE(root.code, 0) << root.output;
 }
 
 TEST_F(AppE2e, ClientApiCrudAndValidation) {
@@ -283,12 +236,9 @@ TEST_F(AppE2e, CsvExportThenImportIntoAnotherHostRoundTrips) {
   EXPECT_NE(filtered.body.find("marie@e2e.test"), std::string::npos);
   EXPECT_EQ(filtered.body.find("jan@e2e.test"), std::string::npos);
 
-  fs::path other_data = FreshDir("app-e2e-import");
-  int code = 0;
-  RunCli("create-admin --data " + other_data.string() + " --email " + kAdminEmail, kAdminPassword, &code);
-  ASSERT_EQ(code, 0);
-  std::string other_token = RunCli("create-token --data " + other_data.string() + " --email " + kAdminEmail, "", &code);
-  while (!other_token.empty() && other_token.back() == '\n') other_token.pop_back();
+  fs::path other_data = crm_test::FreshDir("app-e2e-import");
+  ASSERT_EQ(crm_test::CreateAdmin(kBinary, other_data, kAdminEmail, kAdminPassword).code, 0);
+  std::string other_token = crm_test::CreateToken(kBinary, other_data, kAdminEmail, "").output;
   auto other = Start(other_data);
   ASSERT_TRUE(other);
   HttpClient client(other->port());

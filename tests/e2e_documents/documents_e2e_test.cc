@@ -10,13 +10,13 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/support/e2e_env.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -24,11 +24,12 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
+using crm_test::Bearer;
 using crm_test::Headers;
-using crm_test::HostProcess;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
 using crm_test::MultipartBuilder;
+using crm_test::UrlEncode;
 
 constexpr char kBinary[] = CD_E2E_SAMPLE_HOST;
 constexpr char kPluginDir[] = CD_E2E_PLUGIN_DIR;
@@ -70,36 +71,6 @@ std::string ReadFile(const fs::path& p) {
   return s.str();
 }
 
-// Runs the binary with a shell (paths here have no spaces or quotes); returns stdout+stderr, sets *code.
-std::string RunCli(const std::string& args, const std::string& stdin_line, int* code) {
-  std::string cmd = stdin_line.empty() ? std::string(kBinary) + " " + args
-                                       : "printf '%s\\n' '" + stdin_line + "' | " + kBinary + " " + args;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  std::string out;
-  if (!p) {
-    *code = -1;
-    return out;
-  }
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = ::pclose(p);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-fs::path FreshDir(const std::string& stem) {
-  std::random_device rd;
-  fs::path dir = fs::temp_directory_path() / (stem + "-" + std::to_string(rd()) + std::to_string(rd()));
-  fs::remove_all(dir);
-  return dir;
-}
-
-Headers Bearer(const std::string& token, Headers more = {}) {
-  more.emplace_back("Authorization", "Bearer " + token);
-  return more;
-}
-
 json::value Json(const HttpResponse& r) {
   boost::system::error_code ec;
   json::value v = json::parse(r.body, ec);
@@ -133,21 +104,6 @@ std::string CsrfFrom(const std::string& html) {
   return "";
 }
 
-std::string UrlEncode(const std::string& s) {
-  std::string out;
-  static const char* hex = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // Every regular file under `root` (relative paths).
 std::set<std::string> FilesUnder(const fs::path& root) {
   std::set<std::string> out;
@@ -164,43 +120,24 @@ std::set<std::string> FilesUnder(const fs::path& root) {
 class DocsE2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    data_ = FreshDir("cd-e2e");
-    int code = 0;
-    std::string out =
-        RunCli("create-admin --data " + data_.string() + " --email " + kAdminEmail, kAdminPassword, &code);
-    ASSERT_EQ(code, 0) << out;
+    crm_test::CliResult admin = site_.CreateAdmin();
+    ASSERT_EQ(admin.code, 0) << admin.output;
     full_ = Token("");
     read_ = Token("--scope clients:read --scope documents:read");
     // Everything but settings:write.
     no_settings_ = Token("--scope clients:read --scope clients:write --scope documents:read --scope documents:write");
     ASSERT_FALSE(full_.empty());
-    HostProcess::Options o;
-    o.binary = kBinary;
-    o.data_dir = data_;
-    o.extra_args = {"--plugins", kPluginDir};
-    auto h = HostProcess::Start(o);
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
+    ASSERT_NO_FATAL_FAILURE(StartHost());
     // The module must really be loaded: its public route answers.
     HttpResponse probe = api_->Get(std::string(kApi) + "/openapi.json");
     ASSERT_EQ(probe.status, 200) << "client-documents is not loaded:\n" << host_->Output();
   }
-  void TearDown() override {
-    api_.reset();
-    if (host_) host_->Stop();
-    std::error_code ec;
-    fs::remove_all(data_, ec);
-  }
 
   std::string Token(const std::string& scope_args) {
-    int code = 0;
-    std::string out = RunCli(
-        "create-token --data " + data_.string() + " --email " + kAdminEmail + " " + scope_args, "", &code);
-    EXPECT_EQ(code, 0) << out;
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    EXPECT_EQ(out.rfind("crm_", 0), 0u) << out;
-    return out;
+    crm_test::CliResult token = site_.CreateToken(scope_args);
+    EXPECT_EQ(token.code, 0) << token.output;
+    EXPECT_EQ(token.output.rfind("crm_", 0), 0u) << token.output;
+    return token.output;
   }
 
   Headers JsonHeaders(const std::string& token) { return Bearer(token, {{"Content-Type", "application/json"}}); }
@@ -284,11 +221,20 @@ class DocsE2e : public ::testing::Test {
     return Json(r);
   }
 
-  fs::path PluginData() const { return data_ / "plugins" / "client-documents"; }
+  // Starts the host on the site's data (again) and connects api_ to it.
+  void StartHost() {
+    auto h = site_.Start();
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    host_ = std::move(*h);
+    api_ = std::make_unique<HttpClient>(host_->port());
+  }
 
-  fs::path data_;
+  fs::path PluginData() const { return site_.data() / "plugins" / "client-documents"; }
+
+  // Destroyed in reverse: api_, then host_ (stopped), then site_ (its data folder removed).
+  crm_test::E2eSite site_{{kBinary, kPluginDir, "cd-e2e", kAdminEmail, kAdminPassword}};
   std::string full_, read_, no_settings_;
-  std::unique_ptr<HostProcess> host_;
+  std::unique_ptr<crm_test::HostProcess> host_;
   std::unique_ptr<HttpClient> api_;
 };
 
@@ -1172,14 +1118,7 @@ TEST_F(DocsE2e, DeletingAClientRemovesEveryRowAndFile) {
   EXPECT_EQ(api_->Get(std::string(kApi) + "/clients/" + std::to_string(gone) + "/documents", Bearer(read_)).status, 404);
   // A restart (whatever cleanup runs at start) keeps the other client's data.
   host_->Stop();
-  HostProcess::Options o;
-  o.binary = kBinary;
-  o.data_dir = data_;
-  o.extra_args = {"--plugins", kPluginDir};
-  auto h = HostProcess::Start(o);
-  ASSERT_TRUE(h.ok()) << h.status().ToString();
-  host_ = std::move(*h);
-  api_ = std::make_unique<HttpClient>(host_->port());
+  ASSERT_NO_FATAL_FAILURE(StartHost());
   EXPECT_EQ(api_->Get(DocPath(kept, img) + "/file", Bearer(read_)).body, kPng + "v2");
   // The type with only the deleted client's documents left can now be deleted? No: kept has some.
   EXPECT_EQ(api_->Delete(std::string(kApi) + "/types/" + std::to_string(img), Bearer(full_)).status, 409);

@@ -1,0 +1,65 @@
+// tests/browser/harness.mjs — what the browser tests share: the sample-host binary to drive, a demo host
+// started on a free port (its URL and printed credentials), and Debian's Chromium launched headless.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+
+export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// The sample-host to drive: the first argument that is not an option, else $SAMPLE_HOST, else
+// <repo>/build/sample-host (or <repo>/build/bin/sample-host when only that one exists).
+export function sampleHostBinary(args) {
+  const binaryArg = args.find((a) => !a.startsWith('--'));
+  const defaultBinary = [path.join(repo, 'build', 'sample-host'), path.join(repo, 'build', 'bin', 'sample-host')]
+    .find((p) => fs.existsSync(p)) || path.join(repo, 'build', 'sample-host');
+  return path.resolve(binaryArg || process.env.SAMPLE_HOST || defaultBinary);
+}
+
+// Starts `sample-host serve --demo` on a free port and reads the URL and demo credentials it prints.
+// Resolves to { child, url, admin: { email, password }, clients: [{ email, password }], output }.
+export function startDemoHost(binary, dataDir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['serve', '--demo', '--data', dataDir, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const info = { child, url: null, admin: null, clients: [], output: '' };
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line within 60 s:\n${info.output}`)), 60000);
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk.toString();
+      info.output += chunk.toString();
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        let m;
+        if ((m = line.match(/^demo: admin\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.admin = { email: m[1], password: m[2] };
+        if ((m = line.match(/^demo: client\s+\S+\s+(\S+)\s+password\s+(\S+)/))) info.clients.push({ email: m[1], password: m[2] });
+        if ((m = line.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)/))) {
+          info.url = m[1];
+          clearTimeout(timer);
+          resolve(info);
+        }
+      }
+    });
+    child.stderr.on('data', (chunk) => { info.output += chunk.toString(); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sample-host exited with ${code} before listening:\n${info.output}`));
+    });
+  });
+}
+
+// Launches Chromium at chromiumPath headless through playwright-core's `chromium`.
+export function launchChromium(chromium) {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+}
