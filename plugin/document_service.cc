@@ -325,12 +325,20 @@ crm::Result<ClientDocument> DocumentService::Upload(const crm::Principal& actor,
   entry.title = (replaced ? "Document replaced: " : "Document uploaded: ") + type->name.en;
   entry.detail = Joined(input.files);
   entry.actor = who;
+  Record(entry);
+
+  return Reload(client_id, *type);
+}
+
+void DocumentService::Record(const crm::TimelineEntry& entry) {
   crm::Status t = host_.AddTimeline(entry);
   if (!t.ok()) host_.Log(crm::LogLevel::kWarning, "timeline entry not added: " + t.ToString());
+}
 
+crm::Result<ClientDocument> DocumentService::Reload(int64_t client_id, const DocumentType& type) {
   ClientDocument doc;
   doc.client_id = client_id;
-  doc.type = *type;
+  doc.type = type;
   CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
   return doc;
 }
@@ -349,13 +357,8 @@ crm::Result<ClientDocument> DocumentService::UpdateFields(
   if (*r == 0) return crm::NotFound("no document to edit");
   crm::TimelineEntry entry{client_id, "client-documents.fields",
                            "Document details edited: " + type->name.en, "", ActorLabel(actor)};
-  crm::Status t = host_.AddTimeline(entry);
-  if (!t.ok()) host_.Log(crm::LogLevel::kWarning, "timeline entry not added: " + t.ToString());
-  ClientDocument doc;
-  doc.client_id = client_id;
-  doc.type = *type;
-  CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
-  return doc;
+  Record(entry);
+  return Reload(client_id, *type);
 }
 
 crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_id, int64_t type_id) {
@@ -375,8 +378,7 @@ crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_
   crm::TimelineEntry entry{client_id, "client-documents.delete",
                            "Document deleted: " + type->name.en,
                            "The files were moved to the archive.", who};
-  crm::Status t = host_.AddTimeline(entry);
-  if (!t.ok()) host_.Log(crm::LogLevel::kWarning, "timeline entry not added: " + t.ToString());
+  Record(entry);
   return crm::Status::Ok();
 }
 

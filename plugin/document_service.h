@@ -85,6 +85,11 @@ class DocumentService {
   crm::Result<int> Scrub();
 
  private:
+  // Adds a timeline entry; a failure is logged, never fatal (the document is stored).
+  void Record(const crm::TimelineEntry& entry);
+  // The client's current document of `type`, as stored now.
+  crm::Result<ClientDocument> Reload(int64_t client_id, const DocumentType& type);
+
   crm::HostServices& host_;
   TypeStore& types_;
   FileStore& files_;

@@ -338,17 +338,24 @@ crm::Result<NewSession> Auth::LoginAdmin(std::string_view email_in, std::string_
   auto row = db_.QueryOne("SELECT id, password_hash, active FROM admin_users WHERE lower(email) = ?",
                           {email});
   if (!row.ok()) return row.status();
+  CRM_RETURN_IF_ERROR(CheckCredentials(*row, email, ip, password, "this account is disabled"));
+  return OpenSession("admin", (*row)->Int(0));
+}
+
+crm::Status Auth::CheckCredentials(const std::optional<crm::SqlRow>& row, std::string_view email,
+                                   std::string_view ip, std::string_view password,
+                                   std::string_view disabled_message) {
   bool ok;
-  if (row->has_value()) {
-    ok = VerifyPassword((*row)->Text(1), password);
+  if (row && !row->IsNull(1)) {
+    ok = VerifyPassword(row->Text(1), password);
   } else {
     (void)VerifyPassword(DummyHash(), password);
     ok = false;
   }
   RecordAttempt(email, ip, ok);
   if (!ok) return crm::Unauthenticated("wrong email or password");
-  if ((*row)->Int(2) == 0) return crm::PermissionDenied("this account is disabled");
-  return OpenSession("admin", (*row)->Int(0));
+  if (row->Int(2) == 0) return crm::PermissionDenied(std::string(disabled_message));
+  return crm::Status::Ok();
 }
 
 crm::Result<NewSession> Auth::LoginClient(std::string_view email_in, std::string_view password,
@@ -359,16 +366,8 @@ crm::Result<NewSession> Auth::LoginClient(std::string_view email_in, std::string
       "SELECT id, password_hash, login_enabled FROM clients WHERE lower(email) = ? AND email <> ''",
       {email});
   if (!row.ok()) return row.status();
-  bool ok;
-  if (row->has_value() && !(*row)->IsNull(1)) {
-    ok = VerifyPassword((*row)->Text(1), password);
-  } else {
-    (void)VerifyPassword(DummyHash(), password);
-    ok = false;
-  }
-  RecordAttempt(email, ip, ok);
-  if (!ok) return crm::Unauthenticated("wrong email or password");
-  if ((*row)->Int(2) == 0) return crm::PermissionDenied("your access to the client area is disabled");
+  CRM_RETURN_IF_ERROR(
+      CheckCredentials(*row, email, ip, password, "your access to the client area is disabled"));
   return OpenSession("client", (*row)->Int(0));
 }
 

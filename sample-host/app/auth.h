@@ -147,6 +147,12 @@ class Auth {
  private:
   crm::Status CheckRateLimit(std::string_view email, std::string_view ip);
   void RecordAttempt(std::string_view email, std::string_view ip, bool success);
+  // Verifies `password` against the hash of `row` (column 1; no row or a NULL hash: a
+  // dummy hash is verified, so timing does not tell whether the account exists), records
+  // the attempt, and refuses a disabled account (column 2 == 0) with `disabled_message`.
+  crm::Status CheckCredentials(const std::optional<crm::SqlRow>& row, std::string_view email,
+                               std::string_view ip, std::string_view password,
+                               std::string_view disabled_message);
   crm::Result<NewSession> OpenSession(std::string_view kind, int64_t user_id);
 
   crm::Database& db_;
