@@ -34,7 +34,14 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
   source.predicate = [ctx](std::string_view filter_id, std::string_view value) {
     return ctx->services.documents().FilterPredicate(filter_id, value);
   };
-  return registrar.AddListFilterSource(std::move(source));
+  CRM_RETURN_IF_ERROR(registrar.AddListFilterSource(std::move(source)));
+  // How the host counts them (host API 1.2): sets, and "missing" as all minus the set.
+  crm::ListFilterCount count;
+  count.source_id = "documents";
+  count.count = [ctx](std::string_view filter_id, std::string_view value) {
+    return ctx->services.documents().FilterCount(filter_id, value);
+  };
+  return registrar.AddListFilterCount(std::move(count));
 }
 
 }  // namespace cd::hooks

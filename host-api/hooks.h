@@ -67,6 +67,27 @@ struct ListFilterSource {
   int priority = kDefaultPriority;
 };
 
+// Host API 1.2: how the host counts the matches of a filter (the list's "total").
+// A page walks an index in sort order and stops after LIMIT rows, so it wants a per-row
+// test (a correlated EXISTS); the total visits every match, so it wants a set SQLite
+// builds once (IN); and a filter that keeps the rows a set does NOT hold ("missing") is
+// counted fastest as "all rows minus the set". A source that registers this gives the
+// host the counting form; without it the host counts with the source's predicate.
+struct FilterCountPredicate {
+  // Must be true or false for every client row, never NULL: the host may count
+  // with NOT (sql) or with inclusion-exclusion over several such predicates.
+  SqlPredicate predicate;
+  // True when the filter keeps the rows where `predicate` is false.
+  bool complement = false;
+};
+
+struct ListFilterCount {
+  std::string source_id;  // a ListFilterSource the same plugin registered before
+  // For filter[filter_id]=value, once the source's predicate accepted it. kNotFound:
+  // count with the source's predicate itself.
+  std::function<Result<FilterCountPredicate>(std::string_view filter_id, std::string_view value)> count;
+};
+
 // ---- Client profile ----------------------------------------------------------------
 
 // A box in the sidebar of the admin client profile.

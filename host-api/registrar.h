@@ -40,6 +40,8 @@ class Registrar {
   // Added in host API 1.1 (a plugin that calls it declares minor >= 1, so an older
   // host refuses it before loading). New methods are only ever appended here.
   virtual Status AddDemoSeeder(DemoSeeder seeder) = 0;
+  // Added in host API 1.2.
+  virtual Status AddListFilterCount(ListFilterCount count) = 0;
 };
 
 }  // namespace crm

@@ -9,7 +9,7 @@
 // additions that old plugins can ignore; bump the major for any change of an existing
 // type, signature or meaning.
 #define CRM_HOST_API_MAJOR 1
-#define CRM_HOST_API_MINOR 1  // 1: Registrar::AddDemoSeeder
+#define CRM_HOST_API_MINOR 2  // 1: Registrar::AddDemoSeeder; 2: Registrar::AddListFilterCount, Request::RemoteAddress
 
 #define CRM_STRINGIFY_IMPL(x) #x
 #define CRM_STRINGIFY(x) CRM_STRINGIFY_IMPL(x)

@@ -192,23 +192,56 @@ std::string CompletenessColumnSql() {
          " WHERE d.client_id = c.id AND d.type_id = t.id)) THEN 'no' ELSE 'yes' END)";
 }
 
-crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_id,
-                                                       std::string_view value) {
+namespace {
+
+// "doc.<type_id>" = uploaded|missing, parsed. kNotFound when filter_id is not ours.
+struct ParsedFilter {
+  int64_t type_id = 0;
+  bool uploaded = false;
+};
+
+crm::Result<ParsedFilter> ParseDocumentFilter(std::string_view filter_id, std::string_view value) {
   if (filter_id.substr(0, 4) != "doc.") return crm::NotFound("not a documents filter");
   std::string_view digits = filter_id.substr(4);
   if (digits.empty() || digits.size() > 18) return crm::NotFound("not a documents filter");
   for (char c : digits)
     if (c < '0' || c > '9') return crm::NotFound("not a documents filter");
-  int64_t type_id = std::stoll(std::string(digits));
-  // IN / NOT IN over the (type_id, client_id) index: SQLite builds the set once per
-  // query instead of probing per client, which keeps a 1M-client list fast.
-  if (value == "uploaded")
-    return crm::SqlPredicate{"c.id IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?)",
-                             {type_id}};
-  if (value == "missing")
-    return crm::SqlPredicate{
-        "c.id NOT IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?)", {type_id}};
-  return crm::InvalidArgument("filter " + std::string(filter_id) + ": uploaded or missing");
+  ParsedFilter f;
+  f.type_id = std::stoll(std::string(digits));
+  if (value == "uploaded") {
+    f.uploaded = true;
+  } else if (value != "missing") {
+    return crm::InvalidArgument("filter " + std::string(filter_id) + ": uploaded or missing");
+  }
+  return f;
+}
+
+// The type's documents as a set SQLite builds once from the (type_id, client_id) index.
+constexpr const char* kTypeSet = "c.id IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?)";
+
+// At most this many documents of a type: "uploaded" pages start from the set and sort
+// it (cheap), instead of walking the sort order and probing each client.
+constexpr int64_t kSmallTypeSet = 50000;
+
+}  // namespace
+
+crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_id,
+                                                       std::string_view value) {
+  auto f = ParseDocumentFilter(filter_id, value);
+  if (!f.ok()) return f.status();
+  // A page walks the host's sort index and stops after LIMIT rows: one probe of the
+  // unique (client_id, type_id) index per client walked.
+  std::string probe = "EXISTS (SELECT 1 FROM cd_documents d WHERE d.client_id = c.id AND d.type_id = ?)";
+  return crm::SqlPredicate{f->uploaded ? probe : "NOT " + probe, {f->type_id}};
+}
+
+crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filter_id,
+                                                           std::string_view value) {
+  auto f = ParseDocumentFilter(filter_id, value);
+  if (!f.ok()) return f.status();
+  // The total visits every match: count the set (never NULL: client_id is NOT NULL),
+  // and "missing" as all rows minus the set, instead of one probe per client.
+  return crm::FilterCountPredicate{crm::SqlPredicate{kTypeSet, {f->type_id}}, !f->uploaded};
 }
 
 DocumentService::DocumentService(crm::HostServices& host, TypeStore& types, FileStore& files)
@@ -461,12 +494,29 @@ crm::Result<crm::FileReply> DocumentService::OpenArchivedFile(const crm::Princip
 
 crm::Result<crm::SqlPredicate> DocumentService::FilterPredicate(std::string_view filter_id,
                                                                 std::string_view value) {
-  auto p = DocumentFilterPredicate(filter_id, value);
-  if (!p.ok()) return p;
-  int64_t type_id = std::get<int64_t>(p->params.at(0));
-  auto type = types_.Get(type_id);
+  auto f = ParseDocumentFilter(filter_id, value);
+  if (!f.ok()) return f.status();
+  auto type = types_.Get(f->type_id);
   if (!type.ok()) return type.status();
-  return p;
+  if (f->uploaded) {
+    // Few documents of the type (a new one): walking a million clients in sort order to
+    // find them would probe each; start from the set instead. Counted up to the bound only.
+    auto few = host_.Db().QueryOne(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM cd_documents d WHERE d.type_id = ? LIMIT ?)",
+        {f->type_id, kSmallTypeSet + 1});
+    if (!few.ok()) return few.status();
+    if (few->has_value() && (*few)->Int(0) <= kSmallTypeSet) return crm::SqlPredicate{kTypeSet, {f->type_id}};
+  }
+  return DocumentFilterPredicate(filter_id, value);
+}
+
+crm::Result<crm::FilterCountPredicate> DocumentService::FilterCount(std::string_view filter_id,
+                                                                    std::string_view value) {
+  auto f = ParseDocumentFilter(filter_id, value);
+  if (!f.ok()) return f.status();
+  auto type = types_.Get(f->type_id);
+  if (!type.ok()) return type.status();
+  return DocumentFilterCount(filter_id, value);
 }
 
 crm::Result<Completeness> DocumentService::CountFor(int64_t client_id) {

@@ -67,8 +67,11 @@ class DocumentService {
 
   // The list filter (CD7) for `doc.<type_id>`: kNotFound when filter_id is not one of
   // ours or the type does not exist, kInvalidArgument for a value other than
-  // uploaded|missing. See DocumentFilterPredicate.
+  // uploaded|missing. See DocumentFilterPredicate; "uploaded" of a type with few
+  // documents starts from the type's set instead.
   crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id, std::string_view value);
+  // How the host counts that filter's matches (host API 1.2), same errors. See DocumentFilterCount.
+  crm::Result<crm::FilterCountPredicate> FilterCount(std::string_view filter_id, std::string_view value);
 
   // No access check: for the hooks (summary box, gate, completeness).
   crm::Result<Completeness> CountFor(int64_t client_id);
@@ -103,10 +106,15 @@ bool SafeToViewInline(std::string_view mime);
 // document of every active required type, 'no' otherwise. No parameters.
 std::string CompletenessColumnSql();
 
-// The filter predicate (CD7) for `doc.<type_id>` = uploaded|missing, over `c.id`, using
-// the (type_id, client_id) index. kNotFound when filter_id is not "doc.<number>",
-// kInvalidArgument for another value.
+// The page predicate (CD7) for `doc.<type_id>` = uploaded|missing, over `c.id`: a
+// correlated [NOT] EXISTS on the unique (client_id, type_id) index, so a page walking
+// the host's sort order stops after LIMIT rows. kNotFound when filter_id is not
+// "doc.<number>", kInvalidArgument for another value.
 crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_id,
                                                        std::string_view value);
+// The counting form of the same filter: the type's set (IN over the (type_id,
+// client_id) index), a complement for "missing" (the host counts all minus the set).
+crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filter_id,
+                                                           std::string_view value);
 
 }  // namespace cd

@@ -153,6 +153,10 @@ crm::Status ConflictMessage(const crm::Status& s) {
 
 }  // namespace
 
+// Complement filters counted by inclusion-exclusion (2^n COUNT terms); more are
+// counted with NOT over their set.
+constexpr size_t kMaxCountComplements = 3;
+
 struct ClientStore::BuiltQuery {
   std::string sql;
   crm::SqlParams params;
@@ -362,12 +366,22 @@ crm::Status ClientStore::Delete(int64_t id) {
 crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& query, bool paged) {
   BuiltQuery b;
   // WHERE: search words, then every filter (host and plugins alike, via the registry).
+  // The page and its total get each filter in its own form (ResolvedFilter): the page
+  // wants per-row tests it can stop after LIMIT rows, the total wants sets, and a
+  // "complement" filter is counted as (rows) - (rows in the set).
   std::string where;
   crm::SqlParams where_params;
+  std::string count_where;
+  crm::SqlParams count_where_params;
+  std::vector<crm::SqlPredicate> complements;
+  auto and_into = [](std::string& w, crm::SqlParams& wp, const std::string& sql, const crm::SqlParams& params) {
+    w += w.empty() ? " WHERE " : " AND ";
+    w += "(" + sql + ")";
+    AppendParams(wp, params);
+  };
   auto add = [&](const std::string& sql, const crm::SqlParams& params) {
-    where += where.empty() ? " WHERE " : " AND ";
-    where += "(" + sql + ")";
-    AppendParams(where_params, params);
+    and_into(where, where_params, sql, params);
+    and_into(count_where, count_where_params, sql, params);
   };
   std::string q = Trim(query.q);
   if (q.size() > 200) return crm::InvalidArgument("q: longer than 200 characters");
@@ -386,14 +400,24 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   }
   for (const auto& [id, value] : query.filters) {
     if (value.empty()) continue;  // an empty select in a form means "any"
-    auto pred = registry_.FilterPredicate(id, value);
-    if (!pred.ok()) {
-      if (pred.status().code() == crm::StatusCode::kNotFound) {
+    auto filter = registry_.ResolveFilter(id, value);
+    if (!filter.ok()) {
+      if (filter.status().code() == crm::StatusCode::kNotFound) {
         return crm::InvalidArgument("filter[" + id + "]: unknown filter");
       }
-      return crm::InvalidArgument("filter[" + id + "]: " + pred.status().message());
+      if (filter.status().code() == crm::StatusCode::kInternal) return filter.status();
+      return crm::InvalidArgument("filter[" + id + "]: " + filter.status().message());
     }
-    add(pred->sql, pred->params);
+    and_into(where, where_params, filter->page.sql, filter->page.params);
+    if (!filter->count.complement) {
+      and_into(count_where, count_where_params, filter->count.predicate.sql, filter->count.predicate.params);
+    } else if (complements.size() < kMaxCountComplements) {
+      complements.push_back(std::move(filter->count.predicate));
+    } else {
+      // Past a few complements, inclusion-exclusion costs more than NOT over the set.
+      and_into(count_where, count_where_params, "NOT (" + filter->count.predicate.sql + ")",
+               filter->count.predicate.params);
+    }
   }
 
   // ORDER BY from the whitelist only.
@@ -432,7 +456,25 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     b.columns.push_back({col.owner + "." + col.hook.id, &col});
   }
 
-  std::string count = "(SELECT COUNT(*) FROM clients c" + where + ")";
+  // The total: COUNT(rows AND NOT P1 AND NOT P2) by inclusion-exclusion, i.e. the sum
+  // over every subset S of the complements of (-1)^|S| COUNT(rows AND all P in S).
+  // Each term is an index-backed set count; with no complement it is one COUNT.
+  std::string count = "(";
+  crm::SqlParams count_params;
+  for (size_t subset = 0; subset < (size_t{1} << complements.size()); ++subset) {
+    std::string w = count_where;
+    crm::SqlParams wp = count_where_params;
+    int bits = 0;
+    for (size_t i = 0; i < complements.size(); ++i) {
+      if (!(subset & (size_t{1} << i))) continue;
+      and_into(w, wp, complements[i].sql, complements[i].params);
+      ++bits;
+    }
+    if (subset > 0) count += bits % 2 ? " - " : " + ";
+    count += "(SELECT COUNT(*) FROM clients c" + w + ")";
+    AppendParams(count_params, wp);
+  }
+  count += ")";
   if (paged) {
     if (query.page < 1) return crm::InvalidArgument("page: must be 1 or more");
     if (query.per_page < 1 || query.per_page > kMaxPerPage) {
@@ -441,12 +483,12 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     // One statement: the page and the total (an uncorrelated subquery SQLite runs once).
     b.sql = select + ", " + count + " AS total FROM clients c" + where + order + " LIMIT ? OFFSET ?";
     AppendParams(b.params, select_params);
-    AppendParams(b.params, where_params);
+    AppendParams(b.params, count_params);
     AppendParams(b.params, where_params);
     b.params.push_back(query.per_page);
     b.params.push_back((query.page - 1) * query.per_page);
-    b.count_sql = "SELECT COUNT(*) FROM clients c" + where;
-    b.count_params = where_params;
+    b.count_sql = "SELECT " + count;
+    b.count_params = count_params;
   } else {
     b.sql = select + " FROM clients c" + where + order;
     AppendParams(b.params, select_params);

@@ -236,6 +236,19 @@ crm::Status StagingRegistrar::AddDemoSeeder(crm::DemoSeeder seeder) {
   return crm::Status::Ok();
 }
 
+crm::Status StagingRegistrar::AddListFilterCount(crm::ListFilterCount count) {
+  if (!count.count) return Fail(crm::InvalidArgument("list filter count " + count.source_id + " has no count function"));
+  if (!HasId(staged_.filter_sources, count.source_id)) {
+    return Fail(crm::InvalidArgument("list filter count names " + count.source_id +
+                                     ", not a list filter source registered before it"));
+  }
+  for (const auto& c : staged_.filter_counts) {
+    if (c.source_id == count.source_id) return Fail(crm::Conflict("duplicate list filter count for " + count.source_id));
+  }
+  staged_.filter_counts.push_back(std::move(count));
+  return crm::Status::Ok();
+}
+
 crm::Status StagingRegistrar::SetSettingsPage(crm::SettingsPage page) {
   if (!page.render || !page.save) return Fail(crm::InvalidArgument("settings page lacks render or save"));
   if (staged_.settings_page) return Fail(crm::Conflict("settings page set twice"));
@@ -363,6 +376,10 @@ crm::Status HookRegistry::Commit(StagedRegistrations staged) {
   append(routes_, staged.routes);
   append(jobs_, staged.jobs);
   append(demo_seeders_, staged.demo_seeders);
+  for (auto& c : staged.filter_counts) {
+    std::string key = owner + "/" + c.source_id;
+    filter_counts_.insert_or_assign(std::move(key), Registered<crm::ListFilterCount>{std::move(c), owner, staged.keep_alive, next_sequence_++});
+  }
   append(permissions_, staged.permissions);
   append(scopes_, staged.scopes);
   if (staged.settings_page) settings_pages_.emplace(owner, std::move(*staged.settings_page));
@@ -407,20 +424,40 @@ crm::GateDecision HookRegistry::RunGates(const crm::Principal& client, std::stri
   return crm::GateDecision::Allow();
 }
 
-crm::Result<crm::SqlPredicate> HookRegistry::FilterPredicate(std::string_view filter_id,
-                                                             std::string_view value) const {
+crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_id,
+                                                        std::string_view value) const {
   for (const auto& s : filter_sources_) {
+    std::string what = "filter source " + s.owner + "." + s.hook.id;
     try {
       crm::Result<crm::SqlPredicate> r = s.hook.predicate(filter_id, value);
       if (!r.ok() && r.status().code() == crm::StatusCode::kNotFound) continue;
-      return r;
+      if (!r.ok()) return r.status();
+      ResolvedFilter out{*r, {*r, false}};
+      auto counter = filter_counts_.find(s.owner + "/" + s.hook.id);
+      if (counter != filter_counts_.end()) {
+        what = "list filter count " + s.owner + "." + s.hook.id;
+        crm::Result<crm::FilterCountPredicate> c = counter->second.hook.count(filter_id, value);
+        if (c.ok()) {
+          out.count = std::move(*c);
+        } else if (c.status().code() != crm::StatusCode::kNotFound) {
+          return c.status();
+        }
+      }
+      return out;
     } catch (const std::exception& e) {
-      return crm::Internal("filter source " + s.owner + "." + s.hook.id + " threw: " + e.what());
+      return crm::Internal(what + " threw: " + e.what());
     } catch (...) {
-      return crm::Internal("filter source " + s.owner + "." + s.hook.id + " threw");
+      return crm::Internal(what + " threw");
     }
   }
   return crm::NotFound("unknown filter " + std::string(filter_id));
+}
+
+crm::Result<crm::SqlPredicate> HookRegistry::FilterPredicate(std::string_view filter_id,
+                                                             std::string_view value) const {
+  auto r = ResolveFilter(filter_id, value);
+  if (!r.ok()) return r.status();
+  return std::move(r->page);
 }
 
 std::vector<crm::FilterDef> HookRegistry::ListFilters(std::string_view language) const {

@@ -44,6 +44,7 @@ struct StagedRegistrations {
   std::vector<crm::ScopeDecl> scopes;
   std::vector<crm::Migration> migrations;
   std::vector<crm::DemoSeeder> demo_seeders;
+  std::vector<crm::ListFilterCount> filter_counts;
   // language -> key -> text
   std::map<std::string, std::map<std::string, std::string>> translations;
 };
@@ -74,6 +75,7 @@ class StagingRegistrar final : public crm::Registrar {
   crm::Status AddTranslations(std::string_view language,
                               std::vector<std::pair<std::string, std::string>> entries) override;
   crm::Status AddDemoSeeder(crm::DemoSeeder seeder) override;
+  crm::Status AddListFilterCount(crm::ListFilterCount count) override;
 
   // The first error of any call, or OK.
   const crm::Status& first_error() const { return first_error_; }
@@ -90,6 +92,13 @@ class StagingRegistrar final : public crm::Registrar {
 struct RouteMatch {
   const Registered<crm::Route>* route = nullptr;
   std::map<std::string, std::string, std::less<>> params;
+};
+
+// A list filter as the client list uses it: the predicate of the page and the form
+// that counts its matches (the source's ListFilterCount, or the page predicate).
+struct ResolvedFilter {
+  crm::SqlPredicate page;
+  crm::FilterCountPredicate count;
 };
 
 // All committed hooks. Filled at start-up (Commit), then read concurrently by request
@@ -125,8 +134,11 @@ class HookRegistry {
   // The gates in order; the first refusal wins.
   crm::GateDecision RunGates(const crm::Principal& client, std::string_view path) const;
 
-  // Asks each filter source in order; the first answer other than kNotFound wins.
+  // Asks each filter source in order; the first answer other than kNotFound wins,
+  // then that source's ListFilterCount (if any) for the counting form.
   // kNotFound when no source knows filter_id.
+  crm::Result<ResolvedFilter> ResolveFilter(std::string_view filter_id, std::string_view value) const;
+  // ResolveFilter's page predicate.
   crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id, std::string_view value) const;
   std::vector<crm::FilterDef> ListFilters(std::string_view language) const;
 
@@ -155,6 +167,8 @@ class HookRegistry {
   std::vector<Registered<crm::PermissionDecl>> permissions_;
   std::vector<Registered<crm::ScopeDecl>> scopes_;
   std::vector<Registered<crm::DemoSeeder>> demo_seeders_;
+  // "<owner>/<source id>" -> that source's counting form.
+  std::map<std::string, Registered<crm::ListFilterCount>, std::less<>> filter_counts_;
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> translations_;
   // key -> owner that registered it, so a plugin cannot overwrite another owner's text.
   std::map<std::string, std::string, std::less<>> translation_owner_;

@@ -326,6 +326,105 @@ TEST_F(ClientListTest, ForEachStreamsEveryMatchingRow) {
   EXPECT_EQ(emails, (std::vector<std::string>{"jan@example.be", "sofie@example.be"}));
 }
 
+// Host API 1.2: a filter source with a counting form. "without_tag=T" keeps the clients
+// without tag T; the page gets a NOT EXISTS, the total a set with complement = true, so
+// the host counts (rows) - (rows with T), by inclusion-exclusion for several of them.
+class ComplementCountTest : public ClientListTest {
+ protected:
+  void SetUp() override {
+    ClientListTest::SetUp();
+    StagingRegistrar plugin("count-plugin");
+    crm::ListFilterSource src;
+    src.id = "without";
+    src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
+    src.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+      if (id.substr(0, 12) != "without_tag.") return crm::NotFound("not mine");
+      if (value != "yes") return crm::InvalidArgument("yes only");
+      return crm::SqlPredicate{"NOT EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.id AND t.tag = ?)",
+                               {std::string(id.substr(12))}};
+    };
+    ASSERT_TRUE(plugin.AddListFilterSource(src).ok());
+    crm::ListFilterCount count;
+    count.source_id = "without";
+    count.count = [this](std::string_view id, std::string_view) -> crm::Result<crm::FilterCountPredicate> {
+      ++count_calls_;
+      if (id == "without_tag.uncounted") return crm::NotFound("count with the page predicate");
+      return crm::FilterCountPredicate{
+          {"c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = ?)", {std::string(id.substr(12))}}, true};
+    };
+    ASSERT_TRUE(plugin.AddListFilterCount(count).ok());
+    ASSERT_TRUE(registry_.Commit(plugin.Take()).ok());
+  }
+
+  // The expected total, counted here row by row.
+  int64_t Expected(const std::vector<std::string>& without, const std::string& region = "") {
+    int64_t n = 0;
+    for (int64_t id : ids_) {
+      auto c = store_.Get(id);
+      EXPECT_TRUE(c.ok());
+      if (!region.empty() && c->address.region != region) continue;
+      bool keep = true;
+      for (const auto& t : without) {
+        if (std::find(c->tags.begin(), c->tags.end(), t) != c->tags.end()) keep = false;
+      }
+      if (keep) ++n;
+    }
+    return n;
+  }
+
+  int count_calls_ = 0;
+};
+
+TEST_F(ComplementCountTest, TotalsMatchTheRowsForOneToFiveComplements) {
+  // Tags: Marie vip; Emily vip, b2b; Elise newsletter; Sofie b2b; Jan and Amelie none.
+  const std::vector<std::vector<std::string>> cases = {
+      {"vip"}, {"vip", "b2b"}, {"vip", "b2b", "newsletter"},
+      {"vip", "b2b", "newsletter", "none"},  // a fourth complement goes through NOT (set)
+      {"vip", "b2b", "newsletter", "none", "vip"}};
+  for (const auto& without : cases) {
+    for (const std::string region : {"", "Wallonie"}) {
+      ClientListQuery q;
+      q.per_page = 1;  // the total must not depend on the page
+      for (const auto& t : without) q.filters.push_back({"without_tag." + t, "yes"});
+      if (!region.empty()) q.filters.push_back({"region", region});
+      int before = counting_.statements.load();
+      int64_t total = -1;
+      std::vector<std::string> page = Emails(q, &total);
+      EXPECT_EQ(counting_.statements.load() - before, 1) << "still one statement";
+      EXPECT_EQ(total, Expected(without, region)) << without.size() << " complements, region " << region;
+      EXPECT_EQ(page.size(), total > 0 ? 1u : 0u);
+    }
+  }
+  EXPECT_GT(Expected({"vip", "b2b"}), 0);
+  EXPECT_LT(Expected({"vip", "b2b"}), Expected({"vip"}));
+}
+
+TEST_F(ComplementCountTest, PastTheLastPageTheTotalUsesTheSameCount) {
+  ClientListQuery q;
+  q.page = 50;
+  q.filters = {{"without_tag.vip", "yes"}, {"without_tag.b2b", "yes"}};
+  auto page = store_.List(q);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_TRUE(page->rows.empty());
+  EXPECT_EQ(page->total, Expected({"vip", "b2b"}));
+}
+
+TEST_F(ComplementCountTest, NotFoundFromTheCounterCountsWithThePagePredicate) {
+  ClientListQuery q;
+  q.filters = {{"without_tag.uncounted", "yes"}, {"region", "Vlaanderen"}};
+  int64_t total = -1;
+  Emails(q, &total);
+  EXPECT_EQ(total, 2);
+  EXPECT_GT(count_calls_, 0);
+}
+
+TEST_F(ComplementCountTest, TheCounterIsAskedOnlyForItsOwnSourcesFilters) {
+  ClientListQuery q;
+  q.filters = {{"parity", "odd"}};
+  Emails(q);
+  EXPECT_EQ(count_calls_, 0);
+}
+
 }  // namespace
 }  // namespace host
 

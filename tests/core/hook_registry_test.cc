@@ -337,6 +337,77 @@ TEST(HookRegistryTest, FilterPredicateAsksSourcesInOrderAndNotFoundPassesOn) {
   EXPECT_EQ(defs[1].label, "Carte");
 }
 
+TEST(HookRegistryTest, ListFilterCountGivesTheCountingFormOfItsOwnSourceOnly) {
+  auto source = [](std::string id, std::string prefix) {
+    crm::ListFilterSource s;
+    s.id = std::move(id);
+    s.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
+    s.predicate = [prefix](std::string_view fid, std::string_view) -> crm::Result<crm::SqlPredicate> {
+      if (fid.substr(0, prefix.size()) != prefix) return crm::NotFound("not mine");
+      return crm::SqlPredicate{"page(" + std::string(fid) + ")", {}};
+    };
+    return s;
+  };
+  // A count must name a source registered before it, once, and have a function.
+  {
+    StagingRegistrar r("p");
+    crm::ListFilterCount c;
+    c.source_id = "missing-source";
+    c.count = [](std::string_view, std::string_view) -> crm::Result<crm::FilterCountPredicate> {
+      return crm::NotFound("");
+    };
+    EXPECT_EQ(r.AddListFilterCount(c).code(), crm::StatusCode::kInvalidArgument);
+    EXPECT_FALSE(r.first_error().ok());
+  }
+  {
+    StagingRegistrar r("p");
+    ASSERT_TRUE(r.AddListFilterSource(source("a", "a.")).ok());
+    crm::ListFilterCount c;
+    c.source_id = "a";
+    EXPECT_EQ(r.AddListFilterCount(c).code(), crm::StatusCode::kInvalidArgument);  // no function
+  }
+  HookRegistry registry;
+  StagingRegistrar p("p");
+  ASSERT_TRUE(p.AddListFilterSource(source("a", "a.")).ok());
+  ASSERT_TRUE(p.AddListFilterSource(source("b", "b.")).ok());
+  crm::ListFilterCount c;
+  c.source_id = "a";
+  c.count = [](std::string_view fid, std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
+    if (value == "page") return crm::NotFound("use the page predicate");
+    if (value == "bad") return crm::InvalidArgument("bad value");
+    if (value == "throw") throw std::runtime_error("boom");
+    return crm::FilterCountPredicate{{"set(" + std::string(fid) + ")", {int64_t{7}}}, true};
+  };
+  ASSERT_TRUE(p.AddListFilterCount(c).ok());
+  crm::ListFilterCount again = c;
+  EXPECT_EQ(p.AddListFilterCount(again).code(), crm::StatusCode::kConflict);
+  // The duplicate made the registration fail as a whole; register cleanly.
+  StagingRegistrar q("p");
+  ASSERT_TRUE(q.AddListFilterSource(source("a", "a.")).ok());
+  ASSERT_TRUE(q.AddListFilterSource(source("b", "b.")).ok());
+  ASSERT_TRUE(q.AddListFilterCount(c).ok());
+  CommitOk(registry, q);
+
+  auto a = registry.ResolveFilter("a.1", "x");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->page.sql, "page(a.1)");
+  EXPECT_EQ(a->count.predicate.sql, "set(a.1)");
+  EXPECT_TRUE(a->count.complement);
+  auto own = registry.ResolveFilter("a.1", "page");
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->count.predicate.sql, "page(a.1)");
+  EXPECT_FALSE(own->count.complement);
+  auto b = registry.ResolveFilter("b.1", "x");  // source b has no count: its page predicate
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->count.predicate.sql, "page(b.1)");
+  EXPECT_FALSE(b->count.complement);
+  EXPECT_EQ(registry.ResolveFilter("a.1", "bad").status().code(), crm::StatusCode::kInvalidArgument);
+  auto thrown = registry.ResolveFilter("a.1", "throw");
+  EXPECT_EQ(thrown.status().code(), crm::StatusCode::kInternal);
+  EXPECT_NE(thrown.status().message().find("boom"), std::string::npos);
+  EXPECT_EQ(registry.FilterPredicate("a.1", "x")->sql, "page(a.1)");
+}
+
 TEST(HookRegistryTest, TranslationsFallBackAndReportMissingKeys) {
   HookRegistry registry;
   StagingRegistrar host("host");

@@ -94,6 +94,19 @@ TEST_F(ListTest, FilterPredicatesSelectTheRightClients) {
   EXPECT_EQ(uploaded->sql.find(std::to_string(contract_)), std::string::npos);
 }
 
+TEST_F(ListTest, MissingIsCountedAsAllClientsMinusTheTypeSet) {
+  auto missing = registry_.ResolveFilter("doc." + std::to_string(contract_), "missing");
+  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  EXPECT_TRUE(missing->count.complement);
+  // The counted set is the clients who HAVE the document; the host subtracts it.
+  EXPECT_EQ(Select(missing->count.predicate), (std::vector<int64_t>{alice_}));
+  auto uploaded = registry_.ResolveFilter("doc." + std::to_string(contract_), "uploaded");
+  ASSERT_TRUE(uploaded.ok());
+  EXPECT_FALSE(uploaded->count.complement);
+  EXPECT_EQ(Select(uploaded->count.predicate), (std::vector<int64_t>{alice_}));
+  EXPECT_EQ(registry_.ResolveFilter("doc.999999", "missing").status().code(), crm::StatusCode::kNotFound);
+}
+
 TEST_F(ListTest, SummaryBoxCountsRequiredDocuments) {
   const crm::SummaryBox& box = registry_.summary_boxes().at(0).hook;
   EXPECT_EQ(box.permission, "documents.read");

@@ -39,6 +39,7 @@ class FakeRegistrar final : public crm::Registrar {
     return crm::Status::Ok();
   }
   crm::Status AddDemoSeeder(crm::DemoSeeder) override { return crm::Status::Ok(); }
+  crm::Status AddListFilterCount(crm::ListFilterCount) override { return crm::Status::Ok(); }
 
   // Runs the request; fills `response` (status, body).
   void Call(FakeRequest& request, FakeResponse& response);
