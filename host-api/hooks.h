@@ -30,7 +30,8 @@ struct ListColumn {
   std::string label_key;    // translation key of the header
   std::string sql;          // e.g. "(SELECT ... WHERE d.client_id = c.id)"
   SqlParams params;
-  // The cell's HTML (escaped by the plugin) for the value `sql` produced.
+  // The cell's HTML (escaped by the plugin) for the value `sql` produced. The host's
+  // stylesheet offers `badge` with `badge-ok`, `badge-warn` and `badge-error` for states.
   std::function<std::string(const SqlValue& value, std::string_view language)> render_html;
   int priority = kDefaultPriority;
 };

@@ -211,6 +211,13 @@ async function run(browser, host, dataDir) {
   if (values.some((v) => v !== 'Yes' && v !== 'No')) fail(`unexpected Documents values: ${[...new Set(values)]}`);
   const clientRow = ap.locator('table.table tbody tr', { hasText: client.email });
   if ((await clientRow.locator('td').nth(colIndex).textContent()).trim() !== 'Yes') fail('the client who just uploaded is not "Yes"');
+  // Yes and No are styled on the host's page (the host's badge classes): different, visible backgrounds.
+  const badgeBackground = (selector) => ap.locator(`table.table tbody td ${selector}`).first()
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
+  const yesBg = await badgeBackground('.cd-status-yes');
+  const noBg = await badgeBackground('.cd-status-no');
+  const transparent = (c) => c === 'transparent' || c === 'rgba(0, 0, 0, 0)';
+  if (transparent(yesBg) || transparent(noBg) || yesBg === noBg) fail(`the Yes/No cells are not styled as badges (${yesBg} / ${noBg})`);
   await shot(ap, '05-admin-list-column');
   const filters = ap.locator('details.filters');
   if (!(await filters.evaluate((d) => d.open))) await filters.locator('summary').click();
@@ -236,7 +243,22 @@ async function run(browser, host, dataDir) {
   fs.writeFileSync(pdfPath, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
   const replace = adminIdentity.locator('form.cd-upload');
   await replace.locator('input[name="date_of_issue"]').fill('2025-01-02');
-  await replace.locator('input[type="file"]').setInputFiles(pdfPath);
+  // The file arrives by drag and drop onto the drop zone, as an admin would drag it from their desktop.
+  const dropZone = replace.locator('[data-cd-drop]');
+  if ((await dropZone.count()) !== 1) fail('no drop zone on the replace form');
+  const dataTransfer = await ap.evaluateHandle(({ name, b64 }) => {
+    const dt = new DataTransfer();
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    dt.items.add(new File([bytes], name, { type: 'application/pdf' }));
+    return dt;
+  }, { name: path.basename(pdfPath), b64: fs.readFileSync(pdfPath).toString('base64') });
+  await dropZone.dispatchEvent('dragenter', { dataTransfer });
+  if (!(await dropZone.evaluate((el) => el.classList.contains('cd-drop-active')))) fail('the drop zone does not highlight while a file is dragged over it');
+  await dropZone.dispatchEvent('drop', { dataTransfer });
+  const dropped = await replace.locator('input[type="file"]').evaluate((el) => Array.from(el.files).map((f) => f.name));
+  if (dropped.length !== 1 || dropped[0] !== path.basename(pdfPath)) fail(`the dropped file did not reach the file input: ${dropped}`);
+  if ((await dropZone.locator('.cd-drop-hint').textContent()).trim() !== path.basename(pdfPath)) fail('the drop zone does not name the dropped file');
+  if (await dropZone.evaluate((el) => el.classList.contains('cd-drop-active'))) fail('the drop zone stays highlighted after the drop');
   await replace.locator('button[type="submit"]').click();
   await ap.waitForLoadState('load');
   await ap.waitForFunction(() => document.querySelector('.cd-notice-ok, .cd-notice-error'), null, { timeout: 15000 })

@@ -55,6 +55,9 @@ TEST_F(ListTest, ColumnSaysYesOnlyWhenEveryActiveRequiredDocumentIsThere) {
   EXPECT_NE(column.render_html(crm::SqlValue(std::string("yes")), "fr").find("Oui"), std::string::npos);
   EXPECT_NE(column.render_html(crm::SqlValue(std::string("no")), "nl").find("Nee"), std::string::npos);
   EXPECT_NE(column.render_html(crm::SqlValue(std::string("no")), "en").find("No"), std::string::npos);
+  // Styled by the host's badge classes (the module's stylesheet is not on the host's list page).
+  EXPECT_NE(column.render_html(crm::SqlValue(std::string("yes")), "en").find("class=\"badge badge-ok"), std::string::npos);
+  EXPECT_NE(column.render_html(crm::SqlValue(std::string("no")), "en").find("class=\"badge badge-warn"), std::string::npos);
   EXPECT_EQ(registry_.Translate("en", column.label_key), "Documents");
 }
 
