@@ -92,6 +92,11 @@ class Request {
   }
 
   virtual const Principal& Caller() const = 0;
+
+  // The TCP peer's IP address as text, no port, e.g. "127.0.0.1" or "::1" (an IPv4 peer
+  // of an IPv6 socket is given as IPv4). Headers such as X-Forwarded-For are not used.
+  // Added in host API 1.2.
+  virtual std::string_view RemoteAddress() const = 0;
 };
 
 // A file the host streams to the client. The host answers Range / If-Range requests

@@ -109,12 +109,14 @@ std::string GeneratePassword() {
   return out;
 }
 
-std::string SessionCookie(std::string_view session_id, int64_t max_age_seconds) {
-  return "sid=" + std::string(session_id) + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-         std::to_string(max_age_seconds);
+std::string BuildSetCookie(std::string_view name, std::string_view value, int64_t max_age_seconds,
+                           bool http_only, bool secure) {
+  std::string out = std::string(name) + "=" + std::string(value) + "; Path=/";
+  if (http_only) out += "; HttpOnly";
+  if (secure) out += "; Secure";
+  out += "; SameSite=Lax; Max-Age=" + std::to_string(std::max<int64_t>(0, max_age_seconds));
+  return out;
 }
-
-std::string ClearSessionCookie() { return "sid=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"; }
 
 Auth::Auth(crm::Database& db, const HookRegistry& registry, Clock now, MailSender send_mail,
            std::string base_url)
@@ -122,7 +124,19 @@ Auth::Auth(crm::Database& db, const HookRegistry& registry, Clock now, MailSende
       registry_(registry),
       now_(std::move(now)),
       send_mail_(std::move(send_mail)),
-      base_url_(std::move(base_url)) {}
+      base_url_(std::move(base_url)),
+      secure_cookies_(Lower(base_url_.substr(0, 8)) == "https://") {}
+
+std::string Auth::SetCookie(std::string_view name, std::string_view value, int64_t max_age_seconds,
+                            bool http_only) const {
+  return BuildSetCookie(name, value, max_age_seconds, http_only, secure_cookies_);
+}
+
+std::string Auth::SessionCookie(std::string_view session_id, int64_t max_age_seconds) const {
+  return SetCookie("sid", session_id, max_age_seconds);
+}
+
+std::string Auth::ClearSessionCookie() const { return SetCookie("sid", "", 0); }
 
 std::vector<std::string> Auth::AllPermissions() const {
   std::vector<std::string> out;
@@ -284,8 +298,26 @@ crm::Status Auth::SetAdminPassword(int64_t admin_id, std::string_view password) 
 
 // ---- Logins ---------------------------------------------------------------------------
 
+namespace {
+crm::Status TooManyAttempts(int64_t first_counted, int64_t now) {
+  int64_t wait = first_counted + kLoginWindowSeconds - now;
+  int64_t minutes = std::max<int64_t>(1, (wait + 59) / 60);
+  return crm::Unavailable("too many failed login attempts; try again in " + std::to_string(minutes) +
+                          " minute" + (minutes == 1 ? "" : "s"));
+}
+}  // namespace
+
 crm::Status Auth::CheckRateLimit(std::string_view email, std::string_view ip) {
   int64_t now = now_();
+  if (!ip.empty()) {
+    // Per IP, whatever the emails: one address trying many accounts. Successes do not
+    // reset it (one valid account would otherwise let an attacker go on forever).
+    auto per_ip = db_.QueryOne(
+        "SELECT COUNT(*), MIN(created_at) FROM login_attempts WHERE ip = ? AND success = 0 AND created_at > ?",
+        {std::string(ip), now - kLoginWindowSeconds});
+    if (!per_ip.ok()) return per_ip.status();
+    if ((*per_ip)->Int(0) >= kMaxFailedLoginsPerIp) return TooManyAttempts((*per_ip)->Int(1), now);
+  }
   // Failures since the last success, within the window.
   auto row = db_.QueryOne(
       "SELECT COUNT(*), MIN(created_at) FROM login_attempts WHERE email = ? AND ip = ? AND success = 0 "
@@ -293,12 +325,7 @@ crm::Status Auth::CheckRateLimit(std::string_view email, std::string_view ip) {
       "WHERE email = ? AND ip = ? AND success = 1), 0)",
       {Lower(email), std::string(ip), now - kLoginWindowSeconds, Lower(email), std::string(ip)});
   if (!row.ok()) return row.status();
-  if ((*row)->Int(0) >= kMaxFailedLogins) {
-    int64_t wait = (*row)->Int(1) + kLoginWindowSeconds - now;
-    int64_t minutes = std::max<int64_t>(1, (wait + 59) / 60);
-    return crm::Unavailable("too many failed login attempts; try again in " + std::to_string(minutes) +
-                            " minute" + (minutes == 1 ? "" : "s"));
-  }
+  if ((*row)->Int(0) >= kMaxFailedLogins) return TooManyAttempts((*row)->Int(1), now);
   return crm::Status::Ok();
 }
 
@@ -363,11 +390,16 @@ crm::Result<NewSession> Auth::LoginClient(std::string_view email_in, std::string
   std::string email = Lower(Trim(email_in));
   CRM_RETURN_IF_ERROR(CheckRateLimit(email, ip));
   auto row = db_.QueryOne(
-      "SELECT id, password_hash, login_enabled FROM clients WHERE lower(email) = ? AND email <> ''",
+      "SELECT id, password_hash, login_enabled, email_confirmed FROM clients "
+      "WHERE lower(email) = ? AND email <> '' ORDER BY id LIMIT 1",
       {email});
   if (!row.ok()) return row.status();
   CRM_RETURN_IF_ERROR(
       CheckCredentials(*row, email, ip, password, "your access to the client area is disabled"));
+  // Told only to someone who knows the password, after the disabled check.
+  if ((*row)->Int(3) == 0) {
+    return crm::Conflict("your email address is not confirmed yet; use the confirmation link sent by email");
+  }
   return OpenSession("client", (*row)->Int(0));
 }
 
@@ -516,6 +548,31 @@ crm::Status Auth::SendEmailConfirmation(int64_t client_id) {
   if (!send_mail_) return crm::Internal("no mailer configured");
   return send_mail_({email, t.confirm_subject,
                      Fill(t.confirm_body, "", base_url_ + "/account/confirm?token=" + token)});
+}
+
+crm::Status Auth::ResendEmailConfirmation(std::string_view email_in, std::string_view ip) {
+  std::string email = Lower(Trim(email_in));
+  // Its own (email, IP) bucket, so that asking for links does not lock the login; the
+  // per-IP limit counts these requests together with failed logins.
+  std::string key = "confirm:" + email;
+  CRM_RETURN_IF_ERROR(CheckRateLimit(key, ip));
+  RecordAttempt(key, ip, false);
+  if (!PlausibleEmail(email)) return crm::Status::Ok();
+  auto row = db_.QueryOne(
+      "SELECT id FROM clients WHERE lower(email) = ? AND email <> '' AND login_enabled = 1 "
+      "AND email_confirmed = 0 ORDER BY id LIMIT 1",
+      {email});
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) return crm::Status::Ok();
+  return SendEmailConfirmation((*row)->Int(0));
+}
+
+crm::Status Auth::SetEmailConfirmed(int64_t client_id, bool confirmed) {
+  auto u = db_.Exec("UPDATE clients SET email_confirmed = ?, updated_at = ? WHERE id = ?",
+                    {int64_t{confirmed}, now_(), client_id});
+  if (!u.ok()) return u.status();
+  if (*u == 0) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
+  return crm::Status::Ok();
 }
 
 crm::Result<int64_t> Auth::ConfirmEmail(std::string_view token) {

@@ -36,6 +36,10 @@ inline constexpr ScopeRule kHostScopes[] = {
 // Login rate limit: this many failures per (email, IP) within the window refuse further
 // attempts (even with the right password) until the window has passed.
 inline constexpr int kMaxFailedLogins = 5;
+// And this many failures from one IP, whatever the emails, within the same window (looser:
+// an office behind one address shares it; a success does not reset it). Not applied when
+// the IP is unknown ("").
+inline constexpr int kMaxFailedLoginsPerIp = 20;
 inline constexpr int64_t kLoginWindowSeconds = 15 * 60;
 inline constexpr int64_t kSessionLifetimeSeconds = 12 * 3600;
 
@@ -74,9 +78,11 @@ bool VerifyPassword(std::string_view encoded_hash, std::string_view password);
 // A random password people can type: 16 characters from an unambiguous alphabet.
 std::string GeneratePassword();
 
-// Set-Cookie values for the session cookie `sid` (HttpOnly, SameSite=Lax, Path=/).
-std::string SessionCookie(std::string_view session_id, int64_t max_age_seconds);
-std::string ClearSessionCookie();
+// A Set-Cookie value. Every cookie the host sets is built here (through Auth::SetCookie,
+// which knows whether the host is served over https): Path=/, SameSite=Lax, Max-Age
+// (0 deletes it), HttpOnly when `http_only`, Secure when `secure`.
+std::string BuildSetCookie(std::string_view name, std::string_view value, int64_t max_age_seconds,
+                           bool http_only, bool secure);
 
 // Thread-safe; state lives in the database.
 class Auth {
@@ -88,6 +94,14 @@ class Auth {
   // links in emails. All references must outlive the object.
   Auth(crm::Database& db, const HookRegistry& registry, Clock now, MailSender send_mail,
        std::string base_url);
+
+  // ---- Cookies: every Set-Cookie of the host. Secure when the base URL is https://.
+  bool SecureCookies() const { return secure_cookies_; }
+  std::string SetCookie(std::string_view name, std::string_view value, int64_t max_age_seconds,
+                        bool http_only = true) const;
+  // The session cookie `sid` (HttpOnly, SameSite=Lax, Path=/), and its deletion.
+  std::string SessionCookie(std::string_view session_id, int64_t max_age_seconds) const;
+  std::string ClearSessionCookie() const;
 
   // Every permission an admin can hold: the host's plus the plugins' declared ones.
   std::vector<std::string> AllPermissions() const;
@@ -109,10 +123,11 @@ class Auth {
   crm::Status SetAdminActive(int64_t admin_id, bool active);
   crm::Status SetAdminPassword(int64_t admin_id, std::string_view password);
 
-  // ---- Logins. `ip` is the caller's address as the server saw it ("" if unknown).
-  // kUnauthenticated "wrong email or password" (same message whichever was wrong);
-  // kUnavailable "too many failed attempts, try again in N minutes" past the limit;
-  // kPermissionDenied for a disabled login or (clients) an unconfirmed email.
+  // ---- Logins. `ip` is the caller's address as the server saw it (Request::RemoteAddress;
+  // "" if unknown). kUnauthenticated "wrong email or password" (same message whichever was
+  // wrong); kUnavailable "too many failed attempts, try again in N minutes" past either
+  // limit; kPermissionDenied for a disabled login; (clients) kConflict "email address not
+  // confirmed" — only once the password is right, so it tells nothing to a guesser.
   crm::Result<NewSession> LoginAdmin(std::string_view email, std::string_view password,
                                      std::string_view ip);
   crm::Result<NewSession> LoginClient(std::string_view email, std::string_view password,
@@ -132,6 +147,13 @@ class Auth {
   // Marks the client's email confirmed; returns the client id. kNotFound for an
   // unknown, used or expired token.
   crm::Result<int64_t> ConfirmEmail(std::string_view token);
+  // The login page's "send the link again": mails a new confirmation link when `email`
+  // belongs to a client whose login is enabled and whose email is not confirmed, else
+  // does nothing. Ok in both cases (the answer never tells whether the email exists).
+  // Counted like a failed login (per email and IP, and per IP): kUnavailable past it.
+  crm::Status ResendEmailConfirmation(std::string_view email, std::string_view ip);
+  // An admin's decision (e.g. when setting the password by hand with the client).
+  crm::Status SetEmailConfirmed(int64_t client_id, bool confirmed);
 
   // ---- API tokens
   // Creates a token for an admin. Empty `scopes`: every scope that admin may grant.
@@ -160,6 +182,7 @@ class Auth {
   Clock now_;
   MailSender send_mail_;
   std::string base_url_;
+  bool secure_cookies_ = false;
 };
 
 // The server's Authenticator: `sid` cookie session, else `Authorization: Bearer`

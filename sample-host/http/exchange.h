@@ -26,6 +26,9 @@ struct ParsedHead {
   bool keep_alive = true;
   std::optional<uint64_t> content_length;
   bool chunked = false;
+  // The TCP peer's IP address, no port: the connection's, read once at accept. Never taken
+  // from a header (X-Forwarded-For and the like are not trusted).
+  std::string remote_address;
 
   // First header of that name (case-insensitive); repeated headers joined with ", ".
   std::optional<std::string> Header(std::string_view name) const;
@@ -86,6 +89,7 @@ class RequestImpl final : public crm::Request {
   crm::Result<size_t> ReadBody(char* buffer, size_t size) override;
   const std::vector<std::pair<std::string, std::string>>& Form() const override { return form_; }
   const crm::Principal& Caller() const override { return caller_; }
+  std::string_view RemoteAddress() const override { return state_.head->remote_address; }
 
   void SetForm(std::vector<std::pair<std::string, std::string>> form) { form_ = std::move(form); }
   void SetParams(std::map<std::string, std::string, std::less<>> params) { params_ = std::move(params); }

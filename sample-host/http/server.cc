@@ -89,7 +89,8 @@ struct ServerState {
 // either from the io threads (header phase) or posted by the worker that runs the handler.
 class Session final : public std::enable_shared_from_this<Session>, public Transport {
  public:
-  Session(ServerState& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+  Session(ServerState& server, tcp::socket socket, std::string remote_address)
+      : server_(server), stream_(std::move(socket)), remote_address_(std::move(remote_address)) {}
   ~Session() override { server_.Unregister(this); }
 
   void Start() {
@@ -201,6 +202,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     head->version = msg.version();
     head->keep_alive = msg.keep_alive();
     head->chunked = parser_->chunked();
+    head->remote_address = remote_address_;
     if (auto len = parser_->content_length()) head->content_length = *len;
     for (const auto& field : msg) {
       head->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
@@ -268,6 +270,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
 
   ServerState& server_;
   beast::tcp_stream stream_;
+  const std::string remote_address_;  // the peer's IP, read once at accept
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
   bool busy_ = false;              // strand only
@@ -300,6 +303,20 @@ void ServerState::CloseSessions(bool idle_only) {
   }
 }
 
+// The connected peer's IP address as text, without the port: "127.0.0.1", "::1". An
+// IPv4 peer reaching an IPv6 socket ("::ffff:127.0.0.1") is given in its IPv4 form.
+// Empty when the socket is already gone.
+static std::string PeerAddress(const tcp::socket& socket) {
+  beast::error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return "";
+  asio::ip::address address = peer.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
 void ServerState::DoAccept() {
   acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (stopping.load() || !acceptor->is_open()) return;
@@ -312,7 +329,8 @@ void ServerState::DoAccept() {
       });
       return;
     } else {
-      auto session = std::make_shared<Session>(*this, std::move(socket));
+      std::string peer = PeerAddress(socket);
+      auto session = std::make_shared<Session>(*this, std::move(socket), std::move(peer));
       Register(session);
       session->Start();
     }

@@ -15,6 +15,7 @@ std::string LoginErrorText(const Texts& texts, const crm::Status& status) {
   switch (status.code()) {
     case crm::StatusCode::kUnavailable: return texts.Get("login.too_many");
     case crm::StatusCode::kPermissionDenied: return texts.Get("login.disabled");
+    case crm::StatusCode::kConflict: return texts.Get("login.unconfirmed");
     case crm::StatusCode::kUnauthenticated: return texts.Get("login.wrong");
     default: return texts.Get("login.failed");
   }
@@ -30,17 +31,25 @@ std::string AfterLogin(std::string_view next, LoginArea area) {
   return area == LoginArea::kAdmin ? "/admin/clients" : "/account";
 }
 
+// `offer_resend`: the client's email is not confirmed; the page offers to mail the link again.
 crm::Status ShowLogin(const DepsPtr& deps, crm::Request& request, crm::Response& response, LoginArea area,
-                      std::string email, std::string error, int status) {
+                      std::string email, std::string error, int status, bool offer_resend = false) {
   PageContext page(deps->registry, request);
   bool admin = area == LoginArea::kAdmin;
   TemplateData data;
   data.set("action", std::string(admin ? "/admin/login" : "/account/login"));
   data.set("email", email);
   data.set("next", request.Query("next").value_or(request.FormValue("next").value_or("")));
-  if (!error.empty()) data.set("error", error);
   std::string notice = NoticeText(page.texts(), request.Query("notice").value_or(""));
+  if (!admin) {
+    // Where the confirmation link (GET /account/confirm) lands.
+    std::string confirmed = request.Query("confirmed").value_or("");
+    if (confirmed == "1") notice = page.texts().Get("login.email_confirmed");
+    if (confirmed == "0" && error.empty()) error = page.texts().Get("login.confirm_link_invalid");
+  }
+  if (!error.empty()) data.set("error", error);
   if (!notice.empty()) data.set("notice", notice);
+  if (offer_resend && !admin) data.set("resend", true);
   data.set("intro", page.texts().Get(admin ? "login.admin_intro" : "login.account_intro"));
   data.set("admin", admin);
   return page.Send(response, "login", data, page.texts().Get(admin ? "login.admin_title" : "login.account_title"),
@@ -50,18 +59,23 @@ crm::Status ShowLogin(const DepsPtr& deps, crm::Request& request, crm::Response&
 crm::Status HandleLoginPost(const DepsPtr& deps, crm::Request& request, crm::Response& response, LoginArea area) {
   std::string email = request.FormValue("email").value_or("");
   std::string password = request.FormValue("password").value_or("");
-  // The server knows the peer address; the Request does not expose it, so the rate limit
-  // keys on the email alone (TODO: pass the peer address once Request has it).
-  crm::Result<NewSession> session = area == LoginArea::kAdmin ? deps->auth.LoginAdmin(email, password, "")
-                                                                : deps->auth.LoginClient(email, password, "");
+  // The rate limit keys on the email and on the TCP peer (never on X-Forwarded-For).
+  std::string_view ip = request.RemoteAddress();
+  crm::Result<NewSession> session = area == LoginArea::kAdmin ? deps->auth.LoginAdmin(email, password, ip)
+                                                                : deps->auth.LoginClient(email, password, ip);
   if (!session.ok()) {
+    const crm::Status& error = session.status();
+    if (error.code() == crm::StatusCode::kInternal) return error;
     PageContext page(deps->registry, request);
-    int status = session.status().code() == crm::StatusCode::kUnavailable ? 429 : 401;
-    return ShowLogin(deps, request, response, area, email, LoginErrorText(page.texts(), session.status()), status);
+    int status = 401;
+    if (error.code() == crm::StatusCode::kUnavailable) status = 429;
+    if (error.code() == crm::StatusCode::kPermissionDenied || error.code() == crm::StatusCode::kConflict) status = 403;
+    return ShowLogin(deps, request, response, area, email, LoginErrorText(page.texts(), error), status,
+                     error.code() == crm::StatusCode::kConflict);
   }
   int64_t max_age = session->expires_at - deps->clock.NowUnix();
   if (max_age <= 0) max_age = kSessionLifetimeSeconds;
-  response.SetHeader("Set-Cookie", SessionCookie(session->id, max_age));
+  response.SetHeader("Set-Cookie", deps->auth.SessionCookie(session->id, max_age));
   return response.Redirect(AfterLogin(request.FormValue("next").value_or(""), area));
 }
 
@@ -70,9 +84,24 @@ crm::Status HandleLogout(const DepsPtr& deps, crm::Request& request, crm::Respon
     crm::Status s = deps->auth.Logout(*sid);
     if (!s.ok()) deps->logger.Warn("web", "logout: " + s.ToString());
   }
-  response.SetHeader("Set-Cookie", ClearSessionCookie());
+  response.SetHeader("Set-Cookie", deps->auth.ClearSessionCookie());
   return response.Redirect(area == LoginArea::kAdmin ? "/admin/login?notice=logged_out"
                                                       : "/account/login?notice=logged_out");
+}
+
+// "Send the confirmation link again", offered when an unconfirmed client signs in. The
+// answer is the same whether or not the email exists (a notice on the login page).
+crm::Status HandleResendConfirmation(const DepsPtr& deps, crm::Request& request, crm::Response& response) {
+  std::string email = request.FormValue("email").value_or("");
+  crm::Status s = deps->auth.ResendEmailConfirmation(email, request.RemoteAddress());
+  if (s.code() == crm::StatusCode::kUnavailable) {
+    PageContext page(deps->registry, request);
+    return ShowLogin(deps, request, response, LoginArea::kAccount, email, page.texts().Get("login.too_many"), 429);
+  }
+  // Any other failure (the mail could not be written) is for the log: telling it would
+  // tell that the email belongs to an unconfirmed client.
+  if (!s.ok()) deps->logger.Warn("web", "resending an email confirmation: " + s.ToString());
+  return response.Redirect("/account/login?notice=confirmation_resent");
 }
 
 crm::Route MakeRoute(std::string method, std::string pattern, crm::Audience audience, crm::RouteHandler handler) {
@@ -108,6 +137,11 @@ crm::Status RegisterAuthPages(crm::Registrar& registrar, DepsPtr deps) {
         })));
   }
 
+  CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(
+      "POST", "/account/confirm/resend", PublicAudience(), [deps](crm::Request& request, crm::Response& response) {
+        return HandleResendConfirmation(deps, request, response);
+      })));
+
   // The language switch: a `lang` cookie for a year, then back to the page. A logged-in
   // client's pages follow their preferred language (AppAuthenticator), so for them the
   // choice is also saved as that preference. Admins have no such setter in Auth yet: for
@@ -126,7 +160,7 @@ crm::Status RegisterAuthPages(crm::Registrar& registrar, DepsPtr deps) {
           }
           if (!saved.ok()) deps->logger.Warn("web", "language switch: " + saved.ToString());
         }
-        response.SetHeader("Set-Cookie", "lang=" + code + "; Path=/; Max-Age=31536000; SameSite=Lax");
+        response.SetHeader("Set-Cookie", deps->auth.SetCookie("lang", code, 365 * 24 * 3600));
         std::string next = request.Query("next").value_or("/");
         return response.Redirect(IsSafeLocalPath(next) ? next : "/");
       })));

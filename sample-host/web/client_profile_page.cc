@@ -425,6 +425,11 @@ crm::Status RegisterClientProfilePages(crm::Registrar& registrar, DepsPtr deps) 
                               s = d->auth.GenerateClientPassword(client->id).status();
                             } else {
                               s = d->auth.SetClientPassword(client->id, rq.FormValue("password").value_or(""));
+                              // A client who cannot confirm their email (the admin gives them the
+                              // password in person) would otherwise be refused at login.
+                              if (s.ok() && rq.FormValue("confirm_email").value_or("") == "1") {
+                                s = d->auth.SetEmailConfirmed(client->id, true);
+                              }
                             }
                             if (!s.ok()) {
                               if (s.http_status() >= 500) return s;

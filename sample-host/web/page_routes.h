@@ -12,7 +12,8 @@ namespace host::web {
 
 using DepsPtr = std::shared_ptr<const WebDeps>;
 
-// /admin/login, /admin/logout, /account/login, /account/logout, /lang/{code}, "/".
+// /admin/login, /admin/logout, /account/login, /account/logout, /account/confirm/resend,
+// /lang/{code}, "/".
 crm::Status RegisterAuthPages(crm::Registrar& registrar, DepsPtr deps);
 // /admin/clients (list, CSV export and import).
 crm::Status RegisterClientListPages(crm::Registrar& registrar, DepsPtr deps);

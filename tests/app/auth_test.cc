@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sample-host/app/client_store.h"
+#include "sample-host/app/seed_demo.h"
 #include "sample-host/core/hook_registry.h"
 #include "tests/app/test_db.h"
 
@@ -34,12 +35,11 @@ TEST(Password, GeneratedPasswordsAreLongAndDistinct) {
   EXPECT_EQ(a.find_first_of("0O1lI"), std::string::npos);
 }
 
-TEST(Cookie, SessionCookieFlags) {
-  std::string c = SessionCookie("abc", 3600);
-  EXPECT_NE(c.find("sid=abc"), std::string::npos);
-  EXPECT_NE(c.find("HttpOnly"), std::string::npos);
-  EXPECT_NE(c.find("SameSite=Lax"), std::string::npos);
-  EXPECT_NE(c.find("Path=/"), std::string::npos);
+TEST(Cookie, BuildSetCookieFlags) {
+  std::string c = BuildSetCookie("sid", "abc", 3600, true, false);
+  EXPECT_EQ(c, "sid=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600");
+  EXPECT_EQ(BuildSetCookie("lang", "fr", 60, false, true), "lang=fr; Path=/; Secure; SameSite=Lax; Max-Age=60");
+  EXPECT_EQ(BuildSetCookie("sid", "", -5, true, false), "sid=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
 }
 
 class AuthTest : public ::testing::Test {
@@ -62,6 +62,28 @@ class AuthTest : public ::testing::Test {
              "http://crm.test"};
   ClientStore clients_{tdb_.db(), registry_, [this] { return now_; }};
 };
+
+TEST_F(AuthTest, CookiesAreSecureOnlyBehindHttps) {
+  EXPECT_FALSE(auth_.SecureCookies());
+  std::string plain = auth_.SessionCookie("abc", 3600);
+  EXPECT_NE(plain.find("sid=abc"), std::string::npos);
+  EXPECT_NE(plain.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(plain.find("SameSite=Lax"), std::string::npos);
+  EXPECT_NE(plain.find("Path=/"), std::string::npos);
+  EXPECT_EQ(plain.find("Secure"), std::string::npos);
+
+  for (const char* base : {"https://crm.example.com", "HTTPS://crm.example.com:8443/sub"}) {
+    Auth https(tdb_.db(), registry_, [this] { return now_; }, nullptr, base);
+    EXPECT_TRUE(https.SecureCookies()) << base;
+    for (const std::string& c : {https.SessionCookie("abc", 3600), https.ClearSessionCookie(),
+                                 https.SetCookie("lang", "nl", 60, false)}) {
+      EXPECT_NE(c.find("; Secure"), std::string::npos) << base << ": " << c;
+    }
+  }
+  // "http://https.example" is not https.
+  Auth lookalike(tdb_.db(), registry_, [this] { return now_; }, nullptr, "http://https.example");
+  EXPECT_EQ(lookalike.SessionCookie("abc", 1).find("Secure"), std::string::npos);
+}
 
 TEST_F(AuthTest, FirstAdminGetsEveryPermissionOthersWhatTheyAreGiven) {
   auto first = auth_.CreateAdmin("Boss@Example.com", "Boss", "password-1");
@@ -139,6 +161,40 @@ TEST_F(AuthTest, RateLimitRefusesAfterFiveFailuresPerEmailAndIp) {
   // Once the window has passed, the login works again.
   now_ += kLoginWindowSeconds;
   EXPECT_TRUE(auth_.LoginAdmin("boss@example.com", "password-1", "1.2.3.4").ok());
+}
+
+TEST_F(AuthTest, RateLimitPerIpCoversManyEmails) {
+  ASSERT_TRUE(auth_.CreateAdmin("boss@example.com", "Boss", "password-1").ok());
+  // Fewer than kMaxFailedLogins per email, but many emails from one address.
+  for (int i = 0; i < kMaxFailedLoginsPerIp; ++i) {
+    std::string email = "guess" + std::to_string(i) + "@example.com";
+    EXPECT_EQ(auth_.LoginAdmin(email, "nope", "9.9.9.9").status().code(), crm::StatusCode::kUnauthenticated) << i;
+    now_ += 5;
+  }
+  // Now every email is refused from that address, even with the right password...
+  auto refused = auth_.LoginAdmin("boss@example.com", "password-1", "9.9.9.9");
+  EXPECT_EQ(refused.status().code(), crm::StatusCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("too many failed login attempts"), std::string::npos);
+  EXPECT_EQ(auth_.LoginClient("someone@example.com", "x", "9.9.9.9").status().code(), crm::StatusCode::kUnavailable);
+  // ...while another address is not affected, and the unknown address ("") has no per-IP bucket.
+  EXPECT_TRUE(auth_.LoginAdmin("boss@example.com", "password-1", "9.9.9.8").ok());
+  EXPECT_TRUE(auth_.LoginAdmin("boss@example.com", "password-1", "").ok());
+  // A success from another address did not reset it; the window passing does.
+  EXPECT_EQ(auth_.LoginAdmin("boss@example.com", "password-1", "9.9.9.9").status().code(),
+            crm::StatusCode::kUnavailable);
+  now_ += kLoginWindowSeconds;
+  EXPECT_TRUE(auth_.LoginAdmin("boss@example.com", "password-1", "9.9.9.9").ok());
+}
+
+TEST_F(AuthTest, PerIpLimitIsLooserThanPerEmail) {
+  static_assert(kMaxFailedLoginsPerIp > kMaxFailedLogins);
+  ASSERT_TRUE(auth_.CreateAdmin("boss@example.com", "Boss", "password-1").ok());
+  for (int i = 0; i < kMaxFailedLogins; ++i) (void)auth_.LoginAdmin("boss@example.com", "x", "7.7.7.7");
+  // That email is blocked from that address; other emails from it are not (yet).
+  EXPECT_EQ(auth_.LoginAdmin("boss@example.com", "password-1", "7.7.7.7").status().code(),
+            crm::StatusCode::kUnavailable);
+  EXPECT_EQ(auth_.LoginAdmin("other@example.com", "x", "7.7.7.7").status().code(),
+            crm::StatusCode::kUnauthenticated);
 }
 
 TEST_F(AuthTest, ASuccessResetsTheFailureCount) {
@@ -232,6 +288,16 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
   EXPECT_EQ(auth_.LoginClient("marie@example.com", *generated, "").status().code(),
             crm::StatusCode::kPermissionDenied);
   ASSERT_TRUE(clients_.SetLoginEnabled(id, true).ok());
+  // Enabled, right password, but the email is not confirmed: refused, and said so.
+  auto unconfirmed = auth_.LoginClient("marie@example.com", *generated, "");
+  EXPECT_EQ(unconfirmed.status().code(), crm::StatusCode::kConflict);
+  EXPECT_NE(unconfirmed.status().message().find("not confirmed"), std::string::npos);
+  // A wrong password does not tell that the email is unconfirmed.
+  EXPECT_EQ(auth_.LoginClient("marie@example.com", "wrong-password", "").status().code(),
+            crm::StatusCode::kUnauthenticated);
+  ASSERT_TRUE(auth_.SetEmailConfirmed(id, true).ok());
+  EXPECT_TRUE(clients_.Get(id)->email_confirmed);
+  EXPECT_EQ(auth_.SetEmailConfirmed(id + 1000, true).code(), crm::StatusCode::kNotFound);
   auto s = auth_.LoginClient("Marie@Example.com", *generated, "");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   auto p = auth_.SessionPrincipal(s->id);
@@ -243,6 +309,7 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
   ASSERT_TRUE(clients_.SetLoginEnabled(id, false).ok());
   EXPECT_FALSE(auth_.SessionPrincipal(s->id).has_value());
 
+  ASSERT_TRUE(auth_.SetEmailConfirmed(id, false).ok());
   ASSERT_TRUE(auth_.SendEmailConfirmation(id).ok());
   ASSERT_EQ(mails_.size(), 2u);
   const std::string& body = mails_[1].text_body;
@@ -257,6 +324,74 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
   EXPECT_TRUE(clients_.Get(id)->email_confirmed);
   EXPECT_EQ(auth_.ConfirmEmail(token).status().code(), crm::StatusCode::kNotFound);  // single use
   EXPECT_EQ(auth_.ConfirmEmail("x").status().code(), crm::StatusCode::kNotFound);
+}
+
+// The credentials the demo prints must work: its client logins are confirmed.
+TEST_F(AuthTest, DemoClientLoginsWork) {
+  auto demo = SeedDemo(tdb_.db(), clients_, auth_, 5);
+  ASSERT_TRUE(demo.ok()) << demo.status().ToString();
+  ASSERT_EQ(demo->client_logins.size(), 3u);
+  for (const auto& [email, password] : demo->client_logins) {
+    auto s = auth_.LoginClient(email, password, "127.0.0.1");
+    EXPECT_TRUE(s.ok()) << email << ": " << s.status().ToString();
+  }
+  EXPECT_TRUE(auth_.LoginAdmin(demo->admin_email, demo->admin_password, "127.0.0.1").ok());
+}
+
+TEST_F(AuthTest, DisabledWinsOverUnconfirmed) {
+  Client c;
+  c.first_name = "Jan";
+  c.email = "jan@example.com";
+  auto created = clients_.Create(c);
+  ASSERT_TRUE(created.ok());
+  ASSERT_TRUE(auth_.SetClientPassword(created->id, "password-jan").ok());
+  EXPECT_EQ(auth_.LoginClient("jan@example.com", "password-jan", "").status().code(),
+            crm::StatusCode::kPermissionDenied);
+}
+
+TEST_F(AuthTest, ResendConfirmationTellsNothingAndIsRateLimited) {
+  Client c;
+  c.first_name = "Anna";
+  c.email = "anna@example.com";
+  c.language = "nl";
+  auto created = clients_.Create(c);
+  ASSERT_TRUE(created.ok());
+  int64_t id = created->id;
+
+  // Unknown email, login not enabled: Ok, and no mail.
+  EXPECT_TRUE(auth_.ResendEmailConfirmation("ghost@example.com", "1.1.1.1").ok());
+  EXPECT_TRUE(auth_.ResendEmailConfirmation("anna@example.com", "1.1.1.1").ok());
+  EXPECT_TRUE(auth_.ResendEmailConfirmation("not an email", "1.1.1.1").ok());
+  EXPECT_TRUE(mails_.empty());
+
+  // Enabled and unconfirmed: a new link in the client's language.
+  ASSERT_TRUE(clients_.SetLoginEnabled(id, true).ok());
+  ASSERT_TRUE(auth_.ResendEmailConfirmation(" Anna@Example.com ", "1.1.1.2").ok());
+  ASSERT_EQ(mails_.size(), 1u);
+  EXPECT_EQ(mails_[0].to, "anna@example.com");
+  EXPECT_EQ(mails_[0].subject, "Bevestig uw e-mailadres");
+  size_t at = mails_[0].text_body.find("token=");
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_TRUE(auth_.ConfirmEmail(mails_[0].text_body.substr(at + 6, 64)).ok());
+
+  // Confirmed: nothing more is sent.
+  EXPECT_TRUE(auth_.ResendEmailConfirmation("anna@example.com", "1.1.1.3").ok());
+  EXPECT_EQ(mails_.size(), 1u);
+
+  // Counted like failed logins: per email and address...
+  for (int i = 0; i < kMaxFailedLogins; ++i) {
+    EXPECT_TRUE(auth_.ResendEmailConfirmation("ghost@example.com", "2.2.2.2").ok()) << i;
+  }
+  EXPECT_EQ(auth_.ResendEmailConfirmation("ghost@example.com", "2.2.2.2").code(), crm::StatusCode::kUnavailable);
+  // ...in their own bucket (the login of that email is not locked by it)...
+  ASSERT_TRUE(auth_.CreateAdmin("ghost@example.com", "Ghost", "password-g").ok());
+  EXPECT_TRUE(auth_.LoginAdmin("ghost@example.com", "password-g", "2.2.2.2").ok());
+  // ...and in the address's overall count.
+  for (int i = 0; i < kMaxFailedLoginsPerIp; ++i) {
+    (void)auth_.ResendEmailConfirmation("x" + std::to_string(i) + "@example.com", "3.3.3.3");
+  }
+  EXPECT_EQ(auth_.LoginAdmin("ghost@example.com", "password-g", "3.3.3.3").status().code(),
+            crm::StatusCode::kUnavailable);
 }
 
 TEST(Language, FromCookieThenAcceptLanguage) {

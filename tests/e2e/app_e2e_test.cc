@@ -1,11 +1,14 @@
 // tests/e2e/app_e2e_test.cc — the real sample-host binary on a free port: tokens (401/403), the client API
 // with every filter, sort, search and a plugin's column and filter, CSV export -> import into a second host,
-// deletion refused by a plugin's hook, admin form login with CSRF, and the login rate limit.
+// deletion refused by a plugin's hook, admin form login with CSRF, the login rate limit (per email and per
+// peer address), and the refusal of a client whose email is not confirmed.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <regex>
 #include <set>
@@ -339,6 +342,124 @@ TEST_F(AppE2e, WrongPasswordsAreRateLimited) {
                                       std::string("email=boss%40e2e.test&password=") + kAdminPassword);
   EXPECT_EQ(refused.status, 429) << refused.body.substr(0, 300);
   EXPECT_EQ(browser.cookies().count("sid"), 0u);
+}
+
+// 127.0.0.1 reaches the limiter as the peer: many emails from it get the address blocked.
+TEST_F(AppE2e, ManyEmailsFromOneAddressAreRateLimited) {
+  HttpClient browser(host_->port(), {true, 60});
+  for (int i = 0; i < 20; ++i) {  // kMaxFailedLoginsPerIp, each email far below its own limit
+    HttpResponse r = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                  "email=guess" + std::to_string(i) + "%40e2e.test&password=wrong");
+    ASSERT_EQ(r.status, 401) << i;
+  }
+  HttpResponse refused = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                      std::string("email=boss%40e2e.test&password=") + kAdminPassword);
+  EXPECT_EQ(refused.status, 429) << refused.body.substr(0, 300);
+  EXPECT_NE(refused.body.find("Too many failed attempts"), std::string::npos);
+  EXPECT_EQ(browser.cookies().count("sid"), 0u);
+  // A forged X-Forwarded-For does not get around it.
+  HttpResponse forged = browser.Post("/admin/login",
+                                     {{"Content-Type", "application/x-www-form-urlencoded"},
+                                      {"X-Forwarded-For", "203.0.113.50"}},
+                                     std::string("email=boss%40e2e.test&password=") + kAdminPassword);
+  EXPECT_EQ(forged.status, 429);
+}
+
+// Every .eml under `data` (the outbox), newest content last by name.
+std::vector<std::string> Mails(const fs::path& data) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(data, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->path().extension() == ".eml") files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return out;
+}
+
+// The confirmation token of a mail (quoted-printable: soft breaks and =3D undone).
+std::string ConfirmationToken(std::string mail) {
+  for (size_t p; (p = mail.find("=\r\n")) != std::string::npos;) mail.erase(p, 3);
+  for (size_t p; (p = mail.find("=3D")) != std::string::npos;) mail.replace(p, 3, "=");
+  std::smatch m;
+  static const std::regex re("/account/confirm\\?token=([0-9a-f]{64})");
+  return std::regex_search(mail, m, re) ? std::string(m[1]) : "";
+}
+
+TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
+  int64_t pending = CreateClient(*api_, write_token_,
+                                 {{"first_name", "Paula"}, {"last_name", "Pending"}, {"email", "paula@e2e.test"}});
+  int64_t vouched = CreateClient(*api_, write_token_,
+                                 {{"first_name", "Victor"}, {"last_name", "Vouched"}, {"email", "victor@e2e.test"}});
+  ASSERT_GT(pending, 0);
+  ASSERT_GT(vouched, 0);
+
+  HttpClient admin(host_->port(), {true, 60});
+  ASSERT_EQ(admin.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                       std::string("email=boss%40e2e.test&password=") + kAdminPassword)
+                .status,
+            303);
+  std::string csrf = CsrfFrom(admin.Get("/admin/clients").body);
+  ASSERT_EQ(csrf.size(), 64u);
+  const std::string kForm = "application/x-www-form-urlencoded";
+  for (int64_t id : {pending, vouched}) {
+    std::string base = "/admin/clients/" + std::to_string(id);
+    ASSERT_EQ(admin.Post(base + "/login", {{"Content-Type", kForm}}, "enabled=1&_csrf=" + csrf).status, 303);
+    // The admin vouches for Victor's address (the box of the set-password form), not for Paula's.
+    std::string confirm = id == vouched ? "&confirm_email=1" : "";
+    ASSERT_EQ(admin.Post(base + "/password", {{"Content-Type", kForm}},
+                         "mode=set&password=client-pass-123" + confirm + "&_csrf=" + csrf)
+                  .status,
+              303);
+  }
+
+  // Paula: right password, refused with the message and the offer to resend.
+  HttpClient paula(host_->port(), {true, 60});
+  HttpResponse refused = paula.Post("/account/login", {{"Content-Type", kForm}},
+                                    "email=paula%40e2e.test&password=client-pass-123");
+  EXPECT_EQ(refused.status, 403) << refused.body.substr(0, 300);
+  EXPECT_NE(refused.body.find("not confirmed yet"), std::string::npos);
+  EXPECT_NE(refused.body.find("action=\"/account/confirm/resend\""), std::string::npos);
+  EXPECT_EQ(paula.cookies().count("sid"), 0u);
+
+  // She asks for the link again, and opens it.
+  size_t mails_before = Mails(site_.data()).size();
+  HttpResponse resent = paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=paula%40e2e.test");
+  EXPECT_EQ(resent.status, 303);
+  EXPECT_EQ(resent.Header("Location").value_or(""), "/account/login?notice=confirmation_resent");
+  std::vector<std::string> mails = Mails(site_.data());
+  ASSERT_EQ(mails.size(), mails_before + 1);
+  std::string token;
+  for (const auto& m : mails) {
+    if (m.find("paula@e2e.test") != std::string::npos && !ConfirmationToken(m).empty()) token = ConfirmationToken(m);
+  }
+  ASSERT_EQ(token.size(), 64u) << mails.back();
+  // The same answer for an address that is not a client's, and no mail.
+  HttpResponse unknown = paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=nobody%40e2e.test");
+  EXPECT_EQ(unknown.status, 303);
+  EXPECT_EQ(unknown.Header("Location"), resent.Header("Location"));
+  EXPECT_EQ(Mails(site_.data()).size(), mails_before + 1);
+
+  HttpResponse confirmed = paula.Get("/account/confirm?token=" + token);
+  EXPECT_EQ(confirmed.status, 303);
+  EXPECT_NE(confirmed.Header("Location").value_or("").find("confirmed=1"), std::string::npos);
+  HttpResponse in = paula.Post("/account/login", {{"Content-Type", kForm}},
+                               "email=paula%40e2e.test&password=client-pass-123");
+  EXPECT_EQ(in.status, 303) << in.body.substr(0, 300);
+  EXPECT_EQ(paula.Get("/account").status, 200);
+
+  // Victor, confirmed by the admin, gets in at once.
+  HttpClient victor(host_->port(), {true, 60});
+  HttpResponse victor_in = victor.Post("/account/login", {{"Content-Type", kForm}},
+                                       "email=victor%40e2e.test&password=client-pass-123");
+  EXPECT_EQ(victor_in.status, 303) << victor_in.body.substr(0, 300);
+  EXPECT_EQ(victor.cookies().count("sid"), 1u);
+  EXPECT_EQ(victor.Get("/account").status, 200);
 }
 
 TEST_F(AppE2e, EmailConfirmationLinkRedirects) {

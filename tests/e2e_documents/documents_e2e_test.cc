@@ -198,7 +198,7 @@ class DocsE2e : public ::testing::Test {
                                   "enabled=1&_csrf=" + csrf);
     EXPECT_EQ(on.status, 303) << on.body.substr(0, 300);
     HttpResponse pw = admin->Post(base + "/password", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                  std::string("mode=set&password=") + kClientPassword + "&_csrf=" + csrf);
+                                  std::string("mode=set&confirm_email=1&password=") + kClientPassword + "&_csrf=" + csrf);
     EXPECT_EQ(pw.status, 303) << pw.body.substr(0, 300);
   }
 

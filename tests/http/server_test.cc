@@ -122,6 +122,9 @@ class ServerTest : public ::testing::Test {
     add(MakeRoute("GET", "/items/{id}", [](crm::Request& req, crm::Response& res) {
       return res.Send("item " + req.PathParam("id").value_or("?") + " q=" + req.Query("q").value_or("-"), "text/plain");
     }));
+    add(MakeRoute("GET", "/peer", [](crm::Request& req, crm::Response& res) {
+      return res.Send("peer=" + std::string(req.RemoteAddress()), "text/plain");
+    }));
     add(MakeRoute("GET", "/items/special", [](crm::Request&, crm::Response& res) { return res.Send("special", "text/plain"); }));
     crm::Audience token{crm::Audience::Kind::kApiToken, "", "things:read"};
     add(MakeRoute("GET", "/api/v1/things", [](crm::Request&, crm::Response& res) { return res.SendJson("{\"items\":[]}"); }, token));
@@ -490,6 +493,40 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_EQ(c.Post("/admin/action", {}, std::string(1000, 'z')).status, 401);
   EXPECT_EQ(c.Get("/hello").status, 200);
   EXPECT_EQ(c.connections_opened(), 1);
+}
+
+TEST_F(ServerTest, RemoteAddressIsTheTcpPeerNotAHeader) {
+  HttpClient c(port_);
+  EXPECT_EQ(c.Get("/peer").body, "peer=127.0.0.1");
+  EXPECT_EQ(c.Get("/peer", {{"X-Forwarded-For", "203.0.113.9"}, {"X-Real-IP", "203.0.113.9"},
+                            {"Forwarded", "for=203.0.113.9"}})
+                .body,
+            "peer=127.0.0.1");
+  EXPECT_EQ(c.connections_opened(), 1);  // the second request reused the connection
+}
+
+// On a dual-stack listener an IPv4 peer arrives as ::ffff:127.0.0.1; handlers see the IPv4 form.
+TEST(ServerPeer, IpV4PeerOfAnIpV6ListenerIsGivenAsIpV4) {
+  HookRegistry registry;
+  StagingRegistrar reg("host");
+  ASSERT_TRUE(reg.AddRoute(MakeRoute("GET", "/peer", [](crm::Request& req, crm::Response& res) {
+                  return res.Send(std::string(req.RemoteAddress()), "text/plain");
+                })).ok());
+  ASSERT_TRUE(registry.Commit(reg.Take()).ok());
+  FakeAuth auth;
+  FakePages pages;
+  ServerOptions options;
+  options.address = "::";
+  options.port = 0;
+  options.worker_threads = 2;
+  HttpServer server(options, registry, auth, pages, nullptr);
+  auto port = server.Start();
+  if (!port.ok()) GTEST_SKIP() << "no IPv6 listener on this machine: " << port.status().ToString();
+  std::thread waiter([&] { server.Wait(); });
+  HttpClient c(*port);
+  EXPECT_EQ(c.Get("/peer").body, "127.0.0.1");
+  server.Stop();
+  waiter.join();
 }
 
 TEST_F(ServerTest, HeadAnswersWithoutBody) {

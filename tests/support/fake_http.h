@@ -44,6 +44,7 @@ class FakeRequest final : public crm::Request {
   size_t max_body = SIZE_MAX;  // the route's limit, as the host enforces it
   size_t body_read = 0;
   crm::Principal caller;
+  std::string remote_address = "127.0.0.1";  // the TCP peer, as the server would give it
 
   std::string_view Method() const override { return method; }
   std::string_view Path() const override { return path; }
@@ -56,6 +57,7 @@ class FakeRequest final : public crm::Request {
   crm::Result<size_t> ReadBody(char* buffer, size_t size) override;
   const std::vector<std::pair<std::string, std::string>>& Form() const override { return form; }
   const crm::Principal& Caller() const override { return caller; }
+  std::string_view RemoteAddress() const override { return remote_address; }
 };
 
 // Records what a handler sent: status, headers and body as the host would write them, and

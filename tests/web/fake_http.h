@@ -23,6 +23,7 @@ class FakeRequest : public crm::Request {
   std::map<std::string, std::string> params;
   std::map<std::string, std::string> headers;  // lower-case names
   crm::Principal caller;
+  std::string remote_address = "127.0.0.1";  // the TCP peer, as the server would give it
 
   std::string_view Method() const override { return method; }
   std::string_view Path() const override { return path; }
@@ -48,6 +49,7 @@ class FakeRequest : public crm::Request {
   crm::Result<size_t> ReadBody(char*, size_t) override { return size_t{0}; }
   const std::vector<std::pair<std::string, std::string>>& Form() const override { return form; }
   const crm::Principal& Caller() const override { return caller; }
+  std::string_view RemoteAddress() const override { return remote_address; }
 };
 
 class FakeResponse : public crm::Response {

@@ -44,7 +44,7 @@ class PagesTest : public ::testing::Test {
     mailer_ = std::make_unique<Mailer>(dir_ / "outbox", "CRM <no-reply@localhost>", clock_);
     auth_ = std::make_unique<Auth>(*db_, registry_, now,
                                    [this](const crm::MailMessage& m) { return mailer_->Send(m); },
-                                   "http://127.0.0.1:1");
+                                   base_url_);
 
     StagingRegistrar host("host");
     const HookRegistry* registry = &registry_;
@@ -206,6 +206,35 @@ class PagesTest : public ::testing::Test {
     }
   }
 
+  // Mails written to the outbox so far.
+  size_t OutboxCount() const {
+    std::error_code ec;
+    size_t n = 0;
+    for (auto it = std::filesystem::directory_iterator(dir_ / "outbox", ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      ++n;
+    }
+    return n;
+  }
+
+  // A client with an enabled login and `password`; its email is confirmed when `confirmed`.
+  Client ClientWithLogin(const std::string& password, bool confirmed) {
+    Client c = MakeClient("Lou", "Login", "en");
+    EXPECT_TRUE(clients_->SetLoginEnabled(c.id, true).ok());
+    EXPECT_TRUE(auth_->SetClientPassword(c.id, password).ok());
+    EXPECT_TRUE(auth_->SetEmailConfirmed(c.id, confirmed).ok());
+    return c;
+  }
+
+  FakeRequest ClientLoginPost(const std::string& email, const std::string& password) {
+    FakeRequest request;
+    request.method = "POST";
+    request.path = "/account/login";
+    request.form = {{"email", email}, {"password", password}};
+    return request;
+  }
+
+  std::string base_url_ = "http://127.0.0.1:1";
   std::filesystem::path dir_;
   std::unique_ptr<SqliteDatabase> db_;
   HookRegistry registry_;
@@ -403,6 +432,190 @@ TEST_F(PagesTest, LoginLoginFailureAndSuccess) {
   std::string cookie = ok.HeaderValue("Set-Cookie").value_or("");
   EXPECT_NE(cookie.find("sid="), std::string::npos);
   EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+}
+
+TEST_F(PagesTest, LoginRateLimitUsesThePeerAddress) {
+  ASSERT_TRUE(auth_->CreateAdmin("ada@example.com", "Ada", "correct horse battery").ok());
+  FakeRequest request;
+  request.method = "POST";
+  request.path = "/admin/login";
+  request.remote_address = "203.0.113.7";
+  request.headers["x-forwarded-for"] = "198.51.100.1";  // never trusted
+  for (int i = 0; i < kMaxFailedLoginsPerIp; ++i) {
+    request.form = {{"email", "guess" + std::to_string(i) + "@example.com"}, {"password", "nope-nope"}};
+    FakeResponse wrong;
+    ASSERT_TRUE(Call(request, wrong).ok());
+    EXPECT_EQ(wrong.status, 401) << i;
+  }
+  request.form = {{"email", "ada@example.com"}, {"password", "correct horse battery"}};
+  FakeResponse refused;
+  ASSERT_TRUE(Call(request, refused).ok());
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_NE(Html(refused, request.caller, request.path).find("Too many failed attempts"), std::string::npos);
+  EXPECT_FALSE(refused.HeaderValue("Set-Cookie").has_value());
+  // The same request from another peer (same X-Forwarded-For) gets in.
+  request.remote_address = "203.0.113.8";
+  FakeResponse ok;
+  ASSERT_TRUE(Call(request, ok).ok());
+  EXPECT_EQ(ok.status, 303);
+}
+
+TEST_F(PagesTest, UnconfirmedClientIsRefusedAndOfferedANewLink) {
+  Client c = ClientWithLogin("client-password-1", false);
+  FakeRequest request = ClientLoginPost(c.email, "client-password-1");
+  FakeResponse refused;
+  ASSERT_TRUE(Call(request, refused).ok());
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_FALSE(refused.HeaderValue("Set-Cookie").has_value());
+  std::string html = Html(refused, request.caller, request.path);
+  EXPECT_NE(html.find("Your email address is not confirmed yet"), std::string::npos) << html;
+  EXPECT_NE(html.find("action=\"/account/confirm/resend\""), std::string::npos);
+  EXPECT_NE(html.find("name=\"email\" value=\"" + c.email + "\""), std::string::npos);
+  ExpectCsrfInEveryPostForm(html, "");
+
+  // In the client's language.
+  request.caller.language = "fr";
+  FakeResponse fr;
+  ASSERT_TRUE(Call(request, fr).ok());
+  EXPECT_NE(Html(fr, request.caller, request.path).find("Votre adresse e-mail n&apos;est pas encore confirm"), std::string::npos)
+      << Html(fr, request.caller, request.path);
+
+  // A wrong password says nothing about the confirmation.
+  FakeRequest wrong_request = ClientLoginPost(c.email, "wrong-password");
+  FakeResponse wrong;
+  ASSERT_TRUE(Call(wrong_request, wrong).ok());
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(Html(wrong, wrong_request.caller, wrong_request.path).find("confirm"), std::string::npos);
+
+  // "Send the link again": a mail for this client; the same answer for an unknown email.
+  size_t before = OutboxCount();
+  FakeRequest resend;
+  resend.method = "POST";
+  resend.path = "/account/confirm/resend";
+  resend.form = {{"email", c.email}};
+  FakeResponse sent;
+  ASSERT_TRUE(Call(resend, sent).ok());
+  EXPECT_EQ(sent.redirect.value_or(""), "/account/login?notice=confirmation_resent");
+  EXPECT_EQ(OutboxCount(), before + 1);
+  resend.form = {{"email", "nobody@example.com"}};
+  FakeResponse unknown;
+  ASSERT_TRUE(Call(resend, unknown).ok());
+  EXPECT_EQ(unknown.redirect, sent.redirect);
+  EXPECT_EQ(OutboxCount(), before + 1);
+  // The notice it lands on.
+  FakeRequest notice;
+  notice.path = "/account/login";
+  notice.query = {{"notice", "confirmation_resent"}};
+  FakeResponse notice_page;
+  ASSERT_TRUE(Call(notice, notice_page).ok());
+  EXPECT_NE(Html(notice_page, notice.caller, notice.path).find("a new confirmation link is on its way"),
+            std::string::npos);
+
+  // Rate-limited like logins.
+  resend.form = {{"email", c.email}};
+  for (int i = 1; i < kMaxFailedLogins; ++i) {
+    FakeResponse again;
+    ASSERT_TRUE(Call(resend, again).ok());
+    EXPECT_EQ(again.status, 303) << i;
+  }
+  FakeResponse limited;
+  ASSERT_TRUE(Call(resend, limited).ok());
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(OutboxCount(), before + kMaxFailedLogins);
+
+  // Once confirmed, the same login gets in.
+  ASSERT_TRUE(auth_->SetEmailConfirmed(c.id, true).ok());
+  FakeResponse ok;
+  ASSERT_TRUE(Call(request, ok).ok());
+  EXPECT_EQ(ok.redirect.value_or(""), "/account");
+  EXPECT_NE(ok.HeaderValue("Set-Cookie").value_or("").find("sid="), std::string::npos);
+}
+
+TEST_F(PagesTest, ConfirmationLinkOutcomeIsShownOnTheLoginPage) {
+  FakeRequest request;
+  request.path = "/account/login";
+  request.query = {{"confirmed", "1"}};
+  FakeResponse ok;
+  ASSERT_TRUE(Call(request, ok).ok());
+  EXPECT_NE(Html(ok, request.caller, request.path).find("Your email address is confirmed"), std::string::npos);
+  request.query = {{"confirmed", "0"}};
+  request.caller.language = "nl";
+  FakeResponse bad;
+  ASSERT_TRUE(Call(request, bad).ok());
+  EXPECT_NE(Html(bad, request.caller, request.path).find("Deze bevestigingslink is onbekend"), std::string::npos);
+}
+
+TEST_F(PagesTest, AdminSettingAPasswordCanConfirmTheEmail) {
+  Client c = MakeClient("Anne", "Manual");
+  std::string form_html = GetPage("/admin/clients/" + std::to_string(c.id));
+  EXPECT_NE(form_html.find("name=\"confirm_email\" type=\"checkbox\" value=\"1\" checked"), std::string::npos);
+  FakeRequest request = AdminGet("/admin/clients/" + std::to_string(c.id) + "/password");
+  request.method = "POST";
+  request.form = {{"mode", "set"}, {"password", "password-by-hand"}};
+  FakeResponse unticked;
+  ASSERT_TRUE(Call(request, unticked).ok());
+  EXPECT_EQ(unticked.status, 303);
+  EXPECT_FALSE(clients_->Get(c.id)->email_confirmed);
+  request.form = {{"mode", "set"}, {"password", "password-by-hand"}, {"confirm_email", "1"}};
+  FakeResponse ticked;
+  ASSERT_TRUE(Call(request, ticked).ok());
+  EXPECT_EQ(ticked.status, 303);
+  EXPECT_TRUE(clients_->Get(c.id)->email_confirmed);
+  // Confirmed: the box is no longer offered.
+  EXPECT_EQ(GetPage("/admin/clients/" + std::to_string(c.id)).find("name=\"confirm_email\""), std::string::npos);
+}
+
+TEST_F(PagesTest, CookiesAreNotSecureOverPlainHttp) {
+  ASSERT_TRUE(auth_->CreateAdmin("ada@example.com", "Ada", "correct horse battery").ok());
+  FakeRequest request;
+  request.method = "POST";
+  request.path = "/admin/login";
+  request.form = {{"email", "ada@example.com"}, {"password", "correct horse battery"}};
+  FakeResponse ok;
+  ASSERT_TRUE(Call(request, ok).ok());
+  EXPECT_EQ(ok.HeaderValue("Set-Cookie").value_or("Secure").find("Secure"), std::string::npos);
+}
+
+// The same pages when the host's --base-url is https://: every cookie carries Secure.
+class HttpsPagesTest : public PagesTest {
+ protected:
+  HttpsPagesTest() { base_url_ = "https://crm.example.com"; }
+};
+
+TEST_F(HttpsPagesTest, EveryCookieIsSecure) {
+  ASSERT_TRUE(auth_->CreateAdmin("ada@example.com", "Ada", "correct horse battery").ok());
+  std::vector<std::string> cookies;
+  FakeRequest login;
+  login.method = "POST";
+  login.path = "/admin/login";
+  login.form = {{"email", "ada@example.com"}, {"password", "correct horse battery"}};
+  FakeResponse logged_in;
+  ASSERT_TRUE(Call(login, logged_in).ok());
+  ASSERT_EQ(logged_in.status, 303);
+  Client c = ClientWithLogin("client-password-1", true);
+  FakeRequest client_login = ClientLoginPost(c.email, "client-password-1");
+  FakeResponse client_in;
+  ASSERT_TRUE(Call(client_login, client_in).ok());
+  ASSERT_EQ(client_in.status, 303);
+  FakeRequest logout;
+  logout.method = "POST";
+  logout.path = "/account/logout";
+  FakeResponse logged_out;
+  ASSERT_TRUE(Call(logout, logged_out).ok());
+  FakeRequest lang;
+  lang.path = "/lang/nl";
+  FakeResponse switched;
+  ASSERT_TRUE(Call(lang, switched).ok());
+  for (const FakeResponse* r : {&logged_in, &client_in, &logged_out, &switched}) {
+    for (const auto& [name, value] : r->headers) {
+      if (name == "Set-Cookie") cookies.push_back(value);
+    }
+  }
+  ASSERT_EQ(cookies.size(), 4u);
+  for (const std::string& cookie : cookies) {
+    EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+    EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos) << cookie;
+  }
 }
 
 TEST_F(PagesTest, LoginPagesAreTranslated) {
