@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -47,6 +48,8 @@ namespace {
 constexpr char kUsage[] =
     "usage:\n"
     "  sample-host serve --data DIR --port N [--demo] [--demo-clients N] [--plugins DIR] [--base-url URL]\n"
+    "        [--mail-from ADDRESS] [--smtp-url smtp://HOST:PORT [--smtp-starttls] [--smtp-user USER]]\n"
+    "        (SMTP password in the environment variable CRM_SMTP_PASSWORD)\n"
     "  sample-host create-admin --data DIR --email E [--name NAME] [--language en|fr|nl]  (password on stdin)\n"
     "  sample-host create-token --data DIR --email E [--scope S]... [--name NAME]\n";
 
@@ -78,6 +81,39 @@ crm::Status OpenCore(const fs::path& data, Core& core) {
   core.db = std::move(*db);
   CRM_RETURN_IF_ERROR(host::ApplyMigrations(*core.db, "host", host::HostMigrations()));
   core.mailer = std::make_unique<host::Mailer>(data / "outbox", "CRM <no-reply@localhost>", core.clock);
+  return crm::Status::Ok();
+}
+
+// serve's mail options: the sender address, and SMTP delivery of the outbox when --smtp-url
+// is given (SPEC H7). The password comes from the environment: a flag would show in `ps`.
+crm::Status ConfigureMail(const po::variables_map& vm, Core& core) {
+  if (vm.count("mail-from")) {
+    const std::string from = vm["mail-from"].as<std::string>();
+    auto address = host::EnvelopeAddress(from);
+    if (!address.ok()) return crm::InvalidArgument("--mail-from: " + address.status().message());
+    core.mailer = std::make_unique<host::Mailer>(core.data / "outbox", from, core.clock);
+  }
+  if (!vm.count("smtp-url")) {
+    if (vm.count("smtp-user") || vm.count("smtp-starttls")) {
+      return crm::InvalidArgument("--smtp-user and --smtp-starttls need --smtp-url");
+    }
+    return crm::Status::Ok();  // outbox only
+  }
+  host::SmtpOptions smtp;
+  smtp.url = vm["smtp-url"].as<std::string>();
+  crm::Status url = host::CheckSmtpUrl(smtp.url);
+  if (!url.ok()) return crm::InvalidArgument("--smtp-url: " + url.message());
+  smtp.starttls = vm.count("smtp-starttls") > 0;
+  if (vm.count("smtp-user")) {
+    smtp.user = vm["smtp-user"].as<std::string>();
+    const char* password = std::getenv("CRM_SMTP_PASSWORD");
+    if (password == nullptr || *password == '\0') {
+      return crm::InvalidArgument("--smtp-user needs the password in the environment variable CRM_SMTP_PASSWORD");
+    }
+    smtp.password = password;
+  }
+  CRM_RETURN_IF_ERROR(core.mailer->StartSmtp(std::move(smtp), *core.logger));
+  core.logger->Info("mail", "delivering the outbox over SMTP (" + vm["smtp-url"].as<std::string>() + ")");
   return crm::Status::Ok();
 }
 
@@ -181,6 +217,8 @@ crm::Status RegisterAppTranslations(crm::Registrar& r) {
 int Serve(const po::variables_map& vm) {
   Core core;
   crm::Status s = OpenCore(vm["data"].as<std::string>(), core);
+  if (!s.ok()) return Fail(s.ToString());
+  s = ConfigureMail(vm, core);
   if (!s.ok()) return Fail(s.ToString());
   host::Logger& logger = *core.logger;
   host::SqliteDatabase& db = *core.db;
@@ -320,6 +358,7 @@ int Serve(const po::variables_map& vm) {
   scheduler.Start();
   server.Wait();
   scheduler.Stop();
+  core.mailer->StopSmtp();
   return 0;
 }
 
@@ -371,6 +410,10 @@ int main(int argc, char** argv) {
         ("demo-clients", po::value<int64_t>()->default_value(0), "seed N generated clients")
         ("plugins", po::value<std::string>(), "plugin folder (default: plugins/ beside the executable)")
         ("base-url", po::value<std::string>(), "public base URL for links in emails")
+        ("mail-from", po::value<std::string>(), "sender of the host's mail (default: CRM <no-reply@localhost>)")
+        ("smtp-url", po::value<std::string>(), "deliver the outbox over SMTP: smtp://HOST:PORT or smtps://…")
+        ("smtp-user", po::value<std::string>(), "SMTP login (password in the environment variable CRM_SMTP_PASSWORD)")
+        ("smtp-starttls", "require STARTTLS on an smtp:// server")
         ("email", po::value<std::string>(), "admin email")
         ("name", po::value<std::string>(), "admin or token name")
         ("language", po::value<std::string>()->default_value("en"), "admin language")

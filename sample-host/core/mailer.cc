@@ -46,8 +46,9 @@ std::string Base64(std::string_view data) {
 
 bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
-// One plain address (no display name, no list): what a single recipient field needs.
-bool IsPlainAddress(std::string_view a) {
+}  // namespace
+
+bool IsPlainMailAddress(std::string_view a) {
   if (a.empty() || a.size() > 254) return false;
   size_t at = a.find('@');
   if (at == std::string_view::npos || at == 0 || at + 1 >= a.size() || a.find('@', at + 1) != std::string_view::npos) {
@@ -60,6 +61,32 @@ bool IsPlainAddress(std::string_view a) {
   }
   return true;
 }
+
+crm::Result<std::string> EnvelopeAddress(std::string_view from) {
+  for (char c : from) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return crm::InvalidArgument("the sender holds a control character");
+  }
+  std::string_view address = from;
+  size_t open = from.rfind('<');
+  if (open != std::string_view::npos) {
+    size_t close = from.find('>', open);
+    if (close == std::string_view::npos || close + 1 != from.size()) {
+      return crm::InvalidArgument("sender \"" + std::string(from) +
+                                  "\": expected \"Name <address>\" or an address");
+    }
+    address = from.substr(open + 1, close - open - 1);
+  }
+  while (!address.empty() && address.front() == ' ') address.remove_prefix(1);
+  while (!address.empty() && address.back() == ' ') address.remove_suffix(1);
+  if (!IsPlainMailAddress(address)) {
+    return crm::InvalidArgument("sender \"" + std::string(from) +
+                                "\" holds no plain e-mail address");
+  }
+  return std::string(address);
+}
+
+namespace {
 
 std::string RfcDate(int64_t unix_seconds) {
   static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -145,11 +172,31 @@ std::string EncodeQuotedPrintable(std::string_view text) {
 Mailer::Mailer(std::filesystem::path outbox, std::string from, Clock& clock)
     : outbox_(std::move(outbox)), from_(std::move(from)), clock_(clock) {}
 
+Mailer::~Mailer() { StopSmtp(); }
+
+crm::Status Mailer::StartSmtp(SmtpOptions options, Logger& logger) {
+  auto envelope = EnvelopeAddress(from_);
+  if (!envelope.ok()) return envelope.status();
+  std::lock_guard<std::mutex> lock(sender_mutex_);
+  if (sender_) return crm::Conflict("SMTP delivery is already started");
+  auto sender = std::make_unique<SmtpSender>(outbox_, *envelope, std::move(options), logger);
+  CRM_RETURN_IF_ERROR(sender->Start());
+  sender_ = std::move(sender);
+  return crm::Status::Ok();
+}
+
+void Mailer::StopSmtp() {
+  std::lock_guard<std::mutex> lock(sender_mutex_);
+  if (sender_) sender_->Stop();
+}
+
 crm::Result<std::string> Mailer::Render(const crm::MailMessage& message, std::string_view message_id) {
   if (HasLineBreak(message.to) || HasLineBreak(message.subject) || HasLineBreak(from_)) {
     return crm::InvalidArgument("mail header contains a line break (header injection refused)");
   }
-  if (!IsPlainAddress(message.to)) return crm::InvalidArgument("not one plain e-mail address: \"" + message.to + "\"");
+  if (!IsPlainMailAddress(message.to)) {
+    return crm::InvalidArgument("not one plain e-mail address: \"" + message.to + "\"");
+  }
   std::string m;
   m += "Date: " + RfcDate(clock_.NowUnix()) + "\r\n";
   m += "From: " + from_ + "\r\n";
@@ -202,6 +249,8 @@ crm::Status Mailer::Send(const crm::MailMessage& message) {
     ::fsync(dir);
     ::close(dir);
   }
+  std::lock_guard<std::mutex> lock(sender_mutex_);
+  if (sender_) sender_->Wake();
   return crm::Status::Ok();
 }
 
