@@ -103,6 +103,13 @@ bool ValidDate(std::string_view d) {
 
 // LIKE pattern for a search word: the start of a value ("dup" finds "Dupont"), so that
 // the NOCASE indexes answer it on a million rows; the word's own wildcards are escaped.
+// Code points in valid UTF-8 (continuation bytes are not counted).
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
 std::string LikePattern(std::string_view word) {
   std::string p;
   for (char ch : word) {
@@ -385,7 +392,12 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   };
   std::string q = Trim(query.q);
   if (q.size() > 200) return crm::InvalidArgument("q: longer than 200 characters");
+  // Each word must appear in the first or last name, the email or the company. Words
+  // of 3+ characters match anywhere, through the trigram index of schema 6 (one FTS5
+  // query: a quoted phrase per word, all required); shorter ones match the start of a
+  // column, through the NOCASE indexes.
   size_t words = 0;
+  std::string phrases;
   for (size_t pos = 0; pos < q.size();) {
     size_t end = q.find(' ', pos);
     if (end == std::string::npos) end = q.size();
@@ -393,10 +405,19 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     pos = end + 1;
     if (word.empty()) continue;
     if (++words > 5) break;
+    if (Utf8Length(word) >= 3) {
+      phrases += phrases.empty() ? "\"" : " \"";
+      for (char ch : word) phrases += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      phrases += '"';
+      continue;
+    }
     std::string p = LikePattern(word);
     add("c.last_name LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR "
         "c.email LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'",
         {p, p, p, p});
+  }
+  if (!phrases.empty()) {
+    add("c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ?)", {phrases});
   }
   for (const auto& [id, value] : query.filters) {
     if (value.empty()) continue;  // an empty select in a form means "any"

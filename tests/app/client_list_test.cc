@@ -231,8 +231,22 @@ TEST_F(ClientListTest, SearchOverNamesEmailAndCompany) {
   EXPECT_EQ(Emails(q), std::vector<std::string>{"jan@example.be"});
   q.q = "emily@";
   EXPECT_EQ(Emails(q), std::vector<std::string>{"emily@example.co.uk"});
-  q.q = "upont";  // a prefix search: the middle of a name does not match
+  q.q = "upont";  // 3+ characters match anywhere in a name (schema 6, trigram index)
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "marie@example.com"}));
+  q.q = "eeters";  // ... in the company ("Bakkerij Peeters") as in the last name
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"jan@example.be"});
+  q.q = "example.co.";  // ... and in the email
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"emily@example.co.uk"});
+  q.q = "ee";  // shorter words match the start of a column only
   EXPECT_TRUE(Emails(q).empty());
+  q.q = "pe";
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"jan@example.be"});
+  q.q = "Pee";
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"jan@example.be"});
+  q.q = "\"quoted\" OR *";  // FTS5 syntax in the search is literal text
+  EXPECT_TRUE(Emails(q).empty());
+  q.q = "el ber";  // a short and a long word together: "elise@..." and "Lambert"
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"elise@example.fr"}));
   q.q = "DUP";
   EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "marie@example.com"}));
   q.q = "marie dupont";  // every word must match
@@ -263,17 +277,31 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
     for (const auto& r : *plan) text += r.Text(3) + "\n";
     EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << sort << ":\n" << text;
   }
-  // The search is answered by index ranges (MULTI-INDEX OR), not by scanning the table.
-  ClientListQuery search;
-  search.q = "gen1";
-  auto found = store_.List(search);
-  ASSERT_TRUE(found.ok());
-  EXPECT_EQ(found->total, 111);  // Gen1, Gen10..19, Gen100..199
-  auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
-  ASSERT_TRUE(plan.ok());
-  std::string text;
-  for (const auto& r : *plan) text += r.Text(3) + "\n";
-  EXPECT_NE(text.find("MULTI-INDEX OR"), std::string::npos) << text;
+  // The search is answered by indexes, never by scanning the table: a word of 3+
+  // characters by the trigram index (schema 6), a shorter one by the NOCASE index
+  // ranges (MULTI-INDEX OR).
+  auto plan_of_search = [&](const std::string& q, int64_t expected_total) {
+    ClientListQuery search;
+    search.q = q;
+    auto found = store_.List(search);
+    EXPECT_TRUE(found.ok());
+    if (found.ok()) EXPECT_EQ(found->total, expected_total) << q;
+    auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
+    EXPECT_TRUE(plan.ok());
+    std::string text;
+    if (plan.ok()) for (const auto& r : *plan) text += r.Text(3) + "\n";
+    if (plan.ok()) {
+      for (const auto& r : *plan) {
+        std::string line = r.Text(3);
+        EXPECT_TRUE(line != "SCAN c" && line.rfind("SCAN c USING", 0) != 0) << "a table scan:\n" << text;
+      }
+    }
+    return text;
+  };
+  std::string long_word = plan_of_search("en1", 111);  // Gen1, Gen10..19, Gen100..199
+  EXPECT_NE(long_word.find("clients_search VIRTUAL TABLE INDEX"), std::string::npos) << long_word;
+  std::string short_word = plan_of_search("ge", 200);
+  EXPECT_NE(short_word.find("MULTI-INDEX OR"), std::string::npos) << short_word;
 }
 
 TEST_F(ClientListTest, OneHostFilterWithTheDefaultSortWalksAnIndex) {
@@ -433,7 +461,8 @@ namespace {
 
 TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
   testing::TestDb tdb;
-  auto before = tdb.db().QueryAll("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name");
+  auto before = tdb.db().QueryAll(
+      "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name");
   ASSERT_TRUE(before.ok());
   auto n = SeedBulkClients(tdb.db(), 12000, 1700000000);  // above the drop-and-rebuild threshold
   ASSERT_TRUE(n.ok()) << n.status().ToString();
@@ -441,7 +470,8 @@ TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
   auto count = tdb.db().QueryOne("SELECT COUNT(*), COUNT(DISTINCT lower(email)) FROM clients");
   EXPECT_EQ((*count)->Int(0), 12000);
   EXPECT_EQ((*count)->Int(1), 12000);
-  auto after = tdb.db().QueryAll("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name");
+  auto after = tdb.db().QueryAll(
+      "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name");
   ASSERT_TRUE(after.ok());
   ASSERT_EQ(after->size(), before->size());
   for (size_t i = 0; i < after->size(); ++i) {
@@ -452,6 +482,35 @@ TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
   EXPECT_GT((*tags)->Int(0), 1000);  // about one client in five has a tag
   auto integrity = tdb.db().QueryOne("PRAGMA integrity_check");
   EXPECT_EQ((*integrity)->Text(0), "ok");
+  // The search index was rebuilt over every seeded client, and its triggers are back.
+  auto indexed = tdb.db().QueryOne(
+      "SELECT COUNT(*) FROM clients_search WHERE clients_search MATCH '\"example.org\"'");
+  ASSERT_TRUE(indexed.ok()) << indexed.status().ToString();
+  EXPECT_EQ((*indexed)->Int(0), 12000);
+  auto fts_integrity = tdb.db().Exec("INSERT INTO clients_search (clients_search) VALUES ('integrity-check')");
+  EXPECT_TRUE(fts_integrity.ok()) << fts_integrity.status().ToString();
+}
+
+TEST_F(ClientListTest, SearchIndexFollowsUpdatesAndDeletions) {
+  ClientListQuery q;
+  q.q = "Lambert";
+  ASSERT_EQ(Emails(q), std::vector<std::string>{"elise@example.fr"});
+  auto elise = store_.Get(ids_[3]);
+  ASSERT_TRUE(elise.ok());
+  Client changed = *elise;
+  changed.last_name = "Vandenbroucke";
+  changed.company = "Atelier Lumière";
+  ASSERT_TRUE(store_.Update(changed).ok());
+  EXPECT_TRUE(Emails(q).empty()) << "the old name is still indexed";
+  q.q = "denbrou";
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"elise@example.fr"});
+  q.q = "Lumière";
+  EXPECT_EQ(Emails(q), std::vector<std::string>{"elise@example.fr"});
+  ASSERT_TRUE(store_.Delete(ids_[3]).ok());
+  q.q = "denbrou";
+  EXPECT_TRUE(Emails(q).empty()) << "a deleted client is still indexed";
+  auto fts_integrity = tdb_.db().Exec("INSERT INTO clients_search (clients_search) VALUES ('integrity-check')");
+  EXPECT_TRUE(fts_integrity.ok()) << fts_integrity.status().ToString();
 }
 
 }  // namespace
