@@ -52,8 +52,9 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
     items.push_back(std::move(d));
   }
   Data data;
-  data.set("intro_html", RenderMarkdownSafe(settings->intro_markdown));
-  data.set("has_intro", !settings->intro_markdown.empty());
+  const std::string& intro = settings->intro_markdown.Get(lang);
+  data.set("intro_html", RenderMarkdownSafe(intro));
+  data.set("has_intro", !intro.empty());
   data.set("gate", request.Query("gate").has_value());
   data.set("empty", items.empty());
   data.set("documents", items);

@@ -91,8 +91,8 @@ crm::Status SeedDemo(Context& ctx, const std::vector<int64_t>& client_ids) {
        Text("Front and back of your ID card or passport.", "Recto et verso de votre carte d'identité ou passeport.",
             "Voor- en achterkant van uw identiteitskaart of paspoort."),
        UploadMode::kRequired,
-       {{"date_of_issue", "Date of issue", FieldType::kDate, true},
-        {"place_of_issue", "Place of issue", FieldType::kText, false}},
+       {{"date_of_issue", Text("Date of issue", "Date de délivrance", "Datum van afgifte"), FieldType::kDate, true},
+        {"place_of_issue", Text("Place of issue", "Lieu de délivrance", "Plaats van afgifte"), FieldType::kText, false}},
        2},
       {Text("Signed contract", "Contrat signé", "Ondertekend contract"),
        Text("The contract, signed on every page.", "Le contrat, signé à chaque page.",
@@ -104,7 +104,7 @@ crm::Status SeedDemo(Context& ctx, const std::vector<int64_t>& client_ids) {
        UploadMode::kOptional, {}, 1},
       {Text("Compliance certificate", "Certificat de conformité", "Conformiteitsattest"),
        Text("Issued by our office.", "Délivré par notre bureau.", "Uitgereikt door ons kantoor."),
-       UploadMode::kAdminOnly, {{"reference", "Reference", FieldType::kText, false}}, 1},
+       UploadMode::kAdminOnly, {{"reference", Text("Reference", "Référence", "Referentie"), FieldType::kText, false}}, 1},
   };
   std::vector<DocumentType> types;
   for (const Spec& s : specs) {
@@ -122,10 +122,16 @@ crm::Status SeedDemo(Context& ctx, const std::vector<int64_t>& client_ids) {
   Settings settings;
   settings.show_menu_entry = true;
   settings.mandatory_gate = false;
-  settings.intro_markdown =
+  settings.intro_markdown = Text(
       "Welcome! Please send us the documents below.\n\n"
       "- **Required** documents are needed before we can open your file.\n"
-      "- Photos taken with your phone are fine: make sure the text is readable.\n";
+      "- Photos taken with your phone are fine: make sure the text is readable.\n",
+      "Bienvenue ! Merci de nous transmettre les documents ci-dessous.\n\n"
+      "- Les documents **obligatoires** sont nécessaires à l’ouverture de votre dossier.\n"
+      "- Les photos prises avec votre téléphone conviennent : veillez à ce que le texte soit lisible.\n",
+      "Welkom! Bezorg ons de onderstaande documenten.\n\n"
+      "- **Verplichte** documenten zijn nodig voordat we uw dossier kunnen openen.\n"
+      "- Foto’s genomen met uw telefoon zijn goed: zorg dat de tekst leesbaar is.\n");
   CRM_RETURN_IF_ERROR(ctx.services.settings().Save(settings));
 
   // Staff acting for the demo: every document permission.

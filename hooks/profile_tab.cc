@@ -99,7 +99,7 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
         Data fv;
         std::string label = key;
         for (const FieldDef& def : doc.type.fields) {
-          if (def.key == key) label = def.label;
+          if (def.key == key) label = def.label.Get(lang);
         }
         fv.set("label", label);
         fv.set("value", value);

@@ -61,7 +61,7 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
     r.set("name", type.name.Get(lang));
     r.set("mode", ctx.texts.Get(lang, ModeKey(type.upload_mode)));
     std::string fields;
-    for (const FieldDef& f : type.fields) fields += (fields.empty() ? "" : ", ") + f.label;
+    for (const FieldDef& f : type.fields) fields += (fields.empty() ? "" : ", ") + f.label.Get(lang);
     r.set("fields", fields);
     r.set("kinds", KindList(type.accept));
     r.set("max_size", FormatSize(lang, type.max_size));
@@ -79,7 +79,9 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
   data.set("csrf", caller.csrf_token);
   data.set("show_menu_entry", settings->show_menu_entry);
   data.set("mandatory_gate", settings->mandatory_gate);
-  data.set("intro", settings->intro_markdown);
+  data.set("intro", settings->intro_markdown.en);
+  data.set("intro_fr", settings->intro_markdown.fr);
+  data.set("intro_nl", settings->intro_markdown.nl);
   data.set("types", rows);
   data.set("has_types", !rows.empty());
   data.set("can_manage_types", caller.HasPermission(kPermSettings));
@@ -97,7 +99,13 @@ crm::Status SaveSettings(Context& ctx, crm::Request& request) {
   Settings settings = *current;
   settings.show_menu_entry = Checked(request, "show_menu_entry");
   settings.mandatory_gate = Checked(request, "mandatory_gate");
-  settings.intro_markdown = request.FormValue("intro").value_or("");
+  // English (the default language) in "intro", translations under it; a translation
+  // absent from the form is kept, an empty one is cleared (the English text shows).
+  settings.intro_markdown.en = request.FormValue("intro").value_or("");
+  for (std::string_view lang : {"fr", "nl"}) {
+    if (std::optional<std::string> text = request.FormValue("intro_" + std::string(lang)))
+      settings.intro_markdown.Set(lang, *text);
+  }
   return ctx.services.settings().Save(settings);
 }
 
@@ -127,6 +135,12 @@ DocumentType TypeFromForm(const crm::Request& request, bool* ask_fields, crm::St
       field.type = ft.value_or(FieldType::kText);
       field.required = Checked(request, "field_required." + field.key);
     }
+    // The same labels in French and Dutch, by position.
+    for (std::string_view lang : {"fr", "nl"}) {
+      crm::Status s = SetLabelTranslations(
+          type.fields, lang, request.FormValue("fields_" + std::string(lang)).value_or(""));
+      if (!s.ok() && error->ok()) *error = s;
+    }
   }
   for (const auto& [name, value] : request.Form()) {
     if (name == "accept") type.accept.push_back(value);
@@ -155,6 +169,7 @@ DocumentType TypeFromForm(const crm::Request& request, bool* ask_fields, crm::St
 
 TypeDraft DraftOf(const DocumentType& type) {
   TypeDraft draft;
+  draft.complete_translations = true;  // the form shows every language: empty clears
   draft.name = type.name;
   draft.help = type.help;
   draft.upload_mode = type.upload_mode;
@@ -192,13 +207,11 @@ crm::Result<std::string> RenderTypeForm(Context& ctx, const crm::Principal& call
   }
   data.set("modes", modes);
   data.set("ask_fields", ask_fields);
-  std::string labels;
   DataList fields;
   for (const FieldDef& field : type.fields) {
-    labels += (labels.empty() ? "" : ", ") + field.label;
     Data f;
     f.set("key", field.key);
-    f.set("label", field.label);
+    f.set("label", field.label.Get(lang));
     f.set("required", field.required);
     DataList options;
     for (FieldType ft : {FieldType::kText, FieldType::kDate, FieldType::kNumber}) {
@@ -211,7 +224,21 @@ crm::Result<std::string> RenderTypeForm(Context& ctx, const crm::Principal& call
     f.set("types", options);
     fields.push_back(std::move(f));
   }
-  data.set("fields_text", labels);
+  // The labels per language as the comma-separated form; a missing translation is an
+  // empty item so that the others keep their position.
+  for (std::string_view l : crm::kLanguages) {
+    std::string labels;
+    bool any = false;
+    for (size_t i = 0; i < type.fields.size(); ++i) {
+      const LocalizedText& label = type.fields[i].label;
+      const std::string& text = l == "en" ? label.en : l == "fr" ? label.fr : label.nl;
+      labels += (i == 0 ? "" : ", ") + text;
+      any = any || !text.empty();
+    }
+    while (labels.size() >= 2 && labels.compare(labels.size() - 2, 2, ", ") == 0) labels.resize(labels.size() - 2);
+    data.set(l == "en" ? std::string("fields_text") : "fields_text_" + std::string(l),
+             any ? labels : std::string());
+  }
   data.set("fields", fields);
   data.set("has_fields", !fields.empty());
   std::vector<std::string> kinds = OfferedKinds();

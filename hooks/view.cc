@@ -155,7 +155,7 @@ Data DocumentData(const Context& ctx, std::string_view language, const ClientDoc
     Data f;
     auto value = doc.fields.find(field.key);
     f.set("key", field.key);
-    f.set("label", field.label);
+    f.set("label", field.label.Get(language));
     f.set("value", value == doc.fields.end() ? std::string() : value->second);
     f.set("input_type", field.type == FieldType::kDate     ? "date"
                         : field.type == FieldType::kNumber ? "number"

@@ -32,15 +32,52 @@ crm::Result<int64_t> IdParam(const crm::Request& request, std::string_view name)
   return id;
 }
 
+bool KnownLanguage(std::string_view l) {
+  for (std::string_view known : crm::kLanguages)
+    if (l == known) return true;
+  return false;
+}
+
+// The best of en/fr/nl in an Accept-Language header ("fr-BE,fr;q=0.9,en;q=0.5"): highest
+// q wins, ties keep the header's order; empty when none is offered.
+std::string FromAcceptLanguage(std::string_view header) {
+  std::string best;
+  double best_q = 0;
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    std::string_view tag = item.substr(0, item.find(';'));
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    tag = tag.substr(0, tag.find('-'));
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    std::string primary(tag);
+    for (char& c : primary) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    double q = 1.0;
+    if (size_t qpos = item.find("q="); qpos != std::string_view::npos) {
+      std::string qtext(item.substr(qpos + 2));
+      char* end = nullptr;
+      q = std::strtod(qtext.c_str(), &end);
+      if (end == qtext.c_str()) q = 0;
+    }
+    if (KnownLanguage(primary) && q > best_q) {
+      best = primary;
+      best_q = q;
+    }
+  }
+  return best;
+}
+
+// The language of texts in answers: `?lang=`, then the request's Accept-Language, then the
+// caller's (for a token the host gives its admin's stored language), then English.
 std::string Language(const crm::Request& request) {
-  if (auto lang = request.Query("lang")) {
-    for (std::string_view l : crm::kLanguages)
-      if (*lang == l) return *lang;
+  if (auto lang = request.Query("lang"); lang && KnownLanguage(*lang)) return *lang;
+  if (auto header = request.Header("Accept-Language")) {
+    std::string l = FromAcceptLanguage(*header);
+    if (!l.empty()) return l;
   }
   const std::string& l = request.Caller().language;
-  for (std::string_view known : crm::kLanguages)
-    if (l == known) return l;
-  return "en";
+  return KnownLanguage(l) ? l : "en";
 }
 
 std::string MediaType(const crm::Request& request) {
@@ -177,7 +214,7 @@ crm::Status RegisterApiRoutes(crm::Registrar& registrar, Services& services) {
         CRM_RETURN_IF_ERROR(CheckReadTypes(req.Caller()));
         auto s = sv->settings().Get();
         if (!s.ok()) return s.status();
-        return SendJson(res, 200, SettingsToJson(*s));
+        return SendJson(res, 200, SettingsToJson(*s, Language(req)));
       })));
 
   CRM_RETURN_IF_ERROR(registrar.AddRoute(ApiRoute(
@@ -187,10 +224,11 @@ crm::Status RegisterApiRoutes(crm::Registrar& registrar, Services& services) {
         if (!body.ok()) return body.status();
         auto current = sv->settings().Get();
         if (!current.ok()) return current.status();
-        auto next = SettingsFromJson(*body, *current);
+        std::string lang = Language(req);
+        auto next = SettingsFromJson(*body, *current, lang);
         if (!next.ok()) return next.status();
         CRM_RETURN_IF_ERROR(sv->settings().Save(*next));
-        return SendJson(res, 200, SettingsToJson(*next));
+        return SendJson(res, 200, SettingsToJson(*next, lang));
       })));
 
   // ---- A client's documents ------------------------------------------------------------

@@ -1,5 +1,7 @@
 // plugin/settings_store.cc — settings as key/value rows in cd_settings, and the intro's
 // Markdown rendered by cmark-gfm in its safe mode (raw HTML and unsafe links dropped).
+// The intro is one row per language: "intro_markdown" (English, and the single text of
+// databases from before translations), "intro_markdown.fr", "intro_markdown.nl".
 #include "plugin/settings_store.h"
 
 #include <cstdlib>
@@ -37,19 +39,23 @@ crm::Result<Settings> SettingsStore::Get() const {
     std::string value = r.Text(1);
     if (key == "show_menu_entry") s.show_menu_entry = value == "1";
     else if (key == "mandatory_gate") s.mandatory_gate = value == "1";
-    else if (key == "intro_markdown") s.intro_markdown = value;
+    else if (key == "intro_markdown") s.intro_markdown.en = value;  // English: also the text saved before translations
+    else if (key == "intro_markdown.fr") s.intro_markdown.fr = value;
+    else if (key == "intro_markdown.nl") s.intro_markdown.nl = value;
   }
   return s;
 }
 
 crm::Status SettingsStore::Save(const Settings& s) {
-  if (s.intro_markdown.size() > kMaxIntroBytes)
-    return crm::Unprocessable("intro_markdown: at most 64 KiB");
+  for (const std::string* intro : {&s.intro_markdown.en, &s.intro_markdown.fr, &s.intro_markdown.nl})
+    if (intro->size() > kMaxIntroBytes) return crm::Unprocessable("intro_markdown: at most 64 KiB");
   return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     const std::pair<const char*, std::string> values[] = {
         {"show_menu_entry", s.show_menu_entry ? "1" : "0"},
         {"mandatory_gate", s.mandatory_gate ? "1" : "0"},
-        {"intro_markdown", s.intro_markdown}};
+        {"intro_markdown", s.intro_markdown.en},
+        {"intro_markdown.fr", s.intro_markdown.fr},
+        {"intro_markdown.nl", s.intro_markdown.nl}};
     for (const auto& [key, value] : values) {
       auto r = tx.Exec(
           "INSERT INTO cd_settings (key, value) VALUES (?, ?)"

@@ -23,7 +23,7 @@ class SettingsStore {
 
   // The stored settings, defaults for those never saved.
   crm::Result<Settings> Get() const;
-  // Saves all three; kUnprocessable when the intro is longer than 64 KiB.
+  // Saves them all; kUnprocessable when the intro of a language is longer than 64 KiB.
   crm::Status Save(const Settings& settings);
 
  private:

@@ -19,50 +19,82 @@ crm::Status WrongType(std::string_view member, std::string_view expected) {
   return crm::InvalidArgument(std::string(member) + ": must be " + std::string(expected));
 }
 
-// A localized text member: a string (for `language`) or an object per language.
-crm::Result<LocalizedText> ParseLocalized(const json::value& v, std::string_view member,
-                                          std::string_view language) {
-  LocalizedText out;
+// A localized text member: a string (for `language`) or an object per language. Sets the
+// languages given into `out` (an empty string sets an empty text) and leaves the others.
+crm::Status ParseLocalizedInto(const json::value& v, std::string_view member,
+                               std::string_view language, LocalizedText& out) {
   if (v.is_string()) {
     out.Set(language, std::string(v.as_string()));
-    return out;
+    return crm::Status::Ok();
   }
   if (!v.is_object()) return WrongType(member, "a string or an object {en, fr, nl}");
   for (const auto& [k, val] : v.as_object()) {
     if (k != "en" && k != "fr" && k != "nl")
       return crm::InvalidArgument(std::string(member) + ": unknown language " + std::string(k));
     if (!val.is_string()) return WrongType(std::string(member) + "." + std::string(k), "a string");
-    out.Set(k, std::string(val.as_string()));
   }
+  for (const auto& [k, val] : v.as_object()) out.Set(k, std::string(val.as_string()));
+  return crm::Status::Ok();
+}
+
+crm::Result<LocalizedText> ParseLocalized(const json::value& v, std::string_view member,
+                                          std::string_view language) {
+  LocalizedText out;
+  CRM_RETURN_IF_ERROR(ParseLocalizedInto(v, member, language, out));
   return out;
 }
 
-crm::Result<std::vector<FieldDef>> ParseFields(const json::value& v) {
-  if (v.is_string()) return FieldsFromLabels(v.as_string());
+// Merges `more` into `into`, non-empty wins ("name" with "names", "label" with "labels").
+void MergeGiven(LocalizedText& into, const LocalizedText& more) {
+  if (!more.en.empty()) into.en = more.en;
+  if (!more.fr.empty()) into.fr = more.fr;
+  if (!more.nl.empty()) into.nl = more.nl;
+}
+
+// Labels written as plain strings are in the request's language.
+FieldDef BareField(std::string key, std::string label, std::string_view language) {
+  FieldDef def{std::move(key), {}, FieldType::kText, false};
+  def.label.Set(language, std::move(label));
+  if (def.label.empty()) def.label.en = def.key;  // not one of en/fr/nl: English
+  return def;
+}
+
+crm::Result<std::vector<FieldDef>> ParseFields(const json::value& v, std::string_view language) {
+  if (v.is_string()) {
+    std::vector<FieldDef> fields;
+    for (FieldDef& f : FieldsFromLabels(v.as_string()))
+      fields.push_back(BareField(f.key, f.label.en, language));
+    return fields;
+  }
   if (!v.is_array()) return WrongType("fields", "an array or a comma-separated string");
   std::vector<FieldDef> fields;
   for (size_t i = 0; i < v.as_array().size(); ++i) {
     const json::value& f = v.as_array()[i];
     std::string where = "fields[" + std::to_string(i) + "]";
     if (f.is_string()) {  // a bare label
-      fields.push_back(FieldDef{Slugify(f.as_string()), std::string(f.as_string()),
-                                FieldType::kText, false});
+      fields.push_back(BareField(Slugify(f.as_string()), std::string(f.as_string()), language));
       continue;
     }
     if (!f.is_object()) return WrongType(where, "an object");
     const json::object& o = f.as_object();
     FieldDef def;
-    if (const json::value* label = o.if_contains("label")) {
-      if (!label->is_string()) return WrongType(where + ".label", "a string");
-      def.label = std::string(label->as_string());
+    // "label" as a string (the request's language) or {en, fr, nl}; "labels" {en, fr, nl},
+    // as "name" and "names" of the type.
+    for (const char* member : {"label", "labels"}) {
+      if (const json::value* label = o.if_contains(member)) {
+        auto text = ParseLocalized(*label, where + "." + member, language);
+        if (!text.ok()) return text.status();
+        MergeGiven(def.label, *text);
+      }
     }
     if (const json::value* key = o.if_contains("key")) {
       if (!key->is_string()) return WrongType(where + ".key", "a string");
       def.key = std::string(key->as_string());
     } else {
-      def.key = Slugify(def.label);
+      std::string label = def.label.Get(language);
+      if (label.empty()) return crm::Unprocessable(where + ": a key or a label is required");
+      def.key = Slugify(label);
     }
-    if (def.label.empty()) def.label = def.key;
     if (const json::value* type = o.if_contains("type")) {
       if (!type->is_string()) return WrongType(where + ".type", "a string");
       auto parsed = ParseFieldType(type->as_string());
@@ -99,8 +131,11 @@ std::string IsoTimeUtc(int64_t unix_seconds) {
 json::object TypeToJson(const DocumentType& type, std::string_view language) {
   json::array fields;
   for (const FieldDef& f : type.fields) {
-    fields.push_back(json::object{{"key", f.key}, {"label", f.label},
-                                  {"type", FieldTypeName(f.type)}, {"required", f.required}});
+    fields.push_back(json::object{{"key", f.key},
+                                  {"label", f.label.Get(language)},
+                                  {"labels", LocalizedToJson(f.label)},
+                                  {"type", FieldTypeName(f.type)},
+                                  {"required", f.required}});
   }
   json::array accept;
   for (const std::string& m : type.accept) accept.push_back(json::string(m));
@@ -126,9 +161,7 @@ crm::Result<TypeDraft> TypeDraftFromJson(const json::value& body, std::string_vi
       auto t = ParseLocalized(v, key, language);
       if (!t.ok()) return t.status();
       if (d.name) {  // "name" and "names" together: merge, non-empty wins
-        if (!t->en.empty()) d.name->en = t->en;
-        if (!t->fr.empty()) d.name->fr = t->fr;
-        if (!t->nl.empty()) d.name->nl = t->nl;
+        MergeGiven(*d.name, *t);
       } else {
         d.name = std::move(*t);
       }
@@ -142,7 +175,7 @@ crm::Result<TypeDraft> TypeDraftFromJson(const json::value& body, std::string_vi
       if (!m) return crm::Unprocessable("upload_mode: must be optional, required or admin_only");
       d.upload_mode = *m;
     } else if (key == "fields") {
-      auto f = ParseFields(v);
+      auto f = ParseFields(v, language);
       if (!f.ok()) return f.status();
       d.fields = std::move(*f);
     } else if (key == "accept") {
@@ -242,13 +275,15 @@ json::object ArchivedToJson(const ArchivedVersion& v, std::string_view url_base)
                       {"files", std::move(files)}};
 }
 
-json::object SettingsToJson(const Settings& s) {
+json::object SettingsToJson(const Settings& s, std::string_view language) {
   return json::object{{"show_menu_entry", s.show_menu_entry},
-                      {"intro_markdown", s.intro_markdown},
+                      {"intro_markdown", s.intro_markdown.Get(language)},
+                      {"intro_markdowns", LocalizedToJson(s.intro_markdown)},
                       {"mandatory_gate", s.mandatory_gate}};
 }
 
-crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& current) {
+crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& current,
+                                       std::string_view language) {
   if (!body.is_object()) return crm::InvalidArgument("body: must be a JSON object");
   Settings s = current;
   for (const auto& [key, v] : body.as_object()) {
@@ -258,9 +293,10 @@ crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& 
     } else if (key == "mandatory_gate") {
       if (!v.is_bool()) return WrongType(key, "a boolean");
       s.mandatory_gate = v.as_bool();
-    } else if (key == "intro_markdown") {
-      if (!v.is_string()) return WrongType(key, "a string");
-      s.intro_markdown = std::string(v.as_string());
+    } else if (key == "intro_markdown" || key == "intro_markdowns") {
+      // A string replaces the request language's text; an object replaces the languages
+      // it names (an empty string clears that translation).
+      CRM_RETURN_IF_ERROR(ParseLocalizedInto(v, key, language, s.intro_markdown));
     } else {
       return crm::InvalidArgument("unknown member: " + std::string(key));
     }

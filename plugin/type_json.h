@@ -13,12 +13,14 @@
 namespace cd {
 
 // {"id","name","help","upload_mode","fields","accept","max_size","max_files","active",
-//  "position","names":{"en","fr","nl"}} with name/help in `language`.
+//  "position","names":{"en","fr","nl"},"helps":{..}} with name/help in `language`; each field
+// {"key","label","labels":{"en","fr","nl"},"type","required"} with label in `language`.
 boost::json::object TypeToJson(const DocumentType& type, std::string_view language);
 
 // A draft from a POST/PATCH body. `name` may be a string (sets the request's `language`
 // and, on create, English when empty) or an object {"en","fr","nl"}; `fields` may be an
-// array of objects or the comma-separated labels string. kInvalidArgument for a wrong
+// array of objects or the comma-separated labels string; a field's `label` is like `name`
+// (a string in `language`, or an object) and `labels` like `names`. kInvalidArgument for a wrong
 // JSON type, with the member's name in the message.
 crm::Result<TypeDraft> TypeDraftFromJson(const boost::json::value& body, std::string_view language);
 
@@ -30,9 +32,14 @@ boost::json::object DocumentToJson(const ClientDocument& doc, std::string_view l
 // `url_base` as for DocumentToJson: each file gets the URL of the API route that serves it.
 boost::json::object ArchivedToJson(const ArchivedVersion& version, std::string_view url_base);
 
-boost::json::object SettingsToJson(const Settings& settings);
-// Partial: members absent keep `current`'s value.
-crm::Result<Settings> SettingsFromJson(const boost::json::value& body, const Settings& current);
+// {"show_menu_entry","intro_markdown" (in `language`, falling back as names do),
+//  "intro_markdowns":{"en","fr","nl"},"mandatory_gate"}.
+boost::json::object SettingsToJson(const Settings& settings, std::string_view language);
+// Partial: members absent keep `current`'s value. `intro_markdown` as a string sets the
+// text of `language`; `intro_markdown` or `intro_markdowns` as an object sets the
+// languages it names.
+crm::Result<Settings> SettingsFromJson(const boost::json::value& body, const Settings& current,
+                                       std::string_view language);
 
 // {"error": {"code", "message"}} (SPEC §5).
 std::string ErrorJson(const crm::Status& status);

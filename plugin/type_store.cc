@@ -28,11 +28,16 @@ bool IsMimeToken(std::string_view s) {
   return s.size() <= 100;
 }
 
+// Stored as [{"key", "label": English, "labels": {"en","fr","nl"}, "type", "required"}].
+// Rows written before labels were translatable have only "label": it becomes English.
 std::string FieldsToJson(const std::vector<FieldDef>& fields) {
   json::array a;
   for (const FieldDef& f : fields) {
-    a.push_back(json::object{{"key", f.key}, {"label", f.label},
-                             {"type", FieldTypeName(f.type)}, {"required", f.required}});
+    a.push_back(json::object{{"key", f.key},
+                             {"label", f.label.en},
+                             {"labels", json::object{{"en", f.label.en}, {"fr", f.label.fr}, {"nl", f.label.nl}}},
+                             {"type", FieldTypeName(f.type)},
+                             {"required", f.required}});
   }
   return json::serialize(a);
 }
@@ -47,7 +52,12 @@ std::vector<FieldDef> FieldsFromJson(const std::string& text) {
     const json::object& o = f.as_object();
     FieldDef d;
     if (auto* k = o.if_contains("key"); k && k->is_string()) d.key = std::string(k->as_string());
-    if (auto* l = o.if_contains("label"); l && l->is_string()) d.label = std::string(l->as_string());
+    if (auto* ls = o.if_contains("labels"); ls && ls->is_object()) {
+      for (const auto& [lang, text] : ls->as_object())
+        if (text.is_string()) d.label.Set(lang, std::string(text.as_string()));
+    }
+    if (auto* l = o.if_contains("label"); l && l->is_string() && d.label.en.empty())
+      d.label.en = std::string(l->as_string());
     if (auto* t = o.if_contains("type"); t && t->is_string())
       d.type = ParseFieldType(t->as_string()).value_or(FieldType::kText);
     if (auto* r = o.if_contains("required"); r && r->is_bool()) d.required = r->as_bool();
@@ -95,6 +105,20 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
+// "a, b,, c" -> {"a", "b", "", "c"}: trimmed items, empty ones kept (positions matter for
+// the translated labels).
+std::vector<std::string> SplitCommas(std::string_view text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    items.push_back(Trim(text.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  return items;
+}
+
 // Lower-cases and de-duplicates the accept list so comparisons with libmagic's output
 // (always lower case) are exact.
 void NormalizeAccept(std::vector<std::string>& accept) {
@@ -108,15 +132,31 @@ void NormalizeAccept(std::vector<std::string>& accept) {
   accept = std::move(out);
 }
 
+LocalizedText Trimmed(const LocalizedText& text) {
+  return LocalizedText{Trim(text.en), Trim(text.fr), Trim(text.nl)};
+}
+
 void ApplyDraft(const TypeDraft& d, DocumentType& t) {
   if (d.name) {
-    if (!d.name->en.empty()) t.name.en = Trim(d.name->en);
-    if (!d.name->fr.empty()) t.name.fr = Trim(d.name->fr);
-    if (!d.name->nl.empty()) t.name.nl = Trim(d.name->nl);
+    LocalizedText name = Trimmed(*d.name);
+    if (!d.complete_translations) name.MergeMissing(t.name);
+    t.name = std::move(name);
   }
   if (d.help) t.help = *d.help;
   if (d.upload_mode) t.upload_mode = *d.upload_mode;
-  if (d.fields) t.fields = *d.fields;
+  if (d.fields) {
+    std::vector<FieldDef> fields = *d.fields;
+    for (FieldDef& f : fields) {
+      f.label = Trimmed(f.label);
+      if (!d.complete_translations) {
+        for (const FieldDef& stored : t.fields)
+          if (stored.key == f.key) f.label.MergeMissing(stored.label);
+      }
+      f.label.FillDefault();
+      if (f.label.en.empty()) f.label.en = f.key;  // a field given without any label
+    }
+    t.fields = std::move(fields);
+  }
   if (d.accept) {
     t.accept = *d.accept;
     NormalizeAccept(t.accept);
@@ -167,8 +207,10 @@ crm::Status ValidateType(const DocumentType& t) {
     // "file" names the upload's file parts and "_x" is form plumbing (e.g. "_csrf").
     if (f.key == "file" || f.key[0] == '_')
       return crm::Unprocessable("fields.key: reserved: " + f.key);
-    if (f.label.empty() || f.label.size() > 200)
+    if (f.label.en.empty() || f.label.en.size() > 200)
       return crm::Unprocessable("fields.label: 1 to 200 characters");
+    if (f.label.fr.size() > 200 || f.label.nl.size() > 200)
+      return crm::Unprocessable("fields.labels: at most 200 characters");
     if (!keys.insert(f.key).second) return crm::Unprocessable("fields.key: duplicate " + f.key);
   }
   return crm::Status::Ok();
@@ -177,20 +219,27 @@ crm::Status ValidateType(const DocumentType& t) {
 std::vector<FieldDef> FieldsFromLabels(std::string_view text) {
   std::vector<FieldDef> fields;
   std::set<std::string> used = {"file"};  // reserved for the file parts
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    std::string label = Trim(text.substr(start, comma - start));
-    start = comma + 1;
+  for (std::string& label : SplitCommas(text)) {
     if (label.empty()) continue;
     std::string base = Slugify(label);
     std::string key = base;
     for (int n = 2; used.count(key); ++n) key = base + "_" + std::to_string(n);
     used.insert(key);
-    fields.push_back(FieldDef{key, label, FieldType::kText, false});
+    fields.push_back(FieldDef{key, LocalizedText{std::move(label), "", ""}, FieldType::kText, false});
   }
   return fields;
+}
+
+crm::Status SetLabelTranslations(std::vector<FieldDef>& fields, std::string_view language,
+                                 std::string_view text) {
+  std::vector<std::string> labels = SplitCommas(text);
+  while (!labels.empty() && labels.back().empty()) labels.pop_back();
+  if (labels.size() > fields.size())
+    return crm::Unprocessable("fields_" + std::string(language) + ": " + std::to_string(labels.size()) +
+                              " labels for " + std::to_string(fields.size()) + " fields");
+  for (size_t i = 0; i < fields.size(); ++i)
+    fields[i].label.Set(language, i < labels.size() ? labels[i] : std::string());
+  return crm::Status::Ok();
 }
 
 TypeStore::TypeStore(crm::HostServices& host) : host_(host) {}
@@ -217,7 +266,7 @@ crm::Result<DocumentType> TypeStore::Create(const TypeDraft& draft) {
   DocumentType t;
   t.accept = DefaultAccept();
   ApplyDraft(draft, t);
-  if (t.name.en.empty()) t.name.en = !t.name.fr.empty() ? t.name.fr : t.name.nl;
+  t.name.FillDefault();
   if (!draft.position) {
     auto last = host_.Db().QueryOne("SELECT COALESCE(MAX(position), 0) FROM cd_types");
     if (!last.ok()) return last.status();

@@ -18,7 +18,14 @@ crm::Status ValidateType(const DocumentType& type);
 
 // Parses the seeds' form "Date of issue, Place of issue" into text fields with unique
 // slug keys ("date_of_issue", "place_of_issue"; a repeated slug gets "_2", "_3").
+// The labels are English (the default language).
 std::vector<FieldDef> FieldsFromLabels(std::string_view comma_separated);
+
+// Sets the `language` ("fr", "nl") labels of `fields` from the same comma-separated form,
+// by position ("Date d'émission, Lieu d'émission"); an empty item or a missing tail leaves
+// that field without a translation. kUnprocessable when there are more labels than fields.
+crm::Status SetLabelTranslations(std::vector<FieldDef>& fields, std::string_view language,
+                                 std::string_view comma_separated);
 
 // Thread-safe (each call runs on the host's Database).
 class TypeStore {

@@ -43,7 +43,19 @@ std::string_view DocumentStatusName(DocumentStatus status) {
 const std::string& LocalizedText::Get(std::string_view language) const {
   if (language == "fr" && !fr.empty()) return fr;
   if (language == "nl" && !nl.empty()) return nl;
-  return en;
+  if (!en.empty()) return en;
+  if (!fr.empty()) return fr;
+  return nl;
+}
+
+void LocalizedText::MergeMissing(const LocalizedText& older) {
+  if (en.empty()) en = older.en;
+  if (fr.empty()) fr = older.fr;
+  if (nl.empty()) nl = older.nl;
+}
+
+void LocalizedText::FillDefault() {
+  if (en.empty()) en = !fr.empty() ? fr : nl;
 }
 
 void LocalizedText::Set(std::string_view language, std::string text) {

@@ -20,22 +20,31 @@ enum class FieldType { kText, kDate, kNumber };
 std::string_view FieldTypeName(FieldType type);  // "text" | "date" | "number"
 std::optional<FieldType> ParseFieldType(std::string_view text);
 
-// A text in the three languages of the product. Missing translations are empty and read
-// as English (see Get).
+// A text in the three languages of the product: type names and help, extra-field labels,
+// the client-area intro. English is the default language (the one required text, and what
+// single-language data written before translations existed became). Missing translations
+// are empty and read as English (see Get).
 struct LocalizedText {
   std::string en;
   std::string fr;
   std::string nl;
-  // The text in `language` ("en", "fr", "nl"), falling back to English.
+  // The text in `language` ("en", "fr", "nl"), falling back to English, then to the
+  // first other language that has a text (a text only ever written in French still shows).
   const std::string& Get(std::string_view language) const;
   // Sets the text of one language; ignores unknown languages.
   void Set(std::string_view language, std::string text);
+  // True when no language has a text.
+  bool empty() const { return en.empty() && fr.empty() && nl.empty(); }
+  // Fills each empty language from `older` (a partial update merged per language).
+  void MergeMissing(const LocalizedText& older);
+  // English from French, then Dutch, when English is empty (a text given in one language).
+  void FillDefault();
 };
 
 // One extra data field of a document type ("Date of issue").
 struct FieldDef {
-  std::string key;    // slug, unique within the type: "date_of_issue"
-  std::string label;  // as the admin wrote it
+  std::string key;      // slug, unique within the type: "date_of_issue"
+  LocalizedText label;  // as the admin wrote it, per language; en required
   FieldType type = FieldType::kText;
   bool required = false;
 };
@@ -64,6 +73,9 @@ struct DocumentType {
 // or take their defaults (create). Built from JSON (type_json.h) or from a form (hooks/).
 struct TypeDraft {
   std::optional<LocalizedText> name;        // merged per language on update
+  // Field labels are merged per language too: a draft field's empty language takes the
+  // stored text of the field with the same key (an API client sending "label" in French
+  // keeps the English and Dutch labels), unless `complete_translations`.
   std::optional<LocalizedText> help;
   std::optional<UploadMode> upload_mode;
   std::optional<std::vector<FieldDef>> fields;
@@ -72,12 +84,15 @@ struct TypeDraft {
   std::optional<int> max_files;
   std::optional<bool> active;
   std::optional<int> position;
+  // The draft gives every language of the name and the field labels (the admin form):
+  // an empty translation clears the stored one instead of keeping it.
+  bool complete_translations = false;
 };
 
 // Plugin settings (CD4).
 struct Settings {
   bool show_menu_entry = true;
-  std::string intro_markdown;
+  LocalizedText intro_markdown;  // Markdown per language; shown with LocalizedText::Get
   bool mandatory_gate = false;
 };
 

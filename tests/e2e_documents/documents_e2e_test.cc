@@ -142,8 +142,8 @@ class DocsE2e : public ::testing::Test {
 
   Headers JsonHeaders(const std::string& token) { return Bearer(token, {{"Content-Type", "application/json"}}); }
 
-  int64_t CreateClient(const std::string& first, const std::string& email) {
-    json::object body{{"first_name", first}, {"last_name", "E2e"}, {"email", email}, {"language", "en"}};
+  int64_t CreateClient(const std::string& first, const std::string& email, const std::string& language = "en") {
+    json::object body{{"first_name", first}, {"last_name", "E2e"}, {"email", email}, {"language", language}};
     HttpResponse r = api_->Post("/api/v1/clients", JsonHeaders(full_), json::serialize(body));
     EXPECT_EQ(r.status, 201) << r.body;
     if (r.status != 201) return 0;
@@ -739,6 +739,76 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
   HttpResponse a = anon.Get("/account/documents");
   EXPECT_EQ(a.status, 303);
   EXPECT_NE(a.Header("Location").value_or("").find("/account/login"), std::string::npos);
+}
+
+// Issue 4: extra-field labels and the intro per language over the real HTTP API (Accept-Language
+// or ?lang=; PATCH in one language keeps the others), and in the client's language on /account/documents.
+TEST_F(DocsE2e, FieldLabelsAndIntroPerLanguage) {
+  json::object created = CreateType({{"names", {{"en", "Identity card"}, {"fr", "Carte d'identit\xC3\xA9"}, {"nl", "Identiteitskaart"}}},
+                                     {"upload_mode", "required"},
+                                     {"fields", json::array{json::object{{"key", "date_of_issue"},
+                                                                         {"labels", {{"en", "Date of issue"}, {"fr", "Date de d\xC3\xA9livrance"}, {"nl", "Datum van afgifte"}}},
+                                                                         {"type", "date"}},
+                                                            json::object{{"key", "place_of_issue"}, {"label", "Place of issue"}}}}})
+                               .as_object();
+  ASSERT_TRUE(created.contains("id"));
+  const std::string path = std::string(kApi) + "/types/" + std::to_string(created.at("id").as_int64());
+  EXPECT_EQ(created.at("fields").as_array()[0].at("labels").at("fr").as_string(), "Date de d\xC3\xA9livrance");
+
+  // PATCH in French through Accept-Language: sets the French labels, keeps English and Dutch.
+  Headers fr_json = JsonHeaders(full_);
+  fr_json.emplace_back("Accept-Language", "fr-BE,fr;q=0.9,en;q=0.4");
+  HttpResponse patched = api_->Patch(path, fr_json,
+                                     R"({"fields":[{"key":"date_of_issue","label":"Date de d\u00e9livrance","type":"date"},)"
+                                     R"({"key":"place_of_issue","label":"Lieu de d\u00e9livrance"}]})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(Json(patched).at("fields").as_array()[1].at("label").as_string(), "Lieu de d\xC3\xA9livrance");
+
+  HttpResponse nl = api_->Get(path, Bearer(read_, {{"Accept-Language", "nl"}}));
+  ASSERT_EQ(nl.status, 200) << nl.body;
+  const json::value nl_type = Json(nl);
+  const json::array& nl_fields = nl_type.at("fields").as_array();
+  EXPECT_EQ(nl_type.at("name").as_string(), "Identiteitskaart");
+  EXPECT_EQ(nl_fields[0].at("label").as_string(), "Datum van afgifte");
+  EXPECT_EQ(nl_fields[1].at("label").as_string(), "Place of issue") << "no Dutch label: English";
+  EXPECT_EQ(nl_fields[1].at("labels").at("fr").as_string(), "Lieu de d\xC3\xA9livrance");
+  EXPECT_EQ(nl_fields[1].at("labels").at("en").as_string(), "Place of issue");
+  EXPECT_EQ(nl_fields[0].at("type").as_string(), "date");
+  HttpResponse fr = api_->Get(path + "?lang=fr", Bearer(read_, {{"Accept-Language", "nl"}}));
+  EXPECT_EQ(Json(fr).at("fields").as_array()[0].at("label").as_string(), "Date de d\xC3\xA9livrance") << "?lang= wins";
+  HttpResponse en = api_->Get(path, Bearer(read_));
+  EXPECT_EQ(Json(en).at("fields").as_array()[0].at("label").as_string(), "Date of issue");
+
+  // The intro in English and French; Dutch falls back to English.
+  HttpResponse put = api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_),
+                               R"({"intro_markdowns":{"en":"**Welcome** here","fr":"**Bienvenue** chez nous"}})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  HttpResponse settings = api_->Get(std::string(kApi) + "/settings", Bearer(read_, {{"Accept-Language", "fr"}}));
+  ASSERT_EQ(settings.status, 200);
+  EXPECT_EQ(Json(settings).at("intro_markdown").as_string(), "**Bienvenue** chez nous");
+  EXPECT_EQ(Json(settings).at("intro_markdowns").at("nl").as_string(), "");
+
+  // A French client sees the French labels and intro; a Dutch client Dutch, or English where untranslated.
+  int64_t francoise = CreateClient("Francoise", "francoise@docs-e2e.test", "fr");
+  int64_t daan = CreateClient("Daan", "daan@docs-e2e.test", "nl");
+  ASSERT_GT(francoise * daan, 0);
+  EnableLogin(francoise);
+  EnableLogin(daan);
+  std::string csrf;
+  auto f = ClientSession("francoise@docs-e2e.test", &csrf);
+  HttpResponse fr_page = f->Get("/account/documents");
+  ASSERT_EQ(fr_page.status, 200);
+  EXPECT_NE(fr_page.body.find("Date de d\xC3\xA9livrance"), std::string::npos) << fr_page.body;
+  EXPECT_NE(fr_page.body.find("Lieu de d\xC3\xA9livrance"), std::string::npos);
+  EXPECT_EQ(fr_page.body.find("Date of issue"), std::string::npos);
+  EXPECT_NE(fr_page.body.find("<strong>Bienvenue</strong> chez nous"), std::string::npos);
+  EXPECT_EQ(fr_page.body.find("Welcome"), std::string::npos);
+  auto d = ClientSession("daan@docs-e2e.test", &csrf);
+  HttpResponse nl_page = d->Get("/account/documents");
+  ASSERT_EQ(nl_page.status, 200);
+  EXPECT_NE(nl_page.body.find("Datum van afgifte"), std::string::npos) << nl_page.body;
+  EXPECT_NE(nl_page.body.find("Place of issue"), std::string::npos);
+  EXPECT_NE(nl_page.body.find("<strong>Welcome</strong> here"), std::string::npos);
 }
 
 // CD4: the intro's Markdown reaches the area rendered, without raw HTML or script; CD1: names per language;

@@ -132,6 +132,35 @@ TEST_F(ClientAreaTest, PageShowsStatusInTheClientsLanguage) {
   EXPECT_NE(html.find("Geüpload op 18-11-2026"), std::string::npos) << html;
 }
 
+// Issue 4: field labels and the intro in the client's language, English when not translated.
+TEST_F(ClientAreaTest, LabelsAndIntroInTheClientsLanguageWithFallback) {
+  cd::Settings settings;
+  settings.intro_markdown = cd::LocalizedText{"Please send **both sides**.", "Merci d'envoyer **les deux faces**.", ""};
+  ASSERT_TRUE(services_->settings().Save(settings).ok());
+  cd::TypeDraft labels;
+  labels.fields = std::vector<cd::FieldDef>{
+      {"date_of_issue", {"Date of issue", "Date de délivrance", "Datum van afgifte"}, cd::FieldType::kDate, false},
+      {"place_of_issue", {"Place of issue", "Lieu de délivrance", ""}, cd::FieldType::kText, false}};
+  ASSERT_TRUE(services_->types().Update(id_card_, labels).ok());
+
+  std::string fr = Page("fr").page->body_html;
+  EXPECT_NE(fr.find("Date de délivrance"), std::string::npos) << fr;
+  EXPECT_NE(fr.find("Lieu de délivrance"), std::string::npos);
+  EXPECT_EQ(fr.find("Date of issue"), std::string::npos);
+  EXPECT_NE(fr.find("<strong>les deux faces</strong>"), std::string::npos);
+  EXPECT_EQ(fr.find("both sides"), std::string::npos);
+
+  std::string nl = Page("nl").page->body_html;
+  EXPECT_NE(nl.find("Datum van afgifte"), std::string::npos) << nl;
+  EXPECT_NE(nl.find("Place of issue"), std::string::npos);  // no Dutch label: English
+  EXPECT_NE(nl.find("<strong>both sides</strong>"), std::string::npos);  // no Dutch intro: English
+  EXPECT_EQ(nl.find("les deux faces"), std::string::npos);
+
+  std::string en = Page("en").page->body_html;
+  EXPECT_NE(en.find("Date of issue"), std::string::npos);
+  EXPECT_EQ(en.find("Date de délivrance"), std::string::npos);
+}
+
 TEST_F(ClientAreaTest, UploadThroughTheFormStoresTheDocument) {
   FakeRequest request;
   request.caller = ClientPrincipal(client_);

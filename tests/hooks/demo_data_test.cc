@@ -22,6 +22,16 @@ TEST_F(DemoDataTest, SeedsTypesSettingsAndDocumentsSoEveryStateShows) {
   ASSERT_EQ(types->size(), 4u);
   EXPECT_EQ((*types)[0].name.fr, "Pièce d'identité");
   EXPECT_EQ((*types)[3].upload_mode, cd::UploadMode::kAdminOnly);
+  // Labels and the intro come in the three languages.
+  ASSERT_EQ((*types)[0].fields.size(), 2u);
+  EXPECT_EQ((*types)[0].fields[0].label.Get("fr"), "Date de délivrance");
+  EXPECT_EQ((*types)[0].fields[1].label.Get("nl"), "Plaats van afgifte");
+  EXPECT_EQ((*types)[3].fields.at(0).label.Get("fr"), "Référence");
+  auto settings = services_->settings().Get();
+  ASSERT_TRUE(settings.ok());
+  EXPECT_NE(settings->intro_markdown.Get("fr").find("Bienvenue"), std::string::npos);
+  EXPECT_NE(settings->intro_markdown.Get("nl").find("Welkom"), std::string::npos);
+  EXPECT_NE(settings->intro_markdown.Get("en").find("Welcome"), std::string::npos);
 
   // The list column: complete for the first six, not for the next six nor the rest.
   const crm::ListColumn& column = registry_.columns().at(0).hook;

@@ -1,5 +1,6 @@
 // tests/hooks/settings_page_test.cc — the settings page (CD4) and the document-type admin
 // routes (CD1): save, create from the seeds' comma-separated form, reorder, archive, errors.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ TEST_F(SettingsPageTest, SaveStoresTheThreeSettings) {
   ASSERT_TRUE(settings.ok());
   EXPECT_FALSE(settings->show_menu_entry);  // unchecked box: absent from the form
   EXPECT_TRUE(settings->mandatory_gate);
-  EXPECT_EQ(settings->intro_markdown, "Welcome *here*");
+  EXPECT_EQ(settings->intro_markdown.en, "Welcome *here*");
 
   auto html = page.render(request);
   ASSERT_TRUE(html.ok()) << html.status().ToString();
@@ -80,6 +81,100 @@ TEST_F(SettingsPageTest, CreatesATypeFromTheForm) {
   EXPECT_EQ(t.accept, (std::vector<std::string>{"application/pdf", "image/jpeg"}));
   EXPECT_EQ(t.max_size, 2621440);
   EXPECT_EQ(t.max_files, 2);
+}
+
+// Issue 4: the intro per language, under the English one.
+TEST_F(SettingsPageTest, SavesAndShowsTheIntroPerLanguage) {
+  const crm::SettingsPage& page = registry_.settings_pages().at("client-documents");
+  FakeRequest request = AdminRequest();
+  request.method = "POST";
+  request.form = {{"_csrf", "csrf-admin"}, {"intro", "Welcome"}, {"intro_fr", "Bienvenue <b>"}, {"intro_nl", "Welkom"}};
+  ASSERT_TRUE(page.save(request).ok());
+  auto settings = services_->settings().Get();
+  ASSERT_TRUE(settings.ok());
+  EXPECT_EQ(settings->intro_markdown.en, "Welcome");
+  EXPECT_EQ(settings->intro_markdown.fr, "Bienvenue <b>");
+  EXPECT_EQ(settings->intro_markdown.nl, "Welkom");
+
+  auto html = page.render(request);
+  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  EXPECT_NE(html->find("name=\"intro_fr\" rows=\"4\" lang=\"fr\">Bienvenue &lt;b&gt;</textarea>"), std::string::npos) << *html;
+  EXPECT_NE(html->find("lang=\"nl\">Welkom</textarea>"), std::string::npos);
+  EXPECT_NE(html->find("Introduction text in French"), std::string::npos);
+
+  // Emptying a translation clears it: the English text shows instead.
+  request.form = {{"_csrf", "csrf-admin"}, {"intro", "Welcome"}, {"intro_fr", ""}, {"intro_nl", "Welkom"}};
+  ASSERT_TRUE(page.save(request).ok());
+  settings = services_->settings().Get();
+  ASSERT_TRUE(settings.ok());
+  EXPECT_EQ(settings->intro_markdown.fr, "");
+  EXPECT_EQ(settings->intro_markdown.Get("fr"), "Welcome");
+}
+
+// Issue 4: field labels in French and Dutch, by position under the English ones.
+TEST_F(SettingsPageTest, TypeFormTakesTheLabelsPerLanguage) {
+  FakeRequest request = AdminRequest();
+  request.form = {{"_csrf", "csrf-admin"},
+                  {"name_en", "Identity document"},
+                  {"upload_mode", "required"},
+                  {"ask_fields", "1"},
+                  {"fields", "Date of issue, Place of issue"},
+                  {"fields_fr", "Date de délivrance, Lieu de délivrance"},
+                  {"fields_nl", "Datum van afgifte"},
+                  {"field_type.date_of_issue", "date"},
+                  {"accept", "application/pdf"},
+                  {"max_size_mb", "2"},
+                  {"max_files", "1"}};
+  FakeResponse response;
+  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/types", request, response).ok());
+  ASSERT_EQ(response.redirect, "/admin/plugins/client-documents/settings?flash=type_saved")
+      << (response.page ? response.page->body_html : "");
+  auto types = services_->types().List(true);
+  ASSERT_TRUE(types.ok());
+  ASSERT_EQ(types->size(), 1u);
+  const cd::DocumentType t = (*types)[0];
+  ASSERT_EQ(t.fields.size(), 2u);
+  EXPECT_EQ(t.fields[0].label.en, "Date of issue");
+  EXPECT_EQ(t.fields[0].label.fr, "Date de délivrance");
+  EXPECT_EQ(t.fields[0].label.nl, "Datum van afgifte");
+  EXPECT_EQ(t.fields[1].label.fr, "Lieu de délivrance");
+  EXPECT_EQ(t.fields[1].label.Get("nl"), "Place of issue");
+  EXPECT_EQ(t.fields[0].type, cd::FieldType::kDate);
+
+  // The edit form shows each language's labels; a French admin sees French in the table.
+  FakeRequest edit = AdminRequest();
+  edit.caller.language = "fr";
+  FakeResponse form;
+  ASSERT_TRUE(Call("GET", "/admin/plugins/client-documents/types/" + std::to_string(t.id), edit, form).ok());
+  ASSERT_TRUE(form.page);
+  const std::string& html = form.page->body_html;
+  EXPECT_NE(html.find("name=\"fields\" value=\"Date of issue, Place of issue\""), std::string::npos) << html;
+  EXPECT_NE(html.find("name=\"fields_fr\" value=\"Date de délivrance, Lieu de délivrance\""), std::string::npos);
+  EXPECT_NE(html.find("name=\"fields_nl\" value=\"Datum van afgifte\""), std::string::npos);
+  EXPECT_NE(html.find("<td>Date de délivrance</td>"), std::string::npos);
+
+  // Emptying the Dutch labels clears them (the form gives every language).
+  request.form.erase(std::remove_if(request.form.begin(), request.form.end(),
+                                    [](const auto& kv) { return kv.first == "fields_nl"; }),
+                     request.form.end());
+  request.form.emplace_back("fields_nl", "");
+  FakeResponse again;
+  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/types/" + std::to_string(t.id), request, again).ok());
+  ASSERT_EQ(again.redirect, "/admin/plugins/client-documents/settings?flash=type_saved");
+  auto stored = services_->types().Get(t.id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->fields[0].label.nl, "");
+  EXPECT_EQ(stored->fields[0].label.fr, "Date de délivrance");
+
+  // More translated labels than fields: the form comes back with the error and the values.
+  for (auto& [k, v] : request.form)
+    if (k == "fields_fr") v = "Un, Deux, Trois";
+  FakeResponse bad;
+  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/types/" + std::to_string(t.id), request, bad).ok());
+  EXPECT_EQ(bad.status, 422);
+  ASSERT_TRUE(bad.page);
+  EXPECT_NE(bad.page->body_html.find("fields_fr"), std::string::npos) << bad.page->body_html;
+  EXPECT_EQ(services_->types().Get(t.id)->fields[0].label.fr, "Date de délivrance");
 }
 
 TEST_F(SettingsPageTest, AnInvalidFormComesBackWithTheErrorAndTheValues) {

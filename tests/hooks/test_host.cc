@@ -72,7 +72,7 @@ void ModuleTest::SetSettings(bool show_menu_entry, bool mandatory_gate, const st
   cd::Settings s;
   s.show_menu_entry = show_menu_entry;
   s.mandatory_gate = mandatory_gate;
-  s.intro_markdown = intro;
+  s.intro_markdown.en = intro;
   crm::Status saved = services_->settings().Save(s);
   ASSERT_TRUE(saved.ok()) << saved.ToString();
 }

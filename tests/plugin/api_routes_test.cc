@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include <boost/json.hpp>
@@ -193,6 +194,48 @@ TEST_F(ApiRoutesTest, SettingsGetAndPut) {
               "permission_denied");
   ExpectError(Call("PUT", P + "/settings", {"settings:write"}, R"({"mandatory_gate": "yes"})"), 400,
               "invalid_argument");
+}
+
+// Issue 4: labels and the intro in the language of the request: ?lang=, then Accept-Language
+// (a token's caller language is its admin's), with "labels"/"intro_markdowns" per language.
+TEST_F(ApiRoutesTest, LabelsAndIntroFollowTheRequestLanguage) {
+  int64_t id = CreateType(R"({"name": {"en": "ID card", "fr": "Carte d'identité"}, "fields": [
+      {"key": "date_of_issue", "labels": {"en": "Date of issue", "fr": "Date de délivrance", "nl": "Datum van afgifte"}},
+      {"key": "place", "label": "Place of issue"}]})");
+  auto get = [&](std::map<std::string, std::string> headers, std::vector<std::pair<std::string, std::string>> query) {
+    cd_test::FakeRequest req;
+    req.method = "GET";
+    req.path = P + "/types/" + std::to_string(id);
+    req.query = std::move(query);
+    req.headers = std::move(headers);
+    req.caller = cd_test::Token({"documents:read"});
+    cd_test::FakeResponse res;
+    registrar_.Call(req, res);
+    EXPECT_EQ(res.status, 200) << res.body;
+    return Json(res);
+  };
+  json::value fr = get({{"accept-language", "fr-BE,fr;q=0.9,en;q=0.5"}}, {});
+  EXPECT_EQ(fr.at("name").as_string(), "Carte d'identité");
+  EXPECT_EQ(fr.at("fields").as_array()[0].at("label").as_string(), "Date de délivrance");
+  EXPECT_EQ(fr.at("fields").as_array()[1].at("label").as_string(), "Place of issue");  // fallback
+  EXPECT_EQ(fr.at("fields").as_array()[0].at("labels").at("nl").as_string(), "Datum van afgifte");
+  json::value nl = get({{"accept-language", "de, nl;q=0.8, fr;q=0.3"}}, {});
+  EXPECT_EQ(nl.at("fields").as_array()[0].at("label").as_string(), "Datum van afgifte");
+  json::value query_wins = get({{"accept-language", "fr"}}, {{"lang", "nl"}});
+  EXPECT_EQ(query_wins.at("fields").as_array()[0].at("label").as_string(), "Datum van afgifte");
+  json::value unknown = get({{"accept-language", "de-DE"}}, {});
+  EXPECT_EQ(unknown.at("fields").as_array()[0].at("label").as_string(), "Date of issue");
+
+  // The intro: PUT in French with ?lang=fr sets only French.
+  ASSERT_EQ(Call("PUT", P + "/settings", {"settings:write"}, R"({"intro_markdown": "Hello"})").status, 200);
+  auto put = Call("PUT", P + "/settings", {"settings:write"}, R"({"intro_markdown": "Bonjour"})", "application/json",
+                  {{"lang", "fr"}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(Json(put).at("intro_markdown").as_string(), "Bonjour");
+  json::value s = Json(Call("GET", P + "/settings", {"documents:read"}, "", "", {{"lang", "nl"}}));
+  EXPECT_EQ(s.at("intro_markdown").as_string(), "Hello");  // no Dutch: English
+  EXPECT_EQ(s.at("intro_markdowns").at("fr").as_string(), "Bonjour");
+  EXPECT_EQ(s.at("intro_markdowns").at("en").as_string(), "Hello");
 }
 
 TEST_F(ApiRoutesTest, UploadListDownloadReplaceDelete) {

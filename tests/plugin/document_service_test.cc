@@ -21,8 +21,8 @@ class DocumentServiceTest : public ::testing::Test {
     bob_ = host_.AddClient("Bob");
     id_card_ = MakeType("ID card", UploadMode::kRequired, "Date of issue");
     TypeDraft fields;
-    fields.fields = std::vector<FieldDef>{{"expiry", "Expiry", FieldType::kDate, true},
-                                          {"number", "Number", FieldType::kNumber, false}};
+    fields.fields = std::vector<FieldDef>{{"expiry", {"Expiry", "", ""}, FieldType::kDate, true},
+                                          {"number", {"Number", "", ""}, FieldType::kNumber, false}};
     fields.max_files = 2;
     id_card_ = *sv_.types().Update(id_card_.id, fields);
     contract_ = MakeType("Signed contract", UploadMode::kAdminOnly, "");
