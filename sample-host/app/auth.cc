@@ -517,7 +517,7 @@ std::string Fill(std::string_view tmpl, std::string_view secret, std::string_vie
 }  // namespace
 
 crm::Result<std::string> Auth::GenerateClientPassword(int64_t client_id) {
-  auto row = db_.QueryOne("SELECT email, language FROM clients WHERE id = ?", {client_id});
+  auto row = db_.QueryOne("SELECT email, language, email_confirmed FROM clients WHERE id = ?", {client_id});
   if (!row.ok()) return row.status();
   if (!row->has_value()) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
   std::string email = (*row)->Text(0);
@@ -528,6 +528,9 @@ crm::Result<std::string> Auth::GenerateClientPassword(int64_t client_id) {
   if (send_mail_) {
     CRM_RETURN_IF_ERROR(send_mail_(
         {email, t.password_subject, Fill(t.password_body, password, base_url_ + "/account/login")}));
+    // An unconfirmed client would be refused at login with this password: send the
+    // confirmation link along with it.
+    if ((*row)->Int(2) == 0) CRM_RETURN_IF_ERROR(SendEmailConfirmation(client_id));
   }
   return password;
 }

@@ -280,10 +280,13 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
             crm::StatusCode::kUnauthenticated);
   auto generated = auth_.GenerateClientPassword(id);
   ASSERT_TRUE(generated.ok()) << generated.status().ToString();
-  ASSERT_EQ(mails_.size(), 1u);
+  // The password, then (the email being unconfirmed) the confirmation link.
+  ASSERT_EQ(mails_.size(), 2u);
   EXPECT_EQ(mails_[0].to, "marie@example.com");
   EXPECT_NE(mails_[0].text_body.find(*generated), std::string::npos);
   EXPECT_NE(mails_[0].subject.find("mot de passe"), std::string::npos);  // in the client's language
+  EXPECT_EQ(mails_[1].to, "marie@example.com");
+  EXPECT_NE(mails_[1].text_body.find("/account/confirm?token="), std::string::npos);
   // Password right but login disabled.
   EXPECT_EQ(auth_.LoginClient("marie@example.com", *generated, "").status().code(),
             crm::StatusCode::kPermissionDenied);
@@ -311,8 +314,8 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
 
   ASSERT_TRUE(auth_.SetEmailConfirmed(id, false).ok());
   ASSERT_TRUE(auth_.SendEmailConfirmation(id).ok());
-  ASSERT_EQ(mails_.size(), 2u);
-  const std::string& body = mails_[1].text_body;
+  ASSERT_EQ(mails_.size(), 3u);
+  const std::string& body = mails_[2].text_body;
   size_t at = body.find("token=");
   ASSERT_NE(at, std::string::npos);
   std::string token = body.substr(at + 6, 64);
@@ -322,6 +325,9 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
   ASSERT_TRUE(confirmed.ok());
   EXPECT_EQ(*confirmed, id);
   EXPECT_TRUE(clients_.Get(id)->email_confirmed);
+  // Confirmed: a new generated password comes alone.
+  ASSERT_TRUE(auth_.GenerateClientPassword(id).ok());
+  EXPECT_EQ(mails_.size(), 4u);
   EXPECT_EQ(auth_.ConfirmEmail(token).status().code(), crm::StatusCode::kNotFound);  // single use
   EXPECT_EQ(auth_.ConfirmEmail("x").status().code(), crm::StatusCode::kNotFound);
 }
