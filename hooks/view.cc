@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <map>
 
+#include "plugin/document_service.h"
+
 
 namespace cd::hooks {
 
@@ -107,16 +109,38 @@ std::string_view ErrorKey(crm::StatusCode code) {
   }
 }
 
+std::string FieldErrorText(const Context& ctx, std::string_view language, const std::string& message,
+                           const DocumentType* type) {
+  // "fields.<key>: <reason>" (DocumentService's validation), else the message as it is.
+  constexpr std::string_view kPrefix = "fields.";
+  size_t colon = message.find(": ");
+  if (!type || message.rfind(kPrefix, 0) != 0 || colon == std::string::npos) return message;
+  std::string key = message.substr(kPrefix.size(), colon - kPrefix.size());
+  std::string_view reason = std::string_view(message).substr(colon + 2);
+  const FieldDef* field = nullptr;
+  for (const FieldDef& f : type->fields) {
+    if (f.key == key) field = &f;
+  }
+  std::string_view text_key;
+  if (reason == kFieldRequired) text_key = "field_error.required";
+  else if (reason == kFieldNotDate) text_key = "field_error.date";
+  else if (reason == kFieldNotNumber) text_key = "field_error.number";
+  else if (reason == kFieldControlChars) text_key = "field_error.control";
+  if (!field || text_key.empty()) return message;
+  return ctx.texts.Format(language, text_key, {{"label", field->label.Get(language)}});
+}
+
 std::string ErrorText(const Context& ctx, std::string_view language, const crm::Status& error,
                       const DocumentType* type) {
   std::string_view key = ErrorKey(error.code());
   std::string size = type ? FormatSize(language, type->max_size) : "";
   std::string kinds = type ? KindList(type->accept) : "";
-  // Only validation messages are shown as they are: they name the field at fault and
-  // hold nothing internal. Other codes get the catalog's sentence alone.
+  // Only validation messages are shown: they name the field at fault and hold nothing
+  // internal; a field's is said with its label, in the reader's language. Other codes
+  // get the catalog's sentence alone.
   std::string message = (error.code() == crm::StatusCode::kUnprocessable ||
                          error.code() == crm::StatusCode::kInvalidArgument)
-                            ? error.message()
+                            ? FieldErrorText(ctx, language, error.message(), type)
                             : "";
   return ctx.texts.Format(language, key, {{"size", size}, {"kinds", kinds}, {"message", message}});
 }

@@ -42,6 +42,10 @@ std::optional<int64_t> ParseId(const std::optional<std::string>& text);
 
 // The translation key of an error code's message on pages ("error.too_large", ...).
 std::string_view ErrorKey(crm::StatusCode code);
+// A field's validation message ("fields.<key>: <reason>") as a sentence in `language`
+// naming the field by its label; any other message as it is.
+std::string FieldErrorText(const Context& ctx, std::string_view language, const std::string& message,
+                           const DocumentType* type);
 // A sentence for `error` in `language`, with the limits of `type` where they explain it.
 std::string ErrorText(const Context& ctx, std::string_view language, const crm::Status& error,
                       const DocumentType* type);

@@ -75,22 +75,22 @@ crm::Result<std::map<std::string, std::string>> ValidateFields(
     if (!key.empty() && key[0] == '_') continue;
     bool known = false;
     for (const FieldDef& f : type.fields) known = known || f.key == key;
-    if (!known) return crm::Unprocessable("fields." + key + ": unknown field");
+    if (!known) return crm::Unprocessable("fields." + key + ": " + std::string(kFieldUnknown));
   }
   for (const FieldDef& f : type.fields) {
     auto it = given.find(f.key);
     std::string value = it == given.end() ? "" : TrimCopy(it->second);
     for (char c : value)
       if (static_cast<unsigned char>(c) < 0x20)
-        return crm::Unprocessable("fields." + f.key + ": control characters are not allowed");
+        return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldControlChars));
     if (value.empty()) {
-      if (f.required) return crm::Unprocessable("fields." + f.key + ": required");
+      if (f.required) return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldRequired));
       continue;
     }
     if (f.type == FieldType::kDate && !IsIsoDate(value))
-      return crm::Unprocessable("fields." + f.key + ": must be a date YYYY-MM-DD");
+      return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldNotDate));
     if (f.type == FieldType::kNumber && !IsNumber(value))
-      return crm::Unprocessable("fields." + f.key + ": must be a number");
+      return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldNotNumber));
     out[f.key] = value;
   }
   return out;

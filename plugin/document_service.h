@@ -98,6 +98,14 @@ class DocumentService {
   FileStore& files_;
 };
 
+// A field's validation error reads "fields.<key>: <reason>", the reason one of these
+// (the pages translate it, with the field's label in the reader's language).
+inline constexpr std::string_view kFieldUnknown = "unknown field";
+inline constexpr std::string_view kFieldControlChars = "control characters are not allowed";
+inline constexpr std::string_view kFieldRequired = "required";
+inline constexpr std::string_view kFieldNotDate = "must be a date YYYY-MM-DD";
+inline constexpr std::string_view kFieldNotNumber = "must be a number";
+
 // True for the kinds a browser may show inline without running anything (PDF and the
 // raster images); every other kind is served as an attachment, whatever the route.
 bool SafeToViewInline(std::string_view mime);

@@ -371,3 +371,47 @@ TEST_F(ClientAreaTest, AdminErrorsComeBackAsCodesNotText) {
 
 }  // namespace
 }  // namespace cd_test
+
+namespace cd_test {
+namespace {
+
+// A field error on the client's page names the field by its label, in the client's
+// language, not by its key ("fields.date_of_issue: required").
+TEST_F(ClientAreaTest, FieldErrorsNameTheFieldInTheClientsLanguage) {
+  cd::TypeDraft d;
+  d.name = cd::LocalizedText{"Residence permit", "Titre de séjour", "Verblijfsvergunning"};
+  d.upload_mode = UploadMode::kRequired;
+  cd::FieldDef date;
+  date.key = "valid_until";
+  date.label = cd::LocalizedText{"Valid until", "Valable jusqu’au", "Geldig tot"};
+  date.type = cd::FieldType::kDate;
+  date.required = true;
+  d.fields = std::vector<cd::FieldDef>{date};
+  auto type = services_->types().Create(d);
+  ASSERT_TRUE(type.ok()) << type.status().ToString();
+
+  auto post = [&](const std::string& language, const std::string& value) {
+    FakeRequest request;
+    request.caller = ClientPrincipal(client_, language);
+    request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+    request.body = Multipart({{"valid_until", value}}, "permit.pdf", kPdf);
+    FakeResponse response;
+    crm::Status s = Call("POST", "/account/documents/" + std::to_string(type->id), request, response);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(response.status, 422);
+    return response.page ? response.page->body_html : response.body;
+  };
+  std::string fr = post("fr", "");
+  EXPECT_NE(fr.find("« Valable jusqu’au » est obligatoire."), std::string::npos) << fr;
+  EXPECT_EQ(fr.find("fields.valid_until"), std::string::npos) << fr;
+  std::string nl = post("nl", "31-12-2030");
+  EXPECT_NE(nl.find("„Geldig tot” moet een datum zijn (JJJJ-MM-DD)."), std::string::npos) << nl;
+  std::string en = post("en", "");
+  EXPECT_NE(en.find("“Valid until” is required."), std::string::npos) << en;
+  auto row = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_documents");
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ((**row).Int(0), 0);
+}
+
+}  // namespace
+}  // namespace cd_test
