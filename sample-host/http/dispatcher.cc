@@ -18,6 +18,20 @@ bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.s
 
 bool IsSafeMethod(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
 
+// A browser's request that another site started: `Sec-Fetch-Site: cross-site`, or an
+// `Origin` whose host[:port] is not the request's Host. Requests without either header
+// (API clients, curl, old browsers) are not judged here.
+bool CrossSite(const ParsedHead& head) {
+  if (auto site = head.Header("Sec-Fetch-Site"); site && http_text::EqualsIgnoreCase(*site, "cross-site")) return true;
+  auto origin = head.Header("Origin");
+  if (!origin) return false;
+  if (*origin == "null") return true;  // sandboxed or privacy-stripped: not ours to trust
+  size_t scheme = origin->find("://");
+  auto host = head.Header("Host");
+  if (scheme == std::string::npos || !host) return true;
+  return !http_text::EqualsIgnoreCase(std::string_view(*origin).substr(scheme + 3), *host);
+}
+
 // The head the Authenticator sees.
 class HeadView final : public RequestHead {
  public:
@@ -268,6 +282,15 @@ bool Dispatch(const DispatchContext& ctx, const ParsedHead& head, Transport& tra
       (void)response.SendHostError(403, "permission_denied", "Invalid or missing CSRF token", json);
       return finish();
     }
+  }
+
+  // 4b. Anonymous forms (the login pages, "send the link again") have no session token
+  // to check: refuse one another site submits, so that it cannot sign a visitor into an
+  // account of its choosing (login CSRF).
+  if (caller.kind == crm::Principal::Kind::kAnonymous && !session_caller && !IsSafeMethod(head.method) &&
+      CrossSite(head)) {
+    (void)response.SendHostError(403, "permission_denied", "Cross-site form submissions are refused", json);
+    return finish();
   }
 
   // The handler.

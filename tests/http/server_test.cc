@@ -137,6 +137,7 @@ class ServerTest : public ::testing::Test {
     }, admin));
     crm::Audience any_admin{crm::Audience::Kind::kAdmin, "", ""};
     add(MakeRoute("POST", "/admin/action", [](crm::Request&, crm::Response& res) { return res.Send("done", "text/plain"); }, any_admin));
+    add(MakeRoute("POST", "/public/login", [](crm::Request&, crm::Response& res) { return res.Send("signed in", "text/plain"); }));
     add(MakeRoute("POST", "/admin/form", [](crm::Request& req, crm::Response& res) {
       return res.Send("name=" + req.FormValue("name").value_or("-"), "text/plain");
     }, any_admin));
@@ -367,6 +368,24 @@ TEST_F(ServerTest, CsrfRejectedAndAccepted) {
   EXPECT_EQ(form.status, 200);
   EXPECT_EQ(form.body, "name=J\xC3\xA9r\xC3\xB4me D");
   EXPECT_EQ(c.Post("/admin/form", form_headers, "name=x&_csrf=nope").status, 403);
+}
+
+// Anonymous forms have no CSRF token: a cross-site submission is refused by its Origin or
+// Sec-Fetch-Site; the site's own pages and non-browser clients (no such header) get through.
+TEST_F(ServerTest, AnonymousPostsFromAnotherSiteAreRefused) {
+  HttpClient c(port_);
+  const std::string self = "http://127.0.0.1:" + std::to_string(port_);
+  EXPECT_EQ(c.Post("/public/login", {}).body, "signed in");
+  EXPECT_EQ(c.Post("/public/login", {{"Origin", self}}).status, 200);
+  EXPECT_EQ(c.Post("/public/login", {{"Origin", self}, {"Sec-Fetch-Site", "same-origin"}}).status, 200);
+  auto evil = c.Post("/public/login", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(evil.status, 403);
+  EXPECT_NE(evil.body.find("Cross-site"), std::string::npos);
+  EXPECT_EQ(c.Post("/public/login", {{"Origin", "http://127.0.0.1:1"}}).status, 403);  // another port
+  EXPECT_EQ(c.Post("/public/login", {{"Origin", "null"}}).status, 403);
+  EXPECT_EQ(c.Post("/public/login", {{"Sec-Fetch-Site", "cross-site"}}).status, 403);
+  // A GET from anywhere is still served (links to the login page).
+  EXPECT_EQ(c.Get("/hello", {{"Origin", "https://evil.example"}}).status, 200);
 }
 
 TEST_F(ServerTest, StreamedUploadKeepsMemoryFlat) {
