@@ -285,12 +285,14 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
     search.q = q;
     auto found = store_.List(search);
     EXPECT_TRUE(found.ok());
-    if (found.ok()) EXPECT_EQ(found->total, expected_total) << q;
+    if (found.ok()) {
+      EXPECT_EQ(found->total, expected_total) << q;
+    }
     auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
     EXPECT_TRUE(plan.ok());
     std::string text;
-    if (plan.ok()) for (const auto& r : *plan) text += r.Text(3) + "\n";
     if (plan.ok()) {
+      for (const auto& r : *plan) text += r.Text(3) + "\n";
       for (const auto& r : *plan) {
         std::string line = r.Text(3);
         EXPECT_TRUE(line != "SCAN c" && line.rfind("SCAN c USING", 0) != 0) << "a table scan:\n" << text;
