@@ -83,7 +83,7 @@ async function adminFlow(browser, host) {
   await language.selectOption(wanted);
   await page.getByRole('button', { name: 'Apply filters' }).click();
   await expectUrl(page, /filter%5Blanguage%5D=|filter\[language\]=/, 'filtered list');
-  const badges = await page.locator('table.table tbody td .badge').allTextContents();
+  const badges = await page.locator('table.table tbody td .client-language').allTextContents();
   if (badges.length === 0) fail(`filter language=${wanted} shows no client`);
   if (badges.some((b) => b.trim() !== wanted)) fail(`filter language=${wanted} shows other languages: ${badges}`);
   await shot(page, '03-admin-clients-filtered');
