@@ -373,14 +373,20 @@ crm::Status ClientStore::Delete(int64_t id) {
 crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& query, bool paged) {
   BuiltQuery b;
   // WHERE: search words, then every filter (host and plugins alike, via the registry).
-  // The page and its total get each filter in its own form (ResolvedFilter): the page
-  // wants per-row tests it can stop after LIMIT rows, the total wants sets, and a
-  // "complement" filter is counted as (rows) - (rows in the set).
-  std::string where;
+  // The page and its total may get a filter in different forms (ResolvedFilter): the page
+  // wants per-row tests it can stop after LIMIT rows; the total wants them too when the
+  // other conditions leave few clients, but sets over many, a "complement" filter being
+  // counted as (rows) - (rows in the set).
+  std::string where;        // the page: everything
   crm::SqlParams where_params;
-  std::string count_where;
-  crm::SqlParams count_where_params;
+  std::string base;         // search and the filters without a counting form
+  crm::SqlParams base_params;
+  std::string probed;       // base and the counted filters' page predicates
+  crm::SqlParams probed_params;
+  std::string counted;      // base and the counted filters' non-complement sets
+  crm::SqlParams counted_params;
   std::vector<crm::SqlPredicate> complements;
+  bool any_counted = false;
   auto and_into = [](std::string& w, crm::SqlParams& wp, const std::string& sql, const crm::SqlParams& params) {
     w += w.empty() ? " WHERE " : " AND ";
     w += "(" + sql + ")";
@@ -388,7 +394,9 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   };
   auto add = [&](const std::string& sql, const crm::SqlParams& params) {
     and_into(where, where_params, sql, params);
-    and_into(count_where, count_where_params, sql, params);
+    and_into(base, base_params, sql, params);
+    and_into(probed, probed_params, sql, params);
+    and_into(counted, counted_params, sql, params);
   };
   std::string q = Trim(query.q);
   if (q.size() > 200) return crm::InvalidArgument("q: longer than 200 characters");
@@ -429,14 +437,20 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
       if (filter.status().code() == crm::StatusCode::kInternal) return filter.status();
       return crm::InvalidArgument("filter[" + id + "]: " + filter.status().message());
     }
+    if (!filter->counted) {
+      add(filter->page.sql, filter->page.params);
+      continue;
+    }
+    any_counted = true;
     and_into(where, where_params, filter->page.sql, filter->page.params);
+    and_into(probed, probed_params, filter->page.sql, filter->page.params);
     if (!filter->count.complement) {
-      and_into(count_where, count_where_params, filter->count.predicate.sql, filter->count.predicate.params);
+      and_into(counted, counted_params, filter->count.predicate.sql, filter->count.predicate.params);
     } else if (complements.size() < kMaxCountComplements) {
       complements.push_back(std::move(filter->count.predicate));
     } else {
       // Past a few complements, inclusion-exclusion costs more than NOT over the set.
-      and_into(count_where, count_where_params, "NOT (" + filter->count.predicate.sql + ")",
+      and_into(counted, counted_params, "NOT (" + filter->count.predicate.sql + ")",
                filter->count.predicate.params);
     }
   }
@@ -477,25 +491,38 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     b.columns.push_back({col.owner + "." + col.hook.id, &col});
   }
 
-  // The total: COUNT(rows AND NOT P1 AND NOT P2) by inclusion-exclusion, i.e. the sum
-  // over every subset S of the complements of (-1)^|S| COUNT(rows AND all P in S).
-  // Each term is an index-backed set count; with no complement it is one COUNT.
-  std::string count = "(";
+  // The total. Without counted filters: one COUNT. With them, when the other
+  // conditions leave few clients: COUNT with the page predicates (a probe per client);
+  // else with the sets, and COUNT(rows AND NOT P1 AND NOT P2 ...) by inclusion-exclusion,
+  // the sum over every subset S of the complements of (-1)^|S| COUNT(rows AND all P in S).
+  // SQLite runs only the CASE branch taken, so the statement stays one.
+  std::string count;
   crm::SqlParams count_params;
-  for (size_t subset = 0; subset < (size_t{1} << complements.size()); ++subset) {
-    std::string w = count_where;
-    crm::SqlParams wp = count_where_params;
-    int bits = 0;
-    for (size_t i = 0; i < complements.size(); ++i) {
-      if (!(subset & (size_t{1} << i))) continue;
-      and_into(w, wp, complements[i].sql, complements[i].params);
-      ++bits;
+  if (!any_counted) {
+    count = "(SELECT COUNT(*) FROM clients c" + base + ")";
+    count_params = base_params;
+  } else {
+    count = "(CASE WHEN (SELECT COUNT(*) FROM clients c" + base + ") <= ? THEN (SELECT COUNT(*) FROM clients c" +
+            probed + ") ELSE (";
+    AppendParams(count_params, base_params);
+    count_params.push_back(probe_count_limit_);
+    AppendParams(count_params, probed_params);
+    for (size_t subset = 0; subset < (size_t{1} << complements.size()); ++subset) {
+      std::string w = counted;
+      crm::SqlParams wp = counted_params;
+      int bits = 0;
+      for (size_t i = 0; i < complements.size(); ++i) {
+        if (!(subset & (size_t{1} << i))) continue;
+        and_into(w, wp, complements[i].sql, complements[i].params);
+        ++bits;
+      }
+      if (subset > 0) count += bits % 2 ? " - " : " + ";
+      count += "(SELECT COUNT(*) FROM clients c" + w + ")";
+      AppendParams(count_params, wp);
     }
-    if (subset > 0) count += bits % 2 ? " - " : " + ";
-    count += "(SELECT COUNT(*) FROM clients c" + w + ")";
-    AppendParams(count_params, wp);
+    count += ") END)";
   }
-  count += ")";
+
   if (paged) {
     if (query.page < 1) return crm::InvalidArgument("page: must be 1 or more");
     if (query.per_page < 1 || query.per_page > kMaxPerPage) {

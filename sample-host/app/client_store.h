@@ -134,6 +134,11 @@ class ClientStore {
   static crm::ListFilterSource HostFilterSource(
       crm::Database& db, std::function<std::string(std::string_view, std::string_view)> translate);
 
+  // Filters with a counting form (ListFilterCount) are counted by probing each client
+  // when the other conditions leave at most this many clients, and with their sets
+  // (all minus the set for "missing") above it. Tests lower it to check both ways.
+  void set_probe_count_limit(int64_t limit) { probe_count_limit_ = limit; }
+
  private:
   struct BuiltQuery;
   crm::Result<BuiltQuery> Build(const ClientListQuery& query, bool paged);
@@ -141,6 +146,7 @@ class ClientStore {
   crm::Database& db_;
   const HookRegistry& registry_;
   std::function<int64_t()> now_;
+  int64_t probe_count_limit_ = 100000;
 };
 
 }  // namespace host

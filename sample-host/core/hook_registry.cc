@@ -439,6 +439,7 @@ crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_
         crm::Result<crm::FilterCountPredicate> c = counter->second.hook.count(filter_id, value);
         if (c.ok()) {
           out.count = std::move(*c);
+          out.counted = true;
         } else if (c.status().code() != crm::StatusCode::kNotFound) {
           return c.status();
         }

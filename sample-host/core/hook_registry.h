@@ -99,6 +99,7 @@ struct RouteMatch {
 struct ResolvedFilter {
   crm::SqlPredicate page;
   crm::FilterCountPredicate count;
+  bool counted = false;  // `count` came from the source's ListFilterCount
 };
 
 // All committed hooks. Filled at start-up (Commit), then read concurrently by request
