@@ -95,6 +95,17 @@ std::string MakeJpeg(int width, int height, bool with_gps) {
   return SaveToBuffer(image, ".jpg");
 }
 
+std::string MakeHeic(int width, int height) {
+  EnsureVips();
+  void* buf = nullptr;
+  size_t len = 0;
+  Gradient(width, height).write_to_buffer(".heic", &buf, &len,
+                                          vips::VImage::option()->set("compression", VIPS_FOREIGN_HEIF_COMPRESSION_HEVC));
+  std::string out(static_cast<const char*>(buf), len);
+  g_free(buf);
+  return out;
+}
+
 std::string MakePdf() {
   // A minimal valid PDF 1.4 (offsets in the xref are not checked by libmagic, but are
   // right anyway so a viewer opens it).

@@ -57,6 +57,8 @@ inline crm::Principal Token(std::vector<std::string> scopes) {
 // Sample files, made at test time (no binaries in the repository).
 std::string MakePng(int width = 64, int height = 48);
 std::string MakeJpeg(int width = 640, int height = 480, bool with_gps = false);
+// A real HEIC (HEVC) picture, as phones make them, encoded by libvips/libheif.
+std::string MakeHeic(int width = 640, int height = 480);
 std::string MakePdf();
 std::string ElfBytes();  // a copy of /bin/true
 std::string HtmlBytes();

@@ -206,8 +206,26 @@ TEST_F(UploadPipelineTest, BadThumbnailSourceIsGraceful) {
   EXPECT_TRUE(committed->thumbnail_key.empty());
 }
 
+TEST_F(UploadPipelineTest, PhoneHeicGetsAJpegThumbnail) {
+  std::string heic = cd_test::MakeHeic(1200, 900);
+  ASSERT_EQ(heic.substr(4, 8), std::string("ftypheic"));
+  auto r = ReceiveFile("IMG_0003.HEIC", "application/octet-stream", heic);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->files[0]->mime(), "image/heic");
+  auto committed = store_.Commit(*r->files[0], 6);
+  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+  ASSERT_FALSE(committed->thumbnail_key.empty());
+  auto thumb_path = store_.PathOf(committed->thumbnail_key);
+  ASSERT_TRUE(thumb_path.ok());
+  std::string thumb = cd_test::ReadFile(*thumb_path);
+  ASSERT_GE(thumb.size(), 3u);
+  EXPECT_EQ(thumb.substr(0, 3), std::string("\xFF\xD8\xFF"));  // a JPEG, which every browser shows
+  vips::VImage t = vips::VImage::new_from_buffer(thumb.data(), thumb.size(), "");
+  EXPECT_EQ(std::max(t.width(), t.height()), 320);
+}
+
 TEST_F(UploadPipelineTest, HeicIsSniffedAndWithoutThumbnailIsStillStored) {
-  // An ISO-BMFF header with the "heic" brand (libvips here has no HEIF decoder).
+  // An ISO-BMFF header with the "heic" brand and no picture: nothing to decode.
   std::string heic("\x00\x00\x00\x18" "ftypheic" "\x00\x00\x00\x00" "mif1heic"
                    "\x00\x00\x00\x10" "mdat" "12345678", 40);
   auto r = ReceiveFile("IMG_0001.HEIC", "application/octet-stream", heic);
