@@ -262,6 +262,26 @@ crm::Status ClientStore::Validate(Client& c) {
   return crm::Status::Ok();
 }
 
+namespace {
+
+// The client's editable columns, in the order Create and Update name them (first_name
+// ... tax_code).
+crm::SqlParams FieldParams(const Client& client) {
+  return {client.first_name, client.last_name,
+          client.birth_date.empty() ? crm::SqlValue{} : crm::SqlValue{client.birth_date},
+          client.gender, client.email, client.phone, client.mobile, client.website,
+          client.address.street, client.address.postal_code, client.address.city,
+          client.address.region, client.address.country, client.language, client.company,
+          client.vat_number, client.tax_code};
+}
+
+crm::SqlParams Params(crm::SqlParams first, const crm::SqlParams& then) {
+  AppendParams(first, then);
+  return first;
+}
+
+}  // namespace
+
 crm::Result<Client> ClientStore::Create(Client client) {
   CRM_RETURN_IF_ERROR(Validate(client));
   client.created_at = client.updated_at = now_();
@@ -271,13 +291,8 @@ crm::Result<Client> ClientStore::Create(Client client) {
         "website, street, postal_code, city, region, country, language, company, vat_number, "
         "tax_code, login_enabled, email_confirmed, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {client.first_name, client.last_name,
-         client.birth_date.empty() ? crm::SqlValue{} : crm::SqlValue{client.birth_date},
-         client.gender, client.email, client.phone, client.mobile, client.website,
-         client.address.street, client.address.postal_code, client.address.city,
-         client.address.region, client.address.country, client.language, client.company,
-         client.vat_number, client.tax_code, int64_t{client.login_enabled},
-         int64_t{client.email_confirmed}, client.created_at, client.updated_at});
+        Params(FieldParams(client), {int64_t{client.login_enabled}, int64_t{client.email_confirmed},
+                                     client.created_at, client.updated_at}));
     if (!r.ok()) return ConflictMessage(r.status());
     client.id = tx.LastInsertId();
     return WriteTags(tx, client.id, client.tags);
@@ -303,12 +318,7 @@ crm::Result<Client> ClientStore::Update(Client client) {
         "phone = ?, mobile = ?, website = ?, street = ?, postal_code = ?, city = ?, region = ?, "
         "country = ?, language = ?, company = ?, vat_number = ?, tax_code = ?, updated_at = ? "
         "WHERE id = ?",
-        {client.first_name, client.last_name,
-         client.birth_date.empty() ? crm::SqlValue{} : crm::SqlValue{client.birth_date},
-         client.gender, client.email, client.phone, client.mobile, client.website,
-         client.address.street, client.address.postal_code, client.address.city,
-         client.address.region, client.address.country, client.language, client.company,
-         client.vat_number, client.tax_code, client.updated_at, client.id});
+        Params(FieldParams(client), {client.updated_at, client.id}));
     if (!r.ok()) return ConflictMessage(r.status());
     if (*r == 0) return crm::NotFound("client " + std::to_string(client.id) + " does not exist");
     return WriteTags(tx, client.id, client.tags);
@@ -377,12 +387,10 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   // wants per-row tests it can stop after LIMIT rows; the total wants them too when the
   // other conditions leave few clients, but sets over many, a "complement" filter being
   // counted as (rows) - (rows in the set).
-  std::string where;        // the page: everything
+  std::string where;        // the page: every condition in its page form
   crm::SqlParams where_params;
   std::string base;         // search and the filters without a counting form
   crm::SqlParams base_params;
-  std::string probed;       // base and the counted filters' page predicates
-  crm::SqlParams probed_params;
   std::string counted;      // base and the counted filters' non-complement sets
   crm::SqlParams counted_params;
   std::vector<crm::SqlPredicate> complements;
@@ -395,7 +403,6 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   auto add = [&](const std::string& sql, const crm::SqlParams& params) {
     and_into(where, where_params, sql, params);
     and_into(base, base_params, sql, params);
-    and_into(probed, probed_params, sql, params);
     and_into(counted, counted_params, sql, params);
   };
   std::string q = Trim(query.q);
@@ -443,7 +450,6 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     }
     any_counted = true;
     and_into(where, where_params, filter->page.sql, filter->page.params);
-    and_into(probed, probed_params, filter->page.sql, filter->page.params);
     if (!filter->count.complement) {
       and_into(counted, counted_params, filter->count.predicate.sql, filter->count.predicate.params);
     } else if (complements.size() < kMaxCountComplements) {
@@ -492,7 +498,7 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   }
 
   // The total. Without counted filters: one COUNT. With them, when the other
-  // conditions leave few clients: COUNT with the page predicates (a probe per client);
+  // conditions leave few clients: COUNT with the page's own WHERE (a probe per client);
   // else with the sets, and COUNT(rows AND NOT P1 AND NOT P2 ...) by inclusion-exclusion,
   // the sum over every subset S of the complements of (-1)^|S| COUNT(rows AND all P in S).
   // SQLite runs only the CASE branch taken, so the statement stays one.
@@ -503,10 +509,10 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     count_params = base_params;
   } else {
     count = "(CASE WHEN (SELECT COUNT(*) FROM clients c" + base + ") <= ? THEN (SELECT COUNT(*) FROM clients c" +
-            probed + ") ELSE (";
+            where + ") ELSE (";
     AppendParams(count_params, base_params);
     count_params.push_back(probe_count_limit_);
-    AppendParams(count_params, probed_params);
+    AppendParams(count_params, where_params);
     for (size_t subset = 0; subset < (size_t{1} << complements.size()); ++subset) {
       std::string w = counted;
       crm::SqlParams wp = counted_params;

@@ -457,16 +457,13 @@ TEST_F(ComplementCountTest, NotFoundFromTheCounterCountsWithThePagePredicate) {
 TEST_F(ComplementCountTest, FewClientsAreCountedByProbingManyBySets) {
   ClientListQuery q;
   q.filters = {{"without_tag.vip", "yes"}, {"region", "Wallonie"}};
+  // Both branches are in the one statement; the base count (3 Wallonie clients) against
+  // the limit decides which runs. Each must give the row-by-row total.
   store_.set_probe_count_limit(100000);
-  Emails(q);
-  auto probe = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
-  ASSERT_TRUE(probe.ok());
-  std::string text;
-  for (const auto& r : *probe) text += r.Text(3) + "\n";
-  // Both branches are in the one statement; which runs is decided by the base count.
-  EXPECT_NE(text.find("client_tags"), std::string::npos) << text;
   int64_t probed = -1, by_sets = -1;
+  int before = counting_.statements.load();
   Emails(q, &probed);
+  EXPECT_EQ(counting_.statements.load() - before, 1);
   store_.set_probe_count_limit(0);
   Emails(q, &by_sets);
   EXPECT_EQ(probed, by_sets);
