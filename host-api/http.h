@@ -16,6 +16,12 @@ namespace crm {
 
 // Languages every user-facing text exists in.
 inline constexpr std::string_view kLanguages[] = {"en", "fr", "nl"};
+// True when `language` is one of kLanguages.
+constexpr bool IsLanguage(std::string_view language) {
+  for (std::string_view known : kLanguages)
+    if (language == known) return true;
+  return false;
+}
 
 // Who is calling. Set by the host before any plugin code sees the request.
 struct Principal {

@@ -129,8 +129,25 @@ class [[nodiscard]] Result {
 }  // namespace crm
 
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define CRM_RETURN_IF_ERROR(expr)            \
-  do {                                       \
-    ::crm::Status crm_status_ = (expr);      \
+#define CRM_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::crm::Status crm_status_ = (expr);        \
     if (!crm_status_.ok()) return crm_status_; \
   } while (0)
+
+// Evaluates `rexpr` (a Result<T>); on error returns its Status from the enclosing function,
+// otherwise moves the value into `lhs`, which may declare a variable (after Abseil's
+// ASSIGN_OR_RETURN):
+//   CRM_ASSIGN_OR_RETURN(DocumentType type, types.Get(id));
+//   CRM_ASSIGN_OR_RETURN(auto docs, service.List(actor, client_id));
+// `lhs` must not contain an unparenthesised comma. Expands to two statements: do not use
+// it as the only statement of an unbraced if/else.
+#define CRM_ASSIGN_OR_RETURN(lhs, rexpr) \
+  CRM_ASSIGN_OR_RETURN_IMPL_(CRM_STATUS_CONCAT_(crm_result_, __LINE__), lhs, rexpr)
+
+#define CRM_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
+  auto result = (rexpr);                               \
+  if (!result.ok()) return result.status();            \
+  lhs = std::move(result).value()
+#define CRM_STATUS_CONCAT_INNER_(a, b) a##b
+#define CRM_STATUS_CONCAT_(a, b) CRM_STATUS_CONCAT_INNER_(a, b)

@@ -1,0 +1,83 @@
+// tests/text/text_test.cc — the shared text helpers of text/text.h.
+#include "text/text.h"
+
+#include <gtest/gtest.h>
+
+#include "host-api/http.h"
+#include "host-api/status.h"
+#include "tests/support/status_matchers.h"
+
+namespace crm::text {
+namespace {
+
+TEST(TextTest, TrimRemovesBlanksOnly) {
+  EXPECT_EQ(Trim(" \t a b \t"), "a b");
+  EXPECT_EQ(Trim("\na\r"), "\na\r");
+  EXPECT_EQ(TrimAll("\r\n a \v\f"), "a");
+  EXPECT_EQ(Trim(""), "");
+}
+
+TEST(TextTest, ParseIdAcceptsPositiveDecimalOnly) {
+  EXPECT_EQ(ParseId("12"), 12);
+  EXPECT_EQ(ParseId("999999999999999999"), 999999999999999999);
+  for (const char* bad : {"", "0", "00", "-3", "+3", " 3", "3 ", "1e3", "007x", "1234567890123456789"})
+    EXPECT_EQ(ParseId(bad), std::nullopt) << bad;
+  EXPECT_EQ(ParseId(std::optional<std::string>()), std::nullopt);
+  EXPECT_EQ(ParseId(std::optional<std::string>("7")), 7);
+}
+
+TEST(TextTest, EscapeHtmlEscapesTheFiveCharacters) {
+  EXPECT_EQ(EscapeHtml("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(EscapeHtml("Élise"), "Élise");
+}
+
+TEST(TextTest, PercentEncodingRoundTrips) {
+  EXPECT_EQ(PercentEncode("a b/é~"), "a%20b%2F%C3%A9~");
+  EXPECT_EQ(PercentDecode("a%20b%2F%C3%A9~", false), "a b/é~");
+  EXPECT_EQ(PercentDecode("a+b", true), "a b");
+  EXPECT_EQ(PercentDecode("a+b", false), "a+b");
+  EXPECT_EQ(PercentDecode("%4", false), std::nullopt);
+  EXPECT_EQ(PercentDecode("%zz", false), std::nullopt);
+  EXPECT_EQ(PercentDecode("%41", false), "A");
+  EXPECT_EQ(PercentDecodeLenient("100%+sure%zz"), "100% sure%zz");
+}
+
+TEST(TextTest, BestAcceptLanguagePicksHighestQuality) {
+  EXPECT_EQ(BestAcceptLanguage("fr-BE,fr;q=0.9,en;q=0.5"), "fr");
+  EXPECT_EQ(BestAcceptLanguage("de-DE, nl;q=0.4, en;q=0.6"), "en");
+  EXPECT_EQ(BestAcceptLanguage("NL-be"), "nl");
+  EXPECT_EQ(BestAcceptLanguage("en;q=0, de"), "");
+  EXPECT_EQ(BestAcceptLanguage("fr;q=0.5, nl;q=0.5"), "fr");
+  EXPECT_EQ(BestAcceptLanguage(""), "");
+  EXPECT_EQ(BestAcceptLanguage("fr;q=abc"), "");
+}
+
+TEST(TextTest, IsLanguageKnowsTheThree) {
+  EXPECT_TRUE(crm::IsLanguage("en"));
+  EXPECT_TRUE(crm::IsLanguage("nl"));
+  EXPECT_FALSE(crm::IsLanguage("de"));
+  EXPECT_FALSE(crm::IsLanguage("FR"));
+}
+
+Result<int> Half(int n) {
+  if (n % 2) return InvalidArgument("odd");
+  return n / 2;
+}
+
+Result<int> Quarter(int n) {
+  CRM_ASSIGN_OR_RETURN(int half, Half(n));
+  CRM_ASSIGN_OR_RETURN(auto quarter, Half(half));
+  return quarter;
+}
+
+TEST(StatusMacrosTest, AssignOrReturnPropagatesTheFirstError) {
+  ASSERT_OK(Quarter(8));
+  EXPECT_EQ(*Quarter(8), 2);
+  EXPECT_EQ(Quarter(6).status().ToString(), "invalid_argument: odd");
+  EXPECT_EQ(Quarter(7).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_OK(Status::Ok());
+}
+
+}  // namespace
+}  // namespace crm::text

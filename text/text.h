@@ -1,0 +1,41 @@
+// text/text.h — small text helpers shared by sample-host and the module (outside the
+// host-api contract): trimming, case, id parsing, escaping, percent-encoding, languages.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace crm::text {
+
+// Removes spaces and tabs (and, with TrimAll, CR, LF, VT, FF too) at both ends.
+std::string_view Trim(std::string_view s);
+std::string_view TrimAll(std::string_view s);
+
+// ASCII lower case; other bytes (UTF-8 included) are kept as they are.
+std::string ToLowerAscii(std::string_view s);
+bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b);
+
+// A positive database id written in decimal digits only (no sign, no spaces, at most 18
+// digits so it never overflows int64): "12" -> 12; "", "0", "-3", "1e3", "007x" -> nullopt.
+std::optional<int64_t> ParseId(std::string_view s);
+std::optional<int64_t> ParseId(const std::optional<std::string>& s);  // nullopt stays nullopt
+inline std::optional<int64_t> ParseId(const char* s) { return ParseId(std::string_view(s)); }
+
+// HTML text and attribute escaping: & < > " ' become entities.
+std::string EscapeHtml(std::string_view s);
+
+// RFC 3986 percent-encoding of everything but the unreserved characters (A-Z a-z 0-9 - . _ ~).
+std::string PercentEncode(std::string_view s);
+// Strict decoding: nullopt for a '%' not followed by two hex digits. With plus_is_space,
+// '+' becomes ' ' (forms and query strings).
+std::optional<std::string> PercentDecode(std::string_view s, bool plus_is_space);
+// Lenient decoding for queries and forms: '+' is a space and a bad escape stays as typed.
+std::string PercentDecodeLenient(std::string_view s);
+
+// The best of crm::kLanguages offered by an Accept-Language header ("fr-BE,fr;q=0.9,en;q=0.5"):
+// highest q wins, ties keep the header's order, q=0 is never chosen; empty when none fits.
+std::string BestAcceptLanguage(std::string_view header);
+
+}  // namespace crm::text
