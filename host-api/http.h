@@ -32,7 +32,10 @@ struct Principal {
   std::string display_name;
   std::string email;
   std::string language = "en";            // the language pages are shown in
-  std::vector<std::string> permissions;   // kAdmin: e.g. "clients.read"
+  // kAdmin: the admin's permissions, e.g. "clients.read". kApiToken: the token owner's
+  // CURRENT permissions, so that a plugin can check both (a token never does more than
+  // its admin may do on the pages: check the scope AND the permission the pages need).
+  std::vector<std::string> permissions;
   std::vector<std::string> scopes;        // kApiToken: e.g. "documents:read"
   std::string csrf_token;                 // session kinds: the token forms must echo
 
