@@ -1,0 +1,396 @@
+// sample-host/core/pg_database.cc — the pooled PostgreSQL implementation of crm::Database over
+// libpq's C API (text protocol, single-row mode); nothing here throws.
+#include "sample-host/core/pg_database.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <random>
+#include <thread>
+#include <utility>
+
+namespace host {
+
+struct PgDatabase::Connection {
+  PGconn* conn = nullptr;
+  ~Connection() {
+    if (conn) PQfinish(conn);
+  }
+  bool Broken() const { return conn == nullptr || PQstatus(conn) != CONNECTION_OK; }
+};
+
+namespace {
+
+using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+// PostgreSQL type OIDs (pg_type.dat) this driver converts.
+constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kOidOid = 26;
+constexpr Oid kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
+
+bool IsSerializationFailure(std::string_view state) {
+  return state == "40001" || state == "40P01";
+}
+
+crm::Status MapError(const PGresult* res, PGconn* conn, std::string_view context) {
+  std::string state;
+  if (res) {
+    if (const char* s = PQresultErrorField(res, PG_DIAG_SQLSTATE)) state = s;
+  }
+  std::string message = res ? PQresultErrorMessage(res) : "";
+  if (message.empty() && conn) message = PQerrorMessage(conn);
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (!context.empty()) message = std::string(context) + ": " + message;
+  if (!state.empty()) message += " (SQLSTATE " + state + ")";
+  if (conn && PQstatus(conn) != CONNECTION_OK) return crm::Unavailable(message);
+  if (state.rfind("23", 0) == 0) return crm::Conflict(message);
+  if (IsSerializationFailure(state) || state.rfind("08", 0) == 0 || state == "57P01" ||
+      state == "57P02" || state == "57P03" || state == "53300") {
+    return crm::Unavailable(message);
+  }
+  if (state.rfind("42", 0) == 0 || state.rfind("22", 0) == 0) return crm::InvalidArgument(message);
+  return crm::Internal(message);
+}
+
+// The text forms and types of the parameters, kept alive for one libpq call.
+struct BoundParams {
+  std::vector<std::string> text;
+  std::vector<const char*> values;
+  std::vector<Oid> types;
+
+  explicit BoundParams(const crm::SqlParams& params) {
+    text.reserve(params.size());
+    for (const crm::SqlValue& v : params) {
+      if (auto* n = std::get_if<int64_t>(&v)) {
+        text.push_back(std::to_string(*n));
+        types.push_back(kInt8Oid);
+      } else if (auto* d = std::get_if<double>(&v)) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.17g", *d);
+        text.emplace_back(buf);
+        types.push_back(kFloat8Oid);
+      } else if (auto* s = std::get_if<std::string>(&v)) {
+        text.push_back(*s);
+        types.push_back(0);
+      } else {
+        text.emplace_back();
+        types.push_back(0);
+      }
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr : text[i].c_str());
+    }
+  }
+};
+
+crm::SqlValue ReadValue(const PGresult* res, int row, int col) {
+  if (PQgetisnull(res, row, col)) return std::monostate{};
+  const char* text = PQgetvalue(res, row, col);
+  switch (PQftype(res, col)) {
+    case kBoolOid: return int64_t{text[0] == 't' ? 1 : 0};
+    case kInt8Oid:
+    case kInt2Oid:
+    case kInt4Oid:
+    case kOidOid: return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
+    case kFloat4Oid:
+    case kFloat8Oid: return std::strtod(text, nullptr);
+    case kNumericOid: {
+      std::string_view t(text);
+      if (t.find_first_of(".eEN") == std::string_view::npos)
+        return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
+      return std::strtod(text, nullptr);
+    }
+    default: return std::string(text, static_cast<size_t>(PQgetlength(res, row, col)));
+  }
+}
+
+crm::SqlRow ReadRow(const PGresult* res, int row) {
+  std::vector<crm::SqlValue> values;
+  int n = PQnfields(res);
+  values.reserve(static_cast<size_t>(n));
+  for (int c = 0; c < n; ++c) values.push_back(ReadValue(res, row, c));
+  return crm::SqlRow(std::move(values));
+}
+
+bool StartsWithInsert(std::string_view sql) {
+  size_t i = sql.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos || sql.size() - i < 6) return false;
+  std::string head(sql.substr(i, 6));
+  for (char& c : head) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  return head == "INSERT";
+}
+
+// Runs statements on one borrowed connection; remembers whether a serialization failure
+// happened so that the transaction can be retried.
+class PgExecutor final : public crm::SqlExecutor {
+ public:
+  explicit PgExecutor(PGconn* conn, bool in_transaction) : conn_(conn), in_tx_(in_transaction) {}
+
+  crm::Result<int64_t> Exec(std::string_view sql, const crm::SqlParams& params) override {
+    ResultPtr res(nullptr, PQclear);
+    if (params.empty()) {
+      res.reset(PQexec(conn_, std::string(sql).c_str()));
+    } else {
+      int count = 0;
+      std::string numbered = NumberPlaceholders(sql, &count);
+      if (count != static_cast<int>(params.size())) return CountMismatch(count, params.size());
+      BoundParams bound(params);
+      res.reset(PQexecParams(conn_, numbered.c_str(), count, bound.types.data(),
+                             bound.values.data(), nullptr, nullptr, 0));
+    }
+    ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Fail(res.get());
+    const char* tuples = PQcmdTuples(res.get());
+    int64_t changed = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+    if (StartsWithInsert(sql)) last_insert_ = ReadLastval();
+    return changed;
+  }
+
+  crm::Status Query(std::string_view sql, const crm::SqlParams& params,
+                    const std::function<bool(const crm::SqlRow&)>& on_row) override {
+    int count = 0;
+    std::string numbered = NumberPlaceholders(sql, &count);
+    if (count != static_cast<int>(params.size())) return CountMismatch(count, params.size());
+    BoundParams bound(params);
+    if (!PQsendQueryParams(conn_, numbered.c_str(), count, bound.types.data(), bound.values.data(),
+                           nullptr, nullptr, 0)) {
+      return MapError(nullptr, conn_, "query not sent");
+    }
+    PQsetSingleRowMode(conn_);
+    crm::Status status;
+    bool wanted = true;
+    while (PGresult* raw = PQgetResult(conn_)) {
+      ResultPtr res(raw, PQclear);
+      ExecStatusType st = PQresultStatus(raw);
+      if (st == PGRES_SINGLE_TUPLE) {
+        if (wanted && status.ok()) wanted = on_row(ReadRow(raw, 0));
+      } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && status.ok()) {
+        status = Fail(raw);
+      }
+    }
+    if (status.ok() && PQstatus(conn_) != CONNECTION_OK) return MapError(nullptr, conn_, "");
+    return status;
+  }
+
+  int64_t LastInsertId() override { return last_insert_; }
+
+  bool serialization_failure() const { return serialization_failure_; }
+
+ private:
+  crm::Status CountMismatch(int expected, size_t given) {
+    return crm::InvalidArgument("statement expects " + std::to_string(expected) +
+                                " parameters, got " + std::to_string(given));
+  }
+
+  crm::Status Fail(const PGresult* res) {
+    if (res) {
+      const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+      if (state && IsSerializationFailure(state)) serialization_failure_ = true;
+    }
+    return MapError(res, conn_, "");
+  }
+
+  // lastval() of this session; inside a transaction under a savepoint, so that "not yet
+  // defined" (an INSERT without a sequence) does not abort the transaction.
+  int64_t ReadLastval() {
+    if (in_tx_) ResultPtr(PQexec(conn_, "SAVEPOINT crm_lastval"), PQclear);
+    ResultPtr res(PQexec(conn_, "SELECT lastval()"), PQclear);
+    bool ok = PQresultStatus(res.get()) == PGRES_TUPLES_OK && PQntuples(res.get()) == 1;
+    if (in_tx_) {
+      ResultPtr(PQexec(conn_, ok ? "RELEASE SAVEPOINT crm_lastval"
+                                 : "ROLLBACK TO SAVEPOINT crm_lastval"),
+                PQclear);
+    }
+    return ok ? std::strtoll(PQgetvalue(res.get(), 0, 0), nullptr, 10) : 0;
+  }
+
+  PGconn* conn_;
+  bool in_tx_;
+  bool serialization_failure_ = false;
+  int64_t last_insert_ = 0;
+};
+
+struct LastInsert {
+  const PgDatabase* db = nullptr;
+  int64_t id = 0;
+};
+thread_local LastInsert t_last_insert;
+
+void Backoff(int attempt) {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  int ms = (5 << attempt) + static_cast<int>(rng() % 10);
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+// Scans a $tag$ opening at sql[i] ('$'); returns the tag including both '$', or empty.
+std::string_view DollarTag(std::string_view sql, size_t i) {
+  size_t j = i + 1;
+  while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
+  if (j < sql.size() && sql[j] == '$' && !(j > i + 1 && std::isdigit(static_cast<unsigned char>(sql[i + 1]))))
+    return sql.substr(i, j - i + 1);
+  return {};
+}
+
+}  // namespace
+
+std::string NumberPlaceholders(std::string_view sql, int* count) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  size_t i = 0;
+  auto copy_until = [&](size_t end) {
+    out.append(sql.substr(i, end - i));
+    i = end;
+  };
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      size_t j = i + 1;
+      while (j < sql.size()) {
+        if (sql[j] == c) {
+          if (j + 1 < sql.size() && sql[j + 1] == c) { j += 2; continue; }  // '' or ""
+          break;
+        }
+        ++j;
+      }
+      copy_until(std::min(j + 1, sql.size()));
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      size_t j = sql.find('\n', i);
+      copy_until(j == std::string_view::npos ? sql.size() : j);
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t j = sql.find("*/", i + 2);
+      copy_until(j == std::string_view::npos ? sql.size() : j + 2);
+    } else if (c == '$' && !DollarTag(sql, i).empty()) {
+      std::string_view tag = DollarTag(sql, i);
+      size_t j = sql.find(tag, i + tag.size());
+      copy_until(j == std::string_view::npos ? sql.size() : j + tag.size());
+    } else if (c == '?') {
+      out += '$';
+      out += std::to_string(++n);
+      ++i;
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  if (count) *count = n;
+  return out;
+}
+
+PgDatabase::PgDatabase(std::string url) : url_(std::move(url)) {}
+PgDatabase::~PgDatabase() = default;
+
+crm::Result<std::unique_ptr<PgDatabase>> PgDatabase::Open(std::string url) {
+  std::unique_ptr<PgDatabase> db(new PgDatabase(std::move(url)));
+  auto conn = db->Acquire();
+  if (!conn.ok()) return conn.status();
+  db->Release(std::move(conn).value());
+  return db;
+}
+
+size_t PgDatabase::ConnectionCount() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return created_;
+}
+
+crm::Result<std::unique_ptr<PgDatabase::Connection>> PgDatabase::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    while (!idle_.empty()) {
+      std::unique_ptr<Connection> c = std::move(idle_.back());
+      idle_.pop_back();
+      if (!c->Broken()) return c;
+    }
+  }
+  auto c = std::make_unique<Connection>();
+  // connect_timeout bounds a start against a dead server; the URL's own value wins.
+  const char* keys[] = {"dbname", "connect_timeout", "application_name", "client_encoding", nullptr};
+  const char* values[] = {url_.c_str(), "5", "sample-host", "UTF8", nullptr};
+  c->conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (c->Broken()) {
+    std::string message = c->conn ? PQerrorMessage(c->conn) : "out of memory";
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    // The message names host and port, never the password (libpq does not echo it).
+    return crm::Unavailable("cannot connect to PostgreSQL: " + message);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++created_;
+  return c;
+}
+
+void PgDatabase::Release(std::unique_ptr<Connection> connection) {
+  if (connection->Broken()) return;  // dropped: the next Acquire reconnects
+  std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(std::move(connection));
+}
+
+crm::Result<int64_t> PgDatabase::Exec(std::string_view sql, const crm::SqlParams& params) {
+  auto conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  PgExecutor executor((*conn)->conn, /*in_transaction=*/false);
+  crm::Result<int64_t> r = executor.Exec(sql, params);
+  if (r.ok() && StartsWithInsert(sql)) t_last_insert = {this, executor.LastInsertId()};
+  Release(std::move(conn).value());
+  return r;
+}
+
+crm::Status PgDatabase::Query(std::string_view sql, const crm::SqlParams& params,
+                              const std::function<bool(const crm::SqlRow&)>& on_row) {
+  auto conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  PgExecutor executor((*conn)->conn, /*in_transaction=*/false);
+  crm::Status s = executor.Query(sql, params, on_row);
+  Release(std::move(conn).value());
+  return s;
+}
+
+int64_t PgDatabase::LastInsertId() { return t_last_insert.db == this ? t_last_insert.id : 0; }
+
+crm::Status PgDatabase::Transaction(const std::function<crm::Status(crm::SqlExecutor& tx)>& body) {
+  crm::Status status;
+  for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
+    auto conn = Acquire();
+    if (!conn.ok()) return conn.status();
+    PGconn* pg = (*conn)->conn;
+    ResultPtr begin(PQexec(pg, "BEGIN ISOLATION LEVEL SERIALIZABLE"), PQclear);
+    if (PQresultStatus(begin.get()) != PGRES_COMMAND_OK) {
+      status = MapError(begin.get(), pg, "BEGIN");
+      Release(std::move(conn).value());
+      return status;
+    }
+    PgExecutor tx(pg, /*in_transaction=*/true);
+    try {
+      status = body(tx);
+    } catch (const std::exception& e) {
+      status = crm::Internal(std::string("transaction body threw: ") + e.what());
+    } catch (...) {
+      status = crm::Internal("transaction body threw");
+    }
+    bool retry = false;
+    if (status.ok()) {
+      ResultPtr commit(PQexec(pg, "COMMIT"), PQclear);
+      if (PQresultStatus(commit.get()) != PGRES_COMMAND_OK) {
+        const char* state = PQresultErrorField(commit.get(), PG_DIAG_SQLSTATE);
+        retry = state && IsSerializationFailure(state);
+        status = MapError(commit.get(), pg, "COMMIT");
+      } else if (std::string_view(PQcmdStatus(commit.get())) != "COMMIT") {
+        // PostgreSQL ends a transaction in which a statement failed with ROLLBACK, even
+        // when the body went on and returned OK (SQLite would have committed the rest).
+        status = crm::Internal("transaction rolled back: a statement in it failed");
+      }
+    } else {
+      ResultPtr(PQexec(pg, "ROLLBACK"), PQclear);
+      retry = tx.serialization_failure();
+    }
+    Release(std::move(conn).value());
+    if (!retry || attempt == kMaxAttempts) return status;
+    Backoff(attempt);
+  }
+  return status;
+}
+
+}  // namespace host
