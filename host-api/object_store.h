@@ -1,0 +1,95 @@
+// host-api/object_store.h — where a plugin keeps files: named objects, written as one stream and
+// visible only once complete, on the host's local disk or in an S3-compatible store (SPEC §6).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "status.h"
+
+namespace crm {
+
+// One stored object. `modified_at` is seconds since the Unix epoch (UTC).
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  int64_t modified_at = 0;
+};
+
+// A write in progress. The bytes go to a place no reader sees; Commit makes the whole
+// object visible under its key at once. Destroying a writer that was not committed
+// discards what it wrote (nothing half-made is ever visible). Not thread-safe.
+class ObjectWriter {
+ public:
+  virtual ~ObjectWriter() = default;
+  // Appends bytes. Memory stays bounded whatever the object's size.
+  virtual Status Write(std::string_view bytes) = 0;
+  // Durable once it returns OK (fsync + rename, or the store's acknowledgement of the last
+  // request). An existing object of the same key is replaced. After Commit, Write fails.
+  virtual Status Commit() = 0;
+  // Bytes written so far.
+  virtual uint64_t size() const = 0;
+};
+
+// A read of one object or of a byte range of it. Not thread-safe.
+class ObjectReader {
+ public:
+  virtual ~ObjectReader() = default;
+  // Copies up to `size` bytes; 0 at the end of the range.
+  virtual Result<size_t> Read(char* buffer, size_t size) = 0;
+  // Bytes in the range (the object's size when the whole object is read).
+  virtual uint64_t length() const = 0;
+  // For a store on the local disk, the file, so a host may send it with sendfile(2);
+  // nullopt for a remote store (read through Read).
+  virtual std::optional<std::filesystem::path> LocalPath() const { return std::nullopt; }
+};
+
+// Thread-safe. Keys are relative paths of letters, digits and `._-/`, without empty,
+// `.` or `..` segments, at most 512 bytes (kInvalidArgument otherwise). Errors:
+// kNotFound for a missing object; kUnavailable when the store cannot be reached or stays
+// busy (try again later); kInternal for anything else (disk full, refused credentials).
+// Messages never contain credentials.
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  virtual Result<std::unique_ptr<ObjectWriter>> Create(std::string_view key) = 0;
+  // Reads `length` bytes from `offset` (to the end when nullopt). An offset past the end
+  // reads nothing.
+  virtual Result<std::unique_ptr<ObjectReader>> Open(std::string_view key, uint64_t offset = 0,
+                                                     std::optional<uint64_t> length = std::nullopt) = 0;
+  virtual Result<ObjectInfo> Stat(std::string_view key) = 0;
+  // OK when the object does not exist (deleting twice is not an error).
+  virtual Status Delete(std::string_view key) = 0;
+  // Calls on_object for each object whose key starts with `prefix`, in key order, until it
+  // returns false. Objects being written (not committed) are not listed.
+  virtual Status List(std::string_view prefix,
+                      const std::function<bool(const ObjectInfo&)>& on_object) = 0;
+};
+
+// True when `key` is a valid object key (see ObjectStore).
+inline bool IsValidObjectKey(std::string_view key) {
+  if (key.empty() || key.size() > 512) return false;
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t slash = key.find('/', start);
+    std::string_view segment =
+        key.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    for (char c : segment) {
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '.' || c == '_' || c == '-';
+      if (!ok) return false;
+    }
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
+}  // namespace crm

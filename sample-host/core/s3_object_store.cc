@@ -1,0 +1,349 @@
+// sample-host/core/s3_object_store.cc — implements s3_object_store.h: signed requests with
+// libcurl's easy interface, XML answers read with pugixml.
+#include "sample-host/core/s3_object_store.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+#include <pugixml.hpp>
+
+#include "text/text.h"
+
+namespace host {
+
+struct S3ObjectStore::Request {
+  std::string method;
+  std::string key;  // empty: the bucket itself
+  std::vector<std::pair<std::string, std::string>> query;
+  std::vector<std::pair<std::string, std::string>> headers;  // lower-case, signed
+  std::string_view body;
+  bool head_only = false;
+};
+
+namespace {
+
+size_t Collect(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
+  std::string_view line(data, size * n);
+  size_t colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(out);
+    headers->emplace_back(crm::text::ToLowerAscii(line.substr(0, colon)),
+                          std::string(crm::text::TrimAll(line.substr(colon + 1))));
+  }
+  return size * n;
+}
+
+std::string Header(const S3ObjectStore::Reply& reply, std::string_view name) {
+  for (const auto& [k, v] : reply.headers)
+    if (k == name) return v;
+  return "";
+}
+
+// The store's error as a Status; the message carries S3's error code, never credentials.
+crm::Status ReplyError(const S3ObjectStore::Reply& reply, std::string_view what) {
+  std::string code;
+  pugi::xml_document doc;
+  if (doc.load_buffer(reply.body.data(), reply.body.size())) code = doc.child("Error").child_value("Code");
+  std::string message = std::string(what) + ": object store answered " + std::to_string(reply.status) +
+                        (code.empty() ? "" : " " + code);
+  if (reply.status == 404) return crm::NotFound(message);
+  if (reply.status >= 500 || code == "SlowDown") return crm::Unavailable(message);
+  return crm::Internal(message);
+}
+
+int64_t ParseIsoTime(const std::string& s) {
+  std::tm tm{};
+  if (!strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+crm::Status CheckKey(std::string_view key) {
+  return crm::IsValidObjectKey(key) ? crm::Status::Ok() : crm::InvalidArgument("invalid object key");
+}
+
+class S3Writer final : public crm::ObjectWriter {
+ public:
+  S3Writer(S3ObjectStore& store, std::string key) : store_(store), key_(std::move(key)) {}
+  ~S3Writer() override {
+    if (!committed_ && !upload_id_.empty()) {
+      S3ObjectStore::Request abort{"DELETE", key_, {{"uploadId", upload_id_}}, {}, {}, false};
+      (void)store_.Send(abort);  // best effort; the bucket's lifecycle rule cleans the rest
+    }
+  }
+
+  crm::Status Write(std::string_view bytes) override {
+    if (committed_) return crm::Internal("write after commit");
+    const size_t part = store_.config().part_size;
+    while (!bytes.empty()) {
+      size_t take = std::min(bytes.size(), part - buffer_.size());
+      buffer_.append(bytes.substr(0, take));
+      bytes.remove_prefix(take);
+      size_ += take;
+      if (buffer_.size() == part) CRM_RETURN_IF_ERROR(FlushPart());
+    }
+    return crm::Status::Ok();
+  }
+
+  crm::Status Commit() override {
+    if (committed_) return crm::Internal("committed twice");
+    if (upload_id_.empty()) {
+      S3ObjectStore::Request put{"PUT", key_, {}, {}, buffer_, false};
+      CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(put));
+      if (reply.status != 200) return ReplyError(reply, "put object");
+    } else {
+      if (!buffer_.empty()) CRM_RETURN_IF_ERROR(FlushPart());
+      CRM_RETURN_IF_ERROR(Complete());
+    }
+    committed_ = true;
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    return crm::Status::Ok();
+  }
+
+  uint64_t size() const override { return size_; }
+
+ private:
+  crm::Status FlushPart() {
+    if (upload_id_.empty()) {
+      S3ObjectStore::Request create{"POST", key_, {{"uploads", ""}}, {}, {}, false};
+      CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(create));
+      pugi::xml_document doc;
+      if (reply.status == 200 && doc.load_buffer(reply.body.data(), reply.body.size()))
+        upload_id_ = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
+      if (upload_id_.empty()) return ReplyError(reply, "start multipart upload");
+    }
+    std::string number = std::to_string(etags_.size() + 1);
+    S3ObjectStore::Request part{"PUT", key_, {{"partNumber", number}, {"uploadId", upload_id_}}, {},
+                                buffer_, false};
+    CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(part));
+    std::string etag = Header(reply, "etag");
+    if (reply.status != 200 || etag.empty()) return ReplyError(reply, "upload part");
+    etags_.push_back(etag);
+    buffer_.clear();
+    return crm::Status::Ok();
+  }
+
+  crm::Status Complete() {
+    std::string xml = "<CompleteMultipartUpload>";
+    for (size_t i = 0; i < etags_.size(); ++i) {
+      xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
+             crm::text::EscapeHtml(etags_[i]) + "</ETag></Part>";
+    }
+    xml += "</CompleteMultipartUpload>";
+    S3ObjectStore::Request complete{"POST", key_, {{"uploadId", upload_id_}}, {}, xml, false};
+    CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(complete));
+    // S3 may answer 200 with an <Error> body when completing fails late.
+    if (reply.status != 200 || reply.body.find("<Error>") != std::string::npos)
+      return ReplyError(reply, "complete multipart upload");
+    return crm::Status::Ok();
+  }
+
+  S3ObjectStore& store_;
+  std::string key_;
+  std::string buffer_;
+  std::string upload_id_;
+  std::vector<std::string> etags_;
+  uint64_t size_ = 0;
+  bool committed_ = false;
+};
+
+class S3Reader final : public crm::ObjectReader {
+ public:
+  S3Reader(S3ObjectStore& store, std::string key, uint64_t offset, uint64_t length)
+      : store_(store), key_(std::move(key)), next_(offset), left_(length), length_(length) {}
+
+  crm::Result<size_t> Read(char* out, size_t size) override {
+    if (pos_ == chunk_.size()) {
+      if (left_ == 0) return size_t{0};
+      uint64_t want = std::min<uint64_t>(left_, store_.config().read_chunk);
+      std::string range = "bytes=" + std::to_string(next_) + "-" + std::to_string(next_ + want - 1);
+      S3ObjectStore::Request get{"GET", key_, {}, {{"range", range}}, {}, false};
+      CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(get));
+      if (reply.status != 206 && reply.status != 200) return ReplyError(reply, "read object");
+      if (reply.body.size() != want) return crm::Unavailable("object store returned a short range");
+      chunk_ = std::move(reply.body);
+      pos_ = 0;
+      next_ += want;
+      left_ -= want;
+    }
+    size_t n = std::min(size, chunk_.size() - pos_);
+    std::copy_n(chunk_.data() + pos_, n, out);
+    pos_ += n;
+    return n;
+  }
+  uint64_t length() const override { return length_; }
+
+ private:
+  S3ObjectStore& store_;
+  std::string key_;
+  uint64_t next_, left_, length_;
+  std::string chunk_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+crm::Result<S3Config> ParseS3Url(std::string_view url) {
+  constexpr std::string_view kScheme = "s3://";
+  if (url.substr(0, kScheme.size()) != kScheme) return crm::InvalidArgument("--store must start with s3://");
+  url.remove_prefix(kScheme.size());
+  S3Config config;
+  size_t q = url.find('?');
+  config.bucket = std::string(url.substr(0, q));
+  if (config.bucket.empty() || config.bucket.find('/') != std::string::npos)
+    return crm::InvalidArgument("--store: bucket name missing or invalid");
+  std::string_view query = q == std::string_view::npos ? std::string_view() : url.substr(q + 1);
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view item = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    size_t eq = item.find('=');
+    std::string name(item.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? "" : crm::text::PercentDecodeLenient(item.substr(eq + 1));
+    if (name == "endpoint") config.endpoint = value;
+    else if (name == "region") config.credentials.region = value;
+    else return crm::InvalidArgument("--store: unknown parameter " + name);
+  }
+  if (config.endpoint.rfind("http://", 0) != 0 && config.endpoint.rfind("https://", 0) != 0)
+    return crm::InvalidArgument("--store: endpoint=http(s)://HOST:PORT is required");
+  while (!config.endpoint.empty() && config.endpoint.back() == '/') config.endpoint.pop_back();
+  const char* id = std::getenv("AWS_ACCESS_KEY_ID");
+  const char* secret = std::getenv("AWS_SECRET_ACCESS_KEY");
+  if (!id || !*id || !secret || !*secret)
+    return crm::InvalidArgument("--store: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+  config.credentials.access_key_id = id;
+  config.credentials.secret_access_key = secret;
+  return config;
+}
+
+S3ObjectStore::S3ObjectStore(S3Config config) : config_(std::move(config)) {
+  static std::once_flag curl_ready;
+  std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::string_view rest = config_.endpoint;
+  rest.remove_prefix(rest.find("://") + 3);
+  host_ = std::string(rest.substr(0, rest.find('/')));
+}
+
+S3ObjectStore::~S3ObjectStore() = default;
+
+crm::Result<S3ObjectStore::Reply> S3ObjectStore::Send(const Request& r) {
+  SigV4Request sig;
+  sig.method = r.method;
+  sig.host = host_;
+  sig.path = "/" + config_.bucket + (r.key.empty() ? "" : "/" + r.key);
+  sig.query = r.query;
+  sig.headers = r.headers;
+  sig.payload_sha256 = Sha256Hex(r.body);
+  sig.amz_date = AmzDate(static_cast<int64_t>(std::time(nullptr)));
+
+  std::string url = config_.endpoint + AwsUriEncode(sig.path, false);
+  std::string query;
+  for (const auto& [k, v] : r.query) {
+    query += (query.empty() ? "?" : "&") + AwsUriEncode(k, true);
+    if (!v.empty() || k != "uploads") query += "=" + AwsUriEncode(v, true);
+  }
+  url += query;
+
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return crm::Internal("curl_easy_init failed");
+  struct curl_slist* list = nullptr;
+  for (const auto& [k, v] : SignV4(sig, config_.credentials)) list = curl_slist_append(list, (k + ": " + v).c_str());
+  for (const auto& [k, v] : r.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
+
+  Reply reply;
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(config_.connect_timeout_seconds));
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(config_.stall_timeout_seconds));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, CollectHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &reply.headers);
+  if (r.head_only) {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (r.method == "PUT" || r.method == "POST") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, r.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+  } else if (r.method != "GET") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+  }
+  CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) {
+    // Connection refused, name or timeout: the store is down or stuck; try again later.
+    return crm::Unavailable(std::string("object store unreachable: ") + curl_easy_strerror(rc));
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
+  return reply;
+}
+
+crm::Result<std::unique_ptr<crm::ObjectWriter>> S3ObjectStore::Create(std::string_view key) {
+  CRM_RETURN_IF_ERROR(CheckKey(key));
+  return std::unique_ptr<crm::ObjectWriter>(new S3Writer(*this, std::string(key)));
+}
+
+crm::Result<std::unique_ptr<crm::ObjectReader>> S3ObjectStore::Open(std::string_view key, uint64_t offset,
+                                                                    std::optional<uint64_t> length) {
+  CRM_ASSIGN_OR_RETURN(crm::ObjectInfo info, Stat(key));
+  uint64_t start = std::min(offset, info.size);
+  uint64_t len = std::min(length.value_or(info.size - start), info.size - start);
+  return std::unique_ptr<crm::ObjectReader>(new S3Reader(*this, std::string(key), start, len));
+}
+
+crm::Result<crm::ObjectInfo> S3ObjectStore::Stat(std::string_view key) {
+  CRM_RETURN_IF_ERROR(CheckKey(key));
+  Request head{"HEAD", std::string(key), {}, {}, {}, true};
+  CRM_ASSIGN_OR_RETURN(Reply reply, Send(head));
+  if (reply.status != 200) return ReplyError(reply, "stat object");
+  crm::ObjectInfo info{std::string(key), 0, 0};
+  info.size = std::strtoull(Header(reply, "content-length").c_str(), nullptr, 10);
+  std::string modified = Header(reply, "last-modified");
+  if (!modified.empty()) info.modified_at = static_cast<int64_t>(curl_getdate(modified.c_str(), nullptr));
+  return info;
+}
+
+crm::Status S3ObjectStore::Delete(std::string_view key) {
+  CRM_RETURN_IF_ERROR(CheckKey(key));
+  Request del{"DELETE", std::string(key), {}, {}, {}, false};
+  CRM_ASSIGN_OR_RETURN(Reply reply, Send(del));
+  if (reply.status != 204 && reply.status != 200 && reply.status != 404) return ReplyError(reply, "delete object");
+  return crm::Status::Ok();
+}
+
+crm::Status S3ObjectStore::List(std::string_view prefix,
+                                const std::function<bool(const crm::ObjectInfo&)>& on_object) {
+  std::string token;
+  while (true) {
+    Request list{"GET", "", {{"list-type", "2"}, {"prefix", std::string(prefix)}}, {}, {}, false};
+    if (!token.empty()) list.query.emplace_back("continuation-token", token);
+    CRM_ASSIGN_OR_RETURN(Reply reply, Send(list));
+    if (reply.status != 200) return ReplyError(reply, "list objects");
+    pugi::xml_document doc;
+    if (!doc.load_buffer(reply.body.data(), reply.body.size()))
+      return crm::Internal("list objects: unreadable answer");
+    pugi::xml_node result = doc.child("ListBucketResult");
+    for (pugi::xml_node item : result.children("Contents")) {
+      crm::ObjectInfo info{item.child_value("Key"), std::strtoull(item.child_value("Size"), nullptr, 10),
+                           ParseIsoTime(item.child_value("LastModified"))};
+      if (!on_object(info)) return crm::Status::Ok();
+    }
+    if (std::string_view(result.child_value("IsTruncated")) != "true") return crm::Status::Ok();
+    token = result.child_value("NextContinuationToken");
+    if (token.empty()) return crm::Internal("list objects: truncated answer without a token");
+  }
+}
+
+}  // namespace host
