@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "text/text.h"
+
 namespace host {
 namespace {
 
@@ -41,20 +43,15 @@ std::string Scope(const SigV4Request& r, const AwsCredentials& c) {
 }  // namespace
 
 std::string AwsUriEncode(std::string_view s, bool encode_slash) {
-  static const char kHex[] = "0123456789ABCDEF";
+  if (encode_slash) return crm::text::PercentEncode(s);
   std::string out;
-  for (unsigned char c : s) {
-    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encode_slash);
-    if (keep) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
+  for (size_t start = 0;;) {
+    size_t slash = s.find('/', start);
+    out += crm::text::PercentEncode(s.substr(start, slash == std::string_view::npos ? slash : slash - start));
+    if (slash == std::string_view::npos) return out;
+    out += '/';
+    start = slash + 1;
   }
-  return out;
 }
 
 std::string AmzDate(int64_t unix_seconds) {
