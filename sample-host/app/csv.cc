@@ -27,8 +27,11 @@ std::string Field(std::string_view value, char separator) {
   std::string v;
   if (NeedsGuard(value)) v = "'";
   v += value;
+  // A value starting with a byte order mark is quoted: unquoted at the start of a file, the
+  // reader would take it for the file's BOM and drop it (found by tests/fuzz/csv_fuzz).
   bool quote = v.find_first_of(std::string{separator, '"', '\r', '\n'}) != std::string::npos ||
-               (!v.empty() && (v.front() == ' ' || v.back() == ' '));
+               (!v.empty() && (v.front() == ' ' || v.back() == ' ')) ||
+               v.substr(0, kUtf8Bom.size()) == kUtf8Bom;
   if (!quote) return v;
   std::string out = "\"";
   for (char ch : v) {
