@@ -304,7 +304,10 @@ bool Dispatch(const DispatchContext& ctx, const ParsedHead& head, Transport& tra
     log(crm::LogLevel::kError, "handler of " + route.method + " " + route.pattern + " threw");
     status = crm::Internal("internal error");
   }
-  if (!status.ok()) {
+  if (state.body_malformed && !response.Started()) {
+    // Whatever the handler made of it, a body that broke its framing is the client's error.
+    (void)response.SendHostError(400, "invalid_argument", "Malformed request body", json);
+  } else if (!status.ok()) {
     if (!response.Started()) {
       if (status.code() == crm::StatusCode::kInternal) {
         // The detail is for the log; the client learns only that it failed.

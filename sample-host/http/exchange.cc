@@ -103,7 +103,10 @@ crm::Result<size_t> RequestImpl::ReadBody(char* buffer, size_t size) {
   if (state_.form_consumed || size == 0) return size_t{0};
   if (state_.body_error) return crm::Unavailable("request body unreadable after an earlier error");
   auto n = transport_.ReadBody(buffer, size);
-  if (!n.ok()) state_.body_error = true;
+  if (!n.ok()) {
+    state_.body_error = true;
+    state_.body_malformed = n.status().code() == crm::StatusCode::kInvalidArgument;
+  }
   return n;
 }
 

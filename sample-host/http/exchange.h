@@ -64,6 +64,7 @@ struct ExchangeState {
   const ParsedHead* head = nullptr;
   bool head_request = false;    // HEAD: headers only
   bool body_error = false;      // a body read failed: the parser cannot continue
+  bool body_malformed = false;  // ... because the body broke its framing (bad chunk): 400
   bool write_error = false;     // the peer is gone
   bool close_after = false;     // decided when the response head is written
   bool form_consumed = false;   // the host read the body as a form

@@ -108,6 +108,34 @@ std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_vie
   return out;
 }
 
+Framing CheckRequestFraming(const std::vector<std::pair<std::string, std::string>>& headers) {
+  int length_fields = 0;
+  bool has_transfer_encoding = false;
+  std::vector<std::string_view> codings;  // every field's list, in order
+  for (const auto& [name, value] : headers) {
+    if (EqualsIgnoreCase(name, "content-length")) {
+      uint64_t ignored = 0;
+      if (++length_fields > 1 || !ParseUint(Trim(value), &ignored)) return Framing::kAmbiguous;
+    } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
+      has_transfer_encoding = true;
+      std::string_view list = value;
+      while (true) {
+        size_t comma = list.find(',');
+        std::string_view coding = Trim(list.substr(0, comma));
+        if (!coding.empty()) codings.push_back(coding);
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+      }
+    }
+  }
+  if (!has_transfer_encoding) return Framing::kOk;
+  // The server decodes no coding but chunked, and chunked only once, last.
+  if (length_fields > 0 || codings.size() != 1 || !EqualsIgnoreCase(codings[0], "chunked")) {
+    return Framing::kAmbiguous;
+  }
+  return Framing::kOk;
+}
+
 std::optional<std::string> FindCookie(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     size_t semi = header.find(';');

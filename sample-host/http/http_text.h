@@ -68,6 +68,15 @@ std::optional<std::string> DecodeRequestPath(std::string_view raw_path);
 // True when `location` is a local path ("/x", not "//host", not "/\\host", no scheme, no CR/LF).
 bool IsLocalRedirect(std::string_view location);
 
+// Whether a request's framing headers say unambiguously where its body ends (RFC 9112 §6.3).
+// kAmbiguous: a Transfer-Encoding (over all its fields) that is not exactly "chunked"
+// ("gzip", "xchunked", "chunked, identity", "chunked, chunked"), Transfer-Encoding together
+// with Content-Length, or a Content-Length repeated (even with one value, "5, 5") or not
+// 1*DIGIT. The server answers 400 and closes: read with the wrong framing, the rest of the
+// body would run as a second request (request smuggling).
+enum class Framing { kOk, kAmbiguous };
+Framing CheckRequestFraming(const std::vector<std::pair<std::string, std::string>>& headers);
+
 // JSON string escaping for the small error bodies the server writes itself.
 std::string JsonEscape(std::string_view s);
 

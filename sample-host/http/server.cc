@@ -207,6 +207,11 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     for (const auto& field : msg) {
       head->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
+    // Beast frames some of these by Content-Length or as bodiless: refuse them before a
+    // byte of body is read, and close, so that no part of the body runs as a request.
+    if (http_text::CheckRequestFraming(head->headers) != http_text::Framing::kOk) {
+      return Reject(400, "Bad request: ambiguous message framing\n");
+    }
     auto expect = msg[bhttp::field::expect];
     expect_continue_ = http_text::EqualsIgnoreCase(expect, "100-continue") && head->HasBody() && head->version >= 11;
 

@@ -25,6 +25,25 @@ TEST(HttpText, ParseUrlEncodedKeepsOrderAndDecodes) {
   EXPECT_EQ(q[3].second, "%zz");  // kept literally
 }
 
+TEST(HttpText, RequestFramingMustBeUnambiguous) {
+  using H = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(CheckRequestFraming(H{}), Framing::kOk);
+  EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", "5"}}), Framing::kOk);
+  EXPECT_EQ(CheckRequestFraming(H{{"transfer-encoding", "Chunked"}}), Framing::kOk);
+  for (const char* te : {"xchunked", "gzip", "identity", "chunked, identity", "chunked, chunked",
+                         "gzip, chunked", ""}) {
+    EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", te}}), Framing::kAmbiguous) << te;
+  }
+  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "identity"}}),
+            Framing::kAmbiguous);
+  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Content-Length", "5"}}),
+            Framing::kAmbiguous);
+  EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", "5"}, {"Content-Length", "5"}}), Framing::kAmbiguous);
+  for (const char* cl : {"5, 5", "5,6", "+5", "0x5", "", "-1", "5 5"}) {
+    EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", cl}}), Framing::kAmbiguous) << cl;
+  }
+}
+
 TEST(HttpText, FindCookie) {
   EXPECT_EQ(FindCookie("a=1; session=abc; b=\"q\"", "session").value(), "abc");
   EXPECT_EQ(FindCookie("a=1; b=\"q\"", "b").value(), "q");
