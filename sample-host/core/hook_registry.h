@@ -154,6 +154,12 @@ class HookRegistry {
   std::vector<std::string> MissingTranslations() const;
 
  private:
+  // Commit's steps: the three checks change nothing; Insert cannot fail.
+  crm::Status CheckOwnedIds(const StagedRegistrations& staged) const;
+  crm::Status CheckGlobalIds(const StagedRegistrations& staged) const;
+  crm::Status CheckTranslations(const StagedRegistrations& staged) const;
+  void Insert(StagedRegistrations staged);
+
   int64_t next_sequence_ = 0;
   std::vector<Registered<crm::ListColumn>> columns_;
   std::vector<Registered<crm::ListFilterSource>> filter_sources_;

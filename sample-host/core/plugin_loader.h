@@ -15,6 +15,7 @@
 namespace host {
 
 class Logger;
+struct PluginManifest;
 
 // The outcome of one plugin file, for logs and the admin's plugin page.
 struct PluginState {
@@ -59,6 +60,12 @@ class PluginManager {
 
  private:
   struct Loaded;
+  struct Opened;
+  PluginState Finish(PluginState st, PluginState::State state, std::string error);
+  crm::Result<PluginManifest> CheckFile(PluginState& st) const;
+  crm::Status LoadAndRegister(const std::filesystem::path& file, const PluginManifest& manifest);
+  crm::Result<Opened> Open(const std::filesystem::path& file, const std::string& id);
+  crm::Result<StagedRegistrations> RunEntry(const Opened& opened, const std::string& id);
   void WarnMissingTranslations(const StagedRegistrations& staged);
   crm::Database& db_;
   HookRegistry& registry_;
