@@ -34,6 +34,7 @@
 #include "sample-host/core/logger.h"
 #include "sample-host/core/mailer.h"
 #include "sample-host/core/migrator.h"
+#include "sample-host/core/plugin_call.h"
 #include "sample-host/core/plugin_loader.h"
 #include "sample-host/core/sqlite_database.h"
 #include "sample-host/http/server.h"
@@ -76,6 +77,7 @@ crm::Status OpenCore(const fs::path& data, Core& core) {
   // Identity documents live under it: only the host's user may read it.
   ::chmod(data.c_str(), 0700);
   core.logger = std::make_unique<host::Logger>(&core.clock);
+  core.registry.SetLogger(core.logger.get());
   auto db = host::SqliteDatabase::Open(data / "host.db");
   if (!db.ok()) return db.status();
   core.db = std::move(*db);
@@ -294,12 +296,9 @@ crm::Status RunPluginSeeders(Core& core) {
   CRM_ASSIGN_OR_RETURN(auto rows, core.db->QueryAll("SELECT id FROM clients ORDER BY id"));
   for (const auto& r : rows) client_ids.push_back(r.Int(0));
   for (const auto& seeder : core.registry.demo_seeders()) {
-    crm::Status seeded;
-    try {
-      seeded = seeder.hook.seed(client_ids);
-    } catch (const std::exception& e) {
-      seeded = crm::Internal(std::string("demo seeder threw: ") + e.what());
-    }
+    // Policy: a seeder that fails or throws (logged by CallPlugin) is reported and skipped.
+    crm::Status seeded = host::CallPlugin(*core.logger, "demo seeder " + seeder.owner + "." + seeder.hook.id,
+                                          [&] { return seeder.hook.seed(client_ids); });
     if (!seeded.ok()) {
       core.logger->Log(crm::LogLevel::kWarning, "demo", seeder.owner + "." + seeder.hook.id + ": " + seeded.ToString());
     }

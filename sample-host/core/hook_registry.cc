@@ -3,9 +3,11 @@
 #include "sample-host/core/hook_registry.h"
 
 #include <algorithm>
-#include <exception>
 #include <set>
 #include <utility>
+
+#include "sample-host/core/logger.h"
+#include "sample-host/core/plugin_call.h"
 
 namespace host {
 namespace {
@@ -422,16 +424,22 @@ void HookRegistry::Insert(StagedRegistrations staged) {
   }
 }
 
+Logger& HookRegistry::log() const {
+  if (log_) return *log_;
+  static Logger* fallback = new Logger();  // stderr; never destroyed (hooks may log at exit)
+  return *fallback;
+}
+
 std::vector<crm::MenuItem> HookRegistry::BuildMenu(crm::MenuArea area, std::vector<crm::MenuItem> base,
                                                    const crm::Principal& viewer) const {
   std::vector<crm::MenuItem> items = std::move(base);
   for (const auto& f : menu_filters_) {
     if (f.hook.area != area) continue;
-    try {
-      items = f.hook.filter(items, viewer);
-    } catch (...) {
-      // A broken plugin must not take the menu (and so every page) down: skip it.
-    }
+    // Policy: a throwing menu filter is skipped (logged by CallPlugin); the menu, and so
+    // every page, still renders with what the other filters made of it.
+    auto filtered = CallPlugin(log(), "menu filter " + f.owner + "." + f.hook.id,
+                               [&] { return f.hook.filter(items, viewer); });
+    if (filtered.ok()) items = std::move(*filtered);
   }
   std::stable_sort(items.begin(), items.end(),
                    [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
@@ -440,64 +448,57 @@ std::vector<crm::MenuItem> HookRegistry::BuildMenu(crm::MenuArea area, std::vect
 
 crm::GateDecision HookRegistry::RunGates(const crm::Principal& client, std::string_view path) const {
   for (const auto& g : gates_) {
-    crm::GateDecision decision;
-    try {
-      decision = g.hook.check(client, path);
-    } catch (...) {
-      // A throwing gate is skipped: gates steer clients to pages, they are not the
-      // authorisation layer (the route's Audience is), so failing open is safe here.
-      continue;
-    }
-    if (!decision.allow) return decision;
+    // Policy (the one rule for gates): a throwing gate is skipped, fail open, and logged by
+    // CallPlugin. Gates steer clients to pages; they do not authorise (the route's
+    // Audience does), so letting the page through is safe.
+    auto decision = CallPlugin(log(), "access gate " + g.owner + "." + g.hook.id,
+                               [&] { return g.hook.check(client, path); });
+    if (decision.ok() && !decision->allow) return std::move(*decision);
   }
   return crm::GateDecision::Allow();
 }
 
 crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_id,
                                                         std::string_view value) const {
+  // Policy: a throwing filter source or count ends the resolution with kInternal (logged
+  // by CallPlugin): the list cannot be filtered as asked, so it answers with the error.
   for (const auto& s : filter_sources_) {
-    std::string what = "filter source " + s.owner + "." + s.hook.id;
-    try {
-      crm::Result<crm::SqlPredicate> r = s.hook.predicate(filter_id, value);
-      if (!r.ok() && r.status().code() == crm::StatusCode::kNotFound) continue;
-      if (!r.ok()) return r.status();
-      ResolvedFilter out{*r, {*r, false}};
-      auto counter = filter_counts_.find(s.owner + "/" + s.hook.id);
-      if (counter != filter_counts_.end()) {
-        what = "list filter count " + s.owner + "." + s.hook.id;
-        crm::Result<crm::FilterCountPredicate> c = counter->second.hook.count(filter_id, value);
-        if (c.ok()) {
-          out.count = std::move(*c);
-          out.counted = true;
-        } else if (c.status().code() != crm::StatusCode::kNotFound) {
-          return c.status();
-        }
-      }
-      return out;
-    } catch (const std::exception& e) {
-      return crm::Internal(what + " threw: " + e.what());
-    } catch (...) {
-      return crm::Internal(what + " threw");
+    crm::Result<crm::SqlPredicate> r = CallPlugin(log(), "list filter source " + s.owner + "." + s.hook.id,
+                                                  [&] { return s.hook.predicate(filter_id, value); });
+    if (!r.ok() && r.status().code() == crm::StatusCode::kNotFound) continue;
+    if (!r.ok()) return r.status();
+    ResolvedFilter out{*r, {*r, false}};
+    auto counter = filter_counts_.find(s.owner + "/" + s.hook.id);
+    if (counter == filter_counts_.end()) return out;
+    crm::Result<crm::FilterCountPredicate> c =
+        CallPlugin(log(), "list filter count " + s.owner + "." + s.hook.id,
+                   [&] { return counter->second.hook.count(filter_id, value); });
+    if (c.ok()) {
+      out.count = std::move(*c);
+      out.counted = true;
+    } else if (c.status().code() != crm::StatusCode::kNotFound) {
+      return c.status();
     }
+    return out;
   }
   return crm::NotFound("unknown filter " + std::string(filter_id));
 }
 
 crm::Result<crm::SqlPredicate> HookRegistry::FilterPredicate(std::string_view filter_id,
                                                              std::string_view value) const {
-  auto r = ResolveFilter(filter_id, value);
-  if (!r.ok()) return r.status();
-  return std::move(r->page);
+  CRM_ASSIGN_OR_RETURN(ResolvedFilter resolved, ResolveFilter(filter_id, value));
+  return std::move(resolved.page);
 }
 
 std::vector<crm::FilterDef> HookRegistry::ListFilters(std::string_view language) const {
   std::vector<crm::FilterDef> out;
   for (const auto& s : filter_sources_) {
-    try {
-      for (auto& def : s.hook.list(language)) out.push_back(std::move(def));
-    } catch (...) {
-      // Skip a broken source; the list page still works without its filters.
-    }
+    // Policy: a throwing source is skipped (logged by CallPlugin); the list page still
+    // works without its filters.
+    auto defs = CallPlugin(log(), "list filter source " + s.owner + "." + s.hook.id,
+                           [&] { return s.hook.list(language); });
+    if (!defs.ok()) continue;
+    for (auto& def : *defs) out.push_back(std::move(def));
   }
   return out;
 }

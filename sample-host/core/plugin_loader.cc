@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <boost/dll/shared_library.hpp>
-#include <exception>
 #include <mutex>
 #include <set>
 #include <system_error>
@@ -16,6 +15,7 @@
 #include "sample-host/core/elf_manifest.h"
 #include "sample-host/core/logger.h"
 #include "sample-host/core/migrator.h"
+#include "sample-host/core/plugin_call.h"
 
 namespace host {
 namespace {
@@ -227,13 +227,10 @@ crm::Result<PluginManager::Opened> PluginManager::Open(const std::filesystem::pa
 crm::Result<StagedRegistrations> PluginManager::RunEntry(const Opened& opened, const std::string& id) {
   StagingRegistrar registrar(id);
   crm::Status outcome = crm::Internal("the plugin entry did not report an outcome");
-  try {
-    opened.entry(&registrar, opened.services, &outcome);
-  } catch (const std::exception& e) {
-    return crm::Internal(std::string("the plugin entry threw: ") + e.what());
-  } catch (...) {
-    return crm::Internal("the plugin entry threw a non-standard exception");
-  }
+  // Policy: an entry that throws (its CRM_PLUGIN wrapper should have caught it) fails the
+  // plugin: CallPlugin logs the exception, Finish the plugin's outcome.
+  CRM_RETURN_IF_ERROR(
+      CallPlugin(log_, "the plugin entry", [&] { opened.entry(&registrar, opened.services, &outcome); }));
   if (!outcome.ok()) return crm::Internal("the plugin entry failed: " + outcome.ToString());
   if (!registrar.first_error().ok()) {
     return crm::Internal("a registration was refused: " + registrar.first_error().ToString());

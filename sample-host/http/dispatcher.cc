@@ -1,5 +1,5 @@
 // sample-host/http/dispatcher.cc — the steps of server.h before a handler runs (authenticate, audience,
-// gates, CSRF, forms) and after it (answer its error, catch its exception, drain the body). No Beast.
+// gates, CSRF, forms) and after it (answer its error or exception, drain the body). No Beast.
 #include "sample-host/http/dispatcher.h"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sample-host/core/plugin_call.h"
 #include "sample-host/http/http_text.h"
 
 namespace host {
@@ -130,7 +131,7 @@ class Exchange {
   bool CheckCsrf(const RequestImpl& request);
   bool RefuseCrossSiteForm();
   bool RunHandler(RequestImpl& request);
-  void AnswerHandlerError(crm::Status status);
+  void AnswerHandlerError(crm::Status status, bool logged);
   bool Finish();
 
   const DispatchContext& ctx_;
@@ -265,16 +266,11 @@ bool Exchange::LimitBody() {
   return true;
 }
 
-// 3. Access gates on reserved-area pages.
+// 3. Access gates on reserved-area pages. A gate that throws is skipped and logged by
+// HookRegistry::RunGates (fail open: gates steer, the Audience above authorises).
 bool Exchange::RunGates() {
   if (route_->audience.kind != crm::Audience::Kind::kClient || !page_get_) return true;
-  crm::GateDecision decision;
-  try {
-    decision = ctx_.registry.RunGates(caller_, path_);
-  } catch (...) {
-    Log(crm::LogLevel::kError, "an access gate threw; refusing the page");
-    return Refuse(500, "internal", "Internal error");
-  }
+  crm::GateDecision decision = ctx_.registry.RunGates(caller_, path_);
   if (decision.allow || decision.redirect_to == path_) return true;
   if (!response_.Redirect(decision.redirect_to).ok()) return Refuse(500, "internal", "Internal error");
   return false;
@@ -330,22 +326,20 @@ bool Exchange::RefuseCrossSiteForm() {
 
 // The handler, then its outcome: an error it did not answer, a stream it left open.
 bool Exchange::RunHandler(RequestImpl& request) {
-  crm::Status status;
-  try {
-    status = route_->handler(request, response_);
-  } catch (const std::exception& e) {
-    Log(crm::LogLevel::kError, "handler of " + route_->method + " " + route_->pattern + " threw: " + e.what());
-    status = crm::Internal("internal error");
-  } catch (...) {
-    Log(crm::LogLevel::kError, "handler of " + route_->method + " " + route_->pattern + " threw");
-    status = crm::Internal("internal error");
-  }
+  // Policy: a handler that throws is answered 500 (JSON or page, the detail never sent)
+  // and logged once, by CallPlugin; `returned` tells it from a handler's own kInternal.
+  bool returned = false;
+  crm::Status status = CallPlugin(ctx_.log, "handler of " + route_->method + " " + route_->pattern, [&] {
+    crm::Status s = route_->handler(request, response_);
+    returned = true;
+    return s;
+  });
   if (state_.body_malformed && !response_.Started()) {
     // Whatever the handler made of it, a body that broke its framing is the client's error.
     (void)response_.SendHostError(400, "invalid_argument", "Malformed request body", json_);
   } else if (!status.ok()) {
     if (response_.Streaming()) return false;  // a truncated stream must not look complete
-    if (!response_.Started()) AnswerHandlerError(std::move(status));
+    if (!response_.Started()) AnswerHandlerError(std::move(status), /*logged=*/!returned);
   } else if (!response_.Started()) {
     Log(crm::LogLevel::kError, "handler of " + route_->method + " " + route_->pattern + " sent no reply");
     (void)Refuse(500, "internal", "Internal error");
@@ -355,10 +349,10 @@ bool Exchange::RunHandler(RequestImpl& request) {
   return Finish();
 }
 
-void Exchange::AnswerHandlerError(crm::Status status) {
+void Exchange::AnswerHandlerError(crm::Status status, bool logged) {
   if (status.code() == crm::StatusCode::kInternal) {
     // The detail is for the log; the client learns only that it failed.
-    Log(crm::LogLevel::kError, route_->method + " " + path_ + ": " + status.ToString());
+    if (!logged) Log(crm::LogLevel::kError, route_->method + " " + path_ + ": " + status.ToString());
     status = crm::Internal("Internal error");
   }
   if (json_) {

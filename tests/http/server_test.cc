@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "sample-host/core/hook_registry.h"
+#include "sample-host/core/logger.h"
 #include "tests/support/http_client.h"
 
 namespace host {
@@ -150,6 +151,13 @@ class ServerTest : public ::testing::Test {
       return p.client_id == 2 ? crm::GateDecision::RedirectTo("/account/documents") : crm::GateDecision::Allow();
     };
     ASSERT_TRUE(reg.AddAccessGate(gate).ok());
+    crm::AccessGate broken;
+    broken.id = "broken";
+    broken.check = [](const crm::Principal& p, std::string_view) -> crm::GateDecision {
+      if (p.client_id == 3) throw std::runtime_error("gate bug");
+      return crm::GateDecision::Allow();
+    };
+    ASSERT_TRUE(reg.AddAccessGate(broken).ok());
     add(MakeRoute("POST", "/upload", [this](crm::Request& req, crm::Response& res) {
       EVP_MD_CTX* ctx = EVP_MD_CTX_new();
       EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
@@ -230,6 +238,7 @@ class ServerTest : public ::testing::Test {
     }));
     ASSERT_TRUE(reg.first_error().ok()) << reg.first_error().ToString();
     ASSERT_TRUE(registry_.Commit(reg.Take()).ok());
+    registry_.SetLogger(&registry_log_);
 
     ServerOptions options;
     options.port = 0;
@@ -260,6 +269,7 @@ class ServerTest : public ::testing::Test {
     return log_;
   }
 
+  Logger registry_log_{nullptr, /*to_stderr=*/false};
   HookRegistry registry_;
   FakeAuth auth_;
   FakePages pages_;
@@ -351,6 +361,30 @@ TEST_F(ServerTest, ClientAudienceAndAccessGates) {
   EXPECT_EQ(gated.Header("Location").value_or(""), "/account/documents");
   // The gate's own target stays reachable (no loop).
   EXPECT_EQ(c.Get("/account/documents", {{"X-Test-User", "client:2"}}).body, "docs");
+}
+
+// One rule for gates: a throwing gate is skipped (fail open) and logged once, never a 500.
+TEST_F(ServerTest, ThrowingGateLetsThePageThroughAndIsLoggedOnce) {
+  HttpClient c(port_);
+  auto r = c.Get("/account/home", {{"X-Test-User", "client:3"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "home");
+  auto lines = registry_log_.Recent();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("ERROR plugin: access gate host.broken threw: gate bug"), std::string::npos) << lines[0];
+}
+
+TEST_F(ServerTest, ThrowingHandlerIsOne500AndOneLogLine) {
+  HttpClient c(port_);
+  EXPECT_EQ(c.Get("/throws").status, 500);
+  auto api = c.Get("/throws", {{"Accept", "application/json"}});
+  EXPECT_EQ(api.status, 500);
+  EXPECT_EQ(api.body, "{\"error\":{\"code\":\"internal\",\"message\":\"Internal error\"}}");
+  std::string log = Log();
+  size_t lines = 0;
+  for (size_t at = log.find("GET /throws"); at != std::string::npos; at = log.find("GET /throws", at + 1)) ++lines;
+  EXPECT_EQ(lines, 2u) << log;  // one per request: the exception, not a second line for the 500
+  EXPECT_NE(log.find("handler of GET /throws threw: boom secret"), std::string::npos) << log;
 }
 
 TEST_F(ServerTest, CsrfRejectedAndAccepted) {
