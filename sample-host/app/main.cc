@@ -78,9 +78,7 @@ crm::Status OpenCore(const fs::path& data, Core& core) {
   ::chmod(data.c_str(), 0700);
   core.logger = std::make_unique<host::Logger>(&core.clock);
   core.registry.SetLogger(core.logger.get());
-  auto db = host::SqliteDatabase::Open(data / "host.db");
-  if (!db.ok()) return db.status();
-  core.db = std::move(*db);
+  CRM_ASSIGN_OR_RETURN(core.db, host::SqliteDatabase::Open(data / "host.db"));
   CRM_RETURN_IF_ERROR(host::ApplyMigrations(*core.db, "host", host::HostMigrations()));
   core.mailer = std::make_unique<host::Mailer>(data / "outbox", "CRM <no-reply@localhost>", core.clock);
   return crm::Status::Ok();

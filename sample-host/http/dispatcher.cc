@@ -10,11 +10,12 @@
 
 #include "sample-host/core/plugin_call.h"
 #include "sample-host/http/http_text.h"
+#include "text/text.h"
 
 namespace host {
 namespace {
 
-using http_text::EqualsIgnoreCase;
+using crm::text::EqualsIgnoreCaseAscii;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -24,14 +25,14 @@ bool IsSafeMethod(std::string_view m) { return m == "GET" || m == "HEAD" || m ==
 // `Origin` whose host[:port] is not the request's Host. Requests without either header
 // (API clients, curl, old browsers) are not judged here.
 bool CrossSite(const ParsedHead& head) {
-  if (auto site = head.Header("Sec-Fetch-Site"); site && http_text::EqualsIgnoreCase(*site, "cross-site")) return true;
+  if (auto site = head.Header("Sec-Fetch-Site"); site && EqualsIgnoreCaseAscii(*site, "cross-site")) return true;
   auto origin = head.Header("Origin");
   if (!origin) return false;
   if (*origin == "null") return true;  // sandboxed or privacy-stripped: not ours to trust
   size_t scheme = origin->find("://");
   auto host = head.Header("Host");
   if (scheme == std::string::npos || !host) return true;
-  return !http_text::EqualsIgnoreCase(std::string_view(*origin).substr(scheme + 3), *host);
+  return !EqualsIgnoreCaseAscii(std::string_view(*origin).substr(scheme + 3), *host);
 }
 
 // The head the Authenticator sees.
@@ -65,7 +66,7 @@ bool IsFormBody(const ParsedHead& head) {
   size_t semi = v.find(';');
   std::string_view media = v.substr(0, semi);
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  return EqualsIgnoreCase(media, "application/x-www-form-urlencoded");
+  return EqualsIgnoreCaseAscii(media, "application/x-www-form-urlencoded");
 }
 
 // Reads and discards the unread body so that the next request starts at a message boundary.
@@ -249,7 +250,7 @@ bool Exchange::CheckAudience() {
 // rest get 401 (anonymous) or 403.
 bool Exchange::RefuseOutsider(std::string_view login, std::string_view who) {
   if (page_get_) {
-    (void)response_.Redirect(std::string(login) + "?next=" + http_text::PercentEncode(head_.target));
+    (void)response_.Redirect(std::string(login) + "?next=" + crm::text::PercentEncode(head_.target));
     return false;
   }
   const bool anonymous = caller_.kind == crm::Principal::Kind::kAnonymous;

@@ -10,11 +10,12 @@
 #include <memory>
 
 #include "sample-host/http/http_text.h"
+#include "text/text.h"
 
 namespace host {
 namespace {
 
-using http_text::EqualsIgnoreCase;
+using crm::text::EqualsIgnoreCaseAscii;
 
 // Pages may load the host's own scripts and styles, nothing else, and never be framed.
 constexpr std::string_view kPageCsp =
@@ -48,11 +49,11 @@ std::string QuoteEtag(std::string_view raw) {
 std::optional<std::string> ParsedHead::Header(std::string_view name) const {
   std::optional<std::string> out;
   for (const auto& [k, v] : headers) {
-    if (!EqualsIgnoreCase(k, name)) continue;
+    if (!EqualsIgnoreCaseAscii(k, name)) continue;
     if (!out) {
       out = v;
     } else {
-      *out += EqualsIgnoreCase(name, "cookie") ? "; " : ", ";
+      *out += EqualsIgnoreCaseAscii(name, "cookie") ? "; " : ", ";
       *out += v;
     }
   }
@@ -122,14 +123,14 @@ void ResponseImpl::SetStatus(int code) {
 
 bool ResponseImpl::HasHeader(std::string_view name) const {
   for (const auto& [k, v] : headers_) {
-    if (EqualsIgnoreCase(k, name)) return true;
+    if (EqualsIgnoreCaseAscii(k, name)) return true;
   }
   return false;
 }
 
 void ResponseImpl::SetHeaderInternal(std::string_view name, std::string_view value) {
   for (auto& [k, v] : headers_) {
-    if (EqualsIgnoreCase(k, name)) {
+    if (EqualsIgnoreCaseAscii(k, name)) {
       v = std::string(value);
       return;
     }
@@ -144,11 +145,11 @@ void ResponseImpl::SetHeader(std::string_view name, std::string_view value) {
     return;
   }
   // Framing is the server's job: a handler cannot desynchronise the connection.
-  if (EqualsIgnoreCase(name, "content-length") || EqualsIgnoreCase(name, "transfer-encoding") ||
-      EqualsIgnoreCase(name, "connection")) {
+  if (EqualsIgnoreCaseAscii(name, "content-length") || EqualsIgnoreCaseAscii(name, "transfer-encoding") ||
+      EqualsIgnoreCaseAscii(name, "connection")) {
     return;
   }
-  if (EqualsIgnoreCase(name, "set-cookie")) {
+  if (EqualsIgnoreCaseAscii(name, "set-cookie")) {
     headers_.emplace_back(std::string(name), std::string(value));
   } else {
     SetHeaderInternal(name, value);
@@ -176,7 +177,7 @@ crm::Status ResponseImpl::WriteHead(std::optional<uint64_t> length, std::string_
   head += "X-Content-Type-Options: nosniff\r\n";
   if (!HasHeader("Cache-Control")) head += "Cache-Control: no-store\r\n";
   for (const auto& [k, v] : headers_) {
-    if (EqualsIgnoreCase(k, "x-content-type-options")) continue;
+    if (EqualsIgnoreCaseAscii(k, "x-content-type-options")) continue;
     head += k + ": " + v + "\r\n";
   }
   if (length) {

@@ -27,6 +27,7 @@
 #include "sample-host/http/dispatcher.h"
 #include "sample-host/http/exchange.h"
 #include "sample-host/http/http_text.h"
+#include "text/text.h"
 
 namespace host {
 
@@ -213,7 +214,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
       return Reject(400, "Bad request: ambiguous message framing\n");
     }
     auto expect = msg[bhttp::field::expect];
-    expect_continue_ = http_text::EqualsIgnoreCase(expect, "100-continue") && head->HasBody() && head->version >= 11;
+    expect_continue_ = crm::text::EqualsIgnoreCaseAscii(expect, "100-continue") && head->HasBody() && head->version >= 11;
 
     busy_ = true;
     server_.RequestBegan();

@@ -7,11 +7,11 @@
 namespace host::http_text {
 namespace {
 
-TEST(HttpText, PercentDecodeRejectsMalformedEscapes) {
-  EXPECT_EQ(PercentDecode("a%20b+c", true).value(), "a b c");
-  EXPECT_EQ(PercentDecode("a%20b+c", false).value(), "a b+c");
-  EXPECT_FALSE(PercentDecode("bad%2", false).has_value());
-  EXPECT_FALSE(PercentDecode("bad%zz", false).has_value());
+// The server's paths decode with crm::text::PercentDecode (strict): a bad escape is a 400.
+TEST(HttpText, PathDecodingRejectsMalformedEscapes) {
+  EXPECT_EQ(DecodeRequestPath("/a%20b+c").value(), "/a b+c");
+  EXPECT_FALSE(DecodeRequestPath("/bad%2").has_value());
+  EXPECT_FALSE(DecodeRequestPath("/bad%zz").has_value());
 }
 
 TEST(HttpText, ParseUrlEncodedKeepsOrderAndDecodes) {
