@@ -1,4 +1,4 @@
-// sample-host/app/main.cc — the `sample-host` executable (SPEC §5 CLI): serve (migrate, register host
+// sample-host/main.cc — the `sample-host` executable (SPEC §5 CLI): serve (migrate, register host
 // routes, load plugins, seed the demo, run the HTTP server and the job scheduler), create-admin, create-token.
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -9,16 +9,12 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/program_options.hpp>
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "sample-host/app/api_routes.h"
@@ -36,6 +32,7 @@
 #include "sample-host/core/migrator.h"
 #include "sample-host/core/plugin_call.h"
 #include "sample-host/core/plugin_loader.h"
+#include "sample-host/core/scheduler.h"
 #include "sample-host/core/sqlite_database.h"
 #include "sample-host/http/server.h"
 #include "sample-host/web/page_renderer.h"
@@ -136,65 +133,6 @@ crm::Result<uint16_t> FreePort() {
   return ntohs(addr.sin_port);
 }
 
-// Runs the plugins' ScheduledJobs: each one period after start, then every period; never
-// two runs of one job at once (one thread runs them all in turn).
-class Scheduler {
- public:
-  Scheduler(const host::HookRegistry& registry, host::Logger& logger) : registry_(registry), logger_(logger) {}
-  ~Scheduler() { Stop(); }
-
-  void Start() {
-    if (registry_.jobs().empty()) return;
-    thread_ = std::thread([this] { Run(); });
-  }
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void Run() {
-    using Clock = std::chrono::steady_clock;
-    std::vector<Clock::time_point> next;
-    for (const auto& j : registry_.jobs()) {
-      next.push_back(Clock::now() + std::chrono::seconds(std::max<int64_t>(1, j.hook.period_seconds)));
-    }
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!stop_) {
-      auto soonest = *std::min_element(next.begin(), next.end());
-      if (cv_.wait_until(lock, soonest, [this] { return stop_; })) break;
-      auto now = Clock::now();
-      for (size_t i = 0; i < next.size(); ++i) {
-        if (next[i] > now) continue;
-        const auto& job = registry_.jobs()[i];
-        lock.unlock();
-        crm::Status s;
-        try {
-          s = job.hook.run ? job.hook.run() : crm::Status::Ok();
-        } catch (const std::exception& e) {
-          s = crm::Internal(std::string("threw: ") + e.what());
-        } catch (...) {
-          s = crm::Internal("threw a non-standard exception");
-        }
-        if (!s.ok()) logger_.Warn("scheduler", job.owner + "." + job.hook.id + ": " + s.ToString());
-        lock.lock();
-        next[i] = Clock::now() + std::chrono::seconds(std::max<int64_t>(1, job.hook.period_seconds));
-      }
-    }
-  }
-
-  const host::HookRegistry& registry_;
-  host::Logger& logger_;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-};
-
 // Labels of the host's list filters (ClientStore::HostFilterSource), in every language.
 crm::Status RegisterAppTranslations(crm::Registrar& r) {
   CRM_RETURN_IF_ERROR(r.AddTranslations(
@@ -277,14 +215,10 @@ crm::Status RegisterHost(Core& core, App& app) {
   return core.registry.Commit(reg.Take());
 }
 
-// --plugins, or plugins/ beside the executable (<build>/plugins); when the binary had to
-// go to <build>/bin/ (see app/CMakeLists.txt), the build folder's plugins/.
+// --plugins, or plugins/ beside the executable (<build>/plugins).
 fs::path PluginDir(const po::variables_map& vm) {
   if (vm.count("plugins")) return vm["plugins"].as<std::string>();
-  fs::path exe_dir = boost::dll::program_location().parent_path().string();
-  fs::path plugin_dir = exe_dir / "plugins";
-  if (!fs::is_directory(plugin_dir) && exe_dir.filename() == "bin") plugin_dir = exe_dir.parent_path() / "plugins";
-  return plugin_dir;
+  return fs::path(boost::dll::program_location().parent_path().string()) / "plugins";
 }
 
 // Each plugin's own demo data (host API 1.1), given the demo clients' ids. A seeder that
@@ -377,7 +311,7 @@ int Serve(const po::variables_map& vm) {
   if (*demo) PrintDemoCredentials(url, **demo);
   std::cout << "listening on " << url << std::endl;
 
-  Scheduler scheduler(core.registry, logger);
+  host::Scheduler scheduler(core.registry, logger);
   scheduler.Start();
   server.Wait();
   scheduler.Stop();
