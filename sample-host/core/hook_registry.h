@@ -108,10 +108,12 @@ struct ResolvedFilter {
 // threads without locks: Commit must not be called once the server serves.
 class HookRegistry {
  public:
-  // Makes `staged` visible, all or nothing: refuses (changing nothing) when an id
-  // clashes with another owner's (column id within owner is fine: API keys are
-  // "<owner>.<id>"; routes clash on method + pattern; filter sources, gates, jobs,
-  // tabs, boxes and deletion hooks on "<owner>.<id>").
+  // Makes `staged` visible, all or nothing: refuses with kConflict (changing nothing)
+  // when it clashes with what is committed. Columns, filter sources, summary boxes,
+  // deletion hooks, menu filters, gates, jobs and demo seeders clash on "<owner>.<id>";
+  // profile tabs, permissions and scopes on the id alone (they appear in URLs and
+  // grants); routes on method + pattern (parameter names aside); a settings page per
+  // owner; a translation key with another owner's.
   crm::Status Commit(StagedRegistrations staged);
 
   // Where the registry logs a plugin callback that threw (one ERROR line each, component
@@ -119,7 +121,8 @@ class HookRegistry {
   // set at start-up, before any hook runs.
   void SetLogger(Logger* log) { log_ = log; }
 
-  // Each list sorted by (priority, sequence).
+  // Hooks with a priority sorted by (priority, sequence); routes, jobs, permissions,
+  // scopes and demo seeders in registration order.
   const std::vector<Registered<crm::ListColumn>>& columns() const { return columns_; }
   const std::vector<Registered<crm::ListFilterSource>>& filter_sources() const { return filter_sources_; }
   const std::vector<Registered<crm::SummaryBox>>& summary_boxes() const { return summary_boxes_; }
@@ -152,8 +155,9 @@ class HookRegistry {
   // Every source's filters, in order; a source that throws is skipped and logged.
   std::vector<crm::FilterDef> ListFilters(std::string_view language) const;
 
-  // Route lookup: exact segments beat {params}; nullopt when nothing matches.
-  // `method_allowed` is set false when the path matches but not the method (405).
+  // Route lookup: exact segments beat {params}; nullopt when nothing matches. When
+  // nothing matches, `*path_matched_other_method` (if given) tells whether a route of
+  // another method has that path (405 rather than 404).
   std::optional<RouteMatch> MatchRoute(std::string_view method, std::string_view path,
                                        bool* path_matched_other_method = nullptr) const;
 

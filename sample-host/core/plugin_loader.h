@@ -43,7 +43,8 @@ class PluginManager {
   ~PluginManager();
 
   // Loads every `*.so` file of `dir` in name order; a missing folder is not an error
-  // (returns no states). Per file, refused with one WARN log line and the host going on:
+  // (returns no states). Per file one log line (INFO loaded, WARN refused, ERROR failed;
+  // an entry that throws adds the ERROR line of CallPlugin), and the host goes on:
   //  kRefused (nothing of the plugin ran): file or folder writable by any user, not a
   //   loadable library, no manifest, bad
   //   manifest, API major differs, plugin minor newer than the host's, toolchain

@@ -93,7 +93,6 @@ class RequestImpl final : public crm::Request {
   std::string_view RemoteAddress() const override { return state_.head->remote_address; }
 
   void SetForm(std::vector<std::pair<std::string, std::string>> form) { form_ = std::move(form); }
-  void SetParams(std::map<std::string, std::string, std::less<>> params) { params_ = std::move(params); }
 
  private:
   ExchangeState& state_;
