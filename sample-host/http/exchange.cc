@@ -269,39 +269,53 @@ crm::Status ResponseImpl::SendFile(const crm::FileReply& file) {
 
   uint64_t first = 0;
   uint64_t count = size;
-  auto range_header = state_.head->Header("Range");
-  bool use_range = range_header.has_value() && (state_.head->method == "GET" || state_.head->method == "HEAD");
-  if (use_range) {
-    if (auto if_range = state_.head->Header("If-Range")) {
-      // Strong comparison only: a weak or changed validator means "send it all".
-      bool is_etag = StartsWith(*if_range, "\"") || StartsWith(*if_range, "W/");
-      use_range = is_etag ? (*if_range == etag && !StartsWith(etag, "W/")) : (*if_range == last_modified);
-    }
-  }
-  if (use_range) {
-    http_text::ByteRange range;
-    switch (http_text::ParseRange(*range_header, size, &range)) {
-      case http_text::RangeKind::kNone:
-        break;
-      case http_text::RangeKind::kUnsatisfiable:
-        status_ = 416;
-        SetHeaderInternal("Content-Range", "bytes */" + std::to_string(size));
-        SetHeaderInternal("Content-Type", "text/plain; charset=utf-8");
-        phase_ = Phase::kDone;
-        return WriteHead(0);
-      case http_text::RangeKind::kSatisfiable:
-        status_ = 206;
-        first = range.first;
-        count = range.last - range.first + 1;
-        SetHeaderInternal("Content-Range", "bytes " + std::to_string(range.first) + "-" +
-                                               std::to_string(range.last) + "/" + std::to_string(size));
-        break;
-    }
+  if (!ApplyRange(size, etag, last_modified, &first, &count)) {
+    phase_ = Phase::kDone;
+    return WriteHead(0);  // 416
   }
   phase_ = Phase::kDone;
   CRM_RETURN_IF_ERROR(WriteHead(count));
   if (state_.head_request || count == 0) return crm::Status::Ok();
-  if (fseeko(f.get(), static_cast<off_t>(first), SEEK_SET) != 0) {
+  return WriteFileBody(f.get(), first, count, file.path);
+}
+
+// Range and If-Range on GET/HEAD: narrows [*first, *first + *count) and sets 206 with
+// Content-Range. Returns false for an unsatisfiable range, with 416 and its headers set.
+bool ResponseImpl::ApplyRange(uint64_t size, const std::string& etag, const std::string& last_modified,
+                              uint64_t* first, uint64_t* count) {
+  auto range_header = state_.head->Header("Range");
+  if (!range_header || (state_.head->method != "GET" && state_.head->method != "HEAD")) return true;
+  if (auto if_range = state_.head->Header("If-Range")) {
+    // Strong comparison only: a weak or changed validator means "send it all".
+    bool is_etag = StartsWith(*if_range, "\"") || StartsWith(*if_range, "W/");
+    bool fresh = is_etag ? (*if_range == etag && !StartsWith(etag, "W/")) : (*if_range == last_modified);
+    if (!fresh) return true;
+  }
+  http_text::ByteRange range;
+  switch (http_text::ParseRange(*range_header, size, &range)) {
+    case http_text::RangeKind::kNone:
+      return true;
+    case http_text::RangeKind::kUnsatisfiable:
+      status_ = 416;
+      SetHeaderInternal("Content-Range", "bytes */" + std::to_string(size));
+      SetHeaderInternal("Content-Type", "text/plain; charset=utf-8");
+      return false;
+    case http_text::RangeKind::kSatisfiable:
+      status_ = 206;
+      *first = range.first;
+      *count = range.last - range.first + 1;
+      SetHeaderInternal("Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
+                                             "/" + std::to_string(size));
+      return true;
+  }
+  return true;
+}
+
+// The `count` bytes of `f` from `first`, after a head that promised them: any failure
+// marks the connection for closing.
+crm::Status ResponseImpl::WriteFileBody(std::FILE* f, uint64_t first, uint64_t count,
+                                        const std::filesystem::path& path) {
+  if (fseeko(f, static_cast<off_t>(first), SEEK_SET) != 0) {
     state_.write_error = true;  // the head promised bytes we cannot give: the connection must go
     return crm::Internal("seek failed");
   }
@@ -309,10 +323,10 @@ crm::Status ResponseImpl::SendFile(const crm::FileReply& file) {
   uint64_t left = count;
   while (left > 0) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
-    size_t got = std::fread(buf.data(), 1, want, f.get());
+    size_t got = std::fread(buf.data(), 1, want, f);
     if (got == 0) {
       state_.write_error = true;
-      if (log_) log_(crm::LogLevel::kError, "file shrank while being sent: " + file.path.string());
+      if (log_) log_(crm::LogLevel::kError, "file shrank while being sent: " + path.string());
       return crm::Internal("file read failed");
     }
     crm::Status s = transport_.Write(std::string_view(buf.data(), got));

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -136,6 +138,9 @@ class ResponseImpl final : public crm::Response {
   enum class Phase { kIdle, kStreaming, kDone };
   // Writes status line and headers (plus defaults); `length` nullopt means chunked.
   crm::Status WriteHead(std::optional<uint64_t> length, std::string_view extra_body = {});
+  bool ApplyRange(uint64_t size, const std::string& etag, const std::string& last_modified, uint64_t* first,
+                  uint64_t* count);
+  crm::Status WriteFileBody(std::FILE* f, uint64_t first, uint64_t count, const std::filesystem::path& path);
   void AddPageSecurityHeaders();
   bool HasHeader(std::string_view name) const;
   void SetHeaderInternal(std::string_view name, std::string_view value);
