@@ -1,5 +1,14 @@
 // host-api/hooks.h — the hook points: what a plugin registers and how the host calls it.
-// One struct per kind; every text a person sees is a translation key the plugin registers (see Registrar::AddTranslations).
+// One struct per kind. Texts a plugin registers up front are translation keys (the `*_key`
+// fields; see Registrar::AddTranslations); texts a callback returns are already in the
+// viewer's language: FilterDef::label and FilterChoice::label (ListFilterSource::list gets
+// the language) and MenuItem::label (menu filters).
+//
+// Threads: the host calls every callback below concurrently, on its worker threads (one
+// per request, several requests at once; scheduled jobs on a thread of their own), for the
+// life of the process. Callbacks must be thread-safe. An exception a callback throws is
+// caught and logged by the host: a throwing access gate or menu filter is skipped, a
+// throwing route handler is answered 500; do not rely on it, return a Status.
 #pragma once
 
 #include <cstdint>
@@ -38,13 +47,13 @@ struct ListColumn {
 
 struct FilterChoice {
   std::string value;      // "uploaded"
-  std::string label;      // shown, already translated
+  std::string label;      // shown; already translated (not a key)
 };
 
 // One filter as the list page offers it, e.g. id "doc.3", label "ID card".
 struct FilterDef {
   std::string id;
-  std::string label;
+  std::string label;      // shown; already translated into list()'s language (not a key)
   std::vector<FilterChoice> choices;
 };
 
@@ -127,7 +136,7 @@ struct ClientDeletionHook {
 
 struct MenuItem {
   std::string id;
-  std::string label;   // already translated
+  std::string label;   // shown; already translated for the viewer (not a key)
   std::string path;    // local path
   int order = 100;     // position among the items
 };
@@ -171,8 +180,10 @@ struct GateDecision {
   static GateDecision RedirectTo(std::string path) { return {false, std::move(path)}; }
 };
 
-// Runs before every reserved-area page (/account/...) for a logged-in client, in
-// priority order; the first refusal wins. A gate must allow its own target page.
+// Runs before every reserved-area page (GET/HEAD of a kClient route that is not JSON) for
+// the logged-in client, in priority order; the first refusal wins. A gate must allow its
+// own target page. A gate steers, it does not authorise (the route's Audience does): one
+// that throws is skipped and the page is served.
 struct AccessGate {
   std::string id;
   std::function<GateDecision(const Principal& client, std::string_view path)> check;

@@ -57,7 +57,7 @@ struct Principal {
 struct Audience {
   enum class Kind {
     kPublic,    // anyone (assets, signed links)
-    kClient,    // a logged-in client of the reserved area; access gates run first
+    kClient,    // a logged-in client of the reserved area; access gates run first on pages
     kAdmin,     // a logged-in admin holding `permission` (empty: any admin)
     kApiToken,  // a bearer token holding `scope` (empty: any valid token)
   };
@@ -89,7 +89,9 @@ class Request {
 
   // Reads up to `size` bytes of body into `buffer`. Returns the count; 0 at the end of
   // the body. Blocks until data arrives or the host's idle timeout passes (then
-  // kUnavailable). Fails with kTooLarge once the host's own body limit is passed.
+  // kUnavailable). Fails with kTooLarge once the route's body limit is passed, and with
+  // kInvalidArgument for a body that breaks its framing (a bad chunk), which the host
+  // answers 400 whatever the handler returns. After a failure the connection is closed.
   virtual Result<size_t> ReadBody(char* buffer, size_t size) = 0;
 
   // Fields of an application/x-www-form-urlencoded body, which the host reads (up to

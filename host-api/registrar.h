@@ -33,12 +33,13 @@ class Registrar {
   virtual Status DeclarePermission(PermissionDecl permission) = 0;
   virtual Status DeclareScope(ScopeDecl scope) = 0;
   virtual Status AddMigration(Migration migration) = 0;
-  // Texts for one language ("en", "fr", "nl"). Every key must exist in all three.
+  // Texts for one language ("en", "fr", "nl"). Every key should exist in all three: the
+  // host logs the gaps at load and falls back to English, then to the key itself.
   virtual Status AddTranslations(std::string_view language,
                                  std::vector<std::pair<std::string, std::string>> entries) = 0;
 
-  // Added in host API 1.1 (a plugin that calls it declares minor >= 1, so an older
-  // host refuses it before loading). New methods are only ever appended here.
+  // Added in host API 1.1 (a plugin built with these headers declares their minor, so
+  // an older host refuses it before loading). New methods are only ever appended here.
   virtual Status AddDemoSeeder(DemoSeeder seeder) = 0;
   // Added in host API 1.2.
   virtual Status AddListFilterCount(ListFilterCount count) = 0;

@@ -31,7 +31,7 @@ struct ClientInfo {
 };
 
 // An outgoing email. The host builds an RFC 5322 message (encoded UTF-8 subject) and
-// writes it to its outbox, or sends it over SMTP when configured.
+// writes it to its outbox; when SMTP is configured, the host delivers the outbox from there.
 struct MailMessage {
   std::string to;         // one address
   std::string subject;    // UTF-8
@@ -65,6 +65,8 @@ class HostServices {
 
   virtual Status SendMail(const MailMessage& message) = 0;
 
+  // kInvalidArgument without a client, without a title, or for a `type` outside the
+  // plugin's namespace ("<plugin-id>."); kNotFound when the client does not exist.
   virtual Status AddTimeline(const TimelineEntry& entry) = 0;
 
   // kNotFound when no such client exists.

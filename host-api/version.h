@@ -5,9 +5,10 @@
 #include <boost/version.hpp>
 #include <cstddef>  // defines __GLIBCXX__ / _LIBCPP_VERSION
 
-// Rule (ARCHITECTURE.md): majors equal, plugin minor <= host minor. Bump the minor for
-// additions that old plugins can ignore; bump the major for any change of an existing
-// type, signature or meaning.
+// Rule, checked by the host before loading (sample-host/core/elf_manifest.h,
+// CheckManifestCompatible): majors equal, plugin minor <= host minor. A plugin declares the
+// minor of the headers it was built with. Bump the minor for additions that old plugins can
+// ignore; bump the major for any change of an existing type, signature or meaning.
 #define CRM_HOST_API_MAJOR 1
 #define CRM_HOST_API_MINOR 2  // 1: Registrar::AddDemoSeeder; 2: Registrar::AddListFilterCount, Request::RemoteAddress
 

@@ -3,9 +3,11 @@
 #include "sample-host/core/hook_registry.h"
 
 #include <algorithm>
-#include <exception>
 #include <set>
 #include <utility>
+
+#include "sample-host/core/logger.h"
+#include "sample-host/core/plugin_call.h"
 
 namespace host {
 namespace {
@@ -303,82 +305,112 @@ StagedRegistrations StagingRegistrar::Take() { return std::move(staged_); }
 // ---- HookRegistry -------------------------------------------------------------------
 
 crm::Status HookRegistry::Commit(StagedRegistrations staged) {
-  const std::string& owner = staged.owner;
   // Check everything first: a refusal must leave the registry exactly as it was.
-  auto owned_clash = [&](std::string_view kind, std::string_view id) {
-    return crm::Conflict(std::string(kind) + " id " + owner + "." + std::string(id) + " is already registered");
+  CRM_RETURN_IF_ERROR(CheckOwnedIds(staged));
+  CRM_RETURN_IF_ERROR(CheckGlobalIds(staged));
+  CRM_RETURN_IF_ERROR(CheckTranslations(staged));
+  // Nothing can fail from here on.
+  Insert(std::move(staged));
+  return crm::Status::Ok();
+}
+
+// Hooks whose id is "<owner>.<id>": a clash only with the same owner's.
+crm::Status HookRegistry::CheckOwnedIds(const StagedRegistrations& staged) const {
+  const std::string& owner = staged.owner;
+  auto check = [&owner](std::string_view kind, const auto& staged_list, const auto& committed) {
+    for (const auto& x : staged_list) {
+      if (HasOwnerId(committed, owner, x.id)) {
+        return crm::Conflict(std::string(kind) + " id " + owner + "." + x.id + " is already registered");
+      }
+    }
+    return crm::Status::Ok();
   };
-  for (const auto& x : staged.columns) if (HasOwnerId(columns_, owner, x.id)) return owned_clash("list column", x.id);
-  for (const auto& x : staged.filter_sources) if (HasOwnerId(filter_sources_, owner, x.id)) return owned_clash("list filter source", x.id);
-  for (const auto& x : staged.summary_boxes) if (HasOwnerId(summary_boxes_, owner, x.id)) return owned_clash("summary box", x.id);
-  for (const auto& x : staged.deletion_hooks) if (HasOwnerId(deletion_hooks_, owner, x.id)) return owned_clash("client deletion hook", x.id);
-  for (const auto& x : staged.menu_filters) if (HasOwnerId(menu_filters_, owner, x.id)) return owned_clash("menu filter", x.id);
-  for (const auto& x : staged.gates) if (HasOwnerId(gates_, owner, x.id)) return owned_clash("access gate", x.id);
-  for (const auto& x : staged.jobs) if (HasOwnerId(jobs_, owner, x.id)) return owned_clash("scheduled job", x.id);
-  for (const auto& x : staged.demo_seeders) if (HasOwnerId(demo_seeders_, owner, x.id)) return owned_clash("demo seeder", x.id);
-  // Tab ids appear in URLs (/admin/clients/{id}/tabs/{tab}); permissions and scopes are
-  // granted by id: all three are global.
-  for (const auto& x : staged.profile_tabs) {
-    for (const auto& r : profile_tabs_) {
-      if (r.hook.id == x.id) return crm::Conflict("profile tab id " + x.id + " of " + owner + " is already registered by " + r.owner);
-    }
+  CRM_RETURN_IF_ERROR(check("list column", staged.columns, columns_));
+  CRM_RETURN_IF_ERROR(check("list filter source", staged.filter_sources, filter_sources_));
+  CRM_RETURN_IF_ERROR(check("summary box", staged.summary_boxes, summary_boxes_));
+  CRM_RETURN_IF_ERROR(check("client deletion hook", staged.deletion_hooks, deletion_hooks_));
+  CRM_RETURN_IF_ERROR(check("menu filter", staged.menu_filters, menu_filters_));
+  CRM_RETURN_IF_ERROR(check("access gate", staged.gates, gates_));
+  CRM_RETURN_IF_ERROR(check("scheduled job", staged.jobs, jobs_));
+  CRM_RETURN_IF_ERROR(check("demo seeder", staged.demo_seeders, demo_seeders_));
+  if (staged.settings_page && settings_pages_.count(owner)) {
+    return crm::Conflict("settings page of " + owner + " is already registered");
   }
-  for (const auto& x : staged.permissions) {
-    for (const auto& r : permissions_) {
-      if (r.hook.id == x.id) return crm::Conflict("permission " + x.id + " of " + owner + " is already declared by " + r.owner);
+  return crm::Status::Ok();
+}
+
+// Tab ids appear in URLs (/admin/clients/{id}/tabs/{tab}); permissions and scopes are
+// granted by id; routes clash on method + pattern: all four are global.
+crm::Status HookRegistry::CheckGlobalIds(const StagedRegistrations& staged) const {
+  const std::string& owner = staged.owner;
+  auto check = [&owner](std::string_view kind, std::string_view verb, const auto& staged_list,
+                        const auto& committed) {
+    for (const auto& x : staged_list) {
+      for (const auto& r : committed) {
+        if (r.hook.id == x.id) {
+          return crm::Conflict(std::string(kind) + " " + x.id + " of " + owner + " is already " +
+                               std::string(verb) + " by " + r.owner);
+        }
+      }
     }
-  }
-  for (const auto& x : staged.scopes) {
-    for (const auto& r : scopes_) {
-      if (r.hook.id == x.id) return crm::Conflict("scope " + x.id + " of " + owner + " is already declared by " + r.owner);
-    }
-  }
+    return crm::Status::Ok();
+  };
+  CRM_RETURN_IF_ERROR(check("profile tab id", "registered", staged.profile_tabs, profile_tabs_));
+  CRM_RETURN_IF_ERROR(check("permission", "declared", staged.permissions, permissions_));
+  CRM_RETURN_IF_ERROR(check("scope", "declared", staged.scopes, scopes_));
   for (const auto& x : staged.routes) {
     std::string key = RouteKey(x.method, x.pattern);
     for (const auto& r : routes_) {
       if (RouteKey(r.hook.method, r.hook.pattern) == key) {
-        return crm::Conflict("route " + x.method + " " + x.pattern + " of " + owner + " is already registered by " + r.owner);
+        return crm::Conflict("route " + x.method + " " + x.pattern + " of " + owner + " is already registered by " +
+                             r.owner);
       }
     }
   }
-  if (staged.settings_page && settings_pages_.count(owner)) return crm::Conflict("settings page of " + owner + " is already registered");
+  return crm::Status::Ok();
+}
+
+// A translation key belongs to the owner that registered it first.
+crm::Status HookRegistry::CheckTranslations(const StagedRegistrations& staged) const {
   for (const auto& [language, catalog] : staged.translations) {
     auto it = translations_.find(language);
     if (it == translations_.end()) continue;
     for (const auto& [key, text] : catalog) {
-      auto found = it->second.find(key);
-      if (found != it->second.end()) {
-        auto by = translation_owner_.find(key);
-        std::string other = by == translation_owner_.end() ? std::string("?") : by->second;
-        if (other != owner) return crm::Conflict("translation key " + key + " of " + owner + " is already registered by " + other);
+      if (it->second.find(key) == it->second.end()) continue;
+      auto by = translation_owner_.find(key);
+      std::string other = by == translation_owner_.end() ? std::string("?") : by->second;
+      if (other != staged.owner) {
+        return crm::Conflict("translation key " + key + " of " + staged.owner + " is already registered by " + other);
       }
     }
   }
+  return crm::Status::Ok();
+}
 
-  // Nothing can fail from here on.
-  auto add_all = [&](auto& list, auto& items) {
-    for (auto& item : items) {
-      list.push_back({std::move(item), owner, staged.keep_alive, next_sequence_++});
-    }
-    SortByPriority(list);
-  };
-  add_all(columns_, staged.columns);
-  add_all(filter_sources_, staged.filter_sources);
-  add_all(summary_boxes_, staged.summary_boxes);
-  add_all(profile_tabs_, staged.profile_tabs);
-  add_all(deletion_hooks_, staged.deletion_hooks);
-  add_all(menu_filters_, staged.menu_filters);
-  add_all(gates_, staged.gates);
-  // Routes, jobs, permissions and scopes have no priority: keep registration order.
+void HookRegistry::Insert(StagedRegistrations staged) {
+  const std::string& owner = staged.owner;
   auto append = [&](auto& list, auto& items) {
     for (auto& item : items) list.push_back({std::move(item), owner, staged.keep_alive, next_sequence_++});
   };
+  auto add_sorted = [&](auto& list, auto& items) {
+    append(list, items);
+    SortByPriority(list);
+  };
+  add_sorted(columns_, staged.columns);
+  add_sorted(filter_sources_, staged.filter_sources);
+  add_sorted(summary_boxes_, staged.summary_boxes);
+  add_sorted(profile_tabs_, staged.profile_tabs);
+  add_sorted(deletion_hooks_, staged.deletion_hooks);
+  add_sorted(menu_filters_, staged.menu_filters);
+  add_sorted(gates_, staged.gates);
+  // Routes, jobs, permissions and scopes have no priority: keep registration order.
   append(routes_, staged.routes);
   append(jobs_, staged.jobs);
   append(demo_seeders_, staged.demo_seeders);
   for (auto& c : staged.filter_counts) {
     std::string key = owner + "/" + c.source_id;
-    filter_counts_.insert_or_assign(std::move(key), Registered<crm::ListFilterCount>{std::move(c), owner, staged.keep_alive, next_sequence_++});
+    filter_counts_.insert_or_assign(
+        std::move(key), Registered<crm::ListFilterCount>{std::move(c), owner, staged.keep_alive, next_sequence_++});
   }
   append(permissions_, staged.permissions);
   append(scopes_, staged.scopes);
@@ -390,7 +422,12 @@ crm::Status HookRegistry::Commit(StagedRegistrations staged) {
       translation_owner_[key] = owner;
     }
   }
-  return crm::Status::Ok();
+}
+
+Logger& HookRegistry::log() const {
+  if (log_) return *log_;
+  static Logger* fallback = new Logger();  // stderr; never destroyed (hooks may log at exit)
+  return *fallback;
 }
 
 std::vector<crm::MenuItem> HookRegistry::BuildMenu(crm::MenuArea area, std::vector<crm::MenuItem> base,
@@ -398,11 +435,11 @@ std::vector<crm::MenuItem> HookRegistry::BuildMenu(crm::MenuArea area, std::vect
   std::vector<crm::MenuItem> items = std::move(base);
   for (const auto& f : menu_filters_) {
     if (f.hook.area != area) continue;
-    try {
-      items = f.hook.filter(items, viewer);
-    } catch (...) {
-      // A broken plugin must not take the menu (and so every page) down: skip it.
-    }
+    // Policy: a throwing menu filter is skipped (logged by CallPlugin); the menu, and so
+    // every page, still renders with what the other filters made of it.
+    auto filtered = CallPlugin(log(), "menu filter " + f.owner + "." + f.hook.id,
+                               [&] { return f.hook.filter(items, viewer); });
+    if (filtered.ok()) items = std::move(*filtered);
   }
   std::stable_sort(items.begin(), items.end(),
                    [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
@@ -411,64 +448,57 @@ std::vector<crm::MenuItem> HookRegistry::BuildMenu(crm::MenuArea area, std::vect
 
 crm::GateDecision HookRegistry::RunGates(const crm::Principal& client, std::string_view path) const {
   for (const auto& g : gates_) {
-    crm::GateDecision decision;
-    try {
-      decision = g.hook.check(client, path);
-    } catch (...) {
-      // A throwing gate is skipped: gates steer clients to pages, they are not the
-      // authorisation layer (the route's Audience is), so failing open is safe here.
-      continue;
-    }
-    if (!decision.allow) return decision;
+    // Policy (the one rule for gates): a throwing gate is skipped, fail open, and logged by
+    // CallPlugin. Gates steer clients to pages; they do not authorise (the route's
+    // Audience does), so letting the page through is safe.
+    auto decision = CallPlugin(log(), "access gate " + g.owner + "." + g.hook.id,
+                               [&] { return g.hook.check(client, path); });
+    if (decision.ok() && !decision->allow) return std::move(*decision);
   }
   return crm::GateDecision::Allow();
 }
 
 crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_id,
                                                         std::string_view value) const {
+  // Policy: a throwing filter source or count ends the resolution with kInternal (logged
+  // by CallPlugin): the list cannot be filtered as asked, so it answers with the error.
   for (const auto& s : filter_sources_) {
-    std::string what = "filter source " + s.owner + "." + s.hook.id;
-    try {
-      crm::Result<crm::SqlPredicate> r = s.hook.predicate(filter_id, value);
-      if (!r.ok() && r.status().code() == crm::StatusCode::kNotFound) continue;
-      if (!r.ok()) return r.status();
-      ResolvedFilter out{*r, {*r, false}};
-      auto counter = filter_counts_.find(s.owner + "/" + s.hook.id);
-      if (counter != filter_counts_.end()) {
-        what = "list filter count " + s.owner + "." + s.hook.id;
-        crm::Result<crm::FilterCountPredicate> c = counter->second.hook.count(filter_id, value);
-        if (c.ok()) {
-          out.count = std::move(*c);
-          out.counted = true;
-        } else if (c.status().code() != crm::StatusCode::kNotFound) {
-          return c.status();
-        }
-      }
-      return out;
-    } catch (const std::exception& e) {
-      return crm::Internal(what + " threw: " + e.what());
-    } catch (...) {
-      return crm::Internal(what + " threw");
+    crm::Result<crm::SqlPredicate> r = CallPlugin(log(), "list filter source " + s.owner + "." + s.hook.id,
+                                                  [&] { return s.hook.predicate(filter_id, value); });
+    if (!r.ok() && r.status().code() == crm::StatusCode::kNotFound) continue;
+    if (!r.ok()) return r.status();
+    ResolvedFilter out{*r, {*r, false}};
+    auto counter = filter_counts_.find(s.owner + "/" + s.hook.id);
+    if (counter == filter_counts_.end()) return out;
+    crm::Result<crm::FilterCountPredicate> c =
+        CallPlugin(log(), "list filter count " + s.owner + "." + s.hook.id,
+                   [&] { return counter->second.hook.count(filter_id, value); });
+    if (c.ok()) {
+      out.count = std::move(*c);
+      out.counted = true;
+    } else if (c.status().code() != crm::StatusCode::kNotFound) {
+      return c.status();
     }
+    return out;
   }
   return crm::NotFound("unknown filter " + std::string(filter_id));
 }
 
 crm::Result<crm::SqlPredicate> HookRegistry::FilterPredicate(std::string_view filter_id,
                                                              std::string_view value) const {
-  auto r = ResolveFilter(filter_id, value);
-  if (!r.ok()) return r.status();
-  return std::move(r->page);
+  CRM_ASSIGN_OR_RETURN(ResolvedFilter resolved, ResolveFilter(filter_id, value));
+  return std::move(resolved.page);
 }
 
 std::vector<crm::FilterDef> HookRegistry::ListFilters(std::string_view language) const {
   std::vector<crm::FilterDef> out;
   for (const auto& s : filter_sources_) {
-    try {
-      for (auto& def : s.hook.list(language)) out.push_back(std::move(def));
-    } catch (...) {
-      // Skip a broken source; the list page still works without its filters.
-    }
+    // Policy: a throwing source is skipped (logged by CallPlugin); the list page still
+    // works without its filters.
+    auto defs = CallPlugin(log(), "list filter source " + s.owner + "." + s.hook.id,
+                           [&] { return s.hook.list(language); });
+    if (!defs.ok()) continue;
+    for (auto& def : *defs) out.push_back(std::move(def));
   }
   return out;
 }

@@ -16,6 +16,8 @@
 
 namespace host {
 
+class Logger;
+
 // A hook with who registered it. `keep_alive` holds the plugin's library (nullptr for
 // the host), so every callable the host keeps keeps its code loaded.
 template <typename T>
@@ -106,13 +108,21 @@ struct ResolvedFilter {
 // threads without locks: Commit must not be called once the server serves.
 class HookRegistry {
  public:
-  // Makes `staged` visible, all or nothing: refuses (changing nothing) when an id
-  // clashes with another owner's (column id within owner is fine: API keys are
-  // "<owner>.<id>"; routes clash on method + pattern; filter sources, gates, jobs,
-  // tabs, boxes and deletion hooks on "<owner>.<id>").
+  // Makes `staged` visible, all or nothing: refuses with kConflict (changing nothing)
+  // when it clashes with what is committed. Columns, filter sources, summary boxes,
+  // deletion hooks, menu filters, gates, jobs and demo seeders clash on "<owner>.<id>";
+  // profile tabs, permissions and scopes on the id alone (they appear in URLs and
+  // grants); routes on method + pattern (parameter names aside); a settings page per
+  // owner; a translation key with another owner's.
   crm::Status Commit(StagedRegistrations staged);
 
-  // Each list sorted by (priority, sequence).
+  // Where the registry logs a plugin callback that threw (one ERROR line each, component
+  // "plugin"). Null, the default: a Logger of its own that writes to stderr. Not owned;
+  // set at start-up, before any hook runs.
+  void SetLogger(Logger* log) { log_ = log; }
+
+  // Hooks with a priority sorted by (priority, sequence); routes, jobs, permissions,
+  // scopes and demo seeders in registration order.
   const std::vector<Registered<crm::ListColumn>>& columns() const { return columns_; }
   const std::vector<Registered<crm::ListFilterSource>>& filter_sources() const { return filter_sources_; }
   const std::vector<Registered<crm::SummaryBox>>& summary_boxes() const { return summary_boxes_; }
@@ -128,23 +138,26 @@ class HookRegistry {
   const std::vector<Registered<crm::DemoSeeder>>& demo_seeders() const { return demo_seeders_; }
 
   // The menu of `area`: `base` passed through every menu filter of that area in order
-  // (each receives the previous one's result). A filter that throws is skipped and logged by the caller.
+  // (each receives the previous one's result). A filter that throws is skipped and logged.
   std::vector<crm::MenuItem> BuildMenu(crm::MenuArea area, std::vector<crm::MenuItem> base,
                                        const crm::Principal& viewer) const;
 
-  // The gates in order; the first refusal wins.
+  // The gates in order; the first refusal wins. A gate that throws is skipped (fail open:
+  // gates steer, the route's Audience authorises) and logged.
   crm::GateDecision RunGates(const crm::Principal& client, std::string_view path) const;
 
   // Asks each filter source in order; the first answer other than kNotFound wins,
   // then that source's ListFilterCount (if any) for the counting form.
-  // kNotFound when no source knows filter_id.
+  // kNotFound when no source knows filter_id; kInternal (logged) when a source throws.
   crm::Result<ResolvedFilter> ResolveFilter(std::string_view filter_id, std::string_view value) const;
   // ResolveFilter's page predicate.
   crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id, std::string_view value) const;
+  // Every source's filters, in order; a source that throws is skipped and logged.
   std::vector<crm::FilterDef> ListFilters(std::string_view language) const;
 
-  // Route lookup: exact segments beat {params}; nullopt when nothing matches.
-  // `method_allowed` is set false when the path matches but not the method (405).
+  // Route lookup: exact segments beat {params}; nullopt when nothing matches. When
+  // nothing matches, `*path_matched_other_method` (if given) tells whether a route of
+  // another method has that path (405 rather than 404).
   std::optional<RouteMatch> MatchRoute(std::string_view method, std::string_view path,
                                        bool* path_matched_other_method = nullptr) const;
 
@@ -154,6 +167,14 @@ class HookRegistry {
   std::vector<std::string> MissingTranslations() const;
 
  private:
+  // Commit's steps: the three checks change nothing; Insert cannot fail.
+  crm::Status CheckOwnedIds(const StagedRegistrations& staged) const;
+  crm::Status CheckGlobalIds(const StagedRegistrations& staged) const;
+  crm::Status CheckTranslations(const StagedRegistrations& staged) const;
+  void Insert(StagedRegistrations staged);
+  Logger& log() const;
+
+  Logger* log_ = nullptr;
   int64_t next_sequence_ = 0;
   std::vector<Registered<crm::ListColumn>> columns_;
   std::vector<Registered<crm::ListFilterSource>> filter_sources_;

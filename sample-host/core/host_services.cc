@@ -60,17 +60,17 @@ crm::Status PluginHostServices::AddTimeline(const crm::TimelineEntry& entry) {
       "SELECT id, ?, ?, ?, ?, ? FROM clients WHERE id = ?",
       {entry.type, entry.title, entry.detail, entry.actor, clock_.NowUnix(), entry.client_id});
   if (!r.ok()) return r.status();
-  if (r.value() == 0) return crm::NotFound("client " + std::to_string(entry.client_id) + " does not exist");
+  if (*r == 0) return crm::NotFound("client " + std::to_string(entry.client_id) + " does not exist");
   return crm::Status::Ok();
 }
 
 crm::Result<crm::ClientInfo> PluginHostServices::FindClient(int64_t client_id) {
-  auto row = db_.QueryOne(
-      "SELECT id, first_name, last_name, email, company, language, login_enabled FROM clients WHERE id = ?",
-      {client_id});
-  if (!row.ok()) return row.status();
-  if (!row.value()) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
-  const crm::SqlRow& r = *row.value();
+  CRM_ASSIGN_OR_RETURN(
+      auto row,
+      db_.QueryOne("SELECT id, first_name, last_name, email, company, language, login_enabled FROM clients WHERE id = ?",
+                   {client_id}));
+  if (!row) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
+  const crm::SqlRow& r = *row;
   crm::ClientInfo c;
   c.id = r.Int(0);
   c.first_name = r.Text(1);

@@ -175,11 +175,10 @@ Mailer::Mailer(std::filesystem::path outbox, std::string from, Clock& clock)
 Mailer::~Mailer() { StopSmtp(); }
 
 crm::Status Mailer::StartSmtp(SmtpOptions options, Logger& logger) {
-  auto envelope = EnvelopeAddress(from_);
-  if (!envelope.ok()) return envelope.status();
+  CRM_ASSIGN_OR_RETURN(auto envelope, EnvelopeAddress(from_));
   std::lock_guard<std::mutex> lock(sender_mutex_);
   if (sender_) return crm::Conflict("SMTP delivery is already started");
-  auto sender = std::make_unique<SmtpSender>(outbox_, *envelope, std::move(options), logger);
+  auto sender = std::make_unique<SmtpSender>(outbox_, envelope, std::move(options), logger);
   CRM_RETURN_IF_ERROR(sender->Start());
   sender_ = std::move(sender);
   return crm::Status::Ok();
@@ -220,8 +219,7 @@ crm::Status Mailer::Send(const crm::MailMessage& message) {
     while (!domain.empty() && (domain.back() == '>' || domain.back() == ' ')) domain.pop_back();
   }
   const std::string token = RandomHex(12);
-  auto rendered = Render(message, token + "@" + domain);
-  if (!rendered.ok()) return rendered.status();
+  CRM_ASSIGN_OR_RETURN(auto rendered, Render(message, token + "@" + domain));
 
   std::error_code ec;
   std::filesystem::create_directories(outbox_, ec);
@@ -233,7 +231,7 @@ crm::Status Mailer::Send(const crm::MailMessage& message) {
   const std::filesystem::path final_path = outbox_ / name;
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return crm::Internal("creating " + temp.string() + ": " + std::strerror(errno));
-  crm::Status s = WriteAll(fd, rendered.value());
+  crm::Status s = WriteAll(fd, rendered);
   if (s.ok() && ::fsync(fd) != 0) s = crm::Internal(std::string("fsync of mail: ") + std::strerror(errno));
   if (::close(fd) != 0 && s.ok()) s = crm::Internal(std::string("closing mail: ") + std::strerror(errno));
   if (s.ok() && ::rename(temp.c_str(), final_path.c_str()) != 0) {

@@ -70,9 +70,7 @@ crm::Status Validate(crm::Database& db, std::string_view owner, const std::vecto
   CRM_RETURN_IF_ERROR(CheckSequence(owner, *sorted));
   auto created = db.Exec(kCreateTable);
   if (!created.ok()) return crm::Status(created.status().code(), "creating host_migrations: " + created.status().message());
-  auto read = ReadApplied(db, owner);
-  if (!read.ok()) return read.status();
-  *applied = std::move(read.value());
+  CRM_ASSIGN_OR_RETURN(*applied, ReadApplied(db, owner));
   for (const auto& [version, a] : *applied) {
     if (version > static_cast<int>(sorted->size())) {
       return crm::Conflict("the database holds migration " + a.name + " (version " + std::to_string(version) +
@@ -104,20 +102,17 @@ crm::Status ApplyMigrations(crm::Database& db, std::string_view owner, const std
                             .count();
     crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
       // Another process may have applied it since we looked: re-check under the write lock.
-      auto again = tx.QueryOne("SELECT checksum FROM host_migrations WHERE owner = ? AND version = ?",
-                               {std::string(owner), int64_t{m->version}});
-      if (!again.ok()) return again.status();
-      if (again.value()) {
-        if (again.value()->Text(0) != checksum) return EditedError(owner, *m, {m->name, again.value()->Text(0)}, checksum);
+      CRM_ASSIGN_OR_RETURN(auto again,
+                           tx.QueryOne("SELECT checksum FROM host_migrations WHERE owner = ? AND version = ?",
+                                       {std::string(owner), int64_t{m->version}}));
+      if (again) {
+        if (again->Text(0) != checksum) return EditedError(owner, *m, {m->name, again->Text(0)}, checksum);
         return crm::Status::Ok();
       }
-      auto ran = tx.Exec(m->sql);
-      if (!ran.ok()) return ran.status();
-      auto recorded = tx.Exec(
-          "INSERT INTO host_migrations (owner, version, name, checksum, applied_at) VALUES (?, ?, ?, ?, ?)",
-          {std::string(owner), int64_t{m->version}, m->name, checksum, now});
-      if (!recorded.ok()) return recorded.status();
-      return crm::Status::Ok();
+      CRM_RETURN_IF_ERROR(tx.Exec(m->sql).status());
+      return tx.Exec("INSERT INTO host_migrations (owner, version, name, checksum, applied_at) VALUES (?, ?, ?, ?, ?)",
+                     {std::string(owner), int64_t{m->version}, m->name, checksum, now})
+          .status();
     });
     if (!s.ok()) {
       return crm::Status(s.code(), "migration " + m->name + " of " + std::string(owner) +

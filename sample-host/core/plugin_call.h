@@ -38,14 +38,22 @@ struct Wrap<crm::Result<T>> {
 template <typename R>
 using PluginCallResult = typename plugin_call_internal::Wrap<std::decay_t<R>>::type;
 
+// Where CallPlugin writes its one line: the host's Logger (component "plugin"), or a log
+// function such as the HTTP server's (which names its own component).
+inline void LogPluginError(Logger& log, const std::string& line) { log.Error("plugin", line); }
+inline void LogPluginError(const std::function<void(crm::LogLevel, std::string_view)>& log,
+                           const std::string& line) {
+  if (log) log(crm::LogLevel::kError, line);
+}
+
 // Runs `fn()` (plugin code). When it throws, logs "<what> threw: <message>" at error level
-// under the component "plugin" and returns crm::Internal with the same text; otherwise
+// (under the component "plugin" for a Logger) and returns crm::Internal with the same text; otherwise
 // returns what it returned (a void callback gives Status::Ok()). `what` names the hook for
 // people: "summary box client-documents.status". What the caller does with an error
 // (skip the item, answer 500, deny) is the caller's decision, stated where it calls.
 // Thread-safe as far as `fn` is.
-template <typename Fn>
-PluginCallResult<std::invoke_result_t<Fn&>> CallPlugin(Logger& log, std::string_view what, Fn&& fn) {
+template <typename Log, typename Fn>
+PluginCallResult<std::invoke_result_t<Fn&>> CallPlugin(Log& log, std::string_view what, Fn&& fn) {
   using R = std::invoke_result_t<Fn&>;
   std::string error;
   try {
@@ -60,7 +68,7 @@ PluginCallResult<std::invoke_result_t<Fn&>> CallPlugin(Logger& log, std::string_
   } catch (...) {
     error = std::string(what) + " threw a non-standard exception";
   }
-  log.Error("plugin", error);
+  LogPluginError(log, error);
   return crm::Internal(error);
 }
 

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <boost/dll/shared_library.hpp>
-#include <exception>
 #include <mutex>
 #include <set>
 #include <system_error>
@@ -16,6 +15,7 @@
 #include "sample-host/core/elf_manifest.h"
 #include "sample-host/core/logger.h"
 #include "sample-host/core/migrator.h"
+#include "sample-host/core/plugin_call.h"
 
 namespace host {
 namespace {
@@ -70,6 +70,13 @@ struct PluginManager::Loaded {
   std::unique_ptr<crm::HostServices> services;
 };
 
+// A dlopen()ed library, its entry and the services made for it (owned by kept_).
+struct PluginManager::Opened {
+  std::shared_ptr<boost::dll::shared_library> library;
+  CrmPluginEntryFn* entry = nullptr;
+  crm::HostServices* services = nullptr;
+};
+
 PluginManager::PluginManager(crm::Database& db, HookRegistry& registry, HostServicesFactory factory, Logger& log)
     : db_(db), registry_(registry), factory_(std::move(factory)), log_(log) {}
 
@@ -109,111 +116,126 @@ PluginState PluginManager::LoadFile(const std::filesystem::path& given) {
   namespace fs = std::filesystem;
   // Absolute, so dlopen never searches LD_LIBRARY_PATH or the system folders for it.
   std::error_code abs_error;
-  const fs::path file = fs::absolute(given, abs_error);
   PluginState st;
-  st.file = file;
-  auto finish = [&](PluginState::State state, std::string error) {
-    st.state = state;
-    st.error = std::move(error);
-    std::string who = file.filename().string() + (st.id.empty() ? "" : " (" + st.id + ")");
-    if (state == PluginState::State::kLoaded) {
-      log_.Info(kLog, "loaded " + who + " version " + st.version);
-    } else if (state == PluginState::State::kRefused) {
-      log_.Warn(kLog, "refused " + who + ": " + st.error);
-    } else {
-      log_.Error(kLog, "failed " + who + ": " + st.error);
-    }
-    states_.push_back(st);
-    return st;
-  };
+  st.file = fs::absolute(given, abs_error);
+  auto manifest = CheckFile(st);
+  if (!manifest.ok()) return Finish(std::move(st), PluginState::State::kRefused, manifest.status().message());
+  crm::Status loaded = LoadAndRegister(st.file, *manifest);
+  if (!loaded.ok()) return Finish(std::move(st), PluginState::State::kFailed, loaded.message());
+  return Finish(std::move(st), PluginState::State::kLoaded, "");
+}
 
-  // 1. Everything that can be known from the file, before any of its code runs.
+// Records and logs the outcome of one file: INFO when loaded, WARN refused, ERROR failed.
+PluginState PluginManager::Finish(PluginState st, PluginState::State state, std::string error) {
+  st.state = state;
+  st.error = std::move(error);
+  std::string who = st.file.filename().string() + (st.id.empty() ? "" : " (" + st.id + ")");
+  if (state == PluginState::State::kLoaded) {
+    log_.Info(kLog, "loaded " + who + " version " + st.version);
+  } else if (state == PluginState::State::kRefused) {
+    log_.Warn(kLog, "refused " + who + ": " + st.error);
+  } else {
+    log_.Error(kLog, "failed " + who + ": " + st.error);
+  }
+  states_.push_back(st);
+  return st;
+}
+
+// 1. Everything that can be known from the file, before any of its code runs. Fills the
+// manifest's id, name and version into `st` as soon as they are read.
+crm::Result<PluginManifest> PluginManager::CheckFile(PluginState& st) const {
+  namespace fs = std::filesystem;
   // A file or folder any local user may write is a way into the host process.
-  for (const fs::path& p : {file, file.parent_path()}) {
+  for (const fs::path& p : {st.file, st.file.parent_path()}) {
     std::error_code ec;
     fs::file_status status = fs::status(p, ec);
     if (!ec && (status.permissions() & fs::perms::others_write) != fs::perms::none) {
-      return finish(PluginState::State::kRefused, p.string() + " is writable by any user (chmod o-w)");
+      return crm::PermissionDenied(p.string() + " is writable by any user (chmod o-w)");
     }
   }
-  auto elf = ReadElfPluginFile(file);
-  if (!elf.ok()) return finish(PluginState::State::kRefused, elf.status().message());
-  if (!elf->manifest_text) {
-    return finish(PluginState::State::kRefused,
-                  std::string("no plugin manifest (section ") + CRM_PLUGIN_MANIFEST_SECTION + "): not a CRM plugin");
+  CRM_ASSIGN_OR_RETURN(ElfPluginFile elf, ReadElfPluginFile(st.file));
+  if (!elf.manifest_text) {
+    return crm::InvalidArgument(std::string("no plugin manifest (section ") + CRM_PLUGIN_MANIFEST_SECTION +
+                                "): not a CRM plugin");
   }
-  auto manifest = ParseManifest(*elf->manifest_text);
-  if (!manifest.ok()) return finish(PluginState::State::kRefused, "bad manifest: " + manifest.status().message());
+  auto manifest = ParseManifest(*elf.manifest_text);
+  if (!manifest.ok()) return crm::InvalidArgument("bad manifest: " + manifest.status().message());
   st.id = manifest->id;
   st.name = manifest->name;
   st.version = manifest->version;
   if (!IsValidPluginId(manifest->id)) {
-    return finish(PluginState::State::kRefused,
-                  "invalid plugin id \"" + manifest->id + "\" (lowercase letters, digits, - and _; not \"host\")");
+    return crm::InvalidArgument("invalid plugin id \"" + manifest->id +
+                                "\" (lowercase letters, digits, - and _; not \"host\")");
   }
-  crm::Status compatible = CheckManifestCompatible(*manifest, CRM_HOST_API_MAJOR, CRM_HOST_API_MINOR,
-                                                   CRM_TOOLCHAIN_FINGERPRINT);
-  if (!compatible.ok()) return finish(PluginState::State::kRefused, compatible.message());
+  CRM_RETURN_IF_ERROR(CheckManifestCompatible(*manifest, CRM_HOST_API_MAJOR, CRM_HOST_API_MINOR,
+                                              CRM_TOOLCHAIN_FINGERPRINT));
   if (manifest->entry != CRM_PLUGIN_ENTRY_SYMBOL) {
-    return finish(PluginState::State::kRefused, "manifest names entry \"" + manifest->entry + "\", this host calls \"" +
-                                                    CRM_PLUGIN_ENTRY_SYMBOL + "\"");
+    return crm::InvalidArgument("manifest names entry \"" + manifest->entry + "\", this host calls \"" +
+                                CRM_PLUGIN_ENTRY_SYMBOL + "\"");
   }
-  if (!elf->Exports(CRM_PLUGIN_ENTRY_SYMBOL)) {
-    return finish(PluginState::State::kRefused,
-                  std::string("missing entry symbol ") + CRM_PLUGIN_ENTRY_SYMBOL + " (not exported by the library)");
+  if (!elf.Exports(CRM_PLUGIN_ENTRY_SYMBOL)) {
+    return crm::InvalidArgument(std::string("missing entry symbol ") + CRM_PLUGIN_ENTRY_SYMBOL +
+                                " (not exported by the library)");
   }
   for (const auto& other : states_) {
     if (other.state == PluginState::State::kLoaded && other.id == manifest->id) {
-      return finish(PluginState::State::kRefused,
-                    "duplicate plugin id " + manifest->id + ": already loaded from " + other.file.string());
+      return crm::Conflict("duplicate plugin id " + manifest->id + ": already loaded from " + other.file.string());
     }
   }
+  return manifest;
+}
 
-  // 2. Load. From here on plugin code runs (static constructors first).
+// 2-4. From here on plugin code runs; every error is a failure (kFailed).
+crm::Status PluginManager::LoadAndRegister(const std::filesystem::path& file, const PluginManifest& manifest) {
+  CRM_ASSIGN_OR_RETURN(Opened opened, Open(file, manifest.id));
+  CRM_ASSIGN_OR_RETURN(StagedRegistrations staged, RunEntry(opened, manifest.id));
+  WarnMissingTranslations(staged);
+  staged.keep_alive = std::shared_ptr<void>(opened.library, opened.library.get());
+
+  // 4. Migrations, then make the hooks visible (all or nothing).
+  CRM_RETURN_IF_ERROR(ApplyMigrations(db_, manifest.id, staged.migrations));
+  crm::Status committed = registry_.Commit(std::move(staged));
+  if (!committed.ok()) return crm::Conflict("registrations clash: " + committed.message());
+  return crm::Status::Ok();
+}
+
+// 2. Load (static constructors run), find the entry, make the plugin's services. The
+// library is kept for the process even when a later step fails.
+crm::Result<PluginManager::Opened> PluginManager::Open(const std::filesystem::path& file, const std::string& id) {
   auto library = std::make_shared<boost::dll::shared_library>();
   std::error_code load_error;
   library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, load_error);
   if (load_error || !library->is_loaded()) {
     const char* why = dlerror();
-    return finish(PluginState::State::kFailed, std::string("the library does not load: ") +
-                                                   (why ? why : load_error.message()));
+    return crm::Internal(std::string("the library does not load: ") + (why ? why : load_error.message()));
   }
   auto kept = std::make_unique<Loaded>();
   kept->library = library;
   if (!library->has(CRM_PLUGIN_ENTRY_SYMBOL)) {
     kept_.push_back(std::move(kept));
-    return finish(PluginState::State::kFailed, std::string("entry symbol ") + CRM_PLUGIN_ENTRY_SYMBOL + " not found by dlsym");
+    return crm::Internal(std::string("entry symbol ") + CRM_PLUGIN_ENTRY_SYMBOL + " not found by dlsym");
   }
-  CrmPluginEntryFn* entry = &library->get<CrmPluginEntryFn>(CRM_PLUGIN_ENTRY_SYMBOL);
-  kept->services = factory_ ? factory_(manifest->id) : nullptr;
-  crm::HostServices* services = kept->services.get();
+  Opened opened{library, &library->get<CrmPluginEntryFn>(CRM_PLUGIN_ENTRY_SYMBOL), nullptr};
+  kept->services = factory_ ? factory_(id) : nullptr;
+  opened.services = kept->services.get();
   kept_.push_back(std::move(kept));
-  if (!services) return finish(PluginState::State::kFailed, "the host could not create its services");
+  if (!opened.services) return crm::Internal("the host could not create its services");
+  return opened;
+}
 
-  // 3. The entry registers into a staging area; nothing is visible yet.
-  StagingRegistrar registrar(manifest->id);
+// 3. The entry registers into a staging area; nothing is visible yet.
+crm::Result<StagedRegistrations> PluginManager::RunEntry(const Opened& opened, const std::string& id) {
+  StagingRegistrar registrar(id);
   crm::Status outcome = crm::Internal("the plugin entry did not report an outcome");
-  try {
-    entry(&registrar, services, &outcome);
-  } catch (const std::exception& e) {
-    return finish(PluginState::State::kFailed, std::string("the plugin entry threw: ") + e.what());
-  } catch (...) {
-    return finish(PluginState::State::kFailed, "the plugin entry threw a non-standard exception");
-  }
-  if (!outcome.ok()) return finish(PluginState::State::kFailed, "the plugin entry failed: " + outcome.ToString());
+  // Policy: an entry that throws (its CRM_PLUGIN wrapper should have caught it) fails the
+  // plugin: CallPlugin logs the exception, Finish the plugin's outcome.
+  CRM_RETURN_IF_ERROR(
+      CallPlugin(log_, "the plugin entry", [&] { opened.entry(&registrar, opened.services, &outcome); }));
+  if (!outcome.ok()) return crm::Internal("the plugin entry failed: " + outcome.ToString());
   if (!registrar.first_error().ok()) {
-    return finish(PluginState::State::kFailed, "a registration was refused: " + registrar.first_error().ToString());
+    return crm::Internal("a registration was refused: " + registrar.first_error().ToString());
   }
-  StagedRegistrations staged = registrar.Take();
-  WarnMissingTranslations(staged);
-  staged.keep_alive = std::shared_ptr<void>(library, library.get());
-
-  // 4. Migrations, then make the hooks visible (all or nothing).
-  crm::Status migrated = ApplyMigrations(db_, manifest->id, staged.migrations);
-  if (!migrated.ok()) return finish(PluginState::State::kFailed, migrated.message());
-  crm::Status committed = registry_.Commit(std::move(staged));
-  if (!committed.ok()) return finish(PluginState::State::kFailed, "registrations clash: " + committed.message());
-  return finish(PluginState::State::kLoaded, "");
+  return registrar.Take();
 }
 
 }  // namespace host

@@ -15,6 +15,7 @@
 namespace host {
 
 class Logger;
+struct PluginManifest;
 
 // The outcome of one plugin file, for logs and the admin's plugin page.
 struct PluginState {
@@ -42,7 +43,8 @@ class PluginManager {
   ~PluginManager();
 
   // Loads every `*.so` file of `dir` in name order; a missing folder is not an error
-  // (returns no states). Per file, refused with one WARN log line and the host going on:
+  // (returns no states). Per file one log line (INFO loaded, WARN refused, ERROR failed;
+  // an entry that throws adds the ERROR line of CallPlugin), and the host goes on:
   //  kRefused (nothing of the plugin ran): file or folder writable by any user, not a
   //   loadable library, no manifest, bad
   //   manifest, API major differs, plugin minor newer than the host's, toolchain
@@ -59,6 +61,12 @@ class PluginManager {
 
  private:
   struct Loaded;
+  struct Opened;
+  PluginState Finish(PluginState st, PluginState::State state, std::string error);
+  crm::Result<PluginManifest> CheckFile(PluginState& st) const;
+  crm::Status LoadAndRegister(const std::filesystem::path& file, const PluginManifest& manifest);
+  crm::Result<Opened> Open(const std::filesystem::path& file, const std::string& id);
+  crm::Result<StagedRegistrations> RunEntry(const Opened& opened, const std::string& id);
   void WarnMissingTranslations(const StagedRegistrations& staged);
   crm::Database& db_;
   HookRegistry& registry_;

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -22,6 +21,7 @@
 
 #include "sample-host/core/logger.h"
 #include "sample-host/core/mailer.h"
+#include "text/text.h"
 
 namespace host {
 namespace {
@@ -30,14 +30,7 @@ namespace fs = std::filesystem;
 constexpr char kComponent[] = "mail";
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
+  return s.size() >= prefix.size() && crm::text::EqualsIgnoreCaseAscii(s.substr(0, prefix.size()), prefix);
 }
 
 std::string Seconds(std::chrono::milliseconds d) {

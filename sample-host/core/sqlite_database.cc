@@ -282,9 +282,8 @@ SqliteDatabase::~SqliteDatabase() = default;
 
 crm::Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::filesystem::path& file) {
   std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(file));
-  auto first = db->Acquire();  // creates the file and switches it to WAL
-  if (!first.ok()) return first.status();
-  db->Release(std::move(first.value()));
+  CRM_ASSIGN_OR_RETURN(auto first, db->Acquire());  // creates the file and switches it to WAL
+  db->Release(std::move(first));
   return db;
 }
 
@@ -364,9 +363,8 @@ class Lease {
 }  // namespace
 
 crm::Result<int64_t> SqliteDatabase::Exec(std::string_view sql, const crm::SqlParams& params) {
-  auto acquired = Acquire();
-  if (!acquired.ok()) return acquired.status();
-  Lease<SqliteDatabase, Connection> lease(this, std::move(acquired.value()), &SqliteDatabase::Release);
+  CRM_ASSIGN_OR_RETURN(auto acquired, Acquire());
+  Lease<SqliteDatabase, Connection> lease(this, std::move(acquired), &SqliteDatabase::Release);
   ConnectionExecutor executor(*lease);
   crm::Result<int64_t> r = executor.Exec(sql, params);
   if (r.ok()) t_last_insert = {this, executor.LastInsertId()};
@@ -375,9 +373,8 @@ crm::Result<int64_t> SqliteDatabase::Exec(std::string_view sql, const crm::SqlPa
 
 crm::Status SqliteDatabase::Query(std::string_view sql, const crm::SqlParams& params,
                                   const std::function<bool(const crm::SqlRow&)>& on_row) {
-  auto acquired = Acquire();
-  if (!acquired.ok()) return acquired.status();
-  Lease<SqliteDatabase, Connection> lease(this, std::move(acquired.value()), &SqliteDatabase::Release);
+  CRM_ASSIGN_OR_RETURN(auto acquired, Acquire());
+  Lease<SqliteDatabase, Connection> lease(this, std::move(acquired), &SqliteDatabase::Release);
   ConnectionExecutor executor(*lease);
   return executor.Query(sql, params, on_row);
 }
@@ -385,9 +382,8 @@ crm::Status SqliteDatabase::Query(std::string_view sql, const crm::SqlParams& pa
 int64_t SqliteDatabase::LastInsertId() { return t_last_insert.db == this ? t_last_insert.id : 0; }
 
 crm::Status SqliteDatabase::Transaction(const std::function<crm::Status(crm::SqlExecutor& tx)>& body) {
-  auto acquired = Acquire();
-  if (!acquired.ok()) return acquired.status();
-  Lease<SqliteDatabase, Connection> lease(this, std::move(acquired.value()), &SqliteDatabase::Release);
+  CRM_ASSIGN_OR_RETURN(auto acquired, Acquire());
+  Lease<SqliteDatabase, Connection> lease(this, std::move(acquired), &SqliteDatabase::Release);
   Connection& c = *lease;
   CRM_RETURN_IF_ERROR(ExecSimple(c.handle, "BEGIN IMMEDIATE"));
   ConnectionExecutor tx(c);

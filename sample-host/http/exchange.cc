@@ -10,11 +10,12 @@
 #include <memory>
 
 #include "sample-host/http/http_text.h"
+#include "text/text.h"
 
 namespace host {
 namespace {
 
-using http_text::EqualsIgnoreCase;
+using crm::text::EqualsIgnoreCaseAscii;
 
 // Pages may load the host's own scripts and styles, nothing else, and never be framed.
 constexpr std::string_view kPageCsp =
@@ -48,11 +49,11 @@ std::string QuoteEtag(std::string_view raw) {
 std::optional<std::string> ParsedHead::Header(std::string_view name) const {
   std::optional<std::string> out;
   for (const auto& [k, v] : headers) {
-    if (!EqualsIgnoreCase(k, name)) continue;
+    if (!EqualsIgnoreCaseAscii(k, name)) continue;
     if (!out) {
       out = v;
     } else {
-      *out += EqualsIgnoreCase(name, "cookie") ? "; " : ", ";
+      *out += EqualsIgnoreCaseAscii(name, "cookie") ? "; " : ", ";
       *out += v;
     }
   }
@@ -103,7 +104,10 @@ crm::Result<size_t> RequestImpl::ReadBody(char* buffer, size_t size) {
   if (state_.form_consumed || size == 0) return size_t{0};
   if (state_.body_error) return crm::Unavailable("request body unreadable after an earlier error");
   auto n = transport_.ReadBody(buffer, size);
-  if (!n.ok()) state_.body_error = true;
+  if (!n.ok()) {
+    state_.body_error = true;
+    state_.body_malformed = n.status().code() == crm::StatusCode::kInvalidArgument;
+  }
   return n;
 }
 
@@ -119,14 +123,14 @@ void ResponseImpl::SetStatus(int code) {
 
 bool ResponseImpl::HasHeader(std::string_view name) const {
   for (const auto& [k, v] : headers_) {
-    if (EqualsIgnoreCase(k, name)) return true;
+    if (EqualsIgnoreCaseAscii(k, name)) return true;
   }
   return false;
 }
 
 void ResponseImpl::SetHeaderInternal(std::string_view name, std::string_view value) {
   for (auto& [k, v] : headers_) {
-    if (EqualsIgnoreCase(k, name)) {
+    if (EqualsIgnoreCaseAscii(k, name)) {
       v = std::string(value);
       return;
     }
@@ -141,11 +145,11 @@ void ResponseImpl::SetHeader(std::string_view name, std::string_view value) {
     return;
   }
   // Framing is the server's job: a handler cannot desynchronise the connection.
-  if (EqualsIgnoreCase(name, "content-length") || EqualsIgnoreCase(name, "transfer-encoding") ||
-      EqualsIgnoreCase(name, "connection")) {
+  if (EqualsIgnoreCaseAscii(name, "content-length") || EqualsIgnoreCaseAscii(name, "transfer-encoding") ||
+      EqualsIgnoreCaseAscii(name, "connection")) {
     return;
   }
-  if (EqualsIgnoreCase(name, "set-cookie")) {
+  if (EqualsIgnoreCaseAscii(name, "set-cookie")) {
     headers_.emplace_back(std::string(name), std::string(value));
   } else {
     SetHeaderInternal(name, value);
@@ -173,7 +177,7 @@ crm::Status ResponseImpl::WriteHead(std::optional<uint64_t> length, std::string_
   head += "X-Content-Type-Options: nosniff\r\n";
   if (!HasHeader("Cache-Control")) head += "Cache-Control: no-store\r\n";
   for (const auto& [k, v] : headers_) {
-    if (EqualsIgnoreCase(k, "x-content-type-options")) continue;
+    if (EqualsIgnoreCaseAscii(k, "x-content-type-options")) continue;
     head += k + ": " + v + "\r\n";
   }
   if (length) {
@@ -265,39 +269,53 @@ crm::Status ResponseImpl::SendFile(const crm::FileReply& file) {
 
   uint64_t first = 0;
   uint64_t count = size;
-  auto range_header = state_.head->Header("Range");
-  bool use_range = range_header.has_value() && (state_.head->method == "GET" || state_.head->method == "HEAD");
-  if (use_range) {
-    if (auto if_range = state_.head->Header("If-Range")) {
-      // Strong comparison only: a weak or changed validator means "send it all".
-      bool is_etag = StartsWith(*if_range, "\"") || StartsWith(*if_range, "W/");
-      use_range = is_etag ? (*if_range == etag && !StartsWith(etag, "W/")) : (*if_range == last_modified);
-    }
-  }
-  if (use_range) {
-    http_text::ByteRange range;
-    switch (http_text::ParseRange(*range_header, size, &range)) {
-      case http_text::RangeKind::kNone:
-        break;
-      case http_text::RangeKind::kUnsatisfiable:
-        status_ = 416;
-        SetHeaderInternal("Content-Range", "bytes */" + std::to_string(size));
-        SetHeaderInternal("Content-Type", "text/plain; charset=utf-8");
-        phase_ = Phase::kDone;
-        return WriteHead(0);
-      case http_text::RangeKind::kSatisfiable:
-        status_ = 206;
-        first = range.first;
-        count = range.last - range.first + 1;
-        SetHeaderInternal("Content-Range", "bytes " + std::to_string(range.first) + "-" +
-                                               std::to_string(range.last) + "/" + std::to_string(size));
-        break;
-    }
+  if (!ApplyRange(size, etag, last_modified, &first, &count)) {
+    phase_ = Phase::kDone;
+    return WriteHead(0);  // 416
   }
   phase_ = Phase::kDone;
   CRM_RETURN_IF_ERROR(WriteHead(count));
   if (state_.head_request || count == 0) return crm::Status::Ok();
-  if (fseeko(f.get(), static_cast<off_t>(first), SEEK_SET) != 0) {
+  return WriteFileBody(f.get(), first, count, file.path);
+}
+
+// Range and If-Range on GET/HEAD: narrows [*first, *first + *count) and sets 206 with
+// Content-Range. Returns false for an unsatisfiable range, with 416 and its headers set.
+bool ResponseImpl::ApplyRange(uint64_t size, const std::string& etag, const std::string& last_modified,
+                              uint64_t* first, uint64_t* count) {
+  auto range_header = state_.head->Header("Range");
+  if (!range_header || (state_.head->method != "GET" && state_.head->method != "HEAD")) return true;
+  if (auto if_range = state_.head->Header("If-Range")) {
+    // Strong comparison only: a weak or changed validator means "send it all".
+    bool is_etag = StartsWith(*if_range, "\"") || StartsWith(*if_range, "W/");
+    bool fresh = is_etag ? (*if_range == etag && !StartsWith(etag, "W/")) : (*if_range == last_modified);
+    if (!fresh) return true;
+  }
+  http_text::ByteRange range;
+  switch (http_text::ParseRange(*range_header, size, &range)) {
+    case http_text::RangeKind::kNone:
+      return true;
+    case http_text::RangeKind::kUnsatisfiable:
+      status_ = 416;
+      SetHeaderInternal("Content-Range", "bytes */" + std::to_string(size));
+      SetHeaderInternal("Content-Type", "text/plain; charset=utf-8");
+      return false;
+    case http_text::RangeKind::kSatisfiable:
+      status_ = 206;
+      *first = range.first;
+      *count = range.last - range.first + 1;
+      SetHeaderInternal("Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
+                                             "/" + std::to_string(size));
+      return true;
+  }
+  return true;
+}
+
+// The `count` bytes of `f` from `first`, after a head that promised them: any failure
+// marks the connection for closing.
+crm::Status ResponseImpl::WriteFileBody(std::FILE* f, uint64_t first, uint64_t count,
+                                        const std::filesystem::path& path) {
+  if (fseeko(f, static_cast<off_t>(first), SEEK_SET) != 0) {
     state_.write_error = true;  // the head promised bytes we cannot give: the connection must go
     return crm::Internal("seek failed");
   }
@@ -305,10 +323,10 @@ crm::Status ResponseImpl::SendFile(const crm::FileReply& file) {
   uint64_t left = count;
   while (left > 0) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
-    size_t got = std::fread(buf.data(), 1, want, f.get());
+    size_t got = std::fread(buf.data(), 1, want, f);
     if (got == 0) {
       state_.write_error = true;
-      if (log_) log_(crm::LogLevel::kError, "file shrank while being sent: " + file.path.string());
+      if (log_) log_(crm::LogLevel::kError, "file shrank while being sent: " + path.string());
       return crm::Internal("file read failed");
     }
     crm::Status s = transport_.Write(std::string_view(buf.data(), got));

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
@@ -64,6 +66,7 @@ struct ExchangeState {
   const ParsedHead* head = nullptr;
   bool head_request = false;    // HEAD: headers only
   bool body_error = false;      // a body read failed: the parser cannot continue
+  bool body_malformed = false;  // ... because the body broke its framing (bad chunk): 400
   bool write_error = false;     // the peer is gone
   bool close_after = false;     // decided when the response head is written
   bool form_consumed = false;   // the host read the body as a form
@@ -92,7 +95,6 @@ class RequestImpl final : public crm::Request {
   std::string_view RemoteAddress() const override { return state_.head->remote_address; }
 
   void SetForm(std::vector<std::pair<std::string, std::string>> form) { form_ = std::move(form); }
-  void SetParams(std::map<std::string, std::string, std::less<>> params) { params_ = std::move(params); }
 
  private:
   ExchangeState& state_;
@@ -136,6 +138,9 @@ class ResponseImpl final : public crm::Response {
   enum class Phase { kIdle, kStreaming, kDone };
   // Writes status line and headers (plus defaults); `length` nullopt means chunked.
   crm::Status WriteHead(std::optional<uint64_t> length, std::string_view extra_body = {});
+  bool ApplyRange(uint64_t size, const std::string& etag, const std::string& last_modified, uint64_t* first,
+                  uint64_t* count);
+  crm::Status WriteFileBody(std::FILE* f, uint64_t first, uint64_t count, const std::filesystem::path& path);
   void AddPageSecurityHeaders();
   bool HasHeader(std::string_view name) const;
   void SetHeaderInternal(std::string_view name, std::string_view value);

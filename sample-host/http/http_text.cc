@@ -1,44 +1,17 @@
 // sample-host/http/http_text.cc — implements the HTTP text helpers of http_text.h.
-// Kept apart from the Beast code so that every rule here is unit-tested without sockets.
+// Kept apart from the Beast code so that every rule here is unit-tested without sockets; trimming,
+// case and percent-coding come from text/text.h.
 #include "sample-host/http/http_text.h"
 
 #include <cstdio>
 
+#include "text/text.h"
+
 namespace host::http_text {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// Lenient decoding for queries and forms: a bad escape stays as typed.
-std::string DecodeLenient(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using crm::text::EqualsIgnoreCaseAscii;
+using crm::text::Trim;
 
 bool ParseUint(std::string_view s, uint64_t* out) {
   if (s.empty() || s.size() > 19) return false;
@@ -53,44 +26,6 @@ bool ParseUint(std::string_view s, uint64_t* out) {
 
 }  // namespace
 
-std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return std::nullopt;
-      int hi = HexValue(in[i + 1]);
-      int lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string PercentEncode(std::string_view in) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view in) {
   std::vector<std::pair<std::string, std::string>> out;
   while (!in.empty()) {
@@ -100,12 +35,40 @@ std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_vie
     if (part.empty()) continue;
     size_t eq = part.find('=');
     if (eq == std::string_view::npos) {
-      out.emplace_back(DecodeLenient(part), std::string());
+      out.emplace_back(crm::text::PercentDecodeLenient(part), std::string());
     } else {
-      out.emplace_back(DecodeLenient(part.substr(0, eq)), DecodeLenient(part.substr(eq + 1)));
+      out.emplace_back(crm::text::PercentDecodeLenient(part.substr(0, eq)), crm::text::PercentDecodeLenient(part.substr(eq + 1)));
     }
   }
   return out;
+}
+
+Framing CheckRequestFraming(const std::vector<std::pair<std::string, std::string>>& headers) {
+  int length_fields = 0;
+  bool has_transfer_encoding = false;
+  std::vector<std::string_view> codings;  // every field's list, in order
+  for (const auto& [name, value] : headers) {
+    if (EqualsIgnoreCaseAscii(name, "content-length")) {
+      uint64_t ignored = 0;
+      if (++length_fields > 1 || !ParseUint(Trim(value), &ignored)) return Framing::kAmbiguous;
+    } else if (EqualsIgnoreCaseAscii(name, "transfer-encoding")) {
+      has_transfer_encoding = true;
+      std::string_view list = value;
+      while (true) {
+        size_t comma = list.find(',');
+        std::string_view coding = Trim(list.substr(0, comma));
+        if (!coding.empty()) codings.push_back(coding);
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+      }
+    }
+  }
+  if (!has_transfer_encoding) return Framing::kOk;
+  // The server decodes no coding but chunked, and chunked only once, last.
+  if (length_fields > 0 || codings.size() != 1 || !EqualsIgnoreCaseAscii(codings[0], "chunked")) {
+    return Framing::kAmbiguous;
+  }
+  return Framing::kOk;
 }
 
 std::optional<std::string> FindCookie(std::string_view header, std::string_view name) {
@@ -128,7 +91,7 @@ std::optional<std::string> FindCookie(std::string_view header, std::string_view 
 RangeKind ParseRange(std::string_view header, uint64_t size, ByteRange* out) {
   header = Trim(header);
   constexpr std::string_view kPrefix = "bytes=";
-  if (header.size() < kPrefix.size() || !EqualsIgnoreCase(header.substr(0, kPrefix.size()), kPrefix)) {
+  if (header.size() < kPrefix.size() || !EqualsIgnoreCaseAscii(header.substr(0, kPrefix.size()), kPrefix)) {
     return RangeKind::kNone;
   }
   std::string_view spec = Trim(header.substr(kPrefix.size()));
@@ -185,7 +148,7 @@ std::string ContentDisposition(std::string_view download_name, bool inline_view)
   if (utf8.empty()) utf8 = ascii;
   std::string out = inline_view ? "inline" : "attachment";
   out += "; filename=\"" + ascii + "\"";
-  out += "; filename*=UTF-8''" + PercentEncode(utf8);
+  out += "; filename*=UTF-8''" + crm::text::PercentEncode(utf8);
   return out;
 }
 
@@ -210,14 +173,6 @@ bool IsToken(std::string_view s) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
               std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
     if (!ok) return false;
-  }
-  return true;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ToLower(a[i]) != ToLower(b[i])) return false;
   }
   return true;
 }
@@ -275,7 +230,7 @@ std::optional<std::string> DecodeRequestPath(std::string_view raw_path) {
     size_t slash = raw_path.find('/', start);
     std::string_view seg = raw_path.substr(start, slash == std::string_view::npos ? std::string_view::npos
                                                                                    : slash - start);
-    auto decoded = PercentDecode(seg, false);
+    auto decoded = crm::text::PercentDecode(seg, false);
     if (!decoded) return std::nullopt;
     if (*decoded == "." || *decoded == "..") return std::nullopt;
     for (char c : *decoded) {

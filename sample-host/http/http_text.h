@@ -1,4 +1,4 @@
-// sample-host/http/http_text.h — the small text rules of HTTP the server applies: percent-decoding,
+// sample-host/http/http_text.h — the small text rules of HTTP the server applies: path decoding,
 // query and cookie parsing, Range and Content-Disposition, dates, header sanity. Pure functions, no Beast.
 #pragma once
 
@@ -12,15 +12,11 @@
 
 namespace host::http_text {
 
-// Decodes %XX escapes; with `plus_is_space` ('+' in query strings and forms) '+' becomes ' '.
-// Returns nullopt on a malformed escape, so that a caller can answer 400 rather than guess.
-std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
-
-// Encodes every byte outside RFC 3986 unreserved as %XX (used for filename* and `next=`).
-std::string PercentEncode(std::string_view in);
+// Percent-coding, trimming and case-insensitive comparison are crm::text's (text/text.h).
 
 // Splits "a=1&b=x%20y" into decoded pairs in order. Malformed escapes are kept literally
-// (a query is never a reason to fail a whole request); a key without '=' has an empty value.
+// (crm::text::PercentDecodeLenient: a query is never a reason to fail a whole request); a
+// key without '=' has an empty value.
 std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view in);
 
 // The value of cookie `name` in one or several Cookie header values ("a=b; c=d").
@@ -52,9 +48,6 @@ bool IsSafeHeaderValue(std::string_view s);
 // True for an RFC 9110 token (header names).
 bool IsToken(std::string_view s);
 
-// Case-insensitive ASCII equality.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-
 // Compares in time that depends only on the lengths, so a CSRF token cannot be guessed byte by byte.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
@@ -67,6 +60,15 @@ std::optional<std::string> DecodeRequestPath(std::string_view raw_path);
 
 // True when `location` is a local path ("/x", not "//host", not "/\\host", no scheme, no CR/LF).
 bool IsLocalRedirect(std::string_view location);
+
+// Whether a request's framing headers say unambiguously where its body ends (RFC 9112 §6.3).
+// kAmbiguous: a Transfer-Encoding (over all its fields) that is not exactly "chunked"
+// ("gzip", "xchunked", "chunked, identity", "chunked, chunked"), Transfer-Encoding together
+// with Content-Length, or a Content-Length repeated (even with one value, "5, 5") or not
+// 1*DIGIT. The server answers 400 and closes: read with the wrong framing, the rest of the
+// body would run as a second request (request smuggling).
+enum class Framing { kOk, kAmbiguous };
+Framing CheckRequestFraming(const std::vector<std::pair<std::string, std::string>>& headers);
 
 // JSON string escaping for the small error bodies the server writes itself.
 std::string JsonEscape(std::string_view s);

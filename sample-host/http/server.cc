@@ -27,6 +27,7 @@
 #include "sample-host/http/dispatcher.h"
 #include "sample-host/http/exchange.h"
 #include "sample-host/http/http_text.h"
+#include "text/text.h"
 
 namespace host {
 
@@ -207,8 +208,13 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     for (const auto& field : msg) {
       head->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
+    // Beast frames some of these by Content-Length or as bodiless: refuse them before a
+    // byte of body is read, and close, so that no part of the body runs as a request.
+    if (http_text::CheckRequestFraming(head->headers) != http_text::Framing::kOk) {
+      return Reject(400, "Bad request: ambiguous message framing\n");
+    }
     auto expect = msg[bhttp::field::expect];
-    expect_continue_ = http_text::EqualsIgnoreCase(expect, "100-continue") && head->HasBody() && head->version >= 11;
+    expect_continue_ = crm::text::EqualsIgnoreCaseAscii(expect, "100-continue") && head->HasBody() && head->version >= 11;
 
     busy_ = true;
     server_.RequestBegan();

@@ -1,5 +1,6 @@
 // sample-host/http/server.h — the HTTP server (Boost.Beast, asynchronous I/O on a few threads,
-// handlers on a worker pool with streamed bodies) and the two seams the CRM app fills: who is calling, and how a page looks.
+// handlers on a worker pool with streamed bodies) and the two seams the CRM app fills: who is
+// calling, and how a page looks.
 #pragma once
 
 #include <chrono>
@@ -28,14 +29,14 @@ class RequestHead {
 };
 
 // Who is calling: the app looks up the session cookie or the bearer token. Called on
-// a worker thread for every request. Anonymous callers get Kind::kAnonymous with a
-// language from the `lang` cookie or Accept-Language.
+// a worker thread for every routable request, concurrently: must be thread-safe. A
+// missing or invalid credential gives Kind::kAnonymous (public routes still serve; the
+// route's Audience answers 401 or a login redirect), with a language from the `lang`
+// cookie or Accept-Language. An exception is logged and answered 500.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
   virtual crm::Principal Authenticate(const RequestHead& head) = 0;
-  // The bearer token was present but invalid (401 even on public routes is not
-  // required; API routes answer 401).
 };
 
 // How pages look: the app wraps fragments in its layout (menus, language, CSS).
@@ -62,16 +63,25 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{30};  // requests in flight may finish in it
 };
 
-// Serves the routes of `registry`. Before a handler runs, the server:
+// Serves the routes of `registry`. A request head with ambiguous framing (Transfer-Encoding
+// other than "chunked", with Content-Length, or a repeated Content-Length; RFC 9112 §6.3)
+// is answered 400 and the connection closed; a head over max_header_bytes 431. Then, before
+// a handler runs, the server (sample-host/http/dispatcher.cc, one function per stage):
 //  1. authenticates (Authenticator), 2. checks the route's Audience (kApiToken: 401
-//  JSON without a valid token, 403 JSON without the scope; kAdmin: redirect to
-//  /admin/login for GET pages, 403 otherwise; kClient: redirect to /account/login),
-//  3. for kClient runs the access gates (registry.RunGates) on GET pages,
+//  JSON without a valid token, 403 JSON without the scope; kAdmin and kClient: redirect
+//  to /admin/login or /account/login for GET/HEAD pages, else 401 anonymous, 403 others),
+//  refuses a declared body over the route's limit (413),
+//  3. for kClient runs the access gates (registry.RunGates) on GET/HEAD pages; a gate
+//  that throws is skipped and logged,
+//  5. reads urlencoded forms up to 1 MiB into Request::Form() (before 4: the token may
+//  be a form field),
 //  4. for session callers on unsafe methods, checks CSRF (X-CSRF-Token header, `_csrf`
-//  query parameter, or `_csrf` field of an urlencoded form; 403 on mismatch),
-//  5. reads urlencoded forms up to 1 MiB into Request::Form().
+//  query parameter, or `_csrf` field of the form; 403 on mismatch); refuses anonymous
+//  unsafe requests another site started (403).
 // A handler's error Status with nothing sent becomes a JSON error (API routes and
-// requests that Accept JSON) or an error page. Exceptions are caught and logged (500).
+// requests that Accept JSON) or an error page; a kInternal's detail is logged, not sent.
+// A handler that throws is logged once and answered 500. A body that breaks its framing
+// is answered 400. Handlers run concurrently on the worker threads.
 class HttpServer {
  public:
   HttpServer(ServerOptions options, const HookRegistry& registry, Authenticator& auth,

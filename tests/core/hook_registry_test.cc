@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 
+#include "sample-host/core/logger.h"
+
 namespace host {
 namespace {
 
@@ -267,6 +269,61 @@ TEST(HookRegistryTest, MenuFiltersPassTheVectorThroughInOrder) {
   for (const auto& i : items) ids.push_back(i.id);
   // early (10) added, thrower (100) skipped, remover (150) saw base+early, late (200) added.
   EXPECT_EQ(ids, (std::vector<std::string>{"seen-2", "early", "late"}));
+}
+
+// The lines of `log` that contain `text`.
+size_t LinesContaining(const Logger& log, std::string_view text) {
+  size_t n = 0;
+  for (const auto& line : log.Recent()) n += line.find(text) != std::string::npos;
+  return n;
+}
+
+TEST(HookRegistryTest, ThrowingMenuFilterIsSkippedWithOneLogLine) {
+  Logger log(nullptr, /*to_stderr=*/false);
+  HookRegistry registry;
+  registry.SetLogger(&log);
+  StagingRegistrar plugin("plug");
+  ASSERT_TRUE(plugin.AddMenuFilter(Menu("early", crm::MenuArea::kAccount, "early", 10)).ok());
+  crm::MenuFilter thrower;
+  thrower.id = "thrower";
+  thrower.filter = [](std::vector<crm::MenuItem>, const crm::Principal&) -> std::vector<crm::MenuItem> {
+    throw std::runtime_error("menu broken");
+  };
+  ASSERT_TRUE(plugin.AddMenuFilter(thrower).ok());
+  ASSERT_TRUE(plugin.AddMenuFilter(Menu("late", crm::MenuArea::kAccount, "late", 200)).ok());
+  CommitOk(registry, plugin);
+  crm::Principal viewer;
+  auto items = registry.BuildMenu(crm::MenuArea::kAccount, {}, viewer);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].id, "early");
+  EXPECT_EQ(items[1].id, "late");
+  ASSERT_EQ(log.Recent().size(), 1u);
+  EXPECT_EQ(LinesContaining(log, "ERROR plugin: menu filter plug.thrower threw: menu broken"), 1u);
+}
+
+TEST(HookRegistryTest, ThrowingGateIsSkippedFailOpenWithOneLogLine) {
+  Logger log(nullptr, /*to_stderr=*/false);
+  HookRegistry registry;
+  registry.SetLogger(&log);
+  StagingRegistrar plugin("plug");
+  crm::AccessGate thrower{"thrower", [](const crm::Principal&, std::string_view) -> crm::GateDecision {
+                            throw std::runtime_error("gate broken");
+                          }, 10};
+  crm::AccessGate later{"later", [](const crm::Principal&, std::string_view path) {
+                          return path == "/account/b" ? crm::GateDecision::RedirectTo("/account/a")
+                                                      : crm::GateDecision::Allow();
+                        }, 20};
+  ASSERT_TRUE(plugin.AddAccessGate(thrower).ok());
+  ASSERT_TRUE(plugin.AddAccessGate(later).ok());
+  CommitOk(registry, plugin);
+  crm::Principal client;
+  EXPECT_TRUE(registry.RunGates(client, "/account/a").allow);  // skipped, the page goes through
+  ASSERT_EQ(log.Recent().size(), 1u);
+  EXPECT_EQ(LinesContaining(log, "ERROR plugin: access gate plug.thrower threw: gate broken"), 1u);
+  auto d = registry.RunGates(client, "/account/b");  // the gates after it still run
+  EXPECT_FALSE(d.allow);
+  EXPECT_EQ(d.redirect_to, "/account/a");
+  EXPECT_EQ(log.Recent().size(), 2u);  // one line per call
 }
 
 TEST(HookRegistryTest, GatesFirstRefusalWins) {

@@ -7,11 +7,11 @@
 namespace host::http_text {
 namespace {
 
-TEST(HttpText, PercentDecodeRejectsMalformedEscapes) {
-  EXPECT_EQ(PercentDecode("a%20b+c", true).value(), "a b c");
-  EXPECT_EQ(PercentDecode("a%20b+c", false).value(), "a b+c");
-  EXPECT_FALSE(PercentDecode("bad%2", false).has_value());
-  EXPECT_FALSE(PercentDecode("bad%zz", false).has_value());
+// The server's paths decode with crm::text::PercentDecode (strict): a bad escape is a 400.
+TEST(HttpText, PathDecodingRejectsMalformedEscapes) {
+  EXPECT_EQ(DecodeRequestPath("/a%20b+c").value(), "/a b+c");
+  EXPECT_FALSE(DecodeRequestPath("/bad%2").has_value());
+  EXPECT_FALSE(DecodeRequestPath("/bad%zz").has_value());
 }
 
 TEST(HttpText, ParseUrlEncodedKeepsOrderAndDecodes) {
@@ -23,6 +23,25 @@ TEST(HttpText, ParseUrlEncodedKeepsOrderAndDecodes) {
   EXPECT_EQ(q[2].first, "flag");
   EXPECT_EQ(q[2].second, "");
   EXPECT_EQ(q[3].second, "%zz");  // kept literally
+}
+
+TEST(HttpText, RequestFramingMustBeUnambiguous) {
+  using H = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(CheckRequestFraming(H{}), Framing::kOk);
+  EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", "5"}}), Framing::kOk);
+  EXPECT_EQ(CheckRequestFraming(H{{"transfer-encoding", "Chunked"}}), Framing::kOk);
+  for (const char* te : {"xchunked", "gzip", "identity", "chunked, identity", "chunked, chunked",
+                         "gzip, chunked", ""}) {
+    EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", te}}), Framing::kAmbiguous) << te;
+  }
+  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "identity"}}),
+            Framing::kAmbiguous);
+  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Content-Length", "5"}}),
+            Framing::kAmbiguous);
+  EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", "5"}, {"Content-Length", "5"}}), Framing::kAmbiguous);
+  for (const char* cl : {"5, 5", "5,6", "+5", "0x5", "", "-1", "5 5"}) {
+    EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", cl}}), Framing::kAmbiguous) << cl;
+  }
 }
 
 TEST(HttpText, FindCookie) {

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "sample-host/core/hook_registry.h"
+#include "sample-host/core/logger.h"
 #include "tests/support/http_client.h"
 
 namespace host {
@@ -150,6 +151,13 @@ class ServerTest : public ::testing::Test {
       return p.client_id == 2 ? crm::GateDecision::RedirectTo("/account/documents") : crm::GateDecision::Allow();
     };
     ASSERT_TRUE(reg.AddAccessGate(gate).ok());
+    crm::AccessGate broken;
+    broken.id = "broken";
+    broken.check = [](const crm::Principal& p, std::string_view) -> crm::GateDecision {
+      if (p.client_id == 3) throw std::runtime_error("gate bug");
+      return crm::GateDecision::Allow();
+    };
+    ASSERT_TRUE(reg.AddAccessGate(broken).ok());
     add(MakeRoute("POST", "/upload", [this](crm::Request& req, crm::Response& res) {
       EVP_MD_CTX* ctx = EVP_MD_CTX_new();
       EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
@@ -211,6 +219,11 @@ class ServerTest : public ::testing::Test {
     add(MakeRoute("GET", "/api/v1/internal", [](crm::Request&, crm::Response&) { return crm::Internal("disk /secret/path full"); }));
   add(MakeRoute("GET", "/api/v1/fail", [](crm::Request&, crm::Response&) { return crm::Conflict("in use"); }));
     add(MakeRoute("GET", "/silent", [](crm::Request&, crm::Response&) { return crm::Status::Ok(); }));
+    // The target of the smuggling tests: a request hidden in another's body must never reach it.
+    add(MakeRoute("GET", "/smuggled", [this](crm::Request&, crm::Response& res) {
+      smuggled_calls_.fetch_add(1);
+      return res.Send("smuggled", "text/plain");
+    }));
     add(MakeRoute("GET", "/stream", [](crm::Request&, crm::Response& res) {
       CRM_RETURN_IF_ERROR(res.BeginStream("text/csv"));
       for (int i = 0; i < 3; ++i) CRM_RETURN_IF_ERROR(res.Write("row" + std::to_string(i) + "\n"));
@@ -225,6 +238,7 @@ class ServerTest : public ::testing::Test {
     }));
     ASSERT_TRUE(reg.first_error().ok()) << reg.first_error().ToString();
     ASSERT_TRUE(registry_.Commit(reg.Take()).ok());
+    registry_.SetLogger(&registry_log_);
 
     ServerOptions options;
     options.port = 0;
@@ -255,6 +269,7 @@ class ServerTest : public ::testing::Test {
     return log_;
   }
 
+  Logger registry_log_{nullptr, /*to_stderr=*/false};
   HookRegistry registry_;
   FakeAuth auth_;
   FakePages pages_;
@@ -264,6 +279,7 @@ class ServerTest : public ::testing::Test {
   std::filesystem::path file_path_;
   std::atomic<bool> slow_started_{false};
   std::atomic<long> upload_rss_growth_kib_{-1};
+  std::atomic<int> smuggled_calls_{0};
   std::mutex log_mu_;
   std::string log_;
 };
@@ -345,6 +361,30 @@ TEST_F(ServerTest, ClientAudienceAndAccessGates) {
   EXPECT_EQ(gated.Header("Location").value_or(""), "/account/documents");
   // The gate's own target stays reachable (no loop).
   EXPECT_EQ(c.Get("/account/documents", {{"X-Test-User", "client:2"}}).body, "docs");
+}
+
+// One rule for gates: a throwing gate is skipped (fail open) and logged once, never a 500.
+TEST_F(ServerTest, ThrowingGateLetsThePageThroughAndIsLoggedOnce) {
+  HttpClient c(port_);
+  auto r = c.Get("/account/home", {{"X-Test-User", "client:3"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "home");
+  auto lines = registry_log_.Recent();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("ERROR plugin: access gate host.broken threw: gate bug"), std::string::npos) << lines[0];
+}
+
+TEST_F(ServerTest, ThrowingHandlerIsOne500AndOneLogLine) {
+  HttpClient c(port_);
+  EXPECT_EQ(c.Get("/throws").status, 500);
+  auto api = c.Get("/throws", {{"Accept", "application/json"}});
+  EXPECT_EQ(api.status, 500);
+  EXPECT_EQ(api.body, "{\"error\":{\"code\":\"internal\",\"message\":\"Internal error\"}}");
+  std::string log = Log();
+  size_t lines = 0;
+  for (size_t at = log.find("GET /throws"); at != std::string::npos; at = log.find("GET /throws", at + 1)) ++lines;
+  EXPECT_EQ(lines, 2u) << log;  // one per request: the exception, not a second line for the 500
+  EXPECT_NE(log.find("handler of GET /throws threw: boom secret"), std::string::npos) << log;
 }
 
 TEST_F(ServerTest, CsrfRejectedAndAccepted) {
@@ -691,6 +731,103 @@ TEST_F(ServerTest, ExpectContinueIsAnsweredWhenTheHandlerReads) {
   std::string final_reply = read_until("\r\n\r\n5");
   EXPECT_EQ(final_reply.rfind("HTTP/1.1 200 OK", 0), 0u) << final_reply;
   ::close(fd);
+}
+
+// ---- Request smuggling (issue 15.1, RFC 9112 §6.3) -----------------------------------
+
+// The number of HTTP responses in what the server wrote back.
+int CountResponses(std::string_view raw) {
+  int n = 0;
+  for (size_t at = raw.find("HTTP/1."); at != std::string_view::npos; at = raw.find("HTTP/1.", at + 1)) ++n;
+  return n;
+}
+
+constexpr std::string_view kSmuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+
+// Sends `head` + `body` + a second request on one connection and checks the server answers
+// 400, closes the connection (the client sees the end well before its 10 s timeout) and
+// never runs the second request.
+void ExpectRefusedAndClosed(uint16_t port, const std::atomic<int>& smuggled_calls, std::string_view head,
+                            std::string_view body, std::string_view expected_status = "400") {
+  HttpClient c(port);
+  std::string bytes = std::string(head) + std::string(body) + std::string(kSmuggled);
+  auto t0 = std::chrono::steady_clock::now();
+  std::string raw = c.RawExchange(bytes, 10);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5)) << "connection left open\n" << head;
+  EXPECT_EQ(raw.rfind("HTTP/1.1 " + std::string(expected_status) + " ", 0), 0u) << head << "\n--\n" << raw;
+  EXPECT_EQ(CountResponses(raw), 1) << head << "\n--\n" << raw;
+  EXPECT_EQ(raw.find("smuggled"), std::string::npos) << raw;
+  EXPECT_EQ(smuggled_calls.load(), 0) << head;
+}
+
+TEST_F(ServerTest, TransferEncodingNotEndingInChunkedIsRefused) {
+  // With no Content-Length the body would be read as empty and run as the next request.
+  for (const char* te : {"xchunked", "gzip", "identity", "chunked, identity", "chunked, chunked"}) {
+    std::string head = std::string("POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + te + "\r\n\r\n";
+    ExpectRefusedAndClosed(port_, smuggled_calls_, head, "0\r\n\r\n");
+  }
+  // With a Content-Length after it, the Content-Length framing would be used.
+  for (const char* te : {"xchunked", "gzip", "identity", "chunked, identity"}) {
+    std::string head = std::string("POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + te +
+                       "\r\nContent-Length: 5\r\n\r\n";
+    ExpectRefusedAndClosed(port_, smuggled_calls_, head, "0\r\n\r\n");
+  }
+  // Split over two fields, the last coding is what counts.
+  ExpectRefusedAndClosed(port_, smuggled_calls_,
+                         "POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                         "Transfer-Encoding: identity\r\n\r\n",
+                         "0\r\n\r\n");
+  // On a route that does not read its body, too.
+  ExpectRefusedAndClosed(port_, smuggled_calls_,
+                         "POST /public/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", "");
+}
+
+TEST_F(ServerTest, TransferEncodingWithContentLengthIsRefused) {
+  ExpectRefusedAndClosed(port_, smuggled_calls_,
+                         "POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                         "Content-Length: 5\r\n\r\n",
+                         "0\r\n\r\n");
+  ExpectRefusedAndClosed(port_, smuggled_calls_,
+                         "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                         "Transfer-Encoding: chunked\r\n\r\n",
+                         "0\r\n\r\n");
+}
+
+TEST_F(ServerTest, DuplicateOrConflictingContentLengthIsRefused) {
+  for (const char* lengths : {"Content-Length: 5\r\nContent-Length: 5\r\n", "Content-Length: 5, 5\r\n",
+                              "Content-Length: 5\r\nContent-Length: 42\r\n", "Content-Length: 5, 42\r\n",
+                              "Content-Length: +5\r\n", "Content-Length: 0x5\r\n"}) {
+    std::string head = std::string("POST /small HTTP/1.1\r\nHost: x\r\n") + lengths + "\r\n";
+    ExpectRefusedAndClosed(port_, smuggled_calls_, head, "hello");
+  }
+}
+
+TEST_F(ServerTest, BadChunkSizeIsRefused) {
+  for (const char* body : {"zz\r\nhello\r\n0\r\n\r\n", "0x5\r\nhello\r\n0\r\n\r\n", " 5\r\nhello\r\n0\r\n\r\n",
+                           "-5\r\nhello\r\n0\r\n\r\n", "5 5\r\nhello\r\n0\r\n\r\n",
+                           "fffffffffffffffff5\r\nhello\r\n0\r\n\r\n", "\r\nhello\r\n0\r\n\r\n"}) {
+    // A handler that reads the body itself, and forms the server reads before the handler.
+    for (auto [route, type] : {std::pair{"/small", "application/octet-stream"},
+                               std::pair{"/admin/form", "application/x-www-form-urlencoded"},
+                               std::pair{"/public/login", "application/x-www-form-urlencoded"}}) {
+      std::string head = std::string("POST ") + route +
+                         " HTTP/1.1\r\nHost: x\r\nX-Test-User: admin\r\nX-CSRF-Token: " + kCsrf +
+                         "\r\nContent-Type: " + type + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+      ExpectRefusedAndClosed(port_, smuggled_calls_, head, body);
+    }
+  }
+}
+
+TEST_F(ServerTest, WellFramedBodiesStillKeepTheConnection) {
+  HttpClient c(port_);
+  std::string raw = c.RawExchange(
+      "POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5;ext=1\r\nhello\r\n0\r\n\r\n"
+      "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+      "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(CountResponses(raw), 3) << raw;
+  EXPECT_NE(raw.find("\r\n\r\n5HTTP/1.1 200"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("\r\n\r\n3HTTP/1.1 200"), std::string::npos) << raw;
 }
 
 }  // namespace

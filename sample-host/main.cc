@@ -1,4 +1,4 @@
-// sample-host/app/main.cc — the `sample-host` executable (SPEC §5 CLI): serve (migrate, register host
+// sample-host/main.cc — the `sample-host` executable (SPEC §5 CLI): serve (migrate, register host
 // routes, load plugins, seed the demo, run the HTTP server and the job scheduler), create-admin, create-token.
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -9,16 +9,12 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/program_options.hpp>
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "sample-host/app/api_routes.h"
@@ -34,7 +30,9 @@
 #include "sample-host/core/logger.h"
 #include "sample-host/core/mailer.h"
 #include "sample-host/core/migrator.h"
+#include "sample-host/core/plugin_call.h"
 #include "sample-host/core/plugin_loader.h"
+#include "sample-host/core/scheduler.h"
 #include "sample-host/core/sqlite_database.h"
 #include "sample-host/http/server.h"
 #include "sample-host/web/page_renderer.h"
@@ -76,9 +74,8 @@ crm::Status OpenCore(const fs::path& data, Core& core) {
   // Identity documents live under it: only the host's user may read it.
   ::chmod(data.c_str(), 0700);
   core.logger = std::make_unique<host::Logger>(&core.clock);
-  auto db = host::SqliteDatabase::Open(data / "host.db");
-  if (!db.ok()) return db.status();
-  core.db = std::move(*db);
+  core.registry.SetLogger(core.logger.get());
+  CRM_ASSIGN_OR_RETURN(core.db, host::SqliteDatabase::Open(data / "host.db"));
   CRM_RETURN_IF_ERROR(host::ApplyMigrations(*core.db, "host", host::HostMigrations()));
   core.mailer = std::make_unique<host::Mailer>(data / "outbox", "CRM <no-reply@localhost>", core.clock);
   return crm::Status::Ok();
@@ -136,65 +133,6 @@ crm::Result<uint16_t> FreePort() {
   return ntohs(addr.sin_port);
 }
 
-// Runs the plugins' ScheduledJobs: each one period after start, then every period; never
-// two runs of one job at once (one thread runs them all in turn).
-class Scheduler {
- public:
-  Scheduler(const host::HookRegistry& registry, host::Logger& logger) : registry_(registry), logger_(logger) {}
-  ~Scheduler() { Stop(); }
-
-  void Start() {
-    if (registry_.jobs().empty()) return;
-    thread_ = std::thread([this] { Run(); });
-  }
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void Run() {
-    using Clock = std::chrono::steady_clock;
-    std::vector<Clock::time_point> next;
-    for (const auto& j : registry_.jobs()) {
-      next.push_back(Clock::now() + std::chrono::seconds(std::max<int64_t>(1, j.hook.period_seconds)));
-    }
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!stop_) {
-      auto soonest = *std::min_element(next.begin(), next.end());
-      if (cv_.wait_until(lock, soonest, [this] { return stop_; })) break;
-      auto now = Clock::now();
-      for (size_t i = 0; i < next.size(); ++i) {
-        if (next[i] > now) continue;
-        const auto& job = registry_.jobs()[i];
-        lock.unlock();
-        crm::Status s;
-        try {
-          s = job.hook.run ? job.hook.run() : crm::Status::Ok();
-        } catch (const std::exception& e) {
-          s = crm::Internal(std::string("threw: ") + e.what());
-        } catch (...) {
-          s = crm::Internal("threw a non-standard exception");
-        }
-        if (!s.ok()) logger_.Warn("scheduler", job.owner + "." + job.hook.id + ": " + s.ToString());
-        lock.lock();
-        next[i] = Clock::now() + std::chrono::seconds(std::max<int64_t>(1, job.hook.period_seconds));
-      }
-    }
-  }
-
-  const host::HookRegistry& registry_;
-  host::Logger& logger_;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-};
-
 // Labels of the host's list filters (ClientStore::HostFilterSource), in every language.
 crm::Status RegisterAppTranslations(crm::Registrar& r) {
   CRM_RETURN_IF_ERROR(r.AddTranslations(
@@ -214,147 +152,166 @@ crm::Status RegisterAppTranslations(crm::Registrar& r) {
              {"app.language.fr", "Frans"}, {"app.language.nl", "Nederlands"}});
 }
 
+// --port (0: a free one), checked.
+crm::Result<uint16_t> ChoosePort(const po::variables_map& vm) {
+  int port_arg = vm["port"].as<int>();
+  if (port_arg < 0 || port_arg > 65535) return crm::InvalidArgument("--port must be between 0 and 65535");
+  if (port_arg == 0) {
+    auto free_port = FreePort();
+    if (!free_port.ok()) return crm::Internal(free_port.status().ToString());
+    return free_port;
+  }
+  return static_cast<uint16_t>(port_arg);
+}
+
+// The app's services a serve run builds on the core, in dependency order.
+struct App {
+  App(Core& core, const std::string& base_url)
+      : clients(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }),
+        timeline(*core.db, [&core] { return core.clock.NowUnix(); }),
+        auth(*core.db, core.registry, [&core] { return core.clock.NowUnix(); },
+             [&core](const crm::MailMessage& m) { return core.mailer->Send(m); }, base_url),
+        plugins(
+            *core.db, core.registry,
+            [&core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
+              return std::make_unique<host::PluginHostServices>(*core.db, core.registry, core.data, id,
+                                                                *core.mailer, core.clock, *core.logger,
+                                                                base_url);
+            },
+            *core.logger) {}
+
+  host::ClientStore clients;
+  host::TimelineStore timeline;
+  host::Auth auth;
+  host::PluginManager plugins;
+};
+
+// The host registers first (hooks of equal priority run host first), all at once.
+crm::Status RegisterHost(Core& core, App& app) {
+  host::SqliteDatabase& db = *core.db;
+  host::StagingRegistrar reg("host");
+  const host::HookRegistry& registry = core.registry;
+  (void)reg.AddListFilterSource(host::ClientStore::HostFilterSource(
+      db, [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); }));
+  (void)RegisterAppTranslations(reg);
+  (void)host::RegisterClientApi(reg, app.clients, app.auth);
+  host::ClientStore& clients = app.clients;
+  host::PluginManager& plugins = app.plugins;
+  host::web::WebDeps deps{
+      db, core.registry, clients, app.auth, app.timeline,
+      [&plugins] { return plugins.states(); },
+      *core.logger, *core.mailer, core.clock,
+      [&clients](const host::ClientListQuery& q, const std::function<crm::Status(std::string_view)>& write) {
+        return host::ExportClientsCsv(clients, q, {';', true}, write);
+      },
+      [&clients](std::string_view text) -> crm::Result<std::vector<host::web::CsvImportLine>> {
+        CRM_ASSIGN_OR_RETURN(auto imported, host::ImportClientsCsv(clients, text));
+        std::vector<host::web::CsvImportLine> lines;
+        for (const auto& x : imported) lines.push_back({x.line, x.ok, x.client_id, x.message});
+        return lines;
+      }};
+  (void)host::web::RegisterPages(reg, deps);
+  if (!reg.first_error().ok()) return reg.first_error();
+  return core.registry.Commit(reg.Take());
+}
+
+// --plugins, or plugins/ beside the executable (<build>/plugins).
+fs::path PluginDir(const po::variables_map& vm) {
+  if (vm.count("plugins")) return vm["plugins"].as<std::string>();
+  return fs::path(boost::dll::program_location().parent_path().string()) / "plugins";
+}
+
+// Each plugin's own demo data (host API 1.1), given the demo clients' ids. A seeder that
+// fails is logged and the others still run.
+crm::Status RunPluginSeeders(Core& core) {
+  std::vector<int64_t> client_ids;
+  CRM_ASSIGN_OR_RETURN(auto rows, core.db->QueryAll("SELECT id FROM clients ORDER BY id"));
+  for (const auto& r : rows) client_ids.push_back(r.Int(0));
+  for (const auto& seeder : core.registry.demo_seeders()) {
+    // Policy: a seeder that fails or throws (logged by CallPlugin) is reported and skipped.
+    crm::Status seeded = host::CallPlugin(*core.logger, "demo seeder " + seeder.owner + "." + seeder.hook.id,
+                                          [&] { return seeder.hook.seed(client_ids); });
+    if (!seeded.ok()) {
+      core.logger->Log(crm::LogLevel::kWarning, "demo", seeder.owner + "." + seeder.hook.id + ": " + seeded.ToString());
+    }
+  }
+  return crm::Status::Ok();
+}
+
+// --demo and --demo-clients, into an empty database only. The demo's credentials when
+// --demo seeded them.
+crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variables_map& vm, Core& core, App& app) {
+  bool demo = vm.count("demo") > 0;
+  int64_t demo_clients = vm["demo-clients"].as<int64_t>();
+  std::optional<host::DemoCredentials> credentials;
+  if (!demo && demo_clients <= 0) return credentials;
+  CRM_ASSIGN_OR_RETURN(bool empty, host::DatabaseIsEmpty(*core.db));
+  if (!empty) {
+    std::cout << "demo: the database already holds data; nothing seeded" << std::endl;
+    return credentials;
+  }
+  if (demo) {
+    auto d = host::SeedDemo(*core.db, app.clients, app.auth, 50);
+    if (!d.ok()) return crm::Internal("demo: " + d.status().ToString());
+    credentials = *d;
+    crm::Status seeded = RunPluginSeeders(core);
+    if (!seeded.ok()) return crm::Internal("demo: " + seeded.ToString());
+  }
+  if (demo_clients > 0) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto n = host::SeedBulkClients(*core.db, demo_clients, core.clock.NowUnix());
+    if (!n.ok()) return crm::Internal("demo-clients: " + n.status().ToString());
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+    std::cout << "demo: " << *n << " generated clients inserted in " << ms.count() << " ms" << std::endl;
+  }
+  return credentials;
+}
+
+void PrintDemoCredentials(const std::string& url, const host::DemoCredentials& demo) {
+  std::cout << "demo: admin      " << url << "/admin/login  " << demo.admin_email << "  password "
+            << demo.admin_password << "\n";
+  for (const auto& [email, password] : demo.client_logins) {
+    std::cout << "demo: client     " << url << "/account/login  " << email << "  password " << password << "\n";
+  }
+  std::cout << "demo: API        " << url << "/api/v1/clients  (sample-host create-token --data DIR --email "
+            << demo.admin_email << ")\n";
+}
+
 int Serve(const po::variables_map& vm) {
   Core core;
   crm::Status s = OpenCore(vm["data"].as<std::string>(), core);
-  if (!s.ok()) return Fail(s.ToString());
-  s = ConfigureMail(vm, core);
+  if (s.ok()) s = ConfigureMail(vm, core);
   if (!s.ok()) return Fail(s.ToString());
   host::Logger& logger = *core.logger;
-  host::SqliteDatabase& db = *core.db;
-
-  int port_arg = vm["port"].as<int>();
-  if (port_arg < 0 || port_arg > 65535) return Fail("--port must be between 0 and 65535");
-  uint16_t port = static_cast<uint16_t>(port_arg);
-  if (port == 0) {
-    auto p = FreePort();
-    if (!p.ok()) return Fail(p.status().ToString());
-    port = *p;
-  }
+  auto port = ChoosePort(vm);
+  if (!port.ok()) return Fail(port.status().message());
   std::string base_url = vm.count("base-url") ? vm["base-url"].as<std::string>()
-                                              : "http://127.0.0.1:" + std::to_string(port);
+                                              : "http://127.0.0.1:" + std::to_string(*port);
   while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
 
-  auto now = [&core] { return core.clock.NowUnix(); };
-  host::ClientStore clients(db, core.registry, now);
-  host::TimelineStore timeline(db, now);
-  host::Auth auth(db, core.registry, now,
-                  [&core](const crm::MailMessage& m) { return core.mailer->Send(m); }, base_url);
-
-  host::PluginManager plugins(
-      db, core.registry,
-      [&](const std::string& id) -> std::unique_ptr<crm::HostServices> {
-        return std::make_unique<host::PluginHostServices>(db, core.registry, core.data, id, *core.mailer,
-                                                          core.clock, logger, base_url);
-      },
-      logger);
-
-  // The host registers first (hooks of equal priority run host first), all at once.
-  {
-    host::StagingRegistrar reg("host");
-    const host::HookRegistry& registry = core.registry;
-    (void)reg.AddListFilterSource(host::ClientStore::HostFilterSource(
-        db, [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); }));
-    (void)RegisterAppTranslations(reg);
-    (void)host::RegisterClientApi(reg, clients, auth);
-    host::web::WebDeps deps{
-        db, core.registry, clients, auth, timeline,
-        [&plugins] { return plugins.states(); },
-        logger, *core.mailer, core.clock,
-        [&clients](const host::ClientListQuery& q,
-                   const std::function<crm::Status(std::string_view)>& write) {
-          return host::ExportClientsCsv(clients, q, {';', true}, write);
-        },
-        [&clients](std::string_view text) -> crm::Result<std::vector<host::web::CsvImportLine>> {
-          auto r = host::ImportClientsCsv(clients, text);
-          if (!r.ok()) return r.status();
-          std::vector<host::web::CsvImportLine> lines;
-          for (const auto& x : *r) lines.push_back({x.line, x.ok, x.client_id, x.message});
-          return lines;
-        }};
-    (void)host::web::RegisterPages(reg, deps);
-    if (!reg.first_error().ok()) return Fail("host registration: " + reg.first_error().ToString());
-    s = core.registry.Commit(reg.Take());
-    if (!s.ok()) return Fail("host registration: " + s.ToString());
-  }
-
-  fs::path plugin_dir;
-  if (vm.count("plugins")) {
-    plugin_dir = vm["plugins"].as<std::string>();
-  } else {
-    // plugins/ beside the executable (<build>/plugins); when the binary had to go to
-    // <build>/bin/ (see app/CMakeLists.txt), the build folder's plugins/.
-    fs::path exe_dir = boost::dll::program_location().parent_path().string();
-    plugin_dir = exe_dir / "plugins";
-    if (!fs::is_directory(plugin_dir) && exe_dir.filename() == "bin") {
-      plugin_dir = exe_dir.parent_path() / "plugins";
-    }
-  }
+  App app(core, base_url);
+  s = RegisterHost(core, app);
+  if (!s.ok()) return Fail("host registration: " + s.ToString());
   // The manager logs each file's outcome; a plugin that fails leaves the host running.
-  (void)plugins.LoadAll(plugin_dir);
-
-  bool demo = vm.count("demo") > 0;
-  int64_t demo_clients = vm["demo-clients"].as<int64_t>();
-  std::optional<host::DemoCredentials> demo_out;
-  if (demo || demo_clients > 0) {
-    auto empty = host::DatabaseIsEmpty(db);
-    if (!empty.ok()) return Fail(empty.status().ToString());
-    if (!*empty) {
-      std::cout << "demo: the database already holds data; nothing seeded" << std::endl;
-    } else {
-      if (demo) {
-        auto d = host::SeedDemo(db, clients, auth, 50);
-        if (!d.ok()) return Fail("demo: " + d.status().ToString());
-        demo_out = *d;
-        // Then each plugin's own demo data (host API 1.1), given the demo clients' ids.
-        std::vector<int64_t> client_ids;
-        auto rows = db.QueryAll("SELECT id FROM clients ORDER BY id");
-        if (!rows.ok()) return Fail("demo: " + rows.status().ToString());
-        for (const auto& r : *rows) client_ids.push_back(r.Int(0));
-        for (const auto& seeder : core.registry.demo_seeders()) {
-          crm::Status seeded;
-          try {
-            seeded = seeder.hook.seed(client_ids);
-          } catch (const std::exception& e) {
-            seeded = crm::Internal(std::string("demo seeder threw: ") + e.what());
-          }
-          if (!seeded.ok()) {
-            logger.Log(crm::LogLevel::kWarning, "demo",
-                       seeder.owner + "." + seeder.hook.id + ": " + seeded.ToString());
-          }
-        }
-      }
-      if (demo_clients > 0) {
-        auto t0 = std::chrono::steady_clock::now();
-        auto n = host::SeedBulkClients(db, demo_clients, core.clock.NowUnix());
-        if (!n.ok()) return Fail("demo-clients: " + n.status().ToString());
-        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-        std::cout << "demo: " << *n << " generated clients inserted in " << ms.count() << " ms" << std::endl;
-      }
-    }
-  }
+  (void)app.plugins.LoadAll(PluginDir(vm));
+  auto demo = SeedDemoData(vm, core, app);
+  if (!demo.ok()) return Fail(demo.status().message());
 
   host::web::LayoutRenderer pages(core.registry);
-  host::AppAuthenticator authenticator(auth);
+  host::AppAuthenticator authenticator(app.auth);
   host::ServerOptions options;
-  options.port = port;
+  options.port = *port;
   host::HttpServer server(options, core.registry, authenticator, pages,
                           [&logger](crm::LogLevel level, std::string_view m) { logger.Log(level, "http", m); });
   auto bound = server.Start();
-  if (!bound.ok()) return Fail("cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + bound.status().ToString());
-  std::string url = "http://127.0.0.1:" + std::to_string(*bound);
-  if (demo_out) {
-    std::cout << "demo: admin      " << url << "/admin/login  " << demo_out->admin_email << "  password "
-              << demo_out->admin_password << "\n";
-    for (const auto& [email, password] : demo_out->client_logins) {
-      std::cout << "demo: client     " << url << "/account/login  " << email << "  password " << password << "\n";
-    }
-    std::cout << "demo: API        " << url << "/api/v1/clients  (sample-host create-token --data DIR --email "
-              << demo_out->admin_email << ")\n";
+  if (!bound.ok()) {
+    return Fail("cannot listen on 127.0.0.1:" + std::to_string(*port) + ": " + bound.status().ToString());
   }
+  std::string url = "http://127.0.0.1:" + std::to_string(*bound);
+  if (*demo) PrintDemoCredentials(url, **demo);
   std::cout << "listening on " << url << std::endl;
 
-  Scheduler scheduler(core.registry, logger);
+  host::Scheduler scheduler(core.registry, logger);
   scheduler.Start();
   server.Wait();
   scheduler.Stop();

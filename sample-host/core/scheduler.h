@@ -1,0 +1,55 @@
+// sample-host/core/scheduler.h — runs the plugins' ScheduledJobs (SPEC H8) on one thread of
+// the host, each at its period; the time source is injected so the schedule is unit-tested.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "sample-host/core/hook_registry.h"
+
+namespace host {
+
+class Logger;
+
+// Each job runs one period after Start (or construction, for RunDue), then one period
+// after its previous run ended; never two runs of one job at once (one thread runs them
+// all in turn). A job that returns an error is logged (WARN, component "scheduler"), one
+// that throws is logged once by CallPlugin; either way it keeps its schedule and the other
+// jobs are not affected. The registry must not change while the scheduler exists.
+class Scheduler {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  using Now = std::function<TimePoint()>;
+
+  // `now` is the time source (steady_clock::now when empty); every job's first run is
+  // scheduled from its value at construction.
+  Scheduler(const HookRegistry& registry, Logger& log, Now now = {});
+  ~Scheduler();  // Stop()
+
+  // Starts the thread (nothing when there are no jobs). Call once.
+  void Start();
+  // Wakes the thread and waits for the job it may be running. Idempotent.
+  void Stop();
+
+  // Runs every job whose time has come at now(), in registration order, and returns the
+  // earliest next time. The thread's loop; public for tests (without Start).
+  TimePoint RunDue();
+
+ private:
+  void Loop();
+
+  const HookRegistry& registry_;
+  Logger& log_;
+  Now now_;
+  std::vector<TimePoint> next_;  // per job of registry_.jobs(); the running thread only
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mutex_
+};
+
+}  // namespace host

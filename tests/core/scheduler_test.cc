@@ -1,0 +1,101 @@
+// tests/core/scheduler_test.cc — the plugins' job scheduler with an injected clock: each job at
+// its period, a failing or throwing job logged once without stopping the others; and its thread.
+#include "sample-host/core/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "sample-host/core/logger.h"
+
+namespace host {
+namespace {
+
+using std::chrono::seconds;
+
+crm::ScheduledJob Job(std::string id, int64_t period, std::function<crm::Status()> run) {
+  crm::ScheduledJob job;
+  job.id = std::move(id);
+  job.period_seconds = period;
+  job.run = std::move(run);
+  return job;
+}
+
+size_t LinesContaining(const Logger& log, std::string_view text) {
+  size_t n = 0;
+  for (const auto& line : log.Recent()) n += line.find(text) != std::string::npos;
+  return n;
+}
+
+TEST(SchedulerTest, RunsEachJobAtItsPeriodAndSurvivesFailingAndThrowingJobs) {
+  int every10 = 0, fails = 0, throws = 0;
+  HookRegistry registry;
+  StagingRegistrar plug("plug");
+  ASSERT_TRUE(plug.AddScheduledJob(Job("every10", 10, [&] { ++every10; return crm::Status::Ok(); })).ok());
+  ASSERT_TRUE(plug.AddScheduledJob(Job("fails", 15, [&] { ++fails; return crm::Unavailable("smtp down"); })).ok());
+  ASSERT_TRUE(plug.AddScheduledJob(Job("throws", 20, [&]() -> crm::Status {
+                ++throws;
+                throw std::runtime_error("job bug");
+              })).ok());
+  ASSERT_TRUE(registry.Commit(plug.Take()).ok());
+  Logger log(nullptr, /*to_stderr=*/false);
+  const Scheduler::TimePoint t0{};  // the injected clock
+  Scheduler::TimePoint now = t0;
+  Scheduler scheduler(registry, log, [&now] { return now; });
+
+  EXPECT_EQ(scheduler.RunDue(), t0 + seconds(10));  // nothing runs before its first period
+  EXPECT_EQ(every10 + fails + throws, 0);
+  now = t0 + seconds(10);
+  EXPECT_EQ(scheduler.RunDue(), t0 + seconds(15));
+  EXPECT_EQ(every10, 1);
+  now = t0 + seconds(15);
+  EXPECT_EQ(scheduler.RunDue(), t0 + seconds(20));
+  EXPECT_EQ(fails, 1);
+  EXPECT_EQ(LinesContaining(log, "WARN scheduler: plug.fails: unavailable: smtp down"), 1u);
+  now = t0 + seconds(20);
+  scheduler.RunDue();
+  EXPECT_EQ(every10, 2);
+  EXPECT_EQ(throws, 1);
+  EXPECT_EQ(LinesContaining(log, "ERROR plugin: scheduled job plug.throws threw: job bug"), 1u);
+  EXPECT_EQ(LinesContaining(log, "plug.throws"), 1u);  // one line for the throw, not two
+  // Both broken jobs keep their schedule, and the others still run.
+  now = t0 + seconds(40);
+  scheduler.RunDue();
+  EXPECT_EQ(every10, 3);  // once per call when it is late: runs do not pile up
+  EXPECT_EQ(fails, 2);
+  EXPECT_EQ(throws, 2);
+  EXPECT_EQ(log.Recent().size(), 4u);
+}
+
+TEST(SchedulerTest, ThreadRunsJobsAndStops) {
+  std::atomic<int> runs{0};
+  HookRegistry registry;
+  StagingRegistrar plug("plug");
+  ASSERT_TRUE(plug.AddScheduledJob(Job("tick", 1, [&] { ++runs; return crm::Status::Ok(); })).ok());
+  ASSERT_TRUE(registry.Commit(plug.Take()).ok());
+  Logger log(nullptr, /*to_stderr=*/false);
+  Scheduler scheduler(registry, log);
+  scheduler.Start();
+  for (int i = 0; i < 300 && runs.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  scheduler.Stop();
+  EXPECT_GE(runs.load(), 1);
+  int after = runs.load();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  EXPECT_EQ(runs.load(), after);  // stopped
+}
+
+TEST(SchedulerTest, NoJobsNoThread) {
+  HookRegistry registry;
+  Logger log(nullptr, /*to_stderr=*/false);
+  Scheduler scheduler(registry, log);
+  scheduler.Start();
+  EXPECT_EQ(scheduler.RunDue(), Scheduler::TimePoint::max());
+  scheduler.Stop();
+}
+
+}  // namespace
+}  // namespace host
