@@ -23,6 +23,20 @@ crm::Audience TokenAudience(std::string scope) {
   return a;
 }
 
+// Adds a token route whose handler also needs the token owner's CURRENT `permission`, the
+// one the admin pages need for the same action (issue 15.2): the server checks the scope,
+// this the permission, so a token never does more than its admin may do on the pages.
+crm::Status AddTokenRoute(crm::Registrar& registrar, std::string permission, crm::Route route) {
+  route.handler = [permission, inner = std::move(route.handler)](crm::Request& req,
+                                                                 crm::Response& res) {
+    if (!req.Caller().HasPermission(permission)) {
+      return crm::PermissionDenied("the token's owner lacks the permission " + permission);
+    }
+    return inner(req, res);
+  };
+  return registrar.AddRoute(std::move(route));
+}
+
 crm::Result<std::string> ReadWholeBody(crm::Request& request, uint64_t limit) {
   std::string body;
   char buf[16384];
@@ -178,7 +192,7 @@ crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, A
   ClientStore* store = &clients;
   Auth* a = &auth;
 
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
+  CRM_RETURN_IF_ERROR(AddTokenRoute(registrar, "clients.read",
       {"GET", "/api/v1/clients", TokenAudience("clients:read"),
        [store](crm::Request& req, crm::Response& res) -> crm::Status {
          auto q = ListQueryFromRequest(req);
@@ -203,7 +217,7 @@ crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, A
        },
        1 << 20}));
 
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
+  CRM_RETURN_IF_ERROR(AddTokenRoute(registrar, "clients.write",
       {"POST", "/api/v1/clients", TokenAudience("clients:write"),
        [store](crm::Request& req, crm::Response& res) -> crm::Status {
          auto body = ReadWholeBody(req, kMaxJsonBody);
@@ -217,7 +231,7 @@ crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, A
        },
        kMaxJsonBody}));
 
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
+  CRM_RETURN_IF_ERROR(AddTokenRoute(registrar, "clients.import_export",
       {"GET", "/api/v1/clients/export.csv", TokenAudience("clients:read"),
        [store](crm::Request& req, crm::Response& res) -> crm::Status {
          auto q = ListQueryFromRequest(req);
@@ -240,7 +254,7 @@ crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, A
        },
        1 << 20}));
 
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
+  CRM_RETURN_IF_ERROR(AddTokenRoute(registrar, "clients.import_export",
       {"POST", "/api/v1/clients/import", TokenAudience("clients:write"),
        [store](crm::Request& req, crm::Response& res) -> crm::Status {
          auto body = ReadWholeBody(req, kMaxCsvBody);
@@ -265,7 +279,7 @@ crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, A
        },
        kMaxCsvBody}));
 
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
+  CRM_RETURN_IF_ERROR(AddTokenRoute(registrar, "clients.read",
       {"GET", "/api/v1/clients/{id}", TokenAudience("clients:read"),
        [store](crm::Request& req, crm::Response& res) -> crm::Status {
          auto id = PathId(req);
@@ -276,7 +290,7 @@ crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, A
        },
        1 << 20}));
 
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
+  CRM_RETURN_IF_ERROR(AddTokenRoute(registrar, "clients.write",
       {"PATCH", "/api/v1/clients/{id}", TokenAudience("clients:write"),
        [store](crm::Request& req, crm::Response& res) -> crm::Status {
          auto id = PathId(req);
@@ -292,7 +306,7 @@ crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, A
        },
        kMaxJsonBody}));
 
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
+  CRM_RETURN_IF_ERROR(AddTokenRoute(registrar, "clients.delete",
       {"DELETE", "/api/v1/clients/{id}", TokenAudience("clients:write"),
        [store](crm::Request& req, crm::Response& res) -> crm::Status {
          auto id = PathId(req);

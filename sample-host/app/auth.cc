@@ -296,6 +296,14 @@ crm::Status Auth::SetAdminPassword(int64_t admin_id, std::string_view password) 
   return crm::Status::Ok();
 }
 
+crm::Status Auth::SetAdminLanguage(int64_t admin_id, std::string_view language) {
+  if (!crm::IsLanguage(language)) return crm::InvalidArgument("language: must be en, fr or nl");
+  auto u = db_.Exec("UPDATE admin_users SET language = ? WHERE id = ?", {std::string(language), admin_id});
+  if (!u.ok()) return u.status();
+  if (*u == 0) return crm::NotFound("admin " + std::to_string(admin_id) + " does not exist");
+  return crm::Status::Ok();
+}
+
 // ---- Logins ---------------------------------------------------------------------------
 
 namespace {
@@ -675,6 +683,9 @@ std::optional<crm::Principal> Auth::TokenPrincipal(std::string_view token) {
   p.display_name = "token " + std::to_string(r.Int(0)) + " (" + admin->email + ")";
   p.email = admin->email;
   p.language = admin->language;
+  // The owner's permissions as they are now (host-api/http.h): a plugin checks the scope
+  // AND the permission its pages need, so a token never does more than its admin.
+  p.permissions = admin->permissions;
   for (const auto& s : SplitSpaces(r.Text(2))) {
     if (Contains(grantable, s)) p.scopes.push_back(s);
   }

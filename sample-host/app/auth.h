@@ -122,6 +122,8 @@ class Auth {
   crm::Status SetAdminPermissions(int64_t admin_id, const std::vector<std::string>& permissions);
   crm::Status SetAdminActive(int64_t admin_id, bool active);
   crm::Status SetAdminPassword(int64_t admin_id, std::string_view password);
+  // The language the admin's pages are shown in (en, fr or nl; kInvalidArgument otherwise).
+  crm::Status SetAdminLanguage(int64_t admin_id, std::string_view language);
 
   // ---- Logins. `ip` is the caller's address as the server saw it (Request::RemoteAddress;
   // "" if unknown). kUnauthenticated "wrong email or password" (same message whichever was

@@ -65,7 +65,10 @@ TemplateData LanguagesData(std::string_view current, std::string_view path) {
     std::string label(code);
     for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     item.set("label", label);
-    item.set("href", "/lang/" + std::string(code) + "?" + BuildQuery({{"next", next}}));
+    // A POST form per language (issue 15.7): switching changes a logged-in user's stored
+    // language, which a GET link must never do.
+    item.set("action", "/lang/" + std::string(code));
+    item.set("next", next);
     item.set("active", code == current);
     list.push_back(item);
   }

@@ -265,6 +265,63 @@ TEST_F(AuthTest, TokenScopes) {
   EXPECT_EQ(reduced->scopes, std::vector<std::string>{"documents:read"});
 }
 
+// Issue 15.2: a plugin checks a token's scope AND its owner's permission, so the token's
+// Principal carries the owner's permissions as they are now, not as they were.
+TEST_F(AuthTest, TokenPrincipalCarriesItsOwnersCurrentPermissions) {
+  auto boss = auth_.CreateAdmin("boss@example.com", "Boss", "password-1");
+  auto clerk = auth_.CreateAdmin("clerk@example.com", "Clerk", "password-2", "en",
+                                 {"clients.read", "clients.write", "documents.read"});
+  ASSERT_TRUE(boss.ok() && clerk.ok());
+  auto boss_token = auth_.CreateApiToken(boss->id, "boss");
+  auto clerk_token = auth_.CreateApiToken(clerk->id, "clerk");
+  ASSERT_TRUE(boss_token.ok() && clerk_token.ok());
+
+  auto bp = auth_.TokenPrincipal(*boss_token);
+  ASSERT_TRUE(bp.has_value());
+  EXPECT_EQ(bp->permissions, auth_.AllPermissions());  // the first admin holds every one
+  auto cp = auth_.TokenPrincipal(*clerk_token);
+  ASSERT_TRUE(cp.has_value());
+  EXPECT_EQ(cp->permissions,
+            (std::vector<std::string>{"clients.read", "clients.write", "documents.read"}));
+  EXPECT_TRUE(cp->HasScope("clients:write"));
+
+  ASSERT_TRUE(auth_.SetAdminPermissions(clerk->id, {"clients.read"}).ok());
+  auto reduced = auth_.TokenPrincipal(*clerk_token);
+  ASSERT_TRUE(reduced.has_value());
+  EXPECT_EQ(reduced->permissions, std::vector<std::string>{"clients.read"});
+  EXPECT_FALSE(reduced->HasPermission("clients.write"));
+  EXPECT_EQ(reduced->scopes, std::vector<std::string>{"clients:read"});
+}
+
+// Every host scope is bound to a host permission: an admin who does not hold it can neither
+// grant the scope nor keep it through an older token.
+TEST_F(AuthTest, HostScopesNeverExceedTheOwnersCurrentPermissions) {
+  ASSERT_TRUE(auth_.CreateAdmin("boss@example.com", "Boss", "password-1").ok());
+  std::vector<std::string> all = auth_.AllPermissions();
+  int n = 0;
+  for (const ScopeRule& rule : kHostScopes) {
+    std::string email = "admin" + std::to_string(++n) + "@example.com";
+    auto admin = auth_.CreateAdmin(email, "A", "password-1", "en", all);
+    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    auto token = auth_.CreateApiToken(admin->id, "t", {std::string(rule.scope)});
+    ASSERT_TRUE(token.ok()) << rule.scope;
+    ASSERT_TRUE(auth_.TokenPrincipal(*token)->HasScope(rule.scope));
+
+    std::vector<std::string> without;
+    for (const auto& p : all) {
+      if (p != rule.permission) without.push_back(p);
+    }
+    ASSERT_TRUE(auth_.SetAdminPermissions(admin->id, without).ok());
+    auto p = auth_.TokenPrincipal(*token);
+    ASSERT_TRUE(p.has_value());
+    EXPECT_FALSE(p->HasScope(rule.scope)) << rule.scope;
+    EXPECT_FALSE(p->HasPermission(rule.permission)) << rule.scope;
+    EXPECT_EQ(auth_.CreateApiToken(admin->id, "again", {std::string(rule.scope)}).status().code(),
+              crm::StatusCode::kPermissionDenied)
+        << rule.scope;
+  }
+}
+
 TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
   Client c;
   c.first_name = "Marie";

@@ -120,12 +120,14 @@ crm::Principal ClientPrincipal(int64_t client_id, std::string language) {
   return p;
 }
 
-crm::Principal TokenPrincipal(std::vector<std::string> scopes) {
+crm::Principal TokenPrincipal(std::vector<std::string> scopes,
+                              std::vector<std::string> permissions) {
   crm::Principal p;
   p.kind = crm::Principal::Kind::kApiToken;
   p.user_id = 1;
   p.email = "marie@example.test";
   p.scopes = std::move(scopes);
+  p.permissions = std::move(permissions);
   return p;
 }
 

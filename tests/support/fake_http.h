@@ -93,7 +93,10 @@ class FakeResponse final : public crm::Response {
 // Principals as the host's authenticator would build them.
 crm::Principal AdminPrincipal(std::vector<std::string> permissions);
 crm::Principal ClientPrincipal(int64_t client_id, std::string language = "en");
-crm::Principal TokenPrincipal(std::vector<std::string> scopes);
+// A token holding `scopes`, whose owner holds `permissions` (host-api/http.h: a token's
+// Principal carries its owner's current permissions).
+crm::Principal TokenPrincipal(std::vector<std::string> scopes,
+                              std::vector<std::string> permissions = {});
 
 // crm::HostServices over the clients and timeline tables of a database the test sets up:
 // records mails, timeline entries and log lines; translations return the key. A subclass

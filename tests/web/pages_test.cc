@@ -632,13 +632,14 @@ TEST_F(PagesTest, LoginPagesAreTranslated) {
 
 TEST_F(PagesTest, LanguageSwitchSetsACookieAndOnlyRedirectsLocally) {
   FakeRequest request;
+  request.method = "POST";
   request.path = "/lang/fr";
-  request.query = {{"next", "/admin/clients?page=2"}};
+  request.form = {{"next", "/admin/clients?page=2"}};
   FakeResponse response;
   ASSERT_TRUE(Call(request, response).ok());
   EXPECT_EQ(response.redirect.value_or(""), "/admin/clients?page=2");
   EXPECT_NE(response.HeaderValue("Set-Cookie").value_or("").find("lang=fr;"), std::string::npos);
-  request.query = {{"next", "//evil.example"}};
+  request.form = {{"next", "//evil.example"}};
   FakeResponse evil;
   ASSERT_TRUE(Call(request, evil).ok());
   EXPECT_EQ(evil.redirect.value_or(""), "/");
@@ -650,6 +651,37 @@ TEST_F(PagesTest, LanguageSwitchSetsACookieAndOnlyRedirectsLocally) {
 TEST_F(PagesTest, LanguageSwitchOfAClientSavesTheirPreferredLanguage) {
   Client me = MakeClient("Zoë", "Client", "fr");
   FakeRequest request;
+  request.method = "POST";
+  request.path = "/lang/nl";
+  request.caller.kind = crm::Principal::Kind::kClient;
+  request.caller.client_id = me.id;
+  request.caller.language = "fr";
+  request.form = {{"next", "/account/profile"}};
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  EXPECT_EQ(response.redirect.value_or(""), "/account/profile");
+  EXPECT_EQ(clients_->Get(me.id)->language, "nl");
+  EXPECT_EQ(clients_->Get(me.id)->first_name, "Zoë");  // nothing else changed
+}
+
+TEST_F(PagesTest, LanguageSwitchOfAnAdminSavesTheirLanguage) {
+  auto ada = auth_->CreateAdmin("ada@example.com", "Ada", "correct horse battery", "en");
+  ASSERT_TRUE(ada.ok());
+  FakeRequest request = AdminGet("/lang/fr");
+  request.method = "POST";
+  request.caller.user_id = ada->id;
+  request.form = {{"next", "/admin/clients"}};
+  FakeResponse response;
+  ASSERT_TRUE(Call(request, response).ok());
+  EXPECT_EQ(response.redirect.value_or(""), "/admin/clients");
+  EXPECT_EQ(auth_->FindAdmin(ada->id)->language, "fr");
+}
+
+// Issue 15.7: a GET never changes stored state. GET /lang/xx only sets the cookie (old links
+// and bookmarks keep working); the stored language changes through the POST form only.
+TEST_F(PagesTest, LanguageLinkNeverChangesTheStoredLanguage) {
+  Client me = MakeClient("Zoë", "Client", "fr");
+  FakeRequest request;
   request.path = "/lang/nl";
   request.caller.kind = crm::Principal::Kind::kClient;
   request.caller.client_id = me.id;
@@ -658,8 +690,27 @@ TEST_F(PagesTest, LanguageSwitchOfAClientSavesTheirPreferredLanguage) {
   FakeResponse response;
   ASSERT_TRUE(Call(request, response).ok());
   EXPECT_EQ(response.redirect.value_or(""), "/account/profile");
-  EXPECT_EQ(clients_->Get(me.id)->language, "nl");
-  EXPECT_EQ(clients_->Get(me.id)->first_name, "Zoë");  // nothing else changed
+  EXPECT_NE(response.HeaderValue("Set-Cookie").value_or("").find("lang=nl;"), std::string::npos);
+  EXPECT_EQ(clients_->Get(me.id)->language, "fr");
+
+  auto ada = auth_->CreateAdmin("ada@example.com", "Ada", "correct horse battery", "en");
+  ASSERT_TRUE(ada.ok());
+  FakeRequest admin = AdminGet("/lang/nl");
+  admin.caller.user_id = ada->id;
+  FakeResponse admin_response;
+  ASSERT_TRUE(Call(admin, admin_response).ok());
+  EXPECT_EQ(auth_->FindAdmin(ada->id)->language, "en");
+}
+
+// The switcher is a POST form (no JavaScript needed) carrying the session's CSRF token.
+TEST_F(PagesTest, LanguageSwitcherIsAFormWithTheCsrfToken) {
+  std::string html = GetPage("/admin/clients");
+  size_t form = html.find("<form method=\"post\" action=\"/lang/fr\"");
+  ASSERT_NE(form, std::string::npos);
+  std::string switcher = html.substr(form, html.find("</form>", form) - form);
+  EXPECT_NE(switcher.find("name=\"_csrf\" value=\"" + admin_.csrf_token + "\""), std::string::npos);
+  EXPECT_NE(switcher.find("name=\"next\" value=\"/admin/clients\""), std::string::npos);
+  EXPECT_EQ(html.find("href=\"/lang/"), std::string::npos);
 }
 
 TEST_F(PagesTest, PluginManagerShowsEveryFileWithStateAndError) {
