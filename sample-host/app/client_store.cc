@@ -7,6 +7,8 @@
 #include <exception>
 #include <set>
 
+#include "sample-host/app/client_list_sql.h"
+
 namespace host {
 namespace {
 
@@ -101,46 +103,6 @@ bool ValidDate(std::string_view d) {
   return day <= max_day;
 }
 
-// LIKE pattern for a search word: the start of a value ("dup" finds "Dupont"), so that
-// the NOCASE indexes answer it on a million rows; the word's own wildcards are escaped.
-// Code points in valid UTF-8 (continuation bytes are not counted).
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
-
-std::string LikePattern(std::string_view word) {
-  std::string p;
-  for (char ch : word) {
-    if (ch == '%' || ch == '_' || ch == '\\') p += '\\';
-    p += ch;
-  }
-  p += '%';
-  return p;
-}
-
-struct SortSpec {
-  std::string_view key;
-  std::string_view columns;  // comma-separated; each gets the direction appended
-};
-// Each sort walks an index: the trailing c.id matches the rowid every index ends with.
-constexpr SortSpec kSorts[] = {
-    {"last_name", "c.last_name COLLATE NOCASE|c.first_name COLLATE NOCASE|c.id"},
-    {"first_name", "c.first_name COLLATE NOCASE|c.last_name COLLATE NOCASE|c.id"},
-    {"email", "c.email COLLATE NOCASE|c.id"},
-    {"city", "c.city|c.id"},
-    {"postal_code", "c.postal_code|c.id"},
-    {"region", "c.region|c.id"},
-    {"language", "c.language|c.id"},
-    {"created_at", "c.created_at|c.id"},
-    {"id", "c.id"},
-};
-
-void AppendParams(crm::SqlParams& to, const crm::SqlParams& from) {
-  to.insert(to.end(), from.begin(), from.end());
-}
-
 crm::Status WriteTags(crm::SqlExecutor& tx, int64_t id, const std::vector<std::string>& tags) {
   auto del = tx.Exec("DELETE FROM client_tags WHERE client_id = ?", {id});
   if (!del.ok()) return del.status();
@@ -160,10 +122,6 @@ crm::Status ConflictMessage(const crm::Status& s) {
 
 }  // namespace
 
-// Complement filters counted by inclusion-exclusion (2^n COUNT terms); more are
-// counted with NOT over their set.
-constexpr size_t kMaxCountComplements = 3;
-
 struct ClientStore::BuiltQuery {
   std::string sql;
   crm::SqlParams params;
@@ -176,14 +134,7 @@ ClientStore::ClientStore(crm::Database& db, const HookRegistry& registry,
                          std::function<int64_t()> now)
     : db_(db), registry_(registry), now_(std::move(now)) {}
 
-const std::vector<std::string>& ClientStore::SortKeys() {
-  static const std::vector<std::string> keys = [] {
-    std::vector<std::string> k;
-    for (const auto& s : kSorts) k.emplace_back(s.key);
-    return k;
-  }();
-  return keys;
-}
+const std::vector<std::string>& ClientStore::SortKeys() { return ClientListSortKeys(); }
 
 crm::Status ClientStore::Validate(Client& c) {
   std::string* text_fields[] = {&c.first_name, &c.last_name,   &c.email,
@@ -276,7 +227,7 @@ crm::SqlParams FieldParams(const Client& client) {
 }
 
 crm::SqlParams Params(crm::SqlParams first, const crm::SqlParams& then) {
-  AppendParams(first, then);
+  AppendSqlParams(first, then);
   return first;
 }
 
@@ -380,174 +331,43 @@ crm::Status ClientStore::Delete(int64_t id) {
   return crm::Status::Ok();
 }
 
+// WHERE: search words, then every filter (host and plugins alike, via the registry);
+// ORDER BY from the whitelist; the client's columns, then each plugin column as col_N.
 crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& query, bool paged) {
+  ClientListConditions conditions;
+  CRM_RETURN_IF_ERROR(AddClientSearch(query.q, conditions));
+  CRM_RETURN_IF_ERROR(AddClientFilters(registry_, query.filters, conditions));
+  CRM_ASSIGN_OR_RETURN(std::string order, ClientListOrderBy(query.sort));
   BuiltQuery b;
-  // WHERE: search words, then every filter (host and plugins alike, via the registry).
-  // The page and its total may get a filter in different forms (ResolvedFilter): the page
-  // wants per-row tests it can stop after LIMIT rows; the total wants them too when the
-  // other conditions leave few clients, but sets over many, a "complement" filter being
-  // counted as (rows) - (rows in the set).
-  std::string where;        // the page: every condition in its page form
-  crm::SqlParams where_params;
-  std::string base;         // search and the filters without a counting form
-  crm::SqlParams base_params;
-  std::string counted;      // base and the counted filters' non-complement sets
-  crm::SqlParams counted_params;
-  std::vector<crm::SqlPredicate> complements;
-  bool any_counted = false;
-  auto and_into = [](std::string& w, crm::SqlParams& wp, const std::string& sql, const crm::SqlParams& params) {
-    w += w.empty() ? " WHERE " : " AND ";
-    w += "(" + sql + ")";
-    AppendParams(wp, params);
-  };
-  auto add = [&](const std::string& sql, const crm::SqlParams& params) {
-    and_into(where, where_params, sql, params);
-    and_into(base, base_params, sql, params);
-    and_into(counted, counted_params, sql, params);
-  };
-  std::string q = Trim(query.q);
-  if (q.size() > 200) return crm::InvalidArgument("q: longer than 200 characters");
-  // Each word must appear in the first or last name, the email or the company. Words
-  // of 3+ characters match anywhere, through the trigram index of schema 6 (one FTS5
-  // query: a quoted phrase per word, all required); shorter ones match the start of a
-  // column, through the NOCASE indexes.
-  size_t words = 0;
-  std::string phrases;
-  for (size_t pos = 0; pos < q.size();) {
-    size_t end = q.find(' ', pos);
-    if (end == std::string::npos) end = q.size();
-    std::string word = q.substr(pos, end - pos);
-    pos = end + 1;
-    if (word.empty()) continue;
-    if (++words > 5) break;
-    if (Utf8Length(word) >= 3) {
-      phrases += phrases.empty() ? "\"" : " \"";
-      for (char ch : word) phrases += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      phrases += '"';
-      continue;
-    }
-    std::string p = LikePattern(word);
-    add("c.last_name LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR "
-        "c.email LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'",
-        {p, p, p, p});
-  }
-  if (!phrases.empty()) {
-    add("c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ?)", {phrases});
-  }
-  for (const auto& [id, value] : query.filters) {
-    if (value.empty()) continue;  // an empty select in a form means "any"
-    auto filter = registry_.ResolveFilter(id, value);
-    if (!filter.ok()) {
-      if (filter.status().code() == crm::StatusCode::kNotFound) {
-        return crm::InvalidArgument("filter[" + id + "]: unknown filter");
-      }
-      if (filter.status().code() == crm::StatusCode::kInternal) return filter.status();
-      return crm::InvalidArgument("filter[" + id + "]: " + filter.status().message());
-    }
-    if (!filter->counted) {
-      add(filter->page.sql, filter->page.params);
-      continue;
-    }
-    any_counted = true;
-    and_into(where, where_params, filter->page.sql, filter->page.params);
-    if (!filter->count.complement) {
-      and_into(counted, counted_params, filter->count.predicate.sql, filter->count.predicate.params);
-    } else if (complements.size() < kMaxCountComplements) {
-      complements.push_back(std::move(filter->count.predicate));
-    } else {
-      // Past a few complements, inclusion-exclusion costs more than NOT over the set.
-      and_into(counted, counted_params, "NOT (" + filter->count.predicate.sql + ")",
-               filter->count.predicate.params);
-    }
-  }
-
-  // ORDER BY from the whitelist only.
-  std::string_view sort = query.sort.empty() ? std::string_view("last_name") : query.sort;
-  bool desc = false;
-  if (sort.front() == '-') {
-    desc = true;
-    sort.remove_prefix(1);
-  }
-  const SortSpec* spec = nullptr;
-  for (const auto& s : kSorts) {
-    if (s.key == sort) spec = &s;
-  }
-  if (!spec) return crm::InvalidArgument("sort: unknown sort key '" + std::string(sort) + "'");
-  std::string order = " ORDER BY ";
-  {
-    std::string_view cols = spec->columns;
-    bool first = true;
-    while (!cols.empty()) {
-      size_t bar = cols.find('|');
-      std::string_view col = cols.substr(0, bar);
-      if (!first) order += ", ";
-      order += std::string(col) + (desc ? " DESC" : " ASC");
-      first = false;
-      cols = bar == std::string_view::npos ? std::string_view() : cols.substr(bar + 1);
-    }
-  }
-
-  // SELECT: the client, then each plugin column as col_N with its parameters.
-  std::string select = "SELECT " + std::string(kClientColumns);
-  crm::SqlParams select_params;
+  SqlPart select{"SELECT " + std::string(kClientColumns), {}};
   size_t n = 0;
   for (const auto& col : registry_.columns()) {
-    select += ", (" + col.hook.sql + ") AS col_" + std::to_string(n++);
-    AppendParams(select_params, col.hook.params);
+    select.sql += ", (" + col.hook.sql + ") AS col_" + std::to_string(n++);
+    AppendSqlParams(select.params, col.hook.params);
     b.columns.push_back({col.owner + "." + col.hook.id, &col});
   }
-
-  // The total. Without counted filters: one COUNT. With them, when the other
-  // conditions leave few clients: COUNT with the page's own WHERE (a probe per client);
-  // else with the sets, and COUNT(rows AND NOT P1 AND NOT P2 ...) by inclusion-exclusion,
-  // the sum over every subset S of the complements of (-1)^|S| COUNT(rows AND all P in S).
-  // SQLite runs only the CASE branch taken, so the statement stays one.
-  std::string count;
-  crm::SqlParams count_params;
-  if (!any_counted) {
-    count = "(SELECT COUNT(*) FROM clients c" + base + ")";
-    count_params = base_params;
-  } else {
-    count = "(CASE WHEN (SELECT COUNT(*) FROM clients c" + base + ") <= ? THEN (SELECT COUNT(*) FROM clients c" +
-            where + ") ELSE (";
-    AppendParams(count_params, base_params);
-    count_params.push_back(probe_count_limit_);
-    AppendParams(count_params, where_params);
-    for (size_t subset = 0; subset < (size_t{1} << complements.size()); ++subset) {
-      std::string w = counted;
-      crm::SqlParams wp = counted_params;
-      int bits = 0;
-      for (size_t i = 0; i < complements.size(); ++i) {
-        if (!(subset & (size_t{1} << i))) continue;
-        and_into(w, wp, complements[i].sql, complements[i].params);
-        ++bits;
-      }
-      if (subset > 0) count += bits % 2 ? " - " : " + ";
-      count += "(SELECT COUNT(*) FROM clients c" + w + ")";
-      AppendParams(count_params, wp);
-    }
-    count += ") END)";
+  const SqlPart& where = conditions.where;
+  if (!paged) {
+    b.sql = select.sql + " FROM clients c" + where.sql + order;
+    AppendSqlParams(b.params, select.params);
+    AppendSqlParams(b.params, where.params);
+    return b;
   }
-
-  if (paged) {
-    if (query.page < 1) return crm::InvalidArgument("page: must be 1 or more");
-    if (query.per_page < 1 || query.per_page > kMaxPerPage) {
-      return crm::InvalidArgument("per_page: must be between 1 and " + std::to_string(kMaxPerPage));
-    }
-    // One statement: the page and the total (an uncorrelated subquery SQLite runs once).
-    b.sql = select + ", " + count + " AS total FROM clients c" + where + order + " LIMIT ? OFFSET ?";
-    AppendParams(b.params, select_params);
-    AppendParams(b.params, count_params);
-    AppendParams(b.params, where_params);
-    b.params.push_back(query.per_page);
-    b.params.push_back((query.page - 1) * query.per_page);
-    b.count_sql = "SELECT " + count;
-    b.count_params = count_params;
-  } else {
-    b.sql = select + " FROM clients c" + where + order;
-    AppendParams(b.params, select_params);
-    AppendParams(b.params, where_params);
+  if (query.page < 1) return crm::InvalidArgument("page: must be 1 or more");
+  if (query.per_page < 1 || query.per_page > kMaxPerPage) {
+    return crm::InvalidArgument("per_page: must be between 1 and " + std::to_string(kMaxPerPage));
   }
+  // One statement: the page and the total (an uncorrelated subquery SQLite runs once).
+  SqlPart count = ClientListTotal(conditions, probe_count_limit_);
+  b.sql = select.sql + ", " + count.sql + " AS total FROM clients c" + where.sql + order +
+          " LIMIT ? OFFSET ?";
+  AppendSqlParams(b.params, select.params);
+  AppendSqlParams(b.params, count.params);
+  AppendSqlParams(b.params, where.params);
+  b.params.push_back(query.per_page);
+  b.params.push_back((query.page - 1) * query.per_page);
+  b.count_sql = "SELECT " + count.sql;
+  b.count_params = std::move(count.params);
   return b;
 }
 
