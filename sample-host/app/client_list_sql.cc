@@ -103,9 +103,10 @@ crm::Status AddClientSearch(std::string_view raw, ClientListConditions& conditio
       continue;
     }
     std::string p = LikePattern(word);
-    conditions.AndAll("c.last_name LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR "
-                      "c.email LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'",
-                      {p, p, p, p});
+    conditions.AndAll(
+        "c.last_name LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR "
+        "c.email LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'",
+        {p, p, p, p});
   }
   if (!phrases.empty()) {
     conditions.AndAll("c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ?)",

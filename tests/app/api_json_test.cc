@@ -1,4 +1,5 @@
-// tests/app/api_json_test.cc — the JSON shape of a client (SPEC §5) and how POST/PATCH bodies apply:
+// tests/app/api_json_test.cc — the JSON shape of a client (SPEC §5) and how POST/PATCH bodies
+// apply:
 // only known fields, strict types, never the id, the login state or the creation date.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// tests/app/client_list_test.cc — THE client list query (SPEC H2, CD6, CD7): every host filter, sorts,
+// tests/app/client_list_test.cc — THE client list query (SPEC H2, CD6, CD7): every host filter,
+// sorts,
 // search, pagination, a plugin column and filter registered like a plugin's, one statement per page, index use.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,5 @@
-// tests/app/csv_test.cc — the CSV writer/reader (RFC 4180, separators, BOM, hostile input) and the client
+// tests/app/csv_test.cc — the CSV writer/reader (RFC 4180, separators, BOM, hostile input) and the
+// client
 // export -> import round trip through a second, empty database (SPEC H2).
 #include "sample-host/app/csv.h"
 

@@ -1,4 +1,5 @@
-// tests/app/timeline_store_test.cc — the client timeline (SPEC H4): custom notes, date range and type
+// tests/app/timeline_store_test.cc — the client timeline (SPEC H4): custom notes, date range and
+// type
 // filters (exact and "owner.*"), newest first, refusal for unknown clients.
 #include "sample-host/app/timeline_store.h"
 

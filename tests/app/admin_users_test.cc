@@ -1,0 +1,43 @@
+// tests/app/admin_users_test.cc — admin accounts: the first admin holds every permission; a
+// disabled admin loses their sessions.
+#include "sample-host/app/admin_users.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/app/auth_fixture.h"
+
+namespace host {
+namespace {
+
+TEST_F(AuthTest, FirstAdminGetsEveryPermissionOthersWhatTheyAreGiven) {
+  auto first = auth_.CreateAdmin("Boss@Example.com", "Boss", "password-1");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->email, "boss@example.com");
+  for (const char* p : {"clients.read", "clients.write", "clients.delete", "clients.import_export",
+                        "plugins.manage", "documents.read", "documents.write"}) {
+    EXPECT_NE(std::find(first->permissions.begin(), first->permissions.end(), p), first->permissions.end()) << p;
+  }
+  auto second = auth_.CreateAdmin("clerk@example.com", "Clerk", "password-2", "fr", {"clients.read"});
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->permissions, std::vector<std::string>{"clients.read"});
+  EXPECT_EQ(auth_.CreateAdmin("BOSS@example.com", "", "password-3").status().code(), crm::StatusCode::kConflict);
+  EXPECT_EQ(auth_.CreateAdmin("x@example.com", "", "short").status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(auth_.CreateAdmin("nope", "", "password-3").status().code(), crm::StatusCode::kInvalidArgument);
+}
+
+TEST_F(AuthTest, DisabledAdminLosesSessions) {
+  auto a = auth_.CreateAdmin("boss@example.com", "Boss", "password-1");
+  ASSERT_TRUE(a.ok());
+  auto s = auth_.LoginAdmin("boss@example.com", "password-1", "");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(auth_.SetAdminActive(a->id, false).ok());
+  EXPECT_FALSE(auth_.SessionPrincipal(s->id).has_value());
+  EXPECT_EQ(auth_.LoginAdmin("boss@example.com", "password-1", "").status().code(),
+            crm::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace host
