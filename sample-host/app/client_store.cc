@@ -8,6 +8,7 @@
 #include <set>
 
 #include "sample-host/app/client_list_sql.h"
+#include "sample-host/core/plugin_call.h"
 
 namespace host {
 namespace {
@@ -130,9 +131,16 @@ struct ClientStore::BuiltQuery {
   std::vector<ClientListColumn> columns;
 };
 
+namespace {
+Logger& LoggerOrStderr(Logger* logger) {
+  static Logger fallback;
+  return logger != nullptr ? *logger : fallback;
+}
+}  // namespace
+
 ClientStore::ClientStore(crm::Database& db, const HookRegistry& registry,
-                         std::function<int64_t()> now)
-    : db_(db), registry_(registry), now_(std::move(now)) {}
+                         std::function<int64_t()> now, Logger* logger)
+    : db_(db), registry_(registry), now_(std::move(now)), logger_(LoggerOrStderr(logger)) {}
 
 const std::vector<std::string>& ClientStore::SortKeys() { return ClientListSortKeys(); }
 
@@ -298,14 +306,10 @@ crm::Status ClientStore::Delete(int64_t id) {
     if (!exists.ok()) return exists.status();
     if (!exists->has_value()) return crm::NotFound("client " + std::to_string(id) + " does not exist");
     for (const auto& h : hooks) {
-      crm::Status hs;
-      try {
-        hs = h.hook.delete_rows ? h.hook.delete_rows(id, tx) : crm::Status::Ok();
-      } catch (const std::exception& e) {
-        hs = crm::Internal(std::string("threw: ") + e.what());
-      } catch (...) {
-        hs = crm::Internal("threw a non-standard exception");
-      }
+      // A hook that fails (or throws) stops the deletion: the transaction rolls back.
+      crm::Status hs = CallPlugin(logger_, "deletion hook " + h.owner + "." + h.hook.id, [&] {
+        return h.hook.delete_rows ? h.hook.delete_rows(id, tx) : crm::Status::Ok();
+      });
       if (!hs.ok()) {
         return crm::Status(hs.code(), "plugin " + h.owner + " (" + h.hook.id +
                                           ") refused the deletion: " + hs.message());
@@ -323,10 +327,9 @@ crm::Status ClientStore::Delete(int64_t id) {
   // leaves at worst an orphan file that a scrub removes.
   for (const auto& h : hooks) {
     if (!h.hook.after_commit) continue;
-    try {
-      h.hook.after_commit(id);
-    } catch (...) {
-    }
+    // The rows are gone whatever happens here: a failure is only logged.
+    (void)CallPlugin(logger_, "after-deletion hook " + h.owner + "." + h.hook.id,
+                     [&] { h.hook.after_commit(id); });
   }
   return crm::Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <exception>
 
+#include "sample-host/core/plugin_call.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
@@ -188,6 +189,12 @@ TemplateData TabsData(const HookRegistry& registry, const Texts& texts, const cr
   return tabs;
 }
 
+// What people see of a plugin's failure: its message, but never the detail of an internal
+// error (a thrown exception included), which is in the log.
+std::string PluginErrorText(const crm::Status& error) {
+  return error.code() == crm::StatusCode::kInternal ? std::string("internal error") : error.message();
+}
+
 TemplateData BoxesData(const DepsPtr& deps, const crm::Principal& viewer, const Client& client) {
   TemplateData boxes(TemplateData::type::list);
   crm::ClientInfo info = InfoOf(client);
@@ -195,16 +202,15 @@ TemplateData BoxesData(const DepsPtr& deps, const crm::Principal& viewer, const 
     if (!box.hook.permission.empty() && !viewer.HasPermission(box.hook.permission)) continue;
     TemplateData item;
     item.set("id", box.owner + "." + box.hook.id);
-    try {
-      crm::Result<std::string> html = box.hook.render(info, viewer);
-      if (html.ok()) {
-        item.set("html", html.value());  // escaped by the plugin (host-api/hooks.h)
-      } else {
-        item.set("error", html.status().message());
-      }
-    } catch (const std::exception& e) {
-      deps->logger.Error("web", "summary box " + box.owner + "." + box.hook.id + " threw: " + e.what());
-      item.set("error", std::string("internal error"));
+    // A failing box shows its error (a thrown one only as "internal error", the detail is
+    // in the log); the other boxes and the profile stay.
+    crm::Result<std::string> html =
+        CallPlugin(deps->logger, "summary box " + box.owner + "." + box.hook.id,
+                   [&] { return box.hook.render(info, viewer); });
+    if (html.ok()) {
+      item.set("html", html.value());  // escaped by the plugin (host-api/hooks.h)
+    } else {
+      item.set("error", PluginErrorText(html.status()));
     }
     boxes.push_back(item);
   }
@@ -472,17 +478,15 @@ crm::Status HandleTab(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   data.set("language", client.language);
   data.set("tabs", TabsData(d->registry, page.texts(), viewer, client.id, canonical));
   SetBoxes(data, d, viewer, client);
-  try {
-    crm::Result<std::string> html = found->hook.render(InfoOf(client), rq);
-    if (rs.Started()) return crm::Status::Ok();  // the tab answered by itself
-    if (html.ok()) {
-      data.set("tab_html", html.value());
-    } else {
-      data.set("tab_error", html.status().message());
-    }
-  } catch (const std::exception& e) {
-    d->logger.Error("web", "tab " + canonical + " threw: " + e.what());
-    data.set("tab_error", std::string("internal error"));
+  // A failing tab shows its error in the tab (a thrown one only as "internal error");
+  // the profile around it stays.
+  crm::Result<std::string> html =
+      CallPlugin(d->logger, "tab " + canonical, [&] { return found->hook.render(InfoOf(client), rq); });
+  if (rs.Started()) return crm::Status::Ok();  // the tab answered by itself
+  if (html.ok()) {
+    data.set("tab_html", html.value());
+  } else {
+    data.set("tab_error", PluginErrorText(html.status()));
   }
   return page.Send(rs, "client_tab", data,
                    DisplayName(client) + " · " + page.texts().Raw(found->hook.title_key), Layout::kAdmin);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 
 #include "sample-host/app/auth.h"
 #include "sample-host/app/client_store.h"
@@ -308,6 +309,44 @@ TEST_F(PagesTest, EveryAdminFormCarriesTheCsrfToken) {
   ExpectCsrfInEveryPostForm(profile, admin_.csrf_token);
   EXPECT_GE(PostForms(profile).size(), 6u);  // edit, login, 2x password, confirmation, note, delete, logout
   ExpectCsrfInEveryPostForm(GetPage("/admin/plugins/demo/settings"), admin_.csrf_token);
+}
+
+// Plugin code that throws goes through CallPlugin: the item shows "internal error", the page
+// stays, and the log has one line under "plugin" naming the hook.
+TEST_F(PagesTest, AThrowingBoxOrTabShowsInternalErrorAndIsLogged) {
+  StagingRegistrar bad("bad");
+  crm::SummaryBox box;
+  box.id = "box";
+  box.render = [](const crm::ClientInfo&, const crm::Principal&) -> crm::Result<std::string> {
+    throw std::runtime_error("box exploded");
+  };
+  ASSERT_TRUE(bad.AddSummaryBox(box).ok());
+  crm::ProfileTab tab;
+  tab.id = "tab";
+  tab.title_key = "bad.tab";
+  tab.render = [](const crm::ClientInfo&, crm::Request&) -> crm::Result<std::string> {
+    throw std::runtime_error("tab exploded");
+  };
+  ASSERT_TRUE(bad.AddProfileTab(tab).ok());
+  ASSERT_TRUE(registry_.Commit(bad.Take()).ok());
+  Client c = MakeClient("Anne", "Box");
+  std::string id = std::to_string(c.id);
+
+  std::string profile = GetPage("/admin/clients/" + id);
+  EXPECT_NE(profile.find("internal error"), std::string::npos);
+  EXPECT_NE(profile.find("demo-box"), std::string::npos);  // the other plugin's box stays
+  EXPECT_EQ(profile.find("box exploded"), std::string::npos);
+  std::string tab_page = GetPage("/admin/clients/" + id + "/tabs/bad.tab");
+  EXPECT_NE(tab_page.find("internal error"), std::string::npos);
+  EXPECT_EQ(tab_page.find("tab exploded"), std::string::npos);
+
+  int logged = 0;
+  for (const std::string& line : logger_.Recent()) {
+    if (line.find("plugin") != std::string::npos && line.find("exploded") != std::string::npos) {
+      ++logged;
+    }
+  }
+  EXPECT_GE(logged, 2);
 }
 
 TEST_F(PagesTest, ProfileShowsSectionsBoxesTabsAndTimeline) {
