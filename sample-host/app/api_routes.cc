@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "sample-host/app/client_csv.h"
+#include "text/text.h"
 
 namespace host {
 namespace json = boost::json;
@@ -37,12 +38,10 @@ crm::Result<std::string> ReadWholeBody(crm::Request& request, uint64_t limit) {
 }
 
 crm::Result<int64_t> PathId(const crm::Request& request) {
-  auto id = request.PathParam("id");
-  if (!id || id->empty() || id->size() > 18 ||
-      !std::all_of(id->begin(), id->end(), [](unsigned char c) { return std::isdigit(c); })) {
-    return crm::NotFound("no such client");
-  }
-  return std::stoll(*id);
+  // Positive ids only: "0" is no client either.
+  std::optional<int64_t> id = crm::text::ParseId(request.PathParam("id"));
+  if (!id) return crm::NotFound("no such client");
+  return *id;
 }
 
 json::object ClientObject(const Client& c) {
@@ -156,13 +155,9 @@ crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request) {
   };
   for (const auto& [key, value] : request.QueryAll()) {
     if (key == "page") {
-      auto n = number(value, "page");
-      if (!n.ok()) return n.status();
-      q.page = *n;
+      CRM_ASSIGN_OR_RETURN(q.page, number(value, "page"));
     } else if (key == "per_page") {
-      auto n = number(value, "per_page");
-      if (!n.ok()) return n.status();
-      q.per_page = *n;
+      CRM_ASSIGN_OR_RETURN(q.per_page, number(value, "per_page"));
     } else if (key == "q") {
       q.q = value;
     } else if (key == "sort") {

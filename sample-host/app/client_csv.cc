@@ -51,22 +51,15 @@ std::vector<std::string> SplitTags(std::string_view s) {
   return out;
 }
 
+// Lower case without the spaces spreadsheets sometimes keep around header names and values.
+std::string Folded(std::string_view s) { return crm::text::ToLowerAscii(crm::text::Trim(s)); }
+
 std::vector<std::string> ClientFields(const Client& c) {
   return {std::to_string(c.id), c.first_name, c.last_name, c.email, c.phone, c.mobile, c.website,
           c.birth_date, c.gender, c.language, c.address.street, c.address.postal_code,
           c.address.city, c.address.region, c.address.country, c.company, c.vat_number,
           c.tax_code, JoinTags(c.tags), c.login_enabled ? "yes" : "no",
           c.created_at ? IsoUtc(c.created_at) : ""};
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  // Spreadsheets sometimes keep spaces around header names.
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  while (!out.empty() && out.front() == ' ') out.erase(out.begin());
-  return out;
 }
 
 }  // namespace
@@ -141,8 +134,8 @@ std::optional<Client> ClientToUpdate(ClientStore& store, const CsvRow& row,
   if (!id || created_here.count(*id) != 0) return std::nullopt;
   auto existing = store.Get(*id);
   if (!existing.ok()) return std::nullopt;
-  std::string email = Lower(row.Get("email").value_or(""));
-  bool same_email = !existing->email.empty() && Lower(existing->email) == email;
+  std::string email = Folded(row.Get("email").value_or(""));
+  bool same_email = !existing->email.empty() && Folded(existing->email) == email;
   bool same_name = row.Get("last_name").value_or("") == existing->last_name &&
                    row.Get("first_name").value_or("") == existing->first_name &&
                    !(existing->last_name.empty() && existing->first_name.empty());
@@ -219,7 +212,7 @@ crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store, s
   // Map header names to positions.
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < records[0].fields.size(); ++i) {
-    index.emplace(Lower(records[0].fields[i]), i);
+    index.emplace(Folded(records[0].fields[i]), i);
   }
   bool usable = index.count("last_name") || index.count("first_name") || index.count("company");
   if (!usable) {

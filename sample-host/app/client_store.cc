@@ -9,6 +9,7 @@
 
 #include "sample-host/app/client_list_sql.h"
 #include "sample-host/core/plugin_call.h"
+#include "text/text.h"
 
 namespace host {
 namespace {
@@ -58,13 +59,6 @@ Client RowToClient(const crm::SqlRow& r) {
   return c;
 }
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 bool HasControl(std::string_view s) {
   for (unsigned char ch : s) {
     if (ch < 0x20 || ch == 0x7f) return true;
@@ -105,11 +99,11 @@ bool ValidDate(std::string_view d) {
 }
 
 crm::Status WriteTags(crm::SqlExecutor& tx, int64_t id, const std::vector<std::string>& tags) {
-  auto del = tx.Exec("DELETE FROM client_tags WHERE client_id = ?", {id});
-  if (!del.ok()) return del.status();
+  CRM_RETURN_IF_ERROR(tx.Exec("DELETE FROM client_tags WHERE client_id = ?", {id}).status());
   for (const auto& tag : tags) {
-    auto ins = tx.Exec("INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?, ?)", {id, tag});
-    if (!ins.ok()) return ins.status();
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?, ?)", {id, tag})
+            .status());
   }
   return crm::Status::Ok();
 }
@@ -156,7 +150,7 @@ crm::Status ClientStore::Validate(Client& c) {
       "gender", "language", "company", "vat_number", "tax_code", "address.street",
       "address.postal_code", "address.city", "address.region", "address.country"};
   for (size_t i = 0; i < std::size(text_fields); ++i) {
-    *text_fields[i] = Trim(*text_fields[i]);
+    *text_fields[i] = std::string(crm::text::TrimAll(*text_fields[i]));
     if (text_fields[i]->size() > 200) {
       return crm::InvalidArgument(std::string(kNames[i]) + ": longer than 200 characters");
     }
@@ -186,7 +180,7 @@ crm::Status ClientStore::Validate(Client& c) {
   if (c.language.empty()) c.language = "en";
   std::transform(c.language.begin(), c.language.end(), c.language.begin(),
                  [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  if (c.language != "en" && c.language != "fr" && c.language != "nl") {
+  if (!crm::IsLanguage(c.language)) {
     return crm::InvalidArgument("language: must be en, fr or nl");
   }
   if (!c.birth_date.empty() && !ValidDate(c.birth_date)) {
@@ -208,7 +202,7 @@ crm::Status ClientStore::Validate(Client& c) {
   }
   std::set<std::string> tags;
   for (auto& t : c.tags) {
-    std::string tag = Trim(t);
+    std::string tag(crm::text::TrimAll(t));
     if (tag.empty()) continue;
     if (tag.size() > 50) return crm::InvalidArgument("tags: a tag is longer than 50 characters");
     if (HasControl(tag) || tag.find(',') != std::string::npos) {
@@ -293,8 +287,8 @@ crm::Status ClientStore::SetLoginEnabled(int64_t id, bool enabled) {
   if (*r == 0) return crm::NotFound("client " + std::to_string(id) + " does not exist");
   if (!enabled) {
     // A disabled login must not keep its open sessions.
-    auto d = db_.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id});
-    if (!d.ok()) return d.status();
+    CRM_RETURN_IF_ERROR(
+        db_.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id}).status());
   }
   return crm::Status::Ok();
 }
@@ -315,11 +309,10 @@ crm::Status ClientStore::Delete(int64_t id) {
                                           ") refused the deletion: " + hs.message());
       }
     }
-    auto sessions = tx.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id});
-    if (!sessions.ok()) return sessions.status();
-    auto r = tx.Exec("DELETE FROM clients WHERE id = ?", {id});
-    if (!r.ok()) return r.status();
-    if (*r != 1) return crm::Internal("client row vanished during deletion");
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id}).status());
+    CRM_ASSIGN_OR_RETURN(int64_t deleted, tx.Exec("DELETE FROM clients WHERE id = ?", {id}));
+    if (deleted != 1) return crm::Internal("client row vanished during deletion");
     return crm::Status::Ok();
   });
   if (!s.ok()) return s;
@@ -375,14 +368,13 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
 }
 
 crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
-  auto built = Build(query, /*paged=*/true);
-  if (!built.ok()) return built.status();
+  CRM_ASSIGN_OR_RETURN(BuiltQuery built, Build(query, /*paged=*/true));
   ClientListPage page;
-  page.columns = built->columns;
+  page.columns = built.columns;
   page.page = query.page;
   page.per_page = query.per_page;
   const size_t ncols = page.columns.size();
-  crm::Status s = db_.Query(built->sql, built->params, [&](const crm::SqlRow& r) {
+  crm::Status s = db_.Query(built.sql, built.params, [&](const crm::SqlRow& r) {
     ClientListRow row;
     row.client = RowToClient(r);
     for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kClientColumnCount + i]);
@@ -393,7 +385,7 @@ crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
   if (!s.ok()) return s;
   if (page.rows.empty() && query.page > 1) {
     // Past the last page the statement yields no row to carry the total: ask once.
-    auto c = db_.QueryOne(built->count_sql, built->count_params);
+    auto c = db_.QueryOne(built.count_sql, built.count_params);
     if (!c.ok()) return c.status();
     page.total = c->has_value() ? (*c)->Int(0) : 0;
   }
@@ -404,11 +396,10 @@ crm::Status ClientStore::ForEach(
     const ClientListQuery& query,
     const std::function<void(const std::vector<ClientListColumn>&)>& on_columns,
     const std::function<bool(const ClientListRow&)>& on_row) {
-  auto built = Build(query, /*paged=*/false);
-  if (!built.ok()) return built.status();
-  if (on_columns) on_columns(built->columns);
-  const size_t ncols = built->columns.size();
-  return db_.Query(built->sql, built->params, [&](const crm::SqlRow& r) {
+  CRM_ASSIGN_OR_RETURN(BuiltQuery built, Build(query, /*paged=*/false));
+  if (on_columns) on_columns(built.columns);
+  const size_t ncols = built.columns.size();
+  return db_.Query(built.sql, built.params, [&](const crm::SqlRow& r) {
     ClientListRow row;
     row.client = RowToClient(r);
     for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kClientColumnCount + i]);
@@ -455,7 +446,7 @@ crm::ListFilterSource ClientStore::HostFilterSource(
     if (id == "city") return crm::SqlPredicate{"c.city = ?", {v}};
     if (id == "postal_code") return crm::SqlPredicate{"c.postal_code = ?", {v}};
     if (id == "language") {
-      if (v != "en" && v != "fr" && v != "nl") return crm::InvalidArgument("must be en, fr or nl");
+      if (!crm::IsLanguage(v)) return crm::InvalidArgument("must be en, fr or nl");
       return crm::SqlPredicate{"c.language = ?", {v}};
     }
     if (id == "tag") {

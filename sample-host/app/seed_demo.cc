@@ -161,8 +161,8 @@ crm::Result<DemoCredentials> SeedDemo(crm::Database& db, ClientStore& clients, A
   DemoCredentials out;
   out.admin_email = "admin@example.com";
   out.admin_password = GeneratePassword();
-  auto admin = auth.CreateAdmin(out.admin_email, "Demo Admin", out.admin_password, "en");
-  if (!admin.ok()) return admin.status();
+  CRM_RETURN_IF_ERROR(
+      auth.CreateAdmin(out.admin_email, "Demo Admin", out.admin_password, "en").status());
   std::mt19937 rng(20261122);
   for (int i = 1; i <= clients_count; ++i) {
     auto c = clients.Create(MakeClient(rng, i, "example.com"));
@@ -173,8 +173,8 @@ crm::Result<DemoCredentials> SeedDemo(crm::Database& db, ClientStore& clients, A
       std::string password = GeneratePassword();
       CRM_RETURN_IF_ERROR(auth.SetClientPassword(c->id, password));
       CRM_RETURN_IF_ERROR(clients.SetLoginEnabled(c->id, true));
-      auto r = db.Exec("UPDATE clients SET email_confirmed = 1 WHERE id = ?", {c->id});
-      if (!r.ok()) return r.status();
+      CRM_RETURN_IF_ERROR(
+          db.Exec("UPDATE clients SET email_confirmed = 1 WHERE id = ?", {c->id}).status());
       out.client_logins.emplace_back(c->email, password);
     }
   }

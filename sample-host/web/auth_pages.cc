@@ -123,7 +123,7 @@ crm::Status SaveLanguage(const DepsPtr& deps, const crm::Principal& who, const s
 crm::Status HandleLanguageSwitch(const DepsPtr& deps, crm::Request& request, crm::Response& response,
                                  bool save) {
   std::string code = request.PathParam("code").value_or("");
-  if (code != "en" && code != "fr" && code != "nl") return crm::NotFound("unknown language");
+  if (!crm::IsLanguage(code)) return crm::NotFound("unknown language");
   if (save) {
     crm::Status saved = SaveLanguage(deps, request.Caller(), code);
     if (!saved.ok()) deps->logger.Warn("web", "language switch: " + saved.ToString());

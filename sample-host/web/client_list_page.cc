@@ -28,10 +28,8 @@ constexpr HostColumn kHostColumns[] = {
 ClientListQuery QueryFrom(const crm::Request& request) {
   ClientListQuery query;
   query.q = request.Query("q").value_or("");
-  int64_t page = ParseId(request.Query("page").value_or(""));
-  query.page = page > 0 ? page : 1;
-  int64_t per_page = ParseId(request.Query("per_page").value_or(""));
-  query.per_page = per_page > 0 ? std::min(per_page, kMaxPerPage) : 25;
+  query.page = ParseId(request.Query("page")).value_or(1);
+  query.per_page = std::min(ParseId(request.Query("per_page")).value_or(25), kMaxPerPage);
   std::string sort = request.Query("sort").value_or("");
   if (!sort.empty()) query.sort = sort;
   for (const auto& [key, value] : request.QueryAll()) {

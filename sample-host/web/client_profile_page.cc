@@ -182,7 +182,7 @@ TemplateData TabsData(const HookRegistry& registry, const Texts& texts, const cr
     TemplateData item;
     std::string tab_id = tab.owner + "." + tab.hook.id;
     item.set("label", texts.Raw(tab.hook.title_key));
-    item.set("href", "/admin/clients/" + std::to_string(id) + "/tabs/" + UrlEncode(tab_id));
+    item.set("href", "/admin/clients/" + std::to_string(id) + "/tabs/" + PercentEncode(tab_id));
     item.set("active", tab_id == active_tab);
     tabs.push_back(item);
   }
@@ -306,9 +306,9 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
 
 // The client named by the {id} path parameter; kNotFound for anything that is not an existing id.
 crm::Result<Client> ClientFromPath(const DepsPtr& deps, const crm::Request& request) {
-  int64_t id = ParseId(request.PathParam("id").value_or(""));
-  if (id <= 0) return crm::NotFound("no such client");
-  return deps->clients.Get(id);
+  std::optional<int64_t> id = ParseId(request.PathParam("id"));
+  if (!id) return crm::NotFound("no such client");
+  return deps->clients.Get(*id);
 }
 
 std::string Actor(const crm::Principal& viewer) {

@@ -40,7 +40,7 @@ crm::Status ShowPlugins(const DepsPtr& deps, crm::Request& request, crm::Respons
     bool has_settings = state.state == PluginState::State::kLoaded && !state.id.empty() &&
                         deps->registry.settings_pages().count(state.id) > 0;
     row.set("has_settings", has_settings);
-    row.set("settings_href", "/admin/plugins/" + UrlEncode(state.id) + "/settings");
+    row.set("settings_href", "/admin/plugins/" + PercentEncode(state.id) + "/settings");
     rows.push_back(row);
   }
   // Recent warnings and errors of the log, so a load failure is visible without a shell.
@@ -96,7 +96,7 @@ crm::Status ShowSettings(const DepsPtr& deps, crm::Request& request, crm::Respon
   bool own_form = ContainsForm(html.value());
   data.set("html", html.value());
   data.set("wrap", !own_form);
-  data.set("action", "/admin/plugins/" + UrlEncode(id) + "/settings");
+  data.set("action", "/admin/plugins/" + PercentEncode(id) + "/settings");
   std::string title = texts.Raw(settings.title_key);
   return page.Send(response, "plugin_settings", data, title, Layout::kAdmin, status);
 }
