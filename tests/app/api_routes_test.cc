@@ -45,7 +45,7 @@ class ApiRoutesTest : public ::testing::Test {
     c.first_name = "Marie";
     c.last_name = "Dupont";
     auto created = clients_.Create(c);
-    EXPECT_TRUE(created.ok());
+    EXPECT_OK(created);
     return created.ok() ? created->id : 0;
   }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/app/auth_fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace host {
 namespace {
@@ -18,7 +19,7 @@ TEST_F(AuthTest, TokenScopes) {
   ASSERT_TRUE(boss.ok() && clerk.ok());
 
   auto all = auth_.CreateApiToken(boss->id, "all");
-  ASSERT_TRUE(all.ok());
+  ASSERT_OK(all);
   EXPECT_EQ(all->rfind("crm_", 0), 0u);
   auto p = auth_.TokenPrincipal(*all);
   ASSERT_TRUE(p.has_value());
@@ -32,13 +33,13 @@ TEST_F(AuthTest, TokenScopes) {
 
   // Without --scope: what that admin may do, nothing more.
   auto clerk_default = auth_.CreateApiToken(clerk->id, "default");
-  ASSERT_TRUE(clerk_default.ok());
+  ASSERT_OK(clerk_default);
   auto cp = auth_.TokenPrincipal(*clerk_default);
   ASSERT_TRUE(cp.has_value());
   EXPECT_EQ(cp->scopes, (std::vector<std::string>{"clients:read", "documents:read"}));
 
   auto read_only = auth_.CreateApiToken(boss->id, "ro", {"clients:read"});
-  ASSERT_TRUE(read_only.ok());
+  ASSERT_OK(read_only);
   auto rp = auth_.TokenPrincipal(*read_only);
   ASSERT_TRUE(rp.has_value());
   EXPECT_TRUE(rp->HasScope("clients:read"));
@@ -54,16 +55,16 @@ TEST_F(AuthTest, TokenScopes) {
 
   // Revoked tokens and tokens of disabled admins stop working.
   auto list = auth_.ListApiTokens(boss->id);
-  ASSERT_TRUE(list.ok());
+  ASSERT_OK(list);
   ASSERT_EQ(list->size(), 2u);
-  ASSERT_TRUE(auth_.RevokeApiToken((*list)[1].id).ok());
+  ASSERT_OK(auth_.RevokeApiToken((*list)[1].id));
   EXPECT_FALSE(auth_.TokenPrincipal(*read_only).has_value());
-  ASSERT_TRUE(auth_.SetAdminActive(clerk->id, false).ok());
+  ASSERT_OK(auth_.SetAdminActive(clerk->id, false));
   EXPECT_FALSE(auth_.TokenPrincipal(*clerk_default).has_value());
 
   // A token never outlives its owner's permissions.
-  ASSERT_TRUE(auth_.SetAdminActive(clerk->id, true).ok());
-  ASSERT_TRUE(auth_.SetAdminPermissions(clerk->id, {"documents.read"}).ok());
+  ASSERT_OK(auth_.SetAdminActive(clerk->id, true));
+  ASSERT_OK(auth_.SetAdminPermissions(clerk->id, {"documents.read"}));
   auto reduced = auth_.TokenPrincipal(*clerk_default);
   ASSERT_TRUE(reduced.has_value());
   EXPECT_EQ(reduced->scopes, std::vector<std::string>{"documents:read"});
@@ -89,7 +90,7 @@ TEST_F(AuthTest, TokenPrincipalCarriesItsOwnersCurrentPermissions) {
             (std::vector<std::string>{"clients.read", "clients.write", "documents.read"}));
   EXPECT_TRUE(cp->HasScope("clients:write"));
 
-  ASSERT_TRUE(auth_.SetAdminPermissions(clerk->id, {"clients.read"}).ok());
+  ASSERT_OK(auth_.SetAdminPermissions(clerk->id, {"clients.read"}));
   auto reduced = auth_.TokenPrincipal(*clerk_token);
   ASSERT_TRUE(reduced.has_value());
   EXPECT_EQ(reduced->permissions, std::vector<std::string>{"clients.read"});
@@ -100,22 +101,22 @@ TEST_F(AuthTest, TokenPrincipalCarriesItsOwnersCurrentPermissions) {
 // Every host scope is bound to a host permission: an admin who does not hold it can neither
 // grant the scope nor keep it through an older token.
 TEST_F(AuthTest, HostScopesNeverExceedTheOwnersCurrentPermissions) {
-  ASSERT_TRUE(auth_.CreateAdmin("boss@example.com", "Boss", "password-1").ok());
+  ASSERT_OK(auth_.CreateAdmin("boss@example.com", "Boss", "password-1"));
   std::vector<std::string> all = auth_.AllPermissions();
   int n = 0;
   for (const ScopeRule& rule : kHostScopes) {
     std::string email = "admin" + std::to_string(++n) + "@example.com";
     auto admin = auth_.CreateAdmin(email, "A", "password-1", "en", all);
-    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    ASSERT_OK(admin) << admin.status().ToString();
     auto token = auth_.CreateApiToken(admin->id, "t", {std::string(rule.scope)});
-    ASSERT_TRUE(token.ok()) << rule.scope;
+    ASSERT_OK(token) << rule.scope;
     ASSERT_TRUE(auth_.TokenPrincipal(*token)->HasScope(rule.scope));
 
     std::vector<std::string> without;
     for (const auto& p : all) {
       if (p != rule.permission) without.push_back(p);
     }
-    ASSERT_TRUE(auth_.SetAdminPermissions(admin->id, without).ok());
+    ASSERT_OK(auth_.SetAdminPermissions(admin->id, without));
     auto p = auth_.TokenPrincipal(*token);
     ASSERT_TRUE(p.has_value());
     EXPECT_FALSE(p->HasScope(rule.scope)) << rule.scope;

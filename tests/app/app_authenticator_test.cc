@@ -10,6 +10,7 @@
 
 #include "sample-host/http/server.h"
 #include "tests/app/auth_fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace host {
 namespace {
@@ -40,11 +41,11 @@ class FakeHead : public RequestHead {
 };
 
 TEST_F(AuthTest, AuthenticatorUsesCookieThenBearer) {
-  ASSERT_TRUE(auth_.CreateAdmin("boss@example.com", "Boss", "password-1", "fr").ok());
+  ASSERT_OK(auth_.CreateAdmin("boss@example.com", "Boss", "password-1", "fr"));
   auto s = auth_.LoginAdmin("boss@example.com", "password-1", "");
-  ASSERT_TRUE(s.ok());
+  ASSERT_OK(s);
   auto token = auth_.CreateApiToken(s->principal.user_id, "t", {"clients:read"});
-  ASSERT_TRUE(token.ok());
+  ASSERT_OK(token);
   AppAuthenticator authn(auth_);
   FakeHead anon;
   anon.headers["Accept-Language"] = "nl-BE";

@@ -12,6 +12,7 @@
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/web/translations.h"
 #include "tests/app/test_db.h"
+#include "tests/support/status_matchers.h"
 
 namespace host {
 
@@ -19,13 +20,13 @@ class AuthTest : public ::testing::Test {
  protected:
   void SetUp() override {
     StagingRegistrar plugin("client-documents");
-    ASSERT_TRUE(plugin.DeclarePermission({"documents.read", "k"}).ok());
-    ASSERT_TRUE(plugin.DeclarePermission({"documents.write", "k"}).ok());
-    ASSERT_TRUE(registry_.Commit(plugin.Take()).ok());
+    ASSERT_OK(plugin.DeclarePermission({"documents.read", "k"}));
+    ASSERT_OK(plugin.DeclarePermission({"documents.write", "k"}));
+    ASSERT_OK(registry_.Commit(plugin.Take()));
     // The mails' texts are the host's translations.
     StagingRegistrar host("host");
-    ASSERT_TRUE(web::RegisterHostTranslations(host).ok());
-    ASSERT_TRUE(registry_.Commit(host.Take()).ok());
+    ASSERT_OK(web::RegisterHostTranslations(host));
+    ASSERT_OK(registry_.Commit(host.Take()));
   }
   testing::TestDb tdb_;
   HookRegistry registry_;

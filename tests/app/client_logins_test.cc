@@ -10,6 +10,7 @@
 #include "sample-host/app/client_store.h"
 #include "sample-host/app/seed_demo.h"
 #include "tests/app/auth_fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace host {
 namespace {
@@ -21,14 +22,14 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
   c.email = "marie@example.com";
   c.language = "fr";
   auto created = clients_.Create(c);
-  ASSERT_TRUE(created.ok());
+  ASSERT_OK(created);
   int64_t id = created->id;
 
   // No password, login off: refused.
   EXPECT_EQ(auth_.LoginClient("marie@example.com", "whatever1", "").status().code(),
             crm::StatusCode::kUnauthenticated);
   auto generated = auth_.GenerateClientPassword(id);
-  ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+  ASSERT_OK(generated) << generated.status().ToString();
   // The password, then (the email being unconfirmed) the confirmation link.
   ASSERT_EQ(mails_.size(), 2u);
   EXPECT_EQ(mails_[0].to, "marie@example.com");
@@ -39,7 +40,7 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
   // Password right but login disabled.
   EXPECT_EQ(auth_.LoginClient("marie@example.com", *generated, "").status().code(),
             crm::StatusCode::kPermissionDenied);
-  ASSERT_TRUE(clients_.SetLoginEnabled(id, true).ok());
+  ASSERT_OK(clients_.SetLoginEnabled(id, true));
   // Enabled, right password, but the email is not confirmed: refused, and said so.
   auto unconfirmed = auth_.LoginClient("marie@example.com", *generated, "");
   EXPECT_EQ(unconfirmed.status().code(), crm::StatusCode::kConflict);
@@ -47,22 +48,22 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
   // A wrong password does not tell that the email is unconfirmed.
   EXPECT_EQ(auth_.LoginClient("marie@example.com", "wrong-password", "").status().code(),
             crm::StatusCode::kUnauthenticated);
-  ASSERT_TRUE(auth_.SetEmailConfirmed(id, true).ok());
+  ASSERT_OK(auth_.SetEmailConfirmed(id, true));
   EXPECT_TRUE(clients_.Get(id)->email_confirmed);
   EXPECT_EQ(auth_.SetEmailConfirmed(id + 1000, true).code(), crm::StatusCode::kNotFound);
   auto s = auth_.LoginClient("Marie@Example.com", *generated, "");
-  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_OK(s) << s.status().ToString();
   auto p = auth_.SessionPrincipal(s->id);
   ASSERT_TRUE(p.has_value());
   EXPECT_TRUE(p->IsClient());
   EXPECT_EQ(p->client_id, id);
   EXPECT_EQ(p->language, "fr");
   // Disabling the login ends the session.
-  ASSERT_TRUE(clients_.SetLoginEnabled(id, false).ok());
+  ASSERT_OK(clients_.SetLoginEnabled(id, false));
   EXPECT_FALSE(auth_.SessionPrincipal(s->id).has_value());
 
-  ASSERT_TRUE(auth_.SetEmailConfirmed(id, false).ok());
-  ASSERT_TRUE(auth_.SendEmailConfirmation(id).ok());
+  ASSERT_OK(auth_.SetEmailConfirmed(id, false));
+  ASSERT_OK(auth_.SendEmailConfirmation(id));
   ASSERT_EQ(mails_.size(), 3u);
   const std::string& body = mails_[2].text_body;
   size_t at = body.find("token=");
@@ -71,11 +72,11 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
   EXPECT_NE(body.find("http://crm.test/account/confirm?token="), std::string::npos);
   EXPECT_FALSE(clients_.Get(id)->email_confirmed);
   auto confirmed = auth_.ConfirmEmail(token);
-  ASSERT_TRUE(confirmed.ok());
+  ASSERT_OK(confirmed);
   EXPECT_EQ(*confirmed, id);
   EXPECT_TRUE(clients_.Get(id)->email_confirmed);
   // Confirmed: a new generated password comes alone.
-  ASSERT_TRUE(auth_.GenerateClientPassword(id).ok());
+  ASSERT_OK(auth_.GenerateClientPassword(id));
   EXPECT_EQ(mails_.size(), 4u);
   EXPECT_EQ(auth_.ConfirmEmail(token).status().code(), crm::StatusCode::kNotFound);  // single use
   EXPECT_EQ(auth_.ConfirmEmail("x").status().code(), crm::StatusCode::kNotFound);
@@ -84,13 +85,13 @@ TEST_F(AuthTest, ClientLoginPasswordsAndEmailConfirmation) {
 // The credentials the demo prints must work: its client logins are confirmed.
 TEST_F(AuthTest, DemoClientLoginsWork) {
   auto demo = SeedDemo(tdb_.db(), clients_, auth_, 5);
-  ASSERT_TRUE(demo.ok()) << demo.status().ToString();
+  ASSERT_OK(demo) << demo.status().ToString();
   ASSERT_EQ(demo->client_logins.size(), 3u);
   for (const auto& [email, password] : demo->client_logins) {
     auto s = auth_.LoginClient(email, password, "127.0.0.1");
-    EXPECT_TRUE(s.ok()) << email << ": " << s.status().ToString();
+    EXPECT_OK(s) << email << ": " << s.status().ToString();
   }
-  EXPECT_TRUE(auth_.LoginAdmin(demo->admin_email, demo->admin_password, "127.0.0.1").ok());
+  EXPECT_OK(auth_.LoginAdmin(demo->admin_email, demo->admin_password, "127.0.0.1"));
 }
 
 TEST_F(AuthTest, DisabledWinsOverUnconfirmed) {
@@ -98,8 +99,8 @@ TEST_F(AuthTest, DisabledWinsOverUnconfirmed) {
   c.first_name = "Jan";
   c.email = "jan@example.com";
   auto created = clients_.Create(c);
-  ASSERT_TRUE(created.ok());
-  ASSERT_TRUE(auth_.SetClientPassword(created->id, "password-jan").ok());
+  ASSERT_OK(created);
+  ASSERT_OK(auth_.SetClientPassword(created->id, "password-jan"));
   EXPECT_EQ(auth_.LoginClient("jan@example.com", "password-jan", "").status().code(),
             crm::StatusCode::kPermissionDenied);
 }
@@ -110,37 +111,37 @@ TEST_F(AuthTest, ResendConfirmationTellsNothingAndIsRateLimited) {
   c.email = "anna@example.com";
   c.language = "nl";
   auto created = clients_.Create(c);
-  ASSERT_TRUE(created.ok());
+  ASSERT_OK(created);
   int64_t id = created->id;
 
   // Unknown email, login not enabled: Ok, and no mail.
-  EXPECT_TRUE(auth_.ResendEmailConfirmation("ghost@example.com", "1.1.1.1").ok());
-  EXPECT_TRUE(auth_.ResendEmailConfirmation("anna@example.com", "1.1.1.1").ok());
-  EXPECT_TRUE(auth_.ResendEmailConfirmation("not an email", "1.1.1.1").ok());
+  EXPECT_OK(auth_.ResendEmailConfirmation("ghost@example.com", "1.1.1.1"));
+  EXPECT_OK(auth_.ResendEmailConfirmation("anna@example.com", "1.1.1.1"));
+  EXPECT_OK(auth_.ResendEmailConfirmation("not an email", "1.1.1.1"));
   EXPECT_TRUE(mails_.empty());
 
   // Enabled and unconfirmed: a new link in the client's language.
-  ASSERT_TRUE(clients_.SetLoginEnabled(id, true).ok());
-  ASSERT_TRUE(auth_.ResendEmailConfirmation(" Anna@Example.com ", "1.1.1.2").ok());
+  ASSERT_OK(clients_.SetLoginEnabled(id, true));
+  ASSERT_OK(auth_.ResendEmailConfirmation(" Anna@Example.com ", "1.1.1.2"));
   ASSERT_EQ(mails_.size(), 1u);
   EXPECT_EQ(mails_[0].to, "anna@example.com");
   EXPECT_EQ(mails_[0].subject, "Bevestig uw e-mailadres");
   size_t at = mails_[0].text_body.find("token=");
   ASSERT_NE(at, std::string::npos);
-  ASSERT_TRUE(auth_.ConfirmEmail(mails_[0].text_body.substr(at + 6, 64)).ok());
+  ASSERT_OK(auth_.ConfirmEmail(mails_[0].text_body.substr(at + 6, 64)));
 
   // Confirmed: nothing more is sent.
-  EXPECT_TRUE(auth_.ResendEmailConfirmation("anna@example.com", "1.1.1.3").ok());
+  EXPECT_OK(auth_.ResendEmailConfirmation("anna@example.com", "1.1.1.3"));
   EXPECT_EQ(mails_.size(), 1u);
 
   // Counted like failed logins: per email and address...
   for (int i = 0; i < kMaxFailedLogins; ++i) {
-    EXPECT_TRUE(auth_.ResendEmailConfirmation("ghost@example.com", "2.2.2.2").ok()) << i;
+    EXPECT_OK(auth_.ResendEmailConfirmation("ghost@example.com", "2.2.2.2")) << i;
   }
   EXPECT_EQ(auth_.ResendEmailConfirmation("ghost@example.com", "2.2.2.2").code(), crm::StatusCode::kUnavailable);
   // ...in their own bucket (the login of that email is not locked by it)...
-  ASSERT_TRUE(auth_.CreateAdmin("ghost@example.com", "Ghost", "password-g").ok());
-  EXPECT_TRUE(auth_.LoginAdmin("ghost@example.com", "password-g", "2.2.2.2").ok());
+  ASSERT_OK(auth_.CreateAdmin("ghost@example.com", "Ghost", "password-g"));
+  EXPECT_OK(auth_.LoginAdmin("ghost@example.com", "password-g", "2.2.2.2"));
   // ...and in the address's overall count.
   for (int i = 0; i < kMaxFailedLoginsPerIp; ++i) {
     (void)auth_.ResendEmailConfirmation("x" + std::to_string(i) + "@example.com", "3.3.3.3");

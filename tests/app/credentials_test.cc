@@ -1,5 +1,6 @@
 // tests/app/credentials_test.cc — Argon2id password hashes and generated passwords.
 #include "sample-host/app/credentials.h"
+#include "tests/support/status_matchers.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +12,7 @@ namespace {
 
 TEST(Password, Argon2idHashVerifies) {
   auto h = HashPassword("correct horse battery staple");
-  ASSERT_TRUE(h.ok());
+  ASSERT_OK(h);
   EXPECT_EQ(h->rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0), 0u) << *h;
   EXPECT_TRUE(VerifyPassword(*h, "correct horse battery staple"));
   EXPECT_FALSE(VerifyPassword(*h, "correct horse battery stapl"));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/app/auth_fixture.h"
+#include "tests/support/status_matchers.h"
 
 namespace host {
 namespace {
@@ -42,7 +43,7 @@ TEST_F(AuthTest, CookiesAreSecureOnlyBehindHttps) {
 }
 
 TEST_F(AuthTest, AdminLoginOpensASessionWithCsrfAndLogoutEndsIt) {
-  ASSERT_TRUE(auth_.CreateAdmin("boss@example.com", "Boss", "password-1", "nl").ok());
+  ASSERT_OK(auth_.CreateAdmin("boss@example.com", "Boss", "password-1", "nl"));
   auto bad = auth_.LoginAdmin("boss@example.com", "wrong", "10.0.0.1");
   EXPECT_EQ(bad.status().code(), crm::StatusCode::kUnauthenticated);
   auto unknown = auth_.LoginAdmin("ghost@example.com", "password-1", "10.0.0.1");
@@ -50,7 +51,7 @@ TEST_F(AuthTest, AdminLoginOpensASessionWithCsrfAndLogoutEndsIt) {
   EXPECT_EQ(bad.status().message(), unknown.status().message());  // no account enumeration
 
   auto s = auth_.LoginAdmin("BOSS@example.com", "password-1", "10.0.0.1");
-  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_OK(s) << s.status().ToString();
   EXPECT_EQ(s->id.size(), 64u);  // 256 bits in hex
   EXPECT_EQ(s->csrf_token.size(), 64u);
   // Only the hash is stored.
@@ -64,11 +65,11 @@ TEST_F(AuthTest, AdminLoginOpensASessionWithCsrfAndLogoutEndsIt) {
   EXPECT_TRUE(p->HasPermission("clients.write"));
   EXPECT_FALSE(auth_.SessionPrincipal(std::string(64, 'a')).has_value());
 
-  ASSERT_TRUE(auth_.Logout(s->id).ok());
+  ASSERT_OK(auth_.Logout(s->id));
   EXPECT_FALSE(auth_.SessionPrincipal(s->id).has_value());
 
   auto s2 = auth_.LoginAdmin("boss@example.com", "password-1", "10.0.0.1");
-  ASSERT_TRUE(s2.ok());
+  ASSERT_OK(s2);
   now_ += kSessionLifetimeSeconds + 1;
   EXPECT_FALSE(auth_.SessionPrincipal(s2->id).has_value()) << "expired sessions are refused";
 }
