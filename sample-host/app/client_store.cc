@@ -138,7 +138,10 @@ ClientStore::ClientStore(crm::Database& db, const HookRegistry& registry,
 
 const std::vector<std::string>& ClientStore::SortKeys() { return ClientListSortKeys(); }
 
-crm::Status ClientStore::Validate(Client& c) {
+namespace {
+
+// Trims every text field and checks its length and characters (a street may take two lines).
+crm::Status NormalizeTextFields(Client& c) {
   std::string* text_fields[] = {&c.first_name, &c.last_name,   &c.email,
                                 &c.phone,      &c.mobile,      &c.website,
                                 &c.birth_date, &c.gender,      &c.language,
@@ -171,6 +174,46 @@ crm::Status ClientStore::Validate(Client& c) {
       return crm::InvalidArgument(std::string(kNames[i]) + ": contains control characters");
     }
   }
+  return crm::Status::Ok();
+}
+
+// Only web links: a javascript: or data: URL would run in an admin's browser. A bare
+// "example.com" becomes "https://example.com".
+crm::Status NormalizeWebsite(std::string& website) {
+  if (website.empty()) return crm::Status::Ok();
+  std::string lower = crm::text::ToLowerAscii(website);
+  if (lower.find("://") == std::string::npos && lower.find(':') == std::string::npos) {
+    website = "https://" + website;
+  } else if (lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0) {
+    return crm::InvalidArgument("website: must be an http or https address");
+  }
+  if (website.find(' ') != std::string::npos) {
+    return crm::InvalidArgument("website: must not contain spaces");
+  }
+  return crm::Status::Ok();
+}
+
+// Trimmed, unique, sorted tags; empty ones dropped.
+crm::Status NormalizeTags(std::vector<std::string>& tags) {
+  std::set<std::string> unique;
+  for (auto& t : tags) {
+    std::string tag(crm::text::TrimAll(t));
+    if (tag.empty()) continue;
+    if (tag.size() > 50) return crm::InvalidArgument("tags: a tag is longer than 50 characters");
+    if (HasControl(tag) || tag.find(',') != std::string::npos) {
+      return crm::InvalidArgument("tags: a tag may not contain commas or control characters");
+    }
+    unique.insert(tag);
+  }
+  if (unique.size() > 50) return crm::InvalidArgument("tags: at most 50 tags");
+  tags.assign(unique.begin(), unique.end());
+  return crm::Status::Ok();
+}
+
+}  // namespace
+
+crm::Status ClientStore::Validate(Client& c) {
+  CRM_RETURN_IF_ERROR(NormalizeTextFields(c));
   if (c.first_name.empty() && c.last_name.empty() && c.company.empty()) {
     return crm::InvalidArgument("last_name: a client needs a name or a company");
   }
@@ -178,41 +221,15 @@ crm::Status ClientStore::Validate(Client& c) {
     return crm::InvalidArgument("email: not a valid address");
   }
   if (c.language.empty()) c.language = "en";
-  std::transform(c.language.begin(), c.language.end(), c.language.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  c.language = crm::text::ToLowerAscii(c.language);
   if (!crm::IsLanguage(c.language)) {
     return crm::InvalidArgument("language: must be en, fr or nl");
   }
   if (!c.birth_date.empty() && !ValidDate(c.birth_date)) {
     return crm::InvalidArgument("birth_date: must be a date YYYY-MM-DD");
   }
-  if (!c.website.empty()) {
-    // Only web links: a javascript: or data: URL would run in an admin's browser.
-    std::string lower = c.website;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    if (lower.find("://") == std::string::npos && lower.find(':') == std::string::npos) {
-      c.website = "https://" + c.website;
-    } else if (lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0) {
-      return crm::InvalidArgument("website: must be an http or https address");
-    }
-    if (c.website.find(' ') != std::string::npos) {
-      return crm::InvalidArgument("website: must not contain spaces");
-    }
-  }
-  std::set<std::string> tags;
-  for (auto& t : c.tags) {
-    std::string tag(crm::text::TrimAll(t));
-    if (tag.empty()) continue;
-    if (tag.size() > 50) return crm::InvalidArgument("tags: a tag is longer than 50 characters");
-    if (HasControl(tag) || tag.find(',') != std::string::npos) {
-      return crm::InvalidArgument("tags: a tag may not contain commas or control characters");
-    }
-    tags.insert(tag);
-  }
-  if (tags.size() > 50) return crm::InvalidArgument("tags: at most 50 tags");
-  c.tags.assign(tags.begin(), tags.end());
-  return crm::Status::Ok();
+  CRM_RETURN_IF_ERROR(NormalizeWebsite(c.website));
+  return NormalizeTags(c.tags);
 }
 
 namespace {
