@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "sample-host/app/client_csv.h"
+#include "text/text.h"
 
 namespace host {
 namespace json = boost::json;
@@ -37,12 +38,10 @@ crm::Result<std::string> ReadWholeBody(crm::Request& request, uint64_t limit) {
 }
 
 crm::Result<int64_t> PathId(const crm::Request& request) {
-  auto id = request.PathParam("id");
-  if (!id || id->empty() || id->size() > 18 ||
-      !std::all_of(id->begin(), id->end(), [](unsigned char c) { return std::isdigit(c); })) {
-    return crm::NotFound("no such client");
-  }
-  return std::stoll(*id);
+  // Positive ids only: "0" is no client either.
+  std::optional<int64_t> id = crm::text::ParseId(request.PathParam("id"));
+  if (!id) return crm::NotFound("no such client");
+  return *id;
 }
 
 json::object ClientObject(const Client& c) {
@@ -156,13 +155,9 @@ crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request) {
   };
   for (const auto& [key, value] : request.QueryAll()) {
     if (key == "page") {
-      auto n = number(value, "page");
-      if (!n.ok()) return n.status();
-      q.page = *n;
+      CRM_ASSIGN_OR_RETURN(q.page, number(value, "page"));
     } else if (key == "per_page") {
-      auto n = number(value, "per_page");
-      if (!n.ok()) return n.status();
-      q.per_page = *n;
+      CRM_ASSIGN_OR_RETURN(q.per_page, number(value, "per_page"));
     } else if (key == "q") {
       q.q = value;
     } else if (key == "sort") {
@@ -174,144 +169,153 @@ crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request) {
   return q;
 }
 
+namespace {
+
+crm::Status ListClients(ClientStore& store, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(ClientListQuery q, ListQueryFromRequest(req));
+  CRM_ASSIGN_OR_RETURN(ClientListPage page, store.List(q));
+  json::array items;
+  for (const auto& row : page.rows) {
+    json::object item = ClientObject(row.client);
+    json::object cols;
+    for (size_t i = 0; i < page.columns.size(); ++i) {
+      cols[page.columns[i].key] = SqlToJson(row.column_values[i]);
+    }
+    item["columns"] = std::move(cols);
+    items.emplace_back(std::move(item));
+  }
+  return SendJsonValue(res, 200,
+                       json::object{{"items", std::move(items)},
+                                    {"total", page.total},
+                                    {"page", page.page},
+                                    {"per_page", page.per_page}});
+}
+
+crm::Status CreateClient(ClientStore& store, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(std::string body, ReadWholeBody(req, kMaxJsonBody));
+  Client c;
+  CRM_RETURN_IF_ERROR(ApplyClientJson(body, c));
+  CRM_ASSIGN_OR_RETURN(Client created, store.Create(std::move(c)));
+  res.SetHeader("Location", "/api/v1/clients/" + std::to_string(created.id));
+  return SendJsonValue(res, 201, ClientObject(created));
+}
+
+crm::Status ExportClients(ClientStore& store, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(ClientListQuery q, ListQueryFromRequest(req));
+  CsvExportOptions opt;
+  opt.separator = req.Query("sep").value_or(",") == ";" ? ';' : ',';
+  opt.bom = req.Query("bom").value_or("0") == "1";
+  bool begun = false;
+  res.SetHeader("Content-Disposition", "attachment; filename=\"clients.csv\"");
+  crm::Status s = ExportClientsCsv(store, q, opt, [&](std::string_view chunk) -> crm::Status {
+    if (!begun) {
+      CRM_RETURN_IF_ERROR(res.BeginStream("text/csv; charset=utf-8"));
+      begun = true;
+    }
+    return res.Write(chunk);
+  });
+  if (!s.ok()) return s;  // the server answers it when nothing was sent yet
+  if (!begun) CRM_RETURN_IF_ERROR(res.BeginStream("text/csv; charset=utf-8"));
+  return res.End();
+}
+
+crm::Status ImportClients(ClientStore& store, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(std::string body, ReadWholeBody(req, kMaxCsvBody));
+  CRM_ASSIGN_OR_RETURN(std::vector<CsvImportResult> results, ImportClientsCsv(store, body));
+  json::array rows;
+  int64_t created = 0, updated = 0, failed = 0;
+  for (const auto& r : results) {
+    if (!r.ok) ++failed;
+    else if (r.message == "updated") ++updated;
+    else ++created;
+    json::object o{{"line", r.line}, {"ok", r.ok}, {"message", r.message}};
+    if (r.ok) o["client_id"] = r.client_id;
+    rows.emplace_back(std::move(o));
+  }
+  return SendJsonValue(res, 200,
+                       json::object{{"rows", std::move(rows)},
+                                    {"created", created},
+                                    {"updated", updated},
+                                    {"failed", failed}});
+}
+
+crm::Status GetClient(ClientStore& store, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  CRM_ASSIGN_OR_RETURN(Client c, store.Get(id));
+  return SendJsonValue(res, 200, ClientObject(c));
+}
+
+crm::Status UpdateClient(ClientStore& store, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  CRM_ASSIGN_OR_RETURN(std::string body, ReadWholeBody(req, kMaxJsonBody));
+  CRM_ASSIGN_OR_RETURN(Client c, store.Get(id));
+  CRM_RETURN_IF_ERROR(ApplyClientJson(body, c));
+  CRM_ASSIGN_OR_RETURN(Client updated, store.Update(std::move(c)));
+  return SendJsonValue(res, 200, ClientObject(updated));
+}
+
+crm::Status DeleteClient(ClientStore& store, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t id, PathId(req));
+  CRM_RETURN_IF_ERROR(store.Delete(id));
+  res.SetStatus(204);
+  return res.Send("", "application/json; charset=utf-8");
+}
+
+// A token route: the server checks `scope`; the handler runs only when the token's owner
+// also holds `permission` NOW, the one the admin pages need for the same action (issue
+// 15.2), so a token never does more than its admin may do on the pages.
+struct TokenRoute {
+  const char* method;
+  const char* pattern;
+  const char* scope;
+  const char* permission;
+  crm::Status (*handler)(ClientStore&, crm::Request&, crm::Response&);
+  uint64_t max_body;
+};
+
+constexpr TokenRoute kTokenRoutes[] = {
+    {"GET", "/api/v1/clients", "clients:read", "clients.read", ListClients, 1 << 20},
+    {"POST", "/api/v1/clients", "clients:write", "clients.write", CreateClient, kMaxJsonBody},
+    {"GET", "/api/v1/clients/export.csv", "clients:read", "clients.import_export", ExportClients,
+     1 << 20},
+    {"POST", "/api/v1/clients/import", "clients:write", "clients.import_export", ImportClients,
+     kMaxCsvBody},
+    {"GET", "/api/v1/clients/{id}", "clients:read", "clients.read", GetClient, 1 << 20},
+    {"PATCH", "/api/v1/clients/{id}", "clients:write", "clients.write", UpdateClient,
+     kMaxJsonBody},
+    {"DELETE", "/api/v1/clients/{id}", "clients:write", "clients.delete", DeleteClient, 1 << 20},
+};
+
+crm::Route MakeTokenRoute(const TokenRoute& r, ClientStore& store) {
+  crm::Route route;
+  route.method = r.method;
+  route.pattern = r.pattern;
+  route.audience = TokenAudience(r.scope);
+  route.max_body = r.max_body;
+  route.handler = [&store, &r](crm::Request& req, crm::Response& res) -> crm::Status {
+    if (!req.Caller().HasPermission(r.permission)) {
+      return crm::PermissionDenied(std::string("the token's owner lacks the permission ") +
+                                   r.permission);
+    }
+    return r.handler(store, req, res);
+  };
+  return route;
+}
+
+}  // namespace
+
 crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, Auth& auth) {
-  ClientStore* store = &clients;
-  Auth* a = &auth;
-
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      {"GET", "/api/v1/clients", TokenAudience("clients:read"),
-       [store](crm::Request& req, crm::Response& res) -> crm::Status {
-         auto q = ListQueryFromRequest(req);
-         if (!q.ok()) return q.status();
-         auto page = store->List(*q);
-         if (!page.ok()) return page.status();
-         json::array items;
-         for (const auto& row : page->rows) {
-           json::object item = ClientObject(row.client);
-           json::object cols;
-           for (size_t i = 0; i < page->columns.size(); ++i) {
-             cols[page->columns[i].key] = SqlToJson(row.column_values[i]);
-           }
-           item["columns"] = std::move(cols);
-           items.emplace_back(std::move(item));
-         }
-         return SendJsonValue(res, 200,
-                              json::object{{"items", std::move(items)},
-                                           {"total", page->total},
-                                           {"page", page->page},
-                                           {"per_page", page->per_page}});
-       },
-       1 << 20}));
-
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      {"POST", "/api/v1/clients", TokenAudience("clients:write"),
-       [store](crm::Request& req, crm::Response& res) -> crm::Status {
-         auto body = ReadWholeBody(req, kMaxJsonBody);
-         if (!body.ok()) return body.status();
-         Client c;
-         CRM_RETURN_IF_ERROR(ApplyClientJson(*body, c));
-         auto created = store->Create(std::move(c));
-         if (!created.ok()) return created.status();
-         res.SetHeader("Location", "/api/v1/clients/" + std::to_string(created->id));
-         return SendJsonValue(res, 201, ClientObject(*created));
-       },
-       kMaxJsonBody}));
-
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      {"GET", "/api/v1/clients/export.csv", TokenAudience("clients:read"),
-       [store](crm::Request& req, crm::Response& res) -> crm::Status {
-         auto q = ListQueryFromRequest(req);
-         if (!q.ok()) return q.status();
-         CsvExportOptions opt;
-         opt.separator = req.Query("sep").value_or(",") == ";" ? ';' : ',';
-         opt.bom = req.Query("bom").value_or("0") == "1";
-         bool begun = false;
-         res.SetHeader("Content-Disposition", "attachment; filename=\"clients.csv\"");
-         crm::Status s = ExportClientsCsv(*store, *q, opt, [&](std::string_view chunk) -> crm::Status {
-           if (!begun) {
-             CRM_RETURN_IF_ERROR(res.BeginStream("text/csv; charset=utf-8"));
-             begun = true;
-           }
-           return res.Write(chunk);
-         });
-         if (!s.ok()) return s;  // the server answers it when nothing was sent yet
-         if (!begun) CRM_RETURN_IF_ERROR(res.BeginStream("text/csv; charset=utf-8"));
-         return res.End();
-       },
-       1 << 20}));
-
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      {"POST", "/api/v1/clients/import", TokenAudience("clients:write"),
-       [store](crm::Request& req, crm::Response& res) -> crm::Status {
-         auto body = ReadWholeBody(req, kMaxCsvBody);
-         if (!body.ok()) return body.status();
-         auto results = ImportClientsCsv(*store, *body);
-         if (!results.ok()) return results.status();
-         json::array rows;
-         int64_t created = 0, updated = 0, failed = 0;
-         for (const auto& r : *results) {
-           if (!r.ok) ++failed;
-           else if (r.message == "updated") ++updated;
-           else ++created;
-           json::object o{{"line", r.line}, {"ok", r.ok}, {"message", r.message}};
-           if (r.ok) o["client_id"] = r.client_id;
-           rows.emplace_back(std::move(o));
-         }
-         return SendJsonValue(res, 200,
-                              json::object{{"rows", std::move(rows)},
-                                           {"created", created},
-                                           {"updated", updated},
-                                           {"failed", failed}});
-       },
-       kMaxCsvBody}));
-
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      {"GET", "/api/v1/clients/{id}", TokenAudience("clients:read"),
-       [store](crm::Request& req, crm::Response& res) -> crm::Status {
-         auto id = PathId(req);
-         if (!id.ok()) return id.status();
-         auto c = store->Get(*id);
-         if (!c.ok()) return c.status();
-         return SendJsonValue(res, 200, ClientObject(*c));
-       },
-       1 << 20}));
-
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      {"PATCH", "/api/v1/clients/{id}", TokenAudience("clients:write"),
-       [store](crm::Request& req, crm::Response& res) -> crm::Status {
-         auto id = PathId(req);
-         if (!id.ok()) return id.status();
-         auto body = ReadWholeBody(req, kMaxJsonBody);
-         if (!body.ok()) return body.status();
-         auto c = store->Get(*id);
-         if (!c.ok()) return c.status();
-         CRM_RETURN_IF_ERROR(ApplyClientJson(*body, *c));
-         auto updated = store->Update(std::move(*c));
-         if (!updated.ok()) return updated.status();
-         return SendJsonValue(res, 200, ClientObject(*updated));
-       },
-       kMaxJsonBody}));
-
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      {"DELETE", "/api/v1/clients/{id}", TokenAudience("clients:write"),
-       [store](crm::Request& req, crm::Response& res) -> crm::Status {
-         auto id = PathId(req);
-         if (!id.ok()) return id.status();
-         CRM_RETURN_IF_ERROR(store->Delete(*id));
-         res.SetStatus(204);
-         return res.Send("", "application/json; charset=utf-8");
-       },
-       1 << 20}));
-
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      {"GET", "/account/confirm", crm::Audience{},
-       [a](crm::Request& req, crm::Response& res) -> crm::Status {
-         auto token = req.Query("token");
-         auto id = a->ConfirmEmail(token.value_or(""));
-         return res.Redirect(id.ok() ? "/account/login?confirmed=1" : "/account/login?confirmed=0");
-       },
-       1 << 20}));
-  return crm::Status::Ok();
+  for (const TokenRoute& r : kTokenRoutes) {
+    CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeTokenRoute(r, clients)));
+  }
+  crm::Route confirm;
+  confirm.method = "GET";
+  confirm.pattern = "/account/confirm";
+  confirm.handler = [&auth](crm::Request& req, crm::Response& res) -> crm::Status {
+    auto id = auth.ConfirmEmail(req.Query("token").value_or(""));
+    return res.Redirect(id.ok() ? "/account/login?confirmed=1" : "/account/login?confirmed=0");
+  };
+  return registrar.AddRoute(std::move(confirm));
 }
 
 }  // namespace host

@@ -26,15 +26,16 @@ crm::Status ApplyClientJson(std::string_view json, Client& client);
 // kInvalidArgument for a page or per_page that is not a number.
 crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request);
 
-// Registers on `registrar` (owner "host"):
-//   GET    /api/v1/clients                 clients:read   list {"items","total","page","per_page"}
-//   POST   /api/v1/clients                 clients:write  create (201)
-//   GET    /api/v1/clients/export.csv      clients:read   CSV of the filtered list (?sep=;&bom=1)
-//   POST   /api/v1/clients/import          clients:write  CSV body -> per-row report
-//   GET    /api/v1/clients/{id}            clients:read
-//   PATCH  /api/v1/clients/{id}            clients:write
-//   DELETE /api/v1/clients/{id}            clients:write  (204; 409 naming the plugin that refused)
-//   GET    /account/confirm?token=...      public         confirms a client's email, redirects to login
+// Registers on `registrar` (owner "host"). Each token route needs its scope AND the token
+// owner's current permission, the one the admin pages need for the same action:
+//   GET    /api/v1/clients             clients:read   clients.read    list {"items","total",...}
+//   POST   /api/v1/clients             clients:write  clients.write   create (201)
+//   GET    /api/v1/clients/export.csv  clients:read   clients.import_export  CSV of the list
+//   POST   /api/v1/clients/import      clients:write  clients.import_export  per-row report
+//   GET    /api/v1/clients/{id}        clients:read   clients.read
+//   PATCH  /api/v1/clients/{id}        clients:write  clients.write
+//   DELETE /api/v1/clients/{id}        clients:write  clients.delete  (204; 409 naming the plugin)
+//   GET    /account/confirm?token=...  public         confirms a client's email, redirects to login
 // `clients` and `auth` must outlive the server.
 crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, Auth& auth);
 

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "sample-host/app/csv.h"
+#include "text/text.h"
 
 namespace host {
 namespace {
@@ -50,22 +51,15 @@ std::vector<std::string> SplitTags(std::string_view s) {
   return out;
 }
 
+// Lower case without the spaces spreadsheets sometimes keep around header names and values.
+std::string Folded(std::string_view s) { return crm::text::ToLowerAscii(crm::text::Trim(s)); }
+
 std::vector<std::string> ClientFields(const Client& c) {
   return {std::to_string(c.id), c.first_name, c.last_name, c.email, c.phone, c.mobile, c.website,
           c.birth_date, c.gender, c.language, c.address.street, c.address.postal_code,
           c.address.city, c.address.region, c.address.country, c.company, c.vat_number,
           c.tax_code, JoinTags(c.tags), c.login_enabled ? "yes" : "no",
           c.created_at ? IsoUtc(c.created_at) : ""};
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  // Spreadsheets sometimes keep spaces around header names.
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  while (!out.empty() && out.front() == ' ') out.erase(out.begin());
-  return out;
 }
 
 }  // namespace
@@ -111,15 +105,114 @@ crm::Status ExportClientsCsv(ClientStore& store, const ClientListQuery& query,
   return write_status;
 }
 
+namespace {
+
+// One CSV record read through the header's column names.
+class CsvRow {
+ public:
+  CsvRow(const std::map<std::string, size_t>& index, const csv::Record& record)
+      : index_(index), record_(record) {}
+  // The field of column `name` (unguarded), or nullopt when the header has no such column.
+  std::optional<std::string> Get(const std::string& name) const {
+    auto it = index_.find(name);
+    if (it == index_.end() || it->second >= record_.fields.size()) return std::nullopt;
+    return csv::Unguard(record_.fields[it->second]);
+  }
+
+ private:
+  const std::map<std::string, size_t>& index_;
+  const csv::Record& record_;
+};
+
+// The client a row with an `id` updates, or nullopt (the row creates one). An id from
+// another database (or from a row created by this very import) may name an unrelated
+// client: update only when the row also names the same person (same email, or same first
+// and last name); otherwise create, never overwrite.
+std::optional<Client> ClientToUpdate(ClientStore& store, const CsvRow& row,
+                                     const std::set<int64_t>& created_here) {
+  std::optional<int64_t> id = crm::text::ParseId(row.Get("id"));
+  if (!id || created_here.count(*id) != 0) return std::nullopt;
+  auto existing = store.Get(*id);
+  if (!existing.ok()) return std::nullopt;
+  std::string email = Folded(row.Get("email").value_or(""));
+  bool same_email = !existing->email.empty() && Folded(existing->email) == email;
+  bool same_name = row.Get("last_name").value_or("") == existing->last_name &&
+                   row.Get("first_name").value_or("") == existing->first_name &&
+                   !(existing->last_name.empty() && existing->first_name.empty());
+  if (!same_email && !same_name) return std::nullopt;
+  return std::move(*existing);
+}
+
+// Copies the row's columns onto `c`. login_enabled and created_at are not imported:
+// logins are turned on by an admin on purpose, one client at a time.
+void ApplyCsvRow(const CsvRow& row, Client& c) {
+  struct Field {
+    const char* name;
+    std::string Client::*field;
+  };
+  static constexpr Field kFields[] = {
+      {"first_name", &Client::first_name}, {"last_name", &Client::last_name},
+      {"email", &Client::email},           {"phone", &Client::phone},
+      {"mobile", &Client::mobile},         {"website", &Client::website},
+      {"birth_date", &Client::birth_date}, {"gender", &Client::gender},
+      {"language", &Client::language},     {"company", &Client::company},
+      {"vat_number", &Client::vat_number}, {"tax_code", &Client::tax_code},
+  };
+  for (const Field& f : kFields) {
+    if (auto v = row.Get(f.name)) c.*f.field = *v;
+  }
+  struct AddressField {
+    const char* name;
+    std::string ClientAddress::*field;
+  };
+  static constexpr AddressField kAddress[] = {
+      {"street", &ClientAddress::street}, {"postal_code", &ClientAddress::postal_code},
+      {"city", &ClientAddress::city},     {"region", &ClientAddress::region},
+      {"country", &ClientAddress::country},
+  };
+  for (const AddressField& f : kAddress) {
+    if (auto v = row.Get(f.name)) c.address.*f.field = *v;
+  }
+  if (auto t = row.Get("tags")) c.tags = SplitTags(*t);
+}
+
+// Imports one record (not the header); `created_here` collects the ids it creates.
+CsvImportResult ImportRecord(ClientStore& store, const std::map<std::string, size_t>& index,
+                             size_t header_fields, const csv::Record& rec,
+                             std::set<int64_t>& created_here) {
+  CsvImportResult res;
+  res.line = rec.line;
+  if (rec.fields.size() != header_fields) {
+    res.message = "expected " + std::to_string(header_fields) + " fields, found " +
+                  std::to_string(rec.fields.size());
+    return res;
+  }
+  CsvRow row(index, rec);
+  std::optional<Client> existing = ClientToUpdate(store, row, created_here);
+  bool update = existing.has_value();
+  Client c = update ? std::move(*existing) : Client();
+  ApplyCsvRow(row, c);
+  auto saved = update ? store.Update(std::move(c)) : store.Create(std::move(c));
+  if (!saved.ok()) {
+    res.message = saved.status().message();
+    return res;
+  }
+  res.ok = true;
+  res.client_id = saved->id;
+  res.message = update ? "updated" : "created";
+  if (!update) created_here.insert(saved->id);
+  return res;
+}
+
+}  // namespace
+
 crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store, std::string_view text) {
-  auto parsed = csv::Parse(text);
-  if (!parsed.ok()) return parsed.status();
-  std::vector<csv::Record>& records = *parsed;
+  CRM_ASSIGN_OR_RETURN(std::vector<csv::Record> records, csv::Parse(text));
   if (records.empty()) return crm::InvalidArgument("csv: empty file");
   // Map header names to positions.
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < records[0].fields.size(); ++i) {
-    index.emplace(Lower(records[0].fields[i]), i);
+    index.emplace(Folded(records[0].fields[i]), i);
   }
   bool usable = index.count("last_name") || index.count("first_name") || index.count("company");
   if (!usable) {
@@ -132,77 +225,7 @@ crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store, s
   std::vector<CsvImportResult> results;
   std::set<int64_t> created_here;
   for (size_t r = 1; r < records.size(); ++r) {
-    const csv::Record& rec = records[r];
-    CsvImportResult res;
-    res.line = rec.line;
-    auto get = [&](const std::string& name) -> std::optional<std::string> {
-      auto it = index.find(name);
-      if (it == index.end() || it->second >= rec.fields.size()) return std::nullopt;
-      return csv::Unguard(rec.fields[it->second]);
-    };
-    if (rec.fields.size() != records[0].fields.size()) {
-      res.message = "expected " + std::to_string(records[0].fields.size()) + " fields, found " +
-                    std::to_string(rec.fields.size());
-      results.push_back(std::move(res));
-      continue;
-    }
-    Client c;
-    bool update = false;
-    if (auto id = get("id"); id && !id->empty()) {
-      int64_t n = 0;
-      bool digits = id->size() < 19 && std::all_of(id->begin(), id->end(), ::isdigit);
-      if (digits) n = std::stoll(*id);
-      // An id from another database (or from a row created by this very import) may name
-      // an unrelated client: update only when the row also names the same person (same
-      // email, or same first and last name); otherwise create, never overwrite.
-      if (n > 0 && created_here.count(n) == 0) {
-        auto existing = store.Get(n);
-        if (existing.ok()) {
-          std::string email = Lower(get("email").value_or(""));
-          bool same_email = !existing->email.empty() && Lower(existing->email) == email;
-          bool same_name = get("last_name").value_or("") == existing->last_name &&
-                           get("first_name").value_or("") == existing->first_name &&
-                           !(existing->last_name.empty() && existing->first_name.empty());
-          if (same_email || same_name) {
-            c = std::move(*existing);
-            update = true;
-          }
-        }
-      }
-    }
-    auto set = [&](const char* name, std::string& field) {
-      if (auto v = get(name)) field = *v;
-    };
-    set("first_name", c.first_name);
-    set("last_name", c.last_name);
-    set("email", c.email);
-    set("phone", c.phone);
-    set("mobile", c.mobile);
-    set("website", c.website);
-    set("birth_date", c.birth_date);
-    set("gender", c.gender);
-    set("language", c.language);
-    set("street", c.address.street);
-    set("postal_code", c.address.postal_code);
-    set("city", c.address.city);
-    set("region", c.address.region);
-    set("country", c.address.country);
-    set("company", c.company);
-    set("vat_number", c.vat_number);
-    set("tax_code", c.tax_code);
-    if (auto t = get("tags")) c.tags = SplitTags(*t);
-    // login_enabled and created_at are not imported: logins are turned on by an admin
-    // on purpose, one client at a time.
-    auto saved = update ? store.Update(std::move(c)) : store.Create(std::move(c));
-    if (saved.ok()) {
-      res.ok = true;
-      res.client_id = saved->id;
-      res.message = update ? "updated" : "created";
-      if (!update) created_here.insert(saved->id);
-    } else {
-      res.message = saved.status().message();
-    }
-    results.push_back(std::move(res));
+    results.push_back(ImportRecord(store, index, records[0].fields.size(), records[r], created_here));
   }
   return results;
 }

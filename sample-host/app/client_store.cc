@@ -7,6 +7,10 @@
 #include <exception>
 #include <set>
 
+#include "sample-host/app/client_list_sql.h"
+#include "sample-host/core/plugin_call.h"
+#include "text/text.h"
+
 namespace host {
 namespace {
 
@@ -55,13 +59,6 @@ Client RowToClient(const crm::SqlRow& r) {
   return c;
 }
 
-std::string Trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
-
 bool HasControl(std::string_view s) {
   for (unsigned char ch : s) {
     if (ch < 0x20 || ch == 0x7f) return true;
@@ -101,52 +98,12 @@ bool ValidDate(std::string_view d) {
   return day <= max_day;
 }
 
-// LIKE pattern for a search word: the start of a value ("dup" finds "Dupont"), so that
-// the NOCASE indexes answer it on a million rows; the word's own wildcards are escaped.
-// Code points in valid UTF-8 (continuation bytes are not counted).
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
-
-std::string LikePattern(std::string_view word) {
-  std::string p;
-  for (char ch : word) {
-    if (ch == '%' || ch == '_' || ch == '\\') p += '\\';
-    p += ch;
-  }
-  p += '%';
-  return p;
-}
-
-struct SortSpec {
-  std::string_view key;
-  std::string_view columns;  // comma-separated; each gets the direction appended
-};
-// Each sort walks an index: the trailing c.id matches the rowid every index ends with.
-constexpr SortSpec kSorts[] = {
-    {"last_name", "c.last_name COLLATE NOCASE|c.first_name COLLATE NOCASE|c.id"},
-    {"first_name", "c.first_name COLLATE NOCASE|c.last_name COLLATE NOCASE|c.id"},
-    {"email", "c.email COLLATE NOCASE|c.id"},
-    {"city", "c.city|c.id"},
-    {"postal_code", "c.postal_code|c.id"},
-    {"region", "c.region|c.id"},
-    {"language", "c.language|c.id"},
-    {"created_at", "c.created_at|c.id"},
-    {"id", "c.id"},
-};
-
-void AppendParams(crm::SqlParams& to, const crm::SqlParams& from) {
-  to.insert(to.end(), from.begin(), from.end());
-}
-
 crm::Status WriteTags(crm::SqlExecutor& tx, int64_t id, const std::vector<std::string>& tags) {
-  auto del = tx.Exec("DELETE FROM client_tags WHERE client_id = ?", {id});
-  if (!del.ok()) return del.status();
+  CRM_RETURN_IF_ERROR(tx.Exec("DELETE FROM client_tags WHERE client_id = ?", {id}).status());
   for (const auto& tag : tags) {
-    auto ins = tx.Exec("INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?, ?)", {id, tag});
-    if (!ins.ok()) return ins.status();
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?, ?)", {id, tag})
+            .status());
   }
   return crm::Status::Ok();
 }
@@ -160,10 +117,6 @@ crm::Status ConflictMessage(const crm::Status& s) {
 
 }  // namespace
 
-// Complement filters counted by inclusion-exclusion (2^n COUNT terms); more are
-// counted with NOT over their set.
-constexpr size_t kMaxCountComplements = 3;
-
 struct ClientStore::BuiltQuery {
   std::string sql;
   crm::SqlParams params;
@@ -172,20 +125,23 @@ struct ClientStore::BuiltQuery {
   std::vector<ClientListColumn> columns;
 };
 
-ClientStore::ClientStore(crm::Database& db, const HookRegistry& registry,
-                         std::function<int64_t()> now)
-    : db_(db), registry_(registry), now_(std::move(now)) {}
-
-const std::vector<std::string>& ClientStore::SortKeys() {
-  static const std::vector<std::string> keys = [] {
-    std::vector<std::string> k;
-    for (const auto& s : kSorts) k.emplace_back(s.key);
-    return k;
-  }();
-  return keys;
+namespace {
+Logger& LoggerOrStderr(Logger* logger) {
+  static Logger fallback;
+  return logger != nullptr ? *logger : fallback;
 }
+}  // namespace
 
-crm::Status ClientStore::Validate(Client& c) {
+ClientStore::ClientStore(crm::Database& db, const HookRegistry& registry,
+                         std::function<int64_t()> now, Logger* logger)
+    : db_(db), registry_(registry), now_(std::move(now)), logger_(LoggerOrStderr(logger)) {}
+
+const std::vector<std::string>& ClientStore::SortKeys() { return ClientListSortKeys(); }
+
+namespace {
+
+// Trims every text field and checks its length and characters (a street may take two lines).
+crm::Status NormalizeTextFields(Client& c) {
   std::string* text_fields[] = {&c.first_name, &c.last_name,   &c.email,
                                 &c.phone,      &c.mobile,      &c.website,
                                 &c.birth_date, &c.gender,      &c.language,
@@ -197,7 +153,7 @@ crm::Status ClientStore::Validate(Client& c) {
       "gender", "language", "company", "vat_number", "tax_code", "address.street",
       "address.postal_code", "address.city", "address.region", "address.country"};
   for (size_t i = 0; i < std::size(text_fields); ++i) {
-    *text_fields[i] = Trim(*text_fields[i]);
+    *text_fields[i] = std::string(crm::text::TrimAll(*text_fields[i]));
     if (text_fields[i]->size() > 200) {
       return crm::InvalidArgument(std::string(kNames[i]) + ": longer than 200 characters");
     }
@@ -218,6 +174,46 @@ crm::Status ClientStore::Validate(Client& c) {
       return crm::InvalidArgument(std::string(kNames[i]) + ": contains control characters");
     }
   }
+  return crm::Status::Ok();
+}
+
+// Only web links: a javascript: or data: URL would run in an admin's browser. A bare
+// "example.com" becomes "https://example.com".
+crm::Status NormalizeWebsite(std::string& website) {
+  if (website.empty()) return crm::Status::Ok();
+  std::string lower = crm::text::ToLowerAscii(website);
+  if (lower.find("://") == std::string::npos && lower.find(':') == std::string::npos) {
+    website = "https://" + website;
+  } else if (lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0) {
+    return crm::InvalidArgument("website: must be an http or https address");
+  }
+  if (website.find(' ') != std::string::npos) {
+    return crm::InvalidArgument("website: must not contain spaces");
+  }
+  return crm::Status::Ok();
+}
+
+// Trimmed, unique, sorted tags; empty ones dropped.
+crm::Status NormalizeTags(std::vector<std::string>& tags) {
+  std::set<std::string> unique;
+  for (auto& t : tags) {
+    std::string tag(crm::text::TrimAll(t));
+    if (tag.empty()) continue;
+    if (tag.size() > 50) return crm::InvalidArgument("tags: a tag is longer than 50 characters");
+    if (HasControl(tag) || tag.find(',') != std::string::npos) {
+      return crm::InvalidArgument("tags: a tag may not contain commas or control characters");
+    }
+    unique.insert(tag);
+  }
+  if (unique.size() > 50) return crm::InvalidArgument("tags: at most 50 tags");
+  tags.assign(unique.begin(), unique.end());
+  return crm::Status::Ok();
+}
+
+}  // namespace
+
+crm::Status ClientStore::Validate(Client& c) {
+  CRM_RETURN_IF_ERROR(NormalizeTextFields(c));
   if (c.first_name.empty() && c.last_name.empty() && c.company.empty()) {
     return crm::InvalidArgument("last_name: a client needs a name or a company");
   }
@@ -225,41 +221,15 @@ crm::Status ClientStore::Validate(Client& c) {
     return crm::InvalidArgument("email: not a valid address");
   }
   if (c.language.empty()) c.language = "en";
-  std::transform(c.language.begin(), c.language.end(), c.language.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  if (c.language != "en" && c.language != "fr" && c.language != "nl") {
+  c.language = crm::text::ToLowerAscii(c.language);
+  if (!crm::IsLanguage(c.language)) {
     return crm::InvalidArgument("language: must be en, fr or nl");
   }
   if (!c.birth_date.empty() && !ValidDate(c.birth_date)) {
     return crm::InvalidArgument("birth_date: must be a date YYYY-MM-DD");
   }
-  if (!c.website.empty()) {
-    // Only web links: a javascript: or data: URL would run in an admin's browser.
-    std::string lower = c.website;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    if (lower.find("://") == std::string::npos && lower.find(':') == std::string::npos) {
-      c.website = "https://" + c.website;
-    } else if (lower.rfind("http://", 0) != 0 && lower.rfind("https://", 0) != 0) {
-      return crm::InvalidArgument("website: must be an http or https address");
-    }
-    if (c.website.find(' ') != std::string::npos) {
-      return crm::InvalidArgument("website: must not contain spaces");
-    }
-  }
-  std::set<std::string> tags;
-  for (auto& t : c.tags) {
-    std::string tag = Trim(t);
-    if (tag.empty()) continue;
-    if (tag.size() > 50) return crm::InvalidArgument("tags: a tag is longer than 50 characters");
-    if (HasControl(tag) || tag.find(',') != std::string::npos) {
-      return crm::InvalidArgument("tags: a tag may not contain commas or control characters");
-    }
-    tags.insert(tag);
-  }
-  if (tags.size() > 50) return crm::InvalidArgument("tags: at most 50 tags");
-  c.tags.assign(tags.begin(), tags.end());
-  return crm::Status::Ok();
+  CRM_RETURN_IF_ERROR(NormalizeWebsite(c.website));
+  return NormalizeTags(c.tags);
 }
 
 namespace {
@@ -276,7 +246,7 @@ crm::SqlParams FieldParams(const Client& client) {
 }
 
 crm::SqlParams Params(crm::SqlParams first, const crm::SqlParams& then) {
-  AppendParams(first, then);
+  AppendSqlParams(first, then);
   return first;
 }
 
@@ -334,8 +304,8 @@ crm::Status ClientStore::SetLoginEnabled(int64_t id, bool enabled) {
   if (*r == 0) return crm::NotFound("client " + std::to_string(id) + " does not exist");
   if (!enabled) {
     // A disabled login must not keep its open sessions.
-    auto d = db_.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id});
-    if (!d.ok()) return d.status();
+    CRM_RETURN_IF_ERROR(
+        db_.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id}).status());
   }
   return crm::Status::Ok();
 }
@@ -347,24 +317,19 @@ crm::Status ClientStore::Delete(int64_t id) {
     if (!exists.ok()) return exists.status();
     if (!exists->has_value()) return crm::NotFound("client " + std::to_string(id) + " does not exist");
     for (const auto& h : hooks) {
-      crm::Status hs;
-      try {
-        hs = h.hook.delete_rows ? h.hook.delete_rows(id, tx) : crm::Status::Ok();
-      } catch (const std::exception& e) {
-        hs = crm::Internal(std::string("threw: ") + e.what());
-      } catch (...) {
-        hs = crm::Internal("threw a non-standard exception");
-      }
+      // A hook that fails (or throws) stops the deletion: the transaction rolls back.
+      crm::Status hs = CallPlugin(logger_, "deletion hook " + h.owner + "." + h.hook.id, [&] {
+        return h.hook.delete_rows ? h.hook.delete_rows(id, tx) : crm::Status::Ok();
+      });
       if (!hs.ok()) {
         return crm::Status(hs.code(), "plugin " + h.owner + " (" + h.hook.id +
                                           ") refused the deletion: " + hs.message());
       }
     }
-    auto sessions = tx.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id});
-    if (!sessions.ok()) return sessions.status();
-    auto r = tx.Exec("DELETE FROM clients WHERE id = ?", {id});
-    if (!r.ok()) return r.status();
-    if (*r != 1) return crm::Internal("client row vanished during deletion");
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id}).status());
+    CRM_ASSIGN_OR_RETURN(int64_t deleted, tx.Exec("DELETE FROM clients WHERE id = ?", {id}));
+    if (deleted != 1) return crm::Internal("client row vanished during deletion");
     return crm::Status::Ok();
   });
   if (!s.ok()) return s;
@@ -372,194 +337,61 @@ crm::Status ClientStore::Delete(int64_t id) {
   // leaves at worst an orphan file that a scrub removes.
   for (const auto& h : hooks) {
     if (!h.hook.after_commit) continue;
-    try {
-      h.hook.after_commit(id);
-    } catch (...) {
-    }
+    // The rows are gone whatever happens here: a failure is only logged.
+    (void)CallPlugin(logger_, "after-deletion hook " + h.owner + "." + h.hook.id,
+                     [&] { h.hook.after_commit(id); });
   }
   return crm::Status::Ok();
 }
 
+// WHERE: search words, then every filter (host and plugins alike, via the registry);
+// ORDER BY from the whitelist; the client's columns, then each plugin column as col_N.
 crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& query, bool paged) {
+  ClientListConditions conditions;
+  CRM_RETURN_IF_ERROR(AddClientSearch(query.q, conditions));
+  CRM_RETURN_IF_ERROR(AddClientFilters(registry_, query.filters, conditions));
+  CRM_ASSIGN_OR_RETURN(std::string order, ClientListOrderBy(query.sort));
   BuiltQuery b;
-  // WHERE: search words, then every filter (host and plugins alike, via the registry).
-  // The page and its total may get a filter in different forms (ResolvedFilter): the page
-  // wants per-row tests it can stop after LIMIT rows; the total wants them too when the
-  // other conditions leave few clients, but sets over many, a "complement" filter being
-  // counted as (rows) - (rows in the set).
-  std::string where;        // the page: every condition in its page form
-  crm::SqlParams where_params;
-  std::string base;         // search and the filters without a counting form
-  crm::SqlParams base_params;
-  std::string counted;      // base and the counted filters' non-complement sets
-  crm::SqlParams counted_params;
-  std::vector<crm::SqlPredicate> complements;
-  bool any_counted = false;
-  auto and_into = [](std::string& w, crm::SqlParams& wp, const std::string& sql, const crm::SqlParams& params) {
-    w += w.empty() ? " WHERE " : " AND ";
-    w += "(" + sql + ")";
-    AppendParams(wp, params);
-  };
-  auto add = [&](const std::string& sql, const crm::SqlParams& params) {
-    and_into(where, where_params, sql, params);
-    and_into(base, base_params, sql, params);
-    and_into(counted, counted_params, sql, params);
-  };
-  std::string q = Trim(query.q);
-  if (q.size() > 200) return crm::InvalidArgument("q: longer than 200 characters");
-  // Each word must appear in the first or last name, the email or the company. Words
-  // of 3+ characters match anywhere, through the trigram index of schema 6 (one FTS5
-  // query: a quoted phrase per word, all required); shorter ones match the start of a
-  // column, through the NOCASE indexes.
-  size_t words = 0;
-  std::string phrases;
-  for (size_t pos = 0; pos < q.size();) {
-    size_t end = q.find(' ', pos);
-    if (end == std::string::npos) end = q.size();
-    std::string word = q.substr(pos, end - pos);
-    pos = end + 1;
-    if (word.empty()) continue;
-    if (++words > 5) break;
-    if (Utf8Length(word) >= 3) {
-      phrases += phrases.empty() ? "\"" : " \"";
-      for (char ch : word) phrases += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      phrases += '"';
-      continue;
-    }
-    std::string p = LikePattern(word);
-    add("c.last_name LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR "
-        "c.email LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'",
-        {p, p, p, p});
-  }
-  if (!phrases.empty()) {
-    add("c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ?)", {phrases});
-  }
-  for (const auto& [id, value] : query.filters) {
-    if (value.empty()) continue;  // an empty select in a form means "any"
-    auto filter = registry_.ResolveFilter(id, value);
-    if (!filter.ok()) {
-      if (filter.status().code() == crm::StatusCode::kNotFound) {
-        return crm::InvalidArgument("filter[" + id + "]: unknown filter");
-      }
-      if (filter.status().code() == crm::StatusCode::kInternal) return filter.status();
-      return crm::InvalidArgument("filter[" + id + "]: " + filter.status().message());
-    }
-    if (!filter->counted) {
-      add(filter->page.sql, filter->page.params);
-      continue;
-    }
-    any_counted = true;
-    and_into(where, where_params, filter->page.sql, filter->page.params);
-    if (!filter->count.complement) {
-      and_into(counted, counted_params, filter->count.predicate.sql, filter->count.predicate.params);
-    } else if (complements.size() < kMaxCountComplements) {
-      complements.push_back(std::move(filter->count.predicate));
-    } else {
-      // Past a few complements, inclusion-exclusion costs more than NOT over the set.
-      and_into(counted, counted_params, "NOT (" + filter->count.predicate.sql + ")",
-               filter->count.predicate.params);
-    }
-  }
-
-  // ORDER BY from the whitelist only.
-  std::string_view sort = query.sort.empty() ? std::string_view("last_name") : query.sort;
-  bool desc = false;
-  if (sort.front() == '-') {
-    desc = true;
-    sort.remove_prefix(1);
-  }
-  const SortSpec* spec = nullptr;
-  for (const auto& s : kSorts) {
-    if (s.key == sort) spec = &s;
-  }
-  if (!spec) return crm::InvalidArgument("sort: unknown sort key '" + std::string(sort) + "'");
-  std::string order = " ORDER BY ";
-  {
-    std::string_view cols = spec->columns;
-    bool first = true;
-    while (!cols.empty()) {
-      size_t bar = cols.find('|');
-      std::string_view col = cols.substr(0, bar);
-      if (!first) order += ", ";
-      order += std::string(col) + (desc ? " DESC" : " ASC");
-      first = false;
-      cols = bar == std::string_view::npos ? std::string_view() : cols.substr(bar + 1);
-    }
-  }
-
-  // SELECT: the client, then each plugin column as col_N with its parameters.
-  std::string select = "SELECT " + std::string(kClientColumns);
-  crm::SqlParams select_params;
+  SqlPart select{"SELECT " + std::string(kClientColumns), {}};
   size_t n = 0;
   for (const auto& col : registry_.columns()) {
-    select += ", (" + col.hook.sql + ") AS col_" + std::to_string(n++);
-    AppendParams(select_params, col.hook.params);
+    select.sql += ", (" + col.hook.sql + ") AS col_" + std::to_string(n++);
+    AppendSqlParams(select.params, col.hook.params);
     b.columns.push_back({col.owner + "." + col.hook.id, &col});
   }
-
-  // The total. Without counted filters: one COUNT. With them, when the other
-  // conditions leave few clients: COUNT with the page's own WHERE (a probe per client);
-  // else with the sets, and COUNT(rows AND NOT P1 AND NOT P2 ...) by inclusion-exclusion,
-  // the sum over every subset S of the complements of (-1)^|S| COUNT(rows AND all P in S).
-  // SQLite runs only the CASE branch taken, so the statement stays one.
-  std::string count;
-  crm::SqlParams count_params;
-  if (!any_counted) {
-    count = "(SELECT COUNT(*) FROM clients c" + base + ")";
-    count_params = base_params;
-  } else {
-    count = "(CASE WHEN (SELECT COUNT(*) FROM clients c" + base + ") <= ? THEN (SELECT COUNT(*) FROM clients c" +
-            where + ") ELSE (";
-    AppendParams(count_params, base_params);
-    count_params.push_back(probe_count_limit_);
-    AppendParams(count_params, where_params);
-    for (size_t subset = 0; subset < (size_t{1} << complements.size()); ++subset) {
-      std::string w = counted;
-      crm::SqlParams wp = counted_params;
-      int bits = 0;
-      for (size_t i = 0; i < complements.size(); ++i) {
-        if (!(subset & (size_t{1} << i))) continue;
-        and_into(w, wp, complements[i].sql, complements[i].params);
-        ++bits;
-      }
-      if (subset > 0) count += bits % 2 ? " - " : " + ";
-      count += "(SELECT COUNT(*) FROM clients c" + w + ")";
-      AppendParams(count_params, wp);
-    }
-    count += ") END)";
+  const SqlPart& where = conditions.where;
+  if (!paged) {
+    b.sql = select.sql + " FROM clients c" + where.sql + order;
+    AppendSqlParams(b.params, select.params);
+    AppendSqlParams(b.params, where.params);
+    return b;
   }
-
-  if (paged) {
-    if (query.page < 1) return crm::InvalidArgument("page: must be 1 or more");
-    if (query.per_page < 1 || query.per_page > kMaxPerPage) {
-      return crm::InvalidArgument("per_page: must be between 1 and " + std::to_string(kMaxPerPage));
-    }
-    // One statement: the page and the total (an uncorrelated subquery SQLite runs once).
-    b.sql = select + ", " + count + " AS total FROM clients c" + where + order + " LIMIT ? OFFSET ?";
-    AppendParams(b.params, select_params);
-    AppendParams(b.params, count_params);
-    AppendParams(b.params, where_params);
-    b.params.push_back(query.per_page);
-    b.params.push_back((query.page - 1) * query.per_page);
-    b.count_sql = "SELECT " + count;
-    b.count_params = count_params;
-  } else {
-    b.sql = select + " FROM clients c" + where + order;
-    AppendParams(b.params, select_params);
-    AppendParams(b.params, where_params);
+  if (query.page < 1) return crm::InvalidArgument("page: must be 1 or more");
+  if (query.per_page < 1 || query.per_page > kMaxPerPage) {
+    return crm::InvalidArgument("per_page: must be between 1 and " + std::to_string(kMaxPerPage));
   }
+  // One statement: the page and the total (an uncorrelated subquery SQLite runs once).
+  SqlPart count = ClientListTotal(conditions, probe_count_limit_);
+  b.sql = select.sql + ", " + count.sql + " AS total FROM clients c" + where.sql + order +
+          " LIMIT ? OFFSET ?";
+  AppendSqlParams(b.params, select.params);
+  AppendSqlParams(b.params, count.params);
+  AppendSqlParams(b.params, where.params);
+  b.params.push_back(query.per_page);
+  b.params.push_back((query.page - 1) * query.per_page);
+  b.count_sql = "SELECT " + count.sql;
+  b.count_params = std::move(count.params);
   return b;
 }
 
 crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
-  auto built = Build(query, /*paged=*/true);
-  if (!built.ok()) return built.status();
+  CRM_ASSIGN_OR_RETURN(BuiltQuery built, Build(query, /*paged=*/true));
   ClientListPage page;
-  page.columns = built->columns;
+  page.columns = built.columns;
   page.page = query.page;
   page.per_page = query.per_page;
   const size_t ncols = page.columns.size();
-  crm::Status s = db_.Query(built->sql, built->params, [&](const crm::SqlRow& r) {
+  crm::Status s = db_.Query(built.sql, built.params, [&](const crm::SqlRow& r) {
     ClientListRow row;
     row.client = RowToClient(r);
     for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kClientColumnCount + i]);
@@ -570,7 +402,7 @@ crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
   if (!s.ok()) return s;
   if (page.rows.empty() && query.page > 1) {
     // Past the last page the statement yields no row to carry the total: ask once.
-    auto c = db_.QueryOne(built->count_sql, built->count_params);
+    auto c = db_.QueryOne(built.count_sql, built.count_params);
     if (!c.ok()) return c.status();
     page.total = c->has_value() ? (*c)->Int(0) : 0;
   }
@@ -581,11 +413,10 @@ crm::Status ClientStore::ForEach(
     const ClientListQuery& query,
     const std::function<void(const std::vector<ClientListColumn>&)>& on_columns,
     const std::function<bool(const ClientListRow&)>& on_row) {
-  auto built = Build(query, /*paged=*/false);
-  if (!built.ok()) return built.status();
-  if (on_columns) on_columns(built->columns);
-  const size_t ncols = built->columns.size();
-  return db_.Query(built->sql, built->params, [&](const crm::SqlRow& r) {
+  CRM_ASSIGN_OR_RETURN(BuiltQuery built, Build(query, /*paged=*/false));
+  if (on_columns) on_columns(built.columns);
+  const size_t ncols = built.columns.size();
+  return db_.Query(built.sql, built.params, [&](const crm::SqlRow& r) {
     ClientListRow row;
     row.client = RowToClient(r);
     for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kClientColumnCount + i]);
@@ -632,7 +463,7 @@ crm::ListFilterSource ClientStore::HostFilterSource(
     if (id == "city") return crm::SqlPredicate{"c.city = ?", {v}};
     if (id == "postal_code") return crm::SqlPredicate{"c.postal_code = ?", {v}};
     if (id == "language") {
-      if (v != "en" && v != "fr" && v != "nl") return crm::InvalidArgument("must be en, fr or nl");
+      if (!crm::IsLanguage(v)) return crm::InvalidArgument("must be en, fr or nl");
       return crm::SqlPredicate{"c.language = ?", {v}};
     }
     if (id == "tag") {

@@ -14,6 +14,7 @@
 #include "host-api/sql.h"
 #include "host-api/status.h"
 #include "sample-host/core/hook_registry.h"
+#include "sample-host/core/logger.h"
 
 namespace host {
 
@@ -90,7 +91,9 @@ inline constexpr int64_t kMaxPerPage = 200;
 class ClientStore {
  public:
   // `now` returns Unix seconds (tests give a fixed clock).
-  ClientStore(crm::Database& db, const HookRegistry& registry, std::function<int64_t()> now);
+  // `logger` (where plugin failures are logged; null: standard error) must outlive it.
+  ClientStore(crm::Database& db, const HookRegistry& registry, std::function<int64_t()> now,
+              Logger* logger = nullptr);
 
   // Checks a client before it is written: email format, language en|fr|nl, birth date
   // YYYY-MM-DD (a real date), lengths. kInvalidArgument with a field-level message,
@@ -146,6 +149,7 @@ class ClientStore {
   crm::Database& db_;
   const HookRegistry& registry_;
   std::function<int64_t()> now_;
+  Logger& logger_;
   int64_t probe_count_limit_ = 100000;
 };
 

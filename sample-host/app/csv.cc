@@ -73,89 +73,120 @@ char DetectSeparator(std::string_view text) {
   return semicolons > commas ? ';' : ',';
 }
 
+namespace {
+
+// The reader's state over one text: the records so far, the record and field being read.
+class Reader {
+ public:
+  Reader(std::string_view text, char separator) : text_(text), separator_(separator) {
+    current_.line = 1;
+  }
+
+  crm::Result<std::vector<Record>> Run() {
+    for (size_t i = 0; i < text_.size(); ++i) {
+      if (in_quotes_) {
+        i = Quoted(i);
+      } else {
+        CRM_ASSIGN_OR_RETURN(i, Unquoted(i));
+      }
+    }
+    if (in_quotes_) {
+      return crm::InvalidArgument("csv line " + std::to_string(quote_line_) +
+                                  ": a quote is never closed");
+    }
+    EndRecord();
+    return std::move(records_);
+  }
+
+ private:
+  // Inside quotes at text_[i]: a doubled quote is one quote, a single one closes the field.
+  // Returns the index of the last character used.
+  size_t Quoted(size_t i) {
+    char ch = text_[i];
+    if (ch != '"') {
+      if (ch == '\n') ++line_;
+      field_ += ch;
+      return i;
+    }
+    if (i + 1 < text_.size() && text_[i + 1] == '"') {
+      field_ += '"';
+      return i + 1;
+    }
+    in_quotes_ = false;
+    after_quote_ = true;
+    return i;
+  }
+
+  // Outside quotes at text_[i]: a separator, a line end, an opening quote or a character.
+  crm::Result<size_t> Unquoted(size_t i) {
+    char ch = text_[i];
+    if (ch == separator_) {
+      field_started_ = true;
+      EndField();
+      return i;
+    }
+    if (ch == '\r' || ch == '\n') {
+      if (ch == '\r' && i + 1 < text_.size() && text_[i + 1] == '\n') ++i;
+      EndRecord();
+      ++line_;
+      current_.line = line_;
+      return i;
+    }
+    if (after_quote_) return Error("text after a closing quote");
+    if (ch == '"') {
+      if (!field_.empty()) return Error("a quote inside an unquoted field");
+      in_quotes_ = true;
+      field_started_ = true;
+      quote_line_ = line_;
+      return i;
+    }
+    field_ += ch;
+    field_started_ = true;
+    return i;
+  }
+
+  crm::Status Error(std::string_view what) const {
+    return crm::InvalidArgument("csv line " + std::to_string(line_) + ": " + std::string(what));
+  }
+
+  void EndField() {
+    current_.fields.push_back(std::move(field_));
+    field_.clear();
+    after_quote_ = false;
+  }
+
+  void EndRecord() {
+    if (field_started_ || !current_.fields.empty() || !field_.empty()) {
+      EndField();
+      records_.push_back(std::move(current_));
+    }
+    current_ = Record();
+    field_.clear();
+    field_started_ = false;
+    after_quote_ = false;
+  }
+
+  std::string_view text_;
+  char separator_;
+  std::vector<Record> records_;
+  Record current_;
+  std::string field_;
+  int64_t line_ = 1;
+  bool in_quotes_ = false;
+  bool after_quote_ = false;    // just closed a quoted field: only a separator or EOL may follow
+  bool field_started_ = false;  // the record has content (so a blank line is not a record)
+  int64_t quote_line_ = 0;
+};
+
+}  // namespace
+
 crm::Result<std::vector<Record>> Parse(std::string_view text, char separator) {
   if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
   if (separator == 0) separator = DetectSeparator(text);
   if (text.find('\0') != std::string_view::npos) {
     return crm::InvalidArgument("csv: the text contains NUL bytes (not a text file?)");
   }
-  std::vector<Record> records;
-  Record current;
-  std::string field;
-  int64_t line = 1;
-  current.line = 1;
-  bool in_quotes = false;
-  bool after_quote = false;   // just closed a quoted field: only a separator or EOL may follow
-  bool field_started = false; // the record has content (so a blank line is not a record)
-  int64_t quote_line = 0;
-
-  auto end_field = [&] {
-    current.fields.push_back(std::move(field));
-    field.clear();
-    after_quote = false;
-  };
-  auto end_record = [&] {
-    if (field_started || !current.fields.empty() || !field.empty()) {
-      end_field();
-      records.push_back(std::move(current));
-    }
-    current = Record();
-    field.clear();
-    field_started = false;
-    after_quote = false;
-  };
-
-  for (size_t i = 0; i < text.size(); ++i) {
-    char ch = text[i];
-    if (in_quotes) {
-      if (ch == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          in_quotes = false;
-          after_quote = true;
-        }
-      } else {
-        if (ch == '\n') ++line;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch == separator) {
-      field_started = true;
-      end_field();
-      continue;
-    }
-    if (ch == '\r' || ch == '\n') {
-      if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      end_record();
-      ++line;
-      current.line = line;
-      continue;
-    }
-    if (after_quote) {
-      return crm::InvalidArgument("csv line " + std::to_string(line) +
-                                  ": text after a closing quote");
-    }
-    if (ch == '"') {
-      if (!field.empty()) {
-        return crm::InvalidArgument("csv line " + std::to_string(line) +
-                                    ": a quote inside an unquoted field");
-      }
-      in_quotes = true;
-      field_started = true;
-      quote_line = line;
-      continue;
-    }
-    field += ch;
-    field_started = true;
-  }
-  if (in_quotes) {
-    return crm::InvalidArgument("csv line " + std::to_string(quote_line) + ": a quote is never closed");
-  }
-  end_record();
-  return records;
+  return Reader(text, separator).Run();
 }
 
 }  // namespace host::csv

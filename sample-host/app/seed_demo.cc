@@ -161,8 +161,8 @@ crm::Result<DemoCredentials> SeedDemo(crm::Database& db, ClientStore& clients, A
   DemoCredentials out;
   out.admin_email = "admin@example.com";
   out.admin_password = GeneratePassword();
-  auto admin = auth.CreateAdmin(out.admin_email, "Demo Admin", out.admin_password, "en");
-  if (!admin.ok()) return admin.status();
+  CRM_RETURN_IF_ERROR(
+      auth.CreateAdmin(out.admin_email, "Demo Admin", out.admin_password, "en").status());
   std::mt19937 rng(20261122);
   for (int i = 1; i <= clients_count; ++i) {
     auto c = clients.Create(MakeClient(rng, i, "example.com"));
@@ -173,106 +173,119 @@ crm::Result<DemoCredentials> SeedDemo(crm::Database& db, ClientStore& clients, A
       std::string password = GeneratePassword();
       CRM_RETURN_IF_ERROR(auth.SetClientPassword(c->id, password));
       CRM_RETURN_IF_ERROR(clients.SetLoginEnabled(c->id, true));
-      auto r = db.Exec("UPDATE clients SET email_confirmed = 1 WHERE id = ?", {c->id});
-      if (!r.ok()) return r.status();
+      CRM_RETURN_IF_ERROR(
+          db.Exec("UPDATE clients SET email_confirmed = 1 WHERE id = ?", {c->id}).status());
       out.client_logins.emplace_back(c->email, password);
     }
   }
   return out;
 }
 
-crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t now) {
-  constexpr int kRowsPerInsert = 100;
-  constexpr std::string_view kRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-  std::mt19937 rng(static_cast<uint32_t>(now));
-  int64_t base = 0;
-  {
-    auto row = db.QueryOne("SELECT COALESCE(MAX(id), 0) FROM clients");
-    if (!row.ok()) return row.status();
-    base = (*row)->Int(0);
+namespace {
+
+constexpr int kBulkRowsPerInsert = 100;
+constexpr int kBulkColumns = 18;
+
+// Index and trigger definitions of the clients' tables, as stored (sqlite_master), so that
+// they are rebuilt exactly as the migrations made them.
+struct SchemaObjects {
+  std::vector<std::pair<std::string, std::string>> indexes;   // name, CREATE statement
+  std::vector<std::pair<std::string, std::string>> triggers;  // name, CREATE statement
+};
+
+// For a large batch, the clients' indexes are dropped and rebuilt from their own stored
+// definitions: building an index from scratch sorts once, far cheaper than a million random
+// insertions into nine B-trees. The search index's triggers (schema 6) go the same way: the
+// index is rebuilt in one pass at the end instead of a million trigger-driven insertions.
+crm::Result<SchemaObjects> DropClientIndexes(crm::SqlExecutor& tx) {
+  SchemaObjects objects;
+  CRM_ASSIGN_OR_RETURN(auto rows, tx.QueryAll(
+      "SELECT name, sql, type FROM sqlite_master WHERE type IN ('index', 'trigger') "
+      "AND tbl_name IN ('clients', 'client_tags') AND sql IS NOT NULL"));
+  for (const auto& r : rows) {
+    (r.Text(2) == "index" ? objects.indexes : objects.triggers).emplace_back(r.Text(0), r.Text(1));
   }
+  // Names come from sqlite_master, not from input; quoted all the same.
+  for (const auto& [name, sql] : objects.indexes) {
+    CRM_RETURN_IF_ERROR(tx.Exec("DROP INDEX \"" + name + "\"").status());
+  }
+  for (const auto& [name, sql] : objects.triggers) {
+    CRM_RETURN_IF_ERROR(tx.Exec("DROP TRIGGER \"" + name + "\"").status());
+  }
+  return objects;
+}
+
+crm::Status RestoreClientIndexes(crm::SqlExecutor& tx, const SchemaObjects& objects) {
+  for (const auto& [name, sql] : objects.indexes) CRM_RETURN_IF_ERROR(tx.Exec(sql).status());
+  if (objects.triggers.empty()) return crm::Status::Ok();
+  CRM_RETURN_IF_ERROR(
+      tx.Exec("INSERT INTO clients_search (clients_search) VALUES ('rebuild')").status());
+  for (const auto& [name, sql] : objects.triggers) CRM_RETURN_IF_ERROR(tx.Exec(sql).status());
+  return crm::Status::Ok();
+}
+
+// Inserts `rows` generated clients with ids first_id, first_id + 1, ... and their tags, in
+// one INSERT (plus one for the tags). `full_sql` caches the statement of a full batch.
+crm::Status InsertBulkBatch(crm::SqlExecutor& tx, std::mt19937& rng, int64_t first_id, int rows,
+                            int64_t now, std::string& full_sql) {
+  constexpr std::string_view kRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  std::string sql =
+      "INSERT INTO clients (id, first_name, last_name, birth_date, email, phone, mobile, street, "
+      "postal_code, city, region, country, language, company, vat_number, created_at, updated_at, "
+      "tax_code) VALUES ";
+  crm::SqlParams params;
+  params.reserve(static_cast<size_t>(rows) * kBulkColumns);
+  crm::SqlParams tag_params;
+  std::string tag_sql;
+  for (int r = 0; r < rows; ++r) {
+    int64_t id = first_id + r;
+    Client c = MakeClient(rng, id, "example.org");
+    int64_t created = now - std::uniform_int_distribution<int64_t>(0, 3 * 365 * 86400)(rng);
+    if (r) sql += ",";
+    sql += kRow;
+    params.insert(params.end(),
+                  {id, c.first_name, c.last_name, c.birth_date, c.email, c.phone, c.mobile,
+                   c.address.street, c.address.postal_code, c.address.city, c.address.region,
+                   c.address.country, c.language, c.company, c.vat_number, created, created,
+                   std::string()});
+    for (const auto& t : c.tags) {
+      tag_sql += tag_sql.empty() ? "INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?,?)"
+                                 : ",(?,?)";
+      tag_params.push_back(id);
+      tag_params.push_back(t);
+    }
+  }
+  if (rows == kBulkRowsPerInsert && full_sql.empty()) full_sql = sql;
+  CRM_RETURN_IF_ERROR(tx.Exec(rows == kBulkRowsPerInsert ? full_sql : sql, params).status());
+  if (!tag_sql.empty()) CRM_RETURN_IF_ERROR(tx.Exec(tag_sql, tag_params).status());
+  return crm::Status::Ok();
+}
+
+}  // namespace
+
+crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t now) {
+  std::mt19937 rng(static_cast<uint32_t>(now));
+  CRM_ASSIGN_OR_RETURN(auto max_id, db.QueryOne("SELECT COALESCE(MAX(id), 0) FROM clients"));
+  const int64_t base = max_id->Int(0);
   int64_t inserted = 0;
   crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     // A big cache keeps the transaction's pages in memory instead of spilling them to the
-    // WAL again and again. For a large batch, the clients' indexes are dropped and rebuilt
-    // from their own stored definitions (sqlite_master, so they cannot drift from the
-    // migrations): building an index from scratch sorts once, far cheaper than a million
-    // random insertions into nine B-trees. All inside the one transaction.
-    auto cache = tx.Exec("PRAGMA cache_size = -262144");
-    if (!cache.ok()) return cache.status();
-    // The search index's triggers (schema 6) go the same way: the index is rebuilt in
-    // one pass at the end instead of a million trigger-driven insertions.
-    std::vector<std::pair<std::string, std::string>> indexes;
-    std::vector<std::pair<std::string, std::string>> triggers;
+    // WAL again and again. All inside the one transaction.
+    CRM_RETURN_IF_ERROR(tx.Exec("PRAGMA cache_size = -262144").status());
+    SchemaObjects dropped;
     if (count >= 10000) {
-      auto rows = tx.QueryAll(
-          "SELECT name, sql, type FROM sqlite_master WHERE type IN ('index', 'trigger') "
-          "AND tbl_name IN ('clients', 'client_tags') AND sql IS NOT NULL");
-      if (!rows.ok()) return rows.status();
-      for (const auto& r : *rows) (r.Text(2) == "index" ? indexes : triggers).emplace_back(r.Text(0), r.Text(1));
-      for (const auto& [name, sql] : indexes) {
-        // Names come from sqlite_master, not from input; quoted all the same.
-        auto d = tx.Exec("DROP INDEX \"" + name + "\"");
-        if (!d.ok()) return d.status();
-      }
-      for (const auto& [name, sql] : triggers) {
-        auto d = tx.Exec("DROP TRIGGER \"" + name + "\"");
-        if (!d.ok()) return d.status();
-      }
+      CRM_ASSIGN_OR_RETURN(dropped, DropClientIndexes(tx));
     }
     std::string full_sql;
     for (int64_t done = 0; done < count;) {
-      int rows = static_cast<int>(std::min<int64_t>(kRowsPerInsert, count - done));
-      std::string sql =
-          "INSERT INTO clients (id, first_name, last_name, birth_date, email, phone, mobile, street, "
-          "postal_code, city, region, country, language, company, vat_number, created_at, updated_at, "
-          "tax_code) VALUES ";
-      crm::SqlParams params;
-      params.reserve(rows * 18);
-      crm::SqlParams tag_params;
-      std::string tag_sql;
-      for (int r = 0; r < rows; ++r) {
-        int64_t id = base + done + r + 1;
-        Client c = MakeClient(rng, id, "example.org");
-        int64_t created = now - std::uniform_int_distribution<int64_t>(0, 3 * 365 * 86400)(rng);
-        if (r) sql += ",";
-        sql += kRow;
-        params.insert(params.end(),
-                      {id, c.first_name, c.last_name, c.birth_date, c.email, c.phone, c.mobile,
-                       c.address.street, c.address.postal_code, c.address.city, c.address.region,
-                       c.address.country, c.language, c.company, c.vat_number, created, created,
-                       std::string()});
-        for (const auto& t : c.tags) {
-          tag_sql += tag_sql.empty() ? "INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?,?)" : ",(?,?)";
-          tag_params.push_back(id);
-          tag_params.push_back(t);
-        }
-      }
-      if (rows == kRowsPerInsert && full_sql.empty()) full_sql = sql;
-      auto ins = tx.Exec(rows == kRowsPerInsert ? full_sql : sql, params);
-      if (!ins.ok()) return ins.status();
-      if (!tag_sql.empty()) {
-        auto t = tx.Exec(tag_sql, tag_params);
-        if (!t.ok()) return t.status();
-      }
+      int rows = static_cast<int>(std::min<int64_t>(kBulkRowsPerInsert, count - done));
+      CRM_RETURN_IF_ERROR(InsertBulkBatch(tx, rng, base + done + 1, rows, now, full_sql));
       done += rows;
       inserted = done;
     }
-    for (const auto& [name, sql] : indexes) {
-      auto c = tx.Exec(sql);
-      if (!c.ok()) return c.status();
-    }
-    if (!triggers.empty()) {
-      auto rebuilt = tx.Exec("INSERT INTO clients_search (clients_search) VALUES ('rebuild')");
-      if (!rebuilt.ok()) return rebuilt.status();
-      for (const auto& [name, sql] : triggers) {
-        auto c = tx.Exec(sql);
-        if (!c.ok()) return c.status();
-      }
-    }
+    CRM_RETURN_IF_ERROR(RestoreClientIndexes(tx, dropped));
     // Back to SQLite's default, so the pooled connection does not keep 256 MiB.
-    auto reset = tx.Exec("PRAGMA cache_size = -2000");
-    return reset.ok() ? crm::Status::Ok() : reset.status();
+    return tx.Exec("PRAGMA cache_size = -2000").status();
   });
   if (!s.ok()) return s;
   return inserted;

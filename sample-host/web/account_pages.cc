@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "sample-host/core/plugin_call.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/page_routes.h"
@@ -18,13 +19,11 @@ crm::Status ShowHome(const DepsPtr& deps, crm::Request& request, crm::Response& 
   const Texts& texts = page.texts();
   const crm::Principal& viewer = request.Caller();
   std::vector<crm::MenuItem> base = BaseMenu(crm::MenuArea::kAccount, texts);
-  std::vector<crm::MenuItem> items;
-  try {
-    items = deps->registry.BuildMenu(crm::MenuArea::kAccount, base, viewer);
-  } catch (const std::exception& e) {
-    deps->logger.Error("web", std::string("account menu filter threw: ") + e.what());
-    items = base;
-  }
+  // A plugin's menu filter failed: the host's own menu still lets the client work.
+  crm::Result<std::vector<crm::MenuItem>> built = CallPlugin(
+      deps->logger, "account menu filter",
+      [&] { return deps->registry.BuildMenu(crm::MenuArea::kAccount, base, viewer); });
+  std::vector<crm::MenuItem> items = built.ok() ? std::move(built).value() : base;
   std::stable_sort(items.begin(), items.end(),
                    [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
   TemplateData cards(TemplateData::type::list);

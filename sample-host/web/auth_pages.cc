@@ -104,6 +104,35 @@ crm::Status HandleResendConfirmation(const DepsPtr& deps, crm::Request& request,
   return response.Redirect("/account/login?notice=confirmation_resent");
 }
 
+// Stores `code` as the caller's preferred language: a client's on their client row, an
+// admin's on their admin row. Anonymous callers have only the cookie.
+crm::Status SaveLanguage(const DepsPtr& deps, const crm::Principal& who, const std::string& code) {
+  if (who.language == code) return crm::Status::Ok();
+  if (who.IsClient() && who.client_id > 0) {
+    crm::Result<Client> client = deps->clients.Get(who.client_id);
+    if (!client.ok()) return client.status();
+    client->language = code;
+    return deps->clients.Update(client.value()).status();
+  }
+  if (who.IsAdmin() && who.user_id > 0) return deps->auth.SetAdminLanguage(who.user_id, code);
+  return crm::Status::Ok();
+}
+
+// Sets the `lang` cookie for a year (and the stored language when `save`), then goes back to
+// `next` (the form's field, or the query of an old link) when it is a local path.
+crm::Status HandleLanguageSwitch(const DepsPtr& deps, crm::Request& request, crm::Response& response,
+                                 bool save) {
+  std::string code = request.PathParam("code").value_or("");
+  if (!crm::IsLanguage(code)) return crm::NotFound("unknown language");
+  if (save) {
+    crm::Status saved = SaveLanguage(deps, request.Caller(), code);
+    if (!saved.ok()) deps->logger.Warn("web", "language switch: " + saved.ToString());
+  }
+  response.SetHeader("Set-Cookie", deps->auth.SetCookie("lang", code, 365 * 24 * 3600));
+  std::string next = request.FormValue("next").value_or(request.Query("next").value_or("/"));
+  return response.Redirect(IsSafeLocalPath(next) ? next : "/");
+}
+
 crm::Route MakeRoute(std::string method, std::string pattern, crm::Audience audience, crm::RouteHandler handler) {
   crm::Route route;
   route.method = std::move(method);
@@ -142,27 +171,16 @@ crm::Status RegisterAuthPages(crm::Registrar& registrar, DepsPtr deps) {
         return HandleResendConfirmation(deps, request, response);
       })));
 
-  // The language switch: a `lang` cookie for a year, then back to the page. A logged-in
-  // client's pages follow their preferred language (AppAuthenticator), so for them the
-  // choice is also saved as that preference. Admins have no such setter in Auth yet: for
-  // them only the cookie is set, which counts once the authenticator prefers it.
+  // The language switch (issue 15.7). POST /lang/{code}, the switcher's form: the `lang`
+  // cookie, and for a logged-in user the stored language too. GET /lang/{code} stays for old
+  // links and bookmarks but only sets the cookie: a GET never changes stored state.
+  CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(
+      "POST", "/lang/{code}", PublicAudience(), [deps](crm::Request& request, crm::Response& response) {
+        return HandleLanguageSwitch(deps, request, response, /*save=*/true);
+      })));
   CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(
       "GET", "/lang/{code}", PublicAudience(), [deps](crm::Request& request, crm::Response& response) {
-        std::string code = request.PathParam("code").value_or("");
-        if (code != "en" && code != "fr" && code != "nl") return crm::NotFound("unknown language");
-        const crm::Principal& who = request.Caller();
-        if (who.IsClient() && who.client_id > 0 && who.language != code) {
-          crm::Result<Client> client = deps->clients.Get(who.client_id);
-          crm::Status saved = client.status();
-          if (client.ok()) {
-            client->language = code;
-            saved = deps->clients.Update(client.value()).status();
-          }
-          if (!saved.ok()) deps->logger.Warn("web", "language switch: " + saved.ToString());
-        }
-        response.SetHeader("Set-Cookie", deps->auth.SetCookie("lang", code, 365 * 24 * 3600));
-        std::string next = request.Query("next").value_or("/");
-        return response.Redirect(IsSafeLocalPath(next) ? next : "/");
+        return HandleLanguageSwitch(deps, request, response, /*save=*/false);
       })));
 
   CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(

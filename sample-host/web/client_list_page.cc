@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "sample-host/core/plugin_call.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
@@ -27,10 +28,8 @@ constexpr HostColumn kHostColumns[] = {
 ClientListQuery QueryFrom(const crm::Request& request) {
   ClientListQuery query;
   query.q = request.Query("q").value_or("");
-  int64_t page = ParseId(request.Query("page").value_or(""));
-  query.page = page > 0 ? page : 1;
-  int64_t per_page = ParseId(request.Query("per_page").value_or(""));
-  query.per_page = per_page > 0 ? std::min(per_page, kMaxPerPage) : 25;
+  query.page = ParseId(request.Query("page")).value_or(1);
+  query.per_page = std::min(ParseId(request.Query("per_page")).value_or(25), kMaxPerPage);
   std::string sort = request.Query("sort").value_or("");
   if (!sort.empty()) query.sort = sort;
   for (const auto& [key, value] : request.QueryAll()) {
@@ -70,12 +69,11 @@ std::string DomId(std::string_view prefix, std::string_view id) {
 
 TemplateData FiltersData(const HookRegistry& registry, const Texts& texts, const ClientListQuery& query,
                          Logger& logger) {
+  // A plugin's filter list failed: the list shows no filter form rather than no page.
+  crm::Result<std::vector<crm::FilterDef>> listed =
+      CallPlugin(logger, "list filters", [&] { return registry.ListFilters(texts.language()); });
   std::vector<crm::FilterDef> defs;
-  try {
-    defs = registry.ListFilters(texts.language());
-  } catch (const std::exception& e) {
-    logger.Error("web", std::string("list filters failed: ") + e.what());
-  }
+  if (listed.ok()) defs = std::move(listed).value();
   TemplateData list(TemplateData::type::list);
   for (const crm::FilterDef& def : defs) {
     TemplateData item;
@@ -141,12 +139,11 @@ TemplateData HeadersData(const Texts& texts, const ClientListQuery& query, const
 std::string RenderCell(const ClientListColumn& column, const crm::SqlValue& value, const Texts& texts,
                        Logger& logger) {
   if (column.column == nullptr || !column.column->hook.render_html) return "";
-  try {
+  // A cell that fails shows a dash; the rest of the list stays.
+  crm::Result<std::string> cell = CallPlugin(logger, "column " + column.key, [&] {
     return column.column->hook.render_html(value, texts.language());
-  } catch (const std::exception& e) {
-    logger.Error("web", "column " + column.key + " failed: " + e.what());
-    return "<span class=\"muted\">—</span>";
-  }
+  });
+  return cell.ok() ? std::move(cell).value() : "<span class=\"muted\">—</span>";
 }
 
 std::string JoinTags(const std::vector<std::string>& tags) {

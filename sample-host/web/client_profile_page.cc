@@ -3,6 +3,7 @@
 #include <cctype>
 #include <exception>
 
+#include "sample-host/core/plugin_call.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
@@ -181,11 +182,17 @@ TemplateData TabsData(const HookRegistry& registry, const Texts& texts, const cr
     TemplateData item;
     std::string tab_id = tab.owner + "." + tab.hook.id;
     item.set("label", texts.Raw(tab.hook.title_key));
-    item.set("href", "/admin/clients/" + std::to_string(id) + "/tabs/" + UrlEncode(tab_id));
+    item.set("href", "/admin/clients/" + std::to_string(id) + "/tabs/" + PercentEncode(tab_id));
     item.set("active", tab_id == active_tab);
     tabs.push_back(item);
   }
   return tabs;
+}
+
+// What people see of a plugin's failure: its message, but never the detail of an internal
+// error (a thrown exception included), which is in the log.
+std::string PluginErrorText(const crm::Status& error) {
+  return error.code() == crm::StatusCode::kInternal ? std::string("internal error") : error.message();
 }
 
 TemplateData BoxesData(const DepsPtr& deps, const crm::Principal& viewer, const Client& client) {
@@ -195,16 +202,15 @@ TemplateData BoxesData(const DepsPtr& deps, const crm::Principal& viewer, const 
     if (!box.hook.permission.empty() && !viewer.HasPermission(box.hook.permission)) continue;
     TemplateData item;
     item.set("id", box.owner + "." + box.hook.id);
-    try {
-      crm::Result<std::string> html = box.hook.render(info, viewer);
-      if (html.ok()) {
-        item.set("html", html.value());  // escaped by the plugin (host-api/hooks.h)
-      } else {
-        item.set("error", html.status().message());
-      }
-    } catch (const std::exception& e) {
-      deps->logger.Error("web", "summary box " + box.owner + "." + box.hook.id + " threw: " + e.what());
-      item.set("error", std::string("internal error"));
+    // A failing box shows its error (a thrown one only as "internal error", the detail is
+    // in the log); the other boxes and the profile stay.
+    crm::Result<std::string> html =
+        CallPlugin(deps->logger, "summary box " + box.owner + "." + box.hook.id,
+                   [&] { return box.hook.render(info, viewer); });
+    if (html.ok()) {
+      item.set("html", html.value());  // escaped by the plugin (host-api/hooks.h)
+    } else {
+      item.set("error", PluginErrorText(html.status()));
     }
     boxes.push_back(item);
   }
@@ -300,9 +306,9 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
 
 // The client named by the {id} path parameter; kNotFound for anything that is not an existing id.
 crm::Result<Client> ClientFromPath(const DepsPtr& deps, const crm::Request& request) {
-  int64_t id = ParseId(request.PathParam("id").value_or(""));
-  if (id <= 0) return crm::NotFound("no such client");
-  return deps->clients.Get(id);
+  std::optional<int64_t> id = ParseId(request.PathParam("id"));
+  if (!id) return crm::NotFound("no such client");
+  return deps->clients.Get(*id);
 }
 
 std::string Actor(const crm::Principal& viewer) {
@@ -318,7 +324,7 @@ crm::Status ShowNewForm(const DepsPtr& deps, crm::Request& request, crm::Respons
   return page.Send(response, "client_new", data, page.texts().Get("profile.new_title"), Layout::kAdmin, status);
 }
 
-using Handler = std::function<crm::Status(const DepsPtr&, crm::Request&, crm::Response&)>;
+using Handler = crm::Status (*)(const DepsPtr&, crm::Request&, crm::Response&);
 
 crm::Status Add(crm::Registrar& registrar, const DepsPtr& deps, std::string method, std::string pattern,
                 std::string permission, Handler handler) {
@@ -326,7 +332,7 @@ crm::Status Add(crm::Registrar& registrar, const DepsPtr& deps, std::string meth
   route.method = std::move(method);
   route.pattern = std::move(pattern);
   route.audience = AdminAudience(std::move(permission));
-  route.handler = [deps, handler = std::move(handler)](crm::Request& request, crm::Response& response) {
+  route.handler = [deps, handler](crm::Request& request, crm::Response& response) {
     return handler(deps, request, response);
   };
   return registrar.AddRoute(std::move(route));
@@ -337,186 +343,181 @@ crm::Status BackToProfile(crm::Response& response, int64_t id, std::string_view 
   return response.Redirect("/admin/clients/" + std::to_string(id) + "?notice=" + std::string(notice));
 }
 
+// An action on a profile failed: a server error is answered as such (500); anything else
+// is shown on the profile with its message (422).
+crm::Status ShowActionError(const DepsPtr& d, crm::Request& rq, crm::Response& rs, const Client& client,
+                            const crm::Status& error) {
+  if (error.http_status() >= 500) return error;
+  ProfileExtras extras;
+  extras.action_error = error.message();
+  extras.status = 422;
+  return ShowProfile(d, rq, rs, client, extras);
+}
+
+crm::Status HandleNewForm(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  return ShowNewForm(d, rq, rs, Client(), "", 200);
+}
+
+crm::Status HandleCreate(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  Client client;
+  ApplyForm(rq, client);
+  crm::Result<Client> created = d->clients.Create(client);
+  if (!created.ok()) {
+    if (created.status().http_status() >= 500) return created.status();
+    return ShowNewForm(d, rq, rs, client, created.status().message(), 422);
+  }
+  return BackToProfile(rs, created->id, "created");
+}
+
+crm::Status HandleShow(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  return ShowProfile(d, rq, rs, client, {});
+}
+
+crm::Status HandleUpdate(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  Client edited = client;
+  ApplyForm(rq, edited);
+  crm::Result<Client> saved = d->clients.Update(edited);
+  if (!saved.ok()) {
+    if (saved.status().http_status() >= 500) return saved.status();
+    ProfileExtras extras;
+    extras.form_error = saved.status().message();
+    extras.edited = &edited;
+    extras.status = 422;
+    return ShowProfile(d, rq, rs, client, extras);
+  }
+  crm::TimelineEntry entry{saved->id, "host.update",
+                           PageContext(d->registry, rq).texts().Get("timeline.updated"), "",
+                           Actor(rq.Caller())};
+  if (auto added = d->timeline.Add(entry); !added.ok()) {
+    d->logger.Warn("web", "timeline: " + added.status().ToString());
+  }
+  return BackToProfile(rs, saved->id, "saved");
+}
+
+crm::Status HandleDelete(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  crm::Status deleted = d->clients.Delete(client.id);
+  if (!deleted.ok()) {
+    // A plugin refused (or the database failed): nothing was deleted; say why.
+    d->logger.Warn("web", "delete client " + std::to_string(client.id) + ": " + deleted.ToString());
+    PageContext page(d->registry, rq);
+    ProfileExtras extras;
+    extras.action_error = page.texts().Get("profile.delete_refused") + " " + deleted.message();
+    extras.status = deleted.code() == crm::StatusCode::kInternal ? 500 : 409;
+    return ShowProfile(d, rq, rs, client, extras);
+  }
+  return rs.Redirect("/admin/clients?notice=deleted");
+}
+
+crm::Status HandleLogin(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  bool enable = rq.FormValue("enabled").value_or("") == "1";
+  CRM_RETURN_IF_ERROR(d->clients.SetLoginEnabled(client.id, enable));
+  return BackToProfile(rs, client.id, enable ? "login_enabled" : "login_disabled");
+}
+
+crm::Status HandlePassword(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  bool generate = rq.FormValue("mode").value_or("") == "generate";
+  crm::Status s;
+  if (generate) {
+    // The password goes to the client by mail only; it is not shown here.
+    s = d->auth.GenerateClientPassword(client.id).status();
+  } else {
+    s = d->auth.SetClientPassword(client.id, rq.FormValue("password").value_or(""));
+    // A client who cannot confirm their email (the admin gives them the password in
+    // person) would otherwise be refused at login.
+    if (s.ok() && rq.FormValue("confirm_email").value_or("") == "1") {
+      s = d->auth.SetEmailConfirmed(client.id, true);
+    }
+  }
+  if (!s.ok()) return ShowActionError(d, rq, rs, client, s);
+  return BackToProfile(rs, client.id, generate ? "password_sent" : "password_set");
+}
+
+crm::Status HandleConfirmation(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  crm::Status s = d->auth.SendEmailConfirmation(client.id);
+  if (!s.ok()) return ShowActionError(d, rq, rs, client, s);
+  return BackToProfile(rs, client.id, "confirmation_sent");
+}
+
+crm::Status HandleNote(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  crm::Result<int64_t> added = d->timeline.AddNote(client.id, rq.FormValue("title").value_or(""),
+                                                   rq.FormValue("note").value_or(""), Actor(rq.Caller()));
+  if (!added.ok()) return ShowActionError(d, rq, rs, client, added.status());
+  return rs.Redirect("/admin/clients/" + std::to_string(client.id) + "?notice=note_added#timeline");
+}
+
+// The tab named by {tab_id} ("<owner>.<id>", or the bare id), or nullptr.
+const Registered<crm::ProfileTab>* FindTab(const HookRegistry& registry, std::string_view tab_id) {
+  for (const auto& tab : registry.profile_tabs()) {
+    if (tab.owner + "." + tab.hook.id == tab_id || tab.hook.id == tab_id) return &tab;
+  }
+  return nullptr;
+}
+
+crm::Status HandleTab(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  const Registered<crm::ProfileTab>* found = FindTab(d->registry, rq.PathParam("tab_id").value_or(""));
+  if (found == nullptr) return crm::NotFound("no such tab");
+  const crm::Principal& viewer = rq.Caller();
+  if (!found->hook.permission.empty() && !viewer.HasPermission(found->hook.permission)) {
+    return crm::PermissionDenied("this tab needs the permission " + found->hook.permission);
+  }
+  PageContext page(d->registry, rq);
+  TemplateData data;
+  std::string canonical = found->owner + "." + found->hook.id;
+  data.set("base", "/admin/clients/" + std::to_string(client.id));
+  data.set("name", DisplayName(client));
+  data.set("initials", Initials(client));
+  data.set("email", client.email);
+  data.set("language", client.language);
+  data.set("tabs", TabsData(d->registry, page.texts(), viewer, client.id, canonical));
+  SetBoxes(data, d, viewer, client);
+  // A failing tab shows its error in the tab (a thrown one only as "internal error");
+  // the profile around it stays.
+  crm::Result<std::string> html =
+      CallPlugin(d->logger, "tab " + canonical, [&] { return found->hook.render(InfoOf(client), rq); });
+  if (rs.Started()) return crm::Status::Ok();  // the tab answered by itself
+  if (html.ok()) {
+    data.set("tab_html", html.value());
+  } else {
+    data.set("tab_error", PluginErrorText(html.status()));
+  }
+  return page.Send(rs, "client_tab", data,
+                   DisplayName(client) + " · " + page.texts().Raw(found->hook.title_key), Layout::kAdmin);
+}
+
+struct ProfileRoute {
+  const char* method;
+  const char* pattern;
+  const char* permission;
+  Handler handler;
+};
+
+constexpr ProfileRoute kProfileRoutes[] = {
+    {"GET", "/admin/clients/new", "clients.write", HandleNewForm},
+    {"POST", "/admin/clients/new", "clients.write", HandleCreate},
+    {"GET", "/admin/clients/{id}", "clients.read", HandleShow},
+    {"POST", "/admin/clients/{id}", "clients.write", HandleUpdate},
+    {"POST", "/admin/clients/{id}/delete", "clients.delete", HandleDelete},
+    {"POST", "/admin/clients/{id}/login", "clients.write", HandleLogin},
+    {"POST", "/admin/clients/{id}/password", "clients.write", HandlePassword},
+    {"POST", "/admin/clients/{id}/confirmation", "clients.write", HandleConfirmation},
+    {"POST", "/admin/clients/{id}/timeline", "clients.write", HandleNote},
+    {"GET", "/admin/clients/{id}/tabs/{tab_id}", "clients.read", HandleTab},
+};
+
 }  // namespace
 
 crm::Status RegisterClientProfilePages(crm::Registrar& registrar, DepsPtr deps) {
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "GET", "/admin/clients/new", "clients.write",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
-                            return ShowNewForm(d, rq, rs, Client(), "", 200);
-                          }));
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/new", "clients.write",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
-                            Client client;
-                            ApplyForm(rq, client);
-                            crm::Result<Client> created = d->clients.Create(client);
-                            if (!created.ok()) {
-                              if (created.status().http_status() >= 500) return created.status();
-                              return ShowNewForm(d, rq, rs, client, created.status().message(), 422);
-                            }
-                            return BackToProfile(rs, created->id, "created");
-                          }));
-
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "GET", "/admin/clients/{id}", "clients.read",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
-                            crm::Result<Client> client = ClientFromPath(d, rq);
-                            if (!client.ok()) return client.status();
-                            return ShowProfile(d, rq, rs, client.value(), {});
-                          }));
-
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}", "clients.write",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
-                            crm::Result<Client> client = ClientFromPath(d, rq);
-                            if (!client.ok()) return client.status();
-                            Client edited = client.value();
-                            ApplyForm(rq, edited);
-                            crm::Result<Client> saved = d->clients.Update(edited);
-                            if (!saved.ok()) {
-                              if (saved.status().http_status() >= 500) return saved.status();
-                              ProfileExtras extras;
-                              extras.form_error = saved.status().message();
-                              extras.edited = &edited;
-                              extras.status = 422;
-                              return ShowProfile(d, rq, rs, client.value(), extras);
-                            }
-                            crm::TimelineEntry entry{saved->id, "host.update",
-                                                     PageContext(d->registry, rq).texts().Get("timeline.updated"), "",
-                                                     Actor(rq.Caller())};
-                            if (auto added = d->timeline.Add(entry); !added.ok()) {
-                              d->logger.Warn("web", "timeline: " + added.status().ToString());
-                            }
-                            return BackToProfile(rs, saved->id, "saved");
-                          }));
-
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/delete", "clients.delete",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
-                            crm::Result<Client> client = ClientFromPath(d, rq);
-                            if (!client.ok()) return client.status();
-                            crm::Status deleted = d->clients.Delete(client->id);
-                            if (!deleted.ok()) {
-                              // A plugin refused (or the database failed): nothing was deleted; say why.
-                              d->logger.Warn("web", "delete client " + std::to_string(client->id) + ": " +
-                                                        deleted.ToString());
-                              PageContext page(d->registry, rq);
-                              ProfileExtras extras;
-                              extras.action_error = page.texts().Get("profile.delete_refused") + " " + deleted.message();
-                              extras.status = deleted.code() == crm::StatusCode::kInternal ? 500 : 409;
-                              return ShowProfile(d, rq, rs, client.value(), extras);
-                            }
-                            return rs.Redirect("/admin/clients?notice=deleted");
-                          }));
-
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/login", "clients.write",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
-                            crm::Result<Client> client = ClientFromPath(d, rq);
-                            if (!client.ok()) return client.status();
-                            bool enable = rq.FormValue("enabled").value_or("") == "1";
-                            CRM_RETURN_IF_ERROR(d->clients.SetLoginEnabled(client->id, enable));
-                            return BackToProfile(rs, client->id, enable ? "login_enabled" : "login_disabled");
-                          }));
-
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/password", "clients.write",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
-                            crm::Result<Client> client = ClientFromPath(d, rq);
-                            if (!client.ok()) return client.status();
-                            bool generate = rq.FormValue("mode").value_or("") == "generate";
-                            crm::Status s;
-                            if (generate) {
-                              // The password goes to the client by mail only; it is not shown here.
-                              s = d->auth.GenerateClientPassword(client->id).status();
-                            } else {
-                              s = d->auth.SetClientPassword(client->id, rq.FormValue("password").value_or(""));
-                              // A client who cannot confirm their email (the admin gives them the
-                              // password in person) would otherwise be refused at login.
-                              if (s.ok() && rq.FormValue("confirm_email").value_or("") == "1") {
-                                s = d->auth.SetEmailConfirmed(client->id, true);
-                              }
-                            }
-                            if (!s.ok()) {
-                              if (s.http_status() >= 500) return s;
-                              ProfileExtras extras;
-                              extras.action_error = s.message();
-                              extras.status = 422;
-                              return ShowProfile(d, rq, rs, client.value(), extras);
-                            }
-                            return BackToProfile(rs, client->id, generate ? "password_sent" : "password_set");
-                          }));
-
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/confirmation", "clients.write",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
-                            crm::Result<Client> client = ClientFromPath(d, rq);
-                            if (!client.ok()) return client.status();
-                            crm::Status s = d->auth.SendEmailConfirmation(client->id);
-                            if (!s.ok()) {
-                              if (s.http_status() >= 500) return s;
-                              ProfileExtras extras;
-                              extras.action_error = s.message();
-                              extras.status = 422;
-                              return ShowProfile(d, rq, rs, client.value(), extras);
-                            }
-                            return BackToProfile(rs, client->id, "confirmation_sent");
-                          }));
-
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "POST", "/admin/clients/{id}/timeline", "clients.write",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
-                            crm::Result<Client> client = ClientFromPath(d, rq);
-                            if (!client.ok()) return client.status();
-                            crm::Result<int64_t> added =
-                                d->timeline.AddNote(client->id, rq.FormValue("title").value_or(""),
-                                                    rq.FormValue("note").value_or(""), Actor(rq.Caller()));
-                            if (!added.ok()) {
-                              if (added.status().http_status() >= 500) return added.status();
-                              ProfileExtras extras;
-                              extras.action_error = added.status().message();
-                              extras.status = 422;
-                              return ShowProfile(d, rq, rs, client.value(), extras);
-                            }
-                            return rs.Redirect("/admin/clients/" + std::to_string(client->id) +
-                                               "?notice=note_added#timeline");
-                          }));
-
-  CRM_RETURN_IF_ERROR(Add(registrar, deps, "GET", "/admin/clients/{id}/tabs/{tab_id}", "clients.read",
-                          [](const DepsPtr& d, crm::Request& rq, crm::Response& rs) -> crm::Status {
-                            crm::Result<Client> client = ClientFromPath(d, rq);
-                            if (!client.ok()) return client.status();
-                            std::string tab_id = rq.PathParam("tab_id").value_or("");
-                            const Registered<crm::ProfileTab>* found = nullptr;
-                            for (const auto& tab : d->registry.profile_tabs()) {
-                              if (tab.owner + "." + tab.hook.id == tab_id || tab.hook.id == tab_id) {
-                                found = &tab;
-                                break;
-                              }
-                            }
-                            if (found == nullptr) return crm::NotFound("no such tab");
-                            const crm::Principal& viewer = rq.Caller();
-                            if (!found->hook.permission.empty() && !viewer.HasPermission(found->hook.permission)) {
-                              return crm::PermissionDenied("this tab needs the permission " + found->hook.permission);
-                            }
-                            PageContext page(d->registry, rq);
-                            TemplateData data;
-                            std::string canonical = found->owner + "." + found->hook.id;
-                            data.set("base", "/admin/clients/" + std::to_string(client->id));
-                            data.set("name", DisplayName(client.value()));
-                            data.set("initials", Initials(client.value()));
-                            data.set("email", client->email);
-                            data.set("language", client->language);
-                            data.set("tabs", TabsData(d->registry, page.texts(), viewer, client->id, canonical));
-                            SetBoxes(data, d, viewer, client.value());
-                            try {
-                              crm::Result<std::string> html = found->hook.render(InfoOf(client.value()), rq);
-                              if (rs.Started()) return crm::Status::Ok();  // the tab answered by itself
-                              if (html.ok()) {
-                                data.set("tab_html", html.value());
-                              } else {
-                                data.set("tab_error", html.status().message());
-                              }
-                            } catch (const std::exception& e) {
-                              d->logger.Error("web", "tab " + canonical + " threw: " + e.what());
-                              data.set("tab_error", std::string("internal error"));
-                            }
-                            return page.Send(rs, "client_tab", data,
-                                             DisplayName(client.value()) + " · " + page.texts().Raw(found->hook.title_key),
-                                             Layout::kAdmin);
-                          }));
+  for (const ProfileRoute& r : kProfileRoutes) {
+    CRM_RETURN_IF_ERROR(Add(registrar, deps, r.method, r.pattern, r.permission, r.handler));
+  }
   return crm::Status::Ok();
 }
 

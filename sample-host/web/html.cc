@@ -1,4 +1,4 @@
-// sample-host/web/html.cc — escaping, URL encoding and local-path checks for the pages.
+// sample-host/web/html.cc — query strings, local-path checks and dates for the pages.
 // Kept free of any template or HTTP dependency so that every page and the tests can use it.
 #include "sample-host/web/html.h"
 
@@ -7,47 +7,13 @@
 
 namespace host::web {
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 std::string BuildQuery(const std::vector<std::pair<std::string, std::string>>& params) {
   std::string out;
   for (const auto& [k, v] : params) {
     if (!out.empty()) out += '&';
-    out += UrlEncode(k);
+    out += PercentEncode(k);
     out += '=';
-    out += UrlEncode(v);
+    out += PercentEncode(v);
   }
   return out;
 }
@@ -60,14 +26,6 @@ bool IsSafeLocalPath(std::string_view path) {
     if (c < 0x20 || c == 0x7F || c == '\\') return false;
   }
   return true;
-}
-
-int64_t ParseId(std::string_view text) {
-  int64_t value = 0;
-  if (text.empty() || text.size() > 18) return 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return 0;
-  return value;
 }
 
 std::string FormatTime(int64_t unix_seconds) {

@@ -8,24 +8,23 @@
 #include <utility>
 #include <vector>
 
+#include "text/text.h"
+
 namespace host::web {
 
-// Escapes & < > " ' so that `text` is safe inside element content and quoted attributes.
-std::string EscapeHtml(std::string_view text);
+// Escaping (& < > " '), percent-encoding of one URL component and id parsing (positive ids
+// only, nullopt otherwise) are the shared ones of text/text.h.
+using crm::text::EscapeHtml;
+using crm::text::ParseId;
+using crm::text::PercentEncode;
 
-// Percent-encodes everything but unreserved characters (RFC 3986), for one query value.
-std::string UrlEncode(std::string_view text);
-
-// "a=1&b=x%20y" from pairs, each side URL-encoded.
+// "a=1&b=x%20y" from pairs, each side percent-encoded.
 std::string BuildQuery(const std::vector<std::pair<std::string, std::string>>& params);
 
 // True for a path on this site ("/admin/clients?x=1"), false for anything a browser could
 // take to another origin ("//evil", "/\\evil", "https://...", control characters). Used
 // before redirecting to a caller-supplied `next`, to avoid an open redirect.
 bool IsSafeLocalPath(std::string_view path);
-
-// Parses a positive decimal id ("12"); 0 when `text` is not one (ids from URLs are never trusted).
-int64_t ParseId(std::string_view text);
 
 // "2026-11-22 10:53" (UTC) from Unix seconds; empty for 0.
 std::string FormatTime(int64_t unix_seconds);

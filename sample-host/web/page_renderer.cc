@@ -1,5 +1,6 @@
 // sample-host/web/page_renderer.cc — wraps fragments in the admin / reserved-area / bare layouts.
 // The layout never trusts the fragment's title or the viewer's name: both go through mustache escaping.
+#include "sample-host/core/plugin_call.h"
 #include "sample-host/web/page_renderer.h"
 
 #include <algorithm>
@@ -65,7 +66,10 @@ TemplateData LanguagesData(std::string_view current, std::string_view path) {
     std::string label(code);
     for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     item.set("label", label);
-    item.set("href", "/lang/" + std::string(code) + "?" + BuildQuery({{"next", next}}));
+    // A POST form per language (issue 15.7): switching changes a logged-in user's stored
+    // language, which a GET link must never do.
+    item.set("action", "/lang/" + std::string(code));
+    item.set("next", next);
     item.set("active", code == current);
     list.push_back(item);
   }
@@ -88,7 +92,15 @@ std::vector<crm::MenuItem> BaseMenu(crm::MenuArea area, const Texts& texts) {
   };
 }
 
-LayoutRenderer::LayoutRenderer(const HookRegistry& registry) : registry_(registry) {}
+namespace {
+Logger& LoggerOrStderr(Logger* logger) {
+  static Logger fallback;
+  return logger != nullptr ? *logger : fallback;
+}
+}  // namespace
+
+LayoutRenderer::LayoutRenderer(const HookRegistry& registry, Logger* logger)
+    : registry_(registry), logger_(LoggerOrStderr(logger)) {}
 
 Texts LayoutRenderer::TextsFor(std::string_view language) const {
   const HookRegistry* registry = &registry_;
@@ -120,13 +132,10 @@ std::string LayoutRenderer::RenderPage(const crm::PageReply& page, const crm::Pr
   if (has_nav) {
     crm::MenuArea area = layout == crm::PageReply::Layout::kAdmin ? crm::MenuArea::kAdmin : crm::MenuArea::kAccount;
     std::vector<crm::MenuItem> base = BaseMenu(area, texts);
-    std::vector<crm::MenuItem> items;
-    try {
-      items = registry_.BuildMenu(area, base, viewer);
-    } catch (const std::exception&) {
-      // A plugin's filter failed: the host's own menu still lets the user work.
-      items = base;
-    }
+    // A plugin's filter failed: the host's own menu still lets the user work.
+    crm::Result<std::vector<crm::MenuItem>> built =
+        CallPlugin(logger_, "menu filter", [&] { return registry_.BuildMenu(area, base, viewer); });
+    std::vector<crm::MenuItem> items = built.ok() ? std::move(built).value() : base;
     std::stable_sort(items.begin(), items.end(),
                      [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
     data.set("menu", MenuData(items, path));

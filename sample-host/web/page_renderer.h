@@ -8,6 +8,7 @@
 
 #include "host-api/http.h"
 #include "sample-host/core/hook_registry.h"
+#include "sample-host/core/logger.h"
 #include "sample-host/http/server.h"
 #include "sample-host/web/translations.h"
 
@@ -17,10 +18,11 @@ namespace host::web {
 std::vector<crm::MenuItem> BaseMenu(crm::MenuArea area, const Texts& texts);
 
 // Thread-safe: it only reads the registry, which is frozen before the server serves.
-// `registry` must outlive it.
+// `registry` (and `logger`, where plugin failures are logged; null: standard error) must
+// outlive it.
 class LayoutRenderer : public host::PageRenderer {
  public:
-  explicit LayoutRenderer(const HookRegistry& registry);
+  explicit LayoutRenderer(const HookRegistry& registry, Logger* logger = nullptr);
 
   std::string RenderPage(const crm::PageReply& page, const crm::Principal& viewer,
                          std::string_view path) override;
@@ -32,6 +34,7 @@ class LayoutRenderer : public host::PageRenderer {
 
  private:
   const HookRegistry& registry_;
+  Logger& logger_;
 };
 
 }  // namespace host::web

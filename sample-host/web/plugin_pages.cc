@@ -4,6 +4,7 @@
 #include <cctype>
 #include <exception>
 
+#include "sample-host/core/plugin_call.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
@@ -39,7 +40,7 @@ crm::Status ShowPlugins(const DepsPtr& deps, crm::Request& request, crm::Respons
     bool has_settings = state.state == PluginState::State::kLoaded && !state.id.empty() &&
                         deps->registry.settings_pages().count(state.id) > 0;
     row.set("has_settings", has_settings);
-    row.set("settings_href", "/admin/plugins/" + UrlEncode(state.id) + "/settings");
+    row.set("settings_href", "/admin/plugins/" + PercentEncode(state.id) + "/settings");
     rows.push_back(row);
   }
   // Recent warnings and errors of the log, so a load failure is visible without a shell.
@@ -71,13 +72,10 @@ crm::Status ShowSettings(const DepsPtr& deps, crm::Request& request, crm::Respon
   TemplateData data;
   int status = 200;
   if (post) {
-    crm::Status saved;
-    try {
-      saved = settings.save ? settings.save(request) : crm::Internal("the plugin cannot save");
-    } catch (const std::exception& e) {
-      deps->logger.Error("web", "settings save of " + id + " threw: " + e.what());
-      saved = crm::Internal("the plugin failed");
-    }
+    // A failed save is shown on the page (a server error as the generic 500 text, 500).
+    crm::Status saved = CallPlugin(deps->logger, "settings save of " + id, [&] {
+      return settings.save ? settings.save(request) : crm::Internal("the plugin cannot save");
+    });
     if (response.Started()) return crm::Status::Ok();
     if (saved.ok()) {
       data.set("notice", texts.Get("notice.settings_saved"));
@@ -87,13 +85,10 @@ crm::Status ShowSettings(const DepsPtr& deps, crm::Request& request, crm::Respon
       status = saved.http_status() >= 500 ? 500 : 422;
     }
   }
-  crm::Result<std::string> html = crm::Internal("no renderer");
-  try {
-    if (settings.render) html = settings.render(request);
-  } catch (const std::exception& e) {
-    deps->logger.Error("web", "settings render of " + id + " threw: " + e.what());
-    html = crm::Internal("the plugin failed");
-  }
+  // A settings page that cannot render answers 500.
+  crm::Result<std::string> html = CallPlugin(deps->logger, "settings render of " + id, [&] {
+    return settings.render ? settings.render(request) : crm::Result<std::string>(crm::Internal("no renderer"));
+  });
   if (response.Started()) return crm::Status::Ok();
   if (!html.ok()) return html.status();
   // A plugin that writes its own <form> keeps it; otherwise the host wraps the fields in one
@@ -101,7 +96,7 @@ crm::Status ShowSettings(const DepsPtr& deps, crm::Request& request, crm::Respon
   bool own_form = ContainsForm(html.value());
   data.set("html", html.value());
   data.set("wrap", !own_form);
-  data.set("action", "/admin/plugins/" + UrlEncode(id) + "/settings");
+  data.set("action", "/admin/plugins/" + PercentEncode(id) + "/settings");
   std::string title = texts.Raw(settings.title_key);
   return page.Send(response, "plugin_settings", data, title, Layout::kAdmin, status);
 }

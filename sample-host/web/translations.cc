@@ -102,7 +102,7 @@ TemplateData Texts::Data() const {
 }
 
 std::string NormalizeLanguage(std::string_view language) {
-  if (language == "fr" || language == "nl" || language == "en") return std::string(language);
+  if (crm::IsLanguage(language)) return std::string(language);
   return "en";
 }
 

@@ -1,4 +1,5 @@
-// tests/app/client_list_test.cc — THE client list query (SPEC H2, CD6, CD7): every host filter, sorts,
+// tests/app/client_list_test.cc — THE client list query (SPEC H2, CD6, CD7): every host filter,
+// sorts,
 // search, pagination, a plugin column and filter registered like a plugin's, one statement per page, index use.
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 #include "sample-host/app/seed_demo.h"
 #include "sample-host/core/hook_registry.h"
 #include "tests/app/test_db.h"
+#include "tests/support/status_matchers.h"
 
 namespace host {
 namespace {
@@ -20,11 +22,11 @@ class ClientListTest : public ::testing::Test {
   void SetUp() override {
     // The host's filters, registered exactly as main.cc does.
     StagingRegistrar host_reg("host");
-    ASSERT_TRUE(host_reg
+    ASSERT_OK(host_reg
                     .AddListFilterSource(ClientStore::HostFilterSource(
                         tdb_.db(), [](std::string_view, std::string_view k) { return std::string(k); }))
-                    .ok());
-    ASSERT_TRUE(registry_.Commit(host_reg.Take()).ok());
+                    );
+    ASSERT_OK(registry_.Commit(host_reg.Take()));
     // A plugin with one column (with a bound parameter) and one filter.
     StagingRegistrar plugin("test-plugin");
     crm::ListColumn col;
@@ -33,7 +35,7 @@ class ClientListTest : public ::testing::Test {
     col.sql = "(? || c.id)";
     col.params = {std::string("B-")};
     col.render_html = [](const crm::SqlValue&, std::string_view) { return std::string(); };
-    ASSERT_TRUE(plugin.AddListColumn(col).ok());
+    ASSERT_OK(plugin.AddListColumn(col));
     crm::ListFilterSource src;
     src.id = "parity";
     src.list = [](std::string_view) { return std::vector<crm::FilterDef>{{"parity", "Parity", {}}}; };
@@ -43,8 +45,8 @@ class ClientListTest : public ::testing::Test {
       if (value == "odd") return crm::SqlPredicate{"c.id % ? = 1", {int64_t{2}}};
       return crm::InvalidArgument("even or odd");
     };
-    ASSERT_TRUE(plugin.AddListFilterSource(src).ok());
-    ASSERT_TRUE(registry_.Commit(plugin.Take()).ok());
+    ASSERT_OK(plugin.AddListFilterSource(src));
+    ASSERT_OK(registry_.Commit(plugin.Take()));
 
     struct Row {
       const char* first;
@@ -77,7 +79,7 @@ class ClientListTest : public ::testing::Test {
       c.language = r.lang;
       c.tags = r.tags;
       auto created = store_.Create(c);
-      ASSERT_TRUE(created.ok()) << created.status().ToString();
+      ASSERT_OK(created) << created.status().ToString();
       ids_.push_back(created->id);
       now_ += 100;
     }
@@ -85,7 +87,7 @@ class ClientListTest : public ::testing::Test {
 
   std::vector<std::string> Emails(const ClientListQuery& q, int64_t* total = nullptr) {
     auto page = store_.List(q);
-    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_OK(page) << page.status().ToString();
     std::vector<std::string> out;
     if (!page.ok()) return out;
     for (const auto& r : page->rows) out.push_back(r.client.email);
@@ -107,7 +109,7 @@ TEST_F(ClientListTest, OneStatementPerPageWithPluginColumnAndTags) {
   q.filters = {{"region", "Wallonie"}, {"parity", "odd"}};
   int before = counting_.statements.load();
   auto page = store_.List(q);
-  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_OK(page) << page.status().ToString();
   EXPECT_EQ(counting_.statements.load() - before, 1) << "the list must be ONE statement";
   ASSERT_EQ(page->columns.size(), 1u);
   EXPECT_EQ(page->columns[0].key, "test-plugin.badge");
@@ -124,7 +126,7 @@ TEST_F(ClientListTest, OneStatementPerPageWithPluginColumnAndTags) {
     EXPECT_EQ(row.client.address.region, "Wallonie");
   }
   auto all = store_.List(ClientListQuery{});
-  ASSERT_TRUE(all.ok());
+  ASSERT_OK(all);
   for (const auto& row : all->rows) {
     if (row.client.email == "emily@example.co.uk") {
       EXPECT_EQ(row.client.tags, (std::vector<std::string>{"b2b", "vip"}));
@@ -186,7 +188,7 @@ TEST_F(ClientListTest, SortsAndPagination) {
   auto names = [&](const ClientListQuery& query) {
     std::vector<std::string> out;
     auto page = store_.List(query);
-    EXPECT_TRUE(page.ok());
+    EXPECT_OK(page);
     for (const auto& r : page->rows) out.push_back(r.client.last_name + " " + r.client.first_name);
     return out;
   };
@@ -200,9 +202,9 @@ TEST_F(ClientListTest, SortsAndPagination) {
   EXPECT_EQ(names(q).front(), "Claes Sofie");  // sofie@...
   for (const auto& key : ClientStore::SortKeys()) {
     q.sort = key;
-    EXPECT_TRUE(store_.List(q).ok()) << key;
+    EXPECT_OK(store_.List(q)) << key;
     q.sort = "-" + key;
-    EXPECT_TRUE(store_.List(q).ok()) << key;
+    EXPECT_OK(store_.List(q)) << key;
   }
 
   q.sort = "last_name";
@@ -210,13 +212,13 @@ TEST_F(ClientListTest, SortsAndPagination) {
   q.page = 2;
   int64_t total = 0;
   auto p2 = store_.List(q);
-  ASSERT_TRUE(p2.ok());
+  ASSERT_OK(p2);
   EXPECT_EQ(p2->total, 6);
   ASSERT_EQ(p2->rows.size(), 2u);
   EXPECT_EQ(p2->rows[0].client.last_name, "Peeters");
   q.page = 3;  // past the end: no rows, but the total is still right
   auto p3 = store_.List(q);
-  ASSERT_TRUE(p3.ok());
+  ASSERT_OK(p3);
   EXPECT_TRUE(p3->rows.empty());
   EXPECT_EQ(p3->total, 6);
   (void)total;
@@ -263,16 +265,16 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
     c.last_name = "Gen" + std::to_string(i);
     c.email = "gen" + std::to_string(i) + "@example.org";
     c.address.city = i % 2 ? "Gent" : "Namur";
-    ASSERT_TRUE(store_.Create(c).ok());
+    ASSERT_OK(store_.Create(c));
   }
-  ASSERT_TRUE(tdb_.db().Exec("ANALYZE").ok());
+  ASSERT_OK(tdb_.db().Exec("ANALYZE"));
   for (const char* sort : {"last_name", "-last_name", "first_name", "email", "city", "postal_code", "region",
                            "-created_at", "id", "-id"}) {
     ClientListQuery q;
     q.sort = sort;
-    ASSERT_TRUE(store_.List(q).ok());
+    ASSERT_OK(store_.List(q));
     auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
-    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    ASSERT_OK(plan) << plan.status().ToString();
     std::string text;
     for (const auto& r : *plan) text += r.Text(3) + "\n";
     EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << sort << ":\n" << text;
@@ -284,12 +286,12 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
     ClientListQuery search;
     search.q = q;
     auto found = store_.List(search);
-    EXPECT_TRUE(found.ok());
+    EXPECT_OK(found);
     if (found.ok()) {
       EXPECT_EQ(found->total, expected_total) << q;
     }
     auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
-    EXPECT_TRUE(plan.ok());
+    EXPECT_OK(plan);
     std::string text;
     if (plan.ok()) {
       for (const auto& r : *plan) text += r.Text(3) + "\n";
@@ -317,16 +319,16 @@ TEST_F(ClientListTest, OneHostFilterWithTheDefaultSortWalksAnIndex) {
     c.address.city = cities[i % 4];
     c.address.postal_code = std::to_string(1000 + i % 7);
     c.language = i % 2 ? "fr" : "nl";
-    ASSERT_TRUE(store_.Create(c).ok());
+    ASSERT_OK(store_.Create(c));
   }
-  ASSERT_TRUE(tdb_.db().Exec("ANALYZE").ok());
+  ASSERT_OK(tdb_.db().Exec("ANALYZE"));
   for (auto [filter, value] : std::vector<std::pair<std::string, std::string>>{
            {"region", "Wallonie"}, {"city", "Gent"}, {"postal_code", "1003"}, {"language", "fr"}}) {
     ClientListQuery q;
     q.filters = {{filter, value}};
-    ASSERT_TRUE(store_.List(q).ok());
+    ASSERT_OK(store_.List(q));
     auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
-    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    ASSERT_OK(plan) << plan.status().ToString();
     std::string text;
     for (const auto& r : *plan) text += r.Text(3) + "\n";
     EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << filter << ":\n" << text;
@@ -342,7 +344,7 @@ TEST_F(ClientListTest, ForEachStreamsEveryMatchingRow) {
   q.sort = "email";
   std::vector<std::string> keys;
   std::vector<std::string> emails;
-  ASSERT_TRUE(store_
+  ASSERT_OK(store_
                   .ForEach(
                       q, [&](const std::vector<ClientListColumn>& cols) {
                         for (const auto& c : cols) keys.push_back(c.key);
@@ -351,7 +353,7 @@ TEST_F(ClientListTest, ForEachStreamsEveryMatchingRow) {
                         emails.push_back(row.client.email);
                         return true;
                       })
-                  .ok());
+                  );
   EXPECT_EQ(keys, std::vector<std::string>{"test-plugin.badge"});
   EXPECT_EQ(emails, (std::vector<std::string>{"jan@example.be", "sofie@example.be"}));
 }
@@ -373,7 +375,7 @@ class ComplementCountTest : public ClientListTest {
       return crm::SqlPredicate{"NOT EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.id AND t.tag = ?)",
                                {std::string(id.substr(12))}};
     };
-    ASSERT_TRUE(plugin.AddListFilterSource(src).ok());
+    ASSERT_OK(plugin.AddListFilterSource(src));
     crm::ListFilterCount count;
     count.source_id = "without";
     count.count = [this](std::string_view id, std::string_view) -> crm::Result<crm::FilterCountPredicate> {
@@ -382,8 +384,8 @@ class ComplementCountTest : public ClientListTest {
       return crm::FilterCountPredicate{
           {"c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = ?)", {std::string(id.substr(12))}}, true};
     };
-    ASSERT_TRUE(plugin.AddListFilterCount(count).ok());
-    ASSERT_TRUE(registry_.Commit(plugin.Take()).ok());
+    ASSERT_OK(plugin.AddListFilterCount(count));
+    ASSERT_OK(registry_.Commit(plugin.Take()));
   }
 
   // The expected total, counted here row by row.
@@ -391,7 +393,7 @@ class ComplementCountTest : public ClientListTest {
     int64_t n = 0;
     for (int64_t id : ids_) {
       auto c = store_.Get(id);
-      EXPECT_TRUE(c.ok());
+      EXPECT_OK(c);
       if (!region.empty() && c->address.region != region) continue;
       bool keep = true;
       for (const auto& t : without) {
@@ -440,7 +442,7 @@ TEST_F(ComplementCountTest, PastTheLastPageTheTotalUsesTheSameCount) {
   q.page = 50;
   q.filters = {{"without_tag.vip", "yes"}, {"without_tag.b2b", "yes"}};
   auto page = store_.List(q);
-  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_OK(page) << page.status().ToString();
   EXPECT_TRUE(page->rows.empty());
   EXPECT_EQ(page->total, Expected({"vip", "b2b"}));
 }
@@ -487,16 +489,16 @@ TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
   testing::TestDb tdb;
   auto before = tdb.db().QueryAll(
       "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name");
-  ASSERT_TRUE(before.ok());
+  ASSERT_OK(before);
   auto n = SeedBulkClients(tdb.db(), 12000, 1700000000);  // above the drop-and-rebuild threshold
-  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_OK(n) << n.status().ToString();
   EXPECT_EQ(*n, 12000);
   auto count = tdb.db().QueryOne("SELECT COUNT(*), COUNT(DISTINCT lower(email)) FROM clients");
   EXPECT_EQ((*count)->Int(0), 12000);
   EXPECT_EQ((*count)->Int(1), 12000);
   auto after = tdb.db().QueryAll(
       "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name");
-  ASSERT_TRUE(after.ok());
+  ASSERT_OK(after);
   ASSERT_EQ(after->size(), before->size());
   for (size_t i = 0; i < after->size(); ++i) {
     EXPECT_EQ((*after)[i].Text(0), (*before)[i].Text(0));
@@ -509,10 +511,10 @@ TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
   // The search index was rebuilt over every seeded client, and its triggers are back.
   auto indexed = tdb.db().QueryOne(
       "SELECT COUNT(*) FROM clients_search WHERE clients_search MATCH '\"example.org\"'");
-  ASSERT_TRUE(indexed.ok()) << indexed.status().ToString();
+  ASSERT_OK(indexed) << indexed.status().ToString();
   EXPECT_EQ((*indexed)->Int(0), 12000);
   auto fts_integrity = tdb.db().Exec("INSERT INTO clients_search (clients_search) VALUES ('integrity-check')");
-  EXPECT_TRUE(fts_integrity.ok()) << fts_integrity.status().ToString();
+  EXPECT_OK(fts_integrity) << fts_integrity.status().ToString();
 }
 
 TEST_F(ClientListTest, SearchIndexFollowsUpdatesAndDeletions) {
@@ -520,21 +522,21 @@ TEST_F(ClientListTest, SearchIndexFollowsUpdatesAndDeletions) {
   q.q = "Lambert";
   ASSERT_EQ(Emails(q), std::vector<std::string>{"elise@example.fr"});
   auto elise = store_.Get(ids_[3]);
-  ASSERT_TRUE(elise.ok());
+  ASSERT_OK(elise);
   Client changed = *elise;
   changed.last_name = "Vandenbroucke";
   changed.company = "Atelier Lumière";
-  ASSERT_TRUE(store_.Update(changed).ok());
+  ASSERT_OK(store_.Update(changed));
   EXPECT_TRUE(Emails(q).empty()) << "the old name is still indexed";
   q.q = "denbrou";
   EXPECT_EQ(Emails(q), std::vector<std::string>{"elise@example.fr"});
   q.q = "Lumière";
   EXPECT_EQ(Emails(q), std::vector<std::string>{"elise@example.fr"});
-  ASSERT_TRUE(store_.Delete(ids_[3]).ok());
+  ASSERT_OK(store_.Delete(ids_[3]));
   q.q = "denbrou";
   EXPECT_TRUE(Emails(q).empty()) << "a deleted client is still indexed";
   auto fts_integrity = tdb_.db().Exec("INSERT INTO clients_search (clients_search) VALUES ('integrity-check')");
-  EXPECT_TRUE(fts_integrity.ok()) << fts_integrity.status().ToString();
+  EXPECT_OK(fts_integrity) << fts_integrity.status().ToString();
 }
 
 }  // namespace
@@ -552,7 +554,7 @@ TEST(HostFilterSource, ListsChoicesFromTheDataAndTranslatedLabels) {
   c.address.region = "Wallonie";
   c.address.city = "Namur";
   c.tags = {"vip"};
-  ASSERT_TRUE(store.Create(c).ok());
+  ASSERT_OK(store.Create(c));
   auto src = ClientStore::HostFilterSource(
       tdb.db(), [](std::string_view lang, std::string_view key) { return std::string(lang) + ":" + std::string(key); });
   auto defs = src.list("fr");

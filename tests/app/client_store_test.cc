@@ -8,6 +8,7 @@
 
 #include "sample-host/core/hook_registry.h"
 #include "tests/app/test_db.h"
+#include "tests/support/status_matchers.h"
 
 namespace host {
 namespace {
@@ -31,7 +32,7 @@ TEST(ClientValidation, AcceptsAndNormalises) {
   Client c = Sample();
   c.first_name = "  Marie ";
   c.website = "example.com";
-  ASSERT_TRUE(ClientStore::Validate(c).ok());
+  ASSERT_OK(ClientStore::Validate(c));
   EXPECT_EQ(c.first_name, "Marie");
   EXPECT_EQ(c.website, "https://example.com");
   EXPECT_EQ(c.tags, (std::vector<std::string>{"newsletter", "vip"}));
@@ -74,10 +75,10 @@ class ClientStoreTest : public ::testing::Test {
 
 TEST_F(ClientStoreTest, CreateGetUpdate) {
   auto created = store_.Create(Sample());
-  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  ASSERT_OK(created) << created.status().ToString();
   EXPECT_GT(created->id, 0);
   auto got = store_.Get(created->id);
-  ASSERT_TRUE(got.ok());
+  ASSERT_OK(got);
   EXPECT_EQ(got->last_name, "Dupont");
   EXPECT_EQ(got->address.city, "Liège");
   EXPECT_EQ(got->birth_date, "1984-02-29");
@@ -89,7 +90,7 @@ TEST_F(ClientStoreTest, CreateGetUpdate) {
   c.tags = {"partner"};
   c.address.city = "Namur";
   auto updated = store_.Update(c);
-  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  ASSERT_OK(updated) << updated.status().ToString();
   EXPECT_EQ(updated->address.city, "Namur");
   EXPECT_EQ(updated->tags, std::vector<std::string>{"partner"});
   EXPECT_EQ(updated->created_at, now_ - 10);
@@ -102,7 +103,7 @@ TEST_F(ClientStoreTest, CreateGetUpdate) {
 }
 
 TEST_F(ClientStoreTest, DuplicateEmailIsAConflict) {
-  ASSERT_TRUE(store_.Create(Sample()).ok());
+  ASSERT_OK(store_.Create(Sample()));
   auto dup = store_.Create(Sample("MARIE.DUPONT@example.com"));
   EXPECT_EQ(dup.status().code(), crm::StatusCode::kConflict);
   EXPECT_NE(dup.status().message().find("email"), std::string::npos);
@@ -111,7 +112,7 @@ TEST_F(ClientStoreTest, DuplicateEmailIsAConflict) {
 TEST_F(ClientStoreTest, DeleteRunsHooksInOrderThenAfterCommit) {
   std::vector<std::string> calls;
   StagingRegistrar reg("plugin-a");
-  ASSERT_TRUE(reg.AddClientDeletionHook({"late",
+  ASSERT_OK(reg.AddClientDeletionHook({"late",
                                          [&](int64_t id, crm::SqlExecutor& tx) {
                                            calls.push_back("late " + std::to_string(id));
                                            // The hook runs inside the deletion's transaction.
@@ -121,19 +122,19 @@ TEST_F(ClientStoreTest, DeleteRunsHooksInOrderThenAfterCommit) {
                                          },
                                          [&](int64_t id) { calls.push_back("after " + std::to_string(id)); },
                                          200})
-                  .ok());
-  ASSERT_TRUE(reg.AddClientDeletionHook({"early",
+                  );
+  ASSERT_OK(reg.AddClientDeletionHook({"early",
                                          [&](int64_t id, crm::SqlExecutor&) {
                                            calls.push_back("early " + std::to_string(id));
                                            return crm::Status::Ok();
                                          },
                                          nullptr, 10})
-                  .ok());
-  ASSERT_TRUE(registry_.Commit(reg.Take()).ok());
+                  );
+  ASSERT_OK(registry_.Commit(reg.Take()));
   auto c = store_.Create(Sample());
-  ASSERT_TRUE(c.ok());
+  ASSERT_OK(c);
   std::string id = std::to_string(c->id);
-  ASSERT_TRUE(store_.Delete(c->id).ok());
+  ASSERT_OK(store_.Delete(c->id));
   EXPECT_EQ(calls, (std::vector<std::string>{"early " + id, "late " + id, "after " + id}));
   EXPECT_EQ(store_.Get(c->id).status().code(), crm::StatusCode::kNotFound);
   auto tags = tdb_.db().QueryOne("SELECT COUNT(*) FROM client_tags");
@@ -146,31 +147,31 @@ TEST_F(ClientStoreTest, RefusingHookDeletesNothing) {
   StagingRegistrar reg("docs-plugin");
   // The first hook deletes its rows; the second refuses: the first hook's work must be
   // rolled back with everything else.
-  ASSERT_TRUE(tdb_.db().Exec("CREATE TABLE plugin_rows (client_id INTEGER)").ok());
-  ASSERT_TRUE(reg.AddClientDeletionHook({"cleanup",
+  ASSERT_OK(tdb_.db().Exec("CREATE TABLE plugin_rows (client_id INTEGER)"));
+  ASSERT_OK(reg.AddClientDeletionHook({"cleanup",
                                          [](int64_t id, crm::SqlExecutor& tx) {
                                            auto r = tx.Exec("DELETE FROM plugin_rows WHERE client_id = ?", {id});
                                            return r.ok() ? crm::Status::Ok() : r.status();
                                          },
                                          [&](int64_t) { after_called = true; }, 10})
-                  .ok());
-  ASSERT_TRUE(reg.AddClientDeletionHook({"refuse",
+                  );
+  ASSERT_OK(reg.AddClientDeletionHook({"refuse",
                                          [](int64_t, crm::SqlExecutor&) {
                                            return crm::Conflict("documents are under legal hold");
                                          },
                                          nullptr, 20})
-                  .ok());
-  ASSERT_TRUE(registry_.Commit(reg.Take()).ok());
+                  );
+  ASSERT_OK(registry_.Commit(reg.Take()));
   auto c = store_.Create(Sample());
-  ASSERT_TRUE(c.ok());
-  ASSERT_TRUE(tdb_.db().Exec("INSERT INTO plugin_rows VALUES (?)", {c->id}).ok());
+  ASSERT_OK(c);
+  ASSERT_OK(tdb_.db().Exec("INSERT INTO plugin_rows VALUES (?)", {c->id}));
 
   crm::Status s = store_.Delete(c->id);
   EXPECT_EQ(s.code(), crm::StatusCode::kConflict);
   EXPECT_NE(s.message().find("docs-plugin"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("legal hold"), std::string::npos) << s.message();
   EXPECT_FALSE(after_called);
-  EXPECT_TRUE(store_.Get(c->id).ok());
+  EXPECT_OK(store_.Get(c->id));
   auto rows = tdb_.db().QueryOne("SELECT COUNT(*) FROM plugin_rows");
   EXPECT_EQ((*rows)->Int(0), 1);
   auto tags = tdb_.db().QueryOne("SELECT COUNT(*) FROM client_tags WHERE client_id = ?", {c->id});
@@ -179,19 +180,19 @@ TEST_F(ClientStoreTest, RefusingHookDeletesNothing) {
 
 TEST_F(ClientStoreTest, ThrowingHookIsContained) {
   StagingRegistrar reg("bad-plugin");
-  ASSERT_TRUE(reg.AddClientDeletionHook({"boom",
+  ASSERT_OK(reg.AddClientDeletionHook({"boom",
                                          [](int64_t, crm::SqlExecutor&) -> crm::Status {
                                            throw std::runtime_error("kaboom");
                                          },
                                          nullptr, 10})
-                  .ok());
-  ASSERT_TRUE(registry_.Commit(reg.Take()).ok());
+                  );
+  ASSERT_OK(registry_.Commit(reg.Take()));
   auto c = store_.Create(Sample());
-  ASSERT_TRUE(c.ok());
+  ASSERT_OK(c);
   crm::Status s = store_.Delete(c->id);
   EXPECT_EQ(s.code(), crm::StatusCode::kInternal);
   EXPECT_NE(s.message().find("bad-plugin"), std::string::npos);
-  EXPECT_TRUE(store_.Get(c->id).ok());
+  EXPECT_OK(store_.Get(c->id));
 }
 
 }  // namespace

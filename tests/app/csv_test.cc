@@ -1,4 +1,5 @@
-// tests/app/csv_test.cc — the CSV writer/reader (RFC 4180, separators, BOM, hostile input) and the client
+// tests/app/csv_test.cc — the CSV writer/reader (RFC 4180, separators, BOM, hostile input) and the
+// client
 // export -> import round trip through a second, empty database (SPEC H2).
 #include "sample-host/app/csv.h"
 
@@ -11,6 +12,7 @@
 #include "sample-host/app/client_store.h"
 #include "sample-host/core/hook_registry.h"
 #include "tests/app/test_db.h"
+#include "tests/support/status_matchers.h"
 
 namespace host {
 namespace {
@@ -40,7 +42,7 @@ TEST(Csv, ParsesQuotedFieldsAcrossLinesBomAndSeparators) {
                      "name;note\r\n\"Dupont; Marie\";\"line one\nline \"\"two\"\"\"\r\n\r\nPeeters;\r\n";
   EXPECT_EQ(csv::DetectSeparator(text), ';');
   auto r = csv::Parse(text);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r) << r.status().ToString();
   ASSERT_EQ(r->size(), 3u);
   EXPECT_EQ((*r)[0].fields, (std::vector<std::string>{"name", "note"}));
   EXPECT_EQ((*r)[1].fields, (std::vector<std::string>{"Dupont; Marie", "line one\nline \"two\""}));
@@ -48,7 +50,7 @@ TEST(Csv, ParsesQuotedFieldsAcrossLinesBomAndSeparators) {
   EXPECT_EQ((*r)[2].fields, (std::vector<std::string>{"Peeters", ""}));
   EXPECT_EQ((*r)[2].line, 5);  // the quoted newline and the blank line count
   auto commas = csv::Parse("a,b\n1,2");  // LF only, no final newline
-  ASSERT_TRUE(commas.ok());
+  ASSERT_OK(commas);
   ASSERT_EQ(commas->size(), 2u);
   EXPECT_EQ((*commas)[1].fields, (std::vector<std::string>{"1", "2"}));
 }
@@ -76,7 +78,7 @@ TEST(Csv, WriterAndReaderRoundTripHostileFields) {
     std::string text;
     for (const auto& r : rows) text += csv::Row(r, sep);
     auto parsed = csv::Parse(text);
-    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    ASSERT_OK(parsed) << parsed.status().ToString();
     ASSERT_EQ(parsed->size(), rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {
       std::vector<std::string> got;
@@ -95,8 +97,8 @@ class ClientCsvTest : public ::testing::Test {
     col.label_key = "k";
     col.sql = "length(c.last_name)";
     col.render_html = [](const crm::SqlValue&, std::string_view) { return std::string(); };
-    ASSERT_TRUE(plugin.AddListColumn(col).ok());
-    ASSERT_TRUE(registry_.Commit(plugin.Take()).ok());
+    ASSERT_OK(plugin.AddListColumn(col));
+    ASSERT_OK(registry_.Commit(plugin.Take()));
   }
   testing::TestDb a_, b_;
   HookRegistry registry_;
@@ -120,8 +122,8 @@ TEST_F(ClientCsvTest, ExportThenImportRoundTrips) {
   Client c2;
   c2.last_name = "Peeters";
   c2.language = "nl";
-  ASSERT_TRUE(store_a_.Create(c1).ok());
-  ASSERT_TRUE(store_a_.Create(c2).ok());
+  ASSERT_OK(store_a_.Create(c1));
+  ASSERT_OK(store_a_.Create(c2));
 
   for (bool bom : {false, true}) {
     for (char sep : {',', ';'}) {
@@ -131,14 +133,14 @@ TEST_F(ClientCsvTest, ExportThenImportRoundTrips) {
       std::string out;
       ClientListQuery q;
       q.sort = "id";
-      ASSERT_TRUE(ExportClientsCsv(store_a_, q, {sep, bom}, [&](std::string_view chunk) {
+      ASSERT_OK(ExportClientsCsv(store_a_, q, {sep, bom}, [&](std::string_view chunk) {
                     out += chunk;
                     return crm::Status::Ok();
-                  }).ok());
+                  }));
       EXPECT_EQ(out.rfind(std::string(csv::kUtf8Bom), 0) == 0, bom);
       EXPECT_NE(out.find("test-plugin.len"), std::string::npos);  // plugin column in the header
       auto report = ImportClientsCsv(target, out);
-      ASSERT_TRUE(report.ok()) << report.status().ToString();
+      ASSERT_OK(report) << report.status().ToString();
       ASSERT_EQ(report->size(), 2u);
       for (const auto& r : *report) EXPECT_TRUE(r.ok) << r.line << ": " << r.message;
       auto original = store_a_.List({1, 10, "id", "", {}});
@@ -173,7 +175,7 @@ TEST_F(ClientCsvTest, ImportReportsEachBadRowAndKeepsTheGoodOnes) {
       "Too;Few\n"
       "Twice;Marie;marie@example.com;fr;;\n";
   auto report = ImportClientsCsv(store_b_, text);
-  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_OK(report) << report.status().ToString();
   ASSERT_EQ(report->size(), 7u);
   const auto& r = *report;
   EXPECT_TRUE(r[0].ok);
@@ -190,7 +192,7 @@ TEST_F(ClientCsvTest, ImportReportsEachBadRowAndKeepsTheGoodOnes) {
   EXPECT_EQ(r[5].line, 8);  // the quoted newline moved it
   EXPECT_FALSE(r[6].ok);     // duplicate email
   auto page = store_b_.List({1, 50, "last_name", "", {}});
-  ASSERT_TRUE(page.ok());
+  ASSERT_OK(page);
   EXPECT_EQ(page->total, 2);
 }
 
@@ -205,12 +207,12 @@ TEST_F(ClientCsvTest, ImportUpdatesAnExistingIdAndIgnoresUnknownIds) {
   c.last_name = "Original";
   c.email = "orig@example.com";
   auto created = store_b_.Create(c);
-  ASSERT_TRUE(created.ok());
+  ASSERT_OK(created);
   std::string id = std::to_string(created->id);
   std::string text = "id,email,last_name\n" + id + ",orig@example.com,Renamed\n999999,,Newcomer\nabc,,Third\n" +
                      id + ",stranger@example.com,Stranger\n";
   auto report = ImportClientsCsv(store_b_, text);
-  ASSERT_TRUE(report.ok());
+  ASSERT_OK(report);
   ASSERT_EQ(report->size(), 4u);
   EXPECT_EQ((*report)[0].message, "updated");
   EXPECT_EQ((*report)[1].message, "created");

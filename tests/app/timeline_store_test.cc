@@ -1,4 +1,5 @@
-// tests/app/timeline_store_test.cc — the client timeline (SPEC H4): custom notes, date range and type
+// tests/app/timeline_store_test.cc — the client timeline (SPEC H4): custom notes, date range and
+// type
 // filters (exact and "owner.*"), newest first, refusal for unknown clients.
 #include "sample-host/app/timeline_store.h"
 
@@ -7,6 +8,7 @@
 #include "sample-host/app/client_store.h"
 #include "sample-host/core/hook_registry.h"
 #include "tests/app/test_db.h"
+#include "tests/support/status_matchers.h"
 
 namespace host {
 namespace {
@@ -20,17 +22,17 @@ TEST(TimelineStore, FiltersByDateAndType) {
   Client c;
   c.last_name = "Dupont";
   auto created = clients.Create(c);
-  ASSERT_TRUE(created.ok());
+  ASSERT_OK(created);
   int64_t id = created->id;
 
-  ASSERT_TRUE(timeline.AddNote(id, "  Called the client ", "About the ID card", "admin:Boss").ok());
+  ASSERT_OK(timeline.AddNote(id, "  Called the client ", "About the ID card", "admin:Boss"));
   now = 2000;
-  ASSERT_TRUE(timeline.Add({id, "client-documents.upload", "ID card uploaded", "", "client"}).ok());
+  ASSERT_OK(timeline.Add({id, "client-documents.upload", "ID card uploaded", "", "client"}));
   now = 3000;
-  ASSERT_TRUE(timeline.Add({id, "client-documents.review", "ID card approved", "", "admin:Boss"}).ok());
+  ASSERT_OK(timeline.Add({id, "client-documents.review", "ID card approved", "", "admin:Boss"}));
 
   auto all = timeline.List({id, 0, 0, {}, 200});
-  ASSERT_TRUE(all.ok());
+  ASSERT_OK(all);
   ASSERT_EQ(all->size(), 3u);
   EXPECT_EQ((*all)[0].title, "ID card approved");  // newest first
   EXPECT_EQ((*all)[2].title, "Called the client");
@@ -38,22 +40,22 @@ TEST(TimelineStore, FiltersByDateAndType) {
   EXPECT_EQ((*all)[2].detail, "About the ID card");
 
   auto range = timeline.List({id, 1500, 3000, {}, 200});
-  ASSERT_TRUE(range.ok());
+  ASSERT_OK(range);
   ASSERT_EQ(range->size(), 1u);
   EXPECT_EQ((*range)[0].created_at, 2000);
 
   auto docs = timeline.List({id, 0, 0, {"client-documents.*"}, 200});
-  ASSERT_TRUE(docs.ok());
+  ASSERT_OK(docs);
   EXPECT_EQ(docs->size(), 2u);
   auto notes = timeline.List({id, 0, 0, {"host.note"}, 200});
-  ASSERT_TRUE(notes.ok());
+  ASSERT_OK(notes);
   EXPECT_EQ(notes->size(), 1u);
   auto wildcard_like = timeline.List({id, 0, 0, {"client_documents.*"}, 200});
-  ASSERT_TRUE(wildcard_like.ok());
+  ASSERT_OK(wildcard_like);
   EXPECT_TRUE(wildcard_like->empty()) << "'_' must not act as a LIKE wildcard";
 
   auto types = timeline.Types(id);
-  ASSERT_TRUE(types.ok());
+  ASSERT_OK(types);
   EXPECT_EQ(*types, (std::vector<std::string>{"client-documents.review", "client-documents.upload", "host.note"}));
 
   EXPECT_EQ(timeline.AddNote(id, "   ", "", "x").status().code(), crm::StatusCode::kInvalidArgument);

@@ -51,6 +51,26 @@ crm::Result<size_t> FakeRequest::ReadBody(char* buffer, size_t size) {
   return n;
 }
 
+std::optional<std::string> FakeResponse::HeaderValue(std::string_view name) const {
+  auto it = headers.find(std::string(name));
+  if (it == headers.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> PostForms(const std::string& html) {
+  std::vector<std::string> forms;
+  size_t at = 0;
+  while ((at = html.find("<form", at)) != std::string::npos) {
+    size_t end = html.find("</form>", at);
+    if (end == std::string::npos) end = html.size();
+    std::string form = html.substr(at, end - at);
+    std::string tag = form.substr(0, form.find('>'));
+    if (tag.find("method=\"post\"") != std::string::npos) forms.push_back(form);
+    at = end;
+  }
+  return forms;
+}
+
 crm::Status FakeResponse::Send(std::string_view b, std::string_view type) {
   started = true;
   body = std::string(b);
@@ -120,12 +140,14 @@ crm::Principal ClientPrincipal(int64_t client_id, std::string language) {
   return p;
 }
 
-crm::Principal TokenPrincipal(std::vector<std::string> scopes) {
+crm::Principal TokenPrincipal(std::vector<std::string> scopes,
+                              std::vector<std::string> permissions) {
   crm::Principal p;
   p.kind = crm::Principal::Kind::kApiToken;
   p.user_id = 1;
   p.email = "marie@example.test";
   p.scopes = std::move(scopes);
+  p.permissions = std::move(permissions);
   return p;
 }
 

@@ -1,5 +1,5 @@
-// tests/support/fake_http.h — the module's tests' stand-ins for the host: one in-process
-// crm::Request / crm::Response pair, the principals, and a crm::HostServices over a real database.
+// tests/support/fake_http.h — the one in-process crm::Request / crm::Response pair of the tests
+// (host pages and module alike), the principals, and a crm::HostServices over a real database.
 #pragma once
 
 #include <cstddef>
@@ -88,12 +88,22 @@ class FakeResponse final : public crm::Response {
   crm::Status Write(std::string_view chunk) override;
   crm::Status End() override { return crm::Status::Ok(); }
   bool Started() const override { return started; }
+
+  // The value of header `name` as the handler set it, or nullopt.
+  std::optional<std::string> HeaderValue(std::string_view name) const;
 };
+
+// Every <form ...method="post"...> ... </form> of `html` (lower-case method), for CSRF checks
+// of rendered pages.
+std::vector<std::string> PostForms(const std::string& html);
 
 // Principals as the host's authenticator would build them.
 crm::Principal AdminPrincipal(std::vector<std::string> permissions);
 crm::Principal ClientPrincipal(int64_t client_id, std::string language = "en");
-crm::Principal TokenPrincipal(std::vector<std::string> scopes);
+// A token holding `scopes`, whose owner holds `permissions` (host-api/http.h: a token's
+// Principal carries its owner's current permissions).
+crm::Principal TokenPrincipal(std::vector<std::string> scopes,
+                              std::vector<std::string> permissions = {});
 
 // crm::HostServices over the clients and timeline tables of a database the test sets up:
 // records mails, timeline entries and log lines; translations return the key. A subclass

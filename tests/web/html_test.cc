@@ -13,8 +13,8 @@ TEST(HtmlTest, EscapesEveryHtmlSpecialCharacter) {
   EXPECT_EQ(EscapeHtml("Élodie"), "Élodie");
 }
 
-TEST(HtmlTest, UrlEncodesReservedCharacters) {
-  EXPECT_EQ(UrlEncode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+TEST(HtmlTest, PercentEncodesReservedCharacters) {
+  EXPECT_EQ(PercentEncode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
   EXPECT_EQ(BuildQuery({{"filter[city]", "Liège"}, {"q", "x"}}), "filter%5Bcity%5D=Li%C3%A8ge&q=x");
 }
 
@@ -29,11 +29,11 @@ TEST(HtmlTest, OnlyLocalPathsAreSafeRedirectTargets) {
 
 TEST(HtmlTest, ParsesOnlyPositiveDecimalIds) {
   EXPECT_EQ(ParseId("42"), 42);
-  EXPECT_EQ(ParseId("0"), 0);
-  EXPECT_EQ(ParseId("-3"), 0);
-  EXPECT_EQ(ParseId("12abc"), 0);
-  EXPECT_EQ(ParseId("1 OR 1=1"), 0);
-  EXPECT_EQ(ParseId("99999999999999999999"), 0);
+  EXPECT_EQ(ParseId("0"), std::nullopt);
+  EXPECT_EQ(ParseId("-3"), std::nullopt);
+  EXPECT_EQ(ParseId("12abc"), std::nullopt);
+  EXPECT_EQ(ParseId("1 OR 1=1"), std::nullopt);
+  EXPECT_EQ(ParseId("99999999999999999999"), std::nullopt);
 }
 
 TEST(HtmlTest, FormatsAndParsesDates) {

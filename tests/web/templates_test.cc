@@ -7,7 +7,8 @@
 #include <regex>
 
 #include "sample-host/web/assets.h"
-#include "tests/web/fake_http.h"
+#include "tests/support/fake_http.h"
+#include "tests/support/status_matchers.h"
 
 namespace host::web {
 namespace {
@@ -24,7 +25,7 @@ TEST(TemplatesTest, EveryTemplateParses) {
 TEST(TemplatesTest, EveryPostFormInEveryTemplateHasTheCsrfField) {
   size_t forms = 0;
   for (const std::string& name : TemplateNames()) {
-    for (const std::string& form : testing::PostForms(*TemplateSource(name))) {
+    for (const std::string& form : crm_test::PostForms(*TemplateSource(name))) {
       ++forms;
       EXPECT_NE(form.find("<input type=\"hidden\" name=\"_csrf\" value=\"{{csrf}}\">"), std::string::npos)
           << name << ": " << form.substr(0, 120);
@@ -49,7 +50,7 @@ TEST(TemplatesTest, VariablesAreEscapedByDefault) {
   data.set("action", "/admin/login");
   data.set("email", "\"><script>x()</script>");
   crm::Result<std::string> html = RenderTemplate("login", data);
-  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  ASSERT_OK(html) << html.status().ToString();
   EXPECT_EQ(html->find("<script>x()"), std::string::npos);
   EXPECT_NE(html->find("&quot;&gt;&lt;script&gt;"), std::string::npos);
 }

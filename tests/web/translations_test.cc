@@ -9,6 +9,7 @@
 
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/web/templates.h"
+#include "tests/support/status_matchers.h"
 
 namespace host::web {
 namespace {
@@ -36,10 +37,10 @@ TEST(TranslationsTest, CatalogsExistInAllThreeLanguagesWithTheSameKeys) {
 
 TEST(TranslationsTest, RegisteredHostCatalogsHaveNoMissingTranslations) {
   StagingRegistrar registrar("host");
-  ASSERT_TRUE(RegisterHostTranslations(registrar).ok());
-  ASSERT_TRUE(registrar.first_error().ok()) << registrar.first_error().ToString();
+  ASSERT_OK(RegisterHostTranslations(registrar));
+  ASSERT_OK(registrar.first_error()) << registrar.first_error().ToString();
   HookRegistry registry;
-  ASSERT_TRUE(registry.Commit(registrar.Take()).ok());
+  ASSERT_OK(registry.Commit(registrar.Take()));
   EXPECT_TRUE(registry.MissingTranslations().empty());
   EXPECT_EQ(registry.Translate("fr", "web.nav.clients"), "Clients");
   EXPECT_EQ(registry.Translate("nl", "web.nav.clients"), "Klanten");
