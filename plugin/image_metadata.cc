@@ -1,0 +1,698 @@
+// plugin/image_metadata.cc — location metadata removal for stored JPEG/PNG/WebP/HEIF originals:
+// streamed container rewrites (bounds-checked; inputs are hostile) and a libvips re-encode for
+// HEIF, where rewriting ISOBMFF metadata items in place is not worth its risk.
+//
+// EXIF is edited here rather than with libexif: libexif rebuilds the whole block on save (it
+// drops tags it does not know by default and moves MakerNote data whose inner offsets are
+// relative to the TIFF header), while zeroing the GPS IFD in place changes nothing else.
+#include "plugin/image_metadata.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include <vips/vips8>
+
+#include "text/text.h"
+
+namespace cd {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kIoBuffer = 64 * 1024;
+// HEIF pictures larger than this are refused rather than decoded whole (decompression bombs).
+constexpr int64_t kMaxHeifPixels = 100LL * 1000 * 1000;
+
+crm::Status Truncated(std::string_view what) {
+  return crm::InvalidArgument(std::string(what) + ": the file is truncated");
+}
+
+crm::Status IoError(std::string_view what) {
+  return crm::Internal(std::string(what) + ": " + std::strerror(errno));
+}
+
+// Buffered, exact writes to a file descriptor; PatchAt rewrites bytes already flushed.
+class Writer {
+ public:
+  explicit Writer(int fd) : fd_(fd) { buffer_.reserve(kIoBuffer); }
+
+  crm::Status Write(std::string_view data) {
+    if (buffer_.size() + data.size() > kIoBuffer) CRM_RETURN_IF_ERROR(Flush());
+    if (data.size() >= kIoBuffer) return WriteAll(data);
+    buffer_.append(data);
+    return crm::Status::Ok();
+  }
+
+  crm::Status Flush() {
+    crm::Status s = WriteAll(buffer_);
+    buffer_.clear();
+    return s;
+  }
+
+  crm::Status PatchAt(uint64_t offset, std::string_view data) {
+    CRM_RETURN_IF_ERROR(Flush());
+    ssize_t n = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n != static_cast<ssize_t>(data.size())) return IoError("write");
+    return crm::Status::Ok();
+  }
+
+ private:
+  crm::Status WriteAll(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = ::write(fd_, data.data(), data.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return IoError("write");
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return crm::Status::Ok();
+  }
+
+  int fd_;
+  std::string buffer_;
+};
+
+// Buffered reads from a file descriptor; every exact read reports a short file as truncated.
+class Reader {
+ public:
+  explicit Reader(int fd) : fd_(fd), buffer_(kIoBuffer) {}
+
+  crm::Status ReadExact(void* out, size_t n) {
+    char* dst = static_cast<char*>(out);
+    while (n > 0) {
+      CRM_ASSIGN_OR_RETURN(std::string_view chunk, Next(n));
+      if (chunk.empty()) return Truncated("read");
+      std::memcpy(dst, chunk.data(), chunk.size());
+      dst += chunk.size();
+      n -= chunk.size();
+    }
+    return crm::Status::Ok();
+  }
+
+  crm::Result<std::string> ReadString(size_t n) {
+    std::string out(n, '\0');
+    CRM_RETURN_IF_ERROR(ReadExact(out.data(), n));
+    return out;
+  }
+
+  // Copies (or, with no writer, skips) exactly n bytes.
+  crm::Status Copy(Writer* w, uint64_t n) {
+    while (n > 0) {
+      CRM_ASSIGN_OR_RETURN(std::string_view chunk, Next(n));
+      if (chunk.empty()) return Truncated("read");
+      if (w != nullptr) CRM_RETURN_IF_ERROR(w->Write(chunk));
+      n -= chunk.size();
+    }
+    return crm::Status::Ok();
+  }
+
+  crm::Status CopyRest(Writer& w) {
+    for (;;) {
+      CRM_ASSIGN_OR_RETURN(std::string_view chunk, Next(kIoBuffer));
+      if (chunk.empty()) return crm::Status::Ok();
+      CRM_RETURN_IF_ERROR(w.Write(chunk));
+    }
+  }
+
+ private:
+  // Up to `max` buffered bytes (empty at the end of the file), consumed.
+  crm::Result<std::string_view> Next(uint64_t max) {
+    if (pos_ == end_) {
+      ssize_t n;
+      do n = ::read(fd_, buffer_.data(), buffer_.size());
+      while (n < 0 && errno == EINTR);
+      if (n < 0) return IoError("read");
+      pos_ = 0;
+      end_ = static_cast<size_t>(n);
+    }
+    size_t take = static_cast<size_t>(std::min<uint64_t>(max, end_ - pos_));
+    std::string_view out(buffer_.data() + pos_, take);
+    pos_ += take;
+    return out;
+  }
+
+  int fd_;
+  std::vector<char> buffer_;
+  size_t pos_ = 0;
+  size_t end_ = 0;
+};
+
+crm::Status FsyncFolder(const fs::path& folder) {
+  int fd = ::open(folder.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+  if (fd < 0) return IoError("open folder");
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return IoError("fsync folder");
+  return crm::Status::Ok();
+}
+
+// A temp file beside the target, removed on destruction unless Commit renamed it over it.
+class TempBeside {
+ public:
+  explicit TempBeside(const fs::path& target) : target_(target) {}
+  TempBeside(const TempBeside&) = delete;
+  TempBeside& operator=(const TempBeside&) = delete;
+  ~TempBeside() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!path_.empty() && !committed_) ::unlink(path_.c_str());
+  }
+
+  // Creates it with the target's permission bits.
+  crm::Status Open(mode_t mode) {
+    std::string name = "." + target_.filename().string() + ".strip-XXXXXX";
+    std::string templ = (target_.parent_path() / name).string();
+    fd_ = ::mkostemp(templ.data(), O_CLOEXEC);
+    if (fd_ < 0) return IoError("create temp file");
+    path_ = templ;
+    if (::fchmod(fd_, mode & 07777) != 0) return IoError("chmod temp file");
+    return crm::Status::Ok();
+  }
+
+  int fd() const { return fd_; }
+  const fs::path& path() const { return path_; }
+
+  crm::Status Commit() {
+    if (::fsync(fd_) != 0) return IoError("fsync");
+    int rc = ::close(fd_);
+    fd_ = -1;
+    if (rc != 0) return IoError("close");
+    if (::rename(path_.c_str(), target_.c_str()) != 0) return IoError("rename");
+    committed_ = true;
+    fs::path folder = target_.parent_path();
+    return FsyncFolder(folder.empty() ? fs::path(".") : folder);
+  }
+
+ private:
+  fs::path target_;
+  fs::path path_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+std::string Counted(int n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s") + " dropped";
+}
+
+// ---- EXIF (TIFF) -------------------------------------------------------------------------
+
+constexpr uint16_t kGpsPointerTag = 0x8825;
+constexpr uint16_t kExifPointerTag = 0x8769;
+
+// Bounds-checked view of a TIFF block; reads outside it give 0, writes outside it are lost.
+class Tiff {
+ public:
+  explicit Tiff(std::string& data) : d_(data) {}
+
+  bool ParseHeader() {
+    if (d_.size() < 8) return false;
+    if (d_.compare(0, 4, "II*\0", 4) == 0) little_ = true;
+    else if (d_.compare(0, 4, "MM\0*", 4) == 0) little_ = false;
+    else return false;
+    return true;
+  }
+
+  uint32_t U16(uint64_t at) const { return Get(at, 2); }
+  uint32_t U32(uint64_t at) const { return Get(at, 4); }
+  void Put(uint64_t at, uint32_t value, int width) {
+    for (int i = 0; i < width; ++i) {
+      int shift = little_ ? 8 * i : 8 * (width - 1 - i);
+      Set(at + i, static_cast<char>((value >> shift) & 0xFF));
+    }
+  }
+  void Zero(uint64_t from, uint64_t count) {
+    from = std::max<uint64_t>(from, 8);  // keep the header readable
+    for (uint64_t i = from; i < d_.size() && i < from + count; ++i) d_[i] = '\0';
+  }
+  void Move(uint64_t to, uint64_t from, uint64_t count) {
+    for (uint64_t i = 0; i < count; ++i) Set(to + i, Byte(from + i));
+  }
+  uint64_t size() const { return d_.size(); }
+
+ private:
+  char Byte(uint64_t at) const { return at < d_.size() ? d_[at] : '\0'; }
+  void Set(uint64_t at, char c) {
+    if (at < d_.size()) d_[at] = c;
+  }
+  uint32_t Get(uint64_t at, int width) const {
+    uint32_t v = 0;
+    for (int i = 0; i < width; ++i) {
+      uint32_t b = static_cast<unsigned char>(Byte(at + i));
+      v |= little_ ? b << (8 * i) : b << (8 * (width - 1 - i));
+    }
+    return v;
+  }
+
+  std::string& d_;
+  bool little_ = true;
+};
+
+enum class IfdShape { kAbsent, kOk, kBroken };
+
+// An IFD that starts past the end cannot be read by anyone (absent); one that starts inside
+// but whose entries run past the end is broken: a lenient reader might still read part of it.
+IfdShape ShapeOf(const Tiff& t, uint64_t offset) {
+  if (offset == 0 || offset + 2 > t.size()) return IfdShape::kAbsent;
+  if (offset < 8) return IfdShape::kBroken;
+  uint64_t entries = t.U16(offset);
+  return offset + 2 + entries * 12 <= t.size() ? IfdShape::kOk : IfdShape::kBroken;
+}
+
+uint64_t TypeSize(uint32_t type) {
+  static constexpr std::array<uint64_t, 14> kSizes = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4};
+  return type < kSizes.size() ? kSizes[type] : 0;
+}
+
+// Zeroes a GPS IFD: its entries' out-of-line values, then the IFD itself.
+void ZeroGpsIfd(Tiff& t, uint64_t offset) {
+  if (ShapeOf(t, offset) != IfdShape::kOk) {
+    t.Zero(offset, 2);  // unreadable anyway; clear what is there
+    return;
+  }
+  uint64_t entries = t.U16(offset);
+  for (uint64_t i = 0; i < entries; ++i) {
+    uint64_t entry = offset + 2 + i * 12;
+    uint64_t bytes = TypeSize(t.U16(entry + 2)) * t.U32(entry + 4);
+    if (bytes > 4) t.Zero(t.U32(entry + 8), bytes);
+  }
+  t.Zero(offset, 2 + entries * 12 + 4);
+}
+
+// Removes the GPS pointer entries of the IFD at `offset` (shape kOk): kept entries move up,
+// the next-IFD pointer follows them and the freed tail is zeroed; nothing else moves.
+void RemoveGpsPointers(Tiff& t, uint64_t offset) {
+  uint64_t entries = t.U16(offset);
+  uint64_t kept = 0;
+  for (uint64_t i = 0; i < entries; ++i) {
+    uint64_t entry = offset + 2 + i * 12;
+    if (t.U16(entry) == kGpsPointerTag) continue;
+    if (kept != i) t.Move(offset + 2 + kept * 12, entry, 12);
+    ++kept;
+  }
+  uint64_t old_next = offset + 2 + entries * 12;
+  uint64_t new_next = offset + 2 + kept * 12;
+  t.Move(new_next, old_next, 4);
+  t.Zero(new_next + 4, (entries - kept) * 12);
+  t.Put(offset, static_cast<uint32_t>(kept), 2);
+}
+
+// The IFDs a reader would look in for a GPS pointer: IFD0, its chain (IFD1...), and the EXIF
+// IFD of each. False when one of them is broken.
+bool CollectIfds(const Tiff& t, std::vector<uint64_t>& ifds) {
+  std::set<uint64_t> seen;
+  std::vector<uint64_t> todo = {t.U32(4)};
+  for (uint64_t next = t.U32(4); ifds.size() < 8 && !todo.empty();) {
+    uint64_t offset = todo.back();
+    todo.pop_back();
+    IfdShape shape = ShapeOf(t, offset);
+    if (shape == IfdShape::kBroken) return false;
+    if (shape == IfdShape::kAbsent || !seen.insert(offset).second) continue;
+    ifds.push_back(offset);
+    uint64_t entries = t.U16(offset);
+    for (uint64_t i = 0; i < entries; ++i) {
+      uint64_t entry = offset + 2 + i * 12;
+      if (t.U16(entry) == kExifPointerTag) todo.push_back(t.U32(entry + 8));
+    }
+    if (offset == next) {  // a chain IFD: follow its next pointer
+      next = t.U32(offset + 2 + entries * 12);
+      todo.push_back(next);
+    }
+  }
+  return true;
+}
+
+enum class ExifOutcome { kNoGps, kGpsRemoved, kUnsafe };
+
+// Removes the GPS IFD from a TIFF block (the EXIF APP1 payload after "Exif\0\0") in place.
+ExifOutcome RemoveGpsFromTiff(std::string& tiff) {
+  Tiff t(tiff);
+  if (!t.ParseHeader()) return ExifOutcome::kUnsafe;
+  std::vector<uint64_t> ifds;
+  if (!CollectIfds(t, ifds)) return ExifOutcome::kUnsafe;
+  std::vector<uint64_t> gps_ifds;
+  std::vector<uint64_t> holders;
+  for (uint64_t offset : ifds) {
+    uint64_t entries = t.U16(offset);
+    for (uint64_t i = 0; i < entries; ++i) {
+      uint64_t entry = offset + 2 + i * 12;
+      if (t.U16(entry) != kGpsPointerTag) continue;
+      gps_ifds.push_back(t.U32(entry + 8));
+      if (holders.empty() || holders.back() != offset) holders.push_back(offset);
+    }
+  }
+  if (gps_ifds.empty()) return ExifOutcome::kNoGps;
+  for (uint64_t offset : gps_ifds) ZeroGpsIfd(t, offset);
+  // Zeroing may have hit a holder IFD only in hostile files; re-check before editing it.
+  for (uint64_t offset : holders) {
+    if (ShapeOf(t, offset) == IfdShape::kOk) RemoveGpsPointers(t, offset);
+  }
+  return ExifOutcome::kGpsRemoved;
+}
+
+// ---- JPEG --------------------------------------------------------------------------------
+
+constexpr std::string_view kExifId("Exif\0\0", 6);
+constexpr std::string_view kXmpId("http://ns.adobe.com/xap/1.0/\0", 29);
+constexpr std::string_view kXmpExtensionId("http://ns.adobe.com/xmp/extension/\0", 35);
+
+struct JpegEdits {
+  int gps = 0;
+  int exif_dropped = 0;
+  int xmp = 0;
+  int app13 = 0;
+
+  StripReport Report() const {
+    std::vector<std::string> parts;
+    if (gps > 0) parts.push_back("gps ifd removed");
+    if (exif_dropped > 0) parts.push_back(Counted(exif_dropped, "unparseable exif segment"));
+    if (xmp > 0) parts.push_back(Counted(xmp, "xmp segment"));
+    if (app13 > 0) parts.push_back(Counted(app13, "app13 segment"));
+    if (parts.empty()) return {false, "jpeg: no location metadata"};
+    return {true, "jpeg: " + Join(parts)};
+  }
+};
+
+// The next marker's code, after its 0xFF and any fill bytes.
+crm::Result<uint8_t> ReadMarker(Reader& r) {
+  unsigned char c = 0;
+  CRM_RETURN_IF_ERROR(r.ReadExact(&c, 1));
+  if (c != 0xFF) return crm::InvalidArgument("jpeg: expected a marker");
+  while (c == 0xFF) CRM_RETURN_IF_ERROR(r.ReadExact(&c, 1));
+  if (c == 0x00) return crm::InvalidArgument("jpeg: stray 0xFF00 before the scan");
+  return c;
+}
+
+crm::Status WriteSegment(Writer& w, uint8_t marker, std::string_view payload) {
+  size_t length = payload.size() + 2;
+  const char head[4] = {'\xFF', static_cast<char>(marker), static_cast<char>(length >> 8),
+                        static_cast<char>(length & 0xFF)};
+  CRM_RETURN_IF_ERROR(w.Write(std::string_view(head, 4)));
+  return w.Write(payload);
+}
+
+crm::Status HandleSegment(uint8_t marker, std::string& payload, Writer& w, JpegEdits& edits) {
+  std::string_view p(payload);
+  if (marker == 0xED) {  // APP13: Photoshop IRB, IPTC (city, sublocation...)
+    ++edits.app13;
+    return crm::Status::Ok();
+  }
+  if (marker == 0xE1 && (p.starts_with(kXmpId) || p.starts_with(kXmpExtensionId))) {
+    ++edits.xmp;
+    return crm::Status::Ok();
+  }
+  if (marker == 0xE1 && p.starts_with(kExifId)) {
+    std::string tiff = payload.substr(kExifId.size());
+    ExifOutcome outcome = RemoveGpsFromTiff(tiff);
+    if (outcome == ExifOutcome::kUnsafe) {
+      ++edits.exif_dropped;
+      return crm::Status::Ok();
+    }
+    if (outcome == ExifOutcome::kGpsRemoved) {
+      ++edits.gps;
+      payload.replace(kExifId.size(), std::string::npos, tiff);
+    }
+  }
+  return WriteSegment(w, marker, payload);
+}
+
+crm::Result<StripReport> StripJpeg(Reader& r, Writer& w) {
+  unsigned char soi[2];
+  CRM_RETURN_IF_ERROR(r.ReadExact(soi, 2));
+  if (soi[0] != 0xFF || soi[1] != 0xD8) return crm::InvalidArgument("jpeg: no SOI marker");
+  CRM_RETURN_IF_ERROR(w.Write("\xFF\xD8"));
+  JpegEdits edits;
+  for (;;) {
+    CRM_ASSIGN_OR_RETURN(uint8_t marker, ReadMarker(r));
+    const char code[2] = {'\xFF', static_cast<char>(marker)};
+    if (marker == 0xDA) {  // SOS: the scan and everything after it, as they are
+      CRM_RETURN_IF_ERROR(w.Write(std::string_view(code, 2)));
+      CRM_RETURN_IF_ERROR(r.CopyRest(w));
+      break;
+    }
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // TEM, RSTn: no length
+      CRM_RETURN_IF_ERROR(w.Write(std::string_view(code, 2)));
+      continue;
+    }
+    if (marker == 0xD8 || marker == 0xD9) return crm::InvalidArgument("jpeg: no scan");
+    unsigned char length[2];
+    CRM_RETURN_IF_ERROR(r.ReadExact(length, 2));
+    size_t size = static_cast<size_t>(length[0] << 8 | length[1]);
+    if (size < 2) return crm::InvalidArgument("jpeg: bad segment length");
+    CRM_ASSIGN_OR_RETURN(std::string payload, r.ReadString(size - 2));
+    CRM_RETURN_IF_ERROR(HandleSegment(marker, payload, w, edits));
+  }
+  CRM_RETURN_IF_ERROR(w.Flush());
+  return edits.Report();
+}
+
+// ---- PNG ---------------------------------------------------------------------------------
+
+constexpr std::string_view kPngSignature("\x89PNG\r\n\x1a\n", 8);
+constexpr size_t kPngKeywordBytes = 80;  // keyword (1-79 bytes) and its NUL
+
+uint32_t Be32(const unsigned char* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+}
+
+uint32_t Le32(const unsigned char* p) {
+  return uint32_t{p[3]} << 24 | uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0];
+}
+
+// XMP, and ImageMagick's hex "raw profiles" (EXIF, XMP, IPTC, APP1 copies) in text chunks.
+bool IsMetadataKeyword(std::string_view keyword) {
+  if (keyword == "XML:com.adobe.xmp") return true;
+  constexpr std::string_view kRaw = "Raw profile type ";
+  if (keyword.size() <= kRaw.size() || !crm::text::EqualsIgnoreCaseAscii(
+                                           keyword.substr(0, kRaw.size()), kRaw)) {
+    return false;
+  }
+  std::string_view kind = keyword.substr(kRaw.size());
+  for (std::string_view k : {"exif", "xmp", "iptc", "app1", "8bim"}) {
+    if (crm::text::EqualsIgnoreCaseAscii(kind, k)) return true;
+  }
+  return false;
+}
+
+// Copies one PNG chunk (head already read) or drops it; true when dropped.
+crm::Result<bool> PassPngChunk(Reader& r, Writer& w, const unsigned char head[8]) {
+  uint32_t length = Be32(head);
+  std::string_view type(reinterpret_cast<const char*>(head + 4), 4);
+  if (type == "eXIf") {
+    CRM_RETURN_IF_ERROR(r.Copy(nullptr, uint64_t{length} + 4));
+    return true;
+  }
+  std::string prefix;
+  if (type == "tEXt" || type == "zTXt" || type == "iTXt") {
+    CRM_ASSIGN_OR_RETURN(prefix, r.ReadString(std::min<size_t>(length, kPngKeywordBytes)));
+    std::string_view keyword(prefix.data(), std::min(prefix.find('\0'), prefix.size()));
+    if (IsMetadataKeyword(keyword)) {
+      CRM_RETURN_IF_ERROR(r.Copy(nullptr, uint64_t{length} - prefix.size() + 4));
+      return true;
+    }
+  }
+  CRM_RETURN_IF_ERROR(w.Write(std::string_view(reinterpret_cast<const char*>(head), 8)));
+  CRM_RETURN_IF_ERROR(w.Write(prefix));
+  CRM_RETURN_IF_ERROR(r.Copy(&w, uint64_t{length} - prefix.size() + 4));  // data, then CRC
+  return false;
+}
+
+crm::Result<StripReport> StripPng(Reader& r, Writer& w) {
+  CRM_ASSIGN_OR_RETURN(std::string signature, r.ReadString(kPngSignature.size()));
+  if (signature != kPngSignature) return crm::InvalidArgument("png: bad signature");
+  CRM_RETURN_IF_ERROR(w.Write(signature));
+  int dropped = 0;
+  for (bool end = false; !end;) {
+    unsigned char head[8];
+    CRM_RETURN_IF_ERROR(r.ReadExact(head, 8));
+    if (Be32(head) > 0x7FFFFFFFu) return crm::InvalidArgument("png: bad chunk length");
+    for (int i = 4; i < 8; ++i) {
+      unsigned char c = head[i];
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+        return crm::InvalidArgument("png: bad chunk type");
+    }
+    end = std::memcmp(head + 4, "IEND", 4) == 0;
+    CRM_ASSIGN_OR_RETURN(bool was_dropped, PassPngChunk(r, w, head));
+    dropped += was_dropped ? 1 : 0;
+  }
+  CRM_RETURN_IF_ERROR(r.CopyRest(w));  // whatever follows IEND, as it is
+  CRM_RETURN_IF_ERROR(w.Flush());
+  if (dropped == 0) return StripReport{false, "png: no location metadata"};
+  return StripReport{true, "png: " + Counted(dropped, "metadata chunk")};
+}
+
+// ---- WebP --------------------------------------------------------------------------------
+
+constexpr unsigned char kVp8xExifFlag = 0x08;
+constexpr unsigned char kVp8xXmpFlag = 0x04;
+constexpr uint32_t kMaxVp8xSize = 1024;  // the chunk is 10 bytes; anything near this is hostile
+
+struct WebpState {
+  uint64_t left = 0;      // bytes of the RIFF payload still to read
+  uint64_t written = 4;   // RIFF payload bytes written ("WEBP" so far)
+  int dropped = 0;
+  bool flags_cleared = false;
+};
+
+crm::Status PassWebpChunk(Reader& r, Writer& w, WebpState& s) {
+  if (s.left < 8) return crm::InvalidArgument("webp: chunk header past the RIFF end");
+  unsigned char head[8];
+  CRM_RETURN_IF_ERROR(r.ReadExact(head, 8));
+  uint64_t size = Le32(head + 4);
+  s.left -= 8;
+  if (size > s.left) return crm::InvalidArgument("webp: chunk past the RIFF end");
+  uint64_t padded = std::min(size + (size & 1), s.left);  // the last pad byte may be missing
+  s.left -= padded;
+  std::string_view fourcc(reinterpret_cast<const char*>(head), 4);
+  if (fourcc == "EXIF" || fourcc == "XMP ") {
+    ++s.dropped;
+    return r.Copy(nullptr, padded);
+  }
+  CRM_RETURN_IF_ERROR(w.Write(std::string_view(reinterpret_cast<const char*>(head), 8)));
+  s.written += 8 + padded;
+  if (fourcc != "VP8X" || size == 0) return r.Copy(&w, padded);
+  if (size > kMaxVp8xSize) return crm::InvalidArgument("webp: bad VP8X chunk");
+  CRM_ASSIGN_OR_RETURN(std::string data, r.ReadString(padded));
+  unsigned char flags = static_cast<unsigned char>(data[0]);
+  unsigned char cleared = flags & ~(kVp8xExifFlag | kVp8xXmpFlag);
+  s.flags_cleared = s.flags_cleared || cleared != flags;
+  data[0] = static_cast<char>(cleared);
+  return w.Write(data);
+}
+
+crm::Result<StripReport> StripWebp(Reader& r, Writer& w) {
+  unsigned char header[12];
+  CRM_RETURN_IF_ERROR(r.ReadExact(header, 12));
+  if (std::memcmp(header, "RIFF", 4) != 0 || std::memcmp(header + 8, "WEBP", 4) != 0)
+    return crm::InvalidArgument("webp: not a RIFF WEBP file");
+  WebpState s;
+  uint32_t riff_size = Le32(header + 4);
+  if (riff_size < 4) return crm::InvalidArgument("webp: bad RIFF size");
+  s.left = riff_size - 4;
+  CRM_RETURN_IF_ERROR(w.Write(std::string_view(reinterpret_cast<const char*>(header), 12)));
+  while (s.left > 0) CRM_RETURN_IF_ERROR(PassWebpChunk(r, w, s));
+  CRM_RETURN_IF_ERROR(r.CopyRest(w));  // bytes after the RIFF, as they are
+  if (s.dropped == 0 && !s.flags_cleared) return StripReport{false, "webp: no location metadata"};
+  uint32_t size = static_cast<uint32_t>(s.written);  // never more than the original
+  const char le[4] = {static_cast<char>(size), static_cast<char>(size >> 8),
+                      static_cast<char>(size >> 16), static_cast<char>(size >> 24)};
+  CRM_RETURN_IF_ERROR(w.PatchAt(4, std::string_view(le, 4)));
+  std::string method = "webp: " + Counted(s.dropped, "metadata chunk");
+  if (s.flags_cleared) method += ", vp8x flags cleared";
+  return StripReport{true, method};
+}
+
+// ---- HEIF --------------------------------------------------------------------------------
+// Debian's libvips 8.14 saves HEIF (libheif with x265: the tests encode HEIC with it), so
+// HEIF is re-encoded without metadata. The price: a lossy re-encode (Q 90) of the primary
+// picture only; other items (depth maps, thumbnails, burst frames) are not carried over.
+
+void InitVips() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (VIPS_INIT("client-documents") != 0) return;
+    vips_cache_set_max(0);  // one-shot operations; no cache to grow
+    vips_concurrency_set(1);
+  });
+}
+
+// A copy of `image` without EXIF (blob and the exif-* fields libvips would rebuild it
+// from), XMP or IPTC; the ICC profile stays.
+vips::VImage WithoutMetadata(const vips::VImage& image) {
+  vips::VImage out = image.copy();
+  gchar** fields = vips_image_get_fields(out.get_image());
+  for (gchar** f = fields; f != nullptr && *f != nullptr; ++f) {
+    std::string_view name(*f);
+    if (name.starts_with("exif-") || name == "xmp-data" || name == "iptc-data") out.remove(*f);
+  }
+  g_strfreev(fields);
+  return out;
+}
+
+crm::Result<StripReport> ReencodeHeif(const fs::path& path, TempBeside& tmp) {
+  InitVips();
+  try {
+    vips::VImage image = vips::VImage::new_from_file(path.c_str());
+    if (static_cast<int64_t>(image.width()) * image.height() > kMaxHeifPixels)
+      return crm::UnsupportedType("heif: picture too large to re-encode");
+    WithoutMetadata(image).heifsave(
+        tmp.path().c_str(),
+        vips::VImage::option()->set("Q", 90)->set("compression",
+                                                 VIPS_FOREIGN_HEIF_COMPRESSION_HEVC));
+  } catch (const vips::VError& e) {
+    vips_error_clear();
+    return crm::UnsupportedType(std::string("heif: cannot re-encode: ") + e.what());
+  }
+  return StripReport{true, "heif: re-encoded without exif/xmp/iptc"};
+}
+
+enum class Kind { kJpeg, kPng, kWebp, kHeif, kOther };
+
+Kind KindOf(std::string_view mime) {
+  if (mime == "image/jpeg" || mime == "image/pjpeg") return Kind::kJpeg;
+  if (mime == "image/png") return Kind::kPng;
+  if (mime == "image/webp") return Kind::kWebp;
+  if (mime == "image/heic" || mime == "image/heif" || mime == "image/heic-sequence" ||
+      mime == "image/heif-sequence")
+    return Kind::kHeif;
+  return Kind::kOther;
+}
+
+crm::Result<StripReport> Rewrite(Kind kind, int in, TempBeside& tmp) {
+  Reader r(in);
+  Writer w(tmp.fd());
+  switch (kind) {
+    case Kind::kJpeg: return StripJpeg(r, w);
+    case Kind::kPng: return StripPng(r, w);
+    case Kind::kWebp: return StripWebp(r, w);
+    default: return StripReport{false, "untouched"};
+  }
+}
+
+crm::Result<StripReport> StripOpenFile(const fs::path& path, Kind kind, int in) {
+  struct stat st;
+  if (::fstat(in, &st) != 0) return IoError("stat");
+  if (!S_ISREG(st.st_mode)) return crm::InvalidArgument("not a regular file");
+  TempBeside tmp(path);
+  CRM_RETURN_IF_ERROR(tmp.Open(st.st_mode));
+  crm::Result<StripReport> report =
+      kind == Kind::kHeif ? ReencodeHeif(path, tmp) : Rewrite(kind, in, tmp);
+  if (!report.ok() || !report->changed) return report;  // the temp file goes, the file stays
+  CRM_RETURN_IF_ERROR(tmp.Commit());
+  return report;
+}
+
+}  // namespace
+
+crm::Result<StripReport> StripLocationMetadata(const fs::path& path, std::string_view mime) {
+  Kind kind = KindOf(mime);
+  if (kind == Kind::kOther) return StripReport{false, "untouched: " + std::string(mime)};
+  int in = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) {
+    if (errno == ENOENT) return crm::NotFound("no file to strip: " + path.filename().string());
+    return IoError("open");
+  }
+  crm::Result<StripReport> report = crm::Internal("not run");
+  try {
+    report = StripOpenFile(path, kind, in);
+  } catch (const std::exception& e) {  // std::bad_alloc, vips::VError outside the catch above
+    report = crm::Internal(std::string("strip metadata: ") + e.what());
+  }
+  ::close(in);
+  return report;
+}
+
+}  // namespace cd

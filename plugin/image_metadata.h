@@ -1,0 +1,39 @@
+// plugin/image_metadata.h — removes location metadata (EXIF GPS, XMP, IPTC) from stored image
+// originals in place, without re-encoding pixels where the format allows (issue 15.5, SPEC X3).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "host-api/status.h"
+
+namespace cd {
+
+struct StripReport {
+  bool changed = false;  // false: the file was left exactly as it was, byte for byte
+  std::string method;    // what was done, for logs: "jpeg: gps ifd removed, 1 xmp segment dropped"
+};
+
+// Removes location metadata from the image file at `path` in place: the new content is written
+// to a temp file beside it, fsynced and renamed over it (the folder is fsynced too). `mime` is
+// the SNIFFED type (libmagic), never the client's claim.
+//   image/jpeg   EXIF is kept (Orientation) but its GPS IFD is zeroed and unlinked; XMP (and
+//                extended XMP) APP1 and APP13 (Photoshop IRB / IPTC) segments are dropped; an
+//                EXIF block whose IFDs cannot be walked safely is dropped whole. Everything
+//                from the first SOS on is copied byte for byte, so the pixels are untouched.
+//   image/png    eXIf chunks and text chunks holding XMP or ImageMagick raw profiles are
+//                dropped; every other chunk is copied with its CRC.
+//   image/webp   EXIF and "XMP " chunks are dropped, the VP8X flags and the RIFF size fixed.
+//   image/heic, image/heif (and the -sequence forms): re-encoded with libvips (HEVC) without
+//                EXIF/XMP/IPTC, keeping the ICC profile; only the primary picture is kept.
+//   other types: returns {changed = false} and leaves the file alone.
+// Errors (the original file is then left untouched): kInvalidArgument for a file that is not
+// well formed for its type (truncated, bad marker, chunk past the end), kUnsupportedType for a
+// HEIF libvips cannot decode or one too large to re-encode, kNotFound / kInternal for I/O.
+// Memory is bounded: JPEG segments (<= 64 KiB) are read one at a time, the rest is streamed.
+// Thread-safe for different paths.
+crm::Result<StripReport> StripLocationMetadata(const std::filesystem::path& path,
+                                               std::string_view mime);
+
+}  // namespace cd
