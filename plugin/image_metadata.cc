@@ -84,7 +84,8 @@ class Writer {
 // Buffered reads from a file descriptor; every exact read reports a short file as truncated.
 class Reader {
  public:
-  explicit Reader(int fd) : fd_(fd), buffer_(kIoBuffer) {}
+  // Twice the I/O size: a whole JPEG segment (64 KiB) must fit in a Peek.
+  explicit Reader(int fd) : fd_(fd), buffer_(2 * kIoBuffer) {}
 
   crm::Status ReadExact(void* out, size_t n) {
     char* dst = static_cast<char*>(out);
@@ -115,6 +116,24 @@ class Reader {
     return crm::Status::Ok();
   }
 
+  // Up to n (<= 128 KiB) next bytes, fewer only at the end of the file; not consumed.
+  crm::Result<std::string_view> Peek(size_t n) {
+    n = std::min(n, buffer_.size());
+    if (end_ - pos_ < n) {
+      std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+      end_ -= pos_;
+      pos_ = 0;
+      while (end_ < n) {
+        CRM_ASSIGN_OR_RETURN(size_t got, ReadInto(buffer_.data() + end_, buffer_.size() - end_));
+        if (got == 0) break;
+        end_ += got;
+      }
+    }
+    return std::string_view(buffer_.data() + pos_, std::min(n, end_ - pos_));
+  }
+
+  void Consume(size_t n) { pos_ += std::min(n, end_ - pos_); }
+
   crm::Status CopyRest(Writer& w) {
     for (;;) {
       CRM_ASSIGN_OR_RETURN(std::string_view chunk, Next(kIoBuffer));
@@ -127,17 +146,22 @@ class Reader {
   // Up to `max` buffered bytes (empty at the end of the file), consumed.
   crm::Result<std::string_view> Next(uint64_t max) {
     if (pos_ == end_) {
-      ssize_t n;
-      do n = ::read(fd_, buffer_.data(), buffer_.size());
-      while (n < 0 && errno == EINTR);
-      if (n < 0) return IoError("read");
+      CRM_ASSIGN_OR_RETURN(size_t got, ReadInto(buffer_.data(), kIoBuffer));
       pos_ = 0;
-      end_ = static_cast<size_t>(n);
+      end_ = got;
     }
     size_t take = static_cast<size_t>(std::min<uint64_t>(max, end_ - pos_));
     std::string_view out(buffer_.data() + pos_, take);
     pos_ += take;
     return out;
+  }
+
+  crm::Result<size_t> ReadInto(char* dst, size_t max) {
+    ssize_t n;
+    do n = ::read(fd_, dst, max);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) return IoError("read");
+    return static_cast<size_t>(n);
   }
 
   int fd_;
@@ -365,26 +389,37 @@ ExifOutcome RemoveGpsFromTiff(std::string& tiff) {
 
 // ---- JPEG --------------------------------------------------------------------------------
 
-constexpr std::string_view kExifId("Exif\0\0", 6);
-constexpr std::string_view kXmpId("http://ns.adobe.com/xap/1.0/\0", 29);
-constexpr std::string_view kXmpExtensionId("http://ns.adobe.com/xmp/extension/\0", 35);
+// "Exif\0" and a pad byte (libexif and exiftool accept any), then the TIFF block.
+constexpr std::string_view kExifId("Exif\0", 5);
+constexpr size_t kTiffStart = 6;
 
 struct JpegEdits {
   int gps = 0;
   int exif_dropped = 0;
-  int xmp = 0;
+  int exif_blanked = 0;
+  int app1 = 0;
   int app13 = 0;
 
   StripReport Report() const {
     std::vector<std::string> parts;
-    if (gps > 0) parts.push_back("gps ifd removed");
+    if (gps > 0) parts.push_back(std::to_string(gps) + " gps ifd removed");
     if (exif_dropped > 0) parts.push_back(Counted(exif_dropped, "unparseable exif segment"));
-    if (xmp > 0) parts.push_back(Counted(xmp, "xmp segment"));
+    if (exif_blanked > 0) parts.push_back(std::to_string(exif_blanked) + " bad exif blanked");
+    if (app1 > 0) parts.push_back(Counted(app1, "xmp (app1) segment"));
     if (app13 > 0) parts.push_back(Counted(app13, "app13 segment"));
     if (parts.empty()) return {false, "jpeg: no location metadata"};
     return {true, "jpeg: " + Join(parts)};
   }
 };
+
+// Removes the GPS IFD from an EXIF APP1 payload in place (its size does not change).
+ExifOutcome RemoveGpsFromExif(std::string& payload) {
+  if (payload.size() < kTiffStart) return ExifOutcome::kUnsafe;
+  std::string tiff = payload.substr(kTiffStart);
+  ExifOutcome outcome = RemoveGpsFromTiff(tiff);
+  if (outcome == ExifOutcome::kGpsRemoved) payload.replace(kTiffStart, std::string::npos, tiff);
+  return outcome;
+}
 
 // The next marker's code, after its 0xFF and any fill bytes.
 crm::Result<uint8_t> ReadMarker(Reader& r) {
@@ -404,29 +439,73 @@ crm::Status WriteSegment(Writer& w, uint8_t marker, std::string_view payload) {
   return w.Write(payload);
 }
 
+// A segment before the first scan: APP13 (Photoshop IRB, IPTC: city, sublocation...) goes,
+// APP1 stays only as EXIF without GPS (the others are XMP, standard or extended, in practice).
 crm::Status HandleSegment(uint8_t marker, std::string& payload, Writer& w, JpegEdits& edits) {
-  std::string_view p(payload);
-  if (marker == 0xED) {  // APP13: Photoshop IRB, IPTC (city, sublocation...)
+  if (marker == 0xED) {
     ++edits.app13;
     return crm::Status::Ok();
   }
-  if (marker == 0xE1 && (p.starts_with(kXmpId) || p.starts_with(kXmpExtensionId))) {
-    ++edits.xmp;
+  if (marker == 0xE1 && !std::string_view(payload).starts_with(kExifId)) {
+    ++edits.app1;
     return crm::Status::Ok();
   }
-  if (marker == 0xE1 && p.starts_with(kExifId)) {
-    std::string tiff = payload.substr(kExifId.size());
-    ExifOutcome outcome = RemoveGpsFromTiff(tiff);
+  if (marker == 0xE1) {
+    ExifOutcome outcome = RemoveGpsFromExif(payload);
     if (outcome == ExifOutcome::kUnsafe) {
       ++edits.exif_dropped;
       return crm::Status::Ok();
     }
-    if (outcome == ExifOutcome::kGpsRemoved) {
-      ++edits.gps;
-      payload.replace(kExifId.size(), std::string::npos, tiff);
-    }
+    if (outcome == ExifOutcome::kGpsRemoved) ++edits.gps;
   }
   return WriteSegment(w, marker, payload);
+}
+
+// At a 0xFF 0xE1 after the first scan: an EXIF segment loses its GPS IFD in place (or, when it
+// cannot be walked, its TIFF block is zeroed); anything else is passed over by two bytes.
+crm::Status PassTailApp1(Reader& r, Writer& w, JpegEdits& edits) {
+  CRM_ASSIGN_OR_RETURN(std::string_view head, r.Peek(4));
+  size_t length = head.size() == 4 ? static_cast<size_t>(static_cast<unsigned char>(head[2]) << 8 |
+                                                         static_cast<unsigned char>(head[3]))
+                                   : 0;
+  CRM_ASSIGN_OR_RETURN(std::string_view seg, r.Peek(2 + length));
+  if (length < 2 + kTiffStart || seg.size() < 2 + length || !seg.substr(4).starts_with(kExifId)) {
+    CRM_RETURN_IF_ERROR(w.Write(seg.substr(0, 2)));
+    r.Consume(2);
+    return crm::Status::Ok();
+  }
+  std::string payload(seg.substr(4));
+  CRM_RETURN_IF_ERROR(w.Write(seg.substr(0, 4)));
+  r.Consume(seg.size());
+  ExifOutcome outcome = RemoveGpsFromExif(payload);
+  if (outcome == ExifOutcome::kGpsRemoved) ++edits.gps;
+  if (outcome == ExifOutcome::kUnsafe) {
+    ++edits.exif_blanked;
+    std::fill(payload.begin() + kTiffStart, payload.end(), '\0');
+  }
+  return w.Write(payload);
+}
+
+// The first scan and what follows, as it is, except the EXIF segments of further pictures
+// (MPF previews, gain maps, appended after the first EOI), edited at the same size so that
+// the MPF offsets stay right. Entropy-coded data escapes every 0xFF, so a 0xFF 0xE1 found
+// there is a marker.
+crm::Status CopyJpegTail(Reader& r, Writer& w, JpegEdits& edits) {
+  for (;;) {
+    CRM_ASSIGN_OR_RETURN(std::string_view window, r.Peek(kIoBuffer));
+    if (window.empty()) return crm::Status::Ok();
+    size_t at = window.find("\xFF\xE1");
+    if (at == std::string_view::npos) {
+      // Keep a last byte back unless at the end: it may be the 0xFF of a marker.
+      at = window.size() < kIoBuffer ? window.size() : window.size() - 1;
+      CRM_RETURN_IF_ERROR(w.Write(window.substr(0, at)));
+      r.Consume(at);
+      continue;
+    }
+    CRM_RETURN_IF_ERROR(w.Write(window.substr(0, at)));
+    r.Consume(at);
+    CRM_RETURN_IF_ERROR(PassTailApp1(r, w, edits));
+  }
 }
 
 crm::Result<StripReport> StripJpeg(Reader& r, Writer& w) {
@@ -438,9 +517,9 @@ crm::Result<StripReport> StripJpeg(Reader& r, Writer& w) {
   for (;;) {
     CRM_ASSIGN_OR_RETURN(uint8_t marker, ReadMarker(r));
     const char code[2] = {'\xFF', static_cast<char>(marker)};
-    if (marker == 0xDA) {  // SOS: the scan and everything after it, as they are
+    if (marker == 0xDA) {  // SOS
       CRM_RETURN_IF_ERROR(w.Write(std::string_view(code, 2)));
-      CRM_RETURN_IF_ERROR(r.CopyRest(w));
+      CRM_RETURN_IF_ERROR(CopyJpegTail(r, w, edits));
       break;
     }
     if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // TEM, RSTn: no length

@@ -18,10 +18,12 @@ struct StripReport {
 // Removes location metadata from the image file at `path` in place: the new content is written
 // to a temp file beside it, fsynced and renamed over it (the folder is fsynced too). `mime` is
 // the SNIFFED type (libmagic), never the client's claim.
-//   image/jpeg   EXIF is kept (Orientation) but its GPS IFD is zeroed and unlinked; XMP (and
-//                extended XMP) APP1 and APP13 (Photoshop IRB / IPTC) segments are dropped; an
-//                EXIF block whose IFDs cannot be walked safely is dropped whole. Everything
-//                from the first SOS on is copied byte for byte, so the pixels are untouched.
+//   image/jpeg   EXIF is kept (Orientation) but its GPS IFD is zeroed and unlinked; every other
+//                APP1 (XMP, extended XMP) and APP13 (Photoshop IRB / IPTC) is dropped; an EXIF
+//                block whose IFDs cannot be walked safely is dropped whole. Everything from the
+//                first SOS on is copied byte for byte (the pixels are untouched), except the
+//                EXIF of pictures appended after the first EOI (MPF previews, gain maps): GPS
+//                removed at the same size, so MPF offsets stay right. Their XMP is left.
 //   image/png    eXIf chunks and text chunks holding XMP or ImageMagick raw profiles are
 //                dropped; every other chunk is copied with its CRC.
 //   image/webp   EXIF and "XMP " chunks are dropped, the VP8X flags and the RIFF size fixed.

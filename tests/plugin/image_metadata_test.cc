@@ -260,6 +260,7 @@ TEST_F(ImageMetadataTest, JpegDropsExtendedXmpApp13AndUnreadableExif) {
                                             std::string(40, 'A') + kXmp) +
                       JpegSegment(0xED, std::string("Photoshop 3.0\0008BIM", 18) + "Brussels") +
                       JpegSegment(0xE1, std::string("Exif\0\0XX*\0garbage", 17)) +
+                      JpegSegment(0xE1, "QVCI: some other APP1, dropped too") +
                       JpegSegment(0xE2, "ICC_PROFILE-ish, kept");
   std::string before = InsertAfterSoi(plain, extra);
   auto report = Strip(before, "image/jpeg");
@@ -267,6 +268,36 @@ TEST_F(ImageMetadataTest, JpegDropsExtendedXmpApp13AndUnreadableExif) {
   EXPECT_TRUE(report->changed);
   EXPECT_EQ(Stored(), InsertAfterSoi(plain, JpegSegment(0xE2, "ICC_PROFILE-ish, kept")))
       << report->method;
+}
+
+TEST_F(ImageMetadataTest, PicturesAppendedAfterTheFirstLoseTheirGpsAtTheSameSize) {
+  // As MPF files are laid out: the main picture, then previews or gain maps after its EOI,
+  // found through offsets that must not move.
+  std::string main_picture = Save(Gradient(), ".jpg");
+  std::string appended = Save(PhonePicture(), ".jpg");
+  std::string gps_values;
+  std::string tiff = HandTiff(false, &gps_values);
+  std::string blank = InsertAfterSoi(Save(Gradient(8, 8), ".jpg"),
+                                     JpegSegment(0xE1, std::string("Exif\0\0MM\0*", 10)));
+  std::string second = InsertAfterSoi(Save(Gradient(16, 16), ".jpg"),
+                                      JpegSegment(0xE1, std::string("Exif\0\0", 6) + tiff));
+  std::string before = main_picture + appended + blank + second;
+  ASSERT_TRUE(HasFieldPrefix(Load(appended), "exif-ifd3-GPSLatitude"));
+
+  auto report = Strip(before, "image/jpeg");
+  ASSERT_OK(report);
+  EXPECT_TRUE(report->changed);
+  std::string after = Stored();
+  ASSERT_EQ(after.size(), before.size()) << report->method;
+  EXPECT_EQ(after.substr(0, main_picture.size()), main_picture);
+  vips::VImage image = Load(after.substr(main_picture.size(), appended.size()));
+  EXPECT_FALSE(HasFieldPrefix(image, "exif-ifd3-"));
+  EXPECT_TRUE(HasFieldPrefix(image, "exif-ifd0-Make"));
+  EXPECT_EQ(image.get_int("orientation"), 6);
+  EXPECT_EQ(Pixels(after.substr(main_picture.size(), appended.size())), Pixels(appended));
+  EXPECT_EQ(after.find(gps_values), std::string::npos);
+  // The unreadable EXIF block of the third picture is zeroed, not dropped.
+  EXPECT_NE(after.find(std::string("Exif\0\0\0\0\0\0", 10)), std::string::npos);
 }
 
 TEST_F(ImageMetadataTest, JpegWithoutLocationIsLeftByteForByte) {
