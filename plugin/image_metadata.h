@@ -27,13 +27,15 @@ struct StripReport {
 //   image/png    eXIf chunks and text chunks holding XMP or ImageMagick raw profiles are
 //                dropped; every other chunk is copied with its CRC.
 //   image/webp   EXIF and "XMP " chunks are dropped, the VP8X flags and the RIFF size fixed.
-//   image/heic, image/heif (and the -sequence forms): re-encoded with libvips (HEVC) without
-//                EXIF/XMP/IPTC, keeping the ICC profile; only the primary picture is kept.
+//   image/heic, image/heif (and the -sequence forms): the EXIF items of the top-level 'meta'
+//                box lose their GPS IFD in place, XMP items are overwritten with spaces; no box
+//                moves and nothing is re-encoded.
 //   other types: returns {changed = false} and leaves the file alone.
 // Errors (the original file is then left untouched): kInvalidArgument for a file that is not
-// well formed for its type (truncated, bad marker, chunk past the end), kUnsupportedType for a
-// HEIF libvips cannot decode or one too large to re-encode, kNotFound / kInternal for I/O.
-// Memory is bounded: JPEG segments (<= 64 KiB) are read one at a time, the rest is streamed.
+// well formed for its type (truncated, bad marker, chunk or box past the end, HEIF 'meta' box
+// that cannot be walked), kNotFound / kInternal for I/O.
+// Memory is bounded: JPEG segments (<= 64 KiB), the HEIF 'meta' box and its metadata items
+// (<= 4 MiB each) are held one at a time; the rest is streamed.
 // Thread-safe for different paths.
 crm::Result<StripReport> StripLocationMetadata(const std::filesystem::path& path,
                                                std::string_view mime);

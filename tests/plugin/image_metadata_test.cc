@@ -428,30 +428,45 @@ TEST_F(ImageMetadataTest, WebpWithoutMetadataIsLeftAndTruncatedWebpIsAnError) {
 
 // ---- HEIF and the rest --------------------------------------------------------------------
 
-TEST_F(ImageMetadataTest, HeicIsReencodedWithoutExifOrXmp) {
+TEST_F(ImageMetadataTest, HeicLosesGpsAndXmpInPlaceAndKeepsItsPixels) {
   std::string before = Save(PhonePicture(), ".heic");
   ASSERT_TRUE(HasFieldPrefix(Load(before), "exif-ifd3-GPSLatitude"));
-  ASSERT_TRUE(HasFieldPrefix(Load(before), "xmp-data"));
+  ASSERT_NE(before.find(kXmp), std::string::npos);
   auto report = Strip(before, "image/heic");
   ASSERT_OK(report);
   EXPECT_TRUE(report->changed);
-  vips::VImage image = Load(Stored());
-  // libvips writes a minimal EXIF block of its own (resolution, size): nothing of the original.
+  std::string after = Stored();
+  EXPECT_EQ(after.size(), before.size()) << report->method;
+  vips::VImage image = Load(after);
   EXPECT_FALSE(HasFieldPrefix(image, "exif-ifd3-"));
-  EXPECT_FALSE(HasFieldPrefix(image, "exif-ifd0-Make"));
-  EXPECT_FALSE(HasFieldPrefix(image, "xmp-data"));
-  EXPECT_EQ(image.width(), 96);
-  EXPECT_EQ(image.height(), 64);
+  EXPECT_TRUE(HasFieldPrefix(image, "exif-ifd0-Make"));
+  EXPECT_EQ(after.find("GPSLatitude='50"), std::string::npos);
+  EXPECT_EQ(Pixels(after), Pixels(before));
   ExpectAlone();
+  // A second run finds nothing left to do.
+  report = Strip(after, "image/heic");
+  ASSERT_OK(report);
+  EXPECT_FALSE(report->changed);
+  EXPECT_EQ(Stored(), after);
 }
 
-TEST_F(ImageMetadataTest, UndecodableHeicIsUnsupportedAndStays) {
-  std::string heic("\x00\x00\x00\x18" "ftypheic" "\x00\x00\x00\x00" "mif1heic", 24);
-  auto report = Strip(heic, "image/heic");
-  ASSERT_FALSE(report.ok());
-  EXPECT_EQ(report.status().code(), crm::StatusCode::kUnsupportedType);
-  EXPECT_EQ(Stored(), heic);
-  ExpectAlone();
+TEST_F(ImageMetadataTest, HeifWithoutMetaIsLeftAndTruncatedHeifIsAnError) {
+  std::string bare("\x00\x00\x00\x18" "ftypheic" "\x00\x00\x00\x00" "mif1heic", 24);
+  auto report = Strip(bare, "image/heif");
+  ASSERT_OK(report);
+  EXPECT_FALSE(report->changed);
+  EXPECT_EQ(Stored(), bare);
+  std::string heic = Save(PhonePicture(), ".heic");
+  size_t meta = heic.find("meta");
+  ASSERT_NE(meta, std::string::npos);
+  for (const std::string& bad : {heic.substr(0, meta + 40), heic.substr(0, heic.size() - 1),
+                                 bare + std::string("\0\0\0\x04meta", 8)}) {
+    auto r = Strip(bad, "image/heic");
+    ASSERT_FALSE(r.ok()) << r->method;
+    EXPECT_EQ(r.status().code(), crm::StatusCode::kInvalidArgument);
+    EXPECT_EQ(Stored(), bad);
+    ExpectAlone();
+  }
 }
 
 TEST_F(ImageMetadataTest, OtherTypesAreUntouchedAndAMissingFileIsNotFound) {
