@@ -202,6 +202,24 @@ class ImageMetadataTest : public ::testing::Test {
   std::string Stored() const { return ReadFile(file_); }
   // Only the file itself: no temp file left beside it.
   void ExpectAlone() const { EXPECT_EQ(cd_test::ListFiles(dir_.path()).size(), 1u); }
+  // A file with nothing to remove: {changed = false}, the same bytes, no temp file left.
+  void ExpectUnchanged(const std::string& bytes, const std::string& mime) {
+    SCOPED_TRACE(mime);
+    auto report = Strip(bytes, mime);
+    ASSERT_OK(report);
+    EXPECT_FALSE(report->changed) << report->method;
+    EXPECT_EQ(Stored(), bytes);
+    ExpectAlone();
+  }
+  // A malformed file: kInvalidArgument, the file as it was, no temp file left.
+  void ExpectRejected(const std::string& bad, const std::string& mime) {
+    SCOPED_TRACE(mime + " of " + std::to_string(bad.size()) + " bytes");
+    auto report = Strip(bad, mime);
+    ASSERT_FALSE(report.ok()) << report->method;
+    EXPECT_EQ(report.status().code(), crm::StatusCode::kInvalidArgument);
+    EXPECT_EQ(Stored(), bad);
+    ExpectAlone();
+  }
 
   cd_test::TempDir dir_;
   fs::path file_ = dir_.path() / "original.bin";
@@ -305,11 +323,7 @@ TEST_F(ImageMetadataTest, JpegWithoutLocationIsLeftByteForByte) {
   image.set("exif-ifd0-Make", "TestCam");
   image.set("orientation", 3);
   std::string before = Save(image, ".jpg");
-  auto report = Strip(before, "image/jpeg");
-  ASSERT_OK(report);
-  EXPECT_FALSE(report->changed);
-  EXPECT_EQ(Stored(), before);
-  ExpectAlone();
+  ExpectUnchanged(before, "image/jpeg");
 }
 
 TEST_F(ImageMetadataTest, TruncatedOrCorruptJpegIsAnErrorAndTheFileStays) {
@@ -321,11 +335,7 @@ TEST_F(ImageMetadataTest, TruncatedOrCorruptJpegIsAnErrorAndTheFileStays) {
   bad_marker[2 + 4 + segments[0].payload.size()] = 'x';  // where the second marker's 0xFF is
   for (const std::string& bad : {jpeg.substr(0, 40), jpeg.substr(0, 1), bad_marker,
                                  std::string("\xFF\xD8\xFF\xD9", 4)}) {
-    auto report = Strip(bad, "image/jpeg");
-    ASSERT_FALSE(report.ok()) << report->method;
-    EXPECT_EQ(report.status().code(), crm::StatusCode::kInvalidArgument);
-    EXPECT_EQ(Stored(), bad);
-    ExpectAlone();
+    ExpectRejected(bad, "image/jpeg");
   }
 }
 
@@ -365,17 +375,10 @@ TEST_F(ImageMetadataTest, PngLosesExifXmpAndRawProfilesAndKeepsOtherChunks) {
 
 TEST_F(ImageMetadataTest, PngWithoutMetadataIsLeftAndTruncatedPngIsAnError) {
   std::string png = cd_test::MakePng();
-  auto report = Strip(png, "image/png");
-  ASSERT_OK(report);
-  EXPECT_FALSE(report->changed);
-  EXPECT_EQ(Stored(), png);
+  ExpectUnchanged(png, "image/png");
   for (const std::string& bad : {png.substr(0, png.size() - 6), png.substr(0, 20),
                                  std::string("\x89PNG\r\n\x1a\n\x80\0\0\0IHDR", 16)}) {
-    auto r = Strip(bad, "image/png");
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.status().code(), crm::StatusCode::kInvalidArgument);
-    EXPECT_EQ(Stored(), bad);
-    ExpectAlone();
+    ExpectRejected(bad, "image/png");
   }
 }
 
@@ -412,17 +415,10 @@ TEST_F(ImageMetadataTest, WebpWithoutMetadataIsLeftAndTruncatedWebpIsAnError) {
   ASSERT_OK(Strip(with_exif, "image/webp"));
   std::string webp = Stored();
   ASSERT_EQ(webp.substr(12, 4), "VP8X");
-  auto report = Strip(webp, "image/webp");
-  ASSERT_OK(report);
-  EXPECT_FALSE(report->changed);
-  EXPECT_EQ(Stored(), webp);
+  ExpectUnchanged(webp, "image/webp");
   for (const std::string& bad : {with_exif.substr(0, with_exif.size() - 10),
                                  with_exif.substr(0, 30), std::string("RIFF\2\0\0\0WEBP", 12)}) {
-    auto r = Strip(bad, "image/webp");
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.status().code(), crm::StatusCode::kInvalidArgument);
-    EXPECT_EQ(Stored(), bad);
-    ExpectAlone();
+    ExpectRejected(bad, "image/webp");
   }
 }
 
@@ -444,37 +440,24 @@ TEST_F(ImageMetadataTest, HeicLosesGpsAndXmpInPlaceAndKeepsItsPixels) {
   EXPECT_EQ(Pixels(after), Pixels(before));
   ExpectAlone();
   // A second run finds nothing left to do.
-  report = Strip(after, "image/heic");
-  ASSERT_OK(report);
-  EXPECT_FALSE(report->changed);
-  EXPECT_EQ(Stored(), after);
+  ExpectUnchanged(after, "image/heic");
 }
 
 TEST_F(ImageMetadataTest, HeifWithoutMetaIsLeftAndTruncatedHeifIsAnError) {
   std::string bare("\x00\x00\x00\x18" "ftypheic" "\x00\x00\x00\x00" "mif1heic", 24);
-  auto report = Strip(bare, "image/heif");
-  ASSERT_OK(report);
-  EXPECT_FALSE(report->changed);
-  EXPECT_EQ(Stored(), bare);
+  ExpectUnchanged(bare, "image/heif");
   std::string heic = Save(PhonePicture(), ".heic");
   size_t meta = heic.find("meta");
   ASSERT_NE(meta, std::string::npos);
   for (const std::string& bad : {heic.substr(0, meta + 40), heic.substr(0, heic.size() - 1),
                                  bare + std::string("\0\0\0\x04meta", 8)}) {
-    auto r = Strip(bad, "image/heic");
-    ASSERT_FALSE(r.ok()) << r->method;
-    EXPECT_EQ(r.status().code(), crm::StatusCode::kInvalidArgument);
-    EXPECT_EQ(Stored(), bad);
-    ExpectAlone();
+    ExpectRejected(bad, "image/heic");
   }
 }
 
 TEST_F(ImageMetadataTest, OtherTypesAreUntouchedAndAMissingFileIsNotFound) {
   std::string pdf = cd_test::MakePdf();
-  auto report = Strip(pdf, "application/pdf");
-  ASSERT_OK(report);
-  EXPECT_FALSE(report->changed);
-  EXPECT_EQ(Stored(), pdf);
+  ExpectUnchanged(pdf, "application/pdf");
   EXPECT_EQ(StripLocationMetadata(dir_.path() / "missing.jpg", "image/jpeg").status().code(),
             crm::StatusCode::kNotFound);
 }
