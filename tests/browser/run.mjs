@@ -119,7 +119,7 @@ async function adminFlow(browser, host) {
 
   // The language switcher: French admin pages.
   await page.goto(`${host.url}/admin/clients`);
-  await page.locator('.sidebar .lang-switch a[hreflang="fr"]').click();
+  await page.locator('.sidebar .lang-switch button[lang="fr"]').click();
   await page.waitForLoadState('load');
   const lang = await page.getAttribute('html', 'lang');
   if (lang !== 'fr') fail(`after switching to French the admin page is lang=${lang}`);
@@ -169,7 +169,7 @@ async function clientFlow(browser, host) {
   await page.goto(`${host.url}/account/profile`);
   await expectUrl(page, /\/account\/login/, 'anonymous reserved area');
   // The language switch works before login (a `lang` cookie) and keeps the page's `next`.
-  await page.locator('.lang-switch a[hreflang="nl"]').click();
+  await page.locator('.lang-switch button[lang="nl"]').click();
   await expectUrl(page, /\/account\/login/, 'language switch on the login page');
   if ((await page.getAttribute('html', 'lang')) !== 'nl') fail('the login page did not switch to Dutch');
   if ((await page.getByLabel('E-mailadres').count()) !== 1) fail('the Dutch login page has no "E-mailadres" label');

@@ -25,11 +25,7 @@ std::filesystem::path DefaultSampleHostPath() {
 #else
   const std::filesystem::path build = "build";
 #endif
-  // SPEC §5 names <build>/sample-host; while that path is CMake's folder for sample-host/,
-  // the app part writes the binary to <build>/bin/sample-host.
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(build / "sample-host", ec)) return build / "sample-host";
-  return build / "bin" / "sample-host";
+  return build / "sample-host";  // SPEC §5
 }
 
 crm::Result<std::unique_ptr<HostProcess>> HostProcess::Start(Options options) {

@@ -17,8 +17,7 @@
 
 namespace crm_test {
 
-// The sample-host binary of this build: $CRM_SAMPLE_HOST if set, else <build>/sample-host when it
-// is a file, else <build>/bin/sample-host.
+// The sample-host binary of this build: $CRM_SAMPLE_HOST if set, else <build>/sample-host.
 std::filesystem::path DefaultSampleHostPath();
 
 class HostProcess {
