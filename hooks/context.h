@@ -57,11 +57,6 @@ inline constexpr char kAssetPrefix[] = "/assets/plugins/client-documents";
 inline constexpr char kAccountPage[] = "/account/documents";
 inline constexpr char kTabId[] = "documents";
 
-// Uploads of several files may be large; the upload pipeline enforces each type's own
-// limits while streaming, so this only bounds what the host lets through at all.
-inline constexpr uint64_t kUploadBodyLimit =
-    static_cast<uint64_t>(kMaxMaxSize) * kMaxMaxFiles + (1 << 20);
-
 // "/admin/clients/12/tabs/documents": where admin actions send the admin back.
 std::string ProfileTabPath(int64_t client_id);
 

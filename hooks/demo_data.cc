@@ -8,7 +8,7 @@
 #include "host-api/hooks.h"
 #include "host-api/http.h"
 #include "plugin/access.h"
-#include "plugin/upload_pipeline.h"
+#include "plugin/documents/use_cases.h"
 
 namespace cd::hooks {
 namespace {
@@ -48,7 +48,7 @@ std::string TinyPdf(const std::string& title) {
   return pdf;
 }
 
-// Stores `pdf` as the client's document of `type` through the real pipeline (sniffing,
+// Stores `pdf` as the client's document of `type` through the upload use case (sniffing,
 // hashing, atomic write, archive, timeline), as staff would.
 crm::Status UploadDemo(Context& ctx, const crm::Principal& staff, int64_t client_id,
                        const DocumentType& type, const std::string& file_name, const std::string& pdf,
@@ -61,18 +61,18 @@ crm::Status UploadDemo(Context& ctx, const crm::Principal& staff, int64_t client
   body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file_name +
           "\"\r\nContent-Type: application/pdf\r\n\r\n" + pdf + "\r\n--" + boundary + "--\r\n";
   size_t pos = 0;
-  BodyReader read = [&](char* out, size_t size) -> crm::Result<size_t> {
+  UploadRequest request;
+  request.client_id = client_id;
+  request.type_id = type.id;
+  request.content_type = "multipart/form-data; boundary=" + boundary;
+  request.content_length = body.size();
+  request.read = [&](char* out, size_t size) -> crm::Result<size_t> {
     size_t n = std::min(size, body.size() - pos);
     body.copy(out, n, pos);
     pos += n;
     return n;
   };
-  crm::Result<UploadInput> input = ReceiveMultipart("multipart/form-data; boundary=" + boundary, read, type,
-                                                    ctx.services.files());
-  if (!input.ok()) return input.status();
-  crm::Result<ClientDocument> doc =
-      ctx.services.documents().Upload(staff, client_id, type.id, std::move(input).value());
-  return doc.ok() ? crm::Status::Ok() : doc.status();
+  return UploadDocument(ctx.services, staff, request).status();
 }
 
 crm::Status SeedDemo(Context& ctx, const std::vector<int64_t>& client_ids) {

@@ -415,3 +415,41 @@ TEST_F(ClientAreaTest, FieldErrorsNameTheFieldInTheClientsLanguage) {
 
 }  // namespace
 }  // namespace cd_test
+
+namespace cd_test {
+namespace {
+
+// Every upload route refuses a declared Content-Length above the type's limit before
+// reading the body (it used to be the API only): a 1.2 MiB body for a type of 1000 bytes
+// answers 413, not the 422 the oversize field would give once read.
+TEST_F(ClientAreaTest, EveryUploadRouteRefusesAnOversizeBodyBeforeReadingIt) {
+  cd::TypeDraft small;
+  small.max_size = 1000;
+  ASSERT_TRUE(services_->types().Update(id_card_, small).ok());
+  const std::string body =
+      Multipart({{"date_of_issue", std::string(1200 * 1024, 'a')}}, "id.pdf", kPdf);
+
+  FakeRequest client_post;
+  client_post.caller = ClientPrincipal(client_);
+  client_post.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  client_post.headers["accept"] = "application/json";
+  client_post.body = body;
+  FakeResponse client_reply;
+  ASSERT_TRUE(Call("POST", "/account/documents/" + std::to_string(id_card_), client_post,
+                   client_reply).ok());
+  EXPECT_EQ(client_reply.status, 413);
+
+  FakeRequest admin_post;
+  admin_post.caller = AdminPrincipal({"documents.read", "documents.write"});
+  admin_post.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  admin_post.body = body;
+  FakeResponse admin_reply;
+  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/clients/" + std::to_string(client_) +
+                               "/documents/" + std::to_string(id_card_),
+                   admin_post, admin_reply).ok());
+  EXPECT_NE(admin_reply.redirect.find("error=too_large"), std::string::npos)
+      << admin_reply.redirect;
+}
+
+}  // namespace
+}  // namespace cd_test
