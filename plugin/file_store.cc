@@ -113,31 +113,6 @@ std::string SniffMime(std::string_view head) {
   return r ? std::string(r) : std::string();
 }
 
-std::string SanitizeFileName(std::string_view name) {
-  // Keep only the last path component, whatever the client's separator.
-  size_t cut = name.find_last_of("/\\");
-  if (cut != std::string_view::npos) name.remove_prefix(cut + 1);
-  std::string out;
-  for (size_t i = 0; i < name.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c < 0x20 || c == 0x7f) continue;
-    if (c == '"' || c == '<' || c == '>' || c == ':' || c == '*' || c == '?' || c == '|') continue;
-    out += static_cast<char>(c);
-  }
-  // Trim dots and spaces at both ends (".." and hidden-file names).
-  size_t b = out.find_first_not_of(" .");
-  size_t e = out.find_last_not_of(" .");
-  out = b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
-  if (out.size() > 200) {
-    size_t n = 200;
-    // Do not cut inside a UTF-8 sequence.
-    while (n > 0 && (static_cast<unsigned char>(out[n]) & 0xC0) == 0x80) --n;
-    out.resize(n);
-  }
-  if (out.empty()) out = "file";
-  return out;
-}
-
 crm::Status MakeThumbnail(const fs::path& source, const fs::path& dest) {
   InitVips();
   try {
@@ -172,6 +147,8 @@ crm::Status PendingFile::Sniff() {
   if (mime_.empty()) return crm::UnsupportedType("file type could not be determined");
   if (!MimeAllowed(mime_, accept_))
     return crm::UnsupportedType("file type " + mime_ + " is not accepted for this document");
+  // What is shown and downloaded says what the file is, not what the client called it.
+  display_name_ = NameForType(display_name_, mime_);
   return crm::Status::Ok();
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "host-api/status.h"
+#include "plugin/file_names.h"
 
 namespace cd {
 
@@ -34,6 +35,8 @@ class PendingFile {
   int64_t size() const { return size_; }
   const std::string& sha256() const { return sha256_hex_; }
   const std::string& mime() const { return mime_; }
+  // SanitizeFileName of the client's name; once sniffed, with the type's extension
+  // (NameForType): "report.html" holding a PDF is "report.pdf".
   const std::string& display_name() const { return display_name_; }
   const std::filesystem::path& temp_path() const { return temp_path_; }
 
@@ -69,7 +72,8 @@ class FileStore {
  public:
   explicit FileStore(std::filesystem::path root);
 
-  // Starts a file. `client_name` is sanitised (SanitizeFileName) and kept for display.
+  // Starts a file. `client_name` is sanitised (SanitizeFileName, the one place a name
+  // enters the module) and kept for display and download.
   // `accept` is the allow-list of sniffed MIME types (lower case).
   crm::Result<std::unique_ptr<PendingFile>> Begin(std::string_view client_name, int64_t max_size,
                                                  std::vector<std::string> accept);
@@ -100,10 +104,6 @@ class FileStore {
 
 // The sniffed MIME type of a buffer (libmagic, MAGIC_MIME_TYPE), "" on failure.
 std::string SniffMime(std::string_view head);
-
-// A display name safe to store and show: last path component only, control characters
-// and quotes removed, at most 200 bytes (UTF-8 kept whole), "file" when nothing is left.
-std::string SanitizeFileName(std::string_view name);
 
 // Writes a ~320 px JPEG thumbnail of `source` to `dest`, all metadata stripped.
 // kUnsupportedType when libvips cannot read it (e.g. HEIC without a decoder).

@@ -384,3 +384,35 @@ TEST(ApiRoutesHostTest, HostStagingRegistrarAcceptsTheRoutes) {
 
 }  // namespace
 }  // namespace cd
+
+namespace cd {
+namespace {
+
+// Issue 15.4: the stored name carries the sniffed type's extension, so the JSON `name` and
+// the download's name agree; issue 15.3: a bidi override never reaches either.
+TEST_F(ApiRoutesTest, NamesFollowTheSniffedTypeInJsonAndDownload) {
+  int64_t type = CreateType(R"({"name": "Report"})");
+  cd_test::MultipartBody b;
+  b.File("file", "report\u202Efdp.html", "text/html", cd_test::MakePdf());
+  auto res = Upload(ann_, type, b);
+  ASSERT_EQ(res.status, 201) << res.body;
+  EXPECT_EQ(Json(res).at("files").at(0).at("name").as_string(), "reportfdp.pdf");
+  auto file = Call("GET", DocPath(ann_, type) + "/file", {"documents:read"});
+  ASSERT_TRUE(file.file.has_value()) << file.body;
+  EXPECT_EQ(file.file->download_name, "reportfdp.pdf");
+}
+
+// Issue 15.2: a token needs its scope AND its owner's permission.
+TEST_F(ApiRoutesTest, ATokenWhoseOwnerLostThePermissionIsRefused) {
+  int64_t type = CreateType(R"({"name": "Report"})");
+  cd_test::FakeRequest req;
+  req.method = "GET";
+  req.path = DocPath(ann_, type);
+  req.caller = cd_test::Token({"documents:read"}, {"documents.write"});
+  cd_test::FakeResponse res;
+  registrar_.Call(req, res);
+  ExpectError(res, 403, "permission_denied");
+}
+
+}  // namespace
+}  // namespace cd

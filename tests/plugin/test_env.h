@@ -50,8 +50,14 @@ inline crm::Principal Admin(std::vector<std::string> permissions = {"documents.r
   return crm_test::AdminPrincipal(std::move(permissions));
 }
 crm::Principal Client(int64_t client_id);  // a French-speaking client, "A client"
-inline crm::Principal Token(std::vector<std::string> scopes) {
-  return crm_test::TokenPrincipal(std::move(scopes));
+// A token with `scopes` whose owner holds `owner_permissions` (by default every permission
+// of the module, so that the scopes decide).
+inline crm::Principal Token(std::vector<std::string> scopes,
+                            std::vector<std::string> owner_permissions = {
+                                "documents.read", "documents.write", "documents.settings"}) {
+  crm::Principal p = crm_test::TokenPrincipal(std::move(scopes));
+  p.permissions = std::move(owner_permissions);
+  return p;
 }
 
 // Sample files, made at test time (no binaries in the repository).

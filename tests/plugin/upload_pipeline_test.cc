@@ -311,19 +311,6 @@ TEST_F(UploadPipelineTest, MemoryStaysFlatForALargeUpload) {
   EXPECT_LT(peak - baseline, limit_kib) << "RSS grew by " << (peak - baseline) << " KiB";
 }
 
-TEST(SanitizeFileNameTest, KeepsOnlyASafeDisplayName) {
-  EXPECT_EQ(SanitizeFileName("C:\\Users\\me\\id.pdf"), "id.pdf");
-  EXPECT_EQ(SanitizeFileName("../../.."), "file");
-  EXPECT_EQ(SanitizeFileName(".hidden"), "hidden");
-  EXPECT_EQ(SanitizeFileName("a\r\nb\"c<d>.pdf"), "abcd.pdf");
-  EXPECT_EQ(SanitizeFileName(""), "file");
-  std::string long_name;
-  for (int i = 0; i < 150; ++i) long_name += "\xC3\xA9";  // 300 bytes of "é"
-  std::string s = SanitizeFileName(long_name);
-  EXPECT_LE(s.size(), 200u);
-  EXPECT_EQ(s.size() % 2, 0u);  // not cut inside a character
-}
-
 TEST(FileStoreTest, PathOfRefusesForeignKeys) {
   FileStore store("/data");
   EXPECT_FALSE(store.PathOf("../etc/passwd").ok());
