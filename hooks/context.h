@@ -13,7 +13,7 @@
 #include "host-api/status.h"
 #include "hooks/texts.h"
 #include "plugin/services.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 
 namespace cd::hooks {
 
@@ -46,6 +46,7 @@ crm::Status RegisterMenu(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterGate(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterClientArea(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterSettingsPage(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterTypePages(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterAssets(crm::Registrar& registrar, const ContextPtr& ctx);
 // Host API 1.1: demo types, settings and documents for `sample-host serve --demo`.
 crm::Status RegisterDemoData(crm::Registrar& registrar, const ContextPtr& ctx);
@@ -56,6 +57,9 @@ inline constexpr char kAdminPrefix[] = "/admin/plugins/client-documents";
 inline constexpr char kAssetPrefix[] = "/assets/plugins/client-documents";
 inline constexpr char kAccountPage[] = "/account/documents";
 inline constexpr char kTabId[] = "documents";
+// The module's settings page (the types' pages send the admin back there).
+inline const std::string kSettingsPath = std::string(kAdminPrefix) + "/settings";
+inline const std::string kTypesPath = std::string(kAdminPrefix) + "/types";
 
 // "/admin/clients/12/tabs/documents": where admin actions send the admin back.
 std::string ProfileTabPath(int64_t client_id);

@@ -50,6 +50,7 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   CRM_RETURN_IF_ERROR(RegisterGate(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterClientArea(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterSettingsPage(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterTypePages(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterAssets(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterDemoData(registrar, ctx));
   // The API routes reference the services, which the Context owns; the Context is kept

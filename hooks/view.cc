@@ -83,6 +83,11 @@ std::string JsonQuote(std::string_view text) {
   return out + "\"";
 }
 
+bool FormChecked(const crm::Request& request, std::string_view name) {
+  std::optional<std::string> v = request.FormValue(name);
+  return v && *v != "0" && *v != "off";
+}
+
 bool WantsJson(const crm::Request& request) {
   return request.Header("Accept").value_or("").find("application/json") != std::string::npos;
 }

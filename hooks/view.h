@@ -12,7 +12,7 @@
 #include "host-api/http.h"
 #include "host-api/status.h"
 #include "hooks/context.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 
 namespace cd::hooks {
 
@@ -32,6 +32,9 @@ std::string UrlEncode(std::string_view text);
 
 // A JSON string literal (quotes included) of UTF-8 `text`.
 std::string JsonQuote(std::string_view text);
+
+// A form checkbox: present and neither "0" nor "off".
+bool FormChecked(const crm::Request& request, std::string_view name);
 
 // The page's upload script asks for JSON (Accept: application/json) to show progress;
 // a plain form post gets a redirect or a page.

@@ -8,7 +8,7 @@
 #include "plugin/access.h"
 #include "plugin/documents/use_cases.h"
 #include "plugin/embedded.h"
-#include "plugin/type_json.h"
+#include "plugin/api_json.h"
 #include "text/text.h"
 
 namespace cd {

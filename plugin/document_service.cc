@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "plugin/access.h"
+#include "plugin/list_sql.h"
 
 namespace cd {
 namespace json = boost::json;
@@ -183,66 +184,6 @@ std::string Joined(const std::vector<std::unique_ptr<PendingFile>>& files) {
 }
 
 }  // namespace
-
-std::string CompletenessColumnSql() {
-  // One correlated probe per (listed client, required type) on the unique
-  // (client_id, type_id) index; required types are few, so this stays O(page size).
-  return "(CASE WHEN EXISTS (SELECT 1 FROM cd_types t WHERE t.active = 1"
-         " AND t.upload_mode = 'required' AND NOT EXISTS (SELECT 1 FROM cd_documents d"
-         " WHERE d.client_id = c.id AND d.type_id = t.id)) THEN 'no' ELSE 'yes' END)";
-}
-
-namespace {
-
-// "doc.<type_id>" = uploaded|missing, parsed. kNotFound when filter_id is not ours.
-struct ParsedFilter {
-  int64_t type_id = 0;
-  bool uploaded = false;
-};
-
-crm::Result<ParsedFilter> ParseDocumentFilter(std::string_view filter_id, std::string_view value) {
-  if (filter_id.substr(0, 4) != "doc.") return crm::NotFound("not a documents filter");
-  std::string_view digits = filter_id.substr(4);
-  if (digits.empty() || digits.size() > 18) return crm::NotFound("not a documents filter");
-  for (char c : digits)
-    if (c < '0' || c > '9') return crm::NotFound("not a documents filter");
-  ParsedFilter f;
-  f.type_id = std::stoll(std::string(digits));
-  if (value == "uploaded") {
-    f.uploaded = true;
-  } else if (value != "missing") {
-    return crm::InvalidArgument("filter " + std::string(filter_id) + ": uploaded or missing");
-  }
-  return f;
-}
-
-// The type's documents as a set SQLite builds once from the (type_id, client_id) index.
-constexpr const char* kTypeSet = "c.id IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?)";
-
-// At most this many documents of a type: "uploaded" pages start from the set and sort
-// it (cheap), instead of walking the sort order and probing each client.
-constexpr int64_t kSmallTypeSet = 50000;
-
-}  // namespace
-
-crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_id,
-                                                       std::string_view value) {
-  auto f = ParseDocumentFilter(filter_id, value);
-  if (!f.ok()) return f.status();
-  // A page walks the host's sort index and stops after LIMIT rows: one probe of the
-  // unique (client_id, type_id) index per client walked.
-  std::string probe = "EXISTS (SELECT 1 FROM cd_documents d WHERE d.client_id = c.id AND d.type_id = ?)";
-  return crm::SqlPredicate{f->uploaded ? probe : "NOT " + probe, {f->type_id}};
-}
-
-crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filter_id,
-                                                           std::string_view value) {
-  auto f = ParseDocumentFilter(filter_id, value);
-  if (!f.ok()) return f.status();
-  // The total visits every match: count the set (never NULL: client_id is NOT NULL),
-  // and "missing" as all rows minus the set, instead of one probe per client.
-  return crm::FilterCountPredicate{crm::SqlPredicate{kTypeSet, {f->type_id}}, !f->uploaded};
-}
 
 DocumentService::DocumentService(crm::HostServices& host, TypeStore& types, FileStore& files)
     : host_(host), types_(types), files_(files) {}
@@ -505,7 +446,7 @@ crm::Result<crm::SqlPredicate> DocumentService::FilterPredicate(std::string_view
         "SELECT COUNT(*) FROM (SELECT 1 FROM cd_documents d WHERE d.type_id = ? LIMIT ?)",
         {f->type_id, kSmallTypeSet + 1});
     if (!few.ok()) return few.status();
-    if (few->has_value() && (*few)->Int(0) <= kSmallTypeSet) return crm::SqlPredicate{kTypeSet, {f->type_id}};
+    if (few->has_value() && (*few)->Int(0) <= kSmallTypeSet) return TypeSetPredicate(f->type_id);
   }
   return DocumentFilterPredicate(filter_id, value);
 }
@@ -569,12 +510,7 @@ crm::Result<int> DocumentService::Scrub() {
     // Only a definite "not found" makes a folder an orphan; errors keep it.
     return c.ok() || c.status().code() != crm::StatusCode::kNotFound;
   };
-  auto key_is_known = [&](const std::string& key) {
-    std::string blob_key = key;
-    const std::string thumb_suffix = ".thumb.jpg";
-    if (blob_key.size() > thumb_suffix.size() &&
-        blob_key.compare(blob_key.size() - thumb_suffix.size(), thumb_suffix.size(), thumb_suffix) == 0)
-      blob_key = blob_key.substr(0, blob_key.size() - thumb_suffix.size()) + ".bin";
+  auto key_is_known = [&](const std::string& blob_key) {
     auto row = host_.Db().QueryOne("SELECT 1 FROM cd_files WHERE storage_key = ?", {blob_key});
     // On a database error, keep the file.
     return !row.ok() || row->has_value();

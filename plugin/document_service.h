@@ -16,7 +16,7 @@
 #include "host-api/status.h"
 #include "plugin/file_store.h"
 #include "plugin/type_store.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 #include "plugin/upload_pipeline.h"
 
 namespace cd {
@@ -67,8 +67,8 @@ class DocumentService {
 
   // The list filter (CD7) for `doc.<type_id>`: kNotFound when filter_id is not one of
   // ours or the type does not exist, kInvalidArgument for a value other than
-  // uploaded|missing. See DocumentFilterPredicate; "uploaded" of a type with few
-  // documents starts from the type's set instead.
+  // uploaded|missing. See DocumentFilterPredicate (list_sql.h); "uploaded" of a type with
+  // few documents starts from the type's set instead.
   crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id, std::string_view value);
   // How the host counts that filter's matches (host API 1.2), same errors. See DocumentFilterCount.
   crm::Result<crm::FilterCountPredicate> FilterCount(std::string_view filter_id, std::string_view value);
@@ -109,20 +109,5 @@ inline constexpr std::string_view kFieldNotNumber = "must be a number";
 // True for the kinds a browser may show inline without running anything (PDF and the
 // raster images); every other kind is served as an attachment, whatever the route.
 bool SafeToViewInline(std::string_view mime);
-
-// The list column (CD6): an SQL expression over `c.id` giving 'yes' when the client has a
-// document of every active required type, 'no' otherwise. No parameters.
-std::string CompletenessColumnSql();
-
-// The page predicate (CD7) for `doc.<type_id>` = uploaded|missing, over `c.id`: a
-// correlated [NOT] EXISTS on the unique (client_id, type_id) index, so a page walking
-// the host's sort order stops after LIMIT rows. kNotFound when filter_id is not
-// "doc.<number>", kInvalidArgument for another value.
-crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_id,
-                                                       std::string_view value);
-// The counting form of the same filter: the type's set (IN over the (type_id,
-// client_id) index), a complement for "missing" (the host counts all minus the set).
-crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filter_id,
-                                                           std::string_view value);
 
 }  // namespace cd

@@ -62,6 +62,11 @@ bool MimeAllowed(const std::string& mime, const std::vector<std::string>& accept
   return false;
 }
 
+// The generated names: files/<client_id>/<32 hex>.bin and, for images, the thumbnail
+// files/<client_id>/<same hex>.thumb.jpg beside it. Never the client's file name.
+constexpr std::string_view kBlobSuffix = ".bin";
+constexpr std::string_view kThumbnailSuffix = ".thumb.jpg";
+
 bool IsKnownKeyShape(std::string_view key) {
   // files/<digits>/<32 hex>.bin | .thumb.jpg
   if (key.substr(0, 6) != "files/") return false;
@@ -77,7 +82,25 @@ bool IsKnownKeyShape(std::string_view key) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   std::string_view ext = name.substr(32);
-  return ext == ".bin" || ext == ".thumb.jpg";
+  return ext == kBlobSuffix || ext == kThumbnailSuffix;
+}
+
+std::string BlobKey(int64_t client_id, const std::string& stem) {
+  return "files/" + std::to_string(client_id) + "/" + stem + std::string(kBlobSuffix);
+}
+
+std::string ThumbnailKey(int64_t client_id, const std::string& stem) {
+  return "files/" + std::to_string(client_id) + "/" + stem + std::string(kThumbnailSuffix);
+}
+
+// The blob a key belongs to: a thumbnail's blob, or the key itself.
+std::string BlobKeyOf(std::string_view key) {
+  if (key.size() > kThumbnailSuffix.size() &&
+      key.substr(key.size() - kThumbnailSuffix.size()) == kThumbnailSuffix) {
+    return std::string(key.substr(0, key.size() - kThumbnailSuffix.size())) +
+           std::string(kBlobSuffix);
+  }
+  return std::string(key);
 }
 
 void InitVips() {
@@ -269,7 +292,7 @@ crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_i
   std::string stem = RandomHex(16);
   if (stem.empty()) return crm::Internal("no randomness");
   CommittedFile out;
-  out.storage_key = "files/" + std::to_string(client_id) + "/" + stem + ".bin";
+  out.storage_key = BlobKey(client_id, stem);
   fs::path dest = root_ / out.storage_key;
   if (::rename(file.temp_path_.c_str(), dest.c_str()) != 0)
     return crm::Internal("rename into place failed: " + std::string(std::strerror(errno)));
@@ -284,7 +307,7 @@ crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_i
     // Best effort: a file without a thumbnail is still a good upload (HEIC, odd images).
     fs::path tmp_thumb = root_ / "tmp" / (stem + ".thumb.part");
     if (MakeThumbnail(dest, tmp_thumb).ok()) {
-      std::string thumb_key = "files/" + std::to_string(client_id) + "/" + stem + ".thumb.jpg";
+      std::string thumb_key = ThumbnailKey(client_id, stem);
       if (::rename(tmp_thumb.c_str(), (root_ / thumb_key).c_str()) == 0) {
         out.thumbnail_key = thumb_key;
         (void)FsyncPath(dir);
@@ -339,8 +362,9 @@ crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exi
         continue;
       }
       for (const fs::directory_entry& f : fs::directory_iterator(d.path(), ec)) {
+        // A thumbnail lives as long as its blob is known.
         std::string key = "files/" + name + "/" + f.path().filename().string();
-        if (key_is_known(key)) continue;
+        if (key_is_known(BlobKeyOf(key))) continue;
         // A blob is renamed into place just before its row is inserted: only old
         // unknown blobs are orphans, recent ones may belong to an upload in progress.
         std::error_code e2;

@@ -328,10 +328,28 @@ crm::Status TypeStore::Delete(int64_t id) {
   });
 }
 
-crm::Result<int64_t> TypeStore::LargestMaxSize() const {
-  auto row = host_.Db().QueryOne("SELECT COALESCE(MAX(max_size), 0) FROM cd_types");
-  if (!row.ok()) return row.status();
-  return std::max<int64_t>((*row)->Int(0), kDefaultMaxSize);
+crm::Status TypeStore::Move(int64_t id, bool up) {
+  return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    CRM_ASSIGN_OR_RETURN(std::vector<crm::SqlRow> rows,
+                         tx.QueryAll("SELECT id, position FROM cd_types ORDER BY position, id"));
+    std::vector<int64_t> ids;
+    for (const crm::SqlRow& r : rows) ids.push_back(r.Int(0));
+    auto it = std::find(ids.begin(), ids.end(), id);
+    if (it == ids.end()) return crm::NotFound("no document type " + std::to_string(id));
+    size_t index = static_cast<size_t>(it - ids.begin());
+    if (up && index > 0) std::swap(ids[index], ids[index - 1]);
+    if (!up && index + 1 < ids.size()) std::swap(ids[index], ids[index + 1]);
+    // Renumbered 0..n-1 on the way, so types created with equal positions still move.
+    const int64_t now = host_.NowUnix();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const int64_t position = static_cast<int64_t>(i);
+      CRM_RETURN_IF_ERROR(tx.Exec("UPDATE cd_types SET position = ?, updated_at = ?"
+                                  " WHERE id = ? AND position <> ?",
+                                  {position, now, ids[i], position})
+                              .status());
+    }
+    return crm::Status::Ok();
+  });
 }
 
 }  // namespace cd

@@ -12,7 +12,7 @@
 #include "host-api/http.h"
 #include "host-api/status.h"
 #include "plugin/services.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 #include "plugin/upload_pipeline.h"
 
 namespace cd {

@@ -14,7 +14,7 @@
 #include "host-api/services.h"
 #include "sample-host/core/hook_registry.h"
 #include "plugin/services.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 #include "sample-host/core/sqlite_database.h"
 #include "tests/support/fake_http.h"
 

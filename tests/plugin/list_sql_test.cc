@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 
-#include "plugin/document_service.h"
+#include "plugin/list_sql.h"
 #include "plugin/services.h"
 #include "tests/plugin/test_env.h"
 

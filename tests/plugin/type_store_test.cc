@@ -7,8 +7,9 @@
 #include <boost/json.hpp>
 
 #include "plugin/settings_store.h"
-#include "plugin/type_json.h"
+#include "plugin/api_json.h"
 #include "tests/plugin/test_env.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd {
 namespace {
@@ -342,6 +343,45 @@ TEST(MarkdownTest, EscapesTextAndAttributes) {
   std::string html = RenderMarkdownSafe("1 < 2 & \"q\" [x](https://e.org/\"onmouseover=\"alert(1))");
   EXPECT_NE(html.find("1 &lt; 2 &amp;"), std::string::npos) << html;
   EXPECT_EQ(html.find("\"onmouseover"), std::string::npos) << html;
+}
+
+}  // namespace
+}  // namespace cd
+
+namespace cd {
+namespace {
+
+// Moving renumbers every position 0..n-1 (in one transaction), so types created with equal
+// positions still move, and the ends stay where they are.
+TEST_F(TypeStoreTest, MoveSwapsWithTheNeighbourAndRenumbers) {
+  std::vector<int64_t> ids;
+  for (const char* name : {"A", "B", "C"}) {
+    TypeDraft d;
+    d.name = LocalizedText{name, "", ""};
+    d.position = 7;  // all equal: only the id orders them
+    auto t = types_.Create(d);
+    ASSERT_OK(t);
+    ids.push_back(t->id);
+  }
+  auto order = [&] {
+    std::vector<int64_t> out;
+    std::vector<int> positions;
+    crm::Result<std::vector<DocumentType>> list = types_.List(true);
+    EXPECT_OK(list);
+    for (const DocumentType& t : *list) {
+      out.push_back(t.id);
+      positions.push_back(t.position);
+    }
+    EXPECT_EQ(positions, (std::vector<int>{0, 1, 2}));
+    return out;
+  };
+  ASSERT_OK(types_.Move(ids[2], /*up=*/true));
+  EXPECT_EQ(order(), (std::vector<int64_t>{ids[0], ids[2], ids[1]}));
+  ASSERT_OK(types_.Move(ids[0], /*up=*/true));  // already first
+  EXPECT_EQ(order(), (std::vector<int64_t>{ids[0], ids[2], ids[1]}));
+  ASSERT_OK(types_.Move(ids[0], /*up=*/false));
+  EXPECT_EQ(order(), (std::vector<int64_t>{ids[2], ids[0], ids[1]}));
+  EXPECT_EQ(types_.Move(999, true).code(), crm::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// plugin/types.h — the module's value types: document types (CD1), settings (CD4), a client's
+// plugin/model.h — the module's value types: document types (CD1), settings (CD4), a client's
 // documents and files (CD5, SPEC §5), and the small enums they use. No I/O here.
 #pragma once
 
@@ -70,7 +70,7 @@ struct DocumentType {
 };
 
 // A create or a partial update of a type: unset members are left as they are (update)
-// or take their defaults (create). Built from JSON (type_json.h) or from a form (hooks/).
+// or take their defaults (create). Built from JSON (api_json.h) or from a form (hooks/).
 struct TypeDraft {
   std::optional<LocalizedText> name;        // merged per language on update
   // Field labels are merged per language too: a draft field's empty language takes the

@@ -1,6 +1,6 @@
-// plugin/types.cc — names and parsing of the module's enums, localized text, slugs.
+// plugin/model.cc — names and parsing of the module's enums, localized text, slugs.
 // Kept free of I/O so every other file (and the hooks) can use it.
-#include "plugin/types.h"
+#include "plugin/model.h"
 
 namespace cd {
 

@@ -1,6 +1,6 @@
-// plugin/type_json.cc — the JSON shapes of SPEC §5 and the parsing of API bodies into drafts.
+// plugin/api_json.cc — the JSON shapes of SPEC §5 and the parsing of API bodies into drafts.
 // Parsing is strict about JSON types so that a wrong body is a 400, never a silent default.
-#include "plugin/type_json.h"
+#include "plugin/api_json.h"
 
 #include <ctime>
 
@@ -302,11 +302,6 @@ crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& 
     }
   }
   return s;
-}
-
-std::string ErrorJson(const crm::Status& status) {
-  return json::serialize(json::object{
-      {"error", json::object{{"code", ErrorCodeName(status.code())}, {"message", status.message()}}}});
 }
 
 }  // namespace cd
