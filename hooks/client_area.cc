@@ -30,7 +30,7 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
                        ListDocuments(ctx.services, caller, caller.client_id));
   CRM_ASSIGN_OR_RETURN(Settings settings, ctx.services.settings().Get());
 
-  std::optional<int64_t> just_uploaded = ParseId(request.Query("uploaded"));
+  std::optional<int64_t> just_uploaded = crm::text::ParseId(request.Query("uploaded"));
   DataList items;
   for (const ClientDocument& doc : docs) {
     // Archived types stay listed only while the client holds a document of them.
@@ -39,7 +39,7 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
     Data d = DocumentData(ctx, lang, doc, doc_url, std::string(kAccountPage) + "/thumbnails");
     bool can_upload = doc.type.active && doc.type.upload_mode != UploadMode::kAdminOnly;
     d.set("can_upload", can_upload);
-    d.set("upload_url", doc_url + "?_csrf=" + UrlEncode(caller.csrf_token));
+    d.set("upload_url", doc_url + "?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
     d.set("just_uploaded", just_uploaded && *just_uploaded == doc.type.id);
     if (error && error->type_id == doc.type.id) {
       d.set("has_error", true);
@@ -97,7 +97,7 @@ crm::Status ShowPage(Context& ctx, crm::Request& request, crm::Response& respons
 // redirect (or the page with the error in place) to a plain form post.
 crm::Status Upload(Context& ctx, crm::Request& request, crm::Response& response) {
   const crm::Principal& caller = request.Caller();
-  std::optional<int64_t> type_id = ParseId(request.PathParam("type_id"));
+  std::optional<int64_t> type_id = crm::text::ParseId(request.PathParam("type_id"));
   if (!type_id) return SendUploadError(ctx, request, response, 0, crm::NotFound("no such type"));
   crm::Result<UploadOutcome> outcome = UploadDocument(
       ctx.services, caller, UploadRequestOf(request, caller.client_id, *type_id));
@@ -112,26 +112,24 @@ crm::Status Upload(Context& ctx, crm::Request& request, crm::Response& response)
 
 // GET /account/documents/{type_id}/files/{file_id}: one of the client's current files.
 crm::Status Download(Context& ctx, crm::Request& request, crm::Response& response) {
-  std::optional<int64_t> type_id = ParseId(request.PathParam("type_id"));
-  std::optional<int64_t> file_id = ParseId(request.PathParam("file_id"));
+  std::optional<int64_t> type_id = crm::text::ParseId(request.PathParam("type_id"));
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
   if (!type_id || !file_id) return crm::NotFound("no such file");
   const crm::Principal& caller = request.Caller();
-  crm::Result<crm::FileReply> file = DownloadFile(ctx.services, caller, caller.client_id,
-                                                  *type_id, *file_id,
-                                                  request.Query("inline").has_value());
-  if (!file.ok()) return file.status();
-  return response.SendFile(*file);
+  CRM_ASSIGN_OR_RETURN(crm::FileReply file,
+                       DownloadFile(ctx.services, caller, caller.client_id, *type_id, *file_id,
+                                    request.Query("inline").has_value()));
+  return response.SendFile(file);
 }
 
 // GET /account/documents/thumbnails/{file_id}.
 crm::Status Thumbnail(Context& ctx, crm::Request& request, crm::Response& response) {
-  std::optional<int64_t> file_id = ParseId(request.PathParam("file_id"));
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
   if (!file_id) return crm::NotFound("no such thumbnail");
   const crm::Principal& caller = request.Caller();
-  crm::Result<crm::FileReply> file =
-      DownloadThumbnail(ctx.services, caller, caller.client_id, *file_id);
-  if (!file.ok()) return file.status();
-  return response.SendFile(*file);
+  CRM_ASSIGN_OR_RETURN(crm::FileReply file,
+                       DownloadThumbnail(ctx.services, caller, caller.client_id, *file_id));
+  return response.SendFile(file);
 }
 
 }  // namespace

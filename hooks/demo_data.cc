@@ -76,9 +76,8 @@ crm::Status UploadDemo(Context& ctx, const crm::Principal& staff, int64_t client
 }
 
 crm::Status SeedDemo(Context& ctx, const std::vector<int64_t>& client_ids) {
-  crm::Result<std::vector<DocumentType>> existing = ctx.services.types().List(true);
-  if (!existing.ok()) return existing.status();
-  if (!existing->empty()) return crm::Status::Ok();  // never over an admin's own types
+  CRM_ASSIGN_OR_RETURN(std::vector<DocumentType> existing, ctx.services.types().List(true));
+  if (!existing.empty()) return crm::Status::Ok();  // never over an admin's own types
 
   struct Spec {
     LocalizedText name, help;
@@ -114,9 +113,8 @@ crm::Status SeedDemo(Context& ctx, const std::vector<int64_t>& client_ids) {
     d.upload_mode = s.mode;
     d.fields = s.fields;
     d.max_files = s.max_files;
-    crm::Result<DocumentType> t = ctx.services.types().Create(d);
-    if (!t.ok()) return t.status();
-    types.push_back(*t);
+    CRM_ASSIGN_OR_RETURN(DocumentType t, ctx.services.types().Create(d));
+    types.push_back(t);
   }
 
   Settings settings;

@@ -49,12 +49,12 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   CRM_ASSIGN_OR_RETURN(std::vector<ClientDocument> docs,
                        ListDocuments(ctx.services, caller, client.id));
 
-  std::optional<int64_t> error_type = ParseId(request.Query("type"));
+  std::optional<int64_t> error_type = crm::text::ParseId(request.Query("type"));
   std::optional<crm::StatusCode> error_code;
   if (auto e = request.Query("error")) error_code = ParseErrorCode(*e);
 
   const std::string base = ClientBase(client.id);
-  const std::string csrf = "?_csrf=" + UrlEncode(caller.csrf_token);
+  const std::string csrf = "?_csrf=" + crm::text::PercentEncode(caller.csrf_token);
   DataList items;
   for (const ClientDocument& doc : docs) {
     const int64_t type_id = doc.type.id;
@@ -133,8 +133,8 @@ struct Target {
 };
 
 std::optional<Target> ParseTarget(crm::Request& request) {
-  std::optional<int64_t> client_id = ParseId(request.PathParam("client_id"));
-  std::optional<int64_t> type_id = ParseId(request.PathParam("type_id"));
+  std::optional<int64_t> client_id = crm::text::ParseId(request.PathParam("client_id"));
+  std::optional<int64_t> type_id = crm::text::ParseId(request.PathParam("type_id"));
   if (!client_id || !type_id) return std::nullopt;
   return Target{*client_id, *type_id};
 }
@@ -208,7 +208,7 @@ crm::Status SendFileResult(crm::Result<crm::FileReply> file, crm::Response& resp
 // GET …/documents/{type_id}/files/{file_id} (?inline to view).
 crm::Status Download(Context& ctx, crm::Request& request, crm::Response& response) {
   std::optional<Target> target = ParseTarget(request);
-  std::optional<int64_t> file_id = ParseId(request.PathParam("file_id"));
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
   if (!target || !file_id) return crm::NotFound("no such file");
   return SendFileResult(DownloadFile(ctx.services, request.Caller(), target->client_id,
                                      target->type_id, *file_id,
@@ -218,8 +218,8 @@ crm::Status Download(Context& ctx, crm::Request& request, crm::Response& respons
 
 // GET …/clients/{client_id}/archive/files/{file_id}: always an attachment.
 crm::Status DownloadArchived(Context& ctx, crm::Request& request, crm::Response& response) {
-  std::optional<int64_t> client_id = ParseId(request.PathParam("client_id"));
-  std::optional<int64_t> file_id = ParseId(request.PathParam("file_id"));
+  std::optional<int64_t> client_id = crm::text::ParseId(request.PathParam("client_id"));
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
   if (!client_id || !file_id) return crm::NotFound("no such file");
   return SendFileResult(
       DownloadArchivedFile(ctx.services, request.Caller(), *client_id, *file_id), response);
@@ -227,8 +227,8 @@ crm::Status DownloadArchived(Context& ctx, crm::Request& request, crm::Response&
 
 // GET …/clients/{client_id}/thumbnails/{file_id}.
 crm::Status Thumbnail(Context& ctx, crm::Request& request, crm::Response& response) {
-  std::optional<int64_t> client_id = ParseId(request.PathParam("client_id"));
-  std::optional<int64_t> file_id = ParseId(request.PathParam("file_id"));
+  std::optional<int64_t> client_id = crm::text::ParseId(request.PathParam("client_id"));
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
   if (!client_id || !file_id) return crm::NotFound("no such thumbnail");
   return SendFileResult(DownloadThumbnail(ctx.services, request.Caller(), *client_id, *file_id),
                         response);

@@ -23,15 +23,13 @@ std::optional<std::string_view> FlashKey(std::string_view code) {
 crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
   const crm::Principal& caller = request.Caller();
   const std::string& lang = caller.language;
-  crm::Result<Settings> settings = ctx.services.settings().Get();
-  if (!settings.ok()) return settings.status();
-  crm::Result<std::vector<DocumentType>> types = ctx.services.types().List(true);
-  if (!types.ok()) return types.status();
+  CRM_ASSIGN_OR_RETURN(Settings settings, ctx.services.settings().Get());
+  CRM_ASSIGN_OR_RETURN(std::vector<DocumentType> types, ctx.services.types().List(true));
 
-  const std::string csrf = "?_csrf=" + UrlEncode(caller.csrf_token);
+  const std::string csrf = "?_csrf=" + crm::text::PercentEncode(caller.csrf_token);
   DataList rows;
-  for (size_t i = 0; i < types->size(); ++i) {
-    const DocumentType& type = (*types)[i];
+  for (size_t i = 0; i < types.size(); ++i) {
+    const DocumentType& type = (types)[i];
     const std::string url = kTypesPath + "/" + std::to_string(type.id);
     Data r;
     r.set("name", type.name.Get(lang));
@@ -47,17 +45,17 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
     r.set("move_url", url + "/move" + csrf);
     r.set("active_url", url + "/active" + csrf);
     r.set("first", i == 0);
-    r.set("last", i + 1 == types->size());
+    r.set("last", i + 1 == types.size());
     rows.push_back(std::move(r));
   }
   Data data;
   data.set("action", kSettingsPath);
   data.set("csrf", caller.csrf_token);
-  data.set("show_menu_entry", settings->show_menu_entry);
-  data.set("mandatory_gate", settings->mandatory_gate);
-  data.set("intro", settings->intro_markdown.en);
-  data.set("intro_fr", settings->intro_markdown.fr);
-  data.set("intro_nl", settings->intro_markdown.nl);
+  data.set("show_menu_entry", settings.show_menu_entry);
+  data.set("mandatory_gate", settings.mandatory_gate);
+  data.set("intro", settings.intro_markdown.en);
+  data.set("intro_fr", settings.intro_markdown.fr);
+  data.set("intro_nl", settings.intro_markdown.nl);
   data.set("types", rows);
   data.set("has_types", !rows.empty());
   data.set("can_manage_types", caller.HasPermission(kPermSettings));
@@ -70,9 +68,8 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
 }
 
 crm::Status SaveSettings(Context& ctx, crm::Request& request) {
-  crm::Result<Settings> current = ctx.services.settings().Get();
-  if (!current.ok()) return current.status();
-  Settings settings = *current;
+  CRM_ASSIGN_OR_RETURN(Settings current, ctx.services.settings().Get());
+  Settings settings = current;
   settings.show_menu_entry = FormChecked(request, "show_menu_entry");
   settings.mandatory_gate = FormChecked(request, "mandatory_gate");
   // English (the default language) in "intro", translations under it; a translation

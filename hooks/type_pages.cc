@@ -106,7 +106,7 @@ crm::Result<std::string> RenderTypeForm(Context& ctx, const crm::Principal& call
   Data data;
   data.set("is_new", is_new);
   data.set("action", (is_new ? kTypesPath : kTypesPath + "/" + std::to_string(type.id)) +
-                         "?_csrf=" + UrlEncode(caller.csrf_token));
+                         "?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
   data.set("cancel_url", kSettingsPath);
   data.set("has_error", !error.empty());
   data.set("error", error);
@@ -185,12 +185,12 @@ crm::Status SendTypeForm(Context& ctx, crm::Request& request, crm::Response& res
                          const DocumentType& type, bool is_new, bool ask_fields,
                          const std::string& error, int status) {
   const std::string& lang = request.Caller().language;
-  crm::Result<std::string> body = RenderTypeForm(ctx, request.Caller(), type, is_new, ask_fields, error);
-  if (!body.ok()) return body.status();
-  return response.SendPage(crm::PageReply{
-      crm::PageReply::Layout::kAdmin,
-      ctx.texts.Get(lang, is_new ? "settings.add_type" : "settings.edit_type"),
-      std::move(body).value(), status});
+  CRM_ASSIGN_OR_RETURN(std::string body,
+                       RenderTypeForm(ctx, request.Caller(), type, is_new, ask_fields, error));
+  return response.SendPage(
+      crm::PageReply{crm::PageReply::Layout::kAdmin,
+                     ctx.texts.Get(lang, is_new ? "settings.add_type" : "settings.edit_type"),
+                     std::move(body), status});
 }
 
 crm::Status HandleTypeForm(Context& ctx, crm::Request& request, crm::Response& response) {
@@ -200,18 +200,17 @@ crm::Status HandleTypeForm(Context& ctx, crm::Request& request, crm::Response& r
     fresh.accept = DefaultAccept();
     return SendTypeForm(ctx, request, response, fresh, true, false, "", 200);
   }
-  std::optional<int64_t> id = ParseId(id_text);
+  std::optional<int64_t> id = crm::text::ParseId(id_text);
   if (!id) return crm::NotFound("no such document type");
-  crm::Result<DocumentType> type = ctx.services.types().Get(*id);
-  if (!type.ok()) return type.status();
-  return SendTypeForm(ctx, request, response, *type, false, !type->fields.empty(), "", 200);
+  CRM_ASSIGN_OR_RETURN(DocumentType type, ctx.services.types().Get(*id));
+  return SendTypeForm(ctx, request, response, type, false, !type.fields.empty(), "", 200);
 }
 
 crm::Status HandleTypeSave(Context& ctx, crm::Request& request, crm::Response& response) {
   const std::string& lang = request.Caller().language;
   std::optional<int64_t> id;
   if (request.PathParam("type_id")) {
-    id = ParseId(request.PathParam("type_id"));
+    id = crm::text::ParseId(request.PathParam("type_id"));
     if (!id) return crm::NotFound("no such document type");
   }
   bool ask_fields = false;
@@ -234,7 +233,7 @@ crm::Status HandleTypeSave(Context& ctx, crm::Request& request, crm::Response& r
 
 // Swaps a type with its neighbour (TypeStore::Move renumbers in one transaction).
 crm::Status HandleMove(Context& ctx, crm::Request& request, crm::Response& response) {
-  std::optional<int64_t> id = ParseId(request.PathParam("type_id"));
+  std::optional<int64_t> id = crm::text::ParseId(request.PathParam("type_id"));
   if (!id) return crm::NotFound("no such document type");
   const bool up = request.FormValue("direction").value_or("") == "up";
   CRM_RETURN_IF_ERROR(ctx.services.types().Move(*id, up));
@@ -242,12 +241,11 @@ crm::Status HandleMove(Context& ctx, crm::Request& request, crm::Response& respo
 }
 
 crm::Status HandleActive(Context& ctx, crm::Request& request, crm::Response& response) {
-  std::optional<int64_t> id = ParseId(request.PathParam("type_id"));
+  std::optional<int64_t> id = crm::text::ParseId(request.PathParam("type_id"));
   if (!id) return crm::NotFound("no such document type");
   TypeDraft draft;
   draft.active = FormChecked(request, "active");
-  crm::Result<DocumentType> updated = ctx.services.types().Update(*id, draft);
-  if (!updated.ok()) return updated.status();
+  CRM_RETURN_IF_ERROR((ctx.services.types().Update(*id, draft)).status());
   return response.Redirect(kSettingsPath + (*draft.active ? "?flash=type_restored" : "?flash=type_archived"));
 }
 

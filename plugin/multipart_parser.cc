@@ -5,24 +5,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "text/text.h"
+
 namespace cd {
 namespace {
 
 constexpr size_t kMaxBoundaryLength = 70;
 constexpr size_t kMaxTransportPadding = 256;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view TrimWs(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool IsBoundaryChar(char c) {
   if (std::isalnum(static_cast<unsigned char>(c))) return true;
@@ -49,7 +38,7 @@ bool ParseParams(std::string_view s, std::vector<std::pair<std::string, std::str
       i = semi == std::string_view::npos ? s.size() : semi;
       continue;
     }
-    std::string key = Lower(TrimWs(s.substr(i, eq - i)));
+    std::string key = crm::text::ToLowerAscii(crm::text::Trim(s.substr(i, eq - i)));
     i = eq + 1;
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
     std::string value;
@@ -75,7 +64,7 @@ bool ParseParams(std::string_view s, std::vector<std::pair<std::string, std::str
     } else {
       size_t end = s.find(';', i);
       if (end == std::string_view::npos) end = s.size();
-      value = std::string(TrimWs(s.substr(i, end - i)));
+      value = std::string(crm::text::Trim(s.substr(i, end - i)));
       i = end;
     }
     out->emplace_back(std::move(key), std::move(value));
@@ -96,7 +85,7 @@ std::optional<std::string> DecodeExtValue(std::string_view v) {
   if (q1 == std::string_view::npos) return std::nullopt;
   size_t q2 = v.find('\'', q1 + 1);
   if (q2 == std::string_view::npos) return std::nullopt;
-  if (Lower(v.substr(0, q1)) != "utf-8") return std::nullopt;
+  if (crm::text::ToLowerAscii(v.substr(0, q1)) != "utf-8") return std::nullopt;
   std::string out;
   for (size_t i = q2 + 1; i < v.size(); ++i) {
     if (v[i] == '%') {
@@ -116,7 +105,7 @@ std::optional<std::string> DecodeExtValue(std::string_view v) {
 
 crm::Result<std::string> BoundaryFromContentType(std::string_view content_type) {
   size_t semi = content_type.find(';');
-  std::string media = Lower(TrimWs(content_type.substr(0, semi)));
+  std::string media = crm::text::ToLowerAscii(crm::text::Trim(content_type.substr(0, semi)));
   if (media != "multipart/form-data")
     return crm::InvalidArgument("Content-Type must be multipart/form-data");
   if (semi == std::string_view::npos) return crm::InvalidArgument("multipart boundary missing");
@@ -138,7 +127,7 @@ crm::Result<std::string> BoundaryFromContentType(std::string_view content_type) 
 crm::Result<ContentDisposition> ParseContentDisposition(std::string_view value) {
   ContentDisposition out;
   size_t semi = value.find(';');
-  out.type = Lower(TrimWs(value.substr(0, semi)));
+  out.type = crm::text::ToLowerAscii(crm::text::Trim(value.substr(0, semi)));
   if (out.type.empty()) return crm::InvalidArgument("empty Content-Disposition");
   if (semi == std::string_view::npos) return out;
   std::vector<std::pair<std::string, std::string>> params;
@@ -183,16 +172,15 @@ crm::Status MultipartParser::ParseHeaderBlock(std::string_view block, PartHeader
       return crm::InvalidArgument("malformed part header");
     if (out->headers.size() >= limits_.max_headers)
       return crm::InvalidArgument("too many part headers");
-    std::string name = Lower(TrimWs(line.substr(0, colon)));
-    std::string value(TrimWs(line.substr(colon + 1)));
+    std::string name = crm::text::ToLowerAscii(crm::text::Trim(line.substr(0, colon)));
+    std::string value(crm::text::Trim(line.substr(colon + 1)));
     for (char c : value)
       if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
         return crm::InvalidArgument("control character in a part header");
     if (name == "content-disposition") {
       if (have_disposition) return crm::InvalidArgument("duplicate Content-Disposition");
-      auto cd = ParseContentDisposition(value);
-      if (!cd.ok()) return cd.status();
-      out->disposition = std::move(*cd);
+      CRM_ASSIGN_OR_RETURN(auto cd, ParseContentDisposition(value));
+      out->disposition = std::move(cd);
       have_disposition = true;
     } else if (name == "content-type") {
       out->content_type = value;

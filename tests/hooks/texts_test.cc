@@ -58,19 +58,8 @@ TEST(TextsTest, FormatsDatesSizesAndKindsPerLanguage) {
             "PDF, HEIC, application/x-custom");
 }
 
-TEST(ViewHelpersTest, ParsesIdsStrictly) {
-  EXPECT_EQ(ParseId(std::string("42")), 42);
-  EXPECT_FALSE(ParseId(std::string("0")));
-  EXPECT_FALSE(ParseId(std::string("-3")));
-  EXPECT_FALSE(ParseId(std::string("4x")));
-  EXPECT_FALSE(ParseId(std::string("")));
-  EXPECT_FALSE(ParseId(std::nullopt));
-  EXPECT_FALSE(ParseId(std::string("99999999999999999999")));
-}
-
-TEST(ViewHelpersTest, EscapesForHtmlUrlsAndJson) {
-  EXPECT_EQ(EscapeHtml("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
-  EXPECT_EQ(UrlEncode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+// ParseId, EscapeHtml and PercentEncode are crm::text's (tests/text/text_test.cc).
+TEST(ViewHelpersTest, QuotesJson) {
   EXPECT_EQ(JsonQuote("say \"hi\"\\\n"), "\"say \\\"hi\\\"\\\\\\u000a\"");
 }
 
