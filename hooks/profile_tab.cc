@@ -41,14 +41,70 @@ std::string ReasonKey(std::string_view reason) {
   return reason == "deleted" ? "admin.reason_deleted" : "admin.reason_replaced";
 }
 
+// One archived version of `type`: dates, who, why, its files (download links under
+// `base`) and its field values labelled in `lang`.
+Data VersionData(Context& ctx, const std::string& lang, const DocumentType& type,
+                 const ArchivedVersion& v, const std::string& base) {
+  Data a;
+  a.set("uploaded_at", FormatDate(lang, v.uploaded_at));
+  a.set("uploaded_by", v.uploaded_by);
+  a.set("archived_at", FormatDate(lang, v.archived_at));
+  a.set("archived_by", v.archived_by);
+  a.set("reason", ctx.texts.Get(lang, ReasonKey(v.reason)));
+  DataList files;
+  for (const StoredFile& f : v.files) {
+    Data fd;
+    fd.set("name", f.name);
+    fd.set("size", FormatSize(lang, f.size));
+    fd.set("download_url", base + "/archive/files/" + std::to_string(f.id));
+    files.push_back(std::move(fd));
+  }
+  a.set("files", files);
+  DataList values;
+  for (const auto& [key, value] : v.fields) {
+    Data fv;
+    std::string label = key;
+    for (const FieldDef& def : type.fields) {
+      if (def.key == key) label = def.label.Get(lang);
+    }
+    fv.set("label", label);
+    fv.set("value", value);
+    values.push_back(std::move(fv));
+  }
+  a.set("fields", values);
+  return a;
+}
+
+// What the tab shows about one document: its data, its action URLs (under `base`, with
+// the CSRF query `csrf`), the error of the last action when it was about this type.
+Data TabDocumentData(Context& ctx, const crm::Principal& caller, const ClientDocument& doc,
+                     const std::string& base, const std::string& csrf,
+                     std::optional<crm::StatusCode> error) {
+  const std::string& lang = caller.language;
+  const std::string doc_url = base + "/documents/" + std::to_string(doc.type.id);
+  Data d = DocumentData(ctx, lang, doc, doc_url, base + "/thumbnails");
+  d.set("inactive", !doc.type.active);
+  d.set("can_write", caller.HasPermission(kPermWrite));
+  d.set("upload_url", doc_url + csrf);
+  d.set("fields_url", doc_url + "/fields" + csrf);
+  d.set("delete_url", doc_url + "/delete" + csrf);
+  d.set("uploaded_by_text",
+        doc.uploaded_by.empty()
+            ? std::string()
+            : ctx.texts.Format(lang, "status.uploaded_by", {{"who", doc.uploaded_by}}));
+  d.set("has_error", error.has_value());
+  if (error) d.set("error", ErrorText(ctx, lang, crm::Status(*error, ""), &doc.type));
+  return d;
+}
+
 crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
                                    crm::Request& request) {
   const crm::Principal& caller = request.Caller();
   const std::string& lang = caller.language;
-  const bool can_write = caller.HasPermission(kPermWrite);
   CRM_ASSIGN_OR_RETURN(std::vector<ClientDocument> docs,
                        ListDocuments(ctx.services, caller, client.id));
 
+  // The last action's error: its code and the type it was about.
   std::optional<int64_t> error_type = crm::text::ParseId(request.Query("type"));
   std::optional<crm::StatusCode> error_code;
   if (auto e = request.Query("error")) error_code = ParseErrorCode(*e);
@@ -57,55 +113,14 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   const std::string csrf = "?_csrf=" + crm::text::PercentEncode(caller.csrf_token);
   DataList items;
   for (const ClientDocument& doc : docs) {
-    const int64_t type_id = doc.type.id;
-    const std::string doc_url = base + "/documents/" + std::to_string(type_id);
-    Data d = DocumentData(ctx, lang, doc, doc_url, base + "/thumbnails");
-    d.set("inactive", !doc.type.active);
-    d.set("can_write", can_write);
-    d.set("upload_url", doc_url + csrf);
-    d.set("fields_url", doc_url + "/fields" + csrf);
-    d.set("delete_url", doc_url + "/delete" + csrf);
-    d.set("uploaded_by_text",
-          doc.uploaded_by.empty() ? std::string()
-                                  : ctx.texts.Format(lang, "status.uploaded_by", {{"who", doc.uploaded_by}}));
-    const bool has_error = error_code && error_type && *error_type == type_id;
-    d.set("has_error", has_error);
-    if (has_error) {
-      d.set("error", ErrorText(ctx, lang, crm::Status(*error_code, ""), &doc.type));
-    }
-
+    const bool has_error = error_code && error_type && *error_type == doc.type.id;
+    Data d = TabDocumentData(ctx, caller, doc, base, csrf,
+                             has_error ? error_code : std::nullopt);
     CRM_ASSIGN_OR_RETURN(std::vector<ArchivedVersion> archive,
-                         ListDocumentVersions(ctx.services, caller, client.id, type_id));
+                         ListDocumentVersions(ctx.services, caller, client.id, doc.type.id));
     DataList versions;
     for (const ArchivedVersion& v : archive) {
-      Data a;
-      a.set("uploaded_at", FormatDate(lang, v.uploaded_at));
-      a.set("uploaded_by", v.uploaded_by);
-      a.set("archived_at", FormatDate(lang, v.archived_at));
-      a.set("archived_by", v.archived_by);
-      a.set("reason", ctx.texts.Get(lang, ReasonKey(v.reason)));
-      DataList files;
-      for (const StoredFile& f : v.files) {
-        Data fd;
-        fd.set("name", f.name);
-        fd.set("size", FormatSize(lang, f.size));
-        fd.set("download_url", base + "/archive/files/" + std::to_string(f.id));
-        files.push_back(std::move(fd));
-      }
-      a.set("files", files);
-      DataList values;
-      for (const auto& [key, value] : v.fields) {
-        Data fv;
-        std::string label = key;
-        for (const FieldDef& def : doc.type.fields) {
-          if (def.key == key) label = def.label.Get(lang);
-        }
-        fv.set("label", label);
-        fv.set("value", value);
-        values.push_back(std::move(fv));
-      }
-      a.set("fields", values);
-      versions.push_back(std::move(a));
+      versions.push_back(VersionData(ctx, lang, doc.type, v, base));
     }
     d.set("has_archive", !versions.empty());
     d.set("archive", versions);
@@ -115,9 +130,9 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   Data data;
   data.set("documents", items);
   data.set("empty", items.empty());
-  data.set("can_write", can_write);
+  data.set("can_write", caller.HasPermission(kPermWrite));
   data.set("can_manage_types", caller.HasPermission(kPermSettings));
-  data.set("settings_url", std::string(kAdminPrefix) + "/settings");
+  data.set("settings_url", kSettingsPath);
   std::optional<std::string_view> flash;
   if (auto f = request.Query("flash")) flash = FlashKey(*f);
   data.set("has_flash", flash.has_value());

@@ -99,6 +99,77 @@ TypeDraft DraftOf(const DocumentType& type) {
   return draft;
 }
 
+// The upload modes as the form's options, `selected` checked.
+DataList ModeOptions(const Context& ctx, const std::string& lang, UploadMode selected) {
+  DataList modes;
+  for (UploadMode mode : {UploadMode::kOptional, UploadMode::kRequired, UploadMode::kAdminOnly}) {
+    Data m;
+    m.set("value", std::string(UploadModeName(mode)));
+    m.set("label", ctx.texts.Get(lang, ModeKey(mode)));
+    m.set("selected", mode == selected);
+    modes.push_back(std::move(m));
+  }
+  return modes;
+}
+
+// One row per extra field: key, label, required, and the field types as options.
+DataList FieldRows(const Context& ctx, const std::string& lang, const std::vector<FieldDef>& defs) {
+  DataList fields;
+  for (const FieldDef& field : defs) {
+    Data f;
+    f.set("key", field.key);
+    f.set("label", field.label.Get(lang));
+    f.set("required", field.required);
+    DataList options;
+    for (FieldType ft : {FieldType::kText, FieldType::kDate, FieldType::kNumber}) {
+      Data o;
+      o.set("value", std::string(FieldTypeName(ft)));
+      o.set("label", ctx.texts.Get(lang, "settings.field_" + std::string(FieldTypeName(ft))));
+      o.set("selected", ft == field.type);
+      options.push_back(std::move(o));
+    }
+    f.set("types", options);
+    fields.push_back(std::move(f));
+  }
+  return fields;
+}
+
+// The labels per language as the comma-separated form (fields_text, fields_text_fr,
+// fields_text_nl); a missing translation is an empty item so the others keep their position.
+void SetFieldLabelTexts(Data& data, const std::vector<FieldDef>& defs) {
+  for (std::string_view l : crm::kLanguages) {
+    std::string labels;
+    bool any = false;
+    for (size_t i = 0; i < defs.size(); ++i) {
+      const LocalizedText& label = defs[i].label;
+      const std::string& text = l == "en" ? label.en : l == "fr" ? label.fr : label.nl;
+      labels += (i == 0 ? "" : ", ") + text;
+      any = any || !text.empty();
+    }
+    while (labels.size() >= 2 && labels.compare(labels.size() - 2, 2, ", ") == 0)
+      labels.resize(labels.size() - 2);
+    data.set(l == "en" ? std::string("fields_text") : "fields_text_" + std::string(l),
+             any ? labels : std::string());
+  }
+}
+
+// The offered kinds plus any other the type accepts, as checkboxes.
+DataList AcceptOptions(const std::vector<std::string>& accepted) {
+  std::vector<std::string> kinds = OfferedKinds();
+  for (const std::string& mime : accepted) {
+    if (std::find(kinds.begin(), kinds.end(), mime) == kinds.end()) kinds.push_back(mime);
+  }
+  DataList accept;
+  for (const std::string& mime : kinds) {
+    Data k;
+    k.set("value", mime);
+    k.set("label", KindName(mime));
+    k.set("checked", std::find(accepted.begin(), accepted.end(), mime) != accepted.end());
+    accept.push_back(std::move(k));
+  }
+  return accept;
+}
+
 crm::Result<std::string> RenderTypeForm(Context& ctx, const crm::Principal& caller,
                                         const DocumentType& type, bool is_new, bool ask_fields,
                                         const std::string& error) {
@@ -116,63 +187,13 @@ crm::Result<std::string> RenderTypeForm(Context& ctx, const crm::Principal& call
   data.set("help_en", type.help.en);
   data.set("help_fr", type.help.fr);
   data.set("help_nl", type.help.nl);
-  DataList modes;
-  for (UploadMode mode : {UploadMode::kOptional, UploadMode::kRequired, UploadMode::kAdminOnly}) {
-    Data m;
-    m.set("value", std::string(UploadModeName(mode)));
-    m.set("label", ctx.texts.Get(lang, ModeKey(mode)));
-    m.set("selected", mode == type.upload_mode);
-    modes.push_back(std::move(m));
-  }
-  data.set("modes", modes);
+  data.set("modes", ModeOptions(ctx, lang, type.upload_mode));
   data.set("ask_fields", ask_fields);
-  DataList fields;
-  for (const FieldDef& field : type.fields) {
-    Data f;
-    f.set("key", field.key);
-    f.set("label", field.label.Get(lang));
-    f.set("required", field.required);
-    DataList options;
-    for (FieldType ft : {FieldType::kText, FieldType::kDate, FieldType::kNumber}) {
-      Data o;
-      o.set("value", std::string(FieldTypeName(ft)));
-      o.set("label", ctx.texts.Get(lang, "settings.field_" + std::string(FieldTypeName(ft))));
-      o.set("selected", ft == field.type);
-      options.push_back(std::move(o));
-    }
-    f.set("types", options);
-    fields.push_back(std::move(f));
-  }
-  // The labels per language as the comma-separated form; a missing translation is an
-  // empty item so that the others keep their position.
-  for (std::string_view l : crm::kLanguages) {
-    std::string labels;
-    bool any = false;
-    for (size_t i = 0; i < type.fields.size(); ++i) {
-      const LocalizedText& label = type.fields[i].label;
-      const std::string& text = l == "en" ? label.en : l == "fr" ? label.fr : label.nl;
-      labels += (i == 0 ? "" : ", ") + text;
-      any = any || !text.empty();
-    }
-    while (labels.size() >= 2 && labels.compare(labels.size() - 2, 2, ", ") == 0) labels.resize(labels.size() - 2);
-    data.set(l == "en" ? std::string("fields_text") : "fields_text_" + std::string(l),
-             any ? labels : std::string());
-  }
-  data.set("fields", fields);
+  DataList fields = FieldRows(ctx, lang, type.fields);
+  SetFieldLabelTexts(data, type.fields);
   data.set("has_fields", !fields.empty());
-  std::vector<std::string> kinds = OfferedKinds();
-  for (const std::string& mime : type.accept) {
-    if (std::find(kinds.begin(), kinds.end(), mime) == kinds.end()) kinds.push_back(mime);
-  }
-  DataList accept;
-  for (const std::string& mime : kinds) {
-    Data k;
-    k.set("value", mime);
-    k.set("label", KindName(mime));
-    k.set("checked", std::find(type.accept.begin(), type.accept.end(), mime) != type.accept.end());
-    accept.push_back(std::move(k));
-  }
-  data.set("accept", accept);
+  data.set("fields", fields);
+  data.set("accept", AcceptOptions(type.accept));
   char mb[32];
   std::snprintf(mb, sizeof mb, "%g", static_cast<double>(type.max_size) / (1024.0 * 1024.0));
   data.set("max_size_mb", std::string(mb));

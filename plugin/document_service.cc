@@ -167,6 +167,50 @@ crm::Result<crm::FileReply> ReplyFor(FileStore& store, const crm::SqlRow& r, boo
   return reply;
 }
 
+// What an upload writes: the document's rows point at the committed blobs.
+struct UploadRows {
+  int64_t client_id;
+  int64_t type_id;
+  const std::map<std::string, std::string>* fields;
+  const std::vector<std::unique_ptr<PendingFile>>* files;
+  const std::vector<CommittedFile>* committed;  // one per file, same order
+  int64_t now;
+  const std::string& who;
+};
+
+// In the caller's transaction: archives the current document (reason "replaced"), writes
+// the document row and one row per file. Returns whether a document was replaced.
+crm::Result<bool> WriteUploadRows(crm::SqlExecutor& tx, const UploadRows& u) {
+  CRM_ASSIGN_OR_RETURN(bool replaced,
+                       ArchiveCurrent(tx, u.client_id, u.type_id, u.now, u.who, "replaced"));
+  const std::string fields = FieldsToJson(*u.fields);
+  CRM_RETURN_IF_ERROR(
+      (replaced ? tx.Exec("UPDATE cd_documents SET fields_json = ?, uploaded_at = ?,"
+                          " uploaded_by = ? WHERE client_id = ? AND type_id = ?",
+                          {fields, u.now, u.who, u.client_id, u.type_id})
+                : tx.Exec("INSERT INTO cd_documents (client_id, type_id, fields_json, uploaded_at,"
+                          " uploaded_by) VALUES (?, ?, ?, ?, ?)",
+                          {u.client_id, u.type_id, fields, u.now, u.who}))
+          .status());
+  CRM_ASSIGN_OR_RETURN(
+      auto id_row, tx.QueryOne("SELECT id FROM cd_documents WHERE client_id = ? AND type_id = ?",
+                               {u.client_id, u.type_id}));
+  if (!id_row.has_value()) return crm::Internal("document row vanished");
+  const int64_t document_id = id_row->Int(0);
+  for (size_t i = 0; i < u.files->size(); ++i) {
+    const PendingFile& f = *(*u.files)[i];
+    const CommittedFile& c = (*u.committed)[i];
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO cd_files (client_id, type_id, document_id, position, name, size,"
+                " mime, sha256, storage_key, thumbnail_key, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                {u.client_id, u.type_id, document_id, static_cast<int64_t>(i), f.display_name(),
+                 f.size(), f.mime(), f.sha256(), c.storage_key, c.thumbnail_key, u.now})
+            .status());
+  }
+  return replaced;
+}
+
 std::string Joined(const std::vector<std::unique_ptr<PendingFile>>& files) {
   std::string out;
   for (const auto& f : files) {
@@ -231,56 +275,17 @@ crm::Result<ClientDocument> DocumentService::Upload(const crm::Principal& actor,
 
   // Blobs first (renamed into place and fsynced), rows second: a crash in between
   // leaves an orphan blob for Scrub, never a row without its file.
-  std::vector<CommittedFile> committed;
-  auto undo = [&] {
-    for (const CommittedFile& c : committed) files_.Remove(c);
-  };
-  for (const auto& f : input.files) {
-    auto c = files_.Commit(*f, client_id);
-    if (!c.ok()) {
-      undo();
-      return c.status();
-    }
-    committed.push_back(*c);
-  }
-
+  CRM_ASSIGN_OR_RETURN(std::vector<CommittedFile> committed, CommitBlobs(input.files, client_id));
   const int64_t now = host_.NowUnix();
   const std::string who = ActorLabel(actor);
   bool replaced = false;
   crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    CRM_ASSIGN_OR_RETURN(auto archived,
-                         ArchiveCurrent(tx, client_id, type_id, now, who, "replaced"));
-    replaced = archived;
-    CRM_RETURN_IF_ERROR(
-        (replaced
-             ? tx.Exec("UPDATE cd_documents SET fields_json = ?, uploaded_at = ?, uploaded_by = ?"
-                       " WHERE client_id = ? AND type_id = ?",
-                       {FieldsToJson(fields), now, who, client_id, type_id})
-             : tx.Exec("INSERT INTO cd_documents (client_id, type_id, fields_json, uploaded_at,"
-                       " uploaded_by) VALUES (?, ?, ?, ?, ?)",
-                       {client_id, type_id, FieldsToJson(fields), now, who}))
-            .status());
-    CRM_ASSIGN_OR_RETURN(
-        auto id_row, tx.QueryOne("SELECT id FROM cd_documents WHERE client_id = ? AND type_id = ?",
-                                 {client_id, type_id}));
-    if (!id_row.has_value()) return crm::Internal("document row vanished");
-    int64_t document_id = (id_row)->Int(0);
-    for (size_t i = 0; i < input.files.size(); ++i) {
-      const PendingFile& f = *input.files[i];
-      CRM_RETURN_IF_ERROR(
-          (tx.Exec(
-               "INSERT INTO cd_files (client_id, type_id, document_id, position, name, size, mime,"
-               " sha256, storage_key, thumbnail_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-               "?, ?, ?)",
-               {client_id, type_id, document_id, static_cast<int64_t>(i), f.display_name(),
-                f.size(), f.mime(), f.sha256(), committed[i].storage_key,
-                committed[i].thumbnail_key, now}))
-              .status());
-    }
+    UploadRows rows{client_id, type_id, &fields, &input.files, &committed, now, who};
+    CRM_ASSIGN_OR_RETURN(replaced, WriteUploadRows(tx, rows));
     return crm::Status::Ok();
   });
   if (!s.ok()) {
-    undo();
+    for (const CommittedFile& c : committed) files_.Remove(c);
     return s;
   }
 
@@ -293,6 +298,20 @@ crm::Result<ClientDocument> DocumentService::Upload(const crm::Principal& actor,
   Record(entry);
 
   return Reload(client_id, *type);
+}
+
+crm::Result<std::vector<CommittedFile>> DocumentService::CommitBlobs(
+    const std::vector<std::unique_ptr<PendingFile>>& files, int64_t client_id) {
+  std::vector<CommittedFile> committed;
+  for (const auto& f : files) {
+    crm::Result<CommittedFile> c = files_.Commit(*f, client_id);
+    if (!c.ok()) {
+      for (const CommittedFile& done : committed) files_.Remove(done);
+      return c.status();
+    }
+    committed.push_back(*c);
+  }
+  return committed;
 }
 
 void DocumentService::Record(const crm::TimelineEntry& entry) {

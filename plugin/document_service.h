@@ -90,6 +90,10 @@ class DocumentService {
  private:
   // Adds a timeline entry; a failure is logged, never fatal (the document is stored).
   void Record(const crm::TimelineEntry& entry);
+  // Commits every pending file into the client's folder; on a failure the ones already
+  // committed are removed again.
+  crm::Result<std::vector<CommittedFile>> CommitBlobs(
+      const std::vector<std::unique_ptr<PendingFile>>& files, int64_t client_id);
   // The client's current document of `type`, as stored now.
   crm::Result<ClientDocument> Reload(int64_t client_id, const DocumentType& type);
 

@@ -198,110 +198,124 @@ crm::Status MultipartParser::Feed(std::string_view chunk) {
   if (state_ == State::kError) return error_;
   if (state_ == State::kEpilogue) return crm::Status::Ok();  // the epilogue is ignored
   buffer_.append(chunk.data(), chunk.size());
-  const size_t keep = delimiter_.size() - 1;  // a delimiter may straddle two chunks
-
   while (true) {
-    switch (state_) {
-      case State::kPreamble: {
-        size_t pos = buffer_.find(delimiter_);
-        if (pos == std::string::npos) {
-          if (buffer_.size() > keep) {
-            preamble_bytes_ += buffer_.size() - keep;
-            buffer_.erase(0, buffer_.size() - keep);
-          }
-          if (preamble_bytes_ > limits_.max_preamble_bytes)
-            return Fail(crm::InvalidArgument("multipart boundary not found"));
-          return crm::Status::Ok();
-        }
-        preamble_bytes_ += pos;
-        if (preamble_bytes_ > limits_.max_preamble_bytes)
-          return Fail(crm::InvalidArgument("multipart boundary not found"));
-        buffer_.erase(0, pos + delimiter_.size());
-        state_ = State::kAfterBoundary;
-        break;
-      }
-      case State::kAfterBoundary: {
-        // After a delimiter: "--" closes the body; otherwise optional padding then CRLF.
-        if (buffer_.size() < 2) {
-          if (buffer_ == "-" || buffer_ == "\r" || buffer_.empty()) return crm::Status::Ok();
-        }
-        if (buffer_.compare(0, 2, "--") == 0) {
-          state_ = State::kEpilogue;
-          buffer_.clear();
-          buffer_.shrink_to_fit();
-          return crm::Status::Ok();
-        }
-        size_t i = 0;
-        while (i < buffer_.size() && (buffer_[i] == ' ' || buffer_[i] == '\t')) ++i;
-        if (i > kMaxTransportPadding) return Fail(crm::InvalidArgument("malformed boundary line"));
-        if (i == buffer_.size()) return crm::Status::Ok();  // need more
-        if (buffer_[i] != '\r') return Fail(crm::InvalidArgument("malformed boundary line"));
-        if (i + 1 == buffer_.size()) return crm::Status::Ok();
-        if (buffer_[i + 1] != '\n') return Fail(crm::InvalidArgument("malformed boundary line"));
-        buffer_.erase(0, i + 2);
-        state_ = State::kHeaders;
-        break;
-      }
-      case State::kHeaders: {
-        size_t end;
-        size_t consumed;
-        if (buffer_.compare(0, 2, "\r\n") == 0) {  // a part with no headers at all
-          end = 0;
-          consumed = 2;
-        } else {
-          end = buffer_.find("\r\n\r\n");
-          if (end == std::string::npos) {
-            if (buffer_.size() > limits_.max_header_bytes)
-              return Fail(crm::InvalidArgument("part headers too large"));
-            return crm::Status::Ok();
-          }
-          consumed = end + 4;
-        }
-        if (end > limits_.max_header_bytes)
-          return Fail(crm::InvalidArgument("part headers too large"));
-        if (++parts_ > limits_.max_parts) return Fail(crm::InvalidArgument("too many parts"));
-        PartHeaders headers;
-        crm::Status s = ParseHeaderBlock(std::string_view(buffer_).substr(0, end), &headers);
-        if (!s.ok()) return Fail(s);
-        buffer_.erase(0, consumed);
-        state_ = State::kBody;
-        if (callbacks_.on_part_begin) {
-          s = callbacks_.on_part_begin(headers);
-          if (!s.ok()) return Fail(s);
-        }
-        break;
-      }
-      case State::kBody: {
-        size_t pos = buffer_.find(delimiter_);
-        if (pos == std::string::npos) {
-          if (buffer_.size() > keep) {
-            size_t emit = buffer_.size() - keep;
-            if (callbacks_.on_part_data) {
-              crm::Status s = callbacks_.on_part_data(std::string_view(buffer_).substr(0, emit));
-              if (!s.ok()) return Fail(s);
-            }
-            buffer_.erase(0, emit);
-          }
-          return crm::Status::Ok();
-        }
-        if (pos > 0 && callbacks_.on_part_data) {
-          crm::Status s = callbacks_.on_part_data(std::string_view(buffer_).substr(0, pos));
-          if (!s.ok()) return Fail(s);
-        }
-        buffer_.erase(0, pos + delimiter_.size());
-        if (callbacks_.on_part_end) {
-          crm::Status s = callbacks_.on_part_end();
-          if (!s.ok()) return Fail(s);
-        }
-        state_ = State::kAfterBoundary;
-        break;
-      }
-      case State::kEpilogue:
-        return crm::Status::Ok();
-      case State::kError:
-        return error_;
-    }
+    CRM_ASSIGN_OR_RETURN(bool moved_on, Step());
+    if (!moved_on) return crm::Status::Ok();
   }
+}
+
+crm::Result<bool> MultipartParser::Step() {
+  switch (state_) {
+    case State::kPreamble: return StepPreamble();
+    case State::kAfterBoundary: return StepAfterBoundary();
+    case State::kHeaders: return StepHeaders();
+    case State::kBody: return StepBody();
+    case State::kEpilogue: return false;
+    case State::kError: return error_;
+  }
+  return false;
+}
+
+crm::Result<bool> MultipartParser::StepPreamble() {
+  const size_t keep = delimiter_.size() - 1;  // a delimiter may straddle two chunks
+  size_t pos = buffer_.find(delimiter_);
+  if (pos == std::string::npos) {
+    if (buffer_.size() > keep) {
+      preamble_bytes_ += buffer_.size() - keep;
+      buffer_.erase(0, buffer_.size() - keep);
+    }
+    if (preamble_bytes_ > limits_.max_preamble_bytes)
+      return Fail(crm::InvalidArgument("multipart boundary not found"));
+    return false;
+  }
+  preamble_bytes_ += pos;
+  if (preamble_bytes_ > limits_.max_preamble_bytes)
+    return Fail(crm::InvalidArgument("multipart boundary not found"));
+  buffer_.erase(0, pos + delimiter_.size());
+  state_ = State::kAfterBoundary;
+  return true;
+}
+
+crm::Result<bool> MultipartParser::StepAfterBoundary() {
+  // After a delimiter: "--" closes the body; otherwise optional padding then CRLF.
+  if (buffer_.size() < 2) {
+    if (buffer_ == "-" || buffer_ == "\r" || buffer_.empty()) return false;
+  }
+  if (buffer_.compare(0, 2, "--") == 0) {
+    state_ = State::kEpilogue;
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    return false;
+  }
+  size_t i = 0;
+  while (i < buffer_.size() && (buffer_[i] == ' ' || buffer_[i] == '\t')) ++i;
+  if (i > kMaxTransportPadding) return Fail(crm::InvalidArgument("malformed boundary line"));
+  if (i == buffer_.size()) return false;  // need more
+  if (buffer_[i] != '\r') return Fail(crm::InvalidArgument("malformed boundary line"));
+  if (i + 1 == buffer_.size()) return false;
+  if (buffer_[i + 1] != '\n') return Fail(crm::InvalidArgument("malformed boundary line"));
+  buffer_.erase(0, i + 2);
+  state_ = State::kHeaders;
+  return true;
+}
+
+crm::Result<bool> MultipartParser::StepHeaders() {
+  size_t end;
+  size_t consumed;
+  if (buffer_.compare(0, 2, "\r\n") == 0) {  // a part with no headers at all
+    end = 0;
+    consumed = 2;
+  } else {
+    end = buffer_.find("\r\n\r\n");
+    if (end == std::string::npos) {
+      if (buffer_.size() > limits_.max_header_bytes)
+        return Fail(crm::InvalidArgument("part headers too large"));
+      return false;
+    }
+    consumed = end + 4;
+  }
+  if (end > limits_.max_header_bytes) return Fail(crm::InvalidArgument("part headers too large"));
+  if (++parts_ > limits_.max_parts) return Fail(crm::InvalidArgument("too many parts"));
+  PartHeaders headers;
+  crm::Status s = ParseHeaderBlock(std::string_view(buffer_).substr(0, end), &headers);
+  if (!s.ok()) return Fail(s);
+  buffer_.erase(0, consumed);
+  state_ = State::kBody;
+  if (callbacks_.on_part_begin) {
+    s = callbacks_.on_part_begin(headers);
+    if (!s.ok()) return Fail(s);
+  }
+  return true;
+}
+
+crm::Result<bool> MultipartParser::StepBody() {
+  const size_t keep = delimiter_.size() - 1;  // a delimiter may straddle two chunks
+  size_t pos = buffer_.find(delimiter_);
+  if (pos == std::string::npos) {
+    // Everything but a possible start of the delimiter is part data.
+    if (buffer_.size() > keep) {
+      size_t emit = buffer_.size() - keep;
+      CRM_RETURN_IF_ERROR(EmitData(emit));
+    }
+    return false;
+  }
+  CRM_RETURN_IF_ERROR(EmitData(pos));
+  buffer_.erase(0, delimiter_.size());
+  if (callbacks_.on_part_end) {
+    crm::Status s = callbacks_.on_part_end();
+    if (!s.ok()) return Fail(s);
+  }
+  state_ = State::kAfterBoundary;
+  return true;
+}
+
+crm::Status MultipartParser::EmitData(size_t size) {
+  if (size > 0 && callbacks_.on_part_data) {
+    crm::Status s = callbacks_.on_part_data(std::string_view(buffer_).substr(0, size));
+    if (!s.ok()) return Fail(s);
+  }
+  buffer_.erase(0, size);
+  return crm::Status::Ok();
 }
 
 crm::Status MultipartParser::Finish() {
