@@ -7,6 +7,7 @@
 
 #include "hooks/texts.h"
 #include "hooks/view.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd::hooks {
 namespace {
@@ -21,7 +22,7 @@ Fragments Catalogs() {
 
 TEST(TextsTest, LooksUpWithAndWithoutPrefixAndFallsBack) {
   auto texts = Texts::Load(Catalogs());
-  ASSERT_TRUE(texts.ok()) << texts.status().ToString();
+  ASSERT_OK(texts);
   EXPECT_EQ(texts->Get("fr", "a.b"), "Téléversé le {date}");
   EXPECT_EQ(texts->Get("nl", "client-documents.a.b"), "Geüpload op {date}");
   EXPECT_EQ(texts->Get("fr", "a.only_en"), "English");      // English fallback

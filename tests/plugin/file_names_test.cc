@@ -7,9 +7,6 @@
 
 #include <boost/json.hpp>
 
-#include "plugin/file_store.h"
-#include "tests/plugin/test_env.h"
-#include "tests/support/status_matchers.h"
 
 namespace cd {
 namespace {
@@ -67,31 +64,6 @@ TEST(NameForTypeTest, TheExtensionIsTheSniffedTypes) {
   EXPECT_EQ(NameForType("invoice.pdf.exe", "application/pdf"), "invoice.pdf.pdf");
   // A kind without a known extension keeps its name (it is served as an attachment).
   EXPECT_EQ(NameForType("data.xyz", "application/x-unknown-thing"), "data.xyz");
-}
-
-class StoredNameTest : public ::testing::Test {
- protected:
-  // The display name the store keeps for `bytes` sent as `name`.
-  std::string StoredName(const std::string& name, const std::string& bytes) {
-    auto f = store_.Begin(name, 1 << 20, DefaultAccept());
-    EXPECT_OK(f.status());
-    if (!f.ok()) return "";
-    EXPECT_OK((*f)->Write(bytes));
-    EXPECT_OK((*f)->Finish());
-    return (*f)->display_name();
-  }
-
-  cd_test::TempDir dir_;
-  FileStore store_{dir_.path()};
-};
-
-TEST_F(StoredNameTest, APdfNamedHtmlIsStoredAsPdf) {
-  EXPECT_EQ(StoredName("report.html", cd_test::MakePdf()), "report.pdf");
-}
-
-TEST_F(StoredNameTest, BidiAndInvalidUtf8NeverReachTheStore) {
-  EXPECT_EQ(StoredName("invoice\u202Efdp.pdf", cd_test::MakePdf()), "invoicefdp.pdf");
-  EXPECT_EQ(StoredName("scan\xFF.pdf", cd_test::MakePdf()), "scan\uFFFD.pdf");
 }
 
 }  // namespace

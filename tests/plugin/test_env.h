@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "host-api/http.h"
 #include "host-api/services.h"
 #include "plugin/services.h"
@@ -42,6 +44,17 @@ class FakeHost final : public crm_test::FakeHostServices {
  private:
   std::unique_ptr<host::SqliteDatabase> db_;
   std::filesystem::path data_dir_;
+};
+
+// The one fixture of the plugin tests that need the module's world: a fresh temp folder, a
+// database with both schemas over it (FakeHost), and the module's services built on it.
+class ModuleTest : public ::testing::Test {
+ protected:
+  ModuleTest() : host_(dir_.path()), sv_(host_) {}
+
+  TempDir dir_;
+  FakeHost host_;
+  cd::Services sv_;
 };
 
 // Principals (the shared ones of tests/support/fake_http.h, with this folder's defaults).
