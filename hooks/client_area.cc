@@ -8,6 +8,7 @@
 #include "hooks/context.h"
 #include "hooks/page_routes.h"
 #include "hooks/view.h"
+#include "plugin/access.h"
 #include "plugin/documents/use_cases.h"
 #include "plugin/settings_store.h"
 
@@ -33,12 +34,10 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
   std::optional<int64_t> just_uploaded = crm::text::ParseId(request.Query("uploaded"));
   DataList items;
   for (const ClientDocument& doc : docs) {
-    // Archived types stay listed only while the client holds a document of them.
-    if (!doc.type.active && doc.status == DocumentStatus::kMissing) continue;
     std::string doc_url = std::string(kAccountPage) + "/" + std::to_string(doc.type.id);
     Data d = DocumentData(ctx, lang, doc, doc_url, std::string(kAccountPage) + "/thumbnails");
-    bool can_upload = doc.type.active && doc.type.upload_mode != UploadMode::kAdminOnly;
-    d.set("can_upload", can_upload);
+    // The form shows only where the upload would be allowed: the same rule (access.h).
+    d.set("can_upload", CheckWrite(caller, caller.client_id, doc.type).ok());
     d.set("upload_url", doc_url + "?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
     d.set("just_uploaded", just_uploaded && *just_uploaded == doc.type.id);
     if (error && error->type_id == doc.type.id) {

@@ -175,16 +175,17 @@ crm::Status PendingFile::Sniff() {
   return crm::Status::Ok();
 }
 
+crm::Status PendingFile::Abort(crm::Status status) {
+  // Remove at once: a refused upload leaves nothing behind, even mid-stream.
+  ::close(fd_);
+  fd_ = -1;
+  std::error_code ec;
+  fs::remove(temp_path_, ec);
+  return status;
+}
+
 crm::Status PendingFile::Write(std::string_view data) {
   if (finished_ || fd_ < 0) return crm::Internal("write to a closed file");
-  auto abort = [&](crm::Status s) {
-    // Remove at once: a refused upload leaves nothing behind, even mid-stream.
-    ::close(fd_);
-    fd_ = -1;
-    std::error_code ec;
-    fs::remove(temp_path_, ec);
-    return s;
-  };
   const bool over_limit = static_cast<int64_t>(data.size()) > max_size_ - size_;
   if (!sniffed_) {
     head_.append(data.substr(0, kSniffBytes - head_.size()));
@@ -193,20 +194,20 @@ crm::Status PendingFile::Write(std::string_view data) {
     if (head_.size() >= kSniffBytes || over_limit) {
       sniffed_ = true;
       crm::Status s = Sniff();
-      if (!s.ok()) return abort(s);
+      if (!s.ok()) return Abort(s);
     }
   }
   if (over_limit)
-    return abort(crm::TooLarge("file larger than " + std::to_string(max_size_) + " bytes"));
+    return Abort(crm::TooLarge("file larger than " + std::to_string(max_size_) + " bytes"));
   if (EVP_DigestUpdate(hash_->ctx, data.data(), data.size()) != 1)
-    return abort(crm::Internal("sha256 failed"));
+    return Abort(crm::Internal("sha256 failed"));
   const char* p = data.data();
   size_t left = data.size();
   while (left > 0) {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return abort(crm::Internal("write failed: " + std::string(std::strerror(errno))));
+      return Abort(crm::Internal("write failed: " + std::string(std::strerror(errno))));
     }
     p += n;
     left -= static_cast<size_t>(n);
@@ -218,29 +219,22 @@ crm::Status PendingFile::Write(std::string_view data) {
 crm::Status PendingFile::Finish() {
   if (finished_) return crm::Status::Ok();
   if (fd_ < 0) return crm::Internal("file already aborted");
-  auto abort = [&](crm::Status s) {
-    ::close(fd_);
-    fd_ = -1;
-    std::error_code ec;
-    fs::remove(temp_path_, ec);
-    return s;
-  };
-  if (size_ == 0) return abort(crm::Unprocessable("the file is empty"));
+  if (size_ == 0) return Abort(crm::Unprocessable("the file is empty"));
   if (!sniffed_) {
     sniffed_ = true;
     crm::Status s = Sniff();
-    if (!s.ok()) return abort(s);
+    if (!s.ok()) return Abort(s);
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1) return abort(crm::Internal("sha256 failed"));
+  if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1) return Abort(crm::Internal("sha256 failed"));
   static const char kHex[] = "0123456789abcdef";
   sha256_hex_.clear();
   for (unsigned int i = 0; i < len; ++i) {
     sha256_hex_ += kHex[digest[i] >> 4];
     sha256_hex_ += kHex[digest[i] & 15];
   }
-  if (::fsync(fd_) != 0) return abort(crm::Internal("fsync failed: " + std::string(std::strerror(errno))));
+  if (::fsync(fd_) != 0) return Abort(crm::Internal("fsync failed: " + std::string(std::strerror(errno))));
   ::close(fd_);
   fd_ = -1;
   head_.clear();

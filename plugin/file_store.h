@@ -46,6 +46,8 @@ class PendingFile {
   struct HashState;
   PendingFile() = default;
   crm::Status Sniff();
+  // Closes and removes the temp file (the file is dead); returns `status`.
+  crm::Status Abort(crm::Status status);
 
   std::filesystem::path temp_path_;
   int fd_ = -1;
