@@ -98,15 +98,14 @@ crm::Status Upload(Context& ctx, crm::Request& request, crm::Response& response)
   const crm::Principal& caller = request.Caller();
   std::optional<int64_t> type_id = crm::text::ParseId(request.PathParam("type_id"));
   if (!type_id) return SendUploadError(ctx, request, response, 0, crm::NotFound("no such type"));
-  crm::Result<UploadOutcome> outcome = UploadDocument(
-      ctx.services, caller, UploadRequestOf(request, caller.client_id, *type_id));
+  crm::Result<UploadOutcome> outcome =
+      UploadDocument(ctx.services, caller, UploadRequestOf(request, caller.client_id, *type_id));
   if (!outcome.ok()) return SendUploadError(ctx, request, response, *type_id, outcome.status());
 
   std::string next = std::string(kAccountPage) + "?uploaded=" + std::to_string(*type_id);
   if (!WantsJson(request)) return response.Redirect(next);
-  return response.SendJson(
-      "{\"ok\":true,\"redirect\":" + JsonQuote(next) + ",\"message\":" +
-      JsonQuote(ctx.texts.Get(caller.language, "area.uploaded_ok")) + "}");
+  return response.SendJson("{\"ok\":true,\"redirect\":" + JsonQuote(next) + ",\"message\":" +
+                           JsonQuote(ctx.texts.Get(caller.language, "area.uploaded_ok")) + "}");
 }
 
 // GET /account/documents/{type_id}/files/{file_id}: one of the client's current files.

@@ -8,12 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "hooks/texts.h"
 #include "host-api/registrar.h"
 #include "host-api/services.h"
 #include "host-api/status.h"
-#include "hooks/texts.h"
-#include "plugin/services.h"
 #include "plugin/model.h"
+#include "plugin/services.h"
 
 namespace cd::hooks {
 

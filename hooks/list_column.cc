@@ -4,7 +4,7 @@
 
 #include "hooks/context.h"
 #include "hooks/view.h"
-#include "plugin/list_sql.h"
+#include "plugin/documents/list_sql.h"
 
 namespace cd::hooks {
 

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "hooks/context.h"
 #include "host-api/http.h"
 #include "host-api/registrar.h"
 #include "host-api/status.h"
-#include "hooks/context.h"
 
 namespace cd::hooks {
 

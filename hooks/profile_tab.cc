@@ -88,10 +88,9 @@ Data TabDocumentData(Context& ctx, const crm::Principal& caller, const ClientDoc
   d.set("upload_url", doc_url + csrf);
   d.set("fields_url", doc_url + "/fields" + csrf);
   d.set("delete_url", doc_url + "/delete" + csrf);
-  d.set("uploaded_by_text",
-        doc.uploaded_by.empty()
-            ? std::string()
-            : ctx.texts.Format(lang, "status.uploaded_by", {{"who", doc.uploaded_by}}));
+  d.set("uploaded_by_text", doc.uploaded_by.empty() ? std::string()
+                                                    : ctx.texts.Format(lang, "status.uploaded_by",
+                                                                       {{"who", doc.uploaded_by}}));
   d.set("has_error", error.has_value());
   if (error) d.set("error", ErrorText(ctx, lang, crm::Status(*error, ""), &doc.type));
   return d;
@@ -114,8 +113,7 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   DataList items;
   for (const ClientDocument& doc : docs) {
     const bool has_error = error_code && error_type && *error_type == doc.type.id;
-    Data d = TabDocumentData(ctx, caller, doc, base, csrf,
-                             has_error ? error_code : std::nullopt);
+    Data d = TabDocumentData(ctx, caller, doc, base, csrf, has_error ? error_code : std::nullopt);
     CRM_ASSIGN_OR_RETURN(std::vector<ArchivedVersion> archive,
                          ListDocumentVersions(ctx.services, caller, client.id, doc.type.id));
     DataList versions;
@@ -187,10 +185,9 @@ crm::Status BackToTab(Context& ctx, crm::Request& request, crm::Response& respon
 crm::Status Upload(Context& ctx, crm::Request& request, crm::Response& response) {
   std::optional<Target> target = ParseTarget(request);
   if (!target) return crm::NotFound("no such document");
-  crm::Status status =
-      UploadDocument(ctx.services, request.Caller(),
-                     UploadRequestOf(request, target->client_id, target->type_id))
-          .status();
+  crm::Status status = UploadDocument(ctx.services, request.Caller(),
+                                      UploadRequestOf(request, target->client_id, target->type_id))
+                           .status();
   return BackToTab(ctx, request, response, *target, status, "uploaded");
 }
 
@@ -200,9 +197,9 @@ crm::Status EditFields(Context& ctx, crm::Request& request, crm::Response& respo
   if (!target) return crm::NotFound("no such document");
   std::map<std::string, std::string> fields;
   for (const auto& [name, value] : request.Form()) fields[name] = value;
-  crm::Status status = EditDocumentFields(ctx.services, request.Caller(), target->client_id,
-                                          target->type_id, fields)
-                           .status();
+  crm::Status status =
+      EditDocumentFields(ctx.services, request.Caller(), target->client_id, target->type_id, fields)
+          .status();
   return BackToTab(ctx, request, response, *target, status, "fields_saved");
 }
 
@@ -225,10 +222,10 @@ crm::Status Download(Context& ctx, crm::Request& request, crm::Response& respons
   std::optional<Target> target = ParseTarget(request);
   std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
   if (!target || !file_id) return crm::NotFound("no such file");
-  return SendFileResult(DownloadFile(ctx.services, request.Caller(), target->client_id,
-                                     target->type_id, *file_id,
-                                     request.Query("inline").has_value()),
-                        response);
+  return SendFileResult(
+      DownloadFile(ctx.services, request.Caller(), target->client_id, target->type_id, *file_id,
+                   request.Query("inline").has_value()),
+      response);
 }
 
 // GET …/clients/{client_id}/archive/files/{file_id}: always an attachment.
@@ -236,8 +233,8 @@ crm::Status DownloadArchived(Context& ctx, crm::Request& request, crm::Response&
   std::optional<int64_t> client_id = crm::text::ParseId(request.PathParam("client_id"));
   std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
   if (!client_id || !file_id) return crm::NotFound("no such file");
-  return SendFileResult(
-      DownloadArchivedFile(ctx.services, request.Caller(), *client_id, *file_id), response);
+  return SendFileResult(DownloadArchivedFile(ctx.services, request.Caller(), *client_id, *file_id),
+                        response);
 }
 
 // GET …/clients/{client_id}/thumbnails/{file_id}.
@@ -263,16 +260,16 @@ crm::Status RegisterProfileTab(crm::Registrar& registrar, const ContextPtr& ctx)
   const crm::Audience writer{crm::Audience::Kind::kAdmin, kPermWrite, ""};
   const std::string client = std::string(kAdminPrefix) + "/clients/{client_id}";
   const std::string doc = client + "/documents/{type_id}";
-  return AddPageRoutes(registrar, ctx,
-                       {
-                           {"POST", doc, writer, kUploadBodyLimit, Upload},
-                           {"POST", doc + "/fields", writer, 1 << 20, EditFields},
-                           {"POST", doc + "/delete", writer, 1 << 16, Delete},
-                           {"GET", doc + "/files/{file_id}", reader, 0, Download},
-                           {"GET", client + "/archive/files/{file_id}", reader, 0,
-                            DownloadArchived},
-                           {"GET", client + "/thumbnails/{file_id}", reader, 0, Thumbnail},
-                       });
+  return AddPageRoutes(
+      registrar, ctx,
+      {
+          {"POST", doc, writer, kUploadBodyLimit, Upload},
+          {"POST", doc + "/fields", writer, 1 << 20, EditFields},
+          {"POST", doc + "/delete", writer, 1 << 16, Delete},
+          {"GET", doc + "/files/{file_id}", reader, 0, Download},
+          {"GET", client + "/archive/files/{file_id}", reader, 0, DownloadArchived},
+          {"GET", client + "/thumbnails/{file_id}", reader, 0, Thumbnail},
+      });
 }
 
 }  // namespace cd::hooks

@@ -85,10 +85,10 @@ crm::Status SaveSettings(Context& ctx, crm::Request& request) {
 }  // namespace
 
 crm::Status RegisterSettingsPage(crm::Registrar& registrar, const ContextPtr& ctx) {
-  return registrar.SetSettingsPage(crm::SettingsPage{
-      "client-documents.settings.title",
-      [ctx](crm::Request& request) { return RenderSettings(*ctx, request); },
-      [ctx](crm::Request& request) { return SaveSettings(*ctx, request); }});
+  return registrar.SetSettingsPage(
+      crm::SettingsPage{"client-documents.settings.title",
+                        [ctx](crm::Request& request) { return RenderSettings(*ctx, request); },
+                        [ctx](crm::Request& request) { return SaveSettings(*ctx, request); }});
 }
 
 }  // namespace cd::hooks

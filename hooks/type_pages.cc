@@ -22,9 +22,9 @@ namespace {
 // Kinds offered as checkboxes; a type may hold others (set through the API), which the
 // form then shows too so that saving does not drop them.
 const std::vector<std::string>& OfferedKinds() {
-  static const std::vector<std::string> kinds = {
-      "application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic",
-      "image/heif",      "image/tiff", "image/gif"};
+  static const std::vector<std::string> kinds = {"application/pdf", "image/jpeg", "image/png",
+                                                 "image/webp",      "image/heic", "image/heif",
+                                                 "image/tiff",      "image/gif"};
   return kinds;
 }
 
@@ -77,7 +77,8 @@ DocumentType TypeFromForm(const crm::Request& request, bool* ask_fields, crm::St
 
   std::string files_text = request.FormValue("max_files").value_or("");
   int max_files = 0;
-  auto [ptr, ec] = std::from_chars(files_text.data(), files_text.data() + files_text.size(), max_files);
+  auto [ptr, ec] =
+      std::from_chars(files_text.data(), files_text.data() + files_text.size(), max_files);
   if (ec != std::errc() || ptr != files_text.data() + files_text.size()) {
     if (error->ok()) *error = crm::Unprocessable("max_files: a whole number");
   } else {
@@ -267,7 +268,8 @@ crm::Status HandleActive(Context& ctx, crm::Request& request, crm::Response& res
   TypeDraft draft;
   draft.active = FormChecked(request, "active");
   CRM_RETURN_IF_ERROR((ctx.services.types().Update(*id, draft)).status());
-  return response.Redirect(kSettingsPath + (*draft.active ? "?flash=type_restored" : "?flash=type_archived"));
+  return response.Redirect(kSettingsPath +
+                           (*draft.active ? "?flash=type_restored" : "?flash=type_archived"));
 }
 
 }  // namespace
@@ -275,16 +277,16 @@ crm::Status HandleActive(Context& ctx, crm::Request& request, crm::Response& res
 crm::Status RegisterTypePages(crm::Registrar& registrar, const ContextPtr& ctx) {
   const crm::Audience manager{crm::Audience::Kind::kAdmin, kPermSettings, ""};
   constexpr uint64_t kFormBody = 1 << 20;
-  return AddPageRoutes(registrar, ctx,
-                       {
-                           {"GET", kTypesPath + "/new", manager, 0, HandleTypeForm},
-                           {"GET", kTypesPath + "/{type_id}", manager, 0, HandleTypeForm},
-                           {"POST", kTypesPath, manager, kFormBody, HandleTypeSave},
-                           {"POST", kTypesPath + "/{type_id}", manager, kFormBody, HandleTypeSave},
-                           {"POST", kTypesPath + "/{type_id}/move", manager, kFormBody, HandleMove},
-                           {"POST", kTypesPath + "/{type_id}/active", manager, kFormBody,
-                            HandleActive},
-                       });
+  return AddPageRoutes(
+      registrar, ctx,
+      {
+          {"GET", kTypesPath + "/new", manager, 0, HandleTypeForm},
+          {"GET", kTypesPath + "/{type_id}", manager, 0, HandleTypeForm},
+          {"POST", kTypesPath, manager, kFormBody, HandleTypeSave},
+          {"POST", kTypesPath + "/{type_id}", manager, kFormBody, HandleTypeSave},
+          {"POST", kTypesPath + "/{type_id}/move", manager, kFormBody, HandleMove},
+          {"POST", kTypesPath + "/{type_id}/active", manager, kFormBody, HandleActive},
+      });
 }
 
 }  // namespace cd::hooks

@@ -5,8 +5,7 @@
 #include <cstdio>
 #include <map>
 
-#include "plugin/document_service.h"
-
+#include "plugin/documents/document_service.h"
 
 namespace cd::hooks {
 

@@ -24,13 +24,13 @@ inline constexpr char kScopeSettings[] = "settings:write";
 // more than its owner may do today.
 
 // Reading a client's documents: the client itself, an admin with documents.read, a token
-// with documents:read and documents.read. kUnauthenticated for anonymous, kPermissionDenied otherwise; a
-// client asking for another client gets kNotFound (no hint that the client exists).
+// with documents:read and documents.read. kUnauthenticated for anonymous, kPermissionDenied
+// otherwise; a client asking for another client gets kNotFound (no hint that the client exists).
 crm::Status CheckRead(const crm::Principal& actor, int64_t client_id);
 
 // Uploading, replacing or deleting a document of `type` for `client_id`: as CheckRead
-// with documents.write (a token: documents:write and documents.write), and a client never for an admin_only or an
-// inactive type (kPermissionDenied).
+// with documents.write (a token: documents:write and documents.write), and a client never for an
+// admin_only or an inactive type (kPermissionDenied).
 crm::Status CheckWrite(const crm::Principal& actor, int64_t client_id, const DocumentType& type);
 
 // Managing types and settings: admin with documents.settings, token with settings:write and

@@ -232,8 +232,12 @@ json::object DocumentToJson(const ClientDocument& doc, std::string_view language
     std::string url = std::string(url_base) + "/clients/" + std::to_string(doc.client_id) +
                       "/documents/" + std::to_string(doc.type.id) +
                       "/file?file_id=" + std::to_string(f.id);
-    files.push_back(json::object{{"id", f.id}, {"name", f.name}, {"size", f.size},
-                                 {"mime", f.mime}, {"sha256", f.sha256}, {"url", url}});
+    files.push_back(json::object{{"id", f.id},
+                                 {"name", f.name},
+                                 {"size", f.size},
+                                 {"mime", f.mime},
+                                 {"sha256", f.sha256},
+                                 {"url", url}});
   }
   json::object o{{"type_id", doc.type.id},
                  {"type_name", doc.type.name.Get(language)},
@@ -257,8 +261,12 @@ json::object ArchivedToJson(const ArchivedVersion& v, std::string_view url_base)
   for (const StoredFile& f : v.files) {
     std::string url = std::string(url_base) + "/clients/" + std::to_string(v.client_id) +
                       "/archive/files/" + std::to_string(f.id);
-    files.push_back(json::object{{"id", f.id}, {"name", f.name}, {"size", f.size},
-                                 {"mime", f.mime}, {"sha256", f.sha256}, {"url", url}});
+    files.push_back(json::object{{"id", f.id},
+                                 {"name", f.name},
+                                 {"size", f.size},
+                                 {"mime", f.mime},
+                                 {"sha256", f.sha256},
+                                 {"url", url}});
   }
   return json::object{{"id", v.id},
                       {"type_id", v.type_id},

@@ -6,9 +6,9 @@
 #include <boost/json.hpp>
 
 #include "plugin/access.h"
+#include "plugin/api_json.h"
 #include "plugin/documents/use_cases.h"
 #include "plugin/embedded.h"
-#include "plugin/api_json.h"
 #include "text/text.h"
 
 namespace cd {
@@ -229,8 +229,7 @@ constexpr ApiRoute kRoutes[] = {
     {"GET", "/settings", "", kJsonBody, GetSettings},
     {"PUT", "/settings", kScopeSettings, kJsonBody, PutSettings},
     {"GET", "/clients/{client_id}/documents", kScopeRead, kJsonBody, ListClientDocuments},
-    {"GET", "/clients/{client_id}/documents/{type_id}", kScopeRead, kJsonBody,
-     GetClientDocument},
+    {"GET", "/clients/{client_id}/documents/{type_id}", kScopeRead, kJsonBody, GetClientDocument},
     {"POST", "/clients/{client_id}/documents/{type_id}", kScopeWrite, kUploadBodyLimit,
      UploadClientDocument},
     {"DELETE", "/clients/{client_id}/documents/{type_id}", kScopeWrite, kJsonBody,

@@ -68,8 +68,19 @@ void Encode(char32_t cp, std::string* out) {
 bool Dropped(char32_t cp) {
   if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;  // C0, DEL, C1
   switch (cp) {
-    case '"': case '<': case '>': case ':': case '*': case '?': case '|':
-    case 0x00AD: case 0x061C: case 0x180E: case 0x200E: case 0x200F: case 0xFEFF:
+    case '"':
+    case '<':
+    case '>':
+    case ':':
+    case '*':
+    case '?':
+    case '|':
+    case 0x00AD:
+    case 0x061C:
+    case 0x180E:
+    case 0x200E:
+    case 0x200F:
+    case 0xFEFF:
       return true;
     default:
       break;

@@ -227,14 +227,16 @@ crm::Status PendingFile::Finish() {
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1) return Abort(crm::Internal("sha256 failed"));
+  if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1)
+    return Abort(crm::Internal("sha256 failed"));
   static const char kHex[] = "0123456789abcdef";
   sha256_hex_.clear();
   for (unsigned int i = 0; i < len; ++i) {
     sha256_hex_ += kHex[digest[i] >> 4];
     sha256_hex_ += kHex[digest[i] & 15];
   }
-  if (::fsync(fd_) != 0) return Abort(crm::Internal("fsync failed: " + std::string(std::strerror(errno))));
+  if (::fsync(fd_) != 0)
+    return Abort(crm::Internal("fsync failed: " + std::string(std::strerror(errno))));
   ::close(fd_);
   fd_ = -1;
   head_.clear();

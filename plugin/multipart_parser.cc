@@ -206,12 +206,18 @@ crm::Status MultipartParser::Feed(std::string_view chunk) {
 
 crm::Result<bool> MultipartParser::Step() {
   switch (state_) {
-    case State::kPreamble: return StepPreamble();
-    case State::kAfterBoundary: return StepAfterBoundary();
-    case State::kHeaders: return StepHeaders();
-    case State::kBody: return StepBody();
-    case State::kEpilogue: return false;
-    case State::kError: return error_;
+    case State::kPreamble:
+      return StepPreamble();
+    case State::kAfterBoundary:
+      return StepAfterBoundary();
+    case State::kHeaders:
+      return StepHeaders();
+    case State::kBody:
+      return StepBody();
+    case State::kEpilogue:
+      return false;
+    case State::kError:
+      return error_;
   }
   return false;
 }

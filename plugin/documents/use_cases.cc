@@ -62,13 +62,13 @@ crm::Result<UploadOutcome> UploadDocument(Services& services, const crm::Princip
   if (request.content_length && *request.content_length > UploadBodyLimit(type))
     return crm::TooLarge("body larger than this document type allows");
 
-  CRM_ASSIGN_OR_RETURN(UploadInput input, ReceiveMultipart(request.content_type, request.read,
-                                                           type, services.files()));
+  CRM_ASSIGN_OR_RETURN(UploadInput input, ReceiveMultipart(request.content_type, request.read, type,
+                                                           services.files()));
   CRM_ASSIGN_OR_RETURN(bool existed,
                        services.documents().HasDocument(request.client_id, request.type_id));
-  CRM_ASSIGN_OR_RETURN(ClientDocument doc,
-                       services.documents().Upload(actor, request.client_id, request.type_id,
-                                                   std::move(input)));
+  CRM_ASSIGN_OR_RETURN(
+      ClientDocument doc,
+      services.documents().Upload(actor, request.client_id, request.type_id, std::move(input)));
   return UploadOutcome{std::move(doc), !existed};
 }
 
@@ -98,8 +98,7 @@ crm::Result<ClientDocument> GetDocument(Services& services, const crm::Principal
 
 crm::Result<std::vector<ArchivedVersion>> ListDocumentVersions(Services& services,
                                                                const crm::Principal& actor,
-                                                               int64_t client_id,
-                                                               int64_t type_id) {
+                                                               int64_t client_id, int64_t type_id) {
   return services.documents().ListArchive(actor, client_id, type_id);
 }
 
@@ -108,8 +107,7 @@ crm::Result<crm::FileReply> DownloadFile(Services& services, const crm::Principa
                                          std::optional<int64_t> file_id, bool want_inline) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   CRM_RETURN_IF_ERROR(CheckClientExists(services, client_id));
-  return WithInline(services.documents().OpenFile(actor, client_id, type_id, file_id),
-                    want_inline);
+  return WithInline(services.documents().OpenFile(actor, client_id, type_id, file_id), want_inline);
 }
 
 crm::Result<crm::FileReply> DownloadArchivedFile(Services& services, const crm::Principal& actor,
@@ -123,8 +121,7 @@ crm::Result<crm::FileReply> DownloadThumbnail(Services& services, const crm::Pri
                                               int64_t client_id, int64_t file_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   CRM_RETURN_IF_ERROR(CheckClientExists(services, client_id));
-  crm::Result<crm::FileReply> reply =
-      services.documents().OpenThumbnail(actor, client_id, file_id);
+  crm::Result<crm::FileReply> reply = services.documents().OpenThumbnail(actor, client_id, file_id);
   if (reply.ok()) reply->inline_view = true;  // always a JPEG made by the module
   return reply;
 }

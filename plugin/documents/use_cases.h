@@ -11,8 +11,8 @@
 
 #include "host-api/http.h"
 #include "host-api/status.h"
-#include "plugin/services.h"
 #include "plugin/model.h"
+#include "plugin/services.h"
 #include "plugin/upload_pipeline.h"
 
 namespace cd {
@@ -76,8 +76,7 @@ crm::Result<ClientDocument> GetDocument(Services& services, const crm::Principal
 // The archived versions of one type, newest first; staff and tokens only.
 crm::Result<std::vector<ArchivedVersion>> ListDocumentVersions(Services& services,
                                                                const crm::Principal& actor,
-                                                               int64_t client_id,
-                                                               int64_t type_id);
+                                                               int64_t client_id, int64_t type_id);
 
 // A current file to stream: the document's first file, or `file_id` among its files.
 // Inline only when `want_inline` and the kind is SafeToViewInline. CheckRead; kNotFound

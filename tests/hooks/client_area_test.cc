@@ -436,8 +436,9 @@ TEST_F(ClientAreaTest, EveryUploadRouteRefusesAnOversizeBodyBeforeReadingIt) {
   client_post.headers["accept"] = "application/json";
   client_post.body = body;
   FakeResponse client_reply;
-  ASSERT_TRUE(Call("POST", "/account/documents/" + std::to_string(id_card_), client_post,
-                   client_reply).ok());
+  ASSERT_TRUE(
+      Call("POST", "/account/documents/" + std::to_string(id_card_), client_post, client_reply)
+          .ok());
   EXPECT_EQ(client_reply.status, 413);
 
   FakeRequest admin_post;
@@ -445,9 +446,11 @@ TEST_F(ClientAreaTest, EveryUploadRouteRefusesAnOversizeBodyBeforeReadingIt) {
   admin_post.headers["content-type"] = "multipart/form-data; boundary=XyZ";
   admin_post.body = body;
   FakeResponse admin_reply;
-  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/clients/" + std::to_string(client_) +
-                               "/documents/" + std::to_string(id_card_),
-                   admin_post, admin_reply).ok());
+  ASSERT_TRUE(Call("POST",
+                   "/admin/plugins/client-documents/clients/" + std::to_string(client_) +
+                       "/documents/" + std::to_string(id_card_),
+                   admin_post, admin_reply)
+                  .ok());
   EXPECT_NE(admin_reply.redirect.find("error=too_large"), std::string::npos)
       << admin_reply.redirect;
 }

@@ -62,8 +62,7 @@ TEST(AccessTest, AdminsNeedThePermission) {
   EXPECT_EQ(CheckRead(cd_test::Admin({}), 7).code(), crm::StatusCode::kPermissionDenied);
   EXPECT_EQ(CheckWrite(cd_test::Admin({kPermRead}), 7, Type()).code(),
             crm::StatusCode::kPermissionDenied);
-  EXPECT_EQ(CheckSettings(cd_test::Admin({kPermWrite})).code(),
-            crm::StatusCode::kPermissionDenied);
+  EXPECT_EQ(CheckSettings(cd_test::Admin({kPermWrite})).code(), crm::StatusCode::kPermissionDenied);
 }
 
 TEST(AccessTest, AClientOnlyItsOwnAndNeverStaffOnlyOrArchivedTypes) {

@@ -54,7 +54,8 @@ TEST_F(ApiJsonTest, FieldLabelsPerLanguageFallBackToEnglish) {
   EXPECT_EQ(fields[1].at("labels").at("nl").as_string(), "");
   boost::json::object nl = TypeToJson(*stored, "nl");
   EXPECT_EQ(nl.at("fields").as_array()[1].at("label").as_string(), "Place of issue");
-  EXPECT_EQ(TypeToJson(*stored, "en").at("fields").as_array()[0].at("label").as_string(), "Date of issue");
+  EXPECT_EQ(TypeToJson(*stored, "en").at("fields").as_array()[0].at("label").as_string(),
+            "Date of issue");
 }
 
 TEST_F(ApiJsonTest, FieldLabelInTheRequestLanguageMergesWithTheStoredOnes) {
@@ -64,10 +65,16 @@ TEST_F(ApiJsonTest, FieldLabelInTheRequestLanguageMergesWithTheStoredOnes) {
   EXPECT_EQ(t->fields[0].label.fr, "");
 
   // PATCH in French, then in Dutch: each sets its language and keeps the others.
-  auto fr = TypeDraftFromJson(boost::json::parse(R"({"fields": [{"key": "date_of_issue", "label": "Date de délivrance", "type": "date"}]})"), "fr");
+  auto fr = TypeDraftFromJson(
+      boost::json::parse(
+          R"({"fields": [{"key": "date_of_issue", "label": "Date de délivrance", "type": "date"}]})"),
+      "fr");
   ASSERT_OK(fr);
   ASSERT_OK(types_.Update(t->id, *fr));
-  auto nl = TypeDraftFromJson(boost::json::parse(R"({"fields": [{"key": "date_of_issue", "label": "Datum van afgifte", "type": "date"}]})"), "nl");
+  auto nl = TypeDraftFromJson(
+      boost::json::parse(
+          R"({"fields": [{"key": "date_of_issue", "label": "Datum van afgifte", "type": "date"}]})"),
+      "nl");
   ASSERT_OK(nl);
   auto after = types_.Update(t->id, *nl);
   ASSERT_OK(after);
@@ -80,7 +87,8 @@ TEST_F(ApiJsonTest, FieldLabelInTheRequestLanguageMergesWithTheStoredOnes) {
   // A draft that gives every language (the admin form) clears an emptied translation.
   TypeDraft complete;
   complete.complete_translations = true;
-  complete.fields = std::vector<FieldDef>{{"date_of_issue", {"Date of issue", "", "Datum van afgifte"}, FieldType::kDate, false}};
+  complete.fields = std::vector<FieldDef>{
+      {"date_of_issue", {"Date of issue", "", "Datum van afgifte"}, FieldType::kDate, false}};
   auto cleared = types_.Update(t->id, complete);
   ASSERT_OK(cleared);
   EXPECT_EQ(cleared->fields[0].label.fr, "");
@@ -94,13 +102,17 @@ TEST_F(ApiJsonTest, FieldLabelInTheRequestLanguageMergesWithTheStoredOnes) {
   EXPECT_EQ(only_fr->fields[0].label.en, "Date d'émission");
 
   // Wrong shapes are 400s naming the member.
-  auto bad = TypeDraftFromJson(boost::json::parse(R"({"fields": [{"key": "a", "labels": {"de": "Datum"}}]})"), "en");
+  auto bad = TypeDraftFromJson(
+      boost::json::parse(R"({"fields": [{"key": "a", "labels": {"de": "Datum"}}]})"), "en");
   EXPECT_EQ(bad.status().code(), crm::StatusCode::kInvalidArgument);
-  EXPECT_NE(bad.status().message().find("fields[0].labels"), std::string::npos) << bad.status().message();
-  auto bad2 = TypeDraftFromJson(boost::json::parse(R"({"fields": [{"key": "a", "labels": {"fr": 3}}]})"), "en");
+  EXPECT_NE(bad.status().message().find("fields[0].labels"), std::string::npos)
+      << bad.status().message();
+  auto bad2 = TypeDraftFromJson(
+      boost::json::parse(R"({"fields": [{"key": "a", "labels": {"fr": 3}}]})"), "en");
   EXPECT_EQ(bad2.status().code(), crm::StatusCode::kInvalidArgument);
-  auto too_long = CreateJson(R"({"name": "x", "fields": [{"key": "a", "labels": {"en": "A", "nl": ")" +
-                             std::string(201, 'n') + R"("}}]})");
+  auto too_long =
+      CreateJson(R"({"name": "x", "fields": [{"key": "a", "labels": {"en": "A", "nl": ")" +
+                 std::string(201, 'n') + R"("}}]})");
   EXPECT_EQ(too_long.status().code(), crm::StatusCode::kUnprocessable);
 }
 
@@ -128,10 +140,13 @@ TEST_F(ApiJsonTest, IntroPerLanguageRoundTripAndJson) {
   ASSERT_OK(obj);
   EXPECT_EQ(obj->intro_markdown.fr, "");
   EXPECT_EQ(obj->intro_markdown.nl, "Welkom");
-  EXPECT_EQ(SettingsFromJson(boost::json::parse(R"({"intro_markdowns": {"xx": "?"}})"), *nl, "en").status().code(),
+  EXPECT_EQ(SettingsFromJson(boost::json::parse(R"({"intro_markdowns": {"xx": "?"}})"), *nl, "en")
+                .status()
+                .code(),
             crm::StatusCode::kInvalidArgument);
-  EXPECT_EQ(SettingsFromJson(boost::json::parse(R"({"intro_markdown": 5})"), *nl, "en").status().code(),
-            crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      SettingsFromJson(boost::json::parse(R"({"intro_markdown": 5})"), *nl, "en").status().code(),
+      crm::StatusCode::kInvalidArgument);
   s.intro_markdown.nl = std::string(70 * 1024, 'a');
   EXPECT_EQ(store.Save(s).code(), crm::StatusCode::kUnprocessable);
 }

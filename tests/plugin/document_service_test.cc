@@ -1,6 +1,6 @@
 // tests/plugin/document_service_test.cc — the service rules whatever route calls: clients vs
 // admin_only and other clients' documents, replace archives, delete, client deletion, scrub.
-#include "plugin/document_service.h"
+#include "plugin/documents/document_service.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,6 @@
 
 #include <boost/json.hpp>
 
-
 namespace cd {
 namespace {
 
@@ -27,15 +26,15 @@ TEST(SanitizeFileNameTest, KeepsOnlyASafeDisplayName) {
 TEST(SanitizeFileNameTest, StripsBidirectionalControls) {
   // "invoice<RLO>fdp.exe" shows as "invoiceexe.pdf" in a right-to-left-aware view.
   EXPECT_EQ(SanitizeFileName("invoice\u202Efdp.exe"), "invoicefdp.exe");
-  for (const char* control : {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066",
-                              "\u2067", "\u2068", "\u2069", "\u200E", "\u200F", "\u061C"}) {
+  for (const char* control : {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067",
+                              "\u2068", "\u2069", "\u200E", "\u200F", "\u061C"}) {
     EXPECT_EQ(SanitizeFileName(std::string("a") + control + "b.pdf"), "ab.pdf") << control;
   }
 }
 
 TEST(SanitizeFileNameTest, StripsInvisibleCharactersAndControls) {
-  for (const char* invisible : {"\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u00AD",
-                                "\x01", "\x1F", "\x7F", "\u0080", "\u009F"}) {
+  for (const char* invisible : {"\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF", "\u00AD", "\x01",
+                                "\x1F", "\x7F", "\u0080", "\u009F"}) {
     EXPECT_EQ(SanitizeFileName(std::string("a") + invisible + "b.pdf"), "ab.pdf") << invisible;
   }
   // Ordinary letters of every script stay.
@@ -43,9 +42,11 @@ TEST(SanitizeFileNameTest, StripsInvisibleCharactersAndControls) {
 }
 
 TEST(SanitizeFileNameTest, ReplacesInvalidUtf8) {
-  EXPECT_EQ(SanitizeFileName("a\xFF" "b.pdf"), "a\uFFFDb.pdf");
-  EXPECT_EQ(SanitizeFileName("\xC3(.pdf"), "\uFFFD(.pdf");            // truncated sequence
-  EXPECT_EQ(SanitizeFileName("\xC0\xAF.pdf"), "\uFFFD\uFFFD.pdf");    // overlong "/"
+  EXPECT_EQ(SanitizeFileName("a\xFF"
+                             "b.pdf"),
+            "a\uFFFDb.pdf");
+  EXPECT_EQ(SanitizeFileName("\xC3(.pdf"), "\uFFFD(.pdf");                    // truncated sequence
+  EXPECT_EQ(SanitizeFileName("\xC0\xAF.pdf"), "\uFFFD\uFFFD.pdf");            // overlong "/"
   EXPECT_EQ(SanitizeFileName("\xED\xA0\x80.pdf"), "\uFFFD\uFFFD\uFFFD.pdf");  // surrogate
   // Whatever comes in, the name is valid UTF-8: it serialises and parses back as JSON.
   std::string name = SanitizeFileName("\xF8\x88\x80\x80\x80 \xE2\x82.pdf");

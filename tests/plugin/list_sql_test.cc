@@ -2,8 +2,7 @@
 // list query over the host's real clients table, and use the module's indexes.
 #include <gtest/gtest.h>
 
-
-#include "plugin/list_sql.h"
+#include "plugin/documents/list_sql.h"
 #include "plugin/services.h"
 #include "tests/plugin/test_env.h"
 #include "tests/support/status_matchers.h"

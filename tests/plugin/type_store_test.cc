@@ -6,8 +6,8 @@
 
 #include <boost/json.hpp>
 
-#include "plugin/settings_store.h"
 #include "plugin/api_json.h"
+#include "plugin/settings_store.h"
 #include "tests/plugin/test_env.h"
 #include "tests/support/status_matchers.h"
 

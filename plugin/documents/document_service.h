@@ -1,5 +1,7 @@
-// plugin/document_service.h — a client's documents (CD5, CD9, CD11, SPEC §5): listing, upload,
-// replace (archiving the old version), delete, downloads, and every access rule, whatever route calls.
+// plugin/documents/document_service.h — a client's documents as stored (CD5, CD9, CD11): list,
+// upload/replace (archiving the old version), delete, downloads, client deletion, scrub.
+// Routes do not call it: they call the use cases (use_cases.h), which check the request's
+// rules first; every method here checks access (access.h) again, so no caller can skip it.
 #pragma once
 
 #include <cstdint>
@@ -15,8 +17,8 @@
 #include "host-api/sql.h"
 #include "host-api/status.h"
 #include "plugin/file_store.h"
-#include "plugin/type_store.h"
 #include "plugin/model.h"
+#include "plugin/type_store.h"
 #include "plugin/upload_pipeline.h"
 
 namespace cd {
@@ -69,9 +71,11 @@ class DocumentService {
   // ours or the type does not exist, kInvalidArgument for a value other than
   // uploaded|missing. See DocumentFilterPredicate (list_sql.h); "uploaded" of a type with
   // few documents starts from the type's set instead.
-  crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id, std::string_view value);
+  crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id,
+                                                 std::string_view value);
   // How the host counts that filter's matches (host API 1.2), same errors. See DocumentFilterCount.
-  crm::Result<crm::FilterCountPredicate> FilterCount(std::string_view filter_id, std::string_view value);
+  crm::Result<crm::FilterCountPredicate> FilterCount(std::string_view filter_id,
+                                                     std::string_view value);
 
   // No access check: for the hooks (summary box, gate, completeness).
   crm::Result<Completeness> CountFor(int64_t client_id);

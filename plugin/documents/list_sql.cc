@@ -1,6 +1,6 @@
-// plugin/list_sql.cc — the SQL the module gives the host's client list: the completeness
-// column and the `doc.<type_id>` filters (page and count forms), over `c.id`.
-#include "plugin/list_sql.h"
+// plugin/documents/list_sql.cc — the SQL the module gives the host's client list: the
+// completeness column and the `doc.<type_id>` filters (page and count forms), over `c.id`.
+#include "plugin/documents/list_sql.h"
 
 #include <optional>
 
@@ -19,13 +19,17 @@ std::string CompletenessColumnSql() {
 namespace {
 
 // The type's documents as a set SQLite builds once from the (type_id, client_id) index.
-constexpr const char* kTypeSet = "c.id IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?)";
+constexpr const char* kTypeSet =
+    "c.id IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?)";
 
 }  // namespace
 
-crm::SqlPredicate TypeSetPredicate(int64_t type_id) { return crm::SqlPredicate{kTypeSet, {type_id}}; }
+crm::SqlPredicate TypeSetPredicate(int64_t type_id) {
+  return crm::SqlPredicate{kTypeSet, {type_id}};
+}
 
-crm::Result<DocumentFilter> ParseDocumentFilter(std::string_view filter_id, std::string_view value) {
+crm::Result<DocumentFilter> ParseDocumentFilter(std::string_view filter_id,
+                                                std::string_view value) {
   std::optional<int64_t> type_id;
   if (filter_id.substr(0, 4) == "doc.") type_id = crm::text::ParseId(filter_id.substr(4));
   if (!type_id) return crm::NotFound("not a documents filter");
@@ -44,7 +48,8 @@ crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_i
   CRM_ASSIGN_OR_RETURN(DocumentFilter f, ParseDocumentFilter(filter_id, value));
   // A page walks the host's sort index and stops after LIMIT rows: one probe of the
   // unique (client_id, type_id) index per client walked.
-  std::string probe = "EXISTS (SELECT 1 FROM cd_documents d WHERE d.client_id = c.id AND d.type_id = ?)";
+  std::string probe =
+      "EXISTS (SELECT 1 FROM cd_documents d WHERE d.client_id = c.id AND d.type_id = ?)";
   return crm::SqlPredicate{f.uploaded ? probe : "NOT " + probe, {f.type_id}};
 }
 

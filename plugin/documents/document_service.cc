@@ -1,6 +1,6 @@
-// plugin/document_service.cc — a client's documents: reads, uploads with archiving of the old
-// version, deletes, downloads, client deletion and scrub. Access rules first in every method.
-#include "plugin/document_service.h"
+// plugin/documents/document_service.cc — a client's documents: reads, uploads with archiving
+// of the old version, deletes, downloads, client deletion and scrub. Access rules first.
+#include "plugin/documents/document_service.h"
 
 #include <cerrno>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include <boost/json.hpp>
 
 #include "plugin/access.h"
-#include "plugin/list_sql.h"
+#include "plugin/documents/list_sql.h"
 #include "text/text.h"
 
 namespace cd {
@@ -79,7 +79,8 @@ crm::Result<std::map<std::string, std::string>> ValidateFields(
       if (static_cast<unsigned char>(c) < 0x20)
         return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldControlChars));
     if (value.empty()) {
-      if (f.required) return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldRequired));
+      if (f.required)
+        return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldRequired));
       continue;
     }
     if (f.type == FieldType::kDate && !IsIsoDate(value))
@@ -344,7 +345,8 @@ crm::Result<ClientDocument> DocumentService::UpdateFields(
   return Reload(client_id, type);
 }
 
-crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_id, int64_t type_id) {
+crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_id,
+                                    int64_t type_id) {
   CRM_ASSIGN_OR_RETURN(auto type, types_.Get(type_id));
   CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, type));
   const std::string who = ActorLabel(actor);
@@ -364,8 +366,9 @@ crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_
   return crm::Status::Ok();
 }
 
-crm::Result<crm::FileReply> DocumentService::OpenFile(const crm::Principal& actor, int64_t client_id,
-                                                      int64_t type_id, std::optional<int64_t> file_id) {
+crm::Result<crm::FileReply> DocumentService::OpenFile(const crm::Principal& actor,
+                                                      int64_t client_id, int64_t type_id,
+                                                      std::optional<int64_t> file_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   std::string sql = std::string(kSelectFile) +
                     " JOIN cd_documents d ON f.document_id = d.id"
@@ -495,9 +498,9 @@ crm::Result<bool> DocumentService::HasDocument(int64_t client_id, int64_t type_i
 
 crm::Status DocumentService::DeleteClientRows(int64_t client_id, crm::SqlExecutor& tx) {
   // Files reference documents and versions: they go first.
-  for (const char* sql : {"DELETE FROM cd_files WHERE client_id = ?",
-                          "DELETE FROM cd_documents WHERE client_id = ?",
-                          "DELETE FROM cd_versions WHERE client_id = ?"}) {
+  for (const char* sql :
+       {"DELETE FROM cd_files WHERE client_id = ?", "DELETE FROM cd_documents WHERE client_id = ?",
+        "DELETE FROM cd_versions WHERE client_id = ?"}) {
     CRM_RETURN_IF_ERROR((tx.Exec(sql, {client_id})).status());
   }
   return crm::Status::Ok();
@@ -507,8 +510,8 @@ void DocumentService::RemoveClientFiles(int64_t client_id) {
   crm::Status s = files_.RemoveClient(client_id);
   if (!s.ok()) {
     // The scrub job retries: the client no longer exists, so its folder is an orphan.
-    host_.Log(crm::LogLevel::kError, "client " + std::to_string(client_id) +
-                                         ": files not removed: " + s.ToString());
+    host_.Log(crm::LogLevel::kError,
+              "client " + std::to_string(client_id) + ": files not removed: " + s.ToString());
   }
 }
 

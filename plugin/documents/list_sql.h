@@ -1,4 +1,4 @@
-// plugin/list_sql.h — the SQL the module gives the host's client list (CD6, CD7): the
+// plugin/documents/list_sql.h — the SQL the module gives the host's client list (CD6, CD7): the
 // completeness column and the `doc.<type_id>` filters, all over the host's `c.id`.
 #pragma once
 
@@ -32,8 +32,7 @@ struct DocumentFilter {
   int64_t type_id = 0;
   bool uploaded = false;
 };
-crm::Result<DocumentFilter> ParseDocumentFilter(std::string_view filter_id,
-                                                std::string_view value);
+crm::Result<DocumentFilter> ParseDocumentFilter(std::string_view filter_id, std::string_view value);
 
 // `c.id IN (the type's clients)`: a set SQLite builds once from the (type_id, client_id)
 // index. One parameter, the type id.
