@@ -8,12 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "hooks/texts.h"
 #include "host-api/registrar.h"
 #include "host-api/services.h"
 #include "host-api/status.h"
-#include "hooks/texts.h"
+#include "plugin/model.h"
 #include "plugin/services.h"
-#include "plugin/types.h"
 
 namespace cd::hooks {
 
@@ -46,6 +46,7 @@ crm::Status RegisterMenu(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterGate(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterClientArea(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterSettingsPage(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterTypePages(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterAssets(crm::Registrar& registrar, const ContextPtr& ctx);
 // Host API 1.1: demo types, settings and documents for `sample-host serve --demo`.
 crm::Status RegisterDemoData(crm::Registrar& registrar, const ContextPtr& ctx);
@@ -56,11 +57,9 @@ inline constexpr char kAdminPrefix[] = "/admin/plugins/client-documents";
 inline constexpr char kAssetPrefix[] = "/assets/plugins/client-documents";
 inline constexpr char kAccountPage[] = "/account/documents";
 inline constexpr char kTabId[] = "documents";
-
-// Uploads of several files may be large; the upload pipeline enforces each type's own
-// limits while streaming, so this only bounds what the host lets through at all.
-inline constexpr uint64_t kUploadBodyLimit =
-    static_cast<uint64_t>(kMaxMaxSize) * kMaxMaxFiles + (1 << 20);
+// The module's settings page (the types' pages send the admin back there).
+inline const std::string kSettingsPath = std::string(kAdminPrefix) + "/settings";
+inline const std::string kTypesPath = std::string(kAdminPrefix) + "/types";
 
 // "/admin/clients/12/tabs/documents": where admin actions send the admin back.
 std::string ProfileTabPath(int64_t client_id);

@@ -1,7 +1,7 @@
 // hooks/deletion.cc — CD9: when the host deletes a client, the module's rows go inside the
 // host's transaction and the files after its commit (rows first, so no row points at nothing).
 #include "hooks/context.h"
-#include "plugin/document_service.h"
+#include "plugin/documents/document_service.h"
 
 namespace cd::hooks {
 

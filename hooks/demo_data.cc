@@ -8,7 +8,7 @@
 #include "host-api/hooks.h"
 #include "host-api/http.h"
 #include "plugin/access.h"
-#include "plugin/upload_pipeline.h"
+#include "plugin/documents/use_cases.h"
 
 namespace cd::hooks {
 namespace {
@@ -48,7 +48,7 @@ std::string TinyPdf(const std::string& title) {
   return pdf;
 }
 
-// Stores `pdf` as the client's document of `type` through the real pipeline (sniffing,
+// Stores `pdf` as the client's document of `type` through the upload use case (sniffing,
 // hashing, atomic write, archive, timeline), as staff would.
 crm::Status UploadDemo(Context& ctx, const crm::Principal& staff, int64_t client_id,
                        const DocumentType& type, const std::string& file_name, const std::string& pdf,
@@ -61,24 +61,23 @@ crm::Status UploadDemo(Context& ctx, const crm::Principal& staff, int64_t client
   body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file_name +
           "\"\r\nContent-Type: application/pdf\r\n\r\n" + pdf + "\r\n--" + boundary + "--\r\n";
   size_t pos = 0;
-  BodyReader read = [&](char* out, size_t size) -> crm::Result<size_t> {
+  UploadRequest request;
+  request.client_id = client_id;
+  request.type_id = type.id;
+  request.content_type = "multipart/form-data; boundary=" + boundary;
+  request.content_length = body.size();
+  request.read = [&](char* out, size_t size) -> crm::Result<size_t> {
     size_t n = std::min(size, body.size() - pos);
     body.copy(out, n, pos);
     pos += n;
     return n;
   };
-  crm::Result<UploadInput> input = ReceiveMultipart("multipart/form-data; boundary=" + boundary, read, type,
-                                                    ctx.services.files());
-  if (!input.ok()) return input.status();
-  crm::Result<ClientDocument> doc =
-      ctx.services.documents().Upload(staff, client_id, type.id, std::move(input).value());
-  return doc.ok() ? crm::Status::Ok() : doc.status();
+  return UploadDocument(ctx.services, staff, request).status();
 }
 
 crm::Status SeedDemo(Context& ctx, const std::vector<int64_t>& client_ids) {
-  crm::Result<std::vector<DocumentType>> existing = ctx.services.types().List(true);
-  if (!existing.ok()) return existing.status();
-  if (!existing->empty()) return crm::Status::Ok();  // never over an admin's own types
+  CRM_ASSIGN_OR_RETURN(std::vector<DocumentType> existing, ctx.services.types().List(true));
+  if (!existing.empty()) return crm::Status::Ok();  // never over an admin's own types
 
   struct Spec {
     LocalizedText name, help;
@@ -114,9 +113,8 @@ crm::Status SeedDemo(Context& ctx, const std::vector<int64_t>& client_ids) {
     d.upload_mode = s.mode;
     d.fields = s.fields;
     d.max_files = s.max_files;
-    crm::Result<DocumentType> t = ctx.services.types().Create(d);
-    if (!t.ok()) return t.status();
-    types.push_back(*t);
+    CRM_ASSIGN_OR_RETURN(DocumentType t, ctx.services.types().Create(d));
+    types.push_back(t);
   }
 
   Settings settings;

@@ -21,9 +21,8 @@ std::string ProfileTabPath(int64_t client_id) {
 
 crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   auto ctx = std::make_shared<Context>(host);
-  crm::Result<Texts> texts = Texts::Load(ctx->fragments);
-  if (!texts.ok()) return texts.status();
-  ctx->texts = std::move(texts).value();
+  CRM_ASSIGN_OR_RETURN(Texts texts, Texts::Load(ctx->fragments));
+  ctx->texts = std::move(texts);
 
   for (crm::Migration& migration : EmbeddedMigrations()) {
     CRM_RETURN_IF_ERROR(registrar.AddMigration(std::move(migration)));
@@ -50,6 +49,7 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   CRM_RETURN_IF_ERROR(RegisterGate(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterClientArea(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterSettingsPage(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterTypePages(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterAssets(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterDemoData(registrar, ctx));
   // The API routes reference the services, which the Context owns; the Context is kept
@@ -60,11 +60,10 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   // Orphan blobs (a crash between rename and row) and stale temp files: once a day.
   CRM_RETURN_IF_ERROR(registrar.AddScheduledJob(crm::ScheduledJob{
       "scrub", 24 * 3600, [ctx]() -> crm::Status {
-        crm::Result<int> removed = ctx->services.documents().Scrub();
-        if (!removed.ok()) return removed.status();
-        if (*removed > 0) {
+        CRM_ASSIGN_OR_RETURN(int removed, ctx->services.documents().Scrub());
+        if (removed > 0) {
           ctx->host.Log(crm::LogLevel::kInfo,
-                        "client-documents: scrub removed " + std::to_string(*removed) + " entries");
+                        "client-documents: scrub removed " + std::to_string(removed) + " entries");
         }
         return crm::Status::Ok();
       }}));

@@ -4,7 +4,7 @@
 
 #include "hooks/context.h"
 #include "hooks/view.h"
-#include "plugin/document_service.h"
+#include "plugin/documents/list_sql.h"
 
 namespace cd::hooks {
 
@@ -18,8 +18,9 @@ crm::Status RegisterListColumn(crm::Registrar& registrar, const ContextPtr& ctx)
     bool yes = text && *text == "yes";
     std::string label = ctx->texts.Get(language, yes ? "column.yes" : "column.no");
     // The host's badge classes: the list page is the host's, our stylesheet is not on it.
-    return std::string("<span class=\"badge ") + (yes ? "badge-ok" : "badge-warn") + " cd-status cd-status-" +
-           (yes ? "yes" : "no") + "\">" + EscapeHtml(label) + "</span>";
+    return std::string("<span class=\"badge ") + (yes ? "badge-ok" : "badge-warn") +
+           " cd-status cd-status-" + (yes ? "yes" : "no") + "\">" + crm::text::EscapeHtml(label) +
+           "</span>";
   };
   return registrar.AddListColumn(std::move(column));
 }

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "hooks/context.h"
-#include "plugin/document_service.h"
+#include "plugin/documents/document_service.h"
 
 namespace cd::hooks {
 

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "hooks/context.h"
+#include "hooks/page_routes.h"
 #include "hooks/view.h"
 #include "plugin/access.h"
-#include "plugin/document_service.h"
-#include "plugin/upload_pipeline.h"
+#include "plugin/documents/use_cases.h"
 
 namespace cd::hooks {
 
@@ -41,72 +41,84 @@ std::string ReasonKey(std::string_view reason) {
   return reason == "deleted" ? "admin.reason_deleted" : "admin.reason_replaced";
 }
 
+// One archived version of `type`: dates, who, why, its files (download links under
+// `base`) and its field values labelled in `lang`.
+Data VersionData(Context& ctx, const std::string& lang, const DocumentType& type,
+                 const ArchivedVersion& v, const std::string& base) {
+  Data a;
+  a.set("uploaded_at", FormatDate(lang, v.uploaded_at));
+  a.set("uploaded_by", v.uploaded_by);
+  a.set("archived_at", FormatDate(lang, v.archived_at));
+  a.set("archived_by", v.archived_by);
+  a.set("reason", ctx.texts.Get(lang, ReasonKey(v.reason)));
+  DataList files;
+  for (const StoredFile& f : v.files) {
+    Data fd;
+    fd.set("name", f.name);
+    fd.set("size", FormatSize(lang, f.size));
+    fd.set("download_url", base + "/archive/files/" + std::to_string(f.id));
+    files.push_back(std::move(fd));
+  }
+  a.set("files", files);
+  DataList values;
+  for (const auto& [key, value] : v.fields) {
+    Data fv;
+    std::string label = key;
+    for (const FieldDef& def : type.fields) {
+      if (def.key == key) label = def.label.Get(lang);
+    }
+    fv.set("label", label);
+    fv.set("value", value);
+    values.push_back(std::move(fv));
+  }
+  a.set("fields", values);
+  return a;
+}
+
+// What the tab shows about one document: its data, its action URLs (under `base`, with
+// the CSRF query `csrf`), the error of the last action when it was about this type.
+Data TabDocumentData(Context& ctx, const crm::Principal& caller, const ClientDocument& doc,
+                     const std::string& base, const std::string& csrf,
+                     std::optional<crm::StatusCode> error) {
+  const std::string& lang = caller.language;
+  const std::string doc_url = base + "/documents/" + std::to_string(doc.type.id);
+  Data d = DocumentData(ctx, lang, doc, doc_url, base + "/thumbnails");
+  d.set("inactive", !doc.type.active);
+  d.set("can_write", caller.HasPermission(kPermWrite));
+  d.set("upload_url", doc_url + csrf);
+  d.set("fields_url", doc_url + "/fields" + csrf);
+  d.set("delete_url", doc_url + "/delete" + csrf);
+  d.set("uploaded_by_text", doc.uploaded_by.empty() ? std::string()
+                                                    : ctx.texts.Format(lang, "status.uploaded_by",
+                                                                       {{"who", doc.uploaded_by}}));
+  d.set("has_error", error.has_value());
+  if (error) d.set("error", ErrorText(ctx, lang, crm::Status(*error, ""), &doc.type));
+  return d;
+}
+
 crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
                                    crm::Request& request) {
   const crm::Principal& caller = request.Caller();
   const std::string& lang = caller.language;
-  const bool can_write = caller.HasPermission(kPermWrite);
-  crm::Result<std::vector<ClientDocument>> docs = ctx.services.documents().List(caller, client.id);
-  if (!docs.ok()) return docs.status();
+  CRM_ASSIGN_OR_RETURN(std::vector<ClientDocument> docs,
+                       ListDocuments(ctx.services, caller, client.id));
 
-  std::optional<int64_t> error_type = ParseId(request.Query("type"));
+  // The last action's error: its code and the type it was about.
+  std::optional<int64_t> error_type = crm::text::ParseId(request.Query("type"));
   std::optional<crm::StatusCode> error_code;
   if (auto e = request.Query("error")) error_code = ParseErrorCode(*e);
 
   const std::string base = ClientBase(client.id);
-  const std::string csrf = "?_csrf=" + UrlEncode(caller.csrf_token);
+  const std::string csrf = "?_csrf=" + crm::text::PercentEncode(caller.csrf_token);
   DataList items;
-  for (const ClientDocument& doc : *docs) {
-    const int64_t type_id = doc.type.id;
-    const std::string doc_url = base + "/documents/" + std::to_string(type_id);
-    Data d = DocumentData(ctx, lang, doc, doc_url, base + "/thumbnails");
-    d.set("inactive", !doc.type.active);
-    d.set("can_write", can_write);
-    d.set("upload_url", doc_url + csrf);
-    d.set("fields_url", doc_url + "/fields" + csrf);
-    d.set("delete_url", doc_url + "/delete" + csrf);
-    d.set("uploaded_by_text",
-          doc.uploaded_by.empty() ? std::string()
-                                  : ctx.texts.Format(lang, "status.uploaded_by", {{"who", doc.uploaded_by}}));
-    const bool has_error = error_code && error_type && *error_type == type_id;
-    d.set("has_error", has_error);
-    if (has_error) {
-      d.set("error", ErrorText(ctx, lang, crm::Status(*error_code, ""), &doc.type));
-    }
-
-    crm::Result<std::vector<ArchivedVersion>> archive =
-        ctx.services.documents().ListArchive(caller, client.id, type_id);
-    if (!archive.ok()) return archive.status();
+  for (const ClientDocument& doc : docs) {
+    const bool has_error = error_code && error_type && *error_type == doc.type.id;
+    Data d = TabDocumentData(ctx, caller, doc, base, csrf, has_error ? error_code : std::nullopt);
+    CRM_ASSIGN_OR_RETURN(std::vector<ArchivedVersion> archive,
+                         ListDocumentVersions(ctx.services, caller, client.id, doc.type.id));
     DataList versions;
-    for (const ArchivedVersion& v : *archive) {
-      Data a;
-      a.set("uploaded_at", FormatDate(lang, v.uploaded_at));
-      a.set("uploaded_by", v.uploaded_by);
-      a.set("archived_at", FormatDate(lang, v.archived_at));
-      a.set("archived_by", v.archived_by);
-      a.set("reason", ctx.texts.Get(lang, ReasonKey(v.reason)));
-      DataList files;
-      for (const StoredFile& f : v.files) {
-        Data fd;
-        fd.set("name", f.name);
-        fd.set("size", FormatSize(lang, f.size));
-        fd.set("download_url", base + "/archive/files/" + std::to_string(f.id));
-        files.push_back(std::move(fd));
-      }
-      a.set("files", files);
-      DataList values;
-      for (const auto& [key, value] : v.fields) {
-        Data fv;
-        std::string label = key;
-        for (const FieldDef& def : doc.type.fields) {
-          if (def.key == key) label = def.label.Get(lang);
-        }
-        fv.set("label", label);
-        fv.set("value", value);
-        values.push_back(std::move(fv));
-      }
-      a.set("fields", values);
-      versions.push_back(std::move(a));
+    for (const ArchivedVersion& v : archive) {
+      versions.push_back(VersionData(ctx, lang, doc.type, v, base));
     }
     d.set("has_archive", !versions.empty());
     d.set("archive", versions);
@@ -116,9 +128,9 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   Data data;
   data.set("documents", items);
   data.set("empty", items.empty());
-  data.set("can_write", can_write);
+  data.set("can_write", caller.HasPermission(kPermWrite));
   data.set("can_manage_types", caller.HasPermission(kPermSettings));
-  data.set("settings_url", std::string(kAdminPrefix) + "/settings");
+  data.set("settings_url", kSettingsPath);
   std::optional<std::string_view> flash;
   if (auto f = request.Query("flash")) flash = FlashKey(*f);
   data.set("has_flash", flash.has_value());
@@ -127,18 +139,16 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   return Render(ctx, "profile_tab", lang, std::move(data));
 }
 
-// The client and type of an admin route, both checked to exist.
+// The client and type of an admin route, as parsed from the path.
 struct Target {
   int64_t client_id = 0;
   int64_t type_id = 0;
 };
 
-crm::Result<Target> ParseTarget(Context& ctx, crm::Request& request) {
-  std::optional<int64_t> client_id = ParseId(request.PathParam("client_id"));
-  std::optional<int64_t> type_id = ParseId(request.PathParam("type_id"));
-  if (!client_id || !type_id) return crm::NotFound("no such document");
-  crm::Result<crm::ClientInfo> client = ctx.host.FindClient(*client_id);
-  if (!client.ok()) return client.status();
+std::optional<Target> ParseTarget(crm::Request& request) {
+  std::optional<int64_t> client_id = crm::text::ParseId(request.PathParam("client_id"));
+  std::optional<int64_t> type_id = crm::text::ParseId(request.PathParam("type_id"));
+  if (!client_id || !type_id) return std::nullopt;
   return Target{*client_id, *type_id};
 }
 
@@ -147,71 +157,93 @@ crm::Result<Target> ParseTarget(Context& ctx, crm::Request& request) {
 // The upload form's script asks for JSON (Accept: application/json) to show progress; it
 // gets where to go next, or the error's text in the admin's language.
 crm::Status BackToTab(Context& ctx, crm::Request& request, crm::Response& response,
-                      int64_t client_id, int64_t type_id, const crm::Status& status,
-                      std::string_view flash) {
+                      const Target& target, const crm::Status& status, std::string_view flash) {
   const bool json = WantsJson(request);
   if (json && !status.ok()) {
-    crm::Result<DocumentType> type = ctx.services.types().Get(type_id);
+    crm::Result<DocumentType> type = ctx.services.types().Get(target.type_id);
     return response.SendError(crm::Status(
-        status.code(), ErrorText(ctx, request.Caller().language, status, type.ok() ? &*type : nullptr)));
+        status.code(),
+        ErrorText(ctx, request.Caller().language, status, type.ok() ? &*type : nullptr)));
   }
-  std::string location = ProfileTabPath(client_id);
+  std::string location = ProfileTabPath(target.client_id);
   if (status.ok()) {
     location += "?flash=" + std::string(flash);
   } else {
-    if (status.code() == crm::StatusCode::kInternal || status.code() == crm::StatusCode::kUnavailable) {
+    if (status.code() == crm::StatusCode::kInternal ||
+        status.code() == crm::StatusCode::kUnavailable) {
       ctx.host.Log(crm::LogLevel::kError, "client-documents admin action: " + status.ToString());
     }
     location += "?error=" + std::string(crm::ErrorCodeName(status.code())) +
-                "&type=" + std::to_string(type_id);
+                "&type=" + std::to_string(target.type_id);
   }
-  location += "#cd-doc-" + std::to_string(type_id);
+  location += "#cd-doc-" + std::to_string(target.type_id);
   if (json) return response.SendJson("{\"ok\":true,\"redirect\":" + JsonQuote(location) + "}");
   return response.Redirect(location);
 }
 
-crm::Status HandleUpload(Context& ctx, crm::Request& request, crm::Response& response) {
-  crm::Result<Target> target = ParseTarget(ctx, request);
-  if (!target.ok()) return target.status();
-  crm::Result<DocumentType> type = ctx.services.types().Get(target->type_id);
-  if (!type.ok()) return type.status();
-  crm::Result<UploadInput> input = ReceiveMultipart(request, *type, ctx.services.files());
-  crm::Status status = input.status();
-  if (input.ok()) {
-    status = ctx.services.documents()
-                 .Upload(request.Caller(), target->client_id, target->type_id,
-                         std::move(input).value())
-                 .status();
-  }
-  return BackToTab(ctx, request, response, target->client_id, target->type_id, status, "uploaded");
-}
-
-crm::Status HandleFields(Context& ctx, crm::Request& request, crm::Response& response) {
-  crm::Result<Target> target = ParseTarget(ctx, request);
-  if (!target.ok()) return target.status();
-  std::map<std::string, std::string> fields;
-  for (const auto& [name, value] : request.Form()) {
-    if (name != "_csrf") fields[name] = value;
-  }
-  crm::Status status = ctx.services.documents()
-                           .UpdateFields(request.Caller(), target->client_id, target->type_id, fields)
+// POST …/clients/{client_id}/documents/{type_id}: upload or replace on the client's behalf.
+crm::Status Upload(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<Target> target = ParseTarget(request);
+  if (!target) return crm::NotFound("no such document");
+  crm::Status status = UploadDocument(ctx.services, request.Caller(),
+                                      UploadRequestOf(request, target->client_id, target->type_id))
                            .status();
-  return BackToTab(ctx, request, response, target->client_id, target->type_id, status, "fields_saved");
+  return BackToTab(ctx, request, response, *target, status, "uploaded");
 }
 
-crm::Status HandleDelete(Context& ctx, crm::Request& request, crm::Response& response) {
-  crm::Result<Target> target = ParseTarget(ctx, request);
-  if (!target.ok()) return target.status();
+// POST …/documents/{type_id}/fields: the extra data of the current document.
+crm::Status EditFields(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<Target> target = ParseTarget(request);
+  if (!target) return crm::NotFound("no such document");
+  std::map<std::string, std::string> fields;
+  for (const auto& [name, value] : request.Form()) fields[name] = value;
   crm::Status status =
-      ctx.services.documents().Delete(request.Caller(), target->client_id, target->type_id);
-  return BackToTab(ctx, request, response, target->client_id, target->type_id, status, "deleted");
+      EditDocumentFields(ctx.services, request.Caller(), target->client_id, target->type_id, fields)
+          .status();
+  return BackToTab(ctx, request, response, *target, status, "fields_saved");
 }
 
-crm::Status SendFileResult(crm::Result<crm::FileReply> file, bool inline_view,
-                           crm::Response& response) {
+// POST …/documents/{type_id}/delete: the current document goes to the archive.
+crm::Status Delete(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<Target> target = ParseTarget(request);
+  if (!target) return crm::NotFound("no such document");
+  crm::Status status =
+      DeleteDocument(ctx.services, request.Caller(), target->client_id, target->type_id);
+  return BackToTab(ctx, request, response, *target, status, "deleted");
+}
+
+crm::Status SendFileResult(crm::Result<crm::FileReply> file, crm::Response& response) {
   if (!file.ok()) return file.status();
-  file->inline_view = inline_view && SafeToViewInline(file->mime);
   return response.SendFile(*file);
+}
+
+// GET …/documents/{type_id}/files/{file_id} (?inline to view).
+crm::Status Download(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<Target> target = ParseTarget(request);
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
+  if (!target || !file_id) return crm::NotFound("no such file");
+  return SendFileResult(
+      DownloadFile(ctx.services, request.Caller(), target->client_id, target->type_id, *file_id,
+                   request.Query("inline").has_value()),
+      response);
+}
+
+// GET …/clients/{client_id}/archive/files/{file_id}: always an attachment.
+crm::Status DownloadArchived(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<int64_t> client_id = crm::text::ParseId(request.PathParam("client_id"));
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
+  if (!client_id || !file_id) return crm::NotFound("no such file");
+  return SendFileResult(DownloadArchivedFile(ctx.services, request.Caller(), *client_id, *file_id),
+                        response);
+}
+
+// GET …/clients/{client_id}/thumbnails/{file_id}.
+crm::Status Thumbnail(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<int64_t> client_id = crm::text::ParseId(request.PathParam("client_id"));
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
+  if (!client_id || !file_id) return crm::NotFound("no such thumbnail");
+  return SendFileResult(DownloadThumbnail(ctx.services, request.Caller(), *client_id, *file_id),
+                        response);
 }
 
 }  // namespace
@@ -226,52 +258,18 @@ crm::Status RegisterProfileTab(crm::Registrar& registrar, const ContextPtr& ctx)
 
   const crm::Audience reader{crm::Audience::Kind::kAdmin, kPermRead, ""};
   const crm::Audience writer{crm::Audience::Kind::kAdmin, kPermWrite, ""};
-  const std::string doc = std::string(kAdminPrefix) + "/clients/{client_id}/documents/{type_id}";
-
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(crm::Route{
-      "POST", doc, writer,
-      [ctx](crm::Request& rq, crm::Response& rs) { return HandleUpload(*ctx, rq, rs); },
-      kUploadBodyLimit}));
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(crm::Route{
-      "POST", doc + "/fields", writer,
-      [ctx](crm::Request& rq, crm::Response& rs) { return HandleFields(*ctx, rq, rs); },
-      1 << 20}));
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(crm::Route{
-      "POST", doc + "/delete", writer,
-      [ctx](crm::Request& rq, crm::Response& rs) { return HandleDelete(*ctx, rq, rs); },
-      1 << 16}));
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(crm::Route{
-      "GET", doc + "/files/{file_id}", reader,
-      [ctx](crm::Request& rq, crm::Response& rs) -> crm::Status {
-        crm::Result<Target> target = ParseTarget(*ctx, rq);
-        std::optional<int64_t> file_id = ParseId(rq.PathParam("file_id"));
-        if (!target.ok()) return target.status();
-        if (!file_id) return crm::NotFound("no such file");
-        return SendFileResult(ctx->services.documents().OpenFile(rq.Caller(), target->client_id,
-                                                                 target->type_id, *file_id),
-                              rq.Query("inline").has_value(), rs);
-      },
-      0}));
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(crm::Route{
-      "GET", std::string(kAdminPrefix) + "/clients/{client_id}/archive/files/{file_id}", reader,
-      [ctx](crm::Request& rq, crm::Response& rs) -> crm::Status {
-        std::optional<int64_t> client_id = ParseId(rq.PathParam("client_id"));
-        std::optional<int64_t> file_id = ParseId(rq.PathParam("file_id"));
-        if (!client_id || !file_id) return crm::NotFound("no such file");
-        return SendFileResult(
-            ctx->services.documents().OpenArchivedFile(rq.Caller(), *client_id, *file_id), false, rs);
-      },
-      0}));
-  return registrar.AddRoute(crm::Route{
-      "GET", std::string(kAdminPrefix) + "/clients/{client_id}/thumbnails/{file_id}", reader,
-      [ctx](crm::Request& rq, crm::Response& rs) -> crm::Status {
-        std::optional<int64_t> client_id = ParseId(rq.PathParam("client_id"));
-        std::optional<int64_t> file_id = ParseId(rq.PathParam("file_id"));
-        if (!client_id || !file_id) return crm::NotFound("no such thumbnail");
-        return SendFileResult(
-            ctx->services.documents().OpenThumbnail(rq.Caller(), *client_id, *file_id), true, rs);
-      },
-      0});
+  const std::string client = std::string(kAdminPrefix) + "/clients/{client_id}";
+  const std::string doc = client + "/documents/{type_id}";
+  return AddPageRoutes(
+      registrar, ctx,
+      {
+          {"POST", doc, writer, kUploadBodyLimit, Upload},
+          {"POST", doc + "/fields", writer, 1 << 20, EditFields},
+          {"POST", doc + "/delete", writer, 1 << 16, Delete},
+          {"GET", doc + "/files/{file_id}", reader, 0, Download},
+          {"GET", client + "/archive/files/{file_id}", reader, 0, DownloadArchived},
+          {"GET", client + "/thumbnails/{file_id}", reader, 0, Thumbnail},
+      });
 }
 
 }  // namespace cd::hooks

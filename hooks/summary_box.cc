@@ -14,15 +14,14 @@ crm::Status RegisterSummaryBox(crm::Registrar& registrar, const ContextPtr& ctx)
   box.permission = kPermRead;
   box.render = [ctx](const crm::ClientInfo& client,
                      const crm::Principal& viewer) -> crm::Result<std::string> {
-    crm::Result<Completeness> counts = ctx->services.documents().CountFor(client.id);
-    if (!counts.ok()) return counts.status();
+    CRM_ASSIGN_OR_RETURN(Completeness counts, ctx->services.documents().CountFor(client.id));
     const std::string& lang = viewer.language;
     Data data;
-    data.set("complete", counts->complete());
-    data.set("has_required", counts->required_total > 0);
+    data.set("complete", counts.complete());
+    data.set("has_required", counts.required_total > 0);
     data.set("counts", ctx->texts.Format(lang, "box.counts",
-                                         {{"uploaded", std::to_string(counts->required_uploaded)},
-                                          {"required", std::to_string(counts->required_total)}}));
+                                         {{"uploaded", std::to_string(counts.required_uploaded)},
+                                          {"required", std::to_string(counts.required_total)}}));
     data.set("tab_url", ProfileTabPath(client.id));
     return Render(*ctx, "summary_box", lang, std::move(data));
   };

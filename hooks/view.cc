@@ -1,13 +1,11 @@
-// hooks/view.cc — template rendering and the HTML/URL helpers of the hook files.
+// hooks/view.cc — template rendering and the small page helpers of the hook files.
 // Templates come from the embedded ui-fragments/, so the module is one self-contained file.
 #include "hooks/view.h"
 
-#include <charconv>
 #include <cstdio>
 #include <map>
 
-#include "plugin/document_service.h"
-
+#include "plugin/documents/document_service.h"
 
 namespace cd::hooks {
 
@@ -46,26 +44,6 @@ crm::Result<std::string> Render(const Context& ctx, std::string_view name,
   return html;
 }
 
-std::string EscapeHtml(std::string_view text) {
-  return kainjow::mustache::html_escape<std::string>(std::string(text));
-}
-
-std::string UrlEncode(std::string_view text) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string JsonQuote(std::string_view text) {
   std::string out = "\"";
   for (unsigned char c : text) {
@@ -83,16 +61,13 @@ std::string JsonQuote(std::string_view text) {
   return out + "\"";
 }
 
-bool WantsJson(const crm::Request& request) {
-  return request.Header("Accept").value_or("").find("application/json") != std::string::npos;
+bool FormChecked(const crm::Request& request, std::string_view name) {
+  std::optional<std::string> v = request.FormValue(name);
+  return v && *v != "0" && *v != "off";
 }
 
-std::optional<int64_t> ParseId(const std::optional<std::string>& text) {
-  if (!text || text->empty() || text->size() > 18) return std::nullopt;
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value <= 0) return std::nullopt;
-  return value;
+bool WantsJson(const crm::Request& request) {
+  return request.Header("Accept").value_or("").find("application/json") != std::string::npos;
 }
 
 std::string_view ErrorKey(crm::StatusCode code) {

@@ -1,5 +1,6 @@
 // hooks/view.h — renders the mustache templates of ui-fragments/templates/ (auto-escaping)
-// with the module's texts, and the small HTML helpers the hook files share.
+// with the module's texts, and the small page helpers the hook files share (escaping, ids and
+// percent-encoding are crm::text's, see text/text.h).
 #pragma once
 
 #include <kainjow/mustache.hpp>
@@ -9,10 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "hooks/context.h"
 #include "host-api/http.h"
 #include "host-api/status.h"
-#include "hooks/context.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
+#include "text/text.h"
 
 namespace cd::hooks {
 
@@ -25,20 +27,15 @@ using DataList = kainjow::mustache::list;
 crm::Result<std::string> Render(const Context& ctx, std::string_view name,
                                 std::string_view language, Data data);
 
-// &, <, >, " and ' escaped, for the few fragments built outside templates.
-std::string EscapeHtml(std::string_view text);
-// Percent-encodes everything but unreserved characters (for query values in URLs).
-std::string UrlEncode(std::string_view text);
-
 // A JSON string literal (quotes included) of UTF-8 `text`.
 std::string JsonQuote(std::string_view text);
+
+// A form checkbox: present and neither "0" nor "off".
+bool FormChecked(const crm::Request& request, std::string_view name);
 
 // The page's upload script asks for JSON (Accept: application/json) to show progress;
 // a plain form post gets a redirect or a page.
 bool WantsJson(const crm::Request& request);
-
-// Parses a positive decimal id from a path parameter; nullopt otherwise.
-std::optional<int64_t> ParseId(const std::optional<std::string>& text);
 
 // The translation key of an error code's message on pages ("error.too_large", ...).
 std::string_view ErrorKey(crm::StatusCode code);

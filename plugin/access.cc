@@ -13,8 +13,14 @@ crm::Status StaffOrToken(const crm::Principal& actor, const char* permission, co
       if (actor.HasPermission(permission)) return crm::Status::Ok();
       return crm::PermissionDenied(std::string("permission ") + permission + " required");
     case crm::Principal::Kind::kApiToken:
-      if (actor.HasScope(scope)) return crm::Status::Ok();
-      return crm::PermissionDenied(std::string("scope ") + scope + " required");
+      // A token does no more than its owner may do on the pages today: the scope it was
+      // given AND the permission the pages need (the host gives the owner's current ones).
+      if (!actor.HasScope(scope))
+        return crm::PermissionDenied(std::string("scope ") + scope + " required");
+      if (!actor.HasPermission(permission))
+        return crm::PermissionDenied(std::string("the token's owner lacks permission ") +
+                                     permission);
+      return crm::Status::Ok();
     case crm::Principal::Kind::kClient:
       return crm::PermissionDenied("not allowed for clients");
   }

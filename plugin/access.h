@@ -7,7 +7,7 @@
 
 #include "host-api/http.h"
 #include "host-api/status.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 
 namespace cd {
 
@@ -19,21 +19,27 @@ inline constexpr char kScopeRead[] = "documents:read";
 inline constexpr char kScopeWrite[] = "documents:write";
 inline constexpr char kScopeSettings[] = "settings:write";
 
+// A token needs its scope AND the permission an admin needs for the same thing on the pages
+// (the host gives a token's Principal its owner's current permissions): a token never does
+// more than its owner may do today.
+
 // Reading a client's documents: the client itself, an admin with documents.read, a token
-// with documents:read. kUnauthenticated for anonymous, kPermissionDenied otherwise; a
-// client asking for another client gets kNotFound (no hint that the client exists).
+// with documents:read and documents.read. kUnauthenticated for anonymous, kPermissionDenied
+// otherwise; a client asking for another client gets kNotFound (no hint that the client exists).
 crm::Status CheckRead(const crm::Principal& actor, int64_t client_id);
 
 // Uploading, replacing or deleting a document of `type` for `client_id`: as CheckRead
-// with documents.write / documents:write, and a client never for an admin_only or an
-// inactive type (kPermissionDenied).
+// with documents.write (a token: documents:write and documents.write), and a client never for an
+// admin_only or an inactive type (kPermissionDenied).
 crm::Status CheckWrite(const crm::Principal& actor, int64_t client_id, const DocumentType& type);
 
-// Managing types and settings: admin with documents.settings, token with settings:write.
+// Managing types and settings: admin with documents.settings, token with settings:write and
+// documents.settings.
 crm::Status CheckSettings(const crm::Principal& actor);
 
-// Reading types (and the settings): any admin or client, a token with documents:read or
-// settings:write.
+// Reading types (and the settings): any admin or client, a token with any of the module's
+// scopes (documents:read, documents:write, settings:write) and no permission (any admin
+// may read them on the pages).
 crm::Status CheckReadTypes(const crm::Principal& actor);
 
 // The timeline's actor string: "admin:Marie Dupont", "client", "api:token of a@b.c".

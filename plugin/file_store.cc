@@ -62,6 +62,11 @@ bool MimeAllowed(const std::string& mime, const std::vector<std::string>& accept
   return false;
 }
 
+// The generated names: files/<client_id>/<32 hex>.bin and, for images, the thumbnail
+// files/<client_id>/<same hex>.thumb.jpg beside it. Never the client's file name.
+constexpr std::string_view kBlobSuffix = ".bin";
+constexpr std::string_view kThumbnailSuffix = ".thumb.jpg";
+
 bool IsKnownKeyShape(std::string_view key) {
   // files/<digits>/<32 hex>.bin | .thumb.jpg
   if (key.substr(0, 6) != "files/") return false;
@@ -77,7 +82,25 @@ bool IsKnownKeyShape(std::string_view key) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   std::string_view ext = name.substr(32);
-  return ext == ".bin" || ext == ".thumb.jpg";
+  return ext == kBlobSuffix || ext == kThumbnailSuffix;
+}
+
+std::string BlobKey(int64_t client_id, const std::string& stem) {
+  return "files/" + std::to_string(client_id) + "/" + stem + std::string(kBlobSuffix);
+}
+
+std::string ThumbnailKey(int64_t client_id, const std::string& stem) {
+  return "files/" + std::to_string(client_id) + "/" + stem + std::string(kThumbnailSuffix);
+}
+
+// The blob a key belongs to: a thumbnail's blob, or the key itself.
+std::string BlobKeyOf(std::string_view key) {
+  if (key.size() > kThumbnailSuffix.size() &&
+      key.substr(key.size() - kThumbnailSuffix.size()) == kThumbnailSuffix) {
+    return std::string(key.substr(0, key.size() - kThumbnailSuffix.size())) +
+           std::string(kBlobSuffix);
+  }
+  return std::string(key);
 }
 
 void InitVips() {
@@ -111,31 +134,6 @@ std::string SniffMime(std::string_view head) {
   if (!cookie) return "";
   const char* r = magic_buffer(cookie, head.data(), head.size());
   return r ? std::string(r) : std::string();
-}
-
-std::string SanitizeFileName(std::string_view name) {
-  // Keep only the last path component, whatever the client's separator.
-  size_t cut = name.find_last_of("/\\");
-  if (cut != std::string_view::npos) name.remove_prefix(cut + 1);
-  std::string out;
-  for (size_t i = 0; i < name.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(name[i]);
-    if (c < 0x20 || c == 0x7f) continue;
-    if (c == '"' || c == '<' || c == '>' || c == ':' || c == '*' || c == '?' || c == '|') continue;
-    out += static_cast<char>(c);
-  }
-  // Trim dots and spaces at both ends (".." and hidden-file names).
-  size_t b = out.find_first_not_of(" .");
-  size_t e = out.find_last_not_of(" .");
-  out = b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
-  if (out.size() > 200) {
-    size_t n = 200;
-    // Do not cut inside a UTF-8 sequence.
-    while (n > 0 && (static_cast<unsigned char>(out[n]) & 0xC0) == 0x80) --n;
-    out.resize(n);
-  }
-  if (out.empty()) out = "file";
-  return out;
 }
 
 crm::Status MakeThumbnail(const fs::path& source, const fs::path& dest) {
@@ -172,19 +170,22 @@ crm::Status PendingFile::Sniff() {
   if (mime_.empty()) return crm::UnsupportedType("file type could not be determined");
   if (!MimeAllowed(mime_, accept_))
     return crm::UnsupportedType("file type " + mime_ + " is not accepted for this document");
+  // What is shown and downloaded says what the file is, not what the client called it.
+  display_name_ = NameForType(display_name_, mime_);
   return crm::Status::Ok();
+}
+
+crm::Status PendingFile::Abort(crm::Status status) {
+  // Remove at once: a refused upload leaves nothing behind, even mid-stream.
+  ::close(fd_);
+  fd_ = -1;
+  std::error_code ec;
+  fs::remove(temp_path_, ec);
+  return status;
 }
 
 crm::Status PendingFile::Write(std::string_view data) {
   if (finished_ || fd_ < 0) return crm::Internal("write to a closed file");
-  auto abort = [&](crm::Status s) {
-    // Remove at once: a refused upload leaves nothing behind, even mid-stream.
-    ::close(fd_);
-    fd_ = -1;
-    std::error_code ec;
-    fs::remove(temp_path_, ec);
-    return s;
-  };
   const bool over_limit = static_cast<int64_t>(data.size()) > max_size_ - size_;
   if (!sniffed_) {
     head_.append(data.substr(0, kSniffBytes - head_.size()));
@@ -193,20 +194,20 @@ crm::Status PendingFile::Write(std::string_view data) {
     if (head_.size() >= kSniffBytes || over_limit) {
       sniffed_ = true;
       crm::Status s = Sniff();
-      if (!s.ok()) return abort(s);
+      if (!s.ok()) return Abort(s);
     }
   }
   if (over_limit)
-    return abort(crm::TooLarge("file larger than " + std::to_string(max_size_) + " bytes"));
+    return Abort(crm::TooLarge("file larger than " + std::to_string(max_size_) + " bytes"));
   if (EVP_DigestUpdate(hash_->ctx, data.data(), data.size()) != 1)
-    return abort(crm::Internal("sha256 failed"));
+    return Abort(crm::Internal("sha256 failed"));
   const char* p = data.data();
   size_t left = data.size();
   while (left > 0) {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return abort(crm::Internal("write failed: " + std::string(std::strerror(errno))));
+      return Abort(crm::Internal("write failed: " + std::string(std::strerror(errno))));
     }
     p += n;
     left -= static_cast<size_t>(n);
@@ -218,29 +219,24 @@ crm::Status PendingFile::Write(std::string_view data) {
 crm::Status PendingFile::Finish() {
   if (finished_) return crm::Status::Ok();
   if (fd_ < 0) return crm::Internal("file already aborted");
-  auto abort = [&](crm::Status s) {
-    ::close(fd_);
-    fd_ = -1;
-    std::error_code ec;
-    fs::remove(temp_path_, ec);
-    return s;
-  };
-  if (size_ == 0) return abort(crm::Unprocessable("the file is empty"));
+  if (size_ == 0) return Abort(crm::Unprocessable("the file is empty"));
   if (!sniffed_) {
     sniffed_ = true;
     crm::Status s = Sniff();
-    if (!s.ok()) return abort(s);
+    if (!s.ok()) return Abort(s);
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1) return abort(crm::Internal("sha256 failed"));
+  if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1)
+    return Abort(crm::Internal("sha256 failed"));
   static const char kHex[] = "0123456789abcdef";
   sha256_hex_.clear();
   for (unsigned int i = 0; i < len; ++i) {
     sha256_hex_ += kHex[digest[i] >> 4];
     sha256_hex_ += kHex[digest[i] & 15];
   }
-  if (::fsync(fd_) != 0) return abort(crm::Internal("fsync failed: " + std::string(std::strerror(errno))));
+  if (::fsync(fd_) != 0)
+    return Abort(crm::Internal("fsync failed: " + std::string(std::strerror(errno))));
   ::close(fd_);
   fd_ = -1;
   head_.clear();
@@ -292,7 +288,7 @@ crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_i
   std::string stem = RandomHex(16);
   if (stem.empty()) return crm::Internal("no randomness");
   CommittedFile out;
-  out.storage_key = "files/" + std::to_string(client_id) + "/" + stem + ".bin";
+  out.storage_key = BlobKey(client_id, stem);
   fs::path dest = root_ / out.storage_key;
   if (::rename(file.temp_path_.c_str(), dest.c_str()) != 0)
     return crm::Internal("rename into place failed: " + std::string(std::strerror(errno)));
@@ -307,7 +303,7 @@ crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_i
     // Best effort: a file without a thumbnail is still a good upload (HEIC, odd images).
     fs::path tmp_thumb = root_ / "tmp" / (stem + ".thumb.part");
     if (MakeThumbnail(dest, tmp_thumb).ok()) {
-      std::string thumb_key = "files/" + std::to_string(client_id) + "/" + stem + ".thumb.jpg";
+      std::string thumb_key = ThumbnailKey(client_id, stem);
       if (::rename(tmp_thumb.c_str(), (root_ / thumb_key).c_str()) == 0) {
         out.thumbnail_key = thumb_key;
         (void)FsyncPath(dir);
@@ -362,8 +358,9 @@ crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exi
         continue;
       }
       for (const fs::directory_entry& f : fs::directory_iterator(d.path(), ec)) {
+        // A thumbnail lives as long as its blob is known.
         std::string key = "files/" + name + "/" + f.path().filename().string();
-        if (key_is_known(key)) continue;
+        if (key_is_known(BlobKeyOf(key))) continue;
         // A blob is renamed into place just before its row is inserted: only old
         // unknown blobs are orphans, recent ones may belong to an upload in progress.
         std::error_code e2;

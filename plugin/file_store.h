@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "host-api/status.h"
+#include "plugin/file_names.h"
 
 namespace cd {
 
@@ -22,18 +23,21 @@ class PendingFile {
   PendingFile(const PendingFile&) = delete;
   PendingFile& operator=(const PendingFile&) = delete;
 
-  // Appends bytes. kTooLarge as soon as the total passes max_size (the temp file is
-  // removed at once), kUnsupportedType as soon as the first bytes sniff as a type
-  // outside the allow-list, kInternal on a write error.
+  // Appends bytes. kTooLarge as soon as the total passes max_size, kUnsupportedType as
+  // soon as the first bytes sniff as a type outside the allow-list (or as nothing libmagic
+  // knows), kInternal on a write or hash error or after the file was closed. On any error
+  // the temp file is removed at once and the file is dead.
   crm::Status Write(std::string_view data);
-  // Ends the stream: sniffs (if not yet), checks the allow-list, fsyncs. kInvalidArgument
-  // for an empty file.
+  // Ends the stream: sniffs (if not yet; kUnsupportedType as for Write), hashes, fsyncs.
+  // kUnprocessable for an empty file, kInternal on an I/O error or an aborted file.
   crm::Status Finish();
 
   // Valid after Finish.
   int64_t size() const { return size_; }
   const std::string& sha256() const { return sha256_hex_; }
   const std::string& mime() const { return mime_; }
+  // SanitizeFileName of the client's name; once sniffed, with the type's extension
+  // (NameForType): "report.html" holding a PDF is "report.pdf".
   const std::string& display_name() const { return display_name_; }
   const std::filesystem::path& temp_path() const { return temp_path_; }
 
@@ -42,6 +46,8 @@ class PendingFile {
   struct HashState;
   PendingFile() = default;
   crm::Status Sniff();
+  // Closes and removes the temp file (the file is dead); returns `status`.
+  crm::Status Abort(crm::Status status);
 
   std::filesystem::path temp_path_;
   int fd_ = -1;
@@ -69,14 +75,17 @@ class FileStore {
  public:
   explicit FileStore(std::filesystem::path root);
 
-  // Starts a file. `client_name` is sanitised (SanitizeFileName) and kept for display.
+  // Starts a file. `client_name` is sanitised (SanitizeFileName, the one place a name
+  // enters the module) and kept for display and download.
   // `accept` is the allow-list of sniffed MIME types (lower case).
   crm::Result<std::unique_ptr<PendingFile>> Begin(std::string_view client_name, int64_t max_size,
                                                  std::vector<std::string> accept);
 
   // Moves a finished file into files/<client_id>/ under a generated name, fsyncs the
   // folder, and writes a thumbnail for images (best effort: none when libvips fails).
-  // Call BEFORE inserting the row; if the row insert fails, call Remove.
+  // Call BEFORE inserting the row; if the row insert fails, call Remove. kInternal for
+  // an unfinished or already committed file or an I/O error, kInvalidArgument for a
+  // client id <= 0.
   crm::Result<CommittedFile> Commit(PendingFile& file, int64_t client_id);
 
   // Absolute path of a key; kNotFound when the key is malformed or escapes the root.
@@ -85,9 +94,10 @@ class FileStore {
   void Remove(const CommittedFile& file);
   // Removes files/<client_id>/ entirely (CD9).
   crm::Status RemoveClient(int64_t client_id);
-  // Removes client folders for which `client_exists` is false, blobs in a folder that
-  // `key_is_known` does not recognise, and temp files older than `max_temp_age_seconds`.
-  // Returns how many entries it removed.
+  // Removes client folders for which `client_exists` is false, blobs older than
+  // `max_temp_age_seconds` whose storage key `key_is_known` does not recognise (with their
+  // thumbnails: a thumbnail is asked about as its blob's key), and temp files older than
+  // `max_temp_age_seconds`. Returns how many entries it removed.
   crm::Result<int> Scrub(const std::function<bool(int64_t client_id)>& client_exists,
                          const std::function<bool(const std::string& key)>& key_is_known,
                          int64_t max_temp_age_seconds);
@@ -101,12 +111,9 @@ class FileStore {
 // The sniffed MIME type of a buffer (libmagic, MAGIC_MIME_TYPE), "" on failure.
 std::string SniffMime(std::string_view head);
 
-// A display name safe to store and show: last path component only, control characters
-// and quotes removed, at most 200 bytes (UTF-8 kept whole), "file" when nothing is left.
-std::string SanitizeFileName(std::string_view name);
-
 // Writes a ~320 px JPEG thumbnail of `source` to `dest`, all metadata stripped.
-// kUnsupportedType when libvips cannot read it (e.g. HEIC without a decoder).
+// kUnsupportedType when libvips cannot read or write it (e.g. HEIC without a decoder) or the
+// image is above 100 Mpx.
 crm::Status MakeThumbnail(const std::filesystem::path& source, const std::filesystem::path& dest);
 
 }  // namespace cd

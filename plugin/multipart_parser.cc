@@ -5,24 +5,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "text/text.h"
+
 namespace cd {
 namespace {
 
 constexpr size_t kMaxBoundaryLength = 70;
 constexpr size_t kMaxTransportPadding = 256;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view TrimWs(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 bool IsBoundaryChar(char c) {
   if (std::isalnum(static_cast<unsigned char>(c))) return true;
@@ -49,7 +38,7 @@ bool ParseParams(std::string_view s, std::vector<std::pair<std::string, std::str
       i = semi == std::string_view::npos ? s.size() : semi;
       continue;
     }
-    std::string key = Lower(TrimWs(s.substr(i, eq - i)));
+    std::string key = crm::text::ToLowerAscii(crm::text::Trim(s.substr(i, eq - i)));
     i = eq + 1;
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
     std::string value;
@@ -75,7 +64,7 @@ bool ParseParams(std::string_view s, std::vector<std::pair<std::string, std::str
     } else {
       size_t end = s.find(';', i);
       if (end == std::string_view::npos) end = s.size();
-      value = std::string(TrimWs(s.substr(i, end - i)));
+      value = std::string(crm::text::Trim(s.substr(i, end - i)));
       i = end;
     }
     out->emplace_back(std::move(key), std::move(value));
@@ -96,7 +85,7 @@ std::optional<std::string> DecodeExtValue(std::string_view v) {
   if (q1 == std::string_view::npos) return std::nullopt;
   size_t q2 = v.find('\'', q1 + 1);
   if (q2 == std::string_view::npos) return std::nullopt;
-  if (Lower(v.substr(0, q1)) != "utf-8") return std::nullopt;
+  if (crm::text::ToLowerAscii(v.substr(0, q1)) != "utf-8") return std::nullopt;
   std::string out;
   for (size_t i = q2 + 1; i < v.size(); ++i) {
     if (v[i] == '%') {
@@ -116,7 +105,7 @@ std::optional<std::string> DecodeExtValue(std::string_view v) {
 
 crm::Result<std::string> BoundaryFromContentType(std::string_view content_type) {
   size_t semi = content_type.find(';');
-  std::string media = Lower(TrimWs(content_type.substr(0, semi)));
+  std::string media = crm::text::ToLowerAscii(crm::text::Trim(content_type.substr(0, semi)));
   if (media != "multipart/form-data")
     return crm::InvalidArgument("Content-Type must be multipart/form-data");
   if (semi == std::string_view::npos) return crm::InvalidArgument("multipart boundary missing");
@@ -138,7 +127,7 @@ crm::Result<std::string> BoundaryFromContentType(std::string_view content_type) 
 crm::Result<ContentDisposition> ParseContentDisposition(std::string_view value) {
   ContentDisposition out;
   size_t semi = value.find(';');
-  out.type = Lower(TrimWs(value.substr(0, semi)));
+  out.type = crm::text::ToLowerAscii(crm::text::Trim(value.substr(0, semi)));
   if (out.type.empty()) return crm::InvalidArgument("empty Content-Disposition");
   if (semi == std::string_view::npos) return out;
   std::vector<std::pair<std::string, std::string>> params;
@@ -183,16 +172,15 @@ crm::Status MultipartParser::ParseHeaderBlock(std::string_view block, PartHeader
       return crm::InvalidArgument("malformed part header");
     if (out->headers.size() >= limits_.max_headers)
       return crm::InvalidArgument("too many part headers");
-    std::string name = Lower(TrimWs(line.substr(0, colon)));
-    std::string value(TrimWs(line.substr(colon + 1)));
+    std::string name = crm::text::ToLowerAscii(crm::text::Trim(line.substr(0, colon)));
+    std::string value(crm::text::Trim(line.substr(colon + 1)));
     for (char c : value)
       if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
         return crm::InvalidArgument("control character in a part header");
     if (name == "content-disposition") {
       if (have_disposition) return crm::InvalidArgument("duplicate Content-Disposition");
-      auto cd = ParseContentDisposition(value);
-      if (!cd.ok()) return cd.status();
-      out->disposition = std::move(*cd);
+      CRM_ASSIGN_OR_RETURN(auto cd, ParseContentDisposition(value));
+      out->disposition = std::move(cd);
       have_disposition = true;
     } else if (name == "content-type") {
       out->content_type = value;
@@ -210,110 +198,130 @@ crm::Status MultipartParser::Feed(std::string_view chunk) {
   if (state_ == State::kError) return error_;
   if (state_ == State::kEpilogue) return crm::Status::Ok();  // the epilogue is ignored
   buffer_.append(chunk.data(), chunk.size());
-  const size_t keep = delimiter_.size() - 1;  // a delimiter may straddle two chunks
-
   while (true) {
-    switch (state_) {
-      case State::kPreamble: {
-        size_t pos = buffer_.find(delimiter_);
-        if (pos == std::string::npos) {
-          if (buffer_.size() > keep) {
-            preamble_bytes_ += buffer_.size() - keep;
-            buffer_.erase(0, buffer_.size() - keep);
-          }
-          if (preamble_bytes_ > limits_.max_preamble_bytes)
-            return Fail(crm::InvalidArgument("multipart boundary not found"));
-          return crm::Status::Ok();
-        }
-        preamble_bytes_ += pos;
-        if (preamble_bytes_ > limits_.max_preamble_bytes)
-          return Fail(crm::InvalidArgument("multipart boundary not found"));
-        buffer_.erase(0, pos + delimiter_.size());
-        state_ = State::kAfterBoundary;
-        break;
-      }
-      case State::kAfterBoundary: {
-        // After a delimiter: "--" closes the body; otherwise optional padding then CRLF.
-        if (buffer_.size() < 2) {
-          if (buffer_ == "-" || buffer_ == "\r" || buffer_.empty()) return crm::Status::Ok();
-        }
-        if (buffer_.compare(0, 2, "--") == 0) {
-          state_ = State::kEpilogue;
-          buffer_.clear();
-          buffer_.shrink_to_fit();
-          return crm::Status::Ok();
-        }
-        size_t i = 0;
-        while (i < buffer_.size() && (buffer_[i] == ' ' || buffer_[i] == '\t')) ++i;
-        if (i > kMaxTransportPadding) return Fail(crm::InvalidArgument("malformed boundary line"));
-        if (i == buffer_.size()) return crm::Status::Ok();  // need more
-        if (buffer_[i] != '\r') return Fail(crm::InvalidArgument("malformed boundary line"));
-        if (i + 1 == buffer_.size()) return crm::Status::Ok();
-        if (buffer_[i + 1] != '\n') return Fail(crm::InvalidArgument("malformed boundary line"));
-        buffer_.erase(0, i + 2);
-        state_ = State::kHeaders;
-        break;
-      }
-      case State::kHeaders: {
-        size_t end;
-        size_t consumed;
-        if (buffer_.compare(0, 2, "\r\n") == 0) {  // a part with no headers at all
-          end = 0;
-          consumed = 2;
-        } else {
-          end = buffer_.find("\r\n\r\n");
-          if (end == std::string::npos) {
-            if (buffer_.size() > limits_.max_header_bytes)
-              return Fail(crm::InvalidArgument("part headers too large"));
-            return crm::Status::Ok();
-          }
-          consumed = end + 4;
-        }
-        if (end > limits_.max_header_bytes)
-          return Fail(crm::InvalidArgument("part headers too large"));
-        if (++parts_ > limits_.max_parts) return Fail(crm::InvalidArgument("too many parts"));
-        PartHeaders headers;
-        crm::Status s = ParseHeaderBlock(std::string_view(buffer_).substr(0, end), &headers);
-        if (!s.ok()) return Fail(s);
-        buffer_.erase(0, consumed);
-        state_ = State::kBody;
-        if (callbacks_.on_part_begin) {
-          s = callbacks_.on_part_begin(headers);
-          if (!s.ok()) return Fail(s);
-        }
-        break;
-      }
-      case State::kBody: {
-        size_t pos = buffer_.find(delimiter_);
-        if (pos == std::string::npos) {
-          if (buffer_.size() > keep) {
-            size_t emit = buffer_.size() - keep;
-            if (callbacks_.on_part_data) {
-              crm::Status s = callbacks_.on_part_data(std::string_view(buffer_).substr(0, emit));
-              if (!s.ok()) return Fail(s);
-            }
-            buffer_.erase(0, emit);
-          }
-          return crm::Status::Ok();
-        }
-        if (pos > 0 && callbacks_.on_part_data) {
-          crm::Status s = callbacks_.on_part_data(std::string_view(buffer_).substr(0, pos));
-          if (!s.ok()) return Fail(s);
-        }
-        buffer_.erase(0, pos + delimiter_.size());
-        if (callbacks_.on_part_end) {
-          crm::Status s = callbacks_.on_part_end();
-          if (!s.ok()) return Fail(s);
-        }
-        state_ = State::kAfterBoundary;
-        break;
-      }
-      case State::kEpilogue:
-        return crm::Status::Ok();
-      case State::kError:
-        return error_;
-    }
+    CRM_ASSIGN_OR_RETURN(bool moved_on, Step());
+    if (!moved_on) return crm::Status::Ok();
   }
+}
+
+crm::Result<bool> MultipartParser::Step() {
+  switch (state_) {
+    case State::kPreamble:
+      return StepPreamble();
+    case State::kAfterBoundary:
+      return StepAfterBoundary();
+    case State::kHeaders:
+      return StepHeaders();
+    case State::kBody:
+      return StepBody();
+    case State::kEpilogue:
+      return false;
+    case State::kError:
+      return error_;
+  }
+  return false;
+}
+
+crm::Result<bool> MultipartParser::StepPreamble() {
+  const size_t keep = delimiter_.size() - 1;  // a delimiter may straddle two chunks
+  size_t pos = buffer_.find(delimiter_);
+  if (pos == std::string::npos) {
+    if (buffer_.size() > keep) {
+      preamble_bytes_ += buffer_.size() - keep;
+      buffer_.erase(0, buffer_.size() - keep);
+    }
+    if (preamble_bytes_ > limits_.max_preamble_bytes)
+      return Fail(crm::InvalidArgument("multipart boundary not found"));
+    return false;
+  }
+  preamble_bytes_ += pos;
+  if (preamble_bytes_ > limits_.max_preamble_bytes)
+    return Fail(crm::InvalidArgument("multipart boundary not found"));
+  buffer_.erase(0, pos + delimiter_.size());
+  state_ = State::kAfterBoundary;
+  return true;
+}
+
+crm::Result<bool> MultipartParser::StepAfterBoundary() {
+  // After a delimiter: "--" closes the body; otherwise optional padding then CRLF.
+  if (buffer_.size() < 2) {
+    if (buffer_ == "-" || buffer_ == "\r" || buffer_.empty()) return false;
+  }
+  if (buffer_.compare(0, 2, "--") == 0) {
+    state_ = State::kEpilogue;
+    buffer_.clear();
+    buffer_.shrink_to_fit();
+    return false;
+  }
+  size_t i = 0;
+  while (i < buffer_.size() && (buffer_[i] == ' ' || buffer_[i] == '\t')) ++i;
+  if (i > kMaxTransportPadding) return Fail(crm::InvalidArgument("malformed boundary line"));
+  if (i == buffer_.size()) return false;  // need more
+  if (buffer_[i] != '\r') return Fail(crm::InvalidArgument("malformed boundary line"));
+  if (i + 1 == buffer_.size()) return false;
+  if (buffer_[i + 1] != '\n') return Fail(crm::InvalidArgument("malformed boundary line"));
+  buffer_.erase(0, i + 2);
+  state_ = State::kHeaders;
+  return true;
+}
+
+crm::Result<bool> MultipartParser::StepHeaders() {
+  size_t end;
+  size_t consumed;
+  if (buffer_.compare(0, 2, "\r\n") == 0) {  // a part with no headers at all
+    end = 0;
+    consumed = 2;
+  } else {
+    end = buffer_.find("\r\n\r\n");
+    if (end == std::string::npos) {
+      if (buffer_.size() > limits_.max_header_bytes)
+        return Fail(crm::InvalidArgument("part headers too large"));
+      return false;
+    }
+    consumed = end + 4;
+  }
+  if (end > limits_.max_header_bytes) return Fail(crm::InvalidArgument("part headers too large"));
+  if (++parts_ > limits_.max_parts) return Fail(crm::InvalidArgument("too many parts"));
+  PartHeaders headers;
+  crm::Status s = ParseHeaderBlock(std::string_view(buffer_).substr(0, end), &headers);
+  if (!s.ok()) return Fail(s);
+  buffer_.erase(0, consumed);
+  state_ = State::kBody;
+  if (callbacks_.on_part_begin) {
+    s = callbacks_.on_part_begin(headers);
+    if (!s.ok()) return Fail(s);
+  }
+  return true;
+}
+
+crm::Result<bool> MultipartParser::StepBody() {
+  const size_t keep = delimiter_.size() - 1;  // a delimiter may straddle two chunks
+  size_t pos = buffer_.find(delimiter_);
+  if (pos == std::string::npos) {
+    // Everything but a possible start of the delimiter is part data.
+    if (buffer_.size() > keep) {
+      size_t emit = buffer_.size() - keep;
+      CRM_RETURN_IF_ERROR(EmitData(emit));
+    }
+    return false;
+  }
+  CRM_RETURN_IF_ERROR(EmitData(pos));
+  buffer_.erase(0, delimiter_.size());
+  if (callbacks_.on_part_end) {
+    crm::Status s = callbacks_.on_part_end();
+    if (!s.ok()) return Fail(s);
+  }
+  state_ = State::kAfterBoundary;
+  return true;
+}
+
+crm::Status MultipartParser::EmitData(size_t size) {
+  if (size > 0 && callbacks_.on_part_data) {
+    crm::Status s = callbacks_.on_part_data(std::string_view(buffer_).substr(0, size));
+    if (!s.ok()) return Fail(s);
+  }
+  buffer_.erase(0, size);
+  return crm::Status::Ok();
 }
 
 crm::Status MultipartParser::Finish() {

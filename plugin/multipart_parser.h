@@ -63,6 +63,17 @@ class MultipartParser {
 
  private:
   enum class State { kPreamble, kAfterBoundary, kHeaders, kBody, kEpilogue, kError };
+
+  // One step of Feed in the current state: consumes what it can of buffer_ and returns
+  // true when it moved to another state (step again), false when it needs more bytes.
+  // Errors have gone through Fail.
+  crm::Result<bool> Step();
+  crm::Result<bool> StepPreamble();
+  crm::Result<bool> StepAfterBoundary();
+  crm::Result<bool> StepHeaders();
+  crm::Result<bool> StepBody();
+  // Passes the first `size` bytes of buffer_ to on_part_data and drops them.
+  crm::Status EmitData(size_t size);
   crm::Status Fail(crm::Status status);
   crm::Status ParseHeaderBlock(std::string_view block, PartHeaders* out) const;
 

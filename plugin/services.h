@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "host-api/services.h"
-#include "plugin/document_service.h"
+#include "plugin/documents/document_service.h"
 #include "plugin/file_store.h"
 #include "plugin/settings_store.h"
 #include "plugin/type_store.h"

@@ -32,9 +32,8 @@ SettingsStore::SettingsStore(crm::HostServices& host) : host_(host) {}
 
 crm::Result<Settings> SettingsStore::Get() const {
   Settings s;
-  auto rows = host_.Db().QueryAll("SELECT key, value FROM cd_settings");
-  if (!rows.ok()) return rows.status();
-  for (const crm::SqlRow& r : *rows) {
+  CRM_ASSIGN_OR_RETURN(auto rows, host_.Db().QueryAll("SELECT key, value FROM cd_settings"));
+  for (const crm::SqlRow& r : rows) {
     std::string key = r.Text(0);
     std::string value = r.Text(1);
     if (key == "show_menu_entry") s.show_menu_entry = value == "1";
@@ -57,11 +56,10 @@ crm::Status SettingsStore::Save(const Settings& s) {
         {"intro_markdown.fr", s.intro_markdown.fr},
         {"intro_markdown.nl", s.intro_markdown.nl}};
     for (const auto& [key, value] : values) {
-      auto r = tx.Exec(
-          "INSERT INTO cd_settings (key, value) VALUES (?, ?)"
-          " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-          {std::string(key), value});
-      if (!r.ok()) return r.status();
+      CRM_RETURN_IF_ERROR((tx.Exec("INSERT INTO cd_settings (key, value) VALUES (?, ?)"
+                                   " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                   {std::string(key), value}))
+                              .status());
     }
     return crm::Status::Ok();
   });

@@ -7,7 +7,7 @@
 
 #include "host-api/services.h"
 #include "host-api/status.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 
 namespace cd {
 

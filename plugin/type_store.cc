@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include "text/text.h"
+
 namespace cd {
 namespace json = boost::json;
 
@@ -97,14 +99,6 @@ DocumentType TypeFromRow(const crm::SqlRow& r) {
   return t;
 }
 
-std::string Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return std::string(s);
-}
-
 // "a, b,, c" -> {"a", "b", "", "c"}: trimmed items, empty ones kept (positions matter for
 // the translated labels).
 std::vector<std::string> SplitCommas(std::string_view text) {
@@ -113,7 +107,7 @@ std::vector<std::string> SplitCommas(std::string_view text) {
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
     if (comma == std::string_view::npos) comma = text.size();
-    items.push_back(Trim(text.substr(start, comma - start)));
+    items.emplace_back(crm::text::TrimAll(text.substr(start, comma - start)));
     start = comma + 1;
   }
   return items;
@@ -124,7 +118,7 @@ std::vector<std::string> SplitCommas(std::string_view text) {
 void NormalizeAccept(std::vector<std::string>& accept) {
   std::vector<std::string> out;
   for (std::string m : accept) {
-    m = Trim(m);
+    m = std::string(crm::text::TrimAll(m));
     std::transform(m.begin(), m.end(), m.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(std::move(m));
@@ -133,7 +127,9 @@ void NormalizeAccept(std::vector<std::string>& accept) {
 }
 
 LocalizedText Trimmed(const LocalizedText& text) {
-  return LocalizedText{Trim(text.en), Trim(text.fr), Trim(text.nl)};
+  return LocalizedText{std::string(crm::text::TrimAll(text.en)),
+                       std::string(crm::text::TrimAll(text.fr)),
+                       std::string(crm::text::TrimAll(text.nl))};
 }
 
 void ApplyDraft(const TypeDraft& d, DocumentType& t) {
@@ -247,18 +243,17 @@ TypeStore::TypeStore(crm::HostServices& host) : host_(host) {}
 crm::Result<std::vector<DocumentType>> TypeStore::List(bool include_inactive) const {
   std::string sql = std::string(kSelectType) +
                     (include_inactive ? "" : " WHERE active = 1") + " ORDER BY position, id";
-  auto rows = host_.Db().QueryAll(sql);
-  if (!rows.ok()) return rows.status();
+  CRM_ASSIGN_OR_RETURN(auto rows, host_.Db().QueryAll(sql));
   std::vector<DocumentType> out;
-  for (const crm::SqlRow& r : *rows) out.push_back(TypeFromRow(r));
+  for (const crm::SqlRow& r : rows) out.push_back(TypeFromRow(r));
   return out;
 }
 
 crm::Result<DocumentType> TypeStore::Get(int64_t id) const {
-  auto row = host_.Db().QueryOne(std::string(kSelectType) + " WHERE id = ?", {id});
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) return crm::NotFound("no document type " + std::to_string(id));
-  return TypeFromRow(**row);
+  CRM_ASSIGN_OR_RETURN(auto row,
+                       host_.Db().QueryOne(std::string(kSelectType) + " WHERE id = ?", {id}));
+  if (!row.has_value()) return crm::NotFound("no document type " + std::to_string(id));
+  return TypeFromRow(*row);
 }
 
 crm::Result<DocumentType> TypeStore::Create(const TypeDraft& draft) {
@@ -268,9 +263,9 @@ crm::Result<DocumentType> TypeStore::Create(const TypeDraft& draft) {
   ApplyDraft(draft, t);
   t.name.FillDefault();
   if (!draft.position) {
-    auto last = host_.Db().QueryOne("SELECT COALESCE(MAX(position), 0) FROM cd_types");
-    if (!last.ok()) return last.status();
-    t.position = static_cast<int>((*last)->Int(0)) + 1;
+    CRM_ASSIGN_OR_RETURN(auto last,
+                         host_.Db().QueryOne("SELECT COALESCE(MAX(position), 0) FROM cd_types"));
+    t.position = static_cast<int>((last)->Int(0)) + 1;
   }
   CRM_RETURN_IF_ERROR(ValidateType(t));
   int64_t now = host_.NowUnix();
@@ -279,12 +274,13 @@ crm::Result<DocumentType> TypeStore::Create(const TypeDraft& draft) {
     crm::SqlParams p = TypeParams(t);
     p.push_back(now);
     p.push_back(now);
-    auto r = tx.Exec(
-        "INSERT INTO cd_types (name_en, name_fr, name_nl, help_en, help_fr, help_nl, upload_mode,"
-        " fields_json, accept_json, max_size, max_files, active, position, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        p);
-    if (!r.ok()) return r.status();
+    CRM_RETURN_IF_ERROR((tx.Exec("INSERT INTO cd_types (name_en, name_fr, name_nl, help_en, "
+                                 "help_fr, help_nl, upload_mode,"
+                                 " fields_json, accept_json, max_size, max_files, active, "
+                                 "position, created_at, updated_at)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 p))
+                            .status());
     id = tx.LastInsertId();
     return crm::Status::Ok();
   });
@@ -294,44 +290,60 @@ crm::Result<DocumentType> TypeStore::Create(const TypeDraft& draft) {
 }
 
 crm::Result<DocumentType> TypeStore::Update(int64_t id, const TypeDraft& draft) {
-  auto current = Get(id);
-  if (!current.ok()) return current.status();
-  DocumentType t = *current;
+  CRM_ASSIGN_OR_RETURN(auto current, Get(id));
+  DocumentType t = current;
   ApplyDraft(draft, t);
   CRM_RETURN_IF_ERROR(ValidateType(t));
   crm::SqlParams p = TypeParams(t);
   p.push_back(host_.NowUnix());
   p.push_back(id);
-  auto r = host_.Db().Exec(
-      "UPDATE cd_types SET name_en = ?, name_fr = ?, name_nl = ?, help_en = ?, help_fr = ?,"
-      " help_nl = ?, upload_mode = ?, fields_json = ?, accept_json = ?, max_size = ?,"
-      " max_files = ?, active = ?, position = ?, updated_at = ? WHERE id = ?",
-      p);
-  if (!r.ok()) return r.status();
+  CRM_RETURN_IF_ERROR(
+      (host_.Db().Exec(
+           "UPDATE cd_types SET name_en = ?, name_fr = ?, name_nl = ?, help_en = ?, help_fr = ?,"
+           " help_nl = ?, upload_mode = ?, fields_json = ?, accept_json = ?, max_size = ?,"
+           " max_files = ?, active = ?, position = ?, updated_at = ? WHERE id = ?",
+           p))
+          .status());
   return t;
 }
 
 crm::Status TypeStore::Delete(int64_t id) {
   return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    auto exists = tx.QueryOne("SELECT 1 FROM cd_types WHERE id = ?", {id});
-    if (!exists.ok()) return exists.status();
-    if (!exists->has_value()) return crm::NotFound("no document type " + std::to_string(id));
-    auto used = tx.QueryOne(
-        "SELECT EXISTS (SELECT 1 FROM cd_documents WHERE type_id = ?)"
-        " OR EXISTS (SELECT 1 FROM cd_versions WHERE type_id = ?)",
-        {id, id});
-    if (!used.ok()) return used.status();
-    if ((*used)->Int(0) != 0)
+    CRM_ASSIGN_OR_RETURN(auto exists, tx.QueryOne("SELECT 1 FROM cd_types WHERE id = ?", {id}));
+    if (!exists.has_value()) return crm::NotFound("no document type " + std::to_string(id));
+    CRM_ASSIGN_OR_RETURN(auto used,
+                         tx.QueryOne("SELECT EXISTS (SELECT 1 FROM cd_documents WHERE type_id = ?)"
+                                     " OR EXISTS (SELECT 1 FROM cd_versions WHERE type_id = ?)",
+                                     {id, id}));
+    if ((used)->Int(0) != 0)
       return crm::Conflict("clients have documents of this type; archive it (active=false) instead");
     auto r = tx.Exec("DELETE FROM cd_types WHERE id = ?", {id});
     return r.ok() ? crm::Status::Ok() : r.status();
   });
 }
 
-crm::Result<int64_t> TypeStore::LargestMaxSize() const {
-  auto row = host_.Db().QueryOne("SELECT COALESCE(MAX(max_size), 0) FROM cd_types");
-  if (!row.ok()) return row.status();
-  return std::max<int64_t>((*row)->Int(0), kDefaultMaxSize);
+crm::Status TypeStore::Move(int64_t id, bool up) {
+  return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    CRM_ASSIGN_OR_RETURN(std::vector<crm::SqlRow> rows,
+                         tx.QueryAll("SELECT id, position FROM cd_types ORDER BY position, id"));
+    std::vector<int64_t> ids;
+    for (const crm::SqlRow& r : rows) ids.push_back(r.Int(0));
+    auto it = std::find(ids.begin(), ids.end(), id);
+    if (it == ids.end()) return crm::NotFound("no document type " + std::to_string(id));
+    size_t index = static_cast<size_t>(it - ids.begin());
+    if (up && index > 0) std::swap(ids[index], ids[index - 1]);
+    if (!up && index + 1 < ids.size()) std::swap(ids[index], ids[index + 1]);
+    // Renumbered 0..n-1 on the way, so types created with equal positions still move.
+    const int64_t now = host_.NowUnix();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const int64_t position = static_cast<int64_t>(i);
+      CRM_RETURN_IF_ERROR(tx.Exec("UPDATE cd_types SET position = ?, updated_at = ?"
+                                  " WHERE id = ? AND position <> ?",
+                                  {position, now, ids[i], position})
+                              .status());
+    }
+    return crm::Status::Ok();
+  });
 }
 
 }  // namespace cd

@@ -7,7 +7,7 @@
 
 #include "host-api/services.h"
 #include "host-api/status.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 
 namespace cd {
 
@@ -44,8 +44,10 @@ class TypeStore {
   // Deletes a type that no client has a document (current or archived) of; kConflict
   // otherwise (archive it with active=false instead), kNotFound when absent.
   crm::Status Delete(int64_t id);
-  // Largest max_size of all types (for the upload route's body limit).
-  crm::Result<int64_t> LargestMaxSize() const;
+  // Swaps the type with its neighbour above (`up`) or below in the list order, renumbering
+  // every position 0..n-1 in one transaction. kNotFound when absent; the first type moved
+  // up (or the last down) stays where it is.
+  crm::Status Move(int64_t id, bool up);
 
  private:
   crm::HostServices& host_;

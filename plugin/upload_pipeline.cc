@@ -15,8 +15,7 @@ constexpr size_t kMaxFieldBytes = 4 * 1024;
 crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const BodyReader& read,
                                           const DocumentType& type, FileStore& store,
                                           bool allow_no_file) {
-  auto boundary = BoundaryFromContentType(content_type);
-  if (!boundary.ok()) return boundary.status();
+  CRM_ASSIGN_OR_RETURN(auto boundary, BoundaryFromContentType(content_type));
 
   UploadInput input;
   PendingFile* current_file = nullptr;
@@ -31,10 +30,10 @@ crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const B
       if (++file_parts > static_cast<size_t>(type.max_files))
         return crm::Unprocessable("at most " + std::to_string(type.max_files) + " file(s)");
       // The client's name is kept for display only; its Content-Type is ignored.
-      auto f = store.Begin(h.disposition.filename.value_or("file"), type.max_size, type.accept);
-      if (!f.ok()) return f.status();
-      current_file = f->get();
-      input.files.push_back(std::move(*f));
+      CRM_ASSIGN_OR_RETURN(
+          auto f, store.Begin(h.disposition.filename.value_or("file"), type.max_size, type.accept));
+      current_file = f.get();
+      input.files.push_back(std::move(f));
       return crm::Status::Ok();
     }
     if (h.disposition.filename.has_value())
@@ -69,7 +68,7 @@ crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const B
     return crm::Status::Ok();
   };
 
-  MultipartParser parser(*boundary, std::move(cb));
+  MultipartParser parser(boundary, std::move(cb));
   std::string buffer(kReadChunk, '\0');
   while (true) {
     auto n = read(buffer.data(), buffer.size());

@@ -13,7 +13,7 @@
 #include "host-api/http.h"
 #include "host-api/status.h"
 #include "plugin/file_store.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 
 namespace cd {
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "tests/hooks/test_host.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd_test {
 namespace {
@@ -15,10 +16,10 @@ TEST_F(DemoDataTest, SeedsTypesSettingsAndDocumentsSoEveryStateShows) {
   for (int i = 0; i < 14; ++i) ids.push_back(host_.AddClient("Client", "N" + std::to_string(i)));
   ASSERT_EQ(registry_.demo_seeders().size(), 1u);
   crm::Status s = registry_.demo_seeders()[0].hook.seed(ids);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s);
 
   auto types = services_->types().List(true);
-  ASSERT_TRUE(types.ok());
+  ASSERT_OK(types);
   ASSERT_EQ(types->size(), 4u);
   EXPECT_EQ((*types)[0].name.fr, "Pièce d'identité");
   EXPECT_EQ((*types)[3].upload_mode, cd::UploadMode::kAdminOnly);
@@ -28,7 +29,7 @@ TEST_F(DemoDataTest, SeedsTypesSettingsAndDocumentsSoEveryStateShows) {
   EXPECT_EQ((*types)[0].fields[1].label.Get("nl"), "Plaats van afgifte");
   EXPECT_EQ((*types)[3].fields.at(0).label.Get("fr"), "Référence");
   auto settings = services_->settings().Get();
-  ASSERT_TRUE(settings.ok());
+  ASSERT_OK(settings);
   EXPECT_NE(settings->intro_markdown.Get("fr").find("Bienvenue"), std::string::npos);
   EXPECT_NE(settings->intro_markdown.Get("nl").find("Welkom"), std::string::npos);
   EXPECT_NE(settings->intro_markdown.Get("en").find("Welcome"), std::string::npos);
@@ -36,25 +37,25 @@ TEST_F(DemoDataTest, SeedsTypesSettingsAndDocumentsSoEveryStateShows) {
   // The list column: complete for the first six, not for the next six nor the rest.
   const crm::ListColumn& column = registry_.columns().at(0).hook;
   auto rows = host_.Db().QueryAll("SELECT c.id, " + column.sql + " FROM clients c ORDER BY c.id", column.params);
-  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_OK(rows);
   ASSERT_EQ(rows->size(), 14u);
   for (size_t i = 0; i < rows->size(); ++i) {
     EXPECT_EQ((*rows)[i].Text(1), i < 6 ? "yes" : "no") << "client #" << i;
   }
   // Files really went through the pipeline: sniffed PDF with a SHA-256, and a timeline entry.
   auto files = host_.Db().QueryAll("SELECT mime, length(sha256) FROM cd_files WHERE client_id = ?", {ids[0]});
-  ASSERT_TRUE(files.ok());
+  ASSERT_OK(files);
   ASSERT_EQ(files->size(), 3u);
   EXPECT_EQ((*files)[0].Text(0), "application/pdf");
   EXPECT_EQ((*files)[0].Int(1), 64);
   auto timeline = host_.Db().QueryAll("SELECT count(*) FROM timeline WHERE client_id = ?", {ids[0]});
-  ASSERT_TRUE(timeline.ok());
+  ASSERT_OK(timeline);
   EXPECT_EQ((*timeline)[0].Int(0), 3);
 
   // A second run (types exist now) adds nothing.
-  ASSERT_TRUE(registry_.demo_seeders()[0].hook.seed(ids).ok());
+  ASSERT_OK(registry_.demo_seeders()[0].hook.seed(ids));
   auto again = services_->types().List(true);
-  ASSERT_TRUE(again.ok());
+  ASSERT_OK(again);
   EXPECT_EQ(again->size(), 4u);
 }
 

@@ -8,6 +8,7 @@
 #include "hooks/texts.h"
 #include "plugin/embedded.h"
 #include "tests/hooks/test_host.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd_test {
 namespace {
@@ -81,7 +82,7 @@ TEST_F(EntryTest, TranslationsAreCompleteInEnglishFrenchAndDutch) {
   auto fragments = cd::EmbeddedFragments();
   std::map<std::string, std::string, std::less<>> by_path(fragments.begin(), fragments.end());
   auto texts = cd::hooks::Texts::Load(by_path);
-  ASSERT_TRUE(texts.ok()) << texts.status().ToString();
+  ASSERT_OK(texts);
   EXPECT_EQ(texts->Missing(), std::vector<std::string>{});
   size_t en = staged_.translations["en"].size();
   EXPECT_GT(en, 50u);
@@ -126,7 +127,7 @@ TEST_F(EntryTest, ServesItsAssetsAndNothingElse) {
   FakeRequest request;
   FakeResponse response;
   crm::Status s = Call("GET", "/assets/plugins/client-documents/documents.css", request, response);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s);
   EXPECT_EQ(response.content_type, "text/css; charset=utf-8");
   EXPECT_NE(response.body.find(".cd-document"), std::string::npos);
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "tests/hooks/test_host.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd_test {
 namespace {
@@ -33,7 +34,7 @@ class ListTest : public ModuleTest {
     std::vector<int64_t> ids;
     auto rows = host_.Db().QueryAll("SELECT c.id FROM clients c WHERE " + predicate.sql + " ORDER BY c.id",
                                     predicate.params);
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_OK(rows);
     if (rows.ok()) for (const auto& r : *rows) ids.push_back(r.Int(0));
     return ids;
   }
@@ -46,7 +47,7 @@ TEST_F(ListTest, ColumnSaysYesOnlyWhenEveryActiveRequiredDocumentIsThere) {
   const crm::ListColumn& column = registry_.columns().at(0).hook;
   auto rows = host_.Db().QueryAll("SELECT c.id, " + column.sql + " FROM clients c ORDER BY c.id",
                                   column.params);
-  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_OK(rows);
   ASSERT_EQ(rows->size(), 3u);
   EXPECT_EQ((*rows)[0].Text(1), "yes");  // Alice: the archived required type does not count
   EXPECT_EQ((*rows)[1].Text(1), "no");   // Bruno: the optional photo does not make up for it
@@ -79,15 +80,15 @@ TEST_F(ListTest, FiltersAreOfferedForActiveTypesOnly) {
 
 TEST_F(ListTest, FilterPredicatesSelectTheRightClients) {
   auto uploaded = registry_.FilterPredicate("doc." + std::to_string(contract_), "uploaded");
-  ASSERT_TRUE(uploaded.ok()) << uploaded.status().ToString();
+  ASSERT_OK(uploaded);
   EXPECT_EQ(Select(*uploaded), (std::vector<int64_t>{alice_}));
 
   auto missing = registry_.FilterPredicate("doc." + std::to_string(contract_), "missing");
-  ASSERT_TRUE(missing.ok());
+  ASSERT_OK(missing);
   EXPECT_EQ(Select(*missing), (std::vector<int64_t>{bruno_, chloe_}));
 
   auto photo = registry_.FilterPredicate("doc." + std::to_string(photo_), "uploaded");
-  ASSERT_TRUE(photo.ok());
+  ASSERT_OK(photo);
   EXPECT_EQ(Select(*photo), (std::vector<int64_t>{bruno_}));
 
   EXPECT_EQ(registry_.FilterPredicate("doc." + std::to_string(photo_), "maybe").status().code(),
@@ -99,12 +100,12 @@ TEST_F(ListTest, FilterPredicatesSelectTheRightClients) {
 
 TEST_F(ListTest, MissingIsCountedAsAllClientsMinusTheTypeSet) {
   auto missing = registry_.ResolveFilter("doc." + std::to_string(contract_), "missing");
-  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  ASSERT_OK(missing);
   EXPECT_TRUE(missing->count.complement);
   // The counted set is the clients who HAVE the document; the host subtracts it.
   EXPECT_EQ(Select(missing->count.predicate), (std::vector<int64_t>{alice_}));
   auto uploaded = registry_.ResolveFilter("doc." + std::to_string(contract_), "uploaded");
-  ASSERT_TRUE(uploaded.ok());
+  ASSERT_OK(uploaded);
   EXPECT_FALSE(uploaded->count.complement);
   EXPECT_EQ(Select(uploaded->count.predicate), (std::vector<int64_t>{alice_}));
   EXPECT_EQ(registry_.ResolveFilter("doc.999999", "missing").status().code(), crm::StatusCode::kNotFound);
@@ -116,17 +117,17 @@ TEST_F(ListTest, SummaryBoxCountsRequiredDocuments) {
   crm::Principal admin = AdminPrincipal({"documents.read"});
 
   auto bruno = host_.FindClient(bruno_);
-  ASSERT_TRUE(bruno.ok());
+  ASSERT_OK(bruno);
   auto html = box.render(*bruno, admin);
-  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  ASSERT_OK(html);
   EXPECT_NE(html->find("Not uploaded"), std::string::npos) << *html;
   EXPECT_NE(html->find("1 of 2 required"), std::string::npos) << *html;
 
   auto alice = host_.FindClient(alice_);
-  ASSERT_TRUE(alice.ok());
+  ASSERT_OK(alice);
   admin.language = "fr";
   html = box.render(*alice, admin);
-  ASSERT_TRUE(html.ok());
+  ASSERT_OK(html);
   EXPECT_NE(html->find("Téléversés"), std::string::npos) << *html;
   EXPECT_EQ(html->find("Non téléversés"), std::string::npos) << *html;
   EXPECT_NE(html->find("2 sur 2 requis"), std::string::npos) << *html;
@@ -134,14 +135,14 @@ TEST_F(ListTest, SummaryBoxCountsRequiredDocuments) {
   auto chloe = host_.FindClient(chloe_);
   admin.language = "nl";
   html = box.render(*chloe, admin);
-  ASSERT_TRUE(html.ok());
+  ASSERT_OK(html);
   EXPECT_NE(html->find("0 van 2 verplicht"), std::string::npos) << *html;
 }
 
 TEST_F(ListTest, DeletionRemovesEveryRowOfTheClientOnly) {
   const crm::ClientDeletionHook& hook = registry_.deletion_hooks().at(0).hook;
   crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) { return hook.delete_rows(alice_, tx); });
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s);
   auto count = [&](int64_t client) {
     auto row = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_documents WHERE client_id = ?", {client});
     return row.ok() && *row ? (**row).Int(0) : -1;

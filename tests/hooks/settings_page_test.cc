@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tests/hooks/test_host.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd_test {
 namespace {
@@ -20,7 +21,7 @@ class SettingsPageTest : public ModuleTest {
   std::vector<std::string> Names() {
     std::vector<std::string> names;
     auto types = services_->types().List(true);
-    EXPECT_TRUE(types.ok());
+    EXPECT_OK(types);
     if (types.ok()) for (const auto& t : *types) names.push_back(t.name.en);
     return names;
   }
@@ -31,15 +32,15 @@ TEST_F(SettingsPageTest, SaveStoresTheThreeSettings) {
   FakeRequest request = AdminRequest();
   request.method = "POST";
   request.form = {{"_csrf", "csrf-admin"}, {"mandatory_gate", "1"}, {"intro", "Welcome *here*"}};
-  ASSERT_TRUE(page.save(request).ok());
+  ASSERT_OK(page.save(request));
   auto settings = services_->settings().Get();
-  ASSERT_TRUE(settings.ok());
+  ASSERT_OK(settings);
   EXPECT_FALSE(settings->show_menu_entry);  // unchecked box: absent from the form
   EXPECT_TRUE(settings->mandatory_gate);
   EXPECT_EQ(settings->intro_markdown.en, "Welcome *here*");
 
   auto html = page.render(request);
-  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  ASSERT_OK(html);
   EXPECT_NE(html->find("name=\"mandatory_gate\" value=\"1\" checked"), std::string::npos) << *html;
   EXPECT_EQ(html->find("name=\"show_menu_entry\" value=\"1\" checked"), std::string::npos);
   EXPECT_NE(html->find("Welcome *here*</textarea>"), std::string::npos);
@@ -62,12 +63,12 @@ TEST_F(SettingsPageTest, CreatesATypeFromTheForm) {
                   {"max_files", "2"}};
   FakeResponse response;
   crm::Status s = Call("POST", "/admin/plugins/client-documents/types", request, response);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s);
   ASSERT_EQ(response.redirect, "/admin/plugins/client-documents/settings?flash=type_saved")
       << (response.page ? response.page->body_html : "");
 
   auto types = services_->types().List(true);
-  ASSERT_TRUE(types.ok());
+  ASSERT_OK(types);
   ASSERT_EQ(types->size(), 1u);
   const cd::DocumentType& t = (*types)[0];
   EXPECT_EQ(t.name.fr, "Document d’identité");
@@ -89,24 +90,24 @@ TEST_F(SettingsPageTest, SavesAndShowsTheIntroPerLanguage) {
   FakeRequest request = AdminRequest();
   request.method = "POST";
   request.form = {{"_csrf", "csrf-admin"}, {"intro", "Welcome"}, {"intro_fr", "Bienvenue <b>"}, {"intro_nl", "Welkom"}};
-  ASSERT_TRUE(page.save(request).ok());
+  ASSERT_OK(page.save(request));
   auto settings = services_->settings().Get();
-  ASSERT_TRUE(settings.ok());
+  ASSERT_OK(settings);
   EXPECT_EQ(settings->intro_markdown.en, "Welcome");
   EXPECT_EQ(settings->intro_markdown.fr, "Bienvenue <b>");
   EXPECT_EQ(settings->intro_markdown.nl, "Welkom");
 
   auto html = page.render(request);
-  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  ASSERT_OK(html);
   EXPECT_NE(html->find("name=\"intro_fr\" rows=\"4\" lang=\"fr\">Bienvenue &lt;b&gt;</textarea>"), std::string::npos) << *html;
   EXPECT_NE(html->find("lang=\"nl\">Welkom</textarea>"), std::string::npos);
   EXPECT_NE(html->find("Introduction text in French"), std::string::npos);
 
   // Emptying a translation clears it: the English text shows instead.
   request.form = {{"_csrf", "csrf-admin"}, {"intro", "Welcome"}, {"intro_fr", ""}, {"intro_nl", "Welkom"}};
-  ASSERT_TRUE(page.save(request).ok());
+  ASSERT_OK(page.save(request));
   settings = services_->settings().Get();
-  ASSERT_TRUE(settings.ok());
+  ASSERT_OK(settings);
   EXPECT_EQ(settings->intro_markdown.fr, "");
   EXPECT_EQ(settings->intro_markdown.Get("fr"), "Welcome");
 }
@@ -126,11 +127,11 @@ TEST_F(SettingsPageTest, TypeFormTakesTheLabelsPerLanguage) {
                   {"max_size_mb", "2"},
                   {"max_files", "1"}};
   FakeResponse response;
-  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/types", request, response).ok());
+  ASSERT_OK(Call("POST", "/admin/plugins/client-documents/types", request, response));
   ASSERT_EQ(response.redirect, "/admin/plugins/client-documents/settings?flash=type_saved")
       << (response.page ? response.page->body_html : "");
   auto types = services_->types().List(true);
-  ASSERT_TRUE(types.ok());
+  ASSERT_OK(types);
   ASSERT_EQ(types->size(), 1u);
   const cd::DocumentType t = (*types)[0];
   ASSERT_EQ(t.fields.size(), 2u);
@@ -162,7 +163,7 @@ TEST_F(SettingsPageTest, TypeFormTakesTheLabelsPerLanguage) {
   ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/types/" + std::to_string(t.id), request, again).ok());
   ASSERT_EQ(again.redirect, "/admin/plugins/client-documents/settings?flash=type_saved");
   auto stored = services_->types().Get(t.id);
-  ASSERT_TRUE(stored.ok());
+  ASSERT_OK(stored);
   EXPECT_EQ(stored->fields[0].label.nl, "");
   EXPECT_EQ(stored->fields[0].label.fr, "Date de délivrance");
 
@@ -182,7 +183,7 @@ TEST_F(SettingsPageTest, AnInvalidFormComesBackWithTheErrorAndTheValues) {
   request.form = {{"name_en", "<Passport>"}, {"upload_mode", "optional"},
                   {"accept", "application/pdf"}, {"max_size_mb", "lots"}, {"max_files", "1"}};
   FakeResponse response;
-  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/types", request, response).ok());
+  ASSERT_OK(Call("POST", "/admin/plugins/client-documents/types", request, response));
   EXPECT_EQ(response.status, 422);
   ASSERT_TRUE(response.page);
   EXPECT_NE(response.page->body_html.find("max_size"), std::string::npos);
@@ -201,22 +202,22 @@ TEST_F(SettingsPageTest, MovesAndArchivesTypes) {
   FakeRequest down = AdminRequest();
   down.form = {{"direction", "down"}};
   FakeResponse r1;
-  ASSERT_TRUE(Call("POST", base + std::to_string(a) + "/move", down, r1).ok());
+  ASSERT_OK(Call("POST", base + std::to_string(a) + "/move", down, r1));
   EXPECT_EQ(Names(), (std::vector<std::string>{"B", "A", "C"}));
 
   FakeRequest up = AdminRequest();
   up.form = {{"direction", "up"}};
   FakeResponse r2;
-  ASSERT_TRUE(Call("POST", base + std::to_string(c) + "/move", up, r2).ok());
+  ASSERT_OK(Call("POST", base + std::to_string(c) + "/move", up, r2));
   EXPECT_EQ(Names(), (std::vector<std::string>{"B", "C", "A"}));
 
   FakeRequest archive = AdminRequest();
   archive.form = {{"active", "0"}};
   FakeResponse r3;
-  ASSERT_TRUE(Call("POST", base + std::to_string(c) + "/active", archive, r3).ok());
+  ASSERT_OK(Call("POST", base + std::to_string(c) + "/active", archive, r3));
   EXPECT_EQ(r3.redirect, "/admin/plugins/client-documents/settings?flash=type_archived");
   auto stored = services_->types().Get(c);
-  ASSERT_TRUE(stored.ok());
+  ASSERT_OK(stored);
   EXPECT_FALSE(stored->active);
   auto filters = registry_.ListFilters("en");
   EXPECT_EQ(filters.size(), 2u);

@@ -1,6 +1,7 @@
 // tests/hooks/test_host.cc — the hooks' test harness: TestHost over a real SQLite file in a
 // temporary folder, with the host's migrations applied the way sample-host applies them.
 #include "tests/hooks/test_host.h"
+#include "tests/support/status_matchers.h"
 
 #include <gtest/gtest.h>
 
@@ -25,7 +26,7 @@ TestHost::TestHost() {
   }
   db_ = std::move(db).value();
   crm::Status applied = host::ApplyMigrations(*db_, "host", HostMigrations());
-  EXPECT_TRUE(applied.ok()) << applied.ToString();
+  EXPECT_OK(applied);
 }
 
 TestHost::~TestHost() {
@@ -37,13 +38,13 @@ TestHost::~TestHost() {
 void ModuleTest::SetUp() {
   host::StagingRegistrar registrar("client-documents");
   crm::Status entry = cd::hooks::Entry(registrar, host_);
-  ASSERT_TRUE(entry.ok()) << entry.ToString();
-  ASSERT_TRUE(registrar.first_error().ok()) << registrar.first_error().ToString();
+  ASSERT_OK(entry);
+  ASSERT_OK(registrar.first_error());
   staged_ = registrar.Take();
   crm::Status migrated = host::ApplyMigrations(host_.Db(), "client-documents", staged_.migrations);
-  ASSERT_TRUE(migrated.ok()) << migrated.ToString();
+  ASSERT_OK(migrated);
   crm::Status committed = registry_.Commit(staged_);
-  ASSERT_TRUE(committed.ok()) << committed.ToString();
+  ASSERT_OK(committed);
   services_ = std::make_unique<cd::Services>(host_);
 }
 
@@ -57,7 +58,7 @@ int64_t ModuleTest::AddType(const std::string& name_en, cd::UploadMode mode, boo
   draft.active = active;
   if (!fields.empty()) draft.fields = cd::FieldsFromLabels(fields);
   auto type = services_->types().Create(draft);
-  EXPECT_TRUE(type.ok()) << type.status().ToString();
+  EXPECT_OK(type);
   return type.ok() ? type->id : 0;
 }
 
@@ -65,7 +66,7 @@ void ModuleTest::GiveDocument(int64_t client_id, int64_t type_id) {
   auto r = host_.Db().Exec(
       "INSERT INTO cd_documents (client_id, type_id, uploaded_at, uploaded_by) VALUES (?, ?, ?, 'client')",
       {client_id, type_id, host_.now_});
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_OK(r);
 }
 
 void ModuleTest::SetSettings(bool show_menu_entry, bool mandatory_gate, const std::string& intro) {
@@ -74,7 +75,7 @@ void ModuleTest::SetSettings(bool show_menu_entry, bool mandatory_gate, const st
   s.mandatory_gate = mandatory_gate;
   s.intro_markdown.en = intro;
   crm::Status saved = services_->settings().Save(s);
-  ASSERT_TRUE(saved.ok()) << saved.ToString();
+  ASSERT_OK(saved);
 }
 
 crm::Status ModuleTest::Call(const std::string& method, const std::string& path,

@@ -12,9 +12,9 @@
 
 #include "host-api/http.h"
 #include "host-api/services.h"
-#include "sample-host/core/hook_registry.h"
+#include "plugin/model.h"
 #include "plugin/services.h"
-#include "plugin/types.h"
+#include "sample-host/core/hook_registry.h"
 #include "sample-host/core/sqlite_database.h"
 #include "tests/support/fake_http.h"
 

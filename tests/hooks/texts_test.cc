@@ -7,6 +7,7 @@
 
 #include "hooks/texts.h"
 #include "hooks/view.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd::hooks {
 namespace {
@@ -21,7 +22,7 @@ Fragments Catalogs() {
 
 TEST(TextsTest, LooksUpWithAndWithoutPrefixAndFallsBack) {
   auto texts = Texts::Load(Catalogs());
-  ASSERT_TRUE(texts.ok()) << texts.status().ToString();
+  ASSERT_OK(texts);
   EXPECT_EQ(texts->Get("fr", "a.b"), "Téléversé le {date}");
   EXPECT_EQ(texts->Get("nl", "client-documents.a.b"), "Geüpload op {date}");
   EXPECT_EQ(texts->Get("fr", "a.only_en"), "English");      // English fallback
@@ -58,19 +59,8 @@ TEST(TextsTest, FormatsDatesSizesAndKindsPerLanguage) {
             "PDF, HEIC, application/x-custom");
 }
 
-TEST(ViewHelpersTest, ParsesIdsStrictly) {
-  EXPECT_EQ(ParseId(std::string("42")), 42);
-  EXPECT_FALSE(ParseId(std::string("0")));
-  EXPECT_FALSE(ParseId(std::string("-3")));
-  EXPECT_FALSE(ParseId(std::string("4x")));
-  EXPECT_FALSE(ParseId(std::string("")));
-  EXPECT_FALSE(ParseId(std::nullopt));
-  EXPECT_FALSE(ParseId(std::string("99999999999999999999")));
-}
-
-TEST(ViewHelpersTest, EscapesForHtmlUrlsAndJson) {
-  EXPECT_EQ(EscapeHtml("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
-  EXPECT_EQ(UrlEncode("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+// ParseId, EscapeHtml and PercentEncode are crm::text's (tests/text/text_test.cc).
+TEST(ViewHelpersTest, QuotesJson) {
   EXPECT_EQ(JsonQuote("say \"hi\"\\\n"), "\"say \\\"hi\\\"\\\\\\u000a\"");
 }
 

@@ -12,6 +12,7 @@
 #include "sample-host/core/hook_registry.h"
 #include "tests/plugin/fake_http.h"
 #include "tests/plugin/test_env.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd {
 namespace {
@@ -19,10 +20,10 @@ namespace {
 namespace json = boost::json;
 const std::string P = kApiPrefix;
 
-class ApiRoutesTest : public ::testing::Test {
+class ApiRoutesTest : public cd_test::ModuleTest {
  protected:
-  ApiRoutesTest() : host_(dir_.path()), sv_(host_) {
-    EXPECT_TRUE(RegisterApiRoutes(registrar_, sv_).ok());
+  ApiRoutesTest() {
+    EXPECT_OK(RegisterApiRoutes(registrar_, sv_));
     ann_ = host_.AddClient("Ann");
     bob_ = host_.AddClient("Bob");
   }
@@ -78,9 +79,6 @@ class ApiRoutesTest : public ::testing::Test {
     return P + "/clients/" + std::to_string(client) + "/documents/" + std::to_string(type);
   }
 
-  cd_test::TempDir dir_;
-  cd_test::FakeHost host_;
-  Services sv_;
   cd_test::FakeRegistrar registrar_;
   int64_t ann_ = 0, bob_ = 0;
 };
@@ -376,10 +374,42 @@ TEST(ApiRoutesHostTest, HostStagingRegistrarAcceptsTheRoutes) {
   cd_test::FakeHost host(dir.path());
   Services sv(host);
   host::StagingRegistrar registrar("client-documents");
-  ASSERT_TRUE(RegisterApiRoutes(registrar, sv).ok());
-  EXPECT_TRUE(registrar.first_error().ok()) << registrar.first_error().ToString();
+  ASSERT_OK(RegisterApiRoutes(registrar, sv));
+  EXPECT_OK(registrar.first_error());
   host::StagedRegistrations staged = registrar.Take();
   EXPECT_EQ(staged.routes.size(), 15u);  // SPEC §5 routes, versions, archived files, openapi.json
+}
+
+}  // namespace
+}  // namespace cd
+
+namespace cd {
+namespace {
+
+// Issue 15.4: the stored name carries the sniffed type's extension, so the JSON `name` and
+// the download's name agree; issue 15.3: a bidi override never reaches either.
+TEST_F(ApiRoutesTest, NamesFollowTheSniffedTypeInJsonAndDownload) {
+  int64_t type = CreateType(R"({"name": "Report"})");
+  cd_test::MultipartBody b;
+  b.File("file", "report\u202Efdp.html", "text/html", cd_test::MakePdf());
+  auto res = Upload(ann_, type, b);
+  ASSERT_EQ(res.status, 201) << res.body;
+  EXPECT_EQ(Json(res).at("files").at(0).at("name").as_string(), "reportfdp.pdf");
+  auto file = Call("GET", DocPath(ann_, type) + "/file", {"documents:read"});
+  ASSERT_TRUE(file.file.has_value()) << file.body;
+  EXPECT_EQ(file.file->download_name, "reportfdp.pdf");
+}
+
+// Issue 15.2: a token needs its scope AND its owner's permission.
+TEST_F(ApiRoutesTest, ATokenWhoseOwnerLostThePermissionIsRefused) {
+  int64_t type = CreateType(R"({"name": "Report"})");
+  cd_test::FakeRequest req;
+  req.method = "GET";
+  req.path = DocPath(ann_, type);
+  req.caller = cd_test::Token({"documents:read"}, {"documents.write"});
+  cd_test::FakeResponse res;
+  registrar_.Call(req, res);
+  ExpectError(res, 403, "permission_denied");
 }
 
 }  // namespace

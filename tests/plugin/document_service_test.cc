@@ -1,6 +1,6 @@
 // tests/plugin/document_service_test.cc — the service rules whatever route calls: clients vs
 // admin_only and other clients' documents, replace archives, delete, client deletion, scrub.
-#include "plugin/document_service.h"
+#include "plugin/documents/document_service.h"
 
 #include <gtest/gtest.h>
 
@@ -8,15 +8,16 @@
 
 #include "plugin/services.h"
 #include "tests/plugin/test_env.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd {
 namespace {
 
 namespace fs = std::filesystem;
 
-class DocumentServiceTest : public ::testing::Test {
+class DocumentServiceTest : public cd_test::ModuleTest {
  protected:
-  DocumentServiceTest() : host_(dir_.path()), sv_(host_) {
+  DocumentServiceTest() {
     ann_ = host_.AddClient("Ann");
     bob_ = host_.AddClient("Bob");
     id_card_ = MakeType("ID card", UploadMode::kRequired, "Date of issue");
@@ -34,7 +35,7 @@ class DocumentServiceTest : public ::testing::Test {
     d.upload_mode = mode;
     d.fields = FieldsFromLabels(fields);
     auto t = sv_.types().Create(d);
-    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    EXPECT_OK(t);
     return *t;
   }
 
@@ -44,9 +45,9 @@ class DocumentServiceTest : public ::testing::Test {
     in.fields = std::move(fields);
     for (size_t i = 0; i < files.size(); ++i) {
       auto f = sv_.files().Begin("scan" + std::to_string(i) + ".pdf", kDefaultMaxSize, DefaultAccept());
-      EXPECT_TRUE(f.ok());
-      EXPECT_TRUE((*f)->Write(files[i]).ok());
-      EXPECT_TRUE((*f)->Finish().ok());
+      EXPECT_OK(f);
+      EXPECT_OK((*f)->Write(files[i]));
+      EXPECT_OK((*f)->Finish());
       in.files.push_back(std::move(*f));
     }
     return in;
@@ -56,16 +57,13 @@ class DocumentServiceTest : public ::testing::Test {
 
   fs::path FilesDir() { return host_.DataDir() / "files"; }
 
-  cd_test::TempDir dir_;
-  cd_test::FakeHost host_;
-  Services sv_;
   int64_t ann_ = 0, bob_ = 0;
   DocumentType id_card_, contract_;
 };
 
 TEST_F(DocumentServiceTest, ClientUploadsOwnDocumentAndSeesIt) {
   auto doc = sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput());
-  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  ASSERT_OK(doc);
   EXPECT_EQ(doc->status, DocumentStatus::kUploaded);
   EXPECT_EQ(doc->uploaded_by, "client");
   EXPECT_EQ(doc->uploaded_at, host_.now);
@@ -77,7 +75,7 @@ TEST_F(DocumentServiceTest, ClientUploadsOwnDocumentAndSeesIt) {
   EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(ann_)).size(), 1u);
 
   auto list = sv_.documents().List(cd_test::Client(ann_), ann_);
-  ASSERT_TRUE(list.ok());
+  ASSERT_OK(list);
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].status, DocumentStatus::kUploaded);
   EXPECT_EQ((*list)[1].status, DocumentStatus::kMissing);  // admin-only contract, shown
@@ -87,7 +85,7 @@ TEST_F(DocumentServiceTest, ClientUploadsOwnDocumentAndSeesIt) {
   EXPECT_EQ(host_.timeline[0].client_id, ann_);
 
   auto file = sv_.documents().OpenFile(cd_test::Client(ann_), ann_, id_card_.id, std::nullopt);
-  ASSERT_TRUE(file.ok());
+  ASSERT_OK(file);
   EXPECT_EQ(cd_test::ReadFile(file->path), cd_test::MakePdf());
   EXPECT_EQ(file->mime, "application/pdf");
 }
@@ -96,14 +94,14 @@ TEST_F(DocumentServiceTest, ClientCannotTouchAdminOnlyDocuments) {
   auto up = sv_.documents().Upload(cd_test::Client(ann_), ann_, contract_.id, ValidInput());
   EXPECT_EQ(up.status().code(), crm::StatusCode::kPermissionDenied);
   auto staff = sv_.documents().Upload(cd_test::Admin(), ann_, contract_.id, Input({cd_test::MakePdf()}, {}));
-  ASSERT_TRUE(staff.ok()) << staff.status().ToString();
+  ASSERT_OK(staff);
   EXPECT_EQ(sv_.documents().Delete(cd_test::Client(ann_), ann_, contract_.id).code(),
             crm::StatusCode::kPermissionDenied);
   EXPECT_EQ(sv_.documents().Upload(cd_test::Client(ann_), ann_, contract_.id, Input({cd_test::MakePdf()}, {}))
                 .status().code(),
             crm::StatusCode::kPermissionDenied);
   // But the client can read and download it.
-  EXPECT_TRUE(sv_.documents().OpenFile(cd_test::Client(ann_), ann_, contract_.id, std::nullopt).ok());
+  EXPECT_OK(sv_.documents().OpenFile(cd_test::Client(ann_), ann_, contract_.id, std::nullopt));
   // Nothing left behind by the refused uploads.
   EXPECT_TRUE(cd_test::ListFiles(host_.DataDir() / "tmp").empty());
   EXPECT_EQ(cd_test::ListFiles(FilesDir()).size(), 1u);
@@ -111,7 +109,7 @@ TEST_F(DocumentServiceTest, ClientCannotTouchAdminOnlyDocuments) {
 
 TEST_F(DocumentServiceTest, ClientCannotTouchAnotherClientsDocuments) {
   auto bobs = sv_.documents().Upload(cd_test::Client(bob_), bob_, id_card_.id, ValidInput());
-  ASSERT_TRUE(bobs.ok());
+  ASSERT_OK(bobs);
   const crm::Principal ann = cd_test::Client(ann_);
   EXPECT_EQ(sv_.documents().List(ann, bob_).status().code(), crm::StatusCode::kNotFound);
   EXPECT_EQ(sv_.documents().Get(ann, bob_, id_card_.id).status().code(), crm::StatusCode::kNotFound);
@@ -122,7 +120,7 @@ TEST_F(DocumentServiceTest, ClientCannotTouchAnotherClientsDocuments) {
             crm::StatusCode::kNotFound);
   // IDOR: Bob's file id under Ann's own path.
   int64_t bob_file = bobs->files[0].id;
-  ASSERT_TRUE(sv_.documents().Upload(ann, ann_, id_card_.id, ValidInput()).ok());
+  ASSERT_OK(sv_.documents().Upload(ann, ann_, id_card_.id, ValidInput()));
   EXPECT_EQ(sv_.documents().OpenFile(ann, ann_, id_card_.id, bob_file).status().code(),
             crm::StatusCode::kNotFound);
   EXPECT_EQ(sv_.documents().OpenThumbnail(ann, ann_, bob_file).status().code(), crm::StatusCode::kNotFound);
@@ -133,14 +131,14 @@ TEST_F(DocumentServiceTest, ClientCannotTouchAnotherClientsDocuments) {
 TEST_F(DocumentServiceTest, ClientCannotUploadToArchivedType) {
   TypeDraft archive;
   archive.active = false;
-  ASSERT_TRUE(sv_.types().Update(id_card_.id, archive).ok());
+  ASSERT_OK(sv_.types().Update(id_card_.id, archive));
   EXPECT_EQ(sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput()).status().code(),
             crm::StatusCode::kPermissionDenied);
 }
 
 TEST_F(DocumentServiceTest, StaffAndTokensNeedPermissionsAndScopes) {
   EXPECT_EQ(sv_.documents().List(cd_test::Admin({}), ann_).status().code(), crm::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(sv_.documents().List(cd_test::Admin({"documents.read"}), ann_).ok());
+  EXPECT_OK(sv_.documents().List(cd_test::Admin({"documents.read"}), ann_));
   EXPECT_EQ(sv_.documents().Upload(cd_test::Admin({"documents.read"}), ann_, id_card_.id, ValidInput())
                 .status().code(),
             crm::StatusCode::kPermissionDenied);
@@ -150,7 +148,7 @@ TEST_F(DocumentServiceTest, StaffAndTokensNeedPermissionsAndScopes) {
                 .status().code(),
             crm::StatusCode::kPermissionDenied);
   auto doc = sv_.documents().Upload(cd_test::Token({"documents:write"}), ann_, id_card_.id, ValidInput());
-  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  ASSERT_OK(doc);
   EXPECT_EQ(doc->uploaded_by, "api:token of marie@example.test");
   EXPECT_EQ(sv_.documents().List(crm::Principal{}, ann_).status().code(), crm::StatusCode::kUnauthenticated);
   EXPECT_EQ(sv_.documents().List(cd_test::Admin(), 9999).status().code(), crm::StatusCode::kNotFound);
@@ -178,7 +176,7 @@ TEST_F(DocumentServiceTest, FieldsAreValidatedAgainstTheType) {
   EXPECT_TRUE(cd_test::ListFiles(host_.DataDir() / "tmp").empty());
   auto ok = sv_.documents().Upload(admin, ann_, id_card_.id,
                                    Input({cd_test::MakePdf()}, {{"expiry", "2028-02-29"}, {"number", "-12.5"}}));
-  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_OK(ok);
   // Too many files for the type (max_files = 2).
   auto three = sv_.documents().Upload(
       admin, ann_, id_card_.id,
@@ -188,18 +186,18 @@ TEST_F(DocumentServiceTest, FieldsAreValidatedAgainstTheType) {
 
 TEST_F(DocumentServiceTest, ReplaceArchivesThePreviousVersion) {
   auto first = sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput());
-  ASSERT_TRUE(first.ok());
+  ASSERT_OK(first);
   host_.now += 60;
   std::string png = cd_test::MakePng();
   auto second = sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id,
                                        Input({png, cd_test::MakePdf()}, {{"expiry", "2031-01-01"}}));
-  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_OK(second);
   EXPECT_EQ(second->files.size(), 2u);
   EXPECT_EQ(second->uploaded_by, "admin:Marie Dupont");
   EXPECT_NE(second->files[0].id, first->files[0].id);
 
   auto archive = sv_.documents().ListArchive(cd_test::Admin(), ann_, id_card_.id);
-  ASSERT_TRUE(archive.ok());
+  ASSERT_OK(archive);
   ASSERT_EQ(archive->size(), 1u);
   const ArchivedVersion& v = (*archive)[0];
   EXPECT_EQ(v.reason, "replaced");
@@ -210,7 +208,7 @@ TEST_F(DocumentServiceTest, ReplaceArchivesThePreviousVersion) {
   ASSERT_EQ(v.files.size(), 1u);
   EXPECT_EQ(v.files[0].id, first->files[0].id);
   auto old_file = sv_.documents().OpenArchivedFile(cd_test::Admin(), ann_, v.files[0].id);
-  ASSERT_TRUE(old_file.ok());
+  ASSERT_OK(old_file);
   EXPECT_EQ(cd_test::ReadFile(old_file->path), cd_test::MakePdf());
   // The archive is staff's; the old file is no longer "current".
   EXPECT_EQ(sv_.documents().ListArchive(cd_test::Client(ann_), ann_, id_card_.id).status().code(),
@@ -223,15 +221,15 @@ TEST_F(DocumentServiceTest, ReplaceArchivesThePreviousVersion) {
   EXPECT_EQ(host_.timeline[1].type, "client-documents.replace");
   // The image got a thumbnail, the PDF not.
   EXPECT_FALSE(second->files[0].thumbnail_key.empty());
-  EXPECT_TRUE(sv_.documents().OpenThumbnail(cd_test::Client(ann_), ann_, second->files[0].id).ok());
+  EXPECT_OK(sv_.documents().OpenThumbnail(cd_test::Client(ann_), ann_, second->files[0].id));
   EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(ann_)).size(), 4u);  // 3 blobs + thumb
 }
 
 TEST_F(DocumentServiceTest, DeleteMovesToArchive) {
-  ASSERT_TRUE(sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput()).ok());
-  ASSERT_TRUE(sv_.documents().Delete(cd_test::Client(ann_), ann_, id_card_.id).ok());
+  ASSERT_OK(sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput()));
+  ASSERT_OK(sv_.documents().Delete(cd_test::Client(ann_), ann_, id_card_.id));
   auto doc = sv_.documents().Get(cd_test::Client(ann_), ann_, id_card_.id);
-  ASSERT_TRUE(doc.ok());
+  ASSERT_OK(doc);
   EXPECT_EQ(doc->status, DocumentStatus::kMissing);
   auto archive = sv_.documents().ListArchive(cd_test::Admin(), ann_, id_card_.id);
   ASSERT_EQ(archive->size(), 1u);
@@ -241,11 +239,11 @@ TEST_F(DocumentServiceTest, DeleteMovesToArchive) {
 }
 
 TEST_F(DocumentServiceTest, ClientDeletionRemovesRowsThenFiles) {
-  ASSERT_TRUE(sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput()).ok());
+  ASSERT_OK(sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput()));
   ASSERT_TRUE(sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id,
                                      Input({cd_test::MakePng()}, {{"expiry", "2030-01-01"}})).ok());
   ASSERT_TRUE(sv_.documents().Upload(cd_test::Admin(), ann_, contract_.id, Input({cd_test::MakePdf()}, {})).ok());
-  ASSERT_TRUE(sv_.documents().Upload(cd_test::Client(bob_), bob_, id_card_.id, ValidInput()).ok());
+  ASSERT_OK(sv_.documents().Upload(cd_test::Client(bob_), bob_, id_card_.id, ValidInput()));
 
   // As the host does it: rows (and the client row) in one transaction, files after commit.
   ASSERT_TRUE(host_.Db().Transaction([&](crm::SqlExecutor& tx) {
@@ -266,7 +264,7 @@ TEST_F(DocumentServiceTest, ClientDeletionRemovesRowsThenFiles) {
 }
 
 TEST_F(DocumentServiceTest, ScrubRemovesOrphansOnly) {
-  ASSERT_TRUE(sv_.documents().Upload(cd_test::Client(bob_), bob_, id_card_.id, ValidInput()).ok());
+  ASSERT_OK(sv_.documents().Upload(cd_test::Client(bob_), bob_, id_card_.id, ValidInput()));
   // An orphan blob of a live client, a folder of a client that no longer exists, a stale temp.
   cd_test::WriteFile(FilesDir() / std::to_string(bob_) / "0123456789abcdef0123456789abcdef.bin", "x");
   cd_test::WriteFile(FilesDir() / "9999" / "0123456789abcdef0123456789abcdef.bin", "x");
@@ -277,12 +275,12 @@ TEST_F(DocumentServiceTest, ScrubRemovesOrphansOnly) {
   cd_test::WriteFile(host_.DataDir() / "tmp" / "fresh.part", "x");  // an upload in progress
 
   auto removed = sv_.documents().Scrub();
-  ASSERT_TRUE(removed.ok());
+  ASSERT_OK(removed);
   EXPECT_EQ(*removed, 3);
   EXPECT_FALSE(fs::exists(FilesDir() / "9999"));
   EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(bob_)).size(), 1u);
   EXPECT_TRUE(fs::exists(host_.DataDir() / "tmp" / "fresh.part"));
-  EXPECT_TRUE(sv_.documents().OpenFile(cd_test::Admin(), bob_, id_card_.id, std::nullopt).ok());
+  EXPECT_OK(sv_.documents().OpenFile(cd_test::Admin(), bob_, id_card_.id, std::nullopt));
 }
 
 TEST_F(DocumentServiceTest, ConcurrentUploadsOfOneDocumentAllLand) {
@@ -308,11 +306,11 @@ TEST_F(DocumentServiceTest, ConcurrentUploadsOfOneDocumentAllLand) {
 
 TEST_F(DocumentServiceTest, CompletenessCountsActiveRequiredTypes) {
   auto c = sv_.documents().CountFor(ann_);
-  ASSERT_TRUE(c.ok());
+  ASSERT_OK(c);
   EXPECT_EQ(c->required_total, 1);
   EXPECT_EQ(c->required_uploaded, 0);
   EXPECT_FALSE(c->complete());
-  ASSERT_TRUE(sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput()).ok());
+  ASSERT_OK(sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput()));
   c = sv_.documents().CountFor(ann_);
   EXPECT_EQ(c->required_uploaded, 1);
   EXPECT_EQ(c->uploaded_total, 1);

@@ -2,17 +2,17 @@
 // list query over the host's real clients table, and use the module's indexes.
 #include <gtest/gtest.h>
 
-
-#include "plugin/document_service.h"
+#include "plugin/documents/list_sql.h"
 #include "plugin/services.h"
 #include "tests/plugin/test_env.h"
+#include "tests/support/status_matchers.h"
 
 namespace cd {
 namespace {
 
-class ListSqlTest : public ::testing::Test {
+class ListSqlTest : public cd_test::ModuleTest {
  protected:
-  ListSqlTest() : host_(dir_.path()), sv_(host_) {
+  ListSqlTest() {
     for (const char* n : {"Ann", "Bob", "Cid", "Dee"}) clients_.push_back(host_.AddClient(n));
     id_ = Create("ID", UploadMode::kRequired);
     proof_ = Create("Proof", UploadMode::kRequired);
@@ -20,7 +20,7 @@ class ListSqlTest : public ::testing::Test {
     old_ = Create("Old", UploadMode::kRequired);
     TypeDraft archive;
     archive.active = false;
-    EXPECT_TRUE(sv_.types().Update(old_, archive).ok());
+    EXPECT_OK(sv_.types().Update(old_, archive));
     // Ann: ID + Proof (complete). Bob: ID only. Cid: Photo only. Dee: nothing.
     Put(clients_[0], id_);
     Put(clients_[0], proof_);
@@ -44,25 +44,22 @@ class ListSqlTest : public ::testing::Test {
     std::map<std::string, std::string> out;
     auto rows = host_.Db().QueryAll("SELECT c.first_name, " + CompletenessColumnSql() +
                                     " FROM clients c ORDER BY c.id");
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_OK(rows);
     for (const auto& r : *rows) out[r.Text(0)] = r.Text(1);
     return out;
   }
 
   std::vector<std::string> Filter(int64_t type, const std::string& value) {
     auto p = sv_.documents().FilterPredicate("doc." + std::to_string(type), value);
-    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    EXPECT_OK(p);
     std::vector<std::string> out;
     auto rows = host_.Db().QueryAll("SELECT c.first_name FROM clients c WHERE " + p->sql + " ORDER BY c.id",
                                     p->params);
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_OK(rows);
     for (const auto& r : *rows) out.push_back(r.Text(0));
     return out;
   }
 
-  cd_test::TempDir dir_;
-  cd_test::FakeHost host_;
-  Services sv_;
   std::vector<int64_t> clients_;
   int64_t id_ = 0, proof_ = 0, photo_ = 0, old_ = 0;
 };
@@ -84,13 +81,13 @@ TEST_F(ListSqlTest, FiltersSelectUploadedAndMissing) {
 
 TEST_F(ListSqlTest, FilterCombinesWithHostConditionsAndColumn) {
   auto p = sv_.documents().FilterPredicate("doc." + std::to_string(id_), "uploaded");
-  ASSERT_TRUE(p.ok());
+  ASSERT_OK(p);
   crm::SqlParams params = p->params;
   params.push_back(std::string("B%"));
   auto rows = host_.Db().QueryAll("SELECT c.first_name, " + CompletenessColumnSql() +
                                       " FROM clients c WHERE " + p->sql + " AND c.first_name LIKE ?",
                                   params);
-  ASSERT_TRUE(rows.ok());
+  ASSERT_OK(rows);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].Text(0), "Bob");
   EXPECT_EQ((*rows)[0].Text(1), "no");
@@ -108,7 +105,7 @@ TEST_F(ListSqlTest, QueriesUseTheModuleIndexes) {
   auto plan_of = [&](const std::string& sql, const crm::SqlParams& params) {
     std::string plan;
     auto rows = host_.Db().QueryAll("EXPLAIN QUERY PLAN " + sql, params);
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_OK(rows);
     for (const auto& r : *rows) plan += r.Text(3) + "\n";
     return plan;
   };
@@ -118,7 +115,7 @@ TEST_F(ListSqlTest, QueriesUseTheModuleIndexes) {
   EXPECT_NE(filter_plan.find("cd_documents_client_type"), std::string::npos) << filter_plan;
   // ...the counting form reads the type's set once from the (type_id, client_id) index.
   auto n = DocumentFilterCount("doc." + std::to_string(id_), "missing");
-  ASSERT_TRUE(n.ok());
+  ASSERT_OK(n);
   std::string count_plan = plan_of("SELECT COUNT(*) FROM clients c WHERE " + n->predicate.sql, n->predicate.params);
   EXPECT_NE(count_plan.find("cd_documents_type_client"), std::string::npos) << count_plan;
   std::string column_plan = plan_of("SELECT " + CompletenessColumnSql() + " FROM clients c LIMIT 50", {});
@@ -163,24 +160,24 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
                 {fresh});
     return r.ok() ? crm::Status::Ok() : r.status();
   }).ok());
-  ASSERT_TRUE(host.Db().Exec("ANALYZE").ok());
+  ASSERT_OK(host.Db().Exec("ANALYZE"));
   auto plan_of = [&](const std::string& sql, const crm::SqlParams& params) {
     std::string plan;
     auto rows = host.Db().QueryAll("EXPLAIN QUERY PLAN " + sql, params);
-    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_OK(rows);
     for (const auto& r : *rows) plan += r.Text(3) + "\n";
     return plan;
   };
   auto count_of = [&](const std::string& where, const crm::SqlParams& params) {
     auto n = host.Db().QueryOne("SELECT COUNT(*) FROM clients c WHERE " + where, params);
-    EXPECT_TRUE(n.ok());
+    EXPECT_OK(n);
     return (*n)->Int(0);
   };
   const std::string filter = "doc." + std::to_string(type);
 
   // The page: a correlated probe, and the walk in id order needs no sort.
   auto page = sv.documents().FilterPredicate(filter, "missing");
-  ASSERT_TRUE(page.ok());
+  ASSERT_OK(page);
   crm::SqlParams params = page->params;
   params.push_back(int64_t{90000});
   std::string page_sql = "SELECT c.id, " + CompletenessColumnSql() + " FROM clients c WHERE " + page->sql +
@@ -189,7 +186,7 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
   EXPECT_NE(plan.find("cd_documents_client_type"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
   auto rows = host.Db().QueryAll(page_sql, params);
-  ASSERT_TRUE(rows.ok());
+  ASSERT_OK(rows);
   ASSERT_EQ(rows->size(), 50u);
   for (const auto& r : *rows) {
     EXPECT_NE(r.Int(0) % 3, 0);
@@ -198,7 +195,7 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
 
   // The total: the type's set from the (type_id, client_id) index, as a complement.
   auto count = sv.documents().FilterCount(filter, "missing");
-  ASSERT_TRUE(count.ok());
+  ASSERT_OK(count);
   EXPECT_TRUE(count->complement);
   std::string count_plan = plan_of("SELECT COUNT(*) FROM clients c WHERE " + count->predicate.sql,
                                    count->predicate.params);
@@ -207,7 +204,7 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
   EXPECT_EQ(count_of(page->sql, page->params), kClients - kClients / 3);
   EXPECT_EQ(count_of("NOT (" + count->predicate.sql + ")", count->predicate.params), kClients - kClients / 3);
   auto up = sv.documents().FilterCount(filter, "uploaded");
-  ASSERT_TRUE(up.ok());
+  ASSERT_OK(up);
   EXPECT_FALSE(up->complement);
   EXPECT_EQ(sv.documents().FilterCount("doc.999", "missing").status().code(), crm::StatusCode::kNotFound);
   EXPECT_EQ(sv.documents().FilterCount(filter, "maybe").status().code(), crm::StatusCode::kInvalidArgument);
@@ -215,11 +212,11 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
   // "uploaded": 60,000 documents exceed the small-set bound, so a probe per client
   // walked; 180 documents of the new type: start from the set.
   auto many = sv.documents().FilterPredicate(filter, "uploaded");
-  ASSERT_TRUE(many.ok());
+  ASSERT_OK(many);
   EXPECT_NE(many->sql.find("EXISTS"), std::string::npos) << many->sql;
   EXPECT_EQ(count_of(many->sql, many->params), kClients / 3);
   auto few = sv.documents().FilterPredicate("doc." + std::to_string(fresh), "uploaded");
-  ASSERT_TRUE(few.ok());
+  ASSERT_OK(few);
   EXPECT_EQ(few->sql.find("EXISTS"), std::string::npos) << few->sql;
   EXPECT_EQ(count_of(few->sql, few->params), kClients / 1000);
   std::string few_plan = plan_of("SELECT c.id FROM clients c WHERE " + few->sql + " ORDER BY c.first_name LIMIT 50",

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "host-api/http.h"
 #include "host-api/services.h"
 #include "plugin/services.h"
@@ -44,14 +46,31 @@ class FakeHost final : public crm_test::FakeHostServices {
   std::filesystem::path data_dir_;
 };
 
+// The one fixture of the plugin tests that need the module's world: a fresh temp folder, a
+// database with both schemas over it (FakeHost), and the module's services built on it.
+class ModuleTest : public ::testing::Test {
+ protected:
+  ModuleTest() : host_(dir_.path()), sv_(host_) {}
+
+  TempDir dir_;
+  FakeHost host_;
+  cd::Services sv_;
+};
+
 // Principals (the shared ones of tests/support/fake_http.h, with this folder's defaults).
 inline crm::Principal Admin(std::vector<std::string> permissions = {"documents.read", "documents.write",
                                                                     "documents.settings"}) {
   return crm_test::AdminPrincipal(std::move(permissions));
 }
 crm::Principal Client(int64_t client_id);  // a French-speaking client, "A client"
-inline crm::Principal Token(std::vector<std::string> scopes) {
-  return crm_test::TokenPrincipal(std::move(scopes));
+// A token with `scopes` whose owner holds `owner_permissions` (by default every permission
+// of the module, so that the scopes decide).
+inline crm::Principal Token(std::vector<std::string> scopes,
+                            std::vector<std::string> owner_permissions = {
+                                "documents.read", "documents.write", "documents.settings"}) {
+  crm::Principal p = crm_test::TokenPrincipal(std::move(scopes));
+  p.permissions = std::move(owner_permissions);
+  return p;
 }
 
 // Sample files, made at test time (no binaries in the repository).

@@ -1,5 +1,7 @@
-// plugin/document_service.h — a client's documents (CD5, CD9, CD11, SPEC §5): listing, upload,
-// replace (archiving the old version), delete, downloads, and every access rule, whatever route calls.
+// plugin/documents/document_service.h — a client's documents as stored (CD5, CD9, CD11): list,
+// upload/replace (archiving the old version), delete, downloads, client deletion, scrub.
+// Routes do not call it: they call the use cases (use_cases.h), which check the request's
+// rules first; every method here checks access (access.h) again, so no caller can skip it.
 #pragma once
 
 #include <cstdint>
@@ -15,8 +17,8 @@
 #include "host-api/sql.h"
 #include "host-api/status.h"
 #include "plugin/file_store.h"
+#include "plugin/model.h"
 #include "plugin/type_store.h"
-#include "plugin/types.h"
 #include "plugin/upload_pipeline.h"
 
 namespace cd {
@@ -67,11 +69,13 @@ class DocumentService {
 
   // The list filter (CD7) for `doc.<type_id>`: kNotFound when filter_id is not one of
   // ours or the type does not exist, kInvalidArgument for a value other than
-  // uploaded|missing. See DocumentFilterPredicate; "uploaded" of a type with few
-  // documents starts from the type's set instead.
-  crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id, std::string_view value);
+  // uploaded|missing. See DocumentFilterPredicate (list_sql.h); "uploaded" of a type with
+  // few documents starts from the type's set instead.
+  crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id,
+                                                 std::string_view value);
   // How the host counts that filter's matches (host API 1.2), same errors. See DocumentFilterCount.
-  crm::Result<crm::FilterCountPredicate> FilterCount(std::string_view filter_id, std::string_view value);
+  crm::Result<crm::FilterCountPredicate> FilterCount(std::string_view filter_id,
+                                                     std::string_view value);
 
   // No access check: for the hooks (summary box, gate, completeness).
   crm::Result<Completeness> CountFor(int64_t client_id);
@@ -90,6 +94,10 @@ class DocumentService {
  private:
   // Adds a timeline entry; a failure is logged, never fatal (the document is stored).
   void Record(const crm::TimelineEntry& entry);
+  // Commits every pending file into the client's folder; on a failure the ones already
+  // committed are removed again.
+  crm::Result<std::vector<CommittedFile>> CommitBlobs(
+      const std::vector<std::unique_ptr<PendingFile>>& files, int64_t client_id);
   // The client's current document of `type`, as stored now.
   crm::Result<ClientDocument> Reload(int64_t client_id, const DocumentType& type);
 
@@ -109,20 +117,5 @@ inline constexpr std::string_view kFieldNotNumber = "must be a number";
 // True for the kinds a browser may show inline without running anything (PDF and the
 // raster images); every other kind is served as an attachment, whatever the route.
 bool SafeToViewInline(std::string_view mime);
-
-// The list column (CD6): an SQL expression over `c.id` giving 'yes' when the client has a
-// document of every active required type, 'no' otherwise. No parameters.
-std::string CompletenessColumnSql();
-
-// The page predicate (CD7) for `doc.<type_id>` = uploaded|missing, over `c.id`: a
-// correlated [NOT] EXISTS on the unique (client_id, type_id) index, so a page walking
-// the host's sort order stops after LIMIT rows. kNotFound when filter_id is not
-// "doc.<number>", kInvalidArgument for another value.
-crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_id,
-                                                       std::string_view value);
-// The counting form of the same filter: the type's set (IN over the (type_id,
-// client_id) index), a complement for "missing" (the host counts all minus the set).
-crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filter_id,
-                                                           std::string_view value);
 
 }  // namespace cd

@@ -1,4 +1,4 @@
-// plugin/types.h — the module's value types: document types (CD1), settings (CD4), a client's
+// plugin/model.h — the module's value types: document types (CD1), settings (CD4), a client's
 // documents and files (CD5, SPEC §5), and the small enums they use. No I/O here.
 #pragma once
 
@@ -49,8 +49,9 @@ struct FieldDef {
   bool required = false;
 };
 
-inline constexpr int64_t kDefaultMaxSize = 20LL * 1024 * 1024;   // 20 MiB
-inline constexpr int64_t kMaxMaxSize = 4LL * 1024 * 1024 * 1024;  // hard upper bound: 4 GiB (large scans, the 1 GiB benchmark)
+inline constexpr int64_t kDefaultMaxSize = 20LL * 1024 * 1024;  // 20 MiB
+inline constexpr int64_t kMaxMaxSize =
+    4LL * 1024 * 1024 * 1024;  // hard upper bound: 4 GiB (large scans, the 1 GiB benchmark)
 inline constexpr int kDefaultMaxFiles = 1;
 inline constexpr int kMaxMaxFiles = 10;
 // PDF, JPEG, PNG, WebP, HEIC (CD1 default allow-list).
@@ -70,9 +71,9 @@ struct DocumentType {
 };
 
 // A create or a partial update of a type: unset members are left as they are (update)
-// or take their defaults (create). Built from JSON (type_json.h) or from a form (hooks/).
+// or take their defaults (create). Built from JSON (api_json.h) or from a form (hooks/).
 struct TypeDraft {
-  std::optional<LocalizedText> name;        // merged per language on update
+  std::optional<LocalizedText> name;  // merged per language on update
   // Field labels are merged per language too: a draft field's empty language takes the
   // stored text of the field with the same key (an API client sending "label" in French
   // keeps the English and Dutch labels), unless `complete_translations`.
@@ -99,10 +100,10 @@ struct Settings {
 // One stored file of a document (current or archived).
 struct StoredFile {
   int64_t id = 0;
-  std::string name;    // sanitised display name, never used as a path
+  std::string name;  // sanitised display name, never used as a path
   int64_t size = 0;
-  std::string mime;    // sniffed with libmagic at upload
-  std::string sha256;  // lower-case hex
+  std::string mime;           // sniffed with libmagic at upload
+  std::string sha256;         // lower-case hex
   std::string storage_key;    // relative to the file store root: "files/12/<random>.bin"
   std::string thumbnail_key;  // empty when there is no thumbnail
 };
@@ -115,10 +116,10 @@ struct ClientDocument {
   int64_t client_id = 0;
   DocumentType type;
   DocumentStatus status = DocumentStatus::kMissing;
-  int64_t uploaded_at = 0;        // Unix seconds; 0 when missing
-  std::string uploaded_by;        // "admin:Marie Dupont", "client", "api:token 3"
+  int64_t uploaded_at = 0;                    // Unix seconds; 0 when missing
+  std::string uploaded_by;                    // "admin:Marie Dupont", "client", "api:token 3"
   std::map<std::string, std::string> fields;  // key -> value
-  std::vector<StoredFile> files;  // in upload order
+  std::vector<StoredFile> files;              // in upload order
 };
 
 // A previous version kept in the archive when a document was replaced or deleted (CD5).

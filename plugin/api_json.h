@@ -1,5 +1,5 @@
-// plugin/type_json.h — JSON shapes of SPEC §5 for types, documents, files, settings and
-// errors, and the parsing of API request bodies into drafts. Boost.JSON only here.
+// plugin/api_json.h — the API's JSON (SPEC §5): types, documents, files, archived versions
+// and settings, and the parsing of request bodies into drafts (errors are the host's).
 #pragma once
 
 #include <string>
@@ -8,7 +8,7 @@
 #include <boost/json.hpp>
 
 #include "host-api/status.h"
-#include "plugin/types.h"
+#include "plugin/model.h"
 
 namespace cd {
 
@@ -40,9 +40,6 @@ boost::json::object SettingsToJson(const Settings& settings, std::string_view la
 // languages it names.
 crm::Result<Settings> SettingsFromJson(const boost::json::value& body, const Settings& current,
                                        std::string_view language);
-
-// {"error": {"code", "message"}} (SPEC §5).
-std::string ErrorJson(const crm::Status& status);
 
 // "2026-11-22T10:53:17Z".
 std::string IsoTimeUtc(int64_t unix_seconds);

@@ -1,14 +1,17 @@
-// plugin/types.cc — names and parsing of the module's enums, localized text, slugs.
+// plugin/model.cc — names and parsing of the module's enums, localized text, slugs.
 // Kept free of I/O so every other file (and the hooks) can use it.
-#include "plugin/types.h"
+#include "plugin/model.h"
 
 namespace cd {
 
 std::string_view UploadModeName(UploadMode mode) {
   switch (mode) {
-    case UploadMode::kOptional: return "optional";
-    case UploadMode::kRequired: return "required";
-    case UploadMode::kAdminOnly: return "admin_only";
+    case UploadMode::kOptional:
+      return "optional";
+    case UploadMode::kRequired:
+      return "required";
+    case UploadMode::kAdminOnly:
+      return "admin_only";
   }
   return "optional";
 }
@@ -22,9 +25,12 @@ std::optional<UploadMode> ParseUploadMode(std::string_view text) {
 
 std::string_view FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kText: return "text";
-    case FieldType::kDate: return "date";
-    case FieldType::kNumber: return "number";
+    case FieldType::kText:
+      return "text";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kNumber:
+      return "number";
   }
   return "text";
 }
@@ -59,9 +65,12 @@ void LocalizedText::FillDefault() {
 }
 
 void LocalizedText::Set(std::string_view language, std::string text) {
-  if (language == "en") en = std::move(text);
-  else if (language == "fr") fr = std::move(text);
-  else if (language == "nl") nl = std::move(text);
+  if (language == "en")
+    en = std::move(text);
+  else if (language == "fr")
+    fr = std::move(text);
+  else if (language == "nl")
+    nl = std::move(text);
 }
 
 const std::vector<std::string>& DefaultAccept() {
@@ -80,8 +89,10 @@ std::string Slugify(std::string_view label) {
     unsigned char ch = static_cast<unsigned char>(label[i]);
     char mapped = 0;
     if (ch < 0x80) {
-      if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) mapped = static_cast<char>(ch);
-      else if (ch >= 'A' && ch <= 'Z') mapped = static_cast<char>(ch - 'A' + 'a');
+      if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+        mapped = static_cast<char>(ch);
+      else if (ch >= 'A' && ch <= 'Z')
+        mapped = static_cast<char>(ch - 'A' + 'a');
     } else if (ch == 0xC3 && i + 1 < label.size()) {
       unsigned char next = static_cast<unsigned char>(label[i + 1]);
       if (next >= 0x80 && next <= 0xBF) {

@@ -1,6 +1,6 @@
-// plugin/document_service.cc — a client's documents: reads, uploads with archiving of the old
-// version, deletes, downloads, client deletion and scrub. Access rules first in every method.
-#include "plugin/document_service.h"
+// plugin/documents/document_service.cc — a client's documents: reads, uploads with archiving
+// of the old version, deletes, downloads, client deletion and scrub. Access rules first.
+#include "plugin/documents/document_service.h"
 
 #include <cerrno>
 #include <cmath>
@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 
 #include "plugin/access.h"
+#include "plugin/documents/list_sql.h"
+#include "text/text.h"
 
 namespace cd {
 namespace json = boost::json;
@@ -59,13 +61,6 @@ bool IsNumber(const std::string& s) {
   return end == s.c_str() + s.size() && errno == 0 && std::isfinite(v);
 }
 
-std::string TrimCopy(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
-
 // Checks and normalises the extra field values against the type's definitions.
 crm::Result<std::map<std::string, std::string>> ValidateFields(
     const DocumentType& type, const std::map<std::string, std::string>& given) {
@@ -79,12 +74,13 @@ crm::Result<std::map<std::string, std::string>> ValidateFields(
   }
   for (const FieldDef& f : type.fields) {
     auto it = given.find(f.key);
-    std::string value = it == given.end() ? "" : TrimCopy(it->second);
+    std::string value = it == given.end() ? "" : std::string(crm::text::TrimAll(it->second));
     for (char c : value)
       if (static_cast<unsigned char>(c) < 0x20)
         return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldControlChars));
     if (value.empty()) {
-      if (f.required) return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldRequired));
+      if (f.required)
+        return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldRequired));
       continue;
     }
     if (f.type == FieldType::kDate && !IsIsoDate(value))
@@ -113,25 +109,25 @@ StoredFile FileFromRow(const crm::SqlRow& r) {
 
 // Fills `doc` from the client's current document of doc->type (status missing if none).
 crm::Status LoadDocument(crm::SqlExecutor& db, ClientDocument* doc) {
-  auto row = db.QueryOne(
-      "SELECT id, fields_json, uploaded_at, uploaded_by FROM cd_documents"
-      " WHERE client_id = ? AND type_id = ?",
-      {doc->client_id, doc->type.id});
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) {
+  CRM_ASSIGN_OR_RETURN(
+      auto row, db.QueryOne("SELECT id, fields_json, uploaded_at, uploaded_by FROM cd_documents"
+                            " WHERE client_id = ? AND type_id = ?",
+                            {doc->client_id, doc->type.id}));
+  if (!row.has_value()) {
     doc->status = DocumentStatus::kMissing;
     return crm::Status::Ok();
   }
-  const crm::SqlRow& r = **row;
+  const crm::SqlRow& r = *row;
   int64_t document_id = r.Int(0);
   doc->status = DocumentStatus::kUploaded;
   doc->fields = FieldsFromJson(r.Text(1));
   doc->uploaded_at = r.Int(2);
   doc->uploaded_by = r.Text(3);
-  auto files = db.QueryAll(std::string(kSelectFile) + " WHERE f.document_id = ? ORDER BY f.position, f.id",
-                           {document_id});
-  if (!files.ok()) return files.status();
-  for (const crm::SqlRow& fr : *files) doc->files.push_back(FileFromRow(fr));
+  CRM_ASSIGN_OR_RETURN(
+      auto files,
+      db.QueryAll(std::string(kSelectFile) + " WHERE f.document_id = ? ORDER BY f.position, f.id",
+                  {document_id}));
+  for (const crm::SqlRow& fr : files) doc->files.push_back(FileFromRow(fr));
   return crm::Status::Ok();
 }
 
@@ -139,23 +135,23 @@ crm::Status LoadDocument(crm::SqlExecutor& db, ClientDocument* doc) {
 // was one.
 crm::Result<bool> ArchiveCurrent(crm::SqlExecutor& tx, int64_t client_id, int64_t type_id,
                                  int64_t now, const std::string& who, const char* reason) {
-  auto row = tx.QueryOne(
-      "SELECT id, fields_json, uploaded_at, uploaded_by FROM cd_documents"
-      " WHERE client_id = ? AND type_id = ?",
-      {client_id, type_id});
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) return false;
-  const crm::SqlRow& r = **row;
+  CRM_ASSIGN_OR_RETURN(
+      auto row, tx.QueryOne("SELECT id, fields_json, uploaded_at, uploaded_by FROM cd_documents"
+                            " WHERE client_id = ? AND type_id = ?",
+                            {client_id, type_id}));
+  if (!row.has_value()) return false;
+  const crm::SqlRow& r = *row;
   int64_t document_id = r.Int(0);
-  auto ins = tx.Exec(
-      "INSERT INTO cd_versions (client_id, type_id, fields_json, uploaded_at, uploaded_by,"
-      " archived_at, archived_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {client_id, type_id, r.Text(1), r.Int(2), r.Text(3), now, who, std::string(reason)});
-  if (!ins.ok()) return ins.status();
+  CRM_RETURN_IF_ERROR(
+      (tx.Exec("INSERT INTO cd_versions (client_id, type_id, fields_json, uploaded_at, uploaded_by,"
+               " archived_at, archived_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               {client_id, type_id, r.Text(1), r.Int(2), r.Text(3), now, who, std::string(reason)}))
+          .status());
   int64_t version_id = tx.LastInsertId();
-  auto mv = tx.Exec("UPDATE cd_files SET document_id = NULL, version_id = ? WHERE document_id = ?",
-                    {version_id, document_id});
-  if (!mv.ok()) return mv.status();
+  CRM_RETURN_IF_ERROR(
+      (tx.Exec("UPDATE cd_files SET document_id = NULL, version_id = ? WHERE document_id = ?",
+               {version_id, document_id}))
+          .status());
   return true;
 }
 
@@ -163,14 +159,57 @@ crm::Result<crm::FileReply> ReplyFor(FileStore& store, const crm::SqlRow& r, boo
   StoredFile f = FileFromRow(r);
   const std::string& key = thumbnail ? f.thumbnail_key : f.storage_key;
   if (key.empty()) return crm::NotFound("no thumbnail");
-  auto path = store.PathOf(key);
-  if (!path.ok()) return path.status();
+  CRM_ASSIGN_OR_RETURN(auto path, store.PathOf(key));
   crm::FileReply reply;
-  reply.path = *path;
+  reply.path = path;
   reply.mime = thumbnail ? "image/jpeg" : f.mime;
   reply.download_name = thumbnail ? "thumbnail.jpg" : f.name;
   reply.etag = f.sha256;
   return reply;
+}
+
+// What an upload writes: the document's rows point at the committed blobs.
+struct UploadRows {
+  int64_t client_id;
+  int64_t type_id;
+  const std::map<std::string, std::string>* fields;
+  const std::vector<std::unique_ptr<PendingFile>>* files;
+  const std::vector<CommittedFile>* committed;  // one per file, same order
+  int64_t now;
+  const std::string& who;
+};
+
+// In the caller's transaction: archives the current document (reason "replaced"), writes
+// the document row and one row per file. Returns whether a document was replaced.
+crm::Result<bool> WriteUploadRows(crm::SqlExecutor& tx, const UploadRows& u) {
+  CRM_ASSIGN_OR_RETURN(bool replaced,
+                       ArchiveCurrent(tx, u.client_id, u.type_id, u.now, u.who, "replaced"));
+  const std::string fields = FieldsToJson(*u.fields);
+  CRM_RETURN_IF_ERROR(
+      (replaced ? tx.Exec("UPDATE cd_documents SET fields_json = ?, uploaded_at = ?,"
+                          " uploaded_by = ? WHERE client_id = ? AND type_id = ?",
+                          {fields, u.now, u.who, u.client_id, u.type_id})
+                : tx.Exec("INSERT INTO cd_documents (client_id, type_id, fields_json, uploaded_at,"
+                          " uploaded_by) VALUES (?, ?, ?, ?, ?)",
+                          {u.client_id, u.type_id, fields, u.now, u.who}))
+          .status());
+  CRM_ASSIGN_OR_RETURN(
+      auto id_row, tx.QueryOne("SELECT id FROM cd_documents WHERE client_id = ? AND type_id = ?",
+                               {u.client_id, u.type_id}));
+  if (!id_row.has_value()) return crm::Internal("document row vanished");
+  const int64_t document_id = id_row->Int(0);
+  for (size_t i = 0; i < u.files->size(); ++i) {
+    const PendingFile& f = *(*u.files)[i];
+    const CommittedFile& c = (*u.committed)[i];
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO cd_files (client_id, type_id, document_id, position, name, size,"
+                " mime, sha256, storage_key, thumbnail_key, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                {u.client_id, u.type_id, document_id, static_cast<int64_t>(i), f.display_name(),
+                 f.size(), f.mime(), f.sha256(), c.storage_key, c.thumbnail_key, u.now})
+            .status());
+  }
+  return replaced;
 }
 
 std::string Joined(const std::vector<std::unique_ptr<PendingFile>>& files) {
@@ -184,78 +223,16 @@ std::string Joined(const std::vector<std::unique_ptr<PendingFile>>& files) {
 
 }  // namespace
 
-std::string CompletenessColumnSql() {
-  // One correlated probe per (listed client, required type) on the unique
-  // (client_id, type_id) index; required types are few, so this stays O(page size).
-  return "(CASE WHEN EXISTS (SELECT 1 FROM cd_types t WHERE t.active = 1"
-         " AND t.upload_mode = 'required' AND NOT EXISTS (SELECT 1 FROM cd_documents d"
-         " WHERE d.client_id = c.id AND d.type_id = t.id)) THEN 'no' ELSE 'yes' END)";
-}
-
-namespace {
-
-// "doc.<type_id>" = uploaded|missing, parsed. kNotFound when filter_id is not ours.
-struct ParsedFilter {
-  int64_t type_id = 0;
-  bool uploaded = false;
-};
-
-crm::Result<ParsedFilter> ParseDocumentFilter(std::string_view filter_id, std::string_view value) {
-  if (filter_id.substr(0, 4) != "doc.") return crm::NotFound("not a documents filter");
-  std::string_view digits = filter_id.substr(4);
-  if (digits.empty() || digits.size() > 18) return crm::NotFound("not a documents filter");
-  for (char c : digits)
-    if (c < '0' || c > '9') return crm::NotFound("not a documents filter");
-  ParsedFilter f;
-  f.type_id = std::stoll(std::string(digits));
-  if (value == "uploaded") {
-    f.uploaded = true;
-  } else if (value != "missing") {
-    return crm::InvalidArgument("filter " + std::string(filter_id) + ": uploaded or missing");
-  }
-  return f;
-}
-
-// The type's documents as a set SQLite builds once from the (type_id, client_id) index.
-constexpr const char* kTypeSet = "c.id IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?)";
-
-// At most this many documents of a type: "uploaded" pages start from the set and sort
-// it (cheap), instead of walking the sort order and probing each client.
-constexpr int64_t kSmallTypeSet = 50000;
-
-}  // namespace
-
-crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_id,
-                                                       std::string_view value) {
-  auto f = ParseDocumentFilter(filter_id, value);
-  if (!f.ok()) return f.status();
-  // A page walks the host's sort index and stops after LIMIT rows: one probe of the
-  // unique (client_id, type_id) index per client walked.
-  std::string probe = "EXISTS (SELECT 1 FROM cd_documents d WHERE d.client_id = c.id AND d.type_id = ?)";
-  return crm::SqlPredicate{f->uploaded ? probe : "NOT " + probe, {f->type_id}};
-}
-
-crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filter_id,
-                                                           std::string_view value) {
-  auto f = ParseDocumentFilter(filter_id, value);
-  if (!f.ok()) return f.status();
-  // The total visits every match: count the set (never NULL: client_id is NOT NULL),
-  // and "missing" as all rows minus the set, instead of one probe per client.
-  return crm::FilterCountPredicate{crm::SqlPredicate{kTypeSet, {f->type_id}}, !f->uploaded};
-}
-
 DocumentService::DocumentService(crm::HostServices& host, TypeStore& types, FileStore& files)
     : host_(host), types_(types), files_(files) {}
 
 crm::Result<std::vector<ClientDocument>> DocumentService::List(const crm::Principal& actor,
                                                                int64_t client_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
-  auto client = host_.FindClient(client_id);
-  if (!client.ok()) return client.status();
-  auto types = types_.List(/*include_inactive=*/true);
-  if (!types.ok()) return types.status();
+  CRM_ASSIGN_OR_RETURN(auto client, host_.FindClient(client_id));
+  CRM_ASSIGN_OR_RETURN(auto types, types_.List(/*include_inactive=*/true));
   std::vector<ClientDocument> out;
-  for (const DocumentType& t : *types) {
+  for (const DocumentType& t : types) {
     ClientDocument doc;
     doc.client_id = client_id;
     doc.type = t;
@@ -270,13 +247,11 @@ crm::Result<std::vector<ClientDocument>> DocumentService::List(const crm::Princi
 crm::Result<ClientDocument> DocumentService::Get(const crm::Principal& actor, int64_t client_id,
                                                  int64_t type_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
-  auto client = host_.FindClient(client_id);
-  if (!client.ok()) return client.status();
-  auto type = types_.Get(type_id);
-  if (!type.ok()) return type.status();
+  CRM_RETURN_IF_ERROR((host_.FindClient(client_id)).status());
+  CRM_ASSIGN_OR_RETURN(auto type, types_.Get(type_id));
   ClientDocument doc;
   doc.client_id = client_id;
-  doc.type = *type;
+  doc.type = type;
   CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
   if (!doc.type.active && doc.status == DocumentStatus::kMissing && actor.IsClient())
     return crm::NotFound("no document type " + std::to_string(type_id));
@@ -291,64 +266,27 @@ crm::Result<ClientDocument> DocumentService::Upload(const crm::Principal& actor,
     return type.status();
   }
   CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, *type));
-  auto client = host_.FindClient(client_id);
-  if (!client.ok()) return client.status();
+  CRM_ASSIGN_OR_RETURN(auto client, host_.FindClient(client_id));
   if (input.files.empty()) return crm::Unprocessable("file: required");
   if (input.files.size() > static_cast<size_t>(type->max_files))
     return crm::Unprocessable("at most " + std::to_string(type->max_files) + " file(s)");
   for (const auto& f : input.files)
     if (f->sha256().empty()) return crm::Internal("upload not finished");
-  auto fields = ValidateFields(*type, input.fields);
-  if (!fields.ok()) return fields.status();
+  CRM_ASSIGN_OR_RETURN(auto fields, ValidateFields(*type, input.fields));
 
   // Blobs first (renamed into place and fsynced), rows second: a crash in between
   // leaves an orphan blob for Scrub, never a row without its file.
-  std::vector<CommittedFile> committed;
-  auto undo = [&] {
-    for (const CommittedFile& c : committed) files_.Remove(c);
-  };
-  for (const auto& f : input.files) {
-    auto c = files_.Commit(*f, client_id);
-    if (!c.ok()) {
-      undo();
-      return c.status();
-    }
-    committed.push_back(*c);
-  }
-
+  CRM_ASSIGN_OR_RETURN(std::vector<CommittedFile> committed, CommitBlobs(input.files, client_id));
   const int64_t now = host_.NowUnix();
   const std::string who = ActorLabel(actor);
   bool replaced = false;
   crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    auto archived = ArchiveCurrent(tx, client_id, type_id, now, who, "replaced");
-    if (!archived.ok()) return archived.status();
-    replaced = *archived;
-    crm::Result<int64_t> r = replaced
-        ? tx.Exec("UPDATE cd_documents SET fields_json = ?, uploaded_at = ?, uploaded_by = ?"
-                  " WHERE client_id = ? AND type_id = ?",
-                  {FieldsToJson(*fields), now, who, client_id, type_id})
-        : tx.Exec("INSERT INTO cd_documents (client_id, type_id, fields_json, uploaded_at,"
-                  " uploaded_by) VALUES (?, ?, ?, ?, ?)",
-                  {client_id, type_id, FieldsToJson(*fields), now, who});
-    if (!r.ok()) return r.status();
-    auto id_row = tx.QueryOne("SELECT id FROM cd_documents WHERE client_id = ? AND type_id = ?",
-                              {client_id, type_id});
-    if (!id_row.ok()) return id_row.status();
-    if (!id_row->has_value()) return crm::Internal("document row vanished");
-    int64_t document_id = (*id_row)->Int(0);
-    for (size_t i = 0; i < input.files.size(); ++i) {
-      const PendingFile& f = *input.files[i];
-      auto ins = tx.Exec(
-          "INSERT INTO cd_files (client_id, type_id, document_id, position, name, size, mime,"
-          " sha256, storage_key, thumbnail_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {client_id, type_id, document_id, static_cast<int64_t>(i), f.display_name(), f.size(),
-           f.mime(), f.sha256(), committed[i].storage_key, committed[i].thumbnail_key, now});
-      if (!ins.ok()) return ins.status();
-    }
+    UploadRows rows{client_id, type_id, &fields, &input.files, &committed, now, who};
+    CRM_ASSIGN_OR_RETURN(replaced, WriteUploadRows(tx, rows));
     return crm::Status::Ok();
   });
   if (!s.ok()) {
-    undo();
+    for (const CommittedFile& c : committed) files_.Remove(c);
     return s;
   }
 
@@ -361,6 +299,20 @@ crm::Result<ClientDocument> DocumentService::Upload(const crm::Principal& actor,
   Record(entry);
 
   return Reload(client_id, *type);
+}
+
+crm::Result<std::vector<CommittedFile>> DocumentService::CommitBlobs(
+    const std::vector<std::unique_ptr<PendingFile>>& files, int64_t client_id) {
+  std::vector<CommittedFile> committed;
+  for (const auto& f : files) {
+    crm::Result<CommittedFile> c = files_.Commit(*f, client_id);
+    if (!c.ok()) {
+      for (const CommittedFile& done : committed) files_.Remove(done);
+      return c.status();
+    }
+    committed.push_back(*c);
+  }
+  return committed;
 }
 
 void DocumentService::Record(const crm::TimelineEntry& entry) {
@@ -379,44 +331,44 @@ crm::Result<ClientDocument> DocumentService::Reload(int64_t client_id, const Doc
 crm::Result<ClientDocument> DocumentService::UpdateFields(
     const crm::Principal& actor, int64_t client_id, int64_t type_id,
     const std::map<std::string, std::string>& given) {
-  auto type = types_.Get(type_id);
-  if (!type.ok()) return type.status();
-  CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, *type));
-  auto fields = ValidateFields(*type, given);
-  if (!fields.ok()) return fields.status();
-  auto r = host_.Db().Exec("UPDATE cd_documents SET fields_json = ? WHERE client_id = ? AND type_id = ?",
-                           {FieldsToJson(*fields), client_id, type_id});
-  if (!r.ok()) return r.status();
-  if (*r == 0) return crm::NotFound("no document to edit");
+  CRM_ASSIGN_OR_RETURN(auto type, types_.Get(type_id));
+  CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, type));
+  CRM_ASSIGN_OR_RETURN(auto fields, ValidateFields(type, given));
+  CRM_ASSIGN_OR_RETURN(
+      auto r,
+      host_.Db().Exec("UPDATE cd_documents SET fields_json = ? WHERE client_id = ? AND type_id = ?",
+                      {FieldsToJson(fields), client_id, type_id}));
+  if (r == 0) return crm::NotFound("no document to edit");
   crm::TimelineEntry entry{client_id, "client-documents.fields",
-                           "Document details edited: " + type->name.en, "", ActorLabel(actor)};
+                           "Document details edited: " + type.name.en, "", ActorLabel(actor)};
   Record(entry);
-  return Reload(client_id, *type);
+  return Reload(client_id, type);
 }
 
-crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_id, int64_t type_id) {
-  auto type = types_.Get(type_id);
-  if (!type.ok()) return type.status();
-  CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, *type));
+crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_id,
+                                    int64_t type_id) {
+  CRM_ASSIGN_OR_RETURN(auto type, types_.Get(type_id));
+  CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, type));
   const std::string who = ActorLabel(actor);
   const int64_t now = host_.NowUnix();
   CRM_RETURN_IF_ERROR(host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    auto archived = ArchiveCurrent(tx, client_id, type_id, now, who, "deleted");
-    if (!archived.ok()) return archived.status();
-    if (!*archived) return crm::NotFound("no document to delete");
+    CRM_ASSIGN_OR_RETURN(auto archived,
+                         ArchiveCurrent(tx, client_id, type_id, now, who, "deleted"));
+    if (!archived) return crm::NotFound("no document to delete");
     auto r = tx.Exec("DELETE FROM cd_documents WHERE client_id = ? AND type_id = ?",
                      {client_id, type_id});
     return r.ok() ? crm::Status::Ok() : r.status();
   }));
   crm::TimelineEntry entry{client_id, "client-documents.delete",
-                           "Document deleted: " + type->name.en,
+                           "Document deleted: " + type.name.en,
                            "The files were moved to the archive.", who};
   Record(entry);
   return crm::Status::Ok();
 }
 
-crm::Result<crm::FileReply> DocumentService::OpenFile(const crm::Principal& actor, int64_t client_id,
-                                                      int64_t type_id, std::optional<int64_t> file_id) {
+crm::Result<crm::FileReply> DocumentService::OpenFile(const crm::Principal& actor,
+                                                      int64_t client_id, int64_t type_id,
+                                                      std::optional<int64_t> file_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   std::string sql = std::string(kSelectFile) +
                     " JOIN cd_documents d ON f.document_id = d.id"
@@ -427,21 +379,21 @@ crm::Result<crm::FileReply> DocumentService::OpenFile(const crm::Principal& acto
     params.push_back(*file_id);
   }
   sql += " ORDER BY f.position, f.id LIMIT 1";
-  auto row = host_.Db().QueryOne(sql, params);
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) return crm::NotFound("no such file");
-  return ReplyFor(files_, **row, false);
+  CRM_ASSIGN_OR_RETURN(auto row, host_.Db().QueryOne(sql, params));
+  if (!row.has_value()) return crm::NotFound("no such file");
+  return ReplyFor(files_, *row, false);
 }
 
 crm::Result<crm::FileReply> DocumentService::OpenThumbnail(const crm::Principal& actor,
                                                            int64_t client_id, int64_t file_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
-  auto row = host_.Db().QueryOne(std::string(kSelectFile) +
-                                     " WHERE f.id = ? AND f.client_id = ? AND f.document_id IS NOT NULL",
-                                 {file_id, client_id});
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) return crm::NotFound("no such file");
-  return ReplyFor(files_, **row, true);
+  CRM_ASSIGN_OR_RETURN(
+      auto row,
+      host_.Db().QueryOne(std::string(kSelectFile) +
+                              " WHERE f.id = ? AND f.client_id = ? AND f.document_id IS NOT NULL",
+                          {file_id, client_id}));
+  if (!row.has_value()) return crm::NotFound("no such file");
+  return ReplyFor(files_, *row, true);
 }
 
 crm::Result<std::vector<ArchivedVersion>> DocumentService::ListArchive(const crm::Principal& actor,
@@ -450,17 +402,17 @@ crm::Result<std::vector<ArchivedVersion>> DocumentService::ListArchive(const crm
   if (actor.IsClient()) return crm::PermissionDenied("the archive is for staff");
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   // An unknown client or type is a 404, as on every other document route.
-  auto client = host_.FindClient(client_id);
-  if (!client.ok()) return client.status();
-  auto type = types_.Get(type_id);
-  if (!type.ok()) return type.status();
-  auto rows = host_.Db().QueryAll(
-      "SELECT id, fields_json, uploaded_at, uploaded_by, archived_at, archived_by, reason"
-      " FROM cd_versions WHERE client_id = ? AND type_id = ? ORDER BY archived_at DESC, id DESC",
-      {client_id, type_id});
-  if (!rows.ok()) return rows.status();
+  CRM_RETURN_IF_ERROR((host_.FindClient(client_id)).status());
+  CRM_RETURN_IF_ERROR((types_.Get(type_id)).status());
+  CRM_ASSIGN_OR_RETURN(
+      auto rows,
+      host_.Db().QueryAll(
+          "SELECT id, fields_json, uploaded_at, uploaded_by, archived_at, archived_by, reason"
+          " FROM cd_versions WHERE client_id = ? AND type_id = ? ORDER BY archived_at DESC, id "
+          "DESC",
+          {client_id, type_id}));
   std::vector<ArchivedVersion> out;
-  for (const crm::SqlRow& r : *rows) {
+  for (const crm::SqlRow& r : rows) {
     ArchivedVersion v;
     v.id = r.Int(0);
     v.client_id = client_id;
@@ -471,10 +423,11 @@ crm::Result<std::vector<ArchivedVersion>> DocumentService::ListArchive(const crm
     v.archived_at = r.Int(4);
     v.archived_by = r.Text(5);
     v.reason = r.Text(6);
-    auto files = host_.Db().QueryAll(
-        std::string(kSelectFile) + " WHERE f.version_id = ? ORDER BY f.position, f.id", {v.id});
-    if (!files.ok()) return files.status();
-    for (const crm::SqlRow& fr : *files) v.files.push_back(FileFromRow(fr));
+    CRM_ASSIGN_OR_RETURN(
+        auto files, host_.Db().QueryAll(std::string(kSelectFile) +
+                                            " WHERE f.version_id = ? ORDER BY f.position, f.id",
+                                        {v.id}));
+    for (const crm::SqlRow& fr : files) v.files.push_back(FileFromRow(fr));
     out.push_back(std::move(v));
   }
   return out;
@@ -484,72 +437,71 @@ crm::Result<crm::FileReply> DocumentService::OpenArchivedFile(const crm::Princip
                                                               int64_t client_id, int64_t file_id) {
   if (actor.IsClient()) return crm::PermissionDenied("the archive is for staff");
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
-  auto row = host_.Db().QueryOne(
-      std::string(kSelectFile) + " WHERE f.id = ? AND f.client_id = ? AND f.version_id IS NOT NULL",
-      {file_id, client_id});
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) return crm::NotFound("no such file");
-  return ReplyFor(files_, **row, false);
+  CRM_ASSIGN_OR_RETURN(
+      auto row,
+      host_.Db().QueryOne(std::string(kSelectFile) +
+                              " WHERE f.id = ? AND f.client_id = ? AND f.version_id IS NOT NULL",
+                          {file_id, client_id}));
+  if (!row.has_value()) return crm::NotFound("no such file");
+  return ReplyFor(files_, *row, false);
 }
 
 crm::Result<crm::SqlPredicate> DocumentService::FilterPredicate(std::string_view filter_id,
                                                                 std::string_view value) {
-  auto f = ParseDocumentFilter(filter_id, value);
-  if (!f.ok()) return f.status();
-  auto type = types_.Get(f->type_id);
-  if (!type.ok()) return type.status();
-  if (f->uploaded) {
+  CRM_ASSIGN_OR_RETURN(auto f, ParseDocumentFilter(filter_id, value));
+  CRM_ASSIGN_OR_RETURN(auto type, types_.Get(f.type_id));
+  if (f.uploaded) {
     // Few documents of the type (a new one): walking a million clients in sort order to
     // find them would probe each; start from the set instead. Counted up to the bound only.
-    auto few = host_.Db().QueryOne(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM cd_documents d WHERE d.type_id = ? LIMIT ?)",
-        {f->type_id, kSmallTypeSet + 1});
-    if (!few.ok()) return few.status();
-    if (few->has_value() && (*few)->Int(0) <= kSmallTypeSet) return crm::SqlPredicate{kTypeSet, {f->type_id}};
+    CRM_ASSIGN_OR_RETURN(
+        auto few,
+        host_.Db().QueryOne(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM cd_documents d WHERE d.type_id = ? LIMIT ?)",
+            {f.type_id, kSmallTypeSet + 1}));
+    if (few.has_value() && (few)->Int(0) <= kSmallTypeSet) return TypeSetPredicate(f.type_id);
   }
   return DocumentFilterPredicate(filter_id, value);
 }
 
 crm::Result<crm::FilterCountPredicate> DocumentService::FilterCount(std::string_view filter_id,
                                                                     std::string_view value) {
-  auto f = ParseDocumentFilter(filter_id, value);
-  if (!f.ok()) return f.status();
-  auto type = types_.Get(f->type_id);
-  if (!type.ok()) return type.status();
+  CRM_ASSIGN_OR_RETURN(auto f, ParseDocumentFilter(filter_id, value));
+  CRM_RETURN_IF_ERROR((types_.Get(f.type_id)).status());
   return DocumentFilterCount(filter_id, value);
 }
 
 crm::Result<Completeness> DocumentService::CountFor(int64_t client_id) {
-  auto row = host_.Db().QueryOne(
-      "SELECT"
-      " (SELECT COUNT(*) FROM cd_types WHERE active = 1 AND upload_mode = 'required'),"
-      " (SELECT COUNT(*) FROM cd_types t JOIN cd_documents d ON d.type_id = t.id"
-      "   WHERE d.client_id = ? AND t.active = 1 AND t.upload_mode = 'required'),"
-      " (SELECT COUNT(*) FROM cd_types t JOIN cd_documents d ON d.type_id = t.id"
-      "   WHERE d.client_id = ? AND t.active = 1)",
-      {client_id, client_id});
-  if (!row.ok()) return row.status();
+  CRM_ASSIGN_OR_RETURN(
+      auto row,
+      host_.Db().QueryOne(
+          "SELECT"
+          " (SELECT COUNT(*) FROM cd_types WHERE active = 1 AND upload_mode = 'required'),"
+          " (SELECT COUNT(*) FROM cd_types t JOIN cd_documents d ON d.type_id = t.id"
+          "   WHERE d.client_id = ? AND t.active = 1 AND t.upload_mode = 'required'),"
+          " (SELECT COUNT(*) FROM cd_types t JOIN cd_documents d ON d.type_id = t.id"
+          "   WHERE d.client_id = ? AND t.active = 1)",
+          {client_id, client_id}));
   Completeness c;
-  c.required_total = static_cast<int>((*row)->Int(0));
-  c.required_uploaded = static_cast<int>((*row)->Int(1));
-  c.uploaded_total = static_cast<int>((*row)->Int(2));
+  c.required_total = static_cast<int>((row)->Int(0));
+  c.required_uploaded = static_cast<int>((row)->Int(1));
+  c.uploaded_total = static_cast<int>((row)->Int(2));
   return c;
 }
 
 crm::Result<bool> DocumentService::HasDocument(int64_t client_id, int64_t type_id) {
-  auto row = host_.Db().QueryOne("SELECT 1 FROM cd_documents WHERE client_id = ? AND type_id = ?",
-                                 {client_id, type_id});
-  if (!row.ok()) return row.status();
-  return row->has_value();
+  CRM_ASSIGN_OR_RETURN(
+      auto row,
+      host_.Db().QueryOne("SELECT 1 FROM cd_documents WHERE client_id = ? AND type_id = ?",
+                          {client_id, type_id}));
+  return row.has_value();
 }
 
 crm::Status DocumentService::DeleteClientRows(int64_t client_id, crm::SqlExecutor& tx) {
   // Files reference documents and versions: they go first.
-  for (const char* sql : {"DELETE FROM cd_files WHERE client_id = ?",
-                          "DELETE FROM cd_documents WHERE client_id = ?",
-                          "DELETE FROM cd_versions WHERE client_id = ?"}) {
-    auto r = tx.Exec(sql, {client_id});
-    if (!r.ok()) return r.status();
+  for (const char* sql :
+       {"DELETE FROM cd_files WHERE client_id = ?", "DELETE FROM cd_documents WHERE client_id = ?",
+        "DELETE FROM cd_versions WHERE client_id = ?"}) {
+    CRM_RETURN_IF_ERROR((tx.Exec(sql, {client_id})).status());
   }
   return crm::Status::Ok();
 }
@@ -558,8 +510,8 @@ void DocumentService::RemoveClientFiles(int64_t client_id) {
   crm::Status s = files_.RemoveClient(client_id);
   if (!s.ok()) {
     // The scrub job retries: the client no longer exists, so its folder is an orphan.
-    host_.Log(crm::LogLevel::kError, "client " + std::to_string(client_id) +
-                                         ": files not removed: " + s.ToString());
+    host_.Log(crm::LogLevel::kError,
+              "client " + std::to_string(client_id) + ": files not removed: " + s.ToString());
   }
 }
 
@@ -569,12 +521,7 @@ crm::Result<int> DocumentService::Scrub() {
     // Only a definite "not found" makes a folder an orphan; errors keep it.
     return c.ok() || c.status().code() != crm::StatusCode::kNotFound;
   };
-  auto key_is_known = [&](const std::string& key) {
-    std::string blob_key = key;
-    const std::string thumb_suffix = ".thumb.jpg";
-    if (blob_key.size() > thumb_suffix.size() &&
-        blob_key.compare(blob_key.size() - thumb_suffix.size(), thumb_suffix.size(), thumb_suffix) == 0)
-      blob_key = blob_key.substr(0, blob_key.size() - thumb_suffix.size()) + ".bin";
+  auto key_is_known = [&](const std::string& blob_key) {
     auto row = host_.Db().QueryOne("SELECT 1 FROM cd_files WHERE storage_key = ?", {blob_key});
     // On a database error, keep the file.
     return !row.ok() || row->has_value();

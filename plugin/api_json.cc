@@ -1,6 +1,6 @@
-// plugin/type_json.cc — the JSON shapes of SPEC §5 and the parsing of API bodies into drafts.
+// plugin/api_json.cc — the JSON shapes of SPEC §5 and the parsing of API bodies into drafts.
 // Parsing is strict about JSON types so that a wrong body is a 400, never a silent default.
-#include "plugin/type_json.h"
+#include "plugin/api_json.h"
 
 #include <ctime>
 
@@ -82,9 +82,8 @@ crm::Result<std::vector<FieldDef>> ParseFields(const json::value& v, std::string
     // as "name" and "names" of the type.
     for (const char* member : {"label", "labels"}) {
       if (const json::value* label = o.if_contains(member)) {
-        auto text = ParseLocalized(*label, where + "." + member, language);
-        if (!text.ok()) return text.status();
-        MergeGiven(def.label, *text);
+        CRM_ASSIGN_OR_RETURN(auto text, ParseLocalized(*label, where + "." + member, language));
+        MergeGiven(def.label, text);
       }
     }
     if (const json::value* key = o.if_contains("key")) {
@@ -166,18 +165,16 @@ crm::Result<TypeDraft> TypeDraftFromJson(const json::value& body, std::string_vi
         d.name = std::move(*t);
       }
     } else if (key == "help" || key == "helps") {
-      auto t = ParseLocalized(v, key, language);
-      if (!t.ok()) return t.status();
-      d.help = std::move(*t);
+      CRM_ASSIGN_OR_RETURN(auto t, ParseLocalized(v, key, language));
+      d.help = std::move(t);
     } else if (key == "upload_mode") {
       if (!v.is_string()) return WrongType(key, "a string");
       auto m = ParseUploadMode(v.as_string());
       if (!m) return crm::Unprocessable("upload_mode: must be optional, required or admin_only");
       d.upload_mode = *m;
     } else if (key == "fields") {
-      auto f = ParseFields(v, language);
-      if (!f.ok()) return f.status();
-      d.fields = std::move(*f);
+      CRM_ASSIGN_OR_RETURN(auto f, ParseFields(v, language));
+      d.fields = std::move(f);
     } else if (key == "accept") {
       std::vector<std::string> accept;
       if (v.is_string()) {  // "application/pdf, image/png"
@@ -211,10 +208,9 @@ crm::Result<TypeDraft> TypeDraftFromJson(const json::value& body, std::string_vi
       if (*n < INT32_MIN || *n > INT32_MAX) return crm::Unprocessable("max_files: out of range");
       d.max_files = static_cast<int>(*n);
     } else if (key == "position") {
-      auto n = ParseInt(v, key);
-      if (!n.ok()) return n.status();
-      if (*n < INT32_MIN || *n > INT32_MAX) return crm::Unprocessable("position: out of range");
-      d.position = static_cast<int>(*n);
+      CRM_ASSIGN_OR_RETURN(auto n, ParseInt(v, key));
+      if (n < INT32_MIN || n > INT32_MAX) return crm::Unprocessable("position: out of range");
+      d.position = static_cast<int>(n);
     } else if (key == "active") {
       if (!v.is_bool()) return WrongType(key, "a boolean");
       d.active = v.as_bool();
@@ -236,8 +232,12 @@ json::object DocumentToJson(const ClientDocument& doc, std::string_view language
     std::string url = std::string(url_base) + "/clients/" + std::to_string(doc.client_id) +
                       "/documents/" + std::to_string(doc.type.id) +
                       "/file?file_id=" + std::to_string(f.id);
-    files.push_back(json::object{{"id", f.id}, {"name", f.name}, {"size", f.size},
-                                 {"mime", f.mime}, {"sha256", f.sha256}, {"url", url}});
+    files.push_back(json::object{{"id", f.id},
+                                 {"name", f.name},
+                                 {"size", f.size},
+                                 {"mime", f.mime},
+                                 {"sha256", f.sha256},
+                                 {"url", url}});
   }
   json::object o{{"type_id", doc.type.id},
                  {"type_name", doc.type.name.Get(language)},
@@ -261,8 +261,12 @@ json::object ArchivedToJson(const ArchivedVersion& v, std::string_view url_base)
   for (const StoredFile& f : v.files) {
     std::string url = std::string(url_base) + "/clients/" + std::to_string(v.client_id) +
                       "/archive/files/" + std::to_string(f.id);
-    files.push_back(json::object{{"id", f.id}, {"name", f.name}, {"size", f.size},
-                                 {"mime", f.mime}, {"sha256", f.sha256}, {"url", url}});
+    files.push_back(json::object{{"id", f.id},
+                                 {"name", f.name},
+                                 {"size", f.size},
+                                 {"mime", f.mime},
+                                 {"sha256", f.sha256},
+                                 {"url", url}});
   }
   return json::object{{"id", v.id},
                       {"type_id", v.type_id},
@@ -302,11 +306,6 @@ crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& 
     }
   }
   return s;
-}
-
-std::string ErrorJson(const crm::Status& status) {
-  return json::serialize(json::object{
-      {"error", json::object{{"code", ErrorCodeName(status.code())}, {"message", status.message()}}}});
 }
 
 }  // namespace cd

@@ -1,0 +1,162 @@
+// plugin/file_names.cc — display-name sanitising (UTF-8 decoded and re-encoded, invisible
+// and bidirectional characters dropped) and extensions that follow the sniffed type.
+#include "plugin/file_names.h"
+
+#include <cstdint>
+
+#include "text/text.h"
+
+namespace cd {
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+constexpr size_t kMaxNameBytes = 200;
+
+// Decodes one UTF-8 character at s[*i] and advances *i; an invalid byte (stray
+// continuation, overlong form, surrogate, past U+10FFFF, truncated) gives U+FFFD and
+// advances by that one byte only.
+char32_t DecodeOne(std::string_view s, size_t* i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(*i);
+  if (b0 < 0x80) {
+    ++*i;
+    return b0;
+  }
+  size_t len = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0;
+  char32_t min = len == 4 ? 0x10000 : len == 3 ? 0x800 : 0x80;
+  if (len == 0 || b0 > 0xF4 || *i + len > s.size()) {
+    ++*i;
+    return kReplacement;
+  }
+  char32_t cp = b0 & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k) {
+    if ((byte(*i + k) & 0xC0) != 0x80) {
+      ++*i;
+      return kReplacement;
+    }
+    cp = (cp << 6) | (byte(*i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++*i;
+    return kReplacement;
+  }
+  *i += len;
+  return cp;
+}
+
+void Encode(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    *out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out += static_cast<char>(0xC0 | (cp >> 6));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += static_cast<char>(0xE0 | (cp >> 12));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (cp >> 18));
+    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Characters a display name never keeps: controls, direction overrides and characters
+// that show nothing (they hide what a name really says), and the ones file systems and
+// headers treat specially.
+bool Dropped(char32_t cp) {
+  if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;  // C0, DEL, C1
+  switch (cp) {
+    case '"':
+    case '<':
+    case '>':
+    case ':':
+    case '*':
+    case '?':
+    case '|':
+    case 0x00AD:
+    case 0x061C:
+    case 0x180E:
+    case 0x200E:
+    case 0x200F:
+    case 0xFEFF:
+      return true;
+    default:
+      break;
+  }
+  return (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+// The extensions of the kinds the module knows, the first one preferred.
+struct KindExtensions {
+  std::string_view mime;
+  std::string_view extensions[3];  // unused entries are empty
+};
+
+constexpr KindExtensions kKinds[] = {
+    {"application/pdf", {"pdf"}},
+    {"image/jpeg", {"jpg", "jpeg", "jpe"}},
+    {"image/png", {"png"}},
+    {"image/webp", {"webp"}},
+    {"image/heic", {"heic"}},
+    {"image/heif", {"heif", "heic"}},
+    {"image/tiff", {"tif", "tiff"}},
+    {"image/gif", {"gif"}},
+    {"image/bmp", {"bmp"}},
+    {"text/plain", {"txt"}},
+    {"text/csv", {"csv"}},
+    {"application/zip", {"zip"}},
+    {"application/msword", {"doc"}},
+    {"application/vnd.ms-excel", {"xls"}},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", {"docx"}},
+    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {"xlsx"}},
+    {"application/vnd.oasis.opendocument.text", {"odt"}},
+    {"application/vnd.oasis.opendocument.spreadsheet", {"ods"}},
+};
+
+}  // namespace
+
+std::string SanitizeFileName(std::string_view name) {
+  // Keep only the last path component, whatever the client's separator (ASCII bytes never
+  // occur inside a UTF-8 sequence, so this cut is safe before decoding).
+  size_t cut = name.find_last_of("/\\");
+  if (cut != std::string_view::npos) name.remove_prefix(cut + 1);
+  std::string out;
+  for (size_t i = 0; i < name.size();) {
+    char32_t cp = DecodeOne(name, &i);
+    if (!Dropped(cp)) Encode(cp, &out);
+  }
+  // Trim dots and spaces at both ends (".." and hidden-file names).
+  size_t b = out.find_first_not_of(" .");
+  size_t e = out.find_last_not_of(" .");
+  out = b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
+  if (out.size() > kMaxNameBytes) {
+    size_t n = kMaxNameBytes;
+    // Do not cut inside a UTF-8 sequence.
+    while (n > 0 && (static_cast<unsigned char>(out[n]) & 0xC0) == 0x80) --n;
+    out.resize(n);
+  }
+  if (out.empty()) out = "file";
+  return out;
+}
+
+std::string NameForType(std::string_view name, std::string_view mime) {
+  const KindExtensions* kind = nullptr;
+  for (const KindExtensions& k : kKinds) {
+    if (k.mime == mime) kind = &k;
+  }
+  if (!kind) return std::string(name);
+  size_t dot = name.find_last_of('.');
+  std::string_view stem = dot == std::string_view::npos ? name : name.substr(0, dot);
+  if (dot != std::string_view::npos) {
+    std::string ext = crm::text::ToLowerAscii(name.substr(dot + 1));
+    for (std::string_view known : kind->extensions) {
+      if (!known.empty() && ext == known) return std::string(name);
+    }
+  }
+  return std::string(stem) + "." + std::string(kind->extensions[0]);
+}
+
+}  // namespace cd

@@ -1,0 +1,140 @@
+// tests/plugin/file_store_test.cc — the file store (plugin/file_store.h): generated names and
+// keys, the display names it keeps (sanitised, with the sniffed type's extension), thumbnails.
+#include "plugin/file_store.h"
+
+#include <gtest/gtest.h>
+
+#include <vips/vips8>
+
+#include "tests/plugin/test_env.h"
+#include "tests/support/status_matchers.h"
+
+namespace cd {
+namespace {
+
+class FileStoreTest : public ::testing::Test {
+ protected:
+  // A finished pending file of `bytes` sent as `name`, accepted by the default kinds.
+  crm::Result<std::unique_ptr<PendingFile>> Pending(const std::string& name,
+                                                    const std::string& bytes) {
+    CRM_ASSIGN_OR_RETURN(std::unique_ptr<PendingFile> f,
+                         store_.Begin(name, 1 << 20, DefaultAccept()));
+    CRM_RETURN_IF_ERROR(f->Write(bytes));
+    CRM_RETURN_IF_ERROR(f->Finish());
+    return f;
+  }
+
+  // The display name the store keeps for `bytes` sent as `name`.
+  std::string StoredName(const std::string& name, const std::string& bytes) {
+    auto f = Pending(name, bytes);
+    EXPECT_OK(f);
+    return f.ok() ? (*f)->display_name() : "";
+  }
+
+  cd_test::TempDir dir_;
+  FileStore store_{dir_.path()};
+};
+
+TEST(FileStorePathTest, PathOfRefusesForeignKeys) {
+  FileStore store("/data");
+  EXPECT_FALSE(store.PathOf("../etc/passwd").ok());
+  EXPECT_FALSE(store.PathOf("files/1/../../x.bin").ok());
+  EXPECT_FALSE(store.PathOf("files/1/abc.bin").ok());
+  EXPECT_OK(store.PathOf("files/1/0123456789abcdef0123456789abcdef.bin"));
+}
+
+TEST_F(FileStoreTest, APdfNamedHtmlIsStoredAsPdf) {
+  EXPECT_EQ(StoredName("report.html", cd_test::MakePdf()), "report.pdf");
+}
+
+TEST_F(FileStoreTest, BidiAndInvalidUtf8NeverReachTheStore) {
+  EXPECT_EQ(StoredName("invoice\u202Efdp.pdf", cd_test::MakePdf()), "invoicefdp.pdf");
+  EXPECT_EQ(StoredName("scan\xFF.pdf", cd_test::MakePdf()), "scan\uFFFD.pdf");
+}
+
+TEST_F(FileStoreTest, ThumbnailHasNoGpsExif) {
+  std::string jpeg = cd_test::MakeJpeg(1200, 900, /*with_gps=*/true);
+  // The source really carries GPS data, or the test would prove nothing.
+  {
+    vips::VImage src = vips::VImage::new_from_buffer(jpeg.data(), jpeg.size(), "");
+    ASSERT_NE(src.get_typeof("exif-data"), 0u);
+    ASSERT_NE(src.get_typeof("exif-ifd3-GPSLatitude"), 0u);
+  }
+  auto f = Pending("holiday.jpg", jpeg);
+  ASSERT_OK(f);
+  auto committed = store_.Commit(**f, 7);
+  ASSERT_OK(committed);
+  ASSERT_FALSE(committed->thumbnail_key.empty());
+  auto thumb_path = store_.PathOf(committed->thumbnail_key);
+  ASSERT_OK(thumb_path);
+  std::string thumb = cd_test::ReadFile(*thumb_path);
+  vips::VImage t = vips::VImage::new_from_buffer(thumb.data(), thumb.size(), "");
+  EXPECT_LE(std::max(t.width(), t.height()), 320);
+  EXPECT_EQ(t.get_typeof("exif-data"), 0u);
+  EXPECT_EQ(t.get_typeof("exif-ifd3-GPSLatitude"), 0u);
+  EXPECT_EQ(thumb.find("Exif"), std::string::npos);
+  EXPECT_EQ(thumb.find("TestCam"), std::string::npos);
+}
+
+TEST_F(FileStoreTest, BadThumbnailSourceIsGraceful) {
+  // A file libmagic calls an image but libvips cannot decode: no thumbnail, no error.
+  std::string fake_png = cd_test::MakePng().substr(0, 40);
+  auto f = Pending("broken.png", fake_png);
+  ASSERT_OK(f);
+  EXPECT_EQ((*f)->mime(), "image/png");
+  auto committed = store_.Commit(**f, 9);
+  ASSERT_OK(committed);
+  EXPECT_TRUE(committed->thumbnail_key.empty());
+}
+
+TEST_F(FileStoreTest, PhoneHeicGetsAJpegThumbnail) {
+  std::string heic = cd_test::MakeHeic(1200, 900);
+  ASSERT_EQ(heic.substr(4, 8), std::string("ftypheic"));
+  auto f = Pending("IMG_0003.HEIC", heic);
+  ASSERT_OK(f);
+  EXPECT_EQ((*f)->mime(), "image/heic");
+  auto committed = store_.Commit(**f, 6);
+  ASSERT_OK(committed);
+  ASSERT_FALSE(committed->thumbnail_key.empty());
+  auto thumb_path = store_.PathOf(committed->thumbnail_key);
+  ASSERT_OK(thumb_path);
+  std::string thumb = cd_test::ReadFile(*thumb_path);
+  ASSERT_GE(thumb.size(), 3u);
+  EXPECT_EQ(thumb.substr(0, 3), std::string("\xFF\xD8\xFF"));  // a JPEG, which every browser shows
+  vips::VImage t = vips::VImage::new_from_buffer(thumb.data(), thumb.size(), "");
+  EXPECT_EQ(std::max(t.width(), t.height()), 320);
+}
+
+TEST_F(FileStoreTest, StoredNamesAreGeneratedAndThumbnailsSitBesideTheirBlob) {
+  auto f = Pending("../../etc/passwd.png", cd_test::MakePng(400, 300));
+  ASSERT_OK(f);
+  auto committed = store_.Commit(**f, 42);
+  ASSERT_OK(committed);
+  const std::string& blob = committed->storage_key;
+  ASSERT_EQ(blob.rfind("files/42/", 0), 0u) << blob;
+  EXPECT_EQ(blob.size(), std::string("files/42/").size() + 32 + 4);  // <32 hex>.bin
+  EXPECT_EQ(blob.substr(blob.size() - 4), ".bin");
+  EXPECT_EQ(committed->thumbnail_key, blob.substr(0, blob.size() - 4) + ".thumb.jpg");
+}
+
+TEST_F(FileStoreTest, ScrubAsksAboutAThumbnailAsItsBlob) {
+  auto f = Pending("photo.png", cd_test::MakePng(400, 300));
+  ASSERT_OK(f);
+  auto committed = store_.Commit(**f, 3);
+  ASSERT_OK(committed);
+  std::vector<std::string> asked;
+  auto removed = store_.Scrub([](int64_t) { return true; },
+                              [&](const std::string& key) {
+                                asked.push_back(key);
+                                return true;
+                              },
+                              3600);
+  ASSERT_OK(removed);
+  EXPECT_EQ(*removed, 0);
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[0], committed->storage_key);
+  EXPECT_EQ(asked[1], committed->storage_key);
+}
+
+}  // namespace
+}  // namespace cd
