@@ -176,7 +176,7 @@ async function clientFlow(browser, host) {
   await page.getByLabel(/Email address|Adresse e-mail|E-mailadres/).fill(client.email);
   await page.getByLabel(/Password|Mot de passe|Wachtwoord/).fill(client.password);
   await shot(page, '08-account-login-phone');
-  await page.locator('form button[type="submit"]').click();
+  await page.getByRole('button', { name: /^(Log in|Se connecter|Aanmelden)$/ }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/account/login'), { timeout: 10000 })
     .catch(() => fail(`client login stayed on ${page.url()}`));
   if (!page.url().includes('/account')) fail(`client login went to ${page.url()}`);
