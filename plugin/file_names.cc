@@ -76,17 +76,23 @@ bool Dropped(char32_t cp) {
     case '?':
     case '|':
     case 0x00AD:
+    case 0x034F:
     case 0x061C:
-    case 0x180E:
-    case 0x200E:
-    case 0x200F:
+    case 0x3164:
     case 0xFEFF:
+    case 0xFFA0:
       return true;
     default:
       break;
   }
-  return (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x202A && cp <= 0x202E) ||
-         (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069);
+  // Unicode's default-ignorable code points (DerivedCoreProperties.txt), which render as
+  // nothing, the variation selectors U+FE00-FE0F excepted (emoji need them); U+2065 is
+  // unassigned but reserved as ignorable (found by tests/fuzz/file_names_fuzz).
+  return (cp >= 0x115F && cp <= 0x1160) || (cp >= 0x17B4 && cp <= 0x17B5) ||
+         (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+         (cp >= 0xFFF0 && cp <= 0xFFF8) || (cp >= 0x1BCA0 && cp <= 0x1BCA3) ||
+         (cp >= 0x1D173 && cp <= 0x1D17A) || (cp >= 0xE0000 && cp <= 0xE0FFF);
 }
 
 // The extensions of the kinds the module knows, the first one preferred.
@@ -128,16 +134,19 @@ std::string SanitizeFileName(std::string_view name) {
     char32_t cp = DecodeOne(name, &i);
     if (!Dropped(cp)) Encode(cp, &out);
   }
-  // Trim dots and spaces at both ends (".." and hidden-file names).
+  // At most kMaxNameBytes, whole characters only, keeping a short extension ("….pdf").
+  if (out.size() > kMaxNameBytes) {
+    size_t dot = out.find_last_of('.');
+    std::string ext = dot != std::string::npos && out.size() - dot <= 16 ? out.substr(dot) : "";
+    size_t n = kMaxNameBytes - ext.size();
+    while (n > 0 && (static_cast<unsigned char>(out[n]) & 0xC0) == 0x80) --n;
+    out = out.substr(0, n) + ext;
+  }
+  // Then trim dots and spaces at both ends (".." and hidden-file names), so that the cut
+  // never leaves a trailing dot (found by tests/fuzz/file_names_fuzz).
   size_t b = out.find_first_not_of(" .");
   size_t e = out.find_last_not_of(" .");
   out = b == std::string::npos ? std::string() : out.substr(b, e - b + 1);
-  if (out.size() > kMaxNameBytes) {
-    size_t n = kMaxNameBytes;
-    // Do not cut inside a UTF-8 sequence.
-    while (n > 0 && (static_cast<unsigned char>(out[n]) & 0xC0) == 0x80) --n;
-    out.resize(n);
-  }
   if (out.empty()) out = "file";
   return out;
 }

@@ -9,8 +9,9 @@ namespace cd {
 
 // The one sanitiser of every file name that enters the module (FileStore::Begin calls it):
 // last path component only; invalid UTF-8 replaced by U+FFFD; C0/C1 controls, the
-// bidirectional controls (U+061C, U+200E/F, U+202A-E, U+2066-9) and invisible characters
-// (U+00AD, U+180E, U+200B-D, U+2060-4, U+FEFF) removed, so "invoice\u202Efdp.exe" cannot
+// bidirectional controls (U+061C, U+200E/F, U+202A-E, U+2066-9) and every other
+// default-ignorable (invisible) code point but the variation selectors (U+00AD, U+180B-F,
+// U+200B-D, U+2060-6F, U+FEFF, tags U+E0000-E0FFF, ...) removed, so "invoice\u202Efdp.exe" cannot
 // pose as "invoiceexe.pdf"; the quotes and <>:*?| removed; dots and spaces trimmed at both
 // ends; at most 200 bytes (whole characters); "file" when nothing is left.
 std::string SanitizeFileName(std::string_view name);

@@ -52,12 +52,17 @@ Framing CheckRequestFraming(const std::vector<std::pair<std::string, std::string
       uint64_t ignored = 0;
       if (++length_fields > 1 || !ParseUint(Trim(value), &ignored)) return Framing::kAmbiguous;
     } else if (EqualsIgnoreCaseAscii(name, "transfer-encoding")) {
+      // One field only, with no empty element: the list rules would ignore them, but a
+      // parser that reads only the last field, or stops at an empty one, would not
+      // (found by tests/fuzz/http_framing_fuzz).
+      if (has_transfer_encoding) return Framing::kAmbiguous;
       has_transfer_encoding = true;
       std::string_view list = value;
       while (true) {
         size_t comma = list.find(',');
         std::string_view coding = Trim(list.substr(0, comma));
-        if (!coding.empty()) codings.push_back(coding);
+        if (coding.empty()) return Framing::kAmbiguous;
+        codings.push_back(coding);
         if (comma == std::string_view::npos) break;
         list.remove_prefix(comma + 1);
       }

@@ -63,7 +63,9 @@ bool IsLocalRedirect(std::string_view location);
 
 // Whether a request's framing headers say unambiguously where its body ends (RFC 9112 §6.3).
 // kAmbiguous: a Transfer-Encoding (over all its fields) that is not exactly "chunked"
-// ("gzip", "xchunked", "chunked, identity", "chunked, chunked"), Transfer-Encoding together
+// ("gzip", "xchunked", "chunked, identity", "chunked, chunked"), more than one
+// Transfer-Encoding field or an empty element in it ("chunked," or a second, empty field),
+// Transfer-Encoding together
 // with Content-Length, or a Content-Length repeated (even with one value, "5, 5") or not
 // 1*DIGIT. The server answers 400 and closes: read with the wrong framing, the rest of the
 // body would run as a second request (request smuggling).

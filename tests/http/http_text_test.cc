@@ -36,6 +36,13 @@ TEST(HttpText, RequestFramingMustBeUnambiguous) {
   }
   EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "identity"}}),
             Framing::kAmbiguous);
+  // Fuzz findings: a second, empty field, or an empty element, is refused too.
+  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", ""}}),
+            Framing::kAmbiguous);
+  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "chunked"}}),
+            Framing::kAmbiguous);
+  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked,"}}), Framing::kAmbiguous);
+  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", ", chunked"}}), Framing::kAmbiguous);
   EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Content-Length", "5"}}),
             Framing::kAmbiguous);
   EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", "5"}, {"Content-Length", "5"}}), Framing::kAmbiguous);

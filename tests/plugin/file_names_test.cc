@@ -67,5 +67,25 @@ TEST(NameForTypeTest, TheExtensionIsTheSniffedTypes) {
   EXPECT_EQ(NameForType("data.xyz", "application/x-unknown-thing"), "data.xyz");
 }
 
+// Fuzz findings (tests/fuzz/file_names_fuzz): U+2065 and the other default-ignorable code
+// points are invisible too; a long name cut at 200 bytes keeps its extension and never ends
+// with a dot, so sanitising twice gives the same name.
+TEST(SanitizeFileNameTest, FuzzFindingsStayFixed) {
+  EXPECT_EQ(SanitizeFileName("a\u2065b\U000E0041c\u180Bd\u3164.pdf"), "abcd.pdf");
+  EXPECT_EQ(SanitizeFileName("x\uFE0F.png"), "x\uFE0F.png");  // emoji variation selector kept
+  std::string long_name(300, 'a');
+  std::string cut = SanitizeFileName(long_name + ".pdf");
+  EXPECT_EQ(cut.size(), 200u);
+  EXPECT_EQ(cut.substr(cut.size() - 4), ".pdf");
+  std::string dots = SanitizeFileName(std::string(198, 'b') + "2.PDF");
+  EXPECT_EQ(SanitizeFileName(dots), dots);
+  std::string e_acute;
+  for (int i = 0; i < 150; ++i) e_acute += "\u00E9";  // 300 bytes of 2-byte characters
+  std::string whole = SanitizeFileName(e_acute + "2.");
+  EXPECT_LE(whole.size(), 200u);
+  EXPECT_NE(whole.back(), '.');
+  EXPECT_EQ(SanitizeFileName(whole), whole);
+}
+
 }  // namespace
 }  // namespace cd
