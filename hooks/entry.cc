@@ -32,11 +32,14 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   }
 
   CRM_RETURN_IF_ERROR(registrar.DeclarePermission({kPermRead, "client-documents.permission.read"}));
-  CRM_RETURN_IF_ERROR(registrar.DeclarePermission({kPermWrite, "client-documents.permission.write"}));
+  CRM_RETURN_IF_ERROR(
+      registrar.DeclarePermission({kPermWrite, "client-documents.permission.write"}));
   CRM_RETURN_IF_ERROR(
       registrar.DeclarePermission({kPermSettings, "client-documents.permission.settings"}));
-  CRM_RETURN_IF_ERROR(registrar.DeclareScope({kScopeRead, "client-documents.scope.documents_read"}));
-  CRM_RETURN_IF_ERROR(registrar.DeclareScope({kScopeWrite, "client-documents.scope.documents_write"}));
+  CRM_RETURN_IF_ERROR(
+      registrar.DeclareScope({kScopeRead, "client-documents.scope.documents_read"}));
+  CRM_RETURN_IF_ERROR(
+      registrar.DeclareScope({kScopeWrite, "client-documents.scope.documents_write"}));
   CRM_RETURN_IF_ERROR(
       registrar.DeclareScope({kScopeSettings, "client-documents.scope.settings_write"}));
 

@@ -33,7 +33,8 @@ crm::Status RegisterGate(crm::Registrar& registrar, const ContextPtr& ctx) {
     if (!settings.ok()) {
       // Fail open: a database hiccup must not lock every client out of their area;
       // the documents themselves stay protected by their own checks.
-      ctx->host.Log(crm::LogLevel::kError, "client-documents: gate: " + settings.status().ToString());
+      ctx->host.Log(crm::LogLevel::kError,
+                    "client-documents: gate: " + settings.status().ToString());
       return crm::GateDecision::Allow();
     }
     if (!settings->mandatory_gate) return crm::GateDecision::Allow();

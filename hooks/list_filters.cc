@@ -21,11 +21,10 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
       return filters;
     }
     for (const DocumentType& type : *types) {
-      filters.push_back(crm::FilterDef{
-          "doc." + std::to_string(type.id),
-          type.name.Get(language),
-          {{"uploaded", ctx->texts.Get(language, "filter.uploaded")},
-           {"missing", ctx->texts.Get(language, "filter.missing")}}});
+      filters.push_back(crm::FilterDef{"doc." + std::to_string(type.id),
+                                       type.name.Get(language),
+                                       {{"uploaded", ctx->texts.Get(language, "filter.uploaded")},
+                                        {"missing", ctx->texts.Get(language, "filter.missing")}}});
     }
     return filters;
   };

@@ -249,12 +249,12 @@ crm::Status Thumbnail(Context& ctx, crm::Request& request, crm::Response& respon
 }  // namespace
 
 crm::Status RegisterProfileTab(crm::Registrar& registrar, const ContextPtr& ctx) {
-  CRM_RETURN_IF_ERROR(registrar.AddProfileTab(crm::ProfileTab{
-      kTabId, "client-documents.tab.title", kPermRead,
-      [ctx](const crm::ClientInfo& client, crm::Request& request) {
-        return RenderTab(*ctx, client, request);
-      },
-      crm::kDefaultPriority}));
+  CRM_RETURN_IF_ERROR(registrar.AddProfileTab(
+      crm::ProfileTab{kTabId, "client-documents.tab.title", kPermRead,
+                      [ctx](const crm::ClientInfo& client, crm::Request& request) {
+                        return RenderTab(*ctx, client, request);
+                      },
+                      crm::kDefaultPriority}));
 
   const crm::Audience reader{crm::Audience::Kind::kAdmin, kPermRead, ""};
   const crm::Audience writer{crm::Audience::Kind::kAdmin, kPermWrite, ""};

@@ -35,7 +35,8 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
     r.set("name", type.name.Get(lang));
     r.set("mode", ctx.texts.Get(lang, ModeKey(type.upload_mode)));
     std::string fields;
-    for (const FieldDef& f : type.fields) fields += (fields.empty() ? "" : ", ") + f.label.Get(lang);
+    for (const FieldDef& f : type.fields)
+      fields += (fields.empty() ? "" : ", ") + f.label.Get(lang);
     r.set("fields", fields);
     r.set("kinds", KindList(type.accept));
     r.set("max_size", FormatSize(lang, type.max_size));

@@ -56,8 +56,9 @@ const std::string& Texts::Get(std::string_view language, std::string_view key) c
   return fallback;
 }
 
-std::string Texts::Format(std::string_view language, std::string_view key,
-                          std::initializer_list<std::pair<std::string_view, std::string>> values) const {
+std::string Texts::Format(
+    std::string_view language, std::string_view key,
+    std::initializer_list<std::pair<std::string_view, std::string>> values) const {
   std::string text = Get(language, key);
   for (const auto& [name, value] : values) {
     std::string placeholder = "{" + std::string(name) + "}";
@@ -128,7 +129,8 @@ std::string FormatSize(std::string_view language, int64_t bytes) {
   }
   std::string text = buf;
   if (language != "en") {
-    for (char& c : text) if (c == '.') c = ',';
+    for (char& c : text)
+      if (c == '.') c = ',';
   }
   return text;
 }

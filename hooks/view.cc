@@ -72,20 +72,27 @@ bool WantsJson(const crm::Request& request) {
 
 std::string_view ErrorKey(crm::StatusCode code) {
   switch (code) {
-    case crm::StatusCode::kTooLarge: return "error.too_large";
-    case crm::StatusCode::kUnsupportedType: return "error.unsupported_type";
+    case crm::StatusCode::kTooLarge:
+      return "error.too_large";
+    case crm::StatusCode::kUnsupportedType:
+      return "error.unsupported_type";
     case crm::StatusCode::kUnprocessable:
-    case crm::StatusCode::kInvalidArgument: return "error.unprocessable";
+    case crm::StatusCode::kInvalidArgument:
+      return "error.unprocessable";
     case crm::StatusCode::kPermissionDenied:
-    case crm::StatusCode::kUnauthenticated: return "error.not_allowed";
-    case crm::StatusCode::kNotFound: return "error.not_found";
-    case crm::StatusCode::kConflict: return "error.conflict";
-    default: return "error.generic";
+    case crm::StatusCode::kUnauthenticated:
+      return "error.not_allowed";
+    case crm::StatusCode::kNotFound:
+      return "error.not_found";
+    case crm::StatusCode::kConflict:
+      return "error.conflict";
+    default:
+      return "error.generic";
   }
 }
 
-std::string FieldErrorText(const Context& ctx, std::string_view language, const std::string& message,
-                           const DocumentType* type) {
+std::string FieldErrorText(const Context& ctx, std::string_view language,
+                           const std::string& message, const DocumentType* type) {
   // "fields.<key>: <reason>" (DocumentService's validation), else the message as it is.
   constexpr std::string_view kPrefix = "fields.";
   size_t colon = message.find(": ");
@@ -97,10 +104,14 @@ std::string FieldErrorText(const Context& ctx, std::string_view language, const 
     if (f.key == key) field = &f;
   }
   std::string_view text_key;
-  if (reason == kFieldRequired) text_key = "field_error.required";
-  else if (reason == kFieldNotDate) text_key = "field_error.date";
-  else if (reason == kFieldNotNumber) text_key = "field_error.number";
-  else if (reason == kFieldControlChars) text_key = "field_error.control";
+  if (reason == kFieldRequired)
+    text_key = "field_error.required";
+  else if (reason == kFieldNotDate)
+    text_key = "field_error.date";
+  else if (reason == kFieldNotNumber)
+    text_key = "field_error.number";
+  else if (reason == kFieldControlChars)
+    text_key = "field_error.control";
   if (!field || text_key.empty()) return message;
   return ctx.texts.Format(language, text_key, {{"label", field->label.Get(language)}});
 }
@@ -122,9 +133,12 @@ std::string ErrorText(const Context& ctx, std::string_view language, const crm::
 
 std::string_view ModeKey(UploadMode mode) {
   switch (mode) {
-    case UploadMode::kOptional: return "mode.optional";
-    case UploadMode::kRequired: return "mode.required";
-    case UploadMode::kAdminOnly: return "mode.admin_only";
+    case UploadMode::kOptional:
+      return "mode.optional";
+    case UploadMode::kRequired:
+      return "mode.required";
+    case UploadMode::kAdminOnly:
+      return "mode.admin_only";
   }
   return "mode.optional";
 }
@@ -143,9 +157,10 @@ Data DocumentData(const Context& ctx, std::string_view language, const ClientDoc
   d.set("is_required", type.upload_mode == UploadMode::kRequired);
   d.set("is_admin_only", type.upload_mode == UploadMode::kAdminOnly);
   d.set("uploaded", uploaded);
-  d.set("status_text", uploaded ? ctx.texts.Format(language, "status.uploaded_on",
-                                                   {{"date", FormatDate(language, doc.uploaded_at)}})
-                                : ctx.texts.Get(language, "status.missing"));
+  d.set("status_text", uploaded
+                           ? ctx.texts.Format(language, "status.uploaded_on",
+                                              {{"date", FormatDate(language, doc.uploaded_at)}})
+                           : ctx.texts.Get(language, "status.missing"));
   d.set("uploaded_by", doc.uploaded_by);
   d.set("doc_url", std::string(doc_url));
 
@@ -177,7 +192,8 @@ Data DocumentData(const Context& ctx, std::string_view language, const ClientDoc
     f.set("download_url", file_url);
     f.set("has_thumbnail", !file.thumbnail_key.empty());
     f.set("thumbnail_url", std::string(thumb_base) + "/" + std::to_string(file.id));
-    f.set("thumbnail_alt", ctx.texts.Format(language, "files.thumbnail_alt", {{"name", file.name}}));
+    f.set("thumbnail_alt",
+          ctx.texts.Format(language, "files.thumbnail_alt", {{"name", file.name}}));
     files.push_back(std::move(f));
   }
   d.set("has_files", !files.empty());
@@ -186,9 +202,9 @@ Data DocumentData(const Context& ctx, std::string_view language, const ClientDoc
   std::string accept;
   for (const std::string& mime : type.accept) accept += (accept.empty() ? "" : ",") + mime;
   d.set("accept", accept);
-  std::string limits = ctx.texts.Format(language, "area.accepted",
-                                        {{"kinds", KindList(type.accept)},
-                                         {"size", FormatSize(language, type.max_size)}});
+  std::string limits = ctx.texts.Format(
+      language, "area.accepted",
+      {{"kinds", KindList(type.accept)}, {"size", FormatSize(language, type.max_size)}});
   if (type.max_files > 1) {
     limits += " " + ctx.texts.Format(language, "area.max_files",
                                      {{"count", std::to_string(type.max_files)}});
@@ -196,8 +212,8 @@ Data DocumentData(const Context& ctx, std::string_view language, const ClientDoc
   d.set("limits_text", limits);
   d.set("multiple", type.max_files > 1);
   d.set("max_size", std::to_string(type.max_size));
-  d.set("too_large_text",
-        ctx.texts.Format(language, "error.too_large", {{"size", FormatSize(language, type.max_size)}}));
+  d.set("too_large_text", ctx.texts.Format(language, "error.too_large",
+                                           {{"size", FormatSize(language, type.max_size)}}));
   return d;
 }
 

@@ -41,8 +41,8 @@ bool WantsJson(const crm::Request& request);
 std::string_view ErrorKey(crm::StatusCode code);
 // A field's validation message ("fields.<key>: <reason>") as a sentence in `language`
 // naming the field by its label; any other message as it is.
-std::string FieldErrorText(const Context& ctx, std::string_view language, const std::string& message,
-                           const DocumentType* type);
+std::string FieldErrorText(const Context& ctx, std::string_view language,
+                           const std::string& message, const DocumentType* type);
 // A sentence for `error` in `language`, with the limits of `type` where they explain it.
 std::string ErrorText(const Context& ctx, std::string_view language, const crm::Status& error,
                       const DocumentType* type);

@@ -35,9 +35,9 @@ inline constexpr int kDefaultPriority = 100;
 // `c.id` is guaranteed), evaluated inside the host's single list query for the whole
 // page: no query per row. It may hold `?` parameters given in `params`.
 struct ListColumn {
-  std::string id;           // "status"; the API key is "<plugin-id>.<id>"
-  std::string label_key;    // translation key of the header
-  std::string sql;          // e.g. "(SELECT ... WHERE d.client_id = c.id)"
+  std::string id;         // "status"; the API key is "<plugin-id>.<id>"
+  std::string label_key;  // translation key of the header
+  std::string sql;        // e.g. "(SELECT ... WHERE d.client_id = c.id)"
   SqlParams params;
   // The cell's HTML (escaped by the plugin) for the value `sql` produced. The host's
   // stylesheet offers `badge` with `badge-ok`, `badge-warn` and `badge-error` for states.
@@ -46,14 +46,14 @@ struct ListColumn {
 };
 
 struct FilterChoice {
-  std::string value;      // "uploaded"
-  std::string label;      // shown; already translated (not a key)
+  std::string value;  // "uploaded"
+  std::string label;  // shown; already translated (not a key)
 };
 
 // One filter as the list page offers it, e.g. id "doc.3", label "ID card".
 struct FilterDef {
   std::string id;
-  std::string label;      // shown; already translated into list()'s language (not a key)
+  std::string label;  // shown; already translated into list()'s language (not a key)
   std::vector<FilterChoice> choices;
 };
 
@@ -95,7 +95,8 @@ struct ListFilterCount {
   std::string source_id;  // a ListFilterSource the same plugin registered before
   // For filter[filter_id]=value, once the source's predicate accepted it. kNotFound:
   // count with the source's predicate itself.
-  std::function<Result<FilterCountPredicate>(std::string_view filter_id, std::string_view value)> count;
+  std::function<Result<FilterCountPredicate>(std::string_view filter_id, std::string_view value)>
+      count;
 };
 
 // ---- Client profile ----------------------------------------------------------------
@@ -136,9 +137,9 @@ struct ClientDeletionHook {
 
 struct MenuItem {
   std::string id;
-  std::string label;   // shown; already translated for the viewer (not a key)
-  std::string path;    // local path
-  int order = 100;     // position among the items
+  std::string label;  // shown; already translated for the viewer (not a key)
+  std::string path;   // local path
+  int order = 100;    // position among the items
 };
 
 enum class MenuArea { kAdmin, kAccount };
@@ -163,7 +164,7 @@ using RouteHandler = std::function<Status(Request& request, Response& response)>
 // /account/ or /assets/plugins/<id>/. Unsafe methods on session audiences are CSRF
 // checked by the host (header X-CSRF-Token, query or form field `_csrf`).
 struct Route {
-  std::string method;   // "GET", "POST", "PUT", "PATCH", "DELETE"
+  std::string method;  // "GET", "POST", "PUT", "PATCH", "DELETE"
   std::string pattern;
   Audience audience;
   RouteHandler handler;
@@ -226,13 +227,13 @@ struct DemoSeeder {
 
 // A permission the plugin checks; admins are granted it like the host's own.
 struct PermissionDecl {
-  std::string id;         // "documents.read"
+  std::string id;  // "documents.read"
   std::string label_key;
 };
 
 // An API token scope the plugin's routes require.
 struct ScopeDecl {
-  std::string id;         // "documents:read"
+  std::string id;  // "documents:read"
   std::string label_key;
 };
 

@@ -1,5 +1,6 @@
 // host-api/http.h — what a route handler sees: the caller, the request (with a streamed
-// body) and the response (whole, streamed, a page in the host's layout, or a file the host streams with Range support).
+// body) and the response (whole, streamed, a page in the host's layout, or a file the host streams
+// with Range support).
 #pragma once
 
 #include <cstdint>
@@ -31,23 +32,25 @@ struct Principal {
   int64_t client_id = 0;  // kClient: the logged-in client
   std::string display_name;
   std::string email;
-  std::string language = "en";            // the language pages are shown in
+  std::string language = "en";  // the language pages are shown in
   // kAdmin: the admin's permissions, e.g. "clients.read". kApiToken: the token owner's
   // CURRENT permissions, so that a plugin can check both (a token never does more than
   // its admin may do on the pages: check the scope AND the permission the pages need).
   std::vector<std::string> permissions;
-  std::vector<std::string> scopes;        // kApiToken: e.g. "documents:read"
-  std::string csrf_token;                 // session kinds: the token forms must echo
+  std::vector<std::string> scopes;  // kApiToken: e.g. "documents:read"
+  std::string csrf_token;           // session kinds: the token forms must echo
 
   bool IsAdmin() const { return kind == Kind::kAdmin; }
   bool IsClient() const { return kind == Kind::kClient; }
   bool IsToken() const { return kind == Kind::kApiToken; }
   bool HasPermission(std::string_view p) const {
-    for (const auto& x : permissions) if (x == p) return true;
+    for (const auto& x : permissions)
+      if (x == p) return true;
     return false;
   }
   bool HasScope(std::string_view s) const {
-    for (const auto& x : scopes) if (x == s) return true;
+    for (const auto& x : scopes)
+      if (x == s) return true;
     return false;
   }
 };
@@ -73,9 +76,9 @@ class Request {
  public:
   virtual ~Request() = default;
 
-  virtual std::string_view Method() const = 0;   // "GET", "POST", ...
-  virtual std::string_view Path() const = 0;     // decoded path, no query
-  virtual std::string_view Target() const = 0;   // raw target, with query
+  virtual std::string_view Method() const = 0;  // "GET", "POST", ...
+  virtual std::string_view Path() const = 0;    // decoded path, no query
+  virtual std::string_view Target() const = 0;  // raw target, with query
   // A query parameter (first occurrence, percent-decoded), or nullopt.
   virtual std::optional<std::string> Query(std::string_view name) const = 0;
   // Every query parameter in order, decoded (for `filter[ID]=VALUE`).
@@ -98,7 +101,8 @@ class Request {
   // 1 MiB) and checks for CSRF before calling the handler. Empty for other bodies.
   virtual const std::vector<std::pair<std::string, std::string>>& Form() const = 0;
   std::optional<std::string> FormValue(std::string_view name) const {
-    for (const auto& [k, v] : Form()) if (k == name) return v;
+    for (const auto& [k, v] : Form())
+      if (k == name) return v;
     return std::nullopt;
   }
 
@@ -114,19 +118,19 @@ class Request {
 // (206, 416), sets Content-Length, ETag, Last-Modified, `X-Content-Type-Options: nosniff`
 // and a Content-Disposition with a safe RFC 6266 / 5987 name made from download_name.
 struct FileReply {
-  std::filesystem::path path;     // must exist and be readable
-  std::string mime;               // trusted MIME (sniffed at upload), never the client's
-  std::string download_name;      // shown to the user; the host sanitises it
-  bool inline_view = false;       // Content-Disposition: inline (with a sandboxing CSP)
-  std::string etag;               // optional, e.g. the SHA-256
+  std::filesystem::path path;  // must exist and be readable
+  std::string mime;            // trusted MIME (sniffed at upload), never the client's
+  std::string download_name;   // shown to the user; the host sanitises it
+  bool inline_view = false;    // Content-Disposition: inline (with a sandboxing CSP)
+  std::string etag;            // optional, e.g. the SHA-256
 };
 
 // A page fragment the host wraps in its own layout (menu, header, language, CSS).
 struct PageReply {
   enum class Layout { kAdmin, kAccount, kBare };
   Layout layout = Layout::kAdmin;
-  std::string title;        // plain text; the host escapes it
-  std::string body_html;    // trusted HTML the plugin built with escaping
+  std::string title;      // plain text; the host escapes it
+  std::string body_html;  // trusted HTML the plugin built with escaping
   int status = 200;
 };
 
@@ -142,7 +146,9 @@ class Response {
   // A whole body (Content-Length set).
   virtual Status Send(std::string_view body, std::string_view content_type) = 0;
   // A JSON body (already serialised) with `application/json; charset=utf-8`.
-  virtual Status SendJson(std::string_view json) { return Send(json, "application/json; charset=utf-8"); }
+  virtual Status SendJson(std::string_view json) {
+    return Send(json, "application/json; charset=utf-8");
+  }
   // The error shape of SPEC §5: {"error": {"code", "message"}} with the status's HTTP code.
   virtual Status SendError(const Status& error) = 0;
   virtual Status SendPage(const PageReply& page) = 0;

@@ -61,8 +61,8 @@ class ObjectStore {
   virtual Result<std::unique_ptr<ObjectWriter>> Create(std::string_view key) = 0;
   // Reads `length` bytes from `offset` (to the end when nullopt). An offset past the end
   // reads nothing.
-  virtual Result<std::unique_ptr<ObjectReader>> Open(std::string_view key, uint64_t offset = 0,
-                                                     std::optional<uint64_t> length = std::nullopt) = 0;
+  virtual Result<std::unique_ptr<ObjectReader>> Open(
+      std::string_view key, uint64_t offset = 0, std::optional<uint64_t> length = std::nullopt) = 0;
   virtual Result<ObjectInfo> Stat(std::string_view key) = 0;
   // OK when the object does not exist (deleting twice is not an error).
   virtual Status Delete(std::string_view key) = 0;

@@ -1,5 +1,6 @@
 // host-api/registrar.h — the context a plugin's entry registers everything with.
-// Registrations are staged; the host commits them only if the entry and the migrations succeed (all or nothing).
+// Registrations are staged; the host commits them only if the entry and the migrations succeed (all
+// or nothing).
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
 // host-api/services.h — what a plugin may ask of its host: database, clock, data folder,
-// mailer, timeline, client look-up, translations and log. One object, owned by the host, alive as long as the process.
+// mailer, timeline, client look-up, translations and log. One object, owned by the host, alive as
+// long as the process.
 #pragma once
 
 #include <cstdint>
@@ -41,10 +42,10 @@ struct MailMessage {
 // One entry of a client's action history (timeline).
 struct TimelineEntry {
   int64_t client_id = 0;
-  std::string type;     // machine name, namespaced: "client-documents.upload"
-  std::string title;    // short, already in the admin's language or neutral
-  std::string detail;   // optional longer text (plain)
-  std::string actor;    // who did it: "admin:Marie Dupont", "client", "api:token 3"
+  std::string type;    // machine name, namespaced: "client-documents.upload"
+  std::string title;   // short, already in the admin's language or neutral
+  std::string detail;  // optional longer text (plain)
+  std::string actor;   // who did it: "admin:Marie Dupont", "client", "api:token 3"
 };
 
 enum class LogLevel { kDebug, kInfo, kWarning, kError };

@@ -1,5 +1,6 @@
 // host-api/sql.h — the database service a host gives its plugins.
-// A narrow interface over the host's SQL database (SQLite in sample-host), so the plugin's queries run in the host's own database and transactions.
+// A narrow interface over the host's SQL database (SQLite in sample-host), so the plugin's queries
+// run in the host's own database and transactions.
 #pragma once
 
 #include <cstdint>
@@ -77,14 +78,20 @@ class SqlExecutor {
   // Convenience: every row.
   Result<std::vector<SqlRow>> QueryAll(std::string_view sql, const SqlParams& params = {}) {
     std::vector<SqlRow> rows;
-    Status s = Query(sql, params, [&](const SqlRow& r) { rows.push_back(r); return true; });
+    Status s = Query(sql, params, [&](const SqlRow& r) {
+      rows.push_back(r);
+      return true;
+    });
     if (!s.ok()) return s;
     return rows;
   }
   // Convenience: the first row, or nullopt when there is none.
   Result<std::optional<SqlRow>> QueryOne(std::string_view sql, const SqlParams& params = {}) {
     std::optional<SqlRow> row;
-    Status s = Query(sql, params, [&](const SqlRow& r) { row = r; return false; });
+    Status s = Query(sql, params, [&](const SqlRow& r) {
+      row = r;
+      return false;
+    });
     if (!s.ok()) return s;
     return row;
   }

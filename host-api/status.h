@@ -15,32 +15,43 @@ namespace crm {
 // status so that a route handler can return a Status and the host answer with it.
 enum class StatusCode : int {
   kOk = 0,
-  kInvalidArgument = 1,    // 400 / 422: the caller sent something wrong
-  kUnauthenticated = 2,    // 401
-  kPermissionDenied = 3,   // 403
-  kNotFound = 4,           // 404
-  kConflict = 5,           // 409: state does not allow it (duplicate, in use)
-  kTooLarge = 6,           // 413
-  kUnsupportedType = 7,    // 415
-  kUnprocessable = 8,      // 422: well-formed but fails a rule (required field)
-  kUnavailable = 9,        // 503: try again later (database busy, shutting down)
-  kInternal = 10,          // 500: a bug or an environment failure (disk full)
+  kInvalidArgument = 1,   // 400 / 422: the caller sent something wrong
+  kUnauthenticated = 2,   // 401
+  kPermissionDenied = 3,  // 403
+  kNotFound = 4,          // 404
+  kConflict = 5,          // 409: state does not allow it (duplicate, in use)
+  kTooLarge = 6,          // 413
+  kUnsupportedType = 7,   // 415
+  kUnprocessable = 8,     // 422: well-formed but fails a rule (required field)
+  kUnavailable = 9,       // 503: try again later (database busy, shutting down)
+  kInternal = 10,         // 500: a bug or an environment failure (disk full)
 };
 
 // HTTP status that fits a code; the host uses it when a handler returns an error.
 constexpr int HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kConflict: return 409;
-    case StatusCode::kTooLarge: return 413;
-    case StatusCode::kUnsupportedType: return 415;
-    case StatusCode::kUnprocessable: return 422;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kInternal: return 500;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kTooLarge:
+      return 413;
+    case StatusCode::kUnsupportedType:
+      return 415;
+    case StatusCode::kUnprocessable:
+      return 422;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -48,17 +59,28 @@ constexpr int HttpStatusFor(StatusCode code) {
 // The JSON error code string of SPEC §5 (`{"error": {"code": ...}}`).
 constexpr std::string_view ErrorCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "ok";
-    case StatusCode::kInvalidArgument: return "invalid_argument";
-    case StatusCode::kUnauthenticated: return "unauthenticated";
-    case StatusCode::kPermissionDenied: return "permission_denied";
-    case StatusCode::kNotFound: return "not_found";
-    case StatusCode::kConflict: return "conflict";
-    case StatusCode::kTooLarge: return "too_large";
-    case StatusCode::kUnsupportedType: return "unsupported_type";
-    case StatusCode::kUnprocessable: return "unprocessable";
-    case StatusCode::kUnavailable: return "unavailable";
-    case StatusCode::kInternal: return "internal";
+    case StatusCode::kOk:
+      return "ok";
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kUnauthenticated:
+      return "unauthenticated";
+    case StatusCode::kPermissionDenied:
+      return "permission_denied";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kConflict:
+      return "conflict";
+    case StatusCode::kTooLarge:
+      return "too_large";
+    case StatusCode::kUnsupportedType:
+      return "unsupported_type";
+    case StatusCode::kUnprocessable:
+      return "unprocessable";
+    case StatusCode::kUnavailable:
+      return "unavailable";
+    case StatusCode::kInternal:
+      return "internal";
   }
   return "internal";
 }
@@ -89,13 +111,21 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
-inline Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
-inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
+inline Status Unauthenticated(std::string m) {
+  return {StatusCode::kUnauthenticated, std::move(m)};
+}
+inline Status PermissionDenied(std::string m) {
+  return {StatusCode::kPermissionDenied, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
-inline Status UnsupportedType(std::string m) { return {StatusCode::kUnsupportedType, std::move(m)}; }
+inline Status UnsupportedType(std::string m) {
+  return {StatusCode::kUnsupportedType, std::move(m)};
+}
 inline Status Unprocessable(std::string m) { return {StatusCode::kUnprocessable, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
@@ -106,7 +136,7 @@ inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : data_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(data_).ok() && "Result built from an OK status");
   }
@@ -114,9 +144,18 @@ class [[nodiscard]] Result {
   bool ok() const { return std::holds_alternative<T>(data_); }
   Status status() const { return ok() ? Status() : std::get<Status>(data_); }
 
-  T& value() & { assert(ok()); return std::get<T>(data_); }
-  const T& value() const& { assert(ok()); return std::get<T>(data_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(data_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<T>(data_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<T>(data_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<T>(std::move(data_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

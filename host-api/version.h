@@ -1,5 +1,6 @@
 // host-api/version.h — the host-API version and the toolchain fingerprint.
-// A plugin records both in its manifest; the host refuses a mismatch before running any plugin code.
+// A plugin records both in its manifest; the host refuses a mismatch before running any plugin
+// code.
 #pragma once
 
 #include <boost/version.hpp>
@@ -10,7 +11,8 @@
 // minor of the headers it was built with. Bump the minor for additions that old plugins can
 // ignore; bump the major for any change of an existing type, signature or meaning.
 #define CRM_HOST_API_MAJOR 1
-#define CRM_HOST_API_MINOR 2  // 1: Registrar::AddDemoSeeder; 2: Registrar::AddListFilterCount, Request::RemoteAddress
+#define CRM_HOST_API_MINOR \
+  2  // 1: Registrar::AddDemoSeeder; 2: Registrar::AddListFilterCount, Request::RemoteAddress
 
 #define CRM_STRINGIFY_IMPL(x) #x
 #define CRM_STRINGIFY(x) CRM_STRINGIFY_IMPL(x)
@@ -26,7 +28,8 @@
 #if defined(_LIBCPP_VERSION)
 #define CRM_STDLIB_ID "libc++ " CRM_STRINGIFY(_LIBCPP_VERSION)
 #elif defined(__GLIBCXX__)
-#define CRM_STDLIB_ID "libstdc++ " CRM_STRINGIFY(__GLIBCXX__) " abi" CRM_STRINGIFY(_GLIBCXX_USE_CXX11_ABI)
+#define CRM_STDLIB_ID \
+  "libstdc++ " CRM_STRINGIFY(__GLIBCXX__) " abi" CRM_STRINGIFY(_GLIBCXX_USE_CXX11_ABI)
 #else
 #define CRM_STDLIB_ID "unknown-stdlib"
 #endif
@@ -34,8 +37,9 @@
 // The contract passes C++ types (std::string, std::function, virtual interfaces), so
 // both sides must agree on compiler, standard library and Boost. This string says
 // which ones a binary was built with; the host compares it byte for byte.
-#define CRM_TOOLCHAIN_FINGERPRINT \
-  CRM_COMPILER_ID "; " CRM_STDLIB_ID "; boost " CRM_STRINGIFY(BOOST_VERSION) "; c++" CRM_STRINGIFY(__cplusplus)
+#define CRM_TOOLCHAIN_FINGERPRINT    \
+  CRM_COMPILER_ID "; " CRM_STDLIB_ID \
+                  "; boost " CRM_STRINGIFY(BOOST_VERSION) "; c++" CRM_STRINGIFY(__cplusplus)
 
 // Name of the single exported entry function. Versioned by major so that a host of
 // another major can never call it by mistake.

@@ -55,11 +55,14 @@ crm::Status CheckSettings(const crm::Principal& actor) {
 
 crm::Status CheckReadTypes(const crm::Principal& actor) {
   switch (actor.kind) {
-    case crm::Principal::Kind::kAnonymous: return crm::Unauthenticated("login required");
+    case crm::Principal::Kind::kAnonymous:
+      return crm::Unauthenticated("login required");
     case crm::Principal::Kind::kAdmin:
-    case crm::Principal::Kind::kClient: return crm::Status::Ok();
+    case crm::Principal::Kind::kClient:
+      return crm::Status::Ok();
     case crm::Principal::Kind::kApiToken:
-      if (actor.HasScope(kScopeRead) || actor.HasScope(kScopeSettings) || actor.HasScope(kScopeWrite))
+      if (actor.HasScope(kScopeRead) || actor.HasScope(kScopeSettings) ||
+          actor.HasScope(kScopeWrite))
         return crm::Status::Ok();
       return crm::PermissionDenied(std::string("scope ") + kScopeRead + " required");
   }
@@ -70,11 +73,13 @@ std::string ActorLabel(const crm::Principal& actor) {
   switch (actor.kind) {
     case crm::Principal::Kind::kAdmin:
       return "admin:" + (actor.display_name.empty() ? actor.email : actor.display_name);
-    case crm::Principal::Kind::kClient: return "client";
+    case crm::Principal::Kind::kClient:
+      return "client";
     case crm::Principal::Kind::kApiToken:
-      return "api:token of " + (actor.email.empty() ? "user " + std::to_string(actor.user_id)
-                                                    : actor.email);
-    case crm::Principal::Kind::kAnonymous: return "anonymous";
+      return "api:token of " +
+             (actor.email.empty() ? "user " + std::to_string(actor.user_id) : actor.email);
+    case crm::Principal::Kind::kAnonymous:
+      return "anonymous";
   }
   return "unknown";
 }

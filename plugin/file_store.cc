@@ -45,7 +45,8 @@ std::string RandomHex(size_t bytes) {
 
 crm::Status FsyncPath(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
-  if (fd < 0) return crm::Internal("cannot open folder for fsync: " + std::string(std::strerror(errno)));
+  if (fd < 0)
+    return crm::Internal("cannot open folder for fsync: " + std::string(std::strerror(errno)));
   int rc = ::fsync(fd);
   ::close(fd);
   if (rc != 0) return crm::Internal("fsync failed: " + std::string(std::strerror(errno)));
@@ -55,7 +56,9 @@ crm::Status FsyncPath(const fs::path& path) {
 // Aliases libmagic may report for an allowed type.
 bool MimeAllowed(const std::string& mime, const std::vector<std::string>& accept) {
   if (std::find(accept.begin(), accept.end(), mime) != accept.end()) return true;
-  auto has = [&](const char* m) { return std::find(accept.begin(), accept.end(), m) != accept.end(); };
+  auto has = [&](const char* m) {
+    return std::find(accept.begin(), accept.end(), m) != accept.end();
+  };
   if (mime == "image/heif" && has("image/heic")) return true;
   if (mime == "image/heic-sequence" && has("image/heic")) return true;
   if (mime == "image/pjpeg" && has("image/jpeg")) return true;
@@ -248,8 +251,8 @@ crm::Status PendingFile::Finish() {
 FileStore::FileStore(fs::path root) : root_(std::move(root)) {}
 
 crm::Result<std::unique_ptr<PendingFile>> FileStore::Begin(std::string_view client_name,
-                                                          int64_t max_size,
-                                                          std::vector<std::string> accept) {
+                                                           int64_t max_size,
+                                                           std::vector<std::string> accept) {
   std::error_code ec;
   fs::create_directories(root_ / "tmp", ec);
   if (ec) return crm::Internal("cannot create the temp folder: " + ec.message());
@@ -344,8 +347,9 @@ crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exi
   if (fs::is_directory(files_dir, ec)) {
     for (const fs::directory_entry& d : fs::directory_iterator(files_dir, ec)) {
       std::string name = d.path().filename().string();
-      bool numeric = !name.empty() && name.size() < 19 &&
-                     std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+      bool numeric =
+          !name.empty() && name.size() < 19 &&
+          std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!numeric || !d.is_directory()) {
         std::error_code e2;
         removed += fs::remove_all(d.path(), e2) > 0 ? 1 : 0;
@@ -365,7 +369,8 @@ crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exi
         // unknown blobs are orphans, recent ones may belong to an upload in progress.
         std::error_code e2;
         auto age = fs::file_time_type::clock::now() - fs::last_write_time(f.path(), e2);
-        if (e2 || std::chrono::duration_cast<std::chrono::seconds>(age).count() < max_temp_age_seconds)
+        if (e2 ||
+            std::chrono::duration_cast<std::chrono::seconds>(age).count() < max_temp_age_seconds)
           continue;
         if (fs::remove_all(f.path(), e2) > 0) ++removed;
       }
@@ -377,7 +382,8 @@ crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exi
     for (const fs::directory_entry& f : fs::directory_iterator(tmp_dir, ec)) {
       std::error_code e2;
       auto age = now - fs::last_write_time(f.path(), e2);
-      if (!e2 && std::chrono::duration_cast<std::chrono::seconds>(age).count() >= max_temp_age_seconds) {
+      if (!e2 &&
+          std::chrono::duration_cast<std::chrono::seconds>(age).count() >= max_temp_age_seconds) {
         if (fs::remove_all(f.path(), e2) > 0) ++removed;
       }
     }

@@ -79,7 +79,7 @@ class FileStore {
   // enters the module) and kept for display and download.
   // `accept` is the allow-list of sniffed MIME types (lower case).
   crm::Result<std::unique_ptr<PendingFile>> Begin(std::string_view client_name, int64_t max_size,
-                                                 std::vector<std::string> accept);
+                                                  std::vector<std::string> accept);
 
   // Moves a finished file into files/<client_id>/ under a generated name, fsyncs the
   // folder, and writes a thumbnail for images (best effort: none when libvips fails).

@@ -240,9 +240,12 @@ class Tiff {
 
   bool ParseHeader() {
     if (d_.size() < 8) return false;
-    if (d_.compare(0, 4, "II*\0", 4) == 0) little_ = true;
-    else if (d_.compare(0, 4, "MM\0*", 4) == 0) little_ = false;
-    else return false;
+    if (d_.compare(0, 4, "II*\0", 4) == 0)
+      little_ = true;
+    else if (d_.compare(0, 4, "MM\0*", 4) == 0)
+      little_ = false;
+    else
+      return false;
     return true;
   }
 
@@ -551,8 +554,8 @@ uint32_t Le32(const unsigned char* p) {
 bool IsMetadataKeyword(std::string_view keyword) {
   if (keyword == "XML:com.adobe.xmp") return true;
   constexpr std::string_view kRaw = "Raw profile type ";
-  if (keyword.size() <= kRaw.size() || !crm::text::EqualsIgnoreCaseAscii(
-                                           keyword.substr(0, kRaw.size()), kRaw)) {
+  if (keyword.size() <= kRaw.size() ||
+      !crm::text::EqualsIgnoreCaseAscii(keyword.substr(0, kRaw.size()), kRaw)) {
     return false;
   }
   std::string_view kind = keyword.substr(kRaw.size());
@@ -616,8 +619,8 @@ constexpr unsigned char kVp8xXmpFlag = 0x04;
 constexpr uint32_t kMaxVp8xSize = 1024;  // the chunk is 10 bytes; anything near this is hostile
 
 struct WebpState {
-  uint64_t left = 0;      // bytes of the RIFF payload still to read
-  uint64_t written = 4;   // RIFF payload bytes written ("WEBP" so far)
+  uint64_t left = 0;     // bytes of the RIFF payload still to read
+  uint64_t written = 4;  // RIFF payload bytes written ("WEBP" so far)
   int dropped = 0;
   bool flags_cleared = false;
 };
@@ -677,7 +680,7 @@ crm::Result<StripReport> StripWebp(Reader& r, Writer& w) {
 // changes, the pictures are not re-encoded (libvips 8.14 here can save HEIF, but a 12 MP
 // re-encode takes ~25 s and is lossy).
 
-constexpr uint64_t kMaxMetaBox = 4 * 1024 * 1024;     // Apple's are a few KiB
+constexpr uint64_t kMaxMetaBox = 4 * 1024 * 1024;       // Apple's are a few KiB
 constexpr uint64_t kMaxMetadataItem = 4 * 1024 * 1024;  // EXIF/XMP items
 
 // Bounds-checked big-endian reads over an in-memory box; a read past the end marks it bad.
@@ -936,11 +939,16 @@ crm::Result<StripReport> Rewrite(Kind kind, int in, TempBeside& tmp) {
   Reader r(in);
   Writer w(tmp.fd());
   switch (kind) {
-    case Kind::kJpeg: return StripJpeg(r, w);
-    case Kind::kPng: return StripPng(r, w);
-    case Kind::kWebp: return StripWebp(r, w);
-    case Kind::kHeif: return StripHeif(r, w, tmp.fd());
-    default: return StripReport{false, "untouched"};
+    case Kind::kJpeg:
+      return StripJpeg(r, w);
+    case Kind::kPng:
+      return StripPng(r, w);
+    case Kind::kWebp:
+      return StripWebp(r, w);
+    case Kind::kHeif:
+      return StripHeif(r, w, tmp.fd());
+    default:
+      return StripReport{false, "untouched"};
   }
 }
 

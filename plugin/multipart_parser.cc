@@ -16,8 +16,19 @@ constexpr size_t kMaxTransportPadding = 256;
 bool IsBoundaryChar(char c) {
   if (std::isalnum(static_cast<unsigned char>(c))) return true;
   switch (c) {
-    case '\'': case '(': case ')': case '+': case '_': case ',': case '-': case '.':
-    case '/': case ':': case '=': case '?': case ' ':
+    case '\'':
+    case '(':
+    case ')':
+    case '+':
+    case '_':
+    case ',':
+    case '-':
+    case '.':
+    case '/':
+    case ':':
+    case '=':
+    case '?':
+    case ' ':
       return true;
     default:
       return false;
@@ -118,7 +129,8 @@ crm::Result<std::string> BoundaryFromContentType(std::string_view content_type) 
       return crm::InvalidArgument("multipart boundary must be 1 to 70 characters");
     if (v.back() == ' ') return crm::InvalidArgument("multipart boundary ends with a space");
     for (char c : v)
-      if (!IsBoundaryChar(c)) return crm::InvalidArgument("multipart boundary has invalid characters");
+      if (!IsBoundaryChar(c))
+        return crm::InvalidArgument("multipart boundary has invalid characters");
     return v;
   }
   return crm::InvalidArgument("multipart boundary missing");
@@ -135,9 +147,12 @@ crm::Result<ContentDisposition> ParseContentDisposition(std::string_view value) 
     return crm::InvalidArgument("malformed Content-Disposition");
   std::optional<std::string> ext_name;
   for (const auto& [k, v] : params) {
-    if (k == "name") out.name = v;
-    else if (k == "filename") out.filename = v;
-    else if (k == "filename*") ext_name = DecodeExtValue(v);
+    if (k == "name")
+      out.name = v;
+    else if (k == "filename")
+      out.filename = v;
+    else if (k == "filename*")
+      ext_name = DecodeExtValue(v);
   }
   if (ext_name) out.filename = std::move(ext_name);
   return out;
@@ -188,8 +203,7 @@ crm::Status MultipartParser::ParseHeaderBlock(std::string_view block, PartHeader
     out->headers.emplace_back(std::move(name), std::move(value));
   }
   if (!have_disposition) return crm::InvalidArgument("part without Content-Disposition");
-  if (out->disposition.type != "form-data")
-    return crm::InvalidArgument("part is not form-data");
+  if (out->disposition.type != "form-data") return crm::InvalidArgument("part is not form-data");
   if (out->disposition.name.empty()) return crm::InvalidArgument("part without a name");
   return crm::Status::Ok();
 }

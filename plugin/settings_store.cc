@@ -36,17 +36,23 @@ crm::Result<Settings> SettingsStore::Get() const {
   for (const crm::SqlRow& r : rows) {
     std::string key = r.Text(0);
     std::string value = r.Text(1);
-    if (key == "show_menu_entry") s.show_menu_entry = value == "1";
-    else if (key == "mandatory_gate") s.mandatory_gate = value == "1";
-    else if (key == "intro_markdown") s.intro_markdown.en = value;  // English: also the text saved before translations
-    else if (key == "intro_markdown.fr") s.intro_markdown.fr = value;
-    else if (key == "intro_markdown.nl") s.intro_markdown.nl = value;
+    if (key == "show_menu_entry")
+      s.show_menu_entry = value == "1";
+    else if (key == "mandatory_gate")
+      s.mandatory_gate = value == "1";
+    else if (key == "intro_markdown")
+      s.intro_markdown.en = value;  // English: also the text saved before translations
+    else if (key == "intro_markdown.fr")
+      s.intro_markdown.fr = value;
+    else if (key == "intro_markdown.nl")
+      s.intro_markdown.nl = value;
   }
   return s;
 }
 
 crm::Status SettingsStore::Save(const Settings& s) {
-  for (const std::string* intro : {&s.intro_markdown.en, &s.intro_markdown.fr, &s.intro_markdown.nl})
+  for (const std::string* intro :
+       {&s.intro_markdown.en, &s.intro_markdown.fr, &s.intro_markdown.nl})
     if (intro->size() > kMaxIntroBytes) return crm::Unprocessable("intro_markdown: at most 64 KiB");
   return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     const std::pair<const char*, std::string> values[] = {

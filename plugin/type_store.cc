@@ -35,11 +35,12 @@ bool IsMimeToken(std::string_view s) {
 std::string FieldsToJson(const std::vector<FieldDef>& fields) {
   json::array a;
   for (const FieldDef& f : fields) {
-    a.push_back(json::object{{"key", f.key},
-                             {"label", f.label.en},
-                             {"labels", json::object{{"en", f.label.en}, {"fr", f.label.fr}, {"nl", f.label.nl}}},
-                             {"type", FieldTypeName(f.type)},
-                             {"required", f.required}});
+    a.push_back(json::object{
+        {"key", f.key},
+        {"label", f.label.en},
+        {"labels", json::object{{"en", f.label.en}, {"fr", f.label.fr}, {"nl", f.label.nl}}},
+        {"type", FieldTypeName(f.type)},
+        {"required", f.required}});
   }
   return json::serialize(a);
 }
@@ -164,10 +165,19 @@ void ApplyDraft(const TypeDraft& d, DocumentType& t) {
 }
 
 crm::SqlParams TypeParams(const DocumentType& t) {
-  return {t.name.en, t.name.fr, t.name.nl, t.help.en, t.help.fr, t.help.nl,
-          std::string(UploadModeName(t.upload_mode)), FieldsToJson(t.fields),
-          AcceptToJson(t.accept), t.max_size, static_cast<int64_t>(t.max_files),
-          static_cast<int64_t>(t.active ? 1 : 0), static_cast<int64_t>(t.position)};
+  return {t.name.en,
+          t.name.fr,
+          t.name.nl,
+          t.help.en,
+          t.help.fr,
+          t.help.nl,
+          std::string(UploadModeName(t.upload_mode)),
+          FieldsToJson(t.fields),
+          AcceptToJson(t.accept),
+          t.max_size,
+          static_cast<int64_t>(t.max_files),
+          static_cast<int64_t>(t.active ? 1 : 0),
+          static_cast<int64_t>(t.position)};
 }
 
 }  // namespace
@@ -196,7 +206,8 @@ crm::Status ValidateType(const DocumentType& t) {
   if (t.fields.size() > 20) return crm::Unprocessable("fields: at most 20");
   std::set<std::string> keys;
   for (const FieldDef& f : t.fields) {
-    if (f.key.empty() || f.key.size() > 48) return crm::Unprocessable("fields.key: 1 to 48 characters");
+    if (f.key.empty() || f.key.size() > 48)
+      return crm::Unprocessable("fields.key: 1 to 48 characters");
     for (char c : f.key)
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
         return crm::Unprocessable("fields.key: only a-z, 0-9 and _: " + f.key);
@@ -221,7 +232,8 @@ std::vector<FieldDef> FieldsFromLabels(std::string_view text) {
     std::string key = base;
     for (int n = 2; used.count(key); ++n) key = base + "_" + std::to_string(n);
     used.insert(key);
-    fields.push_back(FieldDef{key, LocalizedText{std::move(label), "", ""}, FieldType::kText, false});
+    fields.push_back(
+        FieldDef{key, LocalizedText{std::move(label), "", ""}, FieldType::kText, false});
   }
   return fields;
 }
@@ -231,8 +243,9 @@ crm::Status SetLabelTranslations(std::vector<FieldDef>& fields, std::string_view
   std::vector<std::string> labels = SplitCommas(text);
   while (!labels.empty() && labels.back().empty()) labels.pop_back();
   if (labels.size() > fields.size())
-    return crm::Unprocessable("fields_" + std::string(language) + ": " + std::to_string(labels.size()) +
-                              " labels for " + std::to_string(fields.size()) + " fields");
+    return crm::Unprocessable("fields_" + std::string(language) + ": " +
+                              std::to_string(labels.size()) + " labels for " +
+                              std::to_string(fields.size()) + " fields");
   for (size_t i = 0; i < fields.size(); ++i)
     fields[i].label.Set(language, i < labels.size() ? labels[i] : std::string());
   return crm::Status::Ok();
@@ -241,8 +254,8 @@ crm::Status SetLabelTranslations(std::vector<FieldDef>& fields, std::string_view
 TypeStore::TypeStore(crm::HostServices& host) : host_(host) {}
 
 crm::Result<std::vector<DocumentType>> TypeStore::List(bool include_inactive) const {
-  std::string sql = std::string(kSelectType) +
-                    (include_inactive ? "" : " WHERE active = 1") + " ORDER BY position, id";
+  std::string sql = std::string(kSelectType) + (include_inactive ? "" : " WHERE active = 1") +
+                    " ORDER BY position, id";
   CRM_ASSIGN_OR_RETURN(auto rows, host_.Db().QueryAll(sql));
   std::vector<DocumentType> out;
   for (const crm::SqlRow& r : rows) out.push_back(TypeFromRow(r));
@@ -316,7 +329,8 @@ crm::Status TypeStore::Delete(int64_t id) {
                                      " OR EXISTS (SELECT 1 FROM cd_versions WHERE type_id = ?)",
                                      {id, id}));
     if ((used)->Int(0) != 0)
-      return crm::Conflict("clients have documents of this type; archive it (active=false) instead");
+      return crm::Conflict(
+          "clients have documents of this type; archive it (active=false) instead");
     auto r = tx.Exec("DELETE FROM cd_types WHERE id = ?", {id});
     return r.ok() ? crm::Status::Ok() : r.status();
   });

@@ -1,9 +1,10 @@
 // sample-host/main.cc — the `sample-host` executable (SPEC §5 CLI): serve (migrate, register host
-// routes, load plugins, seed the demo, run the HTTP server and the job scheduler), create-admin, create-token.
+// routes, load plugins, seed the demo, run the HTTP server and the job scheduler), create-admin,
+// create-token.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -45,10 +46,13 @@ namespace {
 
 constexpr char kUsage[] =
     "usage:\n"
-    "  sample-host serve --data DIR --port N [--demo] [--demo-clients N] [--plugins DIR] [--base-url URL]\n"
-    "        [--mail-from ADDRESS] [--smtp-url smtp://HOST:PORT [--smtp-starttls] [--smtp-user USER]]\n"
+    "  sample-host serve --data DIR --port N [--demo] [--demo-clients N] [--plugins DIR] "
+    "[--base-url URL]\n"
+    "        [--mail-from ADDRESS] [--smtp-url smtp://HOST:PORT [--smtp-starttls] [--smtp-user "
+    "USER]]\n"
     "        (SMTP password in the environment variable CRM_SMTP_PASSWORD)\n"
-    "  sample-host create-admin --data DIR --email E [--name NAME] [--language en|fr|nl]  (password on stdin)\n"
+    "  sample-host create-admin --data DIR --email E [--name NAME] [--language en|fr|nl]  "
+    "(password on stdin)\n"
     "  sample-host create-token --data DIR --email E [--scope S]... [--name NAME]\n";
 
 int Fail(const std::string& message) {
@@ -70,14 +74,16 @@ crm::Status OpenCore(const fs::path& data, Core& core) {
   core.data = data;
   std::error_code ec;
   fs::create_directories(data, ec);
-  if (ec) return crm::Internal("cannot create the data folder " + data.string() + ": " + ec.message());
+  if (ec)
+    return crm::Internal("cannot create the data folder " + data.string() + ": " + ec.message());
   // Identity documents live under it: only the host's user may read it.
   ::chmod(data.c_str(), 0700);
   core.logger = std::make_unique<host::Logger>(&core.clock);
   core.registry.SetLogger(core.logger.get());
   CRM_ASSIGN_OR_RETURN(core.db, host::SqliteDatabase::Open(data / "host.db"));
   CRM_RETURN_IF_ERROR(host::ApplyMigrations(*core.db, "host", host::HostMigrations()));
-  core.mailer = std::make_unique<host::Mailer>(data / "outbox", "CRM <no-reply@localhost>", core.clock);
+  core.mailer =
+      std::make_unique<host::Mailer>(data / "outbox", "CRM <no-reply@localhost>", core.clock);
   return crm::Status::Ok();
 }
 
@@ -105,12 +111,14 @@ crm::Status ConfigureMail(const po::variables_map& vm, Core& core) {
     smtp.user = vm["smtp-user"].as<std::string>();
     const char* password = std::getenv("CRM_SMTP_PASSWORD");
     if (password == nullptr || *password == '\0') {
-      return crm::InvalidArgument("--smtp-user needs the password in the environment variable CRM_SMTP_PASSWORD");
+      return crm::InvalidArgument(
+          "--smtp-user needs the password in the environment variable CRM_SMTP_PASSWORD");
     }
     smtp.password = password;
   }
   CRM_RETURN_IF_ERROR(core.mailer->StartSmtp(std::move(smtp), *core.logger));
-  core.logger->Info("mail", "delivering the outbox over SMTP (" + vm["smtp-url"].as<std::string>() + ")");
+  core.logger->Info("mail",
+                    "delivering the outbox over SMTP (" + vm["smtp-url"].as<std::string>() + ")");
   return crm::Status::Ok();
 }
 
@@ -135,27 +143,37 @@ crm::Result<uint16_t> FreePort() {
 
 // Labels of the host's list filters (ClientStore::HostFilterSource), in every language.
 crm::Status RegisterAppTranslations(crm::Registrar& r) {
-  CRM_RETURN_IF_ERROR(r.AddTranslations(
-      "en", {{"app.filter.region", "Region"}, {"app.filter.city", "City"},
-             {"app.filter.postal_code", "Postal code"}, {"app.filter.language", "Language"},
-             {"app.filter.tag", "Tag"}, {"app.language.en", "English"},
-             {"app.language.fr", "French"}, {"app.language.nl", "Dutch"}}));
-  CRM_RETURN_IF_ERROR(r.AddTranslations(
-      "fr", {{"app.filter.region", "Région"}, {"app.filter.city", "Ville"},
-             {"app.filter.postal_code", "Code postal"}, {"app.filter.language", "Langue"},
-             {"app.filter.tag", "Étiquette"}, {"app.language.en", "Anglais"},
-             {"app.language.fr", "Français"}, {"app.language.nl", "Néerlandais"}}));
-  return r.AddTranslations(
-      "nl", {{"app.filter.region", "Regio"}, {"app.filter.city", "Gemeente"},
-             {"app.filter.postal_code", "Postcode"}, {"app.filter.language", "Taal"},
-             {"app.filter.tag", "Label"}, {"app.language.en", "Engels"},
-             {"app.language.fr", "Frans"}, {"app.language.nl", "Nederlands"}});
+  CRM_RETURN_IF_ERROR(r.AddTranslations("en", {{"app.filter.region", "Region"},
+                                               {"app.filter.city", "City"},
+                                               {"app.filter.postal_code", "Postal code"},
+                                               {"app.filter.language", "Language"},
+                                               {"app.filter.tag", "Tag"},
+                                               {"app.language.en", "English"},
+                                               {"app.language.fr", "French"},
+                                               {"app.language.nl", "Dutch"}}));
+  CRM_RETURN_IF_ERROR(r.AddTranslations("fr", {{"app.filter.region", "Région"},
+                                               {"app.filter.city", "Ville"},
+                                               {"app.filter.postal_code", "Code postal"},
+                                               {"app.filter.language", "Langue"},
+                                               {"app.filter.tag", "Étiquette"},
+                                               {"app.language.en", "Anglais"},
+                                               {"app.language.fr", "Français"},
+                                               {"app.language.nl", "Néerlandais"}}));
+  return r.AddTranslations("nl", {{"app.filter.region", "Regio"},
+                                  {"app.filter.city", "Gemeente"},
+                                  {"app.filter.postal_code", "Postcode"},
+                                  {"app.filter.language", "Taal"},
+                                  {"app.filter.tag", "Label"},
+                                  {"app.language.en", "Engels"},
+                                  {"app.language.fr", "Frans"},
+                                  {"app.language.nl", "Nederlands"}});
 }
 
 // --port (0: a free one), checked.
 crm::Result<uint16_t> ChoosePort(const po::variables_map& vm) {
   int port_arg = vm["port"].as<int>();
-  if (port_arg < 0 || port_arg > 65535) return crm::InvalidArgument("--port must be between 0 and 65535");
+  if (port_arg < 0 || port_arg > 65535)
+    return crm::InvalidArgument("--port must be between 0 and 65535");
   if (port_arg == 0) {
     auto free_port = FreePort();
     if (!free_port.ok()) return crm::Internal(free_port.status().ToString());
@@ -169,14 +187,15 @@ struct App {
   App(Core& core, const std::string& base_url)
       : clients(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }),
         timeline(*core.db, [&core] { return core.clock.NowUnix(); }),
-        auth(*core.db, core.registry, [&core] { return core.clock.NowUnix(); },
-             [&core](const crm::MailMessage& m) { return core.mailer->Send(m); }, base_url),
+        auth(
+            *core.db, core.registry, [&core] { return core.clock.NowUnix(); },
+            [&core](const crm::MailMessage& m) { return core.mailer->Send(m); }, base_url),
         plugins(
             *core.db, core.registry,
             [&core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
-              return std::make_unique<host::PluginHostServices>(*core.db, core.registry, core.data, id,
-                                                                *core.mailer, core.clock, *core.logger,
-                                                                base_url);
+              return std::make_unique<host::PluginHostServices>(*core.db, core.registry, core.data,
+                                                                id, *core.mailer, core.clock,
+                                                                *core.logger, base_url);
             },
             *core.logger) {}
 
@@ -192,16 +211,24 @@ crm::Status RegisterHost(Core& core, App& app) {
   host::StagingRegistrar reg("host");
   const host::HookRegistry& registry = core.registry;
   (void)reg.AddListFilterSource(host::ClientStore::HostFilterSource(
-      db, [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); }));
+      db,
+      [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); }));
   (void)RegisterAppTranslations(reg);
   (void)host::RegisterClientApi(reg, app.clients, app.auth);
   host::ClientStore& clients = app.clients;
   host::PluginManager& plugins = app.plugins;
   host::web::WebDeps deps{
-      db, core.registry, clients, app.auth, app.timeline,
+      db,
+      core.registry,
+      clients,
+      app.auth,
+      app.timeline,
       [&plugins] { return plugins.states(); },
-      *core.logger, *core.mailer, core.clock,
-      [&clients](const host::ClientListQuery& q, const std::function<crm::Status(std::string_view)>& write) {
+      *core.logger,
+      *core.mailer,
+      core.clock,
+      [&clients](const host::ClientListQuery& q,
+                 const std::function<crm::Status(std::string_view)>& write) {
         return host::ExportClientsCsv(clients, q, {';', true}, write);
       },
       [&clients](std::string_view text) -> crm::Result<std::vector<host::web::CsvImportLine>> {
@@ -229,10 +256,12 @@ crm::Status RunPluginSeeders(Core& core) {
   for (const auto& r : rows) client_ids.push_back(r.Int(0));
   for (const auto& seeder : core.registry.demo_seeders()) {
     // Policy: a seeder that fails or throws (logged by CallPlugin) is reported and skipped.
-    crm::Status seeded = host::CallPlugin(*core.logger, "demo seeder " + seeder.owner + "." + seeder.hook.id,
-                                          [&] { return seeder.hook.seed(client_ids); });
+    crm::Status seeded =
+        host::CallPlugin(*core.logger, "demo seeder " + seeder.owner + "." + seeder.hook.id,
+                         [&] { return seeder.hook.seed(client_ids); });
     if (!seeded.ok()) {
-      core.logger->Log(crm::LogLevel::kWarning, "demo", seeder.owner + "." + seeder.hook.id + ": " + seeded.ToString());
+      core.logger->Log(crm::LogLevel::kWarning, "demo",
+                       seeder.owner + "." + seeder.hook.id + ": " + seeded.ToString());
     }
   }
   return crm::Status::Ok();
@@ -240,7 +269,8 @@ crm::Status RunPluginSeeders(Core& core) {
 
 // --demo and --demo-clients, into an empty database only. The demo's credentials when
 // --demo seeded them.
-crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variables_map& vm, Core& core, App& app) {
+crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variables_map& vm,
+                                                               Core& core, App& app) {
   bool demo = vm.count("demo") > 0;
   int64_t demo_clients = vm["demo-clients"].as<int64_t>();
   std::optional<host::DemoCredentials> credentials;
@@ -261,8 +291,10 @@ crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variabl
     auto t0 = std::chrono::steady_clock::now();
     auto n = host::SeedBulkClients(*core.db, demo_clients, core.clock.NowUnix());
     if (!n.ok()) return crm::Internal("demo-clients: " + n.status().ToString());
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-    std::cout << "demo: " << *n << " generated clients inserted in " << ms.count() << " ms" << std::endl;
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - t0);
+    std::cout << "demo: " << *n << " generated clients inserted in " << ms.count() << " ms"
+              << std::endl;
   }
   return credentials;
 }
@@ -271,10 +303,12 @@ void PrintDemoCredentials(const std::string& url, const host::DemoCredentials& d
   std::cout << "demo: admin      " << url << "/admin/login  " << demo.admin_email << "  password "
             << demo.admin_password << "\n";
   for (const auto& [email, password] : demo.client_logins) {
-    std::cout << "demo: client     " << url << "/account/login  " << email << "  password " << password << "\n";
+    std::cout << "demo: client     " << url << "/account/login  " << email << "  password "
+              << password << "\n";
   }
-  std::cout << "demo: API        " << url << "/api/v1/clients  (sample-host create-token --data DIR --email "
-            << demo.admin_email << ")\n";
+  std::cout << "demo: API        " << url
+            << "/api/v1/clients  (sample-host create-token --data DIR --email " << demo.admin_email
+            << ")\n";
 }
 
 int Serve(const po::variables_map& vm) {
@@ -301,11 +335,13 @@ int Serve(const po::variables_map& vm) {
   host::AppAuthenticator authenticator(app.auth);
   host::ServerOptions options;
   options.port = *port;
-  host::HttpServer server(options, core.registry, authenticator, pages,
-                          [&logger](crm::LogLevel level, std::string_view m) { logger.Log(level, "http", m); });
+  host::HttpServer server(
+      options, core.registry, authenticator, pages,
+      [&logger](crm::LogLevel level, std::string_view m) { logger.Log(level, "http", m); });
   auto bound = server.Start();
   if (!bound.ok()) {
-    return Fail("cannot listen on 127.0.0.1:" + std::to_string(*port) + ": " + bound.status().ToString());
+    return Fail("cannot listen on 127.0.0.1:" + std::to_string(*port) + ": " +
+                bound.status().ToString());
   }
   std::string url = "http://127.0.0.1:" + std::to_string(*bound);
   if (*demo) PrintDemoCredentials(url, **demo);
@@ -326,10 +362,13 @@ int CreateAdmin(const po::variables_map& vm) {
   if (!s.ok()) return Fail(s.ToString());
   std::string password;
   if (!std::getline(std::cin, password)) return Fail("create-admin reads the password from stdin");
-  while (!password.empty() && (password.back() == '\r' || password.back() == '\n')) password.pop_back();
+  while (!password.empty() && (password.back() == '\r' || password.back() == '\n'))
+    password.pop_back();
   std::string email = vm["email"].as<std::string>();
-  std::string name = vm.count("name") ? vm["name"].as<std::string>() : email.substr(0, email.find('@'));
-  host::Auth auth(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }, nullptr, "");
+  std::string name =
+      vm.count("name") ? vm["name"].as<std::string>() : email.substr(0, email.find('@'));
+  host::Auth auth(
+      *core.db, core.registry, [&core] { return core.clock.NowUnix(); }, nullptr, "");
   auto admin = auth.CreateAdmin(email, name, password, vm["language"].as<std::string>());
   if (!admin.ok()) return Fail(admin.status().ToString());
   std::cout << "admin " << admin->email << " created (id " << admin->id << ", "
@@ -342,7 +381,8 @@ int CreateToken(const po::variables_map& vm) {
   Core core;
   crm::Status s = OpenCore(vm["data"].as<std::string>(), core);
   if (!s.ok()) return Fail(s.ToString());
-  host::Auth auth(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }, nullptr, "");
+  host::Auth auth(
+      *core.db, core.registry, [&core] { return core.clock.NowUnix(); }, nullptr, "");
   auto admin = auth.FindAdminByEmail(vm["email"].as<std::string>());
   if (!admin.ok()) return Fail(admin.status().ToString());
   std::vector<std::string> scopes;
@@ -359,23 +399,26 @@ int CreateToken(const po::variables_map& vm) {
 int main(int argc, char** argv) {
   try {
     po::options_description opts("options");
-    opts.add_options()
-        ("command", po::value<std::string>(), "serve | create-admin | create-token")
-        ("data", po::value<std::string>(), "data folder (created if needed)")
-        ("port", po::value<int>()->default_value(8080), "port on 127.0.0.1 (0: any free port)")
-        ("demo", "seed demo data into an empty database")
-        ("demo-clients", po::value<int64_t>()->default_value(0), "seed N generated clients")
-        ("plugins", po::value<std::string>(), "plugin folder (default: plugins/ beside the executable)")
-        ("base-url", po::value<std::string>(), "public base URL for links in emails")
-        ("mail-from", po::value<std::string>(), "sender of the host's mail (default: CRM <no-reply@localhost>)")
-        ("smtp-url", po::value<std::string>(), "deliver the outbox over SMTP: smtp://HOST:PORT or smtps://…")
-        ("smtp-user", po::value<std::string>(), "SMTP login (password in the environment variable CRM_SMTP_PASSWORD)")
-        ("smtp-starttls", "require STARTTLS on an smtp:// server")
-        ("email", po::value<std::string>(), "admin email")
-        ("name", po::value<std::string>(), "admin or token name")
-        ("language", po::value<std::string>()->default_value("en"), "admin language")
-        ("scope", po::value<std::vector<std::string>>()->composing(), "token scope (repeatable)")
-        ("help,h", "this help");
+    opts.add_options()("command", po::value<std::string>(), "serve | create-admin | create-token")(
+        "data", po::value<std::string>(), "data folder (created if needed)")(
+        "port", po::value<int>()->default_value(8080), "port on 127.0.0.1 (0: any free port)")(
+        "demo", "seed demo data into an empty database")(
+        "demo-clients", po::value<int64_t>()->default_value(0), "seed N generated clients")(
+        "plugins", po::value<std::string>(),
+        "plugin folder (default: plugins/ beside the executable)")(
+        "base-url", po::value<std::string>(), "public base URL for links in emails")(
+        "mail-from", po::value<std::string>(),
+        "sender of the host's mail (default: CRM <no-reply@localhost>)")(
+        "smtp-url", po::value<std::string>(),
+        "deliver the outbox over SMTP: smtp://HOST:PORT or smtps://…")(
+        "smtp-user", po::value<std::string>(),
+        "SMTP login (password in the environment variable CRM_SMTP_PASSWORD)")(
+        "smtp-starttls", "require STARTTLS on an smtp:// server")(
+        "email", po::value<std::string>(), "admin email")("name", po::value<std::string>(),
+                                                          "admin or token name")(
+        "language", po::value<std::string>()->default_value("en"), "admin language")(
+        "scope", po::value<std::vector<std::string>>()->composing(), "token scope (repeatable)")(
+        "help,h", "this help");
     po::positional_options_description pos;
     pos.add("command", 1);
     po::variables_map vm;

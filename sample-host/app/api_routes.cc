@@ -1,5 +1,6 @@
-// sample-host/app/api_routes.cc — handlers of the host's client API: JSON in and out with Boost.JSON,
-// request bodies read in bounded chunks, every error returned as a Status the server turns into SPEC §5's shape.
+// sample-host/app/api_routes.cc — handlers of the host's client API: JSON in and out with
+// Boost.JSON, request bodies read in bounded chunks, every error returned as a Status the server
+// turns into SPEC §5's shape.
 #include "sample-host/app/api_routes.h"
 
 #include <boost/json.hpp>
@@ -31,7 +32,8 @@ crm::Result<std::string> ReadWholeBody(crm::Request& request, uint64_t limit) {
     auto n = request.ReadBody(buf, sizeof buf);
     if (!n.ok()) return n.status();
     if (*n == 0) break;
-    if (body.size() + *n > limit) return crm::TooLarge("request body larger than " + std::to_string(limit) + " bytes");
+    if (body.size() + *n > limit)
+      return crm::TooLarge("request body larger than " + std::to_string(limit) + " bytes");
     body.append(buf, *n);
   }
   return body;
@@ -114,16 +116,18 @@ crm::Status ApplyClientJson(std::string_view text, Client& c) {
     const char* key;
     std::string* field;
   };
-  Str fields[] = {{"first_name", &c.first_name}, {"last_name", &c.last_name}, {"email", &c.email},
-                  {"phone", &c.phone},           {"mobile", &c.mobile},       {"website", &c.website},
-                  {"birth_date", &c.birth_date}, {"gender", &c.gender},       {"language", &c.language},
-                  {"company", &c.company},       {"vat_number", &c.vat_number}, {"tax_code", &c.tax_code}};
+  Str fields[] = {
+      {"first_name", &c.first_name}, {"last_name", &c.last_name},   {"email", &c.email},
+      {"phone", &c.phone},           {"mobile", &c.mobile},         {"website", &c.website},
+      {"birth_date", &c.birth_date}, {"gender", &c.gender},         {"language", &c.language},
+      {"company", &c.company},       {"vat_number", &c.vat_number}, {"tax_code", &c.tax_code}};
   for (const auto& f : fields) CRM_RETURN_IF_ERROR(ApplyString(o, f.key, f.key, *f.field));
   if (auto it = o.find("address"); it != o.end() && !it->value().is_null()) {
     if (!it->value().is_object()) return crm::InvalidArgument("address: must be an object");
     const json::object& a = it->value().as_object();
     CRM_RETURN_IF_ERROR(ApplyString(a, "street", "address.street", c.address.street));
-    CRM_RETURN_IF_ERROR(ApplyString(a, "postal_code", "address.postal_code", c.address.postal_code));
+    CRM_RETURN_IF_ERROR(
+        ApplyString(a, "postal_code", "address.postal_code", c.address.postal_code));
     CRM_RETURN_IF_ERROR(ApplyString(a, "city", "address.city", c.address.city));
     CRM_RETURN_IF_ERROR(ApplyString(a, "region", "address.region", c.address.region));
     CRM_RETURN_IF_ERROR(ApplyString(a, "country", "address.country", c.address.country));
@@ -225,9 +229,12 @@ crm::Status ImportClients(ClientStore& store, crm::Request& req, crm::Response& 
   json::array rows;
   int64_t created = 0, updated = 0, failed = 0;
   for (const auto& r : results) {
-    if (!r.ok) ++failed;
-    else if (r.message == "updated") ++updated;
-    else ++created;
+    if (!r.ok)
+      ++failed;
+    else if (r.message == "updated")
+      ++updated;
+    else
+      ++created;
     json::object o{{"line", r.line}, {"ok", r.ok}, {"message", r.message}};
     if (r.ok) o["client_id"] = r.client_id;
     rows.emplace_back(std::move(o));
@@ -281,8 +288,7 @@ constexpr TokenRoute kTokenRoutes[] = {
     {"POST", "/api/v1/clients/import", "clients:write", "clients.import_export", ImportClients,
      kMaxCsvBody},
     {"GET", "/api/v1/clients/{id}", "clients:read", "clients.read", GetClient, 1 << 20},
-    {"PATCH", "/api/v1/clients/{id}", "clients:write", "clients.write", UpdateClient,
-     kMaxJsonBody},
+    {"PATCH", "/api/v1/clients/{id}", "clients:write", "clients.write", UpdateClient, kMaxJsonBody},
     {"DELETE", "/api/v1/clients/{id}", "clients:write", "clients.delete", DeleteClient, 1 << 20},
 };
 

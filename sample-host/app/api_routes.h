@@ -1,5 +1,5 @@
-// sample-host/app/api_routes.h — the host's own JSON API (SPEC H10, §5) under /api/v1/clients, the CSV
-// export/import endpoints, and the email confirmation link, registered as owner "host" routes.
+// sample-host/app/api_routes.h — the host's own JSON API (SPEC H10, §5) under /api/v1/clients, the
+// CSV export/import endpoints, and the email confirmation link, registered as owner "host" routes.
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
-// sample-host/app/client_csv.cc — client export through ClientStore::ForEach (one streamed query) and
-// import through ClientStore::Create/Update, so CSV rows obey exactly the validation of the API and pages.
+// sample-host/app/client_csv.cc — client export through ClientStore::ForEach (one streamed query)
+// and import through ClientStore::Create/Update, so CSV rows obey exactly the validation of the API
+// and pages.
 #include "sample-host/app/client_csv.h"
 
 #include <algorithm>
@@ -55,10 +56,26 @@ std::vector<std::string> SplitTags(std::string_view s) {
 std::string Folded(std::string_view s) { return crm::text::ToLowerAscii(crm::text::Trim(s)); }
 
 std::vector<std::string> ClientFields(const Client& c) {
-  return {std::to_string(c.id), c.first_name, c.last_name, c.email, c.phone, c.mobile, c.website,
-          c.birth_date, c.gender, c.language, c.address.street, c.address.postal_code,
-          c.address.city, c.address.region, c.address.country, c.company, c.vat_number,
-          c.tax_code, JoinTags(c.tags), c.login_enabled ? "yes" : "no",
+  return {std::to_string(c.id),
+          c.first_name,
+          c.last_name,
+          c.email,
+          c.phone,
+          c.mobile,
+          c.website,
+          c.birth_date,
+          c.gender,
+          c.language,
+          c.address.street,
+          c.address.postal_code,
+          c.address.city,
+          c.address.region,
+          c.address.country,
+          c.company,
+          c.vat_number,
+          c.tax_code,
+          JoinTags(c.tags),
+          c.login_enabled ? "yes" : "no",
           c.created_at ? IsoUtc(c.created_at) : ""};
 }
 
@@ -66,9 +83,10 @@ std::vector<std::string> ClientFields(const Client& c) {
 
 const std::vector<std::string>& ClientCsvColumns() {
   static const std::vector<std::string> cols = {
-      "id", "first_name", "last_name", "email", "phone", "mobile", "website", "birth_date",
-      "gender", "language", "street", "postal_code", "city", "region", "country", "company",
-      "vat_number", "tax_code", "tags", "login_enabled", "created_at"};
+      "id",      "first_name",    "last_name", "email",    "phone",      "mobile",
+      "website", "birth_date",    "gender",    "language", "street",     "postal_code",
+      "city",    "region",        "country",   "company",  "vat_number", "tax_code",
+      "tags",    "login_enabled", "created_at"};
   return cols;
 }
 
@@ -166,8 +184,8 @@ void ApplyCsvRow(const CsvRow& row, Client& c) {
     std::string ClientAddress::*field;
   };
   static constexpr AddressField kAddress[] = {
-      {"street", &ClientAddress::street}, {"postal_code", &ClientAddress::postal_code},
-      {"city", &ClientAddress::city},     {"region", &ClientAddress::region},
+      {"street", &ClientAddress::street},   {"postal_code", &ClientAddress::postal_code},
+      {"city", &ClientAddress::city},       {"region", &ClientAddress::region},
       {"country", &ClientAddress::country},
   };
   for (const AddressField& f : kAddress) {
@@ -206,7 +224,8 @@ CsvImportResult ImportRecord(ClientStore& store, const std::map<std::string, siz
 
 }  // namespace
 
-crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store, std::string_view text) {
+crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store,
+                                                           std::string_view text) {
   CRM_ASSIGN_OR_RETURN(std::vector<csv::Record> records, csv::Parse(text));
   if (records.empty()) return crm::InvalidArgument("csv: empty file");
   // Map header names to positions.
@@ -217,15 +236,18 @@ crm::Result<std::vector<CsvImportResult>> ImportClientsCsv(ClientStore& store, s
   bool usable = index.count("last_name") || index.count("first_name") || index.count("company");
   if (!usable) {
     return crm::InvalidArgument(
-        "csv: the first line must name the columns (at least one of first_name, last_name, company)");
+        "csv: the first line must name the columns (at least one of first_name, last_name, "
+        "company)");
   }
   if (records.size() - 1 > kMaxImportRows) {
-    return crm::InvalidArgument("csv: at most " + std::to_string(kMaxImportRows) + " rows per import");
+    return crm::InvalidArgument("csv: at most " + std::to_string(kMaxImportRows) +
+                                " rows per import");
   }
   std::vector<CsvImportResult> results;
   std::set<int64_t> created_here;
   for (size_t r = 1; r < records.size(); ++r) {
-    results.push_back(ImportRecord(store, index, records[0].fields.size(), records[r], created_here));
+    results.push_back(
+        ImportRecord(store, index, records[0].fields.size(), records[r], created_here));
   }
   return results;
 }

@@ -1,5 +1,5 @@
-// sample-host/app/client_store.cc — clients: validation, CRUD with deletion hooks, and the list query
-// that ANDs host and plugin filters and selects plugin columns in one statement per page.
+// sample-host/app/client_store.cc — clients: validation, CRUD with deletion hooks, and the list
+// query that ANDs host and plugin filters and selects plugin columns in one statement per page.
 #include "sample-host/app/client_store.h"
 
 #include <algorithm>
@@ -76,8 +76,8 @@ bool ValidEmail(std::string_view e) {
       domain.find('.') == std::string_view::npos || domain.find("..") != std::string_view::npos)
     return false;
   for (unsigned char ch : e) {
-    if (ch <= 0x20 || ch == 0x7f || ch == '<' || ch == '>' || ch == ',' || ch == ';' ||
-        ch == '"' || ch == '(' || ch == ')' || ch == '[' || ch == ']' || ch == '\\')
+    if (ch <= 0x20 || ch == 0x7f || ch == '<' || ch == '>' || ch == ',' || ch == ';' || ch == '"' ||
+        ch == '(' || ch == ')' || ch == '[' || ch == ']' || ch == '\\')
       return false;
   }
   return true;
@@ -142,16 +142,24 @@ namespace {
 
 // Trims every text field and checks its length and characters (a street may take two lines).
 crm::Status NormalizeTextFields(Client& c) {
-  std::string* text_fields[] = {&c.first_name, &c.last_name,   &c.email,
-                                &c.phone,      &c.mobile,      &c.website,
-                                &c.birth_date, &c.gender,      &c.language,
-                                &c.company,    &c.vat_number,  &c.tax_code,
-                                &c.address.street, &c.address.postal_code, &c.address.city,
-                                &c.address.region, &c.address.country};
-  static constexpr std::string_view kNames[] = {
-      "first_name", "last_name", "email", "phone", "mobile", "website", "birth_date",
-      "gender", "language", "company", "vat_number", "tax_code", "address.street",
-      "address.postal_code", "address.city", "address.region", "address.country"};
+  std::string* text_fields[] = {&c.first_name,     &c.last_name,
+                                &c.email,          &c.phone,
+                                &c.mobile,         &c.website,
+                                &c.birth_date,     &c.gender,
+                                &c.language,       &c.company,
+                                &c.vat_number,     &c.tax_code,
+                                &c.address.street, &c.address.postal_code,
+                                &c.address.city,   &c.address.region,
+                                &c.address.country};
+  static constexpr std::string_view kNames[] = {"first_name",     "last_name",
+                                                "email",          "phone",
+                                                "mobile",         "website",
+                                                "birth_date",     "gender",
+                                                "language",       "company",
+                                                "vat_number",     "tax_code",
+                                                "address.street", "address.postal_code",
+                                                "address.city",   "address.region",
+                                                "address.country"};
   for (size_t i = 0; i < std::size(text_fields); ++i) {
     *text_fields[i] = std::string(crm::text::TrimAll(*text_fields[i]));
     if (text_fields[i]->size() > 200) {
@@ -237,12 +245,23 @@ namespace {
 // The client's editable columns, in the order Create and Update name them (first_name
 // ... tax_code).
 crm::SqlParams FieldParams(const Client& client) {
-  return {client.first_name, client.last_name,
+  return {client.first_name,
+          client.last_name,
           client.birth_date.empty() ? crm::SqlValue{} : crm::SqlValue{client.birth_date},
-          client.gender, client.email, client.phone, client.mobile, client.website,
-          client.address.street, client.address.postal_code, client.address.city,
-          client.address.region, client.address.country, client.language, client.company,
-          client.vat_number, client.tax_code};
+          client.gender,
+          client.email,
+          client.phone,
+          client.mobile,
+          client.website,
+          client.address.street,
+          client.address.postal_code,
+          client.address.city,
+          client.address.region,
+          client.address.country,
+          client.language,
+          client.company,
+          client.vat_number,
+          client.tax_code};
 }
 
 crm::SqlParams Params(crm::SqlParams first, const crm::SqlParams& then) {
@@ -272,8 +291,8 @@ crm::Result<Client> ClientStore::Create(Client client) {
 }
 
 crm::Result<Client> ClientStore::Get(int64_t id) {
-  auto row = db_.QueryOne("SELECT " + std::string(kClientColumns) + " FROM clients c WHERE c.id = ?",
-                          {id});
+  auto row = db_.QueryOne(
+      "SELECT " + std::string(kClientColumns) + " FROM clients c WHERE c.id = ?", {id});
   if (!row.ok()) return row.status();
   if (!row->has_value()) return crm::NotFound("client " + std::to_string(id) + " does not exist");
   return RowToClient(**row);
@@ -315,7 +334,8 @@ crm::Status ClientStore::Delete(int64_t id) {
   crm::Status s = db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     auto exists = tx.QueryOne("SELECT 1 FROM clients WHERE id = ?", {id});
     if (!exists.ok()) return exists.status();
-    if (!exists->has_value()) return crm::NotFound("client " + std::to_string(id) + " does not exist");
+    if (!exists->has_value())
+      return crm::NotFound("client " + std::to_string(id) + " does not exist");
     for (const auto& h : hooks) {
       // A hook that fails (or throws) stops the deletion: the transaction rolls back.
       crm::Status hs = CallPlugin(logger_, "deletion hook " + h.owner + "." + h.hook.id, [&] {
@@ -443,20 +463,23 @@ crm::ListFilterSource ClientStore::HostFilterSource(
       }
       defs.push_back(std::move(def));
     };
-    distinct("region", "SELECT DISTINCT region FROM clients WHERE region <> '' ORDER BY region LIMIT 200");
+    distinct("region",
+             "SELECT DISTINCT region FROM clients WHERE region <> '' ORDER BY region LIMIT 200");
     distinct("city", "SELECT DISTINCT city FROM clients WHERE city <> '' ORDER BY city LIMIT 500");
     distinct("postal_code", "");
     crm::FilterDef lang;
     lang.id = "language";
     lang.label = translate(language, "app.filter.language");
     for (std::string_view l : crm::kLanguages) {
-      lang.choices.push_back({std::string(l), translate(language, "app.language." + std::string(l))});
+      lang.choices.push_back(
+          {std::string(l), translate(language, "app.language." + std::string(l))});
     }
     defs.push_back(std::move(lang));
     distinct("tag", "SELECT DISTINCT tag FROM client_tags ORDER BY tag LIMIT 200");
     return defs;
   };
-  src.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+  src.predicate = [](std::string_view id,
+                     std::string_view value) -> crm::Result<crm::SqlPredicate> {
     std::string v(value);
     if (v.size() > 200) return crm::InvalidArgument("value too long");
     if (id == "region") return crm::SqlPredicate{"c.region = ?", {v}};
@@ -469,7 +492,8 @@ crm::ListFilterSource ClientStore::HostFilterSource(
     if (id == "tag") {
       // IN (not a correlated EXISTS): SQLite reads the tag's clients once from the
       // (tag, client_id) index instead of probing once per client.
-      return crm::SqlPredicate{"c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = ?)", {v}};
+      return crm::SqlPredicate{"c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = ?)",
+                               {v}};
     }
     return crm::NotFound("not a host filter");
   };

@@ -1,5 +1,6 @@
 // sample-host/app/client_store.h — the CRM's clients (SPEC H1, H2, H6, H10): validation,
-// create/read/update/delete with the plugins' deletion hooks, and THE list query (one SQL statement per page).
+// create/read/update/delete with the plugins' deletion hooks, and THE list query (one SQL statement
+// per page).
 #pragma once
 
 #include <cstdint>
@@ -29,14 +30,14 @@ struct ClientAddress {
 };
 
 struct Client {
-  int64_t id = 0;              // 0 until created
+  int64_t id = 0;  // 0 until created
   std::string first_name;
   std::string last_name;
   std::string email;
   std::string phone;
   std::string mobile;
   std::string website;
-  std::string birth_date;      // "YYYY-MM-DD" or empty
+  std::string birth_date;  // "YYYY-MM-DD" or empty
   std::string gender;
   std::string language = "en";  // "en", "fr" or "nl"
   ClientAddress address;
@@ -46,17 +47,17 @@ struct Client {
   std::vector<std::string> tags;  // sorted, unique, trimmed
   bool login_enabled = false;
   bool email_confirmed = false;
-  int64_t created_at = 0;      // Unix seconds, UTC; set by Create
+  int64_t created_at = 0;  // Unix seconds, UTC; set by Create
   int64_t updated_at = 0;
 };
 
 // The request for one page of the client list. Values come straight from the caller
 // (query string, form): ClientStore validates every one of them.
 struct ClientListQuery {
-  int64_t page = 1;                 // 1-based
-  int64_t per_page = 25;            // 1..kMaxPerPage
-  std::string sort = "last_name";   // one of SortKeys(), optionally prefixed by '-'
-  std::string q;                    // words; each must start first/last name, email or company
+  int64_t page = 1;                // 1-based
+  int64_t per_page = 25;           // 1..kMaxPerPage
+  std::string sort = "last_name";  // one of SortKeys(), optionally prefixed by '-'
+  std::string q;                   // words; each must start first/last name, email or company
   // filter[ID]=VALUE pairs, host filters (region, city, postal_code, language, tag) and
   // plugin filters alike; all ANDed.
   std::vector<std::pair<std::string, std::string>> filters;

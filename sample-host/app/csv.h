@@ -1,5 +1,6 @@
-// sample-host/app/csv.h — RFC 4180 CSV: a writer (quoting, `;` or `,`, optional UTF-8 BOM for Excel,
-// formula-injection guard) and a reader (separator auto-detection, BOM, quoted fields spanning lines).
+// sample-host/app/csv.h — RFC 4180 CSV: a writer (quoting, `;` or `,`, optional UTF-8 BOM for
+// Excel, formula-injection guard) and a reader (separator auto-detection, BOM, quoted fields
+// spanning lines).
 #pragma once
 
 #include <cstdint>

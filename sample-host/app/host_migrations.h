@@ -1,5 +1,6 @@
-// sample-host/app/host_migrations.h — the host's own schema (sample-host/migrations/*.sql), embedded in
-// host_app at build time by crm_embed_files and applied at start with ApplyMigrations(db, "host", ...).
+// sample-host/app/host_migrations.h — the host's own schema (sample-host/migrations/*.sql),
+// embedded in host_app at build time by crm_embed_files and applied at start with
+// ApplyMigrations(db, "host", ...).
 #pragma once
 
 #include <vector>

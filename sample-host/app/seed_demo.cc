@@ -1,5 +1,5 @@
-// sample-host/app/seed_demo.cc — the demo seed: fixed pools of French, Dutch and English names and of
-// Belgian, French and Dutch places, combined by a seeded generator so every demo looks alike.
+// sample-host/app/seed_demo.cc — the demo seed: fixed pools of French, Dutch and English names and
+// of Belgian, French and Dutch places, combined by a seeded generator so every demo looks alike.
 #include "sample-host/app/seed_demo.h"
 
 #include <algorithm>
@@ -40,31 +40,39 @@ constexpr Place kPlaces[] = {
     {"Maastricht", "6211 CS", "Limburg", "NL", "nl"},
 };
 
-constexpr const char* kFrFirst[] = {"Marie", "Jean", "Camille", "Louis", "Chloé", "Lucas", "Léa",
-                                    "Hugo", "Manon", "Nathan", "Élise", "Théo", "Juliette",
-                                    "Antoine", "Sophie", "Nicolas", "Amélie", "François"};
-constexpr const char* kFrLast[] = {"Dupont", "Lefèvre", "Martin", "Bernard", "Dubois", "Lambert",
-                                   "Moreau", "Laurent", "Simon", "Michel", "Leroy", "Roux",
-                                   "Fournier", "Girard", "Mercier", "Dumont", "Denis", "Renard"};
-constexpr const char* kNlFirst[] = {"Jan", "Els", "Pieter", "Sofie", "Bram", "Lotte", "Wout",
-                                    "Anke", "Joris", "Fien", "Lars", "Marieke", "Tom", "Lien",
-                                    "Stijn", "Eva", "Koen", "Griet"};
-constexpr const char* kNlLast[] = {"Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems",
-                                   "Claes", "Goossens", "Wouters", "De Smet", "Van den Berg",
-                                   "De Vries", "Bakker", "Visser", "Smit", "Vermeulen",
-                                   "Van Damme", "De Backer"};
-constexpr const char* kEnFirst[] = {"James", "Emily", "Oliver", "Charlotte", "William", "Amelia",
-                                    "Harry", "Olivia", "George", "Isla", "Jack", "Grace"};
-constexpr const char* kEnLast[] = {"Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson",
-                                   "Johnson", "Davies", "Evans", "Thomas", "Walker", "Wright"};
-constexpr const char* kFrStreets[] = {"Rue de la Loi", "Avenue Louise", "Rue Neuve",
-                                      "Boulevard Haussmann", "Rue de la République",
-                                      "Chaussée de Namur", "Rue des Carmes", "Place Saint-Lambert"};
-constexpr const char* kNlStreets[] = {"Kerkstraat", "Stationsstraat", "Meir", "Veldstraat",
-                                      "Dorpsstraat", "Molenstraat", "Bondgenotenlaan", "Oudegracht"};
-constexpr const char* kCompanies[] = {"", "", "", "Atelier Lumière SRL", "Brouwerij De Kroon BV",
-                                      "Cabinet Moreau", "Bakkerij Peeters", "Studio Nord SA",
-                                      "Van Damme & Zonen NV", "Thames Consulting Ltd"};
+constexpr const char* kFrFirst[] = {
+    "Marie",  "Jean",  "Camille", "Louis",    "Chloé",   "Lucas",  "Léa",     "Hugo",   "Manon",
+    "Nathan", "Élise", "Théo",    "Juliette", "Antoine", "Sophie", "Nicolas", "Amélie", "François"};
+constexpr const char* kFrLast[] = {"Dupont",   "Lefèvre", "Martin",  "Bernard", "Dubois", "Lambert",
+                                   "Moreau",   "Laurent", "Simon",   "Michel",  "Leroy",  "Roux",
+                                   "Fournier", "Girard",  "Mercier", "Dumont",  "Denis",  "Renard"};
+constexpr const char* kNlFirst[] = {"Jan",  "Els",  "Pieter", "Sofie", "Bram", "Lotte",
+                                    "Wout", "Anke", "Joris",  "Fien",  "Lars", "Marieke",
+                                    "Tom",  "Lien", "Stijn",  "Eva",   "Koen", "Griet"};
+constexpr const char* kNlLast[] = {"Peeters",      "Janssens",  "Maes",     "Jacobs",  "Mertens",
+                                   "Willems",      "Claes",     "Goossens", "Wouters", "De Smet",
+                                   "Van den Berg", "De Vries",  "Bakker",   "Visser",  "Smit",
+                                   "Vermeulen",    "Van Damme", "De Backer"};
+constexpr const char* kEnFirst[] = {"James", "Emily",  "Oliver", "Charlotte", "William", "Amelia",
+                                    "Harry", "Olivia", "George", "Isla",      "Jack",    "Grace"};
+constexpr const char* kEnLast[] = {"Smith",   "Jones",  "Taylor", "Brown",  "Williams", "Wilson",
+                                   "Johnson", "Davies", "Evans",  "Thomas", "Walker",   "Wright"};
+constexpr const char* kFrStreets[] = {
+    "Rue de la Loi",        "Avenue Louise",     "Rue Neuve",      "Boulevard Haussmann",
+    "Rue de la République", "Chaussée de Namur", "Rue des Carmes", "Place Saint-Lambert"};
+constexpr const char* kNlStreets[] = {"Kerkstraat",      "Stationsstraat", "Meir",
+                                      "Veldstraat",      "Dorpsstraat",    "Molenstraat",
+                                      "Bondgenotenlaan", "Oudegracht"};
+constexpr const char* kCompanies[] = {"",
+                                      "",
+                                      "",
+                                      "Atelier Lumière SRL",
+                                      "Brouwerij De Kroon BV",
+                                      "Cabinet Moreau",
+                                      "Bakkerij Peeters",
+                                      "Studio Nord SA",
+                                      "Van Damme & Zonen NV",
+                                      "Thames Consulting Ltd"};
 constexpr const char* kTags[] = {"vip", "newsletter", "prospect", "partner", "b2b"};
 
 template <typename T, size_t N>
@@ -79,17 +87,26 @@ std::string EmailPart(std::string_view s) {
     unsigned char ch = static_cast<unsigned char>(s[i]);
     if (ch == 0xC3 && i + 1 < s.size()) {  // the accented Latin-1 letters used above
       unsigned char n = static_cast<unsigned char>(s[++i]);
-      if (n >= 0xA0 && n <= 0xA5) out += 'a';
-      else if (n == 0xA7) out += 'c';
-      else if (n >= 0xA8 && n <= 0xAB) out += 'e';
-      else if (n >= 0x88 && n <= 0x8B) out += 'e';
-      else if (n >= 0xAC && n <= 0xAF) out += 'i';
-      else if (n >= 0xB2 && n <= 0xB6) out += 'o';
-      else if (n >= 0xB9 && n <= 0xBC) out += 'u';
+      if (n >= 0xA0 && n <= 0xA5)
+        out += 'a';
+      else if (n == 0xA7)
+        out += 'c';
+      else if (n >= 0xA8 && n <= 0xAB)
+        out += 'e';
+      else if (n >= 0x88 && n <= 0x8B)
+        out += 'e';
+      else if (n >= 0xAC && n <= 0xAF)
+        out += 'i';
+      else if (n >= 0xB2 && n <= 0xB6)
+        out += 'o';
+      else if (n >= 0xB9 && n <= 0xBC)
+        out += 'u';
       continue;
     }
-    if (std::isalnum(ch)) out += static_cast<char>(std::tolower(ch));
-    else if (ch == ' ' || ch == '-' || ch == '&') out += '-';
+    if (std::isalnum(ch))
+      out += static_cast<char>(std::tolower(ch));
+    else if (ch == ' ' || ch == '-' || ch == '&')
+      out += '-';
   }
   return out;
 }
@@ -110,18 +127,21 @@ Client MakeClient(std::mt19937& rng, int64_t n, const char* domain) {
     c.last_name = Pick(rng, kEnLast);
   }
   c.language = lang;
-  c.email = EmailPart(c.first_name) + "." + EmailPart(c.last_name) + "." + std::to_string(n) + "@" + domain;
+  c.email = EmailPart(c.first_name) + "." + EmailPart(c.last_name) + "." + std::to_string(n) + "@" +
+            domain;
   std::string country = place.country;
   std::string phone_prefix = country == "BE" ? "+32 " : country == "FR" ? "+33 " : "+31 ";
   auto digits = [&](int k) {
     std::string d;
-    for (int i = 0; i < k; ++i) d += static_cast<char>('0' + std::uniform_int_distribution<int>(0, 9)(rng));
+    for (int i = 0; i < k; ++i)
+      d += static_cast<char>('0' + std::uniform_int_distribution<int>(0, 9)(rng));
     return d;
   };
-  c.phone = phone_prefix + std::to_string(std::uniform_int_distribution<int>(2, 9)(rng)) + " " + digits(3) + " " + digits(2) + " " + digits(2);
+  c.phone = phone_prefix + std::to_string(std::uniform_int_distribution<int>(2, 9)(rng)) + " " +
+            digits(3) + " " + digits(2) + " " + digits(2);
   c.mobile = phone_prefix + "4" + digits(2) + " " + digits(2) + " " + digits(2) + " " + digits(2);
-  std::string street = std::string(std::string_view(place.language) == "fr" ? Pick(rng, kFrStreets)
-                                                                            : Pick(rng, kNlStreets));
+  std::string street = std::string(
+      std::string_view(place.language) == "fr" ? Pick(rng, kFrStreets) : Pick(rng, kNlStreets));
   int number = std::uniform_int_distribution<int>(1, 180)(rng);
   // France writes the number first; Belgium and the Netherlands after the street.
   c.address.street = country == "FR" ? std::to_string(number) + " " + street
@@ -148,7 +168,8 @@ Client MakeClient(std::mt19937& rng, int64_t n, const char* domain) {
 }  // namespace
 
 crm::Result<bool> DatabaseIsEmpty(crm::Database& db) {
-  auto row = db.QueryOne("SELECT (SELECT COUNT(*) FROM clients) + (SELECT COUNT(*) FROM admin_users)");
+  auto row =
+      db.QueryOne("SELECT (SELECT COUNT(*) FROM clients) + (SELECT COUNT(*) FROM admin_users)");
   if (!row.ok()) return row.status();
   return (*row)->Int(0) == 0;
 }
@@ -157,7 +178,8 @@ crm::Result<DemoCredentials> SeedDemo(crm::Database& db, ClientStore& clients, A
                                       int clients_count) {
   auto empty = DatabaseIsEmpty(db);
   if (!empty.ok()) return empty.status();
-  if (!*empty) return crm::Conflict("the database already holds data; demo data goes only into an empty one");
+  if (!*empty)
+    return crm::Conflict("the database already holds data; demo data goes only into an empty one");
   DemoCredentials out;
   out.admin_email = "admin@example.com";
   out.admin_password = GeneratePassword();
@@ -199,9 +221,10 @@ struct SchemaObjects {
 // index is rebuilt in one pass at the end instead of a million trigger-driven insertions.
 crm::Result<SchemaObjects> DropClientIndexes(crm::SqlExecutor& tx) {
   SchemaObjects objects;
-  CRM_ASSIGN_OR_RETURN(auto rows, tx.QueryAll(
-      "SELECT name, sql, type FROM sqlite_master WHERE type IN ('index', 'trigger') "
-      "AND tbl_name IN ('clients', 'client_tags') AND sql IS NOT NULL"));
+  CRM_ASSIGN_OR_RETURN(
+      auto rows,
+      tx.QueryAll("SELECT name, sql, type FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                  "AND tbl_name IN ('clients', 'client_tags') AND sql IS NOT NULL"));
   for (const auto& r : rows) {
     (r.Text(2) == "index" ? objects.indexes : objects.triggers).emplace_back(r.Text(0), r.Text(1));
   }
@@ -243,11 +266,10 @@ crm::Status InsertBulkBatch(crm::SqlExecutor& tx, std::mt19937& rng, int64_t fir
     int64_t created = now - std::uniform_int_distribution<int64_t>(0, 3 * 365 * 86400)(rng);
     if (r) sql += ",";
     sql += kRow;
-    params.insert(params.end(),
-                  {id, c.first_name, c.last_name, c.birth_date, c.email, c.phone, c.mobile,
-                   c.address.street, c.address.postal_code, c.address.city, c.address.region,
-                   c.address.country, c.language, c.company, c.vat_number, created, created,
-                   std::string()});
+    params.insert(params.end(), {id, c.first_name, c.last_name, c.birth_date, c.email, c.phone,
+                                 c.mobile, c.address.street, c.address.postal_code, c.address.city,
+                                 c.address.region, c.address.country, c.language, c.company,
+                                 c.vat_number, created, created, std::string()});
     for (const auto& t : c.tags) {
       tag_sql += tag_sql.empty() ? "INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?,?)"
                                  : ",(?,?)";

@@ -1,5 +1,6 @@
-// sample-host/app/seed_demo.h — demo data (SPEC H9): an admin, realistic Belgian/French/Dutch clients,
-// client logins, and a fast bulk path (--demo-clients N) to try the list on a million rows.
+// sample-host/app/seed_demo.h — demo data (SPEC H9): an admin, realistic Belgian/French/Dutch
+// clients, client logins, and a fast bulk path (--demo-clients N) to try the list on a million
+// rows.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 // sample-host/app/timeline_store.cc — reads and writes the `timeline` table of schema 1: filtered
-// listing for the profile page, and entries added by the host, its admins and (through HostServices) plugins.
+// listing for the profile page, and entries added by the host, its admins and (through
+// HostServices) plugins.
 #include "sample-host/app/timeline_store.h"
 
 #include <algorithm>
@@ -23,7 +24,8 @@ TimelineStore::TimelineStore(crm::Database& db, std::function<int64_t()> now)
 
 crm::Result<std::vector<TimelineRecord>> TimelineStore::List(const TimelineQuery& query) {
   std::string sql =
-      "SELECT id, client_id, type, title, detail, actor, created_at FROM timeline WHERE client_id = ?";
+      "SELECT id, client_id, type, title, detail, actor, created_at FROM timeline WHERE client_id "
+      "= ?";
   crm::SqlParams params{query.client_id};
   if (query.from > 0) {
     sql += " AND created_at >= ?";
@@ -64,7 +66,8 @@ crm::Result<std::vector<TimelineRecord>> TimelineStore::List(const TimelineQuery
 }
 
 crm::Result<std::vector<std::string>> TimelineStore::Types(int64_t client_id) {
-  auto rows = db_.QueryAll("SELECT DISTINCT type FROM timeline WHERE client_id = ? ORDER BY type", {client_id});
+  auto rows = db_.QueryAll("SELECT DISTINCT type FROM timeline WHERE client_id = ? ORDER BY type",
+                           {client_id});
   if (!rows.ok()) return rows.status();
   std::vector<std::string> out;
   for (const auto& r : *rows) out.push_back(r.Text(0));
@@ -81,9 +84,11 @@ crm::Result<int64_t> TimelineStore::Add(const crm::TimelineEntry& e) {
   if (e.detail.size() > 10000) return crm::InvalidArgument("detail: at most 10000 characters");
   auto exists = db_.QueryOne("SELECT 1 FROM clients WHERE id = ?", {e.client_id});
   if (!exists.ok()) return exists.status();
-  if (!exists->has_value()) return crm::NotFound("client " + std::to_string(e.client_id) + " does not exist");
+  if (!exists->has_value())
+    return crm::NotFound("client " + std::to_string(e.client_id) + " does not exist");
   auto r = db_.Exec(
-      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) VALUES (?, ?, ?, "
+      "?, ?, ?)",
       {e.client_id, e.type, e.title, e.detail, e.actor, now_()});
   if (!r.ok()) {
     // The client may have gone between the check and the insert (foreign key).

@@ -1,5 +1,6 @@
-// sample-host/app/timeline_store.h — a client's action history (SPEC H4): listing with date range and
-// type filters, and custom entries admins add by hand. Plugins add entries through HostServices::AddTimeline.
+// sample-host/app/timeline_store.h — a client's action history (SPEC H4): listing with date range
+// and type filters, and custom entries admins add by hand. Plugins add entries through
+// HostServices::AddTimeline.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@ namespace host {
 struct TimelineRecord {
   int64_t id = 0;
   int64_t client_id = 0;
-  std::string type;     // "host.note", "client-documents.upload", ...
+  std::string type;  // "host.note", "client-documents.upload", ...
   std::string title;
   std::string detail;
   std::string actor;
@@ -25,10 +26,10 @@ struct TimelineRecord {
 
 struct TimelineQuery {
   int64_t client_id = 0;
-  int64_t from = 0;                 // inclusive, Unix seconds; 0: no lower bound
-  int64_t to = 0;                   // exclusive; 0: no upper bound
-  std::vector<std::string> types;   // exact types or "prefix.*"; empty: all
-  int64_t limit = 200;              // newest first
+  int64_t from = 0;                // inclusive, Unix seconds; 0: no lower bound
+  int64_t to = 0;                  // exclusive; 0: no upper bound
+  std::vector<std::string> types;  // exact types or "prefix.*"; empty: all
+  int64_t limit = 200;             // newest first
 };
 
 // Thread-safe; `db` must outlive it.

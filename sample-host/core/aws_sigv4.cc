@@ -47,7 +47,8 @@ std::string AwsUriEncode(std::string_view s, bool encode_slash) {
   std::string out;
   for (size_t start = 0;;) {
     size_t slash = s.find('/', start);
-    out += crm::text::PercentEncode(s.substr(start, slash == std::string_view::npos ? slash : slash - start));
+    out += crm::text::PercentEncode(
+        s.substr(start, slash == std::string_view::npos ? slash : slash - start));
     if (slash == std::string_view::npos) return out;
     out += '/';
     start = slash + 1;
@@ -66,7 +67,8 @@ std::string AmzDate(int64_t unix_seconds) {
 std::string CanonicalRequestV4(const SigV4Request& r,
                                std::vector<std::pair<std::string, std::string>>* signed_headers) {
   std::vector<std::pair<std::string, std::string>> query;
-  for (const auto& [k, v] : r.query) query.emplace_back(AwsUriEncode(k, true), AwsUriEncode(v, true));
+  for (const auto& [k, v] : r.query)
+    query.emplace_back(AwsUriEncode(k, true), AwsUriEncode(v, true));
   std::sort(query.begin(), query.end());
   std::string canonical_query;
   for (const auto& [k, v] : query) {
@@ -99,7 +101,7 @@ std::string SignatureV4(const SigV4Request& r, const AwsCredentials& c) {
 }
 
 std::vector<std::pair<std::string, std::string>> SignV4(const SigV4Request& r,
-                                                       const AwsCredentials& c) {
+                                                        const AwsCredentials& c) {
   std::vector<std::pair<std::string, std::string>> headers;
   CanonicalRequestV4(r, &headers);
   std::string names;

@@ -34,7 +34,7 @@ struct SigV4Request {
 
 // The headers to send: Authorization, x-amz-date, x-amz-content-sha256 (name, value).
 std::vector<std::pair<std::string, std::string>> SignV4(const SigV4Request& request,
-                                                       const AwsCredentials& credentials);
+                                                        const AwsCredentials& credentials);
 
 // Pieces exposed for tests against the AWS examples.
 std::string CanonicalRequestV4(const SigV4Request& request,

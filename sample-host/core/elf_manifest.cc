@@ -1,5 +1,6 @@
 // sample-host/core/elf_manifest.cc — a minimal, defensive ELF64 reader (section headers, one named
-// section, .dynsym) and the manifest parser. The file is only read, never mapped executable or dlopen()ed.
+// section, .dynsym) and the manifest parser. The file is only read, never mapped executable or
+// dlopen()ed.
 #include "sample-host/core/elf_manifest.h"
 
 #include <elf.h>
@@ -24,7 +25,9 @@ constexpr uint16_t kMachine = EM_AARCH64;
 #error "sample-host: add this machine's ELF e_machine value"
 #endif
 
-crm::Status NotLoadable(const std::string& why) { return crm::InvalidArgument("not a loadable library: " + why); }
+crm::Status NotLoadable(const std::string& why) {
+  return crm::InvalidArgument("not a loadable library: " + why);
+}
 
 // True when [offset, offset + size) lies inside a buffer of `total` bytes (no overflow).
 bool InRange(uint64_t offset, uint64_t size, uint64_t total) {
@@ -39,8 +42,8 @@ T ReadStruct(const std::string& bytes, uint64_t offset) {
 }
 
 // A NUL-terminated name inside [table_offset, table_offset + table_size), or nullopt.
-std::optional<std::string_view> NameAt(const std::string& bytes, uint64_t table_offset, uint64_t table_size,
-                                       uint64_t index) {
+std::optional<std::string_view> NameAt(const std::string& bytes, uint64_t table_offset,
+                                       uint64_t table_size, uint64_t index) {
   if (index >= table_size) return std::nullopt;
   const char* start = bytes.data() + table_offset + index;
   size_t max = static_cast<size_t>(table_size - index);
@@ -58,9 +61,11 @@ bool ElfPluginFile::Exports(std::string_view symbol) const {
   return false;
 }
 
-crm::Result<ElfPluginFile> ReadElfPluginFile(const std::filesystem::path& file) {
+// The whole file, at most kMaxPluginFileBytes.
+crm::Result<std::string> ReadWholeFile(const std::filesystem::path& file) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return crm::NotFound(file.string() + " is not a regular file");
+  if (!std::filesystem::is_regular_file(file, ec))
+    return crm::NotFound(file.string() + " is not a regular file");
   uint64_t size = std::filesystem::file_size(file, ec);
   if (ec) return crm::NotFound("cannot stat " + file.string() + ": " + ec.message());
   if (size > kMaxPluginFileBytes) return NotLoadable("file larger than 512 MiB");
@@ -68,33 +73,56 @@ crm::Result<ElfPluginFile> ReadElfPluginFile(const std::filesystem::path& file) 
   if (!in) return crm::NotFound("cannot open " + file.string());
   std::string bytes(size, '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (static_cast<uint64_t>(in.gcount()) != size) return crm::NotFound("cannot read " + file.string());
-  const uint64_t total = bytes.size();
+  if (static_cast<uint64_t>(in.gcount()) != size)
+    return crm::NotFound("cannot read " + file.string());
+  return bytes;
+}
 
+// The ELF header, checked to be a 64-bit little-endian shared object for this machine
+// with section headers of the expected size.
+crm::Result<Elf64_Ehdr> CheckElfHeader(const std::string& bytes) {
+  const uint64_t total = bytes.size();
   if (total == 0) return NotLoadable("empty file");
-  if (total < SELFMAG || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0) return NotLoadable("no ELF signature");
+  if (total < SELFMAG || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0)
+    return NotLoadable("no ELF signature");
   if (total < sizeof(Elf64_Ehdr)) return NotLoadable("too short for an ELF header");
   auto eh = ReadStruct<Elf64_Ehdr>(bytes, 0);
   if (eh.e_ident[EI_CLASS] != ELFCLASS64) return NotLoadable("not a 64-bit ELF file");
   if (eh.e_ident[EI_DATA] != ELFDATA2LSB) return NotLoadable("not little-endian");
   if (eh.e_ident[EI_VERSION] != EV_CURRENT) return NotLoadable("unknown ELF version");
-  if (eh.e_type != ET_DYN) return NotLoadable("not a shared object (ELF type " + std::to_string(eh.e_type) + ")");
-  if (eh.e_machine != kMachine) return NotLoadable("built for another machine (e_machine " + std::to_string(eh.e_machine) + ")");
+  if (eh.e_type != ET_DYN)
+    return NotLoadable("not a shared object (ELF type " + std::to_string(eh.e_type) + ")");
+  if (eh.e_machine != kMachine)
+    return NotLoadable("built for another machine (e_machine " + std::to_string(eh.e_machine) +
+                       ")");
   if (eh.e_shoff == 0) return NotLoadable("no section headers");
   if (eh.e_shentsize != sizeof(Elf64_Shdr)) return NotLoadable("unexpected section header size");
+  return eh;
+}
+
+crm::Result<ElfPluginFile> ReadElfPluginFile(const std::filesystem::path& file) {
+  CRM_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(file));
+  CRM_ASSIGN_OR_RETURN(Elf64_Ehdr eh, CheckElfHeader(bytes));
+  const uint64_t total = bytes.size();
 
   // Section count and name-table index may overflow into section 0 (ELF gABI).
-  if (!InRange(eh.e_shoff, sizeof(Elf64_Shdr), total)) return NotLoadable("section headers outside the file");
+  if (!InRange(eh.e_shoff, sizeof(Elf64_Shdr), total))
+    return NotLoadable("section headers outside the file");
   auto sh0 = ReadStruct<Elf64_Shdr>(bytes, eh.e_shoff);
   uint64_t shnum = eh.e_shnum != 0 ? eh.e_shnum : sh0.sh_size;
   uint64_t shstrndx = eh.e_shstrndx != SHN_XINDEX ? eh.e_shstrndx : sh0.sh_link;
   if (shnum == 0 || shnum > total / sizeof(Elf64_Shdr)) return NotLoadable("bad section count");
-  if (!InRange(eh.e_shoff, shnum * sizeof(Elf64_Shdr), total)) return NotLoadable("section headers outside the file");
+  if (!InRange(eh.e_shoff, shnum * sizeof(Elf64_Shdr), total))
+    return NotLoadable("section headers outside the file");
   if (shstrndx >= shnum) return NotLoadable("bad section name table index");
 
-  auto section = [&](uint64_t i) { return ReadStruct<Elf64_Shdr>(bytes, eh.e_shoff + i * sizeof(Elf64_Shdr)); };
+  auto section = [&](uint64_t i) {
+    return ReadStruct<Elf64_Shdr>(bytes, eh.e_shoff + i * sizeof(Elf64_Shdr));
+  };
   // Section data range, with SHT_NOBITS (no bytes in the file) counted as empty.
-  auto data_ok = [&](const Elf64_Shdr& s) { return s.sh_type == SHT_NOBITS || InRange(s.sh_offset, s.sh_size, total); };
+  auto data_ok = [&](const Elf64_Shdr& s) {
+    return s.sh_type == SHT_NOBITS || InRange(s.sh_offset, s.sh_size, total);
+  };
 
   Elf64_Shdr names = section(shstrndx);
   if (names.sh_type != SHT_STRTAB || !data_ok(names)) return NotLoadable("bad section name table");
@@ -106,7 +134,8 @@ crm::Result<ElfPluginFile> ReadElfPluginFile(const std::filesystem::path& file) 
     if (s.sh_type == SHT_DYNSYM && !dynsym) dynsym = s;
     auto name = NameAt(bytes, names.sh_offset, names.sh_size, s.sh_name);
     if (!name || *name != CRM_PLUGIN_MANIFEST_SECTION) continue;
-    if (s.sh_type == SHT_NOBITS || !data_ok(s)) return NotLoadable("manifest section outside the file");
+    if (s.sh_type == SHT_NOBITS || !data_ok(s))
+      return NotLoadable("manifest section outside the file");
     std::string_view text(bytes.data() + s.sh_offset, static_cast<size_t>(s.sh_size));
     size_t nul = text.find('\0');
     if (nul != std::string_view::npos) text = text.substr(0, nul);
@@ -114,10 +143,12 @@ crm::Result<ElfPluginFile> ReadElfPluginFile(const std::filesystem::path& file) 
   }
 
   if (!dynsym) return NotLoadable("no dynamic symbol table");
-  if (!data_ok(*dynsym) || dynsym->sh_type == SHT_NOBITS) return NotLoadable("dynamic symbol table outside the file");
+  if (!data_ok(*dynsym) || dynsym->sh_type == SHT_NOBITS)
+    return NotLoadable("dynamic symbol table outside the file");
   if (dynsym->sh_link >= shnum) return NotLoadable("bad dynamic string table index");
   Elf64_Shdr dynstr = section(dynsym->sh_link);
-  if (dynstr.sh_type != SHT_STRTAB || !data_ok(dynstr)) return NotLoadable("bad dynamic string table");
+  if (dynstr.sh_type != SHT_STRTAB || !data_ok(dynstr))
+    return NotLoadable("bad dynamic string table");
   uint64_t count = dynsym->sh_size / sizeof(Elf64_Sym);
   for (uint64_t i = 1; i < count; ++i) {  // symbol 0 is the reserved null symbol
     auto sym = ReadStruct<Elf64_Sym>(bytes, dynsym->sh_offset + i * sizeof(Elf64_Sym));
@@ -139,18 +170,21 @@ crm::Result<PluginManifest> ParseManifest(std::string_view text) {
   bool first = true;
   while (pos < text.size()) {
     size_t eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    std::string_view line =
+        text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
     pos = eol == std::string_view::npos ? text.size() : eol + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (first) {
-      if (line != kHeader) return crm::InvalidArgument("manifest does not start with \"crm-plugin-manifest/1\"");
+      if (line != kHeader)
+        return crm::InvalidArgument("manifest does not start with \"crm-plugin-manifest/1\"");
       first = false;
       continue;
     }
     if (line.empty()) continue;
     size_t eq = line.find('=');
     if (eq == std::string_view::npos || eq == 0) {
-      return crm::InvalidArgument("manifest line without key=value: \"" + std::string(line.substr(0, 80)) + "\"");
+      return crm::InvalidArgument("manifest line without key=value: \"" +
+                                  std::string(line.substr(0, 80)) + "\"");
     }
     m.fields[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
   }
@@ -163,7 +197,8 @@ crm::Result<PluginManifest> ParseManifest(std::string_view text) {
   auto number = [&](const char* key, int* out) -> crm::Status {
     const std::string& v = m.fields[key];
     if (v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
-      return crm::InvalidArgument(std::string("manifest ") + key + " is not a number: \"" + v + "\"");
+      return crm::InvalidArgument(std::string("manifest ") + key + " is not a number: \"" + v +
+                                  "\"");
     }
     *out = std::stoi(v);
     return crm::Status::Ok();
@@ -181,12 +216,13 @@ crm::Result<PluginManifest> ParseManifest(std::string_view text) {
 crm::Status CheckManifestCompatible(const PluginManifest& m, int host_major, int host_minor,
                                     std::string_view host_toolchain) {
   if (m.api_major != host_major) {
-    return crm::Conflict("host API major " + std::to_string(m.api_major) + " of the plugin differs from the host's " +
-                         std::to_string(host_major));
+    return crm::Conflict("host API major " + std::to_string(m.api_major) +
+                         " of the plugin differs from the host's " + std::to_string(host_major));
   }
   if (m.api_minor > host_minor) {
-    return crm::Conflict("plugin needs host API " + std::to_string(m.api_major) + "." + std::to_string(m.api_minor) +
-                         ", newer than this host's " + std::to_string(host_major) + "." + std::to_string(host_minor));
+    return crm::Conflict("plugin needs host API " + std::to_string(m.api_major) + "." +
+                         std::to_string(m.api_minor) + ", newer than this host's " +
+                         std::to_string(host_major) + "." + std::to_string(host_minor));
   }
   if (m.toolchain != host_toolchain) {
     return crm::Conflict("toolchain fingerprint differs: plugin \"" + m.toolchain + "\", host \"" +

@@ -1,5 +1,6 @@
 // sample-host/core/elf_manifest.h — reads a plugin file WITHOUT loading it: ELF identity, the
-// manifest section and the exported dynamic symbols, so a bad plugin is refused before any of its code runs.
+// manifest section and the exported dynamic symbols, so a bad plugin is refused before any of its
+// code runs.
 #pragma once
 
 #include <filesystem>
@@ -51,7 +52,7 @@ crm::Result<PluginManifest> ParseManifest(std::string_view text);
 // Compatibility with this host: majors equal, plugin minor <= host minor, toolchain
 // fingerprint byte-identical (the message prints both). kFailedPrecondition does not
 // exist in crm::StatusCode, so refusals are kConflict.
-crm::Status CheckManifestCompatible(const PluginManifest& manifest, int host_major,
-                                    int host_minor, std::string_view host_toolchain);
+crm::Status CheckManifestCompatible(const PluginManifest& manifest, int host_major, int host_minor,
+                                    std::string_view host_toolchain);
 
 }  // namespace host

@@ -1,5 +1,6 @@
 // sample-host/core/hook_registry.cc — staging of one owner's registrations and the committed,
-// sorted hook lists the host reads while serving (route matching, menus, gates, filters, translations).
+// sorted hook lists the host reads while serving (route matching, menus, gates, filters,
+// translations).
 #include "sample-host/core/hook_registry.h"
 
 #include <algorithm>
@@ -22,9 +23,13 @@ bool IsIdChar(char c) {
 // Ids end up in URLs, API keys and log lines: keep them to a safe alphabet.
 crm::Status CheckId(std::string_view kind, std::string_view id) {
   if (id.empty()) return crm::InvalidArgument(std::string(kind) + " with an empty id");
-  if (id.size() > 100) return crm::InvalidArgument(std::string(kind) + " id too long: " + std::string(id.substr(0, 100)));
+  if (id.size() > 100)
+    return crm::InvalidArgument(std::string(kind) +
+                                " id too long: " + std::string(id.substr(0, 100)));
   for (char c : id) {
-    if (!IsIdChar(c)) return crm::InvalidArgument(std::string(kind) + " id \"" + std::string(id) + "\" has a character outside [A-Za-z0-9_.:-]");
+    if (!IsIdChar(c))
+      return crm::InvalidArgument(std::string(kind) + " id \"" + std::string(id) +
+                                  "\" has a character outside [A-Za-z0-9_.:-]");
   }
   return crm::Status::Ok();
 }
@@ -54,22 +59,32 @@ bool IsParamSegment(std::string_view segment) {
 // Checks a route pattern's shape: absolute, no empty segments (except "/" itself), braces
 // only as whole "{name}" segments with distinct names.
 crm::Status CheckPattern(std::string_view pattern) {
-  if (pattern.empty() || pattern.front() != '/') return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\" must start with /");
+  if (pattern.empty() || pattern.front() != '/')
+    return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\" must start with /");
   if (pattern == "/") return crm::Status::Ok();
   std::set<std::string_view> names;
   for (std::string_view segment : SplitPath(pattern)) {
-    if (segment.empty()) return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\" has an empty segment");
-    if (segment == "." || segment == "..") return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\" has a dot segment");
+    if (segment.empty())
+      return crm::InvalidArgument("route pattern \"" + std::string(pattern) +
+                                  "\" has an empty segment");
+    if (segment == "." || segment == "..")
+      return crm::InvalidArgument("route pattern \"" + std::string(pattern) +
+                                  "\" has a dot segment");
     if (IsParamSegment(segment)) {
       std::string_view name = segment.substr(1, segment.size() - 2);
       for (char c : name) {
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
-          return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\": bad parameter name");
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_')) {
+          return crm::InvalidArgument("route pattern \"" + std::string(pattern) +
+                                      "\": bad parameter name");
         }
       }
-      if (!names.insert(name).second) return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\" binds a parameter twice");
+      if (!names.insert(name).second)
+        return crm::InvalidArgument("route pattern \"" + std::string(pattern) +
+                                    "\" binds a parameter twice");
     } else if (segment.find_first_of("{}?#") != std::string_view::npos) {
-      return crm::InvalidArgument("route pattern \"" + std::string(pattern) + "\": braces only around a whole segment");
+      return crm::InvalidArgument("route pattern \"" + std::string(pattern) +
+                                  "\": braces only around a whole segment");
     }
   }
   return crm::Status::Ok();
@@ -103,7 +118,8 @@ void SortByPriority(std::vector<Registered<T>>& list) {
 }
 
 template <typename T>
-bool HasOwnerId(const std::vector<Registered<T>>& list, std::string_view owner, std::string_view id) {
+bool HasOwnerId(const std::vector<Registered<T>>& list, std::string_view owner,
+                std::string_view id) {
   for (const auto& r : list) {
     if (r.owner == owner && r.hook.id == id) return true;
   }
@@ -131,25 +147,31 @@ bool HasId(const std::vector<T>& list, std::string_view id) {
 }
 }  // namespace
 
-#define CRM_STAGE_CHECK(expr)                 \
-  do {                                        \
-    ::crm::Status stage_status_ = (expr);     \
+#define CRM_STAGE_CHECK(expr)                            \
+  do {                                                   \
+    ::crm::Status stage_status_ = (expr);                \
     if (!stage_status_.ok()) return Fail(stage_status_); \
   } while (0)
 
 crm::Status StagingRegistrar::AddListColumn(crm::ListColumn column) {
   CRM_STAGE_CHECK(CheckId("list column", column.id));
-  if (column.sql.empty()) return Fail(crm::InvalidArgument("list column " + column.id + " has no SQL"));
-  if (!column.render_html) return Fail(crm::InvalidArgument("list column " + column.id + " has no renderer"));
-  if (HasId(staged_.columns, column.id)) return Fail(crm::Conflict("duplicate list column id " + column.id));
+  if (column.sql.empty())
+    return Fail(crm::InvalidArgument("list column " + column.id + " has no SQL"));
+  if (!column.render_html)
+    return Fail(crm::InvalidArgument("list column " + column.id + " has no renderer"));
+  if (HasId(staged_.columns, column.id))
+    return Fail(crm::Conflict("duplicate list column id " + column.id));
   staged_.columns.push_back(std::move(column));
   return crm::Status::Ok();
 }
 
 crm::Status StagingRegistrar::AddListFilterSource(crm::ListFilterSource source) {
   CRM_STAGE_CHECK(CheckId("list filter source", source.id));
-  if (!source.list || !source.predicate) return Fail(crm::InvalidArgument("list filter source " + source.id + " lacks list or predicate"));
-  if (HasId(staged_.filter_sources, source.id)) return Fail(crm::Conflict("duplicate list filter source id " + source.id));
+  if (!source.list || !source.predicate)
+    return Fail(
+        crm::InvalidArgument("list filter source " + source.id + " lacks list or predicate"));
+  if (HasId(staged_.filter_sources, source.id))
+    return Fail(crm::Conflict("duplicate list filter source id " + source.id));
   staged_.filter_sources.push_back(std::move(source));
   return crm::Status::Ok();
 }
@@ -157,7 +179,8 @@ crm::Status StagingRegistrar::AddListFilterSource(crm::ListFilterSource source) 
 crm::Status StagingRegistrar::AddSummaryBox(crm::SummaryBox box) {
   CRM_STAGE_CHECK(CheckId("summary box", box.id));
   if (!box.render) return Fail(crm::InvalidArgument("summary box " + box.id + " has no renderer"));
-  if (HasId(staged_.summary_boxes, box.id)) return Fail(crm::Conflict("duplicate summary box id " + box.id));
+  if (HasId(staged_.summary_boxes, box.id))
+    return Fail(crm::Conflict("duplicate summary box id " + box.id));
   staged_.summary_boxes.push_back(std::move(box));
   return crm::Status::Ok();
 }
@@ -165,49 +188,63 @@ crm::Status StagingRegistrar::AddSummaryBox(crm::SummaryBox box) {
 crm::Status StagingRegistrar::AddProfileTab(crm::ProfileTab tab) {
   CRM_STAGE_CHECK(CheckId("profile tab", tab.id));
   if (!tab.render) return Fail(crm::InvalidArgument("profile tab " + tab.id + " has no renderer"));
-  if (HasId(staged_.profile_tabs, tab.id)) return Fail(crm::Conflict("duplicate profile tab id " + tab.id));
+  if (HasId(staged_.profile_tabs, tab.id))
+    return Fail(crm::Conflict("duplicate profile tab id " + tab.id));
   staged_.profile_tabs.push_back(std::move(tab));
   return crm::Status::Ok();
 }
 
 crm::Status StagingRegistrar::AddClientDeletionHook(crm::ClientDeletionHook hook) {
   CRM_STAGE_CHECK(CheckId("client deletion hook", hook.id));
-  if (!hook.delete_rows) return Fail(crm::InvalidArgument("client deletion hook " + hook.id + " has no delete_rows"));
-  if (HasId(staged_.deletion_hooks, hook.id)) return Fail(crm::Conflict("duplicate client deletion hook id " + hook.id));
+  if (!hook.delete_rows)
+    return Fail(crm::InvalidArgument("client deletion hook " + hook.id + " has no delete_rows"));
+  if (HasId(staged_.deletion_hooks, hook.id))
+    return Fail(crm::Conflict("duplicate client deletion hook id " + hook.id));
   staged_.deletion_hooks.push_back(std::move(hook));
   return crm::Status::Ok();
 }
 
 crm::Status StagingRegistrar::AddMenuFilter(crm::MenuFilter filter) {
   CRM_STAGE_CHECK(CheckId("menu filter", filter.id));
-  if (!filter.filter) return Fail(crm::InvalidArgument("menu filter " + filter.id + " has no function"));
-  if (HasId(staged_.menu_filters, filter.id)) return Fail(crm::Conflict("duplicate menu filter id " + filter.id));
+  if (!filter.filter)
+    return Fail(crm::InvalidArgument("menu filter " + filter.id + " has no function"));
+  if (HasId(staged_.menu_filters, filter.id))
+    return Fail(crm::Conflict("duplicate menu filter id " + filter.id));
   staged_.menu_filters.push_back(std::move(filter));
   return crm::Status::Ok();
 }
 
 crm::Status StagingRegistrar::AddRoute(crm::Route route) {
-  static const std::set<std::string, std::less<>> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
-  if (!kMethods.count(route.method)) return Fail(crm::InvalidArgument("route " + route.pattern + ": unsupported method \"" + route.method + "\""));
+  static const std::set<std::string, std::less<>> kMethods = {"GET", "POST", "PUT", "PATCH",
+                                                              "DELETE"};
+  if (!kMethods.count(route.method))
+    return Fail(crm::InvalidArgument("route " + route.pattern + ": unsupported method \"" +
+                                     route.method + "\""));
   CRM_STAGE_CHECK(CheckPattern(route.pattern));
-  if (!route.handler) return Fail(crm::InvalidArgument("route " + route.method + " " + route.pattern + " has no handler"));
+  if (!route.handler)
+    return Fail(
+        crm::InvalidArgument("route " + route.method + " " + route.pattern + " has no handler"));
   const std::string& owner = staged_.owner;
   if (owner != kHostOwner) {
-    const std::string prefixes[] = {"/api/v1/plugins/" + owner + "/", "/admin/plugins/" + owner + "/",
-                                    "/account/", "/assets/plugins/" + owner + "/"};
+    const std::string prefixes[] = {"/api/v1/plugins/" + owner + "/",
+                                    "/admin/plugins/" + owner + "/", "/account/",
+                                    "/assets/plugins/" + owner + "/"};
     bool inside = false;
     for (const auto& p : prefixes) {
-      if (route.pattern.size() > p.size() && route.pattern.compare(0, p.size(), p) == 0) inside = true;
+      if (route.pattern.size() > p.size() && route.pattern.compare(0, p.size(), p) == 0)
+        inside = true;
     }
     if (!inside) {
-      return Fail(crm::PermissionDenied("route " + route.method + " " + route.pattern + " of plugin " + owner +
-                                        " is outside its namespaces (/api/v1/plugins/" + owner + "/, /admin/plugins/" +
-                                        owner + "/, /account/, /assets/plugins/" + owner + "/)"));
+      return Fail(crm::PermissionDenied(
+          "route " + route.method + " " + route.pattern + " of plugin " + owner +
+          " is outside its namespaces (/api/v1/plugins/" + owner + "/, /admin/plugins/" + owner +
+          "/, /account/, /assets/plugins/" + owner + "/)"));
     }
   }
   std::string key = RouteKey(route.method, route.pattern);
   for (const auto& r : staged_.routes) {
-    if (RouteKey(r.method, r.pattern) == key) return Fail(crm::Conflict("duplicate route " + route.method + " " + route.pattern));
+    if (RouteKey(r.method, r.pattern) == key)
+      return Fail(crm::Conflict("duplicate route " + route.method + " " + route.pattern));
   }
   staged_.routes.push_back(std::move(route));
   return crm::Status::Ok();
@@ -216,43 +253,53 @@ crm::Status StagingRegistrar::AddRoute(crm::Route route) {
 crm::Status StagingRegistrar::AddAccessGate(crm::AccessGate gate) {
   CRM_STAGE_CHECK(CheckId("access gate", gate.id));
   if (!gate.check) return Fail(crm::InvalidArgument("access gate " + gate.id + " has no check"));
-  if (HasId(staged_.gates, gate.id)) return Fail(crm::Conflict("duplicate access gate id " + gate.id));
+  if (HasId(staged_.gates, gate.id))
+    return Fail(crm::Conflict("duplicate access gate id " + gate.id));
   staged_.gates.push_back(std::move(gate));
   return crm::Status::Ok();
 }
 
 crm::Status StagingRegistrar::AddScheduledJob(crm::ScheduledJob job) {
   CRM_STAGE_CHECK(CheckId("scheduled job", job.id));
-  if (!job.run) return Fail(crm::InvalidArgument("scheduled job " + job.id + " has no run function"));
-  if (job.period_seconds <= 0) return Fail(crm::InvalidArgument("scheduled job " + job.id + " needs a positive period"));
-  if (HasId(staged_.jobs, job.id)) return Fail(crm::Conflict("duplicate scheduled job id " + job.id));
+  if (!job.run)
+    return Fail(crm::InvalidArgument("scheduled job " + job.id + " has no run function"));
+  if (job.period_seconds <= 0)
+    return Fail(crm::InvalidArgument("scheduled job " + job.id + " needs a positive period"));
+  if (HasId(staged_.jobs, job.id))
+    return Fail(crm::Conflict("duplicate scheduled job id " + job.id));
   staged_.jobs.push_back(std::move(job));
   return crm::Status::Ok();
 }
 
 crm::Status StagingRegistrar::AddDemoSeeder(crm::DemoSeeder seeder) {
   CRM_STAGE_CHECK(CheckId("demo seeder", seeder.id));
-  if (!seeder.seed) return Fail(crm::InvalidArgument("demo seeder " + seeder.id + " has no seed function"));
-  if (HasId(staged_.demo_seeders, seeder.id)) return Fail(crm::Conflict("duplicate demo seeder id " + seeder.id));
+  if (!seeder.seed)
+    return Fail(crm::InvalidArgument("demo seeder " + seeder.id + " has no seed function"));
+  if (HasId(staged_.demo_seeders, seeder.id))
+    return Fail(crm::Conflict("duplicate demo seeder id " + seeder.id));
   staged_.demo_seeders.push_back(std::move(seeder));
   return crm::Status::Ok();
 }
 
 crm::Status StagingRegistrar::AddListFilterCount(crm::ListFilterCount count) {
-  if (!count.count) return Fail(crm::InvalidArgument("list filter count " + count.source_id + " has no count function"));
+  if (!count.count)
+    return Fail(
+        crm::InvalidArgument("list filter count " + count.source_id + " has no count function"));
   if (!HasId(staged_.filter_sources, count.source_id)) {
     return Fail(crm::InvalidArgument("list filter count names " + count.source_id +
                                      ", not a list filter source registered before it"));
   }
   for (const auto& c : staged_.filter_counts) {
-    if (c.source_id == count.source_id) return Fail(crm::Conflict("duplicate list filter count for " + count.source_id));
+    if (c.source_id == count.source_id)
+      return Fail(crm::Conflict("duplicate list filter count for " + count.source_id));
   }
   staged_.filter_counts.push_back(std::move(count));
   return crm::Status::Ok();
 }
 
 crm::Status StagingRegistrar::SetSettingsPage(crm::SettingsPage page) {
-  if (!page.render || !page.save) return Fail(crm::InvalidArgument("settings page lacks render or save"));
+  if (!page.render || !page.save)
+    return Fail(crm::InvalidArgument("settings page lacks render or save"));
   if (staged_.settings_page) return Fail(crm::Conflict("settings page set twice"));
   staged_.settings_page = std::move(page);
   return crm::Status::Ok();
@@ -260,7 +307,8 @@ crm::Status StagingRegistrar::SetSettingsPage(crm::SettingsPage page) {
 
 crm::Status StagingRegistrar::DeclarePermission(crm::PermissionDecl permission) {
   CRM_STAGE_CHECK(CheckId("permission", permission.id));
-  if (HasId(staged_.permissions, permission.id)) return Fail(crm::Conflict("duplicate permission " + permission.id));
+  if (HasId(staged_.permissions, permission.id))
+    return Fail(crm::Conflict("duplicate permission " + permission.id));
   staged_.permissions.push_back(std::move(permission));
   return crm::Status::Ok();
 }
@@ -273,26 +321,34 @@ crm::Status StagingRegistrar::DeclareScope(crm::ScopeDecl scope) {
 }
 
 crm::Status StagingRegistrar::AddMigration(crm::Migration migration) {
-  if (migration.version < 1) return Fail(crm::InvalidArgument("migration " + migration.name + ": version must be >= 1"));
-  if (migration.name.empty()) return Fail(crm::InvalidArgument("migration " + std::to_string(migration.version) + " has no name"));
-  if (migration.sql.empty()) return Fail(crm::InvalidArgument("migration " + migration.name + " is empty"));
+  if (migration.version < 1)
+    return Fail(crm::InvalidArgument("migration " + migration.name + ": version must be >= 1"));
+  if (migration.name.empty())
+    return Fail(
+        crm::InvalidArgument("migration " + std::to_string(migration.version) + " has no name"));
+  if (migration.sql.empty())
+    return Fail(crm::InvalidArgument("migration " + migration.name + " is empty"));
   for (const auto& m : staged_.migrations) {
     if (m.version == migration.version) {
-      return Fail(crm::Conflict("duplicate migration version " + std::to_string(migration.version) + " (" + m.name + ", " + migration.name + ")"));
+      return Fail(crm::Conflict("duplicate migration version " + std::to_string(migration.version) +
+                                " (" + m.name + ", " + migration.name + ")"));
     }
   }
   staged_.migrations.push_back(std::move(migration));
   return crm::Status::Ok();
 }
 
-crm::Status StagingRegistrar::AddTranslations(std::string_view language,
-                                              std::vector<std::pair<std::string, std::string>> entries) {
-  if (!IsKnownLanguage(language)) return Fail(crm::InvalidArgument("translations for unknown language \"" + std::string(language) + "\""));
+crm::Status StagingRegistrar::AddTranslations(
+    std::string_view language, std::vector<std::pair<std::string, std::string>> entries) {
+  if (!IsKnownLanguage(language))
+    return Fail(crm::InvalidArgument("translations for unknown language \"" +
+                                     std::string(language) + "\""));
   auto& catalog = staged_.translations[std::string(language)];
   for (auto& [key, text] : entries) {
     if (key.empty()) return Fail(crm::InvalidArgument("translation with an empty key"));
     if (!catalog.emplace(key, std::move(text)).second) {
-      return Fail(crm::Conflict("duplicate translation key " + key + " for " + std::string(language)));
+      return Fail(
+          crm::Conflict("duplicate translation key " + key + " for " + std::string(language)));
     }
   }
   return crm::Status::Ok();
@@ -320,7 +376,8 @@ crm::Status HookRegistry::CheckOwnedIds(const StagedRegistrations& staged) const
   auto check = [&owner](std::string_view kind, const auto& staged_list, const auto& committed) {
     for (const auto& x : staged_list) {
       if (HasOwnerId(committed, owner, x.id)) {
-        return crm::Conflict(std::string(kind) + " id " + owner + "." + x.id + " is already registered");
+        return crm::Conflict(std::string(kind) + " id " + owner + "." + x.id +
+                             " is already registered");
       }
     }
     return crm::Status::Ok();
@@ -362,8 +419,8 @@ crm::Status HookRegistry::CheckGlobalIds(const StagedRegistrations& staged) cons
     std::string key = RouteKey(x.method, x.pattern);
     for (const auto& r : routes_) {
       if (RouteKey(r.hook.method, r.hook.pattern) == key) {
-        return crm::Conflict("route " + x.method + " " + x.pattern + " of " + owner + " is already registered by " +
-                             r.owner);
+        return crm::Conflict("route " + x.method + " " + x.pattern + " of " + owner +
+                             " is already registered by " + r.owner);
       }
     }
   }
@@ -380,7 +437,8 @@ crm::Status HookRegistry::CheckTranslations(const StagedRegistrations& staged) c
       auto by = translation_owner_.find(key);
       std::string other = by == translation_owner_.end() ? std::string("?") : by->second;
       if (other != staged.owner) {
-        return crm::Conflict("translation key " + key + " of " + staged.owner + " is already registered by " + other);
+        return crm::Conflict("translation key " + key + " of " + staged.owner +
+                             " is already registered by " + other);
       }
     }
   }
@@ -390,7 +448,8 @@ crm::Status HookRegistry::CheckTranslations(const StagedRegistrations& staged) c
 void HookRegistry::Insert(StagedRegistrations staged) {
   const std::string& owner = staged.owner;
   auto append = [&](auto& list, auto& items) {
-    for (auto& item : items) list.push_back({std::move(item), owner, staged.keep_alive, next_sequence_++});
+    for (auto& item : items)
+      list.push_back({std::move(item), owner, staged.keep_alive, next_sequence_++});
   };
   auto add_sorted = [&](auto& list, auto& items) {
     append(list, items);
@@ -410,7 +469,8 @@ void HookRegistry::Insert(StagedRegistrations staged) {
   for (auto& c : staged.filter_counts) {
     std::string key = owner + "/" + c.source_id;
     filter_counts_.insert_or_assign(
-        std::move(key), Registered<crm::ListFilterCount>{std::move(c), owner, staged.keep_alive, next_sequence_++});
+        std::move(key),
+        Registered<crm::ListFilterCount>{std::move(c), owner, staged.keep_alive, next_sequence_++});
   }
   append(permissions_, staged.permissions);
   append(scopes_, staged.scopes);
@@ -430,7 +490,8 @@ Logger& HookRegistry::log() const {
   return *fallback;
 }
 
-std::vector<crm::MenuItem> HookRegistry::BuildMenu(crm::MenuArea area, std::vector<crm::MenuItem> base,
+std::vector<crm::MenuItem> HookRegistry::BuildMenu(crm::MenuArea area,
+                                                   std::vector<crm::MenuItem> base,
                                                    const crm::Principal& viewer) const {
   std::vector<crm::MenuItem> items = std::move(base);
   for (const auto& f : menu_filters_) {
@@ -441,12 +502,14 @@ std::vector<crm::MenuItem> HookRegistry::BuildMenu(crm::MenuArea area, std::vect
                                [&] { return f.hook.filter(items, viewer); });
     if (filtered.ok()) items = std::move(*filtered);
   }
-  std::stable_sort(items.begin(), items.end(),
-                   [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
+  std::stable_sort(items.begin(), items.end(), [](const crm::MenuItem& a, const crm::MenuItem& b) {
+    return a.order < b.order;
+  });
   return items;
 }
 
-crm::GateDecision HookRegistry::RunGates(const crm::Principal& client, std::string_view path) const {
+crm::GateDecision HookRegistry::RunGates(const crm::Principal& client,
+                                         std::string_view path) const {
   for (const auto& g : gates_) {
     // Policy (the one rule for gates): a throwing gate is skipped, fail open, and logged by
     // CallPlugin. Gates steer clients to pages; they do not authorise (the route's
@@ -463,8 +526,9 @@ crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_
   // Policy: a throwing filter source or count ends the resolution with kInternal (logged
   // by CallPlugin): the list cannot be filtered as asked, so it answers with the error.
   for (const auto& s : filter_sources_) {
-    crm::Result<crm::SqlPredicate> r = CallPlugin(log(), "list filter source " + s.owner + "." + s.hook.id,
-                                                  [&] { return s.hook.predicate(filter_id, value); });
+    crm::Result<crm::SqlPredicate> r =
+        CallPlugin(log(), "list filter source " + s.owner + "." + s.hook.id,
+                   [&] { return s.hook.predicate(filter_id, value); });
     if (!r.ok() && r.status().code() == crm::StatusCode::kNotFound) continue;
     if (!r.ok()) return r.status();
     ResolvedFilter out{*r, {*r, false}};
@@ -547,7 +611,8 @@ std::optional<RouteMatch> HookRegistry::MatchRoute(std::string_view method, std:
       RouteMatch m{&r, {}};
       for (size_t i = 0; i < parts.size(); ++i) {
         if (IsParamSegment(parts[i])) {
-          m.params.emplace(std::string(parts[i].substr(1, parts[i].size() - 2)), std::string(segments[i]));
+          m.params.emplace(std::string(parts[i].substr(1, parts[i].size() - 2)),
+                           std::string(segments[i]));
         }
       }
       best = std::move(m);

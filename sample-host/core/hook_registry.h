@@ -124,15 +124,21 @@ class HookRegistry {
   // Hooks with a priority sorted by (priority, sequence); routes, jobs, permissions,
   // scopes and demo seeders in registration order.
   const std::vector<Registered<crm::ListColumn>>& columns() const { return columns_; }
-  const std::vector<Registered<crm::ListFilterSource>>& filter_sources() const { return filter_sources_; }
+  const std::vector<Registered<crm::ListFilterSource>>& filter_sources() const {
+    return filter_sources_;
+  }
   const std::vector<Registered<crm::SummaryBox>>& summary_boxes() const { return summary_boxes_; }
   const std::vector<Registered<crm::ProfileTab>>& profile_tabs() const { return profile_tabs_; }
-  const std::vector<Registered<crm::ClientDeletionHook>>& deletion_hooks() const { return deletion_hooks_; }
+  const std::vector<Registered<crm::ClientDeletionHook>>& deletion_hooks() const {
+    return deletion_hooks_;
+  }
   const std::vector<Registered<crm::MenuFilter>>& menu_filters() const { return menu_filters_; }
   const std::vector<Registered<crm::Route>>& routes() const { return routes_; }
   const std::vector<Registered<crm::AccessGate>>& gates() const { return gates_; }
   const std::vector<Registered<crm::ScheduledJob>>& jobs() const { return jobs_; }
-  const std::map<std::string, crm::SettingsPage>& settings_pages() const { return settings_pages_; }  // by owner
+  const std::map<std::string, crm::SettingsPage>& settings_pages() const {
+    return settings_pages_;
+  }  // by owner
   const std::vector<Registered<crm::PermissionDecl>>& permissions() const { return permissions_; }
   const std::vector<Registered<crm::ScopeDecl>>& scopes() const { return scopes_; }
   const std::vector<Registered<crm::DemoSeeder>>& demo_seeders() const { return demo_seeders_; }
@@ -149,9 +155,11 @@ class HookRegistry {
   // Asks each filter source in order; the first answer other than kNotFound wins,
   // then that source's ListFilterCount (if any) for the counting form.
   // kNotFound when no source knows filter_id; kInternal (logged) when a source throws.
-  crm::Result<ResolvedFilter> ResolveFilter(std::string_view filter_id, std::string_view value) const;
+  crm::Result<ResolvedFilter> ResolveFilter(std::string_view filter_id,
+                                            std::string_view value) const;
   // ResolveFilter's page predicate.
-  crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id, std::string_view value) const;
+  crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id,
+                                                 std::string_view value) const;
   // Every source's filters, in order; a source that throws is skipped and logged.
   std::vector<crm::FilterDef> ListFilters(std::string_view language) const;
 

@@ -12,8 +12,9 @@
 namespace host {
 
 PluginHostServices::PluginHostServices(crm::Database& db, const HookRegistry& registry,
-                                       std::filesystem::path data_root, std::string owner, Mailer& mailer,
-                                       Clock& clock, Logger& logger, std::string base_url)
+                                       std::filesystem::path data_root, std::string owner,
+                                       Mailer& mailer, Clock& clock, Logger& logger,
+                                       std::string base_url)
     : db_(db),
       registry_(registry),
       data_root_(std::move(data_root)),
@@ -33,19 +34,24 @@ std::filesystem::path PluginHostServices::DataDir() {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) {
-      logger_.Error("plugin " + owner_, "cannot create its data folder " + dir.string() + ": " + ec.message());
+      logger_.Error("plugin " + owner_,
+                    "cannot create its data folder " + dir.string() + ": " + ec.message());
       return;
     }
     // Identity documents live here: only the host's user may read them.
     fs::permissions(plugins, fs::perms::owner_all, fs::perm_options::replace, ec);
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-    if (ec) logger_.Warn("plugin " + owner_, "cannot restrict " + dir.string() + " to mode 0700: " + ec.message());
+    if (ec)
+      logger_.Warn("plugin " + owner_,
+                   "cannot restrict " + dir.string() + " to mode 0700: " + ec.message());
     data_dir_ = dir;
   });
   return data_dir_;
 }
 
-crm::Status PluginHostServices::SendMail(const crm::MailMessage& message) { return mailer_.Send(message); }
+crm::Status PluginHostServices::SendMail(const crm::MailMessage& message) {
+  return mailer_.Send(message);
+}
 
 crm::Status PluginHostServices::AddTimeline(const crm::TimelineEntry& entry) {
   if (entry.client_id <= 0) return crm::InvalidArgument("timeline entry without a client");
@@ -53,22 +59,23 @@ crm::Status PluginHostServices::AddTimeline(const crm::TimelineEntry& entry) {
   // A plugin writes only its own kind of entries, so it cannot pass for the host or another plugin.
   const std::string prefix = owner_ + ".";
   if (entry.type.size() <= prefix.size() || entry.type.compare(0, prefix.size(), prefix) != 0) {
-    return crm::InvalidArgument("timeline type \"" + entry.type + "\" must start with \"" + prefix + "\"");
+    return crm::InvalidArgument("timeline type \"" + entry.type + "\" must start with \"" + prefix +
+                                "\"");
   }
   auto r = db_.Exec(
       "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) "
       "SELECT id, ?, ?, ?, ?, ? FROM clients WHERE id = ?",
       {entry.type, entry.title, entry.detail, entry.actor, clock_.NowUnix(), entry.client_id});
   if (!r.ok()) return r.status();
-  if (*r == 0) return crm::NotFound("client " + std::to_string(entry.client_id) + " does not exist");
+  if (*r == 0)
+    return crm::NotFound("client " + std::to_string(entry.client_id) + " does not exist");
   return crm::Status::Ok();
 }
 
 crm::Result<crm::ClientInfo> PluginHostServices::FindClient(int64_t client_id) {
-  CRM_ASSIGN_OR_RETURN(
-      auto row,
-      db_.QueryOne("SELECT id, first_name, last_name, email, company, language, login_enabled FROM clients WHERE id = ?",
-                   {client_id}));
+  CRM_ASSIGN_OR_RETURN(auto row, db_.QueryOne("SELECT id, first_name, last_name, email, company, "
+                                              "language, login_enabled FROM clients WHERE id = ?",
+                                              {client_id}));
   if (!row) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
   const crm::SqlRow& r = *row;
   crm::ClientInfo c;
@@ -90,12 +97,15 @@ void PluginHostServices::Log(crm::LogLevel level, std::string_view message) {
   logger_.Log(level, "plugin " + owner_, message);
 }
 
-std::function<std::unique_ptr<crm::HostServices>(const std::string& plugin_id)> MakePluginServicesFactory(
-    crm::Database& db, const HookRegistry& registry, std::filesystem::path data_root, Mailer& mailer, Clock& clock,
-    Logger& logger, std::string base_url) {
+std::function<std::unique_ptr<crm::HostServices>(const std::string& plugin_id)>
+MakePluginServicesFactory(crm::Database& db, const HookRegistry& registry,
+                          std::filesystem::path data_root, Mailer& mailer, Clock& clock,
+                          Logger& logger, std::string base_url) {
   return [&db, &registry, data_root = std::move(data_root), &mailer, &clock, &logger,
-          base_url = std::move(base_url)](const std::string& plugin_id) -> std::unique_ptr<crm::HostServices> {
-    return std::make_unique<PluginHostServices>(db, registry, data_root, plugin_id, mailer, clock, logger, base_url);
+          base_url = std::move(base_url)](
+             const std::string& plugin_id) -> std::unique_ptr<crm::HostServices> {
+    return std::make_unique<PluginHostServices>(db, registry, data_root, plugin_id, mailer, clock,
+                                                logger, base_url);
   };
 }
 

@@ -58,8 +58,9 @@ class PluginHostServices final : public crm::HostServices {
 // The PluginManager's factory for sample-host: a PluginHostServices per plugin id over
 // these shared services (all must outlive the manager). Declared here so the app does
 // not need to spell the lambda.
-std::function<std::unique_ptr<crm::HostServices>(const std::string& plugin_id)> MakePluginServicesFactory(
-    crm::Database& db, const HookRegistry& registry, std::filesystem::path data_root, Mailer& mailer, Clock& clock,
-    Logger& logger, std::string base_url);
+std::function<std::unique_ptr<crm::HostServices>(const std::string& plugin_id)>
+MakePluginServicesFactory(crm::Database& db, const HookRegistry& registry,
+                          std::filesystem::path data_root, Mailer& mailer, Clock& clock,
+                          Logger& logger, std::string base_url);
 
 }  // namespace host

@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 
 crm::Status Errno(std::string_view what, const fs::path& path) {
-  return crm::Internal(std::string(what) + " " + path.filename().string() + ": " + std::strerror(errno));
+  return crm::Internal(std::string(what) + " " + path.filename().string() + ": " +
+                       std::strerror(errno));
 }
 
 crm::Status FsyncDir(const fs::path& dir) {
@@ -151,14 +152,16 @@ crm::Result<crm::ObjectInfo> LocalObjectStore::Stat(std::string_view key) {
   CRM_RETURN_IF_ERROR(CheckKey(key));
   struct stat st {};
   fs::path path = root_ / std::string(key);
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return crm::NotFound("no such object");
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return crm::NotFound("no such object");
   return crm::ObjectInfo{std::string(key), static_cast<uint64_t>(st.st_size), st.st_mtim.tv_sec};
 }
 
 crm::Status LocalObjectStore::Delete(std::string_view key) {
   CRM_RETURN_IF_ERROR(CheckKey(key));
   fs::path path = root_ / std::string(key);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) return Errno("delete", path);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR)
+    return Errno("delete", path);
   return crm::Status::Ok();
 }
 

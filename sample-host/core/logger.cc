@@ -13,10 +13,14 @@ namespace {
 
 const char* LevelName(crm::LogLevel level) {
   switch (level) {
-    case crm::LogLevel::kDebug: return "DEBUG";
-    case crm::LogLevel::kInfo: return "INFO";
-    case crm::LogLevel::kWarning: return "WARN";
-    case crm::LogLevel::kError: return "ERROR";
+    case crm::LogLevel::kDebug:
+      return "DEBUG";
+    case crm::LogLevel::kInfo:
+      return "INFO";
+    case crm::LogLevel::kWarning:
+      return "WARN";
+    case crm::LogLevel::kError:
+      return "ERROR";
   }
   return "INFO";
 }
@@ -49,8 +53,8 @@ std::string FormatIsoUtc(int64_t unix_seconds) {
 Logger::Logger(Clock* clock, bool to_stderr, size_t ring_size)
     : clock_(clock), to_stderr_(to_stderr), ring_size_(ring_size == 0 ? 1 : ring_size) {}
 
-std::string Logger::FormatLine(int64_t unix_seconds, crm::LogLevel level, std::string_view component,
-                               std::string_view message) {
+std::string Logger::FormatLine(int64_t unix_seconds, crm::LogLevel level,
+                               std::string_view component, std::string_view message) {
   std::string line = FormatIsoUtc(unix_seconds);
   line += ' ';
   line += LevelName(level);

@@ -24,9 +24,15 @@ class Logger {
   explicit Logger(Clock* clock = nullptr, bool to_stderr = true, size_t ring_size = 1000);
 
   void Log(crm::LogLevel level, std::string_view component, std::string_view message);
-  void Info(std::string_view component, std::string_view message) { Log(crm::LogLevel::kInfo, component, message); }
-  void Warn(std::string_view component, std::string_view message) { Log(crm::LogLevel::kWarning, component, message); }
-  void Error(std::string_view component, std::string_view message) { Log(crm::LogLevel::kError, component, message); }
+  void Info(std::string_view component, std::string_view message) {
+    Log(crm::LogLevel::kInfo, component, message);
+  }
+  void Warn(std::string_view component, std::string_view message) {
+    Log(crm::LogLevel::kWarning, component, message);
+  }
+  void Error(std::string_view component, std::string_view message) {
+    Log(crm::LogLevel::kError, component, message);
+  }
 
   // The most recent lines, oldest first (at most `max`).
   std::vector<std::string> Recent(size_t max = SIZE_MAX) const;

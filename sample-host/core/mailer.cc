@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -20,7 +20,8 @@ namespace host {
 namespace {
 
 std::string Base64(std::string_view data) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   size_t i = 0;
   auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(data[k])); };
@@ -51,7 +52,8 @@ bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::s
 bool IsPlainMailAddress(std::string_view a) {
   if (a.empty() || a.size() > 254) return false;
   size_t at = a.find('@');
-  if (at == std::string_view::npos || at == 0 || at + 1 >= a.size() || a.find('@', at + 1) != std::string_view::npos) {
+  if (at == std::string_view::npos || at == 0 || at + 1 >= a.size() ||
+      a.find('@', at + 1) != std::string_view::npos) {
     return false;
   }
   for (char c : a) {
@@ -90,13 +92,15 @@ namespace {
 
 std::string RfcDate(int64_t unix_seconds) {
   static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d +0000", kDays[tm.tm_wday % 7], tm.tm_mday,
-                kMonths[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d +0000",
+                kDays[tm.tm_wday % 7], tm.tm_mday, kMonths[tm.tm_mon % 12], tm.tm_year + 1900,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buffer;
 }
 
@@ -128,7 +132,8 @@ std::string EncodeHeaderWord(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t end = std::min(text.size(), pos + kChunk);
-    while (end < text.size() && end > pos && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    while (end < text.size() && end > pos && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+      --end;
     if (end == pos) end = std::min(text.size(), pos + kChunk);  // not UTF-8: cut anyway
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?" + Base64(text.substr(pos, end - pos)) + "?=";
@@ -143,7 +148,8 @@ std::string EncodeQuotedPrintable(std::string_view text) {
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t eol = text.find('\n', pos);
-    std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    std::string_view line =
+        text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     size_t width = 0;
     for (size_t i = 0; i < line.size(); ++i) {
@@ -189,7 +195,8 @@ void Mailer::StopSmtp() {
   if (sender_) sender_->Stop();
 }
 
-crm::Result<std::string> Mailer::Render(const crm::MailMessage& message, std::string_view message_id) {
+crm::Result<std::string> Mailer::Render(const crm::MailMessage& message,
+                                        std::string_view message_id) {
   if (HasLineBreak(message.to) || HasLineBreak(message.subject) || HasLineBreak(from_)) {
     return crm::InvalidArgument("mail header contains a line break (header injection refused)");
   }
@@ -232,8 +239,10 @@ crm::Status Mailer::Send(const crm::MailMessage& message) {
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return crm::Internal("creating " + temp.string() + ": " + std::strerror(errno));
   crm::Status s = WriteAll(fd, rendered);
-  if (s.ok() && ::fsync(fd) != 0) s = crm::Internal(std::string("fsync of mail: ") + std::strerror(errno));
-  if (::close(fd) != 0 && s.ok()) s = crm::Internal(std::string("closing mail: ") + std::strerror(errno));
+  if (s.ok() && ::fsync(fd) != 0)
+    s = crm::Internal(std::string("fsync of mail: ") + std::strerror(errno));
+  if (::close(fd) != 0 && s.ok())
+    s = crm::Internal(std::string("closing mail: ") + std::strerror(errno));
   if (s.ok() && ::rename(temp.c_str(), final_path.c_str()) != 0) {
     s = crm::Internal(std::string("renaming mail into the outbox: ") + std::strerror(errno));
   }

@@ -1,5 +1,6 @@
 // sample-host/core/migrator.cc — versioned, checksummed migrations recorded in host_migrations.
-// One transaction per migration (script + bookkeeping row), so a failure leaves the database as it was.
+// One transaction per migration (script + bookkeeping row), so a failure leaves the database as it
+// was.
 #include "sample-host/core/migrator.h"
 
 #include <algorithm>
@@ -28,18 +29,21 @@ struct Applied {
 
 // Versions must be exactly 1..N: a gap means a lost file, a duplicate an unmerged branch.
 crm::Status CheckSequence(std::string_view owner, std::vector<const crm::Migration*>& sorted) {
-  std::sort(sorted.begin(), sorted.end(),
-            [](const crm::Migration* a, const crm::Migration* b) { return a->version < b->version; });
+  std::sort(sorted.begin(), sorted.end(), [](const crm::Migration* a, const crm::Migration* b) {
+    return a->version < b->version;
+  });
   for (size_t i = 0; i < sorted.size(); ++i) {
     int expected = static_cast<int>(i) + 1;
     const crm::Migration& m = *sorted[i];
     if (i > 0 && m.version == sorted[i - 1]->version) {
-      return crm::InvalidArgument("migrations of " + std::string(owner) + ": version " + std::to_string(m.version) +
-                                  " appears twice (" + sorted[i - 1]->name + ", " + m.name + ")");
+      return crm::InvalidArgument("migrations of " + std::string(owner) + ": version " +
+                                  std::to_string(m.version) + " appears twice (" +
+                                  sorted[i - 1]->name + ", " + m.name + ")");
     }
     if (m.version != expected) {
-      return crm::InvalidArgument("migrations of " + std::string(owner) + ": versions must be 1..N without gaps; " +
-                                  "expected " + std::to_string(expected) + ", found " + m.name + " (version " +
+      return crm::InvalidArgument("migrations of " + std::string(owner) +
+                                  ": versions must be 1..N without gaps; " + "expected " +
+                                  std::to_string(expected) + ", found " + m.name + " (version " +
                                   std::to_string(m.version) + ")");
     }
   }
@@ -57,24 +61,29 @@ crm::Result<std::map<int, Applied>> ReadApplied(crm::SqlExecutor& db, std::strin
   return applied;
 }
 
-crm::Status EditedError(std::string_view owner, const crm::Migration& m, const Applied& a, const std::string& now) {
+crm::Status EditedError(std::string_view owner, const crm::Migration& m, const Applied& a,
+                        const std::string& now) {
   return crm::Conflict("migration " + m.name + " of " + std::string(owner) +
-                       " was edited after it was applied (checksum " + a.checksum + " recorded, " + now +
-                       " now); add a new migration instead of changing an applied one");
+                       " was edited after it was applied (checksum " + a.checksum + " recorded, " +
+                       now + " now); add a new migration instead of changing an applied one");
 }
 
 // Shared by Apply and Check: validates the list against what the database holds.
-crm::Status Validate(crm::Database& db, std::string_view owner, const std::vector<crm::Migration>& migrations,
+crm::Status Validate(crm::Database& db, std::string_view owner,
+                     const std::vector<crm::Migration>& migrations,
                      std::vector<const crm::Migration*>* sorted, std::map<int, Applied>* applied) {
   for (const auto& m : migrations) sorted->push_back(&m);
   CRM_RETURN_IF_ERROR(CheckSequence(owner, *sorted));
   auto created = db.Exec(kCreateTable);
-  if (!created.ok()) return crm::Status(created.status().code(), "creating host_migrations: " + created.status().message());
+  if (!created.ok())
+    return crm::Status(created.status().code(),
+                       "creating host_migrations: " + created.status().message());
   CRM_ASSIGN_OR_RETURN(*applied, ReadApplied(db, owner));
   for (const auto& [version, a] : *applied) {
     if (version > static_cast<int>(sorted->size())) {
-      return crm::Conflict("the database holds migration " + a.name + " (version " + std::to_string(version) +
-                           ") of " + std::string(owner) + ", which this build does not have (was it downgraded?)");
+      return crm::Conflict("the database holds migration " + a.name + " (version " +
+                           std::to_string(version) + ") of " + std::string(owner) +
+                           ", which this build does not have (was it downgraded?)");
     }
   }
   for (const crm::Migration* m : *sorted) {
@@ -88,7 +97,8 @@ crm::Status Validate(crm::Database& db, std::string_view owner, const std::vecto
 
 }  // namespace
 
-crm::Status ApplyMigrations(crm::Database& db, std::string_view owner, const std::vector<crm::Migration>& migrations) {
+crm::Status ApplyMigrations(crm::Database& db, std::string_view owner,
+                            const std::vector<crm::Migration>& migrations) {
   if (owner.empty()) return crm::InvalidArgument("migrations need an owner");
   std::vector<const crm::Migration*> sorted;
   std::map<int, Applied> applied;
@@ -102,16 +112,21 @@ crm::Status ApplyMigrations(crm::Database& db, std::string_view owner, const std
                             .count();
     crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
       // Another process may have applied it since we looked: re-check under the write lock.
-      CRM_ASSIGN_OR_RETURN(auto again,
-                           tx.QueryOne("SELECT checksum FROM host_migrations WHERE owner = ? AND version = ?",
-                                       {std::string(owner), int64_t{m->version}}));
+      CRM_ASSIGN_OR_RETURN(
+          auto again,
+          tx.QueryOne("SELECT checksum FROM host_migrations WHERE owner = ? AND version = ?",
+                      {std::string(owner), int64_t{m->version}}));
       if (again) {
-        if (again->Text(0) != checksum) return EditedError(owner, *m, {m->name, again->Text(0)}, checksum);
+        if (again->Text(0) != checksum)
+          return EditedError(owner, *m, {m->name, again->Text(0)}, checksum);
         return crm::Status::Ok();
       }
       CRM_RETURN_IF_ERROR(tx.Exec(m->sql).status());
-      return tx.Exec("INSERT INTO host_migrations (owner, version, name, checksum, applied_at) VALUES (?, ?, ?, ?, ?)",
-                     {std::string(owner), int64_t{m->version}, m->name, checksum, now})
+      return tx
+          .Exec(
+              "INSERT INTO host_migrations (owner, version, name, checksum, applied_at) VALUES (?, "
+              "?, ?, ?, ?)",
+              {std::string(owner), int64_t{m->version}, m->name, checksum, now})
           .status();
     });
     if (!s.ok()) {
@@ -122,13 +137,15 @@ crm::Status ApplyMigrations(crm::Database& db, std::string_view owner, const std
   return crm::Status::Ok();
 }
 
-crm::Status CheckMigrations(crm::Database& db, std::string_view owner, const std::vector<crm::Migration>& migrations) {
+crm::Status CheckMigrations(crm::Database& db, std::string_view owner,
+                            const std::vector<crm::Migration>& migrations) {
   std::vector<const crm::Migration*> sorted;
   std::map<int, Applied> applied;
   CRM_RETURN_IF_ERROR(Validate(db, owner, migrations, &sorted, &applied));
   for (const crm::Migration* m : sorted) {
     if (!applied.count(m->version)) {
-      return crm::Conflict("migration " + m->name + " of " + std::string(owner) + " is not applied yet");
+      return crm::Conflict("migration " + m->name + " of " + std::string(owner) +
+                           " is not applied yet");
     }
   }
   return crm::Status::Ok();

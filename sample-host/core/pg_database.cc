@@ -32,9 +32,7 @@ using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 constexpr Oid kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kOidOid = 26;
 constexpr Oid kFloat4Oid = 700, kFloat8Oid = 701, kNumericOid = 1700;
 
-bool IsSerializationFailure(std::string_view state) {
-  return state == "40001" || state == "40P01";
-}
+bool IsSerializationFailure(std::string_view state) { return state == "40001" || state == "40P01"; }
 
 crm::Status MapError(const PGresult* res, PGconn* conn, std::string_view context) {
   std::string state;
@@ -82,7 +80,8 @@ struct BoundParams {
       }
     }
     for (size_t i = 0; i < params.size(); ++i) {
-      values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr : text[i].c_str());
+      values.push_back(std::holds_alternative<std::monostate>(params[i]) ? nullptr
+                                                                         : text[i].c_str());
     }
   }
 };
@@ -91,20 +90,24 @@ crm::SqlValue ReadValue(const PGresult* res, int row, int col) {
   if (PQgetisnull(res, row, col)) return std::monostate{};
   const char* text = PQgetvalue(res, row, col);
   switch (PQftype(res, col)) {
-    case kBoolOid: return int64_t{text[0] == 't' ? 1 : 0};
+    case kBoolOid:
+      return int64_t{text[0] == 't' ? 1 : 0};
     case kInt8Oid:
     case kInt2Oid:
     case kInt4Oid:
-    case kOidOid: return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
+    case kOidOid:
+      return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
     case kFloat4Oid:
-    case kFloat8Oid: return std::strtod(text, nullptr);
+    case kFloat8Oid:
+      return std::strtod(text, nullptr);
     case kNumericOid: {
       std::string_view t(text);
       if (t.find_first_of(".eEN") == std::string_view::npos)
         return static_cast<int64_t>(std::strtoll(text, nullptr, 10));
       return std::strtod(text, nullptr);
     }
-    default: return std::string(text, static_cast<size_t>(PQgetlength(res, row, col)));
+    default:
+      return std::string(text, static_cast<size_t>(PQgetlength(res, row, col)));
   }
 }
 
@@ -201,9 +204,9 @@ class PgExecutor final : public crm::SqlExecutor {
     ResultPtr res(PQexec(conn_, "SELECT lastval()"), PQclear);
     bool ok = PQresultStatus(res.get()) == PGRES_TUPLES_OK && PQntuples(res.get()) == 1;
     if (in_tx_) {
-      ResultPtr(PQexec(conn_, ok ? "RELEASE SAVEPOINT crm_lastval"
-                                 : "ROLLBACK TO SAVEPOINT crm_lastval"),
-                PQclear);
+      ResultPtr(
+          PQexec(conn_, ok ? "RELEASE SAVEPOINT crm_lastval" : "ROLLBACK TO SAVEPOINT crm_lastval"),
+          PQclear);
     }
     return ok ? std::strtoll(PQgetvalue(res.get(), 0, 0), nullptr, 10) : 0;
   }
@@ -230,7 +233,8 @@ void Backoff(int attempt) {
 std::string_view DollarTag(std::string_view sql, size_t i) {
   size_t j = i + 1;
   while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
-  if (j < sql.size() && sql[j] == '$' && !(j > i + 1 && std::isdigit(static_cast<unsigned char>(sql[i + 1]))))
+  if (j < sql.size() && sql[j] == '$' &&
+      !(j > i + 1 && std::isdigit(static_cast<unsigned char>(sql[i + 1]))))
     return sql.substr(i, j - i + 1);
   return {};
 }
@@ -252,7 +256,10 @@ std::string NumberPlaceholders(std::string_view sql, int* count) {
       size_t j = i + 1;
       while (j < sql.size()) {
         if (sql[j] == c) {
-          if (j + 1 < sql.size() && sql[j + 1] == c) { j += 2; continue; }  // '' or ""
+          if (j + 1 < sql.size() && sql[j + 1] == c) {
+            j += 2;
+            continue;
+          }  // '' or ""
           break;
         }
         ++j;
@@ -308,7 +315,8 @@ crm::Result<std::unique_ptr<PgDatabase::Connection>> PgDatabase::Acquire() {
   }
   auto c = std::make_unique<Connection>();
   // connect_timeout bounds a start against a dead server; the URL's own value wins.
-  const char* keys[] = {"dbname", "connect_timeout", "application_name", "client_encoding", nullptr};
+  const char* keys[] = {"dbname", "connect_timeout", "application_name", "client_encoding",
+                        nullptr};
   const char* values[] = {url_.c_str(), "5", "sample-host", "UTF8", nullptr};
   c->conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (c->Broken()) {

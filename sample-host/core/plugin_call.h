@@ -47,11 +47,11 @@ inline void LogPluginError(const std::function<void(crm::LogLevel, std::string_v
 }
 
 // Runs `fn()` (plugin code). When it throws, logs "<what> threw: <message>" at error level
-// (under the component "plugin" for a Logger) and returns crm::Internal with the same text; otherwise
-// returns what it returned (a void callback gives Status::Ok()). `what` names the hook for
-// people: "summary box client-documents.status". What the caller does with an error
-// (skip the item, answer 500, deny) is the caller's decision, stated where it calls.
-// Thread-safe as far as `fn` is.
+// (under the component "plugin" for a Logger) and returns crm::Internal with the same text;
+// otherwise returns what it returned (a void callback gives Status::Ok()). `what` names the hook
+// for people: "summary box client-documents.status". What the caller does with an error (skip the
+// item, answer 500, deny) is the caller's decision, stated where it calls. Thread-safe as far as
+// `fn` is.
 template <typename Log, typename Fn>
 PluginCallResult<std::invoke_result_t<Fn&>> CallPlugin(Log& log, std::string_view what, Fn&& fn) {
   using R = std::invoke_result_t<Fn&>;

@@ -45,7 +45,8 @@ void PluginManager::WarnMissingTranslations(const StagedRegistrations& staged) {
   for (std::string_view language : crm::kLanguages) {
     auto it = staged.translations.find(std::string(language));
     for (const auto& key : keys) {
-      if (it == staged.translations.end() || !it->second.count(key)) missing.push_back(std::string(language) + ": " + key);
+      if (it == staged.translations.end() || !it->second.count(key))
+        missing.push_back(std::string(language) + ": " + key);
     }
   }
   if (missing.empty()) return;
@@ -57,9 +58,12 @@ void PluginManager::WarnMissingTranslations(const StagedRegistrations& staged) {
 
 const char* StateName(PluginState::State state) {
   switch (state) {
-    case PluginState::State::kLoaded: return "loaded";
-    case PluginState::State::kRefused: return "refused";
-    case PluginState::State::kFailed: return "failed";
+    case PluginState::State::kLoaded:
+      return "loaded";
+    case PluginState::State::kRefused:
+      return "refused";
+    case PluginState::State::kFailed:
+      return "failed";
   }
   return "failed";
 }
@@ -77,7 +81,8 @@ struct PluginManager::Opened {
   crm::HostServices* services = nullptr;
 };
 
-PluginManager::PluginManager(crm::Database& db, HookRegistry& registry, HostServicesFactory factory, Logger& log)
+PluginManager::PluginManager(crm::Database& db, HookRegistry& registry, HostServicesFactory factory,
+                             Logger& log)
     : db_(db), registry_(registry), factory_(std::move(factory)), log_(log) {}
 
 PluginManager::~PluginManager() {
@@ -107,7 +112,8 @@ std::vector<PluginState> PluginManager::LoadAll(const std::filesystem::path& dir
     if (p.extension() == ".so" && p.filename().string().front() != '.') files.push_back(p);
   }
   if (ec) log_.Warn(kLog, "listing " + dir.string() + ": " + ec.message());
-  std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
   for (const auto& f : files) result.push_back(LoadFile(f));
   return result;
 }
@@ -119,7 +125,8 @@ PluginState PluginManager::LoadFile(const std::filesystem::path& given) {
   PluginState st;
   st.file = fs::absolute(given, abs_error);
   auto manifest = CheckFile(st);
-  if (!manifest.ok()) return Finish(std::move(st), PluginState::State::kRefused, manifest.status().message());
+  if (!manifest.ok())
+    return Finish(std::move(st), PluginState::State::kRefused, manifest.status().message());
   crm::Status loaded = LoadAndRegister(st.file, *manifest);
   if (!loaded.ok()) return Finish(std::move(st), PluginState::State::kFailed, loaded.message());
   return Finish(std::move(st), PluginState::State::kLoaded, "");
@@ -155,8 +162,8 @@ crm::Result<PluginManifest> PluginManager::CheckFile(PluginState& st) const {
   }
   CRM_ASSIGN_OR_RETURN(ElfPluginFile elf, ReadElfPluginFile(st.file));
   if (!elf.manifest_text) {
-    return crm::InvalidArgument(std::string("no plugin manifest (section ") + CRM_PLUGIN_MANIFEST_SECTION +
-                                "): not a CRM plugin");
+    return crm::InvalidArgument(std::string("no plugin manifest (section ") +
+                                CRM_PLUGIN_MANIFEST_SECTION + "): not a CRM plugin");
   }
   auto manifest = ParseManifest(*elf.manifest_text);
   if (!manifest.ok()) return crm::InvalidArgument("bad manifest: " + manifest.status().message());
@@ -170,8 +177,8 @@ crm::Result<PluginManifest> PluginManager::CheckFile(PluginState& st) const {
   CRM_RETURN_IF_ERROR(CheckManifestCompatible(*manifest, CRM_HOST_API_MAJOR, CRM_HOST_API_MINOR,
                                               CRM_TOOLCHAIN_FINGERPRINT));
   if (manifest->entry != CRM_PLUGIN_ENTRY_SYMBOL) {
-    return crm::InvalidArgument("manifest names entry \"" + manifest->entry + "\", this host calls \"" +
-                                CRM_PLUGIN_ENTRY_SYMBOL + "\"");
+    return crm::InvalidArgument("manifest names entry \"" + manifest->entry +
+                                "\", this host calls \"" + CRM_PLUGIN_ENTRY_SYMBOL + "\"");
   }
   if (!elf.Exports(CRM_PLUGIN_ENTRY_SYMBOL)) {
     return crm::InvalidArgument(std::string("missing entry symbol ") + CRM_PLUGIN_ENTRY_SYMBOL +
@@ -179,14 +186,16 @@ crm::Result<PluginManifest> PluginManager::CheckFile(PluginState& st) const {
   }
   for (const auto& other : states_) {
     if (other.state == PluginState::State::kLoaded && other.id == manifest->id) {
-      return crm::Conflict("duplicate plugin id " + manifest->id + ": already loaded from " + other.file.string());
+      return crm::Conflict("duplicate plugin id " + manifest->id + ": already loaded from " +
+                           other.file.string());
     }
   }
   return manifest;
 }
 
 // 2-4. From here on plugin code runs; every error is a failure (kFailed).
-crm::Status PluginManager::LoadAndRegister(const std::filesystem::path& file, const PluginManifest& manifest) {
+crm::Status PluginManager::LoadAndRegister(const std::filesystem::path& file,
+                                           const PluginManifest& manifest) {
   CRM_ASSIGN_OR_RETURN(Opened opened, Open(file, manifest.id));
   CRM_ASSIGN_OR_RETURN(StagedRegistrations staged, RunEntry(opened, manifest.id));
   WarnMissingTranslations(staged);
@@ -201,19 +210,23 @@ crm::Status PluginManager::LoadAndRegister(const std::filesystem::path& file, co
 
 // 2. Load (static constructors run), find the entry, make the plugin's services. The
 // library is kept for the process even when a later step fails.
-crm::Result<PluginManager::Opened> PluginManager::Open(const std::filesystem::path& file, const std::string& id) {
+crm::Result<PluginManager::Opened> PluginManager::Open(const std::filesystem::path& file,
+                                                       const std::string& id) {
   auto library = std::make_shared<boost::dll::shared_library>();
   std::error_code load_error;
-  library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, load_error);
+  library->load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
+                load_error);
   if (load_error || !library->is_loaded()) {
     const char* why = dlerror();
-    return crm::Internal(std::string("the library does not load: ") + (why ? why : load_error.message()));
+    return crm::Internal(std::string("the library does not load: ") +
+                         (why ? why : load_error.message()));
   }
   auto kept = std::make_unique<Loaded>();
   kept->library = library;
   if (!library->has(CRM_PLUGIN_ENTRY_SYMBOL)) {
     kept_.push_back(std::move(kept));
-    return crm::Internal(std::string("entry symbol ") + CRM_PLUGIN_ENTRY_SYMBOL + " not found by dlsym");
+    return crm::Internal(std::string("entry symbol ") + CRM_PLUGIN_ENTRY_SYMBOL +
+                         " not found by dlsym");
   }
   Opened opened{library, &library->get<CrmPluginEntryFn>(CRM_PLUGIN_ENTRY_SYMBOL), nullptr};
   kept->services = factory_ ? factory_(id) : nullptr;
@@ -224,13 +237,14 @@ crm::Result<PluginManager::Opened> PluginManager::Open(const std::filesystem::pa
 }
 
 // 3. The entry registers into a staging area; nothing is visible yet.
-crm::Result<StagedRegistrations> PluginManager::RunEntry(const Opened& opened, const std::string& id) {
+crm::Result<StagedRegistrations> PluginManager::RunEntry(const Opened& opened,
+                                                         const std::string& id) {
   StagingRegistrar registrar(id);
   crm::Status outcome = crm::Internal("the plugin entry did not report an outcome");
   // Policy: an entry that throws (its CRM_PLUGIN wrapper should have caught it) fails the
   // plugin: CallPlugin logs the exception, Finish the plugin's outcome.
-  CRM_RETURN_IF_ERROR(
-      CallPlugin(log_, "the plugin entry", [&] { opened.entry(&registrar, opened.services, &outcome); }));
+  CRM_RETURN_IF_ERROR(CallPlugin(log_, "the plugin entry",
+                                 [&] { opened.entry(&registrar, opened.services, &outcome); }));
   if (!outcome.ok()) return crm::Internal("the plugin entry failed: " + outcome.ToString());
   if (!registrar.first_error().ok()) {
     return crm::Internal("a registration was refused: " + registrar.first_error().ToString());

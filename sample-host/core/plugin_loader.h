@@ -1,5 +1,6 @@
 // sample-host/core/plugin_loader.h — the plugin manager (SPEC H8): checks each plugin file's ELF
-// manifest before any of its code runs, loads it with Boost.DLL, stages its hooks, migrates, commits.
+// manifest before any of its code runs, loads it with Boost.DLL, stages its hooks, migrates,
+// commits.
 #pragma once
 
 #include <filesystem>
@@ -31,7 +32,8 @@ const char* StateName(PluginState::State state);
 
 // Makes the HostServices a plugin receives (its DataDir is DATA/plugins/<id>/). Called
 // once per plugin whose checks passed; the manager keeps the object forever.
-using HostServicesFactory = std::function<std::unique_ptr<crm::HostServices>(const std::string& plugin_id)>;
+using HostServicesFactory =
+    std::function<std::unique_ptr<crm::HostServices>(const std::string& plugin_id)>;
 
 // Loads plugins. Not thread-safe: used at start-up, before the server serves. A plugin
 // that was dlopen()ed is never unloaded (its library is held by every hook it registered
@@ -39,7 +41,8 @@ using HostServicesFactory = std::function<std::unique_ptr<crm::HostServices>(con
 // with the manager: keep it alive as long as any hook may be called (the process).
 class PluginManager {
  public:
-  PluginManager(crm::Database& db, HookRegistry& registry, HostServicesFactory factory, Logger& log);
+  PluginManager(crm::Database& db, HookRegistry& registry, HostServicesFactory factory,
+                Logger& log);
   ~PluginManager();
 
   // Loads every `*.so` file of `dir` in name order; a missing folder is not an error

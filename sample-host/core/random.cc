@@ -34,7 +34,8 @@ std::string RandomHex(size_t bytes) {
 }
 
 std::string Base64UrlEncode(std::string_view data) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
   size_t i = 0;

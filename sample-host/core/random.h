@@ -1,5 +1,6 @@
 // sample-host/core/random.h — unguessable tokens (session ids, CSRF, API tokens, file names)
-// from OpenSSL's CSPRNG. A failing CSPRNG aborts the process: predictable tokens are worse than none.
+// from OpenSSL's CSPRNG. A failing CSPRNG aborts the process: predictable tokens are worse than
+// none.
 #pragma once
 
 #include <cstddef>

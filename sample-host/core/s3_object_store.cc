@@ -51,9 +51,10 @@ std::string Header(const S3ObjectStore::Reply& reply, std::string_view name) {
 crm::Status ReplyError(const S3ObjectStore::Reply& reply, std::string_view what) {
   std::string code;
   pugi::xml_document doc;
-  if (doc.load_buffer(reply.body.data(), reply.body.size())) code = doc.child("Error").child_value("Code");
-  std::string message = std::string(what) + ": object store answered " + std::to_string(reply.status) +
-                        (code.empty() ? "" : " " + code);
+  if (doc.load_buffer(reply.body.data(), reply.body.size()))
+    code = doc.child("Error").child_value("Code");
+  std::string message = std::string(what) + ": object store answered " +
+                        std::to_string(reply.status) + (code.empty() ? "" : " " + code);
   if (reply.status == 404) return crm::NotFound(message);
   if (reply.status >= 500 || code == "SlowDown") return crm::Unavailable(message);
   return crm::Internal(message);
@@ -66,7 +67,8 @@ int64_t ParseIsoTime(const std::string& s) {
 }
 
 crm::Status CheckKey(std::string_view key) {
-  return crm::IsValidObjectKey(key) ? crm::Status::Ok() : crm::InvalidArgument("invalid object key");
+  return crm::IsValidObjectKey(key) ? crm::Status::Ok()
+                                    : crm::InvalidArgument("invalid object key");
 }
 
 class S3Writer final : public crm::ObjectWriter {
@@ -121,8 +123,8 @@ class S3Writer final : public crm::ObjectWriter {
       if (upload_id_.empty()) return ReplyError(reply, "start multipart upload");
     }
     std::string number = std::to_string(etags_.size() + 1);
-    S3ObjectStore::Request part{"PUT", key_, {{"partNumber", number}, {"uploadId", upload_id_}}, {},
-                                buffer_, false};
+    S3ObjectStore::Request part{"PUT", key_,    {{"partNumber", number}, {"uploadId", upload_id_}},
+                                {},    buffer_, false};
     CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(part));
     std::string etag = Header(reply, "etag");
     if (reply.status != 200 || etag.empty()) return ReplyError(reply, "upload part");
@@ -193,7 +195,8 @@ class S3Reader final : public crm::ObjectReader {
 
 crm::Result<S3Config> ParseS3Url(std::string_view url) {
   constexpr std::string_view kScheme = "s3://";
-  if (url.substr(0, kScheme.size()) != kScheme) return crm::InvalidArgument("--store must start with s3://");
+  if (url.substr(0, kScheme.size()) != kScheme)
+    return crm::InvalidArgument("--store must start with s3://");
   url.remove_prefix(kScheme.size());
   S3Config config;
   size_t q = url.find('?');
@@ -207,10 +210,14 @@ crm::Result<S3Config> ParseS3Url(std::string_view url) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     size_t eq = item.find('=');
     std::string name(item.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? "" : crm::text::PercentDecodeLenient(item.substr(eq + 1));
-    if (name == "endpoint") config.endpoint = value;
-    else if (name == "region") config.credentials.region = value;
-    else return crm::InvalidArgument("--store: unknown parameter " + name);
+    std::string value =
+        eq == std::string_view::npos ? "" : crm::text::PercentDecodeLenient(item.substr(eq + 1));
+    if (name == "endpoint")
+      config.endpoint = value;
+    else if (name == "region")
+      config.credentials.region = value;
+    else
+      return crm::InvalidArgument("--store: unknown parameter " + name);
   }
   if (config.endpoint.rfind("http://", 0) != 0 && config.endpoint.rfind("https://", 0) != 0)
     return crm::InvalidArgument("--store: endpoint=http(s)://HOST:PORT is required");
@@ -255,7 +262,8 @@ crm::Result<S3ObjectStore::Reply> S3ObjectStore::Send(const Request& r) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return crm::Internal("curl_easy_init failed");
   struct curl_slist* list = nullptr;
-  for (const auto& [k, v] : SignV4(sig, config_.credentials)) list = curl_slist_append(list, (k + ": " + v).c_str());
+  for (const auto& [k, v] : SignV4(sig, config_.credentials))
+    list = curl_slist_append(list, (k + ": " + v).c_str());
   for (const auto& [k, v] : r.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
@@ -295,8 +303,8 @@ crm::Result<std::unique_ptr<crm::ObjectWriter>> S3ObjectStore::Create(std::strin
   return std::unique_ptr<crm::ObjectWriter>(new S3Writer(*this, std::string(key)));
 }
 
-crm::Result<std::unique_ptr<crm::ObjectReader>> S3ObjectStore::Open(std::string_view key, uint64_t offset,
-                                                                    std::optional<uint64_t> length) {
+crm::Result<std::unique_ptr<crm::ObjectReader>> S3ObjectStore::Open(
+    std::string_view key, uint64_t offset, std::optional<uint64_t> length) {
   CRM_ASSIGN_OR_RETURN(crm::ObjectInfo info, Stat(key));
   uint64_t start = std::min(offset, info.size);
   uint64_t len = std::min(length.value_or(info.size - start), info.size - start);
@@ -311,7 +319,8 @@ crm::Result<crm::ObjectInfo> S3ObjectStore::Stat(std::string_view key) {
   crm::ObjectInfo info{std::string(key), 0, 0};
   info.size = std::strtoull(Header(reply, "content-length").c_str(), nullptr, 10);
   std::string modified = Header(reply, "last-modified");
-  if (!modified.empty()) info.modified_at = static_cast<int64_t>(curl_getdate(modified.c_str(), nullptr));
+  if (!modified.empty())
+    info.modified_at = static_cast<int64_t>(curl_getdate(modified.c_str(), nullptr));
   return info;
 }
 
@@ -319,7 +328,8 @@ crm::Status S3ObjectStore::Delete(std::string_view key) {
   CRM_RETURN_IF_ERROR(CheckKey(key));
   Request del{"DELETE", std::string(key), {}, {}, {}, false};
   CRM_ASSIGN_OR_RETURN(Reply reply, Send(del));
-  if (reply.status != 204 && reply.status != 200 && reply.status != 404) return ReplyError(reply, "delete object");
+  if (reply.status != 204 && reply.status != 200 && reply.status != 404)
+    return ReplyError(reply, "delete object");
   return crm::Status::Ok();
 }
 
@@ -336,7 +346,8 @@ crm::Status S3ObjectStore::List(std::string_view prefix,
       return crm::Internal("list objects: unreadable answer");
     pugi::xml_node result = doc.child("ListBucketResult");
     for (pugi::xml_node item : result.children("Contents")) {
-      crm::ObjectInfo info{item.child_value("Key"), std::strtoull(item.child_value("Size"), nullptr, 10),
+      crm::ObjectInfo info{item.child_value("Key"),
+                           std::strtoull(item.child_value("Size"), nullptr, 10),
                            ParseIsoTime(item.child_value("LastModified"))};
       if (!on_object(info)) return crm::Status::Ok();
     }

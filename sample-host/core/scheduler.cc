@@ -19,7 +19,9 @@ std::chrono::seconds PeriodOf(const crm::ScheduledJob& job) {
 }  // namespace
 
 Scheduler::Scheduler(const HookRegistry& registry, Logger& log, Now now)
-    : registry_(registry), log_(log), now_(now ? std::move(now) : Now(&std::chrono::steady_clock::now)) {
+    : registry_(registry),
+      log_(log),
+      now_(now ? std::move(now) : Now(&std::chrono::steady_clock::now)) {
   const TimePoint start = now_();
   for (const auto& job : registry_.jobs()) next_.push_back(start + PeriodOf(job.hook));
 }

@@ -30,7 +30,8 @@ namespace fs = std::filesystem;
 constexpr char kComponent[] = "mail";
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && crm::text::EqualsIgnoreCaseAscii(s.substr(0, prefix.size()), prefix);
+  return s.size() >= prefix.size() &&
+         crm::text::EqualsIgnoreCaseAscii(s.substr(0, prefix.size()), prefix);
 }
 
 std::string Seconds(std::chrono::milliseconds d) {

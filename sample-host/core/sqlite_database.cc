@@ -1,5 +1,6 @@
 // sample-host/core/sqlite_database.cc — the pooled SQLite implementation of crm::Database.
-// Uses the sqlite3 C API directly (exact error codes, scripts, statement cache); nothing here throws.
+// Uses the sqlite3 C API directly (exact error codes, scripts, statement cache); nothing here
+// throws.
 #include "sample-host/core/sqlite_database.h"
 
 #include <sqlite3.h>
@@ -31,14 +32,18 @@ crm::Status MapError(int rc, sqlite3* db, std::string_view context) {
   std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (!context.empty()) message = std::string(context) + ": " + message;
   switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT: return crm::Conflict(message);
+    case SQLITE_CONSTRAINT:
+      return crm::Conflict(message);
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return crm::Unavailable(message);
+    case SQLITE_LOCKED:
+      return crm::Unavailable(message);
     case SQLITE_ERROR:
     case SQLITE_RANGE:
     case SQLITE_MISMATCH:
-    case SQLITE_TOOBIG: return crm::InvalidArgument(message);
-    default: return crm::Internal(message);
+    case SQLITE_TOOBIG:
+      return crm::InvalidArgument(message);
+    default:
+      return crm::Internal(message);
   }
 }
 
@@ -63,8 +68,8 @@ bool IsBlank(const char* p, const char* end) {
 crm::Status Bind(sqlite3* db, sqlite3_stmt* stmt, const crm::SqlParams& params) {
   int expected = sqlite3_bind_parameter_count(stmt);
   if (expected != static_cast<int>(params.size())) {
-    return crm::InvalidArgument("statement expects " + std::to_string(expected) + " parameters, got " +
-                                std::to_string(params.size()));
+    return crm::InvalidArgument("statement expects " + std::to_string(expected) +
+                                " parameters, got " + std::to_string(params.size()));
   }
   for (size_t i = 0; i < params.size(); ++i) {
     int index = static_cast<int>(i) + 1;
@@ -90,8 +95,12 @@ crm::SqlRow ReadRow(sqlite3_stmt* stmt) {
   values.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     switch (sqlite3_column_type(stmt, i)) {
-      case SQLITE_INTEGER: values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i))); break;
-      case SQLITE_FLOAT: values.emplace_back(sqlite3_column_double(stmt, i)); break;
+      case SQLITE_INTEGER:
+        values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i)));
+        break;
+      case SQLITE_FLOAT:
+        values.emplace_back(sqlite3_column_double(stmt, i));
+        break;
       case SQLITE_TEXT:
       case SQLITE_BLOB: {
         // BLOBs are outside the contract; read their bytes as text rather than lose them.
@@ -99,10 +108,13 @@ crm::SqlRow ReadRow(sqlite3_stmt* stmt) {
                             ? static_cast<const void*>(sqlite3_column_text(stmt, i))
                             : sqlite3_column_blob(stmt, i);
         int size = sqlite3_column_bytes(stmt, i);
-        values.emplace_back(std::string(p ? static_cast<const char*>(p) : "", p ? static_cast<size_t>(size) : 0));
+        values.emplace_back(
+            std::string(p ? static_cast<const char*>(p) : "", p ? static_cast<size_t>(size) : 0));
         break;
       }
-      default: values.emplace_back(std::monostate{}); break;
+      default:
+        values.emplace_back(std::monostate{});
+        break;
     }
   }
   return crm::SqlRow(std::move(values));
@@ -130,8 +142,8 @@ class StatementReset {
 
 // Prepares the first statement of `sql`. Single statements are cached; `*rest` points
 // after the first statement (non-blank when `sql` is a script).
-crm::Status Prepare(SqliteDatabase::Connection& c, std::string_view sql, sqlite3_stmt** out, bool* cached,
-                    bool* single, const char** rest) {
+crm::Status Prepare(SqliteDatabase::Connection& c, std::string_view sql, sqlite3_stmt** out,
+                    bool* cached, bool* single, const char** rest) {
   *single = false;
   std::string key(sql);
   auto it = c.cache.find(key);
@@ -147,8 +159,8 @@ crm::Status Prepare(SqliteDatabase::Connection& c, std::string_view sql, sqlite3
   }
   const char* tail = nullptr;
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(c.handle, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                              &stmt, &tail);
+  int rc = sqlite3_prepare_v3(c.handle, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
   if (rc != SQLITE_OK) return MapError(rc, c.handle, "");
   *rest = tail;
   *out = stmt;
@@ -280,7 +292,8 @@ SqliteDatabase::SqliteDatabase(std::filesystem::path path) : path_(std::move(pat
 
 SqliteDatabase::~SqliteDatabase() = default;
 
-crm::Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::filesystem::path& file) {
+crm::Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
+    const std::filesystem::path& file) {
   std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(file));
   CRM_ASSIGN_OR_RETURN(auto first, db->Acquire());  // creates the file and switches it to WAL
   db->Release(std::move(first));
@@ -297,8 +310,9 @@ crm::Result<std::unique_ptr<SqliteDatabase::Connection>> SqliteDatabase::Acquire
     }
   }
   auto c = std::make_unique<Connection>();
-  int rc = sqlite3_open_v2(path_.c_str(), &c->handle,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path_.c_str(), &c->handle,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     crm::Status s = MapError(rc, c->handle, "opening " + path_.string());
     return crm::Status(crm::StatusCode::kInternal, s.message());
@@ -381,7 +395,8 @@ crm::Status SqliteDatabase::Query(std::string_view sql, const crm::SqlParams& pa
 
 int64_t SqliteDatabase::LastInsertId() { return t_last_insert.db == this ? t_last_insert.id : 0; }
 
-crm::Status SqliteDatabase::Transaction(const std::function<crm::Status(crm::SqlExecutor& tx)>& body) {
+crm::Status SqliteDatabase::Transaction(
+    const std::function<crm::Status(crm::SqlExecutor& tx)>& body) {
   CRM_ASSIGN_OR_RETURN(auto acquired, Acquire());
   Lease<SqliteDatabase, Connection> lease(this, std::move(acquired), &SqliteDatabase::Release);
   Connection& c = *lease;

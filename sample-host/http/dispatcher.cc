@@ -1,5 +1,6 @@
-// sample-host/http/dispatcher.cc — the steps of server.h before a handler runs (authenticate, audience,
-// gates, CSRF, forms) and after it (answer its error or exception, drain the body). No Beast.
+// sample-host/http/dispatcher.cc — the steps of server.h before a handler runs (authenticate,
+// audience, gates, CSRF, forms) and after it (answer its error or exception, drain the body). No
+// Beast.
 #include "sample-host/http/dispatcher.h"
 
 #include <algorithm>
@@ -25,7 +26,8 @@ bool IsSafeMethod(std::string_view m) { return m == "GET" || m == "HEAD" || m ==
 // `Origin` whose host[:port] is not the request's Host. Requests without either header
 // (API clients, curl, old browsers) are not judged here.
 bool CrossSite(const ParsedHead& head) {
-  if (auto site = head.Header("Sec-Fetch-Site"); site && EqualsIgnoreCaseAscii(*site, "cross-site")) return true;
+  if (auto site = head.Header("Sec-Fetch-Site"); site && EqualsIgnoreCaseAscii(*site, "cross-site"))
+    return true;
   auto origin = head.Header("Origin");
   if (!origin) return false;
   if (*origin == "null") return true;  // sandboxed or privacy-stripped: not ours to trust
@@ -41,7 +43,9 @@ class HeadView final : public RequestHead {
   HeadView(const ParsedHead& head, std::string_view path) : head_(head), path_(path) {}
   std::string_view Method() const override { return head_.method; }
   std::string_view Path() const override { return path_; }
-  std::optional<std::string> Header(std::string_view name) const override { return head_.Header(name); }
+  std::optional<std::string> Header(std::string_view name) const override {
+    return head_.Header(name);
+  }
   std::optional<std::string> Cookie(std::string_view name) const override {
     auto cookies = head_.Header("Cookie");
     if (!cookies) return std::nullopt;
@@ -56,7 +60,8 @@ class HeadView final : public RequestHead {
 bool AcceptsJson(const ParsedHead& head) {
   auto accept = head.Header("Accept");
   if (!accept) return false;
-  return accept->find("application/json") != std::string::npos && accept->find("text/html") == std::string::npos;
+  return accept->find("application/json") != std::string::npos &&
+         accept->find("text/html") == std::string::npos;
 }
 
 bool IsFormBody(const ParsedHead& head) {
@@ -93,7 +98,10 @@ bool DrainBody(Transport& transport, ExchangeState& state) {
 class Exchange {
  public:
   Exchange(const DispatchContext& ctx, const ParsedHead& head, Transport& transport)
-      : ctx_(ctx), head_(head), transport_(transport), response_(state_, transport, ctx.pages, ctx.log) {
+      : ctx_(ctx),
+        head_(head),
+        transport_(transport),
+        response_(state_, transport, ctx.pages, ctx.log) {
     state_.head = &head;
     state_.head_request = head.method == "HEAD";
   }
@@ -103,8 +111,8 @@ class Exchange {
         !RunGates()) {
       return Finish();
     }
-    RequestImpl request(state_, transport_, path_, http_text::ParseUrlEncoded(raw_query_), match_->params,
-                        caller_);
+    RequestImpl request(state_, transport_, path_, http_text::ParseUrlEncoded(raw_query_),
+                        match_->params, caller_);
     if (!ReadForm(request) || !CheckCsrf(request) || !RefuseCrossSiteForm()) return Finish();
     return RunHandler(request);
   }
@@ -141,9 +149,9 @@ class Exchange {
   ExchangeState state_;
   ResponseImpl response_;
   std::string_view raw_query_;
-  std::string path_;      // decoded
-  bool json_ = false;     // errors as JSON: API paths and routes, callers that Accept JSON
-  bool page_get_ = false; // a GET/HEAD of a page (login redirects, gates)
+  std::string path_;       // decoded
+  bool json_ = false;      // errors as JSON: API paths and routes, callers that Accept JSON
+  bool page_get_ = false;  // a GET/HEAD of a page (login redirects, gates)
   crm::Principal caller_;
   std::optional<RouteMatch> match_;
   const crm::Route* route_ = nullptr;
@@ -183,7 +191,8 @@ bool Exchange::Authenticate() {
 bool Exchange::FindRoute() {
   bool other_method = false;
   match_ = ctx_.registry.MatchRoute(head_.method, path_, &other_method);
-  if (!match_ && head_.method == "HEAD") match_ = ctx_.registry.MatchRoute("GET", path_, &other_method);
+  if (!match_ && head_.method == "HEAD")
+    match_ = ctx_.registry.MatchRoute("GET", path_, &other_method);
   if (!match_) return AnswerNoRoute(other_method);
   route_ = &match_->route->hook;
   json_ = json_ || route_->audience.kind == crm::Audience::Kind::kApiToken;
@@ -194,7 +203,8 @@ bool Exchange::FindRoute() {
 // "/account/" typed by hand: send GET/HEAD to the same path without the trailing slash
 // when that one exists (patterns never end with "/"). False when there is no such route.
 bool Exchange::RedirectWithoutTrailingSlash() {
-  if ((head_.method != "GET" && head_.method != "HEAD") || path_.size() <= 1 || path_.back() != '/') {
+  if ((head_.method != "GET" && head_.method != "HEAD") || path_.size() <= 1 ||
+      path_.back() != '/') {
     return false;
   }
   std::string stripped = path_;
@@ -250,7 +260,8 @@ bool Exchange::CheckAudience() {
 // rest get 401 (anonymous) or 403.
 bool Exchange::RefuseOutsider(std::string_view login, std::string_view who) {
   if (page_get_) {
-    (void)response_.Redirect(std::string(login) + "?next=" + crm::text::PercentEncode(head_.target));
+    (void)response_.Redirect(std::string(login) +
+                             "?next=" + crm::text::PercentEncode(head_.target));
     return false;
   }
   const bool anonymous = caller_.kind == crm::Principal::Kind::kAnonymous;
@@ -273,7 +284,8 @@ bool Exchange::RunGates() {
   if (route_->audience.kind != crm::Audience::Kind::kClient || !page_get_) return true;
   crm::GateDecision decision = ctx_.registry.RunGates(caller_, path_);
   if (decision.allow || decision.redirect_to == path_) return true;
-  if (!response_.Redirect(decision.redirect_to).ok()) return Refuse(500, "internal", "Internal error");
+  if (!response_.Redirect(decision.redirect_to).ok())
+    return Refuse(500, "internal", "Internal error");
   return false;
 }
 
@@ -310,7 +322,8 @@ bool Exchange::CheckCsrf(const RequestImpl& request) {
   std::optional<std::string> token = head_.Header("X-CSRF-Token");
   if (!token) token = request.Query("_csrf");
   if (!token) token = request.FormValue("_csrf");
-  if (caller_.csrf_token.empty() || !token || !http_text::ConstantTimeEquals(*token, caller_.csrf_token)) {
+  if (caller_.csrf_token.empty() || !token ||
+      !http_text::ConstantTimeEquals(*token, caller_.csrf_token)) {
     return Refuse(403, "permission_denied", "Invalid or missing CSRF token");
   }
   return true;
@@ -320,7 +333,8 @@ bool Exchange::CheckCsrf(const RequestImpl& request) {
 // to check: refuse one another site submits, so that it cannot sign a visitor into an
 // account of its choosing (login CSRF).
 bool Exchange::RefuseCrossSiteForm() {
-  const bool anonymous = caller_.kind == crm::Principal::Kind::kAnonymous && caller_.csrf_token.empty();
+  const bool anonymous =
+      caller_.kind == crm::Principal::Kind::kAnonymous && caller_.csrf_token.empty();
   if (!anonymous || IsSafeMethod(head_.method) || !CrossSite(head_)) return true;
   return Refuse(403, "permission_denied", "Cross-site form submissions are refused");
 }
@@ -330,11 +344,12 @@ bool Exchange::RunHandler(RequestImpl& request) {
   // Policy: a handler that throws is answered 500 (JSON or page, the detail never sent)
   // and logged once, by CallPlugin; `returned` tells it from a handler's own kInternal.
   bool returned = false;
-  crm::Status status = CallPlugin(ctx_.log, "handler of " + route_->method + " " + route_->pattern, [&] {
-    crm::Status s = route_->handler(request, response_);
-    returned = true;
-    return s;
-  });
+  crm::Status status =
+      CallPlugin(ctx_.log, "handler of " + route_->method + " " + route_->pattern, [&] {
+        crm::Status s = route_->handler(request, response_);
+        returned = true;
+        return s;
+      });
   if (state_.body_malformed && !response_.Started()) {
     // Whatever the handler made of it, a body that broke its framing is the client's error.
     (void)response_.SendHostError(400, "invalid_argument", "Malformed request body", json_);
@@ -342,7 +357,8 @@ bool Exchange::RunHandler(RequestImpl& request) {
     if (response_.Streaming()) return false;  // a truncated stream must not look complete
     if (!response_.Started()) AnswerHandlerError(std::move(status), /*logged=*/!returned);
   } else if (!response_.Started()) {
-    Log(crm::LogLevel::kError, "handler of " + route_->method + " " + route_->pattern + " sent no reply");
+    Log(crm::LogLevel::kError,
+        "handler of " + route_->method + " " + route_->pattern + " sent no reply");
     (void)Refuse(500, "internal", "Internal error");
   } else if (response_.Streaming()) {
     (void)response_.End();
@@ -353,14 +369,15 @@ bool Exchange::RunHandler(RequestImpl& request) {
 void Exchange::AnswerHandlerError(crm::Status status, bool logged) {
   if (status.code() == crm::StatusCode::kInternal) {
     // The detail is for the log; the client learns only that it failed.
-    if (!logged) Log(crm::LogLevel::kError, route_->method + " " + path_ + ": " + status.ToString());
+    if (!logged)
+      Log(crm::LogLevel::kError, route_->method + " " + path_ + ": " + status.ToString());
     status = crm::Internal("Internal error");
   }
   if (json_) {
     (void)response_.SendError(status);
   } else {
-    (void)response_.SendHostError(status.http_status(), crm::ErrorCodeName(status.code()), status.message(),
-                                  false);
+    (void)response_.SendHostError(status.http_status(), crm::ErrorCodeName(status.code()),
+                                  status.message(), false);
   }
 }
 

@@ -37,7 +37,8 @@ struct FileCloser {
 std::string QuoteEtag(std::string_view raw) {
   std::string out = "\"";
   for (char c : raw) {
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f) {
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) > 0x20 &&
+        static_cast<unsigned char>(c) < 0x7f) {
       out += c;
     }
   }
@@ -61,7 +62,8 @@ std::optional<std::string> ParsedHead::Header(std::string_view name) const {
 }
 
 std::string SimpleResponse(int status, std::string_view text) {
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + std::string(http_text::ReasonPhrase(status)) + "\r\n";
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " +
+                    std::string(http_text::ReasonPhrase(status)) + "\r\n";
   out += "Content-Type: text/plain; charset=utf-8\r\n";
   out += "X-Content-Type-Options: nosniff\r\n";
   out += "Cache-Control: no-store\r\n";
@@ -75,7 +77,8 @@ std::string SimpleResponse(int status, std::string_view text) {
 
 RequestImpl::RequestImpl(ExchangeState& state, Transport& transport, std::string path,
                          std::vector<std::pair<std::string, std::string>> query,
-                         std::map<std::string, std::string, std::less<>> params, crm::Principal caller)
+                         std::map<std::string, std::string, std::less<>> params,
+                         crm::Principal caller)
     : state_(state),
       transport_(transport),
       path_(std::move(path)),
@@ -92,7 +95,9 @@ std::optional<std::string> RequestImpl::Query(std::string_view name) const {
   return std::nullopt;
 }
 
-std::optional<std::string> RequestImpl::Header(std::string_view name) const { return state_.head->Header(name); }
+std::optional<std::string> RequestImpl::Header(std::string_view name) const {
+  return state_.head->Header(name);
+}
 
 std::optional<std::string> RequestImpl::PathParam(std::string_view name) const {
   auto it = params_.find(name);
@@ -141,11 +146,13 @@ void ResponseImpl::SetHeaderInternal(std::string_view name, std::string_view val
 void ResponseImpl::SetHeader(std::string_view name, std::string_view value) {
   // A CR/LF in a header would let a caller-controlled value split the response.
   if (!http_text::IsToken(name) || !http_text::IsSafeHeaderValue(value)) {
-    if (log_) log_(crm::LogLevel::kWarning, "refused an unsafe response header: " + std::string(name));
+    if (log_)
+      log_(crm::LogLevel::kWarning, "refused an unsafe response header: " + std::string(name));
     return;
   }
   // Framing is the server's job: a handler cannot desynchronise the connection.
-  if (EqualsIgnoreCaseAscii(name, "content-length") || EqualsIgnoreCaseAscii(name, "transfer-encoding") ||
+  if (EqualsIgnoreCaseAscii(name, "content-length") ||
+      EqualsIgnoreCaseAscii(name, "transfer-encoding") ||
       EqualsIgnoreCaseAscii(name, "connection")) {
     return;
   }
@@ -172,7 +179,8 @@ void ResponseImpl::AddPageSecurityHeaders() {
 crm::Status ResponseImpl::WriteHead(std::optional<uint64_t> length, std::string_view extra_body) {
   state_.close_after = WillClose();
   bool no_body_status = status_ < 200 || status_ == 204 || status_ == 304;
-  std::string head = "HTTP/1.1 " + std::to_string(status_) + " " + std::string(http_text::ReasonPhrase(status_)) + "\r\n";
+  std::string head = "HTTP/1.1 " + std::to_string(status_) + " " +
+                     std::string(http_text::ReasonPhrase(status_)) + "\r\n";
   head += "Date: " + http_text::HttpDate(std::time(nullptr)) + "\r\n";
   head += "X-Content-Type-Options: nosniff\r\n";
   if (!HasHeader("Cache-Control")) head += "Cache-Control: no-store\r\n";
@@ -190,19 +198,22 @@ crm::Status ResponseImpl::WriteHead(std::optional<uint64_t> length, std::string_
   }
   if (state_.close_after) head += "Connection: close\r\n";
   head += "\r\n";
-  if (!state_.head_request && !no_body_status && !extra_body.empty() && extra_body.size() <= 16 * 1024) {
+  if (!state_.head_request && !no_body_status && !extra_body.empty() &&
+      extra_body.size() <= 16 * 1024) {
     head.append(extra_body);  // one write for small replies
     extra_body = {};
   }
   crm::Status s = transport_.Write(head);
-  if (s.ok() && !state_.head_request && !no_body_status && !extra_body.empty()) s = transport_.Write(extra_body);
+  if (s.ok() && !state_.head_request && !no_body_status && !extra_body.empty())
+    s = transport_.Write(extra_body);
   if (!s.ok()) state_.write_error = true;
   return s;
 }
 
 crm::Status ResponseImpl::Send(std::string_view body, std::string_view content_type) {
   if (Started()) return crm::Internal("a reply was already sent");
-  if (!content_type.empty() && http_text::IsSafeHeaderValue(content_type)) SetHeaderInternal("Content-Type", content_type);
+  if (!content_type.empty() && http_text::IsSafeHeaderValue(content_type))
+    SetHeaderInternal("Content-Type", content_type);
   if (StartsWith(content_type, "text/html")) AddPageSecurityHeaders();
   phase_ = Phase::kDone;
   return WriteHead(body.size(), body);
@@ -211,17 +222,18 @@ crm::Status ResponseImpl::Send(std::string_view body, std::string_view content_t
 crm::Status ResponseImpl::SendError(const crm::Status& error) {
   crm::StatusCode code = error.ok() ? crm::StatusCode::kInternal : error.code();
   SetStatus(crm::HttpStatusFor(code));
-  std::string json = "{\"error\":{\"code\":\"" + std::string(crm::ErrorCodeName(code)) + "\",\"message\":\"" +
-                     http_text::JsonEscape(error.message()) + "\"}}";
+  std::string json = "{\"error\":{\"code\":\"" + std::string(crm::ErrorCodeName(code)) +
+                     "\",\"message\":\"" + http_text::JsonEscape(error.message()) + "\"}}";
   return Send(json, "application/json; charset=utf-8");
 }
 
-crm::Status ResponseImpl::SendHostError(int http_status, std::string_view code, std::string_view message, bool json) {
+crm::Status ResponseImpl::SendHostError(int http_status, std::string_view code,
+                                        std::string_view message, bool json) {
   if (Started()) return crm::Internal("a reply was already sent");
   SetStatus(http_status);
   if (json) {
-    std::string body = "{\"error\":{\"code\":\"" + http_text::JsonEscape(code) + "\",\"message\":\"" +
-                       http_text::JsonEscape(message) + "\"}}";
+    std::string body = "{\"error\":{\"code\":\"" + http_text::JsonEscape(code) +
+                       "\",\"message\":\"" + http_text::JsonEscape(message) + "\"}}";
     return Send(body, "application/json; charset=utf-8");
   }
   std::string html;
@@ -250,15 +262,20 @@ crm::Status ResponseImpl::SendFile(const crm::FileReply& file) {
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(file.path.c_str(), "rb"));
   if (!f) return crm::NotFound("file not available");
   struct stat st {};
-  if (fstat(fileno(f.get()), &st) != 0 || !S_ISREG(st.st_mode)) return crm::NotFound("file not available");
+  if (fstat(fileno(f.get()), &st) != 0 || !S_ISREG(st.st_mode))
+    return crm::NotFound("file not available");
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   const std::string last_modified = http_text::HttpDate(st.st_mtime);
-  std::string etag = !file.etag.empty() ? QuoteEtag(file.etag)
-                                        : "W/\"" + std::to_string(size) + "-" + std::to_string(st.st_mtime) + "\"";
+  std::string etag = !file.etag.empty()
+                         ? QuoteEtag(file.etag)
+                         : "W/\"" + std::to_string(size) + "-" + std::to_string(st.st_mtime) + "\"";
 
-  std::string mime = file.mime.empty() || !http_text::IsSafeHeaderValue(file.mime) ? "application/octet-stream" : file.mime;
+  std::string mime = file.mime.empty() || !http_text::IsSafeHeaderValue(file.mime)
+                         ? "application/octet-stream"
+                         : file.mime;
   SetHeaderInternal("Content-Type", mime);
-  SetHeaderInternal("Content-Disposition", http_text::ContentDisposition(file.download_name, file.inline_view));
+  SetHeaderInternal("Content-Disposition",
+                    http_text::ContentDisposition(file.download_name, file.inline_view));
   SetHeaderInternal("Content-Security-Policy", kFileCsp);
   SetHeaderInternal("X-Frame-Options", "DENY");
   SetHeaderInternal("Referrer-Policy", "same-origin");
@@ -281,14 +298,15 @@ crm::Status ResponseImpl::SendFile(const crm::FileReply& file) {
 
 // Range and If-Range on GET/HEAD: narrows [*first, *first + *count) and sets 206 with
 // Content-Range. Returns false for an unsatisfiable range, with 416 and its headers set.
-bool ResponseImpl::ApplyRange(uint64_t size, const std::string& etag, const std::string& last_modified,
-                              uint64_t* first, uint64_t* count) {
+bool ResponseImpl::ApplyRange(uint64_t size, const std::string& etag,
+                              const std::string& last_modified, uint64_t* first, uint64_t* count) {
   auto range_header = state_.head->Header("Range");
   if (!range_header || (state_.head->method != "GET" && state_.head->method != "HEAD")) return true;
   if (auto if_range = state_.head->Header("If-Range")) {
     // Strong comparison only: a weak or changed validator means "send it all".
     bool is_etag = StartsWith(*if_range, "\"") || StartsWith(*if_range, "W/");
-    bool fresh = is_etag ? (*if_range == etag && !StartsWith(etag, "W/")) : (*if_range == last_modified);
+    bool fresh =
+        is_etag ? (*if_range == etag && !StartsWith(etag, "W/")) : (*if_range == last_modified);
     if (!fresh) return true;
   }
   http_text::ByteRange range;
@@ -304,8 +322,9 @@ bool ResponseImpl::ApplyRange(uint64_t size, const std::string& etag, const std:
       status_ = 206;
       *first = range.first;
       *count = range.last - range.first + 1;
-      SetHeaderInternal("Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) +
-                                             "/" + std::to_string(size));
+      SetHeaderInternal("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                             std::to_string(range.last) + "/" +
+                                             std::to_string(size));
       return true;
   }
   return true;
@@ -353,7 +372,8 @@ crm::Status ResponseImpl::Redirect(std::string_view location) {
 
 crm::Status ResponseImpl::BeginStream(std::string_view content_type) {
   if (Started()) return crm::Internal("a reply was already sent");
-  if (!content_type.empty() && http_text::IsSafeHeaderValue(content_type)) SetHeaderInternal("Content-Type", content_type);
+  if (!content_type.empty() && http_text::IsSafeHeaderValue(content_type))
+    SetHeaderInternal("Content-Type", content_type);
   if (StartsWith(content_type, "text/html")) AddPageSecurityHeaders();
   phase_ = Phase::kStreaming;
   return WriteHead(std::nullopt);

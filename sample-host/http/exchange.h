@@ -1,5 +1,6 @@
 // sample-host/http/exchange.h — one request/response exchange as handlers see it (crm::Request,
-// crm::Response) over a Transport the Beast side implements. No Beast here, so this is testable and cheap to build.
+// crm::Response) over a Transport the Beast side implements. No Beast here, so this is testable and
+// cheap to build.
 #pragma once
 
 #include <cstdint>
@@ -130,7 +131,8 @@ class ResponseImpl final : public crm::Response {
   bool Started() const override { return phase_ != Phase::kIdle; }
 
   // An error the host itself answers: JSON `{"error":{...}}` or the app's error page.
-  crm::Status SendHostError(int http_status, std::string_view code, std::string_view message, bool json);
+  crm::Status SendHostError(int http_status, std::string_view code, std::string_view message,
+                            bool json);
   // True while a chunked stream is open (the handler did not call End).
   bool Streaming() const { return phase_ == Phase::kStreaming; }
 
@@ -138,9 +140,10 @@ class ResponseImpl final : public crm::Response {
   enum class Phase { kIdle, kStreaming, kDone };
   // Writes status line and headers (plus defaults); `length` nullopt means chunked.
   crm::Status WriteHead(std::optional<uint64_t> length, std::string_view extra_body = {});
-  bool ApplyRange(uint64_t size, const std::string& etag, const std::string& last_modified, uint64_t* first,
-                  uint64_t* count);
-  crm::Status WriteFileBody(std::FILE* f, uint64_t first, uint64_t count, const std::filesystem::path& path);
+  bool ApplyRange(uint64_t size, const std::string& etag, const std::string& last_modified,
+                  uint64_t* first, uint64_t* count);
+  crm::Status WriteFileBody(std::FILE* f, uint64_t first, uint64_t count,
+                            const std::filesystem::path& path);
   void AddPageSecurityHeaders();
   bool HasHeader(std::string_view name) const;
   void SetHeaderInternal(std::string_view name, std::string_view value);

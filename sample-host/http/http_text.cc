@@ -37,7 +37,8 @@ std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_vie
     if (eq == std::string_view::npos) {
       out.emplace_back(crm::text::PercentDecodeLenient(part), std::string());
     } else {
-      out.emplace_back(crm::text::PercentDecodeLenient(part.substr(0, eq)), crm::text::PercentDecodeLenient(part.substr(eq + 1)));
+      out.emplace_back(crm::text::PercentDecodeLenient(part.substr(0, eq)),
+                       crm::text::PercentDecodeLenient(part.substr(eq + 1)));
     }
   }
   return out;
@@ -96,7 +97,8 @@ std::optional<std::string> FindCookie(std::string_view header, std::string_view 
 RangeKind ParseRange(std::string_view header, uint64_t size, ByteRange* out) {
   header = Trim(header);
   constexpr std::string_view kPrefix = "bytes=";
-  if (header.size() < kPrefix.size() || !EqualsIgnoreCaseAscii(header.substr(0, kPrefix.size()), kPrefix)) {
+  if (header.size() < kPrefix.size() ||
+      !EqualsIgnoreCaseAscii(header.substr(0, kPrefix.size()), kPrefix)) {
     return RangeKind::kNone;
   }
   std::string_view spec = Trim(header.substr(kPrefix.size()));
@@ -175,8 +177,9 @@ bool IsSafeHeaderValue(std::string_view s) {
 bool IsToken(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
     if (!ok) return false;
   }
   return true;
@@ -193,35 +196,64 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
 
 std::string_view ReasonPhrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 416: return "Range Not Satisfiable";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 206:
+      return "Partial Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 304:
+      return "Not Modified";
+    case 307:
+      return "Temporary Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
   }
 }
 
@@ -233,8 +265,8 @@ std::optional<std::string> DecodeRequestPath(std::string_view raw_path) {
   size_t start = 1;
   while (true) {
     size_t slash = raw_path.find('/', start);
-    std::string_view seg = raw_path.substr(start, slash == std::string_view::npos ? std::string_view::npos
-                                                                                   : slash - start);
+    std::string_view seg = raw_path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     auto decoded = crm::text::PercentDecode(seg, false);
     if (!decoded) return std::nullopt;
     if (*decoded == "." || *decoded == "..") return std::nullopt;
@@ -262,11 +294,21 @@ std::string JsonEscape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];

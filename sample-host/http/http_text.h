@@ -1,5 +1,6 @@
 // sample-host/http/http_text.h — the small text rules of HTTP the server applies: path decoding,
-// query and cookie parsing, Range and Content-Disposition, dates, header sanity. Pure functions, no Beast.
+// query and cookie parsing, Range and Content-Disposition, dates, header sanity. Pure functions, no
+// Beast.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +49,8 @@ bool IsSafeHeaderValue(std::string_view s);
 // True for an RFC 9110 token (header names).
 bool IsToken(std::string_view s);
 
-// Compares in time that depends only on the lengths, so a CSRF token cannot be guessed byte by byte.
+// Compares in time that depends only on the lengths, so a CSRF token cannot be guessed byte by
+// byte.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 // The reason phrase of a status code ("Not Found"); "Unknown" for codes we do not use.

@@ -1,5 +1,6 @@
 // sample-host/http/server.cc — the Boost.Beast side of HttpServer: accept and header reads on the
-// io threads, handlers on a worker pool, and blocking body/write calls bridged to the connection's strand.
+// io threads, handlers on a worker pool, and blocking body/write calls bridged to the connection's
+// strand.
 #include "sample-host/http/server.h"
 
 #include <pthread.h>
@@ -41,8 +42,12 @@ class Session;
 // The server's shared state; HttpServer::Impl is this (the nested name is private).
 struct ServerState {
   ServerState(ServerOptions o, const HookRegistry& r, Authenticator& a, PageRenderer& p,
-       std::function<void(crm::LogLevel, std::string_view)> l)
-      : options(std::move(o)), registry(r), auth(a), pages(p), log(std::move(l)),
+              std::function<void(crm::LogLevel, std::string_view)> l)
+      : options(std::move(o)),
+        registry(r),
+        auth(a),
+        pages(p),
+        log(std::move(l)),
         ioc(options.io_threads > 0 ? options.io_threads : 1) {}
 
   void Log(crm::LogLevel level, std::string_view msg) {
@@ -135,8 +140,9 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
       if (ec) {
         if (ec == bhttp::error::body_limit) return crm::TooLarge("the request body is too large");
         if (ec == beast::error::timeout) return crm::Unavailable("the request body stalled");
-        if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == bhttp::error::partial_message ||
-            ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+        if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+            ec == bhttp::error::partial_message || ec == asio::error::operation_aborted ||
+            ec == asio::error::connection_reset) {
           return crm::Unavailable("the connection closed during the request body");
         }
         return crm::InvalidArgument("malformed request body");
@@ -183,15 +189,17 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     parser_->body_limit(boost::none);  // the route's limit is applied once the route is known
     body_read_ = 0;
     stream_.expires_after(server_.options.header_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) {
       if (ec == bhttp::error::header_limit) return Reject(431, "Request header fields too large\n");
-      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::operation_aborted ||
-          ec == asio::error::eof || ec == asio::error::connection_reset) {
+      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+          ec == asio::error::operation_aborted || ec == asio::error::eof ||
+          ec == asio::error::connection_reset) {
         return Close();
       }
       return Reject(400, "Bad request\n");
@@ -214,18 +222,20 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
       return Reject(400, "Bad request: ambiguous message framing\n");
     }
     auto expect = msg[bhttp::field::expect];
-    expect_continue_ = crm::text::EqualsIgnoreCaseAscii(expect, "100-continue") && head->HasBody() && head->version >= 11;
+    expect_continue_ = crm::text::EqualsIgnoreCaseAscii(expect, "100-continue") &&
+                       head->HasBody() && head->version >= 11;
 
     busy_ = true;
     server_.RequestBegan();
     asio::post(*server_.workers, [self = shared_from_this(), head] {
-      DispatchContext ctx{self->server_.registry, self->server_.auth, self->server_.pages, self->server_.log,
-                          self->server_.options.default_max_body};
+      DispatchContext ctx{self->server_.registry, self->server_.auth, self->server_.pages,
+                          self->server_.log, self->server_.options.default_max_body};
       bool keep = false;
       try {
         keep = Dispatch(ctx, *head, *self);
       } catch (const std::exception& e) {
-        self->server_.Log(crm::LogLevel::kError, std::string("request dispatch failed: ") + e.what());
+        self->server_.Log(crm::LogLevel::kError,
+                          std::string("request dispatch failed: ") + e.what());
       } catch (...) {
         self->server_.Log(crm::LogLevel::kError, "request dispatch failed");
       }
@@ -245,8 +255,9 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
   void Reject(int status, std::string_view text) {
     auto bytes = std::make_shared<std::string>(SimpleResponse(status, text));
     stream_.expires_after(server_.options.idle_timeout);
-    asio::async_write(stream_, asio::buffer(*bytes),
-                      [self = shared_from_this(), bytes](beast::error_code, size_t) { self->Linger(); });
+    asio::async_write(
+        stream_, asio::buffer(*bytes),
+        [self = shared_from_this(), bytes](beast::error_code, size_t) { self->Linger(); });
   }
 
   // Half-closes, then reads and drops what the peer still sends for a short while, so that
@@ -279,9 +290,9 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
   const std::string remote_address_;  // the peer's IP, read once at accept
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
-  bool busy_ = false;              // strand only
-  bool expect_continue_ = false;   // worker only, while busy
-  uint64_t body_read_ = 0;         // worker only, while busy
+  bool busy_ = false;             // strand only
+  bool expect_continue_ = false;  // worker only, while busy
+  uint64_t body_read_ = 0;        // worker only, while busy
   uint64_t linger_left_ = 0;
   std::unique_ptr<char[]> linger_buf_;
 };
@@ -329,7 +340,8 @@ void ServerState::DoAccept() {
     if (ec) {
       Log(crm::LogLevel::kWarning, "accept failed: " + ec.message());
       // Out of descriptors and the like: back off instead of spinning on the error.
-      auto timer = std::make_shared<asio::steady_timer>(acceptor->get_executor(), std::chrono::milliseconds(100));
+      auto timer = std::make_shared<asio::steady_timer>(acceptor->get_executor(),
+                                                        std::chrono::milliseconds(100));
       timer->async_wait([this, timer](beast::error_code) {
         if (!stopping.load() && acceptor->is_open()) DoAccept();
       });
@@ -349,7 +361,8 @@ struct HttpServer::Impl : ServerState {
 };
 
 HttpServer::HttpServer(ServerOptions options, const HookRegistry& registry, Authenticator& auth,
-                       PageRenderer& pages, std::function<void(crm::LogLevel, std::string_view)> log)
+                       PageRenderer& pages,
+                       std::function<void(crm::LogLevel, std::string_view)> log)
     : impl_(std::make_unique<Impl>(std::move(options), registry, auth, pages, std::move(log))) {}
 
 HttpServer::~HttpServer() {
@@ -371,7 +384,9 @@ crm::Result<uint16_t> HttpServer::Start() {
   if (!ec) s.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) s.acceptor->bind(endpoint, ec);
   if (!ec) s.acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return crm::Unavailable("cannot listen on " + s.options.address + ":" + std::to_string(s.options.port) + ": " + ec.message());
+  if (ec)
+    return crm::Unavailable("cannot listen on " + s.options.address + ":" +
+                            std::to_string(s.options.port) + ": " + ec.message());
   uint16_t port = s.acceptor->local_endpoint().port();
 
   s.signals.emplace(s.ioc, SIGINT, SIGTERM);
@@ -379,7 +394,8 @@ crm::Result<uint16_t> HttpServer::Start() {
     if (!e) Stop();
   });
   s.work.emplace(s.ioc.get_executor());
-  s.workers = std::make_unique<asio::thread_pool>(s.options.worker_threads > 0 ? s.options.worker_threads : 1);
+  s.workers = std::make_unique<asio::thread_pool>(
+      s.options.worker_threads > 0 ? s.options.worker_threads : 1);
   s.DoAccept();
   for (int i = 0; i < std::max(1, s.options.io_threads); ++i) {
     s.io_threads.emplace_back([&s] {
@@ -429,8 +445,10 @@ void HttpServer::Wait() {
   s.CloseSessions(/*idle_only=*/true);
   {
     std::unique_lock<std::mutex> lock(s.mu);
-    bool drained = s.cv.wait_for(lock, s.options.shutdown_grace, [&] { return s.active_requests.load() == 0; });
-    if (!drained) s.Log(crm::LogLevel::kWarning, "shutdown grace passed with requests in flight; closing them");
+    bool drained = s.cv.wait_for(lock, s.options.shutdown_grace,
+                                 [&] { return s.active_requests.load() == 0; });
+    if (!drained)
+      s.Log(crm::LogLevel::kWarning, "shutdown grace passed with requests in flight; closing them");
   }
   // Whatever is still running loses its connection; its blocked I/O fails and it returns.
   s.CloseSessions(/*idle_only=*/false);

@@ -53,11 +53,11 @@ class PageRenderer {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  uint16_t port = 8080;                // 0: any free port (tests)
-  int io_threads = 2;                  // Asio threads (accept, read, write)
-  int worker_threads = 16;             // handler threads (blocking plugin code)
-  size_t max_header_bytes = 16 * 1024; // 431 past it
-  uint64_t default_max_body = 1 << 20; // routes may raise it (crm::Route::max_body)
+  uint16_t port = 8080;                     // 0: any free port (tests)
+  int io_threads = 2;                       // Asio threads (accept, read, write)
+  int worker_threads = 16;                  // handler threads (blocking plugin code)
+  size_t max_header_bytes = 16 * 1024;      // 431 past it
+  uint64_t default_max_body = 1 << 20;      // routes may raise it (crm::Route::max_body)
   std::chrono::seconds header_timeout{30};  // whole request head must arrive in it
   std::chrono::seconds idle_timeout{60};    // keep-alive idle, and any stalled body read/write
   std::chrono::seconds shutdown_grace{30};  // requests in flight may finish in it

@@ -1,5 +1,5 @@
-// sample-host/web/account_pages.cc — the reserved area's own pages (SPEC H5): the home page with the
-// menu as cards (host and plugin entries) and the client's profile, read-only.
+// sample-host/web/account_pages.cc — the reserved area's own pages (SPEC H5): the home page with
+// the menu as cards (host and plugin entries) and the client's profile, read-only.
 #include <algorithm>
 #include <exception>
 
@@ -20,12 +20,13 @@ crm::Status ShowHome(const DepsPtr& deps, crm::Request& request, crm::Response& 
   const crm::Principal& viewer = request.Caller();
   std::vector<crm::MenuItem> base = BaseMenu(crm::MenuArea::kAccount, texts);
   // A plugin's menu filter failed: the host's own menu still lets the client work.
-  crm::Result<std::vector<crm::MenuItem>> built = CallPlugin(
-      deps->logger, "account menu filter",
-      [&] { return deps->registry.BuildMenu(crm::MenuArea::kAccount, base, viewer); });
+  crm::Result<std::vector<crm::MenuItem>> built =
+      CallPlugin(deps->logger, "account menu filter",
+                 [&] { return deps->registry.BuildMenu(crm::MenuArea::kAccount, base, viewer); });
   std::vector<crm::MenuItem> items = built.ok() ? std::move(built).value() : base;
-  std::stable_sort(items.begin(), items.end(),
-                   [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
+  std::stable_sort(items.begin(), items.end(), [](const crm::MenuItem& a, const crm::MenuItem& b) {
+    return a.order < b.order;
+  });
   TemplateData cards(TemplateData::type::list);
   for (const crm::MenuItem& item : items) {
     if (item.path == "/account" || !IsSafeLocalPath(item.path)) continue;
@@ -38,7 +39,8 @@ crm::Status ShowHome(const DepsPtr& deps, crm::Request& request, crm::Response& 
   std::string name = viewer.display_name.empty() ? viewer.email : viewer.display_name;
   data.set("welcome", texts.Format("account.welcome", {{"name", name}}));
   data.set("cards", cards);
-  return page.Send(response, "account_home", data, texts.Get("account.home_title"), Layout::kAccount);
+  return page.Send(response, "account_home", data, texts.Get("account.home_title"),
+                   Layout::kAccount);
 }
 
 crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Response& response) {
@@ -64,21 +66,25 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
     return s;
   };
   TemplateData sections(TemplateData::type::list);
-  sections.push_back(section("personal", {row("first_name", c.first_name), row("last_name", c.last_name),
-                                          row("birth_date", c.birth_date),
-                                          row("language", std::string(LanguageName(c.language)))}));
-  sections.push_back(section("contact", {row("email", c.email), row("phone", c.phone), row("mobile", c.mobile),
-                                         row("website", c.website)}));
-  sections.push_back(section("address", {row("street", c.address.street), row("postal_code", c.address.postal_code),
-                                         row("city", c.address.city), row("region", c.address.region),
-                                         row("country", c.address.country)}));
+  sections.push_back(section(
+      "personal",
+      {row("first_name", c.first_name), row("last_name", c.last_name),
+       row("birth_date", c.birth_date), row("language", std::string(LanguageName(c.language)))}));
+  sections.push_back(section("contact", {row("email", c.email), row("phone", c.phone),
+                                         row("mobile", c.mobile), row("website", c.website)}));
+  sections.push_back(
+      section("address", {row("street", c.address.street),
+                          row("postal_code", c.address.postal_code), row("city", c.address.city),
+                          row("region", c.address.region), row("country", c.address.country)}));
   if (!c.company.empty() || !c.vat_number.empty()) {
-    sections.push_back(section("billing", {row("company", c.company), row("vat_number", c.vat_number),
-                                           row("tax_code", c.tax_code)}));
+    sections.push_back(section(
+        "billing",
+        {row("company", c.company), row("vat_number", c.vat_number), row("tax_code", c.tax_code)}));
   }
   TemplateData data;
   data.set("sections", sections);
-  return page.Send(response, "account_profile", data, texts.Get("account.profile_title"), Layout::kAccount);
+  return page.Send(response, "account_profile", data, texts.Get("account.profile_title"),
+                   Layout::kAccount);
 }
 
 }  // namespace
@@ -96,7 +102,9 @@ crm::Status RegisterAccountPages(crm::Registrar& registrar, DepsPtr deps) {
   profile.method = "GET";
   profile.pattern = "/account/profile";
   profile.audience = ClientAudience();
-  profile.handler = [deps](crm::Request& rq, crm::Response& rs) { return ShowProfile(deps, rq, rs); };
+  profile.handler = [deps](crm::Request& rq, crm::Response& rs) {
+    return ShowProfile(deps, rq, rs);
+  };
   CRM_RETURN_IF_ERROR(registrar.AddRoute(std::move(profile)));
   return crm::Status::Ok();
 }

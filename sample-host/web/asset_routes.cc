@@ -1,5 +1,6 @@
 // sample-host/web/asset_routes.cc — serves the embedded CSS and JavaScript with caching headers:
-// a content ETag (304 on If-None-Match) and a long max-age, since the layout links them with ?v=<hash>.
+// a content ETag (304 on If-None-Match) and a long max-age, since the layout links them with
+// ?v=<hash>.
 #include <cstdio>
 #include <string>
 
@@ -28,7 +29,7 @@ const Asset* FindAsset(std::string_view name) {
       Asset asset;
       asset.name = path;
       asset.content = content;
-      asset.content_type = path.ends_with(".css") ? "text/css; charset=utf-8"
+      asset.content_type = path.ends_with(".css")  ? "text/css; charset=utf-8"
                            : path.ends_with(".js") ? "text/javascript; charset=utf-8"
                                                    : "application/octet-stream";
       char hex[17];
@@ -57,7 +58,8 @@ crm::Status RegisterAssetRoutes(crm::Registrar& registrar) {
     route.method = "GET";
     route.pattern = "/assets/" + std::string(name);
     route.audience = PublicAudience();
-    route.handler = [name = std::string(name)](crm::Request& request, crm::Response& response) -> crm::Status {
+    route.handler = [name = std::string(name)](crm::Request& request,
+                                               crm::Response& response) -> crm::Status {
       const Asset* asset = FindAsset(name);
       if (asset == nullptr) return crm::NotFound("no asset " + name);
       std::string etag = "\"" + asset->version + "\"";

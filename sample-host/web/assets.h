@@ -8,7 +8,7 @@
 namespace host::web {
 
 struct Asset {
-  std::string name;          // "app.css"
+  std::string name;  // "app.css"
   std::string content;
   std::string content_type;  // "text/css; charset=utf-8"
   std::string version;       // hash of the content (12 hex digits)

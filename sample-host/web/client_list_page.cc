@@ -1,5 +1,6 @@
 // sample-host/web/client_list_page.cc — the admin client list (SPEC H2): search, host and plugin
-// filters, sortable headers, pagination, plugin columns, CSV export and import with a per-row report.
+// filters, sortable headers, pagination, plugin columns, CSV export and import with a per-row
+// report.
 #include <algorithm>
 #include <exception>
 
@@ -19,9 +20,8 @@ struct HostColumn {
   std::string_view sort;
 };
 constexpr HostColumn kHostColumns[] = {
-    {"name", "last_name"},   {"email", "email"},   {"city", "city"},
-    {"postal_code", "postal_code"}, {"region", "region"}, {"language", ""},
-    {"tags", ""},            {"created_at", "created_at"},
+    {"name", "last_name"}, {"email", "email"}, {"city", "city"}, {"postal_code", "postal_code"},
+    {"region", "region"},  {"language", ""},   {"tags", ""},     {"created_at", "created_at"},
 };
 
 // The list query from the URL. Values are only copied here; ClientStore validates them.
@@ -41,7 +41,8 @@ ClientListQuery QueryFrom(const crm::Request& request) {
 }
 
 // The query string of `query` with some parts changed, for links that keep the filters.
-std::string ListUrl(std::string_view base, const ClientListQuery& query, int64_t page, std::string_view sort) {
+std::string ListUrl(std::string_view base, const ClientListQuery& query, int64_t page,
+                    std::string_view sort) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!query.q.empty()) params.emplace_back("q", query.q);
   for (const auto& [id, value] : query.filters) params.emplace_back("filter[" + id + "]", value);
@@ -67,8 +68,8 @@ std::string DomId(std::string_view prefix, std::string_view id) {
   return out;
 }
 
-TemplateData FiltersData(const HookRegistry& registry, const Texts& texts, const ClientListQuery& query,
-                         Logger& logger) {
+TemplateData FiltersData(const HookRegistry& registry, const Texts& texts,
+                         const ClientListQuery& query, Logger& logger) {
   // A plugin's filter list failed: the list shows no filter form rather than no page.
   crm::Result<std::vector<crm::FilterDef>> listed =
       CallPlugin(logger, "list filters", [&] { return registry.ListFilters(texts.language()); });
@@ -89,7 +90,8 @@ TemplateData FiltersData(const HookRegistry& registry, const Texts& texts, const
       choices.emplace_back(choice.value, choice.label.empty() ? choice.value : choice.label);
       if (choice.value == current) current_listed = true;
     }
-    // A value from the URL that is no longer offered stays visible, so the user sees why the list is short.
+    // A value from the URL that is no longer offered stays visible, so the user sees why the list
+    // is short.
     if (!current_listed) choices.emplace_back(current, current);
     item.set("choices", Choices(choices, current));
     item.set("active", !current.empty());
@@ -102,7 +104,8 @@ TemplateData FiltersData(const HookRegistry& registry, const Texts& texts, const
 // without scrolling the table sideways.
 constexpr size_t kPluginColumnsAfter = 2;
 
-TemplateData HeadersData(const Texts& texts, const ClientListQuery& query, const ClientListPage& page) {
+TemplateData HeadersData(const Texts& texts, const ClientListQuery& query,
+                         const ClientListPage& page) {
   TemplateData list(TemplateData::type::list);
   std::string_view current = query.sort;
   bool descending = current.starts_with("-");
@@ -110,7 +113,8 @@ TemplateData HeadersData(const Texts& texts, const ClientListQuery& query, const
   auto add_plugin_headers = [&] {
     for (const ClientListColumn& column : page.columns) {
       TemplateData item;
-      std::string label = column.column != nullptr ? texts.Raw(column.column->hook.label_key) : column.key;
+      std::string label =
+          column.column != nullptr ? texts.Raw(column.column->hook.label_key) : column.key;
       item.set("label", label);
       item.set("sortable", false);
       item.set("plugin", true);
@@ -126,9 +130,11 @@ TemplateData HeadersData(const Texts& texts, const ClientListQuery& query, const
     item.set("sortable", sortable);
     if (sortable) {
       bool is_current = current_key == column.sort;
-      std::string next_sort = is_current && !descending ? "-" + std::string(column.sort) : std::string(column.sort);
+      std::string next_sort =
+          is_current && !descending ? "-" + std::string(column.sort) : std::string(column.sort);
       item.set("href", ListUrl("/admin/clients", query, 1, next_sort));
-      item.set("aria_sort", std::string(is_current ? (descending ? "descending" : "ascending") : "none"));
+      item.set("aria_sort",
+               std::string(is_current ? (descending ? "descending" : "ascending") : "none"));
       item.set("arrow", std::string(is_current ? (descending ? "↓" : "↑") : ""));
     }
     list.push_back(item);
@@ -136,8 +142,8 @@ TemplateData HeadersData(const Texts& texts, const ClientListQuery& query, const
   return list;
 }
 
-std::string RenderCell(const ClientListColumn& column, const crm::SqlValue& value, const Texts& texts,
-                       Logger& logger) {
+std::string RenderCell(const ClientListColumn& column, const crm::SqlValue& value,
+                       const Texts& texts, Logger& logger) {
   if (column.column == nullptr || !column.column->hook.render_html) return "";
   // A cell that fails shows a dash; the rest of the list stays.
   crm::Result<std::string> cell = CallPlugin(logger, "column " + column.key, [&] {
@@ -188,15 +194,17 @@ TemplateData RowsData(const Texts& texts, const ClientListPage& page, Logger& lo
   return list;
 }
 
-TemplateData PaginationData(const Texts& texts, const ClientListQuery& query, const ClientListPage& page) {
+TemplateData PaginationData(const Texts& texts, const ClientListQuery& query,
+                            const ClientListPage& page) {
   TemplateData data;
   int64_t per_page = page.per_page > 0 ? page.per_page : 25;
   int64_t pages = std::max<int64_t>(1, (page.total + per_page - 1) / per_page);
   data.set("summary", texts.Format("clients.page_of", {{"page", std::to_string(page.page)},
-                                                        {"pages", std::to_string(pages)},
-                                                        {"total", std::to_string(page.total)}}));
+                                                       {"pages", std::to_string(pages)},
+                                                       {"total", std::to_string(page.total)}}));
   if (page.page > 1) data.set("prev", ListUrl("/admin/clients", query, page.page - 1, query.sort));
-  if (page.page < pages) data.set("next", ListUrl("/admin/clients", query, page.page + 1, query.sort));
+  if (page.page < pages)
+    data.set("next", ListUrl("/admin/clients", query, page.page + 1, query.sort));
   std::vector<std::pair<std::string, std::string>> choices;
   for (int64_t n : kPerPageChoices) choices.emplace_back(std::to_string(n), std::to_string(n));
   data.set("per_page_choices", Choices(choices, std::to_string(query.per_page)));
@@ -251,16 +259,18 @@ crm::Status ShowList(const DepsPtr& deps, crm::Request& request, crm::Response& 
     }
     TemplateData import;
     import.set("lines", report);
-    import.set("summary", texts.Format("clients.import.summary", {{"ok", std::to_string(ok_count)},
-                                                                   {"errors", std::to_string(error_count)}}));
+    import.set("summary",
+               texts.Format("clients.import.summary", {{"ok", std::to_string(ok_count)},
+                                                       { "errors",
+                                                         std::to_string(error_count) }}));
     import.set("has_errors", error_count > 0);
     data.set("import", import);
   }
   if (!import_error.empty()) data.set("import_error", import_error);
   std::string notice = NoticeText(texts, request.Query("notice").value_or(""));
   if (!notice.empty()) data.set("notice", notice);
-  return page.Send(response, "client_list", data, texts.Get("clients.title"), crm::PageReply::Layout::kAdmin,
-                   status);
+  return page.Send(response, "client_list", data, texts.Get("clients.title"),
+                   crm::PageReply::Layout::kAdmin, status);
 }
 
 }  // namespace
@@ -293,7 +303,8 @@ crm::Status RegisterClientListPages(crm::Registrar& registrar, DepsPtr deps) {
       return response.Write(chunk);
     });
     if (!s.ok()) {
-      // Once bytes are out the status line is gone: cut the stream so the file is visibly incomplete.
+      // Once bytes are out the status line is gone: cut the stream so the file is visibly
+      // incomplete.
       if (begun) deps->logger.Error("web", "CSV export failed mid-way: " + s.ToString());
       return s;
     }
@@ -311,7 +322,8 @@ crm::Status RegisterClientListPages(crm::Registrar& registrar, DepsPtr deps) {
     PageContext page(deps->registry, request);
     if (!deps->import_csv) return crm::NotFound("CSV import is not available");
     std::string csv = request.FormValue("csv").value_or("");
-    if (csv.empty()) return ShowList(deps, request, response, nullptr, page.texts().Get("clients.import.empty"));
+    if (csv.empty())
+      return ShowList(deps, request, response, nullptr, page.texts().Get("clients.import.empty"));
     crm::Result<std::vector<CsvImportLine>> report = deps->import_csv(csv);
     if (!report.ok()) return ShowList(deps, request, response, nullptr, report.status().message());
     return ShowList(deps, request, response, &report.value(), "");

@@ -15,7 +15,7 @@ using Layout = crm::PageReply::Layout;
 
 struct FieldSpec {
   std::string_view name;
-  std::string_view type;          // input type, or "language"
+  std::string_view type;  // input type, or "language"
   std::string_view autocomplete;
 };
 struct SectionSpec {
@@ -26,15 +26,27 @@ struct SectionSpec {
 const std::vector<SectionSpec>& Sections() {
   static const auto* sections = new std::vector<SectionSpec>{
       {"personal",
-       {{"first_name", "text", "given-name"}, {"last_name", "text", "family-name"},
-        {"birth_date", "date", "bday"}, {"gender", "text", "sex"}, {"language", "language", ""}}},
+       {{"first_name", "text", "given-name"},
+        {"last_name", "text", "family-name"},
+        {"birth_date", "date", "bday"},
+        {"gender", "text", "sex"},
+        {"language", "language", ""}}},
       {"contact",
-       {{"email", "email", "email"}, {"phone", "tel", "tel"}, {"mobile", "tel", "tel"}, {"website", "url", "url"}}},
+       {{"email", "email", "email"},
+        {"phone", "tel", "tel"},
+        {"mobile", "tel", "tel"},
+        {"website", "url", "url"}}},
       {"address",
-       {{"street", "text", "street-address"}, {"postal_code", "text", "postal-code"},
-        {"city", "text", "address-level2"}, {"region", "text", "address-level1"}, {"country", "text", "country-name"}}},
-      {"billing", {{"company", "text", "organization"}, {"vat_number", "text", "off"}, {"tax_code", "text", "off"},
-                   {"tags", "text", "off"}}},
+       {{"street", "text", "street-address"},
+        {"postal_code", "text", "postal-code"},
+        {"city", "text", "address-level2"},
+        {"region", "text", "address-level1"},
+        {"country", "text", "country-name"}}},
+      {"billing",
+       {{"company", "text", "organization"},
+        {"vat_number", "text", "off"},
+        {"tax_code", "text", "off"},
+        {"tags", "text", "off"}}},
   };
   return *sections;
 }
@@ -92,7 +104,8 @@ void ApplyForm(const crm::Request& request, Client& c) {
   size_t start = 0;
   while (start <= tags.size()) {
     size_t comma = tags.find(',', start);
-    std::string tag = tags.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string tag =
+        tags.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     size_t b = tag.find_first_not_of(" \t"), e = tag.find_last_not_of(" \t");
     if (b != std::string::npos) c.tags.push_back(tag.substr(b, e - b + 1));
     if (comma == std::string::npos) break;
@@ -169,8 +182,8 @@ std::string Initials(const Client& c) {
 }
 
 // The tabs the viewer may see: the profile itself, then each plugin tab.
-TemplateData TabsData(const HookRegistry& registry, const Texts& texts, const crm::Principal& viewer,
-                      int64_t id, std::string_view active_tab) {
+TemplateData TabsData(const HookRegistry& registry, const Texts& texts,
+                      const crm::Principal& viewer, int64_t id, std::string_view active_tab) {
   TemplateData tabs(TemplateData::type::list);
   TemplateData overview;
   overview.set("label", texts.Get("profile.tab_overview"));
@@ -192,7 +205,8 @@ TemplateData TabsData(const HookRegistry& registry, const Texts& texts, const cr
 // What people see of a plugin's failure: its message, but never the detail of an internal
 // error (a thrown exception included), which is in the log.
 std::string PluginErrorText(const crm::Status& error) {
-  return error.code() == crm::StatusCode::kInternal ? std::string("internal error") : error.message();
+  return error.code() == crm::StatusCode::kInternal ? std::string("internal error")
+                                                    : error.message();
 }
 
 TemplateData BoxesData(const DepsPtr& deps, const crm::Principal& viewer, const Client& client) {
@@ -218,7 +232,8 @@ TemplateData BoxesData(const DepsPtr& deps, const crm::Principal& viewer, const 
 }
 
 // Sets "boxes" and "has_boxes" (the sidebar exists only when a plugin gives it something).
-void SetBoxes(TemplateData& data, const DepsPtr& deps, const crm::Principal& viewer, const Client& client) {
+void SetBoxes(TemplateData& data, const DepsPtr& deps, const crm::Principal& viewer,
+              const Client& client) {
   TemplateData boxes = BoxesData(deps, viewer, client);
   data.set("has_boxes", !boxes.list_value().empty());
   data.set("boxes", boxes);
@@ -228,7 +243,8 @@ struct TimelineFilter {
   std::string from, to, type;
 };
 
-TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t client_id, const TimelineFilter& filter) {
+TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t client_id,
+                          const TimelineFilter& filter) {
   TemplateData data;
   TimelineQuery query;
   query.client_id = client_id;
@@ -266,14 +282,14 @@ TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t clien
 }
 
 struct ProfileExtras {
-  std::string form_error;    // shown above the edit form (validation)
-  std::string action_error;  // shown at the top (delete refused, password...)
+  std::string form_error;          // shown above the edit form (validation)
+  std::string action_error;        // shown at the top (delete refused, password...)
   const Client* edited = nullptr;  // values to re-show after a refused save
   int status = 200;
 };
 
-crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Response& response, const Client& client,
-                        const ProfileExtras& extras) {
+crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Response& response,
+                        const Client& client, const ProfileExtras& extras) {
   PageContext page(deps->registry, request);
   const Texts& texts = page.texts();
   const crm::Principal& viewer = request.Caller();
@@ -300,8 +316,10 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
   if (!extras.action_error.empty()) data.set("action_error", extras.action_error);
   std::string notice = NoticeText(texts, request.Query("notice").value_or(""));
   if (!notice.empty()) data.set("notice", notice);
-  data.set("delete_confirm", texts.Format("profile.delete_confirm", {{"name", DisplayName(client)}}));
-  return page.Send(response, "client_profile", data, DisplayName(client), Layout::kAdmin, extras.status);
+  data.set("delete_confirm",
+           texts.Format("profile.delete_confirm", {{"name", DisplayName(client)}}));
+  return page.Send(response, "client_profile", data, DisplayName(client), Layout::kAdmin,
+                   extras.status);
 }
 
 // The client named by the {id} path parameter; kNotFound for anything that is not an existing id.
@@ -315,19 +333,20 @@ std::string Actor(const crm::Principal& viewer) {
   return "admin:" + (viewer.display_name.empty() ? viewer.email : viewer.display_name);
 }
 
-crm::Status ShowNewForm(const DepsPtr& deps, crm::Request& request, crm::Response& response, const Client& client,
-                        std::string error, int status) {
+crm::Status ShowNewForm(const DepsPtr& deps, crm::Request& request, crm::Response& response,
+                        const Client& client, std::string error, int status) {
   PageContext page(deps->registry, request);
   TemplateData data;
   data.set("sections", SectionsData(page.texts(), client));
   if (!error.empty()) data.set("form_error", error);
-  return page.Send(response, "client_new", data, page.texts().Get("profile.new_title"), Layout::kAdmin, status);
+  return page.Send(response, "client_new", data, page.texts().Get("profile.new_title"),
+                   Layout::kAdmin, status);
 }
 
 using Handler = crm::Status (*)(const DepsPtr&, crm::Request&, crm::Response&);
 
-crm::Status Add(crm::Registrar& registrar, const DepsPtr& deps, std::string method, std::string pattern,
-                std::string permission, Handler handler) {
+crm::Status Add(crm::Registrar& registrar, const DepsPtr& deps, std::string method,
+                std::string pattern, std::string permission, Handler handler) {
   crm::Route route;
   route.method = std::move(method);
   route.pattern = std::move(pattern);
@@ -340,13 +359,14 @@ crm::Status Add(crm::Registrar& registrar, const DepsPtr& deps, std::string meth
 
 // After a POST on a profile: back to the profile with a notice code.
 crm::Status BackToProfile(crm::Response& response, int64_t id, std::string_view notice) {
-  return response.Redirect("/admin/clients/" + std::to_string(id) + "?notice=" + std::string(notice));
+  return response.Redirect("/admin/clients/" + std::to_string(id) +
+                           "?notice=" + std::string(notice));
 }
 
 // An action on a profile failed: a server error is answered as such (500); anything else
 // is shown on the profile with its message (422).
-crm::Status ShowActionError(const DepsPtr& d, crm::Request& rq, crm::Response& rs, const Client& client,
-                            const crm::Status& error) {
+crm::Status ShowActionError(const DepsPtr& d, crm::Request& rq, crm::Response& rs,
+                            const Client& client, const crm::Status& error) {
   if (error.http_status() >= 500) return error;
   ProfileExtras extras;
   extras.action_error = error.message();
@@ -446,8 +466,9 @@ crm::Status HandleConfirmation(const DepsPtr& d, crm::Request& rq, crm::Response
 
 crm::Status HandleNote(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
-  crm::Result<int64_t> added = d->timeline.AddNote(client.id, rq.FormValue("title").value_or(""),
-                                                   rq.FormValue("note").value_or(""), Actor(rq.Caller()));
+  crm::Result<int64_t> added =
+      d->timeline.AddNote(client.id, rq.FormValue("title").value_or(""),
+                          rq.FormValue("note").value_or(""), Actor(rq.Caller()));
   if (!added.ok()) return ShowActionError(d, rq, rs, client, added.status());
   return rs.Redirect("/admin/clients/" + std::to_string(client.id) + "?notice=note_added#timeline");
 }
@@ -462,7 +483,8 @@ const Registered<crm::ProfileTab>* FindTab(const HookRegistry& registry, std::st
 
 crm::Status HandleTab(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
-  const Registered<crm::ProfileTab>* found = FindTab(d->registry, rq.PathParam("tab_id").value_or(""));
+  const Registered<crm::ProfileTab>* found =
+      FindTab(d->registry, rq.PathParam("tab_id").value_or(""));
   if (found == nullptr) return crm::NotFound("no such tab");
   const crm::Principal& viewer = rq.Caller();
   if (!found->hook.permission.empty() && !viewer.HasPermission(found->hook.permission)) {
@@ -480,8 +502,8 @@ crm::Status HandleTab(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   SetBoxes(data, d, viewer, client);
   // A failing tab shows its error in the tab (a thrown one only as "internal error");
   // the profile around it stays.
-  crm::Result<std::string> html =
-      CallPlugin(d->logger, "tab " + canonical, [&] { return found->hook.render(InfoOf(client), rq); });
+  crm::Result<std::string> html = CallPlugin(
+      d->logger, "tab " + canonical, [&] { return found->hook.render(InfoOf(client), rq); });
   if (rs.Started()) return crm::Status::Ok();  // the tab answered by itself
   if (html.ok()) {
     data.set("tab_html", html.value());
@@ -489,7 +511,8 @@ crm::Status HandleTab(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
     data.set("tab_error", PluginErrorText(html.status()));
   }
   return page.Send(rs, "client_tab", data,
-                   DisplayName(client) + " · " + page.texts().Raw(found->hook.title_key), Layout::kAdmin);
+                   DisplayName(client) + " · " + page.texts().Raw(found->hook.title_key),
+                   Layout::kAdmin);
 }
 
 struct ProfileRoute {

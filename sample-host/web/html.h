@@ -1,5 +1,6 @@
 // sample-host/web/html.h — small text helpers the pages share: HTML escaping for fragments built
-// in C++, URL encoding for links built from user input, and the local-path check for `next` parameters.
+// in C++, URL encoding for links built from user input, and the local-path check for `next`
+// parameters.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,8 @@
 // sample-host/web/page_renderer.cc — wraps fragments in the admin / reserved-area / bare layouts.
-// The layout never trusts the fragment's title or the viewer's name: both go through mustache escaping.
-#include "sample-host/core/plugin_call.h"
+// The layout never trusts the fragment's title or the viewer's name: both go through mustache
+// escaping.
 #include "sample-host/web/page_renderer.h"
+#include "sample-host/core/plugin_call.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,9 +17,12 @@ namespace {
 
 std::string_view LayoutName(crm::PageReply::Layout layout) {
   switch (layout) {
-    case crm::PageReply::Layout::kAdmin: return "admin";
-    case crm::PageReply::Layout::kAccount: return "account";
-    case crm::PageReply::Layout::kBare: return "bare";
+    case crm::PageReply::Layout::kAdmin:
+      return "admin";
+    case crm::PageReply::Layout::kAccount:
+      return "account";
+    case crm::PageReply::Layout::kBare:
+      return "bare";
   }
   return "bare";
 }
@@ -62,7 +66,8 @@ TemplateData LanguagesData(std::string_view current, std::string_view path) {
     TemplateData item;
     item.set("code", std::string(code));
     item.set("name", std::string(LanguageName(code)));
-    // Two-letter labels keep the switcher one short row on a phone; the full name is its accessible name.
+    // Two-letter labels keep the switcher one short row on a phone; the full name is its accessible
+    // name.
     std::string label(code);
     for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     item.set("label", label);
@@ -104,7 +109,8 @@ LayoutRenderer::LayoutRenderer(const HookRegistry& registry, Logger* logger)
 
 Texts LayoutRenderer::TextsFor(std::string_view language) const {
   const HookRegistry* registry = &registry_;
-  return Texts([registry](std::string_view lang, std::string_view key) { return registry->Translate(lang, key); },
+  return Texts([registry](std::string_view lang,
+                          std::string_view key) { return registry->Translate(lang, key); },
                std::string(language));
 }
 
@@ -113,8 +119,10 @@ std::string LayoutRenderer::RenderPage(const crm::PageReply& page, const crm::Pr
   Texts texts = TextsFor(viewer.language);
   crm::PageReply::Layout layout = page.layout;
   // A session of the wrong kind never sees the other area's menu.
-  if (layout == crm::PageReply::Layout::kAdmin && !viewer.IsAdmin()) layout = crm::PageReply::Layout::kBare;
-  if (layout == crm::PageReply::Layout::kAccount && !viewer.IsClient()) layout = crm::PageReply::Layout::kBare;
+  if (layout == crm::PageReply::Layout::kAdmin && !viewer.IsAdmin())
+    layout = crm::PageReply::Layout::kBare;
+  if (layout == crm::PageReply::Layout::kAccount && !viewer.IsClient())
+    layout = crm::PageReply::Layout::kBare;
 
   TemplateData data;
   data.set("t", texts.Data());
@@ -130,18 +138,21 @@ std::string LayoutRenderer::RenderPage(const crm::PageReply& page, const crm::Pr
   bool has_nav = layout != crm::PageReply::Layout::kBare;
   data.set("has_nav", has_nav);
   if (has_nav) {
-    crm::MenuArea area = layout == crm::PageReply::Layout::kAdmin ? crm::MenuArea::kAdmin : crm::MenuArea::kAccount;
+    crm::MenuArea area =
+        layout == crm::PageReply::Layout::kAdmin ? crm::MenuArea::kAdmin : crm::MenuArea::kAccount;
     std::vector<crm::MenuItem> base = BaseMenu(area, texts);
     // A plugin's filter failed: the host's own menu still lets the user work.
     crm::Result<std::vector<crm::MenuItem>> built =
         CallPlugin(logger_, "menu filter", [&] { return registry_.BuildMenu(area, base, viewer); });
     std::vector<crm::MenuItem> items = built.ok() ? std::move(built).value() : base;
-    std::stable_sort(items.begin(), items.end(),
-                     [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
+    std::stable_sort(
+        items.begin(), items.end(),
+        [](const crm::MenuItem& a, const crm::MenuItem& b) { return a.order < b.order; });
     data.set("menu", MenuData(items, path));
     bool admin = area == crm::MenuArea::kAdmin;
     data.set("home", std::string(admin ? "/admin/clients" : "/account"));
-    data.set("area_label", admin ? texts.Get("layout.area_admin") : texts.Get("layout.area_account"));
+    data.set("area_label",
+             admin ? texts.Get("layout.area_admin") : texts.Get("layout.area_account"));
     TemplateData user;
     user.set("name", viewer.display_name.empty() ? viewer.email : viewer.display_name);
     user.set("email", viewer.email);
@@ -151,7 +162,8 @@ std::string LayoutRenderer::RenderPage(const crm::PageReply& page, const crm::Pr
   crm::Result<std::string> html = RenderTemplate("layout", data);
   if (!html.ok()) {
     // The layout itself is broken (a bug): still answer something readable and escaped.
-    return "<!doctype html><meta charset=\"utf-8\"><title>" + EscapeHtml(page.title) + "</title>" + page.body_html;
+    return "<!doctype html><meta charset=\"utf-8\"><title>" + EscapeHtml(page.title) + "</title>" +
+           page.body_html;
   }
   // The template's leading comment leaves blank lines; the doctype must come first.
   std::string out = std::move(html).value();
@@ -160,12 +172,13 @@ std::string LayoutRenderer::RenderPage(const crm::PageReply& page, const crm::Pr
   return out;
 }
 
-std::string LayoutRenderer::RenderError(int http_status, std::string_view message, const crm::Principal& viewer,
-                                        std::string_view path) {
+std::string LayoutRenderer::RenderError(int http_status, std::string_view message,
+                                        const crm::Principal& viewer, std::string_view path) {
   Texts texts = TextsFor(viewer.language);
-  std::string kind = http_status == 401 || http_status == 403 ? "403"
+  std::string kind = http_status == 401 || http_status == 403   ? "403"
                      : http_status == 404 || http_status == 405 ? "404"
-                     : http_status >= 500 ? "500" : "400";
+                     : http_status >= 500                       ? "500"
+                                                                : "400";
   bool admin_area = path.starts_with("/admin");
   TemplateData data;
   data.set("t", texts.Data());
@@ -180,7 +193,7 @@ std::string LayoutRenderer::RenderError(int http_status, std::string_view messag
   page.title = texts.Get("error." + kind + ".title");
   page.status = http_status;
   page.body_html = body.ok() ? body.value() : EscapeHtml(page.title);
-  page.layout = admin_area && viewer.IsAdmin() ? crm::PageReply::Layout::kAdmin
+  page.layout = admin_area && viewer.IsAdmin()     ? crm::PageReply::Layout::kAdmin
                 : !admin_area && viewer.IsClient() ? crm::PageReply::Layout::kAccount
                                                    : crm::PageReply::Layout::kBare;
   return RenderPage(page, viewer, path);

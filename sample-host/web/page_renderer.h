@@ -1,5 +1,6 @@
 // sample-host/web/page_renderer.h — the CRM's look: the admin and reserved-area layouts around
-// every page fragment (menus from HookRegistry::BuildMenu, language switcher, CSRF meta) and the error pages.
+// every page fragment (menus from HookRegistry::BuildMenu, language switcher, CSRF meta) and the
+// error pages.
 #pragma once
 
 #include <string>

@@ -51,11 +51,19 @@ std::optional<std::string> CookieValue(const crm::Request& request, std::string_
 }
 
 std::string NoticeText(const Texts& texts, std::string_view code) {
-  static constexpr std::array<std::string_view, 13> kKnown = {
-      "saved",           "created",        "deleted",        "login_enabled",
-      "login_disabled",  "password_set",   "password_sent",  "confirmation_sent",
-      "note_added",      "settings_saved", "logged_out",     "imported",
-      "confirmation_resent"};
+  static constexpr std::array<std::string_view, 13> kKnown = {"saved",
+                                                              "created",
+                                                              "deleted",
+                                                              "login_enabled",
+                                                              "login_disabled",
+                                                              "password_set",
+                                                              "password_sent",
+                                                              "confirmation_sent",
+                                                              "note_added",
+                                                              "settings_saved",
+                                                              "logged_out",
+                                                              "imported",
+                                                              "confirmation_resent"};
   for (std::string_view known : kKnown) {
     if (code == known) return texts.Get("notice." + std::string(code));
   }

@@ -1,5 +1,5 @@
-// sample-host/web/pages.cc — RegisterPages: the host's translations and every page route, in one call
-// that main.cc makes on the host's StagingRegistrar before the registry is committed.
+// sample-host/web/pages.cc — RegisterPages: the host's translations and every page route, in one
+// call that main.cc makes on the host's StagingRegistrar before the registry is committed.
 #include "sample-host/web/pages.h"
 
 #include "sample-host/web/page_routes.h"

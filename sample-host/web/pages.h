@@ -24,10 +24,10 @@ namespace host::web {
 
 // One line of a CSV import's report (SPEC H2: a per-row error report).
 struct CsvImportLine {
-  int64_t line = 0;          // 1-based line of the CSV text (the header is line 1)
+  int64_t line = 0;  // 1-based line of the CSV text (the header is line 1)
   bool ok = false;
-  int64_t client_id = 0;     // the created or updated client when ok
-  std::string message;       // why the row was refused (field-level), or empty
+  int64_t client_id = 0;  // the created or updated client when ok
+  std::string message;    // why the row was refused (field-level), or empty
 };
 
 // The CSV functions of the app (sample-host/app), given as callables so that the pages do
@@ -35,7 +35,8 @@ struct CsvImportLine {
 // feature is unavailable.
 using CsvExportFn = std::function<crm::Status(
     const ClientListQuery& query, const std::function<crm::Status(std::string_view chunk)>& write)>;
-using CsvImportFn = std::function<crm::Result<std::vector<CsvImportLine>>(std::string_view csv_text)>;
+using CsvImportFn =
+    std::function<crm::Result<std::vector<CsvImportLine>>(std::string_view csv_text)>;
 
 // What the pages need. Every reference must outlive the server (the route handlers keep
 // a copy of this struct). The registry is read only after it is frozen (serving time).

@@ -1,5 +1,6 @@
-// sample-host/web/plugin_pages.cc — the plugin manager page (SPEC H8: every file, id, version, state
-// and load error) and each plugin's settings page (GET renders it, POST saves then renders with a message).
+// sample-host/web/plugin_pages.cc — the plugin manager page (SPEC H8: every file, id, version,
+// state and load error) and each plugin's settings page (GET renders it, POST saves then renders
+// with a message).
 #include <algorithm>
 #include <cctype>
 #include <exception>
@@ -25,7 +26,8 @@ crm::Status ShowPlugins(const DepsPtr& deps, crm::Request& request, crm::Respons
   PageContext page(deps->registry, request);
   const Texts& texts = page.texts();
   TemplateData rows(TemplateData::type::list);
-  std::vector<PluginState> states = deps->plugin_states ? deps->plugin_states() : std::vector<PluginState>();
+  std::vector<PluginState> states =
+      deps->plugin_states ? deps->plugin_states() : std::vector<PluginState>();
   for (const PluginState& state : states) {
     TemplateData row;
     row.set("file", state.file.filename().string());
@@ -48,7 +50,8 @@ crm::Status ShowPlugins(const DepsPtr& deps, crm::Request& request, crm::Respons
   size_t shown = 0;
   std::vector<std::string> recent = deps->logger.Recent(500);
   for (auto it = recent.rbegin(); it != recent.rend() && shown < 20; ++it) {
-    if (it->find(" WARN ") == std::string::npos && it->find(" ERROR ") == std::string::npos) continue;
+    if (it->find(" WARN ") == std::string::npos && it->find(" ERROR ") == std::string::npos)
+      continue;
     TemplateData line;
     line.set("text", *it);
     log_lines.push_back(line);
@@ -62,10 +65,12 @@ crm::Status ShowPlugins(const DepsPtr& deps, crm::Request& request, crm::Respons
   return page.Send(response, "plugins", data, texts.Get("plugins.title"), Layout::kAdmin);
 }
 
-crm::Status ShowSettings(const DepsPtr& deps, crm::Request& request, crm::Response& response, bool post) {
+crm::Status ShowSettings(const DepsPtr& deps, crm::Request& request, crm::Response& response,
+                         bool post) {
   std::string id = request.PathParam("id").value_or("");
   auto it = deps->registry.settings_pages().find(id);
-  if (it == deps->registry.settings_pages().end()) return crm::NotFound("this plugin has no settings page");
+  if (it == deps->registry.settings_pages().end())
+    return crm::NotFound("this plugin has no settings page");
   const crm::SettingsPage& settings = it->second;
   PageContext page(deps->registry, request);
   const Texts& texts = page.texts();
@@ -80,14 +85,16 @@ crm::Status ShowSettings(const DepsPtr& deps, crm::Request& request, crm::Respon
     if (saved.ok()) {
       data.set("notice", texts.Get("notice.settings_saved"));
     } else {
-      if (saved.http_status() >= 500) deps->logger.Error("web", "settings save of " + id + ": " + saved.ToString());
+      if (saved.http_status() >= 500)
+        deps->logger.Error("web", "settings save of " + id + ": " + saved.ToString());
       data.set("error", saved.http_status() >= 500 ? texts.Get("error.500.text") : saved.message());
       status = saved.http_status() >= 500 ? 500 : 422;
     }
   }
   // A settings page that cannot render answers 500.
   crm::Result<std::string> html = CallPlugin(deps->logger, "settings render of " + id, [&] {
-    return settings.render ? settings.render(request) : crm::Result<std::string>(crm::Internal("no renderer"));
+    return settings.render ? settings.render(request)
+                           : crm::Result<std::string>(crm::Internal("no renderer"));
   });
   if (response.Started()) return crm::Status::Ok();
   if (!html.ok()) return html.status();
@@ -116,7 +123,9 @@ crm::Status RegisterPluginPages(crm::Registrar& registrar, DepsPtr deps) {
     settings.method = post ? "POST" : "GET";
     settings.pattern = "/admin/plugins/{id}/settings";
     settings.audience = AdminAudience("plugins.manage");
-    settings.handler = [deps, post](crm::Request& rq, crm::Response& rs) { return ShowSettings(deps, rq, rs, post); };
+    settings.handler = [deps, post](crm::Request& rq, crm::Response& rs) {
+      return ShowSettings(deps, rq, rs, post);
+    };
     CRM_RETURN_IF_ERROR(registrar.AddRoute(std::move(settings)));
   }
   return crm::Status::Ok();

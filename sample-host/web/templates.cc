@@ -49,7 +49,8 @@ crm::Result<std::string> RenderTemplate(std::string_view name, const TemplateDat
   if (with_partials.is_object()) {
     for (const auto& [partial_name, partial_source] : Sources()) {
       if (partial_name.starts_with("_")) {
-        with_partials.set(partial_name, kainjow::mustache::partial([src = partial_source] { return src; }));
+        with_partials.set(partial_name,
+                          kainjow::mustache::partial([src = partial_source] { return src; }));
       }
     }
   }

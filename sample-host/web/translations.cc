@@ -1,5 +1,6 @@
 // sample-host/web/translations.cc — parses the embedded catalogs and serves host texts to pages.
-// Lookups go through the registry's Translate so that the same fallback rules apply to host and plugins.
+// Lookups go through the registry's Translate so that the same fallback rules apply to host and
+// plugins.
 #include "sample-host/web/translations.h"
 
 #include <boost/json.hpp>

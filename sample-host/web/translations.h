@@ -1,5 +1,6 @@
 // sample-host/web/translations.h — the host's texts in en / fr / nl (i18n/*.json, embedded),
-// their registration with the hook registry, and the per-render view templates and pages read them through.
+// their registration with the hook registry, and the per-render view templates and pages read them
+// through.
 #pragma once
 
 #include <functional>

@@ -19,14 +19,20 @@ TEST_F(AuthTest, FirstAdminGetsEveryPermissionOthersWhatTheyAreGiven) {
   EXPECT_EQ(first->email, "boss@example.com");
   for (const char* p : {"clients.read", "clients.write", "clients.delete", "clients.import_export",
                         "plugins.manage", "documents.read", "documents.write"}) {
-    EXPECT_NE(std::find(first->permissions.begin(), first->permissions.end(), p), first->permissions.end()) << p;
+    EXPECT_NE(std::find(first->permissions.begin(), first->permissions.end(), p),
+              first->permissions.end())
+        << p;
   }
-  auto second = auth_.CreateAdmin("clerk@example.com", "Clerk", "password-2", "fr", {"clients.read"});
+  auto second =
+      auth_.CreateAdmin("clerk@example.com", "Clerk", "password-2", "fr", {"clients.read"});
   ASSERT_OK(second);
   EXPECT_EQ(second->permissions, std::vector<std::string>{"clients.read"});
-  EXPECT_EQ(auth_.CreateAdmin("BOSS@example.com", "", "password-3").status().code(), crm::StatusCode::kConflict);
-  EXPECT_EQ(auth_.CreateAdmin("x@example.com", "", "short").status().code(), crm::StatusCode::kInvalidArgument);
-  EXPECT_EQ(auth_.CreateAdmin("nope", "", "password-3").status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(auth_.CreateAdmin("BOSS@example.com", "", "password-3").status().code(),
+            crm::StatusCode::kConflict);
+  EXPECT_EQ(auth_.CreateAdmin("x@example.com", "", "short").status().code(),
+            crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(auth_.CreateAdmin("nope", "", "password-3").status().code(),
+            crm::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AuthTest, DisabledAdminLosesSessions) {

@@ -21,9 +21,9 @@ TEST(ClientJson, HasTheSpecShape) {
   c.created_at = 123;
   boost::json::value v = boost::json::parse(ClientToJson(c));
   const auto& o = v.as_object();
-  for (const char* key : {"id", "first_name", "last_name", "email", "phone", "mobile", "website", "birth_date",
-                          "language", "address", "company", "vat_number", "tax_code", "tags", "login_enabled",
-                          "created_at"}) {
+  for (const char* key : {"id", "first_name", "last_name", "email", "phone", "mobile", "website",
+                          "birth_date", "language", "address", "company", "vat_number", "tax_code",
+                          "tags", "login_enabled", "created_at"}) {
     EXPECT_TRUE(o.contains(key)) << key;
   }
   for (const char* key : {"street", "postal_code", "city", "region", "country"}) {
@@ -42,8 +42,7 @@ TEST(ClientJson, AppliesKnownFieldsStrictly) {
   c.created_at = 42;
   ASSERT_OK(ApplyClientJson(R"({"first_name":"New","address":{"city":"Gent"},"tags":["a","b"],
                                  "id":999,"created_at":1,"login_enabled":true,"unknown":1})",
-                              c)
-                  );
+                            c));
   EXPECT_EQ(c.first_name, "New");
   EXPECT_EQ(c.address.city, "Gent");
   EXPECT_EQ(c.tags, (std::vector<std::string>{"a", "b"}));
@@ -55,7 +54,8 @@ TEST(ClientJson, AppliesKnownFieldsStrictly) {
   EXPECT_EQ(s.code(), crm::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message().rfind("email:", 0), 0u);
   EXPECT_EQ(ApplyClientJson(R"({"tags": "vip"})", c).code(), crm::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ApplyClientJson(R"({"address": {"city": []}})", c).code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ApplyClientJson(R"({"address": {"city": []}})", c).code(),
+            crm::StatusCode::kInvalidArgument);
   EXPECT_EQ(ApplyClientJson("[1,2]", c).code(), crm::StatusCode::kInvalidArgument);
   EXPECT_EQ(ApplyClientJson("{not json", c).code(), crm::StatusCode::kInvalidArgument);
 }

@@ -15,7 +15,8 @@ namespace {
 
 TEST_F(AuthTest, TokenScopes) {
   auto boss = auth_.CreateAdmin("boss@example.com", "Boss", "password-1");
-  auto clerk = auth_.CreateAdmin("clerk@example.com", "Clerk", "password-2", "en", {"clients.read", "documents.read"});
+  auto clerk = auth_.CreateAdmin("clerk@example.com", "Clerk", "password-2", "en",
+                                 {"clients.read", "documents.read"});
   ASSERT_TRUE(boss.ok() && clerk.ok());
 
   auto all = auth_.CreateApiToken(boss->id, "all");
@@ -24,7 +25,8 @@ TEST_F(AuthTest, TokenScopes) {
   auto p = auth_.TokenPrincipal(*all);
   ASSERT_TRUE(p.has_value());
   EXPECT_TRUE(p->IsToken());
-  for (const char* s : {"clients:read", "clients:write", "documents:read", "documents:write", "settings:write"}) {
+  for (const char* s :
+       {"clients:read", "clients:write", "documents:read", "documents:write", "settings:write"}) {
     EXPECT_TRUE(p->HasScope(s)) << s;
   }
   // Stored hashed only.

@@ -1,5 +1,6 @@
 // tests/app/auth_fixture.h — the fixture of the login tests: a migrated database, a registry with a
-// plugin's permissions and the host's translations, an Auth whose mails are recorded, a fixed clock.
+// plugin's permissions and the host's translations, an Auth whose mails are recorded, a fixed
+// clock.
 #pragma once
 
 #include <gtest/gtest.h>

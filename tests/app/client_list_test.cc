@@ -1,6 +1,7 @@
 // tests/app/client_list_test.cc — THE client list query (SPEC H2, CD6, CD7): every host filter,
 // sorts,
-// search, pagination, a plugin column and filter registered like a plugin's, one statement per page, index use.
+// search, pagination, a plugin column and filter registered like a plugin's, one statement per
+// page, index use.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,10 +23,8 @@ class ClientListTest : public ::testing::Test {
   void SetUp() override {
     // The host's filters, registered exactly as main.cc does.
     StagingRegistrar host_reg("host");
-    ASSERT_OK(host_reg
-                    .AddListFilterSource(ClientStore::HostFilterSource(
-                        tdb_.db(), [](std::string_view, std::string_view k) { return std::string(k); }))
-                    );
+    ASSERT_OK(host_reg.AddListFilterSource(ClientStore::HostFilterSource(
+        tdb_.db(), [](std::string_view, std::string_view k) { return std::string(k); })));
     ASSERT_OK(registry_.Commit(host_reg.Take()));
     // A plugin with one column (with a bound parameter) and one filter.
     StagingRegistrar plugin("test-plugin");
@@ -38,8 +37,11 @@ class ClientListTest : public ::testing::Test {
     ASSERT_OK(plugin.AddListColumn(col));
     crm::ListFilterSource src;
     src.id = "parity";
-    src.list = [](std::string_view) { return std::vector<crm::FilterDef>{{"parity", "Parity", {}}}; };
-    src.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    src.list = [](std::string_view) {
+      return std::vector<crm::FilterDef>{{"parity", "Parity", {}}};
+    };
+    src.predicate = [](std::string_view id,
+                       std::string_view value) -> crm::Result<crm::SqlPredicate> {
       if (id != "parity") return crm::NotFound("not mine");
       if (value == "even") return crm::SqlPredicate{"c.id % ? = 0", {int64_t{2}}};
       if (value == "odd") return crm::SqlPredicate{"c.id % ? = 1", {int64_t{2}}};
@@ -61,10 +63,42 @@ class ClientListTest : public ::testing::Test {
     };
     const Row rows[] = {
         {"Marie", "Dupont", "marie@example.com", "", "Liège", "4000", "Wallonie", "fr", {"vip"}},
-        {"Jan", "Peeters", "jan@example.be", "Bakkerij Peeters", "Gent", "9000", "Vlaanderen", "nl", {}},
-        {"Emily", "Smith", "emily@example.co.uk", "", "Bruxelles", "1000", "Bruxelles-Capitale", "en", {"vip", "b2b"}},
-        {"Élise", "Lambert", "elise@example.fr", "100% Atelier", "Namur", "5000", "Wallonie", "fr", {"newsletter"}},
-        {"Sofie", "Claes", "sofie@example.be", "", "Antwerpen", "2000", "Vlaanderen", "nl", {"b2b"}},
+        {"Jan",
+         "Peeters",
+         "jan@example.be",
+         "Bakkerij Peeters",
+         "Gent",
+         "9000",
+         "Vlaanderen",
+         "nl",
+         {}},
+        {"Emily",
+         "Smith",
+         "emily@example.co.uk",
+         "",
+         "Bruxelles",
+         "1000",
+         "Bruxelles-Capitale",
+         "en",
+         {"vip", "b2b"}},
+        {"Élise",
+         "Lambert",
+         "elise@example.fr",
+         "100% Atelier",
+         "Namur",
+         "5000",
+         "Wallonie",
+         "fr",
+         {"newsletter"}},
+        {"Sofie",
+         "Claes",
+         "sofie@example.be",
+         "",
+         "Antwerpen",
+         "2000",
+         "Vlaanderen",
+         "nl",
+         {"b2b"}},
         {"Amélie", "Dupont", "amelie@example.fr", "", "Liège", "4020", "Wallonie", "fr", {}},
     };
     for (const auto& r : rows) {
@@ -138,7 +172,8 @@ TEST_F(ClientListTest, EveryHostFilter) {
   ClientListQuery q;
   q.sort = "email";
   q.filters = {{"region", "Wallonie"}};
-  EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "elise@example.fr", "marie@example.com"}));
+  EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "elise@example.fr",
+                                                 "marie@example.com"}));
   q.filters = {{"city", "Liège"}};
   EXPECT_EQ(Emails(q), (std::vector<std::string>{"amelie@example.fr", "marie@example.com"}));
   q.filters = {{"postal_code", "4020"}};
@@ -192,8 +227,8 @@ TEST_F(ClientListTest, SortsAndPagination) {
     for (const auto& r : page->rows) out.push_back(r.client.last_name + " " + r.client.first_name);
     return out;
   };
-  EXPECT_EQ(names(q), (std::vector<std::string>{"Claes Sofie", "Dupont Amélie", "Dupont Marie", "Lambert Élise",
-                                                "Peeters Jan", "Smith Emily"}));
+  EXPECT_EQ(names(q), (std::vector<std::string>{"Claes Sofie", "Dupont Amélie", "Dupont Marie",
+                                                "Lambert Élise", "Peeters Jan", "Smith Emily"}));
   q.sort = "-created_at";
   EXPECT_EQ(names(q).front(), "Dupont Amélie");  // created last
   q.sort = "city";
@@ -268,12 +303,13 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
     ASSERT_OK(store_.Create(c));
   }
   ASSERT_OK(tdb_.db().Exec("ANALYZE"));
-  for (const char* sort : {"last_name", "-last_name", "first_name", "email", "city", "postal_code", "region",
-                           "-created_at", "id", "-id"}) {
+  for (const char* sort : {"last_name", "-last_name", "first_name", "email", "city", "postal_code",
+                           "region", "-created_at", "id", "-id"}) {
     ClientListQuery q;
     q.sort = sort;
     ASSERT_OK(store_.List(q));
-    auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
+    auto plan =
+        tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
     ASSERT_OK(plan) << plan.status().ToString();
     std::string text;
     for (const auto& r : *plan) text += r.Text(3) + "\n";
@@ -290,14 +326,16 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
     if (found.ok()) {
       EXPECT_EQ(found->total, expected_total) << q;
     }
-    auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
+    auto plan =
+        tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
     EXPECT_OK(plan);
     std::string text;
     if (plan.ok()) {
       for (const auto& r : *plan) text += r.Text(3) + "\n";
       for (const auto& r : *plan) {
         std::string line = r.Text(3);
-        EXPECT_TRUE(line != "SCAN c" && line.rfind("SCAN c USING", 0) != 0) << "a table scan:\n" << text;
+        EXPECT_TRUE(line != "SCAN c" && line.rfind("SCAN c USING", 0) != 0) << "a table scan:\n"
+                                                                            << text;
       }
     }
     return text;
@@ -327,14 +365,16 @@ TEST_F(ClientListTest, OneHostFilterWithTheDefaultSortWalksAnIndex) {
     ClientListQuery q;
     q.filters = {{filter, value}};
     ASSERT_OK(store_.List(q));
-    auto plan = tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
+    auto plan =
+        tdb_.db().QueryAll("EXPLAIN QUERY PLAN " + counting_.last_sql, counting_.last_params);
     ASSERT_OK(plan) << plan.status().ToString();
     std::string text;
     for (const auto& r : *plan) text += r.Text(3) + "\n";
     EXPECT_EQ(text.find("TEMP B-TREE"), std::string::npos) << filter << ":\n" << text;
     // The (filter, last name, first name) index of schema 5: on a million clients the
     // planner otherwise takes the filter's own index and sorts every match.
-    EXPECT_NE(text.find("clients_" + filter + "_name"), std::string::npos) << filter << ":\n" << text;
+    EXPECT_NE(text.find("clients_" + filter + "_name"), std::string::npos) << filter << ":\n"
+                                                                           << text;
   }
 }
 
@@ -344,16 +384,15 @@ TEST_F(ClientListTest, ForEachStreamsEveryMatchingRow) {
   q.sort = "email";
   std::vector<std::string> keys;
   std::vector<std::string> emails;
-  ASSERT_OK(store_
-                  .ForEach(
-                      q, [&](const std::vector<ClientListColumn>& cols) {
-                        for (const auto& c : cols) keys.push_back(c.key);
-                      },
-                      [&](const ClientListRow& row) {
-                        emails.push_back(row.client.email);
-                        return true;
-                      })
-                  );
+  ASSERT_OK(store_.ForEach(
+      q,
+      [&](const std::vector<ClientListColumn>& cols) {
+        for (const auto& c : cols) keys.push_back(c.key);
+      },
+      [&](const ClientListRow& row) {
+        emails.push_back(row.client.email);
+        return true;
+      }));
   EXPECT_EQ(keys, std::vector<std::string>{"test-plugin.badge"});
   EXPECT_EQ(emails, (std::vector<std::string>{"jan@example.be", "sofie@example.be"}));
 }
@@ -369,20 +408,25 @@ class ComplementCountTest : public ClientListTest {
     crm::ListFilterSource src;
     src.id = "without";
     src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
-    src.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    src.predicate = [](std::string_view id,
+                       std::string_view value) -> crm::Result<crm::SqlPredicate> {
       if (id.substr(0, 12) != "without_tag.") return crm::NotFound("not mine");
       if (value != "yes") return crm::InvalidArgument("yes only");
-      return crm::SqlPredicate{"NOT EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.id AND t.tag = ?)",
-                               {std::string(id.substr(12))}};
+      return crm::SqlPredicate{
+          "NOT EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.id AND t.tag = ?)",
+          {std::string(id.substr(12))}};
     };
     ASSERT_OK(plugin.AddListFilterSource(src));
     crm::ListFilterCount count;
     count.source_id = "without";
-    count.count = [this](std::string_view id, std::string_view) -> crm::Result<crm::FilterCountPredicate> {
+    count.count = [this](std::string_view id,
+                         std::string_view) -> crm::Result<crm::FilterCountPredicate> {
       ++count_calls_;
       if (id == "without_tag.uncounted") return crm::NotFound("count with the page predicate");
       return crm::FilterCountPredicate{
-          {"c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = ?)", {std::string(id.substr(12))}}, true};
+          {"c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = ?)",
+           {std::string(id.substr(12))}},
+          true};
     };
     ASSERT_OK(plugin.AddListFilterCount(count));
     ASSERT_OK(registry_.Commit(plugin.Take()));
@@ -410,28 +454,30 @@ class ComplementCountTest : public ClientListTest {
 TEST_F(ComplementCountTest, TotalsMatchTheRowsForOneToFiveComplements) {
   // Tags: Marie vip; Emily vip, b2b; Elise newsletter; Sofie b2b; Jan and Amelie none.
   const std::vector<std::vector<std::string>> cases = {
-      {"vip"}, {"vip", "b2b"}, {"vip", "b2b", "newsletter"},
+      {"vip"},
+      {"vip", "b2b"},
+      {"vip", "b2b", "newsletter"},
       {"vip", "b2b", "newsletter", "none"},  // a fourth complement goes through NOT (set)
       {"vip", "b2b", "newsletter", "none", "vip"}};
   // Limit 0: always the sets and inclusion-exclusion; the default: few clients, so a
   // probe per client with the page predicates. Both must give the same totals.
   for (int64_t limit : {int64_t{0}, int64_t{100000}})
-  for (const auto& without : cases) {
-    for (const std::string region : {"", "Wallonie"}) {
-      store_.set_probe_count_limit(limit);
-      ClientListQuery q;
-      q.per_page = 1;  // the total must not depend on the page
-      for (const auto& t : without) q.filters.push_back({"without_tag." + t, "yes"});
-      if (!region.empty()) q.filters.push_back({"region", region});
-      int before = counting_.statements.load();
-      int64_t total = -1;
-      std::vector<std::string> page = Emails(q, &total);
-      EXPECT_EQ(counting_.statements.load() - before, 1) << "still one statement";
-      EXPECT_EQ(total, Expected(without, region)) << without.size() << " complements, region " << region
-                                                  << ", probe limit " << limit;
-      EXPECT_EQ(page.size(), total > 0 ? 1u : 0u);
+    for (const auto& without : cases) {
+      for (const std::string region : {"", "Wallonie"}) {
+        store_.set_probe_count_limit(limit);
+        ClientListQuery q;
+        q.per_page = 1;  // the total must not depend on the page
+        for (const auto& t : without) q.filters.push_back({"without_tag." + t, "yes"});
+        if (!region.empty()) q.filters.push_back({"region", region});
+        int before = counting_.statements.load();
+        int64_t total = -1;
+        std::vector<std::string> page = Emails(q, &total);
+        EXPECT_EQ(counting_.statements.load() - before, 1) << "still one statement";
+        EXPECT_EQ(total, Expected(without, region))
+            << without.size() << " complements, region " << region << ", probe limit " << limit;
+        EXPECT_EQ(page.size(), total > 0 ? 1u : 0u);
+      }
     }
-  }
   EXPECT_GT(Expected({"vip", "b2b"}), 0);
   EXPECT_LT(Expected({"vip", "b2b"}), Expected({"vip"}));
 }
@@ -513,7 +559,8 @@ TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
       "SELECT COUNT(*) FROM clients_search WHERE clients_search MATCH '\"example.org\"'");
   ASSERT_OK(indexed) << indexed.status().ToString();
   EXPECT_EQ((*indexed)->Int(0), 12000);
-  auto fts_integrity = tdb.db().Exec("INSERT INTO clients_search (clients_search) VALUES ('integrity-check')");
+  auto fts_integrity =
+      tdb.db().Exec("INSERT INTO clients_search (clients_search) VALUES ('integrity-check')");
   EXPECT_OK(fts_integrity) << fts_integrity.status().ToString();
 }
 
@@ -535,7 +582,8 @@ TEST_F(ClientListTest, SearchIndexFollowsUpdatesAndDeletions) {
   ASSERT_OK(store_.Delete(ids_[3]));
   q.q = "denbrou";
   EXPECT_TRUE(Emails(q).empty()) << "a deleted client is still indexed";
-  auto fts_integrity = tdb_.db().Exec("INSERT INTO clients_search (clients_search) VALUES ('integrity-check')");
+  auto fts_integrity =
+      tdb_.db().Exec("INSERT INTO clients_search (clients_search) VALUES ('integrity-check')");
   EXPECT_OK(fts_integrity) << fts_integrity.status().ToString();
 }
 
@@ -555,8 +603,10 @@ TEST(HostFilterSource, ListsChoicesFromTheDataAndTranslatedLabels) {
   c.address.city = "Namur";
   c.tags = {"vip"};
   ASSERT_OK(store.Create(c));
-  auto src = ClientStore::HostFilterSource(
-      tdb.db(), [](std::string_view lang, std::string_view key) { return std::string(lang) + ":" + std::string(key); });
+  auto src =
+      ClientStore::HostFilterSource(tdb.db(), [](std::string_view lang, std::string_view key) {
+        return std::string(lang) + ":" + std::string(key);
+      });
   auto defs = src.list("fr");
   std::map<std::string, crm::FilterDef> by_id;
   for (auto& d : defs) by_id[d.id] = d;

@@ -138,7 +138,8 @@ TEST_F(AuthTest, ResendConfirmationTellsNothingAndIsRateLimited) {
   for (int i = 0; i < kMaxFailedLogins; ++i) {
     EXPECT_OK(auth_.ResendEmailConfirmation("ghost@example.com", "2.2.2.2")) << i;
   }
-  EXPECT_EQ(auth_.ResendEmailConfirmation("ghost@example.com", "2.2.2.2").code(), crm::StatusCode::kUnavailable);
+  EXPECT_EQ(auth_.ResendEmailConfirmation("ghost@example.com", "2.2.2.2").code(),
+            crm::StatusCode::kUnavailable);
   // ...in their own bucket (the login of that email is not locked by it)...
   ASSERT_OK(auth_.CreateAdmin("ghost@example.com", "Ghost", "password-g"));
   EXPECT_OK(auth_.LoginAdmin("ghost@example.com", "password-g", "2.2.2.2"));

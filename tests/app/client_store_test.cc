@@ -112,24 +112,22 @@ TEST_F(ClientStoreTest, DuplicateEmailIsAConflict) {
 TEST_F(ClientStoreTest, DeleteRunsHooksInOrderThenAfterCommit) {
   std::vector<std::string> calls;
   StagingRegistrar reg("plugin-a");
-  ASSERT_OK(reg.AddClientDeletionHook({"late",
-                                         [&](int64_t id, crm::SqlExecutor& tx) {
-                                           calls.push_back("late " + std::to_string(id));
-                                           // The hook runs inside the deletion's transaction.
-                                           auto r = tx.QueryOne("SELECT 1 FROM clients WHERE id = ?", {id});
-                                           EXPECT_TRUE(r.ok() && r->has_value());
-                                           return crm::Status::Ok();
-                                         },
-                                         [&](int64_t id) { calls.push_back("after " + std::to_string(id)); },
-                                         200})
-                  );
+  ASSERT_OK(reg.AddClientDeletionHook(
+      {"late",
+       [&](int64_t id, crm::SqlExecutor& tx) {
+         calls.push_back("late " + std::to_string(id));
+         // The hook runs inside the deletion's transaction.
+         auto r = tx.QueryOne("SELECT 1 FROM clients WHERE id = ?", {id});
+         EXPECT_TRUE(r.ok() && r->has_value());
+         return crm::Status::Ok();
+       },
+       [&](int64_t id) { calls.push_back("after " + std::to_string(id)); }, 200}));
   ASSERT_OK(reg.AddClientDeletionHook({"early",
-                                         [&](int64_t id, crm::SqlExecutor&) {
-                                           calls.push_back("early " + std::to_string(id));
-                                           return crm::Status::Ok();
-                                         },
-                                         nullptr, 10})
-                  );
+                                       [&](int64_t id, crm::SqlExecutor&) {
+                                         calls.push_back("early " + std::to_string(id));
+                                         return crm::Status::Ok();
+                                       },
+                                       nullptr, 10}));
   ASSERT_OK(registry_.Commit(reg.Take()));
   auto c = store_.Create(Sample());
   ASSERT_OK(c);
@@ -149,18 +147,16 @@ TEST_F(ClientStoreTest, RefusingHookDeletesNothing) {
   // rolled back with everything else.
   ASSERT_OK(tdb_.db().Exec("CREATE TABLE plugin_rows (client_id INTEGER)"));
   ASSERT_OK(reg.AddClientDeletionHook({"cleanup",
-                                         [](int64_t id, crm::SqlExecutor& tx) {
-                                           auto r = tx.Exec("DELETE FROM plugin_rows WHERE client_id = ?", {id});
-                                           return r.ok() ? crm::Status::Ok() : r.status();
-                                         },
-                                         [&](int64_t) { after_called = true; }, 10})
-                  );
-  ASSERT_OK(reg.AddClientDeletionHook({"refuse",
-                                         [](int64_t, crm::SqlExecutor&) {
-                                           return crm::Conflict("documents are under legal hold");
-                                         },
-                                         nullptr, 20})
-                  );
+                                       [](int64_t id, crm::SqlExecutor& tx) {
+                                         auto r = tx.Exec(
+                                             "DELETE FROM plugin_rows WHERE client_id = ?", {id});
+                                         return r.ok() ? crm::Status::Ok() : r.status();
+                                       },
+                                       [&](int64_t) { after_called = true; }, 10}));
+  ASSERT_OK(reg.AddClientDeletionHook(
+      {"refuse",
+       [](int64_t, crm::SqlExecutor&) { return crm::Conflict("documents are under legal hold"); },
+       nullptr, 20}));
   ASSERT_OK(registry_.Commit(reg.Take()));
   auto c = store_.Create(Sample());
   ASSERT_OK(c);
@@ -180,12 +176,10 @@ TEST_F(ClientStoreTest, RefusingHookDeletesNothing) {
 
 TEST_F(ClientStoreTest, ThrowingHookIsContained) {
   StagingRegistrar reg("bad-plugin");
-  ASSERT_OK(reg.AddClientDeletionHook({"boom",
-                                         [](int64_t, crm::SqlExecutor&) -> crm::Status {
-                                           throw std::runtime_error("kaboom");
-                                         },
-                                         nullptr, 10})
-                  );
+  ASSERT_OK(reg.AddClientDeletionHook(
+      {"boom",
+       [](int64_t, crm::SqlExecutor&) -> crm::Status { throw std::runtime_error("kaboom"); },
+       nullptr, 10}));
   ASSERT_OK(registry_.Commit(reg.Take()));
   auto c = store_.Create(Sample());
   ASSERT_OK(c);

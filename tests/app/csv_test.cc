@@ -38,8 +38,9 @@ TEST(Csv, GuardsFormulasButNotPhoneNumbers) {
 }
 
 TEST(Csv, ParsesQuotedFieldsAcrossLinesBomAndSeparators) {
-  std::string text = std::string(csv::kUtf8Bom) +
-                     "name;note\r\n\"Dupont; Marie\";\"line one\nline \"\"two\"\"\"\r\n\r\nPeeters;\r\n";
+  std::string text =
+      std::string(csv::kUtf8Bom) +
+      "name;note\r\n\"Dupont; Marie\";\"line one\nline \"\"two\"\"\"\r\n\r\nPeeters;\r\n";
   EXPECT_EQ(csv::DetectSeparator(text), ';');
   auto r = csv::Parse(text);
   ASSERT_OK(r) << r.status().ToString();
@@ -48,7 +49,7 @@ TEST(Csv, ParsesQuotedFieldsAcrossLinesBomAndSeparators) {
   EXPECT_EQ((*r)[1].fields, (std::vector<std::string>{"Dupont; Marie", "line one\nline \"two\""}));
   EXPECT_EQ((*r)[1].line, 2);
   EXPECT_EQ((*r)[2].fields, (std::vector<std::string>{"Peeters", ""}));
-  EXPECT_EQ((*r)[2].line, 5);  // the quoted newline and the blank line count
+  EXPECT_EQ((*r)[2].line, 5);            // the quoted newline and the blank line count
   auto commas = csv::Parse("a,b\n1,2");  // LF only, no final newline
   ASSERT_OK(commas);
   ASSERT_EQ(commas->size(), 2u);
@@ -58,7 +59,8 @@ TEST(Csv, ParsesQuotedFieldsAcrossLinesBomAndSeparators) {
 TEST(Csv, RefusesBrokenInputNamingTheLine) {
   auto unclosed = csv::Parse("a,b\n1,\"never closed\n2,3\n");
   EXPECT_EQ(unclosed.status().code(), crm::StatusCode::kInvalidArgument);
-  EXPECT_NE(unclosed.status().message().find("line 2"), std::string::npos) << unclosed.status().message();
+  EXPECT_NE(unclosed.status().message().find("line 2"), std::string::npos)
+      << unclosed.status().message();
   auto after = csv::Parse("a,b\n\"x\"y,2\n");
   EXPECT_EQ(after.status().code(), crm::StatusCode::kInvalidArgument);
   auto inner = csv::Parse("a,b\nx\"y,2\n");
@@ -134,9 +136,9 @@ TEST_F(ClientCsvTest, ExportThenImportRoundTrips) {
       ClientListQuery q;
       q.sort = "id";
       ASSERT_OK(ExportClientsCsv(store_a_, q, {sep, bom}, [&](std::string_view chunk) {
-                    out += chunk;
-                    return crm::Status::Ok();
-                  }));
+        out += chunk;
+        return crm::Status::Ok();
+      }));
       EXPECT_EQ(out.rfind(std::string(csv::kUtf8Bom), 0) == 0, bom);
       EXPECT_NE(out.find("test-plugin.len"), std::string::npos);  // plugin column in the header
       auto report = ImportClientsCsv(target, out);
@@ -190,7 +192,7 @@ TEST_F(ClientCsvTest, ImportReportsEachBadRowAndKeepsTheGoodOnes) {
   EXPECT_EQ(r[4].line, 6);
   EXPECT_FALSE(r[5].ok);
   EXPECT_EQ(r[5].line, 8);  // the quoted newline moved it
-  EXPECT_FALSE(r[6].ok);     // duplicate email
+  EXPECT_FALSE(r[6].ok);    // duplicate email
   auto page = store_b_.List({1, 50, "last_name", "", {}});
   ASSERT_OK(page);
   EXPECT_EQ(page->total, 2);
@@ -198,8 +200,10 @@ TEST_F(ClientCsvTest, ImportReportsEachBadRowAndKeepsTheGoodOnes) {
 
 TEST_F(ClientCsvTest, ImportRefusesTextWithoutHeader) {
   EXPECT_EQ(ImportClientsCsv(store_b_, "").status().code(), crm::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ImportClientsCsv(store_b_, "foo,bar\n1,2\n").status().code(), crm::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ImportClientsCsv(store_b_, "last_name\n\"open").status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ImportClientsCsv(store_b_, "foo,bar\n1,2\n").status().code(),
+            crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ImportClientsCsv(store_b_, "last_name\n\"open").status().code(),
+            crm::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ClientCsvTest, ImportUpdatesAnExistingIdAndIgnoresUnknownIds) {
@@ -209,8 +213,9 @@ TEST_F(ClientCsvTest, ImportUpdatesAnExistingIdAndIgnoresUnknownIds) {
   auto created = store_b_.Create(c);
   ASSERT_OK(created);
   std::string id = std::to_string(created->id);
-  std::string text = "id,email,last_name\n" + id + ",orig@example.com,Renamed\n999999,,Newcomer\nabc,,Third\n" +
-                     id + ",stranger@example.com,Stranger\n";
+  std::string text = "id,email,last_name\n" + id +
+                     ",orig@example.com,Renamed\n999999,,Newcomer\nabc,,Third\n" + id +
+                     ",stranger@example.com,Stranger\n";
   auto report = ImportClientsCsv(store_b_, text);
   ASSERT_OK(report);
   ASSERT_EQ(report->size(), 4u);

@@ -36,14 +36,17 @@ TEST_F(AuthTest, RateLimitPerIpCoversManyEmails) {
   // Fewer than kMaxFailedLogins per email, but many emails from one address.
   for (int i = 0; i < kMaxFailedLoginsPerIp; ++i) {
     std::string email = "guess" + std::to_string(i) + "@example.com";
-    EXPECT_EQ(auth_.LoginAdmin(email, "nope", "9.9.9.9").status().code(), crm::StatusCode::kUnauthenticated) << i;
+    EXPECT_EQ(auth_.LoginAdmin(email, "nope", "9.9.9.9").status().code(),
+              crm::StatusCode::kUnauthenticated)
+        << i;
     now_ += 5;
   }
   // Now every email is refused from that address, even with the right password...
   auto refused = auth_.LoginAdmin("boss@example.com", "password-1", "9.9.9.9");
   EXPECT_EQ(refused.status().code(), crm::StatusCode::kUnavailable);
   EXPECT_NE(refused.status().message().find("too many failed login attempts"), std::string::npos);
-  EXPECT_EQ(auth_.LoginClient("someone@example.com", "x", "9.9.9.9").status().code(), crm::StatusCode::kUnavailable);
+  EXPECT_EQ(auth_.LoginClient("someone@example.com", "x", "9.9.9.9").status().code(),
+            crm::StatusCode::kUnavailable);
   // ...while another address is not affected, and the unknown address ("") has no per-IP bucket.
   EXPECT_OK(auth_.LoginAdmin("boss@example.com", "password-1", "9.9.9.8"));
   EXPECT_OK(auth_.LoginAdmin("boss@example.com", "password-1", ""));
@@ -57,7 +60,8 @@ TEST_F(AuthTest, RateLimitPerIpCoversManyEmails) {
 TEST_F(AuthTest, PerIpLimitIsLooserThanPerEmail) {
   static_assert(kMaxFailedLoginsPerIp > kMaxFailedLogins);
   ASSERT_OK(auth_.CreateAdmin("boss@example.com", "Boss", "password-1"));
-  for (int i = 0; i < kMaxFailedLogins; ++i) (void)auth_.LoginAdmin("boss@example.com", "x", "7.7.7.7");
+  for (int i = 0; i < kMaxFailedLogins; ++i)
+    (void)auth_.LoginAdmin("boss@example.com", "x", "7.7.7.7");
   // That email is blocked from that address; other emails from it are not (yet).
   EXPECT_EQ(auth_.LoginAdmin("boss@example.com", "password-1", "7.7.7.7").status().code(),
             crm::StatusCode::kUnavailable);
@@ -67,11 +71,13 @@ TEST_F(AuthTest, PerIpLimitIsLooserThanPerEmail) {
 
 TEST_F(AuthTest, ASuccessResetsTheFailureCount) {
   ASSERT_OK(auth_.CreateAdmin("boss@example.com", "Boss", "password-1"));
-  for (int i = 0; i < kMaxFailedLogins - 1; ++i) (void)auth_.LoginAdmin("boss@example.com", "x", "ip");
+  for (int i = 0; i < kMaxFailedLogins - 1; ++i)
+    (void)auth_.LoginAdmin("boss@example.com", "x", "ip");
   now_ += 1;
   ASSERT_OK(auth_.LoginAdmin("boss@example.com", "password-1", "ip"));
   now_ += 1;
-  for (int i = 0; i < kMaxFailedLogins - 1; ++i) (void)auth_.LoginAdmin("boss@example.com", "x", "ip");
+  for (int i = 0; i < kMaxFailedLogins - 1; ++i)
+    (void)auth_.LoginAdmin("boss@example.com", "x", "ip");
   now_ += 1;
   EXPECT_OK(auth_.LoginAdmin("boss@example.com", "password-1", "ip"));
 }

@@ -16,8 +16,10 @@ namespace {
 TEST(Cookie, BuildSetCookieFlags) {
   std::string c = BuildSetCookie("sid", "abc", 3600, true, false);
   EXPECT_EQ(c, "sid=abc; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600");
-  EXPECT_EQ(BuildSetCookie("lang", "fr", 60, false, true), "lang=fr; Path=/; Secure; SameSite=Lax; Max-Age=60");
-  EXPECT_EQ(BuildSetCookie("sid", "", -5, true, false), "sid=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+  EXPECT_EQ(BuildSetCookie("lang", "fr", 60, false, true),
+            "lang=fr; Path=/; Secure; SameSite=Lax; Max-Age=60");
+  EXPECT_EQ(BuildSetCookie("sid", "", -5, true, false),
+            "sid=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
 }
 
 TEST_F(AuthTest, CookiesAreSecureOnlyBehindHttps) {
@@ -30,7 +32,8 @@ TEST_F(AuthTest, CookiesAreSecureOnlyBehindHttps) {
   EXPECT_EQ(plain.find("Secure"), std::string::npos);
 
   for (const char* base : {"https://crm.example.com", "HTTPS://crm.example.com:8443/sub"}) {
-    Auth https(tdb_.db(), registry_, [this] { return now_; }, nullptr, base);
+    Auth https(
+        tdb_.db(), registry_, [this] { return now_; }, nullptr, base);
     EXPECT_TRUE(https.SecureCookies()) << base;
     for (const std::string& c : {https.SessionCookie("abc", 3600), https.ClearSessionCookie(),
                                  https.SetCookie("lang", "nl", 60, false)}) {
@@ -38,7 +41,8 @@ TEST_F(AuthTest, CookiesAreSecureOnlyBehindHttps) {
     }
   }
   // "http://https.example" is not https.
-  Auth lookalike(tdb_.db(), registry_, [this] { return now_; }, nullptr, "http://https.example");
+  Auth lookalike(
+      tdb_.db(), registry_, [this] { return now_; }, nullptr, "http://https.example");
   EXPECT_EQ(lookalike.SessionCookie("abc", 1).find("Secure"), std::string::npos);
 }
 

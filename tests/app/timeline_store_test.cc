@@ -56,9 +56,11 @@ TEST(TimelineStore, FiltersByDateAndType) {
 
   auto types = timeline.Types(id);
   ASSERT_OK(types);
-  EXPECT_EQ(*types, (std::vector<std::string>{"client-documents.review", "client-documents.upload", "host.note"}));
+  EXPECT_EQ(*types, (std::vector<std::string>{"client-documents.review", "client-documents.upload",
+                                              "host.note"}));
 
-  EXPECT_EQ(timeline.AddNote(id, "   ", "", "x").status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(timeline.AddNote(id, "   ", "", "x").status().code(),
+            crm::StatusCode::kInvalidArgument);
   EXPECT_EQ(timeline.AddNote(99999, "t", "", "x").status().code(), crm::StatusCode::kNotFound);
 }
 

@@ -50,7 +50,8 @@ Figures Measure(crm_test::HttpClient& http, const crm_test::Headers& auth, int r
     auto t0 = std::chrono::steady_clock::now();
     auto r = http.Get(make_path(page), auth);
     ms.push_back(bench::SecondsSince(t0) * 1000.0);
-    if (r.status != 200) Die("GET " + make_path(page) + " -> " + std::to_string(r.status) + " " + r.body);
+    if (r.status != 200)
+      Die("GET " + make_path(page) + " -> " + std::to_string(r.status) + " " + r.body);
     json::value v = json::parse(r.body);
     total = v.at("total").as_int64();
     const auto& items = v.at("items").as_array();
@@ -66,9 +67,12 @@ int main(int argc, char** argv) {
   int64_t clients = 1000000;
   int requests = 300;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--clients")) clients = std::atoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--requests")) requests = std::atoi(argv[i + 1]);
-    else Die(std::string("unknown option ") + argv[i]);
+    if (!std::strcmp(argv[i], "--clients"))
+      clients = std::atoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--requests"))
+      requests = std::atoi(argv[i + 1]);
+    else
+      Die(std::string("unknown option ") + argv[i]);
   }
   try {
     bench::ScratchDir dir("bench-list");
@@ -96,15 +100,16 @@ int main(int argc, char** argv) {
                           {"upload_mode", t < 3 ? "required" : "optional"}};
         auto r = http.Post("/api/v1/plugins/client-documents/types",
                            {auth[0], {"Content-Type", "application/json"}}, json::serialize(body));
-        if (r.status != 201 && r.status != 200) Die("POST types -> " + std::to_string(r.status) + " " + r.body);
+        if (r.status != 201 && r.status != 200)
+          Die("POST types -> " + std::to_string(r.status) + " " + r.body);
         type_ids.push_back(json::parse(r.body).at("id").to_number<int64_t>());
       }
     }
     (*host)->Stop();
 
     int64_t expected_missing = 0;
-  int64_t expected_missing_in_region = 0;
-  std::string region;
+    int64_t expected_missing_in_region = 0;
+    std::string region;
     // 3. Documents for about 60% of the clients per type, written straight into the
     //    module's tables (uploading a million files is not what is measured here).
     t0 = std::chrono::steady_clock::now();
@@ -113,7 +118,8 @@ int main(int argc, char** argv) {
       db.exec("PRAGMA journal_mode=WAL");
       SQLite::Transaction tx(db);
       for (size_t t = 0; t < type_ids.size(); ++t) {
-        SQLite::Statement ins(db,
+        SQLite::Statement ins(
+            db,
             "INSERT INTO cd_documents (client_id, type_id, fields_json, uploaded_at, uploaded_by)"
             " SELECT id, ?, '{}', strftime('%s','now'), 'bench' FROM clients"
             " WHERE ((id * 7 + ?) % 10) < 6");
@@ -123,7 +129,8 @@ int main(int argc, char** argv) {
       }
       tx.commit();
       db.exec("ANALYZE");
-      SQLite::Statement missing(db,
+      SQLite::Statement missing(
+          db,
           "SELECT count(*) FROM clients c WHERE NOT EXISTS (SELECT 1 FROM cd_documents d"
           " WHERE d.client_id = c.id AND d.type_id = ?)");
       missing.bind(1, static_cast<int64_t>(type_ids[0]));
@@ -133,8 +140,9 @@ int main(int argc, char** argv) {
       first_region.executeStep();
       region = first_region.getColumn(0).getString();
       SQLite::Statement in_region(db,
-          "SELECT count(*) FROM clients c WHERE c.region = ? AND NOT EXISTS (SELECT 1 FROM cd_documents d"
-          " WHERE d.client_id = c.id AND d.type_id = ?)");
+                                  "SELECT count(*) FROM clients c WHERE c.region = ? AND NOT "
+                                  "EXISTS (SELECT 1 FROM cd_documents d"
+                                  " WHERE d.client_id = c.id AND d.type_id = ?)");
       in_region.bind(1, region);
       in_region.bind(2, static_cast<int64_t>(type_ids[0]));
       in_region.executeStep();
@@ -149,10 +157,12 @@ int main(int argc, char** argv) {
     crm_test::HttpClient http((*host2)->port());
 
     auto first = http.Get("/api/v1/clients?per_page=1", auth);
-    if (first.status != 200) Die("GET /api/v1/clients -> " + std::to_string(first.status) + " " + first.body);
+    if (first.status != 200)
+      Die("GET /api/v1/clients -> " + std::to_string(first.status) + " " + first.body);
     json::value fv = json::parse(first.body);
     if (fv.at("total").as_int64() != clients)
-      Die("expected " + std::to_string(clients) + " clients, the list says " + json::serialize(fv.at("total")));
+      Die("expected " + std::to_string(clients) + " clients, the list says " +
+          json::serialize(fv.at("total")));
 
     Figures host_list = Measure(http, auth, requests, [&](int page) {
       return "/api/v1/clients?per_page=50&sort=last_name&page=" + std::to_string(page) +
@@ -164,7 +174,8 @@ int main(int argc, char** argv) {
              "&filter%5B" + crm_test::UrlEncode(doc_filter) + "%5D=missing";
     });
     if (doc_list.total != expected_missing)
-      Die("doc filter total " + std::to_string(doc_list.total) + ", expected " + std::to_string(expected_missing));
+      Die("doc filter total " + std::to_string(doc_list.total) + ", expected " +
+          std::to_string(expected_missing));
     Figures uploaded_list = Measure(http, auth, requests, [&](int page) {
       return "/api/v1/clients?per_page=50&sort=last_name&page=" + std::to_string(page) +
              "&filter%5B" + crm_test::UrlEncode(doc_filter) + "%5D=uploaded";
@@ -183,15 +194,26 @@ int main(int argc, char** argv) {
 
     std::printf("clients: %lld (seeded in %.1f s); document rows written in %.1f s\n",
                 static_cast<long long>(clients), seed_s, docs_s);
-    std::printf("list, filter[region]=%s, sort=last_name, 50 rows: p50 %.1f ms, p99 %.1f ms (%lld matches, %d requests)\n",
-                region.c_str(), host_list.p50_ms, host_list.p99_ms, static_cast<long long>(host_list.total), requests);
-    std::printf("list + documents column + filter[%s]=missing, sort=last_name, 50 rows: p50 %.1f ms, p99 %.1f ms (%lld matches)\n",
-                doc_filter.c_str(), doc_list.p50_ms, doc_list.p99_ms, static_cast<long long>(doc_list.total));
-    std::printf("list + documents column + filter[%s]=uploaded, sort=last_name, 50 rows: p50 %.1f ms, p99 %.1f ms (%lld matches)\n",
-                doc_filter.c_str(), uploaded_list.p50_ms, uploaded_list.p99_ms,
-                static_cast<long long>(uploaded_list.total));
-    std::printf("list + documents column + filter[region] + filter[%s]=missing, sort=last_name, 50 rows: p50 %.1f ms, p99 %.1f ms (%lld matches)\n",
-                doc_filter.c_str(), both_list.p50_ms, both_list.p99_ms, static_cast<long long>(both_list.total));
+    std::printf(
+        "list, filter[region]=%s, sort=last_name, 50 rows: p50 %.1f ms, p99 %.1f ms (%lld matches, "
+        "%d requests)\n",
+        region.c_str(), host_list.p50_ms, host_list.p99_ms, static_cast<long long>(host_list.total),
+        requests);
+    std::printf(
+        "list + documents column + filter[%s]=missing, sort=last_name, 50 rows: p50 %.1f ms, p99 "
+        "%.1f ms (%lld matches)\n",
+        doc_filter.c_str(), doc_list.p50_ms, doc_list.p99_ms,
+        static_cast<long long>(doc_list.total));
+    std::printf(
+        "list + documents column + filter[%s]=uploaded, sort=last_name, 50 rows: p50 %.1f ms, p99 "
+        "%.1f ms (%lld matches)\n",
+        doc_filter.c_str(), uploaded_list.p50_ms, uploaded_list.p99_ms,
+        static_cast<long long>(uploaded_list.total));
+    std::printf(
+        "list + documents column + filter[region] + filter[%s]=missing, sort=last_name, 50 rows: "
+        "p50 %.1f ms, p99 %.1f ms (%lld matches)\n",
+        doc_filter.c_str(), both_list.p50_ms, both_list.p99_ms,
+        static_cast<long long>(both_list.total));
     return 0;
   } catch (const std::exception& e) {
     Die(e.what());

@@ -1,5 +1,6 @@
-// tests/bench/bench_util.h — shared pieces of the benchmarks: a scratch data folder, an admin token (the
-// CLI of tests/support/e2e_env.h), percentiles, peak RSS of a process. Benchmarks print figures; they assert nothing about speed.
+// tests/bench/bench_util.h — shared pieces of the benchmarks: a scratch data folder, an admin token
+// (the CLI of tests/support/e2e_env.h), percentiles, peak RSS of a process. Benchmarks print
+// figures; they assert nothing about speed.
 #pragma once
 
 #include <sys/types.h>
@@ -55,10 +56,13 @@ inline std::string LastLine(const std::string& text) {
 // Throws when the CLI exits non-zero.
 inline std::string AdminToken(const std::filesystem::path& data) {
   const std::filesystem::path binary = crm_test::DefaultSampleHostPath();
-  crm_test::CliResult r = crm_test::CreateAdmin(binary, data, "bench@example.com", "bench-password-123456");
-  if (r.code != 0) throw std::runtime_error("create-admin failed (" + std::to_string(r.code) + "): " + r.output);
+  crm_test::CliResult r =
+      crm_test::CreateAdmin(binary, data, "bench@example.com", "bench-password-123456");
+  if (r.code != 0)
+    throw std::runtime_error("create-admin failed (" + std::to_string(r.code) + "): " + r.output);
   r = crm_test::CreateToken(binary, data, "bench@example.com", "");
-  if (r.code != 0) throw std::runtime_error("create-token failed (" + std::to_string(r.code) + "): " + r.output);
+  if (r.code != 0)
+    throw std::runtime_error("create-token failed (" + std::to_string(r.code) + "): " + r.output);
   return LastLine(r.output);
 }
 

@@ -28,7 +28,9 @@ TEST(ElfManifestTest, ReadsManifestAndExportsOfAGoodPlugin) {
   EXPECT_EQ(m->version, "1.0.0");
   EXPECT_EQ(m->api_major, CRM_HOST_API_MAJOR);
   EXPECT_EQ(m->toolchain, CRM_TOOLCHAIN_FINGERPRINT);
-  EXPECT_TRUE(CheckManifestCompatible(*m, CRM_HOST_API_MAJOR, CRM_HOST_API_MINOR, CRM_TOOLCHAIN_FINGERPRINT).ok());
+  EXPECT_TRUE(
+      CheckManifestCompatible(*m, CRM_HOST_API_MAJOR, CRM_HOST_API_MINOR, CRM_TOOLCHAIN_FINGERPRINT)
+          .ok());
 }
 
 TEST(ElfManifestTest, PlainLibraryHasNoManifestAndMissingEntryIsSeen) {
@@ -51,7 +53,8 @@ TEST(ElfManifestTest, NonElfInputsAreNotLoadable) {
   EXPECT_NE(empty.status().message().find("not a loadable library"), std::string::npos);
   auto text = ReadElfPluginFile(dir.path() / "text.so");
   EXPECT_NE(text.status().message().find("not a loadable library"), std::string::npos);
-  EXPECT_EQ(ReadElfPluginFile(dir.path() / "absent.so").status().code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(ReadElfPluginFile(dir.path() / "absent.so").status().code(),
+            crm::StatusCode::kNotFound);
   // An executable is ELF but not ET_DYN... or is PIE (ET_DYN); a relocatable object is neither.
   std::string obj = testing::ReadFile(kPlugins / "test_plugin_good.so");
   ASSERT_GT(obj.size(), sizeof(Elf64_Ehdr));
@@ -60,12 +63,14 @@ TEST(ElfManifestTest, NonElfInputsAreNotLoadable) {
   eh.e_type = ET_REL;
   std::memcpy(obj.data(), &eh, sizeof eh);
   testing::WriteFile(dir.path() / "rel.so", obj);
-  EXPECT_NE(ReadElfPluginFile(dir.path() / "rel.so").status().message().find("not a shared object"), std::string::npos);
+  EXPECT_NE(ReadElfPluginFile(dir.path() / "rel.so").status().message().find("not a shared object"),
+            std::string::npos);
   eh.e_type = ET_DYN;
   eh.e_machine = EM_ARM;
   std::memcpy(obj.data(), &eh, sizeof eh);
   testing::WriteFile(dir.path() / "arm.so", obj);
-  EXPECT_NE(ReadElfPluginFile(dir.path() / "arm.so").status().message().find("another machine"), std::string::npos);
+  EXPECT_NE(ReadElfPluginFile(dir.path() / "arm.so").status().message().find("another machine"),
+            std::string::npos);
 }
 
 TEST(ElfManifestTest, TruncatedAndCorruptedCopiesNeverCrash) {
@@ -74,8 +79,8 @@ TEST(ElfManifestTest, TruncatedAndCorruptedCopiesNeverCrash) {
   ASSERT_GT(good.size(), 4096u);
   int errors = 0;
   // Truncations at many lengths, including inside the section header table at the end.
-  for (size_t len : {size_t{0}, size_t{4}, size_t{63}, size_t{64}, size_t{1000}, good.size() / 2, good.size() - 1,
-                     good.size() - 64, good.size() - 65}) {
+  for (size_t len : {size_t{0}, size_t{4}, size_t{63}, size_t{64}, size_t{1000}, good.size() / 2,
+                     good.size() - 1, good.size() - 64, good.size() - 65}) {
     testing::WriteFile(dir.path() / "t.so", good.substr(0, len));
     if (!ReadElfPluginFile(dir.path() / "t.so").ok()) ++errors;
   }
@@ -89,7 +94,8 @@ TEST(ElfManifestTest, TruncatedAndCorruptedCopiesNeverCrash) {
     std::string bad = good;
     seed = seed * 1103515245u + 12345u;
     size_t span = static_cast<size_t>(eh.e_shnum) * sizeof(Elf64_Shdr);
-    size_t pos = (i % 2 == 0) ? (seed % sizeof(Elf64_Ehdr)) : static_cast<size_t>(shdrs + seed % span);
+    size_t pos =
+        (i % 2 == 0) ? (seed % sizeof(Elf64_Ehdr)) : static_cast<size_t>(shdrs + seed % span);
     bad[pos] = static_cast<char>(seed >> 8);
     testing::WriteFile(dir.path() / "c.so", bad);
     auto r = ReadElfPluginFile(dir.path() / "c.so");  // must simply return
@@ -102,7 +108,8 @@ TEST(ElfManifestTest, ParseManifestRefusesBadText) {
   EXPECT_FALSE(ParseManifest("").ok());
   EXPECT_FALSE(ParseManifest("crm-plugin-manifest/2\nid=x\n").ok());
   EXPECT_FALSE(ParseManifest("crm-plugin-manifest/1\nid=x\n").ok());  // missing keys
-  const std::string base = "crm-plugin-manifest/1\nid=x\nversion=1\ntoolchain=t\nentry=e\napi_major=1\n";
+  const std::string base =
+      "crm-plugin-manifest/1\nid=x\nversion=1\ntoolchain=t\nentry=e\napi_major=1\n";
   EXPECT_TRUE(ParseManifest(base + "api_minor=0\n").ok());
   EXPECT_FALSE(ParseManifest(base + "api_minor=zero\n").ok());
   EXPECT_FALSE(ParseManifest(base + "api_minor=0\ngarbage line\n").ok());
@@ -121,7 +128,8 @@ TEST(ElfManifestTest, CompatibilityRules) {
   EXPECT_TRUE(CheckManifestCompatible(m, 1, 2, "tc").ok());
   EXPECT_TRUE(CheckManifestCompatible(m, 1, 5, "tc").ok());
   auto minor = CheckManifestCompatible(m, 1, 1, "tc");
-  EXPECT_NE(minor.message().find("newer than this host's 1.1"), std::string::npos) << minor.message();
+  EXPECT_NE(minor.message().find("newer than this host's 1.1"), std::string::npos)
+      << minor.message();
   auto major = CheckManifestCompatible(m, 2, 9, "tc");
   EXPECT_NE(major.message().find("major 1"), std::string::npos) << major.message();
   auto tc = CheckManifestCompatible(m, 1, 2, "other");

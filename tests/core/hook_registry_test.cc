@@ -24,11 +24,14 @@ crm::Route MakeRoute(std::string method, std::string pattern, std::string tag = 
   crm::Route r;
   r.method = std::move(method);
   r.pattern = std::move(pattern);
-  r.handler = [tag](crm::Request&, crm::Response& response) { return response.Send(tag, "text/plain"); };
+  r.handler = [tag](crm::Request&, crm::Response& response) {
+    return response.Send(tag, "text/plain");
+  };
   return r;
 }
 
-crm::MenuFilter Menu(std::string id, crm::MenuArea area, std::string add, int priority = crm::kDefaultPriority) {
+crm::MenuFilter Menu(std::string id, crm::MenuArea area, std::string add,
+                     int priority = crm::kDefaultPriority) {
   crm::MenuFilter f;
   f.id = std::move(id);
   f.area = area;
@@ -146,12 +149,14 @@ TEST(HookRegistryTest, DuplicateAcrossOwnersRefusesWholeCommitAndShowsNothing) {
 
 TEST(HookRegistryTest, PluginRouteOutsideItsNamespaceIsRefused) {
   StagingRegistrar r("client-documents");
-  EXPECT_EQ(r.AddRoute(MakeRoute("GET", "/admin/clients")).code(), crm::StatusCode::kPermissionDenied);
+  EXPECT_EQ(r.AddRoute(MakeRoute("GET", "/admin/clients")).code(),
+            crm::StatusCode::kPermissionDenied);
   EXPECT_FALSE(r.first_error().ok());
   EXPECT_NE(r.first_error().message().find("outside its namespaces"), std::string::npos);
   StagingRegistrar other_prefix("client-documents");
   EXPECT_FALSE(other_prefix.AddRoute(MakeRoute("GET", "/api/v1/plugins/other/x")).ok());
-  EXPECT_FALSE(other_prefix.AddRoute(MakeRoute("GET", "/api/v1/plugins/client-documents")).ok());  // prefix alone
+  EXPECT_FALSE(other_prefix.AddRoute(MakeRoute("GET", "/api/v1/plugins/client-documents"))
+                   .ok());  // prefix alone
   StagingRegistrar fine("client-documents");
   EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/api/v1/plugins/client-documents/types")).ok());
   EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/admin/plugins/client-documents/settings")).ok());
@@ -257,14 +262,16 @@ TEST(HookRegistryTest, MenuFiltersPassTheVectorThroughInOrder) {
   ASSERT_TRUE(plugin.AddMenuFilter(Menu("early", crm::MenuArea::kAccount, "early", 10)).ok());
   crm::MenuFilter thrower;
   thrower.id = "thrower";
-  thrower.filter = [](std::vector<crm::MenuItem>, const crm::Principal&) -> std::vector<crm::MenuItem> {
+  thrower.filter = [](std::vector<crm::MenuItem>,
+                      const crm::Principal&) -> std::vector<crm::MenuItem> {
     throw std::runtime_error("broken");
   };
   ASSERT_TRUE(plugin.AddMenuFilter(thrower).ok());
   CommitOk(registry, plugin);
 
   crm::Principal viewer;
-  auto items = registry.BuildMenu(crm::MenuArea::kAccount, {{"base", "Base", "/account", 100}}, viewer);
+  auto items =
+      registry.BuildMenu(crm::MenuArea::kAccount, {{"base", "Base", "/account", 100}}, viewer);
   std::vector<std::string> ids;
   for (const auto& i : items) ids.push_back(i.id);
   // early (10) added, thrower (100) skipped, remover (150) saw base+early, late (200) added.
@@ -286,7 +293,8 @@ TEST(HookRegistryTest, ThrowingMenuFilterIsSkippedWithOneLogLine) {
   ASSERT_TRUE(plugin.AddMenuFilter(Menu("early", crm::MenuArea::kAccount, "early", 10)).ok());
   crm::MenuFilter thrower;
   thrower.id = "thrower";
-  thrower.filter = [](std::vector<crm::MenuItem>, const crm::Principal&) -> std::vector<crm::MenuItem> {
+  thrower.filter = [](std::vector<crm::MenuItem>,
+                      const crm::Principal&) -> std::vector<crm::MenuItem> {
     throw std::runtime_error("menu broken");
   };
   ASSERT_TRUE(plugin.AddMenuFilter(thrower).ok());
@@ -306,13 +314,17 @@ TEST(HookRegistryTest, ThrowingGateIsSkippedFailOpenWithOneLogLine) {
   HookRegistry registry;
   registry.SetLogger(&log);
   StagingRegistrar plugin("plug");
-  crm::AccessGate thrower{"thrower", [](const crm::Principal&, std::string_view) -> crm::GateDecision {
+  crm::AccessGate thrower{"thrower",
+                          [](const crm::Principal&, std::string_view) -> crm::GateDecision {
                             throw std::runtime_error("gate broken");
-                          }, 10};
-  crm::AccessGate later{"later", [](const crm::Principal&, std::string_view path) {
+                          },
+                          10};
+  crm::AccessGate later{"later",
+                        [](const crm::Principal&, std::string_view path) {
                           return path == "/account/b" ? crm::GateDecision::RedirectTo("/account/a")
                                                       : crm::GateDecision::Allow();
-                        }, 20};
+                        },
+                        20};
   ASSERT_TRUE(plugin.AddAccessGate(thrower).ok());
   ASSERT_TRUE(plugin.AddAccessGate(later).ok());
   CommitOk(registry, plugin);
@@ -329,14 +341,21 @@ TEST(HookRegistryTest, ThrowingGateIsSkippedFailOpenWithOneLogLine) {
 TEST(HookRegistryTest, GatesFirstRefusalWins) {
   HookRegistry registry;
   StagingRegistrar host("host");
-  crm::AccessGate allow{"allow", [](const crm::Principal&, std::string_view) { return crm::GateDecision::Allow(); }, 10};
-  crm::AccessGate first{"first", [](const crm::Principal&, std::string_view path) {
-                          return path == "/account/documents" ? crm::GateDecision::Allow()
-                                                              : crm::GateDecision::RedirectTo("/account/documents");
-                        }, 50};
-  crm::AccessGate second{"second", [](const crm::Principal&, std::string_view) {
+  crm::AccessGate allow{
+      "allow", [](const crm::Principal&, std::string_view) { return crm::GateDecision::Allow(); },
+      10};
+  crm::AccessGate first{"first",
+                        [](const crm::Principal&, std::string_view path) {
+                          return path == "/account/documents"
+                                     ? crm::GateDecision::Allow()
+                                     : crm::GateDecision::RedirectTo("/account/documents");
+                        },
+                        50};
+  crm::AccessGate second{"second",
+                         [](const crm::Principal&, std::string_view) {
                            return crm::GateDecision::RedirectTo("/account/other");
-                         }, 60};
+                         },
+                         60};
   ASSERT_TRUE(host.AddAccessGate(second).ok());
   ASSERT_TRUE(host.AddAccessGate(first).ok());
   ASSERT_TRUE(host.AddAccessGate(allow).ok());
@@ -359,8 +378,11 @@ TEST(HookRegistryTest, FilterPredicateAsksSourcesInOrderAndNotFoundPassesOn) {
   crm::ListFilterSource region;
   region.id = "region";
   region.priority = 10;
-  region.list = [](std::string_view) { return std::vector<crm::FilterDef>{{"region", "Region", {}}}; };
-  region.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+  region.list = [](std::string_view) {
+    return std::vector<crm::FilterDef>{{"region", "Region", {}}};
+  };
+  region.predicate = [](std::string_view id,
+                        std::string_view value) -> crm::Result<crm::SqlPredicate> {
     if (id != "region") return crm::NotFound("not mine");
     return crm::SqlPredicate{"c.region = ?", {std::string(value)}};
   };
@@ -368,9 +390,11 @@ TEST(HookRegistryTest, FilterPredicateAsksSourcesInOrderAndNotFoundPassesOn) {
   docs.id = "docs";
   docs.priority = 20;
   docs.list = [](std::string_view lang) {
-    return std::vector<crm::FilterDef>{{"doc.1", lang == "fr" ? "Carte" : "Card", {{"uploaded", "Uploaded"}}}};
+    return std::vector<crm::FilterDef>{
+        {"doc.1", lang == "fr" ? "Carte" : "Card", {{"uploaded", "Uploaded"}}}};
   };
-  docs.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+  docs.predicate = [](std::string_view id,
+                      std::string_view value) -> crm::Result<crm::SqlPredicate> {
     if (id.substr(0, 4) != "doc.") return crm::NotFound("not mine");
     if (value != "uploaded" && value != "missing") return crm::InvalidArgument("bad value");
     return crm::SqlPredicate{"EXISTS (SELECT 1)", {}};
@@ -385,7 +409,8 @@ TEST(HookRegistryTest, FilterPredicateAsksSourcesInOrderAndNotFoundPassesOn) {
   auto d = registry.FilterPredicate("doc.1", "uploaded");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->sql, "EXISTS (SELECT 1)");
-  EXPECT_EQ(registry.FilterPredicate("doc.1", "maybe").status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry.FilterPredicate("doc.1", "maybe").status().code(),
+            crm::StatusCode::kInvalidArgument);
   EXPECT_EQ(registry.FilterPredicate("nope", "x").status().code(), crm::StatusCode::kNotFound);
 
   auto defs = registry.ListFilters("fr");
@@ -399,7 +424,8 @@ TEST(HookRegistryTest, ListFilterCountGivesTheCountingFormOfItsOwnSourceOnly) {
     crm::ListFilterSource s;
     s.id = std::move(id);
     s.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
-    s.predicate = [prefix](std::string_view fid, std::string_view) -> crm::Result<crm::SqlPredicate> {
+    s.predicate = [prefix](std::string_view fid,
+                           std::string_view) -> crm::Result<crm::SqlPredicate> {
       if (fid.substr(0, prefix.size()) != prefix) return crm::NotFound("not mine");
       return crm::SqlPredicate{"page(" + std::string(fid) + ")", {}};
     };
@@ -429,7 +455,8 @@ TEST(HookRegistryTest, ListFilterCountGivesTheCountingFormOfItsOwnSourceOnly) {
   ASSERT_TRUE(p.AddListFilterSource(source("b", "b.")).ok());
   crm::ListFilterCount c;
   c.source_id = "a";
-  c.count = [](std::string_view fid, std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
+  c.count = [](std::string_view fid,
+               std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
     if (value == "page") return crm::NotFound("use the page predicate");
     if (value == "bad") return crm::InvalidArgument("bad value");
     if (value == "throw") throw std::runtime_error("boom");
@@ -458,7 +485,8 @@ TEST(HookRegistryTest, ListFilterCountGivesTheCountingFormOfItsOwnSourceOnly) {
   ASSERT_TRUE(b.ok());
   EXPECT_EQ(b->count.predicate.sql, "page(b.1)");
   EXPECT_FALSE(b->count.complement);
-  EXPECT_EQ(registry.ResolveFilter("a.1", "bad").status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(registry.ResolveFilter("a.1", "bad").status().code(),
+            crm::StatusCode::kInvalidArgument);
   auto thrown = registry.ResolveFilter("a.1", "throw");
   EXPECT_EQ(thrown.status().code(), crm::StatusCode::kInternal);
   EXPECT_NE(thrown.status().message().find("boom"), std::string::npos);

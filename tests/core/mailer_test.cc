@@ -22,8 +22,9 @@ TEST(MailerTest, WritesOneCompleteMessageWithEncodedSubject) {
   testing::TempDir dir;
   FixedClock clock(1795000000);  // 2026-11-18T...
   Mailer mailer(dir.path() / "outbox", "CRM <no-reply@crm.example>", clock);
-  crm::MailMessage m{"marie@example.test", "Vos documents sont arrivés ✓",
-                     "Bonjour Marie,\nLe document « Carte d'identité » est reçu.\nÀ bientôt = merci\n"};
+  crm::MailMessage m{
+      "marie@example.test", "Vos documents sont arrivés ✓",
+      "Bonjour Marie,\nLe document « Carte d'identité » est reçu.\nÀ bientôt = merci\n"};
   ASSERT_TRUE(mailer.Send(m).ok());
   auto files = Files(dir.path() / "outbox");
   ASSERT_EQ(files.size(), 1u);  // no temp file left
@@ -33,12 +34,15 @@ TEST(MailerTest, WritesOneCompleteMessageWithEncodedSubject) {
   EXPECT_NE(text.find("To: marie@example.test\r\n"), std::string::npos);
   EXPECT_NE(text.find("From: CRM <no-reply@crm.example>\r\n"), std::string::npos);
   EXPECT_NE(text.find("Date: Wed, 18 Nov 2026 "), std::string::npos) << text;
-  EXPECT_NE(text.find("Subject: =?UTF-8?B?Vm9zIGRvY3VtZW50cyBzb250IGFycml2w6lzIOKckw==?=\r\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Subject: =?UTF-8?B?Vm9zIGRvY3VtZW50cyBzb250IGFycml2w6lzIOKckw==?=\r\n"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("Message-ID: <"), std::string::npos);
   EXPECT_NE(text.find("@crm.example>\r\n"), std::string::npos);
   EXPECT_NE(text.find("MIME-Version: 1.0\r\n"), std::string::npos);
   EXPECT_NE(text.find("Content-Type: text/plain; charset=UTF-8\r\n"), std::string::npos);
-  EXPECT_NE(text.find("Content-Transfer-Encoding: quoted-printable\r\n\r\nBonjour Marie,\r\n"), std::string::npos);
+  EXPECT_NE(text.find("Content-Transfer-Encoding: quoted-printable\r\n\r\nBonjour Marie,\r\n"),
+            std::string::npos);
   EXPECT_NE(text.find("=C3=80 bient=C3=B4t =3D merci\r\n"), std::string::npos) << text;
   for (size_t pos = 0, eol; (eol = text.find("\r\n", pos)) != std::string::npos; pos = eol + 2) {
     EXPECT_LE(eol - pos, 78u) << text.substr(pos, eol - pos);
@@ -86,7 +90,8 @@ TEST(MailerTest, EncodingHelpers) {
   EXPECT_EQ(EncodeQuotedPrintable("a b \nc"), "a b=20\r\nc");
   std::string qp = EncodeQuotedPrintable(std::string(200, 'x'));
   EXPECT_NE(qp.find("=\r\n"), std::string::npos);
-  for (size_t pos = 0, eol; (eol = qp.find("\r\n", pos)) != std::string::npos; pos = eol + 2) EXPECT_LE(eol - pos, 76u);
+  for (size_t pos = 0, eol; (eol = qp.find("\r\n", pos)) != std::string::npos; pos = eol + 2)
+    EXPECT_LE(eol - pos, 76u);
 }
 
 }  // namespace

@@ -21,14 +21,22 @@ class MigratorTest : public ::testing::Test {
   std::vector<std::string> Tables() {
     std::vector<std::string> names;
     EXPECT_TRUE(db_->Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", {},
-                           [&](const crm::SqlRow& r) { names.push_back(r.Text(0)); return true; })
+                           [&](const crm::SqlRow& r) {
+                             names.push_back(r.Text(0));
+                             return true;
+                           })
                     .ok());
     return names;
   }
   std::vector<std::string> Applied(const std::string& owner) {
     std::vector<std::string> out;
-    EXPECT_TRUE(db_->Query("SELECT version || ':' || name FROM host_migrations WHERE owner = ? ORDER BY version",
-                           {owner}, [&](const crm::SqlRow& r) { out.push_back(r.Text(0)); return true; })
+    EXPECT_TRUE(db_->Query("SELECT version || ':' || name FROM host_migrations WHERE owner = ? "
+                           "ORDER BY version",
+                           {owner},
+                           [&](const crm::SqlRow& r) {
+                             out.push_back(r.Text(0));
+                             return true;
+                           })
                     .ok());
     return out;
   }
@@ -38,14 +46,16 @@ class MigratorTest : public ::testing::Test {
 
 const std::vector<crm::Migration> kTwo = {
     {1, "0001_a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);\nINSERT INTO a VALUES (1);\n"},
-    {2, "0002_b.sql", "-- second\nCREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id));"},
+    {2, "0002_b.sql",
+     "-- second\nCREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id));"},
 };
 
 TEST_F(MigratorTest, AppliesOnceAndIsIdempotent) {
   ASSERT_TRUE(ApplyMigrations(*db_, "plug", kTwo).ok());
   EXPECT_EQ(Tables(), (std::vector<std::string>{"a", "b", "host_migrations"}));
   EXPECT_EQ(Applied("plug"), (std::vector<std::string>{"1:0001_a.sql", "2:0002_b.sql"}));
-  auto checksum = db_->QueryOne("SELECT checksum FROM host_migrations WHERE owner = 'plug' AND version = 1");
+  auto checksum =
+      db_->QueryOne("SELECT checksum FROM host_migrations WHERE owner = 'plug' AND version = 1");
   ASSERT_TRUE(checksum.ok() && checksum.value());
   EXPECT_EQ(checksum.value()->Text(0), Sha256Hex(kTwo[0].sql));
 
@@ -68,11 +78,13 @@ TEST_F(MigratorTest, AppliesOnceAndIsIdempotent) {
 }
 
 TEST_F(MigratorTest, GapsAndDuplicatesAreRefusedBeforeAnythingRuns) {
-  std::vector<crm::Migration> gap = {{1, "0001_a.sql", "CREATE TABLE a (x);"}, {3, "0003_c.sql", "CREATE TABLE c (x);"}};
+  std::vector<crm::Migration> gap = {{1, "0001_a.sql", "CREATE TABLE a (x);"},
+                                     {3, "0003_c.sql", "CREATE TABLE c (x);"}};
   crm::Status s = ApplyMigrations(*db_, "plug", gap);
   EXPECT_EQ(s.code(), crm::StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("0003_c.sql"), std::string::npos) << s.message();
-  std::vector<crm::Migration> dup = {{1, "0001_a.sql", "CREATE TABLE a (x);"}, {1, "0001_b.sql", "CREATE TABLE b (x);"}};
+  std::vector<crm::Migration> dup = {{1, "0001_a.sql", "CREATE TABLE a (x);"},
+                                     {1, "0001_b.sql", "CREATE TABLE b (x);"}};
   s = ApplyMigrations(*db_, "plug", dup);
   EXPECT_EQ(s.code(), crm::StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("appears twice"), std::string::npos) << s.message();
@@ -84,7 +96,9 @@ TEST_F(MigratorTest, GapsAndDuplicatesAreRefusedBeforeAnythingRuns) {
 TEST_F(MigratorTest, FailingMigrationLeavesTheDatabaseUnchanged) {
   ASSERT_TRUE(ApplyMigrations(*db_, "plug", {kTwo[0]}).ok());
   auto broken = kTwo;
-  broken[1].sql = "CREATE TABLE b (id INTEGER);\nINSERT INTO a VALUES (2);\nINSERT INTO no_such_table VALUES (1);";
+  broken[1].sql =
+      "CREATE TABLE b (id INTEGER);\nINSERT INTO a VALUES (2);\nINSERT INTO no_such_table VALUES "
+      "(1);";
   broken.push_back({3, "0003_c.sql", "CREATE TABLE c (x);"});
   crm::Status s = ApplyMigrations(*db_, "plug", broken);
   ASSERT_FALSE(s.ok());
@@ -104,8 +118,10 @@ TEST_F(MigratorTest, EditedMigrationIsRefusedWithItsName) {
   edited[1].sql += "\nCREATE INDEX b_a ON b (a_id);";
   crm::Status s = ApplyMigrations(*db_, "client-documents", edited);
   EXPECT_EQ(s.code(), crm::StatusCode::kConflict);
-  EXPECT_NE(s.message().find("migration 0002_b.sql of client-documents was edited after it was applied (checksum"),
-            std::string::npos)
+  EXPECT_NE(
+      s.message().find(
+          "migration 0002_b.sql of client-documents was edited after it was applied (checksum"),
+      std::string::npos)
       << s.message();
   EXPECT_NE(s.message().find(Sha256Hex(kTwo[1].sql)), std::string::npos);
   EXPECT_EQ(CheckMigrations(*db_, "client-documents", edited).code(), crm::StatusCode::kConflict);

@@ -1,5 +1,6 @@
 // tests/core/plugin_loader_test.cc — the plugin manager against deliberately bad plugins: each gets
-// the right state and a clear message, the host survives, and nothing of a refused plugin is registered.
+// the right state and a clear message, the host survives, and nothing of a refused plugin is
+// registered.
 #include "sample-host/core/plugin_loader.h"
 
 #include <dlfcn.h>
@@ -36,9 +37,10 @@ class LoaderTest : public ::testing::Test {
   }
 
   std::unique_ptr<PluginManager> MakeManager(HookRegistry& registry) {
-    HostServicesFactory factory = [this, &registry](const std::string& id) -> std::unique_ptr<crm::HostServices> {
-      return std::make_unique<PluginHostServices>(*db_, registry, dir_.path(), id, mailer_, clock_, logger_,
-                                                  "http://127.0.0.1:8080");
+    HostServicesFactory factory =
+        [this, &registry](const std::string& id) -> std::unique_ptr<crm::HostServices> {
+      return std::make_unique<PluginHostServices>(*db_, registry, dir_.path(), id, mailer_, clock_,
+                                                  logger_, "http://127.0.0.1:8080");
     };
     return std::make_unique<PluginManager>(*db_, registry, factory, logger_);
   }
@@ -55,8 +57,9 @@ class LoaderTest : public ::testing::Test {
 
   size_t LogLinesContaining(const std::string& needle) {
     auto lines = logger_.Recent();
-    return static_cast<size_t>(std::count_if(lines.begin(), lines.end(),
-                                             [&](const std::string& l) { return l.find(needle) != std::string::npos; }));
+    return static_cast<size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+      return l.find(needle) != std::string::npos;
+    }));
   }
 
   bool TableExists(const std::string& name) {
@@ -102,11 +105,13 @@ TEST_F(LoaderTest, GoodPluginLoadsRegistersAndMigrates) {
   ASSERT_EQ(menu.size(), 1u);
   EXPECT_EQ(menu[0].path, "/account/good");
   EXPECT_TRUE(TableExists("good_items"));
-  auto applied = db_->QueryOne("SELECT name FROM host_migrations WHERE owner = 'test-good' AND version = 1");
+  auto applied =
+      db_->QueryOne("SELECT name FROM host_migrations WHERE owner = 'test-good' AND version = 1");
   ASSERT_TRUE(applied.ok() && applied.value());
   EXPECT_EQ(applied.value()->Text(0), "0001_items.sql");
   if (!already_loaded) {
-    EXPECT_TRUE(fs::exists(kMarkers / "good.marker"));  // positive control: the marker mechanism works
+    EXPECT_TRUE(
+        fs::exists(kMarkers / "good.marker"));  // positive control: the marker mechanism works
   }
   EXPECT_EQ(LogLinesContaining("INFO plugin test-good: good plugin registering"), 1u);
   EXPECT_EQ(LogLinesContaining("loaded test_plugin_good.so (test-good)"), 1u);
@@ -125,8 +130,11 @@ TEST_F(LoaderTest, WrongMajorIsRefusedBeforeAnyPluginCodeRuns) {
   PluginState st = Load("test_plugin_wrong_major.so");
   EXPECT_EQ(st.state, State::kRefused);
   EXPECT_EQ(st.id, "test-wrong-major");
-  EXPECT_NE(st.error.find("host API major 2 of the plugin differs from the host's 1"), std::string::npos) << st.error;
-  EXPECT_FALSE(fs::exists(kMarkers / "wrong_major.marker")) << "the plugin's static constructor ran";
+  EXPECT_NE(st.error.find("host API major 2 of the plugin differs from the host's 1"),
+            std::string::npos)
+      << st.error;
+  EXPECT_FALSE(fs::exists(kMarkers / "wrong_major.marker"))
+      << "the plugin's static constructor ran";
   ExpectRegistryEmpty();
   EXPECT_EQ(LogLinesContaining("WARN plugin-loader: refused test_plugin_wrong_major.so"), 1u);
 }
@@ -138,8 +146,12 @@ struct RefusedCase {
 
 TEST_F(LoaderTest, FilesRefusedBeforeLoading) {
   const RefusedCase cases[] = {
-      {"test_plugin_newer_minor.so", "plugin needs host API 1.99, newer than this host's " CRM_STRINGIFY(CRM_HOST_API_MAJOR) "." CRM_STRINGIFY(CRM_HOST_API_MINOR)},
-      {"test_plugin_wrong_toolchain.so", "toolchain fingerprint differs: plugin \"clang 3.0; libc++ 1; boost 100000; c++201103\", host \""},
+      {"test_plugin_newer_minor.so",
+       "plugin needs host API 1.99, newer than this host's " CRM_STRINGIFY(
+           CRM_HOST_API_MAJOR) "." CRM_STRINGIFY(CRM_HOST_API_MINOR)},
+      {"test_plugin_wrong_toolchain.so",
+       "toolchain fingerprint differs: plugin \"clang 3.0; libc++ 1; boost 100000; c++201103\", "
+       "host \""},
       {"test_plugin_missing_entry.so", "missing entry symbol crm_plugin_entry_v1"},
       {"test_plugin_no_manifest.so", "no plugin manifest (section .crm_manifest)"},
   };
@@ -153,7 +165,8 @@ TEST_F(LoaderTest, FilesRefusedBeforeLoading) {
     EXPECT_EQ(st.state, State::kRefused) << c.file;
     EXPECT_NE(st.error.find(c.error), std::string::npos) << c.file << ": " << st.error;
   }
-  for (const char* m : markers) EXPECT_FALSE(fs::exists(kMarkers / (std::string(m) + ".marker"))) << m << " ran";
+  for (const char* m : markers)
+    EXPECT_FALSE(fs::exists(kMarkers / (std::string(m) + ".marker"))) << m << " ran";
   // The toolchain message prints the host's fingerprint too.
   EXPECT_NE(manager_->states()[1].error.find(CRM_TOOLCHAIN_FINGERPRINT), std::string::npos);
   ExpectRegistryEmpty();
@@ -169,9 +182,11 @@ TEST_F(LoaderTest, TextAndEmptyFilesNamedSoAreRefused) {
   ASSERT_EQ(states.size(), 2u);
   EXPECT_EQ(states[0].file.filename(), "a_text.so");
   EXPECT_EQ(states[0].state, State::kRefused);
-  EXPECT_NE(states[0].error.find("not a loadable library: no ELF signature"), std::string::npos) << states[0].error;
+  EXPECT_NE(states[0].error.find("not a loadable library: no ELF signature"), std::string::npos)
+      << states[0].error;
   EXPECT_EQ(states[1].state, State::kRefused);
-  EXPECT_NE(states[1].error.find("not a loadable library: empty file"), std::string::npos) << states[1].error;
+  EXPECT_NE(states[1].error.find("not a loadable library: empty file"), std::string::npos)
+      << states[1].error;
   // A missing folder is not an error.
   EXPECT_TRUE(manager_->LoadAll(plugins.path() / "nope").empty());
 }
@@ -187,14 +202,17 @@ TEST_F(LoaderTest, WorldWritablePluginFileIsRefused) {
   fs::permissions(plugins.path(), fs::perms::others_write, fs::perm_options::add);
   st = manager_->LoadFile(plugins.path() / "copy.so");
   EXPECT_EQ(st.state, State::kRefused);
-  EXPECT_NE(st.error.find(plugins.path().string() + " is writable by any user"), std::string::npos) << st.error;
+  EXPECT_NE(st.error.find(plugins.path().string() + " is writable by any user"), std::string::npos)
+      << st.error;
   ExpectRegistryEmpty();
 }
 
 TEST_F(LoaderTest, MissingTranslationsLoadWithAWarning) {
   PluginState st = Load("test_plugin_translation_gap.so");
   EXPECT_EQ(st.state, State::kLoaded) << st.error;
-  EXPECT_EQ(LogLinesContaining("WARN plugin-loader: plugin test-translation-gap lacks translations: nl: gap.help"), 1u);
+  EXPECT_EQ(LogLinesContaining(
+                "WARN plugin-loader: plugin test-translation-gap lacks translations: nl: gap.help"),
+            1u);
   EXPECT_EQ(registry_.Translate("nl", "gap.help"), "Help");
 }
 
@@ -206,10 +224,12 @@ struct FailedCase {
 
 TEST_F(LoaderTest, PluginsThatFailAfterLoadingLeaveNothingBehind) {
   const FailedCase cases[] = {
-      {"test_plugin_entry_throws.so", "test-entry-throws", "the plugin entry threw: boom from the entry"},
+      {"test_plugin_entry_throws.so", "test-entry-throws",
+       "the plugin entry threw: boom from the entry"},
       {"test_plugin_entry_error.so", "test-entry-error",
        "the plugin entry failed: unprocessable: settings table unreadable: cannot start"},
-      {"test_plugin_duplicate_id.so", "test-duplicate-id", "a registration was refused: conflict: duplicate list column id twice"},
+      {"test_plugin_duplicate_id.so", "test-duplicate-id",
+       "a registration was refused: conflict: duplicate list column id twice"},
       {"test_plugin_bad_route.so", "test-bad-route", "outside its namespaces"},
       {"test_plugin_failing_migration.so", "test-failing-migration",
        "migration 0002_broken.sql of test-failing-migration failed and was rolled back"},
@@ -227,7 +247,8 @@ TEST_F(LoaderTest, PluginsThatFailAfterLoadingLeaveNothingBehind) {
   // The failing migration: version 1 stays applied, version 2 left nothing.
   EXPECT_TRUE(TableExists("fm_ok"));
   EXPECT_FALSE(TableExists("fm_half"));
-  auto versions = db_->QueryOne("SELECT group_concat(version) FROM host_migrations WHERE owner = 'test-failing-migration'");
+  auto versions = db_->QueryOne(
+      "SELECT group_concat(version) FROM host_migrations WHERE owner = 'test-failing-migration'");
   ASSERT_TRUE(versions.ok());
   EXPECT_EQ(versions.value()->Text(0), "1");
 
@@ -246,8 +267,10 @@ TEST_F(LoaderTest, EditedMigrationIsRefusedOnTheNextStart) {
   auto second = MakeManager(second_registry);
   PluginState v2 = second->LoadFile(kPlugins / "edited-v2" / "test_plugin_edited_v2.so");
   EXPECT_EQ(v2.state, State::kFailed);
-  EXPECT_NE(v2.error.find("migration 0001_notes.sql of test-edited was edited after it was applied (checksum"),
-            std::string::npos)
+  EXPECT_NE(
+      v2.error.find(
+          "migration 0001_notes.sql of test-edited was edited after it was applied (checksum"),
+      std::string::npos)
       << v2.error;
   auto columns = db_->QueryAll("PRAGMA table_info(edited_notes)");
   ASSERT_TRUE(columns.ok());
@@ -275,16 +298,19 @@ TEST_F(LoaderTest, LoadAllGoesThroughTheWholeFolderInNameOrder) {
 }
 
 TEST_F(LoaderTest, HostServicesGiveThePluginItsFolderClientsAndTimeline) {
-  ASSERT_TRUE(ApplyMigrations(*db_, "host", {{1, "0001_clients.sql",
-                                              "CREATE TABLE clients (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT,"
-                                              " email TEXT, company TEXT, language TEXT, login_enabled INTEGER);"
-                                              "CREATE TABLE timeline (id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL"
-                                              " REFERENCES clients(id), type TEXT, title TEXT, detail TEXT, actor TEXT,"
-                                              " created_at INTEGER);"
-                                              "INSERT INTO clients VALUES (3, 'Marie', 'Dupont', 'm@example.test', '', 'fr', 1);"}})
-                  .ok());
-  PluginHostServices services(*db_, registry_, dir_.path(), "client-documents", mailer_, clock_, logger_,
-                              "http://127.0.0.1:9");
+  ASSERT_TRUE(
+      ApplyMigrations(
+          *db_, "host",
+          {{1, "0001_clients.sql",
+            "CREATE TABLE clients (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT,"
+            " email TEXT, company TEXT, language TEXT, login_enabled INTEGER);"
+            "CREATE TABLE timeline (id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL"
+            " REFERENCES clients(id), type TEXT, title TEXT, detail TEXT, actor TEXT,"
+            " created_at INTEGER);"
+            "INSERT INTO clients VALUES (3, 'Marie', 'Dupont', 'm@example.test', '', 'fr', 1);"}})
+          .ok());
+  PluginHostServices services(*db_, registry_, dir_.path(), "client-documents", mailer_, clock_,
+                              logger_, "http://127.0.0.1:9");
   fs::path data = services.DataDir();
   EXPECT_EQ(data, dir_.path() / "plugins" / "client-documents");
   EXPECT_TRUE(fs::is_directory(data));
@@ -297,9 +323,12 @@ TEST_F(LoaderTest, HostServicesGiveThePluginItsFolderClientsAndTimeline) {
   EXPECT_TRUE(client->login_enabled);
   EXPECT_EQ(services.FindClient(4).status().code(), crm::StatusCode::kNotFound);
 
-  ASSERT_TRUE(services.AddTimeline({3, "client-documents.upload", "ID card uploaded", "", "client"}).ok());
-  EXPECT_EQ(services.AddTimeline({4, "client-documents.upload", "x", "", ""}).code(), crm::StatusCode::kNotFound);
-  EXPECT_EQ(services.AddTimeline({3, "host.note", "forged", "", ""}).code(), crm::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(
+      services.AddTimeline({3, "client-documents.upload", "ID card uploaded", "", "client"}).ok());
+  EXPECT_EQ(services.AddTimeline({4, "client-documents.upload", "x", "", ""}).code(),
+            crm::StatusCode::kNotFound);
+  EXPECT_EQ(services.AddTimeline({3, "host.note", "forged", "", ""}).code(),
+            crm::StatusCode::kInvalidArgument);
   auto row = db_->QueryOne("SELECT type, title, actor, created_at FROM timeline");
   ASSERT_TRUE(row.ok() && row.value());
   EXPECT_EQ(row.value()->Text(1), "ID card uploaded");

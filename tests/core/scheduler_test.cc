@@ -35,12 +35,24 @@ TEST(SchedulerTest, RunsEachJobAtItsPeriodAndSurvivesFailingAndThrowingJobs) {
   int every10 = 0, fails = 0, throws = 0;
   HookRegistry registry;
   StagingRegistrar plug("plug");
-  ASSERT_TRUE(plug.AddScheduledJob(Job("every10", 10, [&] { ++every10; return crm::Status::Ok(); })).ok());
-  ASSERT_TRUE(plug.AddScheduledJob(Job("fails", 15, [&] { ++fails; return crm::Unavailable("smtp down"); })).ok());
-  ASSERT_TRUE(plug.AddScheduledJob(Job("throws", 20, [&]() -> crm::Status {
-                ++throws;
-                throw std::runtime_error("job bug");
-              })).ok());
+  ASSERT_TRUE(plug.AddScheduledJob(Job("every10", 10,
+                                       [&] {
+                                         ++every10;
+                                         return crm::Status::Ok();
+                                       }))
+                  .ok());
+  ASSERT_TRUE(plug.AddScheduledJob(Job("fails", 15,
+                                       [&] {
+                                         ++fails;
+                                         return crm::Unavailable("smtp down");
+                                       }))
+                  .ok());
+  ASSERT_TRUE(plug.AddScheduledJob(Job("throws", 20,
+                                       [&]() -> crm::Status {
+                                         ++throws;
+                                         throw std::runtime_error("job bug");
+                                       }))
+                  .ok());
   ASSERT_TRUE(registry.Commit(plug.Take()).ok());
   Logger log(nullptr, /*to_stderr=*/false);
   const Scheduler::TimePoint t0{};  // the injected clock
@@ -75,12 +87,18 @@ TEST(SchedulerTest, ThreadRunsJobsAndStops) {
   std::atomic<int> runs{0};
   HookRegistry registry;
   StagingRegistrar plug("plug");
-  ASSERT_TRUE(plug.AddScheduledJob(Job("tick", 1, [&] { ++runs; return crm::Status::Ok(); })).ok());
+  ASSERT_TRUE(plug.AddScheduledJob(Job("tick", 1,
+                                       [&] {
+                                         ++runs;
+                                         return crm::Status::Ok();
+                                       }))
+                  .ok());
   ASSERT_TRUE(registry.Commit(plug.Take()).ok());
   Logger log(nullptr, /*to_stderr=*/false);
   Scheduler scheduler(registry, log);
   scheduler.Start();
-  for (int i = 0; i < 300 && runs.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 300 && runs.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   scheduler.Stop();
   EXPECT_GE(runs.load(), 1);
   int after = runs.load();

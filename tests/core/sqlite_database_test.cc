@@ -36,14 +36,17 @@ TEST(SqliteDatabaseTest, ValuesRoundTripAndErrorsMapToCodes) {
   auto db = OpenIn(dir);
   ASSERT_TRUE(db);
   ASSERT_TRUE(db->Exec("CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);"
-                       "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER NOT NULL REFERENCES p(id), r REAL, t TEXT)")
+                       "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER NOT NULL REFERENCES "
+                       "p(id), r REAL, t TEXT)")
                   .ok());
-  auto inserted = db->Exec("INSERT INTO p (name) VALUES (?)", {std::string("x'); DROP TABLE p; --")});
+  auto inserted =
+      db->Exec("INSERT INTO p (name) VALUES (?)", {std::string("x'); DROP TABLE p; --")});
   ASSERT_TRUE(inserted.ok());
   EXPECT_EQ(inserted.value(), 1);
   int64_t id = db->LastInsertId();
   EXPECT_GT(id, 0);
-  ASSERT_TRUE(db->Exec("INSERT INTO c (p_id, r, t) VALUES (?, ?, ?)", {id, 2.5, std::monostate{}}).ok());
+  ASSERT_TRUE(
+      db->Exec("INSERT INTO c (p_id, r, t) VALUES (?, ?, ?)", {id, 2.5, std::monostate{}}).ok());
   auto row = db->QueryOne("SELECT p.name, c.r, c.t, c.p_id FROM c JOIN p ON p.id = c.p_id");
   ASSERT_TRUE(row.ok() && row.value());
   EXPECT_EQ(row.value()->Text(0), "x'); DROP TABLE p; --");
@@ -51,12 +54,15 @@ TEST(SqliteDatabaseTest, ValuesRoundTripAndErrorsMapToCodes) {
   EXPECT_TRUE(row.value()->IsNull(2));
   EXPECT_EQ(row.value()->Int(3), id);
 
-  EXPECT_EQ(db->Exec("INSERT INTO p (name) VALUES (?)", {std::string("x'); DROP TABLE p; --")}).status().code(),
+  EXPECT_EQ(db->Exec("INSERT INTO p (name) VALUES (?)", {std::string("x'); DROP TABLE p; --")})
+                .status()
+                .code(),
             crm::StatusCode::kConflict);  // UNIQUE
   EXPECT_EQ(db->Exec("INSERT INTO c (p_id) VALUES (?)", {int64_t{999}}).status().code(),
             crm::StatusCode::kConflict);  // FOREIGN KEY
   EXPECT_EQ(db->Exec("SELEKT 1").status().code(), crm::StatusCode::kInvalidArgument);
-  EXPECT_EQ(db->Exec("INSERT INTO p (name) VALUES (?)", {}).status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(db->Exec("INSERT INTO p (name) VALUES (?)", {}).status().code(),
+            crm::StatusCode::kInvalidArgument);
   EXPECT_EQ(db->Query("SELECT 1; SELECT 2", {}, [](const crm::SqlRow&) { return true; }).code(),
             crm::StatusCode::kInvalidArgument);
   EXPECT_FALSE(db->Exec("INSERT INTO p (name) VALUES (?); SELECT 1", {std::string("a")}).ok());
@@ -64,7 +70,8 @@ TEST(SqliteDatabaseTest, ValuesRoundTripAndErrorsMapToCodes) {
   // Query stops when on_row returns false, and the cached statement is reusable afterwards.
   ASSERT_TRUE(db->Exec("INSERT INTO p (name) VALUES ('b'), ('c')").ok());
   int seen = 0;
-  ASSERT_TRUE(db->Query("SELECT name FROM p", {}, [&](const crm::SqlRow&) { return ++seen < 2; }).ok());
+  ASSERT_TRUE(
+      db->Query("SELECT name FROM p", {}, [&](const crm::SqlRow&) { return ++seen < 2; }).ok());
   EXPECT_EQ(seen, 2);
   auto all = db->QueryAll("SELECT name FROM p");
   ASSERT_TRUE(all.ok());
@@ -79,8 +86,7 @@ TEST(SqliteDatabaseTest, TransactionCommitsOnOkAndRollsBackOnErrorOrThrow) {
   ASSERT_TRUE(db->Transaction([](crm::SqlExecutor& tx) {
                   CRM_RETURN_IF_ERROR(tx.Exec("INSERT INTO t VALUES (1)").status());
                   return tx.Exec("INSERT INTO t VALUES (2)").status();
-                })
-                  .ok());
+                }).ok());
   crm::Status failed = db->Transaction([](crm::SqlExecutor& tx) {
     (void)tx.Exec("INSERT INTO t VALUES (3)");
     return crm::Unprocessable("changed my mind");
@@ -95,7 +101,9 @@ TEST(SqliteDatabaseTest, TransactionCommitsOnOkAndRollsBackOnErrorOrThrow) {
   // A stray BEGIN left open by an autocommit call does not leak into the next caller.
   ASSERT_TRUE(db->Exec("BEGIN").ok());
   ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (5)").ok());
-  EXPECT_EQ(db->QueryOne("SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)").value()->Text(0), "1,2,5");
+  EXPECT_EQ(
+      db->QueryOne("SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY v)").value()->Text(0),
+      "1,2,5");
 }
 
 TEST(SqliteDatabaseTest, NestedStatementsOnOneConnectionAndChangeCounts) {
@@ -108,18 +116,20 @@ TEST(SqliteDatabaseTest, NestedStatementsOnOneConnectionAndChangeCounts) {
   ASSERT_TRUE(db->Transaction([](crm::SqlExecutor& tx) -> crm::Status {
                   std::vector<int64_t> outer;
                   // The same SQL again inside on_row must not reset the outer, running statement.
-                  CRM_RETURN_IF_ERROR(tx.Query("SELECT v FROM t ORDER BY v", {}, [&](const crm::SqlRow& r) {
-                    outer.push_back(r.Int(0));
-                    auto inner = tx.QueryAll("SELECT v FROM t ORDER BY v");
-                    EXPECT_TRUE(inner.ok() && inner.value().size() == 3);
-                    EXPECT_TRUE(tx.Exec("INSERT INTO u VALUES (?)", {r.Int(0) * 10}).ok());
-                    return true;
-                  }));
+                  CRM_RETURN_IF_ERROR(
+                      tx.Query("SELECT v FROM t ORDER BY v", {}, [&](const crm::SqlRow& r) {
+                        outer.push_back(r.Int(0));
+                        auto inner = tx.QueryAll("SELECT v FROM t ORDER BY v");
+                        EXPECT_TRUE(inner.ok() && inner.value().size() == 3);
+                        EXPECT_TRUE(tx.Exec("INSERT INTO u VALUES (?)", {r.Int(0) * 10}).ok());
+                        return true;
+                      }));
                   EXPECT_EQ(outer, (std::vector<int64_t>{1, 2, 3}));
                   return crm::Status::Ok();
-                })
-                  .ok());
-  EXPECT_EQ(db->QueryOne("SELECT group_concat(x) FROM (SELECT x FROM u ORDER BY x)").value()->Text(0), "10,20,30");
+                }).ok());
+  EXPECT_EQ(
+      db->QueryOne("SELECT group_concat(x) FROM (SELECT x FROM u ORDER BY x)").value()->Text(0),
+      "10,20,30");
   // Many distinct statements (past the cache bound) keep working.
   for (int i = 0; i < 450; ++i) {
     ASSERT_TRUE(db->QueryOne("SELECT " + std::to_string(i) + " + v FROM t WHERE v = 1").ok());
@@ -147,7 +157,8 @@ TEST(SqliteDatabaseTest, EightConcurrentWritersNeverSeeLocked) {
         crm::Status s = db->Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
           auto row = tx.QueryOne("SELECT n FROM counter WHERE id = 1");
           if (!row.ok()) return row.status();
-          CRM_RETURN_IF_ERROR(tx.Exec("UPDATE counter SET n = ? WHERE id = 1", {row.value()->Int(0) + 1}).status());
+          CRM_RETURN_IF_ERROR(
+              tx.Exec("UPDATE counter SET n = ? WHERE id = 1", {row.value()->Int(0) + 1}).status());
           return tx.Exec("INSERT INTO log VALUES (?, ?)", {int64_t{t}, int64_t{i}}).status();
         });
         // Plus autocommit reads in between, as request threads do.

@@ -13,7 +13,8 @@ namespace host::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "host-core-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "host-core-test-XXXXXX").string();
     char* made = ::mkdtemp(pattern.data());
     path_ = made ? std::filesystem::path(made) : std::filesystem::path();
   }

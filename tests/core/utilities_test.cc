@@ -35,7 +35,8 @@ TEST(RandomTest, TokensHaveTheRightShapeAndDiffer) {
   EXPECT_EQ(seen.size(), 100u);
   std::string t = *seen.begin();
   EXPECT_EQ(t.size(), 43u);  // 32 bytes, unpadded base64url
-  EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+  EXPECT_EQ(t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
   EXPECT_EQ(Base64UrlEncode("\xfb\xff"), "-_8");
   EXPECT_EQ(Base64UrlEncode("abc"), "YWJj");
 }

@@ -1,7 +1,8 @@
-// tests/e2e/app_e2e_test.cc — the real sample-host binary on a free port: tokens (401/403), the client API
-// with every filter, sort, search and a plugin's column and filter, CSV export -> import into a second host,
-// deletion refused by a plugin's hook, admin form login with CSRF, the login rate limit (per email and per
-// peer address), and the refusal of a client whose email is not confirmed.
+// tests/e2e/app_e2e_test.cc — the real sample-host binary on a free port: tokens (401/403), the
+// client API with every filter, sort, search and a plugin's column and filter, CSV export -> import
+// into a second host, deletion refused by a plugin's hook, admin form login with CSRF, the login
+// rate limit (per email and per peer address), and the refusal of a client whose email is not
+// confirmed.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -70,8 +71,9 @@ class AppE2e : public ::testing::Test {
   }
 
   int64_t CreateClient(HttpClient& c, const std::string& token, const json::object& body) {
-    HttpResponse r = c.Post("/api/v1/clients", Bearer(token, {{"Content-Type", "application/json"}}),
-                            json::serialize(body));
+    HttpResponse r =
+        c.Post("/api/v1/clients", Bearer(token, {{"Content-Type", "application/json"}}),
+               json::serialize(body));
     EXPECT_EQ(r.status, 201) << r.body;
     if (r.status != 201) return 0;
     return Json(r).at("id").as_int64();
@@ -83,24 +85,45 @@ class AppE2e : public ::testing::Test {
     std::vector<std::string> out;
     if (r.status != 200) return out;
     json::value v = Json(r);
-    for (const auto& item : v.at("items").as_array()) out.emplace_back(item.at("email").as_string());
+    for (const auto& item : v.at("items").as_array())
+      out.emplace_back(item.at("email").as_string());
     if (total) *total = v.at("total").as_int64();
     return out;
   }
 
   void SeedThree() {
     CreateClient(*api_, write_token_,
-                 {{"first_name", "Marie"}, {"last_name", "Dupont"}, {"email", "marie@e2e.test"},
-                  {"language", "fr"}, {"tags", json::array{"vip"}},
-                  {"address", {{"city", "Liège"}, {"postal_code", "4000"}, {"region", "Wallonie"}, {"country", "BE"}}}});
+                 {{"first_name", "Marie"},
+                  {"last_name", "Dupont"},
+                  {"email", "marie@e2e.test"},
+                  {"language", "fr"},
+                  {"tags", json::array{"vip"}},
+                  {"address",
+                   {{"city", "Liège"},
+                    {"postal_code", "4000"},
+                    {"region", "Wallonie"},
+                    {"country", "BE"}}}});
     CreateClient(*api_, write_token_,
-                 {{"first_name", "Jan"}, {"last_name", "Peeters"}, {"email", "jan@e2e.test"},
-                  {"language", "nl"}, {"tags", json::array{"legal-hold"}}, {"company", "Bakkerij Peeters"},
-                  {"address", {{"city", "Gent"}, {"postal_code", "9000"}, {"region", "Vlaanderen"}, {"country", "BE"}}}});
-    CreateClient(*api_, write_token_,
-                 {{"first_name", "Emily"}, {"last_name", "Smith"}, {"email", "emily@e2e.test"},
-                  {"language", "en"}, {"tags", json::array{"vip", "b2b"}},
-                  {"address", {{"city", "Bruxelles"}, {"postal_code", "1000"}, {"region", "Bruxelles-Capitale"}}}});
+                 {{"first_name", "Jan"},
+                  {"last_name", "Peeters"},
+                  {"email", "jan@e2e.test"},
+                  {"language", "nl"},
+                  {"tags", json::array{"legal-hold"}},
+                  {"company", "Bakkerij Peeters"},
+                  {"address",
+                   {{"city", "Gent"},
+                    {"postal_code", "9000"},
+                    {"region", "Vlaanderen"},
+                    {"country", "BE"}}}});
+    CreateClient(
+        *api_, write_token_,
+        {{"first_name", "Emily"},
+         {"last_name", "Smith"},
+         {"email", "emily@e2e.test"},
+         {"language", "en"},
+         {"tags", json::array{"vip", "b2b"}},
+         {"address",
+          {{"city", "Bruxelles"}, {"postal_code", "1000"}, {"region", "Bruxelles-Capitale"}}}});
   }
 
   // Destroyed in reverse: api_, then host_ (stopped), then site_ (its data folder removed).
@@ -118,8 +141,9 @@ TEST_F(AppE2e, TokensAre401WithoutAnd403WithoutScope) {
   EXPECT_EQ(bad.status, 401);
   HttpResponse ok = api_->Get("/api/v1/clients", Bearer(read_token_));
   EXPECT_EQ(ok.status, 200) << ok.body;
-  HttpResponse forbidden = api_->Post("/api/v1/clients", Bearer(read_token_, {{"Content-Type", "application/json"}}),
-                                      R"({"last_name":"X"})");
+  HttpResponse forbidden =
+      api_->Post("/api/v1/clients", Bearer(read_token_, {{"Content-Type", "application/json"}}),
+                 R"({"last_name":"X"})");
   EXPECT_EQ(forbidden.status, 403);
   EXPECT_EQ(Json(forbidden).at("error").at("code").as_string(), "permission_denied");
   HttpResponse del = api_->Delete("/api/v1/clients/1", Bearer(read_token_));
@@ -129,8 +153,11 @@ TEST_F(AppE2e, TokensAre401WithoutAnd403WithoutScope) {
 }
 
 TEST_F(AppE2e, ClientApiCrudAndValidation) {
-  int64_t id = CreateClient(*api_, write_token_, {{"first_name", "Marie"}, {"last_name", "Dupont"},
-                                                  {"email", "marie@e2e.test"}, {"birth_date", "1980-05-17"}});
+  int64_t id = CreateClient(*api_, write_token_,
+                            {{"first_name", "Marie"},
+                             {"last_name", "Dupont"},
+                             {"email", "marie@e2e.test"},
+                             {"birth_date", "1980-05-17"}});
   ASSERT_GT(id, 0);
   std::string path = "/api/v1/clients/" + std::to_string(id);
   HttpResponse got = api_->Get(path, Bearer(read_token_));
@@ -140,19 +167,23 @@ TEST_F(AppE2e, ClientApiCrudAndValidation) {
   EXPECT_TRUE(v.at("address").is_object());
   EXPECT_TRUE(v.at("tags").is_array());
 
-  HttpResponse patched = api_->Patch(path, Bearer(write_token_, {{"Content-Type", "application/json"}}),
-                                     R"({"address":{"city":"Namur"},"tags":["vip"]})");
+  HttpResponse patched =
+      api_->Patch(path, Bearer(write_token_, {{"Content-Type", "application/json"}}),
+                  R"({"address":{"city":"Namur"},"tags":["vip"]})");
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(Json(patched).at("address").at("city").as_string(), "Namur");
   EXPECT_EQ(Json(patched).at("first_name").as_string(), "Marie");  // untouched fields stay
 
-  HttpResponse invalid = api_->Post("/api/v1/clients", Bearer(write_token_, {{"Content-Type", "application/json"}}),
-                                    R"({"last_name":"X","email":"nope"})");
+  HttpResponse invalid =
+      api_->Post("/api/v1/clients", Bearer(write_token_, {{"Content-Type", "application/json"}}),
+                 R"({"last_name":"X","email":"nope"})");
   EXPECT_EQ(invalid.status, 400);
   EXPECT_EQ(Json(invalid).at("error").at("code").as_string(), "invalid_argument");
-  EXPECT_NE(std::string(Json(invalid).at("error").at("message").as_string()).find("email"), std::string::npos);
-  HttpResponse dup = api_->Post("/api/v1/clients", Bearer(write_token_, {{"Content-Type", "application/json"}}),
-                                R"({"last_name":"Y","email":"MARIE@e2e.test"})");
+  EXPECT_NE(std::string(Json(invalid).at("error").at("message").as_string()).find("email"),
+            std::string::npos);
+  HttpResponse dup =
+      api_->Post("/api/v1/clients", Bearer(write_token_, {{"Content-Type", "application/json"}}),
+                 R"({"last_name":"Y","email":"MARIE@e2e.test"})");
   EXPECT_EQ(dup.status, 409);
   EXPECT_EQ(api_->Get("/api/v1/clients/999999", Bearer(read_token_)).status, 404);
   EXPECT_EQ(api_->Get("/api/v1/clients/abc", Bearer(read_token_)).status, 404);
@@ -164,20 +195,28 @@ TEST_F(AppE2e, ClientApiCrudAndValidation) {
 
 TEST_F(AppE2e, ListWithEveryFilterSortSearchAndPluginColumn) {
   SeedThree();
-  EXPECT_EQ(Emails("sort=email&filter[region]=Wallonie"), std::vector<std::string>{"marie@e2e.test"});
+  EXPECT_EQ(Emails("sort=email&filter[region]=Wallonie"),
+            std::vector<std::string>{"marie@e2e.test"});
   EXPECT_EQ(Emails("sort=email&filter[city]=Gent"), std::vector<std::string>{"jan@e2e.test"});
-  EXPECT_EQ(Emails("sort=email&filter[postal_code]=1000"), std::vector<std::string>{"emily@e2e.test"});
+  EXPECT_EQ(Emails("sort=email&filter[postal_code]=1000"),
+            std::vector<std::string>{"emily@e2e.test"});
   EXPECT_EQ(Emails("sort=email&filter[language]=nl"), std::vector<std::string>{"jan@e2e.test"});
-  EXPECT_EQ(Emails("sort=email&filter[tag]=vip"), (std::vector<std::string>{"emily@e2e.test", "marie@e2e.test"}));
-  EXPECT_EQ(Emails("sort=email&filter[tag]=vip&filter[language]=fr"), std::vector<std::string>{"marie@e2e.test"});
+  EXPECT_EQ(Emails("sort=email&filter[tag]=vip"),
+            (std::vector<std::string>{"emily@e2e.test", "marie@e2e.test"}));
+  EXPECT_EQ(Emails("sort=email&filter[tag]=vip&filter[language]=fr"),
+            std::vector<std::string>{"marie@e2e.test"});
   // The plugin's filter, ANDed into the same query.
   EXPECT_EQ(Emails("sort=email&filter[hold]=yes"), std::vector<std::string>{"jan@e2e.test"});
-  EXPECT_EQ(Emails("sort=email&filter[hold]=no"), (std::vector<std::string>{"emily@e2e.test", "marie@e2e.test"}));
+  EXPECT_EQ(Emails("sort=email&filter[hold]=no"),
+            (std::vector<std::string>{"emily@e2e.test", "marie@e2e.test"}));
   EXPECT_EQ(Emails("sort=email&q=bakkerij"), std::vector<std::string>{"jan@e2e.test"});
-  EXPECT_EQ(Emails("sort=last_name"), (std::vector<std::string>{"marie@e2e.test", "jan@e2e.test", "emily@e2e.test"}));
-  EXPECT_EQ(Emails("sort=-email"), (std::vector<std::string>{"marie@e2e.test", "jan@e2e.test", "emily@e2e.test"}));
+  EXPECT_EQ(Emails("sort=last_name"),
+            (std::vector<std::string>{"marie@e2e.test", "jan@e2e.test", "emily@e2e.test"}));
+  EXPECT_EQ(Emails("sort=-email"),
+            (std::vector<std::string>{"marie@e2e.test", "jan@e2e.test", "emily@e2e.test"}));
   int64_t total = 0;
-  EXPECT_EQ(Emails("sort=email&per_page=2&page=2", &total), std::vector<std::string>{"marie@e2e.test"});
+  EXPECT_EQ(Emails("sort=email&per_page=2&page=2", &total),
+            std::vector<std::string>{"marie@e2e.test"});
   EXPECT_EQ(total, 3);
 
   HttpResponse r = api_->Get("/api/v1/clients?sort=email&per_page=5", Bearer(read_token_));
@@ -192,8 +231,8 @@ TEST_F(AppE2e, ListWithEveryFilterSortSearchAndPluginColumn) {
     EXPECT_EQ(cols.at("e2e-hold.hold").as_int64(), on_hold ? 1 : 0);
   }
 
-  for (const char* bad : {"filter[nope]=1", "filter[language]=de", "filter[hold]=maybe", "sort=password_hash",
-                          "per_page=500", "page=abc"}) {
+  for (const char* bad : {"filter[nope]=1", "filter[language]=de", "filter[hold]=maybe",
+                          "sort=password_hash", "per_page=500", "page=abc"}) {
     HttpResponse b = api_->Get(std::string("/api/v1/clients?") + bad, Bearer(read_token_));
     EXPECT_EQ(b.status, 400) << bad << ": " << b.body;
     EXPECT_EQ(Json(b).at("error").at("code").as_string(), "invalid_argument") << bad;
@@ -228,13 +267,15 @@ TEST_F(AppE2e, DeletionRefusedByAPluginHookDeletesNothing) {
 
 TEST_F(AppE2e, CsvExportThenImportIntoAnotherHostRoundTrips) {
   SeedThree();
-  HttpResponse csv = api_->Get("/api/v1/clients/export.csv?sep=;&bom=1&sort=email", Bearer(read_token_));
+  HttpResponse csv =
+      api_->Get("/api/v1/clients/export.csv?sep=;&bom=1&sort=email", Bearer(read_token_));
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_NE(csv.Header("Content-Type").value_or("").find("text/csv"), std::string::npos);
   EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF", 0), 0u);
   EXPECT_NE(csv.body.find("e2e-hold.hold"), std::string::npos);
   // The filtered export holds only the filtered rows.
-  HttpResponse filtered = api_->Get("/api/v1/clients/export.csv?filter[region]=Wallonie", Bearer(read_token_));
+  HttpResponse filtered =
+      api_->Get("/api/v1/clients/export.csv?filter[region]=Wallonie", Bearer(read_token_));
   ASSERT_EQ(filtered.status, 200);
   EXPECT_NE(filtered.body.find("marie@e2e.test"), std::string::npos);
   EXPECT_EQ(filtered.body.find("jan@e2e.test"), std::string::npos);
@@ -245,8 +286,8 @@ TEST_F(AppE2e, CsvExportThenImportIntoAnotherHostRoundTrips) {
   auto other = Start(other_data);
   ASSERT_TRUE(other);
   HttpClient client(other->port());
-  HttpResponse imported = client.Post("/api/v1/clients/import", Bearer(other_token, {{"Content-Type", "text/csv"}}),
-                                      csv.body);
+  HttpResponse imported = client.Post(
+      "/api/v1/clients/import", Bearer(other_token, {{"Content-Type", "text/csv"}}), csv.body);
   ASSERT_EQ(imported.status, 200) << imported.body;
   json::value report = Json(imported);
   EXPECT_EQ(report.at("failed").as_int64(), 0) << imported.body;
@@ -271,8 +312,11 @@ TEST_F(AppE2e, CsvExportThenImportIntoAnotherHostRoundTrips) {
 }
 
 TEST_F(AppE2e, CsvImportReportsBadRows) {
-  std::string body = "last_name,email,language\nGood,good@e2e.test,fr\nBad,bad-email,fr\nWorse,worse@e2e.test,xx\n";
-  HttpResponse r = api_->Post("/api/v1/clients/import", Bearer(write_token_, {{"Content-Type", "text/csv"}}), body);
+  std::string body =
+      "last_name,email,language\nGood,good@e2e.test,fr\nBad,bad-email,fr\nWorse,worse@e2e.test,"
+      "xx\n";
+  HttpResponse r = api_->Post("/api/v1/clients/import",
+                              Bearer(write_token_, {{"Content-Type", "text/csv"}}), body);
   ASSERT_EQ(r.status, 200) << r.body;
   json::value v = Json(r);
   EXPECT_EQ(v.at("created").as_int64(), 1);
@@ -282,8 +326,9 @@ TEST_F(AppE2e, CsvImportReportsBadRows) {
   EXPECT_EQ(rows[1].at("line").as_int64(), 3);
   EXPECT_FALSE(rows[1].at("ok").as_bool());
   EXPECT_NE(std::string(rows[1].at("message").as_string()).find("email"), std::string::npos);
-  HttpResponse broken = api_->Post("/api/v1/clients/import", Bearer(write_token_, {{"Content-Type", "text/csv"}}),
-                                   "last_name\n\"never closed\n");
+  HttpResponse broken =
+      api_->Post("/api/v1/clients/import", Bearer(write_token_, {{"Content-Type", "text/csv"}}),
+                 "last_name\n\"never closed\n");
   EXPECT_EQ(broken.status, 400);
 }
 
@@ -298,12 +343,14 @@ TEST_F(AppE2e, AdminFormLoginCsrfAndLogout) {
   HttpClient browser(host_->port(), {true, 60});
   HttpResponse form = browser.Get("/admin/login");
   ASSERT_EQ(form.status, 200);
-  HttpResponse wrong = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                    "email=boss%40e2e.test&password=nope");
+  HttpResponse wrong =
+      browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                   "email=boss%40e2e.test&password=nope");
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(browser.cookies().count("sid"), 0u);
-  HttpResponse login = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                    std::string("email=boss%40e2e.test&password=") + kAdminPassword);
+  HttpResponse login =
+      browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                   std::string("email=boss%40e2e.test&password=") + kAdminPassword);
   ASSERT_EQ(login.status, 303) << login.body;
   std::string cookie = login.Header("Set-Cookie").value_or("");
   EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
@@ -316,15 +363,17 @@ TEST_F(AppE2e, AdminFormLoginCsrfAndLogout) {
   ASSERT_EQ(csrf.size(), 64u) << "no _csrf field in the client list page";
 
   // An unsafe request of a session without the token is refused.
-  HttpResponse forged = browser.Post("/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}}, "");
+  HttpResponse forged =
+      browser.Post("/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}}, "");
   EXPECT_EQ(forged.status, 403);
-  HttpResponse bad_token = browser.Post("/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                        "_csrf=" + std::string(64, 'a'));
+  HttpResponse bad_token =
+      browser.Post("/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                   "_csrf=" + std::string(64, 'a'));
   EXPECT_EQ(bad_token.status, 403);
   EXPECT_EQ(browser.Get("/admin/clients").status, 200) << "still logged in";
 
-  HttpResponse out = browser.Post("/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                  "_csrf=" + csrf);
+  HttpResponse out = browser.Post(
+      "/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}}, "_csrf=" + csrf);
   EXPECT_EQ(out.status, 303);
   HttpResponse after = browser.Get("/admin/clients");
   EXPECT_EQ(after.status, 303);
@@ -334,12 +383,14 @@ TEST_F(AppE2e, AdminFormLoginCsrfAndLogout) {
 TEST_F(AppE2e, WrongPasswordsAreRateLimited) {
   HttpClient browser(host_->port(), {true, 60});
   for (int i = 0; i < 5; ++i) {
-    HttpResponse r = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                  "email=boss%40e2e.test&password=wrong" + std::to_string(i));
+    HttpResponse r =
+        browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                     "email=boss%40e2e.test&password=wrong" + std::to_string(i));
     EXPECT_EQ(r.status, 401) << i;
   }
-  HttpResponse refused = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                      std::string("email=boss%40e2e.test&password=") + kAdminPassword);
+  HttpResponse refused =
+      browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                   std::string("email=boss%40e2e.test&password=") + kAdminPassword);
   EXPECT_EQ(refused.status, 429) << refused.body.substr(0, 300);
   EXPECT_EQ(browser.cookies().count("sid"), 0u);
 }
@@ -348,20 +399,22 @@ TEST_F(AppE2e, WrongPasswordsAreRateLimited) {
 TEST_F(AppE2e, ManyEmailsFromOneAddressAreRateLimited) {
   HttpClient browser(host_->port(), {true, 60});
   for (int i = 0; i < 20; ++i) {  // kMaxFailedLoginsPerIp, each email far below its own limit
-    HttpResponse r = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                  "email=guess" + std::to_string(i) + "%40e2e.test&password=wrong");
+    HttpResponse r =
+        browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                     "email=guess" + std::to_string(i) + "%40e2e.test&password=wrong");
     ASSERT_EQ(r.status, 401) << i;
   }
-  HttpResponse refused = browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                      std::string("email=boss%40e2e.test&password=") + kAdminPassword);
+  HttpResponse refused =
+      browser.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                   std::string("email=boss%40e2e.test&password=") + kAdminPassword);
   EXPECT_EQ(refused.status, 429) << refused.body.substr(0, 300);
   EXPECT_NE(refused.body.find("Too many failed attempts"), std::string::npos);
   EXPECT_EQ(browser.cookies().count("sid"), 0u);
   // A forged X-Forwarded-For does not get around it.
-  HttpResponse forged = browser.Post("/admin/login",
-                                     {{"Content-Type", "application/x-www-form-urlencoded"},
-                                      {"X-Forwarded-For", "203.0.113.50"}},
-                                     std::string("email=boss%40e2e.test&password=") + kAdminPassword);
+  HttpResponse forged = browser.Post(
+      "/admin/login",
+      {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Forwarded-For", "203.0.113.50"}},
+      std::string("email=boss%40e2e.test&password=") + kAdminPassword);
   EXPECT_EQ(forged.status, 429);
 }
 
@@ -369,8 +422,8 @@ TEST_F(AppE2e, ManyEmailsFromOneAddressAreRateLimited) {
 std::vector<std::string> Mails(const fs::path& data) {
   std::vector<fs::path> files;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(data, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(data, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->path().extension() == ".eml") files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
@@ -392,16 +445,19 @@ std::string ConfirmationToken(std::string mail) {
 }
 
 TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
-  int64_t pending = CreateClient(*api_, write_token_,
-                                 {{"first_name", "Paula"}, {"last_name", "Pending"}, {"email", "paula@e2e.test"}});
-  int64_t vouched = CreateClient(*api_, write_token_,
-                                 {{"first_name", "Victor"}, {"last_name", "Vouched"}, {"email", "victor@e2e.test"}});
+  int64_t pending = CreateClient(
+      *api_, write_token_,
+      {{"first_name", "Paula"}, {"last_name", "Pending"}, {"email", "paula@e2e.test"}});
+  int64_t vouched = CreateClient(
+      *api_, write_token_,
+      {{"first_name", "Victor"}, {"last_name", "Vouched"}, {"email", "victor@e2e.test"}});
   ASSERT_GT(pending, 0);
   ASSERT_GT(vouched, 0);
 
   HttpClient admin(host_->port(), {true, 60});
-  ASSERT_EQ(admin.Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                       std::string("email=boss%40e2e.test&password=") + kAdminPassword)
+  ASSERT_EQ(admin
+                .Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                      std::string("email=boss%40e2e.test&password=") + kAdminPassword)
                 .status,
             303);
   std::string csrf = CsrfFrom(admin.Get("/admin/clients").body);
@@ -409,11 +465,14 @@ TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
   const std::string kForm = "application/x-www-form-urlencoded";
   for (int64_t id : {pending, vouched}) {
     std::string base = "/admin/clients/" + std::to_string(id);
-    ASSERT_EQ(admin.Post(base + "/login", {{"Content-Type", kForm}}, "enabled=1&_csrf=" + csrf).status, 303);
+    ASSERT_EQ(
+        admin.Post(base + "/login", {{"Content-Type", kForm}}, "enabled=1&_csrf=" + csrf).status,
+        303);
     // The admin vouches for Victor's address (the box of the set-password form), not for Paula's.
     std::string confirm = id == vouched ? "&confirm_email=1" : "";
-    ASSERT_EQ(admin.Post(base + "/password", {{"Content-Type", kForm}},
-                         "mode=set&password=client-pass-123" + confirm + "&_csrf=" + csrf)
+    ASSERT_EQ(admin
+                  .Post(base + "/password", {{"Content-Type", kForm}},
+                        "mode=set&password=client-pass-123" + confirm + "&_csrf=" + csrf)
                   .status,
               303);
   }
@@ -429,18 +488,21 @@ TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
 
   // She asks for the link again, and opens it.
   size_t mails_before = Mails(site_.data()).size();
-  HttpResponse resent = paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=paula%40e2e.test");
+  HttpResponse resent =
+      paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=paula%40e2e.test");
   EXPECT_EQ(resent.status, 303);
   EXPECT_EQ(resent.Header("Location").value_or(""), "/account/login?notice=confirmation_resent");
   std::vector<std::string> mails = Mails(site_.data());
   ASSERT_EQ(mails.size(), mails_before + 1);
   std::string token;
   for (const auto& m : mails) {
-    if (m.find("paula@e2e.test") != std::string::npos && !ConfirmationToken(m).empty()) token = ConfirmationToken(m);
+    if (m.find("paula@e2e.test") != std::string::npos && !ConfirmationToken(m).empty())
+      token = ConfirmationToken(m);
   }
   ASSERT_EQ(token.size(), 64u) << mails.back();
   // The same answer for an address that is not a client's, and no mail.
-  HttpResponse unknown = paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=nobody%40e2e.test");
+  HttpResponse unknown =
+      paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=nobody%40e2e.test");
   EXPECT_EQ(unknown.status, 303);
   EXPECT_EQ(unknown.Header("Location"), resent.Header("Location"));
   EXPECT_EQ(Mails(site_.data()).size(), mails_before + 1);

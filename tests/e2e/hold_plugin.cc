@@ -1,5 +1,6 @@
-// tests/e2e/hold_plugin.cc — a tiny plugin for the app's end-to-end tests: a list column and a filter on the
-// "legal-hold" tag, and a deletion hook that refuses to delete a client on hold (SPEC H6).
+// tests/e2e/hold_plugin.cc — a tiny plugin for the app's end-to-end tests: a list column and a
+// filter on the "legal-hold" tag, and a deletion hook that refuses to delete a client on hold (SPEC
+// H6).
 #include "host-api/plugin.h"
 
 namespace {
@@ -24,10 +25,12 @@ crm::Status Entry(crm::Registrar& r, crm::HostServices&) {
   filters.list = [](std::string_view) {
     return std::vector<crm::FilterDef>{{"hold", "Legal hold", {{"yes", "Yes"}, {"no", "No"}}}};
   };
-  filters.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+  filters.predicate = [](std::string_view id,
+                         std::string_view value) -> crm::Result<crm::SqlPredicate> {
     if (id != "hold") return crm::NotFound("not ours");
     if (value == "yes") return crm::SqlPredicate{kHoldSql, {std::string("legal-hold")}};
-    if (value == "no") return crm::SqlPredicate{std::string("NOT ") + kHoldSql, {std::string("legal-hold")}};
+    if (value == "no")
+      return crm::SqlPredicate{std::string("NOT ") + kHoldSql, {std::string("legal-hold")}};
     return crm::InvalidArgument("hold: yes or no");
   };
   CRM_RETURN_IF_ERROR(r.AddListFilterSource(std::move(filters)));
@@ -38,7 +41,8 @@ crm::Status Entry(crm::Registrar& r, crm::HostServices&) {
     auto row = tx.QueryOne(std::string("SELECT ") + kHoldSql + " FROM clients c WHERE c.id = ?",
                            {std::string("legal-hold"), client_id});
     if (!row.ok()) return row.status();
-    if (row->has_value() && (*row)->Int(0) != 0) return crm::Conflict("the client is under legal hold");
+    if (row->has_value() && (*row)->Int(0) != 0)
+      return crm::Conflict("the client is under legal hold");
     return crm::Status::Ok();
   };
   CRM_RETURN_IF_ERROR(r.AddClientDeletionHook(std::move(hook)));

@@ -1,5 +1,6 @@
-// tests/e2e_documents/documents_e2e_test.cc — the Client Documents module inside the real sample-host
-// binary over HTTP: SPEC CD1, CD5-CD12 and §5 (types, uploads, downloads, reserved area, gate, list, cleanup).
+// tests/e2e_documents/documents_e2e_test.cc — the Client Documents module inside the real
+// sample-host binary over HTTP: SPEC CD1, CD5-CD12 and §5 (types, uploads, downloads, reserved
+// area, gate, list, cleanup).
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
@@ -41,14 +42,18 @@ constexpr char kApi[] = "/api/v1/plugins/client-documents";
 
 // A valid 1x1 PNG (libmagic says image/png; libvips can thumbnail it).
 const std::string kPng(
-    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
-    "\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\xda\x63\xfc\xcf\xc0\x50\x0f\x00\x04\x85"
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00"
+    "\x01\x08\x06"
+    "\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\xda\x63\xfc\xcf\xc0\x50\x0f"
+    "\x00\x04\x85"
     "\x01\x80\x84\xa9\x8c\x21\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
     70);
 
 std::string Pdf(const std::string& marker) {
-  return "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\n"
-         "endobj\n% " + marker + "\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+  return "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages "
+         "/Kids [] /Count 0 >>\n"
+         "endobj\n% " +
+         marker + "\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
 }
 
 std::string Sha256Hex(const std::string& data) {
@@ -78,7 +83,8 @@ json::value Json(const HttpResponse& r) {
   return ec ? json::value() : v;
 }
 
-// The error code of a `{"error":{"code","message"}}` body, failing the test when the shape is wrong.
+// The error code of a `{"error":{"code","message"}}` body, failing the test when the shape is
+// wrong.
 std::string ErrorCode(const HttpResponse& r) {
   json::value v = Json(r);
   if (!v.is_object() || !v.as_object().contains("error") || !v.at("error").is_object()) {
@@ -86,7 +92,8 @@ std::string ErrorCode(const HttpResponse& r) {
     return "";
   }
   const json::object& e = v.at("error").as_object();
-  EXPECT_TRUE(e.contains("message") && e.at("message").is_string() && !e.at("message").as_string().empty())
+  EXPECT_TRUE(e.contains("message") && e.at("message").is_string() &&
+              !e.at("message").as_string().empty())
       << r.body;
   if (!e.contains("code") || !e.at("code").is_string()) {
     ADD_FAILURE() << "no error.code: " << r.body;
@@ -109,8 +116,8 @@ std::set<std::string> FilesUnder(const fs::path& root) {
   std::set<std::string> out;
   std::error_code ec;
   if (!fs::exists(root, ec)) return out;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_regular_file()) out.insert(fs::relative(it->path(), root).generic_string());
   }
   return out;
@@ -125,7 +132,9 @@ class DocsE2e : public ::testing::Test {
     full_ = Token("");
     read_ = Token("--scope clients:read --scope documents:read");
     // Everything but settings:write.
-    no_settings_ = Token("--scope clients:read --scope clients:write --scope documents:read --scope documents:write");
+    no_settings_ = Token(
+        "--scope clients:read --scope clients:write --scope documents:read --scope "
+        "documents:write");
     ASSERT_FALSE(full_.empty());
     ASSERT_NO_FATAL_FAILURE(StartHost());
     // The module must really be loaded: its public route answers.
@@ -140,10 +149,14 @@ class DocsE2e : public ::testing::Test {
     return token.output;
   }
 
-  Headers JsonHeaders(const std::string& token) { return Bearer(token, {{"Content-Type", "application/json"}}); }
+  Headers JsonHeaders(const std::string& token) {
+    return Bearer(token, {{"Content-Type", "application/json"}});
+  }
 
-  int64_t CreateClient(const std::string& first, const std::string& email, const std::string& language = "en") {
-    json::object body{{"first_name", first}, {"last_name", "E2e"}, {"email", email}, {"language", language}};
+  int64_t CreateClient(const std::string& first, const std::string& email,
+                       const std::string& language = "en") {
+    json::object body{
+        {"first_name", first}, {"last_name", "E2e"}, {"email", email}, {"language", language}};
     HttpResponse r = api_->Post("/api/v1/clients", JsonHeaders(full_), json::serialize(body));
     EXPECT_EQ(r.status, 201) << r.body;
     if (r.status != 201) return 0;
@@ -152,7 +165,8 @@ class DocsE2e : public ::testing::Test {
 
   // POST types; returns the created JSON (object) or null on a failed expectation.
   json::value CreateType(const json::object& body) {
-    HttpResponse r = api_->Post(std::string(kApi) + "/types", JsonHeaders(full_), json::serialize(body));
+    HttpResponse r =
+        api_->Post(std::string(kApi) + "/types", JsonHeaders(full_), json::serialize(body));
     EXPECT_EQ(r.status, 201) << json::serialize(body) << " -> " << r.body;
     if (r.status != 201) return nullptr;
     return Json(r);
@@ -163,24 +177,28 @@ class DocsE2e : public ::testing::Test {
   }
 
   std::string DocPath(int64_t client, int64_t type) {
-    return std::string(kApi) + "/clients/" + std::to_string(client) + "/documents/" + std::to_string(type);
+    return std::string(kApi) + "/clients/" + std::to_string(client) + "/documents/" +
+           std::to_string(type);
   }
 
-  HttpResponse Upload(int64_t client, int64_t type, const std::string& filename, const std::string& content_type,
-                      const std::string& bytes, const std::map<std::string, std::string>& fields = {},
+  HttpResponse Upload(int64_t client, int64_t type, const std::string& filename,
+                      const std::string& content_type, const std::string& bytes,
+                      const std::map<std::string, std::string>& fields = {},
                       const std::string& token = "") {
     MultipartBuilder mb;
     for (const auto& [k, v] : fields) mb.AddField(k, v);
     mb.AddFile("file", filename, content_type, bytes);
-    return api_->Post(DocPath(client, type), Bearer(token.empty() ? full_ : token, {{"Content-Type", mb.ContentType()}}),
+    return api_->Post(DocPath(client, type),
+                      Bearer(token.empty() ? full_ : token, {{"Content-Type", mb.ContentType()}}),
                       mb.Build());
   }
 
   // A browser-like admin session (cookie jar) logged in through the form; sets *csrf.
   std::unique_ptr<HttpClient> AdminSession(std::string* csrf) {
     auto b = std::make_unique<HttpClient>(host_->port(), HttpClient::Options{true, 60});
-    HttpResponse login = b->Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                 "email=" + UrlEncode(kAdminEmail) + "&password=" + kAdminPassword);
+    HttpResponse login =
+        b->Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                "email=" + UrlEncode(kAdminEmail) + "&password=" + kAdminPassword);
     EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
     HttpResponse list = b->Get("/admin/clients");
     EXPECT_EQ(list.status, 200);
@@ -194,19 +212,22 @@ class DocsE2e : public ::testing::Test {
     std::string csrf;
     auto admin = AdminSession(&csrf);
     std::string base = "/admin/clients/" + std::to_string(client_id);
-    HttpResponse on = admin->Post(base + "/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                  "enabled=1&_csrf=" + csrf);
+    HttpResponse on =
+        admin->Post(base + "/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                    "enabled=1&_csrf=" + csrf);
     EXPECT_EQ(on.status, 303) << on.body.substr(0, 300);
-    HttpResponse pw = admin->Post(base + "/password", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                  std::string("mode=set&confirm_email=1&password=") + kClientPassword + "&_csrf=" + csrf);
+    HttpResponse pw = admin->Post(
+        base + "/password", {{"Content-Type", "application/x-www-form-urlencoded"}},
+        std::string("mode=set&confirm_email=1&password=") + kClientPassword + "&_csrf=" + csrf);
     EXPECT_EQ(pw.status, 303) << pw.body.substr(0, 300);
   }
 
   // A logged-in client session; sets *csrf from the "My documents" page.
   std::unique_ptr<HttpClient> ClientSession(const std::string& email, std::string* csrf) {
     auto b = std::make_unique<HttpClient>(host_->port(), HttpClient::Options{true, 60});
-    HttpResponse login = b->Post("/account/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                 "email=" + UrlEncode(email) + "&password=" + kClientPassword);
+    HttpResponse login =
+        b->Post("/account/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                "email=" + UrlEncode(email) + "&password=" + kClientPassword);
     EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
     HttpResponse page = b->Get("/account/documents");
     EXPECT_EQ(page.status, 200) << page.body.substr(0, 300);
@@ -285,25 +306,28 @@ TEST_F(DocsE2e, TypesCrudWithCommaSeparatedFieldsAndErrors) {
   ASSERT_EQ(list.status, 200);
   EXPECT_EQ(Json(list).at("items").as_array().size(), 2u);
 
-  HttpResponse patched = api_->Patch(path, JsonHeaders(full_), R"({"upload_mode":"admin_only","help":"Both sides"})");
+  HttpResponse patched =
+      api_->Patch(path, JsonHeaders(full_), R"({"upload_mode":"admin_only","help":"Both sides"})");
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(Json(patched).at("upload_mode").as_string(), "admin_only");
   EXPECT_EQ(Json(patched).at("help").as_string(), "Both sides");
-  EXPECT_EQ(Json(patched).at("name").as_string(), "Identity card") << "PATCH must keep untouched members";
-  EXPECT_EQ(Json(patched).at("fields").as_array().size(), 2u) << "PATCH must keep untouched members";
+  EXPECT_EQ(Json(patched).at("name").as_string(), "Identity card")
+      << "PATCH must keep untouched members";
+  EXPECT_EQ(Json(patched).at("fields").as_array().size(), 2u)
+      << "PATCH must keep untouched members";
 
   // Invalid input: 422 (or 400 for a malformed body) with the JSON error shape.
   struct Bad {
     const char* body;
     int status;
   };
-  for (const Bad& bad : {Bad{R"({"name":"X","upload_mode":"sometimes"})", 422},
-                         Bad{R"({"name":"","upload_mode":"optional"})", 422},
-                         Bad{R"({"upload_mode":"optional"})", 422},
-                         Bad{R"({"name":"X","max_size":-5})", 422},
-                         Bad{R"({"name":"X","max_files":0})", 422},
-                         Bad{R"({"name":"X","accept":["not a mime type"]})", 422},
-                         Bad{R"({"name":"X","fields":[{"label":"A","type":"colour"}]})", 422}}) {
+  for (const Bad& bad :
+       {Bad{R"({"name":"X","upload_mode":"sometimes"})", 422},
+        Bad{R"({"name":"","upload_mode":"optional"})", 422},
+        Bad{R"({"upload_mode":"optional"})", 422}, Bad{R"({"name":"X","max_size":-5})", 422},
+        Bad{R"({"name":"X","max_files":0})", 422},
+        Bad{R"({"name":"X","accept":["not a mime type"]})", 422},
+        Bad{R"({"name":"X","fields":[{"label":"A","type":"colour"}]})", 422}}) {
     HttpResponse r = api_->Post(std::string(kApi) + "/types", JsonHeaders(full_), bad.body);
     EXPECT_EQ(r.status, bad.status) << bad.body << " -> " << r.body;
     EXPECT_FALSE(ErrorCode(r).empty()) << bad.body;
@@ -317,18 +341,24 @@ TEST_F(DocsE2e, TypesCrudWithCommaSeparatedFieldsAndErrors) {
       << "a refused PATCH changed the type";
 
   // Auth: 401 without / with a bad token, 403 without settings:write.
-  HttpResponse anon = api_->Post(std::string(kApi) + "/types", {{"Content-Type", "application/json"}}, R"({"name":"A"})");
+  HttpResponse anon = api_->Post(std::string(kApi) + "/types",
+                                 {{"Content-Type", "application/json"}}, R"({"name":"A"})");
   EXPECT_EQ(anon.status, 401);
   EXPECT_EQ(ErrorCode(anon), "unauthenticated");
   EXPECT_EQ(api_->Get(std::string(kApi) + "/types").status, 401);
-  EXPECT_EQ(api_->Get(std::string(kApi) + "/types", Bearer("crm_" + std::string(64, '0'))).status, 401);
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/types", Bearer("crm_" + std::string(64, '0'))).status,
+            401);
   for (const std::string& token : {read_, no_settings_}) {
-    HttpResponse f1 = api_->Post(std::string(kApi) + "/types", JsonHeaders(token), R"({"name":"A"})");
+    HttpResponse f1 =
+        api_->Post(std::string(kApi) + "/types", JsonHeaders(token), R"({"name":"A"})");
     EXPECT_EQ(f1.status, 403) << f1.body;
     EXPECT_FALSE(ErrorCode(f1).empty());
     EXPECT_EQ(api_->Patch(path, JsonHeaders(token), R"({"name":"B"})").status, 403);
     EXPECT_EQ(api_->Delete(path, Bearer(token)).status, 403);
-    EXPECT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(token), R"({"mandatory_gate":true})").status, 403);
+    EXPECT_EQ(
+        api_->Put(std::string(kApi) + "/settings", JsonHeaders(token), R"({"mandatory_gate":true})")
+            .status,
+        403);
   }
   EXPECT_EQ(Json(api_->Get(path, Bearer(read_))).at("name").as_string(), "Identity card");
 
@@ -336,10 +366,12 @@ TEST_F(DocsE2e, TypesCrudWithCommaSeparatedFieldsAndErrors) {
   EXPECT_EQ(api_->Get(std::string(kApi) + "/types/abc", Bearer(read_)).status, 404);
 
   // DELETE: 204 then 404; 409 while a document of the type exists.
-  HttpResponse del = api_->Delete(std::string(kApi) + "/types/" + std::to_string(deflt.at("id").as_int64()),
-                                  Bearer(full_));
+  HttpResponse del = api_->Delete(
+      std::string(kApi) + "/types/" + std::to_string(deflt.at("id").as_int64()), Bearer(full_));
   EXPECT_EQ(del.status, 204) << del.body;
-  EXPECT_EQ(api_->Get(std::string(kApi) + "/types/" + std::to_string(deflt.at("id").as_int64()), Bearer(read_)).status,
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/types/" + std::to_string(deflt.at("id").as_int64()),
+                      Bearer(read_))
+                .status,
             404);
   int64_t client = CreateClient("Ann", "ann@docs-e2e.test");
   ASSERT_EQ(Upload(client, id, "id.pdf", "application/pdf", Pdf("a")).status, 201);
@@ -352,28 +384,34 @@ TEST_F(DocsE2e, TypesCrudWithCommaSeparatedFieldsAndErrors) {
 TEST_F(DocsE2e, SettingsGetAndPut) {
   HttpResponse got = api_->Get(std::string(kApi) + "/settings", Bearer(read_));
   ASSERT_EQ(got.status, 200) << got.body;
-  HttpResponse put = api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_),
-                               R"({"mandatory_gate":true,"intro_markdown":"**Hello** <script>x</script>"})");
+  HttpResponse put =
+      api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_),
+                R"({"mandatory_gate":true,"intro_markdown":"**Hello** <script>x</script>"})");
   ASSERT_EQ(put.status, 200) << put.body;
   HttpResponse again = api_->Get(std::string(kApi) + "/settings", Bearer(read_));
   ASSERT_EQ(again.status, 200);
   EXPECT_TRUE(Json(again).at("mandatory_gate").as_bool()) << again.body;
-  HttpResponse bad = api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":"yes"})");
+  HttpResponse bad =
+      api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":"yes"})");
   EXPECT_TRUE(bad.status == 400 || bad.status == 422) << bad.status << " " << bad.body;
   EXPECT_FALSE(ErrorCode(bad).empty());
-  EXPECT_EQ(api_->Put(std::string(kApi) + "/settings", {{"Content-Type", "application/json"}}, "{}").status, 401);
+  EXPECT_EQ(api_->Put(std::string(kApi) + "/settings", {{"Content-Type", "application/json"}}, "{}")
+                .status,
+            401);
 }
 
 // ---- CD5 / CD10 / CD12: uploads over the API -------------------------------------------
 
 TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
   int64_t client = CreateClient("Bob", "bob@docs-e2e.test");
-  int64_t type = CreateTypeId({{"name", "Passport"},
-                               {"upload_mode", "required"},
-                               {"fields", json::array{json::object{{"label", "Expiry"}, {"type", "date"}, {"required", true}},
-                                                      json::object{{"label", "Number"}, {"type", "number"}}}},
-                               {"accept", json::array{"application/pdf", "image/png"}},
-                               {"max_size", 65536}});
+  int64_t type = CreateTypeId(
+      {{"name", "Passport"},
+       {"upload_mode", "required"},
+       {"fields",
+        json::array{json::object{{"label", "Expiry"}, {"type", "date"}, {"required", true}},
+                    json::object{{"label", "Number"}, {"type", "number"}}}},
+       {"accept", json::array{"application/pdf", "image/png"}},
+       {"max_size", 65536}});
   ASSERT_GT(type, 0);
 
   // Missing before any upload.
@@ -382,10 +420,12 @@ TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
   EXPECT_TRUE(missing.at("files").as_array().empty());
 
   std::string pdf = Pdf("first");
-  HttpResponse up = Upload(client, type, "passport.pdf", "application/pdf", pdf, {{"expiry", "2030-01-31"}, {"number", "42"}});
+  HttpResponse up = Upload(client, type, "passport.pdf", "application/pdf", pdf,
+                           {{"expiry", "2030-01-31"}, {"number", "42"}});
   ASSERT_EQ(up.status, 201) << up.body;
   json::value doc = Json(up);
-  for (const char* k : {"type_id", "type_name", "upload_mode", "status", "uploaded_at", "uploaded_by", "fields", "files"})
+  for (const char* k : {"type_id", "type_name", "upload_mode", "status", "uploaded_at",
+                        "uploaded_by", "fields", "files"})
     EXPECT_TRUE(doc.as_object().contains(k)) << "missing " << k << " in " << up.body;
   EXPECT_EQ(doc.at("type_id").as_int64(), type);
   EXPECT_EQ(doc.at("type_name").as_string(), "Passport");
@@ -411,10 +451,12 @@ TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
   EXPECT_EQ(via_url.body, pdf);
 
   // Listed among the client's documents.
-  HttpResponse list = api_->Get(std::string(kApi) + "/clients/" + std::to_string(client) + "/documents", Bearer(read_));
+  HttpResponse list = api_->Get(
+      std::string(kApi) + "/clients/" + std::to_string(client) + "/documents", Bearer(read_));
   ASSERT_EQ(list.status, 200);
   bool listed = false;
-  json::value listed_json = Json(list);  // named: a range-for over a temporary's member would dangle
+  json::value listed_json =
+      Json(list);  // named: a range-for over a temporary's member would dangle
   for (const auto& item : listed_json.at("items").as_array())
     if (item.at("type_id").as_int64() == type) listed = item.at("status").as_string() == "uploaded";
   EXPECT_TRUE(listed) << list.body;
@@ -422,7 +464,8 @@ TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
   // The client's name and Content-Type are not trusted: libmagic decides.
   std::string elf = ReadFile("/bin/true");
   ASSERT_GT(elf.size(), 1000u);
-  HttpResponse exe = Upload(client, type, "x.pdf", "application/pdf", elf.substr(0, 60000), {{"expiry", "2030-01-31"}});
+  HttpResponse exe = Upload(client, type, "x.pdf", "application/pdf", elf.substr(0, 60000),
+                            {{"expiry", "2030-01-31"}});
   EXPECT_EQ(exe.status, 415) << exe.body;
   EXPECT_FALSE(ErrorCode(exe).empty());
   HttpResponse html = Upload(client, type, "x.png", "image/png",
@@ -433,7 +476,10 @@ TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
 
   // 422: required field missing, bad date, bad number, unknown field, no file.
   for (const auto& fields : std::vector<std::map<std::string, std::string>>{
-           {}, {{"expiry", "31/01/2030"}}, {{"expiry", "2030-02-30"}}, {{"expiry", "2030-01-31"}, {"number", "abc"}},
+           {},
+           {{"expiry", "31/01/2030"}},
+           {{"expiry", "2030-02-30"}},
+           {{"expiry", "2030-01-31"}, {"number", "abc"}},
            {{"expiry", "2030-01-31"}, {"nope", "1"}}}) {
     HttpResponse r = Upload(client, type, "p.pdf", "application/pdf", Pdf("bad"), fields);
     EXPECT_EQ(r.status, 422) << json::serialize(json::value_from(fields)) << " -> " << r.body;
@@ -441,33 +487,46 @@ TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
   }
   MultipartBuilder only_fields;
   only_fields.AddField("expiry", "2030-01-31");
-  HttpResponse no_file = api_->Post(DocPath(client, type), Bearer(full_, {{"Content-Type", only_fields.ContentType()}}),
-                                    only_fields.Build());
+  HttpResponse no_file =
+      api_->Post(DocPath(client, type),
+                 Bearer(full_, {{"Content-Type", only_fields.ContentType()}}), only_fields.Build());
   EXPECT_EQ(no_file.status, 422) << no_file.body;
   HttpResponse not_multipart = api_->Post(DocPath(client, type), JsonHeaders(full_), "{}");
   EXPECT_EQ(not_multipart.status, 415) << not_multipart.body;
   // No refused upload leaves a temp file or a blob behind (only the first PDF's blob exists).
   std::set<std::string> stored = FilesUnder(PluginData());
-  for (const std::string& p : stored) EXPECT_EQ(p.rfind("tmp/", 0), std::string::npos) << "temp file left: " << p;
+  for (const std::string& p : stored)
+    EXPECT_EQ(p.rfind("tmp/", 0), std::string::npos) << "temp file left: " << p;
   size_t blobs = 0;
   for (const std::string& p : stored) blobs += p.size() > 4 && p.substr(p.size() - 4) == ".bin";
   EXPECT_EQ(blobs, 1u) << "refused uploads left blobs";
   // Nothing above changed the document.
-  EXPECT_EQ(GetDoc(client, type).at("files").as_array()[0].at("sha256").as_string(), Sha256Hex(pdf));
+  EXPECT_EQ(GetDoc(client, type).at("files").as_array()[0].at("sha256").as_string(),
+            Sha256Hex(pdf));
 
   // Auth on uploads.
   MultipartBuilder mb;
   mb.AddField("expiry", "2030-01-31").AddFile("file", "a.pdf", "application/pdf", Pdf("anon"));
-  EXPECT_EQ(api_->Post(DocPath(client, type), {{"Content-Type", mb.ContentType()}}, mb.Build()).status, 401);
-  EXPECT_EQ(api_->Post(DocPath(client, type), Bearer(read_, {{"Content-Type", mb.ContentType()}}), mb.Build()).status, 403);
+  EXPECT_EQ(
+      api_->Post(DocPath(client, type), {{"Content-Type", mb.ContentType()}}, mb.Build()).status,
+      401);
+  EXPECT_EQ(api_->Post(DocPath(client, type), Bearer(read_, {{"Content-Type", mb.ContentType()}}),
+                       mb.Build())
+                .status,
+            403);
   EXPECT_EQ(api_->Get(DocPath(client, type)).status, 401);
   // Unknown client / type.
-  EXPECT_EQ(Upload(999999, type, "a.pdf", "application/pdf", Pdf("x"), {{"expiry", "2030-01-31"}}).status, 404);
-  EXPECT_EQ(Upload(client, 999999, "a.pdf", "application/pdf", Pdf("x"), {{"expiry", "2030-01-31"}}).status, 404);
+  EXPECT_EQ(
+      Upload(999999, type, "a.pdf", "application/pdf", Pdf("x"), {{"expiry", "2030-01-31"}}).status,
+      404);
+  EXPECT_EQ(Upload(client, 999999, "a.pdf", "application/pdf", Pdf("x"), {{"expiry", "2030-01-31"}})
+                .status,
+            404);
 
   // Replace: 200, new file current, the old one in the archive.
   std::string png_bytes = kPng;
-  HttpResponse rep = Upload(client, type, "scan.png", "application/octet-stream", png_bytes, {{"expiry", "2031-06-30"}});
+  HttpResponse rep = Upload(client, type, "scan.png", "application/octet-stream", png_bytes,
+                            {{"expiry", "2031-06-30"}});
   ASSERT_EQ(rep.status, 200) << rep.body;
   json::value now = Json(rep);
   EXPECT_EQ(now.at("files").as_array()[0].at("sha256").as_string(), Sha256Hex(png_bytes));
@@ -476,19 +535,24 @@ TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
   HttpResponse versions = api_->Get(DocPath(client, type) + "/versions", Bearer(read_));
   ASSERT_EQ(versions.status, 200) << versions.body;
   std::string archived = versions.body;
-  EXPECT_NE(archived.find(Sha256Hex(pdf)), std::string::npos) << "the replaced PDF is not in the archive: " << archived;
+  EXPECT_NE(archived.find(Sha256Hex(pdf)), std::string::npos)
+      << "the replaced PDF is not in the archive: " << archived;
   EXPECT_NE(archived.find("replaced"), std::string::npos) << archived;
   // Staff download the archived file itself, byte for byte (admin pages).
   int64_t old_file_id = f.at("id").as_int64();
   std::string csrf;
   auto admin = AdminSession(&csrf);
-  HttpResponse old = admin->Get("/admin/plugins/client-documents/clients/" + std::to_string(client) +
-                                "/archive/files/" + std::to_string(old_file_id));
+  HttpResponse old =
+      admin->Get("/admin/plugins/client-documents/clients/" + std::to_string(client) +
+                 "/archive/files/" + std::to_string(old_file_id));
   EXPECT_EQ(old.status, 200);
   EXPECT_EQ(old.body, pdf);
   EXPECT_EQ(old.Header("X-Content-Type-Options").value_or(""), "nosniff");
   // The current-file route does not serve archived files.
-  EXPECT_EQ(api_->Get(DocPath(client, type) + "/file?file_id=" + std::to_string(old_file_id), Bearer(read_)).status, 404);
+  EXPECT_EQ(api_->Get(DocPath(client, type) + "/file?file_id=" + std::to_string(old_file_id),
+                      Bearer(read_))
+                .status,
+            404);
 
   // Delete over the API: 204, then missing; the deleted one is archived too.
   HttpResponse del = api_->Delete(DocPath(client, type), Bearer(full_));
@@ -502,7 +566,9 @@ TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
 
 TEST_F(DocsE2e, BodiesOverTheTypeLimitAre413WithLengthAndChunked) {
   int64_t client = CreateClient("Cleo", "cleo@docs-e2e.test");
-  int64_t type = CreateTypeId({{"name", "Small"}, {"upload_mode", "optional"}, {"max_size", 10000},
+  int64_t type = CreateTypeId({{"name", "Small"},
+                               {"upload_mode", "optional"},
+                               {"max_size", 10000},
                                {"accept", json::array{"application/pdf"}}});
   ASSERT_GT(type, 0);
   // A PDF a bit over the limit (sniffs as PDF so the size rule is what refuses it).
@@ -515,7 +581,8 @@ TEST_F(DocsE2e, BodiesOverTheTypeLimitAre413WithLengthAndChunked) {
   MultipartBuilder head;
   std::string ct = head.ContentType();
   HttpClient c1(host_->port());
-  HttpResponse r2 = c1.StreamUpload("POST", DocPath(client, type), Bearer(full_), ct, 50ull << 20, 7, false);
+  HttpResponse r2 =
+      c1.StreamUpload("POST", DocPath(client, type), Bearer(full_), ct, 50ull << 20, 7, false);
   EXPECT_EQ(r2.status, 413) << r2.error << " " << r2.body;
 
   // Chunked: no length to check, the pipeline must stop at the limit.
@@ -523,8 +590,10 @@ TEST_F(DocsE2e, BodiesOverTheTypeLimitAre413WithLengthAndChunked) {
   mb.AddFile("file", "big.pdf", "application/pdf", big);
   std::string body = mb.Build();
   HttpClient c2(host_->port());
-  std::string raw = "POST " + DocPath(client, type) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + full_ +
-                    "\r\nContent-Type: " + mb.ContentType() + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  std::string raw = "POST " + DocPath(client, type) +
+                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + full_ +
+                    "\r\nContent-Type: " + mb.ContentType() +
+                    "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
   for (size_t off = 0; off < body.size(); off += 4096) {
     std::string piece = body.substr(off, 4096);
     char len[32];
@@ -537,12 +606,15 @@ TEST_F(DocsE2e, BodiesOverTheTypeLimitAre413WithLengthAndChunked) {
 
   // A large chunked stream of random bytes (not a multipart) is refused too, and the host survives.
   HttpClient c3(host_->port());
-  HttpResponse r3 = c3.StreamUpload("POST", DocPath(client, type), Bearer(full_), ct, 30ull << 20, 9, true);
-  EXPECT_TRUE(r3.status == 413 || r3.status == 400) << r3.status << " " << r3.error << " " << r3.body;
+  HttpResponse r3 =
+      c3.StreamUpload("POST", DocPath(client, type), Bearer(full_), ct, 30ull << 20, 9, true);
+  EXPECT_TRUE(r3.status == 413 || r3.status == 400)
+      << r3.status << " " << r3.error << " " << r3.body;
 
   EXPECT_EQ(GetDoc(client, type).at("status").as_string(), "missing");
   // No temp file left behind.
-  for (const std::string& p : FilesUnder(PluginData())) EXPECT_EQ(p.rfind("tmp/", 0), std::string::npos) << p;
+  for (const std::string& p : FilesUnder(PluginData()))
+    EXPECT_EQ(p.rfind("tmp/", 0), std::string::npos) << p;
   // Just under the limit is fine.
   std::string ok = Pdf("ok") + std::string(1000, ' ');
   EXPECT_EQ(Upload(client, type, "ok.pdf", "application/pdf", ok).status, 201);
@@ -555,15 +627,18 @@ TEST_F(DocsE2e, DownloadsHaveSafeHeadersNamesAndRanges) {
   int64_t type = CreateTypeId({{"name", "Contract"}, {"upload_mode", "optional"}});
   ASSERT_GT(type, 0);
   std::string pdf = Pdf("download") + std::string(3000, 'x');
-  // A hostile name delivered with RFC 5987 (CR LF really reaches the server) and as a plain filename.
+  // A hostile name delivered with RFC 5987 (CR LF really reaches the server) and as a plain
+  // filename.
   // "../../etc/passwd\r\n.pdf", percent-encoded in filename*.
   MultipartBuilder probe;
   std::string boundary = probe.ContentType().substr(probe.ContentType().find("boundary=") + 9);
-  std::string body = "--" + boundary +
-                     "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"passwd.pdf\"; "
-                     "filename*=UTF-8''..%2F..%2Fetc%2Fpasswd%0D%0A.pdf\r\nContent-Type: application/pdf\r\n\r\n" +
-                     pdf + "\r\n--" + boundary + "--\r\n";
-  HttpResponse up = api_->Post(DocPath(client, type), Bearer(full_, {{"Content-Type", probe.ContentType()}}), body);
+  std::string body =
+      "--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"passwd.pdf\"; "
+      "filename*=UTF-8''..%2F..%2Fetc%2Fpasswd%0D%0A.pdf\r\nContent-Type: application/pdf\r\n\r\n" +
+      pdf + "\r\n--" + boundary + "--\r\n";
+  HttpResponse up = api_->Post(DocPath(client, type),
+                               Bearer(full_, {{"Content-Type", probe.ContentType()}}), body);
   ASSERT_EQ(up.status, 201) << up.body;
   std::string stored(Json(up).at("files").as_array()[0].at("name").as_string());
   EXPECT_EQ(stored.find('/'), std::string::npos) << stored;
@@ -575,7 +650,8 @@ TEST_F(DocsE2e, DownloadsHaveSafeHeadersNamesAndRanges) {
     std::string cd = r.Header("Content-Disposition").value_or("");
     EXPECT_FALSE(cd.empty()) << what;
     EXPECT_EQ(cd.rfind("attachment", 0), 0u) << what << ": " << cd;
-    for (unsigned char c : cd) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << what << ": non-ASCII or control byte in " << cd;
+    for (unsigned char c : cd)
+      EXPECT_TRUE(c >= 0x20 && c < 0x7f) << what << ": non-ASCII or control byte in " << cd;
     std::smatch m;
     if (std::regex_search(cd, m, std::regex("filename=\"([^\"]*)\""))) {
       std::string n = m[1];
@@ -607,18 +683,23 @@ TEST_F(DocsE2e, DownloadsHaveSafeHeadersNamesAndRanges) {
   ASSERT_EQ(dl3.status, 200);
   check_disposition(dl3, "utf-8 name");
   std::string cd3 = dl3.Header("Content-Disposition").value_or("");
-  EXPECT_NE(cd3.find("filename*=UTF-8''Carte%20d%E2%80%99identit%C3%A9%20%C3%A9t%C3%A9.pdf"), std::string::npos) << cd3;
+  EXPECT_NE(cd3.find("filename*=UTF-8''Carte%20d%E2%80%99identit%C3%A9%20%C3%A9t%C3%A9.pdf"),
+            std::string::npos)
+      << cd3;
 
   // Ranges.
-  HttpResponse part = api_->Get(DocPath(client, type) + "/file", Bearer(read_, {{"Range", "bytes=0-9"}}));
+  HttpResponse part =
+      api_->Get(DocPath(client, type) + "/file", Bearer(read_, {{"Range", "bytes=0-9"}}));
   EXPECT_EQ(part.status, 206) << part.body.substr(0, 200);
   EXPECT_EQ(part.body, pdf.substr(0, 10));
   EXPECT_EQ(part.Header("Content-Range").value_or(""), "bytes 0-9/" + std::to_string(pdf.size()));
-  HttpResponse tail = api_->Get(DocPath(client, type) + "/file", Bearer(read_, {{"Range", "bytes=-5"}}));
+  HttpResponse tail =
+      api_->Get(DocPath(client, type) + "/file", Bearer(read_, {{"Range", "bytes=-5"}}));
   EXPECT_EQ(tail.status, 206);
   EXPECT_EQ(tail.body, pdf.substr(pdf.size() - 5));
-  HttpResponse beyond = api_->Get(DocPath(client, type) + "/file",
-                                  Bearer(read_, {{"Range", "bytes=" + std::to_string(pdf.size() + 10) + "-"}}));
+  HttpResponse beyond =
+      api_->Get(DocPath(client, type) + "/file",
+                Bearer(read_, {{"Range", "bytes=" + std::to_string(pdf.size() + 10) + "-"}}));
   EXPECT_EQ(beyond.status, 416);
   EXPECT_EQ(beyond.Header("Content-Range").value_or(""), "bytes */" + std::to_string(pdf.size()));
 
@@ -627,7 +708,9 @@ TEST_F(DocsE2e, DownloadsHaveSafeHeadersNamesAndRanges) {
   EXPECT_EQ(api_->Get(DocPath(client, other_type) + "/file", Bearer(read_)).status, 404);
   EXPECT_EQ(api_->Get(DocPath(999999, type) + "/file", Bearer(read_)).status, 404);
   EXPECT_EQ(api_->Get(DocPath(client, type) + "/file").status, 401);
-  EXPECT_EQ(api_->Get(DocPath(client, type) + "/file", Bearer(Token("--scope clients:read"))).status, 403);
+  EXPECT_EQ(
+      api_->Get(DocPath(client, type) + "/file", Bearer(Token("--scope clients:read"))).status,
+      403);
 }
 
 // ---- CD2 / CD5: the reserved area ------------------------------------------------------------
@@ -635,7 +718,8 @@ TEST_F(DocsE2e, DownloadsHaveSafeHeadersNamesAndRanges) {
 TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
   int64_t alice = CreateClient("Alice", "alice@docs-e2e.test");
   int64_t eve = CreateClient("Eve", "eve@docs-e2e.test");
-  int64_t id_type = CreateTypeId({{"name", "ID card"}, {"upload_mode", "required"}, {"fields", "Place of issue"}});
+  int64_t id_type = CreateTypeId(
+      {{"name", "ID card"}, {"upload_mode", "required"}, {"fields", "Place of issue"}});
   int64_t staff_type = CreateTypeId({{"name", "Staff notes"}, {"upload_mode", "admin_only"}});
   ASSERT_GT(id_type, 0);
   ASSERT_GT(staff_type, 0);
@@ -646,7 +730,8 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
   ASSERT_EQ(csrf.size(), 64u);
   std::string page = browser->Get("/account/documents").body;
   EXPECT_NE(page.find("ID card"), std::string::npos);
-  EXPECT_NE(page.find("Staff notes"), std::string::npos) << "admin-only documents are shown read-only";
+  EXPECT_NE(page.find("Staff notes"), std::string::npos)
+      << "admin-only documents are shown read-only";
 
   std::string png = kPng;
   auto area_upload = [&](HttpClient& b, int64_t type, const std::string& token_query, Headers extra,
@@ -660,7 +745,8 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
   // Without a CSRF token: 403, nothing stored.
   HttpResponse forged = area_upload(*browser, id_type, "", {}, png);
   EXPECT_EQ(forged.status, 403) << forged.body.substr(0, 200);
-  HttpResponse bad_token = area_upload(*browser, id_type, "?_csrf=" + std::string(64, 'a'), {}, png);
+  HttpResponse bad_token =
+      area_upload(*browser, id_type, "?_csrf=" + std::string(64, 'a'), {}, png);
   EXPECT_EQ(bad_token.status, 403);
   EXPECT_EQ(GetDoc(alice, id_type).at("status").as_string(), "missing");
 
@@ -675,37 +761,47 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
   int64_t alice_file = doc.at("files").as_array()[0].at("id").as_int64();
   // With X-CSRF-Token and the JSON answer of the page's script: a replace.
   std::string png2 = kPng + "trailing";
-  HttpResponse js = area_upload(*browser, id_type, "", {{"X-CSRF-Token", csrf}, {"Accept", "application/json"}}, png2);
+  HttpResponse js = area_upload(*browser, id_type, "",
+                                {{"X-CSRF-Token", csrf}, {"Accept", "application/json"}}, png2);
   EXPECT_EQ(js.status, 200) << js.body.substr(0, 300);
   EXPECT_NE(js.body.find("\"ok\":true"), std::string::npos) << js.body.substr(0, 300);
   json::value replaced = GetDoc(alice, id_type);
   int64_t alice_file2 = replaced.at("files").as_array()[0].at("id").as_int64();
   EXPECT_NE(alice_file2, alice_file);
   // Disguised executables are refused in the area too.
-  HttpResponse exe = area_upload(*browser, id_type, "?_csrf=" + csrf, {{"Accept", "application/json"}},
-                                 ReadFile("/bin/true").substr(0, 40000));
+  HttpResponse exe =
+      area_upload(*browser, id_type, "?_csrf=" + csrf, {{"Accept", "application/json"}},
+                  ReadFile("/bin/true").substr(0, 40000));
   EXPECT_EQ(exe.status, 415) << exe.body.substr(0, 300);
 
   // Her own file downloads (with nosniff); the page shows her thumbnail link.
-  HttpResponse own = browser->Get("/account/documents/" + std::to_string(id_type) + "/files/" + std::to_string(alice_file2));
+  HttpResponse own = browser->Get("/account/documents/" + std::to_string(id_type) + "/files/" +
+                                  std::to_string(alice_file2));
   EXPECT_EQ(own.status, 200);
   EXPECT_EQ(own.body, png2);
   EXPECT_EQ(own.Header("X-Content-Type-Options").value_or(""), "nosniff");
 
   // admin_only: refused, before and after staff uploaded one.
-  HttpResponse staff = area_upload(*browser, staff_type, "?_csrf=" + csrf, {{"Accept", "application/json"}}, png);
+  HttpResponse staff =
+      area_upload(*browser, staff_type, "?_csrf=" + csrf, {{"Accept", "application/json"}}, png);
   EXPECT_EQ(staff.status, 403) << staff.body.substr(0, 300);
   ASSERT_EQ(Upload(alice, staff_type, "notes.pdf", "application/pdf", Pdf("staff")).status, 201);
-  HttpResponse staff2 = area_upload(*browser, staff_type, "?_csrf=" + csrf, {{"Accept", "application/json"}}, png);
+  HttpResponse staff2 =
+      area_upload(*browser, staff_type, "?_csrf=" + csrf, {{"Accept", "application/json"}}, png);
   EXPECT_EQ(staff2.status, 403) << staff2.body.substr(0, 300);
-  EXPECT_EQ(GetDoc(alice, staff_type).at("files").as_array()[0].at("mime").as_string(), "application/pdf");
+  EXPECT_EQ(GetDoc(alice, staff_type).at("files").as_array()[0].at("mime").as_string(),
+            "application/pdf");
   // No delete route for clients on admin-only (nor any other) documents.
-  HttpResponse del = browser->Post("/account/documents/" + std::to_string(staff_type) + "/delete?_csrf=" + csrf, {}, "");
+  HttpResponse del = browser->Post(
+      "/account/documents/" + std::to_string(staff_type) + "/delete?_csrf=" + csrf, {}, "");
   EXPECT_TRUE(del.status == 403 || del.status == 404 || del.status == 405) << del.status;
   EXPECT_EQ(GetDoc(alice, staff_type).at("status").as_string(), "uploaded");
   // But she can read the admin-only file (shown read-only).
   int64_t staff_file = GetDoc(alice, staff_type).at("files").as_array()[0].at("id").as_int64();
-  EXPECT_EQ(browser->Get("/account/documents/" + std::to_string(staff_type) + "/files/" + std::to_string(staff_file)).status,
+  EXPECT_EQ(browser
+                ->Get("/account/documents/" + std::to_string(staff_type) + "/files/" +
+                      std::to_string(staff_file))
+                .status,
             200);
 
   // Eve cannot read Alice's file, by any URL (404, no hint).
@@ -721,15 +817,18 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
   }
   // The admin/API routes are not for client sessions.
   EXPECT_EQ(eve_browser->Get(DocPath(alice, id_type) + "/file").status, 401);
-  HttpResponse admin_tab = eve_browser->Get("/admin/clients/" + std::to_string(alice) + "/tabs/documents");
+  HttpResponse admin_tab =
+      eve_browser->Get("/admin/clients/" + std::to_string(alice) + "/tabs/documents");
   EXPECT_NE(admin_tab.status, 200);
   EXPECT_EQ(admin_tab.body.find("front.png"), std::string::npos);
   // Eve's upload goes to Eve, never to Alice, whatever the URL says.
-  HttpResponse eve_up = eve_browser->Post("/account/documents/" + std::to_string(id_type) + "?_csrf=" + eve_csrf +
-                                              "&client_id=" + std::to_string(alice),
-                                          {{"Content-Type", "multipart/form-data; boundary=zz"}},
-                                          "--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.pdf\"\r\n"
-                                          "Content-Type: application/pdf\r\n\r\n" + Pdf("eve") + "\r\n--zz--\r\n");
+  HttpResponse eve_up = eve_browser->Post(
+      "/account/documents/" + std::to_string(id_type) + "?_csrf=" + eve_csrf +
+          "&client_id=" + std::to_string(alice),
+      {{"Content-Type", "multipart/form-data; boundary=zz"}},
+      "--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.pdf\"\r\n"
+      "Content-Type: application/pdf\r\n\r\n" +
+          Pdf("eve") + "\r\n--zz--\r\n");
   EXPECT_TRUE(eve_up.status == 303 || eve_up.status == 200) << eve_up.status;
   EXPECT_EQ(GetDoc(eve, id_type).at("status").as_string(), "uploaded");
   EXPECT_EQ(GetDoc(alice, id_type).at("files").as_array()[0].at("id").as_int64(), alice_file2);
@@ -742,27 +841,40 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
 }
 
 // Issue 4: extra-field labels and the intro per language over the real HTTP API (Accept-Language
-// or ?lang=; PATCH in one language keeps the others), and in the client's language on /account/documents.
+// or ?lang=; PATCH in one language keeps the others), and in the client's language on
+// /account/documents.
 TEST_F(DocsE2e, FieldLabelsAndIntroPerLanguage) {
-  json::object created = CreateType({{"names", {{"en", "Identity card"}, {"fr", "Carte d'identit\xC3\xA9"}, {"nl", "Identiteitskaart"}}},
-                                     {"upload_mode", "required"},
-                                     {"fields", json::array{json::object{{"key", "date_of_issue"},
-                                                                         {"labels", {{"en", "Date of issue"}, {"fr", "Date de d\xC3\xA9livrance"}, {"nl", "Datum van afgifte"}}},
-                                                                         {"type", "date"}},
-                                                            json::object{{"key", "place_of_issue"}, {"label", "Place of issue"}}}}})
-                               .as_object();
+  json::object created =
+      CreateType({{"names",
+                   {{"en", "Identity card"},
+                    {"fr", "Carte d'identit\xC3\xA9"},
+                    {"nl", "Identiteitskaart"}}},
+                  {"upload_mode", "required"},
+                  {"fields", json::array{json::object{{"key", "date_of_issue"},
+                                                      {"labels",
+                                                       {{"en", "Date of issue"},
+                                                        {"fr", "Date de d\xC3\xA9livrance"},
+                                                        {"nl", "Datum van afgifte"}}},
+                                                      {"type", "date"}},
+                                         json::object{{"key", "place_of_issue"},
+                                                      {"label", "Place of issue"}}}}})
+          .as_object();
   ASSERT_TRUE(created.contains("id"));
-  const std::string path = std::string(kApi) + "/types/" + std::to_string(created.at("id").as_int64());
-  EXPECT_EQ(created.at("fields").as_array()[0].at("labels").at("fr").as_string(), "Date de d\xC3\xA9livrance");
+  const std::string path =
+      std::string(kApi) + "/types/" + std::to_string(created.at("id").as_int64());
+  EXPECT_EQ(created.at("fields").as_array()[0].at("labels").at("fr").as_string(),
+            "Date de d\xC3\xA9livrance");
 
   // PATCH in French through Accept-Language: sets the French labels, keeps English and Dutch.
   Headers fr_json = JsonHeaders(full_);
   fr_json.emplace_back("Accept-Language", "fr-BE,fr;q=0.9,en;q=0.4");
-  HttpResponse patched = api_->Patch(path, fr_json,
-                                     R"({"fields":[{"key":"date_of_issue","label":"Date de d\u00e9livrance","type":"date"},)"
-                                     R"({"key":"place_of_issue","label":"Lieu de d\u00e9livrance"}]})");
+  HttpResponse patched = api_->Patch(
+      path, fr_json,
+      R"({"fields":[{"key":"date_of_issue","label":"Date de d\u00e9livrance","type":"date"},)"
+      R"({"key":"place_of_issue","label":"Lieu de d\u00e9livrance"}]})");
   ASSERT_EQ(patched.status, 200) << patched.body;
-  EXPECT_EQ(Json(patched).at("fields").as_array()[1].at("label").as_string(), "Lieu de d\xC3\xA9livrance");
+  EXPECT_EQ(Json(patched).at("fields").as_array()[1].at("label").as_string(),
+            "Lieu de d\xC3\xA9livrance");
 
   HttpResponse nl = api_->Get(path, Bearer(read_, {{"Accept-Language", "nl"}}));
   ASSERT_EQ(nl.status, 200) << nl.body;
@@ -775,20 +887,25 @@ TEST_F(DocsE2e, FieldLabelsAndIntroPerLanguage) {
   EXPECT_EQ(nl_fields[1].at("labels").at("en").as_string(), "Place of issue");
   EXPECT_EQ(nl_fields[0].at("type").as_string(), "date");
   HttpResponse fr = api_->Get(path + "?lang=fr", Bearer(read_, {{"Accept-Language", "nl"}}));
-  EXPECT_EQ(Json(fr).at("fields").as_array()[0].at("label").as_string(), "Date de d\xC3\xA9livrance") << "?lang= wins";
+  EXPECT_EQ(Json(fr).at("fields").as_array()[0].at("label").as_string(),
+            "Date de d\xC3\xA9livrance")
+      << "?lang= wins";
   HttpResponse en = api_->Get(path, Bearer(read_));
   EXPECT_EQ(Json(en).at("fields").as_array()[0].at("label").as_string(), "Date of issue");
 
   // The intro in English and French; Dutch falls back to English.
-  HttpResponse put = api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_),
-                               R"({"intro_markdowns":{"en":"**Welcome** here","fr":"**Bienvenue** chez nous"}})");
+  HttpResponse put =
+      api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_),
+                R"({"intro_markdowns":{"en":"**Welcome** here","fr":"**Bienvenue** chez nous"}})");
   ASSERT_EQ(put.status, 200) << put.body;
-  HttpResponse settings = api_->Get(std::string(kApi) + "/settings", Bearer(read_, {{"Accept-Language", "fr"}}));
+  HttpResponse settings =
+      api_->Get(std::string(kApi) + "/settings", Bearer(read_, {{"Accept-Language", "fr"}}));
   ASSERT_EQ(settings.status, 200);
   EXPECT_EQ(Json(settings).at("intro_markdown").as_string(), "**Bienvenue** chez nous");
   EXPECT_EQ(Json(settings).at("intro_markdowns").at("nl").as_string(), "");
 
-  // A French client sees the French labels and intro; a Dutch client Dutch, or English where untranslated.
+  // A French client sees the French labels and intro; a Dutch client Dutch, or English where
+  // untranslated.
   int64_t francoise = CreateClient("Francoise", "francoise@docs-e2e.test", "fr");
   int64_t daan = CreateClient("Daan", "daan@docs-e2e.test", "nl");
   ASSERT_GT(francoise * daan, 0);
@@ -811,54 +928,72 @@ TEST_F(DocsE2e, FieldLabelsAndIntroPerLanguage) {
   EXPECT_NE(nl_page.body.find("<strong>Welcome</strong> here"), std::string::npos);
 }
 
-// CD4: the intro's Markdown reaches the area rendered, without raw HTML or script; CD1: names per language;
-// archived types leave the area; several files per document; inline views only for safe kinds, sandboxed.
+// CD4: the intro's Markdown reaches the area rendered, without raw HTML or script; CD1: names per
+// language; archived types leave the area; several files per document; inline views only for safe
+// kinds, sandboxed.
 TEST_F(DocsE2e, IntroTranslationsArchivedTypesFilesAndInlineViews) {
   int64_t client = CreateClient("Ines", "ines@docs-e2e.test");
-  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_),
-                      R"J({"intro_markdown":"**Bonjour** <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"})J")
-                .status,
-            200);
-  int64_t two = CreateTypeId({{"names", {{"en", "ID card"}, {"fr", "Carte d'identit\xC3\xA9"}, {"nl", "Identiteitskaart"}}},
-                              {"upload_mode", "optional"},
-                              {"max_files", 2}});
+  ASSERT_EQ(
+      api_->Put(
+              std::string(kApi) + "/settings", JsonHeaders(full_),
+              R"J({"intro_markdown":"**Bonjour** <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"})J")
+          .status,
+      200);
+  int64_t two = CreateTypeId(
+      {{"names",
+        {{"en", "ID card"}, {"fr", "Carte d'identit\xC3\xA9"}, {"nl", "Identiteitskaart"}}},
+       {"upload_mode", "optional"},
+       {"max_files", 2}});
   int64_t old = CreateTypeId({{"name", "Old form"}, {"upload_mode", "optional"}});
   // Kinds a browser would run are refused as accepted kinds; plain text is allowed but,
   // like every kind other than PDF and raster images, never served inline.
-  HttpResponse html_type = api_->Post(std::string(kApi) + "/types", JsonHeaders(full_),
-                                      R"({"name":"Web page","upload_mode":"optional","accept":["text/html"]})");
+  HttpResponse html_type =
+      api_->Post(std::string(kApi) + "/types", JsonHeaders(full_),
+                 R"({"name":"Web page","upload_mode":"optional","accept":["text/html"]})");
   EXPECT_EQ(html_type.status, 422) << html_type.body;
-  HttpResponse svg_type = api_->Post(std::string(kApi) + "/types", JsonHeaders(full_),
-                                     R"({"name":"Drawing","upload_mode":"optional","accept":["image/svg+xml"]})");
+  HttpResponse svg_type =
+      api_->Post(std::string(kApi) + "/types", JsonHeaders(full_),
+                 R"({"name":"Drawing","upload_mode":"optional","accept":["image/svg+xml"]})");
   EXPECT_EQ(svg_type.status, 422) << svg_type.body;
-  int64_t web = CreateTypeId({{"name", "Notes"}, {"upload_mode", "optional"}, {"accept", json::array{"text/plain"}}});
+  int64_t web = CreateTypeId(
+      {{"name", "Notes"}, {"upload_mode", "optional"}, {"accept", json::array{"text/plain"}}});
   ASSERT_GT(two * old * web, 0);
-  HttpResponse fr = api_->Get(std::string(kApi) + "/types/" + std::to_string(two) + "?lang=fr", Bearer(read_));
+  HttpResponse fr =
+      api_->Get(std::string(kApi) + "/types/" + std::to_string(two) + "?lang=fr", Bearer(read_));
   EXPECT_EQ(Json(fr).at("name").as_string(), "Carte d'identit\xC3\xA9");
-  HttpResponse nl = api_->Get(std::string(kApi) + "/types/" + std::to_string(two) + "?lang=nl", Bearer(read_));
+  HttpResponse nl =
+      api_->Get(std::string(kApi) + "/types/" + std::to_string(two) + "?lang=nl", Bearer(read_));
   EXPECT_EQ(Json(nl).at("name").as_string(), "Identiteitskaart");
 
   // Two files in one document; a third is refused.
   MultipartBuilder mb;
-  mb.AddFile("file", "front.png", "image/png", kPng).AddFile("file", "back.pdf", "application/pdf", Pdf("back"));
-  HttpResponse up = api_->Post(DocPath(client, two), Bearer(full_, {{"Content-Type", mb.ContentType()}}), mb.Build());
+  mb.AddFile("file", "front.png", "image/png", kPng)
+      .AddFile("file", "back.pdf", "application/pdf", Pdf("back"));
+  HttpResponse up = api_->Post(DocPath(client, two),
+                               Bearer(full_, {{"Content-Type", mb.ContentType()}}), mb.Build());
   ASSERT_EQ(up.status, 201) << up.body;
   json::value doc = Json(up);
   ASSERT_EQ(doc.at("files").as_array().size(), 2u);
   EXPECT_EQ(doc.at("files").as_array()[1].at("sha256").as_string(), Sha256Hex(Pdf("back")));
   int64_t back_id = doc.at("files").as_array()[1].at("id").as_int64();
-  HttpResponse back = api_->Get(DocPath(client, two) + "/file?file_id=" + std::to_string(back_id), Bearer(read_));
+  HttpResponse back =
+      api_->Get(DocPath(client, two) + "/file?file_id=" + std::to_string(back_id), Bearer(read_));
   EXPECT_EQ(back.body, Pdf("back"));
   MultipartBuilder three;
-  three.AddFile("file", "1.png", "image/png", kPng).AddFile("file", "2.png", "image/png", kPng).AddFile("file", "3.png", "image/png", kPng);
-  HttpResponse too_many = api_->Post(DocPath(client, two), Bearer(full_, {{"Content-Type", three.ContentType()}}), three.Build());
+  three.AddFile("file", "1.png", "image/png", kPng)
+      .AddFile("file", "2.png", "image/png", kPng)
+      .AddFile("file", "3.png", "image/png", kPng);
+  HttpResponse too_many = api_->Post(
+      DocPath(client, two), Bearer(full_, {{"Content-Type", three.ContentType()}}), three.Build());
   EXPECT_EQ(too_many.status, 422) << too_many.body;
   EXPECT_EQ(GetDoc(client, two).at("files").as_array().size(), 2u);
 
   // Inline over the API: a PDF inline on request, sandboxed; a text file never inline.
-  HttpResponse pdf_inline = api_->Get(DocPath(client, two) + "/file?inline=1&file_id=" + std::to_string(back_id), Bearer(read_));
+  HttpResponse pdf_inline = api_->Get(
+      DocPath(client, two) + "/file?inline=1&file_id=" + std::to_string(back_id), Bearer(read_));
   EXPECT_EQ(pdf_inline.Header("Content-Disposition").value_or("").rfind("inline", 0), 0u);
-  std::string html = "Notes of the meeting.\nNothing to run here, but not for inline view either.\n";
+  std::string html =
+      "Notes of the meeting.\nNothing to run here, but not for inline view either.\n";
   HttpResponse html_up = Upload(client, web, "notes.txt", "text/plain", html);
   ASSERT_EQ(html_up.status, 201) << html_up.body;
   HttpResponse html_inline = api_->Get(DocPath(client, web) + "/file?inline=1", Bearer(read_));
@@ -871,19 +1006,26 @@ TEST_F(DocsE2e, IntroTranslationsArchivedTypesFilesAndInlineViews) {
   auto b = ClientSession("ines@docs-e2e.test", &csrf);
   HttpResponse page = b->Get("/account/documents");
   ASSERT_EQ(page.status, 200);
-  EXPECT_NE(page.body.find("<strong>Bonjour</strong>"), std::string::npos) << "the intro's Markdown is not rendered";
+  EXPECT_NE(page.body.find("<strong>Bonjour</strong>"), std::string::npos)
+      << "the intro's Markdown is not rendered";
   size_t intro_at = page.body.find("<strong>Bonjour</strong>");
   std::string intro = intro_at == std::string::npos ? page.body : page.body.substr(intro_at, 400);
-  EXPECT_EQ(intro.find("<script"), std::string::npos) << "raw <script> of the intro reached the page: " << intro;
-  EXPECT_EQ(intro.find("<img"), std::string::npos) << "raw HTML of the intro reached the page: " << intro;
-  EXPECT_EQ(page.body.find("javascript:alert"), std::string::npos) << "a javascript: link reached the page";
+  EXPECT_EQ(intro.find("<script"), std::string::npos)
+      << "raw <script> of the intro reached the page: " << intro;
+  EXPECT_EQ(intro.find("<img"), std::string::npos)
+      << "raw HTML of the intro reached the page: " << intro;
+  EXPECT_EQ(page.body.find("javascript:alert"), std::string::npos)
+      << "a javascript: link reached the page";
   EXPECT_NE(page.body.find("Old form"), std::string::npos);
   // The client's text file "viewed" in the area: served as an attachment.
   int64_t html_id = Json(html_up).at("files").as_array()[0].at("id").as_int64();
-  HttpResponse area_html = b->Get("/account/documents/" + std::to_string(web) + "/files/" + std::to_string(html_id) + "?inline=1");
+  HttpResponse area_html = b->Get("/account/documents/" + std::to_string(web) + "/files/" +
+                                  std::to_string(html_id) + "?inline=1");
   ASSERT_EQ(area_html.status, 200);
-  bool attachment = area_html.Header("Content-Disposition").value_or("").rfind("attachment", 0) == 0;
-  bool sandboxed = area_html.Header("Content-Security-Policy").value_or("").find("sandbox") != std::string::npos;
+  bool attachment =
+      area_html.Header("Content-Disposition").value_or("").rfind("attachment", 0) == 0;
+  bool sandboxed =
+      area_html.Header("Content-Security-Policy").value_or("").find("sandbox") != std::string::npos;
   EXPECT_TRUE(attachment) << "the area serves a client-uploaded text file inline (CSP: "
                           << area_html.Header("Content-Security-Policy").value_or("none") << ")";
   EXPECT_TRUE(attachment || sandboxed);
@@ -891,29 +1033,39 @@ TEST_F(DocsE2e, IntroTranslationsArchivedTypesFilesAndInlineViews) {
   // The same file opened by staff from the Documents tab ("View").
   std::string admin_csrf;
   auto admin = AdminSession(&admin_csrf);
-  HttpResponse tab_html = admin->Get("/admin/plugins/client-documents/clients/" + std::to_string(client) + "/documents/" +
-                                     std::to_string(web) + "/files/" + std::to_string(html_id) + "?inline=1");
+  HttpResponse tab_html = admin->Get("/admin/plugins/client-documents/clients/" +
+                                     std::to_string(client) + "/documents/" + std::to_string(web) +
+                                     "/files/" + std::to_string(html_id) + "?inline=1");
   ASSERT_EQ(tab_html.status, 200);
   EXPECT_EQ(tab_html.Header("Content-Disposition").value_or("").rfind("attachment", 0), 0u)
       << "the Documents tab serves a client-uploaded text file inline to staff (CSP: "
       << tab_html.Header("Content-Security-Policy").value_or("none") << ")";
 
   // Archived type: gone from the area, uploads refused.
-  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(old), JsonHeaders(full_), R"({"active":false})").status, 200);
+  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(old), JsonHeaders(full_),
+                        R"({"active":false})")
+                .status,
+            200);
   EXPECT_EQ(b->Get("/account/documents").body.find("Old form"), std::string::npos);
   MultipartBuilder one;
   one.AddFile("file", "o.pdf", "application/pdf", Pdf("old"));
-  HttpResponse refused = b->Post("/account/documents/" + std::to_string(old) + "?_csrf=" + csrf,
-                                 {{"Content-Type", one.ContentType()}, {"Accept", "application/json"}}, one.Build());
+  HttpResponse refused =
+      b->Post("/account/documents/" + std::to_string(old) + "?_csrf=" + csrf,
+              {{"Content-Type", one.ContentType()}, {"Accept", "application/json"}}, one.Build());
   EXPECT_EQ(refused.status, 403) << refused.body.substr(0, 200);
   EXPECT_EQ(GetDoc(client, old).at("status").as_string(), "missing");
   // The archive pages are staff-only.
-  HttpResponse archive = b->Get("/admin/plugins/client-documents/clients/" + std::to_string(client) + "/archive/files/1");
+  HttpResponse archive = b->Get("/admin/plugins/client-documents/clients/" +
+                                std::to_string(client) + "/archive/files/1");
   EXPECT_NE(archive.status, 200);
   // The menu entry follows the setting.
   EXPECT_NE(b->Get("/account").body.find("/account/documents"), std::string::npos);
-  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"show_menu_entry":false})").status, 200);
-  EXPECT_EQ(b->Get("/account").body.find("href=\"/account/documents\""), std::string::npos) << "menu entry still shown";
+  ASSERT_EQ(
+      api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"show_menu_entry":false})")
+          .status,
+      200);
+  EXPECT_EQ(b->Get("/account").body.find("href=\"/account/documents\""), std::string::npos)
+      << "menu entry still shown";
 }
 
 // ---- CD3: the mandatory gate ---------------------------------------------------------------
@@ -930,13 +1082,17 @@ TEST_F(DocsE2e, MandatoryGateRedirectsUntilEveryRequiredDocumentIsThere) {
 
   // Gate off: the area is open.
   EXPECT_EQ(b->Get("/account/profile").status, 200);
-  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":true})").status, 200);
+  ASSERT_EQ(
+      api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":true})")
+          .status,
+      200);
 
   auto expect_gated = [&](bool gated, const std::string& when) {
     for (const char* p : {"/account", "/account/profile"}) {
       HttpResponse r = b->Get(p);
       if (gated) {
-        EXPECT_TRUE(r.status == 302 || r.status == 303 || r.status == 307) << when << " " << p << " -> " << r.status;
+        EXPECT_TRUE(r.status == 302 || r.status == 303 || r.status == 307)
+            << when << " " << p << " -> " << r.status;
         EXPECT_EQ(r.Header("Location").value_or("").rfind("/account/documents", 0), 0u)
             << when << " " << p << " -> " << r.Header("Location").value_or("(none)");
       } else {
@@ -959,27 +1115,36 @@ TEST_F(DocsE2e, MandatoryGateRedirectsUntilEveryRequiredDocumentIsThere) {
   // Deleting one puts the gate back; archiving that type lifts it (archived types do not count).
   ASSERT_EQ(api_->Delete(DocPath(client, req2), Bearer(full_)).status, 204);
   expect_gated(true, "one required deleted");
-  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(req2), JsonHeaders(full_), R"({"active":false})").status,
+  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(req2), JsonHeaders(full_),
+                        R"({"active":false})")
+                .status,
             200);
   expect_gated(false, "the missing type archived");
-  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(req2), JsonHeaders(full_), R"({"active":true})").status,
+  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(req2), JsonHeaders(full_),
+                        R"({"active":true})")
+                .status,
             200);
   expect_gated(true, "the type active again");
 
   // Logout stays reachable under the gate.
-  HttpResponse out = b->Post("/account/logout", {{"Content-Type", "application/x-www-form-urlencoded"}}, "_csrf=" + csrf);
+  HttpResponse out = b->Post(
+      "/account/logout", {{"Content-Type", "application/x-www-form-urlencoded"}}, "_csrf=" + csrf);
   EXPECT_EQ(out.status, 303);
   EXPECT_NE(out.Header("Location").value_or("").find("/account/login"), std::string::npos);
   HttpResponse after = b->Get("/account/documents");
   EXPECT_EQ(after.status, 303);
   EXPECT_NE(after.Header("Location").value_or("").find("/account/login"), std::string::npos);
   // Turning the gate off opens everything again (for a new session).
-  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":false})").status, 200);
+  ASSERT_EQ(
+      api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":false})")
+          .status,
+      200);
   auto b2 = ClientSession("gina@docs-e2e.test", &csrf);
   EXPECT_EQ(b2->Get("/account/profile").status, 200);
 }
 
-// "/account/" (trailing slash) is the reserved area's home too: never a 404, and gated like "/account".
+// "/account/" (trailing slash) is the reserved area's home too: never a 404, and gated like
+// "/account".
 TEST_F(DocsE2e, AccountHomeWithTrailingSlashIsGatedNot404) {
   int64_t client = CreateClient("Sly", "sly@docs-e2e.test");
   ASSERT_GT(CreateTypeId({{"name", "ID card"}, {"upload_mode", "required"}}), 0);
@@ -988,7 +1153,10 @@ TEST_F(DocsE2e, AccountHomeWithTrailingSlashIsGatedNot404) {
   auto b = ClientSession("sly@docs-e2e.test", &csrf);
   HttpResponse open = b->Get("/account/");
   EXPECT_NE(open.status, 404) << "GET /account/ of a logged-in client";
-  ASSERT_EQ(api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":true})").status, 200);
+  ASSERT_EQ(
+      api_->Put(std::string(kApi) + "/settings", JsonHeaders(full_), R"({"mandatory_gate":true})")
+          .status,
+      200);
   HttpResponse gated = b->Get("/account/");
   EXPECT_TRUE(gated.status == 302 || gated.status == 303) << gated.status;
   std::string location = gated.Header("Location").value_or("");
@@ -1058,7 +1226,10 @@ TEST_F(DocsE2e, ListColumnFiltersSummaryBoxAndTab) {
   // An optional type does not count for the column; a new required type makes everybody "no".
   int64_t c = CreateTypeId({{"name", "Gamma doc"}, {"upload_mode", "required"}});
   EXPECT_EQ(ids("")[full], "no");
-  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(c), JsonHeaders(full_), R"({"active":false})").status, 200);
+  ASSERT_EQ(api_->Patch(std::string(kApi) + "/types/" + std::to_string(c), JsonHeaders(full_),
+                        R"({"active":false})")
+                .status,
+            200);
   EXPECT_EQ(ids("")[full], "yes") << "an archived required type must not count";
 
   // The profile of a logged-in admin: summary box and the Documents tab.
@@ -1066,7 +1237,8 @@ TEST_F(DocsE2e, ListColumnFiltersSummaryBoxAndTab) {
   auto admin = AdminSession(&csrf);
   HttpResponse profile = admin->Get("/admin/clients/" + std::to_string(half));
   ASSERT_EQ(profile.status, 200);
-  EXPECT_NE(profile.body.find("1 of 2"), std::string::npos) << "summary box without '1 of 2 required'";
+  EXPECT_NE(profile.body.find("1 of 2"), std::string::npos)
+      << "summary box without '1 of 2 required'";
   EXPECT_NE(profile.body.find("Not uploaded"), std::string::npos);
   EXPECT_NE(profile.body.find("/tabs/documents"), std::string::npos) << "no Documents tab link";
   HttpResponse full_profile = admin->Get("/admin/clients/" + std::to_string(full));
@@ -1077,14 +1249,18 @@ TEST_F(DocsE2e, ListColumnFiltersSummaryBoxAndTab) {
   EXPECT_NE(tab.body.find("Beta doc"), std::string::npos);
   EXPECT_NE(tab.body.find("o.pdf"), std::string::npos);
   // Staff upload on the client's behalf from the tab: CSRF required.
-  std::string tab_upload = "/admin/plugins/client-documents/clients/" + std::to_string(none) + "/documents/" + std::to_string(o);
+  std::string tab_upload = "/admin/plugins/client-documents/clients/" + std::to_string(none) +
+                           "/documents/" + std::to_string(o);
   MultipartBuilder staff;
   staff.AddFile("file", "staff.pdf", "application/pdf", Pdf("staff"));
-  HttpResponse no_csrf = admin->Post(tab_upload, {{"Content-Type", staff.ContentType()}}, staff.Build());
+  HttpResponse no_csrf =
+      admin->Post(tab_upload, {{"Content-Type", staff.ContentType()}}, staff.Build());
   EXPECT_EQ(no_csrf.status, 403);
   EXPECT_EQ(GetDoc(none, o).at("status").as_string(), "missing");
-  HttpResponse with_csrf = admin->Post(tab_upload + "?_csrf=" + csrf, {{"Content-Type", staff.ContentType()}}, staff.Build());
-  EXPECT_TRUE(with_csrf.status == 303 || with_csrf.status == 200) << with_csrf.status << " " << with_csrf.body.substr(0, 200);
+  HttpResponse with_csrf = admin->Post(tab_upload + "?_csrf=" + csrf,
+                                       {{"Content-Type", staff.ContentType()}}, staff.Build());
+  EXPECT_TRUE(with_csrf.status == 303 || with_csrf.status == 200)
+      << with_csrf.status << " " << with_csrf.body.substr(0, 200);
   EXPECT_EQ(GetDoc(none, o).at("status").as_string(), "uploaded");
   // The admin list page shows the column.
   HttpResponse list = admin->Get("/admin/clients");
@@ -1140,7 +1316,9 @@ TEST_F(DocsE2e, DeletingAClientRemovesEveryRowAndFile) {
     ASSERT_EQ(Upload(who, img, "b.png", "image/png", kPng + "v2").status, 200);  // archived version
     ASSERT_EQ(Upload(who, pdf, "p.pdf", "application/pdf", Pdf(std::to_string(who))).status, 201);
     ASSERT_EQ(api_->Delete(DocPath(who, pdf), Bearer(full_)).status, 204);  // archived by deletion
-    ASSERT_EQ(Upload(who, pdf, "p2.pdf", "application/pdf", Pdf("again" + std::to_string(who))).status, 201);
+    ASSERT_EQ(
+        Upload(who, pdf, "p2.pdf", "application/pdf", Pdf("again" + std::to_string(who))).status,
+        201);
   }
   std::set<std::string> before = FilesUnder(PluginData());
   std::string gone_prefix = "files/" + std::to_string(gone) + "/";
@@ -1170,10 +1348,12 @@ TEST_F(DocsE2e, DeletingAClientRemovesEveryRowAndFile) {
   std::set<std::string> after = FilesUnder(PluginData());
   for (const std::string& p : after) {
     EXPECT_NE(p.rfind(gone_prefix, 0), 0u) << "left behind: " << p;
-    EXPECT_FALSE(gone_hashes.count(Sha256Hex(ReadFile(PluginData() / p))) && p.rfind(kept_prefix, 0) != 0)
+    EXPECT_FALSE(gone_hashes.count(Sha256Hex(ReadFile(PluginData() / p))) &&
+                 p.rfind(kept_prefix, 0) != 0)
         << "a file of the deleted client is still there: " << p;
   }
-  EXPECT_FALSE(fs::exists(PluginData() / "files" / std::to_string(gone))) << "the client's folder remains";
+  EXPECT_FALSE(fs::exists(PluginData() / "files" / std::to_string(gone)))
+      << "the client's folder remains";
   // The other client's files are untouched.
   for (const auto& [p, content] : kept_content) {
     ASSERT_TRUE(fs::exists(PluginData() / p)) << "removed a file of another client: " << p;
@@ -1185,13 +1365,17 @@ TEST_F(DocsE2e, DeletingAClientRemovesEveryRowAndFile) {
   EXPECT_EQ(Json(kv).at("items").as_array().size(), 1u) << kv.body;
 
   // The rows are gone: the API says 404 for the client's documents and versions.
-  EXPECT_EQ(api_->Get(std::string(kApi) + "/clients/" + std::to_string(gone) + "/documents", Bearer(read_)).status, 404);
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/clients/" + std::to_string(gone) + "/documents",
+                      Bearer(read_))
+                .status,
+            404);
   // A restart (whatever cleanup runs at start) keeps the other client's data.
   host_->Stop();
   ASSERT_NO_FATAL_FAILURE(StartHost());
   EXPECT_EQ(api_->Get(DocPath(kept, img) + "/file", Bearer(read_)).body, kPng + "v2");
   // The type with only the deleted client's documents left can now be deleted? No: kept has some.
-  EXPECT_EQ(api_->Delete(std::string(kApi) + "/types/" + std::to_string(img), Bearer(full_)).status, 409);
+  EXPECT_EQ(api_->Delete(std::string(kApi) + "/types/" + std::to_string(img), Bearer(full_)).status,
+            409);
 }
 
 // ---- CD11: the timeline -------------------------------------------------------------------------
@@ -1213,7 +1397,8 @@ TEST_F(DocsE2e, TimelineShowsUploadReplaceAndDelete) {
   EXPECT_NE(profile.body.find("Document uploaded: Lease"), std::string::npos);
   EXPECT_NE(profile.body.find("Document replaced: Lease"), std::string::npos);
   EXPECT_NE(profile.body.find("Document deleted: Lease"), std::string::npos);
-  EXPECT_NE(profile.body.find("lease2.pdf"), std::string::npos) << "the replace entry names the file";
+  EXPECT_NE(profile.body.find("lease2.pdf"), std::string::npos)
+      << "the replace entry names the file";
   // The timeline type filter knows the module's entries.
   HttpResponse only = admin->Get(profile_path + "?timeline_type=client-documents.delete");
   EXPECT_EQ(only.status, 200);

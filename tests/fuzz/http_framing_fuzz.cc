@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     in = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    headers.emplace_back(std::string(line.substr(0, colon)), std::string(crm::text::Trim(line.substr(colon + 1))));
+    headers.emplace_back(std::string(line.substr(0, colon)),
+                         std::string(crm::text::Trim(line.substr(colon + 1))));
   }
   if (host::http_text::CheckRequestFraming(headers) != host::http_text::Framing::kOk) return 0;
   int te = 0, cl = 0;

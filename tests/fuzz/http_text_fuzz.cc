@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto back = crm::text::PercentDecode(crm::text::PercentEncode(s), false);
   if (!back || *back != s) __builtin_trap();
   std::string escaped = crm::text::EscapeHtml(s);
-  if (escaped.find('<') != std::string::npos || escaped.find('"') != std::string::npos) __builtin_trap();
+  if (escaped.find('<') != std::string::npos || escaped.find('"') != std::string::npos)
+    __builtin_trap();
   (void)crm::text::BestAcceptLanguage(s);
   if (auto id = crm::text::ParseId(s); id && *id <= 0) __builtin_trap();
   return 0;

@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Write(path, data, size);
     crm::Result<cd::StripReport> report = cd::StripLocationMetadata(path, mime);
     bool changed = report.ok() && report->changed;
-    if (!changed && Read(path) != input) __builtin_trap();  // untouched unless changed
+    if (!changed && Read(path) != input) __builtin_trap();              // untouched unless changed
     if (changed && Read(path).size() > input.size()) __builtin_trap();  // only removes bytes
   }
   return 0;

@@ -11,8 +11,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::set<std::string> kCmarkTags = {
-      "p", "em", "strong", "a", "img", "ul", "ol", "li", "code", "pre", "blockquote", "h1", "h2",
-      "h3", "h4", "h5", "h6", "hr", "br", "!--"};
+      "p",          "em", "strong", "a",  "img", "ul", "ol", "li", "code", "pre",
+      "blockquote", "h1", "h2",     "h3", "h4",  "h5", "h6", "hr", "br",   "!--"};
   std::string_view markdown(reinterpret_cast<const char*>(data), size);
   std::string html = cd::RenderMarkdownSafe(markdown);
   for (size_t at = html.find('<'); at != std::string::npos; at = html.find('<', at + 1)) {

@@ -19,14 +19,16 @@ std::string Multipart(const std::vector<std::pair<std::string, std::string>>& fi
                       const std::string& file_name, const std::string& file_body) {
   std::string body;
   for (const auto& [name, value] : fields) {
-    body += "--XyZ\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    body +=
+        "--XyZ\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
   }
   body += "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file_name +
           "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + file_body + "\r\n--XyZ--\r\n";
   return body;
 }
 
-const char kPdf[] = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+const char kPdf[] =
+    "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
 
 class ClientAreaTest : public ModuleTest {
  protected:
@@ -62,14 +64,15 @@ TEST_F(ClientAreaTest, GateIsOpenWhenTheSettingIsOff) {
 
 TEST_F(ClientAreaTest, GateSendsAClientMissingARequiredDocumentToMyDocuments) {
   SetSettings(true, true);
-  for (const char* path : {"/account", "/account/profile", "/account/invoices/3", "/account/documentsX"}) {
+  for (const char* path :
+       {"/account", "/account/profile", "/account/invoices/3", "/account/documentsX"}) {
     crm::GateDecision d = Gate(path);
     EXPECT_FALSE(d.allow) << path;
     EXPECT_EQ(d.redirect_to.rfind("/account/documents", 0), 0u) << path;
   }
-  for (const char* path : {"/account/documents", "/account/documents/3", "/account/documents/3/files/9",
-                           "/account/logout", "/account/login", "/assets/app.css",
-                           "/assets/plugins/client-documents/documents.js"}) {
+  for (const char* path : {"/account/documents", "/account/documents/3",
+                           "/account/documents/3/files/9", "/account/logout", "/account/login",
+                           "/assets/app.css", "/assets/plugins/client-documents/documents.js"}) {
     EXPECT_TRUE(Gate(path).allow) << path;
   }
   // The admin-only type is not the client's to provide; the required one is.
@@ -99,11 +102,14 @@ TEST_F(ClientAreaTest, AdminOnlyDocumentsAreReadOnlyForTheClient) {
   const std::string& html = response.page->body_html;
   EXPECT_EQ(response.page->layout, crm::PageReply::Layout::kAccount);
   // The required type has an upload form with its extra fields; the admin-only one none.
-  EXPECT_NE(html.find("action=\"/account/documents/" + std::to_string(id_card_) + "?_csrf=csrf-client\""),
-            std::string::npos) << html;
+  EXPECT_NE(
+      html.find("action=\"/account/documents/" + std::to_string(id_card_) + "?_csrf=csrf-client\""),
+      std::string::npos)
+      << html;
   EXPECT_NE(html.find("name=\"date_of_issue\""), std::string::npos);
   EXPECT_NE(html.find("Staff certificate"), std::string::npos);
-  EXPECT_EQ(html.find("action=\"/account/documents/" + std::to_string(staff_)), std::string::npos) << html;
+  EXPECT_EQ(html.find("action=\"/account/documents/" + std::to_string(staff_)), std::string::npos)
+      << html;
   EXPECT_NE(html.find("provided by our staff"), std::string::npos);
 
   // And the route refuses an upload to it before reading the body.
@@ -136,12 +142,19 @@ TEST_F(ClientAreaTest, PageShowsStatusInTheClientsLanguage) {
 // Issue 4: field labels and the intro in the client's language, English when not translated.
 TEST_F(ClientAreaTest, LabelsAndIntroInTheClientsLanguageWithFallback) {
   cd::Settings settings;
-  settings.intro_markdown = cd::LocalizedText{"Please send **both sides**.", "Merci d'envoyer **les deux faces**.", ""};
+  settings.intro_markdown =
+      cd::LocalizedText{"Please send **both sides**.", "Merci d'envoyer **les deux faces**.", ""};
   ASSERT_OK(services_->settings().Save(settings));
   cd::TypeDraft labels;
-  labels.fields = std::vector<cd::FieldDef>{
-      {"date_of_issue", {"Date of issue", "Date de délivrance", "Datum van afgifte"}, cd::FieldType::kDate, false},
-      {"place_of_issue", {"Place of issue", "Lieu de délivrance", ""}, cd::FieldType::kText, false}};
+  labels.fields =
+      std::vector<cd::FieldDef>{{"date_of_issue",
+                                 {"Date of issue", "Date de délivrance", "Datum van afgifte"},
+                                 cd::FieldType::kDate,
+                                 false},
+                                {"place_of_issue",
+                                 {"Place of issue", "Lieu de délivrance", ""},
+                                 cd::FieldType::kText,
+                                 false}};
   ASSERT_OK(services_->types().Update(id_card_, labels));
 
   std::string fr = Page("fr").page->body_html;
@@ -153,7 +166,7 @@ TEST_F(ClientAreaTest, LabelsAndIntroInTheClientsLanguageWithFallback) {
 
   std::string nl = Page("nl").page->body_html;
   EXPECT_NE(nl.find("Datum van afgifte"), std::string::npos) << nl;
-  EXPECT_NE(nl.find("Place of issue"), std::string::npos);  // no Dutch label: English
+  EXPECT_NE(nl.find("Place of issue"), std::string::npos);               // no Dutch label: English
   EXPECT_NE(nl.find("<strong>both sides</strong>"), std::string::npos);  // no Dutch intro: English
   EXPECT_EQ(nl.find("les deux faces"), std::string::npos);
 
@@ -166,7 +179,8 @@ TEST_F(ClientAreaTest, UploadThroughTheFormStoresTheDocument) {
   FakeRequest request;
   request.caller = ClientPrincipal(client_);
   request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
-  request.body = Multipart({{"date_of_issue", "2024-01-02"}, {"place_of_issue", "Namur"}}, "id.pdf", kPdf);
+  request.body =
+      Multipart({{"date_of_issue", "2024-01-02"}, {"place_of_issue", "Namur"}}, "id.pdf", kPdf);
   FakeResponse response;
   crm::Status s = Call("POST", "/account/documents/" + std::to_string(id_card_), request, response);
   ASSERT_OK(s);
@@ -200,15 +214,16 @@ TEST_F(ClientAreaTest, UploadThroughTheFormStoresTheDocument) {
 
 TEST_F(ClientAreaTest, ImagesGetAThumbnailOnThePage) {
   static const unsigned char kPng[] = {
-      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-      0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
-      0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x63, 0x64, 0xf8, 0xcf, 0x50,
-      0x0f, 0x00, 0x03, 0x86, 0x01, 0x80, 0x5a, 0x34, 0x7d, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-      0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+      0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+      0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78,
+      0xda, 0x63, 0x64, 0xf8, 0xcf, 0x50, 0x0f, 0x00, 0x03, 0x86, 0x01, 0x80, 0x5a, 0x34,
+      0x7d, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
   FakeRequest request;
   request.caller = ClientPrincipal(client_);
   request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
-  request.body = Multipart({}, "front.png", std::string(reinterpret_cast<const char*>(kPng), sizeof kPng));
+  request.body =
+      Multipart({}, "front.png", std::string(reinterpret_cast<const char*>(kPng), sizeof kPng));
   FakeResponse response;
   ASSERT_OK(Call("POST", "/account/documents/" + std::to_string(id_card_), request, response));
   ASSERT_EQ(response.status, 303) << (response.page ? response.page->body_html : "");
@@ -238,12 +253,14 @@ TEST_F(ClientAreaTest, UploadErrorsAreShownInTheClientsLanguage) {
   FakeRequest request;
   request.caller = ClientPrincipal(client_, "fr");
   request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
-  request.body = Multipart({{"date_of_issue", "2024-01-02"}}, "evil.exe", "MZ\x90\x00 not a pdf at all");
+  request.body =
+      Multipart({{"date_of_issue", "2024-01-02"}}, "evil.exe", "MZ\x90\x00 not a pdf at all");
   FakeResponse response;
   ASSERT_OK(Call("POST", "/account/documents/" + std::to_string(id_card_), request, response));
   EXPECT_EQ(response.status, 415);
   ASSERT_TRUE(response.page);
-  EXPECT_NE(response.page->body_html.find("Ce type de fichier n’est pas accepté"), std::string::npos)
+  EXPECT_NE(response.page->body_html.find("Ce type de fichier n’est pas accepté"),
+            std::string::npos)
       << response.page->body_html;
 
   // The page's script asks for JSON and gets the same text.
@@ -256,14 +273,16 @@ TEST_F(ClientAreaTest, UploadErrorsAreShownInTheClientsLanguage) {
   ASSERT_OK(Call("POST", "/account/documents/" + std::to_string(id_card_), xhr, json));
   ASSERT_TRUE(json.error.has_value());
   EXPECT_EQ(json.status, 415);
-  EXPECT_NE(json.error->message().find("niet aanvaard"), std::string::npos) << json.error->message();
+  EXPECT_NE(json.error->message().find("niet aanvaard"), std::string::npos)
+      << json.error->message();
 }
 
 TEST_F(ClientAreaTest, HostileTypeNamesAreEscapedEverywhere) {
   int64_t hostile = AddType(kHostileName, UploadMode::kRequired, true, "<b>Field</b>");
   GiveDocument(client_, hostile);
   auto escaped = [](const std::string& html) {
-    return html.find("<img src=x") == std::string::npos && html.find("<b>Field") == std::string::npos &&
+    return html.find("<img src=x") == std::string::npos &&
+           html.find("<b>Field") == std::string::npos &&
            html.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos;
   };
 
@@ -287,7 +306,8 @@ TEST_F(ClientAreaTest, HostileTypeNamesAreEscapedEverywhere) {
   form_request.caller = tab_request.caller;
   FakeResponse form;
   ASSERT_TRUE(Call("GET", "/admin/plugins/client-documents/types/" + std::to_string(hostile),
-                   form_request, form).ok());
+                   form_request, form)
+                  .ok());
   ASSERT_TRUE(form.page);
   EXPECT_EQ(form.page->body_html.find("<img src=x"), std::string::npos);
 
@@ -309,12 +329,15 @@ TEST_F(ClientAreaTest, AdminTabActionsGoThroughTheServiceAndTheTimeline) {
   upload.body = Multipart({{"date_of_issue", "2024-01-02"}}, "id.pdf", kPdf);
   FakeResponse uploaded;
   ASSERT_OK(Call("POST", base, upload, uploaded));
-  EXPECT_EQ(uploaded.redirect.rfind("/admin/clients/" + std::to_string(client_) + "/tabs/documents?flash=uploaded", 0), 0u)
+  EXPECT_EQ(uploaded.redirect.rfind(
+                "/admin/clients/" + std::to_string(client_) + "/tabs/documents?flash=uploaded", 0),
+            0u)
       << uploaded.redirect;
 
   FakeRequest fields;
   fields.caller = admin;
-  fields.form = {{"_csrf", "csrf-admin"}, {"date_of_issue", "2025-03-04"}, {"place_of_issue", "Liège"}};
+  fields.form = {
+      {"_csrf", "csrf-admin"}, {"date_of_issue", "2025-03-04"}, {"place_of_issue", "Liège"}};
   FakeResponse saved;
   ASSERT_OK(Call("POST", base + "/fields", fields, saved));
   EXPECT_NE(saved.redirect.find("flash=fields_saved"), std::string::npos) << saved.redirect;
@@ -338,7 +361,8 @@ TEST_F(ClientAreaTest, AdminTabActionsGoThroughTheServiceAndTheTimeline) {
   EXPECT_NE(tab->find("The document has been deleted."), std::string::npos);
   EXPECT_NE(tab->find("/archive/files/"), std::string::npos) << *tab;
 
-  auto types = host_.Db().QueryAll("SELECT type FROM timeline WHERE client_id = ? ORDER BY id", {client_});
+  auto types =
+      host_.Db().QueryAll("SELECT type FROM timeline WHERE client_id = ? ORDER BY id", {client_});
   ASSERT_OK(types);
   std::vector<std::string> seen;
   for (const auto& r : *types) seen.push_back(r.Text(0));
@@ -353,9 +377,11 @@ TEST_F(ClientAreaTest, AdminErrorsComeBackAsCodesNotText) {
   upload.headers["content-type"] = "multipart/form-data; boundary=XyZ";
   upload.body = Multipart({}, "x.bin", "MZ\x90 nope");
   FakeResponse response;
-  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/clients/" + std::to_string(client_) +
-                               "/documents/" + std::to_string(id_card_),
-                   upload, response).ok());
+  ASSERT_TRUE(Call("POST",
+                   "/admin/plugins/client-documents/clients/" + std::to_string(client_) +
+                       "/documents/" + std::to_string(id_card_),
+                   upload, response)
+                  .ok());
   EXPECT_NE(response.redirect.find("error="), std::string::npos) << response.redirect;
 
   FakeRequest tab_request;
@@ -397,7 +423,8 @@ TEST_F(ClientAreaTest, FieldErrorsNameTheFieldInTheClientsLanguage) {
     request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
     request.body = Multipart({{"valid_until", value}}, "permit.pdf", kPdf);
     FakeResponse response;
-    crm::Status s = Call("POST", "/account/documents/" + std::to_string(type->id), request, response);
+    crm::Status s =
+        Call("POST", "/account/documents/" + std::to_string(type->id), request, response);
     EXPECT_OK(s);
     EXPECT_EQ(response.status, 422);
     return response.page ? response.page->body_html : response.body;

@@ -36,19 +36,22 @@ TEST_F(DemoDataTest, SeedsTypesSettingsAndDocumentsSoEveryStateShows) {
 
   // The list column: complete for the first six, not for the next six nor the rest.
   const crm::ListColumn& column = registry_.columns().at(0).hook;
-  auto rows = host_.Db().QueryAll("SELECT c.id, " + column.sql + " FROM clients c ORDER BY c.id", column.params);
+  auto rows = host_.Db().QueryAll("SELECT c.id, " + column.sql + " FROM clients c ORDER BY c.id",
+                                  column.params);
   ASSERT_OK(rows);
   ASSERT_EQ(rows->size(), 14u);
   for (size_t i = 0; i < rows->size(); ++i) {
     EXPECT_EQ((*rows)[i].Text(1), i < 6 ? "yes" : "no") << "client #" << i;
   }
   // Files really went through the pipeline: sniffed PDF with a SHA-256, and a timeline entry.
-  auto files = host_.Db().QueryAll("SELECT mime, length(sha256) FROM cd_files WHERE client_id = ?", {ids[0]});
+  auto files = host_.Db().QueryAll("SELECT mime, length(sha256) FROM cd_files WHERE client_id = ?",
+                                   {ids[0]});
   ASSERT_OK(files);
   ASSERT_EQ(files->size(), 3u);
   EXPECT_EQ((*files)[0].Text(0), "application/pdf");
   EXPECT_EQ((*files)[0].Int(1), 64);
-  auto timeline = host_.Db().QueryAll("SELECT count(*) FROM timeline WHERE client_id = ?", {ids[0]});
+  auto timeline =
+      host_.Db().QueryAll("SELECT count(*) FROM timeline WHERE client_id = ?", {ids[0]});
   ASSERT_OK(timeline);
   EXPECT_EQ((*timeline)[0].Int(0), 3);
 

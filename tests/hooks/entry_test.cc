@@ -35,7 +35,8 @@ TEST_F(EntryTest, DeclaresPermissionsAndScopes) {
   std::set<std::string> permissions, scopes;
   for (const auto& p : staged_.permissions) permissions.insert(p.id);
   for (const auto& s : staged_.scopes) scopes.insert(s.id);
-  EXPECT_EQ(permissions, (std::set<std::string>{"documents.read", "documents.write", "documents.settings"}));
+  EXPECT_EQ(permissions,
+            (std::set<std::string>{"documents.read", "documents.write", "documents.settings"}));
   EXPECT_EQ(scopes, (std::set<std::string>{"documents:read", "documents:write", "settings:write"}));
 }
 
@@ -62,11 +63,13 @@ TEST_F(EntryTest, RegistersThePagesAndTheApi) {
 }
 
 TEST_F(EntryTest, AdminRoutesRequireTheirPermission) {
-  auto read = registry_.MatchRoute("GET", "/admin/plugins/client-documents/clients/1/documents/3/files/9");
+  auto read =
+      registry_.MatchRoute("GET", "/admin/plugins/client-documents/clients/1/documents/3/files/9");
   ASSERT_TRUE(read);
   EXPECT_EQ(read->route->hook.audience.kind, crm::Audience::Kind::kAdmin);
   EXPECT_EQ(read->route->hook.audience.permission, "documents.read");
-  auto write = registry_.MatchRoute("POST", "/admin/plugins/client-documents/clients/1/documents/3/delete");
+  auto write =
+      registry_.MatchRoute("POST", "/admin/plugins/client-documents/clients/1/documents/3/delete");
   ASSERT_TRUE(write);
   EXPECT_EQ(write->route->hook.audience.permission, "documents.write");
   auto types = registry_.MatchRoute("POST", "/admin/plugins/client-documents/types");
@@ -91,14 +94,16 @@ TEST_F(EntryTest, TranslationsAreCompleteInEnglishFrenchAndDutch) {
   // Written French and Dutch, not English left in place.
   EXPECT_EQ(registry_.Translate("fr", "client-documents.menu.my_documents"), "Mes documents");
   EXPECT_EQ(registry_.Translate("nl", "client-documents.menu.my_documents"), "Mijn documenten");
-  EXPECT_EQ(registry_.Translate("fr", "client-documents.status.uploaded_on"), "Téléversé le {date}");
+  EXPECT_EQ(registry_.Translate("fr", "client-documents.status.uploaded_on"),
+            "Téléversé le {date}");
   EXPECT_EQ(registry_.Translate("nl", "client-documents.status.uploaded_on"), "Geüpload op {date}");
   // Every key a registration names exists.
   for (const auto& p : staged_.permissions) {
     EXPECT_NE(registry_.Translate("nl", p.label_key), p.label_key) << p.label_key;
   }
   EXPECT_NE(registry_.Translate("fr", staged_.columns[0].label_key), staged_.columns[0].label_key);
-  EXPECT_NE(registry_.Translate("fr", staged_.profile_tabs[0].title_key), staged_.profile_tabs[0].title_key);
+  EXPECT_NE(registry_.Translate("fr", staged_.profile_tabs[0].title_key),
+            staged_.profile_tabs[0].title_key);
 }
 
 TEST_F(EntryTest, EveryTemplateKeyExists) {

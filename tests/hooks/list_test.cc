@@ -20,7 +20,7 @@ class ListTest : public ModuleTest {
     contract_ = AddType("Signed contract", UploadMode::kRequired);
     photo_ = AddType("Photo", UploadMode::kOptional);
     old_ = AddType("Old form", UploadMode::kRequired, /*active=*/false);
-    alice_ = host_.AddClient("Alice", "Martin");  // both required documents
+    alice_ = host_.AddClient("Alice", "Martin");   // both required documents
     bruno_ = host_.AddClient("Bruno", "Peeters");  // one of two, plus the optional one
     chloe_ = host_.AddClient("Chloé", "Dubois");   // nothing
     GiveDocument(alice_, id_card_);
@@ -32,10 +32,11 @@ class ListTest : public ModuleTest {
   // Client ids the SQL selects, in id order.
   std::vector<int64_t> Select(const crm::SqlPredicate& predicate) {
     std::vector<int64_t> ids;
-    auto rows = host_.Db().QueryAll("SELECT c.id FROM clients c WHERE " + predicate.sql + " ORDER BY c.id",
-                                    predicate.params);
+    auto rows = host_.Db().QueryAll(
+        "SELECT c.id FROM clients c WHERE " + predicate.sql + " ORDER BY c.id", predicate.params);
     EXPECT_OK(rows);
-    if (rows.ok()) for (const auto& r : *rows) ids.push_back(r.Int(0));
+    if (rows.ok())
+      for (const auto& r : *rows) ids.push_back(r.Int(0));
     return ids;
   }
 
@@ -53,12 +54,19 @@ TEST_F(ListTest, ColumnSaysYesOnlyWhenEveryActiveRequiredDocumentIsThere) {
   EXPECT_EQ((*rows)[1].Text(1), "no");   // Bruno: the optional photo does not make up for it
   EXPECT_EQ((*rows)[2].Text(1), "no");   // Chloé
 
-  EXPECT_NE(column.render_html(crm::SqlValue(std::string("yes")), "fr").find("Oui"), std::string::npos);
-  EXPECT_NE(column.render_html(crm::SqlValue(std::string("no")), "nl").find("Nee"), std::string::npos);
-  EXPECT_NE(column.render_html(crm::SqlValue(std::string("no")), "en").find("No"), std::string::npos);
+  EXPECT_NE(column.render_html(crm::SqlValue(std::string("yes")), "fr").find("Oui"),
+            std::string::npos);
+  EXPECT_NE(column.render_html(crm::SqlValue(std::string("no")), "nl").find("Nee"),
+            std::string::npos);
+  EXPECT_NE(column.render_html(crm::SqlValue(std::string("no")), "en").find("No"),
+            std::string::npos);
   // Styled by the host's badge classes (the module's stylesheet is not on the host's list page).
-  EXPECT_NE(column.render_html(crm::SqlValue(std::string("yes")), "en").find("class=\"badge badge-ok"), std::string::npos);
-  EXPECT_NE(column.render_html(crm::SqlValue(std::string("no")), "en").find("class=\"badge badge-warn"), std::string::npos);
+  EXPECT_NE(
+      column.render_html(crm::SqlValue(std::string("yes")), "en").find("class=\"badge badge-ok"),
+      std::string::npos);
+  EXPECT_NE(
+      column.render_html(crm::SqlValue(std::string("no")), "en").find("class=\"badge badge-warn"),
+      std::string::npos);
   EXPECT_EQ(registry_.Translate("en", column.label_key), "Documents");
 }
 
@@ -93,7 +101,8 @@ TEST_F(ListTest, FilterPredicatesSelectTheRightClients) {
 
   EXPECT_EQ(registry_.FilterPredicate("doc." + std::to_string(photo_), "maybe").status().code(),
             crm::StatusCode::kInvalidArgument);
-  EXPECT_EQ(registry_.FilterPredicate("region", "Brussels").status().code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(registry_.FilterPredicate("region", "Brussels").status().code(),
+            crm::StatusCode::kNotFound);
   // An id is never pasted into the SQL: it is a bound parameter.
   EXPECT_EQ(uploaded->sql.find(std::to_string(contract_)), std::string::npos);
 }
@@ -108,7 +117,8 @@ TEST_F(ListTest, MissingIsCountedAsAllClientsMinusTheTypeSet) {
   ASSERT_OK(uploaded);
   EXPECT_FALSE(uploaded->count.complement);
   EXPECT_EQ(Select(uploaded->count.predicate), (std::vector<int64_t>{alice_}));
-  EXPECT_EQ(registry_.ResolveFilter("doc.999999", "missing").status().code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(registry_.ResolveFilter("doc.999999", "missing").status().code(),
+            crm::StatusCode::kNotFound);
 }
 
 TEST_F(ListTest, SummaryBoxCountsRequiredDocuments) {
@@ -141,10 +151,12 @@ TEST_F(ListTest, SummaryBoxCountsRequiredDocuments) {
 
 TEST_F(ListTest, DeletionRemovesEveryRowOfTheClientOnly) {
   const crm::ClientDeletionHook& hook = registry_.deletion_hooks().at(0).hook;
-  crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) { return hook.delete_rows(alice_, tx); });
+  crm::Status s =
+      host_.Db().Transaction([&](crm::SqlExecutor& tx) { return hook.delete_rows(alice_, tx); });
   ASSERT_OK(s);
   auto count = [&](int64_t client) {
-    auto row = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_documents WHERE client_id = ?", {client});
+    auto row =
+        host_.Db().QueryOne("SELECT COUNT(*) FROM cd_documents WHERE client_id = ?", {client});
     return row.ok() && *row ? (**row).Int(0) : -1;
   };
   EXPECT_EQ(count(alice_), 0);

@@ -1,5 +1,6 @@
-// tests/hooks/openapi_test.cc — plugin/openapi.json against the API routes the module really registers:
-// every registered API route is described (path + method) and every described operation is registered.
+// tests/hooks/openapi_test.cc — plugin/openapi.json against the API routes the module really
+// registers: every registered API route is described (path + method) and every described operation
+// is registered.
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -36,7 +37,8 @@ std::string ReadText(const fs::path& path) {
   return s.str();
 }
 
-// The path part of a server URL ("/", "https://x/api" -> "/api", "{scheme}://h/base/" -> "/base"), no trailing '/'.
+// The path part of a server URL ("/", "https://x/api" -> "/api", "{scheme}://h/base/" -> "/base"),
+// no trailing '/'.
 std::string ServerBase(const json::value& doc) {
   std::string base;
   if (const json::value* servers = doc.as_object().if_contains("servers");
@@ -47,7 +49,8 @@ std::string ServerBase(const json::value& doc) {
       url = slash == std::string::npos ? "" : url.substr(slash);
     }
     base = url;
-  } else if (const json::value* bp = doc.as_object().if_contains("basePath"); bp && bp->is_string()) {
+  } else if (const json::value* bp = doc.as_object().if_contains("basePath");
+             bp && bp->is_string()) {
     base = std::string(bp->as_string());  // Swagger 2
   }
   while (!base.empty() && base.back() == '/') base.pop_back();
@@ -86,12 +89,14 @@ class OpenApiTest : public ModuleTest {
 
   // The document's operations with their full paths (server base prepended).
   std::set<Operation> Described() const {
-    static const std::set<std::string> kMethods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+    static const std::set<std::string> kMethods = {"get",     "put",  "post",  "delete",
+                                                   "options", "head", "patch", "trace"};
     std::set<Operation> out;
     std::string base = ServerBase(doc_);
     for (const auto& [path, item] : doc_.at("paths").as_object()) {
       for (const auto& [method, op] : item.as_object()) {
-        if (kMethods.count(std::string(method))) out.emplace(Upper(std::string(method)), base + std::string(path));
+        if (kMethods.count(std::string(method)))
+          out.emplace(Upper(std::string(method)), base + std::string(path));
       }
     }
     return out;
@@ -112,14 +117,16 @@ TEST_F(OpenApiTest, TheModuleRegistersApiRoutes) {
   // Guards the two-way checks below against an empty registry (they would pass vacuously).
   std::set<Operation> registered = RegisteredApi();
   EXPECT_GE(registered.size(), 12u);
-  EXPECT_TRUE(registered.count({"POST", std::string(kApiPrefix) + "clients/{client_id}/documents/{type_id}"}));
+  EXPECT_TRUE(registered.count(
+      {"POST", std::string(kApiPrefix) + "clients/{client_id}/documents/{type_id}"}));
   EXPECT_TRUE(registered.count({"GET", std::string(kApiPrefix) + "openapi.json"}));
 }
 
 TEST_F(OpenApiTest, EveryRegisteredApiRouteIsDescribed) {
   std::set<Operation> described = Described();
   for (const Operation& op : RegisteredApi()) {
-    EXPECT_TRUE(described.count(op)) << op.first << " " << op.second << " is registered but not in plugin/openapi.json";
+    EXPECT_TRUE(described.count(op))
+        << op.first << " " << op.second << " is registered but not in plugin/openapi.json";
   }
 }
 
@@ -128,8 +135,9 @@ TEST_F(OpenApiTest, EveryDescribedOperationIsRegistered) {
   std::set<Operation> described = Described();
   ASSERT_FALSE(described.empty());
   for (const Operation& op : described) {
-    EXPECT_TRUE(registered.count(op)) << op.first << " " << op.second
-                                      << " is in plugin/openapi.json but the module registers no such route";
+    EXPECT_TRUE(registered.count(op))
+        << op.first << " " << op.second
+        << " is in plugin/openapi.json but the module registers no such route";
   }
 }
 
@@ -145,7 +153,8 @@ TEST_F(OpenApiTest, PathParametersAreDeclared) {
       for (const json::value& prm : params->as_array()) {
         const json::object& o = prm.as_object();
         if (o.contains("$ref")) continue;  // resolved below
-        if (o.contains("in") && o.at("in").as_string() == "path") names->insert(std::string(o.at("name").as_string()));
+        if (o.contains("in") && o.at("in").as_string() == "path")
+          names->insert(std::string(o.at("name").as_string()));
       }
     };
     // Resolves "#/components/parameters/X" references once.
@@ -157,8 +166,10 @@ TEST_F(OpenApiTest, PathParametersAreDeclared) {
         std::string ref(o.at("$ref").as_string());
         const std::string prefix = "#/components/parameters/";
         ASSERT_EQ(ref.rfind(prefix, 0), 0u) << ref;
-        const json::object& target = doc_.at("components").at("parameters").at(ref.substr(prefix.size())).as_object();
-        if (target.at("in").as_string() == "path") names->insert(std::string(target.at("name").as_string()));
+        const json::object& target =
+            doc_.at("components").at("parameters").at(ref.substr(prefix.size())).as_object();
+        if (target.at("in").as_string() == "path")
+          names->insert(std::string(target.at("name").as_string()));
       }
     };
     std::set<std::string> common;
@@ -170,8 +181,10 @@ TEST_F(OpenApiTest, PathParametersAreDeclared) {
       declared_in(op.as_object().if_contains("parameters"), &names);
       resolve(op.as_object().if_contains("parameters"), &names);
       for (const std::string& n : in_path)
-        EXPECT_TRUE(names.count(n)) << std::string(method) << " " << p << ": path parameter {" << n << "} not declared";
-      EXPECT_TRUE(op.as_object().contains("responses")) << std::string(method) << " " << p << " has no responses";
+        EXPECT_TRUE(names.count(n))
+            << std::string(method) << " " << p << ": path parameter {" << n << "} not declared";
+      EXPECT_TRUE(op.as_object().contains("responses"))
+          << std::string(method) << " " << p << " has no responses";
     }
   }
 }

@@ -22,7 +22,8 @@ class SettingsPageTest : public ModuleTest {
     std::vector<std::string> names;
     auto types = services_->types().List(true);
     EXPECT_OK(types);
-    if (types.ok()) for (const auto& t : *types) names.push_back(t.name.en);
+    if (types.ok())
+      for (const auto& t : *types) names.push_back(t.name.en);
     return names;
   }
 };
@@ -89,7 +90,10 @@ TEST_F(SettingsPageTest, SavesAndShowsTheIntroPerLanguage) {
   const crm::SettingsPage& page = registry_.settings_pages().at("client-documents");
   FakeRequest request = AdminRequest();
   request.method = "POST";
-  request.form = {{"_csrf", "csrf-admin"}, {"intro", "Welcome"}, {"intro_fr", "Bienvenue <b>"}, {"intro_nl", "Welkom"}};
+  request.form = {{"_csrf", "csrf-admin"},
+                  {"intro", "Welcome"},
+                  {"intro_fr", "Bienvenue <b>"},
+                  {"intro_nl", "Welkom"}};
   ASSERT_OK(page.save(request));
   auto settings = services_->settings().Get();
   ASSERT_OK(settings);
@@ -99,12 +103,15 @@ TEST_F(SettingsPageTest, SavesAndShowsTheIntroPerLanguage) {
 
   auto html = page.render(request);
   ASSERT_OK(html);
-  EXPECT_NE(html->find("name=\"intro_fr\" rows=\"4\" lang=\"fr\">Bienvenue &lt;b&gt;</textarea>"), std::string::npos) << *html;
+  EXPECT_NE(html->find("name=\"intro_fr\" rows=\"4\" lang=\"fr\">Bienvenue &lt;b&gt;</textarea>"),
+            std::string::npos)
+      << *html;
   EXPECT_NE(html->find("lang=\"nl\">Welkom</textarea>"), std::string::npos);
   EXPECT_NE(html->find("Introduction text in French"), std::string::npos);
 
   // Emptying a translation clears it: the English text shows instead.
-  request.form = {{"_csrf", "csrf-admin"}, {"intro", "Welcome"}, {"intro_fr", ""}, {"intro_nl", "Welkom"}};
+  request.form = {
+      {"_csrf", "csrf-admin"}, {"intro", "Welcome"}, {"intro_fr", ""}, {"intro_nl", "Welkom"}};
   ASSERT_OK(page.save(request));
   settings = services_->settings().Get();
   ASSERT_OK(settings);
@@ -146,11 +153,15 @@ TEST_F(SettingsPageTest, TypeFormTakesTheLabelsPerLanguage) {
   FakeRequest edit = AdminRequest();
   edit.caller.language = "fr";
   FakeResponse form;
-  ASSERT_TRUE(Call("GET", "/admin/plugins/client-documents/types/" + std::to_string(t.id), edit, form).ok());
+  ASSERT_TRUE(
+      Call("GET", "/admin/plugins/client-documents/types/" + std::to_string(t.id), edit, form)
+          .ok());
   ASSERT_TRUE(form.page);
   const std::string& html = form.page->body_html;
-  EXPECT_NE(html.find("name=\"fields\" value=\"Date of issue, Place of issue\""), std::string::npos) << html;
-  EXPECT_NE(html.find("name=\"fields_fr\" value=\"Date de délivrance, Lieu de délivrance\""), std::string::npos);
+  EXPECT_NE(html.find("name=\"fields\" value=\"Date of issue, Place of issue\""), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("name=\"fields_fr\" value=\"Date de délivrance, Lieu de délivrance\""),
+            std::string::npos);
   EXPECT_NE(html.find("name=\"fields_nl\" value=\"Datum van afgifte\""), std::string::npos);
   EXPECT_NE(html.find("<td>Date de délivrance</td>"), std::string::npos);
 
@@ -160,7 +171,9 @@ TEST_F(SettingsPageTest, TypeFormTakesTheLabelsPerLanguage) {
                      request.form.end());
   request.form.emplace_back("fields_nl", "");
   FakeResponse again;
-  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/types/" + std::to_string(t.id), request, again).ok());
+  ASSERT_TRUE(
+      Call("POST", "/admin/plugins/client-documents/types/" + std::to_string(t.id), request, again)
+          .ok());
   ASSERT_EQ(again.redirect, "/admin/plugins/client-documents/settings?flash=type_saved");
   auto stored = services_->types().Get(t.id);
   ASSERT_OK(stored);
@@ -171,7 +184,9 @@ TEST_F(SettingsPageTest, TypeFormTakesTheLabelsPerLanguage) {
   for (auto& [k, v] : request.form)
     if (k == "fields_fr") v = "Un, Deux, Trois";
   FakeResponse bad;
-  ASSERT_TRUE(Call("POST", "/admin/plugins/client-documents/types/" + std::to_string(t.id), request, bad).ok());
+  ASSERT_TRUE(
+      Call("POST", "/admin/plugins/client-documents/types/" + std::to_string(t.id), request, bad)
+          .ok());
   EXPECT_EQ(bad.status, 422);
   ASSERT_TRUE(bad.page);
   EXPECT_NE(bad.page->body_html.find("fields_fr"), std::string::npos) << bad.page->body_html;
@@ -180,8 +195,11 @@ TEST_F(SettingsPageTest, TypeFormTakesTheLabelsPerLanguage) {
 
 TEST_F(SettingsPageTest, AnInvalidFormComesBackWithTheErrorAndTheValues) {
   FakeRequest request = AdminRequest();
-  request.form = {{"name_en", "<Passport>"}, {"upload_mode", "optional"},
-                  {"accept", "application/pdf"}, {"max_size_mb", "lots"}, {"max_files", "1"}};
+  request.form = {{"name_en", "<Passport>"},
+                  {"upload_mode", "optional"},
+                  {"accept", "application/pdf"},
+                  {"max_size_mb", "lots"},
+                  {"max_files", "1"}};
   FakeResponse response;
   ASSERT_OK(Call("POST", "/admin/plugins/client-documents/types", request, response));
   EXPECT_EQ(response.status, 422);

@@ -64,7 +64,8 @@ int64_t ModuleTest::AddType(const std::string& name_en, cd::UploadMode mode, boo
 
 void ModuleTest::GiveDocument(int64_t client_id, int64_t type_id) {
   auto r = host_.Db().Exec(
-      "INSERT INTO cd_documents (client_id, type_id, uploaded_at, uploaded_by) VALUES (?, ?, ?, 'client')",
+      "INSERT INTO cd_documents (client_id, type_id, uploaded_at, uploaded_by) VALUES (?, ?, ?, "
+      "'client')",
       {client_id, type_id, host_.now_});
   ASSERT_OK(r);
 }

@@ -1,5 +1,6 @@
 // tests/hooks/test_host.h — the hooks' test harness: a real SQLite database with the host's
-// and the module's schemas, a small crm::HostServices over it, and the shared request/response doubles.
+// and the module's schemas, a small crm::HostServices over it, and the shared request/response
+// doubles.
 #pragma once
 
 #include <cstdint>

@@ -15,9 +15,11 @@ namespace {
 using Fragments = std::map<std::string, std::string, std::less<>>;
 
 Fragments Catalogs() {
-  return {{"i18n/en.json", R"({"client-documents.a.b": "Uploaded on {date}", "client-documents.a.only_en": "English"})"},
-          {"i18n/fr.json", R"({"client-documents.a.b": "Téléversé le {date}"})"},
-          {"i18n/nl.json", R"({"client-documents.a.b": "Geüpload op {date}"})"}};
+  return {
+      {"i18n/en.json",
+       R"({"client-documents.a.b": "Uploaded on {date}", "client-documents.a.only_en": "English"})"},
+      {"i18n/fr.json", R"({"client-documents.a.b": "Téléversé le {date}"})"},
+      {"i18n/nl.json", R"({"client-documents.a.b": "Geüpload op {date}"})"}};
 }
 
 TEST(TextsTest, LooksUpWithAndWithoutPrefixAndFallsBack) {
@@ -25,7 +27,7 @@ TEST(TextsTest, LooksUpWithAndWithoutPrefixAndFallsBack) {
   ASSERT_OK(texts);
   EXPECT_EQ(texts->Get("fr", "a.b"), "Téléversé le {date}");
   EXPECT_EQ(texts->Get("nl", "client-documents.a.b"), "Geüpload op {date}");
-  EXPECT_EQ(texts->Get("fr", "a.only_en"), "English");      // English fallback
+  EXPECT_EQ(texts->Get("fr", "a.only_en"), "English");       // English fallback
   EXPECT_EQ(texts->Get("de", "a.b"), "Uploaded on {date}");  // unknown language
   EXPECT_EQ(texts->Get("en", "a.nothing"), "client-documents.a.nothing");
   EXPECT_EQ(texts->Format("fr", "a.b", {{"date", "18/11/2026"}}), "Téléversé le 18/11/2026");

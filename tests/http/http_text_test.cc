@@ -34,18 +34,21 @@ TEST(HttpText, RequestFramingMustBeUnambiguous) {
                          "gzip, chunked", ""}) {
     EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", te}}), Framing::kAmbiguous) << te;
   }
-  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "identity"}}),
-            Framing::kAmbiguous);
+  EXPECT_EQ(
+      CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "identity"}}),
+      Framing::kAmbiguous);
   // Fuzz findings: a second, empty field, or an empty element, is refused too.
   EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", ""}}),
             Framing::kAmbiguous);
-  EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "chunked"}}),
-            Framing::kAmbiguous);
+  EXPECT_EQ(
+      CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "chunked"}}),
+      Framing::kAmbiguous);
   EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked,"}}), Framing::kAmbiguous);
   EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", ", chunked"}}), Framing::kAmbiguous);
   EXPECT_EQ(CheckRequestFraming(H{{"Transfer-Encoding", "chunked"}, {"Content-Length", "5"}}),
             Framing::kAmbiguous);
-  EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", "5"}, {"Content-Length", "5"}}), Framing::kAmbiguous);
+  EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", "5"}, {"Content-Length", "5"}}),
+            Framing::kAmbiguous);
   for (const char* cl : {"5, 5", "5,6", "+5", "0x5", "", "-1", "5 5"}) {
     EXPECT_EQ(CheckRequestFraming(H{{"Content-Length", cl}}), Framing::kAmbiguous) << cl;
   }
@@ -91,7 +94,8 @@ TEST(HttpText, ContentDispositionIsSafeForHostileNames) {
   EXPECT_EQ(cd.find('/'), std::string::npos);
 
   // A Windows path keeps only its last component.
-  EXPECT_NE(ContentDisposition("C:\\Users\\x\\id.pdf", false).find("filename=\"id.pdf\""), std::string::npos);
+  EXPECT_NE(ContentDisposition("C:\\Users\\x\\id.pdf", false).find("filename=\"id.pdf\""),
+            std::string::npos);
 
   std::string dots = ContentDisposition("..", true);
   EXPECT_EQ(dots.rfind("inline; ", 0), 0u);
@@ -124,9 +128,7 @@ TEST(HttpText, ConstantTimeEquals) {
   EXPECT_FALSE(ConstantTimeEquals("", "a"));
 }
 
-TEST(HttpText, JsonEscape) {
-  EXPECT_EQ(JsonEscape("a\"b\\c\n<"), "a\\\"b\\\\c\\n\\u003c");
-}
+TEST(HttpText, JsonEscape) { EXPECT_EQ(JsonEscape("a\"b\\c\n<"), "a\\\"b\\\\c\\n\\u003c"); }
 
 }  // namespace
 }  // namespace host::http_text

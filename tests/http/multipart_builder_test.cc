@@ -9,17 +9,19 @@ namespace {
 
 TEST(MultipartBuilder, BuildsFieldsAndFilesWithOneBoundary) {
   MultipartBuilder b;
-  b.AddField("date_of_issue", "2024-01-31").AddFile("file", "id card.pdf", "application/pdf", std::string("%PDF\0x", 6));
+  b.AddField("date_of_issue", "2024-01-31")
+      .AddFile("file", "id card.pdf", "application/pdf", std::string("%PDF\0x", 6));
   std::string ct = b.ContentType();
   ASSERT_EQ(ct.rfind("multipart/form-data; boundary=", 0), 0u);
   std::string boundary = ct.substr(ct.find('=') + 1);
   ASSERT_FALSE(boundary.empty());
-  std::string expected = "--" + boundary + "\r\n" +
-                         "Content-Disposition: form-data; name=\"date_of_issue\"\r\n\r\n2024-01-31\r\n" +
-                         "--" + boundary + "\r\n" +
-                         "Content-Disposition: form-data; name=\"file\"; filename=\"id card.pdf\"\r\n" +
-                         "Content-Type: application/pdf\r\n\r\n" + std::string("%PDF\0x", 6) + "\r\n" +
-                         "--" + boundary + "--\r\n";
+  std::string expected =
+      "--" + boundary + "\r\n" +
+      "Content-Disposition: form-data; name=\"date_of_issue\"\r\n\r\n2024-01-31\r\n" + "--" +
+      boundary + "\r\n" +
+      "Content-Disposition: form-data; name=\"file\"; filename=\"id card.pdf\"\r\n" +
+      "Content-Type: application/pdf\r\n\r\n" + std::string("%PDF\0x", 6) + "\r\n" + "--" +
+      boundary + "--\r\n";
   EXPECT_EQ(b.Build(), expected);
   EXPECT_NE(MultipartBuilder().ContentType(), ct);  // boundaries differ between builders
 }

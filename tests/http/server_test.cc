@@ -1,5 +1,6 @@
 // tests/http/server_test.cc — HttpServer end to end on 127.0.0.1:0 with test routes, a fake
-// Authenticator and PageRenderer, driven by the test HTTP client (routing, audiences, CSRF, streaming, Range, shutdown).
+// Authenticator and PageRenderer, driven by the test HTTP client (routing, audiences, CSRF,
+// streaming, Range, shutdown).
 #include "sample-host/http/server.h"
 
 #include <arpa/inet.h>
@@ -68,10 +69,12 @@ class FakeAuth final : public Authenticator {
 
 class FakePages final : public PageRenderer {
  public:
-  std::string RenderPage(const crm::PageReply& page, const crm::Principal&, std::string_view) override {
+  std::string RenderPage(const crm::PageReply& page, const crm::Principal&,
+                         std::string_view) override {
     return "<html><title>" + page.title + "</title>" + page.body_html + "</html>";
   }
-  std::string RenderError(int status, std::string_view message, const crm::Principal&, std::string_view) override {
+  std::string RenderError(int status, std::string_view message, const crm::Principal&,
+                          std::string_view) override {
     return "<html>error " + std::to_string(status) + ": " + std::string(message) + "</html>";
   }
 };
@@ -112,43 +115,68 @@ crm::Route MakeRoute(std::string method, std::string pattern, crm::RouteHandler 
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    file_path_ = std::filesystem::temp_directory_path() / ("crm_http_test_" + std::to_string(::getpid()) + ".bin");
+    file_path_ = std::filesystem::temp_directory_path() /
+                 ("crm_http_test_" + std::to_string(::getpid()) + ".bin");
     {
       std::ofstream out(file_path_, std::ios::binary);
       for (int i = 0; i < 1000; ++i) out.put(static_cast<char>('a' + i % 26));
     }
     StagingRegistrar reg("host");
     auto add = [&](crm::Route r) { ASSERT_TRUE(reg.AddRoute(std::move(r)).ok()); };
-    add(MakeRoute("GET", "/hello", [](crm::Request&, crm::Response& res) { return res.Send("hello", "text/plain"); }));
+    add(MakeRoute("GET", "/hello", [](crm::Request&, crm::Response& res) {
+      return res.Send("hello", "text/plain");
+    }));
     add(MakeRoute("GET", "/items/{id}", [](crm::Request& req, crm::Response& res) {
-      return res.Send("item " + req.PathParam("id").value_or("?") + " q=" + req.Query("q").value_or("-"), "text/plain");
+      return res.Send(
+          "item " + req.PathParam("id").value_or("?") + " q=" + req.Query("q").value_or("-"),
+          "text/plain");
     }));
     add(MakeRoute("GET", "/peer", [](crm::Request& req, crm::Response& res) {
       return res.Send("peer=" + std::string(req.RemoteAddress()), "text/plain");
     }));
-    add(MakeRoute("GET", "/items/special", [](crm::Request&, crm::Response& res) { return res.Send("special", "text/plain"); }));
+    add(MakeRoute("GET", "/items/special", [](crm::Request&, crm::Response& res) {
+      return res.Send("special", "text/plain");
+    }));
     crm::Audience token{crm::Audience::Kind::kApiToken, "", "things:read"};
-    add(MakeRoute("GET", "/api/v1/things", [](crm::Request&, crm::Response& res) { return res.SendJson("{\"items\":[]}"); }, token));
+    add(MakeRoute(
+        "GET", "/api/v1/things",
+        [](crm::Request&, crm::Response& res) { return res.SendJson("{\"items\":[]}"); }, token));
     crm::Audience admin{crm::Audience::Kind::kAdmin, "clients.read", ""};
-    add(MakeRoute("GET", "/admin/page", [](crm::Request&, crm::Response& res) {
-      crm::PageReply page;
-      page.title = "Admin";
-      page.body_html = "<p>ok</p>";
-      return res.SendPage(page);
-    }, admin));
+    add(MakeRoute(
+        "GET", "/admin/page",
+        [](crm::Request&, crm::Response& res) {
+          crm::PageReply page;
+          page.title = "Admin";
+          page.body_html = "<p>ok</p>";
+          return res.SendPage(page);
+        },
+        admin));
     crm::Audience any_admin{crm::Audience::Kind::kAdmin, "", ""};
-    add(MakeRoute("POST", "/admin/action", [](crm::Request&, crm::Response& res) { return res.Send("done", "text/plain"); }, any_admin));
-    add(MakeRoute("POST", "/public/login", [](crm::Request&, crm::Response& res) { return res.Send("signed in", "text/plain"); }));
-    add(MakeRoute("POST", "/admin/form", [](crm::Request& req, crm::Response& res) {
-      return res.Send("name=" + req.FormValue("name").value_or("-"), "text/plain");
-    }, any_admin));
+    add(MakeRoute(
+        "POST", "/admin/action",
+        [](crm::Request&, crm::Response& res) { return res.Send("done", "text/plain"); },
+        any_admin));
+    add(MakeRoute("POST", "/public/login", [](crm::Request&, crm::Response& res) {
+      return res.Send("signed in", "text/plain");
+    }));
+    add(MakeRoute(
+        "POST", "/admin/form",
+        [](crm::Request& req, crm::Response& res) {
+          return res.Send("name=" + req.FormValue("name").value_or("-"), "text/plain");
+        },
+        any_admin));
     crm::Audience client{crm::Audience::Kind::kClient, "", ""};
-    add(MakeRoute("GET", "/account/home", [](crm::Request&, crm::Response& res) { return res.Send("home", "text/plain"); }, client));
-    add(MakeRoute("GET", "/account/documents", [](crm::Request&, crm::Response& res) { return res.Send("docs", "text/plain"); }, client));
+    add(MakeRoute(
+        "GET", "/account/home",
+        [](crm::Request&, crm::Response& res) { return res.Send("home", "text/plain"); }, client));
+    add(MakeRoute(
+        "GET", "/account/documents",
+        [](crm::Request&, crm::Response& res) { return res.Send("docs", "text/plain"); }, client));
     crm::AccessGate gate;
     gate.id = "docs";
     gate.check = [](const crm::Principal& p, std::string_view) {
-      return p.client_id == 2 ? crm::GateDecision::RedirectTo("/account/documents") : crm::GateDecision::Allow();
+      return p.client_id == 2 ? crm::GateDecision::RedirectTo("/account/documents")
+                              : crm::GateDecision::Allow();
     };
     ASSERT_TRUE(reg.AddAccessGate(gate).ok());
     crm::AccessGate broken;
@@ -158,41 +186,47 @@ class ServerTest : public ::testing::Test {
       return crm::GateDecision::Allow();
     };
     ASSERT_TRUE(reg.AddAccessGate(broken).ok());
-    add(MakeRoute("POST", "/upload", [this](crm::Request& req, crm::Response& res) {
-      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-      EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
-      std::vector<char> buf(64 * 1024);
-      uint64_t total = 0;
-      long base = RssKib();
-      long peak = base;
-      while (true) {
-        auto n = req.ReadBody(buf.data(), buf.size());
-        if (!n.ok()) {
+    add(MakeRoute(
+        "POST", "/upload",
+        [this](crm::Request& req, crm::Response& res) {
+          EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+          EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+          std::vector<char> buf(64 * 1024);
+          uint64_t total = 0;
+          long base = RssKib();
+          long peak = base;
+          while (true) {
+            auto n = req.ReadBody(buf.data(), buf.size());
+            if (!n.ok()) {
+              EVP_MD_CTX_free(ctx);
+              return n.status();
+            }
+            if (*n == 0) break;
+            EVP_DigestUpdate(ctx, buf.data(), *n);
+            total += *n;
+            if ((total & ((1 << 22) - 1)) < *n) peak = std::max(peak, RssKib());
+          }
+          peak = std::max(peak, RssKib());
+          upload_rss_growth_kib_ = peak - base;
+          std::string hex = Sha256Hex(ctx);
           EVP_MD_CTX_free(ctx);
-          return n.status();
-        }
-        if (*n == 0) break;
-        EVP_DigestUpdate(ctx, buf.data(), *n);
-        total += *n;
-        if ((total & ((1 << 22) - 1)) < *n) peak = std::max(peak, RssKib());
-      }
-      peak = std::max(peak, RssKib());
-      upload_rss_growth_kib_ = peak - base;
-      std::string hex = Sha256Hex(ctx);
-      EVP_MD_CTX_free(ctx);
-      return res.Send(hex + " " + std::to_string(total), "text/plain");
-    }, {}, 64ull << 20));
-    add(MakeRoute("POST", "/small", [](crm::Request& req, crm::Response& res) {
-      std::vector<char> buf(64 * 1024);
-      uint64_t total = 0;
-      while (true) {
-        auto n = req.ReadBody(buf.data(), buf.size());
-        if (!n.ok()) return n.status();
-        if (*n == 0) break;
-        total += *n;
-      }
-      return res.Send(std::to_string(total), "text/plain");
-    }, {}, 1 << 20));
+          return res.Send(hex + " " + std::to_string(total), "text/plain");
+        },
+        {}, 64ull << 20));
+    add(MakeRoute(
+        "POST", "/small",
+        [](crm::Request& req, crm::Response& res) {
+          std::vector<char> buf(64 * 1024);
+          uint64_t total = 0;
+          while (true) {
+            auto n = req.ReadBody(buf.data(), buf.size());
+            if (!n.ok()) return n.status();
+            if (*n == 0) break;
+            total += *n;
+          }
+          return res.Send(std::to_string(total), "text/plain");
+        },
+        {}, 1 << 20));
     add(MakeRoute("GET", "/file", [this](crm::Request&, crm::Response& res) {
       crm::FileReply f;
       f.path = file_path_;
@@ -214,11 +248,18 @@ class ServerTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
       return res.Send("slow done", "text/plain");
     }));
-    add(MakeRoute("GET", "/throws", [](crm::Request&, crm::Response&) -> crm::Status { throw std::runtime_error("boom secret"); }));
-    add(MakeRoute("GET", "/fail", [](crm::Request&, crm::Response&) { return crm::NotFound("nothing <here>"); }));
-    add(MakeRoute("GET", "/api/v1/internal", [](crm::Request&, crm::Response&) { return crm::Internal("disk /secret/path full"); }));
-  add(MakeRoute("GET", "/api/v1/fail", [](crm::Request&, crm::Response&) { return crm::Conflict("in use"); }));
-    add(MakeRoute("GET", "/silent", [](crm::Request&, crm::Response&) { return crm::Status::Ok(); }));
+    add(MakeRoute("GET", "/throws", [](crm::Request&, crm::Response&) -> crm::Status {
+      throw std::runtime_error("boom secret");
+    }));
+    add(MakeRoute("GET", "/fail",
+                  [](crm::Request&, crm::Response&) { return crm::NotFound("nothing <here>"); }));
+    add(MakeRoute("GET", "/api/v1/internal", [](crm::Request&, crm::Response&) {
+      return crm::Internal("disk /secret/path full");
+    }));
+    add(MakeRoute("GET", "/api/v1/fail",
+                  [](crm::Request&, crm::Response&) { return crm::Conflict("in use"); }));
+    add(MakeRoute("GET", "/silent",
+                  [](crm::Request&, crm::Response&) { return crm::Status::Ok(); }));
     // The target of the smuggling tests: a request hidden in another's body must never reach it.
     add(MakeRoute("GET", "/smuggled", [this](crm::Request&, crm::Response& res) {
       smuggled_calls_.fetch_add(1);
@@ -229,7 +270,9 @@ class ServerTest : public ::testing::Test {
       for (int i = 0; i < 3; ++i) CRM_RETURN_IF_ERROR(res.Write("row" + std::to_string(i) + "\n"));
       return res.End();
     }));
-    add(MakeRoute("GET", "/evil-redirect", [](crm::Request&, crm::Response& res) { return res.Redirect("//evil.example/"); }));
+    add(MakeRoute("GET", "/evil-redirect", [](crm::Request&, crm::Response& res) {
+      return res.Redirect("//evil.example/");
+    }));
     add(MakeRoute("GET", "/cookies", [](crm::Request& req, crm::Response& res) {
       res.SetHeader("Set-Cookie", "a=1; HttpOnly");
       res.SetHeader("Set-Cookie", "b=2; HttpOnly");
@@ -247,10 +290,11 @@ class ServerTest : public ::testing::Test {
     options.header_timeout = std::chrono::seconds(5);
     options.idle_timeout = std::chrono::seconds(10);
     options.shutdown_grace = std::chrono::seconds(10);
-    server_ = std::make_unique<HttpServer>(options, registry_, auth_, pages_, [this](crm::LogLevel, std::string_view m) {
-      std::lock_guard<std::mutex> lock(log_mu_);
-      log_ += std::string(m) + "\n";
-    });
+    server_ = std::make_unique<HttpServer>(options, registry_, auth_, pages_,
+                                           [this](crm::LogLevel, std::string_view m) {
+                                             std::lock_guard<std::mutex> lock(log_mu_);
+                                             log_ += std::string(m) + "\n";
+                                           });
     auto port = server_->Start();
     ASSERT_TRUE(port.ok()) << port.status().ToString();
     port_ = *port;
@@ -313,8 +357,8 @@ TEST_F(ServerTest, TrailingSlashRedirectsToTheRouteWithoutIt) {
   auto r = c.Get("/hello/?x=1");
   EXPECT_EQ(r.status, 303);
   EXPECT_EQ(r.Header("Location").value_or(""), "/hello?x=1");
-  EXPECT_EQ(c.Get("/nothing/").status, 404);   // no route without the slash either
-  EXPECT_EQ(c.Post("/hello/").status, 404);    // only GET and HEAD are redirected
+  EXPECT_EQ(c.Get("/nothing/").status, 404);  // no route without the slash either
+  EXPECT_EQ(c.Post("/hello/").status, 404);   // only GET and HEAD are redirected
 }
 
 TEST_F(ServerTest, ApiTokenAudience) {
@@ -345,7 +389,8 @@ TEST_F(ServerTest, AdminAudienceRedirectsPagesAndChecksPermission) {
   EXPECT_EQ(ok.body, "<html><title>Admin</title><p>ok</p></html>");
   EXPECT_EQ(ok.Header("X-Frame-Options").value_or(""), "DENY");
   EXPECT_EQ(ok.Header("Referrer-Policy").value_or(""), "same-origin");
-  EXPECT_NE(ok.Header("Content-Security-Policy").value_or("").find("script-src 'self'"), std::string::npos);
+  EXPECT_NE(ok.Header("Content-Security-Policy").value_or("").find("script-src 'self'"),
+            std::string::npos);
   EXPECT_EQ(ok.Header("X-Content-Type-Options").value_or(""), "nosniff");
 }
 
@@ -371,7 +416,9 @@ TEST_F(ServerTest, ThrowingGateLetsThePageThroughAndIsLoggedOnce) {
   EXPECT_EQ(r.body, "home");
   auto lines = registry_log_.Recent();
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_NE(lines[0].find("ERROR plugin: access gate host.broken threw: gate bug"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("ERROR plugin: access gate host.broken threw: gate bug"),
+            std::string::npos)
+      << lines[0];
 }
 
 TEST_F(ServerTest, ThrowingHandlerIsOne500AndOneLogLine) {
@@ -382,7 +429,9 @@ TEST_F(ServerTest, ThrowingHandlerIsOne500AndOneLogLine) {
   EXPECT_EQ(api.body, "{\"error\":{\"code\":\"internal\",\"message\":\"Internal error\"}}");
   std::string log = Log();
   size_t lines = 0;
-  for (size_t at = log.find("GET /throws"); at != std::string::npos; at = log.find("GET /throws", at + 1)) ++lines;
+  for (size_t at = log.find("GET /throws"); at != std::string::npos;
+       at = log.find("GET /throws", at + 1))
+    ++lines;
   EXPECT_EQ(lines, 2u) << log;  // one per request: the exception, not a second line for the 500
   EXPECT_NE(log.find("handler of GET /throws threw: boom secret"), std::string::npos) << log;
 }
@@ -404,7 +453,8 @@ TEST_F(ServerTest, CsrfRejectedAndAccepted) {
 
   auto form_headers = admin;
   form_headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-  auto form = c.Post("/admin/form", form_headers, std::string("name=J%C3%A9r%C3%B4me+D&_csrf=") + kCsrf);
+  auto form =
+      c.Post("/admin/form", form_headers, std::string("name=J%C3%A9r%C3%B4me+D&_csrf=") + kCsrf);
   EXPECT_EQ(form.status, 200);
   EXPECT_EQ(form.body, "name=J\xC3\xA9r\xC3\xB4me D");
   EXPECT_EQ(c.Post("/admin/form", form_headers, "name=x&_csrf=nope").status, 403);
@@ -417,11 +467,13 @@ TEST_F(ServerTest, AnonymousPostsFromAnotherSiteAreRefused) {
   const std::string self = "http://127.0.0.1:" + std::to_string(port_);
   EXPECT_EQ(c.Post("/public/login", {}).body, "signed in");
   EXPECT_EQ(c.Post("/public/login", {{"Origin", self}}).status, 200);
-  EXPECT_EQ(c.Post("/public/login", {{"Origin", self}, {"Sec-Fetch-Site", "same-origin"}}).status, 200);
+  EXPECT_EQ(c.Post("/public/login", {{"Origin", self}, {"Sec-Fetch-Site", "same-origin"}}).status,
+            200);
   auto evil = c.Post("/public/login", {{"Origin", "https://evil.example"}});
   EXPECT_EQ(evil.status, 403);
   EXPECT_NE(evil.body.find("Cross-site"), std::string::npos);
-  EXPECT_EQ(c.Post("/public/login", {{"Origin", "http://127.0.0.1:1"}}).status, 403);  // another port
+  EXPECT_EQ(c.Post("/public/login", {{"Origin", "http://127.0.0.1:1"}}).status,
+            403);  // another port
   EXPECT_EQ(c.Post("/public/login", {{"Origin", "null"}}).status, 403);
   EXPECT_EQ(c.Post("/public/login", {{"Sec-Fetch-Site", "cross-site"}}).status, 403);
   // A GET from anywhere is still served (links to the login page).
@@ -450,7 +502,8 @@ TEST_F(ServerTest, StreamedUploadKeepsMemoryFlat) {
   RecordProperty("rss_growth_kib", static_cast<int>(growth));
 
   // The same through chunked transfer coding.
-  auto chunked = c.StreamUpload("POST", "/upload", {}, "application/octet-stream", 3 << 20, 7, true);
+  auto chunked =
+      c.StreamUpload("POST", "/upload", {}, "application/octet-stream", 3 << 20, 7, true);
   ASSERT_EQ(chunked.status, 200) << chunked.error;
   EXPECT_EQ(chunked.body.substr(chunked.body.find(' ') + 1), std::to_string(3 << 20));
 }
@@ -465,7 +518,8 @@ TEST_F(ServerTest, OversizedBodiesGet413) {
   auto chunked = c.StreamUpload("POST", "/small", {}, "application/octet-stream", 3 << 20, 1, true);
   EXPECT_EQ(chunked.status, 413) << chunked.error;
   // A 10 GiB declaration is answered without a byte of body being sent.
-  std::string raw = c.RawExchange("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10737418240\r\n\r\n");
+  std::string raw =
+      c.RawExchange("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10737418240\r\n\r\n");
   EXPECT_EQ(raw.rfind("HTTP/1.1 413 ", 0), 0u) << raw;
   // Within the limit still works.
   auto small = c.StreamUpload("POST", "/small", {}, "application/octet-stream", 1 << 20);
@@ -529,7 +583,8 @@ TEST_F(ServerTest, ContentDispositionOfHostileNameAndFileHeaders) {
 
   auto in = c.Get("/file-inline");
   ASSERT_EQ(in.status, 200);
-  EXPECT_EQ(in.Header("Content-Disposition").value_or("").rfind("inline; filename=\"photo.png\"", 0), 0u);
+  EXPECT_EQ(
+      in.Header("Content-Disposition").value_or("").rfind("inline; filename=\"photo.png\"", 0), 0u);
   EXPECT_EQ(in.Header("Content-Security-Policy").value_or(""),
             "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
 }
@@ -557,7 +612,8 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
 TEST_F(ServerTest, RemoteAddressIsTheTcpPeerNotAHeader) {
   HttpClient c(port_);
   EXPECT_EQ(c.Get("/peer").body, "peer=127.0.0.1");
-  EXPECT_EQ(c.Get("/peer", {{"X-Forwarded-For", "203.0.113.9"}, {"X-Real-IP", "203.0.113.9"},
+  EXPECT_EQ(c.Get("/peer", {{"X-Forwarded-For", "203.0.113.9"},
+                            {"X-Real-IP", "203.0.113.9"},
                             {"Forwarded", "for=203.0.113.9"}})
                 .body,
             "peer=127.0.0.1");
@@ -568,9 +624,12 @@ TEST_F(ServerTest, RemoteAddressIsTheTcpPeerNotAHeader) {
 TEST(ServerPeer, IpV4PeerOfAnIpV6ListenerIsGivenAsIpV4) {
   HookRegistry registry;
   StagingRegistrar reg("host");
-  ASSERT_TRUE(reg.AddRoute(MakeRoute("GET", "/peer", [](crm::Request& req, crm::Response& res) {
-                  return res.Send(std::string(req.RemoteAddress()), "text/plain");
-                })).ok());
+  ASSERT_TRUE(reg.AddRoute(MakeRoute("GET", "/peer",
+                                     [](crm::Request& req, crm::Response& res) {
+                                       return res.Send(std::string(req.RemoteAddress()),
+                                                       "text/plain");
+                                     }))
+                  .ok());
   ASSERT_TRUE(registry.Commit(reg.Take()).ok());
   FakeAuth auth;
   FakePages pages;
@@ -602,7 +661,7 @@ TEST_F(ServerTest, HandlerErrorsAndExceptions) {
   auto thrown = c.Get("/throws");
   EXPECT_EQ(thrown.status, 500);
   EXPECT_EQ(thrown.body.find("boom secret"), std::string::npos);  // never leaked to the client
-  EXPECT_NE(Log().find("boom secret"), std::string::npos);          // but logged
+  EXPECT_NE(Log().find("boom secret"), std::string::npos);        // but logged
   auto page = c.Get("/fail");
   EXPECT_EQ(page.status, 404);
   EXPECT_NE(page.body.find("error 404"), std::string::npos);
@@ -610,7 +669,8 @@ TEST_F(ServerTest, HandlerErrorsAndExceptions) {
   EXPECT_EQ(api.status, 409);
   EXPECT_EQ(api.body, "{\"error\":{\"code\":\"conflict\",\"message\":\"in use\"}}");
   auto json_accept = c.Get("/fail", {{"Accept", "application/json"}});
-  EXPECT_EQ(json_accept.body, "{\"error\":{\"code\":\"not_found\",\"message\":\"nothing \\u003chere\\u003e\"}}");
+  EXPECT_EQ(json_accept.body,
+            "{\"error\":{\"code\":\"not_found\",\"message\":\"nothing \\u003chere\\u003e\"}}");
   EXPECT_EQ(c.Get("/silent").status, 500);
   auto internal = c.Get("/api/v1/internal");
   EXPECT_EQ(internal.status, 500);
@@ -641,7 +701,8 @@ TEST_F(ServerTest, GracefulShutdownLetsSlowRequestFinish) {
     HttpClient c(port_);
     slow = c.Get("/slow");
   });
-  for (int i = 0; i < 200 && !slow_started_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 200 && !slow_started_; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_TRUE(slow_started_);
   auto stop_at = std::chrono::steady_clock::now();
   server_->Stop();
@@ -674,7 +735,8 @@ TEST_F(ServerTest, StalledHeadAndBodyTimeOut) {
   // A body that stops arriving: ReadBody fails with kUnavailable once the idle timeout
   // passes, and Beast's timeout has closed the socket, so the client sees a close, not a hang.
   t0 = std::chrono::steady_clock::now();
-  std::string body = c.RawExchange("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab", 10);
+  std::string body =
+      c.RawExchange("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab", 10);
   EXPECT_TRUE(body.empty()) << body;
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
   EXPECT_EQ(c.Get("/hello").status, 200);  // and the server is still serving
@@ -698,7 +760,7 @@ TEST_F(ServerTest, SigtermStopsTheServer) {
   ASSERT_EQ(c.Get("/hello").status, 200);
   // Process-directed, as a supervisor sends it; caught by the server's signal_set.
   ASSERT_EQ(::kill(::getpid(), SIGTERM), 0);
-  waiter_.join();                  // Wait() returns
+  waiter_.join();  // Wait() returns
   HttpClient after(port_);
   EXPECT_EQ(after.Get("/hello").status, 0);
 }
@@ -713,7 +775,8 @@ TEST_F(ServerTest, ExpectContinueIsAnsweredWhenTheHandlerReads) {
   ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   timeval tv{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string head = "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n";
+  std::string head =
+      "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n";
   ASSERT_EQ(::send(fd, head.data(), head.size(), 0), static_cast<ssize_t>(head.size()));
   auto read_until = [&](std::string_view marker) {
     std::string got;
@@ -738,7 +801,9 @@ TEST_F(ServerTest, ExpectContinueIsAnsweredWhenTheHandlerReads) {
 // The number of HTTP responses in what the server wrote back.
 int CountResponses(std::string_view raw) {
   int n = 0;
-  for (size_t at = raw.find("HTTP/1."); at != std::string_view::npos; at = raw.find("HTTP/1.", at + 1)) ++n;
+  for (size_t at = raw.find("HTTP/1."); at != std::string_view::npos;
+       at = raw.find("HTTP/1.", at + 1))
+    ++n;
   return n;
 }
 
@@ -747,14 +812,18 @@ constexpr std::string_view kSmuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\
 // Sends `head` + `body` + a second request on one connection and checks the server answers
 // 400, closes the connection (the client sees the end well before its 10 s timeout) and
 // never runs the second request.
-void ExpectRefusedAndClosed(uint16_t port, const std::atomic<int>& smuggled_calls, std::string_view head,
-                            std::string_view body, std::string_view expected_status = "400") {
+void ExpectRefusedAndClosed(uint16_t port, const std::atomic<int>& smuggled_calls,
+                            std::string_view head, std::string_view body,
+                            std::string_view expected_status = "400") {
   HttpClient c(port);
   std::string bytes = std::string(head) + std::string(body) + std::string(kSmuggled);
   auto t0 = std::chrono::steady_clock::now();
   std::string raw = c.RawExchange(bytes, 10);
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5)) << "connection left open\n" << head;
-  EXPECT_EQ(raw.rfind("HTTP/1.1 " + std::string(expected_status) + " ", 0), 0u) << head << "\n--\n" << raw;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5))
+      << "connection left open\n"
+      << head;
+  EXPECT_EQ(raw.rfind("HTTP/1.1 " + std::string(expected_status) + " ", 0), 0u) << head << "\n--\n"
+                                                                                << raw;
   EXPECT_EQ(CountResponses(raw), 1) << head << "\n--\n" << raw;
   EXPECT_EQ(raw.find("smuggled"), std::string::npos) << raw;
   EXPECT_EQ(smuggled_calls.load(), 0) << head;
@@ -763,7 +832,8 @@ void ExpectRefusedAndClosed(uint16_t port, const std::atomic<int>& smuggled_call
 TEST_F(ServerTest, TransferEncodingNotEndingInChunkedIsRefused) {
   // With no Content-Length the body would be read as empty and run as the next request.
   for (const char* te : {"xchunked", "gzip", "identity", "chunked, identity", "chunked, chunked"}) {
-    std::string head = std::string("POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + te + "\r\n\r\n";
+    std::string head =
+        std::string("POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + te + "\r\n\r\n";
     ExpectRefusedAndClosed(port_, smuggled_calls_, head, "0\r\n\r\n");
   }
   // With a Content-Length after it, the Content-Length framing would be used.
@@ -778,8 +848,9 @@ TEST_F(ServerTest, TransferEncodingNotEndingInChunkedIsRefused) {
                          "Transfer-Encoding: identity\r\n\r\n",
                          "0\r\n\r\n");
   // On a route that does not read its body, too.
-  ExpectRefusedAndClosed(port_, smuggled_calls_,
-                         "POST /public/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", "");
+  ExpectRefusedAndClosed(
+      port_, smuggled_calls_,
+      "POST /public/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", "");
 }
 
 TEST_F(ServerTest, TransferEncodingWithContentLengthIsRefused) {
@@ -794,18 +865,20 @@ TEST_F(ServerTest, TransferEncodingWithContentLengthIsRefused) {
 }
 
 TEST_F(ServerTest, DuplicateOrConflictingContentLengthIsRefused) {
-  for (const char* lengths : {"Content-Length: 5\r\nContent-Length: 5\r\n", "Content-Length: 5, 5\r\n",
-                              "Content-Length: 5\r\nContent-Length: 42\r\n", "Content-Length: 5, 42\r\n",
-                              "Content-Length: +5\r\n", "Content-Length: 0x5\r\n"}) {
+  for (const char* lengths :
+       {"Content-Length: 5\r\nContent-Length: 5\r\n", "Content-Length: 5, 5\r\n",
+        "Content-Length: 5\r\nContent-Length: 42\r\n", "Content-Length: 5, 42\r\n",
+        "Content-Length: +5\r\n", "Content-Length: 0x5\r\n"}) {
     std::string head = std::string("POST /small HTTP/1.1\r\nHost: x\r\n") + lengths + "\r\n";
     ExpectRefusedAndClosed(port_, smuggled_calls_, head, "hello");
   }
 }
 
 TEST_F(ServerTest, BadChunkSizeIsRefused) {
-  for (const char* body : {"zz\r\nhello\r\n0\r\n\r\n", "0x5\r\nhello\r\n0\r\n\r\n", " 5\r\nhello\r\n0\r\n\r\n",
-                           "-5\r\nhello\r\n0\r\n\r\n", "5 5\r\nhello\r\n0\r\n\r\n",
-                           "fffffffffffffffff5\r\nhello\r\n0\r\n\r\n", "\r\nhello\r\n0\r\n\r\n"}) {
+  for (const char* body :
+       {"zz\r\nhello\r\n0\r\n\r\n", "0x5\r\nhello\r\n0\r\n\r\n", " 5\r\nhello\r\n0\r\n\r\n",
+        "-5\r\nhello\r\n0\r\n\r\n", "5 5\r\nhello\r\n0\r\n\r\n",
+        "fffffffffffffffff5\r\nhello\r\n0\r\n\r\n", "\r\nhello\r\n0\r\n\r\n"}) {
     // A handler that reads the body itself, and forms the server reads before the handler.
     for (auto [route, type] : {std::pair{"/small", "application/octet-stream"},
                                std::pair{"/admin/form", "application/x-www-form-urlencoded"},

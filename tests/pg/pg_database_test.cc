@@ -23,7 +23,8 @@ TEST(NumberPlaceholdersTest, NumbersOnlyRealPlaceholders) {
   EXPECT_EQ(NumberPlaceholders("SELECT '?', \"?\", 'it''s ?' -- ?\n, ? /* ? */", &n),
             "SELECT '?', \"?\", 'it''s ?' -- ?\n, $1 /* ? */");
   EXPECT_EQ(n, 1);
-  EXPECT_EQ(NumberPlaceholders("SELECT $$ ? $$, $f$ ? $f$, ?", &n), "SELECT $$ ? $$, $f$ ? $f$, $1");
+  EXPECT_EQ(NumberPlaceholders("SELECT $$ ? $$, $f$ ? $f$, ?", &n),
+            "SELECT $$ ? $$, $f$ ? $f$, $1");
   EXPECT_EQ(n, 1);
   EXPECT_EQ(NumberPlaceholders("SELECT $1", &n), "SELECT $1");
   EXPECT_EQ(n, 0);
@@ -57,8 +58,8 @@ TEST_F(PgDatabaseTest, ValuesRoundTrip) {
                       " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, i bigint, r double "
                       "precision, s text, b boolean, m numeric(10,2), d date)"));
   ASSERT_OK(db_->Exec("INSERT INTO " + table_ + " (i, r, s, b, m, d) VALUES (?, ?, ?, ?, ?, ?)",
-                      {int64_t{-9007199254740993}, 0.1, std::string("Élise ? 'x'"), std::string("true"),
-                       std::string("1234.50"), std::string("2026-12-31")}));
+                      {int64_t{-9007199254740993}, 0.1, std::string("Élise ? 'x'"),
+                       std::string("true"), std::string("1234.50"), std::string("2026-12-31")}));
   EXPECT_EQ(db_->LastInsertId(), 1);
   ASSERT_OK(db_->Exec("INSERT INTO " + table_ + " (i) VALUES (?)", {std::monostate{}}));
   EXPECT_EQ(db_->LastInsertId(), 2);
@@ -84,7 +85,8 @@ TEST_F(PgDatabaseTest, ErrorsMapToStatusCodes) {
   EXPECT_EQ(db_->Exec("SELEC 1").status().code(), crm::StatusCode::kInvalidArgument);
   EXPECT_EQ(db_->Exec("INSERT INTO " + table_ + " VALUES (?)", {}).status().code(),
             crm::StatusCode::kInvalidArgument);
-  auto mismatch = db_->Exec("INSERT INTO " + table_ + " VALUES (?)", {std::string("b"), int64_t{1}});
+  auto mismatch =
+      db_->Exec("INSERT INTO " + table_ + " VALUES (?)", {std::string("b"), int64_t{1}});
   EXPECT_EQ(mismatch.status().code(), crm::StatusCode::kInvalidArgument);
   EXPECT_NE(mismatch.status().message().find("expects 1"), std::string::npos);
   EXPECT_EQ(PgDatabase::Open("postgresql://postgres@127.0.0.1:1/crm").status().code(),
@@ -133,7 +135,8 @@ TEST_F(PgDatabaseTest, ConcurrentReadModifyWriteIsRetriedNotLost) {
         crm::Status s = db_->Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
           auto row = tx.QueryOne("SELECT n FROM " + table_ + " WHERE id = 1", {});
           if (!row.ok()) return row.status();
-          return tx.Exec("UPDATE " + table_ + " SET n = ? WHERE id = 1", {(*row)->Int(0) + 1}).status();
+          return tx.Exec("UPDATE " + table_ + " SET n = ? WHERE id = 1", {(*row)->Int(0) + 1})
+              .status();
         });
         if (!s.ok()) ++failures;
       }
@@ -148,7 +151,8 @@ TEST_F(PgDatabaseTest, ConcurrentReadModifyWriteIsRetriedNotLost) {
 }
 
 TEST_F(PgDatabaseTest, EarlyStopKeepsTheTransactionUsable) {
-  ASSERT_OK(db_->Exec("CREATE TABLE " + table_ + " AS SELECT g AS n FROM generate_series(1, 5000) g"));
+  ASSERT_OK(
+      db_->Exec("CREATE TABLE " + table_ + " AS SELECT g AS n FROM generate_series(1, 5000) g"));
   ASSERT_OK(db_->Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     auto first = tx.QueryOne("SELECT n FROM " + table_ + " ORDER BY n", {});
     if (!first.ok()) return first.status();

@@ -71,7 +71,8 @@ class ApiRoutesTest : public cd_test::ModuleTest {
   cd_test::FakeResponse Upload(int64_t client, int64_t type, cd_test::MultipartBody& b,
                                std::vector<std::string> scopes = {"documents:write"}) {
     std::string body = b.Finish();
-    return Call("POST", P + "/clients/" + std::to_string(client) + "/documents/" + std::to_string(type),
+    return Call("POST",
+                P + "/clients/" + std::to_string(client) + "/documents/" + std::to_string(type),
                 scopes, body, b.ContentType());
   }
 
@@ -93,13 +94,13 @@ TEST_F(ApiRoutesTest, RoutesLiveUnderThePrefixWithTokenAudience) {
       EXPECT_EQ(r.audience.kind, crm::Audience::Kind::kApiToken) << r.pattern;
     seen.insert(r.method + " " + r.pattern.substr(P.size()));
   }
-  for (const char* want : {"GET /types", "POST /types", "GET /types/{id}", "PATCH /types/{id}",
-                           "DELETE /types/{id}", "GET /settings", "PUT /settings",
-                           "GET /clients/{client_id}/documents",
-                           "GET /clients/{client_id}/documents/{type_id}",
-                           "POST /clients/{client_id}/documents/{type_id}",
-                           "DELETE /clients/{client_id}/documents/{type_id}",
-                           "GET /clients/{client_id}/documents/{type_id}/file", "GET /openapi.json"})
+  for (const char* want :
+       {"GET /types", "POST /types", "GET /types/{id}", "PATCH /types/{id}", "DELETE /types/{id}",
+        "GET /settings", "PUT /settings", "GET /clients/{client_id}/documents",
+        "GET /clients/{client_id}/documents/{type_id}",
+        "POST /clients/{client_id}/documents/{type_id}",
+        "DELETE /clients/{client_id}/documents/{type_id}",
+        "GET /clients/{client_id}/documents/{type_id}/file", "GET /openapi.json"})
     EXPECT_TRUE(seen.count(want)) << want;
 }
 
@@ -124,11 +125,13 @@ TEST_F(ApiRoutesTest, OpenApiDescribesEveryRoute) {
 }
 
 TEST_F(ApiRoutesTest, TypesCrudWithShapesAndErrors) {
-  auto created = Call("POST", P + "/types", {"settings:write"},
-                      R"({"name": "ID card", "upload_mode": "required", "fields": "Date of issue, Place of issue", "max_files": 2})");
+  auto created = Call(
+      "POST", P + "/types", {"settings:write"},
+      R"({"name": "ID card", "upload_mode": "required", "fields": "Date of issue, Place of issue", "max_files": 2})");
   ASSERT_EQ(created.status, 201) << created.body;
   json::object t = Json(created).as_object();
-  for (const char* key : {"id", "name", "help", "upload_mode", "fields", "accept", "max_size", "max_files", "active"})
+  for (const char* key :
+       {"id", "name", "help", "upload_mode", "fields", "accept", "max_size", "max_files", "active"})
     EXPECT_TRUE(t.contains(key)) << key;
   EXPECT_EQ(t.at("name").as_string(), "ID card");
   EXPECT_EQ(t.at("upload_mode").as_string(), "required");
@@ -150,18 +153,20 @@ TEST_F(ApiRoutesTest, TypesCrudWithShapesAndErrors) {
   auto fr = Call("PATCH", P + "/types/" + std::to_string(id), {"settings:write"},
                  R"({"name": {"fr": "Carte d'identité"}})");
   ASSERT_EQ(fr.status, 200) << fr.body;
-  auto got = Call("GET", P + "/types/" + std::to_string(id), {"documents:read"}, "", "", {{"lang", "fr"}});
+  auto got =
+      Call("GET", P + "/types/" + std::to_string(id), {"documents:read"}, "", "", {{"lang", "fr"}});
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(Json(got).at("name").as_string(), "Carte d'identité");
 
   ExpectError(Call("GET", P + "/types/999", {"documents:read"}), 404, "not_found");
   ExpectError(Call("GET", P + "/types/abc", {"documents:read"}), 404, "not_found");
-  ExpectError(Call("POST", P + "/types", {"settings:write"}, R"({"name": "x", "max_files": 0})"), 422,
-              "unprocessable");
+  ExpectError(Call("POST", P + "/types", {"settings:write"}, R"({"name": "x", "max_files": 0})"),
+              422, "unprocessable");
   ExpectError(Call("POST", P + "/types", {"settings:write"}, "{not json"), 400, "invalid_argument");
   ExpectError(Call("POST", P + "/types", {"settings:write"}, R"({"name": "x"})", "text/plain"), 415,
               "unsupported_type");
-  ExpectError(Call("POST", P + "/types", {"documents:write"}, R"({"name": "x"})"), 403, "permission_denied");
+  ExpectError(Call("POST", P + "/types", {"documents:write"}, R"({"name": "x"})"), 403,
+              "permission_denied");
   ExpectError(Call("GET", P + "/types", {"clients:read"}), 403, "permission_denied");
 
   // No token at all: 401.
@@ -174,7 +179,8 @@ TEST_F(ApiRoutesTest, TypesCrudWithShapesAndErrors) {
 
   auto unused = CreateType(R"({"name": "Unused"})");
   EXPECT_EQ(Call("DELETE", P + "/types/" + std::to_string(unused), {"settings:write"}).status, 204);
-  ExpectError(Call("DELETE", P + "/types/" + std::to_string(unused), {"settings:write"}), 404, "not_found");
+  ExpectError(Call("DELETE", P + "/types/" + std::to_string(unused), {"settings:write"}), 404,
+              "not_found");
 }
 
 TEST_F(ApiRoutesTest, SettingsGetAndPut) {
@@ -184,10 +190,12 @@ TEST_F(ApiRoutesTest, SettingsGetAndPut) {
   EXPECT_EQ(s.at("show_menu_entry").as_bool(), true);
   EXPECT_EQ(s.at("mandatory_gate").as_bool(), false);
   EXPECT_EQ(s.at("intro_markdown").as_string(), "");
-  auto put = Call("PUT", P + "/settings", {"settings:write"}, R"({"mandatory_gate": true, "intro_markdown": "Hi"})");
+  auto put = Call("PUT", P + "/settings", {"settings:write"},
+                  R"({"mandatory_gate": true, "intro_markdown": "Hi"})");
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(Json(put).at("mandatory_gate").as_bool(), true);
-  EXPECT_EQ(Json(Call("GET", P + "/settings", {"documents:read"})).at("intro_markdown").as_string(), "Hi");
+  EXPECT_EQ(Json(Call("GET", P + "/settings", {"documents:read"})).at("intro_markdown").as_string(),
+            "Hi");
   ExpectError(Call("PUT", P + "/settings", {"documents:write"}, R"({"mandatory_gate": true})"), 403,
               "permission_denied");
   ExpectError(Call("PUT", P + "/settings", {"settings:write"}, R"({"mandatory_gate": "yes"})"), 400,
@@ -200,7 +208,8 @@ TEST_F(ApiRoutesTest, LabelsAndIntroFollowTheRequestLanguage) {
   int64_t id = CreateType(R"({"name": {"en": "ID card", "fr": "Carte d'identité"}, "fields": [
       {"key": "date_of_issue", "labels": {"en": "Date of issue", "fr": "Date de délivrance", "nl": "Datum van afgifte"}},
       {"key": "place", "label": "Place of issue"}]})");
-  auto get = [&](std::map<std::string, std::string> headers, std::vector<std::pair<std::string, std::string>> query) {
+  auto get = [&](std::map<std::string, std::string> headers,
+                 std::vector<std::pair<std::string, std::string>> query) {
     cd_test::FakeRequest req;
     req.method = "GET";
     req.path = P + "/types/" + std::to_string(id);
@@ -225,9 +234,11 @@ TEST_F(ApiRoutesTest, LabelsAndIntroFollowTheRequestLanguage) {
   EXPECT_EQ(unknown.at("fields").as_array()[0].at("label").as_string(), "Date of issue");
 
   // The intro: PUT in French with ?lang=fr sets only French.
-  ASSERT_EQ(Call("PUT", P + "/settings", {"settings:write"}, R"({"intro_markdown": "Hello"})").status, 200);
-  auto put = Call("PUT", P + "/settings", {"settings:write"}, R"({"intro_markdown": "Bonjour"})", "application/json",
-                  {{"lang", "fr"}});
+  ASSERT_EQ(
+      Call("PUT", P + "/settings", {"settings:write"}, R"({"intro_markdown": "Hello"})").status,
+      200);
+  auto put = Call("PUT", P + "/settings", {"settings:write"}, R"({"intro_markdown": "Bonjour"})",
+                  "application/json", {{"lang", "fr"}});
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(Json(put).at("intro_markdown").as_string(), "Bonjour");
   json::value s = Json(Call("GET", P + "/settings", {"documents:read"}, "", "", {{"lang", "nl"}}));
@@ -247,8 +258,8 @@ TEST_F(ApiRoutesTest, UploadListDownloadReplaceDelete) {
   auto up = Upload(ann_, type, b);
   ASSERT_EQ(up.status, 201) << up.body;
   json::object doc = Json(up).as_object();
-  for (const char* key : {"type_id", "type_name", "upload_mode", "status", "uploaded_at", "uploaded_by",
-                          "fields", "files"})
+  for (const char* key : {"type_id", "type_name", "upload_mode", "status", "uploaded_at",
+                          "uploaded_by", "fields", "files"})
     EXPECT_TRUE(doc.contains(key)) << key;
   EXPECT_EQ(doc.at("type_id").as_int64(), type);
   EXPECT_EQ(doc.at("type_name").as_string(), "ID card");
@@ -256,15 +267,18 @@ TEST_F(ApiRoutesTest, UploadListDownloadReplaceDelete) {
   EXPECT_EQ(doc.at("uploaded_at").as_string(), "2027-01-15T08:00:00Z");
   EXPECT_EQ(doc.at("fields").at("expiry").as_string(), "2030-12-31");
   const json::object& file = doc.at("files").as_array().at(0).as_object();
-  for (const char* key : {"id", "name", "size", "mime", "sha256", "url"}) EXPECT_TRUE(file.contains(key)) << key;
+  for (const char* key : {"id", "name", "size", "mime", "sha256", "url"})
+    EXPECT_TRUE(file.contains(key)) << key;
   EXPECT_EQ(file.at("name").as_string(), "my id.pdf");
   EXPECT_EQ(file.at("size").as_int64(), static_cast<int64_t>(pdf.size()));
   EXPECT_EQ(file.at("mime").as_string(), "application/pdf");
   EXPECT_EQ(file.at("sha256").as_string(), cd_test::Sha256Hex(pdf));
   int64_t file_id = file.at("id").as_int64();
-  EXPECT_EQ(file.at("url").as_string(), DocPath(ann_, type) + "/file?file_id=" + std::to_string(file_id));
+  EXPECT_EQ(file.at("url").as_string(),
+            DocPath(ann_, type) + "/file?file_id=" + std::to_string(file_id));
 
-  auto list = Call("GET", P + "/clients/" + std::to_string(ann_) + "/documents", {"documents:read"});
+  auto list =
+      Call("GET", P + "/clients/" + std::to_string(ann_) + "/documents", {"documents:read"});
   ASSERT_EQ(list.status, 200);
   json::value list_json = Json(list);
   const json::array& items = list_json.at("items").as_array();
@@ -300,7 +314,8 @@ TEST_F(ApiRoutesTest, UploadListDownloadReplaceDelete) {
   EXPECT_EQ(Json(after).at("status").as_string(), "missing");
   ExpectError(Call("DELETE", DocPath(ann_, type), {"documents:write"}), 404, "not_found");
   // Deleting a type with (archived) documents: 409.
-  ExpectError(Call("DELETE", P + "/types/" + std::to_string(type), {"settings:write"}), 409, "conflict");
+  ExpectError(Call("DELETE", P + "/types/" + std::to_string(type), {"settings:write"}), 409,
+              "conflict");
 }
 
 TEST_F(ApiRoutesTest, UploadErrors) {
@@ -318,7 +333,8 @@ TEST_F(ApiRoutesTest, UploadErrors) {
   }
   {
     cd_test::MultipartBody b;
-    b.Field("expiry", "2030-01-01").File("file", "x.pdf", "application/pdf", cd_test::MakePdf() + std::string(4096, ' '));
+    b.Field("expiry", "2030-01-01")
+        .File("file", "x.pdf", "application/pdf", cd_test::MakePdf() + std::string(4096, ' '));
     ExpectError(Upload(ann_, type, b), 413, "too_large");
   }
   {
@@ -352,8 +368,8 @@ TEST_F(ApiRoutesTest, UploadErrors) {
     // Body cut before the final boundary.
     cd_test::MultipartBody b;
     b.Field("expiry", "2030-01-01").File("file", "x.pdf", "application/pdf", cd_test::MakePdf());
-    ExpectError(Call("POST", DocPath(ann_, type), {"documents:write"}, b.body, b.ContentType()), 400,
-                "invalid_argument");
+    ExpectError(Call("POST", DocPath(ann_, type), {"documents:write"}, b.body, b.ContentType()),
+                400, "invalid_argument");
   }
   // Nothing at all was kept by any of these.
   EXPECT_TRUE(cd_test::ListFiles(host_.DataDir() / "tmp").empty());

@@ -22,8 +22,9 @@ class DocumentServiceTest : public cd_test::ModuleTest {
     bob_ = host_.AddClient("Bob");
     id_card_ = MakeType("ID card", UploadMode::kRequired, "Date of issue");
     TypeDraft fields;
-    fields.fields = std::vector<FieldDef>{{"expiry", {"Expiry", "", ""}, FieldType::kDate, true},
-                                          {"number", {"Number", "", ""}, FieldType::kNumber, false}};
+    fields.fields =
+        std::vector<FieldDef>{{"expiry", {"Expiry", "", ""}, FieldType::kDate, true},
+                              {"number", {"Number", "", ""}, FieldType::kNumber, false}};
     fields.max_files = 2;
     id_card_ = *sv_.types().Update(id_card_.id, fields);
     contract_ = MakeType("Signed contract", UploadMode::kAdminOnly, "");
@@ -44,7 +45,8 @@ class DocumentServiceTest : public cd_test::ModuleTest {
     UploadInput in;
     in.fields = std::move(fields);
     for (size_t i = 0; i < files.size(); ++i) {
-      auto f = sv_.files().Begin("scan" + std::to_string(i) + ".pdf", kDefaultMaxSize, DefaultAccept());
+      auto f =
+          sv_.files().Begin("scan" + std::to_string(i) + ".pdf", kDefaultMaxSize, DefaultAccept());
       EXPECT_OK(f);
       EXPECT_OK((*f)->Write(files[i]));
       EXPECT_OK((*f)->Finish());
@@ -93,12 +95,15 @@ TEST_F(DocumentServiceTest, ClientUploadsOwnDocumentAndSeesIt) {
 TEST_F(DocumentServiceTest, ClientCannotTouchAdminOnlyDocuments) {
   auto up = sv_.documents().Upload(cd_test::Client(ann_), ann_, contract_.id, ValidInput());
   EXPECT_EQ(up.status().code(), crm::StatusCode::kPermissionDenied);
-  auto staff = sv_.documents().Upload(cd_test::Admin(), ann_, contract_.id, Input({cd_test::MakePdf()}, {}));
+  auto staff =
+      sv_.documents().Upload(cd_test::Admin(), ann_, contract_.id, Input({cd_test::MakePdf()}, {}));
   ASSERT_OK(staff);
   EXPECT_EQ(sv_.documents().Delete(cd_test::Client(ann_), ann_, contract_.id).code(),
             crm::StatusCode::kPermissionDenied);
-  EXPECT_EQ(sv_.documents().Upload(cd_test::Client(ann_), ann_, contract_.id, Input({cd_test::MakePdf()}, {}))
-                .status().code(),
+  EXPECT_EQ(sv_.documents()
+                .Upload(cd_test::Client(ann_), ann_, contract_.id, Input({cd_test::MakePdf()}, {}))
+                .status()
+                .code(),
             crm::StatusCode::kPermissionDenied);
   // But the client can read and download it.
   EXPECT_OK(sv_.documents().OpenFile(cd_test::Client(ann_), ann_, contract_.id, std::nullopt));
@@ -112,7 +117,8 @@ TEST_F(DocumentServiceTest, ClientCannotTouchAnotherClientsDocuments) {
   ASSERT_OK(bobs);
   const crm::Principal ann = cd_test::Client(ann_);
   EXPECT_EQ(sv_.documents().List(ann, bob_).status().code(), crm::StatusCode::kNotFound);
-  EXPECT_EQ(sv_.documents().Get(ann, bob_, id_card_.id).status().code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(sv_.documents().Get(ann, bob_, id_card_.id).status().code(),
+            crm::StatusCode::kNotFound);
   EXPECT_EQ(sv_.documents().Upload(ann, bob_, id_card_.id, ValidInput()).status().code(),
             crm::StatusCode::kNotFound);
   EXPECT_EQ(sv_.documents().Delete(ann, bob_, id_card_.id).code(), crm::StatusCode::kNotFound);
@@ -123,7 +129,8 @@ TEST_F(DocumentServiceTest, ClientCannotTouchAnotherClientsDocuments) {
   ASSERT_OK(sv_.documents().Upload(ann, ann_, id_card_.id, ValidInput()));
   EXPECT_EQ(sv_.documents().OpenFile(ann, ann_, id_card_.id, bob_file).status().code(),
             crm::StatusCode::kNotFound);
-  EXPECT_EQ(sv_.documents().OpenThumbnail(ann, ann_, bob_file).status().code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(sv_.documents().OpenThumbnail(ann, ann_, bob_file).status().code(),
+            crm::StatusCode::kNotFound);
   // Bob's document is untouched.
   EXPECT_EQ(sv_.documents().Get(cd_test::Admin(), bob_, id_card_.id)->files[0].id, bob_file);
 }
@@ -132,26 +139,37 @@ TEST_F(DocumentServiceTest, ClientCannotUploadToArchivedType) {
   TypeDraft archive;
   archive.active = false;
   ASSERT_OK(sv_.types().Update(id_card_.id, archive));
-  EXPECT_EQ(sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput()).status().code(),
+  EXPECT_EQ(sv_.documents()
+                .Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput())
+                .status()
+                .code(),
             crm::StatusCode::kPermissionDenied);
 }
 
 TEST_F(DocumentServiceTest, StaffAndTokensNeedPermissionsAndScopes) {
-  EXPECT_EQ(sv_.documents().List(cd_test::Admin({}), ann_).status().code(), crm::StatusCode::kPermissionDenied);
+  EXPECT_EQ(sv_.documents().List(cd_test::Admin({}), ann_).status().code(),
+            crm::StatusCode::kPermissionDenied);
   EXPECT_OK(sv_.documents().List(cd_test::Admin({"documents.read"}), ann_));
-  EXPECT_EQ(sv_.documents().Upload(cd_test::Admin({"documents.read"}), ann_, id_card_.id, ValidInput())
-                .status().code(),
+  EXPECT_EQ(sv_.documents()
+                .Upload(cd_test::Admin({"documents.read"}), ann_, id_card_.id, ValidInput())
+                .status()
+                .code(),
             crm::StatusCode::kPermissionDenied);
   EXPECT_EQ(sv_.documents().List(cd_test::Token({"clients:read"}), ann_).status().code(),
             crm::StatusCode::kPermissionDenied);
-  EXPECT_EQ(sv_.documents().Upload(cd_test::Token({"documents:read"}), ann_, id_card_.id, ValidInput())
-                .status().code(),
+  EXPECT_EQ(sv_.documents()
+                .Upload(cd_test::Token({"documents:read"}), ann_, id_card_.id, ValidInput())
+                .status()
+                .code(),
             crm::StatusCode::kPermissionDenied);
-  auto doc = sv_.documents().Upload(cd_test::Token({"documents:write"}), ann_, id_card_.id, ValidInput());
+  auto doc =
+      sv_.documents().Upload(cd_test::Token({"documents:write"}), ann_, id_card_.id, ValidInput());
   ASSERT_OK(doc);
   EXPECT_EQ(doc->uploaded_by, "api:token of marie@example.test");
-  EXPECT_EQ(sv_.documents().List(crm::Principal{}, ann_).status().code(), crm::StatusCode::kUnauthenticated);
-  EXPECT_EQ(sv_.documents().List(cd_test::Admin(), 9999).status().code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(sv_.documents().List(crm::Principal{}, ann_).status().code(),
+            crm::StatusCode::kUnauthenticated);
+  EXPECT_EQ(sv_.documents().List(cd_test::Admin(), 9999).status().code(),
+            crm::StatusCode::kNotFound);
 }
 
 TEST_F(DocumentServiceTest, FieldsAreValidatedAgainstTheType) {
@@ -160,27 +178,30 @@ TEST_F(DocumentServiceTest, FieldsAreValidatedAgainstTheType) {
     std::map<std::string, std::string> fields;
     const char* key;
   } cases[] = {
-      {{}, "expiry"},                                            // required
-      {{{"expiry", "31/01/2030"}}, "expiry"},                    // not ISO
-      {{{"expiry", "2030-02-30"}}, "expiry"},                    // no such day
+      {{}, "expiry"},                          // required
+      {{{"expiry", "31/01/2030"}}, "expiry"},  // not ISO
+      {{{"expiry", "2030-02-30"}}, "expiry"},  // no such day
       {{{"expiry", "2030-01-31"}, {"number", "12abc"}}, "number"},
-      {{{"expiry", "2030-01-31"}, {"colour", "red"}}, "colour"}, // unknown
+      {{{"expiry", "2030-01-31"}, {"colour", "red"}}, "colour"},  // unknown
   };
   for (const Case& c : cases) {
-    auto r = sv_.documents().Upload(admin, ann_, id_card_.id, Input({cd_test::MakePdf()}, c.fields));
+    auto r =
+        sv_.documents().Upload(admin, ann_, id_card_.id, Input({cd_test::MakePdf()}, c.fields));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), crm::StatusCode::kUnprocessable);
     EXPECT_NE(r.status().message().find(c.key), std::string::npos) << r.status().message();
   }
   EXPECT_TRUE(cd_test::ListFiles(FilesDir()).empty());
   EXPECT_TRUE(cd_test::ListFiles(host_.DataDir() / "tmp").empty());
-  auto ok = sv_.documents().Upload(admin, ann_, id_card_.id,
-                                   Input({cd_test::MakePdf()}, {{"expiry", "2028-02-29"}, {"number", "-12.5"}}));
+  auto ok = sv_.documents().Upload(
+      admin, ann_, id_card_.id,
+      Input({cd_test::MakePdf()}, {{"expiry", "2028-02-29"}, {"number", "-12.5"}}));
   EXPECT_OK(ok);
   // Too many files for the type (max_files = 2).
-  auto three = sv_.documents().Upload(
-      admin, ann_, id_card_.id,
-      Input({cd_test::MakePdf(), cd_test::MakePdf(), cd_test::MakePdf()}, {{"expiry", "2030-01-31"}}));
+  auto three =
+      sv_.documents().Upload(admin, ann_, id_card_.id,
+                             Input({cd_test::MakePdf(), cd_test::MakePdf(), cd_test::MakePdf()},
+                                   {{"expiry", "2030-01-31"}}));
   EXPECT_EQ(three.status().code(), crm::StatusCode::kUnprocessable);
 }
 
@@ -189,8 +210,9 @@ TEST_F(DocumentServiceTest, ReplaceArchivesThePreviousVersion) {
   ASSERT_OK(first);
   host_.now += 60;
   std::string png = cd_test::MakePng();
-  auto second = sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id,
-                                       Input({png, cd_test::MakePdf()}, {{"expiry", "2031-01-01"}}));
+  auto second =
+      sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id,
+                             Input({png, cd_test::MakePdf()}, {{"expiry", "2031-01-01"}}));
   ASSERT_OK(second);
   EXPECT_EQ(second->files.size(), 2u);
   EXPECT_EQ(second->uploaded_by, "admin:Marie Dupont");
@@ -213,8 +235,9 @@ TEST_F(DocumentServiceTest, ReplaceArchivesThePreviousVersion) {
   // The archive is staff's; the old file is no longer "current".
   EXPECT_EQ(sv_.documents().ListArchive(cd_test::Client(ann_), ann_, id_card_.id).status().code(),
             crm::StatusCode::kPermissionDenied);
-  EXPECT_EQ(sv_.documents().OpenFile(cd_test::Admin(), ann_, id_card_.id, v.files[0].id).status().code(),
-            crm::StatusCode::kNotFound);
+  EXPECT_EQ(
+      sv_.documents().OpenFile(cd_test::Admin(), ann_, id_card_.id, v.files[0].id).status().code(),
+      crm::StatusCode::kNotFound);
   EXPECT_EQ(sv_.documents().OpenArchivedFile(cd_test::Admin(), bob_, v.files[0].id).status().code(),
             crm::StatusCode::kNotFound);
   ASSERT_EQ(host_.timeline.size(), 2u);
@@ -235,42 +258,53 @@ TEST_F(DocumentServiceTest, DeleteMovesToArchive) {
   ASSERT_EQ(archive->size(), 1u);
   EXPECT_EQ((*archive)[0].reason, "deleted");
   EXPECT_EQ(host_.timeline.back().type, "client-documents.delete");
-  EXPECT_EQ(sv_.documents().Delete(cd_test::Client(ann_), ann_, id_card_.id).code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(sv_.documents().Delete(cd_test::Client(ann_), ann_, id_card_.id).code(),
+            crm::StatusCode::kNotFound);
 }
 
 TEST_F(DocumentServiceTest, ClientDeletionRemovesRowsThenFiles) {
   ASSERT_OK(sv_.documents().Upload(cd_test::Client(ann_), ann_, id_card_.id, ValidInput()));
-  ASSERT_TRUE(sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id,
-                                     Input({cd_test::MakePng()}, {{"expiry", "2030-01-01"}})).ok());
-  ASSERT_TRUE(sv_.documents().Upload(cd_test::Admin(), ann_, contract_.id, Input({cd_test::MakePdf()}, {})).ok());
+  ASSERT_TRUE(sv_.documents()
+                  .Upload(cd_test::Admin(), ann_, id_card_.id,
+                          Input({cd_test::MakePng()}, {{"expiry", "2030-01-01"}}))
+                  .ok());
+  ASSERT_TRUE(sv_.documents()
+                  .Upload(cd_test::Admin(), ann_, contract_.id, Input({cd_test::MakePdf()}, {}))
+                  .ok());
   ASSERT_OK(sv_.documents().Upload(cd_test::Client(bob_), bob_, id_card_.id, ValidInput()));
 
   // As the host does it: rows (and the client row) in one transaction, files after commit.
-  ASSERT_TRUE(host_.Db().Transaction([&](crm::SqlExecutor& tx) {
-    CRM_RETURN_IF_ERROR(DocumentService::DeleteClientRows(ann_, tx));
-    auto r = tx.Exec("DELETE FROM clients WHERE id = ?", {ann_});
-    return r.ok() ? crm::Status::Ok() : r.status();
-  }).ok());
+  ASSERT_TRUE(host_.Db()
+                  .Transaction([&](crm::SqlExecutor& tx) {
+                    CRM_RETURN_IF_ERROR(DocumentService::DeleteClientRows(ann_, tx));
+                    auto r = tx.Exec("DELETE FROM clients WHERE id = ?", {ann_});
+                    return r.ok() ? crm::Status::Ok() : r.status();
+                  })
+                  .ok());
   sv_.documents().RemoveClientFiles(ann_);
 
   for (const char* table : {"cd_documents", "cd_versions", "cd_files"}) {
-    auto n = host_.Db().QueryOne(std::string("SELECT COUNT(*) FROM ") + table + " WHERE client_id = ?", {ann_});
+    auto n = host_.Db().QueryOne(
+        std::string("SELECT COUNT(*) FROM ") + table + " WHERE client_id = ?", {ann_});
     EXPECT_EQ((*n)->Int(0), 0) << table;
   }
   EXPECT_FALSE(fs::exists(FilesDir() / std::to_string(ann_)));
   // Bob keeps everything.
-  EXPECT_EQ(sv_.documents().Get(cd_test::Admin(), bob_, id_card_.id)->status, DocumentStatus::kUploaded);
+  EXPECT_EQ(sv_.documents().Get(cd_test::Admin(), bob_, id_card_.id)->status,
+            DocumentStatus::kUploaded);
   EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(bob_)).size(), 1u);
 }
 
 TEST_F(DocumentServiceTest, ScrubRemovesOrphansOnly) {
   ASSERT_OK(sv_.documents().Upload(cd_test::Client(bob_), bob_, id_card_.id, ValidInput()));
   // An orphan blob of a live client, a folder of a client that no longer exists, a stale temp.
-  cd_test::WriteFile(FilesDir() / std::to_string(bob_) / "0123456789abcdef0123456789abcdef.bin", "x");
+  cd_test::WriteFile(FilesDir() / std::to_string(bob_) / "0123456789abcdef0123456789abcdef.bin",
+                     "x");
   cd_test::WriteFile(FilesDir() / "9999" / "0123456789abcdef0123456789abcdef.bin", "x");
   cd_test::WriteFile(host_.DataDir() / "tmp" / "old.part", "x");
   auto old = fs::file_time_type::clock::now() - std::chrono::hours(2);
-  fs::last_write_time(FilesDir() / std::to_string(bob_) / "0123456789abcdef0123456789abcdef.bin", old);
+  fs::last_write_time(FilesDir() / std::to_string(bob_) / "0123456789abcdef0123456789abcdef.bin",
+                      old);
   fs::last_write_time(host_.DataDir() / "tmp" / "old.part", old);
   cd_test::WriteFile(host_.DataDir() / "tmp" / "fresh.part", "x");  // an upload in progress
 
@@ -291,16 +325,20 @@ TEST_F(DocumentServiceTest, ConcurrentUploadsOfOneDocumentAllLand) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      results[i] = sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id, std::move(inputs[i])).status();
+      results[i] = sv_.documents()
+                       .Upload(cd_test::Admin(), ann_, id_card_.id, std::move(inputs[i]))
+                       .status();
     });
   }
   for (auto& t : threads) t.join();
   for (const auto& r : results) EXPECT_TRUE(r.ok()) << r.ToString();
   // One current version, every other one archived, no blob lost or orphaned.
-  EXPECT_EQ(sv_.documents().ListArchive(cd_test::Admin(), ann_, id_card_.id)->size(), kThreads - 1u);
+  EXPECT_EQ(sv_.documents().ListArchive(cd_test::Admin(), ann_, id_card_.id)->size(),
+            kThreads - 1u);
   auto rows = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_files WHERE client_id = ?", {ann_});
   EXPECT_EQ((*rows)->Int(0), kThreads);
-  EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(ann_)).size(), static_cast<size_t>(kThreads));
+  EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(ann_)).size(),
+            static_cast<size_t>(kThreads));
   EXPECT_TRUE(cd_test::ListFiles(host_.DataDir() / "tmp").empty());
 }
 

@@ -1,5 +1,6 @@
 // tests/plugin/fake_http.cc — the registrar fake of fake_http.h: a router that binds {params},
-// checks the audience like the host, and answers a handler's error as the host would (SPEC §5 JSON).
+// checks the audience like the host, and answers a handler's error as the host would (SPEC §5
+// JSON).
 #include "tests/plugin/fake_http.h"
 
 #include <map>
@@ -49,7 +50,8 @@ void FakeRegistrar::Call(FakeRequest& request, FakeResponse& response) {
     crm::Status s;
     const crm::Principal& who = request.caller;
     if (r.audience.kind == crm::Audience::Kind::kApiToken) {
-      if (!who.IsToken()) s = crm::Unauthenticated("bearer token required");
+      if (!who.IsToken())
+        s = crm::Unauthenticated("bearer token required");
       else if (!r.audience.scope.empty() && !who.HasScope(r.audience.scope))
         s = crm::PermissionDenied("scope " + r.audience.scope + " required");
     }

@@ -35,7 +35,8 @@ class FakeRegistrar final : public crm::Registrar {
   crm::Status DeclarePermission(crm::PermissionDecl) override { return crm::Status::Ok(); }
   crm::Status DeclareScope(crm::ScopeDecl) override { return crm::Status::Ok(); }
   crm::Status AddMigration(crm::Migration) override { return crm::Status::Ok(); }
-  crm::Status AddTranslations(std::string_view, std::vector<std::pair<std::string, std::string>>) override {
+  crm::Status AddTranslations(std::string_view,
+                              std::vector<std::pair<std::string, std::string>>) override {
     return crm::Status::Ok();
   }
   crm::Status AddDemoSeeder(crm::DemoSeeder) override { return crm::Status::Ok(); }

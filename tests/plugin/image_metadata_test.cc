@@ -84,9 +84,7 @@ std::string Pixels(const std::string& bytes) {
 
 // ---- container walkers --------------------------------------------------------------------
 
-uint32_t U8(const std::string& bytes, size_t at) {
-  return static_cast<unsigned char>(bytes[at]);
-}
+uint32_t U8(const std::string& bytes, size_t at) { return static_cast<unsigned char>(bytes[at]); }
 
 struct Segment {
   int marker;
@@ -173,8 +171,9 @@ std::string HandTiff(bool big_endian, std::string* gps_values) {
     return big_endian ? std::string{static_cast<char>(v >> 8), static_cast<char>(v)}
                       : std::string{static_cast<char>(v), static_cast<char>(v >> 8)};
   };
-  auto u32 = [&](uint32_t v) { return big_endian ? u16(v >> 16) + u16(v & 0xFFFF)
-                                                 : u16(v & 0xFFFF) + u16(v >> 16); };
+  auto u32 = [&](uint32_t v) {
+    return big_endian ? u16(v >> 16) + u16(v & 0xFFFF) : u16(v & 0xFFFF) + u16(v >> 16);
+  };
   auto entry = [&](uint32_t tag, uint32_t type, uint32_t count, std::string value) {
     return u16(tag) + u16(type) + u32(count) + value;
   };
@@ -333,8 +332,8 @@ TEST_F(ImageMetadataTest, TruncatedOrCorruptJpegIsAnErrorAndTheFileStays) {
   ASSERT_GT(segments.size(), 1u);
   std::string bad_marker = jpeg;
   bad_marker[2 + 4 + segments[0].payload.size()] = 'x';  // where the second marker's 0xFF is
-  for (const std::string& bad : {jpeg.substr(0, 40), jpeg.substr(0, 1), bad_marker,
-                                 std::string("\xFF\xD8\xFF\xD9", 4)}) {
+  for (const std::string& bad :
+       {jpeg.substr(0, 40), jpeg.substr(0, 1), bad_marker, std::string("\xFF\xD8\xFF\xD9", 4)}) {
     ExpectRejected(bad, "image/jpeg");
   }
 }
@@ -444,7 +443,12 @@ TEST_F(ImageMetadataTest, HeicLosesGpsAndXmpInPlaceAndKeepsItsPixels) {
 }
 
 TEST_F(ImageMetadataTest, HeifWithoutMetaIsLeftAndTruncatedHeifIsAnError) {
-  std::string bare("\x00\x00\x00\x18" "ftypheic" "\x00\x00\x00\x00" "mif1heic", 24);
+  std::string bare(
+      "\x00\x00\x00\x18"
+      "ftypheic"
+      "\x00\x00\x00\x00"
+      "mif1heic",
+      24);
   ExpectUnchanged(bare, "image/heif");
   std::string heic = Save(PhonePicture(), ".heic");
   size_t meta = heic.find("meta");

@@ -35,8 +35,11 @@ class ListSqlTest : public cd_test::ModuleTest {
     return sv_.types().Create(d)->id;
   }
   void Put(int64_t client, int64_t type) {
-    EXPECT_TRUE(host_.Db().Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at) VALUES (?, ?, 1)",
-                                {client, type}).ok());
+    EXPECT_TRUE(
+        host_.Db()
+            .Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at) VALUES (?, ?, 1)",
+                  {client, type})
+            .ok());
   }
 
   // first_name -> column value for the whole list, in one query.
@@ -53,8 +56,8 @@ class ListSqlTest : public cd_test::ModuleTest {
     auto p = sv_.documents().FilterPredicate("doc." + std::to_string(type), value);
     EXPECT_OK(p);
     std::vector<std::string> out;
-    auto rows = host_.Db().QueryAll("SELECT c.first_name FROM clients c WHERE " + p->sql + " ORDER BY c.id",
-                                    p->params);
+    auto rows = host_.Db().QueryAll(
+        "SELECT c.first_name FROM clients c WHERE " + p->sql + " ORDER BY c.id", p->params);
     EXPECT_OK(rows);
     for (const auto& r : *rows) out.push_back(r.Text(0));
     return out;
@@ -84,9 +87,10 @@ TEST_F(ListSqlTest, FilterCombinesWithHostConditionsAndColumn) {
   ASSERT_OK(p);
   crm::SqlParams params = p->params;
   params.push_back(std::string("B%"));
-  auto rows = host_.Db().QueryAll("SELECT c.first_name, " + CompletenessColumnSql() +
-                                      " FROM clients c WHERE " + p->sql + " AND c.first_name LIKE ?",
-                                  params);
+  auto rows =
+      host_.Db().QueryAll("SELECT c.first_name, " + CompletenessColumnSql() +
+                              " FROM clients c WHERE " + p->sql + " AND c.first_name LIKE ?",
+                          params);
   ASSERT_OK(rows);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].Text(0), "Bob");
@@ -95,10 +99,14 @@ TEST_F(ListSqlTest, FilterCombinesWithHostConditionsAndColumn) {
 
 TEST_F(ListSqlTest, UnknownFiltersAndValues) {
   EXPECT_EQ(DocumentFilterPredicate("region", "x").status().code(), crm::StatusCode::kNotFound);
-  EXPECT_EQ(DocumentFilterPredicate("doc.", "uploaded").status().code(), crm::StatusCode::kNotFound);
-  EXPECT_EQ(DocumentFilterPredicate("doc.1 OR 1=1", "uploaded").status().code(), crm::StatusCode::kNotFound);
-  EXPECT_EQ(DocumentFilterPredicate("doc.1", "maybe").status().code(), crm::StatusCode::kInvalidArgument);
-  EXPECT_EQ(sv_.documents().FilterPredicate("doc.999", "uploaded").status().code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(DocumentFilterPredicate("doc.", "uploaded").status().code(),
+            crm::StatusCode::kNotFound);
+  EXPECT_EQ(DocumentFilterPredicate("doc.1 OR 1=1", "uploaded").status().code(),
+            crm::StatusCode::kNotFound);
+  EXPECT_EQ(DocumentFilterPredicate("doc.1", "maybe").status().code(),
+            crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(sv_.documents().FilterPredicate("doc.999", "uploaded").status().code(),
+            crm::StatusCode::kNotFound);
 }
 
 TEST_F(ListSqlTest, QueriesUseTheModuleIndexes) {
@@ -116,9 +124,11 @@ TEST_F(ListSqlTest, QueriesUseTheModuleIndexes) {
   // ...the counting form reads the type's set once from the (type_id, client_id) index.
   auto n = DocumentFilterCount("doc." + std::to_string(id_), "missing");
   ASSERT_OK(n);
-  std::string count_plan = plan_of("SELECT COUNT(*) FROM clients c WHERE " + n->predicate.sql, n->predicate.params);
+  std::string count_plan =
+      plan_of("SELECT COUNT(*) FROM clients c WHERE " + n->predicate.sql, n->predicate.params);
   EXPECT_NE(count_plan.find("cd_documents_type_client"), std::string::npos) << count_plan;
-  std::string column_plan = plan_of("SELECT " + CompletenessColumnSql() + " FROM clients c LIMIT 50", {});
+  std::string column_plan =
+      plan_of("SELECT " + CompletenessColumnSql() + " FROM clients c LIMIT 50", {});
   EXPECT_NE(column_plan.find("cd_documents_client_type"), std::string::npos) << column_plan;
   EXPECT_EQ(column_plan.find("SCAN d"), std::string::npos) << column_plan;
 }
@@ -145,21 +155,29 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
   d.name = LocalizedText{"New", "", ""};
   int64_t fresh = sv.types().Create(d)->id;
   constexpr int64_t kClients = 180000;
-  ASSERT_TRUE(host.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    auto r = tx.Exec(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
-        " INSERT INTO clients (id, first_name, created_at, updated_at) SELECT i, 'c' || i, 0, 0 FROM n",
-        {kClients});
-    if (!r.ok()) return r.status();
-    r = tx.Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at) SELECT id, ?, 1 FROM clients"
+  ASSERT_TRUE(
+      host.Db()
+          .Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+            auto r = tx.Exec(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+                " INSERT INTO clients (id, first_name, created_at, updated_at) SELECT i, 'c' || i, "
+                "0, 0 FROM n",
+                {kClients});
+            if (!r.ok()) return r.status();
+            r = tx.Exec(
+                "INSERT INTO cd_documents (client_id, type_id, uploaded_at) SELECT id, ?, 1 FROM "
+                "clients"
                 " WHERE id % 3 = 0",
                 {type});
-    if (!r.ok()) return r.status();
-    r = tx.Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at) SELECT id, ?, 1 FROM clients"
+            if (!r.ok()) return r.status();
+            r = tx.Exec(
+                "INSERT INTO cd_documents (client_id, type_id, uploaded_at) SELECT id, ?, 1 FROM "
+                "clients"
                 " WHERE id % 1000 = 7",
                 {fresh});
-    return r.ok() ? crm::Status::Ok() : r.status();
-  }).ok());
+            return r.ok() ? crm::Status::Ok() : r.status();
+          })
+          .ok());
   ASSERT_OK(host.Db().Exec("ANALYZE"));
   auto plan_of = [&](const std::string& sql, const crm::SqlParams& params) {
     std::string plan;
@@ -180,8 +198,8 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
   ASSERT_OK(page);
   crm::SqlParams params = page->params;
   params.push_back(int64_t{90000});
-  std::string page_sql = "SELECT c.id, " + CompletenessColumnSql() + " FROM clients c WHERE " + page->sql +
-                         " ORDER BY c.id LIMIT 50 OFFSET ?";
+  std::string page_sql = "SELECT c.id, " + CompletenessColumnSql() + " FROM clients c WHERE " +
+                         page->sql + " ORDER BY c.id LIMIT 50 OFFSET ?";
   std::string plan = plan_of(page_sql, params);
   EXPECT_NE(plan.find("cd_documents_client_type"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
@@ -202,12 +220,15 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
   EXPECT_NE(count_plan.find("cd_documents_type_client"), std::string::npos) << count_plan;
   EXPECT_EQ(count_of(count->predicate.sql, count->predicate.params), kClients / 3);
   EXPECT_EQ(count_of(page->sql, page->params), kClients - kClients / 3);
-  EXPECT_EQ(count_of("NOT (" + count->predicate.sql + ")", count->predicate.params), kClients - kClients / 3);
+  EXPECT_EQ(count_of("NOT (" + count->predicate.sql + ")", count->predicate.params),
+            kClients - kClients / 3);
   auto up = sv.documents().FilterCount(filter, "uploaded");
   ASSERT_OK(up);
   EXPECT_FALSE(up->complement);
-  EXPECT_EQ(sv.documents().FilterCount("doc.999", "missing").status().code(), crm::StatusCode::kNotFound);
-  EXPECT_EQ(sv.documents().FilterCount(filter, "maybe").status().code(), crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(sv.documents().FilterCount("doc.999", "missing").status().code(),
+            crm::StatusCode::kNotFound);
+  EXPECT_EQ(sv.documents().FilterCount(filter, "maybe").status().code(),
+            crm::StatusCode::kInvalidArgument);
 
   // "uploaded": 60,000 documents exceed the small-set bound, so a probe per client
   // walked; 180 documents of the new type: start from the set.
@@ -219,8 +240,9 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
   ASSERT_OK(few);
   EXPECT_EQ(few->sql.find("EXISTS"), std::string::npos) << few->sql;
   EXPECT_EQ(count_of(few->sql, few->params), kClients / 1000);
-  std::string few_plan = plan_of("SELECT c.id FROM clients c WHERE " + few->sql + " ORDER BY c.first_name LIMIT 50",
-                                 few->params);
+  std::string few_plan =
+      plan_of("SELECT c.id FROM clients c WHERE " + few->sql + " ORDER BY c.first_name LIMIT 50",
+              few->params);
   EXPECT_NE(few_plan.find("cd_documents_type_client"), std::string::npos) << few_plan;
   EXPECT_EQ(few_plan.find("SCAN c"), std::string::npos) << few_plan;
 }

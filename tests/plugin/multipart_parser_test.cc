@@ -18,7 +18,8 @@ struct Part {
 
 // Parses `body` fed in chunks of `chunk` bytes; returns the final status and the parts.
 crm::Status Parse(const std::string& boundary, const std::string& body, size_t chunk,
-                  std::vector<Part>* parts, MultipartLimits limits = {}, size_t* max_buffered = nullptr) {
+                  std::vector<Part>* parts, MultipartLimits limits = {},
+                  size_t* max_buffered = nullptr) {
   MultipartParser::Callbacks cb;
   cb.on_part_begin = [&](const PartHeaders& h) {
     parts->push_back(Part{h, "", false});
@@ -43,7 +44,8 @@ crm::Status Parse(const std::string& boundary, const std::string& body, size_t c
 
 TEST(MultipartParserTest, ParsesFieldsAndFile) {
   cd_test::MultipartBody b;
-  b.Field("date_of_issue", "2024-01-31").File("file", "scan.pdf", "application/pdf", "%PDF-1.4 data");
+  b.Field("date_of_issue", "2024-01-31")
+      .File("file", "scan.pdf", "application/pdf", "%PDF-1.4 data");
   std::string body = b.Finish();
   std::vector<Part> parts;
   ASSERT_OK(Parse(b.boundary, body, body.size(), &parts));
@@ -60,15 +62,25 @@ TEST(MultipartParserTest, ParsesFieldsAndFile) {
 
 TEST(MultipartParserTest, BoundarySplitAtEveryOffset) {
   cd_test::MultipartBody b;
-  b.Field("a", "first value").File("file", "x.bin", "application/octet-stream", "\r\n--almost\r\n-");
+  b.Field("a", "first value")
+      .File("file", "x.bin", "application/octet-stream", "\r\n--almost\r\n-");
   std::string body = b.Finish();
   for (size_t split = 1; split < body.size(); ++split) {
     // Two chunks split at `split`, and also byte-by-byte once.
     std::vector<Part> parts;
     MultipartParser::Callbacks cb;
-    cb.on_part_begin = [&](const PartHeaders& h) { parts.push_back(Part{h, "", false}); return crm::Status::Ok(); };
-    cb.on_part_data = [&](std::string_view d) { parts.back().data.append(d); return crm::Status::Ok(); };
-    cb.on_part_end = [&]() { parts.back().ended = true; return crm::Status::Ok(); };
+    cb.on_part_begin = [&](const PartHeaders& h) {
+      parts.push_back(Part{h, "", false});
+      return crm::Status::Ok();
+    };
+    cb.on_part_data = [&](std::string_view d) {
+      parts.back().data.append(d);
+      return crm::Status::Ok();
+    };
+    cb.on_part_end = [&]() {
+      parts.back().ended = true;
+      return crm::Status::Ok();
+    };
     MultipartParser parser(b.boundary, cb);
     ASSERT_OK(parser.Feed(std::string_view(body).substr(0, split)));
     ASSERT_OK(parser.Feed(std::string_view(body).substr(split)));
@@ -122,8 +134,9 @@ TEST(MultipartParserTest, CrlfFloodInPreambleIsRefused) {
 }
 
 TEST(MultipartParserTest, PreambleAndEpilogueAreIgnored) {
-  std::string body = "This is a preamble.\r\n--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1"
-                     "\r\n--XyZ--\r\nepilogue text, even --XyZ again\r\n";
+  std::string body =
+      "This is a preamble.\r\n--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1"
+      "\r\n--XyZ--\r\nepilogue text, even --XyZ again\r\n";
   std::vector<Part> parts;
   ASSERT_OK(Parse("XyZ", body, 5, &parts));
   ASSERT_EQ(parts.size(), 1u);
@@ -141,8 +154,9 @@ TEST(MultipartParserTest, MissingFinalBoundaryIsAnError) {
 }
 
 TEST(MultipartParserTest, HugePartHeadersAreRefused) {
-  std::string body = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\nX-Junk: " +
-                     std::string(20000, 'x') + "\r\n\r\nv\r\n--b--\r\n";
+  std::string body =
+      "--b\r\nContent-Disposition: form-data; name=\"a\"\r\nX-Junk: " + std::string(20000, 'x') +
+      "\r\n\r\nv\r\n--b--\r\n";
   std::vector<Part> parts;
   crm::Status s = Parse("b", body, 512, &parts);
   EXPECT_EQ(s.code(), crm::StatusCode::kInvalidArgument);
@@ -191,24 +205,28 @@ TEST(MultipartParserTest, CallbackErrorStopsTheParser) {
   };
   MultipartParser parser(b.boundary, cb);
   crm::Status s;
-  for (size_t i = 0; i < body.size() && s.ok(); i += 64) s = parser.Feed(std::string_view(body).substr(i, 64));
+  for (size_t i = 0; i < body.size() && s.ok(); i += 64)
+    s = parser.Feed(std::string_view(body).substr(i, 64));
   EXPECT_EQ(s.code(), crm::StatusCode::kTooLarge);
   EXPECT_EQ(parser.Feed("more").code(), crm::StatusCode::kTooLarge);
   EXPECT_EQ(parser.Finish().code(), crm::StatusCode::kTooLarge);
 }
 
 TEST(BoundaryTest, ValidatesContentType) {
-  auto ok = BoundaryFromContentType("multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW");
+  auto ok = BoundaryFromContentType(
+      "multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW");
   ASSERT_OK(ok);
   EXPECT_EQ(*ok, "----WebKitFormBoundary7MA4YWxkTrZu0gW");
-  auto quoted = BoundaryFromContentType("Multipart/Form-Data; charset=utf-8; boundary=\"a b'()+_,-./:=?\"");
+  auto quoted =
+      BoundaryFromContentType("Multipart/Form-Data; charset=utf-8; boundary=\"a b'()+_,-./:=?\"");
   ASSERT_OK(quoted);
   EXPECT_EQ(*quoted, "a b'()+_,-./:=?");
 
   EXPECT_FALSE(BoundaryFromContentType("application/json").ok());
   EXPECT_FALSE(BoundaryFromContentType("multipart/form-data").ok());
   EXPECT_FALSE(BoundaryFromContentType("multipart/form-data; boundary=").ok());
-  EXPECT_FALSE(BoundaryFromContentType("multipart/form-data; boundary=" + std::string(71, 'a')).ok());
+  EXPECT_FALSE(
+      BoundaryFromContentType("multipart/form-data; boundary=" + std::string(71, 'a')).ok());
   EXPECT_OK(BoundaryFromContentType("multipart/form-data; boundary=" + std::string(70, 'a')));
   EXPECT_FALSE(BoundaryFromContentType("multipart/form-data; boundary=\"ab \"").ok());
   EXPECT_FALSE(BoundaryFromContentType("multipart/form-data; boundary=\"a\r\nb\"").ok());
@@ -223,7 +241,8 @@ TEST(ContentDispositionTest, ParsesNamesAndFilenames) {
   EXPECT_EQ(d->filename.value_or(""), "C:\\docs\\id.pdf");
 
   auto ext = ParseContentDisposition(
-      "form-data; name=file; filename=\"fallback.pdf\"; filename*=UTF-8''carte%20d%E2%80%99identit%C3%A9.pdf");
+      "form-data; name=file; filename=\"fallback.pdf\"; "
+      "filename*=UTF-8''carte%20d%E2%80%99identit%C3%A9.pdf");
   ASSERT_OK(ext);
   EXPECT_EQ(ext->name, "file");
   EXPECT_EQ(ext->filename.value_or(""), "carte d\xE2\x80\x99identit\xC3\xA9.pdf");

@@ -99,8 +99,10 @@ std::string MakeHeic(int width, int height) {
   EnsureVips();
   void* buf = nullptr;
   size_t len = 0;
-  Gradient(width, height).write_to_buffer(".heic", &buf, &len,
-                                          vips::VImage::option()->set("compression", VIPS_FOREIGN_HEIF_COMPRESSION_HEVC));
+  Gradient(width, height)
+      .write_to_buffer(
+          ".heic", &buf, &len,
+          vips::VImage::option()->set("compression", VIPS_FOREIGN_HEIF_COMPRESSION_HEVC));
   std::string out(static_cast<const char*>(buf), len);
   g_free(buf);
   return out;

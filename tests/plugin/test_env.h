@@ -58,8 +58,8 @@ class ModuleTest : public ::testing::Test {
 };
 
 // Principals (the shared ones of tests/support/fake_http.h, with this folder's defaults).
-inline crm::Principal Admin(std::vector<std::string> permissions = {"documents.read", "documents.write",
-                                                                    "documents.settings"}) {
+inline crm::Principal Admin(std::vector<std::string> permissions = {
+                                "documents.read", "documents.write", "documents.settings"}) {
   return crm_test::AdminPrincipal(std::move(permissions));
 }
 crm::Principal Client(int64_t client_id);  // a French-speaking client, "A client"

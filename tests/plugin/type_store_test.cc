@@ -51,7 +51,8 @@ TEST_F(TypeStoreTest, CreateAppliesDefaultsAndOrders) {
 }
 
 TEST_F(TypeStoreTest, CommaSeparatedFieldsBecomeUniqueSlugs) {
-  auto t = CreateJson(R"({"name": "ID", "fields": "Date of issue, Place of issue, Date of issue,  ,Numéro"})");
+  auto t = CreateJson(
+      R"({"name": "ID", "fields": "Date of issue, Place of issue, Date of issue,  ,Numéro"})");
   ASSERT_OK(t);
   ASSERT_EQ(t->fields.size(), 4u);
   EXPECT_EQ(t->fields[0].key, "date_of_issue");
@@ -63,10 +64,12 @@ TEST_F(TypeStoreTest, CommaSeparatedFieldsBecomeUniqueSlugs) {
   auto f = CreateJson(R"({"name": "Scan", "fields": "File, Notes"})");
   ASSERT_OK(f);
   EXPECT_EQ(f->fields[0].key, "file_2");
-  EXPECT_EQ(CreateJson(R"({"name": "x", "fields": [{"key": "file", "label": "F"}]})").status().code(),
-            crm::StatusCode::kUnprocessable);
-  EXPECT_EQ(CreateJson(R"({"name": "x", "fields": [{"key": "_csrf", "label": "F"}]})").status().code(),
-            crm::StatusCode::kUnprocessable);
+  EXPECT_EQ(
+      CreateJson(R"({"name": "x", "fields": [{"key": "file", "label": "F"}]})").status().code(),
+      crm::StatusCode::kUnprocessable);
+  EXPECT_EQ(
+      CreateJson(R"({"name": "x", "fields": [{"key": "_csrf", "label": "F"}]})").status().code(),
+      crm::StatusCode::kUnprocessable);
   EXPECT_EQ(t->fields[3].type, FieldType::kText);
   EXPECT_FALSE(t->fields[3].required);
 }
@@ -94,7 +97,8 @@ TEST_F(TypeStoreTest, ValidationGivesFieldLevelMessages) {
   } cases[] = {
       {R"({"upload_mode": "required"})", crm::StatusCode::kUnprocessable, "name"},
       {R"({"name": ""})", crm::StatusCode::kUnprocessable, "name"},
-      {R"({"name": "x", "upload_mode": "sometimes"})", crm::StatusCode::kUnprocessable, "upload_mode"},
+      {R"({"name": "x", "upload_mode": "sometimes"})", crm::StatusCode::kUnprocessable,
+       "upload_mode"},
       {R"({"name": "x", "max_size": 0})", crm::StatusCode::kUnprocessable, "max_size"},
       {R"({"name": "x", "max_size": 99999999999})", crm::StatusCode::kUnprocessable, "max_size"},
       {R"({"name": "x", "max_files": 0})", crm::StatusCode::kUnprocessable, "max_files"},
@@ -102,7 +106,8 @@ TEST_F(TypeStoreTest, ValidationGivesFieldLevelMessages) {
       {R"({"name": "x", "accept": ["not a mime"]})", crm::StatusCode::kUnprocessable, "accept"},
       {R"({"name": "x", "fields": [{"key": "a", "label": "A"}, {"key": "a", "label": "B"}]})",
        crm::StatusCode::kUnprocessable, "fields"},
-      {R"({"name": "x", "fields": [{"label": "A", "type": "color"}]})", crm::StatusCode::kUnprocessable, "fields"},
+      {R"({"name": "x", "fields": [{"label": "A", "type": "color"}]})",
+       crm::StatusCode::kUnprocessable, "fields"},
       {R"({"name": 5})", crm::StatusCode::kInvalidArgument, "name"},
       {R"({"name": "x", "max_size": "big"})", crm::StatusCode::kInvalidArgument, "max_size"},
       {R"({"name": "x", "active": "yes"})", crm::StatusCode::kInvalidArgument, "active"},
@@ -119,7 +124,8 @@ TEST_F(TypeStoreTest, ValidationGivesFieldLevelMessages) {
 }
 
 TEST_F(TypeStoreTest, AcceptIsNormalised) {
-  auto t = CreateJson(R"({"name": "x", "accept": ["Application/PDF", "application/pdf", "image/png"]})");
+  auto t =
+      CreateJson(R"({"name": "x", "accept": ["Application/PDF", "application/pdf", "image/png"]})");
   ASSERT_OK(t);
   EXPECT_EQ(t->accept, (std::vector<std::string>{"application/pdf", "image/png"}));
 }
@@ -128,8 +134,11 @@ TEST_F(TypeStoreTest, ArchiveKeepsTypeAndDeleteRefusedWhileDocumentsExist) {
   auto t = CreateJson(R"({"name": "x"})");
   ASSERT_OK(t);
   int64_t client = host_.AddClient("Ann");
-  ASSERT_TRUE(host_.Db().Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at) VALUES (?, ?, 1)",
-                              {client, t->id}).ok());
+  ASSERT_TRUE(
+      host_.Db()
+          .Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at) VALUES (?, ?, 1)",
+                {client, t->id})
+          .ok());
   EXPECT_EQ(types_.Delete(t->id).code(), crm::StatusCode::kConflict);
   TypeDraft archive;
   archive.active = false;
@@ -180,11 +189,14 @@ TEST_F(TypeStoreTest, LabelTranslationsByPositionFromTheCommaSeparatedForm) {
 
 // Data written before labels and the intro were translatable reads as English.
 TEST_F(TypeStoreTest, SingleLanguageDataFromBeforeBecomesEnglish) {
-  ASSERT_TRUE(host_.Db()
-                  .Exec("INSERT INTO cd_types (name_en, fields_json, accept_json, max_size, created_at, updated_at)"
-                        " VALUES ('Old', '[{\"key\":\"ref\",\"label\":\"Reference\",\"type\":\"text\",\"required\":true}]',"
-                        " '[\"application/pdf\"]', 1000, 1, 1)")
-                  .ok());
+  ASSERT_TRUE(
+      host_.Db()
+          .Exec("INSERT INTO cd_types (name_en, fields_json, accept_json, max_size, created_at, "
+                "updated_at)"
+                " VALUES ('Old', "
+                "'[{\"key\":\"ref\",\"label\":\"Reference\",\"type\":\"text\",\"required\":true}]',"
+                " '[\"application/pdf\"]', 1000, 1, 1)")
+          .ok());
   auto types = types_.List(true);
   ASSERT_OK(types);
   ASSERT_EQ(types->size(), 1u);
@@ -199,7 +211,9 @@ TEST_F(TypeStoreTest, SingleLanguageDataFromBeforeBecomesEnglish) {
   ASSERT_OK(types_.Update((*types)[0].id, touch));
   EXPECT_EQ(types_.Get((*types)[0].id)->fields.at(0).label.en, "Reference");
 
-  ASSERT_TRUE(host_.Db().Exec("INSERT INTO cd_settings (key, value) VALUES ('intro_markdown', 'Welcome')").ok());
+  ASSERT_TRUE(host_.Db()
+                  .Exec("INSERT INTO cd_settings (key, value) VALUES ('intro_markdown', 'Welcome')")
+                  .ok());
   SettingsStore store(host_);
   auto s = store.Get();
   ASSERT_OK(s);
@@ -210,7 +224,8 @@ TEST_F(TypeStoreTest, SingleLanguageDataFromBeforeBecomesEnglish) {
 TEST(MarkdownTest, RendersFormattingButNoRawHtmlOrScriptLinks) {
   std::string html = RenderMarkdownSafe(
       "# Title\n\nPlease send **both sides**.\n\n<script>alert(1)</script>\n\n"
-      "<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3)) [ok](https://example.org/a?b=1&c=2)\n\n"
+      "<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3)) "
+      "[ok](https://example.org/a?b=1&c=2)\n\n"
       "[v](vbscript:msgbox) <a href=\"javascript:alert(4)\">raw</a>\n");
   EXPECT_NE(html.find("<h1>Title</h1>"), std::string::npos) << html;
   EXPECT_NE(html.find("<strong>both sides</strong>"), std::string::npos) << html;
@@ -224,7 +239,8 @@ TEST(MarkdownTest, RendersFormattingButNoRawHtmlOrScriptLinks) {
 }
 
 TEST(MarkdownTest, EscapesTextAndAttributes) {
-  std::string html = RenderMarkdownSafe("1 < 2 & \"q\" [x](https://e.org/\"onmouseover=\"alert(1))");
+  std::string html =
+      RenderMarkdownSafe("1 < 2 & \"q\" [x](https://e.org/\"onmouseover=\"alert(1))");
   EXPECT_NE(html.find("1 &lt; 2 &amp;"), std::string::npos) << html;
   EXPECT_EQ(html.find("\"onmouseover"), std::string::npos) << html;
 }

@@ -114,7 +114,8 @@ TEST_F(UploadPipelineTest, RealFilesAreAcceptedWithSniffedTypeAndHash) {
 
 TEST_F(UploadPipelineTest, FieldsAreCollectedAndTooManyFilesRefused) {
   cd_test::MultipartBody b;
-  b.Field("date_of_issue", "2024-02-29").File("file", "a.pdf", "application/pdf", cd_test::MakePdf());
+  b.Field("date_of_issue", "2024-02-29")
+      .File("file", "a.pdf", "application/pdf", cd_test::MakePdf());
   std::string body = b.Finish();
   auto r = Receive(b.ContentType(), body, 7);
   ASSERT_OK(r);
@@ -174,8 +175,15 @@ TEST_F(UploadPipelineTest, NothingInFilesUntilCommitThenAtomicRename) {
 
 TEST_F(UploadPipelineTest, HeicIsSniffedAndWithoutThumbnailIsStillStored) {
   // An ISO-BMFF header with the "heic" brand and no picture: nothing to decode.
-  std::string heic("\x00\x00\x00\x18" "ftypheic" "\x00\x00\x00\x00" "mif1heic"
-                   "\x00\x00\x00\x10" "mdat" "12345678", 40);
+  std::string heic(
+      "\x00\x00\x00\x18"
+      "ftypheic"
+      "\x00\x00\x00\x00"
+      "mif1heic"
+      "\x00\x00\x00\x10"
+      "mdat"
+      "12345678",
+      40);
   auto r = ReceiveFile("IMG_0001.HEIC", "application/octet-stream", heic);
   ASSERT_OK(r);
   EXPECT_EQ(r->files[0]->mime(), "image/heic");
@@ -209,8 +217,9 @@ TEST_F(UploadPipelineTest, MemoryStaysFlatForALargeUpload) {
   constexpr size_t kFileBytes = 64u << 20;
   type_.max_size = 100LL << 20;
   const std::string boundary = "bigBoundary123";
-  const std::string head = "--" + boundary +
-                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\r\n";
+  const std::string head =
+      "--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.pdf\"\r\n\r\n";
   const std::string tail = "\r\n--" + boundary + "--\r\n";
   std::string pdf = cd_test::MakePdf();
   size_t total = head.size() + kFileBytes + tail.size();

@@ -5,9 +5,11 @@
 namespace {
 crm::Status Register(crm::Registrar& r, crm::HostServices&) {
 #if CRM_EDITED_VARIANT == 1
-  return r.AddMigration({1, "0001_notes.sql", "CREATE TABLE edited_notes (id INTEGER PRIMARY KEY);"});
+  return r.AddMigration(
+      {1, "0001_notes.sql", "CREATE TABLE edited_notes (id INTEGER PRIMARY KEY);"});
 #else
-  return r.AddMigration({1, "0001_notes.sql", "CREATE TABLE edited_notes (id INTEGER PRIMARY KEY, text TEXT);"});
+  return r.AddMigration(
+      {1, "0001_notes.sql", "CREATE TABLE edited_notes (id INTEGER PRIMARY KEY, text TEXT);"});
 #endif
 }
 }  // namespace

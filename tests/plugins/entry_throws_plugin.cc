@@ -6,7 +6,8 @@
 
 CRM_PLUGIN_MANIFEST("test-entry-throws", "Entry throws", "1.0.0");
 
-CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar* registrar, crm::HostServices*, crm::Status*) {
+CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar* registrar, crm::HostServices*,
+                                           crm::Status*) {
   crm::ScheduledJob job;
   job.id = "never-committed";
   job.run = [] { return crm::Status::Ok(); };

@@ -4,7 +4,8 @@
 
 namespace {
 crm::Status Register(crm::Registrar& r, crm::HostServices&) {
-  CRM_RETURN_IF_ERROR(r.AddMigration({1, "0001_ok.sql", "CREATE TABLE fm_ok (id INTEGER PRIMARY KEY);"}));
+  CRM_RETURN_IF_ERROR(
+      r.AddMigration({1, "0001_ok.sql", "CREATE TABLE fm_ok (id INTEGER PRIMARY KEY);"}));
   CRM_RETURN_IF_ERROR(r.AddMigration({2, "0002_broken.sql",
                                       "CREATE TABLE fm_half (id INTEGER PRIMARY KEY);\n"
                                       "INSERT INTO fm_no_such_table VALUES (1);\n"}));

@@ -9,9 +9,10 @@ namespace {
 
 crm::Status Register(crm::Registrar& r, crm::HostServices& host) {
   host.Log(crm::LogLevel::kInfo, "good plugin registering");
-  CRM_RETURN_IF_ERROR(r.AddMigration({1, "0001_items.sql",
-                                      "CREATE TABLE good_items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
-                                      "INSERT INTO good_items (name) VALUES ('first');\n"}));
+  CRM_RETURN_IF_ERROR(
+      r.AddMigration({1, "0001_items.sql",
+                      "CREATE TABLE good_items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n"
+                      "INSERT INTO good_items (name) VALUES ('first');\n"}));
   crm::ListColumn column;
   column.id = "status";
   column.label_key = "good.status";

@@ -5,12 +5,12 @@
 #include <cstdio>
 #include <filesystem>
 
-#define CRM_TEST_WRITE_MARKER_ON_LOAD(name)                                           \
-  __attribute__((constructor)) static void crm_test_write_marker() {                  \
-    std::error_code ec;                                                               \
-    std::filesystem::create_directories(CRM_TEST_MARKER_DIR, ec);                      \
-    if (std::FILE* f = std::fopen(CRM_TEST_MARKER_DIR "/" name ".marker", "w")) {      \
-      std::fputs("plugin code ran\n", f);                                             \
-      std::fclose(f);                                                                 \
-    }                                                                                 \
+#define CRM_TEST_WRITE_MARKER_ON_LOAD(name)                                       \
+  __attribute__((constructor)) static void crm_test_write_marker() {              \
+    std::error_code ec;                                                           \
+    std::filesystem::create_directories(CRM_TEST_MARKER_DIR, ec);                 \
+    if (std::FILE* f = std::fopen(CRM_TEST_MARKER_DIR "/" name ".marker", "w")) { \
+      std::fputs("plugin code ran\n", f);                                         \
+      std::fclose(f);                                                             \
+    }                                                                             \
   }

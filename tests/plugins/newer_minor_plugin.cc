@@ -5,9 +5,12 @@
 
 CRM_TEST_WRITE_MARKER_ON_LOAD("newer_minor")
 
-CRM_PLUGIN_MANIFEST_RAW("id=test-newer-minor\nname=Newer minor\nversion=1.0.0\napi_major=" CRM_STRINGIFY(
-    CRM_HOST_API_MAJOR) "\napi_minor=99\ntoolchain=" CRM_TOOLCHAIN_FINGERPRINT "\nentry=" CRM_PLUGIN_ENTRY_SYMBOL "\n");
+CRM_PLUGIN_MANIFEST_RAW(
+    "id=test-newer-minor\nname=Newer minor\nversion=1.0.0\napi_major=" CRM_STRINGIFY(
+        CRM_HOST_API_MAJOR) "\napi_minor=99\ntoolchain=" CRM_TOOLCHAIN_FINGERPRINT
+                            "\nentry=" CRM_PLUGIN_ENTRY_SYMBOL "\n");
 
-CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar*, crm::HostServices*, crm::Status* out) noexcept {
+CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar*, crm::HostServices*,
+                                           crm::Status* out) noexcept {
   *out = crm::Status::Ok();
 }

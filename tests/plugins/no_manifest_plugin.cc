@@ -5,6 +5,7 @@
 
 CRM_TEST_WRITE_MARKER_ON_LOAD("no_manifest")
 
-CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar*, crm::HostServices*, crm::Status* out) noexcept {
+CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar*, crm::HostServices*,
+                                           crm::Status* out) noexcept {
   *out = crm::Status::Ok();
 }

@@ -5,9 +5,11 @@
 
 CRM_TEST_WRITE_MARKER_ON_LOAD("wrong_major")
 
-CRM_PLUGIN_MANIFEST_RAW("id=test-wrong-major\nname=Wrong major\nversion=1.0.0\napi_major=2\napi_minor=0\n"
-                        "toolchain=" CRM_TOOLCHAIN_FINGERPRINT "\nentry=" CRM_PLUGIN_ENTRY_SYMBOL "\n");
+CRM_PLUGIN_MANIFEST_RAW(
+    "id=test-wrong-major\nname=Wrong major\nversion=1.0.0\napi_major=2\napi_minor=0\n"
+    "toolchain=" CRM_TOOLCHAIN_FINGERPRINT "\nentry=" CRM_PLUGIN_ENTRY_SYMBOL "\n");
 
-CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar*, crm::HostServices*, crm::Status* out) noexcept {
+CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar*, crm::HostServices*,
+                                           crm::Status* out) noexcept {
   *out = crm::Status::Ok();
 }

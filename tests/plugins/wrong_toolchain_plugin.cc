@@ -9,6 +9,7 @@ CRM_PLUGIN_MANIFEST_RAW("id=test-wrong-toolchain\nname=Wrong toolchain\nversion=
     CRM_HOST_API_MAJOR) "\napi_minor=0\ntoolchain=clang 3.0; libc++ 1; boost 100000; c++201103\nentry=" CRM_PLUGIN_ENTRY_SYMBOL
                         "\n");
 
-CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar*, crm::HostServices*, crm::Status* out) noexcept {
+CRM_PLUGIN_EXPORT void crm_plugin_entry_v1(crm::Registrar*, crm::HostServices*,
+                                           crm::Status* out) noexcept {
   *out = crm::Status::Ok();
 }

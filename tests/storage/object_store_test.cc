@@ -4,12 +4,12 @@
 // that is down, refused credentials.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
-#include <unistd.h>
 
 #include "sample-host/core/aws_sigv4.h"
 #include "sample-host/core/local_object_store.h"
@@ -77,7 +77,8 @@ class ObjectStoreTest : public ::testing::TestWithParam<Kind> {
       if (c == '/') c = '-';
     prefix_ += "-" + std::to_string(::getpid()) + "/";
     if (GetParam() == Kind::kLocal) {
-      root_ = fs::temp_directory_path() / ("crm-objects-" + std::to_string(::getpid()) + "-" + prefix_.substr(0, prefix_.size() - 1));
+      root_ = fs::temp_directory_path() / ("crm-objects-" + std::to_string(::getpid()) + "-" +
+                                           prefix_.substr(0, prefix_.size() - 1));
       fs::remove_all(root_);
       auto store = LocalObjectStore::Open(root_);
       ASSERT_OK(store);
@@ -170,14 +171,17 @@ TEST_P(ObjectStoreTest, ListsByPrefixInKeyOrderAndDeletes) {
 }
 
 TEST_P(ObjectStoreTest, RefusesKeysThatCouldEscape) {
-  for (const char* bad : {"", "/abs", "a//b", "../x", "a/../b", "a/./b", "sp ace", "new\nline", "é"}) {
+  for (const char* bad :
+       {"", "/abs", "a//b", "../x", "a/../b", "a/./b", "sp ace", "new\nline", "é"}) {
     EXPECT_EQ(store_->Create(bad).status().code(), crm::StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(store_->Delete(bad).code(), crm::StatusCode::kInvalidArgument) << bad;
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ObjectStoreTest, ::testing::Values(Kind::kLocal, Kind::kS3),
-                         [](const auto& info) { return info.param == Kind::kLocal ? "Local" : "S3"; });
+                         [](const auto& info) {
+                           return info.param == Kind::kLocal ? "Local" : "S3";
+                         });
 
 TEST(LocalObjectStoreTest, StaleTempFilesAreRemovedFreshOnesKept) {
   fs::path root = fs::temp_directory_path() / ("crm-objects-stale-" + std::to_string(::getpid()));
@@ -246,7 +250,8 @@ TEST(S3ObjectStoreTest, ParsesTheStoreUrl) {
 // The two examples of the AWS S3 documentation ("Signature Calculations for the
 // Authorization Header: Transferring Payload in a Single Chunk").
 TEST(AwsSigV4Test, MatchesTheDocumentedExamples) {
-  AwsCredentials c{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "us-east-1", "s3"};
+  AwsCredentials c{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "us-east-1",
+                   "s3"};
   SigV4Request get;
   get.method = "GET";
   get.host = "examplebucket.s3.amazonaws.com";
@@ -254,18 +259,22 @@ TEST(AwsSigV4Test, MatchesTheDocumentedExamples) {
   get.headers = {{"range", "bytes=0-9"}};
   get.payload_sha256 = Sha256Hex("");
   get.amz_date = "20130524T000000Z";
-  EXPECT_EQ(SignatureV4(get, c), "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+  EXPECT_EQ(SignatureV4(get, c),
+            "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
   SigV4Request put;
   put.method = "PUT";
   put.host = "examplebucket.s3.amazonaws.com";
   put.path = "/test$file.text";
-  put.headers = {{"date", "Fri, 24 May 2013 00:00:00 GMT"}, {"x-amz-storage-class", "REDUCED_REDUNDANCY"}};
+  put.headers = {{"date", "Fri, 24 May 2013 00:00:00 GMT"},
+                 {"x-amz-storage-class", "REDUCED_REDUNDANCY"}};
   put.payload_sha256 = Sha256Hex("Welcome to Amazon S3.");
   put.amz_date = "20130524T000000Z";
-  EXPECT_EQ(SignatureV4(put, c), "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
+  EXPECT_EQ(SignatureV4(put, c),
+            "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
   auto headers = SignV4(get, c);
-  EXPECT_EQ(headers[0].second.substr(0, 88),
-            "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, Sig");
+  EXPECT_EQ(
+      headers[0].second.substr(0, 88),
+      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, Sig");
 }
 
 }  // namespace

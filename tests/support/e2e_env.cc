@@ -1,5 +1,5 @@
-// tests/support/e2e_env.cc — the sample-host CLI through popen, fresh data folders, the host started
-// with a plugin folder, and the small request helpers the end-to-end tests share.
+// tests/support/e2e_env.cc — the sample-host CLI through popen, fresh data folders, the host
+// started with a plugin folder, and the small request helpers the end-to-end tests share.
 #include "tests/support/e2e_env.h"
 
 #include <sys/wait.h>
@@ -14,8 +14,9 @@ namespace crm_test {
 namespace fs = std::filesystem;
 
 CliResult RunCli(const fs::path& binary, const std::string& args, const std::string& stdin_line) {
-  std::string cmd = stdin_line.empty() ? binary.string() + " " + args
-                                       : "printf '%s\\n' '" + stdin_line + "' | " + binary.string() + " " + args;
+  std::string cmd = stdin_line.empty()
+                        ? binary.string() + " " + args
+                        : "printf '%s\\n' '" + stdin_line + "' | " + binary.string() + " " + args;
   CliResult result;
   FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
   if (!p) return result;
@@ -44,7 +45,8 @@ CliResult CreateToken(const fs::path& binary, const fs::path& data, const std::s
 
 fs::path FreshDir(const std::string& stem) {
   std::random_device rd;
-  fs::path dir = fs::temp_directory_path() / (stem + "-" + std::to_string(rd()) + std::to_string(rd()));
+  fs::path dir =
+      fs::temp_directory_path() / (stem + "-" + std::to_string(rd()) + std::to_string(rd()));
   fs::remove_all(dir);
   return dir;
 }
@@ -58,7 +60,8 @@ crm::Result<std::unique_ptr<HostProcess>> StartHost(const fs::path& binary, cons
   return HostProcess::Start(o);
 }
 
-E2eSite::E2eSite(Options options) : options_(std::move(options)), data_(FreshDir(options_.data_stem)) {}
+E2eSite::E2eSite(Options options)
+    : options_(std::move(options)), data_(FreshDir(options_.data_stem)) {}
 
 E2eSite::~E2eSite() {
   std::error_code ec;
@@ -66,7 +69,8 @@ E2eSite::~E2eSite() {
 }
 
 CliResult E2eSite::CreateAdmin() const {
-  return crm_test::CreateAdmin(options_.binary, data_, options_.admin_email, options_.admin_password);
+  return crm_test::CreateAdmin(options_.binary, data_, options_.admin_email,
+                               options_.admin_password);
 }
 
 CliResult E2eSite::CreateToken(const std::string& scope_args) const {

@@ -1,5 +1,6 @@
-// tests/support/e2e_env.h — what the end-to-end tests and benchmarks share around the real sample-host:
-// its CLI (create-admin, create-token), fresh data folders, starting it with a plugin folder, request helpers.
+// tests/support/e2e_env.h — what the end-to-end tests and benchmarks share around the real
+// sample-host: its CLI (create-admin, create-token), fresh data folders, starting it with a plugin
+// folder, request helpers.
 #pragma once
 
 #include <filesystem>
@@ -13,23 +14,24 @@
 
 namespace crm_test {
 
-// What a run of the sample-host CLI gave: its exit status (-1 when it could not run or did not exit)
-// and its stdout and stderr together.
+// What a run of the sample-host CLI gave: its exit status (-1 when it could not run or did not
+// exit) and its stdout and stderr together.
 struct CliResult {
   int code = -1;
   std::string output;
 };
 
-// Runs `binary args` through the shell (the paths in `args` must need no quoting), with `stdin_line`
-// and a newline on its standard input when not empty.
-CliResult RunCli(const std::filesystem::path& binary, const std::string& args, const std::string& stdin_line);
+// Runs `binary args` through the shell (the paths in `args` must need no quoting), with
+// `stdin_line` and a newline on its standard input when not empty.
+CliResult RunCli(const std::filesystem::path& binary, const std::string& args,
+                 const std::string& stdin_line);
 
 // `sample-host create-admin --data DATA --email EMAIL` with `password` on stdin.
 CliResult CreateAdmin(const std::filesystem::path& binary, const std::filesystem::path& data,
                       const std::string& email, const std::string& password);
 
-// `sample-host create-token --data DATA --email EMAIL SCOPE_ARGS` (e.g. "--scope clients:read", or ""
-// for every scope). The output loses its trailing line ends: it is the token when the code is 0.
+// `sample-host create-token --data DATA --email EMAIL SCOPE_ARGS` (e.g. "--scope clients:read", or
+// "" for every scope). The output loses its trailing line ends: it is the token when the code is 0.
 CliResult CreateToken(const std::filesystem::path& binary, const std::filesystem::path& data,
                       const std::string& email, const std::string& scope_args);
 
@@ -41,8 +43,8 @@ crm::Result<std::unique_ptr<HostProcess>> StartHost(const std::filesystem::path&
                                                     const std::filesystem::path& data,
                                                     const std::filesystem::path& plugin_dir);
 
-// The setting of one end-to-end test: a fresh data folder (removed on destruction), its admin and tokens
-// made with the CLI, and the host started on it with a plugin folder.
+// The setting of one end-to-end test: a fresh data folder (removed on destruction), its admin and
+// tokens made with the CLI, and the host started on it with a plugin folder.
 class E2eSite {
  public:
   struct Options {
@@ -74,7 +76,8 @@ class E2eSite {
 // `more` plus `Authorization: Bearer TOKEN`.
 Headers Bearer(const std::string& token, Headers more = {});
 
-// Percent-encodes every byte but the unreserved ones of RFC 3986 (ALPHA DIGIT - _ . ~), upper-case hex.
+// Percent-encodes every byte but the unreserved ones of RFC 3986 (ALPHA DIGIT - _ . ~), upper-case
+// hex.
 std::string UrlEncode(std::string_view s);
 
 }  // namespace crm_test

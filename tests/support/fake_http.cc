@@ -1,5 +1,6 @@
 // tests/support/fake_http.cc — the fakes of fake_http.h: case-insensitive headers, a body streamed
-// in small reads with the route's limit, replies recorded as the host sends them, the host services.
+// in small reads with the route's limit, replies recorded as the host sends them, the host
+// services.
 #include "tests/support/fake_http.h"
 
 #include <algorithm>
@@ -163,14 +164,16 @@ crm::Status FakeHostServices::AddTimeline(const crm::TimelineEntry& entry) {
     timeline.push_back(entry);
   }
   auto r = Db().Exec(
-      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) VALUES (?, ?, ?, "
+      "?, ?, ?)",
       {entry.client_id, entry.type, entry.title, entry.detail, entry.actor, NowUnix()});
   return r.status();
 }
 
 crm::Result<crm::ClientInfo> FakeHostServices::FindClient(int64_t client_id) {
   auto row = Db().QueryOne(
-      "SELECT id, first_name, last_name, email, company, language, login_enabled FROM clients WHERE id = ?",
+      "SELECT id, first_name, last_name, email, company, language, login_enabled FROM clients "
+      "WHERE id = ?",
       {client_id});
   if (!row.ok()) return row.status();
   if (!*row) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");

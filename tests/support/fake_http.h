@@ -113,7 +113,9 @@ class FakeHostServices : public crm::HostServices {
   crm::Status SendMail(const crm::MailMessage& message) override;
   crm::Status AddTimeline(const crm::TimelineEntry& entry) override;
   crm::Result<crm::ClientInfo> FindClient(int64_t client_id) override;
-  std::string Translate(std::string_view, std::string_view key) override { return std::string(key); }
+  std::string Translate(std::string_view, std::string_view key) override {
+    return std::string(key);
+  }
   void Log(crm::LogLevel level, std::string_view message) override;
   std::string BaseUrl() override { return "http://127.0.0.1:8080"; }
 

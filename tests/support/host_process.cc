@@ -42,7 +42,8 @@ crm::Result<std::unique_ptr<HostProcess>> HostProcess::Start(Options options) {
   argv.push_back(nullptr);
 
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return crm::Internal(std::string("pipe: ") + std::strerror(errno));
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    return crm::Internal(std::string("pipe: ") + std::strerror(errno));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
@@ -65,7 +66,8 @@ crm::Result<std::unique_ptr<HostProcess>> HostProcess::Start(Options options) {
   auto deadline = std::chrono::steady_clock::now() + options.start_timeout;
   std::string pending;
   while (p->port_ == 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd pfd{p->out_fd_, POLLIN, 0};
     int pr = poll(&pfd, 1, static_cast<int>(left.count()));

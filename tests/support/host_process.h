@@ -1,5 +1,6 @@
-// tests/support/host_process.h — runs the real `sample-host serve` as a child process for end-to-end
-// tests: waits for its "listening on" line, keeps its output, stops it with SIGTERM on destruction.
+// tests/support/host_process.h — runs the real `sample-host serve` as a child process for
+// end-to-end tests: waits for its "listening on" line, keeps its output, stops it with SIGTERM on
+// destruction.
 #pragma once
 
 #include <sys/types.h>
@@ -24,8 +25,8 @@ class HostProcess {
  public:
   struct Options {
     std::filesystem::path binary = DefaultSampleHostPath();
-    std::filesystem::path data_dir;         // --data DIR (required)
-    std::vector<std::string> extra_args;    // e.g. {"--demo"}
+    std::filesystem::path data_dir;       // --data DIR (required)
+    std::vector<std::string> extra_args;  // e.g. {"--demo"}
     // Replaces the whole argument list after the binary when not empty (tests of this class).
     std::vector<std::string> raw_args;
     std::chrono::seconds start_timeout{30};

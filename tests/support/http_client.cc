@@ -28,7 +28,9 @@ namespace {
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -85,25 +87,34 @@ HttpClient::~HttpClient() = default;
 
 void HttpClient::Disconnect() { conn_.reset(); }
 
-HttpResponse HttpClient::Get(std::string_view path, const Headers& headers) { return Request("GET", path, headers, {}); }
-HttpResponse HttpClient::Head(std::string_view path, const Headers& headers) { return Request("HEAD", path, headers, {}); }
-HttpResponse HttpClient::Post(std::string_view path, const Headers& headers, std::string_view body) {
+HttpResponse HttpClient::Get(std::string_view path, const Headers& headers) {
+  return Request("GET", path, headers, {});
+}
+HttpResponse HttpClient::Head(std::string_view path, const Headers& headers) {
+  return Request("HEAD", path, headers, {});
+}
+HttpResponse HttpClient::Post(std::string_view path, const Headers& headers,
+                              std::string_view body) {
   return Request("POST", path, headers, body);
 }
 HttpResponse HttpClient::Put(std::string_view path, const Headers& headers, std::string_view body) {
   return Request("PUT", path, headers, body);
 }
-HttpResponse HttpClient::Patch(std::string_view path, const Headers& headers, std::string_view body) {
+HttpResponse HttpClient::Patch(std::string_view path, const Headers& headers,
+                               std::string_view body) {
   return Request("PATCH", path, headers, body);
 }
-HttpResponse HttpClient::Delete(std::string_view path, const Headers& headers, std::string_view body) {
+HttpResponse HttpClient::Delete(std::string_view path, const Headers& headers,
+                                std::string_view body) {
   return Request("DELETE", path, headers, body);
 }
 
-HttpResponse HttpClient::Request(std::string_view method, std::string_view path, const Headers& headers,
-                                 std::string_view body) {
+HttpResponse HttpClient::Request(std::string_view method, std::string_view path,
+                                 const Headers& headers, std::string_view body) {
   bool send_length = !body.empty() || !(method == "GET" || method == "HEAD");
-  auto source = [body](uint64_t offset, char* out, size_t size) { std::memcpy(out, body.data() + offset, size); };
+  auto source = [body](uint64_t offset, char* out, size_t size) {
+    std::memcpy(out, body.data() + offset, size);
+  };
   bool reused = conn_ != nullptr;
   HttpResponse r = Exchange(method, path, headers, {}, body.size(), source, false, send_length);
   if (r.status == 0 && reused) {
@@ -114,17 +125,21 @@ HttpResponse HttpClient::Request(std::string_view method, std::string_view path,
   return r;
 }
 
-HttpResponse HttpClient::StreamUpload(std::string_view method, std::string_view path, const Headers& headers,
-                                      std::string_view content_type, uint64_t size, uint64_t seed, bool chunked) {
-  auto source = [seed](uint64_t offset, char* out, size_t n) { GenerateBytes(seed, offset, out, n); };
+HttpResponse HttpClient::StreamUpload(std::string_view method, std::string_view path,
+                                      const Headers& headers, std::string_view content_type,
+                                      uint64_t size, uint64_t seed, bool chunked) {
+  auto source = [seed](uint64_t offset, char* out, size_t n) {
+    GenerateBytes(seed, offset, out, n);
+  };
   conn_.reset();  // a fresh connection: no stale keep-alive surprises in the middle of a big upload
   return Exchange(method, path, headers, content_type, size, source, chunked, true);
 }
 
-HttpResponse HttpClient::Exchange(std::string_view method, std::string_view path, const Headers& headers,
-                                  std::string_view content_type, uint64_t body_size,
-                                  const std::function<void(uint64_t, char*, size_t)>& body_source, bool chunked,
-                                  bool send_length) {
+HttpResponse HttpClient::Exchange(std::string_view method, std::string_view path,
+                                  const Headers& headers, std::string_view content_type,
+                                  uint64_t body_size,
+                                  const std::function<void(uint64_t, char*, size_t)>& body_source,
+                                  bool chunked, bool send_length) {
   HttpResponse out;
   beast::error_code ec;
   if (!conn_) {
@@ -147,7 +162,8 @@ HttpResponse HttpClient::Exchange(std::string_view method, std::string_view path
     head += k + ": " + v + "\r\n";
     if (IEquals(k, "content-type")) has_content_type = true;
   }
-  if (!content_type.empty() && !has_content_type) head += "Content-Type: " + std::string(content_type) + "\r\n";
+  if (!content_type.empty() && !has_content_type)
+    head += "Content-Type: " + std::string(content_type) + "\r\n";
   if (options_.cookie_jar && !cookies_.empty()) {
     std::string cookie;
     for (const auto& [k, v] : cookies_) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
@@ -196,7 +212,8 @@ HttpResponse HttpClient::Exchange(std::string_view method, std::string_view path
   }
   auto& msg = parser.get();
   out.status = static_cast<int>(msg.result_int());
-  for (const auto& f : msg) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : msg)
+    out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   out.body = std::move(msg.body());
   ++c.exchanges;
   if (!msg.keep_alive() || write_failed || (sent < body_size)) conn_.reset();
@@ -214,7 +231,8 @@ void HttpClient::AbsorbCookies(const HttpResponse& response) {
     std::string name(pair.substr(0, eq));
     std::string value(pair.substr(eq + 1));
     std::string lower(v);
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char ch) { return std::tolower(ch); });
     bool expired = value.empty() || lower.find("max-age=0") != std::string::npos ||
                    lower.find("expires=thu, 01 jan 1970") != std::string::npos;
     if (expired) {
@@ -271,7 +289,9 @@ MultipartBuilder& MultipartBuilder::AddFile(std::string_view name, std::string_v
   return *this;
 }
 
-std::string MultipartBuilder::ContentType() const { return "multipart/form-data; boundary=" + boundary_; }
+std::string MultipartBuilder::ContentType() const {
+  return "multipart/form-data; boundary=" + boundary_;
+}
 
 std::string MultipartBuilder::Build() const { return body_ + "--" + boundary_ + "--\r\n"; }
 

@@ -1,5 +1,6 @@
 // tests/support/http_client.h — a small synchronous HTTP/1.1 client for tests (one connection,
-// kept alive; optional cookie jar; streamed generated uploads; multipart bodies). Not for production.
+// kept alive; optional cookie jar; streamed generated uploads; multipart bodies). Not for
+// production.
 #pragma once
 
 #include <cstdint>
@@ -17,10 +18,10 @@ namespace crm_test {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpResponse {
-  int status = 0;      // 0: the exchange failed at the transport level (see `error`)
-  Headers headers;     // in order, repeated names kept (Set-Cookie)
+  int status = 0;   // 0: the exchange failed at the transport level (see `error`)
+  Headers headers;  // in order, repeated names kept (Set-Cookie)
   std::string body;
-  std::string error;   // transport error text, empty on success
+  std::string error;  // transport error text, empty on success
 
   // First header of that name (case-insensitive), or nullopt.
   std::optional<std::string> Header(std::string_view name) const;
@@ -35,8 +36,8 @@ void GenerateBytes(uint64_t seed, uint64_t offset, char* out, size_t size);
 class HttpClient {
  public:
   struct Options {
-    bool cookie_jar = false;  // keep Set-Cookie values and send them back
-    int timeout_seconds = 60; // per operation
+    bool cookie_jar = false;   // keep Set-Cookie values and send them back
+    int timeout_seconds = 60;  // per operation
   };
 
   explicit HttpClient(uint16_t port);
@@ -49,8 +50,10 @@ class HttpClient {
   HttpResponse Head(std::string_view path, const Headers& headers = {});
   HttpResponse Post(std::string_view path, const Headers& headers = {}, std::string_view body = {});
   HttpResponse Put(std::string_view path, const Headers& headers = {}, std::string_view body = {});
-  HttpResponse Patch(std::string_view path, const Headers& headers = {}, std::string_view body = {});
-  HttpResponse Delete(std::string_view path, const Headers& headers = {}, std::string_view body = {});
+  HttpResponse Patch(std::string_view path, const Headers& headers = {},
+                     std::string_view body = {});
+  HttpResponse Delete(std::string_view path, const Headers& headers = {},
+                      std::string_view body = {});
   // Any method. A body is sent with Content-Length (also when empty, for unsafe methods).
   HttpResponse Request(std::string_view method, std::string_view path, const Headers& headers,
                        std::string_view body);
@@ -70,16 +73,19 @@ class HttpClient {
   int connections_opened() const { return connections_opened_; }
   // Cookies held by the jar (name -> value).
   const std::map<std::string, std::string>& cookies() const { return cookies_; }
-  void SetCookie(std::string name, std::string value) { cookies_[std::move(name)] = std::move(value); }
+  void SetCookie(std::string name, std::string value) {
+    cookies_[std::move(name)] = std::move(value);
+  }
   // Drops the current connection (the next request opens a new one).
   void Disconnect();
 
  private:
   struct Conn;
-  HttpResponse Exchange(std::string_view method, std::string_view path, const Headers& headers,
-                        std::string_view content_type, uint64_t body_size,
-                        const std::function<void(uint64_t offset, char* out, size_t size)>& body_source,
-                        bool chunked, bool send_length);
+  HttpResponse Exchange(
+      std::string_view method, std::string_view path, const Headers& headers,
+      std::string_view content_type, uint64_t body_size,
+      const std::function<void(uint64_t offset, char* out, size_t size)>& body_source, bool chunked,
+      bool send_length);
   void AbsorbCookies(const HttpResponse& response);
 
   uint16_t port_;
@@ -94,8 +100,8 @@ class MultipartBuilder {
  public:
   MultipartBuilder();
   MultipartBuilder& AddField(std::string_view name, std::string_view value);
-  MultipartBuilder& AddFile(std::string_view name, std::string_view filename, std::string_view content_type,
-                            std::string_view data);
+  MultipartBuilder& AddFile(std::string_view name, std::string_view filename,
+                            std::string_view content_type, std::string_view data);
   // "multipart/form-data; boundary=..."
   std::string ContentType() const;
   // The whole body, closing boundary included.

@@ -20,7 +20,8 @@ TEST(TextTest, TrimRemovesBlanksOnly) {
 TEST(TextTest, ParseIdAcceptsPositiveDecimalOnly) {
   EXPECT_EQ(ParseId("12"), 12);
   EXPECT_EQ(ParseId("999999999999999999"), 999999999999999999);
-  for (const char* bad : {"", "0", "00", "-3", "+3", " 3", "3 ", "1e3", "007x", "1234567890123456789"})
+  for (const char* bad :
+       {"", "0", "00", "-3", "+3", " 3", "3 ", "1e3", "007x", "1234567890123456789"})
     EXPECT_EQ(ParseId(bad), std::nullopt) << bad;
   EXPECT_EQ(ParseId(std::optional<std::string>()), std::nullopt);
   EXPECT_EQ(ParseId(std::optional<std::string>("7")), 7);

@@ -1,5 +1,6 @@
 // tests/web/page_renderer_test.cc — the layouts: escaping of titles and names, menus built from the
-// host's items and plugins' MenuFilters, the viewer's language, the CSRF meta/field, and error pages.
+// host's items and plugins' MenuFilters, the viewer's language, the CSRF meta/field, and error
+// pages.
 #include "sample-host/web/page_renderer.h"
 
 #include <gtest/gtest.h>
@@ -87,7 +88,8 @@ TEST_F(PageRendererTest, AdminMenuHasHostItemsAndMarksTheLongestMatchActive) {
   page.title = "New";
   std::string html = renderer.RenderPage(page, Admin(), "/admin/clients/new");
   EXPECT_NE(html.find("href=\"/admin/clients\">Clients</a>"), std::string::npos);
-  EXPECT_NE(html.find("href=\"/admin/clients/new\" aria-current=\"page\">New client</a>"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/admin/clients/new\" aria-current=\"page\">New client</a>"),
+            std::string::npos);
   EXPECT_NE(html.find("href=\"/admin/plugins\">Plugins</a>"), std::string::npos);
 }
 
@@ -98,8 +100,9 @@ TEST_F(PageRendererTest, PluginMenuFiltersAddEntriesToTheirAreaOnly) {
   page.layout = crm::PageReply::Layout::kAccount;
   page.title = "Home";
   std::string account = renderer.RenderPage(page, ClientViewer(), "/account/documents");
-  EXPECT_NE(account.find("href=\"/account/documents\" aria-current=\"page\">My &lt;documents&gt;</a>"),
-            std::string::npos)
+  EXPECT_NE(
+      account.find("href=\"/account/documents\" aria-current=\"page\">My &lt;documents&gt;</a>"),
+      std::string::npos)
       << account;
   EXPECT_NE(account.find("href=\"/account/profile\">My profile</a>"), std::string::npos);
   page.layout = crm::PageReply::Layout::kAdmin;
@@ -151,7 +154,8 @@ TEST_F(PageRendererTest, ErrorPagesAreTranslatedAndHideServerDetails) {
   EXPECT_NE(not_found.find("no client &lt;7&gt;"), std::string::npos);
   std::string forbidden = renderer.RenderError(403, "", Admin("fr"), "/admin/plugins");
   EXPECT_NE(forbidden.find("Accès refusé"), std::string::npos);
-  std::string internal = renderer.RenderError(500, "SQLITE_CORRUPT at /var/data/db", Admin(), "/admin/clients");
+  std::string internal =
+      renderer.RenderError(500, "SQLITE_CORRUPT at /var/data/db", Admin(), "/admin/clients");
   EXPECT_NE(internal.find("Something went wrong"), std::string::npos);
   EXPECT_EQ(internal.find("SQLITE_CORRUPT"), std::string::npos);
 }

@@ -1,5 +1,6 @@
-// tests/web/pages_test.cc — the page routes end to end without a server: a migrated SQLite database,
-// the app's stores, a demo plugin's hooks, fake Request/Response, and the real layout around each page.
+// tests/web/pages_test.cc — the page routes end to end without a server: a migrated SQLite
+// database, the app's stores, a demo plugin's hooks, fake Request/Response, and the real layout
+// around each page.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -39,16 +40,20 @@ class PagesTest : public ::testing::Test {
     clients_ = std::make_unique<ClientStore>(*db_, registry_, now, &logger_);
     timeline_ = std::make_unique<TimelineStore>(*db_, now);
     mailer_ = std::make_unique<Mailer>(dir_ / "outbox", "CRM <no-reply@localhost>", clock_);
-    auth_ = std::make_unique<Auth>(*db_, registry_, now,
-                                   [this](const crm::MailMessage& m) { return mailer_->Send(m); },
-                                   base_url_);
+    auth_ = std::make_unique<Auth>(
+        *db_, registry_, now, [this](const crm::MailMessage& m) { return mailer_->Send(m); },
+        base_url_);
 
     StagingRegistrar host("host");
     const HookRegistry* registry = &registry_;
     ASSERT_OK(host.AddListFilterSource(ClientStore::HostFilterSource(
-                        *db_, [registry](std::string_view l, std::string_view k) { return registry->Translate(l, k); }))
-                    );
-    WebDeps deps{*db_, registry_, *clients_, *auth_, *timeline_,
+        *db_,
+        [registry](std::string_view l, std::string_view k) { return registry->Translate(l, k); })));
+    WebDeps deps{*db_,
+                 registry_,
+                 *clients_,
+                 *auth_,
+                 *timeline_,
                  [] {
                    PluginState bad;
                    bad.file = "/plugins/broken.so";
@@ -62,9 +67,13 @@ class PagesTest : public ::testing::Test {
                    good.state = PluginState::State::kLoaded;
                    return std::vector<PluginState>{good, bad};
                  },
-                 logger_, *mailer_, clock_, nullptr,
+                 logger_,
+                 *mailer_,
+                 clock_,
+                 nullptr,
                  [](std::string_view) -> crm::Result<std::vector<CsvImportLine>> {
-                   return std::vector<CsvImportLine>{{2, true, 1, ""}, {3, false, 0, "email: not a valid address <x>"}};
+                   return std::vector<CsvImportLine>{
+                       {2, true, 1, ""}, {3, false, 0, "email: not a valid address <x>"}};
                  }};
     ASSERT_OK(RegisterPages(host, deps));
     ASSERT_OK(host.first_error()) << host.first_error().ToString();
@@ -76,8 +85,8 @@ class PagesTest : public ::testing::Test {
     admin_.user_id = 1;
     admin_.display_name = "Ada";
     admin_.csrf_token = "csrf-admin-42";
-    admin_.permissions = {"clients.read", "clients.write", "clients.delete", "clients.import_export",
-                          "plugins.manage"};
+    admin_.permissions = {"clients.read", "clients.write", "clients.delete",
+                          "clients.import_export", "plugins.manage"};
   }
 
   void TearDown() override {
@@ -102,9 +111,11 @@ class PagesTest : public ::testing::Test {
     filters.list = [](std::string_view) {
       return std::vector<crm::FilterDef>{{"demo.kept", "Kept?", {{"yes", "Yes"}, {"no", "No"}}}};
     };
-    filters.predicate = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    filters.predicate = [](std::string_view id,
+                           std::string_view value) -> crm::Result<crm::SqlPredicate> {
       if (id != "demo.kept") return crm::NotFound("not mine");
-      return crm::SqlPredicate{value == "yes" ? "c.last_name = ?" : "c.last_name <> ?", {std::string("Keep")}};
+      return crm::SqlPredicate{value == "yes" ? "c.last_name = ?" : "c.last_name <> ?",
+                               {std::string("Keep")}};
     };
     ASSERT_OK(plugin.AddListFilterSource(filters));
     crm::SummaryBox box;
@@ -124,14 +135,16 @@ class PagesTest : public ::testing::Test {
     hook.id = "guard";
     hook.delete_rows = [](int64_t id, crm::SqlExecutor& tx) -> crm::Status {
       auto row = tx.QueryOne("SELECT last_name FROM clients WHERE id = ?", {id});
-      if (row.ok() && row.value() && row.value()->Text(0) == "Keep") return crm::Conflict("demo keeps this client");
+      if (row.ok() && row.value() && row.value()->Text(0) == "Keep")
+        return crm::Conflict("demo keeps this client");
       return crm::Status::Ok();
     };
     ASSERT_OK(plugin.AddClientDeletionHook(hook));
     crm::SettingsPage settings;
     settings.title_key = "demo.settings";
     settings.render = [this](crm::Request&) -> crm::Result<std::string> {
-      return "<label for=\"demo-x\">X</label><input id=\"demo-x\" name=\"x\" value=\"" + saved_x_ + "\">";
+      return "<label for=\"demo-x\">X</label><input id=\"demo-x\" name=\"x\" value=\"" + saved_x_ +
+             "\">";
     };
     settings.save = [this](crm::Request& r) -> crm::Status {
       std::string x = r.FormValue("x").value_or("");
@@ -142,9 +155,8 @@ class PagesTest : public ::testing::Test {
     ASSERT_OK(plugin.SetSettingsPage(settings));
     for (std::string lang : {"en", "fr", "nl"}) {
       ASSERT_OK(plugin.AddTranslations(lang, {{"demo.col", "Kept " + lang},
-                                                {"demo.tab", "Docs " + lang},
-                                                {"demo.settings", "Demo settings"}})
-                      );
+                                              {"demo.tab", "Docs " + lang},
+                                              {"demo.settings", "Demo settings"}}));
     }
     ASSERT_OK(registry_.Commit(plugin.Take()));
   }
@@ -170,7 +182,8 @@ class PagesTest : public ::testing::Test {
   }
 
   // Full HTML of a page reply, in the layout.
-  std::string Html(const FakeResponse& response, const crm::Principal& viewer, std::string_view path) {
+  std::string Html(const FakeResponse& response, const crm::Principal& viewer,
+                   std::string_view path) {
     if (!response.page) return "";
     return renderer_->RenderPage(*response.page, viewer, path);
   }
@@ -182,7 +195,8 @@ class PagesTest : public ::testing::Test {
     return r;
   }
 
-  std::string GetPage(std::string path, std::vector<std::pair<std::string, std::string>> query = {}) {
+  std::string GetPage(std::string path,
+                      std::vector<std::pair<std::string, std::string>> query = {}) {
     FakeRequest request = AdminGet(path);
     request.query = std::move(query);
     FakeResponse response;
@@ -196,7 +210,8 @@ class PagesTest : public ::testing::Test {
     std::vector<std::string> forms = PostForms(html);
     EXPECT_FALSE(forms.empty());
     for (const std::string& form : forms) {
-      EXPECT_NE(form.find("name=\"_csrf\" value=\"" + token + "\""), std::string::npos) << form.substr(0, 200);
+      EXPECT_NE(form.find("name=\"_csrf\" value=\"" + token + "\""), std::string::npos)
+          << form.substr(0, 200);
     }
   }
 
@@ -258,8 +273,8 @@ TEST_F(PagesTest, ClientListHasHostAndPluginFiltersColumnsAndSortLinks) {
   MakeClient("Anne", "Keep");
   MakeClient("Bert", "Other", "nl");
   std::string html = GetPage("/admin/clients");
-  for (std::string name : {"filter[region]", "filter[city]", "filter[postal_code]", "filter[language]", "filter[tag]",
-                           "filter[demo.kept]"}) {
+  for (std::string name : {"filter[region]", "filter[city]", "filter[postal_code]",
+                           "filter[language]", "filter[tag]", "filter[demo.kept]"}) {
     EXPECT_NE(html.find("name=\"" + name + "\""), std::string::npos) << name;
   }
   EXPECT_NE(html.find("Kept en"), std::string::npos);  // the plugin column's translated header
@@ -301,7 +316,8 @@ TEST_F(PagesTest, EveryAdminFormCarriesTheCsrfToken) {
   ExpectCsrfInEveryPostForm(GetPage("/admin/clients/new"), admin_.csrf_token);
   std::string profile = GetPage("/admin/clients/" + std::to_string(c.id));
   ExpectCsrfInEveryPostForm(profile, admin_.csrf_token);
-  EXPECT_GE(PostForms(profile).size(), 6u);  // edit, login, 2x password, confirmation, note, delete, logout
+  EXPECT_GE(PostForms(profile).size(),
+            6u);  // edit, login, 2x password, confirmation, note, delete, logout
   ExpectCsrfInEveryPostForm(GetPage("/admin/plugins/demo/settings"), admin_.csrf_token);
 }
 
@@ -350,9 +366,11 @@ TEST_F(PagesTest, ProfileShowsSectionsBoxesTabsAndTimeline) {
   std::string html = GetPage("/admin/clients/" + id);
   EXPECT_EQ(html.find(kHostile), std::string::npos);
   EXPECT_NE(html.find("<p class=\"demo-box\">box of " + id + "</p>"), std::string::npos);
-  EXPECT_NE(html.find("href=\"/admin/clients/" + id + "/tabs/demo.docs\">Docs en</a>"), std::string::npos);
+  EXPECT_NE(html.find("href=\"/admin/clients/" + id + "/tabs/demo.docs\">Docs en</a>"),
+            std::string::npos);
   EXPECT_NE(html.find("Called &lt;her&gt;"), std::string::npos);
-  for (std::string section : {"Personal", "Contact", "Address", "Billing", "Login", "Action history"}) {
+  for (std::string section :
+       {"Personal", "Contact", "Address", "Billing", "Login", "Action history"}) {
     EXPECT_NE(html.find(">" + section + "<"), std::string::npos) << section;
   }
   std::string tab = GetPage("/admin/clients/" + id + "/tabs/demo.docs");
@@ -411,7 +429,10 @@ TEST_F(PagesTest, DeleteWithoutRefusalRemovesTheClient) {
 TEST_F(PagesTest, CreateAndEditClientThroughTheForms) {
   FakeRequest create = AdminGet("/admin/clients/new");
   create.method = "POST";
-  create.form = {{"first_name", "Chloé"}, {"last_name", "Martin"}, {"email", "not-an-email"}, {"language", "fr"}};
+  create.form = {{"first_name", "Chloé"},
+                 {"last_name", "Martin"},
+                 {"email", "not-an-email"},
+                 {"language", "fr"}};
   FakeResponse refused;
   ASSERT_OK(Call(create, refused));
   EXPECT_EQ(refused.status, 422);
@@ -430,7 +451,10 @@ TEST_F(PagesTest, CreateAndEditClientThroughTheForms) {
 
   FakeRequest edit = AdminGet("/admin/clients/" + std::to_string(id));
   edit.method = "POST";
-  edit.form = {{"first_name", "Chloé"}, {"last_name", "Dubois"}, {"email", "chloe@example.com"}, {"language", "nl"}};
+  edit.form = {{"first_name", "Chloé"},
+               {"last_name", "Dubois"},
+               {"email", "chloe@example.com"},
+               {"language", "nl"}};
   FakeResponse saved;
   ASSERT_OK(Call(edit, saved));
   EXPECT_EQ(saved.redirect, "/admin/clients/" + std::to_string(id) + "?notice=saved");
@@ -439,7 +463,8 @@ TEST_F(PagesTest, CreateAndEditClientThroughTheForms) {
 }
 
 TEST_F(PagesTest, UnknownOrMalformedClientIdsAreNotFound) {
-  for (std::string path : {"/admin/clients/999", "/admin/clients/abc", "/admin/clients/1%20OR%201=1"}) {
+  for (std::string path :
+       {"/admin/clients/999", "/admin/clients/abc", "/admin/clients/1%20OR%201=1"}) {
     FakeRequest request = AdminGet(path);
     FakeResponse response;
     EXPECT_EQ(Call(request, response).code(), crm::StatusCode::kNotFound) << path;
@@ -451,11 +476,13 @@ TEST_F(PagesTest, LoginLoginFailureAndSuccess) {
   FakeRequest request;
   request.method = "POST";
   request.path = "/admin/login";
-  request.form = {{"email", "ada@example.com"}, {"password", "nope-nope"}, {"next", "//evil.example/"}};
+  request.form = {
+      {"email", "ada@example.com"}, {"password", "nope-nope"}, {"next", "//evil.example/"}};
   FakeResponse wrong;
   ASSERT_OK(Call(request, wrong));
   EXPECT_EQ(wrong.status, 401);
-  EXPECT_NE(Html(wrong, request.caller, request.path).find("Wrong email or password."), std::string::npos);
+  EXPECT_NE(Html(wrong, request.caller, request.path).find("Wrong email or password."),
+            std::string::npos);
   EXPECT_FALSE(wrong.HeaderValue("Set-Cookie").has_value());
 
   request.form[1].second = "correct horse battery";
@@ -475,7 +502,8 @@ TEST_F(PagesTest, LoginRateLimitUsesThePeerAddress) {
   request.remote_address = "203.0.113.7";
   request.headers["x-forwarded-for"] = "198.51.100.1";  // never trusted
   for (int i = 0; i < kMaxFailedLoginsPerIp; ++i) {
-    request.form = {{"email", "guess" + std::to_string(i) + "@example.com"}, {"password", "nope-nope"}};
+    request.form = {{"email", "guess" + std::to_string(i) + "@example.com"},
+                    {"password", "nope-nope"}};
     FakeResponse wrong;
     ASSERT_OK(Call(request, wrong));
     EXPECT_EQ(wrong.status, 401) << i;
@@ -484,7 +512,8 @@ TEST_F(PagesTest, LoginRateLimitUsesThePeerAddress) {
   FakeResponse refused;
   ASSERT_OK(Call(request, refused));
   EXPECT_EQ(refused.status, 429);
-  EXPECT_NE(Html(refused, request.caller, request.path).find("Too many failed attempts"), std::string::npos);
+  EXPECT_NE(Html(refused, request.caller, request.path).find("Too many failed attempts"),
+            std::string::npos);
   EXPECT_FALSE(refused.HeaderValue("Set-Cookie").has_value());
   // The same request from another peer (same X-Forwarded-For) gets in.
   request.remote_address = "203.0.113.8";
@@ -510,7 +539,9 @@ TEST_F(PagesTest, UnconfirmedClientIsRefusedAndOfferedANewLink) {
   request.caller.language = "fr";
   FakeResponse fr;
   ASSERT_OK(Call(request, fr));
-  EXPECT_NE(Html(fr, request.caller, request.path).find("Votre adresse e-mail n&apos;est pas encore confirm"), std::string::npos)
+  EXPECT_NE(Html(fr, request.caller, request.path)
+                .find("Votre adresse e-mail n&apos;est pas encore confirm"),
+            std::string::npos)
       << Html(fr, request.caller, request.path);
 
   // A wrong password says nothing about the confirmation.
@@ -518,7 +549,8 @@ TEST_F(PagesTest, UnconfirmedClientIsRefusedAndOfferedANewLink) {
   FakeResponse wrong;
   ASSERT_OK(Call(wrong_request, wrong));
   EXPECT_EQ(wrong.status, 401);
-  EXPECT_EQ(Html(wrong, wrong_request.caller, wrong_request.path).find("confirm"), std::string::npos);
+  EXPECT_EQ(Html(wrong, wrong_request.caller, wrong_request.path).find("confirm"),
+            std::string::npos);
 
   // "Send the link again": a mail for this client; the same answer for an unknown email.
   size_t before = OutboxCount();
@@ -541,8 +573,9 @@ TEST_F(PagesTest, UnconfirmedClientIsRefusedAndOfferedANewLink) {
   notice.query = {{"notice", "confirmation_resent"}};
   FakeResponse notice_page;
   ASSERT_OK(Call(notice, notice_page));
-  EXPECT_NE(Html(notice_page, notice.caller, notice.path).find("a new confirmation link is on its way"),
-            std::string::npos);
+  EXPECT_NE(
+      Html(notice_page, notice.caller, notice.path).find("a new confirmation link is on its way"),
+      std::string::npos);
 
   // Rate-limited like logins.
   resend.form = {{"email", c.email}};
@@ -570,18 +603,21 @@ TEST_F(PagesTest, ConfirmationLinkOutcomeIsShownOnTheLoginPage) {
   request.query = {{"confirmed", "1"}};
   FakeResponse ok;
   ASSERT_OK(Call(request, ok));
-  EXPECT_NE(Html(ok, request.caller, request.path).find("Your email address is confirmed"), std::string::npos);
+  EXPECT_NE(Html(ok, request.caller, request.path).find("Your email address is confirmed"),
+            std::string::npos);
   request.query = {{"confirmed", "0"}};
   request.caller.language = "nl";
   FakeResponse bad;
   ASSERT_OK(Call(request, bad));
-  EXPECT_NE(Html(bad, request.caller, request.path).find("Deze bevestigingslink is onbekend"), std::string::npos);
+  EXPECT_NE(Html(bad, request.caller, request.path).find("Deze bevestigingslink is onbekend"),
+            std::string::npos);
 }
 
 TEST_F(PagesTest, AdminSettingAPasswordCanConfirmTheEmail) {
   Client c = MakeClient("Anne", "Manual");
   std::string form_html = GetPage("/admin/clients/" + std::to_string(c.id));
-  EXPECT_NE(form_html.find("name=\"confirm_email\" type=\"checkbox\" value=\"1\" checked"), std::string::npos);
+  EXPECT_NE(form_html.find("name=\"confirm_email\" type=\"checkbox\" value=\"1\" checked"),
+            std::string::npos);
   FakeRequest request = AdminGet("/admin/clients/" + std::to_string(c.id) + "/password");
   request.method = "POST";
   request.form = {{"mode", "set"}, {"password", "password-by-hand"}};
@@ -595,7 +631,8 @@ TEST_F(PagesTest, AdminSettingAPasswordCanConfirmTheEmail) {
   EXPECT_EQ(ticked.status, 303);
   EXPECT_TRUE(clients_->Get(c.id)->email_confirmed);
   // Confirmed: the box is no longer offered.
-  EXPECT_EQ(GetPage("/admin/clients/" + std::to_string(c.id)).find("name=\"confirm_email\""), std::string::npos);
+  EXPECT_EQ(GetPage("/admin/clients/" + std::to_string(c.id)).find("name=\"confirm_email\""),
+            std::string::npos);
 }
 
 TEST_F(PagesTest, CookiesAreNotSecureOverPlainHttp) {

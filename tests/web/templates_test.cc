@@ -27,7 +27,8 @@ TEST(TemplatesTest, EveryPostFormInEveryTemplateHasTheCsrfField) {
   for (const std::string& name : TemplateNames()) {
     for (const std::string& form : crm_test::PostForms(*TemplateSource(name))) {
       ++forms;
-      EXPECT_NE(form.find("<input type=\"hidden\" name=\"_csrf\" value=\"{{csrf}}\">"), std::string::npos)
+      EXPECT_NE(form.find("<input type=\"hidden\" name=\"_csrf\" value=\"{{csrf}}\">"),
+                std::string::npos)
           << name << ": " << form.substr(0, 120);
     }
   }
@@ -38,9 +39,11 @@ TEST(TemplatesTest, EveryVisibleInputHasALabel) {
   std::regex input_id(R"re(<(input|select|textarea)\b[^>]*\bid="([^"]+)")re");
   for (const std::string& name : TemplateNames()) {
     const std::string& source = *TemplateSource(name);
-    for (auto it = std::sregex_iterator(source.begin(), source.end(), input_id); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(source.begin(), source.end(), input_id);
+         it != std::sregex_iterator(); ++it) {
       std::string id = (*it)[2].str();
-      EXPECT_NE(source.find("for=\"" + id + "\""), std::string::npos) << name << ": #" << id << " has no label";
+      EXPECT_NE(source.find("for=\"" + id + "\""), std::string::npos)
+          << name << ": #" << id << " has no label";
     }
   }
 }

@@ -57,7 +57,8 @@ TEST(TranslationsTest, FrenchAndDutchAreActuallyTranslated) {
     std::map<std::string, std::string> en_map(english.begin(), english.end());
     size_t same = 0;
     for (const auto& [key, text] : entries) same += en_map[key] == text;
-    EXPECT_LT(same, entries.size() / 5) << language << " has " << same << " texts identical to English";
+    EXPECT_LT(same, entries.size() / 5)
+        << language << " has " << same << " texts identical to English";
   }
 }
 
@@ -67,7 +68,8 @@ TEST(TranslationsTest, NoKeyIsBothATextAndAPrefix) {
   std::set<std::string> en = Keys("en");
   for (const std::string& key : en) {
     auto it = en.lower_bound(key + ".");
-    EXPECT_FALSE(it != en.end() && it->starts_with(key + ".")) << key << " is also a prefix of " << *it;
+    EXPECT_FALSE(it != en.end() && it->starts_with(key + "."))
+        << key << " is also a prefix of " << *it;
   }
 }
 
@@ -77,10 +79,12 @@ TEST(TranslationsTest, EveryKeyUsedInTemplatesExists) {
   size_t uses = 0;
   for (const std::string& name : TemplateNames()) {
     const std::string& source = *TemplateSource(name);
-    for (auto it = std::sregex_iterator(source.begin(), source.end(), use); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(source.begin(), source.end(), use);
+         it != std::sregex_iterator(); ++it) {
       ++uses;
       std::string key = std::string(kKeyPrefix) + (*it)[1].str();
-      EXPECT_TRUE(en.count(key)) << name << ".mustache uses " << key << ", which no catalog defines";
+      EXPECT_TRUE(en.count(key)) << name << ".mustache uses " << key
+                                 << ", which no catalog defines";
     }
   }
   EXPECT_GT(uses, 50u);
@@ -94,7 +98,9 @@ TEST(TranslationsTest, TextsFormatsPlaceholdersAndFallsBack) {
       },
       "fr");
   EXPECT_EQ(texts.Format("greet", {{"name", "Zoë"}}), "Bonjour Zoë, Zoë!");
-  EXPECT_EQ(Texts([](std::string_view, std::string_view k) { return std::string(k); }, "de").language(), "en");
+  EXPECT_EQ(
+      Texts([](std::string_view, std::string_view k) { return std::string(k); }, "de").language(),
+      "en");
 }
 
 }  // namespace
