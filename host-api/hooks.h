@@ -242,7 +242,10 @@ struct ScopeDecl {
 // never change (the host compares checksums).
 struct Migration {
   int version = 0;
-  std::string name;  // file name, e.g. "0001_types.sql"
+  // File name, e.g. "0001_types.sql". A name under a dialect's folder
+  // ("postgresql/0001_types.sql", host API 1.3) is that version for that dialect only:
+  // the host runs it instead of the plain one on such a database and ignores it elsewhere.
+  std::string name;
   std::string sql;
 };
 

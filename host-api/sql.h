@@ -97,6 +97,16 @@ class SqlExecutor {
   }
 };
 
+// The SQL dialect of the host's database (host API 1.3). Plugin SQL keeps to what both
+// accept (`?` placeholders, INSERT … RETURNING, CASE, EXISTS, lower()); where it cannot,
+// it branches on Database::Dialect(), and its migrations may differ per dialect.
+enum class SqlDialect { kSqlite, kPostgresql };
+
+// "sqlite" / "postgresql": also the folder name of a dialect's own migrations.
+constexpr std::string_view SqlDialectName(SqlDialect dialect) {
+  return dialect == SqlDialect::kSqlite ? "sqlite" : "postgresql";
+}
+
 // The host's database. Thread-safe: every call may come from any request thread.
 // Calls made directly on it run in autocommit mode on a pooled connection.
 class Database : public SqlExecutor {
@@ -106,6 +116,9 @@ class Database : public SqlExecutor {
   // back otherwise, and returns body's Status. Do not call Database methods from
   // inside body: use the executor it is given. Not re-entrant.
   virtual Status Transaction(const std::function<Status(SqlExecutor& tx)>& body) = 0;
+
+  // Added in host API 1.3: which SQL this database speaks.
+  virtual SqlDialect Dialect() const = 0;
 };
 
 }  // namespace crm

@@ -11,8 +11,9 @@
 // minor of the headers it was built with. Bump the minor for additions that old plugins can
 // ignore; bump the major for any change of an existing type, signature or meaning.
 #define CRM_HOST_API_MAJOR 1
-#define CRM_HOST_API_MINOR \
-  2  // 1: Registrar::AddDemoSeeder; 2: Registrar::AddListFilterCount, Request::RemoteAddress
+// 1: Registrar::AddDemoSeeder; 2: Registrar::AddListFilterCount, Request::RemoteAddress;
+// 3: Database::Dialect (and migrations per dialect, see host-api/hooks.h Migration).
+#define CRM_HOST_API_MINOR 3
 
 #define CRM_STRINGIFY_IMPL(x) #x
 #define CRM_STRINGIFY(x) CRM_STRINGIFY_IMPL(x)

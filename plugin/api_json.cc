@@ -116,6 +116,12 @@ crm::Result<int64_t> ParseInt(const json::value& v, std::string_view member) {
   return WrongType(member, "an integer");
 }
 
+// One file of a document or of an archived version, with the URL that downloads it.
+json::object FileToJson(const StoredFile& f, std::string url) {
+  return json::object{{"id", f.id},     {"name", f.name},     {"size", f.size},
+                      {"mime", f.mime}, {"sha256", f.sha256}, {"url", std::move(url)}};
+}
+
 }  // namespace
 
 std::string IsoTimeUtc(int64_t unix_seconds) {
@@ -232,12 +238,7 @@ json::object DocumentToJson(const ClientDocument& doc, std::string_view language
     std::string url = std::string(url_base) + "/clients/" + std::to_string(doc.client_id) +
                       "/documents/" + std::to_string(doc.type.id) +
                       "/file?file_id=" + std::to_string(f.id);
-    files.push_back(json::object{{"id", f.id},
-                                 {"name", f.name},
-                                 {"size", f.size},
-                                 {"mime", f.mime},
-                                 {"sha256", f.sha256},
-                                 {"url", url}});
+    files.push_back(FileToJson(f, std::move(url)));
   }
   json::object o{{"type_id", doc.type.id},
                  {"type_name", doc.type.name.Get(language)},
@@ -261,12 +262,7 @@ json::object ArchivedToJson(const ArchivedVersion& v, std::string_view url_base)
   for (const StoredFile& f : v.files) {
     std::string url = std::string(url_base) + "/clients/" + std::to_string(v.client_id) +
                       "/archive/files/" + std::to_string(f.id);
-    files.push_back(json::object{{"id", f.id},
-                                 {"name", f.name},
-                                 {"size", f.size},
-                                 {"mime", f.mime},
-                                 {"sha256", f.sha256},
-                                 {"url", url}});
+    files.push_back(FileToJson(f, std::move(url)));
   }
   return json::object{{"id", v.id},
                       {"type_id", v.type_id},

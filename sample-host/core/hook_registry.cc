@@ -328,8 +328,10 @@ crm::Status StagingRegistrar::AddMigration(crm::Migration migration) {
         crm::InvalidArgument("migration " + std::to_string(migration.version) + " has no name"));
   if (migration.sql.empty())
     return Fail(crm::InvalidArgument("migration " + migration.name + " is empty"));
+  // One file per version and dialect: "0001_a.sql" and "postgresql/0001_a.sql" may coexist.
+  auto dialect_of = [](const std::string& name) { return name.substr(0, name.find('/') + 1); };
   for (const auto& m : staged_.migrations) {
-    if (m.version == migration.version) {
+    if (m.version == migration.version && dialect_of(m.name) == dialect_of(migration.name)) {
       return Fail(crm::Conflict("duplicate migration version " + std::to_string(migration.version) +
                                 " (" + m.name + ", " + migration.name + ")"));
     }

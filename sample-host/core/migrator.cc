@@ -19,7 +19,7 @@ constexpr std::string_view kCreateTable =
     " version INTEGER NOT NULL,"
     " name TEXT NOT NULL,"
     " checksum TEXT NOT NULL,"
-    " applied_at INTEGER NOT NULL,"
+    " applied_at BIGINT NOT NULL,"
     " PRIMARY KEY (owner, version))";
 
 struct Applied {
@@ -97,9 +97,28 @@ crm::Status Validate(crm::Database& db, std::string_view owner,
 
 }  // namespace
 
+std::vector<crm::Migration> MigrationsFor(const std::vector<crm::Migration>& all,
+                                          crm::SqlDialect dialect) {
+  const std::string prefix = std::string(crm::SqlDialectName(dialect)) + "/";
+  std::map<int, const crm::Migration*> own;  // this dialect's files, by version
+  for (const crm::Migration& m : all) {
+    if (m.name.compare(0, prefix.size(), prefix) == 0) own[m.version] = &m;
+  }
+  std::vector<crm::Migration> out;
+  for (const crm::Migration& m : all) {
+    if (m.name.find('/') != std::string::npos) continue;  // a dialect's file: below
+    auto it = own.find(m.version);
+    out.push_back(it == own.end() ? m : *it->second);  // plain duplicates stay: refused later
+    if (it != own.end()) own.erase(it);
+  }
+  for (const auto& [version, m] : own) out.push_back(*m);  // no plain file of that version
+  return out;
+}
+
 crm::Status ApplyMigrations(crm::Database& db, std::string_view owner,
-                            const std::vector<crm::Migration>& migrations) {
+                            const std::vector<crm::Migration>& all) {
   if (owner.empty()) return crm::InvalidArgument("migrations need an owner");
+  const std::vector<crm::Migration> migrations = MigrationsFor(all, db.Dialect());
   std::vector<const crm::Migration*> sorted;
   std::map<int, Applied> applied;
   CRM_RETURN_IF_ERROR(Validate(db, owner, migrations, &sorted, &applied));
@@ -138,7 +157,8 @@ crm::Status ApplyMigrations(crm::Database& db, std::string_view owner,
 }
 
 crm::Status CheckMigrations(crm::Database& db, std::string_view owner,
-                            const std::vector<crm::Migration>& migrations) {
+                            const std::vector<crm::Migration>& all) {
+  const std::vector<crm::Migration> migrations = MigrationsFor(all, db.Dialect());
   std::vector<const crm::Migration*> sorted;
   std::map<int, Applied> applied;
   CRM_RETURN_IF_ERROR(Validate(db, owner, migrations, &sorted, &applied));

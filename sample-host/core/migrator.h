@@ -27,4 +27,11 @@ crm::Status ApplyMigrations(crm::Database& db, std::string_view owner,
 crm::Status CheckMigrations(crm::Database& db, std::string_view owner,
                             const std::vector<crm::Migration>& migrations);
 
+// The migrations that run on `dialect` (both functions above apply this first, with the
+// database's own dialect): for each version the file under "<dialect>/" when there is one
+// ("postgresql/0006_client_search.sql"), else the plain file; other dialects' files are
+// left out. Plain duplicates are kept, so that the sequence check refuses them.
+std::vector<crm::Migration> MigrationsFor(const std::vector<crm::Migration>& migrations,
+                                          crm::SqlDialect dialect);
+
 }  // namespace host

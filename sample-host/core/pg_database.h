@@ -53,6 +53,7 @@ class PgDatabase final : public crm::Database {
   // failure or deadlock (in the body or at COMMIT) rolls back and runs `body` again, up
   // to kMaxAttempts times: `body` must do nothing but database work through `tx`.
   crm::Status Transaction(const std::function<crm::Status(crm::SqlExecutor& tx)>& body) override;
+  crm::SqlDialect Dialect() const override { return crm::SqlDialect::kPostgresql; }
 
   static constexpr int kMaxAttempts = 5;
 

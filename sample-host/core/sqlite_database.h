@@ -39,6 +39,7 @@ class SqliteDatabase final : public crm::Database {
   int64_t LastInsertId() override;
   // BEGIN IMMEDIATE ... COMMIT on one connection; rolls back when `body` fails or throws.
   crm::Status Transaction(const std::function<crm::Status(crm::SqlExecutor& tx)>& body) override;
+  crm::SqlDialect Dialect() const override { return crm::SqlDialect::kSqlite; }
 
   const std::filesystem::path& Path() const { return path_; }
 

@@ -17,6 +17,7 @@ namespace host::testing {
 class CountingDatabase final : public crm::Database {
  public:
   explicit CountingDatabase(crm::Database& inner) : inner_(inner) {}
+  crm::SqlDialect Dialect() const override { return inner_.Dialect(); }
   crm::Result<int64_t> Exec(std::string_view sql, const crm::SqlParams& params = {}) override {
     ++statements;
     last_sql = std::string(sql);
