@@ -5,9 +5,11 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/sendfile.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -174,6 +176,22 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     return crm::Status::Ok();
   }
 
+  // sendfile(2) on the strand: the kernel copies from the page cache to the socket, and a
+  // full socket waits for writability without blocking an io thread. The connection is plain
+  // TCP (this server has no TLS), so the bytes need no user-space pass.
+  crm::Status SendFile(int fd, uint64_t offset, uint64_t count) override {
+    auto job = std::make_shared<FileSend>();
+    job->fd = fd;
+    job->offset = static_cast<off_t>(offset);
+    job->left = count;
+    auto fut = job->done.get_future();
+    asio::post(stream_.get_executor(), [self = shared_from_this(), job] {
+      self->StartWatchdog();
+      self->SendFileStep(job);
+    });
+    return fut.get();
+  }
+
   bool Stopping() const override { return server_.stopping.load(); }
 
  private:
@@ -248,7 +266,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     return fut.get();
   }
 
-  // Strand only. Starts the watchdog of one read: it re-arms while bytes keep
+  // Strand only. Starts the watchdog of one read or file send: it re-arms while bytes keep
   // coming and closes the socket after a silent idle_timeout.
   void StartWatchdog() {
     read_progress_ = 0;
@@ -269,6 +287,49 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
   void StopWatchdog() {
     ++watch_generation_;
     watchdog_.cancel();
+  }
+
+  struct FileSend {
+    int fd = -1;
+    off_t offset = 0;
+    uint64_t left = 0;
+    std::promise<crm::Status> done;
+  };
+
+  // Strand only. Sends until the socket is full, then waits for it to drain; the watchdog
+  // closes a connection whose peer stops reading, which ends the wait.
+  void SendFileStep(const std::shared_ptr<FileSend>& job) {
+    auto& socket = stream_.socket();
+    beast::error_code ec;
+    if (socket.is_open() && !socket.native_non_blocking()) socket.native_non_blocking(true, ec);
+    while (job->left > 0 && !ec) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(job->left, 1u << 30));
+      ssize_t n = ::sendfile(socket.native_handle(), job->fd, &job->offset, want);
+      if (n > 0) {
+        job->left -= static_cast<uint64_t>(n);
+        read_progress_ += static_cast<uint64_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        socket.async_wait(
+            tcp::socket::wait_write, [self = shared_from_this(), job](beast::error_code e) {
+              if (e || self->timed_out_) {
+                return self->FinishSend(job, crm::Unavailable("the client went away"));
+              }
+              self->SendFileStep(job);
+            });
+        return;
+      } else {
+        return FinishSend(job, n == 0 ? crm::Internal("the file shrank while being sent")
+                                      : crm::Unavailable("the client went away"));
+      }
+    }
+    FinishSend(job, ec ? crm::Unavailable("the client went away") : crm::Status::Ok());
+  }
+
+  void FinishSend(const std::shared_ptr<FileSend>& job, crm::Status status) {
+    StopWatchdog();
+    job->done.set_value(std::move(status));
   }
 
   static crm::Status BodyError(beast::error_code ec) {
@@ -399,10 +460,10 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
   // Set once a Content-Length body is read straight into handler buffers (the parser no
   // longer sees it): the bytes still to come. Worker only, while busy.
   std::optional<uint64_t> direct_left_;
-  asio::steady_timer watchdog_;    // strand only: the idle timeout of body reads
+  asio::steady_timer watchdog_;    // strand only: the idle timeout of body reads and file sends
   uint64_t read_progress_ = 0;     // strand only: bytes of the current read so far
   bool timed_out_ = false;         // strand only: the watchdog closed the socket
-  uint64_t watch_generation_ = 0;  // strand only: the read the watchdog guards
+  uint64_t watch_generation_ = 0;  // strand only: the read or send the watchdog guards
   uint64_t linger_left_ = 0;
   std::unique_ptr<char[]> linger_buf_;
 };
