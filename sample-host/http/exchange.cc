@@ -293,7 +293,7 @@ crm::Status ResponseImpl::SendFile(const crm::FileReply& file) {
   phase_ = Phase::kDone;
   CRM_RETURN_IF_ERROR(WriteHead(count));
   if (state_.head_request || count == 0) return crm::Status::Ok();
-  return WriteFileBody(f.get(), first, count, file.path);
+  return WriteFileBody(fileno(f.get()), first, count, file.path);
 }
 
 // Range and If-Range on GET/HEAD: narrows [*first, *first + *count) and sets 206 with
@@ -330,32 +330,17 @@ bool ResponseImpl::ApplyRange(uint64_t size, const std::string& etag,
   return true;
 }
 
-// The `count` bytes of `f` from `first`, after a head that promised them: any failure
+// The `count` bytes of `fd` from `first`, after a head that promised them: any failure
 // marks the connection for closing.
-crm::Status ResponseImpl::WriteFileBody(std::FILE* f, uint64_t first, uint64_t count,
+crm::Status ResponseImpl::WriteFileBody(int fd, uint64_t first, uint64_t count,
                                         const std::filesystem::path& path) {
-  if (fseeko(f, static_cast<off_t>(first), SEEK_SET) != 0) {
-    state_.write_error = true;  // the head promised bytes we cannot give: the connection must go
-    return crm::Internal("seek failed");
+  crm::Status s = transport_.SendFile(fd, first, count);
+  if (!s.ok()) {
+    state_.write_error = true;  // the head promised bytes we did not give: the connection must go
+    if (s.code() == crm::StatusCode::kInternal && log_)
+      log_(crm::LogLevel::kError, "file shrank while being sent: " + path.string());
   }
-  std::vector<char> buf(kChunkSize);
-  uint64_t left = count;
-  while (left > 0) {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
-    size_t got = std::fread(buf.data(), 1, want, f);
-    if (got == 0) {
-      state_.write_error = true;
-      if (log_) log_(crm::LogLevel::kError, "file shrank while being sent: " + path.string());
-      return crm::Internal("file read failed");
-    }
-    crm::Status s = transport_.Write(std::string_view(buf.data(), got));
-    if (!s.ok()) {
-      state_.write_error = true;
-      return s;
-    }
-    left -= got;
-  }
-  return crm::Status::Ok();
+  return s;
 }
 
 crm::Status ResponseImpl::Redirect(std::string_view location) {

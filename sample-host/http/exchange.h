@@ -53,13 +53,17 @@ class Transport {
   virtual void SetBodyLimit(uint64_t limit) = 0;
   // Writes all of `bytes`; the caller's buffer must live until the call returns.
   virtual crm::Status Write(std::string_view bytes) = 0;
+  // Sends `count` bytes of the open regular file `fd` from `offset` (the file position is not
+  // used), straight from the kernel's page cache. kUnavailable when the peer goes away or reads
+  // nothing for the idle timeout, kInternal when the file ends before `count` bytes.
+  virtual crm::Status SendFile(int fd, uint64_t offset, uint64_t count) = 0;
   // True once the server is shutting down: replies then close the connection.
   virtual bool Stopping() const = 0;
 };
 
 // Largest unread body remainder the server reads and discards to keep a connection alive.
 inline constexpr uint64_t kDrainLimit = 1 << 20;
-// Size of every body and file chunk.
+// Size of the host's own body reads (forms, draining, lingering).
 inline constexpr size_t kChunkSize = 64 * 1024;
 
 // State shared by the Request and the Response of one exchange.
@@ -142,7 +146,7 @@ class ResponseImpl final : public crm::Response {
   crm::Status WriteHead(std::optional<uint64_t> length, std::string_view extra_body = {});
   bool ApplyRange(uint64_t size, const std::string& etag, const std::string& last_modified,
                   uint64_t* first, uint64_t* count);
-  crm::Status WriteFileBody(std::FILE* f, uint64_t first, uint64_t count,
+  crm::Status WriteFileBody(int fd, uint64_t first, uint64_t count,
                             const std::filesystem::path& path);
   void AddPageSecurityHeaders();
   bool HasHeader(std::string_view name) const;

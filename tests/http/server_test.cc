@@ -235,6 +235,7 @@ class ServerTest : public ::testing::Test {
       f.etag = "abc123";
       return res.SendFile(f);
     }));
+    AddTransferRoutes(add);
     add(MakeRoute("GET", "/file-inline", [this](crm::Request&, crm::Response& res) {
       crm::FileReply f;
       f.path = file_path_;
@@ -306,6 +307,62 @@ class ServerTest : public ::testing::Test {
     if (waiter_.joinable()) waiter_.join();
     server_.reset();
     std::filesystem::remove(file_path_);
+    if (!big_file_path_.empty()) std::filesystem::remove(big_file_path_);
+  }
+
+  // The routes of the large-transfer tests (issue 9).
+  void AddTransferRoutes(const std::function<void(crm::Route)>& add) {
+    // Reads with buffers of changing sizes (larger and smaller than the server's read chunk),
+    // so the body crosses from staged to direct reads and back: "<sha256> <bytes> <reads>".
+    add(MakeRoute(
+        "POST", "/upload-varied",
+        [](crm::Request& req, crm::Response& res) {
+          const size_t sizes[] = {1 << 20, 1000, 300 << 10, 64 << 10, 1, 256 << 10, 777777};
+          std::vector<char> buf(1 << 20);
+          EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+          EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+          uint64_t total = 0;
+          int reads = 0;
+          while (true) {
+            auto n = req.ReadBody(buf.data(), sizes[reads++ % 7]);
+            if (!n.ok()) {
+              EVP_MD_CTX_free(ctx);
+              return n.status();
+            }
+            if (*n == 0) break;
+            EVP_DigestUpdate(ctx, buf.data(), *n);
+            total += *n;
+          }
+          std::string hex = Sha256Hex(ctx);
+          EVP_MD_CTX_free(ctx);
+          return res.Send(hex + " " + std::to_string(total) + " " + std::to_string(reads),
+                          "text/plain");
+        },
+        {}, 64ull << 20));
+    add(MakeRoute("GET", "/bigfile", [this](crm::Request&, crm::Response& res) {
+      crm::FileReply f;
+      {
+        std::lock_guard<std::mutex> lock(log_mu_);
+        f.path = big_file_path_;
+      }
+      f.mime = "application/octet-stream";
+      f.download_name = "big.bin";
+      f.etag = "big1";
+      crm::Status s = res.SendFile(f);
+      big_sends_done_.fetch_add(1);
+      return s;
+    }));
+  }
+
+  // Writes `size` bytes of GenerateBytes(seed) to a file that /bigfile sends; returns them.
+  std::string MakeBigFile(uint64_t size, uint64_t seed) {
+    std::string bytes(size, '\0');
+    crm_test::GenerateBytes(seed, 0, bytes.data(), bytes.size());
+    std::lock_guard<std::mutex> lock(log_mu_);
+    big_file_path_ = std::filesystem::temp_directory_path() /
+                     ("crm_http_big_" + std::to_string(::getpid()) + ".bin");
+    std::ofstream(big_file_path_, std::ios::binary).write(bytes.data(), std::streamsize(size));
+    return bytes;
   }
 
   std::string Log() {
@@ -324,6 +381,8 @@ class ServerTest : public ::testing::Test {
   std::atomic<bool> slow_started_{false};
   std::atomic<long> upload_rss_growth_kib_{-1};
   std::atomic<int> smuggled_calls_{0};
+  std::filesystem::path big_file_path_;  // guarded by log_mu_
+  std::atomic<int> big_sends_done_{0};
   std::mutex log_mu_;
   std::string log_;
 };
@@ -901,6 +960,151 @@ TEST_F(ServerTest, WellFramedBodiesStillKeepTheConnection) {
   EXPECT_EQ(CountResponses(raw), 3) << raw;
   EXPECT_NE(raw.find("\r\n\r\n5HTTP/1.1 200"), std::string::npos) << raw;
   EXPECT_NE(raw.find("\r\n\r\n3HTTP/1.1 200"), std::string::npos) << raw;
+}
+
+// ---- Large transfers (issue 9): body reads in large chunks, files by sendfile ----
+
+std::string ExpectedSha(uint64_t seed, uint64_t size) {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<char> buf(1 << 20);
+  for (uint64_t off = 0; off < size; off += buf.size()) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), size - off));
+    crm_test::GenerateBytes(seed, off, buf.data(), n);
+    EVP_DigestUpdate(ctx, buf.data(), n);
+  }
+  std::string hex = Sha256Hex(ctx);
+  EVP_MD_CTX_free(ctx);
+  return hex;
+}
+
+TEST_F(ServerTest, BodyLargerThanOneReadChunkArrivesIntactInPieces) {
+  constexpr uint64_t kSize = (3 << 20) + 12345;  // > 256 KiB read chunk, not a multiple of it
+  const std::string expected = ExpectedSha(11, kSize) + " " + std::to_string(kSize);
+  HttpClient c(port_);
+  auto varied = c.StreamUpload("POST", "/upload-varied", {}, "application/octet-stream", kSize, 11);
+  ASSERT_EQ(varied.status, 200) << varied.error;
+  size_t last_space = varied.body.rfind(' ');
+  EXPECT_EQ(varied.body.substr(0, last_space), expected);
+  EXPECT_GT(std::stoi(varied.body.substr(last_space + 1)), 8);  // it came in pieces
+  auto small_reads = c.StreamUpload("POST", "/upload", {}, "application/octet-stream", kSize, 11);
+  ASSERT_EQ(small_reads.status, 200) << small_reads.error;
+  EXPECT_EQ(small_reads.body, expected);
+  // Each upload opens its own connection; the second is kept and still in sync: no byte was
+  // read past the body.
+  EXPECT_EQ(c.Get("/hello").body, "hello");
+  EXPECT_EQ(c.connections_opened(), 2);
+
+  // A request right behind a large body, in the same packets, is still a request of its own.
+  std::string body(600000, 'x');
+  std::string raw =
+      c.RawExchange("POST /upload-varied HTTP/1.1\r\nHost: x\r\nContent-Length: 600000\r\n\r\n" +
+                        body + "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                    20);
+  EXPECT_EQ(CountResponses(raw), 2) << raw.substr(0, 400);
+  EXPECT_NE(raw.find(" 600000 "), std::string::npos) << raw.substr(0, 400);
+  EXPECT_NE(raw.find("\r\n\r\nhello"), std::string::npos) << raw.substr(0, 400);
+}
+
+TEST_F(ServerTest, ChunkedBodyAcrossReadChunkBoundaries) {
+  // Chunk sizes around the 256 KiB read chunk, so chunk headers and data straddle reads.
+  const size_t sizes[] = {1, 262143, 262145, 100000, 70000, 300000};
+  uint64_t total = 0;
+  for (size_t n : sizes) total += n;
+  std::string data(total, '\0');
+  crm_test::GenerateBytes(13, 0, data.data(), data.size());
+  std::string chunked;
+  size_t off = 0;
+  for (size_t n : sizes) {
+    char line[40];
+    std::snprintf(line, sizeof line, "%zx;ext=%zu\r\n", n, n % 7);
+    chunked += line;
+    chunked.append(data, off, n);
+    chunked += "\r\n";
+    off += n;
+  }
+  chunked += "0\r\n\r\n";
+  const std::string expected = ExpectedSha(13, total) + " " + std::to_string(total);
+  HttpClient c(port_);
+  for (const char* route : {"/upload-varied", "/upload"}) {
+    std::string raw =
+        c.RawExchange(std::string("POST ") + route +
+                          " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked +
+                          "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                      20);
+    EXPECT_EQ(CountResponses(raw), 2) << route << "\n" << raw.substr(0, 400);
+    EXPECT_NE(raw.find("\r\n\r\n" + expected), std::string::npos) << route << "\n" << raw;
+    EXPECT_NE(raw.find("\r\n\r\nhello"), std::string::npos) << route;
+  }
+}
+
+TEST_F(ServerTest, RangesAndHeadOnTheSendfilePath) {
+  const std::string bytes = MakeBigFile((3 << 20) + 17, 21);  // larger than a socket buffer
+  const std::string n = std::to_string(bytes.size());
+  HttpClient c(port_);
+  auto full = c.Get("/bigfile");
+  ASSERT_EQ(full.status, 200) << full.error;
+  EXPECT_TRUE(full.body == bytes) << full.body.size();
+  EXPECT_EQ(full.Header("Content-Length").value_or(""), n);
+  EXPECT_EQ(full.Header("Accept-Ranges").value_or(""), "bytes");
+  EXPECT_EQ(full.Header("ETag").value_or(""), "\"big1\"");
+
+  auto first = c.Get("/bigfile", {{"Range", "bytes=0-0"}});
+  EXPECT_EQ(first.status, 206);
+  EXPECT_EQ(first.body, bytes.substr(0, 1));
+  EXPECT_EQ(first.Header("Content-Range").value_or(""), "bytes 0-0/" + n);
+  auto middle = c.Get("/bigfile", {{"Range", "bytes=1048570-2097160"}});
+  EXPECT_EQ(middle.status, 206);
+  EXPECT_TRUE(middle.body == bytes.substr(1048570, 2097160 - 1048570 + 1)) << middle.body.size();
+  EXPECT_EQ(middle.Header("Content-Length").value_or(""), "1048591");
+  auto suffix = c.Get("/bigfile", {{"Range", "bytes=-70000"}});
+  EXPECT_EQ(suffix.status, 206);
+  EXPECT_TRUE(suffix.body == bytes.substr(bytes.size() - 70000)) << suffix.body.size();
+  auto unsatisfiable = c.Get("/bigfile", {{"Range", "bytes=" + n + "-"}});
+  EXPECT_EQ(unsatisfiable.status, 416);
+  EXPECT_EQ(unsatisfiable.Header("Content-Range").value_or(""), "bytes */" + n);
+
+  auto head = c.Head("/bigfile");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.Header("Content-Length").value_or(""), n);
+  auto head_range = c.Head("/bigfile", {{"Range", "bytes=-10"}});
+  EXPECT_EQ(head_range.status, 206);
+  EXPECT_TRUE(head_range.body.empty());
+  EXPECT_EQ(c.Get("/hello").body, "hello");  // HEAD sent no body: the connection is in sync
+  EXPECT_EQ(c.connections_opened(), 1);
+}
+
+TEST_F(ServerTest, ClientThatStopsReadingADownloadDoesNotHoldAWorker) {
+  MakeBigFile(32 << 20, 5);  // far more than the socket buffers on both sides hold
+  ServerOptions o;
+  o.port = 0;
+  o.io_threads = 1;
+  o.worker_threads = 2;
+  o.idle_timeout = std::chrono::seconds(1);
+  HttpServer quick(o, registry_, auth_, pages_, nullptr);
+  auto port = quick.Start();
+  ASSERT_TRUE(port.ok());
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(*port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string req = "GET /bigfile HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  char buf[4096];
+  ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0);  // the download started; now read no more
+  auto t0 = std::chrono::steady_clock::now();
+  while (big_sends_done_.load() == 0 &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(big_sends_done_.load(), 1) << "the worker is still sending to a client that stopped";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(6));
+  ::close(fd);
+  EXPECT_EQ(HttpClient(*port).Get("/hello").status, 200);  // and the server still serves
+  quick.Stop();
+  quick.Wait();
 }
 
 }  // namespace
