@@ -7,7 +7,7 @@
 namespace cd {
 namespace {
 
-constexpr size_t kReadChunk = 64 * 1024;
+constexpr size_t kReadChunk = 256 * 1024;
 constexpr size_t kMaxFieldBytes = 4 * 1024;
 
 }  // namespace
