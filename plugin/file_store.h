@@ -31,6 +31,12 @@ class PendingFile {
   // Ends the stream: sniffs (if not yet; kUnsupportedType as for Write), hashes, fsyncs.
   // kUnprocessable for an empty file, kInternal on an I/O error or an aborted file.
   crm::Status Finish();
+  // After Finish, before Commit: removes the location metadata of an image original
+  // (StripLocationMetadata, image_metadata.h, on the sniffed type; other kinds are left as
+  // they are) and, when bytes changed, takes size() and sha256() from the stored file, so
+  // they describe what is downloaded. kUnprocessable for an image that is not well formed
+  // (kImageDamaged), kInternal on an I/O error; on any error the temp file is removed.
+  crm::Status RemoveLocationMetadata();
 
   // Valid after Finish.
   int64_t size() const { return size_; }
@@ -63,6 +69,10 @@ class PendingFile {
   bool finished_ = false;
   bool committed_ = false;
 };
+
+// The message of RemoveLocationMetadata's kUnprocessable: the image cannot be read well
+// enough to remove its location data, so it is not stored.
+inline constexpr std::string_view kImageDamaged = "file: the image is damaged";
 
 // Where a committed file lives (relative keys, so the data folder can move).
 struct CommittedFile {
