@@ -98,16 +98,6 @@ std::string ThumbnailKey(int64_t client_id, const std::string& stem) {
   return "files/" + std::to_string(client_id) + "/" + stem + std::string(kThumbnailSuffix);
 }
 
-// The blob a key belongs to: a thumbnail's blob, or the key itself.
-std::string BlobKeyOf(std::string_view key) {
-  if (key.size() > kThumbnailSuffix.size() &&
-      key.substr(key.size() - kThumbnailSuffix.size()) == kThumbnailSuffix) {
-    return std::string(key.substr(0, key.size() - kThumbnailSuffix.size())) +
-           std::string(kBlobSuffix);
-  }
-  return std::string(key);
-}
-
 std::string HexOf(const unsigned char* bytes, unsigned int len) {
   static const char kHex[] = "0123456789abcdef";
   std::string out;
@@ -373,6 +363,15 @@ crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_i
   return out;
 }
 
+std::string BlobKeyOf(std::string_view key) {
+  if (key.size() > kThumbnailSuffix.size() &&
+      key.substr(key.size() - kThumbnailSuffix.size()) == kThumbnailSuffix) {
+    return std::string(key.substr(0, key.size() - kThumbnailSuffix.size())) +
+           std::string(kBlobSuffix);
+  }
+  return std::string(key);
+}
+
 crm::Result<fs::path> FileStore::PathOf(std::string_view key) const {
   if (!IsKnownKeyShape(key)) return crm::NotFound("no such file");
   return root_ / std::string(key);
@@ -418,9 +417,10 @@ crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exi
         continue;
       }
       for (const fs::directory_entry& f : fs::directory_iterator(d.path(), ec)) {
-        // A thumbnail lives as long as its blob is known.
+        // A thumbnail is asked about with its own key: one that no row names (its blob's
+        // row lost it, or a crash came between the thumbnail and the row) is an orphan too.
         std::string key = "files/" + name + "/" + f.path().filename().string();
-        if (key_is_known(BlobKeyOf(key))) continue;
+        if (key_is_known(key)) continue;
         // A blob is renamed into place just before its row is inserted: only old
         // unknown blobs are orphans, recent ones may belong to an upload in progress.
         std::error_code e2;

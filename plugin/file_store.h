@@ -104,10 +104,11 @@ class FileStore {
   void Remove(const CommittedFile& file);
   // Removes files/<client_id>/ entirely (CD9).
   crm::Status RemoveClient(int64_t client_id);
-  // Removes client folders for which `client_exists` is false, blobs older than
-  // `max_temp_age_seconds` whose storage key `key_is_known` does not recognise (with their
-  // thumbnails: a thumbnail is asked about as its blob's key), and temp files older than
-  // `max_temp_age_seconds`. Returns how many entries it removed.
+  // Removes client folders for which `client_exists` is false, blobs and thumbnails older
+  // than `max_temp_age_seconds` whose key `key_is_known` does not recognise (it is asked
+  // about each blob's storage key and each thumbnail's own key: BlobKeyOf gives the blob a
+  // thumbnail belongs to), and temp files older than `max_temp_age_seconds`. Returns how
+  // many entries it removed.
   crm::Result<int> Scrub(const std::function<bool(int64_t client_id)>& client_exists,
                          const std::function<bool(const std::string& key)>& key_is_known,
                          int64_t max_temp_age_seconds);
@@ -117,6 +118,10 @@ class FileStore {
  private:
   std::filesystem::path root_;
 };
+
+// The blob key a thumbnail key belongs to ("files/1/<hex>.thumb.jpg" -> "files/1/<hex>.bin");
+// any other key as it is.
+std::string BlobKeyOf(std::string_view key);
 
 // The sniffed MIME type of a buffer (libmagic, MAGIC_MIME_TYPE), "" on failure.
 std::string SniffMime(std::string_view head);
