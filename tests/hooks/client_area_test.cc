@@ -54,6 +54,14 @@ class ClientAreaTest : public ModuleTest {
     return response;
   }
 
+  // The Documents tab of the client's profile, as an admin with every permission sees it.
+  crm::Result<std::string> AdminTab() {
+    FakeRequest request;
+    request.caller = AdminPrincipal({"documents.read", "documents.write", "documents.settings"});
+    CRM_ASSIGN_OR_RETURN(crm::ClientInfo client, host_.FindClient(client_));
+    return registry_.profile_tabs().at(0).hook.render(client, request);
+  }
+
   int64_t id_card_ = 0, staff_ = 0, client_ = 0;
 };
 
@@ -159,11 +167,7 @@ TEST_F(ClientAreaTest, UploadersAreShownAsPeopleReadThem) {
   for (const char* raw : {"admin:", "api:token", "robot@example.com", ">client<", " client "})
     EXPECT_EQ(fr.find(raw), std::string::npos) << raw;
 
-  FakeRequest tab_request;
-  tab_request.caller = AdminPrincipal({"documents.read", "documents.write", "documents.settings"});
-  auto client = host_.FindClient(client_);
-  ASSERT_OK(client);
-  auto tab = registry_.profile_tabs().at(0).hook.render(*client, tab_request);
+  auto tab = AdminTab();
   ASSERT_OK(tab);
   EXPECT_NE(tab->find("by Alice Martin"), std::string::npos) << *tab;
   EXPECT_NE(tab->find("by Marie Dupont"), std::string::npos);
