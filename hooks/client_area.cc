@@ -36,6 +36,7 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
   for (const ClientDocument& doc : docs) {
     std::string doc_url = std::string(kAccountPage) + "/" + std::to_string(doc.type.id);
     Data d = DocumentData(ctx, lang, doc, doc_url, std::string(kAccountPage) + "/thumbnails");
+    d.set("uploaded_by_text", UploadedByText(ctx, caller, doc.uploaded_by, ""));
     // The form shows only where the upload would be allowed: the same rule (access.h).
     d.set("can_upload", CheckWrite(caller, caller.client_id, doc.type).ok());
     d.set("upload_url", doc_url + "?_csrf=" + crm::text::PercentEncode(caller.csrf_token));

@@ -7,6 +7,7 @@
 #include "host-api/plugin.h"
 #include "plugin/access.h"
 #include "plugin/api_routes.h"
+#include "plugin/documents/scrub_job.h"
 #include "plugin/embedded.h"
 
 namespace cd::hooks {
@@ -60,16 +61,11 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   // plugin's hooks for the process life, so a plain reference is enough here.
   CRM_RETURN_IF_ERROR(RegisterApiRoutes(registrar, ctx->services));
 
-  // Orphan blobs (a crash between rename and row) and stale temp files: once a day.
-  CRM_RETURN_IF_ERROR(registrar.AddScheduledJob(crm::ScheduledJob{
-      "scrub", 24 * 3600, [ctx]() -> crm::Status {
-        CRM_ASSIGN_OR_RETURN(int removed, ctx->services.documents().Scrub());
-        if (removed > 0) {
-          ctx->host.Log(crm::LogLevel::kInfo,
-                        "client-documents: scrub removed " + std::to_string(removed) + " entries");
-        }
-        return crm::Status::Ok();
-      }}));
+  // Orphan blobs (a crash between rename and row) and stale temp files: soon after start-up,
+  // then hourly (scrub_job.h says why the period is short).
+  auto scrub = std::make_shared<ScrubJob>(ctx->services.documents(), host);
+  CRM_RETURN_IF_ERROR(registrar.AddScheduledJob(
+      crm::ScheduledJob{"scrub", kScrubTickSeconds, [ctx, scrub]() { return scrub->Run(); }}));
   return crm::Status::Ok();
 }
 

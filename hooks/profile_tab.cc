@@ -41,15 +41,17 @@ std::string ReasonKey(std::string_view reason) {
   return reason == "deleted" ? "admin.reason_deleted" : "admin.reason_replaced";
 }
 
-// One archived version of `type`: dates, who, why, its files (download links under
-// `base`) and its field values labelled in `lang`.
-Data VersionData(Context& ctx, const std::string& lang, const DocumentType& type,
-                 const ArchivedVersion& v, const std::string& base) {
+// One archived version of `type`: dates, who (as `caller` reads it; `client_name` for the
+// client's own uploads), why, its files (download links under `base`) and its field values
+// labelled in the caller's language.
+Data VersionData(Context& ctx, const crm::Principal& caller, const std::string& client_name,
+                 const DocumentType& type, const ArchivedVersion& v, const std::string& base) {
+  const std::string& lang = caller.language;
   Data a;
   a.set("uploaded_at", FormatDate(lang, v.uploaded_at));
-  a.set("uploaded_by", v.uploaded_by);
+  a.set("uploaded_by", UploaderName(ctx, caller, v.uploaded_by, client_name));
   a.set("archived_at", FormatDate(lang, v.archived_at));
-  a.set("archived_by", v.archived_by);
+  a.set("archived_by", UploaderName(ctx, caller, v.archived_by, client_name));
   a.set("reason", ctx.texts.Get(lang, ReasonKey(v.reason)));
   DataList files;
   for (const StoredFile& f : v.files) {
@@ -78,8 +80,8 @@ Data VersionData(Context& ctx, const std::string& lang, const DocumentType& type
 // What the tab shows about one document: its data, its action URLs (under `base`, with
 // the CSRF query `csrf`), the error of the last action when it was about this type.
 Data TabDocumentData(Context& ctx, const crm::Principal& caller, const ClientDocument& doc,
-                     const std::string& base, const std::string& csrf,
-                     std::optional<crm::StatusCode> error) {
+                     const std::string& client_name, const std::string& base,
+                     const std::string& csrf, std::optional<crm::StatusCode> error) {
   const std::string& lang = caller.language;
   const std::string doc_url = base + "/documents/" + std::to_string(doc.type.id);
   Data d = DocumentData(ctx, lang, doc, doc_url, base + "/thumbnails");
@@ -88,9 +90,7 @@ Data TabDocumentData(Context& ctx, const crm::Principal& caller, const ClientDoc
   d.set("upload_url", doc_url + csrf);
   d.set("fields_url", doc_url + "/fields" + csrf);
   d.set("delete_url", doc_url + "/delete" + csrf);
-  d.set("uploaded_by_text", doc.uploaded_by.empty() ? std::string()
-                                                    : ctx.texts.Format(lang, "status.uploaded_by",
-                                                                       {{"who", doc.uploaded_by}}));
+  d.set("uploaded_by_text", UploadedByText(ctx, caller, doc.uploaded_by, client_name));
   d.set("has_error", error.has_value());
   if (error) d.set("error", ErrorText(ctx, lang, crm::Status(*error, ""), &doc.type));
   return d;
@@ -113,12 +113,13 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   DataList items;
   for (const ClientDocument& doc : docs) {
     const bool has_error = error_code && error_type && *error_type == doc.type.id;
-    Data d = TabDocumentData(ctx, caller, doc, base, csrf, has_error ? error_code : std::nullopt);
+    Data d = TabDocumentData(ctx, caller, doc, client.DisplayName(), base, csrf,
+                             has_error ? error_code : std::nullopt);
     CRM_ASSIGN_OR_RETURN(std::vector<ArchivedVersion> archive,
                          ListDocumentVersions(ctx.services, caller, client.id, doc.type.id));
     DataList versions;
     for (const ArchivedVersion& v : archive) {
-      versions.push_back(VersionData(ctx, lang, doc.type, v, base));
+      versions.push_back(VersionData(ctx, caller, client.DisplayName(), doc.type, v, base));
     }
     d.set("has_archive", !versions.empty());
     d.set("archive", versions);

@@ -64,6 +64,7 @@ DocumentType TypeFromForm(const crm::Request& request, bool* ask_fields, crm::St
   for (const auto& [name, value] : request.Form()) {
     if (name == "accept") type.accept.push_back(value);
   }
+  type.keep_metadata = FormChecked(request, "keep_metadata");
 
   std::string size_text = request.FormValue("max_size_mb").value_or("");
   char* end = nullptr;
@@ -97,6 +98,7 @@ TypeDraft DraftOf(const DocumentType& type) {
   draft.accept = type.accept;
   draft.max_size = type.max_size;
   draft.max_files = type.max_files;
+  draft.keep_metadata = type.keep_metadata;
   return draft;
 }
 
@@ -195,6 +197,7 @@ crm::Result<std::string> RenderTypeForm(Context& ctx, const crm::Principal& call
   data.set("has_fields", !fields.empty());
   data.set("fields", fields);
   data.set("accept", AcceptOptions(type.accept));
+  data.set("keep_metadata", type.keep_metadata);
   char mb[32];
   std::snprintf(mb, sizeof mb, "%g", static_cast<double>(type.max_size) / (1024.0 * 1024.0));
   data.set("max_size_mb", std::string(mb));

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "plugin/documents/document_service.h"
+#include "plugin/uploader.h"
 
 namespace cd::hooks {
 
@@ -131,6 +132,21 @@ std::string ErrorText(const Context& ctx, std::string_view language, const crm::
   return ctx.texts.Format(language, key, {{"size", size}, {"kinds", kinds}, {"message", message}});
 }
 
+std::string UploaderName(const Context& ctx, const crm::Principal& reader, std::string_view stored,
+                         std::string_view client_name) {
+  const std::string& lang = reader.language;
+  UploaderWords words{ctx.texts.Get(lang, "who.you"), ctx.texts.Get(lang, "who.client"),
+                      ctx.texts.Get(lang, "who.api")};
+  return UploaderText(stored, reader.IsClient(), client_name, words);
+}
+
+std::string UploadedByText(const Context& ctx, const crm::Principal& reader,
+                           std::string_view stored, std::string_view client_name) {
+  if (stored.empty()) return "";
+  return ctx.texts.Format(reader.language, "status.uploaded_by",
+                          {{"who", UploaderName(ctx, reader, stored, client_name)}});
+}
+
 std::string_view ModeKey(UploadMode mode) {
   switch (mode) {
     case UploadMode::kOptional:
@@ -161,7 +177,6 @@ Data DocumentData(const Context& ctx, std::string_view language, const ClientDoc
                            ? ctx.texts.Format(language, "status.uploaded_on",
                                               {{"date", FormatDate(language, doc.uploaded_at)}})
                            : ctx.texts.Get(language, "status.missing"));
-  d.set("uploaded_by", doc.uploaded_by);
   d.set("doc_url", std::string(doc_url));
 
   DataList fields;

@@ -47,12 +47,21 @@ std::string FieldErrorText(const Context& ctx, std::string_view language,
 std::string ErrorText(const Context& ctx, std::string_view language, const crm::Status& error,
                       const DocumentType* type);
 
+// Who uploaded or archived (the stored label, ActorLabel) as `reader` reads it, in the
+// reader's language (plugin/uploader.h): a staff member's name, "you" to the client
+// themself, `client_name` for a client's own upload seen by staff, "API" for any token.
+std::string UploaderName(const Context& ctx, const crm::Principal& reader, std::string_view stored,
+                         std::string_view client_name);
+// "by <UploaderName>" in the reader's language; "" when nothing is stored.
+std::string UploadedByText(const Context& ctx, const crm::Principal& reader,
+                           std::string_view stored, std::string_view client_name);
+
 // The translation key of a type's upload mode ("mode.required").
 std::string_view ModeKey(UploadMode mode);
 
 // Template data of one document, shared by the client area and the admin tab:
 // type_id, name, help, mode, is_required, is_admin_only, uploaded, status_text,
-// uploaded_by, fields [{key,label,value,input_type,required}], has_fields, files
+// fields [{key,label,value,input_type,required}], has_fields, files
 // [{id,name,size,mime,view_url,download_url,thumbnail_url,has_thumbnail}], accept
 // (for the input's accept attribute), limits_text, multiple.
 // File URLs are `doc_url` + "/files/<id>" (+ "?inline=1" to view); thumbnails

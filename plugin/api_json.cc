@@ -154,6 +154,7 @@ json::object TypeToJson(const DocumentType& type, std::string_view language) {
                       {"max_files", type.max_files},
                       {"active", type.active},
                       {"position", type.position},
+                      {"keep_metadata", type.keep_metadata},
                       {"names", LocalizedToJson(type.name)},
                       {"helps", LocalizedToJson(type.help)}};
 }
@@ -220,6 +221,9 @@ crm::Result<TypeDraft> TypeDraftFromJson(const json::value& body, std::string_vi
     } else if (key == "active") {
       if (!v.is_bool()) return WrongType(key, "a boolean");
       d.active = v.as_bool();
+    } else if (key == "keep_metadata") {
+      if (!v.is_bool()) return WrongType(key, "a boolean");
+      d.keep_metadata = v.as_bool();
     } else if (key == "id") {
       // Ignored: ids are the server's.
     } else {

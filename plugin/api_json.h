@@ -13,7 +13,8 @@
 namespace cd {
 
 // {"id","name","help","upload_mode","fields","accept","max_size","max_files","active",
-//  "position","names":{"en","fr","nl"},"helps":{..}} with name/help in `language`; each field
+//  "position","keep_metadata","names":{"en","fr","nl"},"helps":{..}} with name/help in `language`;
+//  each field
 // {"key","label","labels":{"en","fr","nl"},"type","required"} with label in `language`.
 boost::json::object TypeToJson(const DocumentType& type, std::string_view language);
 

@@ -17,6 +17,8 @@
 #include <openssl/rand.h>
 #include <vips/vips8>
 
+#include "plugin/image_metadata.h"
+
 namespace cd {
 namespace fs = std::filesystem;
 
@@ -96,14 +98,42 @@ std::string ThumbnailKey(int64_t client_id, const std::string& stem) {
   return "files/" + std::to_string(client_id) + "/" + stem + std::string(kThumbnailSuffix);
 }
 
-// The blob a key belongs to: a thumbnail's blob, or the key itself.
-std::string BlobKeyOf(std::string_view key) {
-  if (key.size() > kThumbnailSuffix.size() &&
-      key.substr(key.size() - kThumbnailSuffix.size()) == kThumbnailSuffix) {
-    return std::string(key.substr(0, key.size() - kThumbnailSuffix.size())) +
-           std::string(kBlobSuffix);
+std::string HexOf(const unsigned char* bytes, unsigned int len) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 15];
   }
-  return std::string(key);
+  return out;
+}
+
+// The size and SHA-256 (lower-case hex) of the file at `path`, read again from the disk.
+crm::Status HashFile(const fs::path& path, int64_t* size, std::string* sha256_hex) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return crm::Internal("cannot reopen the file: " + std::string(std::strerror(errno)));
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  bool ok = ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1;
+  int64_t total = 0;
+  std::string buffer(64 * 1024, '\0');
+  while (ok) {
+    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = n == 0;
+      break;
+    }
+    ok = EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n)) == 1;
+    total += n;
+  }
+  ::close(fd);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
+    return crm::Internal("cannot hash the stored file");
+  *size = total;
+  *sha256_hex = HexOf(digest, len);
+  return crm::Status::Ok();
 }
 
 void InitVips() {
@@ -180,7 +210,7 @@ crm::Status PendingFile::Sniff() {
 
 crm::Status PendingFile::Abort(crm::Status status) {
   // Remove at once: a refused upload leaves nothing behind, even mid-stream.
-  ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   std::error_code ec;
   fs::remove(temp_path_, ec);
@@ -232,12 +262,7 @@ crm::Status PendingFile::Finish() {
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1)
     return Abort(crm::Internal("sha256 failed"));
-  static const char kHex[] = "0123456789abcdef";
-  sha256_hex_.clear();
-  for (unsigned int i = 0; i < len; ++i) {
-    sha256_hex_ += kHex[digest[i] >> 4];
-    sha256_hex_ += kHex[digest[i] & 15];
-  }
+  sha256_hex_ = HexOf(digest, len);
   if (::fsync(fd_) != 0)
     return Abort(crm::Internal("fsync failed: " + std::string(std::strerror(errno))));
   ::close(fd_);
@@ -245,6 +270,27 @@ crm::Status PendingFile::Finish() {
   head_.clear();
   head_.shrink_to_fit();
   finished_ = true;
+  return crm::Status::Ok();
+}
+
+crm::Status PendingFile::RemoveLocationMetadata() {
+  // Finish closed fd_: StripLocationMetadata renames a new file over temp_path_, and an fd
+  // still open would point at the old inode.
+  if (!finished_ || committed_ || fd_ >= 0) return crm::Internal("strip of an unfinished file");
+  crm::Result<StripReport> report = StripLocationMetadata(temp_path_, mime_);
+  if (!report.ok()) {
+    finished_ = false;  // dead: Commit refuses it
+    crm::Status refused = report.status().code() == crm::StatusCode::kInvalidArgument
+                              ? crm::Unprocessable(std::string(kImageDamaged))
+                              : report.status();
+    return Abort(refused);
+  }
+  if (!report->changed) return crm::Status::Ok();
+  crm::Status hashed = HashFile(temp_path_, &size_, &sha256_hex_);
+  if (!hashed.ok()) {
+    finished_ = false;
+    return Abort(hashed);
+  }
   return crm::Status::Ok();
 }
 
@@ -317,6 +363,15 @@ crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_i
   return out;
 }
 
+std::string BlobKeyOf(std::string_view key) {
+  if (key.size() > kThumbnailSuffix.size() &&
+      key.substr(key.size() - kThumbnailSuffix.size()) == kThumbnailSuffix) {
+    return std::string(key.substr(0, key.size() - kThumbnailSuffix.size())) +
+           std::string(kBlobSuffix);
+  }
+  return std::string(key);
+}
+
 crm::Result<fs::path> FileStore::PathOf(std::string_view key) const {
   if (!IsKnownKeyShape(key)) return crm::NotFound("no such file");
   return root_ / std::string(key);
@@ -362,9 +417,10 @@ crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exi
         continue;
       }
       for (const fs::directory_entry& f : fs::directory_iterator(d.path(), ec)) {
-        // A thumbnail lives as long as its blob is known.
+        // A thumbnail is asked about with its own key: one that no row names (its blob's
+        // row lost it, or a crash came between the thumbnail and the row) is an orphan too.
         std::string key = "files/" + name + "/" + f.path().filename().string();
-        if (key_is_known(BlobKeyOf(key))) continue;
+        if (key_is_known(key)) continue;
         // A blob is renamed into place just before its row is inserted: only old
         // unknown blobs are orphans, recent ones may belong to an upload in progress.
         std::error_code e2;

@@ -31,6 +31,12 @@ class PendingFile {
   // Ends the stream: sniffs (if not yet; kUnsupportedType as for Write), hashes, fsyncs.
   // kUnprocessable for an empty file, kInternal on an I/O error or an aborted file.
   crm::Status Finish();
+  // After Finish, before Commit: removes the location metadata of an image original
+  // (StripLocationMetadata, image_metadata.h, on the sniffed type; other kinds are left as
+  // they are) and, when bytes changed, takes size() and sha256() from the stored file, so
+  // they describe what is downloaded. kUnprocessable for an image that is not well formed
+  // (kImageDamaged), kInternal on an I/O error; on any error the temp file is removed.
+  crm::Status RemoveLocationMetadata();
 
   // Valid after Finish.
   int64_t size() const { return size_; }
@@ -64,6 +70,10 @@ class PendingFile {
   bool committed_ = false;
 };
 
+// The message of RemoveLocationMetadata's kUnprocessable: the image cannot be read well
+// enough to remove its location data, so it is not stored.
+inline constexpr std::string_view kImageDamaged = "file: the image is damaged";
+
 // Where a committed file lives (relative keys, so the data folder can move).
 struct CommittedFile {
   std::string storage_key;    // "files/<client_id>/<random>.bin"
@@ -94,10 +104,11 @@ class FileStore {
   void Remove(const CommittedFile& file);
   // Removes files/<client_id>/ entirely (CD9).
   crm::Status RemoveClient(int64_t client_id);
-  // Removes client folders for which `client_exists` is false, blobs older than
-  // `max_temp_age_seconds` whose storage key `key_is_known` does not recognise (with their
-  // thumbnails: a thumbnail is asked about as its blob's key), and temp files older than
-  // `max_temp_age_seconds`. Returns how many entries it removed.
+  // Removes client folders for which `client_exists` is false, blobs and thumbnails older
+  // than `max_temp_age_seconds` whose key `key_is_known` does not recognise (it is asked
+  // about each blob's storage key and each thumbnail's own key: BlobKeyOf gives the blob a
+  // thumbnail belongs to), and temp files older than `max_temp_age_seconds`. Returns how
+  // many entries it removed.
   crm::Result<int> Scrub(const std::function<bool(int64_t client_id)>& client_exists,
                          const std::function<bool(const std::string& key)>& key_is_known,
                          int64_t max_temp_age_seconds);
@@ -107,6 +118,10 @@ class FileStore {
  private:
   std::filesystem::path root_;
 };
+
+// The blob key a thumbnail key belongs to ("files/1/<hex>.thumb.jpg" -> "files/1/<hex>.bin");
+// any other key as it is.
+std::string BlobKeyOf(std::string_view key);
 
 // The sniffed MIME type of a buffer (libmagic, MAGIC_MIME_TYPE), "" on failure.
 std::string SniffMime(std::string_view head);

@@ -68,6 +68,9 @@ struct DocumentType {
   int max_files = kDefaultMaxFiles;
   bool active = true;
   int position = 0;  // list order, ascending
+  // Image originals are stored byte for byte; by default their location metadata (EXIF GPS,
+  // XMP) is removed before they are stored (SPEC X3).
+  bool keep_metadata = false;
 };
 
 // A create or a partial update of a type: unset members are left as they are (update)
@@ -85,6 +88,7 @@ struct TypeDraft {
   std::optional<int> max_files;
   std::optional<bool> active;
   std::optional<int> position;
+  std::optional<bool> keep_metadata;
   // The draft gives every language of the name and the field labels (the admin form):
   // an empty translation clears the stored one instead of keeping it.
   bool complete_translations = false;

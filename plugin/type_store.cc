@@ -16,7 +16,7 @@ namespace {
 
 constexpr char kSelectType[] =
     "SELECT id, name_en, name_fr, name_nl, help_en, help_fr, help_nl, upload_mode, fields_json,"
-    " accept_json, max_size, max_files, active, position FROM cd_types";
+    " accept_json, max_size, max_files, active, position, keep_metadata FROM cd_types";
 
 bool IsMimeToken(std::string_view s) {
   size_t slash = s.find('/');
@@ -97,6 +97,7 @@ DocumentType TypeFromRow(const crm::SqlRow& r) {
   t.max_files = static_cast<int>(r.Int(11));
   t.active = r.Int(12) != 0;
   t.position = static_cast<int>(r.Int(13));
+  t.keep_metadata = r.Int(14) != 0;
   return t;
 }
 
@@ -162,6 +163,7 @@ void ApplyDraft(const TypeDraft& d, DocumentType& t) {
   if (d.max_files) t.max_files = *d.max_files;
   if (d.active) t.active = *d.active;
   if (d.position) t.position = *d.position;
+  if (d.keep_metadata) t.keep_metadata = *d.keep_metadata;
 }
 
 crm::SqlParams TypeParams(const DocumentType& t) {
@@ -177,7 +179,8 @@ crm::SqlParams TypeParams(const DocumentType& t) {
           t.max_size,
           static_cast<int64_t>(t.max_files),
           static_cast<int64_t>(t.active ? 1 : 0),
-          static_cast<int64_t>(t.position)};
+          static_cast<int64_t>(t.position),
+          static_cast<int64_t>(t.keep_metadata ? 1 : 0)};
 }
 
 }  // namespace
@@ -290,8 +293,8 @@ crm::Result<DocumentType> TypeStore::Create(const TypeDraft& draft) {
     CRM_RETURN_IF_ERROR((tx.Exec("INSERT INTO cd_types (name_en, name_fr, name_nl, help_en, "
                                  "help_fr, help_nl, upload_mode,"
                                  " fields_json, accept_json, max_size, max_files, active, "
-                                 "position, created_at, updated_at)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 "position, keep_metadata, created_at, updated_at)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                  p))
                             .status());
     id = tx.LastInsertId();
@@ -314,7 +317,8 @@ crm::Result<DocumentType> TypeStore::Update(int64_t id, const TypeDraft& draft) 
       (host_.Db().Exec(
            "UPDATE cd_types SET name_en = ?, name_fr = ?, name_nl = ?, help_en = ?, help_fr = ?,"
            " help_nl = ?, upload_mode = ?, fields_json = ?, accept_json = ?, max_size = ?,"
-           " max_files = ?, active = ?, position = ?, updated_at = ? WHERE id = ?",
+           " max_files = ?, active = ?, position = ?, keep_metadata = ?, updated_at = ? WHERE id = "
+           "?",
            p))
           .status());
   return t;

@@ -2,6 +2,8 @@
 // parts stream to pending files, other parts become bounded field values.
 #include "plugin/upload_pipeline.h"
 
+#include <utility>
+
 #include "plugin/multipart_parser.h"
 
 namespace cd {
@@ -56,9 +58,11 @@ crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const B
   };
   cb.on_part_end = [&]() -> crm::Status {
     if (current_file) {
-      crm::Status s = current_file->Finish();
-      current_file = nullptr;
-      return s;
+      PendingFile* file = std::exchange(current_file, nullptr);
+      CRM_RETURN_IF_ERROR(file->Finish());
+      // SPEC X3: the stored original has no location metadata unless the type keeps it;
+      // done before Commit, so no byte with a location ever becomes visible.
+      return type.keep_metadata ? crm::Status::Ok() : file->RemoveLocationMetadata();
     }
     if (current_field) {
       input.fields[field_name] = std::move(field_buffer);

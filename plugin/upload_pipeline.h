@@ -30,6 +30,8 @@ using BodyReader = std::function<crm::Result<size_t>(char* buffer, size_t size)>
 // Streams the body through the multipart parser: `file` parts go to `store` with the
 // type's max_size and accept list; more than type.max_files files is kUnprocessable;
 // no file at all is kUnprocessable unless `allow_no_file` (an update of fields only).
+// Each finished file loses its location metadata unless type.keep_metadata
+// (PendingFile::RemoveLocationMetadata: a damaged image is kUnprocessable).
 // On error every temp file is already gone. Memory stays flat (64 KiB buffer).
 crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const BodyReader& read,
                                           const DocumentType& type, FileStore& store,

@@ -521,8 +521,12 @@ crm::Result<int> DocumentService::Scrub() {
     // Only a definite "not found" makes a folder an orphan; errors keep it.
     return c.ok() || c.status().code() != crm::StatusCode::kNotFound;
   };
-  auto key_is_known = [&](const std::string& blob_key) {
-    auto row = host_.Db().QueryOne("SELECT 1 FROM cd_files WHERE storage_key = ?", {blob_key});
+  // A blob is known by its row; a thumbnail only when its blob's row names it. Both look-ups
+  // go through the unique index on storage_key.
+  auto key_is_known = [&](const std::string& key) {
+    auto row = host_.Db().QueryOne(
+        "SELECT 1 FROM cd_files WHERE storage_key = ? AND (storage_key = ? OR thumbnail_key = ?)",
+        {BlobKeyOf(key), key, key});
     // On a database error, keep the file.
     return !row.ok() || row->has_value();
   };

@@ -87,8 +87,9 @@ class DocumentService {
   static crm::Status DeleteClientRows(int64_t client_id, crm::SqlExecutor& tx);
   // Removes the client's folder (blobs, thumbnails, versions). Logs failures.
   void RemoveClientFiles(int64_t client_id);
-  // Removes orphans: folders of clients that no longer exist, blobs no row points to,
-  // temp files older than an hour. Returns how many entries were removed.
+  // Removes orphans: folders of clients that no longer exist, blobs and thumbnails no row
+  // names, temp files (all three older than an hour: younger ones may belong to an upload in
+  // progress). Run by ScrubJob (scrub_job.h). Returns how many entries were removed.
   crm::Result<int> Scrub();
 
  private:

@@ -54,6 +54,14 @@ class ClientAreaTest : public ModuleTest {
     return response;
   }
 
+  // The Documents tab of the client's profile, as an admin with every permission sees it.
+  crm::Result<std::string> AdminTab() {
+    FakeRequest request;
+    request.caller = AdminPrincipal({"documents.read", "documents.write", "documents.settings"});
+    CRM_ASSIGN_OR_RETURN(crm::ClientInfo client, host_.FindClient(client_));
+    return registry_.profile_tabs().at(0).hook.render(client, request);
+  }
+
   int64_t id_card_ = 0, staff_ = 0, client_ = 0;
 };
 
@@ -137,6 +145,35 @@ TEST_F(ClientAreaTest, PageShowsStatusInTheClientsLanguage) {
   GiveDocument(client_, id_card_);
   html = Page("nl").page->body_html;
   EXPECT_NE(html.find("Geüpload op 18-11-2026"), std::string::npos) << html;
+}
+
+// Issue 15.12: who uploaded is a name, "you" or "API" in the reader's language, never the
+// stored label ("admin:...", "client", "api:token of ...").
+TEST_F(ClientAreaTest, UploadersAreShownAsPeopleReadThem) {
+  const int64_t address = AddType("Proof of address", UploadMode::kOptional);
+  GiveDocument(client_, id_card_);  // stored as "client"
+  GiveDocument(client_, staff_);
+  GiveDocument(client_, address);
+  ASSERT_OK(host_.Db().Exec("UPDATE cd_documents SET uploaded_by = ? WHERE type_id = ?",
+                            {std::string("admin:Marie Dupont"), staff_}));
+  ASSERT_OK(host_.Db().Exec("UPDATE cd_documents SET uploaded_by = ? WHERE type_id = ?",
+                            {std::string("api:token of robot@example.com"), address}));
+
+  const std::string fr = Page("fr").page->body_html;
+  EXPECT_NE(fr.find("par vous"), std::string::npos) << fr;
+  EXPECT_NE(fr.find("par Marie Dupont"), std::string::npos);
+  EXPECT_NE(fr.find("par API"), std::string::npos);
+  EXPECT_NE(Page("nl").page->body_html.find("door u"), std::string::npos);
+  for (const char* raw : {"admin:", "api:token", "robot@example.com", ">client<", " client "})
+    EXPECT_EQ(fr.find(raw), std::string::npos) << raw;
+
+  auto tab = AdminTab();
+  ASSERT_OK(tab);
+  EXPECT_NE(tab->find("by Alice Martin"), std::string::npos) << *tab;
+  EXPECT_NE(tab->find("by Marie Dupont"), std::string::npos);
+  EXPECT_NE(tab->find("by API"), std::string::npos);
+  for (const char* raw : {"admin:", "api:token", "robot@example.com", "by client"})
+    EXPECT_EQ(tab->find(raw), std::string::npos) << raw;
 }
 
 // Issue 4: field labels and the intro in the client's language, English when not translated.

@@ -1,12 +1,17 @@
 // tests/hooks/entry_test.cc — the entry registers every hook, route, permission, scope,
 // migration and translation without error, and the catalogs are complete in en/fr/nl.
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 
 #include "hooks/context.h"
 #include "hooks/texts.h"
 #include "plugin/embedded.h"
+#include "sample-host/core/logger.h"
+#include "sample-host/core/scheduler.h"
 #include "tests/hooks/test_host.h"
 #include "tests/support/status_matchers.h"
 
@@ -29,6 +34,36 @@ TEST_F(EntryTest, RegistersEveryHookKind) {
   EXPECT_TRUE(staged_.settings_page.has_value());
   EXPECT_FALSE(staged_.migrations.empty());
   EXPECT_EQ(staged_.jobs.size(), 1u);
+}
+
+// Issue 15.6: what a crash left goes at start-up, not a day later: the host's scheduler (which
+// runs a job one period after start) scrubs on its first run, then once an hour.
+TEST_F(EntryTest, ScrubRunsSoonAfterStartThenHourly) {
+  namespace fs = std::filesystem;
+  const fs::path tmp = host_.DataDir() / "tmp";
+  auto stale_temp = [&](const std::string& name) {
+    fs::create_directories(tmp);
+    std::ofstream(tmp / name) << "partial upload";
+    fs::last_write_time(tmp / name, fs::file_time_type::clock::now() - std::chrono::hours(2));
+    return tmp / name;
+  };
+  const fs::path crashed = stale_temp("crashed.part");
+  host::Logger log(nullptr, /*to_stderr=*/false);
+  host::Scheduler::TimePoint now{};
+  host::Scheduler scheduler(registry_, log, [&now] { return now; });
+  auto advance = [&](int64_t seconds) {
+    now += std::chrono::seconds(seconds);
+    host_.now_ += seconds;
+    scheduler.RunDue();
+  };
+
+  advance(60);
+  EXPECT_FALSE(fs::exists(crashed)) << "the first run, a minute after start, scrubs";
+  const fs::path later = stale_temp("later.part");
+  for (int i = 0; i < 30; ++i) advance(60);
+  EXPECT_TRUE(fs::exists(later)) << "half an hour after a scrub, none is due";
+  for (int i = 0; i < 31; ++i) advance(60);
+  EXPECT_FALSE(fs::exists(later)) << "an hour after a scrub, the next one ran";
 }
 
 TEST_F(EntryTest, DeclaresPermissionsAndScopes) {

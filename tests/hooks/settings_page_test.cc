@@ -85,6 +85,36 @@ TEST_F(SettingsPageTest, CreatesATypeFromTheForm) {
   EXPECT_EQ(t.max_files, 2);
 }
 
+// SPEC X3: the form's "keep image metadata" box, stored and shown, translated.
+TEST_F(SettingsPageTest, TypeFormKeepsImageMetadataOnlyWhenTicked) {
+  FakeRequest request = AdminRequest();
+  request.form = {{"_csrf", "csrf-admin"},  {"name_en", "Site photo"}, {"upload_mode", "optional"},
+                  {"accept", "image/jpeg"}, {"max_size_mb", "2"},      {"max_files", "1"},
+                  {"keep_metadata", "1"}};
+  FakeResponse response;
+  ASSERT_OK(Call("POST", "/admin/plugins/client-documents/types", request, response));
+  auto types = services_->types().List(true);
+  ASSERT_OK(types);
+  ASSERT_EQ(types->size(), 1u);
+  const int64_t id = (*types)[0].id;
+  EXPECT_TRUE((*types)[0].keep_metadata);
+
+  const std::string path = "/admin/plugins/client-documents/types/" + std::to_string(id);
+  FakeRequest show = AdminRequest();
+  show.caller.language = "fr";
+  FakeResponse form;
+  ASSERT_OK(Call("GET", path, show, form));
+  ASSERT_TRUE(form.page.has_value());
+  const std::string& html = form.page->body_html;
+  EXPECT_NE(html.find("name=\"keep_metadata\" value=\"1\""), std::string::npos) << html;
+  EXPECT_NE(html.find(" checked> Conserver les métadonnées des images"), std::string::npos) << html;
+
+  request.form.pop_back();  // the box unticked
+  FakeResponse saved;
+  ASSERT_OK(Call("POST", path, request, saved));
+  EXPECT_FALSE(services_->types().Get(id)->keep_metadata);
+}
+
 // Issue 4: the intro per language, under the English one.
 TEST_F(SettingsPageTest, SavesAndShowsTheIntroPerLanguage) {
   const crm::SettingsPage& page = registry_.settings_pages().at("client-documents");

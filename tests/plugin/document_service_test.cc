@@ -317,6 +317,33 @@ TEST_F(DocumentServiceTest, ScrubRemovesOrphansOnly) {
   EXPECT_OK(sv_.documents().OpenFile(cd_test::Admin(), bob_, id_card_.id, std::nullopt));
 }
 
+// Issue 15.6: a thumbnail is kept only while a row names it, even when its blob has a row.
+TEST_F(DocumentServiceTest, ScrubRemovesAThumbnailNoRowNames) {
+  auto pdf = sv_.documents().Upload(cd_test::Admin(), bob_, id_card_.id, ValidInput());
+  ASSERT_OK(pdf);
+  ASSERT_EQ(pdf->files.size(), 1u);
+  ASSERT_TRUE(pdf->files[0].thumbnail_key.empty());
+  auto photo = sv_.documents().Upload(cd_test::Admin(), bob_, contract_.id,
+                                      Input({cd_test::MakePng(400, 300)}, {}));
+  ASSERT_OK(photo);
+  ASSERT_EQ(photo->files.size(), 1u);
+  ASSERT_FALSE(photo->files[0].thumbnail_key.empty());
+  // Beside the PDF's blob, a thumbnail its row does not name (left by a crash).
+  const std::string& blob = pdf->files[0].storage_key;
+  fs::path stray = host_.DataDir() / (blob.substr(0, blob.size() - 4) + ".thumb.jpg");
+  cd_test::WriteFile(stray, "jpeg");
+  auto old = fs::file_time_type::clock::now() - std::chrono::hours(2);
+  for (const std::string& f : cd_test::ListFiles(FilesDir()))
+    fs::last_write_time(FilesDir() / f, old);
+
+  auto removed = sv_.documents().Scrub();
+  ASSERT_OK(removed);
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(fs::exists(stray));
+  EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(bob_)).size(), 3u);
+  EXPECT_OK(sv_.documents().OpenThumbnail(cd_test::Admin(), bob_, photo->files[0].id));
+}
+
 TEST_F(DocumentServiceTest, ConcurrentUploadsOfOneDocumentAllLand) {
   constexpr int kThreads = 4;
   std::vector<UploadInput> inputs;

@@ -50,6 +50,23 @@ TEST_F(TypeStoreTest, CreateAppliesDefaultsAndOrders) {
   EXPECT_EQ((*types_.List(false))[0].id, b->id);
 }
 
+TEST_F(TypeStoreTest, KeepMetadataDefaultsToFalseAndIsStored) {
+  auto a = CreateJson(R"({"name": "Site photo"})");
+  ASSERT_OK(a);
+  EXPECT_FALSE(a->keep_metadata);
+  EXPECT_FALSE(TypeToJson(*a, "en").at("keep_metadata").as_bool());
+  auto b = CreateJson(R"({"name": "Original scan", "keep_metadata": true})");
+  ASSERT_OK(b);
+  EXPECT_TRUE(types_.Get(b->id)->keep_metadata);
+  EXPECT_TRUE(TypeToJson(*types_.Get(b->id), "en").at("keep_metadata").as_bool());
+  TypeDraft off;
+  off.keep_metadata = false;
+  ASSERT_OK(types_.Update(b->id, off));
+  EXPECT_FALSE(types_.Get(b->id)->keep_metadata);
+  EXPECT_EQ(CreateJson(R"({"name": "X", "keep_metadata": "yes"})").status().code(),
+            crm::StatusCode::kInvalidArgument);
+}
+
 TEST_F(TypeStoreTest, CommaSeparatedFieldsBecomeUniqueSlugs) {
   auto t = CreateJson(
       R"({"name": "ID", "fields": "Date of issue, Place of issue, Date of issue,  ,Numéro"})");

@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+#include <vips/vips8>
+
 #include "tests/plugin/test_env.h"
 #include "tests/support/status_matchers.h"
 
@@ -66,6 +68,50 @@ TEST_F(UseCasesTest, UploadAddsThenReplaces) {
   EXPECT_FALSE(second->created);
   ASSERT_EQ(second->doc.files.size(), 1u);
   EXPECT_EQ(second->doc.files[0].name, "b.pdf");
+}
+
+// SPEC X3: what is stored (and downloaded) is the stripped image, and size and sha256 describe
+// those bytes; a type with keep_metadata stores the upload byte for byte.
+TEST_F(UseCasesTest, ImageOriginalsLoseTheirLocationUnlessTheTypeKeepsMetadata) {
+  const std::string photo = cd_test::MakeJpeg(160, 120, /*with_gps=*/true);
+  auto has_gps = [](const std::string& jpeg) {
+    vips::VImage image = vips::VImage::new_from_buffer(jpeg.data(), jpeg.size(), "");
+    return image.get_typeof("exif-ifd3-GPSLatitude") != 0;
+  };
+  ASSERT_TRUE(has_gps(photo));  // or the test would prove nothing
+  auto stored = [&](int64_t type_id) -> std::pair<StoredFile, std::string> {
+    auto up = UploadDocument(sv_, cd_test::Admin(), Request(type_id, "holiday.jpg", photo));
+    EXPECT_OK(up);
+    if (!up.ok() || up->doc.files.size() != 1) return {};
+    auto file = DownloadFile(sv_, cd_test::Admin(), ann_, type_id, std::nullopt, false);
+    EXPECT_OK(file);
+    return {up->doc.files[0], file.ok() ? cd_test::ReadFile(file->path) : ""};
+  };
+
+  auto [file, bytes] = stored(id_card_);
+  ASSERT_FALSE(bytes.empty());
+  EXPECT_FALSE(has_gps(bytes));
+  EXPECT_NE(bytes, photo);
+  EXPECT_EQ(file.sha256, cd_test::Sha256Hex(bytes));
+  EXPECT_EQ(file.size, static_cast<int64_t>(bytes.size()));
+
+  TypeDraft keep;
+  keep.name = LocalizedText{"Site photo", "", ""};
+  keep.keep_metadata = true;
+  auto kept_type = sv_.types().Create(keep);
+  ASSERT_OK(kept_type);
+  auto [kept, kept_bytes] = stored(kept_type->id);
+  EXPECT_EQ(kept_bytes, photo);
+  EXPECT_EQ(kept.sha256, cd_test::Sha256Hex(photo));
+}
+
+TEST_F(UseCasesTest, ADamagedImageIsRefusedAndLeavesNothing) {
+  std::string photo = cd_test::MakeJpeg(160, 120, /*with_gps=*/true);
+  photo.resize(40);  // still sniffed as a JPEG, but its EXIF segment runs off the end
+  auto up = UploadDocument(sv_, cd_test::Admin(), Request(id_card_, "cut.jpg", photo));
+  ASSERT_FALSE(up.ok());
+  EXPECT_EQ(up.status().code(), crm::StatusCode::kUnprocessable);
+  EXPECT_TRUE(cd_test::ListFiles(host_.DataDir()).empty());
 }
 
 TEST_F(UseCasesTest, RefusalsComeBeforeTheBodyIsRead) {
