@@ -174,7 +174,9 @@ TEST_F(PgDatabaseTest, KilledConnectionIsReplaced) {
   // The pooled connection is dead: the next call reports it as unavailable (or already
   // reconnects), and the one after works on a new connection.
   crm::Result<int64_t> first = db_->Exec("INSERT INTO " + table_ + " VALUES (1)");
-  if (!first.ok()) EXPECT_EQ(first.status().code(), crm::StatusCode::kUnavailable);
+  if (!first.ok()) {
+    EXPECT_EQ(first.status().code(), crm::StatusCode::kUnavailable);
+  }
   ASSERT_OK(db_->Exec("INSERT INTO " + table_ + " VALUES (2)"));
   EXPECT_GE(db_->ConnectionCount(), 2u);
 }

@@ -153,7 +153,9 @@ TEST_P(ObjectStoreTest, NothingIsVisibleBeforeCommitOrAfterAbandon) {
   }  // dropped without Commit
   EXPECT_EQ(store_->Stat(Key("half.bin")).status().code(), crm::StatusCode::kNotFound);
   EXPECT_TRUE(Keys(*store_, prefix_).empty());
-  if (GetParam() == Kind::kLocal) EXPECT_TRUE(fs::is_empty(root_ / ".tmp"));
+  if (GetParam() == Kind::kLocal) {
+    EXPECT_TRUE(fs::is_empty(root_ / ".tmp"));
+  }
 }
 
 TEST_P(ObjectStoreTest, ListsByPrefixInKeyOrderAndDeletes) {
