@@ -61,11 +61,11 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   // plugin's hooks for the process life, so a plain reference is enough here.
   CRM_RETURN_IF_ERROR(RegisterApiRoutes(registrar, ctx->services));
 
-  // Orphan blobs (a crash between rename and row) and stale temp files: soon after start-up,
-  // then hourly (scrub_job.h says why the period is short).
+  // Orphan blobs (a crash between rename and row) and stale temp files: at start-up, then
+  // hourly (host API 1.3).
   auto scrub = std::make_shared<ScrubJob>(ctx->services.documents(), host);
-  CRM_RETURN_IF_ERROR(registrar.AddScheduledJob(
-      crm::ScheduledJob{"scrub", kScrubTickSeconds, [ctx, scrub]() { return scrub->Run(); }}));
+  CRM_RETURN_IF_ERROR(registrar.AddScheduledJobRunAtStart(
+      crm::ScheduledJob{"scrub", kScrubEverySeconds, [ctx, scrub]() { return scrub->Run(); }}));
   return crm::Status::Ok();
 }
 

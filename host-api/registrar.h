@@ -44,6 +44,10 @@ class Registrar {
   virtual Status AddDemoSeeder(DemoSeeder seeder) = 0;
   // Added in host API 1.2.
   virtual Status AddListFilterCount(ListFilterCount count) = 0;
+  // Added in host API 1.3: a ScheduledJob whose first run comes at start-up, once every
+  // plugin has loaded and its migrations ran, instead of one period after (for clean-up
+  // that a crash may have left: temp files, orphans). Same checks as AddScheduledJob.
+  virtual Status AddScheduledJobRunAtStart(ScheduledJob job) = 0;
 };
 
 }  // namespace crm

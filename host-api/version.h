@@ -12,7 +12,8 @@
 // ignore; bump the major for any change of an existing type, signature or meaning.
 #define CRM_HOST_API_MAJOR 1
 // 1: Registrar::AddDemoSeeder; 2: Registrar::AddListFilterCount, Request::RemoteAddress;
-// 3: Database::Dialect (and migrations per dialect, see host-api/hooks.h Migration).
+// 3: Database::Dialect (and migrations per dialect, see host-api/hooks.h Migration),
+//    Registrar::AddScheduledJobRunAtStart.
 #define CRM_HOST_API_MINOR 3
 
 #define CRM_STRINGIFY_IMPL(x) #x

@@ -12,12 +12,9 @@
 
 namespace cd {
 
-// The host's scheduler runs a job one period after start, then one period after each run
-// (host-api/hooks.h), and has no "run at start-up". So the job is registered with this short
-// period and scrubs at its first call (a minute after start, once every plugin has loaded and
-// its migrations ran), then once kScrubEverySeconds have passed; the calls in between only
-// read the clock.
-inline constexpr int64_t kScrubTickSeconds = 60;
+// The job is registered to run at start-up (Registrar::AddScheduledJobRunAtStart, host API
+// 1.3: once every plugin has loaded and its migrations ran), then every kScrubEverySeconds.
+// Run() scrubs when due, so an early or repeated call only reads the clock.
 inline constexpr int64_t kScrubEverySeconds = 3600;
 
 // Thread-safe (the host never runs one job twice at once, but tests may).

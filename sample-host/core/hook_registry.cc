@@ -271,6 +271,13 @@ crm::Status StagingRegistrar::AddScheduledJob(crm::ScheduledJob job) {
   return crm::Status::Ok();
 }
 
+crm::Status StagingRegistrar::AddScheduledJobRunAtStart(crm::ScheduledJob job) {
+  std::string id = job.id;
+  CRM_RETURN_IF_ERROR(AddScheduledJob(std::move(job)));
+  staged_.jobs_run_at_start.insert(std::move(id));
+  return crm::Status::Ok();
+}
+
 crm::Status StagingRegistrar::AddDemoSeeder(crm::DemoSeeder seeder) {
   CRM_STAGE_CHECK(CheckId("demo seeder", seeder.id));
   if (!seeder.seed)
@@ -467,6 +474,8 @@ void HookRegistry::Insert(StagedRegistrations staged) {
   // Routes, jobs, permissions and scopes have no priority: keep registration order.
   append(routes_, staged.routes);
   append(jobs_, staged.jobs);
+  for (const std::string& id : staged.jobs_run_at_start)
+    jobs_run_at_start_.insert(owner + "." + id);
   append(demo_seeders_, staged.demo_seeders);
   for (auto& c : staged.filter_counts) {
     std::string key = owner + "/" + c.source_id;

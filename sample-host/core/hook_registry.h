@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,7 @@ struct StagedRegistrations {
   std::vector<crm::Route> routes;
   std::vector<crm::AccessGate> gates;
   std::vector<crm::ScheduledJob> jobs;
+  std::set<std::string> jobs_run_at_start;  // ids among `jobs`
   std::optional<crm::SettingsPage> settings_page;
   std::vector<crm::PermissionDecl> permissions;
   std::vector<crm::ScopeDecl> scopes;
@@ -70,6 +72,7 @@ class StagingRegistrar final : public crm::Registrar {
   crm::Status AddRoute(crm::Route route) override;
   crm::Status AddAccessGate(crm::AccessGate gate) override;
   crm::Status AddScheduledJob(crm::ScheduledJob job) override;
+  crm::Status AddScheduledJobRunAtStart(crm::ScheduledJob job) override;
   crm::Status SetSettingsPage(crm::SettingsPage page) override;
   crm::Status DeclarePermission(crm::PermissionDecl permission) override;
   crm::Status DeclareScope(crm::ScopeDecl scope) override;
@@ -136,6 +139,10 @@ class HookRegistry {
   const std::vector<Registered<crm::Route>>& routes() const { return routes_; }
   const std::vector<Registered<crm::AccessGate>>& gates() const { return gates_; }
   const std::vector<Registered<crm::ScheduledJob>>& jobs() const { return jobs_; }
+  // Whether the job was registered with AddScheduledJobRunAtStart.
+  bool RunsAtStart(const Registered<crm::ScheduledJob>& job) const {
+    return jobs_run_at_start_.count(job.owner + "." + job.hook.id) > 0;
+  }
   const std::map<std::string, crm::SettingsPage>& settings_pages() const {
     return settings_pages_;
   }  // by owner
@@ -193,6 +200,7 @@ class HookRegistry {
   std::vector<Registered<crm::Route>> routes_;
   std::vector<Registered<crm::AccessGate>> gates_;
   std::vector<Registered<crm::ScheduledJob>> jobs_;
+  std::set<std::string> jobs_run_at_start_;  // "<owner>.<id>"
   std::map<std::string, crm::SettingsPage> settings_pages_;
   std::vector<Registered<crm::PermissionDecl>> permissions_;
   std::vector<Registered<crm::ScopeDecl>> scopes_;

@@ -23,7 +23,8 @@ Scheduler::Scheduler(const HookRegistry& registry, Logger& log, Now now)
       log_(log),
       now_(now ? std::move(now) : Now(&std::chrono::steady_clock::now)) {
   const TimePoint start = now_();
-  for (const auto& job : registry_.jobs()) next_.push_back(start + PeriodOf(job.hook));
+  for (const auto& job : registry_.jobs())
+    next_.push_back(registry_.RunsAtStart(job) ? start : start + PeriodOf(job.hook));
 }
 
 Scheduler::~Scheduler() { Stop(); }

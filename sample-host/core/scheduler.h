@@ -15,11 +15,12 @@ namespace host {
 
 class Logger;
 
-// Each job runs one period after Start (or construction, for RunDue), then one period
-// after its previous run ended; never two runs of one job at once (one thread runs them
-// all in turn). A job that returns an error is logged (WARN, component "scheduler"), one
-// that throws is logged once by CallPlugin; either way it keeps its schedule and the other
-// jobs are not affected. The registry must not change while the scheduler exists.
+// Each job runs one period after Start (or construction, for RunDue) — at once for a job
+// registered with AddScheduledJobRunAtStart — then one period after its previous run ended; never
+// two runs of one job at once (one thread runs them all in turn). A job that returns an error is
+// logged (WARN, component "scheduler"), one that throws is logged once by CallPlugin; either way it
+// keeps its schedule and the other jobs are not affected. The registry must not change while the
+// scheduler exists.
 class Scheduler {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;

@@ -31,6 +31,41 @@ size_t LinesContaining(const Logger& log, std::string_view text) {
   return n;
 }
 
+// Host API 1.3: a job registered to run at start-up runs on the first tick, then at its
+// period; an ordinary job waits one period; the same id twice is refused either way.
+TEST(SchedulerTest, RunAtStartJobsRunAtOnceOthersAfterOnePeriod) {
+  int at_start = 0, later = 0;
+  HookRegistry registry;
+  StagingRegistrar plug("plug");
+  auto count = [](int* n) {
+    return [n] {
+      ++*n;
+      return crm::Status::Ok();
+    };
+  };
+  ASSERT_TRUE(plug.AddScheduledJobRunAtStart(Job("scrub", 100, count(&at_start))).ok());
+  ASSERT_TRUE(plug.AddScheduledJob(Job("remind", 100, count(&later))).ok());
+  EXPECT_FALSE(plug.AddScheduledJobRunAtStart(Job("remind", 5, count(&later))).ok());
+  StagingRegistrar clean("clean");
+  ASSERT_TRUE(clean.AddScheduledJobRunAtStart(Job("scrub", 100, count(&at_start))).ok());
+  ASSERT_TRUE(clean.AddScheduledJob(Job("other", 100, count(&later))).ok());
+  ASSERT_TRUE(registry.Commit(clean.Take()).ok());
+  Logger log(nullptr, /*to_stderr=*/false);
+  Scheduler::TimePoint now{};
+  Scheduler scheduler(registry, log, [&now] { return now; });
+  scheduler.RunDue();
+  EXPECT_EQ(at_start, 1);
+  EXPECT_EQ(later, 0);
+  now += seconds(99);
+  scheduler.RunDue();
+  EXPECT_EQ(at_start, 1);
+  EXPECT_EQ(later, 0);
+  now += seconds(1);
+  scheduler.RunDue();
+  EXPECT_EQ(at_start, 2);
+  EXPECT_EQ(later, 1);
+}
+
 TEST(SchedulerTest, RunsEachJobAtItsPeriodAndSurvivesFailingAndThrowingJobs) {
   int every10 = 0, fails = 0, throws = 0;
   HookRegistry registry;

@@ -31,6 +31,7 @@ class FakeRegistrar final : public crm::Registrar {
   crm::Status AddRoute(crm::Route route) override;
   crm::Status AddAccessGate(crm::AccessGate) override { return crm::Status::Ok(); }
   crm::Status AddScheduledJob(crm::ScheduledJob) override { return crm::Status::Ok(); }
+  crm::Status AddScheduledJobRunAtStart(crm::ScheduledJob) override { return crm::Status::Ok(); }
   crm::Status SetSettingsPage(crm::SettingsPage) override { return crm::Status::Ok(); }
   crm::Status DeclarePermission(crm::PermissionDecl) override { return crm::Status::Ok(); }
   crm::Status DeclareScope(crm::ScopeDecl) override { return crm::Status::Ok(); }
