@@ -10,6 +10,7 @@
 #include <set>
 
 #include "sample-host/app/csv.h"
+#include "sample-host/core/logger.h"  // FormatIsoUtc
 #include "text/text.h"
 
 namespace host {
@@ -17,15 +18,6 @@ namespace {
 
 constexpr size_t kChunk = 64 * 1024;
 constexpr size_t kMaxImportRows = 100000;
-
-std::string IsoUtc(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string ValueText(const crm::SqlValue& v) {
   if (auto* s = std::get_if<std::string>(&v)) return *s;
@@ -76,7 +68,7 @@ std::vector<std::string> ClientFields(const Client& c) {
           c.tax_code,
           JoinTags(c.tags),
           c.login_enabled ? "yes" : "no",
-          c.created_at ? IsoUtc(c.created_at) : ""};
+          c.created_at ? FormatIsoUtc(c.created_at) : ""};
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "sample-host/core/logger.h"  // FormatUtc
 #include "text/text.h"
 
 namespace host {
@@ -55,14 +56,7 @@ std::string AwsUriEncode(std::string_view s, bool encode_slash) {
   }
 }
 
-std::string AmzDate(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[20];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
+std::string AmzDate(int64_t unix_seconds) { return FormatUtc(unix_seconds, "%Y%m%dT%H%M%SZ"); }
 
 std::string CanonicalRequestV4(const SigV4Request& r,
                                std::vector<std::pair<std::string, std::string>>* signed_headers) {

@@ -41,13 +41,17 @@ void AppendSanitised(std::string& out, std::string_view text) {
 
 }  // namespace
 
-std::string FormatIsoUtc(int64_t unix_seconds) {
+std::string FormatUtc(int64_t unix_seconds, const char* format) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
+  char buffer[64];
+  size_t n = std::strftime(buffer, sizeof buffer, format, &tm);
+  return std::string(buffer, n);
+}
+
+std::string FormatIsoUtc(int64_t unix_seconds) {
+  return FormatUtc(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 Logger::Logger(Clock* clock, bool to_stderr, size_t ring_size)

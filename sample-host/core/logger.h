@@ -49,6 +49,8 @@ class Logger {
   std::deque<std::string> ring_;
 };
 
+// A Unix time in UTC through strftime's `format` (at most 63 characters out).
+std::string FormatUtc(int64_t unix_seconds, const char* format);
 // "2026-11-22T10:00:00Z"
 std::string FormatIsoUtc(int64_t unix_seconds);
 
