@@ -73,6 +73,12 @@ class HostServices {
   // kNotFound when no such client exists.
   virtual Result<ClientInfo> FindClient(int64_t client_id) = 0;
 
+  // Added in host API 1.3: OK when the client exists, read inside the caller's transaction
+  // `tx` (the row stays locked against deletion until it ends), kNotFound otherwise. Call it
+  // in the transaction that writes a plugin's rows for a client, so no row outlives a client
+  // deleted while the plugin was working (an upload racing the client's deletion).
+  virtual Status LockClient(SqlExecutor& tx, int64_t client_id) = 0;
+
   // The text of `key` in `language` from the catalogs registered by host and plugins;
   // falls back to English, then to the key itself.
   virtual std::string Translate(std::string_view language, std::string_view key) = 0;

@@ -281,6 +281,8 @@ crm::Result<ClientDocument> DocumentService::Upload(const crm::Principal& actor,
   const std::string who = ActorLabel(actor);
   bool replaced = false;
   crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    // The client may have been deleted while the files streamed in: then no row is written.
+    CRM_RETURN_IF_ERROR(host_.LockClient(tx, client_id));
     UploadRows rows{client_id, type_id, &fields, &input.files, &committed, now, who};
     CRM_ASSIGN_OR_RETURN(replaced, WriteUploadRows(tx, rows));
     return crm::Status::Ok();

@@ -89,6 +89,16 @@ crm::Result<crm::ClientInfo> PluginHostServices::FindClient(int64_t client_id) {
   return c;
 }
 
+crm::Status PluginHostServices::LockClient(crm::SqlExecutor& tx, int64_t client_id) {
+  // SQLite's write transactions are serial (BEGIN IMMEDIATE): reading is enough there.
+  const bool pg = db_.Dialect() == crm::SqlDialect::kPostgresql;
+  CRM_ASSIGN_OR_RETURN(auto row, tx.QueryOne(pg ? "SELECT 1 FROM clients WHERE id = ? FOR SHARE"
+                                                : "SELECT 1 FROM clients WHERE id = ?",
+                                             {client_id}));
+  if (!row) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
+  return crm::Status::Ok();
+}
+
 std::string PluginHostServices::Translate(std::string_view language, std::string_view key) {
   return registry_.Translate(language, key);
 }

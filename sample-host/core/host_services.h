@@ -38,6 +38,7 @@ class PluginHostServices final : public crm::HostServices {
   // kNotFound when the client does not exist; kInvalidArgument for an empty type/title.
   crm::Status AddTimeline(const crm::TimelineEntry& entry) override;
   crm::Result<crm::ClientInfo> FindClient(int64_t client_id) override;
+  crm::Status LockClient(crm::SqlExecutor& tx, int64_t client_id) override;
   std::string Translate(std::string_view language, std::string_view key) override;
   void Log(crm::LogLevel level, std::string_view message) override;
   std::string BaseUrl() override { return base_url_; }

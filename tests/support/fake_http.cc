@@ -170,6 +170,13 @@ crm::Status FakeHostServices::AddTimeline(const crm::TimelineEntry& entry) {
   return r.status();
 }
 
+crm::Status FakeHostServices::LockClient(crm::SqlExecutor& tx, int64_t client_id) {
+  auto row = tx.QueryOne("SELECT 1 FROM clients WHERE id = ?", {client_id});
+  if (!row.ok()) return row.status();
+  if (!*row) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
+  return crm::Status::Ok();
+}
+
 crm::Result<crm::ClientInfo> FakeHostServices::FindClient(int64_t client_id) {
   auto row = Db().QueryOne(
       "SELECT id, first_name, last_name, email, company, language, login_enabled FROM clients "

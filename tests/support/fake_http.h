@@ -113,6 +113,7 @@ class FakeHostServices : public crm::HostServices {
   crm::Status SendMail(const crm::MailMessage& message) override;
   crm::Status AddTimeline(const crm::TimelineEntry& entry) override;
   crm::Result<crm::ClientInfo> FindClient(int64_t client_id) override;
+  crm::Status LockClient(crm::SqlExecutor& tx, int64_t client_id) override;
   std::string Translate(std::string_view, std::string_view key) override {
     return std::string(key);
   }
