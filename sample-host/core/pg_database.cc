@@ -325,6 +325,10 @@ crm::Result<std::unique_ptr<PgDatabase::Connection>> PgDatabase::Acquire() {
     // The message names host and port, never the password (libpq does not echo it).
     return crm::Unavailable("cannot connect to PostgreSQL: " + message);
   }
+  // Notices ("relation ... already exists, skipping") are not errors: libpq would print them on
+  // stderr, in the middle of a command's output (create-token prints only the token).
+  PQsetNoticeProcessor(
+      c->conn, [](void*, const char*) {}, nullptr);
   std::lock_guard<std::mutex> lock(mutex_);
   ++created_;
   return c;
