@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <set>
 
 #include "sample-host/core/migrator.h"
 #include "sample-host/core/pg_database.h"
@@ -71,9 +72,17 @@ TEST_F(PgMigrationsTest, HostAndModuleSchemasApplyOnceAndWork) {
   auto recorded =
       db_->QueryAll("SELECT name FROM host_migrations WHERE owner = 'host' ORDER BY version", {});
   ASSERT_OK(recorded);
-  ASSERT_EQ(recorded->size(), HostMigrations().size() / 2 + 1);  // 6 PG files + one plain
+  // One row per version: its PostgreSQL file where there is one, else the plain file.
+  std::set<int> versions;
+  for (const auto& m : HostMigrations()) versions.insert(m.version);
+  ASSERT_EQ(recorded->size(), versions.size());
   EXPECT_EQ((*recorded)[0].Text(0), "postgresql/0001_clients_timeline.sql");
-  EXPECT_EQ(recorded->back().Text(0), "0007_login_attempts_ip.sql");
+  for (const auto& r : *recorded) {
+    std::string name = r.Text(0);
+    bool has_pg = false;
+    for (const auto& m : HostMigrations()) has_pg |= m.name == "postgresql/" + name;
+    EXPECT_FALSE(has_pg) << name << " ran instead of its PostgreSQL file";
+  }
 
   // The schema works: identities, the case-insensitive unique email, the module's tables.
   auto id = db_->QueryOne(
