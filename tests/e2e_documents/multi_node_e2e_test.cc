@@ -139,8 +139,8 @@ TEST_F(MultiNodeE2e, SessionAndTokenWorkOnEveryNode) {
   // Log out on node 1: the session is gone on node 0 too.
   HttpClient one(Port(1), {true, 60});
   one.SetCookie("sid", sid);
-  HttpResponse out = one.Post("/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                              "_csrf=" + csrf);
+  HttpResponse out = one.Post(
+      "/admin/logout", {{"Content-Type", "application/x-www-form-urlencoded"}}, "_csrf=" + csrf);
   EXPECT_EQ(out.status, 303) << out.body.substr(0, 300);
   HttpClient again(Port(0), {true, 60});
   again.SetCookie("sid", sid);
@@ -153,8 +153,9 @@ TEST_F(MultiNodeE2e, UploadThroughOneNodeDownloadThroughAnother) {
   HttpClient b(Port(1));
   HttpClient c(Port(2));
   const auto json_headers = Bearer(token_, {{"Content-Type", "application/json"}});
-  HttpResponse client = a.Post("/api/v1/clients", json_headers,
-                               R"({"first_name":"Bo","last_name":"Nodes","email":"bo@nodes.test"})");
+  HttpResponse client =
+      a.Post("/api/v1/clients", json_headers,
+             R"({"first_name":"Bo","last_name":"Nodes","email":"bo@nodes.test"})");
   ASSERT_EQ(client.status, 201) << client.body;
   int64_t client_id = Json(client).at("id").as_int64();
   HttpResponse type = b.Post(std::string(kApi) + "/types", json_headers,

@@ -3,9 +3,13 @@
 // differs, the result is checksummed, and a second run changes nothing.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <set>
+#include <thread>
+#include <vector>
 
+#include "sample-host/core/job_leases.h"
 #include "sample-host/core/migrator.h"
 #include "sample-host/core/pg_database.h"
 #include "sample-host/core/sqlite_database.h"
@@ -106,6 +110,27 @@ TEST_F(PgMigrationsTest, HostAndModuleSchemasApplyOnceAndWork) {
       {std::string("elise r")});
   ASSERT_OK(found);
   EXPECT_EQ(found->size(), 1u);
+}
+
+// Several nodes asking for one job at the same instant on PostgreSQL (issue 16): exactly one gets
+// it (the upsert is one atomic statement, even under concurrent inserts of a first row).
+TEST_F(PgMigrationsTest, JobLeaseGoesToExactlyOneOfManyConcurrentNodes) {
+  ASSERT_OK(ApplyMigrations(*db_, "host", HostMigrations()));
+  for (int round = 0; round < 3; ++round) {
+    std::atomic<int> granted{0}, failed{0};
+    std::vector<std::thread> nodes;
+    for (int i = 0; i < 8; ++i) {
+      nodes.emplace_back([&, i] {
+        JobLeases leases(*db_, "node-" + std::to_string(i), [round] { return 1000 + round * 60; });
+        crm::Result<bool> r = leases.TryTake("plug.race", 60);
+        if (!r.ok()) ++failed;
+        if (r.ok() && *r) ++granted;
+      });
+    }
+    for (auto& t : nodes) t.join();
+    EXPECT_EQ(failed.load(), 0);
+    EXPECT_EQ(granted.load(), 1) << "round " << round;
+  }
 }
 
 TEST(SqliteMigrationsTest, SqliteIgnoresThePostgresqlFiles) {
