@@ -42,7 +42,7 @@ crm::Result<std::vector<TimelineRecord>> TimelineStore::List(const TimelineQuery
       if (i) sql += " OR ";
       if (t.size() > 2 && t.compare(t.size() - 2, 2, ".*") == 0) {
         // "client-documents.*": every type of that owner. substr keeps it free of LIKE wildcards.
-        sql += "substr(type, 1, ?) = ?";
+        sql += "substr(type, 1, CAST(? AS INTEGER)) = ?";
         std::string prefix = t.substr(0, t.size() - 1);
         params.push_back(static_cast<int64_t>(prefix.size()));
         params.push_back(prefix);

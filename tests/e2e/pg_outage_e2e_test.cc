@@ -5,8 +5,8 @@
 // itself when the server is back. Runs its own throw-away cluster (.ci/pg), so that stopping it
 // does not disturb the other tests.
 #include <arpa/inet.h>
-#include <signal.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -134,8 +134,9 @@ TEST_F(PgOutageE2e, UnreachableDatabaseAtStartExitsWithCode3AndHidesThePassword)
 TEST_F(PgOutageE2e, DownWhileServingIs503ThenRecoversWithNothingHalfWritten) {
   HttpClient api(host_->port());
   const auto json_headers = Bearer(token_, {{"Content-Type", "application/json"}});
-  HttpResponse first = api.Post("/api/v1/clients", json_headers,
-                                R"({"first_name":"Before","last_name":"Outage","email":"b@o.test"})");
+  HttpResponse first =
+      api.Post("/api/v1/clients", json_headers,
+               R"({"first_name":"Before","last_name":"Outage","email":"b@o.test"})");
   ASSERT_EQ(first.status, 201) << first.body;
 
   ASSERT_TRUE(Cluster("stop"));
@@ -144,8 +145,9 @@ TEST_F(PgOutageE2e, DownWhileServingIs503ThenRecoversWithNothingHalfWritten) {
     EXPECT_EQ(list.status, 503) << list.body;
     EXPECT_EQ(ErrorCode(list), "unavailable") << list.body;
   }
-  HttpResponse during = api.Post("/api/v1/clients", json_headers,
-                                 R"({"first_name":"During","last_name":"Outage","email":"d@o.test"})");
+  HttpResponse during =
+      api.Post("/api/v1/clients", json_headers,
+               R"({"first_name":"During","last_name":"Outage","email":"d@o.test"})");
   EXPECT_EQ(during.status, 503) << during.body;
   HttpClient browser(host_->port(), {true, 60});
   browser.SetCookie("sid", std::string(64, 'a'));
@@ -160,8 +162,9 @@ TEST_F(PgOutageE2e, DownWhileServingIs503ThenRecoversWithNothingHalfWritten) {
   json::value v = json::parse(after.body);
   EXPECT_EQ(v.at("total").as_int64(), 1) << "the refused POST must have stored nothing";
   EXPECT_EQ(v.at("items").as_array()[0].at("first_name").as_string(), "Before");
-  HttpResponse again = api.Post("/api/v1/clients", json_headers,
-                                R"({"first_name":"After","last_name":"Outage","email":"a@o.test"})");
+  HttpResponse again =
+      api.Post("/api/v1/clients", json_headers,
+               R"({"first_name":"After","last_name":"Outage","email":"a@o.test"})");
   EXPECT_EQ(again.status, 201) << again.body;
 }
 
