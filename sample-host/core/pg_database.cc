@@ -341,6 +341,13 @@ crm::Result<std::unique_ptr<PgDatabase::Connection>> PgDatabase::Acquire() {
   // stderr, in the middle of a command's output (create-token prints only the token).
   PQsetNoticeProcessor(
       c->conn, [](void*, const char*) {}, nullptr);
+  // No JIT: the host's statements are short (a list page is a few milliseconds of work), and
+  // compiling one costs 50-200 ms, which PostgreSQL decides to do from cost estimates that a
+  // COUNT over a million clients always exceeds.
+  ResultPtr jit(PQexec(c->conn, "SET jit = off"), PQclear);
+  if (PQresultStatus(jit.get()) != PGRES_COMMAND_OK) {
+    return MapError(jit.get(), c->conn, "cannot configure the connection");
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   ++created_;
   return c;
