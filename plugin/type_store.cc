@@ -290,14 +290,14 @@ crm::Result<DocumentType> TypeStore::Create(const TypeDraft& draft) {
     crm::SqlParams p = TypeParams(t);
     p.push_back(now);
     p.push_back(now);
-    CRM_RETURN_IF_ERROR((tx.Exec("INSERT INTO cd_types (name_en, name_fr, name_nl, help_en, "
-                                 "help_fr, help_nl, upload_mode,"
-                                 " fields_json, accept_json, max_size, max_files, active, "
-                                 "position, keep_metadata, created_at, updated_at)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 p))
-                            .status());
-    id = tx.LastInsertId();
+    CRM_ASSIGN_OR_RETURN(auto row, tx.QueryOne("INSERT INTO cd_types (name_en, name_fr, name_nl, "
+                                               "help_en, help_fr, help_nl, upload_mode,"
+                                               " fields_json, accept_json, max_size, max_files, "
+                                               "active, position, keep_metadata, created_at, "
+                                               "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                               "?, ?, ?, ?, ?, ?) RETURNING id",
+                                               p));
+    id = row->Int(0);
     return crm::Status::Ok();
   });
   if (!s.ok()) return s;

@@ -28,13 +28,14 @@
 #include "sample-host/core/clock.h"
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/core/host_services.h"
+#include "sample-host/core/job_leases.h"
 #include "sample-host/core/logger.h"
 #include "sample-host/core/mailer.h"
 #include "sample-host/core/migrator.h"
+#include "sample-host/core/open_database.h"
 #include "sample-host/core/plugin_call.h"
 #include "sample-host/core/plugin_loader.h"
 #include "sample-host/core/scheduler.h"
-#include "sample-host/core/sqlite_database.h"
 #include "sample-host/http/server.h"
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/pages.h"
@@ -53,11 +54,19 @@ constexpr char kUsage[] =
     "        (SMTP password in the environment variable CRM_SMTP_PASSWORD)\n"
     "  sample-host create-admin --data DIR --email E [--name NAME] [--language en|fr|nl]  "
     "(password on stdin)\n"
-    "  sample-host create-token --data DIR --email E [--scope S]... [--name NAME]\n";
+    "  sample-host create-token --data DIR --email E [--scope S]... [--name NAME]\n"
+    "  every command: [--database postgresql://USER@HOST:PORT/DB] (default: SQLite in DIR;\n"
+    "        exit code 3 when that database cannot be reached)\n";
 
 int Fail(const std::string& message) {
   std::cerr << "sample-host: " << message << "\n";
   return 1;
+}
+
+// A failure to open the core: a database that cannot be reached has its own exit code.
+int FailCore(const crm::Status& s) {
+  Fail(s.ToString());
+  return s.code() == crm::StatusCode::kUnavailable ? host::kExitDatabaseUnavailable : 1;
 }
 
 // The data folder, its database (migrated) and the services every command needs.
@@ -65,12 +74,14 @@ struct Core {
   fs::path data;
   host::SystemClock clock;
   std::unique_ptr<host::Logger> logger;
-  std::unique_ptr<host::SqliteDatabase> db;
+  std::unique_ptr<crm::Database> db;
   host::HookRegistry registry;
   std::unique_ptr<host::Mailer> mailer;
 };
 
-crm::Status OpenCore(const fs::path& data, Core& core) {
+// DATA from --data, the database from --database (host::OpenHostDatabase), migrated.
+crm::Status OpenCore(const po::variables_map& vm, Core& core) {
+  const fs::path data = vm["data"].as<std::string>();
   core.data = data;
   std::error_code ec;
   fs::create_directories(data, ec);
@@ -80,7 +91,8 @@ crm::Status OpenCore(const fs::path& data, Core& core) {
   ::chmod(data.c_str(), 0700);
   core.logger = std::make_unique<host::Logger>(&core.clock);
   core.registry.SetLogger(core.logger.get());
-  CRM_ASSIGN_OR_RETURN(core.db, host::SqliteDatabase::Open(data / "host.db"));
+  std::string url = vm.count("database") ? vm["database"].as<std::string>() : "";
+  CRM_ASSIGN_OR_RETURN(core.db, host::OpenHostDatabase(url, data));
   CRM_RETURN_IF_ERROR(host::ApplyMigrations(*core.db, "host", host::HostMigrations()));
   core.mailer =
       std::make_unique<host::Mailer>(data / "outbox", "CRM <no-reply@localhost>", core.clock);
@@ -169,6 +181,13 @@ crm::Status RegisterAppTranslations(crm::Registrar& r) {
                                   {"app.language.nl", "Nederlands"}});
 }
 
+// This machine's name, for the job leases' `holder` column (who ran a job last).
+std::string HostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "host";
+  return name;
+}
+
 // --port (0: a free one), checked.
 crm::Result<uint16_t> ChoosePort(const po::variables_map& vm) {
   int port_arg = vm["port"].as<int>();
@@ -207,7 +226,7 @@ struct App {
 
 // The host registers first (hooks of equal priority run host first), all at once.
 crm::Status RegisterHost(Core& core, App& app) {
-  host::SqliteDatabase& db = *core.db;
+  crm::Database& db = *core.db;
   host::StagingRegistrar reg("host");
   const host::HookRegistry& registry = core.registry;
   (void)reg.AddListFilterSource(host::ClientStore::HostFilterSource(
@@ -313,8 +332,9 @@ void PrintDemoCredentials(const std::string& url, const host::DemoCredentials& d
 
 int Serve(const po::variables_map& vm) {
   Core core;
-  crm::Status s = OpenCore(vm["data"].as<std::string>(), core);
-  if (s.ok()) s = ConfigureMail(vm, core);
+  crm::Status s = OpenCore(vm, core);
+  if (!s.ok()) return FailCore(s);
+  s = ConfigureMail(vm, core);
   if (!s.ok()) return Fail(s.ToString());
   host::Logger& logger = *core.logger;
   auto port = ChoosePort(vm);
@@ -332,7 +352,7 @@ int Serve(const po::variables_map& vm) {
   if (!demo.ok()) return Fail(demo.status().message());
 
   host::web::LayoutRenderer pages(core.registry);
-  host::AppAuthenticator authenticator(app.auth);
+  host::AppAuthenticator authenticator(app.auth, core.db.get());
   host::ServerOptions options;
   options.port = *port;
   host::HttpServer server(
@@ -348,6 +368,11 @@ int Serve(const po::variables_map& vm) {
   std::cout << "listening on " << url << std::endl;
 
   host::Scheduler scheduler(core.registry, logger);
+  // Each job runs once per period across every node on this database (schema 8).
+  host::JobLeases leases(*core.db, HostName() + ":" + std::to_string(*bound),
+                         [&core] { return core.clock.NowUnix(); });
+  scheduler.SetLease(
+      [&leases](const std::string& job, int64_t period) { return leases.TryTake(job, period); });
   scheduler.Start();
   server.Wait();
   scheduler.Stop();
@@ -358,8 +383,8 @@ int Serve(const po::variables_map& vm) {
 int CreateAdmin(const po::variables_map& vm) {
   if (!vm.count("email")) return Fail("create-admin needs --email");
   Core core;
-  crm::Status s = OpenCore(vm["data"].as<std::string>(), core);
-  if (!s.ok()) return Fail(s.ToString());
+  crm::Status s = OpenCore(vm, core);
+  if (!s.ok()) return FailCore(s);
   std::string password;
   if (!std::getline(std::cin, password)) return Fail("create-admin reads the password from stdin");
   while (!password.empty() && (password.back() == '\r' || password.back() == '\n'))
@@ -379,8 +404,8 @@ int CreateAdmin(const po::variables_map& vm) {
 int CreateToken(const po::variables_map& vm) {
   if (!vm.count("email")) return Fail("create-token needs --email");
   Core core;
-  crm::Status s = OpenCore(vm["data"].as<std::string>(), core);
-  if (!s.ok()) return Fail(s.ToString());
+  crm::Status s = OpenCore(vm, core);
+  if (!s.ok()) return FailCore(s);
   host::Auth auth(
       *core.db, core.registry, [&core] { return core.clock.NowUnix(); }, nullptr, "");
   auto admin = auth.FindAdminByEmail(vm["email"].as<std::string>());
@@ -401,6 +426,8 @@ int main(int argc, char** argv) {
     po::options_description opts("options");
     opts.add_options()("command", po::value<std::string>(), "serve | create-admin | create-token")(
         "data", po::value<std::string>(), "data folder (created if needed)")(
+        "database", po::value<std::string>(),
+        "postgresql://USER@HOST:PORT/DB (password: PGPASSWORD; default: SQLite in --data)")(
         "port", po::value<int>()->default_value(8080), "port on 127.0.0.1 (0: any free port)")(
         "demo", "seed demo data into an empty database")(
         "demo-clients", po::value<int64_t>()->default_value(0), "seed N generated clients")(

@@ -142,12 +142,14 @@ crm::Result<bool> ArchiveCurrent(crm::SqlExecutor& tx, int64_t client_id, int64_
   if (!row.has_value()) return false;
   const crm::SqlRow& r = *row;
   int64_t document_id = r.Int(0);
-  CRM_RETURN_IF_ERROR(
-      (tx.Exec("INSERT INTO cd_versions (client_id, type_id, fields_json, uploaded_at, uploaded_by,"
-               " archived_at, archived_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               {client_id, type_id, r.Text(1), r.Int(2), r.Text(3), now, who, std::string(reason)}))
-          .status());
-  int64_t version_id = tx.LastInsertId();
+  CRM_ASSIGN_OR_RETURN(
+      auto version,
+      tx.QueryOne(
+          "INSERT INTO cd_versions (client_id, type_id, fields_json, uploaded_at,"
+          " uploaded_by, archived_at, archived_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+          " RETURNING id",
+          {client_id, type_id, r.Text(1), r.Int(2), r.Text(3), now, who, std::string(reason)}));
+  int64_t version_id = version->Int(0);
   CRM_RETURN_IF_ERROR(
       (tx.Exec("UPDATE cd_files SET document_id = NULL, version_id = ? WHERE document_id = ?",
                {version_id, document_id}))
@@ -455,11 +457,10 @@ crm::Result<crm::SqlPredicate> DocumentService::FilterPredicate(std::string_view
   if (f.uploaded) {
     // Few documents of the type (a new one): walking a million clients in sort order to
     // find them would probe each; start from the set instead. Counted up to the bound only.
-    CRM_ASSIGN_OR_RETURN(
-        auto few,
-        host_.Db().QueryOne(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM cd_documents d WHERE d.type_id = ? LIMIT ?)",
-            {f.type_id, kSmallTypeSet + 1}));
+    CRM_ASSIGN_OR_RETURN(auto few,
+                         host_.Db().QueryOne("SELECT COUNT(*) FROM (SELECT 1 FROM cd_documents d "
+                                             "WHERE d.type_id = ? LIMIT ?) AS capped",
+                                             {f.type_id, kSmallTypeSet + 1}));
     if (few.has_value() && (few)->Int(0) <= kSmallTypeSet) return TypeSetPredicate(f.type_id);
   }
   return DocumentFilterPredicate(filter_id, value);

@@ -24,7 +24,8 @@ crm::Status InsertPermissions(crm::SqlExecutor& tx, int64_t admin_id,
                               const std::vector<std::string>& permissions) {
   for (const auto& p : permissions) {
     CRM_RETURN_IF_ERROR(
-        tx.Exec("INSERT OR IGNORE INTO admin_permissions (admin_id, permission) VALUES (?, ?)",
+        tx.Exec("INSERT INTO admin_permissions (admin_id, permission) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING",
                 {admin_id, p})
             .status());
   }
@@ -93,9 +94,9 @@ crm::Result<AdminUser> AdminUsers::Create(std::string_view email_in, std::string
   CRM_RETURN_IF_ERROR(db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     CRM_ASSIGN_OR_RETURN(auto any, tx.QueryOne("SELECT COUNT(*) FROM admin_users"));
     bool first = any->Int(0) == 0;
-    auto r = tx.Exec(
+    auto r = tx.QueryOne(
         "INSERT INTO admin_users (email, name, password_hash, language, active, superuser, "
-        "created_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
+        "created_at) VALUES (?, ?, ?, ?, 1, ?, ?) RETURNING id",
         {email, std::string(crm::text::TrimAll(name)), hash, lang,
          int64_t{first && permissions.empty()}, now_()});
     if (!r.ok()) {
@@ -104,7 +105,7 @@ crm::Result<AdminUser> AdminUsers::Create(std::string_view email_in, std::string
       }
       return r.status();
     }
-    id = tx.LastInsertId();
+    id = (*r)->Int(0);
     return InsertPermissions(tx, id, permissions);
   }));
   return Find(id);

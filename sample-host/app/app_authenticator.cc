@@ -17,9 +17,19 @@ std::string AppAuthenticator::LanguageFrom(std::optional<std::string> lang_cooki
   return "en";
 }
 
+void AppAuthenticator::CheckDatabaseReachable() const {
+  if (db_ == nullptr) return;
+  auto probe = db_->QueryOne("SELECT 1");
+  if (!probe.ok() && probe.status().code() == crm::StatusCode::kUnavailable) {
+    throw AuthenticatorUnavailable(probe.status().message());
+  }
+}
+
 crm::Principal AppAuthenticator::Authenticate(const RequestHead& head) {
+  bool presented = false;  // a credential that did not resolve: maybe the database is down
   try {
     if (auto sid = head.Cookie("sid")) {
+      presented = true;
       if (auto p = auth_.SessionPrincipal(*sid)) {
         // The language switcher's cookie wins over the stored preference for what
         // pages show (an admin switching to Dutch sees Dutch at once).
@@ -30,12 +40,14 @@ crm::Principal AppAuthenticator::Authenticate(const RequestHead& head) {
     if (auto authz = head.Header("Authorization")) {
       std::string_view v = *authz;
       if (v.size() > 7 && crm::text::EqualsIgnoreCaseAscii(v.substr(0, 7), "bearer ")) {
+        presented = true;
         if (auto p = auth_.TokenPrincipal(crm::text::TrimAll(v.substr(7)))) return *p;
       }
     }
   } catch (...) {
     // Anonymous on any failure: the route's audience check then refuses.
   }
+  if (presented) CheckDatabaseReachable();
   crm::Principal anon;
   anon.language = LanguageFrom(head.Cookie("lang"), head.Header("Accept-Language"));
   return anon;

@@ -81,7 +81,19 @@ void ClientListConditions::AndAll(const std::string& sql, const crm::SqlParams& 
   AndInto(counted, sql, params);
 }
 
-crm::Status AddClientSearch(std::string_view raw, ClientListConditions& conditions) {
+// A search word of 3+ characters on PostgreSQL: anywhere in the folded names, email and company,
+// the expression of the pg_trgm index of schema 6 (accents and case folded by crm_fold).
+void AddPgSubstringWord(std::string_view word, ClientListConditions& conditions) {
+  std::string p = "%" + LikePattern(word);
+  conditions.AndAll(
+      "crm_fold(c.first_name || ' ' || c.last_name || ' ' || c.email || ' ' || c.company) "
+      "LIKE crm_fold(?) ESCAPE '\\'",
+      {p});
+}
+
+crm::Status AddClientSearch(std::string_view raw, crm::SqlDialect dialect,
+                            ClientListConditions& conditions) {
+  const bool pg = dialect == crm::SqlDialect::kPostgresql;
   std::string q(crm::text::TrimAll(raw));
   if (q.size() > 200) return crm::InvalidArgument("q: longer than 200 characters");
   // Words of 3+ characters match anywhere, through the trigram index of schema 6 (one
@@ -96,6 +108,10 @@ crm::Status AddClientSearch(std::string_view raw, ClientListConditions& conditio
     pos = end + 1;
     if (word.empty()) continue;
     if (++words > kMaxSearchWords) break;
+    if (Utf8Length(word) >= 3 && pg) {
+      AddPgSubstringWord(word, conditions);
+      continue;
+    }
     if (Utf8Length(word) >= 3) {
       phrases += phrases.empty() ? "\"" : " \"";
       for (char ch : word) phrases += ch == '"' ? std::string("\"\"") : std::string(1, ch);
@@ -103,10 +119,14 @@ crm::Status AddClientSearch(std::string_view raw, ClientListConditions& conditio
       continue;
     }
     std::string p = LikePattern(word);
-    conditions.AndAll(
-        "c.last_name LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR "
-        "c.email LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'",
-        {p, p, p, p});
+    // SQLite's LIKE ignores ASCII case; PostgreSQL's needs lower() on both sides (its indexes).
+    conditions.AndAll(pg ? "lower(c.last_name) LIKE lower(?) ESCAPE '\\' OR "
+                           "lower(c.first_name) LIKE lower(?) ESCAPE '\\' OR "
+                           "lower(c.email) LIKE lower(?) ESCAPE '\\' OR "
+                           "lower(c.company) LIKE lower(?) ESCAPE '\\'"
+                         : "c.last_name LIKE ? ESCAPE '\\' OR c.first_name LIKE ? ESCAPE '\\' OR "
+                           "c.email LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'",
+                      {p, p, p, p});
   }
   if (!phrases.empty()) {
     conditions.AndAll("c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ?)",
@@ -137,7 +157,7 @@ crm::Status AddClientFilters(const HookRegistry& registry,
   return crm::Status::Ok();
 }
 
-crm::Result<std::string> ClientListOrderBy(std::string_view sort) {
+crm::Result<std::string> ClientListOrderBy(std::string_view sort, crm::SqlDialect dialect) {
   if (sort.empty()) sort = "last_name";
   bool desc = sort.front() == '-';
   if (desc) sort.remove_prefix(1);
@@ -151,7 +171,12 @@ crm::Result<std::string> ClientListOrderBy(std::string_view sort) {
   for (bool first = true; !cols.empty(); first = false) {
     size_t bar = cols.find('|');
     if (!first) order += ", ";
-    order += std::string(cols.substr(0, bar)) + (desc ? " DESC" : " ASC");
+    std::string column(cols.substr(0, bar));
+    constexpr std::string_view kNocase = " COLLATE NOCASE";
+    if (dialect == crm::SqlDialect::kPostgresql && column.ends_with(kNocase)) {
+      column = "lower(" + column.substr(0, column.size() - kNocase.size()) + ")";
+    }
+    order += column + (desc ? " DESC" : " ASC");
     cols = bar == std::string_view::npos ? std::string_view() : cols.substr(bar + 1);
   }
   return order;

@@ -40,8 +40,10 @@ void AndInto(SqlPart& part, const std::string& sql, const crm::SqlParams& params
 void AppendSqlParams(crm::SqlParams& to, const crm::SqlParams& from);
 
 // The search box: up to 5 words, each of which must appear in the first or last name, the
-// email or the company. kInvalidArgument past 200 characters.
-crm::Status AddClientSearch(std::string_view q, ClientListConditions& conditions);
+// email or the company. kInvalidArgument past 200 characters. Words of 3+ characters go through
+// the dialect's substring index (FTS5 trigram on SQLite, pg_trgm over crm_fold() on PostgreSQL).
+crm::Status AddClientSearch(std::string_view q, crm::SqlDialect dialect,
+                            ClientListConditions& conditions);
 
 // filter[ID]=VALUE pairs through the registry (an empty value means "any"). kInvalidArgument
 // naming the filter for an unknown filter or a bad value; kInternal when a source failed.
@@ -50,8 +52,9 @@ crm::Status AddClientFilters(const HookRegistry& registry,
                              ClientListConditions& conditions);
 
 // " ORDER BY ..." for a key of ClientListSortKeys(), "-key" descending ("" = last_name).
-// kInvalidArgument for any other key.
-crm::Result<std::string> ClientListOrderBy(std::string_view sort);
+// kInvalidArgument for any other key. Case-insensitive keys sort by COLLATE NOCASE on SQLite and
+// by lower() on PostgreSQL (the expressions the dialects' indexes hold).
+crm::Result<std::string> ClientListOrderBy(std::string_view sort, crm::SqlDialect dialect);
 const std::vector<std::string>& ClientListSortKeys();
 
 // The total as one SQL expression "(...)" over `conditions`: a COUNT, or (with counted

@@ -15,13 +15,22 @@ namespace host {
 namespace {
 
 // The client columns every read selects, in the order RowToClient reads them. Tags come
-// as one group_concat (unit separator) so a page needs no query per row.
-constexpr std::string_view kClientColumns =
-    "c.id, c.first_name, c.last_name, c.email, c.phone, c.mobile, c.website, c.birth_date, "
-    "c.gender, c.language, c.street, c.postal_code, c.city, c.region, c.country, c.company, "
-    "c.vat_number, c.tax_code, c.login_enabled, c.email_confirmed, c.created_at, c.updated_at, "
-    "(SELECT group_concat(tag, char(31)) FROM "
-    "(SELECT t.tag FROM client_tags t WHERE t.client_id = c.id ORDER BY t.tag)) AS tags";
+// as one aggregate (unit separator) so a page needs no query per row: group_concat on SQLite
+// (3.40 has no string_agg), string_agg on PostgreSQL.
+std::string ClientColumns(crm::SqlDialect dialect) {
+  constexpr std::string_view kColumns =
+      "c.id, c.first_name, c.last_name, c.email, c.phone, c.mobile, c.website, c.birth_date, "
+      "c.gender, c.language, c.street, c.postal_code, c.city, c.region, c.country, c.company, "
+      "c.vat_number, c.tax_code, c.login_enabled, c.email_confirmed, c.created_at, c.updated_at, ";
+  if (dialect == crm::SqlDialect::kPostgresql) {
+    return std::string(kColumns) +
+           "(SELECT string_agg(t.tag, chr(31) ORDER BY t.tag) FROM client_tags t "
+           "WHERE t.client_id = c.id) AS tags";
+  }
+  return std::string(kColumns) +
+         "(SELECT group_concat(tag, char(31)) FROM "
+         "(SELECT t.tag FROM client_tags t WHERE t.client_id = c.id ORDER BY t.tag)) AS tags";
+}
 constexpr size_t kClientColumnCount = 23;
 
 Client RowToClient(const crm::SqlRow& r) {
@@ -102,7 +111,8 @@ crm::Status WriteTags(crm::SqlExecutor& tx, int64_t id, const std::vector<std::s
   CRM_RETURN_IF_ERROR(tx.Exec("DELETE FROM client_tags WHERE client_id = ?", {id}).status());
   for (const auto& tag : tags) {
     CRM_RETURN_IF_ERROR(
-        tx.Exec("INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?, ?)", {id, tag})
+        tx.Exec("INSERT INTO client_tags (client_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                {id, tag})
             .status());
   }
   return crm::Status::Ok();
@@ -275,15 +285,15 @@ crm::Result<Client> ClientStore::Create(Client client) {
   CRM_RETURN_IF_ERROR(Validate(client));
   client.created_at = client.updated_at = now_();
   crm::Status s = db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    auto r = tx.Exec(
+    auto r = tx.QueryOne(
         "INSERT INTO clients (first_name, last_name, birth_date, gender, email, phone, mobile, "
         "website, street, postal_code, city, region, country, language, company, vat_number, "
         "tax_code, login_enabled, email_confirmed, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         Params(FieldParams(client), {int64_t{client.login_enabled}, int64_t{client.email_confirmed},
                                      client.created_at, client.updated_at}));
     if (!r.ok()) return ConflictMessage(r.status());
-    client.id = tx.LastInsertId();
+    client.id = (*r)->Int(0);
     return WriteTags(tx, client.id, client.tags);
   });
   if (!s.ok()) return s;
@@ -292,7 +302,7 @@ crm::Result<Client> ClientStore::Create(Client client) {
 
 crm::Result<Client> ClientStore::Get(int64_t id) {
   auto row = db_.QueryOne(
-      "SELECT " + std::string(kClientColumns) + " FROM clients c WHERE c.id = ?", {id});
+      "SELECT " + ClientColumns(db_.Dialect()) + " FROM clients c WHERE c.id = ?", {id});
   if (!row.ok()) return row.status();
   if (!row->has_value()) return crm::NotFound("client " + std::to_string(id) + " does not exist");
   return RowToClient(**row);
@@ -368,11 +378,11 @@ crm::Status ClientStore::Delete(int64_t id) {
 // ORDER BY from the whitelist; the client's columns, then each plugin column as col_N.
 crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& query, bool paged) {
   ClientListConditions conditions;
-  CRM_RETURN_IF_ERROR(AddClientSearch(query.q, conditions));
+  CRM_RETURN_IF_ERROR(AddClientSearch(query.q, db_.Dialect(), conditions));
   CRM_RETURN_IF_ERROR(AddClientFilters(registry_, query.filters, conditions));
-  CRM_ASSIGN_OR_RETURN(std::string order, ClientListOrderBy(query.sort));
+  CRM_ASSIGN_OR_RETURN(std::string order, ClientListOrderBy(query.sort, db_.Dialect()));
   BuiltQuery b;
-  SqlPart select{"SELECT " + std::string(kClientColumns), {}};
+  SqlPart select{"SELECT " + ClientColumns(db_.Dialect()), {}};
   size_t n = 0;
   for (const auto& col : registry_.columns()) {
     select.sql += ", (" + col.hook.sql + ") AS col_" + std::to_string(n++);

@@ -271,15 +271,17 @@ crm::Status InsertBulkBatch(crm::SqlExecutor& tx, std::mt19937& rng, int64_t fir
                                  c.address.region, c.address.country, c.language, c.company,
                                  c.vat_number, created, created, std::string()});
     for (const auto& t : c.tags) {
-      tag_sql += tag_sql.empty() ? "INSERT OR IGNORE INTO client_tags (client_id, tag) VALUES (?,?)"
-                                 : ",(?,?)";
+      tag_sql +=
+          tag_sql.empty() ? "INSERT INTO client_tags (client_id, tag) VALUES (?,?)" : ",(?,?)";
       tag_params.push_back(id);
       tag_params.push_back(t);
     }
   }
   if (rows == kBulkRowsPerInsert && full_sql.empty()) full_sql = sql;
   CRM_RETURN_IF_ERROR(tx.Exec(rows == kBulkRowsPerInsert ? full_sql : sql, params).status());
-  if (!tag_sql.empty()) CRM_RETURN_IF_ERROR(tx.Exec(tag_sql, tag_params).status());
+  if (!tag_sql.empty()) {
+    CRM_RETURN_IF_ERROR(tx.Exec(tag_sql + " ON CONFLICT DO NOTHING", tag_params).status());
+  }
   return crm::Status::Ok();
 }
 
@@ -290,12 +292,13 @@ crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t n
   CRM_ASSIGN_OR_RETURN(auto max_id, db.QueryOne("SELECT COALESCE(MAX(id), 0) FROM clients"));
   const int64_t base = max_id->Int(0);
   int64_t inserted = 0;
+  const bool sqlite = db.Dialect() == crm::SqlDialect::kSqlite;
   crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     // A big cache keeps the transaction's pages in memory instead of spilling them to the
     // WAL again and again. All inside the one transaction.
-    CRM_RETURN_IF_ERROR(tx.Exec("PRAGMA cache_size = -262144").status());
+    if (sqlite) CRM_RETURN_IF_ERROR(tx.Exec("PRAGMA cache_size = -262144").status());
     SchemaObjects dropped;
-    if (count >= 10000) {
+    if (count >= 10000 && sqlite) {
       CRM_ASSIGN_OR_RETURN(dropped, DropClientIndexes(tx));
     }
     std::string full_sql;
@@ -306,6 +309,11 @@ crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t n
       inserted = done;
     }
     CRM_RETURN_IF_ERROR(RestoreClientIndexes(tx, dropped));
+    if (!sqlite) {
+      // The ids were given: the identity's sequence must continue after them.
+      return tx.Exec("SELECT setval(pg_get_serial_sequence('clients', 'id'), MAX(id)) FROM clients")
+          .status();
+    }
     // Back to SQLite's default, so the pooled connection does not keep 256 MiB.
     return tx.Exec("PRAGMA cache_size = -2000").status();
   });

@@ -42,7 +42,7 @@ crm::Result<std::vector<TimelineRecord>> TimelineStore::List(const TimelineQuery
       if (i) sql += " OR ";
       if (t.size() > 2 && t.compare(t.size() - 2, 2, ".*") == 0) {
         // "client-documents.*": every type of that owner. substr keeps it free of LIKE wildcards.
-        sql += "substr(type, 1, ?) = ?";
+        sql += "substr(type, 1, CAST(? AS INTEGER)) = ?";
         std::string prefix = t.substr(0, t.size() - 1);
         params.push_back(static_cast<int64_t>(prefix.size()));
         params.push_back(prefix);
@@ -86,9 +86,9 @@ crm::Result<int64_t> TimelineStore::Add(const crm::TimelineEntry& e) {
   if (!exists.ok()) return exists.status();
   if (!exists->has_value())
     return crm::NotFound("client " + std::to_string(e.client_id) + " does not exist");
-  auto r = db_.Exec(
+  auto r = db_.QueryOne(
       "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) VALUES (?, ?, ?, "
-      "?, ?, ?)",
+      "?, ?, ?) RETURNING id",
       {e.client_id, e.type, e.title, e.detail, e.actor, now_()});
   if (!r.ok()) {
     // The client may have gone between the check and the insert (foreign key).
@@ -97,7 +97,7 @@ crm::Result<int64_t> TimelineStore::Add(const crm::TimelineEntry& e) {
     }
     return r.status();
   }
-  return db_.LastInsertId();
+  return (*r)->Int(0);
 }
 
 crm::Result<int64_t> TimelineStore::AddNote(int64_t client_id, std::string_view title,

@@ -149,7 +149,9 @@ class PgExecutor final : public crm::SqlExecutor {
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Fail(res.get());
     const char* tuples = PQcmdTuples(res.get());
     int64_t changed = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
-    if (StartsWithInsert(sql)) last_insert_ = ReadLastval();
+    // lastval() is read when asked (LastInsertId): most callers use RETURNING, and reading it
+    // costs a round trip (three inside a transaction) per INSERT.
+    if (StartsWithInsert(sql)) insert_pending_ = true;
     return changed;
   }
 
@@ -179,7 +181,13 @@ class PgExecutor final : public crm::SqlExecutor {
     return status;
   }
 
-  int64_t LastInsertId() override { return last_insert_; }
+  int64_t LastInsertId() override {
+    if (insert_pending_) {
+      last_insert_ = ReadLastval();
+      insert_pending_ = false;
+    }
+    return last_insert_;
+  }
 
   bool serialization_failure() const { return serialization_failure_; }
 
@@ -215,6 +223,7 @@ class PgExecutor final : public crm::SqlExecutor {
   bool in_tx_;
   bool serialization_failure_ = false;
   int64_t last_insert_ = 0;
+  bool insert_pending_ = false;  // an INSERT ran since last_insert_ was read
 };
 
 struct LastInsert {
@@ -310,7 +319,10 @@ crm::Result<std::unique_ptr<PgDatabase::Connection>> PgDatabase::Acquire() {
     while (!idle_.empty()) {
       std::unique_ptr<Connection> c = std::move(idle_.back());
       idle_.pop_back();
-      if (!c->Broken()) return c;
+      // An idle connection whose server went away (restart, fast shutdown) has its end of the
+      // socket closed: reading what is there (non-blocking) finds it, so the caller gets a fresh
+      // connection instead of an error on the first statement after the server came back.
+      if (!c->Broken() && PQconsumeInput(c->conn) == 1 && !c->Broken()) return c;
     }
   }
   auto c = std::make_unique<Connection>();
@@ -324,6 +336,17 @@ crm::Result<std::unique_ptr<PgDatabase::Connection>> PgDatabase::Acquire() {
     while (!message.empty() && message.back() == '\n') message.pop_back();
     // The message names host and port, never the password (libpq does not echo it).
     return crm::Unavailable("cannot connect to PostgreSQL: " + message);
+  }
+  // Notices ("relation ... already exists, skipping") are not errors: libpq would print them on
+  // stderr, in the middle of a command's output (create-token prints only the token).
+  PQsetNoticeProcessor(
+      c->conn, [](void*, const char*) {}, nullptr);
+  // No JIT: the host's statements are short (a list page is a few milliseconds of work), and
+  // compiling one costs 50-200 ms, which PostgreSQL decides to do from cost estimates that a
+  // COUNT over a million clients always exceeds.
+  ResultPtr jit(PQexec(c->conn, "SET jit = off"), PQclear);
+  if (PQresultStatus(jit.get()) != PGRES_COMMAND_OK) {
+    return MapError(jit.get(), c->conn, "cannot configure the connection");
   }
   std::lock_guard<std::mutex> lock(mutex_);
   ++created_;

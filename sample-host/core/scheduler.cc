@@ -49,6 +49,16 @@ Scheduler::TimePoint Scheduler::RunDue() {
     if (next_[i] > now_()) continue;
     const auto& job = jobs[i];
     const std::string name = job.owner + "." + job.hook.id;
+    if (lease_) {
+      crm::Result<bool> granted = lease_(name, PeriodOf(job.hook).count());
+      if (!granted.ok())
+        log_.Warn("scheduler", name + ": no lease: " + granted.status().ToString());
+      if (!granted.ok() || !*granted) {
+        next_[i] = now_() +
+                   (granted.ok() ? PeriodOf(job.hook) : std::min(PeriodOf(job.hook), kLeaseRetry));
+        continue;
+      }
+    }
     // Policy: a job that throws is logged once by CallPlugin, one that fails here; both keep
     // their schedule, and the other jobs run as planned.
     bool returned = false;

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -20,16 +21,25 @@ class Logger;
 // two runs of one job at once (one thread runs them all in turn). A job that returns an error is
 // logged (WARN, component "scheduler"), one that throws is logged once by CallPlugin; either way it
 // keeps its schedule and the other jobs are not affected. The registry must not change while the
-// scheduler exists.
+// scheduler exists. With a lease (SetLease; several nodes on one database), a due job runs only if
+// the lease grants it ("owner.id", its period): otherwise another node ran it within the period and
+// this node waits one more period; a lease that fails (database down) is logged and asked again
+// after kLeaseRetry.
 class Scheduler {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
   using Now = std::function<TimePoint()>;
+  // May this node run `job` ("owner.id") now? (JobLeases::TryTake)
+  using Lease = std::function<crm::Result<bool>(const std::string& job, int64_t period_seconds)>;
+  static constexpr std::chrono::seconds kLeaseRetry{30};
 
   // `now` is the time source (steady_clock::now when empty); every job's first run is
   // scheduled from its value at construction.
   Scheduler(const HookRegistry& registry, Logger& log, Now now = {});
   ~Scheduler();  // Stop()
+
+  // Every due job asks `lease` first (see above). Call before Start.
+  void SetLease(Lease lease) { lease_ = std::move(lease); }
 
   // Starts the thread (nothing when there are no jobs). Call once.
   void Start();
@@ -46,6 +56,7 @@ class Scheduler {
   const HookRegistry& registry_;
   Logger& log_;
   Now now_;
+  Lease lease_;
   std::vector<TimePoint> next_;  // per job of registry_.jobs(); the running thread only
   std::thread thread_;
   std::mutex mutex_;

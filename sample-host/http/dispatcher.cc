@@ -176,6 +176,9 @@ bool Exchange::Authenticate() {
   try {
     HeadView view(head_, path_);
     caller_ = ctx_.auth.Authenticate(view);
+  } catch (const AuthenticatorUnavailable& e) {
+    Log(crm::LogLevel::kWarning, std::string("cannot authenticate: ") + e.what());
+    return Refuse(503, "unavailable", "Service temporarily unavailable, try again in a moment");
   } catch (const std::exception& e) {
     Log(crm::LogLevel::kError, std::string("authenticator threw: ") + e.what());
     return Refuse(500, "internal", "Internal error");

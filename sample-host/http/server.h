@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,12 @@
 #include "sample-host/core/hook_registry.h"
 
 namespace host {
+
+// Thrown by an Authenticator that cannot tell who is calling because the database that holds the
+// sessions and tokens cannot be reached: the caller is not anonymous, the answer is 503.
+struct AuthenticatorUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 // Read access to the request line and headers, before the body is read.
 class RequestHead {
@@ -32,7 +39,8 @@ class RequestHead {
 // a worker thread for every routable request, concurrently: must be thread-safe. A
 // missing or invalid credential gives Kind::kAnonymous (public routes still serve; the
 // route's Audience answers 401 or a login redirect), with a language from the `lang`
-// cookie or Accept-Language. An exception is logged and answered 500.
+// cookie or Accept-Language. AuthenticatorUnavailable (the credential store is down) is
+// answered 503; any other exception is logged and answered 500.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;

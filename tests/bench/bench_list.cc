@@ -1,7 +1,10 @@
 // tests/bench/bench_list.cc — list-page latency over many clients (issues 3 and 4): seeds N clients
 // (default 1,000,000) and 5 document types, then prints p50/p99 of 50-row pages through HTTP.
 //
-//   bench_list [--clients N] [--requests R]
+//   bench_list [--clients N] [--requests R] [--database postgresql://USER@HOST:PORT/DB]
+//
+// With --database the host runs on that PostgreSQL server, in a database of its own that the
+// bench creates (CREATE DATABASE crm_e2e_<random>) and drops at the end; without it, on SQLite.
 //
 // Figures printed: seeding time; the host list (one filter, sorted); the same list with the
 // client-documents column and one `doc.<type>` filter ("missing", then "uploaded"), and
@@ -11,13 +14,16 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <boost/json.hpp>
+
+#include "sample-host/core/open_database.h"
 
 #include "tests/bench/bench_util.h"
 #include "tests/support/e2e_env.h"
@@ -61,6 +67,51 @@ Figures Measure(crm_test::HttpClient& http, const crm_test::Headers& auth, int r
   return {bench::Percentile(ms, 0.5), bench::Percentile(ms, 0.99), total};
 }
 
+struct Expected {
+  int64_t missing = 0;
+  int64_t missing_in_region = 0;
+  std::string region;
+};
+
+int64_t CountOrDie(crm::Database& db, const std::string& sql, const crm::SqlParams& params) {
+  auto row = db.QueryOne(sql, params);
+  if (!row.ok() || !row->has_value()) Die(sql + ": " + row.status().ToString());
+  return (*row)->Int(0);
+}
+
+// Documents for about 60% of the clients per type, written straight into the module's tables
+// (uploading a million files is not what is measured here), on either engine; then the totals
+// the list must find.
+Expected WriteDocuments(const std::filesystem::path& data, const std::vector<int64_t>& type_ids) {
+  auto opened = host::OpenHostDatabase(crm_test::SiteDatabaseUrl(data), data);
+  if (!opened.ok()) Die(opened.status().ToString());
+  crm::Database& db = **opened;
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    for (size_t t = 0; t < type_ids.size(); ++t) {
+      CRM_RETURN_IF_ERROR(
+          tx.Exec("INSERT INTO cd_documents (client_id, type_id, fields_json, uploaded_at, "
+                  "uploaded_by) SELECT id, ?, '{}', ?, 'bench' FROM clients"
+                  " WHERE ((id * 7 + ?) % 10) < 6",
+                  {type_ids[t], now, static_cast<int64_t>(t)})
+              .status());
+    }
+    return crm::Status::Ok();
+  });
+  if (!s.ok()) Die("documents: " + s.ToString());
+  if (auto analyzed = db.Exec("ANALYZE"); !analyzed.ok()) Die(analyzed.status().ToString());
+  Expected e;
+  const std::string missing =
+      "SELECT count(*) FROM clients c WHERE NOT EXISTS (SELECT 1 FROM cd_documents d"
+      " WHERE d.client_id = c.id AND d.type_id = ?)";
+  e.missing = CountOrDie(db, missing, {type_ids[0]});
+  auto first = db.QueryOne("SELECT region FROM clients ORDER BY id LIMIT 1");
+  if (!first.ok() || !first->has_value()) Die("no client");
+  e.region = (*first)->Text(0);
+  e.missing_in_region = CountOrDie(db, missing + " AND c.region = ?", {type_ids[0], e.region});
+  return e;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,6 +120,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--clients"))
       clients = std::atoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--database"))
+      ::setenv("CRM_E2E_PG_URL", argv[i + 1], 1);  // crm_test::SiteDatabaseUrl makes a database
     else if (!std::strcmp(argv[i], "--requests"))
       requests = std::atoi(argv[i + 1]);
     else
@@ -84,6 +137,10 @@ int main(int argc, char** argv) {
     crm_test::HostProcess::Options opt;
     opt.data_dir = data;
     opt.extra_args = {"--demo-clients", std::to_string(clients)};
+    const std::string database = crm_test::SiteDatabaseUrl(data);  // "" on SQLite
+    if (!database.empty()) {
+      opt.extra_args.insert(opt.extra_args.end(), {"--database", database});
+    }
     opt.start_timeout = std::chrono::seconds(600);
     auto host = crm_test::HostProcess::Start(opt);
     if (!host.ok()) Die(host.status().ToString());
@@ -107,51 +164,17 @@ int main(int argc, char** argv) {
     }
     (*host)->Stop();
 
-    int64_t expected_missing = 0;
-    int64_t expected_missing_in_region = 0;
-    std::string region;
-    // 3. Documents for about 60% of the clients per type, written straight into the
-    //    module's tables (uploading a million files is not what is measured here).
+    // 3. Documents for about 60% of the clients per type (WriteDocuments).
     t0 = std::chrono::steady_clock::now();
-    {
-      SQLite::Database db((data / "host.db").string(), SQLite::OPEN_READWRITE);
-      db.exec("PRAGMA journal_mode=WAL");
-      SQLite::Transaction tx(db);
-      for (size_t t = 0; t < type_ids.size(); ++t) {
-        SQLite::Statement ins(
-            db,
-            "INSERT INTO cd_documents (client_id, type_id, fields_json, uploaded_at, uploaded_by)"
-            " SELECT id, ?, '{}', strftime('%s','now'), 'bench' FROM clients"
-            " WHERE ((id * 7 + ?) % 10) < 6");
-        ins.bind(1, static_cast<int64_t>(type_ids[t]));
-        ins.bind(2, static_cast<int64_t>(t));
-        ins.exec();
-      }
-      tx.commit();
-      db.exec("ANALYZE");
-      SQLite::Statement missing(
-          db,
-          "SELECT count(*) FROM clients c WHERE NOT EXISTS (SELECT 1 FROM cd_documents d"
-          " WHERE d.client_id = c.id AND d.type_id = ?)");
-      missing.bind(1, static_cast<int64_t>(type_ids[0]));
-      missing.executeStep();
-      expected_missing = missing.getColumn(0).getInt64();
-      SQLite::Statement first_region(db, "SELECT region FROM clients ORDER BY id LIMIT 1");
-      first_region.executeStep();
-      region = first_region.getColumn(0).getString();
-      SQLite::Statement in_region(db,
-                                  "SELECT count(*) FROM clients c WHERE c.region = ? AND NOT "
-                                  "EXISTS (SELECT 1 FROM cd_documents d"
-                                  " WHERE d.client_id = c.id AND d.type_id = ?)");
-      in_region.bind(1, region);
-      in_region.bind(2, static_cast<int64_t>(type_ids[0]));
-      in_region.executeStep();
-      expected_missing_in_region = in_region.getColumn(0).getInt64();
-    }
+    const Expected expected = WriteDocuments(data, type_ids);
+    const int64_t expected_missing = expected.missing;
+    const int64_t expected_missing_in_region = expected.missing_in_region;
+    const std::string& region = expected.region;
     double docs_s = bench::SecondsSince(t0);
 
     // 4. Serve again and measure.
     opt.extra_args.clear();
+    if (!database.empty()) opt.extra_args = {"--database", database};
     auto host2 = crm_test::HostProcess::Start(opt);
     if (!host2.ok()) Die(host2.status().ToString());
     crm_test::HttpClient http((*host2)->port());
@@ -192,6 +215,7 @@ int main(int argc, char** argv) {
       Die("region + doc filter total " + std::to_string(both_list.total) + ", expected " +
           std::to_string(expected_missing_in_region));
 
+    std::printf("engine: %s\n", database.empty() ? "SQLite" : "PostgreSQL");
     std::printf("clients: %lld (seeded in %.1f s); document rows written in %.1f s\n",
                 static_cast<long long>(clients), seed_s, docs_s);
     std::printf(

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "sample-host/core/logger.h"
 
@@ -64,6 +66,45 @@ TEST(SchedulerTest, RunAtStartJobsRunAtOnceOthersAfterOnePeriod) {
   scheduler.RunDue();
   EXPECT_EQ(at_start, 2);
   EXPECT_EQ(later, 1);
+}
+
+// Several nodes (issue 16): a due job asks the lease; refused, it waits a whole period; a lease
+// that fails (database down) is logged and asked again after Scheduler::kLeaseRetry.
+TEST(SchedulerTest, ADueJobRunsOnlyWhenTheLeaseGrantsIt) {
+  int runs = 0;
+  HookRegistry registry;
+  StagingRegistrar plug("plug");
+  ASSERT_TRUE(plug.AddScheduledJobRunAtStart(Job("scrub", 100,
+                                                 [&runs] {
+                                                   ++runs;
+                                                   return crm::Status::Ok();
+                                                 }))
+                  .ok());
+  ASSERT_TRUE(registry.Commit(plug.Take()).ok());
+  Logger log(nullptr, /*to_stderr=*/false);
+  Scheduler::TimePoint now{};
+  Scheduler scheduler(registry, log, [&now] { return now; });
+  crm::Result<bool> answer = false;
+  std::vector<std::pair<std::string, int64_t>> asked;
+  scheduler.SetLease([&](const std::string& job, int64_t period) {
+    asked.emplace_back(job, period);
+    return answer;
+  });
+  EXPECT_EQ(scheduler.RunDue(), now + seconds(100)) << "refused: next try one period later";
+  EXPECT_EQ(runs, 0);
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0].first, "plug.scrub");
+  EXPECT_EQ(asked[0].second, 100);
+  now += seconds(100);
+  answer = crm::Unavailable("database down");
+  EXPECT_EQ(scheduler.RunDue(), now + Scheduler::kLeaseRetry);
+  EXPECT_EQ(runs, 0);
+  EXPECT_EQ(LinesContaining(log, "plug.scrub: no lease"), 1u);
+  now += Scheduler::kLeaseRetry;
+  answer = true;
+  scheduler.RunDue();
+  EXPECT_EQ(runs, 1);
+  EXPECT_EQ(asked.size(), 3u);
 }
 
 TEST(SchedulerTest, RunsEachJobAtItsPeriodAndSurvivesFailingAndThrowingJobs) {

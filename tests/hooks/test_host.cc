@@ -19,13 +19,12 @@ TestHost::TestHost() {
   dir_ = std::filesystem::temp_directory_path() /
          ("cd-hooks-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
   std::filesystem::create_directories(dir_ / "plugin-data");
-  auto db = host::SqliteDatabase::Open(dir_ / "crm.db");
-  if (!db.ok()) {
-    ADD_FAILURE() << "open database: " << db.status().ToString();
+  db_ = std::make_unique<crm_test::ScratchDatabase>(dir_ / "crm.db");
+  if (!db_->status().ok()) {
+    ADD_FAILURE() << "open database: " << db_->status().ToString();
     return;
   }
-  db_ = std::move(db).value();
-  crm::Status applied = host::ApplyMigrations(*db_, "host", HostMigrations());
+  crm::Status applied = host::ApplyMigrations(db_->db(), "host", HostMigrations());
   EXPECT_OK(applied);
 }
 

@@ -16,8 +16,8 @@
 #include "plugin/model.h"
 #include "plugin/services.h"
 #include "sample-host/core/hook_registry.h"
-#include "sample-host/core/sqlite_database.h"
 #include "tests/support/fake_http.h"
+#include "tests/support/scratch_database.h"
 
 namespace cd_test {
 
@@ -32,7 +32,7 @@ class TestHost final : public crm_test::FakeHostServices {
   TestHost();
   ~TestHost() override;
 
-  crm::Database& Db() override { return *db_; }
+  crm::Database& Db() override { return db_->db(); }
   int64_t NowUnix() override { return now_; }
   std::filesystem::path DataDir() override { return dir_ / "plugin-data"; }
 
@@ -40,7 +40,7 @@ class TestHost final : public crm_test::FakeHostServices {
 
  private:
   std::filesystem::path dir_;
-  std::unique_ptr<host::SqliteDatabase> db_;
+  std::unique_ptr<crm_test::ScratchDatabase> db_;
 };
 
 // The shared request/response doubles and principals of tests/support/fake_http.h.

@@ -35,12 +35,11 @@ TempDir::~TempDir() {
 
 FakeHost::FakeHost(const fs::path& root) : data_dir_(root / "plugins" / "client-documents") {
   fs::create_directories(data_dir_);
-  auto db = host::SqliteDatabase::Open(root / "test.db");
-  if (!db.ok()) throw std::runtime_error("open db: " + db.status().ToString());
-  db_ = std::move(*db);
-  crm::Status s = host::ApplyMigrations(*db_, "host", HostMigrations());
+  db_ = std::make_unique<crm_test::ScratchDatabase>(root / "test.db");
+  if (!db_->status().ok()) throw std::runtime_error("open db: " + db_->status().ToString());
+  crm::Status s = host::ApplyMigrations(db_->db(), "host", HostMigrations());
   if (!s.ok()) throw std::runtime_error("host migrations: " + s.ToString());
-  s = host::ApplyMigrations(*db_, "client-documents", ModuleMigrations());
+  s = host::ApplyMigrations(db_->db(), "client-documents", ModuleMigrations());
   if (!s.ok()) throw std::runtime_error("module migrations: " + s.ToString());
 }
 

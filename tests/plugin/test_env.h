@@ -14,8 +14,8 @@
 #include "host-api/http.h"
 #include "host-api/services.h"
 #include "plugin/services.h"
-#include "sample-host/core/sqlite_database.h"
 #include "tests/support/fake_http.h"
+#include "tests/support/scratch_database.h"
 
 namespace cd_test {
 
@@ -30,19 +30,20 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// HostServices over a real SqliteDatabase with both schemas (the shared fake records the
-// timeline entries, mails and logs, and reads the host's clients table); the clock is fixed.
+// HostServices over a real database (SQLite, or PostgreSQL with CRM_UNIT_PG_URL) with both schemas
+// (the shared fake records the timeline entries, mails and logs, and reads the host's clients
+// table); the clock is fixed.
 class FakeHost final : public crm_test::FakeHostServices {
  public:
   explicit FakeHost(const std::filesystem::path& root);
-  crm::Database& Db() override { return *db_; }
+  crm::Database& Db() override { return db_->db(); }
   int64_t NowUnix() override { return now; }
   std::filesystem::path DataDir() override { return data_dir_; }
 
   int64_t now = 1'800'000'000;
 
  private:
-  std::unique_ptr<host::SqliteDatabase> db_;
+  std::unique_ptr<crm_test::ScratchDatabase> db_;
   std::filesystem::path data_dir_;
 };
 

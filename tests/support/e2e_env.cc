@@ -6,8 +6,14 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <mutex>
 #include <random>
 #include <utility>
+
+#include "sample-host/core/pg_database.h"
 
 namespace crm_test {
 
@@ -28,14 +34,85 @@ CliResult RunCli(const fs::path& binary, const std::string& args, const std::str
   return result;
 }
 
+std::string E2ePgServerUrl() {
+  const char* url = std::getenv("CRM_E2E_PG_URL");
+  return url == nullptr ? "" : url;
+}
+
+namespace {
+
+// The databases made for data folders, dropped by DropSiteDatabase or at exit.
+struct SiteDatabases {
+  std::mutex mu;
+  std::map<fs::path, std::string> names;  // data folder -> database name
+
+  ~SiteDatabases() {
+    for (const auto& [data, name] : names) Drop(name);
+  }
+  static std::string UrlOf(const std::string& name) {
+    std::string server = E2ePgServerUrl();
+    size_t slash = server.find('/', server.find("://") + 3);
+    return server.substr(0, slash) + "/" + name;
+  }
+  static void Drop(const std::string& name) {
+    auto admin = host::PgDatabase::Open(E2ePgServerUrl());
+    if (!admin.ok()) return;
+    // FORCE: a host that was killed may still hold a connection for a moment.
+    (void)(*admin)->Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  }
+};
+
+SiteDatabases& Databases() {
+  static SiteDatabases databases;
+  return databases;
+}
+
+}  // namespace
+
+std::string SiteDatabaseUrl(const fs::path& data) {
+  if (E2ePgServerUrl().empty()) return "";
+  SiteDatabases& dbs = Databases();
+  std::lock_guard<std::mutex> lock(dbs.mu);
+  auto it = dbs.names.find(data);
+  if (it != dbs.names.end()) return SiteDatabases::UrlOf(it->second);
+  std::random_device rd;
+  std::string name = "crm_e2e_" + std::to_string(rd()) + std::to_string(rd());
+  auto admin = host::PgDatabase::Open(E2ePgServerUrl());
+  crm::Status made =
+      admin.ok() ? (*admin)->Exec("CREATE DATABASE " + name).status() : admin.status();
+  if (!made.ok()) {
+    // The CLI then fails against a missing database, and the test with it.
+    std::cerr << "e2e: cannot create database " << name << ": " << made.ToString() << "\n";
+  }
+  dbs.names.emplace(data, name);
+  return SiteDatabases::UrlOf(name);
+}
+
+std::string DatabaseArgs(const fs::path& data) {
+  std::string url = SiteDatabaseUrl(data);
+  return url.empty() ? "" : " --database " + url;
+}
+
+void DropSiteDatabase(const fs::path& data) {
+  SiteDatabases& dbs = Databases();
+  std::lock_guard<std::mutex> lock(dbs.mu);
+  auto it = dbs.names.find(data);
+  if (it == dbs.names.end()) return;
+  SiteDatabases::Drop(it->second);
+  dbs.names.erase(it);
+}
+
 CliResult CreateAdmin(const fs::path& binary, const fs::path& data, const std::string& email,
                       const std::string& password) {
-  return RunCli(binary, "create-admin --data " + data.string() + " --email " + email, password);
+  return RunCli(binary,
+                "create-admin --data " + data.string() + DatabaseArgs(data) + " --email " + email,
+                password);
 }
 
 CliResult CreateToken(const fs::path& binary, const fs::path& data, const std::string& email,
                       const std::string& scope_args) {
-  std::string args = "create-token --data " + data.string() + " --email " + email;
+  std::string args =
+      "create-token --data " + data.string() + DatabaseArgs(data) + " --email " + email;
   if (!scope_args.empty()) args += " " + scope_args;
   CliResult result = RunCli(binary, args, "");
   std::string& out = result.output;
@@ -57,6 +134,11 @@ crm::Result<std::unique_ptr<HostProcess>> StartHost(const fs::path& binary, cons
   o.binary = binary;
   o.data_dir = data;
   o.extra_args = {"--plugins", plugin_dir.string()};
+  std::string url = SiteDatabaseUrl(data);
+  if (!url.empty()) {
+    o.extra_args.push_back("--database");
+    o.extra_args.push_back(url);
+  }
   return HostProcess::Start(o);
 }
 
@@ -64,6 +146,7 @@ E2eSite::E2eSite(Options options)
     : options_(std::move(options)), data_(FreshDir(options_.data_stem)) {}
 
 E2eSite::~E2eSite() {
+  DropSiteDatabase(data_);
   std::error_code ec;
   fs::remove_all(data_, ec);
 }

@@ -26,7 +26,8 @@ struct CliResult {
 CliResult RunCli(const std::filesystem::path& binary, const std::string& args,
                  const std::string& stdin_line);
 
-// `sample-host create-admin --data DATA --email EMAIL` with `password` on stdin.
+// `sample-host create-admin --data DATA --email EMAIL` with `password` on stdin (every CLI helper
+// here adds DatabaseArgs(DATA)).
 CliResult CreateAdmin(const std::filesystem::path& binary, const std::filesystem::path& data,
                       const std::string& email, const std::string& password);
 
@@ -35,16 +36,30 @@ CliResult CreateAdmin(const std::filesystem::path& binary, const std::filesystem
 CliResult CreateToken(const std::filesystem::path& binary, const std::filesystem::path& data,
                       const std::string& email, const std::string& scope_args);
 
+// The PostgreSQL server the end-to-end suites run on: $CRM_E2E_PG_URL (a URL of one of its
+// databases, e.g. postgresql://postgres@127.0.0.1:54329/crm), or "" to run on SQLite.
+std::string E2ePgServerUrl();
+
+// The `--database URL` arguments of the site whose data folder is `data` ("" on SQLite). On
+// PostgreSQL each data folder gets its own fresh database crm_e2e_<random>, created on the first
+// call for that folder; DropSiteDatabase(data) drops it (any left are dropped at exit).
+std::string DatabaseArgs(const std::filesystem::path& data);
+// The URL of that database ("" on SQLite), e.g. for tests that open it themselves.
+std::string SiteDatabaseUrl(const std::filesystem::path& data);
+void DropSiteDatabase(const std::filesystem::path& data);
+
 // A path under the temp folder that does not exist yet: <tmp>/<stem>-<random>.
 std::filesystem::path FreshDir(const std::string& stem);
 
-// Starts `binary serve --data DATA --plugins PLUGIN_DIR` (see HostProcess::Start).
+// Starts `binary serve --data DATA --plugins PLUGIN_DIR [DatabaseArgs(DATA)]` (see
+// HostProcess::Start).
 crm::Result<std::unique_ptr<HostProcess>> StartHost(const std::filesystem::path& binary,
                                                     const std::filesystem::path& data,
                                                     const std::filesystem::path& plugin_dir);
 
-// The setting of one end-to-end test: a fresh data folder (removed on destruction), its admin and
-// tokens made with the CLI, and the host started on it with a plugin folder.
+// The setting of one end-to-end test: a fresh data folder (removed on destruction, with its
+// PostgreSQL database when E2ePgServerUrl() is set), its admin and tokens made with the CLI, and
+// the host started on it with a plugin folder. Stop the hosts it started before it goes.
 class E2eSite {
  public:
   struct Options {

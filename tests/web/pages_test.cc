@@ -246,7 +246,7 @@ class PagesTest : public ::testing::Test {
   std::string base_url_ = "http://127.0.0.1:1";
   testing::TestDb tdb_;  // first: the stores below use it, so it goes last
   const std::filesystem::path& dir_ = tdb_.dir();
-  SqliteDatabase* db_ = &tdb_.db();
+  crm::Database* db_ = &tdb_.db();
   HookRegistry registry_;
   FixedClock clock_{1700000000};
   Logger logger_{&clock_, false};
