@@ -91,10 +91,10 @@ size_t ReadFileBody(char* buffer, size_t size, size_t n, void* data) {
   return static_cast<size_t>(got);
 }
 
-// SHA-256 (hex) of `length` bytes of `fd` from `offset`, read in 256 KiB steps.
+// SHA-256 (hex) of `length` bytes of `fd` from `offset`, read in 64 KiB steps.
 crm::Result<std::string> HashFileRange(int fd, uint64_t offset, uint64_t length) {
   Sha256 hash;
-  std::string buffer(256 * 1024, '\0');
+  std::string buffer(64 * 1024, '\0');
   while (length > 0) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), length));
     ssize_t got = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset));

@@ -300,9 +300,8 @@ Options ParseOptions(int argc, char** argv) {
 
 // One run with the files in `store` ("" for the local disk).
 void RunOn(const Options& o, const std::string& store) {
-  std::printf("== files %s\n",
-              store.empty() ? "on the local disk (default)"
-                            : ("in " + store.substr(0, store.find('?'))).c_str());
+  std::printf("== files %s\n", store.empty() ? "on the local disk (default)"
+                                             : ("in " + store.substr(0, store.find('?'))).c_str());
   const uint64_t file_size = o.mib << 20;
   bench::ScratchDir dir("bench-upload");
   std::filesystem::path data = dir.path() / "data";

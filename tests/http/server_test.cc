@@ -290,8 +290,8 @@ class ServerTest : public ::testing::Test {
     for (int i = 0; i < 1000; ++i) remote_.bytes[i] = static_cast<char>('a' + i % 26);
     for (const char* path : {"/object", "/api/v1/object"}) {
       add(MakeRoute("GET", path, [this](crm::Request&, crm::Response& res) {
-        crm::ObjectReply o{&remote_, "k", "application/pdf", "../\xC3\xA9vil\"\r\n.pdf", false,
-                           "abc123"};
+        crm::ObjectReply o{&remote_, "k",     "application/pdf", "../\xC3\xA9vil\"\r\n.pdf",
+                           false,    "abc123"};
         return res.SendObject(o);
       }));
     }
@@ -699,9 +699,9 @@ TEST_F(ServerTest, ObjectRepliesAnswerLikeFiles) {
   auto full = c.Get("/object");
   ASSERT_EQ(full.status, 200);
   EXPECT_EQ(full.body, file.body);
-  for (const char* h : {"Content-Type", "Content-Disposition", "Content-Security-Policy",
-                        "X-Frame-Options", "Accept-Ranges", "ETag", "Cache-Control",
-                        "X-Content-Type-Options", "Content-Length"})
+  for (const char* h :
+       {"Content-Type", "Content-Disposition", "Content-Security-Policy", "X-Frame-Options",
+        "Accept-Ranges", "ETag", "Cache-Control", "X-Content-Type-Options", "Content-Length"})
     EXPECT_EQ(full.Header(h), file.Header(h)) << h;
   EXPECT_EQ(full.Header("Last-Modified").value_or(""), "Tue, 14 Nov 2023 22:13:20 GMT");
 

@@ -46,8 +46,8 @@ crm::Result<std::unique_ptr<HostProcess>> StartHost(const std::filesystem::path&
 // The setting of one end-to-end test: a fresh data folder (removed on destruction), its admin and
 // tokens made with the CLI, and the host started on it with a plugin folder. With the environment
 // variable CRM_E2E_S3_URL (s3://BUCKET?endpoint=http://127.0.0.1:PORT&region=R, credentials in
-// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), each site has a fresh bucket of that server, made
-// here, and the host keeps its plugins' files there (`serve --store`).
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, s3rver's when unset), each site has a fresh bucket
+// of that server, made here, and the host keeps its plugins' files there (`serve --store`).
 class E2eSite {
  public:
   struct Options {
