@@ -115,10 +115,10 @@ crm::Status Download(Context& ctx, crm::Request& request, crm::Response& respons
   std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
   if (!type_id || !file_id) return crm::NotFound("no such file");
   const crm::Principal& caller = request.Caller();
-  CRM_ASSIGN_OR_RETURN(crm::FileReply file,
+  CRM_ASSIGN_OR_RETURN(crm::ObjectReply file,
                        DownloadFile(ctx.services, caller, caller.client_id, *type_id, *file_id,
                                     request.Query("inline").has_value()));
-  return response.SendFile(file);
+  return response.SendObject(file);
 }
 
 // GET /account/documents/thumbnails/{file_id}.
@@ -126,9 +126,9 @@ crm::Status Thumbnail(Context& ctx, crm::Request& request, crm::Response& respon
   std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
   if (!file_id) return crm::NotFound("no such thumbnail");
   const crm::Principal& caller = request.Caller();
-  CRM_ASSIGN_OR_RETURN(crm::FileReply file,
+  CRM_ASSIGN_OR_RETURN(crm::ObjectReply file,
                        DownloadThumbnail(ctx.services, caller, caller.client_id, *file_id));
-  return response.SendFile(file);
+  return response.SendObject(file);
 }
 
 }  // namespace

@@ -213,9 +213,9 @@ crm::Status Delete(Context& ctx, crm::Request& request, crm::Response& response)
   return BackToTab(ctx, request, response, *target, status, "deleted");
 }
 
-crm::Status SendFileResult(crm::Result<crm::FileReply> file, crm::Response& response) {
+crm::Status SendFileResult(crm::Result<crm::ObjectReply> file, crm::Response& response) {
   if (!file.ok()) return file.status();
-  return response.SendFile(*file);
+  return response.SendObject(*file);
 }
 
 // GET …/documents/{type_id}/files/{file_id} (?inline to view).

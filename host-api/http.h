@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "object_store.h"
 #include "status.h"
 
 namespace crm {
@@ -125,6 +126,19 @@ struct FileReply {
   std::string etag;            // optional, e.g. the SHA-256
 };
 
+// Added in host API 1.3: a file kept in an ObjectStore (HostServices::Files), sent like a
+// FileReply (same headers, Range, HEAD). A local object goes out with sendfile(2); a remote
+// one is streamed through ObjectStore::Open with the requested range (memory stays flat).
+// An object the store cannot reach is kUnavailable (503) as long as nothing was sent.
+struct ObjectReply {
+  ObjectStore* store = nullptr;  // outlives the call
+  std::string key;
+  std::string mime;
+  std::string download_name;
+  bool inline_view = false;
+  std::string etag;
+};
+
 // A page fragment the host wraps in its own layout (menu, header, language, CSS).
 struct PageReply {
   enum class Layout { kAdmin, kAccount, kBare };
@@ -164,6 +178,9 @@ class Response {
   // True once a reply has started; the host answers a failing handler's Status only
   // when nothing has been sent.
   virtual bool Started() const = 0;
+
+  // Added in host API 1.3 (see ObjectReply).
+  virtual Status SendObject(const ObjectReply& object) = 0;
 };
 
 }  // namespace crm

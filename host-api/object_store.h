@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -70,7 +71,31 @@ class ObjectStore {
   // returns false. Objects being written (not committed) are not listed.
   virtual Status List(std::string_view prefix,
                       const std::function<bool(const ObjectInfo&)>& on_object) = 0;
+
+  // Added in host API 1.3: stores the complete local file `source` under `key` (replacing
+  // an existing object) and removes `source` once the object is durable. A store on the
+  // same disk renames it (atomic, no copy); this default copies it through Create in 1 MiB
+  // reads (memory stays flat). On error the object is not visible and `source` is kept.
+  virtual Status Put(std::string_view key, const std::filesystem::path& source);
 };
+
+inline Status ObjectStore::Put(std::string_view key, const std::filesystem::path& source) {
+  Result<std::unique_ptr<ObjectWriter>> writer = Create(key);
+  if (!writer.ok()) return writer.status();
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(source.c_str(), "rb"), std::fclose);
+  if (!in) return Internal("cannot open the file to store");
+  std::string buffer(1 << 20, '\0');
+  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), in.get())) {
+    Status written = (*writer)->Write(std::string_view(buffer.data(), n));
+    if (!written.ok()) return written;
+  }
+  if (std::ferror(in.get())) return Internal("cannot read the file to store");
+  Status committed = (*writer)->Commit();
+  if (!committed.ok()) return committed;
+  std::error_code ignored;
+  std::filesystem::remove(source, ignored);
+  return Status::Ok();
+}
 
 // True when `key` is a valid object key (see ObjectStore).
 inline bool IsValidObjectKey(std::string_view key) {

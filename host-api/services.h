@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "object_store.h"
 #include "sql.h"
 #include "status.h"
 
@@ -88,6 +89,12 @@ class HostServices {
   // Absolute base URL of the host as clients reach it ("http://127.0.0.1:8080"),
   // for links in emails.
   virtual std::string BaseUrl() = 0;
+
+  // Added in host API 1.3: this plugin's files, in the store the host was started with
+  // (local disk by default: DataDir() itself, so keys are paths under it; or an S3 bucket
+  // under the prefix plugins/<plugin-id>/). Keys never leave the plugin's own space. With
+  // several nodes, DataDir() belongs to one machine while Files() is shared by all.
+  virtual ObjectStore& Files() = 0;
 };
 
 }  // namespace crm

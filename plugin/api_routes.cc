@@ -179,9 +179,9 @@ crm::Status DownloadClientFile(Services& sv, crm::Request& req, crm::Response& r
     if (!file_id) return crm::NotFound("no such file");
   }
   bool want_inline = req.Query("inline").value_or("") == "1";
-  CRM_ASSIGN_OR_RETURN(crm::FileReply reply,
+  CRM_ASSIGN_OR_RETURN(crm::ObjectReply reply,
                        DownloadFile(sv, req.Caller(), cid, tid, file_id, want_inline));
-  return res.SendFile(reply);
+  return res.SendObject(reply);
 }
 
 crm::Status ListClientVersions(Services& sv, crm::Request& req, crm::Response& res) {
@@ -198,8 +198,8 @@ crm::Status ListClientVersions(Services& sv, crm::Request& req, crm::Response& r
 crm::Status DownloadClientArchivedFile(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t fid, IdParam(req, "file_id"));
-  CRM_ASSIGN_OR_RETURN(crm::FileReply reply, DownloadArchivedFile(sv, req.Caller(), cid, fid));
-  return res.SendFile(reply);
+  CRM_ASSIGN_OR_RETURN(crm::ObjectReply reply, DownloadArchivedFile(sv, req.Caller(), cid, fid));
+  return res.SendObject(reply);
 }
 
 crm::Status SendOpenApi(Services&, crm::Request&, crm::Response& res) {

@@ -10,7 +10,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <ctime>
+#include <map>
 #include <mutex>
+#include <optional>
 
 #include <magic.h>
 #include <openssl/evp.h>
@@ -43,16 +46,6 @@ std::string RandomHex(size_t bytes) {
     out += kHex[c & 15];
   }
   return out;
-}
-
-crm::Status FsyncPath(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECTORY);
-  if (fd < 0)
-    return crm::Internal("cannot open folder for fsync: " + std::string(std::strerror(errno)));
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return crm::Internal("fsync failed: " + std::string(std::strerror(errno)));
-  return crm::Status::Ok();
 }
 
 // Aliases libmagic may report for an allowed type.
@@ -294,7 +287,8 @@ crm::Status PendingFile::RemoveLocationMetadata() {
   return crm::Status::Ok();
 }
 
-FileStore::FileStore(fs::path root) : root_(std::move(root)) {}
+FileStore::FileStore(fs::path temp_root, crm::ObjectStore& objects)
+    : root_(std::move(temp_root)), objects_(objects) {}
 
 crm::Result<std::unique_ptr<PendingFile>> FileStore::Begin(std::string_view client_name,
                                                            int64_t max_size,
@@ -324,42 +318,25 @@ crm::Result<std::unique_ptr<PendingFile>> FileStore::Begin(std::string_view clie
 crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_id) {
   if (!file.finished_ || file.committed_) return crm::Internal("commit of an unfinished file");
   if (client_id <= 0) return crm::InvalidArgument("bad client id");
-  fs::path files_dir = root_ / "files";
-  fs::path dir = files_dir / std::to_string(client_id);
-  std::error_code ec;
-  bool created = !fs::exists(dir, ec);
-  fs::create_directories(dir, ec);
-  if (ec) return crm::Internal("cannot create the client folder: " + ec.message());
-  if (created) {
-    // The new folder's own entry must be durable before a file in it is.
-    CRM_RETURN_IF_ERROR(FsyncPath(files_dir));
-  }
   std::string stem = RandomHex(16);
   if (stem.empty()) return crm::Internal("no randomness");
   CommittedFile out;
   out.storage_key = BlobKey(client_id, stem);
-  fs::path dest = root_ / out.storage_key;
-  if (::rename(file.temp_path_.c_str(), dest.c_str()) != 0)
-    return crm::Internal("rename into place failed: " + std::string(std::strerror(errno)));
-  file.committed_ = true;
-  crm::Status synced = FsyncPath(dir);
-  if (!synced.ok()) {
-    fs::remove(dest, ec);
-    file.committed_ = false;
-    return synced;
-  }
-  if (file.mime_.rfind("image/", 0) == 0) {
-    // Best effort: a file without a thumbnail is still a good upload (HEIC, odd images).
-    fs::path tmp_thumb = root_ / "tmp" / (stem + ".thumb.part");
-    if (MakeThumbnail(dest, tmp_thumb).ok()) {
-      std::string thumb_key = ThumbnailKey(client_id, stem);
-      if (::rename(tmp_thumb.c_str(), (root_ / thumb_key).c_str()) == 0) {
-        out.thumbnail_key = thumb_key;
-        (void)FsyncPath(dir);
-      }
-    }
+  // The thumbnail is made from the temp file, before the store takes it away.
+  fs::path tmp_thumb = root_ / "tmp" / (stem + ".thumb.part");
+  const bool thumbnail =
+      file.mime_.rfind("image/", 0) == 0 && MakeThumbnail(file.temp_path_, tmp_thumb).ok();
+  crm::Status stored = objects_.Put(out.storage_key, file.temp_path_);
+  std::error_code ec;
+  if (!stored.ok()) {
     fs::remove(tmp_thumb, ec);
+    return stored;
   }
+  file.committed_ = true;  // the temp file is the store's now (moved or copied and removed)
+  // Best effort: a file without a thumbnail is still a good upload (HEIC, odd images).
+  if (thumbnail && objects_.Put(ThumbnailKey(client_id, stem), tmp_thumb).ok())
+    out.thumbnail_key = ThumbnailKey(client_id, stem);
+  fs::remove(tmp_thumb, ec);
   return out;
 }
 
@@ -372,79 +349,93 @@ std::string BlobKeyOf(std::string_view key) {
   return std::string(key);
 }
 
-crm::Result<fs::path> FileStore::PathOf(std::string_view key) const {
+crm::Result<crm::ObjectReply> FileStore::ReplyFor(std::string_view key) {
   if (!IsKnownKeyShape(key)) return crm::NotFound("no such file");
-  return root_ / std::string(key);
+  crm::ObjectReply reply;
+  reply.store = &objects_;
+  reply.key = std::string(key);
+  return reply;
 }
 
 void FileStore::Remove(const CommittedFile& file) {
-  std::error_code ec;
-  if (IsKnownKeyShape(file.storage_key)) fs::remove(root_ / file.storage_key, ec);
-  if (IsKnownKeyShape(file.thumbnail_key)) fs::remove(root_ / file.thumbnail_key, ec);
+  // Best effort: an object left behind is an orphan the scrub removes.
+  if (IsKnownKeyShape(file.storage_key)) (void)objects_.Delete(file.storage_key);
+  if (IsKnownKeyShape(file.thumbnail_key)) (void)objects_.Delete(file.thumbnail_key);
 }
 
 crm::Status FileStore::RemoveClient(int64_t client_id) {
   if (client_id <= 0) return crm::InvalidArgument("bad client id");
-  std::error_code ec;
-  fs::remove_all(root_ / "files" / std::to_string(client_id), ec);
-  if (ec) return crm::Internal("cannot remove the client's files: " + ec.message());
-  return FsyncPath(root_ / "files").ok() || !fs::exists(root_ / "files")
-             ? crm::Status::Ok()
-             : crm::Internal("fsync of files/ failed");
+  std::vector<std::string> keys;
+  CRM_RETURN_IF_ERROR(
+      objects_.List("files/" + std::to_string(client_id) + "/", [&](const crm::ObjectInfo& info) {
+        keys.push_back(info.key);
+        return true;
+      }));
+  for (const std::string& key : keys) CRM_RETURN_IF_ERROR(objects_.Delete(key));
+  return crm::Status::Ok();
 }
+
+namespace {
+
+// The client id of "files/<id>/...", nullopt for any other key.
+std::optional<int64_t> ClientOfKey(std::string_view key) {
+  if (key.substr(0, 6) != "files/") return std::nullopt;
+  key.remove_prefix(6);
+  size_t slash = key.find('/');
+  if (slash == 0 || slash == std::string_view::npos || slash >= 19) return std::nullopt;
+  int64_t id = 0;
+  for (char c : key.substr(0, slash)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  return id;
+}
+
+// Removes temp files older than `max_age_seconds`; returns how many.
+int RemoveStaleTempFiles(const fs::path& tmp_dir, int64_t max_age_seconds) {
+  int removed = 0;
+  std::error_code ec;
+  if (!fs::is_directory(tmp_dir, ec)) return 0;
+  auto now = fs::file_time_type::clock::now();
+  for (const fs::directory_entry& f : fs::directory_iterator(tmp_dir, ec)) {
+    std::error_code e2;
+    auto age = now - fs::last_write_time(f.path(), e2);
+    if (!e2 && std::chrono::duration_cast<std::chrono::seconds>(age).count() >= max_age_seconds) {
+      if (fs::remove_all(f.path(), e2) > 0) ++removed;
+    }
+  }
+  return removed;
+}
+
+}  // namespace
 
 crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exists,
                                   const std::function<bool(const std::string&)>& key_is_known,
                                   int64_t max_temp_age_seconds) {
+  // The store's clock, not the host's (which tests may fix): objects carry wall-clock times.
+  const int64_t now_unix = static_cast<int64_t>(std::time(nullptr));
+  // Listed first, removed after: deleting while a listing pages through would skip keys.
+  std::vector<std::string> orphans;
+  std::map<int64_t, bool> clients;  // asked once per client
+  CRM_RETURN_IF_ERROR(objects_.List("files/", [&](const crm::ObjectInfo& info) {
+    // A blob is put into place just before its row is inserted: only old unknown objects are
+    // orphans, recent ones may belong to an upload in progress.
+    const bool old = now_unix - info.modified_at >= max_temp_age_seconds;
+    std::optional<int64_t> client = ClientOfKey(info.key);
+    if (client && !clients.count(*client)) clients[*client] = client_exists(*client);
+    if (client && !clients[*client]) {
+      orphans.push_back(info.key);  // the client is gone: so are its files
+    } else if ((!IsKnownKeyShape(info.key) || !key_is_known(info.key)) && old) {
+      // A thumbnail is asked about with its own key: one that no row names (its blob's row
+      // lost it, or a crash came between the thumbnail and the row) is an orphan too.
+      orphans.push_back(info.key);
+    }
+    return true;
+  }));
   int removed = 0;
-  std::error_code ec;
-  fs::path files_dir = root_ / "files";
-  if (fs::is_directory(files_dir, ec)) {
-    for (const fs::directory_entry& d : fs::directory_iterator(files_dir, ec)) {
-      std::string name = d.path().filename().string();
-      bool numeric =
-          !name.empty() && name.size() < 19 &&
-          std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!numeric || !d.is_directory()) {
-        std::error_code e2;
-        removed += fs::remove_all(d.path(), e2) > 0 ? 1 : 0;
-        continue;
-      }
-      int64_t client_id = std::stoll(name);
-      if (!client_exists(client_id)) {
-        std::error_code e2;
-        if (fs::remove_all(d.path(), e2) > 0) ++removed;
-        continue;
-      }
-      for (const fs::directory_entry& f : fs::directory_iterator(d.path(), ec)) {
-        // A thumbnail is asked about with its own key: one that no row names (its blob's
-        // row lost it, or a crash came between the thumbnail and the row) is an orphan too.
-        std::string key = "files/" + name + "/" + f.path().filename().string();
-        if (key_is_known(key)) continue;
-        // A blob is renamed into place just before its row is inserted: only old
-        // unknown blobs are orphans, recent ones may belong to an upload in progress.
-        std::error_code e2;
-        auto age = fs::file_time_type::clock::now() - fs::last_write_time(f.path(), e2);
-        if (e2 ||
-            std::chrono::duration_cast<std::chrono::seconds>(age).count() < max_temp_age_seconds)
-          continue;
-        if (fs::remove_all(f.path(), e2) > 0) ++removed;
-      }
-    }
-  }
-  fs::path tmp_dir = root_ / "tmp";
-  if (fs::is_directory(tmp_dir, ec)) {
-    auto now = fs::file_time_type::clock::now();
-    for (const fs::directory_entry& f : fs::directory_iterator(tmp_dir, ec)) {
-      std::error_code e2;
-      auto age = now - fs::last_write_time(f.path(), e2);
-      if (!e2 &&
-          std::chrono::duration_cast<std::chrono::seconds>(age).count() >= max_temp_age_seconds) {
-        if (fs::remove_all(f.path(), e2) > 0) ++removed;
-      }
-    }
-  }
-  return removed;
+  for (const std::string& key : orphans)
+    if (objects_.Delete(key).ok()) ++removed;
+  return removed + RemoveStaleTempFiles(root_ / "tmp", max_temp_age_seconds);
 }
 
 }  // namespace cd

@@ -1,5 +1,6 @@
-// plugin/file_store.h — the module's blob store under its DataDir: streamed temp files with
-// SHA-256, libmagic sniffing and a size limit, atomic rename under generated names, scrub.
+// plugin/file_store.h — the module's files: streamed temp files under its DataDir with SHA-256,
+// libmagic sniffing and a size limit, then put under generated names into the host's object
+// store (HostServices::Files: a rename on the local disk, an upload to S3); scrub.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "host-api/http.h"
+#include "host-api/object_store.h"
 #include "host-api/status.h"
 #include "plugin/file_names.h"
 
@@ -74,16 +77,18 @@ class PendingFile {
 // enough to remove its location data, so it is not stored.
 inline constexpr std::string_view kImageDamaged = "file: the image is damaged";
 
-// Where a committed file lives (relative keys, so the data folder can move).
+// Where a committed file lives: keys in the object store.
 struct CommittedFile {
   std::string storage_key;    // "files/<client_id>/<random>.bin"
   std::string thumbnail_key;  // "files/<client_id>/<random>.thumb.jpg" or ""
 };
 
-// Thread-safe: files have generated, unique names; no shared state but the root.
+// Thread-safe: files have generated, unique names; no shared state but the root and the store.
 class FileStore {
  public:
-  explicit FileStore(std::filesystem::path root);
+  // Temp files go to `temp_root`/tmp (this machine's disk: hashing, sniffing and metadata
+  // removal need a file); committed files to `objects`.
+  FileStore(std::filesystem::path temp_root, crm::ObjectStore& objects);
 
   // Starts a file. `client_name` is sanitised (SanitizeFileName, the one place a name
   // enters the module) and kept for display and download.
@@ -91,32 +96,35 @@ class FileStore {
   crm::Result<std::unique_ptr<PendingFile>> Begin(std::string_view client_name, int64_t max_size,
                                                   std::vector<std::string> accept);
 
-  // Moves a finished file into files/<client_id>/ under a generated name, fsyncs the
-  // folder, and writes a thumbnail for images (best effort: none when libvips fails).
-  // Call BEFORE inserting the row; if the row insert fails, call Remove. kInternal for
-  // an unfinished or already committed file or an I/O error, kInvalidArgument for a
-  // client id <= 0.
+  // Puts a finished file into the store as files/<client_id>/<random>.bin (durable once
+  // this returns), and a thumbnail for images beside it (best effort: none when libvips or
+  // the store fails). Call BEFORE inserting the row; if the row insert fails, call Remove.
+  // kInternal for an unfinished or already committed file or an I/O error, kInvalidArgument
+  // for a client id <= 0, the store's kUnavailable when it cannot be reached.
   crm::Result<CommittedFile> Commit(PendingFile& file, int64_t client_id);
 
-  // Absolute path of a key; kNotFound when the key is malformed or escapes the root.
-  crm::Result<std::filesystem::path> PathOf(std::string_view key) const;
-  // Removes a committed file and its thumbnail; missing files are not an error.
+  // The reply that sends the object `key` (the host streams it: sendfile from the local
+  // disk, ranged reads from S3); kNotFound when the key is not one FileStore makes.
+  crm::Result<crm::ObjectReply> ReplyFor(std::string_view key);
+  // Removes a committed file and its thumbnail; missing objects are not an error.
   void Remove(const CommittedFile& file);
-  // Removes files/<client_id>/ entirely (CD9).
+  // Removes every object under files/<client_id>/ (CD9).
   crm::Status RemoveClient(int64_t client_id);
-  // Removes client folders for which `client_exists` is false, blobs and thumbnails older
-  // than `max_temp_age_seconds` whose key `key_is_known` does not recognise (it is asked
-  // about each blob's storage key and each thumbnail's own key: BlobKeyOf gives the blob a
-  // thumbnail belongs to), and temp files older than `max_temp_age_seconds`. Returns how
-  // many entries it removed.
+  // Lists files/ in the store and removes the objects of clients for which `client_exists`
+  // is false, and blobs and thumbnails older than `max_temp_age_seconds` (wall clock)
+  // whose key `key_is_known` does not recognise (it is asked about each blob's storage key
+  // and each thumbnail's own key: BlobKeyOf gives the blob a thumbnail belongs to); then temp
+  // files older than `max_temp_age_seconds`. Returns how many entries it removed.
   crm::Result<int> Scrub(const std::function<bool(int64_t client_id)>& client_exists,
                          const std::function<bool(const std::string& key)>& key_is_known,
                          int64_t max_temp_age_seconds);
 
   const std::filesystem::path& root() const { return root_; }
+  crm::ObjectStore& objects() { return objects_; }
 
  private:
   std::filesystem::path root_;
+  crm::ObjectStore& objects_;
 };
 
 // The blob key a thumbnail key belongs to ("files/1/<hex>.thumb.jpg" -> "files/1/<hex>.bin");

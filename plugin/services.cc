@@ -1,5 +1,5 @@
 // plugin/services.cc — builds the module's service objects over the host's services.
-// The file store lives in the plugin's own data folder.
+// Temp files live in the plugin's own data folder, committed files in the host's store.
 #include "plugin/services.h"
 
 namespace cd {
@@ -8,7 +8,7 @@ Services::Services(crm::HostServices& host)
     : host_(host),
       types_(host),
       settings_(host),
-      files_(host.DataDir()),
+      files_(host.DataDir(), host.Files()),
       documents_(host, types_, files_) {}
 
 }  // namespace cd

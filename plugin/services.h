@@ -15,7 +15,7 @@ namespace cd {
 // Lives as long as the process (the host keeps the module loaded). Thread-safe.
 class Services {
  public:
-  // The file store lives in host.DataDir() (files/, tmp/).
+  // The file store: temp files in host.DataDir()/tmp, committed files in host.Files().
   explicit Services(crm::HostServices& host);
 
   crm::HostServices& host() { return host_; }

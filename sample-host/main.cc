@@ -36,6 +36,7 @@
 #include "sample-host/core/plugin_call.h"
 #include "sample-host/core/plugin_loader.h"
 #include "sample-host/core/scheduler.h"
+#include "sample-host/core/scoped_object_store.h"
 #include "sample-host/http/server.h"
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/pages.h"
@@ -52,6 +53,8 @@ constexpr char kUsage[] =
     "        [--mail-from ADDRESS] [--smtp-url smtp://HOST:PORT [--smtp-starttls] [--smtp-user "
     "USER]]\n"
     "        (SMTP password in the environment variable CRM_SMTP_PASSWORD)\n"
+    "        [--store s3://BUCKET?endpoint=http://HOST:PORT&region=R]\n"
+    "        (credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)\n"
     "  sample-host create-admin --data DIR --email E [--name NAME] [--language en|fr|nl]  "
     "(password on stdin)\n"
     "  sample-host create-token --data DIR --email E [--scope S]... [--name NAME]\n"
@@ -77,6 +80,8 @@ struct Core {
   std::unique_ptr<crm::Database> db;
   host::HookRegistry registry;
   std::unique_ptr<host::Mailer> mailer;
+  // serve --store: the plugins' files in S3 (none: each plugin's folder under DATA).
+  std::shared_ptr<crm::ObjectStore> store;
 };
 
 // DATA from --data, the database from --database (host::OpenHostDatabase), migrated.
@@ -131,6 +136,20 @@ crm::Status ConfigureMail(const po::variables_map& vm, Core& core) {
   CRM_RETURN_IF_ERROR(core.mailer->StartSmtp(std::move(smtp), *core.logger));
   core.logger->Info("mail",
                     "delivering the outbox over SMTP (" + vm["smtp-url"].as<std::string>() + ")");
+  return crm::Status::Ok();
+}
+
+// serve --store s3://BUCKET?endpoint=...&region=... (SPEC §6): the credentials come from
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY and are never logged. An unreachable store is
+// logged, not fatal: uploads answer 503 until it is back.
+crm::Status ConfigureStore(const po::variables_map& vm, Core& core) {
+  if (!vm.count("store")) return crm::Status::Ok();
+  CRM_ASSIGN_OR_RETURN(core.store, host::OpenStoreUrl(vm["store"].as<std::string>()));
+  crm::Status reached = core.store->List("plugins/", [](const crm::ObjectInfo&) { return false; });
+  if (!reached.ok())
+    core.logger->Warn("store", "the object store does not answer yet: " + reached.message());
+  core.logger->Info("store", "plugin files in " + vm["store"].as<std::string>().substr(
+                                                      0, vm["store"].as<std::string>().find('?')));
   return crm::Status::Ok();
 }
 
@@ -214,7 +233,7 @@ struct App {
             [&core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
               return std::make_unique<host::PluginHostServices>(*core.db, core.registry, core.data,
                                                                 id, *core.mailer, core.clock,
-                                                                *core.logger, base_url);
+                                                                *core.logger, base_url, core.store);
             },
             *core.logger) {}
 
@@ -335,6 +354,7 @@ int Serve(const po::variables_map& vm) {
   crm::Status s = OpenCore(vm, core);
   if (!s.ok()) return FailCore(s);
   s = ConfigureMail(vm, core);
+  if (s.ok()) s = ConfigureStore(vm, core);
   if (!s.ok()) return Fail(s.ToString());
   host::Logger& logger = *core.logger;
   auto port = ChoosePort(vm);
@@ -434,6 +454,7 @@ int main(int argc, char** argv) {
         "plugins", po::value<std::string>(),
         "plugin folder (default: plugins/ beside the executable)")(
         "base-url", po::value<std::string>(), "public base URL for links in emails")(
+        "store", po::value<std::string>(), "plugin files in s3://BUCKET?endpoint=URL&region=R")(
         "mail-from", po::value<std::string>(),
         "sender of the host's mail (default: CRM <no-reply@localhost>)")(
         "smtp-url", po::value<std::string>(),

@@ -157,13 +157,11 @@ crm::Result<bool> ArchiveCurrent(crm::SqlExecutor& tx, int64_t client_id, int64_
   return true;
 }
 
-crm::Result<crm::FileReply> ReplyFor(FileStore& store, const crm::SqlRow& r, bool thumbnail) {
+crm::Result<crm::ObjectReply> ReplyFor(FileStore& store, const crm::SqlRow& r, bool thumbnail) {
   StoredFile f = FileFromRow(r);
   const std::string& key = thumbnail ? f.thumbnail_key : f.storage_key;
   if (key.empty()) return crm::NotFound("no thumbnail");
-  CRM_ASSIGN_OR_RETURN(auto path, store.PathOf(key));
-  crm::FileReply reply;
-  reply.path = path;
+  CRM_ASSIGN_OR_RETURN(crm::ObjectReply reply, store.ReplyFor(key));
   reply.mime = thumbnail ? "image/jpeg" : f.mime;
   reply.download_name = thumbnail ? "thumbnail.jpg" : f.name;
   reply.etag = f.sha256;
@@ -370,9 +368,9 @@ crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_
   return crm::Status::Ok();
 }
 
-crm::Result<crm::FileReply> DocumentService::OpenFile(const crm::Principal& actor,
-                                                      int64_t client_id, int64_t type_id,
-                                                      std::optional<int64_t> file_id) {
+crm::Result<crm::ObjectReply> DocumentService::OpenFile(const crm::Principal& actor,
+                                                        int64_t client_id, int64_t type_id,
+                                                        std::optional<int64_t> file_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   std::string sql = std::string(kSelectFile) +
                     " JOIN cd_documents d ON f.document_id = d.id"
@@ -388,8 +386,8 @@ crm::Result<crm::FileReply> DocumentService::OpenFile(const crm::Principal& acto
   return ReplyFor(files_, *row, false);
 }
 
-crm::Result<crm::FileReply> DocumentService::OpenThumbnail(const crm::Principal& actor,
-                                                           int64_t client_id, int64_t file_id) {
+crm::Result<crm::ObjectReply> DocumentService::OpenThumbnail(const crm::Principal& actor,
+                                                             int64_t client_id, int64_t file_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   CRM_ASSIGN_OR_RETURN(
       auto row,
@@ -437,8 +435,9 @@ crm::Result<std::vector<ArchivedVersion>> DocumentService::ListArchive(const crm
   return out;
 }
 
-crm::Result<crm::FileReply> DocumentService::OpenArchivedFile(const crm::Principal& actor,
-                                                              int64_t client_id, int64_t file_id) {
+crm::Result<crm::ObjectReply> DocumentService::OpenArchivedFile(const crm::Principal& actor,
+                                                                int64_t client_id,
+                                                                int64_t file_id) {
   if (actor.IsClient()) return crm::PermissionDenied("the archive is for staff");
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   CRM_ASSIGN_OR_RETURN(

@@ -54,18 +54,18 @@ class DocumentService {
 
   // The file to stream: the current document's first file, or `file_id` among its files.
   // kNotFound for a file of another client/type (no IDOR).
-  crm::Result<crm::FileReply> OpenFile(const crm::Principal& actor, int64_t client_id,
-                                       int64_t type_id, std::optional<int64_t> file_id);
+  crm::Result<crm::ObjectReply> OpenFile(const crm::Principal& actor, int64_t client_id,
+                                         int64_t type_id, std::optional<int64_t> file_id);
   // The JPEG thumbnail of a current file; kNotFound when it has none.
-  crm::Result<crm::FileReply> OpenThumbnail(const crm::Principal& actor, int64_t client_id,
-                                            int64_t file_id);
+  crm::Result<crm::ObjectReply> OpenThumbnail(const crm::Principal& actor, int64_t client_id,
+                                              int64_t file_id);
 
   // Archived versions of one type, newest first (staff and tokens only).
   crm::Result<std::vector<ArchivedVersion>> ListArchive(const crm::Principal& actor,
                                                         int64_t client_id, int64_t type_id);
   // One archived file of the client (staff and tokens only).
-  crm::Result<crm::FileReply> OpenArchivedFile(const crm::Principal& actor, int64_t client_id,
-                                               int64_t file_id);
+  crm::Result<crm::ObjectReply> OpenArchivedFile(const crm::Principal& actor, int64_t client_id,
+                                                 int64_t file_id);
 
   // The list filter (CD7) for `doc.<type_id>`: kNotFound when filter_id is not one of
   // ours or the type does not exist, kInvalidArgument for a value other than

@@ -31,7 +31,7 @@ crm::Result<DocumentType> WritableType(Services& services, const crm::Principal&
 }
 
 // A file reply that is inline only for kinds a browser shows without running anything.
-crm::Result<crm::FileReply> WithInline(crm::Result<crm::FileReply> reply, bool want_inline) {
+crm::Result<crm::ObjectReply> WithInline(crm::Result<crm::ObjectReply> reply, bool want_inline) {
   if (reply.ok()) reply->inline_view = want_inline && SafeToViewInline(reply->mime);
   return reply;
 }
@@ -102,26 +102,27 @@ crm::Result<std::vector<ArchivedVersion>> ListDocumentVersions(Services& service
   return services.documents().ListArchive(actor, client_id, type_id);
 }
 
-crm::Result<crm::FileReply> DownloadFile(Services& services, const crm::Principal& actor,
-                                         int64_t client_id, int64_t type_id,
-                                         std::optional<int64_t> file_id, bool want_inline) {
+crm::Result<crm::ObjectReply> DownloadFile(Services& services, const crm::Principal& actor,
+                                           int64_t client_id, int64_t type_id,
+                                           std::optional<int64_t> file_id, bool want_inline) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   CRM_RETURN_IF_ERROR(CheckClientExists(services, client_id));
   return WithInline(services.documents().OpenFile(actor, client_id, type_id, file_id), want_inline);
 }
 
-crm::Result<crm::FileReply> DownloadArchivedFile(Services& services, const crm::Principal& actor,
-                                                 int64_t client_id, int64_t file_id) {
+crm::Result<crm::ObjectReply> DownloadArchivedFile(Services& services, const crm::Principal& actor,
+                                                   int64_t client_id, int64_t file_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   CRM_RETURN_IF_ERROR(CheckClientExists(services, client_id));
   return WithInline(services.documents().OpenArchivedFile(actor, client_id, file_id), false);
 }
 
-crm::Result<crm::FileReply> DownloadThumbnail(Services& services, const crm::Principal& actor,
-                                              int64_t client_id, int64_t file_id) {
+crm::Result<crm::ObjectReply> DownloadThumbnail(Services& services, const crm::Principal& actor,
+                                                int64_t client_id, int64_t file_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   CRM_RETURN_IF_ERROR(CheckClientExists(services, client_id));
-  crm::Result<crm::FileReply> reply = services.documents().OpenThumbnail(actor, client_id, file_id);
+  crm::Result<crm::ObjectReply> reply =
+      services.documents().OpenThumbnail(actor, client_id, file_id);
   if (reply.ok()) reply->inline_view = true;  // always a JPEG made by the module
   return reply;
 }

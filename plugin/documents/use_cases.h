@@ -81,14 +81,14 @@ crm::Result<std::vector<ArchivedVersion>> ListDocumentVersions(Services& service
 // A current file to stream: the document's first file, or `file_id` among its files.
 // Inline only when `want_inline` and the kind is SafeToViewInline. CheckRead; kNotFound
 // for an unknown client or a file of another client or type.
-crm::Result<crm::FileReply> DownloadFile(Services& services, const crm::Principal& actor,
-                                         int64_t client_id, int64_t type_id,
-                                         std::optional<int64_t> file_id, bool want_inline);
+crm::Result<crm::ObjectReply> DownloadFile(Services& services, const crm::Principal& actor,
+                                           int64_t client_id, int64_t type_id,
+                                           std::optional<int64_t> file_id, bool want_inline);
 // One file of an archived version (staff and tokens only); always an attachment.
-crm::Result<crm::FileReply> DownloadArchivedFile(Services& services, const crm::Principal& actor,
-                                                 int64_t client_id, int64_t file_id);
+crm::Result<crm::ObjectReply> DownloadArchivedFile(Services& services, const crm::Principal& actor,
+                                                   int64_t client_id, int64_t file_id);
 // The JPEG thumbnail of a current file, shown inline; kNotFound when it has none.
-crm::Result<crm::FileReply> DownloadThumbnail(Services& services, const crm::Principal& actor,
-                                              int64_t client_id, int64_t file_id);
+crm::Result<crm::ObjectReply> DownloadThumbnail(Services& services, const crm::Principal& actor,
+                                                int64_t client_id, int64_t file_id);
 
 }  // namespace cd

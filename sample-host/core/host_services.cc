@@ -6,15 +6,18 @@
 
 #include "sample-host/core/clock.h"
 #include "sample-host/core/hook_registry.h"
+#include "sample-host/core/local_object_store.h"
 #include "sample-host/core/logger.h"
 #include "sample-host/core/mailer.h"
+#include "sample-host/core/scoped_object_store.h"
 
 namespace host {
 
 PluginHostServices::PluginHostServices(crm::Database& db, const HookRegistry& registry,
                                        std::filesystem::path data_root, std::string owner,
                                        Mailer& mailer, Clock& clock, Logger& logger,
-                                       std::string base_url)
+                                       std::string base_url,
+                                       std::shared_ptr<crm::ObjectStore> shared_store)
     : db_(db),
       registry_(registry),
       data_root_(std::move(data_root)),
@@ -22,7 +25,8 @@ PluginHostServices::PluginHostServices(crm::Database& db, const HookRegistry& re
       mailer_(mailer),
       clock_(clock),
       logger_(logger),
-      base_url_(std::move(base_url)) {}
+      base_url_(std::move(base_url)),
+      shared_store_(std::move(shared_store)) {}
 
 int64_t PluginHostServices::NowUnix() { return clock_.NowUnix(); }
 
@@ -101,6 +105,28 @@ crm::Status PluginHostServices::LockClient(crm::SqlExecutor& tx, int64_t client_
 
 std::string PluginHostServices::Translate(std::string_view language, std::string_view key) {
   return registry_.Translate(language, key);
+}
+
+crm::ObjectStore& PluginHostServices::Files() {
+  std::call_once(files_once_, [&] {
+    if (shared_store_) {
+      files_ = std::make_unique<ScopedObjectStore>(shared_store_, "plugins/" + owner_ + "/");
+      return;
+    }
+    std::filesystem::path dir = DataDir();
+    auto local = dir.empty() ? crm::Result<std::unique_ptr<LocalObjectStore>>(
+                                   crm::Internal("the plugin has no data folder"))
+                             : LocalObjectStore::Open(dir);
+    if (local.ok()) {
+      // Writes a crash interrupted (start-up is the first use).
+      (void)(*local)->RemoveStaleTemp(clock_.NowUnix(), 3600);
+      files_ = std::move(*local);
+      return;
+    }
+    logger_.Error("plugin " + owner_, "no file store: " + local.status().message());
+    files_ = std::make_unique<FailedObjectStore>(local.status());
+  });
+  return *files_;
 }
 
 void PluginHostServices::Log(crm::LogLevel level, std::string_view message) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "host-api/object_store.h"
 #include "host-api/services.h"
 #include "host-api/sql.h"
 
@@ -25,9 +26,11 @@ class Mailer;
 class PluginHostServices final : public crm::HostServices {
  public:
   // `data_root` is the host's data folder; the plugin's folder is data_root/plugins/<owner>/.
+  // `shared_store` is the store of `serve --store`; none: the plugin's files stay in its folder.
   PluginHostServices(crm::Database& db, const HookRegistry& registry,
                      std::filesystem::path data_root, std::string owner, Mailer& mailer,
-                     Clock& clock, Logger& logger, std::string base_url);
+                     Clock& clock, Logger& logger, std::string base_url,
+                     std::shared_ptr<crm::ObjectStore> shared_store = nullptr);
 
   crm::Database& Db() override { return db_; }
   int64_t NowUnix() override;
@@ -42,6 +45,9 @@ class PluginHostServices final : public crm::HostServices {
   std::string Translate(std::string_view language, std::string_view key) override;
   void Log(crm::LogLevel level, std::string_view message) override;
   std::string BaseUrl() override { return base_url_; }
+  // The shared store under plugins/<owner>/, or a LocalObjectStore over DataDir() (the
+  // layout of the files stays what it was before host API 1.3). Made on first use.
+  crm::ObjectStore& Files() override;
 
  private:
   crm::Database& db_;
@@ -54,6 +60,9 @@ class PluginHostServices final : public crm::HostServices {
   std::string base_url_;
   std::once_flag data_dir_once_;
   std::filesystem::path data_dir_;
+  std::shared_ptr<crm::ObjectStore> shared_store_;
+  std::once_flag files_once_;
+  std::unique_ptr<crm::ObjectStore> files_;
 };
 
 // The PluginManager's factory for sample-host: a PluginHostServices per plugin id over

@@ -162,6 +162,12 @@ crm::Status LocalObjectStore::Delete(std::string_view key) {
   fs::path path = root_ / std::string(key);
   if (::unlink(path.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR)
     return Errno("delete", path);
+  // Folders left empty go too (a deleted client leaves no folder); rmdir refuses a folder
+  // that is not empty, and Put recreates one removed under it.
+  for (fs::path dir = path.parent_path();
+       dir != root_ && dir.string().size() > root_.string().size(); dir = dir.parent_path()) {
+    if (::rmdir(dir.c_str()) != 0) break;
+  }
   return crm::Status::Ok();
 }
 
@@ -187,6 +193,41 @@ crm::Status LocalObjectStore::List(std::string_view prefix,
   for (const crm::ObjectInfo& info : found)
     if (!on_object(info)) break;
   return crm::Status::Ok();
+}
+
+namespace {
+
+// Creates the folders of `dir` under `root` that are missing, each made durable in its parent.
+crm::Status MakeDurableFolders(const fs::path& root, const fs::path& dir) {
+  std::vector<fs::path> missing;
+  for (fs::path p = dir; p != root && !p.empty() && !fs::exists(p); p = p.parent_path())
+    missing.push_back(p);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return crm::Internal("create folder: " + ec.message());
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it)
+    CRM_RETURN_IF_ERROR(FsyncDir(it->parent_path()));
+  return crm::Status::Ok();
+}
+
+}  // namespace
+
+crm::Status LocalObjectStore::Put(std::string_view key, const fs::path& source) {
+  CRM_RETURN_IF_ERROR(CheckKey(key));
+  int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("open", source);
+  int synced = ::fsync(fd);
+  ::close(fd);
+  if (synced != 0) return Errno("fsync", source);
+  fs::path final_path = root_ / std::string(key);
+  // Twice: a Delete may remove the folder, left empty, between its creation and the rename.
+  for (int attempt = 0;; ++attempt) {
+    CRM_RETURN_IF_ERROR(MakeDurableFolders(root_, final_path.parent_path()));
+    if (::rename(source.c_str(), final_path.c_str()) == 0) break;
+    if (errno == EXDEV) return crm::ObjectStore::Put(key, source);
+    if (errno != ENOENT || attempt > 0) return Errno("rename", final_path);
+  }
+  return FsyncDir(final_path.parent_path());
 }
 
 crm::Result<int> LocalObjectStore::RemoveStaleTemp(int64_t now_unix, int64_t max_age_seconds) {

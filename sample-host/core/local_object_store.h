@@ -24,6 +24,9 @@ class LocalObjectStore final : public crm::ObjectStore {
   crm::Status Delete(std::string_view key) override;
   crm::Status List(std::string_view prefix,
                    const std::function<bool(const crm::ObjectInfo&)>& on_object) override;
+  // fsync of `source`, rename to ROOT/<key>, fsync of the folder (and of every folder it had to
+  // create): atomic, no copy. A `source` on another file system is copied (ObjectStore::Put).
+  crm::Status Put(std::string_view key, const std::filesystem::path& source) override;
 
   // Removes temp files older than `max_age_seconds` (as of `now_unix`); returns how many.
   crm::Result<int> RemoveStaleTemp(int64_t now_unix, int64_t max_age_seconds);

@@ -3,8 +3,12 @@
 #include "sample-host/core/s3_object_store.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
@@ -21,6 +25,12 @@ struct S3ObjectStore::Request {
   std::vector<std::pair<std::string, std::string>> headers;  // lower-case, signed
   std::string_view body;
   bool head_only = false;
+  // A body read from a file instead (PUT only): `file_length` bytes of `file_fd` from
+  // `file_offset`, whose SHA-256 the caller computed beforehand.
+  int file_fd = -1;
+  uint64_t file_offset = 0;
+  uint64_t file_length = 0;
+  std::string file_sha256 = {};
 };
 
 namespace {
@@ -60,6 +70,43 @@ crm::Status ReplyError(const S3ObjectStore::Reply& reply, std::string_view what)
   return crm::Internal(message);
 }
 
+// A request body read from a file range with pread (memory: curl's own upload buffer).
+struct FileBody {
+  int fd;
+  uint64_t offset;
+  uint64_t left;
+};
+
+size_t ReadFileBody(char* buffer, size_t size, size_t n, void* data) {
+  auto* body = static_cast<FileBody*>(data);
+  size_t want = static_cast<size_t>(std::min<uint64_t>(size * n, body->left));
+  if (want == 0) return 0;
+  ssize_t got;
+  do {
+    got = ::pread(body->fd, buffer, want, static_cast<off_t>(body->offset));
+  } while (got < 0 && errno == EINTR);
+  if (got <= 0) return CURL_READFUNC_ABORT;  // the file shrank or failed: the request fails
+  body->offset += static_cast<uint64_t>(got);
+  body->left -= static_cast<uint64_t>(got);
+  return static_cast<size_t>(got);
+}
+
+// SHA-256 (hex) of `length` bytes of `fd` from `offset`, read in 64 KiB steps.
+crm::Result<std::string> HashFileRange(int fd, uint64_t offset, uint64_t length) {
+  Sha256 hash;
+  std::string buffer(64 * 1024, '\0');
+  while (length > 0) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size(), length));
+    ssize_t got = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return crm::Internal("cannot read the file to store");
+    hash.Update(buffer.data(), static_cast<size_t>(got));
+    offset += static_cast<uint64_t>(got);
+    length -= static_cast<uint64_t>(got);
+  }
+  return hash.FinishHex();
+}
+
 int64_t ParseIsoTime(const std::string& s) {
   std::tm tm{};
   if (!strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
@@ -69,6 +116,20 @@ int64_t ParseIsoTime(const std::string& s) {
 crm::Status CheckKey(std::string_view key) {
   return crm::IsValidObjectKey(key) ? crm::Status::Ok()
                                     : crm::InvalidArgument("invalid object key");
+}
+
+// A PUT whose body is `length` bytes of `fd` from `offset` (hashed first, then read again while
+// sending: the payload hash is part of the signature).
+crm::Result<S3ObjectStore::Reply> PutFileRange(
+    S3ObjectStore& store, const std::string& key,
+    std::vector<std::pair<std::string, std::string>> query, int fd, uint64_t offset,
+    uint64_t length) {
+  S3ObjectStore::Request put{"PUT", key, std::move(query), {}, {}, false};
+  CRM_ASSIGN_OR_RETURN(put.file_sha256, HashFileRange(fd, offset, length));
+  put.file_fd = fd;
+  put.file_offset = offset;
+  put.file_length = length;
+  return store.Send(put);
 }
 
 class S3Writer final : public crm::ObjectWriter {
@@ -112,23 +173,57 @@ class S3Writer final : public crm::ObjectWriter {
 
   uint64_t size() const override { return size_; }
 
- private:
-  crm::Status FlushPart() {
-    if (upload_id_.empty()) {
-      S3ObjectStore::Request create{"POST", key_, {{"uploads", ""}}, {}, {}, false};
-      CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(create));
-      pugi::xml_document doc;
-      if (reply.status == 200 && doc.load_buffer(reply.body.data(), reply.body.size()))
-        upload_id_ = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
-      if (upload_id_.empty()) return ReplyError(reply, "start multipart upload");
+  // The whole object from `size` bytes of a file, each request's body read from it (Put): one
+  // PUT up to a part, else a multipart upload. Nothing is held in memory.
+  crm::Status WriteFile(int fd, uint64_t size) {
+    if (committed_ || size_ > 0) return crm::Internal("write of a file into a used writer");
+    const uint64_t part = store_.config().part_size;
+    if (size <= part) {
+      CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, PutFileRange(store_, key_, {}, fd, 0, size));
+      if (reply.status != 200) return ReplyError(reply, "put object");
+    } else {
+      CRM_RETURN_IF_ERROR(StartUpload());
+      for (uint64_t offset = 0; offset < size; offset += part) {
+        CRM_ASSIGN_OR_RETURN(
+            S3ObjectStore::Reply reply,
+            PutFileRange(store_, key_, NextPart(), fd, offset, std::min(part, size - offset)));
+        CRM_RETURN_IF_ERROR(AddPart(reply));
+      }
+      CRM_RETURN_IF_ERROR(Complete());
     }
-    std::string number = std::to_string(etags_.size() + 1);
-    S3ObjectStore::Request part{"PUT", key_,    {{"partNumber", number}, {"uploadId", upload_id_}},
-                                {},    buffer_, false};
-    CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(part));
+    size_ = size;
+    committed_ = true;
+    return crm::Status::Ok();
+  }
+
+ private:
+  crm::Status StartUpload() {
+    S3ObjectStore::Request create{"POST", key_, {{"uploads", ""}}, {}, {}, false};
+    CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(create));
+    pugi::xml_document doc;
+    if (reply.status == 200 && doc.load_buffer(reply.body.data(), reply.body.size()))
+      upload_id_ = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
+    if (upload_id_.empty()) return ReplyError(reply, "start multipart upload");
+    return crm::Status::Ok();
+  }
+
+  // The query of the next part's PUT.
+  std::vector<std::pair<std::string, std::string>> NextPart() const {
+    return {{"partNumber", std::to_string(etags_.size() + 1)}, {"uploadId", upload_id_}};
+  }
+
+  crm::Status AddPart(const S3ObjectStore::Reply& reply) {
     std::string etag = Header(reply, "etag");
     if (reply.status != 200 || etag.empty()) return ReplyError(reply, "upload part");
     etags_.push_back(etag);
+    return crm::Status::Ok();
+  }
+
+  crm::Status FlushPart() {
+    if (upload_id_.empty()) CRM_RETURN_IF_ERROR(StartUpload());
+    S3ObjectStore::Request part{"PUT", key_, NextPart(), {}, buffer_, false};
+    CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(part));
+    CRM_RETURN_IF_ERROR(AddPart(reply));
     buffer_.clear();
     return crm::Status::Ok();
   }
@@ -248,7 +343,7 @@ crm::Result<S3ObjectStore::Reply> S3ObjectStore::Send(const Request& r) {
   sig.path = "/" + config_.bucket + (r.key.empty() ? "" : "/" + r.key);
   sig.query = r.query;
   sig.headers = r.headers;
-  sig.payload_sha256 = Sha256Hex(r.body);
+  sig.payload_sha256 = r.file_fd >= 0 ? r.file_sha256 : Sha256Hex(r.body);
   sig.amz_date = AmzDate(static_cast<int64_t>(std::time(nullptr)));
 
   std::string url = config_.endpoint + AwsUriEncode(sig.path, false);
@@ -280,7 +375,13 @@ crm::Result<S3ObjectStore::Reply> S3ObjectStore::Send(const Request& r) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, CollectHeader);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &reply.headers);
-  if (r.head_only) {
+  FileBody file_body{r.file_fd, r.file_offset, r.file_length};
+  if (r.file_fd >= 0) {
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);  // a PUT read through ReadFileBody
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, ReadFileBody);
+    curl_easy_setopt(c, CURLOPT_READDATA, &file_body);
+    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(r.file_length));
+  } else if (r.head_only) {
     curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
   } else if (r.method == "PUT" || r.method == "POST") {
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, r.method.c_str());
@@ -309,6 +410,22 @@ crm::Result<std::unique_ptr<crm::ObjectReader>> S3ObjectStore::Open(
   uint64_t start = std::min(offset, info.size);
   uint64_t len = std::min(length.value_or(info.size - start), info.size - start);
   return std::unique_ptr<crm::ObjectReader>(new S3Reader(*this, std::string(key), start, len));
+}
+
+crm::Status S3ObjectStore::Put(std::string_view key, const std::filesystem::path& source) {
+  CRM_RETURN_IF_ERROR(CheckKey(key));
+  int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return crm::Internal("cannot open the file to store");
+  struct stat st {};
+  crm::Status s =
+      ::fstat(fd, &st) == 0 ? crm::Status::Ok() : crm::Internal("cannot read the file to store");
+  if (s.ok()) {
+    S3Writer writer(*this, std::string(key));  // aborts the multipart upload on failure
+    s = writer.WriteFile(fd, static_cast<uint64_t>(st.st_size));
+  }
+  ::close(fd);
+  if (s.ok()) ::unlink(source.c_str());
+  return s;
 }
 
 crm::Result<crm::ObjectInfo> S3ObjectStore::Stat(std::string_view key) {

@@ -47,6 +47,10 @@ class S3ObjectStore final : public crm::ObjectStore {
   crm::Status Delete(std::string_view key) override;
   crm::Status List(std::string_view prefix,
                    const std::function<bool(const crm::ObjectInfo&)>& on_object) override;
+  // Streams the file: each request's body (one PUT, or each part of a multipart upload) is
+  // hashed from the file, then read from it again while sent. Memory stays at a few buffers
+  // whatever the size and the number of uploads at once.
+  crm::Status Put(std::string_view key, const std::filesystem::path& source) override;
 
   // One signed request (exposed to the writer and reader in the .cc).
   struct Request;

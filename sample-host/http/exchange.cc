@@ -264,12 +264,66 @@ crm::Status ResponseImpl::SendFile(const crm::FileReply& file) {
   struct stat st {};
   if (fstat(fileno(f.get()), &st) != 0 || !S_ISREG(st.st_mode))
     return crm::NotFound("file not available");
-  const uint64_t size = static_cast<uint64_t>(st.st_size);
-  const std::string last_modified = http_text::HttpDate(st.st_mtime);
-  std::string etag = !file.etag.empty()
-                         ? QuoteEtag(file.etag)
-                         : "W/\"" + std::to_string(size) + "-" + std::to_string(st.st_mtime) + "\"";
+  FileHead head{static_cast<uint64_t>(st.st_size),
+                st.st_mtime,
+                file.etag,
+                file.mime,
+                file.download_name,
+                file.inline_view};
+  uint64_t first = 0;
+  uint64_t count = 0;
+  if (!SetFileHeaders(head, &first, &count)) return WriteHead(0);  // 416
+  CRM_RETURN_IF_ERROR(WriteHead(count));
+  if (state_.head_request || count == 0) return crm::Status::Ok();
+  return WriteFileBody(fileno(f.get()), first, count, file.path);
+}
 
+crm::Status ResponseImpl::SendObject(const crm::ObjectReply& object) {
+  if (Started()) return crm::Internal("a reply was already sent");
+  if (object.store == nullptr) return crm::Internal("an object reply without its store");
+  // Any failure before the head is written is answered by the host (404, 503): the file's
+  // headers are set only once the object is open.
+  CRM_ASSIGN_OR_RETURN(crm::ObjectInfo info, object.store->Stat(object.key));
+  FileHead head{info.size,
+                static_cast<time_t>(info.modified_at),
+                object.etag,
+                object.mime,
+                object.download_name,
+                object.inline_view};
+  const auto headers_before = headers_;
+  const int status_before = status_;
+  uint64_t first = 0;
+  uint64_t count = 0;
+  if (!SetFileHeaders(head, &first, &count)) return WriteHead(0);  // 416
+  std::unique_ptr<crm::ObjectReader> reader;
+  if (!state_.head_request && count > 0) {
+    crm::Result<std::unique_ptr<crm::ObjectReader>> opened =
+        object.store->Open(object.key, first, count);
+    if (!opened.ok() || (*opened)->length() != count) {
+      headers_ = headers_before;
+      status_ = status_before;
+      phase_ = Phase::kIdle;
+      return opened.ok() ? crm::Unavailable("the object changed while being sent")
+                         : opened.status();
+    }
+    reader = std::move(*opened);
+  }
+  CRM_RETURN_IF_ERROR(WriteHead(count));
+  if (!reader) return crm::Status::Ok();
+  if (std::optional<std::filesystem::path> path = reader->LocalPath()) {
+    std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path->c_str(), "rb"));
+    if (f) return WriteFileBody(fileno(f.get()), first, count, *path);
+  }
+  return WriteObjectBody(*reader, count, object.key);
+}
+
+// The headers of a file reply (type, disposition, sandbox, validators, range): sets the status
+// and the range to send; false for an unsatisfiable range (416, the caller writes the head).
+bool ResponseImpl::SetFileHeaders(const FileHead& file, uint64_t* first, uint64_t* count) {
+  const std::string last_modified = http_text::HttpDate(file.modified_at);
+  std::string etag = !file.etag.empty() ? QuoteEtag(file.etag)
+                                        : "W/\"" + std::to_string(file.size) + "-" +
+                                              std::to_string(file.modified_at) + "\"";
   std::string mime = file.mime.empty() || !http_text::IsSafeHeaderValue(file.mime)
                          ? "application/octet-stream"
                          : file.mime;
@@ -283,17 +337,31 @@ crm::Status ResponseImpl::SendFile(const crm::FileReply& file) {
   SetHeaderInternal("ETag", etag);
   SetHeaderInternal("Last-Modified", last_modified);
   if (!HasHeader("Cache-Control")) SetHeaderInternal("Cache-Control", "private, no-cache");
-
-  uint64_t first = 0;
-  uint64_t count = size;
-  if (!ApplyRange(size, etag, last_modified, &first, &count)) {
-    phase_ = Phase::kDone;
-    return WriteHead(0);  // 416
-  }
+  *first = 0;
+  *count = file.size;
   phase_ = Phase::kDone;
-  CRM_RETURN_IF_ERROR(WriteHead(count));
-  if (state_.head_request || count == 0) return crm::Status::Ok();
-  return WriteFileBody(fileno(f.get()), first, count, file.path);
+  return ApplyRange(file.size, etag, last_modified, first, count);
+}
+
+// The `count` bytes of a remote object after a head that promised them, in 64 KiB reads (the
+// store's reader holds one chunk): any failure marks the connection for closing.
+crm::Status ResponseImpl::WriteObjectBody(crm::ObjectReader& reader, uint64_t count,
+                                          const std::string& key) {
+  std::string buffer(kChunkSize, '\0');
+  uint64_t sent = 0;
+  crm::Status s = crm::Status::Ok();
+  while (s.ok() && sent < count) {
+    crm::Result<size_t> n = reader.Read(buffer.data(), buffer.size());
+    if (!n.ok() || *n == 0) {
+      s = n.ok() ? crm::Internal("object shorter than announced") : n.status();
+      if (log_) log_(crm::LogLevel::kError, "object " + key + " not sent whole: " + s.message());
+      break;
+    }
+    s = transport_.Write(std::string_view(buffer.data(), *n));
+    sent += *n;
+  }
+  if (!s.ok()) state_.write_error = true;  // the head promised bytes we did not give
+  return s;
 }
 
 // Range and If-Range on GET/HEAD: narrows [*first, *first + *count) and sets 206 with

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -128,6 +129,7 @@ class ResponseImpl final : public crm::Response {
   crm::Status SendError(const crm::Status& error) override;
   crm::Status SendPage(const crm::PageReply& page) override;
   crm::Status SendFile(const crm::FileReply& file) override;
+  crm::Status SendObject(const crm::ObjectReply& object) override;
   crm::Status Redirect(std::string_view location) override;
   crm::Status BeginStream(std::string_view content_type) override;
   crm::Status Write(std::string_view chunk) override;
@@ -144,6 +146,17 @@ class ResponseImpl final : public crm::Response {
   enum class Phase { kIdle, kStreaming, kDone };
   // Writes status line and headers (plus defaults); `length` nullopt means chunked.
   crm::Status WriteHead(std::optional<uint64_t> length, std::string_view extra_body = {});
+  // What the headers of a file reply are made of.
+  struct FileHead {
+    uint64_t size;
+    time_t modified_at;
+    const std::string& etag;
+    const std::string& mime;
+    const std::string& download_name;
+    bool inline_view;
+  };
+  bool SetFileHeaders(const FileHead& file, uint64_t* first, uint64_t* count);
+  crm::Status WriteObjectBody(crm::ObjectReader& reader, uint64_t count, const std::string& key);
   bool ApplyRange(uint64_t size, const std::string& etag, const std::string& last_modified,
                   uint64_t* first, uint64_t* count);
   crm::Status WriteFileBody(int fd, uint64_t first, uint64_t count,

@@ -3,7 +3,12 @@
 // limits measured in the same run (write+fsync of the same bytes into the same data folder,
 // SHA-256), with the server's peak RSS (target <= 64 MiB).
 //
-//   bench_upload [--mib N] [--concurrent K] [--concurrent-mib M]
+//   bench_upload [--mib N] [--concurrent K] [--concurrent-mib M] [--store URL]
+//
+// --store s3://BUCKET?endpoint=http://HOST:PORT&region=R (an existing bucket, credentials in
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, e.g. the server `.ci/s3 start DIR PORT` prints,
+// whose keys are S3RVER / S3RVER) runs everything twice: the module's files on the local disk,
+// then in that store, each with the same figures.
 //
 // The bodies are written with plain sockets from a 1 MiB buffer, so the client holds nothing
 // whole either. The SHA-256 the server reports is checked against the one computed here, and
@@ -273,6 +278,7 @@ struct Options {
   uint64_t mib = 1024;
   int concurrent = 20;
   uint64_t concurrent_mib = 8;
+  std::string store;  // --store URL, "" for local files only
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -284,13 +290,18 @@ Options ParseOptions(int argc, char** argv) {
       o.concurrent = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--concurrent-mib"))
       o.concurrent_mib = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--store"))
+      o.store = argv[i + 1];
     else
       Die(std::string("unknown option ") + argv[i]);
   }
   return o;
 }
 
-void Run(const Options& o) {
+// One run with the files in `store` ("" for the local disk).
+void RunOn(const Options& o, const std::string& store) {
+  std::printf("== files %s\n", store.empty() ? "on the local disk (default)"
+                                             : ("in " + store.substr(0, store.find('?'))).c_str());
   const uint64_t file_size = o.mib << 20;
   bench::ScratchDir dir("bench-upload");
   std::filesystem::path data = dir.path() / "data";
@@ -299,6 +310,7 @@ void Run(const Options& o) {
   s.json_auth = {{"Authorization", "Bearer " + s.token}, {"Content-Type", "application/json"}};
   crm_test::HostProcess::Options opt;
   opt.data_dir = data;
+  if (!store.empty()) opt.extra_args = {"--store", store};
   auto host = crm_test::HostProcess::Start(opt);
   if (!host.ok()) Die(host.status().ToString());
   s.port = (*host)->port();
@@ -340,6 +352,11 @@ void Run(const Options& o) {
       mib(rss_start), mib(rss_upload), mib(rss_download), o.concurrent, mib(rss_concurrent),
       rss_concurrent <= 64 * 1024 ? "met" : "NOT met");
   if (conc.errors > 0) Die("concurrent uploads failed");
+}
+
+void Run(const Options& o) {
+  RunOn(o, "");
+  if (!o.store.empty()) RunOn(o, o.store);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -120,6 +121,34 @@ std::set<std::string> FilesUnder(const fs::path& root) {
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_regular_file()) out.insert(fs::relative(it->path(), root).generic_string());
   }
+  return out;
+}
+
+// The bucket of a site started with --store (s3rver answers unsigned requests), nullopt without.
+struct Bucket {
+  uint16_t port = 0;
+  std::string name;
+};
+std::optional<Bucket> BucketOf(const std::string& store_url) {
+  static const std::regex url("s3://([^?]+)\\?.*endpoint=http://[^:&]+:([0-9]+).*");
+  std::smatch m;
+  if (!std::regex_match(store_url, m, url)) return std::nullopt;
+  return Bucket{static_cast<uint16_t>(std::stoi(m[2])), m[1]};
+}
+
+// The module's objects in its prefix of the bucket (keys without the prefix), read unsigned.
+constexpr char kObjectPrefix[] = "plugins/client-documents/";
+std::set<std::string> ObjectsIn(const Bucket& b) {
+  HttpClient c(b.port);
+  HttpResponse r = c.Get("/" + b.name +
+                         "?list-type=2&max-keys=1000&prefix=" + crm_test::UrlEncode(kObjectPrefix));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.find("<IsTruncated>true"), std::string::npos);
+  std::set<std::string> out;
+  static const std::regex key("<Key>([^<]+)</Key>");
+  for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), key);
+       it != std::sregex_iterator(); ++it)
+    out.insert((*it)[1].str().substr(std::string(kObjectPrefix).size()));
   return out;
 }
 
@@ -251,6 +280,27 @@ class DocsE2e : public ::testing::Test {
   }
 
   fs::path PluginData() const { return site_.data() / "plugins" / "client-documents"; }
+
+  // What the module stored, by relative name: the files of its folder (tmp/, and files/ on the
+  // local store) and, with CRM_E2E_S3_URL, the objects of its prefix in the site's bucket.
+  std::set<std::string> Stored() const {
+    std::set<std::string> out = FilesUnder(PluginData());
+    if (auto b = BucketOf(site_.store_url())) {
+      for (const std::string& p : out)
+        EXPECT_NE(p.rfind("files/", 0), 0u) << "a file on the local disk with --store: " << p;
+      out.merge(ObjectsIn(*b));
+    }
+    return out;
+  }
+  // The content of one of Stored().
+  std::string ReadStored(const std::string& p) const {
+    auto b = BucketOf(site_.store_url());
+    if (!b || p.rfind("files/", 0) != 0) return ReadFile(PluginData() / p);
+    HttpClient c(b->port);
+    HttpResponse r = c.Get("/" + b->name + "/" + kObjectPrefix + p);
+    EXPECT_EQ(r.status, 200) << p;
+    return r.body;
+  }
 
   // Destroyed in reverse: api_, then host_ (stopped), then site_ (its data folder removed).
   crm_test::E2eSite site_{{kBinary, kPluginDir, "cd-e2e", kAdminEmail, kAdminPassword}};
@@ -494,7 +544,7 @@ TEST_F(DocsE2e, UploadShapeHashSniffingValidationAndReplace) {
   HttpResponse not_multipart = api_->Post(DocPath(client, type), JsonHeaders(full_), "{}");
   EXPECT_EQ(not_multipart.status, 415) << not_multipart.body;
   // No refused upload leaves a temp file or a blob behind (only the first PDF's blob exists).
-  std::set<std::string> stored = FilesUnder(PluginData());
+  std::set<std::string> stored = Stored();
   for (const std::string& p : stored)
     EXPECT_EQ(p.rfind("tmp/", 0), std::string::npos) << "temp file left: " << p;
   size_t blobs = 0;
@@ -613,11 +663,53 @@ TEST_F(DocsE2e, BodiesOverTheTypeLimitAre413WithLengthAndChunked) {
 
   EXPECT_EQ(GetDoc(client, type).at("status").as_string(), "missing");
   // No temp file left behind.
-  for (const std::string& p : FilesUnder(PluginData()))
-    EXPECT_EQ(p.rfind("tmp/", 0), std::string::npos) << p;
+  for (const std::string& p : Stored()) EXPECT_EQ(p.rfind("tmp/", 0), std::string::npos) << p;
   // Just under the limit is fine.
   std::string ok = Pdf("ok") + std::string(1000, ' ');
   EXPECT_EQ(Upload(client, type, "ok.pdf", "application/pdf", ok).status, 201);
+}
+
+// ---- Issue 16: the object store down ---------------------------------------------------------
+
+// The host restarted on the same data with a store that does not answer: an upload fails with a
+// 503 JSON error and stores nothing, a download answers 503; the old store serves again after.
+TEST_F(DocsE2e, StoreDownUploadsFailCleanlyAndDownloadsAnswer503) {
+  int64_t client = CreateClient("Dora", "dora@docs-e2e.test");
+  int64_t type = CreateTypeId({{"name", "Down"}, {"accept", json::array{"application/pdf"}}});
+  ASSERT_GT(type, 0);
+  std::string pdf = Pdf("kept");
+  ASSERT_EQ(Upload(client, type, "kept.pdf", "application/pdf", pdf).status, 201);
+  std::set<std::string> stored = Stored();
+
+  api_.reset();
+  host_->Stop();
+  ::setenv("AWS_ACCESS_KEY_ID", "S3RVER", 0);
+  ::setenv("AWS_SECRET_ACCESS_KEY", "S3RVER", 0);
+  crm_test::HostProcess::Options o;
+  o.binary = kBinary;
+  o.data_dir = site_.data();
+  o.extra_args = {"--plugins", kPluginDir, "--store",
+                  "s3://down?endpoint=http://127.0.0.1:1&region=us-east-1"};
+  auto down = crm_test::HostProcess::Start(o);
+  ASSERT_TRUE(down.ok()) << down.status().ToString();
+  host_ = std::move(*down);
+  api_ = std::make_unique<HttpClient>(host_->port());
+
+  HttpResponse up = Upload(client, type, "new.pdf", "application/pdf", Pdf("new"));
+  EXPECT_EQ(up.status, 503) << up.body;
+  EXPECT_EQ(ErrorCode(up), "unavailable") << up.body;
+  HttpResponse get = api_->Get(DocPath(client, type), Bearer(read_));
+  ASSERT_EQ(get.status, 200) << get.body;
+  EXPECT_EQ(Json(get).at("files").at(0).at("sha256").as_string(), Sha256Hex(pdf));
+  HttpResponse file = api_->Get(DocPath(client, type) + "/file", Bearer(read_));
+  EXPECT_EQ(file.status, 503) << file.body;
+  EXPECT_EQ(ErrorCode(file), "unavailable") << file.body;
+  EXPECT_EQ(Stored(), stored) << "a refused upload left something behind";
+
+  api_.reset();
+  host_->Stop();
+  ASSERT_NO_FATAL_FAILURE(StartHost());
+  EXPECT_EQ(api_->Get(DocPath(client, type) + "/file", Bearer(read_)).body, pdf);
 }
 
 // ---- CD12: downloads ---------------------------------------------------------------------
@@ -1320,7 +1412,7 @@ TEST_F(DocsE2e, DeletingAClientRemovesEveryRowAndFile) {
         Upload(who, pdf, "p2.pdf", "application/pdf", Pdf("again" + std::to_string(who))).status,
         201);
   }
-  std::set<std::string> before = FilesUnder(PluginData());
+  std::set<std::string> before = Stored();
   std::string gone_prefix = "files/" + std::to_string(gone) + "/";
   std::string kept_prefix = "files/" + std::to_string(kept) + "/";
   size_t gone_files = 0, kept_files = 0, thumbs = 0;
@@ -1329,7 +1421,7 @@ TEST_F(DocsE2e, DeletingAClientRemovesEveryRowAndFile) {
     if (p.rfind(gone_prefix, 0) == 0) ++gone_files;
     if (p.rfind(kept_prefix, 0) == 0) {
       ++kept_files;
-      kept_content[p] = ReadFile(PluginData() / p);
+      kept_content[p] = ReadStored(p);
     }
     if (p.find("thumb") != std::string::npos) ++thumbs;
   }
@@ -1339,25 +1431,24 @@ TEST_F(DocsE2e, DeletingAClientRemovesEveryRowAndFile) {
   // The sha256 of the gone client's files, to find them wherever they might be.
   std::set<std::string> gone_hashes;
   for (const std::string& p : before)
-    if (p.rfind(gone_prefix, 0) == 0) gone_hashes.insert(Sha256Hex(ReadFile(PluginData() / p)));
+    if (p.rfind(gone_prefix, 0) == 0) gone_hashes.insert(Sha256Hex(ReadStored(p)));
 
   HttpResponse del = api_->Delete("/api/v1/clients/" + std::to_string(gone), Bearer(full_));
   ASSERT_EQ(del.status, 204) << del.body;
   EXPECT_EQ(api_->Get("/api/v1/clients/" + std::to_string(gone), Bearer(read_)).status, 404);
 
-  std::set<std::string> after = FilesUnder(PluginData());
+  std::set<std::string> after = Stored();
   for (const std::string& p : after) {
     EXPECT_NE(p.rfind(gone_prefix, 0), 0u) << "left behind: " << p;
-    EXPECT_FALSE(gone_hashes.count(Sha256Hex(ReadFile(PluginData() / p))) &&
-                 p.rfind(kept_prefix, 0) != 0)
+    EXPECT_FALSE(gone_hashes.count(Sha256Hex(ReadStored(p))) && p.rfind(kept_prefix, 0) != 0)
         << "a file of the deleted client is still there: " << p;
   }
   EXPECT_FALSE(fs::exists(PluginData() / "files" / std::to_string(gone)))
       << "the client's folder remains";
   // The other client's files are untouched.
   for (const auto& [p, content] : kept_content) {
-    ASSERT_TRUE(fs::exists(PluginData() / p)) << "removed a file of another client: " << p;
-    EXPECT_EQ(ReadFile(PluginData() / p), content) << p;
+    ASSERT_TRUE(after.count(p)) << "removed a file of another client: " << p;
+    EXPECT_EQ(ReadStored(p), content) << p;
   }
   EXPECT_EQ(GetDoc(kept, img).at("status").as_string(), "uploaded");
   EXPECT_EQ(api_->Get(DocPath(kept, img) + "/file", Bearer(read_)).body, kPng + "v2");

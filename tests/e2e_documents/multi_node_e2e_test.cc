@@ -1,8 +1,9 @@
 // tests/e2e_documents/multi_node_e2e_test.cc — three `sample-host serve` processes on one
 // PostgreSQL database behave as one host (SPEC §6 scale-out, issue 16): a session made on one node
 // works on the others, an API token too, a document uploaded through one node downloads through
-// another, and a scheduled job runs once across the nodes (not once per node). Needs
-// CRM_E2E_PG_URL (CTest's `pg` fixture); fails without it.
+// another, and a scheduled job runs once across the nodes (not once per node). Each node has its
+// own data folder; they share the database and the module's files in one S3 bucket. Needs
+// CRM_E2E_PG_URL and CRM_E2E_S3_URL (CTest's `pg` and `s3` fixtures); fails without them.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -65,16 +66,29 @@ class MultiNodeE2e : public ::testing::Test {
     crm_test::CliResult token = site_.CreateToken("");
     ASSERT_EQ(token.code, 0) << token.output;
     token_ = token.output;
-    // The nodes share the database and, for now, the data folder (the module's local store; with
-    // --store s3://... they would share the bucket instead).
+    ASSERT_FALSE(site_.store_url().empty())
+        << "CRM_E2E_S3_URL is not set: the nodes share their files through S3";
+    // Node 0 serves the site's data folder; the others have their own folder (temp files,
+    // outbox) and share the site's database and bucket.
     for (int i = 0; i < kNodes; ++i) {
-      auto h = site_.Start();
+      crm_test::HostProcess::Options o;
+      o.binary = kBinary;
+      o.data_dir = i == 0 ? site_.data() : node_dirs_.emplace_back(crm_test::FreshDir("cd-node"));
+      o.extra_args = {"--plugins", kPluginDir, "--database", crm_test::SiteDatabaseUrl(site_.data()),
+                      "--store", site_.store_url()};
+      auto h = crm_test::HostProcess::Start(o);
       ASSERT_TRUE(h.ok()) << h.status().ToString();
       nodes_.push_back(std::move(*h));
     }
     auto db = host::PgDatabase::Open(crm_test::SiteDatabaseUrl(site_.data()));
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
+  }
+
+  void TearDown() override {
+    nodes_.clear();  // stopped before their folders go
+    std::error_code ec;
+    for (const fs::path& d : node_dirs_) fs::remove_all(d, ec);
   }
 
   uint16_t Port(int node) const { return nodes_[node]->port(); }
@@ -88,6 +102,7 @@ class MultiNodeE2e : public ::testing::Test {
   crm_test::E2eSite site_{{kBinary, kPluginDir, "cd-multinode", kAdminEmail, kAdminPassword}};
   std::string token_;
   std::unique_ptr<host::PgDatabase> db_;
+  std::vector<fs::path> node_dirs_;
   std::vector<std::unique_ptr<crm_test::HostProcess>> nodes_;
 };
 

@@ -4,15 +4,26 @@
 #include "tests/support/status_matchers.h"
 
 #include <gtest/gtest.h>
+#include <stdexcept>
 
 #include <unistd.h>
 
 #include <random>
 
 #include "hooks/context.h"
+#include "sample-host/core/local_object_store.h"
 #include "sample-host/core/migrator.h"
 
 namespace cd_test {
+
+crm::ObjectStore& TestHost::Files() {
+  if (!files_) {
+    auto store = host::LocalObjectStore::Open(DataDir());
+    if (!store.ok()) throw std::runtime_error("no object store: " + store.status().ToString());
+    files_ = std::move(*store);
+  }
+  return *files_;
+}
 
 TestHost::TestHost() {
   std::random_device rd;

@@ -34,6 +34,8 @@ class TestHost final : public crm_test::FakeHostServices {
 
   crm::Database& Db() override { return db_->db(); }
   int64_t NowUnix() override { return now_; }
+  // The host's default: a LocalObjectStore over DataDir() (made on first use).
+  crm::ObjectStore& Files() override;
   std::filesystem::path DataDir() override { return dir_ / "plugin-data"; }
 
   int64_t now_ = 1795000000;  // 2026-11-18
@@ -41,6 +43,7 @@ class TestHost final : public crm_test::FakeHostServices {
  private:
   std::filesystem::path dir_;
   std::unique_ptr<crm_test::ScratchDatabase> db_;
+  std::unique_ptr<crm::ObjectStore> files_;
 };
 
 // The shared request/response doubles and principals of tests/support/fake_http.h.

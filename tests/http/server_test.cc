@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "host-api/object_store.h"
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/core/logger.h"
 #include "tests/support/http_client.h"
@@ -111,6 +113,54 @@ crm::Route MakeRoute(std::string method, std::string pattern, crm::RouteHandler 
   r.max_body = max_body;
   return r;
 }
+
+// An object store that is not on the local disk (readers have no LocalPath, like S3's), or
+// one that does not answer while `down`.
+class RemoteLikeStore final : public crm::ObjectStore {
+ public:
+  std::string bytes;
+  std::atomic<bool> down{false};
+
+  crm::Result<std::unique_ptr<crm::ObjectWriter>> Create(std::string_view) override {
+    return crm::Internal("read-only");
+  }
+  crm::Result<std::unique_ptr<crm::ObjectReader>> Open(std::string_view key, uint64_t offset,
+                                                       std::optional<uint64_t> length) override {
+    CRM_RETURN_IF_ERROR(Check(key));
+    uint64_t start = std::min<uint64_t>(offset, bytes.size());
+    uint64_t len = std::min<uint64_t>(length.value_or(bytes.size()), bytes.size() - start);
+    return std::unique_ptr<crm::ObjectReader>(new Reader(bytes.substr(start, len)));
+  }
+  crm::Result<crm::ObjectInfo> Stat(std::string_view key) override {
+    CRM_RETURN_IF_ERROR(Check(key));
+    return crm::ObjectInfo{"k", bytes.size(), 1700000000};
+  }
+  crm::Status Delete(std::string_view) override { return crm::Internal("read-only"); }
+  crm::Status List(std::string_view, const std::function<bool(const crm::ObjectInfo&)>&) override {
+    return crm::Status::Ok();
+  }
+
+ private:
+  class Reader final : public crm::ObjectReader {
+   public:
+    explicit Reader(std::string data) : data_(std::move(data)) {}
+    crm::Result<size_t> Read(char* buffer, size_t size) override {
+      size_t n = std::min(size, std::min<size_t>(data_.size() - at_, 7));  // small reads
+      std::copy_n(data_.data() + at_, n, buffer);
+      at_ += n;
+      return n;
+    }
+    uint64_t length() const override { return data_.size(); }
+
+   private:
+    std::string data_;
+    size_t at_ = 0;
+  };
+  crm::Status Check(std::string_view key) const {
+    if (down) return crm::Unavailable("object store unreachable");
+    return key == "k" ? crm::Status::Ok() : crm::NotFound("no such object");
+  }
+};
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -236,6 +286,15 @@ class ServerTest : public ::testing::Test {
       return res.SendFile(f);
     }));
     AddTransferRoutes(add);
+    remote_.bytes = std::string(1000, '\0');
+    for (int i = 0; i < 1000; ++i) remote_.bytes[i] = static_cast<char>('a' + i % 26);
+    for (const char* path : {"/object", "/api/v1/object"}) {
+      add(MakeRoute("GET", path, [this](crm::Request&, crm::Response& res) {
+        crm::ObjectReply o{&remote_, "k",     "application/pdf", "../\xC3\xA9vil\"\r\n.pdf",
+                           false,    "abc123"};
+        return res.SendObject(o);
+      }));
+    }
     add(MakeRoute("GET", "/file-inline", [this](crm::Request&, crm::Response& res) {
       crm::FileReply f;
       f.path = file_path_;
@@ -378,6 +437,7 @@ class ServerTest : public ::testing::Test {
   std::thread waiter_;
   uint16_t port_ = 0;
   std::filesystem::path file_path_;
+  RemoteLikeStore remote_;
   std::atomic<bool> slow_started_{false};
   std::atomic<long> upload_rss_growth_kib_{-1};
   std::atomic<int> smuggled_calls_{0};
@@ -629,6 +689,47 @@ TEST_F(ServerTest, RangeRequests) {
   auto head = c.Head("/file", {{"Range", "bytes=0-3"}});
   EXPECT_EQ(head.status, 206);
   EXPECT_TRUE(head.body.empty());
+}
+
+// Host API 1.3: an object of a remote store goes out like a file (same headers, Range,
+// If-Range, HEAD); a store that does not answer is a 503 before anything is sent.
+TEST_F(ServerTest, ObjectRepliesAnswerLikeFiles) {
+  HttpClient c(port_);
+  auto file = c.Get("/file");
+  auto full = c.Get("/object");
+  ASSERT_EQ(full.status, 200);
+  EXPECT_EQ(full.body, file.body);
+  for (const char* h :
+       {"Content-Type", "Content-Disposition", "Content-Security-Policy", "X-Frame-Options",
+        "Accept-Ranges", "ETag", "Cache-Control", "X-Content-Type-Options", "Content-Length"})
+    EXPECT_EQ(full.Header(h), file.Header(h)) << h;
+  EXPECT_EQ(full.Header("Last-Modified").value_or(""), "Tue, 14 Nov 2023 22:13:20 GMT");
+
+  auto part = c.Get("/object", {{"Range", "bytes=10-19"}});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.body, full.body.substr(10, 10));
+  EXPECT_EQ(part.Header("Content-Range").value_or(""), "bytes 10-19/1000");
+  auto suffix = c.Get("/object", {{"Range", "bytes=-5"}});
+  EXPECT_EQ(suffix.body, full.body.substr(995));
+  auto bad = c.Get("/object", {{"Range", "bytes=1000-"}});
+  EXPECT_EQ(bad.status, 416);
+  EXPECT_EQ(bad.Header("Content-Range").value_or(""), "bytes */1000");
+  auto stale = c.Get("/object", {{"Range", "bytes=0-3"}, {"If-Range", "\"old\""}});
+  EXPECT_EQ(stale.status, 200);
+  EXPECT_EQ(stale.body.size(), 1000u);
+  auto head = c.Head("/object");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("Content-Length").value_or(""), "1000");
+  EXPECT_TRUE(head.body.empty());
+
+  remote_.down = true;
+  auto down = c.Get("/api/v1/object");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_NE(down.body.find("\"code\":\"unavailable\""), std::string::npos) << down.body;
+  EXPECT_FALSE(down.Header("Content-Disposition").has_value());
+  EXPECT_EQ(down.Header("Content-Type").value_or("").rfind("application/json", 0), 0u);
+  remote_.down = false;
+  EXPECT_EQ(c.Get("/object").body, file.body);  // the connection is still good
 }
 
 TEST_F(ServerTest, ContentDispositionOfHostileNameAndFileHeaders) {

@@ -88,7 +88,7 @@ TEST_F(DocumentServiceTest, ClientUploadsOwnDocumentAndSeesIt) {
 
   auto file = sv_.documents().OpenFile(cd_test::Client(ann_), ann_, id_card_.id, std::nullopt);
   ASSERT_OK(file);
-  EXPECT_EQ(cd_test::ReadFile(file->path), cd_test::MakePdf());
+  EXPECT_EQ(cd_test::ReadObject(file), cd_test::MakePdf());
   EXPECT_EQ(file->mime, "application/pdf");
 }
 
@@ -231,7 +231,7 @@ TEST_F(DocumentServiceTest, ReplaceArchivesThePreviousVersion) {
   EXPECT_EQ(v.files[0].id, first->files[0].id);
   auto old_file = sv_.documents().OpenArchivedFile(cd_test::Admin(), ann_, v.files[0].id);
   ASSERT_OK(old_file);
-  EXPECT_EQ(cd_test::ReadFile(old_file->path), cd_test::MakePdf());
+  EXPECT_EQ(cd_test::ReadObject(old_file), cd_test::MakePdf());
   // The archive is staff's; the old file is no longer "current".
   EXPECT_EQ(sv_.documents().ListArchive(cd_test::Client(ann_), ann_, id_card_.id).status().code(),
             crm::StatusCode::kPermissionDenied);
@@ -315,6 +315,29 @@ TEST_F(DocumentServiceTest, ScrubRemovesOrphansOnly) {
   EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(bob_)).size(), 1u);
   EXPECT_TRUE(fs::exists(host_.DataDir() / "tmp" / "fresh.part"));
   EXPECT_OK(sv_.documents().OpenFile(cd_test::Admin(), bob_, id_card_.id, std::nullopt));
+}
+
+// Issue 16: the store is down or stuck: the upload fails as unavailable (503) with no row and
+// no temp file left; a download of a stored file answers 503 before sending anything.
+TEST_F(DocumentServiceTest, StoreDownFailsUploadsCleanlyAndDownloads) {
+  ASSERT_OK(sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id, ValidInput()));
+  auto file = sv_.documents().OpenFile(cd_test::Admin(), ann_, id_card_.id, std::nullopt);
+  ASSERT_OK(file);
+  host_.store_down = true;
+  auto up = sv_.documents().Upload(cd_test::Admin(), bob_, id_card_.id, ValidInput());
+  EXPECT_EQ(up.status().code(), crm::StatusCode::kUnavailable) << up.status().ToString();
+  auto rows = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_files WHERE client_id = ?", {bob_});
+  ASSERT_OK(rows);
+  EXPECT_EQ((*rows)->Int(0), 0);
+  rows = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_documents WHERE client_id = ?", {bob_});
+  EXPECT_EQ((*rows)->Int(0), 0);
+  EXPECT_TRUE(cd_test::ListFiles(host_.DataDir() / "tmp").empty());
+  crm_test::FakeResponse res;
+  EXPECT_EQ(res.SendObject(*file).code(), crm::StatusCode::kUnavailable);
+  EXPECT_FALSE(res.Started());
+  host_.store_down = false;
+  EXPECT_EQ(cd_test::ReadObject(file), cd_test::MakePdf());
+  ASSERT_OK(sv_.documents().Upload(cd_test::Admin(), bob_, id_card_.id, ValidInput()));
 }
 
 // Issue 15.6: a thumbnail is kept only while a row names it, even when its blob has a row.

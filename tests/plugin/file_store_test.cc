@@ -33,16 +33,22 @@ class FileStoreTest : public ::testing::Test {
     return f.ok() ? (*f)->display_name() : "";
   }
 
+  // The object's bytes ("" when missing).
+  std::string Read(const std::string& key) { return cd_test::ReadObject(store_.ReplyFor(key)); }
+
   cd_test::TempDir dir_;
-  FileStore store_{dir_.path()};
+  std::unique_ptr<crm::ObjectStore> objects_ = cd_test::LocalStore(dir_.path());
+  FileStore store_{dir_.path(), *objects_};
 };
 
-TEST(FileStorePathTest, PathOfRefusesForeignKeys) {
-  FileStore store("/data");
-  EXPECT_FALSE(store.PathOf("../etc/passwd").ok());
-  EXPECT_FALSE(store.PathOf("files/1/../../x.bin").ok());
-  EXPECT_FALSE(store.PathOf("files/1/abc.bin").ok());
-  EXPECT_OK(store.PathOf("files/1/0123456789abcdef0123456789abcdef.bin"));
+TEST_F(FileStoreTest, ReplyForRefusesForeignKeys) {
+  EXPECT_FALSE(store_.ReplyFor("../etc/passwd").ok());
+  EXPECT_FALSE(store_.ReplyFor("files/1/../../x.bin").ok());
+  EXPECT_FALSE(store_.ReplyFor("files/1/abc.bin").ok());
+  auto reply = store_.ReplyFor("files/1/0123456789abcdef0123456789abcdef.bin");
+  ASSERT_OK(reply);
+  EXPECT_EQ(reply->store, objects_.get());
+  EXPECT_EQ(reply->key, "files/1/0123456789abcdef0123456789abcdef.bin");
 }
 
 TEST_F(FileStoreTest, APdfNamedHtmlIsStoredAsPdf) {
@@ -67,9 +73,7 @@ TEST_F(FileStoreTest, ThumbnailHasNoGpsExif) {
   auto committed = store_.Commit(**f, 7);
   ASSERT_OK(committed);
   ASSERT_FALSE(committed->thumbnail_key.empty());
-  auto thumb_path = store_.PathOf(committed->thumbnail_key);
-  ASSERT_OK(thumb_path);
-  std::string thumb = cd_test::ReadFile(*thumb_path);
+  std::string thumb = Read(committed->thumbnail_key);
   vips::VImage t = vips::VImage::new_from_buffer(thumb.data(), thumb.size(), "");
   EXPECT_LE(std::max(t.width(), t.height()), 320);
   EXPECT_EQ(t.get_typeof("exif-data"), 0u);
@@ -98,9 +102,7 @@ TEST_F(FileStoreTest, PhoneHeicGetsAJpegThumbnail) {
   auto committed = store_.Commit(**f, 6);
   ASSERT_OK(committed);
   ASSERT_FALSE(committed->thumbnail_key.empty());
-  auto thumb_path = store_.PathOf(committed->thumbnail_key);
-  ASSERT_OK(thumb_path);
-  std::string thumb = cd_test::ReadFile(*thumb_path);
+  std::string thumb = Read(committed->thumbnail_key);
   ASSERT_GE(thumb.size(), 3u);
   EXPECT_EQ(thumb.substr(0, 3), std::string("\xFF\xD8\xFF"));  // a JPEG, which every browser shows
   vips::VImage t = vips::VImage::new_from_buffer(thumb.data(), thumb.size(), "");

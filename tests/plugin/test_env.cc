@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <vips/vips8>
 
+#include "sample-host/core/local_object_store.h"
 #include "sample-host/core/migrator.h"
 
 namespace cd_test {
@@ -31,6 +32,48 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+namespace {
+
+// The local store, or kUnavailable for everything while `down` (FakeHost::store_down).
+class DownableStore final : public crm::ObjectStore {
+ public:
+  DownableStore(std::unique_ptr<crm::ObjectStore> base, const std::atomic<bool>& down)
+      : base_(std::move(base)), down_(down) {}
+  crm::Result<std::unique_ptr<crm::ObjectWriter>> Create(std::string_view key) override {
+    if (down_) return Down();
+    return base_->Create(key);
+  }
+  crm::Result<std::unique_ptr<crm::ObjectReader>> Open(std::string_view key, uint64_t offset,
+                                                       std::optional<uint64_t> length) override {
+    if (down_) return Down();
+    return base_->Open(key, offset, length);
+  }
+  crm::Result<crm::ObjectInfo> Stat(std::string_view key) override {
+    if (down_) return Down();
+    return base_->Stat(key);
+  }
+  crm::Status Delete(std::string_view key) override { return down_ ? Down() : base_->Delete(key); }
+  crm::Status List(std::string_view prefix,
+                   const std::function<bool(const crm::ObjectInfo&)>& on_object) override {
+    return down_ ? Down() : base_->List(prefix, on_object);
+  }
+  crm::Status Put(std::string_view key, const fs::path& source) override {
+    return down_ ? Down() : base_->Put(key, source);
+  }
+
+ private:
+  static crm::Status Down() { return crm::Unavailable("object store unreachable (test)"); }
+  std::unique_ptr<crm::ObjectStore> base_;
+  const std::atomic<bool>& down_;
+};
+
+}  // namespace
+
+crm::ObjectStore& FakeHost::Files() {
+  if (!files_) files_ = std::make_unique<DownableStore>(LocalStore(DataDir()), store_down);
+  return *files_;
 }
 
 FakeHost::FakeHost(const fs::path& root) : data_dir_(root / "plugins" / "client-documents") {
@@ -136,6 +179,26 @@ std::string ElfBytes() { return ReadFile("/bin/true"); }
 std::string HtmlBytes() {
   return "<!DOCTYPE html>\n<html><head><title>x</title></head><body><script>alert(1)</script>"
          "</body></html>\n";
+}
+
+std::unique_ptr<crm::ObjectStore> LocalStore(const fs::path& root) {
+  auto store = host::LocalObjectStore::Open(root);
+  if (!store.ok()) throw std::runtime_error("no object store: " + store.status().ToString());
+  return std::move(*store);
+}
+
+std::string ReadObject(const crm::Result<crm::ObjectReply>& reply) {
+  if (!reply.ok() || reply->store == nullptr) return "";
+  auto reader = reply->store->Open(reply->key);
+  if (!reader.ok()) return "";
+  std::string out(static_cast<size_t>((*reader)->length()), '\0');
+  size_t at = 0;
+  while (at < out.size()) {
+    auto n = (*reader)->Read(out.data() + at, out.size() - at);
+    if (!n.ok() || *n == 0) return "";
+    at += *n;
+  }
+  return out;
 }
 
 std::string ReadFile(const fs::path& path) {

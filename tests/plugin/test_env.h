@@ -2,6 +2,7 @@
 // and the module's schemas, a HostServices fake over it, a temp data folder, sample files.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -38,12 +39,17 @@ class FakeHost final : public crm_test::FakeHostServices {
   explicit FakeHost(const std::filesystem::path& root);
   crm::Database& Db() override { return db_->db(); }
   int64_t NowUnix() override { return now; }
+  // The host's default: a LocalObjectStore over DataDir() (made on first use).
+  crm::ObjectStore& Files() override;
   std::filesystem::path DataDir() override { return data_dir_; }
 
   int64_t now = 1'800'000'000;
+  // While true, every call of Files() answers kUnavailable (an object store that is down).
+  std::atomic<bool> store_down{false};
 
  private:
   std::unique_ptr<crm_test::ScratchDatabase> db_;
+  std::unique_ptr<crm::ObjectStore> files_;
   std::filesystem::path data_dir_;
 };
 
@@ -84,6 +90,10 @@ std::string ElfBytes();  // a copy of /bin/true
 std::string HtmlBytes();
 
 std::string ReadFile(const std::filesystem::path& path);
+// The host's default store over `root` (host::LocalObjectStore); throws when it cannot.
+std::unique_ptr<crm::ObjectStore> LocalStore(const std::filesystem::path& root);
+// The whole content of the object a download reply names ("" when it cannot be read).
+std::string ReadObject(const crm::Result<crm::ObjectReply>& reply);
 void WriteFile(const std::filesystem::path& path, const std::string& bytes);
 std::string Sha256Hex(const std::string& bytes);
 // Every regular file under `dir` (recursive), as paths relative to it.

@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 
 class UploadPipelineTest : public ::testing::Test {
  protected:
-  UploadPipelineTest() : store_(dir_.path()) {
+  UploadPipelineTest()
+      : objects_(cd_test::LocalStore(dir_.path())), store_(dir_.path(), *objects_) {
     type_.id = 1;
     type_.name.en = "ID card";
     type_.accept = DefaultAccept();
@@ -53,6 +54,7 @@ class UploadPipelineTest : public ::testing::Test {
   }
 
   cd_test::TempDir dir_;
+  std::unique_ptr<crm::ObjectStore> objects_;
   FileStore store_;
   DocumentType type_;
 };
@@ -164,13 +166,12 @@ TEST_F(UploadPipelineTest, NothingInFilesUntilCommitThenAtomicRename) {
   EXPECT_TRUE(committed->storage_key.rfind("files/42/", 0) == 0);
   EXPECT_EQ(committed->storage_key.find("passwd"), std::string::npos);  // generated name
   EXPECT_TRUE(cd_test::ListFiles(dir_.path() / "tmp").empty());
-  auto path = store_.PathOf(committed->storage_key);
-  ASSERT_OK(path);
-  EXPECT_EQ(cd_test::ReadFile(*path), png);
+  EXPECT_EQ(cd_test::ReadObject(store_.ReplyFor(committed->storage_key)), png);
+  EXPECT_TRUE(fs::exists(dir_.path() / committed->storage_key));  // the layout stays
   EXPECT_FALSE(committed->thumbnail_key.empty());
   // Dropping the pending file after commit must not remove the committed blob.
   r->files.clear();
-  EXPECT_TRUE(fs::exists(*path));
+  EXPECT_TRUE(fs::exists(dir_.path() / committed->storage_key));
 }
 
 TEST_F(UploadPipelineTest, HeicIsSniffedAndWithoutThumbnailIsStillStored) {

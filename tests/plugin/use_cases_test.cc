@@ -85,7 +85,7 @@ TEST_F(UseCasesTest, ImageOriginalsLoseTheirLocationUnlessTheTypeKeepsMetadata) 
     if (!up.ok() || up->doc.files.size() != 1) return {};
     auto file = DownloadFile(sv_, cd_test::Admin(), ann_, type_id, std::nullopt, false);
     EXPECT_OK(file);
-    return {up->doc.files[0], file.ok() ? cd_test::ReadFile(file->path) : ""};
+    return {up->doc.files[0], cd_test::ReadObject(file)};
   };
 
   auto [file, bytes] = stored(id_card_);

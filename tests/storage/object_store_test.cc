@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "sample-host/core/aws_sigv4.h"
 #include "sample-host/core/local_object_store.h"
 #include "sample-host/core/s3_object_store.h"
+#include "sample-host/core/scoped_object_store.h"
 #include "tests/support/status_matchers.h"
 
 namespace host {
@@ -180,6 +182,64 @@ TEST_P(ObjectStoreTest, RefusesKeysThatCouldEscape) {
   }
 }
 
+// ObjectStore::Put (host API 1.3): a finished local file goes in whole (one request, or parts
+// read from the file), the file is gone afterwards, and on the local disk it was a rename.
+TEST_P(ObjectStoreTest, PutStoresAFileWholeAndTakesIt) {
+  fs::path dir = fs::temp_directory_path() / ("crm-put-" + prefix_.substr(0, prefix_.size() - 1));
+  fs::create_directories(dir);
+  for (size_t size : {size_t{1000}, size_t{12u << 20}}) {
+    std::string data = Bytes(size, 7);
+    fs::path source = dir / "upload.part";
+    {
+      std::FILE* f = std::fopen(source.c_str(), "wb");
+      ASSERT_NE(f, nullptr);
+      ASSERT_EQ(std::fwrite(data.data(), 1, data.size(), f), data.size());
+      std::fclose(f);
+    }
+    std::string key = Key("put/" + std::to_string(size) + ".bin");
+    ASSERT_OK(store_->Put(key, source));
+    EXPECT_FALSE(fs::exists(source));
+    auto reader = store_->Open(key, 0, std::nullopt);
+    ASSERT_OK(reader);
+    EXPECT_EQ(Sha256Hex(ReadAll(**reader, 1 << 16)), Sha256Hex(data)) << size;
+    if (GetParam() == Kind::kLocal) {
+      EXPECT_EQ((*reader)->LocalPath(), root_ / key);
+      EXPECT_TRUE(fs::is_empty(root_ / ".tmp"));
+    }
+  }
+  // A missing file is an error and makes no object.
+  EXPECT_FALSE(store_->Put(Key("put/none.bin"), dir / "missing.part").ok());
+  EXPECT_EQ(store_->Stat(Key("put/none.bin")).status().code(), crm::StatusCode::kNotFound);
+  fs::remove_all(dir);
+}
+
+// What a plugin gets (HostServices::Files with --store): its keys under its own prefix.
+TEST_P(ObjectStoreTest, ScopedStoreKeepsAPluginUnderItsPrefix) {
+  std::shared_ptr<crm::ObjectStore> base(store_.get(), [](crm::ObjectStore*) {});
+  ScopedObjectStore scoped(base, Key("plugins/p1/"));
+  ASSERT_OK(Put(scoped, "files/1/a.bin", "abc"));
+  ASSERT_OK(Put(*store_, Key("plugins/p2/files/1/b.bin"), "other plugin"));
+  EXPECT_EQ(Keys(scoped, "files/"), (std::vector<std::string>{"files/1/a.bin"}));
+  EXPECT_EQ(
+      Keys(*store_, Key("plugins/")),
+      (std::vector<std::string>{Key("plugins/p1/files/1/a.bin"), Key("plugins/p2/files/1/b.bin")}));
+  auto info = scoped.Stat("files/1/a.bin");
+  ASSERT_OK(info);
+  EXPECT_EQ(info->key, "files/1/a.bin");
+  EXPECT_EQ(info->size, 3u);
+  auto reader = scoped.Open("files/1/a.bin", 1, 1);
+  ASSERT_OK(reader);
+  EXPECT_EQ(ReadAll(**reader), "b");
+  for (const char* bad : {"../p2/files/1/b.bin", "a/../../p2", ""}) {
+    EXPECT_EQ(scoped.Open(bad, 0, std::nullopt).status().code(), crm::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_EQ(scoped.Delete(bad).code(), crm::StatusCode::kInvalidArgument) << bad;
+  }
+  ASSERT_OK(scoped.Delete("files/1/a.bin"));
+  EXPECT_TRUE(Keys(scoped, "").empty());
+  EXPECT_EQ(Keys(*store_, Key("plugins/")).size(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, ObjectStoreTest, ::testing::Values(Kind::kLocal, Kind::kS3),
                          [](const auto& info) {
                            return info.param == Kind::kLocal ? "Local" : "S3";
@@ -206,6 +266,22 @@ TEST(LocalObjectStoreTest, StaleTempFilesAreRemovedFreshOnesKept) {
   fs::remove_all(root);
 }
 
+TEST(LocalObjectStoreTest, DeleteLeavesNoEmptyFolder) {
+  fs::path root = fs::temp_directory_path() / ("crm-objects-rmdir-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  auto store = LocalObjectStore::Open(root);
+  ASSERT_OK(store);
+  ASSERT_OK(Put(**store, "files/7/a.bin", "a"));
+  ASSERT_OK(Put(**store, "files/7/b.bin", "b"));
+  ASSERT_OK((*store)->Delete("files/7/a.bin"));
+  EXPECT_TRUE(fs::exists(root / "files" / "7" / "b.bin"));
+  ASSERT_OK((*store)->Delete("files/7/b.bin"));
+  EXPECT_FALSE(fs::exists(root / "files"));  // emptied folders go, up to the root
+  EXPECT_TRUE(fs::exists(root / ".tmp"));
+  ASSERT_OK(Put(**store, "files/7/c.bin", "c"));  // and come back when needed
+  fs::remove_all(root);
+}
+
 TEST(S3ObjectStoreTest, DownStoreIsUnavailable) {
   S3Config config = TestS3Config();
   config.endpoint = "http://127.0.0.1:1";
@@ -215,6 +291,15 @@ TEST(S3ObjectStoreTest, DownStoreIsUnavailable) {
   ASSERT_OK(writer);
   ASSERT_OK((*writer)->Write("abc"));
   EXPECT_EQ((*writer)->Commit().code(), crm::StatusCode::kUnavailable);
+  // Put keeps the file when the store is down (the upload can fail cleanly).
+  fs::path source = fs::temp_directory_path() / ("crm-put-down-" + std::to_string(::getpid()));
+  std::FILE* f = std::fopen(source.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fputs("abc", f);
+  std::fclose(f);
+  EXPECT_EQ(store.Put("x", source).code(), crm::StatusCode::kUnavailable);
+  EXPECT_TRUE(fs::exists(source));
+  fs::remove(source);
 }
 
 // s3rver checks the access key but not V4 signatures (its V4 check is unimplemented): the

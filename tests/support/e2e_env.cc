@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <stdexcept>
 #include <utility>
 
 #include "sample-host/core/pg_database.h"
@@ -128,22 +129,59 @@ fs::path FreshDir(const std::string& stem) {
   return dir;
 }
 
-crm::Result<std::unique_ptr<HostProcess>> StartHost(const fs::path& binary, const fs::path& data,
-                                                    const fs::path& plugin_dir) {
+namespace {
+
+// `serve --data DATA --plugins PLUGIN_DIR`, with the site's database when there is one.
+HostProcess::Options ServeOptions(const fs::path& binary, const fs::path& data,
+                                  const fs::path& plugin_dir) {
   HostProcess::Options o;
   o.binary = binary;
   o.data_dir = data;
   o.extra_args = {"--plugins", plugin_dir.string()};
   std::string url = SiteDatabaseUrl(data);
-  if (!url.empty()) {
-    o.extra_args.push_back("--database");
-    o.extra_args.push_back(url);
-  }
-  return HostProcess::Start(o);
+  if (!url.empty()) o.extra_args.insert(o.extra_args.end(), {"--database", url});
+  return o;
 }
 
+}  // namespace
+
+crm::Result<std::unique_ptr<HostProcess>> StartHost(const fs::path& binary, const fs::path& data,
+                                                    const fs::path& plugin_dir) {
+  return HostProcess::Start(ServeOptions(binary, data, plugin_dir));
+}
+
+namespace {
+
+// CRM_E2E_S3_URL with a fresh bucket of that server in place of its bucket ("" without it).
+// s3rver accepts an unsigned PUT of a bucket; throws when the bucket cannot be made.
+std::string FreshBucketUrl() {
+  const char* base = std::getenv("CRM_E2E_S3_URL");
+  if (base == nullptr || *base == '\0') return "";
+  std::string url = base;
+  size_t query = url.find('?');
+  size_t endpoint = url.find("endpoint=http://");
+  if (url.rfind("s3://", 0) != 0 || query == std::string::npos || endpoint == std::string::npos)
+    throw std::runtime_error("CRM_E2E_S3_URL: s3://BUCKET?endpoint=http://HOST:PORT&... expected");
+  std::string host_port = url.substr(endpoint + 16, url.find('&', endpoint) - endpoint - 16);
+  uint16_t port = static_cast<uint16_t>(std::stoi(host_port.substr(host_port.rfind(':') + 1)));
+  // s3rver's keys (tests/s3server) unless the environment names others.
+  ::setenv("AWS_ACCESS_KEY_ID", "S3RVER", 0);
+  ::setenv("AWS_SECRET_ACCESS_KEY", "S3RVER", 0);
+  std::random_device rd;
+  std::string bucket = "e2e-" + std::to_string(rd()) + "-" + std::to_string(rd());
+  HttpResponse made = HttpClient(port).Put("/" + bucket);
+  if (made.status != 200)
+    throw std::runtime_error("CRM_E2E_S3_URL: cannot make bucket " + bucket + ": " +
+                             std::to_string(made.status) + " " + made.error);
+  return "s3://" + bucket + url.substr(query);
+}
+
+}  // namespace
+
 E2eSite::E2eSite(Options options)
-    : options_(std::move(options)), data_(FreshDir(options_.data_stem)) {}
+    : options_(std::move(options)),
+      data_(FreshDir(options_.data_stem)),
+      store_url_(FreshBucketUrl()) {}
 
 E2eSite::~E2eSite() {
   DropSiteDatabase(data_);
@@ -161,7 +199,9 @@ CliResult E2eSite::CreateToken(const std::string& scope_args) const {
 }
 
 crm::Result<std::unique_ptr<HostProcess>> E2eSite::Start() const {
-  return StartHost(options_.binary, data_, options_.plugin_dir);
+  HostProcess::Options o = ServeOptions(options_.binary, data_, options_.plugin_dir);
+  if (!store_url_.empty()) o.extra_args.insert(o.extra_args.end(), {"--store", store_url_});
+  return HostProcess::Start(o);
 }
 
 Headers Bearer(const std::string& token, Headers more) {

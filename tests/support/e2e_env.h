@@ -59,7 +59,11 @@ crm::Result<std::unique_ptr<HostProcess>> StartHost(const std::filesystem::path&
 
 // The setting of one end-to-end test: a fresh data folder (removed on destruction, with its
 // PostgreSQL database when E2ePgServerUrl() is set), its admin and tokens made with the CLI, and
-// the host started on it with a plugin folder. Stop the hosts it started before it goes.
+// the host started on it with a plugin folder. Stop the hosts it started before it goes. With the
+// environment variable CRM_E2E_S3_URL (s3://BUCKET?endpoint=http://127.0.0.1:PORT&region=R,
+// credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, s3rver's when unset), each site has a
+// fresh bucket of that server, made here, and the host keeps its plugins' files there
+// (`serve --store`).
 class E2eSite {
  public:
   struct Options {
@@ -76,6 +80,8 @@ class E2eSite {
   E2eSite& operator=(const E2eSite&) = delete;
 
   const std::filesystem::path& data() const { return data_; }
+  // The --store URL the host is started with ("" without CRM_E2E_S3_URL).
+  const std::string& store_url() const { return store_url_; }
   // The admin of Options, in data().
   CliResult CreateAdmin() const;
   // A token of that admin (see crm_test::CreateToken).
@@ -86,6 +92,7 @@ class E2eSite {
  private:
   Options options_;
   std::filesystem::path data_;
+  std::string store_url_;
 };
 
 // `more` plus `Authorization: Bearer TOKEN`.

@@ -102,6 +102,19 @@ crm::Status FakeResponse::SendFile(const crm::FileReply& f) {
   return crm::Status::Ok();
 }
 
+crm::Status FakeResponse::SendObject(const crm::ObjectReply& o) {
+  if (o.store == nullptr) return crm::Internal("an object reply without its store");
+  CRM_ASSIGN_OR_RETURN(auto reader, o.store->Open(o.key));
+  object = o;
+  crm::FileReply f;
+  f.path = reader->LocalPath().value_or("");
+  f.mime = o.mime;
+  f.download_name = o.download_name;
+  f.inline_view = o.inline_view;
+  f.etag = o.etag;
+  return SendFile(f);
+}
+
 crm::Status FakeResponse::Redirect(std::string_view location) {
   started = true;
   status = 303;

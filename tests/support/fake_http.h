@@ -69,7 +69,8 @@ class FakeResponse final : public crm::Response {
   std::string body;
   std::string content_type;
   std::optional<crm::PageReply> page;
-  std::optional<crm::FileReply> file;
+  std::optional<crm::FileReply> file;  // also set by SendObject (path: the object's local file)
+  std::optional<crm::ObjectReply> object;
   std::string redirect;
   std::optional<crm::Status> error;
   bool started = false;
@@ -83,6 +84,8 @@ class FakeResponse final : public crm::Response {
   crm::Status SendError(const crm::Status& e) override;
   crm::Status SendPage(const crm::PageReply& p) override;
   crm::Status SendFile(const crm::FileReply& f) override;
+  // Opens the object like the host (404/503 from the store come back before anything is sent).
+  crm::Status SendObject(const crm::ObjectReply& o) override;
   crm::Status Redirect(std::string_view location) override;
   crm::Status BeginStream(std::string_view type) override;
   crm::Status Write(std::string_view chunk) override;
