@@ -11,6 +11,7 @@
 #include "host-api/version.h"
 #include "sample-host/core/clock.h"
 #include "sample-host/core/host_services.h"
+#include "sample-host/core/local_object_store.h"
 #include "sample-host/core/logger.h"
 #include "sample-host/core/mailer.h"
 #include "sample-host/core/migrator.h"
@@ -335,6 +336,38 @@ TEST_F(LoaderTest, HostServicesGiveThePluginItsFolderClientsAndTimeline) {
   EXPECT_EQ(row.value()->Int(3), 1795000000);
   EXPECT_EQ(services.NowUnix(), 1795000000);
   EXPECT_EQ(services.BaseUrl(), "http://127.0.0.1:9");
+}
+
+// Host API 1.3: a plugin's files. Without --store: a LocalObjectStore over its own folder (the
+// layout files had before); with a shared store: that store, under plugins/<id>/ only.
+TEST_F(LoaderTest, HostServicesGiveThePluginItsOwnFileStore) {
+  auto put = [](crm::ObjectStore& store, std::string_view key,
+                std::string_view bytes) -> crm::Status {
+    auto writer = store.Create(key);
+    if (!writer.ok()) return writer.status();
+    CRM_RETURN_IF_ERROR((*writer)->Write(bytes));
+    return (*writer)->Commit();
+  };
+  PluginHostServices local(*db_, registry_, dir_.path(), "client-documents", mailer_, clock_,
+                           logger_, "http://127.0.0.1:9");
+  ASSERT_TRUE(put(local.Files(), "files/3/a.bin", "abc").ok());
+  EXPECT_EQ(&local.Files(), &local.Files());
+  EXPECT_TRUE(
+      fs::is_regular_file(dir_.path() / "plugins" / "client-documents" / "files" / "3" / "a.bin"));
+
+  auto shared_root = LocalObjectStore::Open(dir_.path() / "bucket");
+  ASSERT_TRUE(shared_root.ok());
+  std::shared_ptr<crm::ObjectStore> shared = std::move(*shared_root);
+  PluginHostServices a(*db_, registry_, dir_.path(), "plugin-a", mailer_, clock_, logger_,
+                       "http://127.0.0.1:9", shared);
+  PluginHostServices b(*db_, registry_, dir_.path(), "plugin-b", mailer_, clock_, logger_,
+                       "http://127.0.0.1:9", shared);
+  ASSERT_TRUE(put(a.Files(), "files/3/a.bin", "from a").ok());
+  EXPECT_EQ(b.Files().Stat("files/3/a.bin").status().code(), crm::StatusCode::kNotFound);
+  EXPECT_EQ(b.Files().Stat("../plugin-a/files/3/a.bin").status().code(),
+            crm::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(shared->Stat("plugins/plugin-a/files/3/a.bin").ok());
+  EXPECT_FALSE(fs::exists(dir_.path() / "plugins" / "plugin-a" / "files"));
 }
 
 }  // namespace
