@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "contracts.h"
 #include "sql.h"
 #include "status.h"
 
@@ -82,6 +83,11 @@ class HostServices {
   // Absolute base URL of the host as clients reach it ("http://127.0.0.1:8080"),
   // for links in emails.
   virtual std::string BaseUrl() = 0;
+
+  // Host API 1.3 (host-api/contracts.h). nullptr when the host has no contracts / no task
+  // inbox. The objects live as long as this one.
+  virtual ContractView* Contracts() { return nullptr; }
+  virtual TaskInbox* Tasks() { return nullptr; }
 };
 
 }  // namespace crm

@@ -13,7 +13,7 @@
 #define CRM_HOST_API_MAJOR 1
 // 1: Registrar::AddDemoSeeder; 2: Registrar::AddListFilterCount, Request::RemoteAddress;
 // 3: Database::Dialect (and migrations per dialect, see host-api/hooks.h Migration),
-//    Registrar::AddScheduledJobRunAtStart.
+//    Registrar::AddScheduledJobRunAtStart, HostServices::Contracts and ::Tasks (contracts.h).
 #define CRM_HOST_API_MINOR 3
 
 #define CRM_STRINGIFY_IMPL(x) #x

@@ -14,7 +14,7 @@ namespace host {
 PluginHostServices::PluginHostServices(crm::Database& db, const HookRegistry& registry,
                                        std::filesystem::path data_root, std::string owner,
                                        Mailer& mailer, Clock& clock, Logger& logger,
-                                       std::string base_url)
+                                       std::string base_url, HostExtras extras)
     : db_(db),
       registry_(registry),
       data_root_(std::move(data_root)),
@@ -22,7 +22,9 @@ PluginHostServices::PluginHostServices(crm::Database& db, const HookRegistry& re
       mailer_(mailer),
       clock_(clock),
       logger_(logger),
-      base_url_(std::move(base_url)) {}
+      base_url_(std::move(base_url)),
+      contracts_(extras.contracts),
+      tasks_(extras.tasks_for ? extras.tasks_for(owner_) : nullptr) {}
 
 int64_t PluginHostServices::NowUnix() { return clock_.NowUnix(); }
 

@@ -20,6 +20,13 @@ class HookRegistry;
 class Logger;
 class Mailer;
 
+// Host API 1.3 services a host with contracts and a task inbox gives every plugin (both
+// optional; must outlive the plugins). `tasks_for` makes the inbox of one owner (plugin id).
+struct HostExtras {
+  crm::ContractView* contracts = nullptr;
+  std::function<std::unique_ptr<crm::TaskInbox>(const std::string& owner)> tasks_for;
+};
+
 // One per plugin (owner). Thread-safe; must outlive every call of the plugin (the
 // PluginManager keeps it for the life of the process).
 class PluginHostServices final : public crm::HostServices {
@@ -27,7 +34,7 @@ class PluginHostServices final : public crm::HostServices {
   // `data_root` is the host's data folder; the plugin's folder is data_root/plugins/<owner>/.
   PluginHostServices(crm::Database& db, const HookRegistry& registry,
                      std::filesystem::path data_root, std::string owner, Mailer& mailer,
-                     Clock& clock, Logger& logger, std::string base_url);
+                     Clock& clock, Logger& logger, std::string base_url, HostExtras extras = {});
 
   crm::Database& Db() override { return db_; }
   int64_t NowUnix() override;
@@ -41,6 +48,8 @@ class PluginHostServices final : public crm::HostServices {
   std::string Translate(std::string_view language, std::string_view key) override;
   void Log(crm::LogLevel level, std::string_view message) override;
   std::string BaseUrl() override { return base_url_; }
+  crm::ContractView* Contracts() override { return contracts_; }
+  crm::TaskInbox* Tasks() override { return tasks_.get(); }
 
  private:
   crm::Database& db_;
@@ -53,6 +62,8 @@ class PluginHostServices final : public crm::HostServices {
   std::string base_url_;
   std::once_flag data_dir_once_;
   std::filesystem::path data_dir_;
+  crm::ContractView* contracts_ = nullptr;
+  std::unique_ptr<crm::TaskInbox> tasks_;
 };
 
 // The PluginManager's factory for sample-host: a PluginHostServices per plugin id over
