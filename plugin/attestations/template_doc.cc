@@ -48,7 +48,8 @@ class Archive {
     zip_source_keep(src_);  // ours, also after zip_open_from_source takes a reference
     za_ = zip_open_from_source(src_, ZIP_CHECKCONS | (writable ? 0 : ZIP_RDONLY), &error);
     zip_error_fini(&error);
-    if (za_ == nullptr) return Refuse("the file is not a .docx or .odt document (not a zip archive)");
+    if (za_ == nullptr)
+      return Refuse("the file is not a .docx or .odt document (not a zip archive)");
     return crm::Status::Ok();
   }
   zip_t* za() { return za_; }
@@ -66,7 +67,8 @@ class Archive {
       total += st.size;
       if (total > limits.max_total_uncompressed)
         return Refuse("the archive expands to more than the allowed size (zip bomb?)");
-      if (st.size > kRatioCheckedFrom && st.size / std::max<uint64_t>(st.comp_size, 1) > limits.max_ratio)
+      if (st.size > kRatioCheckedFrom &&
+          st.size / std::max<uint64_t>(st.comp_size, 1) > limits.max_ratio)
         return Refuse("the archive is compressed suspiciously well (zip bomb?)");
     }
     return crm::Status::Ok();
@@ -252,8 +254,10 @@ crm::Status ParsePart(Archive& archive, TemplateFormat f, const TemplateLimits& 
   if (read_total > limits.max_total_uncompressed) return Refuse("the document is too large");
   unsigned options = pugi::parse_default | pugi::parse_declaration | pugi::parse_pi |
                      pugi::parse_comments | pugi::parse_ws_pcdata | pugi::parse_doctype;
-  pugi::xml_parse_result r = part.xml.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
-  if (!r) return Refuse("the part " + part.name + " is not well-formed XML (" + r.description() + ")");
+  pugi::xml_parse_result r =
+      part.xml.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
+  if (!r)
+    return Refuse("the part " + part.name + " is not well-formed XML (" + r.description() + ")");
   CollectParagraphs(f, part.xml, -1, part.paragraphs);
   for (size_t i = 0; i < part.paragraphs.size(); ++i) {
     bool unclosed = false;
@@ -266,7 +270,8 @@ crm::Status ParsePart(Archive& archive, TemplateFormat f, const TemplateLimits& 
       if (close != std::string::npos && close < open)
         return Refuse("a placeholder runs across paragraphs: \"" + part.paragraphs[i].text + "\"");
     }
-    return Refuse("unbalanced braces: \"{{\" without \"}}\" in \"" + part.paragraphs[i].text + "\"");
+    return Refuse("unbalanced braces: \"{{\" without \"}}\" in \"" + part.paragraphs[i].text +
+                  "\"");
   }
   return crm::Status::Ok();
 }

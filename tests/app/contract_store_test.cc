@@ -84,10 +84,11 @@ TEST_F(ContractsTest, StoresContractsWithReceiptsAndBeneficiaries) {
                 .status()
                 .code(),
             crm::StatusCode::kInvalidArgument);
-  EXPECT_EQ(contracts_.CreateContract(client_, {"AUTO", "A-3", "active", "2026-01-01", "2025-01-01"})
-                .status()
-                .code(),
-            crm::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      contracts_.CreateContract(client_, {"AUTO", "A-3", "active", "2026-01-01", "2025-01-01"})
+          .status()
+          .code(),
+      crm::StatusCode::kInvalidArgument);
   EXPECT_EQ(contracts_.CreateContract(client_ + 99, {"AUTO", "A-4", "active", "2026-01-01", ""})
                 .status()
                 .code(),
@@ -110,25 +111,29 @@ TEST_F(ContractsTest, StoresContractsWithReceiptsAndBeneficiaries) {
 TEST_F(ContractsTest, ApiNeedsScopeAndPermissionAndAnswersSpecShapes) {
   auto writer = crm_test::TokenPrincipal({"clients:write"}, {"clients.read", "clients.write"});
   auto reader_only = crm_test::TokenPrincipal({"clients:write"}, {"clients.read"});
-  EXPECT_EQ(Call("POST", "/api/v1/products", R"({"code":"HOME","name":"Home"})", reader_only).status,
-            403);
-  EXPECT_EQ(Call("POST", "/api/v1/products", R"({"code":"HOME","name":"Home"})", writer).status, 201);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/products", R"({"code":"HOME","name":"Home"})", reader_only).status,
+      403);
+  EXPECT_EQ(Call("POST", "/api/v1/products", R"({"code":"HOME","name":"Home"})", writer).status,
+            201);
   std::string base = "/api/v1/clients/" + std::to_string(client_) + "/contracts";
-  auto created = Call("POST", base,
-                      R"({"product":"HOME","number":"H-1","status":"active","start_on":"2026-01-01"})",
-                      writer);
+  auto created = Call(
+      "POST", base,
+      R"({"product":"HOME","number":"H-1","status":"active","start_on":"2026-01-01"})", writer);
   ASSERT_EQ(created.status, 201) << created.body;
   auto o = boost::json::parse(created.body).as_object();
   EXPECT_EQ(o["status"].as_string(), "active");
   EXPECT_TRUE(o["end_on"].is_null());
   std::string id = std::to_string(o["id"].as_int64());
-  EXPECT_EQ(Call("POST", base, R"({"product":"HOME","number":"H-2","status":"old","start_on":"2026-01-01"})",
-                 writer)
-                .status,
-            400);
-  auto receipt = Call("POST", "/api/v1/contracts/" + id + "/receipts",
-                      R"({"period_start":"2026-01-01","period_end":"2026-12-31","amount":"310.50","paid":true})",
-                      writer);
+  EXPECT_EQ(
+      Call("POST", base,
+           R"({"product":"HOME","number":"H-2","status":"old","start_on":"2026-01-01"})", writer)
+          .status,
+      400);
+  auto receipt = Call(
+      "POST", "/api/v1/contracts/" + id + "/receipts",
+      R"({"period_start":"2026-01-01","period_end":"2026-12-31","amount":"310.50","paid":true})",
+      writer);
   ASSERT_EQ(receipt.status, 201) << receipt.body;
   EXPECT_EQ(Call("POST", "/api/v1/contracts/" + id + "/beneficiaries",
                  R"({"kind":"building","label":"12 rue des Lilas"})", writer)

@@ -73,9 +73,11 @@ TEST(TemplateFill, EscapesValuesAndTurnsLineBreaksIntoBreaks) {
 }
 
 TEST(TemplateFill, FillsHeadersAndFootersAndLeavesUnknownKeys) {
-  std::string docx = MakeDocx(DocxParagraph({"{{motif}} {{other}}"}), DocxParagraph({"No {{contract.number}}"}),
-                              DocxParagraph({"On {{to", "day}}"}));
-  auto filled = FillTemplate(docx, {{"motif", "M"}, {"contract.number", "AUTO-1"}, {"today", "01/12/2026"}});
+  std::string docx =
+      MakeDocx(DocxParagraph({"{{motif}} {{other}}"}), DocxParagraph({"No {{contract.number}}"}),
+               DocxParagraph({"On {{to", "day}}"}));
+  auto filled =
+      FillTemplate(docx, {{"motif", "M"}, {"contract.number", "AUTO-1"}, {"today", "01/12/2026"}});
   ASSERT_TRUE(filled.ok()) << filled.status().ToString();
   EXPECT_EQ(VisibleText(ZipEntry(*filled, "word/document.xml")), "M {{other}}");
   EXPECT_EQ(VisibleText(ZipEntry(*filled, "word/header1.xml")), "No AUTO-1");
@@ -83,13 +85,16 @@ TEST(TemplateFill, FillsHeadersAndFootersAndLeavesUnknownKeys) {
 }
 
 TEST(TemplateFill, OdtSpansLineBreaksAndHeader) {
-  std::string odt = MakeOdt("<text:p>Hello <text:span>{{cli</text:span>ent.first_name}} &amp; {{motif}}</text:p>",
-                            "<text:p>N° {{contract.number}}</text:p>");
+  std::string odt =
+      MakeOdt("<text:p>Hello <text:span>{{cli</text:span>ent.first_name}} &amp; {{motif}}</text:p>",
+              "<text:p>N° {{contract.number}}</text:p>");
   auto scan = ScanTemplate(odt);
   ASSERT_TRUE(scan.ok()) << scan.status().ToString();
   EXPECT_EQ(scan->format, TemplateFormat::kOdt);
-  EXPECT_EQ(scan->keys, (std::vector<std::string>{"client.first_name", "motif", "contract.number"}));
-  auto filled = FillTemplate(odt, {{"client.first_name", "Léa"}, {"motif", "a\nb<"}, {"contract.number", "7"}});
+  EXPECT_EQ(scan->keys,
+            (std::vector<std::string>{"client.first_name", "motif", "contract.number"}));
+  auto filled = FillTemplate(
+      odt, {{"client.first_name", "Léa"}, {"motif", "a\nb<"}, {"contract.number", "7"}});
   ASSERT_TRUE(filled.ok()) << filled.status().ToString();
   EXPECT_EQ(VisibleText(ZipEntry(*filled, "content.xml")), "Hello Léa & a|b<");
   EXPECT_EQ(VisibleText(ZipEntry(*filled, "styles.xml")), "N° 7");
@@ -113,8 +118,9 @@ TEST(TemplateScan, RefusesWhatIsNotADocument) {
                                   {"content.xml", "<x/>"}}),
                 "not a text document");
   std::string broken = MakeDocx(DocxParagraph({"x"}));
-  ExpectRefused(cd_test::MakeZip({{"[Content_Types].xml", "<Types/>"}, {"word/document.xml", "<w:document"}}),
-                "not well-formed");
+  ExpectRefused(
+      cd_test::MakeZip({{"[Content_Types].xml", "<Types/>"}, {"word/document.xml", "<w:document"}}),
+      "not well-formed");
   ExpectRefused(broken.substr(0, broken.size() / 2), "not a zip");
 }
 

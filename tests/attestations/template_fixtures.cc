@@ -35,43 +35,59 @@ std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& entr
 
 std::string DocxParagraph(const std::vector<std::string>& runs) {
   std::string p = "<w:p>";
-  for (const auto& r : runs) p += "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">" + r + "</w:t></w:r>";
+  for (const auto& r : runs)
+    p += "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">" + r + "</w:t></w:r>";
   return p + "</w:p>";
 }
 
 std::string MakeDocx(const std::string& body_xml, const std::string& header_xml,
                      const std::string& footer_xml) {
-  const std::string ns = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
-                         "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
+  const std::string ns =
+      "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
+      "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
   std::string types =
       "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
       "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-      "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+      "<Default Extension=\"rels\" "
+      "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
       "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-      "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
-      "<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
-      "<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
+      "<Override PartName=\"/word/document.xml\" "
+      "ContentType=\"application/"
+      "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+      "<Override PartName=\"/word/header1.xml\" "
+      "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+      "<Override PartName=\"/word/footer1.xml\" "
+      "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
       "</Types>";
   std::string rels =
       "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
       "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-      "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>"
+      "<Relationship Id=\"rId1\" "
+      "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+      "Target=\"word/document.xml\"/>"
       "</Relationships>";
   std::string doc_rels =
       "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
       "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-      "<Relationship Id=\"rIdH\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>"
-      "<Relationship Id=\"rIdF\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>"
+      "<Relationship Id=\"rIdH\" "
+      "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" "
+      "Target=\"header1.xml\"/>"
+      "<Relationship Id=\"rIdF\" "
+      "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" "
+      "Target=\"footer1.xml\"/>"
       "</Relationships>";
-  std::string document = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document " +
-                         ns + "><w:body>" + body_xml +
-                         "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdH\"/>"
-                         "<w:footerReference w:type=\"default\" r:id=\"rIdF\"/></w:sectPr>"
-                         "</w:body></w:document>";
+  std::string document =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document " + ns +
+      "><w:body>" + body_xml +
+      "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdH\"/>"
+      "<w:footerReference w:type=\"default\" r:id=\"rIdF\"/></w:sectPr>"
+      "</w:body></w:document>";
   std::string header = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:hdr " + ns +
-                       ">" + (header_xml.empty() ? DocxParagraph({"Header"}) : header_xml) + "</w:hdr>";
+                       ">" + (header_xml.empty() ? DocxParagraph({"Header"}) : header_xml) +
+                       "</w:hdr>";
   std::string footer = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:ftr " + ns +
-                       ">" + (footer_xml.empty() ? DocxParagraph({"Footer"}) : footer_xml) + "</w:ftr>";
+                       ">" + (footer_xml.empty() ? DocxParagraph({"Footer"}) : footer_xml) +
+                       "</w:ftr>";
   return MakeZip({{"[Content_Types].xml", types},
                   {"_rels/.rels", rels},
                   {"word/_rels/document.xml.rels", doc_rels},
@@ -87,8 +103,10 @@ std::string MakeOdt(const std::string& body_xml, const std::string& header_xml) 
       "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" office:version=\"1.2\"";
   std::string manifest =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-      "<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">"
-      "<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
+      "<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" "
+      "manifest:version=\"1.2\">"
+      "<manifest:file-entry manifest:full-path=\"/\" "
+      "manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
       "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>"
       "<manifest:file-entry manifest:full-path=\"styles.xml\" manifest:media-type=\"text/xml\"/>"
       "</manifest:manifest>";
