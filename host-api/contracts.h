@@ -57,8 +57,8 @@ class ContractView {
 // A task for the staff who hold `permission` (e.g. "documents.write"), shown at /admin/tasks.
 struct TaskDraft {
   std::string permission;
-  std::string title;    // already in the staff's language or neutral
-  std::string link;     // a path on this host ("/admin/clients/3?tab=...")
+  std::string title;      // already in the staff's language or neutral
+  std::string link;       // a path on this host ("/admin/clients/3?tab=...")
   int64_t client_id = 0;  // 0: about no client
 };
 

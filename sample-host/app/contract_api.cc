@@ -33,7 +33,8 @@ crm::Result<std::string> StringField(const json::object& o, const char* key, boo
     if (required) return crm::InvalidArgument(std::string(key) + ": required");
     return std::string();
   }
-  if (!it->value().is_string()) return crm::InvalidArgument(std::string(key) + ": must be a string");
+  if (!it->value().is_string())
+    return crm::InvalidArgument(std::string(key) + ": must be a string");
   return std::string(it->value().as_string());
 }
 

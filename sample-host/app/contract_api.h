@@ -4,9 +4,9 @@
 //   POST /api/v1/products                      clients:write  clients.write  {"code","name"}
 //   GET  /api/v1/clients/{id}/contracts        clients:read   clients.read
 //   POST /api/v1/clients/{id}/contracts        clients:write  clients.write
-//   GET  /api/v1/contracts/{id}                clients:read   clients.read  (receipts, beneficiaries)
-//   POST /api/v1/contracts/{id}/receipts       clients:write  clients.write
-//   POST /api/v1/contracts/{id}/beneficiaries  clients:write  clients.write
+//   GET  /api/v1/contracts/{id}                clients:read   clients.read  (receipts,
+//   beneficiaries) POST /api/v1/contracts/{id}/receipts       clients:write  clients.write POST
+//   /api/v1/contracts/{id}/beneficiaries  clients:write  clients.write
 #pragma once
 
 #include <string>

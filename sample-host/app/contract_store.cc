@@ -36,7 +36,8 @@ crm::Result<int64_t> InsertReturningId(crm::SqlExecutor& db, std::string_view sq
 }
 
 crm::Status RequireContract(crm::Database& db, int64_t contract_id) {
-  CRM_ASSIGN_OR_RETURN(auto row, db.QueryOne("SELECT id FROM contracts WHERE id = ?", {contract_id}));
+  CRM_ASSIGN_OR_RETURN(auto row,
+                       db.QueryOne("SELECT id FROM contracts WHERE id = ?", {contract_id}));
   if (!row) return crm::NotFound("no such contract");
   return crm::Status::Ok();
 }
@@ -85,7 +86,8 @@ ContractStore::ContractStore(crm::Database& db, std::function<int64_t()> now)
     : db_(db), now_(std::move(now)) {}
 
 crm::Result<std::vector<Product>> ContractStore::ListProducts() {
-  CRM_ASSIGN_OR_RETURN(auto rows, db_.QueryAll("SELECT id, code, name FROM products ORDER BY code"));
+  CRM_ASSIGN_OR_RETURN(auto rows,
+                       db_.QueryAll("SELECT id, code, name FROM products ORDER BY code"));
   std::vector<Product> out;
   for (const auto& r : rows) out.push_back({r.Int(0), r.Text(1), r.Text(2)});
   return out;
@@ -93,8 +95,10 @@ crm::Result<std::vector<Product>> ContractStore::ListProducts() {
 
 crm::Result<Product> ContractStore::CreateProduct(std::string_view code, std::string_view name) {
   std::string c(crm::text::Trim(code)), n(crm::text::Trim(name));
-  if (c.empty() || c.size() > 64) return crm::InvalidArgument("code: required (64 characters at most)");
-  if (n.empty() || n.size() > 200) return crm::InvalidArgument("name: required (200 characters at most)");
+  if (c.empty() || c.size() > 64)
+    return crm::InvalidArgument("code: required (64 characters at most)");
+  if (n.empty() || n.size() > 200)
+    return crm::InvalidArgument("name: required (200 characters at most)");
   auto id = InsertReturningId(db_, "INSERT INTO products (code, name, created_at) VALUES (?, ?, ?)",
                               {c, n, now_()});
   if (!id.ok() && id.status().code() == crm::StatusCode::kConflict)
@@ -105,7 +109,8 @@ crm::Result<Product> ContractStore::CreateProduct(std::string_view code, std::st
 
 crm::Result<crm::ContractInfo> ContractStore::CreateContract(int64_t client_id,
                                                              const NewContract& c) {
-  CRM_ASSIGN_OR_RETURN(auto client, db_.QueryOne("SELECT id FROM clients WHERE id = ?", {client_id}));
+  CRM_ASSIGN_OR_RETURN(auto client,
+                       db_.QueryOne("SELECT id FROM clients WHERE id = ?", {client_id}));
   if (!client) return crm::NotFound("no such client");
   CRM_ASSIGN_OR_RETURN(auto product,
                        db_.QueryOne("SELECT id FROM products WHERE code = ?", {c.product}));
@@ -118,10 +123,11 @@ crm::Result<crm::ContractInfo> ContractStore::CreateContract(int64_t client_id,
   if (!c.end_on.empty() && (!IsIsoDate(c.end_on) || c.end_on < c.start_on))
     return crm::InvalidArgument("end_on: a date YYYY-MM-DD, not before start_on");
   crm::SqlValue end = c.end_on.empty() ? crm::SqlValue() : crm::SqlValue(c.end_on);
-  auto id = InsertReturningId(db_,
-                              "INSERT INTO contracts (client_id, product_id, number, status, "
-                              "start_on, end_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                              {client_id, product->Int(0), number, c.status, c.start_on, end, now_()});
+  auto id =
+      InsertReturningId(db_,
+                        "INSERT INTO contracts (client_id, product_id, number, status, "
+                        "start_on, end_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        {client_id, product->Int(0), number, c.status, c.start_on, end, now_()});
   if (!id.ok() && id.status().code() == crm::StatusCode::kConflict)
     return crm::Conflict("number: a contract \"" + number + "\" already exists");
   if (!id.ok()) return id.status();
@@ -172,8 +178,8 @@ crm::Result<std::vector<crm::ContractInfo>> ContractStore::ClientContracts(int64
 }
 
 crm::Result<crm::ContractDetail> ContractStore::FindContract(int64_t contract_id) {
-  CRM_ASSIGN_OR_RETURN(auto row, db_.QueryOne(std::string(kContractColumns) + "WHERE c.id = ?",
-                                              {contract_id}));
+  CRM_ASSIGN_OR_RETURN(
+      auto row, db_.QueryOne(std::string(kContractColumns) + "WHERE c.id = ?", {contract_id}));
   if (!row) return crm::NotFound("no such contract");
   crm::ContractDetail d;
   d.contract = ContractFromRow(*row);

@@ -28,13 +28,17 @@ crm::Status SeedDemoContracts(crm::Database& db, ContractStore& store, int64_t n
     // Active but today's receipt is unpaid: not eligible without prior validation.
     CRM_ASSIGN_OR_RETURN(auto unpaid, store.CreateContract(client, {"HOME", "HOME-" + k + "001",
                                                                     "active", day(-30), ""}));
-    CRM_RETURN_IF_ERROR(store.AddReceipt(unpaid.id, {0, day(-30), day(335), 31000, false}).status());
-    CRM_RETURN_IF_ERROR(store.AddBeneficiary(unpaid.id, {0, "building", "12 rue des Lilas"}).status());
+    CRM_RETURN_IF_ERROR(
+        store.AddReceipt(unpaid.id, {0, day(-30), day(335), 31000, false}).status());
+    CRM_RETURN_IF_ERROR(
+        store.AddBeneficiary(unpaid.id, {0, "building", "12 rue des Lilas"}).status());
     // Pending and terminated.
     CRM_RETURN_IF_ERROR(
-        store.CreateContract(client, {"LIFE", "LIFE-" + k + "001", "pending", day(10), ""}).status());
-    CRM_RETURN_IF_ERROR(store.CreateContract(client, {"AUTO", "AUTO-" + k + "000", "terminated",
-                                                      day(-900), day(-201)})
+        store.CreateContract(client, {"LIFE", "LIFE-" + k + "001", "pending", day(10), ""})
+            .status());
+    CRM_RETURN_IF_ERROR(store
+                            .CreateContract(client, {"AUTO", "AUTO-" + k + "000", "terminated",
+                                                     day(-900), day(-201)})
                             .status());
   }
   return crm::Status::Ok();

@@ -45,20 +45,19 @@ crm::Result<int64_t> TaskStore::Create(const std::string& owner, const crm::Task
     return crm::InvalidArgument("task link must be a path on this host");
   }
   crm::SqlValue client = draft.client_id > 0 ? crm::SqlValue(draft.client_id) : crm::SqlValue();
-  CRM_ASSIGN_OR_RETURN(auto row, db_.QueryOne("INSERT INTO tasks (owner, permission, title, link, "
-                                              "client_id, state, created_at) VALUES (?, ?, ?, ?, "
-                                              "?, 'open', ?) RETURNING id",
-                                              {owner, draft.permission, title, draft.link, client,
-                                               now_()}));
+  CRM_ASSIGN_OR_RETURN(auto row,
+                       db_.QueryOne("INSERT INTO tasks (owner, permission, title, link, "
+                                    "client_id, state, created_at) VALUES (?, ?, ?, ?, "
+                                    "?, 'open', ?) RETURNING id",
+                                    {owner, draft.permission, title, draft.link, client, now_()}));
   if (!row) return crm::Internal("INSERT returned no id");
   return row->Int(0);
 }
 
 crm::Result<std::vector<TaskRecord>> TaskStore::List(bool include_closed) {
-  CRM_ASSIGN_OR_RETURN(auto rows,
-                       db_.QueryAll(std::string(kTaskColumns) +
-                                    (include_closed ? "" : "WHERE state = 'open' ") +
-                                    "ORDER BY created_at DESC, id DESC LIMIT 500"));
+  CRM_ASSIGN_OR_RETURN(auto rows, db_.QueryAll(std::string(kTaskColumns) +
+                                               (include_closed ? "" : "WHERE state = 'open' ") +
+                                               "ORDER BY created_at DESC, id DESC LIMIT 500"));
   std::vector<TaskRecord> out;
   for (const auto& r : rows) out.push_back(TaskFromRow(r));
   return out;
@@ -75,9 +74,10 @@ crm::Status TaskStore::Close(int64_t id, const std::string& closed_by, const std
   if (!owner.empty() && task.owner != owner) return crm::NotFound("no such task");
   if (task.state == "closed") return crm::Status::Ok();
   return db_
-      .Exec("UPDATE tasks SET state = 'closed', closed_at = ?, closed_by = ? WHERE id = ? AND "
-            "state = 'open'",
-            {now_(), closed_by, id})
+      .Exec(
+          "UPDATE tasks SET state = 'closed', closed_at = ?, closed_by = ? WHERE id = ? AND "
+          "state = 'open'",
+          {now_(), closed_by, id})
       .status();
 }
 
