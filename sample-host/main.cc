@@ -39,6 +39,7 @@
 #include "sample-host/core/scheduler.h"
 #include "sample-host/core/sqlite_database.h"
 #include "sample-host/http/server.h"
+#include "sample-host/web/contract_pages.h"
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/pages.h"
 
@@ -226,6 +227,7 @@ crm::Status RegisterHost(Core& core, App& app) {
   (void)host::RegisterClientApi(reg, app.clients, app.auth);
   // Contracts and the task inbox (issue 13).
   (void)host::RegisterContractApi(reg, app.contracts);
+  (void)host::web::RegisterContractPages(reg, app.contracts, app.tasks);
   host::ClientStore& clients = app.clients;
   host::PluginManager& plugins = app.plugins;
   host::web::WebDeps deps{

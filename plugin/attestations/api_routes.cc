@@ -5,6 +5,7 @@
 
 #include "plugin/access.h"
 #include "plugin/api_routes.h"
+#include "plugin/attestations/request_page.h"
 #include "plugin/multipart_parser.h"
 #include "text/text.h"
 
@@ -55,17 +56,21 @@ json::object TemplateJson(const Template& t) {
                               {"default", p.default_value},
                               {"required", p.required}});
   }
-  return json::object{{"id", t.id},       {"name", t.name},
-                      {"entity", t.entity}, {"title", t.title},
-                      {"validation", t.validation}, {"placeholders", std::move(ps)}};
+  return json::object{{"id", t.id},
+                      {"name", t.name},
+                      {"entity", t.entity},
+                      {"title", t.title},
+                      {"validation", t.validation},
+                      {"placeholders", std::move(ps)}};
 }
 
 json::object AttestationJson(const Attestation& a) {
   json::value pdf = nullptr;
   if (!a.storage_key.empty()) {
-    pdf = json::object{{"url", std::string(kApiPrefix) + "/attestations/" + std::to_string(a.id) + "/pdf"},
-                       {"sha256", a.sha256},
-                       {"size", a.size}};
+    pdf = json::object{
+        {"url", std::string(kApiPrefix) + "/attestations/" + std::to_string(a.id) + "/pdf"},
+        {"sha256", a.sha256},
+        {"size", a.size}};
   }
   json::object o{{"id", a.id},
                  {"client_id", a.client_id},
@@ -147,9 +152,9 @@ crm::Status PatchTemplate(AttestationService& s, crm::Request& req, crm::Respons
       if (!e.is_object()) return crm::InvalidArgument("placeholders: objects");
       const json::object& p = e.as_object();
       auto req_it = p.find("required");
-      patch.placeholders.push_back({Str(p, "key"), false, Str(p, "label"), Str(p, "default"),
-                                    req_it != p.end() && req_it->value().is_bool() &&
-                                        req_it->value().as_bool()});
+      patch.placeholders.push_back(
+          {Str(p, "key"), false, Str(p, "label"), Str(p, "default"),
+           req_it != p.end() && req_it->value().is_bool() && req_it->value().as_bool()});
     }
   }
   CRM_ASSIGN_OR_RETURN(Template t, s.UpdateTemplate(req.Caller(), id, patch));
@@ -168,7 +173,8 @@ crm::Status PutProductTemplates(AttestationService& s, crm::Request& req, crm::R
   CRM_ASSIGN_OR_RETURN(json::object o, ReadJsonObject(req));
   std::vector<int64_t> ids;
   auto it = o.find("template_ids");
-  if (it == o.end() || !it->value().is_array()) return crm::InvalidArgument("template_ids: an array");
+  if (it == o.end() || !it->value().is_array())
+    return crm::InvalidArgument("template_ids: an array");
   for (const auto& v : it->value().as_array()) {
     if (!v.is_int64() || v.as_int64() <= 0) return crm::InvalidArgument("template_ids: ids");
     ids.push_back(v.as_int64());
@@ -186,7 +192,8 @@ crm::Result<AttestationRequest> ParseRequest(crm::Request& req) {
   if (!req.Form().empty()) {
     for (const auto& [k, v] : req.Form()) {
       if (k == "template_id") r.template_id = crm::text::ParseId(std::string_view(v)).value_or(0);
-      if (k == "beneficiary_id") r.beneficiary_id = crm::text::ParseId(std::string_view(v)).value_or(0);
+      if (k == "beneficiary_id")
+        r.beneficiary_id = crm::text::ParseId(std::string_view(v)).value_or(0);
       if (k.rfind("value.", 0) == 0) r.values[k.substr(6)] = v;
     }
   } else {
@@ -208,8 +215,9 @@ crm::Result<AttestationRequest> ParseRequest(crm::Request& req) {
 
 crm::Status SendRequestOutcome(crm::Result<Attestation> a, crm::Response& res) {
   if (!a.ok() && a.status().code() == crm::StatusCode::kConflict) {
-    return Send(res, 409, json::object{{"error", json::object{{"code", "not_eligible"},
-                                                              {"message", a.status().message()}}}});
+    return Send(res, 409,
+                json::object{{"error", json::object{{"code", "not_eligible"},
+                                                    {"message", a.status().message()}}}});
   }
   if (!a.ok()) return a.status();
   return Send(res, 201, AttestationJson(*a));
@@ -229,7 +237,13 @@ crm::Status RequestFromAccount(AttestationService& s, crm::Request& req, crm::Re
   CRM_ASSIGN_OR_RETURN(AttestationRequest r, ParseRequest(req));
   r.client_id = req.Caller().client_id;  // from the session only
   r.contract_id = contract_id;
+  if (!req.Form().empty())
+    return SendRequestOutcomePage(s.host(), req, s.Request(req.Caller(), r), res);
   return SendRequestOutcome(s.Request(req.Caller(), r), res);
+}
+
+crm::Status RequestPage(AttestationService& s, crm::Request& req, crm::Response& res) {
+  return ShowRequestPage(s, s.host(), req, res);
 }
 
 crm::Status ListAttestations(AttestationService& s, crm::Request& req, crm::Response& res) {
@@ -242,7 +256,8 @@ crm::Status ListAttestations(AttestationService& s, crm::Request& req, crm::Resp
 crm::Status Decide(AttestationService& s, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t id, Id(req, "id"));
   CRM_ASSIGN_OR_RETURN(json::object o, ReadJsonObject(req));
-  CRM_ASSIGN_OR_RETURN(Attestation a, s.Decide(req.Caller(), id, Str(o, "decision"), Str(o, "reason")));
+  CRM_ASSIGN_OR_RETURN(Attestation a,
+                       s.Decide(req.Caller(), id, Str(o, "decision"), Str(o, "reason")));
   return Send(res, 200, AttestationJson(a));
 }
 
@@ -269,14 +284,15 @@ constexpr RouteSpec kRoutes[] = {
     {"DELETE", "/templates/{id}", K::kApiToken, kScopeSettings, kJsonBody, DeleteTemplate},
     {"PUT", "/products/{code}/templates", K::kApiToken, kScopeSettings, kJsonBody,
      PutProductTemplates},
-    {"POST", "/clients/{client_id}/contracts/{contract_id}/attestations", K::kApiToken,
-     kScopeWrite, kJsonBody, RequestForClient},
+    {"POST", "/clients/{client_id}/contracts/{contract_id}/attestations", K::kApiToken, kScopeWrite,
+     kJsonBody, RequestForClient},
     {"GET", "/attestations", K::kApiToken, kScopeRead, kJsonBody, ListAttestations},
     {"POST", "/attestations/{id}/decision", K::kApiToken, kScopeWrite, kJsonBody, Decide},
     {"GET", "/attestations/{id}/pdf", K::kApiToken, kScopeRead, kJsonBody, DownloadPdf},
     {"POST", "/account/contracts/{contract_id}/attestations", K::kClient, "", kJsonBody,
      RequestFromAccount},
     {"GET", "/account/attestations/{id}/pdf", K::kClient, "", kJsonBody, DownloadPdf},
+    {"GET", "/account/contracts/{contract_id}/attestation", K::kClient, "", kJsonBody, RequestPage},
     {"GET", "/admin/plugins/client-documents/attestations/{id}/pdf", K::kAdmin, kPermRead,
      kJsonBody, DownloadPdf},
 };

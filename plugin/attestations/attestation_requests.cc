@@ -16,7 +16,7 @@ constexpr char kAttestationColumns[] =
     "cd_attestations ";
 
 Attestation AttestationFromRow(const crm::SqlRow& r) {
-  return {r.Int(0), r.Int(1),  r.Int(2), r.Int(3),   r.Text(4),  r.Text(5), r.Text(6),
+  return {r.Int(0), r.Int(1),  r.Int(2), r.Int(3),   r.Text(4), r.Text(5), r.Text(6),
           r.Int(7), r.Text(8), r.Int(9), r.Text(10), r.Int(11), r.Text(12)};
 }
 
@@ -49,9 +49,12 @@ crm::Result<std::map<std::string, std::string>> AttestationService::Values(
   CRM_ASSIGN_OR_RETURN(crm::ClientInfo client, host_.FindClient(req.client_id));
   const std::string& lang = client.language;
   std::map<std::string, std::string> v = {
-      {"client.first_name", client.first_name}, {"client.last_name", client.last_name},
-      {"client.company", client.company},       {"client.email", client.email},
-      {"client.address", ""},                   {"contract.number", d.contract.number},
+      {"client.first_name", client.first_name},
+      {"client.last_name", client.last_name},
+      {"client.company", client.company},
+      {"client.email", client.email},
+      {"client.address", ""},
+      {"contract.number", d.contract.number},
       {"contract.product", d.contract.product_name},
       {"contract.start_on", LocalDate(d.contract.start_on, lang)},
       {"contract.end_on", LocalDate(d.contract.end_on, lang)},
@@ -75,10 +78,10 @@ crm::Result<std::map<std::string, std::string>> AttestationService::Values(
 }
 
 crm::Result<Attestation> AttestationService::Store(const crm::Principal& actor,
-                                                   const AttestationRequest& req,
-                                                   const Template& t, const std::string& pdf) {
-  CRM_ASSIGN_OR_RETURN(auto file,
-                       files_.Begin("attestation-" + t.name + ".pdf", kMaxPdfBytes, {"application/pdf"}));
+                                                   const AttestationRequest& req, const Template& t,
+                                                   const std::string& pdf) {
+  CRM_ASSIGN_OR_RETURN(
+      auto file, files_.Begin("attestation-" + t.name + ".pdf", kMaxPdfBytes, {"application/pdf"}));
   CRM_RETURN_IF_ERROR(file->Write(pdf));
   CRM_RETURN_IF_ERROR(file->Finish());
   CRM_ASSIGN_OR_RETURN(CommittedFile committed, files_.Commit(*file, req.client_id));
@@ -109,12 +112,14 @@ crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor
   const crm::ContractDetail& d = *found;
   std::string bytes;
   CRM_ASSIGN_OR_RETURN(Template t, GetTemplate(req.template_id, &bytes));
-  CRM_ASSIGN_OR_RETURN(auto linked, host_.Db().QueryOne("SELECT 1 FROM cd_att_product_templates "
-                                                        "WHERE product_code = ? AND template_id = ?",
-                                                        {d.contract.product_code, t.id}));
+  CRM_ASSIGN_OR_RETURN(auto linked,
+                       host_.Db().QueryOne("SELECT 1 FROM cd_att_product_templates "
+                                           "WHERE product_code = ? AND template_id = ?",
+                                           {d.contract.product_code, t.id}));
   if (!linked) return crm::NotFound("no such template for this contract");
   bool has_beneficiary = false;
-  for (const auto& b : d.beneficiaries) has_beneficiary = has_beneficiary || b.id == req.beneficiary_id;
+  for (const auto& b : d.beneficiaries)
+    has_beneficiary = has_beneficiary || b.id == req.beneficiary_id;
   if (req.beneficiary_id > 0 && !has_beneficiary) return crm::NotFound("no such beneficiary");
   if ((t.entity == "beneficiary") != (req.beneficiary_id > 0))
     return crm::Unprocessable(t.entity == "beneficiary" ? "beneficiary_id: required"
@@ -132,8 +137,9 @@ crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor
   // Journal seam (issue 13): the review/journal feature records "attestation.requested" here.
   if (a.status == "awaiting_validation" && host_.Tasks() != nullptr) {
     auto task = host_.Tasks()->CreateTask(
-        {kPermWrite, host_.Translate("en", "client-documents.attestations.task") + " #" +
-                         std::to_string(a.id) + " (" + d.contract.number + ")",
+        {kPermWrite,
+         host_.Translate("en", "client-documents.attestations.task") + " #" + std::to_string(a.id) +
+             " (" + d.contract.number + ")",
          std::string(kAttestationPdfPath) + std::to_string(a.id) + "/pdf", a.client_id});
     if (task.ok()) {
       (void)host_.Db().Exec("UPDATE cd_attestations SET task_id = ? WHERE id = ?", {*task, a.id});
@@ -147,8 +153,8 @@ crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor
 }
 
 crm::Result<Attestation> AttestationService::GetAttestation(int64_t id) {
-  CRM_ASSIGN_OR_RETURN(auto row,
-                       host_.Db().QueryOne(std::string(kAttestationColumns) + "WHERE id = ?", {id}));
+  CRM_ASSIGN_OR_RETURN(
+      auto row, host_.Db().QueryOne(std::string(kAttestationColumns) + "WHERE id = ?", {id}));
   if (!row) return crm::NotFound("no such attestation");
   return AttestationFromRow(*row);
 }
@@ -169,6 +175,30 @@ crm::Result<std::vector<Attestation>> AttestationService::List(const crm::Princi
   return out;
 }
 
+crm::Result<std::vector<Attestation>> AttestationService::ListForContract(
+    const crm::Principal& actor, int64_t client_id, int64_t contract_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  CRM_ASSIGN_OR_RETURN(auto rows, host_.Db().QueryAll(std::string(kAttestationColumns) +
+                                                          "WHERE client_id = ? AND contract_id = "
+                                                          "? ORDER BY created_at DESC, id DESC",
+                                                      {client_id, contract_id}));
+  std::vector<Attestation> out;
+  for (const auto& r : rows) out.push_back(AttestationFromRow(r));
+  return out;
+}
+
+crm::Result<crm::ContractDetail> AttestationService::ClientContract(const crm::Principal& actor,
+                                                                    int64_t client_id,
+                                                                    int64_t contract_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  crm::ContractView* contracts = host_.Contracts();
+  if (contracts == nullptr) return crm::NotFound("this host has no contracts");
+  auto found = contracts->FindContract(contract_id);
+  if (!found.ok() || found->contract.client_id != client_id)
+    return crm::NotFound("no such contract");
+  return *found;
+}
+
 crm::Result<Attestation> AttestationService::Decide(const crm::Principal& actor, int64_t id,
                                                     const std::string& decision,
                                                     const std::string& reason) {
@@ -177,7 +207,8 @@ crm::Result<Attestation> AttestationService::Decide(const crm::Principal& actor,
   if (decision != "validate" && decision != "refuse")
     return crm::Unprocessable("decision: validate or refuse");
   CRM_ASSIGN_OR_RETURN(Attestation a, GetAttestation(id));
-  if (a.status != "awaiting_validation") return crm::Conflict("the attestation was already decided");
+  if (a.status != "awaiting_validation")
+    return crm::Conflict("the attestation was already decided");
   std::string why(crm::text::Trim(reason));
   std::string status = decision == "validate" ? "shared" : "refused";
   CRM_ASSIGN_OR_RETURN(int64_t changed,
@@ -190,9 +221,9 @@ crm::Result<Attestation> AttestationService::Decide(const crm::Principal& actor,
   // Refused: every form of it goes (the row kept who, when, why and the SHA-256).
   if (status == "refused") files_.Remove(CommittedFile{a.storage_key, ""});
   if (host_.Tasks() != nullptr && a.id > 0) {
-    CRM_ASSIGN_OR_RETURN(auto task, host_.Db().QueryOne(
-                                        "SELECT COALESCE(task_id, 0) FROM cd_attestations WHERE id = ?",
-                                        {id}));
+    CRM_ASSIGN_OR_RETURN(
+        auto task,
+        host_.Db().QueryOne("SELECT COALESCE(task_id, 0) FROM cd_attestations WHERE id = ?", {id}));
     if (task && task->Int(0) > 0) (void)host_.Tasks()->CloseTask(task->Int(0), ActorLabel(actor));
   }
   MailClient(a.client_id, status, why);
@@ -217,7 +248,8 @@ void AttestationService::MailClient(int64_t client_id, const std::string& what,
   std::string body = host_.Translate(lang, prefix + "_body");
   if (!reason.empty()) body += "\n\n" + reason;
   body += "\n\n" + host_.BaseUrl() + "/account/contracts";
-  crm::Status sent = host_.SendMail({client->email, host_.Translate(lang, prefix + "_subject"), body});
+  crm::Status sent =
+      host_.SendMail({client->email, host_.Translate(lang, prefix + "_subject"), body});
   if (!sent.ok()) host_.Log(crm::LogLevel::kWarning, "attestation mail: " + sent.ToString());
 }
 

@@ -15,10 +15,10 @@ namespace cd::attestations {
 namespace json = boost::json;
 namespace {
 
-constexpr const char* kKnown[] = {
-    "client.first_name", "client.last_name",  "client.company",    "client.email",
-    "client.address",    "contract.number",   "contract.product",  "contract.start_on",
-    "contract.end_on",   "beneficiary.label", "beneficiary.kind",  "today"};
+constexpr const char* kKnown[] = {"client.first_name", "client.last_name",  "client.company",
+                                  "client.email",      "client.address",    "contract.number",
+                                  "contract.product",  "contract.start_on", "contract.end_on",
+                                  "beneficiary.label", "beneficiary.kind",  "today"};
 constexpr char kTemplateColumns[] =
     "SELECT id, name, entity, title, validation, format, placeholders_json FROM "
     "cd_att_templates ";
@@ -64,17 +64,21 @@ std::vector<Placeholder> PlaceholdersFromJson(const std::string& text) {
   for (const auto& e : v.as_array()) {
     const json::object& o = e.as_object();
     out.push_back({std::string(o.at("key").as_string()), o.at("known").as_bool(),
-                   std::string(o.at("label").as_string()),
-                   std::string(o.at("default").as_string()), o.at("required").as_bool()});
+                   std::string(o.at("label").as_string()), std::string(o.at("default").as_string()),
+                   o.at("required").as_bool()});
   }
   return out;
 }
 
 Template TemplateFromRow(const crm::SqlRow& r) {
-  return {r.Int(0),  r.Text(1), r.Text(2), r.Text(3), r.Text(4),
-          r.Text(5), PlaceholdersFromJson(r.Text(6))};
+  return {r.Int(0),
+          r.Text(1),
+          r.Text(2),
+          r.Text(3),
+          r.Text(4),
+          r.Text(5),
+          PlaceholdersFromJson(r.Text(6))};
 }
-
 
 }  // namespace
 
@@ -112,19 +116,24 @@ crm::Result<Template> AttestationService::CreateTemplate(const crm::Principal& a
   if (static_cast<int64_t>(u.bytes.size()) > kMaxTemplateBytes)
     return crm::TooLarge("file: a template is at most 10 MB");
   CRM_ASSIGN_OR_RETURN(TemplateScan scan, ScanTemplate(u.bytes));
-  Template t{0, name, u.entity, std::string(crm::text::Trim(u.title)), u.validation,
-             scan.format == TemplateFormat::kDocx ? "docx" : "odt", {}};
+  Template t{0,
+             name,
+             u.entity,
+             std::string(crm::text::Trim(u.title)),
+             u.validation,
+             scan.format == TemplateFormat::kDocx ? "docx" : "odt",
+             {}};
   for (const auto& key : scan.keys) {
     bool known = IsKnownPlaceholder(key);
     t.placeholders.push_back({key, known, known ? "" : key, "", !known});
   }
-  CRM_ASSIGN_OR_RETURN(auto row, host_.Db().QueryOne(
-                                     "INSERT INTO cd_att_templates (name, entity, title, "
-                                     "validation, format, content_b64, placeholders_json, "
-                                     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                                     {t.name, t.entity, t.title, t.validation, t.format,
-                                      Base64(u.bytes), PlaceholdersJson(t.placeholders),
-                                      host_.NowUnix()}));
+  CRM_ASSIGN_OR_RETURN(
+      auto row,
+      host_.Db().QueryOne("INSERT INTO cd_att_templates (name, entity, title, "
+                          "validation, format, content_b64, placeholders_json, "
+                          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                          {t.name, t.entity, t.title, t.validation, t.format, Base64(u.bytes),
+                           PlaceholdersJson(t.placeholders), host_.NowUnix()}));
   if (!row) return crm::Internal("INSERT returned no id");
   t.id = row->Int(0);
   return t;
@@ -144,9 +153,9 @@ crm::Result<Template> AttestationService::GetTemplate(int64_t id, std::string* b
                        host_.Db().QueryOne(std::string(kTemplateColumns) + "WHERE id = ?", {id}));
   if (!row) return crm::NotFound("no such template");
   if (bytes != nullptr) {
-    CRM_ASSIGN_OR_RETURN(auto content, host_.Db().QueryOne(
-                                           "SELECT content_b64 FROM cd_att_templates WHERE id = ?",
-                                           {id}));
+    CRM_ASSIGN_OR_RETURN(
+        auto content,
+        host_.Db().QueryOne("SELECT content_b64 FROM cd_att_templates WHERE id = ?", {id}));
     *bytes = content ? Unbase64(content->Text(0)) : "";
   }
   return TemplateFromRow(*row);

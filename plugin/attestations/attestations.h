@@ -114,8 +114,16 @@ class AttestationService {
   // when already decided.
   crm::Result<Attestation> Decide(const crm::Principal& actor, int64_t id,
                                   const std::string& decision, const std::string& reason);
+  // One contract's attestations, newest first (CheckRead: a client sees its own).
+  crm::Result<std::vector<Attestation>> ListForContract(const crm::Principal& actor,
+                                                        int64_t client_id, int64_t contract_id);
+  // The contract as the host gives it (kNotFound for another client's or without contracts).
+  crm::Result<crm::ContractDetail> ClientContract(const crm::Principal& actor, int64_t client_id,
+                                                  int64_t contract_id);
   // The PDF: staff and tokens always, the client only its own shared ones.
   crm::Result<crm::FileReply> Download(const crm::Principal& actor, int64_t id);
+
+  crm::HostServices& host() { return host_; }
 
  private:
   crm::Result<Template> GetTemplate(int64_t id, std::string* bytes);

@@ -10,6 +10,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <regex>
 
 #include "tests/attestations/template_fixtures.h"
 #include "tests/support/e2e_env.h"
@@ -48,8 +49,8 @@ size_t FilesUnder(const fs::path& root) {
   size_t n = 0;
   std::error_code ec;
   if (!fs::exists(root, ec)) return 0;
-  for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_regular_file()) ++n;
   }
   return n;
@@ -90,10 +91,44 @@ class AttestationE2e : public ::testing::Test {
   }
 
   std::string Sql(const std::string& query) {
-    auto r = crm_test::RunCli("/usr/bin/sqlite3", (site_.data() / "host.db").string() + " \"" + query + "\"", "");
+    auto r = crm_test::RunCli("/usr/bin/sqlite3",
+                              (site_.data() / "host.db").string() + " \"" + query + "\"", "");
     std::string out = r.output;
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
     return out;
+  }
+
+  std::string Csrf(const std::string& html) {
+    std::smatch m;
+    static const std::regex field("name=\"_csrf\" value=\"([0-9a-f]{64})\"");
+    static const std::regex meta("name=\"csrf-token\" content=\"([0-9a-f]{64})\"");
+    if (std::regex_search(html, m, field) || std::regex_search(html, m, meta)) return m[1];
+    return "";
+  }
+
+  // Enables a client's reserved-area login (admin pages) and returns its logged-in session.
+  std::unique_ptr<HttpClient> ClientSession(int64_t client, const std::string& email) {
+    const Headers form = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    auto admin = std::make_unique<HttpClient>(host_->port(), HttpClient::Options{true, 60});
+    EXPECT_EQ(
+        admin
+            ->Post("/admin/login", form, "email=boss%40attest.test&password=attest-e2e-password-42")
+            .status,
+        303);
+    std::string csrf = Csrf(admin->Get("/admin/clients").body);
+    std::string base = "/admin/clients/" + std::to_string(client);
+    EXPECT_EQ(admin->Post(base + "/login", form, "enabled=1&_csrf=" + csrf).status, 303);
+    EXPECT_EQ(admin
+                  ->Post(base + "/password", form,
+                         "mode=set&confirm_email=1&password=client-password-4242&_csrf=" + csrf)
+                  .status,
+              303);
+    auto b = std::make_unique<HttpClient>(host_->port(), HttpClient::Options{true, 60});
+    EXPECT_EQ(b->Post("/account/login", form,
+                      "email=" + crm_test::UrlEncode(email) + "&password=client-password-4242")
+                  .status,
+              303);
+    return b;
   }
 
   crm_test::E2eSite site_{{CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "attest-e2e", "boss@attest.test",
@@ -105,40 +140,53 @@ class AttestationE2e : public ::testing::Test {
 
 TEST_F(AttestationE2e, BothFlowsOverHttp) {
   int64_t client = Id(PostJson("/api/v1/clients", json::object{{"first_name", "Léa"},
-                                                                 {"last_name", "Martin"},
-                                                                 {"email", "lea@attest.test"},
-                                                                 {"language", "fr"}}),
+                                                               {"last_name", "Martin"},
+                                                               {"email", "lea@attest.test"},
+                                                               {"language", "fr"}}),
                       201);
-  ASSERT_EQ(PostJson("/api/v1/products", json::object{{"code", "AUTO"}, {"name", "Auto"}}).status, 201);
+  ASSERT_EQ(PostJson("/api/v1/products", json::object{{"code", "AUTO"}, {"name", "Auto"}}).status,
+            201);
   std::string contracts = "/api/v1/clients/" + std::to_string(client) + "/contracts";
-  int64_t paid = Id(PostJson(contracts, json::object{{"product", "AUTO"}, {"number", "A-1"},
-                                                     {"status", "active"}, {"start_on", Day(-100)}}),
+  int64_t paid = Id(PostJson(contracts, json::object{{"product", "AUTO"},
+                                                     {"number", "A-1"},
+                                                     {"status", "active"},
+                                                     {"start_on", Day(-100)}}),
                     201);
-  int64_t unpaid = Id(PostJson(contracts, json::object{{"product", "AUTO"}, {"number", "A-2"},
-                                                       {"status", "active"}, {"start_on", Day(-10)}}),
+  int64_t unpaid = Id(PostJson(contracts, json::object{{"product", "AUTO"},
+                                                       {"number", "A-2"},
+                                                       {"status", "active"},
+                                                       {"start_on", Day(-10)}}),
                       201);
   ASSERT_EQ(PostJson("/api/v1/contracts/" + std::to_string(paid) + "/receipts",
-                     json::object{{"period_start", Day(-100)}, {"period_end", Day(100)},
-                                  {"amount", "120.00"}, {"paid", true}})
+                     json::object{{"period_start", Day(-100)},
+                                  {"period_end", Day(100)},
+                                  {"amount", "120.00"},
+                                  {"paid", true}})
                 .status,
             201);
   ASSERT_EQ(PostJson("/api/v1/contracts/" + std::to_string(unpaid) + "/receipts",
-                     json::object{{"period_start", Day(-10)}, {"period_end", Day(300)},
-                                  {"amount", "99.00"}, {"paid", false}})
+                     json::object{{"period_start", Day(-10)},
+                                  {"period_end", Day(300)},
+                                  {"amount", "99.00"},
+                                  {"paid", false}})
                 .status,
             201);
 
   // Templates: a broken one is refused and nothing is stored.
   EXPECT_EQ(UploadTemplate("not a zip at all", "none").status, 422);
-  std::string docx = cd_test::MakeDocx(
-      cd_test::DocxParagraph({"Attestation pour {{client.last_name}}, contrat {{contract.number}}, motif {{mo", "tif}}"}));
+  std::string docx = cd_test::MakeDocx(cd_test::DocxParagraph(
+      {"Attestation pour {{client.last_name}}, contrat {{contract.number}}, motif {{mo", "tif}}"}));
   HttpResponse created = UploadTemplate(docx, "none");
   int64_t direct = Id(created, 201);
   json::value tpl = Json(created);
   ASSERT_EQ(tpl.at("placeholders").as_array().size(), 3u);
   EXPECT_EQ(tpl.at("placeholders").as_array()[2].at("key").as_string(), "motif");
   EXPECT_FALSE(tpl.at("placeholders").as_array()[2].at("known").as_bool());
-  EXPECT_EQ(Json(api_->Get(std::string(kApi) + "/templates", Bearer(token_))).at("items").as_array().size(), 1u);
+  EXPECT_EQ(Json(api_->Get(std::string(kApi) + "/templates", Bearer(token_)))
+                .at("items")
+                .as_array()
+                .size(),
+            1u);
   ASSERT_EQ(api_->Put(std::string(kApi) + "/products/AUTO/templates",
                       Bearer(token_, {{"Content-Type", "application/json"}}),
                       json::serialize(json::object{{"template_ids", json::array{direct}}}))
@@ -150,13 +198,16 @@ TEST_F(AttestationE2e, BothFlowsOverHttp) {
   HttpResponse missing = PostJson(base + std::to_string(paid) + "/attestations",
                                   json::object{{"template_id", direct}});
   EXPECT_EQ(missing.status, 422) << missing.body;
-  HttpResponse not_eligible = PostJson(base + std::to_string(unpaid) + "/attestations",
-                                       json::object{{"template_id", direct}, {"values", json::object{{"motif", "x"}}}});
+  HttpResponse not_eligible =
+      PostJson(base + std::to_string(unpaid) + "/attestations",
+               json::object{{"template_id", direct}, {"values", json::object{{"motif", "x"}}}});
   ASSERT_EQ(not_eligible.status, 409) << not_eligible.body;
   EXPECT_EQ(Json(not_eligible).at("error").at("code").as_string(), "not_eligible");
-  EXPECT_NE(not_eligible.body.find("quittance"), std::string::npos) << "French: " << not_eligible.body;
-  HttpResponse shared = PostJson(base + std::to_string(paid) + "/attestations",
-                                 json::object{{"template_id", direct}, {"values", json::object{{"motif", "Voyage"}}}});
+  EXPECT_NE(not_eligible.body.find("quittance"), std::string::npos)
+      << "French: " << not_eligible.body;
+  HttpResponse shared = PostJson(
+      base + std::to_string(paid) + "/attestations",
+      json::object{{"template_id", direct}, {"values", json::object{{"motif", "Voyage"}}}});
   ASSERT_EQ(shared.status, 201) << shared.body;
   EXPECT_EQ(Json(shared).at("status").as_string(), "shared");
   std::string url(Json(shared).at("pdf").at("url").as_string());
@@ -173,35 +224,114 @@ TEST_F(AttestationE2e, BothFlowsOverHttp) {
             200);
   fs::path files = site_.data() / "plugins" / "client-documents" / "files";
   size_t before = FilesUnder(files);
-  HttpResponse held = PostJson(base + std::to_string(unpaid) + "/attestations",
-                               json::object{{"template_id", prior}, {"values", json::object{{"motif", "Prêt"}}}});
+  HttpResponse held =
+      PostJson(base + std::to_string(unpaid) + "/attestations",
+               json::object{{"template_id", prior}, {"values", json::object{{"motif", "Prêt"}}}});
   ASSERT_EQ(held.status, 201) << held.body;
   int64_t held_id = Json(held).at("id").as_int64();
   EXPECT_EQ(Json(held).at("status").as_string(), "awaiting_validation");
   EXPECT_EQ(FilesUnder(files), before + 1);
-  EXPECT_EQ(Sql("SELECT count(*) FROM tasks WHERE state = 'open' AND owner = 'client-documents'"), "1");
-  auto waiting = Json(api_->Get(std::string(kApi) + "/attestations?status=awaiting_validation", Bearer(token_)));
+  EXPECT_EQ(Sql("SELECT count(*) FROM tasks WHERE state = 'open' AND owner = 'client-documents'"),
+            "1");
+  auto waiting = Json(
+      api_->Get(std::string(kApi) + "/attestations?status=awaiting_validation", Bearer(token_)));
   ASSERT_EQ(waiting.at("items").as_array().size(), 1u);
-  std::string decision = std::string(kApi) + "/attestations/" + std::to_string(held_id) + "/decision";
-  HttpResponse refused = PostJson(decision, json::object{{"decision", "refuse"}, {"reason", "Pièce manquante"}});
+  std::string decision =
+      std::string(kApi) + "/attestations/" + std::to_string(held_id) + "/decision";
+  HttpResponse refused =
+      PostJson(decision, json::object{{"decision", "refuse"}, {"reason", "Pièce manquante"}});
   ASSERT_EQ(refused.status, 200) << refused.body;
   EXPECT_TRUE(Json(refused).at("pdf").is_null());
   EXPECT_EQ(Json(refused).at("sha256").as_string().size(), 64u);
   EXPECT_EQ(FilesUnder(files), before) << "the refused PDF is destroyed";
-  EXPECT_EQ(api_->Get(std::string(kApi) + "/attestations/" + std::to_string(held_id) + "/pdf", Bearer(token_)).status, 404);
+  EXPECT_EQ(api_->Get(std::string(kApi) + "/attestations/" + std::to_string(held_id) + "/pdf",
+                      Bearer(token_))
+                .status,
+            404);
   EXPECT_EQ(PostJson(decision, json::object{{"decision", "validate"}}).status, 409);
   EXPECT_EQ(Sql("SELECT count(*) FROM tasks WHERE state = 'open'"), "0");
   EXPECT_EQ(Sql("SELECT count(*) FROM tasks WHERE state = 'closed'"), "1");
 
-  HttpResponse held2 = PostJson(base + std::to_string(unpaid) + "/attestations",
-                                json::object{{"template_id", prior}, {"values", json::object{{"motif", "Prêt"}}}});
+  HttpResponse held2 =
+      PostJson(base + std::to_string(unpaid) + "/attestations",
+               json::object{{"template_id", prior}, {"values", json::object{{"motif", "Prêt"}}}});
   ASSERT_EQ(held2.status, 201) << held2.body;
   int64_t id2 = Json(held2).at("id").as_int64();
-  HttpResponse validated = PostJson(std::string(kApi) + "/attestations/" + std::to_string(id2) + "/decision",
-                                    json::object{{"decision", "validate"}});
+  HttpResponse validated =
+      PostJson(std::string(kApi) + "/attestations/" + std::to_string(id2) + "/decision",
+               json::object{{"decision", "validate"}});
   ASSERT_EQ(validated.status, 200) << validated.body;
   EXPECT_EQ(Json(validated).at("status").as_string(), "shared");
-  EXPECT_EQ(api_->Get(std::string(kApi) + "/attestations/" + std::to_string(id2) + "/pdf", Bearer(token_)).status, 200);
+  EXPECT_EQ(
+      api_->Get(std::string(kApi) + "/attestations/" + std::to_string(id2) + "/pdf", Bearer(token_))
+          .status,
+      200);
+}
+
+TEST_F(AttestationE2e, ClientRequestsFromTheReservedAreaAndDownloads) {
+  int64_t client = Id(PostJson("/api/v1/clients", json::object{{"first_name", "Tom"},
+                                                               {"last_name", "Peeters"},
+                                                               {"email", "tom@attest.test"},
+                                                               {"language", "en"}}),
+                      201);
+  int64_t other = Id(PostJson("/api/v1/clients",
+                              json::object{{"first_name", "Eve"}, {"email", "eve@attest.test"}}),
+                     201);
+  ASSERT_EQ(PostJson("/api/v1/products", json::object{{"code", "HOME"}, {"name", "Home"}}).status,
+            201);
+  int64_t contract = Id(PostJson("/api/v1/clients/" + std::to_string(client) + "/contracts",
+                                 json::object{{"product", "HOME"},
+                                              {"number", "H-9"},
+                                              {"status", "active"},
+                                              {"start_on", Day(-30)}}),
+                        201);
+  ASSERT_EQ(PostJson("/api/v1/contracts/" + std::to_string(contract) + "/receipts",
+                     json::object{{"period_start", Day(-30)},
+                                  {"period_end", Day(30)},
+                                  {"amount", "50.00"},
+                                  {"paid", true}})
+                .status,
+            201);
+  int64_t tpl = Id(
+      UploadTemplate(cd_test::MakeDocx(cd_test::DocxParagraph({"Motif: {{motif}}"})), "none"), 201);
+  ASSERT_EQ(
+      api_->Patch(
+              std::string(kApi) + "/templates/" + std::to_string(tpl),
+              Bearer(token_, {{"Content-Type", "application/json"}}),
+              R"({"placeholders":[{"key":"motif","label":"Reason","default":"Travel","required":true}]})")
+          .status,
+      200);
+  ASSERT_EQ(api_->Put(std::string(kApi) + "/products/HOME/templates",
+                      Bearer(token_, {{"Content-Type", "application/json"}}),
+                      json::serialize(json::object{{"template_ids", json::array{tpl}}}))
+                .status,
+            200);
+  auto b = ClientSession(client, "tom@attest.test");
+  HttpResponse list = b->Get("/account/contracts");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_NE(list.body.find("H-9"), std::string::npos);
+  std::string form_path = "/account/contracts/" + std::to_string(contract) + "/attestation";
+  EXPECT_NE(list.body.find(form_path), std::string::npos);
+  HttpResponse form = b->Get(form_path);
+  ASSERT_EQ(form.status, 200) << form.body.substr(0, 400);
+  EXPECT_NE(form.body.find("name=\"value.motif\""), std::string::npos);
+  EXPECT_NE(form.body.find("Reason"), std::string::npos);
+  std::string csrf = Csrf(form.body);
+  ASSERT_EQ(csrf.size(), 64u);
+  HttpResponse sent =
+      b->Post("/account/contracts/" + std::to_string(contract) + "/attestations",
+              {{"Content-Type", "application/x-www-form-urlencoded"}},
+              "template_id=" + std::to_string(tpl) + "&value.motif=Holiday&_csrf=" + csrf);
+  ASSERT_EQ(sent.status, 200) << sent.body.substr(0, 400);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(sent.body, m, std::regex("/account/attestations/([0-9]+)/pdf")));
+  HttpResponse pdf = b->Get(m[0].str());
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  // Another client sees neither the contract's page nor the PDF.
+  auto eve = ClientSession(other, "eve@attest.test");
+  EXPECT_EQ(eve->Get(form_path).status, 404);
+  EXPECT_EQ(eve->Get(m[0].str()).status, 404);
 }
 
 }  // namespace
