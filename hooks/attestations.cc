@@ -29,7 +29,11 @@ crm::Status RegisterAttestations(crm::Registrar& registrar, std::shared_ptr<Cont
   auto service = std::shared_ptr<attestations::AttestationService>(
       new attestations::AttestationService(ctx->host, ctx->services.files(), *converter),
       [ctx, converter](attestations::AttestationService* s) { delete s; });
-  return attestations::RegisterAttestationRoutes(registrar, service);
+  CRM_RETURN_IF_ERROR(attestations::RegisterAttestationRoutes(registrar, service));
+  // The worker starts with the host (LibreOfficeKit takes ~3 s to load), so that the first
+  // request finds it warm; every 10 minutes a crashed or recycled worker is started again.
+  return registrar.AddScheduledJobRunAtStart(
+      crm::ScheduledJob{"pdf-worker-warm", 600, [converter]() { return converter->Warm(); }});
 }
 
 }  // namespace cd::hooks

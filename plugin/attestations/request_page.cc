@@ -12,8 +12,8 @@ namespace {
 using crm::text::EscapeHtml;
 
 std::string T(crm::HostServices& host, const crm::Request& req, std::string_view key) {
-  return EscapeHtml(host.Translate(req.Caller().language,
-                                   "client-documents.attestations." + std::string(key)));
+  return EscapeHtml(
+      host.Translate(req.Caller().language, "client-documents.attestations." + std::string(key)));
 }
 
 std::string TodayIso(int64_t now) {
@@ -46,8 +46,9 @@ std::string Choices(crm::HostServices& host, const crm::Request& req,
   bool beneficiary_templates = false;
   for (const auto& t : templates) beneficiary_templates |= t.entity == "beneficiary";
   if (beneficiary_templates && !d.beneficiaries.empty()) {
-    h += "<label>" + T(host, req, "beneficiary") + "<select name=\"beneficiary_id\"><option value=\"\">" +
-         T(host, req, "whole_contract") + "</option>";
+    h += "<label>" + T(host, req, "beneficiary") +
+         "<select name=\"beneficiary_id\"><option value=\"\">" + T(host, req, "whole_contract") +
+         "</option>";
     for (const auto& b : d.beneficiaries) {
       h += "<option value=\"" + std::to_string(b.id) + "\">" + EscapeHtml(b.label) + "</option>";
     }
@@ -86,14 +87,17 @@ std::string History(crm::HostServices& host, const crm::Request& req,
 
 }  // namespace
 
-crm::Status ShowRequestPage(AttestationService& service, crm::HostServices& host,
-                            crm::Request& req, crm::Response& res) {
+crm::Status ShowRequestPage(AttestationService& service, crm::HostServices& host, crm::Request& req,
+                            crm::Response& res) {
   std::optional<int64_t> contract_id = crm::text::ParseId(req.PathParam("contract_id"));
   if (!contract_id) return crm::NotFound("no such contract");
   const int64_t client_id = req.Caller().client_id;  // from the session only
-  CRM_ASSIGN_OR_RETURN(crm::ContractDetail d, service.ClientContract(req.Caller(), client_id, *contract_id));
-  CRM_ASSIGN_OR_RETURN(auto templates, service.TemplatesForContract(req.Caller(), client_id, *contract_id));
-  CRM_ASSIGN_OR_RETURN(auto history, service.ListForContract(req.Caller(), client_id, *contract_id));
+  CRM_ASSIGN_OR_RETURN(crm::ContractDetail d,
+                       service.ClientContract(req.Caller(), client_id, *contract_id));
+  CRM_ASSIGN_OR_RETURN(auto templates,
+                       service.TemplatesForContract(req.Caller(), client_id, *contract_id));
+  CRM_ASSIGN_OR_RETURN(auto history,
+                       service.ListForContract(req.Caller(), client_id, *contract_id));
   std::string body = "<p><a href=\"/account/contracts\">←</a> " +
                      EscapeHtml(d.contract.product_name + " — " + d.contract.number) + "</p>";
   bool prior = false;
@@ -102,17 +106,21 @@ crm::Status ShowRequestPage(AttestationService& service, crm::HostServices& host
   if (templates.empty()) {
     body += "<p>" + T(host, req, "none_offered") + "</p>";
   } else if (reason && !prior) {
-    body += "<p class=\"notice\">" + EscapeHtml(host.Translate(req.Caller().language, *reason)) + "</p>";
+    body += "<p class=\"notice\">" + EscapeHtml(host.Translate(req.Caller().language, *reason)) +
+            "</p>";
   } else {
     body += "<form class=\"attestation-request\" method=\"post\" action=\"/account/contracts/" +
-            std::to_string(*contract_id) + "/attestations\"><input type=\"hidden\" name=\"_csrf\" value=\"" +
+            std::to_string(*contract_id) +
+            "/attestations\"><input type=\"hidden\" name=\"_csrf\" value=\"" +
             EscapeHtml(req.Caller().csrf_token) + "\">" + Choices(host, req, templates, d) +
-            Fields(templates) + "<button type=\"submit\">" + T(host, req, "send") + "</button></form>";
+            Fields(templates) + "<button type=\"submit\">" + T(host, req, "send") +
+            "</button></form>";
   }
   body += History(host, req, history);
-  return res.SendPage({crm::PageReply::Layout::kAccount,
-                       host.Translate(req.Caller().language, "client-documents.attestations.request_title"),
-                       "<div class=\"attestation-page\">" + body + "</div>", 200});
+  return res.SendPage(
+      {crm::PageReply::Layout::kAccount,
+       host.Translate(req.Caller().language, "client-documents.attestations.request_title"),
+       "<div class=\"attestation-page\">" + body + "</div>", 200});
 }
 
 crm::Status SendRequestOutcomePage(crm::HostServices& host, const crm::Request& req,
@@ -123,7 +131,8 @@ crm::Status SendRequestOutcomePage(crm::HostServices& host, const crm::Request& 
   std::string body;
   int status = 200;
   if (outcome.ok() && outcome->status == "shared") {
-    body = "<p class=\"success\">" + T(host, req, "ready") + "</p><p><a class=\"button\" href=\"/account/attestations/" +
+    body = "<p class=\"success\">" + T(host, req, "ready") +
+           "</p><p><a class=\"button\" href=\"/account/attestations/" +
            std::to_string(outcome->id) + "/pdf\">" + T(host, req, "download") + "</a></p>";
   } else if (outcome.ok()) {
     body = "<p class=\"success\">" + T(host, req, "sent_for_processing") + "</p>";
@@ -134,9 +143,10 @@ crm::Status SendRequestOutcomePage(crm::HostServices& host, const crm::Request& 
                           : EscapeHtml(outcome.status().message());
     body = "<p class=\"error\">" + msg + "</p>";
   }
-  return res.SendPage({crm::PageReply::Layout::kAccount,
-                       host.Translate(req.Caller().language, "client-documents.attestations.request_title"),
-                       "<div class=\"attestation-page\">" + body + back + "</div>", status});
+  return res.SendPage(
+      {crm::PageReply::Layout::kAccount,
+       host.Translate(req.Caller().language, "client-documents.attestations.request_title"),
+       "<div class=\"attestation-page\">" + body + back + "</div>", status});
 }
 
 }  // namespace cd::attestations

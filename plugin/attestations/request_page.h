@@ -12,8 +12,8 @@
 
 namespace cd::attestations {
 
-crm::Status ShowRequestPage(AttestationService& service, crm::HostServices& host,
-                            crm::Request& req, crm::Response& res);
+crm::Status ShowRequestPage(AttestationService& service, crm::HostServices& host, crm::Request& req,
+                            crm::Response& res);
 
 // The page after a form post: the PDF's link, "sent for processing", or the error in words.
 crm::Status SendRequestOutcomePage(crm::HostServices& host, const crm::Request& req,

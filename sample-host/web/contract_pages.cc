@@ -30,7 +30,8 @@ constexpr Text kTexts[] = {
     {"contracts.paid", "paid", "soldée", "betaald"},
     {"contracts.unpaid", "unpaid", "non soldée", "onbetaald"},
     {"contracts.beneficiaries", "Beneficiaries", "Bénéficiaires", "Begunstigden"},
-    {"contracts.request", "Request an attestation", "Demander une attestation", "Een attest aanvragen"},
+    {"contracts.request", "Request an attestation", "Demander une attestation",
+     "Een attest aanvragen"},
     {"tasks.title", "Tasks", "Tâches", "Taken"},
     {"tasks.none", "No open task.", "Aucune tâche ouverte.", "Geen open taak."},
     {"tasks.open_link", "Open", "Ouvrir", "Openen"},
@@ -155,8 +156,10 @@ crm::Status AdminTasks(TaskStore& tasks, crm::Request& req, crm::Response& res) 
     if (req.Caller().HasPermission(t.permission)) rows += TaskRow(req, t);
   }
   std::string body = rows.empty() ? "<p>" + EscapeHtml(T(req, "tasks.none")) + "</p>"
-                                   : "<table class=\"tasks\"><tbody>" + rows + "</tbody></table>";
-  if (!all) body += "<p><a href=\"/admin/tasks?all=1\">" + EscapeHtml(T(req, "tasks.show_all")) + "</a></p>";
+                                  : "<table class=\"tasks\"><tbody>" + rows + "</tbody></table>";
+  if (!all)
+    body +=
+        "<p><a href=\"/admin/tasks?all=1\">" + EscapeHtml(T(req, "tasks.show_all")) + "</a></p>";
   return res.SendPage({crm::PageReply::Layout::kAdmin, T(req, "tasks.title"), body, 200});
 }
 
@@ -191,9 +194,9 @@ crm::Status RegisterContractPages(crm::Registrar& registrar, ContractStore& cont
   CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(
       "GET", "/account/contracts", K::kClient, "",
       [c](crm::Request& rq, crm::Response& rs) { return AccountContracts(*c, rq, rs); })));
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(
-      "GET", "/admin/clients/{id}/contracts", K::kAdmin, "clients.read",
-      [c](crm::Request& rq, crm::Response& rs) { return AdminContracts(*c, rq, rs); })));
+  CRM_RETURN_IF_ERROR(registrar.AddRoute(
+      MakeRoute("GET", "/admin/clients/{id}/contracts", K::kAdmin, "clients.read",
+                [c](crm::Request& rq, crm::Response& rs) { return AdminContracts(*c, rq, rs); })));
   CRM_RETURN_IF_ERROR(registrar.AddRoute(
       MakeRoute("GET", "/admin/tasks", K::kAdmin, "",
                 [t](crm::Request& rq, crm::Response& rs) { return AdminTasks(*t, rq, rs); })));

@@ -24,12 +24,13 @@ TEST(Eligibility, ActiveAndPaidForTodayOnly) {
   EXPECT_EQ(IneligibleReason(unpaid, "2026-03-01"), "client-documents.attestations.not_paid");
   auto none = Contract("active", "2026-01-01", "", {});
   EXPECT_EQ(IneligibleReason(none, "2026-03-01"), "client-documents.attestations.not_paid");
-  auto terminated =
-      Contract("terminated", "2025-01-01", "2025-12-31", {{1, "2025-01-01", "2026-12-31", 1, true}});
+  auto terminated = Contract("terminated", "2025-01-01", "2025-12-31",
+                             {{1, "2025-01-01", "2026-12-31", 1, true}});
   EXPECT_EQ(IneligibleReason(terminated, "2026-03-01"), "client-documents.attestations.not_active");
   auto pending = Contract("pending", "2026-05-01", "", {{1, "2026-01-01", "2026-12-31", 1, true}});
   EXPECT_EQ(IneligibleReason(pending, "2026-03-01"), "client-documents.attestations.not_active");
-  auto ended = Contract("active", "2026-01-01", "2026-02-28", {{1, "2026-01-01", "2026-12-31", 1, true}});
+  auto ended =
+      Contract("active", "2026-01-01", "2026-02-28", {{1, "2026-01-01", "2026-12-31", 1, true}});
   EXPECT_EQ(IneligibleReason(ended, "2026-03-01"), "client-documents.attestations.not_active");
   EXPECT_TRUE(IsKnownPlaceholder("contract.number"));
   EXPECT_FALSE(IsKnownPlaceholder("motif"));
