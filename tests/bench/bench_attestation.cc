@@ -51,32 +51,47 @@ struct Site {
 // Sets up a client, a paid contract and a template on its product; returns the request path and
 // the request body.
 std::pair<std::string, std::string> Prepare(Site& s, HttpClient& c) {
-  int64_t client = s.Post(c, "/api/v1/clients", json::object{{"first_name", "Bench"}, {"email", "b@bench.test"}}, 201)
-                       .at("id").as_int64();
+  int64_t client = s.Post(c, "/api/v1/clients",
+                          json::object{{"first_name", "Bench"}, {"email", "b@bench.test"}}, 201)
+                       .at("id")
+                       .as_int64();
   s.Post(c, "/api/v1/products", json::object{{"code", "AUTO"}, {"name", "Car"}}, 201);
   int64_t contract = s.Post(c, "/api/v1/clients/" + std::to_string(client) + "/contracts",
-                            json::object{{"product", "AUTO"}, {"number", "B-1"}, {"status", "active"}, {"start_on", Day(-10)}},
+                            json::object{{"product", "AUTO"},
+                                         {"number", "B-1"},
+                                         {"status", "active"},
+                                         {"start_on", Day(-10)}},
                             201)
-                         .at("id").as_int64();
-  s.Post(c, "/api/v1/contracts/" + std::to_string(contract) + "/receipts",
-         json::object{{"period_start", Day(-10)}, {"period_end", Day(10)}, {"amount", "10.00"}, {"paid", true}}, 201);
+                         .at("id")
+                         .as_int64();
+  s.Post(
+      c, "/api/v1/contracts/" + std::to_string(contract) + "/receipts",
+      json::object{
+          {"period_start", Day(-10)}, {"period_end", Day(10)}, {"amount", "10.00"}, {"paid", true}},
+      201);
   crm_test::MultipartBuilder mb;
   mb.AddField("name", "Bench").AddField("entity", "contract").AddField("validation", "none");
-  mb.AddFile("file", "t.docx", "application/octet-stream",
-             cd_test::MakeDocx(cd_test::DocxParagraph({"Attestation for {{client.first_name}}, contract {{contract.number}}: {{motif}}"})));
-  HttpResponse t = c.Post(std::string(kApi) + "/templates",
-                          {{"Authorization", "Bearer " + s.token}, {"Content-Type", mb.ContentType()}}, mb.Build());
+  mb.AddFile(
+      "file", "t.docx", "application/octet-stream",
+      cd_test::MakeDocx(cd_test::DocxParagraph(
+          {"Attestation for {{client.first_name}}, contract {{contract.number}}: {{motif}}"})));
+  HttpResponse t = c.Post(
+      std::string(kApi) + "/templates",
+      {{"Authorization", "Bearer " + s.token}, {"Content-Type", mb.ContentType()}}, mb.Build());
   if (t.status != 201) Die("template: " + t.body);
   int64_t tpl = json::parse(t.body).at("id").as_int64();
   HttpResponse put = c.Put(std::string(kApi) + "/products/AUTO/templates", s.Json(),
                            json::serialize(json::object{{"template_ids", json::array{tpl}}}));
   if (put.status != 200) Die("products: " + put.body);
-  return {std::string(kApi) + "/clients/" + std::to_string(client) + "/contracts/" + std::to_string(contract) + "/attestations",
-          json::serialize(json::object{{"template_id", tpl}, {"values", json::object{{"motif", "bench"}}}})};
+  return {std::string(kApi) + "/clients/" + std::to_string(client) + "/contracts/" +
+              std::to_string(contract) + "/attestations",
+          json::serialize(
+              json::object{{"template_id", tpl}, {"values", json::object{{"motif", "bench"}}}})};
 }
 
 // One request; the PDF's URL ("" on failure, with *error set).
-std::string RequestOnce(Site& s, HttpClient& c, const std::pair<std::string, std::string>& req, std::string* error) {
+std::string RequestOnce(Site& s, HttpClient& c, const std::pair<std::string, std::string>& req,
+                        std::string* error) {
   HttpResponse r = c.Post(req.first, s.Json(), req.second);
   if (r.status != 201) {
     *error = std::to_string(r.status) + " " + r.body.substr(0, 200);
@@ -107,9 +122,10 @@ void Run(int requests, int concurrent) {
     ms.push_back(bench::SecondsSince(t) * 1000);
   }
   std::printf("first request (worker start): %.0f ms\n", cold * 1000);
-  std::printf("%d sequential requests -> PDF stored: p50 %.0f ms, p99 %.0f ms (target p50 <= 500 ms: %s)\n",
-              requests, bench::Percentile(ms, 0.5), bench::Percentile(ms, 0.99),
-              bench::Percentile(ms, 0.5) <= 500 ? "met" : "NOT met");
+  std::printf(
+      "%d sequential requests -> PDF stored: p50 %.0f ms, p99 %.0f ms (target p50 <= 500 ms: %s)\n",
+      requests, bench::Percentile(ms, 0.5), bench::Percentile(ms, 0.99),
+      bench::Percentile(ms, 0.5) <= 500 ? "met" : "NOT met");
   std::vector<std::string> urls(concurrent), errors(concurrent);
   std::vector<std::thread> threads;
   auto tc = std::chrono::steady_clock::now();
@@ -123,14 +139,16 @@ void Run(int requests, int concurrent) {
   double wall = bench::SecondsSince(tc);
   int bad = 0;
   for (int i = 0; i < concurrent; ++i) {
-    HttpResponse pdf = urls[i].empty() ? HttpResponse{} : c.Get(urls[i], {{"Authorization", "Bearer " + s.token}});
+    HttpResponse pdf =
+        urls[i].empty() ? HttpResponse{} : c.Get(urls[i], {{"Authorization", "Bearer " + s.token}});
     if (urls[i].empty() || pdf.status != 200 || pdf.body.rfind("%PDF-", 0) != 0 ||
         pdf.body.find("%%EOF") == std::string::npos) {
       ++bad;
       if (!errors[i].empty()) std::fprintf(stderr, "request %d: %s\n", i, errors[i].c_str());
     }
   }
-  std::printf("%d requests at once: all answered in %.1f s, %d without a valid PDF\n", concurrent, wall, bad);
+  std::printf("%d requests at once: all answered in %.1f s, %d without a valid PDF\n", concurrent,
+              wall, bad);
   if (bad > 0) Die("lost or invalid output");
 }
 
@@ -139,9 +157,12 @@ void Run(int requests, int concurrent) {
 int main(int argc, char** argv) {
   int requests = 30, concurrent = 20;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--requests")) requests = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--concurrent")) concurrent = std::atoi(argv[i + 1]);
-    else Die(std::string("unknown option ") + argv[i]);
+    if (!std::strcmp(argv[i], "--requests"))
+      requests = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--concurrent"))
+      concurrent = std::atoi(argv[i + 1]);
+    else
+      Die(std::string("unknown option ") + argv[i]);
   }
   try {
     Run(requests, concurrent);
