@@ -66,13 +66,13 @@ std::string PaidUntil(const crm::ContractDetail& d) {
 std::string ContractCard(const crm::Request& req, const crm::ContractDetail& d, bool request_link,
                          bool details) {
   const crm::ContractInfo& c = d.contract;
-  std::string h = "<article class=\"card contract\" data-contract-id=\"" + std::to_string(c.id) +
-                  "\"><h2>" + EscapeHtml(c.product_name) + " — " + EscapeHtml(c.number) +
-                  "</h2><p><span class=\"badge status-" + EscapeHtml(c.status) + "\">" +
-                  EscapeHtml(T(req, "contracts.status." + c.status)) + "</span></p><p>" +
-                  EscapeHtml(T(req, "contracts.period")) + ": " +
-                  EscapeHtml(LocalDate(req, c.start_on)) + " → " +
-                  EscapeHtml(c.end_on.empty() ? "…" : LocalDate(req, c.end_on)) + "</p>";
+  std::string h =
+      "<article class=\"contract-card contract\" data-contract-id=\"" + std::to_string(c.id) +
+      "\"><h2>" + EscapeHtml(c.product_name) + " — " + EscapeHtml(c.number) +
+      "</h2><p><span class=\"badge status-" + EscapeHtml(c.status) + "\">" +
+      EscapeHtml(T(req, "contracts.status." + c.status)) + "</span></p><p>" +
+      EscapeHtml(T(req, "contracts.period")) + ": " + EscapeHtml(LocalDate(req, c.start_on)) +
+      " → " + EscapeHtml(c.end_on.empty() ? "…" : LocalDate(req, c.end_on)) + "</p>";
   std::string until = PaidUntil(d);
   if (!until.empty()) {
     h += "<p>" + EscapeHtml(T(req, "contracts.paid_until")) + ": " +
@@ -117,7 +117,7 @@ crm::Status AccountContracts(ContractStore& store, crm::Request& req, crm::Respo
   // The client id comes from the session only.
   CRM_ASSIGN_OR_RETURN(std::string cards, ContractCards(store, req, req.Caller().client_id, true));
   return res.SendPage({crm::PageReply::Layout::kAccount, T(req, "contracts.title"),
-                       "<div class=\"cards contracts\">" + cards + "</div>", 200});
+                       "<div class=\"contracts\">" + cards + "</div>", 200});
 }
 
 crm::Status AdminContracts(ContractStore& store, crm::Request& req, crm::Response& res) {
@@ -126,7 +126,7 @@ crm::Status AdminContracts(ContractStore& store, crm::Request& req, crm::Respons
   CRM_ASSIGN_OR_RETURN(std::string cards, ContractCards(store, req, *id, false));
   return res.SendPage({crm::PageReply::Layout::kAdmin, T(req, "contracts.admin_title"),
                        "<p><a href=\"/admin/clients/" + std::to_string(*id) + "\">←</a></p>" +
-                           "<div class=\"cards contracts\">" + cards + "</div>",
+                           "<div class=\"contracts\">" + cards + "</div>",
                        200});
 }
 

@@ -10,6 +10,7 @@
 
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "tests/attestations/template_fixtures.h"
@@ -332,6 +333,84 @@ TEST_F(AttestationE2e, ClientRequestsFromTheReservedAreaAndDownloads) {
   auto eve = ClientSession(other, "eve@attest.test");
   EXPECT_EQ(eve->Get(form_path).status, 404);
   EXPECT_EQ(eve->Get(m[0].str()).status, 404);
+}
+
+// A converter that crashes: the request fails cleanly (503, nothing stored, no file), the
+// worker is started again and the next request succeeds. The host runs a fake worker (a shell
+// script through $CD_PDF_WORKER) that dies on its first job and then answers like the real one.
+TEST(AttestationCrashE2e, AConverterCrashFailsCleanlyAndTheWorkerRestarts) {
+  fs::path dir = crm_test::FreshDir("attest-crash-worker");
+  fs::create_directories(dir);
+  fs::path script = dir / "worker.sh";
+  std::ofstream(script) << "#!/bin/sh\necho ready\n"
+                           "while IFS='\t' read -r in out; do\n"
+                           "  if [ ! -e "
+                        << (dir / "crashed").string() << " ]; then touch "
+                        << (dir / "crashed").string()
+                        << "; exit 3; fi\n"
+                           "  printf '%%PDF-1.4\\n%%%% fake attestation fake attestation fake "
+                           "attestation fake\\n%%%%EOF\\n' > \"$out\"\n"
+                           "  echo ok\n"
+                           "done\n";
+  fs::permissions(script, fs::perms::owner_all);
+  ::setenv("CD_PDF_WORKER", script.c_str(), 1);
+  crm_test::E2eSite site({CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "attest-crash", "boss@crash.test",
+                          "attest-crash-password-42"});
+  ASSERT_EQ(site.CreateAdmin().code, 0);
+  std::string token = site.CreateToken("").output;
+  auto host = site.Start();
+  ::unsetenv("CD_PDF_WORKER");
+  ASSERT_TRUE(host.ok()) << host.status().ToString();
+  HttpClient api((*host)->port());
+  Headers json_headers = Bearer(token, {{"Content-Type", "application/json"}});
+  auto post = [&](const std::string& path, const json::value& body) {
+    return api.Post(path, json_headers, json::serialize(body));
+  };
+  HttpResponse c =
+      post("/api/v1/clients", json::object{{"first_name", "Crash"}, {"email", "c@crash.test"}});
+  ASSERT_EQ(c.status, 201);
+  int64_t client = Json(c).at("id").as_int64();
+  ASSERT_EQ(post("/api/v1/products", json::object{{"code", "P"}, {"name", "P"}}).status, 201);
+  HttpResponse k =
+      post("/api/v1/clients/" + std::to_string(client) + "/contracts",
+           json::object{
+               {"product", "P"}, {"number", "C-1"}, {"status", "active"}, {"start_on", Day(-5)}});
+  int64_t contract = Json(k).at("id").as_int64();
+  ASSERT_EQ(post("/api/v1/contracts/" + std::to_string(contract) + "/receipts",
+                 json::object{{"period_start", Day(-5)},
+                              {"period_end", Day(5)},
+                              {"amount", "1.00"},
+                              {"paid", true}})
+                .status,
+            201);
+  MultipartBuilder mb;
+  mb.AddField("name", "T").AddField("entity", "contract").AddField("validation", "none");
+  mb.AddFile("file", "t.docx", "application/octet-stream",
+             cd_test::MakeDocx(cd_test::DocxParagraph({"Hello {{client.first_name}}"})));
+  HttpResponse t = api.Post(std::string(kApi) + "/templates",
+                            Bearer(token, {{"Content-Type", mb.ContentType()}}), mb.Build());
+  ASSERT_EQ(t.status, 201) << t.body;
+  int64_t tpl = Json(t).at("id").as_int64();
+  ASSERT_EQ(api.Put(std::string(kApi) + "/products/P/templates", json_headers,
+                    json::serialize(json::object{{"template_ids", json::array{tpl}}}))
+                .status,
+            200);
+  std::string path = std::string(kApi) + "/clients/" + std::to_string(client) + "/contracts/" +
+                     std::to_string(contract) + "/attestations";
+  fs::path files = site.data() / "plugins" / "client-documents" / "files";
+  HttpResponse failed = post(path, json::object{{"template_id", tpl}});
+  EXPECT_EQ(failed.status, 503) << failed.body;
+  EXPECT_EQ(FilesUnder(files), 0u) << "nothing half-made is stored";
+  EXPECT_EQ(Json(api.Get(std::string(kApi) + "/attestations", Bearer(token)))
+                .at("items")
+                .as_array()
+                .size(),
+            0u);
+  EXPECT_TRUE(fs::exists(dir / "crashed"));
+  HttpResponse ok = post(path, json::object{{"template_id", tpl}});
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(FilesUnder(files), 1u);
+  fs::remove_all(dir);
 }
 
 }  // namespace
