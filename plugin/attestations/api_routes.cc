@@ -295,6 +295,10 @@ constexpr RouteSpec kRoutes[] = {
     {"GET", "/account/contracts/{contract_id}/attestation", K::kClient, "", kJsonBody, RequestPage},
     {"GET", "/admin/plugins/client-documents/attestations/{id}/pdf", K::kAdmin, kPermRead,
      kJsonBody, DownloadPdf},
+    {"GET", "/admin/plugins/client-documents/attestations", K::kAdmin, kPermRead, kJsonBody,
+     ShowValidationPage},
+    {"POST", "/admin/plugins/client-documents/attestations/{id}/decision", K::kAdmin, kPermWrite,
+     kJsonBody, DecideFromPage},
 };
 
 }  // namespace

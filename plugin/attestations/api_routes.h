@@ -9,7 +9,9 @@
 //   documents:write {"decision", "reason"?} GET    P/attestations/{id}/pdf          documents:read
 // and for sessions: POST /account/contracts/{contract_id}/attestations (client, CSRF; JSON
 // or form), GET /account/attestations/{id}/pdf (the client's PDF once shared) and
-// GET /admin/plugins/client-documents/attestations/{id}/pdf (staff with documents.read).
+// GET /admin/plugins/client-documents/attestations/{id}/pdf (staff with documents.read), and the
+// staff validation page GET /admin/plugins/client-documents/attestations with its decision form
+// POST .../attestations/{id}/decision (documents.write, CSRF).
 #pragma once
 
 #include <memory>

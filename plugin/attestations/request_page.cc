@@ -149,4 +149,60 @@ crm::Status SendRequestOutcomePage(crm::HostServices& host, const crm::Request& 
        "<div class=\"attestation-page\">" + body + back + "</div>", status});
 }
 
+namespace {
+
+std::string DecisionForms(crm::HostServices& host, const crm::Request& req, const Attestation& a) {
+  std::string action =
+      "/admin/plugins/client-documents/attestations/" + std::to_string(a.id) + "/decision";
+  std::string csrf = "<input type=\"hidden\" name=\"_csrf\" value=\"" +
+                     EscapeHtml(req.Caller().csrf_token) + "\">";
+  return "<form method=\"post\" action=\"" + action + "\">" + csrf +
+         "<input type=\"hidden\" name=\"decision\" value=\"validate\"><button type=\"submit\">" +
+         T(host, req, "validate") + "</button></form><form method=\"post\" action=\"" + action +
+         "\">" + csrf + "<input type=\"hidden\" name=\"decision\" value=\"refuse\"><label>" +
+         T(host, req, "reason") +
+         " <input type=\"text\" name=\"reason\" required></label><button type=\"submit\">" +
+         T(host, req, "refuse") + "</button></form>";
+}
+
+}  // namespace
+
+crm::Status ShowValidationPage(AttestationService& service, crm::Request& req, crm::Response& res) {
+  crm::HostServices& host = service.host();
+  CRM_ASSIGN_OR_RETURN(auto list, service.List(req.Caller(), ""));
+  std::string rows;
+  for (const auto& a : list) {
+    rows += "<tr data-attestation-id=\"" + std::to_string(a.id) + "\"><td>#" +
+            std::to_string(a.id) + "</td><td><a href=\"/admin/clients/" +
+            std::to_string(a.client_id) + "\">" + std::to_string(a.client_id) + "</a></td><td>" +
+            EscapeHtml(a.status) + "</td><td>";
+    if (!a.storage_key.empty()) {
+      rows += "<a href=\"" + std::string(kAttestationPdfPath) + std::to_string(a.id) + "/pdf\">" +
+              EscapeHtml(a.file_name) + "</a>";
+    } else {
+      rows += EscapeHtml(a.decided_by + " — " + a.reason) + " <code>" +
+              EscapeHtml(a.sha256.substr(0, 12)) + "</code>";
+    }
+    rows += "</td><td>" + (a.status == "awaiting_validation" ? DecisionForms(host, req, a) : "") +
+            "</td></tr>";
+  }
+  std::string body =
+      rows.empty() ? "<p>—</p>"
+                   : "<table class=\"table attestations\"><tbody>" + rows + "</tbody></table>";
+  return res.SendPage(
+      {crm::PageReply::Layout::kAdmin,
+       host.Translate(req.Caller().language, "client-documents.attestations.admin_title"), body,
+       200});
+}
+
+crm::Status DecideFromPage(AttestationService& service, crm::Request& req, crm::Response& res) {
+  std::optional<int64_t> id = crm::text::ParseId(req.PathParam("id"));
+  if (!id) return crm::NotFound("no such attestation");
+  CRM_RETURN_IF_ERROR(service
+                          .Decide(req.Caller(), *id, req.FormValue("decision").value_or(""),
+                                  req.FormValue("reason").value_or(""))
+                          .status());
+  return res.Redirect("/admin/plugins/client-documents/attestations");
+}
+
 }  // namespace cd::attestations

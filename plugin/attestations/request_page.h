@@ -19,4 +19,10 @@ crm::Status ShowRequestPage(AttestationService& service, crm::HostServices& host
 crm::Status SendRequestOutcomePage(crm::HostServices& host, const crm::Request& req,
                                    const crm::Result<Attestation>& outcome, crm::Response& res);
 
+// Staff: GET /admin/plugins/client-documents/attestations, the attestations awaiting validation
+// (then the latest others), each with its PDF and Validate / Refuse (with a reason) forms.
+crm::Status ShowValidationPage(AttestationService& service, crm::Request& req, crm::Response& res);
+// The form post of one decision; back to the list.
+crm::Status DecideFromPage(AttestationService& service, crm::Request& req, crm::Response& res);
+
 }  // namespace cd::attestations

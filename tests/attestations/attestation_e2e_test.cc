@@ -335,6 +335,60 @@ TEST_F(AttestationE2e, ClientRequestsFromTheReservedAreaAndDownloads) {
   EXPECT_EQ(eve->Get(m[0].str()).status, 404);
 }
 
+// Staff decide from the module's validation page (CSRF forms); the task inbox shows the task.
+TEST_F(AttestationE2e, StaffValidateFromThePage) {
+  int64_t client = Id(PostJson("/api/v1/clients",
+                               json::object{{"first_name", "Ana"}, {"email", "ana@attest.test"}}),
+                      201);
+  ASSERT_EQ(PostJson("/api/v1/products", json::object{{"code", "LIFE"}, {"name", "Life"}}).status,
+            201);
+  int64_t contract = Id(
+      PostJson(
+          "/api/v1/clients/" + std::to_string(client) + "/contracts",
+          json::object{
+              {"product", "LIFE"}, {"number", "L-1"}, {"status", "pending"}, {"start_on", Day(5)}}),
+      201);
+  int64_t tpl =
+      Id(UploadTemplate(cd_test::MakeDocx(cd_test::DocxParagraph({"Life {{contract.number}}"})),
+                        "prior"),
+         201);
+  ASSERT_EQ(api_->Put(std::string(kApi) + "/products/LIFE/templates",
+                      Bearer(token_, {{"Content-Type", "application/json"}}),
+                      json::serialize(json::object{{"template_ids", json::array{tpl}}}))
+                .status,
+            200);
+  HttpResponse held = PostJson(std::string(kApi) + "/clients/" + std::to_string(client) +
+                                   "/contracts/" + std::to_string(contract) + "/attestations",
+                               json::object{{"template_id", tpl}});
+  ASSERT_EQ(held.status, 201) << held.body;  // prior validation: eligibility is not required
+  int64_t id = Json(held).at("id").as_int64();
+  const Headers form = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  HttpClient admin(host_->port(), HttpClient::Options{true, 60});
+  ASSERT_EQ(
+      admin.Post("/admin/login", form, "email=boss%40attest.test&password=attest-e2e-password-42")
+          .status,
+      303);
+  HttpResponse tasks = admin.Get("/admin/tasks");
+  ASSERT_EQ(tasks.status, 200);
+  EXPECT_NE(tasks.body.find("/admin/plugins/client-documents/attestations/" + std::to_string(id) +
+                            "/pdf"),
+            std::string::npos);
+  EXPECT_EQ(admin.Get("/admin/plugins/client-documents/attestations/" + std::to_string(id) + "/pdf")
+                .status,
+            200);
+  HttpResponse page = admin.Get("/admin/plugins/client-documents/attestations");
+  ASSERT_EQ(page.status, 200);
+  std::string csrf = Csrf(page.body);
+  ASSERT_EQ(csrf.size(), 64u);
+  HttpResponse decided =
+      admin.Post("/admin/plugins/client-documents/attestations/" + std::to_string(id) + "/decision",
+                 form, "decision=validate&_csrf=" + csrf);
+  EXPECT_EQ(decided.status, 303) << decided.body.substr(0, 300);
+  auto shared = Json(api_->Get(std::string(kApi) + "/attestations?status=shared", Bearer(token_)));
+  ASSERT_EQ(shared.at("items").as_array().size(), 1u);
+  EXPECT_EQ(Sql("SELECT count(*) FROM tasks WHERE state = 'open'"), "0");
+}
+
 // A converter that crashes: the request fails cleanly (503, nothing stored, no file), the
 // worker is started again and the next request succeeds. The host runs a fake worker (a shell
 // script through $CD_PDF_WORKER) that dies on its first job and then answers like the real one.
