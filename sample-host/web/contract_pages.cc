@@ -197,6 +197,12 @@ crm::Status RegisterContractPages(crm::Registrar& registrar, ContractStore& cont
   CRM_RETURN_IF_ERROR(registrar.AddRoute(
       MakeRoute("GET", "/admin/clients/{id}/contracts", K::kAdmin, "clients.read",
                 [c](crm::Request& rq, crm::Response& rs) { return AdminContracts(*c, rq, rs); })));
+  // The Contracts tab of the client profile (/admin/clients/{id}/tabs/host.contracts).
+  CRM_RETURN_IF_ERROR(
+      registrar.AddProfileTab({"contracts", "web.contracts.tab", "clients.read",
+                               [c](const crm::ClientInfo& client, crm::Request& rq) {
+                                 return ContractCards(*c, rq, client.id, false);
+                               }}));
   CRM_RETURN_IF_ERROR(registrar.AddRoute(
       MakeRoute("GET", "/admin/tasks", K::kAdmin, "",
                 [t](crm::Request& rq, crm::Response& rs) { return AdminTasks(*t, rq, rs); })));

@@ -2,7 +2,8 @@
 //   GET  /account/contracts               the client's contracts (phone-friendly cards), each
 //                                          active one linking to the attestation request form
 //                                          a plugin serves at /account/contracts/{id}/attestation
-//   GET  /admin/clients/{id}/contracts    one client's contracts, receipts and beneficiaries
+//   GET  /admin/clients/{id}/contracts    one client's contracts, receipts and beneficiaries (also
+//                                          the profile tab "host.contracts")
 //   GET  /admin/tasks[?all=1]             the task inbox (tasks of the viewer's permissions)
 //   POST /admin/tasks/{id}/close          closes one (CSRF form), back to /admin/tasks
 #pragma once

@@ -368,6 +368,9 @@ TEST_F(AttestationE2e, StaffValidateFromThePage) {
       admin.Post("/admin/login", form, "email=boss%40attest.test&password=attest-e2e-password-42")
           .status,
       303);
+  HttpResponse tab = admin.Get("/admin/clients/" + std::to_string(client) + "/tabs/host.contracts");
+  ASSERT_EQ(tab.status, 200);
+  EXPECT_NE(tab.body.find("L-1"), std::string::npos) << "the profile's Contracts tab";
   HttpResponse tasks = admin.Get("/admin/tasks");
   ASSERT_EQ(tasks.status, 200);
   EXPECT_NE(tasks.body.find("/admin/plugins/client-documents/attestations/" + std::to_string(id) +
