@@ -134,7 +134,9 @@ crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor
   CRM_ASSIGN_OR_RETURN(std::string filled, FillTemplate(bytes, values));
   CRM_ASSIGN_OR_RETURN(std::string pdf, converter_.Convert(filled, t.format));
   CRM_ASSIGN_OR_RETURN(Attestation a, Store(actor, req, t, pdf));
-  // Journal seam (issue 13): the review/journal feature records "attestation.requested" here.
+  // Journal seam (issue 13): the review/journal feature records "attestation.requested" here;
+  // until then the client's timeline says it.
+  Timeline(actor, a, "client-documents.attestation_requested", d.contract.number);
   if (a.status == "awaiting_validation" && host_.Tasks() != nullptr) {
     auto task = host_.Tasks()->CreateTask(
         {kPermWrite,
@@ -227,6 +229,7 @@ crm::Result<Attestation> AttestationService::Decide(const crm::Principal& actor,
     if (task && task->Int(0) > 0) (void)host_.Tasks()->CloseTask(task->Int(0), ActorLabel(actor));
   }
   MailClient(a.client_id, status, why);
+  Timeline(actor, a, "client-documents.attestation_" + status, why);
   return GetAttestation(id);
 }
 
@@ -237,6 +240,16 @@ crm::Result<crm::FileReply> AttestationService::Download(const crm::Principal& a
     return crm::NotFound("no such attestation");
   CRM_ASSIGN_OR_RETURN(std::filesystem::path path, files_.PathOf(a.storage_key));
   return crm::FileReply{path, "application/pdf", a.file_name, false, a.sha256};
+}
+
+void AttestationService::Timeline(const crm::Principal& actor, const Attestation& a,
+                                  const std::string& type, const std::string& detail) {
+  crm::Status s =
+      host_.AddTimeline({a.client_id, type,
+                         host_.Translate("en", "client-documents.attestations.timeline") + " #" +
+                             std::to_string(a.id) + " (" + a.status + ")",
+                         detail, ActorLabel(actor)});
+  if (!s.ok()) host_.Log(crm::LogLevel::kWarning, "attestation timeline: " + s.ToString());
 }
 
 void AttestationService::MailClient(int64_t client_id, const std::string& what,

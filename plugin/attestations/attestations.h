@@ -134,6 +134,8 @@ class AttestationService {
   crm::Result<Attestation> Store(const crm::Principal& actor, const AttestationRequest& req,
                                  const Template& t, const std::string& pdf);
   void MailClient(int64_t client_id, const std::string& what, const std::string& reason);
+  void Timeline(const crm::Principal& actor, const Attestation& a, const std::string& type,
+                const std::string& detail);
 
   crm::HostServices& host_;
   FileStore& files_;

@@ -252,6 +252,9 @@ TEST_F(AttestationE2e, BothFlowsOverHttp) {
   EXPECT_EQ(PostJson(decision, json::object{{"decision", "validate"}}).status, 409);
   EXPECT_EQ(Sql("SELECT count(*) FROM tasks WHERE state = 'open'"), "0");
   EXPECT_EQ(Sql("SELECT count(*) FROM tasks WHERE state = 'closed'"), "1");
+  EXPECT_EQ(
+      Sql("SELECT count(*) FROM timeline WHERE type = 'client-documents.attestation_refused'"),
+      "1");
 
   HttpResponse held2 =
       PostJson(base + std::to_string(unpaid) + "/attestations",
