@@ -50,6 +50,8 @@ crm::Status RegisterTypePages(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterAssets(crm::Registrar& registrar, const ContextPtr& ctx);
 // Host API 1.1: demo types, settings and documents for `sample-host serve --demo`.
 crm::Status RegisterDemoData(crm::Registrar& registrar, const ContextPtr& ctx);
+// Attestations (issue 13): templates, requests, decisions and the PDF worker (attestations.cc).
+crm::Status RegisterAttestations(crm::Registrar& registrar, std::shared_ptr<Context> ctx);
 
 // Paths shared by several files.
 inline constexpr char kPluginId[] = "client-documents";

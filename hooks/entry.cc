@@ -60,6 +60,8 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   // alive by the hooks above for as long as the host keeps them, and the host keeps a
   // plugin's hooks for the process life, so a plain reference is enough here.
   CRM_RETURN_IF_ERROR(RegisterApiRoutes(registrar, ctx->services));
+  // Attestations (issue 13): their own routes table and the PDF worker.
+  CRM_RETURN_IF_ERROR(RegisterAttestations(registrar, ctx));
 
   // Orphan blobs (a crash between rename and row) and stale temp files: at start-up, then
   // hourly (host API 1.3).

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "object_store.h"
+#include "contracts.h"
 #include "sql.h"
 #include "status.h"
 
@@ -95,6 +96,10 @@ class HostServices {
   // under the prefix plugins/<plugin-id>/). Keys never leave the plugin's own space. With
   // several nodes, DataDir() belongs to one machine while Files() is shared by all.
   virtual ObjectStore& Files() = 0;
+  // Host API 1.3 (host-api/contracts.h). nullptr when the host has no contracts / no task
+  // inbox. The objects live as long as this one.
+  virtual ContractView* Contracts() { return nullptr; }
+  virtual TaskInbox* Tasks() { return nullptr; }
 };
 
 }  // namespace crm

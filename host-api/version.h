@@ -14,7 +14,8 @@
 // 1: Registrar::AddDemoSeeder; 2: Registrar::AddListFilterCount, Request::RemoteAddress;
 // 3: Database::Dialect (and migrations per dialect, see host-api/hooks.h Migration),
 //    Registrar::AddScheduledJobRunAtStart, HostServices::Files (ObjectStore::Put),
-//    Response::SendObject.
+//    Response::SendObject, HostServices::LockClient, HostServices::Contracts and ::Tasks
+//    (contracts.h).
 #define CRM_HOST_API_MINOR 3
 
 #define CRM_STRINGIFY_IMPL(x) #x

@@ -22,8 +22,11 @@
 #include "sample-host/app/auth.h"
 #include "sample-host/app/client_csv.h"
 #include "sample-host/app/client_store.h"
+#include "sample-host/app/contract_api.h"
+#include "sample-host/app/contract_store.h"
 #include "sample-host/app/host_migrations.h"
 #include "sample-host/app/seed_demo.h"
+#include "sample-host/app/task_store.h"
 #include "sample-host/app/timeline_store.h"
 #include "sample-host/core/clock.h"
 #include "sample-host/core/hook_registry.h"
@@ -38,6 +41,7 @@
 #include "sample-host/core/scheduler.h"
 #include "sample-host/core/scoped_object_store.h"
 #include "sample-host/http/server.h"
+#include "sample-host/web/contract_pages.h"
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/pages.h"
 
@@ -228,18 +232,24 @@ struct App {
         auth(
             *core.db, core.registry, [&core] { return core.clock.NowUnix(); },
             [&core](const crm::MailMessage& m) { return core.mailer->Send(m); }, base_url),
+        contracts(*core.db, [&core] { return core.clock.NowUnix(); }),
+        tasks(*core.db, [&core] { return core.clock.NowUnix(); }),
         plugins(
             *core.db, core.registry,
-            [&core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
-              return std::make_unique<host::PluginHostServices>(*core.db, core.registry, core.data,
-                                                                id, *core.mailer, core.clock,
-                                                                *core.logger, base_url, core.store);
+            [this, &core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
+              host::HostExtras extras{
+                  &contracts, [this](const std::string& owner) { return tasks.InboxFor(owner); }};
+              return std::make_unique<host::PluginHostServices>(
+                  *core.db, core.registry, core.data, id, *core.mailer, core.clock, *core.logger,
+                  base_url, core.store, std::move(extras));
             },
             *core.logger) {}
 
   host::ClientStore clients;
   host::TimelineStore timeline;
   host::Auth auth;
+  host::ContractStore contracts;  // host API 1.3 (attestations, issue 13)
+  host::TaskStore tasks;
   host::PluginManager plugins;
 };
 
@@ -253,6 +263,9 @@ crm::Status RegisterHost(Core& core, App& app) {
       [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); }));
   (void)RegisterAppTranslations(reg);
   (void)host::RegisterClientApi(reg, app.clients, app.auth);
+  // Contracts and the task inbox (issue 13).
+  (void)host::RegisterContractApi(reg, app.contracts);
+  (void)host::web::RegisterContractPages(reg, app.contracts, app.tasks);
   host::ClientStore& clients = app.clients;
   host::PluginManager& plugins = app.plugins;
   host::web::WebDeps deps{
@@ -322,6 +335,9 @@ crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variabl
     auto d = host::SeedDemo(*core.db, app.clients, app.auth, 50);
     if (!d.ok()) return crm::Internal("demo: " + d.status().ToString());
     credentials = *d;
+    // Contracts in each state for the first demo clients (issue 13).
+    crm::Status contracts = host::SeedDemoContracts(*core.db, app.contracts, core.clock.NowUnix());
+    if (!contracts.ok()) return crm::Internal("demo: " + contracts.ToString());
     crm::Status seeded = RunPluginSeeders(core);
     if (!seeded.ok()) return crm::Internal("demo: " + seeded.ToString());
   }

@@ -530,7 +530,11 @@ crm::Result<int> DocumentService::Scrub() {
         "SELECT 1 FROM cd_files WHERE storage_key = ? AND (storage_key = ? OR thumbnail_key = ?)",
         {BlobKeyOf(key), key, key});
     // On a database error, keep the file.
-    return !row.ok() || row->has_value();
+    if (!row.ok() || row->has_value()) return true;
+    // An attestation's PDF (plugin/attestations/, issue 13) is known by its own row.
+    auto attestation =
+        host_.Db().QueryOne("SELECT 1 FROM cd_attestations WHERE storage_key = ?", {key});
+    return !attestation.ok() || attestation->has_value();
   };
   return files_.Scrub(client_exists, key_is_known, kTempMaxAgeSeconds);
 }

@@ -17,7 +17,8 @@ PluginHostServices::PluginHostServices(crm::Database& db, const HookRegistry& re
                                        std::filesystem::path data_root, std::string owner,
                                        Mailer& mailer, Clock& clock, Logger& logger,
                                        std::string base_url,
-                                       std::shared_ptr<crm::ObjectStore> shared_store)
+                                       std::shared_ptr<crm::ObjectStore> shared_store,
+                                       HostExtras extras)
     : db_(db),
       registry_(registry),
       data_root_(std::move(data_root)),
@@ -26,7 +27,9 @@ PluginHostServices::PluginHostServices(crm::Database& db, const HookRegistry& re
       clock_(clock),
       logger_(logger),
       base_url_(std::move(base_url)),
-      shared_store_(std::move(shared_store)) {}
+      shared_store_(std::move(shared_store)),
+      contracts_(extras.contracts),
+      tasks_(extras.tasks_for ? extras.tasks_for(owner_) : nullptr) {}
 
 int64_t PluginHostServices::NowUnix() { return clock_.NowUnix(); }
 

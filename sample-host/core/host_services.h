@@ -21,6 +21,13 @@ class HookRegistry;
 class Logger;
 class Mailer;
 
+// Host API 1.3 services a host with contracts and a task inbox gives every plugin (both
+// optional; must outlive the plugins). `tasks_for` makes the inbox of one owner (plugin id).
+struct HostExtras {
+  crm::ContractView* contracts = nullptr;
+  std::function<std::unique_ptr<crm::TaskInbox>(const std::string& owner)> tasks_for;
+};
+
 // One per plugin (owner). Thread-safe; must outlive every call of the plugin (the
 // PluginManager keeps it for the life of the process).
 class PluginHostServices final : public crm::HostServices {
@@ -30,7 +37,8 @@ class PluginHostServices final : public crm::HostServices {
   PluginHostServices(crm::Database& db, const HookRegistry& registry,
                      std::filesystem::path data_root, std::string owner, Mailer& mailer,
                      Clock& clock, Logger& logger, std::string base_url,
-                     std::shared_ptr<crm::ObjectStore> shared_store = nullptr);
+                     std::shared_ptr<crm::ObjectStore> shared_store = nullptr,
+                     HostExtras extras = {});
 
   crm::Database& Db() override { return db_; }
   int64_t NowUnix() override;
@@ -48,6 +56,8 @@ class PluginHostServices final : public crm::HostServices {
   // The shared store under plugins/<owner>/, or a LocalObjectStore over DataDir() (the
   // layout of the files stays what it was before host API 1.3). Made on first use.
   crm::ObjectStore& Files() override;
+  crm::ContractView* Contracts() override { return contracts_; }
+  crm::TaskInbox* Tasks() override { return tasks_.get(); }
 
  private:
   crm::Database& db_;
@@ -63,6 +73,8 @@ class PluginHostServices final : public crm::HostServices {
   std::shared_ptr<crm::ObjectStore> shared_store_;
   std::once_flag files_once_;
   std::unique_ptr<crm::ObjectStore> files_;
+  crm::ContractView* contracts_ = nullptr;
+  std::unique_ptr<crm::TaskInbox> tasks_;
 };
 
 // The PluginManager's factory for sample-host: a PluginHostServices per plugin id over

@@ -88,12 +88,14 @@ std::vector<crm::MenuItem> BaseMenu(crm::MenuArea area, const Texts& texts) {
     return {
         {"host.clients", texts.Get("nav.clients"), "/admin/clients", 10},
         {"host.clients_new", texts.Get("nav.new_client"), "/admin/clients/new", 20},
+        {"host.tasks", texts.Get("nav.tasks"), "/admin/tasks", 80},  // issue 13
         {"host.plugins", texts.Get("nav.plugins"), "/admin/plugins", 90},
     };
   }
   return {
       {"host.home", texts.Get("nav.home"), "/account", 10},
       {"host.profile", texts.Get("nav.profile"), "/account/profile", 20},
+      {"host.contracts", texts.Get("nav.contracts"), "/account/contracts", 30},  // issue 13
   };
 }
 

@@ -33,7 +33,10 @@ TEST_F(EntryTest, RegistersEveryHookKind) {
   EXPECT_EQ(staged_.gates.size(), 1u);
   EXPECT_TRUE(staged_.settings_page.has_value());
   EXPECT_FALSE(staged_.migrations.empty());
-  EXPECT_EQ(staged_.jobs.size(), 1u);
+  // The scrub, and the PDF worker's warm start (attestations, issue 13).
+  ASSERT_EQ(staged_.jobs.size(), 2u);
+  std::set<std::string> job_ids{staged_.jobs[0].id, staged_.jobs[1].id};
+  EXPECT_EQ(job_ids, (std::set<std::string>{"scrub", "pdf-worker-warm"}));
 }
 
 // Issue 15.6: what a crash left goes at start-up, not a day later: the host's scheduler runs

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "sample-host/core/job_leases.h"
+#include "sample-host/app/contract_store.h"
+#include "sample-host/app/task_store.h"
 #include "sample-host/core/migrator.h"
 #include "sample-host/core/pg_database.h"
 #include "sample-host/core/sqlite_database.h"
@@ -110,6 +112,25 @@ TEST_F(PgMigrationsTest, HostAndModuleSchemasApplyOnceAndWork) {
       {std::string("elise r")});
   ASSERT_OK(found);
   EXPECT_EQ(found->size(), 1u);
+
+  // Contracts and tasks (host schema 10, issue 13) on PostgreSQL.
+  ContractStore contracts(*db_, [] { return int64_t{1}; });
+  ASSERT_OK(contracts.CreateProduct("AUTO", "Car"));
+  auto contract =
+      contracts.CreateContract((*id)->Int(0), {"AUTO", "A-1", "active", "2026-01-01", ""});
+  ASSERT_OK(contract);
+  ASSERT_OK(contracts.AddReceipt(contract->id, {0, "2026-01-01", "2026-12-31", 12050, true}));
+  ASSERT_OK(contracts.AddBeneficiary(contract->id, {0, "vehicle", "AB-123-CD"}));
+  auto detail = contracts.FindContract(contract->id);
+  ASSERT_OK(detail);
+  EXPECT_EQ(detail->receipts.at(0).amount_cents, 12050);
+  EXPECT_TRUE(detail->receipts.at(0).paid);
+  TaskStore tasks(*db_, [] { return int64_t{1}; });
+  auto task = tasks.InboxFor("client-documents")
+                  ->CreateTask({"documents.write", "Validate", "/admin/x", 0});
+  ASSERT_OK(task);
+  ASSERT_OK(tasks.Close(*task, "admin:Boss"));
+  EXPECT_TRUE(tasks.List(false)->empty());
 }
 
 // Several nodes asking for one job at the same instant on PostgreSQL (issue 16): exactly one gets

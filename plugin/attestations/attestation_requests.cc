@@ -1,0 +1,269 @@
+// plugin/attestations/attestation_requests.cc — requesting (AT2), storing and sharing (AT3),
+// validating or refusing (AT4) an attestation, and downloading its PDF.
+#include <ctime>
+
+#include "plugin/access.h"
+#include "plugin/attestations/attestations.h"
+#include "plugin/attestations/template_doc.h"
+#include "text/text.h"
+
+namespace cd::attestations {
+namespace {
+
+constexpr char kAttestationColumns[] =
+    "SELECT id, client_id, contract_id, template_id, status, COALESCE(storage_key, ''), "
+    "file_name, size, sha256, created_at, decided_by, COALESCE(decided_at, 0), reason FROM "
+    "cd_attestations ";
+
+Attestation AttestationFromRow(const crm::SqlRow& r) {
+  return {r.Int(0), r.Int(1),  r.Int(2), r.Int(3),   r.Text(4), r.Text(5), r.Text(6),
+          r.Int(7), r.Text(8), r.Int(9), r.Text(10), r.Int(11), r.Text(12)};
+}
+
+std::string Date(int64_t now, std::string_view language) {
+  time_t t = static_cast<time_t>(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, language == "en" ? "%Y-%m-%d" : "%d/%m/%Y", &tm);
+  return buf;
+}
+
+// "2026-01-31" in the reader's format.
+std::string LocalDate(const std::string& iso, std::string_view language) {
+  if (iso.size() != 10 || language == "en") return iso;
+  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+}
+
+crm::Status CheckRequester(const crm::Principal& actor, int64_t client_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  if (!actor.IsClient() && !actor.HasPermission(kPermWrite))
+    return crm::PermissionDenied("needs documents.write");
+  return crm::Status::Ok();
+}
+
+}  // namespace
+
+crm::Result<std::map<std::string, std::string>> AttestationService::Values(
+    const Template& t, const crm::ContractDetail& d, const AttestationRequest& req) {
+  CRM_ASSIGN_OR_RETURN(crm::ClientInfo client, host_.FindClient(req.client_id));
+  const std::string& lang = client.language;
+  std::map<std::string, std::string> v = {
+      {"client.first_name", client.first_name},
+      {"client.last_name", client.last_name},
+      {"client.company", client.company},
+      {"client.email", client.email},
+      {"client.address", ""},
+      {"contract.number", d.contract.number},
+      {"contract.product", d.contract.product_name},
+      {"contract.start_on", LocalDate(d.contract.start_on, lang)},
+      {"contract.end_on", LocalDate(d.contract.end_on, lang)},
+      {"today", Date(host_.NowUnix(), lang)}};
+  for (const auto& b : d.beneficiaries) {
+    if (b.id == req.beneficiary_id) {
+      v["beneficiary.label"] = b.label;
+      v["beneficiary.kind"] = host_.Translate(lang, "client-documents.attestations.kind." + b.kind);
+    }
+  }
+  for (const auto& p : t.placeholders) {
+    if (p.known) continue;
+    auto it = req.values.find(p.key);
+    std::string value(it == req.values.end() ? p.default_value
+                                             : std::string(crm::text::Trim(it->second)));
+    if (value.size() > 2000) return crm::Unprocessable("values." + p.key + ": too long");
+    if (value.empty() && p.required) return crm::Unprocessable("values." + p.key + ": required");
+    v[p.key] = value;
+  }
+  return v;
+}
+
+crm::Result<Attestation> AttestationService::Store(const crm::Principal& actor,
+                                                   const AttestationRequest& req, const Template& t,
+                                                   const std::string& pdf) {
+  CRM_ASSIGN_OR_RETURN(
+      auto file, files_.Begin("attestation-" + t.name + ".pdf", kMaxPdfBytes, {"application/pdf"}));
+  CRM_RETURN_IF_ERROR(file->Write(pdf));
+  CRM_RETURN_IF_ERROR(file->Finish());
+  CRM_ASSIGN_OR_RETURN(CommittedFile committed, files_.Commit(*file, req.client_id));
+  std::string status = t.validation == "prior" ? "awaiting_validation" : "shared";
+  crm::SqlValue beneficiary =
+      req.beneficiary_id > 0 ? crm::SqlValue(req.beneficiary_id) : crm::SqlValue();
+  auto row = host_.Db().QueryOne(
+      "INSERT INTO cd_attestations (client_id, contract_id, template_id, beneficiary_id, status, "
+      "storage_key, file_name, size, sha256, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?) RETURNING id",
+      {req.client_id, req.contract_id, t.id, beneficiary, status, committed.storage_key,
+       file->display_name(), file->size(), file->sha256(), ActorLabel(actor), host_.NowUnix()});
+  if (!row.ok() || !*row) {
+    files_.Remove(committed);  // no row, no file
+    return row.ok() ? crm::Internal("INSERT returned no id") : row.status();
+  }
+  return GetAttestation((*row)->Int(0));
+}
+
+crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor,
+                                                     const AttestationRequest& req) {
+  CRM_RETURN_IF_ERROR(CheckRequester(actor, req.client_id));
+  crm::ContractView* contracts = host_.Contracts();
+  if (contracts == nullptr) return crm::NotFound("this host has no contracts");
+  auto found = contracts->FindContract(req.contract_id);
+  if (!found.ok() || found->contract.client_id != req.client_id)
+    return crm::NotFound("no such contract");
+  const crm::ContractDetail& d = *found;
+  std::string bytes;
+  CRM_ASSIGN_OR_RETURN(Template t, GetTemplate(req.template_id, &bytes));
+  CRM_ASSIGN_OR_RETURN(auto linked,
+                       host_.Db().QueryOne("SELECT 1 FROM cd_att_product_templates "
+                                           "WHERE product_code = ? AND template_id = ?",
+                                           {d.contract.product_code, t.id}));
+  if (!linked) return crm::NotFound("no such template for this contract");
+  bool has_beneficiary = false;
+  for (const auto& b : d.beneficiaries)
+    has_beneficiary = has_beneficiary || b.id == req.beneficiary_id;
+  if (req.beneficiary_id > 0 && !has_beneficiary) return crm::NotFound("no such beneficiary");
+  if ((t.entity == "beneficiary") != (req.beneficiary_id > 0))
+    return crm::Unprocessable(t.entity == "beneficiary" ? "beneficiary_id: required"
+                                                        : "beneficiary_id: not for this template");
+  if (t.validation == "none") {
+    if (auto reason = IneligibleReason(d, Date(host_.NowUnix(), "en"))) {
+      CRM_ASSIGN_OR_RETURN(crm::ClientInfo client, host_.FindClient(req.client_id));
+      return crm::Conflict(host_.Translate(client.language, *reason));
+    }
+  }
+  CRM_ASSIGN_OR_RETURN(auto values, Values(t, d, req));
+  CRM_ASSIGN_OR_RETURN(std::string filled, FillTemplate(bytes, values));
+  CRM_ASSIGN_OR_RETURN(std::string pdf, converter_.Convert(filled, t.format));
+  CRM_ASSIGN_OR_RETURN(Attestation a, Store(actor, req, t, pdf));
+  // Journal seam (issue 13): the review/journal feature records "attestation.requested" here;
+  // until then the client's timeline says it.
+  Timeline(actor, a, "client-documents.attestation_requested", d.contract.number);
+  if (a.status == "awaiting_validation" && host_.Tasks() != nullptr) {
+    auto task = host_.Tasks()->CreateTask(
+        {kPermWrite,
+         host_.Translate("en", "client-documents.attestations.task") + " #" + std::to_string(a.id) +
+             " (" + d.contract.number + ")",
+         std::string(kAttestationPdfPath) + std::to_string(a.id) + "/pdf", a.client_id});
+    if (task.ok()) {
+      (void)host_.Db().Exec("UPDATE cd_attestations SET task_id = ? WHERE id = ?", {*task, a.id});
+    } else {
+      host_.Log(crm::LogLevel::kWarning, "attestation task: " + task.status().ToString());
+    }
+  } else {
+    MailClient(a.client_id, "shared", "");
+  }
+  return a;
+}
+
+crm::Result<Attestation> AttestationService::GetAttestation(int64_t id) {
+  CRM_ASSIGN_OR_RETURN(
+      auto row, host_.Db().QueryOne(std::string(kAttestationColumns) + "WHERE id = ?", {id}));
+  if (!row) return crm::NotFound("no such attestation");
+  return AttestationFromRow(*row);
+}
+
+crm::Result<std::vector<Attestation>> AttestationService::List(const crm::Principal& actor,
+                                                               const std::string& status) {
+  if (actor.IsClient() || !actor.HasPermission(kPermRead))
+    return crm::PermissionDenied("needs documents.read");
+  if (!status.empty() && status != "shared" && status != "awaiting_validation" &&
+      status != "refused")
+    return crm::InvalidArgument("status: shared, awaiting_validation or refused");
+  CRM_ASSIGN_OR_RETURN(auto rows, host_.Db().QueryAll(std::string(kAttestationColumns) +
+                                                          "WHERE (? = '' OR status = ?) ORDER "
+                                                          "BY created_at DESC, id DESC LIMIT 500",
+                                                      {status, status}));
+  std::vector<Attestation> out;
+  for (const auto& r : rows) out.push_back(AttestationFromRow(r));
+  return out;
+}
+
+crm::Result<std::vector<Attestation>> AttestationService::ListForContract(
+    const crm::Principal& actor, int64_t client_id, int64_t contract_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  CRM_ASSIGN_OR_RETURN(auto rows, host_.Db().QueryAll(std::string(kAttestationColumns) +
+                                                          "WHERE client_id = ? AND contract_id = "
+                                                          "? ORDER BY created_at DESC, id DESC",
+                                                      {client_id, contract_id}));
+  std::vector<Attestation> out;
+  for (const auto& r : rows) out.push_back(AttestationFromRow(r));
+  return out;
+}
+
+crm::Result<crm::ContractDetail> AttestationService::ClientContract(const crm::Principal& actor,
+                                                                    int64_t client_id,
+                                                                    int64_t contract_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  crm::ContractView* contracts = host_.Contracts();
+  if (contracts == nullptr) return crm::NotFound("this host has no contracts");
+  auto found = contracts->FindContract(contract_id);
+  if (!found.ok() || found->contract.client_id != client_id)
+    return crm::NotFound("no such contract");
+  return *found;
+}
+
+crm::Result<Attestation> AttestationService::Decide(const crm::Principal& actor, int64_t id,
+                                                    const std::string& decision,
+                                                    const std::string& reason) {
+  if (actor.IsClient() || !actor.HasPermission(kPermWrite))
+    return crm::PermissionDenied("needs documents.write");
+  if (decision != "validate" && decision != "refuse")
+    return crm::Unprocessable("decision: validate or refuse");
+  CRM_ASSIGN_OR_RETURN(Attestation a, GetAttestation(id));
+  if (a.status != "awaiting_validation")
+    return crm::Conflict("the attestation was already decided");
+  std::string why(crm::text::Trim(reason));
+  std::string status = decision == "validate" ? "shared" : "refused";
+  CRM_ASSIGN_OR_RETURN(int64_t changed,
+                       host_.Db().Exec(std::string("UPDATE cd_attestations SET status = ?, "
+                                                   "decided_by = ?, decided_at = ?, reason = ?") +
+                                           (status == "refused" ? ", storage_key = NULL" : "") +
+                                           " WHERE id = ? AND status = 'awaiting_validation'",
+                                       {status, ActorLabel(actor), host_.NowUnix(), why, id}));
+  if (changed == 0) return crm::Conflict("the attestation was already decided");
+  // Refused: every form of it goes (the row kept who, when, why and the SHA-256).
+  if (status == "refused") files_.Remove(CommittedFile{a.storage_key, ""});
+  if (host_.Tasks() != nullptr && a.id > 0) {
+    CRM_ASSIGN_OR_RETURN(
+        auto task,
+        host_.Db().QueryOne("SELECT COALESCE(task_id, 0) FROM cd_attestations WHERE id = ?", {id}));
+    if (task && task->Int(0) > 0) (void)host_.Tasks()->CloseTask(task->Int(0), ActorLabel(actor));
+  }
+  MailClient(a.client_id, status, why);
+  Timeline(actor, a, "client-documents.attestation_" + status, why);
+  return GetAttestation(id);
+}
+
+crm::Result<crm::FileReply> AttestationService::Download(const crm::Principal& actor, int64_t id) {
+  CRM_ASSIGN_OR_RETURN(Attestation a, GetAttestation(id));
+  CRM_RETURN_IF_ERROR(CheckRead(actor, a.client_id));
+  if (a.storage_key.empty() || (actor.IsClient() && a.status != "shared"))
+    return crm::NotFound("no such attestation");
+  CRM_ASSIGN_OR_RETURN(std::filesystem::path path, files_.PathOf(a.storage_key));
+  return crm::FileReply{path, "application/pdf", a.file_name, false, a.sha256};
+}
+
+void AttestationService::Timeline(const crm::Principal& actor, const Attestation& a,
+                                  const std::string& type, const std::string& detail) {
+  crm::Status s =
+      host_.AddTimeline({a.client_id, type,
+                         host_.Translate("en", "client-documents.attestations.timeline") + " #" +
+                             std::to_string(a.id) + " (" + a.status + ")",
+                         detail, ActorLabel(actor)});
+  if (!s.ok()) host_.Log(crm::LogLevel::kWarning, "attestation timeline: " + s.ToString());
+}
+
+void AttestationService::MailClient(int64_t client_id, const std::string& what,
+                                    const std::string& reason) {
+  auto client = host_.FindClient(client_id);
+  if (!client.ok() || client->email.empty()) return;
+  const std::string& lang = client->language;
+  std::string prefix = "client-documents.attestations.mail_" + what;
+  std::string body = host_.Translate(lang, prefix + "_body");
+  if (!reason.empty()) body += "\n\n" + reason;
+  body += "\n\n" + host_.BaseUrl() + "/account/contracts";
+  crm::Status sent =
+      host_.SendMail({client->email, host_.Translate(lang, prefix + "_subject"), body});
+  if (!sent.ok()) host_.Log(crm::LogLevel::kWarning, "attestation mail: " + sent.ToString());
+}
+
+}  // namespace cd::attestations

@@ -1,0 +1,21 @@
+// sample-host/web/contract_pages.h — the host's contract and task pages (issue 13, host API 1.3):
+//   GET  /account/contracts               the client's contracts (phone-friendly cards), each
+//                                          active one linking to the attestation request form
+//                                          a plugin serves at /account/contracts/{id}/attestation
+//   GET  /admin/clients/{id}/contracts    one client's contracts, receipts and beneficiaries (also
+//                                          the profile tab "host.contracts")
+//   GET  /admin/tasks[?all=1]             the task inbox (tasks of the viewer's permissions)
+//   POST /admin/tasks/{id}/close          closes one (CSRF form), back to /admin/tasks
+#pragma once
+
+#include "host-api/registrar.h"
+#include "sample-host/app/contract_store.h"
+#include "sample-host/app/task_store.h"
+
+namespace host::web {
+
+// `contracts` and `tasks` must outlive the server. Texts (en/fr/nl) come from the file's table.
+crm::Status RegisterContractPages(crm::Registrar& registrar, ContractStore& contracts,
+                                  TaskStore& tasks);
+
+}  // namespace host::web
