@@ -55,6 +55,8 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   CRM_RETURN_IF_ERROR(RegisterSettingsPage(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterTypePages(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterAssets(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterJournalPages(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterReviewPages(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterDemoData(registrar, ctx));
   // The API routes reference the services, which the Context owns; the Context is kept
   // alive by the hooks above for as long as the host keeps them, and the host keeps a
