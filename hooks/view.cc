@@ -149,6 +149,21 @@ std::string UploadedByText(const Context& ctx, const crm::Principal& reader,
                           {{"who", UploaderName(ctx, reader, stored, client_name)}});
 }
 
+void SetCommentsData(std::string_view language, const std::vector<Comment>& comments, Data& d) {
+  DataList list;
+  for (const Comment& c : comments) {
+    Data item;
+    item.set("author", c.author_name);
+    item.set("staff", c.author_kind == "staff");
+    item.set("at", FormatDateTime(language, c.created_at));
+    item.set("body", c.body);
+    list.push_back(std::move(item));
+  }
+  d.set("has_comments", !list.empty());
+  d.set("comments", list);
+  d.set("comment_max", std::to_string(kMaxCommentChars));
+}
+
 std::string StateKey(DocumentStatus status) {
   return "state." + std::string(DocumentStatusName(status));
 }

@@ -13,6 +13,7 @@
 #include "hooks/context.h"
 #include "host-api/http.h"
 #include "host-api/status.h"
+#include "plugin/comments/comments.h"
 #include "plugin/model.h"
 #include "text/text.h"
 
@@ -55,6 +56,10 @@ std::string UploaderName(const Context& ctx, const crm::Principal& reader, std::
 // "by <UploaderName>" in the reader's language; "" when nothing is stored.
 std::string UploadedByText(const Context& ctx, const crm::Principal& reader,
                            std::string_view stored, std::string_view client_name);
+
+// Template data of a document's comments: comments [{author, at, body}], has_comments,
+// comment_max. Bodies are plain text (the template escapes them).
+void SetCommentsData(std::string_view language, const std::vector<Comment>& comments, Data& d);
 
 // The translation key of a document's state ("state.pending").
 std::string StateKey(DocumentStatus status);

@@ -332,7 +332,8 @@ json::object SettingsToJson(const Settings& s, std::string_view language) {
   return json::object{{"show_menu_entry", s.show_menu_entry},
                       {"intro_markdown", s.intro_markdown.Get(language)},
                       {"intro_markdowns", LocalizedToJson(s.intro_markdown)},
-                      {"mandatory_gate", s.mandatory_gate}};
+                      {"mandatory_gate", s.mandatory_gate},
+                      {"notify_email", s.notify_email}};
 }
 
 crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& current,
@@ -346,6 +347,9 @@ crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& 
     } else if (key == "mandatory_gate") {
       if (!v.is_bool()) return WrongType(key, "a boolean");
       s.mandatory_gate = v.as_bool();
+    } else if (key == "notify_email") {
+      if (!v.is_string() && !v.is_null()) return WrongType(key, "an email address or null");
+      s.notify_email = v.is_null() ? std::string() : std::string(v.as_string());
     } else if (key == "intro_markdown" || key == "intro_markdowns") {
       // A string replaces the request language's text; an object replaces the languages
       // it names (an empty string clears that translation).

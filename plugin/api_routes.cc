@@ -7,6 +7,7 @@
 
 #include "plugin/access.h"
 #include "plugin/api_json.h"
+#include "plugin/comments/comments.h"
 #include "plugin/documents/use_cases.h"
 #include "plugin/embedded.h"
 #include "plugin/journal/request_address.h"
@@ -191,6 +192,34 @@ crm::Status ReviewClientDocument(Services& sv, crm::Request& req, crm::Response&
   return SendJson(res, 200, DocumentToJson(doc, Language(req), UrlBase()));
 }
 
+// ---- Comments (PT3): adapters over plugin/comments/comments.h ----------------------
+
+json::object CommentToJson(const Comment& c) {
+  return json::object{{"id", c.id},
+                      {"author", json::object{{"kind", c.author_kind}, {"name", c.author_name}}},
+                      {"body", c.body},
+                      {"created_at", IsoTimeUtc(c.created_at)}};
+}
+
+crm::Status ListDocumentComments(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
+  CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments, ListComments(sv, req.Caller(), cid, tid));
+  json::array items;
+  for (const Comment& c : comments) items.push_back(CommentToJson(c));
+  return SendJson(res, 200, json::object{{"items", std::move(items)}});
+}
+
+crm::Status AddDocumentComment(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
+  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(req));
+  const json::value* text = body.is_object() ? body.as_object().if_contains("body") : nullptr;
+  if (text == nullptr || !text->is_string()) return crm::Unprocessable("body: a string");
+  CRM_ASSIGN_OR_RETURN(Comment c, AddComment(sv, req.Caller(), cid, tid, text->as_string()));
+  return SendJson(res, 201, CommentToJson(c));
+}
+
 crm::Status DownloadClientFile(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
@@ -285,6 +314,10 @@ constexpr ApiRoute kRoutes[] = {
      DeleteClientDocument},
     {"POST", "/clients/{client_id}/documents/{type_id}/review", kScopeWrite, kJsonBody,
      ReviewClientDocument},
+    {"GET", "/clients/{client_id}/documents/{type_id}/comments", kScopeRead, kJsonBody,
+     ListDocumentComments},
+    {"POST", "/clients/{client_id}/documents/{type_id}/comments", kScopeWrite, kJsonBody,
+     AddDocumentComment},
     {"GET", "/clients/{client_id}/documents/{type_id}/file", kScopeRead, kJsonBody,
      DownloadClientFile},
     {"GET", "/clients/{client_id}/documents/{type_id}/versions", kScopeRead, kJsonBody,

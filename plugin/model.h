@@ -113,6 +113,8 @@ struct Settings {
   bool show_menu_entry = true;
   LocalizedText intro_markdown;  // Markdown per language; shown with LocalizedText::Get
   bool mandatory_gate = false;
+  // Where clients' comments are announced (SPEC §6); "" for nowhere.
+  std::string notify_email;
 };
 
 // One stored file of a document (current or archived).

@@ -164,7 +164,8 @@ crm::Result<JournalPage> Journal::List(const JournalQuery& q) {
   CRM_ASSIGN_OR_RETURN(auto count,
                        host_.Db().QueryOne("SELECT COUNT(*) FROM cd_journal j" + where, params));
   page.total = count.has_value() ? count->Int(0) : 0;
-  std::string sql = kColumns + where + (q.oldest_first ? " ORDER BY j.seq" : " ORDER BY j.seq DESC");
+  std::string sql =
+      kColumns + where + (q.oldest_first ? " ORDER BY j.seq" : " ORDER BY j.seq DESC");
   if (!q.all) {
     sql += " LIMIT ? OFFSET ?";
     params.push_back(static_cast<int64_t>(q.per_page));
@@ -209,12 +210,11 @@ crm::Result<JournalVerdict> Journal::Verify() {
 }
 
 crm::Status Journal::EraseClient(crm::SqlExecutor& tx, int64_t now, int64_t client_id) {
-  CRM_RETURN_IF_ERROR(
-      tx.Exec("UPDATE cd_journal_personal SET actor_name = '', ip = '' WHERE seq IN"
-              " (SELECT seq FROM cd_journal WHERE client_id = ? OR"
-              " (actor_kind = 'client' AND actor_id = ?))",
-              {client_id, client_id})
-          .status());
+  CRM_RETURN_IF_ERROR(tx.Exec("UPDATE cd_journal_personal SET actor_name = '', ip = '' WHERE seq IN"
+                              " (SELECT seq FROM cd_journal WHERE client_id = ? OR"
+                              " (actor_kind = 'client' AND actor_id = ?))",
+                              {client_id, client_id})
+                          .status());
   return Append(tx, now, crm::Principal{}, JournalRecord{"erased", client_id, "client", ""});
 }
 

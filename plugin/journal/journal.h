@@ -42,9 +42,7 @@ struct JournalRecord {
 };
 
 // The journal's object of one client's document of a type: "document:<type_id>".
-inline std::string DocumentObject(int64_t type_id) {
-  return "document:" + std::to_string(type_id);
-}
+inline std::string DocumentObject(int64_t type_id) { return "document:" + std::to_string(type_id); }
 
 inline constexpr char kJournalGenesis[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -57,7 +55,7 @@ std::string JournalHash(const JournalEntry& entry);
 
 struct JournalQuery {
   std::optional<int64_t> client_id;
-  std::string action;         // "" for any
+  std::string action;           // "" for any
   std::optional<int64_t> from;  // at >= from
   std::optional<int64_t> to;    // at <= to
   int page = 1;

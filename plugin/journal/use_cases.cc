@@ -21,7 +21,7 @@ std::optional<int64_t> ParseWhen(std::string_view s, bool end_of_day) {
   if (s.size() == 10 && std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &mo, &d, &tail) == 3) {
     if (end_of_day) h = 23, mi = 59, se = 59;
   } else if (s.size() != 20 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d,
-                                            &h, &mi, &se) != 6) {
+                                           &h, &mi, &se) != 6) {
     return std::nullopt;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return std::nullopt;
@@ -103,7 +103,8 @@ crm::Result<std::string> ExportJournalCsv(Services& services, const crm::Princip
   query.oldest_first = true;
   CRM_ASSIGN_OR_RETURN(JournalPage page, ListJournal(services, actor, query));
   std::string out = "\xEF\xBB\xBF";
-  out += "seq;at;actor_kind;actor_id;actor_name;action;client_id;object;ip;detail;prev_hash;hash\r\n";
+  out +=
+      "seq;at;actor_kind;actor_id;actor_name;action;client_id;object;ip;detail;prev_hash;hash\r\n";
   for (const JournalEntry& e : page.items) {
     for (const std::string& cell :
          {std::to_string(e.seq), IsoTimeUtc(e.at), e.actor_kind, std::to_string(e.actor_id),

@@ -61,8 +61,9 @@ crm::Status WriteExpiry(crm::SqlExecutor& tx, const DocumentType& type, int64_t 
                         const std::map<std::string, std::string>& fields) {
   ExpiryDates e = ExpiryOf(type, fields);
   return tx
-      .Exec("UPDATE cd_documents SET expires_on = ?, warn_on = ? WHERE client_id = ? AND type_id = ?",
-            {DateOrNull(e.expires_on), DateOrNull(e.warn_on), client_id, type.id})
+      .Exec(
+          "UPDATE cd_documents SET expires_on = ?, warn_on = ? WHERE client_id = ? AND type_id = ?",
+          {DateOrNull(e.expires_on), DateOrNull(e.warn_on), client_id, type.id})
       .status();
 }
 
@@ -92,8 +93,8 @@ crm::Status LoadState(crm::SqlExecutor& db, std::string_view today, ClientDocume
     doc->expires_on = facts.expires_on;
     if (doc->type.review) {
       ReviewState shown = facts.review == ReviewState::kNone ? ReviewState::kPending : facts.review;
-      doc->review = ReviewInfo{std::string(ReviewStateName(shown)), row->Text(1), row->Text(2),
-                               row->Int(3)};
+      doc->review =
+          ReviewInfo{std::string(ReviewStateName(shown)), row->Text(1), row->Text(2), row->Int(3)};
     }
   }
   doc->status = ComputeStatus(facts, today);
@@ -118,12 +119,11 @@ crm::Result<RequiredCounts> CountRequired(crm::SqlExecutor& db, int64_t client_i
   crm::SqlParams params = ok.params;  // the SELECT's "?" come before the JOIN's
   params.push_back(client_id);
   CRM_ASSIGN_OR_RETURN(
-      auto row,
-      db.QueryOne("SELECT COUNT(*), COALESCE(SUM(CASE WHEN " + ok.sql +
-                      " THEN 1 ELSE 0 END), 0) FROM cd_types t LEFT JOIN cd_documents d"
-                      " ON d.type_id = t.id AND d.client_id = ?"
-                      " WHERE t.active = 1 AND t.upload_mode = 'required'",
-                  params));
+      auto row, db.QueryOne("SELECT COUNT(*), COALESCE(SUM(CASE WHEN " + ok.sql +
+                                " THEN 1 ELSE 0 END), 0) FROM cd_types t LEFT JOIN cd_documents d"
+                                " ON d.type_id = t.id AND d.client_id = ?"
+                                " WHERE t.active = 1 AND t.upload_mode = 'required'",
+                            params));
   RequiredCounts c;
   if (row.has_value()) {
     c.required = static_cast<int>(row->Int(0));

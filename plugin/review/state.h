@@ -22,10 +22,10 @@ ReviewState ParseReviewState(std::string_view name);  // anything else: kNone
 // The stored facts a document's state is computed from.
 struct StateFacts {
   bool has_document = false;
-  bool type_review = false;    // the type's `review` switch, now
+  bool type_review = false;  // the type's `review` switch, now
   ReviewState review = ReviewState::kNone;
-  std::string expires_on;      // "YYYY-MM-DD" or "" (no expiry)
-  std::string warn_on;         // expires_on minus the type's expiry_warn_days, or ""
+  std::string expires_on;  // "YYYY-MM-DD" or "" (no expiry)
+  std::string warn_on;     // expires_on minus the type's expiry_warn_days, or ""
 };
 
 // The rules, in order: no document: missing. A reviewed type: pending (also a document

@@ -60,8 +60,8 @@ crm::Result<ClientDocument> ReviewDocument(Services& services, const crm::Princi
   return services.documents().Get(actor, client_id, type_id);
 }
 
-crm::Result<std::vector<QueueItem>> ListReviewQueue(Services& services,
-                                                    const crm::Principal& actor, int limit) {
+crm::Result<std::vector<QueueItem>> ListReviewQueue(Services& services, const crm::Principal& actor,
+                                                    int limit) {
   CRM_RETURN_IF_ERROR(CheckJournalRead(actor));  // staff and tokens that read documents
   return PendingQueue(services.host().Db(), limit);
 }

@@ -34,7 +34,7 @@ crm::Result<ClientDocument> ReviewDocument(Services& services, const crm::Princi
 
 // Pending documents of every client, oldest first (staff with documents.read, tokens with
 // documents:read); at most `limit`.
-crm::Result<std::vector<QueueItem>> ListReviewQueue(Services& services,
-                                                    const crm::Principal& actor, int limit);
+crm::Result<std::vector<QueueItem>> ListReviewQueue(Services& services, const crm::Principal& actor,
+                                                    int limit);
 
 }  // namespace cd

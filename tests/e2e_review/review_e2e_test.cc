@@ -8,9 +8,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <ctime>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <regex>
@@ -132,8 +133,7 @@ class ReviewE2e : public ::testing::Test {
   std::vector<std::string> Actions(const json::value& page) {
     std::vector<std::string> out;
     if (!page.is_object()) return out;
-    for (const auto& e : page.at("items").as_array())
-      out.emplace_back(e.at("action").as_string());
+    for (const auto& e : page.at("items").as_array()) out.emplace_back(e.at("action").as_string());
     return out;
   }
   // The list's column value per client, with `query` (filters).
@@ -151,7 +151,8 @@ class ReviewE2e : public ::testing::Test {
   }
   // Runs SQL on the host's database with the sqlite3 tool; returns its exit status.
   int Sql(const std::string& sql) {
-    std::string cmd = "sqlite3 '" + (site_.data() / "host.db").string() + "' \"" + sql + "\" 2>/dev/null";
+    std::string cmd =
+        "sqlite3 '" + (site_.data() / "host.db").string() + "' \"" + sql + "\" 2>/dev/null";
     return std::system(cmd.c_str());
   }
 
@@ -172,9 +173,10 @@ class ReviewE2e : public ::testing::Test {
     std::string base = "/admin/clients/" + std::to_string(client_id);
     const Headers form{{"Content-Type", "application/x-www-form-urlencoded"}};
     EXPECT_EQ(admin->Post(base + "/login", form, "enabled=1&_csrf=" + admin_csrf).status, 303);
-    EXPECT_EQ(admin->Post(base + "/password", form,
-                          std::string("mode=set&confirm_email=1&password=") + kClientPassword +
-                              "&_csrf=" + admin_csrf)
+    EXPECT_EQ(admin
+                  ->Post(base + "/password", form,
+                         std::string("mode=set&confirm_email=1&password=") + kClientPassword +
+                             "&_csrf=" + admin_csrf)
                   .status,
               303);
     auto b = std::make_unique<HttpClient>(host_->port(), HttpClient::Options{true, 60});
@@ -185,8 +187,8 @@ class ReviewE2e : public ::testing::Test {
     return b;
   }
 
-  crm_test::E2eSite site_{{CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-review-e2e", kAdminEmail,
-                           kAdminPassword}};
+  crm_test::E2eSite site_{
+      {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-review-e2e", kAdminEmail, kAdminPassword}};
   std::string full_, write_only_;
   std::unique_ptr<crm_test::HostProcess> host_;
   std::unique_ptr<HttpClient> api_;
@@ -302,8 +304,7 @@ TEST_F(ReviewE2e, ReviewStatesColumnFiltersAndErrors) {
   EXPECT_EQ(Review(999999, type, R"({"decision":"approve"})").status, 404);
   EXPECT_EQ(Review(ann, type, R"({"decision":"approve"})", Token("--scope documents:read")).status,
             403);
-  EXPECT_EQ(Json(api_->Get(DocPath(ann, type), Bearer(full_))).at("status").as_string(),
-            "pending");
+  EXPECT_EQ(Json(api_->Get(DocPath(ann, type), Bearer(full_))).at("status").as_string(), "pending");
 
   HttpResponse rejected = Review(ann, type, R"({"decision":"reject","reason":"Blurred photo"})");
   ASSERT_EQ(rejected.status, 200) << rejected.body;
@@ -325,13 +326,13 @@ TEST_F(ReviewE2e, ReviewStatesColumnFiltersAndErrors) {
 
 TEST_F(ReviewE2e, ExpiryDrivesStatusColumnAndFilters) {
   int64_t ann = CreateClient("Ann", "ann@review-e2e.test");
-  json::object body{{"name", "Passport"},
-                    {"upload_mode", "required"},
-                    {"fields", json::array{json::object{{"key", "valid_until"},
-                                                        {"label", "Valid until"},
-                                                        {"type", "date"}}}},
-                    {"expiry_field", "valid_until"},
-                    {"expiry_warn_days", 30}};
+  json::object body{
+      {"name", "Passport"},
+      {"upload_mode", "required"},
+      {"fields", json::array{json::object{
+                     {"key", "valid_until"}, {"label", "Valid until"}, {"type", "date"}}}},
+      {"expiry_field", "valid_until"},
+      {"expiry_warn_days", 30}};
   int64_t type = CreateType(body);
   std::string f = "filter[doc." + std::to_string(type) + "]=";
   HttpResponse bad = api_->Patch(std::string(kApi) + "/types/" + std::to_string(type),
@@ -371,11 +372,13 @@ TEST_F(ReviewE2e, ClientSeesRejectionInFrenchStaffDecidesFromTabAndQueue) {
   ASSERT_EQ(queue.status, 200);
   EXPECT_NE(queue.body.find("Anne E2e"), std::string::npos);
   const std::string tab_action = "/admin/plugins/client-documents/clients/" + std::to_string(ann) +
-                                 "/documents/" + std::to_string(type) + "/review?_csrf=" + admin_csrf;
+                                 "/documents/" + std::to_string(type) +
+                                 "/review?_csrf=" + admin_csrf;
   HttpResponse tab = admin->Get("/admin/clients/" + std::to_string(ann) + "/tabs/documents");
   EXPECT_NE(tab.body.find("data-cd-reject"), std::string::npos);
-  HttpResponse reject = admin->Post(tab_action, {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                    "decision=reject&reason=" + UrlEncode("Photo floue <b>"));
+  HttpResponse reject =
+      admin->Post(tab_action, {{"Content-Type", "application/x-www-form-urlencoded"}},
+                  "decision=reject&reason=" + UrlEncode("Photo floue <b>"));
   EXPECT_EQ(reject.status, 303);
 
   std::string csrf;
@@ -385,8 +388,8 @@ TEST_F(ReviewE2e, ClientSeesRejectionInFrenchStaffDecidesFromTabAndQueue) {
   EXPECT_NE(area.body.find("Photo floue &lt;b&gt;"), std::string::npos);
   EXPECT_EQ(area.body.find("Photo floue <b>"), std::string::npos);
   // The client cannot review (the admin route is not theirs).
-  HttpResponse self = client->Post(tab_action, {{"Content-Type", "application/x-www-form-urlencoded"}},
-                                   "decision=approve");
+  HttpResponse self = client->Post(
+      tab_action, {{"Content-Type", "application/x-www-form-urlencoded"}}, "decision=approve");
   EXPECT_NE(self.status, 200);
   EXPECT_NE(self.status, 303);
 
@@ -415,8 +418,8 @@ TEST_F(ReviewE2e, RunJobsRunsThePluginsJobsOnceAndExitsZero) {
   { std::ofstream(stale) << "half an upload"; }
   std::filesystem::last_write_time(
       stale, std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
-  const std::string data = "--data '" + site_.data().string() + "' --plugins '" +
-                           std::string(CD_E2E_PLUGIN_DIR) + "'";
+  const std::string data =
+      "--data '" + site_.data().string() + "' --plugins '" + std::string(CD_E2E_PLUGIN_DIR) + "'";
   crm_test::CliResult bad =
       crm_test::RunCli(CD_E2E_SAMPLE_HOST, "run-jobs " + data + " --now yesterday", "");
   EXPECT_NE(bad.code, 0);
@@ -426,6 +429,76 @@ TEST_F(ReviewE2e, RunJobsRunsThePluginsJobsOnceAndExitsZero) {
       crm_test::RunCli(CD_E2E_SAMPLE_HOST, "run-jobs " + data + " --now 2026-12-31T08:00:00Z", "");
   EXPECT_EQ(ran.code, 0) << ran.output;
   EXPECT_FALSE(std::filesystem::exists(stale)) << ran.output;
+}
+
+}  // namespace
+
+namespace {
+
+// ---- Comments (PT3) ------------------------------------------------------------------------
+
+std::string IsoIn(int seconds) {
+  std::time_t t = std::time(nullptr) + seconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+TEST_F(ReviewE2e, CommentsOnEveryRouteAndOneBatchedMail) {
+  int64_t ann = CreateClient("Anne", "anne@review-e2e.test", "fr");
+  int64_t type = CreateType({{"name", "ID card"}, {"upload_mode", "required"}});
+  const std::string path = DocPath(ann, type) + "/comments";
+  EXPECT_EQ(api_->Post(path, JsonHeaders(), R"({"body":""})").status, 422);
+  EXPECT_EQ(api_->Post(path, JsonHeaders(),
+                       json::serialize(json::object{{"body", std::string(5001, 'x')}}))
+                .status,
+            422);
+  HttpResponse first = api_->Post(path, JsonHeaders(), R"({"body":"Please send the back side"})");
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(Json(first).at("author").at("kind").as_string(), "staff");
+  ASSERT_EQ(api_->Post(path, JsonHeaders(), R"({"body":"<b>and</b> the front"})").status, 201);
+
+  std::string csrf;
+  auto client = ClientSession(ann, "anne@review-e2e.test", &csrf);
+  HttpResponse page = client->Get("/account/documents");
+  EXPECT_NE(page.body.find("&lt;b&gt;and&lt;/b&gt; the front"), std::string::npos);
+  HttpResponse reply = client->Post("/account/documents/" + std::to_string(type) + "/comments",
+                                    {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                    "_csrf=" + csrf + "&body=" + UrlEncode("Voilà"));
+  EXPECT_EQ(reply.status, 303) << reply.body.substr(0, 300);
+  json::value list = Json(api_->Get(path, Bearer(full_)));
+  ASSERT_EQ(list.at("items").as_array().size(), 3u);
+  EXPECT_EQ(list.at("items").as_array()[2].at("author").at("kind").as_string(), "client");
+  EXPECT_EQ(list.at("items").as_array()[2].at("body").as_string(), "Voilà");
+
+  const std::string data =
+      "--data '" + site_.data().string() + "' --plugins '" + std::string(CD_E2E_PLUGIN_DIR) + "'";
+  auto mails_to = [&](const std::string& address) {
+    int n = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(site_.data() / "outbox", ec)) {
+      std::ifstream in(e.path());
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (text.find("To: " + address) != std::string::npos) ++n;
+    }
+    return n;
+  };
+  // Within the quiet window: nothing yet; after it, one mail for both staff comments.
+  EXPECT_EQ(
+      crm_test::RunCli(CD_E2E_SAMPLE_HOST, "run-jobs " + data + " --now " + IsoIn(300), "").code,
+      0);
+  EXPECT_EQ(mails_to("anne@review-e2e.test"), 0);
+  EXPECT_EQ(
+      crm_test::RunCli(CD_E2E_SAMPLE_HOST, "run-jobs " + data + " --now " + IsoIn(700), "").code,
+      0);
+  EXPECT_EQ(mails_to("anne@review-e2e.test"), 1);
+  EXPECT_EQ(
+      crm_test::RunCli(CD_E2E_SAMPLE_HOST, "run-jobs " + data + " --now " + IsoIn(900), "").code,
+      0);
+  EXPECT_EQ(mails_to("anne@review-e2e.test"), 1);  // not twice
+  EXPECT_EQ(Actions(Journal("?action=commented")).size(), 3u);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ TEST_F(EntryTest, RegistersEveryHookKind) {
   EXPECT_EQ(staged_.gates.size(), 1u);
   EXPECT_TRUE(staged_.settings_page.has_value());
   EXPECT_FALSE(staged_.migrations.empty());
-  EXPECT_EQ(staged_.jobs.size(), 1u);
+  EXPECT_EQ(staged_.jobs.size(), 2u);  // scrub, comment mails
 }
 
 // Issue 15.6: what a crash left goes at start-up, not a day later: the host's scheduler runs

@@ -394,7 +394,7 @@ TEST(ApiRoutesHostTest, HostStagingRegistrarAcceptsTheRoutes) {
   EXPECT_OK(registrar.first_error());
   host::StagedRegistrations staged = registrar.Take();
   // SPEC §5 routes, versions, archived files, openapi.json; review, journal and its verify (§6)
-  EXPECT_EQ(staged.routes.size(), 18u);
+  EXPECT_EQ(staged.routes.size(), 20u);  // and comments (GET, POST)
 }
 
 }  // namespace

@@ -209,8 +209,8 @@ TEST_F(JournalTest, UploadReplaceDownloadViewAndDeleteAreJournaled) {
   ASSERT_OK(page);
   std::vector<std::string> actions;
   for (const JournalEntry& e : page->items) actions.push_back(e.action);
-  EXPECT_EQ(actions, (std::vector<std::string>{"uploaded", "replaced", "downloaded", "viewed",
-                                               "deleted"}));
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"uploaded", "replaced", "downloaded", "viewed", "deleted"}));
   EXPECT_EQ(page->items[0].actor_kind, "client");
   EXPECT_EQ(page->items[0].actor_id, ann_);
   EXPECT_EQ(page->items[0].object, DocumentObject(type->id));

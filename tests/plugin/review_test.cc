@@ -59,7 +59,8 @@ class ReviewTest : public cd_test::ModuleTest {
     TypeDraft d;
     d.name = LocalizedText{"ID card", "Carte d'identité", ""};
     d.upload_mode = UploadMode::kRequired;
-    d.fields = std::vector<FieldDef>{{"valid_until", {"Valid until", "", ""}, FieldType::kDate, false}};
+    d.fields =
+        std::vector<FieldDef>{{"valid_until", {"Valid until", "", ""}, FieldType::kDate, false}};
     d.review = true;
     d.expiry_field = "valid_until";
     d.expiry_warn_days = 30;
@@ -185,8 +186,10 @@ TEST_F(ReviewTest, SqlConditionsAgreeWithComputeStatus) {
     crm::SqlPredicate cond = StatusCondition(status, kToday);
     auto rows = host_.Db().QueryAll(
         "SELECT d.review_state, COALESCE(d.expires_on, ''), COALESCE(d.warn_on, ''), t.review,"
-        " CASE WHEN " + cond.sql + " THEN 1 ELSE 0 END FROM cd_documents d"
-        " JOIN cd_types t ON t.id = d.type_id",
+        " CASE WHEN " +
+            cond.sql +
+            " THEN 1 ELSE 0 END FROM cd_documents d"
+            " JOIN cd_types t ON t.id = d.type_id",
         cond.params);
     ASSERT_OK(rows);
     for (const crm::SqlRow& r : *rows) {
@@ -198,8 +201,10 @@ TEST_F(ReviewTest, SqlConditionsAgreeWithComputeStatus) {
     crm::SqlPredicate ok = SatisfiedCondition(kToday);
     auto sat = host_.Db().QueryAll(
         "SELECT d.review_state, COALESCE(d.expires_on, ''), COALESCE(d.warn_on, ''), t.review,"
-        " CASE WHEN " + ok.sql + " THEN 1 ELSE 0 END FROM cd_documents d"
-        " JOIN cd_types t ON t.id = d.type_id",
+        " CASE WHEN " +
+            ok.sql +
+            " THEN 1 ELSE 0 END FROM cd_documents d"
+            " JOIN cd_types t ON t.id = d.type_id",
         ok.params);
     ASSERT_OK(sat);
     for (const crm::SqlRow& r : *sat) {
