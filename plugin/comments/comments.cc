@@ -39,8 +39,7 @@ crm::Result<std::string> CheckedBody(std::string_view body) {
 }
 
 Comment CommentFromRow(const crm::SqlRow& r) {
-  return Comment{r.Int(0),  r.Int(1),  r.Int(2), r.Text(3),
-                 r.Text(4), r.Text(5), r.Int(6)};
+  return Comment{r.Int(0), r.Int(1), r.Int(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6)};
 }
 
 struct Batch {
@@ -64,8 +63,8 @@ crm::Result<std::optional<crm::MailMessage>> BatchMail(Services& sv, const Batch
     link = host.BaseUrl() + "/admin/clients/" + std::to_string(b.client_id) + "/tabs/documents";
   }
   if (to.empty()) return std::optional<crm::MailMessage>();
-  const std::string key = to_client ? "client-documents.comments.mail_client"
-                                    : "client-documents.comments.mail_staff";
+  const std::string key =
+      to_client ? "client-documents.comments.mail_client" : "client-documents.comments.mail_staff";
   std::string text = host.Translate(lang, key + "_intro") + "\n\n";
   for (const Comment& c : comments) {
     crm::Result<DocumentType> type = sv.types().Get(c.type_id);
@@ -80,33 +79,36 @@ crm::Result<std::optional<crm::MailMessage>> BatchMail(Services& sv, const Batch
 
 }  // namespace
 
-crm::Result<Comment> AddComment(Services& services, const crm::Principal& actor,
-                                int64_t client_id, int64_t type_id, std::string_view body) {
+crm::Result<Comment> AddComment(Services& services, const crm::Principal& actor, int64_t client_id,
+                                int64_t type_id, std::string_view body) {
   CRM_ASSIGN_OR_RETURN(DocumentType type, services.types().Get(type_id));
   CRM_RETURN_IF_ERROR(CheckCommenter(actor, client_id, type));
   CRM_ASSIGN_OR_RETURN(crm::ClientInfo client, services.host().FindClient(client_id));
   CRM_ASSIGN_OR_RETURN(std::string text, CheckedBody(body));
-  Comment c{0, client_id, type_id, actor.IsClient() ? "client" : "staff",
-            actor.IsClient() ? client.DisplayName() : actor.display_name, text,
+  Comment c{0,
+            client_id,
+            type_id,
+            actor.IsClient() ? "client" : "staff",
+            actor.IsClient() ? client.DisplayName() : actor.display_name,
+            text,
             services.host().NowUnix()};
   CRM_RETURN_IF_ERROR(services.host().Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     CRM_ASSIGN_OR_RETURN(
-        auto row, tx.QueryOne("INSERT INTO cd_comments (client_id, type_id, author_kind,"
-                              " author_name, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
-                              " RETURNING id",
-                              {client_id, type_id, c.author_kind, c.author_name, c.body,
-                               c.created_at}));
+        auto row,
+        tx.QueryOne("INSERT INTO cd_comments (client_id, type_id, author_kind,"
+                    " author_name, body, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    " RETURNING id",
+                    {client_id, type_id, c.author_kind, c.author_name, c.body, c.created_at}));
     if (!row.has_value()) return crm::Internal("comment not stored");
     c.id = row->Int(0);
     CRM_RETURN_IF_ERROR(
         tx.Exec("INSERT INTO cd_comment_notices (comment_id, client_id, recipient, created_at)"
                 " VALUES (?, ?, ?, ?)",
-                {c.id, client_id, std::string(actor.IsClient() ? "staff" : "client"),
-                 c.created_at})
+                {c.id, client_id, std::string(actor.IsClient() ? "staff" : "client"), c.created_at})
             .status());
-    return Journal::Append(tx, c.created_at, actor,
-                           {"commented", client_id, DocumentObject(type_id),
-                            "comment:" + std::to_string(c.id)});
+    return Journal::Append(
+        tx, c.created_at, actor,
+        {"commented", client_id, DocumentObject(type_id), "comment:" + std::to_string(c.id)});
   }));
   return c;
 }
@@ -152,7 +154,8 @@ crm::Result<int> SendCommentMails(Services& sv) {
       ++sent;
     }
     for (const crm::SqlRow& r : rows)
-      CRM_RETURN_IF_ERROR(db.Exec("DELETE FROM cd_comment_notices WHERE id = ?", {r.Int(7)}).status());
+      CRM_RETURN_IF_ERROR(
+          db.Exec("DELETE FROM cd_comment_notices WHERE id = ?", {r.Int(7)}).status());
   }
   return sent;
 }

@@ -33,8 +33,8 @@ struct Comment {
 // (kPermissionDenied); the client exists (kNotFound); the body, trimmed, has 1 to 5000
 // characters and no control character but line breaks and tabs (kUnprocessable). Then, in one
 // transaction: the comment, a notice for the other side, the journal's "commented".
-crm::Result<Comment> AddComment(Services& services, const crm::Principal& actor,
-                                int64_t client_id, int64_t type_id, std::string_view body);
+crm::Result<Comment> AddComment(Services& services, const crm::Principal& actor, int64_t client_id,
+                                int64_t type_id, std::string_view body);
 
 // The document's comments, oldest first (CheckRead; kNotFound for an unknown type or client).
 crm::Result<std::vector<Comment>> ListComments(Services& services, const crm::Principal& actor,

@@ -16,9 +16,10 @@ class CommentsTest : public cd_test::ModuleTest {
   CommentsTest() {
     ann_ = host_.AddClient("Ann");
     bob_ = host_.AddClient("Bob");
-    EXPECT_OK(host_.Db().Exec("UPDATE clients SET email = 'ann@example.com', language = 'fr'"
-                              " WHERE id = ?",
-                              {ann_}));
+    EXPECT_OK(
+        host_.Db().Exec("UPDATE clients SET email = 'ann@example.com', language = 'fr'"
+                        " WHERE id = ?",
+                        {ann_}));
     TypeDraft d;
     d.name = LocalizedText{"ID card", "Carte d'identité", ""};
     auto t = sv_.types().Create(d);
