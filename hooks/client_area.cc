@@ -41,6 +41,12 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
     d.set("can_upload", CheckWrite(caller, caller.client_id, doc.type).ok());
     d.set("upload_url", doc_url + "?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
     d.set("just_uploaded", just_uploaded && *just_uploaded == doc.type.id);
+    CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments,
+                         ListComments(ctx.services, caller, caller.client_id, doc.type.id));
+    SetCommentsData(lang, comments, d);
+    d.set("csrf", caller.csrf_token);
+    d.set("comment_url",
+          doc_url + "/comments?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
     if (error && error->type_id == doc.type.id) {
       d.set("has_error", true);
       d.set("error", error->text);
@@ -109,6 +115,17 @@ crm::Status Upload(Context& ctx, crm::Request& request, crm::Response& response)
                            JsonQuote(ctx.texts.Get(caller.language, "area.uploaded_ok")) + "}");
 }
 
+// POST /account/documents/{type_id}/comments (form field `body`), for the session's client.
+crm::Status PostComment(Context& ctx, crm::Request& request, crm::Response& response) {
+  const crm::Principal& caller = request.Caller();
+  std::optional<int64_t> type_id = crm::text::ParseId(request.PathParam("type_id"));
+  if (!type_id) return SendUploadError(ctx, request, response, 0, crm::NotFound("no such type"));
+  crm::Result<Comment> added = AddComment(ctx.services, caller, caller.client_id, *type_id,
+                                          request.FormValue("body").value_or(""));
+  if (!added.ok()) return SendUploadError(ctx, request, response, *type_id, added.status());
+  return response.Redirect(std::string(kAccountPage) + "#cd-doc-" + std::to_string(*type_id));
+}
+
 // GET /account/documents/{type_id}/files/{file_id}: one of the client's current files.
 crm::Status Download(Context& ctx, crm::Request& request, crm::Response& response) {
   std::optional<int64_t> type_id = crm::text::ParseId(request.PathParam("type_id"));
@@ -140,6 +157,7 @@ crm::Status RegisterClientArea(crm::Registrar& registrar, const ContextPtr& ctx)
                        {
                            {"GET", page, client, 0, ShowPage},
                            {"POST", page + "/{type_id}", client, kUploadBodyLimit, Upload},
+                           {"POST", page + "/{type_id}/comments", client, 1 << 16, PostComment},
                            {"GET", page + "/{type_id}/files/{file_id}", client, 0, Download},
                            {"GET", page + "/thumbnails/{file_id}", client, 0, Thumbnail},
                        });

@@ -48,6 +48,10 @@ crm::Status RegisterClientArea(crm::Registrar& registrar, const ContextPtr& ctx)
 crm::Status RegisterSettingsPage(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterTypePages(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterAssets(crm::Registrar& registrar, const ContextPtr& ctx);
+// PT4, X5: the Journal profile tab, the admin journal page and its menu entry.
+crm::Status RegisterJournalPages(crm::Registrar& registrar, const ContextPtr& ctx);
+// PT5: the review queue page and its admin menu entry.
+crm::Status RegisterReviewPages(crm::Registrar& registrar, const ContextPtr& ctx);
 // Host API 1.1: demo types, settings and documents for `sample-host serve --demo`.
 crm::Status RegisterDemoData(crm::Registrar& registrar, const ContextPtr& ctx);
 // Attestations (issue 13): templates, requests, decisions and the PDF worker (attestations.cc).

@@ -1,15 +1,21 @@
 // hooks/deletion.cc — CD9: when the host deletes a client, the module's rows go inside the
-// host's transaction and the files after its commit (rows first, so no row points at nothing).
+// host's transaction and the files after its commit (rows first, so no row points at nothing);
+// the journal's entries about the client lose their personal data (PT7).
 #include "hooks/context.h"
+#include "plugin/comments/comments.h"
 #include "plugin/documents/document_service.h"
+#include "plugin/journal/journal.h"
 
 namespace cd::hooks {
 
 crm::Status RegisterDeletion(crm::Registrar& registrar, const ContextPtr& ctx) {
   crm::ClientDeletionHook hook;
   hook.id = "documents";
-  hook.delete_rows = [](int64_t client_id, crm::SqlExecutor& tx) {
-    return DocumentService::DeleteClientRows(client_id, tx);
+  hook.delete_rows = [ctx](int64_t client_id, crm::SqlExecutor& tx) {
+    CRM_RETURN_IF_ERROR(DocumentService::DeleteClientRows(client_id, tx));
+    CRM_RETURN_IF_ERROR(DeleteClientComments(tx, client_id));
+    // PT7: the journal keeps its rows (the chain) and loses the client's personal data.
+    return Journal::EraseClient(tx, ctx->host.NowUnix(), client_id);
   };
   hook.after_commit = [ctx](int64_t client_id) {
     ctx->services.documents().RemoveClientFiles(client_id);

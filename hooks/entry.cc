@@ -7,6 +7,7 @@
 #include "host-api/plugin.h"
 #include "plugin/access.h"
 #include "plugin/api_routes.h"
+#include "plugin/comments/comments.h"
 #include "plugin/documents/scrub_job.h"
 #include "plugin/embedded.h"
 
@@ -55,6 +56,8 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   CRM_RETURN_IF_ERROR(RegisterSettingsPage(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterTypePages(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterAssets(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterJournalPages(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterReviewPages(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterDemoData(registrar, ctx));
   // The API routes reference the services, which the Context owns; the Context is kept
   // alive by the hooks above for as long as the host keeps them, and the host keeps a
@@ -68,6 +71,10 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   auto scrub = std::make_shared<ScrubJob>(ctx->services.documents(), host);
   CRM_RETURN_IF_ERROR(registrar.AddScheduledJobRunAtStart(
       crm::ScheduledJob{"scrub", kScrubEverySeconds, [ctx, scrub]() { return scrub->Run(); }}));
+  // PT3: comments are mailed in batches once their side has been quiet for 10 minutes.
+  CRM_RETURN_IF_ERROR(registrar.AddScheduledJob(
+      crm::ScheduledJob{"comment-mails", kCommentMailEverySeconds,
+                        [ctx]() { return SendCommentMails(ctx->services).status(); }}));
   return crm::Status::Ok();
 }
 

@@ -1,9 +1,12 @@
 // hooks/gate.cc — CD3: with the mandatory gate on, a client missing an active required
-// document is sent to "My documents" from every other reserved-area page.
+// document (or with it rejected or expired) is sent to "My documents" from every other
+// reserved-area page.
 #include <string>
 #include <string_view>
 
 #include "hooks/context.h"
+#include "plugin/review/review_store.h"
+#include "plugin/review/state.h"
 
 namespace cd::hooks {
 
@@ -38,12 +41,14 @@ crm::Status RegisterGate(crm::Registrar& registrar, const ContextPtr& ctx) {
       return crm::GateDecision::Allow();
     }
     if (!settings->mandatory_gate) return crm::GateDecision::Allow();
-    crm::Result<Completeness> counts = ctx->services.documents().CountFor(client.client_id);
+    // A rejected or expired required document counts as missing (SPEC §6).
+    crm::Result<RequiredCounts> counts =
+        CountRequired(ctx->host.Db(), client.client_id, IsoDate(ctx->host.NowUnix()));
     if (!counts.ok()) {
       ctx->host.Log(crm::LogLevel::kError, "client-documents: gate: " + counts.status().ToString());
       return crm::GateDecision::Allow();
     }
-    if (counts->complete()) return crm::GateDecision::Allow();
+    if (counts->satisfied >= counts->required) return crm::GateDecision::Allow();
     return crm::GateDecision::RedirectTo(std::string(kAccountPage) + "?gate=1");
   };
   return registrar.AddAccessGate(std::move(gate));

@@ -4,7 +4,7 @@
 
 #include "hooks/context.h"
 #include "hooks/view.h"
-#include "plugin/documents/list_sql.h"
+#include "plugin/review/review_store.h"
 
 namespace cd::hooks {
 
@@ -12,7 +12,8 @@ crm::Status RegisterListColumn(crm::Registrar& registrar, const ContextPtr& ctx)
   crm::ListColumn column;
   column.id = "status";
   column.label_key = "client-documents.column.header";
-  column.sql = CompletenessColumnSql();
+  // "yes" when every active required type is uploaded, approved or expiring (SPEC §6).
+  column.sql = CompletenessSql(ctx->host.Db().Dialect());
   column.render_html = [ctx](const crm::SqlValue& value, std::string_view language) {
     const std::string* text = std::get_if<std::string>(&value);
     bool yes = text && *text == "yes";

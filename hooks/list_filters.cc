@@ -1,12 +1,36 @@
 // hooks/list_filters.cc — CD7: one client-list filter per active document type, "doc.<id>" =
-// uploaded | missing; the predicates are the logic's, ANDed into the host's own list query.
+// uploaded | missing, and the review and expiry states (SPEC §6); the predicates are the logic's,
+// ANDed into the host's own list query.
 #include <string>
 #include <vector>
 
 #include "hooks/context.h"
+#include "hooks/view.h"
 #include "plugin/documents/document_service.h"
+#include "plugin/review/review_store.h"
+#include "plugin/review/state.h"
 
 namespace cd::hooks {
+
+namespace {
+
+// `doc.<type_id>` with a review or expiry state (pending … expired): the type's id, or
+// kNotFound when the type does not exist; nullopt for anything else (the documents
+// feature's uploaded / missing, or not ours).
+std::optional<crm::Result<int64_t>> ReviewStateFilter(Context& ctx, std::string_view filter_id,
+                                                      std::string_view value) {
+  std::optional<DocumentStatus> status = ParseDocumentStatus(value);
+  if (!status || *status == DocumentStatus::kMissing || *status == DocumentStatus::kUploaded)
+    return std::nullopt;
+  std::optional<int64_t> type_id;
+  if (filter_id.substr(0, 4) == "doc.") type_id = crm::text::ParseId(filter_id.substr(4));
+  if (!type_id) return std::nullopt;
+  crm::Status exists = ctx.services.types().Get(*type_id).status();
+  if (!exists.ok()) return crm::Result<int64_t>(exists);
+  return crm::Result<int64_t>(*type_id);
+}
+
+}  // namespace
 
 crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx) {
   crm::ListFilterSource source;
@@ -21,23 +45,46 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
       return filters;
     }
     for (const DocumentType& type : *types) {
-      filters.push_back(crm::FilterDef{"doc." + std::to_string(type.id),
-                                       type.name.Get(language),
-                                       {{"uploaded", ctx->texts.Get(language, "filter.uploaded")},
-                                        {"missing", ctx->texts.Get(language, "filter.missing")}}});
+      crm::FilterDef def{"doc." + std::to_string(type.id),
+                         type.name.Get(language),
+                         {{"uploaded", ctx->texts.Get(language, "filter.uploaded")},
+                          {"missing", ctx->texts.Get(language, "filter.missing")}}};
+      // The review and expiry states where the type has them (SPEC §6).
+      std::vector<DocumentStatus> states;
+      if (type.review)
+        states = {DocumentStatus::kPending, DocumentStatus::kApproved, DocumentStatus::kRejected};
+      if (!type.expiry_field.empty()) {
+        states.push_back(DocumentStatus::kExpiring);
+        states.push_back(DocumentStatus::kExpired);
+      }
+      for (DocumentStatus s : states) {
+        def.choices.push_back(
+            {std::string(DocumentStatusName(s)), ctx->texts.Get(language, StateKey(s))});
+      }
+      filters.push_back(std::move(def));
     }
     return filters;
   };
   // The service's predicate also checks that the type exists: "doc.<id>" of an unknown
   // type is then no filter of this source, and the host answers 400 as for any unknown filter.
-  source.predicate = [ctx](std::string_view filter_id, std::string_view value) {
+  source.predicate = [ctx](std::string_view filter_id,
+                           std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    if (auto type_id = ReviewStateFilter(*ctx, filter_id, value)) {
+      CRM_ASSIGN_OR_RETURN(int64_t id, *type_id);
+      return StateFilterPredicate(id, value, IsoDate(ctx->host.NowUnix()));
+    }
     return ctx->services.documents().FilterPredicate(filter_id, value);
   };
   CRM_RETURN_IF_ERROR(registrar.AddListFilterSource(std::move(source)));
   // How the host counts them (host API 1.2): sets, and "missing" as all minus the set.
   crm::ListFilterCount count;
   count.source_id = "documents";
-  count.count = [ctx](std::string_view filter_id, std::string_view value) {
+  count.count = [ctx](std::string_view filter_id,
+                      std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
+    if (auto type_id = ReviewStateFilter(*ctx, filter_id, value)) {
+      CRM_ASSIGN_OR_RETURN(int64_t id, *type_id);
+      return StateFilterCount(id, value, IsoDate(ctx->host.NowUnix()));
+    }
     return ctx->services.documents().FilterCount(filter_id, value);
   };
   return registrar.AddListFilterCount(std::move(count));

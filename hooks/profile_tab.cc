@@ -11,6 +11,7 @@
 #include "hooks/view.h"
 #include "plugin/access.h"
 #include "plugin/documents/use_cases.h"
+#include "plugin/review/use_cases.h"
 
 namespace cd::hooks {
 
@@ -26,6 +27,8 @@ std::optional<std::string_view> FlashKey(std::string_view code) {
   if (code == "uploaded") return "admin.flash_uploaded";
   if (code == "deleted") return "admin.flash_deleted";
   if (code == "fields_saved") return "admin.flash_fields_saved";
+  if (code == "reviewed") return "review.flash_reviewed";
+  if (code == "commented") return "comments.flash_added";
   return std::nullopt;
 }
 
@@ -90,6 +93,8 @@ Data TabDocumentData(Context& ctx, const crm::Principal& caller, const ClientDoc
   d.set("upload_url", doc_url + csrf);
   d.set("fields_url", doc_url + "/fields" + csrf);
   d.set("delete_url", doc_url + "/delete" + csrf);
+  d.set("review_url", doc_url + "/review" + csrf);
+  d.set("comment_url", doc_url + "/comments" + csrf);
   d.set("uploaded_by_text", UploadedByText(ctx, caller, doc.uploaded_by, client_name));
   d.set("has_error", error.has_value());
   if (error) d.set("error", ErrorText(ctx, lang, crm::Status(*error, ""), &doc.type));
@@ -122,6 +127,10 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
       versions.push_back(VersionData(ctx, caller, client.DisplayName(), doc.type, v, base));
     }
     d.set("has_archive", !versions.empty());
+    CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments,
+                         ListComments(ctx.services, caller, client.id, doc.type.id));
+    SetCommentsData(lang, comments, d);
+    d.set("csrf", caller.csrf_token);
     d.set("archive", versions);
     items.push_back(std::move(d));
   }
@@ -213,6 +222,28 @@ crm::Status Delete(Context& ctx, crm::Request& request, crm::Response& response)
   return BackToTab(ctx, request, response, *target, status, "deleted");
 }
 
+// POST …/documents/{type_id}/review: approve, or reject with a reason (PT5).
+crm::Status Review(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<Target> target = ParseTarget(request);
+  if (!target) return crm::NotFound("no such document");
+  ReviewDecision decision{request.FormValue("decision").value_or(""),
+                          request.FormValue("reason").value_or("")};
+  crm::Status status =
+      ReviewDocument(ctx.services, request.Caller(), target->client_id, target->type_id, decision)
+          .status();
+  return BackToTab(ctx, request, response, *target, status, "reviewed");
+}
+
+// POST …/documents/{type_id}/comments: a staff comment (form field `body`).
+crm::Status PostStaffComment(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<Target> target = ParseTarget(request);
+  if (!target) return crm::NotFound("no such document");
+  crm::Status status = AddComment(ctx.services, request.Caller(), target->client_id,
+                                  target->type_id, request.FormValue("body").value_or(""))
+                           .status();
+  return BackToTab(ctx, request, response, *target, status, "commented");
+}
+
 crm::Status SendFileResult(crm::Result<crm::ObjectReply> file, crm::Response& response) {
   if (!file.ok()) return file.status();
   return response.SendObject(*file);
@@ -267,6 +298,8 @@ crm::Status RegisterProfileTab(crm::Registrar& registrar, const ContextPtr& ctx)
           {"POST", doc, writer, kUploadBodyLimit, Upload},
           {"POST", doc + "/fields", writer, 1 << 20, EditFields},
           {"POST", doc + "/delete", writer, 1 << 16, Delete},
+          {"POST", doc + "/review", writer, 1 << 16, Review},
+          {"POST", doc + "/comments", writer, 1 << 16, PostStaffComment},
           {"GET", doc + "/files/{file_id}", reader, 0, Download},
           {"GET", client + "/archive/files/{file_id}", reader, 0, DownloadArchived},
           {"GET", client + "/thumbnails/{file_id}", reader, 0, Thumbnail},

@@ -55,6 +55,7 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
   data.set("show_menu_entry", settings.show_menu_entry);
   data.set("mandatory_gate", settings.mandatory_gate);
   data.set("intro", settings.intro_markdown.en);
+  data.set("notify_email", settings.notify_email);
   data.set("intro_fr", settings.intro_markdown.fr);
   data.set("intro_nl", settings.intro_markdown.nl);
   data.set("types", rows);
@@ -73,6 +74,9 @@ crm::Status SaveSettings(Context& ctx, crm::Request& request) {
   Settings settings = current;
   settings.show_menu_entry = FormChecked(request, "show_menu_entry");
   settings.mandatory_gate = FormChecked(request, "mandatory_gate");
+  // A form without the field (an older page) keeps the stored address.
+  if (std::optional<std::string> email = request.FormValue("notify_email"))
+    settings.notify_email = std::string(crm::text::TrimAll(*email));
   // English (the default language) in "intro", translations under it; a translation
   // absent from the form is kept, an empty one is cleared (the English text shows).
   settings.intro_markdown.en = request.FormValue("intro").value_or("");

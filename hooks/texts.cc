@@ -104,6 +104,23 @@ std::string FormatDate(std::string_view language, int64_t unix_seconds) {
   return buf;
 }
 
+std::string FormatIsoDate(std::string_view language, std::string_view iso) {
+  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return std::string(iso);
+  const std::string y(iso.substr(0, 4)), m(iso.substr(5, 2)), d(iso.substr(8, 2));
+  if (language == "fr") return d + "/" + m + "/" + y;
+  if (language == "nl") return d + "-" + m + "-" + y;
+  return std::string(iso);
+}
+
+std::string FormatDateTime(std::string_view language, int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, " %H:%M UTC", &tm);
+  return FormatDate(language, unix_seconds) + buf;
+}
+
 std::string FormatSize(std::string_view language, int64_t bytes) {
   const char* unit = "bytes";
   double value = static_cast<double>(bytes);

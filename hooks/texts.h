@@ -45,6 +45,10 @@ class Texts {
 
 // "2026-11-22" (en), "22/11/2026" (fr), "22-11-2026" (nl); UTC.
 std::string FormatDate(std::string_view language, int64_t unix_seconds);
+// A "YYYY-MM-DD" date in the reader's format (as FormatDate); anything else as it is.
+std::string FormatIsoDate(std::string_view language, std::string_view iso_date);
+// FormatDate plus the time of day, "31/12/2026 14:05 UTC".
+std::string FormatDateTime(std::string_view language, int64_t unix_seconds);
 // "20 MB", "512 KB", "900 bytes" (decimal comma in fr and nl: "1,5 MB").
 std::string FormatSize(std::string_view language, int64_t bytes);
 // "PDF", "JPEG", "PNG", "WebP", "HEIC" for MIME types the product knows, else the MIME.

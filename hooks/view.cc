@@ -2,6 +2,8 @@
 // Templates come from the embedded ui-fragments/, so the module is one self-contained file.
 #include "hooks/view.h"
 
+#include "plugin/review/state.h"
+
 #include <cstdio>
 #include <map>
 
@@ -147,6 +149,25 @@ std::string UploadedByText(const Context& ctx, const crm::Principal& reader,
                           {{"who", UploaderName(ctx, reader, stored, client_name)}});
 }
 
+void SetCommentsData(std::string_view language, const std::vector<Comment>& comments, Data& d) {
+  DataList list;
+  for (const Comment& c : comments) {
+    Data item;
+    item.set("author", c.author_name);
+    item.set("staff", c.author_kind == "staff");
+    item.set("at", FormatDateTime(language, c.created_at));
+    item.set("body", c.body);
+    list.push_back(std::move(item));
+  }
+  d.set("has_comments", !list.empty());
+  d.set("comments", list);
+  d.set("comment_max", std::to_string(kMaxCommentChars));
+}
+
+std::string StateKey(DocumentStatus status) {
+  return "state." + std::string(DocumentStatusName(status));
+}
+
 std::string_view ModeKey(UploadMode mode) {
   switch (mode) {
     case UploadMode::kOptional:
@@ -159,10 +180,31 @@ std::string_view ModeKey(UploadMode mode) {
   return "mode.optional";
 }
 
+// The review and expiry part of DocumentData (see view.h).
+void SetStateData(const Context& ctx, std::string_view language, const ClientDocument& doc,
+                  Data& d) {
+  d.set("state", std::string(DocumentStatusName(doc.status)));
+  d.set("state_text", ctx.texts.Get(language, StateKey(doc.status)));
+  d.set("has_state",
+        doc.status != DocumentStatus::kMissing && doc.status != DocumentStatus::kUploaded);
+  d.set("state_ok", IsSatisfied(doc.status));
+  d.set("is_pending", doc.status == DocumentStatus::kPending);
+  const bool rejected = doc.status == DocumentStatus::kRejected;
+  d.set("is_rejected", rejected);
+  d.set("has_reason", rejected && doc.review && !doc.review->reason.empty());
+  d.set("reason", doc.review ? doc.review->reason : std::string());
+  d.set("has_expiry", !doc.expires_on.empty());
+  d.set("expires_text",
+        doc.expires_on.empty()
+            ? std::string()
+            : ctx.texts.Format(language, "state.expires_on",
+                               {{"date", FormatIsoDate(language, doc.expires_on)}}));
+}
+
 Data DocumentData(const Context& ctx, std::string_view language, const ClientDocument& doc,
                   std::string_view doc_url, std::string_view thumb_base) {
   const DocumentType& type = doc.type;
-  const bool uploaded = doc.status == DocumentStatus::kUploaded;
+  const bool uploaded = doc.status != DocumentStatus::kMissing;
   Data d;
   d.set("type_id", std::to_string(type.id));
   d.set("name", type.name.Get(language));
@@ -178,6 +220,7 @@ Data DocumentData(const Context& ctx, std::string_view language, const ClientDoc
                                               {{"date", FormatDate(language, doc.uploaded_at)}})
                            : ctx.texts.Get(language, "status.missing"));
   d.set("doc_url", std::string(doc_url));
+  SetStateData(ctx, language, doc, d);
 
   DataList fields;
   for (const FieldDef& field : type.fields) {

@@ -13,6 +13,7 @@
 #include "hooks/context.h"
 #include "host-api/http.h"
 #include "host-api/status.h"
+#include "plugin/comments/comments.h"
 #include "plugin/model.h"
 #include "text/text.h"
 
@@ -56,12 +57,21 @@ std::string UploaderName(const Context& ctx, const crm::Principal& reader, std::
 std::string UploadedByText(const Context& ctx, const crm::Principal& reader,
                            std::string_view stored, std::string_view client_name);
 
+// Template data of a document's comments: comments [{author, at, body}], has_comments,
+// comment_max. Bodies are plain text (the template escapes them).
+void SetCommentsData(std::string_view language, const std::vector<Comment>& comments, Data& d);
+
+// The translation key of a document's state ("state.pending").
+std::string StateKey(DocumentStatus status);
+
 // The translation key of a type's upload mode ("mode.required").
 std::string_view ModeKey(UploadMode mode);
 
 // Template data of one document, shared by the client area and the admin tab:
-// type_id, name, help, mode, is_required, is_admin_only, uploaded, status_text,
-// fields [{key,label,value,input_type,required}], has_fields, files
+// state, state_text, has_state (a review or expiry state to show), state_ok, is_pending,
+// is_rejected, has_reason, reason, has_expiry, expires_text; type_id, name, help, mode,
+// is_required, is_admin_only, uploaded, status_text, fields
+// [{key,label,value,input_type,required}], has_fields, files
 // [{id,name,size,mime,view_url,download_url,thumbnail_url,has_thumbnail}], accept
 // (for the input's accept attribute), limits_text, multiple.
 // File URLs are `doc_url` + "/files/<id>" (+ "?inline=1" to view); thumbnails

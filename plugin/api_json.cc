@@ -122,6 +122,34 @@ json::object FileToJson(const StoredFile& f, std::string url) {
                       {"mime", f.mime}, {"sha256", f.sha256}, {"url", std::move(url)}};
 }
 
+// The review and expiry members of a type (SPEC §6) into `d`; nullopt for another member.
+std::optional<crm::Status> ParseReviewMember(std::string_view key, const json::value& v,
+                                             TypeDraft& d) {
+  if (key == "review") {
+    if (!v.is_bool()) return WrongType(key, "a boolean");
+    d.review = v.as_bool();
+  } else if (key == "expiry_field") {
+    if (!v.is_null() && !v.is_string()) return WrongType(key, "a field key or null");
+    d.expiry_field = v.is_null() ? std::string() : std::string(v.as_string());
+  } else if (key == "expiry_warn_days") {
+    CRM_ASSIGN_OR_RETURN(int64_t n, ParseInt(v, key));
+    if (n < 0 || n > kMaxExpiryWarnDays)
+      return crm::Unprocessable("expiry_warn_days: out of range");
+    d.expiry_warn_days = static_cast<int>(n);
+  } else if (key == "retention_days") {
+    if (v.is_null()) {
+      d.retention_days = std::optional<int>();
+      return crm::Status::Ok();
+    }
+    CRM_ASSIGN_OR_RETURN(int64_t n, ParseInt(v, key));
+    if (n < 1 || n > kMaxRetentionDays) return crm::Unprocessable("retention_days: out of range");
+    d.retention_days = static_cast<int>(n);
+  } else {
+    return std::nullopt;
+  }
+  return crm::Status::Ok();
+}
+
 }  // namespace
 
 std::string IsoTimeUtc(int64_t unix_seconds) {
@@ -155,6 +183,12 @@ json::object TypeToJson(const DocumentType& type, std::string_view language) {
                       {"active", type.active},
                       {"position", type.position},
                       {"keep_metadata", type.keep_metadata},
+                      {"review", type.review},
+                      {"expiry_field", type.expiry_field.empty() ? json::value(nullptr)
+                                                                 : json::value(type.expiry_field)},
+                      {"expiry_warn_days", type.expiry_warn_days},
+                      {"retention_days", type.retention_days ? json::value(*type.retention_days)
+                                                             : json::value(nullptr)},
                       {"names", LocalizedToJson(type.name)},
                       {"helps", LocalizedToJson(type.help)}};
 }
@@ -163,7 +197,9 @@ crm::Result<TypeDraft> TypeDraftFromJson(const json::value& body, std::string_vi
   if (!body.is_object()) return crm::InvalidArgument("body: must be a JSON object");
   TypeDraft d;
   for (const auto& [key, v] : body.as_object()) {
-    if (key == "name" || key == "names") {
+    if (std::optional<crm::Status> s = ParseReviewMember(key, v, d)) {
+      CRM_RETURN_IF_ERROR(*s);
+    } else if (key == "name" || key == "names") {
       auto t = ParseLocalized(v, key, language);
       if (!t.ok()) return t.status();
       if (d.name) {  // "name" and "names" together: merge, non-empty wins
@@ -251,11 +287,24 @@ json::object DocumentToJson(const ClientDocument& doc, std::string_view language
                  {"uploaded_at", nullptr},
                  {"uploaded_by", nullptr},
                  {"fields", std::move(fields)},
-                 {"files", std::move(files)}};
-  if (doc.status == DocumentStatus::kUploaded) {
+                 {"files", std::move(files)},
+                 {"review", nullptr},
+                 {"expires_on", nullptr}};
+  if (doc.status != DocumentStatus::kMissing) {
     o["uploaded_at"] = IsoTimeUtc(doc.uploaded_at);
     o["uploaded_by"] = doc.uploaded_by;
   }
+  if (doc.review) {
+    const ReviewInfo& r = *doc.review;
+    json::value at = nullptr;
+    if (r.at != 0) at = IsoTimeUtc(r.at);
+    o["review"] =
+        json::object{{"state", r.state},
+                     {"reason", r.reason.empty() ? json::value(nullptr) : json::value(r.reason)},
+                     {"by", r.by.empty() ? json::value(nullptr) : json::value(r.by)},
+                     {"at", at}};
+  }
+  if (!doc.expires_on.empty()) o["expires_on"] = doc.expires_on;
   return o;
 }
 
@@ -283,7 +332,8 @@ json::object SettingsToJson(const Settings& s, std::string_view language) {
   return json::object{{"show_menu_entry", s.show_menu_entry},
                       {"intro_markdown", s.intro_markdown.Get(language)},
                       {"intro_markdowns", LocalizedToJson(s.intro_markdown)},
-                      {"mandatory_gate", s.mandatory_gate}};
+                      {"mandatory_gate", s.mandatory_gate},
+                      {"notify_email", s.notify_email}};
 }
 
 crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& current,
@@ -297,6 +347,9 @@ crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& 
     } else if (key == "mandatory_gate") {
       if (!v.is_bool()) return WrongType(key, "a boolean");
       s.mandatory_gate = v.as_bool();
+    } else if (key == "notify_email") {
+      if (!v.is_string() && !v.is_null()) return WrongType(key, "an email address or null");
+      s.notify_email = v.is_null() ? std::string() : std::string(v.as_string());
     } else if (key == "intro_markdown" || key == "intro_markdowns") {
       // A string replaces the request language's text; an object replaces the languages
       // it names (an empty string clears that translation).
@@ -306,6 +359,26 @@ crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& 
     }
   }
   return s;
+}
+
+}  // namespace cd
+
+namespace cd {
+
+json::object JournalEntryToJson(const JournalEntry& e) {
+  json::value client = nullptr;
+  if (e.client_id != 0) client = e.client_id;
+  return json::object{
+      {"seq", e.seq},
+      {"at", IsoTimeUtc(e.at)},
+      {"actor", json::object{{"kind", e.actor_kind}, {"id", e.actor_id}, {"name", e.actor_name}}},
+      {"action", e.action},
+      {"client_id", client},
+      {"object", e.object},
+      {"ip", e.ip},
+      {"detail", e.detail},
+      {"prev_hash", e.prev_hash},
+      {"hash", e.hash}};
 }
 
 }  // namespace cd

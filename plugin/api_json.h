@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "host-api/status.h"
+#include "plugin/journal/journal.h"
 #include "plugin/model.h"
 
 namespace cd {
@@ -44,5 +45,10 @@ crm::Result<Settings> SettingsFromJson(const boost::json::value& body, const Set
 
 // "2026-11-22T10:53:17Z".
 std::string IsoTimeUtc(int64_t unix_seconds);
+
+// One journal entry (SPEC §6): {"seq", "at" (ISO UTC), "actor": {"kind", "id", "name"},
+// "action", "client_id" (null when about no client), "object", "ip", "detail", "prev_hash",
+// "hash"}.
+boost::json::object JournalEntryToJson(const JournalEntry& entry);
 
 }  // namespace cd

@@ -7,8 +7,12 @@
 
 #include "plugin/access.h"
 #include "plugin/api_json.h"
+#include "plugin/comments/comments.h"
 #include "plugin/documents/use_cases.h"
 #include "plugin/embedded.h"
+#include "plugin/journal/request_address.h"
+#include "plugin/journal/use_cases.h"
+#include "plugin/review/use_cases.h"
 #include "text/text.h"
 
 namespace cd {
@@ -170,6 +174,52 @@ crm::Status DeleteClientDocument(Services& sv, crm::Request& req, crm::Response&
   return SendNoContent(res);
 }
 
+// POST …/documents/{type_id}/review {"decision": "approve"|"reject", "reason"}.
+crm::Status ReviewClientDocument(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
+  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(req));
+  if (!body.is_object()) return crm::InvalidArgument("body: must be a JSON object");
+  ReviewDecision decision;
+  for (auto [name, out] :
+       {std::pair{"decision", &decision.decision}, std::pair{"reason", &decision.reason}}) {
+    const json::value* v = body.as_object().if_contains(name);
+    if (v == nullptr || v->is_null()) continue;
+    if (!v->is_string()) return crm::Unprocessable(std::string(name) + ": a string");
+    *out = std::string(v->as_string());
+  }
+  CRM_ASSIGN_OR_RETURN(ClientDocument doc, ReviewDocument(sv, req.Caller(), cid, tid, decision));
+  return SendJson(res, 200, DocumentToJson(doc, Language(req), UrlBase()));
+}
+
+// ---- Comments (PT3): adapters over plugin/comments/comments.h ----------------------
+
+json::object CommentToJson(const Comment& c) {
+  return json::object{{"id", c.id},
+                      {"author", json::object{{"kind", c.author_kind}, {"name", c.author_name}}},
+                      {"body", c.body},
+                      {"created_at", IsoTimeUtc(c.created_at)}};
+}
+
+crm::Status ListDocumentComments(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
+  CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments, ListComments(sv, req.Caller(), cid, tid));
+  json::array items;
+  for (const Comment& c : comments) items.push_back(CommentToJson(c));
+  return SendJson(res, 200, json::object{{"items", std::move(items)}});
+}
+
+crm::Status AddDocumentComment(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
+  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(req));
+  const json::value* text = body.is_object() ? body.as_object().if_contains("body") : nullptr;
+  if (text == nullptr || !text->is_string()) return crm::Unprocessable("body: a string");
+  CRM_ASSIGN_OR_RETURN(Comment c, AddComment(sv, req.Caller(), cid, tid, text->as_string()));
+  return SendJson(res, 201, CommentToJson(c));
+}
+
 crm::Status DownloadClientFile(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
@@ -200,6 +250,34 @@ crm::Status DownloadClientArchivedFile(Services& sv, crm::Request& req, crm::Res
   CRM_ASSIGN_OR_RETURN(int64_t fid, IdParam(req, "file_id"));
   CRM_ASSIGN_OR_RETURN(crm::ObjectReply reply, DownloadArchivedFile(sv, req.Caller(), cid, fid));
   return res.SendObject(reply);
+}
+
+// ---- The journal (PT4, X5): adapters over plugin/journal/use_cases.h ------------------
+
+crm::Status ListJournalEntries(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(JournalQuery query, JournalQueryOf(req));
+  if (req.Query("format").value_or("") == "csv") {
+    CRM_ASSIGN_OR_RETURN(std::string csv, ExportJournalCsv(sv, req.Caller(), query));
+    res.SetHeader("Content-Disposition", "attachment; filename=\"journal.csv\"");
+    return res.Send(csv, "text/csv; charset=utf-8");
+  }
+  CRM_ASSIGN_OR_RETURN(JournalPage page, ListJournal(sv, req.Caller(), query));
+  json::array items;
+  for (const JournalEntry& e : page.items) items.push_back(JournalEntryToJson(e));
+  return SendJson(res, 200,
+                  json::object{{"items", std::move(items)},
+                               {"total", page.total},
+                               {"page", page.page},
+                               {"per_page", page.per_page}});
+}
+
+crm::Status VerifyJournalChain(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(JournalVerdict v, VerifyJournal(sv, req.Caller()));
+  json::value bad = nullptr;
+  if (v.first_bad_seq) bad = *v.first_bad_seq;
+  return SendJson(
+      res, 200,
+      json::object{{"ok", v.ok}, {"entries", v.entries}, {"head", v.head}, {"first_bad_seq", bad}});
 }
 
 crm::Status SendOpenApi(Services&, crm::Request&, crm::Response& res) {
@@ -234,12 +312,20 @@ constexpr ApiRoute kRoutes[] = {
      UploadClientDocument},
     {"DELETE", "/clients/{client_id}/documents/{type_id}", kScopeWrite, kJsonBody,
      DeleteClientDocument},
+    {"POST", "/clients/{client_id}/documents/{type_id}/review", kScopeWrite, kJsonBody,
+     ReviewClientDocument},
+    {"GET", "/clients/{client_id}/documents/{type_id}/comments", kScopeRead, kJsonBody,
+     ListDocumentComments},
+    {"POST", "/clients/{client_id}/documents/{type_id}/comments", kScopeWrite, kJsonBody,
+     AddDocumentComment},
     {"GET", "/clients/{client_id}/documents/{type_id}/file", kScopeRead, kJsonBody,
      DownloadClientFile},
     {"GET", "/clients/{client_id}/documents/{type_id}/versions", kScopeRead, kJsonBody,
      ListClientVersions},
     {"GET", "/clients/{client_id}/archive/files/{file_id}", kScopeRead, kJsonBody,
      DownloadClientArchivedFile},
+    {"GET", "/journal", kScopeRead, kJsonBody, ListJournalEntries},
+    {"GET", "/journal/verify", kScopeRead, kJsonBody, VerifyJournalChain},
     {"GET", "/openapi.json", nullptr, kJsonBody, SendOpenApi},
 };
 
@@ -269,6 +355,7 @@ crm::Status RegisterApiRoutes(crm::Registrar& registrar, Services& services) {
     route.max_body = r.max_body;
     ApiHandler handler = r.handler;
     route.handler = [sv, handler](crm::Request& req, crm::Response& res) {
+      RequestAddressScope address(req.RemoteAddress());  // the journal's "from where"
       return handler(*sv, req, res);
     };
     CRM_RETURN_IF_ERROR(registrar.AddRoute(std::move(route)));

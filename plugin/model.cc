@@ -42,8 +42,24 @@ std::optional<FieldType> ParseFieldType(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+constexpr std::pair<DocumentStatus, std::string_view> kStatusNames[] = {
+    {DocumentStatus::kMissing, "missing"},   {DocumentStatus::kUploaded, "uploaded"},
+    {DocumentStatus::kPending, "pending"},   {DocumentStatus::kApproved, "approved"},
+    {DocumentStatus::kRejected, "rejected"}, {DocumentStatus::kExpiring, "expiring"},
+    {DocumentStatus::kExpired, "expired"}};
+}  // namespace
+
 std::string_view DocumentStatusName(DocumentStatus status) {
-  return status == DocumentStatus::kUploaded ? "uploaded" : "missing";
+  for (const auto& [s, name] : kStatusNames)
+    if (s == status) return name;
+  return "missing";
+}
+
+std::optional<DocumentStatus> ParseDocumentStatus(std::string_view name) {
+  for (const auto& [s, n] : kStatusNames)
+    if (n == name) return s;
+  return std::nullopt;
 }
 
 const std::string& LocalizedText::Get(std::string_view language) const {

@@ -53,6 +53,9 @@ inline constexpr int64_t kDefaultMaxSize = 20LL * 1024 * 1024;  // 20 MiB
 inline constexpr int64_t kMaxMaxSize =
     4LL * 1024 * 1024 * 1024;  // hard upper bound: 4 GiB (large scans, the 1 GiB benchmark)
 inline constexpr int kDefaultMaxFiles = 1;
+inline constexpr int kDefaultExpiryWarnDays = 30;
+inline constexpr int kMaxExpiryWarnDays = 3650;
+inline constexpr int kMaxRetentionDays = 36500;
 inline constexpr int kMaxMaxFiles = 10;
 // PDF, JPEG, PNG, WebP, HEIC (CD1 default allow-list).
 const std::vector<std::string>& DefaultAccept();
@@ -71,6 +74,13 @@ struct DocumentType {
   // Image originals are stored byte for byte; by default their location metadata (EXIF GPS,
   // XMP) is removed before they are stored (SPEC X3).
   bool keep_metadata = false;
+  // Review and expiry (PT5, X1): uploads wait for staff; `expiry_field` is the key of one of
+  // the type's date fields ("" for none), the document is expiring `expiry_warn_days` before
+  // that date; archived versions older than `retention_days` are purged (PT7; unset: kept).
+  bool review = false;
+  std::string expiry_field;
+  int expiry_warn_days = kDefaultExpiryWarnDays;
+  std::optional<int> retention_days;
 };
 
 // A create or a partial update of a type: unset members are left as they are (update)
@@ -89,6 +99,10 @@ struct TypeDraft {
   std::optional<bool> active;
   std::optional<int> position;
   std::optional<bool> keep_metadata;
+  std::optional<bool> review;
+  std::optional<std::string> expiry_field;  // "" clears it
+  std::optional<int> expiry_warn_days;
+  std::optional<std::optional<int>> retention_days;  // a null clears it
   // The draft gives every language of the name and the field labels (the admin form):
   // an empty translation clears the stored one instead of keeping it.
   bool complete_translations = false;
@@ -99,6 +113,8 @@ struct Settings {
   bool show_menu_entry = true;
   LocalizedText intro_markdown;  // Markdown per language; shown with LocalizedText::Get
   bool mandatory_gate = false;
+  // Where clients' comments are announced (SPEC §6); "" for nowhere.
+  std::string notify_email;
 };
 
 // One stored file of a document (current or archived).
@@ -112,8 +128,27 @@ struct StoredFile {
   std::string thumbnail_key;  // empty when there is no thumbnail
 };
 
-enum class DocumentStatus { kMissing, kUploaded };
-std::string_view DocumentStatusName(DocumentStatus status);  // "missing" | "uploaded"
+// SPEC §6: a document's state, decided in one place (plugin/review/state.h).
+enum class DocumentStatus {
+  kMissing,
+  kUploaded,
+  kPending,
+  kApproved,
+  kRejected,
+  kExpiring,
+  kExpired
+};
+// "missing" | "uploaded" | "pending" | "approved" | "rejected" | "expiring" | "expired"
+std::string_view DocumentStatusName(DocumentStatus status);
+std::optional<DocumentStatus> ParseDocumentStatus(std::string_view name);
+
+// Staff's last decision on a reviewed document (SPEC §6 "review"), when there is one.
+struct ReviewInfo {
+  std::string state;   // "pending" | "approved" | "rejected"
+  std::string reason;  // the rejection's reason, for the client
+  std::string by;      // ActorLabel of the reviewer ("" while pending)
+  int64_t at = 0;      // Unix seconds (0 while pending)
+};
 
 // A client's document of one type (SPEC §5), as shown; status kMissing when none.
 struct ClientDocument {
@@ -124,6 +159,8 @@ struct ClientDocument {
   std::string uploaded_by;                    // "admin:Marie Dupont", "client", "api:token 3"
   std::map<std::string, std::string> fields;  // key -> value
   std::vector<StoredFile> files;              // in upload order
+  std::optional<ReviewInfo> review;           // a reviewed type's document only
+  std::string expires_on;                     // "YYYY-MM-DD" of the expiry field, or ""
 };
 
 // A previous version kept in the archive when a document was replaced or deleted (CD5).

@@ -9,6 +9,7 @@ Services::Services(crm::HostServices& host)
       types_(host),
       settings_(host),
       files_(host.DataDir(), host.Files()),
-      documents_(host, types_, files_) {}
+      documents_(host, types_, files_),
+      journal_(host) {}
 
 }  // namespace cd

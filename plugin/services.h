@@ -7,6 +7,7 @@
 #include "host-api/services.h"
 #include "plugin/documents/document_service.h"
 #include "plugin/file_store.h"
+#include "plugin/journal/journal.h"
 #include "plugin/settings_store.h"
 #include "plugin/type_store.h"
 
@@ -23,6 +24,7 @@ class Services {
   SettingsStore& settings() { return settings_; }
   FileStore& files() { return files_; }
   DocumentService& documents() { return documents_; }
+  Journal& journal() { return journal_; }
 
  private:
   crm::HostServices& host_;
@@ -30,6 +32,7 @@ class Services {
   SettingsStore settings_;
   FileStore files_;
   DocumentService documents_;
+  Journal journal_;
 };
 
 }  // namespace cd

@@ -46,6 +46,8 @@ crm::Result<Settings> SettingsStore::Get() const {
       s.intro_markdown.fr = value;
     else if (key == "intro_markdown.nl")
       s.intro_markdown.nl = value;
+    else if (key == "notify_email")
+      s.notify_email = value;
   }
   return s;
 }
@@ -54,13 +56,18 @@ crm::Status SettingsStore::Save(const Settings& s) {
   for (const std::string* intro :
        {&s.intro_markdown.en, &s.intro_markdown.fr, &s.intro_markdown.nl})
     if (intro->size() > kMaxIntroBytes) return crm::Unprocessable("intro_markdown: at most 64 KiB");
+  if (!s.notify_email.empty() &&
+      (s.notify_email.size() > 254 || s.notify_email.find('@') == std::string::npos ||
+       s.notify_email.find_first_of(" \t\r\n,;<>") != std::string::npos))
+    return crm::Unprocessable("notify_email: one email address");
   return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     const std::pair<const char*, std::string> values[] = {
         {"show_menu_entry", s.show_menu_entry ? "1" : "0"},
         {"mandatory_gate", s.mandatory_gate ? "1" : "0"},
         {"intro_markdown", s.intro_markdown.en},
         {"intro_markdown.fr", s.intro_markdown.fr},
-        {"intro_markdown.nl", s.intro_markdown.nl}};
+        {"intro_markdown.nl", s.intro_markdown.nl},
+        {"notify_email", s.notify_email}};
     for (const auto& [key, value] : values) {
       CRM_RETURN_IF_ERROR((tx.Exec("INSERT INTO cd_settings (key, value) VALUES (?, ?)"
                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

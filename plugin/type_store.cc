@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "plugin/review/review_store.h"
 #include "text/text.h"
 
 namespace cd {
@@ -16,7 +17,8 @@ namespace {
 
 constexpr char kSelectType[] =
     "SELECT id, name_en, name_fr, name_nl, help_en, help_fr, help_nl, upload_mode, fields_json,"
-    " accept_json, max_size, max_files, active, position, keep_metadata FROM cd_types";
+    " accept_json, max_size, max_files, active, position, keep_metadata, review, expiry_field,"
+    " expiry_warn_days, retention_days FROM cd_types";
 
 bool IsMimeToken(std::string_view s) {
   size_t slash = s.find('/');
@@ -98,6 +100,10 @@ DocumentType TypeFromRow(const crm::SqlRow& r) {
   t.active = r.Int(12) != 0;
   t.position = static_cast<int>(r.Int(13));
   t.keep_metadata = r.Int(14) != 0;
+  t.review = r.Int(15) != 0;
+  t.expiry_field = r.Text(16);
+  t.expiry_warn_days = static_cast<int>(r.Int(17));
+  if (!r.IsNull(18)) t.retention_days = static_cast<int>(r.Int(18));
   return t;
 }
 
@@ -164,23 +170,49 @@ void ApplyDraft(const TypeDraft& d, DocumentType& t) {
   if (d.active) t.active = *d.active;
   if (d.position) t.position = *d.position;
   if (d.keep_metadata) t.keep_metadata = *d.keep_metadata;
+  if (d.review) t.review = *d.review;
+  if (d.expiry_field) t.expiry_field = *d.expiry_field;
+  if (d.expiry_warn_days) t.expiry_warn_days = *d.expiry_warn_days;
+  if (d.retention_days) t.retention_days = *d.retention_days;
+}
+
+// SPEC §6: the expiry is one of the type's date fields; warning and retention in range.
+crm::Status ValidateReviewSettings(const DocumentType& t) {
+  if (!t.expiry_field.empty()) {
+    bool is_date = false;
+    for (const FieldDef& f : t.fields)
+      is_date = is_date || (f.key == t.expiry_field && f.type == FieldType::kDate);
+    if (!is_date)
+      return crm::Unprocessable("expiry_field: must be the key of one of the type's date fields");
+  }
+  if (t.expiry_warn_days < 0 || t.expiry_warn_days > kMaxExpiryWarnDays)
+    return crm::Unprocessable("expiry_warn_days: from 0 to " + std::to_string(kMaxExpiryWarnDays));
+  if (t.retention_days && (*t.retention_days < 1 || *t.retention_days > kMaxRetentionDays))
+    return crm::Unprocessable("retention_days: from 1 to " + std::to_string(kMaxRetentionDays) +
+                              ", or null");
+  return crm::Status::Ok();
 }
 
 crm::SqlParams TypeParams(const DocumentType& t) {
-  return {t.name.en,
-          t.name.fr,
-          t.name.nl,
-          t.help.en,
-          t.help.fr,
-          t.help.nl,
-          std::string(UploadModeName(t.upload_mode)),
-          FieldsToJson(t.fields),
-          AcceptToJson(t.accept),
-          t.max_size,
-          static_cast<int64_t>(t.max_files),
-          static_cast<int64_t>(t.active ? 1 : 0),
-          static_cast<int64_t>(t.position),
-          static_cast<int64_t>(t.keep_metadata ? 1 : 0)};
+  return {
+      t.name.en,
+      t.name.fr,
+      t.name.nl,
+      t.help.en,
+      t.help.fr,
+      t.help.nl,
+      std::string(UploadModeName(t.upload_mode)),
+      FieldsToJson(t.fields),
+      AcceptToJson(t.accept),
+      t.max_size,
+      static_cast<int64_t>(t.max_files),
+      static_cast<int64_t>(t.active ? 1 : 0),
+      static_cast<int64_t>(t.position),
+      static_cast<int64_t>(t.keep_metadata ? 1 : 0),
+      static_cast<int64_t>(t.review ? 1 : 0),
+      t.expiry_field,
+      static_cast<int64_t>(t.expiry_warn_days),
+      t.retention_days ? crm::SqlValue(static_cast<int64_t>(*t.retention_days)) : crm::SqlValue()};
 }
 
 }  // namespace
@@ -223,7 +255,7 @@ crm::Status ValidateType(const DocumentType& t) {
       return crm::Unprocessable("fields.labels: at most 200 characters");
     if (!keys.insert(f.key).second) return crm::Unprocessable("fields.key: duplicate " + f.key);
   }
-  return crm::Status::Ok();
+  return ValidateReviewSettings(t);
 }
 
 std::vector<FieldDef> FieldsFromLabels(std::string_view text) {
@@ -293,9 +325,11 @@ crm::Result<DocumentType> TypeStore::Create(const TypeDraft& draft) {
     CRM_ASSIGN_OR_RETURN(auto row, tx.QueryOne("INSERT INTO cd_types (name_en, name_fr, name_nl, "
                                                "help_en, help_fr, help_nl, upload_mode,"
                                                " fields_json, accept_json, max_size, max_files, "
-                                               "active, position, keep_metadata, created_at, "
-                                               "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                               "?, ?, ?, ?, ?, ?) RETURNING id",
+                                               "active, position, keep_metadata, review, "
+                                               "expiry_field, expiry_warn_days, retention_days, "
+                                               "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
+                                               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                                               "RETURNING id",
                                                p));
     id = row->Int(0);
     return crm::Status::Ok();
@@ -313,14 +347,20 @@ crm::Result<DocumentType> TypeStore::Update(int64_t id, const TypeDraft& draft) 
   crm::SqlParams p = TypeParams(t);
   p.push_back(host_.NowUnix());
   p.push_back(id);
-  CRM_RETURN_IF_ERROR(
-      (host_.Db().Exec(
-           "UPDATE cd_types SET name_en = ?, name_fr = ?, name_nl = ?, help_en = ?, help_fr = ?,"
-           " help_nl = ?, upload_mode = ?, fields_json = ?, accept_json = ?, max_size = ?,"
-           " max_files = ?, active = ?, position = ?, keep_metadata = ?, updated_at = ? WHERE id = "
-           "?",
-           p))
-          .status());
+  // A new expiry field or warning moves every document's dates, in the same transaction.
+  const bool expiry_changed =
+      t.expiry_field != current.expiry_field || t.expiry_warn_days != current.expiry_warn_days;
+  CRM_RETURN_IF_ERROR(host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("UPDATE cd_types SET name_en = ?, name_fr = ?, name_nl = ?, help_en = ?,"
+                " help_fr = ?, help_nl = ?, upload_mode = ?, fields_json = ?, accept_json = ?,"
+                " max_size = ?, max_files = ?, active = ?, position = ?, keep_metadata = ?,"
+                " review = ?, expiry_field = ?, expiry_warn_days = ?, retention_days = ?,"
+                " updated_at = ? WHERE id = ?",
+                p)
+            .status());
+    return expiry_changed ? RecomputeTypeExpiry(tx, t) : crm::Status::Ok();
+  }));
   return t;
 }
 

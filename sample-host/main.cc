@@ -1,6 +1,6 @@
 // sample-host/main.cc — the `sample-host` executable (SPEC §5 CLI): serve (migrate, register host
 // routes, load plugins, seed the demo, run the HTTP server and the job scheduler), create-admin,
-// create-token.
+// create-token, run-jobs (SPEC §6: every plugin's scheduled jobs once, with --now as the clock).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,10 +11,13 @@
 #include <boost/program_options.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +65,8 @@ constexpr char kUsage[] =
     "  sample-host create-admin --data DIR --email E [--name NAME] [--language en|fr|nl]  "
     "(password on stdin)\n"
     "  sample-host create-token --data DIR --email E [--scope S]... [--name NAME]\n"
+    "  sample-host run-jobs --data DIR [--now YYYY-MM-DDTHH:MM:SSZ] [--plugins DIR] [--base-url "
+    "URL]\n"
     "  every command: [--database postgresql://USER@HOST:PORT/DB] (default: SQLite in DIR;\n"
     "        exit code 3 when that database cannot be reached)\n";
 
@@ -76,10 +81,20 @@ int FailCore(const crm::Status& s) {
   return s.code() == crm::StatusCode::kUnavailable ? host::kExitDatabaseUnavailable : 1;
 }
 
+// The wall clock, or the fixed instant of `run-jobs --now` (SPEC §6).
+class CommandClock final : public host::Clock {
+ public:
+  int64_t NowUnix() override { return fixed ? *fixed : system_.NowUnix(); }
+  std::optional<int64_t> fixed;
+
+ private:
+  host::SystemClock system_;
+};
+
 // The data folder, its database (migrated) and the services every command needs.
 struct Core {
   fs::path data;
-  host::SystemClock clock;
+  CommandClock clock;
   std::unique_ptr<host::Logger> logger;
   std::unique_ptr<crm::Database> db;
   host::HookRegistry registry;
@@ -455,6 +470,47 @@ int CreateToken(const po::variables_map& vm) {
   return 0;
 }
 
+// ---- run-jobs (SPEC §6 Jobs): every plugin's scheduled jobs once, with --now as the clock ----
+
+// "2026-12-31T08:00:00Z" to Unix seconds.
+std::optional<int64_t> ParseUtc(const std::string& text) {
+  std::tm tm{};
+  char z = 0;
+  if (text.size() != 20 ||
+      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 ||
+      z != 'Z')
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+// Loads the plugins as serve does (their migrations run) and runs the host's one scheduler
+// once: no second mechanism for cron. Exits 0 once every job ran (a failing job is logged).
+int RunJobs(const po::variables_map& vm) {
+  Core core;
+  if (vm.count("now")) {
+    core.clock.fixed = ParseUtc(vm["now"].as<std::string>());
+    if (!core.clock.fixed) return Fail("--now must be YYYY-MM-DDTHH:MM:SSZ");
+  }
+  crm::Status s = OpenCore(vm, core);
+  if (!s.ok()) return FailCore(s);
+  // The same files as serve (the scrub and the mails' links read them).
+  s = ConfigureStore(vm, core);
+  if (!s.ok()) return Fail(s.ToString());
+  std::string base_url =
+      vm.count("base-url") ? vm["base-url"].as<std::string>() : "http://127.0.0.1:8080";
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  App app(core, base_url);
+  s = RegisterHost(core, app);
+  if (!s.ok()) return Fail("host registration: " + s.ToString());
+  (void)app.plugins.LoadAll(PluginDir(vm));
+  host::Scheduler scheduler(core.registry, *core.logger);
+  scheduler.RunAllOnce();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -482,7 +538,8 @@ int main(int argc, char** argv) {
                                                           "admin or token name")(
         "language", po::value<std::string>()->default_value("en"), "admin language")(
         "scope", po::value<std::vector<std::string>>()->composing(), "token scope (repeatable)")(
-        "help,h", "this help");
+        "now", po::value<std::string>(), "run-jobs: the clock, YYYY-MM-DDTHH:MM:SSZ")("help,h",
+                                                                                      "this help");
     po::positional_options_description pos;
     pos.add("command", 1);
     po::variables_map vm;
@@ -497,6 +554,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return Serve(vm);
     if (command == "create-admin") return CreateAdmin(vm);
     if (command == "create-token") return CreateToken(vm);
+    if (command == "run-jobs") return RunJobs(vm);
     return Fail("unknown command '" + command + "'\n" + kUsage);
   } catch (const std::exception& e) {
     return Fail(e.what());

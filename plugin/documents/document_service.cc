@@ -10,6 +10,9 @@
 
 #include "plugin/access.h"
 #include "plugin/documents/list_sql.h"
+#include "plugin/journal/journal.h"
+#include "plugin/review/review_store.h"
+#include "plugin/review/state.h"
 #include "text/text.h"
 
 namespace cd {
@@ -107,8 +110,9 @@ StoredFile FileFromRow(const crm::SqlRow& r) {
   return f;
 }
 
-// Fills `doc` from the client's current document of doc->type (status missing if none).
-crm::Status LoadDocument(crm::SqlExecutor& db, ClientDocument* doc) {
+// Fills `doc` from the client's current document of doc->type (status missing if none); its
+// state on `now`'s day comes from the review module (plugin/review/review_store.h).
+crm::Status LoadDocument(crm::SqlExecutor& db, int64_t now, ClientDocument* doc) {
   CRM_ASSIGN_OR_RETURN(
       auto row, db.QueryOne("SELECT id, fields_json, uploaded_at, uploaded_by FROM cd_documents"
                             " WHERE client_id = ? AND type_id = ?",
@@ -128,7 +132,7 @@ crm::Status LoadDocument(crm::SqlExecutor& db, ClientDocument* doc) {
       db.QueryAll(std::string(kSelectFile) + " WHERE f.document_id = ? ORDER BY f.position, f.id",
                   {document_id}));
   for (const crm::SqlRow& fr : files) doc->files.push_back(FileFromRow(fr));
-  return crm::Status::Ok();
+  return LoadState(db, IsoDate(now), doc);
 }
 
 // Moves the current document (if any) to a new archived version. Returns whether there
@@ -212,6 +216,13 @@ crm::Result<bool> WriteUploadRows(crm::SqlExecutor& tx, const UploadRows& u) {
   return replaced;
 }
 
+// The journal's entry of an upload: the files' SHA-256, never their (personal) names.
+JournalRecord UploadJournalRecord(const UploadRows& u, bool replaced) {
+  std::string detail = "sha256=";
+  for (size_t i = 0; i < u.files->size(); ++i) detail += (i ? "," : "") + (*u.files)[i]->sha256();
+  return {replaced ? "replaced" : "uploaded", u.client_id, DocumentObject(u.type_id), detail};
+}
+
 std::string Joined(const std::vector<std::unique_ptr<PendingFile>>& files) {
   std::string out;
   for (const auto& f : files) {
@@ -236,7 +247,7 @@ crm::Result<std::vector<ClientDocument>> DocumentService::List(const crm::Princi
     ClientDocument doc;
     doc.client_id = client_id;
     doc.type = t;
-    CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
+    CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), host_.NowUnix(), &doc));
     // Archived types stay listed only where the client has a document of them.
     if (!t.active && doc.status == DocumentStatus::kMissing) continue;
     out.push_back(std::move(doc));
@@ -252,7 +263,7 @@ crm::Result<ClientDocument> DocumentService::Get(const crm::Principal& actor, in
   ClientDocument doc;
   doc.client_id = client_id;
   doc.type = type;
-  CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
+  CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), host_.NowUnix(), &doc));
   if (!doc.type.active && doc.status == DocumentStatus::kMissing && actor.IsClient())
     return crm::NotFound("no document type " + std::to_string(type_id));
   return doc;
@@ -285,7 +296,8 @@ crm::Result<ClientDocument> DocumentService::Upload(const crm::Principal& actor,
     CRM_RETURN_IF_ERROR(host_.LockClient(tx, client_id));
     UploadRows rows{client_id, type_id, &fields, &input.files, &committed, now, who};
     CRM_ASSIGN_OR_RETURN(replaced, WriteUploadRows(tx, rows));
-    return crm::Status::Ok();
+    CRM_RETURN_IF_ERROR(WriteUploadState(tx, *type, client_id, fields));
+    return Journal::Append(tx, now, actor, UploadJournalRecord(rows, replaced));
   });
   if (!s.ok()) {
     for (const CommittedFile& c : committed) files_.Remove(c);
@@ -326,7 +338,7 @@ crm::Result<ClientDocument> DocumentService::Reload(int64_t client_id, const Doc
   ClientDocument doc;
   doc.client_id = client_id;
   doc.type = type;
-  CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), &doc));
+  CRM_RETURN_IF_ERROR(LoadDocument(host_.Db(), host_.NowUnix(), &doc));
   return doc;
 }
 
@@ -341,6 +353,7 @@ crm::Result<ClientDocument> DocumentService::UpdateFields(
       host_.Db().Exec("UPDATE cd_documents SET fields_json = ? WHERE client_id = ? AND type_id = ?",
                       {FieldsToJson(fields), client_id, type_id}));
   if (r == 0) return crm::NotFound("no document to edit");
+  CRM_RETURN_IF_ERROR(WriteExpiry(host_.Db(), type, client_id, fields));
   crm::TimelineEntry entry{client_id, "client-documents.fields",
                            "Document details edited: " + type.name.en, "", ActorLabel(actor)};
   Record(entry);
@@ -359,7 +372,9 @@ crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_
     if (!archived) return crm::NotFound("no document to delete");
     auto r = tx.Exec("DELETE FROM cd_documents WHERE client_id = ? AND type_id = ?",
                      {client_id, type_id});
-    return r.ok() ? crm::Status::Ok() : r.status();
+    if (!r.ok()) return r.status();
+    return Journal::Append(tx, now, actor,
+                           {"deleted", client_id, DocumentObject(type_id), "archived"});
   }));
   crm::TimelineEntry entry{client_id, "client-documents.delete",
                            "Document deleted: " + type.name.en,

@@ -38,7 +38,9 @@ crm::Result<DocumentFilter> ParseDocumentFilter(std::string_view filter_id,
   if (value == "uploaded") {
     f.uploaded = true;
   } else if (value != "missing") {
-    return crm::InvalidArgument("filter " + std::string(filter_id) + ": uploaded or missing");
+    return crm::InvalidArgument("filter " + std::string(filter_id) +
+                                ": uploaded, missing, pending, approved,"
+                                " rejected, expiring or expired");
   }
   return f;
 }

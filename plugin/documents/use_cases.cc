@@ -36,6 +36,18 @@ crm::Result<crm::ObjectReply> WithInline(crm::Result<crm::ObjectReply> reply, bo
   return reply;
 }
 
+// Journals a served file ("viewed" inline, "downloaded" otherwise). The reply is refused
+// when the entry cannot be written: an untraced read would defeat the journal (PT4).
+crm::Result<crm::FileReply> Journaled(Services& services, const crm::Principal& actor,
+                                      int64_t client_id, std::string object,
+                                      crm::Result<crm::FileReply> reply) {
+  if (!reply.ok()) return reply;
+  CRM_RETURN_IF_ERROR(
+      services.journal().Append(actor, {reply->inline_view ? "viewed" : "downloaded", client_id,
+                                        std::move(object), "sha256=" + reply->etag}));
+  return reply;
+}
+
 }  // namespace
 
 uint64_t UploadBodyLimit(const DocumentType& type) {
@@ -107,14 +119,18 @@ crm::Result<crm::ObjectReply> DownloadFile(Services& services, const crm::Princi
                                            std::optional<int64_t> file_id, bool want_inline) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   CRM_RETURN_IF_ERROR(CheckClientExists(services, client_id));
-  return WithInline(services.documents().OpenFile(actor, client_id, type_id, file_id), want_inline);
+  return Journaled(
+      services, actor, client_id, DocumentObject(type_id),
+      WithInline(services.documents().OpenFile(actor, client_id, type_id, file_id), want_inline));
 }
 
 crm::Result<crm::ObjectReply> DownloadArchivedFile(Services& services, const crm::Principal& actor,
                                                    int64_t client_id, int64_t file_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
   CRM_RETURN_IF_ERROR(CheckClientExists(services, client_id));
-  return WithInline(services.documents().OpenArchivedFile(actor, client_id, file_id), false);
+  return Journaled(
+      services, actor, client_id, "archived_file:" + std::to_string(file_id),
+      WithInline(services.documents().OpenArchivedFile(actor, client_id, file_id), false));
 }
 
 crm::Result<crm::ObjectReply> DownloadThumbnail(Services& services, const crm::Principal& actor,

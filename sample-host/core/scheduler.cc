@@ -73,6 +73,11 @@ Scheduler::TimePoint Scheduler::RunDue() {
   return next_.empty() ? TimePoint::max() : *std::min_element(next_.begin(), next_.end());
 }
 
+void Scheduler::RunAllOnce() {
+  std::fill(next_.begin(), next_.end(), TimePoint::min());
+  RunDue();
+}
+
 void Scheduler::Loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stop_) {

@@ -50,6 +50,10 @@ class Scheduler {
   // earliest next time. The thread's loop; public for tests (without Start).
   TimePoint RunDue();
 
+  // Runs every job once now, in registration order, whatever its schedule (the same runner
+  // and error policy as RunDue): `sample-host run-jobs`, which cron and tests call (SPEC §6).
+  void RunAllOnce();
+
  private:
   void Loop();
 

@@ -116,8 +116,12 @@ TEST_F(ClientAreaTest, AdminOnlyDocumentsAreReadOnlyForTheClient) {
       << html;
   EXPECT_NE(html.find("name=\"date_of_issue\""), std::string::npos);
   EXPECT_NE(html.find("Staff certificate"), std::string::npos);
-  EXPECT_EQ(html.find("action=\"/account/documents/" + std::to_string(staff_)), std::string::npos)
+  // No upload form (the comment form, PT3, stays: a client may ask about any document).
+  EXPECT_EQ(html.find("action=\"/account/documents/" + std::to_string(staff_) + "?"),
+            std::string::npos)
       << html;
+  EXPECT_NE(html.find("action=\"/account/documents/" + std::to_string(staff_) + "/comments?"),
+            std::string::npos);
   EXPECT_NE(html.find("provided by our staff"), std::string::npos);
 
   // And the route refuses an upload to it before reading the body.

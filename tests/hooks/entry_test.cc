@@ -25,18 +25,22 @@ TEST_F(EntryTest, RegistersEveryHookKind) {
   EXPECT_EQ(staged_.columns[0].id, "status");
   EXPECT_EQ(staged_.filter_sources.size(), 1u);
   EXPECT_EQ(staged_.summary_boxes.size(), 1u);
-  ASSERT_EQ(staged_.profile_tabs.size(), 1u);
+  ASSERT_EQ(staged_.profile_tabs.size(), 2u);
   EXPECT_EQ(staged_.profile_tabs[0].id, "documents");
+  EXPECT_EQ(staged_.profile_tabs[1].id, "journal");
   EXPECT_EQ(staged_.deletion_hooks.size(), 1u);
-  ASSERT_EQ(staged_.menu_filters.size(), 1u);
+  // The reserved area's "My documents", the admin's journal and review queue.
+  ASSERT_EQ(staged_.menu_filters.size(), 3u);
   EXPECT_EQ(staged_.menu_filters[0].area, crm::MenuArea::kAccount);
+  EXPECT_EQ(staged_.menu_filters[1].area, crm::MenuArea::kAdmin);
+  EXPECT_EQ(staged_.menu_filters[2].area, crm::MenuArea::kAdmin);
   EXPECT_EQ(staged_.gates.size(), 1u);
   EXPECT_TRUE(staged_.settings_page.has_value());
   EXPECT_FALSE(staged_.migrations.empty());
-  // The scrub, and the PDF worker's warm start (attestations, issue 13).
-  ASSERT_EQ(staged_.jobs.size(), 2u);
-  std::set<std::string> job_ids{staged_.jobs[0].id, staged_.jobs[1].id};
-  EXPECT_EQ(job_ids, (std::set<std::string>{"scrub", "pdf-worker-warm"}));
+  // The scrub, the PDF worker's warm start (attestations, issue 13), the comment mails (PT3).
+  ASSERT_EQ(staged_.jobs.size(), 3u);
+  std::set<std::string> job_ids{staged_.jobs[0].id, staged_.jobs[1].id, staged_.jobs[2].id};
+  EXPECT_EQ(job_ids, (std::set<std::string>{"scrub", "pdf-worker-warm", "comment-mails"}));
 }
 
 // Issue 15.6: what a crash left goes at start-up, not a day later: the host's scheduler runs

@@ -32,10 +32,14 @@ TEST_F(SettingsPageTest, SaveStoresTheThreeSettings) {
   const crm::SettingsPage& page = registry_.settings_pages().at("client-documents");
   FakeRequest request = AdminRequest();
   request.method = "POST";
-  request.form = {{"_csrf", "csrf-admin"}, {"mandatory_gate", "1"}, {"intro", "Welcome *here*"}};
+  request.form = {{"_csrf", "csrf-admin"},
+                  {"mandatory_gate", "1"},
+                  {"intro", "Welcome *here*"},
+                  {"notify_email", " office@example.com "}};
   ASSERT_OK(page.save(request));
   auto settings = services_->settings().Get();
   ASSERT_OK(settings);
+  EXPECT_EQ(settings->notify_email, "office@example.com");
   EXPECT_FALSE(settings->show_menu_entry);  // unchecked box: absent from the form
   EXPECT_TRUE(settings->mandatory_gate);
   EXPECT_EQ(settings->intro_markdown.en, "Welcome *here*");
@@ -45,6 +49,7 @@ TEST_F(SettingsPageTest, SaveStoresTheThreeSettings) {
   EXPECT_NE(html->find("name=\"mandatory_gate\" value=\"1\" checked"), std::string::npos) << *html;
   EXPECT_EQ(html->find("name=\"show_menu_entry\" value=\"1\" checked"), std::string::npos);
   EXPECT_NE(html->find("Welcome *here*</textarea>"), std::string::npos);
+  EXPECT_NE(html->find("value=\"office@example.com\""), std::string::npos);
 }
 
 TEST_F(SettingsPageTest, CreatesATypeFromTheForm) {

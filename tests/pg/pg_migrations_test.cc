@@ -154,6 +154,41 @@ TEST_F(PgMigrationsTest, JobLeaseGoesToExactlyOneOfManyConcurrentNodes) {
   }
 }
 
+// Issue 11 on PostgreSQL: the journal's head row serialises appends (UPDATE … RETURNING), its
+// triggers refuse UPDATE, DELETE and TRUNCATE, and the review columns take a decision.
+TEST_F(PgMigrationsTest, JournalIsAppendOnlyAndReviewColumnsExist) {
+  ASSERT_OK(ApplyMigrations(*db_, "host", HostMigrations()));
+  ASSERT_OK(ApplyMigrations(*db_, "client-documents", crm_test::ModuleMigrations()));
+  auto head =
+      db_->QueryOne("UPDATE cd_journal_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash");
+  ASSERT_OK(head);
+  ASSERT_TRUE(head->has_value());
+  EXPECT_EQ((*head)->Int(0), 1);
+  EXPECT_EQ((*head)->Text(1), std::string(64, '0'));
+  ASSERT_OK(
+      db_->Exec("INSERT INTO cd_journal (seq, at, actor_kind, action, prev_hash, hash) VALUES (1, "
+                "1, 'system',"
+                " 'erased', ?, 'h')",
+                {std::string(64, '0')}));
+  ASSERT_OK(
+      db_->Exec("INSERT INTO cd_journal_personal (seq, actor_name, ip) VALUES (1, 'A', 'x')"));
+  EXPECT_FALSE(db_->Exec("UPDATE cd_journal SET action = 'viewed' WHERE seq = 1").ok());
+  EXPECT_FALSE(db_->Exec("DELETE FROM cd_journal WHERE seq = 1").ok());
+  EXPECT_FALSE(db_->Exec("TRUNCATE cd_journal CASCADE").ok());
+  EXPECT_OK(db_->Exec("UPDATE cd_journal_personal SET actor_name = '', ip = '' WHERE seq = 1"));
+  auto kept = db_->QueryOne("SELECT action FROM cd_journal WHERE seq = 1");
+  ASSERT_OK(kept);
+  EXPECT_EQ((*kept)->Text(0), "erased");
+  ASSERT_OK(db_->Exec(
+      "INSERT INTO cd_types (name_en, max_size, created_at, updated_at, review, expiry_field)"
+      " VALUES ('ID', 1000, 1, 1, 1, 'valid_until')"));
+  ASSERT_OK(db_->Exec(
+      "INSERT INTO cd_documents (client_id, type_id, uploaded_at, review_state, review_at,"
+      " expires_on, warn_on) SELECT 1, id, 1, 'approved', 1800000000, '2030-01-01', '2029-12-01'"
+      " FROM cd_types"));
+  EXPECT_FALSE(db_->Exec("UPDATE cd_documents SET review_state = 'maybe'").ok());
+}
+
 TEST(SqliteMigrationsTest, SqliteIgnoresThePostgresqlFiles) {
   std::string dir = ::testing::TempDir() + "/sqlite-migrations-" + std::to_string(::getpid());
   std::filesystem::create_directories(dir);

@@ -393,7 +393,8 @@ TEST(ApiRoutesHostTest, HostStagingRegistrarAcceptsTheRoutes) {
   ASSERT_OK(RegisterApiRoutes(registrar, sv));
   EXPECT_OK(registrar.first_error());
   host::StagedRegistrations staged = registrar.Take();
-  EXPECT_EQ(staged.routes.size(), 15u);  // SPEC §5 routes, versions, archived files, openapi.json
+  // SPEC §5 routes, versions, archived files, openapi.json; review, journal and its verify (§6)
+  EXPECT_EQ(staged.routes.size(), 20u);  // and comments (GET, POST)
 }
 
 }  // namespace

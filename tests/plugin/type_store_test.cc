@@ -176,13 +176,17 @@ TEST_F(TypeStoreTest, SettingsRoundTrip) {
   ASSERT_OK(s);
   EXPECT_TRUE(s->show_menu_entry);
   EXPECT_FALSE(s->mandatory_gate);
-  Settings next{false, {"Hello **world**", "", ""}, true};
+  Settings next{false, {"Hello **world**", "", ""}, true, "office@example.com"};
   ASSERT_OK(store.Save(next));
   auto back = store.Get();
   ASSERT_OK(back);
   EXPECT_FALSE(back->show_menu_entry);
   EXPECT_TRUE(back->mandatory_gate);
   EXPECT_EQ(back->intro_markdown.en, "Hello **world**");
+  EXPECT_EQ(back->notify_email, "office@example.com");
+  next.notify_email = "not an address";
+  EXPECT_EQ(store.Save(next).code(), crm::StatusCode::kUnprocessable);
+  next.notify_email = "";
   next.intro_markdown.en = std::string(70 * 1024, 'a');
   EXPECT_EQ(store.Save(next).code(), crm::StatusCode::kUnprocessable);
 }

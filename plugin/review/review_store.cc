@@ -1,0 +1,194 @@
+// plugin/review/review_store.cc — review and expiry facts in cd_documents (review_store.h).
+#include "plugin/review/review_store.h"
+
+#include <boost/json.hpp>
+
+#include "plugin/review/state.h"
+
+namespace cd {
+namespace {
+
+crm::SqlValue DateOrNull(const std::string& date) {
+  return date.empty() ? crm::SqlValue() : crm::SqlValue(date);
+}
+
+std::map<std::string, std::string> FieldsOf(const std::string& json_text) {
+  std::map<std::string, std::string> out;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(json_text, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& [k, val] : v.as_object())
+    if (val.is_string()) out[std::string(k)] = std::string(val.as_string());
+  return out;
+}
+
+// The SQL of "today" in a dialect (UTC, YYYY-MM-DD).
+std::string TodaySql(crm::SqlDialect dialect) {
+  return dialect == crm::SqlDialect::kSqlite ? "date('now')"
+                                             : "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
+}
+
+// Replaces every "?" of `sql` by `expr`.
+std::string Inline(const std::string& sql, const std::string& expr) {
+  std::string out;
+  for (char c : sql) out += c == '?' ? expr : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
+ExpiryDates ExpiryOf(const DocumentType& type, const std::map<std::string, std::string>& fields) {
+  if (type.expiry_field.empty()) return {};
+  auto it = fields.find(type.expiry_field);
+  if (it == fields.end() || it->second.empty()) return {};
+  return {it->second, AddDays(it->second, -type.expiry_warn_days)};
+}
+
+crm::Status WriteUploadState(crm::SqlExecutor& tx, const DocumentType& type, int64_t client_id,
+                             const std::map<std::string, std::string>& fields) {
+  ExpiryDates e = ExpiryOf(type, fields);
+  const ReviewState state = type.review ? ReviewState::kPending : ReviewState::kNone;
+  return tx
+      .Exec(
+          "UPDATE cd_documents SET review_state = ?, review_reason = '', review_by = '',"
+          " review_at = NULL, expires_on = ?, warn_on = ? WHERE client_id = ? AND type_id = ?",
+          {std::string(ReviewStateName(state)), DateOrNull(e.expires_on), DateOrNull(e.warn_on),
+           client_id, type.id})
+      .status();
+}
+
+crm::Status WriteExpiry(crm::SqlExecutor& tx, const DocumentType& type, int64_t client_id,
+                        const std::map<std::string, std::string>& fields) {
+  ExpiryDates e = ExpiryOf(type, fields);
+  return tx
+      .Exec(
+          "UPDATE cd_documents SET expires_on = ?, warn_on = ? WHERE client_id = ? AND type_id = ?",
+          {DateOrNull(e.expires_on), DateOrNull(e.warn_on), client_id, type.id})
+      .status();
+}
+
+crm::Status RecomputeTypeExpiry(crm::SqlExecutor& tx, const DocumentType& type) {
+  CRM_ASSIGN_OR_RETURN(auto rows, tx.QueryAll("SELECT client_id, fields_json FROM cd_documents"
+                                              " WHERE type_id = ?",
+                                              {type.id}));
+  for (const crm::SqlRow& r : rows) {
+    CRM_RETURN_IF_ERROR(WriteExpiry(tx, type, r.Int(0), FieldsOf(r.Text(1))));
+  }
+  return crm::Status::Ok();
+}
+
+crm::Status LoadState(crm::SqlExecutor& db, std::string_view today, ClientDocument* doc) {
+  CRM_ASSIGN_OR_RETURN(
+      auto row, db.QueryOne("SELECT review_state, review_reason, review_by, review_at,"
+                            " COALESCE(expires_on, ''), COALESCE(warn_on, '') FROM cd_documents"
+                            " WHERE client_id = ? AND type_id = ?",
+                            {doc->client_id, doc->type.id}));
+  StateFacts facts;
+  facts.type_review = doc->type.review;
+  if (row.has_value()) {
+    facts.has_document = true;
+    facts.review = ParseReviewState(row->Text(0));
+    facts.expires_on = row->Text(4);
+    facts.warn_on = row->Text(5);
+    doc->expires_on = facts.expires_on;
+    if (doc->type.review) {
+      ReviewState shown = facts.review == ReviewState::kNone ? ReviewState::kPending : facts.review;
+      doc->review =
+          ReviewInfo{std::string(ReviewStateName(shown)), row->Text(1), row->Text(2), row->Int(3)};
+    }
+  }
+  doc->status = ComputeStatus(facts, today);
+  return crm::Status::Ok();
+}
+
+crm::Status WriteDecision(crm::SqlExecutor& tx, const DocumentType& type, int64_t client_id,
+                          ReviewInfo decision) {
+  CRM_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Exec("UPDATE cd_documents SET review_state = ?, review_reason = ?, review_by = ?,"
+              " review_at = ? WHERE client_id = ? AND type_id = ?"
+              " AND review_state IN ('none', 'pending')",
+              {decision.state, decision.reason, decision.by, decision.at, client_id, type.id}));
+  if (changed == 0) return crm::Conflict("the document is not pending review");
+  return crm::Status::Ok();
+}
+
+crm::Result<RequiredCounts> CountRequired(crm::SqlExecutor& db, int64_t client_id,
+                                          const std::string& today) {
+  crm::SqlPredicate ok = SatisfiedCondition(today);
+  crm::SqlParams params = ok.params;  // the SELECT's "?" come before the JOIN's
+  params.push_back(client_id);
+  CRM_ASSIGN_OR_RETURN(
+      auto row, db.QueryOne("SELECT COUNT(*), COALESCE(SUM(CASE WHEN " + ok.sql +
+                                " THEN 1 ELSE 0 END), 0) FROM cd_types t LEFT JOIN cd_documents d"
+                                " ON d.type_id = t.id AND d.client_id = ?"
+                                " WHERE t.active = 1 AND t.upload_mode = 'required'",
+                            params));
+  RequiredCounts c;
+  if (row.has_value()) {
+    c.required = static_cast<int>(row->Int(0));
+    c.satisfied = static_cast<int>(row->Int(1));
+  }
+  return c;
+}
+
+std::string CompletenessSql(crm::SqlDialect dialect) {
+  // One correlated probe per (listed client, required type) on the unique (client_id,
+  // type_id) index, as before review existed; the state is a few columns of that row.
+  const std::string ok = Inline(SatisfiedCondition("").sql, TodaySql(dialect));
+  return "(CASE WHEN EXISTS (SELECT 1 FROM cd_types t WHERE t.active = 1"
+         " AND t.upload_mode = 'required' AND NOT EXISTS (SELECT 1 FROM cd_documents d"
+         " WHERE d.client_id = c.id AND d.type_id = t.id AND " +
+         ok + ")) THEN 'no' ELSE 'yes' END)";
+}
+
+namespace {
+
+crm::Result<crm::SqlPredicate> StateCondition(std::string_view value, const std::string& today) {
+  std::optional<DocumentStatus> status = ParseDocumentStatus(value);
+  if (!status || *status == DocumentStatus::kMissing || *status == DocumentStatus::kUploaded)
+    return crm::NotFound("not a review state");
+  return StatusCondition(*status, today);
+}
+
+}  // namespace
+
+crm::Result<crm::SqlPredicate> StateFilterPredicate(int64_t type_id, std::string_view value,
+                                                    const std::string& today) {
+  CRM_ASSIGN_OR_RETURN(crm::SqlPredicate cond, StateCondition(value, today));
+  crm::SqlParams params{type_id};
+  params.insert(params.end(), cond.params.begin(), cond.params.end());
+  return crm::SqlPredicate{
+      "EXISTS (SELECT 1 FROM cd_documents d JOIN cd_types t ON t.id = d.type_id"
+      " WHERE d.client_id = c.id AND d.type_id = ? AND " +
+          cond.sql + ")",
+      params};
+}
+
+crm::Result<crm::FilterCountPredicate> StateFilterCount(int64_t type_id, std::string_view value,
+                                                        const std::string& today) {
+  CRM_ASSIGN_OR_RETURN(crm::SqlPredicate cond, StateCondition(value, today));
+  crm::SqlParams params{type_id};
+  params.insert(params.end(), cond.params.begin(), cond.params.end());
+  // The set, built once from (type_id, review_state, client_id).
+  return crm::FilterCountPredicate{
+      crm::SqlPredicate{"c.id IN (SELECT d.client_id FROM cd_documents d JOIN cd_types t"
+                        " ON t.id = d.type_id WHERE d.type_id = ? AND " +
+                            cond.sql + ")",
+                        params},
+      false};
+}
+
+crm::Result<std::vector<QueueItem>> PendingQueue(crm::SqlExecutor& db, int limit) {
+  CRM_ASSIGN_OR_RETURN(
+      auto rows,
+      db.QueryAll("SELECT d.client_id, d.type_id, d.uploaded_at FROM cd_documents d"
+                  " JOIN cd_types t ON t.id = d.type_id WHERE t.review = 1 AND t.active = 1"
+                  " AND d.review_state IN ('none', 'pending') ORDER BY d.uploaded_at, d.id LIMIT ?",
+                  {static_cast<int64_t>(limit)}));
+  std::vector<QueueItem> out;
+  for (const crm::SqlRow& r : rows) out.push_back({r.Int(0), r.Int(1), r.Int(2)});
+  return out;
+}
+
+}  // namespace cd

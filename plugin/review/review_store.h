@@ -1,0 +1,74 @@
+// plugin/review/review_store.h — the stored facts of review and expiry (PT5, X1) in
+// cd_documents: written in the transaction that uploads, edits fields, reviews or changes a
+// type, read back into a ClientDocument with its state (state.h), and the list's SQL.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "host-api/hooks.h"
+#include "host-api/sql.h"
+#include "host-api/status.h"
+#include "plugin/model.h"
+
+namespace cd {
+
+// The expiry date of `fields` for `type` ("" when the type has no expiry field or the value
+// is empty) and the day the warning starts.
+struct ExpiryDates {
+  std::string expires_on;
+  std::string warn_on;
+};
+ExpiryDates ExpiryOf(const DocumentType& type, const std::map<std::string, std::string>& fields);
+
+// After an upload or a replacement, in its transaction: review "pending" for a reviewed type
+// ("none" otherwise), the previous decision cleared, the expiry dates of the new fields.
+crm::Status WriteUploadState(crm::SqlExecutor& tx, const DocumentType& type, int64_t client_id,
+                             const std::map<std::string, std::string>& fields);
+// After the fields were edited: the expiry dates only (the review stays).
+crm::Status WriteExpiry(crm::SqlExecutor& tx, const DocumentType& type, int64_t client_id,
+                        const std::map<std::string, std::string>& fields);
+// After a type's expiry field or warning changed: every document of the type again.
+crm::Status RecomputeTypeExpiry(crm::SqlExecutor& tx, const DocumentType& type);
+
+// Reads the review columns of the client's current document of doc->type and sets
+// doc->status (ComputeStatus on `today`), doc->review and doc->expires_on. A missing
+// document stays missing.
+crm::Status LoadState(crm::SqlExecutor& db, std::string_view today, ClientDocument* doc);
+
+// Records staff's decision when the document is pending (kConflict otherwise).
+crm::Status WriteDecision(crm::SqlExecutor& tx, const DocumentType& type, int64_t client_id,
+                          ReviewInfo decision);
+
+// How many active required types the client has satisfied on `today` (state.h
+// SatisfiedCondition), and how many there are: the summary box and the gate.
+struct RequiredCounts {
+  int required = 0;
+  int satisfied = 0;
+};
+crm::Result<RequiredCounts> CountRequired(crm::SqlExecutor& db, int64_t client_id,
+                                          const std::string& today);
+
+// The list column's SQL ("yes" when every active required type is satisfied), with today
+// taken by the database in `dialect` (a column's SQL is fixed when it is registered).
+std::string CompletenessSql(crm::SqlDialect dialect);
+
+// `doc.<type_id>` filters for the review states (pending, approved, rejected, expiring,
+// expired): kNotFound for another value (uploaded and missing are the documents feature's).
+crm::Result<crm::SqlPredicate> StateFilterPredicate(int64_t type_id, std::string_view value,
+                                                    const std::string& today);
+crm::Result<crm::FilterCountPredicate> StateFilterCount(int64_t type_id, std::string_view value,
+                                                        const std::string& today);
+
+// A pending document of the review queue.
+struct QueueItem {
+  int64_t client_id = 0;
+  int64_t type_id = 0;
+  int64_t uploaded_at = 0;
+};
+// Pending documents of active reviewed types, oldest first, across clients (at most `limit`).
+crm::Result<std::vector<QueueItem>> PendingQueue(crm::SqlExecutor& db, int limit);
+
+}  // namespace cd
