@@ -23,7 +23,10 @@
 #include "sample-host/app/client_csv.h"
 #include "sample-host/app/client_store.h"
 #include "sample-host/app/host_migrations.h"
+#include "sample-host/app/newsletter.h"
+#include "sample-host/app/profile_api.h"
 #include "sample-host/app/seed_demo.h"
+#include "sample-host/app/seed_demo_profiles.h"
 #include "sample-host/app/timeline_store.h"
 #include "sample-host/core/clock.h"
 #include "sample-host/core/hook_registry.h"
@@ -36,6 +39,7 @@
 #include "sample-host/core/scheduler.h"
 #include "sample-host/core/sqlite_database.h"
 #include "sample-host/http/server.h"
+#include "sample-host/web/newsletter_pages.h"
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/pages.h"
 
@@ -187,9 +191,13 @@ struct App {
   App(Core& core, const std::string& base_url)
       : clients(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }),
         timeline(*core.db, [&core] { return core.clock.NowUnix(); }),
+        newsletter(*core.db, [&core] { return core.clock.NowUnix(); }),
         auth(
             *core.db, core.registry, [&core] { return core.clock.NowUnix(); },
-            [&core](const crm::MailMessage& m) { return core.mailer->Send(m); }, base_url),
+            [this, &core, base_url](const crm::MailMessage& m) {
+              return core.mailer->Send(WithUnsubscribeLink(core, m, base_url));
+            },
+            base_url),
         plugins(
             *core.db, core.registry,
             [&core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
@@ -199,11 +207,38 @@ struct App {
             },
             *core.logger) {}
 
+  // Issue 14: the host's mails to a client end with a newsletter unsubscribe link.
+  crm::MailMessage WithUnsubscribeLink(Core& core, const crm::MailMessage& m,
+                                       const std::string& base_url) {
+    const host::HookRegistry& registry = core.registry;
+    return newsletter.WithUnsubscribeLink(
+        m, base_url, [&registry](std::string_view language, std::string_view url) {
+          std::string text = registry.Translate(language, "web.newsletter.mail_footer");
+          size_t at = text.find("{url}");
+          return at == std::string::npos ? text + " " + std::string(url)
+                                         : text.replace(at, 5, std::string(url));
+        });
+  }
+
   host::ClientStore clients;
   host::TimelineStore timeline;
+  host::NewsletterStore newsletter;
   host::Auth auth;
   host::PluginManager plugins;
 };
+
+// Issue 14 (SPEC H11-H18): the newsletter's filters and column, and the API of
+// profile_api.h.
+void RegisterProfileFeatures(crm::Registrar& reg, Core& core, App& app) {
+  const host::HookRegistry& registry = core.registry;
+  host::TranslateFn translate = [&registry](std::string_view l, std::string_view k) {
+    return registry.Translate(l, k);
+  };
+  (void)reg.AddListFilterSource(host::NewsletterStore::FilterSource(*core.db, translate));
+  (void)reg.AddListColumn(host::NewsletterStore::StatusColumn(translate));
+  (void)host::RegisterProfileApi(reg, {app.clients, app.timeline, app.newsletter});
+  (void)host::web::RegisterNewsletterPages(reg, {core.registry, app.newsletter});
+}
 
 // The host registers first (hooks of equal priority run host first), all at once.
 crm::Status RegisterHost(Core& core, App& app) {
@@ -215,6 +250,7 @@ crm::Status RegisterHost(Core& core, App& app) {
       [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); }));
   (void)RegisterAppTranslations(reg);
   (void)host::RegisterClientApi(reg, app.clients, app.auth);
+  RegisterProfileFeatures(reg, core, app);  // issue 14
   host::ClientStore& clients = app.clients;
   host::PluginManager& plugins = app.plugins;
   host::web::WebDeps deps{
@@ -284,6 +320,8 @@ crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variabl
     auto d = host::SeedDemo(*core.db, app.clients, app.auth, 50);
     if (!d.ok()) return crm::Internal("demo: " + d.status().ToString());
     credentials = *d;
+    crm::Status profiles = host::SeedDemoProfiles(app.clients, app.newsletter, app.timeline);
+    if (!profiles.ok()) return crm::Internal("demo: " + profiles.ToString());
     crm::Status seeded = RunPluginSeeders(core);
     if (!seeded.ok()) return crm::Internal("demo: " + seeded.ToString());
   }

@@ -3,6 +3,7 @@
 // differs, the result is checksummed, and a second run changes nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "sample-host/core/migrator.h"
@@ -73,7 +74,10 @@ TEST_F(PgMigrationsTest, HostAndModuleSchemasApplyOnceAndWork) {
   ASSERT_OK(recorded);
   ASSERT_EQ(recorded->size(), HostMigrations().size() / 2 + 1);  // 6 PG files + one plain
   EXPECT_EQ((*recorded)[0].Text(0), "postgresql/0001_clients_timeline.sql");
-  EXPECT_EQ(recorded->back().Text(0), "0007_login_attempts_ip.sql");
+  // Schema 7 has no PostgreSQL file: the plain one ran (later versions may follow it).
+  EXPECT_TRUE(std::any_of(recorded->begin(), recorded->end(), [](const crm::SqlRow& r) {
+    return r.Text(0) == "0007_login_attempts_ip.sql";
+  }));
 
   // The schema works: identities, the case-insensitive unique email, the module's tables.
   auto id = db_->QueryOne(
