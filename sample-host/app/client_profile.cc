@@ -67,10 +67,10 @@ crm::Status NormalizeNewsletter(ClientNewsletter& n) {
 
 // The columns of client_profiles as ClientProfileColumns joins them.
 constexpr std::string_view kProfileFields[] = {
-    "billing_street",   "billing_postal_code",  "billing_city",    "billing_region",
-    "billing_country",  "delivery_street",      "delivery_postal_code", "delivery_city",
-    "delivery_region",  "delivery_country",     "origin_source",   "origin_medium",
-    "origin_campaign",  "origin_referrer",      "origin_device",   "avatar",
+    "billing_street",   "billing_postal_code", "billing_city",         "billing_region",
+    "billing_country",  "delivery_street",     "delivery_postal_code", "delivery_city",
+    "delivery_region",  "delivery_country",    "origin_source",        "origin_medium",
+    "origin_campaign",  "origin_referrer",     "origin_device",        "avatar",
     "newsletter_status"};
 
 // "a\x1fb" -> {"a", "b"}; "" -> {""}.
@@ -174,11 +174,11 @@ crm::Status WriteClientProfile(crm::SqlExecutor& tx, const Client& c, bool with_
         "origin_campaign = excluded.origin_campaign, origin_referrer = excluded.origin_referrer, "
         "origin_device = excluded.origin_device";
   }
-  CRM_RETURN_IF_ERROR(tx.Exec(sql, {c.id, b.street, b.postal_code, b.city, b.region, b.country,
-                                    d.street, d.postal_code, d.city, d.region, d.country,
-                                    o.source, o.medium, o.campaign, o.referrer, o.device,
-                                    c.newsletter.status})
-                          .status());
+  CRM_RETURN_IF_ERROR(
+      tx.Exec(sql, {c.id, b.street, b.postal_code, b.city, b.region, b.country, d.street,
+                    d.postal_code, d.city, d.region, d.country, o.source, o.medium, o.campaign,
+                    o.referrer, o.device, c.newsletter.status})
+          .status());
   return WriteSubscriptions(tx, c);
 }
 
@@ -217,10 +217,11 @@ namespace {
 std::string CallingCode(std::string_view country) {
   std::string c = crm::text::ToLowerAscii(crm::text::Trim(country));
   static const std::pair<std::string_view, std::string_view> kCodes[] = {
-      {"be", "32"},         {"belgium", "32"},     {"belgique", "32"}, {"belgie", "32"},
-      {"belgi\xc3\xab", "32"}, {"fr", "33"},       {"france", "33"},   {"frankrijk", "33"},
-      {"nl", "31"},         {"netherlands", "31"}, {"pays-bas", "31"}, {"nederland", "31"},
-      {"lu", "352"},        {"luxembourg", "352"}, {"luxemburg", "352"}};
+      {"be", "32"},          {"belgium", "32"},       {"belgique", "32"},
+      {"belgie", "32"},      {"belgi\xc3\xab", "32"}, {"fr", "33"},
+      {"france", "33"},      {"frankrijk", "33"},     {"nl", "31"},
+      {"netherlands", "31"}, {"pays-bas", "31"},      {"nederland", "31"},
+      {"lu", "352"},         {"luxembourg", "352"},   {"luxemburg", "352"}};
   for (const auto& [name, code] : kCodes) {
     if (c == name) return std::string(code);
   }

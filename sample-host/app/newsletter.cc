@@ -57,9 +57,10 @@ crm::Result<std::vector<NewsletterList>> NewsletterStore::List() {
 crm::Result<NewsletterList> NewsletterStore::Create(std::string_view raw) {
   CRM_ASSIGN_OR_RETURN(std::string name, ListName(raw));
   NewsletterList list{0, name, 0, now_()};
-  auto row = db_.QueryOne("INSERT INTO newsletter_lists (name, created_at) VALUES (?, ?) "
-                          "RETURNING id",
-                          {name, list.created_at});
+  auto row = db_.QueryOne(
+      "INSERT INTO newsletter_lists (name, created_at) VALUES (?, ?) "
+      "RETURNING id",
+      {name, list.created_at});
   if (!row.ok()) return NameConflict(row.status(), name);
   if (!row->has_value()) return crm::Internal("the new list has no id");
   list.id = (*row)->Int(0);
@@ -94,9 +95,9 @@ crm::Result<std::string> NewsletterStore::NewUnsubscribeToken(int64_t client_id)
 
 crm::Result<int64_t> NewsletterStore::ClientOfToken(std::string_view token) {
   if (token.empty() || token.size() > 100) return crm::NotFound("unknown link");
-  auto row = db_.QueryOne(
-      "SELECT client_id FROM newsletter_unsubscribe_tokens WHERE token_hash = ?",
-      {Sha256Hex(token)});
+  auto row =
+      db_.QueryOne("SELECT client_id FROM newsletter_unsubscribe_tokens WHERE token_hash = ?",
+                   {Sha256Hex(token)});
   if (!row.ok()) return row.status();
   if (!row->has_value()) return crm::NotFound("unknown link");
   return (*row)->Int(0);
@@ -121,9 +122,9 @@ crm::MailMessage NewsletterStore::WithUnsubscribeLink(
     crm::MailMessage message, std::string_view base_url,
     const std::function<std::string(std::string_view, std::string_view)>& footer) {
   if (message.to.empty()) return message;
-  auto row = db_.QueryOne(
-      "SELECT id, language FROM clients WHERE email <> '' AND lower(email) = lower(?)",
-      {message.to});
+  auto row =
+      db_.QueryOne("SELECT id, language FROM clients WHERE email <> '' AND lower(email) = lower(?)",
+                   {message.to});
   if (!row.ok() || !row->has_value()) return message;
   auto token = NewUnsubscribeToken((*row)->Int(0));
   if (!token.ok()) return message;

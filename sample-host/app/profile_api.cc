@@ -153,9 +153,11 @@ std::optional<int64_t> ParseIsoUtc(std::string_view text) {
 crm::Status RegisterProfileApi(crm::Registrar& registrar, const ProfileApiDeps& deps) {
   for (const ProfileRoute& r : kProfileRoutes) {
     auto handler = r.handler;
-    CRM_RETURN_IF_ERROR(registrar.AddRoute(TokenApiRoute(
-        r.method, r.pattern, r.scope, r.permission, kMaxJsonBody,
-        [deps, handler](crm::Request& req, crm::Response& res) { return handler(deps, req, res); })));
+    CRM_RETURN_IF_ERROR(
+        registrar.AddRoute(TokenApiRoute(r.method, r.pattern, r.scope, r.permission, kMaxJsonBody,
+                                         [deps, handler](crm::Request& req, crm::Response& res) {
+                                           return handler(deps, req, res);
+                                         })));
   }
   return crm::Status::Ok();
 }

@@ -42,8 +42,8 @@ void Vary(Client& c, size_t i) {
 crm::Status AddHistory(TimelineStore& timeline, int64_t client_id, size_t i) {
   static const char* kAmounts[] = {"129.90", "1250.00", "45.50", "899.99"};
   for (size_t k = 0; k < i % 4 + 1; ++k) {
-    crm::TimelineEntry purchase{client_id, "host.purchase", "Order #" + std::to_string(1000 + i * 10 + k),
-                                "", "api:shop"};
+    crm::TimelineEntry purchase{client_id, "host.purchase",
+                                "Order #" + std::to_string(1000 + i * 10 + k), "", "api:shop"};
     CRM_RETURN_IF_ERROR(
         timeline.AddRecorded(purchase, ParseAmountCents(kAmounts[(i + k) % 4]), 0).status());
   }
@@ -72,9 +72,8 @@ crm::Status SeedDemoProfiles(ClientStore& clients, NewsletterStore& newsletter,
     CRM_RETURN_IF_ERROR(AddHistory(timeline, c.id, i));
   }
   // Three clients who came through campaigns (the origin is recorded at creation).
-  static const char* kNames[][3] = {{"Camille", "Lambert", "fr"},
-                                    {"Sander", "Wouters", "nl"},
-                                    {"Olivia", "Brown", "en"}};
+  static const char* kNames[][3] = {
+      {"Camille", "Lambert", "fr"}, {"Sander", "Wouters", "nl"}, {"Olivia", "Brown", "en"}};
   for (size_t i = 0; i < std::size(kOrigins); ++i) {
     Client c;
     c.first_name = kNames[i][0];

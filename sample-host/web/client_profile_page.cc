@@ -425,6 +425,7 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
   SetHostSidebar(data, deps, texts, client);
   data.set("can_write", viewer.HasPermission("clients.write"));
   data.set("can_delete", viewer.HasPermission("clients.delete"));
+  data.set("can_impersonate", viewer.HasPermission("clients.impersonate"));
   data.set("login_enabled", client.login_enabled);
   data.set("email_confirmed", client.email_confirmed);
   TimelineFilter filter{request.Query("from").value_or(""), request.Query("to").value_or(""),

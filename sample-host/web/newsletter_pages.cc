@@ -69,8 +69,7 @@ crm::Status HandleUnsubscribe(const Deps& d, crm::Request& rq, crm::Response& rs
   PageContext page(d.registry, rq);
   const Texts& texts = page.texts();
   bool post = rq.Method() == "POST";
-  std::string token =
-      post ? rq.FormValue("token").value_or("") : rq.Query("token").value_or("");
+  std::string token = post ? rq.FormValue("token").value_or("") : rq.Query("token").value_or("");
   auto client = post ? d.newsletter.UnsubscribeWithToken(token) : d.newsletter.ClientOfToken(token);
   if (!client.ok() && client.status().code() != crm::StatusCode::kNotFound) {
     return client.status();
@@ -120,8 +119,7 @@ crm::Status RegisterNewsletterPages(crm::Registrar& registrar, const NewsletterP
   const HookRegistry& registry = deps.registry;
   menu.filter = [&registry](std::vector<crm::MenuItem> items, const crm::Principal& viewer) {
     if (viewer.HasPermission("clients.read")) {
-      items.push_back({"host.newsletter",
-                       registry.Translate(viewer.language, "web.nav.newsletter"),
+      items.push_back({"host.newsletter", registry.Translate(viewer.language, "web.nav.newsletter"),
                        "/admin/newsletter-lists", 30});
     }
     return items;

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <exception>
 
+#include "sample-host/app/sessions.h"  // kImpersonatedMarker
 #include "sample-host/web/assets.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/templates.h"
@@ -158,6 +159,11 @@ std::string LayoutRenderer::RenderPage(const crm::PageReply& page, const crm::Pr
     user.set("email", viewer.email);
     data.set("user", user);
     data.set("logout", std::string(admin ? "/admin/logout" : "/account/logout"));
+    // SPEC H14: a reserved-area session an admin opened says so on every page.
+    if (!admin && viewer.HasPermission(kImpersonatedMarker)) {
+      data.set("impersonation",
+               texts.Format("impersonation.banner", {{"name", viewer.display_name}}));
+    }
   }
   crm::Result<std::string> html = RenderTemplate("layout", data);
   if (!html.ok()) {

@@ -193,8 +193,7 @@ TEST_F(ProfileStoreTest, NewsletterListsAndTokens) {
   auto after = store_.Get(created->id);
   EXPECT_EQ(after->newsletter.status, "unsubscribed");
   EXPECT_TRUE(after->newsletter.lists.empty());
-  EXPECT_EQ(newsletter_.UnsubscribeWithToken("forged").status().code(),
-            crm::StatusCode::kNotFound);
+  EXPECT_EQ(newsletter_.UnsubscribeWithToken("forged").status().code(), crm::StatusCode::kNotFound);
 
   ASSERT_OK(newsletter_.Delete(news->id));
   EXPECT_EQ(newsletter_.Delete(news->id).code(), crm::StatusCode::kNotFound);

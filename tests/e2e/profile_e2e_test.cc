@@ -86,9 +86,9 @@ class ProfileE2e : public ::testing::Test {
 
   HttpResponse PostJson(const std::string& path, const json::value& body,
                         const std::string& token = "") {
-    return api_->Post(path,
-                      Bearer(token.empty() ? token_ : token, {{"Content-Type", "application/json"}}),
-                      json::serialize(body));
+    return api_->Post(
+        path, Bearer(token.empty() ? token_ : token, {{"Content-Type", "application/json"}}),
+        json::serialize(body));
   }
   HttpResponse Get(const std::string& path) { return api_->Get(path, Bearer(token_)); }
 
@@ -115,21 +115,20 @@ json::object Address(const char* street, const char* city) {
 
 TEST_F(ProfileE2e, ClientFieldsThroughTheApi) {
   ASSERT_EQ(PostJson("/api/v1/newsletter-lists", {{"name", "Promotions"}}).status, 201);
-  HttpResponse created = PostJson(
-      "/api/v1/clients",
-      {{"first_name", "Marie"},
-       {"last_name", "Dupont"},
-       {"email", "marie@profile.test"},
-       {"gender", "female"},
-       {"billing_address", Address("Rue du Compte 1", "Liège")},
-       {"delivery_address", Address("Quai des Colis 2", "Namur")},
-       {"origin",
-        {{"source", "google"},
-         {"medium", "cpc"},
-         {"campaign", "spring"},
-         {"referrer", "https://www.google.com/"},
-         {"device", "mobile · Android"}}},
-       {"newsletter", {{"lists", json::array{"promotions"}}}}});
+  HttpResponse created =
+      PostJson("/api/v1/clients", {{"first_name", "Marie"},
+                                   {"last_name", "Dupont"},
+                                   {"email", "marie@profile.test"},
+                                   {"gender", "female"},
+                                   {"billing_address", Address("Rue du Compte 1", "Liège")},
+                                   {"delivery_address", Address("Quai des Colis 2", "Namur")},
+                                   {"origin",
+                                    {{"source", "google"},
+                                     {"medium", "cpc"},
+                                     {"campaign", "spring"},
+                                     {"referrer", "https://www.google.com/"},
+                                     {"device", "mobile · Android"}}},
+                                   {"newsletter", {{"lists", json::array{"promotions"}}}}});
   ASSERT_EQ(created.status, 201) << created.body;
   json::value c = Json(created);
   std::string path = "/api/v1/clients/" + std::to_string(c.at("id").as_int64());
@@ -144,11 +143,11 @@ TEST_F(ProfileE2e, ClientFieldsThroughTheApi) {
   EXPECT_TRUE(got.at("avatar_url").is_null());
 
   // PATCH: the delivery address changes; the origin recorded at creation stays.
-  HttpResponse patched = api_->Patch(
-      path, Bearer(token_, {{"Content-Type", "application/json"}}),
-      json::serialize(json::object{{"delivery_address", Address("Rue Neuve 3", "Mons")},
-                                   {"origin", {{"source", "forged"}}},
-                                   {"newsletter", {{"status", "unsubscribed"}}}}));
+  HttpResponse patched =
+      api_->Patch(path, Bearer(token_, {{"Content-Type", "application/json"}}),
+                  json::serialize(json::object{{"delivery_address", Address("Rue Neuve 3", "Mons")},
+                                               {"origin", {{"source", "forged"}}},
+                                               {"newsletter", {{"status", "unsubscribed"}}}}));
   ASSERT_EQ(patched.status, 200) << patched.body;
   got = Json(Get(path));
   EXPECT_EQ(got.at("delivery_address").at("city"), "Mons");
@@ -162,9 +161,9 @@ TEST_F(ProfileE2e, ClientFieldsThroughTheApi) {
       "/api/v1/clients", {{"last_name", "X"}, {"email", "x@profile.test"}, {"gender", "robot"}});
   EXPECT_EQ(bad_gender.status, 400) << bad_gender.body;
   EXPECT_NE(bad_gender.body.find("gender"), std::string::npos);
-  HttpResponse bad_list = PostJson("/api/v1/clients", {{"last_name", "Y"},
-                                                       {"email", "y@profile.test"},
-                                                       {"newsletter", {{"lists", {"Nope"}}}}});
+  HttpResponse bad_list = PostJson(
+      "/api/v1/clients",
+      {{"last_name", "Y"}, {"email", "y@profile.test"}, {"newsletter", {{"lists", {"Nope"}}}}});
   EXPECT_EQ(bad_list.status, 400) << bad_list.body;
   EXPECT_NE(bad_list.body.find("newsletter.lists"), std::string::npos);
   EXPECT_EQ(Json(Get("/api/v1/clients")).at("total"), 1);
@@ -233,10 +232,10 @@ TEST_F(ProfileE2e, NewsletterAdminPageAndUnsubscribeLink) {
   HttpResponse page = admin->Get("/admin/newsletter-lists");
   ASSERT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("href=\"/admin/newsletter-lists\""), std::string::npos) << "menu entry";
-  ASSERT_EQ(admin->Post("/admin/newsletter-lists", {{"Content-Type", kForm}},
-                        "name=Weekly&_csrf=" + csrf)
-                .status,
-            303);
+  ASSERT_EQ(
+      admin->Post("/admin/newsletter-lists", {{"Content-Type", kForm}}, "name=Weekly&_csrf=" + csrf)
+          .status,
+      303);
   HttpResponse refused = admin->Post("/admin/newsletter-lists", {{"Content-Type", kForm}},
                                      "name=weekly&_csrf=" + csrf);
   EXPECT_EQ(refused.status, 422);
@@ -244,8 +243,9 @@ TEST_F(ProfileE2e, NewsletterAdminPageAndUnsubscribeLink) {
   json::value lists = Json(Get("/api/v1/newsletter-lists"));
   ASSERT_EQ(lists.at("items").as_array().size(), 1u);
   std::string list_id = std::to_string(lists.at("items").at(0).at("id").as_int64());
-  ASSERT_EQ(admin->Post("/admin/newsletter-lists/" + list_id, {{"Content-Type", kForm}},
-                        "name=Weekly%20digest&_csrf=" + csrf)
+  ASSERT_EQ(admin
+                ->Post("/admin/newsletter-lists/" + list_id, {{"Content-Type", kForm}},
+                       "name=Weekly%20digest&_csrf=" + csrf)
                 .status,
             303);
   EXPECT_EQ(Json(Get("/api/v1/newsletter-lists")).at("items").at(0).at("name"), "Weekly digest");
@@ -284,8 +284,9 @@ TEST_F(ProfileE2e, NewsletterAdminPageAndUnsubscribeLink) {
   EXPECT_EQ(after.at("newsletter").at("status"), "unsubscribed");
   EXPECT_EQ(after.at("newsletter").at("lists"), json::array());
   EXPECT_EQ(visitor.Get("/newsletter/unsubscribe?token=forged").status, 404);
-  EXPECT_EQ(admin->Post("/admin/newsletter-lists/" + list_id + "/delete", {{"Content-Type", kForm}},
-                        "_csrf=" + csrf)
+  EXPECT_EQ(admin
+                ->Post("/admin/newsletter-lists/" + list_id + "/delete", {{"Content-Type", kForm}},
+                       "_csrf=" + csrf)
                 .status,
             303);
   EXPECT_EQ(Json(Get("/api/v1/newsletter-lists")).at("items").as_array().size(), 0u);
@@ -321,11 +322,12 @@ TEST_F(ProfileE2e, TimelineFeedsStatsAndTheSidebar) {
                 .status,
             201);
   // Refusals: a float amount, three decimals, a bad date, no title, an unknown client.
-  for (json::object bad : {json::object{{"type", "host.purchase"}, {"title", "x"}, {"amount", 1.5}},
-                           json::object{{"type", "host.purchase"}, {"title", "x"}, {"amount", "1.005"}},
-                           json::object{{"type", "host.purchase"}, {"title", "x"},
-                                        {"occurred_at", "2026-02-30T00:00:00Z"}},
-                           json::object{{"type", "host.purchase"}}}) {
+  for (json::object bad :
+       {json::object{{"type", "host.purchase"}, {"title", "x"}, {"amount", 1.5}},
+        json::object{{"type", "host.purchase"}, {"title", "x"}, {"amount", "1.005"}},
+        json::object{
+            {"type", "host.purchase"}, {"title", "x"}, {"occurred_at", "2026-02-30T00:00:00Z"}},
+        json::object{{"type", "host.purchase"}}}) {
     HttpResponse r = PostJson(api + "/timeline", bad);
     EXPECT_TRUE(r.status == 400 || r.status == 422) << json::serialize(bad) << " " << r.body;
   }
@@ -339,8 +341,9 @@ TEST_F(ProfileE2e, TimelineFeedsStatsAndTheSidebar) {
 
   std::string csrf;
   auto admin = AdminBrowser(csrf);
-  ASSERT_EQ(admin->Post("/lang/fr", {{"Content-Type", kForm}}, "next=%2Fadmin&_csrf=" + csrf).status,
-            303);
+  ASSERT_EQ(
+      admin->Post("/lang/fr", {{"Content-Type", kForm}}, "next=%2Fadmin&_csrf=" + csrf).status,
+      303);
   HttpResponse profile = admin->Get("/admin/clients/" + id);
   ASSERT_EQ(profile.status, 200);
   EXPECT_NE(profile.body.find("1\u00a0234,50\u00a0€"), std::string::npos)
@@ -348,6 +351,96 @@ TEST_F(ProfileE2e, TimelineFeedsStatsAndTheSidebar) {
   EXPECT_NE(profile.body.find("href=\"tel:+32475123456\""), std::string::npos);
   EXPECT_NE(profile.body.find("href=\"sms:+32475123456\""), std::string::npos);
   EXPECT_NE(profile.body.find("href=\"https://wa.me/32475123456\""), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+// SPEC H14: start and stop, the banner, the history, and the limits.
+TEST_F(ProfileE2e, AdminLogsInAsTheClientAndBack) {
+  HttpResponse c = PostJson("/api/v1/clients", {{"first_name", "Inès"},
+                                                {"last_name", "Renard"},
+                                                {"email", "ines@profile.test"},
+                                                {"language", "fr"}});
+  ASSERT_EQ(c.status, 201);
+  int64_t id = Json(c).at("id").as_int64();
+  std::string base = "/admin/clients/" + std::to_string(id);
+  std::string csrf;
+  auto admin = AdminBrowser(csrf);
+  // No login yet: refused, and the admin stays an admin.
+  EXPECT_EQ(admin->Post(base + "/impersonate", {{"Content-Type", kForm}}, "_csrf=" + csrf).status,
+            409);
+  ASSERT_EQ(
+      admin->Post(base + "/login", {{"Content-Type", kForm}}, "enabled=1&_csrf=" + csrf).status,
+      303);
+  HttpResponse profile = admin->Get(base);
+  EXPECT_NE(profile.body.find("action=\"" + base + "/impersonate\""), std::string::npos);
+  HttpResponse start =
+      admin->Post(base + "/impersonate", {{"Content-Type", kForm}}, "_csrf=" + csrf);
+  ASSERT_EQ(start.status, 303) << start.body.substr(0, 300);
+  EXPECT_EQ(start.Header("Location").value_or(""), "/account");
+
+  // The browser is now the client, with the banner on every reserved-area page.
+  for (const char* page : {"/account", "/account/profile"}) {
+    HttpResponse r = admin->Get(page);
+    ASSERT_EQ(r.status, 200) << page;
+    EXPECT_NE(r.body.find("id=\"impersonation-banner\""), std::string::npos) << page;
+    EXPECT_NE(r.body.find("Inès Renard"), std::string::npos);
+  }
+  EXPECT_EQ(admin->Get("/admin/clients").status, 303) << "no admin session meanwhile";
+  // The client's own login shows no banner.
+  std::string client_csrf = CsrfFrom(admin->Get("/account").body);
+  ASSERT_EQ(client_csrf.size(), 64u);
+
+  HttpResponse back =
+      admin->Post("/account/impersonation/end", {{"Content-Type", kForm}}, "_csrf=" + client_csrf);
+  ASSERT_EQ(back.status, 303) << back.body.substr(0, 300);
+  EXPECT_EQ(back.Header("Location").value_or(""), base);
+  HttpResponse again = admin->Get(base);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find("host.impersonation_start"), std::string::npos);
+  EXPECT_NE(again.body.find("host.impersonation_end"), std::string::npos);
+  EXPECT_EQ(admin->Get("/account").status, 303) << "the client session is over";
+
+  // A real client session cannot "go back to admin".
+  HttpClient real(host_->port(), HttpClient::Options{true, 60});
+  std::string new_csrf = CsrfFrom(admin->Get("/admin/clients").body);
+  ASSERT_EQ(admin
+                ->Post(base + "/password", {{"Content-Type", kForm}},
+                       "mode=set&password=client-pass-123&confirm_email=1&_csrf=" + new_csrf)
+                .status,
+            303);
+  ASSERT_EQ(real.Post("/account/login", {{"Content-Type", kForm}},
+                      "email=ines%40profile.test&password=client-pass-123")
+                .status,
+            303);
+  HttpResponse home = real.Get("/account");
+  EXPECT_EQ(home.body.find("impersonation-banner"), std::string::npos);
+  EXPECT_EQ(real.Post("/account/impersonation/end", {{"Content-Type", kForm}},
+                      "_csrf=" + CsrfFrom(home.body))
+                .status,
+            403);
+
+  // An admin without clients.impersonate (a second admin has no permission) gets 403.
+  crm_test::CliResult second =
+      crm_test::CreateAdmin(kBinary, site_.data(), "helper@profile.test", "helper-pass-42");
+  ASSERT_EQ(second.code, 0) << second.output;
+  HttpClient helper(host_->port(), HttpClient::Options{true, 60});
+  ASSERT_EQ(helper
+                .Post("/admin/login", {{"Content-Type", kForm}},
+                      "email=helper%40profile.test&password=helper-pass-42")
+                .status,
+            303);
+  std::smatch m;
+  std::string page = helper.Get("/admin/clients").body;
+  ASSERT_TRUE(
+      std::regex_search(page, m, std::regex("name=\"csrf-token\" content=\"([0-9a-f]{64})\"")));
+  std::string helper_csrf = m[1];
+  HttpResponse denied =
+      helper.Post(base + "/impersonate", {{"Content-Type", kForm}}, "_csrf=" + helper_csrf);
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(helper.Get("/account").status, 303) << "no client session was opened";
 }
 
 }  // namespace
