@@ -192,6 +192,7 @@ struct App {
       : clients(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }),
         timeline(*core.db, [&core] { return core.clock.NowUnix(); }),
         newsletter(*core.db, [&core] { return core.clock.NowUnix(); }),
+        devices(*core.db, [&core] { return core.clock.NowUnix(); }),
         auth(
             *core.db, core.registry, [&core] { return core.clock.NowUnix(); },
             [this, &core, base_url](const crm::MailMessage& m) {
@@ -223,6 +224,7 @@ struct App {
   host::ClientStore clients;
   host::TimelineStore timeline;
   host::NewsletterStore newsletter;
+  host::DeviceStore devices;
   host::Auth auth;
   host::PluginManager plugins;
 };
@@ -236,7 +238,7 @@ void RegisterProfileFeatures(crm::Registrar& reg, Core& core, App& app) {
   };
   (void)reg.AddListFilterSource(host::NewsletterStore::FilterSource(*core.db, translate));
   (void)reg.AddListColumn(host::NewsletterStore::StatusColumn(translate));
-  (void)host::RegisterProfileApi(reg, {app.clients, app.timeline, app.newsletter});
+  (void)host::RegisterProfileApi(reg, {app.clients, app.timeline, app.newsletter, app.devices});
   (void)host::web::RegisterNewsletterPages(reg, {core.registry, app.newsletter});
 }
 
@@ -320,7 +322,8 @@ crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variabl
     auto d = host::SeedDemo(*core.db, app.clients, app.auth, 50);
     if (!d.ok()) return crm::Internal("demo: " + d.status().ToString());
     credentials = *d;
-    crm::Status profiles = host::SeedDemoProfiles(app.clients, app.newsletter, app.timeline);
+    crm::Status profiles =
+        host::SeedDemoProfiles(app.clients, app.newsletter, app.timeline, app.devices);
     if (!profiles.ok()) return crm::Internal("demo: " + profiles.ToString());
     crm::Status seeded = RunPluginSeeders(core);
     if (!seeded.ok()) return crm::Internal("demo: " + seeded.ToString());

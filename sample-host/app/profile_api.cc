@@ -115,6 +115,54 @@ crm::Status GetStats(const ProfileApiDeps& d, crm::Request& req, crm::Response& 
   return SendJson(res, 200, out);
 }
 
+json::object DeviceObject(const ClientDevice& d) {
+  return {{"id", d.id},
+          {"platform", d.platform},
+          {"label", d.label},
+          {"token", d.token},
+          {"created_at", FormatIsoUtc(d.created_at)},
+          {"last_seen_at", FormatIsoUtc(d.last_seen_at)}};
+}
+
+crm::Status GetDevices(const ProfileApiDeps& d, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t id, ClientId(d.clients, req));
+  CRM_ASSIGN_OR_RETURN(std::vector<ClientDevice> devices, d.devices.List(id));
+  json::array items;
+  for (const auto& device : devices) items.emplace_back(DeviceObject(device));
+  return SendJson(res, 200, json::object{{"items", std::move(items)}});
+}
+
+crm::Status PostDevice(const ProfileApiDeps& d, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t id, ClientId(d.clients, req));
+  CRM_ASSIGN_OR_RETURN(json::object o, ReadJsonObject(req));
+  ClientDevice device;
+  device.client_id = id;
+  CRM_ASSIGN_OR_RETURN(device.platform, StringMember(o, "platform"));
+  CRM_ASSIGN_OR_RETURN(device.label, StringMember(o, "label"));
+  CRM_ASSIGN_OR_RETURN(device.token, StringMember(o, "token"));
+  CRM_ASSIGN_OR_RETURN(std::string seen, StringMember(o, "last_seen_at"));
+  if (!seen.empty()) {
+    std::optional<int64_t> at = ParseIsoUtc(seen);
+    if (!at) return crm::Unprocessable("last_seen_at: must be YYYY-MM-DDTHH:MM:SSZ");
+    device.last_seen_at = *at;
+  }
+  auto stored = d.devices.Register(device);
+  if (!stored.ok()) {
+    if (stored.status().code() != crm::StatusCode::kInvalidArgument) return stored.status();
+    return crm::Unprocessable(stored.status().message());
+  }
+  return SendJson(res, stored->second ? 201 : 200, DeviceObject(stored->first));
+}
+
+crm::Status DeleteDevice(const ProfileApiDeps& d, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t id, ClientId(d.clients, req));
+  std::optional<int64_t> device_id = crm::text::ParseId(req.PathParam("device_id"));
+  if (!device_id) return crm::NotFound("no such device");
+  CRM_RETURN_IF_ERROR(d.devices.Remove(id, *device_id));
+  res.SetStatus(204);
+  return res.Send("", "application/json; charset=utf-8");
+}
+
 struct ProfileRoute {
   const char* method;
   const char* pattern;
@@ -128,6 +176,10 @@ constexpr ProfileRoute kProfileRoutes[] = {
     {"POST", "/api/v1/newsletter-lists", "clients:write", "clients.write", PostList},
     {"POST", "/api/v1/clients/{id}/timeline", "clients:write", "clients.write", PostTimeline},
     {"GET", "/api/v1/clients/{id}/stats", "clients:read", "clients.read", GetStats},
+    {"GET", "/api/v1/clients/{id}/devices", "clients:read", "clients.read", GetDevices},
+    {"POST", "/api/v1/clients/{id}/devices", "clients:write", "clients.write", PostDevice},
+    {"DELETE", "/api/v1/clients/{id}/devices/{device_id}", "clients:write", "clients.write",
+     DeleteDevice},
 };
 
 }  // namespace

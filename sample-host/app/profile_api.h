@@ -7,6 +7,10 @@
 //        "detail"?, "amount"? ("100.00"), "occurred_at"? ("2026-01-31T10:00:00Z")} -> 201 entry
 //   GET  /api/v1/clients/{id}/stats       clients:read   clients.read
 //        {"last_action_at": ISO|null, "purchases", "revenue": "1234.50", "support_requests"}
+//   GET    /api/v1/clients/{id}/devices               clients:read   {"items": [device...]}
+//   POST   /api/v1/clients/{id}/devices               clients:write  {"platform", "label"?,
+//          "token", "last_seen_at"?} -> 201 new device, 200 the same token refreshed
+//   DELETE /api/v1/clients/{id}/devices/{device_id}   clients:write  204
 #pragma once
 
 #include <cstdint>
@@ -16,6 +20,7 @@
 #include "host-api/registrar.h"
 #include "host-api/status.h"
 #include "sample-host/app/client_store.h"
+#include "sample-host/app/device_store.h"
 #include "sample-host/app/newsletter.h"
 #include "sample-host/app/timeline_store.h"
 
@@ -25,6 +30,7 @@ struct ProfileApiDeps {
   ClientStore& clients;
   TimelineStore& timeline;
   NewsletterStore& newsletter;
+  DeviceStore& devices;
 };
 
 // "2026-01-31T10:00:00Z" (UTC, seconds) -> Unix seconds; nullopt for anything else.

@@ -58,7 +58,7 @@ crm::Status AddHistory(TimelineStore& timeline, int64_t client_id, size_t i) {
 }  // namespace
 
 crm::Status SeedDemoProfiles(ClientStore& clients, NewsletterStore& newsletter,
-                             TimelineStore& timeline) {
+                             TimelineStore& timeline, DeviceStore& devices) {
   CRM_RETURN_IF_ERROR(newsletter.Create("Monthly news").status());
   CRM_RETURN_IF_ERROR(newsletter.Create("Promotions").status());
   ClientListQuery first;
@@ -70,6 +70,16 @@ crm::Status SeedDemoProfiles(ClientStore& clients, NewsletterStore& newsletter,
     Vary(c, i);
     CRM_RETURN_IF_ERROR(clients.Update(c).status());
     CRM_RETURN_IF_ERROR(AddHistory(timeline, c.id, i));
+    if (i < 2) {
+      ClientDevice phone{0,
+                         c.id,
+                         i == 0 ? "android" : "ios",
+                         i == 0 ? "Pixel 8" : "iPhone 15",
+                         "demo-push-token-" + std::to_string(c.id),
+                         0,
+                         0};
+      CRM_RETURN_IF_ERROR(devices.Register(phone).status());
+    }
   }
   // Three clients who came through campaigns (the origin is recorded at creation).
   static const char* kNames[][3] = {

@@ -5,6 +5,7 @@
 
 #include "host-api/status.h"
 #include "sample-host/app/client_store.h"
+#include "sample-host/app/device_store.h"
 #include "sample-host/app/newsletter.h"
 #include "sample-host/app/timeline_store.h"
 
@@ -12,6 +13,6 @@ namespace host {
 
 // Runs after SeedDemo, on its clients (the first 12 by id get varied data).
 crm::Status SeedDemoProfiles(ClientStore& clients, NewsletterStore& newsletter,
-                             TimelineStore& timeline);
+                             TimelineStore& timeline, DeviceStore& devices);
 
 }  // namespace host

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "sample-host/app/client_profile.h"
+#include "sample-host/app/device_store.h"
 #include "sample-host/app/money.h"
 #include "sample-host/core/plugin_call.h"
 #include "sample-host/web/html.h"
@@ -352,6 +353,20 @@ void SetHostSidebar(TemplateData& data, const DepsPtr& deps, const Texts& texts,
     box.set("sms", "sms:" + phone);
     box.set("whatsapp", "https://wa.me/" + phone.substr(1));
   }
+  TemplateData devices(TemplateData::type::list);
+  DeviceStore store(deps->db, [&deps] { return deps->clock.NowUnix(); });
+  if (auto listed = store.List(client.id); listed.ok()) {
+    for (const ClientDevice& d : *listed) {
+      TemplateData item;
+      item.set("id", std::to_string(d.id));
+      item.set("label", d.label.empty() ? d.platform : d.label);
+      item.set("platform", d.platform);
+      item.set("last_seen", FormatTime(d.last_seen_at));
+      devices.push_back(item);
+    }
+  }
+  box.set("has_devices", !devices.list_value().empty());
+  box.set("devices", devices);
   data.set("host_box", box);
   data.set("has_boxes", true);
 }
@@ -583,6 +598,15 @@ crm::Status HandleConfirmation(const DepsPtr& d, crm::Request& rq, crm::Response
   return BackToProfile(rs, client.id, "confirmation_sent");
 }
 
+crm::Status HandleRemoveDevice(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  std::optional<int64_t> device_id = ParseId(rq.PathParam("device_id"));
+  if (!device_id) return crm::NotFound("no such device");
+  DeviceStore store(d->db, [&d] { return d->clock.NowUnix(); });
+  CRM_RETURN_IF_ERROR(store.Remove(client.id, *device_id));
+  return BackToProfile(rs, client.id, "saved");
+}
+
 crm::Status HandleNote(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
   crm::Result<int64_t> added =
@@ -651,6 +675,7 @@ constexpr ProfileRoute kProfileRoutes[] = {
     {"POST", "/admin/clients/{id}/password", "clients.write", HandlePassword},
     {"POST", "/admin/clients/{id}/confirmation", "clients.write", HandleConfirmation},
     {"POST", "/admin/clients/{id}/timeline", "clients.write", HandleNote},
+    {"POST", "/admin/clients/{id}/devices/{device_id}/delete", "clients.write", HandleRemoveDevice},
     {"GET", "/admin/clients/{id}/tabs/{tab_id}", "clients.read", HandleTab},
 };
 

@@ -444,3 +444,46 @@ TEST_F(ProfileE2e, AdminLogsInAsTheClientAndBack) {
 }
 
 }  // namespace
+
+namespace {
+
+// SPEC H15: register, refresh (same token), list, remove; refusals; the sidebar lists them.
+TEST_F(ProfileE2e, DevicesThroughTheApiAndTheSidebar) {
+  HttpResponse c =
+      PostJson("/api/v1/clients", {{"last_name", "Device"}, {"email", "dev@profile.test"}});
+  ASSERT_EQ(c.status, 201);
+  int64_t id = Json(c).at("id").as_int64();
+  std::string api = "/api/v1/clients/" + std::to_string(id) + "/devices";
+  HttpResponse added =
+      PostJson(api, {{"platform", "android"}, {"label", "Pixel"}, {"token", "tok-1"}});
+  ASSERT_EQ(added.status, 201) << added.body;
+  int64_t device_id = Json(added).at("id").as_int64();
+  HttpResponse again = PostJson(api, {{"platform", "android"},
+                                      {"label", "Pixel 8"},
+                                      {"token", "tok-1"},
+                                      {"last_seen_at", "2026-05-01T12:00:00Z"}});
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Json(again).at("id").as_int64(), device_id);
+  EXPECT_EQ(PostJson(api, {{"platform", "symbian"}, {"token", "t"}}).status, 422);
+  EXPECT_EQ(PostJson(api, {{"platform", "ios"}, {"token", "has space"}}).status, 422);
+  EXPECT_EQ(PostJson(api, {{"platform", "ios"}, {"token", "t"}}, read_token_).status, 403);
+  EXPECT_EQ(PostJson("/api/v1/clients/9999/devices", {{"platform", "ios"}, {"token", "t"}}).status,
+            404);
+  json::value listed = Json(Get(api));
+  ASSERT_EQ(listed.at("items").as_array().size(), 1u);
+  EXPECT_EQ(listed.at("items").at(0).at("label"), "Pixel 8");
+  EXPECT_EQ(listed.at("items").at(0).at("last_seen_at"), "2026-05-01T12:00:00Z");
+
+  std::string csrf;
+  auto admin = AdminBrowser(csrf);
+  HttpResponse profile = admin->Get("/admin/clients/" + std::to_string(id));
+  EXPECT_NE(profile.body.find("id=\"host-devices\""), std::string::npos);
+  EXPECT_NE(profile.body.find("Pixel 8"), std::string::npos);
+
+  std::string one = api + "/" + std::to_string(device_id);
+  EXPECT_EQ(api_->Delete(one, Bearer(token_)).status, 204);
+  EXPECT_EQ(api_->Delete(one, Bearer(token_)).status, 404);
+  EXPECT_EQ(Json(Get(api)).at("items").as_array().size(), 0u);
+}
+
+}  // namespace
