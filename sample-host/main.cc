@@ -21,6 +21,7 @@
 #include "sample-host/app/api_routes.h"
 #include "sample-host/app/auth.h"
 #include "sample-host/app/client_csv.h"
+#include "sample-host/app/client_profile.h"
 #include "sample-host/app/client_store.h"
 #include "sample-host/app/host_migrations.h"
 #include "sample-host/app/newsletter.h"
@@ -238,6 +239,9 @@ void RegisterProfileFeatures(crm::Registrar& reg, Core& core, App& app) {
   };
   (void)reg.AddListFilterSource(host::NewsletterStore::FilterSource(*core.db, translate));
   (void)reg.AddListColumn(host::NewsletterStore::StatusColumn(translate));
+  for (crm::ListColumn& column : host::ContactListColumns(translate)) {
+    (void)reg.AddListColumn(std::move(column));
+  }
   (void)host::RegisterProfileApi(reg, {app.clients, app.timeline, app.newsletter, app.devices});
   (void)host::web::RegisterNewsletterPages(reg, {core.registry, app.newsletter});
 }

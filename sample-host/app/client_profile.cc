@@ -230,6 +230,40 @@ std::string CallingCode(std::string_view country) {
 
 }  // namespace
 
+std::vector<crm::ListColumn> ContactListColumns(
+    std::function<std::string(std::string_view, std::string_view)> translate) {
+  crm::ListColumn phone;
+  phone.id = "phone";
+  phone.label_key = "web.list.column_phone";
+  phone.sql = "CASE WHEN c.mobile <> '' THEN c.mobile ELSE c.phone END";
+  phone.render_html = [](const crm::SqlValue& v, std::string_view) -> std::string {
+    const std::string* s = std::get_if<std::string>(&v);
+    if (s == nullptr || s->empty()) return "";
+    std::string dial;
+    for (char ch : *s) {
+      if ((ch >= '0' && ch <= '9') || (ch == '+' && dial.empty())) dial += ch;
+    }
+    return "<a href=\"tel:" + crm::text::EscapeHtml(dial) + "\">" + crm::text::EscapeHtml(*s) +
+           "</a>";
+  };
+  crm::ListColumn login;
+  login.id = "login";
+  login.label_key = "web.list.column_login";
+  login.sql =
+      "CASE WHEN c.login_enabled = 0 THEN 'off' WHEN c.email_confirmed = 0 THEN 'unconfirmed' "
+      "ELSE 'on' END";
+  login.render_html = [translate](const crm::SqlValue& v, std::string_view language) {
+    const std::string* s = std::get_if<std::string>(&v);
+    std::string state = s != nullptr ? *s : "off";
+    std::string badge = state == "on"            ? "badge badge-ok"
+                        : state == "unconfirmed" ? "badge badge-warn"
+                                                 : "badge";
+    return "<span class=\"" + badge + "\">" +
+           crm::text::EscapeHtml(translate(language, "web.list.login_" + state)) + "</span>";
+  };
+  return {phone, login};
+}
+
 std::string InternationalPhone(std::string_view number, std::string_view country) {
   std::string text(crm::text::Trim(number));
   // "+32 (0)475...": the trunk 0 after the country code is not dialled.

@@ -4,9 +4,12 @@
 // together with the client row, in the same transaction.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "host-api/hooks.h"
 #include "host-api/sql.h"
 #include "host-api/status.h"
 #include "sample-host/app/client_store.h"
@@ -39,6 +42,12 @@ inline constexpr size_t kClientProfileColumnCount = 2;
 // Fills the issue-14 fields of `client` from those columns of `row`, starting at `first`
 // (defaults when the client has no profile row yet).
 void ReadClientProfile(const crm::SqlRow& row, size_t first, Client& client);
+
+// SPEC H17's list columns (owner "host"): "phone" (the mobile, else the phone, as a tel:
+// link) and "login" ("on", "unconfirmed" or "off": the reserved-area login and its email).
+// `translate` (language, key) gives the labels.
+std::vector<crm::ListColumn> ContactListColumns(
+    std::function<std::string(std::string_view, std::string_view)> translate);
 
 // SPEC H18: a phone number in international form ("+32475123456") from what was typed
 // ("0475 12 34 56", "+32 (0)475/12.34.56", "0032 ..."); a national number ("0...") takes the

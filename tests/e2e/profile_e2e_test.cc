@@ -166,7 +166,12 @@ TEST_F(ProfileE2e, ClientFieldsThroughTheApi) {
       {{"last_name", "Y"}, {"email", "y@profile.test"}, {"newsletter", {{"lists", {"Nope"}}}}});
   EXPECT_EQ(bad_list.status, 400) << bad_list.body;
   EXPECT_NE(bad_list.body.find("newsletter.lists"), std::string::npos);
-  EXPECT_EQ(Json(Get("/api/v1/clients")).at("total"), 1);
+  json::value all = Json(Get("/api/v1/clients"));
+  EXPECT_EQ(all.at("total"), 1);
+  // SPEC H17's list columns: phone and login status.
+  ASSERT_EQ(all.at("items").as_array().size(), 1u);
+  EXPECT_EQ(all.at("items").at(0).at("columns").at("host.login"), "off");
+  EXPECT_TRUE(all.at("items").at(0).at("columns").at("host.phone").is_string());
 }
 
 TEST_F(ProfileE2e, NewsletterListsFiltersColumnAndCsv) {
