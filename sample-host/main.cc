@@ -43,6 +43,7 @@
 #include "sample-host/web/newsletter_pages.h"
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/pages.h"
+#include "sample-host/web/registration_pages.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -226,6 +227,7 @@ struct App {
   host::TimelineStore timeline;
   host::NewsletterStore newsletter;
   host::DeviceStore devices;
+  bool self_registration = false;  // serve --self-registration: /account/register
   host::Auth auth;
   host::PluginManager plugins;
 };
@@ -244,6 +246,10 @@ void RegisterProfileFeatures(crm::Registrar& reg, Core& core, App& app) {
   }
   (void)host::RegisterProfileApi(reg, {app.clients, app.timeline, app.newsletter, app.devices});
   (void)host::web::RegisterNewsletterPages(reg, {core.registry, app.newsletter});
+  if (app.self_registration) {
+    (void)host::web::RegisterRegistrationPages(
+        reg, {core.registry, app.clients, app.auth, app.timeline});
+  }
 }
 
 // The host registers first (hooks of equal priority run host first), all at once.
@@ -369,6 +375,7 @@ int Serve(const po::variables_map& vm) {
   while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
 
   App app(core, base_url);
+  app.self_registration = vm.count("self-registration") > 0;  // issue 14, off by default
   s = RegisterHost(core, app);
   if (!s.ok()) return Fail("host registration: " + s.ToString());
   // The manager logs each file's outcome; a plugin that fails leaves the host running.
@@ -452,6 +459,7 @@ int main(int argc, char** argv) {
         "plugins", po::value<std::string>(),
         "plugin folder (default: plugins/ beside the executable)")(
         "base-url", po::value<std::string>(), "public base URL for links in emails")(
+        "self-registration", "serve: visitors may create a client account at /account/register")(
         "mail-from", po::value<std::string>(),
         "sender of the host's mail (default: CRM <no-reply@localhost>)")(
         "smtp-url", po::value<std::string>(),

@@ -264,6 +264,30 @@ std::vector<crm::ListColumn> ContactListColumns(
   return {phone, login};
 }
 
+std::string DeviceFromUserAgent(std::string_view ua) {
+  if (ua.empty()) return "";
+  auto has = [&](std::string_view s) { return ua.find(s) != std::string_view::npos; };
+  bool tablet = has("iPad") || (has("Android") && !has("Mobile"));
+  std::string kind = tablet ? "tablet" : (has("Mobile") || has("iPhone")) ? "mobile" : "desktop";
+  std::string os = has("Android")                 ? "Android"
+                   : has("iPhone") || has("iPad") ? "iOS"
+                   : has("Windows")               ? "Windows"
+                   : has("Mac OS X")              ? "macOS"
+                   : has("CrOS")                  ? "ChromeOS"
+                   : has("Linux")                 ? "Linux"
+                                                  : "";
+  std::string browser = has("Edg/")                       ? "Edge"
+                        : has("Firefox/") || has("FxiOS") ? "Firefox"
+                        : has("Chrome/") || has("CriOS")  ? "Chrome"
+                        : has("Safari/")                  ? "Safari"
+                                                          : "";
+  std::string out = kind;
+  for (const std::string* part : {&os, &browser}) {
+    if (!part->empty()) out += " \xC2\xB7 " + *part;
+  }
+  return out;
+}
+
 std::string InternationalPhone(std::string_view number, std::string_view country) {
   std::string text(crm::text::Trim(number));
   // "+32 (0)475...": the trunk 0 after the country code is not dialled.

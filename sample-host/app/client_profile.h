@@ -49,6 +49,10 @@ void ReadClientProfile(const crm::SqlRow& row, size_t first, Client& client);
 std::vector<crm::ListColumn> ContactListColumns(
     std::function<std::string(std::string_view, std::string_view)> translate);
 
+// SPEC H16: the device of a User-Agent in a few words: "mobile · Android · Chrome",
+// "desktop · Windows · Firefox"; parts it cannot tell are left out; "" for an empty one.
+std::string DeviceFromUserAgent(std::string_view user_agent);
+
 // SPEC H18: a phone number in international form ("+32475123456") from what was typed
 // ("0475 12 34 56", "+32 (0)475/12.34.56", "0032 ..."); a national number ("0...") takes the
 // country code of `country` (Belgium, France, the Netherlands, Luxembourg, by name in

@@ -59,6 +59,21 @@ TEST(Phones, BecomeInternational) {
   EXPECT_EQ(InternationalPhone("+1 2", ""), "");
 }
 
+TEST(Devices, FromTheUserAgent) {
+  EXPECT_EQ(DeviceFromUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) "
+                                "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 "
+                                "Mobile/15E148 Safari/604.1"),
+            "mobile · iOS · Safari");
+  EXPECT_EQ(DeviceFromUserAgent("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) "
+                                "Gecko/20100101 Firefox/121.0"),
+            "desktop · Windows · Firefox");
+  EXPECT_EQ(DeviceFromUserAgent("Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 "
+                                "(KHTML, like Gecko) Chrome/120.0 Safari/537.36"),
+            "tablet · Android · Chrome");
+  EXPECT_EQ(DeviceFromUserAgent("curl/8.0"), "desktop");
+  EXPECT_EQ(DeviceFromUserAgent(""), "");
+}
+
 TEST(IsoTimes, ParseOnlyRealUtcTimes) {
   EXPECT_EQ(ParseIsoUtc("1970-01-01T00:00:00Z"), 0);
   EXPECT_EQ(ParseIsoUtc("2026-03-01T10:00:00Z"), 1772359200);

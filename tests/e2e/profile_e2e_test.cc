@@ -492,3 +492,79 @@ TEST_F(ProfileE2e, DevicesThroughTheApiAndTheSidebar) {
 }
 
 }  // namespace
+
+namespace {
+
+// SPEC H16: off by default; on, the form carries the campaign, the client is created with its
+// origin and device, confirms by email; a taken email gets the same answer; rate-limited.
+TEST_F(ProfileE2e, SelfRegistrationRecordsOriginAndDevice) {
+  EXPECT_EQ(api_->Get("/account/register").status, 404) << "off by default";
+
+  fs::path data = crm_test::FreshDir("profile-e2e-register");
+  ASSERT_EQ(crm_test::CreateAdmin(kBinary, data, kAdminEmail, kAdminPassword).code, 0);
+  crm_test::CliResult token = crm_test::CreateToken(kBinary, data, kAdminEmail, "");
+  ASSERT_EQ(token.code, 0);
+  HostProcess::Options o;
+  o.binary = kBinary;
+  o.data_dir = data;
+  o.extra_args = {"--plugins", kPluginDir, "--self-registration"};
+  auto started = HostProcess::Start(o);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  std::unique_ptr<HostProcess> host = std::move(*started);
+  HttpClient visitor(host->port(), HttpClient::Options{true, 60});
+  HttpResponse form =
+      visitor.Get("/account/register?utm_source=facebook&utm_medium=social&utm_campaign=spring",
+                  {{"Referer", "https://m.facebook.com/"}});
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("name=\"utm_campaign\" value=\"spring\""), std::string::npos);
+  EXPECT_NE(form.body.find("value=\"https://m.facebook.com/\""), std::string::npos);
+
+  const std::string android =
+      "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/120.0 Mobile Safari/537.36";
+  std::string body =
+      "first_name=Zo%C3%A9&last_name=Martin&email=zoe%40profile.test&password=zoe-pass-123"
+      "&utm_source=facebook&utm_medium=social&utm_campaign=spring"
+      "&referrer=https%3A%2F%2Fm.facebook.com%2F";
+  HttpResponse done =
+      visitor.Post("/account/register", {{"Content-Type", kForm}, {"User-Agent", android}}, body);
+  ASSERT_EQ(done.status, 200) << done.body.substr(0, 400);
+  EXPECT_NE(done.body.find("id=\"registered\""), std::string::npos);
+  std::vector<std::string> mails = Mails(data);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_NE(mails[0].find("/account/confirm?token="), std::string::npos);
+
+  HttpClient api(host->port());
+  json::value list = Json(api.Get("/api/v1/clients", Bearer(token.output)));
+  ASSERT_EQ(list.at("total"), 1);
+  const json::value& c = list.at("items").at(0);
+  EXPECT_EQ(c.at("origin").at("source"), "facebook");
+  EXPECT_EQ(c.at("origin").at("campaign"), "spring");
+  EXPECT_EQ(c.at("origin").at("referrer"), "https://m.facebook.com/");
+  EXPECT_EQ(c.at("origin").at("device"), "mobile · Android · Chrome");
+  EXPECT_EQ(c.at("login_enabled"), true);
+  EXPECT_EQ(c.at("email_confirmed"), false);
+
+  // The same email again: the same answer, nothing changes, no mail.
+  HttpResponse again = visitor.Post("/account/register", {{"Content-Type", kForm}}, body);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find("id=\"registered\""), std::string::npos);
+  EXPECT_EQ(Json(api.Get("/api/v1/clients", Bearer(token.output))).at("total"), 1);
+  EXPECT_EQ(Mails(data).size(), 1u);
+  // A short password stores nothing.
+  HttpResponse weak = visitor.Post("/account/register", {{"Content-Type", kForm}},
+                                   "last_name=W&email=w%40profile.test&password=short");
+  EXPECT_EQ(weak.status, 422);
+  EXPECT_EQ(Json(api.Get("/api/v1/clients", Bearer(token.output))).at("total"), 1);
+  // Rate-limited per email like logins.
+  int last = 0;
+  for (int i = 0; i < 7; ++i) {
+    last = visitor.Post("/account/register", {{"Content-Type", kForm}}, body).status;
+  }
+  EXPECT_EQ(last, 429);
+  host.reset();
+  std::error_code ec;
+  fs::remove_all(data, ec);
+}
+
+}  // namespace
