@@ -13,6 +13,10 @@
 #include "text/text.h"
 
 namespace host {
+
+// Generated (sample-host/app/CMakeLists.txt): {"openapi.json", its text}.
+std::vector<std::pair<std::string, std::string>> EmbeddedHostOpenApi();
+
 namespace json = boost::json;
 namespace {
 
@@ -202,7 +206,22 @@ std::optional<int64_t> ParseIsoUtc(std::string_view text) {
   return t;
 }
 
+const std::string& HostOpenApiJson() {
+  static const std::string kDoc = [] {
+    for (const auto& [path, content] : EmbeddedHostOpenApi()) {
+      if (path == "openapi.json") return content;
+    }
+    return std::string("{}");
+  }();
+  return kDoc;
+}
+
 crm::Status RegisterProfileApi(crm::Registrar& registrar, const ProfileApiDeps& deps) {
+  crm::Route doc;
+  doc.method = "GET";
+  doc.pattern = "/api/v1/openapi.json";
+  doc.handler = [](crm::Request&, crm::Response& res) { return res.SendJson(HostOpenApiJson()); };
+  CRM_RETURN_IF_ERROR(registrar.AddRoute(std::move(doc)));
   for (const ProfileRoute& r : kProfileRoutes) {
     auto handler = r.handler;
     CRM_RETURN_IF_ERROR(

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "host-api/registrar.h"
@@ -35,6 +36,10 @@ struct ProfileApiDeps {
 
 // "2026-01-31T10:00:00Z" (UTC, seconds) -> Unix seconds; nullopt for anything else.
 std::optional<int64_t> ParseIsoUtc(std::string_view text);
+
+// The host API's OpenAPI 3 document (sample-host/app/openapi/openapi.json, embedded), served
+// publicly at GET /api/v1/openapi.json.
+const std::string& HostOpenApiJson();
 
 // `deps` must outlive the server.
 crm::Status RegisterProfileApi(crm::Registrar& registrar, const ProfileApiDeps& deps);

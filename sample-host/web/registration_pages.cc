@@ -79,8 +79,8 @@ crm::Status HandlePost(const RegistrationDeps& d, crm::Request& rq, crm::Respons
       (void)d.clients.Delete(created->id);  // nothing kept of a refused registration
       return Refuse(d, rq, rs, s.message(), 422);
     }
-    (void)d.timeline.Add({created->id, "host.registration", texts.Get("register.timeline"), "",
-                          "client"});
+    (void)d.timeline.Add(
+        {created->id, "host.registration", texts.Get("register.timeline"), "", "client"});
     CRM_RETURN_IF_ERROR(d.auth.SendEmailConfirmation(created->id));
   }
   // A taken email gets the same answer (no account enumeration) and no change.

@@ -568,3 +568,16 @@ TEST_F(ProfileE2e, SelfRegistrationRecordsOriginAndDevice) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ProfileE2e, TheHostServesItsOpenApiDocument) {
+  HttpClient anonymous(host_->port());
+  HttpResponse r = anonymous.Get("/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  json::value doc = Json(r);
+  EXPECT_TRUE(doc.at("paths").as_object().contains("/api/v1/clients/{id}/stats"));
+  EXPECT_EQ(std::string(doc.at("openapi").as_string()).rfind("3.", 0), 0u);
+}
+
+}  // namespace
