@@ -90,6 +90,7 @@ std::vector<crm::MenuItem> BaseMenu(crm::MenuArea area, const Texts& texts) {
         {"host.clients", texts.Get("nav.clients"), "/admin/clients", 10},
         {"host.clients_new", texts.Get("nav.new_client"), "/admin/clients/new", 20},
         {"host.plugins", texts.Get("nav.plugins"), "/admin/plugins", 90},
+        {"host.admins", texts.Get("nav.admins"), "/admin/users", 95},
     };
   }
   return {

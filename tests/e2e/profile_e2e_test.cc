@@ -581,3 +581,53 @@ TEST_F(ProfileE2e, TheHostServesItsOpenApiDocument) {
 }
 
 }  // namespace
+
+namespace {
+
+// SPEC H17: create an admin, give it permissions, disable it; never oneself; 403 without
+// admins.manage.
+TEST_F(ProfileE2e, AdminUsersPage) {
+  std::string csrf;
+  auto boss = AdminBrowser(csrf);
+  HttpResponse page = boss->Get("/admin/users");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("boss@profile.test"), std::string::npos);
+  ASSERT_EQ(boss->Post("/admin/users", {{"Content-Type", kForm}},
+                       "email=clerk%40profile.test&name=Clerk&password=clerk-pass-42&_csrf=" + csrf)
+                .status,
+            303);
+  std::smatch m;
+  page = boss->Get("/admin/users");
+  ASSERT_TRUE(std::regex_search(page.body, m,
+                                std::regex("data-admin=\"(\\d+)\">\\s*<h2 class=\"h3\">clerk@")));
+  std::string clerk_id = m[1];
+  // The clerk may read clients only.
+  ASSERT_EQ(boss->Post("/admin/users/" + clerk_id + "/permissions", {{"Content-Type", kForm}},
+                       "perm_clients.read=1&_csrf=" + csrf)
+                .status,
+            303);
+  HttpClient clerk(host_->port(), HttpClient::Options{true, 60});
+  ASSERT_EQ(clerk
+                .Post("/admin/login", {{"Content-Type", kForm}},
+                      "email=clerk%40profile.test&password=clerk-pass-42")
+                .status,
+            303);
+  EXPECT_EQ(clerk.Get("/admin/clients").status, 200);
+  EXPECT_EQ(clerk.Get("/admin/users").status, 403);
+  // The boss cannot disable itself; disabling the clerk ends its session.
+  page = boss->Get("/admin/users");
+  ASSERT_TRUE(std::regex_search(page.body, m,
+                                std::regex("data-admin=\"(\\d+)\">\\s*<h2 class=\"h3\">boss@")));
+  EXPECT_EQ(boss->Post("/admin/users/" + std::string(m[1]) + "/active", {{"Content-Type", kForm}},
+                       "active=0&_csrf=" + csrf)
+                .status,
+            422);
+  ASSERT_EQ(boss->Post("/admin/users/" + clerk_id + "/active", {{"Content-Type", kForm}},
+                       "active=0&_csrf=" + csrf)
+                .status,
+            303);
+  EXPECT_EQ(clerk.Get("/admin/clients").status, 303) << "a disabled admin is signed out";
+  EXPECT_EQ(boss->Get("/admin/clients").status, 200);
+}
+
+}  // namespace
