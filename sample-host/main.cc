@@ -24,12 +24,16 @@
 #include "sample-host/app/api_routes.h"
 #include "sample-host/app/auth.h"
 #include "sample-host/app/client_csv.h"
+#include "sample-host/app/client_profile.h"
 #include "sample-host/app/client_store.h"
 #include "sample-host/app/contract_api.h"
 #include "sample-host/app/contract_store.h"
 #include "sample-host/app/host_migrations.h"
+#include "sample-host/app/newsletter.h"
+#include "sample-host/app/profile_api.h"
 #include "sample-host/app/seed_demo.h"
 #include "sample-host/app/task_store.h"
+#include "sample-host/app/seed_demo_profiles.h"
 #include "sample-host/app/timeline_store.h"
 #include "sample-host/core/clock.h"
 #include "sample-host/core/hook_registry.h"
@@ -45,8 +49,10 @@
 #include "sample-host/core/scoped_object_store.h"
 #include "sample-host/http/server.h"
 #include "sample-host/web/contract_pages.h"
+#include "sample-host/web/newsletter_pages.h"
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/pages.h"
+#include "sample-host/web/registration_pages.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -244,9 +250,14 @@ struct App {
   App(Core& core, const std::string& base_url)
       : clients(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }),
         timeline(*core.db, [&core] { return core.clock.NowUnix(); }),
+        newsletter(*core.db, [&core] { return core.clock.NowUnix(); }),
+        devices(*core.db, [&core] { return core.clock.NowUnix(); }),
         auth(
             *core.db, core.registry, [&core] { return core.clock.NowUnix(); },
-            [&core](const crm::MailMessage& m) { return core.mailer->Send(m); }, base_url),
+            [this, &core, base_url](const crm::MailMessage& m) {
+              return core.mailer->Send(WithUnsubscribeLink(core, m, base_url));
+            },
+            base_url),
         contracts(*core.db, [&core] { return core.clock.NowUnix(); }),
         tasks(*core.db, [&core] { return core.clock.NowUnix(); }),
         plugins(
@@ -260,13 +271,49 @@ struct App {
             },
             *core.logger) {}
 
+  // Issue 14: the host's mails to a client end with a newsletter unsubscribe link.
+  crm::MailMessage WithUnsubscribeLink(Core& core, const crm::MailMessage& m,
+                                       const std::string& base_url) {
+    const host::HookRegistry& registry = core.registry;
+    return newsletter.WithUnsubscribeLink(
+        m, base_url, [&registry](std::string_view language, std::string_view url) {
+          std::string text = registry.Translate(language, "web.newsletter.mail_footer");
+          size_t at = text.find("{url}");
+          return at == std::string::npos ? text + " " + std::string(url)
+                                         : text.replace(at, 5, std::string(url));
+        });
+  }
+
   host::ClientStore clients;
   host::TimelineStore timeline;
+  host::NewsletterStore newsletter;
+  host::DeviceStore devices;
+  bool self_registration = false;  // serve --self-registration: /account/register
   host::Auth auth;
   host::ContractStore contracts;  // host API 1.3 (attestations, issue 13)
   host::TaskStore tasks;
   host::PluginManager plugins;
 };
+
+// Issue 14 (SPEC H11-H18): the newsletter's filters and column, and the API of
+// profile_api.h.
+void RegisterProfileFeatures(crm::Registrar& reg, Core& core, App& app) {
+  const host::HookRegistry& registry = core.registry;
+  host::TranslateFn translate = [&registry](std::string_view l, std::string_view k) {
+    return registry.Translate(l, k);
+  };
+  (void)reg.AddListFilterSource(host::NewsletterStore::FilterSource(*core.db, translate));
+  (void)reg.AddListColumn(host::NewsletterStore::StatusColumn(translate));
+  for (crm::ListColumn& column : host::ContactListColumns(translate)) {
+    (void)reg.AddListColumn(std::move(column));
+  }
+  (void)host::RegisterProfileApi(reg, {app.clients, app.timeline, app.newsletter, app.devices});
+  (void)host::web::RegisterNewsletterPages(reg, {core.registry, app.newsletter});
+  if (app.self_registration) {
+    (void)host::web::RegisterRegistrationPages(
+        reg, {core.registry, app.clients, app.auth, app.timeline});
+  }
+}
 
 // The host registers first (hooks of equal priority run host first), all at once.
 crm::Status RegisterHost(Core& core, App& app) {
@@ -281,6 +328,7 @@ crm::Status RegisterHost(Core& core, App& app) {
   // Contracts and the task inbox (issue 13).
   (void)host::RegisterContractApi(reg, app.contracts);
   (void)host::web::RegisterContractPages(reg, app.contracts, app.tasks);
+  RegisterProfileFeatures(reg, core, app);  // issue 14
   host::ClientStore& clients = app.clients;
   host::PluginManager& plugins = app.plugins;
   host::web::WebDeps deps{
@@ -353,6 +401,9 @@ crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variabl
     // Contracts in each state for the first demo clients (issue 13).
     crm::Status contracts = host::SeedDemoContracts(*core.db, app.contracts, core.clock.NowUnix());
     if (!contracts.ok()) return crm::Internal("demo: " + contracts.ToString());
+    crm::Status profiles =
+        host::SeedDemoProfiles(app.clients, app.newsletter, app.timeline, app.devices);
+    if (!profiles.ok()) return crm::Internal("demo: " + profiles.ToString());
     crm::Status seeded = RunPluginSeeders(core);
     if (!seeded.ok()) return crm::Internal("demo: " + seeded.ToString());
   }
@@ -395,6 +446,7 @@ int Serve(const po::variables_map& vm) {
   while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
 
   App app(core, base_url);
+  app.self_registration = vm.count("self-registration") > 0;  // issue 14, off by default
   s = RegisterHost(core, app);
   if (!s.ok()) return Fail("host registration: " + s.ToString());
   // The manager logs each file's outcome; a plugin that fails leaves the host running.
@@ -527,6 +579,7 @@ int main(int argc, char** argv) {
         "plugin folder (default: plugins/ beside the executable)")(
         "base-url", po::value<std::string>(), "public base URL for links in emails")(
         "store", po::value<std::string>(), "plugin files in s3://BUCKET?endpoint=URL&region=R")(
+        "self-registration", "serve: visitors may create a client account at /account/register")(
         "mail-from", po::value<std::string>(),
         "sender of the host's mail (default: CRM <no-reply@localhost>)")(
         "smtp-url", po::value<std::string>(),

@@ -263,8 +263,8 @@ crm::Status Decide(AttestationService& s, crm::Request& req, crm::Response& res)
 
 crm::Status DownloadPdf(AttestationService& s, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t id, Id(req, "id"));
-  CRM_ASSIGN_OR_RETURN(crm::FileReply file, s.Download(req.Caller(), id));
-  return res.SendFile(file);
+  CRM_ASSIGN_OR_RETURN(crm::ObjectReply file, s.Download(req.Caller(), id));
+  return res.SendObject(file);
 }
 
 struct RouteSpec {

@@ -233,13 +233,18 @@ crm::Result<Attestation> AttestationService::Decide(const crm::Principal& actor,
   return GetAttestation(id);
 }
 
-crm::Result<crm::FileReply> AttestationService::Download(const crm::Principal& actor, int64_t id) {
+crm::Result<crm::ObjectReply> AttestationService::Download(const crm::Principal& actor,
+                                                           int64_t id) {
   CRM_ASSIGN_OR_RETURN(Attestation a, GetAttestation(id));
   CRM_RETURN_IF_ERROR(CheckRead(actor, a.client_id));
   if (a.storage_key.empty() || (actor.IsClient() && a.status != "shared"))
     return crm::NotFound("no such attestation");
-  CRM_ASSIGN_OR_RETURN(std::filesystem::path path, files_.PathOf(a.storage_key));
-  return crm::FileReply{path, "application/pdf", a.file_name, false, a.sha256};
+  CRM_ASSIGN_OR_RETURN(crm::ObjectReply reply, files_.ReplyFor(a.storage_key));
+  reply.mime = "application/pdf";
+  reply.download_name = a.file_name;
+  reply.inline_view = false;
+  reply.etag = a.sha256;
+  return reply;
 }
 
 void AttestationService::Timeline(const crm::Principal& actor, const Attestation& a,

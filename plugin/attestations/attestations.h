@@ -121,7 +121,7 @@ class AttestationService {
   crm::Result<crm::ContractDetail> ClientContract(const crm::Principal& actor, int64_t client_id,
                                                   int64_t contract_id);
   // The PDF: staff and tokens always, the client only its own shared ones.
-  crm::Result<crm::FileReply> Download(const crm::Principal& actor, int64_t id);
+  crm::Result<crm::ObjectReply> Download(const crm::Principal& actor, int64_t id);
 
   crm::HostServices& host() { return host_; }
 

@@ -17,7 +17,8 @@ namespace host {
 
 // The host's own permissions; plugins add theirs (PermissionDecl).
 inline constexpr std::string_view kHostPermissions[] = {
-    "clients.read", "clients.write", "clients.delete", "clients.import_export", "plugins.manage"};
+    "clients.read",   "clients.write",       "clients.delete", "clients.import_export",
+    "plugins.manage", "clients.impersonate", "admins.manage"};
 
 // The API token scopes of SPEC §5, and the permission an admin needs to grant each.
 struct ScopeRule {

@@ -25,6 +25,8 @@ crm::Audience TokenAudience(std::string scope) {
   return a;
 }
 
+}  // namespace
+
 crm::Result<std::string> ReadWholeBody(crm::Request& request, uint64_t limit) {
   std::string body;
   char buf[16384];
@@ -39,11 +41,38 @@ crm::Result<std::string> ReadWholeBody(crm::Request& request, uint64_t limit) {
   return body;
 }
 
+namespace {
+
 crm::Result<int64_t> PathId(const crm::Request& request) {
   // Positive ids only: "0" is no client either.
   std::optional<int64_t> id = crm::text::ParseId(request.PathParam("id"));
   if (!id) return crm::NotFound("no such client");
   return *id;
+}
+
+json::object AddressObject(const ClientAddress& a) {
+  return json::object{{"street", a.street},
+                      {"postal_code", a.postal_code},
+                      {"city", a.city},
+                      {"region", a.region},
+                      {"country", a.country}};
+}
+
+// SPEC §6 "Host additions" (issue 14).
+void AddProfileFields(const Client& c, json::object& o) {
+  json::array lists;
+  for (const auto& l : c.newsletter.lists) lists.emplace_back(l);
+  o["newsletter"] = json::object{{"status", c.newsletter.status}, {"lists", std::move(lists)}};
+  o["billing_address"] = AddressObject(c.billing_address);
+  o["delivery_address"] = AddressObject(c.delivery_address);
+  o["origin"] = json::object{{"source", c.origin.source},
+                             {"medium", c.origin.medium},
+                             {"campaign", c.origin.campaign},
+                             {"referrer", c.origin.referrer},
+                             {"device", c.origin.device}};
+  o["avatar_url"] = c.avatar.empty()
+                        ? json::value(nullptr)
+                        : json::value("/admin/clients/" + std::to_string(c.id) + "/avatar");
 }
 
 json::object ClientObject(const Client& c) {
@@ -72,6 +101,7 @@ json::object ClientObject(const Client& c) {
   o["login_enabled"] = c.login_enabled;
   o["email_confirmed"] = c.email_confirmed;
   o["created_at"] = c.created_at;
+  AddProfileFields(c, o);
   return o;
 }
 
@@ -99,6 +129,53 @@ crm::Status ApplyString(const json::object& o, std::string_view key, std::string
     return crm::InvalidArgument(std::string(field_name) + ": must be a string");
   }
   out = std::string(it->value().as_string());
+  return crm::Status::Ok();
+}
+
+crm::Status ApplyAddress(const json::object& o, std::string_view key, ClientAddress& address) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) return crm::Status::Ok();
+  if (!it->value().is_object())
+    return crm::InvalidArgument(std::string(key) + ": must be an object");
+  const json::object& a = it->value().as_object();
+  std::string k(key);
+  CRM_RETURN_IF_ERROR(ApplyString(a, "street", k + ".street", address.street));
+  CRM_RETURN_IF_ERROR(ApplyString(a, "postal_code", k + ".postal_code", address.postal_code));
+  CRM_RETURN_IF_ERROR(ApplyString(a, "city", k + ".city", address.city));
+  CRM_RETURN_IF_ERROR(ApplyString(a, "region", k + ".region", address.region));
+  return ApplyString(a, "country", k + ".country", address.country);
+}
+
+// "origin" (taken by POST only: the stored one stays on update) and "newsletter".
+crm::Status ApplyProfileJson(const json::object& o, Client& c) {
+  CRM_RETURN_IF_ERROR(ApplyAddress(o, "billing_address", c.billing_address));
+  CRM_RETURN_IF_ERROR(ApplyAddress(o, "delivery_address", c.delivery_address));
+  if (auto it = o.find("origin"); it != o.end() && !it->value().is_null()) {
+    if (!it->value().is_object()) return crm::InvalidArgument("origin: must be an object");
+    const json::object& a = it->value().as_object();
+    CRM_RETURN_IF_ERROR(ApplyString(a, "source", "origin.source", c.origin.source));
+    CRM_RETURN_IF_ERROR(ApplyString(a, "medium", "origin.medium", c.origin.medium));
+    CRM_RETURN_IF_ERROR(ApplyString(a, "campaign", "origin.campaign", c.origin.campaign));
+    CRM_RETURN_IF_ERROR(ApplyString(a, "referrer", "origin.referrer", c.origin.referrer));
+    CRM_RETURN_IF_ERROR(ApplyString(a, "device", "origin.device", c.origin.device));
+  }
+  auto it = o.find("newsletter");
+  if (it == o.end() || it->value().is_null()) return crm::Status::Ok();
+  if (!it->value().is_object()) return crm::InvalidArgument("newsletter: must be an object");
+  const json::object& n = it->value().as_object();
+  CRM_RETURN_IF_ERROR(ApplyString(n, "status", "newsletter.status", c.newsletter.status));
+  auto lists = n.find("lists");
+  if (lists == n.end()) return crm::Status::Ok();
+  c.newsletter.lists.clear();
+  if (lists->value().is_null()) return crm::Status::Ok();
+  if (!lists->value().is_array()) {
+    return crm::InvalidArgument("newsletter.lists: must be an array of strings");
+  }
+  for (const auto& l : lists->value().as_array()) {
+    if (!l.is_string())
+      return crm::InvalidArgument("newsletter.lists: must be an array of strings");
+    c.newsletter.lists.emplace_back(l.as_string());
+  }
   return crm::Status::Ok();
 }
 
@@ -145,7 +222,7 @@ crm::Status ApplyClientJson(std::string_view text, Client& c) {
       }
     }
   }
-  return crm::Status::Ok();
+  return ApplyProfileJson(o, c);
 }
 
 crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request) {
@@ -293,22 +370,29 @@ constexpr TokenRoute kTokenRoutes[] = {
 };
 
 crm::Route MakeTokenRoute(const TokenRoute& r, ClientStore& store) {
-  crm::Route route;
-  route.method = r.method;
-  route.pattern = r.pattern;
-  route.audience = TokenAudience(r.scope);
-  route.max_body = r.max_body;
-  route.handler = [&store, &r](crm::Request& req, crm::Response& res) -> crm::Status {
-    if (!req.Caller().HasPermission(r.permission)) {
-      return crm::PermissionDenied(std::string("the token's owner lacks the permission ") +
-                                   r.permission);
-    }
-    return r.handler(store, req, res);
-  };
-  return route;
+  return TokenApiRoute(
+      r.method, r.pattern, r.scope, r.permission, r.max_body,
+      [&store, &r](crm::Request& req, crm::Response& res) { return r.handler(store, req, res); });
 }
 
 }  // namespace
+
+crm::Route TokenApiRoute(std::string method, std::string pattern, std::string scope,
+                         std::string permission, uint64_t max_body, crm::RouteHandler handler) {
+  crm::Route route;
+  route.method = std::move(method);
+  route.pattern = std::move(pattern);
+  route.audience = TokenAudience(std::move(scope));
+  route.max_body = max_body;
+  route.handler = [permission = std::move(permission), handler = std::move(handler)](
+                      crm::Request& req, crm::Response& res) -> crm::Status {
+    if (!req.Caller().HasPermission(permission)) {
+      return crm::PermissionDenied("the token's owner lacks the permission " + permission);
+    }
+    return handler(req, res);
+  };
+  return route;
+}
 
 crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, Auth& auth) {
   for (const TokenRoute& r : kTokenRoutes) {

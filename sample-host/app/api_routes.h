@@ -39,4 +39,12 @@ crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request);
 // `clients` and `auth` must outlive the server.
 crm::Status RegisterClientApi(crm::Registrar& registrar, ClientStore& clients, Auth& auth);
 
+// The whole body of a request, kTooLarge past `limit` bytes.
+crm::Result<std::string> ReadWholeBody(crm::Request& request, uint64_t limit);
+
+// A route for API tokens: the server checks `scope`; `handler` runs only when the token's
+// owner also holds `permission` now (403 otherwise).
+crm::Route TokenApiRoute(std::string method, std::string pattern, std::string scope,
+                         std::string permission, uint64_t max_body, crm::RouteHandler handler);
+
 }  // namespace host

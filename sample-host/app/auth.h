@@ -94,6 +94,9 @@ class Auth {
     return sessions_.Principal(session_id);
   }
 
+  // The login rate limit, also used by self-registration (issue 14).
+  LoginRateLimit& rate_limit() { return rate_limit_; }
+
   // ---- Client logins (ClientLogins)
   crm::Status SetClientPassword(int64_t client_id, std::string_view password) {
     return client_logins_.SetPassword(client_id, password);

@@ -71,6 +71,31 @@ std::vector<std::string> ClientFields(const Client& c) {
           c.created_at ? FormatIsoUtc(c.created_at) : ""};
 }
 
+// Issue 14's columns, after the ones above (ClientProfileCsvColumns order).
+void AppendProfileFields(const Client& c, std::vector<std::string>& out) {
+  for (const ClientAddress* a : {&c.billing_address, &c.delivery_address}) {
+    for (const std::string* v : {&a->street, &a->postal_code, &a->city, &a->region, &a->country}) {
+      out.push_back(*v);
+    }
+  }
+  const ClientOrigin& o = c.origin;
+  for (const std::string* v : {&o.source, &o.medium, &o.campaign, &o.referrer, &o.device}) {
+    out.push_back(*v);
+  }
+  out.push_back(c.newsletter.status);
+  out.push_back(JoinTags(c.newsletter.lists));
+}
+
+const std::vector<std::string>& ClientProfileCsvColumns() {
+  static const std::vector<std::string> cols = {
+      "billing_street",  "billing_postal_code", "billing_city",         "billing_region",
+      "billing_country", "delivery_street",     "delivery_postal_code", "delivery_city",
+      "delivery_region", "delivery_country",    "origin_source",        "origin_medium",
+      "origin_campaign", "origin_referrer",     "origin_device",        "newsletter_status",
+      "newsletter_lists"};
+  return cols;
+}
+
 }  // namespace
 
 const std::vector<std::string>& ClientCsvColumns() {
@@ -79,7 +104,12 @@ const std::vector<std::string>& ClientCsvColumns() {
       "website", "birth_date",    "gender",    "language", "street",     "postal_code",
       "city",    "region",        "country",   "company",  "vat_number", "tax_code",
       "tags",    "login_enabled", "created_at"};
-  return cols;
+  static const std::vector<std::string>* all = [] {
+    auto* v = new std::vector<std::string>(cols);
+    v->insert(v->end(), ClientProfileCsvColumns().begin(), ClientProfileCsvColumns().end());
+    return v;
+  }();
+  return *all;
 }
 
 crm::Status ExportClientsCsv(ClientStore& store, const ClientListQuery& query,
@@ -105,6 +135,7 @@ crm::Status ExportClientsCsv(ClientStore& store, const ClientListQuery& query,
       },
       [&](const ClientListRow& row) {
         std::vector<std::string> fields = ClientFields(row.client);
+        AppendProfileFields(row.client, fields);
         for (const auto& v : row.column_values) fields.push_back(ValueText(v));
         buffer += csv::Row(fields, sep);
         flush(false);
@@ -153,6 +184,34 @@ std::optional<Client> ClientToUpdate(ClientStore& store, const CsvRow& row,
   return std::move(*existing);
 }
 
+// Issue 14's columns (the origin is kept only when the row creates a client).
+void ApplyCsvProfile(const CsvRow& row, Client& c) {
+  const std::vector<std::string>& names = ClientProfileCsvColumns();
+  std::string* fields[] = {&c.billing_address.street,
+                           &c.billing_address.postal_code,
+                           &c.billing_address.city,
+                           &c.billing_address.region,
+                           &c.billing_address.country,
+                           &c.delivery_address.street,
+                           &c.delivery_address.postal_code,
+                           &c.delivery_address.city,
+                           &c.delivery_address.region,
+                           &c.delivery_address.country,
+                           &c.origin.source,
+                           &c.origin.medium,
+                           &c.origin.campaign,
+                           &c.origin.referrer,
+                           &c.origin.device,
+                           &c.newsletter.status};
+  for (size_t i = 0; i < std::size(fields); ++i) {
+    if (auto v = row.Get(names[i])) *fields[i] = *v;
+  }
+  if (auto lists = row.Get("newsletter_lists")) {
+    c.newsletter.lists.clear();
+    if (!crm::text::Trim(*lists).empty()) c.newsletter.lists = SplitTags(*lists);
+  }
+}
+
 // Copies the row's columns onto `c`. login_enabled and created_at are not imported:
 // logins are turned on by an admin on purpose, one client at a time.
 void ApplyCsvRow(const CsvRow& row, Client& c) {
@@ -184,6 +243,7 @@ void ApplyCsvRow(const CsvRow& row, Client& c) {
     if (auto v = row.Get(f.name)) c.address.*f.field = *v;
   }
   if (auto t = row.Get("tags")) c.tags = SplitTags(*t);
+  ApplyCsvProfile(row, c);
 }
 
 // Imports one record (not the header); `created_here` collects the ids it creates.

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "sample-host/app/client_list_sql.h"
+#include "sample-host/app/client_profile.h"
 #include "sample-host/core/plugin_call.h"
 #include "text/text.h"
 
@@ -32,6 +33,8 @@ std::string ClientColumns(crm::SqlDialect dialect) {
          "(SELECT t.tag FROM client_tags t WHERE t.client_id = c.id ORDER BY t.tag)) AS tags";
 }
 constexpr size_t kClientColumnCount = 23;
+// Then issue 14's (client_profile.h), then the plugins' columns.
+constexpr size_t kFirstPluginColumn = kClientColumnCount + kClientProfileColumnCount;
 
 Client RowToClient(const crm::SqlRow& r) {
   Client c;
@@ -247,7 +250,8 @@ crm::Status ClientStore::Validate(Client& c) {
     return crm::InvalidArgument("birth_date: must be a date YYYY-MM-DD");
   }
   CRM_RETURN_IF_ERROR(NormalizeWebsite(c.website));
-  return NormalizeTags(c.tags);
+  CRM_RETURN_IF_ERROR(NormalizeTags(c.tags));
+  return NormalizeClientProfile(c);  // issue 14's fields
 }
 
 namespace {
@@ -294,18 +298,22 @@ crm::Result<Client> ClientStore::Create(Client client) {
                                      client.created_at, client.updated_at}));
     if (!r.ok()) return ConflictMessage(r.status());
     client.id = (*r)->Int(0);
-    return WriteTags(tx, client.id, client.tags);
+    CRM_RETURN_IF_ERROR(WriteTags(tx, client.id, client.tags));
+    return WriteClientProfile(tx, client, /*with_origin=*/true);
   });
   if (!s.ok()) return s;
   return client;
 }
 
 crm::Result<Client> ClientStore::Get(int64_t id) {
-  auto row = db_.QueryOne(
-      "SELECT " + ClientColumns(db_.Dialect()) + " FROM clients c WHERE c.id = ?", {id});
+  auto row = db_.QueryOne("SELECT " + ClientColumns(db_.Dialect()) + ", " +
+                              ClientProfileColumns(db_.Dialect()) + " FROM clients c WHERE c.id = ?",
+                          {id});
   if (!row.ok()) return row.status();
   if (!row->has_value()) return crm::NotFound("client " + std::to_string(id) + " does not exist");
-  return RowToClient(**row);
+  Client client = RowToClient(**row);
+  ReadClientProfile(**row, kClientColumnCount, client);
+  return client;
 }
 
 crm::Result<Client> ClientStore::Update(Client client) {
@@ -320,7 +328,8 @@ crm::Result<Client> ClientStore::Update(Client client) {
         Params(FieldParams(client), {client.updated_at, client.id}));
     if (!r.ok()) return ConflictMessage(r.status());
     if (*r == 0) return crm::NotFound("client " + std::to_string(client.id) + " does not exist");
-    return WriteTags(tx, client.id, client.tags);
+    CRM_RETURN_IF_ERROR(WriteTags(tx, client.id, client.tags));
+    return WriteClientProfile(tx, client, /*with_origin=*/false);
   });
   if (!s.ok()) return s;
   return Get(client.id);
@@ -383,6 +392,7 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   CRM_ASSIGN_OR_RETURN(std::string order, ClientListOrderBy(query.sort, db_.Dialect()));
   BuiltQuery b;
   SqlPart select{"SELECT " + ClientColumns(db_.Dialect()), {}};
+  select.sql += ", " + ClientProfileColumns(db_.Dialect());  // issue 14, still one statement
   size_t n = 0;
   for (const auto& col : registry_.columns()) {
     select.sql += ", (" + col.hook.sql + ") AS col_" + std::to_string(n++);
@@ -424,8 +434,9 @@ crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
   crm::Status s = db_.Query(built.sql, built.params, [&](const crm::SqlRow& r) {
     ClientListRow row;
     row.client = RowToClient(r);
-    for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kClientColumnCount + i]);
-    page.total = r.Int(kClientColumnCount + ncols);
+    ReadClientProfile(r, kClientColumnCount, row.client);
+    for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kFirstPluginColumn + i]);
+    page.total = r.Int(kFirstPluginColumn + ncols);
     page.rows.push_back(std::move(row));
     return true;
   });
@@ -449,7 +460,8 @@ crm::Status ClientStore::ForEach(
   return db_.Query(built.sql, built.params, [&](const crm::SqlRow& r) {
     ClientListRow row;
     row.client = RowToClient(r);
-    for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kClientColumnCount + i]);
+    ReadClientProfile(r, kClientColumnCount, row.client);
+    for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kFirstPluginColumn + i]);
     return on_row(row);
   });
 }

@@ -29,6 +29,24 @@ struct ClientAddress {
   std::string country;
 };
 
+// Where a client came from (SPEC H16), recorded at creation (registration page, API):
+// the UTM parameters, the referrer and the device read from the User-Agent. Update keeps
+// the stored one.
+struct ClientOrigin {
+  std::string source;
+  std::string medium;
+  std::string campaign;
+  std::string referrer;
+  std::string device;
+};
+
+// SPEC H11: the overall status ("subscribed", "unsubscribed" or "unknown": never asked)
+// and the names of the lists the client is subscribed to (sorted).
+struct ClientNewsletter {
+  std::string status = "unknown";
+  std::vector<std::string> lists;
+};
+
 struct Client {
   int64_t id = 0;  // 0 until created
   std::string first_name;
@@ -49,6 +67,12 @@ struct Client {
   bool email_confirmed = false;
   int64_t created_at = 0;  // Unix seconds, UTC; set by Create
   int64_t updated_at = 0;
+  // Issue 14 (SPEC §6 "Host additions"), kept in client_profiles (client_profile.h).
+  ClientAddress billing_address;
+  ClientAddress delivery_address;
+  ClientOrigin origin;
+  std::string avatar;  // stored file name of the avatar photo ('' when none); set apart
+  ClientNewsletter newsletter;
 };
 
 // The request for one page of the client list. Values come straight from the caller

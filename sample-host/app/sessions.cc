@@ -20,7 +20,8 @@ std::string BuildSetCookie(std::string_view name, std::string_view value, int64_
   return out;
 }
 
-crm::Result<NewSession> Sessions::Open(std::string_view kind, int64_t user_id) {
+crm::Result<NewSession> Sessions::Open(std::string_view kind, int64_t user_id,
+                                       std::optional<int64_t> impersonator) {
   NewSession s;
   s.id = RandomHex(32);  // 256 bits
   s.csrf_token = RandomHex(32);
@@ -28,8 +29,9 @@ crm::Result<NewSession> Sessions::Open(std::string_view kind, int64_t user_id) {
   s.expires_at = now + kSessionLifetimeSeconds;
   CRM_RETURN_IF_ERROR(
       db_.Exec("INSERT INTO sessions (id_hash, kind, user_id, csrf_token, created_at, expires_at, "
-               "last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               {Sha256Hex(s.id), std::string(kind), user_id, s.csrf_token, now, s.expires_at, now})
+               "last_seen_at, impersonator_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               {Sha256Hex(s.id), std::string(kind), user_id, s.csrf_token, now, s.expires_at, now,
+                impersonator ? crm::SqlValue{*impersonator} : crm::SqlValue{}})
           .status());
   // Expired sessions are swept on each login so the table stays small.
   (void)db_.Exec("DELETE FROM sessions WHERE expires_at < ?", {now});
@@ -86,6 +88,20 @@ crm::Result<NewSession> Sessions::LoginClient(std::string_view email_in, std::st
   return Open("client", row->Int(0));
 }
 
+crm::Result<NewSession> Sessions::OpenImpersonation(int64_t admin_id, int64_t client_id) {
+  return Open("client", client_id, admin_id);
+}
+
+std::optional<int64_t> Sessions::ImpersonatorOf(std::string_view session_id) {
+  if (session_id.size() != 64) return std::nullopt;
+  auto row = db_.QueryOne(
+      "SELECT impersonator_id FROM sessions WHERE id_hash = ? AND kind = 'client' AND "
+      "expires_at > ?",
+      {Sha256Hex(session_id), now_()});
+  if (!row.ok() || !row->has_value() || (*row)->IsNull(0)) return std::nullopt;
+  return (*row)->Int(0);
+}
+
 crm::Status Sessions::Logout(std::string_view session_id) {
   return db_.Exec("DELETE FROM sessions WHERE id_hash = ?", {Sha256Hex(session_id)}).status();
 }
@@ -94,7 +110,8 @@ std::optional<crm::Principal> Sessions::Principal(std::string_view session_id) {
   if (session_id.size() != 64) return std::nullopt;
   std::string hash = Sha256Hex(session_id);
   auto row = db_.QueryOne(
-      "SELECT kind, user_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE id_hash = ?",
+      "SELECT kind, user_id, csrf_token, expires_at, last_seen_at, impersonator_id FROM sessions "
+      "WHERE id_hash = ?",
       {hash});
   if (!row.ok() || !row->has_value()) return std::nullopt;
   const crm::SqlRow& s = **row;
@@ -108,6 +125,7 @@ std::optional<crm::Principal> Sessions::Principal(std::string_view session_id) {
   }
   auto p = s.Text(0) == "admin" ? AdminPrincipal(s.Int(1)) : ClientPrincipal(s.Int(1));
   if (p) p->csrf_token = s.Text(2);
+  if (p && p->IsClient() && !s.IsNull(5)) p->permissions.emplace_back(kImpersonatedMarker);
   return p;
 }
 

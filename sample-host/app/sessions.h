@@ -18,6 +18,11 @@ namespace host {
 
 inline constexpr int64_t kSessionLifetimeSeconds = 12 * 3600;
 
+// SPEC H14: the client principal of a session an admin opened with "log in as the client"
+// carries this marker among its permissions (clients have none otherwise), so that the
+// layout shows the banner and pages refuse password and email changes.
+inline constexpr std::string_view kImpersonatedMarker = "host.impersonated";
+
 // A session just opened. `id` is the raw cookie value: it exists only here (the
 // database keeps its SHA-256), so the caller must set the cookie now.
 struct NewSession {
@@ -49,6 +54,13 @@ class Sessions {
                                      std::string_view ip);
   crm::Result<NewSession> LoginClient(std::string_view email, std::string_view password,
                                       std::string_view ip);
+  // SPEC H14: a client session opened by admin `admin_id` (never with the client's
+  // password). The admin's own session is ended by the caller.
+  crm::Result<NewSession> OpenImpersonation(int64_t admin_id, int64_t client_id);
+  // The admin behind an impersonation session, or nullopt (another kind of session).
+  std::optional<int64_t> ImpersonatorOf(std::string_view session_id);
+  // An admin session for `admin_id` (back from an impersonation; the caller checked it).
+  crm::Result<NewSession> OpenAdmin(int64_t admin_id) { return Open("admin", admin_id); }
   // Ends the session (idempotent).
   crm::Status Logout(std::string_view session_id);
   // The caller behind a session cookie, or nullopt (unknown, expired, user disabled).
@@ -61,7 +73,8 @@ class Sessions {
   crm::Status CheckCredentials(const std::optional<crm::SqlRow>& row, std::string_view email,
                                std::string_view ip, std::string_view password,
                                std::string_view disabled_message);
-  crm::Result<NewSession> Open(std::string_view kind, int64_t user_id);
+  crm::Result<NewSession> Open(std::string_view kind, int64_t user_id,
+                               std::optional<int64_t> impersonator = std::nullopt);
   std::optional<crm::Principal> AdminPrincipal(int64_t admin_id);
   std::optional<crm::Principal> ClientPrincipal(int64_t client_id);
 

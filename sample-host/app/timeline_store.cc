@@ -24,8 +24,8 @@ TimelineStore::TimelineStore(crm::Database& db, std::function<int64_t()> now)
 
 crm::Result<std::vector<TimelineRecord>> TimelineStore::List(const TimelineQuery& query) {
   std::string sql =
-      "SELECT id, client_id, type, title, detail, actor, created_at FROM timeline WHERE client_id "
-      "= ?";
+      "SELECT id, client_id, type, title, detail, actor, created_at, amount_cents FROM timeline "
+      "WHERE client_id = ?";
   crm::SqlParams params{query.client_id};
   if (query.from > 0) {
     sql += " AND created_at >= ?";
@@ -58,7 +58,8 @@ crm::Result<std::vector<TimelineRecord>> TimelineStore::List(const TimelineQuery
   params.push_back(limit);
   std::vector<TimelineRecord> out;
   crm::Status s = db_.Query(sql, params, [&](const crm::SqlRow& r) {
-    out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6)});
+    out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6),
+                   r.IsNull(7) ? std::nullopt : std::optional<int64_t>(r.Int(7))});
     return true;
   });
   if (!s.ok()) return s;
@@ -75,6 +76,13 @@ crm::Result<std::vector<std::string>> TimelineStore::Types(int64_t client_id) {
 }
 
 crm::Result<int64_t> TimelineStore::Add(const crm::TimelineEntry& e) {
+  CRM_ASSIGN_OR_RETURN(TimelineRecord added, AddRecorded(e, std::nullopt, 0));
+  return added.id;
+}
+
+crm::Result<TimelineRecord> TimelineStore::AddRecorded(const crm::TimelineEntry& e,
+                                                       std::optional<int64_t> amount_cents,
+                                                       int64_t occurred_at) {
   if (e.type.empty() || e.type.size() > 100 || HasControl(e.type, false)) {
     return crm::InvalidArgument("type: required, at most 100 characters");
   }
@@ -86,10 +94,19 @@ crm::Result<int64_t> TimelineStore::Add(const crm::TimelineEntry& e) {
   if (!exists.ok()) return exists.status();
   if (!exists->has_value())
     return crm::NotFound("client " + std::to_string(e.client_id) + " does not exist");
+  crm::SqlValue amount = amount_cents ? crm::SqlValue{*amount_cents} : crm::SqlValue{};
+  TimelineRecord record{0,
+                        e.client_id,
+                        e.type,
+                        e.title,
+                        e.detail,
+                        e.actor,
+                        occurred_at > 0 ? occurred_at : now_(),
+                        amount_cents};
   auto r = db_.QueryOne(
-      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at) VALUES (?, ?, ?, "
-      "?, ?, ?) RETURNING id",
-      {e.client_id, e.type, e.title, e.detail, e.actor, now_()});
+      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at, amount_cents) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {e.client_id, e.type, e.title, e.detail, e.actor, record.created_at, amount});
   if (!r.ok()) {
     // The client may have gone between the check and the insert (foreign key).
     if (r.status().code() == crm::StatusCode::kConflict) {
@@ -97,7 +114,27 @@ crm::Result<int64_t> TimelineStore::Add(const crm::TimelineEntry& e) {
     }
     return r.status();
   }
-  return (*r)->Int(0);
+  if (!r->has_value()) return crm::Internal("the new entry has no id");
+  record.id = (*r)->Int(0);
+  return record;
+}
+
+crm::Result<ClientStats> TimelineStore::Stats(int64_t client_id) {
+  // CAST: PostgreSQL's sum of BIGINT is NUMERIC.
+  auto row = db_.QueryOne(
+      "SELECT COALESCE(max(created_at), 0), "
+      "CAST(COALESCE(sum(CASE WHEN type = 'host.purchase' THEN 1 ELSE 0 END), 0) AS BIGINT), "
+      "CAST(COALESCE(sum(CASE WHEN type = 'host.purchase' THEN amount_cents ELSE 0 END), 0) "
+      "AS BIGINT), "
+      "CAST(COALESCE(sum(CASE WHEN type = 'host.support_request' THEN 1 ELSE 0 END), 0) AS "
+      "BIGINT) FROM timeline WHERE client_id = ?",
+      {client_id});
+  if (!row.ok()) return row.status();
+  ClientStats stats;
+  if (row->has_value()) {
+    stats = {(*row)->Int(0), (*row)->Int(1), (*row)->Int(2), (*row)->Int(3)};
+  }
+  return stats;
 }
 
 crm::Result<int64_t> TimelineStore::AddNote(int64_t client_id, std::string_view title,

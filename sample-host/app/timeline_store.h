@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,16 @@ struct TimelineRecord {
   std::string title;
   std::string detail;
   std::string actor;
-  int64_t created_at = 0;  // Unix seconds, UTC
+  int64_t created_at = 0;               // Unix seconds, UTC
+  std::optional<int64_t> amount_cents;  // issue 14: a purchase's amount
+};
+
+// SPEC H12: the sidebar's key figures, from the client's history.
+struct ClientStats {
+  int64_t last_action_at = 0;    // newest entry (Unix seconds), 0 when none
+  int64_t purchases = 0;         // entries "host.purchase"
+  int64_t revenue_cents = 0;     // sum of their amounts
+  int64_t support_requests = 0;  // entries "host.support_request"
 };
 
 struct TimelineQuery {
@@ -43,6 +53,12 @@ class TimelineStore {
   // Any entry (HostServices::AddTimeline lands here). kNotFound for an unknown client.
   crm::Result<int64_t> Add(const crm::TimelineEntry& entry);
   // A custom entry ("host.note") an admin writes; title required.
+  // An entry recorded by other software (POST /api/v1/clients/{id}/timeline): optionally
+  // with an amount in cents and the time it happened (`occurred_at` 0: now). Validated
+  // as Add. Returns the stored entry.
+  crm::Result<TimelineRecord> AddRecorded(const crm::TimelineEntry& entry,
+                                          std::optional<int64_t> amount_cents, int64_t occurred_at);
+  crm::Result<ClientStats> Stats(int64_t client_id);
   crm::Result<int64_t> AddNote(int64_t client_id, std::string_view title, std::string_view note,
                                std::string_view actor);
 

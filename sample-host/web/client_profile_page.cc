@@ -3,6 +3,9 @@
 #include <cctype>
 #include <exception>
 
+#include "sample-host/app/client_profile.h"
+#include "sample-host/app/device_store.h"
+#include "sample-host/app/money.h"
 #include "sample-host/core/plugin_call.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
@@ -29,7 +32,7 @@ const std::vector<SectionSpec>& Sections() {
        {{"first_name", "text", "given-name"},
         {"last_name", "text", "family-name"},
         {"birth_date", "date", "bday"},
-        {"gender", "text", "sex"},
+        {"gender", "gender", "sex"},
         {"language", "language", ""}}},
       {"contact",
        {{"email", "email", "email"},
@@ -47,6 +50,21 @@ const std::vector<SectionSpec>& Sections() {
         {"vat_number", "text", "off"},
         {"tax_code", "text", "off"},
         {"tags", "text", "off"}}},
+      // Issue 14 (SPEC H11, H17).
+      {"billing_address",
+       {{"billing_street", "text", "billing street-address"},
+        {"billing_postal_code", "text", "billing postal-code"},
+        {"billing_city", "text", "billing address-level2"},
+        {"billing_region", "text", "billing address-level1"},
+        {"billing_country", "text", "billing country-name"}}},
+      {"delivery_address",
+       {{"delivery_street", "text", "shipping street-address"},
+        {"delivery_postal_code", "text", "shipping postal-code"},
+        {"delivery_city", "text", "shipping address-level2"},
+        {"delivery_region", "text", "shipping address-level1"},
+        {"delivery_country", "text", "shipping country-name"}}},
+      {"newsletter",
+       {{"newsletter_status", "newsletter_status", ""}, {"newsletter_lists", "text", "off"}}},
   };
   return *sections;
 }
@@ -55,6 +73,29 @@ std::string JoinTags(const std::vector<std::string>& tags) {
   std::string out;
   for (const std::string& tag : tags) out += (out.empty() ? "" : ", ") + tag;
   return out;
+}
+
+// Issue 14's form fields: "billing_street" ... "delivery_country", the newsletter's; nullptr
+// for any other name.
+std::string* ProfileField(Client& c, std::string_view name) {
+  for (auto [prefix, address] : {std::pair{std::string_view("billing_"), &c.billing_address},
+                                 std::pair{std::string_view("delivery_"), &c.delivery_address}}) {
+    if (name.substr(0, prefix.size()) != prefix) continue;
+    std::string_view part = name.substr(prefix.size());
+    if (part == "street") return &address->street;
+    if (part == "postal_code") return &address->postal_code;
+    if (part == "city") return &address->city;
+    if (part == "region") return &address->region;
+    if (part == "country") return &address->country;
+  }
+  if (name == "newsletter_status") return &c.newsletter.status;
+  return nullptr;
+}
+
+std::string ProfileFieldValue(const Client& c, std::string_view name) {
+  if (name == "newsletter_lists") return JoinTags(c.newsletter.lists);
+  std::string* field = ProfileField(const_cast<Client&>(c), name);
+  return field != nullptr ? *field : std::string();
 }
 
 std::string FieldValue(const Client& c, std::string_view name) {
@@ -76,7 +117,34 @@ std::string FieldValue(const Client& c, std::string_view name) {
   if (name == "vat_number") return c.vat_number;
   if (name == "tax_code") return c.tax_code;
   if (name == "tags") return JoinTags(c.tags);
-  return "";
+  return ProfileFieldValue(c, name);
+}
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string item =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Issue 14's fields from the form (every field of the sections that has one).
+void ApplyProfileForm(const crm::Request& request, Client& c) {
+  for (const SectionSpec& spec : Sections()) {
+    for (const FieldSpec& f : spec.fields) {
+      if (std::string* field = ProfileField(c, f.name)) {
+        *field = request.FormValue(f.name).value_or("");
+      }
+    }
+  }
+  c.newsletter.lists = SplitCommas(request.FormValue("newsletter_lists").value_or(""));
 }
 
 // The editable fields of `client` from the submitted form; ids and login state are not form fields.
@@ -99,18 +167,8 @@ void ApplyForm(const crm::Request& request, Client& c) {
   c.company = get("company");
   c.vat_number = get("vat_number");
   c.tax_code = get("tax_code");
-  c.tags.clear();
-  std::string tags = get("tags");
-  size_t start = 0;
-  while (start <= tags.size()) {
-    size_t comma = tags.find(',', start);
-    std::string tag =
-        tags.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    size_t b = tag.find_first_not_of(" \t"), e = tag.find_last_not_of(" \t");
-    if (b != std::string::npos) c.tags.push_back(tag.substr(b, e - b + 1));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
+  c.tags = SplitCommas(get("tags"));
+  ApplyProfileForm(request, c);
 }
 
 crm::ClientInfo InfoOf(const Client& c) {
@@ -123,6 +181,25 @@ crm::ClientInfo InfoOf(const Client& c) {
   info.language = c.language;
   info.login_enabled = c.login_enabled;
   return info;
+}
+
+// A select among the genders or the newsletter statuses (issue 14), labels translated.
+void SetChoiceField(TemplateData& field, const Texts& texts, std::string_view type,
+                    const std::string& value) {
+  std::vector<std::pair<std::string, std::string>> choices;
+  std::string shown;
+  const std::vector<std::string>& values =
+      type == "gender" ? ClientGenders() : NewsletterStatuses();
+  for (const std::string& v : values) {
+    std::string label = type == "gender"
+                            ? texts.Get("client.gender_" + (v.empty() ? std::string("none") : v))
+                            : texts.Get("newsletter.state_" + v);
+    if (v == value) shown = label;
+    choices.emplace_back(v, label);
+  }
+  field.set("is_select", true);
+  field.set("choices", Choices(choices, value));
+  field.set("shown", shown.empty() ? value : shown);
 }
 
 TemplateData SectionsData(const Texts& texts, const Client& c) {
@@ -154,6 +231,10 @@ TemplateData SectionsData(const Texts& texts, const Client& c) {
         field.set("shown", std::string(LanguageName(c.language)));
       }
       if (name == "tags") field.set("help", texts.Get("client.tags_help"));
+      if (name == "newsletter_lists") field.set("help", texts.Get("client.newsletter_lists_help"));
+      if (f.type == "gender" || f.type == "newsletter_status") {
+        SetChoiceField(field, texts, f.type, value);
+      }
       fields.push_back(field);
     }
     section.set("fields", fields);
@@ -239,6 +320,57 @@ void SetBoxes(TemplateData& data, const DepsPtr& deps, const crm::Principal& vie
   data.set("boxes", boxes);
 }
 
+// The host's own box at the top of the sidebar (issue 14): the key figures from the history
+// (SPEC H12, money in the reader's format), the origin (H16) and quick contact links (H18).
+void SetHostSidebar(TemplateData& data, const DepsPtr& deps, const Texts& texts,
+                    const Client& client) {
+  TemplateData box;
+  if (auto stats = deps->timeline.Stats(client.id); stats.ok()) {
+    box.set("last_action",
+            stats->last_action_at > 0 ? FormatTime(stats->last_action_at) : std::string("—"));
+    box.set("purchases", std::to_string(stats->purchases));
+    box.set("revenue", FormatMoney(stats->revenue_cents, texts.language()));
+    box.set("support_requests", std::to_string(stats->support_requests));
+  } else {
+    box.set("stats_error", stats.status().message());
+  }
+  const ClientOrigin& o = client.origin;
+  TemplateData origin(TemplateData::type::list);
+  for (auto [key, value] : {std::pair{"source", &o.source}, std::pair{"medium", &o.medium},
+                            std::pair{"campaign", &o.campaign}, std::pair{"referrer", &o.referrer},
+                            std::pair{"device", &o.device}}) {
+    if (value->empty()) continue;
+    TemplateData item;
+    item.set("label", texts.Get("profile.origin_" + std::string(key)));
+    item.set("value", *value);
+    origin.push_back(item);
+  }
+  box.set("has_origin", !origin.list_value().empty());
+  box.set("origin", origin);
+  std::string phone = InternationalPhone(client.mobile, client.address.country);
+  if (!phone.empty()) {
+    box.set("tel", "tel:" + phone);
+    box.set("sms", "sms:" + phone);
+    box.set("whatsapp", "https://wa.me/" + phone.substr(1));
+  }
+  TemplateData devices(TemplateData::type::list);
+  DeviceStore store(deps->db, [&deps] { return deps->clock.NowUnix(); });
+  if (auto listed = store.List(client.id); listed.ok()) {
+    for (const ClientDevice& d : *listed) {
+      TemplateData item;
+      item.set("id", std::to_string(d.id));
+      item.set("label", d.label.empty() ? d.platform : d.label);
+      item.set("platform", d.platform);
+      item.set("last_seen", FormatTime(d.last_seen_at));
+      devices.push_back(item);
+    }
+  }
+  box.set("has_devices", !devices.list_value().empty());
+  box.set("devices", devices);
+  data.set("host_box", box);
+  data.set("has_boxes", true);
+}
+
 struct TimelineFilter {
   std::string from, to, type;
 };
@@ -270,6 +402,7 @@ TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t clien
       e.set("detail", r.detail);
       e.set("actor", r.actor);
       e.set("note", r.type == "host.note");
+      if (r.amount_cents) e.set("amount", FormatMoney(*r.amount_cents, texts.language()));
       entries.push_back(e);
     }
   } else {
@@ -277,7 +410,6 @@ TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t clien
   }
   data.set("empty", records.ok() && records.value().empty());
   data.set("entries", entries);
-  (void)texts;
   return data;
 }
 
@@ -305,8 +437,10 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
   data.set("sections", SectionsData(texts, extras.edited != nullptr ? *extras.edited : client));
   data.set("tabs", TabsData(deps->registry, texts, viewer, client.id, ""));
   SetBoxes(data, deps, viewer, client);
+  SetHostSidebar(data, deps, texts, client);
   data.set("can_write", viewer.HasPermission("clients.write"));
   data.set("can_delete", viewer.HasPermission("clients.delete"));
+  data.set("can_impersonate", viewer.HasPermission("clients.impersonate"));
   data.set("login_enabled", client.login_enabled);
   data.set("email_confirmed", client.email_confirmed);
   TimelineFilter filter{request.Query("from").value_or(""), request.Query("to").value_or(""),
@@ -464,6 +598,15 @@ crm::Status HandleConfirmation(const DepsPtr& d, crm::Request& rq, crm::Response
   return BackToProfile(rs, client.id, "confirmation_sent");
 }
 
+crm::Status HandleRemoveDevice(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
+  CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
+  std::optional<int64_t> device_id = ParseId(rq.PathParam("device_id"));
+  if (!device_id) return crm::NotFound("no such device");
+  DeviceStore store(d->db, [&d] { return d->clock.NowUnix(); });
+  CRM_RETURN_IF_ERROR(store.Remove(client.id, *device_id));
+  return BackToProfile(rs, client.id, "saved");
+}
+
 crm::Status HandleNote(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   CRM_ASSIGN_OR_RETURN(Client client, ClientFromPath(d, rq));
   crm::Result<int64_t> added =
@@ -532,6 +675,7 @@ constexpr ProfileRoute kProfileRoutes[] = {
     {"POST", "/admin/clients/{id}/password", "clients.write", HandlePassword},
     {"POST", "/admin/clients/{id}/confirmation", "clients.write", HandleConfirmation},
     {"POST", "/admin/clients/{id}/timeline", "clients.write", HandleNote},
+    {"POST", "/admin/clients/{id}/devices/{device_id}/delete", "clients.write", HandleRemoveDevice},
     {"GET", "/admin/clients/{id}/tabs/{tab_id}", "clients.read", HandleTab},
 };
 

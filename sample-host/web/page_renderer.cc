@@ -8,6 +8,7 @@
 #include <cctype>
 #include <exception>
 
+#include "sample-host/app/sessions.h"  // kImpersonatedMarker
 #include "sample-host/web/assets.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/templates.h"
@@ -90,6 +91,7 @@ std::vector<crm::MenuItem> BaseMenu(crm::MenuArea area, const Texts& texts) {
         {"host.clients_new", texts.Get("nav.new_client"), "/admin/clients/new", 20},
         {"host.tasks", texts.Get("nav.tasks"), "/admin/tasks", 80},  // issue 13
         {"host.plugins", texts.Get("nav.plugins"), "/admin/plugins", 90},
+        {"host.admins", texts.Get("nav.admins"), "/admin/users", 95},
     };
   }
   return {
@@ -160,6 +162,11 @@ std::string LayoutRenderer::RenderPage(const crm::PageReply& page, const crm::Pr
     user.set("email", viewer.email);
     data.set("user", user);
     data.set("logout", std::string(admin ? "/admin/logout" : "/account/logout"));
+    // SPEC H14: a reserved-area session an admin opened says so on every page.
+    if (!admin && viewer.HasPermission(kImpersonatedMarker)) {
+      data.set("impersonation",
+               texts.Format("impersonation.banner", {{"name", viewer.display_name}}));
+    }
   }
   crm::Result<std::string> html = RenderTemplate("layout", data);
   if (!html.ok()) {

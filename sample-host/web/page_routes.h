@@ -23,6 +23,10 @@ crm::Status RegisterClientProfilePages(crm::Registrar& registrar, DepsPtr deps);
 crm::Status RegisterPluginPages(crm::Registrar& registrar, DepsPtr deps);
 // /account/ and /account/profile.
 crm::Status RegisterAccountPages(crm::Registrar& registrar, DepsPtr deps);
+// SPEC H14: POST /admin/clients/{id}/impersonate, POST /account/impersonation/end.
+crm::Status RegisterImpersonationPages(crm::Registrar& registrar, DepsPtr deps);
+// SPEC H17: /admin/users (permission admins.manage).
+crm::Status RegisterAdminUserPages(crm::Registrar& registrar, DepsPtr deps);
 // /assets/app.css and /assets/app.js.
 crm::Status RegisterAssetRoutes(crm::Registrar& registrar);
 

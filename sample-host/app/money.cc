@@ -1,0 +1,72 @@
+// sample-host/app/money.cc — exact decimal arithmetic on whole cents.
+#include "sample-host/app/money.h"
+
+#include <cctype>
+
+namespace host {
+namespace {
+
+constexpr int64_t kMaxUnits = 999999999999;  // 12 digits before the point
+constexpr std::string_view kNoBreakSpace = "\xC2\xA0";
+
+// The digits of `units` with `separator` between groups of three.
+std::string Grouped(int64_t units, std::string_view separator) {
+  std::string digits = std::to_string(units);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += separator;
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseAmountCents(std::string_view text) {
+  bool negative = !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  size_t point = text.find('.');
+  std::string_view whole = text.substr(0, point);
+  std::string_view fraction =
+      point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  if (whole.empty() || whole.size() > 12 || fraction.size() > 2 ||
+      (point != std::string_view::npos && fraction.empty())) {
+    return std::nullopt;
+  }
+  int64_t units = 0, cents = 0;
+  for (char ch : whole) {
+    if (!std::isdigit(static_cast<unsigned char>(ch))) return std::nullopt;
+    units = units * 10 + (ch - '0');
+  }
+  for (size_t i = 0; i < 2; ++i) {
+    char ch = i < fraction.size() ? fraction[i] : '0';
+    if (!std::isdigit(static_cast<unsigned char>(ch))) return std::nullopt;
+    cents = cents * 10 + (ch - '0');
+  }
+  if (units > kMaxUnits) return std::nullopt;
+  int64_t total = units * 100 + cents;
+  return negative ? -total : total;
+}
+
+std::string CentsToDecimal(int64_t cents) {
+  bool negative = cents < 0;
+  uint64_t abs = negative ? 0 - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
+  std::string frac = std::to_string(abs % 100);
+  if (frac.size() < 2) frac = "0" + frac;
+  return (negative ? "-" : "") + std::to_string(abs / 100) + "." + frac;
+}
+
+std::string FormatMoney(int64_t cents, std::string_view language) {
+  bool negative = cents < 0;
+  uint64_t abs = negative ? 0 - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
+  auto units = static_cast<int64_t>(abs / 100);
+  std::string frac = std::to_string(abs % 100);
+  if (frac.size() < 2) frac = "0" + frac;
+  std::string sign = negative ? "-" : "";
+  if (language == "fr" || language == "nl") {
+    return sign + Grouped(units, kNoBreakSpace) + "," + frac + std::string(kNoBreakSpace) + "€";
+  }
+  return sign + "€" + Grouped(units, ",") + "." + frac;
+}
+
+}  // namespace host

@@ -1,0 +1,77 @@
+// tests/browser/impersonation.mjs — issue 14 in a browser (SPEC H12, H14, H18): an admin opens a demo
+// client's profile (the sidebar's key figures and quick contact links), clicks "Log in as the client",
+// lands in the reserved area on a phone screen with the banner, and goes back to admin.
+// Usage: node impersonation.mjs [path/to/sample-host]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromiumPath, launchChromium, sampleHostBinary, startDemoHost } from './harness.mjs';
+
+const binary = sampleHostBinary(process.argv.slice(2));
+
+function fail(message) {
+  console.error(`browser_impersonation: FAIL: ${message}`);
+  process.exitCode = 1;
+  throw new Error(message);
+}
+
+if (!fs.existsSync(chromiumPath)) {
+  console.error(`browser_impersonation: FAIL: ${chromiumPath} is missing (run: bash .ci/install-deps --browser)`);
+  process.exit(1);
+}
+const { chromium } = await import('playwright-core');
+
+async function expectUrl(page, regex, what) {
+  await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
+}
+
+const data = fs.mkdtempSync(path.join(os.tmpdir(), 'browser-impersonation-'));
+let host;
+let browser;
+try {
+  host = await startDemoHost(binary, data);
+  if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client login');
+  browser = await launchChromium(chromium);
+  // A phone: the client area is mostly used there.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(`${host.url}/admin/login`);
+  await page.getByLabel('Email address').fill(host.admin.email);
+  await page.getByLabel('Password').fill(host.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expectUrl(page, /\/admin\/clients$/, 'admin login');
+
+  // The first demo client has a login; find its profile through the search.
+  const email = host.clients[0].email;
+  await page.goto(`${host.url}/admin/clients?q=${encodeURIComponent(email)}`);
+  await page.locator('table.table tbody tr td a').first().click();
+  await expectUrl(page, /\/admin\/clients\/\d+$/, 'open the profile');
+  const profileUrl = page.url();
+  const stats = page.locator('#host-stats');
+  if ((await stats.count()) !== 1) fail('the sidebar has no key figures');
+  const revenue = (await stats.locator('[data-stat="revenue"]').textContent()).trim();
+  if (!/^€[\d,]+\.\d\d$/.test(revenue)) fail(`revenue not in the English format: "${revenue}"`);
+  const whatsapp = await page.locator('#quick-contact a[href^="https://wa.me/"]').count();
+  if (whatsapp !== 1) fail('no WhatsApp link in the sidebar');
+
+  await page.getByRole('button', { name: 'Log in as the client' }).click();
+  await expectUrl(page, /\/account$/, 'log in as the client');
+  const banner = page.locator('#impersonation-banner');
+  if (!(await banner.isVisible())) fail('no banner in the reserved area');
+  await page.goto(`${host.url}/account/profile`);
+  if (!(await page.locator('#impersonation-banner').isVisible())) fail('no banner on the profile page');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 1) fail(`the reserved area is ${overflow}px wider than the phone`);
+
+  // The reserved area speaks the client's language (what the client would see): the button by its place.
+  await page.locator('#impersonation-banner button[type="submit"]').click();
+  await page.waitForURL(profileUrl, { timeout: 10000 }).catch(() => fail(`back to admin: got ${page.url()}`));
+  const history = await page.locator('.timeline li').allTextContents();
+  if (!history.some((t) => t.includes('host.impersonation_start'))) fail('the start is not in the history');
+  if (!history.some((t) => t.includes('host.impersonation_end'))) fail('the end is not in the history');
+  console.log('browser_impersonation: logged in as the client, saw the banner, went back to admin');
+} finally {
+  if (browser) await browser.close();
+  if (host) host.child.kill('SIGTERM');
+  fs.rmSync(data, { recursive: true, force: true });
+}
