@@ -200,7 +200,12 @@ class PgExecutor final : public crm::SqlExecutor {
   crm::Status Fail(const PGresult* res) {
     if (res) {
       const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-      if (state && IsSerializationFailure(state)) serialization_failure_ = true;
+      // A unique violation too: under SERIALIZABLE it is how PostgreSQL often reports two
+      // transactions that both saw "no row yet" and both inserted it (its documentation
+      // advises retrying 23505); a real duplicate fails again and is then kConflict.
+      if (state && (IsSerializationFailure(state) || std::string_view(state) == "23505")) {
+        serialization_failure_ = true;
+      }
     }
     return MapError(res, conn_, "");
   }

@@ -50,8 +50,9 @@ class PgDatabase final : public crm::Database {
   // when that INSERT used no sequence. Prefer `INSERT … RETURNING id` (both dialects).
   int64_t LastInsertId() override;
   // BEGIN ISOLATION LEVEL SERIALIZABLE … COMMIT on one connection. A serialization
-  // failure or deadlock (in the body or at COMMIT) rolls back and runs `body` again, up
-  // to kMaxAttempts times: `body` must do nothing but database work through `tx`.
+  // failure or deadlock (in the body or at COMMIT), or a unique violation in the body (two
+  // transactions inserting the same new key), rolls back and runs `body` again, up to
+  // kMaxAttempts times: `body` must do nothing but database work through `tx`.
   crm::Status Transaction(const std::function<crm::Status(crm::SqlExecutor& tx)>& body) override;
   crm::SqlDialect Dialect() const override { return crm::SqlDialect::kPostgresql; }
 
