@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "object_store.h"
 #include "contracts.h"
+#include "object_store.h"
 #include "sql.h"
 #include "status.h"
 

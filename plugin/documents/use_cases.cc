@@ -38,9 +38,9 @@ crm::Result<crm::ObjectReply> WithInline(crm::Result<crm::ObjectReply> reply, bo
 
 // Journals a served file ("viewed" inline, "downloaded" otherwise). The reply is refused
 // when the entry cannot be written: an untraced read would defeat the journal (PT4).
-crm::Result<crm::FileReply> Journaled(Services& services, const crm::Principal& actor,
-                                      int64_t client_id, std::string object,
-                                      crm::Result<crm::FileReply> reply) {
+crm::Result<crm::ObjectReply> Journaled(Services& services, const crm::Principal& actor,
+                                        int64_t client_id, std::string object,
+                                        crm::Result<crm::ObjectReply> reply) {
   if (!reply.ok()) return reply;
   CRM_RETURN_IF_ERROR(
       services.journal().Append(actor, {reply->inline_view ? "viewed" : "downloaded", client_id,

@@ -306,9 +306,10 @@ crm::Result<Client> ClientStore::Create(Client client) {
 }
 
 crm::Result<Client> ClientStore::Get(int64_t id) {
-  auto row = db_.QueryOne("SELECT " + ClientColumns(db_.Dialect()) + ", " +
-                              ClientProfileColumns(db_.Dialect()) + " FROM clients c WHERE c.id = ?",
-                          {id});
+  auto row =
+      db_.QueryOne("SELECT " + ClientColumns(db_.Dialect()) + ", " +
+                       ClientProfileColumns(db_.Dialect()) + " FROM clients c WHERE c.id = ?",
+                   {id});
   if (!row.ok()) return row.status();
   if (!row->has_value()) return crm::NotFound("client " + std::to_string(id) + " does not exist");
   Client client = RowToClient(**row);

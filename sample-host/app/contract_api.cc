@@ -59,7 +59,7 @@ json::object ReceiptObject(const crm::ContractReceipt& r) {
   return json::object{{"id", r.id},
                       {"period_start", r.period_start},
                       {"period_end", r.period_end},
-                      {"amount", FormatAmountCents(r.amount_cents)},
+                      {"amount", CentsToDecimal(r.amount_cents)},
                       {"paid", r.paid}};
 }
 
@@ -122,7 +122,7 @@ crm::Status AddReceipt(ContractStore& store, crm::Request& req, crm::Response& r
   CRM_ASSIGN_OR_RETURN(r.period_start, StringField(o, "period_start", true));
   CRM_ASSIGN_OR_RETURN(r.period_end, StringField(o, "period_end", true));
   CRM_ASSIGN_OR_RETURN(std::string amount, StringField(o, "amount", true));
-  std::optional<int64_t> cents = ParseAmountCents(amount);
+  std::optional<int64_t> cents = ParseReceiptCents(amount);
   if (!cents) return crm::InvalidArgument("amount: a decimal string such as \"120.00\"");
   r.amount_cents = *cents;
   auto paid = o.find("paid");

@@ -58,28 +58,10 @@ bool IsIsoDate(std::string_view s) {
   return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
-std::optional<int64_t> ParseAmountCents(std::string_view s) {
-  size_t dot = s.find('.');
-  std::string_view whole = s.substr(0, dot);
-  std::string_view frac = dot == std::string_view::npos ? "" : s.substr(dot + 1);
-  auto digits = [](std::string_view x) {
-    return std::all_of(x.begin(), x.end(), [](unsigned char c) { return std::isdigit(c); });
-  };
-  if (whole.empty() || whole.size() > 12 || !digits(whole) || frac.size() > 2 || !digits(frac) ||
-      (dot != std::string_view::npos && frac.empty())) {
-    return std::nullopt;
-  }
-  int64_t cents = std::stoll(std::string(whole)) * 100;
-  if (frac.size() == 1) cents += (frac[0] - '0') * 10;
-  if (frac.size() == 2) cents += (frac[0] - '0') * 10 + (frac[1] - '0');
+std::optional<int64_t> ParseReceiptCents(std::string_view s) {
+  std::optional<int64_t> cents = ParseAmountCents(s);
+  if (cents && *cents < 0) return std::nullopt;
   return cents;
-}
-
-std::string FormatAmountCents(int64_t cents) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(cents / 100),
-                static_cast<long long>(cents % 100));
-  return buf;
 }
 
 ContractStore::ContractStore(crm::Database& db, std::function<int64_t()> now)

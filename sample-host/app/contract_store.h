@@ -13,6 +13,7 @@
 #include "host-api/contracts.h"
 #include "host-api/sql.h"
 #include "host-api/status.h"
+#include "sample-host/app/money.h"
 
 namespace host {
 
@@ -33,10 +34,9 @@ struct NewContract {
 
 // True for a real calendar date written YYYY-MM-DD.
 bool IsIsoDate(std::string_view s);
-// "120.00" / "120" / "120.5" -> 12000 / 12000 / 12050; nullopt for anything else.
-std::optional<int64_t> ParseAmountCents(std::string_view s);
-// 12050 -> "120.50".
-std::string FormatAmountCents(int64_t cents);
+// A receipt's amount: "120.00" / "120" / "120.5" -> 12000 / 12000 / 12050 (money.h's
+// ParseAmountCents without refunds); nullopt for anything else, a negative amount included.
+std::optional<int64_t> ParseReceiptCents(std::string_view s);
 
 // Thread-safe; `db` must outlive it.
 class ContractStore final : public crm::ContractView {

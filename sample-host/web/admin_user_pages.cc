@@ -71,8 +71,8 @@ crm::Status HandlePermissions(const DepsPtr& d, crm::Request& rq, crm::Response&
   for (const std::string& p : d->auth.AllPermissions()) {
     if (rq.FormValue("perm_" + p).value_or("") == "1") chosen.push_back(p);
   }
-  if (*id == rq.Caller().user_id && std::find(chosen.begin(), chosen.end(), "admins.manage") ==
-                                        chosen.end()) {
+  if (*id == rq.Caller().user_id &&
+      std::find(chosen.begin(), chosen.end(), "admins.manage") == chosen.end()) {
     return Done(d, rq, rs, crm::Unprocessable("you cannot take admins.manage from yourself"));
   }
   return Done(d, rq, rs, d->auth.SetAdminPermissions(*id, chosen));

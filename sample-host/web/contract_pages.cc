@@ -89,7 +89,7 @@ std::string ContractCard(const crm::Request& req, const crm::ContractDetail& d, 
     for (const auto& r : d.receipts) {
       h += "<li>" + EscapeHtml(LocalDate(req, r.period_start)) + " → " +
            EscapeHtml(LocalDate(req, r.period_end)) + " · " +
-           EscapeHtml(FormatAmountCents(r.amount_cents)) + " · " +
+           EscapeHtml(CentsToDecimal(r.amount_cents)) + " · " +
            EscapeHtml(T(req, r.paid ? "contracts.paid" : "contracts.unpaid")) + "</li>";
     }
     h += "</ul>";

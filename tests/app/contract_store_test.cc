@@ -61,14 +61,14 @@ TEST(ContractValues, DatesAndAmounts) {
   EXPECT_FALSE(IsIsoDate("2023-02-29"));
   EXPECT_FALSE(IsIsoDate("2024-13-01"));
   EXPECT_FALSE(IsIsoDate("2024-1-01"));
-  EXPECT_EQ(ParseAmountCents("120.00"), 12000);
-  EXPECT_EQ(ParseAmountCents("120.5"), 12050);
-  EXPECT_EQ(ParseAmountCents("7"), 700);
-  EXPECT_FALSE(ParseAmountCents("-1").has_value());
-  EXPECT_FALSE(ParseAmountCents("1.234").has_value());
-  EXPECT_FALSE(ParseAmountCents("1.").has_value());
-  EXPECT_EQ(FormatAmountCents(12050), "120.50");
-  EXPECT_EQ(FormatAmountCents(5), "0.05");
+  EXPECT_EQ(ParseReceiptCents("120.00"), 12000);
+  EXPECT_EQ(ParseReceiptCents("120.5"), 12050);
+  EXPECT_EQ(ParseReceiptCents("7"), 700);
+  EXPECT_FALSE(ParseReceiptCents("-1").has_value());
+  EXPECT_FALSE(ParseReceiptCents("1.234").has_value());
+  EXPECT_FALSE(ParseReceiptCents("1.").has_value());
+  EXPECT_EQ(CentsToDecimal(12050), "120.50");
+  EXPECT_EQ(CentsToDecimal(5), "0.05");
 }
 
 TEST_F(ContractsTest, StoresContractsWithReceiptsAndBeneficiaries) {

@@ -74,8 +74,9 @@ class MultiNodeE2e : public ::testing::Test {
       crm_test::HostProcess::Options o;
       o.binary = kBinary;
       o.data_dir = i == 0 ? site_.data() : node_dirs_.emplace_back(crm_test::FreshDir("cd-node"));
-      o.extra_args = {"--plugins", kPluginDir, "--database", crm_test::SiteDatabaseUrl(site_.data()),
-                      "--store", site_.store_url()};
+      o.extra_args = {"--plugins",  kPluginDir,
+                      "--database", crm_test::SiteDatabaseUrl(site_.data()),
+                      "--store",    site_.store_url()};
       auto h = crm_test::HostProcess::Start(o);
       ASSERT_TRUE(h.ok()) << h.status().ToString();
       nodes_.push_back(std::move(*h));

@@ -3,16 +3,16 @@
 // differs, the result is checksummed, and a second run changes nothing.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <set>
 #include <thread>
 #include <vector>
 
-#include "sample-host/core/job_leases.h"
 #include "sample-host/app/contract_store.h"
 #include "sample-host/app/task_store.h"
+#include "sample-host/core/job_leases.h"
 #include "sample-host/core/migrator.h"
 #include "sample-host/core/pg_database.h"
 #include "sample-host/core/sqlite_database.h"
