@@ -5,6 +5,7 @@
 #include "plugin/access.h"
 #include "plugin/attestations/attestations.h"
 #include "plugin/attestations/template_doc.h"
+#include "plugin/journal/journal.h"
 #include "text/text.h"
 
 namespace cd::attestations {
@@ -88,17 +89,31 @@ crm::Result<Attestation> AttestationService::Store(const crm::Principal& actor,
   std::string status = t.validation == "prior" ? "awaiting_validation" : "shared";
   crm::SqlValue beneficiary =
       req.beneficiary_id > 0 ? crm::SqlValue(req.beneficiary_id) : crm::SqlValue();
-  auto row = host_.Db().QueryOne(
-      "INSERT INTO cd_attestations (client_id, contract_id, template_id, beneficiary_id, status, "
-      "storage_key, file_name, size, sha256, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?) RETURNING id",
-      {req.client_id, req.contract_id, t.id, beneficiary, status, committed.storage_key,
-       file->display_name(), file->size(), file->sha256(), ActorLabel(actor), host_.NowUnix()});
-  if (!row.ok() || !*row) {
+  const int64_t now = host_.NowUnix();
+  int64_t id = 0;
+  // The row and its journal entry together, for a client that still exists (PT4).
+  crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    CRM_RETURN_IF_ERROR(host_.LockClient(tx, req.client_id));
+    CRM_ASSIGN_OR_RETURN(
+        auto row,
+        tx.QueryOne(
+            "INSERT INTO cd_attestations (client_id, contract_id, template_id, "
+            "beneficiary_id, status, storage_key, file_name, size, sha256, requested_by, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            {req.client_id, req.contract_id, t.id, beneficiary, status, committed.storage_key,
+             file->display_name(), file->size(), file->sha256(), ActorLabel(actor), now}));
+    if (!row) return crm::Internal("INSERT returned no id");
+    id = row->Int(0);
+    return Journal::Append(
+        tx, now, actor,
+        {"attestation_requested", req.client_id, "attestation:" + std::to_string(id),
+         "status=" + status + " sha256=" + file->sha256()});
+  });
+  if (!s.ok()) {
     files_.Remove(committed);  // no row, no file
-    return row.ok() ? crm::Internal("INSERT returned no id") : row.status();
+    return s;
   }
-  return GetAttestation((*row)->Int(0));
+  return GetAttestation(id);
 }
 
 crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor,
@@ -134,8 +149,7 @@ crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor
   CRM_ASSIGN_OR_RETURN(std::string filled, FillTemplate(bytes, values));
   CRM_ASSIGN_OR_RETURN(std::string pdf, converter_.Convert(filled, t.format));
   CRM_ASSIGN_OR_RETURN(Attestation a, Store(actor, req, t, pdf));
-  // Journal seam (issue 13): the review/journal feature records "attestation.requested" here;
-  // until then the client's timeline says it.
+  // Journaled with the row (Store); the client's timeline says it too.
   Timeline(actor, a, "client-documents.attestation_requested", d.contract.number);
   if (a.status == "awaiting_validation" && host_.Tasks() != nullptr) {
     auto task = host_.Tasks()->CreateTask(
@@ -213,13 +227,23 @@ crm::Result<Attestation> AttestationService::Decide(const crm::Principal& actor,
     return crm::Conflict("the attestation was already decided");
   std::string why(crm::text::Trim(reason));
   std::string status = decision == "validate" ? "shared" : "refused";
-  CRM_ASSIGN_OR_RETURN(int64_t changed,
-                       host_.Db().Exec(std::string("UPDATE cd_attestations SET status = ?, "
-                                                   "decided_by = ?, decided_at = ?, reason = ?") +
-                                           (status == "refused" ? ", storage_key = NULL" : "") +
-                                           " WHERE id = ? AND status = 'awaiting_validation'",
-                                       {status, ActorLabel(actor), host_.NowUnix(), why, id}));
-  if (changed == 0) return crm::Conflict("the attestation was already decided");
+  const int64_t now = host_.NowUnix();
+  crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    CRM_ASSIGN_OR_RETURN(
+        int64_t changed,
+        tx.Exec(std::string("UPDATE cd_attestations SET status = ?, decided_by = ?, "
+                            "decided_at = ?, reason = ?") +
+                    (status == "refused" ? ", storage_key = NULL" : "") +
+                    " WHERE id = ? AND status = 'awaiting_validation'",
+                {status, ActorLabel(actor), now, why, id}));
+    if (changed == 0) return crm::Conflict("the attestation was already decided");
+    // The reason is the firm's free text: it stays in the row, not in the hashed journal.
+    return Journal::Append(
+        tx, now, actor,
+        {status == "shared" ? "attestation_validated" : "attestation_refused", a.client_id,
+         "attestation:" + std::to_string(id), "sha256=" + a.sha256});
+  });
+  CRM_RETURN_IF_ERROR(s);
   // Refused: every form of it goes (the row kept who, when, why and the SHA-256).
   if (status == "refused") files_.Remove(CommittedFile{a.storage_key, ""});
   if (host_.Tasks() != nullptr && a.id > 0) {

@@ -270,6 +270,19 @@ TEST_F(AttestationE2e, BothFlowsOverHttp) {
       api_->Get(std::string(kApi) + "/attestations/" + std::to_string(id2) + "/pdf", Bearer(token_))
           .status,
       200);
+
+  // Each step is in the module's journal (PT4), its chain intact.
+  for (const char* action :
+       {"attestation_requested", "attestation_refused", "attestation_validated"}) {
+    HttpResponse journal =
+        api_->Get(std::string(kApi) + "/journal?action=" + action, Bearer(token_));
+    ASSERT_EQ(journal.status, 200) << journal.body;
+    EXPECT_GE(Json(journal).at("total").as_int64(), 1) << action;
+  }
+  EXPECT_EQ(Sql("SELECT count(*) FROM cd_journal WHERE action = 'attestation_refused'"), "1");
+  HttpResponse verify = api_->Get(std::string(kApi) + "/journal/verify", Bearer(token_));
+  ASSERT_EQ(verify.status, 200) << verify.body;
+  EXPECT_TRUE(Json(verify).at("ok").as_bool()) << verify.body;
 }
 
 TEST_F(AttestationE2e, ClientRequestsFromTheReservedAreaAndDownloads) {

@@ -283,8 +283,10 @@ class DocsE2e : public ::testing::Test {
 
   // What the module stored, by relative name: the files of its folder (tmp/, and files/ on the
   // local store) and, with CRM_E2E_S3_URL, the objects of its prefix in the site's bucket.
+  // The module's stored and temp files (not the PDF worker's profile, attestations-tmp/).
   std::set<std::string> Stored() const {
     std::set<std::string> out = FilesUnder(PluginData());
+    std::erase_if(out, [](const std::string& p) { return p.rfind("attestations-tmp/", 0) == 0; });
     if (auto b = BucketOf(site_.store_url())) {
       for (const std::string& p : out)
         EXPECT_NE(p.rfind("files/", 0), 0u) << "a file on the local disk with --store: " << p;
@@ -690,6 +692,8 @@ TEST_F(DocsE2e, StoreDownUploadsFailCleanlyAndDownloadsAnswer503) {
   o.data_dir = site_.data();
   o.extra_args = {"--plugins", kPluginDir, "--store",
                   "s3://down?endpoint=http://127.0.0.1:1&region=us-east-1"};
+  std::string database = crm_test::SiteDatabaseUrl(site_.data());  // the same database
+  if (!database.empty()) o.extra_args.insert(o.extra_args.end(), {"--database", database});
   auto down = crm_test::HostProcess::Start(o);
   ASSERT_TRUE(down.ok()) << down.status().ToString();
   host_ = std::move(*down);

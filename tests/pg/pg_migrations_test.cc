@@ -2,6 +2,7 @@
 // by the same migrator as on SQLite (issue 16): each dialect gets its own file where the SQL
 // differs, the result is checksummed, and a second run changes nothing.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -56,18 +57,21 @@ class PgMigrationsTest : public ::testing::Test {
     auto db = PgDatabase::Open(url);
     ASSERT_OK(db);
     db_ = std::move(db).value();
-    // A schema of its own, so the test starts empty and leaves nothing behind.
-    ASSERT_OK(db_->Exec("DROP SCHEMA IF EXISTS migrations_test CASCADE"));
-    ASSERT_OK(db_->Exec("CREATE SCHEMA migrations_test"));
+    // A schema of its own (named after the process: CTest runs the tests of this fixture in
+    // parallel), so the test starts empty and leaves nothing behind.
+    schema_ = "migrations_test_" + std::to_string(::getpid());
+    ASSERT_OK(db_->Exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE"));
+    ASSERT_OK(db_->Exec("CREATE SCHEMA " + schema_));
     db_.reset();
     auto scoped =
-        PgDatabase::Open(std::string(url) + "?options=-csearch_path%3Dmigrations_test,public");
+        PgDatabase::Open(std::string(url) + "?options=-csearch_path%3D" + schema_ + ",public");
     ASSERT_OK(scoped);
     db_ = std::move(scoped).value();
   }
   void TearDown() override {
-    if (db_) (void)db_->Exec("DROP SCHEMA IF EXISTS migrations_test CASCADE");
+    if (db_) (void)db_->Exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
   }
+  std::string schema_;
   std::unique_ptr<PgDatabase> db_;
 };
 
