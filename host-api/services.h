@@ -26,12 +26,30 @@ struct ClientInfo {
   std::string company;
   std::string language = "en";  // preferred: "en", "fr" or "nl"
   bool login_enabled = false;
+  // Added in host API 1.3: the postal address, one line per part that is not empty
+  // ("Rue Haute 12\n1000 Bruxelles\nBE"); empty when the client has none.
+  std::string address;
   std::string DisplayName() const {
     std::string n = first_name;
     if (!last_name.empty()) n += (n.empty() ? "" : " ") + last_name;
     return n.empty() ? company : n;
   }
 };
+
+// "street\npostal_code city\ncountry", skipping empty parts (the form ClientInfo::address
+// takes). Added in host API 1.3.
+inline std::string FormatPostalAddress(std::string_view street, std::string_view postal_code,
+                                       std::string_view city, std::string_view country) {
+  std::string out(street);
+  std::string town(postal_code);
+  if (!city.empty()) town += (town.empty() ? "" : " ") + std::string(city);
+  for (std::string_view part : {std::string_view(town), country}) {
+    if (part.empty()) continue;
+    if (!out.empty()) out += "\n";
+    out += part;
+  }
+  return out;
+}
 
 // An outgoing email. The host builds an RFC 5322 message (encoded UTF-8 subject) and
 // writes it to its outbox; when SMTP is configured, the host delivers the outbox from there.

@@ -54,7 +54,7 @@ crm::Result<std::map<std::string, std::string>> AttestationService::Values(
       {"client.last_name", client.last_name},
       {"client.company", client.company},
       {"client.email", client.email},
-      {"client.address", ""},
+      {"client.address", client.address},
       {"contract.number", d.contract.number},
       {"contract.product", d.contract.product_name},
       {"contract.start_on", LocalDate(d.contract.start_on, lang)},

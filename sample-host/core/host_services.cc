@@ -81,7 +81,8 @@ crm::Status PluginHostServices::AddTimeline(const crm::TimelineEntry& entry) {
 
 crm::Result<crm::ClientInfo> PluginHostServices::FindClient(int64_t client_id) {
   CRM_ASSIGN_OR_RETURN(auto row, db_.QueryOne("SELECT id, first_name, last_name, email, company, "
-                                              "language, login_enabled FROM clients WHERE id = ?",
+                                              "language, login_enabled, street, postal_code, "
+                                              "city, country FROM clients WHERE id = ?",
                                               {client_id}));
   if (!row) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
   const crm::SqlRow& r = *row;
@@ -93,6 +94,7 @@ crm::Result<crm::ClientInfo> PluginHostServices::FindClient(int64_t client_id) {
   c.company = r.Text(4);
   c.language = r.Text(5);
   c.login_enabled = r.Int(6) != 0;
+  c.address = crm::FormatPostalAddress(r.Text(7), r.Text(8), r.Text(9), r.Text(10));
   return c;
 }
 

@@ -192,8 +192,8 @@ crm::Status FakeHostServices::LockClient(crm::SqlExecutor& tx, int64_t client_id
 
 crm::Result<crm::ClientInfo> FakeHostServices::FindClient(int64_t client_id) {
   auto row = Db().QueryOne(
-      "SELECT id, first_name, last_name, email, company, language, login_enabled FROM clients "
-      "WHERE id = ?",
+      "SELECT id, first_name, last_name, email, company, language, login_enabled, street, "
+      "postal_code, city, country FROM clients WHERE id = ?",
       {client_id});
   if (!row.ok()) return row.status();
   if (!*row) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
@@ -206,6 +206,7 @@ crm::Result<crm::ClientInfo> FakeHostServices::FindClient(int64_t client_id) {
   info.company = r.Text(4);
   info.language = r.Text(5);
   info.login_enabled = r.Int(6) != 0;
+  info.address = crm::FormatPostalAddress(r.Text(7), r.Text(8), r.Text(9), r.Text(10));
   return info;
 }
 

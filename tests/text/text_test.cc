@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "host-api/http.h"
+#include "host-api/services.h"
 #include "host-api/status.h"
 #include "tests/support/status_matchers.h"
 
@@ -82,3 +83,12 @@ TEST(StatusMacrosTest, AssignOrReturnPropagatesTheFirstError) {
 
 }  // namespace
 }  // namespace crm::text
+
+// host-api/services.h: the one-string postal address plugins get in ClientInfo::address.
+TEST(FormatPostalAddress, JoinsThePartsThatAreThere) {
+  EXPECT_EQ(crm::FormatPostalAddress("Rue Haute 12", "1000", "Bruxelles", "BE"),
+            "Rue Haute 12\n1000 Bruxelles\nBE");
+  EXPECT_EQ(crm::FormatPostalAddress("", "", "Gent", ""), "Gent");
+  EXPECT_EQ(crm::FormatPostalAddress("Markt 1", "9000", "", "BE"), "Markt 1\n9000\nBE");
+  EXPECT_EQ(crm::FormatPostalAddress("", "", "", ""), "");
+}
