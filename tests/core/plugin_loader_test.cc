@@ -304,11 +304,13 @@ TEST_F(LoaderTest, HostServicesGiveThePluginItsFolderClientsAndTimeline) {
           *db_, "host",
           {{1, "0001_clients.sql",
             "CREATE TABLE clients (id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT,"
-            " email TEXT, company TEXT, language TEXT, login_enabled INTEGER);"
+            " email TEXT, company TEXT, language TEXT, login_enabled INTEGER, street TEXT,"
+            " postal_code TEXT, city TEXT, country TEXT);"
             "CREATE TABLE timeline (id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL"
             " REFERENCES clients(id), type TEXT, title TEXT, detail TEXT, actor TEXT,"
             " created_at INTEGER);"
-            "INSERT INTO clients VALUES (3, 'Marie', 'Dupont', 'm@example.test', '', 'fr', 1);"}})
+            "INSERT INTO clients VALUES (3, 'Marie', 'Dupont', 'm@example.test', '', 'fr', 1,"
+            " 'Rue Haute 12', '1000', 'Bruxelles', 'BE');"}})
           .ok());
   PluginHostServices services(*db_, registry_, dir_.path(), "client-documents", mailer_, clock_,
                               logger_, "http://127.0.0.1:9");
@@ -322,6 +324,7 @@ TEST_F(LoaderTest, HostServicesGiveThePluginItsFolderClientsAndTimeline) {
   EXPECT_EQ(client->DisplayName(), "Marie Dupont");
   EXPECT_EQ(client->language, "fr");
   EXPECT_TRUE(client->login_enabled);
+  EXPECT_EQ(client->address, "Rue Haute 12\n1000 Bruxelles\nBE");
   EXPECT_EQ(services.FindClient(4).status().code(), crm::StatusCode::kNotFound);
 
   ASSERT_TRUE(
