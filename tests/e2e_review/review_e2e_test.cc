@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tests/support/e2e_env.h"
+#include "tests/support/e2e_helpers.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -26,6 +27,11 @@ namespace {
 
 namespace json = boost::json;
 using crm_test::Bearer;
+using crm_test::CsrfFrom;
+using crm_test::Day;
+using crm_test::IsoIn;
+using crm_test::Json;
+using crm_test::Pdf;
 using crm_test::Headers;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
@@ -36,38 +42,6 @@ constexpr char kAdminEmail[] = "boss@review-e2e.test";
 constexpr char kAdminPassword[] = "review-e2e-password-42";
 constexpr char kClientPassword[] = "client-password-4242";
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
-
-std::string Pdf(const std::string& marker) {
-  return "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages "
-         "/Kids [] /Count 0 >>\nendobj\n% " +
-         marker + "\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
-}
-
-json::value Json(const HttpResponse& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << "not JSON (status " << r.status << "): " << r.body.substr(0, 400);
-  return ec ? json::value() : v;
-}
-
-std::string CsrfFrom(const std::string& html) {
-  std::smatch m;
-  static const std::regex meta("name=\"csrf-token\" content=\"([0-9a-f]{64})\"");
-  static const std::regex field("_csrf[=\"]+(?: value=\")?([0-9a-f]{64})");
-  if (std::regex_search(html, m, meta)) return m[1];
-  if (std::regex_search(html, m, field)) return m[1];
-  return "";
-}
-
-// YYYY-MM-DD of today (UTC) plus `days`.
-std::string Day(int days) {
-  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 class ReviewE2e : public ::testing::Test {
  protected:
@@ -157,34 +131,12 @@ class ReviewE2e : public ::testing::Test {
   }
 
   std::unique_ptr<HttpClient> AdminSession(std::string* csrf) {
-    auto b = std::make_unique<HttpClient>(host_->port(), HttpClient::Options{true, 60});
-    HttpResponse login =
-        b->Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
-                "email=" + UrlEncode(kAdminEmail) + "&password=" + kAdminPassword);
-    EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
-    *csrf = CsrfFrom(b->Get("/admin/clients").body);
-    EXPECT_EQ(csrf->size(), 64u);
-    return b;
+    return crm_test::AdminSession(host_->port(), kAdminEmail, kAdminPassword, csrf);
   }
   std::unique_ptr<HttpClient> ClientSession(int64_t client_id, const std::string& email,
                                             std::string* csrf) {
-    std::string admin_csrf;
-    auto admin = AdminSession(&admin_csrf);
-    std::string base = "/admin/clients/" + std::to_string(client_id);
-    const Headers form{{"Content-Type", "application/x-www-form-urlencoded"}};
-    EXPECT_EQ(admin->Post(base + "/login", form, "enabled=1&_csrf=" + admin_csrf).status, 303);
-    EXPECT_EQ(admin
-                  ->Post(base + "/password", form,
-                         std::string("mode=set&confirm_email=1&password=") + kClientPassword +
-                             "&_csrf=" + admin_csrf)
-                  .status,
-              303);
-    auto b = std::make_unique<HttpClient>(host_->port(), HttpClient::Options{true, 60});
-    HttpResponse login = b->Post("/account/login", form,
-                                 "email=" + UrlEncode(email) + "&password=" + kClientPassword);
-    EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
-    *csrf = CsrfFrom(b->Get("/account/documents").body);
-    return b;
+    return crm_test::ClientSession(host_->port(), kAdminEmail, kAdminPassword, client_id, email,
+                                   kClientPassword, csrf);
   }
 
   crm_test::E2eSite site_{
@@ -437,14 +389,6 @@ namespace {
 
 // ---- Comments (PT3) ------------------------------------------------------------------------
 
-std::string IsoIn(int seconds) {
-  std::time_t t = std::time(nullptr) + seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 TEST_F(ReviewE2e, CommentsOnEveryRouteAndOneBatchedMail) {
   int64_t ann = CreateClient("Anne", "anne@review-e2e.test", "fr");

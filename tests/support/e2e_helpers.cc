@@ -1,0 +1,108 @@
+// tests/support/e2e_helpers.cc — see e2e_helpers.h.
+#include "tests/support/e2e_helpers.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <ctime>
+#include <regex>
+
+#include "tests/support/e2e_env.h"
+
+namespace crm_test {
+
+namespace json = boost::json;
+
+json::value Json(const HttpResponse& r) {
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  EXPECT_FALSE(ec) << "not JSON (status " << r.status << "): " << r.body.substr(0, 400);
+  return ec ? json::value() : v;
+}
+
+std::string CsrfFrom(const std::string& html) {
+  std::smatch m;
+  static const std::regex meta("name=\"csrf-token\" content=\"([0-9a-f]{64})\"");
+  static const std::regex field("_csrf[=\"]+(?: value=\")?([0-9a-f]{64})");
+  if (std::regex_search(html, m, meta)) return m[1];
+  if (std::regex_search(html, m, field)) return m[1];
+  return "";
+}
+
+std::string Pdf(const std::string& marker) {
+  return "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages "
+         "/Kids [] /Count 0 >>\nendobj\n% " +
+         marker + "\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+}
+
+const std::string kPng(
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00"
+    "\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\xda\x63\xfc\xcf"
+    "\xc0\x50\x0f\x00\x04\x85\x01\x80\x84\xa9\x8c\x21\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60"
+    "\x82",
+    70);
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
+namespace {
+std::string UtcFormat(int64_t seconds_from_now, const char* format) {
+  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(seconds_from_now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+}  // namespace
+
+std::string Day(int days) { return UtcFormat(static_cast<int64_t>(days) * 86400, "%Y-%m-%d"); }
+std::string IsoIn(int64_t seconds) { return UtcFormat(seconds, "%Y-%m-%dT%H:%M:%SZ"); }
+
+std::unique_ptr<HttpClient> AdminSession(int port, const std::string& email,
+                                         const std::string& password, std::string* csrf) {
+  auto b = std::make_unique<HttpClient>(port, HttpClient::Options{true, 60});
+  HttpResponse login =
+      b->Post("/admin/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+              "email=" + UrlEncode(email) + "&password=" + UrlEncode(password));
+  EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
+  *csrf = CsrfFrom(b->Get("/admin/clients").body);
+  EXPECT_EQ(csrf->size(), 64u);
+  return b;
+}
+
+std::unique_ptr<HttpClient> ClientSession(int port, const std::string& admin_email,
+                                          const std::string& admin_password, int64_t client_id,
+                                          const std::string& client_email,
+                                          const std::string& password, std::string* csrf) {
+  std::string admin_csrf;
+  auto admin = AdminSession(port, admin_email, admin_password, &admin_csrf);
+  const std::string base = "/admin/clients/" + std::to_string(client_id);
+  const Headers form{{"Content-Type", "application/x-www-form-urlencoded"}};
+  EXPECT_EQ(admin->Post(base + "/login", form, "enabled=1&_csrf=" + admin_csrf).status, 303);
+  EXPECT_EQ(admin
+                ->Post(base + "/password", form,
+                       "mode=set&confirm_email=1&password=" + UrlEncode(password) +
+                           "&_csrf=" + admin_csrf)
+                .status,
+            303);
+  auto b = std::make_unique<HttpClient>(port, HttpClient::Options{true, 60});
+  HttpResponse login = b->Post("/account/login", form,
+                               "email=" + UrlEncode(client_email) + "&password=" +
+                                   UrlEncode(password));
+  EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
+  *csrf = CsrfFrom(b->Get("/account/documents").body);
+  return b;
+}
+
+}  // namespace crm_test
