@@ -29,13 +29,13 @@ namespace json = boost::json;
 using crm_test::Bearer;
 using crm_test::CsrfFrom;
 using crm_test::Day;
-using crm_test::IsoIn;
-using crm_test::Json;
-using crm_test::Pdf;
 using crm_test::Headers;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
+using crm_test::IsoIn;
+using crm_test::Json;
 using crm_test::MultipartBuilder;
+using crm_test::Pdf;
 using crm_test::UrlEncode;
 
 constexpr char kAdminEmail[] = "boss@review-e2e.test";
@@ -388,7 +388,6 @@ TEST_F(ReviewE2e, RunJobsRunsThePluginsJobsOnceAndExitsZero) {
 namespace {
 
 // ---- Comments (PT3) ------------------------------------------------------------------------
-
 
 TEST_F(ReviewE2e, CommentsOnEveryRouteAndOneBatchedMail) {
   int64_t ann = CreateClient("Anne", "anne@review-e2e.test", "fr");

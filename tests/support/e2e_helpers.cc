@@ -97,9 +97,9 @@ std::unique_ptr<HttpClient> ClientSession(int port, const std::string& admin_ema
                 .status,
             303);
   auto b = std::make_unique<HttpClient>(port, HttpClient::Options{true, 60});
-  HttpResponse login = b->Post("/account/login", form,
-                               "email=" + UrlEncode(client_email) + "&password=" +
-                                   UrlEncode(password));
+  HttpResponse login =
+      b->Post("/account/login", form,
+              "email=" + UrlEncode(client_email) + "&password=" + UrlEncode(password));
   EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
   *csrf = CsrfFrom(b->Get("/account/documents").body);
   return b;
