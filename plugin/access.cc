@@ -2,6 +2,8 @@
 // so the admin pages, the client area and the API cannot disagree.
 #include "plugin/access.h"
 
+#include "plugin/links/grant.h"
+
 namespace cd {
 namespace {
 
@@ -74,6 +76,7 @@ std::string ActorLabel(const crm::Principal& actor) {
     case crm::Principal::Kind::kAdmin:
       return "admin:" + (actor.display_name.empty() ? actor.email : actor.display_name);
     case crm::Principal::Kind::kClient:
+      if (int64_t link = LinkIdOf(actor)) return "link:" + std::to_string(link);
       return "client";
     case crm::Principal::Kind::kApiToken:
       return "api:token of " +

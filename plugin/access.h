@@ -42,7 +42,8 @@ crm::Status CheckSettings(const crm::Principal& actor);
 // may read them on the pages).
 crm::Status CheckReadTypes(const crm::Principal& actor);
 
-// The timeline's actor string: "admin:Marie Dupont", "client", "api:token of a@b.c".
+// The timeline's actor string: "admin:Marie Dupont", "client", "link:12" (a link session,
+// plugin/links/grant.h), "api:token of a@b.c".
 std::string ActorLabel(const crm::Principal& actor);
 
 }  // namespace cd
