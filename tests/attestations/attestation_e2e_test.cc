@@ -15,6 +15,7 @@
 
 #include "tests/attestations/template_fixtures.h"
 #include "tests/support/e2e_env.h"
+#include "tests/support/e2e_helpers.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -23,39 +24,15 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using crm_test::Bearer;
+using crm_test::Day;
+using crm_test::FilesUnder;
 using crm_test::Headers;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
+using crm_test::Json;
 using crm_test::MultipartBuilder;
 
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
-
-std::string Day(int offset) {
-  time_t t = std::time(nullptr) + offset * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-json::value Json(const HttpResponse& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << r.status << " " << r.body.substr(0, 300);
-  return ec ? json::value() : v;
-}
-
-size_t FilesUnder(const fs::path& root) {
-  size_t n = 0;
-  std::error_code ec;
-  if (!fs::exists(root, ec)) return 0;
-  for (auto it = fs::recursive_directory_iterator(root, ec);
-       it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file()) ++n;
-  }
-  return n;
-}
 
 class AttestationE2e : public ::testing::Test {
  protected:
@@ -224,14 +201,14 @@ TEST_F(AttestationE2e, BothFlowsOverHttp) {
                 .status,
             200);
   fs::path files = site_.data() / "plugins" / "client-documents" / "files";
-  size_t before = FilesUnder(files);
+  size_t before = FilesUnder(files).size();
   HttpResponse held =
       PostJson(base + std::to_string(unpaid) + "/attestations",
                json::object{{"template_id", prior}, {"values", json::object{{"motif", "Prêt"}}}});
   ASSERT_EQ(held.status, 201) << held.body;
   int64_t held_id = Json(held).at("id").as_int64();
   EXPECT_EQ(Json(held).at("status").as_string(), "awaiting_validation");
-  EXPECT_EQ(FilesUnder(files), before + 1);
+  EXPECT_EQ(FilesUnder(files).size(), before + 1);
   EXPECT_EQ(Sql("SELECT count(*) FROM tasks WHERE state = 'open' AND owner = 'client-documents'"),
             "1");
   auto waiting = Json(
@@ -244,7 +221,7 @@ TEST_F(AttestationE2e, BothFlowsOverHttp) {
   ASSERT_EQ(refused.status, 200) << refused.body;
   EXPECT_TRUE(Json(refused).at("pdf").is_null());
   EXPECT_EQ(Json(refused).at("sha256").as_string().size(), 64u);
-  EXPECT_EQ(FilesUnder(files), before) << "the refused PDF is destroyed";
+  EXPECT_EQ(FilesUnder(files).size(), before) << "the refused PDF is destroyed";
   EXPECT_EQ(api_->Get(std::string(kApi) + "/attestations/" + std::to_string(held_id) + "/pdf",
                       Bearer(token_))
                 .status,
@@ -473,7 +450,7 @@ TEST(AttestationCrashE2e, AConverterCrashFailsCleanlyAndTheWorkerRestarts) {
   fs::path files = site.data() / "plugins" / "client-documents" / "files";
   HttpResponse failed = post(path, json::object{{"template_id", tpl}});
   EXPECT_EQ(failed.status, 503) << failed.body;
-  EXPECT_EQ(FilesUnder(files), 0u) << "nothing half-made is stored";
+  EXPECT_EQ(FilesUnder(files).size(), 0u) << "nothing half-made is stored";
   EXPECT_EQ(Json(api.Get(std::string(kApi) + "/attestations", Bearer(token)))
                 .at("items")
                 .as_array()
@@ -482,7 +459,7 @@ TEST(AttestationCrashE2e, AConverterCrashFailsCleanlyAndTheWorkerRestarts) {
   EXPECT_TRUE(fs::exists(dir / "crashed"));
   HttpResponse ok = post(path, json::object{{"template_id", tpl}});
   ASSERT_EQ(ok.status, 201) << ok.body;
-  EXPECT_EQ(FilesUnder(files), 1u);
+  EXPECT_EQ(FilesUnder(files).size(), 1u);
   fs::remove_all(dir);
 }
 

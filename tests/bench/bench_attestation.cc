@@ -12,10 +12,12 @@
 
 #include "tests/attestations/template_fixtures.h"
 #include "tests/bench/bench_util.h"
+#include "tests/support/e2e_helpers.h"
 #include "tests/support/http_client.h"
 
 namespace {
 namespace json = boost::json;
+using crm_test::Day;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
 
@@ -24,15 +26,6 @@ constexpr char kApi[] = "/api/v1/plugins/client-documents";
 [[noreturn]] void Die(const std::string& m) {
   std::fprintf(stderr, "bench_attestation: %s\n", m.c_str());
   std::exit(1);
-}
-
-std::string Day(int offset) {
-  time_t t = std::time(nullptr) + offset * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
 }
 
 struct Site {

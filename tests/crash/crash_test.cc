@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "tests/support/e2e_env.h"
+#include "tests/support/e2e_helpers.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -36,37 +37,14 @@ namespace json = boost::json;
 using crm_test::Bearer;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
+using crm_test::kPng;
 using crm_test::MultipartBuilder;
+using crm_test::ReadFile;
+using crm_test::Sha256Hex;
 
 constexpr char kBinary[] = CRASH_SAMPLE_HOST;
 constexpr char kPluginDir[] = CRASH_PLUGIN_DIR;
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
-
-// A valid 1x1 PNG: thumbnails are made for it, so a kill can fall between thumbnail and row.
-const std::string kPng(
-    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00"
-    "\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\xda\x63\xfc\xcf"
-    "\xc0\x50\x0f\x00\x04\x85\x01\x80\x84\xa9\x8c\x21\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60"
-    "\x82",
-    70);
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // A PDF of about `size` bytes (libmagic sniffs the header; the padding makes the upload last).
 std::string Pdf(size_t size, uint32_t seed) {

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "tests/support/e2e_env.h"
+#include "tests/support/e2e_helpers.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -30,6 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using crm_test::Bearer;
+using crm_test::ErrorCode;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
 
@@ -52,13 +54,6 @@ int FreePort() {
   }
   ::close(fd);
   return port;
-}
-
-std::string ErrorCode(const HttpResponse& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  if (ec || !v.is_object() || !v.as_object().contains("error")) return "";
-  return std::string(v.at("error").at("code").as_string());
 }
 
 // A private cluster for the whole suite; CRM_E2E_PG_URL points the site helpers at it.

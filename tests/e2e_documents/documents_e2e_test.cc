@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "tests/support/e2e_env.h"
+#include "tests/support/e2e_helpers.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -27,10 +28,18 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using crm_test::Bearer;
+using crm_test::CsrfFrom;
+using crm_test::ErrorCode;
+using crm_test::FilesUnder;
 using crm_test::Headers;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
+using crm_test::Json;
+using crm_test::kPng;
 using crm_test::MultipartBuilder;
+using crm_test::Pdf;
+using crm_test::ReadFile;
+using crm_test::Sha256Hex;
 using crm_test::UrlEncode;
 
 constexpr char kBinary[] = CD_E2E_SAMPLE_HOST;
@@ -40,89 +49,6 @@ constexpr char kAdminEmail[] = "boss@docs-e2e.test";
 constexpr char kAdminPassword[] = "docs-e2e-password-42";
 constexpr char kClientPassword[] = "client-password-4242";
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
-
-// A valid 1x1 PNG (libmagic says image/png; libvips can thumbnail it).
-const std::string kPng(
-    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00"
-    "\x01\x08\x06"
-    "\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\xda\x63\xfc\xcf\xc0\x50\x0f"
-    "\x00\x04\x85"
-    "\x01\x80\x84\xa9\x8c\x21\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
-    70);
-
-std::string Pdf(const std::string& marker) {
-  return "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages "
-         "/Kids [] /Count 0 >>\n"
-         "endobj\n% " +
-         marker + "\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
-}
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[md[i] >> 4];
-    out += hex[md[i] & 15];
-  }
-  return out;
-}
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-json::value Json(const HttpResponse& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << "not JSON (status " << r.status << "): " << r.body.substr(0, 400);
-  return ec ? json::value() : v;
-}
-
-// The error code of a `{"error":{"code","message"}}` body, failing the test when the shape is
-// wrong.
-std::string ErrorCode(const HttpResponse& r) {
-  json::value v = Json(r);
-  if (!v.is_object() || !v.as_object().contains("error") || !v.at("error").is_object()) {
-    ADD_FAILURE() << "no error object: " << r.body.substr(0, 400);
-    return "";
-  }
-  const json::object& e = v.at("error").as_object();
-  EXPECT_TRUE(e.contains("message") && e.at("message").is_string() &&
-              !e.at("message").as_string().empty())
-      << r.body;
-  if (!e.contains("code") || !e.at("code").is_string()) {
-    ADD_FAILURE() << "no error.code: " << r.body;
-    return "";
-  }
-  return std::string(e.at("code").as_string());
-}
-
-std::string CsrfFrom(const std::string& html) {
-  std::smatch m;
-  static const std::regex meta("name=\"csrf-token\" content=\"([0-9a-f]{64})\"");
-  static const std::regex field("_csrf[=\"]+(?: value=\")?([0-9a-f]{64})");
-  if (std::regex_search(html, m, meta)) return m[1];
-  if (std::regex_search(html, m, field)) return m[1];
-  return "";
-}
-
-// Every regular file under `root` (relative paths).
-std::set<std::string> FilesUnder(const fs::path& root) {
-  std::set<std::string> out;
-  std::error_code ec;
-  if (!fs::exists(root, ec)) return out;
-  for (auto it = fs::recursive_directory_iterator(root, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file()) out.insert(fs::relative(it->path(), root).generic_string());
-  }
-  return out;
-}
 
 // The bucket of a site started with --store (s3rver answers unsigned requests), nullopt without.
 struct Bucket {

@@ -18,6 +18,7 @@
 
 #include "sample-host/core/pg_database.h"
 #include "tests/support/e2e_env.h"
+#include "tests/support/e2e_helpers.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -26,9 +27,12 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using crm_test::Bearer;
+using crm_test::CsrfFrom;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
+using crm_test::Json;
 using crm_test::MultipartBuilder;
+using crm_test::Pdf;
 using crm_test::UrlEncode;
 
 constexpr char kBinary[] = CD_E2E_SAMPLE_HOST;
@@ -37,24 +41,6 @@ constexpr char kAdminEmail[] = "boss@multinode.test";
 constexpr char kAdminPassword[] = "multinode-password-42";
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
 constexpr int kNodes = 3;
-
-std::string Pdf(const std::string& marker) {
-  return "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n% " + marker +
-         "\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
-}
-
-json::value Json(const HttpResponse& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << "not JSON (status " << r.status << "): " << r.body.substr(0, 400);
-  return ec ? json::value() : v;
-}
-
-std::string CsrfFrom(const std::string& html) {
-  std::smatch m;
-  static const std::regex meta("name=\"csrf-token\" content=\"([0-9a-f]{64})\"");
-  return std::regex_search(html, m, meta) ? std::string(m[1]) : std::string();
-}
 
 class MultiNodeE2e : public ::testing::Test {
  protected:

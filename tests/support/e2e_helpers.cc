@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 #include "tests/support/e2e_env.h"
@@ -18,6 +21,23 @@ json::value Json(const HttpResponse& r) {
   json::value v = json::parse(r.body, ec);
   EXPECT_FALSE(ec) << "not JSON (status " << r.status << "): " << r.body.substr(0, 400);
   return ec ? json::value() : v;
+}
+
+std::string ErrorCode(const HttpResponse& r) {
+  json::value v = Json(r);
+  if (!v.is_object() || !v.as_object().contains("error") || !v.at("error").is_object()) {
+    ADD_FAILURE() << "no error object: " << r.body.substr(0, 400);
+    return "";
+  }
+  const json::object& e = v.at("error").as_object();
+  EXPECT_TRUE(e.contains("message") && e.at("message").is_string() &&
+              !e.at("message").as_string().empty())
+      << r.body;
+  if (!e.contains("code") || !e.at("code").is_string()) {
+    ADD_FAILURE() << "no error.code: " << r.body;
+    return "";
+  }
+  return std::string(e.at("code").as_string());
 }
 
 std::string CsrfFrom(const std::string& html) {
@@ -41,6 +61,42 @@ const std::string kPng(
     "\xc0\x50\x0f\x00\x04\x85\x01\x80\x84\xa9\x8c\x21\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60"
     "\x82",
     70);
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::set<std::string> FilesUnder(const std::filesystem::path& root) {
+  namespace fs = std::filesystem;
+  std::set<std::string> out;
+  std::error_code ec;
+  if (!fs::exists(root, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file()) out.insert(fs::relative(it->path(), root).generic_string());
+  }
+  return out;
+}
+
+std::vector<std::string> OutboxMails(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().extension() == ".eml") files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    std::string mail = ReadFile(f);
+    for (size_t p; (p = mail.find("=\r\n")) != std::string::npos;) mail.erase(p, 3);
+    for (size_t p; (p = mail.find("=3D")) != std::string::npos;) mail.replace(p, 3, "=");
+    out.push_back(std::move(mail));
+  }
+  return out;
+}
 
 std::string Sha256Hex(const std::string& bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];

@@ -7,8 +7,11 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "tests/support/http_client.h"
 
@@ -18,6 +21,10 @@ namespace crm_test {
 // and a null value when it is not JSON.
 boost::json::value Json(const HttpResponse& r);
 
+// The code of a `{"error":{"code","message"}}` body, failing the test when the shape is wrong
+// (no error object, no code, an empty message).
+std::string ErrorCode(const HttpResponse& r);
+
 // The CSRF token of a page: the `csrf-token` meta tag, else the first `_csrf` form field; "" when
 // there is none.
 std::string CsrfFrom(const std::string& html);
@@ -26,6 +33,16 @@ std::string CsrfFrom(const std::string& html);
 std::string Pdf(const std::string& marker);
 // A valid 1×1 PNG (70 bytes).
 extern const std::string kPng;
+
+// The whole content of a file ("" when it cannot be read).
+std::string ReadFile(const std::filesystem::path& path);
+
+// Every regular file under `root`, as paths relative to it (empty when `root` does not exist).
+std::set<std::string> FilesUnder(const std::filesystem::path& root);
+
+// Every mail (*.eml) below `dir` (a data folder or its outbox), oldest first (by name), with
+// quoted-printable soft breaks and =3D undone so that links and tokens read whole.
+std::vector<std::string> OutboxMails(const std::filesystem::path& dir);
 
 // Lower-case hex SHA-256 of `bytes`.
 std::string Sha256Hex(const std::string& bytes);
