@@ -9,25 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { chromiumPath, launchChromium, sampleHostBinary, startDemoHost } from './harness.mjs';
+import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = sampleHostBinary(process.argv.slice(2));
 const shots = path.join(here, 'screenshots');
 
-class TestFailure extends Error {}
-function fail(message) {
-  throw new TestFailure(message);
-}
-
-for (const [what, p] of [['chromium', chromiumPath], ['playwright-core', path.join(here, 'node_modules', 'playwright-core')],
-  ['sample-host', binary]]) {
-  if (!fs.existsSync(p)) {
-    console.error(`attestations: FAIL: ${what} not found at ${p}`);
-    process.exit(1);
-  }
-}
-const { chromium } = await import('playwright-core');
 
 // A zip of [name, content] entries, deflated (what Word writes), with its central directory.
 function makeZip(entries) {
@@ -157,26 +144,4 @@ async function run(browser, host, dataDir) {
   await phone.close();
 }
 
-fs.mkdirSync(shots, { recursive: true });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-attest-browser-'));
-let host = null;
-let browser = null;
-let code = 0;
-try {
-  host = await startDemoHost(binary, dataDir);
-  browser = await launchChromium(chromium);
-  await run(browser, host, dataDir);
-  console.log('attestations: PASS');
-} catch (e) {
-  code = 1;
-  console.error(`attestations: FAIL: ${e instanceof TestFailure ? e.message : e.stack || e}`);
-  if (host && !(e instanceof TestFailure)) console.error(host.output.slice(-2000));
-} finally {
-  if (browser) await browser.close().catch(() => {});
-  if (host) {
-    host.child.removeAllListeners('exit');
-    host.child.kill('SIGTERM');
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
-process.exit(code);
+await runBrowserTest('attestations', binary, ({ browser, host, dataDir }) => run(browser, host, dataDir));

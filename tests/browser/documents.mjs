@@ -8,26 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { chromiumPath, launchChromium, sampleHostBinary, startDemoHost } from './harness.mjs';
+import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = sampleHostBinary(process.argv.slice(2));
 const shots = path.join(here, 'screenshots');
 
-class TestFailure extends Error {}
-function fail(message) {
-  throw new TestFailure(message);
-}
-
-// Missing tools are failures, never skips.
-for (const [what, p] of [['chromium', chromiumPath], ['playwright-core', path.join(here, 'node_modules', 'playwright-core')],
-  ['sample-host', binary]]) {
-  if (!fs.existsSync(p)) {
-    console.error(`documents: FAIL: ${what} not found at ${p}`);
-    process.exit(1);
-  }
-}
-const { chromium } = await import('playwright-core');
 
 // ---- helpers --------------------------------------------------------------------------------
 
@@ -298,28 +284,4 @@ async function run(browser, host, dataDir) {
   await admin.context.close();
 }
 
-// ---- main --------------------------------------------------------------------------------------
-
-fs.mkdirSync(shots, { recursive: true });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-browser-'));
-let host = null;
-let browser = null;
-let code = 0;
-try {
-  host = await startDemoHost(binary, dataDir);
-  browser = await launchChromium(chromium);
-  await run(browser, host, dataDir);
-  console.log('documents: PASS');
-} catch (e) {
-  code = 1;
-  console.error(`documents: FAIL: ${e instanceof TestFailure ? e.message : e.stack || e}`);
-  if (host && !(e instanceof TestFailure)) console.error(host.output.slice(-2000));
-} finally {
-  if (browser) await browser.close().catch(() => {});
-  if (host) {
-    host.child.removeAllListeners('exit');
-    host.child.kill('SIGTERM');
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
-process.exit(code);
+await runBrowserTest('documents', binary, ({ browser, host, dataDir }) => run(browser, host, dataDir));

@@ -2,6 +2,7 @@
 // started on a free port (its URL and printed credentials), and Debian's Chromium launched headless.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,4 +63,49 @@ export function launchChromium(chromium) {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run'],
   });
+}
+
+// A failed expectation of a browser test: its message is the whole report (no stack).
+export class TestFailure extends Error {}
+export function fail(message) {
+  throw new TestFailure(message);
+}
+
+// Runs the browser test `name` the same way every time: missing tools (Chromium, playwright-core,
+// the sample-host binary) fail, never skip; a demo host starts in a fresh data folder (prefix
+// `name`) and Chromium headless; `body({ browser, host, dataDir })` drives them. Prints
+// `name: PASS` or `name: FAIL: why` (with the host's last output when the error was not a
+// TestFailure), stops the browser and the host, removes the folder, and exits 0 or 1.
+export async function runBrowserTest(name, binary, body) {
+  for (const [what, p] of [['chromium', chromiumPath], ['playwright-core', path.join(here, 'node_modules', 'playwright-core')],
+    ['sample-host', binary]]) {
+    if (!fs.existsSync(p)) {
+      console.error(`${name}: FAIL: ${what} not found at ${p} (run: bash .ci/install-deps --browser, then build)`);
+      process.exit(1);
+    }
+  }
+  const { chromium } = await import('playwright-core');
+  fs.mkdirSync(path.join(here, 'screenshots'), { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  let host = null;
+  let browser = null;
+  let code = 0;
+  try {
+    host = await startDemoHost(binary, dataDir);
+    browser = await launchChromium(chromium);
+    await body({ browser, host, dataDir });
+    console.log(`${name}: PASS`);
+  } catch (e) {
+    code = 1;
+    console.error(`${name}: FAIL: ${e instanceof TestFailure ? e.message : e.stack || e}`);
+    if (host && !(e instanceof TestFailure)) console.error(host.output.slice(-2000));
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    if (host) {
+      host.child.removeAllListeners('exit');
+      host.child.kill('SIGTERM');
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exit(code);
 }

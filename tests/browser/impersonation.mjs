@@ -2,36 +2,16 @@
 // client's profile (the sidebar's key figures and quick contact links), clicks "Log in as the client",
 // lands in the reserved area on a phone screen with the banner, and goes back to admin.
 // Usage: node impersonation.mjs [path/to/sample-host]
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromiumPath, launchChromium, sampleHostBinary, startDemoHost } from './harness.mjs';
+import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const binary = sampleHostBinary(process.argv.slice(2));
-
-function fail(message) {
-  console.error(`browser_impersonation: FAIL: ${message}`);
-  process.exitCode = 1;
-  throw new Error(message);
-}
-
-if (!fs.existsSync(chromiumPath)) {
-  console.error(`browser_impersonation: FAIL: ${chromiumPath} is missing (run: bash .ci/install-deps --browser)`);
-  process.exit(1);
-}
-const { chromium } = await import('playwright-core');
 
 async function expectUrl(page, regex, what) {
   await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
 }
 
-const data = fs.mkdtempSync(path.join(os.tmpdir(), 'browser-impersonation-'));
-let host;
-let browser;
-try {
-  host = await startDemoHost(binary, data);
+await runBrowserTest('browser_impersonation', binary, async ({ browser, host }) => {
   if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client login');
-  browser = await launchChromium(chromium);
   // A phone: the client area is mostly used there.
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
@@ -70,8 +50,4 @@ try {
   if (!history.some((t) => t.includes('host.impersonation_start'))) fail('the start is not in the history');
   if (!history.some((t) => t.includes('host.impersonation_end'))) fail('the end is not in the history');
   console.log('browser_impersonation: logged in as the client, saw the banner, went back to admin');
-} finally {
-  if (browser) await browser.close();
-  if (host) host.child.kill('SIGTERM');
-  fs.rmSync(data, { recursive: true, force: true });
-}
+});

@@ -4,38 +4,15 @@
 // With --require-plugin the client-documents plugin must be loaded, and its column, profile box and tab,
 // settings page and reserved-area page are checked inside the host's layout too.
 // Screenshots of every page go to tests/browser/screenshots/ (gitignored).
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumPath, launchChromium, sampleHostBinary, startDemoHost } from './harness.mjs';
+import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const requirePlugin = args.includes('--require-plugin');
 const binary = sampleHostBinary(args);
 const shots = path.join(here, 'screenshots');
-
-function fail(message) {
-  console.error(`browser_host: FAIL: ${message}`);
-  process.exitCode = 1;
-  throw new Error(message);
-}
-
-// Missing tools are failures, never skips: a green run must mean the pages were really driven.
-if (!fs.existsSync(chromiumPath)) {
-  console.error(`browser_host: FAIL: ${chromiumPath} is missing (run: bash .ci/install-deps --browser)`);
-  process.exit(1);
-}
-if (!fs.existsSync(path.join(here, 'node_modules', 'playwright-core'))) {
-  console.error('browser_host: FAIL: tests/browser/node_modules/playwright-core is missing (run: bash .ci/install-deps --browser)');
-  process.exit(1);
-}
-if (!fs.existsSync(binary)) {
-  console.error(`browser_host: FAIL: ${binary} does not exist (build the sample-host target first)`);
-  process.exit(1);
-}
-const { chromium } = await import('playwright-core');
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
@@ -200,22 +177,8 @@ async function clientFlow(browser, host) {
   await context.close();
 }
 
-fs.mkdirSync(shots, { recursive: true });
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'browser-host-'));
-let host = null;
-let browser = null;
-try {
-  host = await startDemoHost(binary, dataDir);
+await runBrowserTest('browser_host', binary, async ({ browser, host }) => {
   console.log(`browser_host: sample-host at ${host.url}`);
-  browser = await launchChromium(chromium);
   await adminFlow(browser, host);
   await clientFlow(browser, host);
-  console.log(`browser_host: OK (screenshots in ${shots})`);
-} catch (error) {
-  process.exitCode = 1;
-  if (!String(error.message).startsWith('browser_host')) console.error(`browser_host: FAIL: ${error.stack || error}`);
-} finally {
-  if (browser) await browser.close().catch(() => {});
-  if (host && host.child.exitCode === null) host.child.kill('SIGTERM');
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
+});
