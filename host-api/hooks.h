@@ -245,6 +245,8 @@ struct Migration {
   // File name, e.g. "0001_types.sql". A name under a dialect's folder
   // ("postgresql/0001_types.sql", host API 1.3) is that version for that dialect only:
   // the host runs it instead of the plain one on such a database and ignores it elsewhere.
+  // A plain file also runs on PostgreSQL with `INTEGER PRIMARY KEY` read as a BIGINT
+  // identity and every other `INTEGER` as BIGINT, so portable SQL needs one file only.
   std::string name;
   std::string sql;
 };

@@ -1,6 +1,7 @@
--- client-documents schema 7: projects and the documents staff share with a client (PT8,
--- SPEC §6). A shared document's status is computed from these columns and today's date
--- (plugin/portal/); money is kept in cents.
+-- client-documents schema 7: projects and the documents staff share with a client (PT8, SPEC
+-- §6). A shared document's status is computed from these columns and today's date
+-- (plugin/portal/); money is kept in cents. One file for both engines: on PostgreSQL the
+-- migrator runs it with BIGINT and identity ids (host::SqlForDialect).
 
 CREATE TABLE cd_projects (
   id          INTEGER PRIMARY KEY,
