@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -275,6 +276,12 @@ TEST_F(LinksE2e, ApiMintsListsRevokesAndRefusesBadInputStoringNothing) {
             json::value(true));
   EXPECT_EQ(JournalCount("link_created"), 2);
   EXPECT_EQ(JournalCount("link_revoked"), 1);
+  crm_test::CliResult writer = site_.CreateToken("--scope documents:write");
+  EXPECT_EQ(
+      api_->Post(LinksPath(anne_), Bearer(writer.output, {{"Content-Type", "application/json"}}),
+                 R"({"rights":["view"]})")
+          .status,
+      201);
   crm_test::CliResult reader = site_.CreateToken("--scope documents:read");
   EXPECT_EQ(Mint(anne_, {{"rights", json::array{"view"}}}).status, 201);
   EXPECT_EQ(
@@ -345,6 +352,34 @@ TEST_F(LinksE2e, GetChangesNothingPostCountsAndMaxUsesThenGone) {
   EXPECT_EQ(Count("SELECT uses FROM cd_links WHERE id = ?", {id}), 2);
   // A used-up link's open session goes on.
   EXPECT_EQ(browser.Get(std::string(kP) + "/space").status, 200);
+}
+
+// The host's public URL (--base-url) makes the links' URLs; https makes the cookie Secure.
+TEST_F(LinksE2e, AnHttpsBaseUrlGivesHttpsLinksAndSecureCookies) {
+  api_.reset();
+  host_->Stop();
+  crm_test::HostProcess::Options o;
+  o.binary = CD_E2E_SAMPLE_HOST;
+  o.data_dir = site_.data();
+  o.extra_args = {"--plugins", CD_E2E_PLUGIN_DIR, "--base-url", "https://crm.example.test/"};
+  const std::string database = crm_test::SiteDatabaseUrl(site_.data());
+  if (!database.empty()) o.extra_args.insert(o.extra_args.end(), {"--database", database});
+  if (!site_.store_url().empty()) {
+    ::setenv("AWS_ACCESS_KEY_ID", "S3RVER", 0);
+    ::setenv("AWS_SECRET_ACCESS_KEY", "S3RVER", 0);
+    o.extra_args.insert(o.extra_args.end(), {"--store", site_.store_url()});
+  }
+  auto h = crm_test::HostProcess::Start(o);
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  host_ = std::move(*h);
+  api_ = std::make_unique<HttpClient>(host_->port());
+  const std::string url = MintUrl(bob_, {{"rights", json::array{"view"}}});
+  EXPECT_EQ(url.rfind("https://crm.example.test/p/client-documents/l/", 0), 0u) << url;
+  HttpClient b(host_->port());
+  HttpResponse opened =
+      b.Post(PathOf(url), {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(opened.status, 303);
+  EXPECT_NE(opened.Header("Set-Cookie").value_or("").find("; Secure"), std::string::npos);
 }
 
 TEST_F(LinksE2e, RevocationAndExpiryEndOpenSessionsOnTheNextRequest) {
