@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -18,6 +19,7 @@
 #include <memory>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sample-host/core/open_database.h"
@@ -352,6 +354,27 @@ TEST_F(LinksE2e, GetChangesNothingPostCountsAndMaxUsesThenGone) {
   EXPECT_EQ(Count("SELECT uses FROM cd_links WHERE id = ?", {id}), 2);
   // A used-up link's open session goes on.
   EXPECT_EQ(browser.Get(std::string(kP) + "/space").status, 200);
+}
+
+// max_uses holds under concurrency: 8 browsers continue at once on a link of 3 uses.
+TEST_F(LinksE2e, MaxUsesHoldsWhenManyOpenAtOnce) {
+  int64_t id = 0;
+  const std::string url = MintUrl(bob_, {{"rights", json::array{"view"}}, {"max_uses", 3}}, &id);
+  std::vector<int> statuses(8, 0);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient c(host_->port());
+      statuses[i] =
+          c.Post(PathOf(url), {{"Content-Type", "application/x-www-form-urlencoded"}}).status;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 303), 3);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 410), 5);
+  EXPECT_EQ(Count("SELECT uses FROM cd_links WHERE id = ?", {id}), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_link_sessions WHERE link_id = ?", {id}), 3);
+  EXPECT_EQ(JournalCount("link_opened"), 3);
 }
 
 // The host's public URL (--base-url) makes the links' URLs; https makes the cookie Secure.
