@@ -4,6 +4,7 @@
 #include <string>
 
 #include "hooks/context.h"
+#include "hooks/link_pages.h"
 #include "host-api/plugin.h"
 #include "plugin/access.h"
 #include "plugin/api_routes.h"
@@ -59,6 +60,8 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   CRM_RETURN_IF_ERROR(RegisterJournalPages(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterReviewPages(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterDemoData(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterLinkPages(registrar, ctx));
+  CRM_RETURN_IF_ERROR(RegisterLinkTab(registrar, ctx));
   // The API routes reference the services, which the Context owns; the Context is kept
   // alive by the hooks above for as long as the host keeps them, and the host keeps a
   // plugin's hooks for the process life, so a plain reference is enough here.

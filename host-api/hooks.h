@@ -160,9 +160,9 @@ struct MenuFilter {
 using RouteHandler = std::function<Status(Request& request, Response& response)>;
 
 // Pattern segments in braces bind path parameters: "/account/documents/{type_id}".
-// A plugin's routes must live under /api/v1/plugins/<id>/, /admin/plugins/<id>/,
-// /account/ or /assets/plugins/<id>/. Unsafe methods on session audiences are CSRF
-// checked by the host (header X-CSRF-Token, query or form field `_csrf`).
+// A plugin's routes live under /api/v1/plugins/<id>/, /admin/plugins/<id>/, /account/,
+// /assets/plugins/<id>/ or /p/<id>/ (public pages that check their visitors). Unsafe methods on
+// session audiences outside /p/ are CSRF checked by the host (X-CSRF-Token, query or `_csrf`).
 struct Route {
   std::string method;  // "GET", "POST", "PUT", "PATCH", "DELETE"
   std::string pattern;

@@ -12,6 +12,7 @@
 #include "plugin/embedded.h"
 #include "plugin/journal/request_address.h"
 #include "plugin/journal/use_cases.h"
+#include "plugin/links/links.h"
 #include "plugin/review/use_cases.h"
 #include "text/text.h"
 
@@ -220,6 +221,31 @@ crm::Status AddDocumentComment(Services& sv, crm::Request& req, crm::Response& r
   return SendJson(res, 201, CommentToJson(c));
 }
 
+// ---- Links (PT1, PT2) ----------------------------------------------------------------
+
+crm::Status CreateClientLink(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(req));
+  CRM_ASSIGN_OR_RETURN(LinkRequest request, LinkRequestFromJson(body));
+  CRM_ASSIGN_OR_RETURN(MintedLink minted, CreateLink(sv, req.Caller(), cid, request));
+  return SendJson(res, 201, LinkJson(minted.link, sv.host().NowUnix(), minted.url));
+}
+
+crm::Status ListClientLinks(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(std::vector<Link> links, ListLinks(sv, req.Caller(), cid));
+  json::array items;
+  for (const Link& link : links) items.push_back(LinkJson(link, sv.host().NowUnix()));
+  return SendJson(res, 200, json::object{{"items", std::move(items)}});
+}
+
+crm::Status RevokeClientLink(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(int64_t id, IdParam(req, "id"));
+  CRM_RETURN_IF_ERROR(RevokeLink(sv, req.Caller(), cid, id));
+  return SendNoContent(res);
+}
+
 crm::Status DownloadClientFile(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
@@ -324,6 +350,9 @@ constexpr ApiRoute kRoutes[] = {
      ListClientVersions},
     {"GET", "/clients/{client_id}/archive/files/{file_id}", kScopeRead, kJsonBody,
      DownloadClientArchivedFile},
+    {"GET", "/clients/{client_id}/links", kScopeRead, kJsonBody, ListClientLinks},
+    {"POST", "/clients/{client_id}/links", kScopeWrite, kJsonBody, CreateClientLink},
+    {"DELETE", "/clients/{client_id}/links/{id}", kScopeWrite, kJsonBody, RevokeClientLink},
     {"GET", "/journal", kScopeRead, kJsonBody, ListJournalEntries},
     {"GET", "/journal/verify", kScopeRead, kJsonBody, VerifyJournalChain},
     {"GET", "/openapi.json", nullptr, kJsonBody, SendOpenApi},

@@ -1,8 +1,11 @@
 // plugin/comments/comments.cc — comments, their rules and their batched mails (comments.h).
 #include "plugin/comments/comments.h"
 
+#include <map>
+
 #include "plugin/access.h"
 #include "plugin/journal/journal.h"
+#include "plugin/links/links.h"
 #include "text/text.h"
 
 namespace cd {
@@ -47,6 +50,30 @@ struct Batch {
   std::string recipient;
 };
 
+// A PT1 link (view + comment, scope the document, 14 days) for each document the comments are
+// on, minted for the client's mail (SPEC §6: comment mails carry links).
+crm::Result<std::map<int64_t, std::string>> CommentLinks(Services& sv, int64_t client_id,
+                                                         const std::vector<Comment>& comments) {
+  std::map<int64_t, std::string> out;
+  for (const Comment& c : comments) out.emplace(c.type_id, "");
+  CRM_RETURN_IF_ERROR(sv.host().Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    for (auto& [type_id, url] : out) {
+      LinkRequest request;
+      request.scope = "document";
+      request.type_id = type_id;
+      request.rights = {"view", "comment"};
+      crm::Result<MintedLink> minted =
+          MintLink(sv, tx, crm::Principal{}, client_id, request, "system:comment-mail");
+      if (minted.ok())
+        url = minted->url;  // an archived type: the mail keeps the account URL
+      else if (minted.status().code() != crm::StatusCode::kNotFound)
+        return minted.status();
+    }
+    return crm::Status::Ok();
+  }));
+  return out;
+}
+
 // The mail of one batch, or nullopt when nobody can receive it.
 crm::Result<std::optional<crm::MailMessage>> BatchMail(Services& sv, const Batch& b,
                                                        const std::vector<Comment>& comments) {
@@ -63,13 +90,22 @@ crm::Result<std::optional<crm::MailMessage>> BatchMail(Services& sv, const Batch
     link = host.BaseUrl() + "/admin/clients/" + std::to_string(b.client_id) + "/tabs/documents";
   }
   if (to.empty()) return std::optional<crm::MailMessage>();
+  std::map<int64_t, std::string> links;  // the client's mail: a PT1 link per document
+  if (to_client) {
+    CRM_ASSIGN_OR_RETURN(links, CommentLinks(sv, b.client_id, comments));
+  }
   const std::string key =
       to_client ? "client-documents.comments.mail_client" : "client-documents.comments.mail_staff";
   std::string text = host.Translate(lang, key + "_intro") + "\n\n";
   for (const Comment& c : comments) {
     crm::Result<DocumentType> type = sv.types().Get(c.type_id);
     text += "- " + (type.ok() ? type->name.Get(lang) : std::string()) + " (" + c.author_name +
-            "):\n" + c.body + "\n\n";
+            "):\n" + c.body + "\n";
+    if (auto l = links.find(c.type_id); l != links.end() && !l->second.empty()) {
+      text += host.Translate(lang, "client-documents.comments.mail_link") + " " + l->second + "\n";
+      l->second.clear();  // once per document
+    }
+    text += "\n";
   }
   text += link + "\n";
   std::string subject = host.Translate(lang, key + "_subject");
@@ -85,11 +121,17 @@ crm::Result<Comment> AddComment(Services& services, const crm::Principal& actor,
   CRM_RETURN_IF_ERROR(CheckCommenter(actor, client_id, type));
   CRM_ASSIGN_OR_RETURN(crm::ClientInfo client, services.host().FindClient(client_id));
   CRM_ASSIGN_OR_RETURN(std::string text, CheckedBody(body));
+  // A link session (plugin/links/grant.h) writes as the link's contact.
+  const bool contact = LinkIdOf(actor) != 0;
+  std::string author = actor.IsClient() ? client.DisplayName() : actor.display_name;
+  if (contact && !actor.display_name.empty()) author = actor.display_name;
   Comment c{0,
             client_id,
             type_id,
-            actor.IsClient() ? "client" : "staff",
-            actor.IsClient() ? client.DisplayName() : actor.display_name,
+            contact            ? "contact"
+            : actor.IsClient() ? "client"
+                               : "staff",
+            author,
             text,
             services.host().NowUnix()};
   CRM_RETURN_IF_ERROR(services.host().Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {

@@ -6,6 +6,8 @@
 #include <cstdio>
 
 #include "plugin/journal/request_address.h"
+#include "plugin/journal/sha256.h"
+#include "plugin/links/grant.h"
 
 namespace cd {
 namespace {
@@ -39,19 +41,6 @@ void AppendField(std::string& out, std::string_view value) {
   out += ';';
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) return "";
-  std::string hex;
-  char byte[3];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-    hex += byte;
-  }
-  return hex;
-}
-
 // WHERE clause and parameters of a query's filters.
 std::string Where(const JournalQuery& q, crm::SqlParams& params) {
   std::string where = " WHERE 1 = 1";
@@ -75,6 +64,19 @@ std::string Where(const JournalQuery& q, crm::SqlParams& params) {
 }
 
 }  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) return "";
+  std::string hex;
+  char byte[3];
+  for (unsigned int i = 0; i < len; ++i) {
+    std::snprintf(byte, sizeof byte, "%02x", digest[i]);
+    hex += byte;
+  }
+  return hex;
+}
 
 std::string JournalCanonical(const JournalEntry& e) {
   std::string out;
@@ -106,6 +108,12 @@ void JournalActorOf(const crm::Principal& p, JournalEntry* e) {
       e->actor_name = p.display_name;
       return;
     case Kind::kClient:
+      if (int64_t link = LinkIdOf(p)) {  // a link session (plugin/links/grant.h)
+        e->actor_kind = "link";
+        e->actor_id = link;
+        e->actor_name = p.display_name;
+        return;
+      }
       e->actor_kind = "client";
       e->actor_id = p.client_id;
       e->actor_name = p.display_name;

@@ -226,9 +226,10 @@ crm::Status StagingRegistrar::AddRoute(crm::Route route) {
         crm::InvalidArgument("route " + route.method + " " + route.pattern + " has no handler"));
   const std::string& owner = staged_.owner;
   if (owner != kHostOwner) {
+    // /p/<id>/: the plugin's public pages (signed links), which check their own visitors.
     const std::string prefixes[] = {"/api/v1/plugins/" + owner + "/",
                                     "/admin/plugins/" + owner + "/", "/account/",
-                                    "/assets/plugins/" + owner + "/"};
+                                    "/assets/plugins/" + owner + "/", "/p/" + owner + "/"};
     bool inside = false;
     for (const auto& p : prefixes) {
       if (route.pattern.size() > p.size() && route.pattern.compare(0, p.size(), p) == 0)
@@ -238,7 +239,7 @@ crm::Status StagingRegistrar::AddRoute(crm::Route route) {
       return Fail(crm::PermissionDenied(
           "route " + route.method + " " + route.pattern + " of plugin " + owner +
           " is outside its namespaces (/api/v1/plugins/" + owner + "/, /admin/plugins/" + owner +
-          "/, /account/, /assets/plugins/" + owner + "/)"));
+          "/, /account/, /assets/plugins/" + owner + "/, /p/" + owner + "/)"));
     }
   }
   std::string key = RouteKey(route.method, route.pattern);

@@ -322,6 +322,10 @@ bool Exchange::CheckCsrf(const RequestImpl& request) {
       caller_.IsAdmin() || caller_.IsClient() ||
       (caller_.kind == crm::Principal::Kind::kAnonymous && !caller_.csrf_token.empty());
   if (!session_caller || IsSafeMethod(head_.method)) return true;
+  // A plugin's public pages (/p/<id>/, signed links) hold sessions of their own and check
+  // their own CSRF tokens: a visitor also signed in here must not be refused there.
+  if (route_->audience.kind == crm::Audience::Kind::kPublic && StartsWith(route_->pattern, "/p/"))
+    return true;
   std::optional<std::string> token = head_.Header("X-CSRF-Token");
   if (!token) token = request.Query("_csrf");
   if (!token) token = request.FormValue("_csrf");

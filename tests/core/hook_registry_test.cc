@@ -155,6 +155,7 @@ TEST(HookRegistryTest, PluginRouteOutsideItsNamespaceIsRefused) {
   EXPECT_NE(r.first_error().message().find("outside its namespaces"), std::string::npos);
   StagingRegistrar other_prefix("client-documents");
   EXPECT_FALSE(other_prefix.AddRoute(MakeRoute("GET", "/api/v1/plugins/other/x")).ok());
+  EXPECT_FALSE(other_prefix.AddRoute(MakeRoute("GET", "/p/other/l/x")).ok());
   EXPECT_FALSE(other_prefix.AddRoute(MakeRoute("GET", "/api/v1/plugins/client-documents"))
                    .ok());  // prefix alone
   StagingRegistrar fine("client-documents");
@@ -162,6 +163,7 @@ TEST(HookRegistryTest, PluginRouteOutsideItsNamespaceIsRefused) {
   EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/admin/plugins/client-documents/settings")).ok());
   EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/account/documents")).ok());
   EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/assets/plugins/client-documents/app.js")).ok());
+  EXPECT_TRUE(fine.AddRoute(MakeRoute("GET", "/p/client-documents/l/{token}")).ok());
   EXPECT_TRUE(fine.first_error().ok());
   // The host may register anywhere.
   StagingRegistrar host("host");

@@ -209,6 +209,10 @@ class ServerTest : public ::testing::Test {
     add(MakeRoute("POST", "/public/login", [](crm::Request&, crm::Response& res) {
       return res.Send("signed in", "text/plain");
     }));
+    // A plugin's public page (/p/<id>/, signed links): it checks its own sessions' tokens.
+    add(MakeRoute("POST", "/p/plug/l/{token}", [](crm::Request&, crm::Response& res) {
+      return res.Send("opened", "text/plain");
+    }));
     add(MakeRoute(
         "POST", "/admin/form",
         [](crm::Request& req, crm::Response& res) {
@@ -577,6 +581,10 @@ TEST_F(ServerTest, CsrfRejectedAndAccepted) {
   EXPECT_EQ(form.status, 200);
   EXPECT_EQ(form.body, "name=J\xC3\xA9r\xC3\xB4me D");
   EXPECT_EQ(c.Post("/admin/form", form_headers, "name=x&_csrf=nope").status, 403);
+  // A public page of a plugin under /p/ is not refused for the visitor's host session: the
+  // plugin checks its own token there. Other public routes keep the host's check.
+  EXPECT_EQ(c.Post("/p/plug/l/abc", admin).body, "opened");
+  EXPECT_EQ(c.Post("/public/login", admin).status, 403);
 }
 
 // Anonymous forms have no CSRF token: a cross-site submission is refused by its Origin or
