@@ -1,6 +1,7 @@
 -- client-documents schema 8: signed links (PT1, PT2, SPEC §6 "Links") and the sessions they
 -- open. A link's token is never stored: token_hash is the SHA-256 (hex) of it, and so is a
 -- session's id. plugin/links/links.h has the rules.
+-- One file for both engines (host::SqlForDialect gives PostgreSQL BIGINT and identities).
 
 CREATE TABLE cd_links (
   id             INTEGER PRIMARY KEY,
