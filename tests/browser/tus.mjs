@@ -41,7 +41,8 @@ async function run(browser, host) {
   await page.getByLabel('Email address').fill(client.email);
   await page.getByLabel('Password').fill(client.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/account\//, { timeout: 15000 }).catch(() => fail(`login: got ${page.url()}`));
+  await page.waitForURL((url) => url.pathname.startsWith('/account') && !url.pathname.startsWith('/account/login'),
+    { timeout: 15000 }).catch(() => fail(`login: got ${page.url()}`));
   await page.goto(`${host.url}/account/documents`);
   const asset = await page.request.get(`${host.url}/assets/plugins/client-documents/tus.min.js`);
   if (asset.status() !== 200) fail(`tus.min.js answers ${asset.status()} (run .ci/install-deps, then rebuild)`);
