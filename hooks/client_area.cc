@@ -11,10 +11,15 @@
 #include "plugin/access.h"
 #include "plugin/documents/use_cases.h"
 #include "plugin/settings_store.h"
+#include "plugin/uploads/tus_routes.h"
 
 namespace cd::hooks {
 
 namespace {
+
+// The size of the widget's PATCH requests: each is one part object in the store, and a cut
+// connection loses at most what was not yet received of one.
+constexpr int64_t kTusChunkBytes = 8 << 20;
 
 // An upload error to show next to one document.
 struct PageError {
@@ -41,6 +46,10 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
     d.set("can_upload", CheckWrite(caller, caller.client_id, doc.type).ok());
     d.set("upload_url", doc_url + "?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
     d.set("just_uploaded", just_uploaded && *just_uploaded == doc.type.id);
+    // X2: the widget's resumable upload (documents.js), answered by plugin/uploads/.
+    d.set("tus_url", kAccountUploads);
+    d.set("tus_chunk", std::to_string(kTusChunkBytes));
+    d.set("done_url", std::string(kAccountPage) + "?uploaded=" + std::to_string(doc.type.id));
     CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments,
                          ListComments(ctx.services, caller, caller.client_id, doc.type.id));
     SetCommentsData(lang, comments, d);

@@ -52,6 +52,8 @@ crm::Status RegisterAssets(crm::Registrar& registrar, const ContextPtr& ctx);
 crm::Status RegisterJournalPages(crm::Registrar& registrar, const ContextPtr& ctx);
 // PT5: the review queue page and its admin menu entry.
 crm::Status RegisterReviewPages(crm::Registrar& registrar, const ContextPtr& ctx);
+// X2: resumable uploads (tus) on the API and in the client area, and the sweep of expired ones.
+crm::Status RegisterResumableUploads(crm::Registrar& registrar, const ContextPtr& ctx);
 // Host API 1.1: demo types, settings and documents for `sample-host serve --demo`.
 crm::Status RegisterDemoData(crm::Registrar& registrar, const ContextPtr& ctx);
 // Attestations (issue 13): templates, requests, decisions and the PDF worker (attestations.cc).

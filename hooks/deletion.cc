@@ -6,6 +6,8 @@
 #include "plugin/documents/document_service.h"
 #include "plugin/journal/journal.h"
 #include "plugin/links/links.h"
+#include "plugin/uploads/upload_store.h"
+#include "plugin/uploads/use_cases.h"
 
 namespace cd::hooks {
 
@@ -16,11 +18,13 @@ crm::Status RegisterDeletion(crm::Registrar& registrar, const ContextPtr& ctx) {
     CRM_RETURN_IF_ERROR(DocumentService::DeleteClientRows(client_id, tx));
     CRM_RETURN_IF_ERROR(DeleteClientComments(tx, client_id));
     CRM_RETURN_IF_ERROR(DeleteClientLinks(tx, client_id));
+    CRM_RETURN_IF_ERROR(UploadStore::DeleteClientRows(client_id, tx));
     // PT7: the journal keeps its rows (the chain) and loses the client's personal data.
     return Journal::EraseClient(tx, ctx->host.NowUnix(), client_id);
   };
   hook.after_commit = [ctx](int64_t client_id) {
     ctx->services.documents().RemoveClientFiles(client_id);
+    RemoveClientUploads(ctx->services, client_id);
   };
   return registrar.AddClientDeletionHook(std::move(hook));
 }

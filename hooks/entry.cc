@@ -16,6 +16,9 @@ namespace cd::hooks {
 
 Context::Context(crm::HostServices& host_services) : host(host_services), services(host_services) {
   for (auto& [path, content] : EmbeddedFragments()) fragments.emplace(path, std::move(content));
+  // Served by hooks/assets.cc beside documents.js.
+  for (auto& [path, content] : EmbeddedVendorAssets())
+    fragments.emplace("assets/" + path, std::move(content));
 }
 
 std::string ProfileTabPath(int64_t client_id) {
@@ -66,6 +69,7 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   // alive by the hooks above for as long as the host keeps them, and the host keeps a
   // plugin's hooks for the process life, so a plain reference is enough here.
   CRM_RETURN_IF_ERROR(RegisterApiRoutes(registrar, ctx->services));
+  CRM_RETURN_IF_ERROR(RegisterResumableUploads(registrar, ctx));
   // Attestations (issue 13): their own routes table and the PDF worker.
   CRM_RETURN_IF_ERROR(RegisterAttestations(registrar, ctx));
 

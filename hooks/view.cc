@@ -272,6 +272,8 @@ Data DocumentData(const Context& ctx, std::string_view language, const ClientDoc
   d.set("max_size", std::to_string(type.max_size));
   d.set("too_large_text", ctx.texts.Format(language, "error.too_large",
                                            {{"size", FormatSize(language, type.max_size)}}));
+  d.set("wrong_kind_text",
+        ctx.texts.Format(language, "error.unsupported_type", {{"kinds", KindList(type.accept)}}));
   return d;
 }
 

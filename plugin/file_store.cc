@@ -34,20 +34,6 @@ constexpr int kThumbnailSize = 320;
 // Images larger than this are not thumbnailed (decompression bombs).
 constexpr int64_t kMaxThumbnailPixels = 100LL * 1000 * 1000;
 
-std::string RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-    return "";
-  }
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
-
 // Aliases libmagic may report for an allowed type.
 bool MimeAllowed(const std::string& mime, const std::vector<std::string>& accept) {
   if (std::find(accept.begin(), accept.end(), mime) != accept.end()) return true;
@@ -139,6 +125,20 @@ void InitVips() {
 }
 
 }  // namespace
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+    return "";
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
 
 struct PendingFile::HashState {
   EVP_MD_CTX* ctx = nullptr;

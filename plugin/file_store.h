@@ -131,6 +131,9 @@ class FileStore {
 // any other key as it is.
 std::string BlobKeyOf(std::string_view key);
 
+// `bytes` random bytes (OpenSSL RAND_bytes) as lower-case hex; "" when there is no randomness.
+std::string RandomHex(size_t bytes);
+
 // The sniffed MIME type of a buffer (libmagic, MAGIC_MIME_TYPE), "" on failure.
 std::string SniffMime(std::string_view head);
 

@@ -14,6 +14,13 @@ constexpr size_t kMaxFieldBytes = 4 * 1024;
 
 }  // namespace
 
+crm::Status FinishFile(PendingFile& file, const DocumentType& type) {
+  CRM_RETURN_IF_ERROR(file.Finish());
+  // SPEC X3: the stored original has no location metadata unless the type keeps it; done
+  // before Commit, so no byte with a location ever becomes visible.
+  return type.keep_metadata ? crm::Status::Ok() : file.RemoveLocationMetadata();
+}
+
 crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const BodyReader& read,
                                           const DocumentType& type, FileStore& store,
                                           bool allow_no_file) {
@@ -58,11 +65,7 @@ crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const B
   };
   cb.on_part_end = [&]() -> crm::Status {
     if (current_file) {
-      PendingFile* file = std::exchange(current_file, nullptr);
-      CRM_RETURN_IF_ERROR(file->Finish());
-      // SPEC X3: the stored original has no location metadata unless the type keeps it;
-      // done before Commit, so no byte with a location ever becomes visible.
-      return type.keep_metadata ? crm::Status::Ok() : file->RemoveLocationMetadata();
+      return FinishFile(*std::exchange(current_file, nullptr), type);
     }
     if (current_field) {
       input.fields[field_name] = std::move(field_buffer);

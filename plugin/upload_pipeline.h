@@ -27,6 +27,10 @@ struct UploadInput {
 // Reads up to `size` bytes into `buffer`; 0 at the end (crm::Request::ReadBody's shape).
 using BodyReader = std::function<crm::Result<size_t>(char* buffer, size_t size)>;
 
+// Ends a file's stream the way every upload does: PendingFile::Finish, then (unless
+// type.keep_metadata, SPEC X3) RemoveLocationMetadata, before anything is committed.
+crm::Status FinishFile(PendingFile& file, const DocumentType& type);
+
 // Streams the body through the multipart parser: `file` parts go to `store` with the
 // type's max_size and accept list; more than type.max_files files is kUnprocessable;
 // no file at all is kUnprocessable unless `allow_no_file` (an update of fields only).

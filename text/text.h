@@ -38,4 +38,10 @@ std::string PercentDecodeLenient(std::string_view s);
 // highest q wins, ties keep the header's order, q=0 is never chosen; empty when none fits.
 std::string BestAcceptLanguage(std::string_view header);
 
+// RFC 4648 base64 with padding ("A-Z a-z 0-9 + /", "=").
+std::string Base64Encode(std::string_view bytes);
+// Strict decoding of Base64Encode's alphabet: nullopt for a length that is not a multiple of
+// 4, a byte outside the alphabet, misplaced padding or non-zero pad bits ("" decodes to "").
+std::optional<std::string> Base64Decode(std::string_view text);
+
 }  // namespace crm::text

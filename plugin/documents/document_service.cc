@@ -64,37 +64,6 @@ bool IsNumber(const std::string& s) {
   return end == s.c_str() + s.size() && errno == 0 && std::isfinite(v);
 }
 
-// Checks and normalises the extra field values against the type's definitions.
-crm::Result<std::map<std::string, std::string>> ValidateFields(
-    const DocumentType& type, const std::map<std::string, std::string>& given) {
-  std::map<std::string, std::string> out;
-  for (const auto& [key, value] : given) {
-    // Form plumbing (e.g. "_csrf") is not document data.
-    if (!key.empty() && key[0] == '_') continue;
-    bool known = false;
-    for (const FieldDef& f : type.fields) known = known || f.key == key;
-    if (!known) return crm::Unprocessable("fields." + key + ": " + std::string(kFieldUnknown));
-  }
-  for (const FieldDef& f : type.fields) {
-    auto it = given.find(f.key);
-    std::string value = it == given.end() ? "" : std::string(crm::text::TrimAll(it->second));
-    for (char c : value)
-      if (static_cast<unsigned char>(c) < 0x20)
-        return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldControlChars));
-    if (value.empty()) {
-      if (f.required)
-        return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldRequired));
-      continue;
-    }
-    if (f.type == FieldType::kDate && !IsIsoDate(value))
-      return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldNotDate));
-    if (f.type == FieldType::kNumber && !IsNumber(value))
-      return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldNotNumber));
-    out[f.key] = value;
-  }
-  return out;
-}
-
 constexpr char kSelectFile[] =
     "SELECT f.id, f.name, f.size, f.mime, f.sha256, f.storage_key, f.thumbnail_key FROM cd_files f";
 
@@ -233,6 +202,36 @@ std::string Joined(const std::vector<std::unique_ptr<PendingFile>>& files) {
 }
 
 }  // namespace
+
+crm::Result<std::map<std::string, std::string>> ValidateFields(
+    const DocumentType& type, const std::map<std::string, std::string>& given) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : given) {
+    // Form plumbing (e.g. "_csrf") is not document data.
+    if (!key.empty() && key[0] == '_') continue;
+    bool known = false;
+    for (const FieldDef& f : type.fields) known = known || f.key == key;
+    if (!known) return crm::Unprocessable("fields." + key + ": " + std::string(kFieldUnknown));
+  }
+  for (const FieldDef& f : type.fields) {
+    auto it = given.find(f.key);
+    std::string value = it == given.end() ? "" : std::string(crm::text::TrimAll(it->second));
+    for (char c : value)
+      if (static_cast<unsigned char>(c) < 0x20)
+        return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldControlChars));
+    if (value.empty()) {
+      if (f.required)
+        return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldRequired));
+      continue;
+    }
+    if (f.type == FieldType::kDate && !IsIsoDate(value))
+      return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldNotDate));
+    if (f.type == FieldType::kNumber && !IsNumber(value))
+      return crm::Unprocessable("fields." + f.key + ": " + std::string(kFieldNotNumber));
+    out[f.key] = value;
+  }
+  return out;
+}
 
 DocumentService::DocumentService(crm::HostServices& host, TypeStore& types, FileStore& files)
     : host_(host), types_(types), files_(files) {}

@@ -23,6 +23,13 @@
 
 namespace cd {
 
+// Checks and normalises the extra field values of a document of `type` (keys starting with '_'
+// are form plumbing and ignored): kUnprocessable ("fields.<key>: ...") for an unknown key, a
+// missing required value, control characters, or a date or number that is not one. Upload
+// calls it; resumable uploads call it at creation too, before a byte arrives.
+crm::Result<std::map<std::string, std::string>> ValidateFields(
+    const DocumentType& type, const std::map<std::string, std::string>& given);
+
 // Thread-safe: state lives in the database and the file store.
 //
 // Deletion policy: Delete moves the current document's files to the archive (reason

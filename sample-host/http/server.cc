@@ -221,10 +221,14 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     const size_t want = static_cast<size_t>(
         std::min<uint64_t>({static_cast<uint64_t>(size), uint64_t{kMaxBodyRead}, *direct_left_}));
     if (want == 0) return size_t{0};
+    if (read_error_) return *read_error_;
     auto [ec, n] = ReadSocket(asio::buffer(buffer, want), want);
     *direct_left_ -= n;
     body_read_ += n;
-    if (ec) return BodyError(ec);
+    if (ec) {
+      read_error_ = BodyError(ec);
+      if (n == 0) return *read_error_;
+    }
     return n;
   }
 
@@ -236,9 +240,13 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
       at_least = static_cast<size_t>(
           std::clamp<uint64_t>(parser_->content_length_remaining().value_or(1), 1, kBodyReadChunk));
     }
+    if (read_error_) return *read_error_;
     auto [ec, n] = ReadSocket(buffer_.prepare(kBodyReadChunk), at_least);
     buffer_.commit(n);
-    if (ec) return BodyError(ec);
+    if (ec) {
+      read_error_ = BodyError(ec);
+      if (n == 0) return *read_error_;
+    }
     return crm::Status::Ok();
   }
 
@@ -350,6 +358,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     parser_->body_limit(boost::none);  // the route's limit is applied once the route is known
     body_read_ = 0;
     direct_left_.reset();
+    read_error_.reset();
     // A body read grew the buffer to kBodyReadChunk: an idle connection gives it back.
     if (buffer_.capacity() > kBodyReadChunk / 2 && buffer_.size() < 4096) buffer_.shrink_to_fit();
     stream_.expires_after(server_.options.header_timeout);
@@ -460,6 +469,10 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
   // Set once a Content-Length body is read straight into handler buffers (the parser no
   // longer sees it): the bytes still to come. Worker only, while busy.
   std::optional<uint64_t> direct_left_;
+  // The error of a body read that had already received bytes: those bytes are handed over
+  // first (a resumable upload keeps what arrived before a cut), then every later read fails
+  // with it. Worker only, while busy.
+  std::optional<crm::Status> read_error_;
   asio::steady_timer watchdog_;    // strand only: the idle timeout of body reads and file sends
   uint64_t read_progress_ = 0;     // strand only: bytes of the current read so far
   bool timed_out_ = false;         // strand only: the watchdog closed the socket

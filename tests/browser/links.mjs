@@ -4,23 +4,10 @@
 // in the URL) and sends a PDF; the admin sees the use counted and the document uploaded.
 // Usage: node links.mjs [path/to/sample-host]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromiumPath, launchChromium, sampleHostBinary, startDemoHost } from './harness.mjs';
+import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const binary = sampleHostBinary(process.argv.slice(2));
-
-function fail(message) {
-  console.error(`browser_links: FAIL: ${message}`);
-  process.exitCode = 1;
-  throw new Error(message);
-}
-
-if (!fs.existsSync(chromiumPath)) {
-  console.error(`browser_links: FAIL: ${chromiumPath} is missing (run: bash .ci/install-deps --browser)`);
-  process.exit(1);
-}
-const { chromium } = await import('playwright-core');
 
 async function expectUrl(page, regex, what) {
   await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
@@ -40,15 +27,10 @@ function mailedLinks(dataDir, address) {
   return out;
 }
 
-const data = fs.mkdtempSync(path.join(os.tmpdir(), 'browser-links-'));
-const pdfPath = path.join(data, 'proof.pdf');
-fs.writeFileSync(pdfPath, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-let host;
-let browser;
-try {
-  host = await startDemoHost(binary, data);
+await runBrowserTest('browser_links', binary, async ({ browser, host, dataDir: data }) => {
+  const pdfPath = path.join(data, 'proof.pdf');
+  fs.writeFileSync(pdfPath, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
   if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client login');
-  browser = await launchChromium(chromium);
 
   // The admin mints a link for a demo client and has it mailed to a contact.
   const desk = await (await browser.newContext()).newPage();
@@ -104,8 +86,4 @@ try {
   const statuses = await desk.locator('.cd-status-yes').count();
   if (statuses < 1) fail('the admin sees no uploaded document');
   console.log('browser_links: minted, mailed, opened on a phone, continued, uploaded; the admin saw the use');
-} finally {
-  if (browser) await browser.close();
-  if (host) host.child.kill('SIGTERM');
-  fs.rmSync(data, { recursive: true, force: true });
-}
+});

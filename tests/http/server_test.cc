@@ -268,6 +268,24 @@ class ServerTest : public ::testing::Test {
         },
         {}, 64ull << 20));
     add(MakeRoute(
+        "POST", "/until-cut",
+        [this](crm::Request& req, crm::Response& res) {
+          // Counts the bytes handed over before the body failed (a client cut mid-body).
+          std::vector<char> buf(256 * 1024);
+          uint64_t total = 0;
+          while (true) {
+            auto n = req.ReadBody(buf.data(), buf.size());
+            if (!n.ok()) {
+              bytes_before_cut_ = static_cast<int64_t>(total);
+              return n.status();
+            }
+            if (*n == 0) break;
+            total += *n;
+          }
+          return res.Send(std::to_string(total), "text/plain");
+        },
+        {}, 1 << 20));
+    add(MakeRoute(
         "POST", "/small",
         [](crm::Request& req, crm::Response& res) {
           std::vector<char> buf(64 * 1024);
@@ -445,6 +463,7 @@ class ServerTest : public ::testing::Test {
   std::atomic<bool> slow_started_{false};
   std::atomic<long> upload_rss_growth_kib_{-1};
   std::atomic<int> smuggled_calls_{0};
+  std::atomic<int64_t> bytes_before_cut_{-1};
   std::filesystem::path big_file_path_;  // guarded by log_mu_
   std::atomic<int> big_sends_done_{0};
   std::mutex log_mu_;
@@ -910,6 +929,32 @@ TEST_F(ServerTest, StalledHeadAndBodyTimeOut) {
   EXPECT_EQ(c.Get("/hello").status, 200);  // and the server is still serving
   quick.Stop();
   quick.Wait();
+}
+
+// A resumable upload keeps what arrived before a cut (SPEC X2): ReadBody hands those bytes
+// over first, whether they were staged with the head or read straight into the handler's
+// buffer, and only the next call fails.
+TEST_F(ServerTest, BytesBeforeACutAreHandedOverThenTheReadFails) {
+  for (size_t sent : {size_t{300}, size_t{30000}, size_t{400000}}) {
+    bytes_before_cut_ = -1;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port_);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string raw = "POST /until-cut HTTP/1.1\r\nHost: x\r\nContent-Length: 900000\r\n\r\n" +
+                      std::string(sent, 'b');
+    ASSERT_EQ(::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL), static_cast<ssize_t>(raw.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ::close(fd);
+    for (int i = 0; i < 100 && bytes_before_cut_ < 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(bytes_before_cut_, static_cast<int64_t>(sent)) << "sent " << sent;
+  }
+  HttpClient c(port_);
+  EXPECT_EQ(c.Get("/hello").status, 200);
 }
 
 TEST_F(ServerTest, StartFailsCleanlyWhenThePortIsTaken) {

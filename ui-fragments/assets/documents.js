@@ -1,5 +1,6 @@
 // ui-fragments/assets/documents.js — Client Documents: drag and drop and an upload progress
-// bar for the upload forms, and confirmations for destructive admin forms. Pages work without it.
+// bar for the upload forms, resumable uploads (tus-js-client, SPEC X2) in the client area, and
+// confirmations for destructive admin forms. Pages work without it (plain form posts).
 (function () {
   'use strict';
 
@@ -49,6 +50,73 @@
     });
   }
 
+  // The extra fields of an upload form, by key (the tus metadata).
+  function fieldValues(form) {
+    var out = {};
+    Array.prototype.forEach.call(form.querySelectorAll('.cd-fields [name]'), function (el) {
+      out[el.name] = el.value;
+    });
+    return out;
+  }
+
+  // The message for a refused tus request, in the page's language (the form holds the texts).
+  function tusErrorText(form, err) {
+    var status = err && err.originalResponse ? err.originalResponse.getStatus() : 0;
+    if (status === 413) return form.getAttribute('data-cd-too-large') || '';
+    if (status === 415) return form.getAttribute('data-cd-wrong-kind') || '';
+    return text('[data-cd-text-failed]', 'Upload failed');
+  }
+
+  // One file through tus (form[data-cd-tus]): a phone on a bad connection resumes where it
+  // stopped (after a cut, a reload or a pause) instead of starting again.
+  function tusUpload(form, file, bar, button) {
+    var metadata = fieldValues(form);
+    metadata.type_id = form.getAttribute('data-cd-type');
+    metadata.filename = file.name;
+    var pause = form.querySelector('[data-cd-pause]');
+    var paused = false;
+    var upload = new window.tus.Upload(file, {
+      endpoint: form.getAttribute('data-cd-tus'),
+      chunkSize: parseInt(form.getAttribute('data-cd-tus-chunk'), 10) || Infinity,
+      retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000],
+      metadata: metadata,
+      // JSON errors, and no access gate of the pages in the way of HEAD.
+      headers: { 'X-CSRF-Token': form.getAttribute('data-cd-csrf') || '', Accept: 'application/json' },
+      removeFingerprintOnSuccess: true,
+      onProgress: function (sent, total) {
+        if (bar && total) bar.value = Math.round(sent * 100 / total);
+      },
+      onShouldRetry: function (err, attempt, options) {
+        var status = err && err.originalResponse ? err.originalResponse.getStatus() : 0;
+        var retry = status === 0 || status === 409 || status === 423 || status >= 500;
+        if (retry) showMessage(form, text('[data-cd-text-retrying]', '…'), false);
+        return retry;
+      },
+      onSuccess: function () {
+        window.location.assign(form.getAttribute('data-cd-done'));
+      },
+      onError: function (err) {
+        if (button) button.disabled = false;
+        if (bar) bar.hidden = true;
+        if (pause) pause.hidden = true;
+        showMessage(form, tusErrorText(form, err), true);
+      }
+    });
+    if (pause) {
+      pause.hidden = false;
+      pause.textContent = text('[data-cd-text-pause]', 'Pause');
+      pause.onclick = function () {
+        paused = !paused;
+        pause.textContent = text(paused ? '[data-cd-text-resume]' : '[data-cd-text-pause]', '');
+        if (paused) upload.abort(); else upload.start();
+      };
+    }
+    upload.findPreviousUploads().then(function (previous) {
+      if (previous.length) upload.resumeFromPreviousUpload(previous[0]);
+      upload.start();
+    }, function () { upload.start(); });
+  }
+
   // Sends the form with XMLHttpRequest to show progress; the server answers JSON when
   // asked (Accept: application/json). Any failure to even start falls back to a normal post.
   function wireProgress(form) {
@@ -70,12 +138,17 @@
       e.preventDefault();
       var bar = form.querySelector('.cd-progress');
       var button = form.querySelector('button[type=submit]');
-      var xhr = new XMLHttpRequest();
-      xhr.open('POST', form.action);
-      xhr.setRequestHeader('Accept', 'application/json');
       if (bar) { bar.hidden = false; bar.value = 0; }
       if (button) button.disabled = true;
       showMessage(form, text('[data-cd-text-progress]', '…'), false);
+      var tus = window.tus;
+      if (tus && tus.isSupported && form.getAttribute('data-cd-tus') && input && input.files.length === 1) {
+        tusUpload(form, input.files[0], bar, button);
+        return;
+      }
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', form.action);
+      xhr.setRequestHeader('Accept', 'application/json');
       xhr.upload.addEventListener('progress', function (ev) {
         if (bar && ev.lengthComputable) bar.value = Math.round(ev.loaded * 100 / ev.total);
       });

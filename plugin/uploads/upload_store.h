@@ -1,0 +1,80 @@
+// plugin/uploads/upload_store.h — the rows of resumable uploads (cd_uploads, cd_upload_parts):
+// what each node needs to continue an upload another node started. Offsets move only by
+// compare-and-set, so two PATCHes of one upload never both count.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host-api/sql.h"
+#include "host-api/status.h"
+
+namespace cd {
+
+// Where an upload may be continued: the API (a token) or the client area (the session's client).
+enum class UploadChannel { kApi, kClientArea };
+
+struct UploadRow {
+  std::string id;
+  int64_t client_id = 0;
+  int64_t type_id = 0;
+  UploadChannel channel = UploadChannel::kApi;
+  int64_t length = 0;
+  int64_t offset = 0;
+  std::string metadata;  // the Upload-Metadata header as sent (HEAD gives it back)
+  std::string created_by;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+};
+
+// The bytes [start, start + size) of an upload, kept as the object `key`.
+struct UploadPart {
+  int64_t start = 0;
+  int64_t size = 0;
+  std::string key;
+};
+
+// Thread-safe (every call is one statement or one transaction on the host's database).
+class UploadStore {
+ public:
+  explicit UploadStore(crm::Database& db) : db_(db) {}
+
+  crm::Status Insert(const UploadRow& row);
+  // nullopt when there is no such upload.
+  crm::Result<std::optional<UploadRow>> Find(const std::string& id);
+  // A HEAD or PATCH arrives: bumps the upload's generation, so that a PATCH still in flight
+  // (its client gave up on it) can no longer record its bytes. Returns the new generation and
+  // the offset as of now; nullopt when the upload is gone.
+  struct Turn {
+    int64_t generation = 0;
+    int64_t offset = 0;
+  };
+  crm::Result<std::optional<Turn>> TakeTurn(const std::string& id);
+  // Records `part`, which starts at the upload's current offset, and moves the offset past it
+  // (and the expiry to `expires_at`). kConflict when the offset is no longer part.start or the
+  // generation is no longer `generation` (a newer HEAD or PATCH took over) or the upload is
+  // gone: the caller then deletes the part's object.
+  crm::Status AddPart(const std::string& id, const UploadPart& part, int64_t expires_at,
+                      int64_t generation);
+  // The parts in order of their start.
+  crm::Result<std::vector<UploadPart>> Parts(const std::string& id);
+  // Marks the upload as being assembled by this node until `until`; false when another node
+  // holds it (its mark is later than `now`).
+  crm::Result<bool> ClaimFinish(const std::string& id, int64_t now, int64_t until);
+  crm::Status ReleaseFinish(const std::string& id);
+  // Removes the upload's rows; returns its parts so that the caller deletes their objects.
+  crm::Result<std::vector<UploadPart>> Remove(const std::string& id);
+  // Ids of uploads whose expiry is before `now`, at most `limit`.
+  crm::Result<std::vector<std::string>> Expired(int64_t now, int limit);
+  // True when a part row names `key`.
+  crm::Result<bool> KnowsPart(const std::string& key);
+  // CD9: every upload row of the client, inside the host's deletion transaction.
+  static crm::Status DeleteClientRows(int64_t client_id, crm::SqlExecutor& tx);
+
+ private:
+  crm::Database& db_;
+};
+
+}  // namespace cd

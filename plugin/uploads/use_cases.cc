@@ -1,0 +1,347 @@
+// plugin/uploads/use_cases.cc — the resumable upload use cases of use_cases.h: rules first, then
+// parts into the object store by compare-and-set on the offset, then the document pipeline.
+#include "plugin/uploads/use_cases.h"
+
+#include <openssl/evp.h>
+
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "plugin/access.h"
+#include "plugin/documents/document_service.h"
+#include "plugin/uploads/tus_headers.h"
+#include "text/text.h"
+
+namespace cd {
+namespace {
+
+constexpr size_t kReadChunk = 256 * 1024;
+constexpr int64_t kOrphanAgeSeconds = 3600;
+constexpr int kSweepBatch = 500;
+
+// SHA-256 of a chunk as it streams (only when the client sent Upload-Checksum).
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+    ok_ = ctx_ && EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) == 1;
+  }
+  void Update(std::string_view bytes) {
+    ok_ = ok_ && EVP_DigestUpdate(ctx_.get(), bytes.data(), bytes.size()) == 1;
+  }
+  // The raw digest, "" on a failure of OpenSSL.
+  std::string Digest() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!ok_ || EVP_DigestFinal_ex(ctx_.get(), digest, &len) != 1) return "";
+    return std::string(reinterpret_cast<char*>(digest), len);
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+  bool ok_ = false;
+};
+
+// What Upload-Metadata says about the document.
+struct UploadMeta {
+  int64_t type_id = 0;
+  std::string filename = "file";
+  std::map<std::string, std::string> fields;
+};
+
+crm::Result<UploadMeta> ReadMetadata(std::string_view header) {
+  CRM_ASSIGN_OR_RETURN(auto pairs, ParseUploadMetadata(header));
+  UploadMeta meta;
+  auto type = pairs.find("type_id");
+  if (type == pairs.end()) return crm::Unprocessable("type_id: required in Upload-Metadata");
+  std::optional<int64_t> type_id = crm::text::ParseId(std::string_view(type->second));
+  if (!type_id) return crm::NotFound("no such type");
+  meta.type_id = *type_id;
+  for (auto& [key, value] : pairs) {
+    if (key == "type_id" || key == "filetype") continue;  // the bytes decide the kind
+    if (key == "filename") {
+      if (!value.empty()) meta.filename = value;  // sanitised by FileStore::Begin
+    } else {
+      meta.fields[key] = value;
+    }
+  }
+  return meta;
+}
+
+// The type of an upload (kNotFound), which `actor` may upload for `client_id` through `channel`.
+crm::Result<DocumentType> WritableType(Services& services, const crm::Principal& actor,
+                                       UploadChannel channel, int64_t client_id, int64_t type_id) {
+  const bool fits = channel == UploadChannel::kApi
+                        ? actor.IsToken()
+                        : actor.IsClient() && actor.client_id == client_id;
+  if (!fits) return crm::NotFound("no such upload");
+  CRM_ASSIGN_OR_RETURN(DocumentType type, services.types().Get(type_id));
+  CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, type));
+  CRM_RETURN_IF_ERROR(services.host().FindClient(client_id).status());
+  return type;
+}
+
+UploadStatus StatusOf(const UploadRow& row) {
+  return UploadStatus{row.id, row.offset, row.length, row.expires_at, row.metadata};
+}
+
+struct FoundUpload {
+  UploadRow row;
+  DocumentType type;
+};
+
+// The upload as `actor` may see it; anything else is kNotFound (no hint that it exists).
+crm::Result<FoundUpload> FindUpload(Services& services, const crm::Principal& actor,
+                                    UploadChannel channel, int64_t client_id,
+                                    const std::string& id) {
+  UploadStore store(services.host().Db());
+  CRM_ASSIGN_OR_RETURN(std::optional<UploadRow> row, store.Find(id));
+  if (!row || row->channel != channel || row->client_id != client_id)
+    return crm::NotFound("no such upload");
+  if (row->expires_at < services.host().NowUnix()) return crm::NotFound("the upload expired");
+  CRM_ASSIGN_OR_RETURN(DocumentType type,
+                       WritableType(services, actor, channel, client_id, row->type_id));
+  return FoundUpload{std::move(*row), std::move(type)};
+}
+
+// Removes the upload's rows, then its part objects (a failure there is left to the sweep).
+void DropUpload(Services& services, const std::string& id) {
+  crm::Result<std::vector<UploadPart>> parts = UploadStore(services.host().Db()).Remove(id);
+  if (!parts.ok()) {
+    services.host().Log(crm::LogLevel::kWarning, "client-documents: cannot remove upload " + id +
+                                                     ": " + parts.status().ToString());
+    return;
+  }
+  for (const UploadPart& part : *parts) (void)services.files().objects().Delete(part.key);
+}
+
+std::string PartKey(const UploadRow& row, int64_t start) {
+  return std::string(kUploadPartsPrefix) + std::to_string(row.client_id) + "/" + row.id + "/" +
+         std::to_string(start) + "-" + RandomHex(4) + ".part";
+}
+
+// What one PATCH body gave: its size, and the read error when the connection was cut.
+struct Received {
+  int64_t size = 0;
+  crm::Status cut;
+};
+
+// Streams the chunk into `writer` (hashing it when a checksum is to be checked).
+crm::Result<Received> StreamChunk(const UploadChunk& chunk, int64_t room,
+                                  crm::ObjectWriter& writer) {
+  Sha256 hash;
+  std::string buffer(kReadChunk, '\0');
+  Received got;
+  while (true) {
+    crm::Result<size_t> n = chunk.read(buffer.data(), buffer.size());
+    if (!n.ok()) {
+      // A cut connection keeps what arrived (the client resumes from the offset HEAD gives),
+      // unless a checksum had to vouch for the whole chunk.
+      if (n.status().code() != crm::StatusCode::kUnavailable || chunk.checksum || got.size == 0)
+        return n.status();
+      got.cut = n.status();
+      break;
+    }
+    if (*n == 0) break;
+    if (got.size + static_cast<int64_t>(*n) > room)
+      return crm::TooLarge("the chunk goes past Upload-Length");
+    std::string_view bytes(buffer.data(), *n);
+    CRM_RETURN_IF_ERROR(writer.Write(bytes));
+    if (chunk.checksum) hash.Update(bytes);
+    got.size += static_cast<int64_t>(*n);
+  }
+  if (chunk.checksum && hash.Digest() != *chunk.checksum)
+    return crm::Unprocessable(std::string(kChecksumMismatch));
+  return got;
+}
+
+// Receives one chunk as a part object and records it (compare-and-set on the offset and on the
+// generation of this PATCH's turn).
+crm::Result<Received> ReceivePart(Services& services, const UploadRow& row,
+                                  const UploadChunk& chunk, int64_t generation) {
+  crm::ObjectStore& objects = services.files().objects();
+  const std::string key = PartKey(row, row.offset);
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<crm::ObjectWriter> writer, objects.Create(key));
+  CRM_ASSIGN_OR_RETURN(Received got, StreamChunk(chunk, row.length - row.offset, *writer));
+  if (got.size == 0) return got;  // nothing to keep: the writer discards its object
+  CRM_RETURN_IF_ERROR(writer->Commit());
+  const int64_t expires_at = services.host().NowUnix() + kUploadLifetimeSeconds;
+  crm::Status added = UploadStore(services.host().Db())
+                          .AddPart(row.id, {row.offset, got.size, key}, expires_at, generation);
+  if (!added.ok()) {
+    (void)objects.Delete(key);
+    return added;
+  }
+  return got;
+}
+
+// Appends one stored part to the pending file.
+crm::Status CopyPart(crm::ObjectStore& objects, const UploadPart& part, PendingFile& file) {
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<crm::ObjectReader> reader, objects.Open(part.key));
+  std::string buffer(kReadChunk, '\0');
+  int64_t copied = 0;
+  while (true) {
+    CRM_ASSIGN_OR_RETURN(size_t n, reader->Read(buffer.data(), buffer.size()));
+    if (n == 0) break;
+    CRM_RETURN_IF_ERROR(file.Write(std::string_view(buffer.data(), n)));
+    copied += static_cast<int64_t>(n);
+  }
+  if (copied != part.size) return crm::Internal("upload part " + part.key + " is short");
+  return crm::Status::Ok();
+}
+
+// The parts, in order, through the multipart upload's pipeline, then DocumentService::Upload.
+crm::Result<ClientDocument> AssembleDocument(Services& services, const crm::Principal& actor,
+                                             const FoundUpload& upload) {
+  CRM_ASSIGN_OR_RETURN(UploadMeta meta, ReadMetadata(upload.row.metadata));
+  CRM_ASSIGN_OR_RETURN(std::vector<UploadPart> parts,
+                       UploadStore(services.host().Db()).Parts(upload.row.id));
+  int64_t expected = 0;
+  for (const UploadPart& part : parts) {
+    if (part.start != expected) return crm::Internal("upload " + upload.row.id + " has a gap");
+    expected += part.size;
+  }
+  if (expected != upload.row.length) return crm::Internal("upload " + upload.row.id + " is short");
+  const DocumentType& type = upload.type;
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<PendingFile> file,
+                       services.files().Begin(meta.filename, type.max_size, type.accept));
+  for (const UploadPart& part : parts)
+    CRM_RETURN_IF_ERROR(CopyPart(services.files().objects(), part, *file));
+  CRM_RETURN_IF_ERROR(FinishFile(*file, type));
+  UploadInput input;
+  input.fields = std::move(meta.fields);
+  input.files.push_back(std::move(file));
+  return services.documents().Upload(actor, upload.row.client_id, type.id, std::move(input));
+}
+
+// This request takes over from any PATCH still in flight (UploadStore::TakeTurn): `upload`'s
+// offset becomes the one as of now.
+crm::Result<int64_t> TakeTurn(Services& services, FoundUpload& upload) {
+  CRM_ASSIGN_OR_RETURN(std::optional<UploadStore::Turn> turn,
+                       UploadStore(services.host().Db()).TakeTurn(upload.row.id));
+  if (!turn) return crm::NotFound("no such upload");
+  upload.row.offset = turn->offset;
+  return turn->generation;
+}
+
+// Makes the document of a complete upload, once across nodes (ClaimFinish).
+crm::Result<ClientDocument> FinishUpload(Services& services, const crm::Principal& actor,
+                                         const FoundUpload& upload) {
+  UploadStore store(services.host().Db());
+  const int64_t now = services.host().NowUnix();
+  CRM_ASSIGN_OR_RETURN(bool claimed,
+                       store.ClaimFinish(upload.row.id, now, now + kFinishLeaseSeconds));
+  if (!claimed) return crm::Conflict("the upload is being finished");
+  crm::Result<ClientDocument> doc = AssembleDocument(services, actor, upload);
+  if (doc.ok() || doc.status().http_status() < 500) {
+    DropUpload(services, upload.row.id);  // stored, or refused for good: nothing stays
+  } else {
+    (void)store.ReleaseFinish(upload.row.id);  // the store or the database failed: retry later
+  }
+  return doc;
+}
+
+}  // namespace
+
+crm::Result<UploadStatus> CreateUpload(Services& services, const crm::Principal& actor,
+                                       const NewUpload& request) {
+  CRM_ASSIGN_OR_RETURN(UploadMeta meta, ReadMetadata(request.metadata));
+  CRM_ASSIGN_OR_RETURN(DocumentType type, WritableType(services, actor, request.channel,
+                                                       request.client_id, meta.type_id));
+  if (request.length == 0) return crm::Unprocessable("file: the file is empty");
+  if (request.length > static_cast<uint64_t>(type.max_size))
+    return crm::TooLarge("Upload-Length is over this document type's limit");
+  CRM_RETURN_IF_ERROR(ValidateFields(type, meta.fields).status());
+  UploadRow row;
+  row.id = RandomHex(16);
+  if (row.id.empty()) return crm::Internal("no randomness");
+  row.client_id = request.client_id;
+  row.type_id = type.id;
+  row.channel = request.channel;
+  row.length = static_cast<int64_t>(request.length);
+  row.metadata = request.metadata;
+  row.created_by = ActorLabel(actor);
+  row.created_at = services.host().NowUnix();
+  row.expires_at = row.created_at + kUploadLifetimeSeconds;
+  CRM_RETURN_IF_ERROR(UploadStore(services.host().Db()).Insert(row));
+  return StatusOf(row);
+}
+
+crm::Result<UploadStatus> GetUploadStatus(Services& services, const crm::Principal& actor,
+                                          UploadChannel channel, int64_t client_id,
+                                          const std::string& id) {
+  CRM_ASSIGN_OR_RETURN(FoundUpload upload, FindUpload(services, actor, channel, client_id, id));
+  CRM_RETURN_IF_ERROR(TakeTurn(services, upload).status());
+  return StatusOf(upload.row);
+}
+
+crm::Result<ChunkOutcome> AppendUpload(Services& services, const crm::Principal& actor,
+                                       UploadChannel channel, int64_t client_id,
+                                       const std::string& id, const UploadChunk& chunk) {
+  CRM_ASSIGN_OR_RETURN(FoundUpload upload, FindUpload(services, actor, channel, client_id, id));
+  CRM_ASSIGN_OR_RETURN(int64_t generation, TakeTurn(services, upload));
+  UploadRow& row = upload.row;
+  if (chunk.offset != static_cast<uint64_t>(row.offset))
+    return crm::Conflict("Upload-Offset must be " + std::to_string(row.offset));
+  const uint64_t room = static_cast<uint64_t>(row.length - row.offset);
+  if (chunk.content_length && *chunk.content_length > room)
+    return crm::TooLarge("the chunk goes past Upload-Length");
+  if (room > 0) {
+    CRM_ASSIGN_OR_RETURN(Received got, ReceivePart(services, row, chunk, generation));
+    if (!got.cut.ok()) return got.cut;  // kept; the client is gone, nobody reads an answer
+    row.offset += got.size;
+    if (got.size > 0) row.expires_at = services.host().NowUnix() + kUploadLifetimeSeconds;
+  }
+  ChunkOutcome outcome{StatusOf(row), std::nullopt};
+  if (row.offset == row.length) {
+    CRM_ASSIGN_OR_RETURN(ClientDocument doc, FinishUpload(services, actor, upload));
+    outcome.document = std::move(doc);
+  }
+  return outcome;
+}
+
+crm::Status TerminateUpload(Services& services, const crm::Principal& actor, UploadChannel channel,
+                            int64_t client_id, const std::string& id) {
+  CRM_RETURN_IF_ERROR(FindUpload(services, actor, channel, client_id, id).status());
+  DropUpload(services, id);
+  return crm::Status::Ok();
+}
+
+crm::Result<int> SweepUploads(Services& services) {
+  UploadStore store(services.host().Db());
+  const int64_t now = services.host().NowUnix();
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> expired, store.Expired(now, kSweepBatch));
+  for (const std::string& id : expired) DropUpload(services, id);
+  int removed = static_cast<int>(expired.size());
+  std::vector<std::string> old;
+  CRM_RETURN_IF_ERROR(
+      services.files().objects().List(kUploadPartsPrefix, [&](const crm::ObjectInfo& info) {
+        if (now - info.modified_at > kOrphanAgeSeconds) old.push_back(info.key);
+        return true;
+      }));
+  for (const std::string& key : old) {
+    CRM_ASSIGN_OR_RETURN(bool known, store.KnowsPart(key));
+    if (known) continue;
+    if (services.files().objects().Delete(key).ok()) ++removed;
+  }
+  return removed;
+}
+
+void RemoveClientUploads(Services& services, int64_t client_id) {
+  crm::ObjectStore& objects = services.files().objects();
+  std::vector<std::string> keys;
+  crm::Status listed =
+      objects.List(std::string(kUploadPartsPrefix) + std::to_string(client_id) + "/",
+                   [&](const crm::ObjectInfo& info) {
+                     keys.push_back(info.key);
+                     return true;
+                   });
+  if (!listed.ok())
+    services.host().Log(
+        crm::LogLevel::kWarning,
+        "client-documents: cannot list the uploads of a deleted client: " + listed.ToString());
+  for (const std::string& key : keys) (void)objects.Delete(key);
+}
+
+}  // namespace cd

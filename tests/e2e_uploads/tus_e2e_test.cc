@@ -1,0 +1,491 @@
+// tests/e2e_uploads/tus_e2e_test.cc — resumable uploads (tus 1.0, SPEC X2) over HTTP against the
+// real sample-host: creation, PATCH in pieces, HEAD, a connection cut mid-chunk and the resume,
+// creation-with-upload, 412/413/409/415/460, termination, the expiry sweep (run-jobs --now),
+// another client's upload, the client area with its CSRF header. Each test checks the stored
+// state too: the upload rows (sqlite3 or psql) and the part objects (the data folder or S3).
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "tests/support/e2e_env.h"
+#include "tests/support/e2e_helpers.h"
+#include "tests/support/host_process.h"
+#include "tests/support/http_client.h"
+#include "text/text.h"
+
+namespace {
+
+namespace json = boost::json;
+using crm_test::Bearer;
+using crm_test::Headers;
+using crm_test::HttpClient;
+using crm_test::HttpResponse;
+using crm_test::IsoIn;
+using crm_test::Json;
+using crm_test::Pdf;
+using crm_test::Sha256Hex;
+
+constexpr char kAdminEmail[] = "boss@tus-e2e.test";
+constexpr char kAdminPassword[] = "tus-e2e-password-42";
+constexpr char kClientPassword[] = "client-password-4242";
+constexpr char kApi[] = "/api/v1/plugins/client-documents";
+constexpr char kOctets[] = "application/offset+octet-stream";
+
+using crm::text::Base64Encode;
+
+// "sha256 <base64 of the raw digest>" of `bytes`.
+std::string ChecksumOf(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
+  return "sha256 " + Base64Encode(std::string_view(reinterpret_cast<char*>(digest), len));
+}
+
+// The first line a shell command prints.
+std::string CommandOutput(const std::string& command) {
+  std::string out;
+  if (FILE* p = popen(command.c_str(), "r")) {
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+// Sends `bytes` on a new connection to 127.0.0.1:`port` and returns the socket, left open (the
+// caller closes it: a client that goes away mid-body); -1 on failure.
+int SendRaw(int port, const std::string& bytes) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size())) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+class TusE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    crm_test::CliResult admin = site_.CreateAdmin();
+    ASSERT_EQ(admin.code, 0) << admin.output;
+    crm_test::CliResult token = site_.CreateToken("");
+    ASSERT_EQ(token.code, 0) << token.output;
+    token_ = token.output;
+    auto h = site_.Start();
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    host_ = std::move(*h);
+    api_ = std::make_unique<HttpClient>(host_->port());
+  }
+
+  Headers Tus(Headers more = {}) {
+    more.emplace_back("Tus-Resumable", "1.0.0");
+    return Bearer(token_, std::move(more));
+  }
+  int64_t CreateClient(const std::string& first, const std::string& email) {
+    json::object body{{"first_name", first}, {"last_name", "Tus"}, {"email", email}};
+    HttpResponse r =
+        api_->Post("/api/v1/clients", Bearer(token_, {{"Content-Type", "application/json"}}),
+                   json::serialize(body));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? Json(r).at("id").as_int64() : 0;
+  }
+  // A type for PDFs of at most `max_size` bytes with a required text field "Number".
+  int64_t CreateType(int64_t max_size = 1 << 20) {
+    json::object number{
+        {"key", "number"}, {"label", "Number"}, {"type", "text"}, {"required", true}};
+    json::object body{{"name", "Passport"},
+                      {"upload_mode", "required"},
+                      {"fields", json::array{number}},
+                      {"accept", json::array{"application/pdf"}},
+                      {"max_size", max_size}};
+    HttpResponse r =
+        api_->Post(std::string(kApi) + "/types",
+                   Bearer(token_, {{"Content-Type", "application/json"}}), json::serialize(body));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? Json(r).at("id").as_int64() : 0;
+  }
+  std::string Collection(int64_t client) {
+    return std::string(kApi) + "/clients/" + std::to_string(client) + "/uploads";
+  }
+  static std::string Metadata(int64_t type, const std::string& number = "X-42") {
+    std::string m =
+        "type_id " + Base64Encode(std::to_string(type)) + ",filename " + Base64Encode("scan.pdf");
+    if (!number.empty()) m += ",number " + Base64Encode(number);
+    return m + ",filetype " + Base64Encode("text/html");
+  }
+  // POST on the API; returns the answer (Location is the upload's path).
+  HttpResponse CreateUpload(int64_t client, int64_t type, uint64_t length,
+                            const std::string& body = "") {
+    Headers h =
+        Tus({{"Upload-Length", std::to_string(length)}, {"Upload-Metadata", Metadata(type)}});
+    if (!body.empty()) h.emplace_back("Content-Type", kOctets);
+    return api_->Post(Collection(client), h, body);
+  }
+  std::string UploadPath(int64_t client, int64_t type, uint64_t length) {
+    HttpResponse r = CreateUpload(client, type, length);
+    EXPECT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.Header("Upload-Offset").value_or(""), "0");
+    EXPECT_TRUE(r.Header("Upload-Expires").has_value());
+    EXPECT_EQ(r.Header("Tus-Resumable").value_or(""), "1.0.0");
+    return r.Header("Location").value_or("/missing-location");
+  }
+  HttpResponse Patch(const std::string& path, uint64_t offset, std::string_view bytes,
+                     Headers more = {}) {
+    more.emplace_back("Content-Type", kOctets);
+    more.emplace_back("Upload-Offset", std::to_string(offset));
+    return api_->Patch(path, Tus(std::move(more)), bytes);
+  }
+  std::string Offset(const std::string& path) {
+    HttpResponse r = api_->Head(path, Tus());
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.Header("Cache-Control").value_or(""), "no-store");
+    return r.Header("Upload-Offset").value_or("?");
+  }
+  json::value Document(int64_t client, int64_t type) {
+    HttpResponse r = api_->Get(std::string(kApi) + "/clients/" + std::to_string(client) +
+                                   "/documents/" + std::to_string(type),
+                               Bearer(token_));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json(r);
+  }
+  // A number from the site's database (sqlite3 or psql).
+  int64_t Count(const std::string& sql) {
+    std::string url = crm_test::SiteDatabaseUrl(site_.data());
+    std::string cmd = url.empty()
+                          ? "sqlite3 '" + (site_.data() / "host.db").string() + "' \"" + sql + "\""
+                          : "psql '" + url + "' -tAc \"" + sql + "\"";
+    std::string out = CommandOutput(cmd + " 2>&1");
+    try {
+      return std::stoll(out);
+    } catch (...) {
+      ADD_FAILURE() << cmd << ": " << out;
+      return -1;
+    }
+  }
+  int64_t UploadRows() {
+    return Count("SELECT COUNT(*) FROM cd_uploads") + Count("SELECT COUNT(*) FROM cd_upload_parts");
+  }
+  // Part objects in the module's store: its folder under the data folder, or the S3 bucket.
+  int PartObjects() {
+    const std::string& store = site_.store_url();
+    if (store.empty()) {
+      int n = 0;
+      std::error_code ec;
+      const auto root = site_.data() / "plugins" / "client-documents" / "uploads";
+      for (std::filesystem::recursive_directory_iterator it(root, ec), end; !ec && it != end;
+           it.increment(ec))
+        if (it->is_regular_file()) ++n;
+      return n;
+    }
+    // s3rver does not check signatures: list the bucket with a plain GET.
+    std::string bucket = store.substr(5, store.find('?') - 5);
+    size_t port_at = store.find("127.0.0.1:") + 10;
+    int port = std::stoi(store.substr(port_at, store.find('&', port_at) - port_at));
+    HttpResponse list =
+        HttpClient(static_cast<uint16_t>(port))
+            .Get("/" + bucket + "?list-type=2&prefix=plugins/client-documents/uploads/");
+    EXPECT_EQ(list.status, 200) << list.body;
+    int n = 0;
+    for (size_t at = list.body.find("<Key>"); at != std::string::npos;
+         at = list.body.find("<Key>", at + 1))
+      ++n;
+    return n;
+  }
+  std::string RunJobsAt(const std::string& now) {
+    std::string args = "run-jobs --data '" + site_.data().string() + "' --plugins '" +
+                       CD_E2E_PLUGIN_DIR + "' --now " + now + " " +
+                       crm_test::DatabaseArgs(site_.data());
+    if (!site_.store_url().empty()) args += " --store '" + site_.store_url() + "'";
+    crm_test::CliResult ran = crm_test::RunCli(CD_E2E_SAMPLE_HOST, args, "");
+    EXPECT_EQ(ran.code, 0) << ran.output;
+    return ran.output;
+  }
+
+  crm_test::E2eSite site_{
+      {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-tus-e2e", kAdminEmail, kAdminPassword}};
+  std::string token_;
+  std::unique_ptr<crm_test::HostProcess> host_;
+  std::unique_ptr<HttpClient> api_;
+};
+
+TEST_F(TusE2e, PiecesHeadWrongOffsetAndFinishMakeTheDocument) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType();
+  const std::string pdf = Pdf("tus pieces") + std::string(3000, '\n');
+  const std::string path = UploadPath(ann, type, pdf.size());
+  EXPECT_EQ(path.rfind(Collection(ann) + "/", 0), 0u) << path;
+  EXPECT_EQ(Offset(path), "0");
+
+  HttpResponse first = Patch(path, 0, std::string_view(pdf).substr(0, 1000));
+  ASSERT_EQ(first.status, 204) << first.body;
+  EXPECT_EQ(first.Header("Upload-Offset").value_or(""), "1000");
+  HttpResponse head = api_->Head(path, Tus());
+  EXPECT_EQ(head.Header("Upload-Offset").value_or(""), "1000");
+  EXPECT_EQ(head.Header("Upload-Length").value_or(""), std::to_string(pdf.size()));
+  EXPECT_EQ(head.Header("Upload-Metadata").value_or(""), Metadata(type));
+
+  // A chunk at a stale offset is refused and changes nothing.
+  EXPECT_EQ(Patch(path, 500, std::string_view(pdf).substr(500, 100)).status, 409);
+  EXPECT_EQ(Offset(path), "1000");
+  EXPECT_EQ(Document(ann, type).at("status").as_string(), "missing");
+  EXPECT_EQ(PartObjects(), 1);
+
+  std::string_view rest = std::string_view(pdf).substr(1000);
+  HttpResponse last = Patch(path, 1000, rest, {{"Upload-Checksum", ChecksumOf(rest)}});
+  ASSERT_EQ(last.status, 204) << last.body;
+  EXPECT_EQ(last.Header("Upload-Offset").value_or(""), std::to_string(pdf.size()));
+
+  json::value doc = Document(ann, type);
+  EXPECT_EQ(doc.at("status").as_string(), "uploaded");
+  EXPECT_EQ(doc.at("fields").at("number").as_string(), "X-42");
+  const json::value& file = doc.at("files").as_array().at(0);
+  EXPECT_EQ(file.at("sha256").as_string(), Sha256Hex(pdf));
+  EXPECT_EQ(file.at("mime").as_string(), "application/pdf");
+  EXPECT_EQ(file.at("name").as_string(), "scan.pdf");
+  EXPECT_EQ(file.at("size").as_int64(), static_cast<int64_t>(pdf.size()));
+  HttpResponse download = api_->Get(std::string(kApi) + "/clients/" + std::to_string(ann) +
+                                        "/documents/" + std::to_string(type) + "/file",
+                                    Bearer(token_));
+  EXPECT_EQ(download.body, pdf);
+  // The upload is gone once it became the document: its rows and its parts.
+  EXPECT_EQ(api_->Head(path, Tus()).status, 404);
+  EXPECT_EQ(UploadRows(), 0);
+  EXPECT_EQ(PartObjects(), 0);
+}
+
+TEST_F(TusE2e, ACutConnectionKeepsWhatArrivedAndTheUploadResumes) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType();
+  const std::string pdf = Pdf("tus resume") + std::string(20000, '%');
+  const std::string path = UploadPath(ann, type, pdf.size());
+  const size_t sent = 12345;
+  std::string raw = "PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                    token_ + "\r\nTus-Resumable: 1.0.0\r\nContent-Type: " + kOctets +
+                    "\r\nUpload-Offset: 0\r\nContent-Length: " + std::to_string(pdf.size()) +
+                    "\r\n\r\n" + pdf.substr(0, sent);
+  // The client goes away with part of the body sent; the server keeps those bytes. (A HEAD
+  // before they are recorded would take over and drop them: wait for the part's row.)
+  int fd = SendRaw(host_->port(), raw);
+  ASSERT_GE(fd, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::close(fd);
+  for (int i = 0; i < 100 && Count("SELECT COUNT(*) FROM cd_upload_parts") != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM cd_upload_parts"), 1);
+  ASSERT_EQ(Offset(path), std::to_string(sent));
+
+  HttpResponse rest = Patch(path, sent, std::string_view(pdf).substr(sent));
+  ASSERT_EQ(rest.status, 204) << rest.body;
+  json::value doc = Document(ann, type);
+  EXPECT_EQ(doc.at("files").as_array().at(0).at("sha256").as_string(), Sha256Hex(pdf));
+  EXPECT_EQ(UploadRows(), 0);
+  EXPECT_EQ(PartObjects(), 0);
+}
+
+TEST_F(TusE2e, AHeadTakesOverAPatchStillInFlight) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType();
+  const std::string pdf = Pdf("tus takeover") + std::string(20000, '%');
+  const std::string path = UploadPath(ann, type, pdf.size());
+  // A PATCH whose client went quiet: its connection stays open, the bytes stop coming.
+  std::string raw = "PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                    token_ + "\r\nTus-Resumable: 1.0.0\r\nContent-Type: " + kOctets +
+                    "\r\nUpload-Offset: 0\r\nContent-Length: " + std::to_string(pdf.size()) +
+                    "\r\n\r\n" + pdf.substr(0, 5000);
+  int stale = SendRaw(host_->port(), raw);
+  ASSERT_GE(stale, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // The client comes back on another connection: HEAD says 0, and 0 stays true.
+  EXPECT_EQ(Offset(path), "0");
+  ::close(stale);  // the stale PATCH ends now: its 5000 bytes must not count
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_EQ(Offset(path), "0");
+  EXPECT_EQ(PartObjects(), 0);
+  HttpResponse whole = Patch(path, 0, pdf);
+  ASSERT_EQ(whole.status, 204) << whole.body;
+  EXPECT_EQ(Document(ann, type).at("files").as_array().at(0).at("sha256").as_string(),
+            Sha256Hex(pdf));
+  EXPECT_EQ(UploadRows(), 0);
+  EXPECT_EQ(PartObjects(), 0);
+}
+
+TEST_F(TusE2e, CreationWithUploadStoresTheDocumentInOneRequest) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType();
+  const std::string pdf = Pdf("tus one request");
+  HttpResponse r = CreateUpload(ann, type, pdf.size(), pdf);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.Header("Upload-Offset").value_or(""), std::to_string(pdf.size()));
+  EXPECT_EQ(Document(ann, type).at("files").as_array().at(0).at("sha256").as_string(),
+            Sha256Hex(pdf));
+  EXPECT_EQ(UploadRows(), 0);
+}
+
+TEST_F(TusE2e, ProtocolErrorsStoreNothing) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType(4096);
+  // 413 at creation for a declared length over the type's max_size.
+  HttpResponse big = CreateUpload(ann, type, 5000);
+  EXPECT_EQ(big.status, 413) << big.body;
+  EXPECT_EQ(Json(big).at("error").at("code").as_string(), "too_large");
+  // 412 without Tus-Resumable, 400 without Upload-Length, 422 without a required field or type.
+  EXPECT_EQ(api_->Post(Collection(ann), Bearer(token_, {{"Upload-Length", "10"}})).status, 412);
+  EXPECT_EQ(api_->Post(Collection(ann), Tus({{"Upload-Metadata", Metadata(type)}})).status, 400);
+  EXPECT_EQ(api_->Post(Collection(ann),
+                       Tus({{"Upload-Length", "10"}, {"Upload-Metadata", Metadata(type, "")}}))
+                .status,
+            422);
+  EXPECT_EQ(api_->Post(Collection(ann),
+                       Tus({{"Upload-Length", "10"}, {"Upload-Metadata", "filename c2Nhbi5wZGY="}}))
+                .status,
+            422);
+  EXPECT_EQ(
+      api_->Post(Collection(ann), Tus({{"Upload-Length", "10"}, {"Upload-Metadata", "type_id !!"}}))
+          .status,
+      400);
+  EXPECT_EQ(CreateUpload(999999, type, 10).status, 404);
+  EXPECT_EQ(UploadRows(), 0);
+
+  const std::string pdf = Pdf("tus errors");
+  const std::string path = UploadPath(ann, type, pdf.size());
+  // 460 for a checksum that does not match, 400 for another algorithm, 415 for another body.
+  HttpResponse bad = Patch(path, 0, pdf, {{"Upload-Checksum", ChecksumOf("something else")}});
+  EXPECT_EQ(bad.status, 460) << bad.body;
+  EXPECT_EQ(Patch(path, 0, pdf, {{"Upload-Checksum", "md5 AAAA"}}).status, 400);
+  EXPECT_EQ(
+      api_->Patch(path, Tus({{"Content-Type", "application/pdf"}, {"Upload-Offset", "0"}}), pdf)
+          .status,
+      415);
+  // Past the declared length: 413.
+  EXPECT_EQ(Patch(path, 0, pdf + "more").status, 413);
+  EXPECT_EQ(Offset(path), "0");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_upload_parts"), 0);
+  EXPECT_EQ(PartObjects(), 0);
+  EXPECT_EQ(Document(ann, type).at("status").as_string(), "missing");
+}
+
+TEST_F(TusE2e, AFileOfAnotherKindIsRefusedAtTheEndAndNothingStays) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType();
+  const std::string path = UploadPath(ann, type, crm_test::kPng.size());
+  HttpResponse r = Patch(path, 0, crm_test::kPng);
+  EXPECT_EQ(r.status, 415) << r.body;
+  EXPECT_EQ(Document(ann, type).at("status").as_string(), "missing");
+  EXPECT_EQ(api_->Head(path, Tus()).status, 404);
+  EXPECT_EQ(UploadRows(), 0);
+  EXPECT_EQ(PartObjects(), 0);
+}
+
+TEST_F(TusE2e, TerminationRemovesTheUploadAndItsParts) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType();
+  const std::string pdf = Pdf("tus terminate");
+  const std::string path = UploadPath(ann, type, pdf.size());
+  ASSERT_EQ(Patch(path, 0, std::string_view(pdf).substr(0, 100)).status, 204);
+  EXPECT_EQ(PartObjects(), 1);
+  HttpResponse del = api_->Delete(path, Tus());
+  EXPECT_EQ(del.status, 204) << del.body;
+  EXPECT_EQ(api_->Head(path, Tus()).status, 404);
+  EXPECT_EQ(Patch(path, 100, "x").status, 404);
+  EXPECT_EQ(UploadRows(), 0);
+  EXPECT_EQ(PartObjects(), 0);
+}
+
+TEST_F(TusE2e, TheSweepRemovesExpiredUploadsOnly) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType();
+  const std::string pdf = Pdf("tus sweep");
+  const std::string path = UploadPath(ann, type, pdf.size());
+  ASSERT_EQ(Patch(path, 0, std::string_view(pdf).substr(0, 100)).status, 204);
+  RunJobsAt(IsoIn(3600));  // within the 24 h: kept
+  EXPECT_EQ(Offset(path), "100");
+  EXPECT_EQ(PartObjects(), 1);
+  RunJobsAt(IsoIn(25 * 3600));
+  EXPECT_EQ(api_->Head(path, Tus()).status, 404);
+  EXPECT_EQ(UploadRows(), 0);
+  EXPECT_EQ(PartObjects(), 0);
+}
+
+TEST_F(TusE2e, TheClientAreaContinuesOnlyItsOwnUploads) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t bob = CreateClient("Bob", "bob@tus-e2e.test");
+  int64_t type = CreateType();
+  std::string ann_csrf, bob_csrf;
+  auto ann_web = crm_test::ClientSession(host_->port(), kAdminEmail, kAdminPassword, ann,
+                                         "ann@tus-e2e.test", kClientPassword, &ann_csrf);
+  auto bob_web = crm_test::ClientSession(host_->port(), kAdminEmail, kAdminPassword, bob,
+                                         "bob@tus-e2e.test", kClientPassword, &bob_csrf);
+  const std::string pdf = Pdf("tus client area");
+  Headers create{{"Tus-Resumable", "1.0.0"},
+                 {"Upload-Length", std::to_string(pdf.size())},
+                 {"Upload-Metadata", Metadata(type)}};
+  // The host wants the CSRF header of the session on every unsafe method.
+  EXPECT_EQ(ann_web->Post("/account/documents/uploads", create).status, 403);
+  create.emplace_back("X-CSRF-Token", ann_csrf);
+  HttpResponse made = ann_web->Post("/account/documents/uploads", create);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string path = made.Header("Location").value_or("");
+  ASSERT_EQ(path.rfind("/account/documents/uploads/", 0), 0u) << path;
+
+  // Bob, the API on Bob's id and the API on Ann's id (another channel) see nothing.
+  const std::string id = path.substr(path.rfind('/') + 1);
+  EXPECT_EQ(bob_web->Head(path, {{"Tus-Resumable", "1.0.0"}}).status, 404);
+  EXPECT_EQ(bob_web
+                ->Patch(path,
+                        {{"Tus-Resumable", "1.0.0"},
+                         {"X-CSRF-Token", bob_csrf},
+                         {"Content-Type", kOctets},
+                         {"Upload-Offset", "0"}},
+                        pdf)
+                .status,
+            404);
+  EXPECT_EQ(bob_web->Delete(path, {{"Tus-Resumable", "1.0.0"}, {"X-CSRF-Token", bob_csrf}}).status,
+            404);
+  EXPECT_EQ(api_->Head(Collection(bob) + "/" + id, Tus()).status, 404);
+  EXPECT_EQ(api_->Head(Collection(ann) + "/" + id, Tus()).status, 404);
+  EXPECT_EQ(Count("SELECT upload_offset FROM cd_uploads"), 0);
+
+  HttpResponse done = ann_web->Patch(path,
+                                     {{"Tus-Resumable", "1.0.0"},
+                                      {"X-CSRF-Token", ann_csrf},
+                                      {"Content-Type", kOctets},
+                                      {"Upload-Offset", "0"}},
+                                     pdf);
+  ASSERT_EQ(done.status, 204) << done.body;
+  json::value doc = Document(ann, type);
+  EXPECT_EQ(doc.at("uploaded_by").as_string(), "client");
+  EXPECT_EQ(doc.at("files").as_array().at(0).at("sha256").as_string(), Sha256Hex(pdf));
+  EXPECT_EQ(Document(bob, type).at("status").as_string(), "missing");
+}
+
+TEST_F(TusE2e, DeletingTheClientRemovesItsUnfinishedUploads) {
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType();
+  const std::string pdf = Pdf("tus deletion");
+  const std::string path = UploadPath(ann, type, pdf.size());
+  ASSERT_EQ(Patch(path, 0, std::string_view(pdf).substr(0, 100)).status, 204);
+  ASSERT_EQ(api_->Delete("/api/v1/clients/" + std::to_string(ann), Bearer(token_)).status, 204);
+  EXPECT_EQ(UploadRows(), 0);
+  EXPECT_EQ(PartObjects(), 0);
+}
+
+}  // namespace
