@@ -88,11 +88,12 @@ class TotalsE2e : public ::testing::Test {
                        {"key", "valid_until"}, {"label", "Valid until"}, {"type", "date"}}}},
         {"expiry_field", "valid_until"},
         {"expiry_warn_days", 30}};
-    for (const json::object& body : {json::object{{"name", "Plain"}}, review, expiring,
-                                     json::object{{"name", "Most"}}, json::object{{"name", "Most too"}}}) {
-      HttpResponse r = api_->Post(std::string(kApi) + "/types",
-                                  Bearer(token_, {{"Content-Type", "application/json"}}),
-                                  json::serialize(body));
+    for (const json::object& body :
+         {json::object{{"name", "Plain"}}, review, expiring, json::object{{"name", "Most"}},
+          json::object{{"name", "Most too"}}}) {
+      HttpResponse r =
+          api_->Post(std::string(kApi) + "/types",
+                     Bearer(token_, {{"Content-Type", "application/json"}}), json::serialize(body));
       ASSERT_EQ(r.status, 201) << r.body;
       types_.push_back({Json(r).at("id").as_int64(), body.contains("review")});
     }
@@ -176,7 +177,8 @@ class TotalsE2e : public ::testing::Test {
     std::string p = "/api/v1/clients?per_page=5";
     for (const auto& [type, value] : query.docs)
       p += "&" + UrlEncode("filter[doc." + std::to_string(type->id) + "]") + "=" + value;
-    if (!query.region.empty()) p += "&" + UrlEncode("filter[region]") + "=" + UrlEncode(query.region);
+    if (!query.region.empty())
+      p += "&" + UrlEncode("filter[region]") + "=" + UrlEncode(query.region);
     if (!query.q.empty()) p += "&q=" + UrlEncode(query.q);
     return p;
   }
@@ -203,8 +205,8 @@ class TotalsE2e : public ::testing::Test {
     return exact;
   }
 
-  crm_test::E2eSite site_{{CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-totals-e2e", kAdminEmail,
-                           kAdminPassword}};
+  crm_test::E2eSite site_{
+      {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-totals-e2e", kAdminEmail, kAdminPassword}};
   std::unique_ptr<crm_test::HostProcess> host_;
   std::string token_;
   std::unique_ptr<HttpClient> api_;
@@ -228,11 +230,11 @@ TEST_F(TotalsE2e, EveryDocumentFilterValueAloneAndCombinedMatchesTheRows) {
 }
 
 TEST_F(TotalsE2e, BoundsOnlyWhenTenThousandMatchAreKnown) {
-  EXPECT_TRUE(Check({}));                                        // the counter
-  EXPECT_TRUE(Check({{{&types_[3], "uploaded"}}, "", ""}));      // 11,400: exact from its counter
-  EXPECT_TRUE(Check({{{&types_[3], "missing"}}, "", ""}));       // all minus the counter
-  EXPECT_TRUE(Check({{}, "Vlaanderen", ""}));                     // the region's counter
-  EXPECT_TRUE(Check({{}, "", "bakker"}));                         // a rarer word: counted
+  EXPECT_TRUE(Check({}));                                    // the counter
+  EXPECT_TRUE(Check({{{&types_[3], "uploaded"}}, "", ""}));  // 11,400: exact from its counter
+  EXPECT_TRUE(Check({{{&types_[3], "missing"}}, "", ""}));   // all minus the counter
+  EXPECT_TRUE(Check({{}, "Vlaanderen", ""}));                // the region's counter
+  EXPECT_TRUE(Check({{}, "", "bakker"}));                    // a rarer word: counted
   // Sizes prove 11,400 + 11,400 - 12,000 = 10,800 matches: a bound, nothing counted.
   EXPECT_FALSE(Check({{{&types_[3], "uploaded"}, {&types_[4], "uploaded"}}, "", ""}));
   // Every client's email has "example": counted up to 10,000, then a bound.
@@ -268,8 +270,11 @@ TEST_F(TotalsE2e, ThePageSaysTenThousandPlusInTheReadersFormat) {
   EXPECT_NE(en.body.find("10,000+ clients"), std::string::npos) << en.body;
   HttpResponse exact = admin->Get("/admin/clients?q=bakker");
   EXPECT_EQ(exact.body.find("+ clients"), std::string::npos);
-  for (auto [code, text] : std::vector<std::pair<std::string, std::string>>{
-           {"fr", "10\xC2\xA0" "000+ clients"}, {"nl", "10.000+ klanten"}}) {
+  for (auto [code, text] :
+       std::vector<std::pair<std::string, std::string>>{{"fr",
+                                                         "10\xC2\xA0"
+                                                         "000+ clients"},
+                                                        {"nl", "10.000+ klanten"}}) {
     admin->Get("/lang/" + code + "?next=/admin/clients");
     HttpResponse page = admin->Get(list);
     ASSERT_EQ(page.status, 200);
