@@ -7,6 +7,7 @@
 #include "hooks/context.h"
 #include "hooks/view.h"
 #include "plugin/documents/document_service.h"
+#include "plugin/documents/list_sql.h"
 #include "plugin/review/review_store.h"
 #include "plugin/review/state.h"
 
@@ -87,7 +88,20 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
     }
     return ctx->services.documents().FilterCount(filter_id, value);
   };
-  return registrar.AddListFilterCount(std::move(count));
+  CRM_RETURN_IF_ERROR(registrar.AddListFilterCount(std::move(count)));
+  // Their exact sizes from the counters of schema 8 (host API 1.4), where no date moves them.
+  crm::ListFilterSize size;
+  size.source_id = "documents";
+  size.size = [ctx](std::string_view filter_id,
+                    std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    if (auto type_id = ReviewStateFilter(*ctx, filter_id, value)) {
+      CRM_ASSIGN_OR_RETURN(int64_t id, *type_id);
+      CRM_ASSIGN_OR_RETURN(DocumentType type, ctx->services.types().Get(id));
+      return StateFilterSize(type, value);
+    }
+    return DocumentFilterSize(filter_id, value);
+  };
+  return registrar.AddListFilterSize(std::move(size));
 }
 
 }  // namespace cd::hooks

@@ -99,6 +99,24 @@ struct ListFilterCount {
       count;
 };
 
+// Host API 1.4: how many clients a filter keeps, known without visiting them, so that the
+// host decides per request how to count the list's total (SPEC §6 "Lists at scale") from
+// what is known instead of by counting. `size` gives one scalar SQL expression (with `?`
+// parameters) whose value is, exactly, the number of client rows for which the filter's
+// FilterCountPredicate::predicate is true (for a complement filter, the host keeps all
+// clients minus that). It must cost a few index lookups whatever the data: a counter row
+// the plugin keeps up to date in the same transaction as its writes (triggers, or its own
+// writes), or a short index range, never a scan. The host evaluates it in a statement of
+// its own before the page, and may evaluate it on another connection than the page (the
+// total is of one moment, not of the page's snapshot).
+struct ListFilterSize {
+  std::string source_id;  // a source the same plugin registered a ListFilterCount for
+  // For filter[filter_id]=value, once the source's predicate and count accepted it.
+  // kNotFound: no cheap exact size for this value (e.g. a state that changes with the
+  // date); the host then counts only when it knows the count is small, else bounds it.
+  std::function<Result<SqlPredicate>(std::string_view filter_id, std::string_view value)> size;
+};
+
 // ---- Client profile ----------------------------------------------------------------
 
 // A box in the sidebar of the admin client profile.

@@ -48,6 +48,9 @@ class Registrar {
   // plugin has loaded and its migrations ran, instead of one period after (for clean-up
   // that a crash may have left: temp files, orphans). Same checks as AddScheduledJob.
   virtual Status AddScheduledJobRunAtStart(ScheduledJob job) = 0;
+  // Added in host API 1.4: the exact size of a filter source's filters, from counters
+  // (hooks.h ListFilterSize). The source must have a ListFilterCount registered before.
+  virtual Status AddListFilterSize(ListFilterSize size) = 0;
 };
 
 }  // namespace crm

@@ -470,10 +470,8 @@ crm::Result<crm::SqlPredicate> DocumentService::FilterPredicate(std::string_view
   if (f.uploaded) {
     // Few documents of the type (a new one): walking a million clients in sort order to
     // find them would probe each; start from the set instead. Counted up to the bound only.
-    CRM_ASSIGN_OR_RETURN(auto few,
-                         host_.Db().QueryOne("SELECT COUNT(*) FROM (SELECT 1 FROM cd_documents d "
-                                             "WHERE d.type_id = ? LIMIT ?) AS capped",
-                                             {f.type_id, kSmallTypeSet + 1}));
+    crm::SqlPredicate size = TypeCountSql(f.type_id);
+    CRM_ASSIGN_OR_RETURN(auto few, host_.Db().QueryOne("SELECT " + size.sql, size.params));
     if (few.has_value() && (few)->Int(0) <= kSmallTypeSet) return TypeSetPredicate(f.type_id);
   }
   return DocumentFilterPredicate(filter_id, value);

@@ -63,4 +63,19 @@ crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filt
   return crm::FilterCountPredicate{TypeSetPredicate(f.type_id), !f.uploaded};
 }
 
+crm::SqlPredicate TypeCountSql(int64_t type_id, std::string_view states_in) {
+  // CAST: PostgreSQL sums BIGINT as NUMERIC.
+  std::string sql =
+      "(SELECT CAST(COALESCE(SUM(k.n), 0) AS BIGINT) FROM cd_document_counts k WHERE k.type_id = ?";
+  if (!states_in.empty()) sql += " AND k.review_state IN (" + std::string(states_in) + ")";
+  return crm::SqlPredicate{sql + ")", {type_id}};
+}
+
+crm::Result<crm::SqlPredicate> DocumentFilterSize(std::string_view filter_id,
+                                                  std::string_view value) {
+  CRM_ASSIGN_OR_RETURN(DocumentFilter f, ParseDocumentFilter(filter_id, value));
+  // uploaded: the set itself; missing: the host keeps all clients minus it (complement).
+  return TypeCountSql(f.type_id);
+}
+
 }  // namespace cd

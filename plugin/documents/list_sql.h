@@ -26,6 +26,15 @@ crm::Result<crm::SqlPredicate> DocumentFilterPredicate(std::string_view filter_i
 crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filter_id,
                                                            std::string_view value);
 
+// The exact size of DocumentFilterCount's set (host API 1.4 ListFilterSize): the type's
+// documents, read from the counters of schema 10 (cd_document_counts, kept by triggers in the
+// transaction of every write), one index look-up whatever the number of clients.
+crm::Result<crm::SqlPredicate> DocumentFilterSize(std::string_view filter_id,
+                                                  std::string_view value);
+// The number of documents of a type in some review states (all states when `states` is
+// empty), as a scalar SQL expression over the counters. One parameter, the type id.
+crm::SqlPredicate TypeCountSql(int64_t type_id, std::string_view states_in = "");
+
 // A `doc.<type_id>` filter, parsed: kNotFound when filter_id is not "doc.<number>",
 // kInvalidArgument for a value other than uploaded|missing.
 struct DocumentFilter {

@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "plugin/documents/list_sql.h"
 #include "plugin/review/state.h"
 
 namespace cd {
@@ -177,6 +178,33 @@ crm::Result<crm::FilterCountPredicate> StateFilterCount(int64_t type_id, std::st
                             cond.sql + ")",
                         params},
       false};
+}
+
+crm::Result<crm::SqlPredicate> StateFilterSize(const DocumentType& type, std::string_view value) {
+  std::optional<DocumentStatus> status = ParseDocumentStatus(value);
+  if (!status) return crm::NotFound("not a review state");
+  const bool review_state = *status == DocumentStatus::kPending ||
+                            *status == DocumentStatus::kApproved ||
+                            *status == DocumentStatus::kRejected;
+  // StatusCondition: every review state needs t.review = 1.
+  if (review_state && !type.review) return crm::SqlPredicate{"0", {}};
+  switch (*status) {
+    case DocumentStatus::kPending:  // "none" too: stored before the type asked for review
+      return TypeCountSql(type.id, "'none', 'pending'");
+    case DocumentStatus::kRejected:
+      return TypeCountSql(type.id, "'rejected'");
+    case DocumentStatus::kApproved:
+      if (type.expiry_field.empty()) return TypeCountSql(type.id, "'approved'");
+      break;
+    case DocumentStatus::kExpiring:
+    case DocumentStatus::kExpired:
+      // Without an expiry field no document has dates (RecomputeTypeExpiry clears them).
+      if (type.expiry_field.empty()) return crm::SqlPredicate{"0", {}};
+      break;
+    default:
+      break;
+  }
+  return crm::NotFound("no counter for this state");
 }
 
 crm::Result<std::vector<QueueItem>> PendingQueue(crm::SqlExecutor& db, int limit) {

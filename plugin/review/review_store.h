@@ -62,6 +62,13 @@ crm::Result<crm::SqlPredicate> StateFilterPredicate(int64_t type_id, std::string
 crm::Result<crm::FilterCountPredicate> StateFilterCount(int64_t type_id, std::string_view value,
                                                         const std::string& today);
 
+// The exact size of StateFilterCount's set from the counters of schema 8 (host API 1.4), for
+// the states that do not change with the date: pending and rejected always, approved when the
+// type has no expiry field, and 0 for a review state of a type without review. kNotFound for
+// expiring and expired (and approved with an expiry field): they change at midnight, no
+// counter follows them; the host counts them only when small, else bounds the total.
+crm::Result<crm::SqlPredicate> StateFilterSize(const DocumentType& type, std::string_view value);
+
 // A pending document of the review queue.
 struct QueueItem {
   int64_t client_id = 0;

@@ -265,11 +265,13 @@ crm::Status ListClients(ClientStore& store, crm::Request& req, crm::Response& re
     item["columns"] = std::move(cols);
     items.emplace_back(std::move(item));
   }
-  return SendJsonValue(res, 200,
-                       json::object{{"items", std::move(items)},
-                                    {"total", page.total},
-                                    {"page", page.page},
-                                    {"per_page", page.per_page}});
+  json::object body{{"items", std::move(items)},
+                    {"total", page.total},
+                    {"page", page.page},
+                    {"per_page", page.per_page}};
+  // SPEC §6: only a bound says so; an exact total has no such field.
+  if (!page.total_exact) body["total_exact"] = false;
+  return SendJsonValue(res, 200, std::move(body));
 }
 
 crm::Status CreateClient(ClientStore& store, crm::Request& req, crm::Response& res) {

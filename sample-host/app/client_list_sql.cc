@@ -2,14 +2,15 @@
 // ClientStore only assembles the statement (one per page). Every value is a bound parameter.
 #include "sample-host/app/client_list_sql.h"
 
+#include <algorithm>
+#include <variant>
+
+#include "text/fold.h"
 #include "text/text.h"
 
 namespace host {
 namespace {
 
-// Complement filters counted by inclusion-exclusion (2^n COUNT terms); more are
-// counted with NOT over their set.
-constexpr size_t kMaxCountComplements = 3;
 constexpr size_t kMaxSearchWords = 5;
 
 struct SortSpec {
@@ -48,21 +49,6 @@ std::string LikePattern(std::string_view word) {
   return p;
 }
 
-// Adds a filter in its page form, and in its counting form to the total's conditions.
-void AddCountedFilter(ResolvedFilter filter, ClientListConditions& c) {
-  c.any_counted = true;
-  AndInto(c.where, filter.page.sql, filter.page.params);
-  crm::SqlPredicate& set = filter.count.predicate;
-  if (!filter.count.complement) {
-    AndInto(c.counted, set.sql, set.params);
-  } else if (c.complements.size() < kMaxCountComplements) {
-    c.complements.push_back(std::move(set));
-  } else {
-    // Past a few complements, inclusion-exclusion costs more than NOT over the set.
-    AndInto(c.counted, "NOT (" + set.sql + ")", set.params);
-  }
-}
-
 }  // namespace
 
 void AppendSqlParams(crm::SqlParams& to, const crm::SqlParams& from) {
@@ -76,31 +62,61 @@ void AndInto(SqlPart& part, const std::string& sql, const crm::SqlParams& params
 }
 
 void ClientListConditions::AndAll(const std::string& sql, const crm::SqlParams& params) {
-  AndInto(where, sql, params);
-  AndInto(base, sql, params);
-  AndInto(counted, sql, params);
+  ListTerm term;
+  AndInto(term.page, sql, params);
+  terms.push_back(std::move(term));
 }
 
-// A search word of 3+ characters on PostgreSQL: anywhere in the folded names, email and company,
-// the expression of the pg_trgm index of schema 6 (accents and case folded by crm_fold).
-void AddPgSubstringWord(std::string_view word, ClientListConditions& conditions) {
-  std::string p = "%" + LikePattern(word);
-  conditions.AndAll(
-      "crm_fold(c.first_name || ' ' || c.last_name || ' ' || c.email || ' ' || c.company) "
-      "LIKE crm_fold(?) ESCAPE '\\'",
-      {p});
+namespace {
+
+// The search words of 3+ characters as one term: a per-row test for pages that walk the sort
+// index, the substring index's set for pages that sort the matches, and the matches counted up
+// to kInexactTotal. The test folds case and accents (crm_fold, both dialects: "elise" finds
+// "Élise"). SQLite: FTS5 trigram over the folded text (schema 16), one MATCH with a quoted
+// phrase per folded word. PostgreSQL: the same test, which the pg_trgm index of schema 6
+// answers as a set.
+ListTerm SubstringSearchTerm(const std::vector<std::string>& words, bool pg) {
+  ListTerm term;
+  std::string phrases;
+  for (const std::string& word : words) {
+    AndInto(term.page,
+            "crm_fold(c.first_name || ' ' || c.last_name || ' ' || c.email || ' ' || c.company) "
+            "LIKE crm_fold(?) ESCAPE '\\'",
+            {"%" + LikePattern(word)});
+    phrases += phrases.empty() ? "\"" : " \"";
+    for (char ch : crm::text::FoldForSearch(word))
+      phrases += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    phrases += '"';
+  }
+  term.size_cap = kInexactTotal;
+  if (pg) {
+    term.set = term.page;
+    term.size.sql =
+        "(SELECT COUNT(*) FROM (SELECT 1 FROM clients c" + term.page.sql + " LIMIT ?) AS capped)";
+    term.size.params = term.page.params;
+    term.size.params.push_back(kInexactTotal);
+    return term;
+  }
+  term.set = {" WHERE (c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ?))",
+              {phrases}};
+  term.size = {
+      "(SELECT COUNT(*) FROM (SELECT 1 FROM clients_search WHERE clients_search MATCH ?"
+      " LIMIT ?))",
+      {phrases, kInexactTotal}};
+  return term;
 }
+
+}  // namespace
 
 crm::Status AddClientSearch(std::string_view raw, crm::SqlDialect dialect,
                             ClientListConditions& conditions) {
   const bool pg = dialect == crm::SqlDialect::kPostgresql;
   std::string q(crm::text::TrimAll(raw));
   if (q.size() > 200) return crm::InvalidArgument("q: longer than 200 characters");
-  // Words of 3+ characters match anywhere, through the trigram index of schema 6 (one
-  // FTS5 query: a quoted phrase per word, all required); shorter ones match the start of
-  // a column, through the NOCASE indexes.
+  // Words of 3+ characters match anywhere (SubstringSearchTerm); shorter ones match the start
+  // of a column, through the NOCASE indexes.
   size_t words = 0;
-  std::string phrases;
+  std::vector<std::string> long_words;
   for (size_t pos = 0; pos < q.size();) {
     size_t end = q.find(' ', pos);
     if (end == std::string::npos) end = q.size();
@@ -108,14 +124,8 @@ crm::Status AddClientSearch(std::string_view raw, crm::SqlDialect dialect,
     pos = end + 1;
     if (word.empty()) continue;
     if (++words > kMaxSearchWords) break;
-    if (Utf8Length(word) >= 3 && pg) {
-      AddPgSubstringWord(word, conditions);
-      continue;
-    }
     if (Utf8Length(word) >= 3) {
-      phrases += phrases.empty() ? "\"" : " \"";
-      for (char ch : word) phrases += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-      phrases += '"';
+      long_words.push_back(std::move(word));
       continue;
     }
     std::string p = LikePattern(word);
@@ -128,10 +138,7 @@ crm::Status AddClientSearch(std::string_view raw, crm::SqlDialect dialect,
                            "c.email LIKE ? ESCAPE '\\' OR c.company LIKE ? ESCAPE '\\'",
                       {p, p, p, p});
   }
-  if (!phrases.empty()) {
-    conditions.AndAll("c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ?)",
-                      {phrases});
-  }
+  if (!long_words.empty()) conditions.terms.push_back(SubstringSearchTerm(long_words, pg));
   return crm::Status::Ok();
 }
 
@@ -148,11 +155,14 @@ crm::Status AddClientFilters(const HookRegistry& registry,
       if (filter.status().code() == crm::StatusCode::kInternal) return filter.status();
       return crm::InvalidArgument("filter[" + id + "]: " + filter.status().message());
     }
+    ListTerm term;
+    AndInto(term.page, filter->page.sql, filter->page.params);
     if (filter->counted) {
-      AddCountedFilter(std::move(*filter), conditions);
-    } else {
-      conditions.AndAll(filter->page.sql, filter->page.params);
+      AndInto(term.set, filter->count.predicate.sql, filter->count.predicate.params);
+      term.complement = filter->count.complement;
+      if (filter->size) term.size = {"(" + filter->size->sql + ")", filter->size->params};
     }
+    conditions.terms.push_back(std::move(term));
   }
   return crm::Status::Ok();
 }
@@ -191,37 +201,118 @@ const std::vector<std::string>& ClientListSortKeys() {
   return keys;
 }
 
-// Without counted filters: one COUNT. With them, when the other conditions leave few
-// clients: COUNT with the page's own WHERE (a probe per client); else with the sets, and
-// COUNT(rows AND NOT P1 AND NOT P2 ...) by inclusion-exclusion, the sum over every subset
-// S of the complements of (-1)^|S| COUNT(rows AND all P in S). SQLite runs only the CASE
-// branch taken, so the statement stays one.
-SqlPart ClientListTotal(const ClientListConditions& c, int64_t probe_count_limit) {
-  SqlPart count;
-  if (!c.any_counted) {
-    count.sql = "(SELECT COUNT(*) FROM clients c" + c.base.sql + ")";
-    count.params = c.base.params;
-    return count;
+namespace {
+// Every client: the counter row of schema 15.
+constexpr const char* kClientsCounter =
+    "COALESCE((SELECT k.n FROM client_counts k WHERE k.kind = '' AND k.value = ''), 0)";
+}  // namespace
+
+SqlPart ClientListSizesQuery(const ClientListConditions& conditions) {
+  SqlPart q{std::string("SELECT ") + kClientsCounter, {}};
+  for (const ListTerm& term : conditions.terms) {
+    q.sql += ", " + (term.size.sql.empty() ? std::string("NULL") : term.size.sql);
+    AppendSqlParams(q.params, term.size.params);
   }
-  count.sql = "(CASE WHEN (SELECT COUNT(*) FROM clients c" + c.base.sql +
-              ") <= ? THEN (SELECT COUNT(*) FROM clients c" + c.where.sql + ") ELSE (";
-  AppendSqlParams(count.params, c.base.params);
-  count.params.push_back(probe_count_limit);
-  AppendSqlParams(count.params, c.where.params);
-  for (size_t subset = 0; subset < (size_t{1} << c.complements.size()); ++subset) {
-    SqlPart term = c.counted;
-    int bits = 0;
-    for (size_t i = 0; i < c.complements.size(); ++i) {
-      if (!(subset & (size_t{1} << i))) continue;
-      AndInto(term, c.complements[i].sql, c.complements[i].params);
-      ++bits;
+  return q;
+}
+
+KnownSizes ReadKnownSizes(const ClientListConditions& conditions, const crm::SqlRow& row) {
+  KnownSizes k;
+  k.clients = row.Int(0);
+  for (size_t i = 0; i < conditions.terms.size(); ++i) {
+    const ListTerm& term = conditions.terms[i];
+    const crm::SqlValue& v = row[i + 1];
+    if (std::holds_alternative<std::monostate>(v)) {
+      k.kept.emplace_back();
+      k.at_least.push_back(false);
+      continue;
     }
-    if (subset > 0) count.sql += bits % 2 ? " - " : " + ";
-    count.sql += "(SELECT COUNT(*) FROM clients c" + term.sql + ")";
-    AppendSqlParams(count.params, term.params);
+    int64_t n = row.Int(i + 1);
+    k.kept.push_back(term.complement ? std::max<int64_t>(0, k.clients - n) : n);
+    k.at_least.push_back(term.size_cap > 0 && n >= term.size_cap);
   }
-  count.sql += ") END)";
-  return count;
+  return k;
+}
+
+namespace {
+
+// The term that keeps the fewest clients for sure (exact sizes only), or -1.
+int SmallestTerm(const KnownSizes& sizes) {
+  int best = -1;
+  for (size_t i = 0; i < sizes.kept.size(); ++i) {
+    if (!sizes.kept[i] || sizes.at_least[i]) continue;
+    if (best < 0 || *sizes.kept[i] < *sizes.kept[best]) best = static_cast<int>(i);
+  }
+  return best;
+}
+
+// Starts from the set: a term with a set that is not a complement.
+bool Settable(const ListTerm& term) { return !term.set.sql.empty() && !term.complement; }
+
+}  // namespace
+
+SqlPart ClientListWhere(const ClientListConditions& conditions, const KnownSizes* sizes,
+                        int64_t set_page_limit) {
+  int from_set = -1;
+  if (sizes != nullptr) {
+    from_set = SmallestTerm(*sizes);
+    if (from_set >= 0 &&
+        (*sizes->kept[from_set] > set_page_limit || !Settable(conditions.terms[from_set])))
+      from_set = -1;
+  }
+  SqlPart where;
+  for (size_t i = 0; i < conditions.terms.size(); ++i) {
+    const ListTerm& term = conditions.terms[i];
+    // Each form is " WHERE (...)": drop " WHERE " to AND it in.
+    const SqlPart& form = static_cast<int>(i) == from_set ? term.set : term.page;
+    AndInto(where, form.sql.substr(7), form.params);
+  }
+  return where;
+}
+
+TotalPlan PlanClientListTotal(const ClientListConditions& c, const KnownSizes& sizes,
+                              int64_t exact_count_limit) {
+  TotalPlan plan;
+  const size_t n = c.terms.size();
+  if (n == 0) {  // the counter, inside the page's statement (no sizes query needed)
+    plan.count.sql = kClientsCounter;
+    return plan;
+  }
+  plan.known = true;
+  if (n == 1 && sizes.kept[0]) {
+    plan.exact = !sizes.at_least[0];
+    plan.total = plan.exact ? *sizes.kept[0] : kInexactTotal;
+    return plan;
+  }
+  int smallest = SmallestTerm(sizes);
+  if (smallest >= 0 && *sizes.kept[smallest] == 0) return plan;  // total 0
+  if (smallest >= 0 && *sizes.kept[smallest] <= exact_count_limit) {
+    // Exact: start from the smallest set, test the others on each of its rows.
+    plan.known = false;
+    SqlPart where = ClientListWhere(c, &sizes, exact_count_limit);
+    plan.count = {"(SELECT COUNT(*) FROM clients c" + where.sql + ")", where.params};
+    return plan;
+  }
+  // Bonferroni: |A1 ∩ ... ∩ An| >= sum |Ai| - (n - 1) x clients.
+  int64_t bound = -(static_cast<int64_t>(n) - 1) * sizes.clients;
+  bool all_known = true;
+  for (const auto& k : sizes.kept) {
+    all_known = all_known && k.has_value();
+    if (k) bound += *k;
+  }
+  if (all_known && bound >= kInexactTotal) {
+    plan.total = kInexactTotal;
+    plan.exact = false;
+    return plan;
+  }
+  plan.known = false;
+  plan.capped = true;
+  SqlPart where = ClientListWhere(c, nullptr, 0);
+  plan.count = {
+      "(SELECT COUNT(*) FROM (SELECT 1 FROM clients c" + where.sql + " LIMIT ?) AS capped)",
+      where.params};
+  plan.count.params.push_back(kInexactTotal);
+  return plan;
 }
 
 }  // namespace host

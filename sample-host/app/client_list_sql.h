@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,20 +21,64 @@ struct SqlPart {
   crm::SqlParams params;
 };
 
-// The conditions of one list query, in the forms the page and its total need. The page
-// wants per-row tests it can stop after LIMIT rows; the total wants them too when the other
-// conditions leave few clients, but sets over many, a "complement" filter (ListFilterCount)
-// being counted as (rows) - (rows in the set). Each `sql` is "" or " WHERE (...) AND (...)".
-struct ClientListConditions {
-  SqlPart where;    // the page: every condition in its page form
-  SqlPart base;     // search and the filters without a counting form
-  SqlPart counted;  // base and the counted filters' non-complement sets
-  std::vector<crm::SqlPredicate> complements;
-  bool any_counted = false;
+// Past this many matches a list's total may be a lower bound (SPEC §6 "Lists at scale":
+// "total_exact": false, the page says "10,000+"): the total is then exactly this number.
+inline constexpr int64_t kInexactTotal = 10000;
 
-  // ANDs a condition into all three forms.
+// One condition of the list (the search, or one filter), in the forms the page and its total
+// need. The page walks an index in sort order and stops after LIMIT rows, so it wants a per-row
+// test; a count wants a set it builds once; and the host decides how to count from the sizes it
+// knows before the page (counters: host API 1.4 ListFilterSize), never by trying.
+struct ListTerm {
+  SqlPart page;             // per-row test over `c`
+  SqlPart set;              // "c.id IN (...)" or "" (none: count with `page`)
+  bool complement = false;  // the term keeps the rows NOT in `set`
+  SqlPart size;             // scalar SQL: the exact rows of `set` (or of `page`); "" unknown
+  // > 0: `size` counts at most this many (a search word); reaching it only says "at least".
+  int64_t size_cap = 0;
+};
+
+// The conditions of one list query, in the order they were asked.
+struct ClientListConditions {
+  std::vector<ListTerm> terms;
+  // A term whose page and counting forms are the same SQL, of unknown size.
   void AndAll(const std::string& sql, const crm::SqlParams& params);
 };
+
+// What the host knows before the page: the number of clients and, per term, how many
+// clients it keeps (nullopt: unknown) and whether that number is only a lower bound.
+struct KnownSizes {
+  int64_t clients = 0;
+  std::vector<std::optional<int64_t>> kept;
+  std::vector<bool> at_least;
+};
+
+// "SELECT (clients), (size of term 0 | NULL), ...": one row, one index look-up per column.
+SqlPart ClientListSizesQuery(const ClientListConditions& conditions);
+// Reads that row (kept = size, or clients - size for a complement).
+KnownSizes ReadKnownSizes(const ClientListConditions& conditions, const crm::SqlRow& row);
+
+// The page's " WHERE ..." ("" without terms): every term's per-row test, except a term known
+// to keep at most `set_page_limit` clients, which the page starts from (its set, then sorted).
+SqlPart ClientListWhere(const ClientListConditions& conditions, const KnownSizes* sizes,
+                        int64_t set_page_limit);
+
+// How the total is had: known from the sizes (exact or, past kInexactTotal, a bound), or
+// counted by `count` (a scalar "(SELECT COUNT(*) ...)"), exactly or capped at kInexactTotal.
+struct TotalPlan {
+  bool known = false;
+  int64_t total = 0;
+  bool exact = true;
+  SqlPart count;        // when !known
+  bool capped = false;  // `count` stops at kInexactTotal: reaching it means "at least"
+};
+// The rules, in order: no condition: every client. One condition of exact size: that size.
+// A condition known to keep at most `exact_count_limit` clients: count exactly, starting
+// from its set and testing the others on each row. Sizes that prove kInexactTotal matches
+// (one lower bound, or the sum of the sizes minus (n-1) x clients): a bound, no count.
+// Otherwise: count the page's WHERE up to kInexactTotal (exact below it).
+TotalPlan PlanClientListTotal(const ClientListConditions& conditions, const KnownSizes& sizes,
+                              int64_t exact_count_limit);
 
 // ANDs `sql` (parenthesised) into `part`, starting its WHERE when it is the first.
 void AndInto(SqlPart& part, const std::string& sql, const crm::SqlParams& params);
@@ -41,7 +86,9 @@ void AppendSqlParams(crm::SqlParams& to, const crm::SqlParams& from);
 
 // The search box: up to 5 words, each of which must appear in the first or last name, the
 // email or the company. kInvalidArgument past 200 characters. Words of 3+ characters go through
-// the dialect's substring index (FTS5 trigram on SQLite, pg_trgm over crm_fold() on PostgreSQL).
+// the dialect's substring index (FTS5 trigram on SQLite, pg_trgm over crm_fold() on PostgreSQL)
+// as a set, capped-counted up to kInexactTotal: a rare word's page sorts its matches, a common
+// word's page walks the sort index and tests each row (it stops after the page).
 crm::Status AddClientSearch(std::string_view q, crm::SqlDialect dialect,
                             ClientListConditions& conditions);
 
@@ -56,10 +103,5 @@ crm::Status AddClientFilters(const HookRegistry& registry,
 // by lower() on PostgreSQL (the expressions the dialects' indexes hold).
 crm::Result<std::string> ClientListOrderBy(std::string_view sort, crm::SqlDialect dialect);
 const std::vector<std::string>& ClientListSortKeys();
-
-// The total as one SQL expression "(...)" over `conditions`: a COUNT, or (with counted
-// filters) a CASE that probes each client when at most `probe_count_limit` remain and
-// counts the sets otherwise.
-SqlPart ClientListTotal(const ClientListConditions& conditions, int64_t probe_count_limit);
 
 }  // namespace host

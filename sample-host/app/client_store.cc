@@ -133,8 +133,7 @@ crm::Status ConflictMessage(const crm::Status& s) {
 struct ClientStore::BuiltQuery {
   std::string sql;
   crm::SqlParams params;
-  std::string count_sql;  // the same WHERE, for pages past the end
-  crm::SqlParams count_params;
+  TotalPlan total;  // !total.known: the page's last column is total.count
   std::vector<ClientListColumn> columns;
 };
 
@@ -400,8 +399,8 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     AppendSqlParams(select.params, col.hook.params);
     b.columns.push_back({col.owner + "." + col.hook.id, &col});
   }
-  const SqlPart& where = conditions.where;
   if (!paged) {
+    SqlPart where = ClientListWhere(conditions, nullptr, 0);
     b.sql = select.sql + " FROM clients c" + where.sql + order;
     AppendSqlParams(b.params, select.params);
     AppendSqlParams(b.params, where.params);
@@ -411,17 +410,28 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   if (query.per_page < 1 || query.per_page > kMaxPerPage) {
     return crm::InvalidArgument("per_page: must be between 1 and " + std::to_string(kMaxPerPage));
   }
-  // One statement: the page and the total (an uncorrelated subquery SQLite runs once).
-  SqlPart count = ClientListTotal(conditions, probe_count_limit_);
-  b.sql = select.sql + ", " + count.sql + " AS total FROM clients c" + where.sql + order +
-          " LIMIT ? OFFSET ?";
+  // What is known before the page (counters: one index look-up each) decides how the page
+  // starts and how the total is had (client_list_sql.h PlanClientListTotal).
+  KnownSizes sizes;
+  if (!conditions.terms.empty()) {
+    SqlPart sizes_query = ClientListSizesQuery(conditions);
+    CRM_ASSIGN_OR_RETURN(auto sizes_row, db_.QueryOne(sizes_query.sql, sizes_query.params));
+    if (!sizes_row.has_value()) return crm::Internal("client list: no sizes row");
+    sizes = ReadKnownSizes(conditions, *sizes_row);
+  }
+  SqlPart where = ClientListWhere(conditions, &sizes, set_page_limit_);
+  b.total = PlanClientListTotal(conditions, sizes, exact_count_limit_);
+  b.sql = select.sql;
   AppendSqlParams(b.params, select.params);
-  AppendSqlParams(b.params, count.params);
+  if (!b.total.known) {
+    // One statement: the page and the count (an uncorrelated subquery the engine runs once).
+    b.sql += ", " + b.total.count.sql + " AS total";
+    AppendSqlParams(b.params, b.total.count.params);
+  }
+  b.sql += " FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?";
   AppendSqlParams(b.params, where.params);
   b.params.push_back(query.per_page);
   b.params.push_back((query.page - 1) * query.per_page);
-  b.count_sql = "SELECT " + count.sql;
-  b.count_params = std::move(count.params);
   return b;
 }
 
@@ -437,16 +447,23 @@ crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
     row.client = RowToClient(r);
     ReadClientProfile(r, kClientColumnCount, row.client);
     for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kFirstPluginColumn + i]);
-    page.total = r.Int(kFirstPluginColumn + ncols);
+    if (!built.total.known) page.total = r.Int(kFirstPluginColumn + ncols);
     page.rows.push_back(std::move(row));
     return true;
   });
   if (!s.ok()) return s;
-  if (page.rows.empty() && query.page > 1) {
+  if (built.total.known) {
+    page.total = built.total.total;
+    page.total_exact = built.total.exact;
+  } else if (page.rows.empty() && query.page > 1) {
     // Past the last page the statement yields no row to carry the total: ask once.
-    auto c = db_.QueryOne(built.count_sql, built.count_params);
+    auto c = db_.QueryOne("SELECT " + built.total.count.sql, built.total.count.params);
     if (!c.ok()) return c.status();
     page.total = c->has_value() ? (*c)->Int(0) : 0;
+  }
+  if (built.total.capped && page.total >= kInexactTotal) {
+    page.total = kInexactTotal;  // at least that many: SPEC §6 "total_exact": false
+    page.total_exact = false;
   }
   return page;
 }
@@ -521,6 +538,45 @@ crm::ListFilterSource ClientStore::HostFilterSource(
     return crm::NotFound("not a host filter");
   };
   return src;
+}
+
+namespace {
+// The host filters that client_counts (schema 15) counts: region, city, postal_code,
+// language, tag; kNotFound for another id.
+crm::Status CheckCountedHostFilter(std::string_view id) {
+  for (std::string_view k : {"region", "city", "postal_code", "language", "tag"})
+    if (id == k) return crm::Status::Ok();
+  return crm::NotFound("not a host filter");
+}
+}  // namespace
+
+crm::ListFilterCount ClientStore::HostFilterCount() {
+  crm::ListFilterCount count;
+  count.source_id = "clients";
+  // Each host filter is its own set: an index range (region, ...) or the tag's clients.
+  count.count = [](std::string_view id,
+                   std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
+    CRM_RETURN_IF_ERROR(CheckCountedHostFilter(id));
+    std::string v(value);
+    if (id == "tag") {
+      return crm::FilterCountPredicate{
+          {"c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = ?)", {v}}, false};
+    }
+    return crm::FilterCountPredicate{{"c." + std::string(id) + " = ?", {v}}, false};
+  };
+  return count;
+}
+
+crm::ListFilterSize ClientStore::HostFilterSize() {
+  crm::ListFilterSize size;
+  size.source_id = "clients";
+  size.size = [](std::string_view id, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    CRM_RETURN_IF_ERROR(CheckCountedHostFilter(id));
+    return crm::SqlPredicate{
+        "COALESCE((SELECT k.n FROM client_counts k WHERE k.kind = ? AND k.value = ?), 0)",
+        {std::string(id), std::string(value)}};
+  };
+  return size;
 }
 
 }  // namespace host

@@ -14,6 +14,7 @@
 #include "host-api/hooks.h"
 #include "host-api/sql.h"
 #include "host-api/status.h"
+#include "sample-host/app/client_list_sql.h"
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/core/logger.h"
 
@@ -106,6 +107,9 @@ struct ClientListPage {
   std::vector<ClientListColumn> columns;
   std::vector<ClientListRow> rows;
   int64_t total = 0;  // rows matching the filters, all pages
+  // False when `total` is only a lower bound (kInexactTotal, client_list_sql.h): counting
+  // every match would cost more than the page (SPEC §6 "Lists at scale").
+  bool total_exact = true;
   int64_t page = 1;
   int64_t per_page = 25;
 };
@@ -161,11 +165,18 @@ class ClientStore {
   // translations of "app.filter.<id>" in the asked language, through `translate`.
   static crm::ListFilterSource HostFilterSource(
       crm::Database& db, std::function<std::string(std::string_view, std::string_view)> translate);
+  // Their counting forms and exact sizes (host API 1.2 and 1.4): each is its own set, and its
+  // size is a counter row of client_counts (schema 15), kept by triggers. Register after the
+  // source, under the same owner.
+  static crm::ListFilterCount HostFilterCount();
+  static crm::ListFilterSize HostFilterSize();
 
-  // Filters with a counting form (ListFilterCount) are counted by probing each client
-  // when the other conditions leave at most this many clients, and with their sets
-  // (all minus the set for "missing") above it. Tests lower it to check both ways.
-  void set_probe_count_limit(int64_t limit) { probe_count_limit_ = limit; }
+  // How the total is had (client_list_sql.h PlanClientListTotal): counted exactly when a
+  // condition is known to keep at most `limit` clients. Tests change it to check both ways.
+  void set_exact_count_limit(int64_t limit) { exact_count_limit_ = limit; }
+  // A page starts from the set of a condition known to keep at most `limit` clients (and
+  // sorts it) instead of walking the sort index.
+  void set_set_page_limit(int64_t limit) { set_page_limit_ = limit; }
 
  private:
   struct BuiltQuery;
@@ -175,7 +186,8 @@ class ClientStore {
   const HookRegistry& registry_;
   std::function<int64_t()> now_;
   Logger& logger_;
-  int64_t probe_count_limit_ = 100000;
+  int64_t exact_count_limit_ = kInexactTotal;
+  int64_t set_page_limit_ = kInexactTotal;
 };
 
 }  // namespace host

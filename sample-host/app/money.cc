@@ -69,4 +69,11 @@ std::string FormatMoney(int64_t cents, std::string_view language) {
   return sign + "€" + Grouped(units, ",") + "." + frac;
 }
 
+std::string FormatCount(int64_t n, std::string_view language) {
+  bool negative = n < 0;
+  uint64_t abs = negative ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  std::string_view separator = language == "fr" ? kNoBreakSpace : language == "nl" ? "." : ",";
+  return (negative ? "-" : "") + Grouped(static_cast<int64_t>(abs), separator);
+}
+
 }  // namespace host

@@ -21,4 +21,7 @@ std::string CentsToDecimal(int64_t cents);
 // anything else "€1,234.50".
 std::string FormatMoney(int64_t cents, std::string_view language);
 
+// A whole number in `language`'s format: "en" 10,000; "fr" 10 000 (no-break space); "nl" 10.000.
+std::string FormatCount(int64_t n, std::string_view language);
+
 }  // namespace host

@@ -241,10 +241,29 @@ crm::Result<SchemaObjects> DropClientIndexes(crm::SqlExecutor& tx) {
 crm::Status RestoreClientIndexes(crm::SqlExecutor& tx, const SchemaObjects& objects) {
   for (const auto& [name, sql] : objects.indexes) CRM_RETURN_IF_ERROR(tx.Exec(sql).status());
   if (objects.triggers.empty()) return crm::Status::Ok();
+  // The search index of schema 16 holds folded text of its own: fill it again in one pass.
+  CRM_RETURN_IF_ERROR(tx.Exec("DELETE FROM clients_search").status());
   CRM_RETURN_IF_ERROR(
-      tx.Exec("INSERT INTO clients_search (clients_search) VALUES ('rebuild')").status());
+      tx.Exec("INSERT INTO clients_search (rowid, folded) SELECT id, crm_fold(first_name || ' ' ||"
+              " last_name || ' ' || email || ' ' || company) FROM clients")
+          .status());
   for (const auto& [name, sql] : objects.triggers) CRM_RETURN_IF_ERROR(tx.Exec(sql).status());
-  return crm::Status::Ok();
+  // The counters of schema 15 were not kept either: count them again, once.
+  return tx
+      .Exec(
+          "DELETE FROM client_counts;"
+          "INSERT INTO client_counts (kind, value, n) SELECT '', '', COUNT(*) FROM clients;"
+          "INSERT INTO client_counts (kind, value, n)"
+          " SELECT 'region', region, COUNT(*) FROM clients GROUP BY region;"
+          "INSERT INTO client_counts (kind, value, n)"
+          " SELECT 'city', city, COUNT(*) FROM clients GROUP BY city;"
+          "INSERT INTO client_counts (kind, value, n)"
+          " SELECT 'postal_code', postal_code, COUNT(*) FROM clients GROUP BY postal_code;"
+          "INSERT INTO client_counts (kind, value, n)"
+          " SELECT 'language', language, COUNT(*) FROM clients GROUP BY language;"
+          "INSERT INTO client_counts (kind, value, n)"
+          " SELECT 'tag', tag, COUNT(*) FROM client_tags GROUP BY tag")
+      .status();
 }
 
 // Inserts `rows` generated clients with ids first_id, first_id + 1, ... and their tags, in

@@ -305,6 +305,24 @@ crm::Status StagingRegistrar::AddListFilterCount(crm::ListFilterCount count) {
   return crm::Status::Ok();
 }
 
+crm::Status StagingRegistrar::AddListFilterSize(crm::ListFilterSize size) {
+  if (!size.size)
+    return Fail(
+        crm::InvalidArgument("list filter size " + size.source_id + " has no size function"));
+  bool counted = false;
+  for (const auto& c : staged_.filter_counts) counted = counted || c.source_id == size.source_id;
+  if (!counted) {
+    return Fail(crm::InvalidArgument("list filter size names " + size.source_id +
+                                     ", not a source with a list filter count registered before"));
+  }
+  for (const auto& z : staged_.filter_sizes) {
+    if (z.source_id == size.source_id)
+      return Fail(crm::Conflict("duplicate list filter size for " + size.source_id));
+  }
+  staged_.filter_sizes.push_back(std::move(size));
+  return crm::Status::Ok();
+}
+
 crm::Status StagingRegistrar::SetSettingsPage(crm::SettingsPage page) {
   if (!page.render || !page.save)
     return Fail(crm::InvalidArgument("settings page lacks render or save"));
@@ -484,6 +502,12 @@ void HookRegistry::Insert(StagedRegistrations staged) {
         std::move(key),
         Registered<crm::ListFilterCount>{std::move(c), owner, staged.keep_alive, next_sequence_++});
   }
+  for (auto& z : staged.filter_sizes) {
+    std::string key = owner + "/" + z.source_id;
+    filter_sizes_.insert_or_assign(
+        std::move(key),
+        Registered<crm::ListFilterSize>{std::move(z), owner, staged.keep_alive, next_sequence_++});
+  }
   append(permissions_, staged.permissions);
   append(scopes_, staged.scopes);
   if (staged.settings_page) settings_pages_.emplace(owner, std::move(*staged.settings_page));
@@ -543,7 +567,7 @@ crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_
                    [&] { return s.hook.predicate(filter_id, value); });
     if (!r.ok() && r.status().code() == crm::StatusCode::kNotFound) continue;
     if (!r.ok()) return r.status();
-    ResolvedFilter out{*r, {*r, false}};
+    ResolvedFilter out{*r, {*r, false}, false, std::nullopt};
     auto counter = filter_counts_.find(s.owner + "/" + s.hook.id);
     if (counter == filter_counts_.end()) return out;
     crm::Result<crm::FilterCountPredicate> c =
@@ -554,6 +578,16 @@ crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_
       out.counted = true;
     } else if (c.status().code() != crm::StatusCode::kNotFound) {
       return c.status();
+    }
+    auto sizer = filter_sizes_.find(s.owner + "/" + s.hook.id);
+    if (!out.counted || sizer == filter_sizes_.end()) return out;
+    crm::Result<crm::SqlPredicate> z =
+        CallPlugin(log(), "list filter size " + s.owner + "." + s.hook.id,
+                   [&] { return sizer->second.hook.size(filter_id, value); });
+    if (z.ok()) {
+      out.size = std::move(*z);
+    } else if (z.status().code() != crm::StatusCode::kNotFound) {
+      return z.status();
     }
     return out;
   }

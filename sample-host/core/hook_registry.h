@@ -49,6 +49,7 @@ struct StagedRegistrations {
   std::vector<crm::Migration> migrations;
   std::vector<crm::DemoSeeder> demo_seeders;
   std::vector<crm::ListFilterCount> filter_counts;
+  std::vector<crm::ListFilterSize> filter_sizes;
   // language -> key -> text
   std::map<std::string, std::map<std::string, std::string>> translations;
 };
@@ -81,6 +82,7 @@ class StagingRegistrar final : public crm::Registrar {
                               std::vector<std::pair<std::string, std::string>> entries) override;
   crm::Status AddDemoSeeder(crm::DemoSeeder seeder) override;
   crm::Status AddListFilterCount(crm::ListFilterCount count) override;
+  crm::Status AddListFilterSize(crm::ListFilterSize size) override;
 
   // The first error of any call, or OK.
   const crm::Status& first_error() const { return first_error_; }
@@ -105,6 +107,9 @@ struct ResolvedFilter {
   crm::SqlPredicate page;
   crm::FilterCountPredicate count;
   bool counted = false;  // `count` came from the source's ListFilterCount
+  // The exact size of `count`'s set, as a scalar SQL expression (the source's
+  // ListFilterSize); nullopt when the source has none for this value.
+  std::optional<crm::SqlPredicate> size;
 };
 
 // All committed hooks. Filled at start-up (Commit), then read concurrently by request
@@ -207,6 +212,8 @@ class HookRegistry {
   std::vector<Registered<crm::DemoSeeder>> demo_seeders_;
   // "<owner>/<source id>" -> that source's counting form.
   std::map<std::string, Registered<crm::ListFilterCount>, std::less<>> filter_counts_;
+  // "<owner>/<source id>" -> that source's sizes (host API 1.4).
+  std::map<std::string, Registered<crm::ListFilterSize>, std::less<>> filter_sizes_;
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> translations_;
   // key -> owner that registered it, so a plugin cannot overwrite another owner's text.
   std::map<std::string, std::string, std::less<>> translation_owner_;

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "text/fold.h"
+
 namespace host {
 
 // One sqlite3 connection and its prepared-statement cache. Used by one thread at a time.
@@ -300,6 +302,23 @@ crm::Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
   return db;
 }
 
+namespace {
+
+// crm_fold(text): the search's folding (text/fold.h), the twin of PostgreSQL's crm_fold()
+// (host schema 6); NULL stays NULL. Used by the search index's triggers (schema 16).
+void FoldFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const unsigned char* t = sqlite3_value_text(argv[0]);
+  if (t == nullptr) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  std::string folded = crm::text::FoldForSearch(
+      std::string_view(reinterpret_cast<const char*>(t), sqlite3_value_bytes(argv[0])));
+  sqlite3_result_text64(ctx, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+}  // namespace
+
 crm::Result<std::unique_ptr<SqliteDatabase::Connection>> SqliteDatabase::Acquire() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -319,6 +338,10 @@ crm::Result<std::unique_ptr<SqliteDatabase::Connection>> SqliteDatabase::Acquire
   }
   sqlite3_extended_result_codes(c->handle, 1);
   sqlite3_busy_timeout(c->handle, kBusyTimeoutMs);
+  rc = sqlite3_create_function_v2(c->handle, "crm_fold", 1,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                  FoldFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return MapError(rc, c->handle, "registering crm_fold");
   // WAL: readers never block the writer; the mode is stored in the file.
   {
     sqlite3_stmt* stmt = nullptr;

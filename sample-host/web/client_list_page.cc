@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "sample-host/app/money.h"
 #include "sample-host/core/plugin_call.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
@@ -199,9 +200,17 @@ TemplateData PaginationData(const Texts& texts, const ClientListQuery& query,
   TemplateData data;
   int64_t per_page = page.per_page > 0 ? page.per_page : 25;
   int64_t pages = std::max<int64_t>(1, (page.total + per_page - 1) / per_page);
-  data.set("summary", texts.Format("clients.page_of", {{"page", std::to_string(page.page)},
-                                                       {"pages", std::to_string(pages)},
-                                                       {"total", std::to_string(page.total)}}));
+  std::string total = FormatCount(page.total, texts.language());
+  if (page.total_exact) {
+    data.set("summary", texts.Format("clients.page_of", {{"page", std::to_string(page.page)},
+                                                         {"pages", std::to_string(pages)},
+                                                         {"total", total}}));
+  } else {
+    // A bound (SPEC §6): "10,000+" clients, and as many pages as there are full ones.
+    data.set("summary", texts.Format("clients.page_of_many",
+                                     {{"page", std::to_string(page.page)}, {"total", total}}));
+    if (static_cast<int64_t>(page.rows.size()) == per_page) pages = page.page + 1;
+  }
   if (page.page > 1) data.set("prev", ListUrl("/admin/clients", query, page.page - 1, query.sort));
   if (page.page < pages)
     data.set("next", ListUrl("/admin/clients", query, page.page + 1, query.sort));
@@ -238,7 +247,7 @@ crm::Status ShowList(const DepsPtr& deps, crm::Request& request, crm::Response& 
   data.set("rows", RowsData(texts, list, deps->logger));
   data.set("empty", list.rows.empty());
   data.set("pagination", PaginationData(texts, query, list));
-  data.set("total", std::to_string(list.total));
+  data.set("total", FormatCount(list.total, texts.language()) + (list.total_exact ? "" : "+"));
   const crm::Principal& viewer = request.Caller();
   bool can_csv = viewer.HasPermission("clients.import_export");
   data.set("can_write", viewer.HasPermission("clients.write"));

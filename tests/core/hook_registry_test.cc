@@ -495,6 +495,66 @@ TEST(HookRegistryTest, ListFilterCountGivesTheCountingFormOfItsOwnSourceOnly) {
   EXPECT_EQ(registry.FilterPredicate("a.1", "x")->sql, "page(a.1)");
 }
 
+// Host API 1.4: a source's exact sizes, asked only once its count accepted the value.
+TEST(HookRegistryTest, ListFilterSizeGivesTheSizeOfACountedFilter) {
+  crm::ListFilterSource src;
+  src.id = "a";
+  src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
+  src.predicate = [](std::string_view fid, std::string_view) -> crm::Result<crm::SqlPredicate> {
+    if (fid.substr(0, 2) != "a.") return crm::NotFound("not mine");
+    return crm::SqlPredicate{"page", {}};
+  };
+  crm::ListFilterCount count;
+  count.source_id = "a";
+  count.count = [](std::string_view,
+                   std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
+    if (value == "uncounted") return crm::NotFound("page predicate");
+    return crm::FilterCountPredicate{{"set", {}}, value == "missing"};
+  };
+  crm::ListFilterSize size;
+  size.source_id = "a";
+  int calls = 0;
+  size.size = [&calls](std::string_view, std::string_view value) -> crm::Result<crm::SqlPredicate> {
+    ++calls;
+    if (value == "unknown") return crm::NotFound("no counter");
+    if (value == "throw") throw std::runtime_error("boom");
+    return crm::SqlPredicate{"(SELECT n FROM counters WHERE k = ?)", {std::string(value)}};
+  };
+  {
+    StagingRegistrar r("p");
+    ASSERT_TRUE(r.AddListFilterSource(src).ok());
+    EXPECT_EQ(r.AddListFilterSize(size).code(), crm::StatusCode::kInvalidArgument);  // no count
+  }
+  {
+    StagingRegistrar r("p");
+    ASSERT_TRUE(r.AddListFilterSource(src).ok());
+    ASSERT_TRUE(r.AddListFilterCount(count).ok());
+    crm::ListFilterSize empty;
+    empty.source_id = "a";
+    EXPECT_EQ(r.AddListFilterSize(empty).code(), crm::StatusCode::kInvalidArgument);
+  }
+  HookRegistry registry;
+  StagingRegistrar p("p");
+  ASSERT_TRUE(p.AddListFilterSource(src).ok());
+  ASSERT_TRUE(p.AddListFilterCount(count).ok());
+  ASSERT_TRUE(p.AddListFilterSize(size).ok());
+  CommitOk(registry, p);
+  auto missing = registry.ResolveFilter("a.1", "missing");
+  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  ASSERT_TRUE(missing->size.has_value());
+  EXPECT_EQ(missing->size->sql, "(SELECT n FROM counters WHERE k = ?)");
+  EXPECT_TRUE(missing->count.complement);
+  auto unknown = registry.ResolveFilter("a.1", "unknown");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->size.has_value());
+  calls = 0;
+  auto uncounted = registry.ResolveFilter("a.1", "uncounted");  // no count, no size asked
+  ASSERT_TRUE(uncounted.ok());
+  EXPECT_FALSE(uncounted->size.has_value());
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(registry.ResolveFilter("a.1", "throw").status().code(), crm::StatusCode::kInternal);
+}
+
 TEST(HookRegistryTest, TranslationsFallBackAndReportMissingKeys) {
   HookRegistry registry;
   StagingRegistrar host("host");
