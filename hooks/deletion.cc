@@ -5,6 +5,7 @@
 #include "plugin/comments/comments.h"
 #include "plugin/documents/document_service.h"
 #include "plugin/journal/journal.h"
+#include "plugin/portal/use_cases.h"
 
 namespace cd::hooks {
 
@@ -14,6 +15,9 @@ crm::Status RegisterDeletion(crm::Registrar& registrar, const ContextPtr& ctx) {
   hook.delete_rows = [ctx](int64_t client_id, crm::SqlExecutor& tx) {
     CRM_RETURN_IF_ERROR(DocumentService::DeleteClientRows(client_id, tx));
     CRM_RETURN_IF_ERROR(DeleteClientComments(tx, client_id));
+    // Projects, shared documents, their files' rows and payments (their objects are under
+    // files/<client_id>/ too, removed after the commit).
+    CRM_RETURN_IF_ERROR(DeleteClientPortal(tx, client_id));
     // PT7: the journal keeps its rows (the chain) and loses the client's personal data.
     return Journal::EraseClient(tx, ctx->host.NowUnix(), client_id);
   };

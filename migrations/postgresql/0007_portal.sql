@@ -43,6 +43,7 @@ CREATE TABLE cd_shared_files (
   media_type   TEXT NOT NULL,
   size         BIGINT NOT NULL,
   sha256       TEXT NOT NULL,
+  thumbnail_key TEXT NOT NULL DEFAULT '',          -- '' when it has none
   added_by_kind TEXT NOT NULL CHECK (added_by_kind IN ('staff', 'client', 'contact')),
   added_by     TEXT NOT NULL DEFAULT '',
   created_at   BIGINT NOT NULL
@@ -59,3 +60,12 @@ CREATE TABLE cd_shared_payments (
   created_at   BIGINT NOT NULL
 );
 CREATE INDEX cd_shared_payments_shared ON cd_shared_payments (shared_id, id);
+
+-- Comments on shared documents (PT3 on PT8) live in cd_comments beside the comments on
+-- requested documents: a comment is on a document type (type_id) or on a shared document
+-- (shared_id), never both.
+ALTER TABLE cd_comments ALTER COLUMN type_id DROP NOT NULL;
+ALTER TABLE cd_comments ADD COLUMN shared_id BIGINT REFERENCES cd_shared (id);
+ALTER TABLE cd_comments ADD CONSTRAINT cd_comments_one_target
+  CHECK ((type_id IS NULL) <> (shared_id IS NULL));
+CREATE INDEX cd_comments_shared ON cd_comments (shared_id, id);
