@@ -205,24 +205,33 @@ json::object CommentToJson(const Comment& c) {
                       {"created_at", IsoTimeUtc(c.created_at)}};
 }
 
+crm::Status SendComments(crm::Response& response, const std::vector<Comment>& comments) {
+  json::array items;
+  for (const Comment& c : comments) items.push_back(CommentToJson(c));
+  return SendJson(response, 200, json::object{{"items", std::move(items)}});
+}
+
+crm::Result<std::string> CommentBodyOf(crm::Request& request) {
+  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(request));
+  const json::value* text = body.is_object() ? body.as_object().if_contains("body") : nullptr;
+  if (text == nullptr || !text->is_string()) return crm::Unprocessable("body: a string");
+  return std::string(text->as_string());
+}
+
 namespace {
 
 crm::Status ListDocumentComments(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
   CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments, ListComments(sv, req.Caller(), cid, tid));
-  json::array items;
-  for (const Comment& c : comments) items.push_back(CommentToJson(c));
-  return SendJson(res, 200, json::object{{"items", std::move(items)}});
+  return SendComments(res, comments);
 }
 
 crm::Status AddDocumentComment(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
-  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(req));
-  const json::value* text = body.is_object() ? body.as_object().if_contains("body") : nullptr;
-  if (text == nullptr || !text->is_string()) return crm::Unprocessable("body: a string");
-  CRM_ASSIGN_OR_RETURN(Comment c, AddComment(sv, req.Caller(), cid, tid, text->as_string()));
+  CRM_ASSIGN_OR_RETURN(std::string text, CommentBodyOf(req));
+  CRM_ASSIGN_OR_RETURN(Comment c, AddComment(sv, req.Caller(), cid, tid, text));
   return SendJson(res, 201, CommentToJson(c));
 }
 

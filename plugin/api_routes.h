@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -34,6 +35,10 @@ crm::Status SendJson(crm::Response& response, int status, const boost::json::val
 crm::Status SendNoContent(crm::Response& response);
 // a comment (SPEC §6): {"id", "author": {"kind", "name"}, "body", "created_at"}.
 boost::json::object CommentToJson(const Comment& comment);
+// {"items": [comments]} with 200;
+crm::Status SendComments(crm::Response& response, const std::vector<Comment>& comments);
+// the "body" string of a JSON comment request (422 without one).
+crm::Result<std::string> CommentBodyOf(crm::Request& request);
 
 // The OpenAPI 3 document (plugin/openapi.json, embedded).
 const std::string& OpenApiJson();

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "plugin/multipart_parser.h"
+#include "text/text.h"
 
 namespace cd {
 namespace {
@@ -13,6 +14,10 @@ constexpr size_t kReadChunk = 256 * 1024;
 constexpr size_t kMaxFieldBytes = 4 * 1024;
 
 }  // namespace
+
+std::string MediaTypeOf(std::string_view content_type) {
+  return crm::text::ToLowerAscii(crm::text::Trim(content_type.substr(0, content_type.find(';'))));
+}
 
 crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const BodyReader& read,
                                           const DocumentType& type, FileStore& store,

@@ -110,12 +110,16 @@ crm::Result<std::optional<crm::MailMessage>> BatchMail(Services& sv, const Batch
   const bool to_client = b.recipient == "client";
   std::string to = client.email;
   std::string lang = client.language;
-  std::string link = host.BaseUrl() + "/account/documents";
+  // Comments on shared documents only (PT8): the link leads to where they are.
+  bool shared_only = !comments.empty();
+  for (const Comment& c : comments) shared_only = shared_only && c.shared_id != 0;
+  std::string link = host.BaseUrl() + (shared_only ? "/account/shared" : "/account/documents");
   if (!to_client) {
     CRM_ASSIGN_OR_RETURN(Settings settings, sv.settings().Get());
     to = settings.notify_email;
     lang = "en";
-    link = host.BaseUrl() + "/admin/clients/" + std::to_string(b.client_id) + "/tabs/documents";
+    link = host.BaseUrl() + "/admin/clients/" + std::to_string(b.client_id) + "/tabs/" +
+           (shared_only ? "portal" : "documents");
   }
   if (to.empty()) return std::optional<crm::MailMessage>();
   const std::string key =
@@ -133,6 +137,10 @@ crm::Result<std::optional<crm::MailMessage>> BatchMail(Services& sv, const Batch
     text += "- " + about + " (" + c.author_name + "):\n" + c.body + "\n\n";
   }
   text += link + "\n";
+  // Branding (PT8): the client's mails are signed with the firm's name.
+  crm::Result<Settings> brand = sv.settings().Get();
+  if (to_client && brand.ok() && !brand->firm_name.empty())
+    text += "\n-- \n" + brand->firm_name + "\n";
   std::string subject = host.Translate(lang, key + "_subject");
   if (!to_client) subject += " " + client.DisplayName();
   return std::optional<crm::MailMessage>(crm::MailMessage{to, subject, text});

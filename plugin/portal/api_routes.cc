@@ -144,18 +144,14 @@ crm::Status GetSharedComments(Services& sv, crm::Request& req, crm::Response& re
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t id, IdParam(req, "id"));
   CRM_ASSIGN_OR_RETURN(auto list, ListSharedComments(sv, req.Caller(), cid, id));
-  json::array items;
-  for (const Comment& c : list) items.push_back(CommentToJson(c));
-  return SendJson(res, 200, json::object{{"items", std::move(items)}});
+  return SendComments(res, list);
 }
 
 crm::Status PostSharedComment(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t id, IdParam(req, "id"));
-  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(req));
-  const json::value* text = body.is_object() ? body.as_object().if_contains("body") : nullptr;
-  if (text == nullptr || !text->is_string()) return crm::Unprocessable("body: a string");
-  CRM_ASSIGN_OR_RETURN(Comment c, AddSharedComment(sv, req.Caller(), cid, id, text->as_string()));
+  CRM_ASSIGN_OR_RETURN(std::string text, CommentBodyOf(req));
+  CRM_ASSIGN_OR_RETURN(Comment c, AddSharedComment(sv, req.Caller(), cid, id, text));
   return SendJson(res, 201, CommentToJson(c));
 }
 

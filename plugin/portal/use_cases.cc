@@ -43,10 +43,6 @@ crm::Result<std::string> BoundedText(std::string_view value, const char* name, s
   return text;
 }
 
-std::string MediaTypeOf(std::string_view content_type) {
-  return crm::text::ToLowerAscii(crm::text::Trim(content_type.substr(0, content_type.find(';'))));
-}
-
 // The pipeline's limits for a shared or supporting file.
 DocumentType SharedFileKind() {
   DocumentType t;

@@ -13,6 +13,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -480,6 +481,73 @@ TEST_F(PortalE2e, ExportZipAndDeletionLeaveNothing) {
   EXPECT_TRUE(crm_test::ClientObjects(site_, ann).empty());
   EXPECT_EQ(api_->Get(ClientPath(ann) + "/shared", Bearer(full_)).status, 404);
   (void)quote;
+}
+
+// The Portal tab: an admin with documents.write shares and records payments from it; one with
+// documents.read only sees the tab without its forms and is refused by their routes.
+TEST_F(PortalE2e, PortalTabFollowsPermissions) {
+  int64_t ann = CreateClient("Ann", "ann@portal-e2e.test");
+  std::string csrf;
+  auto boss = crm_test::AdminSession(host_->port(), kAdminEmail, kAdminPassword, &csrf);
+  const std::string tab = "/admin/clients/" + std::to_string(ann) + "/tabs/portal";
+  const std::string base =
+      "/admin/plugins/client-documents/clients/" + std::to_string(ann) + "/portal";
+  const Headers form{{"Content-Type", "application/x-www-form-urlencoded"}};
+  EXPECT_EQ(boss->Post(base + "/projects", form, "name=Attic&_csrf=" + csrf).status, 303);
+  MultipartBuilder mb;
+  mb.AddField("title", "Invoice 7");
+  mb.AddField("category", "invoice");
+  mb.AddField("amount_due", "12.00");
+  mb.AddFile("file", "f.pdf", "application/pdf", Pdf("tab"));
+  HttpResponse shared =
+      boss->Post(base + "/shared?_csrf=" + csrf, {{"Content-Type", mb.ContentType()}}, mb.Build());
+  EXPECT_EQ(shared.status, 303) << shared.body.substr(0, 300);
+  EXPECT_EQ(shared.Header("Location").value_or("").find("error"), std::string::npos);
+  json::value list = Get(ClientPath(ann) + "/shared");
+  ASSERT_EQ(list.at("items").as_array().size(), 1u);
+  const int64_t id = list.at("items").as_array()[0].at("id").as_int64();
+  EXPECT_EQ(boss->Post(base + "/shared/" + std::to_string(id) + "/payments", form,
+                       "amount=12.00&_csrf=" + csrf)
+                .status,
+            303);
+  EXPECT_EQ(Get(SharedPath(ann, id)).at("status").as_string(), "paid");
+  HttpResponse page = boss->Get(tab);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("Invoice 7"), std::string::npos);
+  EXPECT_NE(page.body.find("Attic"), std::string::npos);
+  EXPECT_NE(page.body.find(base + "/shared?_csrf="), std::string::npos);
+  HttpResponse zip = boss->Get(base + "/export");
+  EXPECT_EQ(zip.status, 200);
+  EXPECT_EQ(zip.body.rfind("PK", 0), 0u);
+
+  // A reader: clients.read and documents.read only.
+  ASSERT_EQ(
+      boss->Post("/admin/users", form,
+                 "email=reader%40portal-e2e.test&name=Reader&password=reader-pass-42&_csrf=" + csrf)
+          .status,
+      303);
+  std::smatch m;
+  std::string users = boss->Get("/admin/users").body;
+  ASSERT_TRUE(std::regex_search(users, m,
+                                std::regex("data-admin=\"(\\d+)\">\\s*<h2 class=\"h3\">reader@")));
+  ASSERT_EQ(boss->Post("/admin/users/" + std::string(m[1]) + "/permissions", form,
+                       "perm_clients.read=1&perm_documents.read=1&_csrf=" + csrf)
+                .status,
+            303);
+  std::string reader_csrf;
+  auto reader = crm_test::AdminSession(host_->port(), "reader@portal-e2e.test", "reader-pass-42",
+                                       &reader_csrf);
+  HttpResponse seen = reader->Get(tab);
+  ASSERT_EQ(seen.status, 200);
+  EXPECT_NE(seen.body.find("Invoice 7"), std::string::npos);
+  EXPECT_EQ(seen.body.find(base + "/shared?_csrf="), std::string::npos);
+  EXPECT_EQ(
+      reader->Post(base + "/shared/" + std::to_string(id) + "/delete", form, "_csrf=" + reader_csrf)
+          .status,
+      403);
+  EXPECT_EQ(reader->Post(base + "/projects", form, "name=X&_csrf=" + reader_csrf).status, 403);
+  EXPECT_EQ(Get(ClientPath(ann) + "/projects").at("items").as_array().size(), 1u);
+  EXPECT_EQ(api_->Get(SharedPath(ann, id), Bearer(full_)).status, 200);
 }
 
 }  // namespace
