@@ -359,7 +359,11 @@ crm::Status RegisterPortalPages(crm::Registrar& registrar, const ContextPtr& ctx
   crm::MenuFilter menu;
   menu.id = "shared-with-me";
   menu.area = crm::MenuArea::kAccount;
+  // Shown to a client once something is shared with them (one probe of cd_shared_client).
   menu.filter = [ctx](std::vector<crm::MenuItem> items, const crm::Principal& viewer) {
+    auto any = ctx->host.Db().QueryOne("SELECT 1 FROM cd_shared WHERE client_id = ? LIMIT 1",
+                                       {viewer.client_id});
+    if (!viewer.IsClient() || !any.ok() || !any->has_value()) return items;
     items.push_back(crm::MenuItem{"client-documents.shared",
                                   ctx->texts.Get(viewer.language, "portal.menu"),
                                   kAccountSharedPage, 55});

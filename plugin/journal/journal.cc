@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "plugin/journal/request_address.h"
+#include "plugin/links/grant.h"
 
 namespace cd {
 namespace {
@@ -106,8 +107,14 @@ void JournalActorOf(const crm::Principal& p, JournalEntry* e) {
       e->actor_name = p.display_name;
       return;
     case Kind::kClient:
-      e->actor_kind = "client";
-      e->actor_id = p.client_id;
+      // A link session (plugin/links/grant.h) acts as its client but is journaled as the link.
+      if (int64_t link = LinkIdOf(p)) {
+        e->actor_kind = "link";
+        e->actor_id = link;
+      } else {
+        e->actor_kind = "client";
+        e->actor_id = p.client_id;
+      }
       e->actor_name = p.display_name;
       return;
     case Kind::kAnonymous:

@@ -327,6 +327,7 @@ TEST_F(PortalE2e, PaymentsAndDecisions) {
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("Validé"), std::string::npos);
   EXPECT_NE(page.body.find("Atelier Dupont"), std::string::npos);
+  EXPECT_NE(page.body.find("Partagé avec moi"), std::string::npos);  // the menu entry
   EXPECT_EQ(page.body.find("Bob&#39;s"), std::string::npos);
 }
 
