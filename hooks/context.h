@@ -59,6 +59,9 @@ crm::Status RegisterDemoData(crm::Registrar& registrar, const ContextPtr& ctx);
 // Attestations (issue 13): templates, requests, decisions and the PDF worker (attestations.cc).
 crm::Status RegisterAttestations(crm::Registrar& registrar, std::shared_ptr<Context> ctx);
 
+// Portal (issue 12): the client's "Shared with me" page, its menu entry and the Portal tab.
+crm::Status RegisterPortalPages(crm::Registrar& registrar, const ContextPtr& ctx);
+
 // Paths shared by several files.
 inline constexpr char kPluginId[] = "client-documents";
 inline constexpr char kAdminPrefix[] = "/admin/plugins/client-documents";

@@ -8,6 +8,7 @@
 #include "plugin/links/links.h"
 #include "plugin/uploads/upload_store.h"
 #include "plugin/uploads/use_cases.h"
+#include "plugin/portal/use_cases.h"
 
 namespace cd::hooks {
 
@@ -19,6 +20,9 @@ crm::Status RegisterDeletion(crm::Registrar& registrar, const ContextPtr& ctx) {
     CRM_RETURN_IF_ERROR(DeleteClientComments(tx, client_id));
     CRM_RETURN_IF_ERROR(DeleteClientLinks(tx, client_id));
     CRM_RETURN_IF_ERROR(UploadStore::DeleteClientRows(client_id, tx));
+    // Projects, shared documents, their files' rows and payments (their objects are under
+    // files/<client_id>/ too, removed after the commit).
+    CRM_RETURN_IF_ERROR(DeleteClientPortal(tx, client_id));
     // PT7: the journal keeps its rows (the chain) and loses the client's personal data.
     return Journal::EraseClient(tx, ctx->host.NowUnix(), client_id);
   };

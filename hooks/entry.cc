@@ -11,6 +11,7 @@
 #include "plugin/comments/comments.h"
 #include "plugin/documents/scrub_job.h"
 #include "plugin/embedded.h"
+#include "plugin/portal/api_routes.h"
 
 namespace cd::hooks {
 
@@ -72,6 +73,9 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   CRM_RETURN_IF_ERROR(RegisterResumableUploads(registrar, ctx));
   // Attestations (issue 13): their own routes table and the PDF worker.
   CRM_RETURN_IF_ERROR(RegisterAttestations(registrar, ctx));
+  // The portal (issue 12, PT8, PT7 export): its routes table, the client page and the tab.
+  CRM_RETURN_IF_ERROR(RegisterPortalRoutes(registrar, ctx->services));
+  CRM_RETURN_IF_ERROR(RegisterPortalPages(registrar, ctx));
 
   // Orphan blobs (a crash between rename and row) and stale temp files: at start-up, then
   // hourly (host API 1.3).

@@ -56,6 +56,8 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
   data.set("mandatory_gate", settings.mandatory_gate);
   data.set("intro", settings.intro_markdown.en);
   data.set("notify_email", settings.notify_email);
+  data.set("firm_name", settings.firm_name);
+  data.set("firm_logo", settings.firm_logo);
   data.set("intro_fr", settings.intro_markdown.fr);
   data.set("intro_nl", settings.intro_markdown.nl);
   data.set("types", rows);
@@ -77,6 +79,10 @@ crm::Status SaveSettings(Context& ctx, crm::Request& request) {
   // A form without the field (an older page) keeps the stored address.
   if (std::optional<std::string> email = request.FormValue("notify_email"))
     settings.notify_email = std::string(crm::text::TrimAll(*email));
+  if (std::optional<std::string> name = request.FormValue("firm_name"))
+    settings.firm_name = std::string(crm::text::TrimAll(*name));
+  if (std::optional<std::string> logo = request.FormValue("firm_logo"))
+    settings.firm_logo = std::string(crm::text::TrimAll(*logo));
   // English (the default language) in "intro", translations under it; a translation
   // absent from the form is kept, an empty one is cleared (the English text shows).
   settings.intro_markdown.en = request.FormValue("intro").value_or("");

@@ -44,6 +44,7 @@ CREATE TABLE cd_shared_files (
   media_type   TEXT NOT NULL,
   size         INTEGER NOT NULL,
   sha256       TEXT NOT NULL,
+  thumbnail_key TEXT NOT NULL DEFAULT '',          -- '' when it has none
   added_by_kind TEXT NOT NULL CHECK (added_by_kind IN ('staff', 'client', 'contact')),
   added_by     TEXT NOT NULL DEFAULT '',
   created_at   INTEGER NOT NULL
@@ -60,3 +61,39 @@ CREATE TABLE cd_shared_payments (
   created_at   INTEGER NOT NULL
 );
 CREATE INDEX cd_shared_payments_shared ON cd_shared_payments (shared_id, id);
+
+-- Comments on shared documents (PT3 on PT8) live in cd_comments beside the comments on
+-- requested documents: a comment is on a document type (type_id) or on a shared document
+-- (shared_id), never both. SQLite cannot drop NOT NULL in place, so the table is rebuilt
+-- (its notices kept aside while the table they reference is replaced).
+CREATE TABLE cd_comments_v7 (
+  id           INTEGER PRIMARY KEY,
+  client_id    INTEGER NOT NULL,
+  type_id      INTEGER REFERENCES cd_types (id),
+  shared_id    INTEGER REFERENCES cd_shared (id),
+  author_kind  TEXT NOT NULL CHECK (author_kind IN ('staff', 'client', 'contact')),
+  author_name  TEXT NOT NULL DEFAULT '',
+  body         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  CHECK ((type_id IS NULL) <> (shared_id IS NULL))
+);
+INSERT INTO cd_comments_v7 (id, client_id, type_id, shared_id, author_kind, author_name, body,
+                            created_at)
+  SELECT id, client_id, type_id, NULL, author_kind, author_name, body, created_at FROM cd_comments;
+CREATE TABLE cd_comment_notices_kept AS SELECT * FROM cd_comment_notices;
+DROP TABLE cd_comment_notices;
+DROP TABLE cd_comments;
+ALTER TABLE cd_comments_v7 RENAME TO cd_comments;
+CREATE INDEX cd_comments_document ON cd_comments (client_id, type_id, id);
+CREATE INDEX cd_comments_shared ON cd_comments (shared_id, id);
+CREATE TABLE cd_comment_notices (
+  id          INTEGER PRIMARY KEY,
+  comment_id  INTEGER NOT NULL REFERENCES cd_comments (id),
+  client_id   INTEGER NOT NULL,
+  recipient   TEXT NOT NULL CHECK (recipient IN ('client', 'staff')),
+  created_at  INTEGER NOT NULL
+);
+INSERT INTO cd_comment_notices (id, comment_id, client_id, recipient, created_at)
+  SELECT id, comment_id, client_id, recipient, created_at FROM cd_comment_notices_kept;
+DROP TABLE cd_comment_notices_kept;
+CREATE INDEX cd_comment_notices_batch ON cd_comment_notices (client_id, recipient, created_at);

@@ -333,7 +333,9 @@ json::object SettingsToJson(const Settings& s, std::string_view language) {
                       {"intro_markdown", s.intro_markdown.Get(language)},
                       {"intro_markdowns", LocalizedToJson(s.intro_markdown)},
                       {"mandatory_gate", s.mandatory_gate},
-                      {"notify_email", s.notify_email}};
+                      {"notify_email", s.notify_email},
+                      {"firm_name", s.firm_name},
+                      {"firm_logo", s.firm_logo}};
 }
 
 crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& current,
@@ -350,6 +352,10 @@ crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& 
     } else if (key == "notify_email") {
       if (!v.is_string() && !v.is_null()) return WrongType(key, "an email address or null");
       s.notify_email = v.is_null() ? std::string() : std::string(v.as_string());
+    } else if (key == "firm_name" || key == "firm_logo") {
+      if (!v.is_string() && !v.is_null()) return WrongType(key, "a string or null");
+      (key == "firm_name" ? s.firm_name : s.firm_logo) =
+          v.is_null() ? std::string() : std::string(v.as_string());
     } else if (key == "intro_markdown" || key == "intro_markdowns") {
       // A string replaces the request language's text; an object replaces the languages
       // it names (an empty string clears that translation).

@@ -20,18 +20,15 @@ namespace cd {
 namespace json = boost::json;
 
 namespace {
-
 constexpr size_t kMaxJsonBody = 1 << 20;
+}  // namespace
 
-// A path id: a positive decimal number, anything else is kNotFound.
 crm::Result<int64_t> IdParam(const crm::Request& request, std::string_view name) {
   std::optional<int64_t> id = crm::text::ParseId(request.PathParam(name));
   if (!id) return crm::NotFound("no such " + std::string(name));
   return *id;
 }
 
-// The language of texts in answers: `?lang=`, then the request's Accept-Language, then the
-// caller's (for a token the host gives its admin's stored language), then English.
 std::string Language(const crm::Request& request) {
   if (auto lang = request.Query("lang"); lang && crm::IsLanguage(*lang)) return *lang;
   if (auto header = request.Header("Accept-Language")) {
@@ -42,12 +39,15 @@ std::string Language(const crm::Request& request) {
   return crm::IsLanguage(l) ? l : "en";
 }
 
+namespace {
+
 std::string MediaType(const crm::Request& request) {
   std::string ct = request.Header("Content-Type").value_or("");
   return crm::text::ToLowerAscii(crm::text::Trim(std::string_view(ct).substr(0, ct.find(';'))));
 }
 
-// Reads a JSON body (at most 1 MiB). 415 for another Content-Type, 400 for bad JSON.
+}  // namespace
+
 crm::Result<json::value> ReadJson(crm::Request& request) {
   if (MediaType(request) != "application/json")
     return crm::UnsupportedType("Content-Type must be application/json");
@@ -74,6 +74,8 @@ crm::Status SendNoContent(crm::Response& response) {
   response.SetStatus(204);
   return response.Send("", "text/plain; charset=utf-8");
 }
+
+namespace {
 
 std::string UrlBase() { return kApiPrefix; }
 
@@ -195,6 +197,8 @@ crm::Status ReviewClientDocument(Services& sv, crm::Request& req, crm::Response&
 
 // ---- Comments (PT3): adapters over plugin/comments/comments.h ----------------------
 
+}  // namespace
+
 json::object CommentToJson(const Comment& c) {
   return json::object{{"id", c.id},
                       {"author", json::object{{"kind", c.author_kind}, {"name", c.author_name}}},
@@ -202,22 +206,33 @@ json::object CommentToJson(const Comment& c) {
                       {"created_at", IsoTimeUtc(c.created_at)}};
 }
 
+crm::Status SendComments(crm::Response& response, const std::vector<Comment>& comments) {
+  json::array items;
+  for (const Comment& c : comments) items.push_back(CommentToJson(c));
+  return SendJson(response, 200, json::object{{"items", std::move(items)}});
+}
+
+crm::Result<std::string> CommentBodyOf(crm::Request& request) {
+  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(request));
+  const json::value* text = body.is_object() ? body.as_object().if_contains("body") : nullptr;
+  if (text == nullptr || !text->is_string()) return crm::Unprocessable("body: a string");
+  return std::string(text->as_string());
+}
+
+namespace {
+
 crm::Status ListDocumentComments(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
   CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments, ListComments(sv, req.Caller(), cid, tid));
-  json::array items;
-  for (const Comment& c : comments) items.push_back(CommentToJson(c));
-  return SendJson(res, 200, json::object{{"items", std::move(items)}});
+  return SendComments(res, comments);
 }
 
 crm::Status AddDocumentComment(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
-  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(req));
-  const json::value* text = body.is_object() ? body.as_object().if_contains("body") : nullptr;
-  if (text == nullptr || !text->is_string()) return crm::Unprocessable("body: a string");
-  CRM_ASSIGN_OR_RETURN(Comment c, AddComment(sv, req.Caller(), cid, tid, text->as_string()));
+  CRM_ASSIGN_OR_RETURN(std::string text, CommentBodyOf(req));
+  CRM_ASSIGN_OR_RETURN(Comment c, AddComment(sv, req.Caller(), cid, tid, text));
   return SendJson(res, 201, CommentToJson(c));
 }
 

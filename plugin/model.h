@@ -115,6 +115,10 @@ struct Settings {
   bool mandatory_gate = false;
   // Where clients' comments are announced (SPEC §6); "" for nowhere.
   std::string notify_email;
+  // Branding (PT8): the firm's name and the URL of its logo (https://, http:// or a local path
+  // starting with "/"), shown on the portal pages and in the portal's mails; "" for none.
+  std::string firm_name;
+  std::string firm_logo;
 };
 
 // One stored file of a document (current or archived).

@@ -14,6 +14,21 @@ namespace {
 
 constexpr size_t kMaxIntroBytes = 64 * 1024;
 
+// The firm's name is plain text (pages escape it); its logo a URL an <img> may load: http(s) or
+// a path of this site, without quotes, spaces or angle brackets.
+crm::Status CheckBranding(const Settings& s) {
+  if (s.firm_name.size() > 200) return crm::Unprocessable("firm_name: at most 200 bytes");
+  for (char c : s.firm_name)
+    if (static_cast<unsigned char>(c) < 0x20) return crm::Unprocessable("firm_name: one line");
+  const std::string& u = s.firm_logo;
+  if (u.empty()) return crm::Status::Ok();
+  bool scheme = u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0 ||
+                (u.rfind("/", 0) == 0 && u.rfind("//", 0) != 0);
+  if (!scheme || u.size() > 500 || u.find_first_of(" \t\r\n\"'<>\\") != std::string::npos)
+    return crm::Unprocessable("firm_logo: an http(s) URL or a path starting with /");
+  return crm::Status::Ok();
+}
+
 }  // namespace
 
 std::string RenderMarkdownSafe(std::string_view markdown) {
@@ -48,6 +63,10 @@ crm::Result<Settings> SettingsStore::Get() const {
       s.intro_markdown.nl = value;
     else if (key == "notify_email")
       s.notify_email = value;
+    else if (key == "firm_name")
+      s.firm_name = value;
+    else if (key == "firm_logo")
+      s.firm_logo = value;
   }
   return s;
 }
@@ -60,6 +79,7 @@ crm::Status SettingsStore::Save(const Settings& s) {
       (s.notify_email.size() > 254 || s.notify_email.find('@') == std::string::npos ||
        s.notify_email.find_first_of(" \t\r\n,;<>") != std::string::npos))
     return crm::Unprocessable("notify_email: one email address");
+  CRM_RETURN_IF_ERROR(CheckBranding(s));
   return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     const std::pair<const char*, std::string> values[] = {
         {"show_menu_entry", s.show_menu_entry ? "1" : "0"},
@@ -67,7 +87,9 @@ crm::Status SettingsStore::Save(const Settings& s) {
         {"intro_markdown", s.intro_markdown.en},
         {"intro_markdown.fr", s.intro_markdown.fr},
         {"intro_markdown.nl", s.intro_markdown.nl},
-        {"notify_email", s.notify_email}};
+        {"notify_email", s.notify_email},
+        {"firm_name", s.firm_name},
+        {"firm_logo", s.firm_logo}};
     for (const auto& [key, value] : values) {
       CRM_RETURN_IF_ERROR((tx.Exec("INSERT INTO cd_settings (key, value) VALUES (?, ?)"
                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

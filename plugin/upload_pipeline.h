@@ -41,6 +41,9 @@ crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const B
                                           const DocumentType& type, FileStore& store,
                                           bool allow_no_file = false);
 
+// "multipart/form-data; boundary=x" -> "multipart/form-data" (lower case, trimmed).
+std::string MediaTypeOf(std::string_view content_type);
+
 // Convenience over a crm::Request (Content-Type header and ReadBody).
 crm::Result<UploadInput> ReceiveMultipart(crm::Request& request, const DocumentType& type,
                                           FileStore& store, bool allow_no_file = false);

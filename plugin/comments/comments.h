@@ -21,7 +21,8 @@ inline constexpr int64_t kCommentMailEverySeconds = 60;
 struct Comment {
   int64_t id = 0;
   int64_t client_id = 0;
-  int64_t type_id = 0;
+  int64_t type_id = 0;      // a comment on a requested document, or
+  int64_t shared_id = 0;    // on a shared document (PT8); the other is 0
   std::string author_kind;  // "staff" | "client" | "contact"
   std::string author_name;
   std::string body;  // plain text; pages escape it
@@ -35,6 +36,14 @@ struct Comment {
 // transaction: the comment, a notice for the other side, the journal's "commented".
 crm::Result<Comment> AddComment(Services& services, const crm::Principal& actor, int64_t client_id,
                                 int64_t type_id, std::string_view body);
+
+// The same on a shared document (plugin/portal/): the client (or a link contact) on its own
+// (kNotFound otherwise), staff with documents.write. Journaled "commented" on "shared:<id>".
+crm::Result<Comment> AddSharedComment(Services& services, const crm::Principal& actor,
+                                      int64_t client_id, int64_t shared_id, std::string_view body);
+crm::Result<std::vector<Comment>> ListSharedComments(Services& services,
+                                                     const crm::Principal& actor, int64_t client_id,
+                                                     int64_t shared_id);
 
 // The document's comments, oldest first (CheckRead; kNotFound for an unknown type or client).
 crm::Result<std::vector<Comment>> ListComments(Services& services, const crm::Principal& actor,

@@ -13,6 +13,7 @@
 #include "plugin/journal/journal.h"
 #include "plugin/review/review_store.h"
 #include "plugin/review/state.h"
+#include "text/money.h"
 #include "text/text.h"
 
 namespace cd {
@@ -38,20 +39,7 @@ std::map<std::string, std::string> FieldsFromJson(const std::string& text) {
   return out;
 }
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-bool IsIsoDate(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return false;
-  int y = std::atoi(std::string(s.substr(0, 4)).c_str());
-  int m = std::atoi(std::string(s.substr(5, 2)).c_str());
-  int d = std::atoi(std::string(s.substr(8, 2)).c_str());
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return false;
-  int max = kDays[m - 1] + (m == 2 && IsLeap(y) ? 1 : 0);
-  return d <= max;
-}
+using crm::text::IsIsoDate;
 
 bool IsNumber(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
@@ -543,6 +531,12 @@ crm::Result<int> DocumentService::Scrub() {
         {BlobKeyOf(key), key, key});
     // On a database error, keep the file.
     if (!row.ok() || row->has_value()) return true;
+    // A shared document's file (plugin/portal/) and its thumbnail, by their row.
+    auto shared = host_.Db().QueryOne(
+        "SELECT 1 FROM cd_shared_files WHERE storage_key = ? AND (storage_key = ? OR"
+        " thumbnail_key = ?)",
+        {BlobKeyOf(key), key, key});
+    if (!shared.ok() || shared->has_value()) return true;
     // An attestation's PDF (plugin/attestations/, issue 13) is known by its own row.
     auto attestation =
         host_.Db().QueryOne("SELECT 1 FROM cd_attestations WHERE storage_key = ?", {key});

@@ -11,11 +11,6 @@
 namespace cd {
 namespace {
 
-// "multipart/form-data; boundary=x" -> "multipart/form-data".
-std::string MediaTypeOf(std::string_view content_type) {
-  return crm::text::ToLowerAscii(crm::text::Trim(content_type.substr(0, content_type.find(';'))));
-}
-
 // The client must exist; another client or an unknown one is kNotFound.
 crm::Status CheckClientExists(Services& services, int64_t client_id) {
   return services.host().FindClient(client_id).status();

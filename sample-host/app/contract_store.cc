@@ -44,20 +44,6 @@ crm::Status RequireContract(crm::Database& db, int64_t contract_id) {
 
 }  // namespace
 
-bool IsIsoDate(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  int y = std::stoi(std::string(s.substr(0, 4)));
-  int m = std::stoi(std::string(s.substr(5, 2)));
-  int d = std::stoi(std::string(s.substr(8, 2)));
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return false;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
-
 std::optional<int64_t> ParseReceiptCents(std::string_view s) {
   std::optional<int64_t> cents = ParseAmountCents(s);
   if (cents && *cents < 0) return std::nullopt;

@@ -33,7 +33,7 @@ struct NewContract {
 };
 
 // True for a real calendar date written YYYY-MM-DD.
-bool IsIsoDate(std::string_view s);
+using crm::text::IsIsoDate;
 // A receipt's amount: "120.00" / "120" / "120.5" -> 12000 / 12000 / 12050 (money.h's
 // ParseAmountCents without refunds); nullopt for anything else, a negative amount included.
 std::optional<int64_t> ParseReceiptCents(std::string_view s);

@@ -25,16 +25,19 @@ TEST_F(EntryTest, RegistersEveryHookKind) {
   EXPECT_EQ(staged_.columns[0].id, "status");
   EXPECT_EQ(staged_.filter_sources.size(), 1u);
   EXPECT_EQ(staged_.summary_boxes.size(), 1u);
-  ASSERT_EQ(staged_.profile_tabs.size(), 3u);
+  ASSERT_EQ(staged_.profile_tabs.size(), 4u);
   EXPECT_EQ(staged_.profile_tabs[0].id, "documents");
   EXPECT_EQ(staged_.profile_tabs[1].id, "journal");
   EXPECT_EQ(staged_.profile_tabs[2].id, "links");  // signed links (PT1, PT2)
+  EXPECT_EQ(staged_.profile_tabs[3].id, "portal");
   EXPECT_EQ(staged_.deletion_hooks.size(), 1u);
-  // The reserved area's "My documents", the admin's journal and review queue.
-  ASSERT_EQ(staged_.menu_filters.size(), 3u);
+  // The reserved area's "My documents", the admin's journal and review queue, the reserved
+  // area's "Shared with me" (issue 12).
+  ASSERT_EQ(staged_.menu_filters.size(), 4u);
   EXPECT_EQ(staged_.menu_filters[0].area, crm::MenuArea::kAccount);
   EXPECT_EQ(staged_.menu_filters[1].area, crm::MenuArea::kAdmin);
   EXPECT_EQ(staged_.menu_filters[2].area, crm::MenuArea::kAdmin);
+  EXPECT_EQ(staged_.menu_filters[3].area, crm::MenuArea::kAccount);
   EXPECT_EQ(staged_.gates.size(), 1u);
   EXPECT_TRUE(staged_.settings_page.has_value());
   EXPECT_FALSE(staged_.migrations.empty());

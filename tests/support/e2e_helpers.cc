@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fstream>
 #include <iterator>
+#include <filesystem>
 #include <regex>
 
 #include "tests/support/e2e_env.h"
@@ -159,6 +160,34 @@ std::unique_ptr<HttpClient> ClientSession(int port, const std::string& admin_ema
   EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
   *csrf = CsrfFrom(b->Get("/account/documents").body);
   return b;
+}
+
+std::set<std::string> ClientObjects(const E2eSite& site, int64_t client_id) {
+  const std::string prefix = "files/" + std::to_string(client_id) + "/";
+  std::set<std::string> out;
+  static const std::regex url("s3://([^?]+)\\?.*endpoint=http://[^:&]+:([0-9]+).*");
+  std::smatch m;
+  const std::string& store = site.store_url();
+  if (std::regex_match(store, m, url)) {
+    const std::string bucket_prefix = "plugins/client-documents/" + prefix;
+    HttpClient c(static_cast<uint16_t>(std::stoi(m[2])));
+    HttpResponse r =
+        c.Get("/" + m[1].str() + "?list-type=2&max-keys=1000&prefix=" + UrlEncode(bucket_prefix));
+    EXPECT_EQ(r.status, 200) << r.body;
+    static const std::regex key("<Key>([^<]+)</Key>");
+    for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), key);
+         it != std::sregex_iterator(); ++it)
+      out.insert((*it)[1].str());
+    return out;
+  }
+  namespace fs = std::filesystem;
+  const fs::path root = site.data() / "plugins" / "client-documents" / prefix;
+  std::error_code ec;
+  if (!fs::exists(root, ec)) return out;
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file()) out.insert(prefix + fs::relative(it->path(), root).generic_string());
+  return out;
 }
 
 }  // namespace crm_test

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/e2e_env.h"
 #include "tests/support/http_client.h"
 
 namespace crm_test {
@@ -64,5 +65,10 @@ std::unique_ptr<HttpClient> ClientSession(int port, const std::string& admin_ema
                                           const std::string& admin_password, int64_t client_id,
                                           const std::string& client_email,
                                           const std::string& password, std::string* csrf);
+
+// The module's stored objects of one client (keys under files/<client_id>/): on the local disk
+// (DATA/plugins/client-documents/files/<client_id>/) or, when the site runs with --store, in its
+// bucket (s3rver answers unsigned listings).
+std::set<std::string> ClientObjects(const E2eSite& site, int64_t client_id);
 
 }  // namespace crm_test

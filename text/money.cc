@@ -1,9 +1,9 @@
-// sample-host/app/money.cc — exact decimal arithmetic on whole cents.
-#include "sample-host/app/money.h"
+// text/money.cc — exact decimal arithmetic on whole cents, and calendar dates (text/money.h).
+#include "text/money.h"
 
 #include <cctype>
 
-namespace host {
+namespace crm::text {
 namespace {
 
 constexpr int64_t kMaxUnits = 999999999999;  // 12 digits before the point
@@ -76,4 +76,19 @@ std::string FormatCount(int64_t n, std::string_view language) {
   return (negative ? "-" : "") + Grouped(static_cast<int64_t>(abs), separator);
 }
 
-}  // namespace host
+
+bool IsIsoDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  int y = std::stoi(std::string(s.substr(0, 4)));
+  int m = std::stoi(std::string(s.substr(5, 2)));
+  int d = std::stoi(std::string(s.substr(8, 2)));
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+}  // namespace crm::text
