@@ -38,4 +38,10 @@ std::string PercentDecodeLenient(std::string_view s);
 // highest q wins, ties keep the header's order, q=0 is never chosen; empty when none fits.
 std::string BestAcceptLanguage(std::string_view header);
 
+// The first character of `word` as an initial: its whole UTF-8 sequence (never half of it), in
+// upper case for ASCII, Latin-1, Latin Extended-A and basic Cyrillic letters ("élise" -> "É",
+// "łukasz" -> "Ł"), as it is for other letters; "" when `word` starts with neither a letter nor a
+// digit (space, punctuation, invalid UTF-8).
+std::string UpperInitial(std::string_view word);
+
 }  // namespace crm::text

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <ctime>
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 #include "tests/support/e2e_env.h"
@@ -68,6 +71,35 @@ std::string UtcFormat(int64_t seconds_from_now, const char* format) {
 
 std::string Day(int days) { return UtcFormat(static_cast<int64_t>(days) * 86400, "%Y-%m-%d"); }
 std::string IsoIn(int64_t seconds) { return UtcFormat(seconds, "%Y-%m-%dT%H:%M:%SZ"); }
+
+std::vector<std::string> OutboxMails(const std::filesystem::path& data) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(data, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().extension() == ".eml") files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::string mail{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    for (size_t p; (p = mail.find("=\r\n")) != std::string::npos;) mail.erase(p, 3);
+    for (size_t p; (p = mail.find("=3D")) != std::string::npos;) mail.replace(p, 3, "=");
+    out.push_back(std::move(mail));
+  }
+  return out;
+}
+
+std::string MailedToken(const std::string& mail, const std::string& path) {
+  size_t at = mail.find(path);
+  if (at == std::string::npos) return "";
+  std::smatch m;
+  static const std::regex re("token=([0-9a-f]{64})");
+  std::string rest = mail.substr(at);
+  return std::regex_search(rest, m, re) ? std::string(m[1]) : "";
+}
 
 std::unique_ptr<HttpClient> AdminSession(int port, const std::string& email,
                                          const std::string& password, std::string* csrf) {

@@ -7,8 +7,10 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/support/http_client.h"
 
@@ -34,6 +36,12 @@ std::string Sha256Hex(const std::string& bytes);
 std::string Day(int days);
 // YYYY-MM-DDTHH:MM:SSZ of now (UTC) plus `seconds`.
 std::string IsoIn(int64_t seconds);
+
+// Every mail the host wrote under `data` (its outbox), in file-name order (by second, not within
+// one), with the quoted-printable soft line breaks and "=3D" undone so that links read whole.
+std::vector<std::string> OutboxMails(const std::filesystem::path& data);
+// The first "token=HEX64" after `path` in `mail`; "" when there is none.
+std::string MailedToken(const std::string& mail, const std::string& path);
 
 // A cookie-keeping client logged in at /admin/login (expects the 303); `*csrf` gets the token of
 // /admin/clients.
