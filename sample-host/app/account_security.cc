@@ -21,9 +21,8 @@ std::string Enabled(AccountKind kind) {
 
 }  // namespace
 
-AccountSecurity::AccountSecurity(crm::Database& db, LoginRateLimit& rate_limit,
-                                 ClientLogins& mails, Translate translate, Clock now,
-                                 std::string base_url)
+AccountSecurity::AccountSecurity(crm::Database& db, LoginRateLimit& rate_limit, ClientLogins& mails,
+                                 Translate translate, Clock now, std::string base_url)
     : db_(db),
       rate_limit_(rate_limit),
       mails_(mails),
@@ -61,9 +60,9 @@ void AccountSecurity::Record(AccountKind kind, int64_t user_id, std::string_view
   std::string language = row.ok() && row->has_value() ? (*row)->Text(0) : "en";
   std::string type = "host." + std::string(what);
   // The change itself is done; a history entry that cannot be written does not undo it.
-  (void)timeline_.Add(
-      {user_id, type, translate_(language, "web.account.history." + std::string(what)), "",
-       "client"});
+  (void)timeline_.Add({user_id, type,
+                       translate_(language, "web.account.history." + std::string(what)), "",
+                       "client"});
 }
 
 crm::Status AccountSecurity::RequestPasswordReset(AccountKind kind, std::string_view email_in,
@@ -77,8 +76,8 @@ crm::Status AccountSecurity::RequestPasswordReset(AccountKind kind, std::string_
   if (!PlausibleEmail(email)) return crm::Status::Ok();
   CRM_ASSIGN_OR_RETURN(std::optional<Login> login, FindLogin(kind, "lower(email) = ?", email));
   if (!login) return crm::Status::Ok();
-  CRM_ASSIGN_OR_RETURN(std::string token, tokens_.Issue(kReset, kind, login->id, "",
-                                                        kPasswordResetLifetimeSeconds));
+  CRM_ASSIGN_OR_RETURN(std::string token,
+                       tokens_.Issue(kReset, kind, login->id, "", kPasswordResetLifetimeSeconds));
   return mails_.SendMail("reset", login->language, login->email,
                          LinkBase(kind) + "/password/reset?token=" + token);
 }
@@ -102,10 +101,9 @@ crm::Result<int64_t> AccountSecurity::ResetPassword(AccountKind kind, std::strin
     user_id = t->user_id;
     std::string set = kind == AccountKind::kAdmin ? "password_hash = ?"
                                                   : "password_hash = ?, email_confirmed = 1";
-    CRM_ASSIGN_OR_RETURN(int64_t changed,
-                         tx.Exec("UPDATE " + Table(kind) + " SET " + set + " WHERE id = ? AND " +
-                                     Enabled(kind),
-                                 {hash, user_id}));
+    CRM_ASSIGN_OR_RETURN(int64_t changed, tx.Exec("UPDATE " + Table(kind) + " SET " + set +
+                                                      " WHERE id = ? AND " + Enabled(kind),
+                                                  {hash, user_id}));
     if (changed != 1) return crm::NotFound("unknown, used or expired password reset link");
     return EndSessions(tx, kind, user_id);
   }));
@@ -113,13 +111,15 @@ crm::Result<int64_t> AccountSecurity::ResetPassword(AccountKind kind, std::strin
   return user_id;
 }
 
-crm::Result<AccountSecurity::Login> AccountSecurity::CheckCurrentPassword(
-    AccountKind kind, int64_t user_id, std::string_view password, std::string_view ip) {
+crm::Result<AccountSecurity::Login> AccountSecurity::CheckCurrentPassword(AccountKind kind,
+                                                                          int64_t user_id,
+                                                                          std::string_view password,
+                                                                          std::string_view ip) {
   std::string key = std::string(AccountKindName(kind)) + ":" + std::to_string(user_id);
   CRM_RETURN_IF_ERROR(rate_limit_.Check(key, ip));
   CRM_ASSIGN_OR_RETURN(std::optional<Login> login, FindLogin(kind, "id = ?", user_id));
-  bool right = login && !login->password_hash.empty() &&
-               VerifyPassword(login->password_hash, password);
+  bool right =
+      login && !login->password_hash.empty() && VerifyPassword(login->password_hash, password);
   rate_limit_.Record(key, ip, right);
   if (!right) return crm::Unauthenticated("the current password is wrong");
   return *login;
@@ -159,14 +159,12 @@ crm::Status AccountSecurity::RequestEmailChange(AccountKind kind, int64_t user_i
                          LinkBase(kind) + "/email/confirm?token=" + token);
 }
 
-crm::Result<bool> AccountSecurity::EmailChangeTokenValid(AccountKind kind,
-                                                         std::string_view token) {
+crm::Result<bool> AccountSecurity::EmailChangeTokenValid(AccountKind kind, std::string_view token) {
   CRM_ASSIGN_OR_RETURN(std::optional<AccountToken> t, tokens_.Peek(kEmailChange, token));
   return t.has_value() && t->kind == kind;
 }
 
-crm::Result<int64_t> AccountSecurity::ConfirmEmailChange(AccountKind kind,
-                                                         std::string_view token) {
+crm::Result<int64_t> AccountSecurity::ConfirmEmailChange(AccountKind kind, std::string_view token) {
   int64_t user_id = 0;
   CRM_RETURN_IF_ERROR(db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     CRM_ASSIGN_OR_RETURN(std::optional<AccountToken> t, tokens_.Consume(tx, kEmailChange, token));

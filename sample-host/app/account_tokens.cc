@@ -23,10 +23,11 @@ crm::Result<std::string> AccountTokens::Issue(std::string_view purpose, AccountK
                                 {now, kind_name, user_id, std::string(purpose)})
                             .status());
     return tx
-        .Exec("INSERT INTO account_tokens (token_hash, purpose, kind, user_id, new_email, "
-              "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-              {Sha256Hex(token), std::string(purpose), kind_name, user_id, std::string(new_email),
-               now, now + lifetime_seconds})
+        .Exec(
+            "INSERT INTO account_tokens (token_hash, purpose, kind, user_id, new_email, "
+            "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            {Sha256Hex(token), std::string(purpose), kind_name, user_id, std::string(new_email),
+             now, now + lifetime_seconds})
         .status();
   }));
   return token;

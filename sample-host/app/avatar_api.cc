@@ -28,8 +28,8 @@ crm::Status PutAvatar(AvatarStore& avatars, crm::Request& req, crm::Response& re
   CRM_ASSIGN_OR_RETURN(std::string body, ReadSmallBody(req, kMaxAvatarBytes));
   CRM_ASSIGN_OR_RETURN(std::string name, avatars.Set(id, body));
   res.SetStatus(200);
-  return res.SendJson(json::serialize(json::object{
-      {"avatar_url", "/admin/clients/" + std::to_string(id) + "/avatar/" + name}}));
+  return res.SendJson(json::serialize(
+      json::object{{"avatar_url", "/admin/clients/" + std::to_string(id) + "/avatar/" + name}}));
 }
 
 crm::Status DeleteAvatar(AvatarStore& avatars, crm::Request& req, crm::Response& res) {

@@ -72,14 +72,14 @@ crm::Result<std::string> MakeAvatar(std::string_view bytes) {
     std::unique_ptr<VipsBlob, void (*)(VipsBlob*)> blob(
         vips_blob_new(nullptr, bytes.data(), bytes.size()),
         [](VipsBlob* b) { vips_area_unref(VIPS_AREA(b)); });
-    vips::VImage square = vips::VImage::thumbnail_buffer(
-        blob.get(), kAvatarSize,
-        vips::VImage::option()
-            ->set("height", kAvatarSize)
-            ->set("crop", VIPS_INTERESTING_CENTRE)
-            ->set("fail_on", VIPS_FAIL_ON_ERROR));
+    vips::VImage square = vips::VImage::thumbnail_buffer(blob.get(), kAvatarSize,
+                                                         vips::VImage::option()
+                                                             ->set("height", kAvatarSize)
+                                                             ->set("crop", VIPS_INTERESTING_CENTRE)
+                                                             ->set("fail_on", VIPS_FAIL_ON_ERROR));
     if (square.has_alpha()) {
-      square = square.flatten(vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
+      square = square.flatten(
+          vips::VImage::option()->set("background", std::vector<double>{255, 255, 255}));
     }
     square = square.colourspace(VIPS_INTERPRETATION_sRGB);
     void* out = nullptr;
@@ -103,8 +103,10 @@ crm::Result<std::string> AvatarStore::NameOf(int64_t client_id) {
 }
 
 crm::Result<std::string> AvatarStore::Set(int64_t client_id, std::string_view upload) {
-  CRM_ASSIGN_OR_RETURN(auto exists, db_.QueryOne("SELECT 1 FROM clients WHERE id = ?", {client_id}));
-  if (!exists.has_value()) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
+  CRM_ASSIGN_OR_RETURN(auto exists,
+                       db_.QueryOne("SELECT 1 FROM clients WHERE id = ?", {client_id}));
+  if (!exists.has_value())
+    return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
   CRM_ASSIGN_OR_RETURN(std::string jpeg, MakeAvatar(upload));
   std::string name = RandomHex(16) + ".jpg";
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<crm::ObjectWriter> writer,
@@ -124,7 +126,8 @@ crm::Result<std::string> AvatarStore::Set(int64_t client_id, std::string_view up
                 "excluded.avatar",
                 {name, client_id}));
     // The client was deleted meanwhile.
-    if (changed == 0) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
+    if (changed == 0)
+      return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
     return crm::Status::Ok();
   });
   if (!s.ok()) {
@@ -136,7 +139,8 @@ crm::Result<std::string> AvatarStore::Set(int64_t client_id, std::string_view up
 }
 
 crm::Status AvatarStore::Remove(int64_t client_id) {
-  CRM_ASSIGN_OR_RETURN(auto exists, db_.QueryOne("SELECT 1 FROM clients WHERE id = ?", {client_id}));
+  CRM_ASSIGN_OR_RETURN(auto exists,
+                       db_.QueryOne("SELECT 1 FROM clients WHERE id = ?", {client_id}));
   if (!exists.has_value())
     return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
   CRM_ASSIGN_OR_RETURN(std::string name, NameOf(client_id));

@@ -1,6 +1,6 @@
 // sample-host/app/avatars.h — a client's avatar photo (SPEC H17, issue 14): the uploaded bytes are
-// sniffed (JPEG, PNG or WebP only), decoded and re-encoded by libvips to a small square JPEG with no
-// metadata, and kept in the host's object store under a generated name; the name is on the
+// sniffed (JPEG, PNG or WebP only), decoded and re-encoded by libvips to a small square JPEG with
+// no metadata, and kept in the host's object store under a generated name; the name is on the
 // client's profile row; deleting the client deletes the photo.
 #pragma once
 

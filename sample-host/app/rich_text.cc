@@ -24,7 +24,7 @@ constexpr int kMaxDepth = 32;
 constexpr std::array<std::string_view, 13> kAllowed = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li", "blockquote", "a"};
 constexpr std::array<std::string_view, 12> kDropWithContent = {
-    "script", "style", "iframe", "object", "embed", "template",
+    "script", "style", "iframe",   "object",   "embed",  "template",
     "svg",    "math",  "noscript", "textarea", "select", "title"};
 
 template <size_t N>
@@ -113,9 +113,9 @@ std::string SanitizeRichText(std::string_view html) {
   doc.append(html);
   doc += "</body></html>";
   std::unique_ptr<xmlDoc, void (*)(xmlDoc*)> parsed(
-      htmlReadMemory(doc.data(), static_cast<int>(doc.size()), nullptr, "UTF-8",
-                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                         HTML_PARSE_COMPACT),
+      htmlReadMemory(
+          doc.data(), static_cast<int>(doc.size()), nullptr, "UTF-8",
+          HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT),
       xmlFreeDoc);
   if (!parsed) return "";
   std::string out;

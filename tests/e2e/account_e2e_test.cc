@@ -76,8 +76,9 @@ class AccountE2e : public ::testing::Test {
   }
   int Login(const std::string& area, const std::string& email, const std::string& password) {
     HttpClient b(host_->port(), HttpClient::Options{true, 60});
-    return b.Post(area + "/login", kForm, "email=" + UrlEncode(email) + "&password=" +
-                                              UrlEncode(password))
+    return b
+        .Post(area + "/login", kForm,
+              "email=" + UrlEncode(email) + "&password=" + UrlEncode(password))
         .status;
   }
 
@@ -98,7 +99,8 @@ TEST_F(AccountE2e, ClientResetsThePasswordFromTheMailedLink) {
   ASSERT_EQ(anon.Get("/account/password/forgot").status, 200);
   // The same answer for a known and an unknown email; a mail only for the known one.
   HttpResponse known = anon.Post("/account/password/forgot", kForm, "email=elise%40account.test");
-  HttpResponse unknown = anon.Post("/account/password/forgot", kForm, "email=nobody%40account.test");
+  HttpResponse unknown =
+      anon.Post("/account/password/forgot", kForm, "email=nobody%40account.test");
   EXPECT_EQ(known.status, 303);
   EXPECT_EQ(unknown.status, known.status);
   EXPECT_EQ(unknown.Header("Location"), known.Header("Location"));
@@ -123,9 +125,9 @@ TEST_F(AccountE2e, ClientResetsThePasswordFromTheMailedLink) {
   HttpResponse differ = anon.Post("/account/password/reset", kForm,
                                   "token=" + token + "&password=new-pass-456&password_confirm=x");
   EXPECT_EQ(differ.status, 422);
-  HttpResponse done = anon.Post(
-      "/account/password/reset", kForm,
-      "token=" + token + "&password=new-pass-456&password_confirm=new-pass-456");
+  HttpResponse done =
+      anon.Post("/account/password/reset", kForm,
+                "token=" + token + "&password=new-pass-456&password_confirm=new-pass-456");
   ASSERT_EQ(done.status, 303) << done.body.substr(0, 300);
   EXPECT_EQ(done.Header("Location").value_or(""), "/account/login?notice=password_reset");
   // Old sessions are gone, the old password too; single use.
@@ -141,9 +143,9 @@ TEST_F(AccountE2e, ClientResetsThePasswordFromTheMailedLink) {
   // Recorded in the client's history.
   std::string csrf;
   auto admin = crm_test::AdminSession(host_->port(), kAdminEmail, kAdminPassword, &csrf);
-  EXPECT_NE(admin->Get("/admin/clients/" + std::to_string(client_id_)).body.find(
-                "host.password_reset"),
-            std::string::npos);
+  EXPECT_NE(
+      admin->Get("/admin/clients/" + std::to_string(client_id_)).body.find("host.password_reset"),
+      std::string::npos);
 }
 
 TEST_F(AccountE2e, AdminForgotPasswordIsRateLimited) {
@@ -181,14 +183,15 @@ TEST_F(AccountE2e, ClientChangesOwnPasswordAndEmail) {
   std::string csrf = CsrfFrom(page.body);
   HttpResponse wrong = client_->Post(
       "/account/security/password", kForm,
-      "_csrf=" + csrf + "&current_password=nope-nope&password=new-pass-456&password_confirm=new-pass-456");
+      "_csrf=" + csrf +
+          "&current_password=nope-nope&password=new-pass-456&password_confirm=new-pass-456");
   EXPECT_EQ(wrong.status, 403);
   EXPECT_EQ(Login("/account", kClientEmail, kClientPassword), 303);
 
   // The email first (the session ends with the password change).
-  HttpResponse asked = client_->Post("/account/security/email", kForm,
-                                     "_csrf=" + csrf + "&current_password=" + kClientPassword +
-                                         "&email=elise.new%40account.test");
+  HttpResponse asked = client_->Post(
+      "/account/security/email", kForm,
+      "_csrf=" + csrf + "&current_password=" + kClientPassword + "&email=elise.new%40account.test");
   ASSERT_EQ(asked.status, 303) << asked.body.substr(0, 300);
   std::vector<std::string> mails = Fresh();
   ASSERT_EQ(mails.size(), 1u);
@@ -308,8 +311,8 @@ TEST_F(AccountE2e, AvatarThroughTheApiAndThePages) {
   std::string phone = PhoneJpeg();
   ASSERT_NE(phone.find("SecretCam"), std::string::npos);
   // The Content-Type the caller claims is ignored: the bytes are sniffed.
-  HttpResponse put = api_->Put(path + "/avatar", Bearer(token_, {{"Content-Type", "text/plain"}}),
-                               phone);
+  HttpResponse put =
+      api_->Put(path + "/avatar", Bearer(token_, {{"Content-Type", "text/plain"}}), phone);
   ASSERT_EQ(put.status, 200) << put.body;
   std::string url(Json(put).at("avatar_url").as_string());
   EXPECT_EQ(url.rfind("/admin/clients/" + std::to_string(client_id_) + "/avatar/", 0), 0u);
@@ -323,17 +326,21 @@ TEST_F(AccountE2e, AvatarThroughTheApiAndThePages) {
   vips::VImage square = vips::VImage::new_from_buffer(image.body.data(), image.body.size(), "");
   EXPECT_EQ(square.width(), 256);
   EXPECT_EQ(square.height(), 256);
-  EXPECT_NE(admin->Get("/admin/clients/" + std::to_string(client_id_)).body.find(
-                "src=\"" + url + "\""),
-            std::string::npos);
+  EXPECT_NE(
+      admin->Get("/admin/clients/" + std::to_string(client_id_)).body.find("src=\"" + url + "\""),
+      std::string::npos);
   EXPECT_EQ(AvatarFiles(site_.data()), 1);
   EXPECT_NE(api_->Get(url).status, 200) << "not without an admin session";
 
   // Refusals store nothing and keep the photo.
-  std::string elf("\x7f" "ELF\x02\x01\x01\x00", 8);
+  std::string elf(
+      "\x7f"
+      "ELF\x02\x01\x01\x00",
+      8);
   elf += std::string(300, '\0');
-  EXPECT_EQ(api_->Put(path + "/avatar", Bearer(token_, {{"Content-Type", "image/jpeg"}}), elf).status,
-            415);
+  EXPECT_EQ(
+      api_->Put(path + "/avatar", Bearer(token_, {{"Content-Type", "image/jpeg"}}), elf).status,
+      415);
   EXPECT_EQ(api_->Put(path + "/avatar", Bearer(token_), phone.substr(0, 300)).status, 422);
   std::string big = phone;
   big.resize(5 * 1024 * 1024 + 1, '\0');

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/support/e2e_env.h"
+#include "tests/support/e2e_helpers.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -25,21 +26,16 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using crm_test::Bearer;
+using crm_test::CsrfFrom;
 using crm_test::HostProcess;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
+using crm_test::Json;
 
 constexpr char kBinary[] = CRM_E2E_SAMPLE_HOST;
 constexpr char kPluginDir[] = CRM_E2E_PLUGIN_DIR;
 constexpr char kAdminEmail[] = "boss@e2e.test";
 constexpr char kAdminPassword[] = "e2e-password-42";
-
-json::value Json(const HttpResponse& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << "not JSON: " << r.body;
-  return v;
-}
 
 // One host per test: its own data folder, one admin with every permission, two tokens.
 class AppE2e : public ::testing::Test {
@@ -332,13 +328,6 @@ TEST_F(AppE2e, CsvImportReportsBadRows) {
   EXPECT_EQ(broken.status, 400);
 }
 
-std::string CsrfFrom(const std::string& html) {
-  std::smatch m;
-  static const std::regex re("name=\"_csrf\" value=\"([0-9a-f]{64})\"");
-  if (std::regex_search(html, m, re)) return m[1];
-  return "";
-}
-
 TEST_F(AppE2e, AdminFormLoginCsrfAndLogout) {
   HttpClient browser(host_->port(), {true, 60});
   HttpResponse form = browser.Get("/admin/login");
@@ -418,30 +407,9 @@ TEST_F(AppE2e, ManyEmailsFromOneAddressAreRateLimited) {
   EXPECT_EQ(forged.status, 429);
 }
 
-// Every .eml under `data` (the outbox), newest content last by name.
-std::vector<std::string> Mails(const fs::path& data) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(data, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->path().extension() == ".eml") files.push_back(it->path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<std::string> out;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  return out;
-}
-
-// The confirmation token of a mail (quoted-printable: soft breaks and =3D undone).
-std::string ConfirmationToken(std::string mail) {
-  for (size_t p; (p = mail.find("=\r\n")) != std::string::npos;) mail.erase(p, 3);
-  for (size_t p; (p = mail.find("=3D")) != std::string::npos;) mail.replace(p, 3, "=");
-  std::smatch m;
-  static const std::regex re("/account/confirm\\?token=([0-9a-f]{64})");
-  return std::regex_search(mail, m, re) ? std::string(m[1]) : "";
+// The confirmation token of a mail of crm_test::OutboxMails.
+std::string ConfirmationToken(const std::string& mail) {
+  return crm_test::MailedToken(mail, "/account/confirm?token=");
 }
 
 TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
@@ -487,12 +455,12 @@ TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
   EXPECT_EQ(paula.cookies().count("sid"), 0u);
 
   // She asks for the link again, and opens it.
-  size_t mails_before = Mails(site_.data()).size();
+  size_t mails_before = crm_test::OutboxMails(site_.data()).size();
   HttpResponse resent =
       paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=paula%40e2e.test");
   EXPECT_EQ(resent.status, 303);
   EXPECT_EQ(resent.Header("Location").value_or(""), "/account/login?notice=confirmation_resent");
-  std::vector<std::string> mails = Mails(site_.data());
+  std::vector<std::string> mails = crm_test::OutboxMails(site_.data());
   ASSERT_EQ(mails.size(), mails_before + 1);
   std::string token;
   for (const auto& m : mails) {
@@ -505,7 +473,7 @@ TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
       paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=nobody%40e2e.test");
   EXPECT_EQ(unknown.status, 303);
   EXPECT_EQ(unknown.Header("Location"), resent.Header("Location"));
-  EXPECT_EQ(Mails(site_.data()).size(), mails_before + 1);
+  EXPECT_EQ(crm_test::OutboxMails(site_.data()).size(), mails_before + 1);
 
   HttpResponse confirmed = paula.Get("/account/confirm?token=" + token);
   EXPECT_EQ(confirmed.status, 303);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tests/support/e2e_env.h"
+#include "tests/support/e2e_helpers.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -24,9 +25,11 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using crm_test::Bearer;
+using crm_test::CsrfFrom;
 using crm_test::HostProcess;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
+using crm_test::Json;
 
 constexpr char kBinary[] = CRM_E2E_SAMPLE_HOST;
 constexpr char kPluginDir[] = CRM_E2E_PLUGIN_DIR;
@@ -34,38 +37,7 @@ constexpr char kAdminEmail[] = "boss@profile.test";
 constexpr char kAdminPassword[] = "e2e-password-42";
 const std::string kForm = "application/x-www-form-urlencoded";
 
-json::value Json(const HttpResponse& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  EXPECT_FALSE(ec) << "not JSON: " << r.body;
-  return v;
-}
-
-std::string CsrfFrom(const std::string& html) {
-  std::smatch m;
-  static const std::regex re("name=\"_csrf\" value=\"([0-9a-f]{64})\"");
-  return std::regex_search(html, m, re) ? std::string(m[1]) : "";
-}
-
-// Every mail of the outbox, oldest first, quoted-printable soft breaks and =3D undone.
-std::vector<std::string> Mails(const fs::path& data) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(data, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->path().extension() == ".eml") files.push_back(it->path());
-  }
-  std::sort(files.begin(), files.end());
-  std::vector<std::string> out;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::string mail{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    for (size_t p; (p = mail.find("=\r\n")) != std::string::npos;) mail.erase(p, 3);
-    for (size_t p; (p = mail.find("=3D")) != std::string::npos;) mail.replace(p, 3, "=");
-    out.push_back(std::move(mail));
-  }
-  return out;
-}
+using crm_test::OutboxMails;
 
 class ProfileE2e : public ::testing::Test {
  protected:
@@ -266,7 +238,7 @@ TEST_F(ProfileE2e, NewsletterAdminPageAndUnsubscribeLink) {
       admin->Post(base + "/password", {{"Content-Type", kForm}}, "mode=generate&_csrf=" + csrf)
           .status,
       303);
-  std::vector<std::string> mails = Mails(site_.data());
+  std::vector<std::string> mails = OutboxMails(site_.data());
   ASSERT_FALSE(mails.empty());
   std::smatch m;
   static const std::regex re("/newsletter/unsubscribe\\?token=([A-Za-z0-9_-]{43})");
@@ -530,7 +502,7 @@ TEST_F(ProfileE2e, SelfRegistrationRecordsOriginAndDevice) {
       visitor.Post("/account/register", {{"Content-Type", kForm}, {"User-Agent", android}}, body);
   ASSERT_EQ(done.status, 200) << done.body.substr(0, 400);
   EXPECT_NE(done.body.find("id=\"registered\""), std::string::npos);
-  std::vector<std::string> mails = Mails(data);
+  std::vector<std::string> mails = OutboxMails(data);
   ASSERT_EQ(mails.size(), 1u);
   EXPECT_NE(mails[0].find("/account/confirm?token="), std::string::npos);
 
@@ -550,7 +522,7 @@ TEST_F(ProfileE2e, SelfRegistrationRecordsOriginAndDevice) {
   EXPECT_EQ(again.status, 200);
   EXPECT_NE(again.body.find("id=\"registered\""), std::string::npos);
   EXPECT_EQ(Json(api.Get("/api/v1/clients", Bearer(token.output))).at("total"), 1);
-  EXPECT_EQ(Mails(data).size(), 1u);
+  EXPECT_EQ(OutboxMails(data).size(), 1u);
   // A short password stores nothing.
   HttpResponse weak = visitor.Post("/account/register", {{"Content-Type", kForm}},
                                    "last_name=W&email=w%40profile.test&password=short");
