@@ -428,6 +428,8 @@ crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variabl
     crm::Status profiles =
         host::SeedDemoProfiles(app.clients, app.newsletter, app.timeline, app.devices);
     if (!profiles.ok()) return crm::Internal("demo: " + profiles.ToString());
+    crm::Status avatars = host::SeedDemoAvatars(*core.db, app.avatars);  // issue 14
+    if (!avatars.ok()) return crm::Internal("demo: " + avatars.ToString());
     crm::Status seeded = RunPluginSeeders(core);
     if (!seeded.ok()) return crm::Internal("demo: " + seeded.ToString());
   }

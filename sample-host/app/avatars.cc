@@ -167,6 +167,32 @@ void AvatarStore::DeleteObjectsOf(int64_t client_id) {
   for (const std::string& key : keys) (void)store_.Delete(key);
 }
 
+crm::Status SeedDemoAvatars(crm::Database& db, AvatarStore& avatars, int count) {
+  CRM_ASSIGN_OR_RETURN(auto rows,
+                       db.QueryAll("SELECT id FROM clients ORDER BY id LIMIT ?", {int64_t{count}}));
+  InitVips();
+  for (const crm::SqlRow& row : rows) {
+    int64_t id = row.Int(0);
+    try {
+      vips::VImage xy = vips::VImage::xyz(320, 320);
+      vips::VImage shade = ((xy[0] + xy[1]) / 3).cast(VIPS_FORMAT_UCHAR);
+      vips::VImage picture =
+          shade.bandjoin({shade * 0 + static_cast<double>((id * 70) % 256), 255 - shade})
+              .cast(VIPS_FORMAT_UCHAR);
+      void* out = nullptr;
+      size_t size = 0;
+      picture.write_to_buffer(".png", &out, &size);
+      std::string png(static_cast<const char*>(out), size);
+      g_free(out);
+      CRM_RETURN_IF_ERROR(avatars.Set(id, png).status());
+    } catch (const vips::VError& e) {
+      vips_error_clear();
+      return crm::Internal(std::string("demo avatar: ") + e.what());
+    }
+  }
+  return crm::Status::Ok();
+}
+
 crm::ClientDeletionHook AvatarDeletionHook(AvatarStore& avatars) {
   crm::ClientDeletionHook hook;
   hook.id = "avatars";

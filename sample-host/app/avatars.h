@@ -56,6 +56,10 @@ class AvatarStore {
   crm::ObjectStore& store_;
 };
 
+// The demo's photos: the first `count` clients (by id) get a generated picture (a gradient of
+// their own colour), stored as any upload is.
+crm::Status SeedDemoAvatars(crm::Database& db, AvatarStore& avatars, int count = 3);
+
 // The host's deletion hook "avatars": the profile row goes with the client (ON DELETE CASCADE);
 // after the commit, the client's objects are deleted (rows first, then files).
 crm::ClientDeletionHook AvatarDeletionHook(AvatarStore& avatars);
