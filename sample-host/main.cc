@@ -23,6 +23,8 @@
 
 #include "sample-host/app/api_routes.h"
 #include "sample-host/app/auth.h"
+#include "sample-host/app/avatar_api.h"
+#include "sample-host/app/avatars.h"
 #include "sample-host/app/client_csv.h"
 #include "sample-host/app/client_profile.h"
 #include "sample-host/app/client_store.h"
@@ -39,6 +41,7 @@
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/core/host_services.h"
 #include "sample-host/core/job_leases.h"
+#include "sample-host/core/local_object_store.h"
 #include "sample-host/core/logger.h"
 #include "sample-host/core/mailer.h"
 #include "sample-host/core/migrator.h"
@@ -48,6 +51,7 @@
 #include "sample-host/core/scheduler.h"
 #include "sample-host/core/scoped_object_store.h"
 #include "sample-host/http/server.h"
+#include "sample-host/web/avatar_pages.h"
 #include "sample-host/web/contract_pages.h"
 #include "sample-host/web/newsletter_pages.h"
 #include "sample-host/web/page_renderer.h"
@@ -246,6 +250,19 @@ crm::Result<uint16_t> ChoosePort(const po::variables_map& vm) {
 }
 
 // The app's services a serve run builds on the core, in dependency order.
+// Issue 14: the host's own files (client avatars) in the object store of --store, under
+// host/avatars/, else on the local disk in DATA/host/avatars (temp file, fsync, rename).
+std::unique_ptr<crm::ObjectStore> OpenAvatarFiles(Core& core) {
+  if (core.store) return std::make_unique<host::ScopedObjectStore>(core.store, "host/avatars/");
+  auto local = host::LocalObjectStore::Open(core.data / "host" / "avatars");
+  if (!local.ok()) {
+    core.logger->Error("avatars", "no file store: " + local.status().message());
+    return std::make_unique<host::FailedObjectStore>(local.status());
+  }
+  (void)(*local)->RemoveStaleTemp(core.clock.NowUnix(), 3600);  // writes a crash interrupted
+  return std::move(*local);
+}
+
 struct App {
   App(Core& core, const std::string& base_url)
       : clients(*core.db, core.registry, [&core] { return core.clock.NowUnix(); }),
@@ -260,6 +277,8 @@ struct App {
             base_url),
         contracts(*core.db, [&core] { return core.clock.NowUnix(); }),
         tasks(*core.db, [&core] { return core.clock.NowUnix(); }),
+        avatar_files(OpenAvatarFiles(core)),
+        avatars(*core.db, *avatar_files),
         plugins(
             *core.db, core.registry,
             [this, &core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
@@ -292,6 +311,8 @@ struct App {
   host::Auth auth;
   host::ContractStore contracts;  // host API 1.3 (attestations, issue 13)
   host::TaskStore tasks;
+  std::unique_ptr<crm::ObjectStore> avatar_files;  // issue 14
+  host::AvatarStore avatars;
   host::PluginManager plugins;
 };
 
@@ -309,6 +330,9 @@ void RegisterProfileFeatures(crm::Registrar& reg, Core& core, App& app) {
   }
   (void)host::RegisterProfileApi(reg, {app.clients, app.timeline, app.newsletter, app.devices});
   (void)host::web::RegisterNewsletterPages(reg, {core.registry, app.newsletter});
+  (void)host::RegisterAvatarApi(reg, app.avatars);
+  (void)host::web::RegisterAvatarPages(reg, {core.registry, app.avatars});
+  (void)reg.AddClientDeletionHook(host::AvatarDeletionHook(app.avatars));
   if (app.self_registration) {
     (void)host::web::RegisterRegistrationPages(
         reg, {core.registry, app.clients, app.auth, app.timeline});
@@ -406,6 +430,8 @@ crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variabl
     crm::Status profiles =
         host::SeedDemoProfiles(app.clients, app.newsletter, app.timeline, app.devices);
     if (!profiles.ok()) return crm::Internal("demo: " + profiles.ToString());
+    crm::Status avatars = host::SeedDemoAvatars(*core.db, app.avatars);  // issue 14
+    if (!avatars.ok()) return crm::Internal("demo: " + avatars.ToString());
     crm::Status seeded = RunPluginSeeders(core);
     if (!seeded.ok()) return crm::Internal("demo: " + seeded.ToString());
   }

@@ -2,6 +2,7 @@
 // language list of host-api/http.h, so both binaries link it.
 #include "text/text.h"
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 
@@ -189,6 +190,39 @@ int Base64Value(char c) {
   if (c == '+') return 62;
   if (c == '/') return 63;
   return -1;
+// The upper case of a lower-case letter of the ranges UpperInitial names; others unchanged.
+char32_t UpperOf(char32_t cp) {
+  if (cp >= U'a' && cp <= U'z') return cp - 0x20;
+  if ((cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)) return cp - 0x20;
+  if (cp == 0xFF) return 0x178;
+  if (cp == 0x131) return U'I';
+  if (cp == 0x17F) return U'S';
+  bool odd_lower = (cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177);
+  bool even_lower = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E);
+  if ((odd_lower && cp % 2 == 1) || (even_lower && cp % 2 == 0)) return cp - 1;
+  if (cp >= 0x430 && cp <= 0x44F) return cp - 0x20;
+  if (cp >= 0x450 && cp <= 0x45F) return cp - 0x50;
+  return cp;
+}
+
+std::string Utf8Of(char32_t cp) {
+  std::string out;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return out;
 }
 
 }  // namespace
@@ -229,6 +263,24 @@ std::optional<std::string> Base64Decode(std::string_view text) {
     if (pad < 1) out += static_cast<char>(n & 0xff);
   }
   return out;
+std::string UpperInitial(std::string_view word) {
+  if (word.empty()) return "";
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(word[i]); };
+  unsigned char lead = byte(0);
+  if (lead < 0x80) {
+    if (!std::isalnum(lead)) return "";
+    return std::string(1, static_cast<char>(std::toupper(lead)));
+  }
+  size_t len = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+  if (len == 0 || (len == 3 && lead >= 0xF0) || word.size() < len) return "";
+  char32_t cp = lead & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+  for (size_t i = 1; i < len; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return "";
+    cp = (cp << 6) | (byte(i) & 0x3F);
+  }
+  // Latin-1 punctuation and symbols (U+0080..U+00BF, ×, ÷) are not initials.
+  if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return "";
+  return Utf8Of(UpperOf(cp));
 }
 
 }  // namespace crm::text

@@ -43,5 +43,10 @@ std::string Base64Encode(std::string_view bytes);
 // Strict decoding of Base64Encode's alphabet: nullopt for a length that is not a multiple of
 // 4, a byte outside the alphabet, misplaced padding or non-zero pad bits ("" decodes to "").
 std::optional<std::string> Base64Decode(std::string_view text);
+// The first character of `word` as an initial: its whole UTF-8 sequence (never half of it), in
+// upper case for ASCII, Latin-1, Latin Extended-A and basic Cyrillic letters ("élise" -> "É",
+// "łukasz" -> "Ł"), as it is for other letters; "" when `word` starts with neither a letter nor a
+// digit (space, punctuation, invalid UTF-8).
+std::string UpperInitial(std::string_view word);
 
 }  // namespace crm::text

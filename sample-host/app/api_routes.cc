@@ -70,9 +70,10 @@ void AddProfileFields(const Client& c, json::object& o) {
                              {"campaign", c.origin.campaign},
                              {"referrer", c.origin.referrer},
                              {"device", c.origin.device}};
-  o["avatar_url"] = c.avatar.empty()
-                        ? json::value(nullptr)
-                        : json::value("/admin/clients/" + std::to_string(c.id) + "/avatar");
+  o["avatar_url"] =
+      c.avatar.empty()
+          ? json::value(nullptr)
+          : json::value("/admin/clients/" + std::to_string(c.id) + "/avatar/" + c.avatar);
 }
 
 json::object ClientObject(const Client& c) {

@@ -6,6 +6,16 @@
 
 namespace host {
 
+namespace {
+
+ClientLogins::Translate TranslateWith(const HookRegistry& registry) {
+  return [&registry](std::string_view language, std::string_view key) {
+    return registry.Translate(language, key);
+  };
+}
+
+}  // namespace
+
 Auth::Auth(crm::Database& db, const HookRegistry& registry, Clock now, MailSender send_mail,
            std::string base_url)
     : secure_cookies_(
@@ -13,13 +23,10 @@ Auth::Auth(crm::Database& db, const HookRegistry& registry, Clock now, MailSende
       admins_(db, registry, now),
       rate_limit_(db, now),
       sessions_(db, admins_, rate_limit_, now),
-      client_logins_(
-          db, rate_limit_, now, std::move(send_mail),
-          [&registry](std::string_view language, std::string_view key) {
-            return registry.Translate(language, key);
-          },
-          std::move(base_url)),
-      api_tokens_(db, admins_, now) {}
+      client_logins_(db, rate_limit_, now, std::move(send_mail), TranslateWith(registry), base_url),
+      api_tokens_(db, admins_, now),
+      security_(db, rate_limit_, client_logins_, TranslateWith(registry), now,
+                std::move(base_url)) {}
 
 std::string Auth::SetCookie(std::string_view name, std::string_view value, int64_t max_age_seconds,
                             bool http_only) const {

@@ -14,6 +14,7 @@
 #include "host-api/services.h"
 #include "host-api/sql.h"
 #include "host-api/status.h"
+#include "sample-host/app/account_security.h"
 #include "sample-host/app/admin_users.h"
 #include "sample-host/app/api_tokens.h"
 #include "sample-host/app/app_authenticator.h"
@@ -42,6 +43,8 @@ class Auth {
   Sessions& sessions() { return sessions_; }
   ClientLogins& client_logins() { return client_logins_; }
   ApiTokens& api_tokens() { return api_tokens_; }
+  // Forgot password and one's own password/email change (issue 14, SPEC H17).
+  AccountSecurity& security() { return security_; }
 
   // ---- Cookies: every Set-Cookie of the host. Secure when the base URL is https://.
   bool SecureCookies() const { return secure_cookies_; }
@@ -137,6 +140,7 @@ class Auth {
   Sessions sessions_;
   ClientLogins client_logins_;
   ApiTokens api_tokens_;
+  AccountSecurity security_;
 };
 
 }  // namespace host

@@ -50,6 +50,12 @@ crm::MailMessage ClientLogins::Mail(std::string_view name, std::string_view lang
   return m;
 }
 
+crm::Status ClientLogins::SendMail(std::string_view name, std::string_view language, std::string to,
+                                   std::string_view url) const {
+  if (!send_mail_) return crm::Internal("no mailer configured");
+  return send_mail_(Mail(name, language, std::move(to), "", url));
+}
+
 crm::Status ClientLogins::SetPassword(int64_t client_id, std::string_view password) {
   CRM_RETURN_IF_ERROR(CheckNewPassword(password));
   CRM_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
@@ -97,9 +103,7 @@ crm::Status ClientLogins::SendEmailConfirmation(int64_t client_id) {
                "expires_at) VALUES (?, ?, ?, ?)",
                {Sha256Hex(token), client_id, now, now + kConfirmationLifetime})
           .status());
-  if (!send_mail_) return crm::Internal("no mailer configured");
-  return send_mail_(
-      Mail("confirm", row->Text(1), email, "", base_url_ + "/account/confirm?token=" + token));
+  return SendMail("confirm", row->Text(1), email, base_url_ + "/account/confirm?token=" + token);
 }
 
 crm::Status ClientLogins::ResendEmailConfirmation(std::string_view email_in, std::string_view ip) {

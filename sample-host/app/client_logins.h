@@ -45,6 +45,10 @@ class ClientLogins {
   crm::Status ResendEmailConfirmation(std::string_view email, std::string_view ip);
   // An admin's decision (e.g. when setting the password by hand with the client).
   crm::Status SetEmailConfirmed(int64_t client_id, bool confirmed);
+  // Sends the mail `web.mail.<name>_subject` / `_body` in `language` to `to`, with {url}
+  // filled (the host's mails about a login: AccountSecurity's too). kInternal without a mailer.
+  crm::Status SendMail(std::string_view name, std::string_view language, std::string to,
+                       std::string_view url) const;
 
  private:
   // The mail `name` ("password", "confirm") in `language`, with {password} and {url} filled.

@@ -7,6 +7,7 @@
 #include <exception>
 #include <set>
 
+#include "sample-host/app/account_tokens.h"
 #include "sample-host/app/client_list_sql.h"
 #include "sample-host/app/client_profile.h"
 #include "sample-host/core/plugin_call.h"
@@ -367,6 +368,7 @@ crm::Status ClientStore::Delete(int64_t id) {
     }
     CRM_RETURN_IF_ERROR(
         tx.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id}).status());
+    CRM_RETURN_IF_ERROR(AccountTokens::ForgetClient(tx, id));
     CRM_ASSIGN_OR_RETURN(int64_t deleted, tx.Exec("DELETE FROM clients WHERE id = ?", {id}));
     if (deleted != 1) return crm::Internal("client row vanished during deletion");
     return crm::Status::Ok();

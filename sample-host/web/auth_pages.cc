@@ -59,6 +59,7 @@ crm::Status ShowLogin(const DepsPtr& deps, crm::Request& request, crm::Response&
   if (offer_resend && !admin) data.set("resend", true);
   data.set("intro", page.texts().Get(admin ? "login.admin_intro" : "login.account_intro"));
   data.set("admin", admin);
+  data.set("forgot", std::string(admin ? "/admin/password/forgot" : "/account/password/forgot"));
   return page.Send(response, "login", data,
                    page.texts().Get(admin ? "login.admin_title" : "login.account_title"),
                    crm::PageReply::Layout::kBare, status);

@@ -10,6 +10,7 @@
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
+#include "text/text.h"
 
 namespace host::web {
 namespace {
@@ -248,18 +249,25 @@ std::string DisplayName(const Client& c) {
   return name.empty() ? "#" + std::to_string(c.id) : name;
 }
 
-// Up to two ASCII initials for the avatar ("MD" for Marie Dupont); UTF-8 lead bytes are skipped
-// rather than cut in half.
+// Up to two initials for the avatar ("MD" for Marie Dupont, "ÉR" for Élise Roux): whole UTF-8
+// letters, in upper case (crm::text::UpperInitial).
 std::string Initials(const Client& c) {
   std::string out;
+  int count = 0;
   for (const std::string* part : {&c.first_name, &c.last_name, &c.company}) {
-    if (out.size() >= 2) break;
-    if (!part->empty() && static_cast<unsigned char>((*part)[0]) < 0x80 &&
-        std::isalnum(static_cast<unsigned char>((*part)[0]))) {
-      out += static_cast<char>(std::toupper(static_cast<unsigned char>((*part)[0])));
-    }
+    if (count >= 2) break;
+    std::string initial = crm::text::UpperInitial(*part);
+    if (initial.empty()) continue;
+    out += initial;
+    ++count;
   }
   return out.empty() ? "#" : out;
+}
+
+// The photo's URL under its generated name (issue 14), when the client has one.
+void SetAvatar(TemplateData& data, const Client& c) {
+  if (c.avatar.empty()) return;
+  data.set("avatar", "/admin/clients/" + std::to_string(c.id) + "/avatar/" + c.avatar);
 }
 
 // The tabs the viewer may see: the profile itself, then each plugin tab.
@@ -431,6 +439,7 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
   data.set("id", std::to_string(client.id));
   data.set("name", DisplayName(client));
   data.set("initials", Initials(client));
+  SetAvatar(data, client);
   data.set("email", client.email);
   data.set("language", client.language);
   data.set("created_at", FormatTime(client.created_at));
@@ -639,6 +648,7 @@ crm::Status HandleTab(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   data.set("base", "/admin/clients/" + std::to_string(client.id));
   data.set("name", DisplayName(client));
   data.set("initials", Initials(client));
+  SetAvatar(data, client);
   data.set("email", client.email);
   data.set("language", client.language);
   data.set("tabs", TabsData(d->registry, page.texts(), viewer, client.id, canonical));

@@ -92,12 +92,14 @@ std::vector<crm::MenuItem> BaseMenu(crm::MenuArea area, const Texts& texts) {
         {"host.tasks", texts.Get("nav.tasks"), "/admin/tasks", 80},  // issue 13
         {"host.plugins", texts.Get("nav.plugins"), "/admin/plugins", 90},
         {"host.admins", texts.Get("nav.admins"), "/admin/users", 95},
+        {"host.security", texts.Get("nav.security"), "/admin/security", 98},  // issue 14
     };
   }
   return {
       {"host.home", texts.Get("nav.home"), "/account", 10},
       {"host.profile", texts.Get("nav.profile"), "/account/profile", 20},
       {"host.contracts", texts.Get("nav.contracts"), "/account/contracts", 30},  // issue 13
+      {"host.security", texts.Get("nav.security"), "/account/security", 90},     // issue 14
   };
 }
 

@@ -25,6 +25,9 @@ crm::Status RegisterPluginPages(crm::Registrar& registrar, DepsPtr deps);
 crm::Status RegisterAccountPages(crm::Registrar& registrar, DepsPtr deps);
 // SPEC H14: POST /admin/clients/{id}/impersonate, POST /account/impersonation/end.
 crm::Status RegisterImpersonationPages(crm::Registrar& registrar, DepsPtr deps);
+// SPEC H17: forgot password and one's own password/email, under /admin and /account:
+// password/forgot, password/reset, security, security/password, security/email, email/confirm.
+crm::Status RegisterAccountSecurityPages(crm::Registrar& registrar, DepsPtr deps);
 // SPEC H17: /admin/users (permission admins.manage).
 crm::Status RegisterAdminUserPages(crm::Registrar& registrar, DepsPtr deps);
 // /assets/app.css and /assets/app.js.

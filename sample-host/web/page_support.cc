@@ -51,7 +51,7 @@ std::optional<std::string> CookieValue(const crm::Request& request, std::string_
 }
 
 std::string NoticeText(const Texts& texts, std::string_view code) {
-  static constexpr std::array<std::string_view, 13> kKnown = {"saved",
+  static constexpr std::array<std::string_view, 17> kKnown = {"saved",
                                                               "created",
                                                               "deleted",
                                                               "login_enabled",
@@ -63,7 +63,11 @@ std::string NoticeText(const Texts& texts, std::string_view code) {
                                                               "settings_saved",
                                                               "logged_out",
                                                               "imported",
-                                                              "confirmation_resent"};
+                                                              "confirmation_resent",
+                                                              "reset_sent",
+                                                              "password_reset",
+                                                              "password_changed",
+                                                              "email_changed"};
   for (std::string_view known : kKnown) {
     if (code == known) return texts.Get("notice." + std::string(code));
   }

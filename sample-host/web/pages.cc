@@ -16,8 +16,9 @@ crm::Status RegisterPages(crm::Registrar& registrar, const WebDeps& deps) {
   CRM_RETURN_IF_ERROR(RegisterClientProfilePages(registrar, shared));
   CRM_RETURN_IF_ERROR(RegisterPluginPages(registrar, shared));
   CRM_RETURN_IF_ERROR(RegisterAccountPages(registrar, shared));
-  CRM_RETURN_IF_ERROR(RegisterImpersonationPages(registrar, shared));  // issue 14
-  CRM_RETURN_IF_ERROR(RegisterAdminUserPages(registrar, shared));      // issue 14
+  CRM_RETURN_IF_ERROR(RegisterImpersonationPages(registrar, shared));    // issue 14
+  CRM_RETURN_IF_ERROR(RegisterAdminUserPages(registrar, shared));        // issue 14
+  CRM_RETURN_IF_ERROR(RegisterAccountSecurityPages(registrar, shared));  // issue 14
   return crm::Status::Ok();
 }
 

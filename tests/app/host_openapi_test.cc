@@ -1,5 +1,6 @@
 // tests/app/host_openapi_test.cc — sample-host/app/openapi/openapi.json against the API routes the
-// host really registers (RegisterClientApi, RegisterProfileApi), both ways, as
+// host really registers (RegisterClientApi, RegisterProfileApi, RegisterContractApi,
+// RegisterAvatarApi), both ways, as
 // tests/hooks/openapi_test.cc does for the module; and the served document is that file.
 #include <gtest/gtest.h>
 
@@ -10,11 +11,14 @@
 #include <utility>
 
 #include "sample-host/app/api_routes.h"
+#include "sample-host/app/avatar_api.h"
+#include "sample-host/app/contract_api.h"
 #include "sample-host/app/device_store.h"
 #include "sample-host/app/newsletter.h"
 #include "sample-host/app/profile_api.h"
 #include "sample-host/app/timeline_store.h"
 #include "sample-host/core/hook_registry.h"
+#include "sample-host/core/scoped_object_store.h"
 #include "tests/app/test_db.h"
 #include "tests/support/status_matchers.h"
 
@@ -47,6 +51,8 @@ class HostOpenApiTest : public ::testing::Test {
     StagingRegistrar staging("host");
     ASSERT_OK(RegisterClientApi(staging, clients_, auth_));
     ASSERT_OK(RegisterProfileApi(staging, {clients_, timeline_, newsletter_, devices_}));
+    ASSERT_OK(RegisterContractApi(staging, contracts_));
+    ASSERT_OK(RegisterAvatarApi(staging, avatars_));
     for (const crm::Route& r : staging.Take().routes) {
       if (r.pattern.rfind("/api/v1/", 0) == 0) registered_.insert({r.method, Shape(r.pattern)});
     }
@@ -71,6 +77,9 @@ class HostOpenApiTest : public ::testing::Test {
   TimelineStore timeline_{tdb_.db(), now_};
   NewsletterStore newsletter_{tdb_.db(), now_};
   DeviceStore devices_{tdb_.db(), now_};
+  ContractStore contracts_{tdb_.db(), now_};
+  FailedObjectStore no_files_{crm::Internal("routes only")};
+  AvatarStore avatars_{tdb_.db(), no_files_};
   Auth auth_{tdb_.db(), registry_, now_, [](const crm::MailMessage&) { return crm::Status::Ok(); },
              "http://localhost"};
   std::set<Operation> registered_, described_;
@@ -80,7 +89,8 @@ class HostOpenApiTest : public ::testing::Test {
 TEST_F(HostOpenApiTest, IsAnOpenApi3Document) {
   EXPECT_EQ(std::string(doc_.at("openapi").as_string()).rfind("3.", 0), 0u);
   EXPECT_TRUE(doc_.at("info").at("title").is_string());
-  EXPECT_GE(registered_.size(), 15u);
+  EXPECT_GE(registered_.size(), 22u);
+  EXPECT_TRUE(registered_.count({"POST", "/api/v1/contracts/{}/receipts"}));
 }
 
 TEST_F(HostOpenApiTest, EveryRegisteredApiRouteIsDescribed) {

@@ -31,7 +31,6 @@ using crm_test::HostProcess;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
 using crm_test::Json;
-using crm_test::OutboxMails;
 
 constexpr char kBinary[] = CRM_E2E_SAMPLE_HOST;
 constexpr char kPluginDir[] = CRM_E2E_PLUGIN_DIR;
@@ -408,11 +407,9 @@ TEST_F(AppE2e, ManyEmailsFromOneAddressAreRateLimited) {
   EXPECT_EQ(forged.status, 429);
 }
 
-// The confirmation token of a mail (OutboxMails undid the quoted-printable).
+// The confirmation token of a mail of crm_test::OutboxMails.
 std::string ConfirmationToken(const std::string& mail) {
-  std::smatch m;
-  static const std::regex re("/account/confirm\\?token=([0-9a-f]{64})");
-  return std::regex_search(mail, m, re) ? std::string(m[1]) : "";
+  return crm_test::MailedToken(mail, "/account/confirm?token=");
 }
 
 TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
@@ -458,12 +455,12 @@ TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
   EXPECT_EQ(paula.cookies().count("sid"), 0u);
 
   // She asks for the link again, and opens it.
-  size_t mails_before = OutboxMails(site_.data()).size();
+  size_t mails_before = crm_test::OutboxMails(site_.data()).size();
   HttpResponse resent =
       paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=paula%40e2e.test");
   EXPECT_EQ(resent.status, 303);
   EXPECT_EQ(resent.Header("Location").value_or(""), "/account/login?notice=confirmation_resent");
-  std::vector<std::string> mails = OutboxMails(site_.data());
+  std::vector<std::string> mails = crm_test::OutboxMails(site_.data());
   ASSERT_EQ(mails.size(), mails_before + 1);
   std::string token;
   for (const auto& m : mails) {
@@ -476,7 +473,7 @@ TEST_F(AppE2e, UnconfirmedClientIsRefusedUntilConfirmedAndConfirmedOneGetsIn) {
       paula.Post("/account/confirm/resend", {{"Content-Type", kForm}}, "email=nobody%40e2e.test");
   EXPECT_EQ(unknown.status, 303);
   EXPECT_EQ(unknown.Header("Location"), resent.Header("Location"));
-  EXPECT_EQ(OutboxMails(site_.data()).size(), mails_before + 1);
+  EXPECT_EQ(crm_test::OutboxMails(site_.data()).size(), mails_before + 1);
 
   HttpResponse confirmed = paula.Get("/account/confirm?token=" + token);
   EXPECT_EQ(confirmed.status, 303);

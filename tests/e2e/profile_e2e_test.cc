@@ -30,13 +30,14 @@ using crm_test::HostProcess;
 using crm_test::HttpClient;
 using crm_test::HttpResponse;
 using crm_test::Json;
-using crm_test::OutboxMails;
 
 constexpr char kBinary[] = CRM_E2E_SAMPLE_HOST;
 constexpr char kPluginDir[] = CRM_E2E_PLUGIN_DIR;
 constexpr char kAdminEmail[] = "boss@profile.test";
 constexpr char kAdminPassword[] = "e2e-password-42";
 const std::string kForm = "application/x-www-form-urlencoded";
+
+using crm_test::OutboxMails;
 
 class ProfileE2e : public ::testing::Test {
  protected:

@@ -126,6 +126,15 @@ std::string UtcFormat(int64_t seconds_from_now, const char* format) {
 std::string Day(int days) { return UtcFormat(static_cast<int64_t>(days) * 86400, "%Y-%m-%d"); }
 std::string IsoIn(int64_t seconds) { return UtcFormat(seconds, "%Y-%m-%dT%H:%M:%SZ"); }
 
+std::string MailedToken(const std::string& mail, const std::string& path) {
+  size_t at = mail.find(path);
+  if (at == std::string::npos) return "";
+  std::smatch m;
+  static const std::regex re("token=([0-9a-f]{64})");
+  std::string rest = mail.substr(at);
+  return std::regex_search(rest, m, re) ? std::string(m[1]) : "";
+}
+
 std::unique_ptr<HttpClient> AdminSession(int port, const std::string& email,
                                          const std::string& password, std::string* csrf) {
   auto b = std::make_unique<HttpClient>(port, HttpClient::Options{true, 60});

@@ -53,6 +53,9 @@ std::string Day(int days);
 // YYYY-MM-DDTHH:MM:SSZ of now (UTC) plus `seconds`.
 std::string IsoIn(int64_t seconds);
 
+// The first "token=HEX64" after `path` in `mail`; "" when there is none.
+std::string MailedToken(const std::string& mail, const std::string& path);
+
 // A cookie-keeping client logged in at /admin/login (expects the 303); `*csrf` gets the token of
 // /admin/clients.
 std::unique_ptr<HttpClient> AdminSession(int port, const std::string& email,

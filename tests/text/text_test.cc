@@ -92,3 +92,23 @@ TEST(FormatPostalAddress, JoinsThePartsThatAreThere) {
   EXPECT_EQ(crm::FormatPostalAddress("Markt 1", "9000", "", "BE"), "Markt 1\n9000\nBE");
   EXPECT_EQ(crm::FormatPostalAddress("", "", "", ""), "");
 }
+
+// Issue 15.14 / 14: the avatar's initials keep accented letters whole ("Élise Roux" -> "ÉR").
+TEST(UpperInitialTest, KeepsTheWholeLetterInUpperCase) {
+  EXPECT_EQ(crm::text::UpperInitial("marie"), "M");
+  EXPECT_EQ(crm::text::UpperInitial("Élise"), "É");
+  EXPECT_EQ(crm::text::UpperInitial("élise"), "É");
+  EXPECT_EQ(crm::text::UpperInitial("çà"), "Ç");
+  EXPECT_EQ(crm::text::UpperInitial("łukasz"), "Ł");
+  EXPECT_EQ(crm::text::UpperInitial("ÿvonne"), "Ÿ");
+  EXPECT_EQ(crm::text::UpperInitial("ørsted"), "Ø");
+  EXPECT_EQ(crm::text::UpperInitial("жанна"), "Ж");
+  EXPECT_EQ(crm::text::UpperInitial("東京"), "東");
+  EXPECT_EQ(crm::text::UpperInitial("42 Corp"), "4");
+  EXPECT_EQ(crm::text::UpperInitial(""), "");
+  EXPECT_EQ(crm::text::UpperInitial(" x"), "");
+  EXPECT_EQ(crm::text::UpperInitial("«Le»"), "");
+  EXPECT_EQ(crm::text::UpperInitial("\xC3"), "");      // cut in half
+  EXPECT_EQ(crm::text::UpperInitial("\xC3\x28"), "");  // bad continuation
+  EXPECT_EQ(crm::text::UpperInitial("\xFF\xFE"), "");  // not UTF-8
+}
