@@ -72,9 +72,11 @@ json::object AttestationJson(const Attestation& a) {
         {"sha256", a.sha256},
         {"size", a.size}};
   }
+  json::value contract = nullptr;  // null for a client-level attestation
+  if (a.contract_id > 0) contract = a.contract_id;
   json::object o{{"id", a.id},
                  {"client_id", a.client_id},
-                 {"contract_id", a.contract_id},
+                 {"contract_id", contract},
                  {"template_id", a.template_id},
                  {"status", a.status},
                  {"pdf", pdf},
@@ -90,6 +92,8 @@ crm::Status Send(crm::Response& res, int status, const json::value& v) {
   res.SetStatus(status);
   return res.SendJson(json::serialize(v));
 }
+
+}  // namespace
 
 crm::Result<TemplateUpload> ParseTemplateUpload(crm::Request& req) {
   CRM_ASSIGN_OR_RETURN(std::string boundary,
@@ -127,6 +131,8 @@ crm::Result<TemplateUpload> ParseTemplateUpload(crm::Request& req) {
   if (!saw_file) return crm::Unprocessable("file: required");
   return up;
 }
+
+namespace {
 
 crm::Status CreateTemplate(AttestationService& s, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(TemplateUpload up, ParseTemplateUpload(req));
@@ -232,6 +238,29 @@ crm::Status RequestForClient(AttestationService& s, crm::Request& req, crm::Resp
   return SendRequestOutcome(s.Request(req.Caller(), r), res);
 }
 
+// A client-level template (no contract): staff for a client, or the client from its area.
+crm::Status RequestClientLevel(AttestationService& s, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t client_id, Id(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(AttestationRequest r, ParseRequest(req));
+  r.client_id = client_id;
+  return SendRequestOutcome(s.Request(req.Caller(), r), res);
+}
+
+crm::Status RequestClientLevelFromAccount(AttestationService& s, crm::Request& req,
+                                          crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(AttestationRequest r, ParseRequest(req));
+  r.client_id = req.Caller().client_id;  // from the session only
+  if (!req.Form().empty())
+    return SendRequestOutcomePage(s.host(), req, s.Request(req.Caller(), r), res);
+  return SendRequestOutcome(s.Request(req.Caller(), r), res);
+}
+
+crm::Status SpecimenPdf(AttestationService& s, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t id, Id(req, "id"));
+  CRM_ASSIGN_OR_RETURN(std::string pdf, s.Specimen(req.Caller(), id));
+  return SendSpecimen(pdf, res);
+}
+
 crm::Status RequestFromAccount(AttestationService& s, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t contract_id, Id(req, "contract_id"));
   CRM_ASSIGN_OR_RETURN(AttestationRequest r, ParseRequest(req));
@@ -244,6 +273,10 @@ crm::Status RequestFromAccount(AttestationService& s, crm::Request& req, crm::Re
 
 crm::Status RequestPage(AttestationService& s, crm::Request& req, crm::Response& res) {
   return ShowRequestPage(s, s.host(), req, res);
+}
+
+crm::Status ClientAttestationsPage(AttestationService& s, crm::Request& req, crm::Response& res) {
+  return ShowClientAttestationsPage(s, req, res);
 }
 
 crm::Status ListAttestations(AttestationService& s, crm::Request& req, crm::Response& res) {
@@ -282,16 +315,21 @@ constexpr RouteSpec kRoutes[] = {
     {"GET", "/templates", K::kPublic, "", kJsonBody, ListTemplates},
     {"PATCH", "/templates/{id}", K::kApiToken, kScopeSettings, kJsonBody, PatchTemplate},
     {"DELETE", "/templates/{id}", K::kApiToken, kScopeSettings, kJsonBody, DeleteTemplate},
+    {"GET", "/templates/{id}/specimen", K::kApiToken, kScopeSettings, kJsonBody, SpecimenPdf},
     {"PUT", "/products/{code}/templates", K::kApiToken, kScopeSettings, kJsonBody,
      PutProductTemplates},
     {"POST", "/clients/{client_id}/contracts/{contract_id}/attestations", K::kApiToken, kScopeWrite,
      kJsonBody, RequestForClient},
+    {"POST", "/clients/{client_id}/attestations", K::kApiToken, kScopeWrite, kJsonBody,
+     RequestClientLevel},
     {"GET", "/attestations", K::kApiToken, kScopeRead, kJsonBody, ListAttestations},
     {"POST", "/attestations/{id}/decision", K::kApiToken, kScopeWrite, kJsonBody, Decide},
     {"GET", "/attestations/{id}/pdf", K::kApiToken, kScopeRead, kJsonBody, DownloadPdf},
     {"POST", "/account/contracts/{contract_id}/attestations", K::kClient, "", kJsonBody,
      RequestFromAccount},
     {"GET", "/account/attestations/{id}/pdf", K::kClient, "", kJsonBody, DownloadPdf},
+    {"GET", "/account/attestations", K::kClient, "", kJsonBody, ClientAttestationsPage},
+    {"POST", "/account/attestations", K::kClient, "", kJsonBody, RequestClientLevelFromAccount},
     {"GET", "/account/contracts/{contract_id}/attestation", K::kClient, "", kJsonBody, RequestPage},
     {"GET", "/admin/plugins/client-documents/attestations/{id}/pdf", K::kAdmin, kPermRead,
      kJsonBody, DownloadPdf},
@@ -302,6 +340,13 @@ constexpr RouteSpec kRoutes[] = {
 };
 
 }  // namespace
+
+crm::Status SendSpecimen(const std::string& pdf, crm::Response& res) {
+  res.SetHeader("Content-Disposition", "inline; filename=\"specimen.pdf\"");
+  res.SetHeader("Cache-Control", "no-store");
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  return res.Send(pdf, "application/pdf");
+}
 
 crm::Status RegisterAttestationRoutes(crm::Registrar& registrar,
                                       std::shared_ptr<AttestationService> service) {

@@ -1,5 +1,5 @@
 // tests/app/host_openapi_test.cc — sample-host/app/openapi/openapi.json against the API routes the
-// host really registers (RegisterClientApi, RegisterProfileApi), both ways, as
+// host really registers (RegisterClientApi, RegisterProfileApi, RegisterContractApi), both ways, as
 // tests/hooks/openapi_test.cc does for the module; and the served document is that file.
 #include <gtest/gtest.h>
 
@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "sample-host/app/api_routes.h"
+#include "sample-host/app/contract_api.h"
 #include "sample-host/app/device_store.h"
 #include "sample-host/app/newsletter.h"
 #include "sample-host/app/profile_api.h"
@@ -47,6 +48,7 @@ class HostOpenApiTest : public ::testing::Test {
     StagingRegistrar staging("host");
     ASSERT_OK(RegisterClientApi(staging, clients_, auth_));
     ASSERT_OK(RegisterProfileApi(staging, {clients_, timeline_, newsletter_, devices_}));
+    ASSERT_OK(RegisterContractApi(staging, contracts_));
     for (const crm::Route& r : staging.Take().routes) {
       if (r.pattern.rfind("/api/v1/", 0) == 0) registered_.insert({r.method, Shape(r.pattern)});
     }
@@ -71,6 +73,7 @@ class HostOpenApiTest : public ::testing::Test {
   TimelineStore timeline_{tdb_.db(), now_};
   NewsletterStore newsletter_{tdb_.db(), now_};
   DeviceStore devices_{tdb_.db(), now_};
+  ContractStore contracts_{tdb_.db(), now_};
   Auth auth_{tdb_.db(), registry_, now_, [](const crm::MailMessage&) { return crm::Status::Ok(); },
              "http://localhost"};
   std::set<Operation> registered_, described_;
