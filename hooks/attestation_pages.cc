@@ -239,8 +239,7 @@ attestations::TemplatePatch PatchFromForm(const crm::Request& request, const Tem
   patch.validation = request.FormValue("validation").value_or("");
   for (const auto& p : t.placeholders) {
     if (p.known) continue;
-    patch.placeholders.push_back({p.key, false,
-                                  request.FormValue("label." + p.key).value_or(""),
+    patch.placeholders.push_back({p.key, false, request.FormValue("label." + p.key).value_or(""),
                                   request.FormValue("default." + p.key).value_or(""),
                                   FormChecked(request, "required." + p.key)});
   }
@@ -255,8 +254,8 @@ crm::Status SaveTemplate(Context& ctx, AttestationService& s, crm::Request& requ
   if (saved.ok()) return response.Redirect(TemplatePath(id) + "?flash=saved");
   if (!ShownOnPage(saved.status())) return saved.status();
   const crm::Status& e = saved.status();
-  return SendTemplate(ctx, s, request, response, t,
-                      RefusalText(ctx, request.Caller().language, e), e.http_status());
+  return SendTemplate(ctx, s, request, response, t, RefusalText(ctx, request.Caller().language, e),
+                      e.http_status());
 }
 
 crm::Status DeleteTemplate(Context&, AttestationService& s, crm::Request& request,
@@ -346,8 +345,8 @@ crm::Status RegisterAttestationPages(crm::Registrar& registrar, const ContextPtr
   for (const TemplateRoute& r : kRoutes) {
     crm::Route route;
     route.method = r.method;
-    route.pattern = r.suffix == std::string_view("@products") ? kProductsPath
-                                                              : kTemplatesPath + r.suffix;
+    route.pattern =
+        r.suffix == std::string_view("@products") ? kProductsPath : kTemplatesPath + r.suffix;
     route.audience = {crm::Audience::Kind::kAdmin, kPermSettings, ""};
     route.max_body = r.max_body;
     Handler handler = r.handler;

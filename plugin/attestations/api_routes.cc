@@ -64,13 +64,16 @@ json::object TemplateJson(const Template& t) {
                       {"placeholders", std::move(ps)}};
 }
 
-json::object AttestationJson(const Attestation& a) {
+// `pdf` as `viewer` may fetch it: staff and tokens through the API while it exists, a client
+// through its area once shared (a held one is null: the client does not see it yet).
+json::object AttestationJson(const Attestation& a, const crm::Principal& viewer) {
   json::value pdf = nullptr;
-  if (!a.storage_key.empty()) {
-    pdf = json::object{
-        {"url", std::string(kApiPrefix) + "/attestations/" + std::to_string(a.id) + "/pdf"},
-        {"sha256", a.sha256},
-        {"size", a.size}};
+  const bool client = viewer.IsClient();
+  if (!a.storage_key.empty() && (!client || a.status == "shared")) {
+    pdf = json::object{{"url", (client ? std::string("/account") : std::string(kApiPrefix)) +
+                                   "/attestations/" + std::to_string(a.id) + "/pdf"},
+                       {"sha256", a.sha256},
+                       {"size", a.size}};
   }
   json::value contract = nullptr;  // null for a client-level attestation
   if (a.contract_id > 0) contract = a.contract_id;
@@ -219,14 +222,15 @@ crm::Result<AttestationRequest> ParseRequest(crm::Request& req) {
   return r;
 }
 
-crm::Status SendRequestOutcome(crm::Result<Attestation> a, crm::Response& res) {
+crm::Status SendRequestOutcome(crm::Result<Attestation> a, const crm::Principal& viewer,
+                               crm::Response& res) {
   if (!a.ok() && a.status().code() == crm::StatusCode::kConflict) {
     return Send(res, 409,
                 json::object{{"error", json::object{{"code", "not_eligible"},
                                                     {"message", a.status().message()}}}});
   }
   if (!a.ok()) return a.status();
-  return Send(res, 201, AttestationJson(*a));
+  return Send(res, 201, AttestationJson(*a, viewer));
 }
 
 crm::Status RequestForClient(AttestationService& s, crm::Request& req, crm::Response& res) {
@@ -235,7 +239,7 @@ crm::Status RequestForClient(AttestationService& s, crm::Request& req, crm::Resp
   CRM_ASSIGN_OR_RETURN(AttestationRequest r, ParseRequest(req));
   r.client_id = client_id;
   r.contract_id = contract_id;
-  return SendRequestOutcome(s.Request(req.Caller(), r), res);
+  return SendRequestOutcome(s.Request(req.Caller(), r), req.Caller(), res);
 }
 
 // A client-level template (no contract): staff for a client, or the client from its area.
@@ -243,7 +247,7 @@ crm::Status RequestClientLevel(AttestationService& s, crm::Request& req, crm::Re
   CRM_ASSIGN_OR_RETURN(int64_t client_id, Id(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(AttestationRequest r, ParseRequest(req));
   r.client_id = client_id;
-  return SendRequestOutcome(s.Request(req.Caller(), r), res);
+  return SendRequestOutcome(s.Request(req.Caller(), r), req.Caller(), res);
 }
 
 crm::Status RequestClientLevelFromAccount(AttestationService& s, crm::Request& req,
@@ -252,7 +256,7 @@ crm::Status RequestClientLevelFromAccount(AttestationService& s, crm::Request& r
   r.client_id = req.Caller().client_id;  // from the session only
   if (!req.Form().empty())
     return SendRequestOutcomePage(s.host(), req, s.Request(req.Caller(), r), res);
-  return SendRequestOutcome(s.Request(req.Caller(), r), res);
+  return SendRequestOutcome(s.Request(req.Caller(), r), req.Caller(), res);
 }
 
 crm::Status SpecimenPdf(AttestationService& s, crm::Request& req, crm::Response& res) {
@@ -268,7 +272,7 @@ crm::Status RequestFromAccount(AttestationService& s, crm::Request& req, crm::Re
   r.contract_id = contract_id;
   if (!req.Form().empty())
     return SendRequestOutcomePage(s.host(), req, s.Request(req.Caller(), r), res);
-  return SendRequestOutcome(s.Request(req.Caller(), r), res);
+  return SendRequestOutcome(s.Request(req.Caller(), r), req.Caller(), res);
 }
 
 crm::Status RequestPage(AttestationService& s, crm::Request& req, crm::Response& res) {
@@ -282,7 +286,7 @@ crm::Status ClientAttestationsPage(AttestationService& s, crm::Request& req, crm
 crm::Status ListAttestations(AttestationService& s, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(auto list, s.List(req.Caller(), req.Query("status").value_or("")));
   json::array items;
-  for (const auto& a : list) items.push_back(AttestationJson(a));
+  for (const auto& a : list) items.push_back(AttestationJson(a, req.Caller()));
   return Send(res, 200, json::object{{"items", std::move(items)}});
 }
 
@@ -291,7 +295,7 @@ crm::Status Decide(AttestationService& s, crm::Request& req, crm::Response& res)
   CRM_ASSIGN_OR_RETURN(json::object o, ReadJsonObject(req));
   CRM_ASSIGN_OR_RETURN(Attestation a,
                        s.Decide(req.Caller(), id, Str(o, "decision"), Str(o, "reason")));
-  return Send(res, 200, AttestationJson(a));
+  return Send(res, 200, AttestationJson(a, req.Caller()));
 }
 
 crm::Status DownloadPdf(AttestationService& s, crm::Request& req, crm::Response& res) {

@@ -70,14 +70,13 @@ class ClientLevelE2e : public cd_test::AttestationSiteTest {
   }
 
   int64_t JournalTotal(const std::string& action, int64_t client) {
-    HttpResponse r = api_->Get(std::string(kApi) + "/journal?action=" + action +
-                                   "&client_id=" + std::to_string(client),
-                               Bearer(token_));
+    HttpResponse r = api_->Get(
+        std::string(kApi) + "/journal?action=" + action + "&client_id=" + std::to_string(client),
+        Bearer(token_));
     EXPECT_EQ(r.status, 200) << r.body;
     json::value v = Json(r);
     return v.is_object() ? v.at("total").as_int64() : -1;
   }
-
 };
 
 TEST_F(ClientLevelE2e, StaffAndClientRequestClientTemplatesOnAHostWithoutContracts) {
@@ -100,11 +99,11 @@ TEST_F(ClientLevelE2e, StaffAndClientRequestClientTemplatesOnAHostWithoutContrac
   // Staff, through the API: 422 without the required field, then a real PDF.
   std::string route = std::string(kApi) + "/clients/" + std::to_string(lea) + "/attestations";
   EXPECT_EQ(PostJson(route, json::object{{"template_id", tpl}}).status, 422);
-  EXPECT_EQ(PostJson(std::string(kApi) + "/clients/" + std::to_string(lea) +
-                         "/contracts/1/attestations",
-                     json::object{{"template_id", tpl}})
-                .status,
-            404)
+  EXPECT_EQ(
+      PostJson(std::string(kApi) + "/clients/" + std::to_string(lea) + "/contracts/1/attestations",
+               json::object{{"template_id", tpl}})
+          .status,
+      404)
       << "no contracts on this host";
   HttpResponse made = PostJson(
       route, json::object{{"template_id", tpl}, {"values", json::object{{"motif", "Banque"}}}});
@@ -129,14 +128,15 @@ TEST_F(ClientLevelE2e, StaffAndClientRequestClientTemplatesOnAHostWithoutContrac
   EXPECT_NE(page.body.find("href=\"/account/attestations\""), std::string::npos) << "menu entry";
   EXPECT_EQ(page.body.find("/account/contracts"), std::string::npos) << "no Contracts entry";
   EXPECT_NE(page.body.find("name=\"value.motif\""), std::string::npos);
-  EXPECT_NE(page.body.find(std::string("/account/attestations/") + std::to_string(a.at("id").as_int64()) + "/pdf"),
+  EXPECT_NE(page.body.find(std::string("/account/attestations/") +
+                           std::to_string(a.at("id").as_int64()) + "/pdf"),
             std::string::npos)
       << "the staff-made attestation is listed";
   EXPECT_EQ(b->Get("/account/contracts").status, 404);
   csrf = crm_test::CsrfFrom(page.body);
-  HttpResponse sent = b->Post("/account/attestations", kForm,
-                              "template_id=" + std::to_string(tpl) +
-                                  "&value.motif=Logement&_csrf=" + csrf);
+  HttpResponse sent =
+      b->Post("/account/attestations", kForm,
+              "template_id=" + std::to_string(tpl) + "&value.motif=Logement&_csrf=" + csrf);
   ASSERT_EQ(sent.status, 200) << sent.body.substr(0, 400);
   std::smatch m;
   ASSERT_TRUE(std::regex_search(sent.body, m, std::regex("/account/attestations/([0-9]+)/pdf")));
@@ -153,7 +153,10 @@ TEST_F(ClientLevelE2e, StaffAndClientRequestClientTemplatesOnAHostWithoutContrac
   std::string eve_csrf;
   auto e = Client(eve, "eve@client-level.test", &eve_csrf);
   EXPECT_EQ(e->Get(m[0].str()).status, 404);
-  EXPECT_EQ(e->Get(std::string("/account/attestations/") + std::to_string(a.at("id").as_int64()) + "/pdf").status, 404);
+  EXPECT_EQ(
+      e->Get(std::string("/account/attestations/") + std::to_string(a.at("id").as_int64()) + "/pdf")
+          .status,
+      404);
   EXPECT_NE(e->Get("/account/attestations").body.find("name=\"value.motif\""), std::string::npos);
 
   // Stored: two shared attestations of Léa, none of Eve; both journaled.
@@ -171,10 +174,11 @@ TEST_F(ClientLevelE2e, ClientTemplatesWithPriorValidationWaitForStaff) {
   Start({"--without-contracts"});
   if (HasFatalFailure()) return;
   int64_t tom = AddClient("Tom", "Peeters", "tom@client-level.test", "en");
-  int64_t tpl = Id(UploadTemplate("Certificate", "client", "prior",
-                                  cd_test::MakeDocx(cd_test::DocxParagraph(
-                                      {"Certificate for {{client.last_name}}"}))),
-                   201);
+  int64_t tpl =
+      Id(UploadTemplate(
+             "Certificate", "client", "prior",
+             cd_test::MakeDocx(cd_test::DocxParagraph({"Certificate for {{client.last_name}}"}))),
+         201);
   std::string csrf;
   auto b = Client(tom, "tom@client-level.test", &csrf);
   csrf = crm_test::CsrfFrom(b->Get("/account/attestations").body);
@@ -219,7 +223,9 @@ TEST_F(ClientLevelE2e, SpecimenIsARealPdfWithSampleValues) {
   std::string upload_action;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
-      list.body, m, std::regex("action=\"(/admin/plugins/client-documents/attestation-templates\\?_csrf=[0-9a-f]+)\"")));
+      list.body, m,
+      std::regex(
+          "action=\"(/admin/plugins/client-documents/attestation-templates\\?_csrf=[0-9a-f]+)\"")));
   crm_test::MultipartBuilder mb;
   mb.AddField("name", "Vehicle").AddField("entity", "beneficiary").AddField("validation", "none");
   mb.AddFile("file", "v.docx", "application/octet-stream",
@@ -233,16 +239,17 @@ TEST_F(ClientLevelE2e, SpecimenIsARealPdfWithSampleValues) {
   ASSERT_TRUE(std::regex_search(location, idm, std::regex("attestation-templates/([0-9]+)")))
       << location;
   int64_t id = std::stoll(idm[1].str());
-  ASSERT_EQ(api_->Patch(std::string(kApi) + "/templates/" + std::to_string(id),
-                        Bearer(token_, {{"Content-Type", "application/json"}}),
-                        R"({"placeholders":[{"key":"reason","label":"Reason","default":"Travel abroad","required":true},)"
-                        R"({"key":"plate","label":"Plate of the trailer","required":false}]})")
-                .status,
-            200);
+  ASSERT_EQ(
+      api_->Patch(
+              std::string(kApi) + "/templates/" + std::to_string(id),
+              Bearer(token_, {{"Content-Type", "application/json"}}),
+              R"({"placeholders":[{"key":"reason","label":"Reason","default":"Travel abroad","required":true},)"
+              R"({"key":"plate","label":"Plate of the trailer","required":false}]})")
+          .status,
+      200);
 
-  HttpResponse api_pdf =
-      api_->Get(std::string(kApi) + "/templates/" + std::to_string(id) + "/specimen",
-                Bearer(token_));
+  HttpResponse api_pdf = api_->Get(
+      std::string(kApi) + "/templates/" + std::to_string(id) + "/specimen", Bearer(token_));
   ASSERT_EQ(api_pdf.status, 200) << api_pdf.body.substr(0, 300);
   EXPECT_EQ(api_pdf.Header("Content-Type").value_or("").rfind("application/pdf", 0), 0u);
   ASSERT_EQ(api_pdf.body.rfind("%PDF-", 0), 0u);

@@ -26,9 +26,10 @@ std::string Multipart(const std::vector<std::pair<std::string, std::string>>& fi
     body +=
         "--XyZ\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
   }
-  body += "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.docx\"\r\n"
-          "Content-Type: application/octet-stream\r\n\r\n" +
-          file + "\r\n--XyZ--\r\n";
+  body +=
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.docx\"\r\n"
+      "Content-Type: application/octet-stream\r\n\r\n" +
+      file + "\r\n--XyZ--\r\n";
   return body;
 }
 
@@ -75,8 +76,8 @@ class AttestationPagesTest : public ModuleTest {
     return std::stoll(response.redirect.substr(prefix.size()));
   }
 
-  const std::string docx_ = MakeDocx(
-      DocxParagraph({"Attestation for {{client.last_name}}, reason {{mo", "tif}}"}));
+  const std::string docx_ =
+      MakeDocx(DocxParagraph({"Attestation for {{client.last_name}}, reason {{mo", "tif}}"}));
 };
 
 TEST_F(AttestationPagesTest, UploadThroughTheFormStoresTheTemplate) {
@@ -115,7 +116,7 @@ TEST_F(AttestationPagesTest, PlaceholderEditsAreStored) {
   int64_t id = UploadedId(Upload("Travel", "contract", docx_));
   FakeRequest request;
   request.caller = Manager();
-  request.form = {{"title", "Travel certificate"},   {"validation", "prior"},
+  request.form = {{"title", "Travel certificate"},    {"validation", "prior"},
                   {"label.motif", "Reason"},          {"default.motif", "Holiday"},
                   {"label.client.last_name", "Name"}, {"required.client.last_name", "1"}};
   FakeResponse response;
@@ -219,8 +220,7 @@ TEST_F(AttestationPagesTest, ProductFormAttachesTemplatesAndDeleteRemovesThem) {
   FakeRequest del;
   del.caller = Manager();
   FakeResponse deleted;
-  ASSERT_OK(
-      Call("POST", kPages + "/" + std::to_string(contract_tpl) + "/delete", del, deleted));
+  ASSERT_OK(Call("POST", kPages + "/" + std::to_string(contract_tpl) + "/delete", del, deleted));
   EXPECT_EQ(deleted.redirect, kPages + "?flash=deleted");
   EXPECT_EQ(Count("cd_att_templates"), 1);
   EXPECT_EQ(Count("cd_att_product_templates"), 0);
