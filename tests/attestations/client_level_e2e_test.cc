@@ -47,6 +47,18 @@ std::string PdfText(const std::string& pdf) {
   return r.output;
 }
 
+// The mails of the host's outbox (DATA/outbox/*.eml, on either engine) sent to `address`.
+std::vector<std::string> MailsTo(const fs::path& data, const std::string& address) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(data / "outbox", ec)) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("To: " + address) != std::string::npos) out.push_back(text);
+  }
+  return out;
+}
+
 class ClientLevelE2e : public cd_test::AttestationSiteTest {
  protected:
   ClientLevelE2e()
@@ -119,6 +131,9 @@ TEST_F(ClientLevelE2e, StaffAndClientRequestClientTemplatesOnAHostWithoutContrac
   EXPECT_NE(text.find("Léa Martin"), std::string::npos) << text;
   EXPECT_NE(text.find("motif Banque"), std::string::npos) << text;
   EXPECT_EQ(JournalTotal("attestation_requested", lea), 1);
+  std::vector<std::string> mails = MailsTo(site_.data(), "lea@client-level.test");
+  ASSERT_EQ(mails.size(), 1u) << "the client is told";
+  EXPECT_NE(mails[0].find("/account/attestations"), std::string::npos) << mails[0];
 
   // The client, from the reserved area: the menu entry, the form, the PDF; no Contracts page.
   std::string csrf;
@@ -218,8 +233,13 @@ TEST_F(ClientLevelE2e, SpecimenIsARealPdfWithSampleValues) {
   std::string admin_csrf;
   auto admin = crm_test::AdminSession(host_->port(), kAdmin, kAdminPassword, &admin_csrf);
   const std::string pages = "/admin/plugins/client-documents/attestation-templates";
+  ASSERT_EQ(PostJson("/api/v1/products", json::object{{"code", "AUTO"}, {"name", "Car"}}).status,
+            201);
   HttpResponse list = admin->Get(pages);
   ASSERT_EQ(list.status, 200) << list.body.substr(0, 300);
+  EXPECT_NE(list.body.find("data-product=\"AUTO\""), std::string::npos)
+      << "the host's products (ContractView::Products) each get a form";
+  EXPECT_NE(list.body.find("Car (AUTO)"), std::string::npos);
   std::string upload_action;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
