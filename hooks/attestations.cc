@@ -1,10 +1,12 @@
 // hooks/attestations.cc — wires attestations (issue 13): the PDF worker's supervisor (the
-// cd-pdf-worker executable beside the module's .so, or $CD_PDF_WORKER), the service, its routes.
+// cd-pdf-worker executable beside the module's .so, or $CD_PDF_WORKER), the service, its routes
+// and its admin pages (attestation_pages.cc).
 #include <dlfcn.h>
 
 #include <cstdlib>
 #include <filesystem>
 
+#include "hooks/attestation_pages.h"
 #include "hooks/context.h"
 #include "plugin/attestations/api_routes.h"
 
@@ -30,6 +32,7 @@ crm::Status RegisterAttestations(crm::Registrar& registrar, std::shared_ptr<Cont
       new attestations::AttestationService(ctx->host, ctx->services.files(), *converter),
       [ctx, converter](attestations::AttestationService* s) { delete s; });
   CRM_RETURN_IF_ERROR(attestations::RegisterAttestationRoutes(registrar, service));
+  CRM_RETURN_IF_ERROR(RegisterAttestationPages(registrar, ctx, service));
   // The worker starts with the host (LibreOfficeKit takes ~3 s to load), so that the first
   // request finds it warm; every 10 minutes a crashed or recycled worker is started again.
   return registrar.AddScheduledJobRunAtStart(

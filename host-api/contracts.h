@@ -37,6 +37,12 @@ struct ContractInfo {
   std::string end_on;    // YYYY-MM-DD or empty (open-ended)
 };
 
+// A product contracts are made for (its code is what plugins attach things to).
+struct ContractProduct {
+  std::string code;
+  std::string name;
+};
+
 // One contract with everything a plugin may read about it.
 struct ContractDetail {
   ContractInfo contract;
@@ -52,6 +58,9 @@ class ContractView {
   virtual Result<std::vector<ContractInfo>> ClientContracts(int64_t client_id) = 0;
   // kNotFound when no such contract exists.
   virtual Result<ContractDetail> FindContract(int64_t contract_id) = 0;
+  // Every product, by code (appended in 1.3 for the module's template pages; a view without
+  // products answers an empty list).
+  virtual Result<std::vector<ContractProduct>> Products() { return std::vector<ContractProduct>{}; }
 };
 
 // A task for the staff who hold `permission` (e.g. "documents.write"), shown at /admin/tasks.

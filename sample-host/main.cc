@@ -283,7 +283,8 @@ struct App {
             *core.db, core.registry,
             [this, &core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
               host::HostExtras extras{
-                  &contracts, [this](const std::string& owner) { return tasks.InboxFor(owner); }};
+                  with_contracts ? &contracts : nullptr,
+                  [this](const std::string& owner) { return tasks.InboxFor(owner); }};
               return std::make_unique<host::PluginHostServices>(
                   *core.db, core.registry, core.data, id, *core.mailer, core.clock, *core.logger,
                   base_url, core.store, std::move(extras));
@@ -308,6 +309,7 @@ struct App {
   host::NewsletterStore newsletter;
   host::DeviceStore devices;
   bool self_registration = false;  // serve --self-registration: /account/register
+  bool with_contracts = true;      // serve --without-contracts: a host with no contract view
   host::Auth auth;
   host::ContractStore contracts;  // host API 1.3 (attestations, issue 13)
   host::TaskStore tasks;
@@ -352,8 +354,8 @@ crm::Status RegisterHost(Core& core, App& app) {
   (void)RegisterAppTranslations(reg);
   (void)host::RegisterClientApi(reg, app.clients, app.auth);
   // Contracts and the task inbox (issue 13).
-  (void)host::RegisterContractApi(reg, app.contracts);
-  (void)host::web::RegisterContractPages(reg, app.contracts, app.tasks);
+  if (app.with_contracts) (void)host::RegisterContractApi(reg, app.contracts);
+  (void)host::web::RegisterContractPages(reg, app.contracts, app.tasks, app.with_contracts);
   RegisterProfileFeatures(reg, core, app);  // issue 14
   host::ClientStore& clients = app.clients;
   host::PluginManager& plugins = app.plugins;
@@ -475,6 +477,7 @@ int Serve(const po::variables_map& vm) {
 
   App app(core, base_url);
   app.self_registration = vm.count("self-registration") > 0;  // issue 14, off by default
+  app.with_contracts = vm.count("without-contracts") == 0;    // issue 13: client-level only
   s = RegisterHost(core, app);
   if (!s.ok()) return Fail("host registration: " + s.ToString());
   // The manager logs each file's outcome; a plugin that fails leaves the host running.
@@ -608,8 +611,10 @@ int main(int argc, char** argv) {
         "base-url", po::value<std::string>(), "public base URL for links in emails")(
         "store", po::value<std::string>(), "plugin files in s3://BUCKET?endpoint=URL&region=R")(
         "self-registration", "serve: visitors may create a client account at /account/register")(
-        "mail-from", po::value<std::string>(),
-        "sender of the host's mail (default: CRM <no-reply@localhost>)")(
+        "without-contracts",
+        "serve: act as a host without contracts (no contract view for plugins, no Contracts "
+        "pages)")("mail-from", po::value<std::string>(),
+                  "sender of the host's mail (default: CRM <no-reply@localhost>)")(
         "smtp-url", po::value<std::string>(),
         "deliver the outbox over SMTP: smtp://HOST:PORT or smtps://…")(
         "smtp-user", po::value<std::string>(),

@@ -64,17 +64,22 @@ json::object TemplateJson(const Template& t) {
                       {"placeholders", std::move(ps)}};
 }
 
-json::object AttestationJson(const Attestation& a) {
+// `pdf` as `viewer` may fetch it: staff and tokens through the API while it exists, a client
+// through its area once shared (a held one is null: the client does not see it yet).
+json::object AttestationJson(const Attestation& a, const crm::Principal& viewer) {
   json::value pdf = nullptr;
-  if (!a.storage_key.empty()) {
-    pdf = json::object{
-        {"url", std::string(kApiPrefix) + "/attestations/" + std::to_string(a.id) + "/pdf"},
-        {"sha256", a.sha256},
-        {"size", a.size}};
+  const bool client = viewer.IsClient();
+  if (!a.storage_key.empty() && (!client || a.status == "shared")) {
+    pdf = json::object{{"url", (client ? std::string("/account") : std::string(kApiPrefix)) +
+                                   "/attestations/" + std::to_string(a.id) + "/pdf"},
+                       {"sha256", a.sha256},
+                       {"size", a.size}};
   }
+  json::value contract = nullptr;  // null for a client-level attestation
+  if (a.contract_id > 0) contract = a.contract_id;
   json::object o{{"id", a.id},
                  {"client_id", a.client_id},
-                 {"contract_id", a.contract_id},
+                 {"contract_id", contract},
                  {"template_id", a.template_id},
                  {"status", a.status},
                  {"pdf", pdf},
@@ -90,6 +95,8 @@ crm::Status Send(crm::Response& res, int status, const json::value& v) {
   res.SetStatus(status);
   return res.SendJson(json::serialize(v));
 }
+
+}  // namespace
 
 crm::Result<TemplateUpload> ParseTemplateUpload(crm::Request& req) {
   CRM_ASSIGN_OR_RETURN(std::string boundary,
@@ -127,6 +134,8 @@ crm::Result<TemplateUpload> ParseTemplateUpload(crm::Request& req) {
   if (!saw_file) return crm::Unprocessable("file: required");
   return up;
 }
+
+namespace {
 
 crm::Status CreateTemplate(AttestationService& s, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(TemplateUpload up, ParseTemplateUpload(req));
@@ -213,14 +222,15 @@ crm::Result<AttestationRequest> ParseRequest(crm::Request& req) {
   return r;
 }
 
-crm::Status SendRequestOutcome(crm::Result<Attestation> a, crm::Response& res) {
+crm::Status SendRequestOutcome(crm::Result<Attestation> a, const crm::Principal& viewer,
+                               crm::Response& res) {
   if (!a.ok() && a.status().code() == crm::StatusCode::kConflict) {
     return Send(res, 409,
                 json::object{{"error", json::object{{"code", "not_eligible"},
                                                     {"message", a.status().message()}}}});
   }
   if (!a.ok()) return a.status();
-  return Send(res, 201, AttestationJson(*a));
+  return Send(res, 201, AttestationJson(*a, viewer));
 }
 
 crm::Status RequestForClient(AttestationService& s, crm::Request& req, crm::Response& res) {
@@ -229,7 +239,30 @@ crm::Status RequestForClient(AttestationService& s, crm::Request& req, crm::Resp
   CRM_ASSIGN_OR_RETURN(AttestationRequest r, ParseRequest(req));
   r.client_id = client_id;
   r.contract_id = contract_id;
-  return SendRequestOutcome(s.Request(req.Caller(), r), res);
+  return SendRequestOutcome(s.Request(req.Caller(), r), req.Caller(), res);
+}
+
+// A client-level template (no contract): staff for a client, or the client from its area.
+crm::Status RequestClientLevel(AttestationService& s, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t client_id, Id(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(AttestationRequest r, ParseRequest(req));
+  r.client_id = client_id;
+  return SendRequestOutcome(s.Request(req.Caller(), r), req.Caller(), res);
+}
+
+crm::Status RequestClientLevelFromAccount(AttestationService& s, crm::Request& req,
+                                          crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(AttestationRequest r, ParseRequest(req));
+  r.client_id = req.Caller().client_id;  // from the session only
+  if (!req.Form().empty())
+    return SendRequestOutcomePage(s.host(), req, s.Request(req.Caller(), r), res);
+  return SendRequestOutcome(s.Request(req.Caller(), r), req.Caller(), res);
+}
+
+crm::Status SpecimenPdf(AttestationService& s, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t id, Id(req, "id"));
+  CRM_ASSIGN_OR_RETURN(std::string pdf, s.Specimen(req.Caller(), id));
+  return SendSpecimen(pdf, res);
 }
 
 crm::Status RequestFromAccount(AttestationService& s, crm::Request& req, crm::Response& res) {
@@ -239,17 +272,21 @@ crm::Status RequestFromAccount(AttestationService& s, crm::Request& req, crm::Re
   r.contract_id = contract_id;
   if (!req.Form().empty())
     return SendRequestOutcomePage(s.host(), req, s.Request(req.Caller(), r), res);
-  return SendRequestOutcome(s.Request(req.Caller(), r), res);
+  return SendRequestOutcome(s.Request(req.Caller(), r), req.Caller(), res);
 }
 
 crm::Status RequestPage(AttestationService& s, crm::Request& req, crm::Response& res) {
   return ShowRequestPage(s, s.host(), req, res);
 }
 
+crm::Status ClientAttestationsPage(AttestationService& s, crm::Request& req, crm::Response& res) {
+  return ShowClientAttestationsPage(s, req, res);
+}
+
 crm::Status ListAttestations(AttestationService& s, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(auto list, s.List(req.Caller(), req.Query("status").value_or("")));
   json::array items;
-  for (const auto& a : list) items.push_back(AttestationJson(a));
+  for (const auto& a : list) items.push_back(AttestationJson(a, req.Caller()));
   return Send(res, 200, json::object{{"items", std::move(items)}});
 }
 
@@ -258,7 +295,7 @@ crm::Status Decide(AttestationService& s, crm::Request& req, crm::Response& res)
   CRM_ASSIGN_OR_RETURN(json::object o, ReadJsonObject(req));
   CRM_ASSIGN_OR_RETURN(Attestation a,
                        s.Decide(req.Caller(), id, Str(o, "decision"), Str(o, "reason")));
-  return Send(res, 200, AttestationJson(a));
+  return Send(res, 200, AttestationJson(a, req.Caller()));
 }
 
 crm::Status DownloadPdf(AttestationService& s, crm::Request& req, crm::Response& res) {
@@ -282,16 +319,21 @@ constexpr RouteSpec kRoutes[] = {
     {"GET", "/templates", K::kPublic, "", kJsonBody, ListTemplates},
     {"PATCH", "/templates/{id}", K::kApiToken, kScopeSettings, kJsonBody, PatchTemplate},
     {"DELETE", "/templates/{id}", K::kApiToken, kScopeSettings, kJsonBody, DeleteTemplate},
+    {"GET", "/templates/{id}/specimen", K::kApiToken, kScopeSettings, kJsonBody, SpecimenPdf},
     {"PUT", "/products/{code}/templates", K::kApiToken, kScopeSettings, kJsonBody,
      PutProductTemplates},
     {"POST", "/clients/{client_id}/contracts/{contract_id}/attestations", K::kApiToken, kScopeWrite,
      kJsonBody, RequestForClient},
+    {"POST", "/clients/{client_id}/attestations", K::kApiToken, kScopeWrite, kJsonBody,
+     RequestClientLevel},
     {"GET", "/attestations", K::kApiToken, kScopeRead, kJsonBody, ListAttestations},
     {"POST", "/attestations/{id}/decision", K::kApiToken, kScopeWrite, kJsonBody, Decide},
     {"GET", "/attestations/{id}/pdf", K::kApiToken, kScopeRead, kJsonBody, DownloadPdf},
     {"POST", "/account/contracts/{contract_id}/attestations", K::kClient, "", kJsonBody,
      RequestFromAccount},
     {"GET", "/account/attestations/{id}/pdf", K::kClient, "", kJsonBody, DownloadPdf},
+    {"GET", "/account/attestations", K::kClient, "", kJsonBody, ClientAttestationsPage},
+    {"POST", "/account/attestations", K::kClient, "", kJsonBody, RequestClientLevelFromAccount},
     {"GET", "/account/contracts/{contract_id}/attestation", K::kClient, "", kJsonBody, RequestPage},
     {"GET", "/admin/plugins/client-documents/attestations/{id}/pdf", K::kAdmin, kPermRead,
      kJsonBody, DownloadPdf},
@@ -302,6 +344,13 @@ constexpr RouteSpec kRoutes[] = {
 };
 
 }  // namespace
+
+crm::Status SendSpecimen(const std::string& pdf, crm::Response& res) {
+  res.SetHeader("Content-Disposition", "inline; filename=\"specimen.pdf\"");
+  res.SetHeader("Cache-Control", "no-store");
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  return res.Send(pdf, "application/pdf");
+}
 
 crm::Status RegisterAttestationRoutes(crm::Registrar& registrar,
                                       std::shared_ptr<AttestationService> service) {

@@ -45,10 +45,13 @@ crm::Status CheckRequester(const crm::Principal& actor, int64_t client_id) {
 
 }  // namespace
 
-crm::Result<std::map<std::string, std::string>> AttestationService::Values(
-    const Template& t, const crm::ContractDetail& d, const AttestationRequest& req) {
-  CRM_ASSIGN_OR_RETURN(crm::ClientInfo client, host_.FindClient(req.client_id));
-  const std::string& lang = client.language;
+namespace {
+
+// The known placeholders' values (SPEC §6) from the host's client and contract.
+std::map<std::string, std::string> KnownValues(crm::HostServices& host,
+                                               const crm::ClientInfo& client,
+                                               const crm::ContractDetail& d, int64_t beneficiary_id,
+                                               const std::string& lang) {
   std::map<std::string, std::string> v = {
       {"client.first_name", client.first_name},
       {"client.last_name", client.last_name},
@@ -59,23 +62,76 @@ crm::Result<std::map<std::string, std::string>> AttestationService::Values(
       {"contract.product", d.contract.product_name},
       {"contract.start_on", LocalDate(d.contract.start_on, lang)},
       {"contract.end_on", LocalDate(d.contract.end_on, lang)},
-      {"today", Date(host_.NowUnix(), lang)}};
+      {"today", Date(host.NowUnix(), lang)}};
   for (const auto& b : d.beneficiaries) {
-    if (b.id == req.beneficiary_id) {
+    if (b.id == beneficiary_id) {
       v["beneficiary.label"] = b.label;
-      v["beneficiary.kind"] = host_.Translate(lang, "client-documents.attestations.kind." + b.kind);
+      v["beneficiary.kind"] = host.Translate(lang, "client-documents.attestations.kind." + b.kind);
     }
   }
+  return v;
+}
+
+// A made-up client and contract for specimens (the admin's preview, never stored).
+crm::ClientInfo SampleClient() {
+  crm::ClientInfo c;
+  c.first_name = "Marie";
+  c.last_name = "Dupont";
+  c.company = "Exemple SA";
+  c.email = "marie.dupont@example.com";
+  c.address = "Rue de l'Exemple 1\n1000 Bruxelles";
+  return c;
+}
+
+crm::ContractDetail SampleContract(int64_t now) {
+  crm::ContractDetail d;
+  d.contract.number = "SPEC-0001";
+  d.contract.product_name = "Specimen";
+  time_t t = static_cast<time_t>(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char start[16], end[16];
+  std::strftime(start, sizeof start, "%Y-01-01", &tm);
+  std::strftime(end, sizeof end, "%Y-12-31", &tm);
+  d.contract.start_on = start;
+  d.contract.end_on = end;
+  d.beneficiaries.push_back({1, "vehicle", "AB-123-CD"});
+  return d;
+}
+
+}  // namespace
+
+crm::Result<std::map<std::string, std::string>> AttestationService::Values(
+    const Template& t, const crm::ContractDetail& d, const AttestationRequest& req) {
+  CRM_ASSIGN_OR_RETURN(crm::ClientInfo client, host_.FindClient(req.client_id));
+  std::map<std::string, std::string> v =
+      KnownValues(host_, client, d, req.beneficiary_id, client.language);
   for (const auto& p : t.placeholders) {
     if (p.known) continue;
     auto it = req.values.find(p.key);
     std::string value(it == req.values.end() ? p.default_value
                                              : std::string(crm::text::Trim(it->second)));
-    if (value.size() > 2000) return crm::Unprocessable("values." + p.key + ": too long");
-    if (value.empty() && p.required) return crm::Unprocessable("values." + p.key + ": required");
+    // The label closes the message, so that pages can name the field in the reader's words.
+    if (value.size() > 2000)
+      return crm::Unprocessable("values." + p.key + ": too long (label: " + p.label + ")");
+    if (value.empty() && p.required)
+      return crm::Unprocessable("values." + p.key + ": required (label: " + p.label + ")");
     v[p.key] = value;
   }
   return v;
+}
+
+crm::Result<std::string> AttestationService::Specimen(const crm::Principal& actor, int64_t id) {
+  CRM_RETURN_IF_ERROR(CheckSettings(actor));
+  std::string bytes;
+  CRM_ASSIGN_OR_RETURN(Template t, GetTemplate(id, &bytes));
+  std::map<std::string, std::string> v =
+      KnownValues(host_, SampleClient(), SampleContract(host_.NowUnix()), 1, actor.language);
+  for (const auto& p : t.placeholders) {
+    if (!p.known) v[p.key] = p.default_value.empty() ? "[" + p.label + "]" : p.default_value;
+  }
+  CRM_ASSIGN_OR_RETURN(std::string filled, FillTemplate(bytes, v));
+  return converter_.Convert(filled, t.format);
 }
 
 crm::Result<Attestation> AttestationService::Store(const crm::Principal& actor,
@@ -116,17 +172,19 @@ crm::Result<Attestation> AttestationService::Store(const crm::Principal& actor,
   return GetAttestation(id);
 }
 
-crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor,
-                                                     const AttestationRequest& req) {
-  CRM_RETURN_IF_ERROR(CheckRequester(actor, req.client_id));
+crm::Result<crm::ContractDetail> AttestationService::RequestTarget(const AttestationRequest& req,
+                                                                   const Template& t) {
+  if (req.contract_id == 0) {  // client-level: no contract, no eligibility rule
+    if (t.entity != "client") return crm::NotFound("no such template for this client");
+    if (req.beneficiary_id > 0) return crm::Unprocessable("beneficiary_id: not for this template");
+    return crm::ContractDetail{};
+  }
   crm::ContractView* contracts = host_.Contracts();
   if (contracts == nullptr) return crm::NotFound("this host has no contracts");
   auto found = contracts->FindContract(req.contract_id);
   if (!found.ok() || found->contract.client_id != req.client_id)
     return crm::NotFound("no such contract");
   const crm::ContractDetail& d = *found;
-  std::string bytes;
-  CRM_ASSIGN_OR_RETURN(Template t, GetTemplate(req.template_id, &bytes));
   CRM_ASSIGN_OR_RETURN(auto linked,
                        host_.Db().QueryOne("SELECT 1 FROM cd_att_product_templates "
                                            "WHERE product_code = ? AND template_id = ?",
@@ -145,27 +203,42 @@ crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor
       return crm::Conflict(host_.Translate(client.language, *reason));
     }
   }
+  return *found;
+}
+
+crm::Result<Attestation> AttestationService::Request(const crm::Principal& actor,
+                                                     const AttestationRequest& req) {
+  CRM_RETURN_IF_ERROR(CheckRequester(actor, req.client_id));
+  std::string bytes;
+  CRM_ASSIGN_OR_RETURN(Template t, GetTemplate(req.template_id, &bytes));
+  CRM_ASSIGN_OR_RETURN(crm::ContractDetail d, RequestTarget(req, t));
   CRM_ASSIGN_OR_RETURN(auto values, Values(t, d, req));
   CRM_ASSIGN_OR_RETURN(std::string filled, FillTemplate(bytes, values));
   CRM_ASSIGN_OR_RETURN(std::string pdf, converter_.Convert(filled, t.format));
   CRM_ASSIGN_OR_RETURN(Attestation a, Store(actor, req, t, pdf));
   // Journaled with the row (Store); the client's timeline says it too.
-  Timeline(actor, a, "client-documents.attestation_requested", d.contract.number);
-  if (a.status == "awaiting_validation" && host_.Tasks() != nullptr) {
-    auto task = host_.Tasks()->CreateTask(
-        {kPermWrite,
-         host_.Translate("en", "client-documents.attestations.task") + " #" + std::to_string(a.id) +
-             " (" + d.contract.number + ")",
-         std::string(kAttestationPdfPath) + std::to_string(a.id) + "/pdf", a.client_id});
-    if (task.ok()) {
-      (void)host_.Db().Exec("UPDATE cd_attestations SET task_id = ? WHERE id = ?", {*task, a.id});
-    } else {
-      host_.Log(crm::LogLevel::kWarning, "attestation task: " + task.status().ToString());
-    }
-  } else {
-    MailClient(a.client_id, "shared", "");
-  }
+  std::string about = req.contract_id > 0 ? d.contract.number : t.name;
+  Timeline(actor, a, "client-documents.attestation_requested", about);
+  AfterStore(a, t, about);
   return a;
+}
+
+// Held: a task for staff; shared: the client is told.
+void AttestationService::AfterStore(const Attestation& a, const Template& t,
+                                    const std::string& about) {
+  if (a.status != "awaiting_validation") return MailClient(a.client_id, "shared", "");
+  if (host_.Tasks() == nullptr) return;
+  auto task = host_.Tasks()->CreateTask(
+      {kPermWrite,
+       host_.Translate("en", "client-documents.attestations.task") + " #" + std::to_string(a.id) +
+           " (" + about + ")",
+       std::string(kAttestationPdfPath) + std::to_string(a.id) + "/pdf", a.client_id});
+  if (task.ok()) {
+    (void)host_.Db().Exec("UPDATE cd_attestations SET task_id = ? WHERE id = ?", {*task, a.id});
+  } else {
+    host_.Log(crm::LogLevel::kWarning, "attestation task for template " + std::to_string(t.id) +
+                                           ": " + task.status().ToString());
+  }
 }
 
 crm::Result<Attestation> AttestationService::GetAttestation(int64_t id) {
@@ -186,6 +259,18 @@ crm::Result<std::vector<Attestation>> AttestationService::List(const crm::Princi
                                                           "WHERE (? = '' OR status = ?) ORDER "
                                                           "BY created_at DESC, id DESC LIMIT 500",
                                                       {status, status}));
+  std::vector<Attestation> out;
+  for (const auto& r : rows) out.push_back(AttestationFromRow(r));
+  return out;
+}
+
+crm::Result<std::vector<Attestation>> AttestationService::ListForClient(const crm::Principal& actor,
+                                                                        int64_t client_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  CRM_ASSIGN_OR_RETURN(auto rows, host_.Db().QueryAll(std::string(kAttestationColumns) +
+                                                          "WHERE client_id = ? ORDER BY "
+                                                          "created_at DESC, id DESC LIMIT 500",
+                                                      {client_id}));
   std::vector<Attestation> out;
   for (const auto& r : rows) out.push_back(AttestationFromRow(r));
   return out;
@@ -289,7 +374,7 @@ void AttestationService::MailClient(int64_t client_id, const std::string& what,
   std::string prefix = "client-documents.attestations.mail_" + what;
   std::string body = host_.Translate(lang, prefix + "_body");
   if (!reason.empty()) body += "\n\n" + reason;
-  body += "\n\n" + host_.BaseUrl() + "/account/contracts";
+  body += "\n\n" + host_.BaseUrl() + "/account/attestations";
   crm::Status sent =
       host_.SendMail({client->email, host_.Translate(lang, prefix + "_subject"), body});
   if (!sent.ok()) host_.Log(crm::LogLevel::kWarning, "attestation mail: " + sent.ToString());

@@ -100,6 +100,40 @@ std::optional<std::string> IneligibleReason(const crm::ContractDetail& contract,
   return std::string("client-documents.attestations.not_paid");
 }
 
+TemplateRefusal ClassifyTemplateRefusal(const crm::Status& error) {
+  // Message starts (template_doc.cc's Refuse, this file's checks) -> key; first match wins.
+  static constexpr std::pair<std::string_view, std::string_view> kStarts[] = {
+      {"name:", "error_name"},
+      {"entity:", "error_entity"},
+      {"validation:", "error_validation"},
+      {"file: required", "error_file_required"},
+      {"template_ids:", "error_product_entity"},
+      {"placeholders:", "error_unknown_placeholder"},
+      {"unbalanced braces", "error_braces"},
+      {"invalid placeholder", "error_invalid_placeholder"},
+      {"a placeholder runs across paragraphs", "error_across"},
+      {"the file is", "error_not_document"},
+      {"the archive has too many", "error_too_big_inside"},
+      {"the archive expands", "error_too_big_inside"},
+      {"the archive is compressed", "error_too_big_inside"},
+      {"the document is too large", "error_too_big_inside"},
+      {"the part ", "error_damaged"},
+      {"the archive", "error_damaged"},
+  };
+  const std::string& m = error.message();
+  TemplateRefusal r{"error_other", ""};
+  if (error.code() == crm::StatusCode::kTooLarge) r.key = "error_too_large";
+  for (const auto& [start, key] : kStarts) {
+    if (r.key != "error_other") break;
+    if (m.rfind(start, 0) == 0) r.key = key;
+  }
+  if (r.key == "error_damaged" && m.find("larger than allowed") != std::string::npos)
+    r.key = "error_too_big_inside";
+  size_t open = m.find('"'), close = m.rfind('"');
+  if (open != std::string::npos && close > open) r.excerpt = m.substr(open, close - open + 1);
+  return r;
+}
+
 AttestationService::AttestationService(crm::HostServices& host, FileStore& files,
                                        PdfConverter& converter)
     : host_(host), files_(files), converter_(converter) {}
@@ -139,13 +173,51 @@ crm::Result<Template> AttestationService::CreateTemplate(const crm::Principal& a
   return t;
 }
 
-crm::Result<std::vector<Template>> AttestationService::ListTemplates(const crm::Principal& actor) {
-  CRM_RETURN_IF_ERROR(CheckReadTypes(actor));
-  CRM_ASSIGN_OR_RETURN(auto rows,
-                       host_.Db().QueryAll(std::string(kTemplateColumns) + "ORDER BY name, id"));
+crm::Result<std::vector<Template>> AttestationService::QueryTemplates(
+    const std::string& where, std::vector<crm::SqlValue> params) {
+  CRM_ASSIGN_OR_RETURN(
+      auto rows, host_.Db().QueryAll(std::string(kTemplateColumns) + where + " ORDER BY name, id",
+                                     std::move(params)));
   std::vector<Template> out;
   for (const auto& r : rows) out.push_back(TemplateFromRow(r));
   return out;
+}
+
+crm::Result<std::vector<Template>> AttestationService::ListTemplates(const crm::Principal& actor) {
+  CRM_RETURN_IF_ERROR(CheckReadTypes(actor));
+  return QueryTemplates("", {});
+}
+
+crm::Result<Template> AttestationService::FindTemplate(const crm::Principal& actor, int64_t id) {
+  CRM_RETURN_IF_ERROR(CheckSettings(actor));
+  return GetTemplate(id, nullptr);
+}
+
+crm::Result<std::vector<ProductTemplates>> AttestationService::ListProductTemplates(
+    const crm::Principal& actor) {
+  CRM_RETURN_IF_ERROR(CheckSettings(actor));
+  std::map<std::string, ProductTemplates> by_code;
+  if (crm::ContractView* contracts = host_.Contracts(); contracts != nullptr) {
+    CRM_ASSIGN_OR_RETURN(auto products, contracts->Products());
+    for (const auto& p : products) by_code[p.code] = {p.code, p.name, {}};
+  }
+  CRM_ASSIGN_OR_RETURN(auto rows, host_.Db().QueryAll("SELECT product_code, template_id FROM "
+                                                      "cd_att_product_templates ORDER BY "
+                                                      "product_code, template_id"));
+  for (const auto& r : rows) {
+    ProductTemplates& p = by_code[r.Text(0)];
+    p.code = r.Text(0);
+    p.template_ids.push_back(r.Int(1));
+  }
+  std::vector<ProductTemplates> out;
+  for (auto& [code, p] : by_code) out.push_back(std::move(p));
+  return out;
+}
+
+crm::Result<std::vector<Template>> AttestationService::ClientTemplates(const crm::Principal& actor,
+                                                                       int64_t client_id) {
+  CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
+  return QueryTemplates("WHERE entity = 'client'", {});
 }
 
 crm::Result<Template> AttestationService::GetTemplate(int64_t id, std::string* bytes) {
@@ -222,6 +294,15 @@ crm::Status AttestationService::SetProductTemplates(const crm::Principal& actor,
   });
 }
 
+crm::Result<bool> AttestationService::ShowsClientArea(int64_t client_id) {
+  CRM_ASSIGN_OR_RETURN(
+      auto row, host_.Db().QueryOne("SELECT 1 FROM cd_att_templates WHERE entity = 'client' "
+                                    "UNION ALL SELECT 1 FROM cd_attestations WHERE client_id = ? "
+                                    "LIMIT 1",
+                                    {client_id}));
+  return row.has_value();
+}
+
 crm::Result<std::vector<Template>> AttestationService::TemplatesForContract(
     const crm::Principal& actor, int64_t client_id, int64_t contract_id) {
   CRM_RETURN_IF_ERROR(CheckRead(actor, client_id));
@@ -229,15 +310,9 @@ crm::Result<std::vector<Template>> AttestationService::TemplatesForContract(
   if (contracts == nullptr) return crm::NotFound("this host has no contracts");
   CRM_ASSIGN_OR_RETURN(crm::ContractDetail d, contracts->FindContract(contract_id));
   if (d.contract.client_id != client_id) return crm::NotFound("no such contract");
-  CRM_ASSIGN_OR_RETURN(auto rows,
-                       host_.Db().QueryAll(std::string(kTemplateColumns) +
-                                               "WHERE id IN (SELECT template_id FROM "
-                                               "cd_att_product_templates WHERE product_code = ?) "
-                                               "ORDER BY name, id",
-                                           {d.contract.product_code}));
-  std::vector<Template> out;
-  for (const auto& r : rows) out.push_back(TemplateFromRow(r));
-  return out;
+  return QueryTemplates(
+      "WHERE id IN (SELECT template_id FROM cd_att_product_templates WHERE product_code = ?)",
+      {d.contract.product_code});
 }
 
 }  // namespace cd::attestations

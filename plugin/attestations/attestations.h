@@ -59,7 +59,7 @@ struct TemplatePatch {
 struct Attestation {
   int64_t id = 0;
   int64_t client_id = 0;
-  int64_t contract_id = 0;
+  int64_t contract_id = 0;  // 0: a client-level attestation
   int64_t template_id = 0;
   std::string status;       // "shared", "awaiting_validation" or "refused"
   std::string storage_key;  // "" once refused
@@ -74,13 +74,29 @@ struct Attestation {
 
 struct AttestationRequest {
   int64_t client_id = 0;
-  int64_t contract_id = 0;
+  int64_t contract_id = 0;  // 0: a client-level template (no contract)
   int64_t template_id = 0;
   int64_t beneficiary_id = 0;  // 0: none
   std::map<std::string, std::string> values;
 };
 
+// A product and the templates attached to it (the admin pages' products form).
+struct ProductTemplates {
+  std::string code;
+  std::string name;  // the host's name, or "" for a code only this module knows
+  std::vector<int64_t> template_ids;
+};
+
 bool IsKnownPlaceholder(std::string_view key);
+
+// Why a template was refused, for pages in the reader's language: `key` is an i18n key under
+// "client-documents.attestations." ("error_braces", ...; "error_other" when the message is not
+// one of the template checks'), `excerpt` the quoted document text the message names, if any.
+struct TemplateRefusal {
+  std::string key;
+  std::string excerpt;
+};
+TemplateRefusal ClassifyTemplateRefusal(const crm::Status& error);
 
 // nullopt when a request without prior validation may go ahead on `today` (YYYY-MM-DD): the
 // contract is active and a fully paid receipt covers today. Otherwise the i18n key of the
@@ -100,10 +116,27 @@ class AttestationService {
   crm::Status DeleteTemplate(const crm::Principal& actor, int64_t id);
   crm::Status SetProductTemplates(const crm::Principal& actor, const std::string& product_code,
                                   const std::vector<int64_t>& template_ids);
+  // One template (staff with documents.settings); kNotFound when unknown.
+  crm::Result<Template> FindTemplate(const crm::Principal& actor, int64_t id);
+  // The host's products (none on a host without contracts) and the codes templates are
+  // attached to, each with its template ids; by code.
+  crm::Result<std::vector<ProductTemplates>> ListProductTemplates(const crm::Principal& actor);
+  // The template filled with sample values (known placeholders from a made-up client and
+  // contract, dates in the actor's language; unknown ones from their default, else "[label]")
+  // and converted to PDF, so that staff see what clients will get. documents.settings;
+  // kUnavailable when the converter failed.
+  crm::Result<std::string> Specimen(const crm::Principal& actor, int64_t id);
   // The templates a client may use for a contract (its product's, by entity).
   crm::Result<std::vector<Template>> TemplatesForContract(const crm::Principal& actor,
                                                           int64_t client_id, int64_t contract_id);
 
+  // The client-level templates (entity "client") a client may request without a contract:
+  // every one of them (no eligibility rule: the host has no facts about them).
+  crm::Result<std::vector<Template>> ClientTemplates(const crm::Principal& actor,
+                                                     int64_t client_id);
+
+  // A contract-level request (contract_id > 0), or a client-level one (contract_id 0: a
+  // template of entity "client", on any host, the only kind on a host without contracts).
   // kNotFound (contract of another client, unknown template or beneficiary, template not on
   // the product), kConflict "not_eligible" (message in the client's language), kUnprocessable
   // (a required field missing), kUnavailable (the converter failed: retry).
@@ -117,6 +150,12 @@ class AttestationService {
   // One contract's attestations, newest first (CheckRead: a client sees its own).
   crm::Result<std::vector<Attestation>> ListForContract(const crm::Principal& actor,
                                                         int64_t client_id, int64_t contract_id);
+  // True when the reserved area has something under "Attestations" for this client: a
+  // client-level template to request or an attestation already made (the menu entry's rule).
+  crm::Result<bool> ShowsClientArea(int64_t client_id);
+  // Every attestation of one client, newest first (CheckRead: a client sees its own).
+  crm::Result<std::vector<Attestation>> ListForClient(const crm::Principal& actor,
+                                                      int64_t client_id);
   // The contract as the host gives it (kNotFound for another client's or without contracts).
   crm::Result<crm::ContractDetail> ClientContract(const crm::Principal& actor, int64_t client_id,
                                                   int64_t contract_id);
@@ -128,6 +167,12 @@ class AttestationService {
  private:
   crm::Result<Template> GetTemplate(int64_t id, std::string* bytes);
   crm::Result<Attestation> GetAttestation(int64_t id);
+  crm::Result<std::vector<Template>> QueryTemplates(const std::string& where,
+                                                    std::vector<crm::SqlValue> params);
+  // The contract of a contract-level request with every check (ownership, the template on its
+  // product, the beneficiary, eligibility); an empty detail for a client-level one.
+  crm::Result<crm::ContractDetail> RequestTarget(const AttestationRequest& req, const Template& t);
+  void AfterStore(const Attestation& a, const Template& t, const std::string& about);
   crm::Result<std::map<std::string, std::string>> Values(const Template& t,
                                                          const crm::ContractDetail& contract,
                                                          const AttestationRequest& req);

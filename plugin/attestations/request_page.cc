@@ -16,6 +16,27 @@ std::string T(crm::HostServices& host, const crm::Request& req, std::string_view
       host.Translate(req.Caller().language, "client-documents.attestations." + std::string(key)));
 }
 
+// A refused request in the client's words: the eligibility reason (already translated), a
+// field named by its label ("values.<key>: required (label: <label>)"), else a general sentence.
+std::string RefusalText(crm::HostServices& host, const crm::Request& req, const crm::Status& s) {
+  const std::string& lang = req.Caller().language;
+  if (s.code() == crm::StatusCode::kConflict) return s.message();
+  if (s.code() == crm::StatusCode::kUnavailable)
+    return host.Translate(lang, "client-documents.attestations.retry");
+  const std::string& m = s.message();
+  size_t label = m.find(" (label: ");
+  if (m.rfind("values.", 0) == 0 && label != std::string::npos && m.back() == ')') {
+    bool too_long = m.find(": too long") != std::string::npos;
+    std::string text =
+        host.Translate(lang, too_long ? "client-documents.attestations.field_too_long"
+                                      : "client-documents.attestations.field_required");
+    std::string field = m.substr(label + 9, m.size() - label - 10);
+    size_t at = text.find("{field}");
+    return at == std::string::npos ? text + " " + field : text.replace(at, 7, field);
+  }
+  return host.Translate(lang, "client-documents.attestations.request_invalid");
+}
+
 std::string TodayIso(int64_t now) {
   time_t t = static_cast<time_t>(now);
   std::tm tm{};
@@ -123,11 +144,37 @@ crm::Status ShowRequestPage(AttestationService& service, crm::HostServices& host
        "<div class=\"attestation-page\">" + body + "</div>", 200});
 }
 
+crm::Status ShowClientAttestationsPage(AttestationService& service, crm::Request& req,
+                                       crm::Response& res) {
+  crm::HostServices& host = service.host();
+  const int64_t client_id = req.Caller().client_id;  // from the session only
+  CRM_ASSIGN_OR_RETURN(auto templates, service.ClientTemplates(req.Caller(), client_id));
+  CRM_ASSIGN_OR_RETURN(auto history, service.ListForClient(req.Caller(), client_id));
+  std::string body;
+  if (templates.empty()) {
+    body += "<p>" + T(host, req, "none_for_client") + "</p>";
+  } else {
+    body +=
+        "<form class=\"attestation-request\" method=\"post\" "
+        "action=\"/account/attestations\"><input type=\"hidden\" name=\"_csrf\" value=\"" +
+        EscapeHtml(req.Caller().csrf_token) + "\">" +
+        Choices(host, req, templates, crm::ContractDetail{}) + Fields(templates) +
+        "<button type=\"submit\">" + T(host, req, "send") + "</button></form>";
+  }
+  body += History(host, req, history);
+  return res.SendPage(
+      {crm::PageReply::Layout::kAccount,
+       host.Translate(req.Caller().language, "client-documents.attestations.client_title"),
+       "<div class=\"attestation-page\">" + body + "</div>", 200});
+}
+
 crm::Status SendRequestOutcomePage(crm::HostServices& host, const crm::Request& req,
                                    const crm::Result<Attestation>& outcome, crm::Response& res) {
-  std::string back = "<p><a href=\"/account/contracts/" +
-                     EscapeHtml(std::string(req.PathParam("contract_id").value_or(""))) +
-                     "/attestation\">←</a></p>";
+  std::optional<std::string> contract = req.PathParam("contract_id");
+  std::string back = "<p><a href=\"" +
+                     (contract ? "/account/contracts/" + EscapeHtml(*contract) + "/attestation"
+                               : std::string("/account/attestations")) +
+                     "\">←</a></p>";
   std::string body;
   int status = 200;
   if (outcome.ok() && outcome->status == "shared") {
@@ -138,9 +185,7 @@ crm::Status SendRequestOutcomePage(crm::HostServices& host, const crm::Request& 
     body = "<p class=\"success\">" + T(host, req, "sent_for_processing") + "</p>";
   } else {
     status = outcome.status().http_status();
-    std::string msg = outcome.status().code() == crm::StatusCode::kUnavailable
-                          ? T(host, req, "retry")
-                          : EscapeHtml(outcome.status().message());
+    std::string msg = EscapeHtml(RefusalText(host, req, outcome.status()));
     body = "<p class=\"error\">" + msg + "</p>";
   }
   return res.SendPage(

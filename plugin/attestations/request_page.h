@@ -15,6 +15,12 @@ namespace cd::attestations {
 crm::Status ShowRequestPage(AttestationService& service, crm::HostServices& host, crm::Request& req,
                             crm::Response& res);
 
+// GET /account/attestations: the client-level templates' request form (no contract needed; the
+// only attestations on a host without contracts) and every attestation of the client, shared
+// ones downloadable (the "Attestations" area of "My documents").
+crm::Status ShowClientAttestationsPage(AttestationService& service, crm::Request& req,
+                                       crm::Response& res);
+
 // The page after a form post: the PDF's link, "sent for processing", or the error in words.
 crm::Status SendRequestOutcomePage(crm::HostServices& host, const crm::Request& req,
                                    const crm::Result<Attestation>& outcome, crm::Response& res);

@@ -61,6 +61,13 @@ crm::Result<std::vector<Product>> ContractStore::ListProducts() {
   return out;
 }
 
+crm::Result<std::vector<crm::ContractProduct>> ContractStore::Products() {
+  CRM_ASSIGN_OR_RETURN(std::vector<Product> products, ListProducts());
+  std::vector<crm::ContractProduct> out;
+  for (const Product& p : products) out.push_back({p.code, p.name});
+  return out;
+}
+
 crm::Result<Product> ContractStore::CreateProduct(std::string_view code, std::string_view name) {
   std::string c(crm::text::Trim(code)), n(crm::text::Trim(name));
   if (c.empty() || c.size() > 64)

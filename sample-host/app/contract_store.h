@@ -56,6 +56,7 @@ class ContractStore final : public crm::ContractView {
 
   crm::Result<std::vector<crm::ContractInfo>> ClientContracts(int64_t client_id) override;
   crm::Result<crm::ContractDetail> FindContract(int64_t contract_id) override;
+  crm::Result<std::vector<crm::ContractProduct>> Products() override;
 
  private:
   crm::Database& db_;

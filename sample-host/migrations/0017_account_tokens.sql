@@ -1,4 +1,4 @@
--- sample-host schema 15 (issue 14, SPEC H17): the single-use links mailed to a person about their
+-- sample-host schema 17 (issue 14, SPEC H17; one file for both engines): the single-use links mailed to a person about their
 -- own login: "forgot password" (1 hour) and the confirmation of a new email address (24 hours).
 -- Only the SHA-256 of the mailed token is kept; a row names an admin or a client by `kind`.
 CREATE TABLE account_tokens (

@@ -184,13 +184,35 @@ crm::Route MakeRoute(const char* method, const char* pattern, crm::Audience::Kin
   return r;
 }
 
+// The inbox pages (every host) and, without contracts, the menu filter hiding "Contracts".
+crm::Status RegisterTaskPages(crm::Registrar& registrar, TaskStore& tasks, bool with_contracts) {
+  using K = crm::Audience::Kind;
+  TaskStore* t = &tasks;
+  if (!with_contracts) {
+    crm::MenuFilter hide;
+    hide.id = "host.no-contracts";
+    hide.area = crm::MenuArea::kAccount;
+    hide.filter = [](std::vector<crm::MenuItem> items, const crm::Principal&) {
+      std::erase_if(items, [](const crm::MenuItem& i) { return i.id == "host.contracts"; });
+      return items;
+    };
+    CRM_RETURN_IF_ERROR(registrar.AddMenuFilter(std::move(hide)));
+  }
+  CRM_RETURN_IF_ERROR(registrar.AddRoute(
+      MakeRoute("GET", "/admin/tasks", K::kAdmin, "",
+                [t](crm::Request& rq, crm::Response& rs) { return AdminTasks(*t, rq, rs); })));
+  return registrar.AddRoute(
+      MakeRoute("POST", "/admin/tasks/{id}/close", K::kAdmin, "",
+                [t](crm::Request& rq, crm::Response& rs) { return CloseTask(*t, rq, rs); }));
+}
+
 }  // namespace
 
 crm::Status RegisterContractPages(crm::Registrar& registrar, ContractStore& contracts,
-                                  TaskStore& tasks) {
+                                  TaskStore& tasks, bool with_contracts) {
   using K = crm::Audience::Kind;
   ContractStore* c = &contracts;
-  TaskStore* t = &tasks;
+  if (!with_contracts) return RegisterTaskPages(registrar, tasks, false);
   CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(
       "GET", "/account/contracts", K::kClient, "",
       [c](crm::Request& rq, crm::Response& rs) { return AccountContracts(*c, rq, rs); })));
@@ -203,12 +225,7 @@ crm::Status RegisterContractPages(crm::Registrar& registrar, ContractStore& cont
                                [c](const crm::ClientInfo& client, crm::Request& rq) {
                                  return ContractCards(*c, rq, client.id, false);
                                }}));
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      MakeRoute("GET", "/admin/tasks", K::kAdmin, "",
-                [t](crm::Request& rq, crm::Response& rs) { return AdminTasks(*t, rq, rs); })));
-  return registrar.AddRoute(
-      MakeRoute("POST", "/admin/tasks/{id}/close", K::kAdmin, "",
-                [t](crm::Request& rq, crm::Response& rs) { return CloseTask(*t, rq, rs); }));
+  return RegisterTaskPages(registrar, tasks, true);
 }
 
 }  // namespace host::web

@@ -15,7 +15,9 @@
 namespace host::web {
 
 // `contracts` and `tasks` must outlive the server. Texts (en/fr/nl) come from the file's table.
+// Without `with_contracts` (serve --without-contracts) only the task inbox is registered, and
+// the reserved area's "Contracts" menu entry is removed.
 crm::Status RegisterContractPages(crm::Registrar& registrar, ContractStore& contracts,
-                                  TaskStore& tasks);
+                                  TaskStore& tasks, bool with_contracts = true);
 
 }  // namespace host::web

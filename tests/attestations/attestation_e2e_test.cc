@@ -13,6 +13,7 @@
 #include <fstream>
 #include <regex>
 
+#include "tests/attestations/attestation_site.h"
 #include "tests/attestations/template_fixtures.h"
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
@@ -34,38 +35,17 @@ using crm_test::MultipartBuilder;
 
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
 
-class AttestationE2e : public ::testing::Test {
+class AttestationE2e : public cd_test::AttestationSiteTest {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(site_.CreateAdmin().code, 0);
-    auto token = site_.CreateToken("");
-    ASSERT_EQ(token.code, 0) << token.output;
-    token_ = token.output;
-    auto host = site_.Start();
-    ASSERT_TRUE(host.ok()) << host.status().ToString();
-    host_ = std::move(*host);
-    api_ = std::make_unique<HttpClient>(host_->port());
-  }
+  AttestationE2e()
+      : AttestationSiteTest({CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "attest-e2e",
+                             "boss@attest.test", "attest-e2e-password-42"}) {}
 
-  HttpResponse PostJson(const std::string& path, const json::value& body) {
-    return api_->Post(path, Bearer(token_, {{"Content-Type", "application/json"}}),
-                      json::serialize(body));
-  }
-
-  int64_t Id(const HttpResponse& r, int status) {
-    EXPECT_EQ(r.status, status) << r.body;
-    json::value v = Json(r);
-    return v.is_object() && v.as_object().contains("id") ? v.at("id").as_int64() : 0;
-  }
+  void SetUp() override { StartSite(); }
 
   HttpResponse UploadTemplate(const std::string& bytes, const std::string& validation) {
-    MultipartBuilder mb;
-    mb.AddField("name", "Attestation " + validation);
-    mb.AddField("entity", "contract");
-    mb.AddField("validation", validation);
-    mb.AddFile("file", "t.docx", "application/octet-stream", bytes);
-    return api_->Post(std::string(kApi) + "/templates",
-                      Bearer(token_, {{"Content-Type", mb.ContentType()}}), mb.Build());
+    return AttestationSiteTest::UploadTemplate("Attestation " + validation, "contract", validation,
+                                               bytes);
   }
 
   std::string Sql(const std::string& query) {
@@ -108,12 +88,6 @@ class AttestationE2e : public ::testing::Test {
               303);
     return b;
   }
-
-  crm_test::E2eSite site_{{CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "attest-e2e", "boss@attest.test",
-                           "attest-e2e-password-42"}};
-  std::string token_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
 };
 
 TEST_F(AttestationE2e, BothFlowsOverHttp) {

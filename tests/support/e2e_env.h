@@ -86,8 +86,9 @@ class E2eSite {
   CliResult CreateAdmin() const;
   // A token of that admin (see crm_test::CreateToken).
   CliResult CreateToken(const std::string& scope_args) const;
-  // The host serving data() with the plugin folder.
-  crm::Result<std::unique_ptr<HostProcess>> Start() const;
+  // The host serving data() with the plugin folder (and `serve_args`, e.g.
+  // {"--without-contracts"}).
+  crm::Result<std::unique_ptr<HostProcess>> Start(std::vector<std::string> serve_args = {}) const;
 
  private:
   Options options_;
