@@ -5,6 +5,7 @@
 #include "plugin/comments/comments.h"
 #include "plugin/documents/document_service.h"
 #include "plugin/journal/journal.h"
+#include "plugin/reminders/reminders.h"
 
 namespace cd::hooks {
 
@@ -14,6 +15,7 @@ crm::Status RegisterDeletion(crm::Registrar& registrar, const ContextPtr& ctx) {
   hook.delete_rows = [ctx](int64_t client_id, crm::SqlExecutor& tx) {
     CRM_RETURN_IF_ERROR(DocumentService::DeleteClientRows(client_id, tx));
     CRM_RETURN_IF_ERROR(DeleteClientComments(tx, client_id));
+    CRM_RETURN_IF_ERROR(DeleteClientReminders(tx, client_id));
     // PT7: the journal keeps its rows (the chain) and loses the client's personal data.
     return Journal::EraseClient(tx, ctx->host.NowUnix(), client_id);
   };

@@ -177,4 +177,25 @@ std::string BestAcceptLanguage(std::string_view header) {
   return best;
 }
 
+std::string FillPlaceholders(
+    std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values) {
+  for (const auto& [name, value] : values) {
+    const std::string placeholder = "{" + std::string(name) + "}";
+    size_t pos = text.find(placeholder);
+    while (pos != std::string::npos) {
+      text.replace(pos, placeholder.size(), value);
+      pos = text.find(placeholder, pos + value.size());
+    }
+  }
+  return text;
+}
+
+std::string LocalIsoDate(std::string_view language, std::string_view iso) {
+  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return std::string(iso);
+  if (language != "fr" && language != "nl") return std::string(iso);
+  std::string out;
+  out.append(iso.substr(8, 2)).append("/").append(iso.substr(5, 2)).append("/");
+  return out.append(iso.substr(0, 4));
+}
+
 }  // namespace crm::text

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace crm::text {
 
@@ -37,5 +39,13 @@ std::string PercentDecodeLenient(std::string_view s);
 // The best of crm::kLanguages offered by an Accept-Language header ("fr-BE,fr;q=0.9,en;q=0.5"):
 // highest q wins, ties keep the header's order, q=0 is never chosen; empty when none fits.
 std::string BestAcceptLanguage(std::string_view header);
+
+// `text` with each "{name}" replaced by its value (plain text in, plain text out).
+std::string FillPlaceholders(
+    std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values);
+
+// A "YYYY-MM-DD" date in the reader's format: as it is in English, "31/12/2026" in French and
+// Dutch (issue 11); anything that is not such a date comes back as it is.
+std::string LocalIsoDate(std::string_view language, std::string_view iso_date);
 
 }  // namespace crm::text

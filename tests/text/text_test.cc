@@ -92,3 +92,17 @@ TEST(FormatPostalAddress, JoinsThePartsThatAreThere) {
   EXPECT_EQ(crm::FormatPostalAddress("Markt 1", "9000", "", "BE"), "Markt 1\n9000\nBE");
   EXPECT_EQ(crm::FormatPostalAddress("", "", "", ""), "");
 }
+
+// Issue 11: one formatter of a YYYY-MM-DD for readers, 31/12/2026 in French and Dutch.
+TEST(LocalIsoDate, IsoInEnglishDaySlashMonthInFrenchAndDutch) {
+  EXPECT_EQ(crm::text::LocalIsoDate("en", "2026-12-31"), "2026-12-31");
+  EXPECT_EQ(crm::text::LocalIsoDate("fr", "2026-12-31"), "31/12/2026");
+  EXPECT_EQ(crm::text::LocalIsoDate("nl", "2026-12-31"), "31/12/2026");
+  EXPECT_EQ(crm::text::LocalIsoDate("nl", "31-12-2026"), "31-12-2026");  // not ISO: as it is
+  EXPECT_EQ(crm::text::LocalIsoDate("fr", ""), "");
+}
+
+TEST(FillPlaceholders, ReplacesEveryOccurrenceAndLeavesUnknownOnes) {
+  EXPECT_EQ(crm::text::FillPlaceholders("{a} and {a}, {b}; {c}", {{"a", "x{a}"}, {"b", ""}}),
+            "x{a} and x{a}, ; {c}");
+}
