@@ -8,25 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumPath, runScenario, sampleHostBinary } from './harness.mjs';
+import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = sampleHostBinary(process.argv.slice(2));
-
-class TestFailure extends Error {}
-function fail(message) {
-  throw new TestFailure(message);
-}
-
-// Missing tools are failures, never skips.
-for (const [what, p] of [['chromium', chromiumPath], ['playwright-core', path.join(here, 'node_modules', 'playwright-core')],
-  ['sample-host', binary]]) {
-  if (!fs.existsSync(p)) {
-    console.error(`review: FAIL: ${what} not found at ${p}`);
-    process.exit(1);
-  }
-}
-const { chromium } = await import('playwright-core');
 
 async function expectUrl(page, regex, what) {
   await page.waitForURL(regex, { timeout: 15000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
@@ -80,7 +65,7 @@ async function staffReviews(ap, host, clientId, typeId, decision, reason) {
   if (state !== want) fail(`${decision}: the document is ${state}, not ${want}`);
 }
 
-async function run(browser, host, dataDir) {
+async function run({ browser, host, dataDir }) {
   if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client credentials');
   const client = host.clients[host.clients.length - 1];
   const api = apiClient(host, dataDir);
@@ -144,5 +129,4 @@ async function run(browser, host, dataDir) {
   await desk.close();
 }
 
-fs.mkdirSync(path.join(here, 'screenshots'), { recursive: true });
-await runScenario('review', binary, chromium, run, (e) => e instanceof TestFailure);
+await runBrowserTest('browser_review', binary, run);
