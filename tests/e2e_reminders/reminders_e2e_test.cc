@@ -82,6 +82,9 @@ class RemindersE2e : public ::testing::Test {
                        " --base-url " + kBaseUrl + " --now " + Day(day) + "T08:00:00Z";
     if (!site_.store_url().empty()) args += " --store '" + site_.store_url() + "'";
     crm_test::CliResult r = crm_test::RunCli(CD_E2E_SAMPLE_HOST, args, "");
+    // A fresh connection after each (long) step: a keep-alive one left idle that long was once
+    // found waiting forever for its answer on a loaded machine (PostgreSQL run).
+    api_ = std::make_unique<HttpClient>(host_->port());
     ASSERT_EQ(r.code, 0) << r.output;
   }
   // The reminders `to` got: the mails run-jobs wrote (links on kBaseUrl; the serving host's
