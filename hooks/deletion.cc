@@ -9,6 +9,7 @@
 #include "plugin/uploads/upload_store.h"
 #include "plugin/uploads/use_cases.h"
 #include "plugin/portal/use_cases.h"
+#include "plugin/reminders/reminders.h"
 
 namespace cd::hooks {
 
@@ -23,6 +24,7 @@ crm::Status RegisterDeletion(crm::Registrar& registrar, const ContextPtr& ctx) {
     // Projects, shared documents, their files' rows and payments (their objects are under
     // files/<client_id>/ too, removed after the commit).
     CRM_RETURN_IF_ERROR(DeleteClientPortal(tx, client_id));
+    CRM_RETURN_IF_ERROR(DeleteClientReminders(tx, client_id));
     // PT7: the journal keeps its rows (the chain) and loses the client's personal data.
     return Journal::EraseClient(tx, ctx->host.NowUnix(), client_id);
   };

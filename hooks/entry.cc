@@ -9,9 +9,11 @@
 #include "plugin/access.h"
 #include "plugin/api_routes.h"
 #include "plugin/comments/comments.h"
+#include "plugin/documents/retention.h"
 #include "plugin/documents/scrub_job.h"
 #include "plugin/embedded.h"
 #include "plugin/portal/api_routes.h"
+#include "plugin/reminders/reminders.h"
 
 namespace cd::hooks {
 
@@ -86,6 +88,15 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   CRM_RETURN_IF_ERROR(registrar.AddScheduledJob(
       crm::ScheduledJob{"comment-mails", kCommentMailEverySeconds,
                         [ctx]() { return SendCommentMails(ctx->services).status(); }}));
+  // PT6: reminders, at most one mail a client a day (the job claims the day).
+  CRM_RETURN_IF_ERROR(
+      registrar.AddScheduledJob(crm::ScheduledJob{"reminders", kReminderEverySeconds, [ctx]() {
+                                                    return SendReminders(ctx->services).status();
+                                                  }}));
+  // PT7: archived versions past their type's retention_days.
+  CRM_RETURN_IF_ERROR(registrar.AddScheduledJob(
+      crm::ScheduledJob{"retention", kRetentionEverySeconds,
+                        [ctx]() { return PurgeExpiredVersions(ctx->services).status(); }}));
   return crm::Status::Ok();
 }
 

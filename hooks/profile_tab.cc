@@ -11,6 +11,7 @@
 #include "hooks/view.h"
 #include "plugin/access.h"
 #include "plugin/documents/use_cases.h"
+#include "plugin/reminders/reminders.h"
 #include "plugin/review/use_cases.h"
 
 namespace cd::hooks {
@@ -29,6 +30,8 @@ std::optional<std::string_view> FlashKey(std::string_view code) {
   if (code == "fields_saved") return "admin.flash_fields_saved";
   if (code == "reviewed") return "review.flash_reviewed";
   if (code == "commented") return "comments.flash_added";
+  if (code == "reminders_paused") return "reminders.flash_paused";
+  if (code == "reminders_resumed") return "reminders.flash_resumed";
   return std::nullopt;
 }
 
@@ -146,6 +149,10 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   data.set("has_flash", flash.has_value());
   data.set("flash", flash ? ctx.texts.Get(lang, *flash) : std::string());
   data.set("client_name", client.DisplayName());
+  // PT6: this client's reminders, on or paused (staff with documents.write toggle them).
+  CRM_ASSIGN_OR_RETURN(ReminderPause pause, GetReminderPause(ctx.services, caller, client.id));
+  data.set("reminders_paused", pause.paused);
+  data.set("reminders_url", base + "/reminders" + csrf);
   return Render(ctx, "profile_tab", lang, std::move(data));
 }
 
@@ -244,6 +251,17 @@ crm::Status PostStaffComment(Context& ctx, crm::Request& request, crm::Response&
   return BackToTab(ctx, request, response, *target, status, "commented");
 }
 
+// POST …/clients/{client_id}/reminders (form `paused` = 1 or 0): PT6's pause for one client.
+crm::Status PauseReminders(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<int64_t> client_id = crm::text::ParseId(request.PathParam("client_id"));
+  if (!client_id) return crm::NotFound("no such client");
+  const bool paused = request.FormValue("paused").value_or("") == "1";
+  CRM_RETURN_IF_ERROR(
+      SetReminderPause(ctx.services, request.Caller(), *client_id, paused).status());
+  return response.Redirect(ProfileTabPath(*client_id) +
+                           "?flash=" + (paused ? "reminders_paused" : "reminders_resumed"));
+}
+
 crm::Status SendFileResult(crm::Result<crm::ObjectReply> file, crm::Response& response) {
   if (!file.ok()) return file.status();
   return response.SendObject(*file);
@@ -300,6 +318,7 @@ crm::Status RegisterProfileTab(crm::Registrar& registrar, const ContextPtr& ctx)
           {"POST", doc + "/delete", writer, 1 << 16, Delete},
           {"POST", doc + "/review", writer, 1 << 16, Review},
           {"POST", doc + "/comments", writer, 1 << 16, PostStaffComment},
+          {"POST", client + "/reminders", writer, 1 << 16, PauseReminders},
           {"GET", doc + "/files/{file_id}", reader, 0, Download},
           {"GET", client + "/archive/files/{file_id}", reader, 0, DownloadArchived},
           {"GET", client + "/thumbnails/{file_id}", reader, 0, Thumbnail},

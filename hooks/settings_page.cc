@@ -58,6 +58,10 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
   data.set("notify_email", settings.notify_email);
   data.set("firm_name", settings.firm_name);
   data.set("firm_logo", settings.firm_logo);
+  data.set("reminders_enabled", settings.reminders.enabled);
+  data.set("reminders_first_after_days", std::to_string(settings.reminders.first_after_days));
+  data.set("reminders_every_days", std::to_string(settings.reminders.every_days));
+  data.set("reminders_max", std::to_string(settings.reminders.max));
   data.set("intro_fr", settings.intro_markdown.fr);
   data.set("intro_nl", settings.intro_markdown.nl);
   data.set("types", rows);
@@ -69,6 +73,24 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
   data.set("has_flash", flash.has_value());
   data.set("flash", flash ? ctx.texts.Get(lang, *flash) : std::string());
   return Render(ctx, "settings", lang, std::move(data));
+}
+
+// PT6's settings from the form; a form without them (an older page) keeps the stored ones.
+// A number that is not one is kUnprocessable (the store checks the ranges).
+crm::Status ReadReminderForm(crm::Request& request, ReminderSettings* r) {
+  if (!request.FormValue("reminders_max")) return crm::Status::Ok();
+  r->enabled = FormChecked(request, "reminders_enabled");
+  for (auto [name, out] :
+       {std::pair{"reminders_first_after_days", &r->first_after_days},
+        std::pair{"reminders_every_days", &r->every_days}, std::pair{"reminders_max", &r->max}}) {
+    std::string value(crm::text::TrimAll(request.FormValue(name).value_or("")));
+    std::optional<int64_t> n =
+        value == "0" ? std::optional<int64_t>(0) : crm::text::ParseId(std::string_view(value));
+    if (!n || *n > kMaxReminderDays)
+      return crm::Unprocessable(std::string(name).replace(9, 1, ".") + ": a whole number");
+    *out = static_cast<int>(*n);
+  }
+  return crm::Status::Ok();
 }
 
 crm::Status SaveSettings(Context& ctx, crm::Request& request) {
@@ -83,6 +105,7 @@ crm::Status SaveSettings(Context& ctx, crm::Request& request) {
     settings.firm_name = std::string(crm::text::TrimAll(*name));
   if (std::optional<std::string> logo = request.FormValue("firm_logo"))
     settings.firm_logo = std::string(crm::text::TrimAll(*logo));
+  CRM_RETURN_IF_ERROR(ReadReminderForm(request, &settings.reminders));
   // English (the default language) in "intro", translations under it; a translation
   // absent from the form is kept, an empty one is cleared (the English text shows).
   settings.intro_markdown.en = request.FormValue("intro").value_or("");

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "host-api/http.h"
+#include "text/text.h"
 
 namespace cd::hooks {
 
@@ -59,16 +60,7 @@ const std::string& Texts::Get(std::string_view language, std::string_view key) c
 std::string Texts::Format(
     std::string_view language, std::string_view key,
     std::initializer_list<std::pair<std::string_view, std::string>> values) const {
-  std::string text = Get(language, key);
-  for (const auto& [name, value] : values) {
-    std::string placeholder = "{" + std::string(name) + "}";
-    size_t pos = text.find(placeholder);
-    while (pos != std::string::npos) {
-      text.replace(pos, placeholder.size(), value);
-      pos = text.find(placeholder, pos + value.size());
-    }
-  }
-  return text;
+  return crm::text::FillPlaceholders(Get(language, key), values);
 }
 
 std::vector<std::pair<std::string, std::string>> Texts::Entries(std::string_view language) const {
@@ -98,18 +90,14 @@ std::string FormatDate(std::string_view language, int64_t unix_seconds) {
   gmtime_r(&t, &tm);
   char buf[32];
   const char* format = "%Y-%m-%d";
-  if (language == "fr") format = "%d/%m/%Y";
-  if (language == "nl") format = "%d-%m-%Y";
+  // Issue 11: "31/12/2026 in fr/nl".
+  if (language == "fr" || language == "nl") format = "%d/%m/%Y";
   std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
 
 std::string FormatIsoDate(std::string_view language, std::string_view iso) {
-  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return std::string(iso);
-  const std::string y(iso.substr(0, 4)), m(iso.substr(5, 2)), d(iso.substr(8, 2));
-  if (language == "fr") return d + "/" + m + "/" + y;
-  if (language == "nl") return d + "-" + m + "-" + y;
-  return std::string(iso);
+  return crm::text::LocalIsoDate(language, iso);
 }
 
 std::string FormatDateTime(std::string_view language, int64_t unix_seconds) {

@@ -43,7 +43,7 @@ class Texts {
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> catalogs_;
 };
 
-// "2026-11-22" (en), "22/11/2026" (fr), "22-11-2026" (nl); UTC.
+// "2026-11-22" (en), "22/11/2026" (fr and nl, issue 11); UTC.
 std::string FormatDate(std::string_view language, int64_t unix_seconds);
 // A "YYYY-MM-DD" date in the reader's format (as FormatDate); anything else as it is.
 std::string FormatIsoDate(std::string_view language, std::string_view iso_date);

@@ -118,6 +118,11 @@ class HostServices {
   // inbox. The objects live as long as this one.
   virtual ContractView* Contracts() { return nullptr; }
   virtual TaskInbox* Tasks() { return nullptr; }
+
+  // Added in host API 1.4: the ids of existing clients greater than `after_id`, ascending, at
+  // most `limit` (clamped to 1-1000). A scheduled job walks every client a page at a time
+  // (reminders: `after_id` = the last id of the previous page, 0 to start).
+  virtual Result<std::vector<int64_t>> ClientIdsAfter(int64_t after_id, int limit) = 0;
 };
 
 }  // namespace crm

@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "plugin/settings_store.h"
 #include "plugin/type_store.h"
 
 namespace cd {
@@ -335,8 +336,39 @@ json::object SettingsToJson(const Settings& s, std::string_view language) {
                       {"mandatory_gate", s.mandatory_gate},
                       {"notify_email", s.notify_email},
                       {"firm_name", s.firm_name},
-                      {"firm_logo", s.firm_logo}};
+                      {"firm_logo", s.firm_logo},
+                      {"reminders", json::object{{"enabled", s.reminders.enabled},
+                                                 {"first_after_days", s.reminders.first_after_days},
+                                                 {"every_days", s.reminders.every_days},
+                                                 {"max", s.reminders.max}}}};
 }
+
+namespace {
+
+// {"enabled", "first_after_days", "every_days", "max"}: the members given replace the current
+// ones; the ranges are the store's (CheckReminderSettings).
+crm::Status ParseRemindersInto(const json::value& v, ReminderSettings* r) {
+  if (!v.is_object()) return WrongType("reminders", "an object");
+  for (const auto& [key, member] : v.as_object()) {
+    const std::string name = "reminders." + std::string(key);
+    if (key == "enabled") {
+      if (!member.is_bool()) return WrongType(name, "a boolean");
+      r->enabled = member.as_bool();
+      continue;
+    }
+    int* target = key == "first_after_days" ? &r->first_after_days
+                  : key == "every_days"     ? &r->every_days
+                  : key == "max"            ? &r->max
+                                            : nullptr;
+    if (target == nullptr) return crm::InvalidArgument("unknown member: " + name);
+    if (!member.is_int64() || member.as_int64() < 0 || member.as_int64() > 100000)
+      return crm::Unprocessable(name + ": a whole number");
+    *target = static_cast<int>(member.as_int64());
+  }
+  return CheckReminderSettings(*r);
+}
+
+}  // namespace
 
 crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& current,
                                        std::string_view language) {
@@ -356,6 +388,8 @@ crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& 
       if (!v.is_string() && !v.is_null()) return WrongType(key, "a string or null");
       (key == "firm_name" ? s.firm_name : s.firm_logo) =
           v.is_null() ? std::string() : std::string(v.as_string());
+    } else if (key == "reminders") {
+      CRM_RETURN_IF_ERROR(ParseRemindersInto(v, &s.reminders));
     } else if (key == "intro_markdown" || key == "intro_markdowns") {
       // A string replaces the request language's text; an object replaces the languages
       // it names (an empty string clears that translation).

@@ -13,6 +13,7 @@
 #include "plugin/journal/request_address.h"
 #include "plugin/journal/use_cases.h"
 #include "plugin/links/links.h"
+#include "plugin/reminders/reminders.h"
 #include "plugin/review/use_cases.h"
 #include "text/text.h"
 
@@ -195,6 +196,32 @@ crm::Status ReviewClientDocument(Services& sv, crm::Request& req, crm::Response&
   return SendJson(res, 200, DocumentToJson(doc, Language(req), UrlBase()));
 }
 
+// ---- Reminders (PT6): one client's pause, over plugin/reminders/reminders.h ----------
+
+crm::Status SendPause(crm::Response& res, const ReminderPause& p) {
+  json::value at = nullptr;
+  if (p.paused) at = json::value(IsoTimeUtc(p.since));
+  return SendJson(res, 200,
+                  json::object{{"paused", p.paused}, {"paused_at", at}, {"paused_by", p.by}});
+}
+
+crm::Status GetClientReminders(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(ReminderPause pause, GetReminderPause(sv, req.Caller(), cid));
+  return SendPause(res, pause);
+}
+
+crm::Status PutClientReminders(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(json::value body, ReadJson(req));
+  const json::value* paused = body.is_object() ? body.as_object().if_contains("paused") : nullptr;
+  if (paused == nullptr || !paused->is_bool())
+    return crm::Unprocessable("paused: required, a boolean");
+  CRM_ASSIGN_OR_RETURN(ReminderPause pause,
+                       SetReminderPause(sv, req.Caller(), cid, paused->as_bool()));
+  return SendPause(res, pause);
+}
+
 // ---- Comments (PT3): adapters over plugin/comments/comments.h ----------------------
 
 }  // namespace
@@ -355,6 +382,8 @@ constexpr ApiRoute kRoutes[] = {
      DeleteClientDocument},
     {"POST", "/clients/{client_id}/documents/{type_id}/review", kScopeWrite, kJsonBody,
      ReviewClientDocument},
+    {"GET", "/clients/{client_id}/reminders", kScopeRead, kJsonBody, GetClientReminders},
+    {"PUT", "/clients/{client_id}/reminders", kScopeWrite, kJsonBody, PutClientReminders},
     {"GET", "/clients/{client_id}/documents/{type_id}/comments", kScopeRead, kJsonBody,
      ListDocumentComments},
     {"POST", "/clients/{client_id}/documents/{type_id}/comments", kScopeWrite, kJsonBody,

@@ -108,6 +108,17 @@ struct TypeDraft {
   bool complete_translations = false;
 };
 
+// Reminders (PT6, SPEC §6 Settings): the first mail once a missing or rejected required
+// document has waited `first_after_days`, then every `every_days`, at most `max` times per need.
+inline constexpr int kMaxReminderDays = 365;
+inline constexpr int kMaxReminderCount = 20;
+struct ReminderSettings {
+  bool enabled = false;
+  int first_after_days = 7;  // 0-365
+  int every_days = 7;        // 1-365
+  int max = 3;               // 1-20
+};
+
 // Plugin settings (CD4).
 struct Settings {
   bool show_menu_entry = true;
@@ -119,6 +130,7 @@ struct Settings {
   // starting with "/"), shown on the portal pages and in the portal's mails; "" for none.
   std::string firm_name;
   std::string firm_logo;
+  ReminderSettings reminders;
 };
 
 // One stored file of a document (current or archived).

@@ -29,7 +29,28 @@ crm::Status CheckBranding(const Settings& s) {
   return crm::Status::Ok();
 }
 
+void ReadReminderSetting(std::string_view key, const std::string& value, ReminderSettings* r) {
+  const int n = std::atoi(value.c_str());
+  if (key == "reminders.enabled")
+    r->enabled = value == "1";
+  else if (key == "reminders.first_after_days")
+    r->first_after_days = n;
+  else if (key == "reminders.every_days")
+    r->every_days = n;
+  else if (key == "reminders.max")
+    r->max = n;
+}
+
 }  // namespace
+
+crm::Status CheckReminderSettings(const ReminderSettings& r) {
+  if (r.first_after_days < 0 || r.first_after_days > kMaxReminderDays)
+    return crm::Unprocessable("reminders.first_after_days: 0 to 365");
+  if (r.every_days < 1 || r.every_days > kMaxReminderDays)
+    return crm::Unprocessable("reminders.every_days: 1 to 365");
+  if (r.max < 1 || r.max > kMaxReminderCount) return crm::Unprocessable("reminders.max: 1 to 20");
+  return crm::Status::Ok();
+}
 
 std::string RenderMarkdownSafe(std::string_view markdown) {
   // CMARK_OPT_SAFE is the default of cmark-gfm (raw HTML becomes a comment, URLs with
@@ -67,6 +88,8 @@ crm::Result<Settings> SettingsStore::Get() const {
       s.firm_name = value;
     else if (key == "firm_logo")
       s.firm_logo = value;
+    else if (key.starts_with("reminders."))
+      ReadReminderSetting(key, value, &s.reminders);
   }
   return s;
 }
@@ -80,6 +103,8 @@ crm::Status SettingsStore::Save(const Settings& s) {
        s.notify_email.find_first_of(" \t\r\n,;<>") != std::string::npos))
     return crm::Unprocessable("notify_email: one email address");
   CRM_RETURN_IF_ERROR(CheckBranding(s));
+  CRM_RETURN_IF_ERROR(CheckReminderSettings(s.reminders));
+  const ReminderSettings& r = s.reminders;
   return host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     const std::pair<const char*, std::string> values[] = {
         {"show_menu_entry", s.show_menu_entry ? "1" : "0"},
@@ -89,7 +114,11 @@ crm::Status SettingsStore::Save(const Settings& s) {
         {"intro_markdown.nl", s.intro_markdown.nl},
         {"notify_email", s.notify_email},
         {"firm_name", s.firm_name},
-        {"firm_logo", s.firm_logo}};
+        {"firm_logo", s.firm_logo},
+        {"reminders.enabled", r.enabled ? "1" : "0"},
+        {"reminders.first_after_days", std::to_string(r.first_after_days)},
+        {"reminders.every_days", std::to_string(r.every_days)},
+        {"reminders.max", std::to_string(r.max)}};
     for (const auto& [key, value] : values) {
       CRM_RETURN_IF_ERROR((tx.Exec("INSERT INTO cd_settings (key, value) VALUES (?, ?)"
                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

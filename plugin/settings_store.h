@@ -16,6 +16,9 @@ namespace cd {
 // than images) dropped. Safe to insert in a page unescaped.
 std::string RenderMarkdownSafe(std::string_view markdown);
 
+// The reminders' limits (model.h ReminderSettings): kUnprocessable "reminders.<key>: <range>".
+crm::Status CheckReminderSettings(const ReminderSettings& reminders);
+
 // Thread-safe.
 class SettingsStore {
  public:
@@ -23,7 +26,8 @@ class SettingsStore {
 
   // The stored settings, defaults for those never saved.
   crm::Result<Settings> Get() const;
-  // Saves them all; kUnprocessable when the intro of a language is longer than 64 KiB.
+  // Saves them all; kUnprocessable when the intro of a language is longer than 64 KiB, the
+  // address is not one address, or a reminder setting is out of range (nothing saved).
   crm::Status Save(const Settings& settings);
 
  private:

@@ -190,6 +190,8 @@ int Base64Value(char c) {
   if (c == '+') return 62;
   if (c == '/') return 63;
   return -1;
+}
+
 // The upper case of a lower-case letter of the ranges UpperInitial names; others unchanged.
 char32_t UpperOf(char32_t cp) {
   if (cp >= U'a' && cp <= U'z') return cp - 0x20;
@@ -281,6 +283,25 @@ std::string UpperInitial(std::string_view word) {
   // Latin-1 punctuation and symbols (U+0080..U+00BF, ×, ÷) are not initials.
   if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return "";
   return Utf8Of(UpperOf(cp));
+std::string FillPlaceholders(
+    std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values) {
+  for (const auto& [name, value] : values) {
+    const std::string placeholder = "{" + std::string(name) + "}";
+    size_t pos = text.find(placeholder);
+    while (pos != std::string::npos) {
+      text.replace(pos, placeholder.size(), value);
+      pos = text.find(placeholder, pos + value.size());
+    }
+  }
+  return text;
+}
+
+std::string LocalIsoDate(std::string_view language, std::string_view iso) {
+  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return std::string(iso);
+  if (language != "fr" && language != "nl") return std::string(iso);
+  std::string out;
+  out.append(iso.substr(8, 2)).append("/").append(iso.substr(5, 2)).append("/");
+  return out.append(iso.substr(0, 4));
 }
 
 }  // namespace crm::text

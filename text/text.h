@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace crm::text {
 
@@ -48,5 +50,12 @@ std::optional<std::string> Base64Decode(std::string_view text);
 // "łukasz" -> "Ł"), as it is for other letters; "" when `word` starts with neither a letter nor a
 // digit (space, punctuation, invalid UTF-8).
 std::string UpperInitial(std::string_view word);
+// `text` with each "{name}" replaced by its value (plain text in, plain text out).
+std::string FillPlaceholders(
+    std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values);
+
+// A "YYYY-MM-DD" date in the reader's format: as it is in English, "31/12/2026" in French and
+// Dutch (issue 11); anything that is not such a date comes back as it is.
+std::string LocalIsoDate(std::string_view language, std::string_view iso_date);
 
 }  // namespace crm::text

@@ -32,8 +32,7 @@ std::string Date(int64_t now, std::string_view language) {
 
 // "2026-01-31" in the reader's format.
 std::string LocalDate(const std::string& iso, std::string_view language) {
-  if (iso.size() != 10 || language == "en") return iso;
-  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
+  return crm::text::LocalIsoDate(language, iso);
 }
 
 crm::Status CheckRequester(const crm::Principal& actor, int64_t client_id) {

@@ -2,6 +2,7 @@
 // through here: bound SQL, their own folder, and timeline entries namespaced to their id.
 #include "sample-host/core/host_services.h"
 
+#include <algorithm>
 #include <system_error>
 
 #include "sample-host/core/clock.h"
@@ -106,6 +107,17 @@ crm::Status PluginHostServices::LockClient(crm::SqlExecutor& tx, int64_t client_
                                              {client_id}));
   if (!row) return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
   return crm::Status::Ok();
+}
+
+crm::Result<std::vector<int64_t>> PluginHostServices::ClientIdsAfter(int64_t after_id, int limit) {
+  limit = std::clamp(limit, 1, 1000);
+  CRM_ASSIGN_OR_RETURN(auto rows,
+                       db_.QueryAll("SELECT id FROM clients WHERE id > ? ORDER BY id LIMIT ?",
+                                    {after_id, static_cast<int64_t>(limit)}));
+  std::vector<int64_t> ids;
+  ids.reserve(rows.size());
+  for (const crm::SqlRow& r : rows) ids.push_back(r.Int(0));
+  return ids;
 }
 
 std::string PluginHostServices::Translate(std::string_view language, std::string_view key) {

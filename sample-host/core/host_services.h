@@ -58,6 +58,7 @@ class PluginHostServices final : public crm::HostServices {
   crm::ObjectStore& Files() override;
   crm::ContractView* Contracts() override { return contracts_; }
   crm::TaskInbox* Tasks() override { return tasks_.get(); }
+  crm::Result<std::vector<int64_t>> ClientIdsAfter(int64_t after_id, int limit) override;
 
  private:
   crm::Database& db_;

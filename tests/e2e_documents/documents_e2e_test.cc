@@ -50,33 +50,10 @@ constexpr char kAdminPassword[] = "docs-e2e-password-42";
 constexpr char kClientPassword[] = "client-password-4242";
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
 
-// The bucket of a site started with --store (s3rver answers unsigned requests), nullopt without.
-struct Bucket {
-  uint16_t port = 0;
-  std::string name;
-};
-std::optional<Bucket> BucketOf(const std::string& store_url) {
-  static const std::regex url("s3://([^?]+)\\?.*endpoint=http://[^:&]+:([0-9]+).*");
-  std::smatch m;
-  if (!std::regex_match(store_url, m, url)) return std::nullopt;
-  return Bucket{static_cast<uint16_t>(std::stoi(m[2])), m[1]};
-}
-
-// The module's objects in its prefix of the bucket (keys without the prefix), read unsigned.
-constexpr char kObjectPrefix[] = "plugins/client-documents/";
-std::set<std::string> ObjectsIn(const Bucket& b) {
-  HttpClient c(b.port);
-  HttpResponse r = c.Get("/" + b.name +
-                         "?list-type=2&max-keys=1000&prefix=" + crm_test::UrlEncode(kObjectPrefix));
-  EXPECT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(r.body.find("<IsTruncated>true"), std::string::npos);
-  std::set<std::string> out;
-  static const std::regex key("<Key>([^<]+)</Key>");
-  for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), key);
-       it != std::sregex_iterator(); ++it)
-    out.insert((*it)[1].str().substr(std::string(kObjectPrefix).size()));
-  return out;
-}
+// The bucket of a site started with --store, and the module's objects in it (e2e_helpers.h).
+using crm_test::BucketOf;
+using crm_test::ObjectsIn;
+constexpr const char* kObjectPrefix = crm_test::kModuleObjectPrefix;
 
 // One host per test: its own data folder, an admin with every permission, tokens of several scopes.
 class DocsE2e : public ::testing::Test {

@@ -65,28 +65,15 @@ class ReviewE2e : public ::testing::Test {
 
   int64_t CreateClient(const std::string& first, const std::string& email,
                        const std::string& language = "en") {
-    json::object body{
-        {"first_name", first}, {"last_name", "E2e"}, {"email", email}, {"language", language}};
-    HttpResponse r = api_->Post("/api/v1/clients", JsonHeaders(), json::serialize(body));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.status == 201 ? Json(r).at("id").as_int64() : 0;
+    return crm_test::CreateE2eClient(*api_, full_, first, email, language);
   }
   int64_t CreateType(const json::object& body) {
-    HttpResponse r = api_->Post(std::string(kApi) + "/types", JsonHeaders(), json::serialize(body));
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.status == 201 ? Json(r).at("id").as_int64() : 0;
+    return crm_test::CreateDocumentType(*api_, full_, body);
   }
-  std::string DocPath(int64_t client, int64_t type) {
-    return std::string(kApi) + "/clients/" + std::to_string(client) + "/documents/" +
-           std::to_string(type);
-  }
+  std::string DocPath(int64_t client, int64_t type) { return crm_test::DocumentPath(client, type); }
   HttpResponse Upload(int64_t client, int64_t type, const std::string& marker,
                       const std::map<std::string, std::string>& fields = {}) {
-    MultipartBuilder mb;
-    for (const auto& [k, v] : fields) mb.AddField(k, v);
-    mb.AddFile("file", "scan.pdf", "application/pdf", Pdf(marker));
-    return api_->Post(DocPath(client, type), Bearer(full_, {{"Content-Type", mb.ContentType()}}),
-                      mb.Build());
+    return crm_test::UploadPdf(*api_, full_, client, type, marker, fields);
   }
   HttpResponse Review(int64_t client, int64_t type, const std::string& body,
                       const std::string& token = "") {

@@ -148,7 +148,7 @@ TEST_F(ClientAreaTest, PageShowsStatusInTheClientsLanguage) {
   EXPECT_EQ(html.find("<script>alert"), std::string::npos);
   GiveDocument(client_, id_card_);
   html = Page("nl").page->body_html;
-  EXPECT_NE(html.find("Geüpload op 18-11-2026"), std::string::npos) << html;
+  EXPECT_NE(html.find("Geüpload op 18/11/2026"), std::string::npos) << html;
 }
 
 // Issue 15.12: who uploaded is a name, "you" or "API" in the reader's language, never the

@@ -41,10 +41,13 @@ TEST_F(EntryTest, RegistersEveryHookKind) {
   EXPECT_EQ(staged_.gates.size(), 1u);
   EXPECT_TRUE(staged_.settings_page.has_value());
   EXPECT_FALSE(staged_.migrations.empty());
-  // The scrub, the PDF worker's warm start (attestations, issue 13), the comment mails (PT3).
-  ASSERT_EQ(staged_.jobs.size(), 3u);
-  std::set<std::string> job_ids{staged_.jobs[0].id, staged_.jobs[1].id, staged_.jobs[2].id};
-  EXPECT_EQ(job_ids, (std::set<std::string>{"scrub", "pdf-worker-warm", "comment-mails"}));
+  // The scrub, the PDF worker's warm start (attestations, issue 13), the comment mails (PT3),
+  // the reminders (PT6) and the retention purge (PT7).
+  std::set<std::string> job_ids;
+  for (const auto& job : staged_.jobs) job_ids.insert(job.id);
+  EXPECT_EQ(staged_.jobs.size(), job_ids.size());
+  EXPECT_EQ(job_ids, (std::set<std::string>{"scrub", "pdf-worker-warm", "comment-mails",
+                                            "reminders", "retention"}));
 }
 
 // Issue 15.6: what a crash left goes at start-up, not a day later: the host's scheduler runs

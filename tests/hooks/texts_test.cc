@@ -51,7 +51,7 @@ TEST(TextsTest, FormatsDatesSizesAndKindsPerLanguage) {
   const int64_t t = 1795000000;  // 2026-11-18 UTC
   EXPECT_EQ(FormatDate("en", t), "2026-11-18");
   EXPECT_EQ(FormatDate("fr", t), "18/11/2026");
-  EXPECT_EQ(FormatDate("nl", t), "18-11-2026");
+  EXPECT_EQ(FormatDate("nl", t), "18/11/2026");
   EXPECT_EQ(FormatSize("en", 20LL * 1024 * 1024), "20 MB");
   EXPECT_EQ(FormatSize("fr", 20LL * 1024 * 1024), "20 Mo");
   EXPECT_EQ(FormatSize("nl", 1536LL * 1024), "1,5 MB");

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -80,6 +81,28 @@ std::set<std::string> FilesUnder(const std::filesystem::path& root) {
   return out;
 }
 
+namespace {
+
+std::string DecodeQuotedPrintable(const std::string& in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '=') {
+      out += in[i];
+    } else if (in.compare(i + 1, 2, "\r\n") == 0) {
+      i += 2;  // a soft line break
+    } else if (i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
+      out += static_cast<char>(std::stoi(in.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> OutboxMails(const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
@@ -91,10 +114,7 @@ std::vector<std::string> OutboxMails(const std::filesystem::path& dir) {
   std::sort(files.begin(), files.end());
   std::vector<std::string> out;
   for (const auto& f : files) {
-    std::string mail = ReadFile(f);
-    for (size_t p; (p = mail.find("=\r\n")) != std::string::npos;) mail.erase(p, 3);
-    for (size_t p; (p = mail.find("=3D")) != std::string::npos;) mail.replace(p, 3, "=");
-    out.push_back(std::move(mail));
+    out.push_back(DecodeQuotedPrintable(ReadFile(f)));
   }
   return out;
 }
@@ -133,6 +153,77 @@ std::string MailedToken(const std::string& mail, const std::string& path) {
   static const std::regex re("token=([0-9a-f]{64})");
   std::string rest = mail.substr(at);
   return std::regex_search(rest, m, re) ? std::string(m[1]) : "";
+int64_t CreateE2eClient(HttpClient& api, const std::string& token, const std::string& first_name,
+                        const std::string& email, const std::string& language) {
+  boost::json::object body{
+      {"first_name", first_name}, {"last_name", "E2e"}, {"email", email}, {"language", language}};
+  HttpResponse r =
+      api.Post("/api/v1/clients", Bearer(token, {{"Content-Type", "application/json"}}),
+               boost::json::serialize(body));
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.status == 201 ? Json(r).at("id").as_int64() : 0;
+}
+
+int64_t CreateDocumentType(HttpClient& api, const std::string& token,
+                           const boost::json::object& body) {
+  HttpResponse r =
+      api.Post("/api/v1/plugins/client-documents/types",
+               Bearer(token, {{"Content-Type", "application/json"}}), boost::json::serialize(body));
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.status == 201 ? Json(r).at("id").as_int64() : 0;
+}
+
+std::string DocumentPath(int64_t client_id, int64_t type_id) {
+  return "/api/v1/plugins/client-documents/clients/" + std::to_string(client_id) + "/documents/" +
+         std::to_string(type_id);
+}
+
+HttpResponse UploadPdf(HttpClient& api, const std::string& token, int64_t client_id,
+                       int64_t type_id, const std::string& marker,
+                       const std::map<std::string, std::string>& fields) {
+  MultipartBuilder mb;
+  for (const auto& [k, v] : fields) mb.AddField(k, v);
+  mb.AddFile("file", "scan.pdf", "application/pdf", Pdf(marker));
+  return api.Post(DocumentPath(client_id, type_id),
+                  Bearer(token, {{"Content-Type", mb.ContentType()}}), mb.Build());
+}
+
+std::optional<Bucket> BucketOf(const std::string& store_url) {
+  static const std::regex url("s3://([^?]+)\\?.*endpoint=http://[^:&]+:([0-9]+).*");
+  std::smatch m;
+  if (!std::regex_match(store_url, m, url)) return std::nullopt;
+  return Bucket{static_cast<uint16_t>(std::stoi(m[2])), m[1]};
+}
+
+std::set<std::string> ObjectsIn(const Bucket& b) {
+  HttpClient c(b.port);
+  HttpResponse r =
+      c.Get("/" + b.name + "?list-type=2&max-keys=1000&prefix=" + UrlEncode(kModuleObjectPrefix));
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body.find("<IsTruncated>true"), std::string::npos);
+  std::set<std::string> out;
+  static const std::regex key("<Key>([^<]+)</Key>");
+  for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), key);
+       it != std::sregex_iterator(); ++it)
+    out.insert((*it)[1].str().substr(std::string(kModuleObjectPrefix).size()));
+  return out;
+}
+
+std::set<std::string> ModuleBlobs(const std::filesystem::path& data, const std::string& store_url) {
+  std::set<std::string> all;
+  if (std::optional<Bucket> b = BucketOf(store_url)) {
+    all = ObjectsIn(*b);
+  } else {
+    const std::filesystem::path root = data / "plugins" / "client-documents";
+    std::error_code ec;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root / "files", ec))
+      if (e.is_regular_file()) all.insert(e.path().lexically_relative(root).generic_string());
+  }
+  std::set<std::string> blobs;
+  for (const std::string& k : all)
+    if (k.rfind("files/", 0) == 0 && k.size() > 4 && k.compare(k.size() - 4, 4, ".bin") == 0)
+      blobs.insert(k);
+  return blobs;
 }
 
 std::unique_ptr<HttpClient> AdminSession(int port, const std::string& email,

@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -42,7 +44,7 @@ std::string ReadFile(const std::filesystem::path& path);
 std::set<std::string> FilesUnder(const std::filesystem::path& root);
 
 // Every mail (*.eml) below `dir` (a data folder or its outbox), oldest first (by name), with
-// quoted-printable soft breaks and =3D undone so that links and tokens read whole.
+// its quoted-printable undone (soft breaks, =3D, and every =XX byte: UTF-8 text reads whole).
 std::vector<std::string> OutboxMails(const std::filesystem::path& dir);
 
 // Lower-case hex SHA-256 of `bytes`.
@@ -55,6 +57,33 @@ std::string IsoIn(int64_t seconds);
 
 // The first "token=HEX64" after `path` in `mail`; "" when there is none.
 std::string MailedToken(const std::string& mail, const std::string& path);
+// The module's API (SPEC §5) as a test arranges data, with a token holding every scope; each
+// failure is a failed expectation (and 0 for an id).
+// POST /api/v1/clients {first_name, last_name "E2e", email, language}: the new client's id.
+int64_t CreateE2eClient(HttpClient& api, const std::string& token, const std::string& first_name,
+                        const std::string& email, const std::string& language = "en");
+// POST …/client-documents/types with `body`: the new type's id.
+int64_t CreateDocumentType(HttpClient& api, const std::string& token,
+                           const boost::json::object& body);
+// "/api/v1/plugins/client-documents/clients/<client>/documents/<type>".
+std::string DocumentPath(int64_t client_id, int64_t type_id);
+// POST DocumentPath with a small PDF (Pdf(marker)) and `fields` as multipart form parts.
+HttpResponse UploadPdf(HttpClient& api, const std::string& token, int64_t client_id,
+                       int64_t type_id, const std::string& marker,
+                       const std::map<std::string, std::string>& fields = {});
+
+// The bucket of a site started with --store (s3rver answers unsigned requests), nullopt without.
+struct Bucket {
+  uint16_t port = 0;
+  std::string name;
+};
+std::optional<Bucket> BucketOf(const std::string& store_url);
+// The module's objects in its prefix of the bucket (keys without the prefix), read unsigned.
+inline constexpr char kModuleObjectPrefix[] = "plugins/client-documents/";
+std::set<std::string> ObjectsIn(const Bucket& b);
+// The module's stored blobs ("files/<client_id>/<name>.bin", thumbnails left out) of the site
+// whose data folder is `data`: in the bucket of `store_url`, or on the local disk without one.
+std::set<std::string> ModuleBlobs(const std::filesystem::path& data, const std::string& store_url);
 
 // A cookie-keeping client logged in at /admin/login (expects the 303); `*csrf` gets the token of
 // /admin/clients.

@@ -190,6 +190,15 @@ crm::Status FakeHostServices::LockClient(crm::SqlExecutor& tx, int64_t client_id
   return crm::Status::Ok();
 }
 
+crm::Result<std::vector<int64_t>> FakeHostServices::ClientIdsAfter(int64_t after_id, int limit) {
+  auto rows = Db().QueryAll("SELECT id FROM clients WHERE id > ? ORDER BY id LIMIT ?",
+                            {after_id, static_cast<int64_t>(limit)});
+  if (!rows.ok()) return rows.status();
+  std::vector<int64_t> ids;
+  for (const crm::SqlRow& r : *rows) ids.push_back(r.Int(0));
+  return ids;
+}
+
 crm::Result<crm::ClientInfo> FakeHostServices::FindClient(int64_t client_id) {
   auto row = Db().QueryOne(
       "SELECT id, first_name, last_name, email, company, language, login_enabled, street, "

@@ -117,6 +117,7 @@ class FakeHostServices : public crm::HostServices {
   crm::Status AddTimeline(const crm::TimelineEntry& entry) override;
   crm::Result<crm::ClientInfo> FindClient(int64_t client_id) override;
   crm::Status LockClient(crm::SqlExecutor& tx, int64_t client_id) override;
+  crm::Result<std::vector<int64_t>> ClientIdsAfter(int64_t after_id, int limit) override;
   std::string Translate(std::string_view, std::string_view key) override {
     return std::string(key);
   }
