@@ -6,6 +6,7 @@
 
 #include "hooks/context.h"
 #include "hooks/view.h"
+#include "plugin/access.h"
 #include "plugin/documents/document_service.h"
 #include "plugin/review/review_store.h"
 #include "plugin/review/state.h"
@@ -87,7 +88,10 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
     }
     return ctx->services.documents().FilterCount(filter_id, value);
   };
-  return registrar.AddListFilterCount(std::move(count));
+  CRM_RETURN_IF_ERROR(registrar.AddListFilterCount(std::move(count)));
+  // Issue 15.7: the doc.* filters read documents (host API 1.4), as the column does.
+  return registrar.RequireListAccess(
+      {crm::ListHookKind::kFilterSource, "documents", kPermRead, kScopeRead});
 }
 
 }  // namespace cd::hooks

@@ -15,8 +15,10 @@
 // 3: Database::Dialect (and migrations per dialect, see host-api/hooks.h Migration),
 //    Registrar::AddScheduledJobRunAtStart, HostServices::Files (ObjectStore::Put),
 //    Response::SendObject, HostServices::LockClient, HostServices::Contracts and ::Tasks
-//    (contracts.h).
-#define CRM_HOST_API_MINOR 3
+//    (contracts.h);
+// 4: Registrar::AddMaintenanceCommand (MaintenanceCommand, CommandReport) and
+//    Registrar::RequireListAccess (ListAccess).
+#define CRM_HOST_API_MINOR 4
 
 #define CRM_STRINGIFY_IMPL(x) #x
 #define CRM_STRINGIFY(x) CRM_STRINGIFY_IMPL(x)

@@ -84,6 +84,22 @@ crm::Result<UploadOutcome> UploadDocument(Services& services, const crm::Princip
   return UploadOutcome{std::move(doc), !existed};
 }
 
+crm::Result<ClientDocument> AddDocumentFiles(Services& services, const crm::Principal& actor,
+                                             const UploadRequest& request) {
+  CRM_ASSIGN_OR_RETURN(DocumentType type,
+                       WritableType(services, actor, request.client_id, request.type_id));
+  if (MediaTypeOf(request.content_type) != "multipart/form-data")
+    return crm::UnsupportedType("Content-Type must be multipart/form-data");
+  if (request.content_length && *request.content_length > UploadBodyLimit(type))
+    return crm::TooLarge("body larger than this document type allows");
+  CRM_ASSIGN_OR_RETURN(bool existed,
+                       services.documents().HasDocument(request.client_id, request.type_id));
+  if (!existed) return crm::NotFound("no document to add files to");
+  CRM_ASSIGN_OR_RETURN(UploadInput input, ReceiveMultipart(request.content_type, request.read, type,
+                                                           services.files()));
+  return services.documents().AddFiles(actor, request.client_id, request.type_id, std::move(input));
+}
+
 crm::Status DeleteDocument(Services& services, const crm::Principal& actor, int64_t client_id,
                            int64_t type_id) {
   CRM_RETURN_IF_ERROR(WritableType(services, actor, client_id, type_id).status());
