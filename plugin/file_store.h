@@ -134,8 +134,8 @@ class FileStore {
   // files older than `max_temp_age_seconds`. Returns how many of each it removed (the
   // report's checked, missing and altered stay 0: Check does those).
   crm::Result<ScrubReport> Scrub(const std::function<bool(int64_t client_id)>& client_exists,
-                         const std::function<bool(const std::string& key)>& key_is_known,
-                         int64_t max_temp_age_seconds);
+                                 const std::function<bool(const std::string& key)>& key_is_known,
+                                 int64_t max_temp_age_seconds);
 
   const std::filesystem::path& root() const { return root_; }
   crm::ObjectStore& objects() { return objects_; }

@@ -161,8 +161,7 @@ class HookRegistry {
   // the scope, nobody else. A hook without a requirement, or a null viewer (the host's own
   // work: seeding, imports), may always.
   bool CanRead(const Registered<crm::ListColumn>& column, const crm::Principal* viewer) const;
-  bool CanRead(const Registered<crm::ListFilterSource>& source,
-               const crm::Principal* viewer) const;
+  bool CanRead(const Registered<crm::ListFilterSource>& source, const crm::Principal* viewer) const;
 
   // The menu of `area`: `base` passed through every menu filter of that area in order
   // (each receives the previous one's result). A filter that throws is skipped and logged.

@@ -18,8 +18,8 @@ std::string ParamText(const json::value& value, const std::string& language) {
   if (!value.is_object() || value.as_object().empty()) return "";
   const json::object& texts = value.as_object();
   for (const std::string& lang : {language, std::string("en")}) {
-    if (auto it = texts.find(lang); it != texts.end() && it->value().is_string() &&
-                                    !it->value().as_string().empty())
+    if (auto it = texts.find(lang);
+        it != texts.end() && it->value().is_string() && !it->value().as_string().empty())
       return std::string(it->value().as_string());
   }
   for (const auto& [lang, text] : texts)
@@ -60,8 +60,8 @@ std::string TimelineTypeLabel(const Texts& texts, std::string_view type) {
   if (dot == std::string_view::npos || dot == 0 || dot + 1 == type.size()) return std::string(type);
   const std::string owner(type.substr(0, dot));
   const std::string name(type.substr(dot + 1));
-  const std::string key = (owner == "host" ? std::string(kKeyPrefix) : owner + ".") +
-                          "timeline.types." + name;
+  const std::string key =
+      (owner == "host" ? std::string(kKeyPrefix) : owner + ".") + "timeline.types." + name;
   std::string label = texts.Raw(key);
   return label == key ? std::string(type) : label;
 }

@@ -1391,7 +1391,8 @@ TEST_F(DocsE2e, ColumnAndFiltersNeedDocumentsRead) {
   HttpResponse allowed = api_->Get(filter + "uploaded", Bearer(read_));
   ASSERT_EQ(allowed.status, 200) << allowed.body;
   ASSERT_EQ(Json(allowed).at("items").as_array().size(), 1u);
-  EXPECT_EQ(Json(allowed).at("items").as_array().at(0).at("columns").at("client-documents.status"), "yes");
+  EXPECT_EQ(Json(allowed).at("items").as_array().at(0).at("columns").at("client-documents.status"),
+            "yes");
 }
 
 // A filter on a document type that does not exist is refused like any unknown filter (400).

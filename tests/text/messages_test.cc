@@ -11,7 +11,8 @@ TEST(MatchTemplate, BindsEachHoleAndRefusesOtherMessages) {
   auto files = MatchTemplate("at most {n} file(s)", "at most 2 file(s)");
   ASSERT_TRUE(files);
   EXPECT_EQ(*files, (Bound{{"n", "2"}}));
-  auto labels = MatchTemplate("fields_{lang}: {n} labels for {m} fields", "fields_fr: 3 labels for 1 fields");
+  auto labels =
+      MatchTemplate("fields_{lang}: {n} labels for {m} fields", "fields_fr: 3 labels for 1 fields");
   ASSERT_TRUE(labels);
   EXPECT_EQ(*labels, (Bound{{"lang", "fr"}, {"n", "3"}, {"m", "1"}}));
   auto plain = MatchTemplate("name: required", "name: required");

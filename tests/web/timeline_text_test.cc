@@ -45,8 +45,8 @@ TEST(TimelineText, AMessageIsShownInTheReadersLanguageWithItsParameters) {
   EXPECT_EQ(TimelineText(TextsIn("nl"), stored), "Document uploaded: Driving licence");
   const std::string only_fr = R"(@p.timeline.uploaded {"type":{"fr":"Bail"}})";
   EXPECT_EQ(TimelineText(TextsIn("en"), only_fr), "Document uploaded: Bail");
-  EXPECT_EQ(TimelineText(TextsIn("fr"), TimelineMessage("web.impersonation.started",
-                                                        {{"admin", "Marie {type}"}})),
+  EXPECT_EQ(TimelineText(TextsIn("fr"),
+                         TimelineMessage("web.impersonation.started", {{"admin", "Marie {type}"}})),
             "Marie {type} s'est connecté en tant que client");
 }
 
