@@ -131,6 +131,18 @@ crm::Status SendUploadError(Context& ctx, crm::Request& request, crm::Response& 
                   error.http_status());
 }
 
+// A stored upload: back to the document itself (issue 15.11: on a phone the confirmation was
+// out of sight), as a redirect to a form post, as JSON to the page's script.
+crm::Status SendUploaded(Context& ctx, crm::Request& request, crm::Response& response,
+                         int64_t type_id) {
+  std::string next = std::string(kAccountPage) + "?uploaded=" + std::to_string(type_id) +
+                     "#cd-doc-" + std::to_string(type_id);
+  if (!WantsJson(request)) return response.Redirect(next);
+  return response.SendJson("{\"ok\":true,\"redirect\":" + JsonQuote(next) + ",\"message\":" +
+                           JsonQuote(ctx.texts.Get(request.Caller().language, "area.uploaded_ok")) +
+                           "}");
+}
+
 // GET /account/documents: the page of every document of the caller.
 crm::Status ShowPage(Context& ctx, crm::Request& request, crm::Response& response) {
   return SendPage(ctx, request, response, std::nullopt, 200);
@@ -146,13 +158,7 @@ crm::Status Upload(Context& ctx, crm::Request& request, crm::Response& response)
   crm::Result<UploadOutcome> outcome =
       UploadDocument(ctx.services, caller, UploadRequestOf(request, caller.client_id, *type_id));
   if (!outcome.ok()) return SendUploadError(ctx, request, response, *type_id, outcome.status());
-
-  // Back to the document itself (issue 15.11: on a phone the confirmation was out of sight).
-  std::string next = std::string(kAccountPage) + "?uploaded=" + std::to_string(*type_id) +
-                     "#cd-doc-" + std::to_string(*type_id);
-  if (!WantsJson(request)) return response.Redirect(next);
-  return response.SendJson("{\"ok\":true,\"redirect\":" + JsonQuote(next) + ",\"message\":" +
-                           JsonQuote(ctx.texts.Get(caller.language, "area.uploaded_ok")) + "}");
+  return SendUploaded(ctx, request, response, *type_id);
 }
 
 // POST /account/documents/{type_id}/add: multipart with the `file` part(s) still missing from the
@@ -164,11 +170,7 @@ crm::Status AddFiles(Context& ctx, crm::Request& request, crm::Response& respons
   crm::Result<ClientDocument> added =
       AddDocumentFiles(ctx.services, caller, UploadRequestOf(request, caller.client_id, *type_id));
   if (!added.ok()) return SendUploadError(ctx, request, response, *type_id, added.status());
-  std::string next = std::string(kAccountPage) + "?uploaded=" + std::to_string(*type_id) +
-                     "#cd-doc-" + std::to_string(*type_id);
-  if (!WantsJson(request)) return response.Redirect(next);
-  return response.SendJson("{\"ok\":true,\"redirect\":" + JsonQuote(next) + ",\"message\":" +
-                           JsonQuote(ctx.texts.Get(caller.language, "area.uploaded_ok")) + "}");
+  return SendUploaded(ctx, request, response, *type_id);
 }
 
 // POST /account/documents/{type_id}/comments (form field `body`), for the session's client.
