@@ -326,7 +326,8 @@ TEST_F(DocumentServiceTest, ScrubRemovesOrphansOnly) {
 TEST_F(DocumentServiceTest, ScrubReHashesStoredFilesAndCountsMissingAndAltered) {
   auto a = sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id, ValidInput());
   auto b = sv_.documents().Upload(cd_test::Admin(), bob_, id_card_.id, ValidInput());
-  auto c = sv_.documents().Upload(cd_test::Admin(), bob_, contract_.id, ValidInput());
+  auto c =
+      sv_.documents().Upload(cd_test::Admin(), bob_, contract_.id, Input({cd_test::MakePdf()}, {}));
   ASSERT_OK(a);
   ASSERT_OK(b);
   ASSERT_OK(c);
