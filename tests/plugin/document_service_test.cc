@@ -86,6 +86,9 @@ TEST_F(DocumentServiceTest, ClientUploadsOwnDocumentAndSeesIt) {
   ASSERT_EQ(host_.timeline.size(), 1u);
   EXPECT_EQ(host_.timeline[0].type, "client-documents.upload");
   EXPECT_EQ(host_.timeline[0].client_id, ann_);
+  // Issue 15.10: a key and its parameters, shown by the host in the reader's language.
+  EXPECT_EQ(host_.timeline[0].title,
+            R"(@client-documents.timeline.uploaded {"type":{"en":"ID card"}})");
 
   auto file = sv_.documents().OpenFile(cd_test::Client(ann_), ann_, id_card_.id, std::nullopt);
   ASSERT_OK(file);
