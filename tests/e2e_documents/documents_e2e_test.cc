@@ -1380,7 +1380,8 @@ TEST_F(DocsE2e, ColumnAndFiltersNeedDocumentsRead) {
   const std::string clients_only = Token("--scope clients:read");
   HttpResponse list = api_->Get("/api/v1/clients", Bearer(clients_only));
   ASSERT_EQ(list.status, 200) << list.body;
-  for (const auto& item : Json(list).at("items").as_array())
+  const json::value listed = Json(list);  // kept: the loop must not read a destroyed value
+  for (const auto& item : listed.at("items").as_array())
     EXPECT_FALSE(item.at("columns").as_object().contains("client-documents.status")) << list.body;
   const std::string filter = "/api/v1/clients?filter[doc." + std::to_string(type) + "]=";
   for (const char* value : {"uploaded", "missing", "nonsense"}) {
