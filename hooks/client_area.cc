@@ -10,6 +10,8 @@
 #include "hooks/view.h"
 #include "plugin/access.h"
 #include "plugin/documents/use_cases.h"
+#include "plugin/review/review_store.h"
+#include "plugin/review/state.h"
 #include "plugin/settings_store.h"
 #include "plugin/uploads/tus_routes.h"
 
@@ -26,6 +28,34 @@ struct PageError {
   int64_t type_id = 0;
   std::string text;
 };
+
+// Issue 15.11: what the client still has to provide, at the top of the page: each required
+// document that is missing, rejected or expired (what the gate counts), linked to its place.
+DataList MissingList(Context& ctx, const std::string& lang,
+                     const std::vector<ClientDocument>& docs) {
+  DataList missing;
+  for (const ClientDocument& doc : docs) {
+    if (doc.type.upload_mode != UploadMode::kRequired) continue;
+    if (doc.status != DocumentStatus::kMissing && doc.status != DocumentStatus::kRejected &&
+        doc.status != DocumentStatus::kExpired)
+      continue;
+    Data item;
+    item.set("name", doc.type.name.Get(lang));
+    item.set("anchor", "#cd-doc-" + std::to_string(doc.type.id));
+    item.set("state_text", ctx.texts.Get(lang, StateKey(doc.status)));
+    missing.push_back(std::move(item));
+  }
+  return missing;
+}
+
+// Whether the mandatory gate holds the client back now (the gate's own rule, hooks/gate.cc): the
+// banner says so on every visit until it is lifted, not only on the redirect that brought them.
+bool Gated(Context& ctx, const Settings& settings, int64_t client_id) {
+  if (!settings.mandatory_gate) return false;
+  crm::Result<RequiredCounts> counts =
+      CountRequired(ctx.host.Db(), client_id, IsoDate(ctx.host.NowUnix()));
+  return counts.ok() && counts->satisfied < counts->required;
+}
 
 // The page of every document of the caller, with an optional error next to one of them.
 crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
@@ -45,6 +75,11 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
     // The form shows only where the upload would be allowed: the same rule (access.h).
     d.set("can_upload", CheckWrite(caller, caller.client_id, doc.type).ok());
     d.set("upload_url", doc_url + "?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
+    // Issue 15.13: a document with fewer files than its type takes can be completed.
+    const bool can_add = doc.status != DocumentStatus::kMissing && !doc.files.empty() &&
+                         doc.files.size() < static_cast<size_t>(doc.type.max_files);
+    d.set("can_add", can_add && CheckWrite(caller, caller.client_id, doc.type).ok());
+    d.set("add_url", doc_url + "/add?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
     d.set("just_uploaded", just_uploaded && *just_uploaded == doc.type.id);
     // X2: the widget's resumable upload (documents.js), answered by plugin/uploads/.
     d.set("tus_url", kAccountUploads);
@@ -68,7 +103,10 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
   const std::string& intro = settings.intro_markdown.Get(lang);
   data.set("intro_html", RenderMarkdownSafe(intro));
   data.set("has_intro", !intro.empty());
-  data.set("gate", request.Query("gate").has_value());
+  data.set("gate", Gated(ctx, settings, caller.client_id));
+  DataList missing = MissingList(ctx, lang, docs);
+  data.set("has_missing", !missing.empty());
+  data.set("missing", missing);
   data.set("empty", items.empty());
   data.set("documents", items);
   // An error about no listed document (e.g. an unknown type) goes on top of the page.
@@ -102,6 +140,18 @@ crm::Status SendUploadError(Context& ctx, crm::Request& request, crm::Response& 
                   error.http_status());
 }
 
+// A stored upload: back to the document itself (issue 15.11: on a phone the confirmation was
+// out of sight), as a redirect to a form post, as JSON to the page's script.
+crm::Status SendUploaded(Context& ctx, crm::Request& request, crm::Response& response,
+                         int64_t type_id) {
+  std::string next = std::string(kAccountPage) + "?uploaded=" + std::to_string(type_id) +
+                     "#cd-doc-" + std::to_string(type_id);
+  if (!WantsJson(request)) return response.Redirect(next);
+  return response.SendJson("{\"ok\":true,\"redirect\":" + JsonQuote(next) + ",\"message\":" +
+                           JsonQuote(ctx.texts.Get(request.Caller().language, "area.uploaded_ok")) +
+                           "}");
+}
+
 // GET /account/documents: the page of every document of the caller.
 crm::Status ShowPage(Context& ctx, crm::Request& request, crm::Response& response) {
   return SendPage(ctx, request, response, std::nullopt, 200);
@@ -117,11 +167,19 @@ crm::Status Upload(Context& ctx, crm::Request& request, crm::Response& response)
   crm::Result<UploadOutcome> outcome =
       UploadDocument(ctx.services, caller, UploadRequestOf(request, caller.client_id, *type_id));
   if (!outcome.ok()) return SendUploadError(ctx, request, response, *type_id, outcome.status());
+  return SendUploaded(ctx, request, response, *type_id);
+}
 
-  std::string next = std::string(kAccountPage) + "?uploaded=" + std::to_string(*type_id);
-  if (!WantsJson(request)) return response.Redirect(next);
-  return response.SendJson("{\"ok\":true,\"redirect\":" + JsonQuote(next) + ",\"message\":" +
-                           JsonQuote(ctx.texts.Get(caller.language, "area.uploaded_ok")) + "}");
+// POST /account/documents/{type_id}/add: multipart with the `file` part(s) still missing from the
+// current document (issue 15.13); answers as Upload does.
+crm::Status AddFiles(Context& ctx, crm::Request& request, crm::Response& response) {
+  const crm::Principal& caller = request.Caller();
+  std::optional<int64_t> type_id = crm::text::ParseId(request.PathParam("type_id"));
+  if (!type_id) return SendUploadError(ctx, request, response, 0, crm::NotFound("no such type"));
+  crm::Result<ClientDocument> added =
+      AddDocumentFiles(ctx.services, caller, UploadRequestOf(request, caller.client_id, *type_id));
+  if (!added.ok()) return SendUploadError(ctx, request, response, *type_id, added.status());
+  return SendUploaded(ctx, request, response, *type_id);
 }
 
 // POST /account/documents/{type_id}/comments (form field `body`), for the session's client.
@@ -166,6 +224,7 @@ crm::Status RegisterClientArea(crm::Registrar& registrar, const ContextPtr& ctx)
                        {
                            {"GET", page, client, 0, ShowPage},
                            {"POST", page + "/{type_id}", client, kUploadBodyLimit, Upload},
+                           {"POST", page + "/{type_id}/add", client, kUploadBodyLimit, AddFiles},
                            {"POST", page + "/{type_id}/comments", client, 1 << 16, PostComment},
                            {"GET", page + "/{type_id}/files/{file_id}", client, 0, Download},
                            {"GET", page + "/thumbnails/{file_id}", client, 0, Thumbnail},

@@ -84,6 +84,9 @@ crm::Status Entry(crm::Registrar& registrar, crm::HostServices& host) {
   auto scrub = std::make_shared<ScrubJob>(ctx->services.documents(), host);
   CRM_RETURN_IF_ERROR(registrar.AddScheduledJobRunAtStart(
       crm::ScheduledJob{"scrub", kScrubEverySeconds, [ctx, scrub]() { return scrub->Run(); }}));
+  // The same scrub on demand, with its report: `sample-host scrub` (host API 1.4, SPEC §6).
+  CRM_RETURN_IF_ERROR(registrar.AddMaintenanceCommand(
+      crm::MaintenanceCommand{"scrub", [ctx, scrub]() { return scrub->RunNow(); }}));
   // PT3: comments are mailed in batches once their side has been quiet for 10 minutes.
   CRM_RETURN_IF_ERROR(registrar.AddScheduledJob(
       crm::ScheduledJob{"comment-mails", kCommentMailEverySeconds,

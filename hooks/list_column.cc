@@ -4,6 +4,7 @@
 
 #include "hooks/context.h"
 #include "hooks/view.h"
+#include "plugin/access.h"
 #include "plugin/review/review_store.h"
 
 namespace cd::hooks {
@@ -23,7 +24,10 @@ crm::Status RegisterListColumn(crm::Registrar& registrar, const ContextPtr& ctx)
            " cd-status cd-status-" + (yes ? "yes" : "no") + "\">" + crm::text::EscapeHtml(label) +
            "</span>";
   };
-  return registrar.AddListColumn(std::move(column));
+  CRM_RETURN_IF_ERROR(registrar.AddListColumn(std::move(column)));
+  // Issue 15.7: the column tells what the Documents tab tells, so it needs what the tab
+  // needs (host API 1.4); a token needs documents:read too.
+  return registrar.RequireListAccess({crm::ListHookKind::kColumn, "status", kPermRead, kScopeRead});
 }
 
 }  // namespace cd::hooks

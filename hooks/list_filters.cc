@@ -6,6 +6,7 @@
 
 #include "hooks/context.h"
 #include "hooks/view.h"
+#include "plugin/access.h"
 #include "plugin/documents/document_service.h"
 #include "plugin/documents/list_sql.h"
 #include "plugin/review/review_store.h"
@@ -101,7 +102,10 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
     }
     return DocumentFilterSize(filter_id, value);
   };
-  return registrar.AddListFilterSize(std::move(size));
+  CRM_RETURN_IF_ERROR(registrar.AddListFilterSize(std::move(size)));
+  // Issue 15.7: the doc.* filters read documents (host API 1.4), as the column does.
+  return registrar.RequireListAccess(
+      {crm::ListHookKind::kFilterSource, "documents", kPermRead, kScopeRead});
 }
 
 }  // namespace cd::hooks

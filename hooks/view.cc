@@ -9,6 +9,7 @@
 
 #include "plugin/documents/document_service.h"
 #include "plugin/uploader.h"
+#include "text/messages.h"
 
 namespace cd::hooks {
 
@@ -94,12 +95,58 @@ std::string_view ErrorKey(crm::StatusCode code) {
   }
 }
 
+namespace {
+
+// The module's validation messages (technical English, kept as they are in the API next to their
+// code) and the text a page shows instead, in the reader's language (issue 15.9). A pattern's
+// "{name}" binds what the message holds there (a number, a MIME type, a key), given to the text.
+constexpr crm::text::KnownMessage kKnownMessages[] = {
+    {"the file is empty", "message.empty_file"},
+    {kImageDamaged, "message.image_damaged"},
+    {"at most {n} file(s)", "message.max_files"},
+    {"name: required", "message.name_required"},
+    {"name: at most 200 characters", "message.name_long"},
+    {"help: at most 4000 characters", "message.help_long"},
+    {"max_size: must be between 1 and {n} bytes", "message.max_size"},
+    {"max_files: must be between 1 and {n}", "message.max_files_range"},
+    {"accept: at least one MIME type", "message.accept_empty"},
+    {"accept: not a MIME type: {n}", "message.accept_bad"},
+    {"accept: {n} is not allowed (a browser would run it)", "message.accept_active"},
+    {"fields: at most 20", "message.fields_many"},
+    {"fields.key: 1 to 48 characters", "message.field_key_length"},
+    {"fields.key: only a-z, 0-9 and _: {n}", "message.field_key_chars"},
+    {"fields.key: reserved: {n}", "message.field_key_reserved"},
+    {"fields.key: duplicate {n}", "message.field_key_duplicate"},
+    {"fields.label: 1 to 200 characters", "message.field_label_length"},
+    {"fields.labels: at most 200 characters", "message.field_label_length"},
+    {"expiry_field: must be the key of one of the type's date fields", "message.expiry_field"},
+    {"expiry_warn_days: from 0 to {n}", "message.expiry_warn_days"},
+    {"retention_days: from 1 to {n}, or null", "message.retention_days"},
+    {"intro_markdown: at most 64 KiB", "message.intro_long"},
+    {"notify_email: one email address", "message.notify_email"},
+    {"upload_mode: choose optional, required or staff only", "message.upload_mode"},
+    {"max_size: a number of MB greater than 0", "message.max_size_mb"},
+    {"max_files: a whole number", "message.max_files_number"},
+    {"fields_{lang}: {n} labels for {m} fields", "message.labels_count"},
+};
+
+// The text of a known message in `language`, "" for any other.
+std::string MessageText(const Context& ctx, std::string_view language, std::string_view message) {
+  auto known = crm::text::FindKnownMessage(kKnownMessages, message);
+  if (!known) return "";
+  return crm::text::FillPlaceholders(ctx.texts.Get(language, known->first), known->second);
+}
+
+}  // namespace
+
 std::string FieldErrorText(const Context& ctx, std::string_view language,
                            const std::string& message, const DocumentType* type) {
-  // "fields.<key>: <reason>" (DocumentService's validation), else the message as it is.
+  // "fields.<key>: <reason>" (DocumentService's validation), then the known messages; never
+  // the technical English of an unknown one ("": the page says only that something is wrong).
   constexpr std::string_view kPrefix = "fields.";
   size_t colon = message.find(": ");
-  if (!type || message.rfind(kPrefix, 0) != 0 || colon == std::string::npos) return message;
+  if (!type || message.rfind(kPrefix, 0) != 0 || colon == std::string::npos)
+    return MessageText(ctx, language, message);
   std::string key = message.substr(kPrefix.size(), colon - kPrefix.size());
   std::string_view reason = std::string_view(message).substr(colon + 2);
   const FieldDef* field = nullptr;
@@ -115,7 +162,7 @@ std::string FieldErrorText(const Context& ctx, std::string_view language,
     text_key = "field_error.number";
   else if (reason == kFieldControlChars)
     text_key = "field_error.control";
-  if (!field || text_key.empty()) return message;
+  if (!field || text_key.empty()) return MessageText(ctx, language, message);
   return ctx.texts.Format(language, text_key, {{"label", field->label.Get(language)}});
 }
 
@@ -131,6 +178,7 @@ std::string ErrorText(const Context& ctx, std::string_view language, const crm::
                          error.code() == crm::StatusCode::kInvalidArgument)
                             ? FieldErrorText(ctx, language, error.message(), type)
                             : "";
+  if (key == "error.unprocessable" && message.empty()) key = "error.invalid";
   return ctx.texts.Format(language, key, {{"size", size}, {"kinds", kinds}, {"message", message}});
 }
 

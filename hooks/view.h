@@ -41,7 +41,9 @@ bool WantsJson(const crm::Request& request);
 // The translation key of an error code's message on pages ("error.too_large", ...).
 std::string_view ErrorKey(crm::StatusCode code);
 // A field's validation message ("fields.<key>: <reason>") as a sentence in `language`
-// naming the field by its label; any other message as it is.
+// naming the field by its label; another known validation message (the type form's, the
+// upload's, the settings') as its sentence in `language`; "" for any other (issue 15.9: the
+// technical English stays in the API).
 std::string FieldErrorText(const Context& ctx, std::string_view language,
                            const std::string& message, const DocumentType* type);
 // A sentence for `error` in `language`, with the limits of `type` where they explain it.

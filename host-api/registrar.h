@@ -3,6 +3,7 @@
 // or nothing).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +13,34 @@
 #include "status.h"
 
 namespace crm {
+
+// ---- Added in host API 1.4 (here rather than in hooks.h, which every file includes) ------
+
+// What reading a list column or the filters of a filter source needs. A viewer without it
+// does not see the column (pages, API, CSV) nor the filters, and a request that uses such a
+// filter is refused (403 `permission_denied`, nothing listed).
+enum class ListHookKind { kColumn, kFilterSource };
+struct ListAccess {
+  ListHookKind kind = ListHookKind::kColumn;
+  std::string id;          // a column or filter source the same plugin registered before
+  std::string permission;  // an admin, and a token's owner, must hold it
+  std::string scope;       // a token must hold it too (empty: the permission alone)
+};
+
+// What a maintenance command found: a JSON object for the operator (printed as it is, one
+// line), and whether it found something that needs a person (the host then exits non-zero).
+struct CommandReport {
+  std::string json;
+  bool problems = false;
+};
+
+// A command an operator runs from the host's command line, once, outside any request
+// (sample-host: `sample-host <id> --data DIR`, after every plugin has loaded and its
+// migrations ran), e.g. "scrub". The host calls `run` on its main thread.
+struct MaintenanceCommand {
+  std::string id;
+  std::function<Result<CommandReport>()> run;
+};
 
 // Valid only during the entry call. Each Add* checks its argument at once and
 // returns an error for a duplicate id, an empty callable or a route outside the
@@ -51,6 +80,12 @@ class Registrar {
   // Added in host API 1.4: the exact size of a filter source's filters, from counters
   // (hooks.h ListFilterSize). The source must have a ListFilterCount registered before.
   virtual Status AddListFilterSize(ListFilterSize size) = 0;
+  // Added in host API 1.4: a maintenance command (a CLI run of a plugin's function with a
+  // JSON report, e.g. `sample-host scrub`); ids are unique per plugin.
+  virtual Status AddMaintenanceCommand(MaintenanceCommand command) = 0;
+  // Added in host API 1.4: the permission (and token scope) a list column or a filter
+  // source needs; names one the plugin registered before, once each.
+  virtual Status RequireListAccess(ListAccess access) = 0;
 };
 
 }  // namespace crm

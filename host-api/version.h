@@ -17,7 +17,9 @@
 //    Response::SendObject, HostServices::LockClient, HostServices::Contracts and ::Tasks
 //    (contracts.h); 4: Registrar::AddListFilterSize (a filter's exact size from counters, so
 //    the host counts a list's total as cheaply as its page, or bounds it: SPEC §6 "Lists at
-//    scale", "total_exact": false), HostServices::ClientIdsAfter (walking every client).
+//    scale", "total_exact": false), HostServices::ClientIdsAfter (walking every client),
+//    Registrar::AddMaintenanceCommand (MaintenanceCommand, CommandReport) and
+//    Registrar::RequireListAccess (ListAccess).
 #define CRM_HOST_API_MINOR 4
 
 #define CRM_STRINGIFY_IMPL(x) #x

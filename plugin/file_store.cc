@@ -87,32 +87,46 @@ std::string HexOf(const unsigned char* bytes, unsigned int len) {
   return out;
 }
 
-// The size and SHA-256 (lower-case hex) of the file at `path`, read again from the disk.
-crm::Status HashFile(const fs::path& path, int64_t* size, std::string* sha256_hex) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return crm::Internal("cannot reopen the file: " + std::string(std::strerror(errno)));
+// The size and SHA-256 (lower-case hex) of what `read` yields (bytes read into the buffer, 0
+// at the end, an error). Memory stays flat: 64 KiB at a time.
+crm::Status HashStream(const std::function<crm::Result<size_t>(char*, size_t)>& read, int64_t* size,
+                       std::string* sha256_hex) {
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  bool ok = ctx && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1;
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+    return crm::Internal("sha256 unavailable");
   int64_t total = 0;
   std::string buffer(64 * 1024, '\0');
-  while (ok) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ok = n == 0;
-      break;
-    }
-    ok = EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(n)) == 1;
-    total += n;
+  for (;;) {
+    CRM_ASSIGN_OR_RETURN(size_t n, read(buffer.data(), buffer.size()));
+    if (n == 0) break;
+    if (EVP_DigestUpdate(ctx.get(), buffer.data(), n) != 1)
+      return crm::Internal("cannot hash the stored file");
+    total += static_cast<int64_t>(n);
   }
-  ::close(fd);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!ok || EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
+  if (EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1)
     return crm::Internal("cannot hash the stored file");
   *size = total;
   *sha256_hex = HexOf(digest, len);
   return crm::Status::Ok();
+}
+
+// The size and SHA-256 (lower-case hex) of the file at `path`, read again from the disk.
+crm::Status HashFile(const fs::path& path, int64_t* size, std::string* sha256_hex) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return crm::Internal("cannot reopen the file: " + std::string(std::strerror(errno)));
+  crm::Status s = HashStream(
+      [fd](char* buffer, size_t size) -> crm::Result<size_t> {
+        for (;;) {
+          ssize_t n = ::read(fd, buffer, size);
+          if (n >= 0) return static_cast<size_t>(n);
+          if (errno != EINTR) return crm::Internal("cannot hash the stored file");
+        }
+      },
+      size, sha256_hex);
+  ::close(fd);
+  return s;
 }
 
 void InitVips() {
@@ -409,9 +423,22 @@ int RemoveStaleTempFiles(const fs::path& tmp_dir, int64_t max_age_seconds) {
 
 }  // namespace
 
-crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exists,
-                                  const std::function<bool(const std::string&)>& key_is_known,
-                                  int64_t max_temp_age_seconds) {
+crm::Result<FileCheck> FileStore::Check(std::string_view key, int64_t size,
+                                        std::string_view sha256_hex) {
+  crm::Result<std::unique_ptr<crm::ObjectReader>> reader = objects_.Open(key);
+  if (!reader.ok() && reader.status().code() == crm::StatusCode::kNotFound)
+    return FileCheck::kMissing;
+  if (!reader.ok()) return reader.status();
+  int64_t read_size = 0;
+  std::string read_hash;
+  CRM_RETURN_IF_ERROR(HashStream([&](char* buffer, size_t n) { return (*reader)->Read(buffer, n); },
+                                 &read_size, &read_hash));
+  return read_size == size && read_hash == sha256_hex ? FileCheck::kIntact : FileCheck::kAltered;
+}
+
+crm::Result<ScrubReport> FileStore::Scrub(
+    const std::function<bool(int64_t)>& client_exists,
+    const std::function<bool(const std::string&)>& key_is_known, int64_t max_temp_age_seconds) {
   // The store's clock, not the host's (which tests may fix): objects carry wall-clock times.
   const int64_t now_unix = static_cast<int64_t>(std::time(nullptr));
   // Listed first, removed after: deleting while a listing pages through would skip keys.
@@ -432,10 +459,11 @@ crm::Result<int> FileStore::Scrub(const std::function<bool(int64_t)>& client_exi
     }
     return true;
   }));
-  int removed = 0;
+  ScrubReport report;
   for (const std::string& key : orphans)
-    if (objects_.Delete(key).ok()) ++removed;
-  return removed + RemoveStaleTempFiles(root_ / "tmp", max_temp_age_seconds);
+    if (objects_.Delete(key).ok()) ++report.orphans_removed;
+  report.temp_removed = RemoveStaleTempFiles(root_ / "tmp", max_temp_age_seconds);
+  return report;
 }
 
 }  // namespace cd

@@ -77,6 +77,19 @@ class PendingFile {
 // enough to remove its location data, so it is not stored.
 inline constexpr std::string_view kImageDamaged = "file: the image is damaged";
 
+// What a scrub did and found (SPEC §6 `sample-host scrub`, X4), in the report's order.
+struct ScrubReport {
+  int64_t checked = 0;          // stored files read again and hashed
+  int64_t missing = 0;          // of those, not in the store
+  int64_t altered = 0;          // of those, with another size or SHA-256 than their row's
+  int64_t orphans_removed = 0;  // objects no row names, and objects of deleted clients
+  int64_t temp_removed = 0;     // temp files older than the limit (crashed uploads)
+  int64_t removed() const { return orphans_removed + temp_removed; }
+};
+
+// What FileStore::Check found for one stored file.
+enum class FileCheck { kIntact, kMissing, kAltered };
+
 // Where a committed file lives: keys in the object store.
 struct CommittedFile {
   std::string storage_key;    // "files/<client_id>/<random>.bin"
@@ -108,16 +121,21 @@ class FileStore {
   crm::Result<crm::ObjectReply> ReplyFor(std::string_view key);
   // Removes a committed file and its thumbnail; missing objects are not an error.
   void Remove(const CommittedFile& file);
+  // Reads the object `key` again and compares it with what its row says: kMissing when the
+  // store has no such object, kAltered when its size or SHA-256 differs. The store's errors
+  // (kUnavailable...) as they are.
+  crm::Result<FileCheck> Check(std::string_view key, int64_t size, std::string_view sha256_hex);
   // Removes every object under files/<client_id>/ (CD9).
   crm::Status RemoveClient(int64_t client_id);
   // Lists files/ in the store and removes the objects of clients for which `client_exists`
   // is false, and blobs and thumbnails older than `max_temp_age_seconds` (wall clock)
   // whose key `key_is_known` does not recognise (it is asked about each blob's storage key
   // and each thumbnail's own key: BlobKeyOf gives the blob a thumbnail belongs to); then temp
-  // files older than `max_temp_age_seconds`. Returns how many entries it removed.
-  crm::Result<int> Scrub(const std::function<bool(int64_t client_id)>& client_exists,
-                         const std::function<bool(const std::string& key)>& key_is_known,
-                         int64_t max_temp_age_seconds);
+  // files older than `max_temp_age_seconds`. Returns how many of each it removed (the
+  // report's checked, missing and altered stay 0: Check does those).
+  crm::Result<ScrubReport> Scrub(const std::function<bool(int64_t client_id)>& client_exists,
+                                 const std::function<bool(const std::string& key)>& key_is_known,
+                                 int64_t max_temp_age_seconds);
 
   const std::filesystem::path& root() const { return root_; }
   crm::ObjectStore& objects() { return objects_; }

@@ -1,6 +1,7 @@
 // sample-host/main.cc — the `sample-host` executable (SPEC §5 CLI): serve (migrate, register host
 // routes, load plugins, seed the demo, run the HTTP server and the job scheduler), create-admin,
-// create-token, run-jobs (SPEC §6: every plugin's scheduled jobs once, with --now as the clock).
+// create-token, run-jobs (SPEC §6: every plugin's scheduled jobs once, with --now as the clock),
+// scrub (the plugins' maintenance command "scrub", host API 1.4, with its JSON report).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -77,8 +79,14 @@ constexpr char kUsage[] =
     "  sample-host create-token --data DIR --email E [--scope S]... [--name NAME]\n"
     "  sample-host run-jobs --data DIR [--now YYYY-MM-DDTHH:MM:SSZ] [--plugins DIR] [--base-url "
     "URL]\n"
+    "  sample-host scrub --data DIR [--store URL] [--plugins DIR]  (prints a JSON report;\n"
+    "        exit code 4 when a stored file is missing or altered)\n"
     "  every command: [--database postgresql://USER@HOST:PORT/DB] (default: SQLite in DIR;\n"
     "        exit code 3 when that database cannot be reached)\n";
+
+// A maintenance command (sample-host scrub) ran and found something a person must look at
+// (a stored file missing or altered). 1: failure; 2: usage; 3: database unreachable.
+constexpr int kExitProblemsFound = 4;
 
 int Fail(const std::string& message) {
   std::cerr << "sample-host: " << message << "\n";
@@ -569,17 +577,12 @@ std::optional<int64_t> ParseUtc(const std::string& text) {
   return static_cast<int64_t>(timegm(&tm));
 }
 
-// Loads the plugins as serve does (their migrations run) and runs the host's one scheduler
-// once: no second mechanism for cron. Exits 0 once every job ran (a failing job is logged).
-int RunJobs(const po::variables_map& vm) {
-  Core core;
-  if (vm.count("now")) {
-    core.clock.fixed = ParseUtc(vm["now"].as<std::string>());
-    if (!core.clock.fixed) return Fail("--now must be YYYY-MM-DDTHH:MM:SSZ");
-  }
+// A one-off command's set-up: the core, the same files as serve (the scrub and the mails'
+// links read them), the host's registrations and the plugins, loaded as serve loads them
+// (their migrations run); then `run`. Returns the exit code.
+int WithPlugins(const po::variables_map& vm, Core& core, const std::function<int()>& run) {
   crm::Status s = OpenCore(vm, core);
   if (!s.ok()) return FailCore(s);
-  // The same files as serve (the scrub and the mails' links read them).
   s = ConfigureStore(vm, core);
   if (!s.ok()) return Fail(s.ToString());
   std::string base_url =
@@ -589,9 +592,49 @@ int RunJobs(const po::variables_map& vm) {
   s = RegisterHost(core, app);
   if (!s.ok()) return Fail("host registration: " + s.ToString());
   (void)app.plugins.LoadAll(PluginDir(vm));
-  host::Scheduler scheduler(core.registry, *core.logger);
-  scheduler.RunAllOnce();
-  return 0;
+  return run();
+}
+
+// Loads the plugins as serve does (their migrations run) and runs the host's one scheduler
+// once: no second mechanism for cron. Exits 0 once every job ran (a failing job is logged).
+int RunJobs(const po::variables_map& vm) {
+  Core core;
+  if (vm.count("now")) {
+    core.clock.fixed = ParseUtc(vm["now"].as<std::string>());
+    if (!core.clock.fixed) return Fail("--now must be YYYY-MM-DDTHH:MM:SSZ");
+  }
+  return WithPlugins(vm, core, [&core] {
+    host::Scheduler scheduler(core.registry, *core.logger);
+    scheduler.RunAllOnce();
+    return 0;
+  });
+}
+
+// ---- maintenance commands (host API 1.4), e.g. `scrub` (SPEC §6 Jobs) ----
+
+// Runs every loaded plugin's maintenance command `id` once, in load order, and prints each
+// report on its own line of stdout (one plugin: exactly its JSON object). Exit 0 when all is
+// well, kExitProblemsFound when a report found problems, 1 when a command failed or no
+// plugin offers `id`.
+int RunMaintenance(const po::variables_map& vm, const std::string& id) {
+  Core core;
+  return WithPlugins(vm, core, [&core, &id] {
+    int code = 0;
+    bool found = false;
+    for (const auto& c : core.registry.commands()) {
+      if (c.hook.id != id) continue;
+      found = true;
+      auto report = host::CallPlugin(*core.logger, "maintenance command " + c.owner + "." + id,
+                                     [&] { return c.hook.run(); });
+      if (!report.ok()) {
+        code = Fail(c.owner + " " + id + ": " + report.status().ToString());
+        continue;
+      }
+      std::cout << report->json << std::endl;
+      if (report->problems && code == 0) code = kExitProblemsFound;
+    }
+    return found ? code : Fail("no loaded plugin offers the command " + id);
+  });
 }
 
 }  // namespace
@@ -641,6 +684,7 @@ int main(int argc, char** argv) {
     if (command == "create-admin") return CreateAdmin(vm);
     if (command == "create-token") return CreateToken(vm);
     if (command == "run-jobs") return RunJobs(vm);
+    if (command == "scrub") return RunMaintenance(vm, command);
     return Fail("unknown command '" + command + "'\n" + kUsage);
   } catch (const std::exception& e) {
     return Fail(e.what());

@@ -6,6 +6,7 @@
 #include "plugin/attestations/attestations.h"
 #include "plugin/attestations/template_doc.h"
 #include "plugin/journal/journal.h"
+#include "plugin/timeline_text.h"
 #include "text/text.h"
 
 namespace cd::attestations {
@@ -357,11 +358,9 @@ crm::Result<crm::ObjectReply> AttestationService::Download(const crm::Principal&
 
 void AttestationService::Timeline(const crm::Principal& actor, const Attestation& a,
                                   const std::string& type, const std::string& detail) {
-  crm::Status s =
-      host_.AddTimeline({a.client_id, type,
-                         host_.Translate("en", "client-documents.attestations.timeline") + " #" +
-                             std::to_string(a.id) + " (" + a.status + ")",
-                         detail, ActorLabel(actor)});
+  crm::Status s = host_.AddTimeline({a.client_id, type,
+                                     TimelineMessage("client-documents.timeline.attestation", a.id),
+                                     detail, ActorLabel(actor)});
   if (!s.ok()) host_.Log(crm::LogLevel::kWarning, "attestation timeline: " + s.ToString());
 }
 

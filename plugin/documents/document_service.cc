@@ -14,6 +14,7 @@
 #include "plugin/review/review_store.h"
 #include "plugin/review/state.h"
 #include "text/money.h"
+#include "plugin/timeline_text.h"
 #include "text/text.h"
 
 namespace cd {
@@ -294,12 +295,79 @@ crm::Result<ClientDocument> DocumentService::Upload(const crm::Principal& actor,
   crm::TimelineEntry entry;
   entry.client_id = client_id;
   entry.type = replaced ? "client-documents.replace" : "client-documents.upload";
-  entry.title = (replaced ? "Document replaced: " : "Document uploaded: ") + type->name.en;
+  entry.title = TimelineMessage(
+      replaced ? "client-documents.timeline.replaced" : "client-documents.timeline.uploaded",
+      type->name);
   entry.detail = Joined(input.files);
   entry.actor = who;
   Record(entry);
 
   return Reload(client_id, *type);
+}
+
+crm::Status DocumentService::WriteAddedFiles(crm::SqlExecutor& tx, const DocumentType& type,
+                                             int64_t client_id, const UploadInput& input,
+                                             const std::vector<CommittedFile>& committed,
+                                             int64_t now, const std::string& who) {
+  CRM_ASSIGN_OR_RETURN(
+      auto doc, tx.QueryOne("SELECT d.id, d.fields_json, COUNT(f.id), COALESCE(MAX(f.position), -1)"
+                            " FROM cd_documents d LEFT JOIN cd_files f ON f.document_id = d.id"
+                            " WHERE d.client_id = ? AND d.type_id = ? GROUP BY d.id, d.fields_json",
+                            {client_id, type.id}));
+  if (!doc) return crm::NotFound("no document to add files to");
+  if (doc->Int(2) + static_cast<int64_t>(input.files.size()) > type.max_files)
+    return crm::Unprocessable("at most " + std::to_string(type.max_files) + " file(s)");
+  std::string sha256;
+  for (size_t i = 0; i < input.files.size(); ++i) {
+    const PendingFile& f = *input.files[i];
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO cd_files (client_id, type_id, document_id, position, name, size,"
+                " mime, sha256, storage_key, thumbnail_key, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                {client_id, type.id, doc->Int(0), doc->Int(3) + 1 + static_cast<int64_t>(i),
+                 f.display_name(), f.size(), f.mime(), f.sha256(), committed[i].storage_key,
+                 committed[i].thumbnail_key, now})
+            .status());
+    sha256 += (i ? "," : "") + f.sha256();
+  }
+  CRM_RETURN_IF_ERROR(tx.Exec("UPDATE cd_documents SET uploaded_at = ?, uploaded_by = ?"
+                              " WHERE id = ?",
+                              {now, who, doc->Int(0)})
+                          .status());
+  CRM_RETURN_IF_ERROR(WriteUploadState(tx, type, client_id, FieldsFromJson(doc->Text(1))));
+  return crm::Status::Ok();
+}
+
+crm::Result<ClientDocument> DocumentService::AddFiles(const crm::Principal& actor,
+                                                      int64_t client_id, int64_t type_id,
+                                                      UploadInput input) {
+  CRM_ASSIGN_OR_RETURN(DocumentType type, types_.Get(type_id));
+  CRM_RETURN_IF_ERROR(CheckWrite(actor, client_id, type));
+  CRM_RETURN_IF_ERROR(host_.FindClient(client_id).status());
+  if (input.files.empty()) return crm::Unprocessable("file: required");
+  for (const auto& f : input.files)
+    if (f->sha256().empty()) return crm::Internal("upload not finished");
+  // As Upload: blobs first, rows second (a crash leaves an orphan for the scrub).
+  CRM_ASSIGN_OR_RETURN(std::vector<CommittedFile> committed, CommitBlobs(input.files, client_id));
+  const int64_t now = host_.NowUnix();
+  const std::string who = ActorLabel(actor);
+  crm::Status s = host_.Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    CRM_RETURN_IF_ERROR(host_.LockClient(tx, client_id));
+    CRM_RETURN_IF_ERROR(WriteAddedFiles(tx, type, client_id, input, committed, now, who));
+    std::string detail = "added sha256=";
+    for (size_t i = 0; i < input.files.size(); ++i)
+      detail += (i ? "," : "") + input.files[i]->sha256();
+    return Journal::Append(tx, now, actor,
+                           {"uploaded", client_id, DocumentObject(type_id), detail});
+  });
+  if (!s.ok()) {
+    for (const CommittedFile& c : committed) files_.Remove(c);
+    return s;
+  }
+  Record({client_id, "client-documents.add_files",
+          TimelineMessage("client-documents.timeline.files_added", type.name), Joined(input.files),
+          who});
+  return Reload(client_id, type);
 }
 
 crm::Result<std::vector<CommittedFile>> DocumentService::CommitBlobs(
@@ -342,7 +410,8 @@ crm::Result<ClientDocument> DocumentService::UpdateFields(
   if (r == 0) return crm::NotFound("no document to edit");
   CRM_RETURN_IF_ERROR(WriteExpiry(host_.Db(), type, client_id, fields));
   crm::TimelineEntry entry{client_id, "client-documents.fields",
-                           "Document details edited: " + type.name.en, "", ActorLabel(actor)};
+                           TimelineMessage("client-documents.timeline.fields_edited", type.name),
+                           "", ActorLabel(actor)};
   Record(entry);
   return Reload(client_id, type);
 }
@@ -364,8 +433,8 @@ crm::Status DocumentService::Delete(const crm::Principal& actor, int64_t client_
                            {"deleted", client_id, DocumentObject(type_id), "archived"});
   }));
   crm::TimelineEntry entry{client_id, "client-documents.delete",
-                           "Document deleted: " + type.name.en,
-                           "The files were moved to the archive.", who};
+                           TimelineMessage("client-documents.timeline.deleted", type.name),
+                           TimelineMessage("client-documents.timeline.archived"), who};
   Record(entry);
   return crm::Status::Ok();
 }
@@ -517,7 +586,62 @@ void DocumentService::RemoveClientFiles(int64_t client_id) {
   }
 }
 
-crm::Result<int> DocumentService::Scrub() {
+namespace {
+
+// The tables whose rows name a stored file with its size and SHA-256, read 500 rows at a time
+// in id order; and whether a row still names a key.
+struct StoredFileTable {
+  const char* page_sql;
+  const char* still_sql;
+};
+constexpr StoredFileTable kStoredFileTables[] = {
+    {"SELECT id, storage_key, size, sha256 FROM cd_files WHERE id > ? ORDER BY id LIMIT 500",
+     "SELECT 1 FROM cd_files WHERE storage_key = ?"},
+    {"SELECT id, storage_key, size, sha256 FROM cd_attestations "
+     "WHERE storage_key IS NOT NULL AND id > ? ORDER BY id LIMIT 500",
+     "SELECT 1 FROM cd_attestations WHERE storage_key = ?"},
+};
+
+struct StoredFileRow {
+  int64_t id = 0;
+  std::string key;
+  int64_t size = 0;
+  std::string sha256;
+};
+
+}  // namespace
+
+crm::Status DocumentService::CheckStoredFiles(int table, ScrubReport& report) {
+  const StoredFileTable& t = kStoredFileTables[table];
+  for (int64_t after = 0;;) {
+    std::vector<StoredFileRow> page;
+    CRM_RETURN_IF_ERROR(host_.Db().Query(t.page_sql, {after}, [&](const crm::SqlRow& r) {
+      page.push_back({r.Int(0), r.Text(1), r.Int(2), r.Text(3)});
+      return true;
+    }));
+    if (page.empty()) return crm::Status::Ok();
+    for (const StoredFileRow& row : page) {
+      after = row.id;
+      CRM_ASSIGN_OR_RETURN(FileCheck check, files_.Check(row.key, row.size, row.sha256));
+      if (check != FileCheck::kIntact) {
+        // Deleted meanwhile (rows go first, then the object): not a finding.
+        CRM_ASSIGN_OR_RETURN(auto still, host_.Db().QueryOne(t.still_sql, {row.key}));
+        if (!still) continue;
+        ++(check == FileCheck::kMissing ? report.missing : report.altered);
+        host_.Log(crm::LogLevel::kWarning,
+                  "client-documents: scrub: " + row.key +
+                      (check == FileCheck::kMissing ? " is missing" : " was altered"));
+      }
+      ++report.checked;
+    }
+  }
+}
+
+crm::Result<ScrubReport> DocumentService::Scrub(bool rehash) {
+  ScrubReport found;
+  if (rehash) {
+    for (int table = 0; table < 2; ++table) CRM_RETURN_IF_ERROR(CheckStoredFiles(table, found));
+  }
   auto client_exists = [&](int64_t id) {
     auto c = host_.FindClient(id);
     // Only a definite "not found" makes a folder an orphan; errors keep it.
@@ -542,7 +666,11 @@ crm::Result<int> DocumentService::Scrub() {
         host_.Db().QueryOne("SELECT 1 FROM cd_attestations WHERE storage_key = ?", {key});
     return !attestation.ok() || attestation->has_value();
   };
-  return files_.Scrub(client_exists, key_is_known, kTempMaxAgeSeconds);
+  CRM_ASSIGN_OR_RETURN(ScrubReport removed,
+                       files_.Scrub(client_exists, key_is_known, kTempMaxAgeSeconds));
+  found.orphans_removed = removed.orphans_removed;
+  found.temp_removed = removed.temp_removed;
+  return found;
 }
 
 bool SafeToViewInline(std::string_view mime) {

@@ -96,10 +96,26 @@ class DocumentService {
   void RemoveClientFiles(int64_t client_id);
   // Removes orphans: folders of clients that no longer exist, blobs and thumbnails no row
   // names, temp files (all three older than an hour: younger ones may belong to an upload in
-  // progress). Run by ScrubJob (scrub_job.h). Returns how many entries were removed.
-  crm::Result<int> Scrub();
+  // progress). With `rehash`, first reads every stored file again (documents' files and
+  // attestation PDFs) and counts the missing and altered ones, each logged as a warning with
+  // its key (a file whose row went meanwhile is not counted). Run by ScrubJob (scrub_job.h)
+  // and by `sample-host scrub` (SPEC §6). kUnavailable when the store cannot be reached.
+  crm::Result<ScrubReport> Scrub(bool rehash = true);
+
+  // Issue 15.13: appends `input`'s files to the current document (the back of an ID whose
+  // front alone was sent) without archiving anything: CheckWrite; kNotFound without a current
+  // document; kUnprocessable past the type's max_files, the files already there counted. The
+  // fields stay; a reviewed type's document goes back to pending; journal and timeline say it.
+  crm::Result<ClientDocument> AddFiles(const crm::Principal& actor, int64_t client_id,
+                                       int64_t type_id, UploadInput input);
 
  private:
+  // AddFiles' rows, in its transaction: the new files after the current ones.
+  crm::Status WriteAddedFiles(crm::SqlExecutor& tx, const DocumentType& type, int64_t client_id,
+                              const UploadInput& input, const std::vector<CommittedFile>& committed,
+                              int64_t now, const std::string& who);
+  // Scrub's first step: every stored file of `table` (cd_files, cd_attestations) checked.
+  crm::Status CheckStoredFiles(int table, ScrubReport& report);
   // Adds a timeline entry; a failure is logged, never fatal (the document is stored).
   void Record(const crm::TimelineEntry& entry);
   // Commits every pending file into the client's folder; on a failure the ones already

@@ -59,16 +59,27 @@ UploadRequest UploadRequestOf(crm::Request& request, int64_t client_id, int64_t 
   return out;
 }
 
-crm::Result<UploadOutcome> UploadDocument(Services& services, const crm::Principal& actor,
-                                          const UploadRequest& request) {
-  // Every refusal comes before a byte of the body is read.
+namespace {
+
+// An upload's refusals that come before a byte of the body is read: the type (and the
+// caller's right to write it), a multipart body, a declared length within the type's limit.
+crm::Result<DocumentType> CheckUploadRequest(Services& services, const crm::Principal& actor,
+                                             const UploadRequest& request) {
   CRM_ASSIGN_OR_RETURN(DocumentType type,
                        WritableType(services, actor, request.client_id, request.type_id));
   if (MediaTypeOf(request.content_type) != "multipart/form-data")
     return crm::UnsupportedType("Content-Type must be multipart/form-data");
   if (request.content_length && *request.content_length > UploadBodyLimit(type))
     return crm::TooLarge("body larger than this document type allows");
+  return type;
+}
 
+}  // namespace
+
+crm::Result<UploadOutcome> UploadDocument(Services& services, const crm::Principal& actor,
+                                          const UploadRequest& request) {
+  // Every refusal comes before a byte of the body is read.
+  CRM_ASSIGN_OR_RETURN(DocumentType type, CheckUploadRequest(services, actor, request));
   CRM_ASSIGN_OR_RETURN(UploadInput input, ReceiveMultipart(request.content_type, request.read, type,
                                                            services.files()));
   CRM_ASSIGN_OR_RETURN(bool existed,
@@ -77,6 +88,17 @@ crm::Result<UploadOutcome> UploadDocument(Services& services, const crm::Princip
       ClientDocument doc,
       services.documents().Upload(actor, request.client_id, request.type_id, std::move(input)));
   return UploadOutcome{std::move(doc), !existed};
+}
+
+crm::Result<ClientDocument> AddDocumentFiles(Services& services, const crm::Principal& actor,
+                                             const UploadRequest& request) {
+  CRM_ASSIGN_OR_RETURN(DocumentType type, CheckUploadRequest(services, actor, request));
+  CRM_ASSIGN_OR_RETURN(bool existed,
+                       services.documents().HasDocument(request.client_id, request.type_id));
+  if (!existed) return crm::NotFound("no document to add files to");
+  CRM_ASSIGN_OR_RETURN(UploadInput input, ReceiveMultipart(request.content_type, request.read, type,
+                                                           services.files()));
+  return services.documents().AddFiles(actor, request.client_id, request.type_id, std::move(input));
 }
 
 crm::Status DeleteDocument(Services& services, const crm::Principal& actor, int64_t client_id,

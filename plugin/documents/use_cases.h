@@ -54,6 +54,13 @@ struct UploadOutcome {
 crm::Result<UploadOutcome> UploadDocument(Services& services, const crm::Principal& actor,
                                           const UploadRequest& request);
 
+// Issue 15.13: adds the files still missing to the current document (the back of a two-file ID
+// sent later) with UploadDocument's checks before the body is read, then the body streamed the
+// same way, then DocumentService::AddFiles (kNotFound without a current document,
+// kUnprocessable past max_files counting the files already there; nothing archived).
+crm::Result<ClientDocument> AddDocumentFiles(Services& services, const crm::Principal& actor,
+                                             const UploadRequest& request);
+
 // Moves the current document to the archive (reason "deleted"). kNotFound for an unknown
 // type or client or when there is no document; CheckWrite as for uploads.
 crm::Status DeleteDocument(Services& services, const crm::Principal& actor, int64_t client_id,

@@ -5,6 +5,7 @@
 #include "plugin/journal/journal.h"
 #include "plugin/journal/use_cases.h"
 #include "plugin/review/state.h"
+#include "plugin/timeline_text.h"
 #include "text/text.h"
 
 namespace cd {
@@ -53,7 +54,9 @@ crm::Result<ClientDocument> ReviewDocument(Services& services, const crm::Princi
     return Journal::Append(tx, now, actor, {info.state, client_id, DocumentObject(type_id), ""});
   }));
   crm::TimelineEntry entry{client_id, "client-documents.review",
-                           (approve ? "Document approved: " : "Document rejected: ") + type.name.en,
+                           TimelineMessage(approve ? "client-documents.timeline.approved"
+                                                   : "client-documents.timeline.rejected",
+                                           type.name),
                            approve ? "" : reason, info.by};
   crm::Status t = services.host().AddTimeline(entry);
   if (!t.ok()) services.host().Log(crm::LogLevel::kWarning, "timeline: " + t.ToString());

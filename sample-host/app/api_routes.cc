@@ -228,6 +228,7 @@ crm::Status ApplyClientJson(std::string_view text, Client& c) {
 
 crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request) {
   ClientListQuery q;
+  q.viewer = &request.Caller();
   auto number = [](const std::string& s, const char* name) -> crm::Result<int64_t> {
     if (s.empty() || s.size() > 9 ||
         !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); })) {

@@ -144,11 +144,13 @@ crm::Status AddClientSearch(std::string_view raw, crm::SqlDialect dialect,
 
 crm::Status AddClientFilters(const HookRegistry& registry,
                              const std::vector<std::pair<std::string, std::string>>& filters,
-                             ClientListConditions& conditions) {
+                             ClientListConditions& conditions, const crm::Principal* viewer) {
   for (const auto& [id, value] : filters) {
     if (value.empty()) continue;  // an empty select in a form means "any"
-    auto filter = registry.ResolveFilter(id, value);
+    auto filter = registry.ResolveFilter(id, value, viewer);
     if (!filter.ok()) {
+      if (filter.status().code() == crm::StatusCode::kPermissionDenied)
+        return crm::PermissionDenied("filter[" + id + "]: you may not use this filter");
       if (filter.status().code() == crm::StatusCode::kNotFound) {
         return crm::InvalidArgument("filter[" + id + "]: unknown filter");
       }

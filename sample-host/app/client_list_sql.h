@@ -93,10 +93,12 @@ crm::Status AddClientSearch(std::string_view q, crm::SqlDialect dialect,
                             ClientListConditions& conditions);
 
 // filter[ID]=VALUE pairs through the registry (an empty value means "any"). kInvalidArgument
-// naming the filter for an unknown filter or a bad value; kInternal when a source failed.
+// naming the filter for an unknown filter or a bad value; kInternal when a source failed;
+// kPermissionDenied for a filter `viewer` may not read (HookRegistry::CanRead; null: no check).
 crm::Status AddClientFilters(const HookRegistry& registry,
                              const std::vector<std::pair<std::string, std::string>>& filters,
-                             ClientListConditions& conditions);
+                             ClientListConditions& conditions,
+                             const crm::Principal* viewer = nullptr);
 
 // " ORDER BY ..." for a key of ClientListSortKeys(), "-key" descending ("" = last_name).
 // kInvalidArgument for any other key. Case-insensitive keys sort by COLLATE NOCASE on SQLite and

@@ -352,10 +352,11 @@ crm::Status ClientStore::SetLoginEnabled(int64_t id, bool enabled) {
 crm::Status ClientStore::Delete(int64_t id) {
   const auto& hooks = registry_.deletion_hooks();
   crm::Status s = db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    auto exists = tx.QueryOne("SELECT 1 FROM clients WHERE id = ?", {id});
+    auto exists = tx.QueryOne("SELECT email FROM clients WHERE id = ?", {id});
     if (!exists.ok()) return exists.status();
     if (!exists->has_value())
       return crm::NotFound("client " + std::to_string(id) + " does not exist");
+    const std::string email = crm::text::ToLowerAscii(crm::text::Trim((**exists).Text(0)));
     for (const auto& h : hooks) {
       // A hook that fails (or throws) stops the deletion: the transaction rolls back.
       crm::Status hs = CallPlugin(logger_, "deletion hook " + h.owner + "." + h.hook.id, [&] {
@@ -369,6 +370,13 @@ crm::Status ClientStore::Delete(int64_t id) {
     CRM_RETURN_IF_ERROR(
         tx.Exec("DELETE FROM sessions WHERE kind = 'client' AND user_id = ?", {id}).status());
     CRM_RETURN_IF_ERROR(AccountTokens::ForgetClient(tx, id));
+    // Issue 15.14: nothing of a deleted client stays, not even its failed logins (keyed by
+    // its email, and "confirm:<email>" for the confirmation links it asked for).
+    if (!email.empty()) {
+      CRM_RETURN_IF_ERROR(tx.Exec("DELETE FROM login_attempts WHERE email = ? OR email = ?",
+                                  {email, "confirm:" + email})
+                              .status());
+    }
     CRM_ASSIGN_OR_RETURN(int64_t deleted, tx.Exec("DELETE FROM clients WHERE id = ?", {id}));
     if (deleted != 1) return crm::Internal("client row vanished during deletion");
     return crm::Status::Ok();
@@ -390,13 +398,14 @@ crm::Status ClientStore::Delete(int64_t id) {
 crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& query, bool paged) {
   ClientListConditions conditions;
   CRM_RETURN_IF_ERROR(AddClientSearch(query.q, db_.Dialect(), conditions));
-  CRM_RETURN_IF_ERROR(AddClientFilters(registry_, query.filters, conditions));
+  CRM_RETURN_IF_ERROR(AddClientFilters(registry_, query.filters, conditions, query.viewer));
   CRM_ASSIGN_OR_RETURN(std::string order, ClientListOrderBy(query.sort, db_.Dialect()));
   BuiltQuery b;
   SqlPart select{"SELECT " + ClientColumns(db_.Dialect()), {}};
   select.sql += ", " + ClientProfileColumns(db_.Dialect());  // issue 14, still one statement
   size_t n = 0;
   for (const auto& col : registry_.columns()) {
+    if (!registry_.CanRead(col, query.viewer)) continue;  // host API 1.4: not even computed
     select.sql += ", (" + col.hook.sql + ") AS col_" + std::to_string(n++);
     AppendSqlParams(select.params, col.hook.params);
     b.columns.push_back({col.owner + "." + col.hook.id, &col});

@@ -86,6 +86,10 @@ struct ClientListQuery {
   // filter[ID]=VALUE pairs, host filters (region, city, postal_code, language, tag) and
   // plugin filters alike; all ANDed.
   std::vector<std::pair<std::string, std::string>> filters;
+  // Who reads the list (the request's caller; it outlives the query): plugin columns and
+  // filters it may not read (HookRegistry::CanRead, host API 1.4) are left out, and such a
+  // filter is refused (kPermissionDenied). Null: the host's own work, no check.
+  const crm::Principal* viewer = nullptr;
 };
 
 // One row of the list: the client and one value per registered column, in the order

@@ -128,6 +128,25 @@ bool HasOwnerId(const std::vector<Registered<T>>& list, std::string_view owner,
 
 }  // namespace
 
+namespace {
+
+// The key of list_access_ for a column or a filter source of `owner`.
+std::string ListAccessKey(crm::ListHookKind kind, std::string_view owner, std::string_view id) {
+  return std::string(kind == crm::ListHookKind::kColumn ? "column:" : "filters:") +
+         std::string(owner) + "." + std::string(id);
+}
+
+// Whether `viewer` meets `access` (see HookRegistry::CanRead).
+bool Meets(const crm::ListAccess& access, const crm::Principal& viewer) {
+  if (viewer.IsAdmin()) return viewer.HasPermission(access.permission);
+  if (viewer.IsToken())
+    return viewer.HasPermission(access.permission) &&
+           (access.scope.empty() || viewer.HasScope(access.scope));
+  return false;
+}
+
+}  // namespace
+
 // ---- StagingRegistrar ---------------------------------------------------------------
 
 StagingRegistrar::StagingRegistrar(std::string owner) { staged_.owner = std::move(owner); }
@@ -323,6 +342,31 @@ crm::Status StagingRegistrar::AddListFilterSize(crm::ListFilterSize size) {
   return crm::Status::Ok();
 }
 
+crm::Status StagingRegistrar::AddMaintenanceCommand(crm::MaintenanceCommand command) {
+  CRM_STAGE_CHECK(CheckId("maintenance command", command.id));
+  if (!command.run)
+    return Fail(crm::InvalidArgument("maintenance command " + command.id + " has no function"));
+  if (HasId(staged_.commands, command.id))
+    return Fail(crm::Conflict("duplicate maintenance command id " + command.id));
+  staged_.commands.push_back(std::move(command));
+  return crm::Status::Ok();
+}
+
+crm::Status StagingRegistrar::RequireListAccess(crm::ListAccess access) {
+  const bool column = access.kind == crm::ListHookKind::kColumn;
+  const std::string what = std::string(column ? "list column " : "list filter source ") + access.id;
+  if (access.permission.empty())
+    return Fail(crm::InvalidArgument("list access for " + what + " names no permission"));
+  if (column ? !HasId(staged_.columns, access.id) : !HasId(staged_.filter_sources, access.id))
+    return Fail(crm::InvalidArgument("list access names " + what + ", not registered before it"));
+  for (const auto& a : staged_.list_access) {
+    if (a.kind == access.kind && a.id == access.id)
+      return Fail(crm::Conflict("duplicate list access for " + what));
+  }
+  staged_.list_access.push_back(std::move(access));
+  return crm::Status::Ok();
+}
+
 crm::Status StagingRegistrar::SetSettingsPage(crm::SettingsPage page) {
   if (!page.render || !page.save)
     return Fail(crm::InvalidArgument("settings page lacks render or save"));
@@ -418,6 +462,7 @@ crm::Status HookRegistry::CheckOwnedIds(const StagedRegistrations& staged) const
   CRM_RETURN_IF_ERROR(check("access gate", staged.gates, gates_));
   CRM_RETURN_IF_ERROR(check("scheduled job", staged.jobs, jobs_));
   CRM_RETURN_IF_ERROR(check("demo seeder", staged.demo_seeders, demo_seeders_));
+  CRM_RETURN_IF_ERROR(check("maintenance command", staged.commands, commands_));
   if (staged.settings_page && settings_pages_.count(owner)) {
     return crm::Conflict("settings page of " + owner + " is already registered");
   }
@@ -496,6 +541,11 @@ void HookRegistry::Insert(StagedRegistrations staged) {
   for (const std::string& id : staged.jobs_run_at_start)
     jobs_run_at_start_.insert(owner + "." + id);
   append(demo_seeders_, staged.demo_seeders);
+  append(commands_, staged.commands);
+  for (auto& a : staged.list_access) {
+    std::string key = ListAccessKey(a.kind, owner, a.id);
+    list_access_.insert_or_assign(std::move(key), std::move(a));
+  }
   for (auto& c : staged.filter_counts) {
     std::string key = owner + "/" + c.source_id;
     filter_counts_.insert_or_assign(
@@ -557,8 +607,25 @@ crm::GateDecision HookRegistry::RunGates(const crm::Principal& client,
   return crm::GateDecision::Allow();
 }
 
+bool HookRegistry::CanRead(const Registered<crm::ListColumn>& column,
+                           const crm::Principal* viewer) const {
+  if (!viewer) return true;
+  auto it =
+      list_access_.find(ListAccessKey(crm::ListHookKind::kColumn, column.owner, column.hook.id));
+  return it == list_access_.end() || Meets(it->second, *viewer);
+}
+
+bool HookRegistry::CanRead(const Registered<crm::ListFilterSource>& source,
+                           const crm::Principal* viewer) const {
+  if (!viewer) return true;
+  auto it = list_access_.find(
+      ListAccessKey(crm::ListHookKind::kFilterSource, source.owner, source.hook.id));
+  return it == list_access_.end() || Meets(it->second, *viewer);
+}
+
 crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_id,
-                                                        std::string_view value) const {
+                                                        std::string_view value,
+                                                        const crm::Principal* viewer) const {
   // Policy: a throwing filter source or count ends the resolution with kInternal (logged
   // by CallPlugin): the list cannot be filtered as asked, so it answers with the error.
   for (const auto& s : filter_sources_) {
@@ -566,6 +633,10 @@ crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_
         CallPlugin(log(), "list filter source " + s.owner + "." + s.hook.id,
                    [&] { return s.hook.predicate(filter_id, value); });
     if (!r.ok() && r.status().code() == crm::StatusCode::kNotFound) continue;
+    // A filter the viewer may not read is refused whatever its value: the answer would
+    // tell what the column hides.
+    if (!CanRead(s, viewer))
+      return crm::PermissionDenied("filter " + std::string(filter_id) + " needs a permission");
     if (!r.ok()) return r.status();
     ResolvedFilter out{*r, {*r, false}, false, std::nullopt};
     auto counter = filter_counts_.find(s.owner + "/" + s.hook.id);
@@ -600,9 +671,11 @@ crm::Result<crm::SqlPredicate> HookRegistry::FilterPredicate(std::string_view fi
   return std::move(resolved.page);
 }
 
-std::vector<crm::FilterDef> HookRegistry::ListFilters(std::string_view language) const {
+std::vector<crm::FilterDef> HookRegistry::ListFilters(std::string_view language,
+                                                      const crm::Principal* viewer) const {
   std::vector<crm::FilterDef> out;
   for (const auto& s : filter_sources_) {
+    if (!CanRead(s, viewer)) continue;
     // Policy: a throwing source is skipped (logged by CallPlugin); the list page still
     // works without its filters.
     auto defs = CallPlugin(log(), "list filter source " + s.owner + "." + s.hook.id,

@@ -50,6 +50,8 @@ struct StagedRegistrations {
   std::vector<crm::DemoSeeder> demo_seeders;
   std::vector<crm::ListFilterCount> filter_counts;
   std::vector<crm::ListFilterSize> filter_sizes;
+  std::vector<crm::MaintenanceCommand> commands;  // host API 1.4
+  std::vector<crm::ListAccess> list_access;       // host API 1.4
   // language -> key -> text
   std::map<std::string, std::map<std::string, std::string>> translations;
 };
@@ -83,6 +85,8 @@ class StagingRegistrar final : public crm::Registrar {
   crm::Status AddDemoSeeder(crm::DemoSeeder seeder) override;
   crm::Status AddListFilterCount(crm::ListFilterCount count) override;
   crm::Status AddListFilterSize(crm::ListFilterSize size) override;
+  crm::Status AddMaintenanceCommand(crm::MaintenanceCommand command) override;
+  crm::Status RequireListAccess(crm::ListAccess access) override;
 
   // The first error of any call, or OK.
   const crm::Status& first_error() const { return first_error_; }
@@ -154,6 +158,15 @@ class HookRegistry {
   const std::vector<Registered<crm::PermissionDecl>>& permissions() const { return permissions_; }
   const std::vector<Registered<crm::ScopeDecl>>& scopes() const { return scopes_; }
   const std::vector<Registered<crm::DemoSeeder>>& demo_seeders() const { return demo_seeders_; }
+  // Maintenance commands (host API 1.4), in registration order.
+  const std::vector<Registered<crm::MaintenanceCommand>>& commands() const { return commands_; }
+
+  // Whether `viewer` may read a column or the filters of a source (RequireListAccess, host
+  // API 1.4): an admin holding the permission, a token whose owner holds it and which holds
+  // the scope, nobody else. A hook without a requirement, or a null viewer (the host's own
+  // work: seeding, imports), may always.
+  bool CanRead(const Registered<crm::ListColumn>& column, const crm::Principal* viewer) const;
+  bool CanRead(const Registered<crm::ListFilterSource>& source, const crm::Principal* viewer) const;
 
   // The menu of `area`: `base` passed through every menu filter of that area in order
   // (each receives the previous one's result). A filter that throws is skipped and logged.
@@ -166,14 +179,17 @@ class HookRegistry {
 
   // Asks each filter source in order; the first answer other than kNotFound wins,
   // then that source's ListFilterCount (if any) for the counting form.
-  // kNotFound when no source knows filter_id; kInternal (logged) when a source throws.
-  crm::Result<ResolvedFilter> ResolveFilter(std::string_view filter_id,
-                                            std::string_view value) const;
+  // kNotFound when no source knows filter_id; kInternal (logged) when a source throws;
+  // kPermissionDenied when the source that knows it is one `viewer` may not read (CanRead).
+  crm::Result<ResolvedFilter> ResolveFilter(std::string_view filter_id, std::string_view value,
+                                            const crm::Principal* viewer = nullptr) const;
   // ResolveFilter's page predicate.
   crm::Result<crm::SqlPredicate> FilterPredicate(std::string_view filter_id,
                                                  std::string_view value) const;
-  // Every source's filters, in order; a source that throws is skipped and logged.
-  std::vector<crm::FilterDef> ListFilters(std::string_view language) const;
+  // Every source's filters, in order; a source that throws is skipped and logged, one that
+  // `viewer` may not read (CanRead) too.
+  std::vector<crm::FilterDef> ListFilters(std::string_view language,
+                                          const crm::Principal* viewer = nullptr) const;
 
   // Route lookup: exact segments beat {params}; nullopt when nothing matches. When
   // nothing matches, `*path_matched_other_method` (if given) tells whether a route of
@@ -210,6 +226,9 @@ class HookRegistry {
   std::vector<Registered<crm::PermissionDecl>> permissions_;
   std::vector<Registered<crm::ScopeDecl>> scopes_;
   std::vector<Registered<crm::DemoSeeder>> demo_seeders_;
+  std::vector<Registered<crm::MaintenanceCommand>> commands_;
+  // "column:<owner>.<id>" / "filters:<owner>.<id>" -> what reading it needs.
+  std::map<std::string, crm::ListAccess, std::less<>> list_access_;
   // "<owner>/<source id>" -> that source's counting form.
   std::map<std::string, Registered<crm::ListFilterCount>, std::less<>> filter_counts_;
   // "<owner>/<source id>" -> that source's sizes (host API 1.4).

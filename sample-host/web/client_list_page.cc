@@ -9,6 +9,7 @@
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
+#include "sample-host/web/user_messages.h"
 
 namespace host::web {
 namespace {
@@ -28,6 +29,7 @@ constexpr HostColumn kHostColumns[] = {
 // The list query from the URL. Values are only copied here; ClientStore validates them.
 ClientListQuery QueryFrom(const crm::Request& request) {
   ClientListQuery query;
+  query.viewer = &request.Caller();
   query.q = request.Query("q").value_or("");
   query.page = ParseId(request.Query("page")).value_or(1);
   query.per_page = std::min(ParseId(request.Query("per_page")).value_or(25), kMaxPerPage);
@@ -72,8 +74,8 @@ std::string DomId(std::string_view prefix, std::string_view id) {
 TemplateData FiltersData(const HookRegistry& registry, const Texts& texts,
                          const ClientListQuery& query, Logger& logger) {
   // A plugin's filter list failed: the list shows no filter form rather than no page.
-  crm::Result<std::vector<crm::FilterDef>> listed =
-      CallPlugin(logger, "list filters", [&] { return registry.ListFilters(texts.language()); });
+  crm::Result<std::vector<crm::FilterDef>> listed = CallPlugin(
+      logger, "list filters", [&] { return registry.ListFilters(texts.language(), query.viewer); });
   std::vector<crm::FilterDef> defs;
   if (listed.ok()) defs = std::move(listed).value();
   TemplateData list(TemplateData::type::list);
@@ -195,12 +197,20 @@ TemplateData RowsData(const Texts& texts, const ClientListPage& page, Logger& lo
   return list;
 }
 
+// "{n} client" / "{n} clients" (issue 15.14: never "1 clients"): `key`.one or `key`.other by
+// the reader's language's rule (French says "0 client", English and Dutch "0 clients").
+std::string CountText(const Texts& texts, std::string_view key, int64_t n) {
+  const bool one = texts.language() == "fr" ? n < 2 : n == 1;
+  return texts.Format(std::string(key) + (one ? ".one" : ".other"),
+                      {{"n", FormatCount(n, texts.language())}});
+}
+
 TemplateData PaginationData(const Texts& texts, const ClientListQuery& query,
                             const ClientListPage& page) {
   TemplateData data;
   int64_t per_page = page.per_page > 0 ? page.per_page : 25;
   int64_t pages = std::max<int64_t>(1, (page.total + per_page - 1) / per_page);
-  std::string total = FormatCount(page.total, texts.language());
+  std::string total = CountText(texts, "clients.count", page.total);
   if (page.total_exact) {
     data.set("summary", texts.Format("clients.page_of", {{"page", std::to_string(page.page)},
                                                          {"pages", std::to_string(pages)},
@@ -208,7 +218,8 @@ TemplateData PaginationData(const Texts& texts, const ClientListQuery& query,
   } else {
     // A bound (SPEC §6): "10,000+" clients, and as many pages as there are full ones.
     data.set("summary", texts.Format("clients.page_of_many",
-                                     {{"page", std::to_string(page.page)}, {"total", total}}));
+                                     {{"page", std::to_string(page.page)},
+                                      {"total", FormatCount(page.total, texts.language())}}));
     if (static_cast<int64_t>(page.rows.size()) == per_page) pages = page.page + 1;
   }
   if (page.page > 1) data.set("prev", ListUrl("/admin/clients", query, page.page - 1, query.sort));
@@ -233,8 +244,9 @@ crm::Status ShowList(const DepsPtr& deps, crm::Request& request, crm::Response& 
     list = std::move(result).value();
   } else {
     // A bad filter or sort from the URL: show the page with the error rather than a bare 400.
-    data.set("error", result.status().message());
-    status = result.status().http_status() < 500 ? 400 : 500;
+    data.set("error", UserMessage(texts, result.status().message()));
+    status = result.status().http_status();
+    if (status < 500 && status != 403) status = 400;
     list.page = 1;
     list.per_page = query.per_page;
     if (status == 500) deps->logger.Error("web", "client list: " + result.status().ToString());
@@ -261,7 +273,7 @@ crm::Status ShowList(const DepsPtr& deps, crm::Request& request, crm::Response& 
       TemplateData item;
       item.set("line", std::to_string(line.line));
       item.set("ok", line.ok);
-      item.set("message", line.message);
+      item.set("message", UserMessage(texts, line.message));
       if (line.client_id > 0) item.set("href", "/admin/clients/" + std::to_string(line.client_id));
       report.push_back(item);
       (line.ok ? ok_count : error_count)++;
@@ -269,9 +281,10 @@ crm::Status ShowList(const DepsPtr& deps, crm::Request& request, crm::Response& 
     TemplateData import;
     import.set("lines", report);
     import.set("summary",
-               texts.Format("clients.import.summary", {{"ok", std::to_string(ok_count)},
-                                                       { "errors",
-                                                         std::to_string(error_count) }}));
+               texts.Format("clients.import.summary",
+                            {{"ok", CountText(texts, "clients.import.imported", ok_count)},
+                             { "errors",
+                               CountText(texts, "clients.import.refused", error_count) }}));
     import.set("has_errors", error_count > 0);
     data.set("import", import);
   }
@@ -334,7 +347,9 @@ crm::Status RegisterClientListPages(crm::Registrar& registrar, DepsPtr deps) {
     if (csv.empty())
       return ShowList(deps, request, response, nullptr, page.texts().Get("clients.import.empty"));
     crm::Result<std::vector<CsvImportLine>> report = deps->import_csv(csv);
-    if (!report.ok()) return ShowList(deps, request, response, nullptr, report.status().message());
+    if (!report.ok())
+      return ShowList(deps, request, response, nullptr,
+                      UserMessage(page.texts(), report.status().message()));
     return ShowList(deps, request, response, &report.value(), "");
   };
   CRM_RETURN_IF_ERROR(registrar.AddRoute(std::move(import_csv)));

@@ -11,6 +11,8 @@
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
 #include "text/text.h"
+#include "sample-host/web/timeline_text.h"
+#include "sample-host/web/user_messages.h"
 
 namespace host::web {
 namespace {
@@ -396,7 +398,8 @@ TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t clien
   data.set("to", filter.to);
   std::vector<std::pair<std::string, std::string>> type_choices;
   if (auto types = deps->timeline.Types(client_id); types.ok()) {
-    for (const std::string& t : types.value()) type_choices.emplace_back(t, t);
+    for (const std::string& t : types.value())
+      type_choices.emplace_back(t, TimelineTypeLabel(texts, t));
   }
   data.set("types", Choices(type_choices, filter.type));
   TemplateData entries(TemplateData::type::list);
@@ -405,9 +408,9 @@ TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t clien
     for (const TimelineRecord& r : records.value()) {
       TemplateData e;
       e.set("when", FormatTime(r.created_at));
-      e.set("type", r.type);
-      e.set("title", r.title);
-      e.set("detail", r.detail);
+      e.set("type", TimelineTypeLabel(texts, r.type));
+      e.set("title", TimelineText(texts, r.title));
+      e.set("detail", TimelineText(texts, r.detail));
       e.set("actor", r.actor);
       e.set("note", r.type == "host.note");
       if (r.amount_cents) e.set("amount", FormatMoney(*r.amount_cents, texts.language()));
@@ -512,7 +515,7 @@ crm::Status ShowActionError(const DepsPtr& d, crm::Request& rq, crm::Response& r
                             const Client& client, const crm::Status& error) {
   if (error.http_status() >= 500) return error;
   ProfileExtras extras;
-  extras.action_error = error.message();
+  extras.action_error = UserMessage(PageContext(d->registry, rq).texts(), error.message());
   extras.status = 422;
   return ShowProfile(d, rq, rs, client, extras);
 }
@@ -527,7 +530,9 @@ crm::Status HandleCreate(const DepsPtr& d, crm::Request& rq, crm::Response& rs) 
   crm::Result<Client> created = d->clients.Create(client);
   if (!created.ok()) {
     if (created.status().http_status() >= 500) return created.status();
-    return ShowNewForm(d, rq, rs, client, created.status().message(), 422);
+    return ShowNewForm(
+        d, rq, rs, client,
+        UserMessage(PageContext(d->registry, rq).texts(), created.status().message()), 422);
   }
   return BackToProfile(rs, created->id, "created");
 }
@@ -545,13 +550,12 @@ crm::Status HandleUpdate(const DepsPtr& d, crm::Request& rq, crm::Response& rs) 
   if (!saved.ok()) {
     if (saved.status().http_status() >= 500) return saved.status();
     ProfileExtras extras;
-    extras.form_error = saved.status().message();
+    extras.form_error = UserMessage(PageContext(d->registry, rq).texts(), saved.status().message());
     extras.edited = &edited;
     extras.status = 422;
     return ShowProfile(d, rq, rs, client, extras);
   }
-  crm::TimelineEntry entry{saved->id, "host.update",
-                           PageContext(d->registry, rq).texts().Get("timeline.updated"), "",
+  crm::TimelineEntry entry{saved->id, "host.update", TimelineMessage("web.timeline.updated"), "",
                            Actor(rq.Caller())};
   if (auto added = d->timeline.Add(entry); !added.ok()) {
     d->logger.Warn("web", "timeline: " + added.status().ToString());

@@ -7,6 +7,7 @@
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
+#include "sample-host/web/timeline_text.h"
 
 namespace host::web {
 namespace {
@@ -38,7 +39,7 @@ crm::Status HandleStart(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   if (std::optional<std::string> sid = CookieValue(rq, "sid")) (void)d->auth.Logout(*sid);
   std::string name = admin.display_name.empty() ? admin.email : admin.display_name;
   Record(d, client.id, "host.impersonation_start",
-         page.texts().Format("impersonation.started", {{"admin", name}}), name);
+         TimelineMessage("web.impersonation.started", {{"admin", name}}), name);
   CRM_RETURN_IF_ERROR(SetSession(d, rs, session));
   return rs.Redirect("/account");
 }
@@ -61,8 +62,7 @@ crm::Status HandleEnd(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   CRM_ASSIGN_OR_RETURN(NewSession session, d->auth.sessions().OpenAdmin(*admin_id));
   std::string name = admin->name.empty() ? admin->email : admin->name;
   Record(d, client_id, "host.impersonation_end",
-         TextsFor(d->registry, admin->language).Format("impersonation.ended", {{"admin", name}}),
-         name);
+         TimelineMessage("web.impersonation.ended", {{"admin", name}}), name);
   CRM_RETURN_IF_ERROR(SetSession(d, rs, session));
   return rs.Redirect("/admin/clients/" + std::to_string(client_id));
 }

@@ -6,6 +6,7 @@
 #include "sample-host/app/client_profile.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_support.h"
+#include "sample-host/web/timeline_text.h"
 
 namespace host::web {
 namespace {
@@ -80,7 +81,7 @@ crm::Status HandlePost(const RegistrationDeps& d, crm::Request& rq, crm::Respons
       return Refuse(d, rq, rs, s.message(), 422);
     }
     (void)d.timeline.Add(
-        {created->id, "host.registration", texts.Get("register.timeline"), "", "client"});
+        {created->id, "host.registration", TimelineMessage("web.register.timeline"), "", "client"});
     CRM_RETURN_IF_ERROR(d.auth.SendEmailConfirmation(created->id));
   }
   // A taken email gets the same answer (no account enumeration) and no change.

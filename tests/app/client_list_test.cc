@@ -52,6 +52,11 @@ class ClientListTest : public ::testing::Test {
       return crm::InvalidArgument("even or odd");
     };
     ASSERT_OK(plugin.AddListFilterSource(src));
+    // Host API 1.4: reading them needs test.read (and test:read for a token).
+    ASSERT_OK(
+        plugin.RequireListAccess({crm::ListHookKind::kColumn, "badge", "test.read", "test:read"}));
+    ASSERT_OK(plugin.RequireListAccess(
+        {crm::ListHookKind::kFilterSource, "parity", "test.read", "test:read"}));
     ASSERT_OK(registry_.Commit(plugin.Take()));
 
     struct Row {
@@ -171,6 +176,71 @@ TEST_F(ClientListTest, OneStatementPerPageWithPluginColumnAndTags) {
       EXPECT_EQ(row.client.tags, (std::vector<std::string>{"b2b", "vip"}));
     }
   }
+}
+
+// Issue 15.7: a plugin column and a plugin filter carry the permission reading them needs. A
+// viewer without it gets neither (not even computed) and is refused the filter; a token needs
+// its owner's permission and the scope; the host's own filters stay open.
+TEST_F(ClientListTest, PluginColumnAndFilterCarryTheirPermission) {
+  auto keys = [](const ClientListPage& page) {
+    std::vector<std::string> out;
+    for (const auto& c : page.columns) out.push_back(c.key);
+    return out;
+  };
+  auto filter_ids = [&](const crm::Principal& viewer) {
+    std::vector<std::string> out;
+    for (const auto& f : registry_.ListFilters("en", &viewer)) out.push_back(f.id);
+    return out;
+  };
+  crm::Principal admin;
+  admin.kind = crm::Principal::Kind::kAdmin;
+  admin.permissions = {"clients.read"};
+  ClientListQuery q;
+  q.viewer = &admin;
+  auto page = store_.List(q);
+  ASSERT_OK(page);
+  EXPECT_TRUE(keys(*page).empty());
+  ASSERT_EQ(page->rows.size(), 6u);
+  EXPECT_TRUE(page->rows[0].column_values.empty());
+  auto ids = filter_ids(admin);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "parity"), 0);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "region"), 1) << "the host's filters stay";
+  q.filters = {{"parity", "even"}};
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kPermissionDenied);
+  q.filters = {{"parity", "neither"}};
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kPermissionDenied)
+      << "refused whatever the value";
+  q.filters = {{"region", "Wallonie"}};
+  EXPECT_EQ(Emails(q).size(), 3u);
+
+  admin.permissions.push_back("test.read");
+  q.filters = {{"parity", "even"}};
+  page = store_.List(q);
+  ASSERT_OK(page);
+  EXPECT_EQ(keys(*page), std::vector<std::string>{"test-plugin.badge"});
+  EXPECT_EQ(page->rows.size(), 3u);
+  ids = filter_ids(admin);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "parity"), 1);
+
+  crm::Principal token;
+  token.kind = crm::Principal::Kind::kApiToken;
+  token.permissions = {"clients.read", "test.read"};
+  token.scopes = {"clients:read"};
+  q.viewer = &token;
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kPermissionDenied)
+      << "the owner's permission without the scope";
+  token.scopes.push_back("test:read");
+  EXPECT_OK(store_.List(q));
+  token.permissions = {"clients.read"};
+  EXPECT_EQ(store_.List(q).status().code(), crm::StatusCode::kPermissionDenied)
+      << "the scope without the owner's permission";
+  crm::Principal client;
+  client.kind = crm::Principal::Kind::kClient;
+  q.filters.clear();
+  q.viewer = &client;
+  page = store_.List(q);
+  ASSERT_OK(page);
+  EXPECT_TRUE(keys(*page).empty());
 }
 
 TEST_F(ClientListTest, EveryHostFilter) {

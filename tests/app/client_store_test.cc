@@ -109,6 +109,24 @@ TEST_F(ClientStoreTest, DuplicateEmailIsAConflict) {
   EXPECT_NE(dup.status().message().find("email"), std::string::npos);
 }
 
+// Issue 15.14: a deleted client's failed logins (and confirmation-link requests) go with it;
+// another person's stay.
+TEST_F(ClientStoreTest, DeleteRemovesTheClientsLoginAttempts) {
+  auto c = store_.Create(Sample("Marie.Dupont@example.com"));
+  ASSERT_OK(c);
+  for (const char* email :
+       {"marie.dupont@example.com", "confirm:marie.dupont@example.com", "someone@example.com"}) {
+    ASSERT_OK(tdb_.db().Exec(
+        "INSERT INTO login_attempts (email, ip, success, created_at) VALUES (?, ?, 0, ?)",
+        {std::string(email), std::string("10.0.0.1"), now_}));
+  }
+  ASSERT_OK(store_.Delete(c->id));
+  auto left = tdb_.db().QueryAll("SELECT email FROM login_attempts ORDER BY email");
+  ASSERT_OK(left);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].Text(0), "someone@example.com");
+}
+
 TEST_F(ClientStoreTest, DeleteRunsHooksInOrderThenAfterCommit) {
   std::vector<std::string> calls;
   StagingRegistrar reg("plugin-a");

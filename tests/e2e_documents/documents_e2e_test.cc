@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -1271,6 +1272,33 @@ TEST_F(DocsE2e, ListColumnFiltersSummaryBoxAndTab) {
   EXPECT_EQ(filtered.body.find("half@docs-e2e.test"), std::string::npos);
 }
 
+// Issue 15.7: the Documents column and the doc.* filters need what reading documents needs. A token
+// with clients:read alone lists clients without the column and is refused the filter (403, JSON);
+// the same owner's token with documents:read gets both.
+TEST_F(DocsE2e, ColumnAndFiltersNeedDocumentsRead) {
+  int64_t ann = CreateClient("Ann", "ann-perm@docs-e2e.test");
+  int64_t type = CreateTypeId({{"name", "Permit"}, {"upload_mode", "required"}});
+  ASSERT_GT(ann * type, 0);
+  ASSERT_EQ(Upload(ann, type, "p.pdf", "application/pdf", Pdf("perm")).status, 201);
+  const std::string clients_only = Token("--scope clients:read");
+  HttpResponse list = api_->Get("/api/v1/clients", Bearer(clients_only));
+  ASSERT_EQ(list.status, 200) << list.body;
+  const json::value listed = Json(list);  // kept: the loop must not read a destroyed value
+  for (const auto& item : listed.at("items").as_array())
+    EXPECT_FALSE(item.at("columns").as_object().contains("client-documents.status")) << list.body;
+  const std::string filter = "/api/v1/clients?filter[doc." + std::to_string(type) + "]=";
+  for (const char* value : {"uploaded", "missing", "nonsense"}) {
+    HttpResponse refused = api_->Get(filter + value, Bearer(clients_only));
+    EXPECT_EQ(refused.status, 403) << value << ": " << refused.body;
+    EXPECT_EQ(ErrorCode(refused), "permission_denied");
+  }
+  HttpResponse allowed = api_->Get(filter + "uploaded", Bearer(read_));
+  ASSERT_EQ(allowed.status, 200) << allowed.body;
+  ASSERT_EQ(Json(allowed).at("items").as_array().size(), 1u);
+  EXPECT_EQ(Json(allowed).at("items").as_array().at(0).at("columns").at("client-documents.status"),
+            "yes");
+}
+
 // A filter on a document type that does not exist is refused like any unknown filter (400).
 TEST_F(DocsE2e, FilterOnAnUnknownDocumentTypeIs400) {
   CreateClient("Una", "una@docs-e2e.test");
@@ -1380,7 +1408,8 @@ TEST_F(DocsE2e, DeletingAClientRemovesEveryRowAndFile) {
 
 TEST_F(DocsE2e, TimelineShowsUploadReplaceAndDelete) {
   int64_t client = CreateClient("Tim", "tim@docs-e2e.test");
-  int64_t type = CreateTypeId({{"name", "Lease"}, {"upload_mode", "optional"}});
+  int64_t type =
+      CreateTypeId({{"names", {{"en", "Lease"}, {"fr", "Bail"}}}, {"upload_mode", "optional"}});
   ASSERT_GT(type, 0);
   std::string csrf;
   auto admin = AdminSession(&csrf);
@@ -1397,9 +1426,25 @@ TEST_F(DocsE2e, TimelineShowsUploadReplaceAndDelete) {
   EXPECT_NE(profile.body.find("Document deleted: Lease"), std::string::npos);
   EXPECT_NE(profile.body.find("lease2.pdf"), std::string::npos)
       << "the replace entry names the file";
+  EXPECT_NE(profile.body.find("The files were moved to the archive."), std::string::npos);
   // The timeline type filter knows the module's entries.
   HttpResponse only = admin->Get(profile_path + "?timeline_type=client-documents.delete");
   EXPECT_EQ(only.status, 200);
+
+  // Issue 15.10: the same entries in the reader's language, type names included, and the type
+  // filter shows names, not ids (kept as the options' values).
+  HttpResponse fr = admin->Post("/lang/fr", {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                "_csrf=" + csrf);
+  ASSERT_EQ(fr.status / 100, 3) << fr.body.substr(0, 300);
+  profile = admin->Get(profile_path);
+  ASSERT_EQ(profile.status, 200);
+  for (const char* text :
+       {"Document envoyé : Bail", "Document remplacé : Bail", "Document supprimé : Bail",
+        "déplacés dans les archives", ">Document supprimé</option>"})
+    EXPECT_NE(profile.body.find(text), std::string::npos) << text;
+  for (const char* text : {"Document uploaded", "Lease", ">client-documents.upload<",
+                           "moved to the archive", "@client-documents"})
+    EXPECT_EQ(profile.body.find(text), std::string::npos) << text;
 }
 
 // ---- CD10: the OpenAPI document -----------------------------------------------------------------
@@ -1414,6 +1459,78 @@ TEST_F(DocsE2e, OpenApiIsServedAsInTheRepository) {
   EXPECT_EQ(r.body, repo);
   json::value v = json::parse(r.body);
   EXPECT_EQ(std::string(v.at("openapi").as_string()).rfind("3.", 0), 0u);
+}
+
+// ---- X4, SPEC §6 Jobs: `sample-host scrub`
+// --------------------------------------------------------
+
+// Issue 15.6: the scrub command re-hashes every stored file, removes an orphan object and a stale
+// temp file, and prints exactly its JSON report; exit 0 when all is well, 4 when a file is missing
+// or altered. Local files on SQLite; PostgreSQL + S3 in the .pg run.
+TEST_F(DocsE2e, ScrubCommandPrintsItsReportAndExitsFourOnMissingOrAlteredFiles) {
+  int64_t ann = CreateClient("Scrub", "scrub@docs-e2e.test");
+  int64_t type = CreateTypeId({{"name", "Scan"}, {"upload_mode", "optional"}, {"max_files", 3}});
+  ASSERT_GT(ann * type, 0);
+  std::set<std::string> before = Stored();
+  MultipartBuilder mb;
+  for (const char* m : {"one", "two", "three"})
+    mb.AddFile("file", std::string(m) + ".pdf", "application/pdf", Pdf(m));
+  HttpResponse up = api_->Post(DocPath(ann, type),
+                               Bearer(full_, {{"Content-Type", mb.ContentType()}}), mb.Build());
+  ASSERT_EQ(up.status, 201) << up.body;
+  std::vector<std::string> keys;
+  for (const std::string& p : Stored())
+    if (!before.count(p) && p.rfind("files/", 0) == 0) keys.push_back(p);
+  ASSERT_EQ(keys.size(), 3u);
+  host_->Stop();
+
+  // stdout alone (the log lines go to stderr).
+  const std::string scrub =
+      "-c '" + std::string(kBinary) + " scrub --data " + site_.data().string() + " --plugins " +
+      kPluginDir + " " + crm_test::DatabaseArgs(site_.data()) +
+      (site_.store_url().empty() ? "" : " --store \"" + site_.store_url() + "\"") + " 2>/dev/null'";
+  crm_test::CliResult clean = crm_test::RunCli("/bin/sh", scrub, "");
+  EXPECT_EQ(clean.code, 0) << clean.output;
+  EXPECT_EQ(
+      clean.output,
+      "{\"checked\":3,\"missing\":0,\"altered\":0,\"orphans_removed\":0,\"temp_removed\":0}\n");
+
+  // One file removed, one altered, an orphan object (of a client that does not exist) and a temp
+  // file a crashed upload left two hours ago.
+  const std::string orphan = "files/999999/0123456789abcdef0123456789abcdef.bin";
+  if (auto b = BucketOf(site_.store_url())) {
+    HttpClient s3(b->port);
+    const std::string base = "/" + b->name + "/" + kObjectPrefix;
+    ASSERT_EQ(s3.Delete(base + keys[0]).status / 100, 2);
+    ASSERT_EQ(s3.Put(base + keys[1], {}, Pdf("tampered")).status, 200);
+    ASSERT_EQ(s3.Put(base + orphan, {}, "x").status, 200);
+  } else {
+    fs::remove(PluginData() / keys[0]);
+    std::ofstream(PluginData() / keys[1], std::ios::binary | std::ios::trunc) << Pdf("tampered");
+    fs::create_directories(PluginData() / "files" / "999999");
+    std::ofstream(PluginData() / orphan) << "x";
+  }
+  fs::create_directories(PluginData() / "tmp");
+  std::ofstream(PluginData() / "tmp" / "crashed.part") << "half an upload";
+  fs::last_write_time(PluginData() / "tmp" / "crashed.part",
+                      fs::file_time_type::clock::now() - std::chrono::hours(2));
+
+  crm_test::CliResult found = crm_test::RunCli("/bin/sh", scrub, "");
+  EXPECT_EQ(found.code, 4) << found.output;
+  EXPECT_EQ(
+      found.output,
+      "{\"checked\":3,\"missing\":1,\"altered\":1,\"orphans_removed\":1,\"temp_removed\":1}\n");
+  std::set<std::string> after = Stored();
+  EXPECT_FALSE(after.count(orphan));
+  EXPECT_FALSE(after.count("tmp/crashed.part"));
+  EXPECT_TRUE(after.count(keys[1])) << "an altered file is reported, never removed";
+  EXPECT_TRUE(after.count(keys[2]));
+  // The findings stay until a person acts; what was removed is not counted again.
+  crm_test::CliResult again = crm_test::RunCli("/bin/sh", scrub, "");
+  EXPECT_EQ(again.code, 4);
+  EXPECT_EQ(
+      again.output,
+      "{\"checked\":3,\"missing\":1,\"altered\":1,\"orphans_removed\":0,\"temp_removed\":0}\n");
 }
 
 }  // namespace

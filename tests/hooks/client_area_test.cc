@@ -88,6 +88,42 @@ TEST_F(ClientAreaTest, GateSendsAClientMissingARequiredDocumentToMyDocuments) {
   EXPECT_TRUE(Gate("/account/profile").allow);
 }
 
+// Issue 15.11: the gate's banner stays as long as the client is held back (not only on the
+// redirect that brought them), and the page starts with what is still to provide.
+TEST_F(ClientAreaTest, GateBannerAndWhatIsMissingStayUntilProvided) {
+  SetSettings(true, true);
+  int64_t optional = AddType("Bank card", UploadMode::kOptional);
+  std::string html = Page("fr").page->body_html;
+  EXPECT_NE(html.find("cd-notice-gate"), std::string::npos) << html;
+  size_t top = html.find("cd-missing-list");
+  ASSERT_NE(top, std::string::npos) << html;
+  EXPECT_LT(top, html.find("class=\"cd-documents\""));
+  EXPECT_NE(html.find("<a href=\"#cd-doc-" + std::to_string(id_card_) + "\">ID card</a>", top),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("Encore à fournir"), std::string::npos);
+  // Issue 15.14: the module's buttons wear the host's classes.
+  EXPECT_NE(html.find("class=\"btn btn-primary cd-button\""), std::string::npos);
+  const size_t list_end = html.find("</ul>", top);
+  EXPECT_EQ(html.substr(top, list_end - top).find("Bank card"), std::string::npos)
+      << "an optional document is not missing";
+  EXPECT_EQ(html.substr(top, list_end - top).find("Staff certificate"), std::string::npos)
+      << "the staff's documents are not the client's to provide";
+  (void)optional;
+
+  GiveDocument(client_, id_card_);
+  html = Page("fr").page->body_html;
+  EXPECT_EQ(html.find("cd-notice-gate"), std::string::npos);
+  EXPECT_EQ(html.find("cd-missing-list"), std::string::npos);
+
+  SetSettings(true, false);  // no gate: no banner, the list alone
+  int64_t more = AddType("Proof of address", UploadMode::kRequired);
+  html = Page("en").page->body_html;
+  EXPECT_EQ(html.find("cd-notice-gate"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#cd-doc-" + std::to_string(more) + "\">Proof of address</a>"),
+            std::string::npos);
+}
+
 TEST_F(ClientAreaTest, MenuEntryAppearsOnlyWhenEnabled) {
   SetSettings(false, false);
   std::vector<crm::MenuItem> base = {{"host.profile", "Profile", "/account/profile", 10}};
@@ -226,7 +262,9 @@ TEST_F(ClientAreaTest, UploadThroughTheFormStoresTheDocument) {
   crm::Status s = Call("POST", "/account/documents/" + std::to_string(id_card_), request, response);
   ASSERT_OK(s);
   ASSERT_EQ(response.status, 303) << (response.page ? response.page->body_html : response.body);
-  EXPECT_EQ(response.redirect, "/account/documents?uploaded=" + std::to_string(id_card_));
+  // Issue 15.11: back to the document itself, where the confirmation is.
+  EXPECT_EQ(response.redirect, "/account/documents?uploaded=" + std::to_string(id_card_) +
+                                   "#cd-doc-" + std::to_string(id_card_));
 
   auto doc = services_->documents().Get(ClientPrincipal(client_), client_, id_card_);
   ASSERT_OK(doc);
@@ -445,6 +483,87 @@ namespace {
 
 // A field error on the client's page names the field by its label, in the client's
 // language, not by its key ("fields.date_of_issue: required").
+// Issue 15.9: a message the person sees is in their language, never the API's technical English
+// ("Des informations manquent … : at most 2 file(s)").
+TEST_F(ClientAreaTest, TooManyFilesAndAnEmptyFileAreSaidInTheClientsLanguage) {
+  const std::string part =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.pdf\"\r\n"
+      "Content-Type: application/pdf\r\n\r\n" +
+      std::string(kPdf) + "\r\n";
+  int64_t single = AddType("Single", UploadMode::kOptional);
+  auto post = [&](const std::string& language, const std::string& body) {
+    FakeRequest request;
+    request.caller = ClientPrincipal(client_, language);
+    request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+    request.body = body;
+    FakeResponse response;
+    EXPECT_OK(Call("POST", "/account/documents/" + std::to_string(single), request, response));
+    EXPECT_EQ(response.status, 422);
+    return response.page ? response.page->body_html : response.body;
+  };
+  std::string fr = post("fr", part + part + "--XyZ--\r\n");
+  EXPECT_NE(fr.find("1 fichier(s) au maximum pour ce document."), std::string::npos) << fr;
+  EXPECT_EQ(fr.find("at most"), std::string::npos) << fr;
+  std::string nl = post("nl", part + part + "--XyZ--\r\n");
+  EXPECT_NE(nl.find("maximaal 1 bestand(en) voor dit document."), std::string::npos) << nl;
+  std::string empty =
+      post("fr",
+           "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+           "filename=\"e.pdf\"\r\nContent-Type: application/pdf\r\n\r\n\r\n--XyZ--\r\n");
+  EXPECT_NE(empty.find("le fichier est vide."), std::string::npos) << empty;
+  EXPECT_EQ(empty.find("the file is empty"), std::string::npos) << empty;
+  auto row = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_documents");
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ((**row).Int(0), 0);
+}
+
+// Issue 15.13: a two-file document sent with one file is completed later, the first file kept
+// and nothing archived; a file past the type's limit is refused in the client's language.
+TEST_F(ClientAreaTest, TheMissingSecondFileCanBeAddedLater) {
+  cd::TypeDraft d;
+  d.name = cd::LocalizedText{"Identity card", "Carte d’identité", "Identiteitskaart"};
+  d.upload_mode = UploadMode::kRequired;
+  d.max_files = 2;
+  auto type = services_->types().Create(d);
+  ASSERT_OK(type);
+  const std::string base = "/account/documents/" + std::to_string(type->id);
+  auto post = [&](const std::string& path, const std::string& name, const std::string& marker) {
+    FakeRequest request;
+    request.caller = ClientPrincipal(client_, "fr");
+    request.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+    request.body = Multipart({}, name, std::string(kPdf) + "% " + marker + "\n");
+    FakeResponse response;
+    EXPECT_OK(Call("POST", path, request, response));
+    return response;
+  };
+  EXPECT_EQ(post(base + "/add", "back.pdf", "b").status, 404) << "nothing to complete yet";
+  ASSERT_EQ(post(base, "front.pdf", "f").status, 303);
+  std::string html = Page("fr").page->body_html;
+  EXPECT_NE(html.find("action=\"" + base + "/add?_csrf="), std::string::npos) << html;
+  FakeResponse added = post(base + "/add", "back.pdf", "b");
+  ASSERT_EQ(added.status, 303) << (added.page ? added.page->body_html : added.body);
+  EXPECT_EQ(added.redirect, "/account/documents?uploaded=" + std::to_string(type->id) + "#cd-doc-" +
+                                std::to_string(type->id));
+  auto doc = services_->documents().Get(ClientPrincipal(client_), client_, type->id);
+  ASSERT_OK(doc);
+  ASSERT_EQ(doc->files.size(), 2u);
+  EXPECT_EQ(doc->files[0].name, "front.pdf");
+  EXPECT_EQ(doc->files[1].name, "back.pdf");
+  auto versions = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_versions");
+  ASSERT_TRUE(versions.ok() && *versions);
+  EXPECT_EQ((**versions).Int(0), 0) << "completing is not replacing";
+  // Complete now: no form to add, and a third file is refused.
+  html = Page("fr").page->body_html;
+  EXPECT_EQ(html.find(base + "/add?"), std::string::npos);
+  FakeResponse third = post(base + "/add", "more.pdf", "m");
+  EXPECT_EQ(third.status, 422);
+  std::string text = third.page ? third.page->body_html : third.body;
+  EXPECT_NE(text.find("2 fichier(s) au maximum pour ce document."), std::string::npos) << text;
+  auto files = host_.Db().QueryOne("SELECT COUNT(*) FROM cd_files WHERE client_id = ?", {client_});
+  ASSERT_TRUE(files.ok() && *files);
+  EXPECT_EQ((**files).Int(0), 2);
+}
+
 TEST_F(ClientAreaTest, FieldErrorsNameTheFieldInTheClientsLanguage) {
   cd::TypeDraft d;
   d.name = cd::LocalizedText{"Residence permit", "Titre de séjour", "Verblijfsvergunning"};

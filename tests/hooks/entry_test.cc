@@ -143,8 +143,7 @@ TEST_F(EntryTest, TranslationsAreCompleteInEnglishFrenchAndDutch) {
   // Written French and Dutch, not English left in place.
   EXPECT_EQ(registry_.Translate("fr", "client-documents.menu.my_documents"), "Mes documents");
   EXPECT_EQ(registry_.Translate("nl", "client-documents.menu.my_documents"), "Mijn documenten");
-  EXPECT_EQ(registry_.Translate("fr", "client-documents.status.uploaded_on"),
-            "Téléversé le {date}");
+  EXPECT_EQ(registry_.Translate("fr", "client-documents.status.uploaded_on"), "Envoyé le {date}");
   EXPECT_EQ(registry_.Translate("nl", "client-documents.status.uploaded_on"), "Geüpload op {date}");
   // Every key a registration names exists.
   for (const auto& p : staged_.permissions) {

@@ -81,9 +81,9 @@ TEST_F(ListTest, FiltersAreOfferedForActiveTypesOnly) {
   EXPECT_EQ(filters[0].label, "ID card");
   ASSERT_EQ(filters[0].choices.size(), 2u);
   EXPECT_EQ(filters[0].choices[0].value, "uploaded");
-  EXPECT_EQ(filters[0].choices[0].label, "Téléversé");
+  EXPECT_EQ(filters[0].choices[0].label, "Envoyé");
   EXPECT_EQ(filters[0].choices[1].value, "missing");
-  EXPECT_EQ(filters[0].choices[1].label, "Non téléversé");
+  EXPECT_EQ(filters[0].choices[1].label, "Non envoyé");
 }
 
 TEST_F(ListTest, FilterPredicatesSelectTheRightClients) {
@@ -138,8 +138,8 @@ TEST_F(ListTest, SummaryBoxCountsRequiredDocuments) {
   admin.language = "fr";
   html = box.render(*alice, admin);
   ASSERT_OK(html);
-  EXPECT_NE(html->find("Téléversés"), std::string::npos) << *html;
-  EXPECT_EQ(html->find("Non téléversés"), std::string::npos) << *html;
+  EXPECT_NE(html->find("Envoyés"), std::string::npos) << *html;
+  EXPECT_EQ(html->find("Non envoyés"), std::string::npos) << *html;
   EXPECT_NE(html->find("2 sur 2 requis"), std::string::npos) << *html;
 
   auto chloe = host_.FindClient(chloe_);

@@ -246,6 +246,41 @@ TEST_F(SettingsPageTest, AnInvalidFormComesBackWithTheErrorAndTheValues) {
   EXPECT_TRUE(Names().empty());
 }
 
+// Issue 15.9: the type form's errors are in the admin's language, not the API's English.
+TEST_F(SettingsPageTest, TypeFormErrorsAreInTheAdminsLanguage) {
+  auto post = [&](const std::string& language,
+                  std::vector<std::pair<std::string, std::string>> form) {
+    FakeRequest request = AdminRequest();
+    request.caller.language = language;
+    request.form = std::move(form);
+    FakeResponse response;
+    EXPECT_OK(Call("POST", "/admin/plugins/client-documents/types", request, response));
+    EXPECT_EQ(response.status, 422);
+    return response.page ? response.page->body_html : response.body;
+  };
+  std::string no_accept = post("fr", {{"name_en", "Passport"},
+                                      {"upload_mode", "optional"},
+                                      {"max_size_mb", "5"},
+                                      {"max_files", "1"}});
+  EXPECT_NE(no_accept.find("choisissez au moins un type de fichier accepté."), std::string::npos)
+      << no_accept;
+  EXPECT_EQ(no_accept.find("at least one MIME type"), std::string::npos);
+  std::string svg = post("nl", {{"name_en", "Passport"},
+                                {"upload_mode", "optional"},
+                                {"accept", "image/svg+xml"},
+                                {"max_size_mb", "5"},
+                                {"max_files", "1"}});
+  EXPECT_NE(svg.find("„image/svg+xml” kan niet aanvaard worden"), std::string::npos) << svg;
+  std::string size = post("fr", {{"name_en", "Passport"},
+                                 {"upload_mode", "optional"},
+                                 {"accept", "application/pdf"},
+                                 {"max_size_mb", "lots"},
+                                 {"max_files", "1"}});
+  EXPECT_NE(size.find("la taille maximale est un nombre de Mo supérieur à 0."), std::string::npos)
+      << size;
+  EXPECT_TRUE(Names().empty());
+}
+
 TEST_F(SettingsPageTest, MovesAndArchivesTypes) {
   int64_t a = AddType("A", cd::UploadMode::kOptional);
   AddType("B", cd::UploadMode::kOptional);

@@ -7,6 +7,7 @@
 
 #include "hooks/texts.h"
 #include "hooks/view.h"
+#include "plugin/embedded.h"
 #include "tests/support/status_matchers.h"
 
 namespace cd::hooks {
@@ -62,6 +63,22 @@ TEST(TextsTest, FormatsDatesSizesAndKindsPerLanguage) {
 }
 
 // ParseId, EscapeHtml and PercentEncode are crm::text's (tests/text/text_test.cc).
+// Issue 15.15: French users "envoient" or "déposent" a document; the interface never says
+// "téléverser" (download, "télécharger", stays where it means download).
+TEST(TextsTest, FrenchSaysEnvoyerOrDeposerNeverTeleverser) {
+  Fragments fragments;
+  for (auto& [path, content] : EmbeddedFragments()) fragments.emplace(path, content);
+  auto texts = Texts::Load(fragments);
+  ASSERT_OK(texts);
+  int checked = 0;
+  for (const auto& [key, text] : texts->Entries("fr")) {
+    ++checked;
+    EXPECT_EQ(text.find("éléver"), std::string::npos) << key << ": " << text;
+  }
+  EXPECT_GT(checked, 100);
+  EXPECT_EQ(texts->Get("fr", "upload.submit"), "Envoyer");
+}
+
 TEST(ViewHelpersTest, QuotesJson) {
   EXPECT_EQ(JsonQuote("say \"hi\"\\\n"), "\"say \\\"hi\\\"\\\\\\u000a\"");
 }

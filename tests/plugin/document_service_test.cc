@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "plugin/documents/scrub_job.h"
 #include "plugin/services.h"
 #include "tests/plugin/test_env.h"
 #include "tests/support/status_matchers.h"
@@ -85,6 +86,9 @@ TEST_F(DocumentServiceTest, ClientUploadsOwnDocumentAndSeesIt) {
   ASSERT_EQ(host_.timeline.size(), 1u);
   EXPECT_EQ(host_.timeline[0].type, "client-documents.upload");
   EXPECT_EQ(host_.timeline[0].client_id, ann_);
+  // Issue 15.10: a key and its parameters, shown by the host in the reader's language.
+  EXPECT_EQ(host_.timeline[0].title,
+            R"(@client-documents.timeline.uploaded {"type":{"en":"ID card"}})");
 
   auto file = sv_.documents().OpenFile(cd_test::Client(ann_), ann_, id_card_.id, std::nullopt);
   ASSERT_OK(file);
@@ -310,11 +314,44 @@ TEST_F(DocumentServiceTest, ScrubRemovesOrphansOnly) {
 
   auto removed = sv_.documents().Scrub();
   ASSERT_OK(removed);
-  EXPECT_EQ(*removed, 3);
+  EXPECT_EQ(removed->orphans_removed, 2);
+  EXPECT_EQ(removed->temp_removed, 1);
+  EXPECT_EQ(removed->checked, 1);
+  EXPECT_EQ(removed->missing + removed->altered, 0);
   EXPECT_FALSE(fs::exists(FilesDir() / "9999"));
   EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(bob_)).size(), 1u);
   EXPECT_TRUE(fs::exists(host_.DataDir() / "tmp" / "fresh.part"));
   EXPECT_OK(sv_.documents().OpenFile(cd_test::Admin(), bob_, id_card_.id, std::nullopt));
+}
+
+// Issue 15.6 (SPEC §6 `sample-host scrub`): the scrub reads every stored file again and
+// counts those missing from the store or whose bytes differ from their row's size and hash.
+TEST_F(DocumentServiceTest, ScrubReHashesStoredFilesAndCountsMissingAndAltered) {
+  auto a = sv_.documents().Upload(cd_test::Admin(), ann_, id_card_.id, ValidInput());
+  auto b = sv_.documents().Upload(cd_test::Admin(), bob_, id_card_.id, ValidInput());
+  auto c =
+      sv_.documents().Upload(cd_test::Admin(), bob_, contract_.id, Input({cd_test::MakePdf()}, {}));
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  ASSERT_OK(c);
+  fs::remove(host_.DataDir() / a->files[0].storage_key);
+  std::string pdf = cd_test::MakePdf();
+  pdf[pdf.size() / 2] ^= 1;  // same size, another hash
+  cd_test::WriteFile(host_.DataDir() / b->files[0].storage_key, pdf);
+
+  auto report = sv_.documents().Scrub();
+  ASSERT_OK(report);
+  EXPECT_EQ(report->checked, 3);
+  EXPECT_EQ(report->missing, 1);
+  EXPECT_EQ(report->altered, 1);
+  EXPECT_EQ(report->orphans_removed, 0) << "an altered file is reported, never removed";
+  EXPECT_TRUE(fs::exists(host_.DataDir() / b->files[0].storage_key));
+  EXPECT_EQ(ScrubReportJson(*report),
+            R"({"checked":3,"missing":1,"altered":1,"orphans_removed":0,"temp_removed":0})");
+  // Without the re-hash (the job's hourly runs), nothing is read.
+  auto quick = sv_.documents().Scrub(/*rehash=*/false);
+  ASSERT_OK(quick);
+  EXPECT_EQ(quick->checked, 0);
 }
 
 // Issue 16: the store is down or stuck: the upload fails as unavailable (503) with no row and
@@ -361,7 +398,8 @@ TEST_F(DocumentServiceTest, ScrubRemovesAThumbnailNoRowNames) {
 
   auto removed = sv_.documents().Scrub();
   ASSERT_OK(removed);
-  EXPECT_EQ(*removed, 1);
+  EXPECT_EQ(removed->orphans_removed, 1);
+  EXPECT_EQ(removed->temp_removed, 0);
   EXPECT_FALSE(fs::exists(stray));
   EXPECT_EQ(cd_test::ListFiles(FilesDir() / std::to_string(bob_)).size(), 3u);
   EXPECT_OK(sv_.documents().OpenThumbnail(cd_test::Admin(), bob_, photo->files[0].id));

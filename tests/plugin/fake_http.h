@@ -43,6 +43,8 @@ class FakeRegistrar final : public crm::Registrar {
   crm::Status AddDemoSeeder(crm::DemoSeeder) override { return crm::Status::Ok(); }
   crm::Status AddListFilterCount(crm::ListFilterCount) override { return crm::Status::Ok(); }
   crm::Status AddListFilterSize(crm::ListFilterSize) override { return crm::Status::Ok(); }
+  crm::Status AddMaintenanceCommand(crm::MaintenanceCommand) override { return crm::Status::Ok(); }
+  crm::Status RequireListAccess(crm::ListAccess) override { return crm::Status::Ok(); }
 
   // Runs the request; fills `response` (status, body).
   void Call(FakeRequest& request, FakeResponse& response);

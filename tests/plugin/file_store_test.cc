@@ -134,7 +134,7 @@ TEST_F(FileStoreTest, ScrubAsksAboutABlobAndItsThumbnailEachByItsOwnKey) {
                               },
                               3600);
   ASSERT_OK(removed);
-  EXPECT_EQ(*removed, 0);
+  EXPECT_EQ(removed->removed(), 0);
   EXPECT_EQ(asked, (std::set<std::string>{committed->storage_key, committed->thumbnail_key}));
   EXPECT_EQ(BlobKeyOf(committed->thumbnail_key), committed->storage_key);
   EXPECT_EQ(BlobKeyOf(committed->storage_key), committed->storage_key);

@@ -72,8 +72,9 @@ class PagesTest : public ::testing::Test {
                  clock_,
                  nullptr,
                  [](std::string_view) -> crm::Result<std::vector<CsvImportLine>> {
-                   return std::vector<CsvImportLine>{
-                       {2, true, 1, ""}, {3, false, 0, "email: not a valid address <x>"}};
+                   return std::vector<CsvImportLine>{{2, true, 1, "created"},
+                                                     {3, false, 0, "email: not a valid address"},
+                                                     {4, false, 0, "some <other> failure"}};
                  }};
     ASSERT_OK(RegisterPages(host, deps));
     ASSERT_OK(host.first_error()) << host.first_error().ToString();
@@ -299,6 +300,10 @@ TEST_F(PagesTest, PluginFilterNarrowsTheList) {
   EXPECT_NE(html.find("Keep, Anne"), std::string::npos);
   EXPECT_EQ(html.find("Other, Bert"), std::string::npos);
   EXPECT_NE(html.find("<option value=\"yes\" selected>Yes</option>"), std::string::npos);
+  // Issue 15.14: "1 client", never "1 clients".
+  EXPECT_NE(html.find("· 1 client"), std::string::npos);
+  EXPECT_EQ(html.find("1 clients"), std::string::npos);
+  EXPECT_NE(GetPage("/admin/clients").find("· 2 clients"), std::string::npos);
 }
 
 TEST_F(PagesTest, BadSortShowsAnErrorNotACrash) {
@@ -819,8 +824,18 @@ TEST_F(PagesTest, CsvImportShowsAPerRowReport) {
   FakeResponse response;
   ASSERT_OK(Call(request, response));
   std::string html = Html(response, admin_, "/admin/clients");
-  EXPECT_NE(html.find("1 rows imported, 1 rows refused."), std::string::npos);
-  EXPECT_NE(html.find("email: not a valid address &lt;x&gt;"), std::string::npos);
+  EXPECT_NE(html.find("1 row imported, 2 rows refused."), std::string::npos) << html;
+  // Issue 15.9: each line's message in the reader's language, never the technical English.
+  EXPECT_NE(html.find("The email address is not valid."), std::string::npos) << html;
+  EXPECT_EQ(html.find("email: not a valid address"), std::string::npos);
+  EXPECT_EQ(html.find("failure"), std::string::npos);
+  request.caller.language = "nl";
+  FakeResponse nl;
+  ASSERT_OK(Call(request, nl));
+  html = Html(nl, request.caller, "/admin/clients");
+  EXPECT_NE(html.find("Het e-mailadres is niet geldig."), std::string::npos) << html;
+  EXPECT_NE(html.find("aangemaakt"), std::string::npos);
+  EXPECT_NE(html.find("Er ontbreken gegevens of ze zijn niet geldig."), std::string::npos);
 }
 
 TEST_F(PagesTest, AccountPagesShowOnlyTheCallersOwnData) {
