@@ -265,6 +265,8 @@ std::optional<std::string> Base64Decode(std::string_view text) {
     if (pad < 1) out += static_cast<char>(n & 0xff);
   }
   return out;
+}
+
 std::string UpperInitial(std::string_view word) {
   if (word.empty()) return "";
   auto byte = [&](size_t i) { return static_cast<unsigned char>(word[i]); };
