@@ -6,10 +6,10 @@
 #include "plugin/documents/document_service.h"
 #include "plugin/journal/journal.h"
 #include "plugin/links/links.h"
-#include "plugin/uploads/upload_store.h"
-#include "plugin/uploads/use_cases.h"
 #include "plugin/portal/use_cases.h"
 #include "plugin/reminders/reminders.h"
+#include "plugin/uploads/upload_store.h"
+#include "plugin/uploads/use_cases.h"
 
 namespace cd::hooks {
 

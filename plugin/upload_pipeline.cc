@@ -20,6 +20,8 @@ crm::Status FinishFile(PendingFile& file, const DocumentType& type) {
   // SPEC X3: the stored original has no location metadata unless the type keeps it; done
   // before Commit, so no byte with a location ever becomes visible.
   return type.keep_metadata ? crm::Status::Ok() : file.RemoveLocationMetadata();
+}
+
 std::string MediaTypeOf(std::string_view content_type) {
   return crm::text::ToLowerAscii(crm::text::Trim(content_type.substr(0, content_type.find(';'))));
 }

@@ -76,7 +76,6 @@ std::string FormatCount(int64_t n, std::string_view language) {
   return (negative ? "-" : "") + Grouped(static_cast<int64_t>(abs), separator);
 }
 
-
 bool IsIsoDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {

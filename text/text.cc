@@ -285,6 +285,8 @@ std::string UpperInitial(std::string_view word) {
   // Latin-1 punctuation and symbols (U+0080..U+00BF, ×, ÷) are not initials.
   if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7) return "";
   return Utf8Of(UpperOf(cp));
+}
+
 std::string FillPlaceholders(
     std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values) {
   for (const auto& [name, value] : values) {

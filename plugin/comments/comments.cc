@@ -5,8 +5,8 @@
 
 #include "plugin/access.h"
 #include "plugin/journal/journal.h"
-#include "plugin/links/links.h"
 #include "plugin/links/grant.h"
+#include "plugin/links/links.h"
 #include "plugin/portal/use_cases.h"
 #include "text/text.h"
 
@@ -167,7 +167,8 @@ crm::Result<std::optional<crm::MailMessage>> BatchMail(Services& sv, const Batch
       about = type.ok() ? type->name.Get(lang) : std::string();
     }
     text += "- " + about + " (" + c.author_name + "):\n" + c.body + "\n";
-    if (auto l = links.find(c.type_id); c.shared_id == 0 && l != links.end() && !l->second.empty()) {
+    if (auto l = links.find(c.type_id);
+        c.shared_id == 0 && l != links.end() && !l->second.empty()) {
       text += host.Translate(lang, "client-documents.comments.mail_link") + " " + l->second + "\n";
       l->second.clear();  // once per document
     }

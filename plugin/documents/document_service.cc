@@ -13,8 +13,8 @@
 #include "plugin/journal/journal.h"
 #include "plugin/review/review_store.h"
 #include "plugin/review/state.h"
-#include "text/money.h"
 #include "plugin/timeline_text.h"
+#include "text/money.h"
 #include "text/text.h"
 
 namespace cd {

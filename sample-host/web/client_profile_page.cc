@@ -10,9 +10,9 @@
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
-#include "text/text.h"
 #include "sample-host/web/timeline_text.h"
 #include "sample-host/web/user_messages.h"
+#include "text/text.h"
 
 namespace host::web {
 namespace {

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <filesystem>
 #include <regex>
 
 #include "tests/support/e2e_env.h"
@@ -153,6 +153,8 @@ std::string MailedToken(const std::string& mail, const std::string& path) {
   static const std::regex re("token=([0-9a-f]{64})");
   std::string rest = mail.substr(at);
   return std::regex_search(rest, m, re) ? std::string(m[1]) : "";
+}
+
 int64_t CreateE2eClient(HttpClient& api, const std::string& token, const std::string& first_name,
                         const std::string& email, const std::string& language) {
   boost::json::object body{

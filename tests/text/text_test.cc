@@ -111,6 +111,8 @@ TEST(UpperInitialTest, KeepsTheWholeLetterInUpperCase) {
   EXPECT_EQ(crm::text::UpperInitial("\xC3"), "");      // cut in half
   EXPECT_EQ(crm::text::UpperInitial("\xC3\x28"), "");  // bad continuation
   EXPECT_EQ(crm::text::UpperInitial("\xFF\xFE"), "");  // not UTF-8
+}
+
 // Issue 11: one formatter of a YYYY-MM-DD for readers, 31/12/2026 in French and Dutch.
 TEST(LocalIsoDate, IsoInEnglishDaySlashMonthInFrenchAndDutch) {
   EXPECT_EQ(crm::text::LocalIsoDate("en", "2026-12-31"), "2026-12-31");
