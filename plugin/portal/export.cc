@@ -17,6 +17,7 @@
 #include "plugin/api_routes.h"
 #include "plugin/comments/comments.h"
 #include "plugin/documents/use_cases.h"
+#include "plugin/links/links.h"
 #include "plugin/portal/portal_json.h"
 #include "plugin/portal/use_cases.h"
 
@@ -211,7 +212,11 @@ crm::Result<fs::path> ExportClient(Services& sv, const crm::Principal& actor, in
   // Journaled before the journal is read, so the export lists itself.
   CRM_RETURN_IF_ERROR(sv.journal().Append(actor, {"exported", client_id, "client", ""}));
   CRM_ASSIGN_OR_RETURN(manifest["journal"], JournalJson(sv, client_id));
-  manifest["links"] = json::array();  // signed links (plugin/links/) are added at merge
+  // Signed links as the API lists them: never a token (only its hash is stored).
+  CRM_ASSIGN_OR_RETURN(std::vector<Link> links, ListLinks(sv, actor, client_id));
+  json::array links_json;
+  for (const Link& link : links) links_json.push_back(LinkJson(link, sv.host().NowUnix()));
+  manifest["links"] = std::move(links_json);
   return zip.Close(json::serialize(manifest));
 }
 

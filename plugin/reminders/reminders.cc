@@ -2,6 +2,8 @@
 // per-client pause (reminders.h).
 #include "plugin/reminders/reminders.h"
 
+#include "plugin/links/links.h"
+
 #include <map>
 #include <set>
 
@@ -254,10 +256,24 @@ crm::Result<std::vector<ReminderNeed>> ClientNeeds(Services& sv, const crm::Clie
 
 crm::Result<std::string> ReminderLink(Services& services, const crm::ClientInfo& client,
                                       const std::vector<ReminderNeed>& needs) {
-  // The lead replaces this body with a PT1 upload link (plugin/links/grant.h) for `needs`.
-  (void)client;
-  (void)needs;
-  return services.host().BaseUrl() + "/account/documents";
+  // A PT1 link (SPEC §6: reminders "carry a direct link"): the one document when one is
+  // needed, else the client's space; view, upload and comment for 14 days; to the client.
+  LinkRequest request;
+  if (needs.size() == 1) {
+    request.scope = "document";
+    request.type_id = needs.front().type_id;
+  }
+  request.rights = {"view", "upload", "comment"};
+  request.contact_name = client.DisplayName();
+  request.contact_email = client.email;
+  std::string url;
+  CRM_RETURN_IF_ERROR(services.host().Db().Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    CRM_ASSIGN_OR_RETURN(MintedLink minted, MintLink(services, tx, crm::Principal{}, client.id,
+                                                     request, "system:reminders"));
+    url = minted.url;
+    return crm::Status::Ok();
+  }));
+  return url;
 }
 
 crm::Result<int> SendReminders(Services& sv) {

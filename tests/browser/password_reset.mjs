@@ -3,23 +3,10 @@
 // wrote to its outbox, chooses a new password, and signs in with it; the old password no longer works.
 // Usage: node password_reset.mjs [path/to/sample-host]
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromiumPath, launchChromium, sampleHostBinary, startDemoHost } from './harness.mjs';
+import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const binary = sampleHostBinary(process.argv.slice(2));
-
-function fail(message) {
-  console.error(`browser_password_reset: FAIL: ${message}`);
-  process.exitCode = 1;
-  throw new Error(message);
-}
-
-if (!fs.existsSync(chromiumPath)) {
-  console.error(`browser_password_reset: FAIL: ${chromiumPath} is missing (run: bash .ci/install-deps --browser)`);
-  process.exit(1);
-}
-const { chromium } = await import('playwright-core');
 
 async function expectUrl(page, regex, what) {
   await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
@@ -36,14 +23,9 @@ function resetLink(outbox, email) {
   return m[0];
 }
 
-const data = fs.mkdtempSync(path.join(os.tmpdir(), 'browser-reset-'));
-let host;
-let browser;
-try {
-  host = await startDemoHost(binary, data);
+await runBrowserTest('browser_password_reset', binary, async ({ browser, host, dataDir: data }) => {
   if (host.clients.length === 0) fail('the demo printed no client login');
   const { email, password } = host.clients[0];
-  browser = await launchChromium(chromium);
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   await page.goto(`${host.url}/account/login`);
@@ -77,8 +59,4 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   if (overflow > 1) fail(`the page is ${overflow}px wider than the phone`);
   console.log('browser_password_reset: forgot password, mailed link, new password, signed in');
-} finally {
-  if (browser) await browser.close();
-  if (host) host.child.kill('SIGTERM');
-  fs.rmSync(data, { recursive: true, force: true });
-}
+});

@@ -36,7 +36,7 @@ function apiClient(host, dataDir) {
 
 async function clientUploads(cp, host, typeId, pdfPath, what) {
   await cp.goto(`${host.url}/account/documents`);
-  const form = cp.locator(`li.cd-document#cd-doc-${typeId} form.cd-upload`);
+  const form = cp.locator(`li.cd-document#cd-doc-${typeId} form.cd-upload:not(.cd-add)`);
   if ((await form.count()) !== 1) fail(`${what}: no upload form for the identity document`);
   await form.locator('input[name="date_of_issue"]').fill('2024-05-17');
   await form.locator('input[name="place_of_issue"]').fill('Liège');

@@ -36,7 +36,7 @@ async function run(browser, host) {
   // The first document that takes a PNG.
   const item = page.locator('li.cd-document', { has: page.locator('form.cd-upload input[type="file"][accept*="image/png"]') }).first();
   if ((await item.count()) !== 1) fail('no document of the demo client accepts a PNG');
-  const form = item.locator('form.cd-upload');
+  const form = item.locator('form.cd-upload:not(.cd-add)');
   const typeId = await form.getAttribute('data-cd-type');
   for (const input of await form.locator('.cd-fields input[required]').all()) {
     await input.fill((await input.getAttribute('type')) === 'date' ? '2024-05-17' : 'TUS-1');

@@ -438,6 +438,13 @@ TEST_F(PortalE2e, ExportZipAndDeletionLeaveNothing) {
       api_->Post(SharedPath(ann, invoice) + "/comments", JsonHeaders(), R"({"body":"Hi"})").status,
       201);
   EXPECT_EQ(api_->Get(ClientPath(ann) + "/export").status, 401);
+  // A signed link: the export lists it, never its token.
+  HttpResponse link = api_->Post(ClientPath(ann) + "/links", JsonHeaders(),
+                                 R"({"scope":"space","rights":["view"],"contact":{"name":"Bob",)"
+                                 R"("email":"bob@portal-e2e.test"}})");
+  ASSERT_EQ(link.status, 201) << link.body;
+  const std::string url(crm_test::Json(link).at("url").as_string());
+  const std::string token = url.substr(url.rfind('/') + 1);
 
   HttpResponse zip = api_->Get(ClientPath(ann) + "/export", Bearer(read_));
   ASSERT_EQ(zip.status, 200) << zip.body.substr(0, 300);
@@ -450,7 +457,10 @@ TEST_F(PortalE2e, ExportZipAndDeletionLeaveNothing) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   json::value m = json::parse(text);
   EXPECT_EQ(m.at("client_id").as_int64(), ann);
-  EXPECT_TRUE(m.at("links").as_array().empty());
+  ASSERT_EQ(m.at("links").as_array().size(), 1u);
+  EXPECT_EQ(m.at("links").as_array()[0].at("contact").at("name").as_string(), "Bob");
+  EXPECT_EQ(text.find(token), std::string::npos) << "the export holds a link's token";
+  EXPECT_EQ(zip.body.find(token), std::string::npos);
   EXPECT_TRUE(m.at("documents").is_array());
   EXPECT_EQ(m.at("projects").as_array().size(), 1u);
   EXPECT_EQ(m.at("comments").as_array().size(), 1u);

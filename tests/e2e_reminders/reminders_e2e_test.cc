@@ -93,7 +93,7 @@ class RemindersE2e : public ::testing::Test {
     std::vector<std::string> out;
     for (std::string& m : crm_test::OutboxMails(site_.data() / "outbox"))
       if (m.find("To: " + to + "\r\n") != std::string::npos &&
-          m.find(std::string(kBaseUrl) + "/account/documents") != std::string::npos)
+          m.find(std::string(kBaseUrl) + "/p/client-documents/l/") != std::string::npos)
         out.push_back(std::move(m));
     return out;
   }
@@ -136,7 +136,9 @@ TEST_F(RemindersE2e, FollowTheScheduleNeverTwiceADayAtMostMaxAndStopOnceMet) {
   EXPECT_NE(first.find("Hello Ann E2e,"), std::string::npos) << first;
   EXPECT_NE(first.find("- ID card: please send it to us"), std::string::npos) << first;
   EXPECT_EQ(first.find("Passport photo"), std::string::npos) << first;  // optional: no need
-  EXPECT_NE(first.find(std::string(kBaseUrl) + "/account/documents"), std::string::npos) << first;
+  // A PT1 link (SPEC §6), minted for this mail and journaled.
+  EXPECT_NE(first.find(std::string(kBaseUrl) + "/p/client-documents/l/"), std::string::npos)
+      << first;
   RunJobsOn(13);  // run twice the same day: nothing more
   EXPECT_EQ(Mails(to).size(), 1u);
   RunJobsOn(14);  // every_days = 2

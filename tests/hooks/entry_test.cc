@@ -31,23 +31,26 @@ TEST_F(EntryTest, RegistersEveryHookKind) {
   EXPECT_EQ(staged_.profile_tabs[2].id, "links");  // signed links (PT1, PT2)
   EXPECT_EQ(staged_.profile_tabs[3].id, "portal");
   EXPECT_EQ(staged_.deletion_hooks.size(), 1u);
-  // The reserved area's "My documents", the admin's journal and review queue, the reserved
+  // The reserved area's "My documents", the admin's journal and review queue, the admin's
+  // attestation templates and the reserved area's "Attestations" (issue 13), the reserved
   // area's "Shared with me" (issue 12).
-  ASSERT_EQ(staged_.menu_filters.size(), 4u);
+  ASSERT_EQ(staged_.menu_filters.size(), 6u);
   EXPECT_EQ(staged_.menu_filters[0].area, crm::MenuArea::kAccount);
   EXPECT_EQ(staged_.menu_filters[1].area, crm::MenuArea::kAdmin);
   EXPECT_EQ(staged_.menu_filters[2].area, crm::MenuArea::kAdmin);
-  EXPECT_EQ(staged_.menu_filters[3].area, crm::MenuArea::kAccount);
+  EXPECT_EQ(staged_.menu_filters[3].area, crm::MenuArea::kAdmin);
+  EXPECT_EQ(staged_.menu_filters[4].area, crm::MenuArea::kAccount);
+  EXPECT_EQ(staged_.menu_filters[5].area, crm::MenuArea::kAccount);
   EXPECT_EQ(staged_.gates.size(), 1u);
   EXPECT_TRUE(staged_.settings_page.has_value());
   EXPECT_FALSE(staged_.migrations.empty());
   // The scrub, the PDF worker's warm start (attestations, issue 13), the comment mails (PT3),
-  // the reminders (PT6) and the retention purge (PT7).
+  // the reminders (PT6), the retention purge (PT7) and the sweep of expired resumable uploads (X2).
   std::set<std::string> job_ids;
   for (const auto& job : staged_.jobs) job_ids.insert(job.id);
   EXPECT_EQ(staged_.jobs.size(), job_ids.size());
   EXPECT_EQ(job_ids, (std::set<std::string>{"scrub", "pdf-worker-warm", "comment-mails",
-                                            "reminders", "retention"}));
+                                            "reminders", "retention", "upload-sweep"}));
 }
 
 // Issue 15.6: what a crash left goes at start-up, not a day later: the host's scheduler runs

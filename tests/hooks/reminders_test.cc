@@ -59,8 +59,13 @@ TEST_F(RemindersTest, FirstAfterTheWaitThenEveryDaysAtMostMaxOncePerDay) {
   EXPECT_EQ(host_.mails[0].to, "ann@example.com");
   EXPECT_NE(host_.mails[0].text_body.find("client-documents.reminders.need_missing"),
             std::string::npos);
-  EXPECT_NE(host_.mails[0].text_body.find("http://127.0.0.1:8080/account/documents"),
+  EXPECT_NE(host_.mails[0].text_body.find("http://127.0.0.1:8080/p/client-documents/l/"),
             std::string::npos);
+  // Each mail minted its own link, stored hashed, to the client.
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cd_links WHERE client_id = ? AND contact_email = "
+                   "'ann@example.com'",
+                   ann_),
+            2);
   EXPECT_EQ(Scalar("SELECT sent_count FROM cd_reminder_needs"), 2);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cd_reminder_days WHERE client_id = ?", ann_), 2);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM cd_reminder_days WHERE client_id = 0"), 4);  // passes
