@@ -58,7 +58,9 @@ TEST_F(CommentsTest, RulesAndStoredRows) {
 }
 
 TEST_F(CommentsTest, MailsAreBatchedAfterTenQuietMinutes) {
-  ASSERT_OK(sv_.settings().Save(Settings{true, {}, false, "office@example.com", "", ""}));
+  Settings settings;
+  settings.notify_email = "office@example.com";
+  ASSERT_OK(sv_.settings().Save(settings));
   ASSERT_OK(AddComment(sv_, cd_test::Admin(), ann_, type_, "First"));
   host_.now += 300;
   ASSERT_OK(AddComment(sv_, cd_test::Admin(), ann_, type_, "Second"));
