@@ -176,7 +176,11 @@ TEST_F(TypeStoreTest, SettingsRoundTrip) {
   ASSERT_OK(s);
   EXPECT_TRUE(s->show_menu_entry);
   EXPECT_FALSE(s->mandatory_gate);
-  Settings next{false, {"Hello **world**", "", ""}, true, "office@example.com", "", ""};
+  Settings next;
+  next.show_menu_entry = false;
+  next.intro_markdown = {"Hello **world**", "", ""};
+  next.mandatory_gate = true;
+  next.notify_email = "office@example.com";
   ASSERT_OK(store.Save(next));
   auto back = store.Get();
   ASSERT_OK(back);
