@@ -48,8 +48,12 @@ class Archive {
     zip_source_keep(src_);  // ours, also after zip_open_from_source takes a reference
     za_ = zip_open_from_source(src_, ZIP_CHECKCONS | (writable ? 0 : ZIP_RDONLY), &error);
     zip_error_fini(&error);
-    if (za_ == nullptr)
+    if (za_ == nullptr) {
+      // A failed open leaves the source untouched: drop the reference zip_source_keep added
+      // (the destructor drops the first one).
+      zip_source_free(src_);
       return Refuse("the file is not a .docx or .odt document (not a zip archive)");
+    }
     return crm::Status::Ok();
   }
   zip_t* za() { return za_; }
