@@ -90,7 +90,7 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
     return ctx->services.documents().FilterCount(filter_id, value);
   };
   CRM_RETURN_IF_ERROR(registrar.AddListFilterCount(std::move(count)));
-  // Their exact sizes from the counters of schema 8 (host API 1.4), where no date moves them.
+  // Their exact sizes from the counters of schemas 10 and 12 (host API 1.4).
   crm::ListFilterSize size;
   size.source_id = "documents";
   size.size = [ctx](std::string_view filter_id,
@@ -98,7 +98,7 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
     if (auto type_id = ReviewStateFilter(*ctx, filter_id, value)) {
       CRM_ASSIGN_OR_RETURN(int64_t id, *type_id);
       CRM_ASSIGN_OR_RETURN(DocumentType type, ctx->services.types().Get(id));
-      return StateFilterSize(type, value);
+      return StateFilterSize(type, value, IsoDate(ctx->host.NowUnix()));
     }
     return DocumentFilterSize(filter_id, value);
   };

@@ -180,7 +180,29 @@ crm::Result<crm::FilterCountPredicate> StateFilterCount(int64_t type_id, std::st
       false};
 }
 
-crm::Result<crm::SqlPredicate> StateFilterSize(const DocumentType& type, std::string_view value) {
+namespace {
+
+// SUM over schema 12's counters of `type`'s dated documents that are "accepted" (any state
+// without review, approved with it) and match `dates`, a condition on the counter's expires_on
+// and warn_on ('' for none) that ComputeStatus's dated steps give.
+crm::SqlPredicate ExpiryCountSql(const DocumentType& type, const std::string& dates,
+                                 crm::SqlParams date_params) {
+  std::string sql =
+      "(SELECT CAST(COALESCE(SUM(x.n), 0) AS BIGINT) FROM cd_document_expiry_counts x"
+      " WHERE x.type_id = ?";
+  if (type.review) sql += " AND x.review_state = 'approved'";
+  crm::SqlParams params{type.id};
+  params.insert(params.end(), date_params.begin(), date_params.end());
+  return crm::SqlPredicate{sql + " AND " + dates + ")", params};
+}
+
+constexpr char kExpiredDates[] = "x.expires_on <> '' AND x.expires_on < ?";
+constexpr char kWarnedDates[] = "x.warn_on <> '' AND x.warn_on <= ?";
+
+}  // namespace
+
+crm::Result<crm::SqlPredicate> StateFilterSize(const DocumentType& type, std::string_view value,
+                                               const std::string& today) {
   std::optional<DocumentStatus> status = ParseDocumentStatus(value);
   if (!status) return crm::NotFound("not a review state");
   const bool review_state = *status == DocumentStatus::kPending ||
@@ -188,19 +210,25 @@ crm::Result<crm::SqlPredicate> StateFilterSize(const DocumentType& type, std::st
                             *status == DocumentStatus::kRejected;
   // StatusCondition: every review state needs t.review = 1.
   if (review_state && !type.review) return crm::SqlPredicate{"0", {}};
+  const std::string expired = kExpiredDates;
   switch (*status) {
     case DocumentStatus::kPending:  // "none" too: stored before the type asked for review
       return TypeCountSql(type.id, "'none', 'pending'");
     case DocumentStatus::kRejected:
       return TypeCountSql(type.id, "'rejected'");
-    case DocumentStatus::kApproved:
-      if (type.expiry_field.empty()) return TypeCountSql(type.id, "'approved'");
-      break;
-    case DocumentStatus::kExpiring:
+    case DocumentStatus::kApproved: {
+      crm::SqlPredicate all = TypeCountSql(type.id, "'approved'");
+      if (type.expiry_field.empty()) return all;
+      // Approved and neither expired nor warned: all approved minus the dated ones that are.
+      crm::SqlPredicate moved =
+          ExpiryCountSql(type, "((" + expired + ") OR (" + kWarnedDates + "))", {today, today});
+      all.params.insert(all.params.end(), moved.params.begin(), moved.params.end());
+      return crm::SqlPredicate{"(" + all.sql + " - " + moved.sql + ")", all.params};
+    }
     case DocumentStatus::kExpired:
-      // Without an expiry field no document has dates (RecomputeTypeExpiry clears them).
-      if (type.expiry_field.empty()) return crm::SqlPredicate{"0", {}};
-      break;
+      return ExpiryCountSql(type, expired, {today});
+    case DocumentStatus::kExpiring:
+      return ExpiryCountSql(type, "NOT (" + expired + ") AND " + kWarnedDates, {today, today});
     default:
       break;
   }

@@ -62,12 +62,13 @@ crm::Result<crm::SqlPredicate> StateFilterPredicate(int64_t type_id, std::string
 crm::Result<crm::FilterCountPredicate> StateFilterCount(int64_t type_id, std::string_view value,
                                                         const std::string& today);
 
-// The exact size of StateFilterCount's set from the counters of schema 8 (host API 1.4), for
-// the states that do not change with the date: pending and rejected always, approved when the
-// type has no expiry field, and 0 for a review state of a type without review. kNotFound for
-// expiring and expired (and approved with an expiry field): they change at midnight, no
-// counter follows them; the host counts them only when small, else bounds the total.
-crm::Result<crm::SqlPredicate> StateFilterSize(const DocumentType& type, std::string_view value);
+// The exact size of StateFilterCount's set on `today` from the counters (host API 1.4): the
+// review states from schema 10's counters; expiring, expired, and approved for a type with an
+// expiry field, from schema 12's per-date counters (a sum over the type's few distinct dates);
+// 0 for a review state of a type without review, or an expiry state of a type without dates.
+// kNotFound for any other value.
+crm::Result<crm::SqlPredicate> StateFilterSize(const DocumentType& type, std::string_view value,
+                                               const std::string& today);
 
 // A pending document of the review queue.
 struct QueueItem {

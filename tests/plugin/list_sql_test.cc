@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin/documents/list_sql.h"
+#include "plugin/review/review_store.h"
 #include "plugin/services.h"
 #include "tests/plugin/test_env.h"
 #include "tests/support/status_matchers.h"
@@ -253,6 +254,97 @@ TEST(ListSqlScaleTest, PageAndTotalUseSetsAndProbesOnManyClients) {
               few->params);
   EXPECT_NE(few_plan.find("cd_documents_type_client"), std::string::npos) << few_plan;
   EXPECT_EQ(few_plan.find("SCAN c"), std::string::npos) << few_plan;
+}
+
+}  // namespace
+}  // namespace cd
+
+namespace cd {
+namespace {
+
+// Issue 10: every review and expiry state of `doc.<type>` is sized from counters kept by
+// triggers (schemas 10 and 12), exactly — checked against the set the total would count,
+// on several days (the expiry states move at midnight) and after writes of every kind.
+class StateSizeTest : public cd_test::ModuleTest {
+ protected:
+  StateSizeTest() {
+    for (int i = 0; i < 40; ++i) clients_.push_back(host_.AddClient("C" + std::to_string(i)));
+    reviewed_ = MakeType("Passport", true);
+    plain_ = MakeType("Licence", false);
+    // Each client: a state by i % 4 and dates by i % 5 (none, past, warned, later, warn only).
+    const char* states[] = {"none", "pending", "approved", "rejected"};
+    const char* expires[] = {nullptr, "2026-01-10", "2026-03-01", "2026-12-31", nullptr};
+    const char* warns[] = {nullptr, "2025-12-11", "2026-01-30", "2026-12-01", "2026-02-01"};
+    for (size_t i = 0; i < clients_.size(); ++i) {
+      for (const DocumentType* t : {&reviewed_, &plain_}) {
+        if (t == &plain_ && i % 3 == 0) continue;
+        crm::SqlParams p{clients_[i], t->id, states[i % 4]};
+        p.push_back(expires[i % 5] ? crm::SqlValue(std::string(expires[i % 5])) : crm::SqlValue());
+        p.push_back(warns[i % 5] ? crm::SqlValue(std::string(warns[i % 5])) : crm::SqlValue());
+        EXPECT_OK(host_.Db().Exec(
+            "INSERT INTO cd_documents (client_id, type_id, uploaded_at, review_state,"
+            " expires_on, warn_on) VALUES (?, ?, 1, ?, ?, ?)",
+            p));
+      }
+    }
+  }
+
+  DocumentType MakeType(const std::string& name, bool review) {
+    TypeDraft d;
+    d.name = LocalizedText{name, "", ""};
+    d.fields =
+        std::vector<FieldDef>{{"valid_until", {"Valid until", "", ""}, FieldType::kDate, false}};
+    d.review = review;
+    d.expiry_field = "valid_until";
+    auto t = sv_.types().Create(d);
+    EXPECT_OK(t);
+    return t.ok() ? *t : DocumentType{};
+  }
+
+  int64_t Scalar(const std::string& sql, const crm::SqlParams& params) {
+    auto row = host_.Db().QueryOne(sql, params);
+    EXPECT_OK(row);
+    return row.ok() && row->has_value() ? (**row).Int(0) : -1;
+  }
+
+  // Every state on `today`: the counters' size equals the count of the total's set.
+  void ExpectSizesMatch(const std::string& today) {
+    for (const DocumentType* t : {&reviewed_, &plain_}) {
+      for (const char* v : {"pending", "approved", "rejected", "expiring", "expired"}) {
+        auto size = StateFilterSize(*t, v, today);
+        ASSERT_OK(size) << v;
+        auto set = StateFilterCount(t->id, v, today);
+        ASSERT_OK(set) << v;
+        EXPECT_EQ(Scalar("SELECT " + size->sql, size->params),
+                  Scalar("SELECT COUNT(*) FROM clients c WHERE " + set->predicate.sql,
+                         set->predicate.params))
+            << t->name.Get("en") << " " << v << " on " << today;
+      }
+    }
+  }
+
+  std::vector<int64_t> clients_;
+  DocumentType reviewed_, plain_;
+};
+
+TEST_F(StateSizeTest, CountersGiveEveryStatesExactSizeOnAnyDay) {
+  for (const char* today : {"2025-12-01", "2026-01-10", "2026-02-01", "2026-03-02", "2027-06-01"})
+    ExpectSizesMatch(today);
+  auto unknown = StateFilterSize(reviewed_, "uploaded", "2026-01-01");
+  EXPECT_EQ(unknown.status().code(), crm::StatusCode::kNotFound);
+}
+
+TEST_F(StateSizeTest, CountersFollowReviewsDateChangesAndDeletions) {
+  crm::Database& db = host_.Db();
+  EXPECT_OK(db.Exec("UPDATE cd_documents SET review_state = 'approved' WHERE review_state = ?",
+                    {std::string("pending")}));
+  EXPECT_OK(db.Exec("UPDATE cd_documents SET expires_on = ?, warn_on = ? WHERE client_id % 2 = 0",
+                    {std::string("2026-02-15"), std::string("2026-01-16")}));
+  EXPECT_OK(
+      db.Exec("UPDATE cd_documents SET expires_on = NULL, warn_on = NULL"
+              " WHERE client_id % 7 = 0"));
+  EXPECT_OK(db.Exec("DELETE FROM cd_documents WHERE client_id % 5 = 1"));
+  for (const char* today : {"2026-01-10", "2026-01-20", "2026-02-20"}) ExpectSizesMatch(today);
 }
 
 }  // namespace
