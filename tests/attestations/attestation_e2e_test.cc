@@ -41,8 +41,6 @@ class AttestationE2e : public cd_test::AttestationSiteTest {
       : AttestationSiteTest({CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "attest-e2e",
                              "boss@attest.test", "attest-e2e-password-42"}) {}
 
-  void SetUp() override { StartSite(); }
-
   HttpResponse UploadTemplate(const std::string& bytes, const std::string& validation) {
     return AttestationSiteTest::UploadTemplate("Attestation " + validation, "contract", validation,
                                                bytes);

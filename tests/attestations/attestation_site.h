@@ -1,6 +1,7 @@
-// tests/attestations/attestation_site.h — the fixture the attestation end-to-end suites share: a
-// real sample-host with the module (E2eSite: SQLite, or PostgreSQL with CRM_E2E_PG_URL), an admin
-// token, and the few API calls every attestation test makes.
+// tests/attestations/attestation_site.h — the fixture the attestation end-to-end suites share: the
+// end-to-end base (crm_test::E2eSiteTest: a real sample-host with the module on SQLite, or on
+// PostgreSQL with CRM_E2E_PG_URL, and an admin token) and the few API calls every attestation test
+// makes.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,26 +13,15 @@
 #include <vector>
 
 #include "tests/support/e2e_env.h"
-#include "tests/support/host_process.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/http_client.h"
 
 namespace cd_test {
 
-class AttestationSiteTest : public ::testing::Test {
+class AttestationSiteTest : public crm_test::E2eSiteTest {
  protected:
-  explicit AttestationSiteTest(crm_test::E2eSite::Options options) : site_(std::move(options)) {}
-
-  // The admin, its token (every scope), then the host with `serve_args`.
-  void StartSite(std::vector<std::string> serve_args = {}) {
-    ASSERT_EQ(site_.CreateAdmin().code, 0);
-    auto token = site_.CreateToken("");
-    ASSERT_EQ(token.code, 0) << token.output;
-    token_ = token.output;
-    auto host = site_.Start(std::move(serve_args));
-    ASSERT_TRUE(host.ok()) << host.status().ToString();
-    host_ = std::move(*host);
-    api_ = std::make_unique<crm_test::HttpClient>(host_->port());
-  }
+  explicit AttestationSiteTest(crm_test::E2eSite::Options options)
+      : E2eSiteTest(std::move(options)) {}
 
   crm_test::HttpResponse PostJson(const std::string& path, const boost::json::value& body) {
     return api_->Post(path, crm_test::Bearer(token_, {{"Content-Type", "application/json"}}),
@@ -56,10 +46,7 @@ class AttestationSiteTest : public ::testing::Test {
                       crm_test::Bearer(token_, {{"Content-Type", mb.ContentType()}}), mb.Build());
   }
 
-  crm_test::E2eSite site_;
-  std::string token_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<crm_test::HttpClient> api_;
+  const std::string& token_ = full_;  // these suites' name for the full-scope token
 };
 
 }  // namespace cd_test

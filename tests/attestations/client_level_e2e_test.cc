@@ -65,7 +65,9 @@ class ClientLevelE2e : public cd_test::AttestationSiteTest {
       : AttestationSiteTest(
             {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "client-level-e2e", kAdmin, kAdminPassword}) {}
 
-  void Start(std::vector<std::string> serve_args) { StartSite(std::move(serve_args)); }
+  // Each test starts the site itself, with its own `serve` arguments.
+  void SetUp() override {}
+  void Start(std::vector<std::string> serve_args) { StartSite({.args = std::move(serve_args)}); }
 
   int64_t AddClient(const std::string& first, const std::string& last, const std::string& email,
                     const std::string& language) {

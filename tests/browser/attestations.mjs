@@ -3,13 +3,12 @@
 // client on a phone opens "My contracts", requests an attestation for the paid AUTO contract, fills the motif, sends,
 // and downloads the PDF (a real PDF made by the LibreOfficeKit worker).
 // Usage: node tests/browser/attestations.mjs [path/to/sample-host]   (default: <repo>/build/sample-host)
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { adminToken, fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = sampleHostBinary(process.argv.slice(2));
@@ -92,10 +91,9 @@ async function api(host, token, method, pathName, body, contentType = 'applicati
   return { status: res.status, text, json: () => JSON.parse(text) };
 }
 
-async function run(browser, host, dataDir) {
+async function run(browser, host) {
   if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client credentials');
-  const token = execFileSync(binary, ['create-token', '--data', dataDir, '--email', host.admin.email]).toString().trim().split('\n').pop().trim();
-  if (!token.startsWith('crm_')) fail(`no token: ${token}`);
+  const token = adminToken(binary, host);
   const form = new FormData();
   form.append('name', 'Travel attestation');
   form.append('entity', 'contract');
@@ -144,4 +142,4 @@ async function run(browser, host, dataDir) {
   await phone.close();
 }
 
-await runBrowserTest('attestations', binary, ({ browser, host, dataDir }) => run(browser, host, dataDir));
+await runBrowserTest('attestations', binary, ({ browser, host }) => run(browser, host));

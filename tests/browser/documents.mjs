@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { fail, moduleFiles, runBrowserTest, sampleHostBinary } from './harness.mjs';
 import { makePng } from './png.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -23,14 +23,6 @@ async function shot(page, name) {
 
 async function expectUrl(page, regex, what) {
   await page.waitForURL(regex, { timeout: 15000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
-}
-
-// Every regular file under dir (relative paths).
-function filesUnder(dir) {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
 }
 
 async function adminLogin(browser, host) {
@@ -218,20 +210,20 @@ async function run(browser, host, dataDir) {
   await after.locator('details.cd-archive').scrollIntoViewIfNeeded();
   await shot(ap, '07-admin-tab-archive');
 
-  // 6. Admin: delete the client; nothing of it stays on disk; other clients' files stay.
-  const pluginDir = path.join(dataDir, 'plugins', 'client-documents');
-  const clientDir = path.join(pluginDir, 'files', String(clientId));
-  const before = filesUnder(clientDir);
-  if (before.length < 3) fail(`expected the client's files, thumbnail and versions under ${clientDir}, found ${before}`);
-  const othersBefore = filesUnder(pluginDir).filter((p) => !p.startsWith(path.join('files', String(clientId)) + path.sep));
+  // 6. Admin: delete the client; nothing of it stays on disk or in the bucket; other clients' files stay.
+  const clientFiles = `files/${clientId}`;
+  const clientDir = path.join(dataDir, 'plugins', 'client-documents', clientFiles);
+  const before = await moduleFiles(host, clientFiles);
+  if (before.length < 3) fail(`expected the client's files, thumbnail and versions under ${clientFiles}, found ${before}`);
+  const othersBefore = (await moduleFiles(host)).filter((p) => !p.startsWith(`${clientFiles}/`));
   await ap.goto(`${host.url}/admin/clients/${clientId}`);
   await ap.locator(`form[action$="/admin/clients/${clientId}/delete"] button[type="submit"]`).click();
   await expectUrl(ap, /\/admin\/clients\?notice=deleted/, 'client deletion');
   await shot(ap, '08-admin-client-deleted');
-  const leftInDir = filesUnder(clientDir);
+  const leftInDir = await moduleFiles(host, clientFiles);
   if (fs.existsSync(clientDir) || leftInDir.length > 0) fail(`files of the deleted client remain: ${leftInDir}`);
   for (const p of before) if (fs.existsSync(path.join(clientDir, p))) fail(`left behind: ${p}`);
-  const othersAfter = new Set(filesUnder(pluginDir));
+  const othersAfter = new Set(await moduleFiles(host));
   const lost = othersBefore.filter((p) => !othersAfter.has(p));
   if (lost.length > 0) fail(`other clients' files disappeared: ${lost.slice(0, 5)}`);
   const resp = await ap.goto(`${host.url}/admin/clients/${clientId}`);

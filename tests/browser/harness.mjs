@@ -1,6 +1,9 @@
 // tests/browser/harness.mjs — what the browser tests share: the sample-host binary to drive, a demo host
-// started on a free port (its URL and printed credentials), and Debian's Chromium launched headless.
-import { spawn } from 'node:child_process';
+// started on a free port (its URL and printed credentials) on SQLite + files or, when CTest sets
+// CRM_E2E_PG_URL and CRM_E2E_S3_URL (the `.pg` runs), on a fresh PostgreSQL database + S3 bucket, and
+// Debian's Chromium launched headless.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,14 +23,93 @@ export function sampleHostBinary(args) {
   return path.resolve(binaryArg || process.env.SAMPLE_HOST || defaultBinary);
 }
 
-// Starts `sample-host serve --demo` on a free port and reads the URL and demo credentials it prints.
-// Resolves to { child, url, admin: { email, password }, clients: [{ email, password }], output }.
-export function startDemoHost(binary, dataDir) {
+// The engines of this run, from the environment CTest gives the `.pg` runs (as the e2e suites get
+// theirs, tests/support/e2e_env.h): CRM_E2E_PG_URL, a database URL of a PostgreSQL server, and
+// CRM_E2E_S3_URL, s3://BUCKET?endpoint=http://HOST:PORT&region=R (s3rver's keys unless
+// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY say otherwise). Each run gets a fresh database
+// crm_browser_<random> and a fresh bucket (s3rver takes an unsigned PUT). Resolves to
+// { database, store, drop() } (null URLs on SQLite + files); throws when one cannot be made.
+async function makeEngines(name) {
+  const engines = { database: null, store: null, drop: () => {} };
+  const server = process.env.CRM_E2E_PG_URL;
+  const s3 = process.env.CRM_E2E_S3_URL;
+  const unique = `${Date.now()}_${crypto.randomBytes(4).toString('hex')}`;
+  if (server) {
+    const db = `crm_browser_${unique}`;
+    const psql = (sql) => spawnSync('psql', [server, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' });
+    const made = psql(`CREATE DATABASE ${db}`);
+    if (made.status !== 0) throw new Error(`${name}: cannot create database ${db}: ${made.stdout}${made.stderr}${made.error ?? ''}`);
+    engines.database = server.replace(/\/[^/?]*(\?.*)?$/, `/${db}`);
+    engines.drop = () => psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  }
+  if (s3) {
+    const m = s3.match(/^s3:\/\/[^?]+\?(.*)$/);
+    const endpoint = m && new URLSearchParams(m[1]).get('endpoint');
+    if (!endpoint) throw new Error(`CRM_E2E_S3_URL: s3://BUCKET?endpoint=http://HOST:PORT&... expected, got ${s3}`);
+    const bucket = `browser-${unique.replace('_', '-')}`;
+    const res = await fetch(`${endpoint}/${bucket}`, { method: 'PUT' });
+    if (res.status !== 200) throw new Error(`${name}: cannot make bucket ${bucket}: ${res.status} ${await res.text()}`);
+    engines.store = `s3://${bucket}?${m[1]}`;
+  }
+  return engines;
+}
+
+// The `--database URL` arguments of the host's CLI commands (none on SQLite).
+export function databaseArgs(host) {
+  return host.database ? ['--database', host.database] : [];
+}
+
+// A token of the demo admin with every scope, made with the CLI as an integrator would
+// (`sample-host create-token`); a failure fails the test.
+export function adminToken(binary, host) {
+  const made = spawnSync(binary, ['create-token', '--data', host.dataDir, ...databaseArgs(host), '--email', host.admin.email],
+    { encoding: 'utf8' });
+  const token = (made.stdout ?? '').trim().split('\n').pop().trim();
+  if (made.status !== 0 || !token.startsWith('crm_')) fail(`create-token: ${made.stdout}${made.stderr}`);
+  return token;
+}
+
+// Every file the module stored under `sub` (e.g. `files/12`; '' for all), relative to it: in its folder
+// of the data folder and, with --store, the objects of its prefix in the bucket (an unsigned list, which
+// s3rver answers).
+export async function moduleFiles(host, sub = '') {
+  const dir = path.join(host.dataDir, 'plugins', 'client-documents', sub);
+  const out = fs.existsSync(dir)
+    ? fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)))
+    : [];
+  if (!host.store) return out;
+  const m = host.store.match(/^s3:\/\/([^?]+)\?(.*)$/);
+  const endpoint = new URLSearchParams(m[2]).get('endpoint');
+  const prefix = `plugins/client-documents/${sub ? `${sub}/` : ''}`;
+  let token = '';
+  for (;;) {
+    const query = new URLSearchParams({ 'list-type': '2', prefix, ...(token ? { 'continuation-token': token } : {}) });
+    const res = await fetch(`${endpoint}/${m[1]}?${query}`);
+    const xml = await res.text();
+    if (res.status !== 200) fail(`listing the bucket ${m[1]}: ${res.status} ${xml}`);
+    for (const k of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) out.push(k[1].slice(prefix.length));
+    const next = xml.match(/<NextContinuationToken>([^<]*)<\/NextContinuationToken>/);
+    if (!next) return out;
+    token = next[1];
+  }
+}
+
+// Starts `sample-host serve --demo` on a free port (with `--database` and `--store` from `engines`)
+// and reads the URL and demo credentials it prints. Resolves to { child, url, admin: { email,
+// password }, clients: [{ email, password }], output, dataDir, database, store }.
+export function startDemoHost(binary, dataDir, engines = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--demo', '--data', dataDir, '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const info = { child, url: null, admin: null, clients: [], output: '' };
+    const args = ['serve', '--demo', '--data', dataDir, '--port', '0'];
+    if (engines.database) args.push('--database', engines.database);
+    if (engines.store) args.push('--store', engines.store);
+    const env = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', ...process.env };
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const info = {
+      child, url: null, admin: null, clients: [], output: '', dataDir,
+      database: engines.database ?? null, store: engines.store ?? null,
+    };
     const timer = setTimeout(() => reject(new Error(`no "listening on" line within 60 s:\n${info.output}`)), 60000);
     let buffer = '';
     child.stdout.on('data', (chunk) => {
@@ -73,7 +155,8 @@ export function fail(message) {
 
 // Runs the browser test `name` the same way every time: missing tools (Chromium, playwright-core,
 // the sample-host binary) fail, never skip; a demo host starts in a fresh data folder (prefix
-// `name`) and Chromium headless; `body({ browser, host, dataDir })` drives them. Prints
+// `name`), on the engines of the run (makeEngines), and Chromium headless;
+// `body({ browser, host, dataDir })` drives them. Prints
 // `name: PASS` or `name: FAIL: why` (with the host's last output when the error was not a
 // TestFailure), stops the browser and the host, removes the folder, and exits 0 or 1.
 export async function runBrowserTest(name, binary, body) {
@@ -89,9 +172,12 @@ export async function runBrowserTest(name, binary, body) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
   let host = null;
   let browser = null;
+  let engines = null;
   let code = 0;
   try {
-    host = await startDemoHost(binary, dataDir);
+    engines = await makeEngines(name);
+    if (engines.database || engines.store) console.log(`${name}: on ${engines.database} and ${engines.store}`);
+    host = await startDemoHost(binary, dataDir, engines);
     browser = await launchChromium(chromium);
     await body({ browser, host, dataDir });
     console.log(`${name}: PASS`);
@@ -105,6 +191,7 @@ export async function runBrowserTest(name, binary, body) {
       host.child.removeAllListeners('exit');
       host.child.kill('SIGTERM');
     }
+    engines?.drop(); // WITH (FORCE): the host may still hold a connection for a moment
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   process.exit(code);

@@ -3,12 +3,11 @@
 // reject it with a reason, the client sees the reason in French and sends it again, staff approve, and
 // the client list's Documents column says Yes.
 // Usage: node tests/browser/review.mjs [path/to/sample-host]   (default: <repo>/build/sample-host)
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { adminToken, fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = sampleHostBinary(process.argv.slice(2));
@@ -18,10 +17,8 @@ async function expectUrl(page, regex, what) {
 }
 
 // The API with a token of the demo admin (made with the CLI, as an integrator would).
-function apiClient(host, dataDir) {
-  const made = spawnSync(binary, ['create-token', '--data', dataDir, '--email', host.admin.email], { encoding: 'utf8' });
-  if (made.status !== 0) fail(`create-token: ${made.stdout}${made.stderr}`);
-  const token = made.stdout.trim();
+function apiClient(host) {
+  const token = adminToken(binary, host);
   return async (method, p, body) => {
     const r = await fetch(`${host.url}${p}`, {
       method,
@@ -65,10 +62,10 @@ async function staffReviews(ap, host, clientId, typeId, decision, reason) {
   if (state !== want) fail(`${decision}: the document is ${state}, not ${want}`);
 }
 
-async function run({ browser, host, dataDir }) {
+async function run({ browser, host }) {
   if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client credentials');
   const client = host.clients[host.clients.length - 1];
-  const api = apiClient(host, dataDir);
+  const api = apiClient(host);
   const types = await api('GET', '/api/v1/plugins/client-documents/types');
   const identity = (types.items ?? types).find((t) => (t.names?.en ?? t.name) === 'Identity document');
   if (!identity) fail('no "Identity document" type in the demo');

@@ -17,6 +17,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -39,17 +40,12 @@ constexpr char kClientEmail[] = "elise@account.test";
 constexpr char kClientPassword[] = "client-pass-123";
 const crm_test::Headers kForm{{"Content-Type", "application/x-www-form-urlencoded"}};
 
-class AccountE2e : public ::testing::Test {
+class AccountE2e : public crm_test::E2eSiteTest {
  protected:
+  AccountE2e() : E2eSiteTest({kBinary, kPluginDir, "account-e2e", kAdminEmail, kAdminPassword}) {}
+
   void SetUp() override {
-    ASSERT_EQ(site_.CreateAdmin().code, 0);
-    crm_test::CliResult token = site_.CreateToken("");
-    ASSERT_EQ(token.code, 0) << token.output;
-    token_ = token.output;
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
+    ASSERT_NO_FATAL_FAILURE(E2eSiteTest::SetUp());
     HttpResponse c = api_->Post(
         "/api/v1/clients", Bearer(token_, {{"Content-Type", "application/json"}}),
         R"({"first_name":"Élise","last_name":"Roux","email":"elise@account.test","language":"fr"})");
@@ -82,10 +78,7 @@ class AccountE2e : public ::testing::Test {
         .status;
   }
 
-  crm_test::E2eSite site_{{kBinary, kPluginDir, "account-e2e", kAdminEmail, kAdminPassword}};
-  std::string token_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
+  const std::string& token_ = full_;  // this suite's name for the full-scope token
   int64_t client_id_ = 0;
   std::unique_ptr<HttpClient> client_;
   std::string client_csrf_;

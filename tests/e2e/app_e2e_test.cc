@@ -18,6 +18,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -38,27 +39,16 @@ constexpr char kAdminEmail[] = "boss@e2e.test";
 constexpr char kAdminPassword[] = "e2e-password-42";
 
 // One host per test: its own data folder, one admin with every permission, two tokens.
-class AppE2e : public ::testing::Test {
+class AppE2e : public crm_test::E2eSiteTest {
  protected:
-  void SetUp() override {
-    crm_test::CliResult admin = site_.CreateAdmin();
-    ASSERT_EQ(admin.code, 0) << admin.output;
-    write_token_ = Token("");
+  AppE2e() : E2eSiteTest({kBinary, kPluginDir, "app-e2e", kAdminEmail, kAdminPassword}) {}
+
+  void BeforeStart() override {
     read_token_ = Token("--scope clients:read");
-    ASSERT_FALSE(write_token_.empty());
     ASSERT_FALSE(read_token_.empty());
-    host_ = Start(site_.data());
-    ASSERT_TRUE(host_);
-    api_ = std::make_unique<HttpClient>(host_->port());
   }
 
-  std::string Token(const std::string& scope_args) {
-    crm_test::CliResult token = site_.CreateToken(scope_args);
-    EXPECT_EQ(token.code, 0) << token.output;
-    EXPECT_EQ(token.output.rfind("crm_", 0), 0u) << token.output;
-    return token.output;
-  }
-
+  // Another host on another data folder.
   static std::unique_ptr<HostProcess> Start(const fs::path& data) {
     auto h = crm_test::StartHost(kBinary, data, kPluginDir);
     EXPECT_TRUE(h.ok()) << h.status().ToString();
@@ -122,11 +112,8 @@ class AppE2e : public ::testing::Test {
           {{"city", "Bruxelles"}, {"postal_code", "1000"}, {"region", "Bruxelles-Capitale"}}}});
   }
 
-  // Destroyed in reverse: api_, then host_ (stopped), then site_ (its data folder removed).
-  crm_test::E2eSite site_{{kBinary, kPluginDir, "app-e2e", kAdminEmail, kAdminPassword}};
-  std::string write_token_, read_token_;
-  std::unique_ptr<HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
+  const std::string& write_token_ = full_;  // this suite's name for the full-scope token
+  std::string read_token_;
 };
 
 TEST_F(AppE2e, TokensAre401WithoutAnd403WithoutScope) {

@@ -23,6 +23,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -57,8 +58,10 @@ int FreePort() {
 }
 
 // A private cluster for the whole suite; CRM_E2E_PG_URL points the site helpers at it.
-class PgOutageE2e : public ::testing::Test {
+class PgOutageE2e : public crm_test::E2eSiteTest {
  protected:
+  PgOutageE2e() : E2eSiteTest({kBinary, kPluginDir, "pg-outage", kAdminEmail, kAdminPassword}) {}
+
   static void SetUpTestSuite() {
     cluster_ = new fs::path(crm_test::FreshDir("pg-outage"));
     port_ = FreePort();
@@ -78,15 +81,6 @@ class PgOutageE2e : public ::testing::Test {
     return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0;
   }
 
-  void SetUp() override {
-    ASSERT_EQ(site_.CreateAdmin().code, 0);
-    crm_test::CliResult token = site_.CreateToken("");
-    ASSERT_EQ(token.code, 0) << token.output;
-    token_ = token.output;
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-  }
   void TearDown() override {
     // A failed test must not leave the next one without its server.
     if (!fs::exists(*cluster_ / "data" / "postmaster.pid")) (void)Cluster("start");
@@ -94,9 +88,7 @@ class PgOutageE2e : public ::testing::Test {
 
   static fs::path* cluster_;
   static int port_;
-  crm_test::E2eSite site_{{kBinary, kPluginDir, "pg-outage", kAdminEmail, kAdminPassword}};
-  std::string token_;
-  std::unique_ptr<crm_test::HostProcess> host_;
+  const std::string& token_ = full_;  // this suite's name for the full-scope token
 };
 
 fs::path* PgOutageE2e::cluster_ = nullptr;

@@ -17,6 +17,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -39,22 +40,11 @@ const std::string kForm = "application/x-www-form-urlencoded";
 
 using crm_test::OutboxMails;
 
-class ProfileE2e : public ::testing::Test {
+class ProfileE2e : public crm_test::E2eSiteTest {
  protected:
-  void SetUp() override {
-    crm_test::CliResult admin = site_.CreateAdmin();
-    ASSERT_EQ(admin.code, 0) << admin.output;
-    crm_test::CliResult token = site_.CreateToken("");
-    ASSERT_EQ(token.code, 0) << token.output;
-    token_ = token.output;
-    crm_test::CliResult read = site_.CreateToken("--scope clients:read");
-    ASSERT_EQ(read.code, 0) << read.output;
-    read_token_ = read.output;
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
-  }
+  ProfileE2e() : E2eSiteTest({kBinary, kPluginDir, "profile-e2e", kAdminEmail, kAdminPassword}) {}
+
+  void BeforeStart() override { read_token_ = Token("--scope clients:read"); }
 
   HttpResponse PostJson(const std::string& path, const json::value& body,
                         const std::string& token = "") {
@@ -75,10 +65,8 @@ class ProfileE2e : public ::testing::Test {
     return b;
   }
 
-  crm_test::E2eSite site_{{kBinary, kPluginDir, "profile-e2e", kAdminEmail, kAdminPassword}};
-  std::string token_, read_token_;
-  std::unique_ptr<HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
+  const std::string& token_ = full_;  // this suite's name for the full-scope token
+  std::string read_token_;
 };
 
 json::object Address(const char* street, const char* city) {

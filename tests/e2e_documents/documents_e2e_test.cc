@@ -21,6 +21,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -57,33 +58,22 @@ using crm_test::ObjectsIn;
 constexpr const char* kObjectPrefix = crm_test::kModuleObjectPrefix;
 
 // One host per test: its own data folder, an admin with every permission, tokens of several scopes.
-class DocsE2e : public ::testing::Test {
+class DocsE2e : public crm_test::E2eSiteTest {
  protected:
-  void SetUp() override {
-    crm_test::CliResult admin = site_.CreateAdmin();
-    ASSERT_EQ(admin.code, 0) << admin.output;
-    full_ = Token("");
+  DocsE2e() : E2eSiteTest({kBinary, kPluginDir, "cd-e2e", kAdminEmail, kAdminPassword}) {}
+
+  void BeforeStart() override {
     read_ = Token("--scope clients:read --scope documents:read");
     // Everything but settings:write.
     no_settings_ = Token(
         "--scope clients:read --scope clients:write --scope documents:read --scope "
         "documents:write");
-    ASSERT_FALSE(full_.empty());
-    ASSERT_NO_FATAL_FAILURE(StartHost());
+  }
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(E2eSiteTest::SetUp());
     // The module must really be loaded: its public route answers.
     HttpResponse probe = api_->Get(std::string(kApi) + "/openapi.json");
     ASSERT_EQ(probe.status, 200) << "client-documents is not loaded:\n" << host_->Output();
-  }
-
-  std::string Token(const std::string& scope_args) {
-    crm_test::CliResult token = site_.CreateToken(scope_args);
-    EXPECT_EQ(token.code, 0) << token.output;
-    EXPECT_EQ(token.output.rfind("crm_", 0), 0u) << token.output;
-    return token.output;
-  }
-
-  Headers JsonHeaders(const std::string& token) {
-    return Bearer(token, {{"Content-Type", "application/json"}});
   }
 
   int64_t CreateClient(const std::string& first, const std::string& email,
@@ -175,14 +165,6 @@ class DocsE2e : public ::testing::Test {
     return Json(r);
   }
 
-  // Starts the host on the site's data (again) and connects api_ to it.
-  void StartHost() {
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
-  }
-
   fs::path PluginData() const { return site_.data() / "plugins" / "client-documents"; }
 
   // What the module stored, by relative name: the files of its folder (tmp/, and files/ on the
@@ -208,11 +190,7 @@ class DocsE2e : public ::testing::Test {
     return r.body;
   }
 
-  // Destroyed in reverse: api_, then host_ (stopped), then site_ (its data folder removed).
-  crm_test::E2eSite site_{{kBinary, kPluginDir, "cd-e2e", kAdminEmail, kAdminPassword}};
-  std::string full_, read_, no_settings_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
+  std::string read_, no_settings_;
 };
 
 // ---- CD1 / §5: document types ------------------------------------------------------------

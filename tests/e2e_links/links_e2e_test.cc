@@ -25,6 +25,7 @@
 #include "sample-host/core/open_database.h"
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -59,18 +60,14 @@ std::string PathOf(const std::string& url) {
 }
 std::string TokenOf(const std::string& url) { return url.substr(url.rfind('/') + 1); }
 
-class LinksE2e : public ::testing::Test {
+class LinksE2e : public crm_test::E2eSiteTest {
  protected:
+  LinksE2e()
+      : E2eSiteTest(
+            {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-links-e2e", kAdminEmail, kAdminPassword}) {}
+
   void SetUp() override {
-    crm_test::CliResult admin = site_.CreateAdmin();
-    ASSERT_EQ(admin.code, 0) << admin.output;
-    crm_test::CliResult token = site_.CreateToken("");
-    ASSERT_EQ(token.code, 0) << token.output;
-    full_ = token.output;
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
+    ASSERT_NO_FATAL_FAILURE(E2eSiteTest::SetUp());
     auto db = host::OpenHostDatabase(crm_test::SiteDatabaseUrl(site_.data()), site_.data());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
@@ -80,7 +77,6 @@ class LinksE2e : public ::testing::Test {
     payslip_ = CreateType("Payslip");
   }
 
-  Headers JsonHeaders() { return Bearer(full_, {{"Content-Type", "application/json"}}); }
   int64_t CreateClient(const std::string& first, const std::string& email,
                        const std::string& language) {
     json::object body{
@@ -194,11 +190,6 @@ class LinksE2e : public ::testing::Test {
     return out;
   }
 
-  crm_test::E2eSite site_{
-      {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-links-e2e", kAdminEmail, kAdminPassword}};
-  std::string full_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
   std::unique_ptr<crm::Database> db_;
   int64_t anne_ = 0, bob_ = 0, id_card_ = 0, payslip_ = 0;
 };
@@ -379,23 +370,7 @@ TEST_F(LinksE2e, MaxUsesHoldsWhenManyOpenAtOnce) {
 
 // The host's public URL (--base-url) makes the links' URLs; https makes the cookie Secure.
 TEST_F(LinksE2e, AnHttpsBaseUrlGivesHttpsLinksAndSecureCookies) {
-  api_.reset();
-  host_->Stop();
-  crm_test::HostProcess::Options o;
-  o.binary = CD_E2E_SAMPLE_HOST;
-  o.data_dir = site_.data();
-  o.extra_args = {"--plugins", CD_E2E_PLUGIN_DIR, "--base-url", "https://crm.example.test/"};
-  const std::string database = crm_test::SiteDatabaseUrl(site_.data());
-  if (!database.empty()) o.extra_args.insert(o.extra_args.end(), {"--database", database});
-  if (!site_.store_url().empty()) {
-    ::setenv("AWS_ACCESS_KEY_ID", "S3RVER", 0);
-    ::setenv("AWS_SECRET_ACCESS_KEY", "S3RVER", 0);
-    o.extra_args.insert(o.extra_args.end(), {"--store", site_.store_url()});
-  }
-  auto h = crm_test::HostProcess::Start(o);
-  ASSERT_TRUE(h.ok()) << h.status().ToString();
-  host_ = std::move(*h);
-  api_ = std::make_unique<HttpClient>(host_->port());
+  ASSERT_NO_FATAL_FAILURE(StartHost({.args = {"--base-url", "https://crm.example.test/"}}));
   const std::string url = MintUrl(bob_, {{"rights", json::array{"view"}}});
   EXPECT_EQ(url.rfind("https://crm.example.test/p/client-documents/l/", 0), 0u) << url;
   HttpClient b(host_->port());

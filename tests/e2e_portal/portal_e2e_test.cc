@@ -19,6 +19,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -41,27 +42,14 @@ constexpr char kAdminPassword[] = "portal-e2e-password-42";
 constexpr char kClientPassword[] = "client-password-4242";
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
 
-class PortalE2e : public ::testing::Test {
+class PortalE2e : public crm_test::E2eSiteTest {
  protected:
-  void SetUp() override {
-    crm_test::CliResult admin = site_.CreateAdmin();
-    ASSERT_EQ(admin.code, 0) << admin.output;
-    full_ = Token("");
-    read_ = Token("--scope documents:read --scope clients:read");
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
-  }
+  PortalE2e()
+      : E2eSiteTest({CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-portal-e2e", kAdminEmail,
+                     kAdminPassword}) {}
 
-  std::string Token(const std::string& scope_args) {
-    crm_test::CliResult token = site_.CreateToken(scope_args);
-    EXPECT_EQ(token.code, 0) << token.output;
-    return token.output;
-  }
-  Headers JsonHeaders(const std::string& token = "") {
-    return Bearer(token.empty() ? full_ : token, {{"Content-Type", "application/json"}});
-  }
+  void BeforeStart() override { read_ = Token("--scope documents:read --scope clients:read"); }
+
   int64_t CreateClient(const std::string& first, const std::string& email) {
     json::object body{
         {"first_name", first}, {"last_name", "E2e"}, {"email", email}, {"language", "fr"}};
@@ -143,11 +131,7 @@ class PortalE2e : public ::testing::Test {
                   json::serialize(json::object{{"decision", decision}, {"reason", reason}}));
   }
 
-  crm_test::E2eSite site_{
-      {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-portal-e2e", kAdminEmail, kAdminPassword}};
-  std::string full_, read_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
+  std::string read_;
 };
 
 TEST_F(PortalE2e, ProjectsSharingAndStatuses) {

@@ -17,6 +17,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -34,21 +35,12 @@ constexpr char kAdminPassword[] = "remind-e2e-password-42";
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
 constexpr char kBaseUrl[] = "http://crm.remind-e2e.test";
 
-class RemindersE2e : public ::testing::Test {
+class RemindersE2e : public crm_test::E2eSiteTest {
  protected:
-  void SetUp() override {
-    crm_test::CliResult admin = site_.CreateAdmin();
-    ASSERT_EQ(admin.code, 0) << admin.output;
-    crm_test::CliResult token = site_.CreateToken("");
-    ASSERT_EQ(token.code, 0) << token.output;
-    full_ = token.output;
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
-  }
+  RemindersE2e()
+      : E2eSiteTest({CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-remind-e2e", kAdminEmail,
+                     kAdminPassword}) {}
 
-  crm_test::Headers JsonHeaders() { return Bearer(full_, {{"Content-Type", "application/json"}}); }
   HttpResponse PutJson(const std::string& path, const json::value& body) {
     return api_->Put(kApi + path, JsonHeaders(), json::serialize(body));
   }
@@ -109,12 +101,6 @@ class RemindersE2e : public ::testing::Test {
     for (const auto& e : page.at("items").as_array()) out.push_back(e);
     return out;
   }
-
-  crm_test::E2eSite site_{
-      {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-remind-e2e", kAdminEmail, kAdminPassword}};
-  std::string full_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
 };
 
 // ---- Reminders (PT6) -------------------------------------------------------------------------

@@ -20,6 +20,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -43,25 +44,13 @@ constexpr char kAdminPassword[] = "review-e2e-password-42";
 constexpr char kClientPassword[] = "client-password-4242";
 constexpr char kApi[] = "/api/v1/plugins/client-documents";
 
-class ReviewE2e : public ::testing::Test {
+class ReviewE2e : public crm_test::E2eSiteTest {
  protected:
-  void SetUp() override {
-    crm_test::CliResult admin = site_.CreateAdmin();
-    ASSERT_EQ(admin.code, 0) << admin.output;
-    full_ = Token("");
-    write_only_ = Token("--scope documents:write");
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
-  }
+  ReviewE2e()
+      : E2eSiteTest({CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-review-e2e", kAdminEmail,
+                     kAdminPassword}) {}
 
-  std::string Token(const std::string& scope_args) {
-    crm_test::CliResult token = site_.CreateToken(scope_args);
-    EXPECT_EQ(token.code, 0) << token.output;
-    return token.output;
-  }
-  Headers JsonHeaders() { return Bearer(full_, {{"Content-Type", "application/json"}}); }
+  void BeforeStart() override { write_only_ = Token("--scope documents:write"); }
 
   int64_t CreateClient(const std::string& first, const std::string& email,
                        const std::string& language = "en") {
@@ -126,11 +115,7 @@ class ReviewE2e : public ::testing::Test {
                                    kClientPassword, csrf);
   }
 
-  crm_test::E2eSite site_{
-      {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-review-e2e", kAdminEmail, kAdminPassword}};
-  std::string full_, write_only_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
+  std::string write_only_;
 };
 
 // ---- Journal (PT4, X5) ---------------------------------------------------------------------

@@ -21,6 +21,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 #include "text/text.h"
@@ -82,19 +83,11 @@ int SendRaw(int port, const std::string& bytes) {
   return fd;
 }
 
-class TusE2e : public ::testing::Test {
+class TusE2e : public crm_test::E2eSiteTest {
  protected:
-  void SetUp() override {
-    crm_test::CliResult admin = site_.CreateAdmin();
-    ASSERT_EQ(admin.code, 0) << admin.output;
-    crm_test::CliResult token = site_.CreateToken("");
-    ASSERT_EQ(token.code, 0) << token.output;
-    token_ = token.output;
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
-  }
+  TusE2e()
+      : E2eSiteTest(
+            {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-tus-e2e", kAdminEmail, kAdminPassword}) {}
 
   Headers Tus(Headers more = {}) {
     more.emplace_back("Tus-Resumable", "1.0.0");
@@ -220,11 +213,7 @@ class TusE2e : public ::testing::Test {
     return ran.output;
   }
 
-  crm_test::E2eSite site_{
-      {CD_E2E_SAMPLE_HOST, CD_E2E_PLUGIN_DIR, "cd-tus-e2e", kAdminEmail, kAdminPassword}};
-  std::string token_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
+  const std::string& token_ = full_;  // this suite's name for the full-scope token
 };
 
 TEST_F(TusE2e, PiecesHeadWrongOffsetAndFinishMakeTheDocument) {

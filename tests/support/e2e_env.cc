@@ -198,9 +198,10 @@ CliResult E2eSite::CreateToken(const std::string& scope_args) const {
   return crm_test::CreateToken(options_.binary, data_, options_.admin_email, scope_args);
 }
 
-crm::Result<std::unique_ptr<HostProcess>> E2eSite::Start(
-    std::vector<std::string> serve_args) const {
+crm::Result<std::unique_ptr<HostProcess>> E2eSite::Start(std::vector<std::string> serve_args,
+                                                         std::chrono::seconds start_timeout) const {
   HostProcess::Options o = ServeOptions(options_.binary, data_, options_.plugin_dir);
+  o.start_timeout = start_timeout;
   if (!store_url_.empty()) o.extra_args.insert(o.extra_args.end(), {"--store", store_url_});
   o.extra_args.insert(o.extra_args.end(), serve_args.begin(), serve_args.end());
   return HostProcess::Start(o);

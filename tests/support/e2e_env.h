@@ -3,10 +3,12 @@
 // folder, request helpers.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "host-api/status.h"
 #include "tests/support/host_process.h"
@@ -87,8 +89,10 @@ class E2eSite {
   // A token of that admin (see crm_test::CreateToken).
   CliResult CreateToken(const std::string& scope_args) const;
   // The host serving data() with the plugin folder (and `serve_args`, e.g.
-  // {"--without-contracts"}).
-  crm::Result<std::unique_ptr<HostProcess>> Start(std::vector<std::string> serve_args = {}) const;
+  // {"--without-contracts"}), given `start_timeout` to say it listens.
+  crm::Result<std::unique_ptr<HostProcess>> Start(
+      std::vector<std::string> serve_args = {},
+      std::chrono::seconds start_timeout = std::chrono::seconds(30)) const;
 
  private:
   Options options_;
