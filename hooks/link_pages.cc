@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hooks/page_routes.h"
+#include "hooks/shared_view.h"
 #include "hooks/view.h"
 #include "plugin/access.h"
 #include "plugin/links/link_use_cases.h"
@@ -150,9 +151,12 @@ crm::Result<std::string> RenderSpace(Context& ctx, crm::Request& request, const 
     CRM_ASSIGN_OR_RETURN(Data d, DocumentItem(ctx, lang, s, doc));
     items.push_back(std::move(d));
   }
+  CRM_ASSIGN_OR_RETURN(std::string shared, LinkSharedHtml(ctx, request, s));
   Data data;
   data.set("documents", items);
-  data.set("empty", items.empty());
+  data.set("empty", items.empty() && shared.empty());
+  data.set("shared_html", shared);
+  data.set("branding", Branding(ctx));
   data.set("view_only", s.grant.Has("view") && !s.grant.Has("download"));
   data.set("has_contact", !s.grant.contact_name.empty());
   data.set("greeting", ctx.texts.Format(lang, "links.greeting", {{"name", s.grant.contact_name}}));
@@ -160,14 +164,6 @@ crm::Result<std::string> RenderSpace(Context& ctx, crm::Request& request, const 
   data.set("has_error", !error.empty());
   data.set("error", error);
   return Render(ctx, "link_space", lang, std::move(data));
-}
-
-crm::Status SendSpace(Context& ctx, crm::Request& request, crm::Response& response,
-                      const LinkSession& s, const std::string& error, int status) {
-  CRM_ASSIGN_OR_RETURN(std::string body, RenderSpace(ctx, request, s, error));
-  return response.SendPage(crm::PageReply{crm::PageReply::Layout::kBare,
-                                          ctx.texts.Get(s.grant.language, "links.title"),
-                                          std::move(body), status});
 }
 
 // A refused action of the session: JSON to the page's script, else the space with the error.
@@ -178,14 +174,14 @@ crm::Status SendActionError(Context& ctx, crm::Request& request, crm::Response& 
   if (error.http_status() >= 500)
     ctx.host.Log(crm::LogLevel::kError, "client-documents link session: " + error.ToString());
   if (WantsJson(request)) return response.SendError(crm::Status(error.code(), text));
-  return SendSpace(ctx, request, response, s, text, error.http_status());
+  return SendLinkSpace(ctx, request, response, s, text, error.http_status());
 }
 
 // GET /p/client-documents/space.
 crm::Status ShowSpace(Context& ctx, crm::Request& request, crm::Response& response) {
   CRM_ASSIGN_OR_RETURN(std::optional<LinkSession> s, RequireLinkSession(ctx, request, response));
   if (!s) return crm::Status::Ok();
-  return SendSpace(ctx, request, response, *s, "", 200);
+  return SendLinkSpace(ctx, request, response, *s, "", 200);
 }
 
 crm::Status SendFile(Context& ctx, crm::Request& request, crm::Response& response,
@@ -238,6 +234,14 @@ crm::Status PostComment(Context& ctx, crm::Request& request, crm::Response& resp
 
 }  // namespace
 
+crm::Status SendLinkSpace(Context& ctx, crm::Request& request, crm::Response& response,
+                          const LinkSession& s, const std::string& error, int status) {
+  CRM_ASSIGN_OR_RETURN(std::string body, RenderSpace(ctx, request, s, error));
+  return response.SendPage(crm::PageReply{crm::PageReply::Layout::kBare,
+                                          ctx.texts.Get(s.grant.language, "links.title"),
+                                          std::move(body), status});
+}
+
 crm::Status SendLinkGone(Context& ctx, crm::Request& request, crm::Response& response,
                          std::string language) {
   NoReferrer(response);
@@ -269,18 +273,19 @@ crm::Result<std::optional<LinkSession>> RequireLinkSession(Context& ctx, crm::Re
 crm::Status RegisterLinkPages(crm::Registrar& registrar, const ContextPtr& ctx) {
   const crm::Audience anyone{crm::Audience::Kind::kPublic, "", ""};
   const std::string p = kLinkPrefix;
-  return AddPageRoutes(
-      registrar, ctx,
-      {
-          {"GET", p + "/l/{token}", anyone, 0, ShowLink},
-          {"POST", p + "/l/{token}", anyone, 1 << 16, OpenLinkSession},
-          {"GET", p + "/space", anyone, 0, ShowSpace},
-          {"GET", p + "/files/{file_id}", anyone, 0, Download},
-          {"GET", p + "/view/{file_id}", anyone, 0, View},
-          {"GET", p + "/thumbnails/{file_id}", anyone, 0, Thumbnail},
-          {"POST", p + "/documents/{type_id}", anyone, kUploadBodyLimit, Upload},
-          {"POST", p + "/documents/{type_id}/comments", anyone, 1 << 16, PostComment},
-      });
+  CRM_RETURN_IF_ERROR(
+      AddPageRoutes(registrar, ctx,
+                    {
+                        {"GET", p + "/l/{token}", anyone, 0, ShowLink},
+                        {"POST", p + "/l/{token}", anyone, 1 << 16, OpenLinkSession},
+                        {"GET", p + "/space", anyone, 0, ShowSpace},
+                        {"GET", p + "/files/{file_id}", anyone, 0, Download},
+                        {"GET", p + "/view/{file_id}", anyone, 0, View},
+                        {"GET", p + "/thumbnails/{file_id}", anyone, 0, Thumbnail},
+                        {"POST", p + "/documents/{type_id}", anyone, kUploadBodyLimit, Upload},
+                        {"POST", p + "/documents/{type_id}/comments", anyone, 1 << 16, PostComment},
+                    }));
+  return RegisterLinkSharedPages(registrar, ctx);
 }
 
 }  // namespace cd::hooks

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "hooks/context.h"
 #include "host-api/http.h"
@@ -19,14 +20,25 @@ namespace cd::hooks {
 crm::Result<std::optional<LinkSession>> RequireLinkSession(Context& ctx, crm::Request& request,
                                                            crm::Response& response);
 
+// The link session's space (its documents, and the shared documents its scope covers) with an
+// error sentence ("" for none) and `status`: the page a refused form action answers with.
+crm::Status SendLinkSpace(Context& ctx, crm::Request& request, crm::Response& response,
+                          const LinkSession& session, const std::string& error, int status);
+
+// link_shared_pages.cc: the shared documents (PT8) the session's scope covers, as the space's
+// HTML section ("" when none), and their routes (decision, comments, supporting files, files).
+crm::Result<std::string> LinkSharedHtml(Context& ctx, const crm::Request& request,
+                                        const LinkSession& session);
+crm::Status RegisterLinkSharedPages(crm::Registrar& registrar, const ContextPtr& ctx);
+
 // The 410 page of a link that cannot be used (expired, revoked, used up, unknown, or a session
 // that ended), in `language` ("" : the reader's Accept-Language).
-// Registration (entry.cc): the link pages (link_pages.cc) and the staff's "Links" profile tab
-// with its forms (link_tab.cc).
-crm::Status RegisterLinkPages(crm::Registrar& registrar, const ContextPtr& ctx);
-crm::Status RegisterLinkTab(crm::Registrar& registrar, const ContextPtr& ctx);
-
 crm::Status SendLinkGone(Context& ctx, crm::Request& request, crm::Response& response,
                          std::string language);
+
+// Registration (entry.cc): the link pages (link_pages.cc, with link_shared_pages.cc's routes)
+// and the staff's "Links" profile tab with its forms (link_tab.cc).
+crm::Status RegisterLinkPages(crm::Registrar& registrar, const ContextPtr& ctx);
+crm::Status RegisterLinkTab(crm::Registrar& registrar, const ContextPtr& ctx);
 
 }  // namespace cd::hooks

@@ -10,6 +10,7 @@
 #include "hooks/view.h"
 #include "plugin/access.h"
 #include "plugin/links/links.h"
+#include "plugin/portal/use_cases.h"
 
 namespace cd::hooks {
 namespace {
@@ -69,8 +70,19 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
     o.set("name", t.name.Get(lang));
     type_options.push_back(std::move(o));
   }
+  CRM_ASSIGN_OR_RETURN(std::vector<Project> projects,
+                       ListProjects(ctx.services, caller, client.id));
+  DataList project_options;
+  for (const Project& p : projects) {
+    Data o;
+    o.set("id", std::to_string(p.id));
+    o.set("name", p.name + (p.reference.empty() ? "" : " (" + p.reference + ")"));
+    project_options.push_back(std::move(o));
+  }
   Data data;
   data.set("links", rows);
+  data.set("projects", project_options);
+  data.set("has_projects", !project_options.empty());
   data.set("has_links", !rows.empty());
   data.set("types", type_options);
   data.set("can_write", caller.HasPermission(kPermWrite));
@@ -87,6 +99,7 @@ LinkRequest FormRequest(const crm::Request& request) {
   LinkRequest r;
   r.scope = request.FormValue("scope").value_or("space");
   r.type_id = crm::text::ParseId(request.FormValue("type_id")).value_or(0);
+  r.project_id = crm::text::ParseId(request.FormValue("project_id")).value_or(0);
   for (const char* right : kLinkRights)
     if (FormChecked(request, std::string("right_") + right)) r.rights.emplace_back(right);
   r.expires_in_days = crm::text::ParseId(request.FormValue("expires_in_days")).value_or(0);

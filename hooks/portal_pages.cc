@@ -3,20 +3,18 @@
 // approve or refuse / supporting file), its menu entry, and the staff's "Portal" tab with the
 // admin routes behind its forms. Every action is a use case of plugin/portal/use_cases.h; the
 // client area's forms post to the routes of plugin/portal/api_routes.h.
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "hooks/context.h"
 #include "hooks/page_routes.h"
+#include "hooks/shared_view.h"
 #include "hooks/view.h"
 #include "plugin/access.h"
-#include "plugin/comments/comments.h"
 #include "plugin/portal/api_routes.h"
 #include "plugin/portal/export.h"
 #include "plugin/portal/use_cases.h"
-#include "text/money.h"
 
 namespace cd::hooks {
 namespace {
@@ -25,7 +23,7 @@ using crm::text::EscapeHtml;
 constexpr const char* kCategories[] = {"quote", "order", "invoice", "report", "other"};
 
 std::string T(const Context& ctx, std::string_view lang, const std::string& key) {
-  return EscapeHtml(ctx.texts.Get(lang, "portal." + key));
+  return PortalText(ctx, lang, key);
 }
 
 std::string AdminBase(int64_t client_id) {
@@ -35,148 +33,7 @@ std::string TabPath(int64_t client_id) {
   return "/admin/clients/" + std::to_string(client_id) + "/tabs/portal";
 }
 
-// The firm's name and logo on top of the client's pages.
-std::string Branding(Context& ctx) {
-  crm::Result<Settings> s = ctx.services.settings().Get();
-  if (!s.ok() || (s->firm_name.empty() && s->firm_logo.empty())) return "";
-  std::string html = "<div class=\"cd-brand\">";
-  if (!s->firm_logo.empty())
-    html += "<img class=\"cd-brand-logo\" src=\"" + EscapeHtml(s->firm_logo) + "\" alt=\"" +
-            EscapeHtml(s->firm_name) + "\">";
-  if (!s->firm_name.empty())
-    html += "<strong class=\"cd-brand-name\">" + EscapeHtml(s->firm_name) + "</strong>";
-  return html + "</div>";
-}
-
-// Status badge, due date and amounts of one shared document.
-std::string Facts(const Context& ctx, std::string_view lang, const SharedDocument& d) {
-  std::string html = "<span class=\"cd-state cd-state-" + d.status + "\" data-cd-status=\"" +
-                     d.status + "\">" + T(ctx, lang, "status_" + d.status) + "</span>";
-  if (!d.due_on.empty())
-    html += " <span class=\"cd-due\">" + T(ctx, lang, "due_on") + " " +
-            EscapeHtml(FormatIsoDate(lang, d.due_on)) + "</span>";
-  if (d.amount_due_cents)
-    html += " <span class=\"cd-amount\">" + T(ctx, lang, "amount_due") + " " +
-            EscapeHtml(crm::text::FormatMoney(*d.amount_due_cents, lang)) + "</span>";
-  if (d.still_due_cents && *d.still_due_cents > 0)
-    html += " <span class=\"cd-amount-left\">" + T(ctx, lang, "still_due") + " " +
-            EscapeHtml(crm::text::FormatMoney(*d.still_due_cents, lang)) + "</span>";
-  if (!d.decision_value.empty()) {
-    html += "<p class=\"cd-decision\">" + T(ctx, lang, "decision_" + d.decision_value) + " — " +
-            EscapeHtml(d.decision_by) + ", " + EscapeHtml(FormatDateTime(lang, d.decision_at));
-    if (!d.decision_reason.empty()) html += "<br>" + EscapeHtml(d.decision_reason);
-    html += "</p>";
-  }
-  return html;
-}
-
-std::string FileLinks(const Context& ctx, std::string_view lang, const SharedDocument& d,
-                      const std::string& base) {
-  std::string html = "<ul class=\"cd-files\">";
-  for (const SharedFile& f : d.files) {
-    std::string url = base + "/" + std::to_string(d.id) + "/files/" + std::to_string(f.id);
-    html += "<li class=\"cd-file\"><span class=\"cd-file-name\">" + EscapeHtml(f.name) +
-            "</span> <span class=\"cd-file-meta\">" + EscapeHtml(FormatSize(lang, f.size)) +
-            (f.added_by_kind != "staff" ? ", " + T(ctx, lang, "from_client") : "") +
-            "</span> <a class=\"cd-link\" href=\"" + EscapeHtml(url) +
-            "?inline=1\" target=\"_blank\" rel=\"noopener\">" + T(ctx, lang, "view") +
-            "</a> <a class=\"cd-link\" href=\"" + EscapeHtml(url) + "\">" +
-            T(ctx, lang, "download") + "</a></li>";
-  }
-  return html + "</ul>";
-}
-
-std::string CommentsHtml(Context& ctx, const crm::Principal& who, const SharedDocument& d) {
-  crm::Result<std::vector<Comment>> list = ListSharedComments(ctx.services, who, d.client_id, d.id);
-  std::string html = "<ul class=\"cd-comment-list\">";
-  if (list.ok()) {
-    for (const Comment& c : *list)
-      html += "<li class=\"cd-comment\"><p class=\"cd-comment-meta\">" + EscapeHtml(c.author_name) +
-              " · " + EscapeHtml(FormatDateTime(who.language, c.created_at)) +
-              "</p><p class=\"cd-comment-body\">" + EscapeHtml(c.body) + "</p></li>";
-  }
-  return html + "</ul>";
-}
-
-std::string Form(const std::string& action, const std::string& csrf, const std::string& inner,
-                 bool multipart = false) {
-  std::string url = action;
-  if (multipart) url += "?_csrf=" + crm::text::PercentEncode(csrf);
-  return "<form method=\"post\" action=\"" + EscapeHtml(url) + "\"" +
-         (multipart ? " enctype=\"multipart/form-data\"" : "") +
-         "><input type=\"hidden\" name=\"_csrf\" value=\"" + EscapeHtml(csrf) + "\">" + inner +
-         "</form>";
-}
-
 // ---- The client's page ------------------------------------------------------------------
-
-std::string ClientActions(Context& ctx, const crm::Principal& who, const SharedDocument& d) {
-  const std::string& lang = who.language;
-  const std::string base = std::string(kAccountSharedPage) + "/" + std::to_string(d.id);
-  std::string html;
-  if (d.decision_required && d.decision_value.empty() && d.status != "expired") {
-    html += Form(base + "/decision", who.csrf_token,
-                 "<label class=\"cd-field\"><span>" + T(ctx, lang, "reason") +
-                     "</span><textarea name=\"reason\" rows=\"2\" maxlength=\"2000\"></textarea>"
-                     "</label><button class=\"cd-button\" name=\"decision\" value=\"approve\">" +
-                     T(ctx, lang, "approve") +
-                     "</button> <button class=\"cd-button cd-button-secondary\" "
-                     "name=\"decision\" value=\"refuse\">" +
-                     T(ctx, lang, "refuse") + "</button>");
-  }
-  html += Form(base + "/files", who.csrf_token,
-               "<label class=\"cd-field\"><span>" + T(ctx, lang, "supporting_file") +
-                   "</span><input type=\"file\" name=\"file\" required></label><button "
-                   "class=\"cd-button cd-button-secondary\">" +
-                   T(ctx, lang, "send") + "</button>",
-               true);
-  html += "<section class=\"cd-comments\"><h4>" + T(ctx, lang, "comments") + "</h4>" +
-          CommentsHtml(ctx, who, d) +
-          Form(base + "/comments", who.csrf_token,
-               "<label class=\"cd-field\"><span>" + T(ctx, lang, "comment_add") +
-                   "</span><textarea name=\"body\" required maxlength=\"5000\" rows=\"2\">"
-                   "</textarea></label><button class=\"cd-button cd-button-secondary\">" +
-                   T(ctx, lang, "send") + "</button>") +
-          "</section>";
-  return html;
-}
-
-// One project's documents, categories grouped.
-std::string ProjectSection(Context& ctx, const crm::Principal& who, const std::string& name,
-                           const std::vector<const SharedDocument*>& docs) {
-  const std::string& lang = who.language;
-  std::string html = "<section class=\"cd-project\"><h2>" + EscapeHtml(name) + "</h2>";
-  for (const char* cat : kCategories) {
-    std::string items;
-    for (const SharedDocument* d : docs) {
-      if (d->category != cat) continue;
-      items += "<li class=\"cd-document\" id=\"cd-shared-" + std::to_string(d->id) +
-               "\"><div class=\"cd-document-head\"><h3 class=\"cd-document-name\">" +
-               EscapeHtml(d->title) + "</h3>" + Facts(ctx, lang, *d) + "</div>" +
-               FileLinks(ctx, lang, *d, kAccountSharedPage) + ClientActions(ctx, who, *d) + "</li>";
-    }
-    if (!items.empty())
-      html += "<h3 class=\"cd-category\">" + T(ctx, lang, std::string("category_") + cat) +
-              "</h3><ul class=\"cd-documents\">" + items + "</ul>";
-  }
-  return html + "</section>";
-}
-
-std::string Notice(const Context& ctx, const crm::Request& req) {
-  const std::string& lang = req.Caller().language;
-  std::string flash = req.Query("flash").value_or("");
-  if (flash == "decided" || flash == "commented" || flash == "uploaded" || flash == "project" ||
-      flash == "shared" || flash == "paid" || flash == "deleted")
-    return "<p class=\"cd-notice cd-notice-ok\" role=\"status\">" + T(ctx, lang, "flash_" + flash) +
-           "</p>";
-  if (req.Query("error"))
-    return "<p class=\"cd-notice cd-notice-error\" role=\"alert\">" +
-           T(ctx, lang,
-             "error_" + std::string(req.Query("error")->rfind("conflict", 0) == 0 ? "conflict"
-                                                                                  : "other")) +
-           "</p>";
-  return "";
-}
 
 crm::Status ClientPage(Context& ctx, crm::Request& req, crm::Response& res) {
   const crm::Principal& who = req.Caller();
@@ -184,19 +41,13 @@ crm::Status ClientPage(Context& ctx, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(auto shared, ListShared(ctx.services, who, who.client_id, std::nullopt));
   std::string body = "<link rel=\"stylesheet\" href=\"" + std::string(kAssetPrefix) +
                      "/documents.css\"><div class=\"cd-area cd-portal\">" + Branding(ctx) +
-                     Notice(ctx, req);
+                     SharedNotice(ctx, who.language, req);
   if (shared.empty()) body += "<p class=\"cd-empty\">" + T(ctx, who.language, "empty") + "</p>";
-  std::map<int64_t, std::vector<const SharedDocument*>> by_project;
-  for (const SharedDocument& d : shared) by_project[d.project_id].push_back(&d);
-  for (const Project& p : projects)
-    if (by_project.count(p.id))
-      body +=
-          ProjectSection(ctx, who, p.name + (p.reference.empty() ? "" : " (" + p.reference + ")"),
-                         by_project[p.id]);
-  if (by_project.count(0))
-    body +=
-        ProjectSection(ctx, who, ctx.texts.Get(who.language, "portal.no_project"), by_project[0]);
-  body += "</div>";
+  SharedActions actions;
+  actions.base = kAccountSharedPage;
+  actions.csrf = who.csrf_token;
+  actions.decide = actions.upload = actions.comment = true;
+  body += SharedSections(ctx, who, projects, shared, actions) + "</div>";
   return res.SendPage(crm::PageReply{crm::PageReply::Layout::kAccount,
                                      ctx.texts.Get(who.language, "portal.title"), body, 200});
 }
@@ -216,42 +67,45 @@ std::string ShareForm(const Context& ctx, const crm::Principal& who, int64_t cli
     return "<label class=\"cd-field\"><span>" + T(ctx, lang, key) + "</span>" + input + "</label>";
   };
   return "<h3>" + T(ctx, lang, "share") + "</h3>" +
-         Form(AdminBase(client_id) + "/shared", who.csrf_token,
-              field("title_field", "<input name=\"title\" required maxlength=\"200\">") +
-                  field("category", "<select name=\"category\">" + cats + "</select>") +
-                  field("project", "<select name=\"project_id\">" + projs + "</select>") +
-                  field("due_on", "<input type=\"date\" name=\"due_on\">") +
-                  field("amount_due", "<input name=\"amount_due\" inputmode=\"decimal\">") +
-                  field("decision_required",
-                        "<select name=\"decision\"><option value=\"none\">" +
-                            T(ctx, lang, "decision_none") + "</option><option value=\"required\">" +
-                            T(ctx, lang, "decision_required") + "</option></select>") +
-                  field("file", "<input type=\"file\" name=\"file\" required>") +
-                  "<button class=\"cd-button\">" + T(ctx, lang, "share") + "</button>",
-              true);
+         PostForm(
+             AdminBase(client_id) + "/shared", who.csrf_token,
+             field("title_field", "<input name=\"title\" required maxlength=\"200\">") +
+                 field("category", "<select name=\"category\">" + cats + "</select>") +
+                 field("project", "<select name=\"project_id\">" + projs + "</select>") +
+                 field("due_on", "<input type=\"date\" name=\"due_on\">") +
+                 field("amount_due", "<input name=\"amount_due\" inputmode=\"decimal\">") +
+                 field("decision_required",
+                       "<select name=\"decision\"><option value=\"none\">" +
+                           T(ctx, lang, "decision_none") + "</option><option value=\"required\">" +
+                           T(ctx, lang, "decision_required") + "</option></select>") +
+                 field("file", "<input type=\"file\" name=\"file\" required>") +
+                 "<button class=\"cd-button\">" + T(ctx, lang, "share") + "</button>",
+             true);
 }
 
 std::string StaffDocument(Context& ctx, const crm::Principal& who, const SharedDocument& d) {
   const std::string& lang = who.language;
   const std::string base = AdminBase(d.client_id) + "/shared";
   const std::string id = std::to_string(d.id);
+  SharedActions files;
+  files.base = base;
   std::string html = "<li class=\"cd-document\" id=\"cd-shared-" + id + "\"><h4>" +
                      EscapeHtml(d.title) + " <small>" + T(ctx, lang, "category_" + d.category) +
-                     "</small></h4>" + Facts(ctx, lang, d) + FileLinks(ctx, lang, d, base) +
-                     CommentsHtml(ctx, who, d);
+                     "</small></h4>" + SharedFacts(ctx, lang, d) +
+                     SharedFileLinks(ctx, lang, d, files) + SharedCommentsHtml(ctx, who, d);
   if (!who.HasPermission(kPermWrite)) return html + "</li>";
   if (d.category == "invoice" && d.still_due_cents.value_or(0) > 0)
-    html += Form(base + "/" + id + "/payments", who.csrf_token,
-                 "<label class=\"cd-field\"><span>" + T(ctx, lang, "amount") +
-                     "</span><input name=\"amount\" required inputmode=\"decimal\"></label>"
-                     "<label class=\"cd-field\"><span>" +
-                     T(ctx, lang, "paid_on") +
-                     "</span><input type=\"date\" name=\"paid_on\"></label><button "
-                     "class=\"cd-button cd-button-secondary\">" +
-                     T(ctx, lang, "record_payment") + "</button>");
-  html +=
-      Form(base + "/" + id + "/delete", who.csrf_token,
-           "<button class=\"cd-button cd-button-danger\">" + T(ctx, lang, "delete") + "</button>");
+    html += PostForm(base + "/" + id + "/payments", who.csrf_token,
+                     "<label class=\"cd-field\"><span>" + T(ctx, lang, "amount") +
+                         "</span><input name=\"amount\" required inputmode=\"decimal\"></label>"
+                         "<label class=\"cd-field\"><span>" +
+                         T(ctx, lang, "paid_on") +
+                         "</span><input type=\"date\" name=\"paid_on\"></label><button "
+                         "class=\"cd-button cd-button-secondary\">" +
+                         T(ctx, lang, "record_payment") + "</button>");
+  html += PostForm(
+      base + "/" + id + "/delete", who.csrf_token,
+      "<button class=\"cd-button cd-button-danger\">" + T(ctx, lang, "delete") + "</button>");
   return html + "</li>";
 }
 
@@ -261,7 +115,7 @@ crm::Result<std::string> RenderPortalTab(Context& ctx, const crm::ClientInfo& cl
   const std::string& lang = who.language;
   CRM_ASSIGN_OR_RETURN(auto projects, ListProjects(ctx.services, who, client.id));
   CRM_ASSIGN_OR_RETURN(auto shared, ListShared(ctx.services, who, client.id, std::nullopt));
-  std::string html = "<div class=\"cd-portal-tab\">" + Notice(ctx, req) +
+  std::string html = "<div class=\"cd-portal-tab\">" + SharedNotice(ctx, lang, req) +
                      "<p><a class=\"cd-button\" href=\"" + EscapeHtml(AdminBase(client.id)) +
                      "/export\">" + T(ctx, lang, "export") + "</a></p><h3>" +
                      T(ctx, lang, "projects") + "</h3><ul>";
@@ -271,14 +125,14 @@ crm::Result<std::string> RenderPortalTab(Context& ctx, const crm::ClientInfo& cl
             T(ctx, lang, "project_" + p.status) + "</li>";
   html += "</ul>";
   if (who.HasPermission(kPermWrite))
-    html += Form(AdminBase(client.id) + "/projects", who.csrf_token,
-                 "<label class=\"cd-field\"><span>" + T(ctx, lang, "name") +
-                     "</span><input name=\"name\" required maxlength=\"200\"></label><label "
-                     "class=\"cd-field\"><span>" +
-                     T(ctx, lang, "reference") +
-                     "</span><input name=\"reference\" maxlength=\"100\"></label><button "
-                     "class=\"cd-button cd-button-secondary\">" +
-                     T(ctx, lang, "new_project") + "</button>") +
+    html += PostForm(AdminBase(client.id) + "/projects", who.csrf_token,
+                     "<label class=\"cd-field\"><span>" + T(ctx, lang, "name") +
+                         "</span><input name=\"name\" required maxlength=\"200\"></label><label "
+                         "class=\"cd-field\"><span>" +
+                         T(ctx, lang, "reference") +
+                         "</span><input name=\"reference\" maxlength=\"100\"></label><button "
+                         "class=\"cd-button cd-button-secondary\">" +
+                         T(ctx, lang, "new_project") + "</button>") +
             ShareForm(ctx, who, client.id, projects);
   html += "<h3>" + T(ctx, lang, "shared") + "</h3><ul class=\"cd-documents\">";
   for (const SharedDocument& d : shared) html += StaffDocument(ctx, who, d);

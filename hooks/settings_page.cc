@@ -58,6 +58,15 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
   data.set("notify_email", settings.notify_email);
   data.set("firm_name", settings.firm_name);
   data.set("firm_logo", settings.firm_logo);
+  DataList languages;
+  for (const char* l : {"en", "fr", "nl"}) {
+    Data o;
+    o.set("code", std::string(l));
+    o.set("name", ctx.texts.Get(lang, std::string("settings.language_") + l));
+    o.set("selected", settings.firm_language == l);
+    languages.push_back(std::move(o));
+  }
+  data.set("firm_languages", languages);
   data.set("reminders_enabled", settings.reminders.enabled);
   data.set("reminders_first_after_days", std::to_string(settings.reminders.first_after_days));
   data.set("reminders_every_days", std::to_string(settings.reminders.every_days));
@@ -105,6 +114,8 @@ crm::Status SaveSettings(Context& ctx, crm::Request& request) {
     settings.firm_name = std::string(crm::text::TrimAll(*name));
   if (std::optional<std::string> logo = request.FormValue("firm_logo"))
     settings.firm_logo = std::string(crm::text::TrimAll(*logo));
+  if (std::optional<std::string> language = request.FormValue("firm_language"))
+    settings.firm_language = *language;
   CRM_RETURN_IF_ERROR(ReadReminderForm(request, &settings.reminders));
   // English (the default language) in "intro", translations under it; a translation
   // absent from the form is kept, an empty one is cleared (the English text shows).

@@ -337,6 +337,7 @@ json::object SettingsToJson(const Settings& s, std::string_view language) {
                       {"notify_email", s.notify_email},
                       {"firm_name", s.firm_name},
                       {"firm_logo", s.firm_logo},
+                      {"firm_language", s.firm_language},
                       {"reminders", json::object{{"enabled", s.reminders.enabled},
                                                  {"first_after_days", s.reminders.first_after_days},
                                                  {"every_days", s.reminders.every_days},
@@ -388,6 +389,9 @@ crm::Result<Settings> SettingsFromJson(const json::value& body, const Settings& 
       if (!v.is_string() && !v.is_null()) return WrongType(key, "a string or null");
       (key == "firm_name" ? s.firm_name : s.firm_logo) =
           v.is_null() ? std::string() : std::string(v.as_string());
+    } else if (key == "firm_language") {
+      if (!v.is_string()) return WrongType(key, "en, fr or nl");
+      s.firm_language = std::string(v.as_string());
     } else if (key == "reminders") {
       CRM_RETURN_IF_ERROR(ParseRemindersInto(v, &s.reminders));
     } else if (key == "intro_markdown" || key == "intro_markdowns") {

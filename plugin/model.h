@@ -130,6 +130,9 @@ struct Settings {
   // starting with "/"), shown on the portal pages and in the portal's mails; "" for none.
   std::string firm_name;
   std::string firm_logo;
+  // The firm's language ("en", "fr" or "nl"): the staff's mails to notify_email (decisions on
+  // shared documents, clients' comments) are written in it.
+  std::string firm_language = "en";
   ReminderSettings reminders;
 };
 

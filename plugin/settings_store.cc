@@ -14,9 +14,12 @@ namespace {
 
 constexpr size_t kMaxIntroBytes = 64 * 1024;
 
-// The firm's name is plain text (pages escape it); its logo a URL an <img> may load: http(s) or
-// a path of this site, without quotes, spaces or angle brackets.
+// The firm's language is one of the module's; its name is plain text (pages escape it); its logo
+// a URL an <img> may load: http(s) or a path of this site, without quotes, spaces or angle
+// brackets.
 crm::Status CheckBranding(const Settings& s) {
+  if (s.firm_language != "en" && s.firm_language != "fr" && s.firm_language != "nl")
+    return crm::Unprocessable("firm_language: en, fr or nl");
   if (s.firm_name.size() > 200) return crm::Unprocessable("firm_name: at most 200 bytes");
   for (char c : s.firm_name)
     if (static_cast<unsigned char>(c) < 0x20) return crm::Unprocessable("firm_name: one line");
@@ -88,6 +91,8 @@ crm::Result<Settings> SettingsStore::Get() const {
       s.firm_name = value;
     else if (key == "firm_logo")
       s.firm_logo = value;
+    else if (key == "firm_language")
+      s.firm_language = value;
     else if (key.starts_with("reminders."))
       ReadReminderSetting(key, value, &s.reminders);
   }
@@ -115,6 +120,7 @@ crm::Status SettingsStore::Save(const Settings& s) {
         {"notify_email", s.notify_email},
         {"firm_name", s.firm_name},
         {"firm_logo", s.firm_logo},
+        {"firm_language", s.firm_language},
         {"reminders.enabled", r.enabled ? "1" : "0"},
         {"reminders.first_after_days", std::to_string(r.first_after_days)},
         {"reminders.every_days", std::to_string(r.every_days)},

@@ -145,7 +145,7 @@ crm::Result<std::optional<crm::MailMessage>> BatchMail(Services& sv, const Batch
   if (!to_client) {
     CRM_ASSIGN_OR_RETURN(Settings settings, sv.settings().Get());
     to = settings.notify_email;
-    lang = "en";
+    lang = settings.firm_language;  // staff read the firm's language
     link = host.BaseUrl() + "/admin/clients/" + std::to_string(b.client_id) + "/tabs/" +
            (shared_only ? "portal" : "documents");
   }

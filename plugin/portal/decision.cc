@@ -33,14 +33,15 @@ crm::Status CheckDecidable(const SharedDocument& doc) {
   return crm::Status::Ok();
 }
 
-// Staff learn of the decision by mail (best effort: the decision stands without it).
+// Staff learn of the decision by mail (best effort: the decision stands without it), in the
+// firm's language (settings.firm_language).
 void MailDecision(Services& sv, const SharedDocument& doc, const std::string& value,
                   const std::string& reason) {
   crm::Result<Settings> settings = sv.settings().Get();
   if (!settings.ok() || settings->notify_email.empty()) return;
   crm::Result<crm::ClientInfo> client = sv.host().FindClient(doc.client_id);
   crm::HostServices& host = sv.host();
-  const std::string lang = "en";
+  const std::string& lang = settings->firm_language;
   const std::string key = "client-documents.portal.mail_decided_";
   std::string text = host.Translate(lang, key + value) + "\n\n" + doc.title + "\n";
   if (!reason.empty()) text += host.Translate(lang, key + "reason") + " " + reason + "\n";

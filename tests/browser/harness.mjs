@@ -153,6 +153,25 @@ export function fail(message) {
   throw new TestFailure(message);
 }
 
+// Waits until `page` is at a URL matching `regex`; fails with `what` otherwise.
+export async function expectUrl(page, regex, what) {
+  await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
+}
+
+// The signed-link URLs (PT1) of the outbox mails to `address` (quoted-printable soft breaks undone).
+export function mailedLinks(dataDir, address) {
+  const dir = path.join(dataDir, 'outbox');
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const name of fs.readdirSync(dir)) {
+    const text = fs.readFileSync(path.join(dir, name), 'utf8').replace(/=\r?\n/g, '');
+    if (!text.includes(`To: ${address}`)) continue;
+    const m = text.match(/https?:\/\/\S+\/p\/client-documents\/l\/[A-Za-z0-9_-]{43}/);
+    if (m) out.push(m[0]);
+  }
+  return out;
+}
+
 // Runs the browser test `name` the same way every time: missing tools (Chromium, playwright-core,
 // the sample-host binary) fail, never skip; a demo host starts in a fresh data folder (prefix
 // `name`), on the engines of the run (makeEngines), and Chromium headless;

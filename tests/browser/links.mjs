@@ -5,27 +5,9 @@
 // Usage: node links.mjs [path/to/sample-host]
 import fs from 'node:fs';
 import path from 'node:path';
-import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { expectUrl, fail, mailedLinks, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const binary = sampleHostBinary(process.argv.slice(2));
-
-async function expectUrl(page, regex, what) {
-  await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
-}
-
-// The link URLs of the outbox mails to `address` (quoted-printable soft breaks undone).
-function mailedLinks(dataDir, address) {
-  const dir = path.join(dataDir, 'outbox');
-  if (!fs.existsSync(dir)) return [];
-  const out = [];
-  for (const name of fs.readdirSync(dir)) {
-    const text = fs.readFileSync(path.join(dir, name), 'utf8').replace(/=\r?\n/g, '');
-    if (!text.includes(`To: ${address}`)) continue;
-    const m = text.match(/https?:\/\/\S+\/p\/client-documents\/l\/[A-Za-z0-9_-]{43}/);
-    if (m) out.push(m[0]);
-  }
-  return out;
-}
 
 await runBrowserTest('browser_links', binary, async ({ browser, host, dataDir: data }) => {
   const pdfPath = path.join(data, 'proof.pdf');

@@ -673,4 +673,329 @@ TEST_F(LinksE2e, DeletingTheClientLeavesNoLinkNorSession) {
   EXPECT_EQ(b->Get(PathOf(url)).status, 410);
 }
 
+// ---- Shared documents through a link (issue 12: PT8 in a link session) ---------------------
+
+// The fixture's helpers for projects and shared documents, staff side through the API.
+class LinksSharedE2e : public LinksE2e {
+ protected:
+  std::string ClientApi(int64_t client) {
+    return std::string(kApi) + "/clients/" + std::to_string(client);
+  }
+  int64_t CreateProject(int64_t client, const std::string& name) {
+    HttpResponse r = api_->Post(ClientApi(client) + "/projects", JsonHeaders(),
+                                json::serialize(json::object{{"name", name}}));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? Json(r).at("id").as_int64() : 0;
+  }
+  // A shared PDF (its bytes Pdf(marker)); `fields` as the API's multipart fields.
+  json::value Share(int64_t client, const std::vector<std::pair<std::string, std::string>>& fields,
+                    const std::string& marker) {
+    MultipartBuilder mb;
+    for (const auto& [k, v] : fields) mb.AddField(k, v);
+    mb.AddFile("file", marker + ".pdf", "application/pdf", Pdf(marker));
+    HttpResponse r = api_->Post(ClientApi(client) + "/shared",
+                                Bearer(full_, {{"Content-Type", mb.ContentType()}}), mb.Build());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? Json(r) : json::value(json::object{{"id", 0}});
+  }
+  int64_t Quote(int64_t client, int64_t project, const std::string& marker,
+                const std::string& due_on = "") {
+    std::vector<std::pair<std::string, std::string>> f = {
+        {"title", "Quote " + marker}, {"category", "quote"}, {"decision", "required"}};
+    if (project != 0) f.emplace_back("project_id", std::to_string(project));
+    if (!due_on.empty()) f.emplace_back("due_on", due_on);
+    return Share(client, f, marker).at("id").as_int64();
+  }
+  // OpenSession, with the CSRF token also read from a form's hidden field (a page whose only
+  // forms are the shared documents' has no "_csrf=" in a URL).
+  std::unique_ptr<HttpClient> Session(const std::string& url, std::string* csrf) {
+    auto b = OpenSession(url, csrf);
+    if (csrf->empty()) {
+      std::smatch m;
+      const std::string page = b->Get(std::string(kP) + "/space").body;
+      static const std::regex kField("name=\"_csrf\" value=\"([^\"]+)\"");
+      if (std::regex_search(page, m, kField)) *csrf = m[1].str();
+    }
+    return b;
+  }
+  std::string SharedLink(int64_t id) { return std::string(kP) + "/shared/" + std::to_string(id); }
+  HttpResponse Form(HttpClient& b, const std::string& path, const std::string& csrf,
+                    const std::string& fields) {
+    return b.Post(path, {{"Content-Type", "application/x-www-form-urlencoded"}},
+                  (csrf.empty() ? "" : "_csrf=" + csrf + "&") + fields);
+  }
+  HttpResponse Decide(HttpClient& b, int64_t id, const std::string& csrf,
+                      const std::string& decision, const std::string& reason = "") {
+    return Form(b, SharedLink(id) + "/decision", csrf,
+                "decision=" + decision + "&reason=" + UrlEncode(reason));
+  }
+  HttpResponse DecideJson(HttpClient& b, int64_t id, const std::string& csrf,
+                          const std::string& decision, const std::string& reason = "") {
+    return b.Post(SharedLink(id) + "/decision",
+                  {{"Content-Type", "application/json"}, {"X-CSRF-Token", csrf}},
+                  json::serialize(json::object{{"decision", decision}, {"reason", reason}}));
+  }
+  HttpResponse SupportingFile(HttpClient& b, int64_t id, const std::string& csrf,
+                              const std::string& marker) {
+    MultipartBuilder mb;
+    mb.AddFile("file", "proof.pdf", "application/pdf", Pdf(marker));
+    return b.Post(SharedLink(id) + "/files?_csrf=" + csrf, {{"Content-Type", mb.ContentType()}},
+                  mb.Build());
+  }
+  int64_t FirstFile(const json::value& shared) {
+    return shared.at("files").at(0).at("id").as_int64();
+  }
+  int64_t LinkJournal(const std::string& action, int64_t link_id, int64_t shared_id) {
+    return Count(
+        "SELECT COUNT(*) FROM cd_journal WHERE action = ? AND actor_kind = 'link' AND"
+        " actor_id = ? AND object = ?",
+        {action, link_id, "shared:" + std::to_string(shared_id)});
+  }
+  // Every right but `right` ("download" shows files too: without "view", no "download").
+  static json::array AllBut(const std::string& right) {
+    json::array out;
+    for (const char* r : {"view", "download", "upload", "comment", "decide"})
+      if (r != right && !(right == "view" && std::string(r) == "download"))
+        out.push_back(json::value(r));
+    return out;
+  }
+};
+
+TEST_F(LinksSharedE2e, EachMissingRightIsRefusedOnSharedDocumentsAndGivenItWorks) {
+  const int64_t project = CreateProject(anne_, "Kitchen");
+  const std::string pid = std::to_string(project);
+  const int64_t quote = Quote(anne_, project, "quote");
+  json::value invoice = Share(anne_,
+                              {{"title", "Invoice"},
+                               {"category", "invoice"},
+                               {"amount_due", "120.00"},
+                               {"project_id", pid}},
+                              "invoice");
+  const int64_t inv = invoice.at("id").as_int64();
+  const std::string file = std::to_string(FirstFile(invoice));
+  auto scoped = [&](json::array rights, int64_t* id) {
+    return MintUrl(anne_, {{"scope", "project"}, {"project_id", project}, {"rights", rights}}, id);
+  };
+  std::string csrf;
+  int64_t link = 0;
+
+  // decide
+  auto b = Session(scoped(AllBut("decide"), &link), &csrf);
+  EXPECT_EQ(Decide(*b, quote, csrf, "approve").status, 403);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_shared WHERE decision_value IS NOT NULL"), 0);
+  b = Session(scoped(json::array{"decide"}, &link), &csrf);
+  HttpResponse decided = Decide(*b, quote, csrf, "approve");
+  EXPECT_EQ(decided.status, 303) << decided.body.substr(0, 300);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM cd_shared WHERE id = ? AND decision_value = 'approved'", {quote}),
+      1);
+  EXPECT_EQ(LinkJournal("decided", link, quote), 1);
+  HttpResponse got =
+      api_->Get(ClientApi(anne_) + "/shared/" + std::to_string(quote), Bearer(full_));
+  EXPECT_EQ(Json(got).at("status").as_string(), "validated");
+
+  // comment
+  b = Session(scoped(AllBut("comment"), &link), &csrf);
+  EXPECT_EQ(Form(*b, SharedLink(inv) + "/comments", csrf, "body=hello").status, 403);
+  b = Session(scoped(json::array{"comment"}, &link), &csrf);
+  EXPECT_EQ(
+      Form(*b, SharedLink(inv) + "/comments", csrf, "body=" + UrlEncode("Paid Monday")).status,
+      303);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_comments WHERE shared_id = ? AND author_kind = "
+                  "'contact' AND body = 'Paid Monday'",
+                  {inv}),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_comments"), 1);
+
+  // upload: a supporting file, through the same pipeline, stored and readable by staff
+  b = Session(scoped(AllBut("upload"), &link), &csrf);
+  EXPECT_EQ(SupportingFile(*b, inv, csrf, "nope").status, 403);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_shared_files WHERE shared_id = ?", {inv}), 1);
+  b = Session(scoped(json::array{"upload"}, &link), &csrf);
+  HttpResponse up = SupportingFile(*b, inv, csrf, "proof-of-payment");
+  EXPECT_EQ(up.status, 303) << up.body.substr(0, 300);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_shared_files WHERE shared_id = ? AND added_by_kind ="
+                  " 'contact' AND sha256 = ?",
+                  {inv, crm_test::Sha256Hex(Pdf("proof-of-payment"))}),
+            1);
+  EXPECT_EQ(LinkJournal("uploaded", link, inv), 1);
+  const int64_t proof = Count("SELECT MAX(id) FROM cd_shared_files WHERE shared_id = ?", {inv});
+  HttpResponse stored = api_->Get(
+      ClientApi(anne_) + "/shared/" + std::to_string(inv) + "/files/" + std::to_string(proof),
+      Bearer(full_));
+  EXPECT_EQ(stored.status, 200);
+  EXPECT_EQ(stored.body, Pdf("proof-of-payment")) << "the object is not in the store";
+
+  // download and view
+  const std::string dl = SharedLink(inv) + "/files/" + file;
+  const std::string view = SharedLink(inv) + "/view/" + file;
+  b = Session(scoped(AllBut("download"), &link), &csrf);
+  EXPECT_EQ(b->Get(dl).status, 403);
+  HttpResponse shown = b->Get(view);  // view only: inline
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_EQ(shown.Header("Content-Disposition").value_or("").rfind("inline", 0), 0u);
+  HttpResponse page = b->Get(std::string(kP) + "/space");
+  EXPECT_NE(page.body.find(view), std::string::npos);
+  EXPECT_EQ(page.body.find(dl), std::string::npos) << "a download link without download";
+  b = Session(scoped(AllBut("view"), &link), &csrf);
+  EXPECT_EQ(b->Get(view).status, 403);
+  EXPECT_EQ(b->Get(dl).status, 403);
+  b = Session(scoped(json::array{"download"}, &link), &csrf);
+  HttpResponse attachment = b->Get(dl);
+  EXPECT_EQ(attachment.status, 200);
+  EXPECT_EQ(attachment.Header("Content-Disposition").value_or("").rfind("attachment", 0), 0u);
+  EXPECT_EQ(attachment.body, Pdf("invoice"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_journal WHERE action = 'downloaded' AND actor_kind ="
+                  " 'link' AND actor_id = ?",
+                  {link}),
+            1);
+  // Every POST needs the session's CSRF token.
+  b = Session(scoped(json::array{"comment", "upload", "decide"}, &link), &csrf);
+  EXPECT_EQ(Form(*b, SharedLink(inv) + "/comments", "", "body=x").status, 403);
+  EXPECT_EQ(SupportingFile(*b, inv, "wrong", "x").status, 403);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_comments"), 1);
+}
+
+TEST_F(LinksSharedE2e, NothingOutsideTheLinksScopeNorOfAnotherClient) {
+  const int64_t a = CreateProject(anne_, "Kitchen");
+  const int64_t other = CreateProject(anne_, "Garden");
+  const int64_t in_a = Quote(anne_, a, "in-a");
+  json::value in_b_doc = Share(
+      anne_,
+      {{"title", "Garden report"}, {"category", "report"}, {"project_id", std::to_string(other)}},
+      "in-b");
+  const int64_t in_b = in_b_doc.at("id").as_int64();
+  const int64_t loose = Quote(anne_, 0, "loose");
+  json::value bobs_doc = Share(bob_, {{"title", "Bob's quote"}, {"category", "report"}}, "bob");
+  const int64_t bobs = bobs_doc.at("id").as_int64();
+  const json::array all{"view", "download", "upload", "comment", "decide"};
+  std::string csrf;
+
+  auto project =
+      Session(MintUrl(anne_, {{"scope", "project"}, {"project_id", a}, {"rights", all}}), &csrf);
+  for (int64_t id : {in_b, loose, bobs, int64_t{999999}}) {
+    EXPECT_EQ(Decide(*project, id, csrf, "approve").status, 404) << id;
+    EXPECT_EQ(Form(*project, SharedLink(id) + "/comments", csrf, "body=x").status, 404) << id;
+    EXPECT_EQ(SupportingFile(*project, id, csrf, "x").status, 404) << id;
+  }
+  const std::string b_file = std::to_string(FirstFile(in_b_doc));
+  EXPECT_EQ(project->Get(SharedLink(in_b) + "/files/" + b_file).status, 404);
+  EXPECT_EQ(project->Get(SharedLink(in_b) + "/view/" + b_file).status, 404);
+  // A file of another document, asked through a document in scope: 404.
+  EXPECT_EQ(project->Get(SharedLink(in_a) + "/files/" + b_file).status, 404);
+  const std::string bobs_file = std::to_string(FirstFile(bobs_doc));
+  EXPECT_EQ(project->Get(SharedLink(bobs) + "/files/" + bobs_file).status, 404);
+  HttpResponse page = project->Get(std::string(kP) + "/space");
+  EXPECT_NE(page.body.find("Quote in-a"), std::string::npos) << page.body.substr(0, 2000);
+  EXPECT_NE(page.body.find("Kitchen"), std::string::npos);
+  EXPECT_EQ(page.body.find("Garden report"), std::string::npos);
+  EXPECT_EQ(page.body.find("Quote loose"), std::string::npos);
+  EXPECT_EQ(page.body.find("ID card"), std::string::npos) << "a project link lists documents";
+
+  auto doc = Session(
+      MintUrl(anne_, {{"scope", "document"}, {"type_id", id_card_}, {"rights", all}}), &csrf);
+  EXPECT_EQ(Decide(*doc, in_a, csrf, "approve").status, 404);
+  EXPECT_EQ(doc->Get(SharedLink(in_a) + "/files/" + std::to_string(in_a)).status, 404);
+  EXPECT_EQ(doc->Get(std::string(kP) + "/space").body.find("Quote in-a"), std::string::npos);
+
+  auto space = Session(MintUrl(anne_, {{"rights", json::array{"view"}}}), &csrf);
+  HttpResponse everything = space->Get(std::string(kP) + "/space");
+  for (const char* title : {"Quote in-a", "Garden report", "Quote loose"})
+    EXPECT_NE(everything.body.find(title), std::string::npos) << title;
+  EXPECT_EQ(everything.body.find("Bob&#39;s quote"), std::string::npos);
+  EXPECT_EQ(everything.body.find("/decision"), std::string::npos) << "a decide form without decide";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_shared WHERE decision_value IS NOT NULL"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_comments"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_shared_files"), 4);
+}
+
+TEST_F(LinksSharedE2e, DecisionsThroughALinkRefuseAsTheClientsAndMailStaffInTheFirmsLanguage) {
+  HttpResponse bad = api_->Put(std::string(kApi) + "/settings", JsonHeaders(),
+                               R"({"notify_email":"office@links-e2e.test","firm_language":"de"})");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  HttpResponse set = api_->Put(std::string(kApi) + "/settings", JsonHeaders(),
+                               R"({"notify_email":"office@links-e2e.test","firm_language":"fr",)"
+                               R"("firm_name":"Atelier Dupont"})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(Json(set).at("firm_language").as_string(), "fr");
+  const int64_t quote = Quote(anne_, 0, "to-refuse");
+  const int64_t expired = Quote(anne_, 0, "expired", crm_test::Day(-2));
+  json::value report = Share(anne_, {{"title", "Report"}, {"category", "report"}}, "report");
+  int64_t link = 0;
+  std::string csrf;
+  auto b = Session(
+      MintUrl(anne_, {{"rights", json::array{"view", "decide"}}, {"contact", {{"name", "Marc"}}}},
+              &link),
+      &csrf);
+  HttpResponse no_reason = DecideJson(*b, quote, csrf, "refuse", "  ");
+  EXPECT_EQ(no_reason.status, 422) << no_reason.body;
+  EXPECT_EQ(crm_test::ErrorCode(no_reason), "unprocessable") << no_reason.body;
+  HttpResponse form_no_reason = Decide(*b, quote, csrf, "refuse");
+  EXPECT_EQ(form_no_reason.status, 422);
+  EXPECT_NE(form_no_reason.body.find("motif"), std::string::npos)
+      << "not in the contact's language";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_shared WHERE decision_value IS NOT NULL"), 0);
+  EXPECT_EQ(Decide(*b, expired, csrf, "approve").status, 409);
+  EXPECT_EQ(DecideJson(*b, report.at("id").as_int64(), csrf, "approve").status, 409);
+  EXPECT_EQ(JournalCount("decided"), 0);
+
+  HttpResponse refused = DecideJson(*b, quote, csrf, "refuse", "Trop cher");
+  ASSERT_EQ(refused.status, 200) << refused.body;
+  EXPECT_EQ(Json(refused).at("status").as_string(), "refused");
+  EXPECT_EQ(Json(refused).at("decision").at("reason").as_string(), "Trop cher");
+  EXPECT_EQ(Json(refused).at("decision").at("by").as_string(), "Marc");
+  EXPECT_EQ(DecideJson(*b, quote, csrf, "approve").status, 409);
+  EXPECT_EQ(LinkJournal("decided", link, quote), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_shared WHERE id = ? AND decision_value = 'refused' AND"
+                  " decision_reason = 'Trop cher'",
+                  {quote}),
+            1);
+  // The host's history has it; staff are mailed in the firm's language (French here).
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM timeline WHERE client_id = ? AND type ="
+                  " 'client-documents.decided' AND actor = ?",
+                  {anne_, "link:" + std::to_string(link)}),
+            1);
+  std::vector<std::string> mails = MailsTo("office@links-e2e.test");
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_NE(mails[0].find("Le client a refus"), std::string::npos) << mails[0];
+  EXPECT_NE(mails[0].find("Trop cher"), std::string::npos);
+  EXPECT_NE(mails[0].find("Atelier Dupont"), std::string::npos);
+}
+
+TEST_F(LinksSharedE2e, ARevokedLinkIsRefusedOnItsNextSharedRequest) {
+  const int64_t quote = Quote(anne_, 0, "revoked");
+  int64_t link = 0;
+  std::string csrf;
+  auto b =
+      Session(MintUrl(anne_, {{"rights", json::array{"view", "decide", "comment"}}}, &link), &csrf);
+  ASSERT_EQ(api_->Delete(LinksPath(anne_) + "/" + std::to_string(link), Bearer(full_)).status, 204);
+  EXPECT_EQ(Decide(*b, quote, csrf, "approve").status, 410);
+  EXPECT_EQ(Form(*b, SharedLink(quote) + "/comments", csrf, "body=x").status, 410);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_shared WHERE decision_value IS NOT NULL"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_comments"), 0);
+}
+
+TEST_F(LinksSharedE2e, TheStaffTabMintsAProjectLinkWithDecide) {
+  const int64_t project = CreateProject(anne_, "Roof");
+  std::string csrf;
+  auto admin = crm_test::AdminSession(host_->port(), kAdminEmail, kAdminPassword, &csrf);
+  HttpResponse page = admin->Get("/admin/clients/" + std::to_string(anne_) + "/tabs/links");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("value=\"project\""), std::string::npos);
+  EXPECT_NE(page.body.find("name=\"project_id\""), std::string::npos);
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(page.body, m, std::regex("action=\"([^\"]*/links\\?_csrf=[^\"]*)\"")));
+  HttpResponse made = admin->Post(std::regex_replace(m[1].str(), std::regex("&amp;"), "&"),
+                                  {{"Content-Type", "application/x-www-form-urlencoded"}},
+                                  "_csrf=" + UrlEncode(csrf) +
+                                      "&scope=project&project_id=" + std::to_string(project) +
+                                      "&right_view=1&right_decide=1&expires_in_days=7");
+  ASSERT_EQ(made.status, 201) << made.body.substr(0, 500);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_links WHERE client_id = ? AND scope = 'project' AND"
+                  " project_id = ? AND rights = 'view,decide'",
+                  {anne_, project}),
+            1);
+}
+
 }  // namespace

@@ -1,0 +1,202 @@
+// hooks/shared_view.cc — the shared documents' common HTML (shared_view.h).
+#include "hooks/shared_view.h"
+
+#include <map>
+
+#include "hooks/view.h"
+#include "plugin/comments/comments.h"
+#include "text/money.h"
+
+namespace cd::hooks {
+namespace {
+
+using crm::text::EscapeHtml;
+constexpr const char* kCategories[] = {"quote", "order", "invoice", "report", "other"};
+
+std::string ClientActions(Context& ctx, const crm::Principal& who, const SharedDocument& d,
+                          const SharedActions& a) {
+  const std::string& lang = who.language;
+  const auto T = [&](const std::string& key) { return PortalText(ctx, lang, key); };
+  const std::string base = a.base + "/" + std::to_string(d.id);
+  std::string html;
+  if (a.decide && d.decision_required && d.decision_value.empty() && d.status != "expired") {
+    html += PostForm(base + "/decision", a.csrf,
+                     "<label class=\"cd-field\"><span>" + T("reason") +
+                         "</span><textarea name=\"reason\" rows=\"2\" maxlength=\"2000\">"
+                         "</textarea></label><button class=\"cd-button\" name=\"decision\" "
+                         "value=\"approve\">" +
+                         T("approve") +
+                         "</button> <button class=\"cd-button cd-button-secondary\" "
+                         "name=\"decision\" value=\"refuse\">" +
+                         T("refuse") + "</button>");
+  }
+  if (a.upload)
+    html += PostForm(base + "/files", a.csrf,
+                     "<label class=\"cd-field\"><span>" + T("supporting_file") +
+                         "</span><input type=\"file\" name=\"file\" required></label><button "
+                         "class=\"cd-button cd-button-secondary\">" +
+                         T("send") + "</button>",
+                     true);
+  if (!a.comments && !a.comment) return html;
+  html += "<section class=\"cd-comments\"><h4>" + T("comments") + "</h4>";
+  if (a.comments) html += SharedCommentsHtml(ctx, who, d);
+  if (a.comment)
+    html += PostForm(base + "/comments", a.csrf,
+                     "<label class=\"cd-field\"><span>" + T("comment_add") +
+                         "</span><textarea name=\"body\" required maxlength=\"5000\" rows=\"2\">"
+                         "</textarea></label><button class=\"cd-button cd-button-secondary\">" +
+                         T("send") + "</button>");
+  return html + "</section>";
+}
+
+// One project's documents, categories grouped.
+std::string ProjectSection(Context& ctx, const crm::Principal& who, const std::string& name,
+                           const std::vector<const SharedDocument*>& docs,
+                           const SharedActions& a) {
+  const std::string& lang = who.language;
+  std::string html = "<section class=\"cd-project\"><h2>" + EscapeHtml(name) + "</h2>";
+  for (const char* cat : kCategories) {
+    std::string items;
+    for (const SharedDocument* d : docs) {
+      if (d->category != cat) continue;
+      items += "<li class=\"cd-document\" id=\"cd-shared-" + std::to_string(d->id) +
+               "\"><div class=\"cd-document-head\"><h3 class=\"cd-document-name\">" +
+               EscapeHtml(d->title) + "</h3>" + SharedFacts(ctx, lang, *d) + "</div>" +
+               SharedFileLinks(ctx, lang, *d, a) + ClientActions(ctx, who, *d, a) + "</li>";
+    }
+    if (!items.empty())
+      html += "<h3 class=\"cd-category\">" +
+              PortalText(ctx, lang, std::string("category_") + cat) +
+              "</h3><ul class=\"cd-documents\">" + items + "</ul>";
+  }
+  return html + "</section>";
+}
+
+}  // namespace
+
+std::string PortalText(const Context& ctx, std::string_view lang, const std::string& key) {
+  return EscapeHtml(ctx.texts.Get(lang, "portal." + key));
+}
+
+std::string Branding(Context& ctx) {
+  crm::Result<Settings> s = ctx.services.settings().Get();
+  if (!s.ok() || (s->firm_name.empty() && s->firm_logo.empty())) return "";
+  std::string html = "<div class=\"cd-brand\">";
+  if (!s->firm_logo.empty())
+    html += "<img class=\"cd-brand-logo\" src=\"" + EscapeHtml(s->firm_logo) + "\" alt=\"" +
+            EscapeHtml(s->firm_name) + "\">";
+  if (!s->firm_name.empty())
+    html += "<strong class=\"cd-brand-name\">" + EscapeHtml(s->firm_name) + "</strong>";
+  return html + "</div>";
+}
+
+std::string SharedFacts(const Context& ctx, std::string_view lang, const SharedDocument& d) {
+  const auto T = [&](const std::string& key) { return PortalText(ctx, lang, key); };
+  std::string html = "<span class=\"cd-state cd-state-" + d.status + "\" data-cd-status=\"" +
+                     d.status + "\">" + T("status_" + d.status) + "</span>";
+  if (!d.due_on.empty())
+    html += " <span class=\"cd-due\">" + T("due_on") + " " +
+            EscapeHtml(FormatIsoDate(lang, d.due_on)) + "</span>";
+  if (d.amount_due_cents)
+    html += " <span class=\"cd-amount\">" + T("amount_due") + " " +
+            EscapeHtml(crm::text::FormatMoney(*d.amount_due_cents, lang)) + "</span>";
+  if (d.still_due_cents && *d.still_due_cents > 0)
+    html += " <span class=\"cd-amount-left\">" + T("still_due") + " " +
+            EscapeHtml(crm::text::FormatMoney(*d.still_due_cents, lang)) + "</span>";
+  if (!d.decision_value.empty()) {
+    html += "<p class=\"cd-decision\">" + T("decision_" + d.decision_value) + " — " +
+            EscapeHtml(d.decision_by) + ", " + EscapeHtml(FormatDateTime(lang, d.decision_at));
+    if (!d.decision_reason.empty()) html += "<br>" + EscapeHtml(d.decision_reason);
+    html += "</p>";
+  }
+  return html;
+}
+
+std::string SharedFileLinks(const Context& ctx, std::string_view lang, const SharedDocument& d,
+                            const SharedActions& a) {
+  if (!a.view && !a.download) return "";
+  std::string html = "<ul class=\"cd-files\">";
+  for (const SharedFile& f : d.files) {
+    const std::string doc = a.base + "/" + std::to_string(d.id);
+    const std::string file = std::to_string(f.id);
+    const std::string url = doc + "/files/" + file;
+    const std::string view_url = a.view_route ? doc + "/view/" + file : url + "?inline=1";
+    html += "<li class=\"cd-file\"><span class=\"cd-file-name\">" + EscapeHtml(f.name) +
+            "</span> <span class=\"cd-file-meta\">" + EscapeHtml(FormatSize(lang, f.size)) +
+            (f.added_by_kind != "staff" ? ", " + PortalText(ctx, lang, "from_client") : "") +
+            "</span> <a class=\"cd-link\" href=\"" + EscapeHtml(view_url) +
+            "\" target=\"_blank\" rel=\"noopener noreferrer\">" + PortalText(ctx, lang, "view") +
+            "</a>";
+    if (a.download)
+      html += " <a class=\"cd-link\" href=\"" + EscapeHtml(url) + "\" data-cd-download>" +
+              PortalText(ctx, lang, "download") + "</a>";
+    html += "</li>";
+  }
+  return html + "</ul>";
+}
+
+std::string SharedCommentsHtml(Context& ctx, const crm::Principal& who, const SharedDocument& d) {
+  crm::Result<std::vector<Comment>> list = ListSharedComments(ctx.services, who, d.client_id, d.id);
+  std::string html = "<ul class=\"cd-comment-list\">";
+  if (list.ok()) {
+    for (const Comment& c : *list)
+      html += "<li class=\"cd-comment\"><p class=\"cd-comment-meta\">" + EscapeHtml(c.author_name) +
+              " · " + EscapeHtml(FormatDateTime(who.language, c.created_at)) +
+              "</p><p class=\"cd-comment-body\">" + EscapeHtml(c.body) + "</p></li>";
+  }
+  return html + "</ul>";
+}
+
+std::string PostForm(const std::string& action, const std::string& csrf, const std::string& inner,
+                     bool multipart) {
+  std::string url = action;
+  if (multipart) url += "?_csrf=" + crm::text::PercentEncode(csrf);
+  return "<form method=\"post\" action=\"" + EscapeHtml(url) + "\"" +
+         (multipart ? " enctype=\"multipart/form-data\"" : "") +
+         "><input type=\"hidden\" name=\"_csrf\" value=\"" + EscapeHtml(csrf) + "\">" + inner +
+         "</form>";
+}
+
+std::string SharedSections(Context& ctx, const crm::Principal& who,
+                           const std::vector<Project>& projects,
+                           const std::vector<SharedDocument>& shared, const SharedActions& a) {
+  std::map<int64_t, std::vector<const SharedDocument*>> by_project;
+  for (const SharedDocument& d : shared) by_project[d.project_id].push_back(&d);
+  std::string html;
+  for (const Project& p : projects)
+    if (by_project.count(p.id))
+      html += ProjectSection(ctx, who,
+                             p.name + (p.reference.empty() ? "" : " (" + p.reference + ")"),
+                             by_project[p.id], a);
+  if (by_project.count(0))
+    html += ProjectSection(ctx, who, ctx.texts.Get(who.language, "portal.no_project"),
+                           by_project[0], a);
+  return html;
+}
+
+std::string SharedNotice(const Context& ctx, std::string_view lang, const crm::Request& req) {
+  std::string flash = req.Query("flash").value_or("");
+  if (flash == "decided" || flash == "commented" || flash == "uploaded" || flash == "project" ||
+      flash == "shared" || flash == "paid" || flash == "deleted")
+    return "<p class=\"cd-notice cd-notice-ok\" role=\"status\">" +
+           PortalText(ctx, lang, "flash_" + flash) + "</p>";
+  if (req.Query("error"))
+    return "<p class=\"cd-notice cd-notice-error\" role=\"alert\">" +
+           PortalText(ctx, lang,
+                      "error_" + std::string(req.Query("error")->rfind("conflict", 0) == 0
+                                                 ? "conflict"
+                                                 : "other")) +
+           "</p>";
+  return "";
+}
+
+std::string SharedErrorText(const Context& ctx, std::string_view lang, const crm::Status& error) {
+  if (error.code() == crm::StatusCode::kConflict)
+    return ctx.texts.Get(lang, "portal.error_conflict");
+  if (error.code() == crm::StatusCode::kUnprocessable &&
+      error.message().rfind("reason:", 0) == 0)
+    return ctx.texts.Get(lang, "portal.error_reason");
+  return ErrorText(ctx, lang, error, nullptr);
+}
+
+}  // namespace cd::hooks

@@ -1,0 +1,57 @@
+// hooks/shared_view.h — the HTML of shared documents (PT8) that the client's "Shared with me"
+// (/account/shared), a link session's space (/p/client-documents/space) and the staff's Portal
+// tab have in common: the firm's branding, status badges, due dates and amounts, file links,
+// comments, and the client's forms (decide, supporting file, comment), offered as allowed.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hooks/context.h"
+#include "host-api/http.h"
+#include "plugin/portal/use_cases.h"
+
+namespace cd::hooks {
+
+// What the reader may do, and where the links and forms lead. Every action is checked again by
+// its use case on the server; this only decides what is offered.
+struct SharedActions {
+  std::string base;  // the documents' base path: base + "/<id>/files/<file id>", "/<id>/decision"…
+  std::string csrf;  // the session's CSRF token for the forms
+  bool view = true;
+  bool download = true;
+  // Viewing: base + "/<id>/view/<file id>" (link pages) rather than ".../files/<id>?inline=1".
+  bool view_route = false;
+  bool decide = false;
+  bool upload = false;
+  bool comment = false;   // the comment form
+  bool comments = true;   // the list of comments
+};
+
+// The text `portal.<key>` in `lang`, HTML-escaped.
+std::string PortalText(const Context& ctx, std::string_view lang, const std::string& key);
+// The firm's name and logo (module settings), or "" when neither is set.
+std::string Branding(Context& ctx);
+// Status badge, due date, amounts and decision of one shared document.
+std::string SharedFacts(const Context& ctx, std::string_view lang, const SharedDocument& d);
+// The files of one shared document, with view / download links as `a` allows.
+std::string SharedFileLinks(const Context& ctx, std::string_view lang, const SharedDocument& d,
+                            const SharedActions& a);
+// The comments of one shared document as `who` may read them (none when it may not).
+std::string SharedCommentsHtml(Context& ctx, const crm::Principal& who, const SharedDocument& d);
+// A POST form with the CSRF token (also in the query for a multipart form).
+std::string PostForm(const std::string& action, const std::string& csrf, const std::string& inner,
+                     bool multipart = false);
+// The documents by project (projects in `projects` order, then those in no project), each
+// project's categories grouped, with the client's actions of `a`.
+std::string SharedSections(Context& ctx, const crm::Principal& who,
+                           const std::vector<Project>& projects,
+                           const std::vector<SharedDocument>& shared, const SharedActions& a);
+// The page's notice for `?flash=` or `?error=` (portal texts), or "".
+std::string SharedNotice(const Context& ctx, std::string_view lang, const crm::Request& req);
+// A refused action as a sentence in `lang`: a decided / expired / not asked document, a refusal
+// without a reason, else the module's text for the error's code.
+std::string SharedErrorText(const Context& ctx, std::string_view lang, const crm::Status& error);
+
+}  // namespace cd::hooks
