@@ -75,9 +75,8 @@ crm::Result<Attachment> CustomActions::Attach(int64_t client_id, int64_t entry_i
   Attachment a;
   a.media_type = SniffMediaType(bytes);
   if (!AllowedAttachmentType(a.media_type)) {
-    return crm::UnsupportedType(
-        "attachment: a PDF, a picture, an office document or text, not " +
-        (a.media_type.empty() ? std::string("this file") : a.media_type));
+    return crm::UnsupportedType("attachment: a PDF, a picture, an office document or text, not " +
+                                (a.media_type.empty() ? std::string("this file") : a.media_type));
   }
   a.entry_id = entry_id;
   a.client_id = client_id;
@@ -108,11 +107,11 @@ crm::Result<Attachment> CustomActions::Attach(int64_t client_id, int64_t entry_i
 crm::Result<std::vector<Attachment>> ListAttachments(crm::SqlExecutor& db, int64_t client_id) {
   std::vector<Attachment> out;
   CRM_RETURN_IF_ERROR(db.Query(std::string("SELECT ") + kColumns +
-                                    " FROM timeline_attachments WHERE client_id = ? ORDER BY id",
-                                {client_id}, [&](const crm::SqlRow& r) {
-                                  out.push_back(RowToAttachment(r));
-                                  return true;
-                                }));
+                                   " FROM timeline_attachments WHERE client_id = ? ORDER BY id",
+                               {client_id}, [&](const crm::SqlRow& r) {
+                                 out.push_back(RowToAttachment(r));
+                                 return true;
+                               }));
   return out;
 }
 

@@ -127,8 +127,7 @@ std::string PlainNoteHtml(std::string_view text) {
   return html + "</p>";
 }
 
-crm::Status RegisterCustomActionPages(crm::Registrar& registrar,
-                                      const CustomActionPageDeps& deps) {
+crm::Status RegisterCustomActionPages(crm::Registrar& registrar, const CustomActionPageDeps& deps) {
   struct Entry {
     const char* method;
     const char* pattern;

@@ -47,7 +47,10 @@ std::string Multipart(const std::vector<Part>& parts) {
 const crm_test::Headers kMultipart{{"Content-Type", "multipart/form-data; boundary=" + kBoundary}};
 
 std::string Elf() {
-  std::string elf("\x7f" "ELF\x02\x01\x01\x00", 8);
+  std::string elf(
+      "\x7f"
+      "ELF\x02\x01\x01\x00",
+      8);
   return elf + std::string(400, '\0');
 }
 
@@ -68,7 +71,8 @@ class ActionsE2e : public ::testing::Test {
   }
   // POST .../timeline with `body`; the entry's JSON.
   json::value AddEntry(const std::string& body, int expected = 201) {
-    HttpResponse r = api_->Post(base_, Bearer(token_, {{"Content-Type", "application/json"}}), body);
+    HttpResponse r =
+        api_->Post(base_, Bearer(token_, {{"Content-Type", "application/json"}}), body);
     EXPECT_EQ(r.status, expected) << r.body;
     return Json(r);
   }
@@ -138,9 +142,10 @@ TEST_F(ActionsE2e, AttachmentsAreSniffedStoredAndDownloaded) {
   std::string key = *objects.begin();
   EXPECT_EQ(key.rfind(std::to_string(client_id_) + "/", 0), 0u) << key;
   EXPECT_EQ(key.find("minutes"), std::string::npos) << "a generated name";
-  EXPECT_EQ(Sql("SELECT file_name || '|' || media_type FROM timeline_attachments WHERE entry_id = " +
-                std::to_string(entry)),
-            "minutestxt.pdf|application/pdf");
+  EXPECT_EQ(
+      Sql("SELECT file_name || '|' || media_type FROM timeline_attachments WHERE entry_id = " +
+          std::to_string(entry)),
+      "minutestxt.pdf|application/pdf");
 
   HttpResponse download = api_->Get(std::string(a.at("url").as_string()), Bearer(token_));
   ASSERT_EQ(download.status, 200);
