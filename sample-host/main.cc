@@ -32,6 +32,8 @@
 #include "sample-host/app/client_store.h"
 #include "sample-host/app/contract_api.h"
 #include "sample-host/app/contract_store.h"
+#include "sample-host/app/custom_action_api.h"
+#include "sample-host/app/custom_actions.h"
 #include "sample-host/app/host_migrations.h"
 #include "sample-host/app/newsletter.h"
 #include "sample-host/app/profile_api.h"
@@ -55,6 +57,7 @@
 #include "sample-host/http/server.h"
 #include "sample-host/web/avatar_pages.h"
 #include "sample-host/web/contract_pages.h"
+#include "sample-host/web/custom_action_pages.h"
 #include "sample-host/web/newsletter_pages.h"
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/pages.h"
@@ -258,13 +261,15 @@ crm::Result<uint16_t> ChoosePort(const po::variables_map& vm) {
 }
 
 // The app's services a serve run builds on the core, in dependency order.
-// Issue 14: the host's own files (client avatars) in the object store of --store, under
-// host/avatars/, else on the local disk in DATA/host/avatars (temp file, fsync, rename).
-std::unique_ptr<crm::ObjectStore> OpenAvatarFiles(Core& core) {
-  if (core.store) return std::make_unique<host::ScopedObjectStore>(core.store, "host/avatars/");
-  auto local = host::LocalObjectStore::Open(core.data / "host" / "avatars");
+// Issue 14: the host's own files (client avatars, attachments of custom actions) in the object
+// store of --store, under host/<folder>/, else on the local disk in DATA/host/<folder> (temp
+// file, fsync, rename).
+std::unique_ptr<crm::ObjectStore> OpenHostFiles(Core& core, const std::string& folder) {
+  if (core.store)
+    return std::make_unique<host::ScopedObjectStore>(core.store, "host/" + folder + "/");
+  auto local = host::LocalObjectStore::Open(core.data / "host" / folder);
   if (!local.ok()) {
-    core.logger->Error("avatars", "no file store: " + local.status().message());
+    core.logger->Error(folder, "no file store: " + local.status().message());
     return std::make_unique<host::FailedObjectStore>(local.status());
   }
   (void)(*local)->RemoveStaleTemp(core.clock.NowUnix(), 3600);  // writes a crash interrupted
@@ -285,8 +290,10 @@ struct App {
             base_url),
         contracts(*core.db, [&core] { return core.clock.NowUnix(); }),
         tasks(*core.db, [&core] { return core.clock.NowUnix(); }),
-        avatar_files(OpenAvatarFiles(core)),
+        avatar_files(OpenHostFiles(core, "avatars")),
         avatars(*core.db, *avatar_files),
+        action_files(OpenHostFiles(core, "attachments")),
+        actions(*core.db, *action_files, [&core] { return core.clock.NowUnix(); }),
         plugins(
             *core.db, core.registry,
             [this, &core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
@@ -323,6 +330,8 @@ struct App {
   host::TaskStore tasks;
   std::unique_ptr<crm::ObjectStore> avatar_files;  // issue 14
   host::AvatarStore avatars;
+  std::unique_ptr<crm::ObjectStore> action_files;  // issue 14 (H13): attachments
+  host::CustomActions actions;
   host::PluginManager plugins;
 };
 
@@ -343,6 +352,10 @@ void RegisterProfileFeatures(crm::Registrar& reg, Core& core, App& app) {
   (void)host::RegisterAvatarApi(reg, app.avatars);
   (void)host::web::RegisterAvatarPages(reg, {core.registry, app.avatars});
   (void)reg.AddClientDeletionHook(host::AvatarDeletionHook(app.avatars));
+  (void)host::RegisterCustomActionApi(reg, app.actions);  // H13
+  (void)host::web::RegisterCustomActionPages(
+      reg, {core.registry, app.clients, app.timeline, app.actions});
+  (void)reg.AddClientDeletionHook(app.actions.DeletionHook());
   if (app.self_registration) {
     (void)host::web::RegisterRegistrationPages(
         reg, {core.registry, app.clients, app.auth, app.timeline});
@@ -442,6 +455,8 @@ crm::Result<std::optional<host::DemoCredentials>> SeedDemoData(const po::variabl
     if (!profiles.ok()) return crm::Internal("demo: " + profiles.ToString());
     crm::Status avatars = host::SeedDemoAvatars(*core.db, app.avatars);  // issue 14
     if (!avatars.ok()) return crm::Internal("demo: " + avatars.ToString());
+    crm::Status actions = host::SeedDemoActions(*core.db, app.timeline, app.actions);  // H13
+    if (!actions.ok()) return crm::Internal("demo: " + actions.ToString());
     crm::Status seeded = RunPluginSeeders(core);
     if (!seeded.ok()) return crm::Internal("demo: " + seeded.ToString());
   }

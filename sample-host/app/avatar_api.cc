@@ -40,7 +40,69 @@ crm::Status DeleteAvatar(AvatarStore& avatars, crm::Request& req, crm::Response&
   return res.Send("", "application/json; charset=utf-8");
 }
 
+// The quoted parameter `key` ("name", "filename") of a part's Content-Disposition header.
+std::string DispositionParam(std::string_view headers, std::string_view key) {
+  const std::string wanted = std::string(key) + "=\"";
+  for (size_t at = headers.find(wanted); at != std::string_view::npos;
+       at = headers.find(wanted, at + 1)) {
+    if (at == 0 || (headers[at - 1] != ' ' && headers[at - 1] != ';')) continue;
+    size_t start = at + wanted.size();
+    size_t end = headers.find('"', start);
+    if (end == std::string_view::npos) return "";
+    return std::string(headers.substr(start, end - start));
+  }
+  return "";
+}
+
+std::string BoundaryOf(std::string_view content_type) {
+  size_t at = content_type.find("boundary=");
+  if (at == std::string_view::npos) return "";
+  std::string_view b = content_type.substr(at + 9);
+  if (!b.empty() && b.front() == '"') {
+    b.remove_prefix(1);
+    b = b.substr(0, b.find('"'));
+  } else {
+    b = b.substr(0, b.find(';'));
+  }
+  return std::string(crm::text::Trim(b));
+}
+
 }  // namespace
+
+std::optional<std::vector<MultipartPart>> MultipartParts(std::string_view content_type,
+                                                         std::string_view body) {
+  std::string boundary = BoundaryOf(content_type);
+  if (boundary.empty()) return std::nullopt;
+  const std::string delimiter = "--" + boundary;
+  std::vector<MultipartPart> parts;
+  size_t at = body.find(delimiter);
+  while (at != std::string_view::npos) {
+    size_t headers = at + delimiter.size();
+    if (body.substr(headers, 2) != "\r\n") return parts;  // "--": the closing delimiter
+    size_t content = body.find("\r\n\r\n", headers);
+    if (content == std::string_view::npos) return std::nullopt;
+    size_t next = body.find("\r\n" + delimiter, content + 4);
+    if (next == std::string_view::npos) return std::nullopt;
+    std::string_view head = body.substr(headers, content - headers);
+    MultipartPart part;
+    part.name = DispositionParam(head, "name");
+    part.filename = DispositionParam(head, "filename");
+    part.content = std::string(body.substr(content + 4, next - content - 4));
+    parts.push_back(std::move(part));
+    at = next + 2;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> MultipartFile(std::string_view content_type, std::string_view body,
+                                         std::string_view field) {
+  std::optional<std::vector<MultipartPart>> parts = MultipartParts(content_type, body);
+  if (!parts) return std::nullopt;
+  for (MultipartPart& part : *parts) {
+    if (part.name == field) return std::move(part.content);
+  }
+  return std::nullopt;
+}
 
 crm::Result<std::string> ReadSmallBody(crm::Request& request, uint64_t limit) {
   if (std::optional<uint64_t> declared = request.ContentLength(); declared && *declared > limit)

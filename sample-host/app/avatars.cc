@@ -41,7 +41,7 @@ bool IsAvatarName(std::string_view name) {
 
 }  // namespace
 
-std::string SniffImageType(std::string_view bytes) {
+std::string SniffMediaType(std::string_view bytes) {
   // A magic_t is not thread-safe: one per thread, loaded once.
   thread_local magic_t cookie = [] {
     magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS);
@@ -58,7 +58,7 @@ std::string SniffImageType(std::string_view bytes) {
 
 crm::Result<std::string> MakeAvatar(std::string_view bytes) {
   if (bytes.size() > kMaxAvatarBytes) return crm::TooLarge("avatar: 5 MiB at most");
-  std::string mime = SniffImageType(bytes);
+  std::string mime = SniffMediaType(bytes);
   if (!AllowedType(mime)) {
     return crm::UnsupportedType("avatar: a JPEG, PNG or WebP picture, not " +
                                 (mime.empty() ? std::string("this file") : mime));
@@ -109,10 +109,7 @@ crm::Result<std::string> AvatarStore::Set(int64_t client_id, std::string_view up
     return crm::NotFound("client " + std::to_string(client_id) + " does not exist");
   CRM_ASSIGN_OR_RETURN(std::string jpeg, MakeAvatar(upload));
   std::string name = RandomHex(16) + ".jpg";
-  CRM_ASSIGN_OR_RETURN(std::unique_ptr<crm::ObjectWriter> writer,
-                       store_.Create(Key(client_id, name)));
-  CRM_RETURN_IF_ERROR(writer->Write(jpeg));
-  CRM_RETURN_IF_ERROR(writer->Commit());  // durable before the row names it
+  CRM_RETURN_IF_ERROR(PutObject(store_, Key(client_id, name), jpeg));  // before the row
   std::string previous;
   crm::Status s = db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     CRM_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT avatar FROM client_profiles WHERE "
@@ -159,12 +156,22 @@ crm::Result<std::string> AvatarStore::KeyOf(int64_t client_id, std::string_view 
 }
 
 void AvatarStore::DeleteObjectsOf(int64_t client_id) {
+  DeleteObjectsUnder(store_, std::to_string(client_id) + "/");
+}
+
+crm::Status PutObject(crm::ObjectStore& store, const std::string& key, std::string_view bytes) {
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<crm::ObjectWriter> writer, store.Create(key));
+  CRM_RETURN_IF_ERROR(writer->Write(bytes));
+  return writer->Commit();
+}
+
+void DeleteObjectsUnder(crm::ObjectStore& store, const std::string& prefix) {
   std::vector<std::string> keys;
-  (void)store_.List(std::to_string(client_id) + "/", [&](const crm::ObjectInfo& info) {
+  (void)store.List(prefix, [&](const crm::ObjectInfo& info) {
     keys.push_back(info.key);
     return true;
   });
-  for (const std::string& key : keys) (void)store_.Delete(key);
+  for (const std::string& key : keys) (void)store.Delete(key);
 }
 
 crm::Status SeedDemoAvatars(crm::Database& db, AvatarStore& avatars, int count) {

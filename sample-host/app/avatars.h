@@ -22,7 +22,13 @@ inline constexpr int kAvatarSize = 256;                       // pixels, square
 inline constexpr int64_t kMaxAvatarPixels = 40'000'000;       // decoding bomb guard
 
 // The type libmagic finds in `bytes` ("image/jpeg", ...; "" when unknown). Thread-safe.
-std::string SniffImageType(std::string_view bytes);
+std::string SniffMediaType(std::string_view bytes);
+// The host's own files (avatars, attachments of custom actions) go through these two:
+// `bytes` written to `key` and committed (durable: fsync + rename, or one PUT) before any row
+// names it; and every object under `prefix` deleted (after the rows, on a client's deletion).
+crm::Status PutObject(crm::ObjectStore& store, const std::string& key, std::string_view bytes);
+void DeleteObjectsUnder(crm::ObjectStore& store, const std::string& prefix);
+
 // The avatar made from an uploaded picture: a kAvatarSize square JPEG (centre crop, EXIF
 // orientation applied, transparency on white), without EXIF/GPS, XMP, IPTC, ICC or comments.
 // kUnsupportedType when the sniffed type is not JPEG/PNG/WebP (whatever the name or

@@ -92,7 +92,8 @@ crm::Status PostTimeline(const ProfileApiDeps& d, crm::Request& req, crm::Respon
     occurred_at = ParseIsoUtc(occurred_text);
     if (!occurred_at) return crm::Unprocessable("occurred_at: must be YYYY-MM-DDTHH:MM:SSZ");
   }
-  auto added = d.timeline.AddRecorded(e, amount, occurred_at.value_or(0));
+  CRM_ASSIGN_OR_RETURN(std::string note_html, StringMember(o, "note_html"));  // H13, sanitised
+  auto added = d.timeline.AddRecorded(e, amount, occurred_at.value_or(0), note_html);
   if (!added.ok()) {
     if (added.status().code() != crm::StatusCode::kInvalidArgument) return added.status();
     return crm::Unprocessable(added.status().message());
@@ -102,6 +103,8 @@ crm::Status PostTimeline(const ProfileApiDeps& d, crm::Request& req, crm::Respon
                    {"type", r.type},
                    {"title", r.title},
                    {"detail", r.detail},
+                   {"note_html", r.note_html},
+                   {"attachments", json::array()},
                    {"occurred_at", FormatIsoUtc(r.created_at)}};
   out["amount"] = amount ? json::value(CentsToDecimal(*amount)) : json::value(nullptr);
   return SendJson(res, 201, out);

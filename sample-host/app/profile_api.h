@@ -4,7 +4,9 @@
 //   GET  /api/v1/newsletter-lists         clients:read   clients.read   {"items": [list...]}
 //   POST /api/v1/newsletter-lists         clients:write  clients.write  {"name"} -> 201 list
 //   POST /api/v1/clients/{id}/timeline    clients:write  clients.write  {"type", "title",
-//        "detail"?, "amount"? ("100.00"), "occurred_at"? ("2026-01-31T10:00:00Z")} -> 201 entry
+//        "detail"?, "amount"? ("100.00"), "occurred_at"? ("2026-01-31T10:00:00Z"),
+//        "note_html"? (H13: stored sanitised)} -> 201 entry; the custom actions' types are
+//        host.call, host.meeting, host.email, host.note and host.other (custom_action_api.h)
 //   GET  /api/v1/clients/{id}/stats       clients:read   clients.read
 //        {"last_action_at": ISO|null, "purchases", "revenue": "1234.50", "support_requests"}
 //   GET    /api/v1/clients/{id}/devices               clients:read   {"items": [device...]}

@@ -6,6 +6,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sample-host/app/custom_actions.h"
+#include "sample-host/app/rich_text.h"
+#include "text/text.h"
+
 namespace host {
 namespace {
 
@@ -24,7 +28,8 @@ TimelineStore::TimelineStore(crm::Database& db, std::function<int64_t()> now)
 
 crm::Result<std::vector<TimelineRecord>> TimelineStore::List(const TimelineQuery& query) {
   std::string sql =
-      "SELECT id, client_id, type, title, detail, actor, created_at, amount_cents FROM timeline "
+      "SELECT id, client_id, type, title, detail, actor, created_at, amount_cents, note_html "
+      "FROM timeline "
       "WHERE client_id = ?";
   crm::SqlParams params{query.client_id};
   if (query.from > 0) {
@@ -58,8 +63,17 @@ crm::Result<std::vector<TimelineRecord>> TimelineStore::List(const TimelineQuery
   params.push_back(limit);
   std::vector<TimelineRecord> out;
   crm::Status s = db_.Query(sql, params, [&](const crm::SqlRow& r) {
-    out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Int(6),
-                   r.IsNull(7) ? std::nullopt : std::optional<int64_t>(r.Int(7))});
+    TimelineRecord record;
+    record.id = r.Int(0);
+    record.client_id = r.Int(1);
+    record.type = r.Text(2);
+    record.title = r.Text(3);
+    record.detail = r.Text(4);
+    record.actor = r.Text(5);
+    record.created_at = r.Int(6);
+    if (!r.IsNull(7)) record.amount_cents = r.Int(7);
+    record.note_html = r.Text(8);
+    out.push_back(std::move(record));
     return true;
   });
   if (!s.ok()) return s;
@@ -82,7 +96,8 @@ crm::Result<int64_t> TimelineStore::Add(const crm::TimelineEntry& e) {
 
 crm::Result<TimelineRecord> TimelineStore::AddRecorded(const crm::TimelineEntry& e,
                                                        std::optional<int64_t> amount_cents,
-                                                       int64_t occurred_at) {
+                                                       int64_t occurred_at,
+                                                       std::string_view note_html) {
   if (e.type.empty() || e.type.size() > 100 || HasControl(e.type, false)) {
     return crm::InvalidArgument("type: required, at most 100 characters");
   }
@@ -95,18 +110,22 @@ crm::Result<TimelineRecord> TimelineStore::AddRecorded(const crm::TimelineEntry&
   if (!exists->has_value())
     return crm::NotFound("client " + std::to_string(e.client_id) + " does not exist");
   crm::SqlValue amount = amount_cents ? crm::SqlValue{*amount_cents} : crm::SqlValue{};
-  TimelineRecord record{0,
-                        e.client_id,
-                        e.type,
-                        e.title,
-                        e.detail,
-                        e.actor,
-                        occurred_at > 0 ? occurred_at : now_(),
-                        amount_cents};
+  if (note_html.size() > kMaxRichTextBytes)
+    return crm::InvalidArgument("note_html: at most 64 KiB");
+  TimelineRecord record;
+  record.client_id = e.client_id;
+  record.type = e.type;
+  record.title = e.title;
+  record.detail = e.detail;
+  record.actor = e.actor;
+  record.created_at = occurred_at > 0 ? occurred_at : now_();
+  record.amount_cents = amount_cents;
+  if (!note_html.empty()) record.note_html = SanitizeRichText(note_html);  // never stored raw
   auto r = db_.QueryOne(
-      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at, amount_cents) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {e.client_id, e.type, e.title, e.detail, e.actor, record.created_at, amount});
+      "INSERT INTO timeline (client_id, type, title, detail, actor, created_at, amount_cents, "
+      "note_html) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {e.client_id, e.type, e.title, e.detail, e.actor, record.created_at, amount,
+       record.note_html});
   if (!r.ok()) {
     // The client may have gone between the check and the insert (foreign key).
     if (r.status().code() == crm::StatusCode::kConflict) {
@@ -135,6 +154,20 @@ crm::Result<ClientStats> TimelineStore::Stats(int64_t client_id) {
     stats = {(*row)->Int(0), (*row)->Int(1), (*row)->Int(2), (*row)->Int(3)};
   }
   return stats;
+}
+
+crm::Result<int64_t> TimelineStore::AddAction(int64_t client_id, std::string_view type,
+                                              std::string_view title, std::string_view note_html,
+                                              std::string_view actor) {
+  if (!IsCustomActionType(type))
+    return crm::InvalidArgument("type: one of call, meeting, email, note, other");
+  crm::TimelineEntry entry;
+  entry.client_id = client_id;
+  entry.type = std::string(type);
+  entry.title = std::string(crm::text::Trim(title));
+  entry.actor = std::string(actor);
+  CRM_ASSIGN_OR_RETURN(TimelineRecord added, AddRecorded(entry, std::nullopt, 0, note_html));
+  return added.id;
 }
 
 crm::Result<int64_t> TimelineStore::AddNote(int64_t client_id, std::string_view title,

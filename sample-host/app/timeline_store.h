@@ -24,6 +24,7 @@ struct TimelineRecord {
   std::string actor;
   int64_t created_at = 0;               // Unix seconds, UTC
   std::optional<int64_t> amount_cents;  // issue 14: a purchase's amount
+  std::string note_html;                // issue 14 (H13): host::SanitizeRichText's output only
 };
 
 // SPEC H12: the sidebar's key figures, from the client's history.
@@ -56,9 +57,16 @@ class TimelineStore {
   // An entry recorded by other software (POST /api/v1/clients/{id}/timeline): optionally
   // with an amount in cents and the time it happened (`occurred_at` 0: now). Validated
   // as Add. Returns the stored entry.
+  // `note_html` (H13: a formatted note) is stored as host::SanitizeRichText makes it, never
+  // as received.
   crm::Result<TimelineRecord> AddRecorded(const crm::TimelineEntry& entry,
-                                          std::optional<int64_t> amount_cents, int64_t occurred_at);
+                                          std::optional<int64_t> amount_cents, int64_t occurred_at,
+                                          std::string_view note_html = {});
   crm::Result<ClientStats> Stats(int64_t client_id);
+  // A custom action an admin records (SPEC H13): one of kCustomActionTypes
+  // (custom_actions.h), a title and a formatted note (sanitised). kInvalidArgument otherwise.
+  crm::Result<int64_t> AddAction(int64_t client_id, std::string_view type, std::string_view title,
+                                 std::string_view note_html, std::string_view actor);
   crm::Result<int64_t> AddNote(int64_t client_id, std::string_view title, std::string_view note,
                                std::string_view actor);
 

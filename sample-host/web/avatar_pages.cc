@@ -15,19 +15,6 @@ namespace {
 // Room for the multipart framing around the picture.
 constexpr uint64_t kMaxUploadBody = kMaxAvatarBytes + 64 * 1024;
 
-std::string BoundaryOf(std::string_view content_type) {
-  size_t at = content_type.find("boundary=");
-  if (at == std::string_view::npos) return "";
-  std::string_view b = content_type.substr(at + 9);
-  if (!b.empty() && b.front() == '"') {
-    b.remove_prefix(1);
-    b = b.substr(0, b.find('"'));
-  } else {
-    b = b.substr(0, b.find(';'));
-  }
-  return std::string(crm::text::Trim(b));
-}
-
 crm::Result<int64_t> ClientId(const crm::Request& rq) {
   std::optional<int64_t> id = crm::text::ParseId(rq.PathParam("id"));
   if (!id) return crm::NotFound("no such client");
@@ -86,25 +73,22 @@ crm::Status Show(const AvatarPageDeps& d, crm::Request& rq, crm::Response& rs) {
 
 }  // namespace
 
-std::optional<std::string> MultipartFile(std::string_view content_type, std::string_view body,
-                                         std::string_view field) {
-  std::string boundary = BoundaryOf(content_type);
-  if (boundary.empty()) return std::nullopt;
-  const std::string delimiter = "--" + boundary;
-  const std::string wanted = "name=\"" + std::string(field) + "\"";
-  size_t at = body.find(delimiter);
-  while (at != std::string_view::npos) {
-    size_t headers = at + delimiter.size();
-    if (body.substr(headers, 2) != "\r\n") return std::nullopt;  // "--": the closing delimiter
-    size_t content = body.find("\r\n\r\n", headers);
-    if (content == std::string_view::npos) return std::nullopt;
-    size_t next = body.find("\r\n" + delimiter, content + 4);
-    if (next == std::string_view::npos) return std::nullopt;
-    if (body.substr(headers, content - headers).find(wanted) != std::string_view::npos)
-      return std::string(body.substr(content + 4, next - content - 4));
-    at = next + 2;
+std::string ClientInitials(const Client& client) {
+  std::string out;
+  int count = 0;
+  for (const std::string* part : {&client.first_name, &client.last_name, &client.company}) {
+    if (count >= 2) break;
+    std::string initial = crm::text::UpperInitial(*part);
+    if (initial.empty()) continue;
+    out += initial;
+    ++count;
   }
-  return std::nullopt;
+  return out.empty() ? "#" : out;
+}
+
+std::string AvatarUrl(const Client& client) {
+  if (client.avatar.empty()) return "";
+  return "/admin/clients/" + std::to_string(client.id) + "/avatar/" + client.avatar;
 }
 
 crm::Status RegisterAvatarPages(crm::Registrar& registrar, const AvatarPageDeps& deps) {

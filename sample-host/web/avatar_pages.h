@@ -10,6 +10,7 @@
 #include "host-api/registrar.h"
 #include "host-api/status.h"
 #include "sample-host/app/avatars.h"
+#include "sample-host/app/client_store.h"
 #include "sample-host/core/hook_registry.h"
 
 namespace host::web {
@@ -25,9 +26,12 @@ struct AvatarPageDeps {
 // `deps` must outlive the server.
 crm::Status RegisterAvatarPages(crm::Registrar& registrar, const AvatarPageDeps& deps);
 
-// The bytes of the file field `field` of a multipart/form-data body whose Content-Type is
-// `content_type`; nullopt when there is no such part or the body is malformed.
-std::optional<std::string> MultipartFile(std::string_view content_type, std::string_view body,
-                                         std::string_view field);
+// Up to two initials for the avatar's fallback ("MD" for Marie Dupont, "ÉR" for Élise Roux):
+// whole UTF-8 letters in upper case; "#" when the client has no name.
+std::string ClientInitials(const Client& client);
+// The photo's URL under its generated name, "" when the client has none. The client list
+// reads the name from its own row (the list query selects the profile columns), so showing
+// the thumbnails costs no query per row.
+std::string AvatarUrl(const Client& client);
 
 }  // namespace host::web

@@ -6,6 +6,7 @@
 
 #include "sample-host/app/money.h"
 #include "sample-host/core/plugin_call.h"
+#include "sample-host/web/avatar_pages.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
@@ -175,6 +176,8 @@ TemplateData RowsData(const Texts& texts, const ClientListPage& page, Logger& lo
     if (!c.first_name.empty()) name += (name.empty() ? "" : ", ") + c.first_name;
     if (name.empty()) name = c.company.empty() ? "#" + std::to_string(c.id) : c.company;
     item.set("name", name);
+    item.set("initials", ClientInitials(c));  // issue 14: the avatar, else the initials
+    if (!c.avatar.empty()) item.set("avatar", AvatarUrl(c));
     item.set("company", c.company);
     item.set("email", c.email);
     item.set("city", c.address.city);

@@ -2,11 +2,14 @@
 // edit form, plugin summary boxes and tabs, login management, the action history, and deletion.
 #include <cctype>
 #include <exception>
+#include <map>
 
 #include "sample-host/app/client_profile.h"
+#include "sample-host/app/custom_actions.h"
 #include "sample-host/app/device_store.h"
 #include "sample-host/app/money.h"
 #include "sample-host/core/plugin_call.h"
+#include "sample-host/web/avatar_pages.h"
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
@@ -251,25 +254,9 @@ std::string DisplayName(const Client& c) {
   return name.empty() ? "#" + std::to_string(c.id) : name;
 }
 
-// Up to two initials for the avatar ("MD" for Marie Dupont, "ÉR" for Élise Roux): whole UTF-8
-// letters, in upper case (crm::text::UpperInitial).
-std::string Initials(const Client& c) {
-  std::string out;
-  int count = 0;
-  for (const std::string* part : {&c.first_name, &c.last_name, &c.company}) {
-    if (count >= 2) break;
-    std::string initial = crm::text::UpperInitial(*part);
-    if (initial.empty()) continue;
-    out += initial;
-    ++count;
-  }
-  return out.empty() ? "#" : out;
-}
-
 // The photo's URL under its generated name (issue 14), when the client has one.
 void SetAvatar(TemplateData& data, const Client& c) {
-  if (c.avatar.empty()) return;
-  data.set("avatar", "/admin/clients/" + std::to_string(c.id) + "/avatar/" + c.avatar);
+  if (!c.avatar.empty()) data.set("avatar", AvatarUrl(c));
 }
 
 // The tabs the viewer may see: the profile itself, then each plugin tab.
@@ -381,6 +368,25 @@ void SetHostSidebar(TemplateData& data, const DepsPtr& deps, const Texts& texts,
   data.set("has_boxes", true);
 }
 
+// H13: a custom action's id (for its delete form), its sanitised note (trusted: the store keeps
+// only host::SanitizeRichText's output) and its files.
+void SetCustomAction(TemplateData& e, const TimelineRecord& r,
+                     const std::vector<Attachment>& files) {
+  e.set("entry_id", std::to_string(r.id));
+  e.set("custom", IsCustomActionType(r.type));
+  if (!r.note_html.empty()) e.set("note_html", r.note_html);
+  TemplateData list(TemplateData::type::list);
+  for (const Attachment& a : files) {
+    TemplateData f;
+    f.set("name", a.file_name);
+    f.set("href", "/admin/clients/" + std::to_string(a.client_id) + "/timeline/" +
+                      std::to_string(a.entry_id) + "/attachments/" + std::to_string(a.id));
+    list.push_back(f);
+  }
+  e.set("has_attachments", !files.empty());
+  e.set("attachments", list);
+}
+
 struct TimelineFilter {
   std::string from, to, type;
 };
@@ -404,9 +410,15 @@ TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t clien
   data.set("types", Choices(type_choices, filter.type));
   TemplateData entries(TemplateData::type::list);
   crm::Result<std::vector<TimelineRecord>> records = deps->timeline.List(query);
+  // H13: every attachment of the client in one query, drawn under its entry.
+  std::map<int64_t, std::vector<Attachment>> files;
+  if (auto all = ListAttachments(deps->db, client_id); all.ok()) {
+    for (Attachment& a : *all) files[a.entry_id].push_back(std::move(a));
+  }
   if (records.ok()) {
     for (const TimelineRecord& r : records.value()) {
       TemplateData e;
+      SetCustomAction(e, r, files[r.id]);
       e.set("when", FormatTime(r.created_at));
       e.set("type", TimelineTypeLabel(texts, r.type));
       e.set("title", TimelineText(texts, r.title));
@@ -441,7 +453,7 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
   data.set("base", base);
   data.set("id", std::to_string(client.id));
   data.set("name", DisplayName(client));
-  data.set("initials", Initials(client));
+  data.set("initials", ClientInitials(client));
   SetAvatar(data, client);
   data.set("email", client.email);
   data.set("language", client.language);
@@ -651,7 +663,7 @@ crm::Status HandleTab(const DepsPtr& d, crm::Request& rq, crm::Response& rs) {
   std::string canonical = found->owner + "." + found->hook.id;
   data.set("base", "/admin/clients/" + std::to_string(client.id));
   data.set("name", DisplayName(client));
-  data.set("initials", Initials(client));
+  data.set("initials", ClientInitials(client));
   SetAvatar(data, client);
   data.set("email", client.email);
   data.set("language", client.language);

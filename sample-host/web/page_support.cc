@@ -51,7 +51,7 @@ std::optional<std::string> CookieValue(const crm::Request& request, std::string_
 }
 
 std::string NoticeText(const Texts& texts, std::string_view code) {
-  static constexpr std::array<std::string_view, 17> kKnown = {"saved",
+  static constexpr std::array<std::string_view, 19> kKnown = {"saved",
                                                               "created",
                                                               "deleted",
                                                               "login_enabled",
@@ -67,7 +67,9 @@ std::string NoticeText(const Texts& texts, std::string_view code) {
                                                               "reset_sent",
                                                               "password_reset",
                                                               "password_changed",
-                                                              "email_changed"};
+                                                              "email_changed",
+                                                              "action_added",
+                                                              "action_deleted"};
   for (std::string_view known : kKnown) {
     if (code == known) return texts.Get("notice." + std::string(code));
   }

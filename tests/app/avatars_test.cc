@@ -60,7 +60,7 @@ TEST(MakeAvatarTest, IsASmallSquareJpegWithoutMetadata) {
   vips::VImage image = Load(*avatar);
   EXPECT_EQ(image.width(), kAvatarSize);
   EXPECT_EQ(image.height(), kAvatarSize);
-  EXPECT_EQ(SniffImageType(*avatar), "image/jpeg");
+  EXPECT_EQ(SniffMediaType(*avatar), "image/jpeg");
 }
 
 TEST(MakeAvatarTest, TakesPngWithTransparencyAndWebp) {

@@ -1,6 +1,6 @@
 // tests/app/host_openapi_test.cc — sample-host/app/openapi/openapi.json against the API routes the
 // host really registers (RegisterClientApi, RegisterProfileApi, RegisterContractApi,
-// RegisterAvatarApi), both ways, as
+// RegisterAvatarApi, RegisterCustomActionApi), both ways, as
 // tests/hooks/openapi_test.cc does for the module; and the served document is that file.
 #include <gtest/gtest.h>
 
@@ -13,6 +13,7 @@
 #include "sample-host/app/api_routes.h"
 #include "sample-host/app/avatar_api.h"
 #include "sample-host/app/contract_api.h"
+#include "sample-host/app/custom_action_api.h"
 #include "sample-host/app/device_store.h"
 #include "sample-host/app/newsletter.h"
 #include "sample-host/app/profile_api.h"
@@ -53,6 +54,7 @@ class HostOpenApiTest : public ::testing::Test {
     ASSERT_OK(RegisterProfileApi(staging, {clients_, timeline_, newsletter_, devices_}));
     ASSERT_OK(RegisterContractApi(staging, contracts_));
     ASSERT_OK(RegisterAvatarApi(staging, avatars_));
+    ASSERT_OK(RegisterCustomActionApi(staging, actions_));
     for (const crm::Route& r : staging.Take().routes) {
       if (r.pattern.rfind("/api/v1/", 0) == 0) registered_.insert({r.method, Shape(r.pattern)});
     }
@@ -80,6 +82,7 @@ class HostOpenApiTest : public ::testing::Test {
   ContractStore contracts_{tdb_.db(), now_};
   FailedObjectStore no_files_{crm::Internal("routes only")};
   AvatarStore avatars_{tdb_.db(), no_files_};
+  CustomActions actions_{tdb_.db(), no_files_, now_};
   Auth auth_{tdb_.db(), registry_, now_, [](const crm::MailMessage&) { return crm::Status::Ok(); },
              "http://localhost"};
   std::set<Operation> registered_, described_;

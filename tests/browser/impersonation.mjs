@@ -1,6 +1,8 @@
 // tests/browser/impersonation.mjs — issue 14 in a browser (SPEC H12, H14, H18): an admin opens a demo
 // client's profile (the sidebar's key figures and quick contact links), clicks "Log in as the client",
-// lands in the reserved area on a phone screen with the banner, and goes back to admin.
+// lands in the reserved area on a phone screen with the banner, and goes back to admin; then, on the
+// profile, adds a custom action (SPEC H13) with bold text from the small rich-text editor and a file,
+// and sees both in the history.
 // Usage: node impersonation.mjs [path/to/sample-host]
 import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
@@ -51,5 +53,30 @@ await runBrowserTest('browser_impersonation', binary, async ({ browser, host }) 
   if (!history.some((t) => t.includes('Logged in as the client'))) fail(`the start is not in the history: ${history.slice(0, 5)}`);
   if (!history.some((t) => t.includes('Back to admin'))) fail('the end is not in the history');
   if (history.some((t) => t.includes('host.impersonation'))) fail('the history shows a raw key');
-  console.log('browser_impersonation: logged in as the client, saw the banner, went back to admin');
+
+  // H13: "Add an action" with the editor (bold) and a file; the history shows both.
+  await page.locator('#add-action summary').click();
+  if (!(await page.locator('#action-editor').isVisible())) fail('the rich-text editor is not shown');
+  if (await page.locator('#action-note').isVisible()) fail('the plain textarea is still shown with JavaScript');
+  await page.selectOption('#action-type', 'host.call');
+  await page.fill('#action-title', 'Browser call');
+  await page.locator('#action-editor').click();
+  await page.keyboard.type('Plain then ');
+  await page.locator('[data-command="bold"]').click();
+  await page.keyboard.type('bold words');
+  await page.setInputFiles('#action-files', {
+    name: 'call notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Notes of the call\n'),
+  });
+  await page.locator('#action-form button[type="submit"]').click();
+  await page.waitForURL(/notice=action_added/, { timeout: 10000 }).catch(() => fail(`add an action: got ${page.url()}`));
+  const entry = page.locator('.timeline li', { hasText: 'Browser call' });
+  if ((await entry.count()) !== 1) fail('the new action is not in the history');
+  const bold = await entry.locator('.tl-note b, .tl-note strong').allTextContents();
+  if (!bold.some((t) => t.includes('bold words'))) fail(`no bold text in the note: ${await entry.innerHTML()}`);
+  const file = entry.locator('.tl-files a');
+  if ((await file.count()) !== 1 || (await file.textContent()).trim() !== 'call notes.txt') fail('the file is not listed');
+  const href = await file.getAttribute('href');
+  const body = await page.evaluate(async (url) => (await fetch(url)).text(), href);
+  if (body !== 'Notes of the call\n') fail(`the file downloads as "${body}"`);
+  console.log('browser_impersonation: logged in as the client, saw the banner, went back to admin, added an action');
 });

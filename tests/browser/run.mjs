@@ -83,11 +83,11 @@ async function adminFlow(browser, host) {
   await shot(page, '04-admin-profile');
   console.log(`browser_host: admin opened the profile of ${name}`);
 
-  // Add a custom history entry and see it listed.
+  // Add a custom history entry (an action, SPEC H13) and see it listed.
   await page.locator('details.add-note summary').click();
   await page.getByLabel('Title', { exact: true }).fill('Called the client <b>');
-  await page.getByRole('button', { name: 'Add entry' }).click();
-  await expectUrl(page, /notice=note_added/, 'add a history entry');
+  await page.getByRole('button', { name: 'Add the action' }).click();
+  await expectUrl(page, /notice=action_added/, 'add a history entry');
   if ((await page.locator('.timeline li', { hasText: 'Called the client <b>' }).count()) !== 1) fail('the new history entry is not listed');
 
   await page.goto(`${host.url}/admin/plugins`);

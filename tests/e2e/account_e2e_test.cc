@@ -362,4 +362,27 @@ TEST_F(AccountE2e, AvatarThroughTheApiAndThePages) {
   EXPECT_EQ(AvatarFiles(site_.data()), 0);
 }
 
+// The client list shows each client's thumbnail (lazy-loaded, with its size) or the initials.
+TEST_F(AccountE2e, ClientListShowsTheAvatarOrTheInitials) {
+  ASSERT_EQ(VIPS_INIT("account-e2e"), 0);
+  HttpResponse other =
+      api_->Post("/api/v1/clients", Bearer(token_, {{"Content-Type", "application/json"}}),
+                 R"({"first_name":"Ödön","last_name":"Ünal","email":"odon@account.test"})");
+  ASSERT_EQ(other.status, 201) << other.body;
+  HttpResponse put = api_->Put("/api/v1/clients/" + std::to_string(client_id_) + "/avatar",
+                               Bearer(token_), PhoneJpeg());
+  ASSERT_EQ(put.status, 200) << put.body;
+  std::string url(Json(put).at("avatar_url").as_string());
+  std::string csrf;
+  auto admin = crm_test::AdminSession(host_->port(), kAdminEmail, kAdminPassword, &csrf);
+  std::string list = admin->Get("/admin/clients").body;
+  EXPECT_NE(list.find("<img class=\"avatar avatar-small\" src=\"" + url +
+                      "\" alt=\"\" width=\"32\" height=\"32\" loading=\"lazy\""),
+            std::string::npos)
+      << list;
+  EXPECT_NE(list.find("aria-hidden=\"true\">ÖÜ</span>"), std::string::npos) << "initials";
+  EXPECT_EQ(list.find(">ÉR</span>"), std::string::npos) << "a photo, not initials";
+  EXPECT_EQ(admin->Get(url).status, 200);
+}
+
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -197,17 +198,16 @@ std::optional<Bucket> BucketOf(const std::string& store_url) {
   return Bucket{static_cast<uint16_t>(std::stoi(m[2])), m[1]};
 }
 
-std::set<std::string> ObjectsIn(const Bucket& b) {
+std::set<std::string> ObjectsIn(const Bucket& b, const std::string& prefix) {
   HttpClient c(b.port);
-  HttpResponse r =
-      c.Get("/" + b.name + "?list-type=2&max-keys=1000&prefix=" + UrlEncode(kModuleObjectPrefix));
+  HttpResponse r = c.Get("/" + b.name + "?list-type=2&max-keys=1000&prefix=" + UrlEncode(prefix));
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body.find("<IsTruncated>true"), std::string::npos);
   std::set<std::string> out;
   static const std::regex key("<Key>([^<]+)</Key>");
   for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), key);
        it != std::sregex_iterator(); ++it)
-    out.insert((*it)[1].str().substr(std::string(kModuleObjectPrefix).size()));
+    out.insert((*it)[1].str().substr(prefix.size()));
   return out;
 }
 
@@ -290,6 +290,27 @@ std::set<std::string> ClientObjects(const E2eSite& site, int64_t client_id) {
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
     if (it->is_regular_file()) out.insert(prefix + fs::relative(it->path(), root).generic_string());
   return out;
+}
+
+std::string SiteQuery(const E2eSite& site, const std::string& sql) {
+  std::string url = SiteDatabaseUrl(site.data());
+  std::string cmd = url.empty()
+                        ? "sqlite3 '" + (site.data() / "host.db").string() + "' \"" + sql + "\""
+                        : "psql '" + url + "' -tAc \"" + sql + "\"";
+  std::string out;
+  if (FILE* p = popen((cmd + " 2>&1").c_str(), "r")) {
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+std::set<std::string> HostObjects(const E2eSite& site, const std::string& folder) {
+  if (std::optional<Bucket> b = BucketOf(site.store_url()))
+    return ObjectsIn(*b, "host/" + folder + "/");
+  return FilesUnder(site.data() / "host" / folder);
 }
 
 }  // namespace crm_test

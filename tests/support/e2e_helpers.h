@@ -78,9 +78,10 @@ struct Bucket {
   std::string name;
 };
 std::optional<Bucket> BucketOf(const std::string& store_url);
-// The module's objects in its prefix of the bucket (keys without the prefix), read unsigned.
+// The objects under `prefix` of the bucket (keys without the prefix), read unsigned: by default
+// the module's, another prefix for the host's own ("host/attachments/").
 inline constexpr char kModuleObjectPrefix[] = "plugins/client-documents/";
-std::set<std::string> ObjectsIn(const Bucket& b);
+std::set<std::string> ObjectsIn(const Bucket& b, const std::string& prefix = kModuleObjectPrefix);
 // The module's stored blobs ("files/<client_id>/<name>.bin", thumbnails left out) of the site
 // whose data folder is `data`: in the bucket of `store_url`, or on the local disk without one.
 std::set<std::string> ModuleBlobs(const std::filesystem::path& data, const std::string& store_url);
@@ -102,5 +103,13 @@ std::unique_ptr<HttpClient> ClientSession(int port, const std::string& admin_ema
 // (DATA/plugins/client-documents/files/<client_id>/) or, when the site runs with --store, in its
 // bucket (s3rver answers unsigned listings).
 std::set<std::string> ClientObjects(const E2eSite& site, int64_t client_id);
+
+// The output of `sql` (no double quotes in it) run on the site's database: the sqlite3 tool on
+// DATA/host.db, or psql -tA on its PostgreSQL database; trailing newlines cut, errors included.
+std::string SiteQuery(const E2eSite& site, const std::string& sql);
+
+// The host's own objects under `folder` ("attachments", "avatars") of a site, as keys relative
+// to it: DATA/host/<folder>/ on the local disk, or "host/<folder>/" in the bucket of --store.
+std::set<std::string> HostObjects(const E2eSite& site, const std::string& folder);
 
 }  // namespace crm_test

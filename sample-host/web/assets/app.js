@@ -1,5 +1,7 @@
 // sample-host/web/assets/app.js — small progressive enhancements; every page works without it.
-// Adds the CSRF field to POST forms that lack one, confirms dangerous actions, reads a CSV file into the import form.
+// Adds the CSRF field to POST forms that lack one, confirms dangerous actions, reads a CSV file into the import form,
+// and turns a custom action's note into a small rich-text editor (bold, italic, lists, links) whose HTML goes into
+// the hidden note_html field (the server sanitises it; without JS the textarea's text is sent and escaped).
 (function () {
   'use strict';
   var meta = document.querySelector('meta[name="csrf-token"]');
@@ -29,6 +31,33 @@
       var reader = new FileReader();
       reader.onload = function () { target.value = String(reader.result || ''); };
       reader.readAsText(file);
+    });
+  });
+  document.querySelectorAll('[data-rich-editor]').forEach(function (editor) {
+    var form = editor.closest('form');
+    var area = editor.querySelector('[contenteditable]');
+    var hidden = editor.querySelector('input[name="note_html"]');
+    var fallback = form && form.querySelector('textarea[name="note"]');
+    if (!form || !area || !hidden) return;
+    editor.hidden = false;
+    if (fallback) {
+      fallback.hidden = true;
+      fallback.disabled = true;
+    }
+    editor.querySelectorAll('[data-command]').forEach(function (button) {
+      button.addEventListener('click', function () {
+        var command = button.getAttribute('data-command');
+        var value = null;
+        if (command === 'createLink') {
+          value = window.prompt(button.getAttribute('data-prompt') || 'URL', 'https://');
+          if (!value) return;
+        }
+        area.focus();
+        document.execCommand(command, false, value);
+      });
+    });
+    form.addEventListener('submit', function () {
+      hidden.value = area.textContent.trim() === '' && !area.querySelector('li') ? '' : area.innerHTML;
     });
   });
 })();
