@@ -171,11 +171,7 @@ class LinksE2e : public crm_test::E2eSiteTest {
     return false;
   }
   std::string RunJobs(const std::string& now) {
-    crm_test::CliResult r = crm_test::RunCli(
-        CD_E2E_SAMPLE_HOST,
-        "run-jobs --data '" + site_.data().string() + "' --plugins '" + CD_E2E_PLUGIN_DIR + "' " +
-            crm_test::DatabaseArgs(site_.data()) + " --now " + now,
-        "");
+    crm_test::CliResult r = site_.RunJobs("--now " + now);
     EXPECT_EQ(r.code, 0) << r.output;
     return r.output;
   }

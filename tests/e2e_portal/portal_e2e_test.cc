@@ -102,23 +102,6 @@ class PortalE2e : public crm_test::E2eSiteTest {
     for (const auto& e : page.at("items").as_array()) out.emplace_back(e.at("action").as_string());
     return out;
   }
-  // One number from the site's database (sqlite3 or psql), -1 when the tool failed.
-  long long SqlCount(const std::string& sql) {
-    std::string url = crm_test::SiteDatabaseUrl(site_.data());
-    std::string cmd =
-        url.empty() ? "sqlite3 '" + (site_.data() / "host.db").string() + "' \"" + sql + "\" 2>&1"
-                    : "psql '" + url + "' -tAc \"" + sql + "\" 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) return -1;
-    char buf[256] = {0};
-    std::string out;
-    while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
-    if (pclose(p) != 0) {
-      ADD_FAILURE() << cmd << ": " << out;
-      return -1;
-    }
-    return std::atoll(out.c_str());
-  }
   std::unique_ptr<HttpClient> ClientSession(int64_t client_id, const std::string& email,
                                             std::string* csrf) {
     return crm_test::ClientSession(host_->port(), kAdminEmail, kAdminPassword, client_id, email,

@@ -69,11 +69,8 @@ class RemindersE2e : public crm_test::E2eSiteTest {
   }
   // `sample-host run-jobs` on the site's database and store, at 08:00 UTC of today + `day`.
   void RunJobsOn(int day) {
-    std::string args = "run-jobs --data '" + site_.data().string() + "' --plugins '" +
-                       CD_E2E_PLUGIN_DIR + "'" + crm_test::DatabaseArgs(site_.data()) +
-                       " --base-url " + kBaseUrl + " --now " + Day(day) + "T08:00:00Z";
-    if (!site_.store_url().empty()) args += " --store '" + site_.store_url() + "'";
-    crm_test::CliResult r = crm_test::RunCli(CD_E2E_SAMPLE_HOST, args, "");
+    crm_test::CliResult r =
+        site_.RunJobs(std::string("--base-url ") + kBaseUrl + " --now " + Day(day) + "T08:00:00Z");
     // A fresh connection after each (long) step: a keep-alive one left idle that long was once
     // found waiting forever for its answer on a loaded machine (PostgreSQL run).
     api_ = std::make_unique<HttpClient>(host_->port());

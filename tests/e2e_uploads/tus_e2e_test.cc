@@ -12,10 +12,12 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -52,18 +54,6 @@ std::string ChecksumOf(std::string_view bytes) {
   unsigned int len = 0;
   EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
   return "sha256 " + Base64Encode(std::string_view(reinterpret_cast<char*>(digest), len));
-}
-
-// The first line a shell command prints.
-std::string CommandOutput(const std::string& command) {
-  std::string out;
-  if (FILE* p = popen(command.c_str(), "r")) {
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  return out;
 }
 
 // Sends `bytes` on a new connection to 127.0.0.1:`port` and returns the socket, left open (the
@@ -160,55 +150,23 @@ class TusE2e : public crm_test::E2eSiteTest {
     EXPECT_EQ(r.status, 200) << r.body;
     return Json(r);
   }
-  // A number from the site's database (sqlite3 or psql).
-  int64_t Count(const std::string& sql) {
-    std::string url = crm_test::SiteDatabaseUrl(site_.data());
-    std::string cmd = url.empty()
-                          ? "sqlite3 '" + (site_.data() / "host.db").string() + "' \"" + sql + "\""
-                          : "psql '" + url + "' -tAc \"" + sql + "\"";
-    std::string out = CommandOutput(cmd + " 2>&1");
-    try {
-      return std::stoll(out);
-    } catch (...) {
-      ADD_FAILURE() << cmd << ": " << out;
-      return -1;
-    }
-  }
+  int64_t Count(const std::string& sql) { return SqlCount(sql); }
   int64_t UploadRows() {
     return Count("SELECT COUNT(*) FROM cd_uploads") + Count("SELECT COUNT(*) FROM cd_upload_parts");
   }
   // Part objects in the module's store: its folder under the data folder, or the S3 bucket.
   int PartObjects() {
-    const std::string& store = site_.store_url();
-    if (store.empty()) {
-      int n = 0;
-      std::error_code ec;
-      const auto root = site_.data() / "plugins" / "client-documents" / "uploads";
-      for (std::filesystem::recursive_directory_iterator it(root, ec), end; !ec && it != end;
-           it.increment(ec))
-        if (it->is_regular_file()) ++n;
-      return n;
+    if (auto bucket = crm_test::BucketOf(site_.store_url())) {
+      const std::set<std::string> keys = crm_test::ObjectsIn(*bucket);
+      return static_cast<int>(std::count_if(keys.begin(), keys.end(), [](const std::string& k) {
+        return k.rfind("uploads/", 0) == 0;
+      }));
     }
-    // s3rver does not check signatures: list the bucket with a plain GET.
-    std::string bucket = store.substr(5, store.find('?') - 5);
-    size_t port_at = store.find("127.0.0.1:") + 10;
-    int port = std::stoi(store.substr(port_at, store.find('&', port_at) - port_at));
-    HttpResponse list =
-        HttpClient(static_cast<uint16_t>(port))
-            .Get("/" + bucket + "?list-type=2&prefix=plugins/client-documents/uploads/");
-    EXPECT_EQ(list.status, 200) << list.body;
-    int n = 0;
-    for (size_t at = list.body.find("<Key>"); at != std::string::npos;
-         at = list.body.find("<Key>", at + 1))
-      ++n;
-    return n;
+    return static_cast<int>(
+        crm_test::FilesUnder(site_.data() / "plugins" / "client-documents" / "uploads").size());
   }
   std::string RunJobsAt(const std::string& now) {
-    std::string args = "run-jobs --data '" + site_.data().string() + "' --plugins '" +
-                       CD_E2E_PLUGIN_DIR + "' --now " + now + " " +
-                       crm_test::DatabaseArgs(site_.data());
-    if (!site_.store_url().empty()) args += " --store '" + site_.store_url() + "'";
-    crm_test::CliResult ran = crm_test::RunCli(CD_E2E_SAMPLE_HOST, args, "");
+    crm_test::CliResult ran = site_.RunJobs("--now " + now);
     EXPECT_EQ(ran.code, 0) << ran.output;
     return ran.output;
   }

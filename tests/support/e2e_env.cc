@@ -198,6 +198,13 @@ CliResult E2eSite::CreateToken(const std::string& scope_args) const {
   return crm_test::CreateToken(options_.binary, data_, options_.admin_email, scope_args);
 }
 
+CliResult E2eSite::RunJobs(const std::string& args) const {
+  std::string command = "run-jobs --data '" + data_.string() + "' --plugins '" +
+                        options_.plugin_dir.string() + "'" + DatabaseArgs(data_);
+  if (!store_url_.empty()) command += " --store '" + store_url_ + "'";
+  return RunCli(options_.binary, command + " " + args, "");
+}
+
 crm::Result<std::unique_ptr<HostProcess>> E2eSite::Start(std::vector<std::string> serve_args,
                                                          std::chrono::seconds start_timeout) const {
   HostProcess::Options o = ServeOptions(options_.binary, data_, options_.plugin_dir);

@@ -88,6 +88,9 @@ class E2eSite {
   CliResult CreateAdmin() const;
   // A token of that admin (see crm_test::CreateToken).
   CliResult CreateToken(const std::string& scope_args) const;
+  // `sample-host run-jobs` on data(), with its database and store and the plugin folder, then
+  // `args` (e.g. "--now 2026-01-05T08:00:00Z").
+  CliResult RunJobs(const std::string& args) const;
   // The host serving data() with the plugin folder (and `serve_args`, e.g.
   // {"--without-contracts"}), given `start_timeout` to say it listens.
   crm::Result<std::unique_ptr<HostProcess>> Start(

@@ -1,6 +1,7 @@
 // tests/support/e2e_site_test.cc — the end-to-end suites' base fixture (see the header).
 #include "tests/support/e2e_site_test.h"
 
+#include <string>
 #include <utility>
 
 namespace crm_test {
@@ -35,6 +36,20 @@ std::string E2eSiteTest::Token(const std::string& scope_args) const {
 
 Headers E2eSiteTest::JsonHeaders(const std::string& token) const {
   return Bearer(token.empty() ? full_ : token, {{"Content-Type", "application/json"}});
+}
+
+int64_t E2eSiteTest::SqlCount(const std::string& sql) const {
+  const std::string url = SiteDatabaseUrl(site_.data());
+  CliResult r =
+      url.empty()
+          ? RunCli("sqlite3", "'" + (site_.data() / "host.db").string() + "' \"" + sql + "\"", "")
+          : RunCli("psql", "'" + url + "' -tAc \"" + sql + "\"", "");
+  try {
+    if (r.code == 0) return std::stoll(r.output);
+  } catch (const std::exception&) {
+  }
+  ADD_FAILURE() << sql << ": " << r.output;
+  return -1;
 }
 
 }  // namespace crm_test

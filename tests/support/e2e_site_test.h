@@ -50,6 +50,9 @@ class E2eSiteTest : public ::testing::Test {
   std::string Token(const std::string& scope_args) const;
   // `Authorization: Bearer` with `token` (full_ when empty) and a JSON Content-Type.
   Headers JsonHeaders(const std::string& token = "") const;
+  // The integer `sql` selects from the site's database (the sqlite3 or psql tool); -1, and a
+  // failure, when there is none.
+  int64_t SqlCount(const std::string& sql) const;
 
   // Destroyed in reverse: api_, then host_ (stopped), then site_ (its data folder, database and
   // bucket's use gone).
