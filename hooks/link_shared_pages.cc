@@ -42,8 +42,8 @@ crm::Status FormOutcome(Context& ctx, crm::Request& request, crm::Response& resp
                              std::to_string(id));
   if (outcome.http_status() >= 500)
     ctx.host.Log(crm::LogLevel::kError, "client-documents link session: " + outcome.ToString());
-  return SendLinkSpace(ctx, request, response, s,
-                       SharedErrorText(ctx, s.grant.language, outcome), outcome.http_status());
+  return SendLinkSpace(ctx, request, response, s, SharedErrorText(ctx, s.grant.language, outcome),
+                       outcome.http_status());
 }
 
 // A JSON answer: the refusal (its message in the contact's language) or `ok` with `status`.
@@ -146,9 +146,8 @@ crm::Result<std::string> LinkSharedHtml(Context& ctx, const crm::Request& reques
   a.upload = g.Has("upload");
   a.comment = g.Has("comment");
   a.comments = a.comment || a.view;
-  return "<section class=\"cd-shared\" data-cd-shared><h2>" +
-         PortalText(ctx, g.language, "title") + "</h2>" +
-         SharedNotice(ctx, g.language, request) +
+  return "<section class=\"cd-shared\" data-cd-shared><h2>" + PortalText(ctx, g.language, "title") +
+         "</h2>" + SharedNotice(ctx, g.language, request) +
          SharedSections(ctx, s.principal, view.projects, view.documents, a) + "</section>";
 }
 

@@ -51,8 +51,7 @@ std::string ClientActions(Context& ctx, const crm::Principal& who, const SharedD
 
 // One project's documents, categories grouped.
 std::string ProjectSection(Context& ctx, const crm::Principal& who, const std::string& name,
-                           const std::vector<const SharedDocument*>& docs,
-                           const SharedActions& a) {
+                           const std::vector<const SharedDocument*>& docs, const SharedActions& a) {
   const std::string& lang = who.language;
   std::string html = "<section class=\"cd-project\"><h2>" + EscapeHtml(name) + "</h2>";
   for (const char* cat : kCategories) {
@@ -65,8 +64,7 @@ std::string ProjectSection(Context& ctx, const crm::Principal& who, const std::s
                SharedFileLinks(ctx, lang, *d, a) + ClientActions(ctx, who, *d, a) + "</li>";
     }
     if (!items.empty())
-      html += "<h3 class=\"cd-category\">" +
-              PortalText(ctx, lang, std::string("category_") + cat) +
+      html += "<h3 class=\"cd-category\">" + PortalText(ctx, lang, std::string("category_") + cat) +
               "</h3><ul class=\"cd-documents\">" + items + "</ul>";
   }
   return html + "</section>";
@@ -165,9 +163,9 @@ std::string SharedSections(Context& ctx, const crm::Principal& who,
   std::string html;
   for (const Project& p : projects)
     if (by_project.count(p.id))
-      html += ProjectSection(ctx, who,
-                             p.name + (p.reference.empty() ? "" : " (" + p.reference + ")"),
-                             by_project[p.id], a);
+      html +=
+          ProjectSection(ctx, who, p.name + (p.reference.empty() ? "" : " (" + p.reference + ")"),
+                         by_project[p.id], a);
   if (by_project.count(0))
     html += ProjectSection(ctx, who, ctx.texts.Get(who.language, "portal.no_project"),
                            by_project[0], a);
@@ -182,10 +180,10 @@ std::string SharedNotice(const Context& ctx, std::string_view lang, const crm::R
            PortalText(ctx, lang, "flash_" + flash) + "</p>";
   if (req.Query("error"))
     return "<p class=\"cd-notice cd-notice-error\" role=\"alert\">" +
-           PortalText(ctx, lang,
-                      "error_" + std::string(req.Query("error")->rfind("conflict", 0) == 0
-                                                 ? "conflict"
-                                                 : "other")) +
+           PortalText(
+               ctx, lang,
+               "error_" + std::string(req.Query("error")->rfind("conflict", 0) == 0 ? "conflict"
+                                                                                    : "other")) +
            "</p>";
   return "";
 }
@@ -193,8 +191,7 @@ std::string SharedNotice(const Context& ctx, std::string_view lang, const crm::R
 std::string SharedErrorText(const Context& ctx, std::string_view lang, const crm::Status& error) {
   if (error.code() == crm::StatusCode::kConflict)
     return ctx.texts.Get(lang, "portal.error_conflict");
-  if (error.code() == crm::StatusCode::kUnprocessable &&
-      error.message().rfind("reason:", 0) == 0)
+  if (error.code() == crm::StatusCode::kUnprocessable && error.message().rfind("reason:", 0) == 0)
     return ctx.texts.Get(lang, "portal.error_reason");
   return ErrorText(ctx, lang, error, nullptr);
 }

@@ -25,8 +25,8 @@ struct SharedActions {
   bool view_route = false;
   bool decide = false;
   bool upload = false;
-  bool comment = false;   // the comment form
-  bool comments = true;   // the list of comments
+  bool comment = false;  // the comment form
+  bool comments = true;  // the list of comments
 };
 
 // The text `portal.<key>` in `lang`, HTML-escaped.

@@ -41,8 +41,7 @@ crm::Result<LinkSharedView> LinkShared(Services& sv, const LinkSession& s) {
     projects.insert(d.project_id);
     view.documents.push_back(std::move(d));
   }
-  CRM_ASSIGN_OR_RETURN(std::vector<Project> list,
-                       ListProjects(sv, s.principal, s.grant.client_id));
+  CRM_ASSIGN_OR_RETURN(std::vector<Project> list, ListProjects(sv, s.principal, s.grant.client_id));
   for (Project& p : list)
     if (projects.count(p.id) != 0) view.projects.push_back(std::move(p));
   return view;
@@ -66,13 +65,11 @@ crm::Result<SharedDocument> LinkSupportingFile(Services& sv, const LinkSession& 
                                                crm::Request& request, int64_t shared_id) {
   CRM_RETURN_IF_ERROR(InScope(sv, s, shared_id).status());
   CRM_RETURN_IF_ERROR(NeedRight(s, "upload"));
-  return AddSupportingFile(sv, s.principal,
-                           SharedUploadOf(request, s.grant.client_id, shared_id));
+  return AddSupportingFile(sv, s.principal, SharedUploadOf(request, s.grant.client_id, shared_id));
 }
 
-crm::Result<crm::ObjectReply> LinkSharedFile(Services& sv, const LinkSession& s,
-                                             int64_t shared_id, int64_t file_id,
-                                             LinkFileUse use) {
+crm::Result<crm::ObjectReply> LinkSharedFile(Services& sv, const LinkSession& s, int64_t shared_id,
+                                             int64_t file_id, LinkFileUse use) {
   CRM_ASSIGN_OR_RETURN(SharedDocument doc, InScope(sv, s, shared_id));
   const SharedFile* file = nullptr;
   for (const SharedFile& f : doc.files)

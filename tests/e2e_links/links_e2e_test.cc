@@ -956,6 +956,15 @@ TEST_F(LinksSharedE2e, DecisionsThroughALinkRefuseAsTheClientsAndMailStaffInTheF
   EXPECT_NE(mails[0].find("Le client a refus"), std::string::npos) << mails[0];
   EXPECT_NE(mails[0].find("Trop cher"), std::string::npos);
   EXPECT_NE(mails[0].find("Atelier Dupont"), std::string::npos);
+  // The batched mail of a contact's comment to staff is in the firm's language too.
+  auto commenter = Session(MintUrl(anne_, {{"rights", json::array{"comment"}}}), &csrf);
+  ASSERT_EQ(Form(*commenter, SharedLink(quote) + "/comments", csrf, "body=Pourquoi").status, 303);
+  RunJobs(IsoIn(700));
+  mails = MailsTo("office@links-e2e.test");
+  ASSERT_EQ(mails.size(), 2u);
+  EXPECT_TRUE(mails[0].find("Un client a comment") != std::string::npos ||
+              mails[1].find("Un client a comment") != std::string::npos)
+      << mails[0] << mails[1];
 }
 
 TEST_F(LinksSharedE2e, ARevokedLinkIsRefusedOnItsNextSharedRequest) {

@@ -35,11 +35,13 @@ TEST_F(SettingsPageTest, SaveStoresTheThreeSettings) {
   request.form = {{"_csrf", "csrf-admin"},
                   {"mandatory_gate", "1"},
                   {"intro", "Welcome *here*"},
-                  {"notify_email", " office@example.com "}};
+                  {"notify_email", " office@example.com "},
+                  {"firm_language", "fr"}};
   ASSERT_OK(page.save(request));
   auto settings = services_->settings().Get();
   ASSERT_OK(settings);
   EXPECT_EQ(settings->notify_email, "office@example.com");
+  EXPECT_EQ(settings->firm_language, "fr");
   EXPECT_FALSE(settings->show_menu_entry);  // unchecked box: absent from the form
   EXPECT_TRUE(settings->mandatory_gate);
   EXPECT_EQ(settings->intro_markdown.en, "Welcome *here*");
@@ -50,6 +52,7 @@ TEST_F(SettingsPageTest, SaveStoresTheThreeSettings) {
   EXPECT_EQ(html->find("name=\"show_menu_entry\" value=\"1\" checked"), std::string::npos);
   EXPECT_NE(html->find("Welcome *here*</textarea>"), std::string::npos);
   EXPECT_NE(html->find("value=\"office@example.com\""), std::string::npos);
+  EXPECT_NE(html->find("<option value=\"fr\" selected>"), std::string::npos) << *html;
 }
 
 TEST_F(SettingsPageTest, CreatesATypeFromTheForm) {
