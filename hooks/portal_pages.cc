@@ -100,11 +100,8 @@ std::string CommentsHtml(Context& ctx, const crm::Principal& who, const SharedDo
 
 std::string Form(const std::string& action, const std::string& csrf, const std::string& inner,
                  bool multipart = false) {
-  std::string url = action;
-  if (multipart) url += "?_csrf=" + crm::text::PercentEncode(csrf);
-  return "<form method=\"post\" action=\"" + EscapeHtml(url) + "\"" +
-         (multipart ? " enctype=\"multipart/form-data\"" : "") +
-         "><input type=\"hidden\" name=\"_csrf\" value=\"" + EscapeHtml(csrf) + "\">" + inner +
+  return "<form method=\"post\" action=\"" + EscapeHtml(action) + "\"" +
+         (multipart ? " enctype=\"multipart/form-data\"" : "") + ">" + CsrfField(csrf) + inner +
          "</form>";
 }
 

@@ -130,16 +130,18 @@ class LinksE2e : public ::testing::Test {
     HttpResponse space = b->Get(std::string(kP) + "/space");
     EXPECT_EQ(space.status, 200) << space.body.substr(space.body.find("<main"), 700);
     std::smatch m;
-    static const std::regex kCsrf("_csrf=([A-Za-z0-9_%-]+)");
+    // Issue 15.14: the token is a form field, never in a URL.
+    EXPECT_EQ(space.body.find("_csrf="), std::string::npos);
+    static const std::regex kCsrf("name=\"_csrf\" value=\"([A-Za-z0-9_-]+)\"");
     *csrf = std::regex_search(space.body, m, kCsrf) ? m[1].str() : "";
     return b;
   }
   HttpResponse LinkUpload(HttpClient& b, int64_t type, const std::string& csrf,
                           const std::string& marker) {
     MultipartBuilder mb;
+    if (!csrf.empty()) mb.AddField("_csrf", csrf);  // first, as the page's form sends it
     mb.AddFile("file", "from-link.pdf", "application/pdf", Pdf(marker));
     std::string path = std::string(kP) + "/documents/" + std::to_string(type);
-    if (!csrf.empty()) path += "?_csrf=" + csrf;
     return b.Post(path, {{"Content-Type", mb.ContentType()}}, mb.Build());
   }
   HttpResponse LinkComment(HttpClient& b, int64_t type, const std::string& csrf,
@@ -542,8 +544,22 @@ TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
   // Every POST of the session needs its CSRF token.
   auto writer = OpenSession(MintUrl(anne_, {{"rights", json::array{"upload", "comment"}}}), &csrf);
   EXPECT_EQ(LinkUpload(*writer, id_card_, "", "x").status, 403);
+  EXPECT_EQ(LinkUpload(*writer, id_card_, "wrong", "x").status, 403);
   EXPECT_EQ(LinkComment(*writer, id_card_, "", "x").status, 403);
   EXPECT_EQ(LinkComment(*writer, id_card_, "wrong", "x").status, 403);
+  // Issue 15.14: never from the URL, where it would leak.
+  MultipartBuilder mb;
+  mb.AddFile("file", "from-link.pdf", "application/pdf", Pdf("q"));
+  EXPECT_EQ(
+      writer
+          ->Post(std::string(kP) + "/documents/" + std::to_string(id_card_) + "?_csrf=" + csrf,
+                 {{"Content-Type", mb.ContentType()}}, mb.Build())
+          .status,
+      403);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM cd_files WHERE client_id = ? AND type_id = ?", {anne_, id_card_}),
+      1)
+      << "only the API's upload";
 }
 
 TEST_F(LinksE2e, NothingOutsideTheScope) {
@@ -607,10 +623,10 @@ TEST_F(LinksE2e, UploadAndCommentThroughALinkAreTheClientsWithTheLinkAsActor) {
   EXPECT_EQ(c.at("author").at("name").as_string(), "Marc Compta");
   // A refused upload (not a PDF nor an image) stores nothing.
   MultipartBuilder mb;
+  mb.AddField("_csrf", csrf);
   mb.AddFile("file", "x.pdf", "application/pdf", "MZ not a pdf at all");
-  HttpResponse bad =
-      b->Post(std::string(kP) + "/documents/" + std::to_string(payslip_) + "?_csrf=" + csrf,
-              {{"Content-Type", mb.ContentType()}}, mb.Build());
+  HttpResponse bad = b->Post(std::string(kP) + "/documents/" + std::to_string(payslip_),
+                             {{"Content-Type", mb.ContentType()}}, mb.Build());
   EXPECT_EQ(bad.status, 415) << bad.body.substr(0, 300);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_files WHERE client_id = ?", {anne_}), 1);
 }
@@ -648,8 +664,7 @@ TEST_F(LinksE2e, StaffTabMintsShowsTheUrlOnceMailsAndRevokes) {
   HttpResponse page = admin->Get(tab);
   ASSERT_EQ(page.status, 200) << page.body.substr(0, 300);
   std::smatch m;
-  ASSERT_TRUE(
-      std::regex_search(page.body, m, std::regex("action=\"([^\"]*/links\\?_csrf=[^\"]*)\"")));
+  ASSERT_TRUE(std::regex_search(page.body, m, std::regex("action=\"([^\"]*/links)\"")));
   std::string action = std::regex_replace(m[1].str(), std::regex("&amp;"), "&");
   HttpResponse made = admin->Post(
       action, {{"Content-Type", "application/x-www-form-urlencoded"}},
@@ -672,8 +687,7 @@ TEST_F(LinksE2e, StaffTabMintsShowsTheUrlOnceMailsAndRevokes) {
                        "_csrf=" + UrlEncode(csrf) + "&scope=space&expires_in_days=7")
                 .status,
             422);
-  ASSERT_TRUE(
-      std::regex_search(listed.body, m, std::regex("action=\"([^\"]*/revoke\\?_csrf=[^\"]*)\"")));
+  ASSERT_TRUE(std::regex_search(listed.body, m, std::regex("action=\"([^\"]*/revoke)\"")));
   HttpResponse revoked = admin->Post(std::regex_replace(m[1].str(), std::regex("&amp;"), "&"),
                                      {{"Content-Type", "application/x-www-form-urlencoded"}},
                                      "_csrf=" + UrlEncode(csrf));
