@@ -180,7 +180,8 @@ using RouteHandler = std::function<Status(Request& request, Response& response)>
 // Pattern segments in braces bind path parameters: "/account/documents/{type_id}".
 // A plugin's routes live under /api/v1/plugins/<id>/, /admin/plugins/<id>/, /account/,
 // /assets/plugins/<id>/ or /p/<id>/ (public pages that check their visitors). Unsafe methods on
-// session audiences outside /p/ are CSRF checked by the host (X-CSRF-Token, query or `_csrf`).
+// session audiences outside /p/ are CSRF checked by the host (X-CSRF-Token, or a `_csrf` form
+// field: of an urlencoded form, or the FIRST part of a multipart one; never the query).
 struct Route {
   std::string method;  // "GET", "POST", "PUT", "PATCH", "DELETE"
   std::string pattern;

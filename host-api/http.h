@@ -99,7 +99,9 @@ class Request {
   virtual Result<size_t> ReadBody(char* buffer, size_t size) = 0;
 
   // Fields of an application/x-www-form-urlencoded body, which the host reads (up to
-  // 1 MiB) and checks for CSRF before calling the handler. Empty for other bodies.
+  // 1 MiB) and checks for CSRF before calling the handler. For a multipart/form-data body
+  // whose first part is the text field `_csrf`, that one field (the body is still read
+  // whole through ReadBody, that part included). Empty for other bodies.
   virtual const std::vector<std::pair<std::string, std::string>>& Form() const = 0;
   std::optional<std::string> FormValue(std::string_view name) const {
     for (const auto& [k, v] : Form())
