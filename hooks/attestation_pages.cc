@@ -29,11 +29,6 @@ const std::string kProductsPath = std::string(kAdminPrefix) + "/attestation-prod
 
 std::string TemplatePath(int64_t id) { return kTemplatesPath + "/" + std::to_string(id); }
 
-// "?_csrf=..." for forms whose body the host does not parse (multipart).
-std::string CsrfQuery(const crm::Request& request) {
-  return "?_csrf=" + crm::text::PercentEncode(request.Caller().csrf_token);
-}
-
 // The refusal as a sentence in the reader's language (plugin: ClassifyTemplateRefusal).
 std::string RefusalText(const Context& ctx, std::string_view lang, const crm::Status& error) {
   attestations::TemplateRefusal r = attestations::ClassifyTemplateRefusal(error);
@@ -145,7 +140,7 @@ crm::Status SendList(Context& ctx, AttestationService& s, crm::Request& request,
   data.set("products", ProductRows(templates, products));
   data.set("has_products", !products.empty());
   data.set("no_contracts", s.host().Contracts() == nullptr);
-  data.set("upload_action", kTemplatesPath + CsrfQuery(request));
+  data.set("upload_action", kTemplatesPath);
   data.set("products_action", kProductsPath);
   data.set("csrf", request.Caller().csrf_token);
   data.set("validations", ValidationOptions(ctx, lang, "none"));

@@ -74,12 +74,10 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
     d.set("uploaded_by_text", UploadedByText(ctx, caller, doc.uploaded_by, ""));
     // The form shows only where the upload would be allowed: the same rule (access.h).
     d.set("can_upload", CheckWrite(caller, caller.client_id, doc.type).ok());
-    d.set("upload_url", doc_url + "?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
+    d.set("upload_url", doc_url);
     // Issue 15.13: a document with fewer files than its type takes can be completed.
-    const bool can_add = doc.status != DocumentStatus::kMissing && !doc.files.empty() &&
-                         doc.files.size() < static_cast<size_t>(doc.type.max_files);
-    d.set("can_add", can_add && CheckWrite(caller, caller.client_id, doc.type).ok());
-    d.set("add_url", doc_url + "/add?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
+    d.set("can_add", HasRoomForFiles(doc) && CheckWrite(caller, caller.client_id, doc.type).ok());
+    d.set("add_url", doc_url + "/add");
     d.set("just_uploaded", just_uploaded && *just_uploaded == doc.type.id);
     // X2: the widget's resumable upload (documents.js), answered by plugin/uploads/.
     d.set("tus_url", kAccountUploads);
@@ -89,8 +87,7 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
                          ListComments(ctx.services, caller, caller.client_id, doc.type.id));
     SetCommentsData(lang, comments, d);
     d.set("csrf", caller.csrf_token);
-    d.set("comment_url",
-          doc_url + "/comments?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
+    d.set("comment_url", doc_url + "/comments");
     if (error && error->type_id == doc.type.id) {
       d.set("has_error", true);
       d.set("error", error->text);

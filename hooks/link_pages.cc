@@ -95,10 +95,6 @@ crm::Status OpenLinkSession(Context& ctx, crm::Request& request, crm::Response& 
 
 // ---- The link session --------------------------------------------------------------------
 
-std::string WithCsrf(const std::string& url, const LinkSession& s) {
-  return url + "?_csrf=" + crm::text::PercentEncode(s.principal.csrf_token);
-}
-
 // The files of one document as the link may use them: view (inline, or the thumbnail),
 // download only with "download".
 DataList FilesData(const std::string& lang, const LinkSession& s, const ClientDocument& doc) {
@@ -130,9 +126,9 @@ crm::Result<Data> DocumentItem(Context& ctx, const std::string& lang, const Link
   d.set("files", FilesData(lang, s, doc));
   d.set("can_upload",
         s.grant.Has("upload") && CheckWrite(s.principal, s.grant.client_id, doc.type).ok());
-  d.set("upload_url", WithCsrf(doc_url, s));
+  d.set("upload_url", doc_url);
   d.set("can_comment", s.grant.Has("comment"));
-  d.set("comment_url", WithCsrf(doc_url + "/comments", s));
+  d.set("comment_url", doc_url + "/comments");
   d.set("csrf", s.principal.csrf_token);
   d.set("has_comments", false);
   if (s.grant.Has("comment") || sees) {
@@ -259,7 +255,6 @@ crm::Result<std::optional<LinkSession>> RequireLinkSession(Context& ctx, crm::Re
   }
   if (request.Method() != "GET" && request.Method() != "HEAD") {
     std::optional<std::string> token = request.Header("X-CSRF-Token");
-    if (!token) token = request.Query("_csrf");
     if (!token) token = request.FormValue("_csrf");
     if (!token || !SameSecret(*token, check.session->principal.csrf_token)) {
       CRM_RETURN_IF_ERROR(

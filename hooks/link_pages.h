@@ -14,7 +14,8 @@
 namespace cd::hooks {
 
 // The request's link session, checked on every request (revocation and expiry count at once)
-// with, for a POST, its CSRF token (form or query `_csrf`, or X-CSRF-Token). nullopt once this
+// with, for a POST, its CSRF token (the `_csrf` form field, first part of a
+// multipart form, or X-CSRF-Token; never the query). nullopt once this
 // function has answered: 410 page when there is no usable session, 403 for a bad CSRF token.
 // Sets `Referrer-Policy: no-referrer` on the response either way.
 crm::Result<std::optional<LinkSession>> RequireLinkSession(Context& ctx, crm::Request& request,

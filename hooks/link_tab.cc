@@ -24,8 +24,7 @@ std::string LinksBase(int64_t client_id) {
   return std::string(kAdminPrefix) + "/clients/" + std::to_string(client_id) + "/links";
 }
 
-Data LinkRow(Context& ctx, const std::string& lang, const Link& link, int64_t now,
-             const std::string& csrf) {
+Data LinkRow(Context& ctx, const std::string& lang, const Link& link, int64_t now) {
   const LinkGrant& g = link.grant;
   Data d;
   d.set("id", std::to_string(g.link_id));
@@ -49,7 +48,7 @@ Data LinkRow(Context& ctx, const std::string& lang, const Link& link, int64_t no
                                      : now >= link.expires_at ? "links.state_expired"
                                      : !link.UsableAt(now)    ? "links.state_used_up"
                                                               : "links.state_active"));
-  d.set("revoke_url", LinksBase(g.client_id) + "/" + std::to_string(g.link_id) + "/revoke" + csrf);
+  d.set("revoke_url", LinksBase(g.client_id) + "/" + std::to_string(g.link_id) + "/revoke");
   return d;
 }
 
@@ -58,10 +57,9 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   const crm::Principal& caller = request.Caller();
   const std::string& lang = caller.language;
   CRM_ASSIGN_OR_RETURN(std::vector<Link> links, ListLinks(ctx.services, caller, client.id));
-  const std::string csrf = "?_csrf=" + crm::text::PercentEncode(caller.csrf_token);
   const int64_t now = ctx.host.NowUnix();
   DataList rows;
-  for (const Link& link : links) rows.push_back(LinkRow(ctx, lang, link, now, csrf));
+  for (const Link& link : links) rows.push_back(LinkRow(ctx, lang, link, now));
   CRM_ASSIGN_OR_RETURN(std::vector<DocumentType> types, ctx.services.types().List(false));
   DataList type_options;
   for (const DocumentType& t : types) {
@@ -86,7 +84,7 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   data.set("has_links", !rows.empty());
   data.set("types", type_options);
   data.set("can_write", caller.HasPermission(kPermWrite));
-  data.set("create_url", LinksBase(client.id) + csrf);
+  data.set("create_url", LinksBase(client.id));
   data.set("csrf", caller.csrf_token);
   data.set("client_email", client.email);
   data.set("client_name", client.DisplayName());

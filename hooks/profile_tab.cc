@@ -26,6 +26,7 @@ std::string ClientBase(int64_t client_id) {
 // a crafted link can never put arbitrary words on an admin's page.
 std::optional<std::string_view> FlashKey(std::string_view code) {
   if (code == "uploaded") return "admin.flash_uploaded";
+  if (code == "files_added") return "admin.flash_files_added";
   if (code == "deleted") return "admin.flash_deleted";
   if (code == "fields_saved") return "admin.flash_fields_saved";
   if (code == "reviewed") return "review.flash_reviewed";
@@ -83,21 +84,25 @@ Data VersionData(Context& ctx, const crm::Principal& caller, const std::string& 
   return a;
 }
 
-// What the tab shows about one document: its data, its action URLs (under `base`, with
-// the CSRF query `csrf`), the error of the last action when it was about this type.
+// What the tab shows about one document: its data, its action URLs (under `base`; each form
+// carries the CSRF token as its first field, never in its URL), the error of the last action
+// when it was about this type.
 Data TabDocumentData(Context& ctx, const crm::Principal& caller, const ClientDocument& doc,
                      const std::string& client_name, const std::string& base,
-                     const std::string& csrf, std::optional<crm::StatusCode> error) {
+                     std::optional<crm::StatusCode> error) {
   const std::string& lang = caller.language;
   const std::string doc_url = base + "/documents/" + std::to_string(doc.type.id);
   Data d = DocumentData(ctx, lang, doc, doc_url, base + "/thumbnails");
   d.set("inactive", !doc.type.active);
   d.set("can_write", caller.HasPermission(kPermWrite));
-  d.set("upload_url", doc_url + csrf);
-  d.set("fields_url", doc_url + "/fields" + csrf);
-  d.set("delete_url", doc_url + "/delete" + csrf);
-  d.set("review_url", doc_url + "/review" + csrf);
-  d.set("comment_url", doc_url + "/comments" + csrf);
+  d.set("upload_url", doc_url);
+  // Issue 15.13: staff complete a document with fewer files than its type takes.
+  d.set("can_add", HasRoomForFiles(doc) && caller.HasPermission(kPermWrite));
+  d.set("add_url", doc_url + "/add");
+  d.set("fields_url", doc_url + "/fields");
+  d.set("delete_url", doc_url + "/delete");
+  d.set("review_url", doc_url + "/review");
+  d.set("comment_url", doc_url + "/comments");
   d.set("uploaded_by_text", UploadedByText(ctx, caller, doc.uploaded_by, client_name));
   d.set("has_error", error.has_value());
   if (error) d.set("error", ErrorText(ctx, lang, crm::Status(*error, ""), &doc.type));
@@ -117,11 +122,10 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   if (auto e = request.Query("error")) error_code = ParseErrorCode(*e);
 
   const std::string base = ClientBase(client.id);
-  const std::string csrf = "?_csrf=" + crm::text::PercentEncode(caller.csrf_token);
   DataList items;
   for (const ClientDocument& doc : docs) {
     const bool has_error = error_code && error_type && *error_type == doc.type.id;
-    Data d = TabDocumentData(ctx, caller, doc, client.DisplayName(), base, csrf,
+    Data d = TabDocumentData(ctx, caller, doc, client.DisplayName(), base,
                              has_error ? error_code : std::nullopt);
     CRM_ASSIGN_OR_RETURN(std::vector<ArchivedVersion> archive,
                          ListDocumentVersions(ctx.services, caller, client.id, doc.type.id));
@@ -152,7 +156,8 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
   // PT6: this client's reminders, on or paused (staff with documents.write toggle them).
   CRM_ASSIGN_OR_RETURN(ReminderPause pause, GetReminderPause(ctx.services, caller, client.id));
   data.set("reminders_paused", pause.paused);
-  data.set("reminders_url", base + "/reminders" + csrf);
+  data.set("reminders_url", base + "/reminders");
+  data.set("csrf", caller.csrf_token);
   return Render(ctx, "profile_tab", lang, std::move(data));
 }
 
@@ -206,6 +211,18 @@ crm::Status Upload(Context& ctx, crm::Request& request, crm::Response& response)
                                       UploadRequestOf(request, target->client_id, target->type_id))
                            .status();
   return BackToTab(ctx, request, response, *target, status, "uploaded");
+}
+
+// POST …/documents/{type_id}/add: the files still missing from the current document (issue
+// 15.13), the same use case as the client area's and the API's.
+crm::Status AddFiles(Context& ctx, crm::Request& request, crm::Response& response) {
+  std::optional<Target> target = ParseTarget(request);
+  if (!target) return crm::NotFound("no such document");
+  crm::Status status =
+      AddDocumentFiles(ctx.services, request.Caller(),
+                       UploadRequestOf(request, target->client_id, target->type_id))
+          .status();
+  return BackToTab(ctx, request, response, *target, status, "files_added");
 }
 
 // POST …/documents/{type_id}/fields: the extra data of the current document.
@@ -314,6 +331,7 @@ crm::Status RegisterProfileTab(crm::Registrar& registrar, const ContextPtr& ctx)
       registrar, ctx,
       {
           {"POST", doc, writer, kUploadBodyLimit, Upload},
+          {"POST", doc + "/add", writer, kUploadBodyLimit, AddFiles},
           {"POST", doc + "/fields", writer, 1 << 20, EditFields},
           {"POST", doc + "/delete", writer, 1 << 16, Delete},
           {"POST", doc + "/review", writer, 1 << 16, Review},

@@ -26,7 +26,6 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
   CRM_ASSIGN_OR_RETURN(Settings settings, ctx.services.settings().Get());
   CRM_ASSIGN_OR_RETURN(std::vector<DocumentType> types, ctx.services.types().List(true));
 
-  const std::string csrf = "?_csrf=" + crm::text::PercentEncode(caller.csrf_token);
   DataList rows;
   for (size_t i = 0; i < types.size(); ++i) {
     const DocumentType& type = (types)[i];
@@ -43,8 +42,8 @@ crm::Result<std::string> RenderSettings(Context& ctx, crm::Request& request) {
     r.set("max_files", std::to_string(type.max_files));
     r.set("active", type.active);
     r.set("edit_url", url);
-    r.set("move_url", url + "/move" + csrf);
-    r.set("active_url", url + "/active" + csrf);
+    r.set("move_url", url + "/move");
+    r.set("active_url", url + "/active");
     r.set("first", i == 0);
     r.set("last", i + 1 == types.size());
     rows.push_back(std::move(r));

@@ -147,11 +147,10 @@ std::string SharedCommentsHtml(Context& ctx, const crm::Principal& who, const Sh
 
 std::string PostForm(const std::string& action, const std::string& csrf, const std::string& inner,
                      bool multipart) {
-  std::string url = action;
-  if (multipart) url += "?_csrf=" + crm::text::PercentEncode(csrf);
-  return "<form method=\"post\" action=\"" + EscapeHtml(url) + "\"" +
-         (multipart ? " enctype=\"multipart/form-data\"" : "") +
-         "><input type=\"hidden\" name=\"_csrf\" value=\"" + EscapeHtml(csrf) + "\">" + inner +
+  // The token is the form's first field, never in the URL (15.14): the host reads it from the
+  // first part of a multipart body before the handler stores anything.
+  return "<form method=\"post\" action=\"" + EscapeHtml(action) + "\"" +
+         (multipart ? " enctype=\"multipart/form-data\"" : "") + ">" + CsrfField(csrf) + inner +
          "</form>";
 }
 

@@ -179,8 +179,8 @@ crm::Result<std::string> RenderTypeForm(Context& ctx, const crm::Principal& call
   const std::string& lang = caller.language;
   Data data;
   data.set("is_new", is_new);
-  data.set("action", (is_new ? kTypesPath : kTypesPath + "/" + std::to_string(type.id)) +
-                         "?_csrf=" + crm::text::PercentEncode(caller.csrf_token));
+  data.set("action", is_new ? kTypesPath : kTypesPath + "/" + std::to_string(type.id));
+  data.set("csrf", caller.csrf_token);
   data.set("cancel_url", kSettingsPath);
   data.set("has_error", !error.empty());
   data.set("error", error);

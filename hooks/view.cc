@@ -48,6 +48,15 @@ crm::Result<std::string> Render(const Context& ctx, std::string_view name,
   return html;
 }
 
+bool HasRoomForFiles(const ClientDocument& doc) {
+  return doc.status != DocumentStatus::kMissing && !doc.files.empty() &&
+         doc.files.size() < static_cast<size_t>(doc.type.max_files);
+}
+
+std::string CsrfField(std::string_view token) {
+  return "<input type=\"hidden\" name=\"_csrf\" value=\"" + crm::text::EscapeHtml(token) + "\">";
+}
+
 std::string JsonQuote(std::string_view text) {
   std::string out = "\"";
   for (unsigned char c : text) {

@@ -28,6 +28,16 @@ using DataList = kainjow::mustache::list;
 crm::Result<std::string> Render(const Context& ctx, std::string_view name,
                                 std::string_view language, Data data);
 
+// Whether a current document has fewer files than its type takes (issue 15.13: the back of a
+// two-file ID sent later), so an "add the missing file" form is offered (AddDocumentFiles
+// decides).
+bool HasRoomForFiles(const ClientDocument& doc);
+
+// The hidden `_csrf` field of a POST form, to be its FIRST field: the host reads a multipart
+// body's first part for it before the handler runs (issue 15.14), and a token never goes in a
+// form's URL. Templates write the same `<input type="hidden" name="_csrf" value="{{csrf}}">`.
+std::string CsrfField(std::string_view token);
+
 // A JSON string literal (quotes included) of UTF-8 `text`.
 std::string JsonQuote(std::string_view text);
 

@@ -171,6 +171,16 @@ crm::Status UploadClientDocument(Services& sv, crm::Request& req, crm::Response&
                   DocumentToJson(outcome.doc, Language(req), UrlBase()));
 }
 
+// POST …/documents/{type_id}/files: the files still missing from the current document (issue
+// 15.13, the back of a two-file ID sent later); the same use case as the client area's /add.
+crm::Status AddClientDocumentFiles(Services& sv, crm::Request& req, crm::Response& res) {
+  CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
+  CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
+  CRM_ASSIGN_OR_RETURN(ClientDocument doc,
+                       AddDocumentFiles(sv, req.Caller(), UploadRequestOf(req, cid, tid)));
+  return SendJson(res, 200, DocumentToJson(doc, Language(req), UrlBase()));
+}
+
 crm::Status DeleteClientDocument(Services& sv, crm::Request& req, crm::Response& res) {
   CRM_ASSIGN_OR_RETURN(int64_t cid, IdParam(req, "client_id"));
   CRM_ASSIGN_OR_RETURN(int64_t tid, IdParam(req, "type_id"));
@@ -378,6 +388,8 @@ constexpr ApiRoute kRoutes[] = {
     {"GET", "/clients/{client_id}/documents/{type_id}", kScopeRead, kJsonBody, GetClientDocument},
     {"POST", "/clients/{client_id}/documents/{type_id}", kScopeWrite, kUploadBodyLimit,
      UploadClientDocument},
+    {"POST", "/clients/{client_id}/documents/{type_id}/files", kScopeWrite, kUploadBodyLimit,
+     AddClientDocumentFiles},
     {"DELETE", "/clients/{client_id}/documents/{type_id}", kScopeWrite, kJsonBody,
      DeleteClientDocument},
     {"POST", "/clients/{client_id}/documents/{type_id}/review", kScopeWrite, kJsonBody,

@@ -22,6 +22,11 @@ bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.s
 
 bool IsSafeMethod(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
 
+// How far the server reads a multipart body ahead for its first part, `_csrf` (its headers and a
+// 64-character token take about 150 bytes); a first part that does not end within this is no
+// token.
+constexpr size_t kCsrfReadAhead = 4096;
+
 // A browser's request that another site started: `Sec-Fetch-Site: cross-site`, or an
 // `Origin` whose host[:port] is not the request's Host. Requests without either header
 // (API clients, curl, old browsers) are not judged here.
@@ -113,7 +118,10 @@ class Exchange {
     }
     RequestImpl request(state_, transport_, path_, http_text::ParseUrlEncoded(raw_query_),
                         match_->params, caller_);
-    if (!ReadForm(request) || !CheckCsrf(request) || !RefuseCrossSiteForm()) return Finish();
+    if (!ReadForm(request) || !ReadCsrfPart(request) || !CheckCsrf(request) ||
+        !RefuseCrossSiteForm()) {
+      return Finish();
+    }
     return RunHandler(request);
   }
 
@@ -137,6 +145,7 @@ class Exchange {
   bool LimitBody();
   bool RunGates();
   bool ReadForm(RequestImpl& request);
+  bool ReadCsrfPart(RequestImpl& request);
   bool CheckCsrf(const RequestImpl& request);
   bool RefuseCrossSiteForm();
   bool RunHandler(RequestImpl& request);
@@ -316,6 +325,38 @@ bool Exchange::ReadForm(RequestImpl& request) {
   return true;
 }
 
+// 5b. A multipart form of a page carries its CSRF token as its first part, `_csrf` (a token in
+// the form's URL would leak through logs, history and Referer: issue 15.14). Read just that far
+// ahead, before the handler reads (so stores) a byte, and give the bytes back to the handler
+// (ExchangeState::read_ahead); the field becomes Form()'s `_csrf` for step 4 and for plugins'
+// public pages that check their own sessions' tokens. Scripts send X-CSRF-Token instead.
+bool Exchange::ReadCsrfPart(RequestImpl& request) {
+  if (IsSafeMethod(head_.method) || !head_.HasBody() || caller_.IsToken() ||
+      head_.Header("X-CSRF-Token")) {
+    return true;
+  }
+  const std::string content_type = head_.Header("Content-Type").value_or("");
+  if (http_text::MultipartBoundary(content_type).empty()) return true;
+  std::string& ahead = state_.read_ahead;
+  std::optional<std::string> token;
+  while (ahead.size() < kCsrfReadAhead && !transport_.BodyDone()) {
+    std::vector<char> buf(kCsrfReadAhead - ahead.size());
+    auto n = transport_.ReadBody(buf.data(), buf.size());
+    if (!n.ok()) {
+      state_.body_error = true;
+      state_.body_malformed = n.status().code() == crm::StatusCode::kInvalidArgument;
+      int status = n.status().code() == crm::StatusCode::kTooLarge ? 413 : 400;
+      return Refuse(status, crm::ErrorCodeName(n.status().code()), n.status().message());
+    }
+    if (*n == 0) break;
+    ahead.append(buf.data(), *n);
+    token = http_text::FirstMultipartField(content_type, ahead, "_csrf");
+    if (token) break;
+  }
+  if (token) request.SetForm({{"_csrf", *token}});
+  return true;
+}
+
 // 4. CSRF for session callers (and anonymous callers that hold a pre-session token).
 bool Exchange::CheckCsrf(const RequestImpl& request) {
   const bool session_caller =
@@ -326,8 +367,8 @@ bool Exchange::CheckCsrf(const RequestImpl& request) {
   // their own CSRF tokens: a visitor also signed in here must not be refused there.
   if (route_->audience.kind == crm::Audience::Kind::kPublic && StartsWith(route_->pattern, "/p/"))
     return true;
+  // Never the query: a token in a URL leaks (issue 15.14).
   std::optional<std::string> token = head_.Header("X-CSRF-Token");
-  if (!token) token = request.Query("_csrf");
   if (!token) token = request.FormValue("_csrf");
   if (caller_.csrf_token.empty() || !token ||
       !http_text::ConstantTimeEquals(*token, caller_.csrf_token)) {

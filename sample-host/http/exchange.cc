@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -107,6 +108,12 @@ std::optional<std::string> RequestImpl::PathParam(std::string_view name) const {
 
 crm::Result<size_t> RequestImpl::ReadBody(char* buffer, size_t size) {
   if (state_.form_consumed || size == 0) return size_t{0};
+  if (state_.read_ahead_pos < state_.read_ahead.size()) {
+    size_t n = std::min(size, state_.read_ahead.size() - state_.read_ahead_pos);
+    std::memcpy(buffer, state_.read_ahead.data() + state_.read_ahead_pos, n);
+    state_.read_ahead_pos += n;
+    return n;
+  }
   if (state_.body_error) return crm::Unavailable("request body unreadable after an earlier error");
   auto n = transport_.ReadBody(buffer, size);
   if (!n.ok()) {

@@ -76,6 +76,10 @@ struct ExchangeState {
   bool write_error = false;     // the peer is gone
   bool close_after = false;     // decided when the response head is written
   bool form_consumed = false;   // the host read the body as a form
+  // Body bytes the host read ahead to find a multipart form's `_csrf` part (dispatcher.cc),
+  // given back to the handler's first ReadBody calls before the rest of the body.
+  std::string read_ahead;
+  size_t read_ahead_pos = 0;
 };
 
 // A complete response the server writes itself (431, 400 before routing): text body, closes.

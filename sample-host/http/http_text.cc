@@ -290,6 +290,89 @@ bool IsLocalRedirect(std::string_view location) {
   return true;
 }
 
+std::string MultipartBoundary(std::string_view content_type) {
+  size_t semi = content_type.find(';');
+  if (!crm::text::EqualsIgnoreCaseAscii(crm::text::Trim(content_type.substr(0, semi)),
+                                        "multipart/form-data") ||
+      semi == std::string_view::npos) {
+    return "";
+  }
+  std::string_view params = content_type.substr(semi + 1);
+  while (!params.empty()) {
+    size_t end = params.find(';');
+    std::string_view param = crm::text::Trim(params.substr(0, end));
+    params = end == std::string_view::npos ? std::string_view() : params.substr(end + 1);
+    size_t eq = param.find('=');
+    if (eq == std::string_view::npos ||
+        !crm::text::EqualsIgnoreCaseAscii(crm::text::Trim(param.substr(0, eq)), "boundary")) {
+      continue;
+    }
+    std::string_view value = crm::text::Trim(param.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+      value = value.substr(1, value.size() - 2);
+    return std::string(value);
+  }
+  return "";
+}
+
+namespace {
+
+// Whether one part's header block names the text field `name`: a Content-Disposition of
+// `form-data` whose `name` parameter is `name`, without `filename` or `filename*`.
+bool IsTextField(std::string_view headers, std::string_view name) {
+  while (!headers.empty()) {
+    size_t eol = headers.find("\r\n");
+    std::string_view line = headers.substr(0, eol);
+    headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos ||
+        !crm::text::EqualsIgnoreCaseAscii(crm::text::Trim(line.substr(0, colon)),
+                                          "Content-Disposition")) {
+      continue;
+    }
+    bool form_data = false, named = false, file = false;
+    std::string_view rest = line.substr(colon + 1);
+    for (bool first = true; !rest.empty(); first = false) {
+      size_t end = rest.find(';');
+      std::string_view param = crm::text::Trim(rest.substr(0, end));
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      if (first) {
+        form_data = crm::text::EqualsIgnoreCaseAscii(param, "form-data");
+        continue;
+      }
+      size_t eq = param.find('=');
+      std::string_view key = crm::text::Trim(param.substr(0, eq));
+      std::string_view value =
+          eq == std::string_view::npos ? std::string_view() : crm::text::Trim(param.substr(eq + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+        value = value.substr(1, value.size() - 2);
+      if (crm::text::EqualsIgnoreCaseAscii(key, "name")) named = value == name;
+      if (crm::text::EqualsIgnoreCaseAscii(key.substr(0, 8), "filename")) file = true;
+    }
+    return form_data && named && !file;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> FirstMultipartField(std::string_view content_type,
+                                               std::string_view prefix, std::string_view name) {
+  const std::string boundary = MultipartBoundary(content_type);
+  if (boundary.empty()) return std::nullopt;
+  const std::string opening = "--" + boundary + "\r\n";
+  if (prefix.substr(0, opening.size()) != opening) return std::nullopt;
+  size_t headers = opening.size();
+  size_t content = prefix.find("\r\n\r\n", headers);
+  if (content == std::string_view::npos) return std::nullopt;
+  // A part without headers starts with the blank line at once.
+  std::string_view block = prefix.substr(headers, content - headers);
+  if (!IsTextField(block, name)) return std::nullopt;
+  size_t next = prefix.find("\r\n--" + boundary, content + 4);
+  if (next == std::string_view::npos) return std::nullopt;
+  return std::string(prefix.substr(content + 4, next - content - 4));
+}
+
 std::string JsonEscape(std::string_view s) {
   std::string out;
   for (unsigned char c : s) {

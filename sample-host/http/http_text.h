@@ -74,6 +74,18 @@ bool IsLocalRedirect(std::string_view location);
 enum class Framing { kOk, kAmbiguous };
 Framing CheckRequestFraming(const std::vector<std::pair<std::string, std::string>>& headers);
 
+// The boundary of a `multipart/form-data; boundary=...` Content-Type (quoted or not), or ""
+// when the type is another one or the boundary is empty.
+std::string MultipartBoundary(std::string_view content_type);
+
+// The value of the first part of a multipart/form-data body when that part is the text field
+// `name` (a Content-Disposition `form-data; name="<name>"` without a file name) and it ends
+// within `prefix`, the body's first bytes; nullopt otherwise (another first part, a preamble
+// before the first boundary, a part not complete in `prefix`). How the server finds the `_csrf`
+// field a page's multipart form sends first, before the handler reads a byte (issue 15.14).
+std::optional<std::string> FirstMultipartField(std::string_view content_type,
+                                               std::string_view prefix, std::string_view name);
+
 // JSON string escaping for the small error bodies the server writes itself.
 std::string JsonEscape(std::string_view s);
 

@@ -82,9 +82,10 @@ struct ServerOptions {
 //  3. for kClient runs the access gates (registry.RunGates) on GET/HEAD pages; a gate
 //  that throws is skipped and logged,
 //  5. reads urlencoded forms up to 1 MiB into Request::Form() (before 4: the token may
-//  be a form field),
-//  4. for session callers on unsafe methods, checks CSRF (X-CSRF-Token header, `_csrf`
-//  query parameter, or `_csrf` field of the form; 403 on mismatch); refuses anonymous
+//  be a form field), and of a multipart body only its first part when it is `_csrf`
+//  (read ahead, then given back to the handler's ReadBody),
+//  4. for session callers on unsafe methods, checks CSRF (X-CSRF-Token header or `_csrf`
+//  field of the form; never the query, where it would leak; 403 on mismatch); refuses anonymous
 //  unsafe requests another site started (403).
 // A handler's error Status with nothing sent becomes a JSON error (API routes and
 // requests that Accept JSON) or an error page; a kInternal's detail is logged, not sent.

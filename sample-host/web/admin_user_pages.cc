@@ -6,6 +6,7 @@
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
+#include "sample-host/web/user_messages.h"
 
 namespace host::web {
 namespace {
@@ -41,7 +42,8 @@ crm::Status ShowUsers(const DepsPtr& d, crm::Request& rq, crm::Response& rs, std
   }
   TemplateData data;
   data.set("admins", rows);
-  if (!error.empty()) data.set("error", error);
+  // Issue 15.9: the reason in the reader's language (the API keeps the English).
+  if (!error.empty()) data.set("error", UserMessage(page.texts(), error));
   std::string notice = NoticeText(page.texts(), rq.Query("notice").value_or(""));
   if (!notice.empty()) data.set("notice", notice);
   return page.Send(rs, "admin_users", data, page.texts().Get("admins.title"), Layout::kAdmin,

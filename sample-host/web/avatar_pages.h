@@ -21,9 +21,8 @@ struct AvatarPageDeps {
 };
 
 // GET  /admin/clients/{id}/avatar/{name}   clients.read   the JPEG (only the current name)
-// POST /admin/clients/{id}/avatar          clients.write  multipart upload (CSRF in ?_csrf=)
-// POST /admin/clients/{id}/avatar/delete   clients.write
-// `deps` must outlive the server.
+// POST /admin/clients/{id}/avatar          clients.write  multipart upload (CSRF: the first part,
+// `_csrf`) POST /admin/clients/{id}/avatar/delete   clients.write `deps` must outlive the server.
 crm::Status RegisterAvatarPages(crm::Registrar& registrar, const AvatarPageDeps& deps);
 
 // Up to two initials for the avatar's fallback ("MD" for Marie Dupont, "ÉR" for Élise Roux):

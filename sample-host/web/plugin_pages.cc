@@ -9,6 +9,7 @@
 #include "sample-host/web/html.h"
 #include "sample-host/web/page_routes.h"
 #include "sample-host/web/page_support.h"
+#include "sample-host/web/user_messages.h"
 
 namespace host::web {
 namespace {
@@ -38,7 +39,9 @@ crm::Status ShowPlugins(const DepsPtr& deps, crm::Request& request, crm::Respons
     std::string name = StateName(state.state);
     row.set("state", texts.Get("plugins.state." + name));
     row.set("state_class", name == "loaded" ? std::string("badge-ok") : std::string("badge-error"));
-    row.set("error", state.error);
+    // Issue 15.9: the reason in the reader's language, the technical text (the log's) beside it.
+    row.set("error", state.error.empty() ? std::string() : PluginLoadMessage(texts, state.error));
+    row.set("detail", state.error);
     bool has_settings = state.state == PluginState::State::kLoaded && !state.id.empty() &&
                         deps->registry.settings_pages().count(state.id) > 0;
     row.set("has_settings", has_settings);

@@ -14,4 +14,8 @@ namespace host::web {
 // "some information is not valid" (never the technical English).
 std::string UserMessage(const Texts& texts, std::string_view message);
 
+// Why a plugin did not load (PluginState::error, English for the log) as a sentence in texts'
+// language; "the plugin could not be loaded" for a reason it does not know.
+std::string PluginLoadMessage(const Texts& texts, std::string_view error);
+
 }  // namespace host::web

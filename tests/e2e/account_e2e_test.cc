@@ -275,8 +275,11 @@ std::string PhoneJpeg() {
   return jpeg;
 }
 
-std::string Multipart(const std::string& boundary, const std::string& bytes) {
-  return "--" + boundary +
+// The profile page's avatar form: its CSRF token first (issue 15.14), then the picture.
+std::string Multipart(const std::string& boundary, const std::string& bytes,
+                      const std::string& csrf) {
+  return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + csrf +
+         "\r\n--" + boundary +
          "\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"../../evil.jpg\"\r\n"
          "Content-Type: image/jpeg\r\n\r\n" +
          bytes + "\r\n--" + boundary + "--\r\n";
@@ -343,13 +346,19 @@ TEST_F(AccountE2e, AvatarThroughTheApiAndThePages) {
 
   // The profile page's form (multipart; the part's name and type are ignored).
   const std::string boundary = "----e2eBoundary7MA4YWxk";
-  HttpResponse refused = admin->Post(
-      "/admin/clients/" + std::to_string(client_id_) + "/avatar?_csrf=" + csrf,
-      {{"Content-Type", "multipart/form-data; boundary=" + boundary}}, Multipart(boundary, elf));
+  const std::string avatar = "/admin/clients/" + std::to_string(client_id_) + "/avatar";
+  const crm_test::Headers multipart{{"Content-Type", "multipart/form-data; boundary=" + boundary}};
+  EXPECT_EQ(admin->Get("/admin/clients/" + std::to_string(client_id_)).body.find("_csrf="),
+            std::string::npos)
+      << "a token in a URL (issue 15.14)";
+  EXPECT_EQ(admin->Post(avatar, multipart, Multipart(boundary, phone, "wrong")).status, 403);
+  EXPECT_EQ(
+      admin->Post(avatar + "?_csrf=" + csrf, multipart, Multipart(boundary, phone, "")).status,
+      403);
+  EXPECT_EQ(Json(api_->Get(path, Bearer(token_))).at("avatar_url"), json::value(url));
+  HttpResponse refused = admin->Post(avatar, multipart, Multipart(boundary, elf, csrf));
   EXPECT_EQ(refused.status, 415);
-  HttpResponse sent = admin->Post(
-      "/admin/clients/" + std::to_string(client_id_) + "/avatar?_csrf=" + csrf,
-      {{"Content-Type", "multipart/form-data; boundary=" + boundary}}, Multipart(boundary, phone));
+  HttpResponse sent = admin->Post(avatar, multipart, Multipart(boundary, phone, csrf));
   ASSERT_EQ(sent.status, 303) << sent.body.substr(0, 300);
   std::string second(Json(api_->Get(path, Bearer(token_))).at("avatar_url").as_string());
   EXPECT_NE(second, url);

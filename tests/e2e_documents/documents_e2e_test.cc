@@ -712,24 +712,38 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
       << "admin-only documents are shown read-only";
 
   std::string png = kPng;
-  auto area_upload = [&](HttpClient& b, int64_t type, const std::string& token_query, Headers extra,
-                         const std::string& bytes) {
+  // The page's form: its CSRF token is the first part (`csrf_field`, none when empty), never in
+  // the URL (issue 15.14); `query` is appended to the path.
+  auto area_upload = [&](HttpClient& b, int64_t type, const std::string& csrf_field, Headers extra,
+                         const std::string& bytes, const std::string& query = "") {
     MultipartBuilder mb;
+    if (!csrf_field.empty()) mb.AddField("_csrf", csrf_field);
     mb.AddField("place_of_issue", "Li\xC3\xA8ge");
     mb.AddFile("file", "front.png", "image/png", bytes);
     extra.emplace_back("Content-Type", mb.ContentType());
-    return b.Post("/account/documents/" + std::to_string(type) + token_query, extra, mb.Build());
+    return b.Post("/account/documents/" + std::to_string(type) + query, extra, mb.Build());
   };
-  // Without a CSRF token: 403, nothing stored.
+  // The page puts no token in any URL, and its upload form starts with the token field.
+  const std::string area = browser->Get("/account/documents").body;
+  EXPECT_EQ(area.find("_csrf="), std::string::npos) << "a token in a URL (issue 15.14)";
+  const std::string action = "action=\"/account/documents/" + std::to_string(id_type) + "\"";
+  ASSERT_NE(area.find(action), std::string::npos) << area;
+  EXPECT_NE(area.find("<input type=\"hidden\" name=\"_csrf\" value=\"" + csrf + "\">",
+                      area.find(">", area.find(action))),
+            std::string::npos);
+  // Without a CSRF token, with a wrong one, or with the right one only in the URL: 403, nothing
+  // stored.
   HttpResponse forged = area_upload(*browser, id_type, "", {}, png);
   EXPECT_EQ(forged.status, 403) << forged.body.substr(0, 200);
-  HttpResponse bad_token =
-      area_upload(*browser, id_type, "?_csrf=" + std::string(64, 'a'), {}, png);
+  HttpResponse bad_token = area_upload(*browser, id_type, std::string(64, 'a'), {}, png);
   EXPECT_EQ(bad_token.status, 403);
+  HttpResponse in_url = area_upload(*browser, id_type, "", {}, png, "?_csrf=" + csrf);
+  EXPECT_EQ(in_url.status, 403);
   EXPECT_EQ(GetDoc(alice, id_type).at("status").as_string(), "missing");
+  EXPECT_TRUE(GetDoc(alice, id_type).at("files").as_array().empty());
 
-  // With ?_csrf=: stored under the session's client.
-  HttpResponse ok = area_upload(*browser, id_type, "?_csrf=" + csrf, {}, png);
+  // With the token as the form's first part: stored under the session's client.
+  HttpResponse ok = area_upload(*browser, id_type, csrf, {}, png);
   EXPECT_TRUE(ok.status == 303 || ok.status == 200) << ok.status << " " << ok.body.substr(0, 300);
   json::value doc = GetDoc(alice, id_type);
   EXPECT_EQ(doc.at("status").as_string(), "uploaded");
@@ -747,9 +761,8 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
   int64_t alice_file2 = replaced.at("files").as_array()[0].at("id").as_int64();
   EXPECT_NE(alice_file2, alice_file);
   // Disguised executables are refused in the area too.
-  HttpResponse exe =
-      area_upload(*browser, id_type, "?_csrf=" + csrf, {{"Accept", "application/json"}},
-                  ReadFile("/bin/true").substr(0, 40000));
+  HttpResponse exe = area_upload(*browser, id_type, csrf, {{"Accept", "application/json"}},
+                                 ReadFile("/bin/true").substr(0, 40000));
   EXPECT_EQ(exe.status, 415) << exe.body.substr(0, 300);
 
   // Her own file downloads (with nosniff); the page shows her thumbnail link.
@@ -761,17 +774,18 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
 
   // admin_only: refused, before and after staff uploaded one.
   HttpResponse staff =
-      area_upload(*browser, staff_type, "?_csrf=" + csrf, {{"Accept", "application/json"}}, png);
+      area_upload(*browser, staff_type, csrf, {{"Accept", "application/json"}}, png);
   EXPECT_EQ(staff.status, 403) << staff.body.substr(0, 300);
   ASSERT_EQ(Upload(alice, staff_type, "notes.pdf", "application/pdf", Pdf("staff")).status, 201);
   HttpResponse staff2 =
-      area_upload(*browser, staff_type, "?_csrf=" + csrf, {{"Accept", "application/json"}}, png);
+      area_upload(*browser, staff_type, csrf, {{"Accept", "application/json"}}, png);
   EXPECT_EQ(staff2.status, 403) << staff2.body.substr(0, 300);
   EXPECT_EQ(GetDoc(alice, staff_type).at("files").as_array()[0].at("mime").as_string(),
             "application/pdf");
   // No delete route for clients on admin-only (nor any other) documents.
-  HttpResponse del = browser->Post(
-      "/account/documents/" + std::to_string(staff_type) + "/delete?_csrf=" + csrf, {}, "");
+  HttpResponse del =
+      browser->Post("/account/documents/" + std::to_string(staff_type) + "/delete",
+                    {{"Content-Type", "application/x-www-form-urlencoded"}}, "_csrf=" + csrf);
   EXPECT_TRUE(del.status == 403 || del.status == 404 || del.status == 405) << del.status;
   EXPECT_EQ(GetDoc(alice, staff_type).at("status").as_string(), "uploaded");
   // But she can read the admin-only file (shown read-only).
@@ -801,11 +815,11 @@ TEST_F(DocsE2e, ClientAreaUploadsWithCsrfAndIsolation) {
   EXPECT_EQ(admin_tab.body.find("front.png"), std::string::npos);
   // Eve's upload goes to Eve, never to Alice, whatever the URL says.
   HttpResponse eve_up = eve_browser->Post(
-      "/account/documents/" + std::to_string(id_type) + "?_csrf=" + eve_csrf +
-          "&client_id=" + std::to_string(alice),
+      "/account/documents/" + std::to_string(id_type) + "?client_id=" + std::to_string(alice),
       {{"Content-Type", "multipart/form-data; boundary=zz"}},
-      "--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.pdf\"\r\n"
-      "Content-Type: application/pdf\r\n\r\n" +
+      "--zz\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + eve_csrf +
+          "\r\n--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e.pdf\"\r\n"
+          "Content-Type: application/pdf\r\n\r\n" +
           Pdf("eve") + "\r\n--zz--\r\n");
   EXPECT_TRUE(eve_up.status == 303 || eve_up.status == 200) << eve_up.status;
   EXPECT_EQ(GetDoc(eve, id_type).at("status").as_string(), "uploaded");
@@ -1027,9 +1041,10 @@ TEST_F(DocsE2e, IntroTranslationsArchivedTypesFilesAndInlineViews) {
   EXPECT_EQ(b->Get("/account/documents").body.find("Old form"), std::string::npos);
   MultipartBuilder one;
   one.AddFile("file", "o.pdf", "application/pdf", Pdf("old"));
-  HttpResponse refused =
-      b->Post("/account/documents/" + std::to_string(old) + "?_csrf=" + csrf,
-              {{"Content-Type", one.ContentType()}, {"Accept", "application/json"}}, one.Build());
+  HttpResponse refused = b->Post(
+      "/account/documents/" + std::to_string(old),
+      {{"Content-Type", one.ContentType()}, {"Accept", "application/json"}, {"X-CSRF-Token", csrf}},
+      one.Build());
   EXPECT_EQ(refused.status, 403) << refused.body.substr(0, 200);
   EXPECT_EQ(GetDoc(client, old).at("status").as_string(), "missing");
   // The archive pages are staff-only.
@@ -1085,8 +1100,9 @@ TEST_F(DocsE2e, MandatoryGateRedirectsUntilEveryRequiredDocumentIsThere) {
   expect_gated(true, "one required of two");
   // Uploading through the area itself stays possible under the gate.
   MultipartBuilder mb;
+  mb.AddField("_csrf", csrf);
   mb.AddFile("file", "bank.pdf", "application/pdf", Pdf("2"));
-  HttpResponse up = b->Post("/account/documents/" + std::to_string(req2) + "?_csrf=" + csrf,
+  HttpResponse up = b->Post("/account/documents/" + std::to_string(req2),
                             {{"Content-Type", mb.ContentType()}}, mb.Build());
   EXPECT_TRUE(up.status == 303 || up.status == 200) << up.status << " " << up.body.substr(0, 200);
   expect_gated(false, "all required uploaded");
@@ -1235,8 +1251,19 @@ TEST_F(DocsE2e, ListColumnFiltersSummaryBoxAndTab) {
       admin->Post(tab_upload, {{"Content-Type", staff.ContentType()}}, staff.Build());
   EXPECT_EQ(no_csrf.status, 403);
   EXPECT_EQ(GetDoc(none, o).at("status").as_string(), "missing");
-  HttpResponse with_csrf = admin->Post(tab_upload + "?_csrf=" + csrf,
-                                       {{"Content-Type", staff.ContentType()}}, staff.Build());
+  EXPECT_EQ(admin
+                ->Post(tab_upload + "?_csrf=" + csrf, {{"Content-Type", staff.ContentType()}},
+                       staff.Build())
+                .status,
+            403)
+      << "never from the URL (issue 15.14)";
+  EXPECT_EQ(GetDoc(none, o).at("status").as_string(), "missing");
+  EXPECT_EQ(tab.body.find("_csrf="), std::string::npos) << "a token in a URL (issue 15.14)";
+  MultipartBuilder staff_form;
+  staff_form.AddField("_csrf", csrf);
+  staff_form.AddFile("file", "staff.pdf", "application/pdf", Pdf("staff"));
+  HttpResponse with_csrf =
+      admin->Post(tab_upload, {{"Content-Type", staff_form.ContentType()}}, staff_form.Build());
   EXPECT_TRUE(with_csrf.status == 303 || with_csrf.status == 200)
       << with_csrf.status << " " << with_csrf.body.substr(0, 200);
   EXPECT_EQ(GetDoc(none, o).at("status").as_string(), "uploaded");
@@ -1306,6 +1333,72 @@ TEST_F(DocsE2e, ArchiveOverTheApi) {
   HttpResponse dl = api_->Get(std::string(file.at("url").as_string()), Bearer(read_));
   EXPECT_EQ(dl.status, 200);
   EXPECT_EQ(dl.body, first);
+}
+
+// Issue 15.13: the missing second file of a two-file document is added later through the API
+// (POST …/documents/{type_id}/files) and from the admin tab, the same use case as the client's
+// /add: the first file kept, nothing archived, max_files counted with the files already there.
+TEST_F(DocsE2e, MissingSecondFileIsAddedThroughTheApiAndTheAdminTab) {
+  int64_t client = CreateClient("Two", "two@docs-e2e.test");
+  int64_t type =
+      CreateTypeId({{"name", "Identity card"}, {"upload_mode", "required"}, {"max_files", 2}});
+  ASSERT_GT(type, 0);
+  auto add = [&](int64_t c, int count, const std::string& token) {
+    MultipartBuilder mb;
+    for (int i = 0; i < count; ++i)
+      mb.AddFile("file", "back" + std::to_string(i) + ".pdf", "application/pdf",
+                 Pdf("back-" + std::to_string(i)));
+    return api_->Post(DocPath(c, type) + "/files",
+                      Bearer(token, {{"Content-Type", mb.ContentType()}}), mb.Build());
+  };
+  EXPECT_EQ(add(client, 1, full_).status, 404) << "nothing to complete yet";
+  ASSERT_EQ(Upload(client, type, "front.pdf", "application/pdf", Pdf("front")).status, 201);
+  const json::value front = GetDoc(client, type).at("files").as_array()[0];
+  EXPECT_EQ(add(client, 1, read_).status, 403) << "documents:write";
+  EXPECT_EQ(add(client, 2, full_).status, 422) << "1 + 2 files > max_files";
+  EXPECT_EQ(add(999999, 1, full_).status, 404);
+  ASSERT_EQ(GetDoc(client, type).at("files").as_array().size(), 1u) << "nothing stored on refusal";
+
+  HttpResponse added = add(client, 1, full_);
+  ASSERT_EQ(added.status, 200) << added.body;
+  const json::value added_doc = Json(added);
+  const json::array& files = added_doc.at("files").as_array();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].at("id"), front.at("id")) << "the front is kept";
+  EXPECT_EQ(files[1].at("sha256").as_string(), Sha256Hex(Pdf("back-0")));
+  EXPECT_EQ(GetDoc(client, type).at("files").as_array().size(), 2u);
+  EXPECT_EQ(Json(api_->Get(DocPath(client, type) + "/versions", Bearer(read_)))
+                .at("items")
+                .as_array()
+                .size(),
+            0u)
+      << "nothing archived";
+  EXPECT_EQ(add(client, 1, full_).status, 422) << "the document is complete";
+
+  // The admin tab offers the form on an incomplete document only, and it stores the file.
+  int64_t other = CreateClient("Tab", "tab@docs-e2e.test");
+  ASSERT_EQ(Upload(other, type, "front.pdf", "application/pdf", Pdf("front-2")).status, 201);
+  std::string csrf;
+  auto admin = AdminSession(&csrf);
+  const std::string action = "/admin/plugins/client-documents/clients/" + std::to_string(other) +
+                             "/documents/" + std::to_string(type) + "/add";
+  HttpResponse tab = admin->Get("/admin/clients/" + std::to_string(other) + "/tabs/documents");
+  ASSERT_EQ(tab.status, 200);
+  EXPECT_NE(tab.body.find("action=\"" + action + "\""), std::string::npos) << tab.body;
+  EXPECT_EQ(admin->Get("/admin/clients/" + std::to_string(client) + "/tabs/documents")
+                .body.find("/add\""),
+            std::string::npos)
+      << "no form on a complete document";
+  MultipartBuilder mb;
+  mb.AddField("_csrf", csrf);
+  mb.AddFile("file", "back.pdf", "application/pdf", Pdf("back-tab"));
+  HttpResponse posted = admin->Post(action, {{"Content-Type", mb.ContentType()}}, mb.Build());
+  EXPECT_EQ(posted.status, 303) << posted.body.substr(0, 300);
+  EXPECT_NE(posted.Header("Location").value_or("").find("flash=files_added"), std::string::npos);
+  const json::value completed = GetDoc(other, type);
+  const json::array& now = completed.at("files").as_array();
+  ASSERT_EQ(now.size(), 2u);
+  EXPECT_EQ(now[1].at("sha256").as_string(), Sha256Hex(Pdf("back-tab")));
 }
 
 // ---- CD9: deleting a client removes every row and file ------------------------------------------

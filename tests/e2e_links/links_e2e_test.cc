@@ -126,16 +126,18 @@ class LinksE2e : public crm_test::E2eSiteTest {
     HttpResponse space = b->Get(std::string(kP) + "/space");
     EXPECT_EQ(space.status, 200) << space.body.substr(space.body.find("<main"), 700);
     std::smatch m;
-    static const std::regex kCsrf("_csrf=([A-Za-z0-9_%-]+)");
+    // Issue 15.14: the token is a form field, never in a URL.
+    EXPECT_EQ(space.body.find("_csrf="), std::string::npos);
+    static const std::regex kCsrf("name=\"_csrf\" value=\"([A-Za-z0-9_-]+)\"");
     *csrf = std::regex_search(space.body, m, kCsrf) ? m[1].str() : "";
     return b;
   }
   HttpResponse LinkUpload(HttpClient& b, int64_t type, const std::string& csrf,
                           const std::string& marker) {
     MultipartBuilder mb;
+    if (!csrf.empty()) mb.AddField("_csrf", csrf);  // first, as the page's form sends it
     mb.AddFile("file", "from-link.pdf", "application/pdf", Pdf(marker));
     std::string path = std::string(kP) + "/documents/" + std::to_string(type);
-    if (!csrf.empty()) path += "?_csrf=" + csrf;
     return b.Post(path, {{"Content-Type", mb.ContentType()}}, mb.Build());
   }
   HttpResponse LinkComment(HttpClient& b, int64_t type, const std::string& csrf,
@@ -513,8 +515,22 @@ TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
   // Every POST of the session needs its CSRF token.
   auto writer = OpenSession(MintUrl(anne_, {{"rights", json::array{"upload", "comment"}}}), &csrf);
   EXPECT_EQ(LinkUpload(*writer, id_card_, "", "x").status, 403);
+  EXPECT_EQ(LinkUpload(*writer, id_card_, "wrong", "x").status, 403);
   EXPECT_EQ(LinkComment(*writer, id_card_, "", "x").status, 403);
   EXPECT_EQ(LinkComment(*writer, id_card_, "wrong", "x").status, 403);
+  // Issue 15.14: never from the URL, where it would leak.
+  MultipartBuilder mb;
+  mb.AddFile("file", "from-link.pdf", "application/pdf", Pdf("q"));
+  EXPECT_EQ(
+      writer
+          ->Post(std::string(kP) + "/documents/" + std::to_string(id_card_) + "?_csrf=" + csrf,
+                 {{"Content-Type", mb.ContentType()}}, mb.Build())
+          .status,
+      403);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM cd_files WHERE client_id = ? AND type_id = ?", {anne_, id_card_}),
+      1)
+      << "only the API's upload";
 }
 
 TEST_F(LinksE2e, NothingOutsideTheScope) {
@@ -578,10 +594,10 @@ TEST_F(LinksE2e, UploadAndCommentThroughALinkAreTheClientsWithTheLinkAsActor) {
   EXPECT_EQ(c.at("author").at("name").as_string(), "Marc Compta");
   // A refused upload (not a PDF nor an image) stores nothing.
   MultipartBuilder mb;
+  mb.AddField("_csrf", csrf);
   mb.AddFile("file", "x.pdf", "application/pdf", "MZ not a pdf at all");
-  HttpResponse bad =
-      b->Post(std::string(kP) + "/documents/" + std::to_string(payslip_) + "?_csrf=" + csrf,
-              {{"Content-Type", mb.ContentType()}}, mb.Build());
+  HttpResponse bad = b->Post(std::string(kP) + "/documents/" + std::to_string(payslip_),
+                             {{"Content-Type", mb.ContentType()}}, mb.Build());
   EXPECT_EQ(bad.status, 415) << bad.body.substr(0, 300);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_files WHERE client_id = ?", {anne_}), 1);
 }
@@ -619,8 +635,7 @@ TEST_F(LinksE2e, StaffTabMintsShowsTheUrlOnceMailsAndRevokes) {
   HttpResponse page = admin->Get(tab);
   ASSERT_EQ(page.status, 200) << page.body.substr(0, 300);
   std::smatch m;
-  ASSERT_TRUE(
-      std::regex_search(page.body, m, std::regex("action=\"([^\"]*/links\\?_csrf=[^\"]*)\"")));
+  ASSERT_TRUE(std::regex_search(page.body, m, std::regex("action=\"([^\"]*/links)\"")));
   std::string action = std::regex_replace(m[1].str(), std::regex("&amp;"), "&");
   HttpResponse made = admin->Post(
       action, {{"Content-Type", "application/x-www-form-urlencoded"}},
@@ -643,8 +658,7 @@ TEST_F(LinksE2e, StaffTabMintsShowsTheUrlOnceMailsAndRevokes) {
                        "_csrf=" + UrlEncode(csrf) + "&scope=space&expires_in_days=7")
                 .status,
             422);
-  ASSERT_TRUE(
-      std::regex_search(listed.body, m, std::regex("action=\"([^\"]*/revoke\\?_csrf=[^\"]*)\"")));
+  ASSERT_TRUE(std::regex_search(listed.body, m, std::regex("action=\"([^\"]*/revoke)\"")));
   HttpResponse revoked = admin->Post(std::regex_replace(m[1].str(), std::regex("&amp;"), "&"),
                                      {{"Content-Type", "application/x-www-form-urlencoded"}},
                                      "_csrf=" + UrlEncode(csrf));
@@ -734,9 +748,9 @@ class LinksSharedE2e : public LinksE2e {
   HttpResponse SupportingFile(HttpClient& b, int64_t id, const std::string& csrf,
                               const std::string& marker) {
     MultipartBuilder mb;
+    if (!csrf.empty()) mb.AddField("_csrf", csrf);  // the first part (issue 15.14)
     mb.AddFile("file", "proof.pdf", "application/pdf", Pdf(marker));
-    return b.Post(SharedLink(id) + "/files?_csrf=" + csrf, {{"Content-Type", mb.ContentType()}},
-                  mb.Build());
+    return b.Post(SharedLink(id) + "/files", {{"Content-Type", mb.ContentType()}}, mb.Build());
   }
   int64_t FirstFile(const json::value& shared) {
     return shared.at("files").at(0).at("id").as_int64();
@@ -989,8 +1003,7 @@ TEST_F(LinksSharedE2e, TheStaffTabMintsAProjectLinkWithDecide) {
   EXPECT_NE(page.body.find("value=\"project\""), std::string::npos);
   EXPECT_NE(page.body.find("name=\"project_id\""), std::string::npos);
   std::smatch m;
-  ASSERT_TRUE(
-      std::regex_search(page.body, m, std::regex("action=\"([^\"]*/links\\?_csrf=[^\"]*)\"")));
+  ASSERT_TRUE(std::regex_search(page.body, m, std::regex("action=\"([^\"]*/links)\"")));
   HttpResponse made = admin->Post(std::regex_replace(m[1].str(), std::regex("&amp;"), "&"),
                                   {{"Content-Type", "application/x-www-form-urlencoded"}},
                                   "_csrf=" + UrlEncode(csrf) +

@@ -188,8 +188,9 @@ TEST_F(ReviewE2e, ClientDeletionErasesPersonalDataAndKeepsTheChain) {
   std::string csrf;
   auto browser = ClientSession(ann, "ann@review-e2e.test", &csrf);
   MultipartBuilder mb;
+  mb.AddField("_csrf", csrf);
   mb.AddFile("file", "scan.pdf", "application/pdf", Pdf("c"));
-  HttpResponse up = browser->Post("/account/documents/" + std::to_string(type) + "?_csrf=" + csrf,
+  HttpResponse up = browser->Post("/account/documents/" + std::to_string(type),
                                   {{"Content-Type", mb.ContentType()}}, mb.Build());
   ASSERT_LT(up.status, 400) << up.body.substr(0, 300);
   json::value before = Journal("?client_id=" + std::to_string(ann));
@@ -296,13 +297,12 @@ TEST_F(ReviewE2e, ClientSeesRejectionInFrenchStaffDecidesFromTabAndQueue) {
   ASSERT_EQ(queue.status, 200);
   EXPECT_NE(queue.body.find("Anne E2e"), std::string::npos);
   const std::string tab_action = "/admin/plugins/client-documents/clients/" + std::to_string(ann) +
-                                 "/documents/" + std::to_string(type) +
-                                 "/review?_csrf=" + admin_csrf;
+                                 "/documents/" + std::to_string(type) + "/review";
   HttpResponse tab = admin->Get("/admin/clients/" + std::to_string(ann) + "/tabs/documents");
   EXPECT_NE(tab.body.find("data-cd-reject"), std::string::npos);
-  HttpResponse reject =
-      admin->Post(tab_action, {{"Content-Type", "application/x-www-form-urlencoded"}},
-                  "decision=reject&reason=" + UrlEncode("Photo floue <b>"));
+  HttpResponse reject = admin->Post(
+      tab_action, {{"Content-Type", "application/x-www-form-urlencoded"}},
+      "_csrf=" + admin_csrf + "&decision=reject&reason=" + UrlEncode("Photo floue <b>"));
   EXPECT_EQ(reject.status, 303);
 
   std::string csrf;
@@ -318,8 +318,9 @@ TEST_F(ReviewE2e, ClientSeesRejectionInFrenchStaffDecidesFromTabAndQueue) {
   EXPECT_NE(self.status, 303);
 
   ASSERT_EQ(Upload(ann, type, "2").status, 200);
-  HttpResponse approve = admin->Post(
-      tab_action, {{"Content-Type", "application/x-www-form-urlencoded"}}, "decision=approve");
+  HttpResponse approve =
+      admin->Post(tab_action, {{"Content-Type", "application/x-www-form-urlencoded"}},
+                  "_csrf=" + admin_csrf + "&decision=approve");
   EXPECT_EQ(approve.status, 303);
   EXPECT_EQ(Json(api_->Get(DocPath(ann, type), Bearer(full_))).at("status").as_string(),
             "approved");

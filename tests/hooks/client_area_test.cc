@@ -65,6 +65,61 @@ class ClientAreaTest : public ModuleTest {
   int64_t id_card_ = 0, staff_ = 0, client_ = 0;
 };
 
+// Issue 15.14: every POST form of a page starts with its CSRF field (the host reads a multipart
+// body's first part for it) and no URL of the page carries the token (logs, history, Referer).
+void ExpectCsrfFirstAndNeverInAUrl(const std::string& html, const std::string& token) {
+  EXPECT_EQ(html.find("_csrf="), std::string::npos) << html;
+  const std::string field = "<input type=\"hidden\" name=\"_csrf\" value=\"" + token + "\">";
+  int forms = 0;
+  for (size_t at = html.find("<form"); at != std::string::npos; at = html.find("<form", at + 1)) {
+    const size_t end = html.find('>', at);
+    const std::string tag = html.substr(at, end - at);
+    if (tag.find("method=\"post\"") == std::string::npos) continue;
+    ++forms;
+    size_t first = std::string::npos;
+    for (const char* control : {"<input", "<textarea", "<select", "<button"})
+      first = std::min(first, html.find(control, end));
+    EXPECT_EQ(first, html.find(field, end)) << tag;
+  }
+  EXPECT_GT(forms, 0) << html;
+}
+
+TEST_F(ClientAreaTest, EveryPostFormStartsWithItsCsrfFieldAndNoUrlCarriesIt) {
+  cd::TypeDraft two;
+  two.name = cd::LocalizedText{"ID card two sides", "", ""};
+  two.upload_mode = UploadMode::kOptional;
+  two.max_files = 2;
+  auto type = services_->types().Create(two);
+  ASSERT_OK(type);
+  FakeRequest upload;
+  upload.caller = ClientPrincipal(client_);
+  upload.headers["content-type"] = "multipart/form-data; boundary=XyZ";
+  upload.body = Multipart({}, "front.pdf", kPdf);
+  FakeResponse uploaded;
+  ASSERT_OK(Call("POST", "/account/documents/" + std::to_string(type->id), upload, uploaded));
+  const std::string area = Page().page->body_html;
+  EXPECT_NE(area.find("/add\""), std::string::npos) << "the add-a-file form shows";
+  ExpectCsrfFirstAndNeverInAUrl(area, ClientPrincipal(client_).csrf_token);
+
+  const crm::Principal admin =
+      AdminPrincipal({"documents.read", "documents.write", "documents.settings"});
+  auto tab = AdminTab();
+  ASSERT_OK(tab);
+  ExpectCsrfFirstAndNeverInAUrl(*tab, admin.csrf_token);
+  FakeRequest settings_request;
+  settings_request.caller = admin;
+  auto settings = registry_.settings_pages().at("client-documents").render(settings_request);
+  ASSERT_OK(settings);
+  ExpectCsrfFirstAndNeverInAUrl(*settings, admin.csrf_token);
+  FakeRequest form_request;
+  form_request.caller = admin;
+  FakeResponse form;
+  ASSERT_OK(Call("GET", "/admin/plugins/client-documents/types/" + std::to_string(type->id),
+                 form_request, form));
+  ASSERT_TRUE(form.page);
+  ExpectCsrfFirstAndNeverInAUrl(form.page->body_html, admin.csrf_token);
+}
+
 TEST_F(ClientAreaTest, GateIsOpenWhenTheSettingIsOff) {
   SetSettings(true, false);
   EXPECT_TRUE(Gate("/account/profile").allow);
@@ -146,17 +201,19 @@ TEST_F(ClientAreaTest, AdminOnlyDocumentsAreReadOnlyForTheClient) {
   const std::string& html = response.page->body_html;
   EXPECT_EQ(response.page->layout, crm::PageReply::Layout::kAccount);
   // The required type has an upload form with its extra fields; the admin-only one none.
-  EXPECT_NE(
-      html.find("action=\"/account/documents/" + std::to_string(id_card_) + "?_csrf=csrf-client\""),
-      std::string::npos)
-      << html;
+  // Issue 15.14: the form's first field is its CSRF token, never in its URL.
+  const size_t form = html.find("action=\"/account/documents/" + std::to_string(id_card_) + "\"");
+  ASSERT_NE(form, std::string::npos) << html;
+  EXPECT_EQ(html.find("<input", form),
+            html.find("<input type=\"hidden\" name=\"_csrf\" value=\"csrf-client\">", form));
+  EXPECT_EQ(html.find("_csrf="), std::string::npos) << html;
   EXPECT_NE(html.find("name=\"date_of_issue\""), std::string::npos);
   EXPECT_NE(html.find("Staff certificate"), std::string::npos);
   // No upload form (the comment form, PT3, stays: a client may ask about any document).
-  EXPECT_EQ(html.find("action=\"/account/documents/" + std::to_string(staff_) + "?"),
+  EXPECT_EQ(html.find("action=\"/account/documents/" + std::to_string(staff_) + "\""),
             std::string::npos)
       << html;
-  EXPECT_NE(html.find("action=\"/account/documents/" + std::to_string(staff_) + "/comments?"),
+  EXPECT_NE(html.find("action=\"/account/documents/" + std::to_string(staff_) + "/comments\""),
             std::string::npos);
   EXPECT_NE(html.find("provided by our staff"), std::string::npos);
 
@@ -539,7 +596,8 @@ TEST_F(ClientAreaTest, TheMissingSecondFileCanBeAddedLater) {
   EXPECT_EQ(post(base + "/add", "back.pdf", "b").status, 404) << "nothing to complete yet";
   ASSERT_EQ(post(base, "front.pdf", "f").status, 303);
   std::string html = Page("fr").page->body_html;
-  EXPECT_NE(html.find("action=\"" + base + "/add?_csrf="), std::string::npos) << html;
+  EXPECT_NE(html.find("action=\"" + base + "/add\""), std::string::npos) << html;
+  EXPECT_EQ(html.find("_csrf="), std::string::npos) << html;
   FakeResponse added = post(base + "/add", "back.pdf", "b");
   ASSERT_EQ(added.status, 303) << (added.page ? added.page->body_html : added.body);
   EXPECT_EQ(added.redirect, "/account/documents?uploaded=" + std::to_string(type->id) + "#cd-doc-" +

@@ -130,5 +130,46 @@ TEST(HttpText, ConstantTimeEquals) {
 
 TEST(HttpText, JsonEscape) { EXPECT_EQ(JsonEscape("a\"b\\c\n<"), "a\\\"b\\\\c\\n\\u003c"); }
 
+TEST(HttpText, MultipartBoundary) {
+  EXPECT_EQ(MultipartBoundary("multipart/form-data; boundary=abc"), "abc");
+  EXPECT_EQ(MultipartBoundary("Multipart/Form-Data; charset=x; Boundary=\"a b\""), "a b");
+  EXPECT_EQ(MultipartBoundary("multipart/mixed; boundary=abc"), "");
+  EXPECT_EQ(MultipartBoundary("multipart/form-data"), "");
+  EXPECT_EQ(MultipartBoundary("application/x-www-form-urlencoded"), "");
+}
+
+// Issue 15.14: the `_csrf` field a page's multipart form sends first.
+TEST(HttpText, FirstMultipartFieldIsOnlyTheFirstCompleteTextPart) {
+  const std::string ct = "multipart/form-data; boundary=XyZ";
+  const std::string csrf_part =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntok123\r\n";
+  const std::string file_part =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
+      "Content-Type: application/pdf\r\n\r\n%PDF\r\n--XyZ--\r\n";
+  EXPECT_EQ(FirstMultipartField(ct, csrf_part + file_part, "_csrf").value_or("-"), "tok123");
+  // The part must be complete in the prefix (its closing delimiter seen).
+  EXPECT_FALSE(FirstMultipartField(ct, csrf_part.substr(0, csrf_part.size() - 4), "_csrf"));
+  EXPECT_FALSE(FirstMultipartField(ct, csrf_part, "_csrf")) << "no delimiter after the value yet";
+  // Another first part, a file part named _csrf, a preamble, another boundary: no token.
+  EXPECT_FALSE(FirstMultipartField(ct, file_part + csrf_part, "_csrf"));
+  EXPECT_FALSE(FirstMultipartField(
+      ct,
+      "--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"; filename=\"t\"\r\n\r\ntok\r\n" +
+          file_part,
+      "_csrf"));
+  EXPECT_FALSE(FirstMultipartField(ct, "preamble\r\n" + csrf_part + file_part, "_csrf"));
+  EXPECT_FALSE(
+      FirstMultipartField("multipart/form-data; boundary=Other", csrf_part + file_part, "_csrf"));
+  EXPECT_FALSE(FirstMultipartField(
+      ct, "--XyZ\r\nContent-Disposition: form-data; name=\"_csrfx\"\r\n\r\nt\r\n" + file_part,
+      "_csrf"));
+  // Header names and parameters are case-insensitive; an unquoted name is fine.
+  EXPECT_EQ(FirstMultipartField(
+                ct, "--XyZ\r\ncontent-disposition: Form-Data; NAME=_csrf\r\n\r\nv\r\n" + file_part,
+                "_csrf")
+                .value_or("-"),
+            "v");
+}
+
 }  // namespace
 }  // namespace host::http_text

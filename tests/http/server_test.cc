@@ -213,6 +213,21 @@ class ServerTest : public ::testing::Test {
     add(MakeRoute("POST", "/p/plug/l/{token}", [](crm::Request&, crm::Response& res) {
       return res.Send("opened", "text/plain");
     }));
+    // An admin's multipart form: echoes the whole body as the handler reads it.
+    add(MakeRoute(
+        "POST", "/admin/multipart",
+        [](crm::Request& req, crm::Response& res) {
+          std::string body;
+          std::vector<char> buf(7);  // small reads: the read-ahead is given back across several
+          while (true) {
+            auto n = req.ReadBody(buf.data(), buf.size());
+            if (!n.ok()) return n.status();
+            if (*n == 0) break;
+            body.append(buf.data(), *n);
+          }
+          return res.Send(body, "text/plain");
+        },
+        any_admin, 10 << 20));
     add(MakeRoute(
         "POST", "/admin/form",
         [](crm::Request& req, crm::Response& res) {
@@ -591,7 +606,8 @@ TEST_F(ServerTest, CsrfRejectedAndAccepted) {
   auto ok = c.Post("/admin/action", good_headers);
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body, "done");
-  EXPECT_EQ(c.Post(std::string("/admin/action?_csrf=") + kCsrf, admin).status, 200);
+  // Never from the query: a token in a URL leaks (logs, history, Referer; issue 15.14).
+  EXPECT_EQ(c.Post(std::string("/admin/action?_csrf=") + kCsrf, admin).status, 403);
 
   auto form_headers = admin;
   form_headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
@@ -604,6 +620,41 @@ TEST_F(ServerTest, CsrfRejectedAndAccepted) {
   // plugin checks its own token there. Other public routes keep the host's check.
   EXPECT_EQ(c.Post("/p/plug/l/abc", admin).body, "opened");
   EXPECT_EQ(c.Post("/public/login", admin).status, 403);
+}
+
+// Issue 15.14: a page's multipart form carries its token as its first part, `_csrf`. The server
+// reads that far before the handler runs and hands the handler the whole body, that part
+// included; without it, with a wrong one, or with it elsewhere than first, 403 and the handler
+// never runs.
+TEST_F(ServerTest, MultipartCsrfIsTheFirstPartAndTheHandlerStillReadsTheWholeBody) {
+  HttpClient c(port_);
+  const std::string file(200000, 'x');  // bigger than the read-ahead
+  auto post = [&](const std::optional<std::string>& first, bool token_last = false) {
+    crm_test::MultipartBuilder mb;
+    if (first) mb.AddField("_csrf", *first);
+    mb.AddField("name", "J\xC3\xA9r\xC3\xB4me");
+    mb.AddFile("file", "a.bin", "application/octet-stream", file);
+    if (token_last) mb.AddField("_csrf", kCsrf);
+    return std::make_pair(
+        c.Post("/admin/multipart", {{"X-Test-User", "admin"}, {"Content-Type", mb.ContentType()}},
+               mb.Build()),
+        mb.Build());
+  };
+  auto [ok, sent] = post(std::string(kCsrf));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, sent) << "the handler reads every byte, the read-ahead included";
+  EXPECT_EQ(post(std::nullopt).first.status, 403);
+  EXPECT_EQ(post(std::string("csrf-secret-tokeX")).first.status, 403);
+  EXPECT_EQ(post(std::nullopt, true).first.status, 403) << "only the first part counts";
+  // Scripts keep the header.
+  crm_test::MultipartBuilder mb;
+  mb.AddFile("file", "a.bin", "application/octet-stream", file);
+  auto js = c.Post(
+      "/admin/multipart",
+      {{"X-Test-User", "admin"}, {"X-CSRF-Token", kCsrf}, {"Content-Type", mb.ContentType()}},
+      mb.Build());
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.body, mb.Build());
 }
 
 // Anonymous forms have no CSRF token: a cross-site submission is refused by its Origin or

@@ -13,7 +13,8 @@
       input.type = 'hidden';
       input.name = '_csrf';
       input.value = token;
-      form.appendChild(input);
+      // First: the server reads a multipart form's first part for it (never the URL).
+      form.insertBefore(input, form.firstChild);
     }
     var question = form.getAttribute('data-confirm');
     if (question) {
