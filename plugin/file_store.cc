@@ -30,6 +30,10 @@ namespace {
 // libmagic needs a few KiB for every format we accept; PDF and images are decided by
 // their first bytes, so waiting for more would only delay the 415.
 constexpr size_t kSniffBytes = 16 * 1024;
+// Write-behind: once this much was written since the last write-out started, the kernel is
+// told to start writing it (sync_file_range), and the range before it is waited for. Dirty
+// pages stay bounded by two windows, and the final fsync has at most that much left to do.
+constexpr int64_t kWriteBehindBytes = 8 << 20;
 constexpr int kThumbnailSize = 320;
 // Images larger than this are not thumbnailed (decompression bombs).
 constexpr int64_t kMaxThumbnailPixels = 100LL * 1000 * 1000;
@@ -253,7 +257,22 @@ crm::Status PendingFile::Write(std::string_view data) {
     left -= static_cast<size_t>(n);
   }
   size_ += static_cast<int64_t>(data.size());
+  WriteBehind();
   return crm::Status::Ok();
+}
+
+void PendingFile::WriteBehind() {
+  if (size_ - write_out_started_ < kWriteBehindBytes) return;
+  // Best effort: an error here (a file system without it) is fsync's to report at Finish.
+  (void)::sync_file_range(fd_, write_out_started_, size_ - write_out_started_,
+                          SYNC_FILE_RANGE_WRITE);
+  if (write_out_started_ > write_out_waited_) {
+    (void)::sync_file_range(
+        fd_, write_out_waited_, write_out_started_ - write_out_waited_,
+        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+  }
+  write_out_waited_ = write_out_started_;
+  write_out_started_ = size_;
 }
 
 crm::Status PendingFile::Finish() {
