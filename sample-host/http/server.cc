@@ -531,6 +531,10 @@ void ServerState::DoAccept() {
       });
       return;
     } else {
+      // A response goes out as a head and then a body: with Nagle on, the body waits for the
+      // peer's delayed ACK of the head (40 ms on Linux), which was most of a list request.
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       std::string peer = PeerAddress(socket);
       auto session = std::make_shared<Session>(*this, std::move(socket), std::move(peer));
       Register(session);
