@@ -19,9 +19,9 @@ using BodyReader = std::function<crm::Result<size_t>(char* buffer, size_t size)>
 
 // Hands out a body chunk by chunk from two buffers of `chunk` bytes. Reads run on the caller's
 // thread until one fills its buffer (more is likely to follow: small forms never start a
-// thread); then a helper thread starts and keeps one read ahead of the caller. `read` is called by one thread at a time and
-// never after the destructor returned, so crm::Request::ReadBody may be passed (it is not
-// called concurrently). Not thread-safe itself: one consumer.
+// thread); then a helper thread starts and keeps one read ahead of the caller. `read` is called by
+// one thread at a time and never after the destructor returned, so crm::Request::ReadBody may be
+// passed (it is not called concurrently). Not thread-safe itself: one consumer.
 class ReadAhead {
  public:
   ReadAhead(BodyReader read, size_t chunk);
