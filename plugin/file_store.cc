@@ -166,8 +166,10 @@ struct PendingFile::HashState {
 };
 
 std::string SniffMime(std::string_view head) {
-  // A magic_t is not thread-safe; one per thread, loaded once.
-  thread_local magic_t cookie = [] {
+  // One cookie for the process, loaded once: its database is mapped from magic.mgc, and a
+  // cookie per thread counted those pages once per worker (megabytes each, issue 9's RSS).
+  // A magic_t is not thread-safe, so sniffs take turns (once per upload, on 16 KiB).
+  static magic_t cookie = [] {
     magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR | MAGIC_NO_CHECK_COMPRESS);
     if (m && magic_load(m, nullptr) != 0) {
       magic_close(m);
@@ -175,7 +177,9 @@ std::string SniffMime(std::string_view head) {
     }
     return m;
   }();
+  static std::mutex mu;
   if (!cookie) return "";
+  std::lock_guard<std::mutex> lock(mu);
   const char* r = magic_buffer(cookie, head.data(), head.size());
   return r ? std::string(r) : std::string();
 }
