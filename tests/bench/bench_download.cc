@@ -179,6 +179,7 @@ void Run(const Options& o) {
   Upload up = UploadFile(s, document, size, block);
   if (!up.error.empty()) Die(up.error);
   const std::string doc = document + "/file";
+  if (!ResetPeakRss(host->process->pid())) std::printf("(RSS peak not reset: start-up included)\n");
   std::vector<double> ours, plain, ours_ranged, plain_ranged;
   PlainSendfileServer reference(ReferenceFile(host->data, size, block), size);
   for (int round = 0; round < o.rounds; ++round) {
@@ -189,13 +190,15 @@ void Run(const Options& o) {
   }
   const double a = Median(ours), b = Median(plain), c = Median(ours_ranged),
                d = Median(plain_ranged);
-  std::printf("download %llu MiB whole, median of %d: %.1f MB/s, plain sendfile loop %.1f MB/s "
-              "= %.2fx\n",
-              static_cast<unsigned long long>(o.mib), o.rounds, a, b, a / b);
-  std::printf("download %llu MiB in ranges of %llu MiB: %.1f MB/s, plain sendfile loop %.1f MB/s "
-              "= %.2fx\n",
-              static_cast<unsigned long long>(o.mib),
-              static_cast<unsigned long long>(range >> 20), c, d, c / d);
+  std::printf(
+      "download %llu MiB whole, median of %d: %.1f MB/s, plain sendfile loop %.1f MB/s "
+      "= %.2fx\n",
+      static_cast<unsigned long long>(o.mib), o.rounds, a, b, a / b);
+  std::printf(
+      "download %llu MiB in ranges of %llu MiB: %.1f MB/s, plain sendfile loop %.1f MB/s "
+      "= %.2fx\n",
+      static_cast<unsigned long long>(o.mib), static_cast<unsigned long long>(range >> 20), c, d,
+      c / d);
   std::printf("server peak RSS %.1f MiB (target <= 64)\n",
               static_cast<double>(PeakRssKib(host->process->pid())) / 1024.0);
 }

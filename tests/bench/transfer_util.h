@@ -100,7 +100,7 @@ struct BenchHost {
 };
 
 inline std::unique_ptr<BenchHost> StartHost(const std::string& stem, const std::string& store,
-                                             const std::string& plugins = "") {
+                                            const std::string& plugins = "") {
   auto host = std::make_unique<BenchHost>(stem);
   host->server.token = AdminToken(host->data);
   host->server.json_auth = {{"Authorization", "Bearer " + host->server.token},
@@ -222,7 +222,7 @@ struct Upload {
 
 // Sends `file_size` bytes of `block` (repeated) as one multipart upload on a new connection.
 inline Upload UploadFile(const Server& s, const std::string& path, uint64_t file_size,
-                  const std::vector<char>& block) {
+                         const std::vector<char>& block) {
   const std::string boundary = "----bench-boundary-7d1c0f";
   const std::string part_head =
       "--" + boundary +
@@ -271,7 +271,7 @@ inline Upload UploadFile(const Server& s, const std::string& path, uint64_t file
 // The disk's own limit: `bytes` written in 1 MiB blocks into `dir`, then fsync (like
 // `dd bs=1M conv=fsync`). MB/s.
 inline double DiskWriteLimit(const std::filesystem::path& dir, uint64_t bytes,
-                      const std::vector<char>& block) {
+                             const std::vector<char>& block) {
   std::string path = (dir / "bench-dd.bin").string();
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0) Die("cannot create " + path);
