@@ -158,11 +158,18 @@ std::string RandomHex(size_t bytes) {
   return out;
 }
 
+// The running hash, and how far the file was written out (its state lives here, not in the
+// header, which every caller includes).
 struct PendingFile::HashState {
   EVP_MD_CTX* ctx = nullptr;
+  int64_t write_out_started = 0;  // bytes [0, this) are being written out
+  int64_t write_out_waited = 0;   // bytes [0, this) were written out
   ~HashState() {
     if (ctx) EVP_MD_CTX_free(ctx);
   }
+  // Once kWriteBehindBytes were written to `fd` since the last write-out started, starts the
+  // kernel's write-out of them and waits for the range before: the final fsync is short.
+  void WriteBehind(int fd, int64_t size);
 };
 
 std::string SniffMime(std::string_view head) {
@@ -261,22 +268,21 @@ crm::Status PendingFile::Write(std::string_view data) {
     left -= static_cast<size_t>(n);
   }
   size_ += static_cast<int64_t>(data.size());
-  WriteBehind();
+  hash_->WriteBehind(fd_, size_);
   return crm::Status::Ok();
 }
 
-void PendingFile::WriteBehind() {
-  if (size_ - write_out_started_ < kWriteBehindBytes) return;
+void PendingFile::HashState::WriteBehind(int fd, int64_t size) {
+  if (size - write_out_started < kWriteBehindBytes) return;
   // Best effort: an error here (a file system without it) is fsync's to report at Finish.
-  (void)::sync_file_range(fd_, write_out_started_, size_ - write_out_started_,
-                          SYNC_FILE_RANGE_WRITE);
-  if (write_out_started_ > write_out_waited_) {
+  (void)::sync_file_range(fd, write_out_started, size - write_out_started, SYNC_FILE_RANGE_WRITE);
+  if (write_out_started > write_out_waited) {
     (void)::sync_file_range(
-        fd_, write_out_waited_, write_out_started_ - write_out_waited_,
+        fd, write_out_waited, write_out_started - write_out_waited,
         SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
   }
-  write_out_waited_ = write_out_started_;
-  write_out_started_ = size_;
+  write_out_waited = write_out_started;
+  write_out_started = size;
 }
 
 crm::Status PendingFile::Finish() {

@@ -55,17 +55,12 @@ class PendingFile {
   struct HashState;
   PendingFile() = default;
   crm::Status Sniff();
-  // Starts the kernel's write-out of what was written since the last call that did, and
-  // waits for the range before it, every few MiB (sync_file_range): the final fsync is short.
-  void WriteBehind();
   // Closes and removes the temp file (the file is dead); returns `status`.
   crm::Status Abort(crm::Status status);
 
   std::filesystem::path temp_path_;
   int fd_ = -1;
   int64_t size_ = 0;
-  int64_t write_out_started_ = 0;  // bytes [0, this) are being written out (WriteBehind)
-  int64_t write_out_waited_ = 0;   // bytes [0, this) were written out
   int64_t max_size_ = 0;
   std::vector<std::string> accept_;
   std::string display_name_;
