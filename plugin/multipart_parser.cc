@@ -160,14 +160,15 @@ crm::Result<ContentDisposition> ParseContentDisposition(std::string_view value) 
 
 MultipartParser::MultipartParser(std::string boundary, Callbacks callbacks, MultipartLimits limits)
     : delimiter_("\r\n--" + boundary), callbacks_(std::move(callbacks)), limits_(limits) {
-  buffer_ = "\r\n";  // see the file comment: the body's first line is a delimiter too
+  carry_ = "\r\n";  // see the file comment: the body's first line is a delimiter too
 }
 
 crm::Status MultipartParser::Fail(crm::Status status) {
   state_ = State::kError;
   error_ = status;
-  buffer_.clear();
-  buffer_.shrink_to_fit();
+  in_ = {};
+  carry_.clear();
+  carry_.shrink_to_fit();
   return status;
 }
 
@@ -210,8 +211,42 @@ crm::Status MultipartParser::ParseHeaderBlock(std::string_view block, PartHeader
 
 crm::Status MultipartParser::Feed(std::string_view chunk) {
   if (state_ == State::kError) return error_;
-  if (state_ == State::kEpilogue) return crm::Status::Ok();  // the epilogue is ignored
-  buffer_.append(chunk.data(), chunk.size());
+  CRM_RETURN_IF_ERROR(Bridge(&chunk));
+  if (chunk.empty() || state_ == State::kEpilogue) return crm::Status::Ok();
+  // The common case: the chunk scanned where it lies; only its undecided tail is copied.
+  in_ = chunk;
+  CRM_RETURN_IF_ERROR(Scan());
+  if (state_ != State::kEpilogue) carry_.assign(in_.data(), in_.size());
+  in_ = {};
+  return crm::Status::Ok();
+}
+
+crm::Status MultipartParser::Bridge(std::string_view* chunk) {
+  while (!carry_.empty() && !chunk->empty() && state_ != State::kEpilogue) {
+    // A delimiter's worth decides straddling data; a growing header block takes more at once
+    // (doubling, so a block fed in small pieces is not rescanned quadratically).
+    const size_t take = std::min(chunk->size(), std::max(delimiter_.size(), carry_.size()));
+    carry_.append(chunk->data(), take);
+    chunk->remove_prefix(take);
+    in_ = carry_;
+    crm::Status s = Scan();
+    if (!s.ok()) return s;
+    carry_.erase(0, carry_.size() - in_.size());
+    in_ = {};
+    if (carry_.size() <= take) {
+      // What is left is the end of what was just taken: scan it in the chunk instead.
+      *chunk = std::string_view(chunk->data() - carry_.size(), chunk->size() + carry_.size());
+      carry_.clear();
+    }
+  }
+  if (state_ == State::kEpilogue) {
+    carry_.clear();
+    carry_.shrink_to_fit();
+  }
+  return crm::Status::Ok();
+}
+
+crm::Status MultipartParser::Scan() {
   while (true) {
     CRM_ASSIGN_OR_RETURN(bool moved_on, Step());
     if (!moved_on) return crm::Status::Ok();
@@ -238,11 +273,11 @@ crm::Result<bool> MultipartParser::Step() {
 
 crm::Result<bool> MultipartParser::StepPreamble() {
   const size_t keep = delimiter_.size() - 1;  // a delimiter may straddle two chunks
-  size_t pos = buffer_.find(delimiter_);
-  if (pos == std::string::npos) {
-    if (buffer_.size() > keep) {
-      preamble_bytes_ += buffer_.size() - keep;
-      buffer_.erase(0, buffer_.size() - keep);
+  size_t pos = in_.find(delimiter_);
+  if (pos == std::string_view::npos) {
+    if (in_.size() > keep) {
+      preamble_bytes_ += in_.size() - keep;
+      in_.remove_prefix(in_.size() - keep);
     }
     if (preamble_bytes_ > limits_.max_preamble_bytes)
       return Fail(crm::InvalidArgument("multipart boundary not found"));
@@ -251,30 +286,29 @@ crm::Result<bool> MultipartParser::StepPreamble() {
   preamble_bytes_ += pos;
   if (preamble_bytes_ > limits_.max_preamble_bytes)
     return Fail(crm::InvalidArgument("multipart boundary not found"));
-  buffer_.erase(0, pos + delimiter_.size());
+  in_.remove_prefix(pos + delimiter_.size());
   state_ = State::kAfterBoundary;
   return true;
 }
 
 crm::Result<bool> MultipartParser::StepAfterBoundary() {
   // After a delimiter: "--" closes the body; otherwise optional padding then CRLF.
-  if (buffer_.size() < 2) {
-    if (buffer_ == "-" || buffer_ == "\r" || buffer_.empty()) return false;
+  if (in_.size() < 2) {
+    if (in_ == "-" || in_ == "\r" || in_.empty()) return false;
   }
-  if (buffer_.compare(0, 2, "--") == 0) {
+  if (in_.substr(0, 2) == "--") {
     state_ = State::kEpilogue;
-    buffer_.clear();
-    buffer_.shrink_to_fit();
+    in_ = {};
     return false;
   }
   size_t i = 0;
-  while (i < buffer_.size() && (buffer_[i] == ' ' || buffer_[i] == '\t')) ++i;
+  while (i < in_.size() && (in_[i] == ' ' || in_[i] == '\t')) ++i;
   if (i > kMaxTransportPadding) return Fail(crm::InvalidArgument("malformed boundary line"));
-  if (i == buffer_.size()) return false;  // need more
-  if (buffer_[i] != '\r') return Fail(crm::InvalidArgument("malformed boundary line"));
-  if (i + 1 == buffer_.size()) return false;
-  if (buffer_[i + 1] != '\n') return Fail(crm::InvalidArgument("malformed boundary line"));
-  buffer_.erase(0, i + 2);
+  if (i == in_.size()) return false;  // need more
+  if (in_[i] != '\r') return Fail(crm::InvalidArgument("malformed boundary line"));
+  if (i + 1 == in_.size()) return false;
+  if (in_[i + 1] != '\n') return Fail(crm::InvalidArgument("malformed boundary line"));
+  in_.remove_prefix(i + 2);
   state_ = State::kHeaders;
   return true;
 }
@@ -282,13 +316,13 @@ crm::Result<bool> MultipartParser::StepAfterBoundary() {
 crm::Result<bool> MultipartParser::StepHeaders() {
   size_t end;
   size_t consumed;
-  if (buffer_.compare(0, 2, "\r\n") == 0) {  // a part with no headers at all
+  if (in_.substr(0, 2) == "\r\n") {  // a part with no headers at all
     end = 0;
     consumed = 2;
   } else {
-    end = buffer_.find("\r\n\r\n");
-    if (end == std::string::npos) {
-      if (buffer_.size() > limits_.max_header_bytes)
+    end = in_.find("\r\n\r\n");
+    if (end == std::string_view::npos) {
+      if (in_.size() > limits_.max_header_bytes)
         return Fail(crm::InvalidArgument("part headers too large"));
       return false;
     }
@@ -297,9 +331,9 @@ crm::Result<bool> MultipartParser::StepHeaders() {
   if (end > limits_.max_header_bytes) return Fail(crm::InvalidArgument("part headers too large"));
   if (++parts_ > limits_.max_parts) return Fail(crm::InvalidArgument("too many parts"));
   PartHeaders headers;
-  crm::Status s = ParseHeaderBlock(std::string_view(buffer_).substr(0, end), &headers);
+  crm::Status s = ParseHeaderBlock(in_.substr(0, end), &headers);
   if (!s.ok()) return Fail(s);
-  buffer_.erase(0, consumed);
+  in_.remove_prefix(consumed);
   state_ = State::kBody;
   if (callbacks_.on_part_begin) {
     s = callbacks_.on_part_begin(headers);
@@ -310,17 +344,17 @@ crm::Result<bool> MultipartParser::StepHeaders() {
 
 crm::Result<bool> MultipartParser::StepBody() {
   const size_t keep = delimiter_.size() - 1;  // a delimiter may straddle two chunks
-  size_t pos = buffer_.find(delimiter_);
-  if (pos == std::string::npos) {
+  size_t pos = in_.find(delimiter_);
+  if (pos == std::string_view::npos) {
     // Everything but a possible start of the delimiter is part data.
-    if (buffer_.size() > keep) {
-      size_t emit = buffer_.size() - keep;
+    if (in_.size() > keep) {
+      size_t emit = in_.size() - keep;
       CRM_RETURN_IF_ERROR(EmitData(emit));
     }
     return false;
   }
   CRM_RETURN_IF_ERROR(EmitData(pos));
-  buffer_.erase(0, delimiter_.size());
+  in_.remove_prefix(delimiter_.size());
   if (callbacks_.on_part_end) {
     crm::Status s = callbacks_.on_part_end();
     if (!s.ok()) return Fail(s);
@@ -331,10 +365,10 @@ crm::Result<bool> MultipartParser::StepBody() {
 
 crm::Status MultipartParser::EmitData(size_t size) {
   if (size > 0 && callbacks_.on_part_data) {
-    crm::Status s = callbacks_.on_part_data(std::string_view(buffer_).substr(0, size));
+    crm::Status s = callbacks_.on_part_data(in_.substr(0, size));
     if (!s.ok()) return Fail(s);
   }
-  buffer_.erase(0, size);
+  in_.remove_prefix(size);
   return crm::Status::Ok();
 }
 

@@ -1,5 +1,6 @@
 // plugin/multipart_parser.h — a push parser for multipart/form-data (RFC 7578 / 2046): fed
-// chunks of any size, it reports part headers, data and ends, with memory bounded by limits.
+// chunks of any size, it scans them in place and reports part headers, data and ends, with
+// memory bounded by limits.
 #pragma once
 
 #include <cstddef>
@@ -42,10 +43,15 @@ struct MultipartLimits {
 
 // Not thread-safe. Callbacks return a Status; a non-OK one stops the parser and is
 // returned by Feed/Finish (e.g. kTooLarge from the upload pipeline).
+// Chunks are scanned where they lie: part data is reported as views into the chunk being
+// fed (valid during the callback only), except the few bytes that straddled the previous
+// chunk's end. Between calls the parser keeps only the bytes it could not decide yet: at most
+// the delimiter's length - 1 of part data or preamble, or one part's header block.
 class MultipartParser {
  public:
   struct Callbacks {
     std::function<crm::Status(const PartHeaders& headers)> on_part_begin;
+    // `data` points into the fed chunk, or into the parser's carry for straddling bytes.
     std::function<crm::Status(std::string_view data)> on_part_data;
     std::function<crm::Status()> on_part_end;
   };
@@ -64,7 +70,12 @@ class MultipartParser {
  private:
   enum class State { kPreamble, kAfterBoundary, kHeaders, kBody, kEpilogue, kError };
 
-  // One step of Feed in the current state: consumes what it can of buffer_ and returns
+  // Runs the steps on in_ until one needs more bytes; in_ keeps what is undecided.
+  crm::Status Scan();
+  // Feeds the carry a few bytes of `*chunk` at a time until what is undecided lies wholly
+  // in the chunk, which is then given back to `*chunk` (and the carry emptied).
+  crm::Status Bridge(std::string_view* chunk);
+  // One step of Feed in the current state: consumes what it can of in_ and returns
   // true when it moved to another state (step again), false when it needs more bytes.
   // Errors have gone through Fail.
   crm::Result<bool> Step();
@@ -72,7 +83,7 @@ class MultipartParser {
   crm::Result<bool> StepAfterBoundary();
   crm::Result<bool> StepHeaders();
   crm::Result<bool> StepBody();
-  // Passes the first `size` bytes of buffer_ to on_part_data and drops them.
+  // Passes the first `size` bytes of in_ to on_part_data and drops them.
   crm::Status EmitData(size_t size);
   crm::Status Fail(crm::Status status);
   crm::Status ParseHeaderBlock(std::string_view block, PartHeaders* out) const;
@@ -81,7 +92,8 @@ class MultipartParser {
   Callbacks callbacks_;
   MultipartLimits limits_;
   State state_ = State::kPreamble;
-  std::string buffer_;  // bytes not yet decided; bounded by delimiter or header limits
+  std::string_view in_;  // the bytes being scanned: the fed chunk, or carry_ while bridging
+  std::string carry_;    // undecided bytes kept across chunks; bounded by delimiter or limits
   size_t parts_ = 0;
   size_t preamble_bytes_ = 0;
   crm::Status error_;

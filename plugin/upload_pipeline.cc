@@ -81,12 +81,12 @@ crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const B
   };
 
   MultipartParser parser(boundary, std::move(cb));
-  std::string buffer(kReadChunk, '\0');
+  ReadAhead body(read, kReadChunk);
   while (true) {
-    auto n = read(buffer.data(), buffer.size());
-    if (!n.ok()) return n.status();  // input (and its temp files) is destroyed here
-    if (*n == 0) break;
-    CRM_RETURN_IF_ERROR(parser.Feed(std::string_view(buffer.data(), *n)));
+    // On error, input (and its temp files) is destroyed after the read ahead has stopped.
+    CRM_ASSIGN_OR_RETURN(std::string_view chunk, body.Next());
+    if (chunk.empty()) break;
+    CRM_RETURN_IF_ERROR(parser.Feed(chunk));
   }
   CRM_RETURN_IF_ERROR(parser.Finish());
   if (input.files.empty() && !allow_no_file) return crm::Unprocessable("file: required");

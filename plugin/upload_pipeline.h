@@ -14,6 +14,7 @@
 #include "host-api/status.h"
 #include "plugin/file_store.h"
 #include "plugin/model.h"
+#include "plugin/read_ahead.h"
 
 namespace cd {
 
@@ -24,9 +25,6 @@ struct UploadInput {
   std::vector<std::unique_ptr<PendingFile>> files;
 };
 
-// Reads up to `size` bytes into `buffer`; 0 at the end (crm::Request::ReadBody's shape).
-using BodyReader = std::function<crm::Result<size_t>(char* buffer, size_t size)>;
-
 // Ends a file's stream the way every upload does: PendingFile::Finish, then (unless
 // type.keep_metadata, SPEC X3) RemoveLocationMetadata, before anything is committed.
 crm::Status FinishFile(PendingFile& file, const DocumentType& type);
@@ -36,7 +34,8 @@ crm::Status FinishFile(PendingFile& file, const DocumentType& type);
 // no file at all is kUnprocessable unless `allow_no_file` (an update of fields only).
 // Each finished file loses its location metadata unless type.keep_metadata
 // (PendingFile::RemoveLocationMetadata: a damaged image is kUnprocessable).
-// On error every temp file is already gone. Memory stays flat (64 KiB buffer).
+// On error every temp file is already gone. Memory stays flat: two 256 KiB buffers, the
+// next read filling one (ReadAhead) while the parser hashes and writes the other in place.
 crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const BodyReader& read,
                                           const DocumentType& type, FileStore& store,
                                           bool allow_no_file = false);

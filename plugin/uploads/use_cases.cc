@@ -11,6 +11,7 @@
 
 #include "plugin/access.h"
 #include "plugin/documents/document_service.h"
+#include "plugin/read_ahead.h"
 #include "plugin/uploads/tus_headers.h"
 #include "text/text.h"
 
@@ -131,25 +132,24 @@ struct Received {
 crm::Result<Received> StreamChunk(const UploadChunk& chunk, int64_t room,
                                   crm::ObjectWriter& writer) {
   Sha256 hash;
-  std::string buffer(kReadChunk, '\0');
+  ReadAhead body(chunk.read, kReadChunk);  // the next read overlaps this one's write
   Received got;
   while (true) {
-    crm::Result<size_t> n = chunk.read(buffer.data(), buffer.size());
-    if (!n.ok()) {
+    crm::Result<std::string_view> bytes = body.Next();
+    if (!bytes.ok()) {
       // A cut connection keeps what arrived (the client resumes from the offset HEAD gives),
       // unless a checksum had to vouch for the whole chunk.
-      if (n.status().code() != crm::StatusCode::kUnavailable || chunk.checksum || got.size == 0)
-        return n.status();
-      got.cut = n.status();
+      if (bytes.status().code() != crm::StatusCode::kUnavailable || chunk.checksum || got.size == 0)
+        return bytes.status();
+      got.cut = bytes.status();
       break;
     }
-    if (*n == 0) break;
-    if (got.size + static_cast<int64_t>(*n) > room)
+    if (bytes->empty()) break;
+    if (got.size + static_cast<int64_t>(bytes->size()) > room)
       return crm::TooLarge("the chunk goes past Upload-Length");
-    std::string_view bytes(buffer.data(), *n);
-    CRM_RETURN_IF_ERROR(writer.Write(bytes));
-    if (chunk.checksum) hash.Update(bytes);
-    got.size += static_cast<int64_t>(*n);
+    CRM_RETURN_IF_ERROR(writer.Write(*bytes));
+    if (chunk.checksum) hash.Update(*bytes);
+    got.size += static_cast<int64_t>(bytes->size());
   }
   if (chunk.checksum && hash.Digest() != *chunk.checksum)
     return crm::Unprocessable(std::string(kChecksumMismatch));

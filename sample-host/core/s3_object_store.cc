@@ -31,6 +31,9 @@ struct S3ObjectStore::Request {
   uint64_t file_offset = 0;
   uint64_t file_length = 0;
   std::string file_sha256 = {};
+  // The answer's expected size (a ranged GET): reserved at once, so the body does not grow
+  // by doubling (up to twice the range, plus a copy at each step).
+  size_t expect_body = 0;
 };
 
 namespace {
@@ -262,7 +265,9 @@ class S3Reader final : public crm::ObjectReader {
       if (left_ == 0) return size_t{0};
       uint64_t want = std::min<uint64_t>(left_, store_.config().read_chunk);
       std::string range = "bytes=" + std::to_string(next_) + "-" + std::to_string(next_ + want - 1);
+      std::string().swap(chunk_);  // read out: the next range is the only one held
       S3ObjectStore::Request get{"GET", key_, {}, {{"range", range}}, {}, false};
+      get.expect_body = static_cast<size_t>(want);
       CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(get));
       if (reply.status != 206 && reply.status != 200) return ReplyError(reply, "read object");
       if (reply.body.size() != want) return crm::Unavailable("object store returned a short range");
@@ -364,6 +369,7 @@ crm::Result<S3ObjectStore::Reply> S3ObjectStore::Send(const Request& r) {
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
 
   Reply reply;
+  reply.body.reserve(r.expect_body);
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());

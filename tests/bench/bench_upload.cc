@@ -1,25 +1,21 @@
-// tests/bench/bench_upload.cc — large transfers through HTTP (issues 4 and 9): one multipart upload
-// of N MiB (default 1024), its download, and 20 concurrent uploads, beside the machine's own
-// limits measured in the same run (write+fsync of the same bytes into the same data folder,
-// SHA-256), with the server's peak RSS (target <= 64 MiB).
+// tests/bench/bench_upload.cc — large uploads through HTTP (issues 4 and 9): one multipart upload
+// of N MiB (default 1024), its download, and 20 concurrent uploads; then the same N MiB through
+// tus in PATCHes of P MiB (default 64), once straight and once cut halfway and resumed; all beside
+// the machine's own limits measured in the same run (write+fsync of the same bytes into the same
+// data folder, SHA-256), with the server's peak RSS (target <= 64 MiB).
 //
-//   bench_upload [--mib N] [--concurrent K] [--concurrent-mib M] [--store URL]
+//   bench_upload [--mib N] [--concurrent K] [--concurrent-mib M] [--patch-mib P]
+//                [--mode all|multipart|tus] [--plugins DIR] [--store URL]
 //
 // --store s3://BUCKET?endpoint=http://HOST:PORT&region=R (an existing bucket, credentials in
 // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, e.g. the server `.ci/s3 start DIR PORT` prints,
 // whose keys are S3RVER / S3RVER) runs everything twice: the module's files on the local disk,
-// then in that store, each with the same figures.
+// then in that store, each with the same figures. Downloads in detail (ranges, against a plain
+// sendfile loop): bench_download.
 //
 // The bodies are written with plain sockets from a 1 MiB buffer, so the client holds nothing
 // whole either. The SHA-256 the server reports is checked against the one computed here, and
 // the downloaded byte count against the upload.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -31,200 +27,13 @@
 #include <boost/json.hpp>
 
 #include "tests/bench/bench_util.h"
-#include "tests/support/host_process.h"
+#include "tests/bench/transfer_util.h"
 #include "tests/support/http_client.h"
-
-namespace json = boost::json;
+#include "text/text.h"
 
 namespace {
 
-constexpr const char* kApi = "/api/v1/plugins/client-documents";
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "bench_upload: %s\n", what.c_str());
-  std::exit(1);
-}
-
-bool WriteAll(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
-std::string Hex(const unsigned char* d, unsigned n) {
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < n; ++i) {
-    s += hex[d[i] >> 4];
-    s += hex[d[i] & 15];
-  }
-  return s;
-}
-
-int Connect(uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) Die("connect failed");
-  return fd;
-}
-
-// 1 MiB: a PDF header (so libmagic says application/pdf), then pseudo-random bytes.
-std::vector<char> MakeBlock() {
-  std::vector<char> block(1 << 20);
-  uint64_t x = 0x9E3779B97F4A7C15ull;
-  for (auto& b : block) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    b = static_cast<char>(x);
-  }
-  const std::string pdf_head = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
-  std::memcpy(block.data(), pdf_head.data(), pdf_head.size());
-  return block;
-}
-
-struct Server {
-  uint16_t port = 0;
-  std::string token;
-  crm_test::Headers json_auth;
-};
-
-int64_t PostForId(const Server& s, const std::string& path, const std::string& body) {
-  crm_test::HttpClient http(s.port);
-  auto r = http.Post(path, s.json_auth, body);
-  if (r.status != 201 && r.status != 200)
-    Die("POST " + path + " -> " + std::to_string(r.status) + " " + r.body);
-  return json::parse(r.body).at("id").to_number<int64_t>();
-}
-
-int64_t CreateClient(const Server& s, int n) {
-  return PostForId(s, "/api/v1/clients",
-                   R"({"first_name":"Bench","last_name":"Upload","email":"bench.upload)" +
-                       std::to_string(n) + R"(@example.com","language":"en"})");
-}
-
-int64_t CreateType(const Server& s, uint64_t max_size) {
-  json::object type{{"name", "Large scan"},
-                    {"upload_mode", "optional"},
-                    {"accept", json::array{"application/pdf"}},
-                    {"max_size", static_cast<int64_t>(max_size)}};
-  return PostForId(s, std::string(kApi) + "/types", json::serialize(type));
-}
-
-std::string DocumentPath(int64_t client_id, int64_t type_id) {
-  return std::string(kApi) + "/clients/" + std::to_string(client_id) + "/documents/" +
-         std::to_string(type_id);
-}
-
-struct Upload {
-  std::string error;  // empty when the server stored it with the right SHA-256
-  double seconds = 0;
-};
-
-// Sends `file_size` bytes of `block` (repeated) as one multipart upload on a new connection.
-Upload UploadFile(const Server& s, const std::string& path, uint64_t file_size,
-                  const std::vector<char>& block) {
-  const std::string boundary = "----bench-boundary-7d1c0f";
-  const std::string part_head =
-      "--" + boundary +
-      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"large-scan.pdf\"\r\n"
-      "Content-Type: application/pdf\r\n\r\n";
-  const std::string part_tail = "\r\n--" + boundary + "--\r\n";
-  const uint64_t body_size = part_head.size() + file_size + part_tail.size();
-  const std::string head = "POST " + path +
-                           " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + s.token +
-                           "\r\nContent-Type: multipart/form-data; boundary=" + boundary +
-                           "\r\nContent-Length: " + std::to_string(body_size) +
-                           "\r\nConnection: close\r\n\r\n" + part_head;
-  int fd = Connect(s.port);
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
-  auto t0 = std::chrono::steady_clock::now();
-  bool sent = WriteAll(fd, head.data(), head.size());
-  for (uint64_t done = 0; sent && done < file_size;) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(block.size(), file_size - done));
-    EVP_DigestUpdate(md, block.data(), n);
-    sent = WriteAll(fd, block.data(), n);
-    done += n;
-  }
-  if (sent) sent = WriteAll(fd, part_tail.data(), part_tail.size());
-  std::string answer;
-  char buf[8192];
-  ssize_t n;
-  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) answer.append(buf, static_cast<size_t>(n));
-  Upload out;
-  out.seconds = bench::SecondsSince(t0);
-  ::close(fd);
-  unsigned char digest[32];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(md, digest, &len);
-  EVP_MD_CTX_free(md);
-  int status = answer.size() > 12 ? std::atoi(answer.c_str() + 9) : 0;
-  if (status != 201 && status != 200) {
-    out.error = "upload answered: " + answer.substr(0, 600);
-    return out;
-  }
-  // The API answers with Content-Length, never chunked.
-  json::value doc = json::parse(answer.substr(answer.find("\r\n\r\n") + 4));
-  std::string server_sha = json::value_to<std::string>(doc.at("files").at(0).at("sha256"));
-  if (server_sha != Hex(digest, len))
-    out.error = "SHA-256 differs: server " + server_sha + ", client " + Hex(digest, len);
-  return out;
-}
-
-// GETs `path` and discards the body; returns the seconds, checks the byte count.
-double Download(const Server& s, const std::string& path, uint64_t expected) {
-  const std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                          s.token + "\r\nConnection: close\r\n\r\n";
-  int fd = Connect(s.port);
-  auto t0 = std::chrono::steady_clock::now();
-  if (!WriteAll(fd, req.data(), req.size())) Die("download request failed");
-  std::vector<char> buf(1 << 20);
-  std::string head;
-  uint64_t total = 0;
-  ssize_t n;
-  while ((n = ::recv(fd, buf.data(), buf.size(), 0)) > 0) {
-    if (head.size() < 4096 && head.find("\r\n\r\n") == std::string::npos)
-      head.append(buf.data(), static_cast<size_t>(std::min<ssize_t>(n, 4096)));
-    total += static_cast<uint64_t>(n);
-  }
-  double seconds = bench::SecondsSince(t0);
-  ::close(fd);
-  size_t end = head.find("\r\n\r\n");
-  if (head.rfind("HTTP/1.1 200", 0) != 0 || end == std::string::npos)
-    Die("download answered: " + head.substr(0, 300));
-  if (total - (end + 4) != expected)
-    Die("download gave " + std::to_string(total - (end + 4)) + " bytes, not " +
-        std::to_string(expected));
-  return seconds;
-}
-
-// The disk's own limit: `bytes` written in 1 MiB blocks into `dir`, then fsync (like
-// `dd bs=1M conv=fsync`). MB/s.
-double DiskWriteLimit(const std::filesystem::path& dir, uint64_t bytes,
-                      const std::vector<char>& block) {
-  std::string path = (dir / "bench-dd.bin").string();
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) Die("cannot create " + path);
-  auto t0 = std::chrono::steady_clock::now();
-  for (uint64_t done = 0; done < bytes;) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(block.size(), bytes - done));
-    if (::write(fd, block.data(), n) != static_cast<ssize_t>(n)) Die("write failed");
-    done += n;
-  }
-  if (::fsync(fd) != 0) Die("fsync failed");
-  double seconds = bench::SecondsSince(t0);
-  ::close(fd);
-  ::unlink(path.c_str());
-  return static_cast<double>(bytes) / 1e6 / seconds;
-}
+using namespace bench;  // NOLINT: the bench's own helpers
 
 // SHA-256 of `bytes` from memory, one thread. MB/s.
 double Sha256Limit(uint64_t bytes, const std::vector<char>& block) {
@@ -236,7 +45,7 @@ double Sha256Limit(uint64_t bytes, const std::vector<char>& block) {
   unsigned char digest[32];
   unsigned len = 0;
   EVP_DigestFinal_ex(md, digest, &len);
-  double seconds = bench::SecondsSince(t0);
+  double seconds = SecondsSince(t0);
   EVP_MD_CTX_free(md);
   return static_cast<double>(bytes) / 1e6 / seconds;
 }
@@ -263,8 +72,7 @@ Concurrent ConcurrentUploads(const Server& s, int64_t type_id, int k, uint64_t m
   }
   for (auto& t : threads) t.join();
   Concurrent out;
-  out.mb_per_s =
-      static_cast<double>(k) * static_cast<double>(mib << 20) / 1e6 / bench::SecondsSince(t0);
+  out.mb_per_s = static_cast<double>(k) * static_cast<double>(mib << 20) / 1e6 / SecondsSince(t0);
   for (const auto& r : results) {
     if (r.error.empty()) continue;
     if (out.errors++ == 0) out.first_error = r.error;
@@ -272,13 +80,97 @@ Concurrent ConcurrentUploads(const Server& s, int64_t type_id, int k, uint64_t m
   return out;
 }
 
-double MBps(uint64_t bytes, double seconds) { return static_cast<double>(bytes) / 1e6 / seconds; }
+// ---- tus (SPEC X2): creation, then PATCHes of the stream, each on a new connection ----
+
+// Creates an upload of `length` bytes for a document of `type_id` of `client_id`; its path.
+std::string TusCreate(const Server& s, int64_t client_id, int64_t type_id, uint64_t length) {
+  const std::string metadata = "type_id " + crm::text::Base64Encode(std::to_string(type_id)) +
+                               ",filename " + crm::text::Base64Encode("large-scan.pdf");
+  crm_test::HttpClient http(s.port);
+  auto r = http.Post(std::string(kApi) + "/clients/" + std::to_string(client_id) + "/uploads",
+                     {{"Authorization", "Bearer " + s.token},
+                      {"Tus-Resumable", "1.0.0"},
+                      {"Upload-Length", std::to_string(length)},
+                      {"Upload-Metadata", metadata}});
+  if (r.status != 201 || !r.Header("Location"))
+    Die("tus creation answered " + std::to_string(r.status) + " " + r.body);
+  return *r.Header("Location");
+}
+
+// PATCHes bytes [from, to) of the stream. With `cut_at` < `to`, the client goes away once
+// that many bytes were sent (0 returned); otherwise the answer's status.
+int TusPatch(const Server& s, const std::string& path, const std::vector<char>& block,
+             uint64_t from, uint64_t to, uint64_t cut_at) {
+  const std::string head =
+      "PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + s.token +
+      "\r\nTus-Resumable: 1.0.0\r\nContent-Type: "
+      "application/offset+octet-stream\r\nUpload-Offset: " +
+      std::to_string(from) + "\r\nContent-Length: " + std::to_string(to - from) +
+      "\r\nConnection: close\r\n\r\n";
+  int fd = Connect(s.port);
+  bool sent =
+      WriteAll(fd, head.data(), head.size()) && SendStream(fd, block, from, std::min(to, cut_at));
+  if (cut_at < to) {
+    ::close(fd);
+    return 0;
+  }
+  std::string answer = sent ? ReadToClose(fd) : "";
+  ::close(fd);
+  if (StatusOf(answer) != 204) std::fprintf(stderr, "PATCH answered: %s\n", answer.c_str());
+  return StatusOf(answer);
+}
+
+// The offset HEAD reports.
+uint64_t TusOffset(const Server& s, const std::string& path) {
+  crm_test::HttpClient http(s.port);
+  auto r = http.Head(path, {{"Authorization", "Bearer " + s.token}, {"Tus-Resumable", "1.0.0"}});
+  if (r.status != 200 || !r.Header("Upload-Offset"))
+    Die("tus HEAD answered " + std::to_string(r.status));
+  return std::strtoull(r.Header("Upload-Offset")->c_str(), nullptr, 10);
+}
+
+struct TusResult {
+  double seconds = 0;
+  uint64_t resumed_at = 0;  // the offset HEAD gave after the cut (0: not cut)
+};
+
+// `size` bytes in PATCHes of `patch` bytes. With `cut`, the PATCH that crosses the middle of
+// the upload is cut halfway through; the client asks HEAD where to resume (after 200 ms, a
+// client's retry delay) and goes on from there. The document's SHA-256 is checked.
+TusResult TusUpload(const Server& s, int64_t client_id, int64_t type_id, uint64_t size,
+                    uint64_t patch, bool cut, const std::vector<char>& block) {
+  TusResult out;
+  auto t0 = std::chrono::steady_clock::now();
+  const std::string path = TusCreate(s, client_id, type_id, size);
+  for (uint64_t offset = 0; offset < size;) {
+    const uint64_t to = std::min(offset + patch, size);
+    if (cut && out.resumed_at == 0 && to > size / 2) {
+      TusPatch(s, path, block, offset, to, offset + (to - offset) / 2);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      offset = out.resumed_at = TusOffset(s, path);
+      continue;
+    }
+    if (TusPatch(s, path, block, offset, to, to) != 204) Die("tus PATCH failed");
+    offset = to;
+  }
+  out.seconds = SecondsSince(t0);
+  crm_test::HttpClient http(s.port);
+  auto doc = http.Get(DocumentPath(client_id, type_id), {{"Authorization", "Bearer " + s.token}});
+  if (doc.status != 200) Die("document answered " + std::to_string(doc.status));
+  const std::string stored =
+      json::value_to<std::string>(json::parse(doc.body).at("files").as_array().at(0).at("sha256"));
+  if (stored != StreamSha256(block, size)) Die("tus upload stored another SHA-256: " + stored);
+  return out;
+}
 
 struct Options {
   uint64_t mib = 1024;
   int concurrent = 20;
   uint64_t concurrent_mib = 8;
-  std::string store;  // --store URL, "" for local files only
+  uint64_t patch_mib = 64;
+  std::string mode = "all";  // all | multipart | tus
+  std::string plugins;       // --plugins DIR, passed to serve
+  std::string store;         // --store URL, "" for local files only
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -290,51 +182,39 @@ Options ParseOptions(int argc, char** argv) {
       o.concurrent = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--concurrent-mib"))
       o.concurrent_mib = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--patch-mib"))
+      o.patch_mib = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--mode"))
+      o.mode = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--plugins"))
+      o.plugins = argv[i + 1];
     else if (!std::strcmp(argv[i], "--store"))
       o.store = argv[i + 1];
     else
       Die(std::string("unknown option ") + argv[i]);
   }
+  if (o.mode != "all" && o.mode != "multipart" && o.mode != "tus")
+    Die("--mode is all, multipart or tus");
+  if (argc % 2 == 0) Die(std::string("option without a value: ") + argv[argc - 1]);
   return o;
 }
 
-// One run with the files in `store` ("" for the local disk).
-void RunOn(const Options& o, const std::string& store) {
-  std::printf("== files %s\n", store.empty() ? "on the local disk (default)"
-                                             : ("in " + store.substr(0, store.find('?'))).c_str());
-  const uint64_t file_size = o.mib << 20;
-  bench::ScratchDir dir("bench-upload");
-  std::filesystem::path data = dir.path() / "data";
-  Server s;
-  s.token = bench::AdminToken(data);
-  s.json_auth = {{"Authorization", "Bearer " + s.token}, {"Content-Type", "application/json"}};
-  crm_test::HostProcess::Options opt;
-  opt.data_dir = data;
-  if (!store.empty()) opt.extra_args = {"--store", store};
-  auto host = crm_test::HostProcess::Start(opt);
-  if (!host.ok()) Die(host.status().ToString());
-  s.port = (*host)->port();
-  const pid_t pid = (*host)->pid();
-  const std::vector<char> block = MakeBlock();
-  const double disk = DiskWriteLimit(data, file_size, block);
-  const double sha = Sha256Limit(file_size, block);
+double PeakMib(pid_t pid) { return static_cast<double>(PeakRssKib(pid)) / 1024.0; }
 
-  long rss_start = bench::PeakRssKib(pid);
-  int64_t type_id = CreateType(s, std::max(file_size, o.concurrent_mib << 20) + (1 << 20));
+// The multipart figures: one upload, its download, `concurrent` at once.
+void RunMultipart(const Options& o, const Server& s, pid_t pid, int64_t type_id, double disk,
+                  const std::vector<char>& block) {
+  const uint64_t file_size = o.mib << 20;
   std::string doc = DocumentPath(CreateClient(s, 0), type_id);
   Upload up = UploadFile(s, doc, file_size, block);
   if (!up.error.empty()) Die(up.error);
-  long rss_upload = bench::PeakRssKib(pid);
-  double down_seconds = Download(s, doc + "/file", file_size);
-  long rss_download = bench::PeakRssKib(pid);
+  const double rss_upload = PeakMib(pid);
+  double down_seconds = Download(s.port, s.token, doc + "/file", file_size);
+  const double rss_download = PeakMib(pid);
   Concurrent conc = ConcurrentUploads(s, type_id, o.concurrent, o.concurrent_mib, block);
-  long rss_concurrent = bench::PeakRssKib(pid);
+  const double rss_concurrent = PeakMib(pid);
 
   const double up_mbps = MBps(file_size, up.seconds);
-  std::printf(
-      "machine limits (%llu MiB, same run): write+fsync into the data folder %.1f MB/s, "
-      "SHA-256 %.1f MB/s\n",
-      static_cast<unsigned long long>(o.mib), disk, sha);
   std::printf("upload   %6llu MiB: %6.1f s %8.1f MB/s  = %.2fx write+fsync\n",
               static_cast<unsigned long long>(o.mib), up.seconds, up_mbps, up_mbps / disk);
   std::printf("download %6llu MiB: %6.1f s %8.1f MB/s\n", static_cast<unsigned long long>(o.mib),
@@ -345,13 +225,56 @@ void RunOn(const Options& o, const std::string& store) {
       o.concurrent, static_cast<unsigned long long>(o.concurrent_mib), conc.mb_per_s,
       conc.mb_per_s / disk, conc.errors, conc.errors ? ": " : "",
       conc.first_error.substr(0, 300).c_str());
-  auto mib = [](long kib) { return kib / 1024.0; };
   std::printf(
-      "server peak RSS (MiB): start %.1f, after upload %.1f, after download %.1f, "
-      "after %d concurrent %.1f (target <= 64 MiB: %s)\n",
-      mib(rss_start), mib(rss_upload), mib(rss_download), o.concurrent, mib(rss_concurrent),
-      rss_concurrent <= 64 * 1024 ? "met" : "NOT met");
+      "server peak RSS (MiB): after upload %.1f, after download %.1f, after %d concurrent %.1f "
+      "(target <= 64 MiB: %s)\n",
+      rss_upload, rss_download, o.concurrent, rss_concurrent,
+      rss_concurrent <= 64 ? "met" : "NOT met");
   if (conc.errors > 0) Die("concurrent uploads failed");
+}
+
+// The tus figures: N MiB in PATCHes, straight, then cut halfway and resumed.
+void RunTus(const Options& o, const Server& s, pid_t pid, int64_t type_id, double disk,
+            const std::vector<char>& block) {
+  const uint64_t size = o.mib << 20, patch = o.patch_mib << 20;
+  TusResult straight = TusUpload(s, CreateClient(s, 1), type_id, size, patch, false, block);
+  const double rss_straight = PeakMib(pid);
+  TusResult resumed = TusUpload(s, CreateClient(s, 2), type_id, size, patch, true, block);
+  const double rss_resumed = PeakMib(pid);
+  const double a = MBps(size, straight.seconds), b = MBps(size, resumed.seconds);
+  std::printf("tus      %6llu MiB in %llu MiB PATCHes: %6.1f s %8.1f MB/s = %.2fx write+fsync\n",
+              static_cast<unsigned long long>(o.mib), static_cast<unsigned long long>(o.patch_mib),
+              straight.seconds, a, a / disk);
+  std::printf(
+      "tus      %6llu MiB cut halfway, resumed at %llu: %6.1f s %8.1f MB/s = %.2fx write+fsync\n",
+      static_cast<unsigned long long>(o.mib), static_cast<unsigned long long>(resumed.resumed_at),
+      resumed.seconds, b, b / disk);
+  std::printf("server peak RSS (MiB): after tus %.1f, after the resumed one %.1f (target <= 64)\n",
+              rss_straight, rss_resumed);
+}
+
+// One run with the files in `store` ("" for the local disk).
+void RunOn(const Options& o, const std::string& store) {
+  std::printf("== files %s\n", store.empty() ? "on the local disk (default)"
+                                             : ("in " + store.substr(0, store.find('?'))).c_str());
+  const uint64_t file_size = o.mib << 20;
+  std::unique_ptr<BenchHost> host = StartHost("bench-upload", store, o.plugins);
+  const Server& s = host->server;
+  const pid_t pid = host->process->pid();
+  const std::vector<char> block = MakeBlock();
+  const double disk = DiskWriteLimit(host->data, file_size, block);
+  const double sha = Sha256Limit(file_size, block);
+  std::printf(
+      "machine limits (%llu MiB, same run): write+fsync into the data folder %.1f MB/s, "
+      "SHA-256 %.1f MB/s\n",
+      static_cast<unsigned long long>(o.mib), disk, sha);
+  // The start-up's own peak is reported apart; the figures below are the peaks from here on.
+  std::printf("server RSS: start-up peak %.1f MiB, now %.1f MiB (peaks below count from here)\n",
+              PeakMib(pid), static_cast<double>(RssKib(pid)) / 1024.0);
+  if (!ResetPeakRss(pid)) std::printf("(the peak could not be reset: it includes the start-up)\n");
+  int64_t type_id = CreateType(s, std::max(file_size, o.concurrent_mib << 20) + (1 << 20));
+  if (o.mode != "tus") RunMultipart(o, s, pid, type_id, disk, block);
+  if (o.mode != "multipart") RunTus(o, s, pid, type_id, disk, block);
 }
 
 void Run(const Options& o) {

@@ -89,6 +89,30 @@ inline long PeakRssKib(pid_t pid) {
   return -1;
 }
 
+// Resident set size of a live process now, in KiB (VmRSS), or -1.
+inline long RssKib(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  while (f >> key) {
+    if (key == "VmRSS:") {
+      long kib = -1;
+      f >> kib;
+      return kib;
+    }
+    f.ignore(1 << 16, '\n');
+  }
+  return -1;
+}
+
+// Starts the peak (VmHWM) afresh from the current RSS (Linux >= 4.0, clear_refs "5"), so a
+// phase's peak is not the start-up's. False when the kernel refused.
+inline bool ResetPeakRss(pid_t pid) {
+  std::ofstream f("/proc/" + std::to_string(pid) + "/clear_refs");
+  f << "5";
+  f.flush();
+  return static_cast<bool>(f);
+}
+
 inline double SecondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

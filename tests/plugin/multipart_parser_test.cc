@@ -95,6 +95,109 @@ TEST(MultipartParserTest, BoundarySplitAtEveryOffset) {
   EXPECT_EQ(parts[1].data, "\r\n--almost\r\n-");
 }
 
+// Every way a delimiter (and the bytes around it) can be cut into three chunks, the middle
+// one shorter than the delimiter: the carry is bridged without losing or repeating a byte.
+TEST(MultipartParserTest, DelimiterCutIntoThreeChunksAtEveryOffset) {
+  cd_test::MultipartBody b;
+  b.File("file", "a.bin", "application/octet-stream", "first\r\n-")
+      .Field("note", "\r\n--")
+      .File("file", "b.bin", "application/octet-stream", "second");
+  std::string body = b.Finish();
+  const size_t at = body.find("\r\n--" + b.boundary, body.find("first"));
+  const size_t span = b.boundary.size() + 8;
+  for (size_t cut1 = at - 2; cut1 < at + span; ++cut1) {
+    for (size_t cut2 = cut1 + 1; cut2 <= at + span; ++cut2) {
+      std::vector<Part> parts;
+      MultipartParser::Callbacks cb;
+      cb.on_part_begin = [&](const PartHeaders& h) {
+        parts.push_back(Part{h, "", false});
+        return crm::Status::Ok();
+      };
+      cb.on_part_data = [&](std::string_view d) {
+        parts.back().data.append(d);
+        return crm::Status::Ok();
+      };
+      cb.on_part_end = [&]() {
+        parts.back().ended = true;
+        return crm::Status::Ok();
+      };
+      MultipartParser parser(b.boundary, cb);
+      std::string_view all(body);
+      ASSERT_OK(parser.Feed(all.substr(0, cut1)));
+      ASSERT_OK(parser.Feed(all.substr(cut1, cut2 - cut1)));
+      ASSERT_OK(parser.Feed(all.substr(cut2)));
+      ASSERT_OK(parser.Finish());
+      ASSERT_EQ(parts.size(), 3u) << cut1 << " " << cut2;
+      EXPECT_EQ(parts[0].data, "first\r\n-") << cut1 << " " << cut2;
+      EXPECT_EQ(parts[1].data, "\r\n--") << cut1 << " " << cut2;
+      EXPECT_EQ(parts[2].data, "second") << cut1 << " " << cut2;
+      EXPECT_TRUE(parts[2].ended);
+    }
+  }
+}
+
+// One byte at a time, and in chunks of every size up to a few delimiters: the same parts as
+// the body fed whole, including data full of near-delimiters.
+TEST(MultipartParserTest, AnyChunkSizeGivesTheSameParts) {
+  cd_test::MultipartBody b;
+  std::string data;
+  for (int i = 0; i < 300; ++i) data += "\r\n--" + b.boundary.substr(0, i % b.boundary.size());
+  b.Field("a", "x").File("file", "n.bin", "application/octet-stream", data).Field("b", "");
+  std::string body = b.Finish();
+  std::vector<Part> whole;
+  ASSERT_OK(Parse(b.boundary, body, body.size(), &whole));
+  ASSERT_EQ(whole.size(), 3u);
+  ASSERT_EQ(whole[1].data, data);
+  for (size_t chunk = 1; chunk <= 3 * b.boundary.size(); ++chunk) {
+    std::vector<Part> parts;
+    ASSERT_OK(Parse(b.boundary, body, chunk, &parts)) << chunk;
+    ASSERT_EQ(parts.size(), 3u) << chunk;
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(parts[i].data, whole[i].data) << chunk << " part " << i;
+      EXPECT_EQ(parts[i].headers.disposition.name, whole[i].headers.disposition.name);
+      EXPECT_TRUE(parts[i].ended);
+    }
+  }
+}
+
+// The parser scans a chunk where it lies: part data is handed out as views into the fed
+// chunk, not copied into a buffer of its own. Only the bytes that straddle a chunk end (less
+// than a delimiter) may come from elsewhere.
+TEST(MultipartParserTest, DataViewsPointIntoTheFedChunk) {
+  cd_test::MultipartBody b;
+  const std::string payload(200000, 'p');
+  b.File("file", "big.bin", "application/octet-stream", payload);
+  std::string body = b.Finish();
+  const size_t delimiter = b.boundary.size() + 4;
+  std::string_view fed;  // the chunk being fed
+  size_t outside = 0, outside_calls = 0, inside = 0;
+  std::string got;
+  MultipartParser::Callbacks cb;
+  cb.on_part_data = [&](std::string_view d) {
+    got.append(d);
+    if (d.data() >= fed.data() && d.data() + d.size() <= fed.data() + fed.size()) {
+      inside += d.size();
+    } else {
+      outside += d.size();
+      ++outside_calls;
+    }
+    return crm::Status::Ok();
+  };
+  MultipartParser parser(b.boundary, cb);
+  const size_t chunk = 64 * 1024;
+  size_t feeds = 0;
+  for (size_t i = 0; i < body.size(); i += chunk, ++feeds) {
+    std::string copy = body.substr(i, chunk);  // its own allocation, like a socket buffer
+    fed = copy;
+    ASSERT_OK(parser.Feed(fed));
+  }
+  ASSERT_OK(parser.Finish());
+  EXPECT_EQ(got, payload);
+  EXPECT_GT(inside, payload.size() - feeds * 2 * delimiter);
+  EXPECT_LE(outside_calls, feeds);
+  EXPECT_LE(outside, feeds * 2 * delimiter);
+}
+
 TEST(MultipartParserTest, BoundaryLikeBytesInsideDataAreData) {
   cd_test::MultipartBody b;
   // The boundary without the leading CRLF, and with CRLF but one character short.
