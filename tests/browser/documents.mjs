@@ -178,7 +178,7 @@ async function run(browser, host, dataDir) {
   if ((await adminIdentity.locator('img.cd-thumb').count()) !== 1) fail('the admin tab shows no thumbnail of the client\'s PNG');
   const pdfPath = path.join(os.tmpdir(), `cd-browser-${process.pid}.pdf`);
   fs.writeFileSync(pdfPath, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-  const replace = adminIdentity.locator('form.cd-upload');
+  const replace = adminIdentity.locator('form.cd-upload:not(.cd-add)');
   await replace.locator('input[name="date_of_issue"]').fill('2025-01-02');
   // The file arrives by drag and drop onto the drop zone, as an admin would drag it from their desktop.
   const dropZone = replace.locator('[data-cd-drop]');

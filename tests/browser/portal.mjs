@@ -15,7 +15,7 @@ const pdf = (marker) => `%PDF-1.4\n% ${marker}\n1 0 obj << /Type /Catalog >> end
 // Staff share one document in the Portal tab's form.
 async function share(desk, portalTab, fields, file) {
   await desk.goto(portalTab);
-  const form = desk.locator('form[action*="/portal/shared?"]');
+  const form = desk.locator('form[action$="/portal/shared"]');
   if ((await form.count()) !== 1) fail('the Portal tab has no share form');
   await form.locator('input[name="title"]').fill(fields.title);
   await form.locator('select[name="category"]').selectOption(fields.category);

@@ -196,15 +196,15 @@ TEST_F(ActionsE2e, TheProfileFormAddsAnActionWithItsFiles) {
   const std::string profile = "/admin/clients/" + std::to_string(client_id_);
   std::string pdf = crm_test::Pdf("form");
   HttpResponse refused = admin->Post(
-      profile + "/actions?_csrf=" + csrf, kMultipart,
-      Multipart({{"type", "", "host.note"}, {"title", "", "Refused"}, {"files", "a.pdf", Elf()}}));
+      profile + "/actions", kMultipart,
+      Multipart({{"_csrf", "", csrf}, {"type", "", "host.note"}, {"title", "", "Refused"}, {"files", "a.pdf", Elf()}}));
   EXPECT_EQ(refused.status, 415);
   EXPECT_NE(refused.body.find("Nothing was saved."), std::string::npos) << refused.body;
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM timeline WHERE title = 'Refused'"), "0");
   EXPECT_TRUE(Objects().empty());
 
-  HttpResponse sent = admin->Post(profile + "/actions?_csrf=" + csrf, kMultipart,
-                                  Multipart({{"type", "", "host.meeting"},
+  HttpResponse sent = admin->Post(profile + "/actions", kMultipart,
+                                  Multipart({{"_csrf", "", csrf}, {"type", "", "host.meeting"},
                                              {"title", "", "Signed at the office"},
                                              {"note_html", "", "<b>Signed</b><script>x()</script>"},
                                              {"files", "contract.pdf", pdf}}));
@@ -223,8 +223,8 @@ TEST_F(ActionsE2e, TheProfileFormAddsAnActionWithItsFiles) {
   EXPECT_NE(page.find(">contract.pdf</a>"), std::string::npos);
   // Without JavaScript the textarea's text is escaped.
   ASSERT_EQ(admin
-                ->Post(profile + "/actions?_csrf=" + csrf, kMultipart,
-                       Multipart({{"type", "", "host.note"},
+                ->Post(profile + "/actions", kMultipart,
+                       Multipart({{"_csrf", "", csrf}, {"type", "", "host.note"},
                                   {"title", "", "Plain"},
                                   {"note", "", "<i>not html</i>\nline two"}}))
                 .status,
