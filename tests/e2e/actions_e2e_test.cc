@@ -14,6 +14,7 @@
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/e2e_helpers.h"
+#include "tests/support/e2e_site_test.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 
@@ -54,17 +55,11 @@ std::string Elf() {
   return elf + std::string(400, '\0');
 }
 
-class ActionsE2e : public ::testing::Test {
+class ActionsE2e : public crm_test::E2eSiteTest {
  protected:
+  ActionsE2e() : E2eSiteTest({kBinary, kPluginDir, "actions-e2e", kAdminEmail, kAdminPassword}) {}
   void SetUp() override {
-    ASSERT_EQ(site_.CreateAdmin().code, 0);
-    crm_test::CliResult token = site_.CreateToken("");
-    ASSERT_EQ(token.code, 0) << token.output;
-    token_ = token.output;
-    auto h = site_.Start();
-    ASSERT_TRUE(h.ok()) << h.status().ToString();
-    host_ = std::move(*h);
-    api_ = std::make_unique<HttpClient>(host_->port());
+    ASSERT_NO_FATAL_FAILURE(E2eSiteTest::SetUp());
     client_id_ = crm_test::CreateE2eClient(*api_, token_, "Anaïs", "anais@actions.test", "fr");
     ASSERT_GT(client_id_, 0);
     base_ = "/api/v1/clients/" + std::to_string(client_id_) + "/timeline";
@@ -83,10 +78,7 @@ class ActionsE2e : public ::testing::Test {
   std::string Sql(const std::string& sql) { return crm_test::SiteQuery(site_, sql); }
   std::set<std::string> Objects() { return crm_test::HostObjects(site_, "attachments"); }
 
-  crm_test::E2eSite site_{{kBinary, kPluginDir, "actions-e2e", kAdminEmail, kAdminPassword}};
-  std::string token_;
-  std::unique_ptr<crm_test::HostProcess> host_;
-  std::unique_ptr<HttpClient> api_;
+  const std::string& token_ = full_;
   int64_t client_id_ = 0;
   std::string base_;
 };
@@ -195,16 +187,19 @@ TEST_F(ActionsE2e, TheProfileFormAddsAnActionWithItsFiles) {
   auto admin = crm_test::AdminSession(host_->port(), kAdminEmail, kAdminPassword, &csrf);
   const std::string profile = "/admin/clients/" + std::to_string(client_id_);
   std::string pdf = crm_test::Pdf("form");
-  HttpResponse refused = admin->Post(
-      profile + "/actions", kMultipart,
-      Multipart({{"_csrf", "", csrf}, {"type", "", "host.note"}, {"title", "", "Refused"}, {"files", "a.pdf", Elf()}}));
+  HttpResponse refused = admin->Post(profile + "/actions", kMultipart,
+                                     Multipart({{"_csrf", "", csrf},
+                                                {"type", "", "host.note"},
+                                                {"title", "", "Refused"},
+                                                {"files", "a.pdf", Elf()}}));
   EXPECT_EQ(refused.status, 415);
   EXPECT_NE(refused.body.find("Nothing was saved."), std::string::npos) << refused.body;
   EXPECT_EQ(Sql("SELECT COUNT(*) FROM timeline WHERE title = 'Refused'"), "0");
   EXPECT_TRUE(Objects().empty());
 
   HttpResponse sent = admin->Post(profile + "/actions", kMultipart,
-                                  Multipart({{"_csrf", "", csrf}, {"type", "", "host.meeting"},
+                                  Multipart({{"_csrf", "", csrf},
+                                             {"type", "", "host.meeting"},
                                              {"title", "", "Signed at the office"},
                                              {"note_html", "", "<b>Signed</b><script>x()</script>"},
                                              {"files", "contract.pdf", pdf}}));
@@ -224,7 +219,8 @@ TEST_F(ActionsE2e, TheProfileFormAddsAnActionWithItsFiles) {
   // Without JavaScript the textarea's text is escaped.
   ASSERT_EQ(admin
                 ->Post(profile + "/actions", kMultipart,
-                       Multipart({{"_csrf", "", csrf}, {"type", "", "host.note"},
+                       Multipart({{"_csrf", "", csrf},
+                                  {"type", "", "host.note"},
                                   {"title", "", "Plain"},
                                   {"note", "", "<i>not html</i>\nline two"}}))
                 .status,
