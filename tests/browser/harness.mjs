@@ -154,6 +154,20 @@ export function fail(message) {
 }
 
 // Waits until `page` is at a URL matching `regex`; fails with `what` otherwise.
+// A new page signed in as the demo's admin, on the profile of the demo's first client.
+export async function openFirstClientAsAdmin(browser, host) {
+  const desk = await (await browser.newContext()).newPage();
+  await desk.goto(`${host.url}/admin/login`);
+  await desk.getByLabel('Email address').fill(host.admin.email);
+  await desk.getByLabel('Password').fill(host.admin.password);
+  await desk.getByRole('button', { name: 'Sign in' }).click();
+  await expectUrl(desk, /\/admin\/clients$/, 'admin login');
+  await desk.goto(`${host.url}/admin/clients?q=${encodeURIComponent(host.clients[0].email)}`);
+  await desk.locator('table.table tbody tr td a').first().click();
+  await expectUrl(desk, /\/admin\/clients\/\d+$/, 'open the profile');
+  return { desk, profileUrl: desk.url() };
+}
+
 export async function expectUrl(page, regex, what) {
   await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
 }

@@ -5,7 +5,7 @@
 // Usage: node links.mjs [path/to/sample-host]
 import fs from 'node:fs';
 import path from 'node:path';
-import { expectUrl, fail, mailedLinks, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { expectUrl, fail, openFirstClientAsAdmin, mailedLinks, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const binary = sampleHostBinary(process.argv.slice(2));
 
@@ -15,16 +15,7 @@ await runBrowserTest('browser_links', binary, async ({ browser, host, dataDir: d
   if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client login');
 
   // The admin mints a link for a demo client and has it mailed to a contact.
-  const desk = await (await browser.newContext()).newPage();
-  await desk.goto(`${host.url}/admin/login`);
-  await desk.getByLabel('Email address').fill(host.admin.email);
-  await desk.getByLabel('Password').fill(host.admin.password);
-  await desk.getByRole('button', { name: 'Sign in' }).click();
-  await expectUrl(desk, /\/admin\/clients$/, 'admin login');
-  await desk.goto(`${host.url}/admin/clients?q=${encodeURIComponent(host.clients[0].email)}`);
-  await desk.locator('table.table tbody tr td a').first().click();
-  await expectUrl(desk, /\/admin\/clients\/\d+$/, 'open the profile');
-  const profileUrl = desk.url();
+  const { desk, profileUrl } = await openFirstClientAsAdmin(browser, host);
   await desk.goto(`${profileUrl}/tabs/links`);
   const form = desk.locator('form.cd-link-form');
   if ((await form.count()) !== 1) fail('the Links tab has no form');

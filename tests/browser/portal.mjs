@@ -7,7 +7,7 @@
 // Usage: node portal.mjs [path/to/sample-host]
 import fs from 'node:fs';
 import path from 'node:path';
-import { expectUrl, fail, mailedLinks, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { expectUrl, fail, openFirstClientAsAdmin, mailedLinks, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const binary = sampleHostBinary(process.argv.slice(2));
 const pdf = (marker) => `%PDF-1.4\n% ${marker}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`;
@@ -36,16 +36,7 @@ await runBrowserTest('browser_portal', binary, async ({ browser, host, dataDir: 
   fs.writeFileSync(proofPdf, pdf('proof'));
   if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client login');
 
-  const desk = await (await browser.newContext()).newPage();
-  await desk.goto(`${host.url}/admin/login`);
-  await desk.getByLabel('Email address').fill(host.admin.email);
-  await desk.getByLabel('Password').fill(host.admin.password);
-  await desk.getByRole('button', { name: 'Sign in' }).click();
-  await expectUrl(desk, /\/admin\/clients$/, 'admin login');
-  await desk.goto(`${host.url}/admin/clients?q=${encodeURIComponent(host.clients[0].email)}`);
-  await desk.locator('table.table tbody tr td a').first().click();
-  await expectUrl(desk, /\/admin\/clients\/\d+$/, 'open the profile');
-  const profileUrl = desk.url();
+  const { desk, profileUrl } = await openFirstClientAsAdmin(browser, host);
   const portalTab = `${profileUrl}/tabs/portal`;
 
   // A project, a quote that asks approval and an invoice, both in the project.
