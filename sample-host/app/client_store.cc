@@ -288,12 +288,22 @@ crm::SqlParams Params(crm::SqlParams first, const crm::SqlParams& then) {
 crm::Result<Client> ClientStore::Create(Client client) {
   CRM_RETURN_IF_ERROR(Validate(client));
   client.created_at = client.updated_at = now_();
+  // A client's id is never given twice (schema 19): SQLite would give the newest client's id
+  // again once that client is deleted, so there the id is taken above the deletions' floor;
+  // PostgreSQL's identity never goes back.
+  const bool sqlite = db_.Dialect() == crm::SqlDialect::kSqlite;
+  const std::string id_column = sqlite ? "id, " : "";
+  const std::string id_value =
+      sqlite ? "(SELECT MAX(COALESCE((SELECT MAX(id) FROM clients), 0), COALESCE((SELECT last_id "
+               "FROM host_id_floors WHERE name = 'clients'), 0)) + 1), "
+             : "";
   crm::Status s = db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
     auto r = tx.QueryOne(
-        "INSERT INTO clients (first_name, last_name, birth_date, gender, email, phone, mobile, "
-        "website, street, postal_code, city, region, country, language, company, vat_number, "
-        "tax_code, login_enabled, email_confirmed, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO clients (" + id_column +
+            "first_name, last_name, birth_date, gender, email, phone, mobile, website, street, "
+            "postal_code, city, region, country, language, company, vat_number, tax_code, "
+            "login_enabled, email_confirmed, created_at, updated_at) VALUES (" +
+            id_value + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         Params(FieldParams(client), {int64_t{client.login_enabled}, int64_t{client.email_confirmed},
                                      client.created_at, client.updated_at}));
     if (!r.ok()) return ConflictMessage(r.status());

@@ -127,6 +127,28 @@ TEST_F(ClientStoreTest, DeleteRemovesTheClientsLoginAttempts) {
   EXPECT_EQ((*left)[0].Text(0), "someone@example.com");
 }
 
+// A deleted client's id is never given to the next one (schema 19). SQLite gave the newest
+// client's id again after its deletion, and the module's removal of the deleted client's files
+// (after the commit, by the id's folder) then took the new client's first upload: the crash test
+// caught a row whose file was gone. Both engines.
+TEST_F(ClientStoreTest, ADeletedClientsIdIsNeverGivenAgain) {
+  auto first = store_.Create(Sample("first@example.com"));
+  ASSERT_OK(first);
+  auto newest = store_.Create(Sample("newest@example.com"));
+  ASSERT_OK(newest);
+  ASSERT_OK(store_.Delete(newest->id));
+  auto next = store_.Create(Sample("next@example.com"));
+  ASSERT_OK(next);
+  EXPECT_GT(next->id, newest->id);
+  // Every client deleted, even the oldest: still above every id given so far.
+  ASSERT_OK(store_.Delete(next->id));
+  ASSERT_OK(store_.Delete(first->id));
+  auto after_all = store_.Create(Sample("after@example.com"));
+  ASSERT_OK(after_all);
+  EXPECT_GT(after_all->id, next->id);
+  EXPECT_EQ(store_.Get(after_all->id)->email, "after@example.com");
+}
+
 TEST_F(ClientStoreTest, DeleteRunsHooksInOrderThenAfterCommit) {
   std::vector<std::string> calls;
   StagingRegistrar reg("plugin-a");
