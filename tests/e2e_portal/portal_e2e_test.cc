@@ -391,6 +391,44 @@ TEST_F(PortalE2e, CommentsSupportingFilesAndScopes) {
   EXPECT_TRUE(crm_test::ClientObjects(site_, ann).empty());
 }
 
+TEST_F(PortalE2e, TheClientViewsASharedPdfInAPageAndMayDownloadIt) {
+  int64_t ann = CreateClient("Ann", "ann@portal-e2e.test");
+  int64_t bob = CreateClient("Bob", "bob@portal-e2e.test");
+  HttpResponse shared =
+      Share(ann, {{"title", "Plan"}, {"category", "report"}}, crm_test::PagedPdf(3, "plan"));
+  ASSERT_EQ(shared.status, 201) << shared.body;
+  const json::value doc = Json(shared);
+  const std::string base = "/account/shared/" + std::to_string(doc.at("id").as_int64());
+  const std::string file = std::to_string(doc.at("files").at(0).at("id").as_int64());
+  const json::value bobs = ShareOk(bob, {{"title", "Other"}, {"category", "report"}});
+  std::string csrf;
+  auto b = ClientSession(ann, "ann@portal-e2e.test", &csrf);
+
+  HttpResponse list = b->Get("/account/shared");
+  EXPECT_NE(list.body.find("href=\"" + base + "/view/" + file + "\""), std::string::npos);
+  HttpResponse page = b->Get(base + "/view/" + file);
+  ASSERT_EQ(page.status, 200) << page.body.substr(0, 500);
+  size_t pictures = 0;
+  for (size_t at = page.body.find("class=\"cd-view-page\""); at != std::string::npos;
+       at = page.body.find("class=\"cd-view-page\"", at + 1))
+    ++pictures;
+  EXPECT_EQ(pictures, 3u);
+  EXPECT_NE(page.body.find("href=\"" + base + "/files/" + file + "\""), std::string::npos)
+      << "the client may download";
+  EXPECT_EQ(page.body.find("data-cd-view-only"), std::string::npos);
+  HttpResponse png = b->Get(base + "/view/" + file + "/pages/3");
+  EXPECT_EQ(png.status, 200);
+  EXPECT_EQ(png.Header("Content-Type").value_or(""), "image/png");
+  EXPECT_EQ(png.body.rfind("\x89PNG\r\n\x1a\n", 0), 0u);
+  EXPECT_EQ(b->Get(base + "/view/" + file + "/pages/4").status, 404);
+  const std::string bob_base = "/account/shared/" + std::to_string(bobs.at("id").as_int64());
+  const std::string bob_file = std::to_string(bobs.at("files").at(0).at("id").as_int64());
+  EXPECT_EQ(b->Get(bob_base + "/view/" + bob_file).status, 404);
+  EXPECT_EQ(b->Get(bob_base + "/view/" + bob_file + "/pages/1").status, 404);
+  std::vector<std::string> actions = Actions(ann);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "viewed"), 1);
+}
+
 TEST_F(PortalE2e, ExportZipAndDeletionLeaveNothing) {
   int64_t ann = CreateClient("Ann", "ann@portal-e2e.test");
   int64_t project = CreateProject(ann, "Roof");
