@@ -91,8 +91,7 @@ std::string ToolPath(const char* name) {
   int in = ::open("/dev/null", O_RDONLY);
   int out = ::open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   int err = ::open("/dev/null", O_WRONLY);
-  if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 ||
-      ::dup2(err, 2) < 0)
+  if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0)
     ::_exit(126);
   ::close_range(3, ~0U, 0);
   ::execve(argv[0], argv, envp);

@@ -26,7 +26,7 @@ struct RenderLimits {
   std::chrono::milliseconds timeout{20000};  // wall clock, then SIGKILL of the group
   uint64_t cpu_seconds = 10;
   uint64_t address_space = 768ULL << 20;
-  uint64_t file_size = 64ULL << 20;           // any file the tool writes
+  uint64_t file_size = 64ULL << 20;             // any file the tool writes
   std::chrono::milliseconds queue_wait{15000};  // waiting for a free render slot
 };
 

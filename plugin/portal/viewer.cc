@@ -57,8 +57,8 @@ crm::Result<SharedFileView> ViewSharedFile(Services& sv, const crm::Principal& a
 }
 
 crm::Result<SharedPagePicture> SharedFilePage(Services& sv, const crm::Principal& actor,
-                                              int64_t client_id, int64_t shared_id,
-                                              int64_t file_id, int page) {
+                                              int64_t client_id, int64_t shared_id, int64_t file_id,
+                                              int page) {
   CRM_ASSIGN_OR_RETURN(SharedFileView view, Load(sv, actor, client_id, shared_id, file_id));
   if (page < 1 || page > kMaxShownPages) return crm::NotFound("no such page");
   SharedPagePicture picture;

@@ -47,7 +47,7 @@ struct SharedPagePicture {
   std::optional<crm::ObjectReply> image;  // an image file
 };
 crm::Result<SharedPagePicture> SharedFilePage(Services& sv, const crm::Principal& actor,
-                                              int64_t client_id, int64_t shared_id,
-                                              int64_t file_id, int page);
+                                              int64_t client_id, int64_t shared_id, int64_t file_id,
+                                              int page);
 
 }  // namespace cd
