@@ -148,7 +148,7 @@ crm::Status View(Context& ctx, crm::Request& request, crm::Response& response) {
   response.SetHeader("Cache-Control", "no-store");
   return response.SendPage(crm::PageReply{
       crm::PageReply::Layout::kBare, ctx.texts.Get(s->grant.language, "links.title"),
-      SharedFileViewHtml(ctx, s->grant.language, view, links), SharedFileViewStatus(view)});
+      SharedFileViewHtml(ctx, s->grant.language, view, links), FileViewStatus(view.shown)});
 }
 
 // GET …/shared/{id}/view/{file_id}/pages/{n}: one picture of that page.
@@ -158,9 +158,8 @@ crm::Status ViewPage(Context& ctx, crm::Request& request, crm::Response& respons
   std::optional<FileIds> ids = FileIdsOf(request);
   std::optional<int64_t> n = crm::text::ParseId(request.PathParam("n"));
   if (!ids || !n || *n > kMaxShownPages) return crm::NotFound("no such page");
-  CRM_ASSIGN_OR_RETURN(
-      SharedPagePicture picture,
-      LinkSharedFilePage(ctx.services, *s, ids->shared, ids->file, static_cast<int>(*n)));
+  CRM_ASSIGN_OR_RETURN(PagePicture picture, LinkSharedFilePage(ctx.services, *s, ids->shared,
+                                                               ids->file, static_cast<int>(*n)));
   return SendPagePicture(response, picture);
 }
 

@@ -71,7 +71,7 @@ crm::Status ClientView(Context& ctx, crm::Request& req, crm::Response& res) {
   res.SetHeader("Cache-Control", "no-store");
   return res.SendPage(crm::PageReply{
       crm::PageReply::Layout::kAccount, ctx.texts.Get(who.language, "portal.title"),
-      SharedFileViewHtml(ctx, who.language, view, links), SharedFileViewStatus(view)});
+      SharedFileViewHtml(ctx, who.language, view, links), FileViewStatus(view.shown)});
 }
 
 // GET /account/shared/{id}/view/{file_id}/pages/{n}: one picture of that page.
@@ -81,9 +81,8 @@ crm::Status ClientViewPage(Context& ctx, crm::Request& req, crm::Response& res) 
   std::optional<int64_t> file_id = crm::text::ParseId(req.PathParam("file_id"));
   std::optional<int64_t> n = crm::text::ParseId(req.PathParam("n"));
   if (!id || !file_id || !n || *n > kMaxShownPages) return crm::NotFound("no such page");
-  CRM_ASSIGN_OR_RETURN(
-      SharedPagePicture picture,
-      SharedFilePage(ctx.services, who, who.client_id, *id, *file_id, static_cast<int>(*n)));
+  CRM_ASSIGN_OR_RETURN(PagePicture picture, SharedFilePage(ctx.services, who, who.client_id, *id,
+                                                           *file_id, static_cast<int>(*n)));
   return SendPagePicture(res, picture);
 }
 

@@ -56,24 +56,34 @@ std::string SharedNotice(const Context& ctx, std::string_view lang, const crm::R
 // without a reason, else the module's text for the error's code.
 std::string SharedErrorText(const Context& ctx, std::string_view lang, const crm::Status& error);
 
-// ---- "View only" (viewer.h) -----------------------------------------------------------------
+// ---- "View only" (plugin/file_view.h) ------------------------------------------------------
 
-// Where the page of one shared file leads.
+// Where the page of one file leads.
 struct FileViewLinks {
   std::string back;      // the documents' page
   std::string pages;     // the pictures: pages + "/<n>"
   std::string download;  // "" : no download link (a view-only link)
 };
-// The page's body: the firm's branding, the document's title and facts, the file shown (an
-// image, or the PDF's pages as lazy-loaded pictures, then "N more pages not shown"), or a
-// message for a kind never shown and a PDF that cannot be read; without `download`, the
+// What the page says about the file.
+struct FilePage {
+  std::string title;       // the document's (plain text)
+  std::string facts_html;  // badges and facts, already escaped ("" for none)
+  std::string file_name;   // plain text
+  FileShown shown;
+};
+// The page's body: the firm's branding, a way back, the document's title and facts, the file
+// shown (an image, or the PDF's pages as lazy-loaded pictures, then how many are not shown), or
+// a message for a kind never shown and a PDF that cannot be read; without `download`, the
 // honest line that showing does not stop copying. In `lang`, every text escaped.
-std::string SharedFileViewHtml(Context& ctx, std::string_view lang, const SharedFileView& view,
-                               const FileViewLinks& links);
+std::string FileViewHtml(Context& ctx, std::string_view lang, const FilePage& page,
+                         const FileViewLinks& links);
 // The page's status: 422 for a PDF that cannot be read, else 200.
-int SharedFileViewStatus(const SharedFileView& view);
-// One picture of that page (SharedFilePage), never cached by the browser: a PNG, or the stored
-// image inline.
-crm::Status SendPagePicture(crm::Response& response, const SharedPagePicture& picture);
+int FileViewStatus(const FileShown& shown);
+// FileViewHtml of a shared file: its title and SharedFacts, back to its place on `links.back`.
+std::string SharedFileViewHtml(Context& ctx, std::string_view lang, const SharedFileView& view,
+                               FileViewLinks links);
+// One picture of that page (StoredFilePicture), never cached by the browser: a PNG, or the
+// stored image inline.
+crm::Status SendPagePicture(crm::Response& response, const PagePicture& picture);
 
 }  // namespace cd::hooks

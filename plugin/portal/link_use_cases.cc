@@ -85,8 +85,8 @@ crm::Result<SharedFileView> LinkViewSharedFile(Services& sv, const LinkSession& 
   return ViewSharedFile(sv, s.principal, s.grant.client_id, shared_id, file_id);
 }
 
-crm::Result<SharedPagePicture> LinkSharedFilePage(Services& sv, const LinkSession& s,
-                                                  int64_t shared_id, int64_t file_id, int page) {
+crm::Result<PagePicture> LinkSharedFilePage(Services& sv, const LinkSession& s, int64_t shared_id,
+                                            int64_t file_id, int page) {
   CRM_RETURN_IF_ERROR(InScope(sv, s, shared_id).status());
   CRM_RETURN_IF_ERROR(NeedViewRight(s));
   return SharedFilePage(sv, s.principal, s.grant.client_id, shared_id, file_id, page);

@@ -46,7 +46,7 @@ crm::Result<crm::ObjectReply> LinkDownloadSharedFile(Services& services, const L
 // "download". The page is journaled once as "viewed" by the link; its pictures are not.
 crm::Result<SharedFileView> LinkViewSharedFile(Services& services, const LinkSession& session,
                                                int64_t shared_id, int64_t file_id);
-crm::Result<SharedPagePicture> LinkSharedFilePage(Services& services, const LinkSession& session,
-                                                  int64_t shared_id, int64_t file_id, int page);
+crm::Result<PagePicture> LinkSharedFilePage(Services& services, const LinkSession& session,
+                                            int64_t shared_id, int64_t file_id, int page);
 
 }  // namespace cd

@@ -129,9 +129,10 @@ class LinksE2e : public crm_test::E2eSiteTest {
     return std::string(v.at("url").as_string());
   }
   // The API's upload of a PDF for `client`'s document `type`; the file's id.
-  int64_t UploadByApi(int64_t client, int64_t type, const std::string& marker) {
+  int64_t UploadByApi(int64_t client, int64_t type, const std::string& marker,
+                      const std::string& bytes = "") {
     MultipartBuilder mb;
-    mb.AddFile("file", "scan.pdf", "application/pdf", Pdf(marker));
+    mb.AddFile("file", "scan.pdf", "application/pdf", bytes.empty() ? Pdf(marker) : bytes);
     HttpResponse r = api_->Post(std::string(kApi) + "/clients/" + std::to_string(client) +
                                     "/documents/" + std::to_string(type),
                                 Bearer(full_, {{"Content-Type", mb.ContentType()}}), mb.Build());
@@ -476,7 +477,8 @@ TEST_F(LinksE2e, RateLimitPerToken) {
 // ---- Rights and scope of a link session ----------------------------------------------------
 
 TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
-  const int64_t file = UploadByApi(anne_, id_card_, "card");
+  const std::string card = crm_test::PagedPdf(1, "card");
+  const int64_t file = UploadByApi(anne_, id_card_, "card", card);
   const std::string f = std::to_string(file);
   struct Case {
     std::string right;
@@ -491,7 +493,7 @@ TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
        200},
       {"view",
        [&](HttpClient& b, const std::string&) {
-         return b.Get(std::string(kP) + "/view/" + f).status;
+         return b.Get(std::string(kP) + "/read/" + f).status;
        },
        200},
       {"upload",
@@ -519,12 +521,30 @@ TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
         OpenSession(MintUrl(anne_, {{"rights", json::array{json::value(c.right)}}}), &csrf);
     EXPECT_EQ(c.act(*having, csrf), c.allowed) << "with " << c.right;
   }
-  // View only: shown inline, never as an attachment, no download link on the page.
+  // View only: the PDF's pages as pictures in a page; the PDF itself is never sent (a browser's
+  // PDF viewer downloads); no download link anywhere.
   std::string csrf;
-  auto viewer = OpenSession(MintUrl(anne_, {{"rights", json::array{"view"}}}), &csrf);
-  HttpResponse shown = viewer->Get(std::string(kP) + "/view/" + f);
-  EXPECT_EQ(shown.Header("Content-Disposition").value_or("").rfind("inline", 0), 0u);
+  int64_t viewer_link = 0;
+  auto viewer = OpenSession(MintUrl(anne_, {{"rights", json::array{"view"}}}, &viewer_link), &csrf);
+  EXPECT_EQ(viewer->Get(std::string(kP) + "/view/" + f).status, 403);
+  HttpResponse read = viewer->Get(std::string(kP) + "/read/" + f);
+  EXPECT_EQ(read.status, 200);
+  EXPECT_NE(read.body.find("src=\"/p/client-documents/read/" + f + "/pages/1\""), std::string::npos)
+      << read.body;
+  EXPECT_EQ(read.body.find("/p/client-documents/files/"), std::string::npos);
+  EXPECT_NE(read.body.find("data-cd-view-only"), std::string::npos);
+  HttpResponse picture = viewer->Get(std::string(kP) + "/read/" + f + "/pages/1");
+  EXPECT_EQ(picture.status, 200);
+  EXPECT_EQ(picture.Header("Content-Type").value_or(""), "image/png");
+  EXPECT_EQ(picture.body.rfind("\x89PNG\r\n\x1a\n", 0), 0u);
+  EXPECT_EQ(viewer->Get(std::string(kP) + "/read/" + f + "/pages/2").status, 404);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_journal WHERE action = 'viewed' AND actor_kind = 'link'"
+                  " AND actor_id = ?",
+                  {viewer_link}),
+            1)
+      << "one entry for the page, none per picture";
   HttpResponse page = viewer->Get(std::string(kP) + "/space");
+  EXPECT_NE(page.body.find("href=\"/p/client-documents/read/" + f + "\""), std::string::npos);
   EXPECT_EQ(page.body.find("/p/client-documents/files/"), std::string::npos);
   EXPECT_NE(page.body.find("data-cd-view-only"), std::string::npos);
   EXPECT_EQ(page.body.find("data-cd-upload"), std::string::npos);
@@ -533,7 +553,7 @@ TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
     return d->Get(std::string(kP) + "/files/" + f);
   }();
   EXPECT_EQ(attachment.Header("Content-Disposition").value_or("").rfind("attachment", 0), 0u);
-  EXPECT_EQ(attachment.body, Pdf("card"));
+  EXPECT_EQ(attachment.body, card);
   // Every POST of the session needs its CSRF token.
   auto writer = OpenSession(MintUrl(anne_, {{"rights", json::array{"upload", "comment"}}}), &csrf);
   EXPECT_EQ(LinkUpload(*writer, id_card_, "", "x").status, 403);
@@ -568,7 +588,10 @@ TEST_F(LinksE2e, NothingOutsideTheScope) {
   EXPECT_EQ(doc->Get(std::string(kP) + "/files/" + std::to_string(card)).status, 200);
   EXPECT_EQ(doc->Get(std::string(kP) + "/files/" + std::to_string(slip)).status, 404);
   EXPECT_EQ(doc->Get(std::string(kP) + "/view/" + std::to_string(slip)).status, 404);
+  EXPECT_EQ(doc->Get(std::string(kP) + "/read/" + std::to_string(slip)).status, 404);
+  EXPECT_EQ(doc->Get(std::string(kP) + "/read/" + std::to_string(slip) + "/pages/1").status, 404);
   EXPECT_EQ(doc->Get(std::string(kP) + "/files/" + std::to_string(bobs)).status, 404);
+  EXPECT_EQ(doc->Get(std::string(kP) + "/read/" + std::to_string(bobs)).status, 404);
   EXPECT_EQ(LinkUpload(*doc, payslip_, csrf, "x").status, 404);
   EXPECT_EQ(LinkComment(*doc, payslip_, csrf, "x").status, 404);
   HttpResponse page = doc->Get(std::string(kP) + "/space");

@@ -1,8 +1,8 @@
 // tests/plugin/pdf_pages_test.cc — a PDF's pages rendered by poppler in a sandbox
-// (plugin/portal/pdf_pages.h): page count, one PNG a page, 404 past the end, a damaged PDF
+// (plugin/pdf_pages.h): page count, one PNG a page, 404 past the end, a damaged PDF
 // refused as unprocessable, the wall-clock timeout and the address-space limit in force, and
 // no temp directory left behind whatever happened.
-#include "plugin/portal/pdf_pages.h"
+#include "plugin/pdf_pages.h"
 
 #include <gtest/gtest.h>
 

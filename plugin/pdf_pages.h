@@ -1,4 +1,4 @@
-// plugin/portal/pdf_pages.h — a PDF's pages as PNG images for the "view only" page (issue 12,
+// plugin/pdf_pages.h — a PDF's pages as PNG images for the "view only" page (issue 12,
 // PT2), made by poppler's command-line tools (pdfinfo, pdftoppm) in a subprocess and treated as
 // hostile input: each call has its own temp directory under <data>/tmp (generated name, removed
 // afterwards, also on failure; a crash's leftover goes with the store's scrub), its own process

@@ -1,7 +1,7 @@
-// plugin/portal/pdf_pages.cc — poppler in a sandboxed subprocess (pdf_pages.h): fork, then in
+// plugin/pdf_pages.cc — poppler in a sandboxed subprocess (pdf_pages.h): fork, then in
 // the child only system calls (setpgid, setrlimit, dup2, close_range, execve) before the tool
 // runs; the parent waits with a deadline and kills the whole group when it passes.
-#include "plugin/portal/pdf_pages.h"
+#include "plugin/pdf_pages.h"
 
 #include <fcntl.h>
 #include <signal.h>
