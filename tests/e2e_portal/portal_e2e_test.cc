@@ -425,8 +425,23 @@ TEST_F(PortalE2e, TheClientViewsASharedPdfInAPageAndMayDownloadIt) {
   const std::string bob_file = std::to_string(bobs.at("files").at(0).at("id").as_int64());
   EXPECT_EQ(b->Get(bob_base + "/view/" + bob_file).status, 404);
   EXPECT_EQ(b->Get(bob_base + "/view/" + bob_file + "/pages/1").status, 404);
+  // A long PDF: 30 pictures at most, and how many pages are not shown.
+  HttpResponse book =
+      Share(ann, {{"title", "Book"}, {"category", "report"}}, crm_test::PagedPdf(31, "book"));
+  ASSERT_EQ(book.status, 201) << book.body;
+  const std::string book_view = "/account/shared/" +
+                                std::to_string(Json(book).at("id").as_int64()) + "/view/" +
+                                std::to_string(Json(book).at("files").at(0).at("id").as_int64());
+  HttpResponse long_page = b->Get(book_view);
+  EXPECT_EQ(long_page.status, 200);
+  EXPECT_NE(long_page.body.find("data-cd-page=\"30\""), std::string::npos);
+  EXPECT_EQ(long_page.body.find("data-cd-page=\"31\""), std::string::npos);
+  EXPECT_NE(long_page.body.find("data-cd-more-pages"), std::string::npos);
+  EXPECT_NE(long_page.body.find("non affichées ici : 1."), std::string::npos)
+      << "in the client's language";
+  EXPECT_EQ(b->Get(book_view + "/pages/31").status, 404);
   std::vector<std::string> actions = Actions(ann);
-  EXPECT_EQ(std::count(actions.begin(), actions.end(), "viewed"), 1);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "viewed"), 2);
 }
 
 TEST_F(PortalE2e, ExportZipAndDeletionLeaveNothing) {
