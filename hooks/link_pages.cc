@@ -106,7 +106,8 @@ DataList FilesData(const std::string& lang, const LinkSession& s, const ClientDo
     f.set("name", file.name);
     f.set("size", FormatSize(lang, file.size));
     f.set("is_image", file.mime.rfind("image/", 0) == 0 && file.mime != "image/heic");
-    f.set("view_url", std::string(kLinkPrefix) + "/view/" + id);
+    f.set("view_url", std::string(kLinkPrefix) + "/view/" + id);  // an image, as itself
+    f.set("read_url", std::string(kLinkPrefix) + "/read/" + id);  // the page that shows it
     f.set("has_thumbnail", !file.thumbnail_key.empty());
     f.set("thumbnail_url", std::string(kLinkPrefix) + "/thumbnails/" + id);
     f.set("download", download);
@@ -199,6 +200,43 @@ crm::Status Download(Context& ctx, crm::Request& request, crm::Response& respons
 crm::Status View(Context& ctx, crm::Request& request, crm::Response& response) {
   return SendFile(ctx, request, response, LinkFileUse::kView);
 }
+// GET /p/client-documents/read/{file_id}: the file shown in a page ("view" or "download"):
+// a PDF's pages as pictures, with a download link only when the link has "download".
+crm::Status Read(Context& ctx, crm::Request& request, crm::Response& response) {
+  CRM_ASSIGN_OR_RETURN(std::optional<LinkSession> s, RequireLinkSession(ctx, request, response));
+  if (!s) return crm::Status::Ok();
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
+  if (!file_id) return crm::NotFound("no such file");
+  CRM_ASSIGN_OR_RETURN(LinkFileView view, LinkViewFile(ctx.services, *s, *file_id));
+  const std::string& lang = s->grant.language;
+  const std::string id = std::to_string(*file_id);
+  FilePage page;
+  crm::Result<DocumentType> type = ctx.services.types().Get(view.type_id);
+  page.title = type.ok() ? type->name.Get(lang) : "";
+  page.file_name = view.file.download_name;
+  page.shown = view.shown;
+  FileViewLinks links;
+  links.back = kSpacePath + "#cd-doc-" + std::to_string(view.type_id);
+  links.pages = std::string(kLinkPrefix) + "/read/" + id + "/pages";
+  if (s->grant.Has("download")) links.download = std::string(kLinkPrefix) + "/files/" + id;
+  response.SetHeader("Cache-Control", "no-store");
+  return response.SendPage(
+      crm::PageReply{crm::PageReply::Layout::kBare, ctx.texts.Get(lang, "links.title"),
+                     FileViewHtml(ctx, lang, page, links), FileViewStatus(view.shown)});
+}
+
+// GET /p/client-documents/read/{file_id}/pages/{n}: one picture of that page.
+crm::Status ReadPage(Context& ctx, crm::Request& request, crm::Response& response) {
+  CRM_ASSIGN_OR_RETURN(std::optional<LinkSession> s, RequireLinkSession(ctx, request, response));
+  if (!s) return crm::Status::Ok();
+  std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
+  std::optional<int64_t> n = crm::text::ParseId(request.PathParam("n"));
+  if (!file_id || !n || *n > kMaxShownPages) return crm::NotFound("no such page");
+  CRM_ASSIGN_OR_RETURN(PagePicture picture,
+                       LinkFilePicture(ctx.services, *s, *file_id, static_cast<int>(*n)));
+  return SendPagePicture(response, picture);
+}
+
 // GET /p/client-documents/thumbnails/{file_id}.
 crm::Status Thumbnail(Context& ctx, crm::Request& request, crm::Response& response) {
   return SendFile(ctx, request, response, LinkFileUse::kThumbnail);
@@ -276,6 +314,8 @@ crm::Status RegisterLinkPages(crm::Registrar& registrar, const ContextPtr& ctx) 
                         {"GET", p + "/space", anyone, 0, ShowSpace},
                         {"GET", p + "/files/{file_id}", anyone, 0, Download},
                         {"GET", p + "/view/{file_id}", anyone, 0, View},
+                        {"GET", p + "/read/{file_id}", anyone, 0, Read},
+                        {"GET", p + "/read/{file_id}/pages/{n}", anyone, 0, ReadPage},
                         {"GET", p + "/thumbnails/{file_id}", anyone, 0, Thumbnail},
                         {"POST", p + "/documents/{type_id}", anyone, kUploadBodyLimit, Upload},
                         {"POST", p + "/documents/{type_id}/comments", anyone, 1 << 16, PostComment},

@@ -1,8 +1,8 @@
 // hooks/link_shared_pages.cc — a link session's shared documents (PT1, PT2, PT8; SPEC §6 "Links"
 // and "Projects and shared documents"): the space's section of the documents the link's scope
 // covers, and the routes of its forms under /p/client-documents/shared/{id}/ (decision,
-// comments, supporting files) and of their files. Short adapters over
-// plugin/portal/link_use_cases.h, which checks scope (404) then right (403).
+// comments, supporting files), of their files and of the page that shows one ("view only"). Short
+// adapters over plugin/portal/link_use_cases.h, which checks scope (404) then right (403).
 #include <string>
 
 #include <boost/json.hpp>
@@ -107,26 +107,60 @@ crm::Status PostFile(Context& ctx, crm::Request& request, crm::Response& respons
   return FormOutcome(ctx, request, response, *s, d.status(), id, "uploaded");
 }
 
-crm::Status SendSharedFile(Context& ctx, crm::Request& request, crm::Response& response,
-                           LinkFileUse use) {
-  CRM_ASSIGN_OR_RETURN(std::optional<LinkSession> s, RequireLinkSession(ctx, request, response));
-  if (!s) return crm::Status::Ok();
+// The path ids of a shared file's routes; nullopt when one is not an id (404).
+struct FileIds {
+  int64_t shared = 0;
+  int64_t file = 0;
+};
+std::optional<FileIds> FileIdsOf(const crm::Request& request) {
   std::optional<int64_t> id = crm::text::ParseId(request.PathParam("id"));
   std::optional<int64_t> file_id = crm::text::ParseId(request.PathParam("file_id"));
-  if (!id || !file_id) return crm::NotFound("no such file");
-  CRM_ASSIGN_OR_RETURN(crm::ObjectReply reply,
-                       LinkSharedFile(ctx.services, *s, *id, *file_id, use));
-  response.SetHeader("Cache-Control", "no-store");
-  return response.SendObject(reply);
+  if (!id || !file_id) return std::nullopt;
+  return FileIds{.shared = *id, .file = *file_id};
 }
 
 // GET …/shared/{id}/files/{file_id}: an attachment ("download").
 crm::Status Download(Context& ctx, crm::Request& request, crm::Response& response) {
-  return SendSharedFile(ctx, request, response, LinkFileUse::kDownload);
+  CRM_ASSIGN_OR_RETURN(std::optional<LinkSession> s, RequireLinkSession(ctx, request, response));
+  if (!s) return crm::Status::Ok();
+  std::optional<FileIds> ids = FileIdsOf(request);
+  if (!ids) return crm::NotFound("no such file");
+  CRM_ASSIGN_OR_RETURN(crm::ObjectReply reply,
+                       LinkDownloadSharedFile(ctx.services, *s, ids->shared, ids->file));
+  response.SetHeader("Cache-Control", "no-store");
+  return response.SendObject(reply);
 }
-// GET …/shared/{id}/view/{file_id}: shown in the browser ("view"), never an attachment.
+
+// GET …/shared/{id}/view/{file_id}: the file shown in a page ("view" or "download"), with a
+// download link only when the link has "download".
 crm::Status View(Context& ctx, crm::Request& request, crm::Response& response) {
-  return SendSharedFile(ctx, request, response, LinkFileUse::kView);
+  CRM_ASSIGN_OR_RETURN(std::optional<LinkSession> s, RequireLinkSession(ctx, request, response));
+  if (!s) return crm::Status::Ok();
+  std::optional<FileIds> ids = FileIdsOf(request);
+  if (!ids) return crm::NotFound("no such file");
+  CRM_ASSIGN_OR_RETURN(SharedFileView view,
+                       LinkViewSharedFile(ctx.services, *s, ids->shared, ids->file));
+  const std::string doc = kSharedBase + "/" + std::to_string(ids->shared);
+  FileViewLinks links;
+  links.back = std::string(kLinkPrefix) + "/space";
+  links.pages = doc + "/view/" + std::to_string(ids->file) + "/pages";
+  if (s->grant.Has("download")) links.download = doc + "/files/" + std::to_string(ids->file);
+  response.SetHeader("Cache-Control", "no-store");
+  return response.SendPage(crm::PageReply{
+      crm::PageReply::Layout::kBare, ctx.texts.Get(s->grant.language, "links.title"),
+      SharedFileViewHtml(ctx, s->grant.language, view, links), FileViewStatus(view.shown)});
+}
+
+// GET …/shared/{id}/view/{file_id}/pages/{n}: one picture of that page.
+crm::Status ViewPage(Context& ctx, crm::Request& request, crm::Response& response) {
+  CRM_ASSIGN_OR_RETURN(std::optional<LinkSession> s, RequireLinkSession(ctx, request, response));
+  if (!s) return crm::Status::Ok();
+  std::optional<FileIds> ids = FileIdsOf(request);
+  std::optional<int64_t> n = crm::text::ParseId(request.PathParam("n"));
+  if (!ids || !n || *n > kMaxShownPages) return crm::NotFound("no such page");
+  CRM_ASSIGN_OR_RETURN(PagePicture picture, LinkSharedFilePage(ctx.services, *s, ids->shared,
+                                                               ids->file, static_cast<int>(*n)));
+  return SendPagePicture(response, picture);
 }
 
 }  // namespace
@@ -161,6 +195,7 @@ crm::Status RegisterLinkSharedPages(crm::Registrar& registrar, const ContextPtr&
                            {"POST", p + "/files", anyone, kSharedBodyLimit, PostFile},
                            {"GET", p + "/files/{file_id}", anyone, 0, Download},
                            {"GET", p + "/view/{file_id}", anyone, 0, View},
+                           {"GET", p + "/view/{file_id}/pages/{n}", anyone, 0, ViewPage},
                        });
 }
 

@@ -1,8 +1,9 @@
 // hooks/portal_pages.cc — the portal's pages (issue 12, PT8): the client's "Shared with me"
 // (/account/shared: by project, categories grouped, status badges, view / download / comment /
-// approve or refuse / supporting file), its menu entry, and the staff's "Portal" tab with the
-// admin routes behind its forms. Every action is a use case of plugin/portal/use_cases.h; the
-// client area's forms post to the routes of plugin/portal/api_routes.h.
+// approve or refuse / supporting file; a file's "view" page, shared_view.h), its menu entry, and
+// the staff's "Portal" tab with the admin routes behind its forms. Every action is a use case of
+// plugin/portal/use_cases.h; the client area's forms post to the routes of
+// plugin/portal/api_routes.h.
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,9 +48,42 @@ crm::Status ClientPage(Context& ctx, crm::Request& req, crm::Response& res) {
   actions.base = kAccountSharedPage;
   actions.csrf = who.csrf_token;
   actions.decide = actions.upload = actions.comment = true;
+  actions.view_route = true;
   body += SharedSections(ctx, who, projects, shared, actions) + "</div>";
   return res.SendPage(crm::PageReply{crm::PageReply::Layout::kAccount,
                                      ctx.texts.Get(who.language, "portal.title"), body, 200});
+}
+
+// GET /account/shared/{id}/view/{file_id}: the file shown in a page, with its download link
+// (the client may download what is shared with them).
+crm::Status ClientView(Context& ctx, crm::Request& req, crm::Response& res) {
+  const crm::Principal& who = req.Caller();
+  std::optional<int64_t> id = crm::text::ParseId(req.PathParam("id"));
+  std::optional<int64_t> file_id = crm::text::ParseId(req.PathParam("file_id"));
+  if (!id || !file_id) return crm::NotFound("no such file");
+  CRM_ASSIGN_OR_RETURN(SharedFileView view,
+                       ViewSharedFile(ctx.services, who, who.client_id, *id, *file_id));
+  const std::string doc = std::string(kAccountSharedPage) + "/" + std::to_string(*id);
+  FileViewLinks links;
+  links.back = kAccountSharedPage;
+  links.pages = doc + "/view/" + std::to_string(*file_id) + "/pages";
+  links.download = doc + "/files/" + std::to_string(*file_id);
+  res.SetHeader("Cache-Control", "no-store");
+  return res.SendPage(crm::PageReply{
+      crm::PageReply::Layout::kAccount, ctx.texts.Get(who.language, "portal.title"),
+      SharedFileViewHtml(ctx, who.language, view, links), FileViewStatus(view.shown)});
+}
+
+// GET /account/shared/{id}/view/{file_id}/pages/{n}: one picture of that page.
+crm::Status ClientViewPage(Context& ctx, crm::Request& req, crm::Response& res) {
+  const crm::Principal& who = req.Caller();
+  std::optional<int64_t> id = crm::text::ParseId(req.PathParam("id"));
+  std::optional<int64_t> file_id = crm::text::ParseId(req.PathParam("file_id"));
+  std::optional<int64_t> n = crm::text::ParseId(req.PathParam("n"));
+  if (!id || !file_id || !n || *n > kMaxShownPages) return crm::NotFound("no such page");
+  CRM_ASSIGN_OR_RETURN(PagePicture picture, SharedFilePage(ctx.services, who, who.client_id, *id,
+                                                           *file_id, static_cast<int>(*n)));
+  return SendPagePicture(res, picture);
 }
 
 // ---- The staff's tab -------------------------------------------------------------------
@@ -234,16 +268,21 @@ crm::Status RegisterPortalPages(crm::Registrar& registrar, const ContextPtr& ctx
   const crm::Audience reader{crm::Audience::Kind::kAdmin, kPermRead, ""};
   const crm::Audience writer{crm::Audience::Kind::kAdmin, kPermWrite, ""};
   const std::string base = std::string(kAdminPrefix) + "/clients/{client_id}/portal";
-  return AddPageRoutes(registrar, ctx,
-                       {
-                           {"GET", kAccountSharedPage, client_aud, 0, ClientPage},
-                           {"POST", base + "/projects", writer, 1 << 16, TabProject},
-                           {"POST", base + "/shared", writer, kSharedBodyLimit, TabShare},
-                           {"POST", base + "/shared/{id}/payments", writer, 1 << 16, TabPayment},
-                           {"POST", base + "/shared/{id}/delete", writer, 1 << 16, TabDelete},
-                           {"GET", base + "/shared/{id}/files/{file_id}", reader, 0, TabFile},
-                           {"GET", base + "/export", reader, 0, TabExport},
-                       });
+  return AddPageRoutes(
+      registrar, ctx,
+      {
+          {"GET", kAccountSharedPage, client_aud, 0, ClientPage},
+          {"GET", std::string(kAccountSharedPage) + "/{id}/view/{file_id}", client_aud, 0,
+           ClientView},
+          {"GET", std::string(kAccountSharedPage) + "/{id}/view/{file_id}/pages/{n}", client_aud, 0,
+           ClientViewPage},
+          {"POST", base + "/projects", writer, 1 << 16, TabProject},
+          {"POST", base + "/shared", writer, kSharedBodyLimit, TabShare},
+          {"POST", base + "/shared/{id}/payments", writer, 1 << 16, TabPayment},
+          {"POST", base + "/shared/{id}/delete", writer, 1 << 16, TabDelete},
+          {"GET", base + "/shared/{id}/files/{file_id}", reader, 0, TabFile},
+          {"GET", base + "/export", reader, 0, TabExport},
+      });
 }
 
 }  // namespace cd::hooks

@@ -119,12 +119,13 @@ std::string SharedFileLinks(const Context& ctx, std::string_view lang, const Sha
     const std::string file = std::to_string(f.id);
     const std::string url = doc + "/files/" + file;
     const std::string view_url = a.view_route ? doc + "/view/" + file : url + "?inline=1";
+    // The view page opens in place (its own way back); a raw inline file in a new tab.
+    const std::string target = a.view_route ? "" : " target=\"_blank\" rel=\"noopener noreferrer\"";
     html += "<li class=\"cd-file\"><span class=\"cd-file-name\">" + EscapeHtml(f.name) +
             "</span> <span class=\"cd-file-meta\">" + EscapeHtml(FormatSize(lang, f.size)) +
             (f.added_by_kind != "staff" ? ", " + PortalText(ctx, lang, "from_client") : "") +
-            "</span> <a class=\"cd-link\" href=\"" + EscapeHtml(view_url) +
-            "\" target=\"_blank\" rel=\"noopener noreferrer\">" + PortalText(ctx, lang, "view") +
-            "</a>";
+            "</span> <a class=\"cd-link\" href=\"" + EscapeHtml(view_url) + "\"" + target +
+            " data-cd-view>" + PortalText(ctx, lang, "view") + "</a>";
     if (a.download)
       html += " <a class=\"cd-link\" href=\"" + EscapeHtml(url) + "\" data-cd-download>" +
               PortalText(ctx, lang, "download") + "</a>";
@@ -193,6 +194,86 @@ std::string SharedErrorText(const Context& ctx, std::string_view lang, const crm
   if (error.code() == crm::StatusCode::kUnprocessable && error.message().rfind("reason:", 0) == 0)
     return ctx.texts.Get(lang, "portal.error_reason");
   return ErrorText(ctx, lang, error, nullptr);
+}
+
+// ---- "View only" -------------------------------------------------------------------------
+
+namespace {
+
+// The pictures of the file: one <img> per page shown (lazy, so a long PDF renders as it is
+// read), then how many pages are left out.
+std::string Pictures(const Context& ctx, std::string_view lang, const FilePage& page,
+                     const FileViewLinks& links) {
+  const FileShown& shown = page.shown;
+  std::string html =
+      "<div class=\"cd-view-pages\" data-cd-pages=\"" + std::to_string(shown.shown) + "\">";
+  for (int n = 1; n <= shown.shown; ++n) {
+    const std::string alt =
+        shown.kind == ViewKind::kImage
+            ? page.file_name
+            : ctx.texts.Format(lang, "portal.page_of",
+                               {{"n", std::to_string(n)}, {"total", std::to_string(shown.pages)}});
+    html += "<img class=\"cd-view-page\" src=\"" +
+            EscapeHtml(links.pages + "/" + std::to_string(n)) + "\" alt=\"" + EscapeHtml(alt) +
+            "\"" + (n > 1 ? " loading=\"lazy\"" : "") + " data-cd-page=\"" + std::to_string(n) +
+            "\">";
+  }
+  html += "</div>";
+  if (shown.pages > shown.shown)
+    html += "<p class=\"cd-notice\" data-cd-more-pages>" +
+            EscapeHtml(ctx.texts.Format(lang, "portal.more_pages",
+                                        {{"count", std::to_string(shown.pages - shown.shown)}})) +
+            "</p>";
+  return html;
+}
+
+}  // namespace
+
+std::string FileViewHtml(Context& ctx, std::string_view lang, const FilePage& page,
+                         const FileViewLinks& links) {
+  const auto T = [&](const std::string& key) { return PortalText(ctx, lang, key); };
+  std::string html = "<link rel=\"stylesheet\" href=\"" + std::string(kAssetPrefix) +
+                     "/documents.css\"><div class=\"cd-area cd-file-view\">" + Branding(ctx) +
+                     "<p><a class=\"cd-link\" href=\"" + EscapeHtml(links.back) +
+                     "\" data-cd-back>" + T("back") + "</a></p><h1 class=\"cd-document-name\">" +
+                     EscapeHtml(page.title) + "</h1><div class=\"cd-document-head\">" +
+                     page.facts_html + "</div><p class=\"cd-file-name\">" +
+                     EscapeHtml(page.file_name) + "</p>";
+  if (links.download.empty())
+    html += "<p class=\"cd-notice\" data-cd-view-only>" + T("view_only_note") + "</p>";
+  if (page.shown.kind == ViewKind::kOther)
+    html += "<p class=\"cd-notice cd-notice-error\" role=\"alert\" data-cd-not-shown>" +
+            T("not_shown") + "</p>";
+  else if (page.shown.kind == ViewKind::kBroken)
+    html += "<p class=\"cd-notice cd-notice-error\" role=\"alert\" data-cd-not-shown>" +
+            T("unreadable") + "</p>";
+  else
+    html += Pictures(ctx, lang, page, links);
+  if (!links.download.empty())
+    html += "<p><a class=\"cd-button\" href=\"" + EscapeHtml(links.download) +
+            "\" data-cd-download>" + T("download") + "</a></p>";
+  return html + "</div>";
+}
+
+int FileViewStatus(const FileShown& shown) { return shown.kind == ViewKind::kBroken ? 422 : 200; }
+
+std::string SharedFileViewHtml(Context& ctx, std::string_view lang, const SharedFileView& view,
+                               FileViewLinks links) {
+  links.back += "#cd-shared-" + std::to_string(view.document.id);
+  FilePage page;
+  page.title = view.document.title;
+  page.facts_html = SharedFacts(ctx, lang, view.document);
+  page.file_name = view.file.name;
+  page.shown = view.shown;
+  return FileViewHtml(ctx, lang, page, links);
+}
+
+crm::Status SendPagePicture(crm::Response& response, const PagePicture& picture) {
+  response.SetHeader("Cache-Control", "no-store");
+  if (picture.image) return response.SendObject(*picture.image);
+  response.SetHeader("X-Content-Type-Options", "nosniff");
+  response.SetHeader("Content-Disposition", "inline");
+  return response.Send(picture.png, "image/png");
 }
 
 }  // namespace cd::hooks

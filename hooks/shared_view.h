@@ -11,6 +11,7 @@
 #include "hooks/context.h"
 #include "host-api/http.h"
 #include "plugin/portal/use_cases.h"
+#include "plugin/portal/viewer.h"
 
 namespace cd::hooks {
 
@@ -21,7 +22,8 @@ struct SharedActions {
   std::string csrf;  // the session's CSRF token for the forms
   bool view = true;
   bool download = true;
-  // Viewing: base + "/<id>/view/<file id>" (link pages) rather than ".../files/<id>?inline=1".
+  // Viewing: the page base + "/<id>/view/<file id>" (the client's and a link's pages: the file
+  // shown in a page, viewer.h) rather than ".../files/<id>?inline=1" in a new tab (staff).
   bool view_route = false;
   bool decide = false;
   bool upload = false;
@@ -53,5 +55,35 @@ std::string SharedNotice(const Context& ctx, std::string_view lang, const crm::R
 // A refused action as a sentence in `lang`: a decided / expired / not asked document, a refusal
 // without a reason, else the module's text for the error's code.
 std::string SharedErrorText(const Context& ctx, std::string_view lang, const crm::Status& error);
+
+// ---- "View only" (plugin/file_view.h) ------------------------------------------------------
+
+// Where the page of one file leads.
+struct FileViewLinks {
+  std::string back;      // the documents' page
+  std::string pages;     // the pictures: pages + "/<n>"
+  std::string download;  // "" : no download link (a view-only link)
+};
+// What the page says about the file.
+struct FilePage {
+  std::string title;       // the document's (plain text)
+  std::string facts_html;  // badges and facts, already escaped ("" for none)
+  std::string file_name;   // plain text
+  FileShown shown;
+};
+// The page's body: the firm's branding, a way back, the document's title and facts, the file
+// shown (an image, or the PDF's pages as lazy-loaded pictures, then how many are not shown), or
+// a message for a kind never shown and a PDF that cannot be read; without `download`, the
+// honest line that showing does not stop copying. In `lang`, every text escaped.
+std::string FileViewHtml(Context& ctx, std::string_view lang, const FilePage& page,
+                         const FileViewLinks& links);
+// The page's status: 422 for a PDF that cannot be read, else 200.
+int FileViewStatus(const FileShown& shown);
+// FileViewHtml of a shared file: its title and SharedFacts, back to its place on `links.back`.
+std::string SharedFileViewHtml(Context& ctx, std::string_view lang, const SharedFileView& view,
+                               FileViewLinks links);
+// One picture of that page (StoredFilePicture), never cached by the browser: a PNG, or the
+// stored image inline.
+crm::Status SendPagePicture(crm::Response& response, const PagePicture& picture);
 
 }  // namespace cd::hooks

@@ -4,8 +4,6 @@
 
 #include <set>
 
-#include "plugin/documents/document_service.h"
-
 namespace cd {
 namespace {
 
@@ -26,6 +24,11 @@ crm::Status NeedRight(const LinkSession& s, std::string_view right) {
   if (!s.grant.Has(right))
     return crm::PermissionDenied("this link does not allow " + std::string(right));
   return crm::Status::Ok();
+}
+
+// Seeing a file: "view", or "download" (which implies it).
+crm::Status NeedViewRight(const LinkSession& s) {
+  return s.grant.Has("download") ? crm::Status::Ok() : NeedRight(s, "view");
 }
 
 }  // namespace
@@ -68,22 +71,25 @@ crm::Result<SharedDocument> LinkSupportingFile(Services& sv, const LinkSession& 
   return AddSupportingFile(sv, s.principal, SharedUploadOf(request, s.grant.client_id, shared_id));
 }
 
-crm::Result<crm::ObjectReply> LinkSharedFile(Services& sv, const LinkSession& s, int64_t shared_id,
-                                             int64_t file_id, LinkFileUse use) {
-  CRM_ASSIGN_OR_RETURN(SharedDocument doc, InScope(sv, s, shared_id));
-  const SharedFile* file = nullptr;
-  for (const SharedFile& f : doc.files)
-    if (f.id == file_id) file = &f;
-  if (file == nullptr || use == LinkFileUse::kThumbnail) return crm::NotFound("no such file");
-  if (use == LinkFileUse::kDownload) {
-    CRM_RETURN_IF_ERROR(NeedRight(s, "download"));
-    return DownloadSharedFile(sv, s.principal, s.grant.client_id, shared_id, file_id, false);
-  }
-  if (!s.grant.Has("download")) CRM_RETURN_IF_ERROR(NeedRight(s, "view"));
-  // A kind never shown inline would go out as an attachment: viewing must not download it.
-  if (!SafeToViewInline(file->mime))
-    return crm::PermissionDenied("this kind of file can only be downloaded");
-  return DownloadSharedFile(sv, s.principal, s.grant.client_id, shared_id, file_id, true);
+crm::Result<crm::ObjectReply> LinkDownloadSharedFile(Services& sv, const LinkSession& s,
+                                                     int64_t shared_id, int64_t file_id) {
+  CRM_RETURN_IF_ERROR(InScope(sv, s, shared_id).status());
+  CRM_RETURN_IF_ERROR(NeedRight(s, "download"));
+  return DownloadSharedFile(sv, s.principal, s.grant.client_id, shared_id, file_id, false);
+}
+
+crm::Result<SharedFileView> LinkViewSharedFile(Services& sv, const LinkSession& s,
+                                               int64_t shared_id, int64_t file_id) {
+  CRM_RETURN_IF_ERROR(InScope(sv, s, shared_id).status());
+  CRM_RETURN_IF_ERROR(NeedViewRight(s));
+  return ViewSharedFile(sv, s.principal, s.grant.client_id, shared_id, file_id);
+}
+
+crm::Result<PagePicture> LinkSharedFilePage(Services& sv, const LinkSession& s, int64_t shared_id,
+                                            int64_t file_id, int page) {
+  CRM_RETURN_IF_ERROR(InScope(sv, s, shared_id).status());
+  CRM_RETURN_IF_ERROR(NeedViewRight(s));
+  return SharedFilePage(sv, s.principal, s.grant.client_id, shared_id, file_id, page);
 }
 
 }  // namespace cd

@@ -16,6 +16,7 @@
 #include "plugin/links/link_use_cases.h"
 #include "plugin/links/links.h"
 #include "plugin/portal/use_cases.h"
+#include "plugin/portal/viewer.h"
 #include "plugin/services.h"
 
 namespace cd {
@@ -38,10 +39,14 @@ crm::Result<Comment> LinkSharedComment(Services& services, const LinkSession& se
 // A supporting file (needs "upload"): AddSupportingFile, the same pipeline.
 crm::Result<SharedDocument> LinkSupportingFile(Services& services, const LinkSession& session,
                                                crm::Request& request, int64_t shared_id);
-// One file of a shared document in scope: kDownload needs "download" (an attachment); kView
-// needs "view" or "download" and is refused (kPermissionDenied) for a kind never shown inline;
-// kThumbnail is kNotFound (shared files are viewed, not thumbnailed, on link pages).
-crm::Result<crm::ObjectReply> LinkSharedFile(Services& services, const LinkSession& session,
-                                             int64_t shared_id, int64_t file_id, LinkFileUse use);
+// One file of a shared document in scope, as an attachment (needs "download").
+crm::Result<crm::ObjectReply> LinkDownloadSharedFile(Services& services, const LinkSession& session,
+                                                     int64_t shared_id, int64_t file_id);
+// "View only" (viewer.h): the page of one file in scope, and its pictures; each needs "view" or
+// "download". The page is journaled once as "viewed" by the link; its pictures are not.
+crm::Result<SharedFileView> LinkViewSharedFile(Services& services, const LinkSession& session,
+                                               int64_t shared_id, int64_t file_id);
+crm::Result<PagePicture> LinkSharedFilePage(Services& services, const LinkSession& session,
+                                            int64_t shared_id, int64_t file_id, int page);
 
 }  // namespace cd

@@ -60,6 +60,28 @@ std::string PathOf(const std::string& url) {
 }
 std::string TokenOf(const std::string& url) { return url.substr(url.rfind('/') + 1); }
 
+bool IsPng(const std::string& bytes) { return bytes.rfind("\x89PNG\r\n\x1a\n", 0) == 0; }
+
+// How many times `needle` occurs in `haystack`.
+size_t Occurrences(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+// The render directories ("render-<hex>") left anywhere under `root`.
+std::vector<std::string> RenderLeftovers(const std::filesystem::path& root) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->path().filename().string().rfind("render-", 0) == 0) out.push_back(it->path());
+  }
+  return out;
+}
+
 class LinksE2e : public crm_test::E2eSiteTest {
  protected:
   LinksE2e()
@@ -107,9 +129,10 @@ class LinksE2e : public crm_test::E2eSiteTest {
     return std::string(v.at("url").as_string());
   }
   // The API's upload of a PDF for `client`'s document `type`; the file's id.
-  int64_t UploadByApi(int64_t client, int64_t type, const std::string& marker) {
+  int64_t UploadByApi(int64_t client, int64_t type, const std::string& marker,
+                      const std::string& bytes = "") {
     MultipartBuilder mb;
-    mb.AddFile("file", "scan.pdf", "application/pdf", Pdf(marker));
+    mb.AddFile("file", "scan.pdf", "application/pdf", bytes.empty() ? Pdf(marker) : bytes);
     HttpResponse r = api_->Post(std::string(kApi) + "/clients/" + std::to_string(client) +
                                     "/documents/" + std::to_string(type),
                                 Bearer(full_, {{"Content-Type", mb.ContentType()}}), mb.Build());
@@ -454,7 +477,8 @@ TEST_F(LinksE2e, RateLimitPerToken) {
 // ---- Rights and scope of a link session ----------------------------------------------------
 
 TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
-  const int64_t file = UploadByApi(anne_, id_card_, "card");
+  const std::string card = crm_test::PagedPdf(1, "card");
+  const int64_t file = UploadByApi(anne_, id_card_, "card", card);
   const std::string f = std::to_string(file);
   struct Case {
     std::string right;
@@ -469,7 +493,7 @@ TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
        200},
       {"view",
        [&](HttpClient& b, const std::string&) {
-         return b.Get(std::string(kP) + "/view/" + f).status;
+         return b.Get(std::string(kP) + "/read/" + f).status;
        },
        200},
       {"upload",
@@ -497,12 +521,30 @@ TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
         OpenSession(MintUrl(anne_, {{"rights", json::array{json::value(c.right)}}}), &csrf);
     EXPECT_EQ(c.act(*having, csrf), c.allowed) << "with " << c.right;
   }
-  // View only: shown inline, never as an attachment, no download link on the page.
+  // View only: the PDF's pages as pictures in a page; the PDF itself is never sent (a browser's
+  // PDF viewer downloads); no download link anywhere.
   std::string csrf;
-  auto viewer = OpenSession(MintUrl(anne_, {{"rights", json::array{"view"}}}), &csrf);
-  HttpResponse shown = viewer->Get(std::string(kP) + "/view/" + f);
-  EXPECT_EQ(shown.Header("Content-Disposition").value_or("").rfind("inline", 0), 0u);
+  int64_t viewer_link = 0;
+  auto viewer = OpenSession(MintUrl(anne_, {{"rights", json::array{"view"}}}, &viewer_link), &csrf);
+  EXPECT_EQ(viewer->Get(std::string(kP) + "/view/" + f).status, 403);
+  HttpResponse read = viewer->Get(std::string(kP) + "/read/" + f);
+  EXPECT_EQ(read.status, 200);
+  EXPECT_NE(read.body.find("src=\"/p/client-documents/read/" + f + "/pages/1\""), std::string::npos)
+      << read.body;
+  EXPECT_EQ(read.body.find("/p/client-documents/files/"), std::string::npos);
+  EXPECT_NE(read.body.find("data-cd-view-only"), std::string::npos);
+  HttpResponse picture = viewer->Get(std::string(kP) + "/read/" + f + "/pages/1");
+  EXPECT_EQ(picture.status, 200);
+  EXPECT_EQ(picture.Header("Content-Type").value_or(""), "image/png");
+  EXPECT_EQ(picture.body.rfind("\x89PNG\r\n\x1a\n", 0), 0u);
+  EXPECT_EQ(viewer->Get(std::string(kP) + "/read/" + f + "/pages/2").status, 404);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_journal WHERE action = 'viewed' AND actor_kind = 'link'"
+                  " AND actor_id = ?",
+                  {viewer_link}),
+            1)
+      << "one entry for the page, none per picture";
   HttpResponse page = viewer->Get(std::string(kP) + "/space");
+  EXPECT_NE(page.body.find("href=\"/p/client-documents/read/" + f + "\""), std::string::npos);
   EXPECT_EQ(page.body.find("/p/client-documents/files/"), std::string::npos);
   EXPECT_NE(page.body.find("data-cd-view-only"), std::string::npos);
   EXPECT_EQ(page.body.find("data-cd-upload"), std::string::npos);
@@ -511,7 +553,7 @@ TEST_F(LinksE2e, EachMissingRightIsRefusedAndGivenItIsAllowed) {
     return d->Get(std::string(kP) + "/files/" + f);
   }();
   EXPECT_EQ(attachment.Header("Content-Disposition").value_or("").rfind("attachment", 0), 0u);
-  EXPECT_EQ(attachment.body, Pdf("card"));
+  EXPECT_EQ(attachment.body, card);
   // Every POST of the session needs its CSRF token.
   auto writer = OpenSession(MintUrl(anne_, {{"rights", json::array{"upload", "comment"}}}), &csrf);
   EXPECT_EQ(LinkUpload(*writer, id_card_, "", "x").status, 403);
@@ -546,7 +588,10 @@ TEST_F(LinksE2e, NothingOutsideTheScope) {
   EXPECT_EQ(doc->Get(std::string(kP) + "/files/" + std::to_string(card)).status, 200);
   EXPECT_EQ(doc->Get(std::string(kP) + "/files/" + std::to_string(slip)).status, 404);
   EXPECT_EQ(doc->Get(std::string(kP) + "/view/" + std::to_string(slip)).status, 404);
+  EXPECT_EQ(doc->Get(std::string(kP) + "/read/" + std::to_string(slip)).status, 404);
+  EXPECT_EQ(doc->Get(std::string(kP) + "/read/" + std::to_string(slip) + "/pages/1").status, 404);
   EXPECT_EQ(doc->Get(std::string(kP) + "/files/" + std::to_string(bobs)).status, 404);
+  EXPECT_EQ(doc->Get(std::string(kP) + "/read/" + std::to_string(bobs)).status, 404);
   EXPECT_EQ(LinkUpload(*doc, payslip_, csrf, "x").status, 404);
   EXPECT_EQ(LinkComment(*doc, payslip_, csrf, "x").status, 404);
   HttpResponse page = doc->Get(std::string(kP) + "/space");
@@ -700,9 +745,15 @@ class LinksSharedE2e : public LinksE2e {
   // A shared PDF (its bytes Pdf(marker)); `fields` as the API's multipart fields.
   json::value Share(int64_t client, const std::vector<std::pair<std::string, std::string>>& fields,
                     const std::string& marker) {
+    return ShareFile(client, fields, marker + ".pdf", "application/pdf", Pdf(marker));
+  }
+  json::value ShareFile(int64_t client,
+                        const std::vector<std::pair<std::string, std::string>>& fields,
+                        const std::string& name, const std::string& mime,
+                        const std::string& bytes) {
     MultipartBuilder mb;
     for (const auto& [k, v] : fields) mb.AddField(k, v);
-    mb.AddFile("file", marker + ".pdf", "application/pdf", Pdf(marker));
+    mb.AddFile("file", name, mime, bytes);
     HttpResponse r = api_->Post(ClientApi(client) + "/shared",
                                 Bearer(full_, {{"Content-Type", mb.ContentType()}}), mb.Build());
     EXPECT_EQ(r.status, 201) << r.body;
@@ -841,9 +892,11 @@ TEST_F(LinksSharedE2e, EachMissingRightIsRefusedOnSharedDocumentsAndGivenItWorks
   const std::string view = SharedLink(inv) + "/view/" + file;
   b = Session(scoped(AllBut("download"), &link), &csrf);
   EXPECT_EQ(b->Get(dl).status, 403);
-  HttpResponse shown = b->Get(view);  // view only: inline
-  EXPECT_EQ(shown.status, 200);
-  EXPECT_EQ(shown.Header("Content-Disposition").value_or("").rfind("inline", 0), 0u);
+  HttpResponse shown = b->Get(view);  // view only: a page (Pdf() has no page: 422, said so)
+  EXPECT_EQ(shown.status, 422);
+  EXPECT_EQ(shown.Header("Content-Type").value_or("").rfind("text/html", 0), 0u);
+  EXPECT_NE(shown.body.find("data-cd-view-only"), std::string::npos);
+  EXPECT_EQ(shown.body.find(dl), std::string::npos) << "a download link without download";
   HttpResponse page = b->Get(std::string(kP) + "/space");
   EXPECT_NE(page.body.find(view), std::string::npos);
   EXPECT_EQ(page.body.find(dl), std::string::npos) << "a download link without download";
@@ -992,6 +1045,107 @@ TEST_F(LinksSharedE2e, ARevokedLinkIsRefusedOnItsNextSharedRequest) {
   EXPECT_EQ(Form(*b, SharedLink(quote) + "/comments", csrf, "body=x").status, 410);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_shared WHERE decision_value IS NOT NULL"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_comments"), 0);
+}
+
+// ---- "View only": the file shown IN a page (issue 12, PT2) ---------------------------------
+
+TEST_F(LinksSharedE2e, ViewOnlyShowsAPdfsPagesAsPicturesWithoutADownload) {
+  json::value doc = ShareFile(anne_, {{"title", "Plan"}, {"category", "report"}}, "plan.pdf",
+                              "application/pdf", crm_test::PagedPdf(2, "plan"));
+  const int64_t id = doc.at("id").as_int64();
+  const std::string file = std::to_string(FirstFile(doc));
+  json::value bobs = ShareFile(bob_, {{"title", "Bob plan"}, {"category", "report"}}, "b.pdf",
+                               "application/pdf", crm_test::PagedPdf(2, "bob"));
+  int64_t link = 0;
+  std::string csrf;
+  auto b = Session(MintUrl(anne_, {{"rights", json::array{"view"}}}, &link), &csrf);
+  const std::string view = SharedLink(id) + "/view/" + file;
+
+  HttpResponse space = b->Get(std::string(kP) + "/space");
+  EXPECT_NE(space.body.find("href=\"" + view + "\""), std::string::npos);
+  HttpResponse page = b->Get(view);
+  ASSERT_EQ(page.status, 200) << page.body.substr(0, 500);
+  EXPECT_EQ(page.Header("Content-Type").value_or("").rfind("text/html", 0), 0u);
+  EXPECT_EQ(Occurrences(page.body, "class=\"cd-view-page\""), 2u) << page.body;
+  EXPECT_NE(page.body.find("src=\"" + view + "/pages/1\""), std::string::npos);
+  EXPECT_NE(page.body.find("src=\"" + view + "/pages/2\""), std::string::npos);
+  EXPECT_NE(page.body.find("capture d’écran"), std::string::npos) << "the honest line, in French";
+  EXPECT_EQ(page.body.find("data-cd-download"), std::string::npos);
+  EXPECT_EQ(page.body.find("/files/"), std::string::npos) << "a download link without download";
+  for (const char* n : {"1", "2"}) {
+    HttpResponse png = b->Get(view + "/pages/" + n);
+    EXPECT_EQ(png.status, 200) << n << png.body.substr(0, 200);
+    EXPECT_EQ(png.Header("Content-Type").value_or(""), "image/png");
+    EXPECT_EQ(png.Header("Cache-Control").value_or(""), "no-store");
+    EXPECT_TRUE(IsPng(png.body)) << n;
+  }
+  for (const char* n : {"3", "0", "31", "x"}) EXPECT_EQ(b->Get(view + "/pages/" + n).status, 404);
+  EXPECT_EQ(b->Get(SharedLink(id) + "/files/" + file).status, 403);
+  // Another client's document, or this document with another's file: 404.
+  const std::string bob_file = std::to_string(FirstFile(bobs));
+  const std::string bob_view = SharedLink(bobs.at("id").as_int64()) + "/view/" + bob_file;
+  EXPECT_EQ(b->Get(bob_view).status, 404);
+  EXPECT_EQ(b->Get(bob_view + "/pages/1").status, 404);
+  EXPECT_EQ(b->Get(SharedLink(id) + "/view/" + bob_file + "/pages/1").status, 404);
+  // One journal entry for the view, none per picture.
+  EXPECT_EQ(LinkJournal("viewed", link, id), 1);
+  EXPECT_EQ(JournalCount("viewed"), 1);
+  EXPECT_TRUE(RenderLeftovers(site_.data()).empty());
+
+  // A link without "view" (nor "download"): 403 on the page and its pictures.
+  auto blind = Session(MintUrl(anne_, {{"rights", json::array{"comment"}}}), &csrf);
+  EXPECT_EQ(blind->Get(view).status, 403);
+  EXPECT_EQ(blind->Get(view + "/pages/1").status, 403);
+  // "download" shows the page too, with its download link.
+  auto full = Session(MintUrl(anne_, {{"rights", json::array{"download"}}}), &csrf);
+  HttpResponse with = full->Get(view);
+  EXPECT_EQ(with.status, 200);
+  EXPECT_NE(with.body.find("href=\"" + SharedLink(id) + "/files/" + file + "\""),
+            std::string::npos);
+  EXPECT_EQ(with.body.find("data-cd-view-only"), std::string::npos);
+  // Revoked: 410 on the next request.
+  ASSERT_EQ(api_->Delete(LinksPath(anne_) + "/" + std::to_string(link), Bearer(full_)).status, 204);
+  EXPECT_EQ(b->Get(view).status, 410);
+  EXPECT_EQ(b->Get(view + "/pages/1").status, 410);
+  EXPECT_EQ(LinkJournal("viewed", link, id), 1);
+}
+
+TEST_F(LinksSharedE2e, ViewOnlyOfABrokenPdfSaysSoAndAnImageIsShown) {
+  json::value broken = ShareFile(anne_, {{"title", "Broken"}, {"category", "report"}}, "bad.pdf",
+                                 "application/pdf", Pdf("no pages, no xref"));
+  const std::string bad_view =
+      SharedLink(broken.at("id").as_int64()) + "/view/" + std::to_string(FirstFile(broken));
+  json::value photo = ShareFile(anne_, {{"title", "Photo"}, {"category", "report"}}, "photo.png",
+                                "image/png", crm_test::kPng);
+  const std::string photo_view =
+      SharedLink(photo.at("id").as_int64()) + "/view/" + std::to_string(FirstFile(photo));
+  std::string csrf;
+  auto b = Session(MintUrl(anne_, {{"rights", json::array{"view"}}}), &csrf);
+
+  HttpResponse page = b->Get(bad_view);
+  EXPECT_EQ(page.status, 422) << page.body.substr(0, 300);
+  EXPECT_NE(page.body.find("data-cd-not-shown"), std::string::npos);
+  EXPECT_NE(page.body.find("illisible"), std::string::npos) << "not in the contact's language";
+  EXPECT_EQ(page.body.find("cd-view-page"), std::string::npos);
+  HttpResponse picture = b->Get(bad_view + "/pages/1");
+  EXPECT_EQ(picture.status, 422) << picture.body.substr(0, 300);
+  EXPECT_EQ(picture.Header("Content-Type").value_or("").find("image/"), std::string::npos);
+  EXPECT_EQ(JournalCount("viewed"), 0) << "nothing was shown";
+  EXPECT_TRUE(RenderLeftovers(site_.data()).empty());
+
+  HttpResponse shown = b->Get(photo_view);
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_EQ(Occurrences(shown.body, "class=\"cd-view-page\""), 1u);
+  EXPECT_NE(shown.body.find("<img class=\"cd-view-page\" src=\"" + photo_view + "/pages/1\""),
+            std::string::npos);
+  HttpResponse image = b->Get(photo_view + "/pages/1");
+  EXPECT_EQ(image.status, 200);
+  EXPECT_EQ(image.Header("Content-Type").value_or("").rfind("image/png", 0), 0u);
+  EXPECT_EQ(image.Header("Cache-Control").value_or(""), "no-store");
+  EXPECT_EQ(crm_test::Sha256Hex(image.body), photo.at("files").at(0).at("sha256").as_string());
+  EXPECT_TRUE(IsPng(image.body));
+  EXPECT_EQ(b->Get(photo_view + "/pages/2").status, 404);
+  EXPECT_EQ(JournalCount("viewed"), 1);
 }
 
 TEST_F(LinksSharedE2e, TheStaffTabMintsAProjectLinkWithDecide) {

@@ -391,6 +391,59 @@ TEST_F(PortalE2e, CommentsSupportingFilesAndScopes) {
   EXPECT_TRUE(crm_test::ClientObjects(site_, ann).empty());
 }
 
+TEST_F(PortalE2e, TheClientViewsASharedPdfInAPageAndMayDownloadIt) {
+  int64_t ann = CreateClient("Ann", "ann@portal-e2e.test");
+  int64_t bob = CreateClient("Bob", "bob@portal-e2e.test");
+  HttpResponse shared =
+      Share(ann, {{"title", "Plan"}, {"category", "report"}}, crm_test::PagedPdf(3, "plan"));
+  ASSERT_EQ(shared.status, 201) << shared.body;
+  const json::value doc = Json(shared);
+  const std::string base = "/account/shared/" + std::to_string(doc.at("id").as_int64());
+  const std::string file = std::to_string(doc.at("files").at(0).at("id").as_int64());
+  const json::value bobs = ShareOk(bob, {{"title", "Other"}, {"category", "report"}});
+  std::string csrf;
+  auto b = ClientSession(ann, "ann@portal-e2e.test", &csrf);
+
+  HttpResponse list = b->Get("/account/shared");
+  EXPECT_NE(list.body.find("href=\"" + base + "/view/" + file + "\""), std::string::npos);
+  HttpResponse page = b->Get(base + "/view/" + file);
+  ASSERT_EQ(page.status, 200) << page.body.substr(0, 500);
+  size_t pictures = 0;
+  for (size_t at = page.body.find("class=\"cd-view-page\""); at != std::string::npos;
+       at = page.body.find("class=\"cd-view-page\"", at + 1))
+    ++pictures;
+  EXPECT_EQ(pictures, 3u);
+  EXPECT_NE(page.body.find("href=\"" + base + "/files/" + file + "\""), std::string::npos)
+      << "the client may download";
+  EXPECT_EQ(page.body.find("data-cd-view-only"), std::string::npos);
+  HttpResponse png = b->Get(base + "/view/" + file + "/pages/3");
+  EXPECT_EQ(png.status, 200);
+  EXPECT_EQ(png.Header("Content-Type").value_or(""), "image/png");
+  EXPECT_EQ(png.body.rfind("\x89PNG\r\n\x1a\n", 0), 0u);
+  EXPECT_EQ(b->Get(base + "/view/" + file + "/pages/4").status, 404);
+  const std::string bob_base = "/account/shared/" + std::to_string(bobs.at("id").as_int64());
+  const std::string bob_file = std::to_string(bobs.at("files").at(0).at("id").as_int64());
+  EXPECT_EQ(b->Get(bob_base + "/view/" + bob_file).status, 404);
+  EXPECT_EQ(b->Get(bob_base + "/view/" + bob_file + "/pages/1").status, 404);
+  // A long PDF: 30 pictures at most, and how many pages are not shown.
+  HttpResponse book =
+      Share(ann, {{"title", "Book"}, {"category", "report"}}, crm_test::PagedPdf(31, "book"));
+  ASSERT_EQ(book.status, 201) << book.body;
+  const std::string book_view = "/account/shared/" +
+                                std::to_string(Json(book).at("id").as_int64()) + "/view/" +
+                                std::to_string(Json(book).at("files").at(0).at("id").as_int64());
+  HttpResponse long_page = b->Get(book_view);
+  EXPECT_EQ(long_page.status, 200);
+  EXPECT_NE(long_page.body.find("data-cd-page=\"30\""), std::string::npos);
+  EXPECT_EQ(long_page.body.find("data-cd-page=\"31\""), std::string::npos);
+  EXPECT_NE(long_page.body.find("data-cd-more-pages"), std::string::npos);
+  EXPECT_NE(long_page.body.find("non affichées ici : 1."), std::string::npos)
+      << "in the client's language";
+  EXPECT_EQ(b->Get(book_view + "/pages/31").status, 404);
+  std::vector<std::string> actions = Actions(ann);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "viewed"), 2);
+}
+
 TEST_F(PortalE2e, ExportZipAndDeletionLeaveNothing) {
   int64_t ann = CreateClient("Ann", "ann@portal-e2e.test");
   int64_t project = CreateProject(ann, "Roof");

@@ -34,6 +34,9 @@ std::string CsrfFrom(const std::string& html);
 
 // A small valid PDF whose bytes contain `marker` (so two uploads differ).
 std::string Pdf(const std::string& marker);
+// A well-formed PDF of `pages` empty A4 pages (with its cross-reference table: poppler reads it,
+// unlike Pdf's, which has no page), `marker` in a comment.
+std::string PagedPdf(int pages, const std::string& marker);
 // A valid 1×1 PNG (70 bytes).
 extern const std::string kPng;
 
