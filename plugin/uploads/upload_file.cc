@@ -34,7 +34,6 @@ std::string HexOf(const unsigned char* bytes, unsigned int len) {
 
 }  // namespace
 
-
 // What this process knows of one upload (guarded by `mu`).
 struct UploadFileState {
   std::mutex mu;
@@ -159,10 +158,12 @@ crm::Status UploadFileWriter::Sync() {
 }
 
 void UploadFileWriter::Recorded() {
+  // Whatever the generation now (a HEAD may have come since the offset moved): the database
+  // recorded [0, position_), and recorded bytes never change. Only ever forward.
   std::lock_guard<std::mutex> lock(state_->mu);
-  if (state_->generation != generation_) return;  // a newer request hashes from its own offset
-  state_->hashed_to = hash_ ? position_ : -1;
-  state_->hash = hash_ ? std::move(hash_->ctx) : Ctx(nullptr, EVP_MD_CTX_free);
+  if (!hash_ || position_ <= state_->hashed_to) return;
+  state_->hashed_to = position_;
+  state_->hash = std::move(hash_->ctx);
   hash_.reset();
 }
 

@@ -46,8 +46,8 @@ class UploadFileWriter {
   // Opens (creates) `path` for upload `id`, writing from `offset` as the PATCH of `generation`.
   // kConflict when a newer request took over already, kInternal on an I/O error.
   static crm::Result<std::unique_ptr<UploadFileWriter>> Open(const std::filesystem::path& path,
-                                                             const std::string& id,
-                                                             int64_t offset, int64_t generation);
+                                                             const std::string& id, int64_t offset,
+                                                             int64_t generation);
   ~UploadFileWriter();
   UploadFileWriter(const UploadFileWriter&) = delete;
   UploadFileWriter& operator=(const UploadFileWriter&) = delete;
