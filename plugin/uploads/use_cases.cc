@@ -339,8 +339,12 @@ void ForEachUploadFile(Services& services, const std::function<void(const Upload
     const auto mtime = std::filesystem::last_write_time(entry.path(), e2);
     if (e2) continue;
     const auto since_epoch = std::chrono::file_clock::to_sys(mtime).time_since_epoch();
-    found.push_back({entry.path(), *client, stem.substr(dash + 1),
-                     std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count()});
+    UploadFileName file;
+    file.path = entry.path();
+    file.client_id = *client;
+    file.id = stem.substr(dash + 1);
+    file.modified_at = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
+    found.push_back(std::move(file));
   }
   for (const UploadFileName& file : found) on(file);
 }
