@@ -162,14 +162,10 @@ std::string RandomHex(size_t bytes) {
 // header, which every caller includes).
 struct PendingFile::HashState {
   EVP_MD_CTX* ctx = nullptr;
-  int64_t write_out_started = 0;  // bytes [0, this) are being written out
-  int64_t write_out_waited = 0;   // bytes [0, this) were written out
+  WriteBehind write_behind;
   ~HashState() {
     if (ctx) EVP_MD_CTX_free(ctx);
   }
-  // Once kWriteBehindBytes were written to `fd` since the last write-out started, starts the
-  // kernel's write-out of them and waits for the range before: the final fsync is short.
-  void WriteBehind(int fd, int64_t size);
 };
 
 std::string SniffMime(std::string_view head) {
@@ -268,21 +264,20 @@ crm::Status PendingFile::Write(std::string_view data) {
     left -= static_cast<size_t>(n);
   }
   size_ += static_cast<int64_t>(data.size());
-  hash_->WriteBehind(fd_, size_);
+  hash_->write_behind.Wrote(fd_, size_);
   return crm::Status::Ok();
 }
 
-void PendingFile::HashState::WriteBehind(int fd, int64_t size) {
-  if (size - write_out_started < kWriteBehindBytes) return;
-  // Best effort: an error here (a file system without it) is fsync's to report at Finish.
-  (void)::sync_file_range(fd, write_out_started, size - write_out_started, SYNC_FILE_RANGE_WRITE);
-  if (write_out_started > write_out_waited) {
+void WriteBehind::Wrote(int fd, int64_t end) {
+  if (end - started_ < kWriteBehindBytes) return;
+  (void)::sync_file_range(fd, started_, end - started_, SYNC_FILE_RANGE_WRITE);
+  if (started_ > waited_) {
     (void)::sync_file_range(
-        fd, write_out_waited, write_out_started - write_out_waited,
+        fd, waited_, started_ - waited_,
         SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
   }
-  write_out_waited = write_out_started;
-  write_out_started = size;
+  waited_ = started_;
+  started_ = end;
 }
 
 crm::Status PendingFile::Finish() {
@@ -294,11 +289,13 @@ crm::Status PendingFile::Finish() {
     crm::Status s = Sniff();
     if (!s.ok()) return Abort(s);
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1)
-    return Abort(crm::Internal("sha256 failed"));
-  sha256_hex_ = HexOf(digest, len);
+  if (sha256_hex_.empty()) {  // an adopted file comes with its hash
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_DigestFinal_ex(hash_->ctx, digest, &len) != 1)
+      return Abort(crm::Internal("sha256 failed"));
+    sha256_hex_ = HexOf(digest, len);
+  }
   if (::fsync(fd_) != 0)
     return Abort(crm::Internal("fsync failed: " + std::string(std::strerror(errno))));
   ::close(fd_);
@@ -356,6 +353,60 @@ crm::Result<std::unique_ptr<PendingFile>> FileStore::Begin(std::string_view clie
   if (!f->hash_->ctx || EVP_DigestInit_ex(f->hash_->ctx, EVP_sha256(), nullptr) != 1)
     return crm::Internal("sha256 unavailable");
   return f;
+}
+
+crm::Result<std::unique_ptr<PendingFile>> FileStore::Adopt(const fs::path& source,
+                                                           std::string_view client_name,
+                                                           int64_t max_size,
+                                                           std::vector<std::string> accept,
+                                                           const std::string& sha256_hex) {
+  std::string name = RandomHex(16);
+  if (name.empty()) return crm::Internal("no randomness");
+  std::unique_ptr<PendingFile> f(new PendingFile());
+  const fs::path link = temp_dir() / (name + ".part");
+  if (::link(source.c_str(), link.c_str()) != 0)
+    return errno == ENOENT ? crm::NotFound("the upload's file is gone")
+                           : crm::Internal("cannot link the upload's file: " +
+                                           std::string(std::strerror(errno)));
+  f->temp_path_ = link;  // from here the destructor removes the link (never `source`)
+  f->fd_ = ::open(link.c_str(), O_RDONLY | O_CLOEXEC);  // for Finish's fsync and the head
+  struct stat st {};
+  if (f->fd_ < 0 || ::fstat(f->fd_, &st) != 0)
+    return crm::Internal("cannot open the upload's file: " + std::string(std::strerror(errno)));
+  f->size_ = st.st_size;
+  if (f->size_ > max_size)
+    return crm::TooLarge("file larger than " + std::to_string(max_size) + " bytes");
+  f->head_.resize(kSniffBytes);
+  const ssize_t head = ::pread(f->fd_, f->head_.data(), kSniffBytes, 0);
+  if (head < 0) return crm::Internal("cannot read the upload's file");
+  f->head_.resize(static_cast<size_t>(head));
+  f->max_size_ = max_size;
+  f->accept_ = std::move(accept);
+  f->display_name_ = SanitizeFileName(client_name);
+  f->hash_ = std::make_unique<PendingFile::HashState>();
+  f->sha256_hex_ = sha256_hex;
+  if (f->sha256_hex_.empty()) {
+    int64_t hashed = 0;
+    CRM_RETURN_IF_ERROR(HashFile(link, &hashed, &f->sha256_hex_));
+    if (hashed != f->size_) return crm::Internal("the upload's file changed while hashed");
+  }
+  return f;
+}
+
+bool FileStore::StoresLocally() {
+  int known = stores_locally_.load();
+  if (known >= 0) return known == 1;
+  std::error_code ec;
+  fs::create_directories(temp_dir(), ec);
+  const std::string name = RandomHex(16) + ".probe";
+  const fs::path probe = temp_dir() / name;
+  int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return false;  // asked again next time
+  ::close(fd);
+  const bool local = objects_.Stat("tmp/" + name).ok();
+  fs::remove(probe, ec);
+  stores_locally_.store(local ? 1 : 0);
+  return local;
 }
 
 crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_id) {
@@ -441,6 +492,7 @@ int RemoveStaleTempFiles(const fs::path& tmp_dir, int64_t max_age_seconds) {
   if (!fs::is_directory(tmp_dir, ec)) return 0;
   auto now = fs::file_time_type::clock::now();
   for (const fs::directory_entry& f : fs::directory_iterator(tmp_dir, ec)) {
+    if (f.path().extension() == kResumableSuffix) continue;  // the upload sweep's
     std::error_code e2;
     auto age = now - fs::last_write_time(f.path(), e2);
     if (!e2 && std::chrono::duration_cast<std::chrono::seconds>(age).count() >= max_age_seconds) {

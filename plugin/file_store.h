@@ -3,6 +3,7 @@
 // store (HostServices::Files: a rename on the local disk, an upload to S3); scrub.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -17,6 +18,27 @@
 #include "plugin/file_names.h"
 
 namespace cd {
+
+// Write-behind for a file written front to back (issue 9): once enough bytes were written
+// since the last write-out started, the kernel is told to start writing them
+// (sync_file_range) and the range before them is waited for. Dirty pages stay bounded by two
+// windows, and the final fsync has at most that much left to do. Best effort: an error here (a
+// file system without it) is the final fsync's to report.
+class WriteBehind {
+ public:
+  // The file's bytes before `from` are not this writer's business.
+  explicit WriteBehind(int64_t from = 0) : started_(from), waited_(from) {}
+  // Bytes up to `end` were written to `fd`.
+  void Wrote(int fd, int64_t end);
+
+ private:
+  int64_t started_;  // bytes [.., this) are being written out
+  int64_t waited_;   // bytes [.., this) were written out
+};
+
+// The suffix of a resumable upload's file in the temp folder (plugin/uploads/upload_file.h):
+// the scrub of stale temp files leaves those to the upload sweep (an upload may pause a day).
+inline constexpr std::string_view kResumableSuffix = ".tus";
 
 // A file being received: written to `tmp/` and invisible until committed. The
 // destructor removes the temp file unless Commit succeeded. Not thread-safe.
@@ -108,6 +130,23 @@ class FileStore {
   // `accept` is the allow-list of sniffed MIME types (lower case).
   crm::Result<std::unique_ptr<PendingFile>> Begin(std::string_view client_name, int64_t max_size,
                                                   std::vector<std::string> accept);
+  // Starts a pending file from the complete file `source` in the temp folder (a resumable
+  // upload's, received by the caller): hard-linked under a new temp name, no byte copied, so
+  // `source` stays as it is whatever happens to the pending file. `sha256_hex` is the SHA-256
+  // of its bytes when the caller hashed them as they came ("": the file is read again to hash
+  // it). Then Finish (sniffing, the allow-list), RemoveLocationMetadata and Commit as for Begin.
+  // kTooLarge over max_size, kNotFound when `source` is missing, kInternal on an I/O error.
+  crm::Result<std::unique_ptr<PendingFile>> Adopt(const std::filesystem::path& source,
+                                                  std::string_view client_name, int64_t max_size,
+                                                  std::vector<std::string> accept,
+                                                  const std::string& sha256_hex);
+  // True when the store keeps its objects on this machine's disk beside the temp folder (the
+  // host's local store, where Put is a rename: one machine serves every request), false for a
+  // remote store (S3: several nodes may share it). Asked of the store once: a probe file in the
+  // temp folder is looked for as the object "tmp/<name>".
+  bool StoresLocally();
+  // The temp folder (created by Begin, Adopt and StoresLocally).
+  std::filesystem::path temp_dir() const { return root_ / "tmp"; }
 
   // Puts a finished file into the store as files/<client_id>/<random>.bin (durable once
   // this returns), and a thumbnail for images beside it (best effort: none when libvips or
@@ -143,6 +182,7 @@ class FileStore {
  private:
   std::filesystem::path root_;
   crm::ObjectStore& objects_;
+  std::atomic<int> stores_locally_{-1};  // -1 until asked, then 0 or 1
 };
 
 // The blob key a thumbnail key belongs to ("files/1/<hex>.thumb.jpg" -> "files/1/<hex>.bin");

@@ -64,15 +64,31 @@ crm::Result<std::optional<UploadStore::Turn>> UploadStore::TakeTurn(const std::s
   return std::optional<Turn>(Turn{r->Int(0), r->Int(1)});
 }
 
+namespace {
+
+crm::Status MoveOffset(crm::SqlExecutor& db, const std::string& id, int64_t from, int64_t to,
+                       int64_t expires_at, int64_t generation) {
+  CRM_ASSIGN_OR_RETURN(
+      int64_t moved,
+      db.Exec("UPDATE cd_uploads SET upload_offset = ?, expires_at = ? WHERE id = ? AND "
+              "upload_offset = ? AND patch_generation = ? AND ? <= upload_length",
+              {to, expires_at, id, from, generation, to}));
+  if (moved != 1) return crm::Conflict("the upload's offset moved, or a newer request took over");
+  return crm::Status::Ok();
+}
+
+}  // namespace
+
+crm::Status UploadStore::Advance(const std::string& id, int64_t from, int64_t to,
+                                 int64_t expires_at, int64_t generation) {
+  return MoveOffset(db_, id, from, to, expires_at, generation);
+}
+
 crm::Status UploadStore::AddPart(const std::string& id, const UploadPart& part, int64_t expires_at,
                                  int64_t generation) {
   return db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    CRM_ASSIGN_OR_RETURN(
-        int64_t moved,
-        tx.Exec("UPDATE cd_uploads SET upload_offset = ?, expires_at = ? WHERE id = ? AND "
-                "upload_offset = ? AND patch_generation = ? AND upload_offset + ? <= upload_length",
-                {part.start + part.size, expires_at, id, part.start, generation, part.size}));
-    if (moved != 1) return crm::Conflict("the upload's offset moved, or a newer request took over");
+    CRM_RETURN_IF_ERROR(
+        MoveOffset(tx, id, part.start, part.start + part.size, expires_at, generation));
     return tx
         .Exec(
             "INSERT INTO cd_upload_parts (upload_id, start_offset, size, storage_key) VALUES "

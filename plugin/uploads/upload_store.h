@@ -58,6 +58,10 @@ class UploadStore {
   // gone: the caller then deletes the part's object.
   crm::Status AddPart(const std::string& id, const UploadPart& part, int64_t expires_at,
                       int64_t generation);
+  // The same compare-and-set for an upload whose bytes are one file on this machine (the local
+  // store, upload_file.h): moves the offset from `from` to `to` (and the expiry), no part row.
+  crm::Status Advance(const std::string& id, int64_t from, int64_t to, int64_t expires_at,
+                      int64_t generation);
   // The parts in order of their start.
   crm::Result<std::vector<UploadPart>> Parts(const std::string& id);
   // Marks the upload as being assembled by this node until `until`; false when another node

@@ -1,9 +1,13 @@
 // plugin/uploads/use_cases.cc — the resumable upload use cases of use_cases.h: rules first, then
-// parts into the object store by compare-and-set on the offset, then the document pipeline.
+// the bytes into the upload's file (local store) or part objects (S3), the offset moved by
+// compare-and-set, then the document pipeline.
 #include "plugin/uploads/use_cases.h"
 
 #include <openssl/evp.h>
 
+#include <chrono>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <utility>
@@ -13,6 +17,7 @@
 #include "plugin/documents/document_service.h"
 #include "plugin/read_ahead.h"
 #include "plugin/uploads/tus_headers.h"
+#include "plugin/uploads/upload_file.h"
 #include "text/text.h"
 
 namespace cd {
@@ -106,8 +111,14 @@ crm::Result<FoundUpload> FindUpload(Services& services, const crm::Principal& ac
   return FoundUpload{std::move(*row), std::move(type)};
 }
 
-// Removes the upload's rows, then its part objects (a failure there is left to the sweep).
-void DropUpload(Services& services, const std::string& id) {
+// The file of an upload's bytes on the local store (upload_file.h).
+std::filesystem::path FileOf(Services& services, int64_t client_id, const std::string& id) {
+  return UploadFilePath(services.files().temp_dir(), client_id, id);
+}
+
+// Removes the upload's rows, then its part objects or its file (a failure there is left to the
+// sweep).
+void DropUpload(Services& services, int64_t client_id, const std::string& id) {
   crm::Result<std::vector<UploadPart>> parts = UploadStore(services.host().Db()).Remove(id);
   if (!parts.ok()) {
     services.host().Log(crm::LogLevel::kWarning, "client-documents: cannot remove upload " + id +
@@ -115,6 +126,9 @@ void DropUpload(Services& services, const std::string& id) {
     return;
   }
   for (const UploadPart& part : *parts) (void)services.files().objects().Delete(part.key);
+  std::error_code ignored;
+  std::filesystem::remove(FileOf(services, client_id, id), ignored);
+  ForgetUploadFile(id);
 }
 
 std::string PartKey(const UploadRow& row, int64_t start) {
@@ -128,9 +142,10 @@ struct Received {
   crm::Status cut;
 };
 
-// Streams the chunk into `writer` (hashing it when a checksum is to be checked).
-crm::Result<Received> StreamChunk(const UploadChunk& chunk, int64_t room,
-                                  crm::ObjectWriter& writer) {
+using ChunkSink = std::function<crm::Status(std::string_view bytes)>;
+
+// Streams the chunk into `write` (hashing it when a checksum is to be checked).
+crm::Result<Received> StreamChunk(const UploadChunk& chunk, int64_t room, const ChunkSink& write) {
   Sha256 hash;
   ReadAhead body(chunk.read, kReadChunk);  // the next read overlaps this one's write
   Received got;
@@ -147,7 +162,7 @@ crm::Result<Received> StreamChunk(const UploadChunk& chunk, int64_t room,
     if (bytes->empty()) break;
     if (got.size + static_cast<int64_t>(bytes->size()) > room)
       return crm::TooLarge("the chunk goes past Upload-Length");
-    CRM_RETURN_IF_ERROR(writer.Write(*bytes));
+    CRM_RETURN_IF_ERROR(write(*bytes));
     if (chunk.checksum) hash.Update(*bytes);
     got.size += static_cast<int64_t>(bytes->size());
   }
@@ -163,7 +178,9 @@ crm::Result<Received> ReceivePart(Services& services, const UploadRow& row,
   crm::ObjectStore& objects = services.files().objects();
   const std::string key = PartKey(row, row.offset);
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<crm::ObjectWriter> writer, objects.Create(key));
-  CRM_ASSIGN_OR_RETURN(Received got, StreamChunk(chunk, row.length - row.offset, *writer));
+  CRM_ASSIGN_OR_RETURN(Received got,
+                       StreamChunk(chunk, row.length - row.offset,
+                                   [&](std::string_view bytes) { return writer->Write(bytes); }));
   if (got.size == 0) return got;  // nothing to keep: the writer discards its object
   CRM_RETURN_IF_ERROR(writer->Commit());
   const int64_t expires_at = services.host().NowUnix() + kUploadLifetimeSeconds;
@@ -174,6 +191,37 @@ crm::Result<Received> ReceivePart(Services& services, const UploadRow& row,
     return added;
   }
   return got;
+}
+
+// On the local store: writes the chunk into the upload's file at its offset, fsyncs it, then
+// moves the offset (the same compare-and-set, no part row).
+crm::Result<Received> ReceiveIntoFile(Services& services, const UploadRow& row,
+                                      const UploadChunk& chunk, int64_t generation) {
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<UploadFileWriter> writer,
+                       UploadFileWriter::Open(FileOf(services, row.client_id, row.id), row.id,
+                                              row.offset, generation));
+  crm::Result<Received> got = StreamChunk(
+      chunk, row.length - row.offset, [&](std::string_view bytes) { return writer->Write(bytes); });
+  crm::Status recorded = got.status();
+  if (recorded.ok() && got->size > 0) {
+    recorded = writer->Sync();  // on the disk before the offset claims it
+    const int64_t expires_at = services.host().NowUnix() + kUploadLifetimeSeconds;
+    if (recorded.ok())
+      recorded = UploadStore(services.host().Db())
+                     .Advance(row.id, row.offset, row.offset + got->size, expires_at, generation);
+  }
+  if (!recorded.ok() || got->size == 0) {
+    writer->Discard();
+    return recorded.ok() ? got : crm::Result<Received>(recorded);
+  }
+  writer->Recorded();
+  return got;
+}
+
+crm::Result<Received> ReceiveChunk(Services& services, const UploadRow& row,
+                                   const UploadChunk& chunk, int64_t generation) {
+  return services.files().StoresLocally() ? ReceiveIntoFile(services, row, chunk, generation)
+                                          : ReceivePart(services, row, chunk, generation);
 }
 
 // Appends one stored part to the pending file.
@@ -191,10 +239,19 @@ crm::Status CopyPart(crm::ObjectStore& objects, const UploadPart& part, PendingF
   return crm::Status::Ok();
 }
 
-// The parts, in order, through the multipart upload's pipeline, then DocumentService::Upload.
-crm::Result<ClientDocument> AssembleDocument(Services& services, const crm::Principal& actor,
-                                             const FoundUpload& upload) {
-  CRM_ASSIGN_OR_RETURN(UploadMeta meta, ReadMetadata(upload.row.metadata));
+// The upload's file (local store) or its parts copied in order (S3), as a pending file.
+crm::Result<std::unique_ptr<PendingFile>> UploadedFile(Services& services,
+                                                       const FoundUpload& upload,
+                                                       const UploadMeta& meta) {
+  const DocumentType& type = upload.type;
+  if (services.files().StoresLocally()) {
+    const std::filesystem::path path = FileOf(services, upload.row.client_id, upload.row.id);
+    if (UploadFileSize(path) != upload.row.length)
+      return crm::Internal("upload " + upload.row.id + " is short");
+    // Linked, not copied; hashed as the bytes came unless a restart came between.
+    return services.files().Adopt(path, meta.filename, type.max_size, type.accept,
+                                  UploadFileSha256(upload.row.id, upload.row.length));
+  }
   CRM_ASSIGN_OR_RETURN(std::vector<UploadPart> parts,
                        UploadStore(services.host().Db()).Parts(upload.row.id));
   int64_t expected = 0;
@@ -203,11 +260,19 @@ crm::Result<ClientDocument> AssembleDocument(Services& services, const crm::Prin
     expected += part.size;
   }
   if (expected != upload.row.length) return crm::Internal("upload " + upload.row.id + " is short");
-  const DocumentType& type = upload.type;
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<PendingFile> file,
                        services.files().Begin(meta.filename, type.max_size, type.accept));
   for (const UploadPart& part : parts)
     CRM_RETURN_IF_ERROR(CopyPart(services.files().objects(), part, *file));
+  return file;
+}
+
+// The upload's bytes through the multipart upload's pipeline, then DocumentService::Upload.
+crm::Result<ClientDocument> AssembleDocument(Services& services, const crm::Principal& actor,
+                                             const FoundUpload& upload) {
+  CRM_ASSIGN_OR_RETURN(UploadMeta meta, ReadMetadata(upload.row.metadata));
+  const DocumentType& type = upload.type;
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<PendingFile> file, UploadedFile(services, upload, meta));
   CRM_RETURN_IF_ERROR(FinishFile(*file, type));
   UploadInput input;
   input.fields = std::move(meta.fields);
@@ -216,12 +281,22 @@ crm::Result<ClientDocument> AssembleDocument(Services& services, const crm::Prin
 }
 
 // This request takes over from any PATCH still in flight (UploadStore::TakeTurn): `upload`'s
-// offset becomes the one as of now.
+// offset becomes the one as of now. On the local store, a PATCH of this process stops writing
+// too, and an upload whose file lost the bytes its offset claims (removed by hand) is gone.
 crm::Result<int64_t> TakeTurn(Services& services, FoundUpload& upload) {
   CRM_ASSIGN_OR_RETURN(std::optional<UploadStore::Turn> turn,
                        UploadStore(services.host().Db()).TakeTurn(upload.row.id));
   if (!turn) return crm::NotFound("no such upload");
   upload.row.offset = turn->offset;
+  if (!services.files().StoresLocally()) return turn->generation;
+  TakeUploadFileTurn(upload.row.id, turn->generation);
+  std::optional<int64_t> size =
+      UploadFileSize(FileOf(services, upload.row.client_id, upload.row.id));
+  if (!size) return crm::Internal("cannot read the upload's file");
+  if (*size < upload.row.offset) {
+    DropUpload(services, upload.row.client_id, upload.row.id);
+    return crm::NotFound("the upload's bytes are gone");
+  }
   return turn->generation;
 }
 
@@ -235,11 +310,60 @@ crm::Result<ClientDocument> FinishUpload(Services& services, const crm::Principa
   if (!claimed) return crm::Conflict("the upload is being finished");
   crm::Result<ClientDocument> doc = AssembleDocument(services, actor, upload);
   if (doc.ok() || doc.status().http_status() < 500) {
-    DropUpload(services, upload.row.id);  // stored, or refused for good: nothing stays
+    DropUpload(services, upload.row.client_id, upload.row.id);  // stored, or refused for good
   } else {
     (void)store.ReleaseFinish(upload.row.id);  // the store or the database failed: retry later
   }
   return doc;
+}
+
+// An upload's file in the temp folder, named "<client_id>-<upload_id>.tus" (upload_file.h).
+struct UploadFileName {
+  std::filesystem::path path;
+  int64_t client_id = 0;
+  std::string id;
+  int64_t modified_at = 0;  // seconds since the epoch
+};
+
+void ForEachUploadFile(Services& services, const std::function<void(const UploadFileName&)>& on) {
+  std::error_code ec;
+  std::vector<UploadFileName> found;  // listed first, removed after
+  for (const auto& entry : std::filesystem::directory_iterator(services.files().temp_dir(), ec)) {
+    if (entry.path().extension() != kResumableSuffix) continue;
+    const std::string stem = entry.path().stem().string();
+    const size_t dash = stem.find('-');
+    std::optional<int64_t> client =
+        crm::text::ParseId(std::string_view(stem).substr(0, std::min(dash, stem.size())));
+    if (dash == std::string::npos || !client) continue;
+    std::error_code e2;
+    const auto mtime = std::filesystem::last_write_time(entry.path(), e2);
+    if (e2) continue;
+    const auto since_epoch = std::chrono::file_clock::to_sys(mtime).time_since_epoch();
+    UploadFileName file;
+    file.path = entry.path();
+    file.client_id = *client;
+    file.id = stem.substr(dash + 1);
+    file.modified_at = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
+    found.push_back(std::move(file));
+  }
+  for (const UploadFileName& file : found) on(file);
+}
+
+// Upload files over an hour old that no row names (a crash between the row's removal and the
+// file's); returns how many it removed.
+crm::Result<int> RemoveOrphanFiles(Services& services, int64_t now) {
+  UploadStore store(services.host().Db());
+  std::vector<UploadFileName> old;
+  ForEachUploadFile(services, [&](const UploadFileName& file) {
+    if (now - file.modified_at > kOrphanAgeSeconds) old.push_back(file);
+  });
+  int removed = 0;
+  for (const UploadFileName& file : old) {
+    CRM_ASSIGN_OR_RETURN(std::optional<UploadRow> row, store.Find(file.id));
+    std::error_code ignored;
+    if (!row && std::filesystem::remove(file.path, ignored)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace
@@ -288,7 +412,7 @@ crm::Result<ChunkOutcome> AppendUpload(Services& services, const crm::Principal&
   if (chunk.content_length && *chunk.content_length > room)
     return crm::TooLarge("the chunk goes past Upload-Length");
   if (room > 0) {
-    CRM_ASSIGN_OR_RETURN(Received got, ReceivePart(services, row, chunk, generation));
+    CRM_ASSIGN_OR_RETURN(Received got, ReceiveChunk(services, row, chunk, generation));
     if (!got.cut.ok()) return got.cut;  // kept; the client is gone, nobody reads an answer
     row.offset += got.size;
     if (got.size > 0) row.expires_at = services.host().NowUnix() + kUploadLifetimeSeconds;
@@ -304,7 +428,7 @@ crm::Result<ChunkOutcome> AppendUpload(Services& services, const crm::Principal&
 crm::Status TerminateUpload(Services& services, const crm::Principal& actor, UploadChannel channel,
                             int64_t client_id, const std::string& id) {
   CRM_RETURN_IF_ERROR(FindUpload(services, actor, channel, client_id, id).status());
-  DropUpload(services, id);
+  DropUpload(services, client_id, id);
   return crm::Status::Ok();
 }
 
@@ -312,8 +436,13 @@ crm::Result<int> SweepUploads(Services& services) {
   UploadStore store(services.host().Db());
   const int64_t now = services.host().NowUnix();
   CRM_ASSIGN_OR_RETURN(std::vector<std::string> expired, store.Expired(now, kSweepBatch));
-  for (const std::string& id : expired) DropUpload(services, id);
+  for (const std::string& id : expired) {
+    CRM_ASSIGN_OR_RETURN(std::optional<UploadRow> row, store.Find(id));
+    if (row) DropUpload(services, row->client_id, id);
+  }
   int removed = static_cast<int>(expired.size());
+  CRM_ASSIGN_OR_RETURN(int orphan_files, RemoveOrphanFiles(services, now));
+  removed += orphan_files;
   std::vector<std::string> old;
   CRM_RETURN_IF_ERROR(
       services.files().objects().List(kUploadPartsPrefix, [&](const crm::ObjectInfo& info) {
@@ -329,6 +458,10 @@ crm::Result<int> SweepUploads(Services& services) {
 }
 
 void RemoveClientUploads(Services& services, int64_t client_id) {
+  ForEachUploadFile(services, [&](const UploadFileName& file) {
+    std::error_code ignored;
+    if (file.client_id == client_id) std::filesystem::remove(file.path, ignored);
+  });
   crm::ObjectStore& objects = services.files().objects();
   std::vector<std::string> keys;
   crm::Status listed =

@@ -1,7 +1,10 @@
 // plugin/uploads/use_cases.h — resumable uploads (tus 1.0, SPEC X2) as use cases: create, status,
-// append a chunk, terminate, sweep. The state is in the database (upload_store.h) and the bytes
-// are parts in the object store, so any node continues an upload; the last chunk sends the
-// whole file through the same pipeline as a multipart upload. tus_routes.h adapts them to HTTP.
+// append a chunk, terminate, sweep. The state is in the database (upload_store.h). On the local
+// store (one machine) the bytes are one file per upload in the temp folder, written in place
+// (upload_file.h), and the last chunk hands that file to the multipart pipeline without a copy;
+// on a remote store (S3, maybe several nodes) they are one part object per PATCH, so any node
+// continues an upload, and the last chunk copies the parts into one file for the pipeline.
+// tus_routes.h adapts them to HTTP.
 #pragma once
 
 #include <cstdint>
@@ -75,30 +78,31 @@ crm::Result<UploadStatus> GetUploadStatus(Services& services, const crm::Princip
                                           UploadChannel channel, int64_t client_id,
                                           const std::string& id);
 
-// Stores the chunk as one part and moves the offset (GetUploadStatus's rules first, and it takes
-// over the same way). kConflict when chunk.offset is not the upload's offset, or a newer HEAD or
-// PATCH arrived before this chunk was recorded (its bytes are then dropped); kTooLarge
-// past Upload-Length; kUnprocessable(kChecksumMismatch); a connection cut mid-chunk keeps the
-// bytes received (unless a checksum was given) and returns the read error. The chunk that
-// reaches the length (or an empty one once it is reached) finishes the upload: the parts
-// become one pending file (sniffing, allow-list, size, SHA-256, location metadata removed)
-// and DocumentService::Upload stores it (rows, archive, review, journal); a refusal there
-// (415, 422...) removes the upload, a failure of the store or the database (5xx) keeps it for
-// a retry.
+// Stores the chunk (in the upload's file, fsynced; or as one part object) and moves the offset
+// (GetUploadStatus's rules first, and it takes over the same way). kConflict when chunk.offset is
+// not the upload's offset, or a newer HEAD or PATCH arrived before this chunk was recorded (its
+// bytes are then dropped); kTooLarge past Upload-Length; kUnprocessable(kChecksumMismatch); a
+// connection cut mid-chunk keeps the bytes received (unless a checksum was given) and returns the
+// read error. The chunk that reaches the length (or an empty one once it is reached) finishes the
+// upload: the file or the parts become one pending file (sniffing, allow-list, size, SHA-256,
+// location metadata removed) and DocumentService::Upload stores it (rows, archive, review,
+// journal); a refusal there (415, 422...) removes the upload, a failure of the store or the
+// database (5xx) keeps it for a retry.
 crm::Result<ChunkOutcome> AppendUpload(Services& services, const crm::Principal& actor,
                                        UploadChannel channel, int64_t client_id,
                                        const std::string& id, const UploadChunk& chunk);
 
-// DELETE: removes the upload and its parts (GetUploadStatus's rules first).
+// DELETE: removes the upload and its parts or file (GetUploadStatus's rules first).
 crm::Status TerminateUpload(Services& services, const crm::Principal& actor, UploadChannel channel,
                             int64_t client_id, const std::string& id);
 
-// The scheduled sweep: removes uploads expired before HostServices::NowUnix() with their parts,
-// then part objects no row names that are over an hour old (a PATCH that lost a race, a
-// crash). Returns how many uploads and objects it removed.
+// The scheduled sweep: removes uploads expired before HostServices::NowUnix() with their parts
+// or file, then upload files and part objects no row names that are over an hour old (a PATCH
+// that lost a race, a crash). Returns how many uploads and objects it removed.
 crm::Result<int> SweepUploads(Services& services);
 
-// CD9, after the client's rows are gone (UploadStore::DeleteClientRows): its part objects.
+// CD9, after the client's rows are gone (UploadStore::DeleteClientRows): its upload files and
+// part objects.
 void RemoveClientUploads(Services& services, int64_t client_id);
 
 }  // namespace cd

@@ -2,9 +2,12 @@
 // of N MiB (default 1024), its download, and 20 concurrent uploads; then the same N MiB through
 // tus in PATCHes of P MiB (default 64), once straight and once cut halfway and resumed; all beside
 // the machine's own limits measured in the same run (write+fsync of the same bytes into the same
-// data folder, SHA-256), with the server's peak RSS (target <= 64 MiB).
+// data folder, SHA-256), with the server's peak RSS (target <= 64 MiB). The disk's figure moves
+// a lot on a shared machine, so the limit and our uploads alternate (R rounds of each, default
+// 3: L U L U L ...), each upload's ratio is to the mean of the limits on either side, and the
+// median ratio of the rounds is printed too (LimitTrack, transfer_util.h).
 //
-//   bench_upload [--mib N] [--concurrent K] [--concurrent-mib M] [--patch-mib P]
+//   bench_upload [--mib N] [--concurrent K] [--concurrent-mib M] [--patch-mib P] [--rounds R]
 //                [--mode all|multipart|tus] [--plugins DIR] [--store URL]
 //
 // --store s3://BUCKET?endpoint=http://HOST:PORT&region=R (an existing bucket, credentials in
@@ -168,6 +171,7 @@ struct Options {
   int concurrent = 20;
   uint64_t concurrent_mib = 8;
   uint64_t patch_mib = 64;
+  int rounds = 3;            // each bracketed by the write+fsync limit
   std::string mode = "all";  // all | multipart | tus
   std::string plugins;       // --plugins DIR, passed to serve
   std::string store;         // --store URL, "" for local files only
@@ -184,6 +188,8 @@ Options ParseOptions(int argc, char** argv) {
       o.concurrent_mib = std::strtoull(argv[i + 1], nullptr, 10);
     else if (!std::strcmp(argv[i], "--patch-mib"))
       o.patch_mib = std::strtoull(argv[i + 1], nullptr, 10);
+    else if (!std::strcmp(argv[i], "--rounds"))
+      o.rounds = std::max(1, std::atoi(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--mode"))
       o.mode = argv[i + 1];
     else if (!std::strcmp(argv[i], "--plugins"))
@@ -201,30 +207,44 @@ Options ParseOptions(int argc, char** argv) {
 
 double PeakMib(pid_t pid) { return static_cast<double>(PeakRssKib(pid)) / 1024.0; }
 
-// The multipart figures: one upload, its download, `concurrent` at once.
-void RunMultipart(const Options& o, const Server& s, pid_t pid, int64_t type_id, double disk,
-                  const std::vector<char>& block) {
+// The multipart figures: `rounds` uploads, each between two write+fsync measurements of the
+// same bytes, its download, `concurrent` at once (also bracketed).
+void RunMultipart(const Options& o, const BenchHost& host, int64_t type_id,
+                  const std::vector<char>& block, LimitTrack& track) {
+  const Server& s = host.server;
+  const pid_t pid = host.process->pid();
   const uint64_t file_size = o.mib << 20;
-  std::string doc = DocumentPath(CreateClient(s, 0), type_id);
-  Upload up = UploadFile(s, doc, file_size, block);
-  if (!up.error.empty()) Die(up.error);
+  std::vector<Bracketed> rounds;
+  std::string doc;
+  for (int round = 1; round <= o.rounds; ++round) {
+    doc = DocumentPath(CreateClient(s, 10 * round), type_id);
+    Upload up;
+    rounds.push_back(track.Measure([&] {
+      up = UploadFile(s, doc, file_size, block);
+      if (!up.error.empty()) Die(up.error);
+      return up.seconds;
+    }));
+    std::printf("upload   %6llu MiB, round %d: %s; last byte sent at %.1f s, answer %.2f s later\n",
+                static_cast<unsigned long long>(o.mib), round, Describe(rounds.back()).c_str(),
+                up.sent_seconds, up.seconds - up.sent_seconds);
+  }
+  std::printf("upload   %6llu MiB: %s\n", static_cast<unsigned long long>(o.mib),
+              MedianRatio(rounds).c_str());
   const double rss_upload = PeakMib(pid);
   double down_seconds = Download(s.port, s.token, doc + "/file", file_size);
   const double rss_download = PeakMib(pid);
-  Concurrent conc = ConcurrentUploads(s, type_id, o.concurrent, o.concurrent_mib, block);
+  Concurrent conc;
+  const uint64_t conc_bytes = static_cast<uint64_t>(o.concurrent) * (o.concurrent_mib << 20);
+  Bracketed all = Bracket(host.data, conc_bytes, block, [&] {
+    conc = ConcurrentUploads(s, type_id, o.concurrent, o.concurrent_mib, block);
+    return static_cast<double>(conc_bytes) / 1e6 / conc.mb_per_s;
+  });
   const double rss_concurrent = PeakMib(pid);
-
-  const double up_mbps = MBps(file_size, up.seconds);
-  std::printf("upload   %6llu MiB: %6.1f s %8.1f MB/s  = %.2fx write+fsync\n",
-              static_cast<unsigned long long>(o.mib), up.seconds, up_mbps, up_mbps / disk);
   std::printf("download %6llu MiB: %6.1f s %8.1f MB/s\n", static_cast<unsigned long long>(o.mib),
               down_seconds, MBps(file_size, down_seconds));
-  std::printf(
-      "%d concurrent uploads of %llu MiB: %.1f MB/s aggregate = %.2fx write+fsync, "
-      "%d errors%s%s\n",
-      o.concurrent, static_cast<unsigned long long>(o.concurrent_mib), conc.mb_per_s,
-      conc.mb_per_s / disk, conc.errors, conc.errors ? ": " : "",
-      conc.first_error.substr(0, 300).c_str());
+  std::printf("%d concurrent uploads of %llu MiB: %s, %d errors%s%s\n", o.concurrent,
+              static_cast<unsigned long long>(o.concurrent_mib), Describe(all).c_str(), conc.errors,
+              conc.errors ? ": " : "", conc.first_error.substr(0, 300).c_str());
   std::printf(
       "server peak RSS (MiB): after upload %.1f, after download %.1f, after %d concurrent %.1f "
       "(target <= 64 MiB: %s)\n",
@@ -233,22 +253,37 @@ void RunMultipart(const Options& o, const Server& s, pid_t pid, int64_t type_id,
   if (conc.errors > 0) Die("concurrent uploads failed");
 }
 
-// The tus figures: N MiB in PATCHes, straight, then cut halfway and resumed.
-void RunTus(const Options& o, const Server& s, pid_t pid, int64_t type_id, double disk,
-            const std::vector<char>& block) {
+// The tus figures: N MiB in PATCHes, straight, then cut halfway and resumed; `rounds` of each,
+// each between two write+fsync measurements of the same bytes.
+void RunTus(const Options& o, const BenchHost& host, int64_t type_id,
+            const std::vector<char>& block, LimitTrack& track) {
+  const Server& s = host.server;
   const uint64_t size = o.mib << 20, patch = o.patch_mib << 20;
-  TusResult straight = TusUpload(s, CreateClient(s, 1), type_id, size, patch, false, block);
-  const double rss_straight = PeakMib(pid);
-  TusResult resumed = TusUpload(s, CreateClient(s, 2), type_id, size, patch, true, block);
-  const double rss_resumed = PeakMib(pid);
-  const double a = MBps(size, straight.seconds), b = MBps(size, resumed.seconds);
-  std::printf("tus      %6llu MiB in %llu MiB PATCHes: %6.1f s %8.1f MB/s = %.2fx write+fsync\n",
-              static_cast<unsigned long long>(o.mib), static_cast<unsigned long long>(o.patch_mib),
-              straight.seconds, a, a / disk);
-  std::printf(
-      "tus      %6llu MiB cut halfway, resumed at %llu: %6.1f s %8.1f MB/s = %.2fx write+fsync\n",
-      static_cast<unsigned long long>(o.mib), static_cast<unsigned long long>(resumed.resumed_at),
-      resumed.seconds, b, b / disk);
+  std::vector<Bracketed> straight, resumed;
+  double rss_straight = 0, rss_resumed = 0;
+  for (int round = 1; round <= o.rounds; ++round) {
+    straight.push_back(track.Measure([&] {
+      return TusUpload(s, CreateClient(s, 10 * round + 1), type_id, size, patch, false, block)
+          .seconds;
+    }));
+    rss_straight = std::max(rss_straight, PeakMib(host.process->pid()));
+    std::printf("tus      %6llu MiB in %llu MiB PATCHes, round %d: %s\n",
+                static_cast<unsigned long long>(o.mib),
+                static_cast<unsigned long long>(o.patch_mib), round,
+                Describe(straight.back()).c_str());
+    TusResult cut;
+    resumed.push_back(track.Measure([&] {
+      cut = TusUpload(s, CreateClient(s, 10 * round + 2), type_id, size, patch, true, block);
+      return cut.seconds;
+    }));
+    rss_resumed = std::max(rss_resumed, PeakMib(host.process->pid()));
+    std::printf("tus      %6llu MiB cut halfway, resumed at %llu, round %d: %s\n",
+                static_cast<unsigned long long>(o.mib),
+                static_cast<unsigned long long>(cut.resumed_at), round,
+                Describe(resumed.back()).c_str());
+  }
+  std::printf("tus straight: %s; resumed: %s\n", MedianRatio(straight).c_str(),
+              MedianRatio(resumed).c_str());
   std::printf("server peak RSS (MiB): after tus %.1f, after the resumed one %.1f (target <= 64)\n",
               rss_straight, rss_resumed);
 }
@@ -273,8 +308,9 @@ void RunOn(const Options& o, const std::string& store) {
               PeakMib(pid), static_cast<double>(RssKib(pid)) / 1024.0);
   if (!ResetPeakRss(pid)) std::printf("(the peak could not be reset: it includes the start-up)\n");
   int64_t type_id = CreateType(s, std::max(file_size, o.concurrent_mib << 20) + (1 << 20));
-  if (o.mode != "tus") RunMultipart(o, s, pid, type_id, disk, block);
-  if (o.mode != "multipart") RunTus(o, s, pid, type_id, disk, block);
+  LimitTrack track(host->data, file_size, block, disk);  // L0: the limit above
+  if (o.mode != "tus") RunMultipart(o, *host, type_id, block, track);
+  if (o.mode != "multipart") RunTus(o, *host, type_id, block, track);
 }
 
 void Run(const Options& o) {

@@ -2,6 +2,7 @@
 // keys, the display names it keeps (sanitised, with the sniffed type's extension), thumbnails.
 #include "plugin/file_store.h"
 
+#include <fstream>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -138,6 +139,72 @@ TEST_F(FileStoreTest, ScrubAsksAboutABlobAndItsThumbnailEachByItsOwnKey) {
   EXPECT_EQ(asked, (std::set<std::string>{committed->storage_key, committed->thumbnail_key}));
   EXPECT_EQ(BlobKeyOf(committed->thumbnail_key), committed->storage_key);
   EXPECT_EQ(BlobKeyOf(committed->storage_key), committed->storage_key);
+}
+
+// A resumable upload's file (plugin/uploads/upload_file.h) written straight into the temp folder.
+std::filesystem::path WriteTusFile(const FileStore& store, const std::string& bytes) {
+  std::filesystem::create_directories(store.temp_dir());
+  const std::filesystem::path path = store.temp_dir() / ("7-abc" + std::string(kResumableSuffix));
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+TEST_F(FileStoreTest, AnAdoptedFileIsLinkedNotCopiedAndItsSourceStays) {
+  const std::string pdf = cd_test::MakePdf();
+  const std::filesystem::path source = WriteTusFile(store_, pdf);
+  for (const std::string& hash : {std::string(), cd_test::Sha256Hex(pdf)}) {
+    auto f = store_.Adopt(source, "scan.html", 1 << 20, DefaultAccept(), hash);
+    ASSERT_OK(f);
+    ASSERT_OK((*f)->Finish());
+    EXPECT_EQ((*f)->sha256(), cd_test::Sha256Hex(pdf));  // hashed again when not given
+    EXPECT_EQ((*f)->size(), static_cast<int64_t>(pdf.size()));
+    EXPECT_EQ((*f)->mime(), "application/pdf");
+    EXPECT_EQ((*f)->display_name(), "scan.pdf");
+    auto committed = store_.Commit(**f, 7);
+    ASSERT_OK(committed);
+    EXPECT_EQ(Read(committed->storage_key), pdf);
+    // The stored blob is the same inode as the upload's file (no copy), which stays.
+    EXPECT_TRUE(std::filesystem::equivalent(source, dir_.path() / committed->storage_key));
+    EXPECT_EQ(std::filesystem::file_size(source), pdf.size());
+  }
+  EXPECT_EQ(store_.Adopt(source, "x", 10, DefaultAccept(), "").status().code(),
+            crm::StatusCode::kTooLarge);
+  EXPECT_EQ(
+      store_.Adopt(dir_.path() / "tmp" / "none.tus", "x", 10, DefaultAccept(), "").status().code(),
+      crm::StatusCode::kNotFound);
+}
+
+TEST_F(FileStoreTest, AnAdoptedFileOfAnotherKindIsRefusedAndItsSourceStays) {
+  const std::filesystem::path source = WriteTusFile(store_, cd_test::MakePng(10, 10));
+  auto f = store_.Adopt(source, "scan.pdf", 1 << 20, {"application/pdf"}, "");
+  ASSERT_OK(f);
+  EXPECT_EQ((*f)->Finish().code(), crm::StatusCode::kUnsupportedType);
+  f->reset();
+  EXPECT_TRUE(std::filesystem::exists(source));
+  // Only the upload's file is left in the temp folder (the link is gone).
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(store_.temp_dir()),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST_F(FileStoreTest, StoresLocallyOnlyWhenTheStoreIsTheDataFolder) {
+  EXPECT_TRUE(store_.StoresLocally());
+  cd_test::TempDir elsewhere;
+  std::unique_ptr<crm::ObjectStore> other = cd_test::LocalStore(elsewhere.path());
+  FileStore remote(dir_.path(), *other);
+  EXPECT_FALSE(remote.StoresLocally());
+  // The probe leaves nothing behind.
+  EXPECT_TRUE(std::filesystem::is_empty(store_.temp_dir()));
+}
+
+TEST_F(FileStoreTest, TheScrubLeavesResumableUploadFilesToTheUploadSweep) {
+  const std::filesystem::path tus = WriteTusFile(store_, "paused for a day");
+  std::ofstream(store_.temp_dir() / "crashed.part") << "x";
+  auto report =
+      store_.Scrub([](int64_t) { return true; }, [](const std::string&) { return true; }, 0);
+  ASSERT_OK(report);
+  EXPECT_EQ(report->temp_removed, 1);
+  EXPECT_TRUE(std::filesystem::exists(tus));
 }
 
 }  // namespace
