@@ -33,6 +33,7 @@
 #include <optional>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,10 +51,8 @@ namespace json = boost::json;
 
 namespace {
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "bench_list: %s\n", what.c_str());
-  std::exit(1);
-}
+// Throws: main's catch prints it and exits 1 after the servers were stopped (their destructors).
+[[noreturn]] void Die(const std::string& what) { throw std::runtime_error(what); }
 
 struct Figures {
   double p50_ms, p99_ms;
@@ -435,6 +434,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   } catch (const std::exception& e) {
-    Die(e.what());
+    std::fprintf(stderr, "bench_list: %s\n", e.what());
+    return 1;
   }
 }
