@@ -16,20 +16,18 @@ namespace cd::hooks {
 
 namespace {
 
-// `doc.<type_id>` with a review or expiry state (pending … expired): the type's id, or
-// kNotFound when the type does not exist; nullopt for anything else (the documents
-// feature's uploaded / missing, or not ours).
-std::optional<crm::Result<int64_t>> ReviewStateFilter(Context& ctx, std::string_view filter_id,
-                                                      std::string_view value) {
+// `doc.<type_id>` with a review or expiry state (pending … expired): the type, or kNotFound
+// when it does not exist; nullopt for anything else (the documents feature's uploaded /
+// missing, or not ours).
+std::optional<crm::Result<DocumentType>> ReviewStateFilter(Context& ctx, std::string_view filter_id,
+                                                           std::string_view value) {
   std::optional<DocumentStatus> status = ParseDocumentStatus(value);
   if (!status || *status == DocumentStatus::kMissing || *status == DocumentStatus::kUploaded)
     return std::nullopt;
   std::optional<int64_t> type_id;
   if (filter_id.substr(0, 4) == "doc.") type_id = crm::text::ParseId(filter_id.substr(4));
   if (!type_id) return std::nullopt;
-  crm::Status exists = ctx.services.types().Get(*type_id).status();
-  if (!exists.ok()) return crm::Result<int64_t>(exists);
-  return crm::Result<int64_t>(*type_id);
+  return ctx.services.types().Get(*type_id);
 }
 
 }  // namespace
@@ -71,9 +69,9 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
   // type is then no filter of this source, and the host answers 400 as for any unknown filter.
   source.predicate = [ctx](std::string_view filter_id,
                            std::string_view value) -> crm::Result<crm::SqlPredicate> {
-    if (auto type_id = ReviewStateFilter(*ctx, filter_id, value)) {
-      CRM_ASSIGN_OR_RETURN(int64_t id, *type_id);
-      return StateFilterPredicate(id, value, IsoDate(ctx->host.NowUnix()));
+    if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
+      CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
+      return StateFilterPredicate(t, value, IsoDate(ctx->host.NowUnix()));
     }
     return ctx->services.documents().FilterPredicate(filter_id, value);
   };
@@ -83,9 +81,9 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
   count.source_id = "documents";
   count.count = [ctx](std::string_view filter_id,
                       std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
-    if (auto type_id = ReviewStateFilter(*ctx, filter_id, value)) {
-      CRM_ASSIGN_OR_RETURN(int64_t id, *type_id);
-      return StateFilterCount(id, value, IsoDate(ctx->host.NowUnix()));
+    if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
+      CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
+      return StateFilterCount(t, value, IsoDate(ctx->host.NowUnix()));
     }
     return ctx->services.documents().FilterCount(filter_id, value);
   };
@@ -95,10 +93,9 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
   size.source_id = "documents";
   size.size = [ctx](std::string_view filter_id,
                     std::string_view value) -> crm::Result<crm::SqlPredicate> {
-    if (auto type_id = ReviewStateFilter(*ctx, filter_id, value)) {
-      CRM_ASSIGN_OR_RETURN(int64_t id, *type_id);
-      CRM_ASSIGN_OR_RETURN(DocumentType type, ctx->services.types().Get(id));
-      return StateFilterSize(type, value, IsoDate(ctx->host.NowUnix()));
+    if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
+      CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
+      return StateFilterSize(t, value, IsoDate(ctx->host.NowUnix()));
     }
     return DocumentFilterSize(filter_id, value);
   };

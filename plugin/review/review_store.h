@@ -57,9 +57,13 @@ std::string CompletenessSql(crm::SqlDialect dialect);
 
 // `doc.<type_id>` filters for the review states (pending, approved, rejected, expiring,
 // expired): kNotFound for another value (uploaded and missing are the documents feature's).
-crm::Result<crm::SqlPredicate> StateFilterPredicate(int64_t type_id, std::string_view value,
+// The type's review switch is known before the query and inlined (state.h
+// TypeStatusCondition): a page's probe reads no cd_types row.
+crm::Result<crm::SqlPredicate> StateFilterPredicate(const DocumentType& type,
+                                                    std::string_view value,
                                                     const std::string& today);
-crm::Result<crm::FilterCountPredicate> StateFilterCount(int64_t type_id, std::string_view value,
+crm::Result<crm::FilterCountPredicate> StateFilterCount(const DocumentType& type,
+                                                        std::string_view value,
                                                         const std::string& today);
 
 // The exact size of StateFilterCount's set on `today` from the counters (host API 1.4): the

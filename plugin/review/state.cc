@@ -78,6 +78,35 @@ crm::SqlPredicate StatusCondition(DocumentStatus status, const std::string& toda
           {today, today}};
 }
 
+crm::SqlPredicate TypeStatusCondition(DocumentStatus status, bool review,
+                                      const std::string& today) {
+  const crm::SqlPredicate never{"1 = 0", {}};  // both dialects (PostgreSQL has no integer truth)
+  const std::string undated = std::string(" AND NOT ") + kExpired + " AND NOT " + kWarned;
+  // What may expire: every document of a type without review, the approved ones with it.
+  const std::string accepted = review ? "d.review_state = 'approved' AND " : "";
+  switch (status) {
+    case DocumentStatus::kMissing:
+      return never;
+    case DocumentStatus::kPending:
+      if (!review) return never;
+      return {"d.review_state NOT IN ('approved', 'rejected')", {}};
+    case DocumentStatus::kRejected:
+      if (!review) return never;
+      return {"d.review_state = 'rejected'", {}};
+    case DocumentStatus::kApproved:
+      if (!review) return never;
+      return {"(d.review_state = 'approved'" + undated + ")", {today, today}};
+    case DocumentStatus::kUploaded:
+      if (review) return never;
+      return {"(" + undated.substr(5) + ")", {today, today}};
+    case DocumentStatus::kExpired:
+      return {"(" + accepted + kExpired + ")", {today}};
+    case DocumentStatus::kExpiring:
+      return {"(" + accepted + "NOT " + kExpired + " AND " + kWarned + ")", {today, today}};
+  }
+  return never;
+}
+
 crm::SqlPredicate SatisfiedCondition(const std::string& today) {
   return {"(" + std::string(kHas) + " AND " + kAccepted + " AND NOT " + kExpired + ")", {today}};
 }

@@ -38,6 +38,11 @@ DocumentStatus ComputeStatus(const StateFacts& facts, std::string_view today);
 // and `t` (cd_types): a condition true when a document is in `status` on `today` (params:
 // `today` as many times as the SQL has "?"). `status` kMissing is "no row".
 crm::SqlPredicate StatusCondition(DocumentStatus status, const std::string& today);
+// The same rules over `d` alone, for one type whose review switch is known before the query
+// (`review`): no row of cd_types per document, so a list probe is one index look-up of
+// (client_id, type_id) and its row. A state the type cannot have is "1 = 0" (never). `status`
+// kMissing is never too: it is no condition on a row.
+crm::SqlPredicate TypeStatusCondition(DocumentStatus status, bool review, const std::string& today);
 // True when the document counts as there for completeness and the gate: uploaded,
 // approved or expiring (not pending, rejected or expired).
 crm::SqlPredicate SatisfiedCondition(const std::string& today);

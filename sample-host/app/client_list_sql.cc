@@ -99,6 +99,9 @@ ListTerm SubstringSearchTerm(const std::vector<std::string>& words, bool pg) {
   }
   term.set = {" WHERE (c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ?))",
               {phrases}};
+  // The matches in rowid order, each joined to its client, for a count that stops early.
+  term.walk_from = " FROM clients_search s JOIN clients c ON c.id = s.rowid";
+  term.walk = {" WHERE (clients_search MATCH ?)", {phrases}};
   term.size = {
       "(SELECT COUNT(*) FROM (SELECT 1 FROM clients_search WHERE clients_search MATCH ?"
       " LIMIT ?))",
@@ -272,6 +275,29 @@ SqlPart ClientListWhere(const ClientListConditions& conditions, const KnownSizes
   return where;
 }
 
+namespace {
+
+// Counts the matches up to kInexactTotal, from a term's stream when one has it (the first),
+// testing the other terms on each row; else over the clients, in id order on SQLite.
+SqlPart CappedCount(const ClientListConditions& c) {
+  int walk = -1;
+  for (size_t i = 0; i < c.terms.size() && walk < 0; ++i)
+    if (!c.terms[i].walk_from.empty()) walk = static_cast<int>(i);
+  SqlPart q{walk >= 0 ? c.terms[walk].walk_from : std::string(" FROM clients c"), {}};
+  SqlPart where;
+  for (size_t i = 0; i < c.terms.size(); ++i) {
+    const SqlPart& form = static_cast<int>(i) == walk ? c.terms[i].walk : c.terms[i].page;
+    AndInto(where, form.sql.substr(7), form.params);  // each form is " WHERE (...)"
+  }
+  const char* order = walk < 0 && c.walk_by_id ? " ORDER BY c.id" : "";
+  q.sql = "(SELECT COUNT(*) FROM (SELECT 1" + q.sql + where.sql + order + " LIMIT ?) AS capped)";
+  q.params = where.params;
+  q.params.push_back(kInexactTotal);
+  return q;
+}
+
+}  // namespace
+
 TotalPlan PlanClientListTotal(const ClientListConditions& c, const KnownSizes& sizes,
                               int64_t exact_count_limit) {
   TotalPlan plan;
@@ -309,11 +335,7 @@ TotalPlan PlanClientListTotal(const ClientListConditions& c, const KnownSizes& s
   }
   plan.known = false;
   plan.capped = true;
-  SqlPart where = ClientListWhere(c, nullptr, 0);
-  plan.count = {
-      "(SELECT COUNT(*) FROM (SELECT 1 FROM clients c" + where.sql + " LIMIT ?) AS capped)",
-      where.params};
-  plan.count.params.push_back(kInexactTotal);
+  plan.count = CappedCount(c);
   return plan;
 }
 

@@ -36,11 +36,20 @@ struct ListTerm {
   SqlPart size;             // scalar SQL: the exact rows of `set` (or of `page`); "" unknown
   // > 0: `size` counts at most this many (a search word); reaching it only says "at least".
   int64_t size_cap = 0;
+  // A count that stops at kInexactTotal may walk the term's matches as a stream instead: FROM
+  // `walk_from` (which joins `c`) WHERE `walk`. A set "c.id IN (...)" is built whole before the
+  // first row, a stream stops with the count. "" when the term has none.
+  std::string walk_from;
+  SqlPart walk;
 };
 
 // The conditions of one list query, in the order they were asked.
 struct ClientListConditions {
   std::vector<ListTerm> terms;
+  // SQLite: a count that stops at kInexactTotal walks the clients in id order (the table's own
+  // order, and the order of every (value, rowid) index entry), so that the probes of the
+  // module's (client_id, ...) indexes go forward through them instead of jumping at random.
+  bool walk_by_id = false;
   // A term whose page and counting forms are the same SQL, of unknown size.
   void AndAll(const std::string& sql, const crm::SqlParams& params);
 };
@@ -76,7 +85,8 @@ struct TotalPlan {
 // A condition known to keep at most `exact_count_limit` clients: count exactly, starting
 // from its set and testing the others on each row. Sizes that prove kInexactTotal matches
 // (one lower bound, or the sum of the sizes minus (n-1) x clients): a bound, no count.
-// Otherwise: count the page's WHERE up to kInexactTotal (exact below it).
+// Otherwise: count the page's WHERE up to kInexactTotal (exact below it), walking the stream
+// of a term that has one (ListTerm::walk), else the clients (in id order when walk_by_id).
 TotalPlan PlanClientListTotal(const ClientListConditions& conditions, const KnownSizes& sizes,
                               int64_t exact_count_limit);
 

@@ -506,6 +506,30 @@ TEST(PlanClientListTotal, DecidesFromTheKnownSizes) {
   EXPECT_TRUE(p.capped);
   p = PlanClientListTotal(two, sizes(30000, {25000, 500}), 100);  // a lower limit: capped
   EXPECT_TRUE(p.capped);
+  EXPECT_EQ(p.count.sql.find("ORDER BY"), std::string::npos) << p.count.sql;
+
+  // Issue 10: a capped count walks the clients in id order on SQLite (forward probes)...
+  two.walk_by_id = true;
+  p = PlanClientListTotal(two, sizes(30000, {20000, 15000}), kInexactTotal);
+  EXPECT_TRUE(p.capped);
+  EXPECT_NE(
+      p.count.sql.find("FROM clients c WHERE ((page_a)) AND ((page_b)) ORDER BY c.id LIMIT ?"),
+      std::string::npos)
+      << p.count.sql;
+  // ...or a term's stream when it has one (the search), never its set built whole.
+  two.terms[1].walk_from = " FROM stream s JOIN clients c ON c.id = s.rowid";
+  two.terms[1].walk = {" WHERE (walk_b)", {int64_t{7}}};
+  p = PlanClientListTotal(two, sizes(30000, {20000, 15000}), kInexactTotal);
+  EXPECT_TRUE(p.capped);
+  EXPECT_NE(
+      p.count.sql.find(
+          "FROM stream s JOIN clients c ON c.id = s.rowid WHERE ((page_a)) AND ((walk_b)) LIMIT ?"),
+      std::string::npos)
+      << p.count.sql;
+  EXPECT_EQ(p.count.sql.find("set_b"), std::string::npos) << p.count.sql;
+  ASSERT_EQ(p.count.params.size(), 2u);
+  EXPECT_EQ(p.count.params[0], crm::SqlValue(int64_t{7}));
+  EXPECT_EQ(p.count.params[1], crm::SqlValue(kInexactTotal));
 }
 
 // The plan of `sql`, one line per step. On PostgreSQL the planner is told to avoid sorts and

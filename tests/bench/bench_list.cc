@@ -3,6 +3,12 @@
 // HTTP for every case of issue 10, and the throughput of 50 concurrent keep-alive clients.
 //
 //   bench_list [--clients N] [--requests R] [--load-seconds S] [--database postgresql://...]
+//              [--data DIR] [--only TEXT] [--plugins DIR]
+//
+// With --data DIR (SQLite only) the seeded database is kept in DIR: the first run seeds it and
+// writes DIR/bench-list.txt (clients and type ids), later runs measure it again without seeding.
+// --only TEXT measures only the cases whose name contains TEXT (e.g. "region + ", "q=").
+// --plugins DIR serves another build of the module (to alternate two builds in one sitting).
 //
 // With --database the host runs on that PostgreSQL server, in a database of its own that the
 // bench creates (CREATE DATABASE crm_e2e_<random>) and drops at the end; without it, on SQLite.
@@ -14,6 +20,7 @@
 // direct SQL count: equal when exact, the true count >= the bound when "total_exact": false.
 // Exits non-zero only when something does not work (a wrong answer), never because of speed.
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,7 +28,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <random>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,16 +51,30 @@ namespace json = boost::json;
 
 namespace {
 
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "bench_list: %s\n", what.c_str());
-  std::exit(1);
-}
+// Throws: main's catch prints it and exits 1 after the servers were stopped (their destructors).
+[[noreturn]] void Die(const std::string& what) { throw std::runtime_error(what); }
 
 struct Figures {
   double p50_ms, p99_ms;
   int64_t total;
   bool exact;
+  double cpu_ms = 0;  // the server's CPU time per request (user + system)
 };
+
+// The CPU time `pid` has used so far (user + system), in ms: on a shared machine a case's
+// cost in CPU moves far less with the load than its wall time.
+double CpuMs(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; rest >> field && i <= 15; ++i)
+    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
+  return ticks * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 // GETs `make_path(page)` `requests` times on one kept-alive connection; checks each answer.
 template <typename MakePath>
@@ -136,25 +162,27 @@ namespace {
 
 // Latency of every case, each total checked against its direct count.
 void MeasureCases(crm_test::HttpClient& http, const crm_test::Headers& auth, crm::Database& db,
-                  int requests, const std::vector<Case>& cases) {
+                  int requests, const std::vector<Case>& cases, pid_t server) {
   for (const Case& c : cases) {
+    const double cpu0 = CpuMs(server);
     Figures f = Measure(http, auth, requests, [&](int page) {
       return "/api/v1/clients?per_page=50&page=" + std::to_string(page) + c.query;
     });
+    f.cpu_ms = (CpuMs(server) - cpu0) / requests;
     const int64_t direct = CountOrDie(db, "SELECT COUNT(*) FROM clients c" + c.where, c.params);
     if (f.exact ? f.total != direct : direct < f.total)
       Die(c.name + ": total " + std::to_string(f.total) + (f.exact ? "" : " (bound)") +
           ", direct count " + std::to_string(direct));
-    std::printf("%-44s p50 %6.1f ms  p99 %6.1f ms  total %lld%s (direct %lld)\n", c.name.c_str(),
-                f.p50_ms, f.p99_ms, static_cast<long long>(f.total), f.exact ? "" : "+",
-                static_cast<long long>(direct));
+    std::printf("%-44s p50 %6.1f ms  p99 %6.1f ms  cpu %5.1f ms  total %lld%s (direct %lld)\n",
+                c.name.c_str(), f.p50_ms, f.p99_ms, f.cpu_ms, static_cast<long long>(f.total),
+                f.exact ? "" : "+", static_cast<long long>(direct));
     std::fflush(stdout);
   }
 }
 
 // `clients` keep-alive connections, each GETting lists of `cases` in turn for `seconds`.
 void MeasureLoad(int port, const crm_test::Headers& auth, const std::vector<Case>& cases,
-                 int clients, int seconds) {
+                 int clients, int seconds, const char* label) {
   std::atomic<bool> failed{false};
   std::vector<std::vector<double>> ms(clients);
   std::vector<std::thread> threads;
@@ -178,9 +206,11 @@ void MeasureLoad(int port, const crm_test::Headers& auth, const std::vector<Case
   if (failed) Die("a list request failed under load");
   std::vector<double> all;
   for (const auto& v : ms) all.insert(all.end(), v.begin(), v.end());
-  std::printf("load: %d keep-alive clients, %d s: %.0f list requests/s, p50 %.1f ms, p99 %.1f ms\n",
-              clients, seconds, static_cast<double>(all.size()) / seconds,
-              bench::Percentile(all, 0.5), bench::Percentile(all, 0.99));
+  std::printf(
+      "load (%s): %d keep-alive clients, %d s: %.0f list requests/s, p50 %.1f ms, p99 %.1f ms\n",
+      label, clients, seconds, static_cast<double>(all.size()) / seconds,
+      bench::Percentile(all, 0.5), bench::Percentile(all, 0.99));
+  std::fflush(stdout);
 }
 
 std::string F(const std::string& id, const std::string& value) {
@@ -235,10 +265,88 @@ std::vector<Case> IssueCases(const std::vector<int64_t>& type_ids, const std::st
 
 }  // namespace
 
+namespace {
+
+// What the measured runs need of a seeded data folder.
+struct Seeded {
+  int64_t clients = 0;
+  std::vector<int64_t> type_ids;
+  double seed_s = -1, docs_s = -1;  // -1: reused
+};
+
+const char kSeededFile[] = "bench-list.txt";
+
+// Reads DIR/bench-list.txt ("clients N" and "types A B C D E"), if any.
+std::optional<Seeded> ReadSeeded(const std::filesystem::path& data) {
+  std::ifstream in(data / kSeededFile);
+  if (!in) return std::nullopt;
+  Seeded s;
+  std::string key;
+  in >> key >> s.clients >> key;
+  for (int64_t id; in >> id;) s.type_ids.push_back(id);
+  if (!in.eof() || s.clients <= 0 || s.type_ids.size() != 5)
+    Die("unreadable " + (data / kSeededFile).string());
+  return s;
+}
+
+void WriteSeeded(const std::filesystem::path& data, const Seeded& s) {
+  std::ofstream out(data / kSeededFile);
+  out << "clients " << s.clients << "\ntypes";
+  for (int64_t id : s.type_ids) out << ' ' << id;
+  out << '\n';
+}
+
+// Five document types through the API: three required, one reviewed, one that expires.
+std::vector<int64_t> CreateTypes(int port, const crm_test::Headers& auth) {
+  std::vector<int64_t> type_ids;
+  crm_test::HttpClient http(port);
+  for (int t = 0; t < 5; ++t) {
+    json::object body{{"name", "Bench type " + std::to_string(t + 1)},
+                      {"upload_mode", t < 3 ? "required" : "optional"}};
+    if (t == 3) body["review"] = true;
+    if (t == 4) {
+      body["fields"] = json::array{
+          json::object{{"key", "valid_until"}, {"label", "Valid until"}, {"type", "date"}}};
+      body["expiry_field"] = "valid_until";
+    }
+    auto r = http.Post("/api/v1/plugins/client-documents/types",
+                       {auth[0], {"Content-Type", "application/json"}}, json::serialize(body));
+    if (r.status != 201 && r.status != 200)
+      Die("POST types -> " + std::to_string(r.status) + " " + r.body);
+    type_ids.push_back(json::parse(r.body).at("id").to_number<int64_t>());
+  }
+  return type_ids;
+}
+
+// Seeds the clients (the host does it before it listens, into an empty database only: the
+// admin and its token come after), the types, then the documents (WriteDocuments).
+Seeded Seed(crm_test::HostProcess::Options opt, const std::string& database, int64_t clients,
+            const std::string& today, std::string* token) {
+  Seeded s;
+  s.clients = clients;
+  auto t0 = std::chrono::steady_clock::now();
+  opt.extra_args.insert(opt.extra_args.end(), {"--demo-clients", std::to_string(clients)});
+  auto host = crm_test::HostProcess::Start(opt);
+  if (!host.ok()) Die(host.status().ToString());
+  s.seed_s = bench::SecondsSince(t0);
+  *token = bench::AdminToken(opt.data_dir);  // the CLI works beside the running host (WAL)
+  s.type_ids = CreateTypes((*host)->port(), {{"Authorization", "Bearer " + *token}});
+  (*host)->Stop();
+  t0 = std::chrono::steady_clock::now();
+  auto opened = host::OpenHostDatabase(database, opt.data_dir);
+  if (!opened.ok()) Die(opened.status().ToString());
+  WriteDocuments(**opened, s.type_ids, today);
+  s.docs_s = bench::SecondsSince(t0);
+  return s;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   int64_t clients = 1000000;
   int requests = 300;
   int load_seconds = 20;
+  std::string keep, only, plugins;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--clients"))
       clients = std::atoll(argv[i + 1]);
@@ -248,69 +356,52 @@ int main(int argc, char** argv) {
       requests = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--load-seconds"))
       load_seconds = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--data"))
+      keep = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--only"))
+      only = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--plugins"))
+      plugins = argv[i + 1];
     else
       Die(std::string("unknown option ") + argv[i]);
   }
   try {
-    bench::ScratchDir dir("bench-list");
-    std::filesystem::path data = dir.path() / "data";
-
-    // 1. Seed the clients (the host does it before it listens, into an empty database only:
-    //    the admin and its token come after).
-    auto t0 = std::chrono::steady_clock::now();
+    if (!keep.empty() && !crm_test::E2ePgServerUrl().empty()) Die("--data: SQLite only");
+    std::optional<bench::ScratchDir> dir;
+    if (keep.empty()) dir.emplace("bench-list");
+    std::filesystem::path data = keep.empty() ? dir->path() / "data" : std::filesystem::path(keep);
     crm_test::HostProcess::Options opt;
     opt.data_dir = data;
-    opt.extra_args = {"--demo-clients", std::to_string(clients)};
-    const std::string database = crm_test::SiteDatabaseUrl(data);  // "" on SQLite
-    if (!database.empty()) {
-      opt.extra_args.insert(opt.extra_args.end(), {"--database", database});
-    }
     opt.start_timeout = std::chrono::seconds(1200);
-    auto host = crm_test::HostProcess::Start(opt);
-    if (!host.ok()) Die(host.status().ToString());
-    double seed_s = bench::SecondsSince(t0);
-    std::string token = bench::AdminToken(data);  // the CLI works beside the running host (WAL)
-    crm_test::Headers auth = {{"Authorization", "Bearer " + token}};
-
-    // 2. Five document types through the API: three required, one reviewed, one that expires.
-    std::vector<int64_t> type_ids;
-    {
-      crm_test::HttpClient http((*host)->port());
-      for (int t = 0; t < 5; ++t) {
-        json::object body{{"name", "Bench type " + std::to_string(t + 1)},
-                          {"upload_mode", t < 3 ? "required" : "optional"}};
-        if (t == 3) body["review"] = true;
-        if (t == 4) {
-          body["fields"] = json::array{
-              json::object{{"key", "valid_until"}, {"label", "Valid until"}, {"type", "date"}}};
-          body["expiry_field"] = "valid_until";
-        }
-        auto r = http.Post("/api/v1/plugins/client-documents/types",
-                           {auth[0], {"Content-Type", "application/json"}}, json::serialize(body));
-        if (r.status != 201 && r.status != 200)
-          Die("POST types -> " + std::to_string(r.status) + " " + r.body);
-        type_ids.push_back(json::parse(r.body).at("id").to_number<int64_t>());
-      }
-    }
-    (*host)->Stop();
-
-    // 3. Documents (WriteDocuments).
-    t0 = std::chrono::steady_clock::now();
-    auto opened = host::OpenHostDatabase(database, data);
-    if (!opened.ok()) Die(opened.status().ToString());
-    crm::Database& db = **opened;
+    const std::string database = crm_test::SiteDatabaseUrl(data);  // "" on SQLite
+    if (!database.empty()) opt.extra_args = {"--database", database};
     char today[16];
     std::time_t now = std::time(nullptr);
     std::strftime(today, sizeof today, "%Y-%m-%d", std::gmtime(&now));
-    WriteDocuments(db, type_ids, today);
-    double docs_s = bench::SecondsSince(t0);
+
+    std::string token;
+    std::optional<Seeded> seeded = keep.empty() ? std::nullopt : ReadSeeded(data);
+    if (seeded) {
+      crm_test::CliResult r =
+          crm_test::CreateToken(crm_test::DefaultSampleHostPath(), data, "bench@example.com", "");
+      if (r.code != 0) Die("create-token: " + r.output);
+      token = bench::LastLine(r.output);
+    } else {
+      seeded = Seed(opt, database, clients, today, &token);
+      if (!keep.empty()) WriteSeeded(data, *seeded);
+    }
+    clients = seeded->clients;
+    const std::vector<int64_t>& type_ids = seeded->type_ids;
+    crm_test::Headers auth = {{"Authorization", "Bearer " + token}};
+    auto opened = host::OpenHostDatabase(database, data);
+    if (!opened.ok()) Die(opened.status().ToString());
+    crm::Database& db = **opened;
     auto first_region = db.QueryOne("SELECT region FROM clients ORDER BY id LIMIT 1");
     if (!first_region.ok() || !first_region->has_value()) Die("no client");
     const std::string region = (*first_region)->Text(0);
 
-    // 4. Serve again and measure.
-    opt.extra_args.clear();
-    if (!database.empty()) opt.extra_args = {"--database", database};
+    // Serve again (with another build of the module when asked) and measure.
+    if (!plugins.empty()) opt.extra_args.insert(opt.extra_args.end(), {"--plugins", plugins});
     auto host2 = crm_test::HostProcess::Start(opt);
     if (!host2.ok()) Die(host2.status().ToString());
     crm_test::HttpClient http((*host2)->port());
@@ -321,17 +412,29 @@ int main(int argc, char** argv) {
       Die("expected " + std::to_string(clients) + " clients, the list says " + first.body);
 
     std::printf("engine: %s\n", database.empty() ? "SQLite" : "PostgreSQL");
-    std::printf("clients: %lld (seeded in %.1f s); document rows written in %.1f s\n",
-                static_cast<long long>(clients), seed_s, docs_s);
+    if (seeded->seed_s < 0)
+      std::printf("clients: %lld (reused from %s)\n", static_cast<long long>(clients),
+                  data.c_str());
+    else
+      std::printf("clients: %lld (seeded in %.1f s); document rows written in %.1f s\n",
+                  static_cast<long long>(clients), seeded->seed_s, seeded->docs_s);
     std::printf("50-row pages (random page 1-20), %d requests each, one keep-alive connection:\n",
                 requests);
     // "bakker": a common word of the demo names and companies (12 %); "4242": a rare one (in
     // the numbers of a few hundred emails).
-    const std::vector<Case> cases = IssueCases(type_ids, region, today, "bakker", "4242");
-    MeasureCases(http, auth, db, requests, cases);
-    if (load_seconds > 0) MeasureLoad((*host2)->port(), auth, cases, 50, load_seconds);
+    std::vector<Case> cases = IssueCases(type_ids, region, today, "bakker", "4242");
+    std::erase_if(cases, [&](const Case& c) { return c.name.find(only) == std::string::npos; });
+    MeasureCases(http, auth, db, requests, cases, (*host2)->pid());
+    if (load_seconds > 0 && !cases.empty()) {
+      MeasureLoad((*host2)->port(), auth, cases, 50, load_seconds, "every case in turn");
+      // The same connections on the plain list alone: the machine's own limit for this line
+      // (HTTP, the token, one page from an index, JSON), whatever the filters cost.
+      MeasureLoad((*host2)->port(), auth, {cases.front()}, 50, load_seconds,
+                  "the plain list alone: the machine's own limit");
+    }
     return 0;
   } catch (const std::exception& e) {
-    Die(e.what());
+    std::fprintf(stderr, "bench_list: %s\n", e.what());
+    return 1;
   }
 }

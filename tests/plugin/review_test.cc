@@ -198,6 +198,28 @@ TEST_F(ReviewTest, SqlConditionsAgreeWithComputeStatus) {
           << DocumentStatusName(status) << " " << r.Text(0) << " " << r.Text(1) << " " << r.Int(3);
       ++checked;
     }
+    // The same with the type's review switch inlined (the list's filters): no cd_types row.
+    for (bool review : {true, false}) {
+      crm::SqlPredicate known = TypeStatusCondition(status, review, kToday);
+      EXPECT_EQ(known.sql.find("t."), std::string::npos) << known.sql;
+      crm::SqlParams params = known.params;
+      params.push_back(int64_t{review ? 1 : 0});
+      auto typed = host_.Db().QueryAll(
+          "SELECT d.review_state, COALESCE(d.expires_on, ''), COALESCE(d.warn_on, ''),"
+          " CASE WHEN " +
+              known.sql +
+              " THEN 1 ELSE 0 END FROM cd_documents d JOIN cd_types t ON t.id = d.type_id"
+              " WHERE t.review = ?",
+          params);
+      ASSERT_OK(typed);
+      EXPECT_EQ(typed->size(), 20u);
+      for (const crm::SqlRow& r : *typed) {
+        StateFacts f{true, review, ParseReviewState(r.Text(0)), r.Text(1), r.Text(2)};
+        EXPECT_EQ(ComputeStatus(f, kToday) == status, r.Int(3) == 1)
+            << DocumentStatusName(status) << " " << r.Text(0) << " " << r.Text(1) << " " << review;
+        ++checked;
+      }
+    }
     crm::SqlPredicate ok = SatisfiedCondition(kToday);
     auto sat = host_.Db().QueryAll(
         "SELECT d.review_state, COALESCE(d.expires_on, ''), COALESCE(d.warn_on, ''), t.review,"
@@ -212,7 +234,7 @@ TEST_F(ReviewTest, SqlConditionsAgreeWithComputeStatus) {
       EXPECT_EQ(IsSatisfied(ComputeStatus(f, kToday)), r.Int(4) == 1);
     }
   }
-  EXPECT_EQ(checked, 6 * 40);
+  EXPECT_EQ(checked, 6 * 40 * 2);
 }
 
 }  // namespace
