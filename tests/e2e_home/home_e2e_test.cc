@@ -110,14 +110,22 @@ TEST_F(HomeE2e, PagesShowTimesInTheHostsZone) {
   EXPECT_EQ(saved.status, 303) << saved.body;
   EXPECT_EQ(StoredZone(), kBrussels);
 
+  // The host's history: one action in summer, one in winter (UTC in the API), each at its
+  // Brussels hour on the profile.
   int64_t client = crm_test::CreateE2eClient(*api_, full_, "Zoe", "zoe@home-e2e.test");
-  HttpResponse c = api_->Get("/api/v1/clients/" + std::to_string(client), JsonHeaders());
-  ASSERT_EQ(c.status, 200) << c.body;
-  const int64_t created = Json(c).at("created_at").as_int64();
+  const std::string timeline = "/api/v1/clients/" + std::to_string(client) + "/timeline";
+  for (const char* when : {"2026-07-15T12:00:00Z", "2026-01-15T12:00:00Z"}) {
+    HttpResponse added =
+        api_->Post(timeline, JsonHeaders(),
+                   json::serialize(json::object{
+                       {"type", "host.call"}, {"title", "Call"}, {"occurred_at", when}}));
+    ASSERT_EQ(added.status, 201) << added.body;
+    EXPECT_EQ(std::string(Json(added).at("occurred_at").as_string()), when);
+  }
   HttpResponse profile = admin->Get("/admin/clients/" + std::to_string(client));
-  EXPECT_NE(profile.body.find(InBrussels(created)), std::string::npos)
-      << InBrussels(created) << "\n"
+  EXPECT_NE(profile.body.find("2026-07-15 14:00 (Europe/Brussels)"), std::string::npos)
       << profile.body;
+  EXPECT_NE(profile.body.find("2026-01-15 13:00 (Europe/Brussels)"), std::string::npos);
 
   int64_t type = crm_test::CreateDocumentType(
       *api_, full_, json::object{{"name", "Contract"}, {"upload_mode", "optional"}});
