@@ -29,10 +29,11 @@ struct PageError {
   std::string text;
 };
 
-// Issue 15.11: what the client still has to provide, at the top of the page: each required
-// document that is missing, rejected or expired (what the gate counts), linked to its place.
-DataList MissingList(Context& ctx, const std::string& lang,
-                     const std::vector<ClientDocument>& docs) {
+// Issue 15.11: what the client still has to provide, at the top of the page and on the reserved
+// area's home: each required document that is missing, rejected or expired (what the gate
+// counts), linked to its place on `page` ("" on the page itself, kAccountPage from elsewhere).
+DataList MissingList(Context& ctx, std::string_view lang, const std::vector<ClientDocument>& docs,
+                     const std::string& page) {
   DataList missing;
   for (const ClientDocument& doc : docs) {
     if (doc.type.upload_mode != UploadMode::kRequired) continue;
@@ -41,11 +42,37 @@ DataList MissingList(Context& ctx, const std::string& lang,
       continue;
     Data item;
     item.set("name", doc.type.name.Get(lang));
-    item.set("anchor", "#cd-doc-" + std::to_string(doc.type.id));
+    item.set("anchor", page + "#cd-doc-" + std::to_string(doc.type.id));
     item.set("state_text", ctx.texts.Get(lang, StateKey(doc.status)));
     missing.push_back(std::move(item));
   }
   return missing;
+}
+
+// The "still to provide" section (templates/missing.mustache); "" when nothing is missing.
+crm::Result<std::string> MissingHtml(Context& ctx, std::string_view lang,
+                                     const std::vector<ClientDocument>& docs,
+                                     const std::string& page) {
+  DataList missing = MissingList(ctx, lang, docs, page);
+  if (missing.empty()) return std::string();
+  Data data;
+  data.set("missing", missing);
+  return Render(ctx, "missing", lang, std::move(data));
+}
+
+// Host API 1.5: the same section on the reserved area's home, each document linked to its place
+// on My documents, while the section is shown in the client area; nothing when nothing is missing.
+crm::Result<std::string> HomeSection(Context& ctx, const crm::Principal& client,
+                                     std::string_view lang) {
+  if (!client.IsClient()) return std::string();
+  CRM_ASSIGN_OR_RETURN(Settings settings, ctx.services.settings().Get());
+  if (!settings.show_menu_entry) return std::string();
+  CRM_ASSIGN_OR_RETURN(std::vector<ClientDocument> docs,
+                       ListDocuments(ctx.services, client, client.client_id));
+  CRM_ASSIGN_OR_RETURN(std::string html, MissingHtml(ctx, lang, docs, kAccountPage));
+  if (html.empty()) return html;
+  return "<link rel=\"stylesheet\" href=\"" + std::string(kAssetPrefix) + "/documents.css\">" +
+         html;
 }
 
 // Whether the mandatory gate holds the client back now (the gate's own rule, hooks/gate.cc): the
@@ -85,7 +112,7 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
     d.set("done_url", std::string(kAccountPage) + "?uploaded=" + std::to_string(doc.type.id));
     CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments,
                          ListComments(ctx.services, caller, caller.client_id, doc.type.id));
-    SetCommentsData(lang, comments, d);
+    SetCommentsData(ctx, lang, comments, d);
     d.set("csrf", caller.csrf_token);
     d.set("comment_url", doc_url + "/comments");
     if (error && error->type_id == doc.type.id) {
@@ -101,9 +128,8 @@ crm::Result<std::string> RenderPage(Context& ctx, crm::Request& request,
   data.set("intro_html", RenderMarkdownSafe(intro));
   data.set("has_intro", !intro.empty());
   data.set("gate", Gated(ctx, settings, caller.client_id));
-  DataList missing = MissingList(ctx, lang, docs);
-  data.set("has_missing", !missing.empty());
-  data.set("missing", missing);
+  CRM_ASSIGN_OR_RETURN(std::string missing, MissingHtml(ctx, lang, docs, ""));
+  data.set("missing_html", missing);
   data.set("empty", items.empty());
   data.set("documents", items);
   // An error about no listed document (e.g. an unknown type) goes on top of the page.
@@ -217,6 +243,12 @@ crm::Status Thumbnail(Context& ctx, crm::Request& request, crm::Response& respon
 crm::Status RegisterClientArea(crm::Registrar& registrar, const ContextPtr& ctx) {
   const crm::Audience client{crm::Audience::Kind::kClient, "", ""};
   const std::string page = kAccountPage;
+  crm::AccountHomeSection home;
+  home.id = "missing";
+  home.render = [ctx](const crm::Principal& client, std::string_view lang) {
+    return HomeSection(*ctx, client, lang);
+  };
+  CRM_RETURN_IF_ERROR(registrar.AddAccountHomeSection(std::move(home)));
   return AddPageRoutes(registrar, ctx,
                        {
                            {"GET", page, client, 0, ShowPage},

@@ -26,7 +26,7 @@ std::string ActorText(Context& ctx, const std::string& lang, const JournalEntry&
 Data EntryData(Context& ctx, const std::string& lang, const JournalEntry& e) {
   Data d;
   d.set("seq", std::to_string(e.seq));
-  d.set("at", FormatDateTime(lang, e.at));
+  d.set("at", FormatDateTime(ctx.host, lang, e.at));
   d.set("actor", ActorText(ctx, lang, e));
   d.set("action", ctx.texts.Get(lang, "journal.action_" + e.action));
   d.set("has_client", e.client_id != 0);

@@ -134,7 +134,7 @@ crm::Result<Data> DocumentItem(Context& ctx, const std::string& lang, const Link
   d.set("has_comments", false);
   if (s.grant.Has("comment") || sees) {
     CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments, LinkComments(ctx.services, s, doc.type.id));
-    SetCommentsData(lang, comments, d);
+    SetCommentsData(ctx, lang, comments, d);
   }
   return d;
 }

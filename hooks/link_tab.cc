@@ -37,11 +37,11 @@ Data LinkRow(Context& ctx, const std::string& lang, const Link& link, int64_t no
   for (const std::string& r : g.rights)
     rights += (rights.empty() ? "" : ", ") + ctx.texts.Get(lang, "links.right_" + r);
   d.set("rights", rights);
-  d.set("created", FormatDateTime(lang, link.created_at));
-  d.set("expires", FormatDateTime(lang, link.expires_at));
+  d.set("created", FormatDateTime(ctx.host, lang, link.created_at));
+  d.set("expires", FormatDateTime(ctx.host, lang, link.expires_at));
   d.set("uses", std::to_string(link.uses) +
                     (link.max_uses ? " / " + std::to_string(*link.max_uses) : std::string()));
-  d.set("last_used", link.last_used_at ? FormatDateTime(lang, *link.last_used_at)
+  d.set("last_used", link.last_used_at ? FormatDateTime(ctx.host, lang, *link.last_used_at)
                                        : ctx.texts.Get(lang, "links.never"));
   d.set("active", link.UsableAt(now));
   d.set("state", ctx.texts.Get(lang, link.revoked_at          ? "links.state_revoked"
@@ -112,11 +112,12 @@ LinkRequest FormRequest(const crm::Request& request) {
 crm::Status MailLink(Context& ctx, const MintedLink& minted) {
   const LinkGrant& g = minted.link.grant;
   const std::string& lang = g.language;
-  std::string text = ctx.texts.Format(lang, "links.greeting", {{"name", g.contact_name}}) + "\n\n" +
-                     ctx.texts.Get(lang, "links.mail_intro") + "\n\n" + minted.url + "\n\n" +
-                     ctx.texts.Format(lang, "links.mail_expires",
-                                      {{"date", FormatDateTime(lang, minted.link.expires_at)}}) +
-                     "\n";
+  std::string text =
+      ctx.texts.Format(lang, "links.greeting", {{"name", g.contact_name}}) + "\n\n" +
+      ctx.texts.Get(lang, "links.mail_intro") + "\n\n" + minted.url + "\n\n" +
+      ctx.texts.Format(lang, "links.mail_expires",
+                       {{"date", FormatDateTime(ctx.host, lang, minted.link.expires_at)}}) +
+      "\n";
   return ctx.host.SendMail({g.contact_email, ctx.texts.Get(lang, "links.mail_subject"), text});
 }
 

@@ -55,9 +55,9 @@ Data VersionData(Context& ctx, const crm::Principal& caller, const std::string& 
                  const DocumentType& type, const ArchivedVersion& v, const std::string& base) {
   const std::string& lang = caller.language;
   Data a;
-  a.set("uploaded_at", FormatDate(lang, v.uploaded_at));
+  a.set("uploaded_at", FormatDate(ctx.host, lang, v.uploaded_at));
   a.set("uploaded_by", UploaderName(ctx, caller, v.uploaded_by, client_name));
-  a.set("archived_at", FormatDate(lang, v.archived_at));
+  a.set("archived_at", FormatDate(ctx.host, lang, v.archived_at));
   a.set("archived_by", UploaderName(ctx, caller, v.archived_by, client_name));
   a.set("reason", ctx.texts.Get(lang, ReasonKey(v.reason)));
   DataList files;
@@ -136,7 +136,7 @@ crm::Result<std::string> RenderTab(Context& ctx, const crm::ClientInfo& client,
     d.set("has_archive", !versions.empty());
     CRM_ASSIGN_OR_RETURN(std::vector<Comment> comments,
                          ListComments(ctx.services, caller, client.id, doc.type.id));
-    SetCommentsData(lang, comments, d);
+    SetCommentsData(ctx, lang, comments, d);
     d.set("csrf", caller.csrf_token);
     d.set("archive", versions);
     items.push_back(std::move(d));

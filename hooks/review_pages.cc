@@ -30,7 +30,7 @@ crm::Status ShowQueue(Context& ctx, crm::Request& request, crm::Response& respon
     Data r;
     r.set("client", client->DisplayName());
     r.set("document", type->name.Get(lang));
-    r.set("since", FormatDateTime(lang, item.uploaded_at));
+    r.set("since", FormatDateTime(ctx.host, lang, item.uploaded_at));
     r.set("url", ProfileTabPath(item.client_id) + "#cd-doc-" + std::to_string(item.type_id));
     rows.push_back(std::move(r));
   }

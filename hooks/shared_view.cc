@@ -103,7 +103,8 @@ std::string SharedFacts(const Context& ctx, std::string_view lang, const SharedD
             EscapeHtml(crm::text::FormatMoney(*d.still_due_cents, lang)) + "</span>";
   if (!d.decision_value.empty()) {
     html += "<p class=\"cd-decision\">" + T("decision_" + d.decision_value) + " — " +
-            EscapeHtml(d.decision_by) + ", " + EscapeHtml(FormatDateTime(lang, d.decision_at));
+            EscapeHtml(d.decision_by) + ", " +
+            EscapeHtml(FormatDateTime(ctx.host, lang, d.decision_at));
     if (!d.decision_reason.empty()) html += "<br>" + EscapeHtml(d.decision_reason);
     html += "</p>";
   }
@@ -140,7 +141,7 @@ std::string SharedCommentsHtml(Context& ctx, const crm::Principal& who, const Sh
   if (list.ok()) {
     for (const Comment& c : *list)
       html += "<li class=\"cd-comment\"><p class=\"cd-comment-meta\">" + EscapeHtml(c.author_name) +
-              " · " + EscapeHtml(FormatDateTime(who.language, c.created_at)) +
+              " · " + EscapeHtml(FormatDateTime(ctx.host, who.language, c.created_at)) +
               "</p><p class=\"cd-comment-body\">" + EscapeHtml(c.body) + "</p></li>";
   }
   return html + "</ul>";

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "host-api/http.h"
+#include "text/local_time.h"
 #include "text/text.h"
 
 namespace cd::hooks {
@@ -84,29 +85,18 @@ std::vector<std::string> Texts::Missing() const {
   return missing;
 }
 
-std::string FormatDate(std::string_view language, int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  const char* format = "%Y-%m-%d";
-  // Issue 11: "31/12/2026 in fr/nl".
-  if (language == "fr" || language == "nl") format = "%d/%m/%Y";
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
+std::string FormatDate(crm::HostServices& host, std::string_view language, int64_t unix_seconds) {
+  return crm::text::LocalDate(language, unix_seconds, host.UtcOffsetSeconds(unix_seconds));
 }
 
 std::string FormatIsoDate(std::string_view language, std::string_view iso) {
   return crm::text::LocalIsoDate(language, iso);
 }
 
-std::string FormatDateTime(std::string_view language, int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, " %H:%M UTC", &tm);
-  return FormatDate(language, unix_seconds) + buf;
+std::string FormatDateTime(crm::HostServices& host, std::string_view language,
+                           int64_t unix_seconds) {
+  return crm::text::LocalDateTime(language, unix_seconds, host.UtcOffsetSeconds(unix_seconds),
+                                  host.TimeZoneName());
 }
 
 std::string FormatSize(std::string_view language, int64_t bytes) {

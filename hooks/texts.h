@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "host-api/services.h"
 #include "host-api/status.h"
 
 namespace cd::hooks {
@@ -43,12 +44,15 @@ class Texts {
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> catalogs_;
 };
 
-// "2026-11-22" (en), "22/11/2026" (fr and nl, issue 11); UTC.
-std::string FormatDate(std::string_view language, int64_t unix_seconds);
+// "2026-11-22" (en), "22/11/2026" (fr and nl, issue 11): the date in the host's time zone
+// (host API 1.5, issue 15.14).
+std::string FormatDate(crm::HostServices& host, std::string_view language, int64_t unix_seconds);
 // A "YYYY-MM-DD" date in the reader's format (as FormatDate); anything else as it is.
 std::string FormatIsoDate(std::string_view language, std::string_view iso_date);
-// FormatDate plus the time of day, "31/12/2026 14:05 UTC".
-std::string FormatDateTime(std::string_view language, int64_t unix_seconds);
+// FormatDate plus the time of day in the host's time zone and which zone that is:
+// "31/12/2026 15:05 (Europe/Brussels)", "31/12/2026 14:05 UTC" (issue 15.14).
+std::string FormatDateTime(crm::HostServices& host, std::string_view language,
+                           int64_t unix_seconds);
 // "20 MB", "512 KB", "900 bytes" (decimal comma in fr and nl: "1,5 MB").
 std::string FormatSize(std::string_view language, int64_t bytes);
 // "PDF", "JPEG", "PNG", "WebP", "HEIC" for MIME types the product knows, else the MIME.

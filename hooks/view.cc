@@ -206,13 +206,14 @@ std::string UploadedByText(const Context& ctx, const crm::Principal& reader,
                           {{"who", UploaderName(ctx, reader, stored, client_name)}});
 }
 
-void SetCommentsData(std::string_view language, const std::vector<Comment>& comments, Data& d) {
+void SetCommentsData(const Context& ctx, std::string_view language,
+                     const std::vector<Comment>& comments, Data& d) {
   DataList list;
   for (const Comment& c : comments) {
     Data item;
     item.set("author", c.author_name);
     item.set("staff", c.author_kind == "staff");
-    item.set("at", FormatDateTime(language, c.created_at));
+    item.set("at", FormatDateTime(ctx.host, language, c.created_at));
     item.set("body", c.body);
     list.push_back(std::move(item));
   }
@@ -272,10 +273,10 @@ Data DocumentData(const Context& ctx, std::string_view language, const ClientDoc
   d.set("is_required", type.upload_mode == UploadMode::kRequired);
   d.set("is_admin_only", type.upload_mode == UploadMode::kAdminOnly);
   d.set("uploaded", uploaded);
-  d.set("status_text", uploaded
-                           ? ctx.texts.Format(language, "status.uploaded_on",
-                                              {{"date", FormatDate(language, doc.uploaded_at)}})
-                           : ctx.texts.Get(language, "status.missing"));
+  d.set("status_text",
+        uploaded ? ctx.texts.Format(language, "status.uploaded_on",
+                                    {{"date", FormatDate(ctx.host, language, doc.uploaded_at)}})
+                 : ctx.texts.Get(language, "status.missing"));
   d.set("doc_url", std::string(doc_url));
   SetStateData(ctx, language, doc, d);
 

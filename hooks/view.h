@@ -71,7 +71,8 @@ std::string UploadedByText(const Context& ctx, const crm::Principal& reader,
 
 // Template data of a document's comments: comments [{author, at, body}], has_comments,
 // comment_max. Bodies are plain text (the template escapes them).
-void SetCommentsData(std::string_view language, const std::vector<Comment>& comments, Data& d);
+void SetCommentsData(const Context& ctx, std::string_view language,
+                     const std::vector<Comment>& comments, Data& d);
 
 // The translation key of a document's state ("state.pending").
 std::string StateKey(DocumentStatus status);

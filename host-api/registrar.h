@@ -42,6 +42,20 @@ struct MaintenanceCommand {
   std::function<Result<CommandReport>()> run;
 };
 
+// ---- Added in host API 1.5 --------------------------------------------------------------
+
+// A section of the client's reserved-area home page (/account), below the welcome line and
+// above the menu cards, e.g. "still missing: ID card, proof of address". The host calls every
+// section in priority order for the logged-in client and shows what they return, one after the
+// other; an empty string shows nothing. A section that fails (an error or an exception) is
+// logged and left out: the home page is still served.
+struct AccountHomeSection {
+  std::string id;  // unique per plugin
+  // An HTML fragment (escaped by the plugin) in `language`, the page's language.
+  std::function<Result<std::string>(const Principal& client, std::string_view language)> render;
+  int priority = kDefaultPriority;
+};
+
 // Valid only during the entry call. Each Add* checks its argument at once and
 // returns an error for a duplicate id, an empty callable or a route outside the
 // plugin's namespaces; any such error fails the whole registration, even if the
@@ -86,6 +100,9 @@ class Registrar {
   // Added in host API 1.4: the permission (and token scope) a list column or a filter
   // source needs; names one the plugin registered before, once each.
   virtual Status RequireListAccess(ListAccess access) = 0;
+  // Added in host API 1.5: a section of the client's reserved-area home (ids unique per
+  // plugin; a renderer is required).
+  virtual Status AddAccountHomeSection(AccountHomeSection section) = 0;
 };
 
 }  // namespace crm

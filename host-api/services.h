@@ -123,6 +123,15 @@ class HostServices {
   // most `limit` (clamped to 1-1000). A scheduled job walks every client a page at a time
   // (reminders: `after_id` = the last id of the previous page, 0 to start).
   virtual Result<std::vector<int64_t>> ClientIdsAfter(int64_t after_id, int limit) = 0;
+
+  // Added in host API 1.5: the host's time zone, for showing times to people. Its setting
+  // `time_zone` is an IANA name ("Europe/Brussels"), "UTC" by default, and may change while
+  // the process runs (ask each time). Stored times and the APIs stay UTC; calendar dates
+  // stored as YYYY-MM-DD (expiry, due dates) are never shifted.
+  virtual std::string TimeZoneName() = 0;
+  // That zone's offset from UTC at `unix_seconds`, daylight saving time included: in
+  // Europe/Brussels +3600 in winter and +7200 in summer. Local time = unix_seconds + offset.
+  virtual int32_t UtcOffsetSeconds(int64_t unix_seconds) = 0;
 };
 
 }  // namespace crm

@@ -19,8 +19,10 @@
 //    the host counts a list's total as cheaply as its page, or bounds it: SPEC §6 "Lists at
 //    scale", "total_exact": false), HostServices::ClientIdsAfter (walking every client),
 //    Registrar::AddMaintenanceCommand (MaintenanceCommand, CommandReport) and
-//    Registrar::RequireListAccess (ListAccess).
-#define CRM_HOST_API_MINOR 4
+//    Registrar::RequireListAccess (ListAccess); 5: Registrar::AddAccountHomeSection
+//    (AccountHomeSection: a section of the client's reserved-area home) and
+//    HostServices::TimeZoneName / ::UtcOffsetSeconds (the host's time-zone setting).
+#define CRM_HOST_API_MINOR 5
 
 #define CRM_STRINGIFY_IMPL(x) #x
 #define CRM_STRINGIFY(x) CRM_STRINGIFY_IMPL(x)

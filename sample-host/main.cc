@@ -39,6 +39,7 @@
 #include "sample-host/app/profile_api.h"
 #include "sample-host/app/seed_demo.h"
 #include "sample-host/app/seed_demo_profiles.h"
+#include "sample-host/app/settings_api.h"
 #include "sample-host/app/task_store.h"
 #include "sample-host/app/timeline_store.h"
 #include "sample-host/core/clock.h"
@@ -54,6 +55,7 @@
 #include "sample-host/core/plugin_loader.h"
 #include "sample-host/core/scheduler.h"
 #include "sample-host/core/scoped_object_store.h"
+#include "sample-host/core/time_zone.h"
 #include "sample-host/http/server.h"
 #include "sample-host/web/avatar_pages.h"
 #include "sample-host/web/contract_pages.h"
@@ -62,6 +64,7 @@
 #include "sample-host/web/page_renderer.h"
 #include "sample-host/web/pages.h"
 #include "sample-host/web/registration_pages.h"
+#include "sample-host/web/settings_pages.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -122,6 +125,8 @@ struct Core {
   std::unique_ptr<host::Mailer> mailer;
   // serve --store: the plugins' files in S3 (none: each plugin's folder under DATA).
   std::shared_ptr<crm::ObjectStore> store;
+  // Issue 15.14: the host's time zone (setting `time_zone`, loaded after the migrations).
+  host::HostTimeZone zone;
 };
 
 // DATA from --data, the database from --database (host::OpenHostDatabase), migrated.
@@ -139,6 +144,10 @@ crm::Status OpenCore(const po::variables_map& vm, Core& core) {
   std::string url = vm.count("database") ? vm["database"].as<std::string>() : "";
   CRM_ASSIGN_OR_RETURN(core.db, host::OpenHostDatabase(url, data));
   CRM_RETURN_IF_ERROR(host::ApplyMigrations(*core.db, "host", host::HostMigrations()));
+  // Issue 15.14: the stored time zone; one ICU no longer knows is logged and UTC stays.
+  crm::Status zone =
+      host::HostSettings(*core.db, core.zone, [&core] { return core.clock.NowUnix(); }).Load();
+  if (!zone.ok()) core.logger->Warn("settings", "time_zone: " + zone.ToString());
   core.mailer =
       std::make_unique<host::Mailer>(data / "outbox", "CRM <no-reply@localhost>", core.clock);
   return crm::Status::Ok();
@@ -294,12 +303,14 @@ struct App {
         avatars(*core.db, *avatar_files),
         action_files(OpenHostFiles(core, "attachments")),
         actions(*core.db, *action_files, [&core] { return core.clock.NowUnix(); }),
+        settings(*core.db, core.zone, [&core] { return core.clock.NowUnix(); }),
         plugins(
             *core.db, core.registry,
             [this, &core, base_url](const std::string& id) -> std::unique_ptr<crm::HostServices> {
               host::HostExtras extras{
-                  with_contracts ? &contracts : nullptr,
-                  [this](const std::string& owner) { return tasks.InboxFor(owner); }};
+                  .contracts = with_contracts ? &contracts : nullptr,
+                  .tasks_for = [this](const std::string& owner) { return tasks.InboxFor(owner); },
+                  .time_zone = &core.zone};
               return std::make_unique<host::PluginHostServices>(
                   *core.db, core.registry, core.data, id, *core.mailer, core.clock, *core.logger,
                   base_url, core.store, std::move(extras));
@@ -332,6 +343,7 @@ struct App {
   host::AvatarStore avatars;
   std::unique_ptr<crm::ObjectStore> action_files;  // issue 14 (H13): attachments
   host::CustomActions actions;
+  host::HostSettings settings;  // issue 15.14: the time zone
   host::PluginManager plugins;
 };
 
@@ -356,6 +368,15 @@ void RegisterProfileFeatures(crm::Registrar& reg, Core& core, App& app) {
   (void)host::web::RegisterCustomActionPages(
       reg, {core.registry, app.clients, app.timeline, app.actions});
   (void)reg.AddClientDeletionHook(app.actions.DeletionHook());
+  (void)host::RegisterSettingsApi(reg, app.settings);  // issue 15.14
+  // Every node reads the settings again each minute, so a change made through another node
+  // reaches it (the lease below lets this job run on every node).
+  crm::ScheduledJob reload;
+  reload.id = "settings";
+  reload.period_seconds = 60;
+  reload.run = [&app] { return app.settings.Load(); };
+  (void)reg.AddScheduledJob(std::move(reload));
+  (void)host::web::RegisterSettingsPages(reg, {core.registry, app.settings});
   if (app.self_registration) {
     (void)host::web::RegisterRegistrationPages(
         reg, {core.registry, app.clients, app.auth, app.timeline});
@@ -376,7 +397,8 @@ crm::Status RegisterHost(Core& core, App& app) {
   (void)host::RegisterClientApi(reg, app.clients, app.auth);
   // Contracts and the task inbox (issue 13).
   if (app.with_contracts) (void)host::RegisterContractApi(reg, app.contracts);
-  (void)host::web::RegisterContractPages(reg, app.contracts, app.tasks, app.with_contracts);
+  (void)host::web::RegisterContractPages(reg, app.contracts, app.tasks, app.with_contracts,
+                                         core.zone);
   RegisterProfileFeatures(reg, core, app);  // issue 14
   host::ClientStore& clients = app.clients;
   host::PluginManager& plugins = app.plugins;
@@ -399,7 +421,8 @@ crm::Status RegisterHost(Core& core, App& app) {
         std::vector<host::web::CsvImportLine> lines;
         for (const auto& x : imported) lines.push_back({x.line, x.ok, x.client_id, x.message});
         return lines;
-      }};
+      },
+      core.zone};
   (void)host::web::RegisterPages(reg, deps);
   if (!reg.first_error().ok()) return reg.first_error();
   return core.registry.Commit(reg.Take());
@@ -528,8 +551,10 @@ int Serve(const po::variables_map& vm) {
   // Each job runs once per period across every node on this database (schema 8).
   host::JobLeases leases(*core.db, HostName() + ":" + std::to_string(*bound),
                          [&core] { return core.clock.NowUnix(); });
-  scheduler.SetLease(
-      [&leases](const std::string& job, int64_t period) { return leases.TryTake(job, period); });
+  scheduler.SetLease([&leases](const std::string& job, int64_t period) -> crm::Result<bool> {
+    if (job == "host.settings") return true;  // each node reloads its own copy
+    return leases.TryTake(job, period);
+  });
   scheduler.Start();
   server.Wait();
   scheduler.Stop();

@@ -352,6 +352,16 @@ crm::Status StagingRegistrar::AddMaintenanceCommand(crm::MaintenanceCommand comm
   return crm::Status::Ok();
 }
 
+crm::Status StagingRegistrar::AddAccountHomeSection(crm::AccountHomeSection section) {
+  CRM_STAGE_CHECK(CheckId("account home section", section.id));
+  if (!section.render)
+    return Fail(crm::InvalidArgument("account home section " + section.id + " has no renderer"));
+  if (HasId(staged_.account_home_sections, section.id))
+    return Fail(crm::Conflict("duplicate account home section id " + section.id));
+  staged_.account_home_sections.push_back(std::move(section));
+  return crm::Status::Ok();
+}
+
 crm::Status StagingRegistrar::RequireListAccess(crm::ListAccess access) {
   const bool column = access.kind == crm::ListHookKind::kColumn;
   const std::string what = std::string(column ? "list column " : "list filter source ") + access.id;
@@ -463,6 +473,8 @@ crm::Status HookRegistry::CheckOwnedIds(const StagedRegistrations& staged) const
   CRM_RETURN_IF_ERROR(check("scheduled job", staged.jobs, jobs_));
   CRM_RETURN_IF_ERROR(check("demo seeder", staged.demo_seeders, demo_seeders_));
   CRM_RETURN_IF_ERROR(check("maintenance command", staged.commands, commands_));
+  CRM_RETURN_IF_ERROR(
+      check("account home section", staged.account_home_sections, account_home_sections_));
   if (staged.settings_page && settings_pages_.count(owner)) {
     return crm::Conflict("settings page of " + owner + " is already registered");
   }
@@ -535,6 +547,7 @@ void HookRegistry::Insert(StagedRegistrations staged) {
   add_sorted(deletion_hooks_, staged.deletion_hooks);
   add_sorted(menu_filters_, staged.menu_filters);
   add_sorted(gates_, staged.gates);
+  add_sorted(account_home_sections_, staged.account_home_sections);
   // Routes, jobs, permissions and scopes have no priority: keep registration order.
   append(routes_, staged.routes);
   append(jobs_, staged.jobs);

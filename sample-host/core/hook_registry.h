@@ -50,8 +50,9 @@ struct StagedRegistrations {
   std::vector<crm::DemoSeeder> demo_seeders;
   std::vector<crm::ListFilterCount> filter_counts;
   std::vector<crm::ListFilterSize> filter_sizes;
-  std::vector<crm::MaintenanceCommand> commands;  // host API 1.4
-  std::vector<crm::ListAccess> list_access;       // host API 1.4
+  std::vector<crm::MaintenanceCommand> commands;               // host API 1.4
+  std::vector<crm::ListAccess> list_access;                    // host API 1.4
+  std::vector<crm::AccountHomeSection> account_home_sections;  // host API 1.5
   // language -> key -> text
   std::map<std::string, std::map<std::string, std::string>> translations;
 };
@@ -87,6 +88,7 @@ class StagingRegistrar final : public crm::Registrar {
   crm::Status AddListFilterSize(crm::ListFilterSize size) override;
   crm::Status AddMaintenanceCommand(crm::MaintenanceCommand command) override;
   crm::Status RequireListAccess(crm::ListAccess access) override;
+  crm::Status AddAccountHomeSection(crm::AccountHomeSection section) override;
 
   // The first error of any call, or OK.
   const crm::Status& first_error() const { return first_error_; }
@@ -160,6 +162,10 @@ class HookRegistry {
   const std::vector<Registered<crm::DemoSeeder>>& demo_seeders() const { return demo_seeders_; }
   // Maintenance commands (host API 1.4), in registration order.
   const std::vector<Registered<crm::MaintenanceCommand>>& commands() const { return commands_; }
+  // Sections of the client's reserved-area home (host API 1.5), by (priority, sequence).
+  const std::vector<Registered<crm::AccountHomeSection>>& account_home_sections() const {
+    return account_home_sections_;
+  }
 
   // Whether `viewer` may read a column or the filters of a source (RequireListAccess, host
   // API 1.4): an admin holding the permission, a token whose owner holds it and which holds
@@ -227,6 +233,7 @@ class HookRegistry {
   std::vector<Registered<crm::ScopeDecl>> scopes_;
   std::vector<Registered<crm::DemoSeeder>> demo_seeders_;
   std::vector<Registered<crm::MaintenanceCommand>> commands_;
+  std::vector<Registered<crm::AccountHomeSection>> account_home_sections_;
   // "column:<owner>.<id>" / "filters:<owner>.<id>" -> what reading it needs.
   std::map<std::string, crm::ListAccess, std::less<>> list_access_;
   // "<owner>/<source id>" -> that source's counting form.

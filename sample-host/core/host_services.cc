@@ -11,6 +11,7 @@
 #include "sample-host/core/logger.h"
 #include "sample-host/core/mailer.h"
 #include "sample-host/core/scoped_object_store.h"
+#include "sample-host/core/time_zone.h"
 
 namespace host {
 
@@ -30,9 +31,18 @@ PluginHostServices::PluginHostServices(crm::Database& db, const HookRegistry& re
       base_url_(std::move(base_url)),
       shared_store_(std::move(shared_store)),
       contracts_(extras.contracts),
-      tasks_(extras.tasks_for ? extras.tasks_for(owner_) : nullptr) {}
+      tasks_(extras.tasks_for ? extras.tasks_for(owner_) : nullptr),
+      time_zone_(extras.time_zone) {}
 
 int64_t PluginHostServices::NowUnix() { return clock_.NowUnix(); }
+
+std::string PluginHostServices::TimeZoneName() {
+  return time_zone_ ? time_zone_->Name() : std::string(kDefaultTimeZone);
+}
+
+int32_t PluginHostServices::UtcOffsetSeconds(int64_t unix_seconds) {
+  return time_zone_ ? time_zone_->OffsetAt(unix_seconds) : 0;
+}
 
 std::filesystem::path PluginHostServices::DataDir() {
   std::call_once(data_dir_once_, [&] {

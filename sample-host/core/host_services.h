@@ -18,6 +18,7 @@ namespace host {
 
 class Clock;
 class HookRegistry;
+class HostTimeZone;
 class Logger;
 class Mailer;
 
@@ -26,6 +27,8 @@ class Mailer;
 struct HostExtras {
   crm::ContractView* contracts = nullptr;
   std::function<std::unique_ptr<crm::TaskInbox>(const std::string& owner)> tasks_for;
+  // Host API 1.5: the host's time zone (none: UTC).
+  const HostTimeZone* time_zone = nullptr;
 };
 
 // One per plugin (owner). Thread-safe; must outlive every call of the plugin (the
@@ -59,6 +62,9 @@ class PluginHostServices final : public crm::HostServices {
   crm::ContractView* Contracts() override { return contracts_; }
   crm::TaskInbox* Tasks() override { return tasks_.get(); }
   crm::Result<std::vector<int64_t>> ClientIdsAfter(int64_t after_id, int limit) override;
+  // The HostExtras' zone, or "UTC" and 0 without one.
+  std::string TimeZoneName() override;
+  int32_t UtcOffsetSeconds(int64_t unix_seconds) override;
 
  private:
   crm::Database& db_;
@@ -76,6 +82,7 @@ class PluginHostServices final : public crm::HostServices {
   std::unique_ptr<crm::ObjectStore> files_;
   crm::ContractView* contracts_ = nullptr;
   std::unique_ptr<crm::TaskInbox> tasks_;
+  const HostTimeZone* time_zone_ = nullptr;
 };
 
 // The PluginManager's factory for sample-host: a PluginHostServices per plugin id over

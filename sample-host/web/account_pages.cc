@@ -14,6 +14,28 @@ namespace {
 
 using Layout = crm::PageReply::Layout;
 
+// The plugins' sections of the home (host API 1.5), in priority order. A section that fails or
+// throws is logged and left out: the client still gets the home page.
+TemplateData HomeSections(const DepsPtr& deps, const crm::Principal& viewer,
+                          std::string_view language) {
+  TemplateData sections(TemplateData::type::list);
+  for (const auto& section : deps->registry.account_home_sections()) {
+    const std::string what = "account home section " + section.owner + "." + section.hook.id;
+    crm::Result<std::string> html =
+        CallPlugin(deps->logger, what, [&] { return section.hook.render(viewer, language); });
+    if (!html.ok()) {
+      deps->logger.Error("plugin", what + " failed: " + html.status().ToString());
+      continue;
+    }
+    if (html->empty()) continue;
+    TemplateData item;
+    item.set("id", section.owner + "." + section.hook.id);
+    item.set("html", *html);
+    sections.push_back(item);
+  }
+  return sections;
+}
+
 crm::Status ShowHome(const DepsPtr& deps, crm::Request& request, crm::Response& response) {
   PageContext page(deps->registry, request);
   const Texts& texts = page.texts();
@@ -39,6 +61,7 @@ crm::Status ShowHome(const DepsPtr& deps, crm::Request& request, crm::Response& 
   std::string name = viewer.display_name.empty() ? viewer.email : viewer.display_name;
   data.set("welcome", texts.Format("account.welcome", {{"name", name}}));
   data.set("cards", cards);
+  data.set("sections", HomeSections(deps, viewer, texts.language()));
   return page.Send(response, "account_home", data, texts.Get("account.home_title"),
                    Layout::kAccount);
 }

@@ -165,7 +165,8 @@ std::string JoinTags(const std::vector<std::string>& tags) {
   return out;
 }
 
-TemplateData RowsData(const Texts& texts, const ClientListPage& page, Logger& logger) {
+TemplateData RowsData(const Texts& texts, const ClientListPage& page, Logger& logger,
+                      const HostTimeZone& zone) {
   TemplateData list(TemplateData::type::list);
   for (const ClientListRow& row : page.rows) {
     const Client& c = row.client;
@@ -185,7 +186,7 @@ TemplateData RowsData(const Texts& texts, const ClientListPage& page, Logger& lo
     item.set("region", c.address.region);
     item.set("language", c.language);
     item.set("tags", JoinTags(c.tags));
-    item.set("created_at", FormatTime(c.created_at).substr(0, 10));
+    item.set("created_at", FormatDay(c.created_at, texts.language(), zone));
     TemplateData cells(TemplateData::type::list);
     for (size_t i = 0; i < page.columns.size(); ++i) {
       TemplateData cell;
@@ -259,7 +260,7 @@ crm::Status ShowList(const DepsPtr& deps, crm::Request& request, crm::Response& 
   data.set("has_filters", !query.filters.empty() || !query.q.empty());
   data.set("sort", query.sort);
   data.set("headers", HeadersData(texts, query, list));
-  data.set("rows", RowsData(texts, list, deps->logger));
+  data.set("rows", RowsData(texts, list, deps->logger, deps->zone));
   data.set("empty", list.rows.empty());
   data.set("pagination", PaginationData(texts, query, list));
   data.set("total", FormatCount(list.total, texts.language()) + (list.total_exact ? "" : "+"));

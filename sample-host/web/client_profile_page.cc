@@ -323,8 +323,9 @@ void SetHostSidebar(TemplateData& data, const DepsPtr& deps, const Texts& texts,
                     const Client& client) {
   TemplateData box;
   if (auto stats = deps->timeline.Stats(client.id); stats.ok()) {
-    box.set("last_action",
-            stats->last_action_at > 0 ? FormatTime(stats->last_action_at) : std::string("—"));
+    box.set("last_action", stats->last_action_at > 0
+                               ? FormatTime(stats->last_action_at, texts.language(), deps->zone)
+                               : std::string("—"));
     box.set("purchases", std::to_string(stats->purchases));
     box.set("revenue", FormatMoney(stats->revenue_cents, texts.language()));
     box.set("support_requests", std::to_string(stats->support_requests));
@@ -358,7 +359,7 @@ void SetHostSidebar(TemplateData& data, const DepsPtr& deps, const Texts& texts,
       item.set("id", std::to_string(d.id));
       item.set("label", d.label.empty() ? d.platform : d.label);
       item.set("platform", d.platform);
-      item.set("last_seen", FormatTime(d.last_seen_at));
+      item.set("last_seen", FormatTime(d.last_seen_at, texts.language(), deps->zone));
       devices.push_back(item);
     }
   }
@@ -419,7 +420,7 @@ TemplateData TimelineData(const DepsPtr& deps, const Texts& texts, int64_t clien
     for (const TimelineRecord& r : records.value()) {
       TemplateData e;
       SetCustomAction(e, r, files[r.id]);
-      e.set("when", FormatTime(r.created_at));
+      e.set("when", FormatTime(r.created_at, texts.language(), deps->zone));
       e.set("type", TimelineTypeLabel(texts, r.type));
       e.set("title", TimelineText(texts, r.title));
       e.set("detail", TimelineText(texts, r.detail));
@@ -457,7 +458,7 @@ crm::Status ShowProfile(const DepsPtr& deps, crm::Request& request, crm::Respons
   SetAvatar(data, client);
   data.set("email", client.email);
   data.set("language", client.language);
-  data.set("created_at", FormatTime(client.created_at));
+  data.set("created_at", FormatTime(client.created_at, texts.language(), deps->zone));
   data.set("sections", SectionsData(texts, extras.edited != nullptr ? *extras.edited : client));
   data.set("tabs", TabsData(deps->registry, texts, viewer, client.id, ""));
   SetBoxes(data, deps, viewer, client);

@@ -130,9 +130,9 @@ crm::Status AdminContracts(ContractStore& store, crm::Request& req, crm::Respons
                        200});
 }
 
-std::string TaskRow(const crm::Request& req, const TaskRecord& t) {
+std::string TaskRow(const crm::Request& req, const TaskRecord& t, const HostTimeZone& zone) {
   std::string h = "<tr data-task-id=\"" + std::to_string(t.id) + "\"><td>" +
-                  EscapeHtml(FormatUtc(t.created_at, "%Y-%m-%d %H:%M")) + "</td><td>" +
+                  EscapeHtml(FormatTime(t.created_at, req.Caller().language, zone)) + "</td><td>" +
                   EscapeHtml(t.title) + "</td><td>";
   if (IsSafeLocalPath(t.link))
     h += "<a href=\"" + EscapeHtml(t.link) + "\">" + EscapeHtml(T(req, "tasks.open_link")) + "</a>";
@@ -148,12 +148,13 @@ std::string TaskRow(const crm::Request& req, const TaskRecord& t) {
   return h + "</td></tr>";
 }
 
-crm::Status AdminTasks(TaskStore& tasks, crm::Request& req, crm::Response& res) {
+crm::Status AdminTasks(TaskStore& tasks, const HostTimeZone& zone, crm::Request& req,
+                       crm::Response& res) {
   bool all = req.Query("all").value_or("") == "1";
   CRM_ASSIGN_OR_RETURN(auto list, tasks.List(all));
   std::string rows;
   for (const auto& t : list) {
-    if (req.Caller().HasPermission(t.permission)) rows += TaskRow(req, t);
+    if (req.Caller().HasPermission(t.permission)) rows += TaskRow(req, t, zone);
   }
   std::string body = rows.empty() ? "<p>" + EscapeHtml(T(req, "tasks.none")) + "</p>"
                                   : "<table class=\"tasks\"><tbody>" + rows + "</tbody></table>";
@@ -185,9 +186,11 @@ crm::Route MakeRoute(const char* method, const char* pattern, crm::Audience::Kin
 }
 
 // The inbox pages (every host) and, without contracts, the menu filter hiding "Contracts".
-crm::Status RegisterTaskPages(crm::Registrar& registrar, TaskStore& tasks, bool with_contracts) {
+crm::Status RegisterTaskPages(crm::Registrar& registrar, TaskStore& tasks, bool with_contracts,
+                              const HostTimeZone& zone) {
   using K = crm::Audience::Kind;
   TaskStore* t = &tasks;
+  const HostTimeZone* z = &zone;
   if (!with_contracts) {
     crm::MenuFilter hide;
     hide.id = "host.no-contracts";
@@ -198,9 +201,9 @@ crm::Status RegisterTaskPages(crm::Registrar& registrar, TaskStore& tasks, bool 
     };
     CRM_RETURN_IF_ERROR(registrar.AddMenuFilter(std::move(hide)));
   }
-  CRM_RETURN_IF_ERROR(registrar.AddRoute(
-      MakeRoute("GET", "/admin/tasks", K::kAdmin, "",
-                [t](crm::Request& rq, crm::Response& rs) { return AdminTasks(*t, rq, rs); })));
+  CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(
+      "GET", "/admin/tasks", K::kAdmin, "",
+      [t, z](crm::Request& rq, crm::Response& rs) { return AdminTasks(*t, *z, rq, rs); })));
   return registrar.AddRoute(
       MakeRoute("POST", "/admin/tasks/{id}/close", K::kAdmin, "",
                 [t](crm::Request& rq, crm::Response& rs) { return CloseTask(*t, rq, rs); }));
@@ -209,10 +212,10 @@ crm::Status RegisterTaskPages(crm::Registrar& registrar, TaskStore& tasks, bool 
 }  // namespace
 
 crm::Status RegisterContractPages(crm::Registrar& registrar, ContractStore& contracts,
-                                  TaskStore& tasks, bool with_contracts) {
+                                  TaskStore& tasks, bool with_contracts, const HostTimeZone& zone) {
   using K = crm::Audience::Kind;
   ContractStore* c = &contracts;
-  if (!with_contracts) return RegisterTaskPages(registrar, tasks, false);
+  if (!with_contracts) return RegisterTaskPages(registrar, tasks, false, zone);
   CRM_RETURN_IF_ERROR(registrar.AddRoute(MakeRoute(
       "GET", "/account/contracts", K::kClient, "",
       [c](crm::Request& rq, crm::Response& rs) { return AccountContracts(*c, rq, rs); })));
@@ -225,7 +228,7 @@ crm::Status RegisterContractPages(crm::Registrar& registrar, ContractStore& cont
                                [c](const crm::ClientInfo& client, crm::Request& rq) {
                                  return ContractCards(*c, rq, client.id, false);
                                }}));
-  return RegisterTaskPages(registrar, tasks, true);
+  return RegisterTaskPages(registrar, tasks, true, zone);
 }
 
 }  // namespace host::web

@@ -11,13 +11,15 @@
 #include "host-api/registrar.h"
 #include "sample-host/app/contract_store.h"
 #include "sample-host/app/task_store.h"
+#include "sample-host/core/time_zone.h"
 
 namespace host::web {
 
 // `contracts` and `tasks` must outlive the server. Texts (en/fr/nl) come from the file's table.
 // Without `with_contracts` (serve --without-contracts) only the task inbox is registered, and
-// the reserved area's "Contracts" menu entry is removed.
+// the reserved area's "Contracts" menu entry is removed. Task times show in `zone` (issue
+// 15.14), which must outlive the server too.
 crm::Status RegisterContractPages(crm::Registrar& registrar, ContractStore& contracts,
-                                  TaskStore& tasks, bool with_contracts = true);
+                                  TaskStore& tasks, bool with_contracts, const HostTimeZone& zone);
 
 }  // namespace host::web

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "text/local_time.h"
+
 namespace host::web {
 
 std::string BuildQuery(const std::vector<std::pair<std::string, std::string>>& params) {
@@ -28,14 +30,14 @@ bool IsSafeLocalPath(std::string_view path) {
   return true;
 }
 
-std::string FormatTime(int64_t unix_seconds) {
+std::string FormatTime(int64_t unix_seconds, std::string_view language, const HostTimeZone& zone) {
   if (unix_seconds <= 0) return "";
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%d %H:%M", &tm);
-  return buffer;
+  return crm::text::LocalDateTime(language, unix_seconds, zone.OffsetAt(unix_seconds), zone.Name());
+}
+
+std::string FormatDay(int64_t unix_seconds, std::string_view language, const HostTimeZone& zone) {
+  if (unix_seconds <= 0) return "";
+  return crm::text::LocalDate(language, unix_seconds, zone.OffsetAt(unix_seconds));
 }
 
 int64_t ParseDate(std::string_view date) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "sample-host/core/time_zone.h"
 #include "text/text.h"
 
 namespace host::web {
@@ -27,8 +28,11 @@ std::string BuildQuery(const std::vector<std::pair<std::string, std::string>>& p
 // before redirecting to a caller-supplied `next`, to avoid an open redirect.
 bool IsSafeLocalPath(std::string_view path);
 
-// "2026-11-22 10:53" (UTC) from Unix seconds; empty for 0.
-std::string FormatTime(int64_t unix_seconds);
+// An instant in the reader's format and the host's time zone (issue 15.14):
+// "2026-11-22 11:53 (Europe/Brussels)", "22/11/2026 10:53 UTC"; empty for 0.
+std::string FormatTime(int64_t unix_seconds, std::string_view language, const HostTimeZone& zone);
+// The calendar date of an instant in the host's time zone, in the reader's format; empty for 0.
+std::string FormatDay(int64_t unix_seconds, std::string_view language, const HostTimeZone& zone);
 
 // Unix seconds at 00:00 UTC of a "YYYY-MM-DD" date, or -1 when it is not one.
 int64_t ParseDate(std::string_view date);

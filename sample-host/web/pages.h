@@ -19,6 +19,7 @@
 #include "sample-host/core/logger.h"
 #include "sample-host/core/mailer.h"
 #include "sample-host/core/plugin_loader.h"
+#include "sample-host/core/time_zone.h"
 
 namespace host::web {
 
@@ -54,6 +55,8 @@ struct WebDeps {
   Clock& clock;
   CsvExportFn export_csv;
   CsvImportFn import_csv;
+  // Issue 15.14: the host's time zone, in which pages show times.
+  const HostTimeZone& zone;
 };
 
 // Registers the host's translations (RegisterHostTranslations) and every page route on

@@ -45,6 +45,9 @@ constexpr crm::text::KnownMessage kKnown[] = {
     {"no such admin", "message.admin_missing"},
     {"you cannot take admins.manage from yourself", "message.admin_self_manage"},
     {"you cannot disable your own account", "message.admin_self_disable"},
+    // The CRM's settings (issue 15.14).
+    {"time_zone: unknown time zone \"{zone}\" (an IANA name such as Europe/Brussels)",
+     "message.time_zone"},
 };
 
 // Why a plugin did not load (sample-host/core: plugin_loader.cc, elf_manifest.cc, migrator.cc,

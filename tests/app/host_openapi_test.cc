@@ -1,6 +1,6 @@
 // tests/app/host_openapi_test.cc — sample-host/app/openapi/openapi.json against the API routes the
 // host really registers (RegisterClientApi, RegisterProfileApi, RegisterContractApi,
-// RegisterAvatarApi, RegisterCustomActionApi), both ways, as
+// RegisterAvatarApi, RegisterCustomActionApi, RegisterSettingsApi), both ways, as
 // tests/hooks/openapi_test.cc does for the module; and the served document is that file.
 #include <gtest/gtest.h>
 
@@ -17,6 +17,7 @@
 #include "sample-host/app/device_store.h"
 #include "sample-host/app/newsletter.h"
 #include "sample-host/app/profile_api.h"
+#include "sample-host/app/settings_api.h"
 #include "sample-host/app/timeline_store.h"
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/core/scoped_object_store.h"
@@ -55,6 +56,7 @@ class HostOpenApiTest : public ::testing::Test {
     ASSERT_OK(RegisterContractApi(staging, contracts_));
     ASSERT_OK(RegisterAvatarApi(staging, avatars_));
     ASSERT_OK(RegisterCustomActionApi(staging, actions_));
+    ASSERT_OK(RegisterSettingsApi(staging, settings_));  // issue 15.14
     for (const crm::Route& r : staging.Take().routes) {
       if (r.pattern.rfind("/api/v1/", 0) == 0) registered_.insert({r.method, Shape(r.pattern)});
     }
@@ -85,6 +87,8 @@ class HostOpenApiTest : public ::testing::Test {
   CustomActions actions_{tdb_.db(), no_files_, now_};
   Auth auth_{tdb_.db(), registry_, now_, [](const crm::MailMessage&) { return crm::Status::Ok(); },
              "http://localhost"};
+  HostTimeZone zone_;
+  HostSettings settings_{tdb_.db(), zone_, now_};
   std::set<Operation> registered_, described_;
   json::value doc_;
 };

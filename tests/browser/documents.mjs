@@ -1,5 +1,5 @@
 // tests/browser/documents.mjs — browser test of the Client Documents module in a demo sample-host (headless Chromium):
-// the admin turns the mandatory gate on; a client is gated, uploads a PNG with progress and thumbnail; the admin
+// a client's home lists the missing identity document (phone); the admin turns the mandatory gate on; the client is gated, uploads a PNG with progress and thumbnail; the admin
 // checks the list column and filter, replaces a document, opens the archive, deletes the client; no file of it is left.
 // Usage: node tests/browser/documents.mjs [path/to/sample-host]   (default: <repo>/build/sample-host)
 // Screenshots go to tests/browser/screenshots/docs-*.png (gitignored). Exits non-zero with a message on any failure.
@@ -56,17 +56,6 @@ async function run(browser, host, dataDir) {
   const admin = await adminLogin(browser, host);
   const ap = admin.page;
 
-  // 1. Admin: the mandatory gate on, on the plugin's settings page.
-  await ap.goto(`${host.url}/admin/plugins/client-documents/settings`);
-  const gate = ap.locator('form.cd-settings-form input[name="mandatory_gate"]');
-  if ((await gate.count()) !== 1) fail('no mandatory gate checkbox on the settings page');
-  await gate.check();
-  await ap.locator('form.cd-settings-form button[type="submit"]').click();
-  await ap.waitForLoadState('load');
-  await ap.goto(`${host.url}/admin/plugins/client-documents/settings`);
-  if (!(await ap.locator('form.cd-settings-form input[name="mandatory_gate"]').isChecked())) fail('the mandatory gate setting was not saved');
-  await shot(ap, '01-settings-gate-on');
-
   // The demo's clients with a login have every required document: the admin deletes this one's identity
   // document (Documents tab, delete button) so that the gate applies to them.
   const clientId = await clientIdByEmail(ap, host, client.email);
@@ -84,14 +73,39 @@ async function run(browser, host, dataDir) {
     fail('deleting the identity document from the Documents tab did not make it missing');
   }
 
-  // 2. Client on a phone: login, sent to "My documents" by the gate.
+  // 1. Client on a phone, gate still off (issue 15.11): the reserved area's home lists the missing
+  // identity document (host API 1.5 home section), and its link leads to that document on My documents.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const cp = await phone.newPage();
   await cp.goto(`${host.url}/account/login`);
   await cp.getByLabel('Email address').fill(client.email);
   await cp.getByLabel('Password').fill(client.password);
   await cp.getByRole('button', { name: 'Sign in' }).click();
-  await expectUrl(cp, /\/account\/documents/, 'the gate after login');
+  await expectUrl(cp, (url) => !url.pathname.endsWith('/login'), 'the client login');
+  await cp.goto(`${host.url}/account`);
+  await expectUrl(cp, /\/account$/, 'the home without the gate');
+  const homeLink = cp.locator(`section.home-section .cd-missing-list a[href="/account/documents#${identityDomId}"]`);
+  if ((await homeLink.count()) !== 1) fail('the home does not list the missing identity document with a link to it');
+  if (!(await homeLink.isVisible())) fail('the home\'s missing list is not visible on a phone');
+  await shot(cp, '01-client-home-missing-phone');
+  await homeLink.click();
+  await expectUrl(cp, new RegExp(`/account/documents#${identityDomId}$`), 'the home\'s missing link');
+  if ((await cp.locator(`li.cd-document#${identityDomId}`).count()) !== 1) fail('the link does not lead to the document');
+
+  // 2. Admin: the mandatory gate on, on the plugin's settings page.
+  await ap.goto(`${host.url}/admin/plugins/client-documents/settings`);
+  const gate = ap.locator('form.cd-settings-form input[name="mandatory_gate"]');
+  if ((await gate.count()) !== 1) fail('no mandatory gate checkbox on the settings page');
+  await gate.check();
+  await ap.locator('form.cd-settings-form button[type="submit"]').click();
+  await ap.waitForLoadState('load');
+  await ap.goto(`${host.url}/admin/plugins/client-documents/settings`);
+  if (!(await ap.locator('form.cd-settings-form input[name="mandatory_gate"]').isChecked())) fail('the mandatory gate setting was not saved');
+  await shot(ap, '01-settings-gate-on');
+
+  // Client: sent to "My documents" by the gate from every other page.
+  await cp.goto(`${host.url}/account`);
+  await expectUrl(cp, /\/account\/documents/, 'the gate from the home');
   if ((await cp.locator('.cd-notice-gate').count()) !== 1) fail('the gated documents page shows no gate notice');
   await shot(cp, '02-client-gated-phone');
   await cp.goto(`${host.url}/account/profile`);

@@ -104,6 +104,45 @@ TEST(HookRegistryTest, DemoSeedersAreKeptInOrderAndDuplicatesRefused) {
   EXPECT_EQ(registry.demo_seeders()[0].owner, "plug-b");
 }
 
+// Host API 1.5: sections of the client's home, by priority then registration order; an id once
+// per owner (the same id under two owners is two sections); a renderer is required.
+TEST(HookRegistryTest, AccountHomeSectionsSortByPriorityAndRefuseDuplicates) {
+  HookRegistry registry;
+  auto section = [](std::string id, int priority) {
+    crm::AccountHomeSection s;
+    s.id = id;
+    s.priority = priority;
+    s.render = [id](const crm::Principal&, std::string_view language) {
+      return crm::Result<std::string>(id + ":" + std::string(language));
+    };
+    return s;
+  };
+  StagingRegistrar a("plug-a");
+  ASSERT_TRUE(a.AddAccountHomeSection(section("late", 200)).ok());
+  ASSERT_TRUE(a.AddAccountHomeSection(section("missing", 100)).ok());
+  CommitOk(registry, a);
+  StagingRegistrar b("plug-b");
+  ASSERT_TRUE(b.AddAccountHomeSection(section("missing", 50)).ok());
+  CommitOk(registry, b);
+  StagingRegistrar c("plug-c");
+  ASSERT_TRUE(c.AddAccountHomeSection(section("x", 1)).ok());
+  EXPECT_EQ(c.AddAccountHomeSection(section("x", 2)).code(), crm::StatusCode::kConflict);
+  EXPECT_FALSE(c.first_error().ok());
+  StagingRegistrar d("plug-d");
+  crm::AccountHomeSection empty;
+  empty.id = "empty";
+  EXPECT_EQ(d.AddAccountHomeSection(empty).code(), crm::StatusCode::kInvalidArgument);
+
+  const auto& sections = registry.account_home_sections();
+  ASSERT_EQ(sections.size(), 3u);
+  EXPECT_EQ(sections[0].owner + "." + sections[0].hook.id, "plug-b.missing");
+  EXPECT_EQ(sections[1].owner + "." + sections[1].hook.id, "plug-a.missing");
+  EXPECT_EQ(sections[2].owner + "." + sections[2].hook.id, "plug-a.late");
+  crm::Result<std::string> html = sections[2].hook.render(crm::Principal{}, "fr");
+  ASSERT_TRUE(html.ok());
+  EXPECT_EQ(*html, "late:fr");
+}
+
 TEST(HookRegistryTest, DuplicateAcrossOwnersRefusesWholeCommitAndShowsNothing) {
   HookRegistry registry;
   StagingRegistrar host("host");

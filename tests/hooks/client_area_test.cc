@@ -576,6 +576,39 @@ TEST_F(ClientAreaTest, TooManyFilesAndAnEmptyFileAreSaidInTheClientsLanguage) {
 
 // Issue 15.13: a two-file document sent with one file is completed later, the first file kept
 // and nothing archived; a file past the type's limit is refused in the client's language.
+// Issue 15.11 (host API 1.5): the reserved area's home gets the same "still to provide" list, in
+// the reader's language, each document linked to its place on My documents; nothing for anyone but
+// a client, nothing while the section is hidden, nothing once everything is provided.
+TEST_F(ClientAreaTest, HomeSectionListsWhatIsMissingWithLinksToMyDocuments) {
+  SetSettings(true, false);
+  const auto& sections = registry_.account_home_sections();
+  ASSERT_EQ(sections.size(), 1u);
+  EXPECT_EQ(sections[0].owner + "." + sections[0].hook.id, "client-documents.missing");
+  auto render = [&](const crm::Principal& who, const std::string& lang) {
+    crm::Result<std::string> html = sections[0].hook.render(who, lang);
+    EXPECT_OK(html.status());
+    return html.ok() ? *html : std::string("error");
+  };
+  std::string fr = render(ClientPrincipal(client_, "fr"), "fr");
+  EXPECT_NE(
+      fr.find("<a href=\"/account/documents#cd-doc-" + std::to_string(id_card_) + "\">ID card</a>"),
+      std::string::npos)
+      << fr;
+  EXPECT_NE(fr.find("Encore à fournir"), std::string::npos);
+  EXPECT_EQ(fr.find("Staff certificate"), std::string::npos);
+  // The page itself shows the same list (one template), anchored on itself.
+  std::string page = Page("fr").page->body_html;
+  EXPECT_NE(page.find("<a href=\"#cd-doc-" + std::to_string(id_card_) + "\">ID card</a>"),
+            std::string::npos);
+
+  EXPECT_EQ(render(AdminPrincipal({"documents.read"}), "en"), "");
+  SetSettings(false, false);
+  EXPECT_EQ(render(ClientPrincipal(client_), "en"), "") << "the section is hidden";
+  SetSettings(true, false);
+  GiveDocument(client_, id_card_);
+  EXPECT_EQ(render(ClientPrincipal(client_), "en"), "") << "nothing is missing";
+}
+
 TEST_F(ClientAreaTest, TheMissingSecondFileCanBeAddedLater) {
   cd::TypeDraft d;
   d.name = cd::LocalizedText{"Identity card", "Carte d’identité", "Identiteitskaart"};

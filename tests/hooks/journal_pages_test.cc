@@ -88,6 +88,18 @@ TEST_F(JournalPagesTest, PageListsFiltersAndLinksTheCsvWithTheFilters) {
   EXPECT_FALSE(Call("GET", kJournalPage, bad, response).ok());
 }
 
+// Issue 15.14 (host API 1.5): times in the host's time zone and the reader's format, saying which
+// zone they are in (the entries were written at 2026-11-18 11:06:40 UTC).
+TEST_F(JournalPagesTest, TimesAreShownInTheHostsTimeZone) {
+  EXPECT_NE(Page(Reader("fr")).find("18/11/2026 11:06 UTC"), std::string::npos);
+  host_.time_zone = "Europe/Brussels";
+  host_.utc_offset_seconds = 3600;
+  std::string fr = Page(Reader("fr"));
+  EXPECT_EQ(Count(fr, "18/11/2026 12:06 (Europe/Brussels)"), 5) << fr;
+  EXPECT_EQ(fr.find("11:06"), std::string::npos);
+  EXPECT_NE(Page(Reader("en")).find("2026-11-18 12:06 (Europe/Brussels)"), std::string::npos);
+}
+
 TEST_F(JournalPagesTest, CsvExportsTheFilteredEntries) {
   FakeRequest request = Reader();
   request.query = {{"action", "uploaded"}};

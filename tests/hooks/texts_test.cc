@@ -9,6 +9,7 @@
 #include "hooks/view.h"
 #include "plugin/embedded.h"
 #include "tests/support/status_matchers.h"
+#include "text/local_time.h"
 
 namespace cd::hooks {
 namespace {
@@ -50,9 +51,9 @@ TEST(TextsTest, RefusesBrokenCatalogs) {
 
 TEST(TextsTest, FormatsDatesSizesAndKindsPerLanguage) {
   const int64_t t = 1795000000;  // 2026-11-18 UTC
-  EXPECT_EQ(FormatDate("en", t), "2026-11-18");
-  EXPECT_EQ(FormatDate("fr", t), "18/11/2026");
-  EXPECT_EQ(FormatDate("nl", t), "18/11/2026");
+  EXPECT_EQ(crm::text::LocalDate("en", t, 0), "2026-11-18");
+  EXPECT_EQ(crm::text::LocalDate("fr", t, 0), "18/11/2026");
+  EXPECT_EQ(crm::text::LocalDate("nl", t, 0), "18/11/2026");
   EXPECT_EQ(FormatSize("en", 20LL * 1024 * 1024), "20 MB");
   EXPECT_EQ(FormatSize("fr", 20LL * 1024 * 1024), "20 Mo");
   EXPECT_EQ(FormatSize("nl", 1536LL * 1024), "1,5 MB");

@@ -45,11 +45,17 @@ class FakeRegistrar final : public crm::Registrar {
   crm::Status AddListFilterSize(crm::ListFilterSize) override { return crm::Status::Ok(); }
   crm::Status AddMaintenanceCommand(crm::MaintenanceCommand) override { return crm::Status::Ok(); }
   crm::Status RequireListAccess(crm::ListAccess) override { return crm::Status::Ok(); }
+  // Host API 1.5: kept, so a test can render a section.
+  crm::Status AddAccountHomeSection(crm::AccountHomeSection section) override {
+    account_home_sections.push_back(std::move(section));
+    return crm::Status::Ok();
+  }
 
   // Runs the request; fills `response` (status, body).
   void Call(FakeRequest& request, FakeResponse& response);
 
   std::vector<crm::Route> routes;
+  std::vector<crm::AccountHomeSection> account_home_sections;
 };
 
 }  // namespace cd_test

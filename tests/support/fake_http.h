@@ -123,6 +123,9 @@ class FakeHostServices : public crm::HostServices {
   }
   void Log(crm::LogLevel level, std::string_view message) override;
   std::string BaseUrl() override { return "http://127.0.0.1:8080"; }
+  // Host API 1.5: a fixed zone and offset, set by the test (UTC by default).
+  std::string TimeZoneName() override { return time_zone; }
+  int32_t UtcOffsetSeconds(int64_t) override { return utc_offset_seconds; }
 
   // Inserts a client row; returns its id. Throws when the insert fails.
   int64_t AddClient(const std::string& first_name, const std::string& last_name = "");
@@ -130,6 +133,8 @@ class FakeHostServices : public crm::HostServices {
   std::vector<std::string> logs;
   std::vector<crm::MailMessage> mails;
   std::vector<crm::TimelineEntry> timeline;
+  std::string time_zone = "UTC";
+  int32_t utc_offset_seconds = 0;
 
  private:
   std::mutex mutex_;  // handlers may log and add timeline entries from several threads

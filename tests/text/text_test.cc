@@ -7,6 +7,7 @@
 #include "host-api/services.h"
 #include "host-api/status.h"
 #include "tests/support/status_matchers.h"
+#include "text/local_time.h"
 
 namespace crm::text {
 namespace {
@@ -120,6 +121,20 @@ TEST(LocalIsoDate, IsoInEnglishDaySlashMonthInFrenchAndDutch) {
   EXPECT_EQ(crm::text::LocalIsoDate("nl", "2026-12-31"), "31/12/2026");
   EXPECT_EQ(crm::text::LocalIsoDate("nl", "31-12-2026"), "31-12-2026");  // not ISO: as it is
   EXPECT_EQ(crm::text::LocalIsoDate("fr", ""), "");
+}
+
+// Issue 15.14: an instant in the reader's format at the host zone's offset, saying which zone; the
+// date is the local one (23:30 UTC on the 31st is already the 1st in Brussels).
+TEST(LocalDateTime, ShiftsByTheOffsetAndNamesTheZone) {
+  const int64_t t = 1798759800;  // 2026-12-31 23:30 UTC
+  EXPECT_EQ(crm::text::LocalDateTime("en", t, 0, "UTC"), "2026-12-31 23:30 UTC");
+  EXPECT_EQ(crm::text::LocalDateTime("fr", t, 0, ""), "31/12/2026 23:30 UTC");
+  EXPECT_EQ(crm::text::LocalDateTime("fr", t, 3600, "Europe/Brussels"),
+            "01/01/2027 00:30 (Europe/Brussels)");
+  EXPECT_EQ(crm::text::LocalDateTime("nl", t - 3600 * 10, 7200, "Europe/Brussels"),
+            "31/12/2026 15:30 (Europe/Brussels)");
+  EXPECT_EQ(crm::text::LocalDate("en", t, 3600), "2027-01-01");
+  EXPECT_EQ(crm::text::LocalDate("nl", t, -5 * 3600), "31/12/2026");
 }
 
 TEST(FillPlaceholders, ReplacesEveryOccurrenceAndLeavesUnknownOnes) {

@@ -36,9 +36,16 @@ TEST(HtmlTest, ParsesOnlyPositiveDecimalIds) {
   EXPECT_EQ(ParseId("99999999999999999999"), std::nullopt);
 }
 
+// Issue 15.14: instants in the host's zone and the reader's format, saying which zone.
 TEST(HtmlTest, FormatsAndParsesDates) {
-  EXPECT_EQ(FormatTime(0), "");
-  EXPECT_EQ(FormatTime(1700000000), "2023-11-14 22:13");
+  HostTimeZone zone;
+  EXPECT_EQ(FormatTime(0, "en", zone), "");
+  EXPECT_EQ(FormatTime(1700000000, "en", zone), "2023-11-14 22:13 UTC");
+  EXPECT_EQ(FormatDay(1700000000, "fr", zone), "14/11/2023");
+  ASSERT_TRUE(zone.Set("Europe/Brussels").ok());
+  EXPECT_EQ(FormatTime(1700000000, "fr", zone), "14/11/2023 23:13 (Europe/Brussels)");
+  EXPECT_EQ(FormatTime(1700003000, "nl", zone), "15/11/2023 00:03 (Europe/Brussels)");
+  EXPECT_EQ(FormatDay(1700003000, "en", zone), "2023-11-15");
   EXPECT_EQ(ParseDate("2023-11-14"), 1699920000);
   EXPECT_EQ(ParseDate("2023-13-01"), -1);
   EXPECT_EQ(ParseDate("yesterday"), -1);

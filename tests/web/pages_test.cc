@@ -75,7 +75,8 @@ class PagesTest : public ::testing::Test {
                    return std::vector<CsvImportLine>{{2, true, 1, "created"},
                                                      {3, false, 0, "email: not a valid address"},
                                                      {4, false, 0, "some <other> failure"}};
-                 }};
+                 },
+                 zone_};
     ASSERT_OK(RegisterPages(host, deps));
     ASSERT_OK(host.first_error()) << host.first_error().ToString();
     ASSERT_OK(registry_.Commit(host.Take()));
@@ -256,6 +257,7 @@ class PagesTest : public ::testing::Test {
   HookRegistry registry_;
   FixedClock clock_{1700000000};
   Logger logger_{&clock_, false};
+  HostTimeZone zone_;  // issue 15.14: UTC unless a test sets it
   std::unique_ptr<ClientStore> clients_;
   std::unique_ptr<TimelineStore> timeline_;
   std::unique_ptr<Mailer> mailer_;
