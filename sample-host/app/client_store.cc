@@ -303,7 +303,8 @@ crm::Result<Client> ClientStore::Create(Client client) {
             "first_name, last_name, birth_date, gender, email, phone, mobile, website, street, "
             "postal_code, city, region, country, language, company, vat_number, tax_code, "
             "login_enabled, email_confirmed, created_at, updated_at) VALUES (" +
-            id_value + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            id_value +
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         Params(FieldParams(client), {int64_t{client.login_enabled}, int64_t{client.email_confirmed},
                                      client.created_at, client.updated_at}));
     if (!r.ok()) return ConflictMessage(r.status());
