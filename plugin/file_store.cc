@@ -81,16 +81,6 @@ std::string ThumbnailKey(int64_t client_id, const std::string& stem) {
   return "files/" + std::to_string(client_id) + "/" + stem + std::string(kThumbnailSuffix);
 }
 
-std::string HexOf(const unsigned char* bytes, unsigned int len) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 15];
-  }
-  return out;
-}
-
 // The size and SHA-256 (lower-case hex) of what `read` yields (bytes read into the buffer, 0
 // at the end, an error). Memory stays flat: 64 KiB at a time.
 crm::Status HashStream(const std::function<crm::Result<size_t>(char*, size_t)>& read, int64_t* size,
@@ -144,18 +134,22 @@ void InitVips() {
 
 }  // namespace
 
+std::string HexOf(const unsigned char* bytes, unsigned int len) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 15];
+  }
+  return out;
+}
+
 std::string RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
     return "";
   }
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
+  return HexOf(reinterpret_cast<const unsigned char*>(raw.data()), static_cast<unsigned>(bytes));
 }
 
 // The running hash, and how far the file was written out (its state lives here, not in the

@@ -192,6 +192,9 @@ std::string BlobKeyOf(std::string_view key);
 // `bytes` random bytes (OpenSSL RAND_bytes) as lower-case hex; "" when there is no randomness.
 std::string RandomHex(size_t bytes);
 
+// `len` bytes as lower-case hex (a digest: 32 bytes -> 64 digits).
+std::string HexOf(const unsigned char* bytes, unsigned int len);
+
 // The sniffed MIME type of a buffer (libmagic, MAGIC_MIME_TYPE), "" on failure.
 std::string SniffMime(std::string_view head);
 

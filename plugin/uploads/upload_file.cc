@@ -22,16 +22,6 @@ using Ctx = std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)>;
 
 Ctx NewCtx() { return Ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free); }
 
-std::string HexOf(const unsigned char* bytes, unsigned int len) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 15];
-  }
-  return out;
-}
-
 }  // namespace
 
 // What this process knows of one upload (guarded by `mu`).
