@@ -134,21 +134,21 @@ struct Options {
 
 Options ParseOptions(int argc, char** argv) {
   Options o;
-  if (argc % 2 == 0) Die(std::string("option without a value: ") + argv[argc - 1]);
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--mib"))
-      o.mib = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--range-mib"))
-      o.range_mib = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--rounds"))
-      o.rounds = std::max(1, std::atoi(argv[i + 1]));
-    else if (!std::strcmp(argv[i], "--plugins"))
-      o.plugins = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--store"))
-      o.store = argv[i + 1];
+  ForEachOption(argc, argv, [&](std::string_view name, const char* value) {
+    if (name == "--mib")
+      o.mib = std::strtoull(value, nullptr, 10);
+    else if (name == "--range-mib")
+      o.range_mib = std::strtoull(value, nullptr, 10);
+    else if (name == "--rounds")
+      o.rounds = std::max(1, std::atoi(value));
+    else if (name == "--plugins")
+      o.plugins = value;
+    else if (name == "--store")
+      o.store = value;
     else
-      Die(std::string("unknown option ") + argv[i]);
-  }
+      return false;
+    return true;
+  });
   return o;
 }
 

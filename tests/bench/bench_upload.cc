@@ -179,29 +179,29 @@ struct Options {
 
 Options ParseOptions(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--mib"))
-      o.mib = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--concurrent"))
-      o.concurrent = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--concurrent-mib"))
-      o.concurrent_mib = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--patch-mib"))
-      o.patch_mib = std::strtoull(argv[i + 1], nullptr, 10);
-    else if (!std::strcmp(argv[i], "--rounds"))
-      o.rounds = std::max(1, std::atoi(argv[i + 1]));
-    else if (!std::strcmp(argv[i], "--mode"))
-      o.mode = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--plugins"))
-      o.plugins = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--store"))
-      o.store = argv[i + 1];
+  ForEachOption(argc, argv, [&](std::string_view name, const char* value) {
+    if (name == "--mib")
+      o.mib = std::strtoull(value, nullptr, 10);
+    else if (name == "--concurrent")
+      o.concurrent = std::atoi(value);
+    else if (name == "--concurrent-mib")
+      o.concurrent_mib = std::strtoull(value, nullptr, 10);
+    else if (name == "--patch-mib")
+      o.patch_mib = std::strtoull(value, nullptr, 10);
+    else if (name == "--rounds")
+      o.rounds = std::max(1, std::atoi(value));
+    else if (name == "--mode")
+      o.mode = value;
+    else if (name == "--plugins")
+      o.plugins = value;
+    else if (name == "--store")
+      o.store = value;
     else
-      Die(std::string("unknown option ") + argv[i]);
-  }
+      return false;
+    return true;
+  });
   if (o.mode != "all" && o.mode != "multipart" && o.mode != "tus")
     Die("--mode is all, multipart or tus");
-  if (argc % 2 == 0) Die(std::string("option without a value: ") + argv[argc - 1]);
   return o;
 }
 

@@ -153,6 +153,26 @@ class TusE2e : public crm_test::E2eSiteTest {
     EXPECT_EQ(r.status, 200) << r.body;
     return Json(r);
   }
+  // The SHA-256 of the document's (first) stored file, as the API reports it.
+  std::string StoredSha256(int64_t client, int64_t type) {
+    return std::string(
+        Document(client, type).at("files").as_array().at(0).at("sha256").as_string());
+  }
+  // The document's file, downloaded through the API.
+  std::string Download(int64_t client, int64_t type) {
+    return api_
+        ->Get(std::string(kApi) + "/clients/" + std::to_string(client) + "/documents/" +
+                  std::to_string(type) + "/file",
+              Bearer(token_))
+        .body;
+  }
+  // The upload became the document byte for byte and left nothing behind (rows, held bytes).
+  void ExpectStoredAndNothingLeft(int64_t client, int64_t type, const std::string& bytes) {
+    EXPECT_EQ(StoredSha256(client, type), Sha256Hex(bytes));
+    EXPECT_EQ(Download(client, type), bytes);
+    EXPECT_EQ(UploadRows(), 0);
+    EXPECT_EQ(Held(), 0);
+  }
   int64_t Count(const std::string& sql) { return SqlCount(sql); }
   int64_t UploadRows() {
     return Count("SELECT COUNT(*) FROM cd_uploads") + Count("SELECT COUNT(*) FROM cd_upload_parts");
@@ -235,10 +255,7 @@ TEST_F(TusE2e, PiecesHeadWrongOffsetAndFinishMakeTheDocument) {
   EXPECT_EQ(file.at("mime").as_string(), "application/pdf");
   EXPECT_EQ(file.at("name").as_string(), "scan.pdf");
   EXPECT_EQ(file.at("size").as_int64(), static_cast<int64_t>(pdf.size()));
-  HttpResponse download = api_->Get(std::string(kApi) + "/clients/" + std::to_string(ann) +
-                                        "/documents/" + std::to_string(type) + "/file",
-                                    Bearer(token_));
-  EXPECT_EQ(download.body, pdf);
+  EXPECT_EQ(Download(ann, type), pdf);
   // The upload is gone once it became the document: its rows and its parts.
   EXPECT_EQ(api_->Head(path, Tus()).status, 404);
   EXPECT_EQ(UploadRows(), 0);
@@ -290,14 +307,7 @@ TEST_F(TusE2e, ACutConnectionKeepsWhatArrivedAndTheUploadResumes) {
   const size_t at = LocalStore() ? sent + 4000 : sent;
   HttpResponse rest = Patch(path, at, std::string_view(pdf).substr(at));
   ASSERT_EQ(rest.status, 204) << rest.body;
-  json::value doc = Document(ann, type);
-  EXPECT_EQ(doc.at("files").as_array().at(0).at("sha256").as_string(), Sha256Hex(pdf));
-  HttpResponse download = api_->Get(std::string(kApi) + "/clients/" + std::to_string(ann) +
-                                        "/documents/" + std::to_string(type) + "/file",
-                                    Bearer(token_));
-  EXPECT_EQ(download.body, pdf);
-  EXPECT_EQ(UploadRows(), 0);
-  EXPECT_EQ(Held(), 0);
+  ExpectStoredAndNothingLeft(ann, type, pdf);
 }
 
 TEST_F(TusE2e, ARestartMidUploadKeepsTheSyncedOffsetAndTheUploadCompletes) {
@@ -315,14 +325,7 @@ TEST_F(TusE2e, ARestartMidUploadKeepsTheSyncedOffsetAndTheUploadCompletes) {
   HttpResponse rest = Patch(path, 30000, std::string_view(pdf).substr(30000));
   ASSERT_EQ(rest.status, 204) << rest.body;
   // After the restart nothing of the running hash is left: the file is hashed again.
-  EXPECT_EQ(Document(ann, type).at("files").as_array().at(0).at("sha256").as_string(),
-            Sha256Hex(pdf));
-  HttpResponse download = api_->Get(std::string(kApi) + "/clients/" + std::to_string(ann) +
-                                        "/documents/" + std::to_string(type) + "/file",
-                                    Bearer(token_));
-  EXPECT_EQ(download.body, pdf);
-  EXPECT_EQ(UploadRows(), 0);
-  EXPECT_EQ(Held(), 0);
+  ExpectStoredAndNothingLeft(ann, type, pdf);
 }
 
 TEST_F(TusE2e, AHeadTakesOverAPatchStillInFlight) {
@@ -348,8 +351,7 @@ TEST_F(TusE2e, AHeadTakesOverAPatchStillInFlight) {
   EXPECT_EQ(Held(), LocalStore() ? 1 : 0);
   HttpResponse whole = Patch(path, 0, pdf);
   ASSERT_EQ(whole.status, 204) << whole.body;
-  EXPECT_EQ(Document(ann, type).at("files").as_array().at(0).at("sha256").as_string(),
-            Sha256Hex(pdf));
+  EXPECT_EQ(StoredSha256(ann, type), Sha256Hex(pdf));
   EXPECT_EQ(UploadRows(), 0);
   EXPECT_EQ(Held(), 0);
 }
@@ -361,8 +363,7 @@ TEST_F(TusE2e, CreationWithUploadStoresTheDocumentInOneRequest) {
   HttpResponse r = CreateUpload(ann, type, pdf.size(), pdf);
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.Header("Upload-Offset").value_or(""), std::to_string(pdf.size()));
-  EXPECT_EQ(Document(ann, type).at("files").as_array().at(0).at("sha256").as_string(),
-            Sha256Hex(pdf));
+  EXPECT_EQ(StoredSha256(ann, type), Sha256Hex(pdf));
   EXPECT_EQ(UploadRows(), 0);
 }
 
