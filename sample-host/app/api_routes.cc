@@ -245,6 +245,10 @@ crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request) {
       q.q = value;
     } else if (key == "sort") {
       q.sort = value;
+    } else if (key == "after") {
+      q.after = value;
+    } else if (key == "before") {
+      q.before = value;
     } else if (key.size() > 8 && key.rfind("filter[", 0) == 0 && key.back() == ']') {
       q.filters.emplace_back(key.substr(7, key.size() - 8), value);
     }
@@ -273,6 +277,9 @@ crm::Status ListClients(ClientStore& store, crm::Request& req, crm::Response& re
                     {"per_page", page.per_page}};
   // SPEC §6: only a bound says so; an exact total has no such field.
   if (!page.total_exact) body["total_exact"] = false;
+  // Keyset paging (issue 10): present only when there are rows that way.
+  if (!page.next.empty()) body["next"] = page.next;
+  if (!page.prev.empty()) body["prev"] = page.prev;
   return SendJsonValue(res, 200, std::move(body));
 }
 
