@@ -27,9 +27,12 @@ std::string NormalSort(std::string_view sort) {
 std::optional<std::string> Base64UrlDecode(std::string_view text) {
   std::string b64(text);
   for (char& ch : b64) {
-    if (ch == '-') ch = '+';
-    else if (ch == '_') ch = '/';
-    else if (ch == '+' || ch == '/' || ch == '=') return std::nullopt;  // not base64url
+    if (ch == '-')
+      ch = '+';
+    else if (ch == '_')
+      ch = '/';
+    else if (ch == '+' || ch == '/' || ch == '=')
+      return std::nullopt;  // not base64url
   }
   while (b64.size() % 4 != 0) b64 += '=';
   return crm::text::Base64Decode(b64);
@@ -81,8 +84,10 @@ crm::Result<ListCursor> ParseCursor(std::string_view text, const std::string& so
 std::string EncodeListCursor(const ListCursor& cursor) {
   json::array k;
   for (const crm::SqlValue& v : cursor.key) {
-    if (const auto* i = std::get_if<int64_t>(&v)) k.emplace_back(*i);
-    else if (const auto* t = std::get_if<std::string>(&v)) k.emplace_back(*t);
+    if (const auto* i = std::get_if<int64_t>(&v))
+      k.emplace_back(*i);
+    else if (const auto* t = std::get_if<std::string>(&v))
+      k.emplace_back(*t);
   }
   json::object o{{"s", NormalSort(cursor.sort)}, {"k", std::move(k)}, {"p", cursor.page}};
   return Base64UrlEncode(json::serialize(o));

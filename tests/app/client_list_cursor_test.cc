@@ -178,8 +178,7 @@ TEST_F(ClientListCursorTest, ForgedAndForeignCursorsAreInvalidArguments) {
     auto page = store_.List(bad);
     ASSERT_FALSE(page.ok()) << needle;
     EXPECT_EQ(page.status().code(), crm::StatusCode::kInvalidArgument) << needle;
-    EXPECT_NE(page.status().message().find(needle), std::string::npos)
-        << page.status().message();
+    EXPECT_NE(page.status().message().find(needle), std::string::npos) << page.status().message();
   };
   ClientListQuery other = q;
   other.sort = "-city";  // the same key, the other direction
@@ -255,7 +254,8 @@ TEST_F(ClientListCursorTest, ACursorPageStartsFromItsPositionInTheIndex) {
       // Each arm searches from the cursor: a range on the sort index, ties by rowid.
       EXPECT_NE(plan.find("rowid>?"), plan.find("rowid<?")) << sort << ":\n" << plan;
       EXPECT_NE(plan.find("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"), std::string::npos)
-          << sort << ":\n" << plan;
+          << sort << ":\n"
+          << plan;
       // The only sort is the outer one, over at most 2 x (per_page + 1) rows.
       EXPECT_EQ(plan.find("TEMP B-TREE"), plan.rfind("TEMP B-TREE")) << sort << ":\n" << plan;
     } else {

@@ -103,8 +103,8 @@ Figures Measure(crm_test::HttpClient& http, const crm_test::Headers& auth, int r
 
 // Follows "next" from page 1 to page 20 (keyset paging), again and again, timing only the
 // cursor pages (2-20), `requests` of them; page 1, untimed, starts each walk.
-Figures MeasureCursorPages(crm_test::HttpClient& http, const crm_test::Headers& auth,
-                           int requests, const std::string& base) {
+Figures MeasureCursorPages(crm_test::HttpClient& http, const crm_test::Headers& auth, int requests,
+                           const std::string& base) {
   std::vector<double> ms;
   std::string next;
   int depth = 0;
@@ -199,10 +199,11 @@ void MeasureCases(crm_test::HttpClient& http, const crm_test::Headers& auth, crm
     // grows with the page).
     for (const char* kind : {"page 1", "next 2-20", "offset 1-20"}) {
       const double cpu0 = CpuMs(server);
-      Figures f = kind[0] == 'n' ? MeasureCursorPages(http, auth, requests, base)
-                                 : Measure(http, auth, requests, [&](int page) {
-                                     return base + "&page=" + std::to_string(kind[0] == 'p' ? 1 : page);
-                                   });
+      Figures f = kind[0] == 'n'
+                      ? MeasureCursorPages(http, auth, requests, base)
+                      : Measure(http, auth, requests, [&](int page) {
+                          return base + "&page=" + std::to_string(kind[0] == 'p' ? 1 : page);
+                        });
       f.cpu_ms = (CpuMs(server) - cpu0) / requests;
       if (f.total < 0) {
         std::printf("%-44s %-11s (one page only)\n", c.name.c_str(), kind);
