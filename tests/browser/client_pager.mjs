@@ -11,9 +11,10 @@ await runBrowserTest('browser_client_pager', binary, async ({ browser, host }) =
   if (!host.admin) fail('the demo printed no admin login');
   const token = adminToken(binary, host);
   const name = (i) => `P${String(i).padStart(4, '0')}`;
-  for (let start = 1; start <= kClients; start += 25) {
+  // A few at a time: the host answers 503 when its PostgreSQL pool is busy, which is not what is tested.
+  for (let start = 1; start <= kClients; start += 4) {
     const batch = [];
-    for (let i = start; i < start + 25 && i <= kClients; ++i) {
+    for (let i = start; i < start + 4 && i <= kClients; ++i) {
       batch.push(fetch(`${host.url}/api/v1/clients`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
