@@ -32,9 +32,14 @@ TEST(JsonWriterTest, CommasAtEveryLevel) {
 }
 
 TEST(JsonWriterTest, TextsReadBackTheSame) {
-  const std::string texts[] = {"", "plain", "quote \" and \\ backslash", "line\nbreak\ttab",
-                               std::string("nul\0byte", 8), "<script>&amp;</script>",
-                               "Élise \xe2\x80\xa8 separator", "\x7f del"};
+  const std::string texts[] = {"",
+                               "plain",
+                               "quote \" and \\ backslash",
+                               "line\nbreak\ttab",
+                               std::string("nul\0byte", 8),
+                               "<script>&amp;</script>",
+                               "Élise \xe2\x80\xa8 separator",
+                               "\x7f del"};
   for (const std::string& t : texts) {
     std::string out;
     JsonWriter w(out);
