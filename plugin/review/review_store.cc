@@ -134,12 +134,14 @@ crm::Result<RequiredCounts> CountRequired(crm::SqlExecutor& db, int64_t client_i
 }
 
 std::string CompletenessSql(crm::SqlDialect dialect) {
-  // One correlated probe per (listed client, required type) on the unique (client_id,
-  // type_id) index, as before review existed; the state is a few columns of that row.
+  // One correlated probe per (listed client, required type), answered by schema 13's covering
+  // index (client_id, type_id, review_state, expires_on, warn_on) alone. "+d.type_id" keeps
+  // SQLite from the unique (client_id, type_id) index, which it prefers for its one row but
+  // which holds no state: a cd_documents row per probe, three per listed client (issue 10).
   const std::string ok = Inline(SatisfiedCondition("").sql, TodaySql(dialect));
   return "(CASE WHEN EXISTS (SELECT 1 FROM cd_types t WHERE t.active = 1"
          " AND t.upload_mode = 'required' AND NOT EXISTS (SELECT 1 FROM cd_documents d"
-         " WHERE d.client_id = c.id AND d.type_id = t.id AND " +
+         " WHERE d.client_id = c.id AND +d.type_id = t.id AND " +
          ok + ")) THEN 'no' ELSE 'yes' END)";
 }
 
