@@ -5,13 +5,17 @@
 //   bench_list [--clients N] [--requests R] [--load-seconds S] [--database postgresql://...]
 //              [--data DIR] [--only TEXT] [--plugins DIR]
 //
-// With --data DIR (SQLite only) the seeded database is kept in DIR: the first run seeds it and
-// writes DIR/bench-list.txt (clients and type ids), later runs measure it again without seeding.
+// With --data DIR the seeded site is kept: the first run seeds it and writes DIR/bench-list.txt
+// (clients and type ids), later runs measure it again without seeding. On SQLite the database is
+// in DIR; with --database too, the database the URL names is the one seeded and kept (create it
+// empty first, e.g. `createdb`; the bench neither creates nor drops it), DIR holds the files.
 // --only TEXT measures only the cases whose name contains TEXT (e.g. "region + ", "q=").
 // --plugins DIR serves another build of the module (to alternate two builds in one sitting).
 //
-// With --database the host runs on that PostgreSQL server, in a database of its own that the
-// bench creates (CREATE DATABASE crm_e2e_<random>) and drops at the end; without it, on SQLite.
+// With --database alone the host runs on that PostgreSQL server, in a database of its own that
+// the bench creates (CREATE DATABASE crm_e2e_<random>) and drops at the end; without it, on
+// SQLite. On PostgreSQL the host seeds the clients in bulk (SeedBulkClients: indexes built after
+// the load, then ANALYZE).
 //
 // Types: 1-3 required, 4 reviewed (none / pending / approved / rejected), 5 with an expiry date
 // (expired, expiring, valid); documents for about 60 % of the clients per type. Cases: the plain
@@ -153,7 +157,11 @@ void WriteDocuments(crm::Database& db, const std::vector<int64_t>& type_ids,
     return crm::Status::Ok();
   });
   if (!s.ok()) Die("documents: " + s.ToString());
-  if (auto analyzed = db.Exec("ANALYZE"); !analyzed.ok()) Die(analyzed.status().ToString());
+  // PostgreSQL: VACUUM as well, so that the measurements meet a settled database (the visibility
+  // map that index-only scans read; otherwise autovacuum runs through the first cases).
+  const bool pg = db.Dialect() == crm::SqlDialect::kPostgresql;
+  if (auto analyzed = db.Exec(pg ? "VACUUM (ANALYZE)" : "ANALYZE"); !analyzed.ok())
+    Die(analyzed.status().ToString());
 }
 
 }  // namespace
@@ -318,6 +326,25 @@ std::vector<int64_t> CreateTypes(int port, const crm_test::Headers& auth) {
   return type_ids;
 }
 
+// An all-scopes token of bench@example.com, created first when `create_admin`, through the CLI
+// on the site's database (`database` is passed as it is: a kept database is no site database of
+// tests/support, whose CLI helpers would make a fresh one).
+std::string BenchToken(const std::filesystem::path& data, const std::string& database,
+                       bool create_admin) {
+  const std::filesystem::path binary = crm_test::DefaultSampleHostPath();
+  const std::string args = " --data " + data.string() +
+                           (database.empty() ? "" : " --database " + database) +
+                           " --email bench@example.com";
+  if (create_admin) {
+    crm_test::CliResult r =
+        crm_test::RunCli(binary, "create-admin" + args, "bench-password-123456");
+    if (r.code != 0) Die("create-admin: " + r.output);
+  }
+  crm_test::CliResult r = crm_test::RunCli(binary, "create-token" + args, "");
+  if (r.code != 0) Die("create-token: " + r.output);
+  return bench::LastLine(r.output);
+}
+
 // Seeds the clients (the host does it before it listens, into an empty database only: the
 // admin and its token come after), the types, then the documents (WriteDocuments).
 Seeded Seed(crm_test::HostProcess::Options opt, const std::string& database, int64_t clients,
@@ -329,7 +356,7 @@ Seeded Seed(crm_test::HostProcess::Options opt, const std::string& database, int
   auto host = crm_test::HostProcess::Start(opt);
   if (!host.ok()) Die(host.status().ToString());
   s.seed_s = bench::SecondsSince(t0);
-  *token = bench::AdminToken(opt.data_dir);  // the CLI works beside the running host (WAL)
+  *token = BenchToken(opt.data_dir, database, true);  // the CLI works beside the running host
   s.type_ids = CreateTypes((*host)->port(), {{"Authorization", "Bearer " + *token}});
   (*host)->Stop();
   t0 = std::chrono::steady_clock::now();
@@ -346,12 +373,12 @@ int main(int argc, char** argv) {
   int64_t clients = 1000000;
   int requests = 300;
   int load_seconds = 20;
-  std::string keep, only, plugins;
+  std::string keep, only, plugins, pg_url;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--clients"))
       clients = std::atoll(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--database"))
-      ::setenv("CRM_E2E_PG_URL", argv[i + 1], 1);  // crm_test::SiteDatabaseUrl makes a database
+      pg_url = argv[i + 1];
     else if (!std::strcmp(argv[i], "--requests"))
       requests = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--load-seconds"))
@@ -366,14 +393,16 @@ int main(int argc, char** argv) {
       Die(std::string("unknown option ") + argv[i]);
   }
   try {
-    if (!keep.empty() && !crm_test::E2ePgServerUrl().empty()) Die("--data: SQLite only");
+    // Without --data, crm_test::SiteDatabaseUrl makes a fresh database on that server.
+    if (!pg_url.empty() && keep.empty()) ::setenv("CRM_E2E_PG_URL", pg_url.c_str(), 1);
     std::optional<bench::ScratchDir> dir;
     if (keep.empty()) dir.emplace("bench-list");
     std::filesystem::path data = keep.empty() ? dir->path() / "data" : std::filesystem::path(keep);
     crm_test::HostProcess::Options opt;
     opt.data_dir = data;
     opt.start_timeout = std::chrono::seconds(1200);
-    const std::string database = crm_test::SiteDatabaseUrl(data);  // "" on SQLite
+    // "" on SQLite; with --data, the database of --database itself (kept).
+    const std::string database = keep.empty() ? crm_test::SiteDatabaseUrl(data) : pg_url;
     if (!database.empty()) opt.extra_args = {"--database", database};
     char today[16];
     std::time_t now = std::time(nullptr);
@@ -382,10 +411,7 @@ int main(int argc, char** argv) {
     std::string token;
     std::optional<Seeded> seeded = keep.empty() ? std::nullopt : ReadSeeded(data);
     if (seeded) {
-      crm_test::CliResult r =
-          crm_test::CreateToken(crm_test::DefaultSampleHostPath(), data, "bench@example.com", "");
-      if (r.code != 0) Die("create-token: " + r.output);
-      token = bench::LastLine(r.output);
+      token = BenchToken(data, database, false);
     } else {
       seeded = Seed(opt, database, clients, today, &token);
       if (!keep.empty()) WriteSeeded(data, *seeded);
