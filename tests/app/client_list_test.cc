@@ -575,12 +575,20 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
   }
   ASSERT_OK(tdb_.db().Exec("ANALYZE"));
   for (const char* sort : {"last_name", "-last_name", "first_name", "email", "city", "postal_code",
-                           "region", "-created_at", "id", "-id"}) {
+                           "region", "language", "-city", "-created_at", "id", "-id"}) {
     ClientListQuery q;
     q.sort = sort;
     ASSERT_OK(store_.List(q));
     std::string text = PlanText(tdb_, counting_.last_sql, counting_.last_params);
     EXPECT_FALSE(SortsEveryRow(tdb_, text)) << sort << ":\n" << text;
+    // PostgreSQL: these walk (column, id) (schema 21) with no sort step at all. Over a (column)
+    // index the tie-break on c.id is an Incremental Sort of every client of one value: a whole
+    // city, 50,000 clients at a million, for one page.
+    const std::string key(sort[0] == '-' ? sort + 1 : sort);
+    if (tdb_.postgresql() &&
+        (key == "city" || key == "postal_code" || key == "region" || key == "language")) {
+      EXPECT_EQ(text.find("Sort"), std::string::npos) << sort << ":\n" << text;
+    }
   }
   // The search is answered by indexes, never by scanning the table: a word of 3+
   // characters by the trigram index (schema 6), a shorter one by the NOCASE index
