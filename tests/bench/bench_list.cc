@@ -22,6 +22,8 @@
 // list, each sort, a region, `doc.N` = each state, region + each state, two documents filters,
 // `q` with a common word, a rare word, `q` + `doc.N`. Each answer's total is checked against a
 // direct SQL count: equal when exact, the true count >= the bound when "total_exact": false.
+// Each case prints the host's CPU per request and, on a PostgreSQL server of this machine, the
+// database server's ("db cpu": its backends and parallel workers).
 // Exits non-zero only when something does not work (a wrong answer), never because of speed.
 #include <sys/types.h>
 #include <unistd.h>
@@ -32,6 +34,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -67,7 +70,8 @@ struct Figures {
 
 // The CPU time `pid` has used so far (user + system), in ms: on a shared machine a case's
 // cost in CPU moves far less with the load than its wall time.
-double CpuMs(pid_t pid) {
+// With `reaped`, the children it waited for too (cutime, cstime); `*parent` gets its parent's pid.
+double CpuMs(pid_t pid, bool reaped = false, pid_t* parent = nullptr) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   size_t close = text.rfind(')');
@@ -75,9 +79,38 @@ double CpuMs(pid_t pid) {
   std::istringstream rest(text.substr(close + 2));
   std::string field;
   double ticks = 0;
-  for (int i = 3; rest >> field && i <= 15; ++i)
-    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
+  for (int i = 3; rest >> field && i <= 17; ++i) {
+    if (i == 4 && parent != nullptr) *parent = static_cast<pid_t>(std::atol(field.c_str()));
+    if (i == 14 || i == 15 || (reaped && i >= 16)) ticks += std::atof(field.c_str());
+  }
   return ticks * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// PostgreSQL: the pid of the server's postmaster when it runs on this machine (its data
+// directory's postmaster.pid, readable by root or its owner), else 0.
+pid_t PostmasterPid(crm::Database& db) {
+  if (db.Dialect() != crm::SqlDialect::kPostgresql) return 0;
+  auto dir = db.QueryOne("SELECT setting FROM pg_settings WHERE name = 'data_directory'");
+  if (!dir.ok() || !dir->has_value()) return 0;
+  std::ifstream f(std::filesystem::path((*dir)->Text(0)) / "postmaster.pid");
+  long pid = 0;
+  f >> pid;
+  return static_cast<pid_t>(pid);
+}
+
+// The CPU time the whole PostgreSQL server has used so far: the postmaster, the processes it
+// runs (the backends serving the host) and those it reaped (parallel workers), in ms. Where the
+// host's requests go on PostgreSQL; other databases' work on that server counts too.
+double ServerCpuMs(pid_t postmaster) {
+  double ms = CpuMs(postmaster, true);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const pid_t pid = static_cast<pid_t>(std::atol(entry.path().filename().c_str()));
+    pid_t parent = 0;
+    if (pid <= 0) continue;
+    const double own = CpuMs(pid, false, &parent);
+    if (parent == postmaster) ms += own;
+  }
+  return ms;
 }
 
 // GETs `make_path(page)` `requests` times on one kept-alive connection; checks each answer.
@@ -171,18 +204,22 @@ namespace {
 // Latency of every case, each total checked against its direct count.
 void MeasureCases(crm_test::HttpClient& http, const crm_test::Headers& auth, crm::Database& db,
                   int requests, const std::vector<Case>& cases, pid_t server) {
+  const pid_t postmaster = PostmasterPid(db);
   for (const Case& c : cases) {
-    const double cpu0 = CpuMs(server);
+    const double cpu0 = CpuMs(server), db0 = postmaster > 0 ? ServerCpuMs(postmaster) : 0;
     Figures f = Measure(http, auth, requests, [&](int page) {
       return "/api/v1/clients?per_page=50&page=" + std::to_string(page) + c.query;
     });
     f.cpu_ms = (CpuMs(server) - cpu0) / requests;
+    const double db_ms = postmaster > 0 ? (ServerCpuMs(postmaster) - db0) / requests : 0;
     const int64_t direct = CountOrDie(db, "SELECT COUNT(*) FROM clients c" + c.where, c.params);
     if (f.exact ? f.total != direct : direct < f.total)
       Die(c.name + ": total " + std::to_string(f.total) + (f.exact ? "" : " (bound)") +
           ", direct count " + std::to_string(direct));
-    std::printf("%-44s p50 %6.1f ms  p99 %6.1f ms  cpu %5.1f ms  total %lld%s (direct %lld)\n",
-                c.name.c_str(), f.p50_ms, f.p99_ms, f.cpu_ms, static_cast<long long>(f.total),
+    std::printf("%-44s p50 %6.1f ms  p99 %6.1f ms  cpu %5.1f ms", c.name.c_str(), f.p50_ms,
+                f.p99_ms, f.cpu_ms);
+    if (postmaster > 0) std::printf("  db cpu %6.1f ms", db_ms);
+    std::printf("  total %lld%s (direct %lld)\n", static_cast<long long>(f.total),
                 f.exact ? "" : "+", static_cast<long long>(direct));
     std::fflush(stdout);
   }
