@@ -71,7 +71,7 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
                            std::string_view value) -> crm::Result<crm::SqlPredicate> {
     if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
       CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
-      return StateFilterPredicate(t, value, IsoDate(ctx->host.NowUnix()));
+      return StateFilterPredicate(t, value, IsoDate(ctx->host.NowUnix()), ctx->host.Db().Dialect());
     }
     return ctx->services.documents().FilterPredicate(filter_id, value);
   };

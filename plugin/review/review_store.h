@@ -59,9 +59,11 @@ std::string CompletenessSql(crm::SqlDialect dialect);
 // expired): kNotFound for another value (uploaded and missing are the documents feature's).
 // The type's review switch is known before the query and inlined (state.h
 // TypeStatusCondition): a page's probe reads no cd_types row.
+// The probe's SQL differs by `dialect` (see the .cc).
 crm::Result<crm::SqlPredicate> StateFilterPredicate(const DocumentType& type,
                                                     std::string_view value,
-                                                    const std::string& today);
+                                                    const std::string& today,
+                                                    crm::SqlDialect dialect);
 crm::Result<crm::FilterCountPredicate> StateFilterCount(const DocumentType& type,
                                                         std::string_view value,
                                                         const std::string& today);

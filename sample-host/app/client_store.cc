@@ -536,6 +536,7 @@ crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
   page.page = query.page;
   page.per_page = query.per_page;
   const size_t ncols = page.columns.size();
+  page.rows.reserve(static_cast<size_t>(query.per_page));  // a Client is some 40 strings to move
   crm::Status s = db_.Query(built.sql, built.params, [&](const crm::SqlRow& r) {
     ClientListRow row;
     row.client = RowToClient(r);

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <random>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
 
 namespace host {
 namespace {
@@ -304,20 +308,120 @@ crm::Status InsertBulkBatch(crm::SqlExecutor& tx, std::mt19937& rng, int64_t fir
   return crm::Status::Ok();
 }
 
+// PostgreSQL (the bulk path of a million clients in minutes, not tens of minutes): the
+// clients go in 10,000 per statement as one JSON parameter (json_to_recordset), with the
+// clients' and tags' indexes dropped first and built again at the end from their own stored
+// definitions (pg_get_indexdef), so the trigram index is built once, not updated a million
+// times. The primary keys stay. The counters of schema 15 stay right by themselves: their
+// statement-level triggers see each statement's rows. ANALYZE last: the planner's statistics
+// of the empty tables would make every list plan a bad guess.
+constexpr int kPgRowsPerInsert = 10000;
+
+crm::Result<std::vector<std::string>> DropClientIndexesPg(crm::SqlExecutor& tx) {
+  CRM_ASSIGN_OR_RETURN(
+      auto rows,
+      tx.QueryAll("SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x"
+                  " JOIN pg_class c ON c.oid = x.indexrelid"
+                  " WHERE x.indrelid IN ('clients'::regclass, 'client_tags'::regclass)"
+                  " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)"
+                  " ORDER BY c.relname"));
+  std::vector<std::string> definitions;
+  for (const auto& r : rows) {
+    // Names come from the catalogue, not from input; quoted all the same.
+    CRM_RETURN_IF_ERROR(tx.Exec("DROP INDEX \"" + r.Text(0) + "\"").status());
+    definitions.push_back(r.Text(1));
+  }
+  return definitions;
+}
+
+crm::Status InsertBulkBatchPg(crm::SqlExecutor& tx, std::mt19937& rng, int64_t first_id, int rows,
+                              int64_t now) {
+  boost::json::array clients, tags;
+  clients.reserve(static_cast<size_t>(rows));
+  for (int r = 0; r < rows; ++r) {
+    int64_t id = first_id + r;
+    Client c = MakeClient(rng, id, "example.org");
+    int64_t created = now - std::uniform_int_distribution<int64_t>(0, 3 * 365 * 86400)(rng);
+    clients.push_back(boost::json::object{{"id", id},
+                                          {"first_name", c.first_name},
+                                          {"last_name", c.last_name},
+                                          {"birth_date", c.birth_date},
+                                          {"email", c.email},
+                                          {"phone", c.phone},
+                                          {"mobile", c.mobile},
+                                          {"street", c.address.street},
+                                          {"postal_code", c.address.postal_code},
+                                          {"city", c.address.city},
+                                          {"region", c.address.region},
+                                          {"country", c.address.country},
+                                          {"language", c.language},
+                                          {"company", c.company},
+                                          {"vat_number", c.vat_number},
+                                          {"created_at", created}});
+    for (const auto& t : c.tags) tags.push_back(boost::json::object{{"client_id", id}, {"tag", t}});
+  }
+  CRM_RETURN_IF_ERROR(
+      tx.Exec("INSERT INTO clients (id, first_name, last_name, birth_date, email, phone, mobile,"
+              " street, postal_code, city, region, country, language, company, vat_number,"
+              " created_at, updated_at, tax_code) SELECT id, first_name, last_name, birth_date,"
+              " email, phone, mobile, street, postal_code, city, region, country, language,"
+              " company, vat_number, created_at, created_at, '' FROM json_to_recordset(?::json)"
+              " AS r(id BIGINT, first_name TEXT, last_name TEXT, birth_date TEXT, email TEXT,"
+              " phone TEXT, mobile TEXT, street TEXT, postal_code TEXT, city TEXT, region TEXT,"
+              " country TEXT, language TEXT, company TEXT, vat_number TEXT, created_at BIGINT)",
+              {boost::json::serialize(clients)})
+          .status());
+  if (tags.empty()) return crm::Status::Ok();
+  return tx
+      .Exec(
+          "INSERT INTO client_tags (client_id, tag) SELECT client_id, tag"
+          " FROM json_to_recordset(?::json) AS r(client_id BIGINT, tag TEXT)"
+          " ON CONFLICT DO NOTHING",
+          {boost::json::serialize(tags)})
+      .status();
+}
+
+crm::Result<int64_t> SeedBulkClientsPg(crm::Database& db, int64_t count, int64_t now) {
+  CRM_ASSIGN_OR_RETURN(auto max_id, db.QueryOne("SELECT COALESCE(MAX(id), 0) FROM clients"));
+  const int64_t base = max_id->Int(0);
+  crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    std::mt19937 rng(static_cast<uint32_t>(now));  // here: a retried body makes the same rows
+    std::vector<std::string> dropped;
+    if (count >= 10000) {
+      CRM_ASSIGN_OR_RETURN(dropped, DropClientIndexesPg(tx));
+    }
+    for (int64_t done = 0; done < count;) {
+      int rows = static_cast<int>(std::min<int64_t>(kPgRowsPerInsert, count - done));
+      CRM_RETURN_IF_ERROR(InsertBulkBatchPg(tx, rng, base + done + 1, rows, now));
+      done += rows;
+    }
+    // Each index is built by one sort (the trigram index: one pass) in this much memory.
+    CRM_RETURN_IF_ERROR(tx.Exec("SET LOCAL maintenance_work_mem = '512MB'").status());
+    for (const std::string& definition : dropped) CRM_RETURN_IF_ERROR(tx.Exec(definition).status());
+    // The ids were given: the identity's sequence must continue after them.
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("SELECT setval(pg_get_serial_sequence('clients', 'id'), MAX(id)) FROM clients")
+            .status());
+    return tx.Exec("ANALYZE clients, client_tags").status();
+  });
+  if (!s.ok()) return s;
+  return count;
+}
+
 }  // namespace
 
 crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t now) {
-  std::mt19937 rng(static_cast<uint32_t>(now));
+  if (db.Dialect() == crm::SqlDialect::kPostgresql) return SeedBulkClientsPg(db, count, now);
   CRM_ASSIGN_OR_RETURN(auto max_id, db.QueryOne("SELECT COALESCE(MAX(id), 0) FROM clients"));
   const int64_t base = max_id->Int(0);
   int64_t inserted = 0;
-  const bool sqlite = db.Dialect() == crm::SqlDialect::kSqlite;
   crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    std::mt19937 rng(static_cast<uint32_t>(now));
     // A big cache keeps the transaction's pages in memory instead of spilling them to the
     // WAL again and again. All inside the one transaction.
-    if (sqlite) CRM_RETURN_IF_ERROR(tx.Exec("PRAGMA cache_size = -262144").status());
+    CRM_RETURN_IF_ERROR(tx.Exec("PRAGMA cache_size = -262144").status());
     SchemaObjects dropped;
-    if (count >= 10000 && sqlite) {
+    if (count >= 10000) {
       CRM_ASSIGN_OR_RETURN(dropped, DropClientIndexes(tx));
     }
     std::string full_sql;
@@ -328,11 +432,6 @@ crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t n
       inserted = done;
     }
     CRM_RETURN_IF_ERROR(RestoreClientIndexes(tx, dropped));
-    if (!sqlite) {
-      // The ids were given: the identity's sequence must continue after them.
-      return tx.Exec("SELECT setval(pg_get_serial_sequence('clients', 'id'), MAX(id)) FROM clients")
-          .status();
-    }
     // Back to SQLite's default, so the pooled connection does not keep 256 MiB.
     return tx.Exec("PRAGMA cache_size = -2000").status();
   });

@@ -29,6 +29,8 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 10000;
 constexpr size_t kMaxCachedStatements = 200;
+// PRAGMA mmap_size: as much of the file as SQLite allows (it lowers a larger value to its cap).
+constexpr int64_t kMmapBytes = int64_t{1} << 40;
 
 crm::Status MapError(int rc, sqlite3* db, std::string_view context) {
   std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
@@ -361,6 +363,14 @@ crm::Result<std::unique_ptr<SqliteDatabase::Connection>> SqliteDatabase::Acquire
     crm::Status s = ExecSimple(c->handle, pragma);
     if (!s.ok()) return crm::Internal("configuring " + path_.string() + ": " + s.message());
   }
+  // Reads straight from the mapped file (issue 10): every connection shares the kernel's copy of
+  // a page instead of pread(2)-copying it into its own 2 MB cache (a 50-row list page read a few
+  // hundred pages, 20 % of the server's CPU under load). SQLite caps the size at its build's
+  // SQLITE_MAX_MMAP_SIZE (2 GiB on Debian); pages past it are read as before. The mapped pages
+  // show in the process's RssFile, not RssAnon: shared file cache the kernel may drop.
+  const std::string mmap_pragma = "PRAGMA mmap_size=" + std::to_string(kMmapBytes);
+  crm::Status mapped = ExecSimple(c->handle, mmap_pragma.c_str());
+  if (!mapped.ok()) return crm::Internal("configuring " + path_.string() + ": " + mapped.message());
   std::lock_guard<std::mutex> lock(mutex_);
   ++created_;
   return c;

@@ -16,10 +16,10 @@ namespace host {
 
 // Thread-safe. Each call borrows one pooled connection (created on demand, kept for
 // reuse), so N concurrent callers hold N connections. Every connection runs with
-// journal_mode=WAL, foreign_keys=ON, busy_timeout=10 s and synchronous=NORMAL, and
-// caches its prepared statements. Error mapping (host-api/sql.h): constraint ->
-// kConflict, busy/locked past the timeout -> kUnavailable, SQL error -> kInvalidArgument,
-// anything else -> kInternal. Never throws.
+// journal_mode=WAL, foreign_keys=ON, busy_timeout=10 s, synchronous=NORMAL and mmap_size
+// (reads from the mapped file, up to SQLite's cap), and caches its prepared statements. Error
+// mapping (host-api/sql.h): constraint -> kConflict, busy/locked past the timeout -> kUnavailable,
+// SQL error -> kInvalidArgument, anything else -> kInternal. Never throws.
 class SqliteDatabase final : public crm::Database {
  public:
   // Opens (creating if needed) the database file. Returns an error Status when the

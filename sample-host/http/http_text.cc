@@ -3,8 +3,7 @@
 // case and percent-coding come from text/text.h.
 #include "sample-host/http/http_text.h"
 
-#include <cstdio>
-
+#include "text/json_writer.h"
 #include "text/text.h"
 
 namespace host::http_text {
@@ -375,38 +374,7 @@ std::optional<std::string> FirstMultipartField(std::string_view content_type,
 
 std::string JsonEscape(std::string_view s) {
   std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else if (c == '<' || c == '>' || c == '&') {
-          // Keeps a JSON error harmless even if a browser sniffed it as HTML.
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
+  crm::text::AppendJsonEscaped(out, s);
   return out;
 }
 

@@ -35,6 +35,48 @@ TEST(ClientJson, HasTheSpecShape) {
   EXPECT_FALSE(o.contains("password_hash"));
 }
 
+// Issue 10: the client JSON is written as text (text/json_writer.h); every field a person can
+// type reads back the same, whatever its characters.
+TEST(ClientJson, EveryTextFieldReadsBackTheSame) {
+  Client c;
+  c.id = 9;
+  int n = 0;
+  auto text = [&] { return "x\"\\<&>\n\t\x01 Élise #" + std::to_string(++n); };
+  for (std::string* f : {&c.first_name, &c.last_name, &c.email, &c.phone, &c.mobile, &c.website,
+                         &c.gender, &c.language, &c.company, &c.vat_number, &c.tax_code}) {
+    *f = text();
+  }
+  for (ClientAddress* a : {&c.address, &c.billing_address, &c.delivery_address}) {
+    for (std::string* f : {&a->street, &a->postal_code, &a->city, &a->region, &a->country})
+      *f = text();
+  }
+  c.origin = {text(), text(), text(), text(), text()};
+  c.newsletter.status = text();
+  c.newsletter.lists = {text(), text()};
+  c.tags = {text(), text()};
+  c.birth_date = "1990-02-03";
+  c.avatar = "a.png";
+  Client back;
+  ASSERT_OK(ApplyClientJson(ClientToJson(c), back));
+  for (auto field :
+       {&Client::first_name, &Client::last_name, &Client::email, &Client::phone, &Client::mobile,
+        &Client::website, &Client::gender, &Client::language, &Client::company, &Client::vat_number,
+        &Client::tax_code, &Client::birth_date}) {
+    EXPECT_EQ(back.*field, c.*field);
+  }
+  for (auto address : {&Client::address, &Client::billing_address, &Client::delivery_address}) {
+    EXPECT_EQ((back.*address).street, (c.*address).street);
+    EXPECT_EQ((back.*address).country, (c.*address).country);
+  }
+  EXPECT_EQ(back.origin.referrer, c.origin.referrer);
+  EXPECT_EQ(back.newsletter.status, c.newsletter.status);
+  EXPECT_EQ(back.newsletter.lists, c.newsletter.lists);
+  EXPECT_EQ(back.tags, c.tags);
+  const boost::json::value v = boost::json::parse(ClientToJson(c));
+  EXPECT_EQ(v.at("avatar_url").as_string(), "/admin/clients/9/avatar/a.png");
+  EXPECT_EQ(v.at("id").as_int64(), 9);
+}
+
 TEST(ClientJson, AppliesKnownFieldsStrictly) {
   Client c;
   c.id = 5;

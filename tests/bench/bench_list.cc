@@ -5,19 +5,25 @@
 //   bench_list [--clients N] [--requests R] [--load-seconds S] [--database postgresql://...]
 //              [--data DIR] [--only TEXT] [--plugins DIR]
 //
-// With --data DIR (SQLite only) the seeded database is kept in DIR: the first run seeds it and
-// writes DIR/bench-list.txt (clients and type ids), later runs measure it again without seeding.
+// With --data DIR the seeded site is kept: the first run seeds it and writes DIR/bench-list.txt
+// (clients and type ids), later runs measure it again without seeding. On SQLite the database is
+// in DIR; with --database too, the database the URL names is the one seeded and kept (create it
+// empty first, e.g. `createdb`; the bench neither creates nor drops it), DIR holds the files.
 // --only TEXT measures only the cases whose name contains TEXT (e.g. "region + ", "q=").
 // --plugins DIR serves another build of the module (to alternate two builds in one sitting).
 //
-// With --database the host runs on that PostgreSQL server, in a database of its own that the
-// bench creates (CREATE DATABASE crm_e2e_<random>) and drops at the end; without it, on SQLite.
+// With --database alone the host runs on that PostgreSQL server, in a database of its own that
+// the bench creates (CREATE DATABASE crm_e2e_<random>) and drops at the end; without it, on
+// SQLite. On PostgreSQL the host seeds the clients in bulk (SeedBulkClients: indexes built after
+// the load, then ANALYZE).
 //
 // Types: 1-3 required, 4 reviewed (none / pending / approved / rejected), 5 with an expiry date
 // (expired, expiring, valid); documents for about 60 % of the clients per type. Cases: the plain
 // list, each sort, a region, `doc.N` = each state, region + each state, two documents filters,
 // `q` with a common word, a rare word, `q` + `doc.N`. Each answer's total is checked against a
 // direct SQL count: equal when exact, the true count >= the bound when "total_exact": false.
+// Each case prints the host's CPU per request and, on a PostgreSQL server of this machine, the
+// database server's ("db cpu": its backends and parallel workers).
 // Exits non-zero only when something does not work (a wrong answer), never because of speed.
 #include <sys/types.h>
 #include <unistd.h>
@@ -28,6 +34,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -63,7 +70,8 @@ struct Figures {
 
 // The CPU time `pid` has used so far (user + system), in ms: on a shared machine a case's
 // cost in CPU moves far less with the load than its wall time.
-double CpuMs(pid_t pid) {
+// With `reaped`, the children it waited for too (cutime, cstime); `*parent` gets its parent's pid.
+double CpuMs(pid_t pid, bool reaped = false, pid_t* parent = nullptr) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   size_t close = text.rfind(')');
@@ -71,9 +79,38 @@ double CpuMs(pid_t pid) {
   std::istringstream rest(text.substr(close + 2));
   std::string field;
   double ticks = 0;
-  for (int i = 3; rest >> field && i <= 15; ++i)
-    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
+  for (int i = 3; rest >> field && i <= 17; ++i) {
+    if (i == 4 && parent != nullptr) *parent = static_cast<pid_t>(std::atol(field.c_str()));
+    if (i == 14 || i == 15 || (reaped && i >= 16)) ticks += std::atof(field.c_str());
+  }
   return ticks * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// PostgreSQL: the pid of the server's postmaster when it runs on this machine (its data
+// directory's postmaster.pid, readable by root or its owner), else 0.
+pid_t PostmasterPid(crm::Database& db) {
+  if (db.Dialect() != crm::SqlDialect::kPostgresql) return 0;
+  auto dir = db.QueryOne("SELECT setting FROM pg_settings WHERE name = 'data_directory'");
+  if (!dir.ok() || !dir->has_value()) return 0;
+  std::ifstream f(std::filesystem::path((*dir)->Text(0)) / "postmaster.pid");
+  long pid = 0;
+  f >> pid;
+  return static_cast<pid_t>(pid);
+}
+
+// The CPU time the whole PostgreSQL server has used so far: the postmaster, the processes it
+// runs (the backends serving the host) and those it reaped (parallel workers), in ms. Where the
+// host's requests go on PostgreSQL; other databases' work on that server counts too.
+double ServerCpuMs(pid_t postmaster) {
+  double ms = CpuMs(postmaster, true);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const pid_t pid = static_cast<pid_t>(std::atol(entry.path().filename().c_str()));
+    pid_t parent = 0;
+    if (pid <= 0) continue;
+    const double own = CpuMs(pid, false, &parent);
+    if (parent == postmaster) ms += own;
+  }
+  return ms;
 }
 
 // GETs `make_path(page)` `requests` times on one kept-alive connection; checks each answer.
@@ -182,7 +219,11 @@ void WriteDocuments(crm::Database& db, const std::vector<int64_t>& type_ids,
     return crm::Status::Ok();
   });
   if (!s.ok()) Die("documents: " + s.ToString());
-  if (auto analyzed = db.Exec("ANALYZE"); !analyzed.ok()) Die(analyzed.status().ToString());
+  // PostgreSQL: VACUUM as well, so that the measurements meet a settled database (the visibility
+  // map that index-only scans read; otherwise autovacuum runs through the first cases).
+  const bool pg = db.Dialect() == crm::SqlDialect::kPostgresql;
+  if (auto analyzed = db.Exec(pg ? "VACUUM (ANALYZE)" : "ANALYZE"); !analyzed.ok())
+    Die(analyzed.status().ToString());
 }
 
 }  // namespace
@@ -192,19 +233,21 @@ namespace {
 // Latency of every case, each total checked against its direct count.
 void MeasureCases(crm_test::HttpClient& http, const crm_test::Headers& auth, crm::Database& db,
                   int requests, const std::vector<Case>& cases, pid_t server) {
+  const pid_t postmaster = PostmasterPid(db);
   for (const Case& c : cases) {
     const std::string base = "/api/v1/clients?per_page=50" + c.query;
     const int64_t direct = CountOrDie(db, "SELECT COUNT(*) FROM clients c" + c.where, c.params);
     // Page 1; pages 2-20 reached by following "next"; a random page 1-20 by offset (its cost
     // grows with the page).
     for (const char* kind : {"page 1", "next 2-20", "offset 1-20"}) {
-      const double cpu0 = CpuMs(server);
+      const double cpu0 = CpuMs(server), db0 = postmaster > 0 ? ServerCpuMs(postmaster) : 0;
       Figures f = kind[0] == 'n'
                       ? MeasureCursorPages(http, auth, requests, base)
                       : Measure(http, auth, requests, [&](int page) {
                           return base + "&page=" + std::to_string(kind[0] == 'p' ? 1 : page);
                         });
       f.cpu_ms = (CpuMs(server) - cpu0) / requests;
+      const double db_ms = postmaster > 0 ? (ServerCpuMs(postmaster) - db0) / requests : 0;
       if (f.total < 0) {
         std::printf("%-44s %-11s (one page only)\n", c.name.c_str(), kind);
         continue;
@@ -212,10 +255,11 @@ void MeasureCases(crm_test::HttpClient& http, const crm_test::Headers& auth, crm
       if (f.exact ? f.total != direct : direct < f.total)
         Die(c.name + ": total " + std::to_string(f.total) + (f.exact ? "" : " (bound)") +
             ", direct count " + std::to_string(direct));
-      std::printf(
-          "%-44s %-11s p50 %6.1f ms  p99 %6.1f ms  cpu %5.1f ms  total %lld%s (direct %lld)\n",
-          c.name.c_str(), kind, f.p50_ms, f.p99_ms, f.cpu_ms, static_cast<long long>(f.total),
-          f.exact ? "" : "+", static_cast<long long>(direct));
+      std::printf("%-44s %-11s p50 %6.1f ms  p99 %6.1f ms  cpu %5.1f ms", c.name.c_str(), kind,
+                  f.p50_ms, f.p99_ms, f.cpu_ms);
+      if (postmaster > 0) std::printf("  db cpu %6.1f ms", db_ms);
+      std::printf("  total %lld%s (direct %lld)\n", static_cast<long long>(f.total),
+                  f.exact ? "" : "+", static_cast<long long>(direct));
       std::fflush(stdout);
     }
   }
@@ -359,6 +403,25 @@ std::vector<int64_t> CreateTypes(int port, const crm_test::Headers& auth) {
   return type_ids;
 }
 
+// An all-scopes token of bench@example.com, created first when `create_admin`, through the CLI
+// on the site's database (`database` is passed as it is: a kept database is no site database of
+// tests/support, whose CLI helpers would make a fresh one).
+std::string BenchToken(const std::filesystem::path& data, const std::string& database,
+                       bool create_admin) {
+  const std::filesystem::path binary = crm_test::DefaultSampleHostPath();
+  const std::string args = " --data " + data.string() +
+                           (database.empty() ? "" : " --database " + database) +
+                           " --email bench@example.com";
+  if (create_admin) {
+    crm_test::CliResult r =
+        crm_test::RunCli(binary, "create-admin" + args, "bench-password-123456");
+    if (r.code != 0) Die("create-admin: " + r.output);
+  }
+  crm_test::CliResult r = crm_test::RunCli(binary, "create-token" + args, "");
+  if (r.code != 0) Die("create-token: " + r.output);
+  return bench::LastLine(r.output);
+}
+
 // Seeds the clients (the host does it before it listens, into an empty database only: the
 // admin and its token come after), the types, then the documents (WriteDocuments).
 Seeded Seed(crm_test::HostProcess::Options opt, const std::string& database, int64_t clients,
@@ -370,7 +433,7 @@ Seeded Seed(crm_test::HostProcess::Options opt, const std::string& database, int
   auto host = crm_test::HostProcess::Start(opt);
   if (!host.ok()) Die(host.status().ToString());
   s.seed_s = bench::SecondsSince(t0);
-  *token = bench::AdminToken(opt.data_dir);  // the CLI works beside the running host (WAL)
+  *token = BenchToken(opt.data_dir, database, true);  // the CLI works beside the running host
   s.type_ids = CreateTypes((*host)->port(), {{"Authorization", "Bearer " + *token}});
   (*host)->Stop();
   t0 = std::chrono::steady_clock::now();
@@ -387,12 +450,12 @@ int main(int argc, char** argv) {
   int64_t clients = 1000000;
   int requests = 300;
   int load_seconds = 20;
-  std::string keep, only, plugins;
+  std::string keep, only, plugins, pg_url;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--clients"))
       clients = std::atoll(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--database"))
-      ::setenv("CRM_E2E_PG_URL", argv[i + 1], 1);  // crm_test::SiteDatabaseUrl makes a database
+      pg_url = argv[i + 1];
     else if (!std::strcmp(argv[i], "--requests"))
       requests = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--load-seconds"))
@@ -407,14 +470,16 @@ int main(int argc, char** argv) {
       Die(std::string("unknown option ") + argv[i]);
   }
   try {
-    if (!keep.empty() && !crm_test::E2ePgServerUrl().empty()) Die("--data: SQLite only");
+    // Without --data, crm_test::SiteDatabaseUrl makes a fresh database on that server.
+    if (!pg_url.empty() && keep.empty()) ::setenv("CRM_E2E_PG_URL", pg_url.c_str(), 1);
     std::optional<bench::ScratchDir> dir;
     if (keep.empty()) dir.emplace("bench-list");
     std::filesystem::path data = keep.empty() ? dir->path() / "data" : std::filesystem::path(keep);
     crm_test::HostProcess::Options opt;
     opt.data_dir = data;
     opt.start_timeout = std::chrono::seconds(1200);
-    const std::string database = crm_test::SiteDatabaseUrl(data);  // "" on SQLite
+    // "" on SQLite; with --data, the database of --database itself (kept).
+    const std::string database = keep.empty() ? crm_test::SiteDatabaseUrl(data) : pg_url;
     if (!database.empty()) opt.extra_args = {"--database", database};
     char today[16];
     std::time_t now = std::time(nullptr);
@@ -423,10 +488,7 @@ int main(int argc, char** argv) {
     std::string token;
     std::optional<Seeded> seeded = keep.empty() ? std::nullopt : ReadSeeded(data);
     if (seeded) {
-      crm_test::CliResult r =
-          crm_test::CreateToken(crm_test::DefaultSampleHostPath(), data, "bench@example.com", "");
-      if (r.code != 0) Die("create-token: " + r.output);
-      token = bench::LastLine(r.output);
+      token = BenchToken(data, database, false);
     } else {
       seeded = Seed(opt, database, clients, today, &token);
       if (!keep.empty()) WriteSeeded(data, *seeded);

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <map>
+
 #include "plugin/review/review_store.h"
 #include "plugin/review/use_cases.h"
 #include "tests/plugin/test_env.h"
@@ -235,6 +238,54 @@ TEST_F(ReviewTest, SqlConditionsAgreeWithComputeStatus) {
     }
   }
   EXPECT_EQ(checked, 6 * 40 * 2);
+}
+
+}  // namespace
+}  // namespace cd
+
+namespace cd {
+namespace {
+
+// Issue 10: the list column (every active required type satisfied today) agrees with
+// ComputeStatus for every review state and expiry, and its per-client probe reads schema 13's
+// covering index alone (no cd_documents row: three per listed client before).
+TEST_F(ReviewTest, CompletenessColumnAgreesWithComputeStatusFromTheCoveringIndex) {
+  crm::Database& db = host_.Db();
+  const std::string today = IsoDate(std::time(nullptr));
+  std::map<int64_t, bool> expected;
+  expected[ann_] = false;  // no document
+  int n = 0;
+  for (const char* state : {"none", "pending", "approved", "rejected"}) {
+    for (int days : {0, -1, 1, 400}) {  // no date, expired, expiring, valid
+      const int64_t client = host_.AddClient("C" + std::to_string(++n));
+      const std::string exp = days == 0 ? "" : AddDays(today, days);
+      const std::string warn = exp.empty() ? "" : AddDays(exp, -30);
+      ASSERT_OK(db.Exec(
+          "INSERT INTO cd_documents (client_id, type_id, uploaded_at, review_state, expires_on,"
+          " warn_on) VALUES (?, ?, 1, ?, ?, ?)",
+          {client, type_.id, std::string(state), exp.empty() ? crm::SqlValue() : exp,
+           warn.empty() ? crm::SqlValue() : warn}));
+      StateFacts f{true, true, ParseReviewState(state), exp, warn};
+      expected[client] = IsSatisfied(ComputeStatus(f, today));
+    }
+  }
+  const std::string column = CompletenessSql(db.Dialect());
+  auto rows = db.QueryAll("SELECT c.id, " + column + " FROM clients c ORDER BY c.id");
+  ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), expected.size());
+  int yes = 0;
+  for (const crm::SqlRow& r : *rows) {
+    EXPECT_EQ(r.Text(1), expected.at(r.Int(0)) ? "yes" : "no") << "client " << r.Int(0);
+    yes += r.Text(1) == "yes";
+  }
+  EXPECT_EQ(yes, 3);  // approved: undated, expiring tomorrow, valid for 400 days
+  if (db.Dialect() == crm::SqlDialect::kPostgresql) return;  // the plan below is SQLite's
+  auto plan = db.QueryAll("EXPLAIN QUERY PLAN SELECT c.id, " + column + " FROM clients c LIMIT 50");
+  ASSERT_OK(plan);
+  std::string text;
+  for (const crm::SqlRow& r : *plan) text += r.Text(3) + "\n";
+  EXPECT_NE(text.find("COVERING INDEX cd_documents_client_state"), std::string::npos) << text;
+  EXPECT_EQ(text.find("cd_documents_client_type"), std::string::npos) << text;
 }
 
 }  // namespace
