@@ -262,6 +262,10 @@ crm::Result<ClientListQuery> ListQueryFromRequest(const crm::Request& request) {
       q.q = value;
     } else if (key == "sort") {
       q.sort = value;
+    } else if (key == "after") {
+      q.after = value;
+    } else if (key == "before") {
+      q.before = value;
     } else if (key.size() > 8 && key.rfind("filter[", 0) == 0 && key.back() == ']') {
       q.filters.emplace_back(key.substr(7, key.size() - 8), value);
     }
@@ -292,6 +296,9 @@ crm::Status ListClients(ClientStore& store, crm::Request& req, crm::Response& re
   w.Key("total").Int(page.total).Key("page").Int(page.page).Key("per_page").Int(page.per_page);
   // SPEC §6: only a bound says so; an exact total has no such field.
   if (!page.total_exact) w.Key("total_exact").Bool(false);
+  // Keyset paging (issue 10): present only when there are rows that way.
+  if (!page.next.empty()) w.Key("next").String(page.next);
+  if (!page.prev.empty()) w.Key("prev").String(page.prev);
   w.EndObject();
   res.SetStatus(200);
   return res.SendJson(body);

@@ -172,29 +172,140 @@ crm::Status AddClientFilters(const HookRegistry& registry,
   return crm::Status::Ok();
 }
 
-crm::Result<std::string> ClientListOrderBy(std::string_view sort, crm::SqlDialect dialect) {
+namespace {
+
+constexpr std::string_view kNocase = " COLLATE NOCASE";
+
+// One column of a sort: "c.last_name" and whether it sorts without case.
+struct SortColumn {
+  std::string column;
+  bool nocase = false;
+};
+struct ParsedSort {
+  std::vector<SortColumn> columns;
+  bool desc = false;
+};
+
+crm::Result<ParsedSort> ParseSort(std::string_view sort) {
   if (sort.empty()) sort = "last_name";
-  bool desc = sort.front() == '-';
-  if (desc) sort.remove_prefix(1);
+  ParsedSort parsed;
+  parsed.desc = sort.front() == '-';
+  if (parsed.desc) sort.remove_prefix(1);
   const SortSpec* spec = nullptr;
   for (const auto& s : kSorts) {
     if (s.key == sort) spec = &s;
   }
   if (!spec) return crm::InvalidArgument("sort: unknown sort key '" + std::string(sort) + "'");
-  std::string order = " ORDER BY ";
-  std::string_view cols = spec->columns;
-  for (bool first = true; !cols.empty(); first = false) {
+  for (std::string_view cols = spec->columns; !cols.empty();) {
     size_t bar = cols.find('|');
-    if (!first) order += ", ";
-    std::string column(cols.substr(0, bar));
-    constexpr std::string_view kNocase = " COLLATE NOCASE";
-    if (dialect == crm::SqlDialect::kPostgresql && column.ends_with(kNocase)) {
-      column = "lower(" + column.substr(0, column.size() - kNocase.size()) + ")";
-    }
-    order += column + (desc ? " DESC" : " ASC");
+    SortColumn col;
+    col.column = std::string(cols.substr(0, bar));
+    col.nocase = col.column.ends_with(kNocase);
+    if (col.nocase) col.column.resize(col.column.size() - kNocase.size());
+    parsed.columns.push_back(std::move(col));
     cols = bar == std::string_view::npos ? std::string_view() : cols.substr(bar + 1);
   }
+  return parsed;
+}
+
+// The column as the dialect's index holds it (the left side of a comparison), and its bound
+// value in the same form (the right side).
+std::string ColumnSql(const SortColumn& col, crm::SqlDialect dialect) {
+  if (!col.nocase) return col.column;
+  if (dialect == crm::SqlDialect::kPostgresql) return "lower(" + col.column + ")";
+  return col.column + std::string(kNocase);
+}
+std::string ValueSql(const SortColumn& col, crm::SqlDialect dialect) {
+  if (!col.nocase) return "?";
+  // SQLite: an explicit collation on the right side still picks the NOCASE index; on the left
+  // ("c.x COLLATE NOCASE") a row-value comparison would not use it.
+  return dialect == crm::SqlDialect::kPostgresql ? "lower(?)" : "? COLLATE NOCASE";
+}
+std::string LeftSql(const SortColumn& col, crm::SqlDialect dialect) {
+  return col.nocase && dialect == crm::SqlDialect::kPostgresql ? "lower(" + col.column + ")"
+                                                               : col.column;
+}
+
+}  // namespace
+
+crm::Result<std::string> ClientListOrderBy(std::string_view sort, crm::SqlDialect dialect) {
+  CRM_ASSIGN_OR_RETURN(ParsedSort parsed, ParseSort(sort));
+  std::string order = " ORDER BY ";
+  for (size_t i = 0; i < parsed.columns.size(); ++i) {
+    if (i > 0) order += ", ";
+    order += ColumnSql(parsed.columns[i], dialect) + (parsed.desc ? " DESC" : " ASC");
+  }
   return order;
+}
+
+crm::Result<std::vector<std::string>> ClientListSortFields(std::string_view sort) {
+  CRM_ASSIGN_OR_RETURN(ParsedSort parsed, ParseSort(sort));
+  std::vector<std::string> fields;
+  for (const SortColumn& col : parsed.columns) fields.push_back(col.column.substr(2));  // "c."
+  return fields;
+}
+
+namespace {
+
+// " AND (...)" conditions, one per arm (ClientListKeysetFrom).
+std::vector<SqlPart> KeysetArms(const ParsedSort& sort, crm::SqlDialect dialect,
+                                const crm::SqlParams& key) {
+  const std::string op = sort.desc ? " < " : " > ";
+  const size_t lead = sort.columns.size() - 1;  // the columns before c.id
+  SqlPart ties{" AND (", {}};
+  for (size_t i = 0; i < lead; ++i) {
+    ties.sql +=
+        LeftSql(sort.columns[i], dialect) + " = " + ValueSql(sort.columns[i], dialect) + " AND ";
+    ties.params.push_back(key[i]);
+  }
+  ties.sql += "c.id" + op + "?)";
+  ties.params.push_back(key[lead]);
+  if (lead == 0) return {ties};
+  SqlPart past{" AND (", {}};
+  std::string left, right;
+  for (size_t i = 0; i < lead; ++i) {
+    left += (i > 0 ? ", " : "") + LeftSql(sort.columns[i], dialect);
+    right += (i > 0 ? ", " : "") + ValueSql(sort.columns[i], dialect);
+    past.params.push_back(key[i]);
+  }
+  past.sql += lead == 1 ? left + op + right + ")" : "(" + left + ")" + op + "(" + right + "))";
+  return {ties, past};
+}
+
+}  // namespace
+
+SqlPart ClientListKeysetFrom(const SqlPart& where, std::string_view sort_key,
+                             crm::SqlDialect dialect, const crm::SqlParams& key, int64_t limit) {
+  auto sort = ParseSort(sort_key);
+  if (!sort.ok() || key.size() != sort->columns.size()) return {" FROM clients c WHERE 0 = 1", {}};
+  std::string order = " ORDER BY ", values = "c.id", outer = " ORDER BY ";
+  const std::string dir = sort->desc ? " DESC" : " ASC";
+  for (size_t i = 0; i < sort->columns.size(); ++i) {
+    const SortColumn& col = sort->columns[i];
+    order += (i > 0 ? ", " : "") + ColumnSql(col, dialect) + dir;
+    if (col.column == "c.id") {
+      outer += (i > 0 ? ", " : "") + std::string("k.id") + dir;
+      continue;
+    }
+    const std::string name = "k" + std::to_string(i);
+    values += ", " + LeftSql(col, dialect) + " AS " + name;
+    outer += (i > 0 ? ", " : "") + std::string("k.") + name +
+             (col.nocase && dialect == crm::SqlDialect::kSqlite ? std::string(kNocase) : "") + dir;
+  }
+  SqlPart from{" FROM (", {}};
+  std::vector<SqlPart> arms = KeysetArms(*sort, dialect, key);
+  for (size_t i = 0; i < arms.size(); ++i) {
+    // A WHERE that has no term yet starts with the arm ("WHERE 1 = 1 AND ...", both engines).
+    from.sql += (i > 0 ? " UNION ALL " : "") + std::string("SELECT * FROM (SELECT ") + values +
+                " FROM clients c" + (where.sql.empty() ? " WHERE 1 = 1" : where.sql) + arms[i].sql +
+                order + " LIMIT ?) AS a" + std::to_string(i);
+    AppendSqlParams(from.params, where.params);
+    AppendSqlParams(from.params, arms[i].params);
+    from.params.push_back(limit);
+  }
+  from.sql += ") AS k JOIN clients c ON c.id = k.id" + outer + " LIMIT ?";
+  from.params.push_back(limit);
+  return from;
 }
 
 const std::vector<std::string>& ClientListSortKeys() {

@@ -116,4 +116,21 @@ crm::Status AddClientFilters(const HookRegistry& registry,
 crm::Result<std::string> ClientListOrderBy(std::string_view sort, crm::SqlDialect dialect);
 const std::vector<std::string>& ClientListSortKeys();
 
+// Keyset paging (issue 10). A position in a sort is one row's values of the sort's columns, c.id
+// last (the tie breaker). The client fields they come from, in order ("last_name", "first_name",
+// "id"); "created_at" and "id" are integers, the others text (every one is NOT NULL). `sort` as
+// ClientListOrderBy takes it; kInvalidArgument for another key.
+crm::Result<std::vector<std::string>> ClientListSortFields(std::string_view sort);
+// The FROM ... LIMIT of a page of the rows strictly after the position `key` (one value per
+// field) in `sort` (for the rows before it, the reverse sort: "-region" for "region"), ANDed with
+// the page's `where`: " FROM (arms) AS k JOIN clients c ON c.id = k.id ORDER BY k... LIMIT ?".
+// Each arm walks the sort index from the position and stops after `limit` rows: the ties of the
+// leading columns in id order (a = ? AND c.id > ?), then the rows past the leading values
+// ((a, b) > (?, ?)). One row value (a, c.id) > (?, ?) would not do: SQLite ranges its index on
+// the leading columns only and would walk every tie before the position (a region's 250,000
+// clients). The outer ORDER BY sorts the arms' at most 2 x `limit` rows by the values they
+// carry, so that no engine walks a clients index from its start to find them.
+SqlPart ClientListKeysetFrom(const SqlPart& where, std::string_view sort, crm::SqlDialect dialect,
+                             const crm::SqlParams& key, int64_t limit);
+
 }  // namespace host

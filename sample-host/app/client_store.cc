@@ -8,6 +8,7 @@
 #include <set>
 
 #include "sample-host/app/account_tokens.h"
+#include "sample-host/app/client_list_cursor.h"
 #include "sample-host/app/client_list_sql.h"
 #include "sample-host/app/client_profile.h"
 #include "sample-host/core/plugin_call.h"
@@ -136,6 +137,11 @@ struct ClientStore::BuiltQuery {
   crm::SqlParams params;
   TotalPlan total;  // !total.known: the page's last column is total.count
   std::vector<ClientListColumn> columns;
+  // The page asks one row more than per_page (is there a next, or with `before` a previous,
+  // page?); `before` reads its rows backwards.
+  bool before = false;
+  bool cursor = false;
+  int64_t page = 1;
 };
 
 namespace {
@@ -404,6 +410,52 @@ crm::Status ClientStore::Delete(int64_t id) {
   return crm::Status::Ok();
 }
 
+namespace {
+
+crm::Status CheckPaging(const ClientListQuery& query) {
+  if (query.page < 1) return crm::InvalidArgument("page: must be 1 or more");
+  if (query.per_page < 1 || query.per_page > kMaxPerPage) {
+    return crm::InvalidArgument("per_page: must be between 1 and " + std::to_string(kMaxPerPage));
+  }
+  if (!query.after.empty() && !query.before.empty())
+    return crm::InvalidArgument("after, before: give one of them, not both");
+  return crm::Status::Ok();
+}
+
+// The cursor of `row`'s position in `sort` (its sort fields' values, id last).
+std::string CursorAt(const Client& row, const std::string& sort, int64_t page) {
+  ListCursor cursor;
+  cursor.sort = sort;
+  cursor.page = page;
+  auto fields = ClientListSortFields(sort);
+  if (!fields.ok()) return "";
+  for (const std::string& f : *fields) {
+    if (f == "id")
+      cursor.key.emplace_back(row.id);
+    else if (f == "created_at")
+      cursor.key.emplace_back(row.created_at);
+    else if (f == "last_name")
+      cursor.key.emplace_back(row.last_name);
+    else if (f == "first_name")
+      cursor.key.emplace_back(row.first_name);
+    else if (f == "email")
+      cursor.key.emplace_back(row.email);
+    else if (f == "city")
+      cursor.key.emplace_back(row.address.city);
+    else if (f == "postal_code")
+      cursor.key.emplace_back(row.address.postal_code);
+    else if (f == "region")
+      cursor.key.emplace_back(row.address.region);
+    else if (f == "language")
+      cursor.key.emplace_back(row.language);
+    else
+      return "";  // a sort field without a cursor: offset paging only
+  }
+  return EncodeListCursor(cursor);
+}
+
+}  // namespace
+
 // WHERE: search words, then every filter (host and plugins alike, via the registry);
 // ORDER BY from the whitelist; the client's columns, then each plugin column as col_N.
 crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& query, bool paged) {
@@ -429,10 +481,7 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     AppendSqlParams(b.params, where.params);
     return b;
   }
-  if (query.page < 1) return crm::InvalidArgument("page: must be 1 or more");
-  if (query.per_page < 1 || query.per_page > kMaxPerPage) {
-    return crm::InvalidArgument("per_page: must be between 1 and " + std::to_string(kMaxPerPage));
-  }
+  CRM_RETURN_IF_ERROR(CheckPaging(query));
   // What is known before the page (counters: one index look-up each) decides how the page
   // starts and how the total is had (client_list_sql.h PlanClientListTotal).
   KnownSizes sizes;
@@ -451,11 +500,33 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     b.sql += ", " + b.total.count.sql + " AS total";
     AppendSqlParams(b.params, b.total.count.params);
   }
-  b.sql += " FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?";
-  AppendSqlParams(b.params, where.params);
-  b.params.push_back(query.per_page);
-  b.params.push_back((query.page - 1) * query.per_page);
+  CRM_ASSIGN_OR_RETURN(SqlPart from, PageFrom(query, where, order, b));
+  b.sql += from.sql;
+  AppendSqlParams(b.params, from.params);
   return b;
+}
+
+// FROM .. LIMIT of a page: the rows at an offset, or after/before a cursor (keyset paging), one
+// more than per_page either way.
+crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, const SqlPart& where,
+                                           const std::string& order, BuiltQuery& b) {
+  b.page = query.page;
+  if (query.after.empty() && query.before.empty()) {
+    SqlPart from{" FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?", where.params};
+    from.params.push_back(query.per_page + 1);
+    from.params.push_back((query.page - 1) * query.per_page);
+    return from;
+  }
+  b.cursor = true;
+  b.before = !query.before.empty();
+  CRM_ASSIGN_OR_RETURN(ListCursor cursor, b.before
+                                              ? DecodeListCursor(query.before, "before", query.sort)
+                                              : DecodeListCursor(query.after, "after", query.sort));
+  b.page = cursor.page;
+  std::string sort = query.sort.empty() ? "last_name" : query.sort;
+  // Backwards: the reverse order from the cursor, read back to front by List.
+  if (b.before) sort = sort.front() == '-' ? sort.substr(1) : "-" + sort;
+  return ClientListKeysetFrom(where, sort, db_.Dialect(), cursor.key, query.per_page + 1);
 }
 
 crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
@@ -476,10 +547,11 @@ crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
     return true;
   });
   if (!s.ok()) return s;
+  SetCursors(query, built, page);
   if (built.total.known) {
     page.total = built.total.total;
     page.total_exact = built.total.exact;
-  } else if (page.rows.empty() && query.page > 1) {
+  } else if (page.rows.empty() && (query.page > 1 || built.cursor)) {
     // Past the last page the statement yields no row to carry the total: ask once.
     auto c = db_.QueryOne("SELECT " + built.total.count.sql, built.total.count.params);
     if (!c.ok()) return c.status();
@@ -490,6 +562,26 @@ crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
     page.total_exact = false;
   }
   return page;
+}
+
+// Drops the extra row the page asked for, puts a backwards page in order, and sets the page's
+// number and its cursors.
+void ClientStore::SetCursors(const ClientListQuery& query, const BuiltQuery& built,
+                             ClientListPage& page) {
+  const bool more = static_cast<int64_t>(page.rows.size()) > query.per_page;
+  if (more) page.rows.pop_back();
+  page.page = built.page;
+  if (built.before) {
+    std::reverse(page.rows.begin(), page.rows.end());
+    if (!more) page.page = 1;  // nothing before these rows: the first page
+  }
+  if (page.rows.empty()) return;
+  const std::string sort = query.sort.empty() ? "last_name" : query.sort;
+  const bool has_next = built.before || more;
+  const bool has_prev = built.before ? more : (built.cursor || page.page > 1);
+  if (has_next) page.next = CursorAt(page.rows.back().client, sort, page.page + 1);
+  if (has_prev)
+    page.prev = CursorAt(page.rows.front().client, sort, std::max<int64_t>(1, page.page - 1));
 }
 
 crm::Status ClientStore::ForEach(

@@ -86,6 +86,12 @@ struct ClientListQuery {
   // filter[ID]=VALUE pairs, host filters (region, city, postal_code, language, tag) and
   // plugin filters alike; all ANDed.
   std::vector<std::pair<std::string, std::string>> filters;
+  // Keyset paging (issue 10): a page's "next" cursor gives the rows after it, its "prev" cursor
+  // the rows before it, in the same sort and filters (at most one of the two; either replaces
+  // `page`, whose number the cursor carries). kInvalidArgument for a cursor that is not one or
+  // was made for another sort.
+  std::string after = "";
+  std::string before = "";
   // Who reads the list (the request's caller; it outlives the query): plugin columns and
   // filters it may not read (HookRegistry::CanRead, host API 1.4) are left out, and such a
   // filter is refused (kPermissionDenied). Null: the host's own work, no check.
@@ -116,6 +122,10 @@ struct ClientListPage {
   bool total_exact = true;
   int64_t page = 1;
   int64_t per_page = 25;
+  // Cursors (client_list_cursor.h) to the rows after the last row ("" when none follow) and
+  // before the first ("" on the first page).
+  std::string next;
+  std::string prev;
 };
 
 inline constexpr int64_t kMaxPerPage = 200;
@@ -185,6 +195,10 @@ class ClientStore {
  private:
   struct BuiltQuery;
   crm::Result<BuiltQuery> Build(const ClientListQuery& query, bool paged);
+  crm::Result<SqlPart> PageFrom(const ClientListQuery& query, const SqlPart& where,
+                                const std::string& order, BuiltQuery& b);
+  static void SetCursors(const ClientListQuery& query, const BuiltQuery& built,
+                         ClientListPage& page);
 
   crm::Database& db_;
   const HookRegistry& registry_;

@@ -36,6 +36,8 @@ ClientListQuery QueryFrom(const crm::Request& request) {
   query.per_page = std::min(ParseId(request.Query("per_page")).value_or(25), kMaxPerPage);
   std::string sort = request.Query("sort").value_or("");
   if (!sort.empty()) query.sort = sort;
+  query.after = request.Query("after").value_or("");
+  query.before = request.Query("before").value_or("");
   for (const auto& [key, value] : request.QueryAll()) {
     if (key.size() > 8 && key.starts_with("filter[") && key.ends_with("]") && !value.empty()) {
       query.filters.emplace_back(key.substr(7, key.size() - 8), value);
@@ -44,15 +46,20 @@ ClientListQuery QueryFrom(const crm::Request& request) {
   return query;
 }
 
-// The query string of `query` with some parts changed, for links that keep the filters.
+// The query string of `query` with some parts changed, for links that keep the filters: page
+// `page`, or with `cursor` = {"after" | "before", cursor} the rows after or before a cursor.
 std::string ListUrl(std::string_view base, const ClientListQuery& query, int64_t page,
-                    std::string_view sort) {
+                    std::string_view sort, const std::pair<std::string, std::string>& cursor = {}) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!query.q.empty()) params.emplace_back("q", query.q);
   for (const auto& [id, value] : query.filters) params.emplace_back("filter[" + id + "]", value);
   if (!sort.empty() && sort != "last_name") params.emplace_back("sort", std::string(sort));
   if (query.per_page != 25) params.emplace_back("per_page", std::to_string(query.per_page));
-  if (page > 1) params.emplace_back("page", std::to_string(page));
+  if (!cursor.first.empty()) {
+    params.push_back(cursor);
+  } else if (page > 1) {
+    params.emplace_back("page", std::to_string(page));
+  }
   std::string url(base);
   if (!params.empty()) url += "?" + BuildQuery(params);
   return url;
@@ -209,6 +216,30 @@ std::string CountText(const Texts& texts, std::string_view key, int64_t n) {
                       {{"n", FormatCount(n, texts.language())}});
 }
 
+// Past this many matches (or with a bound for a total), Previous and Next follow the page's
+// cursors (keyset paging, issue 10): an offset page walks every row before it, so page k of a
+// filtered list would cost k times page 1. Below it, page numbers stay in the links.
+constexpr int64_t kOffsetPagingLimit = 1000;
+
+void SetPagerLinks(const ClientListQuery& query, const ClientListPage& page, int64_t pages,
+                   TemplateData& data) {
+  const bool by_cursor = !page.total_exact || page.total > kOffsetPagingLimit ||
+                         !query.after.empty() || !query.before.empty();
+  if (!by_cursor) {
+    if (page.page > 1)
+      data.set("prev", ListUrl("/admin/clients", query, page.page - 1, query.sort));
+    if (page.page < pages)
+      data.set("next", ListUrl("/admin/clients", query, page.page + 1, query.sort));
+    return;
+  }
+  if (!page.prev.empty())
+    data.set("prev", ListUrl("/admin/clients", query, 1, query.sort, {"before", page.prev}));
+  if (!page.next.empty())
+    data.set("next", ListUrl("/admin/clients", query, 1, query.sort, {"after", page.next}));
+  // Back to the start in one step (Previous, from page 2, already goes there).
+  if (page.page > 2) data.set("first", ListUrl("/admin/clients", query, 1, query.sort));
+}
+
 TemplateData PaginationData(const Texts& texts, const ClientListQuery& query,
                             const ClientListPage& page) {
   TemplateData data;
@@ -226,9 +257,7 @@ TemplateData PaginationData(const Texts& texts, const ClientListQuery& query,
                                       {"total", FormatCount(page.total, texts.language())}}));
     if (static_cast<int64_t>(page.rows.size()) == per_page) pages = page.page + 1;
   }
-  if (page.page > 1) data.set("prev", ListUrl("/admin/clients", query, page.page - 1, query.sort));
-  if (page.page < pages)
-    data.set("next", ListUrl("/admin/clients", query, page.page + 1, query.sort));
+  SetPagerLinks(query, page, pages, data);
   std::vector<std::pair<std::string, std::string>> choices;
   for (int64_t n : kPerPageChoices) choices.emplace_back(std::to_string(n), std::to_string(n));
   data.set("per_page_choices", Choices(choices, std::to_string(query.per_page)));

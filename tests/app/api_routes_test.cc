@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sample-host/core/hook_registry.h"
@@ -25,11 +26,13 @@ class ApiRoutesTest : public ::testing::Test {
 
   // Runs the route `method path` as the host would after its audience check passed.
   crm_test::FakeResponse Call(const std::string& method, const std::string& path,
-                              const crm::Principal& caller) {
+                              const crm::Principal& caller,
+                              std::vector<std::pair<std::string, std::string>> query = {}) {
     crm_test::FakeRequest request;
     request.method = method;
     request.path = path;
     request.caller = caller;
+    request.query = std::move(query);
     crm_test::FakeResponse response;
     auto match = registry_.MatchRoute(method, path);
     EXPECT_TRUE(match.has_value()) << method << " " << path;
@@ -96,6 +99,42 @@ TEST_F(ApiRoutesTest, EveryRouteChecksThePermissionOfItsPage) {
   auto reader = crm_test::TokenPrincipal({"clients:read"}, {"clients.read"});
   EXPECT_EQ(Call("GET", "/api/v1/clients", reader).status, 200);
   EXPECT_EQ(Call("GET", path, reader).status, 200);
+}
+
+}  // namespace
+}  // namespace host
+
+namespace host {
+namespace {
+
+// Issue 10: the list answer carries "next" (and "prev" past page 1); a cursor that is not one
+// is 400 with SPEC §5's JSON error, never a 500.
+TEST_F(ApiRoutesTest, TheListGivesCursorsAndRefusesForgedOnes) {
+  for (int i = 0; i < 3; ++i) AddClient();
+  auto reader = crm_test::TokenPrincipal({"clients:read"}, {"clients.read"});
+  auto list = [&](std::vector<std::pair<std::string, std::string>> query) {
+    return Call("GET", "/api/v1/clients", reader, std::move(query));
+  };
+  auto first = list({{"per_page", "2"}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  const std::string marker = "\"next\":\"";
+  size_t at = first.body.find(marker);
+  ASSERT_NE(at, std::string::npos) << first.body;
+  EXPECT_EQ(first.body.find("\"prev\""), std::string::npos) << first.body;
+  std::string next = first.body.substr(at + marker.size());
+  next.resize(next.find('"'));
+  auto second = list({{"per_page", "2"}, {"after", next}});
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_NE(second.body.find("\"page\":2"), std::string::npos) << second.body;
+  EXPECT_NE(second.body.find("\"prev\""), std::string::npos) << second.body;
+  EXPECT_EQ(second.body.find("\"next\""), std::string::npos) << second.body;
+  for (const auto& bad : std::vector<std::vector<std::pair<std::string, std::string>>>{
+           {{"after", "%%%"}}, {{"before", "e30"}}, {{"after", next}, {"sort", "-last_name"}}}) {
+    auto refused = list(bad);
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_NE(refused.body.find("\"error\""), std::string::npos) << refused.body;
+    EXPECT_NE(refused.body.find("invalid_argument"), std::string::npos) << refused.body;
+  }
 }
 
 }  // namespace
