@@ -3,12 +3,18 @@
 // on its next call), under one mutex.
 #include "plugin/read_ahead.h"
 
+#include <atomic>
 #include <system_error>
 #include <utility>
 
 namespace cd {
 
-ReadAhead::ReadAhead(BodyReader read, size_t chunk) : read_(std::move(read)), chunk_(chunk) {
+namespace {
+std::atomic<int> g_large_bodies{0};  // ReadAheads holding large buffers now
+}  // namespace
+
+ReadAhead::ReadAhead(BodyReader read, size_t chunk, size_t large)
+    : read_(std::move(read)), chunk_(chunk), large_(large), size_(chunk) {
   slots_[0].data.resize(chunk_);
 }
 
@@ -19,6 +25,17 @@ ReadAhead::~ReadAhead() {
   }
   cv_.notify_all();
   if (helper_.joinable()) helper_.join();
+  if (holds_large_) g_large_bodies.fetch_sub(1);
+}
+
+void ReadAhead::GrowIfAllowed() {
+  if (large_ <= chunk_) return;
+  if (g_large_bodies.fetch_add(1) >= kLargeBodies) {
+    g_large_bodies.fetch_sub(1);
+    return;
+  }
+  holds_large_ = true;
+  size_ = large_;
 }
 
 crm::Result<std::string_view> ReadAhead::ReadHere() {
@@ -34,7 +51,8 @@ crm::Result<std::string_view> ReadAhead::ReadHere() {
   held_ = 0;
   next_ = 0;  // synchronous reads go on into slot 0 unless the helper starts
   if (*n == chunk_) {
-    slots_[1].data.resize(chunk_);
+    GrowIfAllowed();  // slot 0 grows when the helper next fills it (the caller holds it now)
+    slots_[1].data.resize(size_);
     slots_[0].full = true;  // the helper must not refill it before it is given back
     try {
       helper_ = std::thread([this] { Produce(1); });
@@ -42,6 +60,8 @@ crm::Result<std::string_view> ReadAhead::ReadHere() {
     } catch (const std::system_error&) {
       slots_[0].full = false;  // no thread to spare: keep reading on this thread
       slots_[1].data = std::string();
+      if (std::exchange(holds_large_, false)) g_large_bodies.fetch_sub(1);
+      size_ = chunk_;
     }
   }
   return std::string_view(slots_[0].data.data(), *n);
@@ -80,7 +100,8 @@ void ReadAhead::Produce(int first) {
       cv_.wait(lock, [&] { return stop_ || !slot.full; });
       if (stop_) return;
     }
-    crm::Result<size_t> n = read_(slot.data.data(), chunk_);
+    if (slot.data.size() < size_) slot.data.resize(size_);  // given back: nobody holds it
+    crm::Result<size_t> n = read_(slot.data.data(), size_);
     {
       std::lock_guard<std::mutex> lock(mu_);
       slot.size = n.ok() ? *n : 0;

@@ -240,9 +240,10 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
   // what has arrived, then poll for more. The idle timeout is poll's, so it runs again after
   // every byte, as the watchdog does; a stalled peer gets a shutdown (a close here could let the
   // descriptor's number be reused under a later read; the strand closes it once the request
-  // ends, and a forced close while busy is a shutdown too). Poll waits for min(what is left,
-  // kBodyReadChunk) bytes (SO_RCVLOWAT), so a fast sender does not wake it per segment; at the
-  // timeout, a peer that sent anything meanwhile (below that mark) is not idle.
+  // ends, and a forced close while busy is a shutdown too). Poll waits for what is left of the
+  // read (SO_RCVLOWAT, at most kMaxBodyRead), so a fast sender wakes it (and the io thread's
+  // epoll, where the socket stays registered) once per read, not per segment; at the timeout, a
+  // peer that sent anything meanwhile (below that mark) is not idle.
   std::pair<beast::error_code, size_t> ReadHere(char* buffer, size_t want) {
     const int timeout_ms = static_cast<int>(
         std::chrono::duration_cast<std::chrono::milliseconds>(server_.options.idle_timeout)
@@ -258,7 +259,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
       if (errno == EINTR) continue;
       if (errno != EAGAIN && errno != EWOULDBLOCK)
         return {beast::error_code(errno, beast::system_category()), got};
-      SetLowWater(std::min(want - got, kBodyReadChunk));
+      SetLowWater(want - got);
       pollfd p{};
       p.fd = body_fd_;
       p.events = POLLIN;

@@ -2,9 +2,9 @@
 // the same run as ours and alternating with them: write+fsync of the same bytes
 // (DiskWriteLimit), and a plain loopback receiver in the bench's process fed by the same client
 // code as our server (SendMultipart), with and without SHA-256.
-// The receiver: each connection gets a thread that reads the request head, then the Content-Length body into
-// a 1 MiB buffer, optionally SHA-256s each chunk (the spec requires the hash), writes it to a
-// file with the write-behind pattern the module uses (sync_file_range every 8 MiB, waiting for
+// The receiver: each connection gets a thread that reads the request head, then the Content-Length
+// body into a 1 MiB buffer, optionally SHA-256s each chunk (the spec requires the hash), writes it
+// to a file with the write-behind pattern the module uses (sync_file_range every 8 MiB, waiting for
 // the window before), fsyncs, answers 201 and closes. No HTTP parsing beyond that, no
 // multipart: what is left of our server's figure below it is ours.
 #pragma once
@@ -23,8 +23,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <openssl/evp.h>
@@ -109,9 +109,9 @@ class LoopbackReceiver {
       if (written - started >= (8 << 20)) {  // plugin/file_store.cc WriteBehind::Wrote
         ::sync_file_range(out, started, written - started, SYNC_FILE_RANGE_WRITE);
         if (started > waited)
-          ::sync_file_range(out, waited, started - waited,
-                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                                SYNC_FILE_RANGE_WAIT_AFTER);
+          ::sync_file_range(
+              out, waited, started - waited,
+              SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
         waited = started;
         started = written;
       }
@@ -188,9 +188,7 @@ struct Bracketed {
   Limits before, after;
   double MBs() const { return MBps(bytes, seconds); }
   double CpuPerGiB() const { return cpu_seconds * static_cast<double>(1ull << 30) / bytes; }
-  double Ratio(double Limits::*which) const {
-    return MBs() / ((before.*which + after.*which) / 2);
-  }
+  double Ratio(double Limits::*which) const { return MBs() / ((before.*which + after.*which) / 2); }
 };
 
 // Alternates the limits and our transfers: L0 X1 L1 X2 L2 ..., each X against the mean of the L
