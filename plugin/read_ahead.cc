@@ -3,7 +3,10 @@
 // on its next call), under one mutex.
 #include "plugin/read_ahead.h"
 
+#include <sys/mman.h>
+
 #include <atomic>
+#include <new>
 #include <system_error>
 #include <utility>
 
@@ -26,6 +29,21 @@ ReadAhead::~ReadAhead() {
   cv_.notify_all();
   if (helper_.joinable()) helper_.join();
   if (holds_large_) g_large_bodies.fetch_sub(1);
+}
+
+void ReadAhead::Pages::resize(size_t size) {
+  if (size == size_) return;
+  reset();
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  data_ = static_cast<char*>(p);
+  size_ = size;
+}
+
+void ReadAhead::Pages::reset() {
+  if (data_) ::munmap(data_, size_);
+  data_ = nullptr;
+  size_ = 0;
 }
 
 void ReadAhead::GrowIfAllowed() {
@@ -59,7 +77,7 @@ crm::Result<std::string_view> ReadAhead::ReadHere() {
       next_ = 1;
     } catch (const std::system_error&) {
       slots_[0].full = false;  // no thread to spare: keep reading on this thread
-      slots_[1].data = std::string();
+      slots_[1].data.reset();
       if (std::exchange(holds_large_, false)) g_large_bodies.fetch_sub(1);
       size_ = chunk_;
     }
