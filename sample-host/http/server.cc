@@ -408,11 +408,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     parser_->body_limit(boost::none);  // the route's limit is applied once the route is known
     body_read_ = 0;
     direct_left_.reset();
-    if (low_water_ != 1) {
-      low_water_ = 1;  // the head and a staged body are read by Asio: wake on any byte
-      (void)::setsockopt(stream_.socket().native_handle(), SOL_SOCKET, SO_RCVLOWAT, &low_water_,
-                         sizeof low_water_);
-    }
+    ResetLowWater();
     read_error_.reset();
     // A body read grew the buffer to kBodyReadChunk: an idle connection gives it back.
     if (buffer_.capacity() > kBodyReadChunk / 2 && buffer_.size() < 4096) buffer_.shrink_to_fit();
@@ -489,9 +485,18 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
         [self = shared_from_this(), bytes](beast::error_code, size_t) { self->Linger(); });
   }
 
+  // Strand only, not busy. Asio reads the head, a staged body and the linger: wake on any byte.
+  void ResetLowWater() {
+    if (low_water_ == 1) return;
+    low_water_ = 1;
+    (void)::setsockopt(stream_.socket().native_handle(), SOL_SOCKET, SO_RCVLOWAT, &low_water_,
+                       sizeof low_water_);
+  }
+
   // Half-closes, then reads and drops what the peer still sends for a short while, so that
   // our last reply is not destroyed by a reset while the client is still uploading.
   void Linger() {
+    ResetLowWater();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
