@@ -3,12 +3,21 @@
 // on its next call), under one mutex.
 #include "plugin/read_ahead.h"
 
+#include <sys/mman.h>
+
+#include <atomic>
+#include <new>
 #include <system_error>
 #include <utility>
 
 namespace cd {
 
-ReadAhead::ReadAhead(BodyReader read, size_t chunk) : read_(std::move(read)), chunk_(chunk) {
+namespace {
+std::atomic<int> g_large_bodies{0};  // ReadAheads holding large buffers now
+}  // namespace
+
+ReadAhead::ReadAhead(BodyReader read, size_t chunk, size_t large)
+    : read_(std::move(read)), chunk_(chunk), large_(large), size_(chunk) {
   slots_[0].data.resize(chunk_);
 }
 
@@ -19,6 +28,32 @@ ReadAhead::~ReadAhead() {
   }
   cv_.notify_all();
   if (helper_.joinable()) helper_.join();
+  if (holds_large_) g_large_bodies.fetch_sub(1);
+}
+
+void ReadAhead::Pages::resize(size_t size) {
+  if (size == size_) return;
+  reset();
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  data_ = static_cast<char*>(p);
+  size_ = size;
+}
+
+void ReadAhead::Pages::reset() {
+  if (data_) ::munmap(data_, size_);
+  data_ = nullptr;
+  size_ = 0;
+}
+
+void ReadAhead::GrowIfAllowed() {
+  if (large_ <= chunk_) return;
+  if (g_large_bodies.fetch_add(1) >= kLargeBodies) {
+    g_large_bodies.fetch_sub(1);
+    return;
+  }
+  holds_large_ = true;
+  size_ = large_;
 }
 
 crm::Result<std::string_view> ReadAhead::ReadHere() {
@@ -34,14 +69,17 @@ crm::Result<std::string_view> ReadAhead::ReadHere() {
   held_ = 0;
   next_ = 0;  // synchronous reads go on into slot 0 unless the helper starts
   if (*n == chunk_) {
-    slots_[1].data.resize(chunk_);
+    GrowIfAllowed();  // slot 0 grows when the helper next fills it (the caller holds it now)
+    slots_[1].data.resize(size_);
     slots_[0].full = true;  // the helper must not refill it before it is given back
     try {
       helper_ = std::thread([this] { Produce(1); });
       next_ = 1;
     } catch (const std::system_error&) {
       slots_[0].full = false;  // no thread to spare: keep reading on this thread
-      slots_[1].data = std::string();
+      slots_[1].data.reset();
+      if (std::exchange(holds_large_, false)) g_large_bodies.fetch_sub(1);
+      size_ = chunk_;
     }
   }
   return std::string_view(slots_[0].data.data(), *n);
@@ -80,7 +118,8 @@ void ReadAhead::Produce(int first) {
       cv_.wait(lock, [&] { return stop_ || !slot.full; });
       if (stop_) return;
     }
-    crm::Result<size_t> n = read_(slot.data.data(), chunk_);
+    if (slot.data.size() < size_) slot.data.resize(size_);  // given back: nobody holds it
+    crm::Result<size_t> n = read_(slot.data.data(), size_);
     {
       std::lock_guard<std::mutex> lock(mu_);
       slot.size = n.ok() ? *n : 0;

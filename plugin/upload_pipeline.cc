@@ -81,7 +81,7 @@ crm::Result<UploadInput> ReceiveMultipart(std::string_view content_type, const B
   };
 
   MultipartParser parser(boundary, std::move(cb));
-  ReadAhead body(read, kReadChunk);
+  ReadAhead body(read, kReadChunk, kLargeBodyRead);
   while (true) {
     // On error, input (and its temp files) is destroyed after the read ahead has stopped.
     CRM_ASSIGN_OR_RETURN(std::string_view chunk, body.Next());

@@ -147,7 +147,8 @@ using ChunkSink = std::function<crm::Status(std::string_view bytes)>;
 // Streams the chunk into `write` (hashing it when a checksum is to be checked).
 crm::Result<Received> StreamChunk(const UploadChunk& chunk, int64_t room, const ChunkSink& write) {
   Sha256 hash;
-  ReadAhead body(chunk.read, kReadChunk);  // the next read overlaps this one's write
+  ReadAhead body(chunk.read, kReadChunk,
+                 kLargeBodyRead);  // the next read overlaps this one's write
   Received got;
   while (true) {
     crm::Result<std::string_view> bytes = body.Next();

@@ -3,9 +3,11 @@
 // strand.
 #include "sample-host/http/server.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -117,12 +119,14 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
   }
 
-  // Strand only. Closes an idle connection now; a busy one closes after its reply.
+  // Strand only. Closes an idle connection now; a busy one closes after its reply, or, forced,
+  // is shut down now (its handler's reads and writes fail) and closed once the handler is done:
+  // the handler's thread may be reading the descriptor itself (ReadHere).
   void CloseIfIdle(bool force) {
     if (busy_ && !force) return;
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    if (!busy_) stream_.socket().close(ec);
   }
   auto executor() { return stream_.get_executor(); }
 
@@ -222,7 +226,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
         std::min<uint64_t>({static_cast<uint64_t>(size), uint64_t{kMaxBodyRead}, *direct_left_}));
     if (want == 0) return size_t{0};
     if (read_error_) return *read_error_;
-    auto [ec, n] = ReadSocket(asio::buffer(buffer, want), want);
+    auto [ec, n] = ReadHere(buffer, want);
     *direct_left_ -= n;
     body_read_ += n;
     if (ec) {
@@ -230,6 +234,52 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
       if (n == 0) return *read_error_;
     }
     return n;
+  }
+
+  // `want` bytes straight from the socket on the calling (worker) thread, no strand hop: recv
+  // what has arrived, then poll for more. The idle timeout is poll's, so it runs again after
+  // every byte, as the watchdog does; a stalled peer gets a shutdown (a close here could let the
+  // descriptor's number be reused under a later read; the strand closes it once the request
+  // ends, and a forced close while busy is a shutdown too). Poll waits for what is left of the
+  // read (SO_RCVLOWAT, at most kMaxBodyRead), so a fast sender wakes it (and the io thread's
+  // epoll, where the socket stays registered) once per read, not per segment; at the timeout, a
+  // peer that sent anything meanwhile (below that mark) is not idle.
+  std::pair<beast::error_code, size_t> ReadHere(char* buffer, size_t want) {
+    const int timeout_ms = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(server_.options.idle_timeout)
+            .count());
+    size_t got = 0;
+    while (got < want) {
+      ssize_t n = ::recv(body_fd_, buffer + got, want - got, MSG_DONTWAIT);
+      if (n > 0) {
+        got += static_cast<size_t>(n);
+        continue;
+      }
+      if (n == 0) return {asio::error::eof, got};
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        return {beast::error_code(errno, beast::system_category()), got};
+      SetLowWater(want - got);
+      pollfd p{};
+      p.fd = body_fd_;
+      p.events = POLLIN;
+      int r = ::poll(&p, 1, timeout_ms);
+      // Quiet for idle_timeout, or only below the low-water mark: bytes that came go on.
+      if (r == 0 && ::recv(body_fd_, buffer + got, 1, MSG_DONTWAIT | MSG_PEEK) <= 0) {
+        ::shutdown(body_fd_, SHUT_RDWR);  // the client sees the close, as with the watchdog
+        return {beast::error::timeout, got};
+      }
+      if (r < 0 && errno != EINTR) return {beast::error_code(errno, beast::system_category()), got};
+    }
+    return {beast::error_code(), got};
+  }
+
+  // SO_RCVLOWAT of the body's socket (worker only, while busy; 1 again at the next head).
+  void SetLowWater(size_t bytes) {
+    const int value = static_cast<int>(std::max<size_t>(bytes, 1));
+    if (value == low_water_) return;
+    low_water_ = value;
+    (void)::setsockopt(body_fd_, SOL_SOCKET, SO_RCVLOWAT, &value, sizeof value);
   }
 
   // Reads the next kBodyReadChunk of raw body into buffer_: at least what is left of a
@@ -358,6 +408,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
     parser_->body_limit(boost::none);  // the route's limit is applied once the route is known
     body_read_ = 0;
     direct_left_.reset();
+    ResetLowWater();
     read_error_.reset();
     // A body read grew the buffer to kBodyReadChunk: an idle connection gives it back.
     if (buffer_.capacity() > kBodyReadChunk / 2 && buffer_.size() < 4096) buffer_.shrink_to_fit();
@@ -399,6 +450,7 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
                        head->HasBody() && head->version >= 11;
 
     busy_ = true;
+    body_fd_ = stream_.socket().native_handle();
     server_.RequestBegan();
     asio::post(*server_.workers, [self = shared_from_this(), head] {
       DispatchContext ctx{self->server_.registry, self->server_.auth, self->server_.pages,
@@ -433,9 +485,18 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
         [self = shared_from_this(), bytes](beast::error_code, size_t) { self->Linger(); });
   }
 
+  // Strand only, not busy. Asio reads the head, a staged body and the linger: wake on any byte.
+  void ResetLowWater() {
+    if (low_water_ == 1) return;
+    low_water_ = 1;
+    (void)::setsockopt(stream_.socket().native_handle(), SOL_SOCKET, SO_RCVLOWAT, &low_water_,
+                       sizeof low_water_);
+  }
+
   // Half-closes, then reads and drops what the peer still sends for a short while, so that
   // our last reply is not destroyed by a reset while the client is still uploading.
   void Linger() {
+    ResetLowWater();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
@@ -473,6 +534,10 @@ class Session final : public std::enable_shared_from_this<Session>, public Trans
   // first (a resumable upload keeps what arrived before a cut), then every later read fails
   // with it. Worker only, while busy.
   std::optional<crm::Status> read_error_;
+  // The socket's descriptor, read on the strand when the request began: ReadHere's (the socket
+  // is not closed while busy_). Worker only, while busy.
+  int body_fd_ = -1;
+  int low_water_ = 1;              // SO_RCVLOWAT set on the socket: worker while busy, else strand
   asio::steady_timer watchdog_;    // strand only: the idle timeout of body reads and file sends
   uint64_t read_progress_ = 0;     // strand only: bytes of the current read so far
   bool timed_out_ = false;         // strand only: the watchdog closed the socket

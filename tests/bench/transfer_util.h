@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,8 +18,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -144,13 +151,33 @@ inline int StatusOf(const std::string& answer) {
   return answer.size() > 12 ? std::atoi(answer.c_str() + 9) : 0;
 }
 
-// Sends bytes [from, to) of the stream that repeats `block` (so any offset can be resumed).
+// The 1 MiB block in a memory file (memfd, made once per block): the client sends from it with
+// sendfile(2), so the bench's own side costs no user-space copy and no page of the stream is
+// read from a disk. The bench runs on the server's machine: its client must be cheap.
+inline int BlockFd(const std::vector<char>& block) {
+  static std::mutex mu;
+  static const char* made_for = nullptr;
+  static int fd = -1;
+  std::lock_guard<std::mutex> lock(mu);
+  if (made_for == block.data()) return fd;
+  if (fd >= 0) ::close(fd);
+  fd = ::memfd_create("bench-block", MFD_CLOEXEC);
+  if (fd < 0 || ::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size()))
+    Die("cannot make the block's memory file");
+  made_for = block.data();
+  return fd;
+}
+
+// Sends bytes [from, to) of the stream that repeats `block` (so any offset can be resumed),
+// with sendfile(2) from BlockFd.
 inline bool SendStream(int fd, const std::vector<char>& block, uint64_t from, uint64_t to) {
+  const int source = BlockFd(block);
   while (from < to) {
-    const size_t at = static_cast<size_t>(from % block.size());
+    off_t at = static_cast<off_t>(from % block.size());
     const size_t n = static_cast<size_t>(std::min<uint64_t>(block.size() - at, to - from));
-    if (!WriteAll(fd, block.data() + at, n)) return false;
-    from += n;
+    ssize_t sent = ::sendfile(fd, source, &at, n);
+    if (sent <= 0) return false;
+    from += static_cast<uint64_t>(sent);
   }
   return true;
 }
@@ -169,6 +196,17 @@ inline std::string StreamSha256(const std::vector<char>& block, uint64_t size) {
   EVP_DigestFinal_ex(md, digest, &len);
   EVP_MD_CTX_free(md);
   return Hex(digest, len);
+}
+
+// StreamSha256, computed once per size (thread-safe): the client's expected hash is not
+// computed while it sends, on the cores the server needs.
+inline std::string ExpectedSha256(const std::vector<char>& block, uint64_t size) {
+  static std::mutex mu;
+  static std::map<std::pair<const char*, uint64_t>, std::string> known;
+  std::lock_guard<std::mutex> lock(mu);
+  std::string& hex = known[{block.data(), size}];
+  if (hex.empty()) hex = StreamSha256(block, size);
+  return hex;
 }
 
 // GETs `path` on port `port` (with `range` when not empty: 206 expected, else 200) and
@@ -236,9 +274,19 @@ struct Upload {
                             // server's last writes, fsync, rename and rows)
 };
 
-// Sends `file_size` bytes of `block` (repeated) as one multipart upload on a new connection.
-inline Upload UploadFile(const Server& s, const std::string& path, uint64_t file_size,
-                         const std::vector<char>& block) {
+// What the client saw of one upload: the raw answer, when its last byte was sent and when the
+// answer had come.
+struct Sent {
+  std::string answer;
+  double seconds = 0;
+  double sent_seconds = 0;
+};
+
+// Sends `file_size` bytes of `block` (repeated) as one multipart upload to `path` on a new
+// connection to `port`, and reads the answer. The same code feeds our server and the loopback
+// limit (upload_limits.h).
+inline Sent SendMultipart(uint16_t port, const std::string& token, const std::string& path,
+                          uint64_t file_size, const std::vector<char>& block) {
   const std::string boundary = "----bench-boundary-7d1c0f";
   const std::string part_head =
       "--" + boundary +
@@ -247,41 +295,41 @@ inline Upload UploadFile(const Server& s, const std::string& path, uint64_t file
   const std::string part_tail = "\r\n--" + boundary + "--\r\n";
   const uint64_t body_size = part_head.size() + file_size + part_tail.size();
   const std::string head = "POST " + path +
-                           " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + s.token +
+                           " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
                            "\r\nContent-Type: multipart/form-data; boundary=" + boundary +
                            "\r\nContent-Length: " + std::to_string(body_size) +
                            "\r\nConnection: close\r\n\r\n" + part_head;
-  int fd = Connect(s.port);
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
+  int fd = Connect(port);
   auto t0 = std::chrono::steady_clock::now();
-  bool sent = WriteAll(fd, head.data(), head.size());
-  for (uint64_t done = 0; sent && done < file_size;) {
-    size_t n = static_cast<size_t>(std::min<uint64_t>(block.size(), file_size - done));
-    EVP_DigestUpdate(md, block.data(), n);
-    sent = WriteAll(fd, block.data(), n);
-    done += n;
-  }
-  if (sent) sent = WriteAll(fd, part_tail.data(), part_tail.size());
-  Upload out;
+  bool sent = WriteAll(fd, head.data(), head.size()) && SendStream(fd, block, 0, file_size) &&
+              WriteAll(fd, part_tail.data(), part_tail.size());
+  Sent out;
   out.sent_seconds = SecondsSince(t0);
-  std::string answer = ReadToClose(fd);
+  if (sent) out.answer = ReadToClose(fd);
   out.seconds = SecondsSince(t0);
   ::close(fd);
-  unsigned char digest[32];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(md, digest, &len);
-  EVP_MD_CTX_free(md);
-  int status = StatusOf(answer);
+  return out;
+}
+
+// One multipart upload of `file_size` bytes of `block` to our server; the SHA-256 it stored is
+// checked against the stream's.
+inline Upload UploadFile(const Server& s, const std::string& path, uint64_t file_size,
+                         const std::vector<char>& block) {
+  const std::string expected = ExpectedSha256(block, file_size);
+  Sent sent = SendMultipart(s.port, s.token, path, file_size, block);
+  Upload out;
+  out.seconds = sent.seconds;
+  out.sent_seconds = sent.sent_seconds;
+  int status = StatusOf(sent.answer);
   if (status != 201 && status != 200) {
-    out.error = "upload answered: " + answer.substr(0, 600);
+    out.error = "upload answered: " + sent.answer.substr(0, 600);
     return out;
   }
   // The API answers with Content-Length, never chunked.
-  json::value doc = json::parse(answer.substr(answer.find("\r\n\r\n") + 4));
+  json::value doc = json::parse(sent.answer.substr(sent.answer.find("\r\n\r\n") + 4));
   std::string server_sha = json::value_to<std::string>(doc.at("files").at(0).at("sha256"));
-  if (server_sha != Hex(digest, len))
-    out.error = "SHA-256 differs: server " + server_sha + ", client " + Hex(digest, len);
+  if (server_sha != expected)
+    out.error = "SHA-256 differs: server " + server_sha + ", client " + expected;
   return out;
 }
 
@@ -305,88 +353,23 @@ inline double DiskWriteLimit(const std::filesystem::path& dir, uint64_t bytes,
   return static_cast<double>(bytes) / 1e6 / seconds;
 }
 
+// The CPU time `pid` has used so far (user + system), in seconds: on a shared machine the
+// server's CPU per GiB moves far less with the load and the disk's phase than its MB/s.
+inline double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; rest >> field && i <= 15; ++i)
+    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 inline double MBps(uint64_t bytes, double seconds) {
   return static_cast<double>(bytes) / 1e6 / seconds;
-}
-
-// One of our transfers of `bytes` between two measurements of the machine's write+fsync of the
-// same bytes into the same folder: the disk's own figure moves 2-5x on a shared machine (a
-// virtual disk absorbs a burst after a pause, then slows down), so each ratio is against the
-// limit of its own moment.
-struct Bracketed {
-  uint64_t bytes = 0;
-  double seconds = 0;                        // ours
-  double limit_before = 0, limit_after = 0;  // MB/s
-  double Limit() const { return (limit_before + limit_after) / 2; }
-  double Ratio() const { return MBps(bytes, seconds) / Limit(); }
-};
-
-// Alternates the limit and our transfers: L0 X1 L1 X2 L2 ..., each X against the mean of the L
-// on either side. Never two limits back to back: a write right after another one's unlink ran
-// at 1-1.3 GB/s here (the disk's burst), against 140-260 MB/s after one of ours.
-class LimitTrack {
- public:
-  // `first`: a limit just measured (L0).
-  LimitTrack(std::filesystem::path dir, uint64_t bytes, const std::vector<char>& block,
-             double first)
-      : dir_(std::move(dir)), bytes_(bytes), block_(block), last_(first) {}
-  // `run` returns the seconds our transfer of the same bytes took.
-  template <class Run>
-  Bracketed Measure(Run run) {
-    Bracketed b;
-    b.bytes = bytes_;
-    b.limit_before = last_;
-    b.seconds = run();
-    b.limit_after = last_ = DiskWriteLimit(dir_, bytes_, block_);
-    return b;
-  }
-
- private:
-  std::filesystem::path dir_;
-  uint64_t bytes_;
-  const std::vector<char>& block_;
-  double last_;
-};
-
-// `run` between two limit measurements of its own (a transfer of another size than the track's).
-template <class Run>
-Bracketed Bracket(const std::filesystem::path& dir, uint64_t bytes, const std::vector<char>& block,
-                  Run run) {
-  LimitTrack track(dir, bytes, block, DiskWriteLimit(dir, bytes, block));
-  return track.Measure(run);
-}
-
-// "<MB/s> MB/s = <ratio>x write+fsync (before <a>, after <b> MB/s)".
-inline std::string Describe(const Bracketed& b) {
-  char line[200];
-  std::snprintf(line, sizeof line,
-                "%6.1f s %8.1f MB/s = %.2fx write+fsync (%.0f before, %.0f after)", b.seconds,
-                MBps(b.bytes, b.seconds), b.Ratio(), b.limit_before, b.limit_after);
-  return line;
-}
-
-inline double MedianOf(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-// The median ratio of `rounds` and the lowest, then the median of our MB/s against the median
-// of every limit measured around them (steadier when the disk swings between rounds).
-inline std::string MedianRatio(const std::vector<Bracketed>& rounds) {
-  std::vector<double> ratios, ours, limits;
-  for (const Bracketed& b : rounds) {
-    ratios.push_back(b.Ratio());
-    ours.push_back(MBps(b.bytes, b.seconds));
-    limits.push_back(b.limit_before);
-    limits.push_back(b.limit_after);
-  }
-  char line[200];
-  std::snprintf(line, sizeof line,
-                "median %.2fx, lowest %.2fx of %zu round(s); median %.0f MB/s against a median "
-                "limit of %.0f MB/s = %.2fx",
-                MedianOf(ratios), *std::min_element(ratios.begin(), ratios.end()), rounds.size(),
-                MedianOf(ours), MedianOf(limits), MedianOf(ours) / MedianOf(limits));
-  return line;
 }
 
 }  // namespace bench

@@ -977,6 +977,20 @@ TEST_F(ServerTest, StalledHeadAndBodyTimeOut) {
       c.RawExchange("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab", 10);
   EXPECT_TRUE(body.empty()) << body;
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  // The same once the body is read straight into a large handler buffer on the worker's own
+  // thread (no watchdog there: poll's timeout): what arrived is handed over, then the read
+  // fails and the client sees the connection shut down, not a hang.
+  bytes_before_cut_ = -1;
+  t0 = std::chrono::steady_clock::now();
+  std::string direct =
+      c.RawExchange("POST /until-cut HTTP/1.1\r\nHost: x\r\nContent-Length: 900000\r\n\r\n" +
+                        std::string(400000, 'b'),
+                    10);
+  EXPECT_TRUE(direct.empty()) << direct;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  for (int i = 0; i < 100 && bytes_before_cut_ < 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(bytes_before_cut_, 400000);
   EXPECT_EQ(c.Get("/hello").status, 200);  // and the server is still serving
   quick.Stop();
   quick.Wait();

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/support/status_matchers.h"
 
@@ -97,6 +99,44 @@ TEST(ReadAheadTest, ALargeBodyComesOutWholeInOrderReadAheadNeverConcurrently) {
   crm::Result<std::string_view> after = reader.Next();
   ASSERT_OK(after);
   EXPECT_TRUE(after->empty());
+}
+
+// Once a body proves large, the helper reads `large` bytes at a time, but only kLargeBodies
+// bodies at once hold such buffers: the next ones keep `chunk` (memory stays flat with many
+// uploads), and a body's destruction gives its turn back. Every body still comes out whole.
+TEST(ReadAheadTest, LargeReadsAreGrantedToAFewBodiesAtOnce) {
+  constexpr size_t kChunk = 64 * 1024, kLarge = 256 * 1024;
+  std::vector<std::unique_ptr<FakeBody>> bodies;
+  std::vector<std::unique_ptr<ReadAhead>> readers;
+  std::vector<std::string> got;
+  for (int i = 0; i <= ReadAhead::kLargeBodies; ++i) {
+    bodies.push_back(std::make_unique<FakeBody>());
+    bodies.back()->bytes = Pattern(kLarge * 3 + static_cast<size_t>(i));
+    readers.push_back(std::make_unique<ReadAhead>(bodies.back()->Reader(), kChunk, kLarge));
+    crm::Result<std::string_view> first = readers.back()->Next();  // starts the helper
+    ASSERT_OK(first);
+    got.emplace_back(*first);
+  }
+  for (int i = 0; i < ReadAhead::kLargeBodies; ++i) EXPECT_EQ(readers[i]->read_size(), kLarge);
+  EXPECT_EQ(readers.back()->read_size(), kChunk);
+  size_t largest = 0;
+  while (true) {
+    crm::Result<std::string_view> chunk = readers[0]->Next();
+    ASSERT_OK(chunk);
+    if (chunk->empty()) break;
+    largest = std::max(largest, chunk->size());
+    got[0].append(*chunk);
+  }
+  EXPECT_EQ(largest, kLarge);
+  for (size_t i = 1; i < readers.size(); ++i) got[i] += Drain(*readers[i]);
+  for (size_t i = 0; i < readers.size(); ++i) EXPECT_EQ(got[i], bodies[i]->bytes) << i;
+  readers[0].reset();  // its turn goes back
+  auto body = std::make_unique<FakeBody>();
+  body->bytes = Pattern(kLarge * 2);
+  ReadAhead next(body->Reader(), kChunk, kLarge);
+  ASSERT_OK(next.Next());
+  EXPECT_EQ(next.read_size(), kLarge);
+  EXPECT_EQ(Drain(next).size(), kLarge * 2 - kChunk);
 }
 
 TEST(ReadAheadTest, AnErrorComesAfterTheBytesBeforeItAndSticks) {
