@@ -513,6 +513,13 @@ crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, const S
   b.page = query.page;
   if (query.after.empty() && query.before.empty()) {
     SqlPart from{" FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?", where.params};
+    if (db_.Dialect() == crm::SqlDialect::kPostgresql) {
+      // PostgreSQL computes the select list (the plugins' columns) for every row OFFSET skips:
+      // the page's rows are chosen first, the columns then computed for those alone. SQLite
+      // skips before computing them.
+      from.sql =
+          " FROM (SELECT c.* FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?) c" + order;
+    }
     from.params.push_back(query.per_page + 1);
     from.params.push_back((query.page - 1) * query.per_page);
     return from;
