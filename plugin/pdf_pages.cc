@@ -99,14 +99,16 @@ std::string ToolPath(const char* name) {
 }
 
 // Waits for `pid` until `deadline`; kills its group then. The exit status, or -1 when killed
-// (timeout, or a signal such as the CPU limit's SIGXCPU).
+// (timeout, or a signal such as the CPU limit's SIGXCPU). A tool first seen finished after the
+// deadline counts as late too, whatever the parent's own scheduling delays.
 int WaitOrKill(pid_t pid, std::chrono::steady_clock::time_point deadline) {
   int status = 0;
   for (;;) {
+    const bool late = std::chrono::steady_clock::now() >= deadline;
     pid_t done = ::waitpid(pid, &status, WNOHANG);
-    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (done == pid) return !late && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (done < 0 && errno != EINTR) return -1;
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (late) {
       ::kill(-pid, SIGKILL);
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
