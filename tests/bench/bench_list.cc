@@ -68,22 +68,10 @@ struct Figures {
   double cpu_ms = 0;  // the server's CPU time per request (user + system)
 };
 
-// The CPU time `pid` has used so far (user + system), in ms: on a shared machine a case's
-// cost in CPU moves far less with the load than its wall time.
-// With `reaped`, the children it waited for too (cutime, cstime); `*parent` gets its parent's pid.
+// bench::ProcessCpuSeconds in ms (a case's cost in CPU moves far less with the load than its
+// wall time).
 double CpuMs(pid_t pid, bool reaped = false, pid_t* parent = nullptr) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  size_t close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream rest(text.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; rest >> field && i <= 17; ++i) {
-    if (i == 4 && parent != nullptr) *parent = static_cast<pid_t>(std::atol(field.c_str()));
-    if (i == 14 || i == 15 || (reaped && i >= 16)) ticks += std::atof(field.c_str());
-  }
-  return ticks * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return 1000.0 * bench::ProcessCpuSeconds(pid, reaped, parent);
 }
 
 // PostgreSQL: the pid of the server's postmaster when it runs on this machine (its data

@@ -353,21 +353,6 @@ inline double DiskWriteLimit(const std::filesystem::path& dir, uint64_t bytes,
   return static_cast<double>(bytes) / 1e6 / seconds;
 }
 
-// The CPU time `pid` has used so far (user + system), in seconds: on a shared machine the
-// server's CPU per GiB moves far less with the load and the disk's phase than its MB/s.
-inline double ProcessCpuSeconds(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  size_t close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream rest(text.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; rest >> field && i <= 15; ++i)
-    if (i == 14 || i == 15) ticks += std::atof(field.c_str());  // utime, stime
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 inline double MBps(uint64_t bytes, double seconds) {
   return static_cast<double>(bytes) / 1e6 / seconds;
 }
