@@ -388,11 +388,9 @@ crm::Status RegisterHost(Core& core, App& app) {
   crm::Database& db = *core.db;
   host::StagingRegistrar reg("host");
   const host::HookRegistry& registry = core.registry;
-  (void)reg.AddListFilterSource(host::ClientStore::HostFilterSource(
-      db,
-      [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); }));
-  (void)reg.AddListFilterCount(host::ClientStore::HostFilterCount());  // issue 10: sizes
-  (void)reg.AddListFilterSize(host::ClientStore::HostFilterSize());
+  (void)host::ClientStore::RegisterHostFilters(
+      reg, db,
+      [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); });
   (void)RegisterAppTranslations(reg);
   (void)host::RegisterClientApi(reg, app.clients, app.auth);
   // Contracts and the task inbox (issue 13).

@@ -690,6 +690,14 @@ crm::ListFilterCount ClientStore::HostFilterCount() {
   return count;
 }
 
+crm::Status ClientStore::RegisterHostFilters(
+    crm::Registrar& reg, crm::Database& db,
+    std::function<std::string(std::string_view, std::string_view)> translate) {
+  CRM_RETURN_IF_ERROR(reg.AddListFilterSource(HostFilterSource(db, std::move(translate))));
+  CRM_RETURN_IF_ERROR(reg.AddListFilterCount(HostFilterCount()));  // issue 10: sizes
+  return reg.AddListFilterSize(HostFilterSize());
+}
+
 crm::ListFilterSize ClientStore::HostFilterSize() {
   crm::ListFilterSize size;
   size.source_id = "clients";

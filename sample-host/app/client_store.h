@@ -184,6 +184,10 @@ class ClientStore {
   // source, under the same owner.
   static crm::ListFilterCount HostFilterCount();
   static crm::ListFilterSize HostFilterSize();
+  // The three above, registered on `reg` in that order (main.cc and the list's tests).
+  static crm::Status RegisterHostFilters(
+      crm::Registrar& reg, crm::Database& db,
+      std::function<std::string(std::string_view, std::string_view)> translate);
 
   // How the total is had (client_list_sql.h PlanClientListTotal): counted exactly when a
   // condition is known to keep at most `limit` clients. Tests change it to check both ways.

@@ -11,6 +11,7 @@
 #include "sample-host/app/client_store.h"
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/core/random.h"
+#include "tests/app/host_list_filters.h"
 #include "tests/app/test_db.h"
 #include "tests/support/status_matchers.h"
 
@@ -20,12 +21,7 @@ namespace {
 class ClientListCursorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    StagingRegistrar host_reg("host");
-    ASSERT_OK(host_reg.AddListFilterSource(ClientStore::HostFilterSource(
-        tdb_.db(), [](std::string_view, std::string_view k) { return std::string(k); })));
-    ASSERT_OK(host_reg.AddListFilterCount(ClientStore::HostFilterCount()));
-    ASSERT_OK(host_reg.AddListFilterSize(ClientStore::HostFilterSize()));
-    ASSERT_OK(registry_.Commit(host_reg.Take()));
+    ASSERT_OK(testing::CommitHostListFilters(registry_, tdb_.db()));  // as main.cc does
     // A plugin filter of unknown size: the page tests it on every row it walks.
     StagingRegistrar plugin("test-plugin");
     crm::ListFilterSource src;

@@ -14,6 +14,7 @@
 #include "sample-host/app/client_store.h"
 #include "sample-host/app/seed_demo.h"
 #include "sample-host/core/hook_registry.h"
+#include "tests/app/host_list_filters.h"
 #include "tests/app/test_db.h"
 #include "tests/support/status_matchers.h"
 
@@ -23,13 +24,7 @@ namespace {
 class ClientListTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // The host's filters, registered exactly as main.cc does.
-    StagingRegistrar host_reg("host");
-    ASSERT_OK(host_reg.AddListFilterSource(ClientStore::HostFilterSource(
-        tdb_.db(), [](std::string_view, std::string_view k) { return std::string(k); })));
-    ASSERT_OK(host_reg.AddListFilterCount(ClientStore::HostFilterCount()));
-    ASSERT_OK(host_reg.AddListFilterSize(ClientStore::HostFilterSize()));
-    ASSERT_OK(registry_.Commit(host_reg.Take()));
+    ASSERT_OK(testing::CommitHostListFilters(registry_, tdb_.db()));  // as main.cc does
     // A plugin with one column (with a bound parameter) and one filter.
     StagingRegistrar plugin("test-plugin");
     crm::ListColumn col;

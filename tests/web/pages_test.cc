@@ -46,9 +46,9 @@ class PagesTest : public ::testing::Test {
 
     StagingRegistrar host("host");
     const HookRegistry* registry = &registry_;
-    ASSERT_OK(host.AddListFilterSource(ClientStore::HostFilterSource(
-        *db_,
-        [registry](std::string_view l, std::string_view k) { return registry->Translate(l, k); })));
+    ASSERT_OK(ClientStore::RegisterHostFilters(
+        host, *db_,
+        [registry](std::string_view l, std::string_view k) { return registry->Translate(l, k); }));
     WebDeps deps{*db_,
                  registry_,
                  *clients_,
