@@ -81,6 +81,10 @@ std::string ToolPath(const char* name) {
 [[noreturn]] void ExecLimited(const RenderLimits& limits, const char* out_path, char** argv,
                               char** envp) {
   ::setpgid(0, 0);
+  // The host ignores SIGPIPE (its sockets); the tool gets the default back.
+  struct sigaction default_pipe {};
+  default_pipe.sa_handler = SIG_DFL;
+  ::sigaction(SIGPIPE, &default_pipe, nullptr);
   const rlimit cpu{limits.cpu_seconds, limits.cpu_seconds + 1};
   const rlimit as{limits.address_space, limits.address_space};
   const rlimit fsize{limits.file_size, limits.file_size};

@@ -84,7 +84,13 @@ crm::Status PdfConverter::StartLocked() {
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  // The host ignores SIGPIPE (its sockets); the worker gets the default back, so that it ends
+  // when its host has gone and the socket pair is broken.
+  sigset_t default_signals;
+  sigemptyset(&default_signals);
+  sigaddset(&default_signals, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &default_signals);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attr, 0);
   pid_t pid = 0;
   int rc = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);

@@ -628,6 +628,14 @@ HttpServer::~HttpServer() {
 crm::Result<uint16_t> HttpServer::Start() {
   Impl& s = *impl_;
   if (s.started) return crm::Conflict("server already started");
+  // A send to a connection the peer has reset fails with EPIPE and also raises SIGPIPE, whose
+  // default action ends the process: Asio's own writes pass MSG_NOSIGNAL, but sendfile(2) has no
+  // such flag (a browser leaving a page while its images were sent killed the host). The error
+  // is enough; the signal is ignored, as servers do. Children reset it (pdf_pages, pdf_converter).
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  ::sigaction(SIGPIPE, &ignore, nullptr);
   beast::error_code ec;
   auto address = asio::ip::make_address(s.options.address, ec);
   if (ec) return crm::InvalidArgument("bad listen address: " + s.options.address);

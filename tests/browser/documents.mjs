@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail, moduleFiles, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { expectUrl, fail, moduleFiles, runBrowserTest, sampleHostBinary } from './harness.mjs';
 import { makePng } from './png.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,9 +21,6 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `docs-${name}.png`), fullPage: true });
 }
 
-async function expectUrl(page, regex, what) {
-  await page.waitForURL(regex, { timeout: 15000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
-}
 
 async function adminLogin(browser, host) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

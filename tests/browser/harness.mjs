@@ -168,8 +168,9 @@ export async function openFirstClientAsAdmin(browser, host) {
   return { desk, profileUrl: desk.url() };
 }
 
-export async function expectUrl(page, regex, what) {
-  await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
+export async function expectUrl(page, regex, what, timeout = 15000) {
+  await page.waitForURL(regex, { timeout })
+    .catch((e) => fail(`${what}: expected URL ${regex}, got ${page.url()} (${String(e.message).split('\n')[0]})`));
 }
 
 // The signed-link URLs (PT1) of the outbox mails to `address` (quoted-printable soft breaks undone).
@@ -217,7 +218,13 @@ export async function runBrowserTest(name, binary, body) {
   } catch (e) {
     code = 1;
     console.error(`${name}: FAIL: ${e instanceof TestFailure ? e.message : e.stack || e}`);
-    if (host && !(e instanceof TestFailure)) console.error(host.output.slice(-2000));
+    // Whether the host was still up, and its last words, whatever failed (a crash shows in the
+    // browser only as a page that cannot be reached).
+    if (host) {
+      const { exitCode, signalCode } = host.child;
+      const state = exitCode === null && signalCode === null ? 'still running' : `exited (code ${exitCode}, signal ${signalCode})`;
+      console.error(`${name}: the host was ${state}; its last output:\n${host.output.slice(-3000)}`);
+    }
   } finally {
     if (browser) await browser.close().catch(() => {});
     if (host) {

@@ -4,13 +4,10 @@
 // profile, adds a custom action (SPEC H13) with bold text from the small rich-text editor and a file,
 // and sees both in the history.
 // Usage: node impersonation.mjs [path/to/sample-host]
-import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { expectUrl, fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const binary = sampleHostBinary(process.argv.slice(2));
 
-async function expectUrl(page, regex, what) {
-  await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
-}
 
 await runBrowserTest('browser_impersonation', binary, async ({ browser, host }) => {
   if (!host.admin || host.clients.length === 0) fail('the demo printed no admin or client login');

@@ -4,13 +4,10 @@
 // Usage: node password_reset.mjs [path/to/sample-host]
 import fs from 'node:fs';
 import path from 'node:path';
-import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { expectUrl, fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const binary = sampleHostBinary(process.argv.slice(2));
 
-async function expectUrl(page, regex, what) {
-  await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
-}
 
 // The reset link of the newest outbox mail to `email` (quoted-printable soft breaks undone).
 function resetLink(outbox, email) {

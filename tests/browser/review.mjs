@@ -7,14 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminToken, fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { adminToken, expectUrl, fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = sampleHostBinary(process.argv.slice(2));
 
-async function expectUrl(page, regex, what) {
-  await page.waitForURL(regex, { timeout: 15000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
-}
 
 // The API with a token of the demo admin (made with the CLI, as an integrator would).
 function apiClient(host) {

@@ -6,7 +6,7 @@
 // Screenshots of every page go to tests/browser/screenshots/ (gitignored).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
+import { expectUrl, fail, runBrowserTest, sampleHostBinary } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -24,9 +24,6 @@ async function checkNoHorizontalOverflow(page, what) {
   if (overflow > 1) fail(`${what}: the page is ${overflow}px wider than the phone screen`);
 }
 
-async function expectUrl(page, regex, what) {
-  await page.waitForURL(regex, { timeout: 10000 }).catch(() => fail(`${what}: expected URL ${regex}, got ${page.url()}`));
-}
 
 async function adminFlow(browser, host) {
   if (!host.admin) fail('the demo did not print admin credentials');

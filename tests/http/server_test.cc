@@ -1326,5 +1326,45 @@ TEST_F(ServerTest, ClientThatStopsReadingADownloadDoesNotHoldAWorker) {
   quick.Wait();
 }
 
+// A browser that leaves a page while its images are still coming resets the connection: the
+// next sendfile(2) fails with EPIPE, which also raises SIGPIPE, and SIGPIPE's default action
+// ends the process (the demo host died of it in a browser test). The server ignores SIGPIPE,
+// so the send fails, the worker moves on, and the next request is served.
+TEST_F(ServerTest, ClientThatResetsADownloadDoesNotKillTheServer) {
+  MakeBigFile(8 << 20, 6);
+  ServerOptions o;
+  o.port = 0;
+  o.worker_threads = 2;
+  HttpServer quick(o, registry_, auth_, pages_, nullptr);
+  auto port = quick.Start();
+  ASSERT_TRUE(port.ok());
+  for (int round = 0; round < 20; ++round) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(*port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string req = "GET /bigfile HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+    char buf[4096];
+    ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0);  // the download started
+    linger reset{1, 0};                            // close with a reset, as a tab that goes away
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    ::close(fd);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  while (big_sends_done_.load() < 20 &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(big_sends_done_.load(), 20) << "a send to a reset connection did not end";
+  EXPECT_EQ(HttpClient(*port).Get("/hello").status, 200);  // and the server still serves
+  struct sigaction now {};
+  ASSERT_EQ(::sigaction(SIGPIPE, nullptr, &now), 0);
+  EXPECT_EQ(now.sa_handler, SIG_IGN);
+  quick.Stop();
+  quick.Wait();
+}
+
 }  // namespace
 }  // namespace host
