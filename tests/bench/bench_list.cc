@@ -439,24 +439,25 @@ int main(int argc, char** argv) {
   int requests = 300;
   int load_seconds = 20;
   std::string keep, only, plugins, pg_url;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--clients"))
-      clients = std::atoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--database"))
-      pg_url = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--requests"))
-      requests = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--load-seconds"))
-      load_seconds = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--data"))
-      keep = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--only"))
-      only = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--plugins"))
-      plugins = argv[i + 1];
+  bench::ForEachOption(argc, argv, [&](std::string_view name, const char* value) {
+    if (name == "--clients")
+      clients = std::atoll(value);
+    else if (name == "--database")
+      pg_url = value;
+    else if (name == "--requests")
+      requests = std::atoi(value);
+    else if (name == "--load-seconds")
+      load_seconds = std::atoi(value);
+    else if (name == "--data")
+      keep = value;
+    else if (name == "--only")
+      only = value;
+    else if (name == "--plugins")
+      plugins = value;
     else
-      Die(std::string("unknown option ") + argv[i]);
-  }
+      return false;
+    return true;
+  });
   try {
     // Without --data, crm_test::SiteDatabaseUrl makes a fresh database on that server.
     if (!pg_url.empty() && keep.empty()) ::setenv("CRM_E2E_PG_URL", pg_url.c_str(), 1);

@@ -9,19 +9,37 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/support/e2e_env.h"
 #include "tests/support/host_process.h"
 
 namespace bench {
+
+// The command line as "--name value" pairs: `set(name, value)` takes one and says whether it
+// knows the name; an unknown name, or a name without its value (a lone "--help" too), ends the
+// bench with a message before it seeds anything.
+inline void ForEachOption(int argc, char** argv,
+                          const std::function<bool(std::string_view, const char*)>& set) {
+  auto stop = [&](const std::string& what) {
+    std::fprintf(stderr, "%s: %s\n", argv[0], what.c_str());
+    std::exit(1);
+  };
+  if (argc % 2 == 0) stop(std::string("option without a value: ") + argv[argc - 1]);
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!set(argv[i], argv[i + 1])) stop(std::string("unknown option ") + argv[i]);
+  }
+}
 
 // A fresh folder under $TMPDIR, removed on destruction unless BENCH_KEEP is set.
 class ScratchDir {

@@ -48,15 +48,7 @@ constexpr const char* kApi = "/api/v1/plugins/client-documents";
   std::exit(1);
 }
 
-// The command line as "--name value" pairs: `set(name, value)` takes one and says whether it
-// knows the name; an unknown name, or a name without its value, ends the bench.
-inline void ForEachOption(int argc, char** argv,
-                          const std::function<bool(std::string_view, const char*)>& set) {
-  if (argc % 2 == 0) Die(std::string("option without a value: ") + argv[argc - 1]);
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!set(argv[i], argv[i + 1])) Die(std::string("unknown option ") + argv[i]);
-  }
-}
+using bench::ForEachOption;
 
 inline bool WriteAll(int fd, const char* p, size_t n) {
   while (n > 0) {

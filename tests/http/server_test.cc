@@ -367,6 +367,15 @@ class ServerTest : public ::testing::Test {
       for (int i = 0; i < 3; ++i) CRM_RETURN_IF_ERROR(res.Write("row" + std::to_string(i) + "\n"));
       return res.End();
     }));
+    // 32 MiB through Write (a CSV export's path), far more than both socket buffers hold.
+    add(MakeRoute("GET", "/bigstream", [this](crm::Request&, crm::Response& res) {
+      const std::string block(1 << 20, 'x');
+      crm::Status s = res.BeginStream("text/csv");
+      for (int i = 0; i < 32 && s.ok(); ++i) s = res.Write(block);
+      if (s.ok()) s = res.End();
+      big_stream_status_.store(s.ok() ? 1 : 2);
+      return s;
+    }));
     add(MakeRoute("GET", "/evil-redirect", [](crm::Request&, crm::Response& res) {
       return res.Redirect("//evil.example/");
     }));
@@ -460,6 +469,8 @@ class ServerTest : public ::testing::Test {
     std::ofstream(big_file_path_, std::ios::binary).write(bytes.data(), std::streamsize(size));
     return bytes;
   }
+
+  std::atomic<int> big_stream_status_{0};  // /bigstream: 0 running, 1 sent, 2 failed
 
   std::string Log() {
     std::lock_guard<std::mutex> lock(log_mu_);
@@ -1362,6 +1373,42 @@ TEST_F(ServerTest, ClientThatResetsADownloadDoesNotKillTheServer) {
   struct sigaction now {};
   ASSERT_EQ(::sigaction(SIGPIPE, nullptr, &now), 0);
   EXPECT_EQ(now.sa_handler, SIG_IGN);
+  quick.Stop();
+  quick.Wait();
+}
+
+// A reply written through Write to a client that stops reading: the handler's write waits
+// for room at most idle_timeout, then fails and frees the worker; the server still serves.
+TEST_F(ServerTest, ClientThatStopsReadingAStreamDoesNotHoldAWorker) {
+  ServerOptions o;
+  o.port = 0;
+  o.worker_threads = 2;
+  o.idle_timeout = std::chrono::seconds(1);
+  HttpServer quick(o, registry_, auth_, pages_, nullptr);
+  auto port = quick.Start();
+  ASSERT_TRUE(port.ok());
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(*port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string req = "GET /bigstream HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  char buf[4096];
+  ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0);  // the reply started; now read no more
+  auto t0 = std::chrono::steady_clock::now();
+  while (big_stream_status_.load() == 0 &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(big_stream_status_.load(), 2) << "the write to a client that stopped did not fail";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(6));
+  ::close(fd);
+  EXPECT_EQ(HttpClient(*port).Get("/hello").status, 200);
+  // And a client that reads gets all 32 MiB.
+  auto whole = HttpClient(*port).Get("/bigstream");
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_EQ(whole.body.size(), size_t{32} << 20);
   quick.Stop();
   quick.Wait();
 }
