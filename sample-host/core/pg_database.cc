@@ -348,10 +348,15 @@ crm::Result<std::unique_ptr<PgDatabase::Connection>> PgDatabase::Acquire() {
       c->conn, [](void*, const char*) {}, nullptr);
   // No JIT: the host's statements are short (a list page is a few milliseconds of work), and
   // compiling one costs 50-200 ms, which PostgreSQL decides to do from cost estimates that a
-  // COUNT over a million clients always exceeds.
-  ResultPtr jit(PQexec(c->conn, "SET jit = off"), PQclear);
-  if (PQresultStatus(jit.get()) != PGRES_COMMAND_OK) {
-    return MapError(jit.get(), c->conn, "cannot configure the connection");
+  // COUNT over a million clients always exceeds. No parallel workers either, for the same
+  // reason: a list page that walks an index planned a Gather Merge, and starting its two worker
+  // processes took 20 ms of a 33 ms page (1M clients, `doc.N=expired`: 8.6-12.9 ms without);
+  // bench_list, alternated: expired 40 -> 3.3 ms p50, expiring 26 -> 3.3, `q` + missing
+  // 650 -> 275. Concurrent requests are the host's parallelism.
+  ResultPtr setup(PQexec(c->conn, "SET jit = off; SET max_parallel_workers_per_gather = 0"),
+                  PQclear);
+  if (PQresultStatus(setup.get()) != PGRES_COMMAND_OK) {
+    return MapError(setup.get(), c->conn, "cannot configure the connection");
   }
   std::lock_guard<std::mutex> lock(mutex_);
   ++created_;

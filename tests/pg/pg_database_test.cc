@@ -181,5 +181,22 @@ TEST_F(PgDatabaseTest, KilledConnectionIsReplaced) {
   EXPECT_GE(db_->ConnectionCount(), 2u);
 }
 
+// Every pooled connection is set up for short statements: no JIT, no parallel workers (a list
+// page's Gather Merge spent most of its time starting them). A second connection, made while
+// the first is held by a transaction, is set up alike.
+TEST_F(PgDatabaseTest, EveryPooledConnectionRunsWithoutJitOrParallelWorkers) {
+  auto expect_setup = [](crm::SqlExecutor& db) {
+    EXPECT_EQ(db.QueryOne("SHOW jit").value()->Text(0), "off");
+    EXPECT_EQ(db.QueryOne("SHOW max_parallel_workers_per_gather").value()->Text(0), "0");
+  };
+  expect_setup(*db_);
+  ASSERT_OK(db_->Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    expect_setup(tx);
+    expect_setup(*db_);
+    return crm::Status::Ok();
+  }));
+  EXPECT_GE(db_->ConnectionCount(), 2u);
+}
+
 }  // namespace
 }  // namespace host
