@@ -74,11 +74,27 @@ std::vector<std::string> AdminUsers::GrantableScopes(
   return out;
 }
 
-crm::Result<std::vector<std::string>> AdminUsers::ScopesOf(const AdminUser& admin) {
-  CRM_ASSIGN_OR_RETURN(auto row,
-                       db_.QueryOne("SELECT superuser FROM admin_users WHERE id = ?", {admin.id}));
-  bool superuser = row.has_value() && row->Int(0) != 0;
-  return superuser ? AllScopes() : GrantableScopes(admin.permissions);
+std::vector<std::string> AdminUsers::ScopesOf(const AdminUser& admin) const {
+  return admin.superuser ? AllScopes() : GrantableScopes(admin.permissions);
+}
+
+AdminUser AdminUsers::FromRows(const std::vector<crm::SqlRow>& rows, size_t first) const {
+  const crm::SqlRow& r = rows.front();
+  AdminUser a{r.Int(first),
+              r.Text(first + 1),
+              r.Text(first + 2),
+              r.Text(first + 3),
+              r.Int(first + 4) != 0,
+              r.Int(first + 5) != 0,
+              {}};
+  if (a.superuser) {
+    a.permissions = AllPermissions();
+    return a;
+  }
+  for (const auto& row : rows) {
+    if (!row.IsNull(first + 6)) a.permissions.push_back(row.Text(first + 6));
+  }
+  return a;
 }
 
 crm::Result<AdminUser> AdminUsers::Create(std::string_view email_in, std::string_view name,
@@ -112,23 +128,12 @@ crm::Result<AdminUser> AdminUsers::Create(std::string_view email_in, std::string
 }
 
 crm::Result<AdminUser> AdminUsers::Find(int64_t id) {
-  CRM_ASSIGN_OR_RETURN(
-      auto row,
-      db_.QueryOne(
-          "SELECT id, email, name, language, active, superuser FROM admin_users WHERE id = ?",
-          {id}));
-  if (!row.has_value()) return NoSuchAdmin(id);
-  const crm::SqlRow& r = *row;
-  AdminUser a{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4) != 0, {}};
-  if (r.Int(5) != 0) {
-    a.permissions = AllPermissions();
-    return a;
-  }
-  CRM_ASSIGN_OR_RETURN(auto perms, db_.QueryAll("SELECT permission FROM admin_permissions "
-                                                "WHERE admin_id = ? ORDER BY permission",
-                                                {id}));
-  for (const auto& p : perms) a.permissions.push_back(p.Text(0));
-  return a;
+  static const std::string sql = "SELECT " + std::string(kColumns) + " FROM admin_users a " +
+                                 std::string(kJoinPermissions) +
+                                 " WHERE a.id = ? ORDER BY p.permission";
+  CRM_ASSIGN_OR_RETURN(auto rows, db_.QueryAll(sql, {id}));
+  if (rows.empty()) return NoSuchAdmin(id);
+  return FromRows(rows, 0);
 }
 
 crm::Result<AdminUser> AdminUsers::FindByEmail(std::string_view email) {

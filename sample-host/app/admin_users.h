@@ -37,6 +37,7 @@ struct AdminUser {
   std::string name;
   std::string language = "en";
   bool active = true;
+  bool superuser = false;                // holds every permission, plugins' included, without rows
   std::vector<std::string> permissions;  // a superuser's: every one of AllPermissions()
 };
 
@@ -52,7 +53,17 @@ class AdminUsers {
   std::vector<std::string> AllScopes() const;
   std::vector<std::string> GrantableScopes(const std::vector<std::string>& permissions) const;
   // What a token of this admin may carry: every scope for a superuser, else GrantableScopes.
-  crm::Result<std::vector<std::string>> ScopesOf(const AdminUser& admin);
+  std::vector<std::string> ScopesOf(const AdminUser& admin) const;
+
+  // An admin and its permissions read in ONE statement (a request's token or session check
+  // reads no more): select kColumns FROM admin_users a kJoinPermissions, one row per
+  // permission (a NULL one for none, or for a superuser), ordered by p.permission; FromRows
+  // reads the admin from column `first` of those rows (at least one).
+  static constexpr std::string_view kColumns =
+      "a.id, a.email, a.name, a.language, a.active, a.superuser, p.permission";
+  static constexpr std::string_view kJoinPermissions =
+      "LEFT JOIN admin_permissions p ON p.admin_id = a.id AND a.superuser = 0";
+  AdminUser FromRows(const std::vector<crm::SqlRow>& rows, size_t first) const;
 
   // Creates an active admin. Empty `permissions`: when it is the first admin, a superuser
   // (all of AllPermissions(), now and later); otherwise none. kConflict when the email

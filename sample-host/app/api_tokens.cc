@@ -36,7 +36,7 @@ crm::Result<std::string> ApiTokens::Create(int64_t admin_id, std::string_view na
                                            std::vector<std::string> scopes) {
   CRM_ASSIGN_OR_RETURN(AdminUser admin, admins_.Find(admin_id));
   if (!admin.active) return crm::PermissionDenied("this admin is disabled");
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> grantable, admins_.ScopesOf(admin));
+  std::vector<std::string> grantable = admins_.ScopesOf(admin);
   auto known = admins_.AllScopes();
   if (scopes.empty()) scopes = grantable;
   for (const auto& s : scopes) {
@@ -83,32 +83,33 @@ std::optional<crm::Principal> ApiTokens::Principal(std::string_view token) {
   if (token.rfind(kTokenPrefix, 0) != 0 || token.size() != kTokenPrefix.size() + 64) {
     return std::nullopt;
   }
-  auto row = db_.QueryOne(
-      "SELECT t.id, t.owner_id, t.scopes, COALESCE(t.last_used_at, 0) FROM api_tokens t "
-      "JOIN admin_users a ON a.id = t.owner_id "
-      "WHERE t.token_hash = ? AND t.revoked = 0 AND a.active = 1",
-      {Sha256Hex(token)});
-  if (!row.ok() || !row->has_value()) return std::nullopt;
-  const crm::SqlRow& r = **row;
-  auto admin = admins_.Find(r.Int(1));
-  if (!admin.ok()) return std::nullopt;
-  auto grantable = admins_.ScopesOf(*admin);
-  if (!grantable.ok()) return std::nullopt;
+  // ONE statement per request: the token, its active owner and the owner's permissions as
+  // they are now (a row per permission; AdminUsers::FromRows reads the owner from column 3).
+  static const std::string sql =
+      "SELECT t.id, t.scopes, COALESCE(t.last_used_at, 0), " + std::string(AdminUsers::kColumns) +
+      " FROM api_tokens t JOIN admin_users a ON a.id = t.owner_id " +
+      std::string(AdminUsers::kJoinPermissions) +
+      " WHERE t.token_hash = ? AND t.revoked = 0 AND a.active = 1 ORDER BY p.permission";
+  auto rows = db_.QueryAll(sql, {Sha256Hex(token)});
+  if (!rows.ok() || rows->empty()) return std::nullopt;
+  const crm::SqlRow& r = rows->front();
+  const AdminUser admin = admins_.FromRows(*rows, 3);
   int64_t now = now_();
-  if (now - r.Int(3) >= 60) {
+  if (now - r.Int(2) >= 60) {
     (void)db_.Exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", {now, r.Int(0)});
   }
   crm::Principal p;
   p.kind = crm::Principal::Kind::kApiToken;
-  p.user_id = admin->id;
-  p.display_name = "token " + std::to_string(r.Int(0)) + " (" + admin->email + ")";
-  p.email = admin->email;
-  p.language = admin->language;
+  p.user_id = admin.id;
+  p.display_name = "token " + std::to_string(r.Int(0)) + " (" + admin.email + ")";
+  p.email = admin.email;
+  p.language = admin.language;
   // The owner's permissions as they are now (host-api/http.h): a plugin checks the scope
   // AND the permission its pages need, so a token never does more than its admin.
-  p.permissions = admin->permissions;
-  for (const auto& s : SplitSpaces(r.Text(2))) {
-    if (Contains(*grantable, s)) p.scopes.push_back(s);
+  p.permissions = admin.permissions;
+  const std::vector<std::string> grantable = admins_.ScopesOf(admin);
+  for (const auto& s : SplitSpaces(r.Text(1))) {
+    if (Contains(grantable, s)) p.scopes.push_back(s);
   }
   return p;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/app/auth_fixture.h"
+#include "tests/app/test_db.h"
 #include "tests/support/status_matchers.h"
 
 namespace host {
@@ -127,6 +128,81 @@ TEST_F(AuthTest, HostScopesNeverExceedTheOwnersCurrentPermissions) {
               crm::StatusCode::kPermissionDenied)
         << rule.scope;
   }
+}
+
+// Issue 10: a request's token check is ONE statement (the token, its active owner and the owner's
+// permissions), plus the last_used_at write at most once a minute; a revoked token, a disabled
+// owner and a withdrawn permission are refused by that same statement.
+TEST_F(AuthTest, TokenCheckIsOneStatementAndRefusesRevokedTokensAndDisabledOwners) {
+  testing::CountingDatabase counting(tdb_.db());
+  AdminUsers admins(counting, registry_, [this] { return now_; });
+  ApiTokens tokens(counting, admins, [this] { return now_; });
+  auto boss = auth_.CreateAdmin("boss@example.com", "Boss", "password-1");
+  auto clerk = auth_.CreateAdmin("clerk@example.com", "Clerk", "password-2", "en",
+                                 {"clients.read", "clients.write", "documents.read"});
+  ASSERT_TRUE(boss.ok() && clerk.ok());
+  auto boss_token = tokens.Create(boss->id, "boss");
+  auto clerk_token = tokens.Create(clerk->id, "clerk", {"clients:read", "clients:write"});
+  ASSERT_TRUE(boss_token.ok() && clerk_token.ok());
+  auto last_used = [&] {
+    auto r = tdb_.db().QueryOne("SELECT COALESCE(last_used_at, 0) FROM api_tokens WHERE name = ?",
+                                {std::string("clerk")});
+    return (*r)->Int(0);
+  };
+  auto check = [&](const std::string& token, int* statements) {
+    int before = counting.statements.load();
+    auto p = tokens.Principal(token);
+    *statements = counting.statements.load() - before;
+    return p;
+  };
+  int n = 0;
+  auto first = check(*clerk_token, &n);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(n, 2) << "the check, then the first last_used_at";
+  EXPECT_EQ(last_used(), now_);
+  EXPECT_EQ(first->user_id, clerk->id);
+  EXPECT_EQ(first->email, "clerk@example.com");
+  EXPECT_EQ(first->permissions,
+            (std::vector<std::string>{"clients.read", "clients.write", "documents.read"}));
+  EXPECT_EQ(first->scopes, (std::vector<std::string>{"clients:read", "clients:write"}));
+  now_ += 59;
+  ASSERT_TRUE(check(*clerk_token, &n).has_value());
+  EXPECT_EQ(n, 1) << "within a minute: the check alone";
+  EXPECT_EQ(last_used(), now_ - 59);
+  now_ += 1;
+  ASSERT_TRUE(check(*clerk_token, &n).has_value());
+  EXPECT_EQ(n, 2);
+  EXPECT_EQ(last_used(), now_);
+  auto superuser = check(*boss_token, &n);
+  ASSERT_TRUE(superuser.has_value());
+  EXPECT_EQ(superuser->permissions, auth_.AllPermissions());
+  EXPECT_TRUE(superuser->HasScope("settings:write"));
+
+  // A permission withdrawn: the scope goes with it, in the same one statement.
+  ASSERT_OK(auth_.SetAdminPermissions(clerk->id, {"clients.read"}));
+  auto reduced = check(*clerk_token, &n);
+  ASSERT_TRUE(reduced.has_value());
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(reduced->permissions, std::vector<std::string>{"clients.read"});
+  EXPECT_EQ(reduced->scopes, std::vector<std::string>{"clients:read"});
+
+  // A disabled owner, then a revoked token: refused, and nothing written.
+  ASSERT_OK(auth_.SetAdminActive(clerk->id, false));
+  now_ += 600;
+  EXPECT_FALSE(check(*clerk_token, &n).has_value());
+  EXPECT_EQ(n, 1);
+  ASSERT_OK(auth_.SetAdminActive(clerk->id, true));
+  ASSERT_TRUE(check(*clerk_token, &n).has_value());
+  auto list = auth_.ListApiTokens(clerk->id);
+  ASSERT_OK(list);
+  ASSERT_EQ(list->size(), 1u);
+  ASSERT_OK(auth_.RevokeApiToken((*list)[0].id));
+  int64_t before_revoked = last_used();
+  now_ += 600;
+  EXPECT_FALSE(check(*clerk_token, &n).has_value());
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(last_used(), before_revoked);
+  EXPECT_TRUE(check(*boss_token, &n).has_value()) << "the other admin's token still works";
 }
 
 }  // namespace
