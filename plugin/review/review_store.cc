@@ -138,7 +138,10 @@ std::string CompletenessSql(crm::SqlDialect dialect) {
   // index (client_id, type_id, review_state, expires_on, warn_on) alone. "+d.type_id" keeps
   // SQLite from the unique (client_id, type_id) index, which it prefers for its one row but
   // which holds no state: a cd_documents row per probe, three per listed client (issue 10).
-  const std::string ok = Inline(SatisfiedCondition("").sql, TodaySql(dialect));
+  // The row condition: inside NOT EXISTS the row is there, and "d.id IS NOT NULL" sent
+  // PostgreSQL to the table for each document (an index scan instead of an index-only one:
+  // 275 against 154 buffers and 1.35-1.46 against 1.14-1.46 ms for a 50-row page).
+  const std::string ok = Inline(SatisfiedRowCondition("").sql, TodaySql(dialect));
   return "(CASE WHEN EXISTS (SELECT 1 FROM cd_types t WHERE t.active = 1"
          " AND t.upload_mode = 'required' AND NOT EXISTS (SELECT 1 FROM cd_documents d"
          " WHERE d.client_id = c.id AND +d.type_id = t.id AND " +

@@ -108,7 +108,12 @@ crm::SqlPredicate TypeStatusCondition(DocumentStatus status, bool review,
 }
 
 crm::SqlPredicate SatisfiedCondition(const std::string& today) {
-  return {"(" + std::string(kHas) + " AND " + kAccepted + " AND NOT " + kExpired + ")", {today}};
+  crm::SqlPredicate row = SatisfiedRowCondition(today);
+  return {"(" + std::string(kHas) + " AND " + row.sql + ")", row.params};
+}
+
+crm::SqlPredicate SatisfiedRowCondition(const std::string& today) {
+  return {"(" + std::string(kAccepted) + " AND NOT " + kExpired + ")", {today}};
 }
 
 bool IsSatisfied(DocumentStatus status) {

@@ -46,6 +46,9 @@ crm::SqlPredicate TypeStatusCondition(DocumentStatus status, bool review, const 
 // True when the document counts as there for completeness and the gate: uploaded,
 // approved or expiring (not pending, rejected or expired).
 crm::SqlPredicate SatisfiedCondition(const std::string& today);
+// The same for a row known to exist (inside EXISTS over `d`): without "d.id IS NOT NULL",
+// which PostgreSQL can only test on the table row (the id is in no index of the probe).
+crm::SqlPredicate SatisfiedRowCondition(const std::string& today);
 bool IsSatisfied(DocumentStatus status);
 
 // "YYYY-MM-DD" of Unix seconds (UTC), and `days` later or earlier ("" stays "").
