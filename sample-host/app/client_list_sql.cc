@@ -3,6 +3,7 @@
 #include "sample-host/app/client_list_sql.h"
 
 #include <algorithm>
+#include <cctype>
 #include <variant>
 
 #include "text/fold.h"
@@ -110,8 +111,18 @@ ListTerm SubstringSearchTerm(const std::vector<std::string>& words, bool pg) {
   return term;
 }
 
-// The subquery S of a counting form "c.id IN (S)", when S is one SELECT that the form's
-// parentheses close at its end (quotes skipped); "" for any other form.
+// Whether `sql` names the client row `c` ("c.x" after a character that cannot end a name): a
+// subquery that does is correlated and cannot stand alone.
+bool NamesClientRow(std::string_view sql) {
+  for (size_t at = sql.find("c."); at != std::string_view::npos; at = sql.find("c.", at + 1)) {
+    const unsigned char before = at == 0 ? ' ' : static_cast<unsigned char>(sql[at - 1]);
+    if (!std::isalnum(before) && before != '_' && before != '"' && before != '`') return true;
+  }
+  return false;
+}
+
+// The subquery S of a counting form "c.id IN (S)", when S is one uncorrelated SELECT that the
+// form's parentheses close at its end (quotes skipped); "" for any other form.
 std::string_view InSubquery(std::string_view sql) {
   constexpr std::string_view kIn = "c.id IN (";
   if (!sql.starts_with(kIn) || !sql.ends_with(')')) return {};
@@ -130,7 +141,8 @@ std::string_view InSubquery(std::string_view sql) {
     }
   }
   std::string_view inner = sql.substr(kIn.size(), sql.size() - kIn.size() - 1);
-  if (depth != 0 || quote != 0 || !crm::text::EqualsIgnoreCaseAscii(inner.substr(0, 7), "SELECT "))
+  if (depth != 0 || quote != 0 ||
+      !crm::text::EqualsIgnoreCaseAscii(inner.substr(0, 7), "SELECT ") || NamesClientRow(inner))
     return {};
   return inner;
 }
@@ -142,6 +154,7 @@ std::string_view InSubquery(std::string_view sql) {
 SqlPart CountIds(const std::string& predicate, const crm::SqlParams& params) {
   std::string_view in = InSubquery(predicate);
   if (!in.empty()) return {"SELECT * FROM (" + std::string(in) + ")", params};
+  // Any other form is a test of each client row, a correlated subquery included.
   return {"SELECT c.id FROM clients c WHERE (" + predicate + ")", params};
 }
 

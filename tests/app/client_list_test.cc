@@ -874,6 +874,37 @@ TEST_F(ComplementCountTest, CountsUpToTheBoundMergeIdStreamsReadInIndexOrder) {
   }
 }
 
+// A counting form "c.id IN (S)" whose S names the client row is correlated: it cannot be a
+// stream of its own, so the merge reads it as a test of each client (in id order).
+TEST_F(ComplementCountTest, ACorrelatedCountingSubqueryIsTestedPerClient) {
+  StagingRegistrar plugin("correlated-plugin");
+  crm::ListFilterSource src;
+  src.id = "tagged_as_city";
+  src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
+  const std::string sql =
+      "c.id IN (SELECT t.client_id FROM client_tags t WHERE t.client_id = c.id AND t.tag <> ?)";
+  src.predicate = [sql](std::string_view id, std::string_view) -> crm::Result<crm::SqlPredicate> {
+    if (id != "tagged_but_not") return crm::NotFound("not mine");
+    return crm::SqlPredicate{sql, {std::string("vip")}};
+  };
+  ASSERT_OK(plugin.AddListFilterSource(src));
+  crm::ListFilterCount count;
+  count.source_id = "tagged_as_city";
+  count.count = [sql](std::string_view id,
+                      std::string_view) -> crm::Result<crm::FilterCountPredicate> {
+    if (id != "tagged_but_not") return crm::NotFound("not mine");
+    return crm::FilterCountPredicate{{sql, {std::string("vip")}}, false};
+  };
+  ASSERT_OK(plugin.AddListFilterCount(count));
+  ASSERT_OK(registry_.Commit(plugin.Take()));
+  ClientListQuery q;
+  q.filters = {{"tagged_but_not", "vip"}, {"without_tag.newsletter", "yes"}};
+  store_.set_exact_count_limit(0);
+  int64_t total = -1;
+  Emails(q, &total);
+  EXPECT_EQ(total, 2);  // Emily (b2b) and Sofie (b2b): a tag other than vip, no newsletter
+}
+
 TEST_F(ComplementCountTest, TheCounterIsAskedOnlyForItsOwnSourcesFilters) {
   ClientListQuery q;
   q.filters = {{"parity", "odd"}};
