@@ -43,8 +43,9 @@ struct ListTerm {
   SqlPart walk;
   // SQLite: the set (for a complement, the rows it removes) as a SELECT of ids that an index
   // gives in ascending id order, each once ("SELECT c.id FROM clients c WHERE c.region = ?",
-  // the subquery of a counting form "c.id IN (SELECT ...)"): a count up to kInexactTotal merges
-  // these streams (INTERSECT, EXCEPT) instead of probing the other terms per row. "" for none.
+  // the uncorrelated subquery of a counting form "c.id IN (SELECT ...)"): a count up to
+  // kInexactTotal merges these streams (INTERSECT, EXCEPT) instead of probing the other terms per
+  // row. "" for none.
   SqlPart ids;
 };
 
