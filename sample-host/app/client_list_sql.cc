@@ -3,6 +3,7 @@
 #include "sample-host/app/client_list_sql.h"
 
 #include <algorithm>
+#include <cctype>
 #include <variant>
 
 #include "text/fold.h"
@@ -102,11 +103,59 @@ ListTerm SubstringSearchTerm(const std::vector<std::string>& words, bool pg) {
   // The matches in rowid order, each joined to its client, for a count that stops early.
   term.walk_from = " FROM clients_search s JOIN clients c ON c.id = s.rowid";
   term.walk = {" WHERE (clients_search MATCH ?)", {phrases}};
+  term.ids = {"SELECT rowid FROM clients_search WHERE clients_search MATCH ?", {phrases}};
   term.size = {
       "(SELECT COUNT(*) FROM (SELECT 1 FROM clients_search WHERE clients_search MATCH ?"
       " LIMIT ?))",
       {phrases, kInexactTotal}};
   return term;
+}
+
+// Whether `sql` names the client row `c` ("c.x" after a character that cannot end a name): a
+// subquery that does is correlated and cannot stand alone.
+bool NamesClientRow(std::string_view sql) {
+  for (size_t at = sql.find("c."); at != std::string_view::npos; at = sql.find("c.", at + 1)) {
+    const unsigned char before = at == 0 ? ' ' : static_cast<unsigned char>(sql[at - 1]);
+    if (!std::isalnum(before) && before != '_' && before != '"' && before != '`') return true;
+  }
+  return false;
+}
+
+// The subquery S of a counting form "c.id IN (S)", when S is one uncorrelated SELECT that the
+// form's parentheses close at its end (quotes skipped); "" for any other form.
+std::string_view InSubquery(std::string_view sql) {
+  constexpr std::string_view kIn = "c.id IN (";
+  if (!sql.starts_with(kIn) || !sql.ends_with(')')) return {};
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = kIn.size() - 1; i < sql.size(); ++i) {
+    const char ch = sql[i];
+    if (quote != 0) {
+      if (ch == quote) quote = 0;  // a doubled quote closes and opens again
+    } else if (ch == '\'' || ch == '"') {
+      quote = ch;
+    } else if (ch == '(') {
+      ++depth;
+    } else if (ch == ')' && --depth == 0 && i + 1 != sql.size()) {
+      return {};  // "c.id IN (...) AND ...": more than the set
+    }
+  }
+  std::string_view inner = sql.substr(kIn.size(), sql.size() - kIn.size() - 1);
+  if (depth != 0 || quote != 0 ||
+      !crm::text::EqualsIgnoreCaseAscii(inner.substr(0, 7), "SELECT ") || NamesClientRow(inner))
+    return {};
+  return inner;
+}
+
+// ListTerm::ids of a counting form: its subquery when it is "c.id IN (SELECT ...)" (the set
+// read straight from its index; "SELECT * FROM (...)", which SQLite flattens, keeps a compound
+// inside it whole), else the clients for which it holds, which SQLite reads in id order from an
+// index of the column a "c.column = ?" form tests.
+SqlPart CountIds(const std::string& predicate, const crm::SqlParams& params) {
+  std::string_view in = InSubquery(predicate);
+  if (!in.empty()) return {"SELECT * FROM (" + std::string(in) + ")", params};
+  // Any other form is a test of each client row, a correlated subquery included.
+  return {"SELECT c.id FROM clients c WHERE (" + predicate + ")", params};
 }
 
 }  // namespace
@@ -165,6 +214,7 @@ crm::Status AddClientFilters(const HookRegistry& registry,
     if (filter->counted) {
       AndInto(term.set, filter->count.predicate.sql, filter->count.predicate.params);
       term.complement = filter->count.complement;
+      term.ids = CountIds(filter->count.predicate.sql, filter->count.predicate.params);
       if (filter->size) term.size = {"(" + filter->size->sql + ")", filter->size->params};
     }
     conditions.terms.push_back(std::move(term));
@@ -407,6 +457,27 @@ SqlPart CappedCount(const ClientListConditions& c) {
   return q;
 }
 
+// The matches up to kInexactTotal as one merge of the terms' id streams, or "" when a term has
+// none: the sets, INTERSECT each other, then EXCEPT each complement (SQLite's compound operators
+// bind left to right; every client when all are complements). With ORDER BY on the id SQLite
+// merges the arms as co-routines, each read once, forward, from its index, and stops at LIMIT.
+SqlPart MergedCount(const ClientListConditions& c) {
+  SqlPart merge;
+  for (bool complements : {false, true}) {
+    for (const ListTerm& term : c.terms) {
+      if (term.ids.sql.empty()) return {};
+      if (term.complement != complements) continue;
+      if (merge.sql.empty() && complements) merge.sql = "SELECT c.id FROM clients c";
+      merge.sql += merge.sql.empty() ? "" : (complements ? " EXCEPT " : " INTERSECT ");
+      merge.sql += term.ids.sql;
+      AppendSqlParams(merge.params, term.ids.params);
+    }
+  }
+  merge.sql = "(SELECT COUNT(*) FROM (" + merge.sql + " ORDER BY 1 LIMIT ?) AS capped)";
+  merge.params.push_back(kInexactTotal);
+  return merge;
+}
+
 }  // namespace
 
 TotalPlan PlanClientListTotal(const ClientListConditions& c, const KnownSizes& sizes,
@@ -446,7 +517,8 @@ TotalPlan PlanClientListTotal(const ClientListConditions& c, const KnownSizes& s
   }
   plan.known = false;
   plan.capped = true;
-  plan.count = CappedCount(c);
+  if (c.merge_ids) plan.count = MergedCount(c);
+  if (plan.count.sql.empty()) plan.count = CappedCount(c);
   return plan;
 }
 

@@ -41,6 +41,12 @@ struct ListTerm {
   // first row, a stream stops with the count. "" when the term has none.
   std::string walk_from;
   SqlPart walk;
+  // SQLite: the set (for a complement, the rows it removes) as a SELECT of ids that an index
+  // gives in ascending id order, each once ("SELECT c.id FROM clients c WHERE c.region = ?",
+  // the uncorrelated subquery of a counting form "c.id IN (SELECT ...)"): a count up to
+  // kInexactTotal merges these streams (INTERSECT, EXCEPT) instead of probing the other terms per
+  // row. "" for none.
+  SqlPart ids;
 };
 
 // The conditions of one list query, in the order they were asked.
@@ -50,6 +56,8 @@ struct ClientListConditions {
   // order, and the order of every (value, rowid) index entry), so that the probes of the
   // module's (client_id, ...) indexes go forward through them instead of jumping at random.
   bool walk_by_id = false;
+  // SQLite: a count up to kInexactTotal of terms that all have `ids` merges them (ListTerm::ids).
+  bool merge_ids = false;
   // A term whose page and counting forms are the same SQL, of unknown size.
   void AndAll(const std::string& sql, const crm::SqlParams& params);
 };
@@ -85,8 +93,11 @@ struct TotalPlan {
 // A condition known to keep at most `exact_count_limit` clients: count exactly, starting
 // from its set and testing the others on each row. Sizes that prove kInexactTotal matches
 // (one lower bound, or the sum of the sizes minus (n-1) x clients): a bound, no count.
-// Otherwise: count the page's WHERE up to kInexactTotal (exact below it), walking the stream
-// of a term that has one (ListTerm::walk), else the clients (in id order when walk_by_id).
+// Otherwise: count up to kInexactTotal (exact below it): with merge_ids and every term's `ids`,
+// as one merge of those id streams (SELECT COUNT(*) FROM (a INTERSECT b EXCEPT c ORDER BY 1
+// LIMIT ?)): each stream is read once, forward, and the merge stops at the bound; else the page's
+// WHERE over the stream of a term that has one (ListTerm::walk), else over the clients (in id
+// order when walk_by_id), testing each term on every row.
 TotalPlan PlanClientListTotal(const ClientListConditions& conditions, const KnownSizes& sizes,
                               int64_t exact_count_limit);
 

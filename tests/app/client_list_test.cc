@@ -525,6 +525,38 @@ TEST(PlanClientListTotal, DecidesFromTheKnownSizes) {
   ASSERT_EQ(p.count.params.size(), 2u);
   EXPECT_EQ(p.count.params[0], crm::SqlValue(int64_t{7}));
   EXPECT_EQ(p.count.params[1], crm::SqlValue(kInexactTotal));
+
+  // Issue 10: with every term's id stream, one merge of the streams, the sets first, each
+  // complement taken out after them, and nothing tested per row.
+  ClientListConditions three;
+  three.merge_ids = true;
+  three.walk_by_id = true;
+  three.terms = {term("a", true), term("b"), term("c")};
+  three.terms[0].ids = {"SELECT ids_a", {int64_t{1}}};
+  three.terms[1].ids = {"SELECT ids_b", {int64_t{2}}};
+  three.terms[2].ids = {"SELECT ids_c", {int64_t{3}}};
+  p = PlanClientListTotal(three, sizes(30000, {20000, 15000, 20000}), kInexactTotal);
+  EXPECT_TRUE(p.capped);
+  EXPECT_EQ(p.count.sql,
+            "(SELECT COUNT(*) FROM (SELECT ids_b INTERSECT SELECT ids_c EXCEPT SELECT ids_a"
+            " ORDER BY 1 LIMIT ?) AS capped)");
+  EXPECT_EQ(p.count.params, (crm::SqlParams{int64_t{2}, int64_t{3}, int64_t{1}, kInexactTotal}));
+  // Only complements: every client, minus each set.
+  three.terms[1].complement = three.terms[2].complement = true;
+  p = PlanClientListTotal(three, sizes(30000, {20000, 15000, 20000}), kInexactTotal);
+  EXPECT_NE(p.count.sql.find("FROM (SELECT c.id FROM clients c EXCEPT SELECT ids_a EXCEPT"),
+            std::string::npos)
+      << p.count.sql;
+  // A term without a stream: the per-row walk, as before; so without merge_ids (PostgreSQL).
+  three.terms[1].ids = {};
+  p = PlanClientListTotal(three, sizes(30000, {20000, 15000, 20000}), kInexactTotal);
+  EXPECT_EQ(p.count.sql.find("INTERSECT"), std::string::npos) << p.count.sql;
+  EXPECT_EQ(p.count.sql.find("EXCEPT"), std::string::npos) << p.count.sql;
+  EXPECT_NE(p.count.sql.find("ORDER BY c.id LIMIT ?"), std::string::npos) << p.count.sql;
+  three.terms[1].ids = {"SELECT ids_b", {}};
+  three.merge_ids = false;
+  p = PlanClientListTotal(three, sizes(30000, {20000, 15000, 20000}), kInexactTotal);
+  EXPECT_EQ(p.count.sql.find("EXCEPT"), std::string::npos) << p.count.sql;
 }
 
 // The plan of `sql`, one line per step. On PostgreSQL the planner is told to avoid sorts and
@@ -798,6 +830,79 @@ TEST_F(ComplementCountTest, FewClientsAreCountedByProbingManyBySets) {
   Emails(q, &by_sets);
   EXPECT_EQ(probed, by_sets);
   EXPECT_EQ(probed, Expected({"vip"}, "Wallonie"));
+}
+
+// Issue 10: a count up to the bound merges the terms' id streams on SQLite (region's index, the
+// tags' (tag, client_id), the search's FTS rowids, a counting form's "c.id IN (SELECT ...)"):
+// every stream read forward from its index, no set built whole, no sort, nothing probed per row.
+TEST_F(ComplementCountTest, CountsUpToTheBoundMergeIdStreamsReadInIndexOrder) {
+  ASSERT_OK(tdb_.db().Exec("ANALYZE"));
+  struct Case {
+    std::vector<std::pair<std::string, std::string>> filters;
+    std::string q;
+  };
+  const std::vector<Case> cases = {
+      {{{"region", "Wallonie"}, {"without_tag.vip", "yes"}}, ""},
+      {{{"tag", "b2b"}, {"without_tag.vip", "yes"}}, ""},
+      {{{"without_tag.vip", "yes"}, {"without_tag.b2b", "yes"}}, ""},
+      {{{"language", "fr"}, {"region", "Wallonie"}, {"without_tag.newsletter", "yes"}}, ""},
+      {{{"region", "Vlaanderen"}}, "example"},
+      {{{"without_tag.b2b", "yes"}}, "example.be"},
+  };
+  for (const Case& c : cases) {
+    ClientListQuery q;
+    q.filters = c.filters;
+    q.q = c.q;
+    int64_t rows = 0;  // row by row: every client the page's own tests keep
+    ASSERT_OK(store_.ForEach(
+        q, [](const std::vector<ClientListColumn>&) {},
+        [&](const ClientListRow&) { return ++rows > 0; }));
+    q.per_page = 1;
+    store_.set_exact_count_limit(0);  // as past 10,000 matches: counted up to the bound
+    store_.set_set_page_limit(0);     // the page walks the name index, testing each row
+    int64_t merged = -1;
+    Emails(q, &merged);
+    const std::string what = c.q + " " + c.filters[0].first + " " + c.filters.back().first;
+    EXPECT_EQ(merged, rows) << what;
+    EXPECT_GT(merged, 0) << what;
+    std::string plan = PlanText(tdb_, counting_.last_sql, counting_.last_params);
+    if (tdb_.postgresql()) continue;  // PostgreSQL counts as before (client_list_sql.h)
+    EXPECT_NE(plan.find("MERGE ("), std::string::npos) << what << ":\n" << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << what << ":\n" << plan;
+    if (c.filters[0].first != "tag")  // the tag's page test is itself "c.id IN (...)"
+      EXPECT_EQ(plan.find("LIST SUBQUERY"), std::string::npos) << what << ":\n" << plan;
+  }
+}
+
+// A counting form "c.id IN (S)" whose S names the client row is correlated: it cannot be a
+// stream of its own, so the merge reads it as a test of each client (in id order).
+TEST_F(ComplementCountTest, ACorrelatedCountingSubqueryIsTestedPerClient) {
+  StagingRegistrar plugin("correlated-plugin");
+  crm::ListFilterSource src;
+  src.id = "tagged_as_city";
+  src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
+  const std::string sql =
+      "c.id IN (SELECT t.client_id FROM client_tags t WHERE t.client_id = c.id AND t.tag <> ?)";
+  src.predicate = [sql](std::string_view id, std::string_view) -> crm::Result<crm::SqlPredicate> {
+    if (id != "tagged_but_not") return crm::NotFound("not mine");
+    return crm::SqlPredicate{sql, {std::string("vip")}};
+  };
+  ASSERT_OK(plugin.AddListFilterSource(src));
+  crm::ListFilterCount count;
+  count.source_id = "tagged_as_city";
+  count.count = [sql](std::string_view id,
+                      std::string_view) -> crm::Result<crm::FilterCountPredicate> {
+    if (id != "tagged_but_not") return crm::NotFound("not mine");
+    return crm::FilterCountPredicate{{sql, {std::string("vip")}}, false};
+  };
+  ASSERT_OK(plugin.AddListFilterCount(count));
+  ASSERT_OK(registry_.Commit(plugin.Take()));
+  ClientListQuery q;
+  q.filters = {{"tagged_but_not", "vip"}, {"without_tag.newsletter", "yes"}};
+  store_.set_exact_count_limit(0);
+  int64_t total = -1;
+  Emails(q, &total);
+  EXPECT_EQ(total, 2);  // Emily (b2b) and Sofie (b2b): a tag other than vip, no newsletter
 }
 
 TEST_F(ComplementCountTest, TheCounterIsAskedOnlyForItsOwnSourcesFilters) {

@@ -411,6 +411,60 @@ TEST_F(StateSizeTest, PageProbeOfEveryStateReadsOnlyTheCoveringIndex) {
   }
 }
 
+// Issue 10: a total counted up to its bound merges id streams (host client_list_sql.h
+// ListTerm::ids): the subquery S of every counting form "c.id IN (S)" must give the type's
+// clients in client_id order from an index alone (schema 14), so that SQLite merges it with
+// another stream without a sort and without reading a cd_documents row; and keep the set's
+// clients.
+TEST_F(StateSizeTest, EveryCountingSetComesInClientOrderFromAnIndexAlone) {
+  if (host_.Db().Dialect() == crm::SqlDialect::kPostgresql) {
+    GTEST_SKIP() << "reads SQLite's EXPLAIN QUERY PLAN (PostgreSQL counts with the sets)";
+  }
+  ASSERT_OK(host_.Db().Exec("ANALYZE"));
+  const std::string today = "2026-02-01";
+  for (const DocumentType* t : {&reviewed_, &plain_}) {
+    std::vector<std::pair<std::string, crm::SqlPredicate>> sets;
+    for (const char* v : {"uploaded", "missing"}) {
+      auto count = DocumentFilterCount("doc." + std::to_string(t->id), v);
+      ASSERT_OK(count) << v;
+      sets.emplace_back(v, count->predicate);
+    }
+    for (const char* v : {"pending", "approved", "rejected", "expiring", "expired"}) {
+      auto count = StateFilterCount(*t, v, today);
+      ASSERT_OK(count) << v;
+      sets.emplace_back(v, count->predicate);
+    }
+    for (const auto& [v, set] : sets) {
+      const std::string what = t->name.Get("en") + " " + v;
+      ASSERT_EQ(set.sql.rfind("c.id IN (SELECT ", 0), 0u) << what << ": " << set.sql;
+      if (set.sql.find("1 = 0") != std::string::npos) continue;  // a state the type cannot have
+      const std::string ids = "SELECT * FROM (" + set.sql.substr(9, set.sql.size() - 10) + ")";
+      crm::SqlParams params{int64_t{0}};
+      params.insert(params.end(), set.params.begin(), set.params.end());
+      const std::string merge =
+          "SELECT c.id FROM clients c WHERE c.id > ? INTERSECT " + ids + " ORDER BY 1 LIMIT 10";
+      auto rows = host_.Db().QueryAll("EXPLAIN QUERY PLAN " + merge, params);
+      ASSERT_OK(rows);
+      std::string plan;
+      for (const auto& r : *rows) plan += r.Text(3) + "\n";
+      EXPECT_NE(plan.find("MERGE (INTERSECT)"), std::string::npos) << what << "\n" << plan;
+      // Expired of a type without review is one range of (type_id, expires_on): where the
+      // statistics promise few rows (here) SQLite sorts that range; at a million clients with a
+      // third expired it reads (type_id, client_id, ...) in order (README, issue 10).
+      if (!t->review && v == "expired" &&
+          plan.find("INDEX cd_documents_type_expiry (type_id=? AND expires_on") !=
+              std::string::npos)
+        continue;
+      EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << what << "\n" << plan;
+      EXPECT_NE(plan.find("SEARCH d USING COVERING INDEX"), std::string::npos) << what << "\n"
+                                                                               << plan;
+      EXPECT_EQ(Scalar("SELECT COUNT(*) FROM (" + ids + ")", set.params),
+                Scalar("SELECT COUNT(*) FROM clients c WHERE " + set.sql, set.params))
+          << what;
+    }
+  }
+}
+
 // Issue 10 on PostgreSQL: the probe names d.type_id plainly, so the type is part of the index
 // condition and the planner knows the type's share of the documents. SQLite's "+d.type_id"
 // (which keeps SQLite off the unique index) is an expression on PostgreSQL: no index condition,
