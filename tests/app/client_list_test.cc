@@ -869,8 +869,9 @@ TEST_F(ComplementCountTest, CountsUpToTheBoundMergeIdStreamsReadInIndexOrder) {
     if (tdb_.postgresql()) continue;  // PostgreSQL counts as before (client_list_sql.h)
     EXPECT_NE(plan.find("MERGE ("), std::string::npos) << what << ":\n" << plan;
     EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << what << ":\n" << plan;
-    if (c.filters[0].first != "tag")  // the tag's page test is itself "c.id IN (...)"
+    if (c.filters[0].first != "tag") {  // the tag's page test is itself "c.id IN (...)"
       EXPECT_EQ(plan.find("LIST SUBQUERY"), std::string::npos) << what << ":\n" << plan;
+    }
   }
 }
 
