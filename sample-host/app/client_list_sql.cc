@@ -74,15 +74,16 @@ namespace {
 // index, the substring index's set for pages that sort the matches, and the matches counted up
 // to kInexactTotal. The test folds case and accents (crm_fold, both dialects: "elise" finds
 // "Élise"). SQLite: FTS5 trigram over the folded text (schema 16), one MATCH with a quoted
-// phrase per folded word. PostgreSQL: the same test, which the pg_trgm index of schema 6
-// answers as a set.
+// phrase per folded word. PostgreSQL: the same test on the stored folded column (schema 23),
+// which its pg_trgm index answers as a set.
 ListTerm SubstringSearchTerm(const std::vector<std::string>& words, bool pg) {
   ListTerm term;
   std::string phrases;
+  const char* folded =
+      pg ? "c.search_folded"
+         : "crm_fold(c.first_name || ' ' || c.last_name || ' ' || c.email || ' ' || c.company)";
   for (const std::string& word : words) {
-    AndInto(term.page,
-            "crm_fold(c.first_name || ' ' || c.last_name || ' ' || c.email || ' ' || c.company) "
-            "LIKE crm_fold(?) ESCAPE '\\'",
+    AndInto(term.page, std::string(folded) + " LIKE crm_fold(?) ESCAPE '\\'",
             {"%" + LikePattern(word)});
     phrases += phrases.empty() ? "\"" : " \"";
     for (char ch : crm::text::FoldForSearch(word))

@@ -647,7 +647,7 @@ TEST_F(ClientListTest, SortsWalkAnIndexInsteadOfSorting) {
   };
   std::string long_word = plan_of_search("en1", 111);  // Gen1, Gen10..19, Gen100..199
   const char* trigram =
-      tdb_.postgresql() ? "clients_search_trgm" : "clients_search VIRTUAL TABLE INDEX";
+      tdb_.postgresql() ? "clients_search_folded_trgm" : "clients_search VIRTUAL TABLE INDEX";
   // SQLite's page starts from the word's matches (a rare word). PlanText forbids PostgreSQL to
   // sort, so its page walks the name index instead; the word's capped count, asked before the
   // page, must come from the trigram index on both.
