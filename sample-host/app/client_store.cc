@@ -514,15 +514,19 @@ crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, const S
   b.page = query.page;
   if (query.after.empty() && query.before.empty()) {
     SqlPart from{" FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?", where.params};
+    const int64_t limit = query.per_page + 1, offset = (query.page - 1) * query.per_page;
     if (db_.Dialect() == crm::SqlDialect::kPostgresql) {
       // PostgreSQL computes the select list (the plugins' columns) for every row OFFSET skips:
       // the page's rows are chosen first, the columns then computed for those alone. SQLite
-      // skips before computing them.
-      from.sql =
-          " FROM (SELECT c.* FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?) c" + order;
+      // skips before computing them. LIMIT and OFFSET are written as numbers: a page without
+      // filters then has no parameter, and PgDatabase plans that statement once per connection
+      // instead of once per page (planning was 0.55 of its 1.5 ms at a million clients).
+      from.sql = " FROM (SELECT c.* FROM clients c" + where.sql + order + " LIMIT " +
+                 std::to_string(limit) + " OFFSET " + std::to_string(offset) + ") c" + order;
+      return from;
     }
-    from.params.push_back(query.per_page + 1);
-    from.params.push_back((query.page - 1) * query.per_page);
+    from.params.push_back(limit);
+    from.params.push_back(offset);
     return from;
   }
   b.cursor = true;

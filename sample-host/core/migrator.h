@@ -2,6 +2,7 @@
 // ("host" or a plugin id), each in one transaction with its bookkeeping row, refusing edited ones.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,10 @@ namespace host {
 // multi-statement script) in ONE transaction with its bookkeeping row; on failure it is
 // rolled back completely, later ones are not tried, and the error names the file and
 // gives SQLite's message. Idempotent: a second call with the same list changes nothing.
+// PostgreSQL: once migrations were applied, every table of the schema of at least
+// kVacuumAfterMigrationPages pages that has fewer than half of them all-visible (a migration
+// rewrote it) gets VACUUM (ANALYZE), so that index-only scans stay index-only.
+inline constexpr int64_t kVacuumAfterMigrationPages = 64;
 crm::Status ApplyMigrations(crm::Database& db, std::string_view owner,
                             const std::vector<crm::Migration>& migrations);
 

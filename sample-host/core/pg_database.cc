@@ -12,12 +12,21 @@
 #include <exception>
 #include <random>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace host {
 
 struct PgDatabase::Connection {
   PGconn* conn = nullptr;
+  // Named prepared statements of this connection for Query outside transactions, by SQL text
+  // and parameter types. A text that comes a second time is prepared: parsed once from then on.
+  // One without parameters is planned once too; one with parameters is still planned for its
+  // values each time (plan_cache_mode = force_custom_plan), as an unnamed statement is.
+  std::unordered_map<std::string, std::string> prepared;
+  std::unordered_set<std::string> seen;
+  int64_t next_name = 0;
   ~Connection() {
     if (conn) PQfinish(conn);
   }
@@ -131,7 +140,9 @@ bool StartsWithInsert(std::string_view sql) {
 // happened so that the transaction can be retried.
 class PgExecutor final : public crm::SqlExecutor {
  public:
-  explicit PgExecutor(PGconn* conn, bool in_transaction) : conn_(conn), in_tx_(in_transaction) {}
+  explicit PgExecutor(PGconn* conn, bool in_transaction,
+                      PgDatabase::Connection* statements = nullptr)
+      : conn_(conn), in_tx_(in_transaction), statements_(statements) {}
 
   crm::Result<int64_t> Exec(std::string_view sql, const crm::SqlParams& params) override {
     ResultPtr res(nullptr, PQclear);
@@ -161,10 +172,74 @@ class PgExecutor final : public crm::SqlExecutor {
     std::string numbered = NumberPlaceholders(sql, &count);
     if (count != static_cast<int>(params.size())) return CountMismatch(count, params.size());
     BoundParams bound(params);
-    if (!PQsendQueryParams(conn_, numbered.c_str(), count, bound.types.data(), bound.values.data(),
-                           nullptr, nullptr, 0)) {
-      return MapError(nullptr, conn_, "query not sent");
+    std::string key;
+    const std::string* name = PreparedName(numbered, bound, key);
+    crm::Status status = Run(name, numbered, bound, on_row);
+    if (name != nullptr && !status.ok() && StaleStatement(status)) {
+      // A table it reads changed its columns since (DDL), or the statement is gone: forget it
+      // and run the text unnamed (outside a transaction, nothing was aborted).
+      ResultPtr(PQexec(conn_, ("DEALLOCATE " + *name).c_str()), PQclear);
+      statements_->prepared.erase(key);
+      status = Run(nullptr, numbered, bound, on_row);
     }
+    return status;
+  }
+
+  int64_t LastInsertId() override {
+    if (insert_pending_) {
+      last_insert_ = ReadLastval();
+      insert_pending_ = false;
+    }
+    return last_insert_;
+  }
+
+  bool serialization_failure() const { return serialization_failure_; }
+
+ private:
+  static constexpr size_t kMaxPrepared = 32, kMaxSeen = 256;
+
+  // The name of the prepared statement for `numbered` with these parameter types, preparing
+  // it the second time the text comes; nullptr: run it unnamed. `key` receives the cache key.
+  const std::string* PreparedName(const std::string& numbered, const BoundParams& bound,
+                                  std::string& key) {
+    if (statements_ == nullptr) return nullptr;
+    key = numbered;
+    key += '\0';
+    for (Oid type : bound.types) key += std::to_string(type) + ",";
+    auto it = statements_->prepared.find(key);
+    if (it != statements_->prepared.end()) return &it->second;
+    if (statements_->seen.insert(key).second) {
+      if (statements_->seen.size() > kMaxSeen) statements_->seen.clear();
+      return nullptr;  // once: many texts (a list's filters) never come again
+    }
+    if (statements_->prepared.size() >= kMaxPrepared) {
+      ResultPtr(PQexec(conn_, "DEALLOCATE ALL"), PQclear);
+      statements_->prepared.clear();
+    }
+    std::string name = "crm_" + std::to_string(++statements_->next_name);
+    ResultPtr res(PQprepare(conn_, name.c_str(), numbered.c_str(),
+                            static_cast<int>(bound.types.size()), bound.types.data()),
+                  PQclear);
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return nullptr;  // its error comes unnamed
+    return &statements_->prepared.emplace(key, std::move(name)).first->second;
+  }
+
+  static bool StaleStatement(const crm::Status& status) {
+    // 0A000: "cached plan must not change result type"; 26000: no such prepared statement.
+    return status.message().find("(SQLSTATE 0A000)") != std::string::npos ||
+           status.message().find("(SQLSTATE 26000)") != std::string::npos;
+  }
+
+  // Sends the statement (prepared `name`, or `numbered` unnamed) and reads its rows one by one.
+  crm::Status Run(const std::string* name, const std::string& numbered, const BoundParams& bound,
+                  const std::function<bool(const crm::SqlRow&)>& on_row) {
+    const int count = static_cast<int>(bound.values.size());
+    const int sent = name != nullptr
+                         ? PQsendQueryPrepared(conn_, name->c_str(), count, bound.values.data(),
+                                               nullptr, nullptr, 0)
+                         : PQsendQueryParams(conn_, numbered.c_str(), count, bound.types.data(),
+                                             bound.values.data(), nullptr, nullptr, 0);
+    if (!sent) return MapError(nullptr, conn_, "query not sent");
     PQsetSingleRowMode(conn_);
     crm::Status status;
     bool wanted = true;
@@ -181,17 +256,6 @@ class PgExecutor final : public crm::SqlExecutor {
     return status;
   }
 
-  int64_t LastInsertId() override {
-    if (insert_pending_) {
-      last_insert_ = ReadLastval();
-      insert_pending_ = false;
-    }
-    return last_insert_;
-  }
-
-  bool serialization_failure() const { return serialization_failure_; }
-
- private:
   crm::Status CountMismatch(int expected, size_t given) {
     return crm::InvalidArgument("statement expects " + std::to_string(expected) +
                                 " parameters, got " + std::to_string(given));
@@ -226,6 +290,7 @@ class PgExecutor final : public crm::SqlExecutor {
 
   PGconn* conn_;
   bool in_tx_;
+  PgDatabase::Connection* statements_;  // nullptr: every statement unnamed
   bool serialization_failure_ = false;
   int64_t last_insert_ = 0;
   bool insert_pending_ = false;  // an INSERT ran since last_insert_ was read
@@ -353,7 +418,12 @@ crm::Result<std::unique_ptr<PgDatabase::Connection>> PgDatabase::Acquire() {
   // processes took 20 ms of a 33 ms page (1M clients, `doc.N=expired`: 8.6-12.9 ms without);
   // bench_list, alternated: expired 40 -> 3.3 ms p50, expiring 26 -> 3.3, `q` + missing
   // 650 -> 275. Concurrent requests are the host's parallelism.
-  ResultPtr setup(PQexec(c->conn, "SET jit = off; SET max_parallel_workers_per_gather = 0"),
+  // force_custom_plan: a prepared statement with parameters is planned for its values each
+  // time, as an unnamed one is (a generic plan guesses the selectivity of a search word or a
+  // region); one without parameters has a single plan, made once (Connection::prepared).
+  ResultPtr setup(PQexec(c->conn,
+                         "SET jit = off; SET max_parallel_workers_per_gather = 0;"
+                         " SET plan_cache_mode = force_custom_plan"),
                   PQclear);
   if (PQresultStatus(setup.get()) != PGRES_COMMAND_OK) {
     return MapError(setup.get(), c->conn, "cannot configure the connection");
@@ -383,7 +453,7 @@ crm::Status PgDatabase::Query(std::string_view sql, const crm::SqlParams& params
                               const std::function<bool(const crm::SqlRow&)>& on_row) {
   auto conn = Acquire();
   if (!conn.ok()) return conn.status();
-  PgExecutor executor((*conn)->conn, /*in_transaction=*/false);
+  PgExecutor executor((*conn)->conn, /*in_transaction=*/false, conn->get());
   crm::Status s = executor.Query(sql, params, on_row);
   Release(std::move(conn).value());
   return s;

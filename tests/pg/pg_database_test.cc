@@ -198,5 +198,47 @@ TEST_F(PgDatabaseTest, EveryPooledConnectionRunsWithoutJitOrParallelWorkers) {
   EXPECT_GE(db_->ConnectionCount(), 2u);
 }
 
+// A statement that comes again is prepared on its connection: parsed once from then on, and
+// planned once when it has no parameters; with parameters it is planned for its values every
+// time (a generic plan would guess how many clients a search word or a region keeps). A table
+// that changes its columns under a prepared statement does not break it. One connection here:
+// the calls come one after the other, so the pool hands out the same one.
+TEST_F(PgDatabaseTest, AStatementThatComesAgainIsPreparedAndPlannedForItsValues) {
+  ASSERT_OK(db_->Exec("CREATE TABLE " + table_ + " (id bigint PRIMARY KEY, s text)"));
+  ASSERT_OK(
+      db_->Exec("INSERT INTO " + table_ + " SELECT i, 'row ' || i FROM generate_series(1, 9) i"));
+  const std::string fixed = "SELECT * FROM " + table_ + " WHERE id <= 3 ORDER BY id";
+  const std::string bound = "SELECT s FROM " + table_ + " WHERE id = ?";
+  for (int64_t i = 1; i <= 7; ++i) {
+    auto rows = db_->QueryAll(fixed, {});
+    ASSERT_OK(rows);
+    ASSERT_EQ(rows->size(), 3u);
+    EXPECT_EQ((*rows)[2].Text(1), "row 3");
+    auto one = db_->QueryOne(bound, {i});
+    ASSERT_OK(one);
+    ASSERT_TRUE(one->has_value());
+    EXPECT_EQ((*one)->Text(0), "row " + std::to_string(i));
+  }
+  ASSERT_EQ(db_->ConnectionCount(), 1u);
+  auto plans = [&](const std::string& sql) {
+    auto row = db_->QueryOne(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = ?",
+        {sql});
+    EXPECT_OK(row);
+    return row.ok() && row->has_value() ? std::make_pair((*row)->Int(0), (*row)->Int(1))
+                                        : std::make_pair(int64_t{-1}, int64_t{-1});
+  };
+  // Run unnamed the first time, prepared the second: six executions of the prepared statement.
+  EXPECT_EQ(plans(fixed), std::make_pair(int64_t{6}, int64_t{0}));
+  EXPECT_EQ(plans(NumberPlaceholders(bound, nullptr)), std::make_pair(int64_t{0}, int64_t{6}));
+
+  ASSERT_OK(db_->Exec("ALTER TABLE " + table_ + " ADD COLUMN n bigint DEFAULT 7"));
+  auto rows = db_->QueryAll(fixed, {});
+  ASSERT_OK(rows);
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0].size(), 3u);
+  EXPECT_EQ((*rows)[0].Int(2), 7);
+}
+
 }  // namespace
 }  // namespace host
