@@ -374,10 +374,15 @@ constexpr const char* kClientsCounter =
     "COALESCE((SELECT k.n FROM client_counts k WHERE k.kind = '' AND k.value = ''), 0)";
 }  // namespace
 
-SqlPart ClientListSizesQuery(const ClientListConditions& conditions) {
+SqlPart ClientListSizesQuery(const ClientListConditions& conditions, crm::SqlDialect dialect) {
+  const bool capped_sizes = dialect != crm::SqlDialect::kPostgresql || conditions.terms.size() == 1;
   SqlPart q{std::string("SELECT ") + kClientsCounter, {}};
   for (const ListTerm& term : conditions.terms) {
-    q.sql += ", " + (term.size.sql.empty() ? std::string("NULL") : term.size.sql);
+    if (term.size.sql.empty() || (term.size_cap > 0 && !capped_sizes)) {
+      q.sql += ", NULL";
+      continue;
+    }
+    q.sql += ", " + term.size.sql;
     AppendSqlParams(q.params, term.size.params);
   }
   return q;

@@ -487,7 +487,7 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   // starts and how the total is had (client_list_sql.h PlanClientListTotal).
   KnownSizes sizes;
   if (!conditions.terms.empty()) {
-    SqlPart sizes_query = ClientListSizesQuery(conditions);
+    SqlPart sizes_query = ClientListSizesQuery(conditions, db_.Dialect());
     CRM_ASSIGN_OR_RETURN(auto sizes_row, db_.QueryOne(sizes_query.sql, sizes_query.params));
     if (!sizes_row.has_value()) return crm::Internal("client list: no sizes row");
     sizes = ReadKnownSizes(conditions, *sizes_row);

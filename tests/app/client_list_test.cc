@@ -443,6 +443,33 @@ TEST_F(ClientListTest, TotalsOfCountedFiltersComeFromCountersNotFromRows) {
   EXPECT_EQ(total, static_cast<int64_t>(ids_.size()) - 1);
 }
 
+// A search word's capped size (a trigram bitmap of every match on PostgreSQL) is asked there only
+// when the word is the only term; SQLite asks it always (a rare word's page starts from it).
+TEST(ClientListSizesQueryTest, ACappedSizeIsAskedOnPostgresqlOnlyForALoneTerm) {
+  for (crm::SqlDialect dialect : {crm::SqlDialect::kPostgresql, crm::SqlDialect::kSqlite}) {
+    const bool pg = dialect == crm::SqlDialect::kPostgresql;
+    const std::string word_count = pg ? "search_folded" : "clients_search";
+    ClientListConditions c;
+    ASSERT_OK(AddClientSearch("bakker", dialect, c));
+    SqlPart alone = ClientListSizesQuery(c, dialect);
+    EXPECT_NE(alone.sql.find(word_count), std::string::npos) << alone.sql;
+    ListTerm region;
+    region.page = {" WHERE (c.region = ?)", {std::string("Wallonie")}};
+    region.size = {"(SELECT 7)", {}};
+    c.terms.push_back(region);
+    SqlPart both = ClientListSizesQuery(c, dialect);
+    EXPECT_NE(both.sql.find("(SELECT 7)"), std::string::npos) << both.sql;
+    EXPECT_EQ(both.sql.find(word_count) == std::string::npos, pg) << both.sql;
+    EXPECT_EQ(both.params.size(), pg ? 0u : alone.params.size()) << both.sql;
+    auto row = crm::SqlRow({int64_t{100}, std::monostate{}, int64_t{7}});
+    if (pg) {
+      KnownSizes known = ReadKnownSizes(c, row);
+      EXPECT_FALSE(known.kept[0].has_value());
+      EXPECT_EQ(known.kept[1], 7);
+    }
+  }
+}
+
 // PlanClientListTotal's rules, from the sizes alone.
 TEST(PlanClientListTotal, DecidesFromTheKnownSizes) {
   auto term = [](std::string name, bool complement = false) {
