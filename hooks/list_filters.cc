@@ -83,7 +83,7 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
                       std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
     if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
       CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
-      return StateFilterCount(t, value, IsoDate(ctx->host.NowUnix()));
+      return StateFilterCount(t, value, IsoDate(ctx->host.NowUnix()), ctx->host.Db().Dialect());
     }
     return ctx->services.documents().FilterCount(filter_id, value);
   };

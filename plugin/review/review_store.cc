@@ -188,8 +188,19 @@ crm::Result<crm::SqlPredicate> StateFilterPredicate(const DocumentType& type,
 
 crm::Result<crm::FilterCountPredicate> StateFilterCount(const DocumentType& type,
                                                         std::string_view value,
-                                                        const std::string& today) {
+                                                        const std::string& today,
+                                                        crm::SqlDialect dialect) {
   CRM_ASSIGN_OR_RETURN(crm::SqlPredicate cond, StateCondition(type, value, today));
+  if (dialect == crm::SqlDialect::kSqlite && type.review &&
+      ParseDocumentStatus(value) == DocumentStatus::kPending) {
+    // "none" too: stored before the type asked for review (TypeStatusCondition's NOT IN).
+    const std::string run =
+        "SELECT d.client_id FROM cd_documents d WHERE d.type_id = ? AND d.review_state = ";
+    return crm::FilterCountPredicate{
+        crm::SqlPredicate{"c.id IN (" + run + "'none' UNION ALL " + run + "'pending')",
+                          {type.id, type.id}},
+        false};
+  }
   // The set, built once from (type_id, review_state, client_id).
   return crm::FilterCountPredicate{
       crm::SqlPredicate{"c.id IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ? AND " +

@@ -64,9 +64,17 @@ crm::Result<crm::SqlPredicate> StateFilterPredicate(const DocumentType& type,
                                                     std::string_view value,
                                                     const std::string& today,
                                                     crm::SqlDialect dialect);
+// The set, for counts: "c.id IN (SELECT d.client_id ...)". On SQLite `pending` (two review
+// states) is the UNION ALL of each state's run of (type_id, review_state, client_id): both in
+// client order, so a count that merges id streams (the host's INTERSECT) merges them too instead
+// of reading every document of the type and filtering out approved and rejected (region +
+// pending at a million clients: 9.8 -> 7.6 ms of CPU for the count). PostgreSQL hashes such a
+// union (15x slower), so it keeps one condition. A client has one document per type: the two
+// runs never hold the same client.
 crm::Result<crm::FilterCountPredicate> StateFilterCount(const DocumentType& type,
                                                         std::string_view value,
-                                                        const std::string& today);
+                                                        const std::string& today,
+                                                        crm::SqlDialect dialect);
 
 // The exact size of StateFilterCount's set on `today` from the counters (host API 1.4): the
 // review states from schema 10's counters; expiring, expired, and approved for a type with an
