@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <variant>
 
 #include "text/fold.h"
@@ -385,6 +386,7 @@ SqlPart ClientListSizesQuery(const ClientListConditions& conditions, crm::SqlDia
     q.sql += ", " + term.size.sql;
     AppendSqlParams(q.params, term.size.params);
   }
+  q.sql += ", (SELECT MAX(id) FROM clients)";  // the last entry of the primary key
   return q;
 }
 
@@ -403,6 +405,9 @@ KnownSizes ReadKnownSizes(const ClientListConditions& conditions, const crm::Sql
     k.kept.push_back(term.complement ? std::max<int64_t>(0, k.clients - n) : n);
     k.at_least.push_back(term.size_cap > 0 && n >= term.size_cap);
   }
+  const size_t last = conditions.terms.size() + 1;
+  if (row.size() > last && !std::holds_alternative<std::monostate>(row[last]))
+    k.max_id = row.Int(last);
   return k;
 }
 
@@ -463,25 +468,42 @@ SqlPart CappedCount(const ClientListConditions& c) {
   return q;
 }
 
-// The matches up to kInexactTotal as one merge of the terms' id streams, or "" when a term has
-// none: the sets, INTERSECT each other, then EXCEPT each complement (SQLite's compound operators
-// bind left to right; every client when all are complements). With ORDER BY on the id SQLite
-// merges the arms as co-routines, each read once, forward, from its index, and stops at LIMIT.
-SqlPart MergedCount(const ClientListConditions& c) {
+// The terms' id streams as one merge, each stream through `arm`: the sets, INTERSECT each other,
+// then EXCEPT each complement (SQLite's compound operators bind left to right; every client when
+// all are complements). "" when a term has no stream.
+SqlPart MergeOf(const ClientListConditions& c, const std::function<SqlPart(SqlPart)>& arm) {
   SqlPart merge;
   for (bool complements : {false, true}) {
     for (const ListTerm& term : c.terms) {
       if (term.ids.sql.empty()) return {};
       if (term.complement != complements) continue;
-      if (merge.sql.empty() && complements) merge.sql = "SELECT c.id FROM clients c";
+      if (merge.sql.empty() && complements) {
+        SqlPart all = arm({"SELECT c.id FROM clients c", {}});
+        merge.sql = all.sql;
+        AppendSqlParams(merge.params, all.params);
+      }
       merge.sql += merge.sql.empty() ? "" : (complements ? " EXCEPT " : " INTERSECT ");
-      merge.sql += term.ids.sql;
-      AppendSqlParams(merge.params, term.ids.params);
+      SqlPart one = arm(term.ids);
+      merge.sql += one.sql;
+      AppendSqlParams(merge.params, one.params);
     }
   }
-  merge.sql = "(SELECT COUNT(*) FROM (" + merge.sql + " ORDER BY 1 LIMIT ?) AS capped)";
-  merge.params.push_back(kInexactTotal);
   return merge;
+}
+
+// COUNT(*) of a merge up to `cap`: with ORDER BY on the id SQLite merges the arms as
+// co-routines, each read once, forward, from its index, and stops at LIMIT.
+SqlPart CountOfMerge(SqlPart merge, int64_t cap) {
+  if (merge.sql.empty()) return {};
+  merge.sql = "(SELECT COUNT(*) FROM (" + merge.sql + " ORDER BY 1 LIMIT ?) AS capped)";
+  merge.params.push_back(cap);
+  return merge;
+}
+
+// The matches up to kInexactTotal as one merge of the terms' id streams, or "" when a term has
+// none.
+SqlPart MergedCount(const ClientListConditions& c) {
+  return CountOfMerge(MergeOf(c, [](SqlPart ids) { return ids; }), kInexactTotal);
 }
 
 }  // namespace
@@ -524,8 +546,24 @@ TotalPlan PlanClientListTotal(const ClientListConditions& c, const KnownSizes& s
   plan.known = false;
   plan.capped = true;
   if (c.merge_ids) plan.count = MergedCount(c);
+  plan.merged = !plan.count.sql.empty();
   if (plan.count.sql.empty()) plan.count = CappedCount(c);
   return plan;
+}
+
+SqlPart MergedCountInRange(const ClientListConditions& c, int64_t lo, int64_t hi, int64_t cap) {
+  // "WITH s(id)" names the stream's one column whatever its SELECT calls it (c.id, d.client_id,
+  // rowid), so that the range can be written; SQLite pushes it into the stream's own WHERE (an
+  // index range, the FTS5 table's rowid range) and still merges the arms.
+  return CountOfMerge(MergeOf(c,
+                              [&](SqlPart ids) {
+                                ids.sql = "SELECT * FROM (WITH s(id) AS (" + ids.sql +
+                                          ") SELECT id FROM s WHERE id >= ? AND id < ?)";
+                                ids.params.push_back(lo);
+                                ids.params.push_back(hi);
+                                return ids;
+                              }),
+                      cap);
 }
 
 }  // namespace host

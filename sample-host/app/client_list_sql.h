@@ -68,9 +68,11 @@ struct KnownSizes {
   int64_t clients = 0;
   std::vector<std::optional<int64_t>> kept;
   std::vector<bool> at_least;
+  int64_t max_id = 0;  // the largest client id (the row's last column; 0 when it has none)
 };
 
-// "SELECT (clients), (size of term 0 | NULL), ...": one row, one index look-up per column.
+// "SELECT (clients), (size of term 0 | NULL), ..., (MAX(id))": one row, one index look-up per
+// column.
 // On PostgreSQL a term whose size is a capped count (a search word's: a trigram bitmap of every
 // match, 13-22 ms for a common word at a million clients) is asked only when it is the only
 // term: there its page and set forms are the same SQL (the planner picks from its own
@@ -95,6 +97,7 @@ struct TotalPlan {
   bool exact = true;
   SqlPart count;        // when !known
   bool capped = false;  // `count` stops at kInexactTotal: reaching it means "at least"
+  bool merged = false;  // `count` is the merge of the terms' id streams (MergedCountInRange too)
 };
 // The rules, in order: no condition: every client. One condition of exact size: that size.
 // A condition known to keep at most `exact_count_limit` clients: count exactly, starting
@@ -107,6 +110,12 @@ struct TotalPlan {
 // order when walk_by_id), testing each term on every row.
 TotalPlan PlanClientListTotal(const ClientListConditions& conditions, const KnownSizes& sizes,
                               int64_t exact_count_limit);
+
+// PlanClientListTotal's merged count restricted to the clients with lo <= id < hi, up to `cap`:
+// "(SELECT COUNT(*) FROM (a INTERSECT b ... ORDER BY 1 LIMIT ?))" where each stream reads only
+// its index's range of ids. Counts of disjoint ranges add up (client_list_count.h).
+SqlPart MergedCountInRange(const ClientListConditions& conditions, int64_t lo, int64_t hi,
+                           int64_t cap);
 
 // ANDs `sql` (parenthesised) into `part`, starting its WHERE when it is the first.
 void AndInto(SqlPart& part, const std::string& sql, const crm::SqlParams& params);

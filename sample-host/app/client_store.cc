@@ -8,6 +8,7 @@
 #include <set>
 
 #include "sample-host/app/account_tokens.h"
+#include "sample-host/app/client_list_count.h"
 #include "sample-host/app/client_list_cursor.h"
 #include "sample-host/app/client_list_sql.h"
 #include "sample-host/app/client_profile.h"
@@ -135,7 +136,12 @@ crm::Status ConflictMessage(const crm::Status& s) {
 struct ClientStore::BuiltQuery {
   std::string sql;
   crm::SqlParams params;
-  TotalPlan total;  // !total.known: the page's last column is total.count
+  TotalPlan total;  // !total.known and !split: the page's last column is total.count
+  // SQLite, a merged capped count: counted apart from the page, by blocks on two threads
+  // (client_list_count.h), from these conditions.
+  bool split = false;
+  int64_t max_id = 0;
+  ClientListConditions conditions;
   std::vector<ClientListColumn> columns;
   // The page asks one row more than per_page (is there a next, or with `before` a previous,
   // page?); `before` reads its rows backwards.
@@ -153,7 +159,11 @@ Logger& LoggerOrStderr(Logger* logger) {
 
 ClientStore::ClientStore(crm::Database& db, const HookRegistry& registry,
                          std::function<int64_t()> now, Logger* logger)
-    : db_(db), registry_(registry), now_(std::move(now)), logger_(LoggerOrStderr(logger)) {}
+    : db_(db),
+      registry_(registry),
+      now_(std::move(now)),
+      logger_(LoggerOrStderr(logger)),
+      count_helper_(std::make_shared<CountHelper>()) {}
 
 const std::vector<std::string>& ClientStore::SortKeys() { return ClientListSortKeys(); }
 
@@ -496,7 +506,12 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   b.total = PlanClientListTotal(conditions, sizes, exact_count_limit_);
   b.sql = select.sql;
   AppendSqlParams(b.params, select.params);
-  if (!b.total.known) {
+  b.split = b.total.merged && split_counts_from_ > 0 && sizes.max_id >= split_counts_from_ &&
+            count_helper_->lists_in_flight() <= 1;
+  if (b.split) {
+    b.max_id = sizes.max_id;
+    b.conditions = std::move(conditions);
+  } else if (!b.total.known) {
     // One statement: the page and the count (an uncorrelated subquery the engine runs once).
     b.sql += ", " + b.total.count.sql + " AS total";
     AppendSqlParams(b.params, b.total.count.params);
@@ -542,7 +557,19 @@ crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, const S
 }
 
 crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
+  CountHelper::InFlight in_flight(*count_helper_);
   CRM_ASSIGN_OR_RETURN(BuiltQuery built, Build(query, /*paged=*/true));
+  // A split count: the helper thread starts on its blocks, this one joins after the page.
+  std::unique_ptr<BlockCounter> counter;
+  if (built.split) counter = std::make_unique<BlockCounter>(db_, built.conditions, built.max_id);
+  std::future<crm::Status> helper;
+  if (counter) helper = count_helper_->TryRun([c = counter.get()] { return c->Work(); });
+  struct Join {  // before `counter` goes, whatever the way out
+    std::future<crm::Status>& done;
+    ~Join() {
+      if (done.valid()) done.wait();
+    }
+  } join{helper};
   ClientListPage page;
   page.columns = built.columns;
   page.page = query.page;
@@ -554,13 +581,20 @@ crm::Result<ClientListPage> ClientStore::List(const ClientListQuery& query) {
     row.client = RowToClient(r);
     ReadClientProfile(r, kClientColumnCount, row.client);
     for (size_t i = 0; i < ncols; ++i) row.column_values.push_back(r[kFirstPluginColumn + i]);
-    if (!built.total.known) page.total = r.Int(kFirstPluginColumn + ncols);
+    if (!built.total.known && !built.split) page.total = r.Int(kFirstPluginColumn + ncols);
     page.rows.push_back(std::move(row));
     return true;
   });
   if (!s.ok()) return s;
   SetCursors(query, built, page);
-  if (built.total.known) {
+  if (counter) {
+    crm::Status mine = counter->Work();
+    crm::Status theirs = helper.valid() ? helper.get() : crm::Status::Ok();
+    if (!mine.ok()) return mine;
+    if (!theirs.ok()) return theirs;
+    page.total = counter->total();
+    page.total_exact = counter->exact();
+  } else if (built.total.known) {
     page.total = built.total.total;
     page.total_exact = built.total.exact;
   } else if (page.rows.empty() && (query.page > 1 || built.cursor)) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,8 @@
 #include "sample-host/core/logger.h"
 
 namespace host {
+
+class CountHelper;  // client_list_count.h
 
 // A client exactly as SPEC §5's client JSON has it (plus the fields the host keeps
 // for itself: gender, email confirmation, updated_at).
@@ -195,6 +198,11 @@ class ClientStore {
   // A page starts from the set of a condition known to keep at most `limit` clients (and
   // sorts it) instead of walking the sort index.
   void set_set_page_limit(int64_t limit) { set_page_limit_ = limit; }
+  // SQLite: a capped total that merges id streams is counted by blocks on two threads beside the
+  // page (client_list_count.h) when the clients' ids reach `min_ids` (0: never) and no other
+  // list request is under way; otherwise inside the page's statement. Tests lower it to see both
+  // on a few clients.
+  void set_split_counts_from(int64_t min_ids) { split_counts_from_ = min_ids; }
 
  private:
   struct BuiltQuery;
@@ -210,6 +218,9 @@ class ClientStore {
   Logger& logger_;
   int64_t exact_count_limit_ = kInexactTotal;
   int64_t set_page_limit_ = kInexactTotal;
+  static constexpr int64_t kSplitCountsFrom = 65536;  // two blocks of client_list_count.h
+  int64_t split_counts_from_ = kSplitCountsFrom;
+  std::shared_ptr<CountHelper> count_helper_;  // made by the constructor
 };
 
 }  // namespace host

@@ -902,6 +902,59 @@ TEST_F(ComplementCountTest, CountsUpToTheBoundMergeIdStreamsReadInIndexOrder) {
   }
 }
 
+// SQLite: a capped total that merges id streams is counted by blocks of ids on two threads
+// (client_list_count.h). The blocks add up to the total of the one statement, exact below the
+// bound and "10000+" past it; PostgreSQL counts in the page's statement either way.
+TEST_F(ComplementCountTest, ASplitCountAddsItsBlocksUpToTheSameTotal) {
+  ASSERT_OK(tdb_.db().Exec(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)"
+      " INSERT INTO clients (first_name, last_name, email, region, created_at, updated_at)"
+      " SELECT 'B' || i, 'Bulk', 'bulk' || i || '@example.test', 'Bulk', 1, 1 FROM n"));
+  ASSERT_OK(
+      tdb_.db().Exec("INSERT INTO client_tags (client_id, tag) SELECT id, 'b2b' FROM clients"
+                     " WHERE region = 'Bulk' AND id % 4 = 0"));
+  ASSERT_OK(tdb_.db().Exec("ANALYZE"));
+  const bool pg = tdb_.postgresql();
+  struct Case {
+    std::vector<std::pair<std::string, std::string>> filters;
+    std::string q;
+    int64_t total;  // kInexactTotal: "10000+"
+  };
+  const std::vector<Case> cases = {
+      {{{"region", "Wallonie"}, {"without_tag.vip", "yes"}}, "", Expected({"vip"}, "Wallonie")},
+      {{{"region", "Bulk"}, {"tag", "b2b"}}, "", 7500},
+      {{{"region", "Bulk"}, {"without_tag.b2b", "yes"}}, "", kInexactTotal},
+      {{{"without_tag.vip", "yes"}, {"without_tag.b2b", "yes"}}, "", kInexactTotal},
+  };
+  store_.set_exact_count_limit(0);  // as past 10,000 matches: counted up to the bound
+  store_.set_set_page_limit(0);
+  for (const Case& c : cases) {
+    const std::string what = c.q + " " + c.filters[0].first + " " + c.filters.back().first;
+    for (int64_t from : {int64_t{0}, int64_t{1}}) {
+      store_.set_split_counts_from(from);
+      ClientListQuery q;
+      q.filters = c.filters;
+      q.q = c.q;
+      q.per_page = 2;
+      int before = counting_.statements.load();
+      auto page = store_.List(q);
+      ASSERT_OK(page) << what;
+      EXPECT_EQ(page->total, c.total) << what << ", split from " << from;
+      EXPECT_EQ(page->total_exact, c.total < kInexactTotal) << what << ", split from " << from;
+      EXPECT_EQ(page->rows.size(), 2u) << what;
+      // Sizes, the page; split: two blocks (30,000 ids), the second not needed past the bound
+      // when the first reached it alone.
+      const int statements = counting_.statements.load() - before;
+      if (pg || from == 0) {
+        EXPECT_EQ(statements, 2) << what << ", split from " << from;
+      } else {
+        EXPECT_GE(statements, 3) << what;
+        EXPECT_LE(statements, 4) << what;
+      }
+    }
+  }
+}
+
 // A counting form "c.id IN (S)" whose S names the client row is correlated: it cannot be a
 // stream of its own, so the merge reads it as a test of each client (in id order).
 TEST_F(ComplementCountTest, ACorrelatedCountingSubqueryIsTestedPerClient) {
