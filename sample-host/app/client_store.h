@@ -162,8 +162,10 @@ class ClientStore {
   // Turns the reserved-area login on or off (the password is kept).
   crm::Status SetLoginEnabled(int64_t id, bool enabled);
 
-  // One page of the list, in ONE SQL statement (rows, plugin columns, tags and the
-  // total count). kInvalidArgument for an unknown sort or filter or a bad value.
+  // One page of the list, in ONE SQL statement (rows, plugin columns, tags and the total
+  // count), after a look-up of the filters' sizes; a split count (SQLite, idle) is counted
+  // beside it (client_list_count.h). kInvalidArgument for an unknown sort or filter or a bad
+  // value.
   crm::Result<ClientListPage> List(const ClientListQuery& query);
 
   // Every client matching `query` (page and per_page ignored), in its sort order,
