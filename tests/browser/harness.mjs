@@ -228,11 +228,24 @@ export async function runBrowserTest(name, binary, body) {
   } finally {
     if (browser) await browser.close().catch(() => {});
     if (host) {
-      host.child.removeAllListeners('exit');
-      host.child.kill('SIGTERM');
+      // Waits for the host to exit (up to 10 s, then SIGKILL): on SIGTERM it stops its workers,
+      // and LibreOffice may still be writing its profile in the folder (removing the folder
+      // under it failed with ENOTEMPTY in a CI run).
+      const { child } = host;
+      child.removeAllListeners('exit');
+      const running = () => child.exitCode === null && child.signalCode === null;
+      const exited = running() ? new Promise((resolve) => child.once('exit', resolve)) : null;
+      child.kill('SIGTERM');
+      if (exited) {
+        let timer;
+        await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, 10000); })]);
+        clearTimeout(timer);
+        if (running()) child.kill('SIGKILL');
+      }
     }
     engines?.drop(); // WITH (FORCE): the host may still hold a connection for a moment
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    // A worker's own child may outlive the host by a moment: retry what it was still writing.
+    fs.rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
   process.exit(code);
 }
