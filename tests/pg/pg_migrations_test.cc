@@ -88,7 +88,7 @@ class PgMigrationsTest : public ::testing::Test {
 };
 
 // Host schema 23 rewrites clients (a stored column); the migrator then vacuums the table, so
-// that its visibility map is back and PostgreSQL keeps planning index-only scans on it.
+// that its visibility map comes back and PostgreSQL keeps planning index-only scans on it.
 TEST_F(PgMigrationsTest, ATableAMigrationRewroteIsVacuumedAfterwards) {
   std::vector<crm::Migration> before;
   for (const crm::Migration& m : HostMigrations())
@@ -98,22 +98,33 @@ TEST_F(PgMigrationsTest, ATableAMigrationRewroteIsVacuumedAfterwards) {
       "INSERT INTO clients (first_name, last_name, email, company, created_at, updated_at)"
       " SELECT 'Élise', 'Name ' || i, 'c' || i || '@example.test', repeat('x', 200), 1, 1"
       " FROM generate_series(1, 4000) i"));
-  ASSERT_OK(db_->Exec("VACUUM (ANALYZE) clients"));
-  auto visible = [&] {
-    auto row = db_->QueryOne(
-        "SELECT relpages, relallvisible FROM pg_class WHERE oid = 'clients'::regclass", {});
+  ASSERT_OK(db_->Exec("ANALYZE clients"));
+  // What the migrator chose and did, read from the catalog and the statistics: the pages the
+  // table holds, and how many times it was vacuumed by hand (autovacuum counts apart). Whether
+  // VACUUM could mark the pages all-visible depends on the other tests' open transactions on
+  // the same server (a CI run running them in parallel saw 0 of 159 after a VACUUM), so the
+  // test asserts the VACUUM, not its effect.
+  auto pages = [&] {
+    auto row = db_->QueryOne("SELECT relpages FROM pg_class WHERE oid = 'clients'::regclass", {});
     EXPECT_OK(row);
-    return row.ok() && row->has_value() ? std::make_pair((*row)->Int(0), (*row)->Int(1))
-                                        : std::make_pair(int64_t{0}, int64_t{0});
+    return row.ok() && row->has_value() ? (*row)->Int(0) : int64_t{0};
   };
-  auto [pages_before, visible_before] = visible();
-  ASSERT_GE(pages_before, kVacuumAfterMigrationPages);
-  ASSERT_GE(visible_before, pages_before - 1);
+  auto vacuums = [&] {
+    auto row = db_->QueryOne(
+        "SELECT vacuum_count FROM pg_stat_user_tables WHERE relid = 'clients'::regclass", {});
+    EXPECT_OK(row);
+    return row.ok() && row->has_value() ? (*row)->Int(0) : int64_t{-1};
+  };
+  ASSERT_GE(pages(), kVacuumAfterMigrationPages);
+  const int64_t vacuums_before = vacuums();
+  ASSERT_GE(vacuums_before, 0);
 
   ASSERT_OK(ApplyMigrations(*db_, "host", HostMigrations()));
-  auto [pages, all_visible] = visible();
-  EXPECT_GE(pages, pages_before);
-  EXPECT_GE(all_visible, pages - 1) << "clients was rewritten and not vacuumed";
+  EXPECT_GE(vacuums(), vacuums_before + 1) << "clients was rewritten and not vacuumed";
+  // Nothing more to apply: nothing vacuumed again.
+  const int64_t vacuums_after = vacuums();
+  ASSERT_OK(ApplyMigrations(*db_, "host", HostMigrations()));
+  EXPECT_EQ(vacuums(), vacuums_after);
   auto folded =
       db_->QueryOne("SELECT COUNT(*) FROM clients WHERE search_folded LIKE 'elise name %'", {});
   ASSERT_OK(folded);
