@@ -1,6 +1,6 @@
 // hooks/list_filters.cc — CD7: one client-list filter per active document type, "doc.<id>" =
 // uploaded | missing, and the review and expiry states (SPEC §6); the predicates are the logic's,
-// ANDed into the host's own list query.
+// ANDed into the host's own list query; and the job that keeps schema 16's expiry stages on today.
 #include <string>
 #include <vector>
 
@@ -9,12 +9,15 @@
 #include "plugin/access.h"
 #include "plugin/documents/document_service.h"
 #include "plugin/documents/list_sql.h"
+#include "plugin/review/expiry_stages.h"
 #include "plugin/review/review_store.h"
 #include "plugin/review/state.h"
 
 namespace cd::hooks {
 
 namespace {
+
+constexpr int64_t kExpiryStagesEverySeconds = 60;
 
 // `doc.<type_id>` with a review or expiry state (pending … expired): the type, or kNotFound
 // when it does not exist; nullopt for anything else (the documents feature's uploaded /
@@ -28,6 +31,15 @@ std::optional<crm::Result<DocumentType>> ReviewStateFilter(Context& ctx, std::st
   if (filter_id.substr(0, 4) == "doc.") type_id = crm::text::ParseId(filter_id.substr(4));
   if (!type_id) return std::nullopt;
   return ctx.services.types().Get(*type_id);
+}
+
+// The expiry stages the counts read follow the day (schema 16): at start-up, then each minute (a
+// read when the day has not changed). Until the job has run on a new day, counts test dates.
+crm::Status RegisterExpiryStagesJob(crm::Registrar& registrar, const ContextPtr& ctx) {
+  return registrar.AddScheduledJobRunAtStart(crm::ScheduledJob{
+      "expiry-stages", kExpiryStagesEverySeconds, [ctx]() {
+        return BringExpiryStagesTo(ctx->host.Db(), IsoDate(ctx->host.NowUnix())).status();
+      }});
 }
 
 }  // namespace
@@ -83,7 +95,12 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
                       std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
     if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
       CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
-      return StateFilterCount(t, value, IsoDate(ctx->host.NowUnix()), ctx->host.Db().Dialect());
+      crm::Database& db = ctx->host.Db();
+      std::string stage_day;  // schema 16's day, read only for the states it serves
+      if (value == "expiring" || value == "expired") {
+        CRM_ASSIGN_OR_RETURN(stage_day, ExpiryStageDay(db));
+      }
+      return StateFilterCount(t, value, IsoDate(ctx->host.NowUnix()), db.Dialect(), stage_day);
     }
     return ctx->services.documents().FilterCount(filter_id, value);
   };
@@ -100,6 +117,7 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
     return DocumentFilterSize(filter_id, value);
   };
   CRM_RETURN_IF_ERROR(registrar.AddListFilterSize(std::move(size)));
+  CRM_RETURN_IF_ERROR(RegisterExpiryStagesJob(registrar, ctx));
   // Issue 15.7: the doc.* filters read documents (host API 1.4), as the column does.
   return registrar.RequireListAccess(
       {crm::ListHookKind::kFilterSource, "documents", kPermRead, kScopeRead});

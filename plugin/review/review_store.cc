@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "plugin/documents/list_sql.h"
+#include "plugin/review/expiry_stages.h"
 #include "plugin/review/state.h"
 
 namespace cd {
@@ -189,10 +190,24 @@ crm::Result<crm::SqlPredicate> StateFilterPredicate(const DocumentType& type,
 crm::Result<crm::FilterCountPredicate> StateFilterCount(const DocumentType& type,
                                                         std::string_view value,
                                                         const std::string& today,
-                                                        crm::SqlDialect dialect) {
+                                                        crm::SqlDialect dialect,
+                                                        std::string_view stage_day) {
   CRM_ASSIGN_OR_RETURN(crm::SqlPredicate cond, StateCondition(type, value, today));
-  if (dialect == crm::SqlDialect::kSqlite && type.review &&
-      ParseDocumentStatus(value) == DocumentStatus::kPending) {
+  const std::optional<DocumentStatus> status = ParseDocumentStatus(value);
+  const bool dated = status == DocumentStatus::kExpiring || status == DocumentStatus::kExpired;
+  if (dated && !today.empty() && stage_day == today) {
+    // Schema 16: the stage's run of (type_id, expiry_stage, client_id, review_state), the review
+    // state tested inside the index ("accepted": approved where the type has review).
+    const int64_t stage = static_cast<int64_t>(
+        status == DocumentStatus::kExpired ? ExpiryStage::kExpired : ExpiryStage::kWarned);
+    return crm::FilterCountPredicate{
+        crm::SqlPredicate{std::string("c.id IN (SELECT d.client_id FROM cd_documents d"
+                                      " WHERE d.type_id = ? AND d.expiry_stage = ?") +
+                              (type.review ? " AND d.review_state = 'approved')" : ")"),
+                          {type.id, stage}},
+        false};
+  }
+  if (dialect == crm::SqlDialect::kSqlite && type.review && status == DocumentStatus::kPending) {
     // "none" too: stored before the type asked for review (TypeStatusCondition's NOT IN).
     const std::string run =
         "SELECT d.client_id FROM cd_documents d WHERE d.type_id = ? AND d.review_state = ";

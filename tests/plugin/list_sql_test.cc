@@ -2,10 +2,14 @@
 // list query over the host's real clients table, and use the module's indexes.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "plugin/documents/list_sql.h"
+#include "plugin/review/expiry_stages.h"
 #include "plugin/review/review_store.h"
 #include "plugin/review/state.h"
 #include "plugin/services.h"
@@ -332,20 +336,60 @@ class StateSizeTest : public cd_test::ModuleTest {
     return n;
   }
 
-  // Every state on `today`: the counters' size equals the count of the total's set.
+  // Each document's stored expiry stage (schema 16) is ComputeStatus's dated step on `day`.
+  void ExpectStagesOf(const std::string& day) {
+    auto rows = host_.Db().QueryAll(
+        "SELECT COALESCE(expires_on, ''), COALESCE(warn_on, ''), expiry_stage, client_id, type_id"
+        " FROM cd_documents");
+    ASSERT_OK(rows);
+    ASSERT_FALSE(rows->empty());
+    for (const crm::SqlRow& r : *rows) {
+      StateFacts f;
+      f.has_document = true;
+      f.expires_on = r.Text(0);
+      f.warn_on = r.Text(1);
+      const DocumentStatus s = ComputeStatus(f, day);
+      const int64_t want = s == DocumentStatus::kExpired    ? 2
+                           : s == DocumentStatus::kExpiring ? 1
+                                                            : 0;
+      EXPECT_EQ(r.Int(2), want) << "client " << r.Int(3) << " type " << r.Int(4) << " expires "
+                                << f.expires_on << " warned " << f.warn_on << " on " << day;
+    }
+  }
+
+  // The total's set of `v` on `today`: from the dates (no current stages) or, with `stages`,
+  // from schema 16's stages brought to `today` first (and checked to be used).
+  crm::Result<crm::FilterCountPredicate> CountSet(const DocumentType& t, const std::string& v,
+                                                  const std::string& today, bool stages) {
+    if (!stages) return StateFilterCount(t, v, today, host_.Db().Dialect(), "");
+    CRM_RETURN_IF_ERROR(BringExpiryStagesTo(host_.Db(), today).status());
+    CRM_ASSIGN_OR_RETURN(std::string day, ExpiryStageDay(host_.Db()));
+    EXPECT_EQ(day, today);
+    auto set = StateFilterCount(t, v, today, host_.Db().Dialect(), day);
+    if (set.ok() && (v == "expiring" || v == "expired")) {
+      EXPECT_NE(set->predicate.sql.find("expiry_stage"), std::string::npos) << set->predicate.sql;
+    }
+    return set;
+  }
+
+  // Every state on `today`: the counters' size equals the count of the total's set, counted
+  // from the dates and from the stages.
   void ExpectSizesMatch(const std::string& today) {
+    for (bool stages : {false, true}) ExpectSizesMatch(today, stages);
+  }
+  void ExpectSizesMatch(const std::string& today, bool stages) {
     for (const DocumentType* t : {&reviewed_, &plain_}) {
       for (const char* v : {"pending", "approved", "rejected", "expiring", "expired"}) {
         auto size = StateFilterSize(*t, v, today);
         ASSERT_OK(size) << v;
-        auto set = StateFilterCount(*t, v, today, host_.Db().Dialect());
+        auto set = CountSet(*t, v, today, stages);
         ASSERT_OK(set) << v;
         auto page = StateFilterPredicate(*t, v, today, host_.Db().Dialect());
         ASSERT_OK(page) << v;
         const int64_t counted = Scalar("SELECT COUNT(*) FROM clients c WHERE " + set->predicate.sql,
                                        set->predicate.params);
         EXPECT_EQ(Scalar("SELECT " + size->sql, size->params), counted)
-            << t->name.Get("en") << " " << v << " on " << today;
+            << t->name.Get("en") << " " << v << " on " << today << (stages ? " (stages)" : "");
         // The page's per-row probe keeps the same clients as the set.
         EXPECT_EQ(Scalar("SELECT COUNT(*) FROM clients c WHERE " + page->sql, page->params),
                   counted)
@@ -361,8 +405,12 @@ class StateSizeTest : public cd_test::ModuleTest {
 };
 
 TEST_F(StateSizeTest, CountersGiveEveryStatesExactSizeOnAnyDay) {
-  for (const char* today : {"2025-12-01", "2026-01-10", "2026-02-01", "2026-03-02", "2027-06-01"})
+  // Forward day by day as the job moves (only crossed dates restaged), then back (all of them).
+  for (const char* today :
+       {"2025-12-01", "2026-01-10", "2026-02-01", "2026-03-02", "2027-06-01", "2026-01-30"}) {
     ExpectSizesMatch(today);
+    ExpectStagesOf(today);
+  }
   auto unknown = StateFilterSize(reviewed_, "uploaded", "2026-01-01");
   EXPECT_EQ(unknown.status().code(), crm::StatusCode::kNotFound);
 }
@@ -378,6 +426,90 @@ TEST_F(StateSizeTest, CountersFollowReviewsDateChangesAndDeletions) {
               " WHERE client_id % 7 = 0"));
   EXPECT_OK(db.Exec("DELETE FROM cd_documents WHERE client_id % 5 = 1"));
   for (const char* today : {"2026-01-10", "2026-01-20", "2026-02-20"}) ExpectSizesMatch(today);
+}
+
+// Schema 16: a document written after the job gets the stage of the stored day from the trigger
+// (inserted dated or undated, dates changed, dates removed), and the job then moves only what a
+// new day crosses: the day's row says which day every stage is for.
+TEST_F(StateSizeTest, ExpiryStagesFollowWritesAndTheDay) {
+  crm::Database& db = host_.Db();
+  auto first = BringExpiryStagesTo(db, "2026-01-15");
+  ASSERT_OK(first);
+  ExpectStagesOf("2026-01-15");
+  EXPECT_OK(db.Exec("UPDATE cd_documents SET expires_on = ?, warn_on = ? WHERE client_id % 3 = 0",
+                    {std::string("2026-01-14"), std::string("2025-12-15")}));
+  EXPECT_OK(db.Exec("UPDATE cd_documents SET warn_on = ? WHERE client_id % 3 = 1",
+                    {std::string("2026-01-15")}));
+  EXPECT_OK(
+      db.Exec("UPDATE cd_documents SET expires_on = NULL, warn_on = NULL"
+              " WHERE client_id % 3 = 2"));
+  // A review decision does not touch the dates: the stage stays.
+  EXPECT_OK(db.Exec("UPDATE cd_documents SET review_state = 'approved' WHERE client_id % 4 = 1"));
+  const int64_t fresh = host_.AddClient("Fresh");
+  EXPECT_OK(
+      db.Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at, expires_on,"
+              " warn_on) VALUES (?, ?, 1, ?, ?)",
+              {fresh, plain_.id, std::string("2026-01-01"), std::string("2025-12-02")}));
+  EXPECT_OK(db.Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at) VALUES (?, ?, 1)",
+                    {fresh, reviewed_.id}));
+  ExpectStagesOf("2026-01-15");
+  ExpectSizesMatch("2026-01-15", true);
+  // The next day: only the documents whose dates the day crossed are written.
+  EXPECT_OK(db.Exec("UPDATE cd_documents SET warn_on = ? WHERE client_id = ?",
+                    {std::string("2026-01-16"), fresh}));
+  auto next = BringExpiryStagesTo(db, "2026-01-16");
+  ASSERT_OK(next);
+  EXPECT_EQ(next->from_day, "2026-01-15");
+  EXPECT_FALSE(next->all);
+  // Only the fresh client's two warnings fall on the 16th (one with an expiry date, one without);
+  // the 15th's warnings (client_id % 3 = 1) were already staged.
+  EXPECT_EQ(next->documents, 2);
+  ExpectStagesOf("2026-01-16");
+  auto again = BringExpiryStagesTo(db, "2026-01-16");
+  ASSERT_OK(again);
+  EXPECT_EQ(again->documents, 0);
+  // A clock that goes back restages every dated document.
+  auto back = BringExpiryStagesTo(db, "2026-01-02");
+  ASSERT_OK(back);
+  EXPECT_TRUE(back->all);
+  ExpectStagesOf("2026-01-02");
+  ExpectSizesMatch("2026-01-02");
+  EXPECT_EQ(BringExpiryStagesTo(db, "2026-1-2").status().code(), crm::StatusCode::kInvalidArgument);
+}
+
+// PostgreSQL runs writers beside the job: a document written while the job holds the day's row
+// (FOR UPDATE, as MoveStages does) waits in the schema's trigger (FOR SHARE), then takes the new
+// day's stage; it never keeps the old day's stage under the new day.
+TEST_F(StateSizeTest, ADocumentWrittenWhileTheDayMovesTakesTheNewDay) {
+  crm::Database& db = host_.Db();
+  if (db.Dialect() != crm::SqlDialect::kPostgresql) {
+    GTEST_SKIP() << "SQLite runs one write transaction at a time: the job and a writer never meet";
+  }
+  ASSERT_OK(BringExpiryStagesTo(db, "2026-01-01"));
+  const int64_t fresh = host_.AddClient("Fresh");
+  std::atomic<bool> written{false};
+  std::thread writer;
+  crm::Status moved = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    CRM_RETURN_IF_ERROR(
+        tx.QueryOne("SELECT day FROM cd_expiry_stage_day WHERE id = 1 FOR UPDATE").status());
+    CRM_RETURN_IF_ERROR(
+        tx.Exec("UPDATE cd_expiry_stage_day SET day = '2026-03-01' WHERE id = 1").status());
+    writer = std::thread([&] {
+      // Expired on 2026-03-01, not on 2026-01-01.
+      EXPECT_OK(
+          db.Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at, expires_on,"
+                  " warn_on) VALUES (?, ?, 1, ?, ?)",
+                  {fresh, plain_.id, std::string("2026-02-01"), std::string("2026-01-02")}));
+      written = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_FALSE(written) << "the trigger did not wait for the day's row";
+    return crm::Status::Ok();
+  });
+  writer.join();
+  ASSERT_OK(moved);
+  ASSERT_TRUE(written);
+  EXPECT_EQ(Scalar("SELECT expiry_stage FROM cd_documents WHERE client_id = ?", {fresh}), 2);
 }
 
 }  // namespace
@@ -430,9 +562,16 @@ TEST_F(StateSizeTest, EveryCountingSetComesInClientOrderFromAnIndexAlone) {
       sets.emplace_back(v, count->predicate);
     }
     for (const char* v : {"pending", "approved", "rejected", "expiring", "expired"}) {
-      auto count = StateFilterCount(*t, v, today, host_.Db().Dialect());
+      auto count = StateFilterCount(*t, v, today, host_.Db().Dialect(), "");
       ASSERT_OK(count) << v;
       sets.emplace_back(v, count->predicate);
+    }
+    // Schema 16: with the stages on today, the expiry states' own runs.
+    ASSERT_OK(BringExpiryStagesTo(host_.Db(), today));
+    for (const char* v : {"expiring", "expired"}) {
+      auto count = StateFilterCount(*t, v, today, host_.Db().Dialect(), today);
+      ASSERT_OK(count) << v;
+      sets.emplace_back(std::string(v) + " (stages)", count->predicate);
     }
     for (const auto& [v, set] : sets) {
       const std::string what = t->name.Get("en") + " " + v;
@@ -459,6 +598,13 @@ TEST_F(StateSizeTest, EveryCountingSetComesInClientOrderFromAnIndexAlone) {
           plan.find("INDEX cd_documents_type_expiry (type_id=? AND expires_on") !=
               std::string::npos)
         continue;
+      if (what.find("(stages)") != std::string::npos) {
+        EXPECT_NE(
+            plan.find("COVERING INDEX cd_documents_type_stage (type_id=? AND expiry_stage=?)"),
+            std::string::npos)
+            << what << "\n"
+            << plan;
+      }
       EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << what << "\n" << plan;
       EXPECT_NE(plan.find("SEARCH d USING COVERING INDEX"), std::string::npos) << what << "\n"
                                                                                << plan;
