@@ -22,9 +22,9 @@ crm::Result<int64_t> Restage(crm::SqlExecutor& tx, const std::string& today,
                              const std::string& where, const crm::SqlParams& where_params) {
   crm::SqlParams params{today, today};
   params.insert(params.end(), where_params.begin(), where_params.end());
-  return tx.Exec(std::string("UPDATE cd_documents SET expiry_stage = ") + kStageOfDay + " WHERE " +
-                     where,
-                 params);
+  return tx.Exec(
+      std::string("UPDATE cd_documents SET expiry_stage = ") + kStageOfDay + " WHERE " + where,
+      params);
 }
 
 // The documents a move from `from_day` to `today` crosses: expired from the day after the expiry
@@ -50,12 +50,11 @@ crm::Result<int64_t> RestageCrossed(crm::SqlExecutor& tx, const std::string& fro
     if (!expires_on.empty()) params.push_back(expires_on);
     params.insert(params.end(), {from_day, today});
     CRM_ASSIGN_OR_RETURN(
-        int64_t warned,
-        Restage(tx, today,
-                std::string("type_id = ? AND ") +
-                    (expires_on.empty() ? "expires_on IS NULL" : "expires_on = ?") +
-                    " AND warn_on > ? AND warn_on <= ?",
-                params));
+        int64_t warned, Restage(tx, today,
+                                std::string("type_id = ? AND ") +
+                                    (expires_on.empty() ? "expires_on IS NULL" : "expires_on = ?") +
+                                    " AND warn_on > ? AND warn_on <= ?",
+                                params));
     n += warned;
   }
   return n;
@@ -71,7 +70,7 @@ crm::Status MoveStages(crm::SqlExecutor& tx, crm::SqlDialect dialect, const std:
   const char* lock = pg ? " FOR UPDATE" : "";
   CRM_ASSIGN_OR_RETURN(auto row, tx.QueryOne(std::string("SELECT day FROM cd_expiry_stage_day"
                                                          " WHERE id = 1") +
-                                                 lock));
+                                             lock));
   if (!row.has_value()) return crm::Internal("cd_expiry_stage_day has no row (schema 16)");
   moved.from_day = row->Text(0);
   if (moved.from_day == today) return crm::Status::Ok();  // another process was first

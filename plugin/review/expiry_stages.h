@@ -19,17 +19,18 @@ crm::Result<std::string> ExpiryStageDay(crm::SqlExecutor& db);
 
 // What BringExpiryStagesTo did.
 struct ExpiryStagesMoved {
-  std::string from_day;  // the day the stages were for
-  bool all = false;      // every dated document restaged (no day, or a day after `today`)
-  int64_t documents = 0; // documents whose stage was written
+  std::string from_day;   // the day the stages were for
+  bool all = false;       // every dated document restaged (no day, or a day after `today`)
+  int64_t documents = 0;  // documents whose stage was written
 };
 
 // Restages the documents for `today` and stores it, in one transaction: forward from the stored
 // day, only the documents whose expiry date or warning date lies between the two days (ranges of
 // (type_id, expires_on), found through schema 12's per-date counters for the warning dates);
-// otherwise (no day, or a clock that went back) every dated document. Nothing to do (and no write transaction) when the stored day is
-// `today`. On PostgreSQL the day's row is held FOR UPDATE, so the schema's trigger in a
-// concurrent write waits and takes the new day (migrations/postgresql/0016).
+// otherwise (no day, or a clock that went back) every dated document. Nothing to do (and no write
+// transaction) when the stored day is `today`. On PostgreSQL the day's row is held FOR UPDATE, so
+// the schema's trigger in a concurrent write waits and takes the new day
+// (migrations/postgresql/0016).
 crm::Result<ExpiryStagesMoved> BringExpiryStagesTo(crm::Database& db, const std::string& today);
 
 }  // namespace cd

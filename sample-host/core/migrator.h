@@ -22,8 +22,9 @@ namespace host {
 // rolled back completely, later ones are not tried, and the error names the file and
 // gives SQLite's message. Idempotent: a second call with the same list changes nothing.
 // PostgreSQL: once migrations were applied, every table of the schema of at least
-// kVacuumAfterMigrationPages pages that has fewer than half of them all-visible (a migration
-// rewrote it) gets VACUUM (ANALYZE), so that index-only scans stay index-only.
+// kVacuumAfterMigrationPages pages that has fewer than 90 % of them all-visible in the catalog
+// (a migration rewrote it, or updated part of it and ended with ANALYZE) gets VACUUM (ANALYZE),
+// so that index-only scans stay index-only.
 inline constexpr int64_t kVacuumAfterMigrationPages = 64;
 crm::Status ApplyMigrations(crm::Database& db, std::string_view owner,
                             const std::vector<crm::Migration>& migrations);
