@@ -45,12 +45,14 @@ TEST_F(EntryTest, RegistersEveryHookKind) {
   EXPECT_TRUE(staged_.settings_page.has_value());
   EXPECT_FALSE(staged_.migrations.empty());
   // The scrub, the PDF worker's warm start (attestations, issue 13), the comment mails (PT3),
-  // the reminders (PT6), the retention purge (PT7) and the sweep of expired resumable uploads (X2).
+  // the reminders (PT6), the retention purge (PT7), the sweep of expired resumable uploads (X2)
+  // and the documents' expiry stages (issue 10, schema 16).
   std::set<std::string> job_ids;
   for (const auto& job : staged_.jobs) job_ids.insert(job.id);
   EXPECT_EQ(staged_.jobs.size(), job_ids.size());
-  EXPECT_EQ(job_ids, (std::set<std::string>{"scrub", "pdf-worker-warm", "comment-mails",
-                                            "reminders", "retention", "upload-sweep"}));
+  EXPECT_EQ(job_ids,
+            (std::set<std::string>{"scrub", "pdf-worker-warm", "comment-mails", "reminders",
+                                   "retention", "upload-sweep", "expiry-stages"}));
 }
 
 // Issue 15.6: what a crash left goes at start-up, not a day later: the host's scheduler runs
@@ -81,6 +83,29 @@ TEST_F(EntryTest, ScrubRunsAtStartThenHourly) {
   EXPECT_TRUE(fs::exists(later)) << "half an hour after a scrub, none is due";
   advance(1801);
   EXPECT_FALSE(fs::exists(later)) << "an hour after a scrub, the next one ran";
+}
+
+// Issue 10, schema 16: the expiry stages are for the host's today from start-up on, and follow
+// the day within the job's minute.
+TEST_F(EntryTest, ExpiryStagesFollowTheHostsDay) {
+  host::Logger log(nullptr, /*to_stderr=*/false);
+  host::Scheduler::TimePoint now{};
+  host::Scheduler scheduler(registry_, log, [&now] { return now; });
+  auto advance = [&](int64_t seconds) {
+    now += std::chrono::seconds(seconds);
+    host_.now_ += seconds;
+    scheduler.RunDue();
+  };
+  auto stored_day = [&] {
+    auto row = host_.Db().QueryOne("SELECT day FROM cd_expiry_stage_day WHERE id = 1");
+    EXPECT_OK(row);
+    return row.ok() && row->has_value() ? (*row)->Text(0) : std::string();
+  };
+  host_.now_ = 1767225540;  // 2025-12-31 23:59:00 UTC
+  advance(0);
+  EXPECT_EQ(stored_day(), "2025-12-31") << "the first run, at start-up";
+  advance(61);
+  EXPECT_EQ(stored_day(), "2026-01-01") << "a minute after midnight";
 }
 
 TEST_F(EntryTest, DeclaresPermissionsAndScopes) {
