@@ -77,6 +77,25 @@ TEST_F(PgDatabaseTest, ValuesRoundTrip) {
   EXPECT_TRUE((*rows)[1].IsNull(2));
 }
 
+// The host's connections cost a random page 1.1 (memory or SSD) where nothing else set it, and
+// keep a value the server, database, role or connection string sets.
+TEST_F(PgDatabaseTest, RandomPageCostIsLowUnlessSetElsewhere) {
+  auto shown = db_->QueryOne("SHOW random_page_cost", {});
+  ASSERT_OK(shown);
+  auto source = db_->QueryOne("SELECT source FROM pg_settings WHERE name = 'random_page_cost'", {});
+  ASSERT_OK(source);
+  // The fixture's server (.ci/pg) sets nothing: the host's value, from a session set_config.
+  EXPECT_EQ((*shown)->Text(0), "1.1");
+  EXPECT_EQ((*source)->Text(0), "session");
+  const std::string url = url_ + (url_.find('?') == std::string::npos ? "?" : "&") +
+                          "options=-c%20random_page_cost%3D2";
+  auto own = PgDatabase::Open(url);
+  ASSERT_OK(own);
+  auto kept = (*own)->QueryOne("SHOW random_page_cost", {});
+  ASSERT_OK(kept);
+  EXPECT_EQ((*kept)->Text(0), "2");
+}
+
 TEST_F(PgDatabaseTest, ErrorsMapToStatusCodes) {
   ASSERT_OK(db_->Exec("CREATE TABLE " + table_ + " (k text PRIMARY KEY)"));
   ASSERT_OK(db_->Exec("INSERT INTO " + table_ + " VALUES (?)", {std::string("a")}));
