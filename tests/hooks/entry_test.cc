@@ -20,6 +20,25 @@ namespace {
 
 using EntryTest = ModuleTest;
 
+// The host's scheduler over the module's jobs, with one clock for it and for the host's NowUnix.
+class JobClock {
+ public:
+  JobClock(host::HookRegistry& registry, TestHost& host)
+      : host_(host), scheduler_(registry, log_, [this] { return now_; }) {}
+  // Moves both clocks on by `seconds` and runs the jobs that are due.
+  void Advance(int64_t seconds) {
+    now_ += std::chrono::seconds(seconds);
+    host_.now_ += seconds;
+    scheduler_.RunDue();
+  }
+
+ private:
+  TestHost& host_;
+  host::Logger log_{nullptr, /*to_stderr=*/false};
+  host::Scheduler::TimePoint now_{};
+  host::Scheduler scheduler_;
+};
+
 TEST_F(EntryTest, RegistersEveryHookKind) {
   ASSERT_EQ(staged_.columns.size(), 1u);
   EXPECT_EQ(staged_.columns[0].id, "status");
@@ -67,14 +86,8 @@ TEST_F(EntryTest, ScrubRunsAtStartThenHourly) {
     return tmp / name;
   };
   const fs::path crashed = stale_temp("crashed.part");
-  host::Logger log(nullptr, /*to_stderr=*/false);
-  host::Scheduler::TimePoint now{};
-  host::Scheduler scheduler(registry_, log, [&now] { return now; });
-  auto advance = [&](int64_t seconds) {
-    now += std::chrono::seconds(seconds);
-    host_.now_ += seconds;
-    scheduler.RunDue();
-  };
+  JobClock clock(registry_, host_);
+  auto advance = [&](int64_t seconds) { clock.Advance(seconds); };
 
   advance(0);
   EXPECT_FALSE(fs::exists(crashed)) << "the first run, at start-up, scrubs";
@@ -88,14 +101,8 @@ TEST_F(EntryTest, ScrubRunsAtStartThenHourly) {
 // Issue 10, schema 16: the expiry stages are for the host's today from start-up on, and follow
 // the day within the job's minute.
 TEST_F(EntryTest, ExpiryStagesFollowTheHostsDay) {
-  host::Logger log(nullptr, /*to_stderr=*/false);
-  host::Scheduler::TimePoint now{};
-  host::Scheduler scheduler(registry_, log, [&now] { return now; });
-  auto advance = [&](int64_t seconds) {
-    now += std::chrono::seconds(seconds);
-    host_.now_ += seconds;
-    scheduler.RunDue();
-  };
+  JobClock clock(registry_, host_);
+  auto advance = [&](int64_t seconds) { clock.Advance(seconds); };
   auto stored_day = [&] {
     auto row = host_.Db().QueryOne("SELECT day FROM cd_expiry_stage_day WHERE id = 1");
     EXPECT_OK(row);
