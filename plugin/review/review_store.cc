@@ -207,8 +207,17 @@ crm::Result<crm::FilterCountPredicate> StateFilterCount(const DocumentType& type
                           {type.id, stage}},
         false};
   }
-  if (dialect == crm::SqlDialect::kSqlite && type.review && status == DocumentStatus::kPending) {
-    // "none" too: stored before the type asked for review (TypeStatusCondition's NOT IN).
+  if (type.review && status == DocumentStatus::kPending) {
+    // "none" too: stored before the type asked for review (TypeStatusCondition's NOT IN; the
+    // CHECK of schema 4 allows only the four states).
+    if (dialect == crm::SqlDialect::kPostgresql) {
+      // Schema 17's partial index, whose predicate this condition matches word for word.
+      return crm::FilterCountPredicate{
+          crm::SqlPredicate{"c.id IN (SELECT d.client_id FROM cd_documents d WHERE d.type_id = ?"
+                            " AND d.review_state IN ('none', 'pending'))",
+                            {type.id}},
+          false};
+    }
     const std::string run =
         "SELECT d.client_id FROM cd_documents d WHERE d.type_id = ? AND d.review_state = ";
     return crm::FilterCountPredicate{

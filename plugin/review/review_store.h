@@ -69,11 +69,13 @@ crm::Result<crm::SqlPredicate> StateFilterPredicate(const DocumentType& type,
 // client order, so a count that merges id streams (the host's INTERSECT) merges them too instead
 // of reading every document of the type and filtering out approved and rejected (region +
 // pending at a million clients: 9.8 -> 7.6 ms of CPU for the count). PostgreSQL hashes such a
-// union (15x slower), so it keeps one condition. A client has one document per type: the two
-// runs never hold the same client. Expiring and expired, when `stage_day` (the day the stored
-// expiry stages are for, expiry_stages.h ExpiryStageDay) is `today`: the run of their stage in
-// (type_id, expiry_stage, client_id) (schema 16); on any other day, every document of the type in
-// client order with its dates tested (three times the entries at a million clients).
+// union (15x slower): there pending is `review_state IN ('none', 'pending')`, the predicate of
+// schema 17's partial index (type_id, client_id), one run in client order. A client has one
+// document per type: the two runs never hold the same client. Expiring and expired, when
+// `stage_day` (the day the stored expiry stages are for, expiry_stages.h ExpiryStageDay) is
+// `today`: the run of their stage in (type_id, expiry_stage, client_id) (schema 16); on any other
+// day, every document of the type in client order with its dates tested (three times the entries at
+// a million clients).
 crm::Result<crm::FilterCountPredicate> StateFilterCount(const DocumentType& type,
                                                         std::string_view value,
                                                         const std::string& today,

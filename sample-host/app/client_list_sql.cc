@@ -450,7 +450,8 @@ SqlPart ClientListWhere(const ClientListConditions& conditions, const KnownSizes
 namespace {
 
 // Counts the matches up to kInexactTotal, from a term's stream when one has it (the first),
-// testing the other terms on each row; else over the clients, in id order on SQLite.
+// testing the other terms on each row; else over the clients, in id order on SQLite. With
+// count_from_sets, each settable term as its set (the planner's choice of join).
 SqlPart CappedCount(const ClientListConditions& c) {
   int walk = -1;
   for (size_t i = 0; i < c.terms.size() && walk < 0; ++i)
@@ -458,7 +459,10 @@ SqlPart CappedCount(const ClientListConditions& c) {
   SqlPart q{walk >= 0 ? c.terms[walk].walk_from : std::string(" FROM clients c"), {}};
   SqlPart where;
   for (size_t i = 0; i < c.terms.size(); ++i) {
-    const SqlPart& form = static_cast<int>(i) == walk ? c.terms[i].walk : c.terms[i].page;
+    const ListTerm& term = c.terms[i];
+    const SqlPart& form = static_cast<int>(i) == walk           ? term.walk
+                          : c.count_from_sets && Settable(term) ? term.set
+                                                                : term.page;
     AndInto(where, form.sql.substr(7), form.params);  // each form is " WHERE (...)"
   }
   const char* order = walk < 0 && c.walk_by_id ? " ORDER BY c.id" : "";

@@ -58,6 +58,11 @@ struct ClientListConditions {
   bool walk_by_id = false;
   // SQLite: a count up to kInexactTotal of terms that all have `ids` merges them (ListTerm::ids).
   bool merge_ids = false;
+  // PostgreSQL: a count up to kInexactTotal takes each term's set ("c.id IN (...)") where it has
+  // one and is not a complement, instead of its page form: the planner then reads the set's own
+  // index as a stream to merge (the module's stage and pending indexes) where a correlated EXISTS
+  // was joined through the type's every document (region + `expiring` 29 -> 11 ms at 1M).
+  bool count_from_sets = false;
   // A term whose page and counting forms are the same SQL, of unknown size.
   void AndAll(const std::string& sql, const crm::SqlParams& params);
 };

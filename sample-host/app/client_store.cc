@@ -474,6 +474,7 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   CRM_RETURN_IF_ERROR(AddClientFilters(registry_, query.filters, conditions, query.viewer));
   conditions.walk_by_id = db_.Dialect() == crm::SqlDialect::kSqlite;
   conditions.merge_ids = conditions.walk_by_id;
+  conditions.count_from_sets = !conditions.walk_by_id;
   CRM_ASSIGN_OR_RETURN(std::string order, ClientListOrderBy(query.sort, db_.Dialect()));
   BuiltQuery b;
   SqlPart select{"SELECT " + ClientColumns(db_.Dialect()), {}};

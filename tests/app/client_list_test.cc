@@ -530,6 +530,18 @@ TEST(PlanClientListTotal, DecidesFromTheKnownSizes) {
   EXPECT_TRUE(p.capped);
   EXPECT_EQ(p.count.sql.find("ORDER BY"), std::string::npos) << p.count.sql;
 
+  // Issue 10 on PostgreSQL: a capped count takes each settable term's set (a complement keeps
+  // its page form), and lets the planner join them.
+  two.count_from_sets = true;
+  two.terms[1].complement = true;
+  p = PlanClientListTotal(two, sizes(30000, {20000, 15000}), kInexactTotal);
+  EXPECT_TRUE(p.capped);
+  EXPECT_NE(p.count.sql.find("FROM clients c WHERE ((set_a)) AND ((page_b)) LIMIT ?"),
+            std::string::npos)
+      << p.count.sql;
+  two.count_from_sets = false;
+  two.terms[1].complement = false;
+
   // Issue 10: a capped count walks the clients in id order on SQLite (forward probes)...
   two.walk_by_id = true;
   p = PlanClientListTotal(two, sizes(30000, {20000, 15000}), kInexactTotal);

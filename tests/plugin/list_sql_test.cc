@@ -648,9 +648,10 @@ TEST_F(StateSizeTest, PageProbeGivesTheTypeToTheIndexOnBothEngines) {
   }
 }
 
-// Schema 16 on PostgreSQL: with the stages on today, an expiry state's counting set is the stage's
-// range of (type_id, expiry_stage, client_id, review_state), read from the index alone.
-TEST_F(ExpiryStagePgTest, TheStagesSetIsAnIndexOnlyRangeOfItsStage) {
+// Schemas 16 and 17 on PostgreSQL: with the stages on today, an expiry state's counting set is the
+// stage's range of (type_id, expiry_stage, client_id, review_state), and pending's the partial
+// index of the documents waiting for review, each read from the index alone.
+TEST_F(ExpiryStagePgTest, StageAndPendingSetsAreIndexOnlyRuns) {
   crm::Database& db = host_.Db();
   if (db.Dialect() != crm::SqlDialect::kPostgresql) {
     GTEST_SKIP() << "reads PostgreSQL's EXPLAIN (SQLite's: EveryCountingSetComesInClientOrder...)";
@@ -658,26 +659,30 @@ TEST_F(ExpiryStagePgTest, TheStagesSetIsAnIndexOnlyRangeOfItsStage) {
   const std::string today = "2026-02-01";
   ASSERT_OK(BringExpiryStagesTo(db, today));
   ASSERT_OK(db.Exec("VACUUM (ANALYZE) cd_documents"));
-  for (const DocumentType* t : {&reviewed_, &plain_}) {
-    for (const char* v : {"expiring", "expired"}) {
-      auto set = StateFilterCount(*t, v, today, db.Dialect(), today);
-      ASSERT_OK(set) << v;
-      std::string plan;
-      crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-        CRM_RETURN_IF_ERROR(tx.Exec("SET LOCAL enable_seqscan = off").status());
-        CRM_RETURN_IF_ERROR(tx.Exec("SET LOCAL enable_bitmapscan = off").status());
-        CRM_ASSIGN_OR_RETURN(
-            auto rows,
-            tx.QueryAll("EXPLAIN SELECT COUNT(*) FROM clients c WHERE " + set->predicate.sql,
-                        set->predicate.params));
-        for (const auto& r : rows) plan += r.Text(0) + "\n";
-        return crm::Status::Ok();
-      });
-      ASSERT_OK(s);
-      EXPECT_NE(plan.find("Index Only Scan using cd_documents_type_stage"), std::string::npos)
-          << t->name.Get("en") << " " << v << "\n"
-          << plan;
-    }
+  const std::pair<const DocumentType*, const char*> cases[] = {{&reviewed_, "expiring"},
+                                                               {&reviewed_, "expired"},
+                                                               {&plain_, "expiring"},
+                                                               {&plain_, "expired"},
+                                                               {&reviewed_, "pending"}};
+  for (const auto& [t, v] : cases) {
+    const std::string index =
+        std::string(v) == "pending" ? "cd_documents_type_pending" : "cd_documents_type_stage";
+    auto set = StateFilterCount(*t, v, today, db.Dialect(), today);
+    ASSERT_OK(set) << v;
+    std::string plan;
+    crm::Status s = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+      CRM_RETURN_IF_ERROR(tx.Exec("SET LOCAL enable_seqscan = off").status());
+      CRM_RETURN_IF_ERROR(tx.Exec("SET LOCAL enable_bitmapscan = off").status());
+      CRM_ASSIGN_OR_RETURN(auto rows, tx.QueryAll("EXPLAIN SELECT COUNT(*) FROM clients c WHERE " +
+                                                      set->predicate.sql,
+                                                  set->predicate.params));
+      for (const auto& r : rows) plan += r.Text(0) + "\n";
+      return crm::Status::Ok();
+    });
+    ASSERT_OK(s);
+    EXPECT_NE(plan.find("Index Only Scan using " + index), std::string::npos)
+        << t->name.Get("en") << " " << v << "\n"
+        << plan;
   }
 }
 
