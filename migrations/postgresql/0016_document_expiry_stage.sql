@@ -1,9 +1,10 @@
 -- client-documents schema 16 on PostgreSQL: the expiry stage of ../0016_document_expiry_stage.sql
 -- (see there). A row trigger sets it before the row is written, only for dated documents (and for
 -- a change of dates); it reads the stored day FOR SHARE, so a document written while the
--- "expiry-stages" job moves the day (the job holds the day's row FOR UPDATE) waits for the job and
--- takes the new day, and the job's restaging, which waits for writers that read the day before it,
--- sees theirs: no document keeps the stage of a day that is no longer stored.
+-- "expiry-stages" job moves the day (the job locks the day's table before its first query) waits
+-- for the job and takes the new day, and the job, which waits for the writers that read the day
+-- before it, sees their documents and restages them: no document keeps the stage of a day that is
+-- no longer stored (plugin/review/expiry_stages.h).
 ALTER TABLE cd_documents ADD COLUMN expiry_stage SMALLINT NOT NULL DEFAULT 0;
 CREATE TABLE cd_expiry_stage_day (
   id  INTEGER PRIMARY KEY CHECK (id = 1),

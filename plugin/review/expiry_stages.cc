@@ -62,15 +62,18 @@ crm::Result<int64_t> RestageCrossed(crm::SqlExecutor& tx, const std::string& fro
 
 crm::Status MoveStages(crm::SqlExecutor& tx, crm::SqlDialect dialect, const std::string& today,
                        ExpiryStagesMoved& moved) {
-  const bool pg = dialect == crm::SqlDialect::kPostgresql;
-  // The job gives way: a writer holding a document's row waits for the day's row (the trigger's
-  // FOR SHARE) while the job may wait for that document; the job's lock wait ends first (well
-  // before the writer's deadlock check, 1 s), fails this run, and the next minute's run goes on.
-  if (pg) CRM_RETURN_IF_ERROR(tx.Exec("SET LOCAL lock_timeout = '200ms'").status());
-  const char* lock = pg ? " FOR UPDATE" : "";
-  CRM_ASSIGN_OR_RETURN(auto row, tx.QueryOne(std::string("SELECT day FROM cd_expiry_stage_day"
-                                                         " WHERE id = 1") +
-                                             lock));
+  if (dialect == crm::SqlDialect::kPostgresql) {
+    // The job gives way: a writer holding a document's row waits for the day (the trigger's FOR
+    // SHARE) while the job may wait for that document; the job's lock wait ends first (well
+    // before the writer's deadlock check, 1 s), fails this run, and the next minute's run goes on.
+    CRM_RETURN_IF_ERROR(tx.Exec("SET LOCAL lock_timeout = '200ms'").status());
+    // Before any query, so that this SERIALIZABLE transaction's snapshot comes after the lock:
+    // writers that read the old day in the trigger (FOR SHARE: ROW SHARE on the table) have
+    // committed, and their documents are restaged below; later ones wait and read the new day.
+    // Plain reads of the day (the list's) do not wait.
+    CRM_RETURN_IF_ERROR(tx.Exec("LOCK TABLE cd_expiry_stage_day IN EXCLUSIVE MODE").status());
+  }
+  CRM_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT day FROM cd_expiry_stage_day WHERE id = 1"));
   if (!row.has_value()) return crm::Internal("cd_expiry_stage_day has no row (schema 16)");
   moved.from_day = row->Text(0);
   if (moved.from_day == today) return crm::Status::Ok();  // another process was first

@@ -28,9 +28,10 @@ struct ExpiryStagesMoved {
 // day, only the documents whose expiry date or warning date lies between the two days (ranges of
 // (type_id, expires_on), found through schema 12's per-date counters for the warning dates);
 // otherwise (no day, or a clock that went back) every dated document. Nothing to do (and no write
-// transaction) when the stored day is `today`. On PostgreSQL the day's row is held FOR UPDATE, so
-// the schema's trigger in a concurrent write waits and takes the new day
-// (migrations/postgresql/0016).
+// transaction) when the stored day is `today`. On PostgreSQL the day's table is locked
+// (EXCLUSIVE) before the transaction's first query: writers that read the old day in the schema's
+// trigger (FOR SHARE) have committed, and their documents are seen and restaged; later writers
+// wait and take the new day (migrations/postgresql/0016).
 crm::Result<ExpiryStagesMoved> BringExpiryStagesTo(crm::Database& db, const std::string& today);
 
 }  // namespace cd

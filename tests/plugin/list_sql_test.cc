@@ -477,8 +477,8 @@ TEST_F(StateSizeTest, ExpiryStagesFollowWritesAndTheDay) {
   EXPECT_EQ(BringExpiryStagesTo(db, "2026-1-2").status().code(), crm::StatusCode::kInvalidArgument);
 }
 
-// PostgreSQL runs writers beside the job: a document written while the job holds the day's row
-// (FOR UPDATE, as MoveStages does) waits in the schema's trigger (FOR SHARE), then takes the new
+// PostgreSQL runs writers beside the job: a document written while the job holds the day's table
+// (locked first, as MoveStages does) waits in the schema's trigger (FOR SHARE), then takes the new
 // day's stage; it never keeps the old day's stage under the new day. In the .pg run only
 // (tests/plugin/CMakeLists.txt): SQLite runs one write transaction at a time.
 using ExpiryStagePgTest = StateSizeTest;
@@ -492,8 +492,7 @@ TEST_F(ExpiryStagePgTest, ADocumentWrittenWhileTheDayMovesTakesTheNewDay) {
   std::atomic<bool> written{false};
   std::thread writer;
   crm::Status moved = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    CRM_RETURN_IF_ERROR(
-        tx.QueryOne("SELECT day FROM cd_expiry_stage_day WHERE id = 1 FOR UPDATE").status());
+    CRM_RETURN_IF_ERROR(tx.Exec("LOCK TABLE cd_expiry_stage_day IN EXCLUSIVE MODE").status());
     CRM_RETURN_IF_ERROR(
         tx.Exec("UPDATE cd_expiry_stage_day SET day = '2026-03-01' WHERE id = 1").status());
     writer = std::thread([&] {
@@ -646,6 +645,40 @@ TEST_F(StateSizeTest, PageProbeGivesTheTypeToTheIndexOnBothEngines) {
                        line.find("type_id = ") != std::string::npos;
     EXPECT_TRUE(type_in_index) << v << "\n" << plan;
   }
+}
+
+// The other order on PostgreSQL: a writer (READ COMMITTED, as any statement outside the host's
+// transactions) has read the old day in the trigger and not yet committed when the job starts. The
+// job waits for it (its table lock comes before its snapshot, so the job's SERIALIZABLE snapshot
+// holds the writer's document) and restages the document if the new day crosses its dates.
+TEST_F(ExpiryStagePgTest, TheJobRestagesADocumentWrittenJustBeforeIt) {
+  crm::Database& db = host_.Db();
+  if (db.Dialect() != crm::SqlDialect::kPostgresql) {
+    GTEST_SKIP() << "SQLite runs one write transaction at a time: the job and a writer never meet";
+  }
+  ASSERT_OK(BringExpiryStagesTo(db, "2026-01-01"));
+  const int64_t fresh = host_.AddClient("Fresh");
+  std::atomic<bool> inserted{false};
+  std::thread writer([&] {
+    EXPECT_OK(db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+      CRM_RETURN_IF_ERROR(tx.Exec("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").status());
+      // Expired on 2026-03-01, not on 2026-01-01.
+      CRM_RETURN_IF_ERROR(
+          tx.Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at, expires_on,"
+                  " warn_on) VALUES (?, ?, 1, ?, ?)",
+                  {fresh, plain_.id, std::string("2026-02-01"), std::string("2026-01-02")})
+              .status());
+      inserted = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      return crm::Status::Ok();
+    }));
+  });
+  while (!inserted) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto moved = BringExpiryStagesTo(db, "2026-03-01");
+  writer.join();
+  ASSERT_OK(moved);
+  EXPECT_EQ(Scalar("SELECT expiry_stage FROM cd_documents WHERE client_id = ?", {fresh}), 2)
+      << "the job restaged without the writer's document";
 }
 
 // Schemas 16 and 17 on PostgreSQL: with the stages on today, an expiry state's counting set is the
