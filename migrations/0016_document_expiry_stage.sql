@@ -16,27 +16,26 @@ CREATE TABLE cd_expiry_stage_day (
 );
 -- Today in UTC, as the host's clock gives it (plugin/review/state.h IsoDate).
 INSERT INTO cd_expiry_stage_day (id, day) VALUES (1, date('now'));
-UPDATE cd_documents SET expiry_stage =
-  CASE WHEN expires_on IS NOT NULL AND expires_on < date('now') THEN 2
-       WHEN warn_on IS NOT NULL AND warn_on <= date('now') THEN 1 ELSE 0 END
+-- Each document's stage for the stored day: the rule, stated once for the triggers below and
+-- this migration (plugin/review/expiry_stages.cc restages with the same CASE for a new day).
+CREATE VIEW cd_document_expiry_stages (id, stage) AS
+  SELECT d.id, CASE WHEN d.expires_on IS NOT NULL AND d.expires_on < s.day THEN 2
+                    WHEN d.warn_on IS NOT NULL AND d.warn_on <= s.day THEN 1 ELSE 0 END
+  FROM cd_documents d JOIN cd_expiry_stage_day s ON s.id = 1;
+UPDATE cd_documents
+  SET expiry_stage = (SELECT v.stage FROM cd_document_expiry_stages v WHERE v.id = cd_documents.id)
   WHERE expires_on IS NOT NULL OR warn_on IS NOT NULL;
 -- A stage's clients in client order, with the review state for the types that have review.
 CREATE INDEX cd_documents_type_stage
   ON cd_documents (type_id, expiry_stage, client_id, review_state);
 CREATE TRIGGER cd_documents_expiry_stage_insert AFTER INSERT ON cd_documents
 WHEN new.expires_on IS NOT NULL OR new.warn_on IS NOT NULL BEGIN
-  UPDATE cd_documents SET expiry_stage = (SELECT
-    CASE WHEN new.expires_on IS NOT NULL AND new.expires_on < s.day THEN 2
-         WHEN new.warn_on IS NOT NULL AND new.warn_on <= s.day THEN 1 ELSE 0 END
-    FROM cd_expiry_stage_day s WHERE s.id = 1)
-  WHERE id = new.id;
+  UPDATE cd_documents SET expiry_stage =
+    (SELECT v.stage FROM cd_document_expiry_stages v WHERE v.id = new.id) WHERE id = new.id;
 END;
 CREATE TRIGGER cd_documents_expiry_stage_update AFTER UPDATE OF expires_on, warn_on ON cd_documents
 WHEN old.expires_on IS NOT new.expires_on OR old.warn_on IS NOT new.warn_on BEGIN
-  UPDATE cd_documents SET expiry_stage = (SELECT
-    CASE WHEN new.expires_on IS NOT NULL AND new.expires_on < s.day THEN 2
-         WHEN new.warn_on IS NOT NULL AND new.warn_on <= s.day THEN 1 ELSE 0 END
-    FROM cd_expiry_stage_day s WHERE s.id = 1)
-  WHERE id = new.id;
+  UPDATE cd_documents SET expiry_stage =
+    (SELECT v.stage FROM cd_document_expiry_stages v WHERE v.id = new.id) WHERE id = new.id;
 END;
 ANALYZE cd_documents_type_stage;

@@ -421,24 +421,20 @@ crm::Result<std::unique_ptr<PgDatabase::Connection>> PgDatabase::Acquire() {
   // force_custom_plan: a prepared statement with parameters is planned for its values each
   // time, as an unnamed one is (a generic plan guesses the selectivity of a search word or a
   // region); one without parameters has a single plan, made once (Connection::prepared).
-  ResultPtr setup(PQexec(c->conn,
-                         "SET jit = off; SET max_parallel_workers_per_gather = 0;"
-                         " SET plan_cache_mode = force_custom_plan"),
-                  PQclear);
-  if (PQresultStatus(setup.get()) != PGRES_COMMAND_OK) {
-    return MapError(setup.get(), c->conn, "cannot configure the connection");
-  }
   // random_page_cost 1.1 instead of PostgreSQL's default 4 (a spinning disk's seek), unless the
   // server, database or role sets its own: the host's indexes are read from memory or SSD. With
   // 4, a fresh ANALYZE of cd_documents (its probe 1.21 -> 1.36 in the model) turned the capped
   // count of `q=bakker` + `doc.1=missing` from probes that stop at 10,000 matches (70 ms) into a
   // hash of the type's 600,000 documents built first (450 ms), at a million clients.
-  ResultPtr page_cost(PQexec(c->conn,
-                             "SELECT set_config('random_page_cost', '1.1', false) FROM pg_settings"
-                             " WHERE name = 'random_page_cost' AND source = 'default'"),
-                      PQclear);
-  if (PQresultStatus(page_cost.get()) != PGRES_TUPLES_OK) {
-    return MapError(page_cost.get(), c->conn, "cannot configure the connection");
+  // One round trip: the last statement's result, unless an earlier one failed (libpq stops there).
+  ResultPtr setup(PQexec(c->conn,
+                         "SET jit = off; SET max_parallel_workers_per_gather = 0;"
+                         " SET plan_cache_mode = force_custom_plan;"
+                         " SELECT set_config('random_page_cost', '1.1', false) FROM pg_settings"
+                         " WHERE name = 'random_page_cost' AND source = 'default'"),
+                  PQclear);
+  if (PQresultStatus(setup.get()) != PGRES_TUPLES_OK) {
+    return MapError(setup.get(), c->conn, "cannot configure the connection");
   }
   std::lock_guard<std::mutex> lock(mutex_);
   ++created_;

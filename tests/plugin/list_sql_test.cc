@@ -481,14 +481,32 @@ TEST_F(StateSizeTest, ExpiryStagesFollowWritesAndTheDay) {
 // (locked first, as MoveStages does) waits in the schema's trigger (FOR SHARE), then takes the new
 // day's stage; it never keeps the old day's stage under the new day. In the .pg run only
 // (tests/plugin/CMakeLists.txt): SQLite runs one write transaction at a time.
-using ExpiryStagePgTest = StateSizeTest;
+class ExpiryStagePgTest : public StateSizeTest {
+ protected:
+  void SetUp() override {
+    if (host_.Db().Dialect() != crm::SqlDialect::kPostgresql) {
+      GTEST_SKIP() << "PostgreSQL's concurrency and plans (SQLite runs one write transaction at a"
+                      " time; its plans: EveryCountingSetComesInClientOrderFromAnIndexAlone)";
+    }
+  }
+  // The stages brought to 2026-01-01, and a client without documents.
+  int64_t FreshClientOnNewYearsDay() {
+    EXPECT_OK(BringExpiryStagesTo(host_.Db(), "2026-01-01"));
+    return host_.AddClient("Fresh");
+  }
+  // Writes `client`'s document of the plain type: expired on 2026-03-01, not on 2026-01-01.
+  crm::Status InsertExpiringInFebruary(crm::SqlExecutor& db, int64_t client) {
+    return db
+        .Exec(
+            "INSERT INTO cd_documents (client_id, type_id, uploaded_at, expires_on, warn_on)"
+            " VALUES (?, ?, 1, ?, ?)",
+            {client, plain_.id, std::string("2026-02-01"), std::string("2026-01-02")})
+        .status();
+  }
+};
 TEST_F(ExpiryStagePgTest, ADocumentWrittenWhileTheDayMovesTakesTheNewDay) {
   crm::Database& db = host_.Db();
-  if (db.Dialect() != crm::SqlDialect::kPostgresql) {
-    GTEST_SKIP() << "SQLite runs one write transaction at a time: the job and a writer never meet";
-  }
-  ASSERT_OK(BringExpiryStagesTo(db, "2026-01-01"));
-  const int64_t fresh = host_.AddClient("Fresh");
+  const int64_t fresh = FreshClientOnNewYearsDay();
   std::atomic<bool> written{false};
   std::thread writer;
   crm::Status moved = db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
@@ -496,11 +514,7 @@ TEST_F(ExpiryStagePgTest, ADocumentWrittenWhileTheDayMovesTakesTheNewDay) {
     CRM_RETURN_IF_ERROR(
         tx.Exec("UPDATE cd_expiry_stage_day SET day = '2026-03-01' WHERE id = 1").status());
     writer = std::thread([&] {
-      // Expired on 2026-03-01, not on 2026-01-01.
-      EXPECT_OK(
-          db.Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at, expires_on,"
-                  " warn_on) VALUES (?, ?, 1, ?, ?)",
-                  {fresh, plain_.id, std::string("2026-02-01"), std::string("2026-01-02")}));
+      EXPECT_OK(InsertExpiringInFebruary(db, fresh));
       written = true;
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -653,21 +667,12 @@ TEST_F(StateSizeTest, PageProbeGivesTheTypeToTheIndexOnBothEngines) {
 // holds the writer's document) and restages the document if the new day crosses its dates.
 TEST_F(ExpiryStagePgTest, TheJobRestagesADocumentWrittenJustBeforeIt) {
   crm::Database& db = host_.Db();
-  if (db.Dialect() != crm::SqlDialect::kPostgresql) {
-    GTEST_SKIP() << "SQLite runs one write transaction at a time: the job and a writer never meet";
-  }
-  ASSERT_OK(BringExpiryStagesTo(db, "2026-01-01"));
-  const int64_t fresh = host_.AddClient("Fresh");
+  const int64_t fresh = FreshClientOnNewYearsDay();
   std::atomic<bool> inserted{false};
   std::thread writer([&] {
     EXPECT_OK(db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
       CRM_RETURN_IF_ERROR(tx.Exec("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").status());
-      // Expired on 2026-03-01, not on 2026-01-01.
-      CRM_RETURN_IF_ERROR(
-          tx.Exec("INSERT INTO cd_documents (client_id, type_id, uploaded_at, expires_on,"
-                  " warn_on) VALUES (?, ?, 1, ?, ?)",
-                  {fresh, plain_.id, std::string("2026-02-01"), std::string("2026-01-02")})
-              .status());
+      CRM_RETURN_IF_ERROR(InsertExpiringInFebruary(tx, fresh));
       inserted = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       return crm::Status::Ok();
@@ -686,9 +691,6 @@ TEST_F(ExpiryStagePgTest, TheJobRestagesADocumentWrittenJustBeforeIt) {
 // index of the documents waiting for review, each read from the index alone.
 TEST_F(ExpiryStagePgTest, StageAndPendingSetsAreIndexOnlyRuns) {
   crm::Database& db = host_.Db();
-  if (db.Dialect() != crm::SqlDialect::kPostgresql) {
-    GTEST_SKIP() << "reads PostgreSQL's EXPLAIN (SQLite's: EveryCountingSetComesInClientOrder...)";
-  }
   const std::string today = "2026-02-01";
   ASSERT_OK(BringExpiryStagesTo(db, today));
   ASSERT_OK(db.Exec("VACUUM (ANALYZE) cd_documents"));
