@@ -117,6 +117,37 @@ struct ListFilterSize {
   std::function<Result<SqlPredicate>(std::string_view filter_id, std::string_view value)> size;
 };
 
+// Host API 1.6: client sets, kept by the host as bitmaps of client ids, so that the list's total of
+// any combination of filters that all have them is counted exactly, whatever their sizes, by
+// ANDing bitmaps (a million clients: 245 blocks of 512 bytes per set) instead of reading every
+// match. A set is named by a key ("cd.3.has"; a plugin's keys start with its own prefix, the
+// host's are "clients", "region:<value>", "language:<value>") and kept by its writers through the
+// table the host owns for that:
+//
+//   client_set_changes (id, set_key TEXT, client_id INTEGER, member INTEGER)
+//
+// In the transaction of every write that changes whether a client is in a set, the writer (a
+// trigger of the plugin's migration, on SQLite and on PostgreSQL) inserts (set_key, client_id,
+// member): member 1 when the client is in the set after the write, 0 when not. For one
+// (set_key, client_id) the row inserted last wins, so a writer may insert 0 then 1 for a change.
+// A migration that creates a set inserts one row per member that exists. The host folds these rows
+// into its blocks (the `client-sets` job, every few seconds) and applies those not yet folded when
+// it reads, so a set is exact in every snapshot. A deleted client leaves its members in no
+// count: the host intersects every formula with "clients".
+struct ClientSetFormula {
+  std::vector<std::string> all;   // the client is in each of these sets
+  std::vector<std::string> none;  // and in none of these
+};
+
+struct ListFilterSets {
+  std::string source_id;  // a source the same plugin registered a ListFilterCount for
+  // For filter[filter_id]=value, once the source's predicate accepted it: the sets whose formula
+  // keeps exactly the clients the filter's FilterCountPredicate keeps (after its complement),
+  // now. kNotFound: none for this value, or not now (e.g. a state that moves with the date
+  // while the sets have not caught up with today); the host then counts as without it.
+  std::function<Result<ClientSetFormula>(std::string_view filter_id, std::string_view value)> sets;
+};
+
 // ---- Client profile ----------------------------------------------------------------
 
 // A box in the sidebar of the admin client profile.

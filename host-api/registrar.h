@@ -103,6 +103,9 @@ class Registrar {
   // Added in host API 1.5: a section of the client's reserved-area home (ids unique per
   // plugin; a renderer is required).
   virtual Status AddAccountHomeSection(AccountHomeSection section) = 0;
+  // Added in host API 1.6: the client sets of a filter source's filters (hooks.h ListFilterSets).
+  // The source must have a ListFilterCount registered before.
+  virtual Status AddListFilterSets(ListFilterSets sets) = 0;
 };
 
 }  // namespace crm

@@ -22,7 +22,7 @@
 //    Registrar::RequireListAccess (ListAccess); 5: Registrar::AddAccountHomeSection
 //    (AccountHomeSection: a section of the client's reserved-area home) and
 //    HostServices::TimeZoneName / ::UtcOffsetSeconds (the host's time-zone setting).
-#define CRM_HOST_API_MINOR 5
+#define CRM_HOST_API_MINOR 6
 
 #define CRM_STRINGIFY_IMPL(x) #x
 #define CRM_STRINGIFY(x) CRM_STRINGIFY_IMPL(x)

@@ -29,6 +29,7 @@
 #include "sample-host/app/avatars.h"
 #include "sample-host/app/client_csv.h"
 #include "sample-host/app/client_profile.h"
+#include "sample-host/app/client_sets.h"
 #include "sample-host/app/client_store.h"
 #include "sample-host/app/contract_api.h"
 #include "sample-host/app/contract_store.h"
@@ -391,6 +392,7 @@ crm::Status RegisterHost(Core& core, App& app) {
   (void)host::ClientStore::RegisterHostFilters(
       reg, db,
       [&registry](std::string_view l, std::string_view k) { return registry.Translate(l, k); });
+  (void)host::RegisterClientSetsJob(reg, db);  // host API 1.6: the client sets' fold
   (void)RegisterAppTranslations(reg);
   (void)host::RegisterClientApi(reg, app.clients, app.auth);
   // Contracts and the task inbox (issue 13).

@@ -218,6 +218,7 @@ crm::Status AddClientFilters(const HookRegistry& registry,
       term.complement = filter->count.complement;
       term.ids = CountIds(filter->count.predicate.sql, filter->count.predicate.params);
       if (filter->size) term.size = {"(" + filter->size->sql + ")", filter->size->params};
+      term.sets = std::move(filter->sets);
     }
     conditions.terms.push_back(std::move(term));
   }

@@ -47,6 +47,9 @@ struct ListTerm {
   // kInexactTotal merges these streams (INTERSECT, EXCEPT) instead of probing the other terms per
   // row. "" for none.
   SqlPart ids;
+  // The client sets that keep exactly the term's clients (host API 1.6 ListFilterSets): a count of
+  // terms that all have them ANDs their bitmaps (client_sets.h). nullopt for none.
+  std::optional<crm::ClientSetFormula> sets;
 };
 
 // The conditions of one list query, in the order they were asked.

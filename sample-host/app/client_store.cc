@@ -12,6 +12,7 @@
 #include "sample-host/app/client_list_cursor.h"
 #include "sample-host/app/client_list_sql.h"
 #include "sample-host/app/client_profile.h"
+#include "sample-host/app/client_sets.h"
 #include "sample-host/core/plugin_call.h"
 #include "text/text.h"
 
@@ -505,6 +506,7 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   }
   SqlPart where = ClientListWhere(conditions, &sizes, set_page_limit_);
   b.total = PlanClientListTotal(conditions, sizes, exact_count_limit_);
+  if (!b.total.known && count_with_sets_) CRM_RETURN_IF_ERROR(CountWithSets(conditions, b.total));
   b.sql = select.sql;
   AppendSqlParams(b.params, select.params);
   b.split = b.total.merged && split_counts_from_ > 0 && sizes.max_id >= split_counts_from_ &&
@@ -521,6 +523,20 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   b.sql += from.sql;
   AppendSqlParams(b.params, from.params);
   return b;
+}
+
+// A total the sizes do not give, of terms that all have client sets: their bitmaps ANDed, exact
+// (client_sets.h). Unchanged when a term has none or the sets wait for their fold.
+crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, TotalPlan& total) {
+  std::vector<const crm::ClientSetFormula*> formulas;
+  for (const ListTerm& term : conditions.terms) {
+    if (!term.sets.has_value()) return crm::Status::Ok();
+    formulas.push_back(&*term.sets);
+  }
+  if (formulas.empty()) return crm::Status::Ok();
+  CRM_ASSIGN_OR_RETURN(std::optional<int64_t> n, CountClientSets(db_, formulas));
+  if (n.has_value()) total = TotalPlan{true, *n, true, {}, false, false};
+  return crm::Status::Ok();
 }
 
 // FROM .. LIMIT of a page: the rows at an offset, or after/before a cursor (keyset paging), one
@@ -735,7 +751,20 @@ crm::Status ClientStore::RegisterHostFilters(
     std::function<std::string(std::string_view, std::string_view)> translate) {
   CRM_RETURN_IF_ERROR(reg.AddListFilterSource(HostFilterSource(db, std::move(translate))));
   CRM_RETURN_IF_ERROR(reg.AddListFilterCount(HostFilterCount()));  // issue 10: sizes
-  return reg.AddListFilterSize(HostFilterSize());
+  CRM_RETURN_IF_ERROR(reg.AddListFilterSize(HostFilterSize()));
+  return reg.AddListFilterSets(HostFilterSets());
+}
+
+crm::ListFilterSets ClientStore::HostFilterSets() {
+  crm::ListFilterSets sets;
+  sets.source_id = "clients";
+  // Schema 24 keeps a set per region and per language (few values each); the others are small.
+  sets.sets = [](std::string_view id,
+                 std::string_view value) -> crm::Result<crm::ClientSetFormula> {
+    if (id != "region" && id != "language") return crm::NotFound("no client set");
+    return crm::ClientSetFormula{{std::string(id) + ":" + std::string(value)}, {}};
+  };
+  return sets;
 }
 
 crm::ListFilterSize ClientStore::HostFilterSize() {

@@ -342,6 +342,24 @@ crm::Status StagingRegistrar::AddListFilterSize(crm::ListFilterSize size) {
   return crm::Status::Ok();
 }
 
+crm::Status StagingRegistrar::AddListFilterSets(crm::ListFilterSets sets) {
+  if (!sets.sets)
+    return Fail(
+        crm::InvalidArgument("list filter sets " + sets.source_id + " has no sets function"));
+  bool counted = false;
+  for (const auto& c : staged_.filter_counts) counted = counted || c.source_id == sets.source_id;
+  if (!counted) {
+    return Fail(crm::InvalidArgument("list filter sets names " + sets.source_id +
+                                     ", not a source with a list filter count registered before"));
+  }
+  for (const auto& z : staged_.filter_sets) {
+    if (z.source_id == sets.source_id)
+      return Fail(crm::Conflict("duplicate list filter sets for " + sets.source_id));
+  }
+  staged_.filter_sets.push_back(std::move(sets));
+  return crm::Status::Ok();
+}
+
 crm::Status StagingRegistrar::AddMaintenanceCommand(crm::MaintenanceCommand command) {
   CRM_STAGE_CHECK(CheckId("maintenance command", command.id));
   if (!command.run)
@@ -571,6 +589,12 @@ void HookRegistry::Insert(StagedRegistrations staged) {
         std::move(key),
         Registered<crm::ListFilterSize>{std::move(z), owner, staged.keep_alive, next_sequence_++});
   }
+  for (auto& z : staged.filter_sets) {
+    std::string key = owner + "/" + z.source_id;
+    filter_sets_.insert_or_assign(
+        std::move(key),
+        Registered<crm::ListFilterSets>{std::move(z), owner, staged.keep_alive, next_sequence_++});
+  }
   append(permissions_, staged.permissions);
   append(scopes_, staged.scopes);
   if (staged.settings_page) settings_pages_.emplace(owner, std::move(*staged.settings_page));
@@ -651,7 +675,7 @@ crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_
     if (!CanRead(s, viewer))
       return crm::PermissionDenied("filter " + std::string(filter_id) + " needs a permission");
     if (!r.ok()) return r.status();
-    ResolvedFilter out{*r, {*r, false}, false, std::nullopt};
+    ResolvedFilter out{*r, {*r, false}, false, std::nullopt, std::nullopt};
     auto counter = filter_counts_.find(s.owner + "/" + s.hook.id);
     if (counter == filter_counts_.end()) return out;
     crm::Result<crm::FilterCountPredicate> c =
@@ -663,15 +687,27 @@ crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_
     } else if (c.status().code() != crm::StatusCode::kNotFound) {
       return c.status();
     }
+    if (!out.counted) return out;
     auto sizer = filter_sizes_.find(s.owner + "/" + s.hook.id);
-    if (!out.counted || sizer == filter_sizes_.end()) return out;
-    crm::Result<crm::SqlPredicate> z =
-        CallPlugin(log(), "list filter size " + s.owner + "." + s.hook.id,
-                   [&] { return sizer->second.hook.size(filter_id, value); });
-    if (z.ok()) {
-      out.size = std::move(*z);
-    } else if (z.status().code() != crm::StatusCode::kNotFound) {
-      return z.status();
+    if (sizer != filter_sizes_.end()) {
+      crm::Result<crm::SqlPredicate> z =
+          CallPlugin(log(), "list filter size " + s.owner + "." + s.hook.id,
+                     [&] { return sizer->second.hook.size(filter_id, value); });
+      if (z.ok()) {
+        out.size = std::move(*z);
+      } else if (z.status().code() != crm::StatusCode::kNotFound) {
+        return z.status();
+      }
+    }
+    auto sets = filter_sets_.find(s.owner + "/" + s.hook.id);
+    if (sets == filter_sets_.end()) return out;
+    crm::Result<crm::ClientSetFormula> f =
+        CallPlugin(log(), "list filter sets " + s.owner + "." + s.hook.id,
+                   [&] { return sets->second.hook.sets(filter_id, value); });
+    if (f.ok()) {
+      out.sets = std::move(*f);
+    } else if (f.status().code() != crm::StatusCode::kNotFound) {
+      return f.status();
     }
     return out;
   }

@@ -50,6 +50,7 @@ struct StagedRegistrations {
   std::vector<crm::DemoSeeder> demo_seeders;
   std::vector<crm::ListFilterCount> filter_counts;
   std::vector<crm::ListFilterSize> filter_sizes;
+  std::vector<crm::ListFilterSets> filter_sets;
   std::vector<crm::MaintenanceCommand> commands;               // host API 1.4
   std::vector<crm::ListAccess> list_access;                    // host API 1.4
   std::vector<crm::AccountHomeSection> account_home_sections;  // host API 1.5
@@ -86,6 +87,7 @@ class StagingRegistrar final : public crm::Registrar {
   crm::Status AddDemoSeeder(crm::DemoSeeder seeder) override;
   crm::Status AddListFilterCount(crm::ListFilterCount count) override;
   crm::Status AddListFilterSize(crm::ListFilterSize size) override;
+  crm::Status AddListFilterSets(crm::ListFilterSets sets) override;
   crm::Status AddMaintenanceCommand(crm::MaintenanceCommand command) override;
   crm::Status RequireListAccess(crm::ListAccess access) override;
   crm::Status AddAccountHomeSection(crm::AccountHomeSection section) override;
@@ -116,6 +118,9 @@ struct ResolvedFilter {
   // The exact size of `count`'s set, as a scalar SQL expression (the source's
   // ListFilterSize); nullopt when the source has none for this value.
   std::optional<crm::SqlPredicate> size;
+  // The client sets that keep exactly `count`'s clients (after its complement): the source's
+  // ListFilterSets (host API 1.6); nullopt when it has none for this value now.
+  std::optional<crm::ClientSetFormula> sets;
 };
 
 // All committed hooks. Filled at start-up (Commit), then read concurrently by request
@@ -240,6 +245,7 @@ class HookRegistry {
   std::map<std::string, Registered<crm::ListFilterCount>, std::less<>> filter_counts_;
   // "<owner>/<source id>" -> that source's sizes (host API 1.4).
   std::map<std::string, Registered<crm::ListFilterSize>, std::less<>> filter_sizes_;
+  std::map<std::string, Registered<crm::ListFilterSets>, std::less<>> filter_sets_;
   std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> translations_;
   // key -> owner that registered it, so a plugin cannot overwrite another owner's text.
   std::map<std::string, std::string, std::less<>> translation_owner_;

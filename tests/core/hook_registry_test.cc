@@ -594,6 +594,68 @@ TEST(HookRegistryTest, ListFilterSizeGivesTheSizeOfACountedFilter) {
   EXPECT_EQ(registry.ResolveFilter("a.1", "throw").status().code(), crm::StatusCode::kInternal);
 }
 
+// Host API 1.6: a source's client sets come with its count, and only for the values it has them.
+TEST(HookRegistryTest, ListFilterSetsNeedACountAndAnswerPerValue) {
+  crm::ListFilterSource src;
+  src.id = "a";
+  src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
+  src.predicate = [](std::string_view fid, std::string_view) -> crm::Result<crm::SqlPredicate> {
+    if (fid.substr(0, 2) != "a.") return crm::NotFound("not mine");
+    return crm::SqlPredicate{"page", {}};
+  };
+  crm::ListFilterCount count;
+  count.source_id = "a";
+  count.count = [](std::string_view,
+                   std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
+    if (value == "uncounted") return crm::NotFound("page predicate");
+    return crm::FilterCountPredicate{{"set", {}}, value == "missing"};
+  };
+  crm::ListFilterSets sets;
+  sets.source_id = "a";
+  int calls = 0;
+  sets.sets = [&calls](std::string_view fid,
+                       std::string_view value) -> crm::Result<crm::ClientSetFormula> {
+    ++calls;
+    if (value == "unknown") return crm::NotFound("not now");
+    if (value == "throw") throw std::runtime_error("boom");
+    std::string key = "p." + std::string(fid.substr(2));
+    if (value == "missing") return crm::ClientSetFormula{{}, {key}};
+    return crm::ClientSetFormula{{key}, {}};
+  };
+  {
+    StagingRegistrar r("p");
+    ASSERT_TRUE(r.AddListFilterSource(src).ok());
+    EXPECT_EQ(r.AddListFilterSets(sets).code(), crm::StatusCode::kInvalidArgument);  // no count
+    ASSERT_TRUE(r.AddListFilterCount(count).ok());
+    crm::ListFilterSets empty;
+    empty.source_id = "a";
+    EXPECT_EQ(r.AddListFilterSets(empty).code(), crm::StatusCode::kInvalidArgument);
+    ASSERT_TRUE(r.AddListFilterSets(sets).ok());
+    EXPECT_EQ(r.AddListFilterSets(sets).code(), crm::StatusCode::kConflict);
+  }
+  HookRegistry registry;
+  StagingRegistrar p("p");
+  ASSERT_TRUE(p.AddListFilterSource(src).ok());
+  ASSERT_TRUE(p.AddListFilterCount(count).ok());
+  ASSERT_TRUE(p.AddListFilterSets(sets).ok());
+  CommitOk(registry, p);
+  auto missing = registry.ResolveFilter("a.7", "missing");
+  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  ASSERT_TRUE(missing->sets.has_value());
+  EXPECT_TRUE(missing->sets->all.empty());
+  EXPECT_EQ(missing->sets->none, std::vector<std::string>{"p.7"});
+  EXPECT_FALSE(missing->size.has_value());  // no ListFilterSize: sets alone
+  auto unknown = registry.ResolveFilter("a.7", "unknown");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(unknown->sets.has_value());
+  calls = 0;
+  auto uncounted = registry.ResolveFilter("a.7", "uncounted");  // no count, no sets asked
+  ASSERT_TRUE(uncounted.ok());
+  EXPECT_FALSE(uncounted->sets.has_value());
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(registry.ResolveFilter("a.7", "throw").status().code(), crm::StatusCode::kInternal);
+}
+
 TEST(HookRegistryTest, TranslationsFallBackAndReportMissingKeys) {
   HookRegistry registry;
   StagingRegistrar host("host");

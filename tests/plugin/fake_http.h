@@ -43,6 +43,7 @@ class FakeRegistrar final : public crm::Registrar {
   crm::Status AddDemoSeeder(crm::DemoSeeder) override { return crm::Status::Ok(); }
   crm::Status AddListFilterCount(crm::ListFilterCount) override { return crm::Status::Ok(); }
   crm::Status AddListFilterSize(crm::ListFilterSize) override { return crm::Status::Ok(); }
+  crm::Status AddListFilterSets(crm::ListFilterSets) override { return crm::Status::Ok(); }
   crm::Status AddMaintenanceCommand(crm::MaintenanceCommand) override { return crm::Status::Ok(); }
   crm::Status RequireListAccess(crm::ListAccess) override { return crm::Status::Ok(); }
   // Host API 1.5: kept, so a test can render a section.

@@ -1,0 +1,260 @@
+// sample-host/app/client_sets.cc — ClientBitmap, the sets' count and their fold.
+#include "sample-host/app/client_sets.h"
+
+#include <algorithm>
+#include <bit>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace host {
+
+namespace {
+
+constexpr int64_t kWordsPerBlock = kClientSetBlockIds / 64;
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "?, ?, ?" for n values.
+std::string Placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+}  // namespace
+
+bool ClientBitmap::Has(int64_t id) const {
+  if (id < 0) return false;
+  const auto word = static_cast<size_t>(id / 64);
+  return word < words_.size() && ((words_[word] >> (id % 64)) & 1U) != 0;
+}
+
+void ClientBitmap::Set(int64_t id, bool member) {
+  if (id < 0) return;
+  const auto word = static_cast<size_t>(id / 64);
+  if (word >= words_.size()) {
+    if (!member) return;
+    words_.resize(word + 1, 0);
+  }
+  const uint64_t bit = uint64_t{1} << (id % 64);
+  words_[word] = member ? words_[word] | bit : words_[word] & ~bit;
+}
+
+// Byte k of a block is bits 8k..8k+7 of its ids, least significant first: word w of the block
+// holds bytes 8w..8w+7 with byte 8w in its low bits.
+crm::Status ClientBitmap::LoadBlock(int64_t block, std::string_view hex) {
+  if (block < 0 || hex.size() != static_cast<size_t>(kClientSetBlockIds / 4))
+    return crm::InvalidArgument("client set: a block is not " +
+                                std::to_string(kClientSetBlockIds / 4) + " hex digits");
+  const auto first = static_cast<size_t>(block * kWordsPerBlock);
+  if (words_.size() < first + kWordsPerBlock) words_.resize(first + kWordsPerBlock, 0);
+  for (int64_t w = 0; w < kWordsPerBlock; ++w) {
+    uint64_t word = 0;
+    for (int b = 0; b < 8; ++b) {
+      const size_t at = static_cast<size_t>((w * 8 + b) * 2);
+      const int hi = HexValue(hex[at]), lo = HexValue(hex[at + 1]);
+      if (hi < 0 || lo < 0) return crm::InvalidArgument("client set: a block is not hex");
+      word |= static_cast<uint64_t>(hi * 16 + lo) << (8 * b);
+    }
+    words_[first + static_cast<size_t>(w)] = word;
+  }
+  return crm::Status::Ok();
+}
+
+std::string ClientBitmap::BlockHex(int64_t block) const {
+  std::string out(static_cast<size_t>(kClientSetBlockIds / 4), '0');
+  for (int64_t w = 0; w < kWordsPerBlock; ++w) {
+    const auto index = static_cast<size_t>(block * kWordsPerBlock + w);
+    const uint64_t word = index < words_.size() ? words_[index] : 0;
+    for (int b = 0; b < 8; ++b) {
+      const auto byte = static_cast<unsigned>((word >> (8 * b)) & 0xFFU);
+      const size_t at = static_cast<size_t>((w * 8 + b) * 2);
+      out[at] = kHexDigits[byte >> 4];
+      out[at + 1] = kHexDigits[byte & 0xFU];
+    }
+  }
+  return out;
+}
+
+bool ClientBitmap::BlockEmpty(int64_t block) const {
+  for (int64_t w = 0; w < kWordsPerBlock; ++w) {
+    const auto index = static_cast<size_t>(block * kWordsPerBlock + w);
+    if (index < words_.size() && words_[index] != 0) return false;
+  }
+  return true;
+}
+
+int64_t ClientBitmap::Count() const {
+  int64_t n = 0;
+  for (uint64_t w : words_) n += std::popcount(w);
+  return n;
+}
+
+void ClientBitmap::And(const ClientBitmap& other) {
+  if (words_.size() > other.words_.size()) words_.resize(other.words_.size());
+  for (size_t i = 0; i < words_.size(); ++i) words_[i] &= other.words_[i];
+}
+
+void ClientBitmap::AndNot(const ClientBitmap& other) {
+  const size_t n = std::min(words_.size(), other.words_.size());
+  for (size_t i = 0; i < n; ++i) words_[i] &= ~other.words_[i];
+}
+
+namespace {
+
+// The sets `keys` as of one statement: their blocks, then their changes not yet folded applied in
+// the order they were made. nullopt past `max_unfolded` changes.
+crm::Result<std::optional<std::map<std::string, ClientBitmap>>> ReadClientSets(
+    crm::SqlExecutor& db, const std::set<std::string>& keys, int64_t max_unfolded) {
+  crm::SqlParams params;
+  for (int arm = 0; arm < 2; ++arm)
+    for (const std::string& k : keys) params.emplace_back(k);
+  params.emplace_back(max_unfolded + 1);
+  const std::string in = Placeholders(keys.size());
+  const std::string sql =
+      "SELECT set_key, block, bits, 0 AS member, 0 AS id FROM client_set_blocks WHERE set_key IN "
+      "(" +
+      in +
+      ") UNION ALL SELECT * FROM (SELECT set_key, client_id, NULL, member, id FROM "
+      "client_set_changes WHERE set_key IN (" +
+      in + ") ORDER BY id LIMIT ?) AS changes";
+  std::map<std::string, ClientBitmap> sets;
+  for (const std::string& k : keys) sets[k];
+  struct Change {
+    int64_t id;
+    ClientBitmap* set;
+    int64_t client_id;
+    bool member;
+  };
+  std::vector<Change> changes;
+  crm::Status bad = crm::Status::Ok();
+  CRM_RETURN_IF_ERROR(db.Query(sql, params, [&](const crm::SqlRow& row) {
+    ClientBitmap& set = sets[row.Text(0)];
+    if (row.IsNull(2)) {
+      changes.push_back({row.Int(4), &set, row.Int(1), row.Int(3) != 0});
+      return true;
+    }
+    bad = set.LoadBlock(row.Int(1), row.Text(2));
+    return bad.ok();
+  }));
+  CRM_RETURN_IF_ERROR(bad);
+  if (static_cast<int64_t>(changes.size()) > max_unfolded)
+    return std::optional<std::map<std::string, ClientBitmap>>();
+  std::sort(changes.begin(), changes.end(),
+            [](const Change& a, const Change& b) { return a.id < b.id; });
+  for (const Change& c : changes) c.set->Set(c.client_id, c.member);
+  return std::optional<std::map<std::string, ClientBitmap>>(std::move(sets));
+}
+
+}  // namespace
+
+crm::Result<std::optional<int64_t>> CountClientSets(
+    crm::SqlExecutor& db, const std::vector<const crm::ClientSetFormula*>& formulas,
+    int64_t max_unfolded) {
+  std::set<std::string> keys{"clients"};
+  for (const crm::ClientSetFormula* f : formulas) {
+    keys.insert(f->all.begin(), f->all.end());
+    keys.insert(f->none.begin(), f->none.end());
+  }
+  CRM_ASSIGN_OR_RETURN(auto sets, ReadClientSets(db, keys, max_unfolded));
+  if (!sets.has_value()) return std::optional<int64_t>();
+  ClientBitmap kept = sets->at("clients");
+  for (const crm::ClientSetFormula* f : formulas) {
+    for (const std::string& k : f->all) kept.And(sets->at(k));
+    for (const std::string& k : f->none) kept.AndNot(sets->at(k));
+  }
+  return std::optional<int64_t>(kept.Count());
+}
+
+namespace {
+
+struct FoldChange {
+  int64_t id;
+  std::string set_key;
+  int64_t client_id;
+  bool member;
+};
+
+// Writes the blocks of `set_key` that `changes` (in order) touch: read, changed, then written
+// back, or removed when no id is left in them.
+crm::Result<int64_t> FoldIntoBlocks(crm::SqlExecutor& tx, const std::string& set_key,
+                                    const std::vector<const FoldChange*>& changes) {
+  std::set<int64_t> blocks;
+  for (const FoldChange* c : changes)
+    if (c->client_id >= 0) blocks.insert(c->client_id / kClientSetBlockIds);
+  ClientBitmap set;
+  for (int64_t block : blocks) {
+    CRM_ASSIGN_OR_RETURN(auto row,
+                         tx.QueryOne("SELECT bits FROM client_set_blocks WHERE set_key = ? AND "
+                                     "block = ?",
+                                     {set_key, block}));
+    if (row.has_value()) CRM_RETURN_IF_ERROR(set.LoadBlock(block, row->Text(0)));
+  }
+  for (const FoldChange* c : changes) set.Set(c->client_id, c->member);
+  for (int64_t block : blocks) {
+    if (set.BlockEmpty(block)) {
+      CRM_RETURN_IF_ERROR(
+          tx.Exec("DELETE FROM client_set_blocks WHERE set_key = ? AND block = ?", {set_key, block})
+              .status());
+      continue;
+    }
+    CRM_RETURN_IF_ERROR(tx.Exec("INSERT INTO client_set_blocks (set_key, block, bits) VALUES (?, "
+                                "?, ?) ON CONFLICT (set_key, block) DO UPDATE SET bits = "
+                                "excluded.bits",
+                                {set_key, block, set.BlockHex(block)})
+                            .status());
+  }
+  return static_cast<int64_t>(blocks.size());
+}
+
+}  // namespace
+
+crm::Result<ClientSetFold> FoldClientSetChanges(crm::Database& db, int64_t max_changes) {
+  ClientSetFold fold;
+  const bool pg = db.Dialect() == crm::SqlDialect::kPostgresql;
+  CRM_RETURN_IF_ERROR(db.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
+    // Another node's fold waits here; readers and writers of changes do not.
+    if (pg) CRM_RETURN_IF_ERROR(tx.Exec("LOCK TABLE client_set_blocks IN EXCLUSIVE MODE").status());
+    // The rows deleted are exactly the rows folded, whatever commits meanwhile.
+    std::vector<FoldChange> changes;
+    CRM_RETURN_IF_ERROR(tx.Query(
+        "DELETE FROM client_set_changes WHERE id IN (SELECT id FROM client_set_changes ORDER BY "
+        "id LIMIT ?) RETURNING id, set_key, client_id, member",
+        {max_changes}, [&](const crm::SqlRow& row) {
+          changes.push_back({row.Int(0), row.Text(1), row.Int(2), row.Int(3) != 0});
+          return true;
+        }));
+    std::sort(changes.begin(), changes.end(),
+              [](const FoldChange& a, const FoldChange& b) { return a.id < b.id; });
+    std::map<std::string_view, std::vector<const FoldChange*>> by_set;
+    for (const FoldChange& c : changes) by_set[c.set_key].push_back(&c);
+    for (const auto& [key, of_set] : by_set) {
+      CRM_ASSIGN_OR_RETURN(int64_t blocks, FoldIntoBlocks(tx, std::string(key), of_set));
+      fold.blocks += blocks;
+    }
+    fold.changes = static_cast<int64_t>(changes.size());
+    return crm::Status::Ok();
+  }));
+  return fold;
+}
+
+crm::Status RegisterClientSetsJob(crm::Registrar& registrar, crm::Database& db) {
+  return registrar.AddScheduledJobRunAtStart(crm::ScheduledJob{
+      "client-sets", kClientSetFoldSeconds, [&db]() -> crm::Status {
+        // A bound, so that writers that never stop do not keep the job.
+        for (int batch = 0; batch < kClientSetFoldBatchesPerRun; ++batch) {
+          CRM_ASSIGN_OR_RETURN(ClientSetFold fold, FoldClientSetChanges(db, kClientSetFoldBatch));
+          if (fold.changes < kClientSetFoldBatch) break;
+        }
+        return crm::Status::Ok();
+      }});
+}
+
+}  // namespace host

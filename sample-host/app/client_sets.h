@@ -1,0 +1,70 @@
+// sample-host/app/client_sets.h — client sets (host API 1.6, hooks.h ListFilterSets; schema 24):
+// bitmaps of client ids kept in blocks, folded from the changes their writers insert, read in one
+// statement with the changes not yet folded, and ANDed to count a combination of list filters
+// exactly (issue 10: a count that costs what reading the sets costs, whatever their sizes).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "host-api/hooks.h"
+#include "host-api/registrar.h"
+#include "host-api/sql.h"
+#include "host-api/status.h"
+
+namespace host {
+
+// Ids per block: a block is 512 bytes, stored as 1,024 hex digits (client_set_blocks.bits).
+inline constexpr int64_t kClientSetBlockIds = 4096;
+// A count reads the sets only while at most this many of their changes wait for the fold (the
+// job folds every few seconds; a backlog, after a migration or a bulk import, is counted as
+// before until it is folded).
+inline constexpr int64_t kClientSetMaxUnfolded = 20000;
+
+// A set of client ids (>= 0) as bits.
+class ClientBitmap {
+ public:
+  bool Has(int64_t id) const;
+  void Set(int64_t id, bool member);
+  // Block `block` from its stored text; kInvalidArgument for text that is not 1,024 hex digits.
+  crm::Status LoadBlock(int64_t block, std::string_view hex);
+  // The stored text of a block, and whether it holds no id.
+  std::string BlockHex(int64_t block) const;
+  bool BlockEmpty(int64_t block) const;
+  int64_t Count() const;
+
+  // this &= other, this &= ~other.
+  void And(const ClientBitmap& other);
+  void AndNot(const ClientBitmap& other);
+
+ private:
+  std::vector<uint64_t> words_;
+};
+
+// The number of clients in the set "clients", in every `all` set of every formula and in no
+// `none` set of any, as of one snapshot: one statement reads the sets' blocks and their changes
+// not yet folded. nullopt when more than `max_unfolded` of those changes wait for the fold.
+crm::Result<std::optional<int64_t>> CountClientSets(
+    crm::SqlExecutor& db, const std::vector<const crm::ClientSetFormula*>& formulas,
+    int64_t max_unfolded = kClientSetMaxUnfolded);
+
+// What a fold did: the changes it folded (oldest first) and the blocks it wrote or removed.
+struct ClientSetFold {
+  int64_t changes = 0;
+  int64_t blocks = 0;
+};
+// Folds up to `max_changes` of the oldest changes into the blocks, in one transaction (on
+// PostgreSQL it locks the blocks against another fold; readers never wait).
+crm::Result<ClientSetFold> FoldClientSetChanges(crm::Database& db, int64_t max_changes);
+
+// The `client-sets` job: at start-up, then every kClientSetFoldSeconds, folds every change (in
+// transactions of kClientSetFoldBatch, at most kClientSetFoldBatchesPerRun of them a run).
+inline constexpr int64_t kClientSetFoldSeconds = 5;
+inline constexpr int64_t kClientSetFoldBatch = 50000;
+inline constexpr int kClientSetFoldBatchesPerRun = 400;
+crm::Status RegisterClientSetsJob(crm::Registrar& registrar, crm::Database& db);
+
+}  // namespace host

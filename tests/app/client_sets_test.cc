@@ -1,0 +1,217 @@
+// tests/app/client_sets_test.cc — client sets (host API 1.6, schema 24): the bitmap's blocks, the
+// host's sets kept by its triggers, the count before, during and after the fold, and the list's
+// total counted from them (on SQLite, and on PostgreSQL as host_app_tests' ".pg" run).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "sample-host/app/client_sets.h"
+#include "sample-host/app/client_store.h"
+#include "sample-host/core/hook_registry.h"
+#include "tests/app/host_list_filters.h"
+#include "tests/app/test_db.h"
+#include "tests/support/status_matchers.h"
+
+namespace host {
+namespace {
+
+TEST(ClientBitmap, BlocksRoundTripCombineAndCount) {
+  ClientBitmap a;
+  for (int64_t id : {0, 9, 63, 64, 4095, 4096, 10000}) a.Set(id, true);
+  EXPECT_EQ(a.Count(), 7);
+  const std::string first = a.BlockHex(0);
+  ASSERT_EQ(first.size(), 1024U);
+  // Id 0 is the low bit of byte 0, id 9 bit 1 of byte 1; ids 63 and 64 end byte 7 and start 8.
+  EXPECT_EQ(first.substr(0, 4), "0102");
+  EXPECT_EQ(first.substr(14, 4), "8001");
+  EXPECT_EQ(first.substr(1022), "80");  // id 4095
+  ClientBitmap b;
+  ASSERT_OK(b.LoadBlock(0, first));
+  ASSERT_OK(b.LoadBlock(2, a.BlockHex(2)));
+  EXPECT_EQ(b.Count(), 6);  // block 1 (id 4096) not loaded
+  EXPECT_TRUE(b.Has(10000));
+  EXPECT_FALSE(b.Has(4096));
+  EXPECT_TRUE(b.BlockEmpty(1));
+  EXPECT_FALSE(b.BlockEmpty(2));
+  ClientBitmap c = a;
+  c.And(b);
+  EXPECT_EQ(c.Count(), 6);
+  c = a;
+  c.AndNot(b);
+  EXPECT_EQ(c.Count(), 1);
+  EXPECT_TRUE(c.Has(4096));
+  a.Set(4096, false);
+  a.Set(1 << 30, false);  // clearing far past the end changes nothing
+  EXPECT_EQ(a.Count(), 6);
+  EXPECT_FALSE(b.LoadBlock(0, "00").ok());
+  EXPECT_FALSE(b.LoadBlock(0, std::string(1024, 'x')).ok());
+}
+
+class ClientSetsTest : public ::testing::Test {
+ protected:
+  void Create(int n) {
+    const char* regions[] = {"Wallonie", "Vlaanderen", "Brussel"};
+    const char* languages[] = {"fr", "nl", "en"};
+    for (int i = 0; i < n; ++i) {
+      Client c;
+      c.first_name = "C" + std::to_string(i);
+      c.last_name = "Set";
+      c.email = "c" + std::to_string(ids_.size()) + "@example.com";
+      c.address.region = regions[i % 3];
+      c.language = languages[(i / 3) % 3];
+      auto created = store_.Create(c);
+      ASSERT_OK(created);
+      ids_.push_back(created->id);
+    }
+  }
+
+  // Row by row: the clients in `region` and, when `language` is set, in it (or not in it).
+  int64_t Expected(const std::string& region, const std::string& language, bool in_language) {
+    int64_t n = 0;
+    for (int64_t id : ids_) {
+      auto c = store_.Get(id);
+      if (!c.ok()) continue;  // deleted
+      if (c->address.region == region && (c->language == language) == in_language) ++n;
+    }
+    return n;
+  }
+
+  // Every region x language, in and not in, counted from the sets.
+  void ExpectEveryCombination(const std::string& when) {
+    for (std::string region : {"Wallonie", "Vlaanderen", "Brussel", "Nowhere"}) {
+      for (std::string language : {"fr", "nl", "en"}) {
+        crm::ClientSetFormula in{{"region:" + region, "language:" + language}, {}};
+        crm::ClientSetFormula out{{"region:" + region}, {"language:" + language}};
+        auto n_in = CountClientSets(tdb_.db(), {&in});
+        auto n_out = CountClientSets(tdb_.db(), {&out});
+        ASSERT_OK(n_in);
+        ASSERT_OK(n_out);
+        ASSERT_TRUE(n_in->has_value() && n_out->has_value()) << when;
+        EXPECT_EQ(**n_in, Expected(region, language, true)) << when << " " << region << language;
+        EXPECT_EQ(**n_out, Expected(region, language, false)) << when << " " << region << language;
+      }
+    }
+  }
+
+  int64_t Unfolded() {
+    auto row = tdb_.db().QueryOne("SELECT COUNT(*) FROM client_set_changes");
+    EXPECT_OK(row);
+    return row.ok() && row->has_value() ? (*row)->Int(0) : -1;
+  }
+
+  testing::TestDb tdb_;
+  HookRegistry registry_;
+  int64_t now_ = 1700000000;
+  ClientStore store_{tdb_.db(), registry_, [this] { return now_; }};
+  std::vector<int64_t> ids_;
+};
+
+TEST_F(ClientSetsTest, CountsFollowEveryWriteBeforeDuringAndAfterTheFold) {
+  Create(27);
+  EXPECT_EQ(Unfolded(), 27 * 3);  // clients, region, language for each
+  ExpectEveryCombination("nothing folded");
+  auto part = FoldClientSetChanges(tdb_.db(), 10);
+  ASSERT_OK(part);
+  EXPECT_EQ(part->changes, 10);
+  ExpectEveryCombination("10 folded");
+  // Moves, deletions and new clients on top of half-folded sets.
+  for (size_t i = 0; i < ids_.size(); i += 4) {
+    auto c = store_.Get(ids_[i]);
+    ASSERT_OK(c);
+    c->address.region = i % 8 == 0 ? "Brussel" : "Vlaanderen";
+    c->language = "en";
+    ASSERT_OK(store_.Update(*c));
+  }
+  ASSERT_OK(store_.Delete(ids_[1]));
+  ASSERT_OK(store_.Delete(ids_[5]));
+  Create(5);
+  ExpectEveryCombination("after the writes");
+  auto rest = FoldClientSetChanges(tdb_.db(), 1000000);
+  ASSERT_OK(rest);
+  EXPECT_GT(rest->changes, 70);
+  EXPECT_EQ(Unfolded(), 0);
+  ExpectEveryCombination("all folded");
+  // Empty blocks are removed: a region every client left has none.
+  for (size_t i = 0; i < ids_.size(); ++i) {
+    auto c = store_.Get(ids_[i]);
+    if (!c.ok() || c->address.region != "Wallonie") continue;
+    c->address.region = "Brussel";
+    ASSERT_OK(store_.Update(*c));
+  }
+  ASSERT_OK(FoldClientSetChanges(tdb_.db(), 1000000));
+  auto blocks = tdb_.db().QueryOne(
+      "SELECT COUNT(*) FROM client_set_blocks WHERE set_key = 'region:Wallonie'");
+  ASSERT_OK(blocks);
+  EXPECT_EQ((*blocks)->Int(0), 0);
+  ExpectEveryCombination("a region emptied");
+}
+
+TEST_F(ClientSetsTest, IdsAcrossBlocksAndTheLastChangeOfAClientWins) {
+  // Changes as a plugin's triggers insert them, over several blocks.
+  for (auto [key, id, member] :
+       std::vector<std::tuple<std::string, int64_t, int64_t>>{{"clients", 5, 1},
+                                                              {"clients", 4100, 1},
+                                                              {"clients", 9000, 1},
+                                                              {"clients", 1000000, 1},
+                                                              {"test.x", 5, 1},
+                                                              {"test.x", 4100, 1},
+                                                              {"test.x", 9000, 1},
+                                                              {"test.x", 1000000, 1},
+                                                              {"test.x", 9000, 0},
+                                                              {"test.x", 9000, 1},
+                                                              {"test.x", 4100, 1},
+                                                              {"test.x", 4100, 0}}) {
+    ASSERT_OK(tdb_.db()
+                  .Exec("INSERT INTO client_set_changes (set_key, client_id, member) VALUES (?, ?, "
+                        "?)",
+                        {key, id, member})
+                  .status());
+  }
+  crm::ClientSetFormula x{{"test.x"}, {}};
+  crm::ClientSetFormula not_x{{}, {"test.x"}};
+  auto before = CountClientSets(tdb_.db(), {&x});
+  ASSERT_OK(before);
+  EXPECT_EQ(before->value_or(-1), 3);
+  auto complement = CountClientSets(tdb_.db(), {&not_x});
+  ASSERT_OK(complement);
+  EXPECT_EQ(complement->value_or(-1), 1);  // 4100
+  // Past the limit of unfolded changes, no count: the list counts as before.
+  auto over = CountClientSets(tdb_.db(), {&x}, 5);
+  ASSERT_OK(over);
+  EXPECT_FALSE(over->has_value());
+  auto fold = FoldClientSetChanges(tdb_.db(), 100);
+  ASSERT_OK(fold);
+  EXPECT_EQ(fold->changes, 12);
+  auto blocks =
+      tdb_.db().QueryOne("SELECT COUNT(*) FROM client_set_blocks WHERE set_key = 'test.x'");
+  ASSERT_OK(blocks);
+  EXPECT_EQ((*blocks)->Int(0), 3);  // ids 5, 9000, 1000000: blocks 0, 2, 244; 4100's left empty
+  auto after = CountClientSets(tdb_.db(), {&x}, 0);
+  ASSERT_OK(after);
+  EXPECT_EQ(after->value_or(-1), 3);
+}
+
+// The list's total of host filters whose sizes do not give it (two of them, past the exact count
+// limit) is the sets' exact count, not a capped count of rows.
+TEST_F(ClientSetsTest, TheListCountsCombinedFiltersExactlyFromTheSets) {
+  ASSERT_OK(testing::CommitHostListFilters(registry_, tdb_.db()));
+  Create(27);
+  testing::CountingDatabase counting(tdb_.db());
+  ClientStore store{counting, registry_, [this] { return now_; }};
+  store.set_exact_count_limit(0);  // as past 10,000 matches
+  for (bool sets : {true, false}) {
+    store.set_count_with_sets(sets);
+    ClientListQuery q;
+    q.filters = {{"region", "Vlaanderen"}, {"language", "nl"}};
+    auto page = store.List(q);
+    ASSERT_OK(page);
+    EXPECT_EQ(page->total, Expected("Vlaanderen", "nl", true));
+    EXPECT_TRUE(page->total_exact);
+    // With the sets the page's statement counts nothing; without, it counts the rows.
+    EXPECT_EQ(counting.last_sql.find("COUNT(") == std::string::npos, sets) << counting.last_sql;
+  }
+}
+
+}  // namespace
+}  // namespace host
