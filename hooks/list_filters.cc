@@ -1,6 +1,7 @@
 // hooks/list_filters.cc — CD7: one client-list filter per active document type, "doc.<id>" =
 // uploaded | missing, and the review and expiry states (SPEC §6); the predicates are the logic's,
-// ANDed into the host's own list query; and the job that keeps schema 16's expiry stages on today.
+// ANDed into the host's own list query, their counting forms, sizes and client sets; and the job
+// that keeps schema 16's expiry stages on today.
 #include <string>
 #include <vector>
 
@@ -40,6 +41,26 @@ crm::Status RegisterExpiryStagesJob(crm::Registrar& registrar, const ContextPtr&
       "expiry-stages", kExpiryStagesEverySeconds, [ctx]() {
         return BringExpiryStagesTo(ctx->host.Db(), IsoDate(ctx->host.NowUnix())).status();
       }});
+}
+
+// The filters' client sets (host API 1.6), kept by schema 18's triggers: the host counts a
+// combination of filters by ANDing its bitmaps of them.
+crm::Status RegisterFilterSets(crm::Registrar& registrar, const ContextPtr& ctx) {
+  crm::ListFilterSets sets;
+  sets.source_id = "documents";
+  sets.sets = [ctx](std::string_view filter_id,
+                    std::string_view value) -> crm::Result<crm::ClientSetFormula> {
+    if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
+      CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
+      std::string stage_day;  // schema 16's day, read only for the states whose sets move with it
+      if (value != "pending" && value != "rejected") {
+        CRM_ASSIGN_OR_RETURN(stage_day, ExpiryStageDay(ctx->host.Db()));
+      }
+      return StateFilterSets(t, value, IsoDate(ctx->host.NowUnix()), stage_day);
+    }
+    return DocumentFilterSets(filter_id, value);
+  };
+  return registrar.AddListFilterSets(std::move(sets));
 }
 
 }  // namespace
@@ -117,6 +138,7 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
     return DocumentFilterSize(filter_id, value);
   };
   CRM_RETURN_IF_ERROR(registrar.AddListFilterSize(std::move(size)));
+  CRM_RETURN_IF_ERROR(RegisterFilterSets(registrar, ctx));
   CRM_RETURN_IF_ERROR(RegisterExpiryStagesJob(registrar, ctx));
   // Issue 15.7: the doc.* filters read documents (host API 1.4), as the column does.
   return registrar.RequireListAccess(

@@ -3,6 +3,8 @@
 #include "plugin/documents/list_sql.h"
 
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "text/text.h"
 
@@ -61,6 +63,18 @@ crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filt
   // The total visits every match: count the set (never NULL: client_id is NOT NULL),
   // and "missing" as all rows minus the set, instead of one probe per client.
   return crm::FilterCountPredicate{TypeSetPredicate(f.type_id), !f.uploaded};
+}
+
+std::string ClientSetKey(int64_t type_id, std::string_view fact) {
+  return "cd." + std::to_string(type_id) + "." + std::string(fact);
+}
+
+crm::Result<crm::ClientSetFormula> DocumentFilterSets(std::string_view filter_id,
+                                                      std::string_view value) {
+  CRM_ASSIGN_OR_RETURN(DocumentFilter f, ParseDocumentFilter(filter_id, value));
+  std::vector<std::string> has{ClientSetKey(f.type_id, "has")};
+  if (f.uploaded) return crm::ClientSetFormula{std::move(has), {}};
+  return crm::ClientSetFormula{{}, std::move(has)};
 }
 
 crm::SqlPredicate TypeCountSql(int64_t type_id, std::string_view states_in) {

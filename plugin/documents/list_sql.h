@@ -31,6 +31,13 @@ crm::Result<crm::FilterCountPredicate> DocumentFilterCount(std::string_view filt
 // transaction of every write), one index look-up whatever the number of clients.
 crm::Result<crm::SqlPredicate> DocumentFilterSize(std::string_view filter_id,
                                                   std::string_view value);
+// The client sets of DocumentFilterCount's clients (host API 1.6 ListFilterSets, schema 18):
+// uploaded is every client in the type's "has" set, missing every client in none of it. Same
+// errors as DocumentFilterCount.
+crm::Result<crm::ClientSetFormula> DocumentFilterSets(std::string_view filter_id,
+                                                      std::string_view value);
+// The key of schema 18's set of `fact` for a type: "cd.<type_id>.<fact>" (has, p, a, r, w, e).
+std::string ClientSetKey(int64_t type_id, std::string_view fact);
 // The number of documents of a type in some review states (all states when `states` is
 // empty), as a scalar SQL expression over the counters. One parameter, the type id.
 crm::SqlPredicate TypeCountSql(int64_t type_id, std::string_view states_in = "");

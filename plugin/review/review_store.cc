@@ -288,6 +288,27 @@ crm::Result<crm::SqlPredicate> StateFilterSize(const DocumentType& type, std::st
   return crm::NotFound("no counter for this state");
 }
 
+crm::Result<crm::ClientSetFormula> StateFilterSets(const DocumentType& type, std::string_view value,
+                                                   const std::string& today,
+                                                   std::string_view stage_day) {
+  const std::optional<DocumentStatus> status = ParseDocumentStatus(value);
+  if (!status || *status == DocumentStatus::kMissing || *status == DocumentStatus::kUploaded)
+    return crm::NotFound("not a review state");
+  const bool dated = *status == DocumentStatus::kExpiring || *status == DocumentStatus::kExpired;
+  if (!type.review && !dated) return crm::NotFound("a state the type cannot have");
+  auto key = [&](std::string_view fact) { return ClientSetKey(type.id, fact); };
+  if (*status == DocumentStatus::kPending) return crm::ClientSetFormula{{key("p")}, {}};
+  if (*status == DocumentStatus::kRejected) return crm::ClientSetFormula{{key("r")}, {}};
+  if (today.empty() || stage_day != today)
+    return crm::NotFound("the expiry stages are not of today");
+  if (*status == DocumentStatus::kApproved)
+    return crm::ClientSetFormula{{key("a")}, {key("w"), key("e")}};
+  // What may expire: every document of a type without review, the approved ones with it.
+  const std::string accepted = key(type.review ? "a" : "has");
+  return crm::ClientSetFormula{{accepted, key(*status == DocumentStatus::kExpired ? "e" : "w")},
+                               {}};
+}
+
 crm::Result<std::vector<QueueItem>> PendingQueue(crm::SqlExecutor& db, int limit) {
   CRM_ASSIGN_OR_RETURN(
       auto rows,

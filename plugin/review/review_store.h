@@ -90,6 +90,17 @@ crm::Result<crm::FilterCountPredicate> StateFilterCount(const DocumentType& type
 crm::Result<crm::SqlPredicate> StateFilterSize(const DocumentType& type, std::string_view value,
                                                const std::string& today);
 
+// The client sets of StateFilterCount's clients (host API 1.6 ListFilterSets, schema 18: the
+// "cd.<type>.<fact>" sets of list_sql.h ClientSetKey), TypeStatusCondition's rules over them:
+// pending {p}, rejected {r}; approved {a} and none of {w, e}; expired {a, e} and expiring {a, w}
+// where the type has review, {has, e} and {has, w} where it has not. kNotFound for a review state
+// of a type without review (a state it cannot have: the host counts its predicate), for approved,
+// expiring and expired unless `stage_day` (expiry_stages.h ExpiryStageDay) is `today` (the stage
+// sets are of that day), and for any other value.
+crm::Result<crm::ClientSetFormula> StateFilterSets(const DocumentType& type, std::string_view value,
+                                                   const std::string& today,
+                                                   std::string_view stage_day);
+
 // A pending document of the review queue.
 struct QueueItem {
   int64_t client_id = 0;

@@ -242,7 +242,20 @@ crm::Result<SchemaObjects> DropClientIndexes(crm::SqlExecutor& tx) {
   return objects;
 }
 
-crm::Status RestoreClientIndexes(crm::SqlExecutor& tx, const SchemaObjects& objects) {
+// The new clients' set changes (schema 24), which the dropped triggers did not insert.
+crm::Status AddSeededClientsToSets(crm::SqlExecutor& tx, int64_t after_id) {
+  for (std::string_view key : {"'clients'", "'region:' || region", "'language:' || language"}) {
+    CRM_RETURN_IF_ERROR(tx.Exec("INSERT INTO client_set_changes (set_key, client_id, member) "
+                                "SELECT " +
+                                    std::string(key) + ", id, 1 FROM clients WHERE id > ?",
+                                {after_id})
+                            .status());
+  }
+  return crm::Status::Ok();
+}
+
+crm::Status RestoreClientIndexes(crm::SqlExecutor& tx, const SchemaObjects& objects,
+                                 int64_t seeded_after_id) {
   for (const auto& [name, sql] : objects.indexes) CRM_RETURN_IF_ERROR(tx.Exec(sql).status());
   if (objects.triggers.empty()) return crm::Status::Ok();
   // The search index of schema 16 holds folded text of its own: fill it again in one pass.
@@ -252,6 +265,7 @@ crm::Status RestoreClientIndexes(crm::SqlExecutor& tx, const SchemaObjects& obje
               " last_name || ' ' || email || ' ' || company) FROM clients")
           .status());
   for (const auto& [name, sql] : objects.triggers) CRM_RETURN_IF_ERROR(tx.Exec(sql).status());
+  CRM_RETURN_IF_ERROR(AddSeededClientsToSets(tx, seeded_after_id));
   // The counters of schema 15 were not kept either: count them again, once.
   return tx
       .Exec(
@@ -431,7 +445,7 @@ crm::Result<int64_t> SeedBulkClients(crm::Database& db, int64_t count, int64_t n
       done += rows;
       inserted = done;
     }
-    CRM_RETURN_IF_ERROR(RestoreClientIndexes(tx, dropped));
+    CRM_RETURN_IF_ERROR(RestoreClientIndexes(tx, dropped, base));
     // Back to SQLite's default, so the pooled connection does not keep 256 MiB.
     return tx.Exec("PRAGMA cache_size = -2000").status();
   });

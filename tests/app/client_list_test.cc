@@ -1048,6 +1048,18 @@ TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
   EXPECT_EQ((*counted)->Int(1), 12000);
   EXPECT_EQ((*counted)->Int(2), 0);
   EXPECT_EQ((*counted)->Int(3), 0);
+  // Every seeded client is in the sets of schema 24, with its region and its language (the
+  // triggers dropped on SQLite did not insert their changes: the seed does).
+  for (auto [key, column] : std::vector<std::pair<std::string, std::string>>{
+           {"clients", "'clients'"},
+           {"region:", "'region:' || c.region"},
+           {"language:", "'language:' || c.language"}}) {
+    auto members = tdb.db().QueryOne(
+        "SELECT COUNT(DISTINCT c.id) FROM client_set_changes s JOIN clients c ON c.id = "
+        "s.client_id WHERE s.member = 1 AND s.set_key = " + column);
+    ASSERT_OK(members) << members.status().ToString();
+    EXPECT_EQ((*members)->Int(0), 12000) << key;
+  }
   if (tdb.postgresql()) {
     // The identity goes on after the given ids: the next client gets a new one.
     auto next = tdb.db().QueryOne(

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "plugin/review/expiry_stages.h"
+#include "plugin/review/state.h"
 #include "tests/hooks/test_host.h"
 #include "tests/support/status_matchers.h"
 
@@ -119,6 +121,54 @@ TEST_F(ListTest, MissingIsCountedAsAllClientsMinusTheTypeSet) {
   EXPECT_EQ(Select(uploaded->count.predicate), (std::vector<int64_t>{alice_}));
   EXPECT_EQ(registry_.ResolveFilter("doc.999999", "missing").status().code(),
             crm::StatusCode::kNotFound);
+}
+
+// Host API 1.6: the filters' client sets come through the module's registration (the formulas
+// are checked against the counts in tests/plugin/client_sets_test.cc): uploaded and missing from
+// the type's "has" set, a review state from its own, approved only while schema 16's stages are
+// of the host's today, and none for a review state of a type without review.
+TEST_F(ListTest, FiltersGiveTheirClientSets) {
+  const std::string contract = "doc." + std::to_string(contract_);
+  const std::vector<std::string> has{"cd." + std::to_string(contract_) + ".has"};
+  auto uploaded = registry_.ResolveFilter(contract, "uploaded");
+  ASSERT_OK(uploaded);
+  ASSERT_TRUE(uploaded->sets.has_value());
+  EXPECT_EQ(uploaded->sets->all, has);
+  EXPECT_TRUE(uploaded->sets->none.empty());
+  auto missing = registry_.ResolveFilter(contract, "missing");
+  ASSERT_OK(missing);
+  ASSERT_TRUE(missing->sets.has_value());
+  EXPECT_TRUE(missing->sets->all.empty());
+  EXPECT_EQ(missing->sets->none, has);
+  auto pending_without_review = registry_.ResolveFilter(contract, "pending");
+  ASSERT_OK(pending_without_review);
+  EXPECT_FALSE(pending_without_review->sets.has_value());
+
+  cd::TypeDraft draft;
+  draft.name = cd::LocalizedText{"Passport", "", ""};
+  draft.fields = std::vector<cd::FieldDef>{
+      {"valid_until", {"Valid until", "", ""}, cd::FieldType::kDate, false}};
+  draft.review = true;
+  draft.expiry_field = "valid_until";
+  auto passport = services_->types().Create(draft);
+  ASSERT_OK(passport);
+  const std::string filter = "doc." + std::to_string(passport->id);
+  const std::string key = "cd." + std::to_string(passport->id) + ".";
+  auto pending = registry_.ResolveFilter(filter, "pending");
+  ASSERT_OK(pending);
+  ASSERT_TRUE(pending->sets.has_value());
+  EXPECT_EQ(pending->sets->all, (std::vector<std::string>{key + "p"}));
+  const std::string today = cd::IsoDate(host_.NowUnix());
+  ASSERT_OK(cd::BringExpiryStagesTo(host_.Db(), cd::AddDays(today, -1)));
+  auto stale = registry_.ResolveFilter(filter, "approved");
+  ASSERT_OK(stale);
+  EXPECT_FALSE(stale->sets.has_value());
+  ASSERT_OK(cd::BringExpiryStagesTo(host_.Db(), today));
+  auto approved = registry_.ResolveFilter(filter, "approved");
+  ASSERT_OK(approved);
+  ASSERT_TRUE(approved->sets.has_value());
+  EXPECT_EQ(approved->sets->all, (std::vector<std::string>{key + "a"}));
+  EXPECT_EQ(approved->sets->none, (std::vector<std::string>{key + "w", key + "e"}));
 }
 
 TEST_F(ListTest, SummaryBoxCountsRequiredDocuments) {

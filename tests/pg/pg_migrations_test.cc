@@ -229,8 +229,10 @@ TEST_F(PgMigrationsTest, HostAndModuleSchemasApplyOnceAndWork) {
 }
 
 // Schema 7 of the module has one file for both engines (SqlForDialect): on PostgreSQL its ids
-// are identities and its money columns 64-bit.
+// are identities and its money columns 64-bit. (The host's schema first: the module's schema 18
+// writes to the host's client_set_changes.)
 TEST_F(PgMigrationsTest, APlainMigrationGetsIdentitiesAndBigintsOnPostgres) {
+  ASSERT_OK(ApplyMigrations(*db_, "host", HostMigrations()));
   ASSERT_OK(ApplyMigrations(*db_, "client-documents", crm_test::ModuleMigrations()));
   auto project = db_->QueryOne(
       "INSERT INTO cd_projects (client_id, name, created_at, updated_at) VALUES (5000000000, "
