@@ -1056,7 +1056,8 @@ TEST(BulkSeed, InsertsUniqueClientsAndKeepsEveryIndex) {
            {"language:", "'language:' || c.language"}}) {
     auto members = tdb.db().QueryOne(
         "SELECT COUNT(DISTINCT c.id) FROM client_set_changes s JOIN clients c ON c.id = "
-        "s.client_id WHERE s.member = 1 AND s.set_key = " + column);
+        "s.client_id WHERE s.member = 1 AND s.set_key = " +
+        column);
     ASSERT_OK(members) << members.status().ToString();
     EXPECT_EQ((*members)->Int(0), 12000) << key;
   }
