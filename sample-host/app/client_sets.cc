@@ -2,6 +2,7 @@
 #include "sample-host/app/client_sets.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <map>
 #include <set>
@@ -14,12 +15,18 @@ namespace {
 constexpr int64_t kWordsPerBlock = kClientSetBlockIds / 64;
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Each character's hex value, 0xFF for one that is not a hex digit: a block is 1,024 of them,
+// decoded without a branch per character (a count decodes a thousand blocks and more).
+constexpr std::array<uint8_t, 256> kHexValues = [] {
+  std::array<uint8_t, 256> values{};
+  values.fill(0xFF);
+  for (int i = 0; i < 10; ++i) values[static_cast<size_t>('0' + i)] = static_cast<uint8_t>(i);
+  for (int i = 0; i < 6; ++i) {
+    values[static_cast<size_t>('a' + i)] = static_cast<uint8_t>(10 + i);
+    values[static_cast<size_t>('A' + i)] = static_cast<uint8_t>(10 + i);
+  }
+  return values;
+}();
 
 // "?, ?, ?" for n values.
 std::string Placeholders(size_t n) {
@@ -55,16 +62,18 @@ crm::Status ClientBitmap::LoadBlock(int64_t block, std::string_view hex) {
                                 std::to_string(kClientSetBlockIds / 4) + " hex digits");
   const auto first = static_cast<size_t>(block * kWordsPerBlock);
   if (words_.size() < first + kWordsPerBlock) words_.resize(first + kWordsPerBlock, 0);
+  const auto* digits = reinterpret_cast<const unsigned char*>(hex.data());
+  unsigned bad = 0;
   for (int64_t w = 0; w < kWordsPerBlock; ++w) {
     uint64_t word = 0;
-    for (int b = 0; b < 8; ++b) {
-      const size_t at = static_cast<size_t>((w * 8 + b) * 2);
-      const int hi = HexValue(hex[at]), lo = HexValue(hex[at + 1]);
-      if (hi < 0 || lo < 0) return crm::InvalidArgument("client set: a block is not hex");
-      word |= static_cast<uint64_t>(hi * 16 + lo) << (8 * b);
+    for (int b = 0; b < 8; ++b, digits += 2) {
+      const unsigned hi = kHexValues[digits[0]], lo = kHexValues[digits[1]];
+      bad |= hi | lo;
+      word |= static_cast<uint64_t>((hi << 4) | (lo & 0xFU)) << (8 * b);
     }
     words_[first + static_cast<size_t>(w)] = word;
   }
+  if ((bad & 0xF0U) != 0) return crm::InvalidArgument("client set: a block is not hex");
   return crm::Status::Ok();
 }
 
@@ -155,22 +164,47 @@ crm::Result<std::optional<std::map<std::string, ClientBitmap>>> ReadClientSets(
 
 }  // namespace
 
-crm::Result<std::optional<int64_t>> CountClientSets(
+namespace {
+
+// The host's own sets that its triggers clear when a client is deleted: within "clients".
+bool WithinClients(const std::string& key) {
+  return key.starts_with("region:") || key.starts_with("language:");
+}
+
+}  // namespace
+
+crm::Result<std::optional<ClientBitmap>> KeptByClientSets(
     crm::SqlExecutor& db, const std::vector<const crm::ClientSetFormula*>& formulas,
     int64_t max_unfolded) {
-  std::set<std::string> keys{"clients"};
+  // "clients" removes the deleted clients a plugin's set may still hold; a host set that its
+  // triggers keep within it does that already (a third fewer blocks for region + a state).
+  std::string first = "clients";
+  std::set<std::string> keys;
   for (const crm::ClientSetFormula* f : formulas) {
     keys.insert(f->all.begin(), f->all.end());
     keys.insert(f->none.begin(), f->none.end());
+    for (const std::string& k : f->all)
+      if (WithinClients(k)) first = k;
   }
+  keys.insert(first);
   CRM_ASSIGN_OR_RETURN(auto sets, ReadClientSets(db, keys, max_unfolded));
-  if (!sets.has_value()) return std::optional<int64_t>();
-  ClientBitmap kept = sets->at("clients");
+  if (!sets.has_value()) return std::optional<ClientBitmap>();
+  ClientBitmap kept = sets->at(first);
   for (const crm::ClientSetFormula* f : formulas) {
-    for (const std::string& k : f->all) kept.And(sets->at(k));
+    for (const std::string& k : f->all)
+      if (k != first) kept.And(sets->at(k));
     for (const std::string& k : f->none) kept.AndNot(sets->at(k));
   }
-  return std::optional<int64_t>(kept.Count());
+  return std::optional<ClientBitmap>(std::move(kept));
+}
+
+crm::Result<std::optional<int64_t>> CountClientSets(
+    crm::SqlExecutor& db, const std::vector<const crm::ClientSetFormula*>& formulas,
+    int64_t max_unfolded) {
+  CRM_ASSIGN_OR_RETURN(std::optional<ClientBitmap> kept,
+                       KeptByClientSets(db, formulas, max_unfolded));
+  if (!kept.has_value()) return std::optional<int64_t>();
+  return std::optional<int64_t>(kept->Count());
 }
 
 namespace {

@@ -44,6 +44,12 @@ class ClientBitmap {
   std::vector<uint64_t> words_;
 };
 
+// The clients in the set "clients", in every `all` set of every formula and in no `none` set of
+// any, as of one snapshot (below); nullopt past `max_unfolded` changes waiting for the fold.
+crm::Result<std::optional<ClientBitmap>> KeptByClientSets(
+    crm::SqlExecutor& db, const std::vector<const crm::ClientSetFormula*>& formulas,
+    int64_t max_unfolded = kClientSetMaxUnfolded);
+
 // The number of clients in the set "clients", in every `all` set of every formula and in no
 // `none` set of any, as of one snapshot: one statement reads the sets' blocks and their changes
 // not yet folded. nullopt when more than `max_unfolded` of those changes wait for the fold.

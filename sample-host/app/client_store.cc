@@ -526,16 +526,39 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
 }
 
 // A total the sizes do not give, of terms that all have client sets: their bitmaps ANDed, exact
-// (client_sets.h). Unchanged when a term has none or the sets wait for their fold.
+// (client_sets.h). With one term that has none but a stream of its ids (the search: FTS5 rowids
+// on SQLite, the trigram matches on PostgreSQL), that stream tested against the others' bitmap,
+// up to kInexactTotal. Unchanged when the sets wait for their fold, or in any other case.
 crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, TotalPlan& total) {
   std::vector<const crm::ClientSetFormula*> formulas;
+  const ListTerm* streamed = nullptr;
   for (const ListTerm& term : conditions.terms) {
-    if (!term.sets.has_value()) return crm::Status::Ok();
-    formulas.push_back(&*term.sets);
+    if (term.sets.has_value()) {
+      formulas.push_back(&*term.sets);
+    } else if (streamed == nullptr && !term.complement && !term.set.sql.empty()) {
+      streamed = &term;
+    } else {
+      return crm::Status::Ok();
+    }
   }
   if (formulas.empty()) return crm::Status::Ok();
-  CRM_ASSIGN_OR_RETURN(std::optional<int64_t> n, CountClientSets(db_, formulas));
-  if (n.has_value()) total = TotalPlan{true, *n, true, {}, false, false};
+  CRM_ASSIGN_OR_RETURN(std::optional<ClientBitmap> kept, KeptByClientSets(db_, formulas));
+  if (!kept.has_value()) return crm::Status::Ok();
+  if (streamed == nullptr) {
+    total = TotalPlan{true, kept->Count(), true, {}, false, false};
+    return crm::Status::Ok();
+  }
+  // Any order will do: the count stops at the bound, and below it has seen every match. (`ids`
+  // is SQLite's form: FTS5 rowids as a stream.)
+  const SqlPart ids =
+      streamed->ids.sql.empty() || db_.Dialect() != crm::SqlDialect::kSqlite
+          ? SqlPart{"SELECT c.id FROM clients c" + streamed->set.sql, streamed->set.params}
+          : streamed->ids;
+  int64_t n = 0;
+  CRM_RETURN_IF_ERROR(db_.Query(ids.sql, ids.params, [&](const crm::SqlRow& row) {
+    return !(kept->Has(row.Int(0)) && ++n >= kInexactTotal);
+  }));
+  total = TotalPlan{true, n, n < kInexactTotal, {}, false, false};
   return crm::Status::Ok();
 }
 

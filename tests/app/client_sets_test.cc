@@ -56,7 +56,7 @@ class ClientSetsTest : public ::testing::Test {
     for (int i = 0; i < n; ++i) {
       Client c;
       c.first_name = "C" + std::to_string(i);
-      c.last_name = "Set";
+      c.last_name = i % 2 == 0 ? "Bakker" : "Smit";
       c.email = "c" + std::to_string(ids_.size()) + "@example.com";
       c.address.region = regions[i % 3];
       c.language = languages[(i / 3) % 3];
@@ -66,13 +66,17 @@ class ClientSetsTest : public ::testing::Test {
     }
   }
 
-  // Row by row: the clients in `region` and, when `language` is set, in it (or not in it).
-  int64_t Expected(const std::string& region, const std::string& language, bool in_language) {
+  // Row by row: the clients in `region` and, when `language` is set, in it (or not in it), and
+  // named `last_name` when it is set.
+  int64_t Expected(const std::string& region, const std::string& language, bool in_language,
+                   const std::string& last_name = "") {
     int64_t n = 0;
     for (int64_t id : ids_) {
       auto c = store_.Get(id);
       if (!c.ok()) continue;  // deleted
-      if (c->address.region == region && (c->language == language) == in_language) ++n;
+      if (c->address.region == region && (c->language == language) == in_language &&
+          (last_name.empty() || c->last_name == last_name))
+        ++n;
     }
     return n;
   }
@@ -210,6 +214,19 @@ TEST_F(ClientSetsTest, TheListCountsCombinedFiltersExactlyFromTheSets) {
     EXPECT_TRUE(page->total_exact);
     // With the sets the page's statement counts nothing; without, it counts the rows.
     EXPECT_EQ(counting.last_sql.find("COUNT(") == std::string::npos, sets) << counting.last_sql;
+    // A search with them: its matches (a stream of ids) tested against the sets' bitmap.
+    q.q = "bakker";
+    page = store.List(q);
+    ASSERT_OK(page);
+    EXPECT_EQ(page->total, Expected("Vlaanderen", "nl", true, "Bakker"));
+    EXPECT_GT(page->total, 0);
+    EXPECT_TRUE(page->total_exact);
+    EXPECT_EQ(counting.last_sql.find("COUNT(") == std::string::npos, sets) << counting.last_sql;
+    q.filters = {{"region", "Vlaanderen"}};
+    page = store.List(q);
+    ASSERT_OK(page);
+    EXPECT_EQ(page->total, Expected("Vlaanderen", "nl", true, "Bakker") +
+                               Expected("Vlaanderen", "nl", false, "Bakker"));
   }
 }
 
