@@ -279,16 +279,25 @@ crm::Result<ClientSetFold> FoldClientSetChanges(crm::Database& db, int64_t max_c
   return fold;
 }
 
+crm::Status FoldEveryClientSetChange(crm::Database& db) {
+  int64_t folded = 0;
+  // A bound, so that writers that never stop do not keep the job.
+  for (int batch = 0; batch < kClientSetFoldBatchesPerRun; ++batch) {
+    CRM_ASSIGN_OR_RETURN(ClientSetFold fold, FoldClientSetChanges(db, kClientSetFoldBatch));
+    folded += fold.changes;
+    if (fold.changes < kClientSetFoldBatch) break;
+  }
+  // PostgreSQL: the rows just folded are dead tuples that the reads' index scans step over until
+  // a vacuum (after a backfill of millions, region + pending took 28 ms instead of 4 until
+  // autovacuum came): vacuum at once after a large fold.
+  if (db.Dialect() == crm::SqlDialect::kPostgresql && folded >= kClientSetVacuumAfter)
+    return db.Exec("VACUUM (ANALYZE) client_set_changes").status();
+  return crm::Status::Ok();
+}
+
 crm::Status RegisterClientSetsJob(crm::Registrar& registrar, crm::Database& db) {
   return registrar.AddScheduledJobRunAtStart(crm::ScheduledJob{
-      "client-sets", kClientSetFoldSeconds, [&db]() -> crm::Status {
-        // A bound, so that writers that never stop do not keep the job.
-        for (int batch = 0; batch < kClientSetFoldBatchesPerRun; ++batch) {
-          CRM_ASSIGN_OR_RETURN(ClientSetFold fold, FoldClientSetChanges(db, kClientSetFoldBatch));
-          if (fold.changes < kClientSetFoldBatch) break;
-        }
-        return crm::Status::Ok();
-      }});
+      "client-sets", kClientSetFoldSeconds, [&db] { return FoldEveryClientSetChange(db); }});
 }
 
 }  // namespace host

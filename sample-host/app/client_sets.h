@@ -71,6 +71,10 @@ crm::Result<ClientSetFold> FoldClientSetChanges(crm::Database& db, int64_t max_c
 inline constexpr int64_t kClientSetFoldSeconds = 5;
 inline constexpr int64_t kClientSetFoldBatch = 50000;
 inline constexpr int kClientSetFoldBatchesPerRun = 400;
+inline constexpr int64_t kClientSetVacuumAfter = 100000;
+// One run of the job: batches until the changes are folded (or the bound); on PostgreSQL, past
+// kClientSetVacuumAfter changes folded, a VACUUM of client_set_changes.
+crm::Status FoldEveryClientSetChange(crm::Database& db);
 crm::Status RegisterClientSetsJob(crm::Registrar& registrar, crm::Database& db);
 
 }  // namespace host

@@ -196,6 +196,38 @@ TEST_F(ClientSetsTest, IdsAcrossBlocksAndTheLastChangeOfAClientWins) {
   EXPECT_EQ(after->value_or(-1), 3);
 }
 
+// A run of the job folds a backlog of several batches whole (a backfill), and on PostgreSQL
+// vacuums the changes' table afterwards (its dead rows slowed every read until autovacuum came).
+TEST_F(ClientSetsTest, TheJobFoldsABacklogWholeAndVacuumsItOnPostgresql) {
+  const std::string series =
+      tdb_.postgresql() ? "SELECT g FROM generate_series(1, 120000) AS g"
+                        : "WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g "
+                          "< 120000) SELECT g FROM n";
+  ASSERT_OK(tdb_.db()
+                .Exec("INSERT INTO client_set_changes (set_key, client_id, member) SELECT "
+                      "'test.even', g, CASE WHEN g % 2 = 0 THEN 1 ELSE 0 END FROM (" +
+                      series + ") AS s")
+                .status());
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  EXPECT_EQ(Unfolded(), 0);
+  auto blocks =
+      tdb_.db().QueryOne("SELECT COUNT(*) FROM client_set_blocks WHERE set_key = 'test.even'");
+  ASSERT_OK(blocks);
+  EXPECT_EQ((*blocks)->Int(0), 120000 / kClientSetBlockIds + 1);
+  crm::ClientSetFormula even{{"test.even"}, {}};
+  auto kept = KeptByClientSets(tdb_.db(), {&even});
+  ASSERT_OK(kept);
+  ASSERT_TRUE(kept->has_value());
+  EXPECT_TRUE((*kept)->Count() == 0);  // no client exists: "clients" is empty
+  if (!tdb_.postgresql()) return;
+  auto vacuumed = tdb_.db().QueryOne(
+      "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = "
+      "'client_set_changes'");
+  ASSERT_OK(vacuumed);
+  ASSERT_TRUE(vacuumed->has_value());
+  EXPECT_TRUE((*vacuumed)->Int(0) != 0 || (*vacuumed)->Text(0) == "t");
+}
+
 // The list's total of host filters whose sizes do not give it (two of them, past the exact count
 // limit) is the sets' exact count, not a capped count of rows.
 TEST_F(ClientSetsTest, TheListCountsCombinedFiltersExactlyFromTheSets) {
@@ -221,7 +253,9 @@ TEST_F(ClientSetsTest, TheListCountsCombinedFiltersExactlyFromTheSets) {
     EXPECT_EQ(page->total, Expected("Vlaanderen", "nl", true, "Bakker"));
     EXPECT_GT(page->total, 0);
     EXPECT_TRUE(page->total_exact);
-    EXPECT_EQ(counting.last_sql.find("COUNT(") == std::string::npos, sets) << counting.last_sql;
+    // Not on PostgreSQL: its search counts its join as before (client_store.cc CountWithSets).
+    EXPECT_EQ(counting.last_sql.find("COUNT(") == std::string::npos, sets && !tdb_.postgresql())
+        << counting.last_sql;
     q.filters = {{"region", "Vlaanderen"}};
     page = store.List(q);
     ASSERT_OK(page);
