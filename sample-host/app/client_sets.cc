@@ -106,6 +106,14 @@ int64_t ClientBitmap::Count() const {
   return n;
 }
 
+std::string ClientBitmap::Bytes() const {
+  std::string out(words_.size() * 8, '\0');
+  for (size_t i = 0; i < words_.size(); ++i)
+    for (size_t b = 0; b < 8; ++b)
+      out[i * 8 + b] = static_cast<char>((words_[i] >> (8 * b)) & 0xFFU);
+  return out;
+}
+
 void ClientBitmap::And(const ClientBitmap& other) {
   if (words_.size() > other.words_.size()) words_.resize(other.words_.size());
   for (size_t i = 0; i < words_.size(); ++i) words_[i] &= other.words_[i];

@@ -35,6 +35,8 @@ class ClientBitmap {
   std::string BlockHex(int64_t block) const;
   bool BlockEmpty(int64_t block) const;
   int64_t Count() const;
+  // The bits as bytes, id i being bit i % 8 of byte i / 8 (crm_in_set's first argument).
+  std::string Bytes() const;
 
   // this &= other, this &= ~other.
   void And(const ClientBitmap& other);

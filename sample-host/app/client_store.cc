@@ -504,9 +504,11 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     if (!sizes_row.has_value()) return crm::Internal("client list: no sizes row");
     sizes = ReadKnownSizes(conditions, *sizes_row);
   }
-  SqlPart where = ClientListWhere(conditions, &sizes, set_page_limit_);
   b.total = PlanClientListTotal(conditions, sizes, exact_count_limit_);
-  if (!b.total.known && count_with_sets_) CRM_RETURN_IF_ERROR(CountWithSets(conditions, b.total));
+  std::optional<ClientBitmap> kept;  // the clients every term keeps, when the sets gave them
+  if (!b.total.known && count_with_sets_)
+    CRM_RETURN_IF_ERROR(CountWithSets(conditions, b.total, kept));
+  SqlPart where = PageWhere(conditions, sizes, kept);
   b.sql = select.sql;
   AppendSqlParams(b.params, select.params);
   b.split = b.total.merged && split_counts_from_ > 0 && sizes.max_id >= split_counts_from_ &&
@@ -529,7 +531,37 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
 // (client_sets.h). With one term that has none but a stream of its ids (the search's FTS5 rowids
 // on SQLite; a host filter's set), that stream tested against the others' bitmap, up to
 // kInexactTotal. Unchanged when the sets wait for their fold, or in any other case.
-crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, TotalPlan& total) {
+// SQLite: a page whose clients a bitmap holds walks the sort index and tests each row's bit
+// (crm_in_set, sample-host/core/sqlite_database.cc) instead of probing every term's tables, while
+// they are dense enough that the walk stays short (a rarer combination starts from a set, below).
+// The bitmap is of the moment just before the page's statement.
+// Only the terms in the bitmap whose per-row test is a subquery (a probe of another table) give
+// way to the bit (a streamed term, the search, is not in it):
+// a host filter's column test keeps its index (region's (region, last_name) walks a fifth of the
+// clients where the bit alone would walk them all: 2.8 against 1.6 ms).
+SqlPart ClientStore::PageWhere(const ClientListConditions& conditions, const KnownSizes& sizes,
+                               const std::optional<ClientBitmap>& kept) const {
+  if (!kept.has_value() || db_.Dialect() != crm::SqlDialect::kSqlite ||
+      kept->Count() * kBitmapPageDensity < sizes.clients)
+    return ClientListWhere(conditions, &sizes, set_page_limit_);
+  ClientListConditions rest;
+  KnownSizes rest_sizes = sizes;
+  rest_sizes.kept.clear();
+  rest_sizes.at_least.clear();
+  for (size_t i = 0; i < conditions.terms.size(); ++i) {
+    const ListTerm& term = conditions.terms[i];
+    if (term.sets.has_value() && term.page.sql.find("SELECT") != std::string::npos) continue;
+    rest.terms.push_back(term);
+    rest_sizes.kept.push_back(sizes.kept[i]);
+    rest_sizes.at_least.push_back(sizes.at_least[i]);
+  }
+  SqlPart where = ClientListWhere(rest, &rest_sizes, set_page_limit_);
+  AndInto(where, "crm_in_set(?, c.id)", {kept->Bytes()});
+  return where;
+}
+
+crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, TotalPlan& total,
+                                       std::optional<ClientBitmap>& kept_out) {
   std::vector<const crm::ClientSetFormula*> formulas;
   const ListTerm* streamed = nullptr;
   for (const ListTerm& term : conditions.terms) {
@@ -549,6 +581,7 @@ crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, T
   if (!kept.has_value()) return crm::Status::Ok();
   if (streamed == nullptr) {
     total = TotalPlan{true, kept->Count(), true, {}, false, false};
+    kept_out = std::move(kept);
     return crm::Status::Ok();
   }
   // Any order will do: the count stops at the bound, and below it has seen every match. (`ids`
@@ -562,6 +595,7 @@ crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, T
     return !(kept->Has(row.Int(0)) && ++n >= kInexactTotal);
   }));
   total = TotalPlan{true, n, n < kInexactTotal, {}, false, false};
+  kept_out = std::move(kept);  // the other terms' clients: the page tests their bits
   return crm::Status::Ok();
 }
 

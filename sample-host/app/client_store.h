@@ -16,6 +16,7 @@
 #include "host-api/sql.h"
 #include "host-api/status.h"
 #include "sample-host/app/client_list_sql.h"
+#include "sample-host/app/client_sets.h"
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/core/logger.h"
 
@@ -217,7 +218,12 @@ class ClientStore {
   crm::Result<BuiltQuery> Build(const ClientListQuery& query, bool paged);
   crm::Result<SqlPart> PageFrom(const ClientListQuery& query, const SqlPart& where,
                                 const std::string& order, BuiltQuery& b);
-  crm::Status CountWithSets(const ClientListConditions& conditions, TotalPlan& total);
+  crm::Status CountWithSets(const ClientListConditions& conditions, TotalPlan& total,
+                            std::optional<ClientBitmap>& kept);
+  SqlPart PageWhere(const ClientListConditions& conditions, const KnownSizes& sizes,
+                    const std::optional<ClientBitmap>& kept) const;
+  // A page tests a bitmap's bits when at least one client in this many is in it.
+  static constexpr int64_t kBitmapPageDensity = 100;
   static void SetCursors(const ClientListQuery& query, const BuiltQuery& built,
                          ClientListPage& page);
 

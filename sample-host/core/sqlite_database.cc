@@ -319,6 +319,17 @@ void FoldFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_text64(ctx, folded.data(), folded.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
+// crm_in_set(bits, id): 1 when bit `id` of `bits` (bytes, id i being bit i % 8 of byte i / 8) is
+// set, else 0 (an id past the end included). The client list passes a bitmap of client sets as
+// `bits` (sample-host/app/client_sets.h), so a page tests one bit per row instead of probing.
+void InSetFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* bits = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
+  const int64_t size = sqlite3_value_bytes(argv[0]);
+  const int64_t id = sqlite3_value_int64(argv[1]);
+  const bool in = bits != nullptr && id >= 0 && id / 8 < size && ((bits[id / 8] >> (id % 8)) & 1U);
+  sqlite3_result_int(ctx, in ? 1 : 0);
+}
+
 }  // namespace
 
 crm::Result<std::unique_ptr<SqliteDatabase::Connection>> SqliteDatabase::Acquire() {
@@ -344,6 +355,10 @@ crm::Result<std::unique_ptr<SqliteDatabase::Connection>> SqliteDatabase::Acquire
                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
                                   FoldFunction, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return MapError(rc, c->handle, "registering crm_fold");
+  rc = sqlite3_create_function_v2(c->handle, "crm_in_set", 2,
+                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                                  InSetFunction, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return MapError(rc, c->handle, "registering crm_in_set");
   // WAL: readers never block the writer; the mode is stored in the file.
   {
     sqlite3_stmt* stmt = nullptr;
