@@ -534,22 +534,31 @@ TEST(HookRegistryTest, ListFilterCountGivesTheCountingFormOfItsOwnSourceOnly) {
   EXPECT_EQ(registry.FilterPredicate("a.1", "x")->sql, "page(a.1)");
 }
 
-// Host API 1.4: a source's exact sizes, asked only once its count accepted the value.
-TEST(HookRegistryTest, ListFilterSizeGivesTheSizeOfACountedFilter) {
+// A filter source "a" ("a.<n>") and its count: "missing" a complement, "uncounted" not counted.
+struct CountedSource {
   crm::ListFilterSource src;
-  src.id = "a";
-  src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
-  src.predicate = [](std::string_view fid, std::string_view) -> crm::Result<crm::SqlPredicate> {
+  crm::ListFilterCount count;
+};
+CountedSource CountedSourceA() {
+  CountedSource a;
+  a.src.id = "a";
+  a.src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
+  a.src.predicate = [](std::string_view fid, std::string_view) -> crm::Result<crm::SqlPredicate> {
     if (fid.substr(0, 2) != "a.") return crm::NotFound("not mine");
     return crm::SqlPredicate{"page", {}};
   };
-  crm::ListFilterCount count;
-  count.source_id = "a";
-  count.count = [](std::string_view,
-                   std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
+  a.count.source_id = "a";
+  a.count.count = [](std::string_view,
+                     std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
     if (value == "uncounted") return crm::NotFound("page predicate");
     return crm::FilterCountPredicate{{"set", {}}, value == "missing"};
   };
+  return a;
+}
+
+// Host API 1.4: a source's exact sizes, asked only once its count accepted the value.
+TEST(HookRegistryTest, ListFilterSizeGivesTheSizeOfACountedFilter) {
+  auto [src, count] = CountedSourceA();
   crm::ListFilterSize size;
   size.source_id = "a";
   int calls = 0;
@@ -596,20 +605,7 @@ TEST(HookRegistryTest, ListFilterSizeGivesTheSizeOfACountedFilter) {
 
 // Host API 1.6: a source's client sets come with its count, and only for the values it has them.
 TEST(HookRegistryTest, ListFilterSetsNeedACountAndAnswerPerValue) {
-  crm::ListFilterSource src;
-  src.id = "a";
-  src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
-  src.predicate = [](std::string_view fid, std::string_view) -> crm::Result<crm::SqlPredicate> {
-    if (fid.substr(0, 2) != "a.") return crm::NotFound("not mine");
-    return crm::SqlPredicate{"page", {}};
-  };
-  crm::ListFilterCount count;
-  count.source_id = "a";
-  count.count = [](std::string_view,
-                   std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
-    if (value == "uncounted") return crm::NotFound("page predicate");
-    return crm::FilterCountPredicate{{"set", {}}, value == "missing"};
-  };
+  auto [src, count] = CountedSourceA();
   crm::ListFilterSets sets;
   sets.source_id = "a";
   int calls = 0;

@@ -14,6 +14,7 @@
 #include "plugin/review/review_store.h"
 #include "plugin/review/state.h"
 #include "sample-host/core/migrator.h"
+#include "tests/plugin/state_types.h"
 #include "tests/plugin/test_env.h"
 #include "tests/support/status_matchers.h"
 
@@ -163,23 +164,11 @@ class ClientSetsTest : public cd_test::ModuleTest {
  protected:
   ClientSetsTest() {
     for (int i = 0; i < 40; ++i) clients_.push_back(host_.AddClient("C" + std::to_string(i)));
-    types_ = {MakeType("Passport", true, true), MakeType("Licence", false, true),
-              MakeType("Contract", true, false), MakeType("Photo", false, false)};
+    types_ = {cd_test::MakeStateType(sv_, "Passport", true, true),
+              cd_test::MakeStateType(sv_, "Licence", false, true),
+              cd_test::MakeStateType(sv_, "Contract", true, false),
+              cd_test::MakeStateType(sv_, "Photo", false, false)};
     WriteDocumentsOfEveryKind(host_.Db(), clients_, types_);
-  }
-
-  DocumentType MakeType(const std::string& name, bool review, bool dated) {
-    TypeDraft d;
-    d.name = LocalizedText{name, "", ""};
-    d.review = review;
-    if (dated) {
-      d.fields =
-          std::vector<FieldDef>{{"valid_until", {"Valid until", "", ""}, FieldType::kDate, false}};
-      d.expiry_field = "valid_until";
-    }
-    auto t = sv_.types().Create(d);
-    EXPECT_OK(t);
-    return t.ok() ? *t : DocumentType{};
   }
 
   void ExpectSetsOn(const std::string& today) {

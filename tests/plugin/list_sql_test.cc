@@ -13,6 +13,7 @@
 #include "plugin/review/review_store.h"
 #include "plugin/review/state.h"
 #include "plugin/services.h"
+#include "tests/plugin/state_types.h"
 #include "tests/plugin/test_env.h"
 #include "tests/support/status_matchers.h"
 
@@ -298,15 +299,7 @@ class StateSizeTest : public cd_test::ModuleTest {
   }
 
   DocumentType MakeType(const std::string& name, bool review) {
-    TypeDraft d;
-    d.name = LocalizedText{name, "", ""};
-    d.fields =
-        std::vector<FieldDef>{{"valid_until", {"Valid until", "", ""}, FieldType::kDate, false}};
-    d.review = review;
-    d.expiry_field = "valid_until";
-    auto t = sv_.types().Create(d);
-    EXPECT_OK(t);
-    return t.ok() ? *t : DocumentType{};
+    return cd_test::MakeStateType(sv_, name, review, true);
   }
 
   int64_t Scalar(const std::string& sql, const crm::SqlParams& params) {
@@ -730,16 +723,7 @@ TEST_F(ExpiryStagePgTest, StageAndPendingSetsAreIndexOnlyRuns) {
 class StatePlanPgTest : public cd_test::ModuleTest {
  protected:
   int64_t MakeType(const std::string& name, bool dated) {
-    TypeDraft d;
-    d.name = LocalizedText{name, "", ""};
-    if (dated) {
-      d.fields =
-          std::vector<FieldDef>{{"valid_until", {"Valid until", "", ""}, FieldType::kDate, false}};
-      d.expiry_field = "valid_until";
-    }
-    auto t = sv_.types().Create(d);
-    EXPECT_OK(t);
-    return t.ok() ? t->id : 0;
+    return cd_test::MakeStateType(sv_, name, false, dated).id;
   }
 };
 
