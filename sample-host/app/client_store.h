@@ -212,6 +212,10 @@ class ClientStore {
   // counted exactly from their bitmaps (client_sets.h); tests turn it off to see the counts
   // above.
   void set_count_with_sets(bool on) { count_with_sets_ = on; }
+  // SQLite: a page whose walk to its rows would pass at least `clients` clients (its offset and
+  // length over the density its total gives) tests the bits of its terms' sets, when its total
+  // came from the sizes and a term probes another table. Tests lower it.
+  void set_bitmap_walk_from(int64_t clients) { bitmap_walk_from_ = clients; }
 
  private:
   struct BuiltQuery;
@@ -220,6 +224,9 @@ class ClientStore {
                                 const std::string& order, BuiltQuery& b);
   crm::Status CountWithSets(const ClientListConditions& conditions, TotalPlan& total,
                             std::optional<ClientBitmap>& kept);
+  crm::Status SetsForALongWalk(const ClientListQuery& query, const ClientListConditions& conditions,
+                               const KnownSizes& sizes, const TotalPlan& total,
+                               std::optional<ClientBitmap>& kept);
   SqlPart PageWhere(const ClientListConditions& conditions, const KnownSizes& sizes,
                     const std::optional<ClientBitmap>& kept) const;
   // A page tests a bitmap's bits when at least one client in this many is in it.
@@ -236,6 +243,7 @@ class ClientStore {
   static constexpr int64_t kSplitCountsFrom = 65536;  // two blocks of client_list_count.h
   int64_t split_counts_from_ = kSplitCountsFrom;
   bool count_with_sets_ = true;
+  int64_t bitmap_walk_from_ = 2000;            // ~6,500 probes: a state alone at page 20 (15 %)
   std::shared_ptr<CountHelper> count_helper_;  // made by the constructor
 };
 

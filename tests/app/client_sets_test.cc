@@ -284,5 +284,80 @@ TEST_F(ClientSetsTest, TheListCountsCombinedFiltersExactlyFromTheSets) {
   }
 }
 
+// SQLite: a filter whose page probes another table (a plugin's), with sets, at a page far enough
+// that its walk would probe many clients: the page tests the bits instead; the same rows.
+TEST_F(ClientSetsTest, AFarPageOfAProbingFilterTestsItsBits) {
+  Create(27);
+  StagingRegistrar plugin("test-plugin");
+  crm::ListFilterSource src;
+  src.id = "tagged";
+  src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
+  src.predicate = [](std::string_view id, std::string_view) -> crm::Result<crm::SqlPredicate> {
+    if (id != "tagged") return crm::NotFound("not mine");
+    return crm::SqlPredicate{"c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = 'vip')",
+                             {}};
+  };
+  ASSERT_OK(plugin.AddListFilterSource(src));
+  crm::ListFilterCount count;
+  count.source_id = "tagged";
+  count.count = [src](std::string_view id,
+                      std::string_view v) -> crm::Result<crm::FilterCountPredicate> {
+    CRM_ASSIGN_OR_RETURN(crm::SqlPredicate p, src.predicate(id, v));
+    return crm::FilterCountPredicate{p, false};
+  };
+  ASSERT_OK(plugin.AddListFilterCount(count));
+  crm::ListFilterSize size;  // the size is known: the total needs no count
+  size.source_id = "tagged";
+  size.size = [](std::string_view, std::string_view) -> crm::Result<crm::SqlPredicate> {
+    return crm::SqlPredicate{"SELECT COUNT(*) FROM client_tags WHERE tag = 'vip'", {}};
+  };
+  ASSERT_OK(plugin.AddListFilterSize(size));
+  crm::ListFilterSets sets;
+  sets.source_id = "tagged";
+  sets.sets = [](std::string_view, std::string_view) -> crm::Result<crm::ClientSetFormula> {
+    return crm::ClientSetFormula{{"test.vip"}, {}};
+  };
+  ASSERT_OK(plugin.AddListFilterSets(sets));
+  ASSERT_OK(registry_.Commit(plugin.Take()));
+  // Every third client is a vip: in client_tags and, as a plugin's trigger would, in its set.
+  for (size_t i = 0; i < ids_.size(); i += 3) {
+    ASSERT_OK(tdb_.db()
+                  .Exec("INSERT INTO client_tags (client_id, tag) VALUES (?, 'vip')", {ids_[i]})
+                  .status());
+    ASSERT_OK(tdb_.db()
+                  .Exec("INSERT INTO client_set_changes (set_key, client_id, member) VALUES "
+                        "('test.vip', ?, 1)",
+                        {ids_[i]})
+                  .status());
+  }
+  testing::CountingDatabase counting(tdb_.db());
+  ClientStore store{counting, registry_, [this] { return now_; }};
+  store.set_bitmap_walk_from(10);  // page 3 of 2 rows at 1 in 3: (4 + 3) x 3 = 21 clients
+  std::vector<std::string> with_bits;
+  for (bool bits : {true, false}) {
+    store.set_count_with_sets(bits);
+    ClientListQuery q;
+    q.filters = {{"tagged", "yes"}};
+    q.per_page = 2;
+    q.page = 3;
+    auto page = store.List(q);
+    ASSERT_OK(page);
+    EXPECT_EQ(page->total, 9);
+    EXPECT_TRUE(page->total_exact);
+    EXPECT_EQ(counting.last_sql.find("crm_in_set") != std::string::npos, bits && !tdb_.postgresql())
+        << counting.last_sql;
+    std::vector<std::string> emails;
+    for (const auto& row : page->rows) emails.push_back(row.client.email);
+    ASSERT_EQ(emails.size(), 2U);
+    if (bits)
+      with_bits = emails;
+    else
+      EXPECT_EQ(emails, with_bits);
+    q.page = 1;  // a short walk: the filter's own test
+    ASSERT_OK(store.List(q));
+    EXPECT_EQ(counting.last_sql.find("crm_in_set"), std::string::npos) << counting.last_sql;
+  }
+}
+
 }  // namespace
 }  // namespace host
