@@ -5,6 +5,8 @@
 #include <array>
 #include <bit>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <utility>
 
@@ -126,51 +128,119 @@ void ClientBitmap::AndNot(const ClientBitmap& other) {
 
 namespace {
 
-// The sets `keys` as of one statement: their blocks, then their changes not yet folded applied in
-// the order they were made. nullopt past `max_unfolded` changes.
-crm::Result<std::optional<std::map<std::string, ClientBitmap>>> ReadClientSets(
-    crm::SqlExecutor& db, const std::set<std::string>& keys, int64_t max_unfolded) {
-  crm::SqlParams params;
-  for (int arm = 0; arm < 2; ++arm)
-    for (const std::string& k : keys) params.emplace_back(k);
-  params.emplace_back(max_unfolded + 1);
-  const std::string in = Placeholders(keys.size());
-  const std::string sql =
-      "SELECT set_key, block, bits, 0 AS member, 0 AS id FROM client_set_blocks WHERE set_key IN "
-      "(" +
-      in +
-      ") UNION ALL SELECT * FROM (SELECT set_key, client_id, NULL, member, id FROM "
+using SetMap = std::map<std::string, ClientBitmap>;
+
+struct SetChange {
+  int64_t id;
+  std::string set_key;
+  int64_t client_id;
+  bool member;
+};
+
+// The statement's arms: the blocks' generation (id -1), the sets' blocks (bits not NULL) when
+// `with_blocks`, and their changes not yet folded (at most `max_unfolded` + 1).
+std::string SetsStatement(size_t keys, bool with_blocks, crm::SqlParams& params,
+                          const std::set<std::string>& key_set, int64_t max_unfolded) {
+  const std::string in = Placeholders(keys);
+  std::string sql = "SELECT '', n, NULL, 0, -1 FROM client_set_generation WHERE id = 1";
+  if (with_blocks) {
+    sql +=
+        " UNION ALL SELECT set_key, block, bits, 0, 0 FROM client_set_blocks WHERE set_key IN (" +
+        in + ")";
+    for (const std::string& k : key_set) params.emplace_back(k);
+  }
+  sql +=
+      " UNION ALL SELECT * FROM (SELECT set_key, client_id, NULL, member, id FROM "
       "client_set_changes WHERE set_key IN (" +
       in + ") ORDER BY id LIMIT ?) AS changes";
-  std::map<std::string, ClientBitmap> sets;
-  for (const std::string& k : keys) sets[k];
-  struct Change {
-    int64_t id;
-    ClientBitmap* set;
-    int64_t client_id;
-    bool member;
-  };
-  std::vector<Change> changes;
+  for (const std::string& k : key_set) params.emplace_back(k);
+  params.emplace_back(max_unfolded + 1);
+  return sql;
+}
+
+// One statement: the generation, the blocks (into `sets`) when `with_blocks`, the changes.
+crm::Status ReadSetsStatement(crm::SqlExecutor& db, const std::set<std::string>& keys,
+                              bool with_blocks, int64_t max_unfolded, int64_t& generation,
+                              SetMap& sets, std::vector<SetChange>& changes) {
+  crm::SqlParams params;
+  const std::string sql = SetsStatement(keys.size(), with_blocks, params, keys, max_unfolded);
   crm::Status bad = crm::Status::Ok();
   CRM_RETURN_IF_ERROR(db.Query(sql, params, [&](const crm::SqlRow& row) {
-    ClientBitmap& set = sets[row.Text(0)];
-    if (row.IsNull(2)) {
-      changes.push_back({row.Int(4), &set, row.Int(1), row.Int(3) != 0});
-      return true;
+    if (row.Int(4) == -1) {
+      generation = row.Int(1);
+    } else if (row.IsNull(2)) {
+      changes.push_back({row.Int(4), row.Text(0), row.Int(1), row.Int(3) != 0});
+    } else {
+      bad = sets[row.Text(0)].LoadBlock(row.Int(1), row.Text(2));
     }
-    bad = set.LoadBlock(row.Int(1), row.Text(2));
     return bad.ok();
   }));
-  CRM_RETURN_IF_ERROR(bad);
-  if (static_cast<int64_t>(changes.size()) > max_unfolded)
-    return std::optional<std::map<std::string, ClientBitmap>>();
+  return bad;
+}
+
+// The sets `keys` as of one statement: their blocks (from `cache` when it holds them at the
+// generation read with the changes, else read and kept there), then their changes not yet folded
+// applied in the order they were made. nullopt past `max_unfolded` changes.
+crm::Result<std::optional<SetMap>> ReadClientSets(crm::SqlExecutor& db,
+                                                  const std::set<std::string>& keys,
+                                                  int64_t max_unfolded, ClientSetCache* cache) {
+  SetMap sets;
+  std::vector<SetChange> changes;
+  int64_t generation = -1;
+  bool cached = false;
+  if (cache != nullptr && cache->Has(keys)) {
+    CRM_RETURN_IF_ERROR(
+        ReadSetsStatement(db, keys, false, max_unfolded, generation, sets, changes));
+    cached = cache->CopyIfAt(generation, keys, sets);
+  }
+  if (!cached) {
+    sets.clear();
+    changes.clear();
+    CRM_RETURN_IF_ERROR(ReadSetsStatement(db, keys, true, max_unfolded, generation, sets, changes));
+    for (const std::string& k : keys) sets[k];
+    if (cache != nullptr) cache->Keep(generation, sets);
+  }
+  if (static_cast<int64_t>(changes.size()) > max_unfolded) return std::optional<SetMap>();
   std::sort(changes.begin(), changes.end(),
-            [](const Change& a, const Change& b) { return a.id < b.id; });
-  for (const Change& c : changes) c.set->Set(c.client_id, c.member);
-  return std::optional<std::map<std::string, ClientBitmap>>(std::move(sets));
+            [](const SetChange& a, const SetChange& b) { return a.id < b.id; });
+  for (const SetChange& c : changes) sets[c.set_key].Set(c.client_id, c.member);
+  return std::optional<SetMap>(std::move(sets));
 }
 
 }  // namespace
+
+bool ClientSetCache::Has(const std::set<std::string>& keys) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const std::string& k : keys)
+    if (!sets_.contains(k)) return false;
+  return true;
+}
+
+bool ClientSetCache::CopyIfAt(int64_t generation, const std::set<std::string>& keys,
+                              std::map<std::string, ClientBitmap>& out) const {
+  std::vector<std::pair<std::string, std::shared_ptr<const ClientBitmap>>> held;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (generation != generation_) return false;
+    for (const std::string& k : keys) {
+      auto it = sets_.find(k);
+      if (it == sets_.end()) return false;
+      held.emplace_back(k, it->second);
+    }
+  }
+  for (auto& [k, bitmap] : held) out[k] = *bitmap;  // copied outside the lock
+  return true;
+}
+
+void ClientSetCache::Keep(int64_t generation, const std::map<std::string, ClientBitmap>& sets) {
+  std::vector<std::pair<std::string, std::shared_ptr<const ClientBitmap>>> made;
+  for (const auto& [k, bitmap] : sets) made.emplace_back(k, std::make_shared<ClientBitmap>(bitmap));
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (generation < generation_) return;  // a slower reader of an older generation
+  if (generation > generation_) sets_.clear();
+  generation_ = generation;
+  for (auto& [k, bitmap] : made) sets_[k] = std::move(bitmap);
+}
 
 namespace {
 
@@ -183,7 +253,7 @@ bool WithinClients(const std::string& key) {
 
 crm::Result<std::optional<ClientBitmap>> KeptByClientSets(
     crm::SqlExecutor& db, const std::vector<const crm::ClientSetFormula*>& formulas,
-    int64_t max_unfolded) {
+    int64_t max_unfolded, ClientSetCache* cache) {
   // "clients" removes the deleted clients a plugin's set may still hold; a host set that its
   // triggers keep within it does that already (a third fewer blocks for region + a state).
   std::string first = "clients";
@@ -195,7 +265,7 @@ crm::Result<std::optional<ClientBitmap>> KeptByClientSets(
       if (WithinClients(k)) first = k;
   }
   keys.insert(first);
-  CRM_ASSIGN_OR_RETURN(auto sets, ReadClientSets(db, keys, max_unfolded));
+  CRM_ASSIGN_OR_RETURN(auto sets, ReadClientSets(db, keys, max_unfolded, cache));
   if (!sets.has_value()) return std::optional<ClientBitmap>();
   ClientBitmap kept = sets->at(first);
   for (const crm::ClientSetFormula* f : formulas) {
@@ -282,7 +352,9 @@ crm::Result<ClientSetFold> FoldClientSetChanges(crm::Database& db, int64_t max_c
       fold.blocks += blocks;
     }
     fold.changes = static_cast<int64_t>(changes.size());
-    return crm::Status::Ok();
+    if (fold.changes == 0) return crm::Status::Ok();
+    // The blocks changed: a process that kept them decoded reads them again (ClientSetCache).
+    return tx.Exec("UPDATE client_set_generation SET n = n + 1 WHERE id = 1").status();
   }));
   return fold;
 }

@@ -5,7 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,11 +50,31 @@ class ClientBitmap {
   std::vector<uint64_t> words_;
 };
 
+// The sets' folded blocks as a process decoded them, at one generation of schema 25 (the fold
+// bumps it in its transaction): a read that finds that generation with its changes reads only the
+// changes. Thread-safe. One per database.
+class ClientSetCache {
+ public:
+  bool Has(const std::set<std::string>& keys) const;
+  // Copies the sets `keys` into `out` when the cache holds all of them at `generation`.
+  bool CopyIfAt(int64_t generation, const std::set<std::string>& keys,
+                std::map<std::string, ClientBitmap>& out) const;
+  // Keeps `sets` (blocks only, no change applied) as of `generation`; a newer generation drops
+  // the others.
+  void Keep(int64_t generation, const std::map<std::string, ClientBitmap>& sets);
+
+ private:
+  mutable std::mutex mutex_;
+  int64_t generation_ = -1;
+  std::map<std::string, std::shared_ptr<const ClientBitmap>> sets_;
+};
+
 // The clients in the set "clients", in every `all` set of every formula and in no `none` set of
 // any, as of one snapshot (below); nullopt past `max_unfolded` changes waiting for the fold.
+// With a cache, the blocks come from it while their generation is the one read with the changes.
 crm::Result<std::optional<ClientBitmap>> KeptByClientSets(
     crm::SqlExecutor& db, const std::vector<const crm::ClientSetFormula*>& formulas,
-    int64_t max_unfolded = kClientSetMaxUnfolded);
+    int64_t max_unfolded = kClientSetMaxUnfolded, ClientSetCache* cache = nullptr);
 
 // The number of clients in the set "clients", in every `all` set of every formula and in no
 // `none` set of any, as of one snapshot: one statement reads the sets' blocks and their changes

@@ -584,7 +584,8 @@ crm::Status ClientStore::SetsForALongWalk(const ClientListQuery& query,
     probes = probes || term.page.sql.find("SELECT") != std::string::npos;
   }
   if (!probes) return crm::Status::Ok();
-  CRM_ASSIGN_OR_RETURN(kept, KeptByClientSets(db_, formulas));
+  CRM_ASSIGN_OR_RETURN(kept,
+                       KeptByClientSets(db_, formulas, kClientSetMaxUnfolded, set_cache_.get()));
   return crm::Status::Ok();
 }
 
@@ -605,7 +606,8 @@ crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, T
     }
   }
   if (formulas.empty()) return crm::Status::Ok();
-  CRM_ASSIGN_OR_RETURN(std::optional<ClientBitmap> kept, KeptByClientSets(db_, formulas));
+  CRM_ASSIGN_OR_RETURN(std::optional<ClientBitmap> kept,
+                       KeptByClientSets(db_, formulas, kClientSetMaxUnfolded, set_cache_.get()));
   if (!kept.has_value()) return crm::Status::Ok();
   if (streamed == nullptr) {
     total = TotalPlan{true, kept->Count(), true, {}, false, false};

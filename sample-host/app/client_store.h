@@ -245,6 +245,8 @@ class ClientStore {
   bool count_with_sets_ = true;
   int64_t bitmap_walk_from_ = 2000;            // ~6,500 probes: a state alone at page 20 (15 %)
   std::shared_ptr<CountHelper> count_helper_;  // made by the constructor
+  // The client sets' blocks as decoded at their last generation (client_sets.h).
+  std::shared_ptr<ClientSetCache> set_cache_ = std::make_shared<ClientSetCache>();
 };
 
 }  // namespace host

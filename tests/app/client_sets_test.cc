@@ -196,6 +196,38 @@ TEST_F(ClientSetsTest, IdsAcrossBlocksAndTheLastChangeOfAClientWins) {
   EXPECT_EQ(after->value_or(-1), 3);
 }
 
+// A process keeps the decoded blocks (ClientSetCache) while the generation read with the changes
+// is theirs: a read then takes one statement (the changes), and a fold, which bumps the
+// generation, makes the next read take the blocks again.
+TEST_F(ClientSetsTest, TheCacheServesBlocksOfItsGenerationOnly) {
+  Create(27);
+  ASSERT_OK(FoldClientSetChanges(tdb_.db(), 1000000));
+  testing::CountingDatabase counting(tdb_.db());
+  ClientSetCache cache;
+  crm::ClientSetFormula in_nl{{"region:Vlaanderen", "language:nl"}, {}};
+  auto count = [&](int statements, const std::string& when) {
+    const int before = counting.statements.load();
+    auto kept = KeptByClientSets(counting, {&in_nl}, kClientSetMaxUnfolded, &cache);
+    ASSERT_OK(kept);
+    ASSERT_TRUE(kept->has_value()) << when;
+    EXPECT_EQ((*kept)->Count(), Expected("Vlaanderen", "nl", true)) << when;
+    EXPECT_EQ(counting.statements.load() - before, statements) << when;
+  };
+  count(1, "first read: blocks and changes");
+  count(1, "cached: the changes alone");
+  for (size_t i = 0; i < ids_.size(); i += 2) {  // moves, not folded
+    auto c = store_.Get(ids_[i]);
+    ASSERT_OK(c);
+    c->address.region = "Vlaanderen";
+    c->language = "nl";
+    ASSERT_OK(store_.Update(*c));
+  }
+  count(1, "cached blocks, the moves as changes");
+  ASSERT_OK(FoldClientSetChanges(tdb_.db(), 1000000));  // a new generation
+  count(2, "after the fold: the generation read, then the blocks again");
+  count(1, "cached again");
+}
+
 // A run of the job folds a backlog of several batches whole (a backfill), and on PostgreSQL
 // vacuums the changes' table afterwards (its dead rows slowed every read until autovacuum came).
 TEST_F(ClientSetsTest, TheJobFoldsABacklogWholeAndVacuumsItOnPostgresql) {
