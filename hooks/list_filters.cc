@@ -2,6 +2,7 @@
 // uploaded | missing, and the review and expiry states (SPEC §6); the predicates are the logic's,
 // ANDed into the host's own list query, their counting forms, sizes and client sets; and the job
 // that keeps schema 16's expiry stages on today.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,26 @@ std::optional<crm::Result<DocumentType>> ReviewStateFilter(Context& ctx, std::st
   return ctx.services.types().Get(*type_id);
 }
 
+// `doc.<type_id>=value` answered by the feature that owns the value: the review feature's
+// `review` for a review or expiry state of an existing type, the documents feature's `documents`
+// for the rest (uploaded / missing, or a filter that is not ours).
+template <typename R>
+crm::Result<R> ByFeature(Context& ctx, std::string_view filter_id, std::string_view value,
+                         const std::function<crm::Result<R>(const DocumentType&)>& review,
+                         const std::function<crm::Result<R>()>& documents) {
+  if (auto type = ReviewStateFilter(ctx, filter_id, value)) {
+    CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
+    return review(t);
+  }
+  return documents();
+}
+
+// Schema 16's stored stage day when `needed` (one row read), else "".
+crm::Result<std::string> StageDayIf(Context& ctx, bool needed) {
+  if (!needed) return std::string();
+  return ExpiryStageDay(ctx.host.Db());
+}
+
 // The expiry stages the counts read follow the day (schema 16): at start-up, then each minute (a
 // read when the day has not changed). Until the job has run on a new day, counts test dates.
 crm::Status RegisterExpiryStagesJob(crm::Registrar& registrar, const ContextPtr& ctx) {
@@ -48,17 +69,16 @@ crm::Status RegisterExpiryStagesJob(crm::Registrar& registrar, const ContextPtr&
 crm::Status RegisterFilterSets(crm::Registrar& registrar, const ContextPtr& ctx) {
   crm::ListFilterSets sets;
   sets.source_id = "documents";
-  sets.sets = [ctx](std::string_view filter_id,
-                    std::string_view value) -> crm::Result<crm::ClientSetFormula> {
-    if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
-      CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
-      std::string stage_day;  // schema 16's day, read only for the states whose sets move with it
-      if (value != "pending" && value != "rejected") {
-        CRM_ASSIGN_OR_RETURN(stage_day, ExpiryStageDay(ctx->host.Db()));
-      }
-      return StateFilterSets(t, value, IsoDate(ctx->host.NowUnix()), stage_day);
-    }
-    return DocumentFilterSets(filter_id, value);
+  sets.sets = [ctx](std::string_view filter_id, std::string_view value) {
+    return ByFeature<crm::ClientSetFormula>(
+        *ctx, filter_id, value,
+        [&](const DocumentType& t) -> crm::Result<crm::ClientSetFormula> {
+          // Schema 16's day, for the states whose sets move with it.
+          CRM_ASSIGN_OR_RETURN(std::string stage_day,
+                               StageDayIf(*ctx, value != "pending" && value != "rejected"));
+          return StateFilterSets(t, value, IsoDate(ctx->host.NowUnix()), stage_day);
+        },
+        [&] { return DocumentFilterSets(filter_id, value); });
   };
   return registrar.AddListFilterSets(std::move(sets));
 }
@@ -100,42 +120,42 @@ crm::Status RegisterListFilters(crm::Registrar& registrar, const ContextPtr& ctx
   };
   // The service's predicate also checks that the type exists: "doc.<id>" of an unknown
   // type is then no filter of this source, and the host answers 400 as for any unknown filter.
-  source.predicate = [ctx](std::string_view filter_id,
-                           std::string_view value) -> crm::Result<crm::SqlPredicate> {
-    if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
-      CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
-      return StateFilterPredicate(t, value, IsoDate(ctx->host.NowUnix()), ctx->host.Db().Dialect());
-    }
-    return ctx->services.documents().FilterPredicate(filter_id, value);
+  source.predicate = [ctx](std::string_view filter_id, std::string_view value) {
+    return ByFeature<crm::SqlPredicate>(
+        *ctx, filter_id, value,
+        [&](const DocumentType& t) {
+          return StateFilterPredicate(t, value, IsoDate(ctx->host.NowUnix()),
+                                      ctx->host.Db().Dialect());
+        },
+        [&] { return ctx->services.documents().FilterPredicate(filter_id, value); });
   };
   CRM_RETURN_IF_ERROR(registrar.AddListFilterSource(std::move(source)));
   // How the host counts them (host API 1.2): sets, and "missing" as all minus the set.
   crm::ListFilterCount count;
   count.source_id = "documents";
-  count.count = [ctx](std::string_view filter_id,
-                      std::string_view value) -> crm::Result<crm::FilterCountPredicate> {
-    if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
-      CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
-      crm::Database& db = ctx->host.Db();
-      std::string stage_day;  // schema 16's day, read only for the states it serves
-      if (value == "expiring" || value == "expired") {
-        CRM_ASSIGN_OR_RETURN(stage_day, ExpiryStageDay(db));
-      }
-      return StateFilterCount(t, value, IsoDate(ctx->host.NowUnix()), db.Dialect(), stage_day);
-    }
-    return ctx->services.documents().FilterCount(filter_id, value);
+  count.count = [ctx](std::string_view filter_id, std::string_view value) {
+    return ByFeature<crm::FilterCountPredicate>(
+        *ctx, filter_id, value,
+        [&](const DocumentType& t) -> crm::Result<crm::FilterCountPredicate> {
+          // Schema 16's day, for the states it serves.
+          CRM_ASSIGN_OR_RETURN(std::string stage_day,
+                               StageDayIf(*ctx, value == "expiring" || value == "expired"));
+          return StateFilterCount(t, value, IsoDate(ctx->host.NowUnix()), ctx->host.Db().Dialect(),
+                                  stage_day);
+        },
+        [&] { return ctx->services.documents().FilterCount(filter_id, value); });
   };
   CRM_RETURN_IF_ERROR(registrar.AddListFilterCount(std::move(count)));
   // Their exact sizes from the counters of schemas 10 and 12 (host API 1.4).
   crm::ListFilterSize size;
   size.source_id = "documents";
-  size.size = [ctx](std::string_view filter_id,
-                    std::string_view value) -> crm::Result<crm::SqlPredicate> {
-    if (auto type = ReviewStateFilter(*ctx, filter_id, value)) {
-      CRM_ASSIGN_OR_RETURN(DocumentType t, *type);
-      return StateFilterSize(t, value, IsoDate(ctx->host.NowUnix()));
-    }
-    return DocumentFilterSize(filter_id, value);
+  size.size = [ctx](std::string_view filter_id, std::string_view value) {
+    return ByFeature<crm::SqlPredicate>(
+        *ctx, filter_id, value,
+        [&](const DocumentType& t) {
+          return StateFilterSize(t, value, IsoDate(ctx->host.NowUnix()));
+        },
+        [&] { return DocumentFilterSize(filter_id, value); });
   };
   CRM_RETURN_IF_ERROR(registrar.AddListFilterSize(std::move(size)));
   CRM_RETURN_IF_ERROR(RegisterFilterSets(registrar, ctx));

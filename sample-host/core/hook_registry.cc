@@ -324,38 +324,41 @@ crm::Status StagingRegistrar::AddListFilterCount(crm::ListFilterCount count) {
   return crm::Status::Ok();
 }
 
-crm::Status StagingRegistrar::AddListFilterSize(crm::ListFilterSize size) {
-  if (!size.size)
-    return Fail(
-        crm::InvalidArgument("list filter size " + size.source_id + " has no size function"));
+namespace {
+// A hook that completes a counted filter source (its size, its sets): it has its function, names
+// a source whose ListFilterCount was registered before, and comes once per source. `what` is its
+// kind in the messages ("list filter size").
+template <typename T>
+crm::Status CheckCountedSourceHook(const T& hook, bool has_function,
+                                   const std::vector<crm::ListFilterCount>& counts,
+                                   const std::vector<T>& staged, const std::string& what) {
+  if (!has_function) return crm::InvalidArgument(what + " " + hook.source_id + " has no function");
   bool counted = false;
-  for (const auto& c : staged_.filter_counts) counted = counted || c.source_id == size.source_id;
+  for (const auto& c : counts) counted = counted || c.source_id == hook.source_id;
   if (!counted) {
-    return Fail(crm::InvalidArgument("list filter size names " + size.source_id +
-                                     ", not a source with a list filter count registered before"));
+    return crm::InvalidArgument(what + " names " + hook.source_id +
+                                ", not a source with a list filter count registered before");
   }
-  for (const auto& z : staged_.filter_sizes) {
-    if (z.source_id == size.source_id)
-      return Fail(crm::Conflict("duplicate list filter size for " + size.source_id));
+  for (const auto& z : staged) {
+    if (z.source_id == hook.source_id)
+      return crm::Conflict("duplicate " + what + " for " + hook.source_id);
   }
+  return crm::Status::Ok();
+}
+}  // namespace
+
+crm::Status StagingRegistrar::AddListFilterSize(crm::ListFilterSize size) {
+  crm::Status s = CheckCountedSourceHook(size, static_cast<bool>(size.size), staged_.filter_counts,
+                                         staged_.filter_sizes, "list filter size");
+  if (!s.ok()) return Fail(std::move(s));
   staged_.filter_sizes.push_back(std::move(size));
   return crm::Status::Ok();
 }
 
 crm::Status StagingRegistrar::AddListFilterSets(crm::ListFilterSets sets) {
-  if (!sets.sets)
-    return Fail(
-        crm::InvalidArgument("list filter sets " + sets.source_id + " has no sets function"));
-  bool counted = false;
-  for (const auto& c : staged_.filter_counts) counted = counted || c.source_id == sets.source_id;
-  if (!counted) {
-    return Fail(crm::InvalidArgument("list filter sets names " + sets.source_id +
-                                     ", not a source with a list filter count registered before"));
-  }
-  for (const auto& z : staged_.filter_sets) {
-    if (z.source_id == sets.source_id)
-      return Fail(crm::Conflict("duplicate list filter sets for " + sets.source_id));
-  }
+  crm::Status s = CheckCountedSourceHook(sets, static_cast<bool>(sets.sets), staged_.filter_counts,
+                                         staged_.filter_sets, "list filter sets");
+  if (!s.ok()) return Fail(std::move(s));
   staged_.filter_sets.push_back(std::move(sets));
   return crm::Status::Ok();
 }
@@ -660,6 +663,22 @@ bool HookRegistry::CanRead(const Registered<crm::ListFilterSource>& source,
   return it == list_access_.end() || Meets(it->second, *viewer);
 }
 
+namespace {
+// A filter source's optional hook (its count, size or sets), called as plugin code: its answer in
+// `into`; kNotFound leaves `into` empty (none for this value); any other error is returned.
+template <typename T, typename Fn>
+crm::Status AnswerUnlessNotFound(Logger& log, const std::string& what, std::optional<T>& into,
+                                 Fn&& ask) {
+  crm::Result<T> r = CallPlugin(log, what, std::forward<Fn>(ask));
+  if (r.ok()) {
+    into = std::move(*r);
+    return crm::Status::Ok();
+  }
+  if (r.status().code() == crm::StatusCode::kNotFound) return crm::Status::Ok();
+  return r.status();
+}
+}  // namespace
+
 crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_id,
                                                         std::string_view value,
                                                         const crm::Principal* viewer) const {
@@ -676,38 +695,25 @@ crm::Result<ResolvedFilter> HookRegistry::ResolveFilter(std::string_view filter_
       return crm::PermissionDenied("filter " + std::string(filter_id) + " needs a permission");
     if (!r.ok()) return r.status();
     ResolvedFilter out{*r, {*r, false}, false, std::nullopt, std::nullopt};
-    auto counter = filter_counts_.find(s.owner + "/" + s.hook.id);
+    const std::string key = s.owner + "/" + s.hook.id, name = s.owner + "." + s.hook.id;
+    auto counter = filter_counts_.find(key);
     if (counter == filter_counts_.end()) return out;
-    crm::Result<crm::FilterCountPredicate> c =
-        CallPlugin(log(), "list filter count " + s.owner + "." + s.hook.id,
-                   [&] { return counter->second.hook.count(filter_id, value); });
-    if (c.ok()) {
-      out.count = std::move(*c);
-      out.counted = true;
-    } else if (c.status().code() != crm::StatusCode::kNotFound) {
-      return c.status();
+    std::optional<crm::FilterCountPredicate> count;
+    CRM_RETURN_IF_ERROR(AnswerUnlessNotFound(log(), "list filter count " + name, count, [&] {
+      return counter->second.hook.count(filter_id, value);
+    }));
+    if (!count.has_value()) return out;
+    out.count = std::move(*count);
+    out.counted = true;
+    if (auto sizer = filter_sizes_.find(key); sizer != filter_sizes_.end()) {
+      CRM_RETURN_IF_ERROR(AnswerUnlessNotFound(log(), "list filter size " + name, out.size, [&] {
+        return sizer->second.hook.size(filter_id, value);
+      }));
     }
-    if (!out.counted) return out;
-    auto sizer = filter_sizes_.find(s.owner + "/" + s.hook.id);
-    if (sizer != filter_sizes_.end()) {
-      crm::Result<crm::SqlPredicate> z =
-          CallPlugin(log(), "list filter size " + s.owner + "." + s.hook.id,
-                     [&] { return sizer->second.hook.size(filter_id, value); });
-      if (z.ok()) {
-        out.size = std::move(*z);
-      } else if (z.status().code() != crm::StatusCode::kNotFound) {
-        return z.status();
-      }
-    }
-    auto sets = filter_sets_.find(s.owner + "/" + s.hook.id);
-    if (sets == filter_sets_.end()) return out;
-    crm::Result<crm::ClientSetFormula> f =
-        CallPlugin(log(), "list filter sets " + s.owner + "." + s.hook.id,
-                   [&] { return sets->second.hook.sets(filter_id, value); });
-    if (f.ok()) {
-      out.sets = std::move(*f);
-    } else if (f.status().code() != crm::StatusCode::kNotFound) {
-      return f.status();
+    if (auto sets = filter_sets_.find(key); sets != filter_sets_.end()) {
+      CRM_RETURN_IF_ERROR(AnswerUnlessNotFound(log(), "list filter sets " + name, out.sets, [&] {
+        return sets->second.hook.sets(filter_id, value);
+      }));
     }
     return out;
   }

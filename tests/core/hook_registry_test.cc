@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <stdexcept>
 
 #include "sample-host/core/logger.h"
@@ -556,6 +558,22 @@ CountedSource CountedSourceA() {
   return a;
 }
 
+// What an optional hook of a counted source (its size, its sets) answers: nothing for "unknown"
+// (kNotFound), not even asked for "uncounted" (the count declined), kInternal when it throws.
+// `answered` reads the hook's answer from a resolution; `calls` counts the hook's calls.
+void ExpectAnswersPerValue(const HookRegistry& registry, const std::string& filter, int& calls,
+                           const std::function<bool(const ResolvedFilter&)>& answered) {
+  auto unknown = registry.ResolveFilter(filter, "unknown");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_FALSE(answered(*unknown));
+  calls = 0;
+  auto uncounted = registry.ResolveFilter(filter, "uncounted");
+  ASSERT_TRUE(uncounted.ok());
+  EXPECT_FALSE(answered(*uncounted));
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(registry.ResolveFilter(filter, "throw").status().code(), crm::StatusCode::kInternal);
+}
+
 // Host API 1.4: a source's exact sizes, asked only once its count accepted the value.
 TEST(HookRegistryTest, ListFilterSizeGivesTheSizeOfACountedFilter) {
   auto [src, count] = CountedSourceA();
@@ -592,15 +610,8 @@ TEST(HookRegistryTest, ListFilterSizeGivesTheSizeOfACountedFilter) {
   ASSERT_TRUE(missing->size.has_value());
   EXPECT_EQ(missing->size->sql, "(SELECT n FROM counters WHERE k = ?)");
   EXPECT_TRUE(missing->count.complement);
-  auto unknown = registry.ResolveFilter("a.1", "unknown");
-  ASSERT_TRUE(unknown.ok());
-  EXPECT_FALSE(unknown->size.has_value());
-  calls = 0;
-  auto uncounted = registry.ResolveFilter("a.1", "uncounted");  // no count, no size asked
-  ASSERT_TRUE(uncounted.ok());
-  EXPECT_FALSE(uncounted->size.has_value());
-  EXPECT_EQ(calls, 0);
-  EXPECT_EQ(registry.ResolveFilter("a.1", "throw").status().code(), crm::StatusCode::kInternal);
+  ExpectAnswersPerValue(registry, "a.1", calls,
+                        [](const ResolvedFilter& f) { return f.size.has_value(); });
 }
 
 // Host API 1.6: a source's client sets come with its count, and only for the values it has them.
@@ -641,15 +652,8 @@ TEST(HookRegistryTest, ListFilterSetsNeedACountAndAnswerPerValue) {
   EXPECT_TRUE(missing->sets->all.empty());
   EXPECT_EQ(missing->sets->none, std::vector<std::string>{"p.7"});
   EXPECT_FALSE(missing->size.has_value());  // no ListFilterSize: sets alone
-  auto unknown = registry.ResolveFilter("a.7", "unknown");
-  ASSERT_TRUE(unknown.ok());
-  EXPECT_FALSE(unknown->sets.has_value());
-  calls = 0;
-  auto uncounted = registry.ResolveFilter("a.7", "uncounted");  // no count, no sets asked
-  ASSERT_TRUE(uncounted.ok());
-  EXPECT_FALSE(uncounted->sets.has_value());
-  EXPECT_EQ(calls, 0);
-  EXPECT_EQ(registry.ResolveFilter("a.7", "throw").status().code(), crm::StatusCode::kInternal);
+  ExpectAnswersPerValue(registry, "a.7", calls,
+                        [](const ResolvedFilter& f) { return f.sets.has_value(); });
 }
 
 TEST(HookRegistryTest, TranslationsFallBackAndReportMissingKeys) {
