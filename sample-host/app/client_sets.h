@@ -55,18 +55,19 @@ class ClientBitmap {
 // changes. Thread-safe. One per database.
 class ClientSetCache {
  public:
+  using Shared = std::map<std::string, std::shared_ptr<const ClientBitmap>>;
   bool Has(const std::set<std::string>& keys) const;
-  // Copies the sets `keys` into `out` when the cache holds all of them at `generation`.
-  bool CopyIfAt(int64_t generation, const std::set<std::string>& keys,
-                std::map<std::string, ClientBitmap>& out) const;
+  // The sets `keys` into `out` (shared, never changed: a reader that applies changes copies)
+  // when the cache holds all of them at `generation`.
+  bool GetIfAt(int64_t generation, const std::set<std::string>& keys, Shared& out) const;
   // Keeps `sets` (blocks only, no change applied) as of `generation`; a newer generation drops
   // the others.
-  void Keep(int64_t generation, const std::map<std::string, ClientBitmap>& sets);
+  void Keep(int64_t generation, const Shared& sets);
 
  private:
   mutable std::mutex mutex_;
   int64_t generation_ = -1;
-  std::map<std::string, std::shared_ptr<const ClientBitmap>> sets_;
+  Shared sets_;
 };
 
 // The clients in the set "clients", in every `all` set of every formula and in no `none` set of

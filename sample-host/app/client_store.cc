@@ -499,7 +499,18 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   // starts and how the total is had (client_list_sql.h PlanClientListTotal).
   KnownSizes sizes;
   if (!conditions.terms.empty()) {
-    SqlPart sizes_query = ClientListSizesQuery(conditions, db_.Dialect());
+    // SQLite: a search word's size is a capped count of its FTS5 matches (10,000 of a common
+    // word: 2 ms); with terms that all have sets, the stream of those matches that counts the
+    // combination reads it anyway (CountWithSets), so it is not asked twice.
+    const int streamed = count_with_sets_ ? StreamedTerm(conditions) : -2;
+    ClientListConditions asked;
+    if (streamed >= 0 && conditions.terms[streamed].size_cap > 0 &&
+        db_.Dialect() == crm::SqlDialect::kSqlite) {
+      asked = conditions;
+      asked.terms[streamed].size = {};
+    }
+    SqlPart sizes_query =
+        ClientListSizesQuery(asked.terms.empty() ? conditions : asked, db_.Dialect());
     CRM_ASSIGN_OR_RETURN(auto sizes_row, db_.QueryOne(sizes_query.sql, sizes_query.params));
     if (!sizes_row.has_value()) return crm::Internal("client list: no sizes row");
     sizes = ReadKnownSizes(conditions, *sizes_row);
@@ -507,7 +518,7 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   b.total = PlanClientListTotal(conditions, sizes, exact_count_limit_);
   std::optional<ClientBitmap> kept;  // the clients every term keeps, when the sets gave them
   if (!b.total.known && count_with_sets_)
-    CRM_RETURN_IF_ERROR(CountWithSets(conditions, b.total, kept));
+    CRM_RETURN_IF_ERROR(CountWithSets(conditions, b.total, sizes, kept));
   else if (count_with_sets_)
     CRM_RETURN_IF_ERROR(SetsForALongWalk(query, conditions, sizes, b.total, kept));
   SqlPart where = PageWhere(conditions, sizes, kept);
@@ -589,23 +600,35 @@ crm::Status ClientStore::SetsForALongWalk(const ClientListQuery& query,
   return crm::Status::Ok();
 }
 
-crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, TotalPlan& total,
-                                       std::optional<ClientBitmap>& kept_out) {
-  std::vector<const crm::ClientSetFormula*> formulas;
-  const ListTerm* streamed = nullptr;
-  for (const ListTerm& term : conditions.terms) {
+// -1: every term has sets; -2: no count from the sets (no term has sets, or two have none, or
+// the one without cannot be streamed).
+int ClientStore::StreamedTerm(const ClientListConditions& conditions) const {
+  int streamed = -1;
+  bool sets = false;
+  for (size_t i = 0; i < conditions.terms.size(); ++i) {
+    const ListTerm& term = conditions.terms[i];
     if (term.sets.has_value()) {
-      formulas.push_back(&*term.sets);
-    } else if (streamed == nullptr && !term.complement && !term.set.sql.empty() &&
-               (term.size_cap == 0 || db_.Dialect() == crm::SqlDialect::kSqlite)) {
-      // Not PostgreSQL's search: its trigram matches come whole to the host (120,000 rows and
-      // their rechecks for a common word: 166 ms against 67 for its capped count of the join).
-      streamed = &term;
-    } else {
-      return crm::Status::Ok();
+      sets = true;
+      continue;
     }
+    // Not PostgreSQL's search: its trigram matches come whole to the host (120,000 rows and
+    // their rechecks for a common word: 166 ms against 67 for its capped count of the join).
+    if (streamed >= 0 || term.complement || term.set.sql.empty() ||
+        (term.size_cap > 0 && db_.Dialect() != crm::SqlDialect::kSqlite))
+      return -2;
+    streamed = static_cast<int>(i);
   }
-  if (formulas.empty()) return crm::Status::Ok();
+  return sets ? streamed : -2;
+}
+
+crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, TotalPlan& total,
+                                       KnownSizes& sizes, std::optional<ClientBitmap>& kept_out) {
+  const int stream_at = StreamedTerm(conditions);
+  if (stream_at == -2) return crm::Status::Ok();  // (formulas below: at least one)
+  const ListTerm* streamed = stream_at >= 0 ? &conditions.terms[stream_at] : nullptr;
+  std::vector<const crm::ClientSetFormula*> formulas;
+  for (const ListTerm& term : conditions.terms)
+    if (term.sets.has_value()) formulas.push_back(&*term.sets);
   CRM_ASSIGN_OR_RETURN(std::optional<ClientBitmap> kept,
                        KeptByClientSets(db_, formulas, kClientSetMaxUnfolded, set_cache_.get()));
   if (!kept.has_value()) return crm::Status::Ok();
@@ -620,11 +643,16 @@ crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, T
       streamed->ids.sql.empty() || db_.Dialect() != crm::SqlDialect::kSqlite
           ? SqlPart{"SELECT c.id FROM clients c" + streamed->set.sql, streamed->set.params}
           : streamed->ids;
-  int64_t n = 0;
+  int64_t n = 0, read = 0;
   CRM_RETURN_IF_ERROR(db_.Query(ids.sql, ids.params, [&](const crm::SqlRow& row) {
+    ++read;
     return !(kept->Has(row.Int(0)) && ++n >= kInexactTotal);
   }));
   total = TotalPlan{true, n, n < kInexactTotal, {}, false, false};
+  if (!sizes.kept[stream_at].has_value()) {  // not asked (Build): what the stream read tells
+    sizes.kept[stream_at] = read;
+    sizes.at_least[stream_at] = n >= kInexactTotal;
+  }
   kept_out = std::move(kept);  // the other terms' clients: the page tests their bits
   return crm::Status::Ok();
 }

@@ -222,8 +222,10 @@ class ClientStore {
   crm::Result<BuiltQuery> Build(const ClientListQuery& query, bool paged);
   crm::Result<SqlPart> PageFrom(const ClientListQuery& query, const SqlPart& where,
                                 const std::string& order, BuiltQuery& b);
+  // The term CountWithSets would stream (every other term has sets), or -1.
+  int StreamedTerm(const ClientListConditions& conditions) const;
   crm::Status CountWithSets(const ClientListConditions& conditions, TotalPlan& total,
-                            std::optional<ClientBitmap>& kept);
+                            KnownSizes& sizes, std::optional<ClientBitmap>& kept);
   crm::Status SetsForALongWalk(const ClientListQuery& query, const ClientListConditions& conditions,
                                const KnownSizes& sizes, const TotalPlan& total,
                                std::optional<ClientBitmap>& kept);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <string>
+#include <vector>
 
 #include "host-api/sql.h"
 #include "tests/support/host_test_db.h"
@@ -28,6 +29,7 @@ class CountingDatabase final : public crm::Database {
     ++statements;
     last_sql = std::string(sql);
     last_params = params;
+    queries.push_back(last_sql);
     return inner_.Query(sql, params, on_row);
   }
   int64_t LastInsertId() override { return inner_.LastInsertId(); }
@@ -40,6 +42,7 @@ class CountingDatabase final : public crm::Database {
   std::atomic<int> statements{0};
   std::string last_sql;
   crm::SqlParams last_params;
+  std::vector<std::string> queries;  // every Query outside a transaction (one thread at a time)
 
  private:
   class Counting final : public crm::SqlExecutor {
