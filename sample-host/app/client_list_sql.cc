@@ -57,10 +57,21 @@ void AppendSqlParams(crm::SqlParams& to, const crm::SqlParams& from) {
   to.insert(to.end(), from.begin(), from.end());
 }
 
+void AppendSqlParams(crm::SqlParams& to, crm::SqlParams&& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  from.clear();
+}
+
 void AndInto(SqlPart& part, const std::string& sql, const crm::SqlParams& params) {
   part.sql += part.sql.empty() ? " WHERE " : " AND ";
   part.sql += "(" + sql + ")";
   AppendSqlParams(part.params, params);
+}
+
+void AndInto(SqlPart& part, const std::string& sql, crm::SqlParams&& params) {
+  part.sql += part.sql.empty() ? " WHERE " : " AND ";
+  part.sql += "(" + sql + ")";
+  AppendSqlParams(part.params, std::move(params));
 }
 
 void ClientListConditions::AndAll(const std::string& sql, const crm::SqlParams& params) {

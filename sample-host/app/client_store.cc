@@ -534,9 +534,9 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     b.sql += ", " + b.total.count.sql + " AS total";
     AppendSqlParams(b.params, b.total.count.params);
   }
-  CRM_ASSIGN_OR_RETURN(SqlPart from, PageFrom(query, where, order, b));
+  CRM_ASSIGN_OR_RETURN(SqlPart from, PageFrom(query, std::move(where), order, b));
   b.sql += from.sql;
-  AppendSqlParams(b.params, from.params);
+  AppendSqlParams(b.params, std::move(from.params));
   return b;
 }
 
@@ -569,7 +569,9 @@ SqlPart ClientStore::PageWhere(const ClientListConditions& conditions, const Kno
     rest_sizes.at_least.push_back(sizes.at_least[i]);
   }
   SqlPart where = ClientListWhere(rest, &rest_sizes, set_page_limit_);
-  AndInto(where, "crm_in_set(?, c.id)", {kept->Bytes()});
+  crm::SqlParams bits;
+  bits.emplace_back(kept->Bytes());  // moved on to the statement, never copied
+  AndInto(where, "crm_in_set(?, c.id)", std::move(bits));
   return where;
 }
 
@@ -659,11 +661,12 @@ crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, T
 
 // FROM .. LIMIT of a page: the rows at an offset, or after/before a cursor (keyset paging), one
 // more than per_page either way.
-crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, const SqlPart& where,
+crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, SqlPart where,
                                            const std::string& order, BuiltQuery& b) {
   b.page = query.page;
   if (query.after.empty() && query.before.empty()) {
-    SqlPart from{" FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?", where.params};
+    SqlPart from{" FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?",
+                 std::move(where.params)};
     const int64_t limit = query.per_page + 1, offset = (query.page - 1) * query.per_page;
     if (db_.Dialect() == crm::SqlDialect::kPostgresql) {
       // PostgreSQL computes the select list (the plugins' columns) for every row OFFSET skips:

@@ -220,7 +220,7 @@ class ClientStore {
  private:
   struct BuiltQuery;
   crm::Result<BuiltQuery> Build(const ClientListQuery& query, bool paged);
-  crm::Result<SqlPart> PageFrom(const ClientListQuery& query, const SqlPart& where,
+  crm::Result<SqlPart> PageFrom(const ClientListQuery& query, SqlPart where,
                                 const std::string& order, BuiltQuery& b);
   // The term CountWithSets would stream (every other term has sets), or -1.
   int StreamedTerm(const ClientListConditions& conditions) const;
