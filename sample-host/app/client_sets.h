@@ -23,6 +23,8 @@ namespace host {
 
 // Ids per block: a block is 512 bytes, stored as 1,024 hex digits (client_set_blocks.bits).
 inline constexpr int64_t kClientSetBlockIds = 4096;
+// The changes a rename adds (schema 26): the fold consumes them without a set.
+inline constexpr std::string_view kClientOrderKey = "order";
 // A count reads the sets only while at most this many of their changes wait for the fold (the
 // job folds every few seconds; a backlog, after a migration or a bulk import, is counted as
 // before until it is folded).

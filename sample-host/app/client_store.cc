@@ -467,6 +467,30 @@ std::string CursorAt(const Client& row, const std::string& sort, int64_t page) {
 
 }  // namespace
 
+namespace {
+
+// The list's default order (last name, first name, id) or its exact reverse.
+bool InDefaultOrder(std::string_view sort) {
+  return sort.empty() || sort == "last_name" || sort == "-last_name";
+}
+
+// " WHERE (c.id IN (...))": a page's rows named (none: an id no client has).
+SqlPart IdsWhere(const std::vector<int64_t>& ids) {
+  SqlPart where{" WHERE (c.id IN (", {}};
+  for (size_t i = 0; i < ids.size(); ++i) {
+    where.sql += i == 0 ? "?" : ", ?";
+    where.params.emplace_back(ids[i]);
+  }
+  if (ids.empty()) {
+    where.sql += "?";
+    where.params.emplace_back(int64_t{-1});
+  }
+  where.sql += "))";
+  return where;
+}
+
+}  // namespace
+
 // WHERE: search words, then every filter (host and plugins alike, via the registry);
 // ORDER BY from the whitelist; the client's columns, then each plugin column as col_N.
 crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& query, bool paged) {
@@ -521,7 +545,9 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     CRM_RETURN_IF_ERROR(CountWithSets(conditions, b.total, sizes, kept));
   else if (count_with_sets_)
     CRM_RETURN_IF_ERROR(SetsForALongWalk(query, conditions, sizes, b.total, kept));
-  SqlPart where = PageWhere(conditions, sizes, kept);
+  CRM_ASSIGN_OR_RETURN(std::optional<std::vector<int64_t>> chosen,
+                       PageIdsFromOrder(query, conditions, sizes, kept));
+  SqlPart where = chosen.has_value() ? IdsWhere(*chosen) : PageWhere(conditions, sizes, kept);
   b.sql = select.sql;
   AppendSqlParams(b.params, select.params);
   b.split = b.total.merged && split_counts_from_ > 0 && sizes.max_id >= split_counts_from_ &&
@@ -534,7 +560,8 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     b.sql += ", " + b.total.count.sql + " AS total";
     AppendSqlParams(b.params, b.total.count.params);
   }
-  CRM_ASSIGN_OR_RETURN(SqlPart from, PageFrom(query, std::move(where), order, b));
+  CRM_ASSIGN_OR_RETURN(SqlPart from,
+                       PageFrom(query, std::move(where), order, b, chosen.has_value()));
   b.sql += from.sql;
   AppendSqlParams(b.params, std::move(from.params));
   return b;
@@ -582,10 +609,12 @@ crm::Status ClientStore::SetsForALongWalk(const ClientListQuery& query,
                                           const ClientListConditions& conditions,
                                           const KnownSizes& sizes, const TotalPlan& total,
                                           std::optional<ClientBitmap>& kept) {
-  if (db_.Dialect() != crm::SqlDialect::kSqlite || !total.known || !total.exact ||
+  const bool cursor = !query.after.empty() || !query.before.empty();
+  // PostgreSQL tests no bits in SQL: the bitmap serves it only through the kept order.
+  const bool pg = db_.Dialect() == crm::SqlDialect::kPostgresql;
+  if ((pg && (cursor || !InDefaultOrder(query.sort))) || !total.known || !total.exact ||
       total.total <= 0 || conditions.terms.empty())
     return crm::Status::Ok();
-  const bool cursor = !query.after.empty() || !query.before.empty();
   const int64_t offset = cursor ? 0 : (query.page - 1) * query.per_page;
   if ((offset + query.per_page + 1) * sizes.clients < bitmap_walk_from_ * total.total)
     return crm::Status::Ok();
@@ -600,6 +629,27 @@ crm::Status ClientStore::SetsForALongWalk(const ClientListQuery& query,
   CRM_ASSIGN_OR_RETURN(kept,
                        KeptByClientSets(db_, formulas, kClientSetMaxUnfolded, set_cache_.get()));
   return crm::Status::Ok();
+}
+
+// SQLite and PostgreSQL: a page whose terms' clients the bitmap holds, in the default order (or
+// its reverse) and by offset, takes its ids along the order this process keeps: a test of a bit
+// per client passed instead of a walk of the sort index with a probe (or, on PostgreSQL, a heap
+// visit) per client. Not while that order is stale (a client added, removed or renamed and not
+// yet folded: it is then read again in the background), nor for a set under 1 client in 100
+// (PageWhere starts from the set), nor with a term the bitmap lacks (the search).
+crm::Result<std::optional<std::vector<int64_t>>> ClientStore::PageIdsFromOrder(
+    const ClientListQuery& query, const ClientListConditions& conditions, const KnownSizes& sizes,
+    const std::optional<ClientBitmap>& kept) {
+  using Chosen = std::optional<std::vector<int64_t>>;
+  if (!kept.has_value() || !query.after.empty() || !query.before.empty() ||
+      !InDefaultOrder(query.sort) || StreamedTerm(conditions) != -1 ||
+      kept->Count() * kBitmapPageDensity < sizes.clients)
+    return Chosen();
+  CRM_ASSIGN_OR_RETURN(std::shared_ptr<const ClientOrderCache::Ids> order,
+                       order_cache_->Current(db_, refresh_order_ ? count_helper_.get() : nullptr));
+  if (order == nullptr) return Chosen();
+  return Chosen(PageIdsInOrder(*order, *kept, query.sort.starts_with('-'),
+                               (query.page - 1) * query.per_page, query.per_page + 1));
 }
 
 // -1: every term has sets; -2: no count from the sets (no term has sets, or two have none, or
@@ -662,12 +712,13 @@ crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, T
 // FROM .. LIMIT of a page: the rows at an offset, or after/before a cursor (keyset paging), one
 // more than per_page either way.
 crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, SqlPart where,
-                                           const std::string& order, BuiltQuery& b) {
+                                           const std::string& order, BuiltQuery& b, bool chosen) {
   b.page = query.page;
   if (query.after.empty() && query.before.empty()) {
     SqlPart from{" FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?",
                  std::move(where.params)};
-    const int64_t limit = query.per_page + 1, offset = (query.page - 1) * query.per_page;
+    const int64_t limit = query.per_page + 1;
+    const int64_t offset = chosen ? 0 : (query.page - 1) * query.per_page;
     if (db_.Dialect() == crm::SqlDialect::kPostgresql) {
       // PostgreSQL computes the select list (the plugins' columns) for every row OFFSET skips:
       // the page's rows are chosen first, the columns then computed for those alone. SQLite

@@ -16,6 +16,7 @@
 #include "host-api/sql.h"
 #include "host-api/status.h"
 #include "sample-host/app/client_list_sql.h"
+#include "sample-host/app/client_order.h"
 #include "sample-host/app/client_sets.h"
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/core/logger.h"
@@ -216,12 +217,19 @@ class ClientStore {
   // length over the density its total gives) tests the bits of its terms' sets, when its total
   // came from the sizes and a term probes another table. Tests lower it.
   void set_bitmap_walk_from(int64_t clients) { bitmap_walk_from_ = clients; }
+  // Reads the default order now (client_order.h); otherwise a page that finds it stale has it
+  // read again in the background. Tests.
+  crm::Status RefreshClientOrder() { return order_cache_->Refresh(db_); }
+  // Whether a page that finds the order stale has it read again in the background (tests turn
+  // it off, to see each state of the order without a race).
+  void set_refresh_order(bool on) { refresh_order_ = on; }
 
  private:
   struct BuiltQuery;
   crm::Result<BuiltQuery> Build(const ClientListQuery& query, bool paged);
+  // `chosen`: `where` names the page's rows already (PageIdsFromOrder): no offset.
   crm::Result<SqlPart> PageFrom(const ClientListQuery& query, SqlPart where,
-                                const std::string& order, BuiltQuery& b);
+                                const std::string& order, BuiltQuery& b, bool chosen = false);
   // The term CountWithSets would stream (every other term has sets), or -1.
   int StreamedTerm(const ClientListConditions& conditions) const;
   crm::Status CountWithSets(const ClientListConditions& conditions, TotalPlan& total,
@@ -231,6 +239,11 @@ class ClientStore {
                                std::optional<ClientBitmap>& kept);
   SqlPart PageWhere(const ClientListConditions& conditions, const KnownSizes& sizes,
                     const std::optional<ClientBitmap>& kept) const;
+  // The page's ids along the default order this process keeps (client_order.h), when the
+  // bitmap holds every term's clients and that order is current; nullopt otherwise.
+  crm::Result<std::optional<std::vector<int64_t>>> PageIdsFromOrder(
+      const ClientListQuery& query, const ClientListConditions& conditions, const KnownSizes& sizes,
+      const std::optional<ClientBitmap>& kept);
   // A page tests a bitmap's bits when at least one client in this many is in it.
   static constexpr int64_t kBitmapPageDensity = 100;
   static void SetCursors(const ClientListQuery& query, const BuiltQuery& built,
@@ -245,10 +258,13 @@ class ClientStore {
   static constexpr int64_t kSplitCountsFrom = 65536;  // two blocks of client_list_count.h
   int64_t split_counts_from_ = kSplitCountsFrom;
   bool count_with_sets_ = true;
+  bool refresh_order_ = true;
   int64_t bitmap_walk_from_ = 2000;            // ~6,500 probes: a state alone at page 20 (15 %)
   std::shared_ptr<CountHelper> count_helper_;  // made by the constructor
   // The client sets' blocks as decoded at their last generation (client_sets.h).
   std::shared_ptr<ClientSetCache> set_cache_ = std::make_shared<ClientSetCache>();
+  // The clients' default order as last read (client_order.h; refreshed on count_helper_).
+  std::shared_ptr<ClientOrderCache> order_cache_ = std::make_shared<ClientOrderCache>();
 };
 
 }  // namespace host

@@ -98,6 +98,53 @@ class ClientSetsTest : public ::testing::Test {
     }
   }
 
+  // A plugin's filter "tagged" (a probe of client_tags, its size known, its set "test.vip"),
+  // and every third client tagged: in client_tags and, as a plugin's trigger would, in its set.
+  void TagEveryThirdClient() {
+    StagingRegistrar plugin("test-plugin");
+    crm::ListFilterSource src;
+    src.id = "tagged";
+    src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
+    src.predicate = [](std::string_view id, std::string_view) -> crm::Result<crm::SqlPredicate> {
+      if (id != "tagged") return crm::NotFound("not mine");
+      return crm::SqlPredicate{
+          "c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = 'vip')", {}};
+    };
+    ASSERT_OK(plugin.AddListFilterSource(src));
+    crm::ListFilterCount count;
+    count.source_id = "tagged";
+    count.count = [src](std::string_view id,
+                        std::string_view v) -> crm::Result<crm::FilterCountPredicate> {
+      CRM_ASSIGN_OR_RETURN(crm::SqlPredicate p, src.predicate(id, v));
+      return crm::FilterCountPredicate{p, false};
+    };
+    ASSERT_OK(plugin.AddListFilterCount(count));
+    crm::ListFilterSize size;  // the size is known: the total needs no count
+    size.source_id = "tagged";
+    size.size = [](std::string_view, std::string_view) -> crm::Result<crm::SqlPredicate> {
+      return crm::SqlPredicate{"SELECT COUNT(*) FROM client_tags WHERE tag = 'vip'", {}};
+    };
+    ASSERT_OK(plugin.AddListFilterSize(size));
+    crm::ListFilterSets sets;
+    sets.source_id = "tagged";
+    sets.sets = [](std::string_view, std::string_view) -> crm::Result<crm::ClientSetFormula> {
+      return crm::ClientSetFormula{{"test.vip"}, {}};
+    };
+    ASSERT_OK(plugin.AddListFilterSets(sets));
+    ASSERT_OK(registry_.Commit(plugin.Take()));
+    // Every third client is a vip: in client_tags and, as a plugin's trigger would, in its set.
+    for (size_t i = 0; i < ids_.size(); i += 3) {
+      ASSERT_OK(tdb_.db()
+                    .Exec("INSERT INTO client_tags (client_id, tag) VALUES (?, 'vip')", {ids_[i]})
+                    .status());
+      ASSERT_OK(tdb_.db()
+                    .Exec("INSERT INTO client_set_changes (set_key, client_id, member) VALUES "
+                          "('test.vip', ?, 1)",
+                          {ids_[i]})
+                    .status());
+    }
+  }
+
   int64_t Unfolded() {
     auto row = tdb_.db().QueryOne("SELECT COUNT(*) FROM client_set_changes");
     EXPECT_OK(row);
@@ -358,48 +405,7 @@ TEST_F(ClientSetsTest, ASearchBesideSetsIsReadOnceByTheStreamThatCountsIt) {
 // that its walk would probe many clients: the page tests the bits instead; the same rows.
 TEST_F(ClientSetsTest, AFarPageOfAProbingFilterTestsItsBits) {
   Create(27);
-  StagingRegistrar plugin("test-plugin");
-  crm::ListFilterSource src;
-  src.id = "tagged";
-  src.list = [](std::string_view) { return std::vector<crm::FilterDef>{}; };
-  src.predicate = [](std::string_view id, std::string_view) -> crm::Result<crm::SqlPredicate> {
-    if (id != "tagged") return crm::NotFound("not mine");
-    return crm::SqlPredicate{"c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = 'vip')",
-                             {}};
-  };
-  ASSERT_OK(plugin.AddListFilterSource(src));
-  crm::ListFilterCount count;
-  count.source_id = "tagged";
-  count.count = [src](std::string_view id,
-                      std::string_view v) -> crm::Result<crm::FilterCountPredicate> {
-    CRM_ASSIGN_OR_RETURN(crm::SqlPredicate p, src.predicate(id, v));
-    return crm::FilterCountPredicate{p, false};
-  };
-  ASSERT_OK(plugin.AddListFilterCount(count));
-  crm::ListFilterSize size;  // the size is known: the total needs no count
-  size.source_id = "tagged";
-  size.size = [](std::string_view, std::string_view) -> crm::Result<crm::SqlPredicate> {
-    return crm::SqlPredicate{"SELECT COUNT(*) FROM client_tags WHERE tag = 'vip'", {}};
-  };
-  ASSERT_OK(plugin.AddListFilterSize(size));
-  crm::ListFilterSets sets;
-  sets.source_id = "tagged";
-  sets.sets = [](std::string_view, std::string_view) -> crm::Result<crm::ClientSetFormula> {
-    return crm::ClientSetFormula{{"test.vip"}, {}};
-  };
-  ASSERT_OK(plugin.AddListFilterSets(sets));
-  ASSERT_OK(registry_.Commit(plugin.Take()));
-  // Every third client is a vip: in client_tags and, as a plugin's trigger would, in its set.
-  for (size_t i = 0; i < ids_.size(); i += 3) {
-    ASSERT_OK(tdb_.db()
-                  .Exec("INSERT INTO client_tags (client_id, tag) VALUES (?, 'vip')", {ids_[i]})
-                  .status());
-    ASSERT_OK(tdb_.db()
-                  .Exec("INSERT INTO client_set_changes (set_key, client_id, member) VALUES "
-                        "('test.vip', ?, 1)",
-                        {ids_[i]})
-                  .status());
-  }
+  TagEveryThirdClient();
   testing::CountingDatabase counting(tdb_.db());
   ClientStore store{counting, registry_, [this] { return now_; }};
   store.set_bitmap_walk_from(10);  // page 3 of 2 rows at 1 in 3: (4 + 3) x 3 = 21 clients
@@ -427,6 +433,103 @@ TEST_F(ClientSetsTest, AFarPageOfAProbingFilterTestsItsBits) {
     ASSERT_OK(store.List(q));
     EXPECT_EQ(counting.last_sql.find("crm_in_set"), std::string::npos) << counting.last_sql;
   }
+}
+
+// Both engines: with nothing waiting for the fold and the default order read, the pages of a
+// filter whose clients the bitmap holds name their rows from that order (c.id IN ...): the rows
+// the walk gives, forwards and backwards, page after page. A client added or renamed and not yet
+// folded: the walk again, the client in its place; folded: the walk until the order is read again.
+TEST_F(ClientSetsTest, PagesAlongTheKeptOrderAreTheWalksPages) {
+  Create(27);
+  TagEveryThirdClient();
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  testing::CountingDatabase counting(tdb_.db());
+  ClientStore store{counting, registry_, [this] { return now_; }};
+  store.set_bitmap_walk_from(1);   // every page reads the bitmap
+  store.set_refresh_order(false);  // read only by RefreshClientOrder below
+  ClientStore walk{tdb_.db(), registry_, [this] { return now_; }};
+  walk.set_count_with_sets(false);
+  auto pages = [&](ClientStore& s, const std::string& sort, bool* from_order) {
+    std::vector<std::string> emails;
+    for (int p = 1; p <= 6; ++p) {  // 5 pages of 2, then an empty one
+      ClientListQuery q;
+      q.filters = {{"tagged", "yes"}};
+      q.per_page = 2;
+      q.page = p;
+      q.sort = sort;
+      auto page = s.List(q);
+      EXPECT_OK(page);
+      if (!page.ok()) break;
+      for (const auto& row : page->rows) emails.push_back(row.client.email);
+      if (from_order != nullptr && p == 3)
+        *from_order = counting.last_sql.find("WHERE (c.id IN (?") != std::string::npos;
+    }
+    return emails;
+  };
+  auto order_generation = [&] {
+    auto row = tdb_.db().QueryOne("SELECT n FROM client_order_generation WHERE id = 1");
+    EXPECT_OK(row);
+    return row.ok() && row->has_value() ? (*row)->Int(0) : -1;
+  };
+  ASSERT_OK(store.RefreshClientOrder());
+  bool from_order = false;
+  for (std::string sort : {"", "-last_name"}) {
+    std::vector<std::string> rows = pages(store, sort, &from_order);
+    EXPECT_TRUE(from_order) << sort << " " << counting.last_sql;
+    EXPECT_EQ(rows.size(), 9U);
+    EXPECT_EQ(rows, pages(walk, sort, nullptr)) << sort;
+  }
+  // A new tagged client: its 'clients' change waits, so the walk, with the client.
+  const int64_t before = order_generation();
+  Create(1);
+  ASSERT_OK(tdb_.db()
+                .Exec("INSERT INTO client_tags (client_id, tag) VALUES (?, 'vip')", {ids_.back()})
+                .status());
+  ASSERT_OK(tdb_.db()
+                .Exec("INSERT INTO client_set_changes (set_key, client_id, member) VALUES "
+                      "('test.vip', ?, 1)",
+                      {ids_.back()})
+                .status());
+  std::vector<std::string> rows = pages(store, "", &from_order);
+  EXPECT_FALSE(from_order);
+  EXPECT_EQ(rows.size(), 10U);
+  EXPECT_EQ(rows, pages(walk, "", nullptr));
+  // Folded: the order's generation moved, the order held is stale until read again.
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  EXPECT_EQ(order_generation(), before + 1);
+  EXPECT_EQ(pages(store, "", &from_order), rows);
+  EXPECT_FALSE(from_order);
+  ASSERT_OK(store.RefreshClientOrder());
+  EXPECT_EQ(pages(store, "", &from_order), rows);
+  EXPECT_TRUE(from_order);
+  // A rename ('order' change, no set of its own): the walk until folded and read again.
+  ASSERT_OK(
+      tdb_.db()
+          .Exec("UPDATE clients SET last_name = 'Aardvark' WHERE id = ?", {ids_[ids_.size() - 4]})
+          .status());
+  rows = pages(store, "", &from_order);
+  EXPECT_FALSE(from_order);
+  EXPECT_EQ(rows.front(), "c" + std::to_string(ids_.size() - 4) + "@example.com");
+  EXPECT_EQ(rows, pages(walk, "", nullptr));
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  EXPECT_EQ(order_generation(), before + 2);
+  auto no_order_set =
+      tdb_.db().QueryOne("SELECT COUNT(*) FROM client_set_blocks WHERE set_key = 'order'");
+  ASSERT_OK(no_order_set);
+  EXPECT_EQ((*no_order_set)->Int(0), 0);
+  ASSERT_OK(store.RefreshClientOrder());
+  EXPECT_EQ(pages(store, "", &from_order), rows);
+  EXPECT_TRUE(from_order);
+  // A fold of other sets' changes leaves the order current.
+  ASSERT_OK(tdb_.db()
+                .Exec("INSERT INTO client_set_changes (set_key, client_id, member) VALUES "
+                      "('test.other', ?, 1)",
+                      {ids_[0]})
+                .status());
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  EXPECT_EQ(order_generation(), before + 2);
+  EXPECT_EQ(pages(store, "", &from_order), rows);
+  EXPECT_TRUE(from_order);
 }
 
 }  // namespace

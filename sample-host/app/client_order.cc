@@ -1,0 +1,92 @@
+// sample-host/app/client_order.cc — ClientOrderCache and a page's ids along it.
+#include "sample-host/app/client_order.h"
+
+#include <string>
+#include <utility>
+
+#include "sample-host/app/client_list_sql.h"
+
+namespace host {
+
+namespace {
+
+// The order's generation and whether a change that moves it waits for the fold.
+constexpr const char* kOrderState =
+    "(SELECT n FROM client_order_generation WHERE id = 1), (SELECT COUNT(*) FROM (SELECT 1 FROM "
+    "client_set_changes WHERE set_key IN ('clients', 'order') LIMIT 1) AS waiting)";
+
+}  // namespace
+
+crm::Result<std::shared_ptr<const ClientOrderCache::Ids>> ClientOrderCache::Current(
+    crm::Database& db, CountHelper* helper) {
+  CRM_ASSIGN_OR_RETURN(auto row, db.QueryOne(std::string("SELECT ") + kOrderState));
+  if (!row.has_value() || row->Int(1) != 0) return std::shared_ptr<const Ids>();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (row->Int(0) == generation_ && ids_ != nullptr) return ids_;
+  }
+  const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+  const int64_t last = refreshed_at_ns_.load();
+  const bool due =
+      last == 0 || now - last >= std::chrono::nanoseconds(kRefreshEvery).count();
+  if (helper != nullptr && due && !refreshing_.exchange(true)) {
+    refreshed_at_ns_ = now;
+    std::shared_ptr<ClientOrderCache> self = shared_from_this();
+    std::future<crm::Status> started = helper->TryRun([self, &db] {
+      crm::Status s = self->Refresh(db);
+      self->refreshing_ = false;
+      return s;
+    });
+    if (!started.valid()) {  // the helper is busy: a later page asks again
+      refreshed_at_ns_ = last;
+      refreshing_ = false;
+    }
+  }
+  return std::shared_ptr<const Ids>();
+}
+
+crm::Status ClientOrderCache::Refresh(crm::Database& db) {
+  CRM_ASSIGN_OR_RETURN(std::string order, ClientListOrderBy("", db.Dialect()));
+  auto ids = std::make_shared<Ids>();
+  int64_t generation = -1;
+  bool waiting = false;
+  // One statement, one snapshot: the ids and the state they are of.
+  CRM_RETURN_IF_ERROR(db.Query("SELECT c.id, " + std::string(kOrderState) + " FROM clients c" +
+                                   order,
+                               {}, [&](const crm::SqlRow& r) {
+                                 generation = r.Int(1);
+                                 waiting = r.Int(2) != 0;
+                                 if (waiting) return false;
+                                 ids->push_back(r.Int(0));
+                                 return true;
+                               }));
+  if (waiting) return crm::Status::Ok();
+  if (ids->empty()) {  // no client: the state read alone
+    CRM_ASSIGN_OR_RETURN(auto row, db.QueryOne(std::string("SELECT ") + kOrderState));
+    if (!row.has_value() || row->Int(1) != 0) return crm::Status::Ok();
+    generation = row->Int(0);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (generation < generation_) return crm::Status::Ok();  // a newer one is held already
+  generation_ = generation;
+  ids_ = std::move(ids);
+  return crm::Status::Ok();
+}
+
+std::vector<int64_t> PageIdsInOrder(const ClientOrderCache::Ids& order, const ClientBitmap& kept,
+                                    bool reverse, int64_t offset, int64_t count) {
+  std::vector<int64_t> page;
+  const auto n = static_cast<int64_t>(order.size());
+  for (int64_t i = 0; i < n && static_cast<int64_t>(page.size()) < count; ++i) {
+    const int64_t id = order[static_cast<size_t>(reverse ? n - 1 - i : i)];
+    if (!kept.Has(id)) continue;
+    if (offset > 0) {
+      --offset;
+      continue;
+    }
+    page.push_back(id);
+  }
+  return page;
+}
+
+}  // namespace host
