@@ -27,8 +27,7 @@ crm::Result<std::shared_ptr<const ClientOrderCache::Ids>> ClientOrderCache::Curr
   }
   const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
   const int64_t last = refreshed_at_ns_.load();
-  const bool due =
-      last == 0 || now - last >= std::chrono::nanoseconds(kRefreshEvery).count();
+  const bool due = last == 0 || now - last >= std::chrono::nanoseconds(kRefreshEvery).count();
   if (helper != nullptr && due && !refreshing_.exchange(true)) {
     refreshed_at_ns_ = now;
     std::shared_ptr<ClientOrderCache> self = shared_from_this();
@@ -51,15 +50,15 @@ crm::Status ClientOrderCache::Refresh(crm::Database& db) {
   int64_t generation = -1;
   bool waiting = false;
   // One statement, one snapshot: the ids and the state they are of.
-  CRM_RETURN_IF_ERROR(db.Query("SELECT c.id, " + std::string(kOrderState) + " FROM clients c" +
-                                   order,
-                               {}, [&](const crm::SqlRow& r) {
-                                 generation = r.Int(1);
-                                 waiting = r.Int(2) != 0;
-                                 if (waiting) return false;
-                                 ids->push_back(r.Int(0));
-                                 return true;
-                               }));
+  CRM_RETURN_IF_ERROR(
+      db.Query("SELECT c.id, " + std::string(kOrderState) + " FROM clients c" + order, {},
+               [&](const crm::SqlRow& r) {
+                 generation = r.Int(1);
+                 waiting = r.Int(2) != 0;
+                 if (waiting) return false;
+                 ids->push_back(r.Int(0));
+                 return true;
+               }));
   if (waiting) return crm::Status::Ok();
   if (ids->empty()) {  // no client: the state read alone
     CRM_ASSIGN_OR_RETURN(auto row, db.QueryOne(std::string("SELECT ") + kOrderState));
