@@ -7,6 +7,7 @@
 #include <functional>
 #include <variant>
 
+#include "sample-host/app/client_sets.h"
 #include "text/fold.h"
 #include "text/text.h"
 
@@ -103,6 +104,7 @@ ListTerm SubstringSearchTerm(const std::vector<std::string>& words, bool pg) {
     phrases += '"';
   }
   term.size_cap = kInexactTotal;
+  term.search_key = phrases;
   if (pg) {
     term.set = term.page;
     term.size.sql =
@@ -391,7 +393,7 @@ SqlPart ClientListSizesQuery(const ClientListConditions& conditions, crm::SqlDia
   const bool capped_sizes = dialect != crm::SqlDialect::kPostgresql || conditions.terms.size() == 1;
   SqlPart q{std::string("SELECT ") + kClientsCounter, {}};
   for (const ListTerm& term : conditions.terms) {
-    if (term.size.sql.empty() || (term.size_cap > 0 && !capped_sizes)) {
+    if (term.size.sql.empty() || (term.size_cap > 0 && !capped_sizes) || term.bits != nullptr) {
       q.sql += ", NULL";
       continue;
     }
@@ -408,6 +410,11 @@ KnownSizes ReadKnownSizes(const ClientListConditions& conditions, const crm::Sql
   for (size_t i = 0; i < conditions.terms.size(); ++i) {
     const ListTerm& term = conditions.terms[i];
     const crm::SqlValue& v = row[i + 1];
+    if (term.bits != nullptr) {  // exact, whatever the words
+      k.kept.emplace_back(term.bits->Count());
+      k.at_least.push_back(false);
+      continue;
+    }
     if (std::holds_alternative<std::monostate>(v)) {
       k.kept.emplace_back();
       k.at_least.push_back(false);

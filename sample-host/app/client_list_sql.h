@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,8 @@
 #include "sample-host/core/hook_registry.h"
 
 namespace host {
+
+class ClientBitmap;  // client_sets.h
 
 // A piece of SQL and its bound parameters, in order.
 struct SqlPart {
@@ -50,6 +53,13 @@ struct ListTerm {
   // The client sets that keep exactly the term's clients (host API 1.6 ListFilterSets): a count of
   // terms that all have them ANDs their bitmaps (client_sets.h). nullopt for none.
   std::optional<crm::ClientSetFormula> sets;
+  // The search's words as folded (SubstringSearchTerm): the name of its matches' bitmap in
+  // ClientSearchCache (client_search_cache.h). "" for any other term.
+  std::string search_key;
+  // The term's clients as a bitmap the process holds, current as of just before the page (the
+  // search's, from ClientSearchCache): counted, ANDed and tested like the bitmap of `sets`, its
+  // size exact. Null for none.
+  std::shared_ptr<const ClientBitmap> bits;
 };
 
 // The conditions of one list query, in the order they were asked.

@@ -372,16 +372,22 @@ crm::Result<ClientSetFold> FoldClientSetChanges(crm::Database& db, int64_t max_c
     std::map<std::string_view, std::vector<const FoldChange*>> by_set;
     for (const FoldChange& c : changes) by_set[c.set_key].push_back(&c);
     for (const auto& [key, of_set] : by_set) {
-      if (key == kClientOrderKey) continue;  // a rename: no set, only the order's generation
+      // A rename or an edit of what the search reads: no set, only the generations below.
+      if (key == kClientOrderKey || key == kClientSearchKey) continue;
       CRM_ASSIGN_OR_RETURN(int64_t blocks, FoldIntoBlocks(tx, std::string(key), of_set));
       fold.blocks += blocks;
     }
     fold.changes = static_cast<int64_t>(changes.size());
     if (fold.changes == 0) return crm::Status::Ok();
-    // New, deleted or renamed clients: the default order a process keeps is stale (schema 26).
-    if (by_set.contains(kClientOrderKey) || by_set.contains("clients"))
-      CRM_RETURN_IF_ERROR(
-          tx.Exec("UPDATE client_order_generation SET n = n + 1 WHERE id = 1").status());
+    // New, deleted or renamed clients: the default order a process keeps is stale (schema 26),
+    // and so are the search's matches it keeps (schema 27), also after an edit of an email or a
+    // company.
+    const bool order = by_set.contains(kClientOrderKey) || by_set.contains("clients");
+    if (order || by_set.contains(kClientSearchKey))
+      CRM_RETURN_IF_ERROR(tx.Exec(std::string("UPDATE client_order_generation SET search = search "
+                                              "+ 1") +
+                                  (order ? ", n = n + 1" : "") + " WHERE id = 1")
+                              .status());
     // The blocks changed: a process that kept them decoded reads them again (ClientSetCache).
     return tx.Exec("UPDATE client_set_generation SET n = n + 1 WHERE id = 1").status();
   }));

@@ -25,6 +25,8 @@ namespace host {
 inline constexpr int64_t kClientSetBlockIds = 4096;
 // The changes a rename adds (schema 26): the fold consumes them without a set.
 inline constexpr std::string_view kClientOrderKey = "order";
+// The changes an edit of a client's email or company adds (schema 27): consumed the same way.
+inline constexpr std::string_view kClientSearchKey = "search";
 // A count reads the sets only while at most this many of their changes wait for the fold (the
 // job folds every few seconds; a backlog, after a migration or a bulk import, is counted as
 // before until it is folded).

@@ -469,9 +469,24 @@ std::string CursorAt(const Client& row, const std::string& sort, int64_t page) {
 
 namespace {
 
+// Whether a page that tests a bitmap's bits drops the term's own test: a term in the bitmap
+// whose test is a subquery (a probe of another table) or the search's words read again (their
+// bitmap is kept). A host filter's column test keeps its index (region's (region, last_name)
+// walks a fifth of the clients where the bit alone would walk them all: 2.8 against 1.6 ms).
+bool GivesWayToBits(const ListTerm& term) {
+  return term.bits != nullptr ||
+         (term.sets.has_value() && term.page.sql.find("SELECT") != std::string::npos);
+}
+
 // The list's default order (last name, first name, id) or its exact reverse.
 bool InDefaultOrder(std::string_view sort) {
   return sort.empty() || sort == "last_name" || sort == "-last_name";
+}
+
+// The sort read backwards ("" is "last_name").
+std::string ReversedSort(const std::string& sort) {
+  if (sort.empty()) return "-last_name";
+  return sort.front() == '-' ? sort.substr(1) : "-" + sort;
 }
 
 // " WHERE (c.id IN (...))": a page's rows named (none: an id no client has).
@@ -500,6 +515,12 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   conditions.walk_by_id = db_.Dialect() == crm::SqlDialect::kSqlite;
   conditions.merge_ids = conditions.walk_by_id;
   conditions.count_from_sets = !conditions.walk_by_id;
+  // A search's words whose matches the process keeps count and page like a set (below).
+  for (ListTerm& term : conditions.terms) {
+    if (term.search_key.empty() || !count_with_sets_ || !keep_searches_) continue;
+    CRM_ASSIGN_OR_RETURN(term.bits, search_cache_->Current(
+                                        db_, term, refresh_order_ ? count_helper_.get() : nullptr));
+  }
   CRM_ASSIGN_OR_RETURN(std::string order, ClientListOrderBy(query.sort, db_.Dialect()));
   BuiltQuery b;
   SqlPart select{"SELECT " + ClientColumns(db_.Dialect()), {}};
@@ -575,10 +596,7 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
 // (crm_in_set, sample-host/core/sqlite_database.cc) instead of probing every term's tables, while
 // they are dense enough that the walk stays short (a rarer combination starts from a set, below).
 // The bitmap is of the moment just before the page's statement.
-// Only the terms in the bitmap whose per-row test is a subquery (a probe of another table) give
-// way to the bit (a streamed term, the search, is not in it):
-// a host filter's column test keeps its index (region's (region, last_name) walks a fifth of the
-// clients where the bit alone would walk them all: 2.8 against 1.6 ms).
+// Only the terms GivesWayToBits drop their own test (a streamed term is not in the bitmap).
 SqlPart ClientStore::PageWhere(const ClientListConditions& conditions, const KnownSizes& sizes,
                                const std::optional<ClientBitmap>& kept) const {
   if (!kept.has_value() || db_.Dialect() != crm::SqlDialect::kSqlite ||
@@ -590,7 +608,7 @@ SqlPart ClientStore::PageWhere(const ClientListConditions& conditions, const Kno
   rest_sizes.at_least.clear();
   for (size_t i = 0; i < conditions.terms.size(); ++i) {
     const ListTerm& term = conditions.terms[i];
-    if (term.sets.has_value() && term.page.sql.find("SELECT") != std::string::npos) continue;
+    if (GivesWayToBits(term)) continue;
     rest.terms.push_back(term);
     rest_sizes.kept.push_back(sizes.kept[i]);
     rest_sizes.at_least.push_back(sizes.at_least[i]);
@@ -610,46 +628,109 @@ crm::Status ClientStore::SetsForALongWalk(const ClientListQuery& query,
                                           const KnownSizes& sizes, const TotalPlan& total,
                                           std::optional<ClientBitmap>& kept) {
   const bool cursor = !query.after.empty() || !query.before.empty();
-  // PostgreSQL tests no bits in SQL: the bitmap serves it only through the kept order.
+  // PostgreSQL tests no bits in SQL: the bitmap serves it only through the kept order, and there
+  // for every page, whose walk in SQL visits the heap for each client it passes.
   const bool pg = db_.Dialect() == crm::SqlDialect::kPostgresql;
-  if ((pg && (cursor || !InDefaultOrder(query.sort))) || !total.known || !total.exact ||
-      total.total <= 0 || conditions.terms.empty())
+  if ((pg && !InDefaultOrder(query.sort)) || !total.known || !total.exact || total.total <= 0 ||
+      conditions.terms.empty())
     return crm::Status::Ok();
   const int64_t offset = cursor ? 0 : (query.page - 1) * query.per_page;
-  if ((offset + query.per_page + 1) * sizes.clients < bitmap_walk_from_ * total.total)
+  // A search whose matches are kept tests their bits at once, whatever the walk: its SQL test
+  // reads the words again (SQLite: a fold of four columns per client; PostgreSQL: the trigram
+  // index's every match and its rechecks).
+  bool searched = false;
+  for (const ListTerm& term : conditions.terms) searched = searched || term.bits != nullptr;
+  if (!searched && !pg &&
+      (offset + query.per_page + 1) * sizes.clients < bitmap_walk_from_ * total.total)
     return crm::Status::Ok();
-  std::vector<const crm::ClientSetFormula*> formulas;
   bool probes = false;  // a column test (region) walks its own index: no bit needed for it
   for (const ListTerm& term : conditions.terms) {
-    if (!term.sets.has_value()) return crm::Status::Ok();
-    formulas.push_back(&*term.sets);
-    probes = probes || term.page.sql.find("SELECT") != std::string::npos;
+    if (!term.sets.has_value() && term.bits == nullptr) return crm::Status::Ok();
+    probes = probes || GivesWayToBits(term);
   }
   if (!probes) return crm::Status::Ok();
-  CRM_ASSIGN_OR_RETURN(kept,
-                       KeptByClientSets(db_, formulas, kClientSetMaxUnfolded, set_cache_.get()));
+  CRM_ASSIGN_OR_RETURN(kept, KeptByTerms(conditions));
   return crm::Status::Ok();
 }
 
+crm::Result<std::optional<ClientBitmap>> ClientStore::KeptByTerms(
+    const ClientListConditions& conditions) {
+  std::vector<const crm::ClientSetFormula*> formulas;
+  for (const ListTerm& term : conditions.terms)
+    if (term.sets.has_value()) formulas.push_back(&*term.sets);
+  std::optional<ClientBitmap> kept;
+  if (!formulas.empty()) {
+    CRM_ASSIGN_OR_RETURN(kept,
+                         KeptByClientSets(db_, formulas, kClientSetMaxUnfolded, set_cache_.get()));
+    if (!kept.has_value()) return kept;
+  }
+  for (const ListTerm& term : conditions.terms) {
+    if (term.bits == nullptr) continue;
+    if (kept.has_value())
+      kept->And(*term.bits);
+    else
+      kept = *term.bits;
+  }
+  return kept;
+}
+
 // SQLite and PostgreSQL: a page whose terms' clients the bitmap holds, in the default order (or
-// its reverse) and by offset, takes its ids along the order this process keeps: a test of a bit
-// per client passed instead of a walk of the sort index with a probe (or, on PostgreSQL, a heap
-// visit) per client. Not while that order is stale (a client added, removed or renamed and not
-// yet folded: it is then read again in the background), nor for a set under 1 client in 100
-// (PageWhere starts from the set), nor with a term the bitmap lacks (the search).
+// its reverse), takes its ids along the order this process keeps: a test of a bit per client
+// passed instead of a walk of the sort index with a probe (or, on PostgreSQL, a heap visit) per
+// client. By offset, from either end; after or before a cursor, from its row's place in the order
+// while that row still has the names the cursor holds. Not while that order is stale (a client
+// added, removed or renamed and not yet folded: it is then read again in the background), nor for
+// a set under 1 client in 100 (PageWhere starts from the set), nor with a term the bitmap lacks.
 crm::Result<std::optional<std::vector<int64_t>>> ClientStore::PageIdsFromOrder(
     const ClientListQuery& query, const ClientListConditions& conditions, const KnownSizes& sizes,
     const std::optional<ClientBitmap>& kept) {
   using Chosen = std::optional<std::vector<int64_t>>;
-  if (!kept.has_value() || !query.after.empty() || !query.before.empty() ||
-      !InDefaultOrder(query.sort) || StreamedTerm(conditions) != -1 ||
+  if (!kept.has_value() || !InDefaultOrder(query.sort) || StreamedTerm(conditions) != -1 ||
       kept->Count() * kBitmapPageDensity < sizes.clients)
     return Chosen();
-  CRM_ASSIGN_OR_RETURN(std::shared_ptr<const ClientOrderCache::Ids> order,
+  CRM_ASSIGN_OR_RETURN(std::shared_ptr<const ClientOrderCache::Order> order,
                        order_cache_->Current(db_, refresh_order_ ? count_helper_.get() : nullptr));
   if (order == nullptr) return Chosen();
-  return Chosen(PageIdsInOrder(*order, *kept, query.sort.starts_with('-'),
-                               (query.page - 1) * query.per_page, query.per_page + 1));
+  const bool desc = query.sort.starts_with('-');
+  const std::vector<int64_t>& ids = order->ids();
+  const auto n = static_cast<int64_t>(ids.size());
+  if (query.after.empty() && query.before.empty())
+    return Chosen(PageIdsInOrder(ids, *kept, desc, desc ? n - 1 : 0,
+                                 (query.page - 1) * query.per_page, query.per_page + 1));
+  CRM_ASSIGN_OR_RETURN(std::optional<size_t> at, CursorPosition(query, *order));
+  if (!at.has_value()) return Chosen();
+  // Towards the order's end: after a cursor of the ascending sort, before one of the descending.
+  const bool backwards = desc == query.before.empty();
+  const int64_t from = static_cast<int64_t>(*at) + (backwards ? -1 : 1);
+  return Chosen(PageIdsInOrder(ids, *kept, backwards, from, 0, query.per_page + 1));
+}
+
+// Where a cursor's row stands in `order`: nullopt for a cursor that is not one (PageFrom says
+// so), or whose client is gone or renamed since (the keyset walk in SQL continues from its names).
+crm::Result<std::optional<size_t>> ClientStore::CursorPosition(
+    const ClientListQuery& query, const ClientOrderCache::Order& order) {
+  const bool before = !query.before.empty();
+  auto cursor = DecodeListCursor(before ? query.before : query.after, before ? "before" : "after",
+                                 query.sort);
+  if (!cursor.ok() || cursor->key.size() != 3) return std::optional<size_t>();
+  const auto* last_name = std::get_if<std::string>(&cursor->key[0]);
+  const auto* first_name = std::get_if<std::string>(&cursor->key[1]);
+  const auto* id = std::get_if<int64_t>(&cursor->key[2]);
+  if (last_name == nullptr || first_name == nullptr || id == nullptr)
+    return std::optional<size_t>();
+  CRM_ASSIGN_OR_RETURN(
+      auto row, db_.QueryOne("SELECT last_name, first_name FROM clients WHERE id = ?", {*id}));
+  if (!row.has_value() || row->Text(0) != *last_name || row->Text(1) != *first_name)
+    return std::optional<size_t>();
+  return order.Position(*id);
+}
+
+crm::Status ClientStore::ReadSearch(std::string_view q) {
+  ClientListConditions conditions;
+  CRM_RETURN_IF_ERROR(AddClientSearch(q, db_.Dialect(), conditions));
+  for (const ListTerm& term : conditions.terms)
+    if (!term.search_key.empty()) CRM_RETURN_IF_ERROR(search_cache_->Read(db_, term));
+  return crm::Status::Ok();
 }
 
 // -1: every term has sets; -2: no count from the sets (no term has sets, or two have none, or
@@ -659,7 +740,7 @@ int ClientStore::StreamedTerm(const ClientListConditions& conditions) const {
   bool sets = false;
   for (size_t i = 0; i < conditions.terms.size(); ++i) {
     const ListTerm& term = conditions.terms[i];
-    if (term.sets.has_value()) {
+    if (term.sets.has_value() || term.bits != nullptr) {
       sets = true;
       continue;
     }
@@ -678,11 +759,7 @@ crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, T
   const int stream_at = StreamedTerm(conditions);
   if (stream_at == -2) return crm::Status::Ok();  // (formulas below: at least one)
   const ListTerm* streamed = stream_at >= 0 ? &conditions.terms[stream_at] : nullptr;
-  std::vector<const crm::ClientSetFormula*> formulas;
-  for (const ListTerm& term : conditions.terms)
-    if (term.sets.has_value()) formulas.push_back(&*term.sets);
-  CRM_ASSIGN_OR_RETURN(std::optional<ClientBitmap> kept,
-                       KeptByClientSets(db_, formulas, kClientSetMaxUnfolded, set_cache_.get()));
+  CRM_ASSIGN_OR_RETURN(std::optional<ClientBitmap> kept, KeptByTerms(conditions));
   if (!kept.has_value()) return crm::Status::Ok();
   if (streamed == nullptr) {
     total = TotalPlan{true, kept->Count(), true, {}, false, false};
@@ -714,11 +791,29 @@ crm::Status ClientStore::CountWithSets(const ClientListConditions& conditions, T
 crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, SqlPart where,
                                            const std::string& order, BuiltQuery& b, bool chosen) {
   b.page = query.page;
+  if (chosen) {
+    // The page's rows by id, then sorted (a `before` page backwards, as its keyset walk reads
+    // it): no LIMIT, which would let the planner walk the sort index until it met them
+    // (PostgreSQL did, 16-33 ms for rows a few thousand clients in).
+    b.cursor = !query.after.empty() || !query.before.empty();
+    b.before = !query.before.empty();
+    std::string by = order;
+    if (b.cursor) {
+      CRM_ASSIGN_OR_RETURN(ListCursor cursor,
+                           b.before ? DecodeListCursor(query.before, "before", query.sort)
+                                    : DecodeListCursor(query.after, "after", query.sort));
+      b.page = cursor.page;
+      if (b.before) {
+        CRM_ASSIGN_OR_RETURN(by, ClientListOrderBy(ReversedSort(query.sort), db_.Dialect()));
+      }
+    }
+    return SqlPart{" FROM clients c" + where.sql + by, std::move(where.params)};
+  }
   if (query.after.empty() && query.before.empty()) {
     SqlPart from{" FROM clients c" + where.sql + order + " LIMIT ? OFFSET ?",
                  std::move(where.params)};
     const int64_t limit = query.per_page + 1;
-    const int64_t offset = chosen ? 0 : (query.page - 1) * query.per_page;
+    const int64_t offset = (query.page - 1) * query.per_page;
     if (db_.Dialect() == crm::SqlDialect::kPostgresql) {
       // PostgreSQL computes the select list (the plugins' columns) for every row OFFSET skips:
       // the page's rows are chosen first, the columns then computed for those alone. SQLite
@@ -739,9 +834,10 @@ crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, SqlPart
                                               ? DecodeListCursor(query.before, "before", query.sort)
                                               : DecodeListCursor(query.after, "after", query.sort));
   b.page = cursor.page;
-  std::string sort = query.sort.empty() ? "last_name" : query.sort;
   // Backwards: the reverse order from the cursor, read back to front by List.
-  if (b.before) sort = sort.front() == '-' ? sort.substr(1) : "-" + sort;
+  const std::string sort = b.before             ? ReversedSort(query.sort)
+                           : query.sort.empty() ? "last_name"
+                                                : query.sort;
   return ClientListKeysetFrom(where, sort, db_.Dialect(), cursor.key, query.per_page + 1);
 }
 

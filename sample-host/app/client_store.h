@@ -17,6 +17,7 @@
 #include "host-api/status.h"
 #include "sample-host/app/client_list_sql.h"
 #include "sample-host/app/client_order.h"
+#include "sample-host/app/client_search_cache.h"
 #include "sample-host/app/client_sets.h"
 #include "sample-host/core/hook_registry.h"
 #include "sample-host/core/logger.h"
@@ -220,9 +221,20 @@ class ClientStore {
   // Reads the default order now (client_order.h); otherwise a page that finds it stale has it
   // read again in the background. Tests.
   crm::Status RefreshClientOrder() { return order_cache_->Refresh(db_); }
-  // Whether a page that finds the order stale has it read again in the background (tests turn
-  // it off, to see each state of the order without a race).
+  // Whether a page that finds the order (or a search's matches, below) stale has it read again
+  // in the background (tests turn it off, to see each state without a race).
   void set_refresh_order(bool on) { refresh_order_ = on; }
+  // Reads the matches of the search `q`'s words now (client_search_cache.h); otherwise a page
+  // that finds them missing or stale has them read in the background. Tests.
+  crm::Status ReadSearch(std::string_view q);
+  // Whether a search's words are counted and paged from the bitmap of their matches that the
+  // process keeps, for words that match at least `from` clients (tests turn it off to see the SQL
+  // search, or lower `from`; on by default; with set_refresh_order(false) only what ReadSearch
+  // read).
+  void set_keep_searches(bool on, int64_t from = ClientSearchCache::kMinMatches) {
+    keep_searches_ = on;
+    search_cache_->set_min_matches(from);
+  }
 
  private:
   struct BuiltQuery;
@@ -237,6 +249,9 @@ class ClientStore {
   crm::Status SetsForALongWalk(const ClientListQuery& query, const ClientListConditions& conditions,
                                const KnownSizes& sizes, const TotalPlan& total,
                                std::optional<ClientBitmap>& kept);
+  // The clients every term with sets or a bitmap keeps (a streamed term aside), ANDed; nullopt
+  // while the sets wait for their fold.
+  crm::Result<std::optional<ClientBitmap>> KeptByTerms(const ClientListConditions& conditions);
   SqlPart PageWhere(const ClientListConditions& conditions, const KnownSizes& sizes,
                     const std::optional<ClientBitmap>& kept) const;
   // The page's ids along the default order this process keeps (client_order.h), when the
@@ -244,6 +259,8 @@ class ClientStore {
   crm::Result<std::optional<std::vector<int64_t>>> PageIdsFromOrder(
       const ClientListQuery& query, const ClientListConditions& conditions, const KnownSizes& sizes,
       const std::optional<ClientBitmap>& kept);
+  crm::Result<std::optional<size_t>> CursorPosition(const ClientListQuery& query,
+                                                    const ClientOrderCache::Order& order);
   // A page tests a bitmap's bits when at least one client in this many is in it.
   static constexpr int64_t kBitmapPageDensity = 100;
   static void SetCursors(const ClientListQuery& query, const BuiltQuery& built,
@@ -259,12 +276,15 @@ class ClientStore {
   int64_t split_counts_from_ = kSplitCountsFrom;
   bool count_with_sets_ = true;
   bool refresh_order_ = true;
+  bool keep_searches_ = true;
   int64_t bitmap_walk_from_ = 2000;            // ~6,500 probes: a state alone at page 20 (15 %)
   std::shared_ptr<CountHelper> count_helper_;  // made by the constructor
   // The client sets' blocks as decoded at their last generation (client_sets.h).
   std::shared_ptr<ClientSetCache> set_cache_ = std::make_shared<ClientSetCache>();
   // The clients' default order as last read (client_order.h; refreshed on count_helper_).
   std::shared_ptr<ClientOrderCache> order_cache_ = std::make_shared<ClientOrderCache>();
+  // The bitmaps of the searches' matches (client_search_cache.h; read on count_helper_).
+  std::shared_ptr<ClientSearchCache> search_cache_ = std::make_shared<ClientSearchCache>();
 };
 
 }  // namespace host

@@ -21,6 +21,9 @@ namespace {
 class ClientListCursorTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // No read in the background (a search's matches, the order): each statement counted here is
+    // the request's own.
+    store_.set_refresh_order(false);
     ASSERT_OK(testing::CommitHostListFilters(registry_, tdb_.db()));  // as main.cc does
     // A plugin filter of unknown size: the page tests it on every row it walks.
     StagingRegistrar plugin("test-plugin");

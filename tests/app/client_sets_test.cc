@@ -145,6 +145,16 @@ class ClientSetsTest : public ::testing::Test {
     }
   }
 
+  // A change of a set no filter reads, folded (the job folds every change it finds).
+  void FoldAChangeOfAnotherSet() {
+    ASSERT_OK(tdb_.db()
+                  .Exec("INSERT INTO client_set_changes (set_key, client_id, member) VALUES "
+                        "('test.other', ?, 1)",
+                        {ids_[0]})
+                  .status());
+    ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  }
+
   int64_t Unfolded() {
     auto row = tdb_.db().QueryOne("SELECT COUNT(*) FROM client_set_changes");
     EXPECT_OK(row);
@@ -314,6 +324,7 @@ TEST_F(ClientSetsTest, TheListCountsCombinedFiltersExactlyFromTheSets) {
   Create(27);
   testing::CountingDatabase counting(tdb_.db());
   ClientStore store{counting, registry_, [this] { return now_; }};
+  store.set_refresh_order(false);  // no read in the background: each statement is the request's
   store.set_exact_count_limit(0);  // as past 10,000 matches
   std::vector<std::string> rows_with_sets;
   for (bool sets : {true, false}) {
@@ -373,6 +384,7 @@ TEST_F(ClientSetsTest, ASearchBesideSetsIsReadOnceByTheStreamThatCountsIt) {
   Create(27);
   testing::CountingDatabase counting(tdb_.db());
   ClientStore store{counting, registry_, [this] { return now_; }};
+  store.set_refresh_order(false);  // no read of the word's matches in the background
   for (bool sets : {true, false}) {
     store.set_count_with_sets(sets);
     ClientListQuery q;
@@ -408,6 +420,7 @@ TEST_F(ClientSetsTest, AFarPageOfAProbingFilterTestsItsBits) {
   TagEveryThirdClient();
   testing::CountingDatabase counting(tdb_.db());
   ClientStore store{counting, registry_, [this] { return now_; }};
+  store.set_refresh_order(false);  // no read in the background: each statement is the request's
   store.set_bitmap_walk_from(10);  // page 3 of 2 rows at 1 in 3: (4 + 3) x 3 = 21 clients
   std::vector<std::string> with_bits;
   for (bool bits : {true, false}) {
@@ -521,15 +534,205 @@ TEST_F(ClientSetsTest, PagesAlongTheKeptOrderAreTheWalksPages) {
   EXPECT_EQ(pages(store, "", &from_order), rows);
   EXPECT_TRUE(from_order);
   // A fold of other sets' changes leaves the order current.
-  ASSERT_OK(tdb_.db()
-                .Exec("INSERT INTO client_set_changes (set_key, client_id, member) VALUES "
-                      "('test.other', ?, 1)",
-                      {ids_[0]})
-                .status());
-  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  FoldAChangeOfAnotherSet();
   EXPECT_EQ(order_generation(), before + 2);
   EXPECT_EQ(pages(store, "", &from_order), rows);
   EXPECT_TRUE(from_order);
+}
+
+// Both engines: next and previous pages (cursors) of a filter whose clients the bitmap holds
+// name their rows from the kept order too, from the cursor's row: the keyset walk's pages, in
+// both directions and both sorts. A cursor whose client was renamed since walks in SQL from its
+// names, as before.
+TEST_F(ClientSetsTest, CursorPagesAlongTheKeptOrderAreTheWalksPages) {
+  Create(27);
+  TagEveryThirdClient();
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  testing::CountingDatabase counting(tdb_.db());
+  ClientStore store{counting, registry_, [this] { return now_; }};
+  store.set_bitmap_walk_from(1);
+  store.set_refresh_order(false);
+  ASSERT_OK(store.RefreshClientOrder());
+  ClientStore walk{tdb_.db(), registry_, [this] { return now_; }};
+  walk.set_count_with_sets(false);
+  walk.set_refresh_order(false);
+  struct Page {
+    std::vector<std::string> emails;
+    std::string next, prev;
+    int64_t number = 0;
+    bool from_order = false;
+  };
+  auto read = [&](ClientStore& s, const std::string& sort, const std::string& after,
+                  const std::string& before) {
+    ClientListQuery q;
+    q.filters = {{"tagged", "yes"}};
+    q.per_page = 2;
+    q.sort = sort;
+    q.after = after;
+    q.before = before;
+    Page out;
+    auto page = s.List(q);
+    EXPECT_OK(page);
+    if (!page.ok()) return out;
+    for (const auto& row : page->rows) out.emails.push_back(row.client.email);
+    out.next = page->next;
+    out.prev = page->prev;
+    out.number = page->page;
+    out.from_order = counting.last_sql.find("WHERE (c.id IN (?") != std::string::npos;
+    return out;
+  };
+  for (const std::string sort : {"", "-last_name"}) {
+    std::vector<Page> forwards;
+    Page p = read(store, sort, "", "");
+    Page w = read(walk, sort, "", "");
+    forwards.push_back(p);
+    while (!p.next.empty()) {
+      p = read(store, sort, p.next, "");
+      w = read(walk, sort, w.next, "");
+      EXPECT_TRUE(p.from_order) << sort << " page " << p.number << ": " << counting.last_sql;
+      EXPECT_EQ(p.emails, w.emails) << sort << " page " << p.number;
+      EXPECT_EQ(p.number, w.number);
+      EXPECT_EQ(p.next.empty(), w.next.empty()) << sort << " page " << p.number;
+      forwards.push_back(p);
+    }
+    EXPECT_EQ(forwards.size(), 5U) << sort;  // 9 clients, 2 a page
+    // Back from the last page by `prev`: the same pages in reverse.
+    for (size_t i = forwards.size() - 1; i > 0; --i) {
+      Page back = read(store, sort, "", forwards[i].prev);
+      EXPECT_TRUE(back.from_order) << sort;
+      EXPECT_EQ(back.emails, forwards[i - 1].emails) << sort << " back to page " << i;
+      EXPECT_EQ(back.number, static_cast<int64_t>(i));
+      EXPECT_EQ(back.prev.empty(), i == 1) << sort << " back to page " << i;
+    }
+  }
+  // The row of page 2's `next` cursor renamed (folded, the order read again): its cursor no
+  // longer names a place in the order; the walk in SQL from the cursor's names gives its page.
+  Page first = read(store, "", "", "");
+  Page second = read(store, "", first.next, "");
+  ASSERT_EQ(second.emails.size(), 2U);
+  const std::string renamed = second.emails.back();
+  const int64_t renamed_id = std::stoll(renamed.substr(1, renamed.find('@') - 1));
+  ASSERT_OK(tdb_.db()
+                .Exec("UPDATE clients SET last_name = 'Zwart' WHERE id = ?", {ids_[renamed_id]})
+                .status());
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  ASSERT_OK(store.RefreshClientOrder());
+  Page third = read(store, "", second.next, "");
+  EXPECT_FALSE(third.from_order) << counting.last_sql;
+  EXPECT_EQ(third.emails, read(walk, "", second.next, "").emails);
+  EXPECT_TRUE(read(store, "", third.next, "").from_order);  // a cursor of a row unchanged
+}
+
+// Both engines: the matches of a search's words kept as a bitmap (schema 27) count and page like
+// a filter's sets: no statement reads the words again, the totals are exact, the pages are the
+// walk's, alone and beside a filter, in the default order and another. A client edited, renamed
+// or deleted and not yet folded is tested again in the statement that reads the generation; a
+// fold of such changes makes the bitmap stale (the SQL search until it is read again), a fold of
+// other sets' changes does not.
+TEST_F(ClientSetsTest, ASearchsKeptMatchesCountAndPageLikeASet) {
+  Create(27);  // Bakker: the even ones (14)
+  TagEveryThirdClient();
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  testing::CountingDatabase counting(tdb_.db());
+  ClientStore store{counting, registry_, [this] { return now_; }};
+  store.set_refresh_order(false);    // read only by ReadSearch and RefreshClientOrder below
+  store.set_keep_searches(true, 1);  // a bitmap for a few matches too
+  ClientStore walk{tdb_.db(), registry_, [this] { return now_; }};
+  walk.set_count_with_sets(false);
+  walk.set_refresh_order(false);
+  const bool pg = tdb_.postgresql();
+  // Whether a statement read the words (the FTS5 index, the folded column) other than to test
+  // the clients of waiting changes again.
+  auto searched = [&] {
+    for (const std::string& sql : counting.queries)
+      if (sql.find("client_set_changes") == std::string::npos &&
+          sql.find(pg ? "search_folded LIKE" : "clients_search") != std::string::npos)
+        return true;
+    return false;
+  };
+  struct Pages {
+    std::vector<std::string> emails;
+    int64_t total = -1;
+    bool read_words = false;
+  };
+  auto pages = [&](ClientStore& s, const std::vector<std::pair<std::string, std::string>>& filters,
+                   const std::string& sort) {
+    Pages out;
+    for (int p = 1; p <= 8; ++p) {
+      ClientListQuery q;
+      q.q = "bakker";
+      q.filters = filters;
+      q.per_page = 2;
+      q.page = p;
+      q.sort = sort;
+      counting.queries.clear();
+      auto page = s.List(q);
+      EXPECT_OK(page);
+      if (!page.ok()) break;
+      out.read_words = out.read_words || searched();
+      EXPECT_TRUE(page->total_exact);
+      if (p == 1) out.total = page->total;
+      for (const auto& row : page->rows) out.emails.push_back(row.client.email);
+    }
+    return out;
+  };
+  // PostgreSQL tests no bits in SQL: its pages name their rows from the kept order only (the
+  // default sort, the order current), and search in SQL otherwise (the totals from the bitmap).
+  auto expect_walks = [&](const std::string& when, bool kept, int64_t alone, int64_t tagged,
+                          bool order_current = true) {
+    for (const std::string sort : {"", "-last_name", "email"}) {
+      for (const auto& filters :
+           std::vector<std::vector<std::pair<std::string, std::string>>>{{}, {{"tagged", "yes"}}}) {
+        const std::string what = when + " sort '" + sort + "' " + std::to_string(filters.size());
+        Pages got = pages(store, filters, sort);
+        EXPECT_EQ(got.total, filters.empty() ? alone : tagged) << what;
+        EXPECT_EQ(got.emails, pages(walk, filters, sort).emails) << what;
+        EXPECT_EQ(got.read_words, !kept || (pg && (sort == "email" || !order_current))) << what;
+      }
+    }
+  };
+  auto generation = [&] {
+    auto row = tdb_.db().QueryOne("SELECT search FROM client_order_generation WHERE id = 1");
+    EXPECT_OK(row);
+    return row.ok() && row->has_value() ? (*row)->Int(0) : -1;
+  };
+  expect_walks("not read", false, 14, 5);
+  ASSERT_OK(store.ReadSearch("bakker"));
+  ASSERT_OK(store.RefreshClientOrder());
+  expect_walks("read", true, 14, 5);
+  // A Smit (odd) whose company now has the word, a Bakker renamed, a tagged Bakker deleted: each
+  // change waits for the fold, and the bitmap held is tested again for those clients.
+  ASSERT_OK(tdb_.db()
+                .Exec("UPDATE clients SET company = 'Bakkerij Smit' WHERE id = ?", {ids_[3]})
+                .status());
+  ASSERT_OK(
+      tdb_.db().Exec("UPDATE clients SET last_name = 'Jansen' WHERE id = ?", {ids_[2]}).status());
+  ASSERT_OK(store.Delete(ids_[6]));
+  // 14 + 3 (tagged) - 2 - 6 (tagged); the order stale while a rename and a deletion wait.
+  expect_walks("changes waiting", true, 13, 5, false);
+  // Folded: the generation moved; the SQL search until the words are read again.
+  const int64_t before = generation();
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  EXPECT_EQ(generation(), before + 1);
+  expect_walks("folded", false, 13, 5);
+  ASSERT_OK(store.ReadSearch("bakker"));
+  expect_walks("read again", true, 13, 5, false);
+  ASSERT_OK(store.RefreshClientOrder());
+  expect_walks("and the order", true, 13, 5);
+  // An edit of what the search does not read, and a fold of other sets: still current.
+  ASSERT_OK(
+      tdb_.db().Exec("UPDATE clients SET phone = '+32 2 000' WHERE id = ?", {ids_[4]}).status());
+  FoldAChangeOfAnotherSet();
+  EXPECT_EQ(generation(), before + 1);
+  expect_walks("other folds", true, 13, 5);
+  // An e-mail edit alone is a change of its own ('search'), folded like the others.
+  ASSERT_OK(tdb_.db()
+                .Exec("UPDATE clients SET email = 'bakker.c5@example.com' WHERE id = ?", {ids_[5]})
+                .status());
+  expect_walks("e-mail edited", true, 14, 5);
+  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  EXPECT_EQ(generation(), before + 2);
+  expect_walks("e-mail folded", false, 14, 5);
 }
 
 }  // namespace
