@@ -448,7 +448,7 @@ bool Settable(const ListTerm& term) { return !term.set.sql.empty() && !term.comp
 }  // namespace
 
 SqlPart ClientListWhere(const ClientListConditions& conditions, const KnownSizes* sizes,
-                        int64_t set_page_limit) {
+                        int64_t set_page_limit, bool* sorts_a_set) {
   int from_set = -1;
   if (sizes != nullptr) {
     from_set = SmallestTerm(*sizes);
@@ -456,6 +456,9 @@ SqlPart ClientListWhere(const ClientListConditions& conditions, const KnownSizes
         (*sizes->kept[from_set] > set_page_limit || !Settable(conditions.terms[from_set])))
       from_set = -1;
   }
+  if (sorts_a_set != nullptr)
+    *sorts_a_set =
+        from_set >= 0 && conditions.terms[from_set].set.sql.starts_with(" WHERE (c.id IN (");
   SqlPart where;
   for (size_t i = 0; i < conditions.terms.size(); ++i) {
     const ListTerm& term = conditions.terms[i];

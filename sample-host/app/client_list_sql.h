@@ -104,8 +104,10 @@ KnownSizes ReadKnownSizes(const ClientListConditions& conditions, const crm::Sql
 
 // The page's " WHERE ..." ("" without terms): every term's per-row test, except a term known
 // to keep at most `set_page_limit` clients, which the page starts from (its set, then sorted).
+// `sorts_a_set`, when given, tells whether the page starts from a set of ids ("c.id IN (...)"),
+// which it then sorts (a column's set, "c.region = ?", walks its (column, name) index instead).
 SqlPart ClientListWhere(const ClientListConditions& conditions, const KnownSizes* sizes,
-                        int64_t set_page_limit);
+                        int64_t set_page_limit, bool* sorts_a_set = nullptr);
 
 // How the total is had: known from the sizes (exact or, past kInexactTotal, a bound), or
 // counted by `count` (a scalar "(SELECT COUNT(*) ...)"), exactly or capped at kInexactTotal.

@@ -149,6 +149,7 @@ struct ClientStore::BuiltQuery {
   bool before = false;
   bool cursor = false;
   int64_t page = 1;
+  bool sorts_a_set = false;  // the page starts from a set of ids and sorts it (ClientListWhere)
 };
 
 namespace {
@@ -568,7 +569,8 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     CRM_RETURN_IF_ERROR(SetsForALongWalk(query, conditions, sizes, b.total, kept));
   CRM_ASSIGN_OR_RETURN(std::optional<std::vector<int64_t>> chosen,
                        PageIdsFromOrder(query, conditions, sizes, kept));
-  SqlPart where = chosen.has_value() ? IdsWhere(*chosen) : PageWhere(conditions, sizes, kept);
+  SqlPart where =
+      chosen.has_value() ? IdsWhere(*chosen) : PageWhere(conditions, sizes, kept, b.sorts_a_set);
   b.sql = select.sql;
   AppendSqlParams(b.params, select.params);
   b.split = b.total.merged && split_counts_from_ > 0 && sizes.max_id >= split_counts_from_ &&
@@ -598,10 +600,10 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
 // The bitmap is of the moment just before the page's statement.
 // Only the terms GivesWayToBits drop their own test (a streamed term is not in the bitmap).
 SqlPart ClientStore::PageWhere(const ClientListConditions& conditions, const KnownSizes& sizes,
-                               const std::optional<ClientBitmap>& kept) const {
+                               const std::optional<ClientBitmap>& kept, bool& sorts_a_set) const {
   if (!kept.has_value() || db_.Dialect() != crm::SqlDialect::kSqlite ||
       kept->Count() * kBitmapPageDensity < sizes.clients)
-    return ClientListWhere(conditions, &sizes, set_page_limit_);
+    return ClientListWhere(conditions, &sizes, set_page_limit_, &sorts_a_set);
   ClientListConditions rest;
   KnownSizes rest_sizes = sizes;
   rest_sizes.kept.clear();
@@ -613,7 +615,7 @@ SqlPart ClientStore::PageWhere(const ClientListConditions& conditions, const Kno
     rest_sizes.kept.push_back(sizes.kept[i]);
     rest_sizes.at_least.push_back(sizes.at_least[i]);
   }
-  SqlPart where = ClientListWhere(rest, &rest_sizes, set_page_limit_);
+  SqlPart where = ClientListWhere(rest, &rest_sizes, set_page_limit_, &sorts_a_set);
   crm::SqlParams bits;
   bits.emplace_back(kept->Bytes());  // moved on to the statement, never copied
   AndInto(where, "crm_in_set(?, c.id)", std::move(bits));
@@ -826,6 +828,17 @@ crm::Result<SqlPart> ClientStore::PageFrom(const ClientListQuery& query, SqlPart
     }
     from.params.push_back(limit);
     from.params.push_back(offset);
+    if (b.sorts_a_set) {
+      // SQLite computes the select list (the plugins' columns) of every row it sorts: a page
+      // that starts from a set of ids chooses its ids first (sort keys and ids only), then
+      // reads those rows (a rare word's 299 matches: 2.4-3.5 against 1.6-2.0 ms a page; 50
+      // clients at once, 587-646 -> 1,195-1,250 requests/s). NOT INDEXED keeps the set the
+      // driver (its ids looked up by rowid): with the ids alone to read, the planner could
+      // otherwise walk a covering sort index through every client. A walk of the sort index
+      // skips before computing the columns: unchanged.
+      from.sql = " FROM (SELECT c.id FROM clients c NOT INDEXED" + where.sql + order +
+                 " LIMIT ? OFFSET ?) AS page JOIN clients c ON c.id = page.id" + order;
+    }
     return from;
   }
   b.cursor = true;

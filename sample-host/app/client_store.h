@@ -252,8 +252,9 @@ class ClientStore {
   // The clients every term with sets or a bitmap keeps (a streamed term aside), ANDed; nullopt
   // while the sets wait for their fold.
   crm::Result<std::optional<ClientBitmap>> KeptByTerms(const ClientListConditions& conditions);
+  // `sorts_a_set`: whether the page starts from a set of ids and sorts it (ClientListWhere).
   SqlPart PageWhere(const ClientListConditions& conditions, const KnownSizes& sizes,
-                    const std::optional<ClientBitmap>& kept) const;
+                    const std::optional<ClientBitmap>& kept, bool& sorts_a_set) const;
   // The page's ids along the default order this process keeps (client_order.h), when the
   // bitmap holds every term's clients and that order is current; nullopt otherwise.
   crm::Result<std::optional<std::vector<int64_t>>> PageIdsFromOrder(
