@@ -9,22 +9,25 @@
 
 namespace host {
 
-namespace {
-
-// The order's generation and whether a change that moves it waits for the fold.
-constexpr const char* kOrderState =
+const char* const ClientOrderCache::kStateColumns =
     "(SELECT n FROM client_order_generation WHERE id = 1), (SELECT COUNT(*) FROM (SELECT 1 FROM "
     "client_set_changes WHERE set_key IN ('clients', 'order') LIMIT 1) AS waiting)";
 
-}  // namespace
-
 crm::Result<std::shared_ptr<const ClientOrderCache::Order>> ClientOrderCache::Current(
     crm::Database& db, CountHelper* helper) {
-  CRM_ASSIGN_OR_RETURN(auto row, db.QueryOne(std::string("SELECT ") + kOrderState));
-  if (!row.has_value() || row->Int(1) != 0) return std::shared_ptr<const Order>();
+  CRM_ASSIGN_OR_RETURN(auto row, db.QueryOne(std::string("SELECT ") + kStateColumns));
+  if (!row.has_value()) return std::shared_ptr<const Order>();
+  return CurrentAt(db, helper, row->Int(0), row->Int(1) != 0);
+}
+
+std::shared_ptr<const ClientOrderCache::Order> ClientOrderCache::CurrentAt(crm::Database& db,
+                                                                           CountHelper* helper,
+                                                                           int64_t generation,
+                                                                           bool waiting) {
+  if (waiting) return nullptr;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (row->Int(0) == generation_ && order_ != nullptr) return order_;
+    if (generation == generation_ && order_ != nullptr) return order_;
   }
   const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
   const int64_t last = refreshed_at_ns_.load();
@@ -52,7 +55,7 @@ crm::Status ClientOrderCache::Refresh(crm::Database& db) {
   bool waiting = false;
   // One statement, one snapshot: the ids and the state they are of.
   CRM_RETURN_IF_ERROR(
-      db.Query("SELECT c.id, " + std::string(kOrderState) + " FROM clients c" + order, {},
+      db.Query("SELECT c.id, " + std::string(kStateColumns) + " FROM clients c" + order, {},
                [&](const crm::SqlRow& r) {
                  generation = r.Int(1);
                  waiting = r.Int(2) != 0;
@@ -62,7 +65,7 @@ crm::Status ClientOrderCache::Refresh(crm::Database& db) {
                }));
   if (waiting) return crm::Status::Ok();
   if (ids.empty()) {  // no client: the state read alone
-    CRM_ASSIGN_OR_RETURN(auto row, db.QueryOne(std::string("SELECT ") + kOrderState));
+    CRM_ASSIGN_OR_RETURN(auto row, db.QueryOne(std::string("SELECT ") + kStateColumns));
     if (!row.has_value() || row->Int(1) != 0) return crm::Status::Ok();
     generation = row->Int(0);
   }

@@ -45,6 +45,13 @@ class ClientOrderCache : public std::enable_shared_from_this<ClientOrderCache> {
   // once every kRefreshEvery (clients added or renamed all day long do not keep a core busy: far
   // pages walk in SQL meanwhile); without a helper, only by Refresh.
   crm::Result<std::shared_ptr<const Order>> Current(crm::Database& db, CountHelper* helper);
+  // The same from the order's state read by the caller's own statement (kStateColumns: the
+  // generation, and 1 when a change waits).
+  std::shared_ptr<const Order> CurrentAt(crm::Database& db, CountHelper* helper, int64_t generation,
+                                         bool waiting);
+  // Two columns of a SELECT: the order's generation, and whether a change that moves the order
+  // waits for the fold (0 or 1).
+  static const char* const kStateColumns;
   static constexpr std::chrono::seconds kRefreshEvery{60};
   // Reads the order now, with its generation, in one statement (the helper's work; tests).
   // Keeps nothing when changes wait for the fold.

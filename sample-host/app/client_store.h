@@ -246,8 +246,9 @@ class ClientStore {
   int StreamedTerm(const ClientListConditions& conditions) const;
   crm::Status CountWithSets(const ClientListConditions& conditions, TotalPlan& total,
                             KnownSizes& sizes, std::optional<ClientBitmap>& kept);
+  // `order_kept`: the default order is kept and current (the page takes its ids from it).
   crm::Status SetsForALongWalk(const ClientListQuery& query, const ClientListConditions& conditions,
-                               const KnownSizes& sizes, const TotalPlan& total,
+                               const KnownSizes& sizes, const TotalPlan& total, bool order_kept,
                                std::optional<ClientBitmap>& kept);
   // The clients every term with sets or a bitmap keeps (a streamed term aside), ANDed; nullopt
   // while the sets wait for their fold.
@@ -255,11 +256,11 @@ class ClientStore {
   // `sorts_a_set`: whether the page starts from a set of ids and sorts it (ClientListWhere).
   SqlPart PageWhere(const ClientListConditions& conditions, const KnownSizes& sizes,
                     const std::optional<ClientBitmap>& kept, bool& sorts_a_set) const;
-  // The page's ids along the default order this process keeps (client_order.h), when the
-  // bitmap holds every term's clients and that order is current; nullopt otherwise.
+  // The page's ids along `order`, the default order this process keeps (client_order.h; null
+  // when stale), when the bitmap holds every term's clients; nullopt otherwise.
   crm::Result<std::optional<std::vector<int64_t>>> PageIdsFromOrder(
       const ClientListQuery& query, const ClientListConditions& conditions, const KnownSizes& sizes,
-      const std::optional<ClientBitmap>& kept);
+      const std::optional<ClientBitmap>& kept, const ClientOrderCache::Order* order);
   crm::Result<std::optional<size_t>> CursorPosition(const ClientListQuery& query,
                                                     const ClientOrderCache::Order& order);
   // A page tests a bitmap's bits when at least one client in this many is in it.
