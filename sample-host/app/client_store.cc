@@ -541,36 +541,14 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
     return b;
   }
   CRM_RETURN_IF_ERROR(CheckPaging(query));
-  // What is known before the page (counters: one index look-up each) decides how the page
-  // starts and how the total is had (client_list_sql.h PlanClientListTotal).
+  // What is known before the page decides how the page starts and how the total is had
+  // (client_list_sql.h PlanClientListTotal).
   KnownSizes sizes;
   // The default order as this process keeps it, when current (client_order.h): a page of terms
   // with sets takes its ids from it.
   std::shared_ptr<const ClientOrderCache::Order> order_kept;
-  if (!conditions.terms.empty()) {
-    // SQLite: a search word's size is a capped count of its FTS5 matches (10,000 of a common
-    // word: 2 ms); with terms that all have sets, the stream of those matches that counts the
-    // combination reads it anyway (CountWithSets), so it is not asked twice.
-    const int streamed = count_with_sets_ ? StreamedTerm(conditions) : -2;
-    ClientListConditions asked;
-    if (streamed >= 0 && conditions.terms[streamed].size_cap > 0 &&
-        db_.Dialect() == crm::SqlDialect::kSqlite) {
-      asked = conditions;
-      asked.terms[streamed].size = {};
-    }
-    SqlPart sizes_query =
-        ClientListSizesQuery(asked.terms.empty() ? conditions : asked, db_.Dialect());
-    // The kept order's state in the same row (the order's two columns last).
-    sizes_query.sql += std::string(", ") + ClientOrderCache::kStateColumns;
-    CRM_ASSIGN_OR_RETURN(auto sizes_row, db_.QueryOne(sizes_query.sql, sizes_query.params));
-    if (!sizes_row.has_value()) return crm::Internal("client list: no sizes row");
-    sizes = ReadKnownSizes(conditions, *sizes_row);
-    const size_t n = sizes_row->size();
-    if (count_with_sets_ && InDefaultOrder(query.sort)) {
-      order_kept = order_cache_->CurrentAt(db_, refresh_order_ ? count_helper_.get() : nullptr,
-                                           sizes_row->Int(n - 2), sizes_row->Int(n - 1) != 0);
-    }
-  }
+  if (!conditions.terms.empty())
+    CRM_RETURN_IF_ERROR(ReadSizes(query, conditions, sizes, order_kept));
   b.total = PlanClientListTotal(conditions, sizes, exact_count_limit_);
   std::optional<ClientBitmap> kept;  // the clients every term keeps, when the sets gave them
   if (!b.total.known && count_with_sets_)
@@ -599,6 +577,36 @@ crm::Result<ClientStore::BuiltQuery> ClientStore::Build(const ClientListQuery& q
   b.sql += from.sql;
   AppendSqlParams(b.params, std::move(from.params));
   return b;
+}
+
+// What is known before the page: one row of counters (one index look-up each), and the kept
+// order's state.
+crm::Status ClientStore::ReadSizes(const ClientListQuery& query,
+                                   const ClientListConditions& conditions, KnownSizes& sizes,
+                                   std::shared_ptr<const ClientOrderCache::Order>& order_kept) {
+  // SQLite: a search word's size is a capped count of its FTS5 matches (10,000 of a common
+  // word: 2 ms); with terms that all have sets, the stream of those matches that counts the
+  // combination reads it anyway (CountWithSets), so it is not asked twice.
+  const int streamed = count_with_sets_ ? StreamedTerm(conditions) : -2;
+  ClientListConditions asked;
+  if (streamed >= 0 && conditions.terms[streamed].size_cap > 0 &&
+      db_.Dialect() == crm::SqlDialect::kSqlite) {
+    asked = conditions;
+    asked.terms[streamed].size = {};
+  }
+  SqlPart sizes_query =
+      ClientListSizesQuery(asked.terms.empty() ? conditions : asked, db_.Dialect());
+  // The kept order's state in the same row (the order's two columns last).
+  sizes_query.sql += std::string(", ") + ClientOrderCache::kStateColumns;
+  CRM_ASSIGN_OR_RETURN(auto sizes_row, db_.QueryOne(sizes_query.sql, sizes_query.params));
+  if (!sizes_row.has_value()) return crm::Internal("client list: no sizes row");
+  sizes = ReadKnownSizes(conditions, *sizes_row);
+  const size_t n = sizes_row->size();
+  if (count_with_sets_ && InDefaultOrder(query.sort)) {
+    order_kept = order_cache_->CurrentAt(db_, refresh_order_ ? count_helper_.get() : nullptr,
+                                         sizes_row->Int(n - 2), sizes_row->Int(n - 1) != 0);
+  }
+  return crm::Status::Ok();
 }
 
 // A total the sizes do not give, of terms that all have client sets: their bitmaps ANDed, exact

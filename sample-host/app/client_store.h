@@ -242,6 +242,9 @@ class ClientStore {
   // `chosen`: `where` names the page's rows already (PageIdsFromOrder): no offset.
   crm::Result<SqlPart> PageFrom(const ClientListQuery& query, SqlPart where,
                                 const std::string& order, BuiltQuery& b, bool chosen = false);
+  crm::Status ReadSizes(const ClientListQuery& query, const ClientListConditions& conditions,
+                        KnownSizes& sizes,
+                        std::shared_ptr<const ClientOrderCache::Order>& order_kept);
   // The term CountWithSets would stream (every other term has sets), or -1.
   int StreamedTerm(const ClientListConditions& conditions) const;
   crm::Status CountWithSets(const ClientListConditions& conditions, TotalPlan& total,
