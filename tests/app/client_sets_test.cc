@@ -3,6 +3,7 @@
 // total counted from them (on SQLite, and on PostgreSQL as host_app_tests' ".pg" run).
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -155,6 +156,27 @@ class ClientSetsTest : public ::testing::Test {
     ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
   }
 
+  // 27 clients, every third tagged, every change folded.
+  void SeedTaggedAndFolded() {
+    Create(27);
+    TagEveryThirdClient();
+    ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  }
+
+  // A store on `db` that reads nothing in the background (the order, a search's matches: only
+  // what the test reads), so that every statement counted is a request's own.
+  ClientStore& QuietStore(crm::Database& db) {
+    stores_.push_back(std::make_unique<ClientStore>(db, registry_, [this] { return now_; }));
+    stores_.back()->set_refresh_order(false);
+    return *stores_.back();
+  }
+  // The reference: the same list counted and paged in SQL, without the sets.
+  ClientStore& SqlWalk() {
+    ClientStore& walk = QuietStore(tdb_.db());
+    walk.set_count_with_sets(false);
+    return walk;
+  }
+
   int64_t Unfolded() {
     auto row = tdb_.db().QueryOne("SELECT COUNT(*) FROM client_set_changes");
     EXPECT_OK(row);
@@ -166,6 +188,7 @@ class ClientSetsTest : public ::testing::Test {
   int64_t now_ = 1700000000;
   ClientStore store_{tdb_.db(), registry_, [this] { return now_; }};
   std::vector<int64_t> ids_;
+  std::vector<std::unique_ptr<ClientStore>> stores_;  // QuietStore's
 };
 
 TEST_F(ClientSetsTest, CountsFollowEveryWriteBeforeDuringAndAfterTheFold) {
@@ -323,8 +346,7 @@ TEST_F(ClientSetsTest, TheListCountsCombinedFiltersExactlyFromTheSets) {
   ASSERT_OK(testing::CommitHostListFilters(registry_, tdb_.db()));
   Create(27);
   testing::CountingDatabase counting(tdb_.db());
-  ClientStore store{counting, registry_, [this] { return now_; }};
-  store.set_refresh_order(false);  // no read in the background: each statement is the request's
+  ClientStore& store = QuietStore(counting);
   store.set_exact_count_limit(0);  // as past 10,000 matches
   std::vector<std::string> rows_with_sets;
   for (bool sets : {true, false}) {
@@ -383,8 +405,7 @@ TEST_F(ClientSetsTest, ASearchBesideSetsIsReadOnceByTheStreamThatCountsIt) {
   ASSERT_OK(testing::CommitHostListFilters(registry_, tdb_.db()));
   Create(27);
   testing::CountingDatabase counting(tdb_.db());
-  ClientStore store{counting, registry_, [this] { return now_; }};
-  store.set_refresh_order(false);  // no read of the word's matches in the background
+  ClientStore& store = QuietStore(counting);
   for (bool sets : {true, false}) {
     store.set_count_with_sets(sets);
     ClientListQuery q;
@@ -419,8 +440,7 @@ TEST_F(ClientSetsTest, AFarPageOfAProbingFilterTestsItsBits) {
   Create(27);
   TagEveryThirdClient();
   testing::CountingDatabase counting(tdb_.db());
-  ClientStore store{counting, registry_, [this] { return now_; }};
-  store.set_refresh_order(false);  // no read in the background: each statement is the request's
+  ClientStore& store = QuietStore(counting);
   store.set_bitmap_walk_from(10);  // page 3 of 2 rows at 1 in 3: (4 + 3) x 3 = 21 clients
   std::vector<std::string> with_bits;
   for (bool bits : {true, false}) {
@@ -453,15 +473,11 @@ TEST_F(ClientSetsTest, AFarPageOfAProbingFilterTestsItsBits) {
 // the walk gives, forwards and backwards, page after page. A client added or renamed and not yet
 // folded: the walk again, the client in its place; folded: the walk until the order is read again.
 TEST_F(ClientSetsTest, PagesAlongTheKeptOrderAreTheWalksPages) {
-  Create(27);
-  TagEveryThirdClient();
-  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  SeedTaggedAndFolded();
   testing::CountingDatabase counting(tdb_.db());
-  ClientStore store{counting, registry_, [this] { return now_; }};
   // No set_bitmap_walk_from: with the order current, even short walks take their ids from it.
-  store.set_refresh_order(false);  // read only by RefreshClientOrder below
-  ClientStore walk{tdb_.db(), registry_, [this] { return now_; }};
-  walk.set_count_with_sets(false);
+  ClientStore& store = QuietStore(counting);  // the order read only by RefreshClientOrder below
+  ClientStore& walk = SqlWalk();
   auto pages = [&](ClientStore& s, const std::string& sort, bool* from_order) {
     std::vector<std::string> emails;
     for (int p = 1; p <= 6; ++p) {  // 5 pages of 2, then an empty one
@@ -545,17 +561,12 @@ TEST_F(ClientSetsTest, PagesAlongTheKeptOrderAreTheWalksPages) {
 // both directions and both sorts. A cursor whose client was renamed since walks in SQL from its
 // names, as before.
 TEST_F(ClientSetsTest, CursorPagesAlongTheKeptOrderAreTheWalksPages) {
-  Create(27);
-  TagEveryThirdClient();
-  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  SeedTaggedAndFolded();
   testing::CountingDatabase counting(tdb_.db());
-  ClientStore store{counting, registry_, [this] { return now_; }};
+  ClientStore& store = QuietStore(counting);
   store.set_bitmap_walk_from(1);
-  store.set_refresh_order(false);
   ASSERT_OK(store.RefreshClientOrder());
-  ClientStore walk{tdb_.db(), registry_, [this] { return now_; }};
-  walk.set_count_with_sets(false);
-  walk.set_refresh_order(false);
+  ClientStore& walk = SqlWalk();
   struct Page {
     std::vector<std::string> emails;
     std::string next, prev;
@@ -630,16 +641,11 @@ TEST_F(ClientSetsTest, CursorPagesAlongTheKeptOrderAreTheWalksPages) {
 // fold of such changes makes the bitmap stale (the SQL search until it is read again), a fold of
 // other sets' changes does not.
 TEST_F(ClientSetsTest, ASearchsKeptMatchesCountAndPageLikeASet) {
-  Create(27);  // Bakker: the even ones (14)
-  TagEveryThirdClient();
-  ASSERT_OK(FoldEveryClientSetChange(tdb_.db()));
+  SeedTaggedAndFolded();  // Bakker: the even ones (14)
   testing::CountingDatabase counting(tdb_.db());
-  ClientStore store{counting, registry_, [this] { return now_; }};
-  store.set_refresh_order(false);    // read only by ReadSearch and RefreshClientOrder below
-  store.set_keep_searches(true, 1);  // a bitmap for a few matches too
-  ClientStore walk{tdb_.db(), registry_, [this] { return now_; }};
-  walk.set_count_with_sets(false);
-  walk.set_refresh_order(false);
+  ClientStore& store = QuietStore(counting);  // read only by ReadSearch and RefreshClientOrder
+  store.set_keep_searches(true, 1);           // a bitmap for a few matches too
+  ClientStore& walk = SqlWalk();
   const bool pg = tdb_.postgresql();
   // Whether a statement read the words (the FTS5 index, the folded column) other than to test
   // the clients of waiting changes again.
