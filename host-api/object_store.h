@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "status.h"
 
@@ -20,6 +21,13 @@ struct ObjectInfo {
   std::string key;
   uint64_t size = 0;
   int64_t modified_at = 0;
+};
+
+// One part of an object written in parts (ObjectStore::StartParts): its number and the tag the
+// store gave it when it was stored (S3's ETag).
+struct ObjectPart {
+  int number = 0;
+  std::string tag;
 };
 
 // A write in progress. The bytes go to a place no reader sees; Commit makes the whole
@@ -77,7 +85,47 @@ class ObjectStore {
   // same disk renames it (atomic, no copy); this default copies it through Create in 1 MiB
   // reads (memory stays flat). On error the object is not visible and `source` is kept.
   virtual Status Put(std::string_view key, const std::filesystem::path& source);
+
+  // Added in host API 1.7: an object written in numbered parts over several requests, possibly
+  // by several processes sharing the store, each byte sent once (S3's multipart upload; a
+  // resumable upload, SPEC X2). MinPartSize() is 0 when the store has no such writes (the
+  // default, and the host's local store, where a plugin writes one file in place instead); the
+  // other calls then fail with kInternal. Parts are numbered 1-10,000, not necessarily
+  // consecutively; every part of the completed object but the last holds at least
+  // MinPartSize() bytes; a part stored again under its number replaces it. Nothing is visible
+  // under `key` until CompleteParts. An upload neither completed nor aborted is not an object
+  // (in S3 a bucket's lifecycle rule removes it). Memory: the caller holds a part's bytes.
+  virtual uint64_t MinPartSize() const { return 0; }
+  // Starts an object in parts; returns the upload's id (opaque, at most 1,024 bytes), which
+  // any process sharing the store may continue with.
+  virtual Result<std::string> StartParts(std::string_view key);
+  // Stores `bytes` as part `number` of the upload; returns the part's tag.
+  virtual Result<std::string> PutPart(std::string_view key, std::string_view upload_id, int number,
+                                      std::string_view bytes);
+  // Makes `parts` (ascending numbers, each with the tag PutPart gave) the object `key`,
+  // replacing an existing one, durably once it returns OK; the parts not listed are dropped.
+  // kNotFound when the upload is unknown (completed or aborted already), kInvalidArgument when
+  // a part is missing, its tag differs or it is too small.
+  virtual Status CompleteParts(std::string_view key, std::string_view upload_id,
+                               const std::vector<ObjectPart>& parts);
+  // Drops the upload and its parts; OK when it is unknown (aborting twice is not an error).
+  virtual Status AbortParts(std::string_view key, std::string_view upload_id);
 };
+
+inline Result<std::string> ObjectStore::StartParts(std::string_view) {
+  return Internal("this object store does not write objects in parts");
+}
+inline Result<std::string> ObjectStore::PutPart(std::string_view, std::string_view, int,
+                                                std::string_view) {
+  return Internal("this object store does not write objects in parts");
+}
+inline Status ObjectStore::CompleteParts(std::string_view, std::string_view,
+                                         const std::vector<ObjectPart>&) {
+  return Internal("this object store does not write objects in parts");
+}
+inline Status ObjectStore::AbortParts(std::string_view, std::string_view) {
+  return Internal("this object store does not write objects in parts");
+}
 
 inline Status ObjectStore::Put(std::string_view key, const std::filesystem::path& source) {
   Result<std::unique_ptr<ObjectWriter>> writer = Create(key);

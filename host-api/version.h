@@ -21,8 +21,11 @@
 //    Registrar::AddMaintenanceCommand (MaintenanceCommand, CommandReport) and
 //    Registrar::RequireListAccess (ListAccess); 5: Registrar::AddAccountHomeSection
 //    (AccountHomeSection: a section of the client's reserved-area home) and
-//    HostServices::TimeZoneName / ::UtcOffsetSeconds (the host's time-zone setting).
-#define CRM_HOST_API_MINOR 6
+//    HostServices::TimeZoneName / ::UtcOffsetSeconds (the host's time-zone setting);
+//    6: client sets (hooks.h, "Host API 1.6"); 7: ObjectStore::MinPartSize, StartParts, PutPart,
+//    CompleteParts, AbortParts (an object written in parts across requests and nodes: S3's
+//    multipart upload).
+#define CRM_HOST_API_MINOR 7
 
 #define CRM_STRINGIFY_IMPL(x) #x
 #define CRM_STRINGIFY(x) CRM_STRINGIFY_IMPL(x)

@@ -30,6 +30,7 @@ namespace {
 // libmagic needs a few KiB for every format we accept; PDF and images are decided by
 // their first bytes, so waiting for more would only delay the 415.
 constexpr size_t kSniffBytes = 16 * 1024;
+constexpr size_t kFetchChunk = 256 * 1024;  // FileStore::Fetch's reads
 // Write-behind: once this much was written since the last write-out started, the kernel is
 // told to start writing it (sync_file_range), and the range before it is waited for. Dirty
 // pages stay bounded by two windows, and the final fsync has at most that much left to do.
@@ -313,6 +314,7 @@ crm::Status PendingFile::RemoveLocationMetadata() {
     return Abort(refused);
   }
   if (!report->changed) return crm::Status::Ok();
+  fetched_intact_ = false;  // the fetched object still has the location: Commit stores these
   crm::Status hashed = HashFile(temp_path_, &size_, &sha256_hex_);
   if (!hashed.ok()) {
     finished_ = false;
@@ -387,6 +389,28 @@ crm::Result<std::unique_ptr<PendingFile>> FileStore::Adopt(const fs::path& sourc
   return f;
 }
 
+crm::Result<std::unique_ptr<PendingFile>> FileStore::Fetch(std::string_view key,
+                                                           std::string_view client_name,
+                                                           int64_t max_size,
+                                                           std::vector<std::string> accept) {
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<crm::ObjectReader> reader, objects_.Open(key));
+  CRM_ASSIGN_OR_RETURN(std::unique_ptr<PendingFile> file,
+                       Begin(client_name, max_size, std::move(accept)));
+  std::string buffer(kFetchChunk, '\0');
+  while (true) {
+    CRM_ASSIGN_OR_RETURN(size_t n, reader->Read(buffer.data(), buffer.size()));
+    if (n == 0) break;
+    CRM_RETURN_IF_ERROR(file->Write(std::string_view(buffer.data(), n)));
+  }
+  file->fetched_key_ = std::string(key);
+  return file;
+}
+
+std::string FileStore::NewBlobKey(int64_t client_id) {
+  const std::string stem = RandomHex(16);
+  return stem.empty() ? "" : BlobKey(client_id, stem);
+}
+
 bool FileStore::StoresLocally() {
   int known = stores_locally_.load();
   if (known >= 0) return known == 1;
@@ -408,19 +432,36 @@ crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_i
   if (client_id <= 0) return crm::InvalidArgument("bad client id");
   std::string stem = RandomHex(16);
   if (stem.empty()) return crm::Internal("no randomness");
+  // A fetched file whose object is one of this client's blobs stays where it is (its stem).
+  const std::string own_prefix = "files/" + std::to_string(client_id) + "/";
+  const std::string& fetched = file.fetched_key_;
+  const bool keep_stored =
+      !fetched.empty() && file.fetched_intact_ && fetched.rfind(own_prefix, 0) == 0 &&
+      fetched.size() > own_prefix.size() &&
+      fetched.find('/', own_prefix.size()) == std::string::npos && fetched.ends_with(kBlobSuffix);
+  if (keep_stored) {
+    stem = fetched.substr(own_prefix.size());
+    stem.resize(stem.size() - kBlobSuffix.size());
+  }
   CommittedFile out;
   out.storage_key = BlobKey(client_id, stem);
   // The thumbnail is made from the temp file, before the store takes it away.
   fs::path tmp_thumb = root_ / "tmp" / (stem + ".thumb.part");
   const bool thumbnail =
       file.mime_.rfind("image/", 0) == 0 && MakeThumbnail(file.temp_path_, tmp_thumb).ok();
-  crm::Status stored = objects_.Put(out.storage_key, file.temp_path_);
+  crm::Status stored =
+      keep_stored ? crm::Status::Ok() : objects_.Put(out.storage_key, file.temp_path_);
   std::error_code ec;
   if (!stored.ok()) {
     fs::remove(tmp_thumb, ec);
     return stored;
   }
   file.committed_ = true;  // the temp file is the store's now (moved or copied and removed)
+  if (keep_stored) {
+    fs::remove(file.temp_path_, ec);  // the store has these bytes already
+  } else if (!fetched.empty()) {
+    (void)objects_.Delete(fetched);  // fetched, but not kept (the bytes changed)
+  }
   // Best effort: a file without a thumbnail is still a good upload (HEIC, odd images).
   if (thumbnail && objects_.Put(ThumbnailKey(client_id, stem), tmp_thumb).ok())
     out.thumbnail_key = ThumbnailKey(client_id, stem);

@@ -90,6 +90,10 @@ class PendingFile {
   std::string mime_;
   std::string sha256_hex_;
   std::unique_ptr<HashState> hash_;
+  // FileStore::Fetch: the object these bytes came from, which Commit keeps unless
+  // RemoveLocationMetadata changed the bytes (then it stores them anew and removes this one).
+  std::string fetched_key_;
+  bool fetched_intact_ = true;  // false once RemoveLocationMetadata changed the bytes
   bool sniffed_ = false;
   bool finished_ = false;
   bool committed_ = false;
@@ -140,6 +144,19 @@ class FileStore {
                                                   std::string_view client_name, int64_t max_size,
                                                   std::vector<std::string> accept,
                                                   const std::string& sha256_hex);
+  // Starts a pending file from the object `key` already in the store as a committed file's blob
+  // would be (a resumable upload whose parts the store joined, "files/<client_id>/<random>.bin",
+  // NewBlobKey): its bytes are read once into the temp file (hashed, sniffed and limited as
+  // Write does), and Commit for that client keeps the object under its key instead of storing
+  // the bytes again, unless RemoveLocationMetadata changed them: then Commit stores the new bytes
+  // under a new key and removes `key` (an image's location never stays in the store). The
+  // store's errors as they are; Write's refusals (kTooLarge, kUnsupportedType).
+  crm::Result<std::unique_ptr<PendingFile>> Fetch(std::string_view key,
+                                                  std::string_view client_name, int64_t max_size,
+                                                  std::vector<std::string> accept);
+  // A key of the form Commit gives a file of `client_id`, for an object a caller builds in the
+  // store itself (ObjectStore::StartParts) before Fetch; "" when there is no randomness.
+  static std::string NewBlobKey(int64_t client_id);
   // True when the store keeps its objects on this machine's disk beside the temp folder (the
   // host's local store, where Put is a rename: one machine serves every request), false for a
   // remote store (S3: several nodes may share it). Asked of the store once: a probe file in the

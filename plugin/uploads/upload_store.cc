@@ -6,7 +6,7 @@ namespace {
 
 constexpr char kSelectUpload[] =
     "SELECT id, client_id, type_id, channel, upload_length, upload_offset, metadata, created_by, "
-    "created_at, expires_at FROM cd_uploads WHERE id = ?";
+    "created_at, expires_at, object_key, parts_upload_id FROM cd_uploads WHERE id = ?";
 
 std::string ChannelName(UploadChannel channel) {
   return channel == UploadChannel::kApi ? "api" : "client";
@@ -24,28 +24,43 @@ UploadRow RowOf(const crm::SqlRow& r) {
   row.created_by = r.Text(7);
   row.created_at = r.Int(8);
   row.expires_at = r.Int(9);
+  row.object_key = r.IsNull(10) ? "" : r.Text(10);
+  row.parts_upload_id = r.IsNull(11) ? "" : r.Text(11);
   return row;
 }
 
 crm::Result<std::vector<UploadPart>> PartsIn(crm::SqlExecutor& db, const std::string& id) {
   CRM_ASSIGN_OR_RETURN(
-      auto rows, db.QueryAll("SELECT start_offset, size, storage_key FROM cd_upload_parts WHERE "
-                             "upload_id = ? ORDER BY start_offset",
+      auto rows, db.QueryAll("SELECT start_offset, size, storage_key, part_number, part_tag FROM "
+                             "cd_upload_parts WHERE upload_id = ? ORDER BY start_offset",
                              {id}));
   std::vector<UploadPart> parts;
-  for (const auto& r : rows) parts.push_back(UploadPart{r.Int(0), r.Int(1), r.Text(2)});
+  for (const auto& r : rows)
+    parts.push_back(
+        UploadPart{r.Int(0), r.Int(1), r.Text(2), static_cast<int>(r.Int(3)), r.Text(4)});
   return parts;
 }
 
+// NULL for "" (an upload without an object in parts).
+crm::SqlValue TextOrNull(const std::string& text) {
+  return text.empty() ? crm::SqlValue() : crm::SqlValue(text);
+}
+
 }  // namespace
+
+std::string PartRowKey(const std::string& object_key, int number) {
+  return object_key + "#" + std::to_string(number);
+}
 
 crm::Status UploadStore::Insert(const UploadRow& row) {
   return db_
       .Exec(
           "INSERT INTO cd_uploads (id, client_id, type_id, channel, upload_length, upload_offset, "
-          "metadata, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "metadata, created_by, created_at, expires_at, object_key, parts_upload_id) VALUES (?, "
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {row.id, row.client_id, row.type_id, ChannelName(row.channel), row.length, row.offset,
-           row.metadata, row.created_by, row.created_at, row.expires_at})
+           row.metadata, row.created_by, row.created_at, row.expires_at, TextOrNull(row.object_key),
+           TextOrNull(row.parts_upload_id)})
       .status();
 }
 
@@ -86,15 +101,30 @@ crm::Status UploadStore::Advance(const std::string& id, int64_t from, int64_t to
 
 crm::Status UploadStore::AddPart(const std::string& id, const UploadPart& part, int64_t expires_at,
                                  int64_t generation) {
+  return AddParts(id, part.start, {part}, expires_at, generation);
+}
+
+crm::Status UploadStore::AddParts(const std::string& id, int64_t offset,
+                                  const std::vector<UploadPart>& parts, int64_t expires_at,
+                                  int64_t generation) {
+  if (parts.empty()) return crm::Internal("no part to record");
+  const UploadPart& last = parts.back();
   return db_.Transaction([&](crm::SqlExecutor& tx) -> crm::Status {
-    CRM_RETURN_IF_ERROR(
-        MoveOffset(tx, id, part.start, part.start + part.size, expires_at, generation));
-    return tx
-        .Exec(
-            "INSERT INTO cd_upload_parts (upload_id, start_offset, size, storage_key) VALUES "
-            "(?, ?, ?, ?)",
-            {id, part.start, part.size, part.key})
-        .status();
+    CRM_RETURN_IF_ERROR(MoveOffset(tx, id, offset, last.start + last.size, expires_at, generation));
+    if (parts.front().start < offset) {
+      CRM_RETURN_IF_ERROR(tx.Exec("DELETE FROM cd_upload_parts WHERE upload_id = ? AND "
+                                  "start_offset >= ?",
+                                  {id, parts.front().start})
+                              .status());
+    }
+    for (const UploadPart& part : parts) {
+      CRM_RETURN_IF_ERROR(tx.Exec("INSERT INTO cd_upload_parts (upload_id, start_offset, size, "
+                                  "storage_key, part_number, part_tag) VALUES (?, ?, ?, ?, ?, ?)",
+                                  {id, part.start, part.size, part.key,
+                                   static_cast<int64_t>(part.number), part.tag})
+                              .status());
+    }
+    return crm::Status::Ok();
   });
 }
 

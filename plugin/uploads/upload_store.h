@@ -27,14 +27,25 @@ struct UploadRow {
   std::string created_by;
   int64_t created_at = 0;
   int64_t expires_at = 0;
+  // With a store that writes objects in parts (ObjectStore::StartParts): the object the upload's
+  // parts make (the document's file) and the store's id of that upload in parts; else "".
+  std::string object_key;
+  std::string parts_upload_id;
 };
 
-// The bytes [start, start + size) of an upload, kept as the object `key`.
+// The bytes [start, start + size) of an upload, kept as the object `key` (number 0), or as part
+// `number` of the upload's object (UploadRow::object_key) with the store's `tag`; `key` is then
+// "<object_key>#<number>" (no object: PartRowKey).
 struct UploadPart {
   int64_t start = 0;
   int64_t size = 0;
   std::string key;
+  int number = 0;
+  std::string tag;
 };
+
+// The storage_key of a part row that is part `number` of the object `object_key`.
+std::string PartRowKey(const std::string& object_key, int number);
 
 // Thread-safe (every call is one statement or one transaction on the host's database).
 class UploadStore {
@@ -58,6 +69,13 @@ class UploadStore {
   // gone: the caller then deletes the part's object.
   crm::Status AddPart(const std::string& id, const UploadPart& part, int64_t expires_at,
                       int64_t generation);
+  // The same for the parts one PATCH made (in order, contiguous, from parts[0].start), moving the
+  // offset from `offset` (the compare-and-set) to their end. The first part may start before
+  // `offset` when it takes in the bytes of the rows from its start on (a part object too small to
+  // be a part of the object, read again by this PATCH): those rows are removed in the same
+  // transaction, and the caller then deletes their objects.
+  crm::Status AddParts(const std::string& id, int64_t offset, const std::vector<UploadPart>& parts,
+                       int64_t expires_at, int64_t generation);
   // The same compare-and-set for an upload whose bytes are one file on this machine (the local
   // store, upload_file.h): moves the offset from `from` to `to` (and the expiry), no part row.
   crm::Status Advance(const std::string& id, int64_t from, int64_t to, int64_t expires_at,

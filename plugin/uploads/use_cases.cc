@@ -116,19 +116,26 @@ std::filesystem::path FileOf(Services& services, int64_t client_id, const std::s
   return UploadFilePath(services.files().temp_dir(), client_id, id);
 }
 
-// Removes the upload's rows, then its part objects or its file (a failure there is left to the
-// sweep).
-void DropUpload(Services& services, int64_t client_id, const std::string& id) {
-  crm::Result<std::vector<UploadPart>> parts = UploadStore(services.host().Db()).Remove(id);
+// Removes the upload's rows, then its part objects, its parts in the store or its file (a
+// failure there is left to the sweep, or to the bucket's lifecycle rule for parts). The object
+// its parts made is removed too unless it became the document's file (`object_kept`).
+void DropUpload(Services& services, const UploadRow& row, bool object_kept = false) {
+  crm::Result<std::vector<UploadPart>> parts = UploadStore(services.host().Db()).Remove(row.id);
   if (!parts.ok()) {
-    services.host().Log(crm::LogLevel::kWarning, "client-documents: cannot remove upload " + id +
-                                                     ": " + parts.status().ToString());
+    services.host().Log(crm::LogLevel::kWarning, "client-documents: cannot remove upload " +
+                                                     row.id + ": " + parts.status().ToString());
     return;
   }
-  for (const UploadPart& part : *parts) (void)services.files().objects().Delete(part.key);
+  crm::ObjectStore& objects = services.files().objects();
+  for (const UploadPart& part : *parts)
+    if (part.number == 0) (void)objects.Delete(part.key);
+  if (!row.object_key.empty() && !object_kept) {
+    (void)objects.AbortParts(row.object_key, row.parts_upload_id);
+    (void)objects.Delete(row.object_key);  // completed, then refused
+  }
   std::error_code ignored;
-  std::filesystem::remove(FileOf(services, client_id, id), ignored);
-  ForgetUploadFile(id);
+  std::filesystem::remove(FileOf(services, row.client_id, row.id), ignored);
+  ForgetUploadFile(row.id);
 }
 
 std::string PartKey(const UploadRow& row, int64_t start) {
@@ -185,12 +192,157 @@ crm::Result<Received> ReceivePart(Services& services, const UploadRow& row,
   if (got.size == 0) return got;  // nothing to keep: the writer discards its object
   CRM_RETURN_IF_ERROR(writer->Commit());
   const int64_t expires_at = services.host().NowUnix() + kUploadLifetimeSeconds;
-  crm::Status added = UploadStore(services.host().Db())
-                          .AddPart(row.id, {row.offset, got.size, key}, expires_at, generation);
+  crm::Status added =
+      UploadStore(services.host().Db())
+          .AddPart(row.id, {row.offset, got.size, key, 0, ""}, expires_at, generation);
   if (!added.ok()) {
     (void)objects.Delete(key);
     return added;
   }
+  return got;
+}
+
+// The parts one PATCH makes of the upload's object (a store that writes objects in parts): its
+// bytes, after those of a part object too small to be a part that an earlier PATCH left (the
+// tail), go as numbered parts as they come. A part is sent once the buffer holds a part and the
+// store's minimum beyond it, so what is left at the end is at least that minimum (the last part
+// of this PATCH); only a PATCH (with the tail) under the minimum leaves a new tail object, unless
+// it completes the upload. Part numbers leave room for a stale PATCH: slot s (the s-th part of
+// the object) of the PATCH of generation g is number s * kPartSlots + g % kPartSlots + 1, so a
+// PATCH that lost its turn never overwrites a part the winner recorded. Memory: two parts' worth
+// (10 MiB with S3). Not thread-safe.
+class PartsWriter {
+ public:
+  PartsWriter(crm::ObjectStore& objects, const UploadRow& row, int64_t generation)
+      : objects_(objects), row_(row), generation_(generation), start_(row.offset) {
+    const uint64_t slots = kMaxParts / kPartSlots;
+    min_size_ = std::max<uint64_t>(objects.MinPartSize(), 1);
+    part_size_ =
+        std::max<uint64_t>(min_size_, (static_cast<uint64_t>(row.length) + slots - 1) / slots);
+  }
+
+  // Reads the recorded parts; the bytes of a tail go first in this PATCH's buffer.
+  crm::Status Begin(const std::vector<UploadPart>& recorded) {
+    for (const UploadPart& part : recorded) {
+      if (part.number > 0) {
+        ++slot_;
+      } else if (part.start + part.size == row_.offset) {
+        tail_ = part;
+      }
+    }
+    buffer_.reserve(static_cast<size_t>(part_size_ + min_size_));
+    if (!tail_) return crm::Status::Ok();
+    CRM_ASSIGN_OR_RETURN(std::unique_ptr<crm::ObjectReader> reader, objects_.Open(tail_->key));
+    buffer_.resize(static_cast<size_t>(tail_->size));
+    size_t got = 0;
+    while (got < buffer_.size()) {
+      CRM_ASSIGN_OR_RETURN(size_t n, reader->Read(buffer_.data() + got, buffer_.size() - got));
+      if (n == 0) return crm::Internal("upload part " + tail_->key + " is short");
+      got += n;
+    }
+    start_ = tail_->start;
+    return crm::Status::Ok();
+  }
+
+  // Appends the PATCH's bytes; a part goes to the store once the minimum is behind it.
+  crm::Status Write(std::string_view bytes) {
+    const size_t full = static_cast<size_t>(part_size_ + min_size_);
+    while (!bytes.empty()) {
+      const size_t take = std::min<size_t>(bytes.size(), full - buffer_.size());
+      buffer_.append(bytes.substr(0, take));
+      bytes.remove_prefix(take);
+      if (buffer_.size() == full) CRM_RETURN_IF_ERROR(Flush(static_cast<size_t>(part_size_)));
+    }
+    return crm::Status::Ok();
+  }
+
+  // The PATCH's bytes ended: what is left becomes the last part or the new tail object.
+  crm::Status Close(bool upload_complete) {
+    if (buffer_.empty()) return crm::Status::Ok();
+    if (upload_complete || buffer_.size() >= min_size_) return Flush(buffer_.size());
+    const int64_t at = start_ + Made();
+    std::string key = std::string(kUploadPartsPrefix) + std::to_string(row_.client_id) + "/" +
+                      row_.id + "/" + std::to_string(at) + "-" + RandomHex(4) + ".part";
+    CRM_ASSIGN_OR_RETURN(std::unique_ptr<crm::ObjectWriter> writer, objects_.Create(key));
+    CRM_RETURN_IF_ERROR(writer->Write(buffer_));
+    CRM_RETURN_IF_ERROR(writer->Commit());
+    made_.push_back(UploadPart{at, static_cast<int64_t>(buffer_.size()), key, 0, ""});
+    new_tail_ = key;
+    buffer_.clear();
+    return crm::Status::Ok();
+  }
+
+  const std::vector<UploadPart>& made() const { return made_; }
+  // The rows were recorded: the tail read again is no longer needed.
+  void Recorded() {
+    if (tail_) (void)objects_.Delete(tail_->key);
+  }
+  // The rows were not recorded: the new tail object goes (parts sent are dropped when the object
+  // is completed without them, or aborted).
+  void Discard() {
+    if (!new_tail_.empty()) (void)objects_.Delete(new_tail_);
+  }
+
+ private:
+  int64_t Made() const {
+    int64_t made = 0;
+    for (const UploadPart& part : made_) made += part.size;
+    return made;
+  }
+
+  // Sends the buffer's first `size` bytes as the next part.
+  crm::Status Flush(size_t size) {
+    const int slot = slot_ + static_cast<int>(made_.size());
+    if (slot >= static_cast<int>(kMaxParts / kPartSlots))
+      return crm::Internal("upload " + row_.id + " has too many parts");
+    const int number = slot * kPartSlots + static_cast<int>(generation_ % kPartSlots) + 1;
+    CRM_ASSIGN_OR_RETURN(std::string tag,
+                         objects_.PutPart(row_.object_key, row_.parts_upload_id, number,
+                                          std::string_view(buffer_).substr(0, size)));
+    made_.push_back(UploadPart{start_ + Made(), static_cast<int64_t>(size),
+                               PartRowKey(row_.object_key, number), number, std::move(tag)});
+    buffer_.erase(0, size);
+    return crm::Status::Ok();
+  }
+
+  static constexpr uint64_t kMaxParts = 10000;
+  static constexpr int kPartSlots = 8;
+
+  crm::ObjectStore& objects_;
+  const UploadRow& row_;
+  int64_t generation_;
+  uint64_t min_size_ = 1;
+  uint64_t part_size_ = 0;
+  int64_t start_;  // the upload's offset of buffer_'s first byte
+  int slot_ = 0;   // numbered parts recorded before this PATCH
+  std::optional<UploadPart> tail_;
+  std::string buffer_;
+  std::vector<UploadPart> made_;
+  std::string new_tail_;
+};
+
+// With a store that writes objects in parts (S3): the chunk's bytes become parts of the object
+// that will be the document's file, each byte sent once (PartsWriter), recorded with the same
+// compare-and-set as a part object when the PATCH's body ends (so a checksum still vouches for
+// the whole chunk, and a stale PATCH records nothing).
+crm::Result<Received> ReceiveIntoParts(Services& services, const UploadRow& row,
+                                       const UploadChunk& chunk, int64_t generation) {
+  UploadStore store(services.host().Db());
+  CRM_ASSIGN_OR_RETURN(std::vector<UploadPart> recorded, store.Parts(row.id));
+  PartsWriter parts(services.files().objects(), row, generation);
+  CRM_RETURN_IF_ERROR(parts.Begin(recorded));
+  CRM_ASSIGN_OR_RETURN(Received got,
+                       StreamChunk(chunk, row.length - row.offset,
+                                   [&](std::string_view bytes) { return parts.Write(bytes); }));
+  if (got.size == 0) return got;
+  CRM_RETURN_IF_ERROR(parts.Close(row.offset + got.size == row.length));
+  const int64_t expires_at = services.host().NowUnix() + kUploadLifetimeSeconds;
+  crm::Status added = store.AddParts(row.id, row.offset, parts.made(), expires_at, generation);
+  if (!added.ok()) {
+    parts.Discard();
+    return added;
+  }
+  parts.Recorded();
   return got;
 }
 
@@ -221,8 +373,9 @@ crm::Result<Received> ReceiveIntoFile(Services& services, const UploadRow& row,
 
 crm::Result<Received> ReceiveChunk(Services& services, const UploadRow& row,
                                    const UploadChunk& chunk, int64_t generation) {
-  return services.files().StoresLocally() ? ReceiveIntoFile(services, row, chunk, generation)
-                                          : ReceivePart(services, row, chunk, generation);
+  if (services.files().StoresLocally()) return ReceiveIntoFile(services, row, chunk, generation);
+  return row.object_key.empty() ? ReceivePart(services, row, chunk, generation)
+                                : ReceiveIntoParts(services, row, chunk, generation);
 }
 
 // Appends one stored part to the pending file.
@@ -240,7 +393,23 @@ crm::Status CopyPart(crm::ObjectStore& objects, const UploadPart& part, PendingF
   return crm::Status::Ok();
 }
 
-// The upload's file (local store) or its parts copied in order (S3), as a pending file.
+// The store joins the upload's recorded parts into its object, unless an earlier finish that
+// failed later did (the object is there, whole).
+crm::Status CompleteObject(crm::ObjectStore& objects, const UploadRow& row,
+                           const std::vector<UploadPart>& parts) {
+  crm::Result<crm::ObjectInfo> done = objects.Stat(row.object_key);
+  if (done.ok() && done->size == static_cast<uint64_t>(row.length)) return crm::Status::Ok();
+  if (!done.ok() && done.status().code() != crm::StatusCode::kNotFound) return done.status();
+  std::vector<crm::ObjectPart> numbered;
+  for (const UploadPart& part : parts) {
+    if (part.number == 0) return crm::Internal("upload " + row.id + " ends with a part object");
+    numbered.push_back({part.number, part.tag});
+  }
+  return objects.CompleteParts(row.object_key, row.parts_upload_id, numbered);
+}
+
+// The upload's file (local store) or its parts copied in order (S3), or the object its
+// parts made (a store that writes objects in parts), as a pending file.
 crm::Result<std::unique_ptr<PendingFile>> UploadedFile(Services& services,
                                                        const FoundUpload& upload,
                                                        const UploadMeta& meta) {
@@ -261,6 +430,10 @@ crm::Result<std::unique_ptr<PendingFile>> UploadedFile(Services& services,
     expected += part.size;
   }
   if (expected != upload.row.length) return crm::Internal("upload " + upload.row.id + " is short");
+  if (!upload.row.object_key.empty()) {
+    CRM_RETURN_IF_ERROR(CompleteObject(services.files().objects(), upload.row, parts));
+    return services.files().Fetch(upload.row.object_key, meta.filename, type.max_size, type.accept);
+  }
   CRM_ASSIGN_OR_RETURN(std::unique_ptr<PendingFile> file,
                        services.files().Begin(meta.filename, type.max_size, type.accept));
   for (const UploadPart& part : parts)
@@ -295,7 +468,7 @@ crm::Result<int64_t> TakeTurn(Services& services, FoundUpload& upload) {
       UploadFileSize(FileOf(services, upload.row.client_id, upload.row.id));
   if (!size) return crm::Internal("cannot read the upload's file");
   if (*size < upload.row.offset) {
-    DropUpload(services, upload.row.client_id, upload.row.id);
+    DropUpload(services, upload.row);
     return crm::NotFound("the upload's bytes are gone");
   }
   return turn->generation;
@@ -311,7 +484,7 @@ crm::Result<ClientDocument> FinishUpload(Services& services, const crm::Principa
   if (!claimed) return crm::Conflict("the upload is being finished");
   crm::Result<ClientDocument> doc = AssembleDocument(services, actor, upload);
   if (doc.ok() || doc.status().http_status() < 500) {
-    DropUpload(services, upload.row.client_id, upload.row.id);  // stored, or refused for good
+    DropUpload(services, upload.row, doc.ok());  // stored, or refused for good
   } else {
     (void)store.ReleaseFinish(upload.row.id);  // the store or the database failed: retry later
   }
@@ -367,6 +540,18 @@ crm::Result<int> RemoveOrphanFiles(Services& services, int64_t now) {
   return removed;
 }
 
+// A store that writes objects in parts (S3, shared by every node) gets the upload's bytes as
+// parts of the object that becomes the document's file: its key and the store's upload id go in
+// the row. Not on the local store (one file written in place) nor a store without parts.
+crm::Status StartObjectInParts(Services& services, UploadRow& row) {
+  crm::ObjectStore& objects = services.files().objects();
+  if (services.files().StoresLocally() || objects.MinPartSize() == 0) return crm::Status::Ok();
+  row.object_key = FileStore::NewBlobKey(row.client_id);
+  if (row.object_key.empty()) return crm::Internal("no randomness");
+  CRM_ASSIGN_OR_RETURN(row.parts_upload_id, objects.StartParts(row.object_key));
+  return crm::Status::Ok();
+}
+
 }  // namespace
 
 crm::Result<UploadStatus> CreateUpload(Services& services, const crm::Principal& actor,
@@ -389,7 +574,11 @@ crm::Result<UploadStatus> CreateUpload(Services& services, const crm::Principal&
   row.created_by = ActorLabel(actor);
   row.created_at = services.host().NowUnix();
   row.expires_at = row.created_at + kUploadLifetimeSeconds;
-  CRM_RETURN_IF_ERROR(UploadStore(services.host().Db()).Insert(row));
+  CRM_RETURN_IF_ERROR(StartObjectInParts(services, row));
+  crm::Status inserted = UploadStore(services.host().Db()).Insert(row);
+  if (!inserted.ok() && !row.object_key.empty())
+    (void)services.files().objects().AbortParts(row.object_key, row.parts_upload_id);
+  CRM_RETURN_IF_ERROR(inserted);
   return StatusOf(row);
 }
 
@@ -428,8 +617,8 @@ crm::Result<ChunkOutcome> AppendUpload(Services& services, const crm::Principal&
 
 crm::Status TerminateUpload(Services& services, const crm::Principal& actor, UploadChannel channel,
                             int64_t client_id, const std::string& id) {
-  CRM_RETURN_IF_ERROR(FindUpload(services, actor, channel, client_id, id).status());
-  DropUpload(services, client_id, id);
+  CRM_ASSIGN_OR_RETURN(FoundUpload upload, FindUpload(services, actor, channel, client_id, id));
+  DropUpload(services, upload.row);
   return crm::Status::Ok();
 }
 
@@ -439,7 +628,7 @@ crm::Result<int> SweepUploads(Services& services) {
   CRM_ASSIGN_OR_RETURN(std::vector<std::string> expired, store.Expired(now, kSweepBatch));
   for (const std::string& id : expired) {
     CRM_ASSIGN_OR_RETURN(std::optional<UploadRow> row, store.Find(id));
-    if (row) DropUpload(services, row->client_id, id);
+    if (row) DropUpload(services, *row);
   }
   int removed = static_cast<int>(expired.size());
   CRM_ASSIGN_OR_RETURN(int orphan_files, RemoveOrphanFiles(services, now));

@@ -135,14 +135,67 @@ crm::Result<S3ObjectStore::Reply> PutFileRange(
   return store.Send(put);
 }
 
+// Starts a multipart upload of `key`; its upload id.
+crm::Result<std::string> StartMultipart(S3ObjectStore& store, const std::string& key) {
+  S3ObjectStore::Request create{"POST", key, {{"uploads", ""}}, {}, {}, false};
+  CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store.Send(create));
+  pugi::xml_document doc;
+  std::string upload_id;
+  if (reply.status == 200 && doc.load_buffer(reply.body.data(), reply.body.size()))
+    upload_id = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
+  if (upload_id.empty()) return ReplyError(reply, "start multipart upload");
+  return upload_id;
+}
+
+// The query of part `number`'s PUT.
+std::vector<std::pair<std::string, std::string>> PartQuery(int number,
+                                                           const std::string& upload_id) {
+  return {{"partNumber", std::to_string(number)}, {"uploadId", upload_id}};
+}
+
+// The part's ETag from the answer to its PUT.
+crm::Result<std::string> PartTag(const S3ObjectStore::Reply& reply) {
+  std::string etag = Header(reply, "etag");
+  if (reply.status != 200 || etag.empty()) return ReplyError(reply, "upload part");
+  return etag;
+}
+
+crm::Status CompleteMultipart(S3ObjectStore& store, const std::string& key,
+                              const std::string& upload_id,
+                              const std::vector<crm::ObjectPart>& parts) {
+  std::string xml = "<CompleteMultipartUpload>";
+  for (const crm::ObjectPart& part : parts) {
+    xml += "<Part><PartNumber>" + std::to_string(part.number) + "</PartNumber><ETag>" +
+           crm::text::EscapeHtml(part.tag) + "</ETag></Part>";
+  }
+  xml += "</CompleteMultipartUpload>";
+  S3ObjectStore::Request complete{"POST", key, {{"uploadId", upload_id}}, {}, xml, false};
+  CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store.Send(complete));
+  // S3 may answer 200 with an <Error> body when completing fails late.
+  if (reply.status == 200 && reply.body.find("<Error>") == std::string::npos)
+    return crm::Status::Ok();
+  crm::Status error = ReplyError(reply, "complete multipart upload");
+  const bool bad_part = reply.body.find("<Code>InvalidPart") != std::string::npos ||
+                        reply.body.find("<Code>EntityTooSmall") != std::string::npos;
+  if (reply.body.find("<Code>NoSuchUpload") != std::string::npos)
+    return crm::NotFound(error.message());
+  return bad_part ? crm::InvalidArgument(error.message()) : error;
+}
+
+crm::Status AbortMultipart(S3ObjectStore& store, const std::string& key,
+                           const std::string& upload_id) {
+  S3ObjectStore::Request abort{"DELETE", key, {{"uploadId", upload_id}}, {}, {}, false};
+  CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store.Send(abort));
+  if (reply.status == 204 || reply.status == 200 || reply.status == 404) return crm::Status::Ok();
+  return ReplyError(reply, "abort multipart upload");
+}
+
 class S3Writer final : public crm::ObjectWriter {
  public:
   S3Writer(S3ObjectStore& store, std::string key) : store_(store), key_(std::move(key)) {}
   ~S3Writer() override {
-    if (!committed_ && !upload_id_.empty()) {
-      S3ObjectStore::Request abort{"DELETE", key_, {{"uploadId", upload_id_}}, {}, {}, false};
-      (void)store_.Send(abort);  // best effort; the bucket's lifecycle rule cleans the rest
-    }
+    // Best effort; the bucket's lifecycle rule cleans the rest.
+    if (!committed_ && !upload_id_.empty()) (void)AbortMultipart(store_, key_, upload_id_);
   }
 
   crm::Status Write(std::string_view bytes) override {
@@ -201,24 +254,18 @@ class S3Writer final : public crm::ObjectWriter {
 
  private:
   crm::Status StartUpload() {
-    S3ObjectStore::Request create{"POST", key_, {{"uploads", ""}}, {}, {}, false};
-    CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(create));
-    pugi::xml_document doc;
-    if (reply.status == 200 && doc.load_buffer(reply.body.data(), reply.body.size()))
-      upload_id_ = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
-    if (upload_id_.empty()) return ReplyError(reply, "start multipart upload");
+    CRM_ASSIGN_OR_RETURN(upload_id_, StartMultipart(store_, key_));
     return crm::Status::Ok();
   }
 
   // The query of the next part's PUT.
   std::vector<std::pair<std::string, std::string>> NextPart() const {
-    return {{"partNumber", std::to_string(etags_.size() + 1)}, {"uploadId", upload_id_}};
+    return PartQuery(static_cast<int>(parts_.size()) + 1, upload_id_);
   }
 
   crm::Status AddPart(const S3ObjectStore::Reply& reply) {
-    std::string etag = Header(reply, "etag");
-    if (reply.status != 200 || etag.empty()) return ReplyError(reply, "upload part");
-    etags_.push_back(etag);
+    CRM_ASSIGN_OR_RETURN(std::string etag, PartTag(reply));
+    parts_.push_back({static_cast<int>(parts_.size()) + 1, std::move(etag)});
     return crm::Status::Ok();
   }
 
@@ -231,26 +278,13 @@ class S3Writer final : public crm::ObjectWriter {
     return crm::Status::Ok();
   }
 
-  crm::Status Complete() {
-    std::string xml = "<CompleteMultipartUpload>";
-    for (size_t i = 0; i < etags_.size(); ++i) {
-      xml += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
-             crm::text::EscapeHtml(etags_[i]) + "</ETag></Part>";
-    }
-    xml += "</CompleteMultipartUpload>";
-    S3ObjectStore::Request complete{"POST", key_, {{"uploadId", upload_id_}}, {}, xml, false};
-    CRM_ASSIGN_OR_RETURN(S3ObjectStore::Reply reply, store_.Send(complete));
-    // S3 may answer 200 with an <Error> body when completing fails late.
-    if (reply.status != 200 || reply.body.find("<Error>") != std::string::npos)
-      return ReplyError(reply, "complete multipart upload");
-    return crm::Status::Ok();
-  }
+  crm::Status Complete() { return CompleteMultipart(store_, key_, upload_id_, parts_); }
 
   S3ObjectStore& store_;
   std::string key_;
   std::string buffer_;
   std::string upload_id_;
-  std::vector<std::string> etags_;
+  std::vector<crm::ObjectPart> parts_;
   uint64_t size_ = 0;
   bool committed_ = false;
 };
@@ -432,6 +466,33 @@ crm::Status S3ObjectStore::Put(std::string_view key, const std::filesystem::path
   ::close(fd);
   if (s.ok()) ::unlink(source.c_str());
   return s;
+}
+
+crm::Result<std::string> S3ObjectStore::StartParts(std::string_view key) {
+  CRM_RETURN_IF_ERROR(CheckKey(key));
+  return StartMultipart(*this, std::string(key));
+}
+
+crm::Result<std::string> S3ObjectStore::PutPart(std::string_view key, std::string_view upload_id,
+                                                int number, std::string_view bytes) {
+  CRM_RETURN_IF_ERROR(CheckKey(key));
+  if (number < 1 || number > 10000) return crm::InvalidArgument("part number out of 1-10000");
+  Request part{"PUT", std::string(key), PartQuery(number, std::string(upload_id)), {}, bytes,
+               false};
+  CRM_ASSIGN_OR_RETURN(Reply reply, Send(part));
+  return PartTag(reply);
+}
+
+crm::Status S3ObjectStore::CompleteParts(std::string_view key, std::string_view upload_id,
+                                         const std::vector<crm::ObjectPart>& parts) {
+  CRM_RETURN_IF_ERROR(CheckKey(key));
+  if (parts.empty()) return crm::InvalidArgument("an object needs at least one part");
+  return CompleteMultipart(*this, std::string(key), std::string(upload_id), parts);
+}
+
+crm::Status S3ObjectStore::AbortParts(std::string_view key, std::string_view upload_id) {
+  CRM_RETURN_IF_ERROR(CheckKey(key));
+  return AbortMultipart(*this, std::string(key), std::string(upload_id));
 }
 
 crm::Result<crm::ObjectInfo> S3ObjectStore::Stat(std::string_view key) {

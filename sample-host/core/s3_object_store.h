@@ -51,6 +51,16 @@ class S3ObjectStore final : public crm::ObjectStore {
   // hashed from the file, then read from it again while sent. Memory stays at a few buffers
   // whatever the size and the number of uploads at once.
   crm::Status Put(std::string_view key, const std::filesystem::path& source) override;
+  // S3's multipart upload, each part's bytes sent as one signed PUT (S3's smallest part but the
+  // last: 5 MiB). CompleteParts: NoSuchUpload -> kNotFound, InvalidPart and EntityTooSmall ->
+  // kInvalidArgument.
+  uint64_t MinPartSize() const override { return 5u << 20; }
+  crm::Result<std::string> StartParts(std::string_view key) override;
+  crm::Result<std::string> PutPart(std::string_view key, std::string_view upload_id, int number,
+                                   std::string_view bytes) override;
+  crm::Status CompleteParts(std::string_view key, std::string_view upload_id,
+                            const std::vector<crm::ObjectPart>& parts) override;
+  crm::Status AbortParts(std::string_view key, std::string_view upload_id) override;
 
   // One signed request (exposed to the writer and reader in the .cc).
   struct Request;

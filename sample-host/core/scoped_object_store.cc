@@ -53,6 +53,29 @@ crm::Status ScopedObjectStore::Put(std::string_view key, const std::filesystem::
   return base_->Put(full, source);
 }
 
+crm::Result<std::string> ScopedObjectStore::StartParts(std::string_view key) {
+  CRM_ASSIGN_OR_RETURN(std::string full, Full(key));
+  return base_->StartParts(full);
+}
+
+crm::Result<std::string> ScopedObjectStore::PutPart(std::string_view key,
+                                                    std::string_view upload_id, int number,
+                                                    std::string_view bytes) {
+  CRM_ASSIGN_OR_RETURN(std::string full, Full(key));
+  return base_->PutPart(full, upload_id, number, bytes);
+}
+
+crm::Status ScopedObjectStore::CompleteParts(std::string_view key, std::string_view upload_id,
+                                             const std::vector<crm::ObjectPart>& parts) {
+  CRM_ASSIGN_OR_RETURN(std::string full, Full(key));
+  return base_->CompleteParts(full, upload_id, parts);
+}
+
+crm::Status ScopedObjectStore::AbortParts(std::string_view key, std::string_view upload_id) {
+  CRM_ASSIGN_OR_RETURN(std::string full, Full(key));
+  return base_->AbortParts(full, upload_id);
+}
+
 crm::Result<std::shared_ptr<crm::ObjectStore>> OpenStoreUrl(std::string_view url) {
   CRM_ASSIGN_OR_RETURN(S3Config config, ParseS3Url(url));
   return std::shared_ptr<crm::ObjectStore>(std::make_shared<S3ObjectStore>(std::move(config)));

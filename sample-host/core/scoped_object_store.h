@@ -24,6 +24,13 @@ class ScopedObjectStore final : public crm::ObjectStore {
   crm::Status List(std::string_view prefix,
                    const std::function<bool(const crm::ObjectInfo&)>& on_object) override;
   crm::Status Put(std::string_view key, const std::filesystem::path& source) override;
+  uint64_t MinPartSize() const override { return base_->MinPartSize(); }
+  crm::Result<std::string> StartParts(std::string_view key) override;
+  crm::Result<std::string> PutPart(std::string_view key, std::string_view upload_id, int number,
+                                   std::string_view bytes) override;
+  crm::Status CompleteParts(std::string_view key, std::string_view upload_id,
+                            const std::vector<crm::ObjectPart>& parts) override;
+  crm::Status AbortParts(std::string_view key, std::string_view upload_id) override;
 
  private:
   // kInvalidArgument for a key that is not valid on its own (before the prefix).

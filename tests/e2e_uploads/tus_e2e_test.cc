@@ -140,6 +140,24 @@ class TusE2e : public crm_test::E2eSiteTest {
     more.emplace_back("Upload-Offset", std::to_string(offset));
     return api_->Patch(path, Tus(std::move(more)), bytes);
   }
+  // A PATCH from `at` that announces the rest of `file` but sends `size` bytes of it before its
+  // client goes away: the server keeps them. Waits until they are recorded (a HEAD before that
+  // would take over and drop them), then checks the offset HEAD gives.
+  void CutPatch(const std::string& path, const std::string& file, size_t at, size_t size) {
+    std::string raw = "PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                      token_ + "\r\nTus-Resumable: 1.0.0\r\nContent-Type: " + kOctets +
+                      "\r\nUpload-Offset: " + std::to_string(at) +
+                      "\r\nContent-Length: " + std::to_string(file.size() - at) + "\r\n\r\n" +
+                      file.substr(at, size);
+    int fd = SendRaw(host_->port(), raw);
+    ASSERT_GE(fd, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::close(fd);
+    for (int i = 0; i < 100 && RecordedOffset() != static_cast<int64_t>(at + size); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ASSERT_EQ(RecordedOffset(), static_cast<int64_t>(at + size));
+    ASSERT_EQ(Offset(path), std::to_string(at + size));
+  }
   std::string Offset(const std::string& path) {
     HttpResponse r = api_->Head(path, Tus());
     EXPECT_EQ(r.status, 200) << path;
@@ -268,43 +286,26 @@ TEST_F(TusE2e, ACutConnectionKeepsWhatArrivedAndTheUploadResumes) {
   const std::string pdf = Pdf("tus resume") + std::string(20000, '%');
   const std::string path = UploadPath(ann, type, pdf.size());
   const size_t sent = 12345;
-  std::string raw = "PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                    token_ + "\r\nTus-Resumable: 1.0.0\r\nContent-Type: " + kOctets +
-                    "\r\nUpload-Offset: 0\r\nContent-Length: " + std::to_string(pdf.size()) +
-                    "\r\n\r\n" + pdf.substr(0, sent);
-  // The client goes away with part of the body sent; the server keeps those bytes. (A HEAD
-  // before they are recorded would take over and drop them: wait for the part's row.)
-  int fd = SendRaw(host_->port(), raw);
-  ASSERT_GE(fd, 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  ::close(fd);
-  for (int i = 0; i < 100 && RecordedOffset() != static_cast<int64_t>(sent); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_EQ(RecordedOffset(), static_cast<int64_t>(sent));
-  ASSERT_EQ(Offset(path), std::to_string(sent));
+  ASSERT_NO_FATAL_FAILURE(CutPatch(path, pdf, 0, sent));
   EXPECT_EQ(Held(), 1);
   if (LocalStore()) {
     // One file, written in place: the bytes that arrived, no part row.
     EXPECT_EQ(TusFileSize(), static_cast<int64_t>(sent));
     EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_upload_parts"), 0);
-    // A second cut further on: the same file grows.
-    const size_t more = 4000;
-    std::string again = "PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                        token_ + "\r\nTus-Resumable: 1.0.0\r\nContent-Type: " + kOctets +
-                        "\r\nUpload-Offset: " + std::to_string(sent) +
-                        "\r\nContent-Length: " + std::to_string(pdf.size() - sent) + "\r\n\r\n" +
-                        pdf.substr(sent, more);
-    int fd2 = SendRaw(host_->port(), again);
-    ASSERT_GE(fd2, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    ::close(fd2);
-    for (int i = 0; i < 100 && RecordedOffset() != static_cast<int64_t>(sent + more); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    ASSERT_EQ(Offset(path), std::to_string(sent + more));
-    EXPECT_EQ(TusFiles().size(), 1u);
-    EXPECT_EQ(TusFileSize(), static_cast<int64_t>(sent + more));
   }
-  const size_t at = LocalStore() ? sent + 4000 : sent;
+  // A second cut further on: the same file grows (in S3 the part object under the minimum is
+  // replaced by one that holds both cuts' bytes).
+  const size_t more = 4000;
+  ASSERT_NO_FATAL_FAILURE(CutPatch(path, pdf, sent, more));
+  EXPECT_EQ(Held(), 1);
+  if (LocalStore()) {
+    EXPECT_EQ(TusFileSize(), static_cast<int64_t>(sent + more));
+  } else {
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_upload_parts WHERE start_offset = 0 AND size = " +
+                    std::to_string(sent + more)),
+              1);
+  }
+  const size_t at = sent + more;
   HttpResponse rest = Patch(path, at, std::string_view(pdf).substr(at));
   ASSERT_EQ(rest.status, 204) << rest.body;
   ExpectStoredAndNothingLeft(ann, type, pdf);
@@ -354,6 +355,62 @@ TEST_F(TusE2e, AHeadTakesOverAPatchStillInFlight) {
   EXPECT_EQ(StoredSha256(ann, type), Sha256Hex(pdf));
   EXPECT_EQ(UploadRows(), 0);
   EXPECT_EQ(Held(), 0);
+}
+
+// Megabytes: a PATCH of 6 MiB, one cut after 12 MiB, one cut after 1 MiB, the rest with a
+// checksum. On the local store the one file grows in place; in S3 (host API 1.7, parts) the bytes
+// go once as numbered parts of the object that becomes the document's file (a part is sent once
+// S3's 5 MiB minimum is behind it; a PATCH that brings less waits as one part object, which the
+// next PATCH sends again in its part).
+TEST_F(TusE2e, LargeChunksGoOnceIntoTheDocumentsFile) {
+  constexpr size_t kMiB = 1u << 20;
+  int64_t ann = CreateClient("Ann", "ann@tus-e2e.test");
+  int64_t type = CreateType(32 * kMiB);
+  std::string pdf = Pdf("tus large");
+  for (unsigned i = 0; pdf.size() < 20 * kMiB; ++i) pdf += std::to_string(i * 2654435761u) + "\n";
+  pdf.resize(20 * kMiB);
+  const std::string path = UploadPath(ann, type, pdf.size());
+  const std::string object =
+      LocalStore()
+          ? ""
+          : SqlText("SELECT object_key FROM cd_uploads WHERE client_id = " + std::to_string(ann));
+  if (!LocalStore()) {
+    EXPECT_EQ(object.rfind("files/" + std::to_string(ann) + "/", 0), 0u) << object;
+  }
+  const std::string numbered = "SELECT COUNT(*) FROM cd_upload_parts WHERE part_number > 0";
+  ASSERT_EQ(Patch(path, 0, std::string_view(pdf).substr(0, 6 * kMiB)).status, 204);
+  EXPECT_EQ(Offset(path), std::to_string(6 * kMiB));
+  if (!LocalStore()) {
+    EXPECT_EQ(Count(numbered), 1);  // over S3's minimum: a part of the object, no part object
+    EXPECT_EQ(PartObjects(), 0);
+  }
+  ASSERT_NO_FATAL_FAILURE(
+      CutPatch(path, pdf, 6 * kMiB, 12 * kMiB));  // 5 MiB sent on the way, 7 at the cut
+  if (!LocalStore()) {
+    EXPECT_EQ(Count(numbered), 3);
+    EXPECT_EQ(PartObjects(), 0);
+  }
+  ASSERT_NO_FATAL_FAILURE(
+      CutPatch(path, pdf, 18 * kMiB, kMiB));  // under the minimum: a part object
+  if (LocalStore()) {
+    EXPECT_EQ(TusFileSize(), static_cast<int64_t>(19 * kMiB));
+  } else {
+    EXPECT_EQ(Count(numbered), 3);
+    EXPECT_EQ(PartObjects(), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM cd_upload_parts WHERE part_number = 0 AND size = " +
+                    std::to_string(kMiB)),
+              1);
+  }
+
+  std::string_view rest = std::string_view(pdf).substr(19 * kMiB);
+  HttpResponse last = Patch(path, 19 * kMiB, rest, {{"Upload-Checksum", ChecksumOf(rest)}});
+  ASSERT_EQ(last.status, 204) << last.body;
+  ExpectStoredAndNothingLeft(ann, type, pdf);
+  if (!LocalStore()) {
+    // The document's file is the object the parts made: nothing was copied into another.
+    EXPECT_EQ(crm_test::ModuleBlobs(site_.data(), site_.store_url()),
+              (std::set<std::string>{object}));
+  }
 }
 
 TEST_F(TusE2e, CreationWithUploadStoresTheDocumentInOneRequest) {

@@ -41,6 +41,8 @@ class FakeHost final : public crm_test::FakeHostServices {
   int64_t NowUnix() override { return now; }
   // The host's default: a LocalObjectStore over DataDir() (made on first use).
   crm::ObjectStore& Files() override;
+  // Replaces the store Files() gives (before any Services is made over this host).
+  void UseStore(std::unique_ptr<crm::ObjectStore> store) { files_ = std::move(store); }
   std::filesystem::path DataDir() override { return data_dir_; }
 
   int64_t now = 1'800'000'000;

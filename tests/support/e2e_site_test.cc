@@ -38,12 +38,27 @@ Headers E2eSiteTest::JsonHeaders(const std::string& token) const {
   return Bearer(token.empty() ? full_ : token, {{"Content-Type", "application/json"}});
 }
 
+namespace {
+
+CliResult RunSql(const E2eSite& site, const std::string& sql) {
+  const std::string url = SiteDatabaseUrl(site.data());
+  return url.empty()
+             ? RunCli("sqlite3", "'" + (site.data() / "host.db").string() + "' \"" + sql + "\"", "")
+             : RunCli("psql", "'" + url + "' -tAc \"" + sql + "\"", "");
+}
+
+}  // namespace
+
+std::string E2eSiteTest::SqlText(const std::string& sql) const {
+  CliResult r = RunSql(site_, sql);
+  EXPECT_EQ(r.code, 0) << sql << ": " << r.output;
+  std::string text = r.output;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
 int64_t E2eSiteTest::SqlCount(const std::string& sql) const {
-  const std::string url = SiteDatabaseUrl(site_.data());
-  CliResult r =
-      url.empty()
-          ? RunCli("sqlite3", "'" + (site_.data() / "host.db").string() + "' \"" + sql + "\"", "")
-          : RunCli("psql", "'" + url + "' -tAc \"" + sql + "\"", "");
+  CliResult r = RunSql(site_, sql);
   try {
     if (r.code == 0) return std::stoll(r.output);
   } catch (const std::exception&) {

@@ -53,6 +53,8 @@ class E2eSiteTest : public ::testing::Test {
   // The integer `sql` selects from the site's database (the sqlite3 or psql tool); -1, and a
   // failure, when there is none.
   int64_t SqlCount(const std::string& sql) const;
+  // The text of the first column of the first row ("" for none or NULL).
+  std::string SqlText(const std::string& sql) const;
 
   // Destroyed in reverse: api_, then host_ (stopped), then site_ (its data folder, database and
   // bucket's use gone).
