@@ -1,10 +1,12 @@
 // plugin/uploads/use_cases.h — resumable uploads (tus 1.0, SPEC X2) as use cases: create, status,
 // append a chunk, terminate, sweep. The state is in the database (upload_store.h). On the local
 // store (one machine) the bytes are one file per upload in the temp folder, written in place
-// (upload_file.h), and the last chunk hands that file to the multipart pipeline without a copy;
-// on a remote store (S3, maybe several nodes) they are one part object per PATCH, so any node
-// continues an upload, and the last chunk copies the parts into one file for the pipeline.
-// tus_routes.h adapts them to HTTP.
+// (upload_file.h), and the last chunk hands that file to the multipart pipeline without a copy.
+// On a store that writes objects in parts (S3, maybe several nodes: host API 1.7) they are parts
+// of the object that becomes the document's file, each byte sent once, so any node continues an
+// upload, and the last chunk has the store join them and keeps that object; on another remote
+// store, one part object per PATCH, copied into one file at the end. tus_routes.h adapts them to
+// HTTP.
 #pragma once
 
 #include <cstdint>

@@ -4,7 +4,8 @@
 // another client's upload, the client area with its CSRF header, a restart mid-upload. Each test
 // checks the stored state too: the upload rows (sqlite3 or psql) and what holds the bytes: on
 // the local store one file per upload in the module's temp folder, written in place (no part
-// object ever); in S3 one part object per PATCH.
+// object ever); in S3 parts of the document's object, and a part object for a PATCH under S3's
+// 5 MiB minimum (all of this suite's small ones).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
