@@ -445,6 +445,7 @@ crm::Result<CommittedFile> FileStore::Commit(PendingFile& file, int64_t client_i
   }
   CommittedFile out;
   out.storage_key = BlobKey(client_id, stem);
+  out.fetched_blob = keep_stored;
   // The thumbnail is made from the temp file, before the store takes it away.
   fs::path tmp_thumb = root_ / "tmp" / (stem + ".thumb.part");
   const bool thumbnail =
@@ -488,7 +489,8 @@ crm::Result<crm::ObjectReply> FileStore::ReplyFor(std::string_view key) {
 
 void FileStore::Remove(const CommittedFile& file) {
   // Best effort: an object left behind is an orphan the scrub removes.
-  if (IsKnownKeyShape(file.storage_key)) (void)objects_.Delete(file.storage_key);
+  if (!file.fetched_blob && IsKnownKeyShape(file.storage_key))
+    (void)objects_.Delete(file.storage_key);
   if (IsKnownKeyShape(file.thumbnail_key)) (void)objects_.Delete(file.thumbnail_key);
 }
 

@@ -120,6 +120,10 @@ enum class FileCheck { kIntact, kMissing, kAltered };
 struct CommittedFile {
   std::string storage_key;    // "files/<client_id>/<random>.bin"
   std::string thumbnail_key;  // "files/<client_id>/<random>.thumb.jpg" or ""
+  // The blob is the object a fetched file came from (FileStore::Fetch: a resumable upload's
+  // joined parts): Remove leaves it to that upload, which keeps it for a retry when the rows
+  // could not be written and removes it when it ends without a document.
+  bool fetched_blob = false;
 };
 
 // Thread-safe: files have generated, unique names; no shared state but the root and the store.
@@ -175,7 +179,8 @@ class FileStore {
   // The reply that sends the object `key` (the host streams it: sendfile from the local
   // disk, ranged reads from S3); kNotFound when the key is not one FileStore makes.
   crm::Result<crm::ObjectReply> ReplyFor(std::string_view key);
-  // Removes a committed file and its thumbnail; missing objects are not an error.
+  // Removes a committed file and its thumbnail (not a fetched blob, see CommittedFile); missing
+  // objects are not an error.
   void Remove(const CommittedFile& file);
   // Reads the object `key` again and compares it with what its row says: kMissing when the
   // store has no such object, kAltered when its size or SHA-256 differs. The store's errors

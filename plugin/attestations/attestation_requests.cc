@@ -330,7 +330,7 @@ crm::Result<Attestation> AttestationService::Decide(const crm::Principal& actor,
   });
   CRM_RETURN_IF_ERROR(s);
   // Refused: every form of it goes (the row kept who, when, why and the SHA-256).
-  if (status == "refused") files_.Remove(CommittedFile{a.storage_key, ""});
+  if (status == "refused") files_.Remove(CommittedFile{a.storage_key, "", false});
   if (host_.Tasks() != nullptr && a.id > 0) {
     CRM_ASSIGN_OR_RETURN(
         auto task,

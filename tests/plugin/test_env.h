@@ -48,6 +48,13 @@ class FakeHost final : public crm_test::FakeHostServices {
   int64_t now = 1'800'000'000;
   // While true, every call of Files() answers kUnavailable (an object store that is down).
   std::atomic<bool> store_down{false};
+  // While true, LockClient (the first statement of every write of a client's documents) answers
+  // kUnavailable: the database fails in the middle of a use case.
+  std::atomic<bool> lock_fails{false};
+  crm::Status LockClient(crm::SqlExecutor& tx, int64_t client_id) override {
+    if (lock_fails) return crm::Unavailable("database unreachable (test)");
+    return crm_test::FakeHostServices::LockClient(tx, client_id);
+  }
 
  private:
   std::unique_ptr<crm_test::ScratchDatabase> db_;

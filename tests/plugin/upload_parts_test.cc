@@ -304,6 +304,25 @@ TEST_F(UploadPartsTest, AStalePatchNeverReplacesTheWinnersPart) {
   EXPECT_EQ(Stored(), pdf);
 }
 
+// The rows of the document cannot be written when the last chunk arrives (the database fails):
+// the upload stays, and so does the object its parts were joined into (a failure of the server,
+// 5xx); the client's retry (an empty PATCH at the end) makes the document from that object.
+TEST_F(UploadPartsTest, ADatabaseFailureAtTheEndKeepsTheJoinedObjectForARetry) {
+  const std::string pdf = Pdf(6 * kMiB, 4);
+  const std::string id = Create(pdf.size());
+  host_.lock_fails = true;
+  auto failed = Append(id, 0, pdf);
+  EXPECT_GE(failed.status().http_status(), 500) << failed.status().ToString();
+  EXPECT_EQ(store_->completed(), 1);
+  EXPECT_EQ(Offset(id), static_cast<int64_t>(pdf.size()));
+  host_.lock_fails = false;
+  auto retried = Append(id, pdf.size(), "");
+  ASSERT_OK(retried);
+  ASSERT_TRUE(retried->document.has_value());
+  EXPECT_EQ(Stored(), pdf);
+  EXPECT_EQ(store_->completed(), 1);  // joined once
+}
+
 // Terminated, or expired and swept: the store's upload is aborted, nothing stays.
 TEST_F(UploadPartsTest, TerminationAbortsTheStoresUpload) {
   const std::string pdf = Pdf(7 * kMiB, 3);
